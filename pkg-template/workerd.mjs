@@ -1,0 +1,9 @@
+// Cloudflare Workers: wasm cannot be compiled from bytes at run time there,
+// so the .wasm is imported as a module (wrangler bundles it) and instantiated.
+import module from './wxpay_wasm_bg.wasm';
+import { initSync } from './wxpay_wasm.js';
+
+initSync({ module });
+
+export { Wxpay } from './wxpay_wasm.js';
+export { WxpayError } from './error.js';

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds pkg/: the npm package, from pkg-template/ plus the wasm build.
+# One .wasm serves every runtime; the JS glue is wasm-bindgen's `web` output,
+# plus a CommonJS copy of it for `require`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+crate_version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+pkg_version=$(node -p "require('./pkg-template/package.json').version")
+if [[ "$crate_version" != "$pkg_version" ]]; then
+  echo "version mismatch: Cargo.toml $crate_version, pkg-template/package.json $pkg_version" >&2
+  exit 1
+fi
+
+cargo build --release --target wasm32-unknown-unknown --lib
+rm -rf target/bindgen
+wasm-bindgen --target web --out-dir target/bindgen target/wasm32-unknown-unknown/release/wxpay_wasm.wasm
+
+rm -rf pkg
+mkdir -p pkg
+cp pkg-template/* pkg/
+cp target/bindgen/wxpay_wasm.js target/bindgen/wxpay_wasm.d.ts pkg/
+cp pkg/index.d.ts pkg/index.d.cts
+if [[ "${WASM_OPT:-1}" == 1 ]]; then
+  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers target/bindgen/wxpay_wasm_bg.wasm -o pkg/wxpay_wasm_bg.wasm
+else
+  cp target/bindgen/wxpay_wasm_bg.wasm pkg/
+fi
+# `require` gets the same glue and error class as CommonJS, in one file.
+node_modules/.bin/esbuild --bundle --format=cjs --platform=neutral --log-level=warning \
+  --define:import.meta.url=undefined --outfile=pkg/wxpay_wasm.cjs \
+  --banner:js="// CommonJS build of wxpay_wasm.js and error.js, made by esbuild." \
+  scripts/cjs-entry.mjs
+echo "pkg/ built: $(wc -c < pkg/wxpay_wasm_bg.wasm) bytes of wasm"

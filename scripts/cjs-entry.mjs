@@ -1,0 +1,3 @@
+// Entry of the CommonJS bundle (scripts/build-pkg.sh): the glue and the error class, from pkg/.
+export * from '../pkg/wxpay_wasm.js';
+export { WxpayError } from '../pkg/error.js';

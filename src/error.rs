@@ -1,0 +1,94 @@
+//! One error type for the whole client, with a stable code per failure.
+
+use core::fmt;
+
+/// The stable code of an [`Error`], as JS sees it in `WxpayError.code`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Code {
+    /// An option of `new Wxpay(...)` is missing, of the wrong type or malformed.
+    InvalidConfig,
+    /// A key or certificate could not be parsed.
+    InvalidKey,
+    /// A path placeholder has no value in the request config.
+    MissingParam,
+    /// A request argument (placeholder value, params, headers, body) is unusable.
+    InvalidParam,
+    /// The caller's `AbortSignal` aborted the request.
+    Aborted,
+    /// The request took longer than its `timeout`.
+    Timeout,
+    /// `fetch` failed before an answer arrived.
+    Network,
+    /// A 2xx answer lacks one of the `Wechatpay-*` signature headers.
+    ResponseUnsigned,
+    /// A 2xx answer's `Wechatpay-Timestamp` is malformed or more than 300 s off.
+    ResponseTimestamp,
+    /// A 2xx answer names a `Wechatpay-Serial` that is not in `certs`.
+    ResponseSerial,
+    /// A 2xx answer's signature does not verify.
+    ResponseSignature,
+    /// A verified answer's body is not what its content type says.
+    ResponseBody,
+    /// A non-2xx answer that carries no service error code.
+    HttpStatus,
+    /// The cryptographic primitive failed (e.g. no random source).
+    Crypto,
+}
+
+impl Code {
+    /// The code string, e.g. `ERR_INVALID_CONFIG`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Code::InvalidConfig => "ERR_INVALID_CONFIG",
+            Code::InvalidKey => "ERR_INVALID_KEY",
+            Code::MissingParam => "ERR_MISSING_PARAM",
+            Code::InvalidParam => "ERR_INVALID_PARAM",
+            Code::Aborted => "ERR_ABORTED",
+            Code::Timeout => "ERR_TIMEOUT",
+            Code::Network => "ERR_NETWORK",
+            Code::ResponseUnsigned => "ERR_RESPONSE_UNSIGNED",
+            Code::ResponseTimestamp => "ERR_RESPONSE_TIMESTAMP",
+            Code::ResponseSerial => "ERR_RESPONSE_SERIAL",
+            Code::ResponseSignature => "ERR_RESPONSE_SIGNATURE",
+            Code::ResponseBody => "ERR_RESPONSE_BODY",
+            Code::HttpStatus => "ERR_HTTP_STATUS",
+            Code::Crypto => "ERR_CRYPTO",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failure with a stable [`Code`] and a message for humans.
+///
+/// Messages name the option or value at fault but never contain key material.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// What kind of failure this is.
+    pub code: Code,
+    /// What went wrong, in words.
+    pub message: String,
+}
+
+impl Error {
+    /// Builds an error from a code and a message.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Error { code, message: message.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result with this crate's [`Error`].
+pub type Result<T> = core::result::Result<T, Error>;

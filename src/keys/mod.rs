@@ -1,0 +1,148 @@
+//! The keys a user brings: the merchant private key and the platform keys.
+//!
+//! Private: PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1 (`BEGIN RSA PRIVATE KEY`).
+//! Public: SPKI (`BEGIN PUBLIC KEY`), PKCS#1 (`BEGIN RSA PUBLIC KEY`) or an
+//! X.509 certificate. PEM, DER or bare base64 are all accepted.
+
+mod der;
+mod pem;
+
+use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::traits::PublicKeyParts;
+use rsa::{RsaPrivateKey, RsaPublicKey};
+
+use crate::error::{Code, Error, Result};
+use pem::Input;
+
+fn invalid(what: &str, why: impl core::fmt::Display) -> Error {
+    Error::new(Code::InvalidKey, format!("{what} {why}"))
+}
+
+/// The merchant's RSA private key (`apiclient_key.pem`).
+pub struct PrivateKey {
+    pub(crate) key: RsaPrivateKey,
+}
+
+impl PrivateKey {
+    /// Parses a private key; `what` names the option in error messages.
+    pub fn parse(input: &[u8], what: &str) -> Result<Self> {
+        const EXPECTED: &str = "is not an RSA private key: expected the PEM of apiclient_key.pem (PKCS#8 `BEGIN PRIVATE KEY` or PKCS#1 `BEGIN RSA PRIVATE KEY`)";
+        let key = match pem::read(input) {
+            Input::Pem(b) if b.has_headers => {
+                return Err(invalid(what, "is an encrypted PEM; export the key without a passphrase"))
+            }
+            Input::Pem(b) => match b.label.as_str() {
+                "PRIVATE KEY" => RsaPrivateKey::from_pkcs8_der(&b.der).map_err(|_| invalid(what, EXPECTED))?,
+                "RSA PRIVATE KEY" => RsaPrivateKey::from_pkcs1_der(&b.der).map_err(|_| invalid(what, EXPECTED))?,
+                "ENCRYPTED PRIVATE KEY" => {
+                    return Err(invalid(what, "is an encrypted PKCS#8 key; export the key without a passphrase"))
+                }
+                other => {
+                    return Err(invalid(
+                        what,
+                        format!("holds a `{other}` PEM block; expected the merchant private key (apiclient_key.pem)"),
+                    ))
+                }
+            },
+            Input::Der(der) => RsaPrivateKey::from_pkcs8_der(&der)
+                .or_else(|_| RsaPrivateKey::from_pkcs1_der(&der))
+                .map_err(|_| invalid(what, EXPECTED))?,
+            Input::Unreadable => return Err(invalid(what, EXPECTED)),
+        };
+        Ok(PrivateKey { key })
+    }
+
+    /// The size of the modulus in bytes (256 for RSA-2048).
+    pub fn size(&self) -> usize {
+        self.key.size()
+    }
+}
+
+impl core::fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "PrivateKey(RSA-{})", self.key.size() * 8)
+    }
+}
+
+/// A platform public key: from a platform certificate or a WeChat Pay public key.
+#[derive(Clone)]
+pub struct PublicKey {
+    pub(crate) key: RsaPublicKey,
+    /// The certificate's serial, upper-case hex, when the key came from one.
+    pub certificate_serial: Option<String>,
+}
+
+impl PublicKey {
+    /// Parses a public key or certificate; `what` names the option in error messages.
+    pub fn parse(input: &[u8], what: &str) -> Result<Self> {
+        const EXPECTED: &str = "is not an RSA public key: expected an X.509 certificate PEM, a `BEGIN PUBLIC KEY` PEM or a `BEGIN RSA PUBLIC KEY` PEM";
+        match pem::read(input) {
+            Input::Pem(b) => match b.label.as_str() {
+                "CERTIFICATE" => Self::from_certificate(&b.der).ok_or_else(|| invalid(what, EXPECTED)),
+                "PUBLIC KEY" => Ok(Self::plain(RsaPublicKey::from_public_key_der(&b.der).map_err(|_| invalid(what, EXPECTED))?)),
+                "RSA PUBLIC KEY" => Ok(Self::plain(RsaPublicKey::from_pkcs1_der(&b.der).map_err(|_| invalid(what, EXPECTED))?)),
+                l if l.contains("PRIVATE KEY") => {
+                    Err(invalid(what, "is a private key; give the platform certificate or WeChat Pay public key instead"))
+                }
+                other => Err(invalid(what, format!("holds a `{other}` PEM block; {EXPECTED}"))),
+            },
+            Input::Der(der) => RsaPublicKey::from_public_key_der(&der)
+                .or_else(|_| RsaPublicKey::from_pkcs1_der(&der))
+                .map(Self::plain)
+                .or_else(|_| Self::from_certificate(&der).ok_or_else(|| invalid(what, EXPECTED))),
+            Input::Unreadable => Err(invalid(what, EXPECTED)),
+        }
+    }
+
+    fn plain(key: RsaPublicKey) -> Self {
+        PublicKey { key, certificate_serial: None }
+    }
+
+    fn from_certificate(der: &[u8]) -> Option<Self> {
+        let cert = der::certificate(der)?;
+        let key = RsaPublicKey::from_public_key_der(cert.spki).ok()?;
+        let serial = cert.serial.iter().map(|b| format!("{b:02X}")).collect();
+        Some(PublicKey { key, certificate_serial: Some(serial) })
+    }
+}
+
+impl core::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "PublicKey(RSA-{}, certificate {:?})", self.key.size() * 8, self.certificate_serial)
+    }
+}
+
+/// The configured verifying keys, by serial (`certs` option).
+#[derive(Clone, Debug, Default)]
+pub struct Keyring {
+    keys: Vec<(String, PublicKey)>,
+}
+
+impl Keyring {
+    /// Adds a key under its serial or `PUB_KEY_ID_...`.
+    pub fn insert(&mut self, serial: String, key: PublicKey) {
+        self.keys.retain(|(s, _)| !s.eq_ignore_ascii_case(&serial));
+        self.keys.push((serial, key));
+    }
+
+    /// The key a `Wechatpay-Serial` names; hex serials match in any case.
+    pub fn get(&self, serial: &str) -> Option<&PublicKey> {
+        self.keys.iter().find(|(s, _)| s.eq_ignore_ascii_case(serial)).map(|(_, k)| k)
+    }
+
+    /// The serials, in insertion order.
+    pub fn serials(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map(|(s, _)| s.as_str())
+    }
+
+    /// How many keys there are.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}

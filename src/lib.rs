@@ -1,0 +1,25 @@
+//! A WeChat Pay APIv3 client, compiled to WebAssembly for Node, Cloudflare
+//! Workers and browsers.
+//!
+//! The crate is a pure core that knows nothing of JavaScript — paths, the
+//! signed message, the `Authorization` header, answer verification, keys —
+//! and a thin binding layer ([`wasm`], on `wasm32` only) that exposes the
+//! `Wxpay` class and is the single place that calls `fetch`.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![warn(missing_docs)]
+
+pub mod base64;
+pub mod config;
+pub mod crypto;
+pub mod error;
+pub mod keys;
+pub mod nonce;
+pub mod path;
+pub mod request;
+pub mod response;
+pub mod url;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use error::{Code, Error, Result};

@@ -1,0 +1,83 @@
+//! Nonces: 32 characters of `[0-9A-Za-z]` from the CSPRNG, without modulo bias.
+
+use crate::error::{Code, Error, Result};
+
+/// Length of every nonce we send.
+pub const NONCE_LEN: usize = 32;
+
+const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// Builds a nonce from a byte source. Each byte's low six bits are uniform
+/// over 0..64; values 62 and 63 are rejected rather than folded, so every
+/// character is equally likely.
+pub fn nonce_from<F>(mut fill: F) -> Result<String>
+where
+    F: FnMut(&mut [u8]) -> Result<()>,
+{
+    let mut out = String::with_capacity(NONCE_LEN);
+    let mut buf = [0u8; 40];
+    while out.len() < NONCE_LEN {
+        fill(&mut buf)?;
+        for b in buf {
+            let v = usize::from(b & 63);
+            if v < ALPHABET.len() && out.len() < NONCE_LEN {
+                out.push(ALPHABET[v] as char);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Fills `buf` from the platform CSPRNG (`crypto.getRandomValues` in JS).
+pub fn fill_random(buf: &mut [u8]) -> Result<()> {
+    getrandom::getrandom(buf).map_err(|e| Error::new(Code::Crypto, format!("no secure random source: {e}")))
+}
+
+/// A fresh nonce from the platform CSPRNG.
+pub fn nonce() -> Result<String> {
+    nonce_from(fill_random)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonce_shape() {
+        let n = nonce().unwrap();
+        assert_eq!(n.len(), NONCE_LEN);
+        assert!(n.bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert_ne!(n, nonce().unwrap());
+    }
+
+    #[test]
+    fn rejects_rather_than_folds() {
+        // 62 and 63 (low six bits) must be skipped, not mapped onto '0' and '1'.
+        let mut calls = 0;
+        let n = nonce_from(|b| {
+            calls += 1;
+            for (i, x) in b.iter_mut().enumerate() {
+                *x = if calls == 1 && i < 10 { 62 | 0xC0 } else { 0x41 }; // 0x41 & 63 = 1 -> '1'
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(n, "1".repeat(32));
+    }
+
+    #[test]
+    fn uniform_enough() {
+        // 62 * 32 * 200 characters: every symbol appears, none wildly over-represented.
+        let mut counts = [0u32; 62];
+        for _ in 0..62 * 200 {
+            for b in nonce().unwrap().bytes() {
+                let i = ALPHABET.iter().position(|&a| a == b).unwrap();
+                counts[i] += 1;
+            }
+        }
+        let expected = 32.0 * 200.0;
+        for c in counts {
+            assert!((f64::from(c) - expected).abs() < expected * 0.1, "{c} vs {expected}");
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! From chain property names to path templates, and from templates to paths.
+//!
+//! `wxpay.v3.marketing.membercardOpen.cards._card_id_` is the template
+//! `v3/marketing/membercard-open/cards/{card_id}`; a request fills each
+//! `{name}` from its config and percent-encodes it as one path segment.
+
+use crate::error::{Code, Error, Result};
+use crate::url::{encode_component, encode_literal_path, is_dot_segment};
+
+/// The placeholder name inside `_name_` or `$name$`, if `prop` is one.
+fn placeholder_name(prop: &str) -> Option<&str> {
+    let inner = prop
+        .strip_prefix('_')
+        .and_then(|p| p.strip_suffix('_'))
+        .or_else(|| prop.strip_prefix('$').and_then(|p| p.strip_suffix('$')))?;
+    (!inner.is_empty()).then_some(inner)
+}
+
+/// Converts one property name of the chain into its path segment:
+/// `_x_`/`$x$` -> `{x}`; otherwise a leading capital is lowered and every
+/// other capital becomes `-` + its lower case; anything else stays verbatim
+/// (so bracket access can carry a raw segment or path).
+pub fn segment(prop: &str) -> String {
+    if let Some(name) = placeholder_name(prop) {
+        return format!("{{{name}}}");
+    }
+    let mut out = String::with_capacity(prop.len() + 4);
+    for (i, c) in prop.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Appends the segment for `prop` to a parent template.
+pub fn child(parent: &str, prop: &str) -> String {
+    let seg = segment(prop);
+    let mut out = String::with_capacity(parent.len() + 1 + seg.len());
+    out.push_str(parent);
+    if !parent.is_empty() {
+        out.push('/');
+    }
+    out.push_str(&seg);
+    out
+}
+
+/// The names of the `{placeholders}` of a template, in order.
+pub fn placeholders(template: &str) -> impl Iterator<Item = &str> {
+    template.split('{').skip(1).filter_map(|part| {
+        let end = part.find('}')?;
+        let name = &part[..end];
+        (!name.is_empty() && !name.contains('/')).then_some(name)
+    })
+}
+
+/// Fills a template: each `{name}` is replaced by `value(name)` encoded as a
+/// single path segment; literal text is encoded as a path.
+///
+/// Fails with `ERR_MISSING_PARAM` when a value is missing (nothing is sent
+/// with a literal `{name}` in it) and `ERR_INVALID_PARAM` when a value is
+/// empty or a dot segment, or the filled path contains one.
+pub fn render<F>(template: &str, mut value: F) -> Result<String>
+where
+    F: FnMut(&str) -> Result<Option<String>>,
+{
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}').filter(|&c| c > 0 && !after[..c].contains(['/', '{'])) else {
+            // A brace that opens no placeholder is literal text.
+            encode_literal_path(&rest[..=open], &mut out);
+            rest = after;
+            continue;
+        };
+        encode_literal_path(&rest[..open], &mut out);
+        let name = &after[..close];
+        let v = value(name)?.ok_or_else(|| {
+            Error::new(
+                Code::MissingParam,
+                format!("path placeholder {{{name}}} has no value: pass `{name}` in the request config"),
+            )
+        })?;
+        if v.is_empty() || v == "." || v == ".." {
+            return Err(Error::new(
+                Code::InvalidParam,
+                format!("path placeholder {{{name}}} must not be empty, '.' or '..'"),
+            ));
+        }
+        encode_component(&v, &mut out);
+        rest = &after[close + 1..];
+    }
+    encode_literal_path(rest, &mut out);
+    if out.split('/').any(is_dot_segment) {
+        return Err(Error::new(Code::InvalidParam, format!("path {out} contains a '.' or '..' segment")));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(props: &[&str]) -> String {
+        props.iter().fold(String::new(), |acc, p| child(&acc, p))
+    }
+
+    #[test]
+    fn segment_rules_from_protocol() {
+        assert_eq!(segment("membercardOpen"), "membercard-open");
+        assert_eq!(segment("MembercardOpen"), "membercard-open");
+        assert_eq!(segment("applyment4sub"), "applyment4sub");
+        assert_eq!(segment("a_b"), "a_b");
+        assert_eq!(segment("_card_id_"), "{card_id}");
+        assert_eq!(segment("$code$"), "{code}");
+        assert_eq!(segment("bill/tradebill"), "bill/tradebill");
+        assert_eq!(segment("outTradeNo"), "out-trade-no");
+        assert_eq!(segment("v3"), "v3");
+    }
+
+    #[test]
+    fn almost_placeholders_stay_literal() {
+        assert_eq!(segment("_"), "_");
+        assert_eq!(segment("__"), "__");
+        assert_eq!(segment("$$"), "$$");
+        assert_eq!(segment("_id"), "_id");
+        assert_eq!(segment("$id_"), "$id_");
+    }
+
+    #[test]
+    fn seed_template() {
+        let tpl = t(&["v3", "marketing", "membercardOpen", "cards", "_card_id_", "codes", "_code_"]);
+        assert_eq!(tpl, "v3/marketing/membercard-open/cards/{card_id}/codes/{code}");
+        assert_eq!(placeholders(&tpl).collect::<Vec<_>>(), ["card_id", "code"]);
+    }
+
+    #[test]
+    fn render_encodes_values_as_segments() {
+        let tpl = "v3/marketing/membercard-open/cards/{card_id}/codes/{code}";
+        let got = render(tpl, |n| Ok(Some(if n == "card_id" { "pY7x-6DJ".into() } else { "a b/c?é".into() })));
+        assert_eq!(got.unwrap(), "v3/marketing/membercard-open/cards/pY7x-6DJ/codes/a%20b%2Fc%3F%C3%A9");
+    }
+
+    #[test]
+    fn render_missing_placeholder_is_rejected() {
+        let e = render("v3/cards/{card_id}/codes/{code}", |n| Ok((n == "card_id").then(|| "x".to_string())));
+        let e = e.unwrap_err();
+        assert_eq!(e.code, Code::MissingParam);
+        assert!(e.message.contains("{code}"));
+    }
+
+    #[test]
+    fn render_rejects_traversal_and_empty() {
+        for v in ["", ".", ".."] {
+            let e = render("v3/a/{x}/b", |_| Ok(Some(v.to_string()))).unwrap_err();
+            assert_eq!(e.code, Code::InvalidParam, "{v:?}");
+        }
+        // "..." is an ordinary segment, and %2E is what the encoder never emits for a dot.
+        assert_eq!(render("v3/{x}", |_| Ok(Some("...".into()))).unwrap(), "v3/...");
+        assert_eq!(render("v3/a/../b", |_| Ok(None)).unwrap_err().code, Code::InvalidParam);
+    }
+
+    #[test]
+    fn raw_braces_and_literals() {
+        assert_eq!(render("v3/{}/x{", |_| Ok(None)).unwrap(), "v3/%7B%7D/x%7B");
+        assert_eq!(render("v3/bill/trade bill", |_| Ok(None)).unwrap(), "v3/bill/trade%20bill");
+        assert_eq!(render("v3/a/{id}", |_| Ok(Some("1".into()))).unwrap(), "v3/a/1");
+    }
+}

@@ -1,0 +1,165 @@
+//! Verifying an answer: the `Wechatpay-*` headers, the time window, the
+//! serial and the signature over the raw body.
+
+use crate::error::{Code, Error, Result};
+use crate::keys::Keyring;
+
+/// Header names, lower case as `fetch` gives them.
+pub mod header {
+    /// Unix seconds when the answer was signed.
+    pub const TIMESTAMP: &str = "wechatpay-timestamp";
+    /// The answer's nonce.
+    pub const NONCE: &str = "wechatpay-nonce";
+    /// Base64 RSA signature.
+    pub const SIGNATURE: &str = "wechatpay-signature";
+    /// Serial (or `PUB_KEY_ID_...`) of the key that signed.
+    pub const SERIAL: &str = "wechatpay-serial";
+    /// The service's request id, to quote in support requests.
+    pub const REQUEST_ID: &str = "request-id";
+}
+
+/// How far an answer's timestamp may be from now, in seconds.
+pub const MAX_SKEW_SECS: u64 = 300;
+
+/// The prefix of the deliberately wrong signatures the service sends to
+/// check that merchants verify.
+pub const SIGNTEST_PREFIX: &str = "WECHATPAY/SIGNTEST/";
+
+/// The four signature headers of an answer (or notification), as received.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SignatureHeaders<'a> {
+    /// `Wechatpay-Timestamp`
+    pub timestamp: Option<&'a str>,
+    /// `Wechatpay-Nonce`
+    pub nonce: Option<&'a str>,
+    /// `Wechatpay-Signature`
+    pub signature: Option<&'a str>,
+    /// `Wechatpay-Serial`
+    pub serial: Option<&'a str>,
+}
+
+/// Which failure codes to use: answers and notifications share the rules.
+#[derive(Clone, Copy, Debug)]
+pub struct Codes {
+    /// A header is missing.
+    pub unsigned: Code,
+    /// The timestamp is malformed or outside the window.
+    pub timestamp: Code,
+    /// The serial is not configured.
+    pub serial: Code,
+    /// The signature is wrong.
+    pub signature: Code,
+}
+
+/// The codes for answers to our requests.
+pub const RESPONSE_CODES: Codes = Codes {
+    unsigned: Code::ResponseUnsigned,
+    timestamp: Code::ResponseTimestamp,
+    serial: Code::ResponseSerial,
+    signature: Code::ResponseSignature,
+};
+
+/// A signed message whose headers passed every check but the signature itself.
+#[derive(Debug)]
+pub struct Signed<'a> {
+    /// The serial naming the verifying key.
+    pub serial: &'a str,
+    /// `timestamp\nnonce\nbody\n`
+    pub message: Vec<u8>,
+    /// The decoded signature bytes.
+    pub signature: Vec<u8>,
+}
+
+/// Checks the headers (presence, time window, SIGNTEST, base64, known serial)
+/// and builds the message the signature must cover.
+pub fn signed<'a>(
+    h: &SignatureHeaders<'a>,
+    body: &[u8],
+    now: u64,
+    keyring: &Keyring,
+    codes: Codes,
+) -> Result<Signed<'a>> {
+    let (Some(ts), Some(nonce), Some(sig), Some(serial)) = (h.timestamp, h.nonce, h.signature, h.serial) else {
+        let missing: Vec<&str> = [
+            ("Wechatpay-Timestamp", h.timestamp),
+            ("Wechatpay-Nonce", h.nonce),
+            ("Wechatpay-Signature", h.signature),
+            ("Wechatpay-Serial", h.serial),
+        ]
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(n, _)| *n)
+        .collect();
+        return Err(Error::new(codes.unsigned, format!("unsigned answer: missing {}", missing.join(", "))));
+    };
+    let when = parse_timestamp(ts)
+        .ok_or_else(|| Error::new(codes.timestamp, format!("Wechatpay-Timestamp {ts:?} is not an integer")))?;
+    if now.abs_diff(when) > MAX_SKEW_SECS {
+        return Err(Error::new(
+            codes.timestamp,
+            format!("Wechatpay-Timestamp {when} is {} s from now; at most {MAX_SKEW_SECS} s is accepted", now.abs_diff(when)),
+        ));
+    }
+    if keyring.get(serial).is_none() {
+        return Err(Error::new(codes.serial, format!("Wechatpay-Serial {serial:?} is not one of the configured certs")));
+    }
+    if sig.starts_with(SIGNTEST_PREFIX) {
+        return Err(Error::new(codes.signature, "signature is a WECHATPAY/SIGNTEST/ probe and never verifies"));
+    }
+    let signature =
+        crate::base64::decode(sig).ok_or_else(|| Error::new(codes.signature, "Wechatpay-Signature is not valid base64"))?;
+    let mut message = Vec::with_capacity(ts.len() + nonce.len() + body.len() + 3);
+    for part in [ts.as_bytes(), nonce.as_bytes(), body] {
+        message.extend_from_slice(part);
+        message.push(b'\n');
+    }
+    Ok(Signed { serial, message, signature })
+}
+
+/// Runs every check, the RSA verification included.
+pub fn verify(h: &SignatureHeaders<'_>, body: &[u8], now: u64, keyring: &Keyring, codes: Codes) -> Result<()> {
+    let s = signed(h, body, now, keyring, codes)?;
+    let key = keyring.get(s.serial).ok_or_else(|| Error::new(codes.serial, "unknown serial"))?;
+    if crate::crypto::verify(key, &s.message, &s.signature) {
+        Ok(())
+    } else {
+        Err(Error::new(codes.signature, "signature does not verify"))
+    }
+}
+
+fn parse_timestamp(ts: &str) -> Option<u64> {
+    if ts.is_empty() || ts.len() > 12 || !ts.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    ts.parse().ok()
+}
+
+/// Whether answers at this path are documented as unsigned (file downloads),
+/// so verification is skipped. `path` is the signed path, query excluded.
+pub fn is_unsigned_download(path: &str) -> bool {
+    const PREFIXES: [&str; 3] = ["/v3/billdownload/file", "/v3/merchant-service/images/", "/v3/statements"];
+    let path = path.split('?').next().unwrap_or(path);
+    PREFIXES.iter().any(|p| path.contains(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(parse_timestamp("1554208460"), Some(1554208460));
+        for bad in ["", "-1", "1.5", "1e9", " 1", "abc", "1554208460 ", "9999999999999"] {
+            assert_eq!(parse_timestamp(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn downloads_are_recognised() {
+        assert!(is_unsigned_download("/v3/billdownload/file?token=x"));
+        assert!(is_unsigned_download("/prefix/v3/billdownload/file"));
+        assert!(is_unsigned_download("/v3/merchant-service/images/abc"));
+        assert!(!is_unsigned_download("/v3/bill/tradebill"));
+        assert!(!is_unsigned_download("/v3/marketing/membercard-open/cards"));
+    }
+}

@@ -1,0 +1,209 @@
+//! The base URL, percent-encoding and query strings.
+//!
+//! Everything here produces URLs that the WHATWG URL parser (and so `fetch`)
+//! leaves byte-for-byte unchanged, because the URL that is signed must be the
+//! URL that is sent.
+
+use crate::error::{Code, Error, Result};
+
+/// The WeChat Pay APIv3 endpoint used when `baseURL` is not given.
+pub const DEFAULT_BASE_URL: &str = "https://api.mch.weixin.qq.com/";
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// RFC 3986 unreserved characters: the only ones never percent-encoded.
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Characters a literal path segment may keep as they are (RFC 3986 `pchar`
+/// minus `%`, which is handled apart); all are left alone by the URL parser.
+fn is_path_char(b: u8) -> bool {
+    is_unreserved(b)
+        || matches!(
+            b,
+            b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@'
+        )
+}
+
+fn push_escaped(out: &mut String, b: u8) {
+    out.push('%');
+    out.push(HEX[usize::from(b >> 4)] as char);
+    out.push(HEX[usize::from(b & 15)] as char);
+}
+
+/// Percent-encodes `value` so that only unreserved characters stay:
+/// right for a path segment taken from user data and for query keys and values.
+pub fn encode_component(value: &str, out: &mut String) {
+    for &b in value.as_bytes() {
+        if is_unreserved(b) {
+            out.push(b as char);
+        } else {
+            push_escaped(out, b);
+        }
+    }
+}
+
+/// Encodes a literal piece of path written by the caller (a chain segment or
+/// a bracketed raw path): `/` separates segments, `%XX` escapes are kept,
+/// path characters stay and everything else is percent-encoded.
+pub fn encode_literal_path(value: &str, out: &mut String) {
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let escape = b == b'%'
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        if b == b'/' || is_path_char(b) || escape {
+            out.push(b as char);
+        } else {
+            push_escaped(out, b);
+        }
+        i += 1;
+    }
+}
+
+/// Builds `k=v&k=v` from pairs, every key and value percent-encoded.
+pub fn query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::new();
+    for (k, v) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        encode_component(k, &mut out);
+        out.push('=');
+        encode_component(v, &mut out);
+    }
+    out
+}
+
+/// A parsed `baseURL`: `http(s)://host[:port]` plus a path prefix ending in `/`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl {
+    origin: String,
+    prefix: String,
+}
+
+impl BaseUrl {
+    /// Parses a base URL; anything but a plain http(s) origin with an optional
+    /// path is refused (`ERR_INVALID_CONFIG`, naming `baseURL`).
+    pub fn parse(input: &str) -> Result<Self> {
+        let bad = |why: &str| Error::new(Code::InvalidConfig, format!("options.baseURL {why}"));
+        let has_scheme = |s: &str| input.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s));
+        let rest = if has_scheme("https://") {
+            &input[8..]
+        } else if has_scheme("http://") {
+            &input[7..]
+        } else {
+            return Err(bad("must start with https:// or http://"));
+        };
+        let scheme_len = input.len() - rest.len();
+        let host_end = rest.find('/').unwrap_or(rest.len());
+        let host = &rest[..host_end];
+        let valid_host = !host.is_empty()
+            && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+        if !valid_host {
+            return Err(bad("has no valid host (user info, spaces and non-ASCII hosts are not accepted)"));
+        }
+        let path = &rest[host_end..];
+        if path.contains(['?', '#']) {
+            return Err(bad("must not have a query or a fragment"));
+        }
+        let mut prefix = String::with_capacity(path.len() + 1);
+        encode_literal_path(if path.is_empty() { "/" } else { path }, &mut prefix);
+        if prefix.split('/').any(is_dot_segment) {
+            return Err(bad("must not contain '.' or '..' segments"));
+        }
+        if !prefix.ends_with('/') {
+            prefix.push('/');
+        }
+        Ok(BaseUrl { origin: input[..scheme_len + host_end].to_ascii_lowercase(), prefix })
+    }
+
+    /// `https://host[:port]`, lower-cased.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Joins an encoded relative path (`v3/...`) and an encoded query string.
+    /// Returns the full URL and the part that is signed (`/prefix/v3/...?query`).
+    pub fn join(&self, path: &str, query: &str) -> (String, String) {
+        let mut signed = String::with_capacity(self.prefix.len() + path.len() + query.len() + 1);
+        signed.push_str(&self.prefix);
+        signed.push_str(path.trim_start_matches('/'));
+        if !query.is_empty() {
+            signed.push('?');
+            signed.push_str(query);
+        }
+        let mut url = String::with_capacity(self.origin.len() + signed.len());
+        url.push_str(&self.origin);
+        url.push_str(&signed);
+        (url, signed)
+    }
+}
+
+/// Whether a path segment would be collapsed by the URL parser (`.`, `..`
+/// and their `%2e` spellings), which would make the URL sent differ from
+/// the URL signed.
+pub fn is_dot_segment(segment: &str) -> bool {
+    let s = segment.to_ascii_lowercase();
+    matches!(s.as_str(), "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn component_keeps_only_unreserved() {
+        let mut s = String::new();
+        encode_component("a b/c?é~._-", &mut s);
+        assert_eq!(s, "a%20b%2Fc%3F%C3%A9~._-");
+    }
+
+    #[test]
+    fn literal_path_keeps_slashes_and_escapes() {
+        let mut s = String::new();
+        encode_literal_path("bill/trade bill/%2Fx/%zz{a}", &mut s);
+        assert_eq!(s, "bill/trade%20bill/%2Fx/%25zz%7Ba%7D");
+    }
+
+    #[test]
+    fn query_encodes_pairs_in_order() {
+        assert_eq!(query([("offset", "0"), ("a b", "c&d=é")]), "offset=0&a%20b=c%26d%3D%C3%A9");
+        assert_eq!(query([]), "");
+    }
+
+    #[test]
+    fn base_url_default_and_prefix() {
+        let b = BaseUrl::parse(DEFAULT_BASE_URL).unwrap();
+        assert_eq!(
+            b.join("v3/x", "a=1"),
+            ("https://api.mch.weixin.qq.com/v3/x?a=1".into(), "/v3/x?a=1".into())
+        );
+        let b = BaseUrl::parse("http://127.0.0.1:8080/proxy").unwrap();
+        assert_eq!(b.join("v3/x", ""), ("http://127.0.0.1:8080/proxy/v3/x".into(), "/proxy/v3/x".into()));
+        let b = BaseUrl::parse("HTTPS://API.example.com").unwrap();
+        assert_eq!(b.origin(), "https://api.example.com");
+    }
+
+    #[test]
+    fn base_url_rejects_what_fetch_would_rewrite() {
+        for bad in ["ftp://x/", "https://", "https://u:p@host/", "https://h/?q", "https://h/#f", "https://h/a/../b", "api.mch.weixin.qq.com"] {
+            let e = BaseUrl::parse(bad).unwrap_err();
+            assert_eq!(e.code, Code::InvalidConfig, "{bad}");
+            assert!(e.message.contains("options.baseURL"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dot_segments() {
+        for s in [".", "..", "%2E", "%2e%2E", ".%2e"] {
+            assert!(is_dot_segment(s), "{s}");
+        }
+        for s in ["...", "a.", "", "%2e%2e%2e"] {
+            assert!(!is_dot_segment(s), "{s}");
+        }
+    }
+}

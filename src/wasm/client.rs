@@ -1,0 +1,178 @@
+//! The exported `Wxpay` class and the reading of its options.
+
+use std::rc::Rc;
+
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use super::chain;
+use super::error::config_error;
+use super::js::Callable;
+use crate::config::{self, Config};
+use crate::error::{Code, Error};
+use crate::url::{BaseUrl, DEFAULT_BASE_URL};
+
+/// What every request of one `Wxpay` shares.
+pub struct Client {
+    pub config: Config,
+    fetch: Option<Callable>,
+    pub user_agent: Option<String>,
+}
+
+impl Client {
+    /// The injected `fetch`, else the global one, with the `this` to call it with.
+    pub fn fetch(&self) -> Result<(Callable, JsValue), JsValue> {
+        if let Some(f) = &self.fetch {
+            return Ok((f.clone(), JsValue::UNDEFINED));
+        }
+        let global = js_sys::global();
+        let f = Reflect::get(&global, &"fetch".into())?;
+        if f.is_function() {
+            Ok((f.unchecked_into(), global.into()))
+        } else {
+            Err(Error::new(Code::Network, "this runtime has no global fetch: pass options.fetch").into())
+        }
+    }
+}
+
+fn option(options: &JsValue, name: &str) -> Result<JsValue, Error> {
+    Reflect::get(options, &JsValue::from_str(name)).map_err(|_| config_error(format!("reading options.{name} threw")))
+}
+
+fn kind(v: &JsValue) -> String {
+    if v.is_null() {
+        "null".into()
+    } else {
+        v.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+fn required_string(options: &JsValue, name: &str) -> Result<String, Error> {
+    let v = option(options, name)?;
+    v.as_string().ok_or_else(|| {
+        if v.is_undefined() {
+            config_error(format!("options.{name} is required"))
+        } else {
+            config_error(format!("options.{name} must be a string, got {}", kind(&v)))
+        }
+    })
+}
+
+/// Key material as bytes: a PEM string, or bytes (a `Buffer` from `readFileSync`).
+fn key_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, Error> {
+    if let Some(s) = v.as_string() {
+        Ok(s.into_bytes())
+    } else if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        Ok(a.to_vec())
+    } else if let Some(b) = v.dyn_ref::<js_sys::ArrayBuffer>() {
+        Ok(Uint8Array::new(b).to_vec())
+    } else if v.is_undefined() {
+        Err(config_error(format!("{what} is required")))
+    } else {
+        Err(config_error(format!("{what} must be a PEM string or bytes, got {}", kind(v))))
+    }
+}
+
+fn read_config(options: &JsValue) -> Result<(Config, Option<Callable>), Error> {
+    if !options.is_object() {
+        return Err(config_error(format!(
+            "new Wxpay(options): options must be an object with mchid, serial, privateKey and certs, got {}",
+            kind(options)
+        )));
+    }
+    let mchid = config::mchid(&required_string(options, "mchid")?)?;
+    let serial = config::serial(&required_string(options, "serial")?)?;
+    let key = config::private_key(&key_bytes(&option(options, "privateKey")?, "options.privateKey")?)?;
+
+    let certs = option(options, "certs")?;
+    if !certs.is_object() {
+        return Err(config_error(if certs.is_undefined() {
+            "options.certs is required: an object mapping each platform serial or PUB_KEY_ID_... to its PEM".into()
+        } else {
+            format!("options.certs must be an object, got {}", kind(&certs))
+        }));
+    }
+    let mut entries = Vec::new();
+    for pair in Object::entries(certs.unchecked_ref()).iter() {
+        let pair: js_sys::Array = pair.unchecked_into();
+        let serial = pair.get(0).as_string().unwrap_or_default();
+        let pem = key_bytes(&pair.get(1), &format!("options.certs[{serial:?}]"))?;
+        entries.push((serial, pem));
+    }
+    let keyring = config::keyring(entries.iter().map(|(s, p)| (s.clone(), p.as_slice())))?;
+
+    let base = option(options, "baseURL")?;
+    let base = match base.as_string() {
+        Some(s) => BaseUrl::parse(&s)?,
+        None if base.is_undefined() => BaseUrl::parse(DEFAULT_BASE_URL)?,
+        None => return Err(config_error(format!("options.baseURL must be a string, got {}", kind(&base)))),
+    };
+
+    let timeout = option(options, "timeout")?;
+    let timeout_ms = match timeout.as_f64() {
+        Some(ms) => Some(config::timeout("options.timeout", ms)?),
+        None if timeout.is_undefined() => None,
+        None => return Err(config_error(format!("options.timeout must be a number, got {}", kind(&timeout)))),
+    };
+
+    let fetch = option(options, "fetch")?;
+    let fetch = if fetch.is_undefined() {
+        None
+    } else if fetch.is_function() {
+        Some(fetch.unchecked_into())
+    } else {
+        return Err(config_error(format!("options.fetch must be a function, got {}", kind(&fetch))));
+    };
+    Ok((Config { mchid, serial, key, keyring, base, timeout_ms }, fetch))
+}
+
+/// `wxpay-wasm/<version>` plus the runtime, where the runtime lets us say it.
+fn user_agent() -> Option<String> {
+    let base = concat!("wxpay-wasm/", env!("CARGO_PKG_VERSION"));
+    let global: JsValue = js_sys::global().into();
+    let get = |v: &JsValue, k: &str| Reflect::get(v, &JsValue::from_str(k)).ok().filter(|x| !x.is_undefined());
+    if let Some(process) = get(&global, "process") {
+        let versions = get(&process, "versions");
+        let node = versions.as_ref().and_then(|v| get(v, "node")).and_then(|v| v.as_string());
+        if let Some(node) = node {
+            let os = get(&process, "platform").and_then(|v| v.as_string()).unwrap_or_default();
+            let arch = get(&process, "arch").and_then(|v| v.as_string()).unwrap_or_default();
+            return Some(format!("{base} node/{node} {os}/{arch}"));
+        }
+    }
+    let ua = get(&global, "navigator").and_then(|n| get(&n, "userAgent")).and_then(|v| v.as_string());
+    match ua {
+        // Workers, Deno and Bun name themselves; browsers do not let a page set User-Agent.
+        Some(ua) if !ua.starts_with("Mozilla/") => Some(format!("{base} {ua}")),
+        _ => None,
+    }
+}
+
+/// A WeChat Pay APIv3 client.
+///
+/// ```js
+/// const wxpay = new Wxpay({ mchid, serial, privateKey, certs: { [platformSerial]: platformPem } });
+/// const { data } = await wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id, code });
+/// ```
+#[wasm_bindgen]
+pub struct Wxpay {
+    v3: JsValue,
+}
+
+#[wasm_bindgen]
+impl Wxpay {
+    /// Checks every option and parses every key; throws `WxpayError`
+    /// (`ERR_INVALID_CONFIG`, `ERR_INVALID_KEY`) naming the option at fault.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<Wxpay, JsValue> {
+        let (config, fetch) = read_config(&options)?;
+        let client = Rc::new(Client { config, fetch, user_agent: user_agent() });
+        Ok(Wxpay { v3: chain::root(client, "v3") })
+    }
+
+    /// The root of the APIv3 chain: `wxpay.v3.pay.transactions.native.post(...)`.
+    #[wasm_bindgen(getter)]
+    pub fn v3(&self) -> JsValue {
+        self.v3.clone()
+    }
+}

@@ -1,0 +1,49 @@
+//! JS APIs bound by hand: global functions every target runtime has, and
+//! plain structural calls on values that may come from another realm or an
+//! injected `fetch` (so no `instanceof` checks).
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// Any callable value.
+    #[wasm_bindgen(extends = js_sys::Object)]
+    #[derive(Clone)]
+    pub type Callable;
+
+    /// `f.bind(thisArg, a)`
+    #[wasm_bindgen(method, js_name = bind)]
+    pub fn bind1(this: &Callable, this_arg: &JsValue, a: &JsValue) -> Callable;
+
+    /// `f.bind(thisArg, a, b)`
+    #[wasm_bindgen(method, js_name = bind)]
+    pub fn bind2(this: &Callable, this_arg: &JsValue, a: &JsValue, b: &JsValue) -> Callable;
+
+    /// `f.call(thisArg, a, b)`, catching what it throws.
+    #[wasm_bindgen(method, catch, js_name = call)]
+    pub fn call2(this: &Callable, this_arg: &JsValue, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// The global `setTimeout`.
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub fn set_timeout(handler: &JsValue, ms: i32) -> JsValue;
+
+    /// The global `clearTimeout`.
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub fn clear_timeout(id: &JsValue);
+
+    /// A fetch `Response`, used structurally.
+    pub type Response;
+    #[wasm_bindgen(method, getter, structural)]
+    pub fn status(this: &Response) -> u16;
+    #[wasm_bindgen(method, getter, structural, js_name = statusText)]
+    pub fn status_text(this: &Response) -> JsValue;
+    #[wasm_bindgen(method, getter, structural)]
+    pub fn headers(this: &Response) -> JsValue;
+    #[wasm_bindgen(method, catch, structural, js_name = arrayBuffer)]
+    pub fn array_buffer(this: &Response) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Object.fromEntries(iterable)`: turns a `Headers` into a plain object
+    /// with lower-case names in one call.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = fromEntries)]
+    pub fn object_from_entries(entries: &JsValue) -> Result<js_sys::Object, JsValue>;
+}

@@ -1,0 +1,15 @@
+//! The binding layer: the only code that knows about JavaScript.
+//!
+//! - [`client`]: the exported `Wxpay` class and its options.
+//! - [`chain`]: `wxpay.v3....` nodes, built on `Proxy`.
+//! - [`send`]: one request: sign, `fetch`, verify, shape the answer.
+//! - [`abort`]: `signal` and `timeout` for a request.
+//! - [`error`]: core errors as `WxpayError` instances.
+//! - [`js`]: the handful of JS APIs bound by hand.
+
+mod abort;
+mod chain;
+mod client;
+mod error;
+mod js;
+mod send;

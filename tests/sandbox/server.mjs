@@ -1,0 +1,257 @@
+// The sandbox: an HTTP server on 127.0.0.1 that verifies every API request's signature,
+// serves the membercard-open member-code calls plus diagnostic routes, signs every answer,
+// and misbehaves on demand. README.md lists routes and modes.
+import http from 'node:http';
+import crypto from 'node:crypto';
+import { verifyRequest } from './auth.mjs';
+import { signedAnswer, MODES } from './answer.mjs';
+import { generateKeys, keyObjects, randomRsaKeyPair } from './keys.mjs';
+import { seedCards, validatePatch, applyPatch } from './cards.mjs';
+
+const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE';
+const CORS_ALLOW = 'authorization, content-type, accept, wechatpay-serial, user-agent';
+const CORS_EXPOSE = 'request-id, wechatpay-timestamp, wechatpay-nonce, wechatpay-signature, wechatpay-serial';
+
+const ERROR_CODES = {
+  400: 'PARAM_ERROR', 401: 'SIGN_ERROR', 403: 'NO_AUTH', 404: 'RESOURCE_NOT_EXISTS',
+  429: 'RATELIMIT_EXCEEDED', 500: 'SYSTEM_ERROR', 502: 'SERVICE_UNAVAILABLE', 503: 'SERVICE_UNAVAILABLE',
+};
+
+const JSON_UTF8 = 'application/json; charset=utf-8';
+const json = (status, value, contentType = JSON_UTF8) =>
+  ({ status, body: Buffer.from(JSON.stringify(value), 'utf8'), contentType });
+const error = (status, code, message, detail) =>
+  json(status, detail ? { code, message, detail } : { code, message }, 'application/json');
+const empty = (status = 204) => ({ status, body: Buffer.alloc(0) });
+const notFound = (path) => error(404, 'RESOURCE_NOT_EXISTS', `no such resource: ${path}`);
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+// Query as an object; a repeated key becomes an array of its values.
+function queryObject(rawQuery) {
+  const out = {};
+  for (const [k, v] of new URLSearchParams(rawQuery)) out[k] = k in out ? [].concat(out[k], v) : v;
+  return out;
+}
+
+/**
+ * Start a sandbox (see README.md).
+ * @param {object} [opts]
+ * @param {number} [opts.port=0]
+ * @param {string} [opts.mchid='1900000109']
+ * @param {string} [opts.cors]  the one Origin allowed cross-origin access
+ * @param {object} [opts.keys]  { mchid, merchant, platform, pubkey } from a previous run
+ * @param {(entry: object) => void} [opts.onRequest]  called once each API request is answered
+ */
+export async function startSandbox(opts = {}) {
+  const { port = 0, cors, onRequest } = opts;
+  const mchid = opts.mchid ?? opts.keys?.mchid ?? '1900000109';
+  const keys = opts.keys ? { ...opts.keys, mchid } : generateKeys(mchid);
+  const ko = keyObjects(keys);
+  let forgerKey; // made lazily: only 'forged' needs it, and RSA generation is slow
+  const forger = () => (forgerKey ??= randomRsaKeyPair().privateKey);
+
+  const requests = [];
+  const cards = seedCards();
+  const pending = []; // misbehaviour queue: [{ mode, left }]
+  let answerKey = 'platform';
+  let counter = 0;
+
+  const signer = () => answerKey === 'pubkey'
+    ? { privateKey: ko.pubkeyPrivate, serial: keys.pubkey.id }
+    : { privateKey: ko.platformPrivate, serial: keys.platform.serial };
+
+  function misbehave(mode, count = 1) {
+    if (!MODES.includes(mode)) throw new TypeError(`unknown misbehaviour mode ${mode}; one of ${MODES.join(', ')}`);
+    if (!Number.isSafeInteger(count) || count < 1) throw new TypeError('count must be a positive integer');
+    pending.push({ mode, left: count });
+  }
+  function takeMode() {
+    if (!pending.length) return null;
+    const head = pending[0];
+    if (--head.left === 0) pending.shift();
+    return head.mode;
+  }
+  function reset() {
+    requests.length = 0;
+    pending.length = 0;
+    seedCards(cards);
+  }
+
+  // ---- API routes (the request is already verified) ----
+  async function route(req, res, path, rawQuery, body, entry) {
+    const { method } = req;
+    let m;
+    if ((m = /^\/v3\/marketing\/membercard-open\/cards\/([^/]+)\/codes\/([^/]+)$/.exec(path)) && ['GET', 'PATCH'].includes(method)) {
+      let cardId, code;
+      try { [cardId, code] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])]; }
+      catch { return error(400, 'PARAM_ERROR', 'malformed percent-encoding in path', { field: 'path', location: 'uri' }); }
+      if (method === 'GET') {
+        const card = cards[cardId]?.[code];
+        return card ? json(200, card) : error(404, 'RESOURCE_NOT_EXISTS', '会员卡不存在 (no such card code)');
+      }
+      const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (type !== 'application/json')
+        return error(400, 'PARAM_ERROR', 'Content-Type must be application/json', { field: 'Content-Type', location: 'header' });
+      let data;
+      try { data = JSON.parse(body.toString('utf8')); }
+      catch (e) { return error(400, 'PARAM_ERROR', `body is not valid JSON: ${e.message}`, { field: '', location: 'body' }); }
+      const problem = validatePatch(data);
+      if (problem) return error(400, 'PARAM_ERROR', problem.message, { field: problem.field, location: 'body' });
+      const card = cards[cardId]?.[code];
+      if (!card) return error(404, 'RESOURCE_NOT_EXISTS', '会员卡不存在 (no such card code)');
+      applyPatch(card, data);
+      return empty(204);
+    }
+    if (/^\/v3\/sandbox\/echo(\/.*)?$/.test(path) && ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
+      return json(200, { method, url: req.url, query: queryObject(rawQuery), body: body.toString('utf8'), headers: req.headers });
+    }
+    if (path === '/v3/sandbox/status/502-html') {
+      // What a gateway in front of the API sends: HTML, no JSON, no signature.
+      return { status: 502, contentType: 'text/html', unsigned: true,
+        body: Buffer.from('<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n') };
+    }
+    if ((m = /^\/v3\/sandbox\/status\/(\d{3})$/.exec(path))) {
+      const status = Number(m[1]);
+      if (status === 204 || status === 205) return empty(status);
+      if (status >= 200 && status < 300) return json(status, { status });
+      if (status >= 400 && status < 600) {
+        const code = ERROR_CODES[status] ?? (status < 500 ? 'INVALID_REQUEST' : 'SYSTEM_ERROR');
+        return error(status, code, `sandbox status ${status}: ${http.STATUS_CODES[status] ?? ''}`.trim(),
+          { field: 'x', value: 'y', issue: 'z', location: 'body' });
+      }
+      return notFound(path);
+    }
+    if (path === '/v3/sandbox/slow' && method === 'GET') {
+      const ms = Math.min(Math.max(Number(new URLSearchParams(rawQuery).get('ms')) || 0, 0), 120_000);
+      let gone = false;
+      await new Promise((resolve) => {
+        const t = setTimeout(resolve, ms);
+        // Nothing has been written yet, so 'close' here means the client went away.
+        res.once('close', () => { gone = true; clearTimeout(t); resolve(); });
+      });
+      if (gone) { entry.aborted = true; return null; }
+      return json(200, { ok: true });
+    }
+    return notFound(path);
+  }
+
+  // ---- out-of-process control (unsigned, unrecorded) ----
+  function control(req, path, body) {
+    const input = () => { try { return JSON.parse(body.toString('utf8') || '{}'); } catch { return {}; } };
+    try {
+      if (path === '/__sandbox/misbehave' && req.method === 'POST') {
+        const { mode, count = 1 } = input();
+        misbehave(mode, count);
+        return json(200, { ok: true, pending });
+      }
+      if (path === '/__sandbox/reset' && req.method === 'POST') { reset(); return json(200, { ok: true }); }
+      if (path === '/__sandbox/answer-key' && req.method === 'POST') { sb.answerKey = input().answerKey; return json(200, { ok: true, answerKey }); }
+      if (path === '/__sandbox/requests' && req.method === 'GET')
+        return json(200, requests.map((r) => ({ ...r, body: r.body.toString('utf8'), bodyBase64: r.body.toString('base64') })));
+      if (path === '/__sandbox/cards' && req.method === 'GET') return json(200, cards);
+    } catch (e) {
+      return error(400, 'PARAM_ERROR', e.message);
+    }
+    return notFound(path);
+  }
+
+  function corsHeaders(req) {
+    if (!cors || req.headers.origin !== cors) return {};
+    return { 'Access-Control-Allow-Origin': cors, 'Access-Control-Expose-Headers': CORS_EXPOSE, Vary: 'Origin' };
+  }
+
+  // Write one answer; `sign` adds the four Wechatpay-* headers, bent by `mode` if given.
+  function send(res, requestId, answer, extraHeaders, sign = false, mode = null) {
+    const out = sign ? signedAnswer(answer, signer(), mode, forger) : answer;
+    const headers = { 'Request-ID': requestId, ...extraHeaders, ...out.headers };
+    // 204 carries no body and, per RFC 9110, no Content-Length either.
+    if (out.status !== 204 && out.status !== 205) {
+      if (out.contentType) headers['Content-Type'] = out.contentType;
+      headers['Content-Length'] = String(out.body.length);
+    }
+    res.writeHead(out.status, headers);
+    res.end(out.status === 204 || out.status === 205 ? undefined : out.body);
+    return out.status;
+  }
+
+  async function handle(req, res) {
+    const requestId = `sbx-${++counter}-${crypto.randomBytes(6).toString('hex')}`;
+    const body = await readBody(req);
+    const q = req.url.indexOf('?');
+    const [path, rawQuery] = q < 0 ? [req.url, ''] : [req.url.slice(0, q), req.url.slice(q + 1)];
+    const ch = corsHeaders(req);
+
+    if (req.method === 'OPTIONS') { // preflight: neither checked nor recorded
+      const pre = cors && req.headers.origin === cors
+        ? { ...ch, 'Access-Control-Allow-Methods': CORS_METHODS, 'Access-Control-Allow-Headers': CORS_ALLOW, 'Access-Control-Max-Age': '600' }
+        : {};
+      return send(res, requestId, empty(204), pre);
+    }
+    if (path.startsWith('/__sandbox/')) return send(res, requestId, control(req, path, body), ch);
+
+    const entry = { method: req.method, url: req.url, headers: { ...req.headers }, body, auth: null, verified: false, reason: null, status: null, requestId };
+    requests.push(entry);
+    Object.assign(entry, verifyRequest({ method: req.method, url: req.url, headers: req.headers, body },
+      { mchid, serial: keys.merchant.serial, publicKey: ko.merchantPublic }));
+
+    let answer;
+    const wantSerial = req.headers['wechatpay-serial'];
+    if (!entry.verified) answer = error(401, 'SIGN_ERROR', entry.reason);
+    else if (wantSerial !== undefined && wantSerial !== keys.platform.serial && wantSerial !== keys.pubkey.id)
+      answer = error(400, 'PARAM_ERROR', `Wechatpay-Serial ${wantSerial} names no platform certificate or public key`, { field: 'Wechatpay-Serial', location: 'header' });
+    else answer = await route(req, res, path, rawQuery, body, entry);
+    if (!answer) return onRequest?.(entry); // client went away: nothing to send
+
+    // Misbehaviour only ever replaces answers that would have been 2xx.
+    let mode = null;
+    if (answer.status >= 200 && answer.status < 300) mode = takeMode();
+    entry.misbehaviour = mode;
+    if (mode === 'error-500') [answer, mode] = [error(500, 'SYSTEM_ERROR', 'sandbox misbehaviour error-500: 系统错误'), null];
+    entry.status = send(res, requestId, answer, ch, !answer.unsigned, mode);
+    onRequest?.(entry);
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e) => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json', 'Request-ID': `sbx-bug-${++counter}` });
+      res.end(JSON.stringify({ code: 'SYSTEM_ERROR', message: `sandbox bug: ${e.stack ?? e}` }));
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+
+  const sb = {
+    baseURL: `http://127.0.0.1:${server.address().port}/`,
+    mchid,
+    merchant: keys.merchant,
+    platform: keys.platform,
+    pubkey: keys.pubkey,
+    certs: { [keys.platform.serial]: keys.platform.certificate, [keys.pubkey.id]: keys.pubkey.publicKeySpki },
+    get answerKey() { return answerKey; },
+    set answerKey(v) {
+      if (v !== 'platform' && v !== 'pubkey') throw new TypeError(`answerKey must be 'platform' or 'pubkey', not ${v}`);
+      answerKey = v;
+    },
+    requests,
+    cards,
+    misbehave,
+    reset,
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
+      });
+    },
+  };
+  return sb;
+}
