@@ -1,0 +1,31 @@
+# The README's two commands are `make demo` and `make test`; each sets up what it needs.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: setup build pack demo test test-rust test-node bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	@bash scripts/build-pkg.sh
+
+pack: build
+	@bash scripts/pack.sh
+
+demo: pack
+	@bash scripts/demo.sh
+
+test: pack test-rust test-node
+
+test-rust: setup
+	cargo test --quiet
+
+test-node: pack
+	node --test --test-concurrency=1 tests/sandbox/ tests/node/
+
+bench: pack
+	@bash bench/run.sh
+
+clean:
+	rm -rf target pkg .work node_modules
