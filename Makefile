@@ -20,6 +20,7 @@ test: pack test-rust test-node
 
 test-rust: setup
 	cargo test --quiet
+	cargo test --quiet --profile test-opt --test rsa -- --include-ignored
 
 test-node: pack
 	node --test --test-concurrency=1 tests/sandbox/ tests/node/

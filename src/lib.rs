@@ -17,6 +17,7 @@ pub mod nonce;
 pub mod path;
 pub mod request;
 pub mod response;
+pub mod rsa;
 pub mod url;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,8 +1,23 @@
-//! Just enough DER to find the public key inside an X.509 certificate.
+//! Just enough DER for RSA keys: PKCS#1, PKCS#8, SubjectPublicKeyInfo and
+//! the public key inside an X.509 certificate; reading and the little writing
+//! that re-wrapping PKCS#1 into PKCS#8 / SPKI needs.
 
-const SEQUENCE: u8 = 0x30;
-const INTEGER: u8 = 0x02;
+/// `SEQUENCE`
+pub const SEQUENCE: u8 = 0x30;
+/// `INTEGER`
+pub const INTEGER: u8 = 0x02;
+/// `BIT STRING`
+pub const BIT_STRING: u8 = 0x03;
+/// `OCTET STRING`
+pub const OCTET_STRING: u8 = 0x04;
+/// `NULL`
+pub const NULL: u8 = 0x05;
+/// `OBJECT IDENTIFIER`
+pub const OID: u8 = 0x06;
 const CONTEXT_0: u8 = 0xA0;
+
+/// The content of the OID 1.2.840.113549.1.1.1, `rsaEncryption`.
+pub const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
 
 /// One tag-length-value element.
 pub struct Tlv<'a> {
@@ -35,8 +50,59 @@ pub fn read(input: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
     Some((Tlv { tag, content: &rest[..len], whole: &input[..header + len] }, &rest[len..]))
 }
 
-fn expect(input: &[u8], tag: u8) -> Option<(Tlv<'_>, &[u8])> {
+/// Reads one element with tag `tag`.
+pub fn expect(input: &[u8], tag: u8) -> Option<(Tlv<'_>, &[u8])> {
     read(input).filter(|(t, _)| t.tag == tag)
+}
+
+/// Reads a non-negative `INTEGER`; returns its big-endian magnitude without
+/// leading zero bytes (empty for zero). Negative values are refused.
+pub fn unsigned(input: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (int, rest) = expect(input, INTEGER)?;
+    let first = *int.content.first()?;
+    if first & 0x80 != 0 {
+        return None;
+    }
+    let start = int.content.iter().position(|&b| b != 0).unwrap_or(int.content.len());
+    Some((&int.content[start..], rest))
+}
+
+/// Reads an `AlgorithmIdentifier` that must be `rsaEncryption` with NULL (or
+/// absent) parameters.
+pub fn rsa_algorithm(input: &[u8]) -> Option<&[u8]> {
+    let (alg, rest) = expect(input, SEQUENCE)?;
+    let (oid, params) = expect(alg.content, OID)?;
+    if oid.content != RSA_ENCRYPTION {
+        return None;
+    }
+    match params {
+        [] | [NULL, 0] => Some(rest),
+        _ => None,
+    }
+}
+
+/// Encodes one element.
+pub fn write(tag: u8, content: &[u8]) -> Vec<u8> {
+    let len = content.len();
+    let mut out = Vec::with_capacity(len + 6);
+    out.push(tag);
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len() - 1);
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// The `AlgorithmIdentifier` for `rsaEncryption`, NULL parameters.
+pub fn rsa_algorithm_identifier() -> Vec<u8> {
+    let mut alg = write(OID, RSA_ENCRYPTION);
+    alg.extend_from_slice(&[NULL, 0]);
+    write(SEQUENCE, &alg)
 }
 
 /// The fields of a certificate this crate uses.
@@ -81,5 +147,24 @@ mod tests {
         assert!(read(&v[..100]).is_none());
         assert!(read(&[0x30, 0x80]).is_none());
         assert!(read(&[0x30]).is_none());
+    }
+
+    #[test]
+    fn writes_what_it_reads() {
+        for len in [0usize, 1, 127, 128, 255, 256, 70000] {
+            let content = vec![9u8; len];
+            let enc = write(OCTET_STRING, &content);
+            let (t, rest) = read(&enc).unwrap();
+            assert_eq!((t.tag, t.content.len(), rest.len(), t.whole.len()), (OCTET_STRING, len, 0, enc.len()));
+        }
+        assert_eq!(rsa_algorithm(&rsa_algorithm_identifier()), Some(&[][..]));
+    }
+
+    #[test]
+    fn integers() {
+        assert_eq!(unsigned(&[2, 3, 0, 0x80, 1]).unwrap().0, [0x80, 1]);
+        assert_eq!(unsigned(&[2, 1, 0]).unwrap().0, [0u8; 0]);
+        assert!(unsigned(&[2, 1, 0x80]).is_none());
+        assert!(unsigned(&[2, 0]).is_none());
     }
 }

@@ -4,15 +4,12 @@
 //! Public: SPKI (`BEGIN PUBLIC KEY`), PKCS#1 (`BEGIN RSA PUBLIC KEY`) or an
 //! X.509 certificate. PEM, DER or bare base64 are all accepted.
 
-mod der;
+pub(crate) mod der;
 mod pem;
 
-use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
-use rsa::traits::PublicKeyParts;
-use rsa::{RsaPrivateKey, RsaPublicKey};
-
 use crate::error::{Code, Error, Result};
+use crate::rsa::key as rsakey;
+use crate::rsa::{RsaPrivateKey, RsaPublicKey};
 use pem::Input;
 
 fn invalid(what: &str, why: impl core::fmt::Display) -> Error {
@@ -22,6 +19,8 @@ fn invalid(what: &str, why: impl core::fmt::Display) -> Error {
 /// The merchant's RSA private key (`apiclient_key.pem`).
 pub struct PrivateKey {
     pub(crate) key: RsaPrivateKey,
+    /// PKCS#8 DER of the key, for WebCrypto's `importKey`.
+    pkcs8: Vec<u8>,
 }
 
 impl PrivateKey {
@@ -33,8 +32,8 @@ impl PrivateKey {
                 return Err(invalid(what, "is an encrypted PEM; export the key without a passphrase"))
             }
             Input::Pem(b) => match b.label.as_str() {
-                "PRIVATE KEY" => RsaPrivateKey::from_pkcs8_der(&b.der).map_err(|_| invalid(what, EXPECTED))?,
-                "RSA PRIVATE KEY" => RsaPrivateKey::from_pkcs1_der(&b.der).map_err(|_| invalid(what, EXPECTED))?,
+                "PRIVATE KEY" => Self::from_pkcs8(&b.der),
+                "RSA PRIVATE KEY" => Self::from_pkcs1(&b.der),
                 "ENCRYPTED PRIVATE KEY" => {
                     return Err(invalid(what, "is an encrypted PKCS#8 key; export the key without a passphrase"))
                 }
@@ -45,23 +44,50 @@ impl PrivateKey {
                     ))
                 }
             },
-            Input::Der(der) => RsaPrivateKey::from_pkcs8_der(&der)
-                .or_else(|_| RsaPrivateKey::from_pkcs1_der(&der))
-                .map_err(|_| invalid(what, EXPECTED))?,
-            Input::Unreadable => return Err(invalid(what, EXPECTED)),
+            Input::Der(der) => Self::from_pkcs8(&der).or_else(|| Self::from_pkcs1(&der)),
+            Input::Unreadable => None,
         };
-        Ok(PrivateKey { key })
+        key.ok_or_else(|| invalid(what, EXPECTED))
+    }
+
+    fn from_pkcs8(der: &[u8]) -> Option<Self> {
+        Self::from_pkcs1(rsakey::pkcs8_private(der)?)
+    }
+
+    fn from_pkcs1(der: &[u8]) -> Option<Self> {
+        let key = RsaPrivateKey::new(&rsakey::pkcs1_private(der)?)?;
+        Some(PrivateKey { key, pkcs8: rsakey::pkcs8_from_pkcs1(der) })
     }
 
     /// The size of the modulus in bytes (256 for RSA-2048).
     pub fn size(&self) -> usize {
-        self.key.size()
+        self.key.public().size()
+    }
+
+    /// The key for the RSA operations of [`crate::rsa`].
+    pub fn rsa(&self) -> &RsaPrivateKey {
+        &self.key
+    }
+
+    /// The key as PKCS#8 `PrivateKeyInfo` DER (PKCS#1 input is re-wrapped),
+    /// as WebCrypto's `importKey('pkcs8', ...)` takes it.
+    pub fn pkcs8_der(&self) -> &[u8] {
+        &self.pkcs8
+    }
+}
+
+impl Drop for PrivateKey {
+    fn drop(&mut self) {
+        for b in self.pkcs8.iter_mut() {
+            // SAFETY: a valid, exclusive reference; volatile so it is not elided.
+            unsafe { core::ptr::write_volatile(b, 0) };
+        }
     }
 }
 
 impl core::fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "PrivateKey(RSA-{})", self.key.size() * 8)
+        write!(f, "PrivateKey(RSA-{})", self.size() * 8)
     }
 }
 
@@ -69,6 +95,8 @@ impl core::fmt::Debug for PrivateKey {
 #[derive(Clone)]
 pub struct PublicKey {
     pub(crate) key: RsaPublicKey,
+    /// SubjectPublicKeyInfo DER of the key, for WebCrypto's `importKey`.
+    spki: Vec<u8>,
     /// The certificate's serial, upper-case hex, when the key came from one.
     pub certificate_serial: Option<String>,
 }
@@ -80,36 +108,53 @@ impl PublicKey {
         match pem::read(input) {
             Input::Pem(b) => match b.label.as_str() {
                 "CERTIFICATE" => Self::from_certificate(&b.der).ok_or_else(|| invalid(what, EXPECTED)),
-                "PUBLIC KEY" => Ok(Self::plain(RsaPublicKey::from_public_key_der(&b.der).map_err(|_| invalid(what, EXPECTED))?)),
-                "RSA PUBLIC KEY" => Ok(Self::plain(RsaPublicKey::from_pkcs1_der(&b.der).map_err(|_| invalid(what, EXPECTED))?)),
+                "PUBLIC KEY" => Self::from_spki(&b.der).ok_or_else(|| invalid(what, EXPECTED)),
+                "RSA PUBLIC KEY" => Self::from_pkcs1(&b.der).ok_or_else(|| invalid(what, EXPECTED)),
                 l if l.contains("PRIVATE KEY") => {
                     Err(invalid(what, "is a private key; give the platform certificate or WeChat Pay public key instead"))
                 }
                 other => Err(invalid(what, format!("holds a `{other}` PEM block; {EXPECTED}"))),
             },
-            Input::Der(der) => RsaPublicKey::from_public_key_der(&der)
-                .or_else(|_| RsaPublicKey::from_pkcs1_der(&der))
-                .map(Self::plain)
-                .or_else(|_| Self::from_certificate(&der).ok_or_else(|| invalid(what, EXPECTED))),
+            Input::Der(der) => Self::from_spki(&der)
+                .or_else(|| Self::from_pkcs1(&der))
+                .or_else(|| Self::from_certificate(&der))
+                .ok_or_else(|| invalid(what, EXPECTED)),
             Input::Unreadable => Err(invalid(what, EXPECTED)),
         }
     }
 
-    fn plain(key: RsaPublicKey) -> Self {
-        PublicKey { key, certificate_serial: None }
+    fn from_spki(der: &[u8]) -> Option<Self> {
+        Self::from_pkcs1(rsakey::spki(der)?)
+    }
+
+    fn from_pkcs1(der: &[u8]) -> Option<Self> {
+        let (n, e) = rsakey::pkcs1_public(der)?;
+        let key = RsaPublicKey::new(n, e)?;
+        Some(PublicKey { key, spki: rsakey::spki_from_pkcs1(der), certificate_serial: None })
     }
 
     fn from_certificate(der: &[u8]) -> Option<Self> {
         let cert = der::certificate(der)?;
-        let key = RsaPublicKey::from_public_key_der(cert.spki).ok()?;
-        let serial = cert.serial.iter().map(|b| format!("{b:02X}")).collect();
-        Some(PublicKey { key, certificate_serial: Some(serial) })
+        let mut key = Self::from_spki(cert.spki)?;
+        key.certificate_serial = Some(cert.serial.iter().map(|b| format!("{b:02X}")).collect());
+        Some(key)
+    }
+
+    /// The size of the modulus in bytes (256 for RSA-2048).
+    pub fn size(&self) -> usize {
+        self.key.size()
+    }
+
+    /// The key as SubjectPublicKeyInfo DER (PKCS#1 keys are re-wrapped,
+    /// certificates give theirs), as WebCrypto's `importKey('spki', ...)` takes it.
+    pub fn spki_der(&self) -> &[u8] {
+        &self.spki
     }
 }
 
 impl core::fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "PublicKey(RSA-{}, certificate {:?})", self.key.size() * 8, self.certificate_serial)
+        write!(f, "PublicKey(RSA-{}, certificate {:?})", self.size() * 8, self.certificate_serial)
     }
 }
 

@@ -13,3 +13,5 @@ mod client;
 mod error;
 mod js;
 mod send;
+#[cfg(feature = "bench")]
+mod bench;

@@ -1,0 +1,292 @@
+//! Montgomery arithmetic modulo an odd number, on 28-bit limbs.
+//!
+//! Products are scanned column by column (Comba): each column's partial
+//! products are summed in a native `u64` with no carry chain, the Montgomery
+//! digit of the column is derived from its low limb, and the carry moves on.
+//! With `R = 2^(28 L) > 4 m`, inputs below `2 m` give outputs below `2 m`
+//! (Walter), so no conditional subtraction is needed between operations: one
+//! [`Modulus::reduce`] at the very end brings a result into `[0, m)`.
+
+use super::limbs::{self, BITS, MASK};
+
+/// The most limbs a modulus may have: column sums of `L` products below
+/// 2^56 each must fit a `u64` (each of the two sums separately).
+pub const MAX_LIMBS: usize = 255;
+
+/// An odd modulus with its Montgomery constants.
+#[derive(Clone)]
+pub struct Modulus {
+    /// The modulus, `L` limbs.
+    pub m: Vec<u64>,
+    /// `-m^-1 mod 2^28`.
+    m0: u64,
+    /// `R^2 mod m`.
+    r2: Vec<u64>,
+    /// `R mod m`: one, in Montgomery form.
+    one: Vec<u64>,
+    /// The bit length of `m`.
+    pub bits: usize,
+}
+
+impl Modulus {
+    /// Prepares `m`, which must be odd, above 1, and normalised to its own limb
+    /// count (no leading zero limb). Runs in time that depends only on the
+    /// length of `m`, so it may be used on secret primes.
+    pub fn new(m: Vec<u64>) -> Option<Self> {
+        let l = m.len();
+        if l == 0 || l > MAX_LIMBS || m[0] & 1 == 0 || m[l - 1] == 0 || (l == 1 && m[0] == 1) {
+            return None;
+        }
+        // Newton's iteration doubles the correct low bits of the inverse.
+        let mut inv = 1u64;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(m[0].wrapping_mul(inv)));
+        }
+        let m0 = inv.wrapping_neg() & MASK;
+        let bits = limbs::bit_len(&m);
+        // R mod m and R^2 mod m by doubling from 1: 2 * 28 L constant-time steps.
+        let mut x = vec![0u64; l];
+        let mut tmp = vec![0u64; l];
+        x[0] = 1;
+        let mut one = Vec::new();
+        for step in 1..=2 * BITS * l {
+            double(&mut x, &m, &mut tmp);
+            if step == BITS * l {
+                one = x.clone();
+            }
+        }
+        Some(Modulus { m, m0, r2: x, one, bits })
+    }
+
+    /// The limb count `L`.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.m.len()
+    }
+
+    /// `out = a * b / R mod m`, in `[0, 2m)` when `a * b < 2 m R`.
+    /// `out` must not alias `a` or `b`; all three are `L` limbs.
+    pub fn mul(&self, out: &mut [u64], a: &[u64], b: &[u64]) {
+        let l = self.len();
+        let n = &self.m[..l];
+        let (a, b, out) = (&a[..l], &b[..l], &mut out[..l]);
+        let mut carry = 0u64;
+        // Columns 0..L: `out[i]` holds the Montgomery digits until they are
+        // consumed; column L + j is the last to need digit j, then it becomes
+        // result limb j.
+        for k in 0..l {
+            let s1: u64 = a[..=k].iter().zip(b[..=k].iter().rev()).map(|(x, y)| x * y).sum();
+            let s2: u64 = out[..k].iter().zip(n[1..=k].iter().rev()).map(|(x, y)| x * y).sum();
+            let lo = (s1 & MASK) + (s2 & MASK) + (carry & MASK);
+            let hi = (s1 >> BITS) + (s2 >> BITS) + (carry >> BITS);
+            let digit = lo.wrapping_mul(self.m0) & MASK;
+            out[k] = digit;
+            carry = hi + ((lo + digit * n[0]) >> BITS);
+        }
+        for k in l..2 * l - 1 {
+            let from = k + 1 - l;
+            let s1: u64 = a[from..].iter().zip(b[from..].iter().rev()).map(|(x, y)| x * y).sum();
+            let s2: u64 = out[from..].iter().zip(n[from..].iter().rev()).map(|(x, y)| x * y).sum();
+            let lo = (s1 & MASK) + (s2 & MASK) + (carry & MASK);
+            let hi = (s1 >> BITS) + (s2 >> BITS) + (carry >> BITS);
+            out[k - l] = lo & MASK;
+            carry = hi + (lo >> BITS);
+        }
+        out[l - 1] = carry;
+    }
+
+    /// `out = a * a / R mod m`: the cross products are computed once and
+    /// doubled, about 3/4 of the work of [`Modulus::mul`].
+    pub fn sqr(&self, out: &mut [u64], a: &[u64]) {
+        let l = self.len();
+        let n = &self.m[..l];
+        let (a, out) = (&a[..l], &mut out[..l]);
+        // Column k of a^2: twice the pairs i < j with i + j = k, plus a[k/2]^2
+        // when k is even.
+        let square = |k: usize| -> u64 {
+            let from = (k + 1).saturating_sub(l);
+            let half = (k + 1) / 2;
+            let cross: u64 = a[from..half].iter().zip(a[k + 1 - half..=k - from].iter().rev()).map(|(x, y)| x * y).sum();
+            let diag = if k % 2 == 0 { a[k / 2] * a[k / 2] } else { 0 };
+            2 * cross + diag
+        };
+        let mut carry = 0u64;
+        for k in 0..l {
+            let s1 = square(k);
+            let s2: u64 = out[..k].iter().zip(n[1..=k].iter().rev()).map(|(x, y)| x * y).sum();
+            let lo = (s1 & MASK) + (s2 & MASK) + (carry & MASK);
+            let hi = (s1 >> BITS) + (s2 >> BITS) + (carry >> BITS);
+            let digit = lo.wrapping_mul(self.m0) & MASK;
+            out[k] = digit;
+            carry = hi + ((lo + digit * n[0]) >> BITS);
+        }
+        for k in l..2 * l - 1 {
+            let from = k + 1 - l;
+            let s1 = square(k);
+            let s2: u64 = out[from..].iter().zip(n[from..].iter().rev()).map(|(x, y)| x * y).sum();
+            let lo = (s1 & MASK) + (s2 & MASK) + (carry & MASK);
+            let hi = (s1 >> BITS) + (s2 >> BITS) + (carry >> BITS);
+            out[k - l] = lo & MASK;
+            carry = hi + (lo >> BITS);
+        }
+        out[l - 1] = carry;
+    }
+
+    /// Montgomery form of `a` (`a < R`): `a R mod m`, in `[0, 2m)`.
+    pub fn to_mont(&self, out: &mut [u64], a: &[u64]) {
+        self.mul(out, a, &self.r2);
+    }
+
+    /// Leaves Montgomery form: `a / R mod m`, fully reduced into `[0, m)`.
+    pub fn from_mont(&self, out: &mut [u64], a: &[u64]) {
+        let mut unit = vec![0u64; self.len()];
+        unit[0] = 1;
+        self.mul(out, a, &unit);
+        self.reduce(out);
+    }
+
+    /// Brings `x < 2m` into `[0, m)`.
+    pub fn reduce(&self, x: &mut [u64]) {
+        let mut tmp = vec![0u64; self.len()];
+        limbs::reduce_once(x, &self.m, &mut tmp);
+    }
+
+    /// One, in Montgomery form.
+    pub fn one(&self) -> &[u64] {
+        &self.one
+    }
+
+    /// The Montgomery form of a number of any length (`wide`, limbs),
+    /// `wide R mod m` in `[0, 2m)`, by Horner's rule over `L`-limb chunks.
+    /// Constant-time in the values.
+    pub fn to_mont_wide(&self, out: &mut [u64], wide: &[u64]) {
+        let l = self.len();
+        let mut chunk = vec![0u64; l];
+        let mut t = vec![0u64; l];
+        let mut sum = vec![0u64; l + 1];
+        let mut first = true;
+        let chunks = wide.len().div_ceil(l).max(1);
+        for c in (0..chunks).rev() {
+            chunk.fill(0);
+            let start = c * l;
+            let end = wide.len().min(start + l);
+            if start < end {
+                chunk[..end - start].copy_from_slice(&wide[start..end]);
+            }
+            if first {
+                self.to_mont(out, &chunk);
+                first = false;
+                continue;
+            }
+            // acc = acc * R + chunk, in Montgomery form: acc*R^2/R... then add.
+            self.mul(&mut t, out, &self.r2);
+            self.to_mont(out, &chunk);
+            // t + out < 4m: add, then subtract 2m once if needed.
+            sum[l] = limbs::add(&mut sum[..l], &t, out);
+            let mut twice = vec![0u64; l + 1];
+            twice[l] = limbs::add(&mut twice[..l], &self.m, &self.m);
+            let mut diff = vec![0u64; l + 1];
+            let borrow = limbs::sub(&mut diff, &sum, &twice);
+            limbs::select(&mut sum, &diff, limbs::mask(borrow ^ 1));
+            out.copy_from_slice(&sum[..l]);
+        }
+    }
+}
+
+/// `x = 2x mod m` for `x < m`, constant-time.
+fn double(x: &mut [u64], m: &[u64], tmp: &mut [u64]) {
+    let mut carry = 0u64;
+    for l in x.iter_mut() {
+        let s = (*l << 1) | carry;
+        *l = s & MASK;
+        carry = s >> BITS;
+    }
+    // 2x < 2m: subtract m when 2x >= m, counting the bit that left the top limb.
+    let borrow = limbs::sub(tmp, x, m);
+    let take = (borrow ^ 1) | carry;
+    limbs::select(x, tmp, limbs::mask(take));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limbs_of(v: u128, l: usize) -> Vec<u64> {
+        (0..l).map(|i| if i * BITS < 128 { ((v >> (i * BITS)) as u64) & MASK } else { 0 }).collect()
+    }
+    fn value(x: &[u64]) -> u128 {
+        x.iter().rev().fold(0u128, |acc, &l| (acc << BITS) | u128::from(l))
+    }
+
+    #[test]
+    fn small_modulus_against_u128() {
+        // A 3-limb modulus: values stay under 2^84, products fit u128 after reduction.
+        let m: u128 = (1u128 << 83) - 159; // odd
+        let md = Modulus::new(limbs_of(m, 3)).unwrap();
+        let r = 1u128 << 84;
+        assert_eq!(value(&md.one), r % m);
+        let mut state = 0x1234_5678_9abc_def0u64;
+        for _ in 0..2000 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let a = (u128::from(state) * 0x9e37_79b9_7f4a_7c15) % m;
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let b = (u128::from(state) << 20 ^ u128::from(state)) % m;
+            let (la, lb) = (limbs_of(a, 3), limbs_of(b, 3));
+            let mut am = vec![0; 3];
+            let mut bm = vec![0; 3];
+            md.to_mont(&mut am, &la);
+            md.to_mont(&mut bm, &lb);
+            let mut p = vec![0; 3];
+            md.mul(&mut p, &am, &bm);
+            let mut s = vec![0; 3];
+            md.sqr(&mut s, &am);
+            let mut out = vec![0; 3];
+            md.from_mont(&mut out, &p);
+            assert_eq!(value(&out), mulmod(a, b, m));
+            md.from_mont(&mut out, &s);
+            assert_eq!(value(&out), mulmod(a, a, m));
+        }
+    }
+
+    fn mulmod(a: u128, b: u128, m: u128) -> u128 {
+        // Double-and-add: a, b < 2^83, so 2a < 2^84 never overflows.
+        let mut r = 0u128;
+        let mut a = a % m;
+        let mut b = b;
+        while b > 0 {
+            if b & 1 == 1 {
+                r = (r + a) % m;
+            }
+            a = (a * 2) % m;
+            b >>= 1;
+        }
+        r
+    }
+
+    #[test]
+    fn rejects_even_and_trivial() {
+        assert!(Modulus::new(vec![4]).is_none());
+        assert!(Modulus::new(vec![1]).is_none());
+        assert!(Modulus::new(vec![3, 0]).is_none());
+        assert!(Modulus::new(vec![]).is_none());
+    }
+
+    #[test]
+    fn wide_values_reduce() {
+        let m: u128 = (1u128 << 55) + 27;
+        let md = Modulus::new(limbs_of(m, 2)).unwrap();
+        // A 5-limb number (140 bits): 2^139 + 12345.
+        let mut wide = vec![0u64; 5];
+        wide[0] = 12345;
+        wide[4] = 1 << (139 - 4 * BITS);
+        let mut mont = vec![0; 2];
+        md.to_mont_wide(&mut mont, &wide);
+        let mut out = vec![0; 2];
+        md.from_mont(&mut out, &mont);
+        let mut want = 1u128;
+        for _ in 0..139 {
+            want = (want * 2) % m;
+        }
+        assert_eq!(value(&out), (want + 12345) % m);
+    }
+}
