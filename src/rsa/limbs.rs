@@ -162,6 +162,15 @@ pub fn wipe(x: &mut [u64]) {
     core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
 }
 
+/// [`wipe`] for `u32` storage.
+pub fn wipe_u32(x: &mut [u32]) {
+    for l in x.iter_mut() {
+        // SAFETY: `l` is a valid, aligned, exclusive reference.
+        unsafe { core::ptr::write_volatile(l, 0) };
+    }
+    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+}
+
 /// The product `a * b` into `out` (which must hold `a.len() + b.len()` limbs),
 /// normalised. Constant-time; used once per signature for the CRT
 /// recombination and at key load.

@@ -5,6 +5,7 @@
 //! - [`montgomery`]: Montgomery multiplication and squaring.
 //! - [`exp`]: fixed-window (secret) and square-and-multiply (public) powers.
 //! - [`lanes`]: the two CRT halves, side by side in wasm SIMD when available.
+//! - [`pair`], [`v128`]: the two halves in the two lanes of wasm SIMD.
 //! - [`inverse`]: the (masked) inversion of the blinding factor.
 //! - [`crt`]: the private operation: blinding, CRT, recombination, fault check.
 //! - [`key`]: key structures, validation and DER (PKCS#1, PKCS#8, SPKI).
@@ -19,6 +20,8 @@ pub mod lanes;
 pub mod limbs;
 pub mod montgomery;
 pub mod oaep;
+pub mod pair;
 pub mod pkcs1v15;
+pub mod v128;
 
 pub use key::{RsaPrivateKey, RsaPublicKey};

@@ -19,7 +19,7 @@ pub struct Modulus {
     /// The modulus, `L` limbs.
     pub m: Vec<u64>,
     /// `-m^-1 mod 2^28`.
-    m0: u64,
+    pub(crate) m0: u64,
     /// `R^2 mod m`.
     r2: Vec<u64>,
     /// `R mod m`: one, in Montgomery form.
@@ -75,8 +75,8 @@ impl Modulus {
         // consumed; column L + j is the last to need digit j, then it becomes
         // result limb j.
         for k in 0..l {
-            let s1: u64 = a[..=k].iter().zip(b[..=k].iter().rev()).map(|(x, y)| x * y).sum();
-            let s2: u64 = out[..k].iter().zip(n[1..=k].iter().rev()).map(|(x, y)| x * y).sum();
+            let s1: u64 = dot_rev(&a[..=k], &b[..=k]);
+            let s2: u64 = dot_rev(&out[..k], &n[1..=k]);
             let lo = (s1 & MASK) + (s2 & MASK) + (carry & MASK);
             let hi = (s1 >> BITS) + (s2 >> BITS) + (carry >> BITS);
             let digit = lo.wrapping_mul(self.m0) & MASK;
@@ -85,8 +85,8 @@ impl Modulus {
         }
         for k in l..2 * l - 1 {
             let from = k + 1 - l;
-            let s1: u64 = a[from..].iter().zip(b[from..].iter().rev()).map(|(x, y)| x * y).sum();
-            let s2: u64 = out[from..].iter().zip(n[from..].iter().rev()).map(|(x, y)| x * y).sum();
+            let s1: u64 = dot_rev(&a[from..], &b[from..]);
+            let s2: u64 = dot_rev(&out[from..], &n[from..]);
             let lo = (s1 & MASK) + (s2 & MASK) + (carry & MASK);
             let hi = (s1 >> BITS) + (s2 >> BITS) + (carry >> BITS);
             out[k - l] = lo & MASK;
@@ -101,33 +101,33 @@ impl Modulus {
         let l = self.len();
         let n = &self.m[..l];
         let (a, out) = (&a[..l], &mut out[..l]);
-        // Column k of a^2: twice the pairs i < j with i + j = k, plus a[k/2]^2
-        // when k is even.
-        let square = |k: usize| -> u64 {
+        // Column k of a^2 is sum over i < j, i + j = k of (2 a_i) a_j, plus
+        // a_(k/2)^2 when k is even: the doubled copy halves the products.
+        let mut twice = [0u64; MAX_LIMBS];
+        for (t, &x) in twice.iter_mut().zip(a) {
+            *t = 2 * x;
+        }
+        let twice = &twice[..l];
+        let mut carry = 0u64;
+        for k in 0..2 * l - 1 {
             let from = (k + 1).saturating_sub(l);
             let half = (k + 1) / 2;
-            let cross: u64 = a[from..half].iter().zip(a[k + 1 - half..=k - from].iter().rev()).map(|(x, y)| x * y).sum();
-            let diag = if k % 2 == 0 { a[k / 2] * a[k / 2] } else { 0 };
-            2 * cross + diag
-        };
-        let mut carry = 0u64;
-        for k in 0..l {
-            let s1 = square(k);
-            let s2: u64 = out[..k].iter().zip(n[1..=k].iter().rev()).map(|(x, y)| x * y).sum();
+            let mut s1 = dot_rev(&twice[from..half], &a[k + 1 - half..=k - from]);
+            if k % 2 == 0 {
+                s1 += a[k / 2] * a[k / 2];
+            }
+            let lo_col = k < l;
+            let s2 = if lo_col { dot_rev(&out[..k], &n[1..=k]) } else { dot_rev(&out[from..], &n[from..]) };
             let lo = (s1 & MASK) + (s2 & MASK) + (carry & MASK);
             let hi = (s1 >> BITS) + (s2 >> BITS) + (carry >> BITS);
-            let digit = lo.wrapping_mul(self.m0) & MASK;
-            out[k] = digit;
-            carry = hi + ((lo + digit * n[0]) >> BITS);
-        }
-        for k in l..2 * l - 1 {
-            let from = k + 1 - l;
-            let s1 = square(k);
-            let s2: u64 = out[from..].iter().zip(n[from..].iter().rev()).map(|(x, y)| x * y).sum();
-            let lo = (s1 & MASK) + (s2 & MASK) + (carry & MASK);
-            let hi = (s1 >> BITS) + (s2 >> BITS) + (carry >> BITS);
-            out[k - l] = lo & MASK;
-            carry = hi + (lo >> BITS);
+            if lo_col {
+                let digit = lo.wrapping_mul(self.m0) & MASK;
+                out[k] = digit;
+                carry = hi + ((lo + digit * n[0]) >> BITS);
+            } else {
+                out[k - l] = lo & MASK;
+                carry = hi + (lo >> BITS);
+            }
         }
         out[l - 1] = carry;
     }
@@ -191,6 +191,26 @@ impl Modulus {
             out.copy_from_slice(&sum[..l]);
         }
     }
+}
+
+/// `sum a[i] * b[n - 1 - i]` over `n = a.len() = b.len()`: one Comba column.
+/// Unrolled by four by hand: the release profile optimises for size, and a
+/// wasm loop pays a back-edge check per iteration.
+#[inline(always)]
+fn dot_rev(a: &[u64], b: &[u64]) -> u64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let (mut s0, mut s1) = (0u64, 0u64);
+    let mut ac = a.chunks_exact(4);
+    let mut bc = b.rchunks_exact(4);
+    for (x, y) in (&mut ac).zip(&mut bc) {
+        s0 += x[0] * y[3] + x[1] * y[2];
+        s1 += x[2] * y[1] + x[3] * y[0];
+    }
+    for (x, y) in ac.remainder().iter().zip(bc.remainder().iter().rev()) {
+        s0 += x * y;
+    }
+    s0 + s1
 }
 
 /// `x = 2x mod m` for `x < m`, constant-time.
