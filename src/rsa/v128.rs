@@ -32,10 +32,13 @@ mod imp {
         /// `s[i..i + 4]`.
         #[inline(always)]
         pub fn load(s: &[u32], i: usize) -> V {
-            let s = &s[i..i + 4];
-            // SAFETY: the slice above is exactly 16 readable bytes; wasm loads
-            // need no alignment.
-            V(unsafe { v128_load(s.as_ptr() as *const v128) })
+            debug_assert!(i + 4 <= s.len());
+            // SAFETY: callers index within storage padded for whole vectors
+            // (pair.rs `width`); the same index arithmetic runs bounds-checked
+            // in the native emulation below, under the tests. Wasm loads need
+            // no alignment. Unchecked because a bounds check per load doubled
+            // the cost of the inner loop.
+            V(unsafe { v128_load(s.as_ptr().add(i) as *const v128) })
         }
         /// `s[i..i + 2]`, the upper half zero.
         #[inline(always)]
@@ -47,16 +50,16 @@ mod imp {
         /// Stores lanes 0 and 1 (as `u32`) to `s[i..i + 2]`.
         #[inline(always)]
         pub fn store2(self, s: &mut [u32], i: usize) {
-            let s = &mut s[i..i + 2];
-            // SAFETY: exactly 8 writable bytes.
-            unsafe { v128_store64_lane::<0>(self.0, s.as_mut_ptr() as *mut u64) }
+            debug_assert!(i + 2 <= s.len());
+            // SAFETY: as for `load`.
+            unsafe { v128_store64_lane::<0>(self.0, s.as_mut_ptr().add(i) as *mut u64) }
         }
         /// Stores all four lanes to `s[i..i + 4]`.
         #[inline(always)]
         pub fn store4(self, s: &mut [u32], i: usize) {
-            let s = &mut s[i..i + 4];
-            // SAFETY: exactly 16 writable bytes.
-            unsafe { v128_store(s.as_mut_ptr() as *mut v128, self.0) }
+            debug_assert!(i + 4 <= s.len());
+            // SAFETY: as for `load`.
+            unsafe { v128_store(s.as_mut_ptr().add(i) as *mut v128, self.0) }
         }
         /// `[x0 y0, x1 y1]` as `u64` lanes: `i64x2.extmul_low_i32x4_u`.
         #[inline(always)]
