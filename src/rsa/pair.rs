@@ -8,19 +8,30 @@
 //! from the top limb down ("reversed"): a column of a Comba product,
 //! `sum a_i b_(k-i)`, is then two forward streams, and one 128-bit load of
 //! each gives four products with one `extmul_low` and one `extmul_high`.
+//!
+//! Every buffer starts with one zero limb pair. A column's terms start at
+//! `i0 = max(0, k + 1 - L)`, so either `a` (`i0 = 0`) or `b` (`k - i0 = L - 1`)
+//! is at its first limb there: one more term below the first reads that zero
+//! pad, which lets every column run in whole pairs of terms.
 
 use super::exp::{window, WINDOW};
 use super::limbs::{self, MASK};
 use super::montgomery::Modulus;
 use super::v128::V;
 
-/// `u32`s of storage for a pair of `L`-limb numbers: room for a 128-bit load
-/// at the last limb, rounded to whole vectors.
-fn width(l: usize) -> usize {
-    (2 * l + 4).next_multiple_of(4)
+/// The `u32` index of limb (or reversed position) `i`, after the zero pad.
+#[inline(always)]
+const fn at(i: usize) -> usize {
+    2 * i + 2
 }
 
-/// A pair of numbers of `L` limbs each, both orders, padded for wide loads.
+/// `u32`s of storage for a pair of `L`-limb numbers: the pad, the limbs, room
+/// for a 128-bit load at the last limb, rounded to whole vectors.
+fn width(l: usize) -> usize {
+    (at(l) + 2).next_multiple_of(4)
+}
+
+/// A pair of numbers of `L` limbs each, both orders.
 #[derive(Clone)]
 struct Pair {
     fwd: Vec<u32>,
@@ -36,8 +47,8 @@ impl Pair {
         let l = x.len();
         let mut p = Pair::new(l);
         for i in 0..l {
-            p.fwd[2 * i] = x[i] as u32;
-            p.fwd[2 * i + 1] = y[i] as u32;
+            p.fwd[at(i)] = x[i] as u32;
+            p.fwd[at(i) + 1] = y[i] as u32;
         }
         p.mirror(l);
         p
@@ -48,22 +59,18 @@ impl Pair {
     fn mirror(&mut self, l: usize) {
         for j in 0..l {
             let i = l - 1 - j;
-            self.rev[2 * j] = self.fwd[2 * i];
-            self.rev[2 * j + 1] = self.fwd[2 * i + 1];
+            self.rev[at(j)] = self.fwd[at(i)];
+            self.rev[at(j) + 1] = self.fwd[at(i) + 1];
         }
     }
 
     fn lanes(&self, l: usize) -> (Vec<u64>, Vec<u64>) {
-        (0..l).map(|i| (u64::from(self.fwd[2 * i]), u64::from(self.fwd[2 * i + 1]))).unzip()
+        (0..l).map(|i| (u64::from(self.fwd[at(i)]), u64::from(self.fwd[at(i) + 1]))).unzip()
     }
 
     fn wipe(&mut self) {
-        for v in [&mut self.fwd, &mut self.rev] {
-            for x in v.iter_mut() {
-                // SAFETY: a valid, exclusive reference; volatile so it is kept.
-                unsafe { core::ptr::write_volatile(x, 0) };
-            }
-        }
+        limbs::wipe_u32(&mut self.fwd);
+        limbs::wipe_u32(&mut self.rev);
     }
 }
 
@@ -77,7 +84,7 @@ struct Moduli {
     /// `-n^-1 mod 2^28` per lane, as `u64` lanes.
     m0: V,
     mask: V,
-    /// Zero, from memory: see [`mul_low_only`].
+    /// Zero, from data: see [`mul_low_only`].
     zero: V,
 }
 
@@ -108,12 +115,14 @@ fn mul_low_only(x: V, y: V, zero: V) -> V {
 }
 
 /// `sum a_(i0+t) b_(k-i0-t)` for `t < count`, per lane: `a` forward from limb
-/// `i0`, `b` reversed from position `j0 = L - 1 - k + i0`.
+/// `i0`, `b` reversed from position `j0 = L - 1 - k + i0`. An odd count
+/// starts one term lower, on the zero pad (see the module notes).
 #[inline(always)]
-fn dot(a: &[u32], i0: usize, b: &[u32], j0: usize, count: usize, zero: V) -> V {
+fn dot(a: &[u32], i0: usize, b: &[u32], j0: usize, count: usize) -> V {
+    let odd = count & 1;
+    let (mut ia, mut ib) = (at(i0) - 2 * odd, at(j0) - 2 * odd);
     let (mut s0, mut s1) = (V::zero(), V::zero());
-    let (mut ia, mut ib) = (2 * i0, 2 * j0);
-    for _ in 0..count / 2 {
+    for _ in 0..(count + 1) / 2 {
         let x = V::load(a, ia);
         let y = V::load(b, ib);
         s0 = s0.add(x.mul_lo(y));
@@ -121,16 +130,12 @@ fn dot(a: &[u32], i0: usize, b: &[u32], j0: usize, count: usize, zero: V) -> V {
         ia += 4;
         ib += 4;
     }
-    if count % 2 == 1 {
-        // Full 128-bit loads: the storage is padded for them.
-        s0 = s0.add(mul_low_only(V::load(a, ia), V::load(b, ib), zero));
-    }
     s0.add(s1)
 }
 
-/// The Montgomery reduction of one column: adds the digit products to the
-/// column sum `s1` and the carry; `digit` is `Some` for the low columns.
-/// Returns `(new carry, low limb or digit)` as vectors.
+/// The Montgomery step of one column with sum `s1 + s2` and incoming carry.
+/// A low column (`k < L`) makes the digit `m_k` and returns it packed; a high
+/// one returns result limb `k - L`, packed. Both return the next carry.
 #[inline(always)]
 fn column(m: &Moduli, s1: V, s2: V, carry: V, low: bool) -> (V, V) {
     let lo = s1.and(m.mask).add(s2.and(m.mask)).add(carry.and(m.mask));
@@ -154,57 +159,82 @@ fn mul(m: &Moduli, out: &mut Pair, digits: &mut [u32], a: &[u32], b: &[u32]) {
     let l = m.l;
     let mut carry = V::zero();
     for k in 0..l {
-        let s1 = dot(a, 0, b, l - 1 - k, k + 1, m.zero);
-        let s2 = dot(digits, 0, &m.n_rev, l - 1 - k, k, m.zero);
+        let s1 = dot(a, 0, b, l - 1 - k, k + 1);
+        let s2 = dot(digits, 0, &m.n_rev, l - 1 - k, k);
         let (c, d) = column(m, s1, s2, carry, true);
-        d.store2(digits, 2 * k);
+        d.store2(digits, at(k));
         carry = c;
     }
     for k in l..2 * l - 1 {
         let from = k + 1 - l;
-        let s1 = dot(a, from, b, 0, l - from, m.zero);
-        let s2 = dot(digits, from, &m.n_rev, 0, l - from, m.zero);
+        let s1 = dot(a, from, b, 0, l - from);
+        let s2 = dot(digits, from, &m.n_rev, 0, l - from);
         let (c, r) = column(m, s1, s2, carry, false);
-        r.store2(&mut out.fwd, 2 * (k - l));
+        r.store2(&mut out.fwd, at(k - l));
         carry = c;
     }
-    carry.pack().store2(&mut out.fwd, 2 * (l - 1));
+    carry.pack().store2(&mut out.fwd, at(l - 1));
     out.mirror(l);
 }
 
 /// `out = a^2 / R` in each lane.
 #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
-fn sqr(m: &Moduli, out: &mut Pair, digits: &mut [u32], twice: &mut [u32], a: &Pair) {
+fn sqr(m: &Moduli, out: &mut Pair, digits: &mut [u32], scratch: &mut Scratch, a: &Pair) {
     let l = m.l;
-    // 2a, so that each cross product is computed once.
-    for i in (0..2 * l).step_by(4) {
+    // 2a, so that each cross product is computed once, and the squares of the
+    // limbs, which even columns add.
+    for i in (0..at(l)).step_by(4) {
         let x = V::load(&a.fwd, i);
-        x.add32(x).store4(twice, i);
+        x.add32(x).store4(&mut scratch.twice, i);
+        x.mul_lo(x).store_u64(&mut scratch.squares, i);
+        x.mul_hi(x).store_u64(&mut scratch.squares, i + 2);
     }
+    // squares[at(h)..at(h) + 2] holds a_h^2 of both lanes.
+    let twice = &scratch.twice;
+    let squares = &scratch.squares;
     let mut carry = V::zero();
-    for k in 0..2 * l - 1 {
-        let from = (k + 1).saturating_sub(l);
-        let half = (k + 1) / 2;
-        // i < j = k - i: `twice` forward from `from`, `a` reversed from j = k - from.
-        let mut s1 = dot(twice, from, &a.rev, l - 1 + from - k, half - from, m.zero);
+    for k in 0..l {
+        // i < j = k - i: `twice` forward from 0, `a` reversed from L - 1 - k.
+        let mut s1 = dot(twice, 0, &a.rev, l - 1 - k, (k + 1) / 2);
         if k % 2 == 0 {
-            let x = V::load(&a.fwd, k);
-            s1 = s1.add(mul_low_only(x, x, m.zero));
+            s1 = s1.add(V::load_u64(squares, at(k / 2)));
         }
-        if k < l {
-            let s2 = dot(digits, 0, &m.n_rev, l - 1 - k, k, m.zero);
-            let (c, d) = column(m, s1, s2, carry, true);
-            d.store2(digits, 2 * k);
-            carry = c;
-        } else {
-            let s2 = dot(digits, from, &m.n_rev, 0, l - from, m.zero);
-            let (c, r) = column(m, s1, s2, carry, false);
-            r.store2(&mut out.fwd, 2 * (k - l));
-            carry = c;
-        }
+        let s2 = dot(digits, 0, &m.n_rev, l - 1 - k, k);
+        let (c, d) = column(m, s1, s2, carry, true);
+        d.store2(digits, at(k));
+        carry = c;
     }
-    carry.pack().store2(&mut out.fwd, 2 * (l - 1));
+    for k in l..2 * l - 1 {
+        let from = k + 1 - l;
+        let mut s1 = dot(twice, from, &a.rev, 0, (k + 1) / 2 - from);
+        if k % 2 == 0 {
+            s1 = s1.add(V::load_u64(squares, at(k / 2)));
+        }
+        let s2 = dot(digits, from, &m.n_rev, 0, l - from);
+        let (c, r) = column(m, s1, s2, carry, false);
+        r.store2(&mut out.fwd, at(k - l));
+        carry = c;
+    }
+    carry.pack().store2(&mut out.fwd, at(l - 1));
     out.mirror(l);
+}
+
+/// Buffers [`sqr`] reuses.
+struct Scratch {
+    twice: Vec<u32>,
+    /// The squares of the limbs, as `u64` lanes: limb `h` at `at(h)`.
+    squares: Vec<u64>,
+}
+
+impl Scratch {
+    fn new(l: usize) -> Self {
+        Scratch { twice: vec![0; width(l)], squares: vec![0; width(l) + 2] }
+    }
+
+    fn wipe(&mut self) {
+        limbs::wipe_u32(&mut self.twice);
+        limbs::wipe(&mut self.squares);
+    }
 }
 
 /// Table entry `idx` of each lane, selected by scanning every entry under
@@ -216,7 +246,7 @@ fn select(out: &mut [u32], table: &[Pair], idx: [usize; 2]) {
     for (j, entry) in table.iter().enumerate() {
         let hit = |i: usize| {
             let d = (j ^ i) as u64;
-            u64::from(((d | d.wrapping_neg()) >> 63) as u32 ^ 1)
+            ((d | d.wrapping_neg()) >> 63) ^ 1
         };
         // u32 lanes [p, q, p, q]: lane masks of 32 bits each.
         let mp = limbs::mask(hit(idx[0])) & 0xffff_ffff;
@@ -236,14 +266,14 @@ pub fn pow_pair(p: &Modulus, q: &Modulus, m0: [u64; 2], cp: &[u64], cq: &[u64], 
     let l = p.len();
     let m = Moduli::new(p, q, m0);
     let mut digits = vec![0u32; width(l)];
-    let mut twice = vec![0u32; width(l)];
+    let mut scratch = Scratch::new(l);
     let mut table = vec![Pair::new(l); 1 << WINDOW];
     table[0] = Pair::from_lanes(p.one(), q.one());
     table[1] = Pair::from_lanes(cp, cq);
     for i in 2..table.len() {
         let mut t = Pair::new(l);
         if i % 2 == 0 {
-            sqr(&m, &mut t, &mut digits, &mut twice, &table[i / 2]);
+            sqr(&m, &mut t, &mut digits, &mut scratch, &table[i / 2]);
         } else {
             mul(&m, &mut t, &mut digits, &table[i - 1].fwd, &table[1].rev);
         }
@@ -260,13 +290,13 @@ pub fn pow_pair(p: &Modulus, q: &Modulus, m0: [u64; 2], cp: &[u64], cq: &[u64], 
     // The entry is reversed; turn it back into a full pair.
     for j in 0..l {
         let i = l - 1 - j;
-        acc.fwd[2 * i] = entry[2 * j];
-        acc.fwd[2 * i + 1] = entry[2 * j + 1];
+        acc.fwd[at(i)] = entry[at(j)];
+        acc.fwd[at(i) + 1] = entry[at(j) + 1];
     }
     acc.mirror(l);
     for w in (0..windows - 1).rev() {
         for _ in 0..WINDOW {
-            sqr(&m, &mut tmp, &mut digits, &mut twice, &acc);
+            sqr(&m, &mut tmp, &mut digits, &mut scratch, &acc);
             core::mem::swap(&mut tmp, &mut acc);
         }
         let pos = w * WINDOW;
@@ -280,9 +310,9 @@ pub fn pow_pair(p: &Modulus, q: &Modulus, m0: [u64; 2], cp: &[u64], cq: &[u64], 
     }
     acc.wipe();
     tmp.wipe();
+    scratch.wipe();
     limbs::wipe_u32(&mut entry);
     limbs::wipe_u32(&mut digits);
-    limbs::wipe_u32(&mut twice);
     out
 }
 

@@ -40,6 +40,20 @@ mod imp {
             // the cost of the inner loop.
             V(unsafe { v128_load(s.as_ptr().add(i) as *const v128) })
         }
+        /// `s[i..i + 2]` as `u64` lanes.
+        #[inline(always)]
+        pub fn load_u64(s: &[u64], i: usize) -> V {
+            debug_assert!(i + 2 <= s.len());
+            // SAFETY: as for `load`.
+            V(unsafe { v128_load(s.as_ptr().add(i) as *const v128) })
+        }
+        /// Stores the `u64` lanes to `s[i..i + 2]`.
+        #[inline(always)]
+        pub fn store_u64(self, s: &mut [u64], i: usize) {
+            debug_assert!(i + 2 <= s.len());
+            // SAFETY: as for `load`.
+            unsafe { v128_store(s.as_mut_ptr().add(i) as *mut v128, self.0) }
+        }
         /// `s[i..i + 2]`, the upper half zero.
         #[inline(always)]
         pub fn load2(s: &[u32], i: usize) -> V {
@@ -142,6 +156,12 @@ mod imp {
         }
         pub fn load2(s: &[u32], i: usize) -> V {
             V([s[i], s[i + 1], 0, 0])
+        }
+        pub fn load_u64(s: &[u64], i: usize) -> V {
+            from64(s[i], s[i + 1])
+        }
+        pub fn store_u64(self, s: &mut [u64], i: usize) {
+            [s[i], s[i + 1]] = self.lanes();
         }
         pub fn store2(self, s: &mut [u32], i: usize) {
             s[i] = self.0[0];
