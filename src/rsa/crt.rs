@@ -35,7 +35,7 @@ fn public_limbs(key: &RsaPublicKey, x: &[u64]) -> Vec<u64> {
     let mut xm = vec![0u64; n.len()];
     n.to_mont(&mut xm, x);
     let mut ym = vec![0u64; n.len()];
-    exp::pow_public(n, &mut ym, &xm, key.e);
+    exp::public(n, &mut ym, &xm, key.e);
     let mut y = vec![0u64; n.len()];
     n.from_mont(&mut y, &ym);
     y
@@ -156,7 +156,7 @@ impl Blinding {
             let mut rm = vec![0u64; n.len()];
             n.to_mont(&mut rm, &r);
             let mut re = vec![0u64; n.len()];
-            exp::pow_public(n, &mut re, &rm, key.public.e);
+            exp::public(n, &mut re, &rm, key.public.e);
             // w = r k mod n, inverted in variable time: w is independent of r.
             let mut w = vec![0u64; n.len()];
             n.mul(&mut w, &rm, &k);

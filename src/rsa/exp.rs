@@ -8,6 +8,29 @@ use super::montgomery::Modulus;
 pub const WINDOW: usize = 5;
 const TABLE: usize = 1 << WINDOW;
 
+/// Whether the vector paths ([`super::solo`], [`super::pair`]) run: on wasm,
+/// where they are native SIMD. Elsewhere they are emulated (and tested); the
+/// scalar code below is faster there.
+pub const VECTOR: bool = cfg!(target_arch = "wasm32");
+
+/// [`pow_secret`] on the fastest path for this target.
+pub fn secret(m: &Modulus, out: &mut [u64], base: &[u64], e: &[u64], e_bits: usize) {
+    if VECTOR {
+        super::solo::pow_secret(m, out, base, e, e_bits);
+    } else {
+        pow_secret(m, out, base, e, e_bits);
+    }
+}
+
+/// [`pow_public`] on the fastest path for this target.
+pub fn public(m: &Modulus, out: &mut [u64], base: &[u64], e: u64) {
+    if VECTOR {
+        super::solo::pow_public(m, out, base, e);
+    } else {
+        pow_public(m, out, base, e);
+    }
+}
+
 /// `WINDOW` bits of `e` (28-bit limbs) starting at bit `pos`; positions are public.
 #[inline]
 pub fn window(e: &[u64], pos: usize, width: usize) -> usize {

@@ -8,17 +8,13 @@ use super::exp;
 use super::key::RsaPrivateKey;
 use super::pair;
 
-/// Whether this build runs the pair in wasm SIMD (elsewhere the pair code is
-/// emulated, slower than the scalar path, and used by tests only).
-const PAIR: bool = cfg!(target_arch = "wasm32");
-
 /// `m1 = cp^dp` (mod p) and `m2 = cq^dq` (mod q), all in Montgomery form.
 pub fn pow_pair(key: &RsaPrivateKey, m1: &mut [u64], m2: &mut [u64], cp: &[u64], cq: &[u64]) {
-    if PAIR && key.p.len() == key.q.len() {
+    if exp::VECTOR && key.p.len() == key.q.len() {
         pow_lanes(key, m1, m2, cp, cq);
     } else {
-        exp::pow_secret(&key.p, m1, cp, &key.dp, key.p.bits);
-        exp::pow_secret(&key.q, m2, cq, &key.dq, key.q.bits);
+        exp::secret(&key.p, m1, cp, &key.dp, key.p.bits);
+        exp::secret(&key.q, m2, cq, &key.dq, key.q.bits);
     }
 }
 

@@ -22,6 +22,7 @@ pub mod montgomery;
 pub mod oaep;
 pub mod pair;
 pub mod pkcs1v15;
+pub mod solo;
 pub mod v128;
 
 pub use key::{RsaPrivateKey, RsaPublicKey};
