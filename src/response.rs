@@ -1,6 +1,7 @@
 //! Verifying an answer: the `Wechatpay-*` headers, the time window, the
 //! serial and the signature over the raw body.
 
+use crate::crypto::Backend;
 use crate::error::{Code, Error, Result};
 use crate::keys::Keyring;
 
@@ -116,15 +117,27 @@ pub fn signed<'a>(
     Ok(Signed { serial, message, signature })
 }
 
-/// Runs every check, the RSA verification included.
-pub fn verify(h: &SignatureHeaders<'_>, body: &[u8], now: u64, keyring: &Keyring, codes: Codes) -> Result<()> {
+/// Runs every check, the RSA verification by `backend` included.
+pub async fn verify_with<B: Backend>(
+    backend: &B,
+    h: &SignatureHeaders<'_>,
+    body: &[u8],
+    now: u64,
+    keyring: &Keyring,
+    codes: Codes,
+) -> Result<()> {
     let s = signed(h, body, now, keyring, codes)?;
     let key = keyring.get(s.serial).ok_or_else(|| Error::new(codes.serial, "unknown serial"))?;
-    if crate::crypto::verify(key, &s.message, &s.signature) {
+    if backend.verify(s.serial, key, &s.message, &s.signature).await? {
         Ok(())
     } else {
         Err(Error::new(codes.signature, "signature does not verify"))
     }
+}
+
+/// [`verify_with`] on the pure-Rust backend, synchronously.
+pub fn verify(h: &SignatureHeaders<'_>, body: &[u8], now: u64, keyring: &Keyring, codes: Codes) -> Result<()> {
+    crate::crypto::ready(verify_with(&crate::crypto::RustCrypto, h, body, now, keyring, codes))?
 }
 
 fn parse_timestamp(ts: &str) -> Option<u64> {

@@ -8,7 +8,7 @@ mod der;
 mod pem;
 
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
 use rsa::traits::PublicKeyParts;
 use rsa::{RsaPrivateKey, RsaPublicKey};
 
@@ -22,6 +22,7 @@ fn invalid(what: &str, why: impl core::fmt::Display) -> Error {
 /// The merchant's RSA private key (`apiclient_key.pem`).
 pub struct PrivateKey {
     pub(crate) key: RsaPrivateKey,
+    pkcs8: Vec<u8>,
 }
 
 impl PrivateKey {
@@ -50,7 +51,13 @@ impl PrivateKey {
                 .map_err(|_| invalid(what, EXPECTED))?,
             Input::Unreadable => return Err(invalid(what, EXPECTED)),
         };
-        Ok(PrivateKey { key })
+        let pkcs8 = key.to_pkcs8_der().map_err(|_| invalid(what, EXPECTED))?.as_bytes().to_vec();
+        Ok(PrivateKey { key, pkcs8 })
+    }
+
+    /// The key as PKCS#8 DER (what WebCrypto imports), whatever form it came in.
+    pub fn pkcs8_der(&self) -> &[u8] {
+        &self.pkcs8
     }
 
     /// The size of the modulus in bytes (256 for RSA-2048).
@@ -69,6 +76,7 @@ impl core::fmt::Debug for PrivateKey {
 #[derive(Clone)]
 pub struct PublicKey {
     pub(crate) key: RsaPublicKey,
+    spki: Vec<u8>,
     /// The certificate's serial, upper-case hex, when the key came from one.
     pub certificate_serial: Option<String>,
 }
@@ -96,14 +104,24 @@ impl PublicKey {
     }
 
     fn plain(key: RsaPublicKey) -> Self {
-        PublicKey { key, certificate_serial: None }
+        Self::with_serial(key, None)
+    }
+
+    fn with_serial(key: RsaPublicKey, certificate_serial: Option<String>) -> Self {
+        let spki = key.to_public_key_der().map(|d| d.as_bytes().to_vec()).unwrap_or_default();
+        PublicKey { key, spki, certificate_serial }
+    }
+
+    /// The key as SubjectPublicKeyInfo DER (what WebCrypto imports).
+    pub fn spki_der(&self) -> &[u8] {
+        &self.spki
     }
 
     fn from_certificate(der: &[u8]) -> Option<Self> {
         let cert = der::certificate(der)?;
         let key = RsaPublicKey::from_public_key_der(cert.spki).ok()?;
         let serial = cert.serial.iter().map(|b| format!("{b:02X}")).collect();
-        Some(PublicKey { key, certificate_serial: Some(serial) })
+        Some(Self::with_serial(key, Some(serial)))
     }
 }
 

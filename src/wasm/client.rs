@@ -6,15 +6,18 @@ use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::chain;
+use super::crypto::Crypto;
 use super::error::config_error;
 use super::js::Callable;
 use crate::config::{self, Config};
+use crate::crypto::Backend;
 use crate::error::{Code, Error};
 use crate::url::{BaseUrl, DEFAULT_BASE_URL};
 
 /// What every request of one `Wxpay` shares.
 pub struct Client {
     pub config: Config,
+    pub crypto: Crypto,
     fetch: Option<Callable>,
     pub user_agent: Option<String>,
 }
@@ -73,7 +76,7 @@ fn key_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, Error> {
     }
 }
 
-fn read_config(options: &JsValue) -> Result<(Config, Option<Callable>), Error> {
+fn read_config(options: &JsValue) -> Result<(Config, Crypto, Option<Callable>), Error> {
     if !options.is_object() {
         return Err(config_error(format!(
             "new Wxpay(options): options must be an object with mchid, serial, privateKey and certs, got {}",
@@ -123,7 +126,13 @@ fn read_config(options: &JsValue) -> Result<(Config, Option<Callable>), Error> {
     } else {
         return Err(config_error(format!("options.fetch must be a function, got {}", kind(&fetch))));
     };
-    Ok((Config { mchid, serial, key, keyring, base, timeout_ms }, fetch))
+    let crypto = option(options, "crypto")?;
+    let crypto = match crypto.as_string() {
+        Some(s) => Crypto::choose(Some(&s))?,
+        None if crypto.is_undefined() => Crypto::choose(None)?,
+        None => return Err(config_error(format!("options.crypto must be a string, got {}", kind(&crypto)))),
+    };
+    Ok((Config { mchid, serial, key, keyring, base, timeout_ms }, crypto, fetch))
 }
 
 /// `wxpay-wasm/<version>` plus the runtime, where the runtime lets us say it.
@@ -157,6 +166,7 @@ fn user_agent() -> Option<String> {
 #[wasm_bindgen]
 pub struct Wxpay {
     v3: JsValue,
+    client: Rc<Client>,
 }
 
 #[wasm_bindgen]
@@ -165,14 +175,63 @@ impl Wxpay {
     /// (`ERR_INVALID_CONFIG`, `ERR_INVALID_KEY`) naming the option at fault.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Wxpay, JsValue> {
-        let (config, fetch) = read_config(&options)?;
-        let client = Rc::new(Client { config, fetch, user_agent: user_agent() });
-        Ok(Wxpay { v3: chain::root(client, "v3") })
+        let (config, crypto, fetch) = read_config(&options)?;
+        let client = Rc::new(Client { config, crypto, fetch, user_agent: user_agent() });
+        Ok(Wxpay { v3: chain::root(client.clone(), "v3"), client })
     }
 
     /// The root of the APIv3 chain: `wxpay.v3.pay.transactions.native.post(...)`.
     #[wasm_bindgen(getter)]
     pub fn v3(&self) -> JsValue {
         self.v3.clone()
+    }
+
+    /// The RSA backend in use: `'webcrypto'` or `'rust'`.
+    #[wasm_bindgen(getter)]
+    pub fn crypto(&self) -> String {
+        self.client.crypto.name().to_string()
+    }
+
+    /// Signs `message` (a string, as UTF-8, or bytes) with the merchant key:
+    /// base64 RSASSA-PKCS1-v1_5 SHA-256, as JSAPI/APP payment parameters
+    /// (`paySign`) need.
+    pub fn sign(&self, message: JsValue) -> js_sys::Promise {
+        let client = self.client.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let bytes = message_bytes(&message, "message")?;
+            let signature = client.crypto.sign(&client.config.key, &bytes).await?;
+            Ok(JsValue::from_str(&crate::base64::encode(&signature)))
+        })
+    }
+
+    /// Whether `signature` (base64) over `message` verifies under the key
+    /// `serial` names in `certs`; rejects `ERR_INVALID_PARAM` for an unknown
+    /// serial.
+    pub fn verify(&self, message: JsValue, signature: JsValue, serial: JsValue) -> js_sys::Promise {
+        let client = self.client.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let bytes = message_bytes(&message, "message")?;
+            let (Some(signature), Some(serial)) = (signature.as_string(), serial.as_string()) else {
+                return Err(Error::new(Code::InvalidParam, "verify(message, signature, serial): signature and serial must be strings").into());
+            };
+            let key = client.config.keyring.get(&serial).ok_or_else(|| {
+                Error::new(Code::InvalidParam, format!("serial {serial:?} is not one of the configured certs"))
+            })?;
+            let Some(sig) = crate::base64::decode(&signature) else {
+                return Ok(JsValue::FALSE);
+            };
+            Ok(JsValue::from_bool(client.crypto.verify(&serial, key, &bytes, &sig).await?))
+        })
+    }
+}
+
+/// A string (as UTF-8) or bytes.
+fn message_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, Error> {
+    if let Some(s) = v.as_string() {
+        Ok(s.into_bytes())
+    } else if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        Ok(a.to_vec())
+    } else {
+        Err(Error::new(Code::InvalidParam, format!("{what} must be a string or a Uint8Array, got {}", kind(v))))
     }
 }

@@ -5,11 +5,14 @@
 //! - [`send`]: one request: sign, `fetch`, verify, shape the answer.
 //! - [`abort`]: `signal` and `timeout` for a request.
 //! - [`error`]: core errors as `WxpayError` instances.
+//! - [`crypto`], [`webcrypto`]: the RSA backend `options.crypto` picks.
 //! - [`js`]: the handful of JS APIs bound by hand.
 
 mod abort;
 mod chain;
 mod client;
+mod crypto;
 mod error;
 mod js;
 mod send;
+mod webcrypto;

@@ -15,7 +15,8 @@ use super::js::{self, Response};
 use crate::error::{Code, Error};
 use crate::request::{self, Method};
 use crate::response::{self, header, SignatureHeaders, RESPONSE_CODES};
-use crate::{config, crypto, nonce, path, url};
+use crate::crypto::Backend;
+use crate::{config, nonce, path, url};
 
 /// Starts a request for a chain verb; every failure rejects the promise.
 pub fn start(client: Rc<Client>, template: JsValue, method: Method, a: JsValue, b: JsValue) -> Promise {
@@ -302,7 +303,7 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
     let timestamp = now_secs();
     let nonce = nonce::nonce()?;
     let message = request::message(method, &signed_path, timestamp, &nonce, body.as_deref().unwrap_or_default());
-    let signature = crypto::sign(&client.config.key, &message)?;
+    let signature = client.crypto.sign(&client.config.key, &message).await?;
     let authorization = request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, &signature);
     let headers = request_headers(client, authorization, body.is_some(), cfg.headers)?;
 
@@ -350,9 +351,9 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
             signature: sig.as_deref(),
             serial: serial.as_deref(),
         };
-        response::verify(&h, &bytes, now_secs(), &client.config.keyring, RESPONSE_CODES).map_err(|e| {
-            e.into_js_with(Extra { status: Some(status), request_id: request_id.clone(), ..Extra::default() })
-        })?;
+        response::verify_with(&client.crypto, &h, &bytes, now_secs(), &client.config.keyring, RESPONSE_CODES)
+            .await
+            .map_err(|e| e.into_js_with(Extra { status: Some(status), request_id: request_id.clone(), ..Extra::default() }))?;
     }
     let data = decode_data(header_value(&headers, "content-type").as_deref(), &bytes)
         .map_err(|e| e.into_js_with(Extra { status: Some(status), request_id, ..Extra::default() }))?;
