@@ -1,5 +1,6 @@
 //! The validated options of a client: everything checked once, up front.
 
+use crate::aead::ApiV3Key;
 use crate::error::{Code, Error, Result};
 use crate::keys::{Keyring, PrivateKey, PublicKey};
 use crate::url::BaseUrl;
@@ -19,6 +20,10 @@ pub struct Config {
     pub base: BaseUrl,
     /// Default timeout per request, in milliseconds.
     pub timeout_ms: Option<u32>,
+    /// The `certs` entry sent as `Wechatpay-Serial` and used by `encrypt`.
+    pub wechatpay_serial: String,
+    /// The APIv3 key, needed to decrypt notifications.
+    pub apiv3_key: Option<ApiV3Key>,
 }
 
 fn invalid(msg: String) -> Error {
@@ -79,6 +84,64 @@ pub fn keyring<'a>(entries: impl IntoIterator<Item = (String, &'a [u8])>) -> Res
         ));
     }
     Ok(ring)
+}
+
+/// Validates `apiv3Key`: the 32 bytes of a 32-character string. The message
+/// gives the length only, never the value.
+pub fn apiv3_key(value: &str) -> Result<ApiV3Key> {
+    ApiV3Key::new(value).ok_or_else(|| {
+        invalid(format!(
+            "options.apiv3Key must be the 32-character APIv3 key set in the merchant platform (32 bytes), got {} bytes",
+            value.len()
+        ))
+    })
+}
+
+/// The prefix of WeChat Pay public key ids.
+pub const PUB_KEY_ID_PREFIX: &str = "PUB_KEY_ID_";
+
+/// A serial as sent in `Wechatpay-Serial`: hex certificate serials in upper
+/// case, as the service writes them; ids as configured.
+fn canonical(serial: &str) -> String {
+    if serial.bytes().all(|b| b.is_ascii_hexdigit()) {
+        serial.to_ascii_uppercase()
+    } else {
+        serial.to_string()
+    }
+}
+
+/// Chooses `wechatpaySerial`: the given one, which must name an entry of
+/// `certs`; else the `PUB_KEY_ID_...` entry; else the certificate with the
+/// latest `notBefore`; else the first entry.
+pub fn wechatpay_serial(keyring: &Keyring, given: Option<&str>) -> Result<String> {
+    if let Some(given) = given {
+        return match keyring.entry(given.trim()) {
+            Some((serial, _)) => Ok(canonical(serial)),
+            None => Err(invalid(format!(
+                "options.wechatpaySerial {given:?} is not one of the configured certs ({})",
+                keyring.serials().collect::<Vec<_>>().join(", ")
+            ))),
+        };
+    }
+    let first = keyring.iter().next().map(|(s, _)| s);
+    let chosen = keyring
+        .iter()
+        .find(|(s, _)| s.starts_with(PUB_KEY_ID_PREFIX))
+        .map(|(s, _)| s)
+        .or_else(|| {
+            // The first of the latest: `max_by_key` would keep the last of equals.
+            let mut best: Option<(&str, i64)> = None;
+            for (s, k) in keyring.iter() {
+                if let Some((not_before, _)) = k.validity {
+                    if best.is_none_or(|(_, b)| not_before > b) {
+                        best = Some((s, not_before));
+                    }
+                }
+            }
+            best.map(|(s, _)| s)
+        })
+        .or(first);
+    chosen.map(canonical).ok_or_else(|| invalid("options.certs is empty".into()))
 }
 
 /// Parses the merchant private key.

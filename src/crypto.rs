@@ -59,3 +59,19 @@ pub fn verify(key: &PublicKey, message: &[u8], signature: &[u8]) -> bool {
     let digest = Sha256::digest(message);
     key.key.verify(Pkcs1v15Sign::new::<Sha256>(), &digest, signature).is_ok()
 }
+
+/// RSAES-OAEP (SHA-1, MGF1-SHA-1, empty label) encryption under a platform
+/// key, as sensitive request fields need.
+pub fn oaep_encrypt(key: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>> {
+    key.key
+        .encrypt(&mut rsa::rand_core::OsRng, rsa::Oaep::new::<sha1::Sha1>(), plaintext)
+        .map_err(|e| Error::new(Code::Crypto, format!("RSA-OAEP encryption failed: {e}")))
+}
+
+/// RSAES-OAEP (SHA-1, MGF1-SHA-1, empty label) decryption with the merchant
+/// key, blinded.
+pub fn oaep_decrypt(key: &PrivateKey, ciphertext: &[u8]) -> Result<Vec<u8>> {
+    key.key
+        .decrypt_blinded(&mut rsa::rand_core::OsRng, rsa::Oaep::new::<sha1::Sha1>(), ciphertext)
+        .map_err(|_| Error::new(Code::Crypto, "RSA-OAEP decryption failed"))
+}

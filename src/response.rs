@@ -42,6 +42,8 @@ pub struct SignatureHeaders<'a> {
 /// Which failure codes to use: answers and notifications share the rules.
 #[derive(Clone, Copy, Debug)]
 pub struct Codes {
+    /// What is verified, for messages: `answer` or `notification`.
+    pub subject: &'static str,
     /// A header is missing.
     pub unsigned: Code,
     /// The timestamp is malformed or outside the window.
@@ -54,10 +56,20 @@ pub struct Codes {
 
 /// The codes for answers to our requests.
 pub const RESPONSE_CODES: Codes = Codes {
+    subject: "answer",
     unsigned: Code::ResponseUnsigned,
     timestamp: Code::ResponseTimestamp,
     serial: Code::ResponseSerial,
     signature: Code::ResponseSignature,
+};
+
+/// The codes for notifications (callbacks) WeChat Pay posts to the merchant.
+pub const NOTIFY_CODES: Codes = Codes {
+    subject: "notification",
+    unsigned: Code::NotifyUnsigned,
+    timestamp: Code::NotifyTimestamp,
+    serial: Code::NotifySerial,
+    signature: Code::NotifySignature,
 };
 
 /// A signed message whose headers passed every check but the signature itself.
@@ -91,7 +103,7 @@ pub fn signed<'a>(
         .filter(|(_, v)| v.is_none())
         .map(|(n, _)| *n)
         .collect();
-        return Err(Error::new(codes.unsigned, format!("unsigned answer: missing {}", missing.join(", "))));
+        return Err(Error::new(codes.unsigned, format!("unsigned {}: missing {}", codes.subject, missing.join(", "))));
     };
     let when = parse_timestamp(ts)
         .ok_or_else(|| Error::new(codes.timestamp, format!("Wechatpay-Timestamp {ts:?} is not an integer")))?;

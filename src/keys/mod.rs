@@ -79,6 +79,9 @@ pub struct PublicKey {
     spki: Vec<u8>,
     /// The certificate's serial, upper-case hex, when the key came from one.
     pub certificate_serial: Option<String>,
+    /// The certificate's `notBefore` and `notAfter` (Unix seconds), when the
+    /// key came from one.
+    pub validity: Option<(i64, i64)>,
 }
 
 impl PublicKey {
@@ -109,7 +112,12 @@ impl PublicKey {
 
     fn with_serial(key: RsaPublicKey, certificate_serial: Option<String>) -> Self {
         let spki = key.to_public_key_der().map(|d| d.as_bytes().to_vec()).unwrap_or_default();
-        PublicKey { key, spki, certificate_serial }
+        PublicKey { key, spki, certificate_serial, validity: None }
+    }
+
+    /// The size of the modulus in bytes (256 for RSA-2048).
+    pub fn size(&self) -> usize {
+        self.key.size()
     }
 
     /// The key as SubjectPublicKeyInfo DER (what WebCrypto imports).
@@ -121,7 +129,7 @@ impl PublicKey {
         let cert = der::certificate(der)?;
         let key = RsaPublicKey::from_public_key_der(cert.spki).ok()?;
         let serial = cert.serial.iter().map(|b| format!("{b:02X}")).collect();
-        Some(Self::with_serial(key, Some(serial)))
+        Some(PublicKey { validity: cert.validity, ..Self::with_serial(key, Some(serial)) })
     }
 }
 
@@ -147,6 +155,16 @@ impl Keyring {
     /// The key a `Wechatpay-Serial` names; hex serials match in any case.
     pub fn get(&self, serial: &str) -> Option<&PublicKey> {
         self.keys.iter().find(|(s, _)| s.eq_ignore_ascii_case(serial)).map(|(_, k)| k)
+    }
+
+    /// The entry a serial names, with the serial as configured.
+    pub fn entry(&self, serial: &str) -> Option<(&str, &PublicKey)> {
+        self.keys.iter().find(|(s, _)| s.eq_ignore_ascii_case(serial)).map(|(s, k)| (s.as_str(), k))
+    }
+
+    /// Every entry, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &PublicKey)> {
+        self.keys.iter().map(|(s, k)| (s.as_str(), k))
     }
 
     /// The serials, in insertion order.
