@@ -93,7 +93,13 @@ export type WxpayErrorCode =
   | 'ERR_RESPONSE_SIGNATURE'
   | 'ERR_RESPONSE_BODY'
   | 'ERR_HTTP_STATUS'
-  | 'ERR_CRYPTO';
+  | 'ERR_CRYPTO'
+  | 'ERR_NOTIFY_UNSIGNED'
+  | 'ERR_NOTIFY_TIMESTAMP'
+  | 'ERR_NOTIFY_SERIAL'
+  | 'ERR_NOTIFY_SIGNATURE'
+  | 'ERR_NOTIFY_DECRYPT'
+  | 'ERR_NOTIFY_BODY';
 
 /** Every failure: ours (`ERR_*`) or the service's (`PARAM_ERROR`, `SIGN_ERROR`...). */
 export declare class WxpayError extends Error {
@@ -109,3 +115,99 @@ export declare class WxpayError extends Error {
   /** The error answer itself, for non-2xx statuses. */
   response?: WxpayResponse;
 }
+
+// ---------------------------------------------------------------------------
+// Notifications and sensitive fields (issue 6). Kept in one block, merged into
+// the declarations above by interface merging, so it can move as a unit.
+// ---------------------------------------------------------------------------
+
+export interface WxpayOptions {
+  /**
+   * The merchant's APIv3 key (32 characters, set in the merchant platform): decrypts
+   * notifications and `decryptResource`. Wrong length or type: `ERR_INVALID_CONFIG`.
+   */
+  apiv3Key?: string;
+  /**
+   * The `certs` entry sent as `Wechatpay-Serial` on every request (so the service answers
+   * with that key) and used by `encrypt`. Default: the `PUB_KEY_ID_...` entry if there is
+   * one, else the certificate with the latest validity start. Must name an entry of `certs`.
+   */
+  wechatpaySerial?: string;
+}
+
+/** An encrypted resource: `AEAD_AES_256_GCM` under the APIv3 key. */
+export interface EncryptedResource {
+  algorithm?: 'AEAD_AES_256_GCM' | (string & {});
+  /** Base64 of the ciphertext followed by the 16-byte tag. */
+  ciphertext: string;
+  /** The IV, as text (12 characters). */
+  nonce: string;
+  /** The additional authenticated data, as text. */
+  associated_data?: string;
+  original_type?: string;
+}
+
+/** A verified, decrypted notification: the envelope with `resource` decrypted. */
+export interface Notification<T = Record<string, unknown>> {
+  /** Unique id: WeChat Pay retries, so handle each id once. */
+  id: string;
+  /** RFC 3339, e.g. `2015-05-20T13:29:35+08:00`. */
+  create_time: string;
+  /** e.g. `TRANSACTION.SUCCESS`, `REFUND.SUCCESS`, `MEMBERCARDSP.USER_CARD.CREATE`. */
+  event_type: string;
+  /** `encrypt-resource`. */
+  resource_type: string;
+  /** e.g. `支付成功`. */
+  summary: string;
+  /** The decrypted JSON. */
+  resource: T;
+  [field: string]: unknown;
+}
+
+/** What `notifications.parse` reads: a fetch `Request`, or Node's headers and raw body. */
+export type NotificationInput =
+  | Request
+  | {
+      /** `Headers`, or a plain object with names in any case (Node's `req.headers`). */
+      headers: Headers | Record<string, string | string[] | undefined>;
+      /** The raw body, exactly as received: the signature covers these bytes. */
+      body: string | Uint8Array | ArrayBuffer;
+    };
+
+/** `wxpay.notifications`. */
+export interface WxpayNotifications {
+  /**
+   * Verifies the notification like an answer (the four `Wechatpay-*` headers, 300 s window,
+   * serial in `certs`, signature over the raw body; SIGNTEST fails), decrypts `resource` with
+   * `apiv3Key`, and resolves to the notification. Rejects with `ERR_NOTIFY_UNSIGNED`,
+   * `ERR_NOTIFY_TIMESTAMP`, `ERR_NOTIFY_SERIAL`, `ERR_NOTIFY_SIGNATURE`, `ERR_NOTIFY_DECRYPT`,
+   * `ERR_NOTIFY_BODY`; `ERR_INVALID_CONFIG` without `apiv3Key`; `ERR_INVALID_PARAM` for input
+   * that is neither shape.
+   */
+  parse<T = Record<string, unknown>>(input: NotificationInput): Promise<Notification<T>>;
+  /** The answer to a handled notification: `204 No Content`. */
+  success(): Response;
+  /**
+   * The answer to a notification not handled: `status` (400-599, default 500) with
+   * `{"code":"FAIL","message":message}`; WeChat Pay will send it again later.
+   */
+  failure(message?: string | Error, status?: number): Response;
+}
+
+export interface Wxpay {
+  /** Parse and answer the notifications WeChat Pay posts to you. */
+  readonly notifications: WxpayNotifications;
+  /** The serial or `PUB_KEY_ID_...` sent as `Wechatpay-Serial` and used by `encrypt`. */
+  readonly wechatpaySerial: string;
+  /** Base64 RSAES-OAEP (SHA-1, MGF1-SHA-1) of the UTF-8 `text` under the `wechatpaySerial` key. */
+  encrypt(text: string): Promise<string>;
+  /** The text a base64 RSAES-OAEP (SHA-1) ciphertext decrypts to under the merchant key. */
+  decrypt(ciphertext: string): Promise<string>;
+  /** The UTF-8 text of an `AEAD_AES_256_GCM` resource, e.g. `/v3/certificates`' `encrypt_certificate`. */
+  decryptResource(resource: EncryptedResource): Promise<string>;
+}
+
+/** `wxpay.notifications.success()`, for handlers without a client. */
+export declare function notifySuccess(): Response;
+/** `wxpay.notifications.failure(message, status)`, for handlers without a client. */
+export declare function notifyFailure(message?: string | Error, status?: number): Response;

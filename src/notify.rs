@@ -66,6 +66,10 @@ fn body_error(why: impl core::fmt::Display) -> Error {
     Error::new(Code::NotifyBody, format!("notification body {why}"))
 }
 
+fn resource_error(why: impl core::fmt::Display) -> Error {
+    Error::new(Code::NotifyBody, format!("resource {why}"))
+}
+
 fn string_field(obj: &Value, key: &str, path: &str) -> Result<String> {
     match obj.get(key) {
         Some(Value::String(s)) => Ok(s.clone()),
@@ -121,14 +125,18 @@ pub fn decrypt_resource(key: &ApiV3Key, r: &Resource) -> Result<Vec<u8>> {
     aead::decrypt_base64(key, &r.nonce, &r.associated_data, &r.ciphertext)
 }
 
+/// Decrypts a resource whose plaintext is text (a certificate PEM, JSON...).
+pub fn decrypt_text(key: &ApiV3Key, r: &Resource) -> Result<String> {
+    String::from_utf8(decrypt_resource(key, r)?).map_err(|_| resource_error("decrypts to bytes that are not UTF-8"))
+}
+
 /// Decrypts a resource whose plaintext must be a JSON object.
 pub fn decrypt_json(key: &ApiV3Key, r: &Resource) -> Result<String> {
-    let plain = decrypt_resource(key, r)?;
-    let text = String::from_utf8(plain).map_err(|_| body_error("decrypts to bytes that are not UTF-8"))?;
+    let text = decrypt_text(key, r)?;
     match json::parse(&text) {
         Ok(v) if v.is_object() => Ok(text),
-        Ok(v) => Err(body_error(format!("resource decrypts to {}, not a JSON object", v.kind()))),
-        Err(e) => Err(body_error(format!("resource decrypts to text that is not JSON: {e}"))),
+        Ok(v) => Err(resource_error(format!("decrypts to {}, not a JSON object", v.kind()))),
+        Err(e) => Err(resource_error(format!("decrypts to text that is not JSON: {e}"))),
     }
 }
 

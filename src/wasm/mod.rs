@@ -3,6 +3,7 @@
 //! - [`client`]: the exported `Wxpay` class and its options.
 //! - [`chain`]: `wxpay.v3....` nodes, built on `Proxy`.
 //! - [`send`]: one request: sign, `fetch`, verify, shape the answer.
+//! - [`notify`]: `wxpay.notifications`: parse notifications, answer them.
 //! - [`abort`]: `signal` and `timeout` for a request.
 //! - [`error`]: core errors as `WxpayError` instances.
 //! - [`crypto`], [`webcrypto`]: the RSA backend `options.crypto` picks.
@@ -14,5 +15,6 @@ mod client;
 mod crypto;
 mod error;
 mod js;
+mod notify;
 mod send;
 mod webcrypto;

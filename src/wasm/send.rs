@@ -178,7 +178,8 @@ fn is_token(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-/// The request headers: ours first, the caller's replacing any of the same
+/// The request headers: ours first (`Wechatpay-Serial` included, naming the
+/// key the service answers with), the caller's replacing any of the same
 /// name, except `Authorization`.
 fn request_headers(client: &Client, authorization: String, has_body: bool, extra: Vec<(String, String)>) -> Result<Object, JsValue> {
     let mut list: Vec<(String, String)> = vec![("Accept".into(), "application/json".into())];
@@ -188,6 +189,7 @@ fn request_headers(client: &Client, authorization: String, has_body: bool, extra
     if let Some(ua) = &client.user_agent {
         list.push(("User-Agent".into(), ua.clone()));
     }
+    list.push(("Wechatpay-Serial".into(), client.config.wechatpay_serial.clone()));
     for (name, value) in extra {
         if !is_token(&name) {
             return Err(param_error(format!("headers: {name:?} is not a valid header name")).into());
