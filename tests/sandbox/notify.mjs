@@ -53,15 +53,18 @@ function beijingTime(ms = Date.now()) {
  * @param {string} o.event_type  e.g. 'TRANSACTION.SUCCESS'
  * @param {object} o.resource  the plain resource object to encrypt
  * @param {string|null} [o.misbehave]  one of NOTIFY_MODES
+ * @param {string} [o.plaintext]  encrypt this text instead of JSON.stringify(resource)
+ * @param {string|Buffer} [o.body]  sign and send exactly this body instead of the envelope
+ *   (for malformed notifications that are nonetheless correctly signed)
  * @returns {{ headers: object, body: Buffer, envelope: object, plaintext: string, mode: string|null }}
  */
-export function buildNotification(keys, { event_type, resource, misbehave = null, id, summary, create_time, associated_data } = {}) {
+export function buildNotification(keys, { event_type, resource, misbehave = null, id, summary, create_time, associated_data, plaintext: text, body } = {}) {
   if (misbehave !== null && !NOTIFY_MODES.includes(misbehave))
     throw new TypeError(`unknown notification mode ${misbehave}; one of ${NOTIFY_MODES.join(', ')}`);
   if (typeof event_type !== 'string' || event_type === '') throw new TypeError('event_type must be a non-empty string');
-  if (resource === null || typeof resource !== 'object') throw new TypeError('resource must be a plain object');
+  if (text === undefined && (resource === null || typeof resource !== 'object')) throw new TypeError('resource must be a plain object');
   const known = EVENTS[event_type] ?? { summary: event_type, original_type: event_type.split('.')[0].toLowerCase(), associated_data: '' };
-  const plaintext = JSON.stringify(resource);
+  const plaintext = text ?? JSON.stringify(resource);
   const aad = associated_data ?? known.associated_data;
   const encrypted = encryptResource(misbehave === 'wrong-key' ? randomApiV3Key() : keys.apiv3Key, plaintext, aad);
   if (misbehave === 'corrupted') {
@@ -78,7 +81,8 @@ export function buildNotification(keys, { event_type, resource, misbehave = null
     resource: { original_type: known.original_type, ...encrypted },
   };
   const signatureMode = ANSWER_MODES.includes(misbehave) ? misbehave : null;
-  const signed = signedAnswer({ status: 200, body: Buffer.from(JSON.stringify(envelope), 'utf8') }, keys.signer, signatureMode, keys.forger);
+  const bytes = Buffer.from(body ?? JSON.stringify(envelope), 'utf8');
+  const signed = signedAnswer({ status: 200, body: bytes }, keys.signer, signatureMode, keys.forger);
   const headers = {
     'Content-Type': 'application/json',
     'Request-ID': `sbx-notify-${crypto.randomBytes(6).toString('hex')}`,
