@@ -24,9 +24,11 @@ export async function bundle(wranglerToml, name) {
   return { outdir, upload };
 }
 
-/** Starts the bundle in workerd with `bindings` (strings: vars and secrets alike). */
-export function start(outdir, bindings) {
+/** Starts the bundle in workerd with `bindings` (strings: vars and secrets alike); `extra`
+ * adds Miniflare options (e.g. `kvNamespaces`). */
+export function start(outdir, bindings, extra = {}) {
   return new Miniflare({
+    ...extra,
     modules: true,
     scriptPath: join(outdir, 'index.js'),
     modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
@@ -44,6 +46,7 @@ export function secretsFor(sb, extra = {}) {
     WXPAY_PLATFORM_SERIAL: sb.platform.serial,
     WXPAY_PLATFORM_CERT: sb.platform.certificate,
     WXPAY_BASE_URL: sb.baseURL,
+    WXPAY_APIV3_KEY: sb.apiv3Key,
     ...extra,
   };
 }

@@ -3,19 +3,23 @@
 //   POST /verify?crypto=...&serial=S&signature=B64   body: message -> { ok }
 //   GET  /seed?crypto=...                 the seed GET -> { crypto, status, data }
 //   GET  /loop?crypto=...&n=N             N sequential seed GETs -> { n }
+//   POST /decrypt-resource?key=K          body: resource JSON -> { plaintext } (APIv3 key K)
+//   POST /encrypt                         body: text -> { serial, ciphertext }
+//   POST /decrypt                         body: base64 -> { plaintext }
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 
+const options = (env, crypto) => ({
+  mchid: env.WXPAY_MCHID,
+  serial: env.WXPAY_SERIAL,
+  privateKey: env.WXPAY_PRIVATE_KEY,
+  certs: JSON.parse(env.WXPAY_CERTS),
+  baseURL: env.WXPAY_BASE_URL,
+  crypto,
+});
 const clients = new Map();
 function client(env, crypto) {
   if (!clients.has(crypto)) {
-    clients.set(crypto, new Wxpay({
-      mchid: env.WXPAY_MCHID,
-      serial: env.WXPAY_SERIAL,
-      privateKey: env.WXPAY_PRIVATE_KEY,
-      certs: JSON.parse(env.WXPAY_CERTS),
-      baseURL: env.WXPAY_BASE_URL,
-      crypto,
-    }));
+    clients.set(crypto, new Wxpay(options(env, crypto)));
   }
   return clients.get(crypto);
 }
@@ -44,6 +48,14 @@ export default {
           for (let i = 0; i < n; i++) await seed(w, env);
           return Response.json({ crypto: w.crypto, n });
         }
+        case '/decrypt-resource': {
+          const k = new Wxpay({ ...options(env, crypto), apiv3Key: url.searchParams.get('key') });
+          return Response.json({ plaintext: await k.decryptResource(await request.json()) });
+        }
+        case '/encrypt':
+          return Response.json({ serial: w.wechatpaySerial, ciphertext: await w.encrypt(await request.text()) });
+        case '/decrypt':
+          return Response.json({ plaintext: await w.decrypt(await request.text()) });
         default:
           return new Response('not found', { status: 404 });
       }
