@@ -5,7 +5,7 @@
 //! - [`send`]: one request: sign, `fetch`, verify, shape the answer.
 //! - [`abort`]: `signal` and `timeout` for a request.
 //! - [`error`]: core errors as `WxpayError` instances.
-//! - [`crypto`], [`webcrypto`]: the RSA backend `options.crypto` picks.
+//! - [`crypto`], [`nodecrypto`], [`webcrypto`]: the RSA backend `options.crypto` picks.
 //! - [`js`]: the handful of JS APIs bound by hand.
 
 mod abort;
@@ -14,5 +14,6 @@ mod client;
 mod crypto;
 mod error;
 mod js;
+mod nodecrypto;
 mod send;
 mod webcrypto;

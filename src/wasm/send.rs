@@ -317,20 +317,16 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
     if let Some(g) = &guard {
         Reflect::set(&init, &"signal".into(), &g.signal())?;
     }
-    let what = format!("{} {url}", method.as_str());
-    let fetched = client
-        .fetch()
-        .and_then(|(f, this)| f.call2(&this, &JsValue::from_str(&url), &init))
-        .map_err(|e| network_error(guard.as_ref(), e, &what))?;
-    let response: Response = JsFuture::from(Promise::resolve(&fetched))
-        .await
-        .map_err(|e| network_error(guard.as_ref(), e, &what))?
-        .unchecked_into();
+    let fail = |e| network_error(guard.as_ref(), e, &format!("{} {url}", method.as_str()));
+    let fetched = client.fetch().and_then(|(f, this)| f.call2(&this, &JsValue::from_str(&url), &init)).map_err(fail)?;
+    // `Promise.resolve` only for an injected fetch that returns a non-native thenable.
+    let fetched = if fetched.is_instance_of::<Promise>() { fetched.unchecked_into() } else { Promise::resolve(&fetched) };
+    let response: Response = JsFuture::from(fetched).await.map_err(fail)?.unchecked_into();
     let status = response.status();
     let status_text = response.status_text();
     let headers = headers_object(&response.headers());
-    let read = response.array_buffer().map_err(|e| network_error(guard.as_ref(), e, &what))?;
-    let buffer = JsFuture::from(read).await.map_err(|e| network_error(guard.as_ref(), e, &what))?;
+    let read = response.array_buffer().map_err(fail)?;
+    let buffer = JsFuture::from(read).await.map_err(fail)?;
     drop(guard);
     let bytes = Uint8Array::new(&buffer).to_vec();
     let request_id = header_value(&headers, header::REQUEST_ID);
