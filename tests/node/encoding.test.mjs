@@ -174,3 +174,10 @@ test('no data: no body, no Content-Type, and the signed message has an empty bod
   assert.equal(req.body.length, 0);
   assert.equal(req.headers['content-type'], undefined);
 });
+
+test('a baseURL with a path prefix: the prefix is sent and signed as part of the path', async () => {
+  const wxpay = new Wxpay(options(ctx.sb, { baseURL: `${ctx.sb.baseURL}v3/sandbox/echo/pre%20fix` }));
+  const { data } = await wxpay.v3.marketing.membercardOpen._id_.get({ id: 'a b', params: { q: '1 2' } });
+  assert.equal(data.url, '/v3/sandbox/echo/pre%20fix/v3/marketing/membercard-open/a%20b?q=1%202');
+  assert.equal(lastRequest().url, data.url);
+});

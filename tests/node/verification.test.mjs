@@ -108,3 +108,26 @@ test('every answer kind is verified: an echo POST with a body, tampered, is reje
   const err = await rejectsWith(wxpay.v3.sandbox.echo.post({ secret: 'do-not-leak-4711' }), 'ERR_RESPONSE_SIGNATURE');
   assertNothingHandedOut(err, ['do-not-leak-4711']);
 });
+
+// protocol.md: file downloads (/v3/billdownload/file, statements) are not signed, so they are
+// not verified. That exemption is for those API paths, not for any path that contains one.
+test('a file download (here behind a baseURL path prefix) is exempt from verification, as documented', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb, { baseURL: `${sb.baseURL}v3/sandbox/echo/` }));
+  sb.misbehave('unsigned');
+  const { status, data } = await wxpay.v3.billdownload.file.get({ params: { token: 't1' } });
+  assert.equal(status, 200);
+  assert.equal(data.url, '/v3/sandbox/echo/v3/billdownload/file?token=t1');
+  assert.equal(sb.requests.at(-1).misbehaviour, 'unsigned');
+});
+
+test('an API path that only contains a download path further in is still verified', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  for (const node of [wxpay.v3.sandbox.echo['v3/billdownload/file'], wxpay.v3.sandbox.echo.v3.statements]) {
+    sb.misbehave('forged');
+    const err = await rejectsWith(node.get(), 'ERR_RESPONSE_SIGNATURE');
+    assert.equal(err.requestId, sb.requests.at(-1).requestId);
+    assert.equal(sb.requests.at(-1).misbehaviour, 'forged');
+  }
+});
