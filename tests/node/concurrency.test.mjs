@@ -18,7 +18,7 @@ async function freshSandbox(t) {
   return sb;
 }
 
-for (const backend of ['webcrypto', 'rust']) {
+for (const backend of ['node', 'webcrypto', 'rust']) {
   test(`${N} concurrent requests: all verified, ${N} distinct nonces, each answer its own (${backend})`, async (t) => {
     const sb = await freshSandbox(t);
     const wxpay = new Wxpay(options(sb, { crypto: backend }));

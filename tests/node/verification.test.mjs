@@ -44,7 +44,7 @@ function assertNothingHandedOut(err, secretBits) {
   for (const bit of secretBits) assert.ok(!everything.includes(bit), `the error carries answer data: ${bit}`);
 }
 
-for (const backend of ['webcrypto', 'rust']) {
+for (const backend of ['node', 'webcrypto', 'rust']) {
   for (const [mode, code] of Object.entries(EXPECTED)) {
     test(`GET answer ${mode} -> ${code}, with the Request-ID, data withheld (${backend})`, async () => {
       const { sb } = ctx;
