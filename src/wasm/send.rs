@@ -46,8 +46,15 @@ fn scalar(v: &JsValue) -> Option<Result<String, String>> {
         None
     } else if let Some(s) = v.as_string() {
         Some(Ok(s))
-    } else if v.as_f64().is_some() || v.is_bigint() || v.as_bool().is_some() {
-        Some(Ok(js_sys::JsString::from(v.clone()).into()))
+    } else if let Some(b) = v.as_bool() {
+        Some(Ok(b.to_string()))
+    } else if v.as_f64().is_some() {
+        // JS's own number formatting (`1e21`, `0.1`), not Rust's.
+        let n: &js_sys::Number = v.unchecked_ref();
+        Some(n.to_string(10).map(String::from).map_err(|_| "number".into()))
+    } else if v.is_bigint() {
+        let n: &js_sys::BigInt = v.unchecked_ref();
+        Some(n.to_string(10).map(String::from).map_err(|_| "bigint".into()))
     } else {
         Some(Err(type_name(v)))
     }
@@ -334,7 +341,7 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
     if !(200..300).contains(&status) {
         return Err(service_error(status, &status_text, &headers, &bytes, request_id));
     }
-    if !response::is_unsigned_download(&signed_path) {
+    if !response::is_unsigned_download(method, &path) {
         let (ts, nonce, sig, serial) = (
             header_value(&headers, header::TIMESTAMP),
             header_value(&headers, header::NONCE),
