@@ -69,12 +69,7 @@ pub fn timeout(name: &str, ms: f64) -> Result<u32> {
 pub fn keyring<'a>(entries: impl IntoIterator<Item = (String, &'a [u8])>) -> Result<Keyring> {
     let mut ring = Keyring::default();
     for (serial, pem) in entries {
-        let what = format!("options.certs[{serial:?}]");
-        if serial.trim().is_empty() || !serial.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-            return Err(invalid(format!(
-                "{what}: a key must be a certificate serial (hex) or a PUB_KEY_ID_... id"
-            )));
-        }
+        let what = certs_entry(&serial)?;
         let key = PublicKey::parse(pem, &what)?;
         ring.insert(serial, key);
     }
@@ -144,6 +139,22 @@ pub fn wechatpay_serial(keyring: &Keyring, given: Option<&str>) -> Result<String
     chosen.map(canonical).ok_or_else(|| invalid("options.certs is empty".into()))
 }
 
+/// How messages name the `certs` entry `serial`: `options.certs["SERIAL"]`.
+/// A key that is not a serial or key id is refused without being repeated,
+/// since it may be a PEM pasted in the wrong place.
+pub fn certs_entry(serial: &str) -> Result<String> {
+    let valid = !serial.is_empty()
+        && serial.len() <= 64
+        && serial.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if valid {
+        Ok(format!("options.certs[\"{serial}\"]"))
+    } else {
+        Err(invalid(
+            "options.certs has a key that is not a certificate serial (hex) or a PUB_KEY_ID_... id: the map is { [serial]: pem }".into(),
+        ))
+    }
+}
+
 /// Parses the merchant private key.
 pub fn private_key(pem: &[u8]) -> Result<PrivateKey> {
     PrivateKey::parse(pem, "options.privateKey")
@@ -168,6 +179,16 @@ mod tests {
             assert_eq!(timeout("options.timeout", bad).unwrap_err().code, Code::InvalidConfig);
         }
         assert_eq!(timeout("config.timeout", 0.0).unwrap_err().code, Code::InvalidParam);
+    }
+
+    #[test]
+    fn regression_certs_key_holding_a_pem_is_not_echoed() {
+        let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n";
+        let e = keyring([(pem.to_string(), b"x".as_slice())]).unwrap_err();
+        assert_eq!(e.code, Code::InvalidConfig);
+        assert!(!e.message.contains("MIIE"), "{}", e.message);
+        assert!(certs_entry(&"A".repeat(65)).is_err());
+        assert_eq!(certs_entry("PUB_KEY_ID_0112").unwrap(), "options.certs[\"PUB_KEY_ID_0112\"]");
     }
 
     #[test]

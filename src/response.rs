@@ -4,6 +4,7 @@
 use crate::crypto::Backend;
 use crate::error::{Code, Error, Result};
 use crate::keys::Keyring;
+use crate::request::Method;
 
 /// Header names, lower case as `fetch` gives them.
 pub mod header {
@@ -159,12 +160,16 @@ fn parse_timestamp(ts: &str) -> Option<u64> {
     ts.parse().ok()
 }
 
-/// Whether answers at this path are documented as unsigned (file downloads),
-/// so verification is skipped. `path` is the signed path, query excluded.
-pub fn is_unsigned_download(path: &str) -> bool {
-    const PREFIXES: [&str; 3] = ["/v3/billdownload/file", "/v3/merchant-service/images/", "/v3/statements"];
-    let path = path.split('?').next().unwrap_or(path);
-    PREFIXES.iter().any(|p| path.contains(p))
+/// Whether answers to this request are documented as unsigned (file
+/// downloads), so verification is skipped: a `GET` of `v3/billdownload/file`
+/// or of an image under `v3/merchant-service/images/`. `path` is relative to
+/// the base URL, query excluded. Only a path that starts with a download
+/// route qualifies, so no other answer can be exempted by a path that
+/// merely contains one.
+pub fn is_unsigned_download(method: Method, path: &str) -> bool {
+    const IMAGES: &str = "v3/merchant-service/images/";
+    let path = path.split('?').next().unwrap_or(path).trim_start_matches('/');
+    method == Method::Get && (path == "v3/billdownload/file" || (path.starts_with(IMAGES) && path.len() > IMAGES.len()))
 }
 
 #[cfg(test)]
@@ -181,10 +186,21 @@ mod tests {
 
     #[test]
     fn downloads_are_recognised() {
-        assert!(is_unsigned_download("/v3/billdownload/file?token=x"));
-        assert!(is_unsigned_download("/prefix/v3/billdownload/file"));
-        assert!(is_unsigned_download("/v3/merchant-service/images/abc"));
-        assert!(!is_unsigned_download("/v3/bill/tradebill"));
-        assert!(!is_unsigned_download("/v3/marketing/membercard-open/cards"));
+        let get = |p| is_unsigned_download(Method::Get, p);
+        assert!(get("v3/billdownload/file?token=x"));
+        assert!(get("v3/billdownload/file"));
+        assert!(get("v3/merchant-service/images/abc"));
+        assert!(!get("v3/merchant-service/images/"));
+        assert!(!get("v3/billdownload/files"));
+        assert!(!get("v3/bill/tradebill"));
+        assert!(!get("v3/marketing/membercard-open/cards"));
+        // Uploading an image is an ordinary signed call.
+        assert!(!is_unsigned_download(Method::Post, "v3/merchant-service/images/upload"));
+    }
+
+    #[test]
+    fn regression_download_route_inside_another_path_is_verified() {
+        assert!(!is_unsigned_download(Method::Get, "v3/sandbox/echo/v3/billdownload/file"));
+        assert!(!is_unsigned_download(Method::Get, "v3/x/v3/merchant-service/images/a"));
     }
 }

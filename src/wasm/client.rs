@@ -100,7 +100,7 @@ fn read_config(options: &JsValue) -> Result<(Config, Crypto, Option<Callable>), 
     for pair in Object::entries(certs.unchecked_ref()).iter() {
         let pair: js_sys::Array = pair.unchecked_into();
         let serial = pair.get(0).as_string().unwrap_or_default();
-        let pem = key_bytes(&pair.get(1), &format!("options.certs[{serial:?}]"))?;
+        let pem = key_bytes(&pair.get(1), &config::certs_entry(&serial)?)?;
         entries.push((serial, pem));
     }
     let keyring = config::keyring(entries.iter().map(|(s, p)| (s.clone(), p.as_slice())))?;

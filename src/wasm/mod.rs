@@ -6,7 +6,7 @@
 //! - [`notify`]: `wxpay.notifications`: parse notifications, answer them.
 //! - [`abort`]: `signal` and `timeout` for a request.
 //! - [`error`]: core errors as `WxpayError` instances.
-//! - [`crypto`], [`webcrypto`]: the RSA backend `options.crypto` picks.
+//! - [`crypto`], [`nodecrypto`], [`webcrypto`]: the RSA backend `options.crypto` picks.
 //! - [`js`]: the handful of JS APIs bound by hand.
 
 mod abort;
@@ -15,6 +15,7 @@ mod client;
 mod crypto;
 mod error;
 mod js;
+mod nodecrypto;
 mod notify;
 mod send;
 mod webcrypto;

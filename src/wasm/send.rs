@@ -46,8 +46,15 @@ fn scalar(v: &JsValue) -> Option<Result<String, String>> {
         None
     } else if let Some(s) = v.as_string() {
         Some(Ok(s))
-    } else if v.as_f64().is_some() || v.is_bigint() || v.as_bool().is_some() {
-        Some(Ok(js_sys::JsString::from(v.clone()).into()))
+    } else if let Some(b) = v.as_bool() {
+        Some(Ok(b.to_string()))
+    } else if v.as_f64().is_some() {
+        // JS's own number formatting (`1e21`, `0.1`), not Rust's.
+        let n: &js_sys::Number = v.unchecked_ref();
+        Some(n.to_string(10).map(String::from).map_err(|_| "number".into()))
+    } else if v.is_bigint() {
+        let n: &js_sys::BigInt = v.unchecked_ref();
+        Some(n.to_string(10).map(String::from).map_err(|_| "bigint".into()))
     } else {
         Some(Err(type_name(v)))
     }
@@ -319,20 +326,16 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
     if let Some(g) = &guard {
         Reflect::set(&init, &"signal".into(), &g.signal())?;
     }
-    let what = format!("{} {url}", method.as_str());
-    let fetched = client
-        .fetch()
-        .and_then(|(f, this)| f.call2(&this, &JsValue::from_str(&url), &init))
-        .map_err(|e| network_error(guard.as_ref(), e, &what))?;
-    let response: Response = JsFuture::from(Promise::resolve(&fetched))
-        .await
-        .map_err(|e| network_error(guard.as_ref(), e, &what))?
-        .unchecked_into();
+    let fail = |e| network_error(guard.as_ref(), e, &format!("{} {url}", method.as_str()));
+    let fetched = client.fetch().and_then(|(f, this)| f.call2(&this, &JsValue::from_str(&url), &init)).map_err(fail)?;
+    // `Promise.resolve` only for an injected fetch that returns a non-native thenable.
+    let fetched = if fetched.is_instance_of::<Promise>() { fetched.unchecked_into() } else { Promise::resolve(&fetched) };
+    let response: Response = JsFuture::from(fetched).await.map_err(fail)?.unchecked_into();
     let status = response.status();
     let status_text = response.status_text();
     let headers = headers_object(&response.headers());
-    let read = response.array_buffer().map_err(|e| network_error(guard.as_ref(), e, &what))?;
-    let buffer = JsFuture::from(read).await.map_err(|e| network_error(guard.as_ref(), e, &what))?;
+    let read = response.array_buffer().map_err(fail)?;
+    let buffer = JsFuture::from(read).await.map_err(fail)?;
     drop(guard);
     let bytes = Uint8Array::new(&buffer).to_vec();
     let request_id = header_value(&headers, header::REQUEST_ID);
@@ -340,7 +343,7 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
     if !(200..300).contains(&status) {
         return Err(service_error(status, &status_text, &headers, &bytes, request_id));
     }
-    if !response::is_unsigned_download(&signed_path) {
+    if !response::is_unsigned_download(method, &path) {
         let (ts, nonce, sig, serial) = (
             header_value(&headers, header::TIMESTAMP),
             header_value(&headers, header::NONCE),

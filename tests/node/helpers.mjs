@@ -49,16 +49,26 @@ export function countingFetch() {
   return f;
 }
 
+// Exceptions thrown out of the package's async code never reach the caller's promise; keep
+// them so a request that hangs because of one can say why.
+const uncaught = [];
+process.on('uncaughtExceptionMonitor', (e) => uncaught.push(e));
+
 /**
  * Settles `promise` or fails after `ms`: a request that never settles is a bug to report,
  * not a suite that hangs.
  */
 export function within(promise, ms = 5000, what = 'the request') {
   let timer;
+  const seen = uncaught.length;
   const limit = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new assert.AssertionError({
-      message: `${what} did not settle within ${ms} ms`,
-    })), ms);
+    timer = setTimeout(() => {
+      const thrown = uncaught.slice(seen).map((e) => `${e?.name}: ${e?.message}`);
+      reject(new assert.AssertionError({
+        message: `${what} did not settle within ${ms} ms` +
+          (thrown.length ? `; meanwhile uncaught: ${thrown.join(' | ')}` : ''),
+      }));
+    }, ms);
   });
   return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
 }
@@ -97,7 +107,8 @@ export function keyMaterial(...pems) {
 }
 
 export function assertNoKeyMaterial(text, lines) {
-  for (const line of lines) assert.ok(!text.includes(line), `message leaks key material: …${line.slice(0, 24)}…`);
+  // (the failure names the line's index, not its text: a report must not leak it either)
+  lines.forEach((line, i) => assert.ok(!text.includes(line), `message leaks key material (base64 line ${i} of the keys)`));
   // Every RSA key and certificate in DER starts with a SEQUENCE whose base64 begins "MII".
   assert.doesNotMatch(text, /MII[A-Za-z0-9+/]{8}/, 'message leaks base64 DER');
 }

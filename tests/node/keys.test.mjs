@@ -1,14 +1,14 @@
 // Every key format a user brings: the merchant private key (PKCS#8, PKCS#1; string, Buffer,
 // bytes; CRLF; literal "\n" escapes) and the verifying keys (platform certificate, SPKI,
-// PKCS#1 public; the WeChat Pay public key PUB_KEY_ID_...; both at once), on both RSA
-// backends. A call succeeds only if the sandbox verified our signature and we verified its.
+// PKCS#1 public; the WeChat Pay public key PUB_KEY_ID_...; both at once), on every RSA
+// backend. A call succeeds only if the sandbox verified our signature and we verified its.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { Wxpay } from 'wxpay-wasm';
 import { useSandbox, options, memberCode, CARD_ID, CODE, rejectsWith } from './helpers.mjs';
 
 const ctx = useSandbox();
-const BACKENDS = ['webcrypto', 'rust'];
+const BACKENDS = ['node', 'webcrypto', 'rust'];
 const crlf = (pem) => pem.replace(/\n/g, '\r\n');
 const escaped = (pem) => pem.replace(/\n/g, '\\n'); // as pasted into a one-line env variable
 const bytesOf = (pem) => new TextEncoder().encode(pem);
