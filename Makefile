@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build pack demo test test-rust test-node bench clean
+.PHONY: setup build pack demo test test-rust test-node test-types test-workerd test-browser bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -16,7 +16,7 @@ pack: build
 demo: pack
 	@bash scripts/demo.sh
 
-test: pack test-rust test-node
+test: pack test-rust test-node test-types test-workerd test-browser
 
 test-rust: setup
 	cargo test --quiet
@@ -24,6 +24,17 @@ test-rust: setup
 
 test-node: pack
 	node --test --test-concurrency=1 tests/sandbox/ tests/node/
+
+# The package's TypeScript declarations: tsc over tests/types, attw, publint.
+test-types: pack
+	@bash tests/types/run.sh
+
+test-workerd: pack
+	node --test --test-concurrency=1 tests/workerd/
+
+test-browser: pack
+	@bash scripts/setup-browser.sh
+	node --test --test-concurrency=1 tests/browser/
 
 bench: pack
 	@bash bench/run.sh

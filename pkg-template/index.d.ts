@@ -1,6 +1,14 @@
 /**
  * wxpay-wasm: a WeChat Pay APIv3 client in Rust/WebAssembly.
  * Every request is signed, every answer verified, before you see it.
+ *
+ * This file is the hand-written core of the package's declarations. The
+ * build (scripts/build-pkg.sh) appends the endpoint types that
+ * scripts/gen-types.mjs generates from the API descriptions in api/, which add members to
+ * `WeChatPay.OpenAPI.V3`, and ships the result as index.d.ts (import) and
+ * index.d.cts (require). Fetch types (`Response`, `RequestInit`, `Headers`,
+ * `AbortSignal`, `URLSearchParams`) come from the environment's lib: `dom`,
+ * `@types/node` or `@cloudflare/workers-types`.
  */
 
 /** Options of `new Wxpay(options)`. */
@@ -22,11 +30,19 @@ export interface WxpayOptions {
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Default timeout of each request, in milliseconds. */
   timeout?: number;
+  /**
+   * The RSA backend: `'auto'` (the default: the runtime's WebCrypto where it
+   * has `crypto.subtle`, else Rust), `'webcrypto'` or `'rust'`.
+   */
+  crypto?: 'auto' | 'webcrypto' | 'rust';
 }
 
-/** What every request resolves to. */
-export interface WxpayResponse<T = unknown> {
-  status: number;
+/**
+ * What every request resolves to, once the answer's signature is verified.
+ * `S` narrows `status` where the API says which 2xx it answers (204 for no content).
+ */
+export interface WxpayResponse<T = unknown, S extends number = number> {
+  status: S;
   statusText: string;
   /** Answer headers, names in lower case. */
   headers: Record<string, string>;
@@ -37,21 +53,31 @@ export interface WxpayResponse<T = unknown> {
 /** Scalars accepted for placeholders, query parameters and headers. */
 export type Scalar = string | number | bigint | boolean;
 
-/** The second argument of every verb. */
-export interface RequestConfig {
+/** The query string of a request: a plain object (arrays repeat the key) or `URLSearchParams`. */
+export type Params = Record<string, Scalar | readonly Scalar[] | null | undefined> | URLSearchParams;
+
+/** The config keys every request understands, whatever its path. */
+export interface RequestOptions<P = Params> {
   /** The query string, e.g. `{ offset: 0, limit: 10 }`. */
-  params?: Record<string, Scalar | Scalar[] | null | undefined> | URLSearchParams;
+  params?: P;
   /** Extra request headers (`Authorization` is set for you and cannot be given). */
-  headers?: Record<string, string> | Headers;
+  headers?: Record<string, Scalar | null | undefined> | Headers;
   /** Aborts the request: rejects with `ERR_ABORTED`. */
   signal?: AbortSignal;
   /** Milliseconds before the request is aborted with `ERR_TIMEOUT`. */
   timeout?: number;
-  /** Values of the path placeholders, by name: `{ card_id, code }`. */
+}
+
+/**
+ * The config of a request on an untyped path: the common options plus the
+ * values of the path placeholders, by name (`{ card_id, code }` for
+ * `_card_id_` and `_code_`; strings or numbers).
+ */
+export interface RequestConfig extends RequestOptions {
   [placeholder: string]: unknown;
 }
 
-/** The verbs of a chain node. */
+/** The verbs of an untyped chain node; `T` is the `data` you expect (unchecked). */
 export interface Verbs {
   get<T = unknown>(config?: RequestConfig): Promise<WxpayResponse<T>>;
   delete<T = unknown>(config?: RequestConfig): Promise<WxpayResponse<T>>;
@@ -60,23 +86,71 @@ export interface Verbs {
   patch<T = unknown>(data?: unknown, config?: RequestConfig): Promise<WxpayResponse<T>>;
 }
 
+/** What a node answers besides its segments: coercion gives the path template and sends nothing. */
+export interface NodeCoercion {
+  /** Nodes are not thenable: `await node` is the node itself and sends nothing. */
+  readonly then?: undefined;
+  /** The path template, e.g. `v3/marketing/membercard-open/cards/{card_id}`. */
+  toString(): string;
+  /** The path template, so `JSON.stringify(node)` sends nothing. */
+  toJSON(): string;
+  [Symbol.toPrimitive](hint: string): string;
+}
+
 /**
- * A node of the chain: every property is a path segment (`camelCase` ->
- * `kebab-case`, `_name_` -> `{name}`), and the verbs send the request.
- * `String(node)` is its path template.
+ * A node of the chain that no API description types: every property is a
+ * path segment (`camelCase` -> `kebab-case`, `_name_`/`$name$` -> `{name}`,
+ * bracket access takes raw segments or paths), the verbs send the request,
+ * and `String(node)` is its path template.
  */
-export type ChainNode = Verbs & { readonly [segment: string]: ChainNode };
+export type ChainNode = Verbs & NodeCoercion & { readonly [segment: string]: ChainNode };
+
+/**
+ * A node that an API description types (`T`, from `WeChatPay.OpenAPI`): its
+ * endpoints and children are typed; any other segment is a `ChainNode`, and
+ * any verb `T` does not declare stays available untyped.
+ */
+export type TypedNode<T> = T & Omit<Verbs, keyof T> & NodeCoercion & { readonly [segment: string]: ChainNode };
+
+/**
+ * The endpoint types, in the namespaces of the chain they type: the node
+ * `wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_` is
+ * `WeChatPay.OpenAPI.V3.Marketing.MembercardOpen.Cards._card_id_.Codes._code_`,
+ * and the types of its GET are in `..._code_.GetHttpMethod`: `RequestConfig`,
+ * `QueryParams`, `JsonDataRequest`, `WellformedResponse`.
+ */
+export declare namespace WeChatPay.OpenAPI {
+  /** The typed part of `wxpay.v3`; the generated descriptions of api/ add its members. */
+  export interface V3 {}
+}
+
+/** `Symbol.dispose` where the lib declares it (esnext.disposable, @types/node), else nothing. */
+type DisposeSymbol = SymbolConstructor extends { readonly dispose: infer K extends symbol } ? K : never;
+type Disposal = { [K in DisposeSymbol]: () => void };
 
 /** A WeChat Pay APIv3 client. */
 export declare class Wxpay {
   /** Throws `WxpayError` (`ERR_INVALID_CONFIG`, `ERR_INVALID_KEY`) naming the option at fault. */
   constructor(options: WxpayOptions);
-  /** The root of the APIv3 chain. */
-  readonly v3: ChainNode;
+  /** The root of the APIv3 chain: `wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_`. */
+  readonly v3: TypedNode<WeChatPay.OpenAPI.V3>;
+  /** The RSA backend in use. */
+  readonly crypto: 'webcrypto' | 'rust';
+  /**
+   * Signs `message` (a string, as UTF-8, or bytes) with the merchant key:
+   * base64 RSASSA-PKCS1-v1_5 SHA-256, as JSAPI/APP payment parameters (`paySign`) need.
+   */
+  sign(message: string | Uint8Array): Promise<string>;
+  /**
+   * Whether `signature` (base64) over `message` verifies under the key that
+   * `serial` names in `certs`; rejects with `ERR_INVALID_PARAM` for an unknown serial.
+   */
+  verify(message: string | Uint8Array, signature: string, serial: string): Promise<boolean>;
   /** Releases the Rust side now instead of at garbage collection. */
   free(): void;
-  [Symbol.dispose](): void;
 }
+/** `using wxpay = new Wxpay(...)` frees it at the end of the scope, where the lib has `Symbol.dispose`. */
+export interface Wxpay extends Disposal {}
 
 /** Codes of the failures wxpay-wasm itself reports. */
 export type WxpayErrorCode =
@@ -93,7 +167,13 @@ export type WxpayErrorCode =
   | 'ERR_RESPONSE_SIGNATURE'
   | 'ERR_RESPONSE_BODY'
   | 'ERR_HTTP_STATUS'
-  | 'ERR_CRYPTO';
+  | 'ERR_CRYPTO'
+  | 'ERR_NOTIFY_UNSIGNED'
+  | 'ERR_NOTIFY_TIMESTAMP'
+  | 'ERR_NOTIFY_SERIAL'
+  | 'ERR_NOTIFY_SIGNATURE'
+  | 'ERR_NOTIFY_DECRYPT'
+  | 'ERR_NOTIFY_BODY';
 
 /** Every failure: ours (`ERR_*`) or the service's (`PARAM_ERROR`, `SIGN_ERROR`...). */
 export declare class WxpayError extends Error {
@@ -109,3 +189,101 @@ export declare class WxpayError extends Error {
   /** The error answer itself, for non-2xx statuses. */
   response?: WxpayResponse;
 }
+
+// ---------------------------------------------------------------------------
+// Notifications and sensitive fields (issue 6). Kept in one block, merged into
+// the declarations above by interface merging, so it can move as a unit.
+// ---------------------------------------------------------------------------
+
+export interface WxpayOptions {
+  /**
+   * The merchant's APIv3 key (32 characters, set in the merchant platform): decrypts
+   * notifications and `decryptResource`. Wrong length or type: `ERR_INVALID_CONFIG`.
+   */
+  apiv3Key?: string;
+  /**
+   * The `certs` entry sent as `Wechatpay-Serial` on every request (so the service answers
+   * with that key) and used by `encrypt`. Default: the `PUB_KEY_ID_...` entry if there is
+   * one, else the certificate with the latest validity start. Must name an entry of `certs`.
+   */
+  wechatpaySerial?: string;
+}
+
+/** An encrypted resource: `AEAD_AES_256_GCM` under the APIv3 key. */
+export interface EncryptedResource {
+  algorithm?: 'AEAD_AES_256_GCM' | (string & {});
+  /** Base64 of the ciphertext followed by the 16-byte tag. */
+  ciphertext: string;
+  /** The IV, as text (12 characters). */
+  nonce: string;
+  /** The additional authenticated data, as text. */
+  associated_data?: string;
+  original_type?: string;
+}
+
+/** A verified, decrypted notification: the envelope with `resource` decrypted. */
+export interface Notification<T = Record<string, unknown>> {
+  /** Unique id: WeChat Pay retries, so handle each id once. */
+  id: string;
+  /** RFC 3339, e.g. `2015-05-20T13:29:35+08:00`. */
+  create_time: string;
+  /** e.g. `TRANSACTION.SUCCESS`, `REFUND.SUCCESS`, `MEMBERCARDSP.USER_CARD.CREATE`. */
+  event_type: string;
+  /** `encrypt-resource`. */
+  resource_type: string;
+  /** e.g. `支付成功`. */
+  summary: string;
+  /** The decrypted JSON. */
+  resource: T;
+  [field: string]: unknown;
+}
+
+/** What `notifications.parse` reads: a fetch `Request`, or Node's headers and raw body. */
+export type NotificationInput =
+  | Request
+  | {
+      /** `Headers`, or a plain object with names in any case (Node's `req.headers`). */
+      headers: Headers | Record<string, string | string[] | undefined>;
+      /** The raw body, exactly as received: the signature covers these bytes. */
+      body: string | Uint8Array | ArrayBuffer;
+    };
+
+/** `wxpay.notifications`. */
+export interface WxpayNotifications {
+  /**
+   * Verifies the notification like an answer (the four `Wechatpay-*` headers, 300 s window,
+   * serial in `certs`, signature over the raw body; SIGNTEST fails), decrypts `resource` with
+   * `apiv3Key`, and resolves to the notification. Rejects with `ERR_NOTIFY_UNSIGNED`,
+   * `ERR_NOTIFY_TIMESTAMP`, `ERR_NOTIFY_SERIAL`, `ERR_NOTIFY_SIGNATURE`, `ERR_NOTIFY_DECRYPT`,
+   * `ERR_NOTIFY_BODY`; `ERR_INVALID_CONFIG` without `apiv3Key`; `ERR_INVALID_PARAM` for input
+   * that is neither shape.
+   */
+  parse<T = Record<string, unknown>>(input: NotificationInput): Promise<Notification<T>>;
+  /** The answer to a handled notification: `204 No Content`. */
+  success(): Response;
+  /**
+   * The answer to a notification not handled: `status` (400-599, default 500) with
+   * `{"code":"FAIL","message":message}`; WeChat Pay will send it again later.
+   */
+  failure(message?: string | Error, status?: number): Response;
+}
+
+export interface Wxpay {
+  /** Parse and answer the notifications WeChat Pay posts to you. */
+  readonly notifications: WxpayNotifications;
+  /** The serial or `PUB_KEY_ID_...` sent as `Wechatpay-Serial` and used by `encrypt`. */
+  readonly wechatpaySerial: string;
+  /** Base64 RSAES-OAEP (SHA-1, MGF1-SHA-1) of the UTF-8 `text` under the `wechatpaySerial` key. */
+  encrypt(text: string): Promise<string>;
+  /** The text a base64 RSAES-OAEP (SHA-1) ciphertext decrypts to under the merchant key. */
+  decrypt(ciphertext: string): Promise<string>;
+  /** The UTF-8 text of an `AEAD_AES_256_GCM` resource, e.g. `/v3/certificates`' `encrypt_certificate`. */
+  decryptResource(resource: EncryptedResource): Promise<string>;
+}
+
+/** `wxpay.notifications.success()`, for handlers without a client. */
+export declare function notifySuccess(): Response;
+/** `wxpay.notifications.failure(message, status)`, for handlers without a client. */
+export declare function notifyFailure(message?: string | Error, status?: number): Response;
+// Only what is exported is public; the helper types stay private.
+export {};

@@ -8,3 +8,5 @@ glue.initSync({ module: readFileSync(join(__dirname, 'wxpay_wasm_bg.wasm')) });
 
 exports.Wxpay = glue.Wxpay;
 exports.WxpayError = glue.WxpayError;
+exports.notifySuccess = glue.notifySuccess;
+exports.notifyFailure = glue.notifyFailure;

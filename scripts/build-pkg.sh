@@ -20,6 +20,9 @@ rm -rf pkg
 mkdir -p pkg
 cp pkg-template/* pkg/
 cp target/bindgen/wxpay_wasm.js target/bindgen/wxpay_wasm.d.ts pkg/
+# Declarations: the hand-written core plus the endpoint types generated from
+# api/ (see CONTRIBUTING.md). One self-contained file, for import and require.
+node scripts/gen-types.mjs --out pkg/index.d.ts
 cp pkg/index.d.ts pkg/index.d.cts
 if [[ "${WASM_OPT:-1}" == 1 ]]; then
   node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers target/bindgen/wxpay_wasm_bg.wasm -o pkg/wxpay_wasm_bg.wasm

@@ -1,5 +1,6 @@
 //! The validated options of a client: everything checked once, up front.
 
+use crate::aead::ApiV3Key;
 use crate::error::{Code, Error, Result};
 use crate::keys::{Keyring, PrivateKey, PublicKey};
 use crate::url::BaseUrl;
@@ -19,6 +20,10 @@ pub struct Config {
     pub base: BaseUrl,
     /// Default timeout per request, in milliseconds.
     pub timeout_ms: Option<u32>,
+    /// The `certs` entry sent as `Wechatpay-Serial` and used by `encrypt`.
+    pub wechatpay_serial: String,
+    /// The APIv3 key, needed to decrypt notifications.
+    pub apiv3_key: Option<ApiV3Key>,
 }
 
 fn invalid(msg: String) -> Error {
@@ -64,12 +69,7 @@ pub fn timeout(name: &str, ms: f64) -> Result<u32> {
 pub fn keyring<'a>(entries: impl IntoIterator<Item = (String, &'a [u8])>) -> Result<Keyring> {
     let mut ring = Keyring::default();
     for (serial, pem) in entries {
-        let what = format!("options.certs[{serial:?}]");
-        if serial.trim().is_empty() || !serial.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-            return Err(invalid(format!(
-                "{what}: a key must be a certificate serial (hex) or a PUB_KEY_ID_... id"
-            )));
-        }
+        let what = certs_entry(&serial)?;
         let key = PublicKey::parse(pem, &what)?;
         ring.insert(serial, key);
     }
@@ -79,6 +79,80 @@ pub fn keyring<'a>(entries: impl IntoIterator<Item = (String, &'a [u8])>) -> Res
         ));
     }
     Ok(ring)
+}
+
+/// Validates `apiv3Key`: the 32 bytes of a 32-character string. The message
+/// gives the length only, never the value.
+pub fn apiv3_key(value: &str) -> Result<ApiV3Key> {
+    ApiV3Key::new(value).ok_or_else(|| {
+        invalid(format!(
+            "options.apiv3Key must be the 32-character APIv3 key set in the merchant platform (32 bytes), got {} bytes",
+            value.len()
+        ))
+    })
+}
+
+/// The prefix of WeChat Pay public key ids.
+pub const PUB_KEY_ID_PREFIX: &str = "PUB_KEY_ID_";
+
+/// A serial as sent in `Wechatpay-Serial`: hex certificate serials in upper
+/// case, as the service writes them; ids as configured.
+fn canonical(serial: &str) -> String {
+    if serial.bytes().all(|b| b.is_ascii_hexdigit()) {
+        serial.to_ascii_uppercase()
+    } else {
+        serial.to_string()
+    }
+}
+
+/// Chooses `wechatpaySerial`: the given one, which must name an entry of
+/// `certs`; else the `PUB_KEY_ID_...` entry; else the certificate with the
+/// latest `notBefore`; else the first entry.
+pub fn wechatpay_serial(keyring: &Keyring, given: Option<&str>) -> Result<String> {
+    if let Some(given) = given {
+        return match keyring.entry(given.trim()) {
+            Some((serial, _)) => Ok(canonical(serial)),
+            None => Err(invalid(format!(
+                "options.wechatpaySerial {given:?} is not one of the configured certs ({})",
+                keyring.serials().collect::<Vec<_>>().join(", ")
+            ))),
+        };
+    }
+    let first = keyring.iter().next().map(|(s, _)| s);
+    let chosen = keyring
+        .iter()
+        .find(|(s, _)| s.starts_with(PUB_KEY_ID_PREFIX))
+        .map(|(s, _)| s)
+        .or_else(|| {
+            // The first of the latest: `max_by_key` would keep the last of equals.
+            let mut best: Option<(&str, i64)> = None;
+            for (s, k) in keyring.iter() {
+                if let Some((not_before, _)) = k.validity {
+                    if best.is_none_or(|(_, b)| not_before > b) {
+                        best = Some((s, not_before));
+                    }
+                }
+            }
+            best.map(|(s, _)| s)
+        })
+        .or(first);
+    chosen.map(canonical).ok_or_else(|| invalid("options.certs is empty".into()))
+}
+
+/// How messages name the `certs` entry `serial`: `options.certs["SERIAL"]`.
+/// A key that is not a serial or key id is refused without being repeated,
+/// since it may be a PEM pasted in the wrong place.
+pub fn certs_entry(serial: &str) -> Result<String> {
+    let valid = !serial.is_empty()
+        && serial.len() <= 64
+        && serial.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if valid {
+        Ok(format!("options.certs[\"{serial}\"]"))
+    } else {
+        Err(invalid(
+            "options.certs has a key that is not a certificate serial (hex) or a PUB_KEY_ID_... id: the map is { [serial]: pem }".into(),
+        ))
+    }
 }
 
 /// Parses the merchant private key.
@@ -105,6 +179,16 @@ mod tests {
             assert_eq!(timeout("options.timeout", bad).unwrap_err().code, Code::InvalidConfig);
         }
         assert_eq!(timeout("config.timeout", 0.0).unwrap_err().code, Code::InvalidParam);
+    }
+
+    #[test]
+    fn regression_certs_key_holding_a_pem_is_not_echoed() {
+        let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n";
+        let e = keyring([(pem.to_string(), b"x".as_slice())]).unwrap_err();
+        assert_eq!(e.code, Code::InvalidConfig);
+        assert!(!e.message.contains("MIIE"), "{}", e.message);
+        assert!(certs_entry(&"A".repeat(65)).is_err());
+        assert_eq!(certs_entry("PUB_KEY_ID_0112").unwrap(), "options.certs[\"PUB_KEY_ID_0112\"]");
     }
 
     #[test]

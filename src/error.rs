@@ -34,6 +34,18 @@ pub enum Code {
     HttpStatus,
     /// The cryptographic primitive failed (e.g. no random source).
     Crypto,
+    /// A notification lacks one of the `Wechatpay-*` signature headers.
+    NotifyUnsigned,
+    /// A notification's `Wechatpay-Timestamp` is malformed or more than 300 s off.
+    NotifyTimestamp,
+    /// A notification names a `Wechatpay-Serial` that is not in `certs`.
+    NotifySerial,
+    /// A notification's signature does not verify.
+    NotifySignature,
+    /// A notification's `resource` does not decrypt under the APIv3 key.
+    NotifyDecrypt,
+    /// A verified notification's body (or decrypted resource) is not the documented JSON.
+    NotifyBody,
 }
 
 impl Code {
@@ -54,6 +66,12 @@ impl Code {
             Code::ResponseBody => "ERR_RESPONSE_BODY",
             Code::HttpStatus => "ERR_HTTP_STATUS",
             Code::Crypto => "ERR_CRYPTO",
+            Code::NotifyUnsigned => "ERR_NOTIFY_UNSIGNED",
+            Code::NotifyTimestamp => "ERR_NOTIFY_TIMESTAMP",
+            Code::NotifySerial => "ERR_NOTIFY_SERIAL",
+            Code::NotifySignature => "ERR_NOTIFY_SIGNATURE",
+            Code::NotifyDecrypt => "ERR_NOTIFY_DECRYPT",
+            Code::NotifyBody => "ERR_NOTIFY_BODY",
         }
     }
 }

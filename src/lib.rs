@@ -2,22 +2,27 @@
 //! Workers and browsers.
 //!
 //! The crate is a pure core that knows nothing of JavaScript — paths, the
-//! signed message, the `Authorization` header, answer verification, keys —
+//! signed message, the `Authorization` header, answer verification, keys,
+//! notification decryption —
 //! and a thin binding layer ([`wasm`], on `wasm32` only) that exposes the
 //! `Wxpay` class and is the single place that calls `fetch`.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 #![warn(missing_docs)]
 
+pub mod aead;
 pub mod base64;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod json;
 pub mod keys;
 pub mod nonce;
+pub mod notify;
 pub mod path;
 pub mod request;
 pub mod response;
 pub mod rsa;
+pub mod sensitive;
 pub mod url;
 
 #[cfg(target_arch = "wasm32")]

@@ -34,8 +34,28 @@ pub fn fill_random(buf: &mut [u8]) -> Result<()> {
 }
 
 /// A fresh nonce from the platform CSPRNG.
+///
+/// Random bytes are drawn a few hundred at a time and each byte is used
+/// once: in wasm every draw is a call out to `crypto.getRandomValues`.
 pub fn nonce() -> Result<String> {
-    nonce_from(fill_random)
+    use std::cell::RefCell;
+    thread_local! {
+        static POOL: RefCell<([u8; 1024], usize)> = const { RefCell::new(([0; 1024], 1024)) };
+    }
+    POOL.with(|pool| {
+        let mut pool = pool.borrow_mut();
+        nonce_from(|buf| {
+            let (bytes, used) = &mut *pool;
+            if bytes.len() - *used < buf.len() {
+                fill_random(bytes)?;
+                *used = 0;
+            }
+            buf.copy_from_slice(&bytes[*used..*used + buf.len()]);
+            bytes[*used..*used + buf.len()].fill(0);
+            *used += buf.len();
+            Ok(())
+        })
+    })
 }
 
 #[cfg(test)]

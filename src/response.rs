@@ -1,8 +1,10 @@
 //! Verifying an answer: the `Wechatpay-*` headers, the time window, the
 //! serial and the signature over the raw body.
 
+use crate::crypto::Backend;
 use crate::error::{Code, Error, Result};
 use crate::keys::Keyring;
+use crate::request::Method;
 
 /// Header names, lower case as `fetch` gives them.
 pub mod header {
@@ -41,6 +43,8 @@ pub struct SignatureHeaders<'a> {
 /// Which failure codes to use: answers and notifications share the rules.
 #[derive(Clone, Copy, Debug)]
 pub struct Codes {
+    /// What is verified, for messages: `answer` or `notification`.
+    pub subject: &'static str,
     /// A header is missing.
     pub unsigned: Code,
     /// The timestamp is malformed or outside the window.
@@ -53,10 +57,20 @@ pub struct Codes {
 
 /// The codes for answers to our requests.
 pub const RESPONSE_CODES: Codes = Codes {
+    subject: "answer",
     unsigned: Code::ResponseUnsigned,
     timestamp: Code::ResponseTimestamp,
     serial: Code::ResponseSerial,
     signature: Code::ResponseSignature,
+};
+
+/// The codes for notifications (callbacks) WeChat Pay posts to the merchant.
+pub const NOTIFY_CODES: Codes = Codes {
+    subject: "notification",
+    unsigned: Code::NotifyUnsigned,
+    timestamp: Code::NotifyTimestamp,
+    serial: Code::NotifySerial,
+    signature: Code::NotifySignature,
 };
 
 /// A signed message whose headers passed every check but the signature itself.
@@ -90,7 +104,7 @@ pub fn signed<'a>(
         .filter(|(_, v)| v.is_none())
         .map(|(n, _)| *n)
         .collect();
-        return Err(Error::new(codes.unsigned, format!("unsigned answer: missing {}", missing.join(", "))));
+        return Err(Error::new(codes.unsigned, format!("unsigned {}: missing {}", codes.subject, missing.join(", "))));
     };
     let when = parse_timestamp(ts)
         .ok_or_else(|| Error::new(codes.timestamp, format!("Wechatpay-Timestamp {ts:?} is not an integer")))?;
@@ -116,15 +130,27 @@ pub fn signed<'a>(
     Ok(Signed { serial, message, signature })
 }
 
-/// Runs every check, the RSA verification included.
-pub fn verify(h: &SignatureHeaders<'_>, body: &[u8], now: u64, keyring: &Keyring, codes: Codes) -> Result<()> {
+/// Runs every check, the RSA verification by `backend` included.
+pub async fn verify_with<B: Backend>(
+    backend: &B,
+    h: &SignatureHeaders<'_>,
+    body: &[u8],
+    now: u64,
+    keyring: &Keyring,
+    codes: Codes,
+) -> Result<()> {
     let s = signed(h, body, now, keyring, codes)?;
     let key = keyring.get(s.serial).ok_or_else(|| Error::new(codes.serial, "unknown serial"))?;
-    if crate::crypto::verify(key, &s.message, &s.signature) {
+    if backend.verify(s.serial, key, &s.message, &s.signature).await? {
         Ok(())
     } else {
         Err(Error::new(codes.signature, "signature does not verify"))
     }
+}
+
+/// [`verify_with`] on the pure-Rust backend, synchronously.
+pub fn verify(h: &SignatureHeaders<'_>, body: &[u8], now: u64, keyring: &Keyring, codes: Codes) -> Result<()> {
+    crate::crypto::ready(verify_with(&crate::crypto::RustCrypto, h, body, now, keyring, codes))?
 }
 
 fn parse_timestamp(ts: &str) -> Option<u64> {
@@ -134,12 +160,16 @@ fn parse_timestamp(ts: &str) -> Option<u64> {
     ts.parse().ok()
 }
 
-/// Whether answers at this path are documented as unsigned (file downloads),
-/// so verification is skipped. `path` is the signed path, query excluded.
-pub fn is_unsigned_download(path: &str) -> bool {
-    const PREFIXES: [&str; 3] = ["/v3/billdownload/file", "/v3/merchant-service/images/", "/v3/statements"];
-    let path = path.split('?').next().unwrap_or(path);
-    PREFIXES.iter().any(|p| path.contains(p))
+/// Whether answers to this request are documented as unsigned (file
+/// downloads), so verification is skipped: a `GET` of `v3/billdownload/file`
+/// or of an image under `v3/merchant-service/images/`. `path` is relative to
+/// the base URL, query excluded. Only a path that starts with a download
+/// route qualifies, so no other answer can be exempted by a path that
+/// merely contains one.
+pub fn is_unsigned_download(method: Method, path: &str) -> bool {
+    const IMAGES: &str = "v3/merchant-service/images/";
+    let path = path.split('?').next().unwrap_or(path).trim_start_matches('/');
+    method == Method::Get && (path == "v3/billdownload/file" || (path.starts_with(IMAGES) && path.len() > IMAGES.len()))
 }
 
 #[cfg(test)]
@@ -156,10 +186,21 @@ mod tests {
 
     #[test]
     fn downloads_are_recognised() {
-        assert!(is_unsigned_download("/v3/billdownload/file?token=x"));
-        assert!(is_unsigned_download("/prefix/v3/billdownload/file"));
-        assert!(is_unsigned_download("/v3/merchant-service/images/abc"));
-        assert!(!is_unsigned_download("/v3/bill/tradebill"));
-        assert!(!is_unsigned_download("/v3/marketing/membercard-open/cards"));
+        let get = |p| is_unsigned_download(Method::Get, p);
+        assert!(get("v3/billdownload/file?token=x"));
+        assert!(get("v3/billdownload/file"));
+        assert!(get("v3/merchant-service/images/abc"));
+        assert!(!get("v3/merchant-service/images/"));
+        assert!(!get("v3/billdownload/files"));
+        assert!(!get("v3/bill/tradebill"));
+        assert!(!get("v3/marketing/membercard-open/cards"));
+        // Uploading an image is an ordinary signed call.
+        assert!(!is_unsigned_download(Method::Post, "v3/merchant-service/images/upload"));
+    }
+
+    #[test]
+    fn regression_download_route_inside_another_path_is_verified() {
+        assert!(!is_unsigned_download(Method::Get, "v3/sandbox/echo/v3/billdownload/file"));
+        assert!(!is_unsigned_download(Method::Get, "v3/x/v3/merchant-service/images/a"));
     }
 }

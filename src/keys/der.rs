@@ -15,6 +15,8 @@ pub const NULL: u8 = 0x05;
 /// `OBJECT IDENTIFIER`
 pub const OID: u8 = 0x06;
 const CONTEXT_0: u8 = 0xA0;
+const UTC_TIME: u8 = 0x17;
+const GENERALIZED_TIME: u8 = 0x18;
 
 /// The content of the OID 1.2.840.113549.1.1.1, `rsaEncryption`.
 pub const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
@@ -111,6 +113,8 @@ pub struct Certificate<'a> {
     pub serial: &'a [u8],
     /// The DER `SubjectPublicKeyInfo`.
     pub spki: &'a [u8],
+    /// `notBefore` and `notAfter` in Unix seconds, if they are well-formed.
+    pub validity: Option<(i64, i64)>,
 }
 
 /// Parses the outer structure of an X.509 certificate.
@@ -124,14 +128,57 @@ pub fn certificate(der: &[u8]) -> Option<Certificate<'_>> {
     let (serial, rest) = expect(rest, INTEGER)?;
     let (_signature_alg, rest) = expect(rest, SEQUENCE)?;
     let (_issuer, rest) = expect(rest, SEQUENCE)?;
-    let (_validity, rest) = expect(rest, SEQUENCE)?;
+    let (validity, rest) = expect(rest, SEQUENCE)?;
     let (_subject, rest) = expect(rest, SEQUENCE)?;
     let (spki, _) = expect(rest, SEQUENCE)?;
     let mut serial = serial.content;
     while serial.len() > 1 && serial[0] == 0 {
         serial = &serial[1..];
     }
-    Some(Certificate { serial, spki: spki.whole })
+    Some(Certificate { serial, spki: spki.whole, validity: validity_of(validity.content) })
+}
+
+fn validity_of(content: &[u8]) -> Option<(i64, i64)> {
+    let (not_before, rest) = read(content)?;
+    let (not_after, _) = read(rest)?;
+    Some((time(&not_before)?, time(&not_after)?))
+}
+
+/// An X.509 `Time` (RFC 5280 4.1.2.5: `YYMMDDHHMMSSZ` UTCTime, years 1950-2049,
+/// or `YYYYMMDDHHMMSSZ` GeneralizedTime) in Unix seconds.
+fn time(t: &Tlv<'_>) -> Option<i64> {
+    let digits = |b: &[u8]| -> Option<i64> {
+        b.iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0')))
+    };
+    let (year, rest) = match (t.tag, t.content.len()) {
+        (UTC_TIME, 13) => {
+            let yy = digits(&t.content[..2])?;
+            (if yy < 50 { 2000 + yy } else { 1900 + yy }, &t.content[2..])
+        }
+        (GENERALIZED_TIME, 15) => (digits(&t.content[..4])?, &t.content[4..]),
+        _ => return None,
+    };
+    if rest[10] != b'Z' {
+        return None;
+    }
+    let [month, day, hour, minute, second] =
+        [0, 2, 4, 6, 8].map(|i| digits(&rest[i..i + 2]));
+    let (month, day, hour, minute, second) = (month?, day?, hour?, minute?, second?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -166,5 +213,32 @@ mod tests {
         assert_eq!(unsigned(&[2, 1, 0]).unwrap().0, [0u8; 0]);
         assert!(unsigned(&[2, 1, 0x80]).is_none());
         assert!(unsigned(&[2, 0]).is_none());
+    }
+
+    fn tlv(tag: u8, text: &str) -> Vec<u8> {
+        let mut v = vec![tag, text.len() as u8];
+        v.extend_from_slice(text.as_bytes());
+        v
+    }
+
+    fn at(tag: u8, text: &str) -> Option<i64> {
+        let bytes = tlv(tag, text);
+        let (t, _) = read(&bytes)?;
+        time(&t)
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(at(UTC_TIME, "700101000000Z"), Some(0));
+        assert_eq!(at(UTC_TIME, "190402123420Z"), Some(1554208460));
+        assert_eq!(at(UTC_TIME, "491231235959Z"), Some(2524607999));
+        assert_eq!(at(UTC_TIME, "500101000000Z"), Some(-631152000));
+        assert_eq!(at(GENERALIZED_TIME, "20500101000000Z"), Some(2524608000));
+        assert_eq!(at(GENERALIZED_TIME, "20240229120000Z"), Some(1709208000));
+        for bad in ["190402123420", "1904021234200", "19040212342+Z", "191302123420Z", "190400123420Z", "190402243420Z"] {
+            assert_eq!(at(UTC_TIME, bad), None, "{bad}");
+        }
+        assert_eq!(at(GENERALIZED_TIME, "190402123420Z"), None);
+        assert_eq!(at(0x04, "190402123420Z"), None);
     }
 }

@@ -99,6 +99,9 @@ pub struct PublicKey {
     spki: Vec<u8>,
     /// The certificate's serial, upper-case hex, when the key came from one.
     pub certificate_serial: Option<String>,
+    /// The certificate's `notBefore` and `notAfter` (Unix seconds), when the
+    /// key came from one.
+    pub validity: Option<(i64, i64)>,
 }
 
 impl PublicKey {
@@ -130,13 +133,14 @@ impl PublicKey {
     fn from_pkcs1(der: &[u8]) -> Option<Self> {
         let (n, e) = rsakey::pkcs1_public(der)?;
         let key = RsaPublicKey::new(n, e)?;
-        Some(PublicKey { key, spki: rsakey::spki_from_pkcs1(der), certificate_serial: None })
+        Some(PublicKey { key, spki: rsakey::spki_from_pkcs1(der), certificate_serial: None, validity: None })
     }
 
     fn from_certificate(der: &[u8]) -> Option<Self> {
         let cert = der::certificate(der)?;
         let mut key = Self::from_spki(cert.spki)?;
         key.certificate_serial = Some(cert.serial.iter().map(|b| format!("{b:02X}")).collect());
+        key.validity = cert.validity;
         Some(key)
     }
 
@@ -174,6 +178,16 @@ impl Keyring {
     /// The key a `Wechatpay-Serial` names; hex serials match in any case.
     pub fn get(&self, serial: &str) -> Option<&PublicKey> {
         self.keys.iter().find(|(s, _)| s.eq_ignore_ascii_case(serial)).map(|(_, k)| k)
+    }
+
+    /// The entry a serial names, with the serial as configured.
+    pub fn entry(&self, serial: &str) -> Option<(&str, &PublicKey)> {
+        self.keys.iter().find(|(s, _)| s.eq_ignore_ascii_case(serial)).map(|(s, k)| (s.as_str(), k))
+    }
+
+    /// Every entry, in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &PublicKey)> {
+        self.keys.iter().map(|(s, k)| (s.as_str(), k))
     }
 
     /// The serials, in insertion order.

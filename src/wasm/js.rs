@@ -42,6 +42,13 @@ extern "C" {
     #[wasm_bindgen(method, catch, structural, js_name = arrayBuffer)]
     pub fn array_buffer(this: &Response) -> Result<js_sys::Promise, JsValue>;
 
+    /// The global fetch `Response` class, to build answers with.
+    #[wasm_bindgen(js_name = Response)]
+    pub type NewResponse;
+    /// `new Response(body, init)`, catching what it throws (no global `Response`).
+    #[wasm_bindgen(constructor, catch, js_class = "Response")]
+    pub fn new_response(body: &JsValue, init: &JsValue) -> Result<NewResponse, JsValue>;
+
     /// `Object.fromEntries(iterable)`: turns a `Headers` into a plain object
     /// with lower-case names in one call.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = fromEntries)]

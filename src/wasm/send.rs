@@ -15,7 +15,8 @@ use super::js::{self, Response};
 use crate::error::{Code, Error};
 use crate::request::{self, Method};
 use crate::response::{self, header, SignatureHeaders, RESPONSE_CODES};
-use crate::{config, crypto, nonce, path, url};
+use crate::crypto::Backend;
+use crate::{config, nonce, path, url};
 
 /// Starts a request for a chain verb; every failure rejects the promise.
 pub fn start(client: Rc<Client>, template: JsValue, method: Method, a: JsValue, b: JsValue) -> Promise {
@@ -45,8 +46,15 @@ fn scalar(v: &JsValue) -> Option<Result<String, String>> {
         None
     } else if let Some(s) = v.as_string() {
         Some(Ok(s))
-    } else if v.as_f64().is_some() || v.is_bigint() || v.as_bool().is_some() {
-        Some(Ok(js_sys::JsString::from(v.clone()).into()))
+    } else if let Some(b) = v.as_bool() {
+        Some(Ok(b.to_string()))
+    } else if v.as_f64().is_some() {
+        // JS's own number formatting (`1e21`, `0.1`), not Rust's.
+        let n: &js_sys::Number = v.unchecked_ref();
+        Some(n.to_string(10).map(String::from).map_err(|_| "number".into()))
+    } else if v.is_bigint() {
+        let n: &js_sys::BigInt = v.unchecked_ref();
+        Some(n.to_string(10).map(String::from).map_err(|_| "bigint".into()))
     } else {
         Some(Err(type_name(v)))
     }
@@ -177,7 +185,8 @@ fn is_token(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-/// The request headers: ours first, the caller's replacing any of the same
+/// The request headers: ours first (`Wechatpay-Serial` included, naming the
+/// key the service answers with), the caller's replacing any of the same
 /// name, except `Authorization`.
 fn request_headers(client: &Client, authorization: String, has_body: bool, extra: Vec<(String, String)>) -> Result<Object, JsValue> {
     let mut list: Vec<(String, String)> = vec![("Accept".into(), "application/json".into())];
@@ -187,6 +196,7 @@ fn request_headers(client: &Client, authorization: String, has_body: bool, extra
     if let Some(ua) = &client.user_agent {
         list.push(("User-Agent".into(), ua.clone()));
     }
+    list.push(("Wechatpay-Serial".into(), client.config.wechatpay_serial.clone()));
     for (name, value) in extra {
         if !is_token(&name) {
             return Err(param_error(format!("headers: {name:?} is not a valid header name")).into());
@@ -302,7 +312,7 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
     let timestamp = now_secs();
     let nonce = nonce::nonce()?;
     let message = request::message(method, &signed_path, timestamp, &nonce, body.as_deref().unwrap_or_default());
-    let signature = crypto::sign(&client.config.key, &message)?;
+    let signature = client.crypto.sign(&client.config.key, &message).await?;
     let authorization = request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, &signature);
     let headers = request_headers(client, authorization, body.is_some(), cfg.headers)?;
 
@@ -316,20 +326,16 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
     if let Some(g) = &guard {
         Reflect::set(&init, &"signal".into(), &g.signal())?;
     }
-    let what = format!("{} {url}", method.as_str());
-    let fetched = client
-        .fetch()
-        .and_then(|(f, this)| f.call2(&this, &JsValue::from_str(&url), &init))
-        .map_err(|e| network_error(guard.as_ref(), e, &what))?;
-    let response: Response = JsFuture::from(Promise::resolve(&fetched))
-        .await
-        .map_err(|e| network_error(guard.as_ref(), e, &what))?
-        .unchecked_into();
+    let fail = |e| network_error(guard.as_ref(), e, &format!("{} {url}", method.as_str()));
+    let fetched = client.fetch().and_then(|(f, this)| f.call2(&this, &JsValue::from_str(&url), &init)).map_err(fail)?;
+    // `Promise.resolve` only for an injected fetch that returns a non-native thenable.
+    let fetched = if fetched.is_instance_of::<Promise>() { fetched.unchecked_into() } else { Promise::resolve(&fetched) };
+    let response: Response = JsFuture::from(fetched).await.map_err(fail)?.unchecked_into();
     let status = response.status();
     let status_text = response.status_text();
     let headers = headers_object(&response.headers());
-    let read = response.array_buffer().map_err(|e| network_error(guard.as_ref(), e, &what))?;
-    let buffer = JsFuture::from(read).await.map_err(|e| network_error(guard.as_ref(), e, &what))?;
+    let read = response.array_buffer().map_err(fail)?;
+    let buffer = JsFuture::from(read).await.map_err(fail)?;
     drop(guard);
     let bytes = Uint8Array::new(&buffer).to_vec();
     let request_id = header_value(&headers, header::REQUEST_ID);
@@ -337,7 +343,7 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
     if !(200..300).contains(&status) {
         return Err(service_error(status, &status_text, &headers, &bytes, request_id));
     }
-    if !response::is_unsigned_download(&signed_path) {
+    if !response::is_unsigned_download(method, &path) {
         let (ts, nonce, sig, serial) = (
             header_value(&headers, header::TIMESTAMP),
             header_value(&headers, header::NONCE),
@@ -350,9 +356,9 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
             signature: sig.as_deref(),
             serial: serial.as_deref(),
         };
-        response::verify(&h, &bytes, now_secs(), &client.config.keyring, RESPONSE_CODES).map_err(|e| {
-            e.into_js_with(Extra { status: Some(status), request_id: request_id.clone(), ..Extra::default() })
-        })?;
+        response::verify_with(&client.crypto, &h, &bytes, now_secs(), &client.config.keyring, RESPONSE_CODES)
+            .await
+            .map_err(|e| e.into_js_with(Extra { status: Some(status), request_id: request_id.clone(), ..Extra::default() }))?;
     }
     let data = decode_data(header_value(&headers, "content-type").as_deref(), &bytes)
         .map_err(|e| e.into_js_with(Extra { status: Some(status), request_id, ..Extra::default() }))?;

@@ -29,8 +29,8 @@ const sb = await startSandbox({
 fs.mkdirSync(values.out, { recursive: true });
 const file = path.join(values.out, 'sandbox.json');
 const tmp = `${file}.${process.pid}.tmp`;
-const { baseURL, mchid, merchant, platform, pubkey, certs } = sb;
-fs.writeFileSync(tmp, JSON.stringify({ baseURL, mchid, merchant, platform, pubkey, certs }, null, 2) + '\n');
+const { baseURL, mchid, merchant, platform, pubkey, certs, apiv3Key } = sb;
+fs.writeFileSync(tmp, JSON.stringify({ baseURL, mchid, merchant, platform, pubkey, certs, apiv3Key }, null, 2) + '\n');
 fs.renameSync(tmp, file);
 process.stderr.write(`sandbox listening on ${baseURL} (${file})\n`);
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { startSandbox } from './index.mjs';
+import { startSandbox, NOTIFY_MODES, decryptResource } from './index.mjs';
 
 const CARD = 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY';
 const CODE_PATH = `/v3/marketing/membercard-open/cards/${CARD}/codes/300000001`;
@@ -414,6 +414,152 @@ describe('misbehaviour', () => {
   });
 });
 
+describe('notifications', () => {
+  // A merchant written here on node:crypto alone: records what arrives, answers as told.
+  let merchant, received, answer;
+  before(async () => {
+    merchant = http.createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+        res.writeHead(answer.status, answer.body ? { 'content-type': 'application/json' } : {});
+        res.end(answer.body);
+      });
+    });
+    await new Promise((resolve) => merchant.listen(0, '127.0.0.1', resolve));
+  });
+  after(() => new Promise((resolve) => { merchant.close(resolve); merchant.closeAllConnections(); }));
+  beforeEach(() => { received = []; answer = { status: 204, body: '' }; });
+  const url = () => `http://127.0.0.1:${merchant.address().port}/notify?from=sandbox`;
+
+  // What a correct merchant must do: verify like an answer, then decrypt.
+  function judge({ headers, body }) {
+    const verdict = verifyAnswer(sb, { headers, raw: body });
+    if (verdict !== 'ok') return verdict;
+    const r = JSON.parse(body.toString('utf8')).resource;
+    try { return decryptResource(sb.apiv3Key, r) && 'ok'; } catch { return 'does not decrypt'; }
+  }
+
+  const RESOURCE = { mchid: '1900000109', out_trade_no: 'T-1', trade_state: 'SUCCESS', trade_state_desc: '支付成功 🎉', amount: { total: 100, currency: 'CNY' } };
+
+  test('apiv3Key: 32 characters, fresh per start, kept with keys', async () => {
+    assert.match(sb.apiv3Key, /^[0-9A-Za-z]{32}$/);
+    const { mchid, merchant: m, platform, pubkey } = sb;
+    const fresh = await startSandbox({ keys: { mchid, merchant: m, platform, pubkey } });
+    const kept = await startSandbox({ keys: { mchid, merchant: m, platform, pubkey, apiv3Key: sb.apiv3Key } });
+    try {
+      assert.notEqual(fresh.apiv3Key, sb.apiv3Key);
+      assert.equal(kept.apiv3Key, sb.apiv3Key);
+    } finally { await fresh.close(); await kept.close(); }
+  });
+
+  test('a good notification: POSTed, signed over the exact body, the resource decrypts to what was given', async () => {
+    const r = await sb.notify(url(), { event_type: 'TRANSACTION.SUCCESS', resource: RESOURCE });
+    assert.equal(r.status, 204);
+    assert.equal(r.body, '');
+    assert.equal(received.length, 1);
+    const got = received[0];
+    assert.equal(got.method, 'POST');
+    assert.equal(got.url, '/notify?from=sandbox');
+    assert.equal(got.headers['content-type'], 'application/json');
+    assert.equal(got.headers['wechatpay-serial'], sb.platform.serial);
+    assert.equal(got.headers['wechatpay-signature-type'], 'WECHATPAY2-SHA256-RSA2048');
+    assert.match(got.headers['request-id'], /^sbx-notify-[0-9a-f]{12}$/);
+    assert.deepEqual(got.body, r.sent.body);
+    assert.equal(judge(got), 'ok');
+    const envelope = JSON.parse(got.body.toString('utf8'));
+    assert.deepEqual(Object.keys(envelope), ['id', 'create_time', 'resource_type', 'event_type', 'summary', 'resource']);
+    assert.match(envelope.id, /^[0-9a-f-]{36}$/);
+    assert.match(envelope.create_time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+    assert.ok(Math.abs(Date.parse(envelope.create_time) - Date.now()) < 5000);
+    assert.equal(envelope.resource_type, 'encrypt-resource');
+    assert.equal(envelope.event_type, 'TRANSACTION.SUCCESS');
+    assert.equal(envelope.summary, '支付成功');
+    const { ciphertext, ...meta } = envelope.resource;
+    assert.equal(meta.algorithm, 'AEAD_AES_256_GCM');
+    assert.equal(meta.associated_data, 'transaction');
+    assert.equal(meta.original_type, 'transaction');
+    assert.match(meta.nonce, /^[0-9A-Za-z]{12}$/);
+    assert.deepEqual(JSON.parse(decryptResource(sb.apiv3Key, envelope.resource)), RESOURCE);
+    assert.equal(r.sent.plaintext, JSON.stringify(RESOURCE));
+    assert.deepEqual(sb.notifications, [{ url: url(), event_type: 'TRANSACTION.SUCCESS', mode: null, id: envelope.id, status: 204, body: '' }]);
+  });
+
+  test('the merchant answer is returned as is', async () => {
+    answer = { status: 500, body: '{"code":"FAIL","message":"失败"}' };
+    const r = await sb.notify(url(), { event_type: 'MEMBERCARDSP.USER_CARD.CREATE', resource: { card_id: 'c', user_card_code: '1' } });
+    assert.equal(r.status, 500);
+    assert.deepEqual(r.json, { code: 'FAIL', message: '失败' });
+    assert.equal(r.headers['content-type'], 'application/json');
+    assert.equal(JSON.parse(received[0].body).summary, '用户开通会员卡通知');
+  });
+
+  test('answerKey = pubkey signs notifications with the WeChat Pay public key', async () => {
+    sb.answerKey = 'pubkey';
+    await sb.notify(url(), { event_type: 'REFUND.SUCCESS', resource: { a: 1 } });
+    assert.equal(received[0].headers['wechatpay-serial'], sb.pubkey.id);
+    assert.equal(judge(received[0]), 'ok');
+  });
+
+  const verdicts = {
+    forged: 'bad signature', tampered: 'bad signature', stale: 'timestamp out of window', future: 'timestamp out of window',
+    'bad-timestamp': 'bad timestamp', 'decimal-timestamp': 'bad timestamp', 'unknown-serial': 'unknown serial',
+    unsigned: 'missing header', 'missing-nonce': 'missing header', 'missing-signature': 'missing header',
+    'missing-timestamp': 'missing header', 'missing-serial': 'missing header', signtest: 'bad signature',
+    'wrong-key': 'does not decrypt', corrupted: 'does not decrypt',
+  };
+  test('every mode is covered here', () => assert.deepEqual(Object.keys(verdicts).sort(), [...NOTIFY_MODES].sort()));
+  for (const [mode, verdict] of Object.entries(verdicts)) {
+    test(`misbehave ${mode}: ${verdict}`, async () => {
+      const r = await sb.notify(url(), { event_type: 'TRANSACTION.SUCCESS', resource: RESOURCE, misbehave: mode });
+      assert.equal(r.status, 204, 'the merchant here answers whatever it gets');
+      assert.equal(judge(received[0]), verdict);
+      assert.equal(sb.notifications[0].mode, mode);
+      if (verdict === 'does not decrypt') {
+        // Only the encryption is wrong: the signature over the body is good.
+        assert.equal(verifyAnswer(sb, { headers: received[0].headers, raw: received[0].body }), 'ok');
+      }
+    });
+  }
+
+  test('notification() builds without sending; bad arguments throw', () => {
+    const n = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: RESOURCE, id: 'EV-1', summary: 's' });
+    assert.equal(received.length, 0);
+    assert.equal(n.envelope.id, 'EV-1');
+    assert.equal(n.envelope.summary, 's');
+    assert.equal(judge({ headers: Object.fromEntries(Object.entries(n.headers).map(([k, v]) => [k.toLowerCase(), v])), body: n.body }), 'ok');
+    assert.throws(() => sb.notification({ event_type: 'X', resource: {}, misbehave: 'nope' }), TypeError);
+    assert.throws(() => sb.notification({ resource: {} }), TypeError);
+    assert.throws(() => sb.notification({ event_type: 'X' }), TypeError);
+  });
+
+  test('a custom fetch carries the notification (e.g. into Miniflare)', async () => {
+    const seen = [];
+    const r = await sb.notify('http://worker/notify', { event_type: 'TRANSACTION.SUCCESS', resource: RESOURCE,
+      fetch: async (u, init) => { seen.push({ u, init }); return new Response(null, { status: 204 }); } });
+    assert.equal(r.status, 204);
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0].u, 'http://worker/notify');
+    assert.equal(seen[0].init.method, 'POST');
+    assert.deepEqual(seen[0].init.body, r.sent.body);
+  });
+
+  test('out-of-process control: POST /__sandbox/notify', async () => {
+    const res = await fetch(`${sb.baseURL}__sandbox/notify`, { method: 'POST',
+      body: JSON.stringify({ url: url(), event_type: 'TRANSACTION.SUCCESS', resource: RESOURCE, misbehave: 'forged' }) });
+    assert.equal(res.status, 200);
+    const r = await res.json();
+    assert.equal(r.status, 204);
+    assert.equal(r.sent.mode, 'forged');
+    assert.equal(r.sent.body, received[0].body.toString('utf8'));
+    assert.equal(judge(received[0]), 'bad signature');
+    const bad = await fetch(`${sb.baseURL}__sandbox/notify`, { method: 'POST', body: '{"event_type":"X","resource":{}}' });
+    assert.equal(bad.status, 400);
+    assert.equal(sb.requests.length, 0, 'control routes are not recorded');
+  });
+});
+
 describe('CORS', () => {
   const preflight = { origin: 'http://app.example', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization,content-type' };
 
@@ -461,7 +607,8 @@ describe('CLI', () => {
       const file = path.join(dir, 'sandbox.json');
       for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
       const info = JSON.parse(fs.readFileSync(file, 'utf8'));
-      assert.deepEqual(Object.keys(info), ['baseURL', 'mchid', 'merchant', 'platform', 'pubkey', 'certs']);
+      assert.deepEqual(Object.keys(info), ['baseURL', 'mchid', 'merchant', 'platform', 'pubkey', 'certs', 'apiv3Key']);
+      assert.match(info.apiv3Key, /^[0-9A-Za-z]{32}$/);
       assert.equal(new crypto.X509Certificate(info.platform.certificate).serialNumber, info.platform.serial);
       const r = await call(info, 'GET', CODE_PATH);
       assert.equal(r.status, 200);

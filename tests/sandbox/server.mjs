@@ -7,6 +7,7 @@ import { verifyRequest } from './auth.mjs';
 import { signedAnswer, MODES } from './answer.mjs';
 import { generateKeys, keyObjects, randomRsaKeyPair } from './keys.mjs';
 import { seedCards, validatePatch, applyPatch } from './cards.mjs';
+import { buildNotification, postNotification, randomApiV3Key } from './notify.mjs';
 
 const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const CORS_ALLOW = 'authorization, content-type, accept, wechatpay-serial, user-agent';
@@ -47,7 +48,7 @@ function queryObject(rawQuery) {
  * @param {number} [opts.port=0]
  * @param {string} [opts.mchid='1900000109']
  * @param {string} [opts.cors]  the one Origin allowed cross-origin access
- * @param {object} [opts.keys]  { mchid, merchant, platform, pubkey } from a previous run
+ * @param {object} [opts.keys]  { mchid, merchant, platform, pubkey, apiv3Key? } from a previous run
  * @param {(entry: object) => void} [opts.onRequest]  called once each API request is answered
  */
 export async function startSandbox(opts = {}) {
@@ -55,10 +56,13 @@ export async function startSandbox(opts = {}) {
   const mchid = opts.mchid ?? opts.keys?.mchid ?? '1900000109';
   const keys = opts.keys ? { ...opts.keys, mchid } : generateKeys(mchid);
   const ko = keyObjects(keys);
+  // The merchant's APIv3 key: notifications are encrypted with it.
+  const apiv3Key = opts.keys?.apiv3Key ?? randomApiV3Key();
   let forgerKey; // made lazily: only 'forged' needs it, and RSA generation is slow
   const forger = () => (forgerKey ??= randomRsaKeyPair().privateKey);
 
   const requests = [];
+  const notifications = []; // one entry per notification posted: { url, event_type, mode, status, body }
   const cards = seedCards();
   const pending = []; // misbehaviour queue: [{ mode, left }]
   let answerKey = 'platform';
@@ -81,8 +85,17 @@ export async function startSandbox(opts = {}) {
   }
   function reset() {
     requests.length = 0;
+    notifications.length = 0;
     pending.length = 0;
     seedCards(cards);
+  }
+
+  // Notifications are signed by the same key as answers (see answerKey).
+  const notifyKeys = () => ({ apiv3Key, signer: signer(), forger });
+  async function notify(url, o = {}) {
+    const result = await postNotification(notifyKeys(), url, o);
+    notifications.push({ url, event_type: o.event_type, mode: result.sent.mode, id: result.sent.envelope.id, status: result.status, body: result.body });
+    return result;
   }
 
   // ---- API routes (the request is already verified) ----
@@ -144,7 +157,7 @@ export async function startSandbox(opts = {}) {
   }
 
   // ---- out-of-process control (unsigned, unrecorded) ----
-  function control(req, path, body) {
+  async function control(req, path, body) {
     const input = () => { try { return JSON.parse(body.toString('utf8') || '{}'); } catch { return {}; } };
     try {
       if (path === '/__sandbox/misbehave' && req.method === 'POST') {
@@ -153,6 +166,13 @@ export async function startSandbox(opts = {}) {
         return json(200, { ok: true, pending });
       }
       if (path === '/__sandbox/reset' && req.method === 'POST') { reset(); return json(200, { ok: true }); }
+      if (path === '/__sandbox/notify' && req.method === 'POST') {
+        const { url, ...o } = input();
+        if (typeof url !== 'string') throw new TypeError('url must be a string');
+        const r = await notify(url, o);
+        return json(200, { status: r.status, headers: r.headers, body: r.body,
+          sent: { headers: r.sent.headers, body: r.sent.body.toString('utf8'), envelope: r.sent.envelope, plaintext: r.sent.plaintext, mode: r.sent.mode } });
+      }
       if (path === '/__sandbox/answer-key' && req.method === 'POST') { sb.answerKey = input().answerKey; return json(200, { ok: true, answerKey }); }
       if (path === '/__sandbox/requests' && req.method === 'GET')
         return json(200, requests.map((r) => ({ ...r, body: r.body.toString('utf8'), bodyBase64: r.body.toString('base64') })));
@@ -195,7 +215,7 @@ export async function startSandbox(opts = {}) {
         : {};
       return send(res, requestId, empty(204), pre);
     }
-    if (path.startsWith('/__sandbox/')) return send(res, requestId, control(req, path, body), ch);
+    if (path.startsWith('/__sandbox/')) return send(res, requestId, await control(req, path, body), ch);
 
     const entry = { method: req.method, url: req.url, headers: { ...req.headers }, body, auth: null, verified: false, reason: null, status: null, requestId };
     requests.push(entry);
@@ -236,6 +256,7 @@ export async function startSandbox(opts = {}) {
     merchant: keys.merchant,
     platform: keys.platform,
     pubkey: keys.pubkey,
+    apiv3Key,
     certs: { [keys.platform.serial]: keys.platform.certificate, [keys.pubkey.id]: keys.pubkey.publicKeySpki },
     get answerKey() { return answerKey; },
     set answerKey(v) {
@@ -243,7 +264,12 @@ export async function startSandbox(opts = {}) {
       answerKey = v;
     },
     requests,
+    notifications,
     cards,
+    /** Build a signed, encrypted notification without sending it: { headers, body, envelope, plaintext, mode }. */
+    notification: (o) => buildNotification(notifyKeys(), o),
+    /** POST a notification to `url`: { status, headers, body, json, sent }. */
+    notify,
     misbehave,
     reset,
     close() {

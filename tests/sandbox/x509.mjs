@@ -83,14 +83,15 @@ export function toPem(label, der) {
  * @param {crypto.KeyObject} o.publicKey
  * @param {crypto.KeyObject} o.privateKey  signs the certificate (same pair: self-signed)
  * @param {object} [o.subject]  attribute map, e.g. { C: 'CN', O: '...', CN: '...' }
+ * @param {Date} [o.notBefore]  start of validity (default: a day ago); it ends `days` + 1 days later
  * @returns {string} PEM "CERTIFICATE"
  */
-export function selfSignedCertificate({ serial, publicKey, privateKey, subject, days = 5 * 365 }) {
+export function selfSignedCertificate({ serial, publicKey, privateKey, subject, days = 5 * 365, notBefore }) {
   subject ??= { C: 'CN', ST: 'Guangdong', L: 'Shenzhen', O: 'WeChat Pay Sandbox', OU: 'Tenpay.com CA Center (sandbox)', CN: 'Tenpay.com sign (sandbox)' };
   const algorithm = seq(oid(OID.sha256WithRSAEncryption), nul());
   const spki = publicKey.export({ type: 'spki', format: 'der' });
-  const now = Date.now();
-  const validity = seq(time(new Date(now - 86400e3)), time(new Date(now + days * 86400e3)));
+  const start = notBefore?.getTime() ?? Date.now() - 86400e3;
+  const validity = seq(time(new Date(start)), time(new Date(start + (days + 1) * 86400e3)));
   // SKI per RFC 5280 4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING contents,
   // which for RSA is exactly the PKCS#1 RSAPublicKey DER.
   const ski = crypto.createHash('sha1').update(publicKey.export({ type: 'pkcs1', format: 'der' })).digest();

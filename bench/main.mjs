@@ -1,0 +1,42 @@
+// make bench: every section side by side in one run; prints the figures and
+// writes bench/RESULTS.md with the machine and the command.
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { coldstart } from './coldstart.mjs';
+import { e2e } from './e2e.mjs';
+import { micro } from './micro.mjs';
+import { size } from './size.mjs';
+import { workerd } from './workerd.mjs';
+
+const sections = [
+  ['Sign and verify, one process (Node)', micro],
+  ['End to end: the seed GET, ours vs wechatpay-axios-plugin', e2e],
+  ['Inside workerd (Miniflare)', workerd],
+  ['Cold start (Node)', coldstart],
+  ['Size', size],
+];
+const only = process.argv.slice(2);
+const parts = [];
+for (const [title, run] of sections) {
+  if (only.length && !only.some((o) => run.name === o)) continue;
+  process.stderr.write(`bench: ${title}...\n`);
+  const { markdown } = await run();
+  const part = `## ${title}\n\n${markdown}\n`;
+  console.log(part);
+  parts.push(part);
+}
+if (!only.length) {
+  const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+  const dirty = execSync('git status --porcelain -- src pkg-template Cargo.toml', { encoding: 'utf8' }).trim() ? ' (with uncommitted changes)' : '';
+  const header = `# Benchmark results
+
+Written by \`make bench\` (bench/main.mjs) on ${new Date().toISOString().slice(0, 10)}, commit ${commit}${dirty}.
+Machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}.
+The machine is shared and noisy: compare the rows of one table (measured side by side, in
+alternating batches), not figures across runs.
+`;
+  writeFileSync(resolve(import.meta.dirname, 'RESULTS.md'), [header, ...parts].join('\n'));
+  process.stderr.write('bench: wrote bench/RESULTS.md\n');
+}

@@ -1,0 +1,64 @@
+// The seed GET inside workerd (Miniflare), per backend. Time inside a Worker
+// only advances on I/O, so CPU is read from outside: the workerd process's
+// utime+stime (/proc) around a loop of sequential requests.
+import { readdirSync, readFileSync } from 'node:fs';
+import { bundle, start } from '../tests/workerd/harness.mjs';
+import { startSandboxProcess } from './sandbox-process.mjs';
+import { fmt, median, table } from './stats.mjs';
+
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+function workerdPids() {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'workerd'
+        && readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(process.pid);
+    } catch { return false; }
+  });
+}
+
+function cpuMs(pids) {
+  return pids.reduce((sum, pid) => {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return sum + (Number(f[11]) + Number(f[12])) * TICK_MS;
+  }, 0);
+}
+
+export async function workerd({ rounds = 5, n = 40 } = {}) {
+  const sb = await startSandboxProcess();
+  const { outdir, upload } = await bundle('tests/workerd/probe/wrangler.toml', 'bench-probe');
+  const mf = start(outdir, {
+    WXPAY_MCHID: sb.mchid, WXPAY_SERIAL: sb.merchant.serial, WXPAY_PRIVATE_KEY: sb.merchant.privateKeyPkcs8,
+    WXPAY_CERTS: JSON.stringify(sb.certs), WXPAY_BASE_URL: sb.baseURL,
+    CARD_ID: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', CODE: '300000001',
+  });
+  try {
+    await mf.ready;
+    const pids = workerdPids();
+    const samples = { rust: { cpu: [], wall: [] }, webcrypto: { cpu: [], wall: [] } };
+    for (let r = 0; r < rounds + 1; r++) {
+      for (const backend of Object.keys(samples)) {
+        const c0 = cpuMs(pids);
+        const t0 = performance.now();
+        const res = await mf.dispatchFetch(`http://probe/loop?crypto=${backend}&n=${n}`);
+        const body = await res.json();
+        if (body.crypto !== backend || body.n !== n) throw new Error(JSON.stringify(body));
+        if (r > 0) {
+          samples[backend].wall.push((performance.now() - t0) / n);
+          samples[backend].cpu.push((cpuMs(pids) - c0) / n);
+        }
+      }
+    }
+    const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { cpu: median(v.cpu), wall: median(v.wall) }]));
+    const rows = Object.entries(m).map(([k, v]) => [k, fmt(v.cpu), fmt(v.wall)]);
+    rows.push(['ratio rust/webcrypto', `${fmt(m.rust.cpu / m.webcrypto.cpu, 2)}x`, `${fmt(m.rust.wall / m.webcrypto.wall, 2)}x`]);
+    return {
+      data: { ...m, upload, pids: pids.length },
+      markdown: `Probe Worker bundled by \`wrangler deploy --dry-run\` (${upload}), run by Miniflare; ${rounds} rounds of ${n} sequential seed GETs per backend inside one Worker invocation. CPU is the workerd process's utime+stime (/proc, 10 ms ticks) per request, so it includes workerd's own HTTP work.\n\n` +
+        table(['backend', 'workerd CPU ms/request', 'wall ms/request'], rows),
+    };
+  } finally {
+    await mf.dispose();
+    await sb.close();
+  }
+}

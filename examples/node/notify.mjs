@@ -1,0 +1,93 @@
+// A WeChat Pay notification endpoint (支付/会员卡回调) on node:http with wxpay-wasm.
+//   node notify.mjs            listens on $PORT (default 8080): POST /notify
+// Configuration comes from the environment (see README.md in this folder), plus
+// WXPAY_APIV3_KEY, the merchant's APIv3 key that notifications are encrypted with.
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Wxpay, WxpayError } from 'wxpay-wasm';
+
+/** The raw request body: the signature covers these exact bytes, so never re-serialise it. */
+export function rawBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Writes a fetch `Response` (what `notifications.success()` / `.failure()` give) to node:http. */
+export async function writeResponse(res, response) {
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+/** 401 for a notification that is not WeChat Pay's, 400 for one that is but cannot be read. */
+export function rejectionStatus(err) {
+  return err.code === 'ERR_NOTIFY_DECRYPT' || err.code === 'ERR_NOTIFY_BODY' ? 400 : err.code?.startsWith('ERR_NOTIFY_') ? 401 : 500;
+}
+
+/**
+ * A node:http handler for WeChat Pay notifications.
+ * @param {Wxpay} wxpay  a client with `apiv3Key`
+ * @param {object} hooks
+ * @param {(notification) => unknown} hooks.onNotification  handles one verified, decrypted
+ *   notification; throw to answer a failure, and WeChat Pay sends it again later
+ * @param {(err: WxpayError) => void} [hooks.onRejected]  told about each rejected notification
+ */
+export function notifyHandler(wxpay, { onNotification, onRejected = (e) => console.warn(`notification rejected: ${e.code}: ${e.message}`) }) {
+  return async (req, res) => {
+    if (req.method !== 'POST') return writeResponse(res, wxpay.notifications.failure('POST only', 405));
+    let notification;
+    try {
+      notification = await wxpay.notifications.parse({ headers: req.headers, body: await rawBody(req) });
+    } catch (err) {
+      if (!(err instanceof WxpayError)) throw err;
+      onRejected(err);
+      return writeResponse(res, wxpay.notifications.failure(err.message, rejectionStatus(err)));
+    }
+    try {
+      await onNotification(notification);
+    } catch (err) {
+      return writeResponse(res, wxpay.notifications.failure(`not handled: ${err.message}`, 500));
+    }
+    return writeResponse(res, wxpay.notifications.success());
+  };
+}
+
+// ---- run as a service ----
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const env = (name) => process.env[name] ?? (() => { throw new Error(`set ${name}`); })();
+  const wxpay = new Wxpay({
+    mchid: env('WXPAY_MCHID'),
+    serial: env('WXPAY_SERIAL'),
+    privateKey: readFileSync(env('WXPAY_PRIVATE_KEY_FILE')),
+    certs: { [env('WXPAY_PLATFORM_SERIAL')]: readFileSync(env('WXPAY_PLATFORM_CERT_FILE')) },
+    apiv3Key: env('WXPAY_APIV3_KEY'),
+  });
+  // WeChat Pay retries until answered with success, so the same id can come more than once.
+  const seen = new Set();
+  const handler = notifyHandler(wxpay, {
+    onNotification({ id, event_type, summary, resource }) {
+      if (seen.has(id)) return;
+      switch (event_type) {
+        case 'TRANSACTION.SUCCESS':
+          console.log(`${summary}: order ${resource.out_trade_no} paid ${resource.amount?.total} ${resource.amount?.currency}`);
+          break;
+        case 'MEMBERCARDSP.USER_CARD.CREATE':
+        case 'MEMBERCARDSP.USER_CARD.DELETE':
+          console.log(`${summary}: card ${resource.card_id} code ${resource.user_card_code} (${resource.openid})`);
+          break;
+        default:
+          console.log(`${event_type}: ${summary}`);
+      }
+      seen.add(id);
+    },
+  });
+  const port = Number(process.env.PORT ?? 8080);
+  http.createServer((req, res) => {
+    if (new URL(req.url, 'http://x').pathname !== '/notify') return void res.writeHead(404).end();
+    handler(req, res).catch((err) => { console.error(err); if (!res.headersSent) res.writeHead(500); res.end(); });
+  }).listen(port, () => console.log(`POST http://localhost:${port}/notify`));
+}

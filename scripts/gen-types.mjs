@@ -1,0 +1,514 @@
+#!/usr/bin/env node
+// Generates the typed chain from the API descriptions in api/ (one JSON file
+// per API family) and assembles the package's declarations: the hand-written
+// core (pkg-template/index.d.ts) followed by the generated namespaces.
+//
+//   node scripts/gen-types.mjs [--out FILE] [--core FILE] [--api DIR]
+//
+// Without --out the declarations go to stdout. Plain Node, no dependencies.
+// The description format and the reasons for it: CONTRIBUTING.md, "Contributing: API types".
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The chain's verbs, in the order they are emitted. */
+export const VERBS = ['get', 'post', 'put', 'patch', 'delete'];
+const DATA_VERBS = new Set(['post', 'put', 'patch']);
+/** Config keys the runtime reads itself: no placeholder may use these names. */
+const OPTION_KEYS = new Set(['params', 'headers', 'signal', 'timeout']);
+/** Properties a chain node answers itself (src/wasm/chain.rs): never a segment. */
+const NODE_OWN_NAMES = new Set([
+  ...VERBS, 'then', 'toString', 'toJSON',
+  'constructor', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'valueOf',
+  '__proto__', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+]);
+const SCHEMA_TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean']);
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+export class DescriptionError extends Error {
+  constructor(file, where, message) {
+    super(`${file}${where ? ` at ${where}` : ''}: ${message}`);
+    this.name = 'DescriptionError';
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Path segments <-> chain properties, mirroring src/path.rs.
+
+/** What the runtime makes of a chain property: `_x_`/`$x$` -> `{x}`, capitals -> `-` + lower case. */
+export function runtimeSegment(prop) {
+  const m = /^_(.+)_$/.exec(prop) ?? /^\$(.+)\$$/.exec(prop);
+  if (m) return `{${m[1]}}`;
+  let out = '';
+  [...prop].forEach((c, i) => {
+    if (c >= 'A' && c <= 'Z') out += (i > 0 ? '-' : '') + c.toLowerCase();
+    else out += c;
+  });
+  return out;
+}
+
+/**
+ * The chain property for a path segment: `{x}` -> `_x_`, `kebab-case` ->
+ * `kebabCase`; a segment no identifier reaches (`complaints-v2` is fine,
+ * `x-2` is not) is kept raw, for bracket access. Null if unreachable.
+ */
+export function propertyFor(segment) {
+  const placeholder = /^\{([^{}/]+)\}$/.exec(segment);
+  if (placeholder) return { prop: `_${placeholder[1]}_`, placeholder: placeholder[1] };
+  const camel = segment.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+  if (IDENTIFIER.test(camel) && runtimeSegment(camel) === segment) return { prop: camel };
+  if (runtimeSegment(segment) === segment) return { prop: segment, raw: true };
+  return null;
+}
+
+// ---------------------------------------------------------------------------
+// Loading and checking the descriptions.
+
+function isObject(v) {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function checkKeys(obj, allowed, file, where) {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) throw new DescriptionError(file, where, `unknown key "${k}" (expected one of ${allowed.join(', ')})`);
+  }
+}
+
+function requireString(obj, key, file, where) {
+  if (typeof obj[key] !== 'string' || obj[key] === '') throw new DescriptionError(file, where, `"${key}" must be a non-empty string`);
+}
+
+const SCHEMA_KEYS = ['type', 'description', 'properties', 'required', 'items', 'enum', 'format', '$ref'];
+
+/** Checks a schema of the description's JSON Schema subset. */
+function checkSchema(schema, defs, file, where) {
+  if (!isObject(schema)) throw new DescriptionError(file, where, 'a schema must be an object');
+  checkKeys(schema, SCHEMA_KEYS, file, where);
+  if (schema.description !== undefined && typeof schema.description !== 'string') {
+    throw new DescriptionError(file, where, '"description" must be a string');
+  }
+  if ('$ref' in schema) {
+    const extra = Object.keys(schema).filter((k) => k !== '$ref' && k !== 'description');
+    if (extra.length) throw new DescriptionError(file, where, `"$ref" stands alone (found ${extra.join(', ')})`);
+    const m = /^#\/definitions\/(.+)$/.exec(schema.$ref);
+    if (!m || !(m[1] in defs)) throw new DescriptionError(file, where, `"$ref" ${JSON.stringify(schema.$ref)} names no entry of "definitions"`);
+    return;
+  }
+  if (!SCHEMA_TYPES.has(schema.type)) {
+    throw new DescriptionError(file, where, `"type" must be one of ${[...SCHEMA_TYPES].join(', ')}`);
+  }
+  const only = (keys) => {
+    const bad = ['properties', 'required', 'items', 'enum'].filter((k) => k in schema && !keys.includes(k));
+    if (bad.length) throw new DescriptionError(file, where, `"${bad[0]}" does not apply to type ${schema.type}`);
+  };
+  switch (schema.type) {
+    case 'object': {
+      only(['properties', 'required']);
+      if (!isObject(schema.properties)) throw new DescriptionError(file, where, 'an object needs "properties"');
+      const required = schema.required ?? [];
+      if (!Array.isArray(required)) throw new DescriptionError(file, where, '"required" must be an array of property names');
+      for (const r of required) {
+        if (!(r in schema.properties)) throw new DescriptionError(file, where, `"required" names "${r}", which is not in "properties"`);
+      }
+      for (const [name, prop] of Object.entries(schema.properties)) checkSchema(prop, defs, file, `${where}.${name}`);
+      break;
+    }
+    case 'array':
+      only(['items']);
+      if (!('items' in schema)) throw new DescriptionError(file, where, 'an array needs "items"');
+      checkSchema(schema.items, defs, file, `${where}[]`);
+      break;
+    case 'boolean':
+      only([]);
+      break;
+    default: {
+      only(['enum']);
+      if (schema.enum !== undefined) {
+        const values = Array.isArray(schema.enum) ? schema.enum : isObject(schema.enum) ? Object.keys(schema.enum) : null;
+        if (!values || values.length === 0) throw new DescriptionError(file, where, '"enum" must be a non-empty array or an object of value -> meaning');
+        for (const v of values) {
+          const ok = schema.type === 'string' ? typeof v === 'string' : Array.isArray(schema.enum) ? Number.isFinite(v) : Number.isFinite(Number(v));
+          if (!ok) throw new DescriptionError(file, where, `enum value ${JSON.stringify(v)} is not of type ${schema.type}`);
+        }
+      }
+    }
+  }
+}
+
+function checkOperation(op, verb, path, placeholders, defs, file) {
+  const where = `paths["${path}"].${verb}`;
+  if (!isObject(op)) throw new DescriptionError(file, where, 'an operation must be an object');
+  checkKeys(op, ['title', 'description', 'link', 'query', 'body', 'response'], file, where);
+  requireString(op, 'title', file, where);
+  requireString(op, 'link', file, where);
+  if (!/^https:\/\/\S+$/.test(op.link)) throw new DescriptionError(file, where, '"link" must be an https URL of the official documentation');
+  if (op.description !== undefined) requireString(op, 'description', file, where);
+  if (op.query !== undefined) {
+    checkSchema(op.query, defs, file, `${where}.query`);
+    const query = resolve(op.query, defs);
+    if (query.type !== 'object') throw new DescriptionError(file, `${where}.query`, 'the query must be an object schema');
+    for (const [name, prop] of Object.entries(query.properties)) {
+      const p = resolve(prop, defs);
+      const scalar = (s) => ['string', 'integer', 'number', 'boolean'].includes(s.type);
+      if (!scalar(p) && !(p.type === 'array' && scalar(resolve(p.items, defs)))) {
+        throw new DescriptionError(file, `${where}.query.${name}`, 'query parameters are scalars or arrays of scalars');
+      }
+    }
+  }
+  if (op.body !== undefined) {
+    if (!DATA_VERBS.has(verb)) throw new DescriptionError(file, where, `${verb} sends no body: "body" applies to post, put and patch`);
+    checkSchema(op.body, defs, file, `${where}.body`);
+  }
+  const res = op.response;
+  if (!isObject(res)) throw new DescriptionError(file, where, '"response" must be an object: { "status": 200, "body": {...} } or { "status": 204 }');
+  checkKeys(res, ['status', 'body'], file, `${where}.response`);
+  if (!Number.isInteger(res.status) || res.status < 200 || res.status > 299) {
+    throw new DescriptionError(file, `${where}.response`, '"status" must be the 2xx status the API answers');
+  }
+  if (res.status === 204 && res.body !== undefined) throw new DescriptionError(file, `${where}.response`, '204 has no body');
+  if (res.status !== 204 && res.body === undefined) throw new DescriptionError(file, `${where}.response`, `a ${res.status} answer needs "body" (use 204 for no content)`);
+  if (res.body !== undefined) checkSchema(res.body, defs, file, `${where}.response.body`);
+  for (const name of placeholderNames(path)) {
+    if (!(name in placeholders)) throw new DescriptionError(file, `paths["${path}"]`, `placeholder {${name}} is not described in "placeholders"`);
+  }
+}
+
+function placeholderNames(path) {
+  return [...path.matchAll(/\{([^{}/]+)\}/g)].map((m) => m[1]);
+}
+
+/** Follows a `$ref` to its definition. */
+function resolve(schema, defs, seen = new Set()) {
+  if (!schema.$ref) return schema;
+  const name = schema.$ref.slice('#/definitions/'.length);
+  if (seen.has(name)) throw new Error(`definitions: "${name}" refers to itself`);
+  seen.add(name);
+  const target = resolve(defs[name], defs, seen);
+  return schema.description ? { ...target, description: schema.description } : target;
+}
+
+/** Parses and checks one family file; `rel` is its path under api/, e.g. `marketing/membercard-open.json`. */
+export function loadFamily(rel, text) {
+  const file = `api/${rel}`;
+  let desc;
+  try {
+    desc = JSON.parse(text);
+  } catch (e) {
+    throw new DescriptionError(file, '', `not valid JSON: ${e.message}`);
+  }
+  if (!isObject(desc)) throw new DescriptionError(file, '', 'a family description is a JSON object');
+  checkKeys(desc, ['$comment', 'family', 'title', 'description', 'see', 'placeholders', 'paths', 'definitions'], file, '');
+  requireString(desc, 'family', file, '');
+  requireString(desc, 'title', file, '');
+  const expected = rel.replace(/\.json$/, '');
+  if (desc.family !== expected) throw new DescriptionError(file, 'family', `is "${desc.family}" but the file says "${expected}": one file per family, named after it`);
+  if (desc.see !== undefined && !(Array.isArray(desc.see) && desc.see.every((u) => typeof u === 'string' && /^https:\/\//.test(u)))) {
+    throw new DescriptionError(file, 'see', 'must be an array of https URLs');
+  }
+  const placeholders = desc.placeholders ?? {};
+  if (!isObject(placeholders)) throw new DescriptionError(file, 'placeholders', 'must map each placeholder name to its meaning');
+  for (const [name, meaning] of Object.entries(placeholders)) {
+    if (typeof meaning !== 'string' || !meaning) throw new DescriptionError(file, `placeholders.${name}`, 'must be a non-empty description');
+    if (OPTION_KEYS.has(name)) throw new DescriptionError(file, `placeholders.${name}`, `"${name}" is a config option the runtime reads itself`);
+  }
+  const defs = desc.definitions ?? {};
+  if (!isObject(defs)) throw new DescriptionError(file, 'definitions', 'must be an object of named schemas');
+  for (const [name, schema] of Object.entries(defs)) checkSchema(schema, defs, file, `definitions.${name}`);
+  for (const name of Object.keys(defs)) {
+    try {
+      resolve({ $ref: `#/definitions/${name}` }, defs);
+    } catch (e) {
+      throw new DescriptionError(file, `definitions.${name}`, e.message);
+    }
+  }
+  if (!isObject(desc.paths) || Object.keys(desc.paths).length === 0) throw new DescriptionError(file, 'paths', 'a family describes at least one path');
+  const prefix = `/v3/${desc.family}`;
+  for (const [path, ops] of Object.entries(desc.paths)) {
+    if (path !== prefix && !path.startsWith(`${prefix}/`)) throw new DescriptionError(file, `paths["${path}"]`, `is outside the family: paths start with ${prefix}`);
+    if (!isObject(ops) || Object.keys(ops).length === 0) throw new DescriptionError(file, `paths["${path}"]`, 'must map verbs to operations');
+    checkKeys(ops, VERBS, file, `paths["${path}"]`);
+    for (const [verb, op] of Object.entries(ops)) checkOperation(op, verb, path, placeholders, defs, file);
+  }
+  return { file, desc, defs, placeholders };
+}
+
+/** All family files under `dir`, sorted, as `[rel, text]`. */
+export function readFamilies(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.name.endsWith('.json')) out.push([relative(dir, p).split(sep).join('/'), readFileSync(p, 'utf8')]);
+    }
+  };
+  walk(dir);
+  return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+// ---------------------------------------------------------------------------
+// The chain tree.
+
+function newNode(segment, prop, template) {
+  return { segment, prop, template, children: new Map(), ops: new Map(), family: null };
+}
+
+function buildTree(families) {
+  const root = newNode('v3', 'v3', 'v3');
+  for (const fam of families) {
+    for (const [path, ops] of Object.entries(fam.desc.paths)) {
+      let node = root;
+      const segments = path.split('/').slice(2);
+      for (const segment of segments) {
+        const mapped = propertyFor(segment);
+        const where = `paths["${path}"]`;
+        if (!mapped) throw new DescriptionError(fam.file, where, `segment "${segment}" cannot be reached through the chain (capitals become "-" + lower case)`);
+        if (NODE_OWN_NAMES.has(mapped.prop)) throw new DescriptionError(fam.file, where, `segment "${segment}" is "${mapped.prop}", which a chain node answers itself`);
+        let child = node.children.get(segment);
+        if (!child) {
+          child = newNode(segment, mapped.prop, `${node.template}/${segment}`);
+          node.children.set(segment, child);
+        }
+        node = child;
+      }
+      for (const [verb, op] of Object.entries(ops)) {
+        if (node.ops.has(verb)) throw new DescriptionError(fam.file, `paths["${path}"].${verb}`, `is also described in ${node.ops.get(verb).fam.file}`);
+        node.ops.set(verb, { op, fam, path });
+      }
+    }
+    // The family's documentation goes on the node of its base path.
+    let base = root;
+    for (const segment of fam.desc.family.split('/')) base = base.children.get(segment);
+    if (base.family) throw new DescriptionError(fam.file, 'family', `is also described by ${base.family.file}`);
+    base.family = fam;
+  }
+  return root;
+}
+
+// ---------------------------------------------------------------------------
+// Emitting TypeScript.
+
+function quote(s) {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function propName(name) {
+  return IDENTIFIER.test(name) ? name : quote(name);
+}
+
+/** A JSDoc block from lines, at `indent`; empty lines become paragraph breaks. */
+function jsdoc(lines, indent) {
+  const clean = lines.map((l) => l.replace(/\*\//g, '*\\/'));
+  while (clean.length && clean[clean.length - 1] === '') clean.pop();
+  if (clean.length === 0) return '';
+  if (clean.length === 1) return `${indent}/** ${clean[0]} */\n`;
+  return `${indent}/**\n${clean.map((l) => (l ? `${indent} * ${l}` : `${indent} *`)).join('\n')}\n${indent} */\n`;
+}
+
+function schemaDoc(schema) {
+  const lines = [];
+  if (schema.description) lines.push(schema.description);
+  if (isObject(schema.enum)) lines.push(...(lines.length ? [''] : []), Object.entries(schema.enum).map(([v, meaning]) => `\`${v}\` ${meaning}`).join('; '));
+  if (schema.format) lines.push(...(lines.length ? [''] : []), `Format: ${schema.format}.`);
+  return lines;
+}
+
+/**
+ * The TypeScript type of a schema. `mode` is 'request' (closed enums: a
+ * typo is an error) or 'response' (open enums: WeChat Pay may add values).
+ */
+function tsType(schema, ctx, level) {
+  const s = resolve(schema, ctx.defs);
+  const pad = '  '.repeat(level);
+  switch (s.type) {
+    case 'object': {
+      const required = new Set(s.required ?? []);
+      const entries = Object.entries(s.properties);
+      if (entries.length === 0) return 'Record<string, never>';
+      let out = '{\n';
+      for (const [name, prop] of entries) {
+        out += jsdoc(schemaDoc(resolve(prop, ctx.defs)), `${pad}  `);
+        out += `${pad}  ${propName(name)}${required.has(name) ? '' : '?'}: ${tsType(prop, ctx, level + 1)};\n`;
+      }
+      return `${out}${pad}}`;
+    }
+    case 'array': {
+      const item = tsType(s.items, ctx, level);
+      return /^[\w$.]+$|^\{[\s\S]*\}$/.test(item) ? `${item}[]` : `(${item})[]`;
+    }
+    case 'string':
+    case 'integer':
+    case 'number': {
+      const base = s.type === 'string' ? 'string' : 'number';
+      if (s.enum === undefined) return base;
+      const values = Array.isArray(s.enum) ? s.enum : Object.keys(s.enum).map((v) => (base === 'number' ? Number(v) : v));
+      const literals = values.map((v) => (base === 'string' ? quote(v) : String(v)));
+      if (ctx.mode === 'response') literals.push(`(${base} & {})`);
+      return literals.join(' | ');
+    }
+    case 'boolean':
+      return 'boolean';
+    default:
+      throw new Error(`unreachable schema type ${s.type}`);
+  }
+}
+
+/** `export interface Name {...}` for an object schema, else `export type Name = ...;`. */
+function declaration(name, schema, ctx, level, docLines) {
+  const pad = '  '.repeat(level);
+  const s = resolve(schema, ctx.defs);
+  const doc = jsdoc([...docLines, ...(docLines.length && schemaDoc(s).length ? [''] : []), ...schemaDoc(s)], pad);
+  if (s.type === 'object' && Object.keys(s.properties).length > 0) return `${doc}${pad}export interface ${name} ${tsType(s, ctx, level)}\n`;
+  return `${doc}${pad}export type ${name} = ${tsType(s, ctx, level)};\n`;
+}
+
+function interfaceName(node) {
+  if (/^_.+_$/.test(node.prop)) return node.prop;
+  const id = node.prop.replace(/[^A-Za-z0-9_$]/g, '_');
+  return id[0].toUpperCase() + id.slice(1);
+}
+
+function verbNamespace(verb) {
+  return `${verb[0].toUpperCase()}${verb.slice(1)}HttpMethod`;
+}
+
+/** The declarations of one operation's types, and its signature in the node interface. */
+function emitOperation(nodeName, verb, { op, fam, path }, level) {
+  const pad = '  '.repeat(level);
+  const ns = verbNamespace(verb);
+  const ref = `${nodeName}.${ns}`;
+  const method = verb.toUpperCase();
+  const names = placeholderNames(path);
+  const query = op.query ? resolve(op.query, fam.defs) : null;
+  const queryRequired = Boolean(query && (query.required ?? []).length);
+  const configOptional = names.length === 0 && !queryRequired;
+  const request = { defs: fam.defs, mode: 'request' };
+  const response = { defs: fam.defs, mode: 'response' };
+
+  let body = '';
+  // RequestConfig: the placeholders by name, the typed query, the common options.
+  body += jsdoc([`The config of \`${verb}\`: ${names.length ? 'the path placeholders, ' : ''}${query ? 'the query (`params`), ' : ''}\`headers\`, \`signal\`, \`timeout\`.`], `${pad}  `);
+  let fields = '';
+  for (const name of names) {
+    fields += jsdoc([fam.placeholders[name]], `${pad}    `);
+    fields += `${pad}    ${propName(name)}: string;\n`;
+  }
+  if (queryRequired) fields += `${pad}    params: QueryParams;\n`;
+  body += `${pad}  export interface RequestConfig extends RequestOptions${query ? '<QueryParams>' : ''} {${fields ? `\n${fields}${pad}  ` : ''}}\n`;
+  if (query) body += declaration('QueryParams', query, request, level + 1, ['The query string of this request.']);
+  if (op.body) body += declaration('JsonDataRequest', op.body, request, level + 1, ['The JSON body of this request.']);
+  if (op.response.body) {
+    body += declaration('WellformedResponse', op.response.body, response, level + 1, [`\`data\` of the ${op.response.status} answer.`]);
+  } else {
+    body += jsdoc([`${op.response.status} No Content: the answer has no body, so \`data\` is \`''\`.`], `${pad}  `);
+    body += `${pad}  export type WellformedResponse = '';\n`;
+  }
+  const types = `${pad}export namespace ${ns} {\n${body}${pad}}\n`;
+
+  const config = `config${configOptional ? '?' : ''}: ${ref}.RequestConfig`;
+  let params = config;
+  if (DATA_VERBS.has(verb)) {
+    const data = op.body ? `data: ${ref}.JsonDataRequest` : configOptional ? 'data?: null' : 'data: null | undefined';
+    params = `${data}, ${config}`;
+  }
+  const doc = [op.title, ''];
+  if (op.description) doc.push(op.description, '');
+  doc.push(`\`${method} ${path}\``, `@link ${op.link}`);
+  const signature =
+    jsdoc(doc, pad) +
+    `${pad}${verb}(${params}): Promise<WxpayResponse<${ref}.WellformedResponse, ${op.response.status}>>;\n`;
+  return { types, signature };
+}
+
+function familyDoc(fam) {
+  const d = fam.desc;
+  const lines = [d.title];
+  if (d.description) lines.push('', d.description);
+  lines.push('', `\`v3/${fam.desc.family}\`: typed from ${fam.file}.`);
+  for (const url of d.see ?? []) lines.push(`@see ${url}`);
+  return lines;
+}
+
+/** The interface and namespace of `node`, named `name`, at `level`. */
+function emitNode(node, name, level, reserved) {
+  const pad = '  '.repeat(level);
+  const members = [];
+  const inner = [];
+  for (const verb of VERBS) {
+    const entry = node.ops.get(verb);
+    if (!entry) continue;
+    const { types, signature } = emitOperation(name, verb, entry, level + 1);
+    members.push(signature);
+    inner.push(types);
+  }
+  const children = [...node.children.values()].sort((a, b) => (a.segment < b.segment ? -1 : 1));
+  const taken = new Map(VERBS.map((v) => [verbNamespace(v), 'a verb namespace']));
+  for (const child of children) {
+    const childName = interfaceName(child);
+    const where = `/${child.template}`;
+    if (reserved.has(childName)) throw new Error(`${where}: its type name ${childName} would shadow the core's ${childName}`);
+    if (taken.has(childName)) throw new Error(`${where}: its type name ${childName} collides with ${taken.get(childName)}`);
+    taken.set(childName, `/${child.template}`);
+    const doc = child.family ? familyDoc(child.family) : [`\`${child.template}\``];
+    members.push(jsdoc(doc, `${pad}  `) + `${pad}  readonly ${propName(child.prop)}: TypedNode<${name}.${childName}>;\n`);
+    inner.push(emitNode(child, childName, level + 1, reserved));
+  }
+  const iface = `${pad}export interface ${name} {\n${members.join('')}${pad}}\n`;
+  const ns = inner.length ? `${pad}export namespace ${name} {\n${inner.join('')}${pad}}\n` : '';
+  return iface + ns;
+}
+
+/** Names the core exports: the generated namespaces must not shadow them. */
+function exportedNames(core) {
+  return new Set([...core.matchAll(/^export\s+(?:declare\s+)?(?:interface|type|class|namespace|const|function|enum)\s+([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]));
+}
+
+/**
+ * The full declaration file: `core` followed by the namespaces generated
+ * from `files` (`[rel, text]` pairs, as readFamilies returns).
+ */
+export function generate(core, files) {
+  const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const families = sorted.map(([rel, text]) => loadFamily(rel, text));
+  const reserved = exportedNames(core);
+  for (const name of ['TypedNode', 'WxpayResponse', 'RequestOptions']) {
+    if (!reserved.has(name)) throw new Error(`the core declarations must export ${name}: the generated types use it`);
+  }
+  const tree = buildTree(families);
+  const header = [
+    '',
+    '// ---------------------------------------------------------------------------',
+    '// Generated by scripts/gen-types.mjs from the API descriptions:',
+    ...families.map((f) => `//   ${f.file}`),
+    '// Do not edit here: change the description and rebuild.',
+    '// ---------------------------------------------------------------------------',
+    '',
+  ].join('\n');
+  const body = emitNode(tree, 'V3', 1, reserved);
+  return `${core.replace(/\s*$/, '\n')}${header}\nexport declare namespace WeChatPay.OpenAPI {\n${body}}\n`;
+}
+
+function main(argv) {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const args = { out: null, core: join(root, 'pkg-template/index.d.ts'), api: join(root, 'api') };
+  for (let i = 0; i < argv.length; i++) {
+    const key = argv[i].replace(/^--/, '');
+    if (!(key in args) || argv[i + 1] === undefined) {
+      process.stderr.write('usage: node scripts/gen-types.mjs [--out FILE] [--core FILE] [--api DIR]\n');
+      return 2;
+    }
+    args[key] = argv[++i];
+  }
+  let text;
+  try {
+    text = generate(readFileSync(args.core, 'utf8'), readFamilies(args.api));
+  } catch (e) {
+    process.stderr.write(`gen-types: ${e.message}\n`);
+    return 1;
+  }
+  if (args.out) writeFileSync(args.out, text);
+  else process.stdout.write(text);
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,257 @@
+//! Notifications (callbacks) WeChat Pay posts to the merchant: verified
+//! exactly like an answer, then their `resource` decrypted with the APIv3 key.
+//!
+//! ```text
+//! POST /notify            Wechatpay-Timestamp, -Nonce, -Signature, -Serial
+//! { "id", "create_time", "event_type", "resource_type", "summary",
+//!   "resource": { "algorithm": "AEAD_AES_256_GCM", "ciphertext", "nonce",
+//!                 "associated_data", "original_type" } }
+//! ```
+//!
+//! Order of checks: signature headers and signature over the raw body first
+//! (nothing is read from an unverified body), then the JSON shape, then the
+//! decryption, then the decrypted JSON. Each failure has its own code.
+
+use crate::aead::{self, ApiV3Key};
+use crate::crypto::Backend;
+use crate::error::{Code, Error, Result};
+use crate::json::{self, Value};
+use crate::keys::Keyring;
+use crate::response::{self, SignatureHeaders, NOTIFY_CODES};
+
+/// The encrypted `resource` of a notification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resource {
+    /// Always `AEAD_AES_256_GCM` so far.
+    pub algorithm: String,
+    /// Base64 of ciphertext and tag.
+    pub ciphertext: String,
+    /// The IV, as text (its bytes are used).
+    pub nonce: String,
+    /// The AAD, as text; absent counts as empty.
+    pub associated_data: String,
+    /// What the plaintext is, e.g. `transaction`.
+    pub original_type: Option<String>,
+}
+
+/// A notification's envelope, every documented field present.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Envelope {
+    /// Unique notification id: process each id once (the service retries).
+    pub id: String,
+    /// RFC 3339, e.g. `2015-05-20T13:29:35+08:00`.
+    pub create_time: String,
+    /// e.g. `TRANSACTION.SUCCESS`, `MEMBERCARDSP.USER_CARD.CREATE`.
+    pub event_type: String,
+    /// `encrypt-resource`.
+    pub resource_type: String,
+    /// A human summary, e.g. `支付成功`.
+    pub summary: String,
+    /// The encrypted payload.
+    pub resource: Resource,
+}
+
+/// A verified, decrypted notification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opened {
+    /// The envelope's fields.
+    pub envelope: Envelope,
+    /// The verified body, as text (a JSON object).
+    pub body: String,
+    /// The decrypted resource, as text (a JSON object).
+    pub resource: String,
+}
+
+fn body_error(why: impl core::fmt::Display) -> Error {
+    Error::new(Code::NotifyBody, format!("notification body {why}"))
+}
+
+fn resource_error(why: impl core::fmt::Display) -> Error {
+    Error::new(Code::NotifyBody, format!("resource {why}"))
+}
+
+fn string_field(obj: &Value, key: &str, path: &str) -> Result<String> {
+    match obj.get(key) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(other) => Err(body_error(format!("field {path}{key} must be a string, got {}", other.kind()))),
+        None => Err(body_error(format!("lacks the field {path}{key}"))),
+    }
+}
+
+fn optional_string(obj: &Value, key: &str, path: &str) -> Result<Option<String>> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(_) => string_field(obj, key, path).map(Some),
+    }
+}
+
+/// Reads and checks the envelope of a (verified) body.
+pub fn envelope(body: &[u8]) -> Result<Envelope> {
+    let text = core::str::from_utf8(body).map_err(|_| body_error("is not UTF-8"))?;
+    let v = json::parse(text).map_err(|e| body_error(format!("is not JSON: {e}")))?;
+    if !v.is_object() {
+        return Err(body_error(format!("must be a JSON object, got {}", v.kind())));
+    }
+    let r = v.get("resource").ok_or_else(|| body_error("lacks the field resource"))?;
+    if !r.is_object() {
+        return Err(body_error(format!("field resource must be an object, got {}", r.kind())));
+    }
+    let resource = Resource {
+        algorithm: string_field(r, "algorithm", "resource.")?,
+        ciphertext: string_field(r, "ciphertext", "resource.")?,
+        nonce: string_field(r, "nonce", "resource.")?,
+        associated_data: optional_string(r, "associated_data", "resource.")?.unwrap_or_default(),
+        original_type: optional_string(r, "original_type", "resource.")?,
+    };
+    Ok(Envelope {
+        id: string_field(&v, "id", "")?,
+        create_time: string_field(&v, "create_time", "")?,
+        event_type: string_field(&v, "event_type", "")?,
+        resource_type: string_field(&v, "resource_type", "")?,
+        summary: string_field(&v, "summary", "")?,
+        resource,
+    })
+}
+
+/// Decrypts a resource to its plaintext bytes: `ERR_NOTIFY_DECRYPT` for an
+/// unknown algorithm, bad base64 or a tag that does not verify.
+pub fn decrypt_resource(key: &ApiV3Key, r: &Resource) -> Result<Vec<u8>> {
+    if r.algorithm != aead::ALGORITHM {
+        return Err(Error::new(
+            Code::NotifyDecrypt,
+            format!("resource.algorithm is {:?}; only {} is supported", r.algorithm, aead::ALGORITHM),
+        ));
+    }
+    aead::decrypt_base64(key, &r.nonce, &r.associated_data, &r.ciphertext)
+}
+
+/// Decrypts a resource whose plaintext is text (a certificate PEM, JSON...).
+pub fn decrypt_text(key: &ApiV3Key, r: &Resource) -> Result<String> {
+    String::from_utf8(decrypt_resource(key, r)?).map_err(|_| resource_error("decrypts to bytes that are not UTF-8"))
+}
+
+/// Decrypts a resource whose plaintext must be a JSON object.
+pub fn decrypt_json(key: &ApiV3Key, r: &Resource) -> Result<String> {
+    let text = decrypt_text(key, r)?;
+    match json::parse(&text) {
+        Ok(v) if v.is_object() => Ok(text),
+        Ok(v) => Err(resource_error(format!("decrypts to {}, not a JSON object", v.kind()))),
+        Err(e) => Err(resource_error(format!("decrypts to text that is not JSON: {e}"))),
+    }
+}
+
+/// Verifies (signature by `backend`), parses and decrypts a notification.
+pub async fn open_with<B: Backend>(
+    backend: &B,
+    headers: &SignatureHeaders<'_>,
+    body: &[u8],
+    now: u64,
+    keyring: &Keyring,
+    key: &ApiV3Key,
+) -> Result<Opened> {
+    response::verify_with(backend, headers, body, now, keyring, NOTIFY_CODES).await?;
+    let envelope = envelope(body)?;
+    let resource = decrypt_json(key, &envelope.resource)?;
+    // `envelope` succeeded, so the body is UTF-8.
+    let body = String::from_utf8_lossy(body).into_owned();
+    Ok(Opened { envelope, body, resource })
+}
+
+/// [`open_with`] on the pure-Rust backend, synchronously.
+pub fn open(headers: &SignatureHeaders<'_>, body: &[u8], now: u64, keyring: &Keyring, key: &ApiV3Key) -> Result<Opened> {
+    crate::crypto::ready(open_with(&crate::crypto::RustCrypto, headers, body, now, keyring, key))?
+}
+
+/// The `code` of every failure answer.
+pub const FAIL: &str = "FAIL";
+
+/// The JSON body of a failure answer: `{"code":"FAIL","message":...}`.
+pub fn failure_body(message: &str) -> String {
+    format!("{{\"code\":\"{FAIL}\",\"message\":{}}}", json::quote(message))
+}
+
+/// The HTTP status of a failure answer: a whole number from 400 to 599.
+pub fn failure_status(status: f64) -> Result<u16> {
+    if status.fract() == 0.0 && (400.0..=599.0).contains(&status) {
+        // Whole and in range, so the cast is exact.
+        Ok(status as u16)
+    } else {
+        Err(Error::new(Code::InvalidParam, format!("failure status must be a whole number from 400 to 599, got {status}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = r#"{"id":"EV-2018022511223320873","create_time":"2015-05-20T13:29:35+08:00","resource_type":"encrypt-resource","event_type":"TRANSACTION.SUCCESS","summary":"支付成功","resource":{"original_type":"transaction","algorithm":"AEAD_AES_256_GCM","ciphertext":"8cyLViyNtc/bBmbxDwyAVLDTpT+o","associated_data":"world","nonce":"0123456789ab"}}"#;
+
+    #[test]
+    fn reads_the_envelope() {
+        let e = envelope(BODY.as_bytes()).unwrap();
+        assert_eq!(e.id, "EV-2018022511223320873");
+        assert_eq!(e.create_time, "2015-05-20T13:29:35+08:00");
+        assert_eq!(e.event_type, "TRANSACTION.SUCCESS");
+        assert_eq!(e.resource_type, "encrypt-resource");
+        assert_eq!(e.summary, "支付成功");
+        assert_eq!(e.resource, Resource {
+            algorithm: "AEAD_AES_256_GCM".into(),
+            ciphertext: "8cyLViyNtc/bBmbxDwyAVLDTpT+o".into(),
+            nonce: "0123456789ab".into(),
+            associated_data: "world".into(),
+            original_type: Some("transaction".into()),
+        });
+    }
+
+    #[test]
+    fn shape_errors_name_the_field() {
+        let cases: [(&str, &str); 10] = [
+            ("[]", "must be a JSON object, got an array"),
+            ("{\"id\":", "is not JSON"),
+            (r#"{"id":"x"}"#, "lacks the field resource"),
+            (r#"{"resource":"x"}"#, "field resource must be an object, got a string"),
+            (&BODY.replace(r#""id":"EV-2018022511223320873","#, ""), "lacks the field id"),
+            (&BODY.replace(r#""summary":"支付成功""#, r#""summary":1"#), "field summary must be a string, got a number"),
+            (&BODY.replace(r#""nonce":"0123456789ab""#, r#""nonce":null"#), "field resource.nonce must be a string, got null"),
+            (&BODY.replace(r#""ciphertext":"8cyLViyNtc/bBmbxDwyAVLDTpT+o","#, ""), "lacks the field resource.ciphertext"),
+            (&BODY.replace(r#""algorithm":"AEAD_AES_256_GCM""#, r#""algorithm":[]"#), "field resource.algorithm must be a string, got an array"),
+            (&BODY.replace(r#""original_type":"transaction""#, r#""original_type":7"#), "field resource.original_type must be a string"),
+        ];
+        for (body, want) in cases {
+            let e = envelope(body.as_bytes()).unwrap_err();
+            assert_eq!(e.code, Code::NotifyBody, "{body}");
+            assert!(e.message.contains(want), "{body}: {}", e.message);
+        }
+        assert_eq!(envelope(b"\xff{}").unwrap_err().message, "notification body is not UTF-8");
+        // associated_data may be absent: it is then empty.
+        let e = envelope(BODY.replace(r#""associated_data":"world","#, "").as_bytes()).unwrap();
+        assert_eq!(e.resource.associated_data, "");
+    }
+
+    #[test]
+    fn decrypts_only_the_documented_algorithm_to_json_objects() {
+        let key = ApiV3Key::new("0123456789abcdef0123456789abcdef").unwrap();
+        let r = envelope(BODY.as_bytes()).unwrap().resource;
+        assert_eq!(decrypt_resource(&key, &r).unwrap(), b"hello");
+        // "hello" is not JSON: decrypted fine, but not a notification resource.
+        let e = decrypt_json(&key, &r).unwrap_err();
+        assert_eq!(e.code, Code::NotifyBody);
+        assert!(e.message.contains("not JSON"), "{}", e.message);
+        let other = Resource { algorithm: "AEAD_AES_128_GCM".into(), ..r };
+        let e = decrypt_resource(&key, &other).unwrap_err();
+        assert_eq!(e.code, Code::NotifyDecrypt);
+        assert!(e.message.contains("\"AEAD_AES_128_GCM\""));
+    }
+
+    #[test]
+    fn failure_answers() {
+        assert_eq!(failure_body("签名错误"), r#"{"code":"FAIL","message":"签名错误"}"#);
+        assert_eq!(failure_body("a \"quoted\"\n"), r#"{"code":"FAIL","message":"a \"quoted\"\n"}"#);
+        assert_eq!(failure_status(500.0).unwrap(), 500);
+        assert_eq!(failure_status(400.0).unwrap(), 400);
+        assert_eq!(failure_status(599.0).unwrap(), 599);
+        for bad in [200.0, 204.0, 399.0, 600.0, 500.5, f64::NAN, f64::INFINITY, -500.0] {
+            assert_eq!(failure_status(bad).unwrap_err().code, Code::InvalidParam, "{bad}");
+        }
+    }
+}

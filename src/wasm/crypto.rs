@@ -1,0 +1,88 @@
+//! The backend `options.crypto` chooses: `'auto'` (default), `'node'`,
+//! `'webcrypto'` or `'rust'`. `auto` takes the fastest the runtime has:
+//! `node:crypto` in Node, else `crypto.subtle`, else pure Rust; a call the
+//! first refuses falls through to the next, and finally to Rust.
+
+use super::nodecrypto::{node_crypto, NodeBackend};
+use super::webcrypto::{subtle, WebCrypto};
+use crate::crypto::{Backend, RustCrypto};
+use crate::error::{Code, Error, Result};
+use crate::keys::{PrivateKey, PublicKey};
+
+/// A platform backend, or none.
+pub enum Platform {
+    /// `node:crypto`, synchronous.
+    Node(NodeBackend),
+    /// `crypto.subtle`.
+    Web(WebCrypto),
+}
+
+/// A client's RSA backend: platform backends tried in order, then Rust.
+pub struct Crypto {
+    platforms: Vec<Platform>,
+    /// Whether a platform failure falls through to the next one and finally
+    /// to Rust (`auto`), or is an error (an explicit choice).
+    fallback: bool,
+}
+
+fn unavailable(what: &str) -> Error {
+    Error::new(Code::InvalidConfig, format!("options.crypto is '{what}' but this runtime does not offer it"))
+}
+
+impl Crypto {
+    /// The backend for `options.crypto`.
+    pub fn choose(option: Option<&str>) -> Result<Crypto> {
+        let node = || node_crypto().map(|n| Platform::Node(NodeBackend::new(n)));
+        let web = || subtle().map(|s| Platform::Web(WebCrypto::new(s)));
+        let (platforms, fallback) = match option.unwrap_or("auto") {
+            "rust" => (vec![], false),
+            "node" => (vec![node().ok_or_else(|| unavailable("node"))?], false),
+            "webcrypto" => (vec![web().ok_or_else(|| unavailable("webcrypto"))?], false),
+            "auto" => ([node(), web()].into_iter().flatten().collect(), true),
+            other => {
+                return Err(Error::new(
+                    Code::InvalidConfig,
+                    format!("options.crypto must be 'auto', 'node', 'webcrypto' or 'rust', got {other:?}"),
+                ))
+            }
+        };
+        Ok(Crypto { platforms, fallback })
+    }
+
+    /// `'node'`, `'webcrypto'` or `'rust'`: what runs first.
+    pub fn name(&self) -> &'static str {
+        match self.platforms.first() {
+            Some(Platform::Node(_)) => "node",
+            Some(Platform::Web(_)) => "webcrypto",
+            None => "rust",
+        }
+    }
+}
+
+impl Backend for Crypto {
+    async fn sign(&self, key: &PrivateKey, message: &[u8]) -> Result<Vec<u8>> {
+        for platform in &self.platforms {
+            let result = match platform {
+                Platform::Node(n) => n.sign(key, message).await,
+                Platform::Web(w) => w.sign(key, message).await,
+            };
+            if result.is_ok() || !self.fallback {
+                return result;
+            }
+        }
+        RustCrypto.sign(key, message).await
+    }
+
+    async fn verify(&self, serial: &str, key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<bool> {
+        for platform in &self.platforms {
+            let result = match platform {
+                Platform::Node(n) => n.verify(serial, key, message, signature).await,
+                Platform::Web(w) => w.verify(serial, key, message, signature).await,
+            };
+            if result.is_ok() || !self.fallback {
+                return result;
+            }
+        }
+        RustCrypto.verify(serial, key, message, signature).await
+    }
+}

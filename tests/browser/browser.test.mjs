@@ -1,0 +1,100 @@
+// The package's browser entry in headless Chromium (Debian's, never a
+// downloaded one): a page served from 127.0.0.1 imports 'wxpay-wasm' through
+// an import map and runs the seed GET against the sandbox, which allows CORS
+// for that origin only. (Test keys only: a real merchant key never goes to a browser.)
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { startSandbox } from '../sandbox/index.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const pkgDir = resolve(import.meta.dirname, '../../node_modules/wxpay-wasm');
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
+
+const PAGE = `<!doctype html>
+<script type="importmap">{ "imports": { "wxpay-wasm": "/pkg/browser.mjs" } }</script>
+<script type="module">
+  import { Wxpay, WxpayError } from 'wxpay-wasm';
+  window.wxpayReady = { Wxpay, WxpayError };
+</script>`;
+
+let sb, server, browser, origin, profile;
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: make test installs Debian's chromium (scripts/setup.sh)`);
+  server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
+    const file = normalize(join(pkgDir, path.replace(/^\/pkg\//, '')));
+    if (!path.startsWith('/pkg/') || !file.startsWith(pkgDir) || !existsSync(file)) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  sb = await startSandbox({ cors: origin });
+  profile = mkdtempSync(join(tmpdir(), 'wxpay-chromium-'));
+  // A fresh profile, and no background networking: this machine's network is closed.
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await sb?.close();
+  await new Promise((r) => server?.close(r));
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+test('the seed GET from a page, through the browser entry', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => window.wxpayReady, null, { timeout: 15_000 });
+  const result = await page.evaluate(async ({ mchid, serial, privateKey, certs, baseURL }) => {
+    const { Wxpay } = window.wxpayReady;
+    const wxpay = new Wxpay({ mchid, serial, privateKey, certs, baseURL });
+    const { status, data } = await wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({
+      card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001',
+    });
+    return { crypto: wxpay.crypto, status, code: data.code, balance: data.balance, ua: navigator.userAgent };
+  }, { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: sb.certs, baseURL: sb.baseURL });
+  assert.deepEqual(errors, []);
+  assert.equal(result.status, 200);
+  assert.equal(result.code, '300000001');
+  assert.equal(result.balance, sb.cards['pY7xGs0sMdNN9PVCvtJNl-6DJdIY']['300000001'].balance);
+  assert.equal(result.crypto, 'webcrypto');
+  assert.match(result.ua, /HeadlessChrome|Chrome/);
+  const seen = sb.requests.at(-1);
+  assert.equal(seen.verified, true, seen.reason);
+  assert.equal(seen.headers.origin, origin);
+  await page.close();
+});
+
+test('a forged answer is rejected in the browser too', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => window.wxpayReady, null, { timeout: 15_000 });
+  sb.misbehave('forged');
+  const result = await page.evaluate(async ({ mchid, serial, privateKey, certs, baseURL }) => {
+    const { Wxpay, WxpayError } = window.wxpayReady;
+    const wxpay = new Wxpay({ mchid, serial, privateKey, certs, baseURL });
+    try {
+      await wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' });
+      return { resolved: true };
+    } catch (e) {
+      return { isWxpayError: e instanceof WxpayError, code: e.code, requestId: e.requestId };
+    }
+  }, { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: sb.certs, baseURL: sb.baseURL });
+  assert.deepEqual(result, { isWxpayError: true, code: 'ERR_RESPONSE_SIGNATURE', requestId: sb.requests.at(-1).requestId });
+  await page.close();
+});

@@ -1,0 +1,106 @@
+// `signal` and `timeout`: an aborted signal sends nothing, aborting mid-flight and timing out
+// reject with their own codes, and nothing (timer, listener) outlives a request.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Wxpay } from 'wxpay-wasm';
+import { useSandbox, options, countingFetch, rejectsWith, memberCode, CARD_ID, CODE } from './helpers.mjs';
+
+const ctx = useSandbox();
+const slow = (wxpay, ms, config = {}) => wxpay.v3.sandbox.slow.get({ params: { ms: String(ms) }, ...config });
+
+/** Waits until the sandbox noticed the client hung up on its last request. */
+async function sandboxSawAbort() {
+  for (let i = 0; i < 50 && !ctx.sb.requests.at(-1)?.aborted; i++) await sleep(20);
+  assert.equal(ctx.sb.requests.at(-1)?.aborted, true, 'the sandbox saw the connection go away');
+}
+
+test('an already-aborted signal rejects ERR_ABORTED, keeps the reason as cause, sends nothing', async () => {
+  const fetch = countingFetch();
+  const wxpay = new Wxpay(options(ctx.sb, { fetch }));
+  const reason = new Error('user navigated away');
+  const err = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, signal: AbortSignal.abort(reason) }), 'ERR_ABORTED');
+  assert.equal(err.cause, reason);
+  await sleep(20);
+  assert.equal(fetch.calls.length, 0);
+  assert.equal(ctx.sb.requests.length, 0);
+});
+
+test('an already-aborted signal on a PATCH: nothing sent, the card unchanged', async () => {
+  const wxpay = new Wxpay(options(ctx.sb));
+  const ac = new AbortController();
+  ac.abort();
+  await rejectsWith(
+    memberCode(wxpay).patch({ level: 'ABORTED', out_request_no: 'a-1' }, { card_id: CARD_ID, code: CODE, signal: ac.signal }),
+    'ERR_ABORTED',
+  );
+  await sleep(20);
+  assert.equal(ctx.sb.requests.length, 0);
+  assert.equal(ctx.sb.cards[CARD_ID][CODE].level, 'GOLD');
+});
+
+test('aborting mid-flight rejects ERR_ABORTED promptly with the abort reason as cause', async () => {
+  const wxpay = new Wxpay(options(ctx.sb));
+  const ac = new AbortController();
+  const reason = new Error('changed my mind');
+  const t0 = performance.now();
+  setTimeout(() => ac.abort(reason), 100);
+  const err = await rejectsWith(slow(wxpay, 5000, { signal: ac.signal }), 'ERR_ABORTED');
+  const elapsed = performance.now() - t0;
+  assert.ok(elapsed >= 90 && elapsed < 2000, `rejected after ${elapsed} ms`);
+  assert.equal(err.cause, reason);
+  await sandboxSawAbort();
+});
+
+test('aborting mid-flight with no reason: ERR_ABORTED, cause is the AbortError', async () => {
+  const wxpay = new Wxpay(options(ctx.sb));
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 50);
+  const err = await rejectsWith(slow(wxpay, 5000, { signal: ac.signal }), 'ERR_ABORTED');
+  assert.equal(err.cause?.name, 'AbortError');
+  await sandboxSawAbort();
+});
+
+test('a per-request timeout rejects ERR_TIMEOUT', async () => {
+  const wxpay = new Wxpay(options(ctx.sb));
+  const t0 = performance.now();
+  const err = await rejectsWith(slow(wxpay, 5000, { timeout: 150 }), 'ERR_TIMEOUT');
+  const elapsed = performance.now() - t0;
+  assert.ok(elapsed >= 140 && elapsed < 2000, `rejected after ${elapsed} ms`);
+  assert.match(err.message, /150 ms/);
+  await sandboxSawAbort();
+});
+
+test('the instance timeout option rejects ERR_TIMEOUT, and a per-request timeout overrides it', async () => {
+  const wxpay = new Wxpay(options(ctx.sb, { timeout: 150 }));
+  const t0 = performance.now();
+  await rejectsWith(slow(wxpay, 5000), 'ERR_TIMEOUT');
+  assert.ok(performance.now() - t0 < 2000);
+  await sandboxSawAbort();
+  const { status, data } = await slow(wxpay, 400, { timeout: 3000 });
+  assert.equal(status, 200);
+  assert.deepEqual(data, { ok: true });
+});
+
+test('a request that beats its timeout and signal succeeds and leaves no timer or listener behind', async () => {
+  const wxpay = new Wxpay(options(ctx.sb, { timeout: 600_000 }));
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const ac = new AbortController();
+  const { status } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, signal: ac.signal });
+  assert.equal(status, 200);
+  assert.equal(timers(), before, 'the 10-minute timeout timer was cleared');
+  assert.equal(getEventListeners(ac.signal, 'abort').length, 0, 'the abort listener was removed');
+  ac.abort(); // aborting afterwards does nothing
+  await sleep(20);
+  assert.equal(ctx.sb.requests.length, 1);
+});
+
+test('a signal that is not an AbortSignal is ERR_INVALID_PARAM, nothing sent', async () => {
+  const wxpay = new Wxpay(options(ctx.sb));
+  await rejectsWith(wxpay.v3.sandbox.echo.get({ signal: { aborted: 'no' } }), 'ERR_INVALID_PARAM');
+  await rejectsWith(wxpay.v3.sandbox.echo.get({ timeout: -5 }), 'ERR_INVALID_PARAM');
+  await sleep(20);
+  assert.equal(ctx.sb.requests.length, 0);
+});

@@ -1,0 +1,155 @@
+// The chain: cached nodes, not thenable, coercion sends nothing, path templates, bracket
+// access of raw segments and paths, and the five verbs.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import util from 'node:util';
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Wxpay } from 'wxpay-wasm';
+import { useSandbox, options, memberCode, countingFetch, SEED_TEMPLATE, rejectsWith } from './helpers.mjs';
+
+const ctx = useSandbox();
+
+/** A client whose every fetch is counted, so "sends nothing" is checked at the source. */
+function counted() {
+  const fetch = countingFetch();
+  return { wxpay: new Wxpay(options(ctx.sb, { fetch })), fetch };
+}
+
+async function assertNothingSent(fetch) {
+  await sleep(50); // a request started by mistake would have reached fetch and the sandbox by now
+  assert.equal(fetch.calls.length, 0, `fetch was called: ${fetch.calls.map((c) => `${c.init?.method} ${c.url}`).join(', ')}`);
+  assert.equal(ctx.sb.requests.length, 0);
+}
+
+test('nodes are cached: the same property gives the same node, and verbs are cached too', () => {
+  const { wxpay } = counted();
+  assert.equal(wxpay.v3, wxpay.v3);
+  assert.equal(wxpay.v3.marketing, wxpay.v3.marketing);
+  assert.equal(memberCode(wxpay), memberCode(wxpay));
+  assert.equal(memberCode(wxpay).get, memberCode(wxpay).get);
+  assert.equal(wxpay.v3['bill/tradebill'], wxpay.v3['bill/tradebill']);
+  assert.notEqual(wxpay.v3.a, wxpay.v3.b);
+  const other = new Wxpay(options(ctx.sb));
+  assert.notEqual(other.v3.marketing, wxpay.v3.marketing, 'nodes belong to their client');
+});
+
+test('a node is not thenable: `await node` settles to the node itself and sends nothing', async () => {
+  const { wxpay, fetch } = counted();
+  const node = memberCode(wxpay);
+  assert.equal(node.then, undefined);
+  assert.equal(await node, node);
+  assert.equal(await wxpay.v3, wxpay.v3);
+  assert.equal(await Promise.resolve(node), node);
+  const fromAsync = await (async () => node)();
+  assert.equal(fromAsync, node);
+  const [settled] = await Promise.allSettled([node]);
+  assert.deepEqual(settled, { status: 'fulfilled', value: node });
+  await assertNothingSent(fetch);
+});
+
+test('String(node) is the documented path template', () => {
+  const { wxpay } = counted();
+  assert.equal(String(memberCode(wxpay)), 'v3/marketing/membercard-open/cards/{card_id}/codes/{code}');
+  assert.equal(String(memberCode(wxpay)), SEED_TEMPLATE);
+  assert.equal(String(wxpay.v3), 'v3');
+  assert.equal(String(wxpay.v3.marketing.membercardOpen), 'v3/marketing/membercard-open');
+});
+
+test('coercing a node sends nothing: String, template literal, JSON.stringify, + "", Object.keys, inspect, console.log', async () => {
+  const { wxpay, fetch } = counted();
+  const node = memberCode(wxpay);
+  assert.equal(String(node), SEED_TEMPLATE);
+  assert.equal(`${node}`, SEED_TEMPLATE);
+  assert.equal(`GET ${node}?x`, `GET ${SEED_TEMPLATE}?x`);
+  assert.equal(node + '', SEED_TEMPLATE);
+  assert.equal(node.toString(), SEED_TEMPLATE);
+  assert.equal(JSON.stringify(node), JSON.stringify(SEED_TEMPLATE));
+  assert.equal(JSON.stringify({ path: node }), `{"path":${JSON.stringify(SEED_TEMPLATE)}}`);
+  assert.ok(node == SEED_TEMPLATE); // eslint-disable-line eqeqeq -- loose equality coerces too
+  assert.deepEqual(Object.keys(node), []);
+  assert.deepEqual(Object.entries(node), []);
+  assert.equal(typeof util.inspect(node), 'string');
+  assert.equal(typeof util.inspect(node, { showHidden: true, depth: 5 }), 'string');
+  assert.equal(typeof util.format('%s %o %O %j', node, node, node, node), 'string');
+  let printed = '';
+  const sink = new Writable({ write(chunk, _enc, cb) { printed += chunk; cb(); } });
+  const out = new Console({ stdout: sink, stderr: sink });
+  out.log(node);
+  out.log('%s', node);
+  out.dir(node);
+  out.error(wxpay.v3);
+  // Node inspects a Proxy's target without running its traps, so this prints what the target holds
+  assert.ok(printed.length > 0);
+  await assertNothingSent(fetch);
+});
+
+test('segment rules through the chain', () => {
+  const { wxpay } = counted();
+  assert.equal(String(wxpay.v3.marketing.MembercardOpen), 'v3/marketing/membercard-open');
+  assert.equal(String(wxpay.v3.ecommerce.applyment4sub), 'v3/ecommerce/applyment4sub');
+  assert.equal(String(wxpay.v3.a_b), 'v3/a_b');
+  assert.equal(String(wxpay.v3.pay.transactions.outTradeNo._out_trade_no_), 'v3/pay/transactions/out-trade-no/{out_trade_no}');
+  assert.equal(String(wxpay.v3.cards.$card_id$.codes.$code$), 'v3/cards/{card_id}/codes/{code}');
+});
+
+test('bracket access takes a raw segment or path verbatim', () => {
+  const { wxpay } = counted();
+  assert.equal(String(wxpay.v3['bill/tradebill']), 'v3/bill/tradebill');
+  assert.equal(String(wxpay.v3['marketing/membercard-open'].cards), 'v3/marketing/membercard-open/cards');
+  assert.equal(String(wxpay.v3.merchant['media/upload']), 'v3/merchant/media/upload');
+  assert.equal(String(wxpay.v3['pay/transactions/id/{transaction_id}']), 'v3/pay/transactions/id/{transaction_id}');
+});
+
+test('bracket paths are sent as written (literal spaces encoded) and signed', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  const cases = [
+    [() => wxpay.v3['sandbox/echo'].get(), '/v3/sandbox/echo'],
+    [() => wxpay.v3.sandbox['echo/a/b'].get(), '/v3/sandbox/echo/a/b'],
+    [() => wxpay.v3.sandbox.echo['raw seg'].get(), '/v3/sandbox/echo/raw%20seg'],
+    [() => wxpay.v3['sandbox/echo/{id}/x'].get({ id: 'a/b' }), '/v3/sandbox/echo/a%2Fb/x'],
+    [() => wxpay.v3.sandbox.echo.outTradeNo._out_trade_no_.get({ out_trade_no: 'T-1' }), '/v3/sandbox/echo/out-trade-no/T-1'],
+    [() => wxpay.v3.sandbox.echo.$id$.get({ id: 'z' }), '/v3/sandbox/echo/z'],
+  ];
+  for (const [send, url] of cases) {
+    const { data } = await send();
+    assert.equal(data.url, url);
+    const req = sb.requests.at(-1);
+    assert.equal(req.url, url);
+    assert.equal(req.verified, true, req.reason);
+  }
+});
+
+test('the five verbs: get(config), delete(config), post/put/patch(data, config)', async () => {
+  const { sb } = ctx;
+  const echo = new Wxpay(options(sb)).v3.sandbox.echo;
+  const results = {
+    GET: await echo.get({ params: { v: 'g' } }),
+    DELETE: await echo.delete({ params: { v: 'd' } }),
+    POST: await echo.post({ n: 'p' }, { params: { v: 'p' } }),
+    PUT: await echo.put({ n: 'u' }, { params: { v: 'u' } }),
+    PATCH: await echo.patch({ n: 'a' }, { params: { v: 'a' } }),
+  };
+  assert.deepEqual(sb.requests.map((r) => [r.method, r.url, r.body.toString(), r.verified]), [
+    ['GET', '/v3/sandbox/echo?v=g', '', true],
+    ['DELETE', '/v3/sandbox/echo?v=d', '', true],
+    ['POST', '/v3/sandbox/echo?v=p', '{"n":"p"}', true],
+    ['PUT', '/v3/sandbox/echo?v=u', '{"n":"u"}', true],
+    ['PATCH', '/v3/sandbox/echo?v=a', '{"n":"a"}', true],
+  ]);
+  for (const [method, r] of Object.entries(results)) {
+    assert.equal(r.status, 200);
+    assert.equal(r.data.method, method);
+  }
+});
+
+test('a verb always returns a Promise, even when it will fail', async () => {
+  const { wxpay, fetch } = counted();
+  let p;
+  assert.doesNotThrow(() => { p = memberCode(wxpay).get({}); });
+  assert.ok(p instanceof Promise);
+  await rejectsWith(p, 'ERR_MISSING_PARAM');
+  await assertNothingSent(fetch);
+});

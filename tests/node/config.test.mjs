@@ -1,0 +1,185 @@
+// Bad options: every one throws synchronously a WxpayError (ERR_INVALID_CONFIG or
+// ERR_INVALID_KEY) whose message names the option and holds no key material; and the same
+// module keeps working afterwards.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { Wxpay } from 'wxpay-wasm';
+import { useSandbox, options, memberCode, assertWxpayError, keyMaterial, assertNoKeyMaterial, CARD_ID, CODE } from './helpers.mjs';
+
+const ctx = useSandbox();
+
+/** Everything secret-looking the sandbox and these tests hold. */
+function secrets(sb, ...more) {
+  return keyMaterial(
+    sb.merchant.privateKeyPkcs8, sb.merchant.privateKeyPkcs1, sb.merchant.publicKeySpki,
+    sb.platform.certificate, sb.platform.privateKeyPkcs8, sb.platform.publicKeySpki, sb.platform.publicKeyPkcs1,
+    sb.pubkey.publicKeySpki, sb.pubkey.publicKeyPkcs1, ...more,
+  );
+}
+
+function assertThrowsConfig(make, code, names, secretLines) {
+  let thrown;
+  assert.throws(make, (err) => { thrown = err; return true; }, 'throws synchronously');
+  assertWxpayError(thrown, code);
+  assert.ok(thrown.message.includes(names), `message names ${names}: ${thrown.message}`);
+  assertNoKeyMaterial(thrown.message, secretLines);
+  assertNoKeyMaterial(String(thrown.stack), secretLines);
+}
+
+/** A real signed and verified call through the same module, after the errors. */
+async function assertStillWorks(sb) {
+  const wxpay = new Wxpay(options(sb));
+  const { status, data } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+  assert.equal(status, 200);
+  assert.equal(data.openid, 'obLatjhnqgy2syxrXVM3MJ5TmTsM');
+  assert.equal(sb.requests.at(-1).verified, true);
+}
+
+function runCases(title, cases, extraSecrets = () => []) {
+  test(title, async () => {
+    const { sb } = ctx;
+    const lines = secrets(sb, ...extraSecrets(sb));
+    for (const [label, patch, code, names] of cases(sb)) {
+      try {
+        assertThrowsConfig(() => new Wxpay(typeof patch === 'function' ? patch(options(sb)) : { ...options(sb), ...patch }), code, names, lines);
+      } catch (e) {
+        e.message = `${label}: ${e.message}`;
+        throw e;
+      }
+      // the constructor still works right after
+      assert.ok(new Wxpay(options(sb)));
+    }
+    await assertStillWorks(sb);
+  });
+}
+
+const CONFIG = 'ERR_INVALID_CONFIG';
+const KEY = 'ERR_INVALID_KEY';
+
+runCases('options that are not an object', () => [
+  ['undefined', () => undefined, CONFIG, 'options'],
+  ['null', () => null, CONFIG, 'options'],
+  ['a string', () => 'mchid=1900000109', CONFIG, 'options'],
+  ['a number', () => 42, CONFIG, 'options'],
+]);
+
+runCases('mchid: missing, wrong type, unparsable', () => [
+  ['missing', (o) => { delete o.mchid; return o; }, CONFIG, 'options.mchid'],
+  ['undefined', { mchid: undefined }, CONFIG, 'options.mchid'],
+  ['number', { mchid: 1900000109 }, CONFIG, 'options.mchid'],
+  ['null', { mchid: null }, CONFIG, 'options.mchid'],
+  ['empty', { mchid: '' }, CONFIG, 'options.mchid'],
+  ['blank', { mchid: '   ' }, CONFIG, 'options.mchid'],
+  ['a quote', { mchid: '19"00' }, CONFIG, 'options.mchid'],
+  ['a comma', { mchid: '1900,0109' }, CONFIG, 'options.mchid'],
+  ['too long', { mchid: '1'.repeat(65) }, CONFIG, 'options.mchid'],
+  ['a getter that throws', (o) => { delete o.mchid; Object.defineProperty(o, 'mchid', { get() { throw new Error('nope'); } }); return o; }, CONFIG, 'options.mchid'],
+]);
+
+runCases('serial: missing, wrong type, unparsable', () => [
+  ['missing', (o) => { delete o.serial; return o; }, CONFIG, 'options.serial'],
+  ['number', { serial: 1234 }, CONFIG, 'options.serial'],
+  ['object', { serial: {} }, CONFIG, 'options.serial'],
+  ['empty', { serial: '' }, CONFIG, 'options.serial'],
+  ['a space', { serial: 'ABC DEF' }, CONFIG, 'options.serial'],
+  ['a quote', { serial: 'ABC"DEF' }, CONFIG, 'options.serial'],
+]);
+
+const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const ed = crypto.generateKeyPairSync('ed25519');
+const ecPem = ec.privateKey.export({ type: 'pkcs8', format: 'pem' });
+const edPem = ed.privateKey.export({ type: 'pkcs8', format: 'pem' });
+
+runCases('privateKey: missing, wrong type, garbage PEM, the wrong kind of key', (sb) => {
+  const pkcs8 = sb.merchant.privateKeyPkcs8;
+  const lines = pkcs8.split('\n');
+  const truncated = [...lines.slice(0, 6), lines.at(-2)].join('\n'); // BEGIN, five body lines, END
+  const encrypted = crypto.createPrivateKey(pkcs8).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' });
+  const der = crypto.createPrivateKey(pkcs8).export({ type: 'pkcs8', format: 'der' });
+  return [
+    ['missing', (o) => { delete o.privateKey; return o; }, CONFIG, 'options.privateKey'],
+    ['number', { privateKey: 42 }, CONFIG, 'options.privateKey'],
+    ['null', { privateKey: null }, CONFIG, 'options.privateKey'],
+    ['object', { privateKey: { pem: pkcs8 } }, CONFIG, 'options.privateKey'],
+    ['empty string', { privateKey: '' }, KEY, 'options.privateKey'],
+    ['not a key', { privateKey: 'not a key' }, KEY, 'options.privateKey'],
+    ['truncated PEM of the real key', { privateKey: truncated }, KEY, 'options.privateKey'],
+    ['PEM with a corrupted body', { privateKey: pkcs8.replace(/\n(.)/, '\n!$1') }, KEY, 'options.privateKey'],
+    ['DER with a byte flipped', { privateKey: Buffer.from(der).fill(0x55, 40, 60) }, KEY, 'options.privateKey'],
+    ['random bytes', { privateKey: crypto.randomBytes(300) }, KEY, 'options.privateKey'],
+    ['a megabyte of base64', { privateKey: 'A'.repeat(1 << 20) }, KEY, 'options.privateKey'],
+    ['a certificate', { privateKey: sb.platform.certificate }, KEY, 'options.privateKey'],
+    ['an SPKI public key', { privateKey: sb.merchant.publicKeySpki }, KEY, 'options.privateKey'],
+    ['a PKCS#1 public key', { privateKey: sb.merchant.publicKeyPkcs1 }, KEY, 'options.privateKey'],
+    ['an EC key', { privateKey: ecPem }, KEY, 'options.privateKey'],
+    ['an Ed25519 key', { privateKey: edPem }, KEY, 'options.privateKey'],
+    ['an encrypted PKCS#8 key', { privateKey: encrypted }, KEY, 'options.privateKey'],
+  ];
+}, (sb) => [ecPem, edPem]);
+
+runCases('certs: missing, wrong type, empty, bad serial, unparsable PEM, a private key', (sb) => {
+  const serial = sb.platform.serial;
+  const cert = sb.platform.certificate;
+  return [
+    ['missing', (o) => { delete o.certs; return o; }, CONFIG, 'options.certs'],
+    ['a string', { certs: cert }, CONFIG, 'options.certs'],
+    ['null', { certs: null }, CONFIG, 'options.certs'],
+    ['a number', { certs: 1 }, CONFIG, 'options.certs'],
+    ['empty', { certs: {} }, CONFIG, 'options.certs'],
+    ['a number as PEM', { certs: { [serial]: 5 } }, CONFIG, 'options.certs'],
+    ['garbage PEM', { certs: { [serial]: 'garbage' } }, KEY, 'options.certs'],
+    ['truncated certificate', { certs: { [serial]: cert.split('\n').slice(0, 8).join('\n') + '\n-----END CERTIFICATE-----\n' } }, KEY, 'options.certs'],
+    ['a private key', { certs: { [serial]: sb.merchant.privateKeyPkcs8 } }, KEY, 'options.certs'],
+    ['a PKCS#1 private key', { certs: { [serial]: sb.merchant.privateKeyPkcs1 } }, KEY, 'options.certs'],
+    ['an EC public key', { certs: { [serial]: ec.publicKey.export({ type: 'spki', format: 'pem' }) } }, KEY, 'options.certs'],
+    ['a serial with spaces', { certs: { 'AB CD': cert } }, CONFIG, 'options.certs'],
+    ['a good and a bad entry', { certs: { [serial]: cert, [sb.pubkey.id]: 'garbage' } }, KEY, 'options.certs'],
+  ];
+});
+
+runCases('baseURL, fetch, timeout: wrong type or unparsable', () => [
+  ['baseURL number', { baseURL: 443 }, CONFIG, 'options.baseURL'],
+  ['baseURL null', { baseURL: null }, CONFIG, 'options.baseURL'],
+  ['baseURL URL object', { baseURL: new URL('https://api.mch.weixin.qq.com/') }, CONFIG, 'options.baseURL'],
+  ['baseURL ftp', { baseURL: 'ftp://api.mch.weixin.qq.com/' }, CONFIG, 'options.baseURL'],
+  ['baseURL no scheme', { baseURL: 'api.mch.weixin.qq.com' }, CONFIG, 'options.baseURL'],
+  ['baseURL no host', { baseURL: 'https://' }, CONFIG, 'options.baseURL'],
+  ['baseURL user info', { baseURL: 'https://user:pass@api.mch.weixin.qq.com/' }, CONFIG, 'options.baseURL'],
+  ['baseURL query', { baseURL: 'https://api.mch.weixin.qq.com/?x=1' }, CONFIG, 'options.baseURL'],
+  ['baseURL garbage', { baseURL: 'not a url' }, CONFIG, 'options.baseURL'],
+  ['fetch string', { fetch: 'fetch' }, CONFIG, 'options.fetch'],
+  ['fetch object', { fetch: {} }, CONFIG, 'options.fetch'],
+  ['fetch null', { fetch: null }, CONFIG, 'options.fetch'],
+  ['timeout string', { timeout: '1000' }, CONFIG, 'options.timeout'],
+  ['timeout zero', { timeout: 0 }, CONFIG, 'options.timeout'],
+  ['timeout negative', { timeout: -1 }, CONFIG, 'options.timeout'],
+  ['timeout fraction', { timeout: 1.5 }, CONFIG, 'options.timeout'],
+  ['timeout NaN', { timeout: NaN }, CONFIG, 'options.timeout'],
+  ['timeout Infinity', { timeout: Infinity }, CONFIG, 'options.timeout'],
+  ['timeout too large', { timeout: 2 ** 31 }, CONFIG, 'options.timeout'],
+  ['timeout null', { timeout: null }, CONFIG, 'options.timeout'],
+]);
+
+test('a PEM pasted as a certs key (the map swapped) is not echoed in the message', async () => {
+  const { sb } = ctx;
+  const lines = secrets(sb);
+  // { [pem]: serial } instead of { [serial]: pem }, with the private key or the certificate
+  for (const pem of [sb.merchant.privateKeyPkcs8, sb.platform.certificate]) {
+    assertThrowsConfig(() => new Wxpay(options(sb, { certs: { [pem]: sb.platform.serial } })), CONFIG, 'options.certs', lines);
+  }
+  await assertStillWorks(sb);
+});
+
+test('the same module keeps working after many errors in a row', async () => {
+  const { sb } = ctx;
+  for (let i = 0; i < 50; i++) {
+    assert.throws(() => new Wxpay(options(sb, { privateKey: `garbage ${i}` })), { name: 'WxpayError', code: KEY });
+    assert.throws(() => new Wxpay({}), { name: 'WxpayError', code: CONFIG });
+  }
+  await assertStillWorks(sb);
+  // and an earlier client made before the errors, too
+  const wxpay = new Wxpay(options(sb));
+  assert.throws(() => new Wxpay(options(sb, { certs: {} })), { code: CONFIG });
+  assert.equal((await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE })).status, 200);
+});

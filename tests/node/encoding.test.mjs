@@ -1,0 +1,183 @@
+// What goes on the wire: placeholder values percent-encoded as one path segment, `params` as
+// the query string, bodies byte-exact; every one of them signed as sent (the sandbox verifies
+// the signature over the exact request-target and bytes it received).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Wxpay } from 'wxpay-wasm';
+import { useSandbox, options, memberCode, countingFetch, within, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
+
+const ctx = useSandbox();
+const wx = () => new Wxpay(options(ctx.sb));
+
+function lastRequest() {
+  const req = ctx.sb.requests.at(-1);
+  assert.ok(req, 'the sandbox received the request');
+  assert.equal(req.verified, true, `sandbox: ${req.reason}`);
+  return req;
+}
+
+// ---- placeholders ----
+
+const SEGMENTS = [
+  ['a b', 'a%20b'],
+  ['x/y', 'x%2Fy'],
+  ['q?r', 'q%3Fr'],
+  ['h#f', 'h%23f'],
+  ['100%', '100%25'],
+  ['%41', '%2541'],
+  ['+&=;,', '%2B%26%3D%3B%2C'],
+  ["!*'()", '%21%2A%27%28%29'],
+  ['~._-', '~._-'],
+  ['é', '%C3%A9'],
+  ['会员卡', '%E4%BC%9A%E5%91%98%E5%8D%A1'],
+  ['🎉', '%F0%9F%8E%89'],
+  ['...', '...'],
+  ['a b/c?é', 'a%20b%2Fc%3F%C3%A9'],
+];
+
+test('string placeholder values are percent-encoded as one path segment, and signed as sent', async () => {
+  const wxpay = wx();
+  for (const [value, encoded] of SEGMENTS) {
+    const { data } = await wxpay.v3.sandbox.echo._id_.tail.get({ id: value });
+    const want = `/v3/sandbox/echo/${encoded}/tail`;
+    assert.equal(data.url, want, JSON.stringify(value));
+    assert.equal(lastRequest().url, want);
+  }
+  assert.equal(ctx.sb.requests.length, SEGMENTS.length);
+});
+
+test('two placeholders in one path, both encoded', async () => {
+  // no such card: the sandbox verifies, then answers 404; what it received is what counts
+  await rejectsWith(memberCode(wx()).get({ card_id: 'c d', code: 'e/f' }), 'RESOURCE_NOT_EXISTS', { status: 404 });
+  assert.equal(lastRequest().url, '/v3/marketing/membercard-open/cards/c%20d/codes/e%2Ff');
+});
+
+test('numeric placeholder values: a number is sent as its decimal text', async () => {
+  const wxpay = wx();
+  for (const [value, text] of [[7, '7'], [0, '0'], [300000001, '300000001'], [1.5, '1.5'], [-2, '-2']]) {
+    const { data } = await within(wxpay.v3.sandbox.echo._id_.get({ id: value }), 2000, `get({ id: ${value} })`);
+    assert.equal(data.url, `/v3/sandbox/echo/${text}`);
+    lastRequest();
+  }
+});
+
+test('the seed GET with a numeric code reaches the card', async () => {
+  const { data } = await within(memberCode(wx()).get({ card_id: CARD_ID, code: 300000001 }), 2000, 'get({ code: 300000001 })');
+  assert.equal(data.code, CODE);
+  assert.equal(lastRequest().url, `/v3/marketing/membercard-open/cards/${CARD_ID}/codes/300000001`);
+});
+
+// ---- missing and unusable placeholders: rejected before anything is sent ----
+
+async function assertRejectedUnsent(send, code, mention) {
+  const fetch = countingFetch();
+  const wxpay = new Wxpay(options(ctx.sb, { fetch }));
+  const err = await rejectsWith(send(wxpay), code);
+  if (mention) assert.ok(err.message.includes(mention), `message names ${mention}: ${err.message}`);
+  await sleep(20);
+  assert.equal(fetch.calls.length, 0, 'fetch was not called');
+  assert.equal(ctx.sb.requests.length, 0, 'the sandbox received nothing');
+  return err;
+}
+
+test('a missing placeholder rejects ERR_MISSING_PARAM and nothing is sent', async () => {
+  await assertRejectedUnsent((w) => memberCode(w).get({ card_id: CARD_ID }), 'ERR_MISSING_PARAM', '{code}');
+  await assertRejectedUnsent((w) => memberCode(w).get({ code: CODE }), 'ERR_MISSING_PARAM', '{card_id}');
+  await assertRejectedUnsent((w) => memberCode(w).get(), 'ERR_MISSING_PARAM', '{card_id}');
+  await assertRejectedUnsent((w) => memberCode(w).get({ card_id: CARD_ID, code: undefined }), 'ERR_MISSING_PARAM', '{code}');
+  await assertRejectedUnsent((w) => memberCode(w).get({ card_id: CARD_ID, code: null }), 'ERR_MISSING_PARAM', '{code}');
+  await assertRejectedUnsent((w) => memberCode(w).get({ card_id: CARD_ID, params: { code: CODE } }), 'ERR_MISSING_PARAM', '{code}');
+});
+
+test('PATCH with the placeholders in the data instead of the config: ERR_MISSING_PARAM, nothing sent', async () => {
+  const data = { card_id: CARD_ID, code: CODE, level: 'X', out_request_no: 'n-1' };
+  await assertRejectedUnsent((w) => memberCode(w).patch(data), 'ERR_MISSING_PARAM', '{card_id}');
+  await assertRejectedUnsent((w) => memberCode(w).patch(data, { card_id: CARD_ID }), 'ERR_MISSING_PARAM', '{code}');
+  assert.equal(ctx.sb.cards[CARD_ID][CODE].level, 'GOLD');
+});
+
+test('an empty, "." or ".." placeholder value is ERR_INVALID_PARAM and nothing is sent', async () => {
+  for (const code of ['', '.', '..']) {
+    await assertRejectedUnsent((w) => memberCode(w).get({ card_id: CARD_ID, code }), 'ERR_INVALID_PARAM', '{code}');
+  }
+});
+
+// ---- params: the query string ----
+
+test('params become the query string: keys and values encoded, arrays repeated, undefined and null skipped', async () => {
+  const { data } = await wx().v3.sandbox.echo.get({
+    params: { q: 'a b&c=d/é?', list: ['x', 'y z'], skipped: undefined, none: null, empty: '', '键 k': '值' },
+  });
+  const want = '/v3/sandbox/echo?q=a%20b%26c%3Dd%2F%C3%A9%3F&list=x&list=y%20z&empty=&%E9%94%AE%20k=%E5%80%BC';
+  assert.equal(data.url, want);
+  assert.deepEqual(data.query, { q: 'a b&c=d/é?', list: ['x', 'y z'], empty: '', '键 k': '值' });
+  assert.equal(lastRequest().url, want);
+});
+
+test('params as URLSearchParams keep order and repeats', async () => {
+  const { data } = await wx().v3.sandbox.echo.get({ params: new URLSearchParams([['b', '2'], ['a', '1'], ['b', '3 4']]) });
+  assert.equal(data.url, '/v3/sandbox/echo?b=2&a=1&b=3%204');
+  lastRequest();
+});
+
+test('params with numbers (and booleans) are sent as their text', async () => {
+  const wxpay = wx();
+  const { data } = await within(wxpay.v3.sandbox.echo.get({ params: { offset: 0, limit: 10, ids: [1, 2] } }), 2000, 'get({ params: { offset: 0 } })');
+  assert.equal(data.url, '/v3/sandbox/echo?offset=0&limit=10&ids=1&ids=2');
+  lastRequest();
+  const r = await within(wxpay.v3.sandbox.echo.get({ params: { need_inform: true } }), 2000, 'get({ params: { need_inform: true } })');
+  assert.equal(r.data.url, '/v3/sandbox/echo?need_inform=true');
+  lastRequest();
+});
+
+test('params and placeholders together, on a POST', async () => {
+  const { data } = await wx().v3.sandbox.echo._id_.post({ k: 'v' }, { id: 'a b', params: { x: 'y' } });
+  assert.equal(data.url, '/v3/sandbox/echo/a%20b?x=y');
+  assert.equal(lastRequest().body.toString(), '{"k":"v"}');
+});
+
+// ---- bodies, signed byte for byte ----
+
+test('a unicode JSON body is sent as its JSON, UTF-8, and signed as sent', async () => {
+  const body = { level: '白金 Platinum', nickname: '微信用户 🎉', quote: 'say "hi"\n', n: 1.5, list: [true, null] };
+  const { data } = await wx().v3.sandbox.echo.post(body);
+  const req = lastRequest();
+  assert.deepEqual(req.body, Buffer.from(JSON.stringify(body), 'utf8'));
+  assert.equal(data.body, JSON.stringify(body));
+  assert.equal(req.headers['content-type'], 'application/json');
+  assert.equal(req.headers['content-length'], String(Buffer.byteLength(JSON.stringify(body))));
+});
+
+test('a string body is sent verbatim (not JSON-quoted) and signed as sent', async () => {
+  const text = '{"pre":"serialised","金额":100}\n  trailing spaces  ';
+  await wx().v3.sandbox.echo.put(text);
+  assert.deepEqual(lastRequest().body, Buffer.from(text, 'utf8'));
+  await wx().v3.sandbox.echo.post('plain 文本');
+  assert.deepEqual(lastRequest().body, Buffer.from('plain 文本', 'utf8'));
+});
+
+test('a Uint8Array body (not valid UTF-8) is sent byte-exact and signed over those bytes', async () => {
+  const bytes = new Uint8Array([0x7b, 0x00, 0xff, 0xfe, 0x80, 0x0a, 0x0d, 0x22, 0x7d]);
+  await wx().v3.sandbox.echo.post(bytes);
+  assert.deepEqual(lastRequest().body, Buffer.from(bytes));
+  const view = new Uint8Array(new Uint8Array([9, 9, 1, 2, 3, 9]).buffer, 2, 3); // an offset view
+  await wx().v3.sandbox.echo.patch(view);
+  assert.deepEqual(lastRequest().body, Buffer.from([1, 2, 3]));
+  await wx().v3.sandbox.echo.post(Buffer.from('buffer ✓'));
+  assert.deepEqual(lastRequest().body, Buffer.from('buffer ✓'));
+});
+
+test('no data: no body, no Content-Type, and the signed message has an empty body line', async () => {
+  await wx().v3.sandbox.echo.post();
+  const req = lastRequest();
+  assert.equal(req.body.length, 0);
+  assert.equal(req.headers['content-type'], undefined);
+});
+
+test('a baseURL with a path prefix: the prefix is sent and signed as part of the path', async () => {
+  const wxpay = new Wxpay(options(ctx.sb, { baseURL: `${ctx.sb.baseURL}v3/sandbox/echo/pre%20fix` }));
+  const { data } = await wxpay.v3.marketing.membercardOpen._id_.get({ id: 'a b', params: { q: '1 2' } });
+  assert.equal(data.url, '/v3/sandbox/echo/pre%20fix/v3/marketing/membercard-open/a%20b?q=1%202');
+  assert.equal(lastRequest().url, data.url);
+});

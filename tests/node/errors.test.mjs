@@ -1,0 +1,101 @@
+// Non-2xx answers: a WxpayError carrying the service's code and message, the HTTP status,
+// the detail, the Request-ID and the answer itself; a gateway's HTML page is ERR_HTTP_STATUS.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { Wxpay } from 'wxpay-wasm';
+import { useSandbox, options, memberCode, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
+
+const ctx = useSandbox();
+const DETAIL = { field: 'x', value: 'y', issue: 'z', location: 'body' };
+const REQUEST_ID = /^sbx-\d+-[0-9a-f]{12}$/;
+
+const SERVICE_ERRORS = [
+  [400, 'PARAM_ERROR'],
+  [401, 'SIGN_ERROR'],
+  [403, 'NO_AUTH'],
+  [404, 'RESOURCE_NOT_EXISTS'],
+  [418, 'INVALID_REQUEST'],
+  [429, 'RATELIMIT_EXCEEDED'],
+  [500, 'SYSTEM_ERROR'],
+  [502, 'SERVICE_UNAVAILABLE'],
+  [503, 'SERVICE_UNAVAILABLE'],
+];
+
+for (const [status, code] of SERVICE_ERRORS) {
+  test(`${status} answer rejects with the service code ${code}, message, status, detail, requestId, response`, async () => {
+    const { sb } = ctx;
+    const wxpay = new Wxpay(options(sb));
+    const message = `sandbox status ${status}: ${http.STATUS_CODES[status]}`;
+    const err = await rejectsWith(wxpay.v3.sandbox.status[String(status)].get(), code, { status, message, detail: DETAIL });
+    const req = sb.requests.at(-1);
+    assert.equal(req.verified, true);
+    assert.equal(req.status, status);
+    assert.match(err.requestId, REQUEST_ID);
+    assert.equal(err.requestId, req.requestId);
+    assert.equal(err.response.status, status);
+    assert.equal(err.response.statusText, http.STATUS_CODES[status]);
+    assert.equal(err.response.headers['request-id'], req.requestId);
+    assert.deepEqual(err.response.data, { code, message, detail: DETAIL });
+    assert.equal(typeof err.stack, 'string');
+  });
+}
+
+test('a 502 HTML page from a gateway rejects ERR_HTTP_STATUS with the status and the page', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  const err = await rejectsWith(wxpay.v3.sandbox.status['502-html'].get(), 'ERR_HTTP_STATUS', {
+    status: 502,
+    message: 'HTTP 502 Bad Gateway',
+  });
+  assert.equal(err.requestId, sb.requests.at(-1).requestId);
+  assert.equal(err.detail, undefined);
+  assert.equal(err.response.status, 502);
+  assert.equal(err.response.headers['content-type'], 'text/html');
+  assert.equal(err.response.data,
+    '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n');
+});
+
+test('the sandbox refusing our signature surfaces as 401 SIGN_ERROR with its reason', async () => {
+  const { sb } = ctx;
+  const cases = [
+    [{ serial: '1234567890ABCDEF1234567890ABCDEF12345678' }, 'serial_no 1234567890ABCDEF1234567890ABCDEF12345678 is not the merchant certificate serial'],
+    [{ mchid: '1900000110' }, `mchid 1900000110 does not match ${sb.mchid}`],
+    [{ privateKey: sb.platform.privateKeyPkcs8 }, 'signature does not verify'],
+  ];
+  for (const [wrong, message] of cases) {
+    const wxpay = new Wxpay(options(sb, wrong));
+    const err = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }), 'SIGN_ERROR', { status: 401, message });
+    const req = sb.requests.at(-1);
+    assert.equal(req.verified, false);
+    assert.equal(err.requestId, req.requestId);
+    assert.deepEqual(err.response.data, { code: 'SIGN_ERROR', message });
+  }
+});
+
+test('a 500 in place of a success (misbehaviour error-500) is SYSTEM_ERROR', async () => {
+  const { sb } = ctx;
+  sb.misbehave('error-500');
+  const wxpay = new Wxpay(options(sb));
+  const err = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }), 'SYSTEM_ERROR', {
+    status: 500,
+    message: 'sandbox misbehaviour error-500: 系统错误',
+  });
+  assert.equal(err.requestId, sb.requests.at(-1).requestId);
+  // and the next call, answered normally, succeeds
+  assert.equal((await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE })).status, 200);
+});
+
+test('other 2xx statuses resolve: 201 and 202 with their JSON, 204 with ""', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  for (const status of [201, 202]) {
+    const r = await wxpay.v3.sandbox.status[String(status)].post({});
+    assert.equal(r.status, status);
+    assert.deepEqual(r.data, { status });
+  }
+  const r = await wxpay.v3.sandbox.status['204'].delete();
+  assert.equal(r.status, 204);
+  assert.equal(r.data, '');
+  assert.equal(sb.requests.length, 3);
+});

@@ -1,0 +1,125 @@
+// The transport: the injected `fetch` is used instead of the global one, a network failure is
+// ERR_NETWORK with its cause, `headers` adds headers but never Authorization, and the
+// User-Agent names the package.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Wxpay } from 'wxpay-wasm';
+import { useSandbox, options, countingFetch, rejectsWith, within, memberCode, CARD_ID, CODE } from './helpers.mjs';
+
+const ctx = useSandbox();
+
+/** A 127.0.0.1 port that was just free and is now closed. */
+async function closedPort() {
+  const srv = net.createServer();
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address();
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+test('the injected fetch is used, the global one is not', async (t) => {
+  const { sb } = ctx;
+  const realFetch = globalThis.fetch;
+  let globalCalls = 0;
+  globalThis.fetch = (...args) => { globalCalls++; return realFetch(...args); };
+  t.after(() => { globalThis.fetch = realFetch; });
+
+  const injected = [];
+  const wxpay = new Wxpay(options(sb, { fetch: (url, init) => { injected.push({ url, init }); return realFetch(url, init); } }));
+  const { data } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+  await wxpay.v3.sandbox.echo.post({ a: 1 });
+  assert.equal(data.code, CODE);
+  assert.equal(injected.length, 2);
+  assert.equal(globalCalls, 0, 'the global fetch was not called');
+  assert.equal(sb.requests.length, 2);
+
+  const [get, post] = injected;
+  assert.equal(get.url, `${sb.baseURL}v3/marketing/membercard-open/cards/${CARD_ID}/codes/${CODE}`);
+  assert.equal(get.init.method, 'GET');
+  assert.equal(get.init.body, undefined);
+  assert.equal(post.init.method, 'POST');
+  assert.deepEqual(Buffer.from(post.init.body), Buffer.from('{"a":1}'));
+  assert.equal(post.init.headers.Authorization ?? post.init.headers.authorization, sb.requests[1].headers.authorization);
+});
+
+test('without the fetch option the global fetch is used', async (t) => {
+  const { sb } = ctx;
+  const realFetch = globalThis.fetch;
+  let globalCalls = 0;
+  globalThis.fetch = (...args) => { globalCalls++; return realFetch(...args); };
+  t.after(() => { globalThis.fetch = realFetch; });
+  const wxpay = new Wxpay(options(sb));
+  await wxpay.v3.sandbox.echo.get();
+  assert.equal(globalCalls, 1);
+});
+
+test('a closed port rejects ERR_NETWORK with the fetch failure kept as cause', async () => {
+  const port = await closedPort();
+  const wxpay = new Wxpay(options(ctx.sb, { baseURL: `http://127.0.0.1:${port}/` }));
+  const err = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }), 'ERR_NETWORK');
+  assert.ok(err.cause instanceof TypeError, `cause: ${err.cause}`);
+  assert.equal(err.cause.message, 'fetch failed');
+  assert.equal(err.cause.cause?.code, 'ECONNREFUSED');
+  assert.ok(err.message.includes(`127.0.0.1:${port}`), err.message);
+  assert.equal(err.status, undefined);
+  assert.equal(err.response, undefined);
+});
+
+test('an injected fetch that throws or rejects is ERR_NETWORK with that error as cause', async () => {
+  const boom = new Error('proxy down');
+  for (const fetch of [() => { throw boom; }, async () => { throw boom; }]) {
+    const wxpay = new Wxpay(options(ctx.sb, { fetch }));
+    const err = await rejectsWith(wxpay.v3.sandbox.echo.get(), 'ERR_NETWORK');
+    assert.equal(err.cause, boom);
+  }
+  assert.equal(ctx.sb.requests.length, 0);
+});
+
+test('headers adds request headers, and may replace Accept', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  await wxpay.v3.sandbox.echo.get({ headers: { 'X-Trace-Id': 'trace-42', 'Accept-Language': 'zh-CN' } });
+  let req = sb.requests.at(-1);
+  assert.equal(req.verified, true);
+  assert.equal(req.headers['x-trace-id'], 'trace-42');
+  assert.equal(req.headers['accept-language'], 'zh-CN');
+  assert.equal(req.headers.accept, 'application/json');
+
+  await wxpay.v3.sandbox.echo.post({}, { headers: new Headers({ 'Wechatpay-Serial': sb.pubkey.id, Accept: 'application/json;q=0.9' }) });
+  req = sb.requests.at(-1);
+  assert.equal(req.verified, true);
+  assert.equal(req.status, 200, 'the sandbox accepted the Wechatpay-Serial header');
+  assert.equal(req.headers['wechatpay-serial'], sb.pubkey.id);
+  assert.equal(req.headers.accept, 'application/json;q=0.9');
+});
+
+test('headers may not set Authorization, in any case: ERR_INVALID_PARAM, nothing sent', async () => {
+  const fetch = countingFetch();
+  const wxpay = new Wxpay(options(ctx.sb, { fetch }));
+  for (const name of ['Authorization', 'authorization', 'AUTHORIZATION']) {
+    const err = await rejectsWith(wxpay.v3.sandbox.echo.get({ headers: { [name]: 'WECHATPAY2-SHA256-RSA2048 forged' } }), 'ERR_INVALID_PARAM');
+    assert.match(err.message, /Authorization/);
+  }
+  await sleep(20);
+  assert.equal(fetch.calls.length, 0);
+  assert.equal(ctx.sb.requests.length, 0);
+});
+
+test('User-Agent starts with wxpay-wasm/<version> and names the runtime', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+  const ua = sb.requests[0].headers['user-agent'];
+  assert.ok(ua.startsWith('wxpay-wasm/'), ua);
+  assert.match(ua, /^wxpay-wasm\/\d+\.\d+\.\d+\S* /);
+  assert.ok(ua.includes(`node/${process.versions.node}`), ua);
+});
+
+test('a numeric header value (a Scalar, per index.d.ts) is sent as its text', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  await within(wxpay.v3.sandbox.echo.get({ headers: { 'X-Retry': 2 } }), 2000, "get({ headers: { 'X-Retry': 2 } })");
+  assert.equal(sb.requests.at(-1).headers['x-retry'], '2');
+});

@@ -1,0 +1,114 @@
+// Shared by the tests/node/*.test.mjs suites: one sandbox per file, client options from it,
+// and the assertions every suite repeats. Not a test file itself (no `.test.` in the name).
+import assert from 'node:assert/strict';
+import { before, after, beforeEach } from 'node:test';
+import { Wxpay, WxpayError } from 'wxpay-wasm';
+import { startSandbox, CARD_ID } from '../sandbox/index.mjs';
+
+export { CARD_ID };
+/** The seeded plain member code, and the one that only survives the path percent-encoded. */
+export const CODE = '300000001';
+export const ODD_CODE = 'a b/c?é';
+export const SEED_TEMPLATE = 'v3/marketing/membercard-open/cards/{card_id}/codes/{code}';
+
+/**
+ * Starts one sandbox for the calling test file, resets it before each test, closes it after.
+ * Returns a holder whose `.sb` is set once `before` has run.
+ */
+export function useSandbox() {
+  const ctx = { sb: null };
+  before(async () => { ctx.sb = await startSandbox(); });
+  beforeEach(() => { ctx.sb.reset(); ctx.sb.answerKey = 'platform'; });
+  after(async () => { await ctx.sb?.close(); });
+  return ctx;
+}
+
+/** Options for `new Wxpay` that work against `sb`, with `extra` on top. */
+export function options(sb, extra = {}) {
+  return {
+    mchid: sb.mchid,
+    serial: sb.merchant.serial,
+    privateKey: sb.merchant.privateKeyPkcs8,
+    certs: { [sb.platform.serial]: sb.platform.certificate },
+    baseURL: sb.baseURL,
+    ...extra,
+  };
+}
+
+export const client = (sb, extra) => new Wxpay(options(sb, extra));
+
+/** The seed's member-code node. */
+export const memberCode = (wxpay) => wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_;
+
+/** A `fetch` that forwards to the real global fetch and records each call. */
+export function countingFetch() {
+  const calls = [];
+  const realFetch = globalThis.fetch;
+  const f = (url, init) => { calls.push({ url, init }); return realFetch(url, init); };
+  f.calls = calls;
+  return f;
+}
+
+// Exceptions thrown out of the package's async code never reach the caller's promise; keep
+// them so a request that hangs because of one can say why.
+const uncaught = [];
+process.on('uncaughtExceptionMonitor', (e) => uncaught.push(e));
+
+/**
+ * Settles `promise` or fails after `ms`: a request that never settles is a bug to report,
+ * not a suite that hangs.
+ */
+export function within(promise, ms = 5000, what = 'the request') {
+  let timer;
+  const seen = uncaught.length;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      const thrown = uncaught.slice(seen).map((e) => `${e?.name}: ${e?.message}`);
+      reject(new assert.AssertionError({
+        message: `${what} did not settle within ${ms} ms` +
+          (thrown.length ? `; meanwhile uncaught: ${thrown.join(' | ')}` : ''),
+      }));
+    }, ms);
+  });
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Awaits `promise`, asserts it rejects with a WxpayError carrying `code` (and any other
+ * `expect` fields, compared exactly), and returns the error for further checks.
+ */
+export async function rejectsWith(promise, code, expect = {}) {
+  let err;
+  try {
+    const value = await within(promise);
+    assert.fail(`expected a rejection with ${code}, resolved with ${JSON.stringify(value?.data ?? value)?.slice(0, 200)}`);
+  } catch (e) {
+    if (e instanceof assert.AssertionError) throw e;
+    err = e;
+  }
+  assertWxpayError(err, code);
+  for (const [k, v] of Object.entries(expect)) assert.deepEqual(err[k], v, `error.${k}`);
+  return err;
+}
+
+/** A WxpayError as the package documents it: exported class, extends Error, named, coded. */
+export function assertWxpayError(err, code) {
+  assert.ok(err instanceof WxpayError, `expected a WxpayError, got ${err?.constructor?.name}: ${err?.message ?? err}`);
+  assert.ok(err instanceof Error);
+  assert.equal(err.name, 'WxpayError');
+  assert.equal(err.code, code, `code (message: ${err.message})`);
+  assert.equal(typeof err.message, 'string');
+  assert.notEqual(err.message, '');
+}
+
+/** The base64 lines of every PEM in `pems`: none may ever appear in an error message. */
+export function keyMaterial(...pems) {
+  return pems.flatMap((pem) => String(pem).split(/\r?\n/).filter((l) => /^[A-Za-z0-9+/=]{16,}$/.test(l)));
+}
+
+export function assertNoKeyMaterial(text, lines) {
+  // (the failure names the line's index, not its text: a report must not leak it either)
+  lines.forEach((line, i) => assert.ok(!text.includes(line), `message leaks key material (base64 line ${i} of the keys)`));
+  // Every RSA key and certificate in DER starts with a SEQUENCE whose base64 begins "MII".
+  assert.doesNotMatch(text, /MII[A-Za-z0-9+/]{8}/, 'message leaks base64 DER');
+}

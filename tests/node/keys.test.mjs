@@ -1,0 +1,129 @@
+// Every key format a user brings: the merchant private key (PKCS#8, PKCS#1; string, Buffer,
+// bytes; CRLF; literal "\n" escapes) and the verifying keys (platform certificate, SPKI,
+// PKCS#1 public; the WeChat Pay public key PUB_KEY_ID_...; both at once), on every RSA
+// backend. A call succeeds only if the sandbox verified our signature and we verified its.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { Wxpay } from 'wxpay-wasm';
+import { useSandbox, options, memberCode, CARD_ID, CODE, rejectsWith } from './helpers.mjs';
+
+const ctx = useSandbox();
+const BACKENDS = ['node', 'webcrypto', 'rust'];
+const crlf = (pem) => pem.replace(/\n/g, '\r\n');
+const escaped = (pem) => pem.replace(/\n/g, '\\n'); // as pasted into a one-line env variable
+const bytesOf = (pem) => new TextEncoder().encode(pem);
+const arrayBufferOf = (pem) => { const u = bytesOf(pem); return u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength); };
+
+async function assertSeedGetWorks(sb, wxpay) {
+  const { status, data } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+  assert.equal(status, 200);
+  assert.deepEqual(data, sb.cards[CARD_ID][CODE]);
+  const req = sb.requests.at(-1);
+  assert.equal(req.verified, true, `sandbox rejected our signature: ${req.reason}`);
+}
+
+const merchantFormats = {
+  'PKCS#8 PEM string': (m) => m.privateKeyPkcs8,
+  'PKCS#1 PEM string': (m) => m.privateKeyPkcs1,
+  'PKCS#8 PEM Buffer': (m) => Buffer.from(m.privateKeyPkcs8),
+  'PKCS#1 PEM Buffer': (m) => Buffer.from(m.privateKeyPkcs1),
+  'PKCS#8 PEM with CRLF': (m) => crlf(m.privateKeyPkcs8),
+  'PKCS#1 PEM with CRLF': (m) => crlf(m.privateKeyPkcs1),
+  'PKCS#8 PEM Buffer with CRLF': (m) => Buffer.from(crlf(m.privateKeyPkcs8)),
+  'PKCS#8 PEM with literal \\n escapes': (m) => escaped(m.privateKeyPkcs8),
+  'PKCS#1 PEM with literal \\n escapes': (m) => escaped(m.privateKeyPkcs1),
+  'PKCS#8 PEM Uint8Array': (m) => bytesOf(m.privateKeyPkcs8),
+  'PKCS#1 PEM ArrayBuffer': (m) => arrayBufferOf(m.privateKeyPkcs1),
+};
+
+for (const backend of BACKENDS) {
+  for (const [name, make] of Object.entries(merchantFormats)) {
+    test(`merchant key, ${name} (${backend})`, async () => {
+      const { sb } = ctx;
+      const privateKey = make(sb.merchant);
+      if (name.includes('escapes')) assert.ok(!privateKey.includes('\n') && privateKey.includes('\\n'));
+      if (name.includes('CRLF')) assert.ok(String(privateKey).includes('\r\n'));
+      const wxpay = new Wxpay(options(sb, { privateKey, crypto: backend }));
+      assert.equal(wxpay.crypto, backend);
+      await assertSeedGetWorks(sb, wxpay);
+    });
+  }
+}
+
+const platformFormats = {
+  'X.509 certificate PEM': (p) => p.certificate,
+  'X.509 certificate PEM Buffer': (p) => Buffer.from(p.certificate),
+  'X.509 certificate PEM with CRLF': (p) => crlf(p.certificate),
+  'SPKI PEM': (p) => p.publicKeySpki,
+  'SPKI PEM with literal \\n escapes': (p) => escaped(p.publicKeySpki),
+  'PKCS#1 public PEM': (p) => p.publicKeyPkcs1,
+  'PKCS#1 public PEM Buffer': (p) => Buffer.from(p.publicKeyPkcs1),
+};
+
+for (const backend of BACKENDS) {
+  for (const [name, make] of Object.entries(platformFormats)) {
+    test(`platform key, ${name} (${backend})`, async () => {
+      const { sb } = ctx;
+      const wxpay = new Wxpay(options(sb, { certs: { [sb.platform.serial]: make(sb.platform) }, crypto: backend }));
+      await assertSeedGetWorks(sb, wxpay);
+    });
+  }
+
+  test(`the configured key is what verifies: another key under the platform serial fails (${backend})`, async () => {
+    const { sb } = ctx;
+    // the right serial, the wrong key (the WeChat Pay public key's): a real check would fail
+    const wxpay = new Wxpay(options(sb, { certs: { [sb.platform.serial]: sb.pubkey.publicKeySpki }, crypto: backend }));
+    const err = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }), 'ERR_RESPONSE_SIGNATURE');
+    assert.equal(err.requestId, sb.requests[0].requestId);
+    assert.equal(sb.requests[0].verified, true);
+  });
+
+  test(`WeChat Pay public-key mode: PUB_KEY_ID_ answers verify with the SPKI key (${backend})`, async () => {
+    const { sb } = ctx;
+    sb.answerKey = 'pubkey';
+    assert.match(sb.pubkey.id, /^PUB_KEY_ID_\d{34}$/);
+    const wxpay = new Wxpay(options(sb, { certs: { [sb.pubkey.id]: sb.pubkey.publicKeySpki }, crypto: backend }));
+    const { status, headers, data } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+    assert.equal(status, 200);
+    assert.equal(headers['wechatpay-serial'], sb.pubkey.id);
+    assert.equal(data.openid, 'obLatjhnqgy2syxrXVM3MJ5TmTsM');
+  });
+
+  test(`WeChat Pay public-key mode with a PKCS#1 public PEM (${backend})`, async () => {
+    const { sb } = ctx;
+    sb.answerKey = 'pubkey';
+    const wxpay = new Wxpay(options(sb, { certs: { [sb.pubkey.id]: sb.pubkey.publicKeyPkcs1 }, crypto: backend }));
+    await assertSeedGetWorks(sb, wxpay);
+  });
+
+  test(`both configured at once: platform and public-key answers both verify (${backend})`, async () => {
+    const { sb } = ctx;
+    const wxpay = new Wxpay(options(sb, { certs: sb.certs, crypto: backend }));
+    assert.deepEqual(Object.keys(sb.certs), [sb.platform.serial, sb.pubkey.id]);
+    for (const answerKey of ['platform', 'pubkey', 'platform']) {
+      sb.answerKey = answerKey;
+      const { headers } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+      assert.equal(headers['wechatpay-serial'], answerKey === 'pubkey' ? sb.pubkey.id : sb.platform.serial);
+    }
+    assert.equal(sb.requests.length, 3);
+  });
+
+  test(`a key that is not configured is ERR_RESPONSE_SERIAL, either way round (${backend})`, async () => {
+    const { sb } = ctx;
+    sb.answerKey = 'pubkey';
+    const platformOnly = new Wxpay(options(sb, { crypto: backend }));
+    let err = await rejectsWith(memberCode(platformOnly).get({ card_id: CARD_ID, code: CODE }), 'ERR_RESPONSE_SERIAL');
+    assert.equal(err.requestId, sb.requests.at(-1).requestId);
+
+    sb.answerKey = 'platform';
+    const pubkeyOnly = new Wxpay(options(sb, { certs: { [sb.pubkey.id]: sb.pubkey.publicKeySpki }, crypto: backend }));
+    err = await rejectsWith(memberCode(pubkeyOnly).get({ card_id: CARD_ID, code: CODE }), 'ERR_RESPONSE_SERIAL');
+    assert.equal(err.requestId, sb.requests.at(-1).requestId);
+  });
+}
+
+test('a lower-case hex serial in certs matches the upper-case Wechatpay-Serial', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb, { certs: { [sb.platform.serial.toLowerCase()]: sb.platform.certificate } }));
+  await assertSeedGetWorks(sb, wxpay);
+});

@@ -1,0 +1,266 @@
+// Notifications end to end in Node: the sandbox posts real signed, encrypted notifications to
+// the example's node:http handler (examples/node/notify.mjs), which parses them with the
+// packed package and answers. Plus parse's input shapes, the answer helpers, and the
+// AES-256-GCM known answers through the package.
+import test, { describe, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { Wxpay, WxpayError, notifySuccess, notifyFailure } from 'wxpay-wasm';
+import { notifyHandler } from '../../examples/node/notify.mjs';
+import { NOTIFY_MODES, encryptResource } from '../sandbox/index.mjs';
+import { useSandbox, options, rejectsWith, assertWxpayError } from './helpers.mjs';
+
+const ctx = useSandbox();
+
+const PAYMENT = {
+  mchid: '1900000109', appid: 'wxd678efh567hg6787', out_trade_no: 'T-20260427-0001', transaction_id: '4200000000202604270000000001',
+  trade_type: 'JSAPI', trade_state: 'SUCCESS', trade_state_desc: '支付成功', bank_type: 'CMC', attach: '会员 🎉 "quoted"',
+  success_time: '2026-04-27T10:34:56+08:00', payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
+  amount: { total: 100, payer_total: 100, currency: 'CNY', payer_currency: 'CNY' },
+};
+const CARD_CREATED = {
+  event_type: 'MEMBERCARDSP.USER_CARD.CREATE', event_time: '2026-04-27T10:00:00+08:00', card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY',
+  user_card_code: '300000001', openid: 'obLatjhnqgy2syxrXVM3MJ5TmTsM', outer_str: '', brand_id: '1001', card_type: 'MEMBER',
+};
+
+// What the handler must answer for each misbehaviour, and the code parse rejects with.
+const EXPECTED = {
+  forged: [401, 'ERR_NOTIFY_SIGNATURE'],
+  tampered: [401, 'ERR_NOTIFY_SIGNATURE'],
+  signtest: [401, 'ERR_NOTIFY_SIGNATURE'],
+  stale: [401, 'ERR_NOTIFY_TIMESTAMP'],
+  future: [401, 'ERR_NOTIFY_TIMESTAMP'],
+  'bad-timestamp': [401, 'ERR_NOTIFY_TIMESTAMP'],
+  'decimal-timestamp': [401, 'ERR_NOTIFY_TIMESTAMP'],
+  'unknown-serial': [401, 'ERR_NOTIFY_SERIAL'],
+  unsigned: [401, 'ERR_NOTIFY_UNSIGNED'],
+  'missing-timestamp': [401, 'ERR_NOTIFY_UNSIGNED'],
+  'missing-nonce': [401, 'ERR_NOTIFY_UNSIGNED'],
+  'missing-signature': [401, 'ERR_NOTIFY_UNSIGNED'],
+  'missing-serial': [401, 'ERR_NOTIFY_UNSIGNED'],
+  'wrong-key': [400, 'ERR_NOTIFY_DECRYPT'],
+  corrupted: [400, 'ERR_NOTIFY_DECRYPT'],
+};
+
+describe('the example node:http handler, fed by the sandbox', () => {
+  let server, url, handled, rejected;
+  const start = async (wxpay) => {
+    await new Promise((resolve) => server?.close(resolve) ?? resolve());
+    server = http.createServer(notifyHandler(wxpay, {
+      onNotification: (n) => { if (n.resource.fail) throw new Error('cannot store it'); handled.push(n); },
+      onRejected: (e) => rejected.push(e),
+    }));
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${server.address().port}/notify`;
+  };
+  before(() => start(new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key }))));
+  beforeEach(() => { handled = []; rejected = []; });
+  after(() => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }));
+
+  test('a payment notification is accepted: 204, and the handler sees exactly what the sandbox encrypted', async () => {
+    const r = await ctx.sb.notify(url, { event_type: 'TRANSACTION.SUCCESS', resource: PAYMENT });
+    assert.equal(r.status, 204);
+    assert.equal(r.body, '');
+    assert.deepEqual(rejected, []);
+    assert.equal(handled.length, 1);
+    const { envelope } = r.sent;
+    assert.deepEqual(handled[0], {
+      id: envelope.id,
+      create_time: envelope.create_time,
+      resource_type: 'encrypt-resource',
+      event_type: 'TRANSACTION.SUCCESS',
+      summary: '支付成功',
+      resource: PAYMENT,
+    });
+    assert.deepEqual(Object.keys(handled[0]), ['id', 'create_time', 'resource_type', 'event_type', 'summary', 'resource']);
+  });
+
+  test('a member card notification is accepted, signed by the WeChat Pay public key too', async () => {
+    await start(new Wxpay(options(ctx.sb, { certs: ctx.sb.certs, apiv3Key: ctx.sb.apiv3Key })));
+    for (const answerKey of ['platform', 'pubkey']) {
+      ctx.sb.answerKey = answerKey;
+      const r = await ctx.sb.notify(url, { event_type: 'MEMBERCARDSP.USER_CARD.CREATE', resource: CARD_CREATED });
+      assert.equal(r.status, 204, answerKey);
+      assert.equal(r.sent.headers['Wechatpay-Serial'], answerKey === 'pubkey' ? ctx.sb.pubkey.id : ctx.sb.platform.serial);
+    }
+    assert.deepEqual(handled.map((n) => [n.event_type, n.summary, n.resource]), [
+      ['MEMBERCARDSP.USER_CARD.CREATE', '用户开通会员卡通知', CARD_CREATED],
+      ['MEMBERCARDSP.USER_CARD.CREATE', '用户开通会员卡通知', CARD_CREATED],
+    ]);
+    await start(new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key })));
+  });
+
+  test('every misbehaviour mode is expected here', () => assert.deepEqual(Object.keys(EXPECTED).sort(), [...NOTIFY_MODES].sort()));
+
+  for (const [mode, [status, code]] of Object.entries(EXPECTED)) {
+    test(`${mode}: rejected with ${code}, answered ${status} FAIL, never handled`, async () => {
+      const r = await ctx.sb.notify(url, { event_type: 'TRANSACTION.SUCCESS', resource: PAYMENT, misbehave: mode });
+      assert.equal(handled.length, 0);
+      assert.equal(rejected.length, 1);
+      assertWxpayError(rejected[0], code);
+      assert.equal(r.status, status);
+      assert.equal(r.headers['content-type'], 'application/json');
+      assert.deepEqual(r.json, { code: 'FAIL', message: rejected[0].message });
+      assert.equal(rejected[0].requestId, r.sent.headers['Request-ID']);
+    });
+  }
+
+  test('a handler that throws answers 500 FAIL, so WeChat Pay retries', async () => {
+    const r = await ctx.sb.notify(url, { event_type: 'TRANSACTION.SUCCESS', resource: { ...PAYMENT, fail: true } });
+    assert.equal(r.status, 500);
+    assert.deepEqual(r.json, { code: 'FAIL', message: 'not handled: cannot store it' });
+  });
+
+  test('a client without apiv3Key cannot parse: ERR_INVALID_CONFIG, answered 500', async () => {
+    await start(new Wxpay(options(ctx.sb)));
+    const r = await ctx.sb.notify(url, { event_type: 'TRANSACTION.SUCCESS', resource: PAYMENT });
+    assert.equal(r.status, 500);
+    assertWxpayError(rejected[0], 'ERR_INVALID_CONFIG');
+    assert.match(rejected[0].message, /options\.apiv3Key/);
+    await start(new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key })));
+  });
+
+  test('GET is answered 405 FAIL', async () => {
+    const res = await fetch(url);
+    assert.equal(res.status, 405);
+    assert.deepEqual(await res.json(), { code: 'FAIL', message: 'POST only' });
+  });
+});
+
+describe('notifications.parse input shapes', () => {
+  let wxpay;
+  before(() => { wxpay = new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key })); });
+  const make = () => ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: PAYMENT });
+  const lower = (h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+  const upper = (h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toUpperCase(), v]));
+
+  test('a fetch Request (Node global), read once', async () => {
+    const n = make();
+    const request = new Request('http://merchant.example/notify', { method: 'POST', headers: n.headers, body: n.body });
+    const got = await wxpay.notifications.parse(request);
+    assert.deepEqual(got.resource, PAYMENT);
+    assert.equal(got.id, n.envelope.id);
+    assert.equal(request.bodyUsed, true);
+    const again = await rejectsWith(wxpay.notifications.parse(request), 'ERR_INVALID_PARAM');
+    assert.match(again.message, /already read/);
+  });
+
+  test('{ headers, body }: Headers or plain objects in any case; body as Buffer, Uint8Array, string, ArrayBuffer', async () => {
+    const n = make();
+    const bytes = new Uint8Array(n.body);
+    const inputs = [
+      { headers: new Headers(n.headers), body: n.body },
+      { headers: lower(n.headers), body: bytes },
+      { headers: upper(n.headers), body: n.body.toString('utf8') },
+      { headers: n.headers, body: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
+      { headers: { ...lower(n.headers), 'wechatpay-nonce': [n.headers['Wechatpay-Nonce']] }, body: n.body },
+    ];
+    for (const [i, input] of inputs.entries()) {
+      const got = await wxpay.notifications.parse(input);
+      assert.deepEqual(got.resource, PAYMENT, `input ${i}`);
+    }
+  });
+
+  test('the exact bytes count: a body re-serialised differently fails the signature', async () => {
+    const n = make();
+    const reserialised = JSON.stringify(JSON.parse(n.body.toString('utf8')), null, 1);
+    await rejectsWith(wxpay.notifications.parse({ headers: n.headers, body: reserialised }), 'ERR_NOTIFY_SIGNATURE');
+  });
+
+  test('unusable input is ERR_INVALID_PARAM, and the client keeps working', async () => {
+    const n = make();
+    for (const input of [undefined, null, 'body', 42, {}, { headers: n.headers }, { headers: 'x', body: n.body }, { headers: n.headers, body: 42 }]) {
+      await rejectsWith(wxpay.notifications.parse(input), 'ERR_INVALID_PARAM');
+    }
+    assert.deepEqual((await wxpay.notifications.parse({ headers: n.headers, body: n.body })).resource, PAYMENT);
+  });
+
+  test('a correctly signed body that is not a notification is ERR_NOTIFY_BODY, as is a plaintext that is not a JSON object', async () => {
+    const cases = [
+      [{ body: '{"id":"x"}' }, 'notification body lacks the field resource'],
+      [{ body: '[]' }, 'notification body must be a JSON object, got an array'],
+      [{ body: 'oops' }, 'notification body is not JSON: unexpected character at byte 0'],
+      [{ plaintext: 'hello' }, 'resource decrypts to text that is not JSON: unexpected character at byte 0'],
+      [{ plaintext: '[1,2]' }, 'resource decrypts to an array, not a JSON object'],
+    ];
+    for (const [o, message] of cases) {
+      const n = ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: PAYMENT, ...o });
+      const e = await rejectsWith(wxpay.notifications.parse({ headers: n.headers, body: n.body }), 'ERR_NOTIFY_BODY');
+      assert.equal(e.message, message);
+    }
+    const m = ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', plaintext: '{"from":"plaintext"}' });
+    assert.deepEqual((await wxpay.notifications.parse({ headers: m.headers, body: m.body })).resource, { from: 'plaintext' });
+  });
+});
+
+describe('answers WeChat Pay expects', () => {
+  let wxpay;
+  before(() => { wxpay = new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key })); });
+
+  test('success(): 204, no body; the same as notifySuccess()', async () => {
+    for (const r of [wxpay.notifications.success(), notifySuccess()]) {
+      assert.ok(r instanceof Response);
+      assert.equal(r.status, 204);
+      assert.equal(await r.text(), '');
+    }
+  });
+
+  test('failure(message, status): JSON {code: FAIL, message}, 500 by default', async () => {
+    const cases = [
+      [wxpay.notifications.failure('签名错误 "bad"', 401), 401, '签名错误 "bad"'],
+      [wxpay.notifications.failure('x'), 500, 'x'],
+      [wxpay.notifications.failure(), 500, 'failed'],
+      [wxpay.notifications.failure(new WxpayError('ERR_NOTIFY_BODY', 'from an error')), 500, 'from an error'],
+      [notifyFailure('no client', 503), 503, 'no client'],
+    ];
+    for (const [r, status, message] of cases) {
+      assert.equal(r.status, status);
+      assert.equal(r.headers.get('content-type'), 'application/json');
+      const text = await r.text();
+      assert.equal(text, JSON.stringify({ code: 'FAIL', message }));
+    }
+  });
+
+  test('failure with a status outside 400-599 or a bad message throws ERR_INVALID_PARAM', () => {
+    for (const args of [['m', 200], ['m', 204], ['m', 399], ['m', 600], ['m', 500.5], ['m', '500'], [42], [{}]]) {
+      assert.throws(() => wxpay.notifications.failure(...args), (e) => { assertWxpayError(e, 'ERR_INVALID_PARAM'); return true; }, JSON.stringify(args));
+      assert.throws(() => notifyFailure(...args), (e) => e.code === 'ERR_INVALID_PARAM');
+    }
+  });
+
+  test('wxpay.notifications is one object', () => {
+    assert.equal(wxpay.notifications, wxpay.notifications);
+  });
+});
+
+describe('AEAD_AES_256_GCM known answers through the package (protocol.md)', () => {
+  const KEY = '0123456789abcdef0123456789abcdef';
+  let wxpay;
+  before(() => { wxpay = new Wxpay(options(ctx.sb, { apiv3Key: KEY })); });
+
+  test('the two vectors, and a 12-byte nonce made by node:crypto', async () => {
+    assert.equal(await wxpay.decryptResource({ algorithm: 'AEAD_AES_256_GCM', ciphertext: 'GvpmmdtYwexXIPhySs9Tlg==', associated_data: '', nonce: '0123456789abcdef' }), '');
+    assert.equal(await wxpay.decryptResource({ algorithm: 'AEAD_AES_256_GCM', ciphertext: 'APoZlYpivU3HjbAiB4CvW1rAFr8J', associated_data: 'world', nonce: '0123456789abcdef' }), 'hello');
+    const r = encryptResource(KEY, '-----BEGIN CERTIFICATE-----\n证书\n', 'certificate');
+    assert.equal(r.nonce.length, 12);
+    assert.equal(await wxpay.decryptResource(r), '-----BEGIN CERTIFICATE-----\n证书\n');
+  });
+
+  test('wrong AAD, nonce, key or ciphertext: ERR_NOTIFY_DECRYPT; bad shapes: ERR_INVALID_PARAM', async () => {
+    const good = { algorithm: 'AEAD_AES_256_GCM', ciphertext: 'APoZlYpivU3HjbAiB4CvW1rAFr8J', associated_data: 'world', nonce: '0123456789abcdef' };
+    for (const bad of [
+      { ...good, associated_data: 'World' }, { ...good, nonce: '0123456789abcdeF' }, { ...good, nonce: '0123' },
+      { ...good, ciphertext: 'BPoZlYpivU3HjbAiB4CvW1rAFr8J' }, { ...good, ciphertext: 'AAAA' }, { ...good, ciphertext: '!!' },
+      { ...good, algorithm: 'AEAD_AES_128_GCM' },
+    ]) {
+      await rejectsWith(wxpay.decryptResource(bad), 'ERR_NOTIFY_DECRYPT');
+    }
+    const other = new Wxpay(options(ctx.sb, { apiv3Key: 'fedcba9876543210fedcba9876543210' }));
+    await rejectsWith(other.decryptResource(good), 'ERR_NOTIFY_DECRYPT');
+    for (const bad of [null, 'x', {}, { ...good, ciphertext: 1 }, { ...good, nonce: undefined }]) {
+      await rejectsWith(wxpay.decryptResource(bad), 'ERR_INVALID_PARAM');
+    }
+    await rejectsWith(new Wxpay(options(ctx.sb)).decryptResource(good), 'ERR_INVALID_CONFIG');
+    assert.equal(await wxpay.decryptResource(good), 'hello', 'still working after every failure');
+  });
+});

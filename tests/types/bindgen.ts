@@ -1,0 +1,13 @@
+// The hand-written class declaration covers every member wasm-bindgen
+// generates for the Rust `Wxpay` (src/wasm/client.rs): a method added there
+// fails this test until index.d.ts declares it. Only in tsconfig.bundler.json,
+// whose lib has the Symbol.dispose the generated file uses.
+import type { Wxpay } from 'wxpay-wasm';
+import type { Wxpay as Generated } from '../../node_modules/wxpay-wasm/wxpay_wasm.js';
+import type { Equal, Expect } from './equal.js';
+
+type _undeclared = Expect<Equal<Exclude<keyof Generated, keyof Wxpay>, never>>;
+type _constructor = Expect<Equal<ConstructorParameters<typeof Generated>['length'], ConstructorParameters<typeof Wxpay>['length']>>;
+type _sign = Expect<Equal<Parameters<Generated['sign']>['length'], Parameters<Wxpay['sign']>['length']>>;
+type _verify = Expect<Equal<Parameters<Generated['verify']>['length'], Parameters<Wxpay['verify']>['length']>>;
+export {};

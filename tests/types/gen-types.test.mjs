@@ -1,0 +1,135 @@
+// scripts/gen-types.mjs: the description format is checked strictly, path
+// segments map to chain properties exactly as the runtime maps them back, and
+// the output carries the seed's names and documentation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { generate, loadFamily, propertyFor, readFamilies, runtimeSegment } from '../../scripts/gen-types.mjs';
+
+const core = readFileSync(new URL('../../pkg-template/index.d.ts', import.meta.url), 'utf8');
+const families = readFamilies(fileURLToPath(new URL('../../api', import.meta.url)));
+
+test('path segments become chain properties that the runtime turns back into the same segments', () => {
+  const cases = {
+    'membercard-open': 'membercardOpen',
+    'activate-informations': 'activateInformations',
+    '{card_id}': '_card_id_',
+    applyment4sub: 'applyment4sub',
+    'complaints-v2': 'complaintsV2',
+    sub_mchid: 'sub_mchid',
+    'x-2': 'x-2', // no identifier reaches it: kept raw, for bracket access
+  };
+  for (const [segment, prop] of Object.entries(cases)) {
+    assert.equal(propertyFor(segment)?.prop, prop, segment);
+    assert.equal(runtimeSegment(prop), segment, prop);
+  }
+  assert.equal(propertyFor('PaidOrder'), null, 'capitals cannot be reached through the chain');
+  for (const [, text] of families) {
+    for (const path of Object.keys(JSON.parse(text).paths)) {
+      for (const segment of path.split('/').slice(1)) assert.equal(runtimeSegment(propertyFor(segment).prop), segment, path);
+    }
+  }
+});
+
+test("protocol.md's membercard-open family is described, every path and verb", () => {
+  const [rel, text] = families.find(([rel]) => rel === 'marketing/membercard-open.json');
+  const { desc } = loadFamily(rel, text);
+  const described = Object.entries(desc.paths).flatMap(([path, ops]) => Object.keys(ops).map((verb) => `${verb.toUpperCase()} ${path.replace('/v3/marketing/membercard-open', '')}`));
+  const expected = [
+    'POST /cards', 'GET /cards',
+    'GET /cards/{card_id}', 'PATCH /cards/{card_id}', 'DELETE /cards/{card_id}',
+    'GET /cards/{card_id}/codes/{code}', 'PATCH /cards/{card_id}/codes/{code}',
+    'POST /cards/{card_id}/codes/{code}/activate', 'POST /cards/{card_id}/codes/{code}/unavailable',
+    'PATCH /cards/{card_id}/codes/{code}/rights', 'POST /cards/{card_id}/codes/deposit',
+    'GET /activate-informations/{activate_ticket}', 'GET /callback', 'PATCH /callback', 'GET /user/cards',
+  ];
+  assert.deepEqual(described.sort(), expected.sort());
+});
+
+test("the output is the core plus the chain, with the seed's names, title and link", () => {
+  const out = generate(core, families);
+  assert.ok(out.startsWith(core.trimEnd()), 'the hand-written core comes first, unchanged');
+  assert.equal(generate(core, [...families].reverse()), out, 'the same descriptions give the same output');
+  const code = out.slice(out.indexOf('export interface _code_ {'));
+  for (const line of [
+    ' * 查询用户会员卡信息API',
+    ' * @link https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_4.shtml',
+    'get(config: _code_.GetHttpMethod.RequestConfig): Promise<WxpayResponse<_code_.GetHttpMethod.WellformedResponse, 200>>;',
+    ' * 修改用户会员卡信息API',
+    ' * @link https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/marketing/membercard_open/chapter3_8.shtml',
+    'patch(data: _code_.PatchHttpMethod.JsonDataRequest, config: _code_.PatchHttpMethod.RequestConfig): Promise<WxpayResponse<_code_.PatchHttpMethod.WellformedResponse, 204>>;',
+    "export type WellformedResponse = '';",
+  ]) {
+    assert.ok(code.includes(line), line);
+  }
+  assert.ok(out.includes('readonly membercardOpen: TypedNode<Marketing.MembercardOpen>;'));
+  assert.ok(!/@ts-ignore|@ts-nocheck|:\s*any\b|<any>/.test(out), 'no @ts-ignore and no any in the declarations');
+});
+
+const base = () => ({
+  family: 'demo/things',
+  title: 'Things',
+  placeholders: { id: 'the thing id' },
+  paths: {
+    '/v3/demo/things/{id}': {
+      get: {
+        title: 'Get a thing',
+        link: 'https://example.com/doc',
+        query: { type: 'object', properties: { n: { type: 'integer' } } },
+        response: { status: 200, body: { type: 'object', required: ['a'], properties: { a: { type: 'string' } } } },
+      },
+      patch: {
+        title: 'Change a thing',
+        link: 'https://example.com/doc2',
+        body: { type: 'object', properties: { a: { type: 'string', enum: ['X', 'Y'] } } },
+        response: { status: 204 },
+      },
+    },
+  },
+});
+const op = (d) => d.paths['/v3/demo/things/{id}'];
+
+test('a minimal family generates a typed node', () => {
+  const out = generate(core, [['demo/things.json', JSON.stringify(base())]]);
+  assert.ok(out.includes('readonly _id_: TypedNode<Things._id_>;'));
+  assert.ok(out.includes("a?: 'X' | 'Y';"), 'request enums are closed');
+  assert.ok(out.includes('export interface RequestConfig extends RequestOptions<QueryParams> {'));
+});
+
+test('mistakes in a description are rejected, naming the file and the place', () => {
+  const cases = [
+    ['a misspelled schema key', (d) => { op(d).get.response.body.requried = ['a']; }, /api\/demo\/things\.json at .*get\.response\.body: unknown key "requried"/],
+    ['required names a missing property', (d) => { op(d).get.response.body.required = ['b']; }, /"required" names "b"/],
+    ['an undescribed placeholder', (d) => { d.paths['/v3/demo/things/{other}'] = op(d); }, /placeholder \{other\} is not described/],
+    ['a path outside the family', (d) => { d.paths['/v3/demo/thingsx'] = op(d); }, /outside the family/],
+    ['a body on GET', (d) => { op(d).get.body = { type: 'object', properties: {} }; }, /get sends no body/],
+    ['a 204 with a body', (d) => { op(d).patch.response.body = { type: 'string' }; }, /204 has no body/],
+    ['a 200 without a body', (d) => { delete op(d).get.response.body; }, /needs "body"/],
+    ['a family named unlike its file', (d) => { d.family = 'demo/other'; }, /one file per family/],
+    ['a placeholder named like a config option', (d) => { d.placeholders.params = 'p'; }, /config option the runtime reads/],
+    ['a dangling $ref', (d) => { op(d).get.response.body = { $ref: '#/definitions/Nope' }; }, /names no entry of "definitions"/],
+    ['a link that is not https', (d) => { op(d).get.link = 'http://example.com'; }, /https URL/],
+    ['an enum value of the wrong type', (d) => { op(d).get.query.properties.n.enum = ['1']; }, /not of type integer/],
+    ['an object query parameter', (d) => { op(d).get.query.properties.n = { type: 'object', properties: {} }; }, /scalars or arrays of scalars/],
+    ['an unknown verb', (d) => { op(d).head = op(d).get; }, /unknown key "head"/],
+    ['a segment a node answers itself', (d) => { d.paths['/v3/demo/things/then'] = { get: op(d).get }; }, /"then", which a chain node answers itself/],
+    ['a segment with capitals', (d) => { d.paths['/v3/demo/things/Big'] = { get: op(d).get }; }, /cannot be reached through the chain/],
+    ["a type name that shadows the core's", (d) => { d.paths['/v3/demo/things/typed-node'] = { get: op(d).get }; }, /would shadow the core's TypedNode/],
+  ];
+  for (const [what, mutate, message] of cases) {
+    const d = base();
+    mutate(d);
+    assert.throws(() => generate(core, [['demo/things.json', JSON.stringify(d)]]), message, what);
+  }
+});
+
+test('two families may not describe the same endpoint', () => {
+  const one = base();
+  one.paths['/v3/demo/things/more'] = { get: op(one).get };
+  const two = { ...base(), family: 'demo/things/more', placeholders: {}, paths: { '/v3/demo/things/more': { get: op(one).get } } };
+  assert.throws(
+    () => generate(core, [['demo/things.json', JSON.stringify(one)], ['demo/things/more.json', JSON.stringify(two)]]),
+    /api\/demo\/things\/more\.json at paths\["\/v3\/demo\/things\/more"\]\.get: is also described in api\/demo\/things\.json/,
+  );
+});

@@ -1,0 +1,46 @@
+// Notifications and sensitive fields as a TypeScript user sees them: parse takes a fetch
+// Request or Node's { headers, body }, resolves to the envelope with a typed resource; the
+// answers are fetch Responses; encrypt/decrypt/decryptResource resolve to strings.
+import { Wxpay, notifySuccess, notifyFailure } from 'wxpay-wasm';
+import type { Notification, NotificationInput, WxpayErrorCode } from 'wxpay-wasm';
+import type { Equal, Expect } from './equal.js';
+
+declare const request: Request;
+declare const nodeHeaders: Record<string, string | string[] | undefined>;
+declare const raw: Uint8Array;
+
+const wxpay = new Wxpay({ mchid: '1900000109', serial: 'A', privateKey: 'pem', certs: { A: 'pem' }, apiv3Key: '0123456789abcdef0123456789abcdef', wechatpaySerial: 'A' });
+
+interface Paid { out_trade_no: string; amount: { total: number } }
+const paid = await wxpay.notifications.parse<Paid>(request);
+type _paid = Expect<Equal<typeof paid, Notification<Paid>>>;
+type _total = Expect<Equal<typeof paid.resource.amount.total, number>>;
+type _id = Expect<Equal<typeof paid.id, string>>;
+
+const fromNode = await wxpay.notifications.parse({ headers: nodeHeaders, body: raw });
+type _untyped = Expect<Equal<typeof fromNode.resource, Record<string, unknown>>>;
+await wxpay.notifications.parse({ headers: new Headers(), body: '{}' });
+const input: NotificationInput = { headers: { 'Wechatpay-Nonce': 'n' }, body: new ArrayBuffer(0) };
+await wxpay.notifications.parse(input);
+
+type _success = Expect<Equal<ReturnType<typeof wxpay.notifications.success>, Response>>;
+const failed: Response = wxpay.notifications.failure('失败', 500);
+const failed2: Response = notifyFailure(new Error('x'));
+const ok: Response = notifySuccess();
+
+type _encrypt = Expect<Equal<Awaited<ReturnType<typeof wxpay.encrypt>>, string>>;
+type _decrypt = Expect<Equal<Awaited<ReturnType<typeof wxpay.decrypt>>, string>>;
+const pem: string = await wxpay.decryptResource({ algorithm: 'AEAD_AES_256_GCM', ciphertext: 'c', nonce: 'n', associated_data: 'certificate' });
+const serial: string = wxpay.wechatpaySerial;
+const code: WxpayErrorCode = 'ERR_NOTIFY_DECRYPT';
+
+// @ts-expect-error TS2345: parse needs a Request or { headers, body }
+await wxpay.notifications.parse({ body: '{}' });
+// @ts-expect-error TS2322: apiv3Key is a string
+new Wxpay({ mchid: '1', serial: 'A', privateKey: 'pem', certs: {}, apiv3Key: new Uint8Array(32) });
+// @ts-expect-error TS2540: wechatpaySerial is read-only
+wxpay.wechatpaySerial = 'B';
+// @ts-expect-error TS2345: encrypt takes text
+await wxpay.encrypt(new Uint8Array(1));
+
+export { failed, failed2, ok, pem, serial, code };

@@ -1,0 +1,67 @@
+// Test-only Worker. Routes:
+//   POST /sign?crypto=rust|webcrypto      body: message -> { crypto, signature }
+//   POST /verify?crypto=...&serial=S&signature=B64   body: message -> { ok }
+//   GET  /seed?crypto=...                 the seed GET -> { crypto, status, data }
+//   GET  /loop?crypto=...&n=N             N sequential seed GETs -> { n }
+//   POST /decrypt-resource?key=K          body: resource JSON -> { plaintext } (APIv3 key K)
+//   POST /encrypt                         body: text -> { serial, ciphertext }
+//   POST /decrypt                         body: base64 -> { plaintext }
+import { Wxpay, WxpayError } from 'wxpay-wasm';
+
+const options = (env, crypto) => ({
+  mchid: env.WXPAY_MCHID,
+  serial: env.WXPAY_SERIAL,
+  privateKey: env.WXPAY_PRIVATE_KEY,
+  certs: JSON.parse(env.WXPAY_CERTS),
+  baseURL: env.WXPAY_BASE_URL,
+  crypto,
+});
+const clients = new Map();
+function client(env, crypto) {
+  if (!clients.has(crypto)) {
+    clients.set(crypto, new Wxpay(options(env, crypto)));
+  }
+  return clients.get(crypto);
+}
+
+const seed = (w, env) => w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: env.CARD_ID, code: env.CODE });
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const crypto = url.searchParams.get('crypto') ?? 'auto';
+    try {
+      const w = client(env, crypto);
+      switch (url.pathname) {
+        case '/sign':
+          return Response.json({ crypto: w.crypto, signature: await w.sign(new Uint8Array(await request.arrayBuffer())) });
+        case '/verify': {
+          const ok = await w.verify(new Uint8Array(await request.arrayBuffer()), url.searchParams.get('signature'), url.searchParams.get('serial'));
+          return Response.json({ crypto: w.crypto, ok });
+        }
+        case '/seed': {
+          const { status, data } = await seed(w, env);
+          return Response.json({ crypto: w.crypto, status, data });
+        }
+        case '/loop': {
+          const n = Number(url.searchParams.get('n'));
+          for (let i = 0; i < n; i++) await seed(w, env);
+          return Response.json({ crypto: w.crypto, n });
+        }
+        case '/decrypt-resource': {
+          const k = new Wxpay({ ...options(env, crypto), apiv3Key: url.searchParams.get('key') });
+          return Response.json({ plaintext: await k.decryptResource(await request.json()) });
+        }
+        case '/encrypt':
+          return Response.json({ serial: w.wechatpaySerial, ciphertext: await w.encrypt(await request.text()) });
+        case '/decrypt':
+          return Response.json({ plaintext: await w.decrypt(await request.text()) });
+        default:
+          return new Response('not found', { status: 404 });
+      }
+    } catch (err) {
+      if (!(err instanceof WxpayError)) throw err;
+      return Response.json({ error: { code: err.code, message: err.message, requestId: err.requestId } }, { status: 500 });
+    }
+  },
+};
