@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build pack demo test test-rust test-node test-types test-workerd test-browser bench clean
+.PHONY: setup build pack demo test test-rust test-node test-types test-workerd test-browser bench bench-rsa clean
 
 setup:
 	@bash scripts/setup.sh
@@ -20,6 +20,7 @@ test: pack test-rust test-node test-types test-workerd test-browser
 
 test-rust: setup
 	cargo test --quiet
+	# src/rsa against node:crypto on fresh keys: optimised, or bignum code is too slow.
 	cargo test --quiet --profile test-opt --test rsa -- --include-ignored
 
 test-node: pack
@@ -38,6 +39,11 @@ test-browser: pack
 
 bench: pack
 	@bash bench/run.sh
+
+# RSA sign/verify per operation: ours, the rsa crate and node:crypto, in Node and workerd.
+bench-rsa: setup
+	@bash bench/rsa-pkg.sh
+	@node bench/rsa.mjs
 
 clean:
 	rm -rf target pkg .work node_modules

@@ -45,11 +45,6 @@ impl RsaPublicKey {
     pub fn size(&self) -> usize {
         self.size
     }
-
-    #[doc(hidden)]
-    pub fn n_for_bench(&self) -> &Modulus {
-        &self.n
-    }
 }
 
 /// An RSA private key with its CRT parameters, ready for signing.
@@ -120,11 +115,6 @@ impl RsaPrivateKey {
         let mut qinv_mont = vec![0u64; p.len()];
         p.to_mont(&mut qinv_mont, &qinv);
         Some(RsaPrivateKey { public, p, q, dp, dq, qinv: qinv_mont })
-    }
-
-    #[doc(hidden)]
-    pub fn p_for_bench(&self) -> &Modulus {
-        &self.p
     }
 
     /// The public half.

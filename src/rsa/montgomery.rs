@@ -44,18 +44,30 @@ impl Modulus {
         }
         let m0 = inv.wrapping_neg() & MASK;
         let bits = limbs::bit_len(&m);
-        // R mod m and R^2 mod m by doubling from 1: 2 * 28 L constant-time steps.
+        // R mod m by doubling 1 (28 L constant-time steps), then R^2 mod m:
+        // write 28 L = s 2^j; double on to R 2^s, and each Montgomery squaring
+        // (x^2 / R) turns R 2^t into R 2^(2t): j of them reach R 2^(28 L).
+        let total = BITS * l;
+        let j = total.trailing_zeros();
+        let s = total >> j;
         let mut x = vec![0u64; l];
         let mut tmp = vec![0u64; l];
         x[0] = 1;
-        let mut one = Vec::new();
-        for step in 1..=2 * BITS * l {
+        for _ in 0..total {
             double(&mut x, &m, &mut tmp);
-            if step == BITS * l {
-                one = x.clone();
-            }
         }
-        Some(Modulus { m, m0, r2: x, one, bits })
+        let one = x.clone();
+        for _ in 0..s {
+            double(&mut x, &m, &mut tmp);
+        }
+        let mut md = Modulus { m, m0, r2: Vec::new(), one, bits };
+        for _ in 0..j {
+            md.sqr(&mut tmp, &x);
+            md.reduce(&mut tmp);
+            core::mem::swap(&mut x, &mut tmp);
+        }
+        md.r2 = x;
+        Some(md)
     }
 
     /// The limb count `L`.

@@ -48,7 +48,7 @@ export function smallQinvKey() {
     for (let s = 2n; s < 20000n; s++) {
       const q = modInverse(s, p);
       if (q >> 1023n !== 1n || !gcdOk(q)) continue;
-      if (crypto.checkPrimeSync(q, { checks: 32 })) return { key: fromPrimes(p, q), label: `small-qinv(${s})` };
+      if (crypto.checkPrimeSync(q, { checks: 32 })) return { key: fromPrimes(p, q), label: `small-qinv-${s}` };
     }
   }
 }
@@ -79,6 +79,6 @@ export function unevenKey() {
   for (;;) {
     const p = crypto.generatePrimeSync(1100, { bigint: true });
     const q = crypto.generatePrimeSync(948, { bigint: true });
-    if (gcdOk(p) && gcdOk(q) && (p * q) >> 2047n === 1n) return { key: fromPrimes(p, q), label: 'uneven primes' };
+    if (gcdOk(p) && gcdOk(q) && (p * q) >> 2047n === 1n) return { key: fromPrimes(p, q), label: 'uneven-primes' };
   }
 }
