@@ -237,24 +237,26 @@ impl Scratch {
     }
 }
 
-/// Table entry `idx` of each lane, selected by scanning every entry under
+/// Table entry `idx` of each lane, selected by reading every entry under
 /// per-lane masks (reversed order only: entries are right-hand operands).
 #[cfg_attr(target_arch = "wasm32", target_feature(enable = "simd128"))]
 fn select(out: &mut [u32], table: &[Pair], idx: [usize; 2]) {
-    let n = out.len();
-    out.fill(0);
-    for (j, entry) in table.iter().enumerate() {
-        let hit = |i: usize| {
-            let d = (j ^ i) as u64;
-            ((d | d.wrapping_neg()) >> 63) ^ 1
-        };
-        // u32 lanes [p, q, p, q]: lane masks of 32 bits each.
-        let mp = limbs::mask(hit(idx[0])) & 0xffff_ffff;
-        let mq = limbs::mask(hit(idx[1])) & 0xffff_ffff;
-        let mask = V::u64s(mp | mq << 32, mp | mq << 32);
-        for i in (0..n).step_by(4) {
-            V::load(out, i).or(V::load(&entry.rev, i).and(mask)).store4(out, i);
+    let hit = |j: usize, i: usize| {
+        let d = (j ^ i) as u64;
+        limbs::mask(((d | d.wrapping_neg()) >> 63) ^ 1) & 0xffff_ffff
+    };
+    // u32 lanes [p, q, p, q]: a 32-bit mask per lane and entry.
+    let mut masks = [V::zero(); 1 << WINDOW];
+    for (j, m) in masks.iter_mut().enumerate().take(table.len()) {
+        let both = hit(j, idx[0]) | hit(j, idx[1]) << 32;
+        *m = V::u64s(both, both);
+    }
+    for i in (0..out.len()).step_by(4) {
+        let mut acc = V::zero();
+        for (entry, &mask) in table.iter().zip(&masks) {
+            acc = acc.or(V::load(&entry.rev, i).and(mask));
         }
+        acc.store4(out, i);
     }
 }
 
