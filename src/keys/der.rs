@@ -188,7 +188,7 @@ mod tests {
     #[test]
     fn long_lengths_and_truncation() {
         let mut v = vec![0x04, 0x82, 0x01, 0x00];
-        v.extend(std::iter::repeat(7).take(256));
+        v.extend(std::iter::repeat_n(7, 256));
         let (t, rest) = read(&v).unwrap();
         assert_eq!((t.tag, t.content.len(), rest.len()), (4, 256, 0));
         assert!(read(&v[..100]).is_none());

@@ -144,12 +144,9 @@ mod tests {
         let (mut r, mut a, mut b) = (0u128, a % m, b);
         while b > 0 {
             if b & 1 == 1 {
-                r = ((r as u128 + a) % m) as u128;
+                r = (r + a) % m;
             }
-            a = ((a << 1) % m) | 0;
-            if a >= m {
-                a -= m;
-            }
+            a = (a << 1) % m;
             b >>= 1;
         }
         r

@@ -71,6 +71,7 @@ impl Modulus {
     }
 
     /// The limb count `L`.
+    #[allow(clippy::len_without_is_empty)] // never empty: `new` refuses that
     #[inline]
     pub fn len(&self) -> usize {
         self.m.len()
@@ -123,7 +124,7 @@ impl Modulus {
         let mut carry = 0u64;
         for k in 0..2 * l - 1 {
             let from = (k + 1).saturating_sub(l);
-            let half = (k + 1) / 2;
+            let half = k.div_ceil(2);
             let mut s1 = dot_rev(&twice[from..half], &a[k + 1 - half..=k - from]);
             if k % 2 == 0 {
                 s1 += a[k / 2] * a[k / 2];

@@ -122,7 +122,7 @@ fn dot(a: &[u32], i0: usize, b: &[u32], j0: usize, count: usize) -> V {
     let odd = count & 1;
     let (mut ia, mut ib) = (at(i0) - 2 * odd, at(j0) - 2 * odd);
     let (mut s0, mut s1) = (V::zero(), V::zero());
-    for _ in 0..(count + 1) / 2 {
+    for _ in 0..count.div_ceil(2) {
         let x = V::load(a, ia);
         let y = V::load(b, ib);
         s0 = s0.add(x.mul_lo(y));
@@ -195,7 +195,7 @@ fn sqr(m: &Moduli, out: &mut Pair, digits: &mut [u32], scratch: &mut Scratch, a:
     let mut carry = V::zero();
     for k in 0..l {
         // i < j = k - i: `twice` forward from 0, `a` reversed from L - 1 - k.
-        let mut s1 = dot(twice, 0, &a.rev, l - 1 - k, (k + 1) / 2);
+        let mut s1 = dot(twice, 0, &a.rev, l - 1 - k, k.div_ceil(2));
         if k % 2 == 0 {
             s1 = s1.add(V::load_u64(squares, at(k / 2)));
         }
@@ -206,7 +206,7 @@ fn sqr(m: &Moduli, out: &mut Pair, digits: &mut [u32], scratch: &mut Scratch, a:
     }
     for k in l..2 * l - 1 {
         let from = k + 1 - l;
-        let mut s1 = dot(twice, from, &a.rev, 0, (k + 1) / 2 - from);
+        let mut s1 = dot(twice, from, &a.rev, 0, k.div_ceil(2) - from);
         if k % 2 == 0 {
             s1 = s1.add(V::load_u64(squares, at(k / 2)));
         }

@@ -69,7 +69,7 @@ fn dot(a: &[u32], i0: usize, b: &[u32], j0: usize, count: usize) -> u64 {
     let extra = count.wrapping_neg() & 3;
     let (mut ia, mut ib) = (PAD + i0 - extra, PAD + j0 - extra);
     let (mut s0, mut s1) = (V::zero(), V::zero());
-    for _ in 0..(count + 3) / 4 {
+    for _ in 0..count.div_ceil(4) {
         let x = V::load(a, ia);
         let y = V::load(b, ib);
         s0 = s0.add(x.mul_lo(y));
@@ -138,7 +138,7 @@ impl<'a> Ctx<'a> {
         let square = |k: usize| if k % 2 == 0 { let x = u64::from(a.fwd[PAD + k / 2]); x * x } else { 0 };
         let mut carry = 0u64;
         for k in 0..l {
-            let s1 = dot(twice, 0, &a.rev, l - 1 - k, (k + 1) / 2) + square(k);
+            let s1 = dot(twice, 0, &a.rev, l - 1 - k, k.div_ceil(2)) + square(k);
             let s2 = dot(digits, 0, &self.n_rev, l - 1 - k, k);
             let (lo, hi) = self.column(s1, s2, carry);
             let digit = lo.wrapping_mul(m0) & MASK;
@@ -147,7 +147,7 @@ impl<'a> Ctx<'a> {
         }
         for k in l..2 * l - 1 {
             let from = k + 1 - l;
-            let s1 = dot(twice, from, &a.rev, 0, (k + 1) / 2 - from) + square(k);
+            let s1 = dot(twice, from, &a.rev, 0, k.div_ceil(2) - from) + square(k);
             let s2 = dot(digits, from, &self.n_rev, 0, l - from);
             let (lo, hi) = self.column(s1, s2, carry);
             out.fwd[PAD + k - l] = (lo & MASK) as u32;

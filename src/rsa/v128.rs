@@ -11,6 +11,7 @@
 //! `scripts/check-simd.sh` fails the build if the former disappears.
 
 #[cfg(target_arch = "wasm32")]
+#[allow(clippy::should_implement_trait)] // `add` is a lane-wise sum, by value, kept short
 mod imp {
     use core::arch::wasm32::*;
 
@@ -135,6 +136,7 @@ mod imp {
 
 #[cfg(not(target_arch = "wasm32"))]
 #[allow(missing_docs)] // the same operations as above, documented there
+#[allow(clippy::should_implement_trait)]
 mod imp {
     /// One vector, emulated.
     #[derive(Clone, Copy)]

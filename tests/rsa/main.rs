@@ -184,15 +184,15 @@ fn raw_private_operation_at_the_edges_of_the_modulus() {
         let key = private(k);
         for (c, want) in &k.raw {
             let mut got = vec![0u8; c.len()];
-            crt::private_op(&key_of(&key), c, &mut got).unwrap();
+            crt::private_op(key_of(&key), c, &mut got).unwrap();
             assert_eq!(hex(&got), hex(want), "{}: c = {}", k.label, hex(c));
         }
         // c = n and c = 2^(8k) - 1 are out of range.
         let (n, _) = wxpay_wasm::rsa::key::pkcs1_public(&k.pkcs1_public).unwrap();
         let mut out = vec![0u8; n.len()];
-        let err = crt::private_op(&key_of(&key), n, &mut out).unwrap_err();
+        let err = crt::private_op(key_of(&key), n, &mut out).unwrap_err();
         assert_eq!(err.code, Code::Crypto);
-        assert!(crt::private_op(&key_of(&key), &vec![0xff; n.len()], &mut out).is_err());
+        assert!(crt::private_op(key_of(&key), &vec![0xff; n.len()], &mut out).is_err());
     }
 }
 
