@@ -18,9 +18,10 @@ demo: pack
 
 test: pack test-rust test-node test-types test-workerd test-browser
 
+# The second line: src/rsa against node:crypto on fresh keys (tests/rsa),
+# optimised, or bignum code is too slow.
 test-rust: setup
 	cargo test --quiet
-	# src/rsa against node:crypto on fresh keys: optimised, or bignum code is too slow.
 	cargo test --quiet --profile test-opt --test rsa -- --include-ignored
 
 test-node: pack

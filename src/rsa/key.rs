@@ -128,8 +128,8 @@ impl Drop for RsaPrivateKey {
         limbs::wipe(&mut self.dp);
         limbs::wipe(&mut self.dq);
         limbs::wipe(&mut self.qinv);
-        limbs::wipe(&mut self.p.m);
-        limbs::wipe(&mut self.q.m);
+        self.p.wipe();
+        self.q.wipe();
     }
 }
 

@@ -164,6 +164,15 @@ impl Modulus {
         limbs::reduce_once(x, &self.m, &mut tmp);
     }
 
+    /// Overwrites the modulus and its constants (for secret primes: `R^2 mod p`
+    /// would give `p` away as `gcd(R^2 - r2, n)`).
+    pub fn wipe(&mut self) {
+        limbs::wipe(&mut self.m);
+        limbs::wipe(&mut self.r2);
+        limbs::wipe(&mut self.one);
+        self.m0 = 0;
+    }
+
     /// One, in Montgomery form.
     pub fn one(&self) -> &[u64] {
         &self.one

@@ -88,13 +88,21 @@ struct Moduli {
     zero: V,
 }
 
+impl Drop for Moduli {
+    fn drop(&mut self) {
+        limbs::wipe_u32(&mut self.n_rev);
+    }
+}
+
 impl Moduli {
     fn new(p: &Modulus, q: &Modulus, m0: [u64; 2]) -> Self {
         let l = p.len();
-        let n = Pair::from_lanes(&p.m, &q.m);
+        let mut n = Pair::from_lanes(&p.m, &q.m);
+        let n_rev = core::mem::take(&mut n.rev);
+        n.wipe();
         Moduli {
             l,
-            n_rev: n.rev,
+            n_rev,
             n0: V::u64s(p.m[0] | q.m[0] << 32, 0),
             m0: V::u64s(m0[0], m0[1]),
             mask: V::u64s(MASK, MASK),

@@ -87,9 +87,18 @@ struct Ctx<'a> {
     n_rev: Vec<u32>,
 }
 
+impl Drop for Ctx<'_> {
+    fn drop(&mut self) {
+        limbs::wipe_u32(&mut self.n_rev);
+    }
+}
+
 impl<'a> Ctx<'a> {
     fn new(m: &'a Modulus) -> Self {
-        Ctx { m, n_rev: Solo::from_limbs(&m.m).rev }
+        let mut s = Solo::from_limbs(&m.m);
+        let n_rev = core::mem::take(&mut s.rev);
+        s.wipe();
+        Ctx { m, n_rev }
     }
 
     /// One column's Montgomery step; see `montgomery::Modulus::mul`.
