@@ -67,6 +67,46 @@ describe('the rust backend in wasm', () => {
   }
 });
 
+test('malformed keys are ERR_INVALID_KEY or sign correctly, never a trap', async () => {
+  const { key } = shapes[0];
+  const der = key.export({ type: 'pkcs8', format: 'der' });
+  const publicKey = crypto.createPublicKey(key);
+  const make = (privateKey) => new Wxpay({
+    mchid: '1900000109', serial: 'AB', privateKey, crypto: 'rust',
+    certs: { [SERIAL]: selfSignedCertificate({ serial: SERIAL, publicKey, privateKey: key }) },
+  });
+  const inputs = [];
+  for (let n = 0; n < der.length; n += 7) inputs.push(der.subarray(0, n));
+  for (let i = 0; i < 400; i++) {
+    const bad = Buffer.from(der);
+    const bit = crypto.randomInt(der.length * 8);
+    bad[bit >> 3] ^= 1 << (bit & 7);
+    inputs.push(bad);
+  }
+  let parsed = 0;
+  for (const input of inputs) {
+    let wxpay;
+    try {
+      wxpay = make(input);
+    } catch (e) {
+      assert.equal(e.code, 'ERR_INVALID_KEY', e.message);
+      continue;
+    }
+    parsed++;
+    // A flip in d (unused) or in a CRT exponent parses; signing then verifies or refuses.
+    try {
+      const sig = await wxpay.sign('message');
+      assert.ok(crypto.verify('sha256', Buffer.from('message'), publicKey, Buffer.from(sig, 'base64')));
+    } catch (e) {
+      assert.equal(e.code, 'ERR_CRYPTO', e.message);
+    }
+    wxpay.free();
+  }
+  assert.ok(parsed < inputs.length);
+  // The module survived all of it.
+  assert.equal(await make(der).sign('message'), crypto.sign('sha256', Buffer.from('message'), key).toString('base64'));
+});
+
 test('the built .wasm multiplies with i64x2.extmul and never with i64x2.mul', () => {
   const out = execFileSync('bash', [path.join(root, 'scripts/check-simd.sh')], { encoding: 'utf8' });
   assert.match(out, /extmul/);
