@@ -10,6 +10,9 @@
 /// `(x, k)` with `x = a^-1 2^k mod m` and `bits(m) <= k <= 2 bits(m)`, for an
 /// odd `m` and `0 < a < m`, both little-endian 64-bit words of one length.
 /// `None` when `a` has no inverse.
+///
+/// Kaliski's phase 1 with its runs of halvings batched: after each
+/// subtraction the difference is shifted by all its trailing zeros at once.
 pub fn almost_inverse(a: &[u64], m: &[u64]) -> Option<(Vec<u64>, usize)> {
     let w = m.len();
     let mut u = m.to_vec();
@@ -18,35 +21,38 @@ pub fn almost_inverse(a: &[u64], m: &[u64]) -> Option<(Vec<u64>, usize)> {
     let mut r = vec![0u64; w + 1];
     let mut s = vec![0u64; w + 1];
     s[0] = 1;
-    let mut k = 0usize;
     let (mut ulen, mut vlen) = (significant(&u), significant(&v));
+    if vlen == 0 {
+        return None;
+    }
+    // Make v odd (r is still zero, so only k counts the halvings).
+    let mut k = shr_zeros(&mut v[..vlen]);
+    vlen = significant(&v[..vlen]);
     let mut rslen = 1;
-    while vlen > 0 {
-        if u[0] & 1 == 0 {
-            let t = if u[0] == 0 { 63 } else { u[0].trailing_zeros() as usize };
-            shr(&mut u[..ulen], t);
+    loop {
+        let len = ulen.max(vlen);
+        if greater(&u[..len], &v[..len]) {
+            // u = (u - v) / 2^t, r += s, s *= 2^t.
+            sub_in_place(&mut u[..ulen], &v[..ulen]);
+            let t = shr_zeros(&mut u[..ulen]);
+            ulen = significant(&u[..ulen]);
+            rslen = rslen.max(add_in_place(&mut r, &s, rslen));
             rslen = rslen.max(shl(&mut s, t, rslen));
             k += t;
-        } else if v[0] & 1 == 0 {
-            let t = if v[0] == 0 { 63 } else { v[0].trailing_zeros() as usize };
-            shr(&mut v[..vlen], t);
+        } else {
+            // v = (v - u) / 2^t, s += r, r *= 2^t; v = u ends it (v = 0).
+            sub_in_place(&mut v[..vlen], &u[..vlen]);
+            rslen = rslen.max(add_in_place(&mut s, &r, rslen));
+            if significant(&v[..vlen]) == 0 {
+                shl(&mut r, 1, rslen);
+                k += 1;
+                break;
+            }
+            let t = shr_zeros(&mut v[..vlen]);
+            vlen = significant(&v[..vlen]);
             rslen = rslen.max(shl(&mut r, t, rslen));
             k += t;
-        } else if greater(&u[..ulen.max(vlen)], &v[..ulen.max(vlen)]) {
-            sub_in_place(&mut u[..ulen], &v[..ulen]);
-            shr(&mut u[..ulen], 1);
-            rslen = rslen.max(add_in_place(&mut r, &s, rslen));
-            rslen = rslen.max(shl(&mut s, 1, rslen));
-            k += 1;
-        } else {
-            sub_in_place(&mut v[..vlen], &u[..vlen]);
-            shr(&mut v[..vlen], 1);
-            rslen = rslen.max(add_in_place(&mut s, &r, rslen));
-            rslen = rslen.max(shl(&mut r, 1, rslen));
-            k += 1;
         }
-        ulen = significant(&u[..ulen]);
-        vlen = significant(&v[..vlen]);
     }
     if ulen != 1 || u[0] != 1 {
         return None;
@@ -76,22 +82,39 @@ fn greater(a: &[u64], b: &[u64]) -> bool {
     false
 }
 
-/// `x >>= t` for `0 < t < 64`.
-fn shr(x: &mut [u64], t: usize) {
-    let n = x.len();
-    for i in 0..n {
-        let hi = if i + 1 < n { x[i + 1] << (64 - t) } else { 0 };
-        x[i] = (x[i] >> t) | hi;
+/// Shifts a nonzero `x` right by its trailing zero bits; returns how many.
+fn shr_zeros(x: &mut [u64]) -> usize {
+    let words = x.iter().position(|&w| w != 0).unwrap_or(0);
+    if words > 0 {
+        x.copy_within(words.., 0);
+        let n = x.len();
+        x[n - words..].fill(0);
     }
+    let bits = x[0].trailing_zeros() as usize % 64;
+    if bits > 0 {
+        let n = x.len();
+        for i in 0..n {
+            let hi = if i + 1 < n { x[i + 1] << (64 - bits) } else { 0 };
+            x[i] = (x[i] >> bits) | hi;
+        }
+    }
+    words * 64 + bits
 }
 
-/// `x <<= t` for `0 < t < 64` over the first `len` words (the rest are zero);
-/// returns the new significant length.
+/// `x <<= t` over the first `len` words (the rest are zero); returns the new
+/// significant length. `t` may exceed 63.
 fn shl(x: &mut [u64], t: usize, len: usize) -> usize {
-    let end = (len + 1).min(x.len());
-    for i in (0..end).rev() {
-        let lo = if i > 0 { x[i - 1] >> (64 - t) } else { 0 };
-        x[i] = (x[i] << t) | lo;
+    let (words, bits) = (t / 64, t % 64);
+    let end = (len + words + 1).min(x.len());
+    if words > 0 {
+        x.copy_within(..end - words, words);
+        x[..words].fill(0);
+    }
+    if bits > 0 {
+        for i in (words..end).rev() {
+            let lo = if i > words { x[i - 1] >> (64 - bits) } else { 0 };
+            x[i] = (x[i] << bits) | lo;
+        }
     }
     significant(&x[..end]).max(1)
 }
