@@ -1,8 +1,8 @@
 //! The two CRT exponentiations, `c^dp mod p` and `c^dq mod q`.
 //!
-//! When `p` and `q` have the same limb count (every RSA-2048 key) the two run
-//! side by side in the two lanes of one vector ([`super::pair`], wasm SIMD);
-//! otherwise one after the other on the scalar path.
+//! On wasm, when `p` and `q` have the same limb count (every RSA-2048 key), the
+//! two run side by side in the two lanes of one vector ([`super::pair`]);
+//! otherwise one after the other ([`super::solo`] on wasm, scalar elsewhere).
 
 use super::exp;
 use super::key::RsaPrivateKey;

@@ -4,13 +4,19 @@
 //! - [`limbs`]: numbers as 28-bit limbs in `u64`, constant-time helpers.
 //! - [`montgomery`]: Montgomery multiplication and squaring.
 //! - [`exp`]: fixed-window (secret) and square-and-multiply (public) powers.
-//! - [`lanes`]: the two CRT halves, side by side in wasm SIMD when available.
-//! - [`pair`], [`v128`]: the two halves in the two lanes of wasm SIMD.
+//! - [`lanes`]: which path runs the two CRT halves.
+//! - [`pair`]: both halves side by side, one per lane of wasm SIMD.
+//! - [`solo`]: one modulus on wasm SIMD (public exponent, unequal halves).
+//! - [`v128`]: the vector operations, native on wasm, emulated elsewhere.
 //! - [`inverse`]: the (masked) inversion of the blinding factor.
 //! - [`crt`]: the private operation: blinding, CRT, recombination, fault check.
 //! - [`key`]: key structures, validation and DER (PKCS#1, PKCS#8, SPKI).
 //! - [`pkcs1v15`]: RSASSA-PKCS1-v1_5 with SHA-256.
 //! - [`oaep`]: RSAES-OAEP with SHA-1.
+//!
+//! On wasm the exponentiations run on [`pair`] and [`solo`]; natively (where
+//! only the tests run) on the scalar [`montgomery`] and [`exp`], which are
+//! also the reference the vector code is tested against.
 
 pub mod crt;
 pub mod exp;
