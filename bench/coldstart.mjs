@@ -6,26 +6,19 @@ import { startSandboxProcess } from './sandbox-process.mjs';
 import { fmt, median, table } from './stats.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-const OURS = `
+/** The script a fresh process runs: import, construct, first request; times in ms. */
+const script = (importLine, className) => `
 const t0 = performance.now();
-const { Wxpay } = await import('wxpay-wasm');
+${importLine}
 const t1 = performance.now();
 const sb = JSON.parse(process.argv[1]);
-const w = new Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL });
+const w = new ${className}({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL });
 const t2 = performance.now();
 await w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' });
 const t3 = performance.now();
 console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2, performance.now()]));`;
-const ANCHOR = `
-const t0 = performance.now();
-const { Wechatpay } = await import('wechatpay-axios-plugin');
-const t1 = performance.now();
-const sb = JSON.parse(process.argv[1]);
-const w = new Wechatpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL });
-const t2 = performance.now();
-await w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' });
-const t3 = performance.now();
-console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2, performance.now()]));`;
+const OURS = script("const { Wxpay } = await import('wxpay-wasm');", 'Wxpay');
+const ANCHOR = script("const { Wechatpay } = await import('wechatpay-axios-plugin');", 'Wechatpay');
 
 export async function coldstart({ runs = 7 } = {}) {
   const sb = await startSandboxProcess();
