@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { coldstart } from './coldstart.mjs';
 import { e2e } from './e2e.mjs';
 import { micro } from './micro.mjs';
+import { rsa } from './rsa-section.mjs';
 import { size } from './size.mjs';
 import { workerd } from './workerd.mjs';
 
@@ -14,6 +15,7 @@ const sections = [
   ['Sign and verify, one process (Node)', micro],
   ['End to end: the seed GET, ours vs wechatpay-axios-plugin', e2e],
   ['Inside workerd (Miniflare)', workerd],
+  ['The pure-Rust signer (`crypto: \'rust\'`)', rsa],
   ['Cold start (Node)', coldstart],
   ['Size', size],
 ];

@@ -51,7 +51,7 @@ fn scalar(v: &JsValue) -> Option<Result<String, String>> {
     } else if v.as_f64().is_some() {
         // JS's own number formatting (`1e21`, `0.1`), not Rust's.
         let n: &js_sys::Number = v.unchecked_ref();
-        Some(n.to_string(10).map(String::from).map_err(|_| "number".into()))
+        Some(n.to_string_with_radix(10).map(String::from).map_err(|_| "number".into()))
     } else if v.is_bigint() {
         let n: &js_sys::BigInt = v.unchecked_ref();
         Some(n.to_string(10).map(String::from).map_err(|_| "bigint".into()))
