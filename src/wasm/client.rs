@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use super::chain;
 use super::crypto::Crypto;
 use super::error::config_error;
-use super::js::Callable;
+use super::js::{kind, Callable};
 use super::notify::Notifications;
 use crate::config::{self, Config};
 use crate::crypto::Backend;
@@ -41,14 +41,6 @@ impl Client {
 
 fn option(options: &JsValue, name: &str) -> Result<JsValue, Error> {
     Reflect::get(options, &JsValue::from_str(name)).map_err(|_| config_error(format!("reading options.{name} threw")))
-}
-
-fn kind(v: &JsValue) -> String {
-    if v.is_null() {
-        "null".into()
-    } else {
-        v.js_typeof().as_string().unwrap_or_default()
-    }
 }
 
 fn required_string(options: &JsValue, name: &str) -> Result<String, Error> {

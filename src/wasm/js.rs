@@ -54,3 +54,12 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = Object, js_name = fromEntries)]
     pub fn object_from_entries(entries: &JsValue) -> Result<js_sys::Object, JsValue>;
 }
+
+/// The type of a value for messages: `typeof`, with `null` named as such.
+pub fn kind(v: &JsValue) -> String {
+    if v.is_null() {
+        "null".into()
+    } else {
+        v.js_typeof().as_string().unwrap_or_default()
+    }
+}

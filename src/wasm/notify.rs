@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::client::Client;
 use super::error::{describe, param_error, Extra};
-use super::js;
+use super::js::{self, kind};
 use super::send::now_secs;
 use crate::error::{Code, Error};
 use crate::notify;
@@ -26,14 +26,6 @@ impl Notifications {
     /// The notifications of one client.
     pub fn new(client: Rc<Client>) -> Self {
         Notifications { client }
-    }
-}
-
-fn kind(v: &JsValue) -> String {
-    if v.is_null() {
-        "null".into()
-    } else {
-        v.js_typeof().as_string().unwrap_or_default()
     }
 }
 

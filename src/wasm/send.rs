@@ -11,7 +11,7 @@ use web_sys::AbortSignal;
 use super::abort::{network_error, AbortGuard};
 use super::client::Client;
 use super::error::{js_error, param_error, Extra};
-use super::js::{self, Response};
+use super::js::{self, kind, Response};
 use crate::error::{Code, Error};
 use crate::request::{self, Method};
 use crate::response::{self, header, SignatureHeaders, RESPONSE_CODES};
@@ -35,10 +35,6 @@ fn prop(obj: &JsValue, key: &str) -> Result<JsValue, JsValue> {
     }
 }
 
-fn type_name(v: &JsValue) -> String {
-    v.js_typeof().as_string().unwrap_or_default()
-}
-
 /// A placeholder, query or header value as text: strings, numbers, bigints
 /// and booleans; `None` for `undefined`/`null`.
 fn scalar(v: &JsValue) -> Option<Result<String, String>> {
@@ -56,7 +52,7 @@ fn scalar(v: &JsValue) -> Option<Result<String, String>> {
         let n: &js_sys::BigInt = v.unchecked_ref();
         Some(n.to_string(10).map(String::from).map_err(|_| "bigint".into()))
     } else {
-        Some(Err(type_name(v)))
+        Some(Err(kind(v)))
     }
 }
 
@@ -86,7 +82,7 @@ struct RequestConfig {
 impl RequestConfig {
     fn read(config: &JsValue) -> Result<Self, JsValue> {
         if !(config.is_undefined() || config.is_null() || config.is_object()) {
-            return Err(param_error(format!("request config must be an object, got {}", type_name(config))).into());
+            return Err(param_error(format!("request config must be an object, got {}", kind(config))).into());
         }
         let params = prop(config, "params")?;
         let mut pairs = Vec::new();
@@ -104,7 +100,7 @@ impl RequestConfig {
                 }
             }
         } else if !(params.is_undefined() || params.is_null()) {
-            return Err(param_error(format!("params must be an object, got {}", type_name(&params))).into());
+            return Err(param_error(format!("params must be an object, got {}", kind(&params))).into());
         }
         let query = url::query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
 
@@ -121,7 +117,7 @@ impl RequestConfig {
                 headers.push((name, value));
             }
         } else if !(given.is_undefined() || given.is_null()) {
-            return Err(param_error(format!("headers must be an object, got {}", type_name(&given))).into());
+            return Err(param_error(format!("headers must be an object, got {}", kind(&given))).into());
         }
 
         let signal = prop(config, "signal")?;
@@ -176,7 +172,7 @@ fn body_bytes(data: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
         .map_err(|e| Error::new(Code::InvalidParam, format!("data cannot be serialised as JSON: {}", super::error::describe(&e))))?;
     match json.as_string() {
         Some(s) => Ok(Some(s.into_bytes())),
-        None => Err(param_error(format!("data of type {} cannot be serialised as JSON", type_name(data))).into()),
+        None => Err(param_error(format!("data of type {} cannot be serialised as JSON", kind(data))).into()),
     }
 }
 
