@@ -44,16 +44,19 @@ impl Modulus {
         }
         let m0 = inv.wrapping_neg() & MASK;
         let bits = limbs::bit_len(&m);
-        // R mod m by doubling 1 (28 L constant-time steps), then R^2 mod m:
-        // write 28 L = s 2^j; double on to R 2^s, and each Montgomery squaring
-        // (x^2 / R) turns R 2^t into R 2^(2t): j of them reach R 2^(28 L).
+        // R mod m: 2^(bits-1) is already below m (m is odd with its top bit
+        // at bits-1), so 28 L - bits + 1 constant-time doublings reach
+        // 2^(28 L) mod m (BoringSSL's way; doubling from 1 took 28 L steps and
+        // most of a key's parse time). Then R^2 mod m: write 28 L = s 2^j;
+        // double on to R 2^s, and each Montgomery squaring (x^2 / R) turns
+        // R 2^t into R 2^(2t): j of them reach R 2^(28 L).
         let total = BITS * l;
         let j = total.trailing_zeros();
         let s = total >> j;
         let mut x = vec![0u64; l];
         let mut tmp = vec![0u64; l];
-        x[0] = 1;
-        for _ in 0..total {
+        x[(bits - 1) / BITS] = 1 << ((bits - 1) % BITS);
+        for _ in 0..total - bits + 1 {
             double(&mut x, &m, &mut tmp);
         }
         let one = x.clone();
