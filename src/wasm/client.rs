@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use super::chain;
 use super::crypto::Crypto;
 use super::error::config_error;
-use super::js::{kind, Callable};
+use super::js::{self, kind, Callable};
 use super::notify::Notifications;
 use crate::config::{self, Config};
 use crate::crypto::Backend;
@@ -213,7 +213,7 @@ impl Wxpay {
     /// UTF-8 `text` under the platform key `wechatpaySerial` names.
     pub fn encrypt(&self, text: JsValue) -> js_sys::Promise {
         let client = self.client.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
+        js::promise(async move {
             let Some(text) = text.as_string() else {
                 return Err(Error::new(Code::InvalidParam, format!("encrypt(text): text must be a string, got {}", kind(&text))).into());
             };
@@ -227,7 +227,7 @@ impl Wxpay {
     /// ciphertext under the merchant key, to its UTF-8 text.
     pub fn decrypt(&self, ciphertext: JsValue) -> js_sys::Promise {
         let client = self.client.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
+        js::promise(async move {
             let Some(ciphertext) = ciphertext.as_string() else {
                 return Err(Error::new(Code::InvalidParam, format!("decrypt(ciphertext): ciphertext must be a base64 string, got {}", kind(&ciphertext))).into());
             };
@@ -241,7 +241,7 @@ impl Wxpay {
     #[wasm_bindgen(js_name = decryptResource)]
     pub fn decrypt_resource(&self, resource: JsValue) -> js_sys::Promise {
         let client = self.client.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
+        js::promise(async move {
             let key = client.config.apiv3_key.as_ref().ok_or_else(|| {
                 Error::new(Code::InvalidConfig, "decryptResource needs options.apiv3Key, the merchant's APIv3 key")
             })?;
@@ -261,7 +261,7 @@ impl Wxpay {
     /// (`paySign`) need.
     pub fn sign(&self, message: JsValue) -> js_sys::Promise {
         let client = self.client.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
+        js::promise(async move {
             let bytes = message_bytes(&message, "message")?;
             let signature = client.crypto.sign(&client.config.key, &bytes).await?;
             Ok(JsValue::from_str(&crate::base64::encode(&signature)))
@@ -273,7 +273,7 @@ impl Wxpay {
     /// serial.
     pub fn verify(&self, message: JsValue, signature: JsValue, serial: JsValue) -> js_sys::Promise {
         let client = self.client.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
+        js::promise(async move {
             let bytes = message_bytes(&message, "message")?;
             let (Some(signature), Some(serial)) = (signature.as_string(), serial.as_string()) else {
                 return Err(Error::new(Code::InvalidParam, "verify(message, signature, serial): signature and serial must be strings").into());

@@ -184,7 +184,7 @@ impl Notifications {
     /// Rejects with `ERR_NOTIFY_*` (or `ERR_INVALID_CONFIG` without apiv3Key).
     pub fn parse(&self, input: JsValue) -> Promise {
         let client = self.client.clone();
-        wasm_bindgen_futures::future_to_promise(async move { parse(&client, &input).await })
+        js::promise(async move { parse(&client, &input).await })
     }
 
     /// The answer to a handled notification: `204 No Content`.

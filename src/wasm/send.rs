@@ -20,7 +20,7 @@ use crate::{config, nonce, path, url};
 
 /// Starts a request for a chain verb; every failure rejects the promise.
 pub fn start(client: Rc<Client>, template: JsValue, method: Method, a: JsValue, b: JsValue) -> Promise {
-    wasm_bindgen_futures::future_to_promise(async move {
+    js::promise(async move {
         let template = template.as_string().unwrap_or_default();
         let (data, config) = if method.takes_data() { (a, b) } else { (JsValue::UNDEFINED, a) };
         run(&client, &template, method, &data, &config).await
