@@ -27,9 +27,14 @@ pub fn start(client: Rc<Client>, template: JsValue, method: Method, a: JsValue, 
     })
 }
 
+/// `obj[key]`; a getter or Proxy that throws becomes `ERR_INVALID_PARAM`
+/// with what it threw as the cause.
 fn prop(obj: &JsValue, key: &str) -> Result<JsValue, JsValue> {
     if obj.is_object() || obj.is_function() {
-        Reflect::get(obj, &JsValue::from_str(key))
+        Reflect::get(obj, &JsValue::from_str(key)).map_err(|e| {
+            let msg = format!("reading `{key}` threw: {}", super::error::describe(&e));
+            Error::new(Code::InvalidParam, msg).into_js_with(Extra { cause: Some(e), ..Extra::default() })
+        })
     } else {
         Ok(JsValue::UNDEFINED)
     }

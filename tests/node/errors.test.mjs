@@ -99,3 +99,17 @@ test('other 2xx statuses resolve: 201 and 202 with their JSON, 204 with ""', asy
   assert.equal(r.data, '');
   assert.equal(sb.requests.length, 3);
 });
+
+test('a request config whose getters throw rejects ERR_INVALID_PARAM with what it threw as the cause; nothing is sent', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  const before = sb.requests.length;
+  const boom = new Error('getter boom');
+  const config = new Proxy({}, { get() { throw boom; } });
+  const err = await rejectsWith(memberCode(wxpay).get(config), 'ERR_INVALID_PARAM');
+  assert.equal(err.cause, boom);
+  assert.match(err.message, /getter boom/);
+  assert.equal(sb.requests.length, before);
+  const { status } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+  assert.equal(status, 200);
+});
