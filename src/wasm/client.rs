@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Object, Reflect, Uint8Array};
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::chain;
@@ -56,12 +56,8 @@ fn required_string(options: &JsValue, name: &str) -> Result<String, Error> {
 
 /// Key material as bytes: a PEM string, or bytes (a `Buffer` from `readFileSync`).
 fn key_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, Error> {
-    if let Some(s) = v.as_string() {
-        Ok(s.into_bytes())
-    } else if let Some(a) = v.dyn_ref::<Uint8Array>() {
-        Ok(a.to_vec())
-    } else if let Some(b) = v.dyn_ref::<js_sys::ArrayBuffer>() {
-        Ok(Uint8Array::new(b).to_vec())
+    if let Some(bytes) = js::bytes_of(v) {
+        Ok(bytes)
     } else if v.is_undefined() {
         Err(config_error(format!("{what} is required")))
     } else {
@@ -250,7 +246,7 @@ impl Wxpay {
         })
     }
 
-    /// The RSA backend in use: `'webcrypto'` or `'rust'`.
+    /// The RSA backend in use: `'node'`, `'webcrypto'` or `'rust'`.
     #[wasm_bindgen(getter)]
     pub fn crypto(&self) -> String {
         self.client.crypto.name().to_string()
@@ -314,10 +310,8 @@ fn resource_fields(v: &JsValue) -> Result<crate::notify::Resource, Error> {
 
 /// A string (as UTF-8) or bytes.
 fn message_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, Error> {
-    if let Some(s) = v.as_string() {
-        Ok(s.into_bytes())
-    } else if let Some(a) = v.dyn_ref::<Uint8Array>() {
-        Ok(a.to_vec())
+    if let Some(bytes) = js::bytes_of(v) {
+        Ok(bytes)
     } else {
         Err(Error::new(Code::InvalidParam, format!("{what} must be a string or a Uint8Array, got {}", kind(v))))
     }

@@ -82,3 +82,21 @@ where
         Poll::Pending => wasm_bindgen_futures::future_to_promise(future),
     }
 }
+
+/// The bytes of a string (UTF-8), an `ArrayBuffer` or any view of one
+/// (`Uint8Array`, `Buffer`, `DataView`...); `None` for anything else.
+pub fn bytes_of(v: &JsValue) -> Option<Vec<u8>> {
+    if let Some(s) = v.as_string() {
+        Some(s.into_bytes())
+    } else if let Some(a) = v.dyn_ref::<js_sys::Uint8Array>() {
+        Some(a.to_vec())
+    } else if let Some(b) = v.dyn_ref::<js_sys::ArrayBuffer>() {
+        Some(js_sys::Uint8Array::new(b).to_vec())
+    } else if js_sys::ArrayBuffer::is_view(v) {
+        let view: &js_sys::DataView = v.unchecked_ref();
+        let bytes = js_sys::Uint8Array::new_with_byte_offset_and_length(&view.buffer(), view.byte_offset() as u32, view.byte_length() as u32);
+        Some(bytes.to_vec())
+    } else {
+        None
+    }
+}

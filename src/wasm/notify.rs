@@ -82,14 +82,8 @@ impl HeaderSource {
 /// else the input's `arrayBuffer()` (a fetch `Request`).
 async fn body_bytes(input: &JsValue) -> Result<Vec<u8>, Error> {
     let body = get(input, "body")?;
-    if let Some(s) = body.as_string() {
-        return Ok(s.into_bytes());
-    }
-    if let Some(a) = body.dyn_ref::<Uint8Array>() {
-        return Ok(a.to_vec());
-    }
-    if let Some(b) = body.dyn_ref::<js_sys::ArrayBuffer>() {
-        return Ok(Uint8Array::new(b).to_vec());
+    if let Some(bytes) = js::bytes_of(&body) {
+        return Ok(bytes);
     }
     let read = get(input, "arrayBuffer")?;
     let Some(read) = read.dyn_ref::<Function>() else {

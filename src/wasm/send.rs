@@ -159,19 +159,8 @@ fn body_bytes(data: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
     if data.is_undefined() || data.is_null() {
         return Ok(None);
     }
-    if let Some(s) = data.as_string() {
-        return Ok(Some(s.into_bytes()));
-    }
-    if let Some(a) = data.dyn_ref::<Uint8Array>() {
-        return Ok(Some(a.to_vec()));
-    }
-    if let Some(b) = data.dyn_ref::<js_sys::ArrayBuffer>() {
-        return Ok(Some(Uint8Array::new(b).to_vec()));
-    }
-    if js_sys::ArrayBuffer::is_view(data) {
-        let view: &js_sys::DataView = data.unchecked_ref();
-        let bytes = Uint8Array::new_with_byte_offset_and_length(&view.buffer(), view.byte_offset() as u32, view.byte_length() as u32);
-        return Ok(Some(bytes.to_vec()));
+    if let Some(bytes) = js::bytes_of(data) {
+        return Ok(Some(bytes));
     }
     let json = JSON::stringify(data)
         .map_err(|e| Error::new(Code::InvalidParam, format!("data cannot be serialised as JSON: {}", super::error::describe(&e))))?;
