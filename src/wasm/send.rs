@@ -119,6 +119,7 @@ impl RequestConfig {
                     }
                     return Err(param_error(format!("headers[{name:?}] must be a string")).into());
                 };
+                check_header(&name, &value)?;
                 headers.push((name, value));
             }
         } else if !(given.is_undefined() || given.is_null()) {
@@ -175,9 +176,24 @@ fn is_token(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
+/// A caller's header, checked when the config is read, before any signing
+/// work: a valid name, no CR/LF/NUL in the value, and never `Authorization`.
+fn check_header(name: &str, value: &str) -> Result<(), Error> {
+    if !is_token(name) {
+        return Err(param_error(format!("headers: {name:?} is not a valid header name")));
+    }
+    if value.contains(['\r', '\n', '\0']) {
+        return Err(param_error(format!("headers[{name:?}] must not contain CR, LF or NUL")));
+    }
+    if name.eq_ignore_ascii_case("authorization") {
+        return Err(param_error("headers must not set Authorization: every request is signed for you".into()));
+    }
+    Ok(())
+}
+
 /// The request headers: ours first (`Wechatpay-Serial` included, naming the
-/// key the service answers with), the caller's replacing any of the same
-/// name, except `Authorization`.
+/// key the service answers with), the caller's (already passed through
+/// [`check_header`]) replacing any of the same name.
 fn request_headers(client: &Client, authorization: String, has_body: bool, extra: Vec<(String, String)>) -> Result<Object, JsValue> {
     let mut list: Vec<(String, String)> = vec![("Accept".into(), "application/json".into())];
     if has_body {
@@ -188,15 +204,6 @@ fn request_headers(client: &Client, authorization: String, has_body: bool, extra
     }
     list.push(("Wechatpay-Serial".into(), client.config.wechatpay_serial.clone()));
     for (name, value) in extra {
-        if !is_token(&name) {
-            return Err(param_error(format!("headers: {name:?} is not a valid header name")).into());
-        }
-        if value.contains(['\r', '\n', '\0']) {
-            return Err(param_error(format!("headers[{name:?}] must not contain CR, LF or NUL")).into());
-        }
-        if name.eq_ignore_ascii_case("authorization") {
-            return Err(param_error("headers must not set Authorization: every request is signed for you".into()).into());
-        }
         list.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
         list.push((name, value));
     }
