@@ -28,13 +28,18 @@ export interface WxpayOptions {
   baseURL?: string;
   /** A fetch-compatible function used instead of the global `fetch`. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
-  /** Default timeout of each request, in milliseconds. */
+  /** Default timeout of each request, in milliseconds: it settles the call even if `fetch` ignores its signal. */
   timeout?: number;
   /**
-   * The RSA backend: `'auto'` (the default: the runtime's WebCrypto where it
-   * has `crypto.subtle`, else Rust), `'webcrypto'` or `'rust'`.
+   * The largest answer body accepted, in bytes (default 32 MiB, at most 1 GiB). A larger
+   * answer is refused with `ERR_RESPONSE_TOO_LARGE` as soon as it passes the limit.
    */
-  crypto?: 'auto' | 'webcrypto' | 'rust';
+  maxBodyBytes?: number;
+  /**
+   * The RSA backend: `'auto'` (the default: `node:crypto` in Node, else the runtime's
+   * WebCrypto where it has `crypto.subtle`, else Rust), `'node'`, `'webcrypto'` or `'rust'`.
+   */
+  crypto?: 'auto' | 'node' | 'webcrypto' | 'rust';
 }
 
 /**
@@ -66,6 +71,8 @@ export interface RequestOptions<P = Params> {
   signal?: AbortSignal;
   /** Milliseconds before the request is aborted with `ERR_TIMEOUT`. */
   timeout?: number;
+  /** The largest answer body accepted for this request, in bytes (default: the client's `maxBodyBytes`). */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -135,7 +142,7 @@ export declare class Wxpay {
   /** The root of the APIv3 chain: `wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_`. */
   readonly v3: TypedNode<WeChatPay.OpenAPI.V3>;
   /** The RSA backend in use. */
-  readonly crypto: 'webcrypto' | 'rust';
+  readonly crypto: 'node' | 'webcrypto' | 'rust';
   /**
    * Signs `message` (a string, as UTF-8, or bytes) with the merchant key:
    * base64 RSASSA-PKCS1-v1_5 SHA-256, as JSAPI/APP payment parameters (`paySign`) need.
@@ -166,7 +173,10 @@ export type WxpayErrorCode =
   | 'ERR_RESPONSE_SERIAL'
   | 'ERR_RESPONSE_SIGNATURE'
   | 'ERR_RESPONSE_BODY'
+  | 'ERR_RESPONSE_TOO_LARGE'
   | 'ERR_HTTP_STATUS'
+  | 'ERR_OUT_OF_MEMORY'
+  | 'ERR_CLIENT_FREED'
   | 'ERR_CRYPTO'
   | 'ERR_NOTIFY_UNSIGNED'
   | 'ERR_NOTIFY_TIMESTAMP'

@@ -35,16 +35,15 @@ export class DescriptionError extends Error {
 // ---------------------------------------------------------------------------
 // Path segments <-> chain properties, mirroring src/path.rs.
 
-/** What the runtime makes of a chain property: `_x_`/`$x$` -> `{x}`, capitals -> `-` + lower case. */
+/**
+ * What the runtime makes of a chain property: `_x_`/`$x$` -> `{x}`; a lowercase-initial
+ * camelCase identifier -> kebab-case; anything else as written.
+ */
 export function runtimeSegment(prop) {
   const m = /^_(.+)_$/.exec(prop) ?? /^\$(.+)\$$/.exec(prop);
   if (m) return `{${m[1]}}`;
-  let out = '';
-  [...prop].forEach((c, i) => {
-    if (c >= 'A' && c <= 'Z') out += (i > 0 ? '-' : '') + c.toLowerCase();
-    else out += c;
-  });
-  return out;
+  if (!/^[a-z][a-zA-Z0-9]*$/.test(prop) || !/[A-Z]/.test(prop)) return prop;
+  return prop.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /**
@@ -262,7 +261,7 @@ function buildTree(families) {
       for (const segment of segments) {
         const mapped = propertyFor(segment);
         const where = `paths["${path}"]`;
-        if (!mapped) throw new DescriptionError(fam.file, where, `segment "${segment}" cannot be reached through the chain (capitals become "-" + lower case)`);
+        if (!mapped) throw new DescriptionError(fam.file, where, `segment "${segment}" cannot be reached through the chain (a lowercase-initial camelCase property is kebab-cased)`);
         if (NODE_OWN_NAMES.has(mapped.prop)) throw new DescriptionError(fam.file, where, `segment "${segment}" is "${mapped.prop}", which a chain node answers itself`);
         let child = node.children.get(segment);
         if (!child) {

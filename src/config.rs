@@ -20,6 +20,8 @@ pub struct Config {
     pub base: BaseUrl,
     /// Default timeout per request, in milliseconds.
     pub timeout_ms: Option<u32>,
+    /// Default limit of an answer's body, in bytes.
+    pub max_body_bytes: u32,
     /// The `certs` entry sent as `Wechatpay-Serial` and used by `encrypt`.
     pub wechatpay_serial: String,
     /// The APIv3 key, needed to decrypt notifications.
@@ -61,6 +63,23 @@ pub fn timeout(name: &str, ms: f64) -> Result<u32> {
         Err(Error::new(
             if name.starts_with("options.") { Code::InvalidConfig } else { Code::InvalidParam },
             format!("{name} must be a positive whole number of milliseconds, got {ms}"),
+        ))
+    }
+}
+
+/// The default `maxBodyBytes`: 32 MiB, far above any JSON answer of the API.
+pub const DEFAULT_MAX_BODY_BYTES: u32 = 32 << 20;
+/// The largest `maxBodyBytes` accepted: 1 GiB (wasm memory is 4 GiB at most).
+pub const MAX_BODY_BYTES_LIMIT: u32 = 1 << 30;
+
+/// Validates `maxBodyBytes` (a whole number of bytes from 1 to 1 GiB).
+pub fn max_body_bytes(name: &str, n: f64) -> Result<u32> {
+    if n.is_finite() && n >= 1.0 && n.fract() == 0.0 && n <= f64::from(MAX_BODY_BYTES_LIMIT) {
+        Ok(n as u32)
+    } else {
+        Err(Error::new(
+            if name.starts_with("options.") { Code::InvalidConfig } else { Code::InvalidParam },
+            format!("{name} must be a whole number of bytes from 1 to {MAX_BODY_BYTES_LIMIT}"),
         ))
     }
 }
@@ -112,8 +131,9 @@ pub fn wechatpay_serial(keyring: &Keyring, given: Option<&str>) -> Result<String
     if let Some(given) = given {
         return match keyring.entry(given.trim()) {
             Some((serial, _)) => Ok(canonical(serial)),
+            // The value is not repeated: it may be a key pasted in the wrong place.
             None => Err(invalid(format!(
-                "options.wechatpaySerial {given:?} is not one of the configured certs ({})",
+                "options.wechatpaySerial names none of the configured certs ({})",
                 keyring.serials().collect::<Vec<_>>().join(", ")
             ))),
         };

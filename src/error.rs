@@ -30,8 +30,14 @@ pub enum Code {
     ResponseSignature,
     /// A verified answer's body is not what its content type says.
     ResponseBody,
+    /// An answer is larger than `maxBodyBytes`.
+    ResponseTooLarge,
     /// A non-2xx answer that carries no service error code.
     HttpStatus,
+    /// WebAssembly memory could not hold an input or an answer.
+    OutOfMemory,
+    /// The client was used after `free()`.
+    ClientFreed,
     /// The cryptographic primitive failed (e.g. no random source).
     Crypto,
     /// A notification lacks one of the `Wechatpay-*` signature headers.
@@ -64,7 +70,10 @@ impl Code {
             Code::ResponseSerial => "ERR_RESPONSE_SERIAL",
             Code::ResponseSignature => "ERR_RESPONSE_SIGNATURE",
             Code::ResponseBody => "ERR_RESPONSE_BODY",
+            Code::ResponseTooLarge => "ERR_RESPONSE_TOO_LARGE",
             Code::HttpStatus => "ERR_HTTP_STATUS",
+            Code::OutOfMemory => "ERR_OUT_OF_MEMORY",
+            Code::ClientFreed => "ERR_CLIENT_FREED",
             Code::Crypto => "ERR_CRYPTO",
             Code::NotifyUnsigned => "ERR_NOTIFY_UNSIGNED",
             Code::NotifyTimestamp => "ERR_NOTIFY_TIMESTAMP",

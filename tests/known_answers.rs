@@ -311,7 +311,9 @@ fn template(props: &[&str]) -> String {
 fn segment_rules() {
     for (prop, seg) in [
         ("membercardOpen", "membercard-open"),
-        ("MembercardOpen", "membercard-open"),
+        // Only a lowercase-initial camelCase identifier is kebab-cased (issue 12).
+        ("MembercardOpen", "MembercardOpen"),
+        ("N123123", "N123123"),
         ("applyment4sub", "applyment4sub"),
         ("a_b", "a_b"),
         ("_card_id_", "{card_id}"),

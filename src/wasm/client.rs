@@ -2,13 +2,13 @@
 
 use std::rc::Rc;
 
-use js_sys::{Object, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
+use super::boundary;
 use super::chain;
 use super::crypto::Crypto;
-use super::error::config_error;
-use super::js::{self, kind, Callable};
+use super::js::{self, Callable};
 use super::notify::Notifications;
 use crate::config::{self, Config};
 use crate::crypto::Backend;
@@ -39,103 +39,24 @@ impl Client {
     }
 }
 
-fn option(options: &JsValue, name: &str) -> Result<JsValue, Error> {
-    Reflect::get(options, &JsValue::from_str(name)).map_err(|_| config_error(format!("reading options.{name} threw")))
-}
-
-fn required_string(options: &JsValue, name: &str) -> Result<String, Error> {
-    let v = option(options, name)?;
-    v.as_string().ok_or_else(|| {
-        if v.is_undefined() {
-            config_error(format!("options.{name} is required"))
-        } else {
-            config_error(format!("options.{name} must be a string, got {}", kind(&v)))
-        }
-    })
-}
-
-/// Key material as bytes: a PEM string, or bytes (a `Buffer` from `readFileSync`).
-fn key_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, Error> {
-    if let Some(bytes) = js::bytes_of(v) {
-        Ok(bytes)
-    } else if v.is_undefined() {
-        Err(config_error(format!("{what} is required")))
-    } else {
-        Err(config_error(format!("{what} must be a PEM string or bytes, got {}", kind(v))))
-    }
-}
-
-fn read_config(options: &JsValue) -> Result<(Config, Crypto, Option<Callable>), Error> {
-    if !options.is_object() {
-        return Err(config_error(format!(
-            "new Wxpay(options): options must be an object with mchid, serial, privateKey and certs, got {}",
-            kind(options)
-        )));
-    }
-    let mchid = config::mchid(&required_string(options, "mchid")?)?;
-    let serial = config::serial(&required_string(options, "serial")?)?;
-    let key = config::private_key(&key_bytes(&option(options, "privateKey")?, "options.privateKey")?)?;
-
-    let certs = option(options, "certs")?;
-    if !certs.is_object() {
-        return Err(config_error(if certs.is_undefined() {
-            "options.certs is required: an object mapping each platform serial or PUB_KEY_ID_... to its PEM".into()
-        } else {
-            format!("options.certs must be an object, got {}", kind(&certs))
-        }));
-    }
-    let mut entries = Vec::new();
-    for pair in Object::entries(certs.unchecked_ref()).iter() {
-        let pair: js_sys::Array = pair.unchecked_into();
-        let serial = pair.get(0).as_string().unwrap_or_default();
-        let pem = key_bytes(&pair.get(1), &config::certs_entry(&serial)?)?;
-        entries.push((serial, pem));
-    }
-    let keyring = config::keyring(entries.iter().map(|(s, p)| (s.clone(), p.as_slice())))?;
-
-    let wechatpay_serial = option(options, "wechatpaySerial")?;
-    let wechatpay_serial = match wechatpay_serial.as_string() {
-        Some(s) => config::wechatpay_serial(&keyring, Some(&s))?,
-        None if wechatpay_serial.is_undefined() => config::wechatpay_serial(&keyring, None)?,
-        None => return Err(config_error(format!("options.wechatpaySerial must be a string, got {}", kind(&wechatpay_serial)))),
+fn read_config(options: &JsValue) -> Result<(Config, Crypto, Option<Callable>), JsValue> {
+    let o = boundary::client_options(options)?;
+    let mchid = config::mchid(&o.mchid)?;
+    let serial = config::serial(&o.serial)?;
+    let key = config::private_key(&o.private_key)?;
+    let keyring = config::keyring(o.certs.iter().map(|(s, p)| (s.clone(), p.as_slice())))?;
+    let wechatpay_serial = config::wechatpay_serial(&keyring, o.wechatpay_serial.as_deref())?;
+    let apiv3_key = o.apiv3_key.as_deref().map(config::apiv3_key).transpose()?;
+    let base = BaseUrl::parse(o.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+    let timeout_ms = o.timeout.map(|ms| config::timeout("options.timeout", ms)).transpose()?;
+    let max_body_bytes = match o.max_body_bytes {
+        Some(n) => config::max_body_bytes("options.maxBodyBytes", n)?,
+        None => config::DEFAULT_MAX_BODY_BYTES,
     };
-
-    let apiv3_key = option(options, "apiv3Key")?;
-    let apiv3_key = match apiv3_key.as_string() {
-        Some(s) => Some(config::apiv3_key(&s)?),
-        None if apiv3_key.is_undefined() => None,
-        None => return Err(config_error(format!("options.apiv3Key must be a string, got {}", kind(&apiv3_key)))),
-    };
-
-    let base = option(options, "baseURL")?;
-    let base = match base.as_string() {
-        Some(s) => BaseUrl::parse(&s)?,
-        None if base.is_undefined() => BaseUrl::parse(DEFAULT_BASE_URL)?,
-        None => return Err(config_error(format!("options.baseURL must be a string, got {}", kind(&base)))),
-    };
-
-    let timeout = option(options, "timeout")?;
-    let timeout_ms = match timeout.as_f64() {
-        Some(ms) => Some(config::timeout("options.timeout", ms)?),
-        None if timeout.is_undefined() => None,
-        None => return Err(config_error(format!("options.timeout must be a number, got {}", kind(&timeout)))),
-    };
-
-    let fetch = option(options, "fetch")?;
-    let fetch = if fetch.is_undefined() {
-        None
-    } else if fetch.is_function() {
-        Some(fetch.unchecked_into())
-    } else {
-        return Err(config_error(format!("options.fetch must be a function, got {}", kind(&fetch))));
-    };
-    let crypto = option(options, "crypto")?;
-    let crypto = match crypto.as_string() {
-        Some(s) => Crypto::choose(Some(&s))?,
-        None if crypto.is_undefined() => Crypto::choose(None)?,
-        None => return Err(config_error(format!("options.crypto must be a string, got {}", kind(&crypto)))),
-    };
-    Ok((Config { mchid, serial, key, keyring, base, timeout_ms, wechatpay_serial, apiv3_key }, crypto, fetch))
+    let crypto = Crypto::choose(o.crypto.as_deref())?;
+    let fetch = o.fetch.map(JsCast::unchecked_into);
+    let config = Config { mchid, serial, key, keyring, base, timeout_ms, max_body_bytes, wechatpay_serial, apiv3_key };
+    Ok((config, crypto, fetch))
 }
 
 /// `wxpay-wasm/<version>` plus the runtime, where the runtime lets us say it.
@@ -181,8 +102,10 @@ impl Wxpay {
     pub fn new(options: JsValue) -> Result<Wxpay, JsValue> {
         let (config, crypto, fetch) = read_config(&options)?;
         let client = Rc::new(Client { config, crypto, fetch, user_agent: user_agent() });
-        let notifications = Notifications::new(client.clone()).into();
-        Ok(Wxpay { v3: chain::root(client.clone(), "v3"), notifications, client })
+        // The chain and the notifications hold the client weakly: `free()`
+        // drops it (and wipes its key) once no request is in flight.
+        let notifications = Notifications::new(Rc::downgrade(&client)).into();
+        Ok(Wxpay { v3: chain::root(Rc::downgrade(&client), "v3"), notifications, client })
     }
 
     /// The root of the APIv3 chain: `wxpay.v3.pay.transactions.native.post(...)`.
@@ -210,9 +133,7 @@ impl Wxpay {
     pub fn encrypt(&self, text: JsValue) -> js_sys::Promise {
         let client = self.client.clone();
         js::promise(async move {
-            let Some(text) = text.as_string() else {
-                return Err(Error::new(Code::InvalidParam, format!("encrypt(text): text must be a string, got {}", kind(&text))).into());
-            };
+            let text = boundary::text(&text, "encrypt(text): text", "a string")?;
             let serial = &client.config.wechatpay_serial;
             let key = client.config.keyring.get(serial).ok_or_else(|| Error::new(Code::InvalidConfig, "wechatpaySerial names no key"))?;
             Ok(JsValue::from_str(&crate::sensitive::encrypt(key, &text)?))
@@ -224,9 +145,7 @@ impl Wxpay {
     pub fn decrypt(&self, ciphertext: JsValue) -> js_sys::Promise {
         let client = self.client.clone();
         js::promise(async move {
-            let Some(ciphertext) = ciphertext.as_string() else {
-                return Err(Error::new(Code::InvalidParam, format!("decrypt(ciphertext): ciphertext must be a base64 string, got {}", kind(&ciphertext))).into());
-            };
+            let ciphertext = boundary::text(&ciphertext, "decrypt(ciphertext): ciphertext", "a base64 string")?;
             Ok(JsValue::from_str(&crate::sensitive::decrypt(&client.config.key, &ciphertext)?))
         })
     }
@@ -241,7 +160,7 @@ impl Wxpay {
             let key = client.config.apiv3_key.as_ref().ok_or_else(|| {
                 Error::new(Code::InvalidConfig, "decryptResource needs options.apiv3Key, the merchant's APIv3 key")
             })?;
-            let r = resource_fields(&resource)?;
+            let r = boundary::resource(&resource)?;
             Ok(JsValue::from_str(&crate::notify::decrypt_text(key, &r)?))
         })
     }
@@ -258,7 +177,7 @@ impl Wxpay {
     pub fn sign(&self, message: JsValue) -> js_sys::Promise {
         let client = self.client.clone();
         js::promise(async move {
-            let bytes = message_bytes(&message, "message")?;
+            let bytes = boundary::bytes(&message, "sign(message): message")?;
             let signature = client.crypto.sign(&client.config.key, &bytes).await?;
             Ok(JsValue::from_str(&crate::base64::encode(&signature)))
         })
@@ -270,49 +189,17 @@ impl Wxpay {
     pub fn verify(&self, message: JsValue, signature: JsValue, serial: JsValue) -> js_sys::Promise {
         let client = self.client.clone();
         js::promise(async move {
-            let bytes = message_bytes(&message, "message")?;
-            let (Some(signature), Some(serial)) = (signature.as_string(), serial.as_string()) else {
-                return Err(Error::new(Code::InvalidParam, "verify(message, signature, serial): signature and serial must be strings").into());
-            };
+            let bytes = boundary::bytes(&message, "verify(message, signature, serial): message")?;
+            let signature = boundary::text(&signature, "verify(message, signature, serial): signature", "a base64 string")?;
+            let serial = boundary::text(&serial, "verify(message, signature, serial): serial", "a string")?;
             let key = client.config.keyring.get(&serial).ok_or_else(|| {
-                Error::new(Code::InvalidParam, format!("serial {serial:?} is not one of the configured certs"))
+                // Not repeated: a caller may pass anything here.
+                Error::new(Code::InvalidParam, "verify(message, signature, serial): serial names none of the configured certs")
             })?;
             let Some(sig) = crate::base64::decode(&signature) else {
                 return Ok(JsValue::FALSE);
             };
             Ok(JsValue::from_bool(client.crypto.verify(&serial, key, &bytes, &sig).await?))
         })
-    }
-}
-
-/// The fields of a resource object given to `decryptResource`.
-fn resource_fields(v: &JsValue) -> Result<crate::notify::Resource, Error> {
-    let bad = |why: String| Error::new(Code::InvalidParam, format!("decryptResource(resource): {why}"));
-    if !v.is_object() {
-        return Err(bad(format!("resource must be an object, got {}", kind(v))));
-    }
-    let field = |name: &str, required: bool| -> Result<Option<String>, Error> {
-        let f = Reflect::get(v, &JsValue::from_str(name)).map_err(|_| bad(format!("reading resource.{name} threw")))?;
-        match f.as_string() {
-            Some(s) => Ok(Some(s)),
-            None if (f.is_undefined() || f.is_null()) && !required => Ok(None),
-            None => Err(bad(format!("resource.{name} must be a string, got {}", kind(&f)))),
-        }
-    };
-    Ok(crate::notify::Resource {
-        algorithm: field("algorithm", false)?.unwrap_or_else(|| crate::aead::ALGORITHM.into()),
-        ciphertext: field("ciphertext", true)?.unwrap_or_default(),
-        nonce: field("nonce", true)?.unwrap_or_default(),
-        associated_data: field("associated_data", false)?.unwrap_or_default(),
-        original_type: field("original_type", false)?,
-    })
-}
-
-/// A string (as UTF-8) or bytes.
-fn message_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, Error> {
-    if let Some(bytes) = js::bytes_of(v) {
-        Ok(bytes)
-    } else {
-        Err(Error::new(Code::InvalidParam, format!("{what} must be a string or a Uint8Array, got {}", kind(v))))
     }
 }

@@ -1,0 +1,278 @@
+//! The boundary: every caller-supplied JS value is read by `boundary.js`
+//! (beside the glue in the package), inside try/catch, and reaches Rust as
+//! plain values our own code built. Each import here is `catch`, so even a
+//! bug in that file rejects with an error instead of unwinding a JS
+//! exception through Rust frames (which would leak wasm memory and the
+//! shadow stack on every occurrence, until the instance dies).
+//!
+//! Past this module no Rust code holds a caller object; the only JS it calls
+//! is the runtime's own (`node:crypto`, `crypto.subtle`, `JSON`) on values it
+//! made itself.
+
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::error::{Code, Error};
+
+#[wasm_bindgen(raw_module = "./boundary.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = requestConfig)]
+    fn request_config_js(config: &JsValue, names: &Array) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = body)]
+    fn body_js(data: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = clientOptions)]
+    fn client_options_js(options: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = resource)]
+    fn resource_js(resource: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = text)]
+    fn text_js(value: &JsValue, what: &str, expected: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = bytes)]
+    fn bytes_js(value: &JsValue, what: &str) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = notification)]
+    fn notification_js(input: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = send)]
+    #[allow(clippy::too_many_arguments)]
+    fn send_js(
+        fetch: &JsValue,
+        this: &JsValue,
+        url: &str,
+        method: &str,
+        headers: &Array,
+        body: &JsValue,
+        signal: &JsValue,
+        timeout_ms: &JsValue,
+        max_bytes: f64,
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = failureMessage)]
+    fn failure_message_js(message: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = describe)]
+    fn describe_js(value: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// A short description of a thrown JS value, for messages.
+pub fn describe(value: &JsValue) -> String {
+    describe_js(value).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "an exception".into())
+}
+
+/// Copies bytes into wasm memory, refusing (never trapping) when the
+/// allocation fails. Every length was bounded in JS before this.
+pub fn copy_in(bytes: &Uint8Array) -> Result<Vec<u8>, Error> {
+    let len = bytes.length() as usize;
+    let mut out = Vec::new();
+    out.try_reserve_exact(len)
+        .map_err(|_| Error::new(Code::OutOfMemory, format!("cannot allocate {len} bytes in WebAssembly memory")))?;
+    out.resize(len, 0);
+    bytes.copy_to(&mut out);
+    Ok(out)
+}
+
+fn text_of(v: JsValue) -> Option<String> {
+    v.as_string()
+}
+
+fn f64_of(v: &JsValue) -> Option<f64> {
+    v.as_f64()
+}
+
+fn pairs(flat: JsValue) -> Vec<(String, String)> {
+    let flat: Array = flat.unchecked_into();
+    let mut out = Vec::with_capacity(flat.length() as usize / 2);
+    let mut i = 0;
+    while i + 1 < flat.length() {
+        if let (Some(k), Some(v)) = (flat.get(i).as_string(), flat.get(i + 1).as_string()) {
+            out.push((k, v));
+        }
+        i += 2;
+    }
+    out
+}
+
+/// A request config, read once.
+pub struct RequestConfig {
+    /// `params` as (name, text) pairs, in order, arrays expanded.
+    pub params: Vec<(String, String)>,
+    /// The caller's headers as (name, text) pairs.
+    pub headers: Vec<(String, String)>,
+    /// An `AbortSignal` (checked for shape), or undefined.
+    pub signal: JsValue,
+    /// `timeout`, not yet range-checked.
+    pub timeout: Option<f64>,
+    /// `maxBodyBytes`, not yet range-checked.
+    pub max_body_bytes: Option<f64>,
+    /// The value of each placeholder of `names`, in order.
+    pub placeholders: Vec<(String, Option<String>)>,
+}
+
+/// Reads a request config for a path with these placeholder `names`; a key
+/// that is neither an option nor a placeholder is refused.
+pub fn request_config<'a>(config: &JsValue, names: impl Iterator<Item = &'a str>) -> Result<RequestConfig, JsValue> {
+    let names: Vec<String> = names.map(String::from).collect();
+    let list = Array::new();
+    for n in &names {
+        list.push(&JsValue::from_str(n));
+    }
+    let snap = request_config_js(config, &list)?;
+    let values: Array = snap.get(5).unchecked_into();
+    let placeholders = names.into_iter().enumerate().map(|(i, n)| (n, text_of(values.get(i as u32)))).collect();
+    Ok(RequestConfig {
+        params: pairs(snap.get(0)),
+        headers: pairs(snap.get(1)),
+        signal: snap.get(2),
+        timeout: f64_of(&snap.get(3)),
+        max_body_bytes: f64_of(&snap.get(4)),
+        placeholders,
+    })
+}
+
+/// The bytes of a request body (`None` for no body).
+pub fn body(data: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
+    let bytes = body_js(data)?;
+    if bytes.is_undefined() {
+        return Ok(None);
+    }
+    Ok(Some(copy_in(bytes.unchecked_ref())?))
+}
+
+/// The options of `new Wxpay`, their types checked.
+pub struct ClientOptions {
+    pub mchid: String,
+    pub serial: String,
+    pub private_key: Vec<u8>,
+    pub certs: Vec<(String, Vec<u8>)>,
+    pub wechatpay_serial: Option<String>,
+    pub apiv3_key: Option<String>,
+    pub base_url: Option<String>,
+    pub timeout: Option<f64>,
+    pub fetch: Option<JsValue>,
+    pub crypto: Option<String>,
+    pub max_body_bytes: Option<f64>,
+}
+
+/// Reads the options of `new Wxpay` (throws `ERR_INVALID_CONFIG` for a
+/// wrong type, a throwing getter, an unknown option).
+pub fn client_options(options: &JsValue) -> Result<ClientOptions, JsValue> {
+    let o = client_options_js(options)?;
+    let bytes = |v: JsValue| copy_in(v.unchecked_ref());
+    let flat: Array = o.get(3).unchecked_into();
+    let mut certs = Vec::with_capacity(flat.length() as usize / 2);
+    let mut i = 0;
+    while i + 1 < flat.length() {
+        certs.push((flat.get(i).as_string().unwrap_or_default(), bytes(flat.get(i + 1))?));
+        i += 2;
+    }
+    let fetch = o.get(8);
+    // The key's JS copy is ours (made in boundary.js): wipe it once copied.
+    let key: Uint8Array = o.get(2).unchecked_into();
+    let private_key = copy_in(&key);
+    key.fill(0, 0, key.length());
+    Ok(ClientOptions {
+        mchid: o.get(0).as_string().unwrap_or_default(),
+        serial: o.get(1).as_string().unwrap_or_default(),
+        private_key: private_key?,
+        certs,
+        wechatpay_serial: text_of(o.get(4)),
+        apiv3_key: text_of(o.get(5)),
+        base_url: text_of(o.get(6)),
+        timeout: f64_of(&o.get(7)),
+        fetch: (!fetch.is_undefined()).then_some(fetch),
+        crypto: text_of(o.get(9)),
+        max_body_bytes: f64_of(&o.get(10)),
+    })
+}
+
+/// The fields of a `decryptResource` argument.
+pub fn resource(v: &JsValue) -> Result<crate::notify::Resource, JsValue> {
+    let r = resource_js(v)?;
+    Ok(crate::notify::Resource {
+        algorithm: text_of(r.get(0)).unwrap_or_else(|| crate::aead::ALGORITHM.into()),
+        ciphertext: text_of(r.get(1)).unwrap_or_default(),
+        nonce: text_of(r.get(2)).unwrap_or_default(),
+        associated_data: text_of(r.get(3)).unwrap_or_default(),
+        original_type: None,
+    })
+}
+
+/// A value that must be a string (`expected` says which, for the message).
+pub fn text(v: &JsValue, what: &str, expected: &str) -> Result<String, JsValue> {
+    Ok(text_js(v, what, expected)?.as_string().unwrap_or_default())
+}
+
+/// A string (as UTF-8) or bytes, copied into wasm memory.
+pub fn bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    Ok(copy_in(&bytes_js(v, what)?)?)
+}
+
+/// A notification's signature headers, request id and raw body.
+pub struct NotificationInput {
+    pub timestamp: Option<String>,
+    pub nonce: Option<String>,
+    pub signature: Option<String>,
+    pub serial: Option<String>,
+    pub request_id: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// Reads a notification from a fetch `Request` or `{ headers, body }`.
+pub async fn notification(input: &JsValue) -> Result<NotificationInput, JsValue> {
+    let n: Array = JsFuture::from(notification_js(input)?).await?.unchecked_into();
+    Ok(NotificationInput {
+        timestamp: text_of(n.get(0)),
+        nonce: text_of(n.get(1)),
+        signature: text_of(n.get(2)),
+        serial: text_of(n.get(3)),
+        request_id: text_of(n.get(4)),
+        body: copy_in(n.get(5).unchecked_ref())?,
+    })
+}
+
+/// One answer, read whole (within its size limit).
+pub struct Answer {
+    pub status: u16,
+    pub status_text: JsValue,
+    /// A plain object with lower-case names, handed to the caller as is.
+    pub headers: Object,
+    /// The body as JS bytes (still outside wasm memory).
+    pub body: Uint8Array,
+}
+
+impl Answer {
+    /// A header's value by its lower-case name.
+    pub fn header(&self, name: &str) -> Option<String> {
+        Reflect::get(&self.headers, &JsValue::from_str(name)).ok()?.as_string()
+    }
+}
+
+/// What `send` needs besides the request itself.
+pub struct Transport<'a> {
+    pub fetch: &'a JsValue,
+    pub this: &'a JsValue,
+    pub signal: &'a JsValue,
+    pub timeout_ms: Option<u32>,
+    pub max_bytes: u32,
+}
+
+/// Sends a signed request through `fetch` and reads its answer.
+pub async fn send(t: Transport<'_>, url: &str, method: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Result<Answer, JsValue> {
+    let list = Array::new_with_length(headers.len() as u32 * 2);
+    for (i, (n, v)) in headers.iter().enumerate() {
+        list.set(2 * i as u32, JsValue::from_str(n));
+        list.set(2 * i as u32 + 1, JsValue::from_str(v));
+    }
+    let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
+    let timeout = t.timeout_ms.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+    let promise = send_js(t.fetch, t.this, url, method, &list, &body, t.signal, &timeout, f64::from(t.max_bytes))?;
+    let a: Array = JsFuture::from(promise).await?.unchecked_into();
+    Ok(Answer {
+        status: a.get(0).as_f64().unwrap_or_default() as u16,
+        status_text: a.get(1),
+        headers: a.get(2).unchecked_into(),
+        body: a.get(3).unchecked_into(),
+    })
+}
+
+/// The message of `notifications.failure(message)`: a string, an `Error`'s
+/// message, or `failed` when absent.
+pub fn failure_message(message: &JsValue) -> Result<String, JsValue> {
+    Ok(failure_message_js(message)?.as_string().unwrap_or_default())
+}
