@@ -512,3 +512,57 @@ async function readBody(response, stream, arrayBuffer, maxBytes, deadline, statu
   if (copy.byteLength > maxBytes) throw tooLarge(status, maxBytes);
   return copy;
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * `data` of a verified answer, decoded here (the bytes never go back out of wasm memory):
+ * `''` when empty, parsed JSON for JSON, text for text, bytes for anything else (downloads).
+ */
+export function answerData(body, contentType, status, requestId) {
+  const props = (cause) => ({ status, ...(requestId === undefined ? {} : { requestId }), cause });
+  if (body.byteLength === 0) return '';
+  const ct = (contentType ?? '').toLowerCase();
+  if (ct.includes('json')) {
+    try {
+      return JSON.parse(utf8.decode(body));
+    } catch (e) {
+      throw new WxpayError('ERR_RESPONSE_BODY', `answer says ${ct} but its body is not valid JSON`, props(e));
+    }
+  }
+  try {
+    if (ct.startsWith('text/')) return lossy.decode(body);
+    if (ct === '') {
+      let text;
+      try {
+        text = utf8.decode(body);
+      } catch {
+        return body;
+      }
+      try {
+        return JSON.parse(text);
+      } catch {
+        return text;
+      }
+    }
+  } catch (e) {
+    // A text longer than the engine's longest string.
+    throw new WxpayError('ERR_RESPONSE_BODY', `the answer's ${ct || 'body'} is too long to be a string`, props(e));
+  }
+  return body;
+}
+
+/** `data` of an error answer: its JSON, else its text, else its bytes. Never throws. */
+export function errorData(body) {
+  try {
+    const text = lossy.decode(body);
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  } catch {
+    return body;
+  }
+}

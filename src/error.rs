@@ -117,5 +117,15 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// An empty buffer with room for `capacity` bytes, or `ERR_OUT_OF_MEMORY`:
+/// body-sized buffers are reserved fallibly, so a full wasm memory is an
+/// error for one call, never a trap that kills the instance.
+pub fn buffer(capacity: usize) -> Result<Vec<u8>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(capacity)
+        .map_err(|_| Error::new(Code::OutOfMemory, format!("cannot allocate {capacity} bytes in WebAssembly memory")))?;
+    Ok(v)
+}
+
 /// Result with this crate's [`Error`].
 pub type Result<T> = core::result::Result<T, Error>;

@@ -46,6 +46,10 @@ extern "C" {
     ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = failureMessage)]
     fn failure_message_js(message: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = answerData)]
+    fn answer_data_js(body: &Uint8Array, content_type: Option<String>, status: u16, request_id: Option<String>) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = errorData)]
+    fn error_data_js(body: &Uint8Array) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = describe)]
     fn describe_js(value: &JsValue) -> Result<JsValue, JsValue>;
 }
@@ -240,6 +244,18 @@ impl Answer {
     /// A header's value by its lower-case name.
     pub fn header(&self, name: &str) -> Option<String> {
         Reflect::get(&self.headers, &JsValue::from_str(name)).ok()?.as_string()
+    }
+
+    /// `data` of a verified answer: `''` when empty, JSON parsed, text for
+    /// `text/*`, bytes otherwise; `ERR_RESPONSE_BODY` when it is not what its
+    /// content type says.
+    pub fn data(&self, request_id: Option<String>) -> Result<JsValue, JsValue> {
+        answer_data_js(&self.body, self.header("content-type"), self.status, request_id)
+    }
+
+    /// `data` of an error answer: its JSON, else its text, else its bytes.
+    pub fn error_data(&self) -> JsValue {
+        error_data_js(&self.body).unwrap_or_else(|_| self.body.clone().into())
     }
 }
 

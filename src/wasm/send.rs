@@ -4,7 +4,7 @@
 
 use std::rc::Weak;
 
-use js_sys::{Object, Promise, Reflect, Uint8Array, JSON};
+use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::boundary::{self, Answer, Transport};
@@ -84,31 +84,6 @@ pub fn now_secs() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64
 }
 
-/// `data` of a verified answer: `''` when empty, parsed JSON for JSON, text
-/// for text, bytes for anything else (downloads).
-fn decode_data(content_type: Option<&str>, bytes: &[u8]) -> Result<JsValue, Error> {
-    if bytes.is_empty() {
-        return Ok(JsValue::from_str(""));
-    }
-    let ct = content_type.unwrap_or_default().to_ascii_lowercase();
-    let text = core::str::from_utf8(bytes).ok();
-    let parse = |t: &str| JSON::parse(t).ok();
-    if ct.contains("json") {
-        return text
-            .and_then(parse)
-            .ok_or_else(|| Error::new(Code::ResponseBody, format!("answer says {ct} but its body is not valid JSON")));
-    }
-    if ct.starts_with("text/") {
-        return Ok(JsValue::from_str(&String::from_utf8_lossy(bytes)));
-    }
-    if ct.is_empty() {
-        if let Some(t) = text {
-            return Ok(parse(t).unwrap_or_else(|| JsValue::from_str(t)));
-        }
-    }
-    Ok(Uint8Array::from(bytes).into())
-}
-
 fn result_object(answer: &Answer, data: &JsValue) -> JsValue {
     let obj = Object::new();
     for (k, v) in [
@@ -124,14 +99,10 @@ fn result_object(answer: &Answer, data: &JsValue) -> JsValue {
 }
 
 /// A non-2xx answer as a `WxpayError` carrying the service's code.
-fn service_error(answer: &Answer, bytes: &[u8], request_id: Option<String>) -> JsValue {
-    let parsed = core::str::from_utf8(bytes).ok().and_then(|t| JSON::parse(t).ok());
-    let data = match &parsed {
-        Some(p) => p.clone(),
-        None => JsValue::from_str(&String::from_utf8_lossy(bytes)),
-    };
+fn service_error(answer: &Answer, request_id: Option<String>) -> JsValue {
+    let data = answer.error_data();
     // JSON.parse gives plain data: reading it runs no caller code.
-    let field = |k: &str| parsed.as_ref().filter(|p| p.is_object()).and_then(|p| Reflect::get(p, &JsValue::from_str(k)).ok());
+    let field = |k: &str| Some(&data).filter(|p| p.is_object()).and_then(|p| Reflect::get(p, &JsValue::from_str(k)).ok());
     let code = field("code").and_then(|c| c.as_string()).filter(|c| !c.is_empty());
     let text = answer.status_text.as_string().unwrap_or_default();
     let status = answer.status;
@@ -170,7 +141,7 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
 
     let timestamp = now_secs();
     let nonce = nonce::nonce()?;
-    let message = request::message(method, &signed_path, timestamp, &nonce, body.as_deref().unwrap_or_default());
+    let message = request::message(method, &signed_path, timestamp, &nonce, body.as_deref().unwrap_or_default())?;
     let signature = client.crypto.sign(&client.config.key, &message).await?;
     let authorization = request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, &signature);
     let headers = request_headers(client, &authorization, body.is_some(), &cfg.headers);
@@ -180,12 +151,11 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
     let answer = boundary::send(transport, &url, method.as_str(), &headers, body.as_deref()).await?;
     let request_id = answer.header(header::REQUEST_ID);
     let with_status = |e: Error, request_id: Option<String>| e.into_js_with(Extra { status: Some(answer.status), request_id, ..Extra::default() });
-    let bytes = boundary::copy_in(&answer.body).map_err(|e| with_status(e, request_id.clone()))?;
-
     if !(200..300).contains(&answer.status) {
-        return Err(service_error(&answer, &bytes, request_id));
+        return Err(service_error(&answer, request_id));
     }
     if !response::is_unsigned_download(method, &path) {
+        let bytes = boundary::copy_in(&answer.body).map_err(|e| with_status(e, request_id.clone()))?;
         let (ts, nonce, sig, serial) = (
             answer.header(header::TIMESTAMP),
             answer.header(header::NONCE),
@@ -202,6 +172,6 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
             .await
             .map_err(|e| with_status(e, request_id.clone()))?;
     }
-    let data = decode_data(answer.header("content-type").as_deref(), &bytes).map_err(|e| with_status(e, request_id))?;
+    let data = answer.data(request_id)?;
     Ok(result_object(&answer, &data))
 }
