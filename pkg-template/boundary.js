@@ -118,7 +118,7 @@ function pairs(v, what) {
   return Object.entries(v);
 }
 
-const REQUEST_OPTIONS = new Set(['params', 'headers', 'signal', 'timeout', 'maxBodyBytes']);
+const REQUEST_OPTIONS = new Set(['params', 'headers', 'signal', 'timeout', 'maxBodyBytes', 'retry']);
 
 /**
  * The request config of one call, read once: `[params, headers, signal, timeout, maxBodyBytes,
@@ -127,13 +127,13 @@ const REQUEST_OPTIONS = new Set(['params', 'headers', 'signal', 'timeout', 'maxB
  * `names` is refused: a misspelt `parmas` or an axios `baseURL` must not be dropped in silence.
  */
 export function requestConfig(cfg, names) {
-  if (cfg === undefined || cfg === null) return [[], [], undefined, undefined, undefined, names.map(() => undefined)];
+  if (cfg === undefined || cfg === null) return [[], [], undefined, undefined, undefined, names.map(() => undefined), undefined];
   if (typeof cfg !== 'object') throw param(`the request config must be an object, got ${kind(cfg)}`);
   return guarded('reading the request config', param, () => {
     for (const key of Object.keys(cfg)) {
       if (!REQUEST_OPTIONS.has(key) && !names.includes(key)) {
         const expected = names.length ? `, or a placeholder of this path (${names.join(', ')})` : '';
-        throw param(`unknown request config key \`${key}\`: expected params, headers, signal, timeout or maxBodyBytes${expected}`);
+        throw param(`unknown request config key \`${key}\`: expected params, headers, signal, timeout, maxBodyBytes or retry${expected}`);
       }
     }
     const params = [];
@@ -168,7 +168,11 @@ export function requestConfig(cfg, names) {
     const placeholders = names.map((name) =>
       scalar(cfg[name], `path placeholder {${name}}`, 'a string or a number'),
     );
-    return [params, headers, signal, timeout, maxBodyBytes, placeholders];
+    const retry = cfg.retry;
+    if (retry !== undefined && retry !== null && typeof retry !== 'boolean' && typeof retry !== 'number') {
+      throw param(`config.retry must be a boolean or a number of retries, got ${kind(retry)}`);
+    }
+    return [params, headers, signal, timeout, maxBodyBytes, placeholders, retry ?? undefined];
   });
 }
 
@@ -219,7 +223,8 @@ function bodyBytes(data) {
  * apiv3Key, baseURL, timeout, fetch, crypto, maxBodyBytes]`; `certs` as `[serial, bytes, ...]`.
  * Types are checked here; values (formats, ranges, keys) by Rust.
  */
-const CLIENT_OPTIONS = ['mchid', 'serial', 'privateKey', 'certs', 'wechatpaySerial', 'apiv3Key', 'baseURL', 'timeout', 'fetch', 'crypto', 'maxBodyBytes'];
+const CLIENT_OPTIONS = ['mchid', 'serial', 'privateKey', 'certs', 'wechatpaySerial', 'apiv3Key', 'baseURL', 'timeout', 'fetch',
+  'crypto', 'maxBodyBytes', 'retry', 'backupBaseURL', 'onRequest', 'onResponse'];
 
 export function clientOptions(o) {
   if (typeof o !== 'object' || o === null) {
@@ -259,11 +264,20 @@ export function clientOptions(o) {
       // The value is named by its position, not its key: a key may be a PEM in the wrong place.
       entries.push(s, keyBytes(pem, `options.certs entry ${entries.length / 2 + 1}`));
     }
-    const fetch = get('fetch');
-    if (fetch !== undefined && typeof fetch !== 'function') throw config(`options.fetch must be a function, got ${kind(fetch)}`);
+    const fn = (name) => {
+      const f = get(name);
+      if (f !== undefined && typeof f !== 'function') throw config(`options.${name} must be a function, got ${kind(f)}`);
+      return f;
+    };
+    const fetch = fn('fetch');
+    const retry = get('retry');
+    if (retry !== undefined && retry !== false && typeof retry !== 'number') throw config(`options.retry must be a number of retries or false, got ${kind(retry)}`);
+    const backup = get('backupBaseURL');
+    if (backup !== undefined && backup !== false && typeof backup !== 'string') throw config(`options.backupBaseURL must be a URL string or false, got ${kind(backup)}`);
     return [
       mchid, serial, key, entries, string('wechatpaySerial'), string('apiv3Key'), string('baseURL'),
       option(get('timeout'), 'options.timeout'), fetch, string('crypto'), option(get('maxBodyBytes'), 'options.maxBodyBytes'),
+      retry, backup, fn('onRequest'), fn('onResponse'),
     ];
   });
 }
@@ -364,87 +378,152 @@ export async function notification(input) {
 }
 
 /**
- * The transport: one `fetch` of an already signed request, raced against `timeoutMs` and the
- * caller's `signal` (so a `fetch` that ignores its signal still settles on time), its answer read
- * in chunks and refused as soon as it passes `maxBytes`. Resolves `[status, statusText, headers,
+ * The deadline of one request, all its attempts and back-off sleeps included: the caller's
+ * `signal` and `timeoutMs` settle the call themselves, so a `fetch` that ignores its signal
+ * still settles on time. Throws ERR_ABORTED at once for a signal that has already fired.
+ */
+class Guard {
+  constructor(signal, timeoutMs) {
+    let settle;
+    this.deadline = new Promise((_, reject) => { settle = reject; });
+    this.deadline.catch(() => {});
+    this.settle = settle;
+    this.controller = new AbortController();
+    this.stopped = undefined;
+    this.signal = signal;
+    if (signal !== undefined) {
+      const aborted = () => fail('ERR_ABORTED', 'request aborted by its signal', safeReason(signal));
+      try {
+        if (signal.aborted) throw aborted();
+        this.onAbort = () => this.stop(aborted());
+        signal.addEventListener('abort', this.onAbort);
+      } catch (e) {
+        throw e instanceof WxpayError ? e : param(`signal threw: ${describe(e)}`, e);
+      }
+    }
+    if (timeoutMs !== undefined) {
+      this.timer = setTimeout(() => this.stop(fail('ERR_TIMEOUT', `request timed out after ${timeoutMs} ms`)), timeoutMs);
+    }
+  }
+
+  stop(error) {
+    if (this.stopped) return;
+    this.stopped = error;
+    this.settle(error);
+    try { this.controller.abort(error); } catch { /* an abort listener threw */ }
+  }
+
+  /** `promise`, or the deadline's error if that comes first. */
+  race(promise) {
+    const p = Promise.resolve(promise);
+    p.catch(() => {});
+    return Promise.race([p, this.deadline]);
+  }
+
+  dispose() {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.onAbort !== undefined) {
+      try { this.signal.removeEventListener('abort', this.onAbort); } catch { /* nothing to clean */ }
+    }
+  }
+}
+
+export function guard(signal, timeoutMs) {
+  return new Guard(signal, timeoutMs);
+}
+
+export function dispose(g) {
+  g.dispose();
+}
+
+/** Resolves after `ms`, or rejects with the deadline's error. */
+export function sleep(g, ms) {
+  let timer;
+  return g.race(new Promise((resolve) => { timer = setTimeout(resolve, ms); })).finally(() => clearTimeout(timer));
+}
+
+// Network errors raised before the request could reach the server: safe to send elsewhere.
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const connectErrors = new WeakSet();
+
+/** Whether `e` is a network error of a connection that never opened (so nothing was sent). */
+export function isConnectError(e) {
+  return typeof e === 'object' && e !== null && connectErrors.has(e);
+}
+
+function causeCode(e) {
+  try {
+    for (let c = e, depth = 0; c && depth < 4; c = c.cause, depth++) {
+      if (typeof c.code === 'string' && CONNECT_CODES.has(c.code)) return true;
+    }
+  } catch { /* a getter threw */ }
+  return false;
+}
+
+/**
+ * One attempt: `fetch` an already signed request, under `g`'s deadline; read its answer in
+ * chunks, refused as soon as it passes `maxBytes`. Resolves `[status, statusText, headers,
  * body]` (`headers` a plain object with lower-case names, `body` a Uint8Array); rejects with a
  * `WxpayError`: ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED or ERR_RESPONSE_TOO_LARGE.
  */
-export async function send(fetchFn, thisArg, url, method, headerList, payload, signal, timeoutMs, maxBytes) {
+export async function send(g, fetchFn, thisArg, url, method, headerList, payload, maxBytes) {
   const what = `${method} ${url}`;
-  let settle;
-  const deadline = new Promise((_, reject) => { settle = reject; });
-  deadline.catch(() => {});
-  const controller = new AbortController();
-  let stopped;
-  const stop = (error) => {
-    if (stopped) return;
-    stopped = error;
-    settle(error);
-    try { controller.abort(error); } catch { /* an abort listener of the caller's threw */ }
+  const network = (e) => {
+    if (g.stopped) return g.stopped;
+    if (e instanceof WxpayError) return e;
+    const error = fail('ERR_NETWORK', `${what} failed: ${describe(e)}`, e);
+    if (causeCode(e)) connectErrors.add(error);
+    return error;
   };
-  let timer;
-  let onAbort;
-  if (signal !== undefined) {
-    const aborted = () => fail('ERR_ABORTED', 'request aborted by its signal', safeReason(signal));
-    try {
-      if (signal.aborted) throw aborted();
-      onAbort = () => stop(aborted());
-      signal.addEventListener('abort', onAbort);
-    } catch (e) {
-      throw e instanceof WxpayError ? e : param(`signal threw: ${describe(e)}`, e);
-    }
-  }
-  if (timeoutMs !== undefined) {
-    timer = setTimeout(() => stop(fail('ERR_TIMEOUT', `request timed out after ${timeoutMs} ms`)), timeoutMs);
-  }
-  const network = (e) => stopped ?? (e instanceof WxpayError ? e : fail('ERR_NETWORK', `${what} failed: ${describe(e)}`, e));
+  if (g.stopped) throw g.stopped;
+  const headers = {};
+  for (let i = 0; i < headerList.length; i += 2) headers[headerList[i]] = headerList[i + 1];
+  const init = { method, headers, signal: g.controller.signal };
+  if (payload !== undefined) init.body = payload;
+  let response;
   try {
-    const headers = {};
-    for (let i = 0; i < headerList.length; i += 2) headers[headerList[i]] = headerList[i + 1];
-    const init = { method, headers, signal: controller.signal };
-    if (payload !== undefined) init.body = payload;
-    let response;
-    try {
-      const pending = Promise.resolve(fetchFn.call(thisArg, url, init));
-      pending.catch(() => {});
-      response = await Promise.race([pending, deadline]);
-    } catch (e) {
-      throw network(e);
-    }
-    let status, statusText, answerHeaders, stream, arrayBuffer;
-    try {
-      if (typeof response !== 'object' || response === null) throw new TypeError(`fetch resolved to ${kind(response)}, not a Response`);
-      status = response.status;
-      if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
-        throw new TypeError('the answer has no valid status');
-      }
-      statusText = response.statusText;
-      answerHeaders = headerObject(response.headers);
-      stream = response.body;
-      arrayBuffer = response.arrayBuffer;
-    } catch (e) {
-      cancel(stream);
-      throw network(e);
-    }
-    const length = Number(answerHeaders['content-length']);
-    if (length > maxBytes) {
-      cancel(stream);
-      throw tooLarge(status, maxBytes);
-    }
-    let body;
-    try {
-      body = await readBody(response, stream, arrayBuffer, maxBytes, deadline, status);
-    } catch (e) {
-      throw network(e);
-    }
-    return [status, typeof statusText === 'string' ? statusText : '', answerHeaders, body];
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    if (onAbort !== undefined) {
-      try { signal.removeEventListener('abort', onAbort); } catch { /* nothing to clean */ }
-    }
+    response = await g.race(fetchFn.call(thisArg, url, init));
+  } catch (e) {
+    throw network(e);
   }
+  let status, statusText, answerHeaders, stream, arrayBuffer;
+  try {
+    if (typeof response !== 'object' || response === null) throw new TypeError(`fetch resolved to ${kind(response)}, not a Response`);
+    status = response.status;
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+      throw new TypeError('the answer has no valid status');
+    }
+    statusText = response.statusText;
+    answerHeaders = headerObject(response.headers);
+    stream = response.body;
+    arrayBuffer = response.arrayBuffer;
+  } catch (e) {
+    cancel(stream);
+    throw network(e);
+  }
+  const length = Number(answerHeaders['content-length']);
+  if (length > maxBytes) {
+    cancel(stream);
+    throw tooLarge(status, maxBytes);
+  }
+  let body;
+  try {
+    body = await readBody(response, stream, arrayBuffer, maxBytes, g, status);
+  } catch (e) {
+    throw network(e);
+  }
+  return [status, typeof statusText === 'string' ? statusText : '', answerHeaders, body];
+}
+
+/**
+ * Calls a caller's hook (`onRequest`, `onResponse`) with `info`. What it throws or returns is
+ * ignored: logging must never break a payment.
+ */
+export function hook(fn, info) {
+  try {
+    const r = fn(info);
+    if (r && typeof r.then === 'function') Promise.resolve(r).catch(() => {});
+  } catch { /* ignored, as documented */ }
 }
 
 function safeReason(signal) {
@@ -474,16 +553,14 @@ function headerObject(h) {
   return out;
 }
 
-async function readBody(response, stream, arrayBuffer, maxBytes, deadline, status) {
+async function readBody(response, stream, arrayBuffer, maxBytes, g, status) {
   if (stream !== null && stream !== undefined) {
     const reader = stream.getReader();
     const chunks = [];
     let total = 0;
     try {
       for (;;) {
-        const step = reader.read();
-        Promise.resolve(step).catch(() => {});
-        const { done, value } = await Promise.race([step, deadline]);
+        const { done, value } = await g.race(reader.read());
         if (done) break;
         if (!(value instanceof Uint8Array)) throw new TypeError('the answer body gave a chunk that is not bytes');
         total += value.byteLength;
@@ -504,9 +581,7 @@ async function readBody(response, stream, arrayBuffer, maxBytes, deadline, statu
     return out;
   }
   if (typeof arrayBuffer !== 'function') return new Uint8Array(0);
-  const pending = Promise.resolve(arrayBuffer.call(response));
-  pending.catch(() => {});
-  const buffer = await Promise.race([pending, deadline]);
+  const buffer = await g.race(arrayBuffer.call(response));
   const copy = typeof buffer === 'object' && buffer !== null ? copyBytes(buffer) : undefined;
   if (copy === undefined) throw new TypeError('arrayBuffer() did not give an ArrayBuffer');
   if (copy.byteLength > maxBytes) throw tooLarge(status, maxBytes);

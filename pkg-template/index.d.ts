@@ -40,6 +40,44 @@ export interface WxpayOptions {
    * WebCrypto where it has `crypto.subtle`, else Rust), `'node'`, `'webcrypto'` or `'rust'`.
    */
   crypto?: 'auto' | 'node' | 'webcrypto' | 'rust';
+  /**
+   * Retries of a `GET` on a network error, a 429 or a 5xx answer (default 2; `false` or 0: none).
+   * Other methods retry only when a request asks (`retry: true` or a count). Each attempt is
+   * signed afresh; waits grow exponentially with full jitter; `Retry-After` is honoured; all of
+   * it within the request's `timeout`/`signal`. An answer that fails verification is never retried.
+   */
+  retry?: number | false;
+  /**
+   * Where a request goes when the main host cannot be reached (the connection never opened, so
+   * nothing was sent). Default: `https://api2.mch.weixin.qq.com/` when `baseURL` is the
+   * default, else none; `false`: none.
+   */
+  backupBaseURL?: string | false;
+  /** Called before each attempt. What it throws is ignored. */
+  onRequest?: (info: WxpayRequestInfo) => void;
+  /** Called after each attempt, with its status or error code. What it throws is ignored. */
+  onResponse?: (info: WxpayResponseInfo) => void;
+}
+
+/** What `onRequest` sees: never keys, signatures or bodies. */
+export interface WxpayRequestInfo {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The URL as sent, query included. */
+  url: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+/** What `onResponse` sees. */
+export interface WxpayResponseInfo extends WxpayRequestInfo {
+  /** Milliseconds from sending to the answer read (or the failure). */
+  duration: number;
+  /** The answer's status, when one arrived. */
+  status?: number;
+  /** The answer's `Request-ID`. */
+  requestId?: string;
+  /** The error code when no answer arrived (`ERR_NETWORK`, `ERR_TIMEOUT`...). */
+  error?: string;
 }
 
 /**
@@ -73,6 +111,11 @@ export interface RequestOptions<P = Params> {
   timeout?: number;
   /** The largest answer body accepted for this request, in bytes (default: the client's `maxBodyBytes`). */
   maxBodyBytes?: number;
+  /**
+   * Retries for this request: `true` for the client's count (whatever the method: order
+   * creation is idempotent by `out_trade_no`, but you decide), a number, or `false`.
+   */
+  retry?: boolean | number;
 }
 
 /**
@@ -198,6 +241,8 @@ export declare class WxpayError extends Error {
   detail?: unknown;
   /** The error answer itself, for non-2xx statuses. */
   response?: WxpayResponse;
+  /** How many attempts the request made (retries included). */
+  attempts?: number;
 }
 
 // ---------------------------------------------------------------------------

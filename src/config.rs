@@ -18,6 +18,10 @@ pub struct Config {
     pub keyring: Keyring,
     /// Where requests go.
     pub base: BaseUrl,
+    /// Where a request goes when `base` cannot be reached.
+    pub backup: Option<BaseUrl>,
+    /// Retries of a `GET` by default (other methods opt in per request).
+    pub retries: u32,
     /// Default timeout per request, in milliseconds.
     pub timeout_ms: Option<u32>,
     /// Default limit of an answer's body, in bytes.

@@ -21,6 +21,7 @@ pub mod notify;
 pub mod path;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod rsa;
 pub mod sensitive;
 pub mod url;

@@ -9,6 +9,9 @@ use crate::error::{Code, Error, Result};
 /// The WeChat Pay APIv3 endpoint used when `baseURL` is not given.
 pub const DEFAULT_BASE_URL: &str = "https://api.mch.weixin.qq.com/";
 
+/// The backup domain the service documents for when the main one is unreachable.
+pub const DEFAULT_BACKUP_BASE_URL: &str = "https://api2.mch.weixin.qq.com/";
+
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// RFC 3986 unreserved characters: the only ones never percent-encoded.
@@ -89,7 +92,12 @@ impl BaseUrl {
     /// Parses a base URL; anything but a plain http(s) origin with an optional
     /// path is refused (`ERR_INVALID_CONFIG`, naming `baseURL`).
     pub fn parse(input: &str) -> Result<Self> {
-        let bad = |why: &str| Error::new(Code::InvalidConfig, format!("options.baseURL {why}"));
+        Self::parse_option(input, "options.baseURL")
+    }
+
+    /// [`BaseUrl::parse`] for the option `name` (named in errors).
+    pub fn parse_option(input: &str, name: &str) -> Result<Self> {
+        let bad = |why: &str| Error::new(Code::InvalidConfig, format!("{name} {why}"));
         let has_scheme = |s: &str| input.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s));
         let rest = if has_scheme("https://") {
             &input[8..]

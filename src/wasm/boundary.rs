@@ -31,17 +31,28 @@ extern "C" {
     fn bytes_js(value: &JsValue, what: &str) -> Result<Uint8Array, JsValue>;
     #[wasm_bindgen(catch, js_name = notification)]
     fn notification_js(input: &JsValue) -> Result<Promise, JsValue>;
+    /// The deadline of one request (`boundary.js`'s `Guard`).
+    pub type Guard;
+    #[wasm_bindgen(catch, js_name = guard)]
+    fn guard_js(signal: &JsValue, timeout_ms: &JsValue) -> Result<Guard, JsValue>;
+    #[wasm_bindgen(catch, js_name = dispose)]
+    fn dispose_js(guard: &Guard) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = sleep)]
+    fn sleep_js(guard: &Guard, ms: f64) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = isConnectError)]
+    fn is_connect_error_js(error: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_name = hook)]
+    fn hook_js(hook: &JsValue, info: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = send)]
     #[allow(clippy::too_many_arguments)]
     fn send_js(
+        guard: &Guard,
         fetch: &JsValue,
         this: &JsValue,
         url: &str,
         method: &str,
         headers: &Array,
         body: &JsValue,
-        signal: &JsValue,
-        timeout_ms: &JsValue,
         max_bytes: f64,
     ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = failureMessage)]
@@ -106,6 +117,8 @@ pub struct RequestConfig {
     pub max_body_bytes: Option<f64>,
     /// The value of each placeholder of `names`, in order.
     pub placeholders: Vec<(String, Option<String>)>,
+    /// `retry`: a boolean or a number, not yet range-checked.
+    pub retry: JsValue,
 }
 
 /// Reads a request config for a path with these placeholder `names`; a key
@@ -126,6 +139,7 @@ pub fn request_config<'a>(config: &JsValue, names: impl Iterator<Item = &'a str>
         timeout: f64_of(&snap.get(3)),
         max_body_bytes: f64_of(&snap.get(4)),
         placeholders,
+        retry: snap.get(6),
     })
 }
 
@@ -151,6 +165,12 @@ pub struct ClientOptions {
     pub fetch: Option<JsValue>,
     pub crypto: Option<String>,
     pub max_body_bytes: Option<f64>,
+    /// A number, `false` or undefined.
+    pub retry: JsValue,
+    /// A string, `false` or undefined.
+    pub backup_base_url: JsValue,
+    pub on_request: Option<JsValue>,
+    pub on_response: Option<JsValue>,
 }
 
 /// Reads the options of `new Wxpay` (throws `ERR_INVALID_CONFIG` for a
@@ -182,6 +202,10 @@ pub fn client_options(options: &JsValue) -> Result<ClientOptions, JsValue> {
         fetch: (!fetch.is_undefined()).then_some(fetch),
         crypto: text_of(o.get(9)),
         max_body_bytes: f64_of(&o.get(10)),
+        retry: o.get(11),
+        backup_base_url: o.get(12),
+        on_request: Some(o.get(13)).filter(|f| !f.is_undefined()),
+        on_response: Some(o.get(14)).filter(|f| !f.is_undefined()),
     })
 }
 
@@ -259,25 +283,57 @@ impl Answer {
     }
 }
 
+/// A request's deadline (signal and timeout) across all its attempts;
+/// dropping it clears the timer and the listener.
+pub struct Deadline(Guard);
+
+impl Deadline {
+    /// Starts the clock; fails at once for a signal that already fired.
+    pub fn new(signal: &JsValue, timeout_ms: Option<u32>) -> Result<Self, JsValue> {
+        let timeout = timeout_ms.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        Ok(Deadline(guard_js(signal, &timeout)?))
+    }
+
+    /// Waits `ms`, or fails with the deadline's error.
+    pub async fn sleep(&self, ms: f64) -> Result<(), JsValue> {
+        JsFuture::from(sleep_js(&self.0, ms)?).await.map(drop)
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        let _ = dispose_js(&self.0);
+    }
+}
+
+/// Whether `error` (from [`send`]) is a connection that never opened, so the
+/// request never reached the server and may go to another host.
+pub fn is_connect_error(error: &JsValue) -> bool {
+    is_connect_error_js(error).unwrap_or(false)
+}
+
+/// Calls a caller's hook with `info`; what it throws is ignored.
+pub fn hook(hook: &JsValue, info: &JsValue) {
+    let _ = hook_js(hook, info);
+}
+
 /// What `send` needs besides the request itself.
 pub struct Transport<'a> {
     pub fetch: &'a JsValue,
     pub this: &'a JsValue,
-    pub signal: &'a JsValue,
-    pub timeout_ms: Option<u32>,
+    pub deadline: &'a Deadline,
     pub max_bytes: u32,
 }
 
 /// Sends a signed request through `fetch` and reads its answer.
-pub async fn send(t: Transport<'_>, url: &str, method: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Result<Answer, JsValue> {
+pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Result<Answer, JsValue> {
     let list = Array::new_with_length(headers.len() as u32 * 2);
     for (i, (n, v)) in headers.iter().enumerate() {
         list.set(2 * i as u32, JsValue::from_str(n));
         list.set(2 * i as u32 + 1, JsValue::from_str(v));
     }
     let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
-    let timeout = t.timeout_ms.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-    let promise = send_js(t.fetch, t.this, url, method, &list, &body, t.signal, &timeout, f64::from(t.max_bytes))?;
+    let promise = send_js(&t.deadline.0, t.fetch, t.this, url, method, &list, &body, f64::from(t.max_bytes))?;
     let a: Array = JsFuture::from(promise).await?.unchecked_into();
     Ok(Answer {
         status: a.get(0).as_f64().unwrap_or_default() as u16,

@@ -13,7 +13,8 @@ use super::notify::Notifications;
 use crate::config::{self, Config};
 use crate::crypto::Backend;
 use crate::error::{Code, Error};
-use crate::url::{BaseUrl, DEFAULT_BASE_URL};
+use crate::retry;
+use crate::url::{BaseUrl, DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL};
 
 /// What every request of one `Wxpay` shares.
 pub struct Client {
@@ -21,6 +22,10 @@ pub struct Client {
     pub crypto: Crypto,
     fetch: Option<Callable>,
     pub user_agent: Option<String>,
+    /// `options.onRequest`, called before each attempt.
+    pub on_request: Option<JsValue>,
+    /// `options.onResponse`, called after each attempt.
+    pub on_response: Option<JsValue>,
 }
 
 impl Client {
@@ -39,7 +44,7 @@ impl Client {
     }
 }
 
-fn read_config(options: &JsValue) -> Result<(Config, Crypto, Option<Callable>), JsValue> {
+fn read_client(options: &JsValue) -> Result<Client, JsValue> {
     let o = boundary::client_options(options)?;
     let mchid = config::mchid(&o.mchid)?;
     let serial = config::serial(&o.serial)?;
@@ -53,10 +58,21 @@ fn read_config(options: &JsValue) -> Result<(Config, Crypto, Option<Callable>), 
         Some(n) => config::max_body_bytes("options.maxBodyBytes", n)?,
         None => config::DEFAULT_MAX_BODY_BYTES,
     };
+    let retries = match o.retry.as_f64() {
+        Some(n) => retry::count("options.retry", n)?,
+        None if o.retry.is_falsy() && !o.retry.is_undefined() => 0,
+        None => retry::DEFAULT_RETRIES,
+    };
+    // The documented backup domain only stands in for the documented main one.
+    let backup = match o.backup_base_url.as_string() {
+        Some(url) => Some(BaseUrl::parse_option(&url, "options.backupBaseURL")?),
+        None if o.backup_base_url.is_undefined() && o.base_url.is_none() => Some(BaseUrl::parse(DEFAULT_BACKUP_BASE_URL)?),
+        None => None,
+    };
     let crypto = Crypto::choose(o.crypto.as_deref())?;
     let fetch = o.fetch.map(JsCast::unchecked_into);
-    let config = Config { mchid, serial, key, keyring, base, timeout_ms, max_body_bytes, wechatpay_serial, apiv3_key };
-    Ok((config, crypto, fetch))
+    let config = Config { mchid, serial, key, keyring, base, backup, timeout_ms, max_body_bytes, retries, wechatpay_serial, apiv3_key };
+    Ok(Client { config, crypto, fetch, user_agent: user_agent(), on_request: o.on_request, on_response: o.on_response })
 }
 
 /// `wxpay-wasm/<version>` plus the runtime, where the runtime lets us say it.
@@ -100,8 +116,7 @@ impl Wxpay {
     /// (`ERR_INVALID_CONFIG`, `ERR_INVALID_KEY`) naming the option at fault.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Wxpay, JsValue> {
-        let (config, crypto, fetch) = read_config(&options)?;
-        let client = Rc::new(Client { config, crypto, fetch, user_agent: user_agent() });
+        let client = Rc::new(read_client(&options)?);
         // The chain and the notifications hold the client weakly: `free()`
         // drops it (and wipes its key) once no request is in flight.
         let notifications = Notifications::new(Rc::downgrade(&client)).into();

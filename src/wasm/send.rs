@@ -7,7 +7,7 @@ use std::rc::Weak;
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::boundary::{self, Answer, Transport};
+use super::boundary::{self, Answer, Deadline, Transport};
 use super::client::Client;
 use super::error::{js_error, param_error, Extra};
 use super::js;
@@ -15,7 +15,8 @@ use crate::crypto::Backend;
 use crate::error::{Code, Error};
 use crate::request::{self, Method};
 use crate::response::{self, header, SignatureHeaders, RESPONSE_CODES};
-use crate::{config, nonce, path, url};
+use crate::url::BaseUrl;
+use crate::{config, nonce, path, retry, url};
 
 /// Starts a request for a chain verb; every failure rejects the promise.
 pub fn start(client: &Weak<Client>, template: JsValue, method: Method, a: JsValue, b: JsValue) -> Promise {
@@ -119,6 +120,15 @@ fn service_error(answer: &Answer, request_id: Option<String>) -> JsValue {
     )
 }
 
+/// The request as the core built it, before each attempt signs it.
+struct Prepared<'a> {
+    method: Method,
+    path: String,
+    query: String,
+    body: Option<Vec<u8>>,
+    headers: &'a [(String, String)],
+}
+
 async fn run(client: &Client, template: &str, method: Method, data: &JsValue, config: &JsValue) -> Result<JsValue, JsValue> {
     let cfg = boundary::request_config(config, path::placeholders(template))?;
     for (name, value) in &cfg.headers {
@@ -132,29 +142,136 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
         Some(n) => config::max_body_bytes("config.maxBodyBytes", n)?,
         None => client.config.max_body_bytes,
     };
+    let choice = match (cfg.retry.as_bool(), cfg.retry.as_f64()) {
+        (Some(true), _) => retry::Choice::Client,
+        (Some(false), _) => retry::Choice::Never,
+        (_, Some(n)) => retry::Choice::Count(retry::count("config.retry", n)?),
+        _ => retry::Choice::Default,
+    };
+    let retries = retry::allowed(method, client.config.retries, choice);
     let path = path::render(template, |name| {
         Ok(cfg.placeholders.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.clone()))
     })?;
     let query = url::query(cfg.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let (url, signed_path) = client.config.base.join(&path, &query);
     let body = if method.takes_data() { boundary::body(data)? } else { None };
-
-    let timestamp = now_secs();
-    let nonce = nonce::nonce()?;
-    let message = request::message(method, &signed_path, timestamp, &nonce, body.as_deref().unwrap_or_default())?;
-    let signature = client.crypto.sign(&client.config.key, &message).await?;
-    let authorization = request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, &signature);
-    let headers = request_headers(client, &authorization, body.is_some(), &cfg.headers);
+    let request = Prepared { method, path, query, body, headers: &cfg.headers };
 
     let (fetch, this) = client.fetch()?;
-    let transport = Transport { fetch: &fetch, this: &this, signal: &cfg.signal, timeout_ms, max_bytes };
-    let answer = boundary::send(transport, &url, method.as_str(), &headers, body.as_deref()).await?;
+    let deadline = Deadline::new(&cfg.signal, timeout_ms)?;
+    let transport = Transport { fetch: &fetch, this: &this, deadline: &deadline, max_bytes };
+    let mut base = &client.config.base;
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
+        let answer = attempt_once(client, &transport, base, &request, attempt).await;
+        let retry_left = attempt <= retries;
+        let wait = match &answer {
+            Err(e) if error_code(e).as_deref() == Some(Code::Network.as_str()) => {
+                // A connection that never opened sent nothing: the backup host may
+                // take it even where a retry was not asked for.
+                let unreachable = boundary::is_connect_error(e);
+                let backup = client.config.backup.as_ref().filter(|b| unreachable && !core::ptr::eq(*b, base));
+                if let Some(b) = backup {
+                    base = b;
+                    if retry_left || attempt == 1 {
+                        continue;
+                    }
+                }
+                retry_left.then(|| retry::backoff_ms(attempt, js_sys::Math::random()))
+            }
+            Ok(a) if retry_left && retry::retryable_status(a.status) => {
+                let after = a.header("retry-after").and_then(|v| retry_after_ms(&v));
+                retry::delay_ms(attempt, js_sys::Math::random(), after)
+            }
+            _ => None,
+        };
+        match (wait, answer) {
+            (Some(ms), _) => deadline.sleep(ms).await.map_err(|e| with_attempts(e, attempt))?,
+            (None, Err(e)) => return Err(with_attempts(e, attempt)),
+            (None, Ok(answer)) => return finish(client, &request, answer).await.map_err(|e| with_attempts(e, attempt)),
+        }
+    }
+}
+
+/// `Retry-After` as milliseconds from now: delta-seconds or an HTTP date.
+fn retry_after_ms(value: &str) -> Option<f64> {
+    retry::retry_after_seconds(value).or_else(|| {
+        let at = js_sys::Date::parse(value);
+        at.is_finite().then(|| (at - js_sys::Date::now()).max(0.0))
+    })
+}
+
+/// The `code` of an error we made (a `WxpayError`: plain data, no getters).
+fn error_code(e: &JsValue) -> Option<String> {
+    Reflect::get(e, &JsValue::from_str("code")).ok()?.as_string()
+}
+
+/// Marks the error of the last attempt with how many attempts were made.
+fn with_attempts(e: JsValue, attempts: u32) -> JsValue {
+    if e.is_object() {
+        let _ = Reflect::set(&e, &JsValue::from_str("attempts"), &JsValue::from(attempts));
+    }
+    e
+}
+
+/// One attempt, signed afresh (new timestamp and nonce), with the hooks.
+async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Prepared<'_>, attempt: u32) -> Result<Answer, JsValue> {
+    let (url, signed_path) = base.join(&r.path, &r.query);
+    {
+        let timestamp = now_secs();
+        let nonce = nonce::nonce()?;
+        let message = request::message(r.method, &signed_path, timestamp, &nonce, r.body.as_deref().unwrap_or_default())?;
+        let signature = client.crypto.sign(&client.config.key, &message).await?;
+        let authorization = request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, &signature);
+        let headers = request_headers(client, &authorization, r.body.is_some(), r.headers);
+        if let Some(h) = &client.on_request {
+            boundary::hook(h, &hook_info(r.method, &url, attempt, None));
+        }
+        let started = js_sys::Date::now();
+        let answer = boundary::send(t, &url, r.method.as_str(), &headers, r.body.as_deref()).await;
+        if let Some(h) = &client.on_response {
+            let info = hook_info(r.method, &url, attempt, Some(js_sys::Date::now() - started));
+            let set = |k: &str, v: JsValue| {
+                let _ = Reflect::set(&info, &JsValue::from_str(k), &v);
+            };
+            match &answer {
+                Ok(a) => {
+                    set("status", JsValue::from(a.status));
+                    set("requestId", a.header(header::REQUEST_ID).map(JsValue::from).unwrap_or(JsValue::UNDEFINED));
+                }
+                Err(e) => set("error", error_code(e).map(JsValue::from).unwrap_or(JsValue::UNDEFINED)),
+            }
+            boundary::hook(h, &info);
+        }
+        answer
+    }
+}
+
+/// What a hook sees: method, URL, attempt and, after it, the duration. Never
+/// keys, signatures or bodies.
+fn hook_info(method: Method, url: &str, attempt: u32, duration_ms: Option<f64>) -> JsValue {
+    let info = Object::new();
+    let set = |k: &str, v: JsValue| {
+        let _ = Reflect::set(&info, &JsValue::from_str(k), &v);
+    };
+    set("method", JsValue::from_str(method.as_str()));
+    set("url", JsValue::from_str(url));
+    set("attempt", JsValue::from(attempt));
+    if let Some(ms) = duration_ms {
+        set("duration", JsValue::from(ms));
+    }
+    info.into()
+}
+
+/// A final answer: an error answer becomes a `WxpayError`; a 2xx is verified
+/// (unless it is a documented unsigned download) and shaped.
+async fn finish(client: &Client, r: &Prepared<'_>, answer: Answer) -> Result<JsValue, JsValue> {
     let request_id = answer.header(header::REQUEST_ID);
-    let with_status = |e: Error, request_id: Option<String>| e.into_js_with(Extra { status: Some(answer.status), request_id, ..Extra::default() });
     if !(200..300).contains(&answer.status) {
         return Err(service_error(&answer, request_id));
     }
-    if !response::is_unsigned_download(method, &path) {
+    let with_status = |e: Error, request_id: Option<String>| e.into_js_with(Extra { status: Some(answer.status), request_id, ..Extra::default() });
+    if !response::is_unsigned_download(r.method, &r.path) {
         let bytes = boundary::copy_in(&answer.body).map_err(|e| with_status(e, request_id.clone()))?;
         let (ts, nonce, sig, serial) = (
             answer.header(header::TIMESTAMP),

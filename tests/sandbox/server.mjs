@@ -234,8 +234,12 @@ export async function startSandbox(opts = {}) {
     let mode = null;
     if (answer.status >= 200 && answer.status < 300) mode = takeMode();
     entry.misbehaviour = mode;
+    if (mode === 'reset') { entry.status = 0; req.socket.destroy(); return onRequest?.(entry); }
+    let extra = ch;
     if (mode === 'error-500') [answer, mode] = [error(500, 'SYSTEM_ERROR', 'sandbox misbehaviour error-500: 系统错误'), null];
-    entry.status = send(res, requestId, answer, ch, !answer.unsigned, mode);
+    if (mode === 'error-503') [answer, mode] = [error(503, 'SERVICE_UNAVAILABLE', 'sandbox misbehaviour error-503'), null];
+    if (mode === 'error-429') [answer, mode, extra] = [error(429, 'FREQUENCY_LIMITED', 'sandbox misbehaviour error-429'), null, { ...ch, 'Retry-After': '1' }];
+    entry.status = send(res, requestId, answer, extra, !answer.unsigned, mode);
     onRequest?.(entry);
   }
 
