@@ -309,6 +309,27 @@ export function resource(v) {
   });
 }
 
+/**
+ * The input of `jsapiParams` / `appParams`: `[appId, prepay_id, partnerid]` (`appKey` is `appId`
+ * or `appid`; `partnerid`, APP only, defaults to the client's mchid).
+ */
+export function paymentInput(v, method, appKey) {
+  const keys = appKey === 'appid' ? [appKey, 'prepay_id', 'partnerid'] : [appKey, 'prepay_id'];
+  if (typeof v !== 'object' || v === null) throw param(`${method}(input): input must be an object with ${appKey} and prepay_id, got ${kind(v)}`);
+  return guarded(`${method}(input): reading input`, param, () => {
+    const field = (name, required = true) => {
+      const f = v[name];
+      if (f === undefined && !required) return undefined;
+      if (typeof f !== 'string') throw param(`${method}(input): input.${name} must be a string, got ${kind(f)}`);
+      return f;
+    };
+    for (const key of Object.keys(v)) {
+      if (!keys.includes(key)) throw param(`${method}(input): unknown key \`${key}\`: expected ${keys.join(', ')}`);
+    }
+    return [field(appKey), field('prepay_id'), field('partnerid', false)];
+  });
+}
+
 /** A value that must be a string (`encrypt`'s text and the like); never throws anything but a WxpayError. */
 export function text(v, what, expected = 'a string') {
   if (typeof v !== 'string') throw param(`${what} must be ${expected}, got ${kind(v)}`);

@@ -196,8 +196,39 @@ export declare class Wxpay {
    * `serial` names in `certs`; rejects with `ERR_INVALID_PARAM` for an unknown serial.
    */
   verify(message: string | Uint8Array, signature: string, serial: string): Promise<boolean>;
+  /**
+   * The parameters a JSAPI page (`WeixinJSBridge`/`wx.chooseWXPay`) or a mini program
+   * (`wx.requestPayment`) needs after an order returned `prepay_id`, signed with the merchant key.
+   */
+  jsapiParams(input: { appId: string; prepay_id: string }): Promise<JsapiPaymentParams>;
+  /** The parameters an APP passes to the WeChat SDK after an order returned `prepay_id`. */
+  appParams(input: { appid: string; prepay_id: string; partnerid?: string }): Promise<AppPaymentParams>;
   /** Releases the Rust side now instead of at garbage collection. */
   free(): void;
+}
+
+/** `jsapiParams()`: for `wx.requestPayment` and JSAPI pages. `paySign` covers `appId\ntimeStamp\nnonceStr\npackage\n`. */
+export interface JsapiPaymentParams {
+  appId: string;
+  /** Unix seconds, as a string. */
+  timeStamp: string;
+  nonceStr: string;
+  /** `prepay_id=...` */
+  package: string;
+  signType: 'RSA';
+  paySign: string;
+}
+
+/** `appParams()`: for the APP SDK. `sign` covers `appid\ntimestamp\nnoncestr\nprepayid\n`. */
+export interface AppPaymentParams {
+  appid: string;
+  /** The merchant id (or the `partnerid` given). */
+  partnerid: string;
+  prepayid: string;
+  package: 'Sign=WXPay';
+  noncestr: string;
+  timestamp: string;
+  sign: string;
 }
 /** `using wxpay = new Wxpay(...)` frees it at the end of the scope, where the lib has `Symbol.dispose`. */
 export interface Wxpay extends Disposal {}

@@ -19,6 +19,7 @@ pub mod keys;
 pub mod nonce;
 pub mod notify;
 pub mod path;
+pub mod payment;
 pub mod request;
 pub mod response;
 pub mod retry;

@@ -25,6 +25,8 @@ extern "C" {
     fn client_options_js(options: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(catch, js_name = resource)]
     fn resource_js(resource: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = paymentInput)]
+    fn payment_input_js(input: &JsValue, method: &str, app_key: &str) -> Result<Array, JsValue>;
     #[wasm_bindgen(catch, js_name = text)]
     fn text_js(value: &JsValue, what: &str, expected: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = bytes)]
@@ -219,6 +221,12 @@ pub fn resource(v: &JsValue) -> Result<crate::notify::Resource, JsValue> {
         associated_data: text_of(r.get(3)).unwrap_or_default(),
         original_type: None,
     })
+}
+
+/// The `(app id, prepay_id, partnerid)` of `jsapiParams` / `appParams` input.
+pub fn payment_input(input: &JsValue, method: &str, app_key: &str) -> Result<(String, String, Option<String>), JsValue> {
+    let a = payment_input_js(input, method, app_key)?;
+    Ok((a.get(0).as_string().unwrap_or_default(), a.get(1).as_string().unwrap_or_default(), a.get(2).as_string()))
 }
 
 /// A value that must be a string (`expected` says which, for the message).

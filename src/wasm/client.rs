@@ -13,7 +13,7 @@ use super::notify::Notifications;
 use crate::config::{self, Config};
 use crate::crypto::Backend;
 use crate::error::{Code, Error};
-use crate::retry;
+use crate::{nonce, payment, retry};
 use crate::url::{BaseUrl, DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL};
 
 /// What every request of one `Wxpay` shares.
@@ -198,6 +198,60 @@ impl Wxpay {
         })
     }
 
+    /// The parameters a JSAPI page or a mini program passes to the WeChat
+    /// client after an order returned `prepay_id`: `{ appId, timeStamp,
+    /// nonceStr, package: 'prepay_id=...', signType: 'RSA', paySign }`, signed
+    /// over `appId\ntimeStamp\nnonceStr\npackage\n`.
+    #[wasm_bindgen(js_name = jsapiParams)]
+    pub fn jsapi_params(&self, input: JsValue) -> js_sys::Promise {
+        let client = self.client.clone();
+        js::promise(async move {
+            let (app_id, prepay_id, _) = boundary::payment_input(&input, "jsapiParams", "appId")?;
+            payment::check("appId", &app_id, 32)?;
+            payment::check("prepay_id", &prepay_id, 128)?;
+            let (timestamp, nonce) = (super::send::now_secs().to_string(), nonce::nonce()?);
+            let package = payment::jsapi_package(&prepay_id);
+            let message = payment::jsapi_message(&app_id, &timestamp, &nonce, &package);
+            let sign = crate::base64::encode(&client.crypto.sign(&client.config.key, message.as_bytes()).await?);
+            Ok(plain(&[
+                ("appId", &app_id),
+                ("timeStamp", &timestamp),
+                ("nonceStr", &nonce),
+                ("package", &package),
+                ("signType", payment::SIGN_TYPE),
+                ("paySign", &sign),
+            ]))
+        })
+    }
+
+    /// The parameters an APP passes to the WeChat SDK after an order returned
+    /// `prepay_id`: `{ appid, partnerid, prepayid, package: 'Sign=WXPay',
+    /// noncestr, timestamp, sign }`, signed over
+    /// `appid\ntimestamp\nnoncestr\nprepayid\n`.
+    #[wasm_bindgen(js_name = appParams)]
+    pub fn app_params(&self, input: JsValue) -> js_sys::Promise {
+        let client = self.client.clone();
+        js::promise(async move {
+            let (app_id, prepay_id, partner_id) = boundary::payment_input(&input, "appParams", "appid")?;
+            let partner_id = partner_id.unwrap_or_else(|| client.config.mchid.clone());
+            payment::check("appid", &app_id, 32)?;
+            payment::check("partnerid", &partner_id, 32)?;
+            payment::check("prepay_id", &prepay_id, 128)?;
+            let (timestamp, nonce) = (super::send::now_secs().to_string(), nonce::nonce()?);
+            let message = payment::app_message(&app_id, &timestamp, &nonce, &prepay_id);
+            let sign = crate::base64::encode(&client.crypto.sign(&client.config.key, message.as_bytes()).await?);
+            Ok(plain(&[
+                ("appid", &app_id),
+                ("partnerid", &partner_id),
+                ("prepayid", &prepay_id),
+                ("package", payment::APP_PACKAGE),
+                ("noncestr", &nonce),
+                ("timestamp", &timestamp),
+                ("sign", &sign),
+            ]))
+        })
+    }
+
     /// Whether `signature` (base64) over `message` verifies under the key
     /// `serial` names in `certs`; rejects `ERR_INVALID_PARAM` for an unknown
     /// serial.
@@ -217,4 +271,14 @@ impl Wxpay {
             Ok(JsValue::from_bool(client.crypto.verify(&serial, key, &bytes, &sig).await?))
         })
     }
+}
+
+/// A plain object of string fields, in order.
+fn plain(fields: &[(&str, &str)]) -> JsValue {
+    let obj = js_sys::Object::new();
+    for (k, v) in fields {
+        // Data properties on a fresh plain object: cannot fail.
+        let _ = Reflect::set(&obj, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    obj.into()
 }
