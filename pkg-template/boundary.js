@@ -224,7 +224,7 @@ function bodyBytes(data) {
  * Types are checked here; values (formats, ranges, keys) by Rust.
  */
 const CLIENT_OPTIONS = ['mchid', 'serial', 'privateKey', 'certs', 'wechatpaySerial', 'apiv3Key', 'baseURL', 'timeout', 'fetch',
-  'crypto', 'maxBodyBytes', 'retry', 'backupBaseURL', 'onRequest', 'onResponse'];
+  'crypto', 'maxBodyBytes', 'retry', 'backupBaseURL', 'onRequest', 'onResponse', 'certsRefreshInterval'];
 
 export function clientOptions(o) {
   if (typeof o !== 'object' || o === null) {
@@ -251,10 +251,11 @@ export function clientOptions(o) {
     const privateKey = get('privateKey');
     if (privateKey === undefined) throw config('options.privateKey is required');
     const key = keyBytes(privateKey, 'options.privateKey');
-    const certs = get('certs');
+    // Without certs, an APIv3 key lets the client download the platform certificates.
+    const certs = get('certs') ?? (typeof get('apiv3Key') === 'string' && get('certs') === undefined ? {} : undefined);
     if (typeof certs !== 'object' || certs === null || Array.isArray(certs)) {
       throw config(certs === undefined
-        ? 'options.certs is required: an object mapping each platform serial or PUB_KEY_ID_... to its PEM'
+        ? 'options.certs is required (or options.apiv3Key, to download the platform certificates): an object mapping each platform serial or PUB_KEY_ID_... to its PEM'
         : `options.certs must be an object mapping each serial to its PEM, got ${kind(certs)}`);
     }
     const entries = [];
@@ -277,7 +278,7 @@ export function clientOptions(o) {
     return [
       mchid, serial, key, entries, string('wechatpaySerial'), string('apiv3Key'), string('baseURL'),
       option(get('timeout'), 'options.timeout'), fetch, string('crypto'), option(get('maxBodyBytes'), 'options.maxBodyBytes'),
-      retry, backup, fn('onRequest'), fn('onResponse'),
+      retry, backup, fn('onRequest'), fn('onResponse'), option(get('certsRefreshInterval'), 'options.certsRefreshInterval'),
     ];
   });
 }

@@ -11,8 +11,15 @@
  * `@types/node` or `@cloudflare/workers-types`.
  */
 
-/** Options of `new Wxpay(options)`. */
-export interface WxpayOptions {
+/**
+ * Options of `new Wxpay(options)`: `certs`, or `apiv3Key` to have the platform certificates
+ * downloaded (or both).
+ */
+export type WxpayOptions = WxpayClientOptions &
+  ({ certs: NonNullable<WxpayClientOptions['certs']> } | { apiv3Key: string });
+
+/** Every option of `new Wxpay(options)`; see `WxpayOptions` for which are required. */
+export interface WxpayClientOptions {
   /** Merchant id, e.g. `'1900000109'`. */
   mchid: string;
   /** Serial number of the merchant API certificate. */
@@ -21,9 +28,10 @@ export interface WxpayOptions {
   privateKey: string | Uint8Array | ArrayBuffer;
   /**
    * Keys that may sign WeChat Pay's answers: platform certificate serial (or `PUB_KEY_ID_...`)
-   * to the PEM of an X.509 certificate, an SPKI public key or a PKCS#1 public key.
+   * to the PEM of an X.509 certificate, an SPKI public key or a PKCS#1 public key. Required
+   * unless `apiv3Key` is given, in which case the platform certificates are downloaded.
    */
-  certs: Record<string, string | Uint8Array | ArrayBuffer>;
+  certs?: Record<string, string | Uint8Array | ArrayBuffer>;
   /** Defaults to `https://api.mch.weixin.qq.com/`. */
   baseURL?: string;
   /** A fetch-compatible function used instead of the global `fetch`. */
@@ -180,7 +188,10 @@ type Disposal = { [K in DisposeSymbol]: () => void };
 
 /** A WeChat Pay APIv3 client. */
 export declare class Wxpay {
-  /** Throws `WxpayError` (`ERR_INVALID_CONFIG`, `ERR_INVALID_KEY`) naming the option at fault. */
+  /**
+   * Throws `WxpayError` (`ERR_INVALID_CONFIG`, `ERR_INVALID_KEY`) naming the option at fault.
+   * Give `certs`, or `apiv3Key` to have the platform certificates downloaded.
+   */
   constructor(options: WxpayOptions);
   /** The root of the APIv3 chain: `wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_`. */
   readonly v3: TypedNode<WeChatPay.OpenAPI.V3>;
@@ -281,18 +292,36 @@ export declare class WxpayError extends Error {
 // the declarations above by interface merging, so it can move as a unit.
 // ---------------------------------------------------------------------------
 
-export interface WxpayOptions {
+export interface WxpayClientOptions {
   /**
    * The merchant's APIv3 key (32 characters, set in the merchant platform): decrypts
-   * notifications and `decryptResource`. Wrong length or type: `ERR_INVALID_CONFIG`.
+   * notifications and `decryptResource`, and lets the client download the platform
+   * certificates itself (then `certs` may be left out). Wrong length or type: `ERR_INVALID_CONFIG`.
    */
   apiv3Key?: string;
+  /**
+   * Milliseconds between two downloads of `/v3/certificates` triggered by an unknown
+   * `Wechatpay-Serial` (default 300000: five minutes).
+   */
+  certsRefreshInterval?: number;
   /**
    * The `certs` entry sent as `Wechatpay-Serial` on every request (so the service answers
    * with that key) and used by `encrypt`. Default: the `PUB_KEY_ID_...` entry if there is
    * one, else the certificate with the latest validity start. Must name an entry of `certs`.
    */
   wechatpaySerial?: string;
+}
+
+/** A platform certificate or public key the client trusts. */
+export interface PlatformCertificate {
+  /** The certificate serial (upper-case hex) or `PUB_KEY_ID_...`. */
+  serial: string;
+  /** The certificate's PEM, for downloaded certificates. */
+  pem?: string;
+  /** Start of validity: RFC 3339 (as the service wrote it, or from the certificate). */
+  effective_time?: string;
+  /** End of validity; a downloaded certificate past it is no longer used. */
+  expire_time?: string;
 }
 
 /** An encrypted resource: `AEAD_AES_256_GCM` under the APIv3 key. */
@@ -357,8 +386,17 @@ export interface WxpayNotifications {
 export interface Wxpay {
   /** Parse and answer the notifications WeChat Pay posts to you. */
   readonly notifications: WxpayNotifications;
-  /** The serial or `PUB_KEY_ID_...` sent as `Wechatpay-Serial` and used by `encrypt`. */
-  readonly wechatpaySerial: string;
+  /**
+   * The serial or `PUB_KEY_ID_...` sent as `Wechatpay-Serial` and used by `encrypt`: the
+   * configured choice, else the newest downloaded certificate; `undefined` before a client
+   * without `certs` has downloaded any.
+   */
+  readonly wechatpaySerial: string | undefined;
+  /**
+   * The platform certificates in use, configured ones first. With `apiv3Key`, downloads
+   * `/v3/certificates` first if nothing was downloaded yet.
+   */
+  certificates(): Promise<PlatformCertificate[]>;
   /** Base64 RSAES-OAEP (SHA-1, MGF1-SHA-1) of the UTF-8 `text` under the `wechatpaySerial` key. */
   encrypt(text: string): Promise<string>;
   /** The text a base64 RSAES-OAEP (SHA-1) ciphertext decrypts to under the merchant key. */

@@ -26,8 +26,10 @@ pub struct Config {
     pub timeout_ms: Option<u32>,
     /// Default limit of an answer's body, in bytes.
     pub max_body_bytes: u32,
-    /// The `certs` entry sent as `Wechatpay-Serial` and used by `encrypt`.
-    pub wechatpay_serial: String,
+    /// The `certs` entry sent as `Wechatpay-Serial` and used by `encrypt`;
+    /// `None` when there are no `certs` and the newest downloaded certificate
+    /// stands in.
+    pub wechatpay_serial: Option<String>,
     /// The APIv3 key, needed to decrypt notifications.
     pub apiv3_key: Option<ApiV3Key>,
 }
@@ -90,15 +92,21 @@ pub fn max_body_bytes(name: &str, n: f64) -> Result<u32> {
 
 /// Builds the keyring from `certs` entries (serial, key bytes).
 pub fn keyring<'a>(entries: impl IntoIterator<Item = (String, &'a [u8])>) -> Result<Keyring> {
+    keyring_or_download(entries, false)
+}
+
+/// [`keyring`], allowed to be empty when the client can download the
+/// platform certificates (it has the APIv3 key).
+pub fn keyring_or_download<'a>(entries: impl IntoIterator<Item = (String, &'a [u8])>, can_download: bool) -> Result<Keyring> {
     let mut ring = Keyring::default();
     for (serial, pem) in entries {
         let what = certs_entry(&serial)?;
         let key = PublicKey::parse(pem, &what)?;
         ring.insert(serial, key);
     }
-    if ring.is_empty() {
+    if ring.is_empty() && !can_download {
         return Err(invalid(
-            "options.certs must map at least one platform certificate serial or PUB_KEY_ID_... to its PEM".into(),
+            "options.certs must map at least one platform certificate serial or PUB_KEY_ID_... to its PEM (or leave certs out and give options.apiv3Key: the platform certificates are then downloaded)".into(),
         ));
     }
     Ok(ring)

@@ -11,6 +11,7 @@
 
 pub mod aead;
 pub mod base64;
+pub mod certificates;
 pub mod config;
 pub mod crypto;
 pub mod error;

@@ -173,6 +173,7 @@ pub struct ClientOptions {
     pub backup_base_url: JsValue,
     pub on_request: Option<JsValue>,
     pub on_response: Option<JsValue>,
+    pub certs_refresh_interval: Option<f64>,
 }
 
 /// Reads the options of `new Wxpay` (throws `ERR_INVALID_CONFIG` for a
@@ -208,6 +209,7 @@ pub fn client_options(options: &JsValue) -> Result<ClientOptions, JsValue> {
         backup_base_url: o.get(12),
         on_request: Some(o.get(13)).filter(|f| !f.is_undefined()),
         on_response: Some(o.get(14)).filter(|f| !f.is_undefined()),
+        certs_refresh_interval: f64_of(&o.get(15)),
     })
 }
 

@@ -6,6 +6,7 @@ use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 use super::boundary;
+use super::certs::{self, CertStore};
 use super::chain;
 use super::crypto::Crypto;
 use super::js::{self, Callable};
@@ -26,9 +27,17 @@ pub struct Client {
     pub on_request: Option<JsValue>,
     /// `options.onResponse`, called after each attempt.
     pub on_response: Option<JsValue>,
+    /// The platform keys: configured and downloaded.
+    pub certs: CertStore,
 }
 
 impl Client {
+    /// The serial sent as `Wechatpay-Serial` and used by `encrypt`: the
+    /// configured choice, else the newest downloaded certificate.
+    pub fn wechatpay_serial(&self) -> Option<String> {
+        self.config.wechatpay_serial.clone().or_else(|| self.certs.newest())
+    }
+
     /// The injected `fetch`, else the global one, with the `this` to call it with.
     pub fn fetch(&self) -> Result<(Callable, JsValue), JsValue> {
         if let Some(f) = &self.fetch {
@@ -49,9 +58,21 @@ fn read_client(options: &JsValue) -> Result<Client, JsValue> {
     let mchid = config::mchid(&o.mchid)?;
     let serial = config::serial(&o.serial)?;
     let key = config::private_key(&o.private_key)?;
-    let keyring = config::keyring(o.certs.iter().map(|(s, p)| (s.clone(), p.as_slice())))?;
-    let wechatpay_serial = config::wechatpay_serial(&keyring, o.wechatpay_serial.as_deref())?;
     let apiv3_key = o.apiv3_key.as_deref().map(config::apiv3_key).transpose()?;
+    let keyring = config::keyring_or_download(o.certs.iter().map(|(s, p)| (s.clone(), p.as_slice())), apiv3_key.is_some())?;
+    let wechatpay_serial = if keyring.is_empty() {
+        if o.wechatpay_serial.is_some() {
+            return Err(Error::new(Code::InvalidConfig, "options.wechatpaySerial names an entry of options.certs, which is empty").into());
+        }
+        None
+    } else {
+        Some(config::wechatpay_serial(&keyring, o.wechatpay_serial.as_deref())?)
+    };
+    let refresh_ms = match o.certs_refresh_interval {
+        Some(ms) if ms.is_finite() && ms >= 0.0 => ms,
+        Some(_) => return Err(Error::new(Code::InvalidConfig, "options.certsRefreshInterval must be a number of milliseconds, 0 or more").into()),
+        None => certs::DEFAULT_REFRESH_INTERVAL_MS,
+    };
     let base = BaseUrl::parse(o.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
     let timeout_ms = o.timeout.map(|ms| config::timeout("options.timeout", ms)).transpose()?;
     let max_body_bytes = match o.max_body_bytes {
@@ -72,7 +93,8 @@ fn read_client(options: &JsValue) -> Result<Client, JsValue> {
     let crypto = Crypto::choose(o.crypto.as_deref())?;
     let fetch = o.fetch.map(JsCast::unchecked_into);
     let config = Config { mchid, serial, key, keyring, base, backup, timeout_ms, max_body_bytes, retries, wechatpay_serial, apiv3_key };
-    Ok(Client { config, crypto, fetch, user_agent: user_agent(), on_request: o.on_request, on_response: o.on_response })
+    let certs = CertStore::new(config.keyring.clone(), refresh_ms);
+    Ok(Client { config, crypto, fetch, user_agent: user_agent(), on_request: o.on_request, on_response: o.on_response, certs })
 }
 
 /// `wxpay-wasm/<version>` plus the runtime, where the runtime lets us say it.
@@ -139,8 +161,22 @@ impl Wxpay {
     /// The `certs` entry sent as `Wechatpay-Serial` on every request and used
     /// by `encrypt`.
     #[wasm_bindgen(getter, js_name = wechatpaySerial)]
-    pub fn wechatpay_serial(&self) -> String {
-        self.client.config.wechatpay_serial.clone()
+    pub fn wechatpay_serial(&self) -> Option<String> {
+        self.client.wechatpay_serial()
+    }
+
+    /// The platform certificates in use: `[{ serial, pem, effective_time,
+    /// expire_time }]`, the configured ones first (`pem` absent for a public
+    /// key, times absent where unknown). With `apiv3Key`, downloads them first
+    /// if none were downloaded yet.
+    pub fn certificates(&self) -> js_sys::Promise {
+        let client = self.client.clone();
+        js::promise(async move {
+            if client.config.apiv3_key.is_some() {
+                certs::ring_for(&client, None).await?;
+            }
+            Ok(certs::list(&client))
+        })
     }
 
     /// Encrypts a sensitive field: base64 RSAES-OAEP (SHA-1, MGF1-SHA-1) of the
@@ -149,8 +185,9 @@ impl Wxpay {
         let client = self.client.clone();
         js::promise(async move {
             let text = boundary::text(&text, "encrypt(text): text", "a string")?;
-            let serial = &client.config.wechatpay_serial;
-            let key = client.config.keyring.get(serial).ok_or_else(|| Error::new(Code::InvalidConfig, "wechatpaySerial names no key"))?;
+            let ring = certs::ring_for(&client, client.wechatpay_serial().as_deref()).await?;
+            let serial = client.wechatpay_serial().unwrap_or_default();
+            let key = ring.get(&serial).ok_or_else(|| Error::new(Code::InvalidConfig, "no platform certificate to encrypt with"))?;
             Ok(JsValue::from_str(&crate::sensitive::encrypt(key, &text)?))
         })
     }
@@ -261,7 +298,8 @@ impl Wxpay {
             let bytes = boundary::bytes(&message, "verify(message, signature, serial): message")?;
             let signature = boundary::text(&signature, "verify(message, signature, serial): signature", "a base64 string")?;
             let serial = boundary::text(&serial, "verify(message, signature, serial): serial", "a string")?;
-            let key = client.config.keyring.get(&serial).ok_or_else(|| {
+            let ring = certs::ring_for(&client, Some(&serial)).await?;
+            let key = ring.get(&serial).ok_or_else(|| {
                 // Not repeated: a caller may pass anything here.
                 Error::new(Code::InvalidParam, "verify(message, signature, serial): serial names none of the configured certs")
             })?;

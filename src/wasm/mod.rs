@@ -12,6 +12,7 @@
 //! - [`js`]: the handful of JS APIs bound by hand.
 
 mod boundary;
+mod certs;
 mod chain;
 mod client;
 mod crypto;

@@ -2,12 +2,13 @@
 //! `{ headers, body }` object, hand it to the core to verify and decrypt, and
 //! build the fetch `Response` WeChat Pay expects back.
 
-use std::rc::Weak;
+use std::rc::{Rc, Weak};
 
 use js_sys::{Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 
 use super::boundary;
+use super::certs;
 use super::client::Client;
 use super::error::{describe, Extra};
 use super::js;
@@ -29,7 +30,7 @@ impl Notifications {
     }
 }
 
-async fn parse(client: &Client, input: &JsValue) -> Result<JsValue, JsValue> {
+async fn parse(client: &Rc<Client>, input: &JsValue) -> Result<JsValue, JsValue> {
     let key = client.config.apiv3_key.as_ref().ok_or_else(|| {
         Error::new(Code::InvalidConfig, "notifications.parse needs options.apiv3Key, the merchant's APIv3 key, to decrypt notifications")
     })?;
@@ -41,7 +42,8 @@ async fn parse(client: &Client, input: &JsValue) -> Result<JsValue, JsValue> {
         serial: n.serial.as_deref(),
     };
     let with_id = |e: Error| e.into_js_with(Extra { request_id: n.request_id.clone(), ..Extra::default() });
-    let opened = notify::open_with(&client.crypto, &h, &n.body, now_secs(), &client.config.keyring, key).await.map_err(with_id)?;
+    let ring = certs::ring_for(client, n.serial.as_deref()).await?;
+    let opened = notify::open_with(&client.crypto, &h, &n.body, now_secs(), &ring, key).await.map_err(with_id)?;
     // The core checked both texts are JSON objects, which JSON.parse accepts.
     let unparsable = |_| with_id(Error::new(Code::NotifyBody, "notification body is not JSON"));
     let notification = JSON::parse(&opened.body).map_err(unparsable)?;
@@ -86,7 +88,7 @@ impl Notifications {
     /// Rejects with `ERR_NOTIFY_*` (or `ERR_INVALID_CONFIG` without apiv3Key).
     pub fn parse(&self, input: JsValue) -> Promise {
         let client = self.client.upgrade();
-        js::promise(async move { parse(&*client.ok_or_else(freed)?, &input).await })
+        js::promise(async move { parse(&client.ok_or_else(freed)?, &input).await })
     }
 
     /// The answer to a handled notification: `204 No Content`.

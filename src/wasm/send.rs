@@ -2,12 +2,13 @@
 //! sign the request in the core, send it through the transport, verify the
 //! answer, shape the result.
 
-use std::rc::Weak;
+use std::rc::{Rc, Weak};
 
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::boundary::{self, Answer, Deadline, Transport};
+use super::certs;
 use super::client::Client;
 use super::error::{js_error, param_error, Extra};
 use super::js;
@@ -15,6 +16,8 @@ use crate::crypto::Backend;
 use crate::error::{Code, Error};
 use crate::request::{self, Method};
 use crate::response::{self, header, SignatureHeaders, RESPONSE_CODES};
+use crate::certificates::{self, Certificate};
+use crate::keys::Keyring;
 use crate::url::BaseUrl;
 use crate::{config, nonce, path, retry, url};
 
@@ -62,7 +65,13 @@ fn check_header(name: &str, value: &str) -> Result<(), Error> {
 /// The request headers: ours first (`Wechatpay-Serial` included, naming the
 /// key the service answers with), the caller's (already passed through
 /// [`check_header`]) replacing any of the same name.
-fn request_headers<'a>(client: &'a Client, authorization: &'a str, has_body: bool, extra: &'a [(String, String)]) -> Vec<(&'a str, &'a str)> {
+fn request_headers<'a>(
+    client: &'a Client,
+    wechatpay_serial: Option<&'a str>,
+    authorization: &'a str,
+    has_body: bool,
+    extra: &'a [(String, String)],
+) -> Vec<(&'a str, &'a str)> {
     let mut list: Vec<(&str, &str)> = Vec::with_capacity(6 + extra.len());
     list.push(("Accept", "application/json"));
     if has_body {
@@ -71,7 +80,9 @@ fn request_headers<'a>(client: &'a Client, authorization: &'a str, has_body: boo
     if let Some(ua) = &client.user_agent {
         list.push(("User-Agent", ua));
     }
-    list.push(("Wechatpay-Serial", &client.config.wechatpay_serial));
+    if let Some(serial) = wechatpay_serial {
+        list.push(("Wechatpay-Serial", serial));
+    }
     for (name, value) in extra {
         list.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         list.push((name, value));
@@ -127,9 +138,11 @@ struct Prepared<'a> {
     query: String,
     body: Option<Vec<u8>>,
     headers: &'a [(String, String)],
+    retries: u32,
+    max_bytes: u32,
 }
 
-async fn run(client: &Client, template: &str, method: Method, data: &JsValue, config: &JsValue) -> Result<JsValue, JsValue> {
+async fn run(client: &Rc<Client>, template: &str, method: Method, data: &JsValue, config: &JsValue) -> Result<JsValue, JsValue> {
     let cfg = boundary::request_config(config, path::placeholders(template))?;
     for (name, value) in &cfg.headers {
         check_header(name, value)?;
@@ -154,17 +167,76 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
     })?;
     let query = url::query(cfg.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let body = if method.takes_data() { boundary::body(data)? } else { None };
-    let request = Prepared { method, path, query, body, headers: &cfg.headers };
-
-    let (fetch, this) = client.fetch()?;
+    let request = Prepared { method, path, query, body, headers: &cfg.headers, retries, max_bytes };
     let deadline = Deadline::new(&cfg.signal, timeout_ms)?;
-    let transport = Transport { fetch: &fetch, this: &this, deadline: &deadline, max_bytes };
+    let (answer, attempts) = exchange(client, &request, &deadline).await;
+    let finished = match answer {
+        Ok(answer) => finish(client, &request, answer).await,
+        Err(e) => Err(e),
+    };
+    finished.map_err(|e| with_attempts(e, attempts))
+}
+
+/// Downloads, decrypts and verifies the platform certificates (for
+/// [`super::certs`]): the answer must be signed by a key the client trusts or
+/// by one of the certificates it carries, the one its `Wechatpay-Serial` names.
+pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>, JsValue> {
+    let key = client.config.apiv3_key.as_ref().ok_or_else(|| Error::new(Code::InvalidConfig, "downloading certificates needs options.apiv3Key"))?;
+    let request = Prepared {
+        method: Method::Get,
+        path: certificates::PATH.into(),
+        query: String::new(),
+        body: None,
+        headers: &[],
+        retries: client.config.retries,
+        max_bytes: client.config.max_body_bytes,
+    };
+    let deadline = Deadline::new(&JsValue::UNDEFINED, client.config.timeout_ms)?;
+    let (answer, attempts) = exchange(client, &request, &deadline).await;
+    let result = async {
+        let answer = answer?;
+        let request_id = answer.header(header::REQUEST_ID);
+        if !(200..300).contains(&answer.status) {
+            return Err(service_error(&answer, request_id));
+        }
+        let with_status = |e: Error| e.into_js_with(Extra { status: Some(answer.status), request_id: request_id.clone(), ..Extra::default() });
+        let bytes = boundary::copy_in(&answer.body).map_err(with_status)?;
+        let certs = certificates::parse(&bytes, key).map_err(with_status)?;
+        let ring = client.certs.ring_with(&certs);
+        verify(client, &answer, &bytes, &ring).await.map_err(with_status)?;
+        Ok(certs)
+    }
+    .await;
+    result.map_err(|e| with_attempts(e, attempts))
+}
+
+/// The signature check of an answer, against `ring`.
+async fn verify(client: &Client, answer: &Answer, bytes: &[u8], ring: &Keyring) -> Result<(), Error> {
+    let (ts, nonce, sig, serial) = (
+        answer.header(header::TIMESTAMP),
+        answer.header(header::NONCE),
+        answer.header(header::SIGNATURE),
+        answer.header(header::SERIAL),
+    );
+    let h = SignatureHeaders { timestamp: ts.as_deref(), nonce: nonce.as_deref(), signature: sig.as_deref(), serial: serial.as_deref() };
+    response::verify_with(&client.crypto, &h, bytes, now_secs(), ring, RESPONSE_CODES).await
+}
+
+/// Sends a prepared request, retrying as its policy allows, within the
+/// deadline: the final answer (any status) or the last error, and the
+/// number of attempts made.
+async fn exchange(client: &Client, request: &Prepared<'_>, deadline: &Deadline) -> (Result<Answer, JsValue>, u32) {
+    let (fetch, this) = match client.fetch() {
+        Ok(f) => f,
+        Err(e) => return (Err(e), 0),
+    };
+    let transport = Transport { fetch: &fetch, this: &this, deadline, max_bytes: request.max_bytes };
     let mut base = &client.config.base;
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
-        let answer = attempt_once(client, &transport, base, &request, attempt).await;
-        let retry_left = attempt <= retries;
+        let answer = attempt_once(client, &transport, base, request, attempt).await;
+        let retry_left = attempt <= request.retries;
         let wait = match &answer {
             Err(e) if error_code(e).as_deref() == Some(Code::Network.as_str()) => {
                 // A connection that never opened sent nothing: the backup host may
@@ -185,10 +257,13 @@ async fn run(client: &Client, template: &str, method: Method, data: &JsValue, co
             }
             _ => None,
         };
-        match (wait, answer) {
-            (Some(ms), _) => deadline.sleep(ms).await.map_err(|e| with_attempts(e, attempt))?,
-            (None, Err(e)) => return Err(with_attempts(e, attempt)),
-            (None, Ok(answer)) => return finish(client, &request, answer).await.map_err(|e| with_attempts(e, attempt)),
+        match wait {
+            Some(ms) => {
+                if let Err(e) = deadline.sleep(ms).await {
+                    return (Err(e), attempt);
+                }
+            }
+            None => return (answer, attempt),
         }
     }
 }
@@ -223,7 +298,8 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
         let message = request::message(r.method, &signed_path, timestamp, &nonce, r.body.as_deref().unwrap_or_default())?;
         let signature = client.crypto.sign(&client.config.key, &message).await?;
         let authorization = request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, &signature);
-        let headers = request_headers(client, &authorization, r.body.is_some(), r.headers);
+        let serial = client.wechatpay_serial();
+        let headers = request_headers(client, serial.as_deref(), &authorization, r.body.is_some(), r.headers);
         if let Some(h) = &client.on_request {
             boundary::hook(h, &hook_info(r.method, &url, attempt, None));
         }
@@ -265,7 +341,7 @@ fn hook_info(method: Method, url: &str, attempt: u32, duration_ms: Option<f64>) 
 
 /// A final answer: an error answer becomes a `WxpayError`; a 2xx is verified
 /// (unless it is a documented unsigned download) and shaped.
-async fn finish(client: &Client, r: &Prepared<'_>, answer: Answer) -> Result<JsValue, JsValue> {
+async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer) -> Result<JsValue, JsValue> {
     let request_id = answer.header(header::REQUEST_ID);
     if !(200..300).contains(&answer.status) {
         return Err(service_error(&answer, request_id));
@@ -273,21 +349,8 @@ async fn finish(client: &Client, r: &Prepared<'_>, answer: Answer) -> Result<JsV
     let with_status = |e: Error, request_id: Option<String>| e.into_js_with(Extra { status: Some(answer.status), request_id, ..Extra::default() });
     if !response::is_unsigned_download(r.method, &r.path) {
         let bytes = boundary::copy_in(&answer.body).map_err(|e| with_status(e, request_id.clone()))?;
-        let (ts, nonce, sig, serial) = (
-            answer.header(header::TIMESTAMP),
-            answer.header(header::NONCE),
-            answer.header(header::SIGNATURE),
-            answer.header(header::SERIAL),
-        );
-        let h = SignatureHeaders {
-            timestamp: ts.as_deref(),
-            nonce: nonce.as_deref(),
-            signature: sig.as_deref(),
-            serial: serial.as_deref(),
-        };
-        response::verify_with(&client.crypto, &h, &bytes, now_secs(), &client.config.keyring, RESPONSE_CODES)
-            .await
-            .map_err(|e| with_status(e, request_id.clone()))?;
+        let ring = certs::ring_for(client, answer.header(header::SERIAL).as_deref()).await?;
+        verify(client, &answer, &bytes, &ring).await.map_err(|e| with_status(e, request_id.clone()))?;
     }
     let data = answer.data(request_id)?;
     Ok(result_object(&answer, &data))

@@ -65,7 +65,7 @@ const untyped = await wxpay.v3.pay.transactions.id._transaction_id_.get({ transa
 void untyped.data.trade_state;
 
 // Options of the client.
-// @ts-expect-error TS2345: certs is required
+// @ts-expect-error TS2345: certs (or apiv3Key, to download them) is required
 new Wxpay({ mchid: '1900000109', serial: 'S', privateKey: 'pem' });
 // @ts-expect-error TS2322: crypto is 'auto', 'webcrypto' or 'rust'
 new Wxpay({ mchid: '1900000109', serial: 'S', privateKey: 'pem', certs: {}, crypto: 'openssl' });
