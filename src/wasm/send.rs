@@ -239,15 +239,14 @@ async fn exchange(client: &Client, request: &Prepared<'_>, deadline: &Deadline) 
         let retry_left = attempt <= request.retries;
         let wait = match &answer {
             Err(e) if error_code(e).as_deref() == Some(Code::Network.as_str()) => {
-                // A connection that never opened sent nothing: the backup host may
-                // take it even where a retry was not asked for.
-                let unreachable = boundary::is_connect_error(e);
-                let backup = client.config.backup.as_ref().filter(|b| unreachable && !core::ptr::eq(*b, base));
-                if let Some(b) = backup {
+                // The next try goes to the backup host, at once: when a retry is
+                // allowed anyway, or when the connection never opened (nothing was
+                // sent), which only some runtimes' fetch can tell (Node's can,
+                // workerd's cannot).
+                let backup = client.config.backup.as_ref().filter(|b| !core::ptr::eq(*b, base));
+                if let Some(b) = backup.filter(|_| retry_left || boundary::is_connect_error(e)) {
                     base = b;
-                    if retry_left || attempt == 1 {
-                        continue;
-                    }
+                    continue;
                 }
                 retry_left.then(|| retry::backoff_ms(attempt, js_sys::Math::random()))
             }
