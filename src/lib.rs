@@ -14,7 +14,6 @@ pub mod base64;
 pub mod config;
 pub mod crypto;
 pub mod error;
-pub mod json;
 pub mod keys;
 pub mod nonce;
 pub mod notify;
