@@ -4,7 +4,7 @@
 //! Public: SPKI (`BEGIN PUBLIC KEY`), PKCS#1 (`BEGIN RSA PUBLIC KEY`) or an
 //! X.509 certificate. PEM, DER or bare base64 are all accepted.
 
-pub(crate) mod der;
+mod certificate;
 mod pem;
 
 use crate::error::{Code, Error, Result};
@@ -56,7 +56,7 @@ impl PrivateKey {
 
     fn from_pkcs1(der: &[u8]) -> Option<Self> {
         let key = RsaPrivateKey::new(&rsakey::pkcs1_private(der)?)?;
-        Some(PrivateKey { key, pkcs8: rsakey::pkcs8_from_pkcs1(der) })
+        Some(PrivateKey { key, pkcs8: rsakey::pkcs8_from_pkcs1(der)? })
     }
 
     /// The size of the modulus in bytes (256 for RSA-2048).
@@ -133,11 +133,11 @@ impl PublicKey {
     fn from_pkcs1(der: &[u8]) -> Option<Self> {
         let (n, e) = rsakey::pkcs1_public(der)?;
         let key = RsaPublicKey::new(n, e)?;
-        Some(PublicKey { key, spki: rsakey::spki_from_pkcs1(der), certificate_serial: None, validity: None })
+        Some(PublicKey { key, spki: rsakey::spki_from_pkcs1(der)?, certificate_serial: None, validity: None })
     }
 
     fn from_certificate(der: &[u8]) -> Option<Self> {
-        let cert = der::certificate(der)?;
+        let cert = certificate::parse(der)?;
         let mut key = Self::from_spki(cert.spki)?;
         key.certificate_serial = Some(cert.serial.iter().map(|b| format!("{b:02X}")).collect());
         key.validity = cert.validity;
