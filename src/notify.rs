@@ -18,6 +18,7 @@ use crate::error::{Code, Error, Result};
 use crate::keys::Keyring;
 use crate::response::{self, SignatureHeaders, NOTIFY_CODES};
 use serde_json::Value;
+use zeroize::Zeroizing;
 
 /// The encrypted `resource` of a notification.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,8 +59,8 @@ pub struct Opened {
     pub envelope: Envelope,
     /// The verified body, as text (a JSON object).
     pub body: String,
-    /// The decrypted resource, as text (a JSON object).
-    pub resource: String,
+    /// The decrypted resource, as text (a JSON object), wiped when dropped.
+    pub resource: Zeroizing<String>,
 }
 
 fn body_error(why: impl core::fmt::Display) -> Error {
@@ -134,8 +135,9 @@ pub fn envelope(body: &[u8]) -> Result<Envelope> {
 }
 
 /// Decrypts a resource to its plaintext bytes: `ERR_NOTIFY_DECRYPT` for an
-/// unknown algorithm, bad base64 or a tag that does not verify.
-pub fn decrypt_resource(key: &ApiV3Key, r: &Resource) -> Result<Vec<u8>> {
+/// unknown algorithm, bad base64 or a tag that does not verify. The plaintext
+/// is wiped when dropped.
+pub fn decrypt_resource(key: &ApiV3Key, r: &Resource) -> Result<Zeroizing<Vec<u8>>> {
     if r.algorithm != aead::ALGORITHM {
         return Err(Error::new(
             Code::NotifyDecrypt,
@@ -146,12 +148,18 @@ pub fn decrypt_resource(key: &ApiV3Key, r: &Resource) -> Result<Vec<u8>> {
 }
 
 /// Decrypts a resource whose plaintext is text (a certificate PEM, JSON...).
-pub fn decrypt_text(key: &ApiV3Key, r: &Resource) -> Result<String> {
-    String::from_utf8(decrypt_resource(key, r)?).map_err(|_| resource_error("decrypts to bytes that are not UTF-8"))
+pub fn decrypt_text(key: &ApiV3Key, r: &Resource) -> Result<Zeroizing<String>> {
+    let mut bytes = decrypt_resource(key, r)?;
+    // The buffer moves into the String (no copy); if it is not UTF-8 it comes
+    // back to be wiped.
+    String::from_utf8(core::mem::take(&mut *bytes)).map(Zeroizing::new).map_err(|e| {
+        drop(Zeroizing::new(e.into_bytes()));
+        resource_error("decrypts to bytes that are not UTF-8")
+    })
 }
 
 /// Decrypts a resource whose plaintext must be a JSON object.
-pub fn decrypt_json(key: &ApiV3Key, r: &Resource) -> Result<String> {
+pub fn decrypt_json(key: &ApiV3Key, r: &Resource) -> Result<Zeroizing<String>> {
     let text = decrypt_text(key, r)?;
     match parse(&text) {
         Ok(v) if v.is_object() => Ok(text),
@@ -254,7 +262,7 @@ mod tests {
     fn decrypts_only_the_documented_algorithm_to_json_objects() {
         let key = ApiV3Key::new("0123456789abcdef0123456789abcdef").unwrap();
         let r = envelope(BODY.as_bytes()).unwrap().resource;
-        assert_eq!(decrypt_resource(&key, &r).unwrap(), b"hello");
+        assert_eq!(*decrypt_resource(&key, &r).unwrap(), b"hello");
         // "hello" is not JSON: decrypted fine, but not a notification resource.
         let e = decrypt_json(&key, &r).unwrap_err();
         assert_eq!(e.code, Code::NotifyBody);

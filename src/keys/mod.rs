@@ -11,6 +11,7 @@ use crate::error::{Code, Error, Result};
 use crate::rsa::key as rsakey;
 use crate::rsa::{RsaPrivateKey, RsaPublicKey};
 use pem::Input;
+use zeroize::Zeroizing;
 
 fn invalid(what: &str, why: impl core::fmt::Display) -> Error {
     Error::new(Code::InvalidKey, format!("{what} {why}"))
@@ -19,8 +20,8 @@ fn invalid(what: &str, why: impl core::fmt::Display) -> Error {
 /// The merchant's RSA private key (`apiclient_key.pem`).
 pub struct PrivateKey {
     pub(crate) key: RsaPrivateKey,
-    /// PKCS#8 DER of the key, for WebCrypto's `importKey`.
-    pkcs8: Vec<u8>,
+    /// PKCS#8 DER of the key, for WebCrypto's `importKey`; wiped when dropped.
+    pkcs8: Zeroizing<Vec<u8>>,
 }
 
 impl PrivateKey {
@@ -56,7 +57,7 @@ impl PrivateKey {
 
     fn from_pkcs1(der: &[u8]) -> Option<Self> {
         let key = RsaPrivateKey::new(&rsakey::pkcs1_private(der)?)?;
-        Some(PrivateKey { key, pkcs8: rsakey::pkcs8_from_pkcs1(der)? })
+        Some(PrivateKey { key, pkcs8: Zeroizing::new(rsakey::pkcs8_from_pkcs1(der)?) })
     }
 
     /// The size of the modulus in bytes (256 for RSA-2048).
@@ -73,15 +74,6 @@ impl PrivateKey {
     /// as WebCrypto's `importKey('pkcs8', ...)` takes it.
     pub fn pkcs8_der(&self) -> &[u8] {
         &self.pkcs8
-    }
-}
-
-impl Drop for PrivateKey {
-    fn drop(&mut self) {
-        for b in self.pkcs8.iter_mut() {
-            // SAFETY: a valid, exclusive reference; volatile so it is not elided.
-            unsafe { core::ptr::write_volatile(b, 0) };
-        }
     }
 }
 
