@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+# wasm-pack drives the build (scripts/build-pkg.sh); pinned, like wasm-bindgen.
+WASM_PACK_VERSION=0.15.1
 export PATH="$HOME/.cargo/bin:$PATH"
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
@@ -14,6 +16,11 @@ fi
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
   echo "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)" >&2
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [[ "$(wasm-pack --version 2>/dev/null)" != "wasm-pack $WASM_PACK_VERSION" ]]; then
+  echo "installing wasm-pack $WASM_PACK_VERSION (about two minutes, once)" >&2
+  cargo install wasm-pack --locked --version "$WASM_PACK_VERSION"
 fi
 
 # npm ci when node_modules is missing or older than the lockfile.

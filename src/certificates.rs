@@ -73,7 +73,7 @@ pub fn parse(body: &[u8], key: &ApiV3Key) -> Result<Vec<Certificate>> {
         }
         out.push(Certificate {
             serial,
-            pem,
+            pem: pem.to_string(),
             effective_time: field(entry, "effective_time", i)?.to_string(),
             expire_time: field(entry, "expire_time", i)?.to_string(),
             key: cert_key,

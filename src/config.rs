@@ -68,7 +68,8 @@ pub fn timeout(name: &str, ms: f64) -> Result<u32> {
     } else {
         Err(Error::new(
             if name.starts_with("options.") { Code::InvalidConfig } else { Code::InvalidParam },
-            format!("{name} must be a positive whole number of milliseconds, got {ms}"),
+            // No `{ms}`: formatting a float costs the .wasm 6 KB gzip.
+            format!("{name} must be a positive whole number of milliseconds up to {}", i32::MAX),
         ))
     }
 }

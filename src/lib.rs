@@ -15,7 +15,6 @@ pub mod certificates;
 pub mod config;
 pub mod crypto;
 pub mod error;
-pub mod json;
 pub mod keys;
 pub mod nonce;
 pub mod notify;

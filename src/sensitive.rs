@@ -6,6 +6,7 @@
 use crate::crypto::{oaep_decrypt, oaep_encrypt};
 use crate::error::{Code, Error, Result};
 use crate::keys::{PrivateKey, PublicKey};
+use zeroize::Zeroizing;
 
 /// OAEP with SHA-1 spends 2 * 20 + 2 bytes of the modulus on padding.
 pub const OAEP_SHA1_OVERHEAD: usize = 42;
@@ -27,8 +28,9 @@ pub fn encrypt(key: &PublicKey, text: &str) -> Result<String> {
     Ok(crate::base64::encode(&oaep_encrypt(key, text.as_bytes())?))
 }
 
-/// The UTF-8 text that base64 `ciphertext` decrypts to under `key`.
-pub fn decrypt(key: &PrivateKey, ciphertext: &str) -> Result<String> {
+/// The UTF-8 text that base64 `ciphertext` decrypts to under `key`, wiped
+/// when dropped.
+pub fn decrypt(key: &PrivateKey, ciphertext: &str) -> Result<Zeroizing<String>> {
     let bytes = crate::base64::decode(ciphertext.trim())
         .ok_or_else(|| invalid("decrypt(ciphertext): ciphertext is not valid base64".into()))?;
     if bytes.len() != key.size() {
@@ -42,5 +44,8 @@ pub fn decrypt(key: &PrivateKey, ciphertext: &str) -> Result<String> {
     let plain = oaep_decrypt(key, &bytes).map_err(|_| {
         invalid("decrypt(ciphertext): ciphertext does not decrypt under the merchant key (RSAES-OAEP, SHA-1)".into())
     })?;
-    String::from_utf8(plain).map_err(|_| invalid("decrypt(ciphertext): the plaintext is not UTF-8 text".into()))
+    String::from_utf8(plain).map(Zeroizing::new).map_err(|e| {
+        drop(Zeroizing::new(e.into_bytes()));
+        invalid("decrypt(ciphertext): the plaintext is not UTF-8 text".into())
+    })
 }

@@ -116,6 +116,30 @@ fn garbage_and_wrong_kind_of_key_are_invalid_key_without_key_material() {
     }
 }
 
+#[test]
+fn der_that_is_not_a_two_prime_key_exactly_is_invalid_key() {
+    let pem = fixture_text("merchant_key.pkcs1.pem");
+    let der = base64::decode(&pem.lines().filter(|l| !l.starts_with("-----")).collect::<String>()).unwrap();
+    assert!(PrivateKey::parse(&der, "k").is_ok());
+    // RSAPrivateKey ::= SEQUENCE { version INTEGER (0: two primes) ...
+    assert_eq!(der[4..7], [2, 1, 0]);
+    let mut multi = der.clone();
+    multi[6] = 1;
+    let mut trailing = der.clone();
+    trailing.push(0);
+    let mut negative = der.clone();
+    let n = 7 + 4; // the modulus INTEGER's content: 00 then the top byte
+    assert_eq!(negative[n], 0);
+    negative[n] = 0xff;
+    for (name, input) in [("multi-prime version", multi), ("trailing byte", trailing), ("negative modulus", negative)] {
+        let e = PrivateKey::parse(&input, "options.privateKey").unwrap_err();
+        assert_eq!(e.code, Code::InvalidKey, "{name}");
+    }
+    let encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n";
+    let e = PrivateKey::parse(encrypted.as_bytes(), "options.privateKey").unwrap_err();
+    assert_eq!(e.message, "options.privateKey is an encrypted PKCS#8 key; export the key without a passphrase");
+}
+
 // ---- verifying keys ----
 
 #[test]

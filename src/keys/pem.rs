@@ -1,14 +1,17 @@
 //! A forgiving PEM reader: keys arrive from files, environment variables and
 //! secret stores, with CRLF line ends, escaped `\n`, or no armour at all.
+//! Every copy it makes of the input (text or decoded bytes) is wiped when
+//! dropped: for a private key they are the key.
 
 use crate::base64;
+use zeroize::Zeroizing;
 
 /// One decoded PEM block.
 pub struct Block {
     /// The label, e.g. `PRIVATE KEY`.
     pub label: String,
     /// The DER bytes.
-    pub der: Vec<u8>,
+    pub der: Zeroizing<Vec<u8>>,
     /// Whether the block had RFC 1421 headers (legacy encrypted keys do).
     pub has_headers: bool,
 }
@@ -18,7 +21,7 @@ pub enum Input {
     /// A PEM block.
     Pem(Block),
     /// DER bytes, given as such or as bare base64.
-    Der(Vec<u8>),
+    Der(Zeroizing<Vec<u8>>),
     /// Nothing usable.
     Unreadable,
 }
@@ -26,21 +29,49 @@ pub enum Input {
 /// Reads the first PEM block of `text`, else DER or bare base64.
 pub fn read(input: &[u8]) -> Input {
     if input.first() == Some(&0x30) {
-        return Input::Der(input.to_vec());
+        return Input::Der(Zeroizing::new(input.to_vec()));
     }
     let Ok(text) = core::str::from_utf8(input) else {
         return Input::Unreadable;
     };
-    // Keys pasted into a single-line variable often carry a literal `\n`.
-    let text = text.replace("\\n", "\n").replace("\\r", "");
+    let text = unescape(text);
     if let Some(block) = first_block(&text) {
         return Input::Pem(block);
     }
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    match base64::decode(&compact) {
+    match decode(text.chars()) {
         Some(der) if der.first() == Some(&0x30) => Input::Der(der),
         _ => Input::Unreadable,
     }
+}
+
+/// `text` with the literal `\n` and `\r` of a key pasted into a single-line
+/// variable turned into a line end and nothing. One buffer of the input's
+/// size: it never grows, so no reallocation leaves an unwiped copy.
+fn unescape(text: &str) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(text.len()));
+    let mut rest = text;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix('n') {
+            out.push('\n');
+            rest = tail;
+        } else if let Some(tail) = after.strip_prefix('r') {
+            rest = tail;
+        } else {
+            out.push('\\');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Base64-decodes `chars` less whitespace, through wiped buffers.
+fn decode(chars: impl Iterator<Item = char> + Clone) -> Option<Zeroizing<Vec<u8>>> {
+    let mut compact = Zeroizing::new(String::with_capacity(chars.clone().map(char::len_utf8).sum()));
+    compact.extend(chars.filter(|c| !c.is_whitespace()));
+    base64::decode(&compact).map(Zeroizing::new)
 }
 
 fn first_block(text: &str) -> Option<Block> {
@@ -51,8 +82,7 @@ fn first_block(text: &str) -> Option<Block> {
     let end_rel = text[body_start..].find("-----END ")?;
     let body = &text[body_start..body_start + end_rel];
     let has_headers = body.contains(':');
-    let compact: String = body.lines().filter(|l| !l.contains(':')).flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect();
-    let der = base64::decode(&compact)?;
+    let der = decode(body.lines().filter(|l| !l.contains(':')).flat_map(|l| l.chars()))?;
     Some(Block { label, der, has_headers })
 }
 
@@ -70,7 +100,7 @@ mod tests {
             match read(text.as_bytes()) {
                 Input::Pem(b) => {
                     assert_eq!(b.label, "X");
-                    assert_eq!(b.der, [0x30, 3, 2, 1, 1]);
+                    assert_eq!(*b.der, [0x30, 3, 2, 1, 1]);
                 }
                 _ => panic!("{text:?}"),
             }
@@ -79,9 +109,17 @@ mod tests {
 
     #[test]
     fn reads_bare_base64_and_der() {
-        assert!(matches!(read(b"MAMC AQE="), Input::Der(d) if d == [0x30, 3, 2, 1, 1]));
+        assert!(matches!(read(b"MAMC AQE="), Input::Der(d) if *d == [0x30, 3, 2, 1, 1]));
         assert!(matches!(read(&[0x30, 0]), Input::Der(_)));
         assert!(matches!(read(b"hello"), Input::Unreadable));
         assert!(matches!(read(&[0xff, 0xfe]), Input::Unreadable));
+    }
+
+    #[test]
+    fn unescape_reads_as_the_two_replaces_did() {
+        for text in ["", "a", "\\", "a\\nb\\r\\nc", "\\\\n", "\\x\\n\\", "\\\\r\\n", "end\\", "\\r", "中\\n文"] {
+            let want = text.replace("\\n", "\n").replace("\\r", "");
+            assert_eq!(*unescape(text), want, "{text:?}");
+        }
     }
 }

@@ -12,6 +12,7 @@
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+use zeroize::Zeroizing;
 
 use crate::error::{Code, Error};
 
@@ -158,10 +159,12 @@ pub fn body(data: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
 pub struct ClientOptions {
     pub mchid: String,
     pub serial: String,
-    pub private_key: Vec<u8>,
+    /// Wiped when dropped, once parsed.
+    pub private_key: Zeroizing<Vec<u8>>,
     pub certs: Vec<(String, Vec<u8>)>,
     pub wechatpay_serial: Option<String>,
-    pub apiv3_key: Option<String>,
+    /// Wiped when dropped, once parsed.
+    pub apiv3_key: Option<Zeroizing<String>>,
     pub base_url: Option<String>,
     pub timeout: Option<f64>,
     pub fetch: Option<JsValue>,
@@ -196,10 +199,10 @@ pub fn client_options(options: &JsValue) -> Result<ClientOptions, JsValue> {
     Ok(ClientOptions {
         mchid: o.get(0).as_string().unwrap_or_default(),
         serial: o.get(1).as_string().unwrap_or_default(),
-        private_key: private_key?,
+        private_key: Zeroizing::new(private_key?),
         certs,
         wechatpay_serial: text_of(o.get(4)),
-        apiv3_key: text_of(o.get(5)),
+        apiv3_key: text_of(o.get(5)).map(Zeroizing::new),
         base_url: text_of(o.get(6)),
         timeout: f64_of(&o.get(7)),
         fetch: (!fetch.is_undefined()).then_some(fetch),

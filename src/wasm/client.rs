@@ -58,7 +58,7 @@ fn read_client(options: &JsValue) -> Result<Client, JsValue> {
     let mchid = config::mchid(&o.mchid)?;
     let serial = config::serial(&o.serial)?;
     let key = config::private_key(&o.private_key)?;
-    let apiv3_key = o.apiv3_key.as_deref().map(config::apiv3_key).transpose()?;
+    let apiv3_key = o.apiv3_key.as_deref().map(|k| config::apiv3_key(k)).transpose()?;
     let keyring = config::keyring_or_download(o.certs.iter().map(|(s, p)| (s.clone(), p.as_slice())), apiv3_key.is_some())?;
     let wechatpay_serial = if keyring.is_empty() {
         if o.wechatpay_serial.is_some() {
