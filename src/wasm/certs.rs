@@ -167,28 +167,37 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>) -> Result<Rc<Ke
     Ok(client.certs.ring())
 }
 
+/// One entry of `wxpay.certificates()`.
+#[derive(serde::Serialize)]
+struct Listed<'a> {
+    serial: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pem: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effective_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expire_time: Option<String>,
+}
+
 /// The certificates in use as JS objects, for `wxpay.certificates()`.
 pub fn list(client: &Client) -> JsValue {
-    let out = js_sys::Array::new();
-    let iso = |secs: i64| -> JsValue { js_sys::Date::new(&JsValue::from(secs as f64 * 1000.0)).to_iso_string().into() };
-    let entry = |serial: &str, pem: JsValue, effective: JsValue, expire: JsValue| {
-        let o = js_sys::Object::new();
-        for (k, v) in [("serial", JsValue::from_str(serial)), ("pem", pem), ("effective_time", effective), ("expire_time", expire)] {
-            if !v.is_undefined() {
-                // Data properties on a fresh plain object: cannot fail.
-                let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);
-            }
-        }
-        out.push(&o);
-    };
-    for (serial, key) in client.certs.configured().iter() {
-        let (effective, expire) = key.validity.map(|(b, a)| (iso(b), iso(a))).unwrap_or((JsValue::UNDEFINED, JsValue::UNDEFINED));
-        entry(serial, JsValue::UNDEFINED, effective, expire);
-    }
-    for c in client.certs.downloaded().iter() {
-        if client.certs.configured().get(&c.serial).is_none() {
-            entry(&c.serial, JsValue::from_str(&c.pem), JsValue::from_str(&c.effective_time), JsValue::from_str(&c.expire_time));
-        }
-    }
-    out.into()
+    let iso = |secs: i64| -> String { js_sys::Date::new(&JsValue::from(secs as f64 * 1000.0)).to_iso_string().into() };
+    let configured = client.certs.configured();
+    let downloaded = client.certs.downloaded();
+    let mut out: Vec<Listed> = configured
+        .iter()
+        .map(|(serial, key)| Listed {
+            serial,
+            pem: None,
+            effective_time: key.validity.map(|(b, _)| iso(b)),
+            expire_time: key.validity.map(|(_, a)| iso(a)),
+        })
+        .collect();
+    out.extend(downloaded.iter().filter(|c| configured.get(&c.serial).is_none()).map(|c| Listed {
+        serial: &c.serial,
+        pem: Some(&c.pem),
+        effective_time: Some(c.effective_time.clone()),
+        expire_time: Some(c.expire_time.clone()),
+    }));
+    super::client::to_js(&out)
 }

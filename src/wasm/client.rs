@@ -250,14 +250,14 @@ impl Wxpay {
             let package = payment::jsapi_package(&prepay_id);
             let message = payment::jsapi_message(&app_id, &timestamp, &nonce, &package);
             let sign = crate::base64::encode(&client.crypto.sign(&client.config.key, message.as_bytes()).await?);
-            Ok(plain(&[
-                ("appId", &app_id),
-                ("timeStamp", &timestamp),
-                ("nonceStr", &nonce),
-                ("package", &package),
-                ("signType", payment::SIGN_TYPE),
-                ("paySign", &sign),
-            ]))
+            Ok(to_js(&JsapiParams {
+                app_id: &app_id,
+                time_stamp: &timestamp,
+                nonce_str: &nonce,
+                package: &package,
+                sign_type: payment::SIGN_TYPE,
+                pay_sign: &sign,
+            }))
         })
     }
 
@@ -277,15 +277,15 @@ impl Wxpay {
             let (timestamp, nonce) = (super::send::now_secs().to_string(), nonce::nonce()?);
             let message = payment::app_message(&app_id, &timestamp, &nonce, &prepay_id);
             let sign = crate::base64::encode(&client.crypto.sign(&client.config.key, message.as_bytes()).await?);
-            Ok(plain(&[
-                ("appid", &app_id),
-                ("partnerid", &partner_id),
-                ("prepayid", &prepay_id),
-                ("package", payment::APP_PACKAGE),
-                ("noncestr", &nonce),
-                ("timestamp", &timestamp),
-                ("sign", &sign),
-            ]))
+            Ok(to_js(&AppParams {
+                appid: &app_id,
+                partnerid: &partner_id,
+                prepayid: &prepay_id,
+                package: payment::APP_PACKAGE,
+                noncestr: &nonce,
+                timestamp: &timestamp,
+                sign: &sign,
+            }))
         })
     }
 
@@ -311,12 +311,32 @@ impl Wxpay {
     }
 }
 
-/// A plain object of string fields, in order.
-fn plain(fields: &[(&str, &str)]) -> JsValue {
-    let obj = js_sys::Object::new();
-    for (k, v) in fields {
-        // Data properties on a fresh plain object: cannot fail.
-        let _ = Reflect::set(&obj, &JsValue::from_str(k), &JsValue::from_str(v));
-    }
-    obj.into()
+/// `jsapiParams()`, field names as the front end takes them.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsapiParams<'a> {
+    app_id: &'a str,
+    time_stamp: &'a str,
+    nonce_str: &'a str,
+    package: &'a str,
+    sign_type: &'a str,
+    pay_sign: &'a str,
+}
+
+/// `appParams()`, field names as the APP SDK takes them.
+#[derive(serde::Serialize)]
+struct AppParams<'a> {
+    appid: &'a str,
+    partnerid: &'a str,
+    prepayid: &'a str,
+    package: &'a str,
+    noncestr: &'a str,
+    timestamp: &'a str,
+    sign: &'a str,
+}
+
+/// A plain JS object of a Rust value (serde-wasm-bindgen); values we build
+/// from strings always serialise.
+pub fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::UNDEFINED)
 }

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use super::boundary::{self, Answer, Deadline, Transport};
 use super::certs;
-use super::client::Client;
+use super::client::{to_js, Client};
 use super::error::{js_error, param_error, Extra};
 use super::js;
 use crate::crypto::Backend;
@@ -299,43 +299,40 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
         let authorization = request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, &signature);
         let serial = client.wechatpay_serial();
         let headers = request_headers(client, serial.as_deref(), &authorization, r.body.is_some(), r.headers);
+        let info = |duration, status, request_id, error| HookInfo { method: r.method.as_str(), url: &url, attempt, duration, status, request_id, error };
         if let Some(h) = &client.on_request {
-            boundary::hook(h, &hook_info(r.method, &url, attempt, None));
+            boundary::hook(h, &to_js(&info(None, None, None, None)));
         }
         let started = js_sys::Date::now();
         let answer = boundary::send(t, &url, r.method.as_str(), &headers, r.body.as_deref()).await;
         if let Some(h) = &client.on_response {
-            let info = hook_info(r.method, &url, attempt, Some(js_sys::Date::now() - started));
-            let set = |k: &str, v: JsValue| {
-                let _ = Reflect::set(&info, &JsValue::from_str(k), &v);
+            let duration = Some(js_sys::Date::now() - started);
+            let seen = match &answer {
+                Ok(a) => info(duration, Some(a.status), a.header(header::REQUEST_ID), None),
+                Err(e) => info(duration, None, None, error_code(e)),
             };
-            match &answer {
-                Ok(a) => {
-                    set("status", JsValue::from(a.status));
-                    set("requestId", a.header(header::REQUEST_ID).map(JsValue::from).unwrap_or(JsValue::UNDEFINED));
-                }
-                Err(e) => set("error", error_code(e).map(JsValue::from).unwrap_or(JsValue::UNDEFINED)),
-            }
-            boundary::hook(h, &info);
+            boundary::hook(h, &to_js(&seen));
         }
         answer
     }
 }
 
-/// What a hook sees: method, URL, attempt and, after it, the duration. Never
-/// keys, signatures or bodies.
-fn hook_info(method: Method, url: &str, attempt: u32, duration_ms: Option<f64>) -> JsValue {
-    let info = Object::new();
-    let set = |k: &str, v: JsValue| {
-        let _ = Reflect::set(&info, &JsValue::from_str(k), &v);
-    };
-    set("method", JsValue::from_str(method.as_str()));
-    set("url", JsValue::from_str(url));
-    set("attempt", JsValue::from(attempt));
-    if let Some(ms) = duration_ms {
-        set("duration", JsValue::from(ms));
-    }
-    info.into()
+/// What a hook sees: method, URL, attempt and, after it, the duration and
+/// the status or error. Never keys, signatures or bodies.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HookInfo<'a> {
+    method: &'a str,
+    url: &'a str,
+    attempt: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
 }
 
 /// A final answer: an error answer becomes a `WxpayError`; a 2xx is verified
