@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build pack demo test test-rust test-node test-types test-workerd test-browser bench bench-rsa clean
+.PHONY: setup build pack demo test test-rust test-node test-types test-workerd test-browser test-runtimes bench bench-rsa clean
 
 setup:
 	@bash scripts/setup.sh
@@ -16,7 +16,7 @@ pack: build
 demo: pack
 	@bash scripts/demo.sh
 
-test: pack test-rust test-node test-types test-workerd test-browser
+test: pack test-rust test-node test-types test-workerd test-browser test-runtimes
 
 # The second line: src/rsa against node:crypto on fresh keys (tests/rsa),
 # optimised, or bignum code is too slow.
@@ -37,6 +37,10 @@ test-workerd: pack
 test-browser: pack
 	@bash scripts/setup-browser.sh
 	node --test --test-concurrency=1 tests/browser/
+
+# Bun and Deno (from npm, pinned in tests/runtimes/package-lock.json) run tests/runtimes/suite.mjs.
+test-runtimes: pack
+	@bash tests/runtimes/run.sh
 
 bench: pack
 	@bash bench/run.sh
