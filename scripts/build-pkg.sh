@@ -28,6 +28,8 @@ PATH="$PWD/node_modules/.bin:$PATH" \
 rm -rf pkg
 mkdir -p pkg
 cp pkg-template/* pkg/
+# What users read in node_modules and on the package page.
+cp README.md LICENSE pkg/
 cp "$out"/wxpay_wasm.js "$out"/wxpay_wasm.d.ts "$out"/wxpay_wasm_bg.wasm pkg/
 # Declarations: the hand-written core plus the endpoint types generated from
 # api/ (see CONTRIBUTING.md). One self-contained file, for import and require.
