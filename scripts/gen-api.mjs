@@ -532,18 +532,8 @@ export function familyJson(fam) {
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
-/** The chain expression of a path: `wxpay.v3.pay.transactions.outTradeNo._out_trade_no_`. */
-export function chainExpression(path, propertyFor) {
-  let expr = 'wxpay.v3';
-  for (const segment of path.split('/').slice(2)) {
-    const m = propertyFor(segment);
-    expr += /^[A-Za-z_$][\w$]*$/.test(m.prop) ? `.${m.prop}` : `['${m.prop}']`;
-  }
-  return expr;
-}
-
 /** docs/endpoints.md: every endpoint, grouped by the corpus's tags in the index's order. */
-export function endpointsMarkdown(endpoints, tagOrder, propertyFor) {
+export function endpointsMarkdown(endpoints, tagOrder, chainExpression) {
   const groups = new Map(tagOrder.map((t) => [t, []]));
   for (const e of endpoints) {
     for (const t of e.op.tags) {
@@ -561,7 +551,7 @@ export function endpointsMarkdown(endpoints, tagOrder, propertyFor) {
     out += `## ${tag}\n\n| Chain | Verb | Title |\n| --- | --- | --- |\n`;
     for (const e of list) {
       const title = e.op.link ? `[${cell(e.op.title)}](${e.op.link})` : cell(e.op.title);
-      out += `| \`${chainExpression(e.path, propertyFor)}\` | ${e.verb.toUpperCase()} | ${title}${e.op.deprecated ? ' (deprecated)' : ''} |\n`;
+      out += `| \`${chainExpression(e.path)}\` | ${e.verb.toUpperCase()} | ${title}${e.op.deprecated ? ' (deprecated)' : ''} |\n`;
     }
     out += '\n';
   }
@@ -576,7 +566,7 @@ export function tagOrder(corpusRoot) {
 
 /** Writes api/**.json (replacing the folder's generated files) and the endpoints page. */
 export async function writeAll({ corpus, hand, api, docs }) {
-  const { propertyFor } = await import('./gen-types.mjs');
+  const { chainExpression } = await import('./gen-types.mjs');
   const { families, endpoints, notes } = readCorpus(corpus);
   applyHand(families, hand);
   rmSync(api, { recursive: true, force: true });
@@ -586,7 +576,7 @@ export async function writeAll({ corpus, hand, api, docs }) {
     writeFileSync(file, familyJson(fam));
   }
   mkdirSync(dirname(docs), { recursive: true });
-  writeFileSync(docs, endpointsMarkdown(endpoints, tagOrder(corpus), propertyFor));
+  writeFileSync(docs, endpointsMarkdown(endpoints, tagOrder(corpus), chainExpression));
   return { families: families.size, endpoints: endpoints.length, notes };
 }
 
