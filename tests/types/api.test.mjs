@@ -115,3 +115,18 @@ test('families are the first two literal segments of a path', () => {
   assert.equal(familyOf('/v3/certificates'), 'certificates');
   assert.equal(familyOf('/v3/ecommerce/{x}/y'), 'ecommerce');
 });
+
+test('tests/types/families.ts has a typed call for every tag family', () => {
+  const text = readFileSync(join(root, 'tests/types/families.ts'), 'utf8');
+  const covered = new Set([...text.matchAll(/^\/\/ ([^:\n]+): .* \((GET|POST|PUT|PATCH|DELETE) (\/v3\/\S+)\)$/gm)].map((m) => m[1]));
+  const all = new Set();
+  for (const [, text] of families) {
+    for (const ops of Object.values(JSON.parse(text).paths)) for (const op of Object.values(ops)) all.add(op.tags[0].split('∙')[0]);
+  }
+  assert.deepEqual([...covered].sort(), [...all].sort());
+  for (const m of text.matchAll(/^\/\/ ([^:\n]+): .* \((GET|POST|PUT|PATCH|DELETE) (\/v3\/\S+)\)\nconst (r\d+) = await (\S+)\.(get|post|put|patch|delete)\(/gm)) {
+    assert.equal(m[5].replace(/\$(\w+)\$/g, '_$1_'), chainExpression(m[3]), m[3]);
+    assert.equal(m[6], m[2].toLowerCase(), m[3]);
+  }
+  assert.equal([...text.matchAll(/^const r\d+ = await /gm)].length, covered.size);
+});
