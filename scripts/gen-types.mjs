@@ -412,13 +412,13 @@ function baseType(s, ctx, level) {
       let out = '{\n';
       for (const [name, prop] of entries) {
         out += jsdoc(schemaDoc(resolve(prop, ctx.defs)), `${pad} `);
-        out += `${pad} ${propName(name)}${required.has(name) ? '' : '?'}: ${tsType(prop, ctx, level + 1)};\n`;
+        out += `${pad} ${propName(name)}${required.has(name) ? '' : '?'}: ${nestedType(prop, ctx, level + 1, name)};\n`;
       }
       return `${out}${pad}}`;
     }
     case 'array': {
       if (!s.items) return 'unknown[]';
-      const item = tsType(s.items, ctx, level);
+      const item = nestedType(s.items, ctx, level, `${ctx.hint ?? 'Item'}Item`);
       return /^[\w$.]+$|^\{[\s\S]*\}$/.test(item) ? `${item}[]` : `(${item})[]`;
     }
     case 'string':
@@ -438,12 +438,77 @@ function baseType(s, ctx, level) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Shared object types. The corpus repeats many nested objects (an amount, a
+// payer, a coupon's rules) across endpoints: a nested object type that occurs
+// twice or more (same fields, labels and enums, in the same mode) is declared
+// once in `WeChatPay.OpenAPI.Schemas` and referenced, which halves the
+// declarations and the work of a type check. Top-level types (RequestConfig,
+// JsonDataRequest, WellformedResponse...) keep their own names.
+
+/** Generation state: pass 1 counts the nested objects, pass 2 names and emits the shared ones. */
+let SHARED = null;
+const SHARED_LEVEL = 2;
+
+function newShared() {
+  return { counting: true, counts: new Map(), names: new Map(), taken: new Set(), decls: [] };
+}
+
+/** The identity of a nested object: its mode and its fully resolved schema, less its own label and nullability. */
+function schemaKey(s, ctx) {
+  const deep = (x) => {
+    if (Array.isArray(x)) return x.map(deep);
+    if (!isObject(x)) return x;
+    const r = x.$ref ? resolve(x, ctx.defs) : x;
+    const out = {};
+    for (const k of Object.keys(r)) out[k] = deep(r[k]);
+    return out;
+  };
+  const { description, nullable, ...rest } = s;
+  return `${ctx.mode}:${JSON.stringify(deep(rest))}`;
+}
+
+function pascal(hint) {
+  const id = hint.replace(/[^A-Za-z0-9]+(.)?/g, (_, c) => (c ?? '').toUpperCase());
+  return /^[A-Za-z]/.test(id) ? id[0].toUpperCase() + id.slice(1) : `T${id}`;
+}
+
+/** The type of a property or array item: a reference to a shared declaration when its object repeats. */
+function nestedType(schema, ctx, level, hint) {
+  const s = resolve(schema, ctx.defs);
+  if (SHARED && s.type === 'object' && s.properties && Object.keys(s.properties).length) {
+    const key = schemaKey(s, ctx);
+    if (SHARED.counting) {
+      SHARED.counts.set(key, (SHARED.counts.get(key) ?? 0) + 1);
+    } else if (SHARED.counts.get(key) >= 2) {
+      let name = SHARED.names.get(key);
+      if (!name) {
+        const base = pascal(hint);
+        name = base;
+        for (let i = 2; SHARED.taken.has(name); i++) name = `${base}${i}`;
+        SHARED.taken.add(name);
+        SHARED.names.set(key, name);
+        const body = baseType({ ...s, description: undefined, nullable: undefined }, { ...ctx, hint }, SHARED_LEVEL);
+        const doc = jsdoc([`${s.description ? `${s.description}: ` : ''}an object ${SHARED.counts.get(key)} places share (${ctx.mode === 'request' ? 'sent' : 'received'}).`], indent(SHARED_LEVEL));
+        SHARED.decls.push(`${doc}${indent(SHARED_LEVEL)}export interface ${name} ${body}\n`);
+      }
+      return s.nullable ? `Schemas.${name} | null` : `Schemas.${name}`;
+    }
+  }
+  return tsType(schema, { ...ctx, hint }, level);
+}
+
 /** `export interface Name {...}` for an object schema, else `export type Name = ...;`. */
 function declaration(name, schema, ctx, level, docLines) {
   const pad = indent(level);
   const s = resolve(schema, ctx.defs);
   const doc = jsdoc([...docLines, ...(docLines.length && schemaDoc(s).length ? [''] : []), ...schemaDoc(s)], pad);
-  if (s.type === 'object' && s.properties && Object.keys(s.properties).length > 0 && !s.nullable) return `${doc}${pad}export interface ${name} ${tsType(s, ctx, level)}\n`;
+  if (s.type === 'object' && s.properties && Object.keys(s.properties).length > 0 && !s.nullable) {
+    // The same answer or body as other endpoints: this name, their shared declaration.
+    const shared = nestedType(s, ctx, level, ctx.hint ?? name);
+    if (shared.startsWith('Schemas.')) return `${doc}${pad}export interface ${name} extends ${shared} {}\n`;
+    return `${doc}${pad}export interface ${name} ${tsType(s, ctx, level)}\n`;
+  }
   return `${doc}${pad}export type ${name} = ${tsType(s, ctx, level)};\n`;
 }
 
@@ -470,8 +535,8 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   // The runtime sends Wechatpay-Serial itself (the `wechatpaySerial` option): never required of the caller.
   const headersRequired = Boolean(headers && (headers.required ?? []).some((h) => h.toLowerCase() !== 'wechatpay-serial'));
   const configOptional = names.length === 0 && !queryRequired && !headersRequired;
-  const request = { defs: fam.defs, mode: 'request' };
-  const response = { defs: fam.defs, mode: 'response' };
+  const request = { defs: fam.defs, mode: 'request', hint: `${nodeName}${ns.replace('HttpMethod', '')}Request` };
+  const response = { defs: fam.defs, mode: 'response', hint: `${nodeName}${ns.replace('HttpMethod', '')}Response` };
   const answers = Array.isArray(op.response) ? op.response : [op.response];
 
   let body = '';
@@ -600,8 +665,19 @@ export function generate(core, files) {
     '// ---------------------------------------------------------------------------',
     '',
   ].join('\n');
-  const body = emitNode(tree, 'V3', 1, reserved);
-  return `${core.replace(/\s*$/, '\n')}${header}\nexport declare namespace WeChatPay.OpenAPI {\n${body}}\n`;
+  reserved.add('Schemas');
+  SHARED = newShared();
+  try {
+    emitNode(tree, 'V3', 1, reserved); // pass 1: count the nested objects
+    SHARED.counting = false;
+    const body = emitNode(tree, 'V3', 1, reserved);
+    const schemas = SHARED.decls.length
+      ? ` /** Object types that several endpoints share (generated; named after a field that has them). */\n export namespace Schemas {\n${SHARED.decls.join('')} }\n`
+      : '';
+    return `${core.replace(/\s*$/, '\n')}${header}\nexport declare namespace WeChatPay.OpenAPI {\n${body}${schemas}}\n`;
+  } finally {
+    SHARED = null;
+  }
 }
 
 function main(argv) {
