@@ -550,7 +550,8 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   }
   if (queryRequired) fields += `${pad} params: QueryParams;\n`;
   if (headersRequired) fields += `${pad} headers: RequestHeaders;\n`;
-  const generics = query || headers ? `<${query ? 'QueryParams' : 'Params'}${headers ? ', RequestHeaders' : ''}>` : '';
+  // A `Headers` object cannot be checked by name: accepted unless a described header is required.
+  const generics = query || headers ? `<${query ? 'QueryParams' : 'Params'}${headers ? (headersRequired ? ', RequestHeaders' : ', RequestHeaders | Headers') : ''}>` : '';
   body += `${pad} export interface RequestConfig extends RequestOptions${generics} {${fields ? `\n${fields}${pad} ` : ''}}\n`;
   if (query) body += declaration('QueryParams', query, request, level + 1, ['The query string of this request.']);
   if (headers) {

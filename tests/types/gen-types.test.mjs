@@ -160,7 +160,7 @@ test('headers, nullable, forms, several answers, both placeholder spellings and 
     'readonly _id_: TypedNode<Things._id_>;',
     'readonly $id$: TypedNode<Things._id_>;',
     "readonly '{id}/delete': TypedNode<Things.IdDelete>;",
-    'export interface RequestConfig extends RequestOptions<QueryParams, RequestHeaders> {',
+    'export interface RequestConfig extends RequestOptions<QueryParams, RequestHeaders> {', // a required header: no Headers object
     "'Wechatpay-Serial'?: string;",
     "'Idempotency-Key': string;",
     'headers: RequestHeaders;',

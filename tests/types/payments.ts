@@ -20,6 +20,10 @@ type _jsapiBody = WeChatPay.OpenAPI.V3.Pay.Transactions.Jsapi.PostHttpMethod.Jso
 type _identity = Expect<Equal<NonNullable<_jsapiBody['payer']['identity']>['type'], 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER'>>;
 type _installments = Expect<Equal<NonNullable<NonNullable<_jsapiBody['subsidy_info']>['subsidy_detail']>[number]['subsidy_plan'][number]['subsidy_installment_num'], 3 | 6 | 12>>;
 
+// Documented headers by name, or a Headers object when none is required.
+await wxpay.v3.pay.transactions.native.post({ appid: 'wx1', mchid, description: 'd', out_trade_no, notify_url: 'https://e.com/n', amount: { total: 1 } }, { headers: new Headers({ 'Wechatpay-Serial': 'PUB_KEY_ID_0114232134912410000000000000' }) });
+type _nativeHeaders = Expect<Equal<WeChatPay.OpenAPI.V3.Pay.Transactions.Native.PostHttpMethod.RequestConfig['headers'], WeChatPay.OpenAPI.V3.Pay.Transactions.Native.PostHttpMethod.RequestHeaders | Headers | undefined>>;
+
 // GET /v3/pay/transactions/out-trade-no/{out_trade_no}?mchid: both placeholder spellings, the same type.
 const byOutTradeNo = wxpay.v3.pay.transactions.outTradeNo;
 type _spellings = Expect<Equal<typeof byOutTradeNo._out_trade_no_, typeof byOutTradeNo.$out_trade_no$>>;
