@@ -48,6 +48,11 @@ export class CorpusError extends Error {
   }
 }
 
+/** The endpoint file being read, and the shared file a `$ref` led to, if any. */
+function fileOf(ctx) {
+  return ctx.rel === ctx.endpoint ? ctx.rel : `${ctx.endpoint} (in ${ctx.rel})`;
+}
+
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
@@ -114,7 +119,7 @@ class Corpus {
 
 function checkSchemaKeys(s, ctx, where) {
   for (const k of Object.keys(s)) {
-    if (!SCHEMA_KEYS.has(k) && !DROPPED_KEYS.has(k)) throw new CorpusError(ctx.rel, where, `schema key "${k}" cannot be mapped`);
+    if (!SCHEMA_KEYS.has(k) && !DROPPED_KEYS.has(k)) throw new CorpusError(fileOf(ctx), where, `schema key "${k}" cannot be mapped`);
   }
 }
 
@@ -124,7 +129,7 @@ function mergeObjects(parts, ctx, where) {
   const required = [];
   let nullable = false;
   for (const p of parts) {
-    if (p.type !== 'object') throw new CorpusError(ctx.rel, where, `allOf mixes an object with a ${p.type}`);
+    if (p.type !== 'object') throw new CorpusError(fileOf(ctx), where, `allOf mixes an object with a ${p.type}`);
     if (p.description && !out.description) out.description = p.description;
     if (p.nullable) nullable = true;
     for (const [name, prop] of Object.entries(p.properties ?? {})) {
@@ -148,7 +153,7 @@ function mergeObjects(parts, ctx, where) {
  */
 function mergeScalars(parts, ctx, where) {
   const type = parts[0].type;
-  if (!parts.every((p) => p.type === type)) throw new CorpusError(ctx.rel, where, `allOf mixes ${[...new Set(parts.map((p) => p.type))].join(' and ')}`);
+  if (!parts.every((p) => p.type === type)) throw new CorpusError(fileOf(ctx), where, `allOf mixes ${[...new Set(parts.map((p) => p.type))].join(' and ')}`);
   const out = { type };
   for (const p of parts) {
     if (p.description && !out.description) out.description = p.description;
@@ -181,8 +186,8 @@ function splitStray(raw) {
  * and `allOf` resolved inline, labels shortened, examples dropped.
  */
 function mapSchema(raw, ctx, where, depth = 0) {
-  if (depth > 40) throw new CorpusError(ctx.rel, where, 'schemas nest deeper than 40 levels (a $ref cycle?)');
-  if (!isObject(raw)) throw new CorpusError(ctx.rel, where, 'a schema must be a mapping');
+  if (depth > 40) throw new CorpusError(fileOf(ctx), where, 'schemas nest deeper than 40 levels (a $ref cycle?)');
+  if (!isObject(raw)) throw new CorpusError(fileOf(ctx), where, 'a schema must be a mapping');
   if ('$ref' in raw) {
     const { value, file } = ctx.corpus.follow(raw.$ref, ctx.file, where);
     const inner = mapSchema(value, { ...ctx, file, rel: ctx.corpus.rel(file) }, `${where}(${raw.$ref})`, depth + 1);
@@ -197,7 +202,7 @@ function mapSchema(raw, ctx, where, depth = 0) {
       if (!SCHEMA_KEYS.has(k) && !DROPPED_KEYS.has(k) && isObject(v) && ('type' in v || '$ref' in v)) fixed.properties[k] = v;
       else fixed[k] = v;
     }
-    ctx.notes.push(`${ctx.rel} at ${where}: fields beside an empty "properties" taken as its fields (${Object.keys(fixed.properties).join(', ')})`);
+    ctx.notes.push(`${fileOf(ctx)} at ${where}: fields beside an empty "properties" taken as its fields (${Object.keys(fixed.properties).join(', ')})`);
     return mapSchema(fixed, ctx, where, depth + 1);
   }
   checkSchemaKeys(raw, ctx, where);
@@ -207,7 +212,7 @@ function mapSchema(raw, ctx, where, depth = 0) {
     return label ? { description: label } : {};
   }
   if (raw.allOf) {
-    if (!Array.isArray(raw.allOf) || raw.allOf.length === 0) throw new CorpusError(ctx.rel, where, 'allOf must be a non-empty list');
+    if (!Array.isArray(raw.allOf) || raw.allOf.length === 0) throw new CorpusError(fileOf(ctx), where, 'allOf must be a non-empty list');
     const parts = raw.allOf.map((p, i) => mapSchema(p, ctx, `${where}.allOf[${i}]`, depth + 1));
     const own = { ...raw };
     delete own.allOf;
@@ -229,7 +234,7 @@ function mapSchema(raw, ctx, where, depth = 0) {
   if (label) out.description = label;
   switch (type) {
     case 'object': {
-      if (raw.properties !== undefined && !isObject(raw.properties)) throw new CorpusError(ctx.rel, where, '"properties" must be a mapping');
+      if (raw.properties !== undefined && !isObject(raw.properties)) throw new CorpusError(fileOf(ctx), where, '"properties" must be a mapping');
       const props = {};
       for (const [name, prop] of Object.entries(raw.properties ?? {})) {
         const { schema, stray } = splitStray(prop);
@@ -237,17 +242,17 @@ function mapSchema(raw, ctx, where, depth = 0) {
         // Fields indented one level too deep in the corpus (beside the child's
         // "properties") belong to this object: the child is no place for them.
         for (const [k, v] of Object.entries(stray)) {
-          if (k in (raw.properties ?? {})) throw new CorpusError(ctx.rel, `${where}.${name}.${k}`, `a stray field beside "properties" that ${where} also has`);
+          if (k in (raw.properties ?? {})) throw new CorpusError(fileOf(ctx), `${where}.${name}.${k}`, `a stray field beside "properties" that ${where} also has`);
           props[k] = mapSchema(v, ctx, `${where}.${k}`, depth + 1);
-          ctx.notes.push(`${ctx.rel} at ${where}.${name}: field "${k}" lifted to ${where}`);
+          ctx.notes.push(`${fileOf(ctx)} at ${where}.${name}: field "${k}" lifted to ${where}`);
         }
       }
       if (Object.keys(props).length) out.properties = props;
       const required = raw.required ?? [];
-      if (!Array.isArray(required)) throw new CorpusError(ctx.rel, where, '"required" must be a list');
+      if (!Array.isArray(required)) throw new CorpusError(fileOf(ctx), where, '"required" must be a list');
       const known = required.filter((r) => r in props);
       // A required name with no such property cannot be typed: dropped, and reported.
-      for (const r of required) if (!(r in props) && Object.keys(props).length) ctx.notes.push(`${ctx.rel} at ${where}: "required" names "${r}", which has no property: ignored`);
+      for (const r of required) if (!(r in props) && Object.keys(props).length) ctx.notes.push(`${fileOf(ctx)} at ${where}: "required" names "${r}", which has no property: ignored`);
       if (known.length) out.required = known;
       break;
     }
@@ -260,31 +265,31 @@ function mapSchema(raw, ctx, where, depth = 0) {
     case 'number':
     case 'boolean':
     case 'file':
-      if (raw.properties || raw.items) throw new CorpusError(ctx.rel, where, `"${raw.properties ? 'properties' : 'items'}" on a ${type}`);
+      if (raw.properties || raw.items) throw new CorpusError(fileOf(ctx), where, `"${raw.properties ? 'properties' : 'items'}" on a ${type}`);
       break;
     default:
-      throw new CorpusError(ctx.rel, where, `type ${JSON.stringify(raw.type)} cannot be mapped`);
+      throw new CorpusError(fileOf(ctx), where, `type ${JSON.stringify(raw.type)} cannot be mapped`);
   }
   if (raw.enum !== undefined) {
     if (!Array.isArray(raw.enum) || raw.enum.length === 0 || !['string', 'integer', 'number'].includes(type)) {
-      throw new CorpusError(ctx.rel, where, `enum on a ${type} cannot be mapped`);
+      throw new CorpusError(fileOf(ctx), where, `enum on a ${type} cannot be mapped`);
     }
     if (type !== 'string' && raw.enum.every((v) => typeof v === 'string' && !Number.isFinite(Number(v)))) {
       // Word values on a numeric type: the values are the fact, the type the slip.
-      ctx.notes.push(`${ctx.rel} at ${where}: enum of words on type ${type}: typed string`);
+      ctx.notes.push(`${fileOf(ctx)} at ${where}: enum of words on type ${type}: typed string`);
       type = out.type = 'string';
     }
     const values = [];
     for (const v of raw.enum) {
       // YAML reads `- 1` as a number: on a string it is the string "1".
       const value = type === 'string' && (typeof v === 'number' || typeof v === 'boolean') ? String(v) : v;
-      if (type === 'string' ? typeof value !== 'string' : !Number.isFinite(value)) throw new CorpusError(ctx.rel, where, `enum value ${JSON.stringify(v)} is not a ${type}`);
+      if (type === 'string' ? typeof value !== 'string' : !Number.isFinite(value)) throw new CorpusError(fileOf(ctx), where, `enum value ${JSON.stringify(v)} is not a ${type}`);
       if (!values.includes(value)) values.push(value);
     }
     out.enum = values;
   }
   if (raw.format !== undefined) {
-    if (typeof raw.format !== 'string') throw new CorpusError(ctx.rel, where, '"format" must be a string');
+    if (typeof raw.format !== 'string') throw new CorpusError(fileOf(ctx), where, '"format" must be a string');
     out.format = raw.format;
   }
   if (raw.nullable === true) out.nullable = true;
@@ -305,7 +310,7 @@ function paramSchema(p, ctx, where) {
     // A form field sent as JSON text (`type: string`, `format: jsonObjectLike`) is typed by its schema.
     const jsonText = own.type === 'string' && /^json/.test(own.format ?? '');
     const extra = Object.keys(own).filter((k) => k !== 'description' && !DROPPED_KEYS.has(k) && !(jsonText && (k === 'type' || k === 'format')));
-    if (extra.length) throw new CorpusError(ctx.rel, where, `a parameter with "schema" also has ${extra.join(', ')}`);
+    if (extra.length) throw new CorpusError(fileOf(ctx), where, `a parameter with "schema" also has ${extra.join(', ')}`);
     const s = mapSchema(p.schema, ctx, where);
     const label = shortLabel(p.description);
     return label ? { ...s, description: label } : s;
@@ -327,17 +332,17 @@ function finishObject(o) {
 
 function mapOperation(op, verb, path, ctx) {
   const where = verb;
-  if (!isObject(op)) throw new CorpusError(ctx.rel, where, 'an operation must be a mapping');
+  if (!isObject(op)) throw new CorpusError(fileOf(ctx), where, 'an operation must be a mapping');
   for (const k of Object.keys(op)) {
-    if (!OP_KEYS.has(k) && !OP_DROPPED.has(k)) throw new CorpusError(ctx.rel, where, `operation key "${k}" cannot be mapped`);
+    if (!OP_KEYS.has(k) && !OP_DROPPED.has(k)) throw new CorpusError(fileOf(ctx), where, `operation key "${k}" cannot be mapped`);
   }
-  if (typeof op.summary !== 'string' || !op.summary.trim()) throw new CorpusError(ctx.rel, where, 'no summary (the title)');
+  if (typeof op.summary !== 'string' || !op.summary.trim()) throw new CorpusError(fileOf(ctx), where, 'no summary (the title)');
   const out = { title: op.summary.trim() };
   const links = docLinks(op.description);
   if (links.length) out.link = links[0];
   if (links.length > 1) out.see = links.slice(1, 1 + MAX_SEE);
   const tags = op.tags ?? op.tag ?? [];
-  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) throw new CorpusError(ctx.rel, where, '"tags" must be a list of names');
+  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) throw new CorpusError(fileOf(ctx), where, '"tags" must be a list of names');
   out.tags = tags.length ? [...tags] : ['未分类'];
   if (op.deprecated === true) out.deprecated = true;
   if (op['x-baseuri'] !== undefined) out.host = String(op['x-baseuri']);
@@ -357,13 +362,13 @@ function mapOperation(op, verb, path, ctx) {
       p = value;
       pctx = { ...ctx, file, rel: ctx.corpus.rel(file) };
     }
-    if (!isObject(p) || typeof p.name !== 'string' || !p.name) throw new CorpusError(ctx.rel, w, 'a parameter needs a name');
+    if (!isObject(p) || typeof p.name !== 'string' || !p.name) throw new CorpusError(fileOf(ctx), w, 'a parameter needs a name');
     const schema = paramSchema(p, pctx, `${w}(${p.name})`);
     switch (p.in) {
       case 'path':
         if (!path.includes(`{${p.name}}`)) {
           // Nowhere to send it: reported, not typed.
-          ctx.notes.push(`${ctx.rel} at ${w}: path parameter ${p.name} is not a placeholder of ${path}: ignored`);
+          ctx.notes.push(`${fileOf(ctx)} at ${w}: path parameter ${p.name} is not a placeholder of ${path}: ignored`);
           break;
         }
         pathParams[p.name] = schema.description ?? p.name;
@@ -378,11 +383,11 @@ function mapOperation(op, verb, path, ctx) {
         addField(form, p.name, schema, p.required === true);
         break;
       case 'body':
-        if (body) throw new CorpusError(ctx.rel, w, 'a second body parameter');
+        if (body) throw new CorpusError(fileOf(ctx), w, 'a second body parameter');
         body = schema;
         break;
       default:
-        throw new CorpusError(ctx.rel, w, `parameter place ${JSON.stringify(p.in)} cannot be mapped`);
+        throw new CorpusError(fileOf(ctx), w, `parameter place ${JSON.stringify(p.in)} cannot be mapped`);
     }
   });
   for (const name of [...path.matchAll(/\{([^{}/]+)\}/g)].map((m) => m[1])) {
@@ -393,15 +398,15 @@ function mapOperation(op, verb, path, ctx) {
   const h = finishObject(headers);
   if (h) out.headers = h;
   const f = finishObject(form);
-  if (f && body) throw new CorpusError(ctx.rel, where, 'both a body and form fields');
+  if (f && body) throw new CorpusError(fileOf(ctx), where, 'both a body and form fields');
   if (f) out.form = f;
   if (body) {
     // A DELETE with a JSON body is documented (a few): the description keeps it; the
     // declarations say that delete() cannot send it yet.
-    if (verb === 'get') throw new CorpusError(ctx.rel, where, 'a body on get');
+    if (verb === 'get') throw new CorpusError(fileOf(ctx), where, 'a body on get');
     out.body = body;
   }
-  if (!isObject(op.responses)) throw new CorpusError(ctx.rel, where, 'no responses');
+  if (!isObject(op.responses)) throw new CorpusError(fileOf(ctx), where, 'no responses');
   const answers = [];
   for (const [status, res] of Object.entries(op.responses)) {
     const code = Number(status);
@@ -410,7 +415,7 @@ function mapOperation(op, verb, path, ctx) {
     if (r.schema === undefined || code === 204) answers.push({ status: code });
     else answers.push({ status: code, body: mapSchema(r.schema, ctx, `${where}.responses.${status}`) });
   }
-  if (!answers.length) throw new CorpusError(ctx.rel, where, 'no 2xx answer is documented');
+  if (!answers.length) throw new CorpusError(fileOf(ctx), where, 'no 2xx answer is documented');
   // A body-less 2xx other than 204 still has a body of unknown shape.
   for (const a of answers) if (a.status !== 204 && !a.body) a.body = { type: 'object' };
   out.response = answers.length === 1 ? answers[0] : answers;
@@ -458,7 +463,7 @@ export function readCorpus(corpusRoot) {
     const path = `/${relative(docs, file).split(sep).join('/').replace(/\.yaml$/, '')}`;
     const doc = corpus.load(file);
     if (!isObject(doc)) throw new CorpusError(rel, '', 'a path file is a mapping of methods');
-    const ctx = { corpus, file, rel, notes };
+    const ctx = { corpus, file, rel, endpoint: rel, notes };
     const verbs = Object.keys(doc).filter((k) => VERBS.includes(k));
     if (!verbs.length) throw new CorpusError(rel, '', 'no method is described');
     for (const k of Object.keys(doc)) {

@@ -590,6 +590,9 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   const doc = [op.title, ''];
   if (op.description) doc.push(op.description, '');
   if (op.host) doc.push(`Served by ${op.host}: call it on a client whose \`baseURL\` is that host.`, '');
+  // Say what the client cannot do yet rather than let a typed call fail unexplained.
+  if (op.form) doc.push('An upload (`multipart/form-data`, fields in `MultipartDataRequest`): this client does not send multipart bodies yet, so a `FormData` rejects with `ERR_INVALID_PARAM`.', '');
+  if (op.body && !DATA_VERBS.has(verb)) doc.push(`The API documents a JSON body (\`JsonDataRequest\`), which \`${verb}()\` does not send yet.`, '');
   doc.push(`\`${method} ${path}\``);
   if (op.link) doc.push(`@link ${op.link}`);
   for (const url of op.see ?? []) doc.push(`@see ${url}`);

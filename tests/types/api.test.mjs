@@ -3,12 +3,12 @@
 // of docs/v3 typed, none skipped), and facts only (short labels, no examples).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { defaultCorpus, docLinks, familyOf, shortLabel, writeAll } from '../../scripts/gen-api.mjs';
+import { defaultCorpus, docLinks, familyOf, readCorpus, shortLabel, writeAll } from '../../scripts/gen-api.mjs';
 import { chainExpression, generate, readFamilies } from '../../scripts/gen-types.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -129,4 +129,31 @@ test('tests/types/families.ts has a typed call for every tag family', () => {
     assert.equal(m[6], m[2].toLowerCase(), m[3]);
   }
   assert.equal([...text.matchAll(/^const r\d+ = await /gm)].length, covered.size);
+});
+
+test('a shape the generator cannot map fails the run, naming the corpus file and the place', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gen-api-corpus-'));
+  const write = (rel, text) => {
+    mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
+    writeFileSync(join(dir, 'docs', rel), text);
+  };
+  const op = (schema, extra = '') => `post:\n  summary: T\n  parameters:\n    - name: _\n      in: body\n      schema:\n${schema}\n${extra}  responses:\n    200:\n      schema: { type: object }\n`;
+  const cases = [
+    [op('        oneOf: [{ type: string }, { type: integer }]'), /v3\/x\/y\.yaml at post\.parameters\[0\]\(_\): schema key "oneOf" cannot be mapped/],
+    [op('        type: object\n        properties:\n          a: { type: date }'), /v3\/x\/y\.yaml at post\.parameters\[0\]\(_\)\.a: type "date" cannot be mapped/],
+    [op('        $ref: "../../definitions/D.yaml#Missing"'), /v3\/x\/y\.yaml at .*names nothing in definitions\/D\.yaml/],
+    [op('        $ref: "../../definitions/D.yaml#Bad"'), /v3\/x\/y\.yaml \(in definitions\/D\.yaml\) at .*\.b: schema key "anyOf" cannot be mapped/],
+    [op('        type: object', '    - name: c\n      in: cookie\n      type: string\n'), /parameter place "cookie" cannot be mapped/],
+    ['post:\n  summary: T\n  responses:\n    400:\n      schema: { type: object }\n', /no 2xx answer is documented/],
+    ['post:\n  summary: T\n  x-new-thing: 1\n  responses:\n    200: {}\n', /operation key "x-new-thing" cannot be mapped/],
+  ];
+  try {
+    write('definitions/D.yaml', 'Bad:\n  type: object\n  properties:\n    b: { anyOf: [] }\n');
+    for (const [text, message] of cases) {
+      write('v3/x/y.yaml', text);
+      assert.throws(() => readCorpus(dir), message, text);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
