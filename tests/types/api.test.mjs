@@ -157,3 +157,71 @@ test('a shape the generator cannot map fails the run, naming the corpus file and
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('mapping: allOf merges objects and unions enums, slips are mapped and reported', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gen-api-map-'));
+  const write = (rel, text) => {
+    mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
+    writeFileSync(join(dir, 'docs', rel), text);
+  };
+  try {
+    write('definitions/D.yaml', [
+      'Base:', '  type: object', '  required: [a]', '  properties:', '    a: { type: string, description: "甲字段，很长的说明。" }',
+      'Kind:', '  type: string', '  enum: [X, Y]',
+    ].join('\n'));
+    write('v3/m/n/{id}.yaml', [
+      'get:',
+      '  summary: 查询',
+      '  tags: [T∙U]',
+      '  description: 说明 [官方文档](https://pay.weixin.qq.com/doc/1) [另见](https://pay.weixin.qq.com/doc/2)',
+      '  parameters:',
+      '    - { name: id, in: path, required: true, type: string, description: 编号 }',
+      '    - { name: kind, in: query, allOf: [{ $ref: "../../../definitions/D.yaml#Kind" }, { type: string, enum: [Z] }] }',
+      '    - { name: Idempotency-Key, in: header, required: true, description: 幂等 }',
+      '  responses:',
+      '    200:',
+      '      schema:',
+      '        allOf:',
+      '          - $ref: "../../../definitions/D.yaml#Base"',
+      '          - type: object',
+      '            required: [b, ghost]',
+      '            properties:',
+      '              b: { type: stringde, nullable: true }',
+      '              c:',
+      '                type: object',
+      '                properties:',
+      '                  d: { type: integer, example: 1 }',
+      '                e: { type: boolean }',
+    ].join('\n'));
+    const { families, notes } = readCorpus(dir);
+    const op = families.get('m/n').paths['/v3/m/n/{id}'].get;
+    assert.deepEqual(op, {
+      title: '查询',
+      link: 'https://pay.weixin.qq.com/doc/1',
+      see: ['https://pay.weixin.qq.com/doc/2'],
+      tags: ['T∙U'],
+      source: 'v3/m/n/{id}.yaml',
+      query: { type: 'object', properties: { kind: { type: 'string', enum: ['X', 'Y', 'Z'] } } },
+      headers: { type: 'object', properties: { 'Idempotency-Key': { type: 'string', description: '幂等' } }, required: ['Idempotency-Key'] },
+      response: {
+        status: 200,
+        body: {
+          type: 'object',
+          properties: {
+            a: { type: 'string', description: '甲字段' },
+            b: { type: 'string', nullable: true },
+            c: { type: 'object', properties: { d: { type: 'integer' } } },
+            e: { type: 'boolean' },
+          },
+          required: ['a', 'b'],
+        },
+      },
+    });
+    assert.deepEqual(families.get('m/n').placeholders, { id: '编号' });
+    assert.equal(notes.length, 2, notes.join('\n'));
+    assert.match(notes.join('\n'), /field "e" lifted to/);
+    assert.match(notes.join('\n'), /"required" names "ghost", which has no property: ignored/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
