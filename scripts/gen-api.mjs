@@ -225,7 +225,10 @@ function mapSchema(raw, ctx, where, depth = 0) {
     return merged;
   }
   let type = raw.type;
-  if (typeof type === 'string' && type in TYPE_FIXES) type = TYPE_FIXES[type];
+  if (typeof type === 'string' && type in TYPE_FIXES) {
+    type = TYPE_FIXES[type];
+    ctx.notes.push(`${fileOf(ctx)} at ${where}: type ${JSON.stringify(raw.type)} read as ${type}`);
+  }
   if (type === undefined && raw.properties) type = 'object';
   if (type === undefined && raw.items) type = 'array';
   if (type === undefined && raw.enum) type = raw.enum.every((v) => typeof v === 'string') ? 'string' : undefined;
