@@ -218,7 +218,8 @@ test('mapping: allOf merges objects and unions enums, slips are mapped and repor
       },
     });
     assert.deepEqual(families.get('m/n').placeholders, { id: '编号' });
-    assert.equal(notes.length, 2, notes.join('\n'));
+    assert.equal(notes.length, 3, notes.join('\n'));
+    assert.match(notes.join('\n'), /type "stringde" read as string/);
     assert.match(notes.join('\n'), /field "e" lifted to/);
     assert.match(notes.join('\n'), /"required" names "ghost", which has no property: ignored/);
   } finally {
