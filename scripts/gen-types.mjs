@@ -440,8 +440,8 @@ function baseType(s, ctx, level) {
 
 // ---------------------------------------------------------------------------
 // Shared object types. The corpus repeats many nested objects (an amount, a
-// payer, a coupon's rules) across endpoints: a nested object type that occurs
-// twice or more (same fields, labels and enums, in the same mode) is declared
+// payer, a coupon's rules) across endpoints: a nested object type of three fields
+// or more that occurs twice or more (same fields, labels and enums, in the same mode) is declared
 // once in `WeChatPay.OpenAPI.Schemas` and referenced, which halves the
 // declarations and the work of a type check. Top-level types (RequestConfig,
 // JsonDataRequest, WellformedResponse...) keep their own names.
@@ -449,6 +449,8 @@ function baseType(s, ctx, level) {
 /** Generation state: pass 1 counts the nested objects, pass 2 names and emits the shared ones. */
 let SHARED = null;
 const SHARED_LEVEL = 2;
+/** Smaller objects stay inline, readable on hover (sharing them saves next to nothing). */
+const SHARED_MIN_FIELDS = 3;
 
 function newShared() {
   return { counting: true, counts: new Map(), names: new Map(), taken: new Set(), decls: [] };
@@ -476,7 +478,7 @@ function pascal(hint) {
 /** The type of a property or array item: a reference to a shared declaration when its object repeats. */
 function nestedType(schema, ctx, level, hint) {
   const s = resolve(schema, ctx.defs);
-  if (SHARED && s.type === 'object' && s.properties && Object.keys(s.properties).length) {
+  if (SHARED && s.type === 'object' && s.properties && Object.keys(s.properties).length >= SHARED_MIN_FIELDS) {
     const key = schemaKey(s, ctx);
     if (SHARED.counting) {
       SHARED.counts.set(key, (SHARED.counts.get(key) ?? 0) + 1);

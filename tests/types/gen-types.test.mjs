@@ -184,3 +184,21 @@ test('headers, nullable, forms, several answers, both placeholder spellings and 
   op(file).patch.body = { type: 'object', properties: { f: { type: 'file' } } };
   assert.throws(() => generate(core, [['demo/things.json', JSON.stringify(file)]]), /type file is for "form" fields only/);
 });
+
+test('objects of three fields or more that repeat are declared once in Schemas, per mode', () => {
+  const d = base();
+  const rich = { type: 'object', description: '金额', properties: { total: { type: 'integer' }, currency: { type: 'string', enum: ['CNY'] }, note: { type: 'string' } }, required: ['total'] };
+  const small = { type: 'object', properties: { a: { type: 'string' } } };
+  const answer = { type: 'object', properties: { amount: rich, other: rich, small, small2: small } };
+  op(d).get.response = { status: 200, body: answer };
+  d.paths['/v3/demo/things/{id}/copy'] = { get: { title: 'Copy', response: { status: 200, body: answer } }, post: { title: 'Send', body: answer, response: { status: 204 } } };
+  const out = generate(core, [['demo/things.json', JSON.stringify(d)]]);
+  const schemas = out.slice(out.indexOf('export namespace Schemas {'));
+  assert.equal(schemas.match(/export interface Amount \{/g)?.length, 1, 'declared once for the answers');
+  assert.equal(schemas.match(/export interface Amount2 \{/g)?.length, 1, 'and once for the request: its enum is closed');
+  assert.ok(schemas.includes("currency?: 'CNY' | (string & {});") && schemas.includes("currency?: 'CNY';"));
+  assert.equal(out.match(/amount\?: Schemas\.Amount;/g)?.length, 1, 'the answers share one declaration');
+  assert.ok(out.includes('export interface WellformedResponse extends Schemas.'), 'identical answers share a declaration under their own names');
+  assert.ok(out.includes('small?: {'), 'small objects stay inline');
+  assert.ok(!schemas.includes('export interface Small'));
+});
