@@ -2,10 +2,15 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build pack demo test test-rust test-node test-types test-workerd test-browser test-runtimes bench bench-rsa clean
+.PHONY: setup api build pack demo test test-rust test-node test-types test-workerd test-browser test-runtimes bench bench-rsa clean
 
 setup:
 	@bash scripts/setup.sh
+
+# api/** and docs/endpoints.md from the WeChat Pay description in ../shared/openapi
+# (scripts/gen-api.mjs; api-hand/ overrides); tests/types checks they are current.
+api: setup
+	node scripts/gen-api.mjs
 
 build: setup
 	@bash scripts/build-pkg.sh

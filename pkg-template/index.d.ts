@@ -107,12 +107,15 @@ export type Scalar = string | number | bigint | boolean;
 /** The query string of a request: a plain object (arrays repeat the key) or `URLSearchParams`. */
 export type Params = Record<string, Scalar | readonly Scalar[] | null | undefined> | URLSearchParams;
 
+/** Request headers: a plain object or `Headers`. */
+export type HeaderMap = Record<string, Scalar | null | undefined> | Headers;
+
 /** The config keys every request understands, whatever its path. */
-export interface RequestOptions<P = Params> {
+export interface RequestOptions<P = Params, H = HeaderMap> {
   /** The query string, e.g. `{ offset: 0, limit: 10 }`. */
   params?: P;
   /** Extra request headers (`Authorization` is set for you and cannot be given). */
-  headers?: Record<string, Scalar | null | undefined> | Headers;
+  headers?: H;
   /** Aborts the request: rejects with `ERR_ABORTED`. */
   signal?: AbortSignal;
   /** Milliseconds before the request is aborted with `ERR_TIMEOUT`. */
@@ -164,11 +167,18 @@ export interface NodeCoercion {
 export type ChainNode = Verbs & NodeCoercion & { readonly [segment: string]: ChainNode };
 
 /**
- * A node that an API description types (`T`, from `WeChatPay.OpenAPI`): its
- * endpoints and children are typed; any other segment is a `ChainNode`, and
- * any verb `T` does not declare stays available untyped.
+ * A raw path below a node, in brackets: `wxpay.v3['pay/transactions/new-thing']`. Only a
+ * string with a `/` is one, so a misspelled dotted segment is a type error, not a node.
  */
-export type TypedNode<T> = T & Omit<Verbs, keyof T> & NodeCoercion & { readonly [segment: string]: ChainNode };
+export type RawPath = `${string}/${string}`;
+
+/**
+ * A node that an API description types (`T`, from `WeChatPay.OpenAPI`): only its
+ * described verbs and children exist (a typo does not compile); a bracket path with a
+ * `/` below it (`node['new/path']`) is an untyped `ChainNode`, the escape hatch for an
+ * endpoint newer than the description.
+ */
+export type TypedNode<T> = T & NodeCoercion & { readonly [path: RawPath]: ChainNode };
 
 /**
  * The endpoint types, in the namespaces of the chain they type: the node
