@@ -450,8 +450,16 @@ class Guard {
   }
 }
 
+/** With neither a signal nor a timeout there is nothing to race: no controller, no timer. */
+const NO_DEADLINE = {
+  stopped: undefined,
+  controller: undefined,
+  race: (promise) => promise,
+  dispose() {},
+};
+
 export function guard(signal, timeoutMs) {
-  return new Guard(signal, timeoutMs);
+  return signal === undefined && timeoutMs === undefined ? NO_DEADLINE : new Guard(signal, timeoutMs);
 }
 
 export function dispose(g) {
@@ -500,7 +508,7 @@ export async function send(g, fetchFn, thisArg, url, method, headerList, payload
   if (g.stopped) throw g.stopped;
   const headers = {};
   for (let i = 0; i < headerList.length; i += 2) headers[headerList[i]] = headerList[i + 1];
-  const init = { method, headers, signal: g.controller.signal };
+  const init = g.controller === undefined ? { method, headers } : { method, headers, signal: g.controller.signal };
   if (payload !== undefined) init.body = payload;
   let response;
   try {
@@ -523,14 +531,16 @@ export async function send(g, fetchFn, thisArg, url, method, headerList, payload
     cancel(stream);
     throw network(e);
   }
-  const length = Number(answerHeaders['content-length']);
+  const declared = answerHeaders['content-length'];
+  const length = Number(declared);
   if (length > maxBytes) {
     cancel(stream);
     throw tooLarge(status, maxBytes);
   }
+  const framed = declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
   let body;
   try {
-    body = await readBody(response, stream, arrayBuffer, maxBytes, g, status);
+    body = await readBody(response, stream, arrayBuffer, maxBytes, g, status, framed);
   } catch (e) {
     throw network(e);
   }
@@ -575,8 +585,10 @@ function headerObject(h) {
   return out;
 }
 
-async function readBody(response, stream, arrayBuffer, maxBytes, g, status) {
-  if (stream !== null && stream !== undefined) {
+async function readBody(response, stream, arrayBuffer, maxBytes, g, status, framed) {
+  // A body framed by Content-Length (no content coding to inflate it) cannot exceed what was
+  // checked against the limit: read it whole, which is cheaper than chunk by chunk.
+  if (stream !== null && stream !== undefined && !(framed && typeof arrayBuffer === 'function')) {
     const reader = stream.getReader();
     const chunks = [];
     let total = 0;
