@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup api build pack demo test test-rust test-node test-types test-workerd test-browser test-runtimes bench bench-rsa clean
+.PHONY: setup api docs build pack demo test test-rust test-node test-types test-workerd test-browser test-runtimes bench bench-rsa clean
 
 setup:
 	@bash scripts/setup.sh
@@ -46,6 +46,10 @@ test-browser: pack
 # Bun and Deno (from npm, pinned in tests/runtimes/package-lock.json) run tests/runtimes/suite.mjs.
 test-runtimes: pack
 	@bash tests/runtimes/run.sh
+
+# docs/api.md from the hand-written declarations (checked current by make test-types).
+docs:
+	node scripts/gen-api-docs.mjs
 
 bench: pack
 	@bash bench/run.sh
