@@ -493,7 +493,8 @@ function causeCode(e) {
 /**
  * One attempt: `fetch` an already signed request, under `g`'s deadline; read its answer in
  * chunks, refused as soon as it passes `maxBytes`. Resolves `[status, statusText, headers,
- * body]` (`headers` a plain object with lower-case names, `body` a Uint8Array); rejects with a
+ * body, ...the Wechatpay-* signature headers, Request-ID, Content-Type]` (`headers` a plain
+ * object with lower-case names, `body` a Uint8Array); rejects with a
  * `WxpayError`: ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED or ERR_RESPONSE_TOO_LARGE.
  */
 export async function send(g, fetchFn, thisArg, url, method, headerList, payload, maxBytes) {
@@ -544,7 +545,10 @@ export async function send(g, fetchFn, thisArg, url, method, headerList, payload
   } catch (e) {
     throw network(e);
   }
-  return [status, typeof statusText === 'string' ? statusText : '', answerHeaders, body];
+  // The headers Rust reads go along in the array: one crossing instead of one per header.
+  const h = answerHeaders;
+  return [status, typeof statusText === 'string' ? statusText : '', h, body,
+    h['wechatpay-timestamp'], h['wechatpay-nonce'], h['wechatpay-signature'], h['wechatpay-serial'], h['request-id'], h['content-type']];
 }
 
 /**

@@ -117,6 +117,34 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// `value` in double quotes for a message, at most 64 characters of it, with
+/// `"`, `\` and control characters escaped. (Not `{:?}`: Rust's Debug escaping
+/// brings Unicode tables into the .wasm for a few messages.)
+pub fn quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len().min(64) + 2);
+    out.push('"');
+    for (i, c) in value.chars().enumerate() {
+        if i == 64 {
+            out.push_str("...");
+            break;
+        }
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str("\\x");
+                out.push(char::from_digit(c as u32 >> 4, 16).unwrap_or('0'));
+                out.push(char::from_digit(c as u32 & 15, 16).unwrap_or('0'));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// An empty buffer with room for `capacity` bytes, or `ERR_OUT_OF_MEMORY`:
 /// body-sized buffers are reserved fallibly, so a full wasm memory is an
 /// error for one call, never a trap that kills the instance.
@@ -125,6 +153,20 @@ pub fn buffer(capacity: usize) -> Result<Vec<u8>> {
     v.try_reserve_exact(capacity)
         .map_err(|_| Error::new(Code::OutOfMemory, format!("cannot allocate {capacity} bytes in WebAssembly memory")))?;
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn quoted_escapes_and_bounds() {
+        assert_eq!(quoted("abc"), "\"abc\"");
+        assert_eq!(quoted("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(quoted("a\r\n\u{7f}"), "\"a\\x0d\\x0a\\x7f\"");
+        assert_eq!(quoted("中文"), "\"中文\"");
+        assert_eq!(quoted(&"x".repeat(100)), format!("\"{}...\"", "x".repeat(64)));
+    }
 }
 
 /// Result with this crate's [`Error`].

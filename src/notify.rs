@@ -141,7 +141,7 @@ pub fn decrypt_resource(key: &ApiV3Key, r: &Resource) -> Result<Zeroizing<Vec<u8
     if r.algorithm != aead::ALGORITHM {
         return Err(Error::new(
             Code::NotifyDecrypt,
-            format!("resource.algorithm is {:?}; only {} is supported", r.algorithm, aead::ALGORITHM),
+            format!("resource.algorithm is {}; only {} is supported", crate::error::quoted(&r.algorithm), aead::ALGORITHM),
         ));
     }
     aead::decrypt_base64(key, &r.nonce, &r.associated_data, &r.ciphertext)

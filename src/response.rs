@@ -107,7 +107,7 @@ pub fn signed<'a>(
         return Err(Error::new(codes.unsigned, format!("unsigned {}: missing {}", codes.subject, missing.join(", "))));
     };
     let when = parse_timestamp(ts)
-        .ok_or_else(|| Error::new(codes.timestamp, format!("Wechatpay-Timestamp {ts:?} is not an integer")))?;
+        .ok_or_else(|| Error::new(codes.timestamp, format!("Wechatpay-Timestamp {} is not an integer", crate::error::quoted(ts))))?;
     if now.abs_diff(when) > MAX_SKEW_SECS {
         return Err(Error::new(
             codes.timestamp,
@@ -133,7 +133,7 @@ pub fn signed<'a>(
 /// A serial from a server, repeated in messages only when it looks like one.
 fn shown_serial(serial: &str) -> String {
     if serial.len() <= 64 && serial.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-        format!("{serial:?}")
+        crate::error::quoted(serial)
     } else {
         format!("(not a serial, {} bytes)", serial.len())
     }

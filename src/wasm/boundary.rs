@@ -275,12 +275,18 @@ pub struct Answer {
     pub headers: Object,
     /// The body as JS bytes (still outside wasm memory).
     pub body: Uint8Array,
+    /// `Wechatpay-Timestamp`, `-Nonce`, `-Signature`, `-Serial`, `Request-ID`,
+    /// `Content-Type`, read in JS with the answer.
+    known: [Option<String>; 6],
 }
 
 impl Answer {
     /// A header's value by its lower-case name.
     pub fn header(&self, name: &str) -> Option<String> {
-        Reflect::get(&self.headers, &JsValue::from_str(name)).ok()?.as_string()
+        match KNOWN.iter().position(|k| *k == name) {
+            Some(i) => self.known[i].clone(),
+            None => Reflect::get(&self.headers, &JsValue::from_str(name)).ok()?.as_string(),
+        }
     }
 
     /// `data` of a verified answer: `''` when empty, JSON parsed, text for
@@ -295,6 +301,16 @@ impl Answer {
         error_data_js(&self.body).unwrap_or_else(|_| self.body.clone().into())
     }
 }
+
+/// The answer headers `send` hands over with the answer, in its order.
+const KNOWN: [&str; 6] = [
+    crate::response::header::TIMESTAMP,
+    crate::response::header::NONCE,
+    crate::response::header::SIGNATURE,
+    crate::response::header::SERIAL,
+    crate::response::header::REQUEST_ID,
+    "content-type",
+];
 
 /// A request's deadline (signal and timeout) across all its attempts;
 /// dropping it clears the timer and the listener.
@@ -353,6 +369,7 @@ pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, 
         status_text: a.get(1),
         headers: a.get(2).unchecked_into(),
         body: a.get(3).unchecked_into(),
+        known: core::array::from_fn(|i| a.get(4 + i as u32).as_string()),
     })
 }
 

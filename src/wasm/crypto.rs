@@ -33,7 +33,7 @@ fn unavailable(what: &str) -> Error {
 /// never when it could be a key pasted in the wrong place.
 fn shown(value: &str) -> String {
     if !value.is_empty() && value.len() <= 16 && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
-        format!("{value:?}")
+        crate::error::quoted(value)
     } else {
         format!("another string ({} characters)", value.chars().count())
     }

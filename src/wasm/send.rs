@@ -13,7 +13,7 @@ use super::client::{to_js, Client};
 use super::error::{js_error, param_error, Extra};
 use super::js;
 use crate::crypto::Backend;
-use crate::error::{Code, Error};
+use crate::error::{quoted, Code, Error};
 use crate::request::{self, Method};
 use crate::response::{self, header, SignatureHeaders, RESPONSE_CODES};
 use crate::certificates::{self, Certificate};
@@ -46,14 +46,15 @@ fn is_token(name: &str) -> bool {
 /// value `fetch` can send (Latin-1, no CR/LF/NUL), and never `Authorization`.
 fn check_header(name: &str, value: &str) -> Result<(), Error> {
     if !is_token(name) {
-        return Err(param_error(format!("headers: {name:?} is not a valid header name")));
+        return Err(param_error(format!("headers: {} is not a valid header name", quoted(name))));
     }
     if value.contains(['\r', '\n', '\0']) {
-        return Err(param_error(format!("headers[{name:?}] must not contain CR, LF or NUL")));
+        return Err(param_error(format!("headers[{}] must not contain CR, LF or NUL", quoted(name))));
     }
     if value.chars().any(|c| c as u32 > 0xFF) {
         return Err(param_error(format!(
-            "headers[{name:?}] has characters outside Latin-1, which HTTP headers cannot carry: percent-encode it"
+            "headers[{}] has characters outside Latin-1, which HTTP headers cannot carry: percent-encode it",
+            quoted(name)
         )));
     }
     if name.eq_ignore_ascii_case("authorization") {
