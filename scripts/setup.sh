@@ -13,6 +13,14 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
+# npm ci (network and disk) runs while cargo compiles the tools below: when node_modules is
+# missing or older than the lockfile.
+npm_pid=
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund &
+  npm_pid=$!
+fi
+
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
   echo "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)" >&2
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
@@ -23,7 +31,6 @@ if [[ "$(wasm-pack --version 2>/dev/null)" != "wasm-pack $WASM_PACK_VERSION" ]];
   cargo install wasm-pack --locked --version "$WASM_PACK_VERSION"
 fi
 
-# npm ci when node_modules is missing or older than the lockfile.
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund
+if [[ -n "$npm_pid" ]]; then
+  wait "$npm_pid"
 fi
