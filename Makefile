@@ -18,11 +18,12 @@ demo: pack
 
 test: pack test-rust test-node test-types test-workerd test-browser
 
-# The second line: src/rsa against node:crypto on fresh keys (tests/rsa),
+# The second line: src/rsa against node:crypto on fresh keys (tests/rsa) and
+# the RSA-signing property tests (tests/properties),
 # optimised, or bignum code is too slow.
 test-rust: setup
 	cargo test --quiet
-	cargo test --quiet --profile test-opt --test rsa -- --include-ignored
+	cargo test --quiet --profile test-opt --test rsa --test properties -- --include-ignored
 
 test-node: pack
 	node --test --test-concurrency=1 tests/sandbox/ tests/node/
