@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build pack demo test test-rust test-node test-types test-workerd test-browser bench bench-rsa clean
+.PHONY: setup build pack demo test test-rust test-node test-types test-workerd test-browser bench bench-rsa fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -46,6 +46,11 @@ bench: pack
 bench-rsa: setup
 	@bash bench/rsa-pkg.sh
 	@node bench/rsa.mjs
+
+# cargo-fuzz targets of the pure core (fuzz/), FUZZ_SECONDS each (default 60).
+# Nightly; not part of `make test`.
+fuzz:
+	@bash scripts/fuzz.sh
 
 clean:
 	rm -rf target pkg .work node_modules
