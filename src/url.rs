@@ -150,9 +150,10 @@ impl BaseUrl {
 fn is_host_and_port(text: &str) -> bool {
     let (host, port) = match text.strip_prefix('[') {
         Some(v6) => match v6.split_once(']') {
-            Some((addr, rest)) if addr.parse::<std::net::Ipv6Addr>().is_ok() => match rest {
-                "" => return true,
-                r => ("", r.strip_prefix(':')),
+            Some((addr, rest)) if addr.parse::<std::net::Ipv6Addr>().is_ok() => match rest.strip_prefix(':') {
+                _ if rest.is_empty() => return true,
+                Some(port) => ("", Some(port)),
+                None => return false,
             },
             _ => return false,
         },
@@ -245,6 +246,8 @@ mod tests {
         for bad in [
             "https://]", "https://[/", "https://[::1/", "https://[1:2]/", "https://h:b/", "https://h:99999/", "https://h:1:2/",
             "https://1.2.3.999/", "https://0x1g.0x1/", "https://h.123/", "https://h.0x1f/", "https://h.08/", "https://::/",
+            // Found by fuzz/fuzz_targets/url.rs: text after the brackets that is not a port.
+            "https://[::1]v443/",
         ] {
             let e = BaseUrl::parse(bad).unwrap_err();
             assert_eq!(e.code, Code::InvalidConfig, "{bad}");
