@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 fx=../tests/fixtures
-rm -rf seeds && mkdir -p seeds
+# Inputs that once crashed a target (crash-*) are kept beside these.
+mkdir -p seeds
 s() { mkdir -p "seeds/$1"; cat > "seeds/$1/$2"; }
 der() { grep -v -- ----- "$fx/$1" | tr -d '\n' | base64 -d; }
 

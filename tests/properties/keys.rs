@@ -142,6 +142,43 @@ proptest! {
         }
     }
 
+    /// Whatever stands where the label goes (a pasted piece of the key, any
+    /// text), or however the armour lines are cut, the key body is never
+    /// quoted back in a message.
+    #[test]
+    fn a_key_with_damaged_armour_is_never_quoted(
+        which in 0usize..5,
+        label in prop_oneof![
+            (any::<prop::sample::Index>(), 12usize..40).prop_map(|(at, len)| Err((at, len))),
+            "[^-]{1,40}".prop_map(Ok),
+        ],
+        cut in (any::<prop::sample::Index>(), 1usize..12),
+        end in any::<bool>(),
+    ) {
+        let name = [PRIVATE[0].0, PRIVATE[1].0, PUBLIC[0].0, PUBLIC[1].0, PUBLIC[2].0][which];
+        let der = pem_der(name);
+        let b64 = base64::encode(&der);
+        // A label holding key material.
+        let label = label.unwrap_or_else(|(at, len)| {
+            let from = at.index(b64.len() - len);
+            b64[from..from + len].to_string()
+        });
+        let relabelled = format!("-----BEGIN {label}-----\n{b64}\n-----END {label}-----\n");
+        // An armour line cut anywhere.
+        let text = fixture_text(name);
+        let line = if end { text.trim_end().rfind('\n').unwrap() + 1 } else { 0 };
+        let line_len = text[line..].find('\n').unwrap_or(text.len() - line) + 1;
+        let from = line + cut.0.index(line_len);
+        let to = (from + cut.1).min(text.len());
+        let cut = format!("{}{}", &text[..from], &text[to..]);
+        for input in [relabelled, cut] {
+            for e in [PrivateKey::parse(input.as_bytes(), "k").err(), PublicKey::parse(input.as_bytes(), "k").err()].into_iter().flatten() {
+                prop_assert_eq!(e.code, Code::InvalidKey);
+                prop_assert!(no_key_material(&e.message, &der), "{:?}: {}", input, e.message);
+            }
+        }
+    }
+
     /// A damaged private key: `ERR_INVALID_KEY` without key material in the
     /// message, or (see the optimised twin for what it must then do) a key of
     /// the same size.
