@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup api docs build pack demo test test-rust test-node test-types test-workerd test-browser test-runtimes bench bench-rsa clean
+.PHONY: setup api docs build pack demo test test-rust test-node test-types test-workerd test-browser test-runtimes bench bench-rsa fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -23,11 +23,12 @@ demo: pack
 
 test: pack test-rust test-node test-types test-workerd test-browser test-runtimes
 
-# The second line: src/rsa against node:crypto on fresh keys (tests/rsa),
+# The second line: src/rsa against node:crypto on fresh keys (tests/rsa) and
+# the RSA-signing property tests (tests/properties),
 # optimised, or bignum code is too slow.
 test-rust: setup
 	cargo test --quiet
-	cargo test --quiet --profile test-opt --test rsa -- --include-ignored
+	cargo test --quiet --profile test-opt --test rsa --test properties -- --include-ignored
 
 test-node: pack
 	node --test --test-concurrency=1 tests/sandbox/ tests/node/
@@ -58,6 +59,11 @@ bench: pack
 bench-rsa: setup
 	@bash bench/rsa-pkg.sh
 	@node bench/rsa.mjs
+
+# cargo-fuzz targets of the pure core (fuzz/), FUZZ_SECONDS each (default 60).
+# Nightly; not part of `make test`.
+fuzz:
+	@bash scripts/fuzz.sh
 
 clean:
 	rm -rf target pkg .work node_modules

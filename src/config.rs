@@ -144,11 +144,19 @@ pub fn wechatpay_serial(keyring: &Keyring, given: Option<&str>) -> Result<String
     if let Some(given) = given {
         return match keyring.entry(given.trim()) {
             Some((serial, _)) => Ok(canonical(serial)),
-            // The value is not repeated: it may be a key pasted in the wrong place.
-            None => Err(invalid(format!(
-                "options.wechatpaySerial names none of the configured certs ({})",
-                keyring.serials().collect::<Vec<_>>().join(", ")
-            ))),
+            None => {
+                let serials = keyring.serials().collect::<Vec<_>>().join(", ");
+                // Quote only what has the shape of a serial or key id: any
+                // other text may be a secret pasted into the wrong option.
+                let given = given.trim();
+                let quotable = certs_entry(given).is_ok()
+                    && (given.bytes().all(|b| b.is_ascii_hexdigit()) || given.starts_with(PUB_KEY_ID_PREFIX));
+                Err(invalid(if quotable {
+                    format!("options.wechatpaySerial {} is not one of the configured certs ({serials})", crate::error::quoted(given))
+                } else {
+                    format!("options.wechatpaySerial is not a certificate serial (hex) or PUB_KEY_ID_... id of the configured certs ({serials})")
+                }))
+            }
         };
     }
     let first = keyring.iter().next().map(|(s, _)| s);
@@ -222,6 +230,31 @@ mod tests {
         assert!(!e.message.contains("MIIE"), "{}", e.message);
         assert!(certs_entry(&"A".repeat(65)).is_err());
         assert_eq!(certs_entry("PUB_KEY_ID_0112").unwrap(), "options.certs[\"PUB_KEY_ID_0112\"]");
+    }
+
+    // Found by tests/properties/config.rs (and issue 10, item 5).
+    #[test]
+    fn regression_wechatpay_serial_holding_a_secret_is_not_echoed() {
+        let mut ring = Keyring::default();
+        let cert = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/platform_cert.pem")).unwrap();
+        ring.insert("5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01".into(), PublicKey::parse(&cert, "certs").unwrap());
+        for secret in [
+            "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n",
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+            "wxpayWasmTestApiV3Key0123456789a",
+        ] {
+            let e = wechatpay_serial(&ring, Some(secret)).unwrap_err();
+            assert_eq!(e.code, Code::InvalidConfig);
+            assert_eq!(
+                e.message,
+                "options.wechatpaySerial is not a certificate serial (hex) or PUB_KEY_ID_... id of the configured certs (5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01)"
+            );
+        }
+        // A serial or key id is named, to show which one is missing.
+        let e = wechatpay_serial(&ring, Some(" PUB_KEY_ID_0 ")).unwrap_err();
+        assert_eq!(e.message, "options.wechatpaySerial \"PUB_KEY_ID_0\" is not one of the configured certs (5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01)");
+        let e = wechatpay_serial(&ring, Some("7e57")).unwrap_err();
+        assert!(e.message.starts_with("options.wechatpaySerial \"7e57\" is not"), "{}", e.message);
     }
 
     #[test]

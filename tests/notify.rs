@@ -295,5 +295,5 @@ fn wechatpay_serial_given() {
     assert_eq!(config::wechatpay_serial(&ring, Some(&PLATFORM_SERIAL.to_lowercase())).unwrap(), PLATFORM_SERIAL);
     let e = config::wechatpay_serial(&ring, Some("PUB_KEY_ID_0000")).unwrap_err();
     assert_eq!(e.code, Code::InvalidConfig);
-    assert_eq!(e.message, format!("options.wechatpaySerial names none of the configured certs ({PLATFORM_SERIAL}, {PUB_KEY_ID})"));
+    assert_eq!(e.message, format!("options.wechatpaySerial \"PUB_KEY_ID_0000\" is not one of the configured certs ({PLATFORM_SERIAL}, {PUB_KEY_ID})"));
 }

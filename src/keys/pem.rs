@@ -77,7 +77,17 @@ fn decode(chars: impl Iterator<Item = char> + Clone) -> Option<Zeroizing<Vec<u8>
 fn first_block(text: &str) -> Option<Block> {
     let start = text.find("-----BEGIN ")? + "-----BEGIN ".len();
     let label_len = text[start..].find("-----")?;
-    let label = text[start..start + label_len].trim().to_string();
+    let label = text[start..start + label_len].trim();
+    // An RFC 7468 label is one short line of capitals, digits, spaces and
+    // `-`. Anything else is no armour line, and must never be echoed in a
+    // message: a BEGIN line without its closing dashes would make the whole
+    // key body the "label".
+    let is_label = (1..=64).contains(&label.len())
+        && label.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b' ' || b == b'-');
+    if !is_label {
+        return None;
+    }
+    let label = label.to_string();
     let body_start = start + label_len + 5;
     let end_rel = text[body_start..].find("-----END ")?;
     let body = &text[body_start..body_start + end_rel];
@@ -104,6 +114,31 @@ mod tests {
                 }
                 _ => panic!("{text:?}"),
             }
+        }
+    }
+
+    // Found by fuzz/fuzz_targets/pem.rs: the label ran from `BEGIN ` to the
+    // next `-----` across lines, so a BEGIN line missing its closing dashes
+    // made the key body the label, which the key parsers quote in messages.
+    #[test]
+    fn regression_label_spanning_lines_is_not_a_label() {
+        let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC";
+        for text in [
+            format!("-----BEGIN PRIVATE KEY\n{body}\n-----MAMCAQE=\n-----END PRIVATE KEY-----\n"),
+            format!("-----BEGIN PRIVATE KEY\r\n{body}\r\n-----MAMCAQE=\r\n-----END PRIVATE KEY-----\r\n"),
+            format!("-----BEGIN {body}-----\nMAMCAQE=\n-----END X-----\n"),
+        ] {
+            assert!(first_block(&text).is_none(), "{text:?}");
+            for e in [
+                crate::keys::PrivateKey::parse(text.as_bytes(), "k").unwrap_err(),
+                crate::keys::PublicKey::parse(text.as_bytes(), "k").unwrap_err(),
+            ] {
+                assert!(!e.message.contains(body), "{}", e.message);
+            }
+        }
+        for label in ["X509 CRL", "RSA PRIVATE KEY", "NEW CERTIFICATE REQUEST", "PKCS7"] {
+            let text = format!("-----BEGIN {label}-----\nMAMCAQE=\n-----END {label}-----\n");
+            assert_eq!(first_block(&text).map(|b| b.label), Some(label.to_string()));
         }
     }
 
