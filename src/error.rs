@@ -46,6 +46,10 @@ pub enum Code {
     NotifyDecrypt,
     /// A verified notification's body (or decrypted resource) is not the documented JSON.
     NotifyBody,
+    /// The WebAssembly instance trapped during the call; the package re-instantiates it.
+    Internal,
+    /// The client was used after `free()`.
+    ClientFreed,
 }
 
 impl Code {
@@ -72,6 +76,8 @@ impl Code {
             Code::NotifySignature => "ERR_NOTIFY_SIGNATURE",
             Code::NotifyDecrypt => "ERR_NOTIFY_DECRYPT",
             Code::NotifyBody => "ERR_NOTIFY_BODY",
+            Code::Internal => "ERR_INTERNAL",
+            Code::ClientFreed => "ERR_CLIENT_FREED",
         }
     }
 }
