@@ -146,11 +146,29 @@ export declare class Wxpay {
    * `serial` names in `certs`; rejects with `ERR_INVALID_PARAM` for an unknown serial.
    */
   verify(message: string | Uint8Array, signature: string, serial: string): Promise<boolean>;
-  /** Releases the Rust side now instead of at garbage collection. */
+  /**
+   * Releases the Rust side now instead of at garbage collection. Any later use of this client
+   * or of its chain nodes throws or rejects `ERR_CLIENT_FREED`; a second `free()` does nothing.
+   */
   free(): void;
+  /**
+   * Called after each recovery from a trap of the WebAssembly instance (a panic, out of memory,
+   * a stack overflow), once the module is re-instantiated: log or count them here. What it
+   * throws is ignored. The calls that were running failed with `ERR_INTERNAL`; every client
+   * keeps working.
+   */
+  static onRecover: ((info: WxpayRecovery) => void) | null;
 }
 /** `using wxpay = new Wxpay(...)` frees it at the end of the scope, where the lib has `Symbol.dispose`. */
 export interface Wxpay extends Disposal {}
+
+/** What `Wxpay.onRecover` is called with. */
+export interface WxpayRecovery {
+  /** What the instance threw: a `WebAssembly.RuntimeError` (or a `RangeError` for a stack overflow). */
+  cause: unknown;
+  /** Recoveries so far in this module instance, this one included. */
+  count: number;
+}
 
 /** Codes of the failures wxpay-wasm itself reports. */
 export type WxpayErrorCode =
@@ -173,7 +191,9 @@ export type WxpayErrorCode =
   | 'ERR_NOTIFY_SERIAL'
   | 'ERR_NOTIFY_SIGNATURE'
   | 'ERR_NOTIFY_DECRYPT'
-  | 'ERR_NOTIFY_BODY';
+  | 'ERR_NOTIFY_BODY'
+  | 'ERR_INTERNAL'
+  | 'ERR_CLIENT_FREED';
 
 /** Every failure: ours (`ERR_*`) or the service's (`PARAM_ERROR`, `SIGN_ERROR`...). */
 export declare class WxpayError extends Error {

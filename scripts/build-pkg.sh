@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds pkg/: the npm package, from pkg-template/ plus the wasm build.
 # One .wasm serves every runtime; the JS glue is wasm-bindgen's `web` output,
-# plus a CommonJS copy of it for `require`.
+# wrapped by pkg-template/wxpay.js, plus a CommonJS bundle of both for `require`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +14,10 @@ fi
 
 cargo build --release --target wasm32-unknown-unknown --lib
 rm -rf target/bindgen
-wasm-bindgen --target web --out-dir target/bindgen target/wasm32-unknown-unknown/release/wxpay_wasm.wasm
+# --experimental-reset-state-function: the glue can replace a trapped instance
+# (scripts/patch-glue.mjs, pkg-template/wxpay.js; README.md, Reliability).
+wasm-bindgen --target web --experimental-reset-state-function --out-dir target/bindgen target/wasm32-unknown-unknown/release/wxpay_wasm.wasm
+node scripts/patch-glue.mjs target/bindgen/wxpay_wasm.js
 
 rm -rf pkg
 mkdir -p pkg
@@ -29,9 +32,6 @@ if [[ "${WASM_OPT:-1}" == 1 ]]; then
 else
   cp target/bindgen/wxpay_wasm_bg.wasm pkg/
 fi
-# `require` gets the same glue and error class as CommonJS, in one file.
-node_modules/.bin/esbuild --bundle --format=cjs --platform=neutral --log-level=warning \
-  --define:import.meta.url=undefined --outfile=pkg/wxpay_wasm.cjs \
-  --banner:js="// CommonJS build of wxpay_wasm.js and error.js, made by esbuild." \
-  scripts/cjs-entry.mjs
+# `require` gets the same glue, Wxpay class and error class as CommonJS, in one file.
+node scripts/build-cjs.mjs pkg
 echo "pkg/ built: $(wc -c < pkg/wxpay_wasm_bg.wasm) bytes of wasm"
