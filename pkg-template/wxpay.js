@@ -36,6 +36,9 @@ recovery.listen((error) => {
   queueMicrotask(() => {
     try {
       recovery.reset();
+      // A V8 error keeps its stack's frames, the dead instance and its memory with them,
+      // until its stack is read: the package keeps no such error once it is not needed.
+      if (lastTrap === error) lastTrap = undefined;
     } catch {
       // Still dead: the next call tries again and fails with ERR_INTERNAL if it cannot.
     }
