@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build pack demo test test-rust test-node test-types test-workerd test-browser bench bench-rsa clean
+.PHONY: setup build pack test-pkg demo test test-rust test-node test-types test-workerd test-browser bench bench-rsa clean
 
 setup:
 	@bash scripts/setup.sh
@@ -12,6 +12,11 @@ build: setup
 
 pack: build
 	@bash scripts/pack.sh
+
+# .work/test-pkg: the package plus exports that trap on demand, for the recovery
+# tests (tests/node/recover*, tests/workerd/recover.test.mjs); never shipped.
+test-pkg: setup
+	@bash scripts/test-pkg.sh
 
 demo: pack
 	@bash scripts/demo.sh
@@ -24,17 +29,17 @@ test-rust: setup
 	cargo test --quiet
 	cargo test --quiet --profile test-opt --test rsa -- --include-ignored
 
-test-node: pack
+test-node: pack test-pkg
 	node --test --test-concurrency=1 tests/sandbox/ tests/node/
 
 # The package's TypeScript declarations: tsc over tests/types, attw, publint.
 test-types: pack
 	@bash tests/types/run.sh
 
-test-workerd: pack
+test-workerd: pack test-pkg
 	node --test --test-concurrency=1 tests/workerd/
 
-test-browser: pack
+test-browser: pack test-pkg
 	@bash scripts/setup-browser.sh
 	node --test --test-concurrency=1 tests/browser/
 
