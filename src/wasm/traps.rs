@@ -1,7 +1,8 @@
 //! Exports that trap on demand, only with the `test-traps` feature (never in
 //! the shipped package): the faults the package must recover from
 //! (tests/node/recover.test.mjs, tests/workerd/recover.test.mjs), built into
-//! .work/test-pkg by scripts/test-pkg.sh.
+//! .work/test-pkg by scripts/test-pkg.sh. Panicking is their purpose.
+#![allow(clippy::panic)]
 
 use std::hint::black_box;
 
