@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build pack test-pkg demo test test-rust test-node test-types test-workerd test-browser bench bench-rsa clean
+.PHONY: setup build pack test-pkg demo test test-rust test-node test-types test-workerd test-browser bench bench-rsa bench-recover clean
 
 setup:
 	@bash scripts/setup.sh
@@ -50,6 +50,10 @@ bench: pack
 bench-rsa: setup
 	@bash bench/rsa-pkg.sh
 	@node bench/rsa.mjs
+
+# What a recovery after a trap costs: time and memory (the test build, bench/recover.mjs).
+bench-recover: test-pkg
+	@node bench/recover.mjs
 
 clean:
 	rm -rf target pkg .work node_modules
