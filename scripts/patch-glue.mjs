@@ -6,6 +6,7 @@
 //   of throwing into the runtime (an uncaught exception there ends a Node
 //   process); nothing in our Rust throws out of a closure, so a throw there is
 //   a trap, or a JS exception that unwound through Rust frames, as fatal;
+// - so does a trap in Rust's drop code run by a finalizer or a closure release;
 // - a closure of an instance that is dead or replaced does nothing when called
 //   (the call it served was already rejected), and never touches the new one;
 // - a failed re-instantiation leaves the reinit flag set, so the next call
@@ -38,6 +39,16 @@ edit('stale closures never free into the new instance',
 edit('a throw out of a closure marks the instance dead',
   /return f\((state\.a|a), state\.b, \.\.\.args\);/g,
   'try { __wxpay_depth++; return f($1, state.b, ...args); } catch (e) { __wxpay_trapped(e); return; } finally { __wxpay_depth--; }', 2);
+// Rust's drop code runs from finalizers and closure releases, outside any call: a trap there
+// marks the instance dead too, instead of escaping into the runtime.
+const classes = glue.match(/new FinalizationRegistry\(\(\{ ptr, instance \}\)/g)?.length ?? 0;
+if (classes === 0) throw new Error(`patch-glue: no class finalizer of the expected shape in ${file}`);
+edit('a trap in a finalizer marks the instance dead',
+  /(wasm\.__wbg_\w+_free\(ptr, 1\));/g,
+  'try { $1; } catch (e) { __wxpay_trapped(e); }', classes);
+edit('a trap in a closure release marks the instance dead',
+  /(wasm\.__wbindgen_destroy_closure\(state\.a, state\.b\));/g,
+  'try { $1; } catch (e) { __wxpay_trapped(e); }', 3);
 edit('a failed re-instantiation is retried by the next call',
   /(function __wbg_call_guard\(\) \{\s*if \(__wbg_reinit_scheduled\) \{\s*)__wbg_reset_state\(\);/g,
   '$1__wxpay_reset();', 1);
