@@ -60,3 +60,26 @@ pub fn memory_bytes() -> f64 {
     let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
     buffer.byte_length() as f64
 }
+
+/// A value whose drop panics: released by its finalizer after garbage
+/// collection, it traps outside any call of the package.
+#[wasm_bindgen(js_name = TrapOnDrop)]
+#[derive(Default)]
+pub struct TrapOnDrop {
+    _held: u8,
+}
+
+#[wasm_bindgen(js_class = TrapOnDrop)]
+impl TrapOnDrop {
+    /// A new one.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> TrapOnDrop {
+        TrapOnDrop::default()
+    }
+}
+
+impl Drop for TrapOnDrop {
+    fn drop(&mut self) {
+        panic!("TrapOnDrop: a test-only trap in a finalizer");
+    }
+}

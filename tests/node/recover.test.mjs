@@ -4,6 +4,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Wxpay, WxpayError } from '../../.work/test-pkg/node.mjs';
 import * as traps from '../../.work/test-pkg/traps.mjs';
@@ -154,4 +156,20 @@ test('notifySuccess and the constructor work right after a trap (the instance is
   assert.equal(traps.recovery.dead(), false);
   await sleep(0);
   await assertSeed(new Wxpay(options(ctx.sb)));
+});
+
+test('a trap in Rust drop code run by a finalizer (after GC, outside any call) is noticed and recovered', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const wxpay = new Wxpay(options(ctx.sb));
+  const before = recoveries.length;
+  traps.trapOnDrop();
+  for (let i = 0; i < 50 && recoveries.length === before; i++) {
+    gc();
+    await sleep(10);
+  }
+  assert.equal(recoveries.length, before + 1, 'onRecover heard the trap');
+  assert.equal(recoveries.at(-1).cause.message, TRAPS.unreachable);
+  await assertSeed(wxpay);
+  await assertSigns(wxpay);
 });

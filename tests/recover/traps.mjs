@@ -12,6 +12,8 @@ export const trapOutOfMemory = () => run(() => glue.trapOutOfMemory());
 export const trapStackOverflow = () => run(() => glue.trapStackOverflow());
 /** A Rust future that awaits `promise`, then panics in a microtask. Its promise never settles. */
 export const trapAfter = (promise) => run(() => glue.trapAfter(promise));
+/** Makes a Rust value whose drop panics and lets it go: its finalizer traps after a GC. */
+export const trapOnDrop = () => run(() => void new glue.TrapOnDrop());
 /** Bytes of the live instance's linear memory. */
 export const memoryBytes = () => run(() => glue.memoryBytes());
 /** The glue's recovery state (scripts/patch-glue.mjs). */
