@@ -97,9 +97,11 @@ describe('recovery inside workerd', () => {
       `trap to answered request: median ${ms[ms.length >> 1]} ms, p95 ${ms[Math.floor(ms.length * 0.95)]} ms (workerd clock)`);
     assert.ok(memory.every((m) => m === memory[0]), `wasm memory sizes ${[...new Set(memory)]}`);
     assert.ok(rss[0] > 0, 'found the workerd process');
-    // Without a way to force a GC in workerd, RSS moves by a few MiB between samples; one
-    // instance (>= 1.1 MiB) kept per recovery would add over 500 MiB in the second half.
+    // With no way to force a GC in workerd, RSS moves by up to ~15 MiB between samples (the
+    // peaks settle at 105-125 MiB over 3,000 recoveries); one instance (>= 1.1 MiB) kept per
+    // recovery would add over 500 MiB in the second half, 64 KiB per recovery 32 MiB.
+    // tests/node/recover-soak.test.mjs, with a forced GC, bounds the package far tighter.
     const growth = Math.max(rss[3], rss[4]) - Math.max(rss[1], rss[2]);
-    assert.ok(growth < 16 * MiB, `workerd RSS peak grew ${(growth / MiB).toFixed(1)} MiB from the first 500 to the last 500`);
+    assert.ok(growth < 32 * MiB, `workerd RSS peak grew ${(growth / MiB).toFixed(1)} MiB from the first 500 to the last 500`);
   });
 });
