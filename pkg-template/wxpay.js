@@ -162,7 +162,7 @@ const OBJECT_PROTOTYPE_NAMES = new Set([
  * the Rust node looked up on the live client when a verb or coercion needs it.
  */
 function chainNode(client, parent, segment) {
-  const state = { parent, segment, inner: null, rust: null, template: undefined, children: new Map(), verbs: new Map(), describe: null };
+  const state = { parent, segment, inner: null, rust: null, template: undefined, children: new Map(), verbs: new Map(), rustVerbs: new Map(), describe: null };
   return new Proxy({}, {
     get(target, prop) {
       if (typeof prop === 'symbol') return prop === Symbol.toPrimitive ? describer(client, state) : Reflect.get(target, prop);
@@ -172,7 +172,7 @@ function chainNode(client, parent, segment) {
       if (VERBS.has(prop)) {
         let verb = state.verbs.get(prop);
         if (verb === undefined) {
-          verb = (...args) => call(() => Reflect.apply(Reflect.get(rustNode(state, client.live()), prop), undefined, args));
+          verb = (...args) => call(() => Reflect.apply(rustVerb(state, client.live(), prop), undefined, args));
           state.verbs.set(prop, verb);
         }
         return verb;
@@ -195,6 +195,16 @@ function rustNode(state, inner) {
     state.inner = inner;
   }
   return state.rust;
+}
+
+/** The Rust node's `verb` function on the client `inner`, asked of the Rust side once per client. */
+function rustVerb(state, inner, verb) {
+  let bound = state.rustVerbs.get(verb);
+  if (bound === undefined || bound.inner !== inner) {
+    bound = { inner, fn: Reflect.get(rustNode(state, inner), verb) };
+    state.rustVerbs.set(verb, bound);
+  }
+  return bound.fn;
 }
 
 /** `toString`, `toJSON`, `Symbol.toPrimitive`: the path template, from the Rust side once. */
