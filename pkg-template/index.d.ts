@@ -164,7 +164,7 @@ export interface Wxpay extends Disposal {}
 
 /** What `Wxpay.onRecover` is called with. */
 export interface WxpayRecovery {
-  /** What the instance threw: a `WebAssembly.RuntimeError` (or a `RangeError` for a stack overflow). */
+  /** What the instance threw: in V8 a `WebAssembly.RuntimeError` (`unreachable` for a panic or a failed allocation). */
   cause: unknown;
   /** Recoveries so far in this module instance, this one included. */
   count: number;
