@@ -1,8 +1,10 @@
-// After free() (or `using`), every use of the client and of chain nodes taken from it fails
-// with ERR_CLIENT_FREED, never wasm-bindgen's plain Error; other clients are unaffected.
-// And the package's Wxpay forwards every member of the Rust class.
+// The package's Wxpay class around the Rust one (pkg-template/wxpay.js): after free() (or
+// `using`), every use of the client and of chain nodes taken from it fails with
+// ERR_CLIENT_FREED, never wasm-bindgen's plain Error, and other clients are unaffected; it
+// forwards every member of the Rust class; the shipped package has no test-only exports.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { Wxpay } from 'wxpay-wasm';
 import * as glue from '../../node_modules/wxpay-wasm/wxpay_wasm.js';
 import { useSandbox, options, memberCode, CARD_ID, CODE, rejectsWith, assertWxpayError } from './helpers.mjs';
@@ -72,4 +74,12 @@ test("the package's Wxpay has exactly the members of wasm-bindgen's Wxpay class"
   const rust = members(glue.Wxpay.prototype);
   assert.ok(rust.includes('sign') && rust.includes('v3'), `read ${rust}`);
   assert.deepEqual(members(Wxpay.prototype), rust);
+});
+
+test('the shipped package has none of the test build\'s trap exports', () => {
+  const wasm = new WebAssembly.Module(readFileSync(new URL('../../node_modules/wxpay-wasm/wxpay_wasm_bg.wasm', import.meta.url)));
+  const exported = WebAssembly.Module.exports(wasm).map((e) => e.name);
+  assert.ok(exported.includes('wxpay_sign'), `read ${exported.length} exports`);
+  assert.deepEqual(exported.filter((n) => /trap|memorybytes/i.test(n)), []);
+  assert.deepEqual(Object.keys(glue).filter((n) => /trap|memoryBytes/i.test(n)), []);
 });
