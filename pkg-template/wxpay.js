@@ -139,12 +139,19 @@ function recorder(options) {
     return { given: options, recipe: options };
   }
   const recipe = Object.create(null);
+  // The target stays empty and extensible, so the traps may answer for the caller's object.
   const given = new Proxy(Object.create(null), {
     get(_, key) {
       let value = Reflect.get(options, key); // a getter that throws throws to the Rust side, which reports it
       if (key === 'certs') value = copyCerts(value);
       if (typeof key === 'string') recipe[key] = keep(value);
       return value;
+    },
+    has: (_, key) => Reflect.has(options, key),
+    ownKeys: () => Reflect.ownKeys(options),
+    getOwnPropertyDescriptor(_, key) {
+      const found = Reflect.getOwnPropertyDescriptor(options, key);
+      return found && { ...found, configurable: true };
     },
   });
   return { given, recipe };

@@ -111,6 +111,7 @@ test('the client rebuilds from its options as first read: later changes to them,
   let reads = 0;
   const opts = { ...options(ctx.sb), privateKey: key, certs, get mchid() { reads++; return ctx.sb.mchid; } };
   const wxpay = new Wxpay(opts);
+  const frozen = new Wxpay(Object.freeze({ ...options(ctx.sb), certs: Object.freeze({ ...ctx.sb.certs }) }));
   assert.equal(reads, 1);
   key.fill(0);
   certs[ctx.sb.platform.serial].fill(0);
@@ -118,6 +119,7 @@ test('the client rebuilds from its options as first read: later changes to them,
   await assertTrap(traps.trapUnreachable, 'unreachable');
   await assertSeed(wxpay);
   await assertSigns(wxpay);
+  await assertSeed(frozen);
   assert.equal(reads, 1, 'options are read once, at construction');
 });
 
