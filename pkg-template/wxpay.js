@@ -170,7 +170,7 @@ const OBJECT_PROTOTYPE_NAMES = new Set([
  */
 function chainNode(client, parent, segment) {
   const state = { parent, segment, inner: null, rust: null, template: undefined, children: new Map(), verbs: new Map(), rustVerbs: new Map(), describe: null };
-  return new Proxy({}, {
+  state.node = new Proxy({}, {
     get(target, prop) {
       if (typeof prop === 'symbol') return prop === Symbol.toPrimitive ? describer(client, state) : Reflect.get(target, prop);
       if (prop === 'then') return undefined;
@@ -190,9 +190,17 @@ function chainNode(client, parent, segment) {
         child = chainNode(client, state, prop);
         state.children.set(prop, child);
       }
-      return child;
+      return child.node;
     },
   });
+  return state;
+}
+
+/** Drops the Rust nodes a freed client's chain holds, so its Rust side is released with them. */
+function forget(state) {
+  state.inner = state.rust = null;
+  state.rustVerbs.clear();
+  for (const child of state.children.values()) forget(child);
 }
 
 /** The Rust node of `state`'s path on the client `inner`, found again when the client was rebuilt. */
@@ -232,6 +240,7 @@ export class Wxpay {
   #inner;
   #instance;
   #freed = false;
+  /** The state of the chain's root node (`wxpay.v3`), made at first use. */
   #v3 = null;
   #notifications = null;
   #client = { live: () => this.#live(), freed: () => this.#freed };
@@ -256,7 +265,7 @@ export class Wxpay {
 
   get v3() {
     if (this.#freed) throw freed();
-    return (this.#v3 ??= chainNode(this.#client, null, undefined));
+    return (this.#v3 ??= chainNode(this.#client, null, undefined)).node;
   }
 
   get notifications() {
@@ -311,6 +320,7 @@ export class Wxpay {
     else if (key instanceof ArrayBuffer) new Uint8Array(key).fill(0);
     this.#inner = null;
     this.#recipe = null;
+    if (this.#v3 !== null) forget(this.#v3);
     if (live) run(() => inner.free());
   }
 }
