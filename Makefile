@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup api docs build pack demo test test-rust test-node test-types test-workerd test-browser test-runtimes bench bench-rsa fuzz clean
+.PHONY: setup api docs build pack test-pkg demo test test-rust test-node test-types test-workerd test-browser test-runtimes bench bench-rsa bench-recover fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -18,6 +18,11 @@ build: setup
 pack: build
 	@bash scripts/pack.sh
 
+# .work/test-pkg: the package plus exports that trap on demand, for the recovery
+# tests (tests/node/recover*, tests/workerd/recover.test.mjs); never shipped.
+test-pkg: setup
+	@bash scripts/test-pkg.sh
+
 demo: pack
 	@bash scripts/demo.sh
 
@@ -30,17 +35,17 @@ test-rust: setup
 	cargo test --quiet
 	cargo test --quiet --profile test-opt --test rsa --test properties -- --include-ignored
 
-test-node: pack
+test-node: pack test-pkg
 	node --test --test-concurrency=1 tests/sandbox/ tests/node/
 
 # The package's TypeScript declarations: tsc over tests/types, attw, publint.
 test-types: pack
 	@bash tests/types/run.sh
 
-test-workerd: pack
+test-workerd: pack test-pkg
 	node --test --test-concurrency=1 tests/workerd/
 
-test-browser: pack
+test-browser: pack test-pkg
 	@bash scripts/setup-browser.sh
 	node --test --test-concurrency=1 tests/browser/
 
@@ -64,6 +69,10 @@ bench-rsa: setup
 # Nightly; not part of `make test`.
 fuzz:
 	@bash scripts/fuzz.sh
+
+# What a recovery after a trap costs: time and memory (the test build, bench/recover.mjs).
+bench-recover: test-pkg
+	@node bench/recover.mjs
 
 clean:
 	rm -rf target pkg .work node_modules

@@ -224,8 +224,18 @@ export declare class Wxpay {
   jsapiParams(input: { appId: string; prepay_id: string }): Promise<JsapiPaymentParams>;
   /** The parameters an APP passes to the WeChat SDK after an order returned `prepay_id`. */
   appParams(input: { appid: string; prepay_id: string; partnerid?: string }): Promise<AppPaymentParams>;
-  /** Releases the Rust side now instead of at garbage collection. */
+  /**
+   * Releases the Rust side now instead of at garbage collection. Any later use of this client
+   * or of its chain nodes throws or rejects `ERR_CLIENT_FREED`; a second `free()` does nothing.
+   */
   free(): void;
+  /**
+   * Called after each recovery from a trap of the WebAssembly instance (a panic, out of memory,
+   * a stack overflow), once the module is re-instantiated: log or count them here. What it
+   * throws is ignored. The calls that were running failed with `ERR_INTERNAL`; every client
+   * keeps working.
+   */
+  static onRecover: ((info: WxpayRecovery) => void) | null;
 }
 
 /** `jsapiParams()`: for `wx.requestPayment` and JSAPI pages. `paySign` covers `appId\ntimeStamp\nnonceStr\npackage\n`. */
@@ -254,6 +264,14 @@ export interface AppPaymentParams {
 /** `using wxpay = new Wxpay(...)` frees it at the end of the scope, where the lib has `Symbol.dispose`. */
 export interface Wxpay extends Disposal {}
 
+/** What `Wxpay.onRecover` is called with. */
+export interface WxpayRecovery {
+  /** What the instance threw: in V8 a `WebAssembly.RuntimeError` (`unreachable` for a panic or a failed allocation). */
+  cause: unknown;
+  /** Recoveries so far in this module instance, this one included. */
+  count: number;
+}
+
 /** Codes of the failures wxpay-wasm itself reports. */
 export type WxpayErrorCode =
   | 'ERR_INVALID_CONFIG'
@@ -278,7 +296,8 @@ export type WxpayErrorCode =
   | 'ERR_NOTIFY_SERIAL'
   | 'ERR_NOTIFY_SIGNATURE'
   | 'ERR_NOTIFY_DECRYPT'
-  | 'ERR_NOTIFY_BODY';
+  | 'ERR_NOTIFY_BODY'
+  | 'ERR_INTERNAL';
 
 /** Every failure: ours (`ERR_*`) or the service's (`PARAM_ERROR`, `SIGN_ERROR`...). */
 export declare class WxpayError extends Error {

@@ -5,5 +5,5 @@ import { initSync } from './wxpay_wasm.js';
 
 initSync({ module });
 
-export { Wxpay, notifySuccess, notifyFailure } from './wxpay_wasm.js';
+export { Wxpay, notifySuccess, notifyFailure } from './wxpay.js';
 export { WxpayError } from './error.js';

@@ -52,6 +52,8 @@ pub enum Code {
     NotifyDecrypt,
     /// A verified notification's body (or decrypted resource) is not the documented JSON.
     NotifyBody,
+    /// The WebAssembly instance trapped during the call; the package re-instantiates it.
+    Internal,
 }
 
 impl Code {
@@ -81,6 +83,7 @@ impl Code {
             Code::NotifySignature => "ERR_NOTIFY_SIGNATURE",
             Code::NotifyDecrypt => "ERR_NOTIFY_DECRYPT",
             Code::NotifyBody => "ERR_NOTIFY_BODY",
+            Code::Internal => "ERR_INTERNAL",
         }
     }
 }

@@ -24,3 +24,5 @@ mod send;
 mod webcrypto;
 #[cfg(feature = "bench")]
 mod bench;
+#[cfg(feature = "test-traps")]
+mod traps;

@@ -11,9 +11,12 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startSandbox } from '../sandbox/index.mjs';
+import { TRAPS } from '../recover/expect.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const pkgDir = resolve(import.meta.dirname, '../../node_modules/wxpay-wasm');
+// The test build with the trap exports (scripts/test-pkg.sh), for the recovery test.
+const testPkgDir = resolve(import.meta.dirname, '../../.work/test-pkg');
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
 const PAGE = `<!doctype html>
@@ -23,6 +26,13 @@ const PAGE = `<!doctype html>
   window.wxpayReady = { Wxpay, WxpayError };
 </script>`;
 
+const TEST_PAGE = `<!doctype html>
+<script type="module">
+  import { Wxpay, WxpayError } from '/test-pkg/browser.mjs';
+  import * as traps from '/test-pkg/traps.mjs';
+  window.wxpayReady = { Wxpay, WxpayError, traps };
+</script>`;
+
 let sb, server, browser, origin, profile;
 
 before(async () => {
@@ -30,8 +40,11 @@ before(async () => {
   server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-    const file = normalize(join(pkgDir, path.replace(/^\/pkg\//, '')));
-    if (!path.startsWith('/pkg/') || !file.startsWith(pkgDir) || !existsSync(file)) return res.writeHead(404).end();
+    if (path === '/test') return res.writeHead(200, { 'content-type': 'text/html' }).end(TEST_PAGE);
+    const [, prefix, rest] = /^\/(pkg|test-pkg)\/(.*)$/.exec(path) ?? [];
+    const dir = prefix === 'test-pkg' ? testPkgDir : pkgDir;
+    const file = normalize(join(dir, rest ?? ''));
+    if (!prefix || !file.startsWith(dir) || !existsSync(file)) return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -96,5 +109,55 @@ test('a forged answer is rejected in the browser too', async () => {
     }
   }, { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: sb.certs, baseURL: sb.baseURL });
   assert.deepEqual(result, { isWxpayError: true, code: 'ERR_RESPONSE_SIGNATURE', requestId: sb.requests.at(-1).requestId });
+  await page.close();
+});
+
+test('after a trap of each kind, a client made before and a new client work (test build)', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(`${origin}/test`);
+  await page.waitForFunction(() => window.wxpayReady, null, { timeout: 15_000 });
+  sb.reset();
+  const result = await page.evaluate(async ({ mchid, serial, privateKey, certs, baseURL }) => {
+    const { Wxpay, WxpayError, traps } = window.wxpayReady;
+    const heard = [];
+    Wxpay.onRecover = (info) => heard.push(info.count);
+    const options = { mchid, serial, privateKey, certs, baseURL };
+    const wxpay = new Wxpay(options);
+    const node = wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_;
+    const seed = async (n) => (await n.get({ card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' })).status;
+    const out = [];
+    for (const kind of Object.keys(traps.kinds)) {
+      let err;
+      try {
+        traps.kinds[kind]();
+      } catch (e) {
+        err = e;
+      }
+      await null;
+      const fresh = new Wxpay(options);
+      out.push({
+        kind,
+        isWxpayError: err instanceof WxpayError,
+        code: err?.code,
+        cause: `${err?.cause?.name}: ${err?.cause?.message}`,
+        old: await seed(node),
+        fresh: await seed(fresh.v3.marketing.membercardOpen.cards._card_id_.codes._code_),
+        signature: await wxpay.sign('browser'),
+      });
+    }
+    return { out, heard };
+  }, { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: sb.certs, baseURL: sb.baseURL });
+  assert.deepEqual(errors, []);
+  const signature = (await import('node:crypto')).sign('sha256', Buffer.from('browser'), sb.merchant.privateKeyPkcs8).toString('base64');
+  assert.deepEqual(result, {
+    out: Object.entries(TRAPS).map(([kind, message]) => ({
+      kind, isWxpayError: true, code: 'ERR_INTERNAL', cause: `RuntimeError: ${message}`, old: 200, fresh: 200, signature,
+    })),
+    heard: [1, 2, 3],
+  });
+  assert.equal(sb.requests.length, 6);
+  assert.ok(sb.requests.every((r) => r.verified));
   await page.close();
 });
