@@ -30,4 +30,9 @@ pub mod url;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+/// The allocator of the `.wasm`: talc (see Cargo.toml for why).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 pub use error::{Code, Error, Result};
