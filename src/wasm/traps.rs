@@ -83,3 +83,24 @@ impl Drop for TrapOnDrop {
         panic!("TrapOnDrop: a test-only trap in a finalizer");
     }
 }
+
+/// Reserves 1 GiB buffers the way the package reserves answer bodies
+/// (`crate::error::buffer`) until one fails, then frees them all: the number
+/// reserved and the failure's code. Not a trap: the allocator answers a
+/// failed `memory.grow` with null, which `try_reserve` reports.
+#[wasm_bindgen(js_name = reserveUntilFull)]
+pub fn reserve_until_full() -> js_sys::Array {
+    let mut held: Vec<Vec<u8>> = Vec::new();
+    let code = loop {
+        match crate::error::buffer(1 << 30) {
+            Ok(b) => held.push(b),
+            Err(e) => break e.code.as_str(),
+        }
+        if held.len() > 8 {
+            break "none";
+        }
+    };
+    let out = js_sys::Array::of2(&JsValue::from(held.len() as u32), &JsValue::from_str(code));
+    drop(black_box(held));
+    out
+}

@@ -14,6 +14,8 @@ export const trapStackOverflow = () => run(() => glue.trapStackOverflow());
 export const trapAfter = (promise) => run(() => glue.trapAfter(promise));
 /** Makes a Rust value whose drop panics and lets it go: its finalizer traps after a GC. */
 export const trapOnDrop = () => run(() => void new glue.TrapOnDrop());
+/** Reserves 1 GiB buffers as answer bodies are reserved until one fails: `[count, code]`. */
+export const reserveUntilFull = () => run(() => glue.reserveUntilFull());
 /** Bytes of the live instance's linear memory. */
 export const memoryBytes = () => run(() => glue.memoryBytes());
 /** The glue's recovery state (scripts/patch-glue.mjs). */
