@@ -10,3 +10,5 @@ exports.Wxpay = glue.Wxpay;
 exports.WxpayError = glue.WxpayError;
 exports.notifySuccess = glue.notifySuccess;
 exports.notifyFailure = glue.notifyFailure;
+exports.parseBill = glue.parseBill;
+exports.uploadForm = glue.uploadForm;

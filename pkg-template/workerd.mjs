@@ -5,5 +5,6 @@ import { initSync } from './wxpay_wasm.js';
 
 initSync({ module });
 
-export { Wxpay, notifySuccess, notifyFailure } from './wxpay_wasm.js';
+export { Wxpay, notifySuccess, notifyFailure, parseBill } from './wxpay_wasm.js';
+export { uploadForm } from './upload.js';
 export { WxpayError } from './error.js';

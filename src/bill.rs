@@ -149,6 +149,21 @@ impl Bill {
     }
 }
 
+/// Decrypts one part of an encrypted bill (the sub-merchant fund-flow
+/// bill): `encrypt_key` is the base64 RSAES-OAEP (SHA-1) ciphertext of a
+/// 32-byte AES-256 key under the merchant key; the part is AES-256-GCM under
+/// it with `nonce` as IV, no associated data, the tag at the end.
+/// `ERR_FILE_DECODE` when either step fails.
+pub fn decrypt_part(key: &crate::keys::PrivateKey, encrypt_key: &str, nonce: &str, sealed: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    let fail = |why: &str| Error::new(Code::FileDecode, format!("encrypted bill: {why}"));
+    let wrapped = crate::base64::decode(encrypt_key.trim()).ok_or_else(|| fail("encrypt_key is not base64"))?;
+    let raw = zeroize::Zeroizing::new(
+        crate::crypto::oaep_decrypt(key, &wrapped).map_err(|_| fail("encrypt_key does not decrypt under the merchant key"))?,
+    );
+    let aes = crate::aead::ApiV3Key::from_bytes(&raw).ok_or_else(|| fail("encrypt_key does not hold a 32-byte key"))?;
+    crate::aead::decrypt(&aes, nonce.as_bytes(), b"", sealed).map_err(|_| fail("a part does not decrypt under its encrypt_key and nonce"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
