@@ -13,7 +13,7 @@ import { buildNotification, postNotification, randomApiV3Key, encryptResource } 
 
 const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const CORS_ALLOW = 'authorization, content-type, accept, wechatpay-serial, user-agent';
-const CORS_EXPOSE = 'request-id, wechatpay-timestamp, wechatpay-nonce, wechatpay-signature, wechatpay-serial';
+const CORS_EXPOSE = 'request-id, wechatpay-timestamp, wechatpay-nonce, wechatpay-signature, wechatpay-serial, wechatpay-statement-sha1';
 
 const ERROR_CODES = {
   400: 'PARAM_ERROR', 401: 'SIGN_ERROR', 403: 'NO_AUTH', 404: 'RESOURCE_NOT_EXISTS',
