@@ -526,14 +526,14 @@ export async function send(g, fetchFn, thisArg, url, method, headerList, payload
     cancel(stream);
     throw network(e);
   }
+  // A file streamed to the caller: its body is read later, by fileBody(), with no size limit.
+  if (streamed && status >= 200 && status < 300 && stream) {
+    return [status, typeof statusText === 'string' ? statusText : '', answerHeaders, new Uint8Array(0), stream];
+  }
   const length = Number(answerHeaders['content-length']);
   if (length > maxBytes) {
     cancel(stream);
     throw tooLarge(status, maxBytes);
-  }
-  // A file streamed to the caller: its body is read later, by fileBody().
-  if (streamed && status >= 200 && status < 300 && stream) {
-    return [status, typeof statusText === 'string' ? statusText : '', answerHeaders, new Uint8Array(0), stream];
   }
   let body;
   try {
