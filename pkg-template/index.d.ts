@@ -489,6 +489,20 @@ export interface Bill<Row = Record<string, string>, Summary = Record<string, str
  */
 export declare function parseBill<Row = Record<string, string>, Summary = Record<string, string>>(text: string | Uint8Array | ArrayBuffer): Bill<Row, Summary>;
 
+/** A bill read as it streams: iterate its rows, then read `summary`. */
+export interface BillStream<Row = Record<string, string>, Summary = Record<string, string>> extends AsyncIterable<Row> {
+  /** The totals, set once every row was read (`{}` if the bill has none). */
+  summary: Summary | undefined;
+}
+
+/**
+ * Reads a bill as it streams in (e.g. `wxpay.download(data, { stream: true })`), one row at a
+ * time: `for await (const row of bill) ...`, then `bill.summary`.
+ */
+export declare function readBill<Row = Record<string, string>, Summary = Record<string, string>>(
+  source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+): BillStream<Row, Summary>;
+
 /**
  * The FormData of an upload from bytes (or a Blob): the file under `field` (default `file`),
  * `meta` sent as written (else `{"filename","sha256"}` is computed), `fields` as text fields.

@@ -12,3 +12,4 @@ exports.notifySuccess = glue.notifySuccess;
 exports.notifyFailure = glue.notifyFailure;
 exports.parseBill = glue.parseBill;
 exports.uploadForm = glue.uploadForm;
+exports.readBill = glue.readBill;

@@ -6,4 +6,5 @@ initSync({ module: readFileSync(new URL('./wxpay_wasm_bg.wasm', import.meta.url)
 
 export { Wxpay, notifySuccess, notifyFailure, parseBill } from './wxpay_wasm.js';
 export { uploadForm } from './upload.js';
+export { readBill } from './bill.js';
 export { WxpayError } from './error.js';

@@ -7,4 +7,5 @@ initSync({ module });
 
 export { Wxpay, notifySuccess, notifyFailure, parseBill } from './wxpay_wasm.js';
 export { uploadForm } from './upload.js';
+export { readBill } from './bill.js';
 export { WxpayError } from './error.js';

@@ -2,3 +2,4 @@
 export * from '../pkg/wxpay_wasm.js';
 export { WxpayError } from '../pkg/error.js';
 export { uploadForm } from '../pkg/upload.js';
+export { readBill } from '../pkg/bill.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { test } from 'node:test';
-import { parseBill, uploadForm } from 'wxpay-wasm';
+import { parseBill, readBill, uploadForm } from 'wxpay-wasm';
 import { useSandbox, client, rejectsWith, within, countingFetch } from './helpers.mjs';
 import { UPLOAD_ROUTES, parseMultipart, tradeBill, fundFlowBill } from '../sandbox/files.mjs';
 
@@ -184,4 +184,31 @@ test('parseBill reads a trade bill and a fund-flow bill into rows and a summary'
   assert.deepEqual(fund.summary, { '资金流水总笔数': '1', '收入笔数': '1', '收入金额': '0.01', '支出笔数': '0', '支出金额': '0.00' });
   assert.equal(fund.rows[0]['收支金额（元）'], '0.01');
   assert.throws(() => parseBill('a,b\n`1\n'), { code: 'ERR_INVALID_PARAM' });
+});
+
+test('readBill streams a downloaded bill row by row, whatever the chunking', async () => {
+  const wxpay = client(ctx.sb);
+  const { data } = await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02', tar_type: 'GZIP', sandbox_rows: 5000 } });
+  const bill = readBill(await wxpay.download(data, { stream: true }));
+  let n = 0;
+  for await (const row of bill) {
+    assert.equal(row['商户订单号'], `order-${n}`);
+    n++;
+  }
+  assert.equal(n, 5000);
+  assert.equal(bill.summary['总交易单数'], '5000');
+  // Three bytes at a time: lines and UTF-8 characters cut anywhere.
+  const text = fundFlowBill();
+  const tiny = readBill((async function* () { for (let i = 0; i < text.length; i += 3) yield text.subarray(i, i + 3); })());
+  const rows = [];
+  for await (const row of tiny) rows.push(row);
+  assert.deepEqual(rows, parseBill(text).rows);
+  assert.deepEqual(tiny.summary, parseBill(text).summary);
+});
+
+test('a streamed download is not bounded by maxBodyBytes; a whole one is', async () => {
+  const wxpay = client(ctx.sb, { maxBodyBytes: 4096 });
+  const get = async () => (await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02', sandbox_rows: 200 } })).data;
+  assert.deepEqual(await readAll(await within(wxpay.download(await get(), { stream: true }))), tradeBill(200));
+  await rejectsWith(wxpay.download(await get()), 'ERR_RESPONSE_TOO_LARGE');
 });
