@@ -798,11 +798,12 @@ export async function fileBody(source, digest, streamed, maxBytes) {
     digest.free();
     throw fail('ERR_NETWORK', `reading the file failed: ${describe(e)}`, e);
   }
-  if (!first.done) {
-    raw = prepend(first.value, reader);
-    const v = first.value;
-    if (v.byteLength >= 2 && v[0] === 0x1f && v[1] === 0x8b) raw = raw.pipeThrough(new DecompressionStream('gzip'));
-    reader = raw.getReader();
+  // The first chunk says whether the file is GZIP (its magic bytes); a plain file's first chunk
+  // is handed out as it is, without one more stream in between.
+  let held = first.done ? undefined : first.value;
+  if (held !== undefined && held.byteLength >= 2 && held[0] === 0x1f && held[1] === 0x8b) {
+    reader = prepend(held, reader).pipeThrough(new DecompressionStream('gzip')).getReader();
+    held = undefined;
   }
   let finished = false;
   const end = () => {
@@ -815,7 +816,12 @@ export async function fileBody(source, digest, streamed, maxBytes) {
     async pull(c) {
       let r;
       try {
-        r = first.done ? { done: true } : await reader.read();
+        if (held !== undefined) {
+          r = { done: false, value: held };
+          held = undefined;
+        } else {
+          r = first.done ? { done: true } : await reader.read();
+        }
       } catch (e) {
         if (!finished) { finished = true; digest.free(); }
         throw decodeError(e);
