@@ -107,7 +107,7 @@ test('files in the browser: an upload, bills plain, GZIP, streamed and encrypted
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => window.wxpayReady, null, { timeout: 15_000 });
   const result = await page.evaluate(async (opts) => {
-    const { Wxpay, parseBill, uploadForm } = window.wxpayReady;
+    const { Wxpay, parseBill, readBill, uploadForm } = window.wxpayReady;
     const w = new Wxpay(opts);
     const text = (b) => new TextDecoder().decode(b);
     const code = (p) => p.then(() => 'resolved', (e) => e.code);
@@ -131,6 +131,13 @@ test('files in the browser: an upload, bills plain, GZIP, streamed and encrypted
     out.sub = text(await w.download(sub));
     out.statement = text((await w.v3.statements.get({ params: { date: '1' } })).data);
     out.statementWrong = await code(w.v3.statements.get({ params: { date: '1', sandbox_hash: 'wrong' } }));
+    out.global = text((await w.v3.global.statements.get({ params: { date: '2' } })).data);
+    out.receipt = text((await w.v3.transferdownload.elecvoucherfile.get({ params: { token: 't' } })).data);
+    out.image = [...(await w.v3['merchant-service/images/m1'].get({ params: { complaint_id: '1' } })).data.slice(0, 4)];
+    const streamed = readBill(await w.download(await bill({ tar_type: 'GZIP', sandbox_rows: 300 }), { stream: true }));
+    let n = 0;
+    for await (const row of streamed) if (row['商户订单号'] === `order-${n}`) n++;
+    out.readBill = [n, streamed.summary['总交易单数']];
     return out;
   }, { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: sb.certs, baseURL: sb.baseURL });
   assert.deepEqual(errors, []);
@@ -139,6 +146,7 @@ test('files in the browser: an upload, bills plain, GZIP, streamed and encrypted
     upload: 'a.jpg', video: 'video/mp4', plain: bill, gzip: bill, streamed: bill, rows: 3,
     wrong: 'ERR_DIGEST_MISMATCH', wrongStream: 'ERR_DIGEST_MISMATCH', compressed: 'ERR_DIGEST_MISMATCH', foreign: 'ERR_INVALID_PARAM',
     sub: fundFlowBill().toString('utf8'), statement: 'statement for 1\r\n`1,`2\r\n', statementWrong: 'ERR_DIGEST_MISMATCH',
+    global: 'statement for 2\r\n`1,`2\r\n', receipt: '%PDF-1.4 sandbox receipt\n', image: [0x89, 0x50, 0x4e, 0x47], readBill: [300, '300'],
   });
   await page.close();
 });

@@ -56,6 +56,11 @@ describe('files in workerd', () => {
     assert.deepEqual(await call('/statement'), { text: 'statement for 20240102\r\n`1,`2\r\n' });
     assert.deepEqual(await call('/statement?hash=wrong'), { error: { code: 'ERR_DIGEST_MISMATCH' } });
     assert.deepEqual(await call('/statement?sign=body'), { error: { code: 'ERR_RESPONSE_SIGNATURE' } });
-    assert.deepEqual(await call('/unsigned'), { text: '%PDF-1.4 sandbox receipt\n' });
+    assert.deepEqual(await call('/unsigned'), { signfile: '%PDF-1.4 sandbox receipt\n', voucher: '%PDF-1.4 sandbox receipt\n', image: [0x89, 0x50, 0x4e, 0x47] });
+    assert.deepEqual(await call('/global-statement'), { text: 'statement for 20240103\r\n`1,`2\r\n' });
+  });
+
+  test('readBill over a streamed GZIP bill', async () => {
+    assert.deepEqual(await call('/read?n=3000'), { rows: 3000, summary: '3000' });
   });
 });

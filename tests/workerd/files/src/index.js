@@ -3,8 +3,10 @@
 //   GET /bill?gzip&stream&hash=H&host=  tradebill + download -> { text, rows, summary }
 //   GET /sub?gzip                      sub-merchant fund-flow bill (encrypted parts) -> { text }
 //   GET /statement?hash=H&sign=S       v3/statements -> { text }
-//   GET /unsigned                      v3/transferdownload/signfile -> { text }
-import { Wxpay, WxpayError, parseBill, uploadForm } from 'wxpay-wasm';
+//   GET /unsigned                      the documented unsigned downloads -> { signfile, voucher, image }
+//   GET /global-statement              v3/global/statements -> { text }
+//   GET /read?n=N                      a GZIP bill of N rows through readBill -> { rows, summary }
+import { Wxpay, WxpayError, parseBill, readBill, uploadForm } from 'wxpay-wasm';
 
 const client = (env) => new Wxpay({
   mchid: env.WXPAY_MCHID, serial: env.WXPAY_SERIAL, privateKey: env.WXPAY_PRIVATE_KEY, baseURL: env.WXPAY_BASE_URL,
@@ -53,7 +55,20 @@ async function route(url, env) {
       return { text: text((await w.v3.statements.get({ params })).data) };
     }
     case '/unsigned':
-      return { text: text((await w.v3.transferdownload.signfile.get({ params: { token: 't' } })).data) };
+      return {
+        signfile: text((await w.v3.transferdownload.signfile.get({ params: { token: 't' } })).data),
+        voucher: text((await w.v3.transferdownload.elecvoucherfile.get({ params: { token: 't' } })).data),
+        image: [...(await w.v3['global/merchant-service/images/m1'].get({ params: { complaint_id: '1' } })).data.slice(0, 4)],
+      };
+    case '/global-statement':
+      return { text: text((await w.v3.global.statements.get({ params: { date: '20240103' } })).data) };
+    case '/read': {
+      const { data } = await w.v3.bill.tradebill.get({ params: { bill_date: '2024-01-02', tar_type: 'GZIP', sandbox_rows: q.get('n') } });
+      const bill = readBill(await w.download(data, { stream: true }));
+      let rows = 0;
+      for await (const row of bill) if (row['商户订单号'] === `order-${rows}`) rows++;
+      return { rows, summary: bill.summary['总交易单数'] };
+    }
     default:
       return { error: { code: 'NOT_FOUND' } };
   }
