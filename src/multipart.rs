@@ -40,30 +40,33 @@ pub fn meta(filename: &str, file: &[u8]) -> String {
     format!("{{\"filename\":{name},\"sha256\":\"{}\"}}", hex(&Sha256::digest(file)))
 }
 
+/// File extensions and their media types, for a file whose `Blob` has no type.
+const MEDIA_TYPES: [(&str, &str); 18] = [
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("png", "image/png"),
+    ("bmp", "image/bmp"),
+    ("gif", "image/gif"),
+    ("webp", "image/webp"),
+    ("mp4", "video/mp4"),
+    ("avi", "video/x-msvideo"),
+    ("wmv", "video/x-ms-wmv"),
+    ("mpeg", "video/mpeg"),
+    ("mov", "video/quicktime"),
+    ("mkv", "video/x-matroska"),
+    ("flv", "video/x-flv"),
+    ("3gp", "video/3gpp"),
+    ("pdf", "application/pdf"),
+    ("csv", "text/csv"),
+    ("txt", "text/plain"),
+    ("zip", "application/zip"),
+];
+
 /// The media type of a file by its extension, as the service expects for
 /// images and videos; `application/octet-stream` otherwise.
 pub fn media_type(filename: &str) -> &'static str {
-    let ext = filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    match ext.as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "bmp" => "image/bmp",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "mp4" => "video/mp4",
-        "avi" => "video/x-msvideo",
-        "wmv" => "video/x-ms-wmv",
-        "mpeg" | "mpg" => "video/mpeg",
-        "mov" => "video/quicktime",
-        "mkv" => "video/x-matroska",
-        "flv" => "video/x-flv",
-        "3gp" => "video/3gpp",
-        "pdf" => "application/pdf",
-        "csv" => "text/csv",
-        "txt" => "text/plain",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
-    }
+    let ext = filename.as_bytes().iter().rposition(|&b| b == b'.').map_or(&b""[..], |i| &filename.as_bytes()[i + 1..]);
+    MEDIA_TYPES.iter().find(|(e, _)| e.as_bytes().eq_ignore_ascii_case(ext)).map_or("application/octet-stream", |(_, t)| t)
 }
 
 /// A name or file name inside `Content-Disposition`'s quotes: `"`, CR and LF
@@ -125,7 +128,7 @@ pub fn body(boundary: &str, meta: &str, parts: &[Part<'_>]) -> Result<Vec<u8>> {
 
 /// Checks a caller's `meta` text: a JSON object (the service parses it).
 pub fn check_meta(meta: &str) -> Result<()> {
-    match serde_json::from_str::<serde_json::Value>(meta) {
+    match serde_json::from_slice::<serde_json::Value>(meta.as_bytes()) {
         Ok(serde_json::Value::Object(_)) => Ok(()),
         _ => Err(Error::new(Code::InvalidParam, "the upload's meta part must be the text of a JSON object")),
     }

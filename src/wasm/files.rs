@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Uint8Array};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::boundary::{self, Deadline};
@@ -101,5 +101,22 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
 pub fn parse_bill(text: JsValue) -> Result<JsValue, JsValue> {
     let bytes = boundary::bytes(&text, "parseBill(text): text")?;
     let text = core::str::from_utf8(&bytes).map_err(|_| Error::new(Code::InvalidParam, "parseBill(text): the bill is not UTF-8"))?;
-    js_sys::JSON::parse(&crate::bill::parse(text)?.to_json())
+    let bill = crate::bill::parse(text)?;
+    let rows = Array::new();
+    for row in &bill.rows {
+        rows.push(&object(row));
+    }
+    let out = Object::new();
+    // Data properties on fresh plain objects: cannot fail.
+    let _ = Reflect::set(&out, &"rows".into(), &rows);
+    let _ = Reflect::set(&out, &"summary".into(), &object(&bill.summary));
+    Ok(out.into())
+}
+
+fn object(fields: &crate::bill::Fields) -> Object {
+    let o = Object::new();
+    for (k, v) in fields {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    o
 }
