@@ -6,6 +6,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { coldstart } from './coldstart.mjs';
 import { e2e } from './e2e.mjs';
+import { files } from './files.mjs';
 import { micro } from './micro.mjs';
 import { rsa } from './rsa-section.mjs';
 import { size } from './size.mjs';
@@ -18,6 +19,7 @@ const sections = [
   ['Inside workerd (Miniflare)', workerd],
   ['The pure-Rust signer (`crypto: \'rust\'`)', rsa],
   ['Cold start (Node)', coldstart],
+  ['Files: a 100 MB bill streamed (Node)', files],
   ['Size', size],
   ['Types: declarations and the cost of a type check', types],
 ];

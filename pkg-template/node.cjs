@@ -10,3 +10,6 @@ exports.Wxpay = bundle.Wxpay;
 exports.WxpayError = bundle.WxpayError;
 exports.notifySuccess = bundle.notifySuccess;
 exports.notifyFailure = bundle.notifyFailure;
+exports.parseBill = bundle.parseBill;
+exports.uploadForm = bundle.uploadForm;
+exports.readBill = bundle.readBill;

@@ -324,6 +324,10 @@ export class Wxpay {
     return call(() => this.#live().certificates());
   }
 
+  download(data, options) {
+    return call(() => this.#live().download(data, options));
+  }
+
   /** Releases the Rust side now; any later use throws or rejects `ERR_CLIENT_FREED`. */
   free() {
     if (this.#freed) return;
@@ -356,6 +360,11 @@ export function notifySuccess() {
 /** `wxpay.notifications.failure(message, status)`, for handlers without a client. */
 export function notifyFailure(message, status) {
   return run(() => glue.notifyFailure(message, status));
+}
+
+/** A bill's text or bytes as `{ rows, summary }` (Rust: src/bill.rs). */
+export function parseBill(input) {
+  return run(() => glue.parseBill(input));
 }
 
 export { run as __run };

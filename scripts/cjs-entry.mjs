@@ -2,5 +2,7 @@
 // glue's initSync, the Wxpay class and the error class, resolved in the package
 // directory being built (esbuild --resolve-dir).
 export { initSync } from './wxpay_wasm.js';
-export { Wxpay, notifySuccess, notifyFailure } from './wxpay.js';
+export { Wxpay, notifySuccess, notifyFailure, parseBill } from './wxpay.js';
 export { WxpayError } from './error.js';
+export { uploadForm } from './upload.js';
+export { readBill } from './bill.js';

@@ -11,11 +11,14 @@
 
 pub mod aead;
 pub mod base64;
+pub mod bill;
 pub mod certificates;
 pub mod config;
 pub mod crypto;
+pub mod digest;
 pub mod error;
 pub mod keys;
+pub mod multipart;
 pub mod nonce;
 pub mod notify;
 pub mod path;

@@ -17,6 +17,7 @@ mod chain;
 mod client;
 mod crypto;
 mod error;
+mod files;
 mod js;
 mod nodecrypto;
 mod notify;

@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startSandbox } from '../sandbox/index.mjs';
 import { TRAPS } from '../recover/expect.mjs';
+import { tradeBill, fundFlowBill } from '../sandbox/files.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const pkgDir = resolve(import.meta.dirname, '../../node_modules/wxpay-wasm');
@@ -22,8 +23,8 @@ const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'a
 const PAGE = `<!doctype html>
 <script type="importmap">{ "imports": { "wxpay-wasm": "/pkg/browser.mjs" } }</script>
 <script type="module">
-  import { Wxpay, WxpayError } from 'wxpay-wasm';
-  window.wxpayReady = { Wxpay, WxpayError };
+  import * as wxpay from 'wxpay-wasm';
+  window.wxpayReady = wxpay;
 </script>`;
 
 const TEST_PAGE = `<!doctype html>
@@ -159,5 +160,53 @@ test('after a trap of each kind, a client made before and a new client work (tes
   });
   assert.equal(sb.requests.length, 6);
   assert.ok(sb.requests.every((r) => r.verified));
+test('files in the browser: an upload, bills plain, GZIP, streamed and encrypted, mismatches, statements', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => window.wxpayReady, null, { timeout: 15_000 });
+  const result = await page.evaluate(async (opts) => {
+    const { Wxpay, parseBill, readBill, uploadForm } = window.wxpayReady;
+    const w = new Wxpay(opts);
+    const text = (b) => new TextDecoder().decode(b);
+    const code = (p) => p.then(() => 'resolved', (e) => e.code);
+    const out = {};
+    const form = new FormData();
+    form.append('file', new File([new Uint8Array([0xff, 0xd8, 9])], 'a.jpg', { type: 'image/jpeg' }));
+    out.upload = (await w.v3.merchant.media.upload.post(form)).data.meta.filename;
+    out.video = (await w.v3.merchant.media.video_upload.post(uploadForm(new Uint8Array(32), 'v.mp4'))).data.type;
+    const bill = async (params) => (await w.v3.bill.tradebill.get({ params: { bill_date: '2024-01-02', ...params } })).data;
+    out.plain = text(await w.download(await bill({})));
+    out.gzip = text(await w.download(await bill({ tar_type: 'GZIP' })));
+    out.streamed = text(await new Response(await w.download(await bill({ tar_type: 'GZIP' }), { stream: true })).arrayBuffer());
+    out.rows = parseBill(out.gzip).rows.length;
+    out.wrong = await code(w.download(await bill({ sandbox_hash: 'wrong' })));
+    // Read with a reader: Response(stream) would replace the stream's error with its own TypeError.
+    const drain = async (s) => { const r = s.getReader(); while (!(await r.read()).done); };
+    out.wrongStream = await code(w.download(await bill({ sandbox_hash: 'wrong' }), { stream: true }).then(drain));
+    out.compressed = await code(w.download(await bill({ tar_type: 'GZIP', sandbox_hash: 'compressed' })));
+    out.foreign = await code(w.download(await bill({ sandbox_host: 'foreign' })));
+    const sub = (await w.v3.bill['sub-merchant-fundflowbill'].get({ params: { sub_mchid: '1', bill_date: '2024-01-02', algorithm: 'AEAD_AES_256_GCM', account_type: 'BASIC', tar_type: 'GZIP' } })).data;
+    out.sub = text(await w.download(sub));
+    out.statement = text((await w.v3.statements.get({ params: { date: '1' } })).data);
+    out.statementWrong = await code(w.v3.statements.get({ params: { date: '1', sandbox_hash: 'wrong' } }));
+    out.global = text((await w.v3.global.statements.get({ params: { date: '2' } })).data);
+    out.receipt = text((await w.v3.transferdownload.elecvoucherfile.get({ params: { token: 't' } })).data);
+    out.image = [...(await w.v3['merchant-service/images/m1'].get({ params: { complaint_id: '1' } })).data.slice(0, 4)];
+    const streamed = readBill(await w.download(await bill({ tar_type: 'GZIP', sandbox_rows: 300 }), { stream: true }));
+    let n = 0;
+    for await (const row of streamed) if (row['商户订单号'] === `order-${n}`) n++;
+    out.readBill = [n, streamed.summary['总交易单数']];
+    return out;
+  }, { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: sb.certs, baseURL: sb.baseURL });
+  assert.deepEqual(errors, []);
+  const bill = tradeBill(3).toString('utf8');
+  assert.deepEqual(result, {
+    upload: 'a.jpg', video: 'video/mp4', plain: bill, gzip: bill, streamed: bill, rows: 3,
+    wrong: 'ERR_DIGEST_MISMATCH', wrongStream: 'ERR_DIGEST_MISMATCH', compressed: 'ERR_DIGEST_MISMATCH', foreign: 'ERR_INVALID_PARAM',
+    sub: fundFlowBill().toString('utf8'), statement: 'statement for 1\r\n`1,`2\r\n', statementWrong: 'ERR_DIGEST_MISMATCH',
+    global: 'statement for 2\r\n`1,`2\r\n', receipt: '%PDF-1.4 sandbox receipt\n', image: [0x89, 0x50, 0x4e, 0x47], readBill: [300, '300'],
+  });
   await page.close();
 });
