@@ -160,6 +160,9 @@ test('after a trap of each kind, a client made before and a new client work (tes
   });
   assert.equal(sb.requests.length, 6);
   assert.ok(sb.requests.every((r) => r.verified));
+  await page.close();
+});
+
 test('files in the browser: an upload, bills plain, GZIP, streamed and encrypted, mismatches, statements', async () => {
   const page = await browser.newPage();
   const errors = [];
