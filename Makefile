@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build pack demo test test-rust test-node test-types test-workerd test-browser bench bench-rsa clean
+.PHONY: setup build pack demo test test-rust test-node test-hostile test-types test-workerd test-browser bench bench-rsa clean
 
 setup:
 	@bash scripts/setup.sh
@@ -16,7 +16,7 @@ pack: build
 demo: pack
 	@bash scripts/demo.sh
 
-test: pack test-rust test-node test-types test-workerd test-browser
+test: pack test-rust test-node test-hostile test-types test-workerd test-browser
 
 # The second line: src/rsa against node:crypto on fresh keys (tests/rsa),
 # optimised, or bignum code is too slow.
@@ -26,6 +26,10 @@ test-rust: setup
 
 test-node: pack
 	node --test --test-concurrency=1 tests/sandbox/ tests/node/
+
+# Hostile callers, fetches and servers, each case followed by a health check (tests/hostile).
+test-hostile: pack
+	node --test --test-concurrency=1 tests/hostile/
 
 # The package's TypeScript declarations: tsc over tests/types, attw, publint.
 test-types: pack
