@@ -9,6 +9,7 @@ import { e2e } from './e2e.mjs';
 import { micro } from './micro.mjs';
 import { rsa } from './rsa-section.mjs';
 import { size } from './size.mjs';
+import { soak } from './soak.mjs';
 import { workerd } from './workerd.mjs';
 
 const sections = [
@@ -18,6 +19,7 @@ const sections = [
   ['The pure-Rust signer (`crypto: \'rust\'`)', rsa],
   ['Cold start (Node)', coldstart],
   ['Size', size],
+  ['Soak: 100k requests at 200 in flight, per backend', soak],
 ];
 const only = process.argv.slice(2);
 const parts = [];
