@@ -13,10 +13,16 @@ import { useHealth, hostileLoop, rejects, resolves, outcome, settle, options, th
 const h = useHealth();
 const ANSWER = Buffer.from('{"ok":true,"text":"中文"}');
 
-/** A real, correctly signed 200 answer for the client's request, fresh each call. */
+/**
+ * A real, correctly signed 200 answer, a fresh Response each call; the signature is reused
+ * for a minute (well inside the 300 s window), as signing each of 2,500 answers is slow.
+ */
+let signed;
 function goodResponse() {
-  const { platformPrivate } = keyObjects({ ...h.sb, merchant: h.sb.merchant, platform: h.sb.platform, pubkey: h.sb.pubkey });
-  const signed = signedAnswer({ status: 200, body: ANSWER }, { privateKey: platformPrivate, serial: h.sb.platform.serial });
+  if (!signed || Date.now() - signed.at > 60_000) {
+    const { platformPrivate } = keyObjects(h.sb);
+    signed = { at: Date.now(), headers: signedAnswer({ status: 200, body: ANSWER }, { privateKey: platformPrivate, serial: h.sb.platform.serial }).headers };
+  }
   return new Response(ANSWER, { status: 200, headers: { 'Content-Type': 'application/json', 'Request-ID': 'hostile-fetch', ...signed.headers } });
 }
 
