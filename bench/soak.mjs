@@ -33,7 +33,10 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
 
 /** One backend: `n` seed GETs, `inFlight` at a time, against its own sandbox process. */
 async function soakOne(backend, n, inFlight) {
-  const sb = await startSandboxProcess();
+  // Node's default 5 s keep-alive races a client whose event loop lags a second on this shared
+  // machine: a request sent on a socket the server is closing fails "other side closed".
+  // WeChat Pay keeps connections longer; so does the sandbox here.
+  const sb = await startSandboxProcess(['--keep-alive-ms', '120000']);
   try {
     const wxpay = new Wxpay({
       mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8,
@@ -55,7 +58,9 @@ async function soakOne(backend, n, inFlight) {
           const { status, data } = await node.get(CARD);
           if (status !== 200 || data.code !== CARD.code) throw new Error(`answer ${status} ${data?.code}`);
         } catch (e) {
-          const key = `${e?.code ?? e?.name}: ${e?.message}`.slice(0, 160);
+          let root = e;
+          while (root?.cause) root = root.cause;
+          const key = `${e?.code ?? e?.name}: ${String(e?.message).slice(0, 120)}${root !== e ? ` <- ${root?.code ?? root?.name}: ${root?.message}` : ''}`;
           errors.set(key, (errors.get(key) ?? 0) + 1);
         }
         latency[i] = performance.now() - t;
