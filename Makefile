@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup api docs build pack test-pkg demo test test-rust test-node test-types test-workerd test-browser test-runtimes bench bench-rsa bench-recover fuzz clean
+.PHONY: setup api docs build pack test-pkg demo test test-rust test-node test-hostile test-types test-workerd test-browser test-runtimes bench bench-rsa bench-recover fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -26,7 +26,7 @@ test-pkg: setup
 demo: pack
 	@bash scripts/demo.sh
 
-test: pack test-rust test-node test-types test-workerd test-browser test-runtimes
+test: pack test-rust test-node test-hostile test-types test-workerd test-browser test-runtimes
 
 # The second line: src/rsa against node:crypto on fresh keys (tests/rsa) and
 # the RSA-signing property tests (tests/properties),
@@ -37,6 +37,10 @@ test-rust: setup
 
 test-node: pack test-pkg
 	node --test --test-concurrency=1 tests/sandbox/ tests/node/
+
+# Hostile callers, fetches and servers, each case followed by a health check (tests/hostile).
+test-hostile: pack
+	node --test --test-concurrency=1 tests/hostile/
 
 # The package's TypeScript declarations: tsc over tests/types, attw, publint.
 test-types: pack

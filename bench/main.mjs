@@ -11,6 +11,7 @@ import { micro } from './micro.mjs';
 import { rsa } from './rsa-section.mjs';
 import { size } from './size.mjs';
 import { types } from './types.mjs';
+import { soak } from './soak.mjs';
 import { workerd } from './workerd.mjs';
 
 const sections = [
@@ -22,6 +23,7 @@ const sections = [
   ['Files: a 100 MB bill streamed (Node)', files],
   ['Size', size],
   ['Types: declarations and the cost of a type check', types],
+  ['Soak: 100k requests at 200 in flight, per backend', soak],
 ];
 const only = process.argv.slice(2);
 const parts = [];

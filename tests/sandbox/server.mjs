@@ -52,6 +52,7 @@ function queryObject(rawQuery) {
  * @param {string} [opts.cors]  the one Origin allowed cross-origin access
  * @param {object} [opts.keys]  { mchid, merchant, platform, pubkey, apiv3Key? } from a previous run
  * @param {(entry: object) => void} [opts.onRequest]  called once each API request is answered
+ * @param {number} [opts.keepAliveMs]  idle keep-alive before the server closes a connection
  */
 export async function startSandbox(opts = {}) {
   const { port = 0, cors, onRequest } = opts;
@@ -297,6 +298,7 @@ export async function startSandbox(opts = {}) {
       res.end(JSON.stringify({ code: 'SYSTEM_ERROR', message: `sandbox bug: ${e.stack ?? e}` }));
     });
   });
+  if (opts.keepAliveMs) server.keepAliveTimeout = opts.keepAliveMs;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
