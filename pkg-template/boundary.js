@@ -152,7 +152,11 @@ export function requestConfig(cfg, names) {
     const h = cfg.headers;
     if (typeof h === 'object' && h !== null) {
       for (const [k, v] of guarded('reading headers', param, () => pairs(h, 'headers'))) {
-        const text = scalar(v, `headers[${JSON.stringify(k)}]`, 'a string');
+        const what = `headers[${JSON.stringify(k)}]`;
+        // An array is one header with its values joined by ", ", as Headers and node:http do.
+        const text = Array.isArray(v)
+          ? v.map((item) => scalar(item, what, 'a string')).filter((t) => t !== undefined).join(', ')
+          : scalar(v, what, 'a string');
         if (text !== undefined) headers.push(k, text);
       }
     } else if (h !== undefined && h !== null) {

@@ -117,7 +117,13 @@ function keep(value) {
 
 /** `options.certs` as a plain object of its entries, read once, their bytes copied. */
 function copyCerts(certs) {
+  // Not a map of serials (an array, a primitive): handed on as it is, for the boundary to refuse.
   if (certs === null || (typeof certs !== 'object' && typeof certs !== 'function')) return certs;
+  try {
+    if (Array.isArray(certs)) return certs;
+  } catch {
+    return certs; // a revoked Proxy: the boundary reports it
+  }
   try {
     const copy = {};
     for (const [serial, pem] of Object.entries(certs)) {
