@@ -146,20 +146,23 @@ mod tests {
 
     #[test]
     fn secret_and_public_against_reference() {
-        let m: u128 = (1u128 << 81) - 165; // odd
-        let md = Modulus::new(limbs_of(m, 3)).unwrap();
-        for (b, e) in [(2u128, 0u128), (3, 1), (12345678901234567, 65537), (m - 1, m - 2), (987654321, (1 << 80) + 77)] {
-            let mut bm = vec![0; 3];
-            md.to_mont(&mut bm, &limbs_of(b, 3));
-            let mut r = vec![0; 3];
-            pow_secret(&md, &mut r, &bm, &limbs_of(e, 3), md.bits);
-            let mut out = vec![0; 3];
-            md.from_mont(&mut out, &r);
-            assert_eq!(value(&out), powmod(b, e, m), "{b}^{e}");
-            if e > 0 && e < 1 << 64 {
-                pow_public(&md, &mut r, &bm, e as u64);
+        // 81 bits, and 84 = 3 x 28 (a spare limb: `montgomery::limbs_for`).
+        for m in [(1u128 << 81) - 165, (1u128 << 84) - 3, (1u128 << 83) + 1] {
+            let md = Modulus::new(limbs_of(m, 4)).unwrap();
+            let l = md.len();
+            for (b, e) in [(2u128, 0u128), (3, 1), (12345678901234567, 65537), (m - 1, m - 2), (987654321, (1 << 80) + 77), (m - 2, m - 1)] {
+                let mut bm = vec![0; l];
+                md.to_mont(&mut bm, &limbs_of(b, l));
+                let mut r = vec![0; l];
+                pow_secret(&md, &mut r, &bm, &limbs_of(e, l), md.bits);
+                let mut out = vec![0; l];
                 md.from_mont(&mut out, &r);
-                assert_eq!(value(&out), powmod(b, e, m), "{b}^{e} public");
+                assert_eq!(value(&out), powmod(b, e, m), "{b}^{e} mod {m}");
+                if e > 0 && e < 1 << 64 {
+                    pow_public(&md, &mut r, &bm, e as u64);
+                    md.from_mont(&mut out, &r);
+                    assert_eq!(value(&out), powmod(b, e, m), "{b}^{e} mod {m}, public");
+                }
             }
         }
     }

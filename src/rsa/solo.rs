@@ -266,15 +266,24 @@ mod tests {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (state >> 20) & MASK
         };
-        for bits in [2048, 1023, 4096, 520, 57, 29] {
-            let l = count(bits);
-            let mut n: Vec<u64> = (0..l).map(|_| next()).collect();
+        // Sizes at and next to multiples of 28 (2044 = 73 x 28, 1792 = 64 x 28)
+        // need a spare limb: `montgomery::limbs_for`.
+        for bits in [2048, 1023, 4096, 520, 57, 29, 2044, 2043, 2045, 2072, 2071, 1792, 1791, 84, 83, 56] {
+            let l0 = count(bits);
+            let mut n: Vec<u64> = (0..l0).map(|_| next()).collect();
             n[0] |= 1;
-            let top = bits - (l - 1) * BITS;
-            n[l - 1] = (n[l - 1] & ((1 << top) - 1)) | 1 << (top - 1);
+            let top = bits - (l0 - 1) * BITS;
+            n[l0 - 1] = (n[l0 - 1] & ((1 << top) - 1)) | 1 << (top - 1);
+            // The largest modulus of its size too: results come closest to the top.
+            if bits % 3 == 0 {
+                n.iter_mut().for_each(|v| *v = MASK);
+                n[l0 - 1] = (1 << top) - 1;
+            }
             let m = Modulus::new(n).unwrap();
-            let mut x: Vec<u64> = (0..l).map(|_| next()).collect();
-            x[l - 1] >>= 2;
+            let l = m.len();
+            let mut x: Vec<u64> = (0..l0).map(|_| next()).collect();
+            x[l0 - 1] >>= 2;
+            x.resize(l, 0);
             let mut xm = vec![0; l];
             m.to_mont(&mut xm, &x);
             let e: Vec<u64> = (0..l).map(|_| next()).collect();
