@@ -8,6 +8,8 @@
 //! `cargo test --profile test-opt --test rsa -- --include-ignored`.
 //! `RSA_KEYS` and `RSA_MESSAGES` (defaults 20 and 500) set the sample size.
 
+mod reference;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
