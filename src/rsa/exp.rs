@@ -61,7 +61,7 @@ pub fn select_entry(out: &mut [u64], table: &[u64], index: usize) {
 /// multiplications and memory reads is fixed by `e_bits` alone.
 pub fn pow_secret(m: &Modulus, out: &mut [u64], base: &[u64], e: &[u64], e_bits: usize) {
     let l = m.len();
-    let mut table = vec![0u64; TABLE * l];
+    let mut table = limbs::secret(TABLE * l);
     table[..l].copy_from_slice(m.one());
     table[l..2 * l].copy_from_slice(base);
     for i in 2..TABLE {
@@ -74,9 +74,7 @@ pub fn pow_secret(m: &Modulus, out: &mut [u64], base: &[u64], e: &[u64], e_bits:
     }
     let windows = e_bits.div_ceil(WINDOW).max(1);
     let top = e_bits - (windows - 1) * WINDOW;
-    let mut acc = vec![0u64; l];
-    let mut tmp = vec![0u64; l];
-    let mut entry = vec![0u64; l];
+    let (mut acc, mut tmp, mut entry) = (limbs::secret(l), limbs::secret(l), limbs::secret(l));
     select_entry(&mut acc, &table, window(e, (windows - 1) * WINDOW, top.max(1)));
     for w in (0..windows - 1).rev() {
         for _ in 0..WINDOW {
@@ -88,16 +86,15 @@ pub fn pow_secret(m: &Modulus, out: &mut [u64], base: &[u64], e: &[u64], e_bits:
         core::mem::swap(&mut tmp, &mut acc);
     }
     out.copy_from_slice(&acc);
-    limbs::wipe(&mut table);
-    limbs::wipe(&mut entry);
 }
 
 /// `base^e mod m` for a public exponent `e > 0`, `base` in Montgomery form;
 /// the result is in Montgomery form, below `2m`. Variable-time in `e` only.
 pub fn pow_public(m: &Modulus, out: &mut [u64], base: &[u64], e: u64) {
+    // The base may be secret (the blinding factor).
     let l = m.len();
-    let mut acc = base.to_vec();
-    let mut tmp = vec![0u64; l];
+    let mut acc = limbs::Secret::new(base.to_vec());
+    let mut tmp = limbs::secret(l);
     let top = 63 - e.leading_zeros();
     for bit in (0..top).rev() {
         m.sqr(&mut tmp, &acc);

@@ -152,23 +152,13 @@ pub fn normalize(x: &mut [u64]) -> u64 {
     carry
 }
 
-/// Overwrites secrets before their memory is freed.
-pub fn wipe(x: &mut [u64]) {
-    for l in x.iter_mut() {
-        // A volatile write the optimiser cannot drop as dead.
-        // SAFETY: `l` is a valid, aligned, exclusive reference.
-        unsafe { core::ptr::write_volatile(l, 0) };
-    }
-    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
-}
+/// Secret limbs, overwritten with zeros (by `zeroize`) when dropped,
+/// whichever way the function holding them returns.
+pub type Secret = zeroize::Zeroizing<Vec<u64>>;
 
-/// [`wipe`] for `u32` storage.
-pub fn wipe_u32(x: &mut [u32]) {
-    for l in x.iter_mut() {
-        // SAFETY: `l` is a valid, aligned, exclusive reference.
-        unsafe { core::ptr::write_volatile(l, 0) };
-    }
-    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+/// `len` zero limbs, wiped when dropped.
+pub fn secret(len: usize) -> Secret {
+    zeroize::Zeroizing::new(vec![0; len])
 }
 
 /// The product `a * b` into `out` (which must hold `a.len() + b.len()` limbs),

@@ -7,6 +7,8 @@
 //! (Walter), so no conditional subtraction is needed between operations: one
 //! [`Modulus::reduce`] at the very end brings a result into `[0, m)`.
 
+use zeroize::Zeroize;
+
 use super::limbs::{self, BITS, MASK};
 
 /// The limb count `L` a modulus of `bits` bits is worked in: the least with
@@ -23,7 +25,8 @@ pub const fn limbs_for(bits: usize) -> usize {
 /// 2^56 each must fit a `u64` (each of the two sums separately).
 pub const MAX_LIMBS: usize = 255;
 
-/// An odd modulus with its Montgomery constants.
+/// An odd modulus with its Montgomery constants, overwritten when dropped (a
+/// prime's `R^2 mod p` would give `p` away as `gcd(R^2 - r2, n)`).
 #[derive(Clone)]
 pub struct Modulus {
     /// The modulus, `L` limbs.
@@ -44,12 +47,12 @@ impl Modulus {
     /// [`limbs_for`] its bit length. Runs in time that depends only on the
     /// bit length of `m`, so it may be used on secret primes.
     pub fn new(mut m: Vec<u64>) -> Option<Self> {
+        // `m` may be a secret prime: wiped if refused. Callers allocate
+        // `limbs_for(bits)` limbs, so that `resize` does not reallocate.
         let bits = limbs::bit_len(&m);
-        if bits < 2 || m[0] & 1 == 0 {
-            return None;
-        }
         let l = limbs_for(bits);
-        if l > MAX_LIMBS {
+        if bits < 2 || m[0] & 1 == 0 || l > MAX_LIMBS {
+            m.zeroize();
             return None;
         }
         m.resize(l, 0);
@@ -68,13 +71,13 @@ impl Modulus {
         let total = BITS * l;
         let j = total.trailing_zeros();
         let s = total >> j;
-        let mut x = vec![0u64; l];
-        let mut tmp = vec![0u64; l];
+        let mut x = limbs::secret(l);
+        let mut tmp = limbs::secret(l);
         x[(bits - 1) / BITS] = 1 << ((bits - 1) % BITS);
         for _ in 0..total - bits + 1 {
             double(&mut x, &m, &mut tmp);
         }
-        let one = x.clone();
+        let one = x.to_vec();
         for _ in 0..s {
             double(&mut x, &m, &mut tmp);
         }
@@ -84,7 +87,7 @@ impl Modulus {
             md.reduce(&mut tmp);
             core::mem::swap(&mut x, &mut tmp);
         }
-        md.r2 = x;
+        md.r2 = x.to_vec();
         Some(md)
     }
 
@@ -138,7 +141,7 @@ impl Modulus {
         for (t, &x) in twice.iter_mut().zip(a) {
             *t = 2 * x;
         }
-        let twice = &twice[..l];
+        let twice = &mut twice[..l];
         let mut carry = 0u64;
         for k in 0..2 * l - 1 {
             let from = (k + 1).saturating_sub(l);
@@ -161,6 +164,7 @@ impl Modulus {
             }
         }
         out[l - 1] = carry;
+        twice.zeroize();
     }
 
     /// Montgomery form of `a` (`a < R`): `a R mod m`, in `[0, 2m)`.
@@ -178,17 +182,8 @@ impl Modulus {
 
     /// Brings `x < 2m` into `[0, m)`.
     pub fn reduce(&self, x: &mut [u64]) {
-        let mut tmp = vec![0u64; self.len()];
+        let mut tmp = limbs::secret(self.len());
         limbs::reduce_once(x, &self.m, &mut tmp);
-    }
-
-    /// Overwrites the modulus and its constants (for secret primes: `R^2 mod p`
-    /// would give `p` away as `gcd(R^2 - r2, n)`).
-    pub fn wipe(&mut self) {
-        limbs::wipe(&mut self.m);
-        limbs::wipe(&mut self.r2);
-        limbs::wipe(&mut self.one);
-        self.m0 = 0;
     }
 
     /// One, in Montgomery form.
@@ -201,9 +196,8 @@ impl Modulus {
     /// Constant-time in the values.
     pub fn to_mont_wide(&self, out: &mut [u64], wide: &[u64]) {
         let l = self.len();
-        let mut chunk = vec![0u64; l];
-        let mut t = vec![0u64; l];
-        let mut sum = vec![0u64; l + 1];
+        let (mut chunk, mut t, mut sum) = (limbs::secret(l), limbs::secret(l), limbs::secret(l + 1));
+        let (mut twice, mut diff) = (limbs::secret(l + 1), limbs::secret(l + 1));
         let mut first = true;
         let chunks = wide.len().div_ceil(l).max(1);
         for c in (0..chunks).rev() {
@@ -223,13 +217,26 @@ impl Modulus {
             self.to_mont(out, &chunk);
             // t + out < 4m: add, then subtract 2m once if needed.
             sum[l] = limbs::add(&mut sum[..l], &t, out);
-            let mut twice = vec![0u64; l + 1];
             twice[l] = limbs::add(&mut twice[..l], &self.m, &self.m);
-            let mut diff = vec![0u64; l + 1];
             let borrow = limbs::sub(&mut diff, &sum, &twice);
             limbs::select(&mut sum, &diff, limbs::mask(borrow ^ 1));
             out.copy_from_slice(&sum[..l]);
         }
+    }
+}
+
+impl Zeroize for Modulus {
+    fn zeroize(&mut self) {
+        self.m.zeroize();
+        self.r2.zeroize();
+        self.one.zeroize();
+        self.m0.zeroize();
+    }
+}
+
+impl Drop for Modulus {
+    fn drop(&mut self) {
+        self.zeroize();
     }
 }
 
@@ -347,8 +354,8 @@ mod tests {
         assert!(Modulus::new(vec![]).is_none());
         assert!(Modulus::new(vec![0, 0]).is_none());
         // Zero limbs on top are dropped, and one is added where the bound needs it.
-        assert_eq!(Modulus::new(vec![3, 0, 0]).map(|m| m.m), Some(vec![3]));
-        assert_eq!(Modulus::new(vec![MASK]).map(|m| m.m), Some(vec![MASK, 0]));
+        assert_eq!(Modulus::new(vec![3, 0, 0]).map(|m| m.m.clone()), Some(vec![3]));
+        assert_eq!(Modulus::new(vec![MASK]).map(|m| m.m.clone()), Some(vec![MASK, 0]));
     }
 
     #[test]
