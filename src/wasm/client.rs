@@ -215,7 +215,7 @@ impl Wxpay {
             };
             let serial = &client.config.wechatpay_serial;
             let key = client.config.keyring.get(serial).ok_or_else(|| Error::new(Code::InvalidConfig, "wechatpaySerial names no key"))?;
-            Ok(JsValue::from_str(&crate::sensitive::encrypt(key, &text)?))
+            Ok(JsValue::from_str(&crate::sensitive::encrypt_with(&client.crypto, serial, key, &text).await?))
         })
     }
 
@@ -227,7 +227,7 @@ impl Wxpay {
             let Some(ciphertext) = ciphertext.as_string() else {
                 return Err(Error::new(Code::InvalidParam, format!("decrypt(ciphertext): ciphertext must be a base64 string, got {}", kind(&ciphertext))).into());
             };
-            Ok(JsValue::from_str(&crate::sensitive::decrypt(&client.config.key, &ciphertext)?))
+            Ok(JsValue::from_str(&crate::sensitive::decrypt_with(&client.crypto, &client.config.key, &ciphertext).await?))
         })
     }
 
