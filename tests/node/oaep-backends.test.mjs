@@ -13,6 +13,7 @@ import { rejectsWith } from './helpers.mjs';
 const OAEP = { padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' };
 const SERIAL = '5157F09EFDC096DE15EBE81A47057A7232F1B8E1';
 const BACKENDS = ['node', 'webcrypto', 'rust', 'auto'];
+const realPrivateDecrypt = crypto.privateDecrypt.bind(crypto);
 
 const keyPair = (bits) => crypto.generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: 65537 });
 
@@ -114,7 +115,8 @@ describe('which RSA runs', () => {
           assert.equal(d.message, 'decrypt(ciphertext): ciphertext does not decrypt under the merchant key (RSAES-OAEP, SHA-1)');
         } else {
           const ours = Buffer.from(await wxpay.encrypt('张三'), 'base64');
-          assert.equal(crypto.privateDecrypt({ key: platform.privateKey, ...OAEP }, ours).toString(), '张三');
+          // The test's own check, past the broken node:crypto.
+          assert.equal(realPrivateDecrypt({ key: platform.privateKey, ...OAEP }, ours).toString(), '张三');
           assert.equal(await wxpay.decrypt(theirs), '张三');
         }
       }, { fail: true });
