@@ -1,7 +1,8 @@
 //! `crate::rsa` against the `rsa` crate (0.10, RustCrypto; a dev-dependency,
 //! never in the .wasm) on keys made by `oracle.mjs`: every modulus size from
 //! 1024 to 4096 bits (`every_modulus_size_*`), and random keys of 2048, 3072
-//! and 4096 bits, balanced and with primes of unequal sizes
+//! and 4096 bits, balanced and with primes of unequal sizes, and of 3584 and
+//! 4088 bits with equal primes on multiples of 28 bits
 //! (`random_keys_against_the_rsa_crate`).
 //!
 //! Per key: PKCS#1 v1.5 SHA-256 signatures byte for byte (ours and theirs on
@@ -241,11 +242,11 @@ fn every_modulus_size_from_2560_to_4096_bits() {
 #[ignore = "needs an optimised build: make test-rust runs it with --profile test-opt"]
 fn random_keys_against_the_rsa_crate() {
     let lines = oracle(&["random"]);
-    assert_eq!(lines.len(), 10);
+    assert_eq!(lines.len(), 14);
     for line in &lines {
         let f: Vec<&str> = line.split(' ').collect();
         let pair = Pair::new(f[1].to_string(), f[2], f[3]);
-        pair.check(env_usize("RSA_REFERENCE_MESSAGES", 40));
+        pair.check(env_usize("RSA_REFERENCE_MESSAGES", 24));
     }
 }
 
