@@ -2,10 +2,15 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup build pack demo test test-rust test-node test-types test-workerd test-browser bench bench-rsa clean
+.PHONY: setup api docs build pack demo test test-rust test-node test-types test-workerd test-browser test-runtimes bench bench-rsa fuzz clean
 
 setup:
 	@bash scripts/setup.sh
+
+# api/** and docs/endpoints.md from the WeChat Pay description in ../shared/openapi
+# (scripts/gen-api.mjs; api-hand/ overrides); tests/types checks they are current.
+api: setup
+	node scripts/gen-api.mjs
 
 build: setup
 	@bash scripts/build-pkg.sh
@@ -16,13 +21,14 @@ pack: build
 demo: pack
 	@bash scripts/demo.sh
 
-test: pack test-rust test-node test-types test-workerd test-browser
+test: pack test-rust test-node test-types test-workerd test-browser test-runtimes
 
-# The second line: src/rsa against node:crypto on fresh keys (tests/rsa),
+# The second line: src/rsa against node:crypto on fresh keys (tests/rsa) and
+# the RSA-signing property tests (tests/properties),
 # optimised, or bignum code is too slow.
 test-rust: setup
 	cargo test --quiet
-	cargo test --quiet --profile test-opt --test rsa -- --include-ignored
+	cargo test --quiet --profile test-opt --test rsa --test properties -- --include-ignored
 
 test-node: pack
 	node --test --test-concurrency=1 tests/sandbox/ tests/node/
@@ -38,6 +44,14 @@ test-browser: pack
 	@bash scripts/setup-browser.sh
 	node --test --test-concurrency=1 tests/browser/
 
+# Bun and Deno (from npm, pinned in tests/runtimes/package-lock.json) run tests/runtimes/suite.mjs.
+test-runtimes: pack
+	@bash tests/runtimes/run.sh
+
+# docs/api.md from the hand-written declarations (checked current by make test-types).
+docs:
+	node scripts/gen-api-docs.mjs
+
 bench: pack
 	@bash bench/run.sh
 
@@ -45,6 +59,11 @@ bench: pack
 bench-rsa: setup
 	@bash bench/rsa-pkg.sh
 	@node bench/rsa.mjs
+
+# cargo-fuzz targets of the pure core (fuzz/), FUZZ_SECONDS each (default 60).
+# Nightly; not part of `make test`.
+fuzz:
+	@bash scripts/fuzz.sh
 
 clean:
 	rm -rf target pkg .work node_modules

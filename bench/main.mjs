@@ -1,7 +1,7 @@
 // make bench: every section side by side in one run; prints the figures and
 // writes bench/RESULTS.md with the machine and the command.
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { coldstart } from './coldstart.mjs';
@@ -9,6 +9,7 @@ import { e2e } from './e2e.mjs';
 import { micro } from './micro.mjs';
 import { rsa } from './rsa-section.mjs';
 import { size } from './size.mjs';
+import { types } from './types.mjs';
 import { workerd } from './workerd.mjs';
 
 const sections = [
@@ -18,6 +19,7 @@ const sections = [
   ['The pure-Rust signer (`crypto: \'rust\'`)', rsa],
   ['Cold start (Node)', coldstart],
   ['Size', size],
+  ['Types: declarations and the cost of a type check', types],
 ];
 const only = process.argv.slice(2);
 const parts = [];
@@ -41,4 +43,16 @@ alternating batches), not figures across runs.
 `;
   writeFileSync(resolve(import.meta.dirname, 'RESULTS.md'), [header, ...parts].join('\n'));
   process.stderr.write('bench: wrote bench/RESULTS.md\n');
+} else if (existsSync(resolve(import.meta.dirname, 'RESULTS.md'))) {
+  // `bash bench/run.sh types`: replace (or add) just these sections in RESULTS.md.
+  const file = resolve(import.meta.dirname, 'RESULTS.md');
+  let text = readFileSync(file, 'utf8');
+  for (const part of parts) {
+    const title = part.slice(0, part.indexOf('\n'));
+    const at = text.indexOf(`${title}\n`);
+    const end = at < 0 ? -1 : text.indexOf('\n## ', at + title.length);
+    text = at < 0 ? `${text.trimEnd()}\n\n${part}` : `${text.slice(0, at)}${part}${end < 0 ? '' : text.slice(end)}`;
+  }
+  writeFileSync(file, text);
+  process.stderr.write('bench: updated these sections of bench/RESULTS.md\n');
 }

@@ -11,8 +11,15 @@
  * `@types/node` or `@cloudflare/workers-types`.
  */
 
-/** Options of `new Wxpay(options)`. */
-export interface WxpayOptions {
+/**
+ * Options of `new Wxpay(options)`: `certs`, or `apiv3Key` to have the platform certificates
+ * downloaded (or both).
+ */
+export type WxpayOptions = WxpayClientOptions &
+  ({ certs: NonNullable<WxpayClientOptions['certs']> } | { apiv3Key: string });
+
+/** Every option of `new Wxpay(options)`; see `WxpayOptions` for which are required. */
+export interface WxpayClientOptions {
   /** Merchant id, e.g. `'1900000109'`. */
   mchid: string;
   /** Serial number of the merchant API certificate. */
@@ -21,20 +28,64 @@ export interface WxpayOptions {
   privateKey: string | Uint8Array | ArrayBuffer;
   /**
    * Keys that may sign WeChat Pay's answers: platform certificate serial (or `PUB_KEY_ID_...`)
-   * to the PEM of an X.509 certificate, an SPKI public key or a PKCS#1 public key.
+   * to the PEM of an X.509 certificate, an SPKI public key or a PKCS#1 public key. Required
+   * unless `apiv3Key` is given, in which case the platform certificates are downloaded.
    */
-  certs: Record<string, string | Uint8Array | ArrayBuffer>;
+  certs?: Record<string, string | Uint8Array | ArrayBuffer>;
   /** Defaults to `https://api.mch.weixin.qq.com/`. */
   baseURL?: string;
   /** A fetch-compatible function used instead of the global `fetch`. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
-  /** Default timeout of each request, in milliseconds. */
+  /** Default timeout of each request, in milliseconds: it settles the call even if `fetch` ignores its signal. */
   timeout?: number;
   /**
-   * The RSA backend: `'auto'` (the default: the runtime's WebCrypto where it
-   * has `crypto.subtle`, else Rust), `'webcrypto'` or `'rust'`.
+   * The largest answer body accepted, in bytes (default 32 MiB, at most 1 GiB). A larger
+   * answer is refused with `ERR_RESPONSE_TOO_LARGE` as soon as it passes the limit.
    */
-  crypto?: 'auto' | 'webcrypto' | 'rust';
+  maxBodyBytes?: number;
+  /**
+   * The RSA backend: `'auto'` (the default: `node:crypto` in Node, else the runtime's
+   * WebCrypto where it has `crypto.subtle`, else Rust), `'node'`, `'webcrypto'` or `'rust'`.
+   */
+  crypto?: 'auto' | 'node' | 'webcrypto' | 'rust';
+  /**
+   * Retries of a `GET` on a network error, a 429 or a 5xx answer (default 2; `false` or 0: none).
+   * Other methods retry only when a request asks (`retry: true` or a count). Each attempt is
+   * signed afresh; waits grow exponentially with full jitter; `Retry-After` is honoured; all of
+   * it within the request's `timeout`/`signal`. An answer that fails verification is never retried.
+   */
+  retry?: number | false;
+  /**
+   * Where a request goes when the main host cannot be reached (the connection never opened, so
+   * nothing was sent). Default: `https://api2.mch.weixin.qq.com/` when `baseURL` is the
+   * default, else none; `false`: none.
+   */
+  backupBaseURL?: string | false;
+  /** Called before each attempt. What it throws is ignored. */
+  onRequest?: (info: WxpayRequestInfo) => void;
+  /** Called after each attempt, with its status or error code. What it throws is ignored. */
+  onResponse?: (info: WxpayResponseInfo) => void;
+}
+
+/** What `onRequest` sees: never keys, signatures or bodies. */
+export interface WxpayRequestInfo {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The URL as sent, query included. */
+  url: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+/** What `onResponse` sees. */
+export interface WxpayResponseInfo extends WxpayRequestInfo {
+  /** Milliseconds from sending to the answer read (or the failure). */
+  duration: number;
+  /** The answer's status, when one arrived. */
+  status?: number;
+  /** The answer's `Request-ID`. */
+  requestId?: string;
+  /** The error code when no answer arrived (`ERR_NETWORK`, `ERR_TIMEOUT`...). */
+  error?: string;
 }
 
 /**
@@ -56,16 +107,26 @@ export type Scalar = string | number | bigint | boolean;
 /** The query string of a request: a plain object (arrays repeat the key) or `URLSearchParams`. */
 export type Params = Record<string, Scalar | readonly Scalar[] | null | undefined> | URLSearchParams;
 
+/** Request headers: a plain object or `Headers`. */
+export type HeaderMap = Record<string, Scalar | null | undefined> | Headers;
+
 /** The config keys every request understands, whatever its path. */
-export interface RequestOptions<P = Params> {
+export interface RequestOptions<P = Params, H = HeaderMap> {
   /** The query string, e.g. `{ offset: 0, limit: 10 }`. */
   params?: P;
   /** Extra request headers (`Authorization` is set for you and cannot be given). */
-  headers?: Record<string, Scalar | null | undefined> | Headers;
+  headers?: H;
   /** Aborts the request: rejects with `ERR_ABORTED`. */
   signal?: AbortSignal;
   /** Milliseconds before the request is aborted with `ERR_TIMEOUT`. */
   timeout?: number;
+  /** The largest answer body accepted for this request, in bytes (default: the client's `maxBodyBytes`). */
+  maxBodyBytes?: number;
+  /**
+   * Retries for this request: `true` for the client's count (whatever the method: order
+   * creation is idempotent by `out_trade_no`, but you decide), a number, or `false`.
+   */
+  retry?: boolean | number;
 }
 
 /**
@@ -106,11 +167,18 @@ export interface NodeCoercion {
 export type ChainNode = Verbs & NodeCoercion & { readonly [segment: string]: ChainNode };
 
 /**
- * A node that an API description types (`T`, from `WeChatPay.OpenAPI`): its
- * endpoints and children are typed; any other segment is a `ChainNode`, and
- * any verb `T` does not declare stays available untyped.
+ * A raw path below a node, in brackets: `wxpay.v3['pay/transactions/new-thing']`. Only a
+ * string with a `/` is one, so a misspelled dotted segment is a type error, not a node.
  */
-export type TypedNode<T> = T & Omit<Verbs, keyof T> & NodeCoercion & { readonly [segment: string]: ChainNode };
+export type RawPath = `${string}/${string}`;
+
+/**
+ * A node that an API description types (`T`, from `WeChatPay.OpenAPI`): only its
+ * described verbs and children exist (a typo does not compile); a bracket path with a
+ * `/` below it (`node['new/path']`) is an untyped `ChainNode`, the escape hatch for an
+ * endpoint newer than the description.
+ */
+export type TypedNode<T> = T & NodeCoercion & { readonly [path: RawPath]: ChainNode };
 
 /**
  * The endpoint types, in the namespaces of the chain they type: the node
@@ -130,12 +198,15 @@ type Disposal = { [K in DisposeSymbol]: () => void };
 
 /** A WeChat Pay APIv3 client. */
 export declare class Wxpay {
-  /** Throws `WxpayError` (`ERR_INVALID_CONFIG`, `ERR_INVALID_KEY`) naming the option at fault. */
+  /**
+   * Throws `WxpayError` (`ERR_INVALID_CONFIG`, `ERR_INVALID_KEY`) naming the option at fault.
+   * Give `certs`, or `apiv3Key` to have the platform certificates downloaded.
+   */
   constructor(options: WxpayOptions);
   /** The root of the APIv3 chain: `wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_`. */
   readonly v3: TypedNode<WeChatPay.OpenAPI.V3>;
   /** The RSA backend in use. */
-  readonly crypto: 'webcrypto' | 'rust';
+  readonly crypto: 'node' | 'webcrypto' | 'rust';
   /**
    * Signs `message` (a string, as UTF-8, or bytes) with the merchant key:
    * base64 RSASSA-PKCS1-v1_5 SHA-256, as JSAPI/APP payment parameters (`paySign`) need.
@@ -146,8 +217,39 @@ export declare class Wxpay {
    * `serial` names in `certs`; rejects with `ERR_INVALID_PARAM` for an unknown serial.
    */
   verify(message: string | Uint8Array, signature: string, serial: string): Promise<boolean>;
+  /**
+   * The parameters a JSAPI page (`WeixinJSBridge`/`wx.chooseWXPay`) or a mini program
+   * (`wx.requestPayment`) needs after an order returned `prepay_id`, signed with the merchant key.
+   */
+  jsapiParams(input: { appId: string; prepay_id: string }): Promise<JsapiPaymentParams>;
+  /** The parameters an APP passes to the WeChat SDK after an order returned `prepay_id`. */
+  appParams(input: { appid: string; prepay_id: string; partnerid?: string }): Promise<AppPaymentParams>;
   /** Releases the Rust side now instead of at garbage collection. */
   free(): void;
+}
+
+/** `jsapiParams()`: for `wx.requestPayment` and JSAPI pages. `paySign` covers `appId\ntimeStamp\nnonceStr\npackage\n`. */
+export interface JsapiPaymentParams {
+  appId: string;
+  /** Unix seconds, as a string. */
+  timeStamp: string;
+  nonceStr: string;
+  /** `prepay_id=...` */
+  package: string;
+  signType: 'RSA';
+  paySign: string;
+}
+
+/** `appParams()`: for the APP SDK. `sign` covers `appid\ntimestamp\nnoncestr\nprepayid\n`. */
+export interface AppPaymentParams {
+  appid: string;
+  /** The merchant id (or the `partnerid` given). */
+  partnerid: string;
+  prepayid: string;
+  package: 'Sign=WXPay';
+  noncestr: string;
+  timestamp: string;
+  sign: string;
 }
 /** `using wxpay = new Wxpay(...)` frees it at the end of the scope, where the lib has `Symbol.dispose`. */
 export interface Wxpay extends Disposal {}
@@ -166,7 +268,10 @@ export type WxpayErrorCode =
   | 'ERR_RESPONSE_SERIAL'
   | 'ERR_RESPONSE_SIGNATURE'
   | 'ERR_RESPONSE_BODY'
+  | 'ERR_RESPONSE_TOO_LARGE'
   | 'ERR_HTTP_STATUS'
+  | 'ERR_OUT_OF_MEMORY'
+  | 'ERR_CLIENT_FREED'
   | 'ERR_CRYPTO'
   | 'ERR_NOTIFY_UNSIGNED'
   | 'ERR_NOTIFY_TIMESTAMP'
@@ -188,6 +293,8 @@ export declare class WxpayError extends Error {
   detail?: unknown;
   /** The error answer itself, for non-2xx statuses. */
   response?: WxpayResponse;
+  /** How many attempts the request made (retries included). */
+  attempts?: number;
 }
 
 // ---------------------------------------------------------------------------
@@ -195,18 +302,36 @@ export declare class WxpayError extends Error {
 // the declarations above by interface merging, so it can move as a unit.
 // ---------------------------------------------------------------------------
 
-export interface WxpayOptions {
+export interface WxpayClientOptions {
   /**
    * The merchant's APIv3 key (32 characters, set in the merchant platform): decrypts
-   * notifications and `decryptResource`. Wrong length or type: `ERR_INVALID_CONFIG`.
+   * notifications and `decryptResource`, and lets the client download the platform
+   * certificates itself (then `certs` may be left out). Wrong length or type: `ERR_INVALID_CONFIG`.
    */
   apiv3Key?: string;
+  /**
+   * Milliseconds between two downloads of `/v3/certificates` triggered by an unknown
+   * `Wechatpay-Serial` (default 300000: five minutes).
+   */
+  certsRefreshInterval?: number;
   /**
    * The `certs` entry sent as `Wechatpay-Serial` on every request (so the service answers
    * with that key) and used by `encrypt`. Default: the `PUB_KEY_ID_...` entry if there is
    * one, else the certificate with the latest validity start. Must name an entry of `certs`.
    */
   wechatpaySerial?: string;
+}
+
+/** A platform certificate or public key the client trusts. */
+export interface PlatformCertificate {
+  /** The certificate serial (upper-case hex) or `PUB_KEY_ID_...`. */
+  serial: string;
+  /** The certificate's PEM, for downloaded certificates. */
+  pem?: string;
+  /** Start of validity: RFC 3339 (as the service wrote it, or from the certificate). */
+  effective_time?: string;
+  /** End of validity; a downloaded certificate past it is no longer used. */
+  expire_time?: string;
 }
 
 /** An encrypted resource: `AEAD_AES_256_GCM` under the APIv3 key. */
@@ -271,8 +396,17 @@ export interface WxpayNotifications {
 export interface Wxpay {
   /** Parse and answer the notifications WeChat Pay posts to you. */
   readonly notifications: WxpayNotifications;
-  /** The serial or `PUB_KEY_ID_...` sent as `Wechatpay-Serial` and used by `encrypt`. */
-  readonly wechatpaySerial: string;
+  /**
+   * The serial or `PUB_KEY_ID_...` sent as `Wechatpay-Serial` and used by `encrypt`: the
+   * configured choice, else the newest downloaded certificate; `undefined` before a client
+   * without `certs` has downloaded any.
+   */
+  readonly wechatpaySerial: string | undefined;
+  /**
+   * The platform certificates in use, configured ones first. With `apiv3Key`, downloads
+   * `/v3/certificates` first if nothing was downloaded yet.
+   */
+  certificates(): Promise<PlatformCertificate[]>;
   /** Base64 RSAES-OAEP (SHA-1, MGF1-SHA-1) of the UTF-8 `text` under the `wechatpaySerial` key. */
   encrypt(text: string): Promise<string>;
   /** The text a base64 RSAES-OAEP (SHA-1) ciphertext decrypts to under the merchant key. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds pkg/: the npm package, from pkg-template/ plus the wasm build.
+# Builds pkg/: the npm package, from pkg-template/ plus wasm-pack's build.
 # One .wasm serves every runtime; the JS glue is wasm-bindgen's `web` output,
-# plus a CommonJS copy of it for `require`.
+# plus a CommonJS copy of it for `require`. What wasm-pack does not do stays
+# here: the version check, pkg-template/, the types, the CommonJS bundle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,23 +13,28 @@ if [[ "$crate_version" != "$pkg_version" ]]; then
   exit 1
 fi
 
-cargo build --release --target wasm32-unknown-unknown --lib
-rm -rf target/bindgen
-wasm-bindgen --target web --out-dir target/bindgen target/wasm32-unknown-unknown/release/wxpay_wasm.wasm
+# wasm-pack builds the .wasm and its glue: `cargo build --release` for
+# wasm32, the wasm-bindgen CLI (`web` output), then wasm-opt with the flags of
+# [package.metadata.wasm-pack.profile.release] in Cargo.toml. `--mode
+# no-install` makes it use the tools on PATH and never download any: the
+# pinned wasm-bindgen from scripts/setup.sh, and npm's binaryen wasm-opt, put
+# first on PATH here. WASM_OPT=0 skips wasm-opt (for debugging).
+out=target/wasm-pack
+opt=()
+[[ "${WASM_OPT:-1}" == 1 ]] || opt=(--no-opt)
+PATH="$PWD/node_modules/.bin:$PATH" \
+  wasm-pack --quiet build --release --target web --no-pack --mode no-install --out-dir "$out" "${opt[@]}"
 
 rm -rf pkg
 mkdir -p pkg
 cp pkg-template/* pkg/
-cp target/bindgen/wxpay_wasm.js target/bindgen/wxpay_wasm.d.ts pkg/
+# What users read in node_modules and on the package page.
+cp README.md LICENSE pkg/
+cp "$out"/wxpay_wasm.js "$out"/wxpay_wasm.d.ts "$out"/wxpay_wasm_bg.wasm pkg/
 # Declarations: the hand-written core plus the endpoint types generated from
 # api/ (see CONTRIBUTING.md). One self-contained file, for import and require.
 node scripts/gen-types.mjs --out pkg/index.d.ts
 cp pkg/index.d.ts pkg/index.d.cts
-if [[ "${WASM_OPT:-1}" == 1 ]]; then
-  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers target/bindgen/wxpay_wasm_bg.wasm -o pkg/wxpay_wasm_bg.wasm
-else
-  cp target/bindgen/wxpay_wasm_bg.wasm pkg/
-fi
 # `require` gets the same glue and error class as CommonJS, in one file.
 node_modules/.bin/esbuild --bundle --format=cjs --platform=neutral --log-level=warning \
   --define:import.meta.url=undefined --outfile=pkg/wxpay_wasm.cjs \

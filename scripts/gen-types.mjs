@@ -22,7 +22,7 @@ const NODE_OWN_NAMES = new Set([
   'constructor', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'valueOf',
   '__proto__', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
 ]);
-const SCHEMA_TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean']);
+const SCHEMA_TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean', 'file']);
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 export class DescriptionError extends Error {
@@ -35,16 +35,15 @@ export class DescriptionError extends Error {
 // ---------------------------------------------------------------------------
 // Path segments <-> chain properties, mirroring src/path.rs.
 
-/** What the runtime makes of a chain property: `_x_`/`$x$` -> `{x}`, capitals -> `-` + lower case. */
+/**
+ * What the runtime makes of a chain property: `_x_`/`$x$` -> `{x}`; a lowercase-initial
+ * camelCase identifier -> kebab-case; anything else as written.
+ */
 export function runtimeSegment(prop) {
   const m = /^_(.+)_$/.exec(prop) ?? /^\$(.+)\$$/.exec(prop);
   if (m) return `{${m[1]}}`;
-  let out = '';
-  [...prop].forEach((c, i) => {
-    if (c >= 'A' && c <= 'Z') out += (i > 0 ? '-' : '') + c.toLowerCase();
-    else out += c;
-  });
-  return out;
+  if (!/^[a-z][a-zA-Z0-9]*$/.test(prop) || !/[A-Z]/.test(prop)) return prop;
+  return prop.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /**
@@ -59,6 +58,37 @@ export function propertyFor(segment) {
   if (IDENTIFIER.test(camel) && runtimeSegment(camel) === segment) return { prop: camel };
   if (runtimeSegment(segment) === segment) return { prop: segment, raw: true };
   return null;
+}
+
+/**
+ * The chain properties that reach `path` (`/v3/...`), one per segment, except that a
+ * segment a node answers itself as a verb (`.../receivers/delete`) joins its parent's
+ * into one bracket path (`['receivers/delete']`): `receivers.delete` is the DELETE verb.
+ * A step that cannot be reached carries `error`.
+ */
+export function chainSteps(path) {
+  const out = [];
+  for (const segment of path.split('/').slice(2)) {
+    const mapped = propertyFor(segment);
+    if (!mapped) {
+      out.push({ segment, error: `segment "${segment}" cannot be reached through the chain (a lowercase-initial camelCase property is kebab-cased)` });
+    } else if (VERBS.includes(mapped.prop) && out.length && !out[out.length - 1].joined) {
+      const joined = `${out.pop().segment}/${segment}`;
+      out.push({ segment: joined, prop: joined, raw: true, joined: true });
+    } else if (NODE_OWN_NAMES.has(mapped.prop)) {
+      out.push({ segment, error: `segment "${segment}" is "${mapped.prop}", which a chain node answers itself` });
+    } else {
+      out.push({ segment, ...mapped });
+    }
+  }
+  return out;
+}
+
+/** `wxpay.v3.pay.transactions.outTradeNo._out_trade_no_`: how user code reaches `path`. */
+export function chainExpression(path) {
+  let expr = 'wxpay.v3';
+  for (const step of chainSteps(path)) expr += IDENTIFIER.test(step.prop) ? `.${step.prop}` : `['${step.prop}']`;
+  return expr;
 }
 
 // ---------------------------------------------------------------------------
@@ -78,7 +108,7 @@ function requireString(obj, key, file, where) {
   if (typeof obj[key] !== 'string' || obj[key] === '') throw new DescriptionError(file, where, `"${key}" must be a non-empty string`);
 }
 
-const SCHEMA_KEYS = ['type', 'description', 'properties', 'required', 'items', 'enum', 'format', '$ref'];
+const SCHEMA_KEYS = ['type', 'description', 'properties', 'required', 'items', 'enum', 'format', 'nullable', '$ref'];
 
 /** Checks a schema of the description's JSON Schema subset. */
 function checkSchema(schema, defs, file, where) {
@@ -94,6 +124,8 @@ function checkSchema(schema, defs, file, where) {
     if (!m || !(m[1] in defs)) throw new DescriptionError(file, where, `"$ref" ${JSON.stringify(schema.$ref)} names no entry of "definitions"`);
     return;
   }
+  if (schema.nullable !== undefined && schema.nullable !== true) throw new DescriptionError(file, where, '"nullable" is true or absent');
+  if (schema.type === undefined && Object.keys(schema).every((k) => k === 'description' || k === 'nullable')) return; // any value: unknown
   if (!SCHEMA_TYPES.has(schema.type)) {
     throw new DescriptionError(file, where, `"type" must be one of ${[...SCHEMA_TYPES].join(', ')}`);
   }
@@ -104,6 +136,7 @@ function checkSchema(schema, defs, file, where) {
   switch (schema.type) {
     case 'object': {
       only(['properties', 'required']);
+      if (schema.properties === undefined && schema.required === undefined) break; // any object: Record<string, unknown>
       if (!isObject(schema.properties)) throw new DescriptionError(file, where, 'an object needs "properties"');
       const required = schema.required ?? [];
       if (!Array.isArray(required)) throw new DescriptionError(file, where, '"required" must be an array of property names');
@@ -115,8 +148,11 @@ function checkSchema(schema, defs, file, where) {
     }
     case 'array':
       only(['items']);
-      if (!('items' in schema)) throw new DescriptionError(file, where, 'an array needs "items"');
-      checkSchema(schema.items, defs, file, `${where}[]`);
+      if ('items' in schema) checkSchema(schema.items, defs, file, `${where}[]`); // else unknown[]
+      break;
+    case 'file':
+      if (!where.includes('.form.')) throw new DescriptionError(file, where, 'type file is for "form" fields only');
+      only([]);
       break;
     case 'boolean':
       only([]);
@@ -138,36 +174,68 @@ function checkSchema(schema, defs, file, where) {
 function checkOperation(op, verb, path, placeholders, defs, file) {
   const where = `paths["${path}"].${verb}`;
   if (!isObject(op)) throw new DescriptionError(file, where, 'an operation must be an object');
-  checkKeys(op, ['title', 'description', 'link', 'query', 'body', 'response'], file, where);
+  checkKeys(op, ['title', 'description', 'link', 'see', 'tags', 'deprecated', 'host', 'source', 'headers', 'query', 'body', 'form', 'response'], file, where);
   requireString(op, 'title', file, where);
-  requireString(op, 'link', file, where);
-  if (!/^https:\/\/\S+$/.test(op.link)) throw new DescriptionError(file, where, '"link" must be an https URL of the official documentation');
+  if (op.link !== undefined) {
+    requireString(op, 'link', file, where);
+    if (!/^https:\/\/\S+$/.test(op.link)) throw new DescriptionError(file, where, '"link" must be an https URL of the official documentation');
+  }
+  if (op.see !== undefined && !(Array.isArray(op.see) && op.see.every((u) => typeof u === 'string' && /^https:\/\/\S+$/.test(u)))) {
+    throw new DescriptionError(file, `${where}.see`, 'must be an array of https URLs');
+  }
+  if (op.tags !== undefined && !(Array.isArray(op.tags) && op.tags.length && op.tags.every((t) => typeof t === 'string' && t))) {
+    throw new DescriptionError(file, `${where}.tags`, 'must be a non-empty array of tag names');
+  }
+  if (op.deprecated !== undefined && op.deprecated !== true) throw new DescriptionError(file, where, '"deprecated" is true or absent');
+  if (op.host !== undefined && !/^https:\/\/\S+\/$/.test(op.host)) throw new DescriptionError(file, `${where}.host`, 'must be the https base URL that serves it, ending in /');
+  if (op.source !== undefined) requireString(op, 'source', file, where);
+  for (const key of ['headers', 'form']) {
+    if (op[key] === undefined) continue;
+    checkSchema(op[key], defs, file, `${where}.${key}`);
+    const s = resolve(op[key], defs);
+    if (s.type !== 'object' || !s.properties) throw new DescriptionError(file, `${where}.${key}`, `"${key}" must be an object schema with properties`);
+  }
+  if (op.headers) {
+    for (const [name, prop] of Object.entries(resolve(op.headers, defs).properties)) {
+      if (resolve(prop, defs).type !== 'string') throw new DescriptionError(file, `${where}.headers.${name}`, 'headers are strings');
+    }
+  }
+  if (op.form && !DATA_VERBS.has(verb)) throw new DescriptionError(file, where, `${verb} sends no body: "form" applies to post, put and patch`);
+  if (op.form && op.body) throw new DescriptionError(file, where, '"form" and "body" exclude each other');
   if (op.description !== undefined) requireString(op, 'description', file, where);
   if (op.query !== undefined) {
     checkSchema(op.query, defs, file, `${where}.query`);
     const query = resolve(op.query, defs);
-    if (query.type !== 'object') throw new DescriptionError(file, `${where}.query`, 'the query must be an object schema');
+    if (query.type !== 'object' || !query.properties) throw new DescriptionError(file, `${where}.query`, 'the query must be an object schema with properties');
     for (const [name, prop] of Object.entries(query.properties)) {
       const p = resolve(prop, defs);
       const scalar = (s) => ['string', 'integer', 'number', 'boolean'].includes(s.type);
-      if (!scalar(p) && !(p.type === 'array' && scalar(resolve(p.items, defs)))) {
+      if (!scalar(p) && !(p.type === 'array' && p.items && scalar(resolve(p.items, defs)))) {
         throw new DescriptionError(file, `${where}.query.${name}`, 'query parameters are scalars or arrays of scalars');
       }
     }
   }
   if (op.body !== undefined) {
-    if (!DATA_VERBS.has(verb)) throw new DescriptionError(file, where, `${verb} sends no body: "body" applies to post, put and patch`);
+    // A DELETE with a documented body: typed (JsonDataRequest) but not sendable by delete() yet.
+    if (verb === 'get') throw new DescriptionError(file, where, `${verb} sends no body: "body" applies to post, put, patch (and delete, documented only)`);
     checkSchema(op.body, defs, file, `${where}.body`);
   }
-  const res = op.response;
-  if (!isObject(res)) throw new DescriptionError(file, where, '"response" must be an object: { "status": 200, "body": {...} } or { "status": 204 }');
-  checkKeys(res, ['status', 'body'], file, `${where}.response`);
-  if (!Number.isInteger(res.status) || res.status < 200 || res.status > 299) {
-    throw new DescriptionError(file, `${where}.response`, '"status" must be the 2xx status the API answers');
-  }
-  if (res.status === 204 && res.body !== undefined) throw new DescriptionError(file, `${where}.response`, '204 has no body');
-  if (res.status !== 204 && res.body === undefined) throw new DescriptionError(file, `${where}.response`, `a ${res.status} answer needs "body" (use 204 for no content)`);
-  if (res.body !== undefined) checkSchema(res.body, defs, file, `${where}.response.body`);
+  const answers = Array.isArray(op.response) ? op.response : [op.response];
+  if (answers.length === 0) throw new DescriptionError(file, where, '"response" lists no answer');
+  const statuses = new Set();
+  answers.forEach((res, i) => {
+    const at = Array.isArray(op.response) ? `${where}.response[${i}]` : `${where}.response`;
+    if (!isObject(res)) throw new DescriptionError(file, where, '"response" must be an object: { "status": 200, "body": {...} } or { "status": 204 }, or an array of them');
+    checkKeys(res, ['status', 'body'], file, at);
+    if (!Number.isInteger(res.status) || res.status < 200 || res.status > 299) {
+      throw new DescriptionError(file, at, '"status" must be the 2xx status the API answers');
+    }
+    if (statuses.has(res.status)) throw new DescriptionError(file, at, `status ${res.status} is listed twice`);
+    statuses.add(res.status);
+    if (res.status === 204 && res.body !== undefined) throw new DescriptionError(file, at, '204 has no body');
+    if (res.status !== 204 && res.body === undefined) throw new DescriptionError(file, at, `a ${res.status} answer needs "body" (use 204 for no content)`);
+    if (res.body !== undefined) checkSchema(res.body, defs, file, `${at}.body`);
+  });
   for (const name of placeholderNames(path)) {
     if (!(name in placeholders)) throw new DescriptionError(file, `paths["${path}"]`, `placeholder {${name}} is not described in "placeholders"`);
   }
@@ -258,15 +326,16 @@ function buildTree(families) {
   for (const fam of families) {
     for (const [path, ops] of Object.entries(fam.desc.paths)) {
       let node = root;
-      const segments = path.split('/').slice(2);
-      for (const segment of segments) {
-        const mapped = propertyFor(segment);
-        const where = `paths["${path}"]`;
-        if (!mapped) throw new DescriptionError(fam.file, where, `segment "${segment}" cannot be reached through the chain (capitals become "-" + lower case)`);
-        if (NODE_OWN_NAMES.has(mapped.prop)) throw new DescriptionError(fam.file, where, `segment "${segment}" is "${mapped.prop}", which a chain node answers itself`);
+      const where = `paths["${path}"]`;
+      const steps = chainSteps(path);
+      for (const step of steps) {
+        if (step.error) throw new DescriptionError(fam.file, where, step.error);
+      }
+      for (const { segment, ...mapped } of steps) {
         let child = node.children.get(segment);
         if (!child) {
           child = newNode(segment, mapped.prop, `${node.template}/${segment}`);
+          child.placeholder = mapped.placeholder;
           node.children.set(segment, child);
         }
         node = child;
@@ -287,6 +356,11 @@ function buildTree(families) {
 
 // ---------------------------------------------------------------------------
 // Emitting TypeScript.
+
+/** One space per nesting level: the declarations nest deep, and bytes count (bench: types). */
+function indent(level) {
+  return ' '.repeat(level);
+}
 
 function quote(s) {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -319,21 +393,32 @@ function schemaDoc(schema) {
  */
 function tsType(schema, ctx, level) {
   const s = resolve(schema, ctx.defs);
-  const pad = '  '.repeat(level);
+  const t = baseType(s, ctx, level);
+  return s.nullable ? `${/[|&]/.test(t) && !/^\{[\s\S]*\}$/.test(t) ? `(${t})` : t} | null` : t;
+}
+
+function baseType(s, ctx, level) {
+  const pad = indent(level);
   switch (s.type) {
+    case undefined:
+      return 'unknown';
+    case 'file':
+      return 'Blob';
     case 'object': {
+      if (!s.properties) return 'Record<string, unknown>';
       const required = new Set(s.required ?? []);
       const entries = Object.entries(s.properties);
       if (entries.length === 0) return 'Record<string, never>';
       let out = '{\n';
       for (const [name, prop] of entries) {
-        out += jsdoc(schemaDoc(resolve(prop, ctx.defs)), `${pad}  `);
-        out += `${pad}  ${propName(name)}${required.has(name) ? '' : '?'}: ${tsType(prop, ctx, level + 1)};\n`;
+        out += jsdoc(schemaDoc(resolve(prop, ctx.defs)), `${pad} `);
+        out += `${pad} ${propName(name)}${required.has(name) ? '' : '?'}: ${nestedType(prop, ctx, level + 1, name)};\n`;
       }
       return `${out}${pad}}`;
     }
     case 'array': {
-      const item = tsType(s.items, ctx, level);
+      if (!s.items) return 'unknown[]';
+      const item = nestedType(s.items, ctx, level, `${ctx.hint ?? 'Item'}Item`);
       return /^[\w$.]+$|^\{[\s\S]*\}$/.test(item) ? `${item}[]` : `(${item})[]`;
     }
     case 'string':
@@ -353,18 +438,85 @@ function tsType(schema, ctx, level) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Shared object types. The corpus repeats many nested objects (an amount, a
+// payer, a coupon's rules) across endpoints: a nested object type of three fields
+// or more that occurs twice or more (same fields, labels and enums, in the same mode) is declared
+// once in `WeChatPay.OpenAPI.Schemas` and referenced, which halves the
+// declarations and the work of a type check. Top-level types (RequestConfig,
+// JsonDataRequest, WellformedResponse...) keep their own names.
+
+/** Generation state: pass 1 counts the nested objects, pass 2 names and emits the shared ones. */
+let SHARED = null;
+const SHARED_LEVEL = 2;
+/** Smaller objects stay inline, readable on hover (sharing them saves next to nothing). */
+const SHARED_MIN_FIELDS = 3;
+
+function newShared() {
+  return { counting: true, counts: new Map(), names: new Map(), taken: new Set(), decls: [] };
+}
+
+/** The identity of a nested object: its mode and its fully resolved schema, less its own label and nullability. */
+function schemaKey(s, ctx) {
+  const deep = (x) => {
+    if (Array.isArray(x)) return x.map(deep);
+    if (!isObject(x)) return x;
+    const r = x.$ref ? resolve(x, ctx.defs) : x;
+    const out = {};
+    for (const k of Object.keys(r)) out[k] = deep(r[k]);
+    return out;
+  };
+  const { description, nullable, ...rest } = s;
+  return `${ctx.mode}:${JSON.stringify(deep(rest))}`;
+}
+
+function pascal(hint) {
+  const id = hint.replace(/[^A-Za-z0-9]+(.)?/g, (_, c) => (c ?? '').toUpperCase());
+  return /^[A-Za-z]/.test(id) ? id[0].toUpperCase() + id.slice(1) : `T${id}`;
+}
+
+/** The type of a property or array item: a reference to a shared declaration when its object repeats. */
+function nestedType(schema, ctx, level, hint) {
+  const s = resolve(schema, ctx.defs);
+  if (SHARED && s.type === 'object' && s.properties && Object.keys(s.properties).length >= SHARED_MIN_FIELDS) {
+    const key = schemaKey(s, ctx);
+    if (SHARED.counting) {
+      SHARED.counts.set(key, (SHARED.counts.get(key) ?? 0) + 1);
+    } else if (SHARED.counts.get(key) >= 2) {
+      let name = SHARED.names.get(key);
+      if (!name) {
+        const base = pascal(hint);
+        name = base;
+        for (let i = 2; SHARED.taken.has(name); i++) name = `${base}${i}`;
+        SHARED.taken.add(name);
+        SHARED.names.set(key, name);
+        const body = baseType({ ...s, description: undefined, nullable: undefined }, { ...ctx, hint }, SHARED_LEVEL);
+        const doc = jsdoc([`${s.description ? `${s.description}: ` : ''}an object ${SHARED.counts.get(key)} places share (${ctx.mode === 'request' ? 'sent' : 'received'}).`], indent(SHARED_LEVEL));
+        SHARED.decls.push(`${doc}${indent(SHARED_LEVEL)}export interface ${name} ${body}\n`);
+      }
+      return s.nullable ? `Schemas.${name} | null` : `Schemas.${name}`;
+    }
+  }
+  return tsType(schema, { ...ctx, hint }, level);
+}
+
 /** `export interface Name {...}` for an object schema, else `export type Name = ...;`. */
 function declaration(name, schema, ctx, level, docLines) {
-  const pad = '  '.repeat(level);
+  const pad = indent(level);
   const s = resolve(schema, ctx.defs);
   const doc = jsdoc([...docLines, ...(docLines.length && schemaDoc(s).length ? [''] : []), ...schemaDoc(s)], pad);
-  if (s.type === 'object' && Object.keys(s.properties).length > 0) return `${doc}${pad}export interface ${name} ${tsType(s, ctx, level)}\n`;
+  if (s.type === 'object' && s.properties && Object.keys(s.properties).length > 0 && !s.nullable) {
+    // The same answer or body as other endpoints: this name, their shared declaration.
+    const shared = nestedType(s, ctx, level, ctx.hint ?? name);
+    if (shared.startsWith('Schemas.')) return `${doc}${pad}export interface ${name} extends ${shared} {}\n`;
+    return `${doc}${pad}export interface ${name} ${tsType(s, ctx, level)}\n`;
+  }
   return `${doc}${pad}export type ${name} = ${tsType(s, ctx, level)};\n`;
 }
 
 function interfaceName(node) {
   if (/^_.+_$/.test(node.prop)) return node.prop;
-  const id = node.prop.replace(/[^A-Za-z0-9_$]/g, '_');
+  const id = node.prop.replace(/[{}]/g, '').replace(/\/(.)/g, (_, c) => c.toUpperCase()).replace(/-([a-z])/g, (_, c) => c.toUpperCase()).replace(/[^A-Za-z0-9_$]/g, '_');
   return id[0].toUpperCase() + id.slice(1);
 }
 
@@ -374,49 +526,82 @@ function verbNamespace(verb) {
 
 /** The declarations of one operation's types, and its signature in the node interface. */
 function emitOperation(nodeName, verb, { op, fam, path }, level) {
-  const pad = '  '.repeat(level);
+  const pad = indent(level);
   const ns = verbNamespace(verb);
   const ref = `${nodeName}.${ns}`;
   const method = verb.toUpperCase();
   const names = placeholderNames(path);
   const query = op.query ? resolve(op.query, fam.defs) : null;
   const queryRequired = Boolean(query && (query.required ?? []).length);
-  const configOptional = names.length === 0 && !queryRequired;
-  const request = { defs: fam.defs, mode: 'request' };
-  const response = { defs: fam.defs, mode: 'response' };
+  const headers = op.headers ? resolve(op.headers, fam.defs) : null;
+  // The runtime sends Wechatpay-Serial itself (the `wechatpaySerial` option): never required of the caller.
+  const headersRequired = Boolean(headers && (headers.required ?? []).some((h) => h.toLowerCase() !== 'wechatpay-serial'));
+  const configOptional = names.length === 0 && !queryRequired && !headersRequired;
+  const request = { defs: fam.defs, mode: 'request', hint: `${nodeName}${ns.replace('HttpMethod', '')}Request` };
+  const response = { defs: fam.defs, mode: 'response', hint: `${nodeName}${ns.replace('HttpMethod', '')}Response` };
+  const answers = Array.isArray(op.response) ? op.response : [op.response];
 
   let body = '';
-  // RequestConfig: the placeholders by name, the typed query, the common options.
-  body += jsdoc([`The config of \`${verb}\`: ${names.length ? 'the path placeholders, ' : ''}${query ? 'the query (`params`), ' : ''}\`headers\`, \`signal\`, \`timeout\`.`], `${pad}  `);
+  // RequestConfig: the placeholders by name, the typed query and headers, the common options.
+  const parts = [names.length ? 'the path placeholders' : '', query ? 'the query (`params`)' : '', '`headers`', '`signal`', '`timeout`'].filter(Boolean);
+  body += jsdoc([`The config of \`${verb}\`: ${parts.join(', ')}.`], `${pad} `);
   let fields = '';
   for (const name of names) {
-    fields += jsdoc([fam.placeholders[name]], `${pad}    `);
-    fields += `${pad}    ${propName(name)}: string;\n`;
+    fields += jsdoc([fam.placeholders[name]], `${pad} `);
+    fields += `${pad} ${propName(name)}: string;\n`;
   }
-  if (queryRequired) fields += `${pad}    params: QueryParams;\n`;
-  body += `${pad}  export interface RequestConfig extends RequestOptions${query ? '<QueryParams>' : ''} {${fields ? `\n${fields}${pad}  ` : ''}}\n`;
+  if (queryRequired) fields += `${pad} params: QueryParams;\n`;
+  if (headersRequired) fields += `${pad} headers: RequestHeaders;\n`;
+  // A `Headers` object cannot be checked by name: accepted unless a described header is required.
+  const generics = query || headers ? `<${query ? 'QueryParams' : 'Params'}${headers ? (headersRequired ? ', RequestHeaders' : ', RequestHeaders | Headers') : ''}>` : '';
+  body += `${pad} export interface RequestConfig extends RequestOptions${generics} {${fields ? `\n${fields}${pad} ` : ''}}\n`;
   if (query) body += declaration('QueryParams', query, request, level + 1, ['The query string of this request.']);
-  if (op.body) body += declaration('JsonDataRequest', op.body, request, level + 1, ['The JSON body of this request.']);
-  if (op.response.body) {
-    body += declaration('WellformedResponse', op.response.body, response, level + 1, [`\`data\` of the ${op.response.status} answer.`]);
-  } else {
-    body += jsdoc([`${op.response.status} No Content: the answer has no body, so \`data\` is \`''\`.`], `${pad}  `);
-    body += `${pad}  export type WellformedResponse = '';\n`;
+  if (headers) {
+    const h = { ...headers, required: (headers.required ?? []).filter((n) => n.toLowerCase() !== 'wechatpay-serial') };
+    const t = tsType(h, request, level + 1).replace(/\n(\s*)\}$/, `\n$1 readonly [name: string]: Scalar | null | undefined;\n$1}`);
+    body += jsdoc(['The request headers this API documents (`Wechatpay-Serial` is sent for you), and any others.'], `${pad} `);
+    body += `${pad} export interface RequestHeaders ${t}\n`;
   }
+  if (op.body) {
+    const lines = ['The JSON body of this request.'];
+    if (!DATA_VERBS.has(verb)) lines.push('', `The API documents a body on ${method}, which \`${verb}()\` cannot send yet.`);
+    body += declaration('JsonDataRequest', op.body, request, level + 1, lines);
+  }
+  if (op.form) {
+    body += declaration('MultipartDataRequest', op.form, request, level + 1, ['The `multipart/form-data` fields of this upload (sent as `FormData`; JSON fields as text).']);
+  }
+  const results = [];
+  answers.forEach((a, i) => {
+    const name = i === 0 ? 'WellformedResponse' : `WellformedResponse${a.status}`;
+    if (a.body) {
+      body += declaration(name, a.body, response, level + 1, [`\`data\` of the ${a.status} answer.`]);
+    } else {
+      body += jsdoc([`${a.status} No Content: the answer has no body, so \`data\` is \`''\`.`], `${pad} `);
+      body += `${pad} export type ${name} = '';\n`;
+    }
+    results.push(`WxpayResponse<${ref}.${name}, ${a.status}>`);
+  });
   const types = `${pad}export namespace ${ns} {\n${body}${pad}}\n`;
 
   const config = `config${configOptional ? '?' : ''}: ${ref}.RequestConfig`;
   let params = config;
   if (DATA_VERBS.has(verb)) {
-    const data = op.body ? `data: ${ref}.JsonDataRequest` : configOptional ? 'data?: null' : 'data: null | undefined';
+    const data = op.body ? `data: ${ref}.JsonDataRequest` : op.form ? 'data: FormData' : configOptional ? 'data?: null' : 'data: null | undefined';
     params = `${data}, ${config}`;
   }
   const doc = [op.title, ''];
   if (op.description) doc.push(op.description, '');
-  doc.push(`\`${method} ${path}\``, `@link ${op.link}`);
+  if (op.host) doc.push(`Served by ${op.host}: call it on a client whose \`baseURL\` is that host.`, '');
+  // Say what the client cannot do yet rather than let a typed call fail unexplained.
+  if (op.form) doc.push('An upload (`multipart/form-data`, fields in `MultipartDataRequest`): this client does not send multipart bodies yet, so a `FormData` rejects with `ERR_INVALID_PARAM`.', '');
+  if (op.body && !DATA_VERBS.has(verb)) doc.push(`The API documents a JSON body (\`JsonDataRequest\`), which \`${verb}()\` does not send yet.`, '');
+  doc.push(`\`${method} ${path}\``);
+  if (op.link) doc.push(`@link ${op.link}`);
+  for (const url of op.see ?? []) doc.push(`@see ${url}`);
+  if (op.deprecated) doc.push('@deprecated The documentation marks this API as deprecated.');
   const signature =
     jsdoc(doc, pad) +
-    `${pad}${verb}(${params}): Promise<WxpayResponse<${ref}.WellformedResponse, ${op.response.status}>>;\n`;
+    `${pad}${verb}(${params}): Promise<${results.join(' | ')}>;\n`;
   return { types, signature };
 }
 
@@ -431,7 +616,7 @@ function familyDoc(fam) {
 
 /** The interface and namespace of `node`, named `name`, at `level`. */
 function emitNode(node, name, level, reserved) {
-  const pad = '  '.repeat(level);
+  const pad = indent(level);
   const members = [];
   const inner = [];
   for (const verb of VERBS) {
@@ -450,7 +635,9 @@ function emitNode(node, name, level, reserved) {
     if (taken.has(childName)) throw new Error(`${where}: its type name ${childName} collides with ${taken.get(childName)}`);
     taken.set(childName, `/${child.template}`);
     const doc = child.family ? familyDoc(child.family) : [`\`${child.template}\``];
-    members.push(jsdoc(doc, `${pad}  `) + `${pad}  readonly ${propName(child.prop)}: TypedNode<${name}.${childName}>;\n`);
+    members.push(jsdoc(doc, `${pad} `) + `${pad} readonly ${propName(child.prop)}: TypedNode<${name}.${childName}>;\n`);
+    // Both spellings of a placeholder: `_card_id_` and `$card_id$`.
+    if (child.placeholder) members.push(jsdoc(doc, `${pad} `) + `${pad} readonly ${propName(`$${child.placeholder}$`)}: TypedNode<${name}.${childName}>;\n`);
     inner.push(emitNode(child, childName, level + 1, reserved));
   }
   const iface = `${pad}export interface ${name} {\n${members.join('')}${pad}}\n`;
@@ -471,7 +658,7 @@ export function generate(core, files) {
   const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const families = sorted.map(([rel, text]) => loadFamily(rel, text));
   const reserved = exportedNames(core);
-  for (const name of ['TypedNode', 'WxpayResponse', 'RequestOptions']) {
+  for (const name of ['TypedNode', 'WxpayResponse', 'RequestOptions', 'Params', 'Scalar']) {
     if (!reserved.has(name)) throw new Error(`the core declarations must export ${name}: the generated types use it`);
   }
   const tree = buildTree(families);
@@ -484,8 +671,19 @@ export function generate(core, files) {
     '// ---------------------------------------------------------------------------',
     '',
   ].join('\n');
-  const body = emitNode(tree, 'V3', 1, reserved);
-  return `${core.replace(/\s*$/, '\n')}${header}\nexport declare namespace WeChatPay.OpenAPI {\n${body}}\n`;
+  reserved.add('Schemas');
+  SHARED = newShared();
+  try {
+    emitNode(tree, 'V3', 1, reserved); // pass 1: count the nested objects
+    SHARED.counting = false;
+    const body = emitNode(tree, 'V3', 1, reserved);
+    const schemas = SHARED.decls.length
+      ? ` /** Object types that several endpoints share (generated; named after a field that has them). */\n export namespace Schemas {\n${SHARED.decls.join('')} }\n`
+      : '';
+    return `${core.replace(/\s*$/, '\n')}${header}\nexport declare namespace WeChatPay.OpenAPI {\n${body}${schemas}}\n`;
+  } finally {
+    SHARED = null;
+  }
 }
 
 function main(argv) {

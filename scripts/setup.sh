@@ -5,10 +5,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+# wasm-pack drives the build (scripts/build-pkg.sh); pinned, like wasm-bindgen.
+WASM_PACK_VERSION=0.15.1
 export PATH="$HOME/.cargo/bin:$PATH"
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
+fi
+
+# npm ci (network and disk) runs while cargo compiles the tools below: when node_modules is
+# missing or older than the lockfile.
+npm_pid=
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund &
+  npm_pid=$!
 fi
 
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
@@ -16,7 +26,11 @@ if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VER
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-# npm ci when node_modules is missing or older than the lockfile.
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund
+if [[ "$(wasm-pack --version 2>/dev/null)" != "wasm-pack $WASM_PACK_VERSION" ]]; then
+  echo "installing wasm-pack $WASM_PACK_VERSION (about two minutes, once)" >&2
+  cargo install wasm-pack --locked --version "$WASM_PACK_VERSION"
+fi
+
+if [[ -n "$npm_pid" ]]; then
+  wait "$npm_pid"
 fi

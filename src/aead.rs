@@ -8,6 +8,7 @@ use aes_gcm::aead::generic_array::GenericArray;
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::aes::Aes256;
 use aes_gcm::AesGcm;
+use zeroize::Zeroizing;
 
 use crate::error::{Code, Error, Result};
 
@@ -18,14 +19,15 @@ pub const ALGORITHM: &str = "AEAD_AES_256_GCM";
 pub const TAG_LEN: usize = 16;
 
 /// The merchant's APIv3 key: the 32 bytes of the 32-character string set in
-/// the merchant platform. Its `Debug` never shows the key.
+/// the merchant platform. Its `Debug` never shows the key; it is wiped when dropped.
 #[derive(Clone)]
-pub struct ApiV3Key([u8; 32]);
+pub struct ApiV3Key(Zeroizing<[u8; 32]>);
 
 impl ApiV3Key {
     /// The key from the option's string; `None` unless it is exactly 32 bytes.
     pub fn new(value: &str) -> Option<Self> {
-        value.as_bytes().try_into().ok().map(ApiV3Key)
+        let bytes: [u8; 32] = value.as_bytes().try_into().ok()?;
+        Some(ApiV3Key(Zeroizing::new(bytes)))
     }
 }
 
@@ -35,18 +37,19 @@ impl core::fmt::Debug for ApiV3Key {
     }
 }
 
-fn open<N>(key: &ApiV3Key, nonce: &[u8], aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>>
+fn open<N>(key: &ApiV3Key, nonce: &[u8], aad: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>>
 where
     N: aes_gcm::aead::generic_array::ArrayLength<u8>,
 {
-    let cipher = AesGcm::<Aes256, N>::new(GenericArray::from_slice(&key.0));
-    cipher.decrypt(GenericArray::from_slice(nonce), Payload { msg: sealed, aad }).ok()
+    let cipher = AesGcm::<Aes256, N>::new(GenericArray::from_slice(&key.0[..]));
+    cipher.decrypt(GenericArray::from_slice(nonce), Payload { msg: sealed, aad }).ok().map(Zeroizing::new)
 }
 
 /// Decrypts `sealed` (ciphertext followed by the tag). The service uses
 /// 12-character nonces; 16 bytes are accepted too (GCM derives the counter
-/// block by GHASH then), as the protocol's known answers use them.
-pub fn decrypt(key: &ApiV3Key, nonce: &[u8], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>> {
+/// block by GHASH then), as the protocol's known answers use them. The
+/// plaintext is wiped when dropped.
+pub fn decrypt(key: &ApiV3Key, nonce: &[u8], aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
     let fail = |why: &str| Error::new(Code::NotifyDecrypt, format!("{ALGORITHM}: {why}"));
     if sealed.len() < TAG_LEN {
         return Err(fail(&format!("ciphertext is {} bytes, shorter than the {TAG_LEN}-byte tag", sealed.len())));
@@ -60,7 +63,7 @@ pub fn decrypt(key: &ApiV3Key, nonce: &[u8], aad: &[u8], sealed: &[u8]) -> Resul
 }
 
 /// Decrypts a base64 `ciphertext` field.
-pub fn decrypt_base64(key: &ApiV3Key, nonce: &str, aad: &str, ciphertext: &str) -> Result<Vec<u8>> {
+pub fn decrypt_base64(key: &ApiV3Key, nonce: &str, aad: &str, ciphertext: &str) -> Result<Zeroizing<Vec<u8>>> {
     let sealed = crate::base64::decode(ciphertext)
         .ok_or_else(|| Error::new(Code::NotifyDecrypt, format!("{ALGORITHM}: ciphertext is not valid base64")))?;
     decrypt(key, nonce.as_bytes(), aad.as_bytes(), &sealed)
@@ -85,26 +88,26 @@ mod tests {
     // protocol.md, "Known answers".
     #[test]
     fn known_answer_empty() {
-        assert_eq!(decrypt_base64(&key(), IV, "", "GvpmmdtYwexXIPhySs9Tlg==").unwrap(), b"");
+        assert_eq!(*decrypt_base64(&key(), IV, "", "GvpmmdtYwexXIPhySs9Tlg==").unwrap(), b"");
         assert_eq!(crate::base64::encode(&seal::<U16>(IV.as_bytes(), b"", b"")), "GvpmmdtYwexXIPhySs9Tlg==");
     }
 
     #[test]
     fn known_answer_hello_world() {
-        assert_eq!(decrypt_base64(&key(), IV, "world", "APoZlYpivU3HjbAiB4CvW1rAFr8J").unwrap(), b"hello");
+        assert_eq!(*decrypt_base64(&key(), IV, "world", "APoZlYpivU3HjbAiB4CvW1rAFr8J").unwrap(), b"hello");
         assert_eq!(crate::base64::encode(&seal::<U16>(IV.as_bytes(), b"world", b"hello")), "APoZlYpivU3HjbAiB4CvW1rAFr8J");
     }
 
     // Made with node:crypto: createCipheriv('aes-256-gcm', KEY, '0123456789ab'), AAD 'world'.
     #[test]
     fn known_answer_twelve_byte_nonce() {
-        assert_eq!(decrypt_base64(&key(), "0123456789ab", "world", "8cyLViyNtc/bBmbxDwyAVLDTpT+o").unwrap(), b"hello");
+        assert_eq!(*decrypt_base64(&key(), "0123456789ab", "world", "8cyLViyNtc/bBmbxDwyAVLDTpT+o").unwrap(), b"hello");
     }
 
     #[test]
     fn every_alteration_fails_with_the_decrypt_code() {
         let sealed = seal::<U12>(b"0123456789ab", b"transaction", b"{\"a\":1}");
-        assert_eq!(decrypt(&key(), b"0123456789ab", b"transaction", &sealed).unwrap(), b"{\"a\":1}");
+        assert_eq!(*decrypt(&key(), b"0123456789ab", b"transaction", &sealed).unwrap(), b"{\"a\":1}");
         for i in 0..sealed.len() {
             let mut bad = sealed.clone();
             bad[i] ^= 1;

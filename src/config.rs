@@ -18,10 +18,18 @@ pub struct Config {
     pub keyring: Keyring,
     /// Where requests go.
     pub base: BaseUrl,
+    /// Where a request goes when `base` cannot be reached.
+    pub backup: Option<BaseUrl>,
+    /// Retries of a `GET` by default (other methods opt in per request).
+    pub retries: u32,
     /// Default timeout per request, in milliseconds.
     pub timeout_ms: Option<u32>,
-    /// The `certs` entry sent as `Wechatpay-Serial` and used by `encrypt`.
-    pub wechatpay_serial: String,
+    /// Default limit of an answer's body, in bytes.
+    pub max_body_bytes: u32,
+    /// The `certs` entry sent as `Wechatpay-Serial` and used by `encrypt`;
+    /// `None` when there are no `certs` and the newest downloaded certificate
+    /// stands in.
+    pub wechatpay_serial: Option<String>,
     /// The APIv3 key, needed to decrypt notifications.
     pub apiv3_key: Option<ApiV3Key>,
 }
@@ -60,22 +68,46 @@ pub fn timeout(name: &str, ms: f64) -> Result<u32> {
     } else {
         Err(Error::new(
             if name.starts_with("options.") { Code::InvalidConfig } else { Code::InvalidParam },
-            format!("{name} must be a positive whole number of milliseconds, got {ms}"),
+            // No `{ms}`: formatting a float costs the .wasm 6 KB gzip.
+            format!("{name} must be a positive whole number of milliseconds up to {}", i32::MAX),
+        ))
+    }
+}
+
+/// The default `maxBodyBytes`: 32 MiB, far above any JSON answer of the API.
+pub const DEFAULT_MAX_BODY_BYTES: u32 = 32 << 20;
+/// The largest `maxBodyBytes` accepted: 1 GiB (wasm memory is 4 GiB at most).
+pub const MAX_BODY_BYTES_LIMIT: u32 = 1 << 30;
+
+/// Validates `maxBodyBytes` (a whole number of bytes from 1 to 1 GiB).
+pub fn max_body_bytes(name: &str, n: f64) -> Result<u32> {
+    if n.is_finite() && n >= 1.0 && n.fract() == 0.0 && n <= f64::from(MAX_BODY_BYTES_LIMIT) {
+        Ok(n as u32)
+    } else {
+        Err(Error::new(
+            if name.starts_with("options.") { Code::InvalidConfig } else { Code::InvalidParam },
+            format!("{name} must be a whole number of bytes from 1 to {MAX_BODY_BYTES_LIMIT}"),
         ))
     }
 }
 
 /// Builds the keyring from `certs` entries (serial, key bytes).
 pub fn keyring<'a>(entries: impl IntoIterator<Item = (String, &'a [u8])>) -> Result<Keyring> {
+    keyring_or_download(entries, false)
+}
+
+/// [`keyring`], allowed to be empty when the client can download the
+/// platform certificates (it has the APIv3 key).
+pub fn keyring_or_download<'a>(entries: impl IntoIterator<Item = (String, &'a [u8])>, can_download: bool) -> Result<Keyring> {
     let mut ring = Keyring::default();
     for (serial, pem) in entries {
         let what = certs_entry(&serial)?;
         let key = PublicKey::parse(pem, &what)?;
         ring.insert(serial, key);
     }
-    if ring.is_empty() {
+    if ring.is_empty() && !can_download {
         return Err(invalid(
-            "options.certs must map at least one platform certificate serial or PUB_KEY_ID_... to its PEM".into(),
+            "options.certs must map at least one platform certificate serial or PUB_KEY_ID_... to its PEM (or leave certs out and give options.apiv3Key: the platform certificates are then downloaded)".into(),
         ));
     }
     Ok(ring)
@@ -112,10 +144,19 @@ pub fn wechatpay_serial(keyring: &Keyring, given: Option<&str>) -> Result<String
     if let Some(given) = given {
         return match keyring.entry(given.trim()) {
             Some((serial, _)) => Ok(canonical(serial)),
-            None => Err(invalid(format!(
-                "options.wechatpaySerial {given:?} is not one of the configured certs ({})",
-                keyring.serials().collect::<Vec<_>>().join(", ")
-            ))),
+            None => {
+                let serials = keyring.serials().collect::<Vec<_>>().join(", ");
+                // Quote only what has the shape of a serial or key id: any
+                // other text may be a secret pasted into the wrong option.
+                let given = given.trim();
+                let quotable = certs_entry(given).is_ok()
+                    && (given.bytes().all(|b| b.is_ascii_hexdigit()) || given.starts_with(PUB_KEY_ID_PREFIX));
+                Err(invalid(if quotable {
+                    format!("options.wechatpaySerial {} is not one of the configured certs ({serials})", crate::error::quoted(given))
+                } else {
+                    format!("options.wechatpaySerial is not a certificate serial (hex) or PUB_KEY_ID_... id of the configured certs ({serials})")
+                }))
+            }
         };
     }
     let first = keyring.iter().next().map(|(s, _)| s);
@@ -189,6 +230,31 @@ mod tests {
         assert!(!e.message.contains("MIIE"), "{}", e.message);
         assert!(certs_entry(&"A".repeat(65)).is_err());
         assert_eq!(certs_entry("PUB_KEY_ID_0112").unwrap(), "options.certs[\"PUB_KEY_ID_0112\"]");
+    }
+
+    // Found by tests/properties/config.rs (and issue 10, item 5).
+    #[test]
+    fn regression_wechatpay_serial_holding_a_secret_is_not_echoed() {
+        let mut ring = Keyring::default();
+        let cert = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/platform_cert.pem")).unwrap();
+        ring.insert("5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01".into(), PublicKey::parse(&cert, "certs").unwrap());
+        for secret in [
+            "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n",
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+            "wxpayWasmTestApiV3Key0123456789a",
+        ] {
+            let e = wechatpay_serial(&ring, Some(secret)).unwrap_err();
+            assert_eq!(e.code, Code::InvalidConfig);
+            assert_eq!(
+                e.message,
+                "options.wechatpaySerial is not a certificate serial (hex) or PUB_KEY_ID_... id of the configured certs (5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01)"
+            );
+        }
+        // A serial or key id is named, to show which one is missing.
+        let e = wechatpay_serial(&ring, Some(" PUB_KEY_ID_0 ")).unwrap_err();
+        assert_eq!(e.message, "options.wechatpaySerial \"PUB_KEY_ID_0\" is not one of the configured certs (5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01)");
+        let e = wechatpay_serial(&ring, Some("7e57")).unwrap_err();
+        assert!(e.message.starts_with("options.wechatpaySerial \"7e57\" is not"), "{}", e.message);
     }
 
     #[test]

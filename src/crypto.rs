@@ -21,11 +21,17 @@ pub trait Backend {
     /// configured `serial` names.
     async fn verify(&self, serial: &str, key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<bool>;
     /// OAEP-encrypts `plaintext` (at most the key size less 42 bytes: the
-    /// caller checks) under `key`, the platform key `serial` names.
-    async fn oaep_encrypt(&self, serial: &str, key: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>>;
+    /// caller checks) under `key`, the platform key `serial` names. By
+    /// default the pure-Rust RSA.
+    async fn oaep_encrypt(&self, _serial: &str, key: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>> {
+        oaep_encrypt(key, plaintext)
+    }
     /// OAEP-decrypts `ciphertext` with the merchant key. Any failure may be
-    /// any error: the caller turns each into the same one.
-    async fn oaep_decrypt(&self, key: &PrivateKey, ciphertext: &[u8]) -> Result<Vec<u8>>;
+    /// any error: the caller turns each into the same one. By default the
+    /// pure-Rust RSA.
+    async fn oaep_decrypt(&self, key: &PrivateKey, ciphertext: &[u8]) -> Result<Vec<u8>> {
+        oaep_decrypt(key, ciphertext)
+    }
 }
 
 /// The pure-Rust backend.
@@ -39,14 +45,6 @@ impl Backend for RustCrypto {
 
     async fn verify(&self, _serial: &str, key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<bool> {
         Ok(verify(key, message, signature))
-    }
-
-    async fn oaep_encrypt(&self, _serial: &str, key: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>> {
-        oaep_encrypt(key, plaintext)
-    }
-
-    async fn oaep_decrypt(&self, key: &PrivateKey, ciphertext: &[u8]) -> Result<Vec<u8>> {
-        oaep_decrypt(key, ciphertext)
     }
 }
 

@@ -30,8 +30,14 @@ pub enum Code {
     ResponseSignature,
     /// A verified answer's body is not what its content type says.
     ResponseBody,
+    /// An answer is larger than `maxBodyBytes`.
+    ResponseTooLarge,
     /// A non-2xx answer that carries no service error code.
     HttpStatus,
+    /// WebAssembly memory could not hold an input or an answer.
+    OutOfMemory,
+    /// The client was used after `free()`.
+    ClientFreed,
     /// The cryptographic primitive failed (e.g. no random source).
     Crypto,
     /// A notification lacks one of the `Wechatpay-*` signature headers.
@@ -64,7 +70,10 @@ impl Code {
             Code::ResponseSerial => "ERR_RESPONSE_SERIAL",
             Code::ResponseSignature => "ERR_RESPONSE_SIGNATURE",
             Code::ResponseBody => "ERR_RESPONSE_BODY",
+            Code::ResponseTooLarge => "ERR_RESPONSE_TOO_LARGE",
             Code::HttpStatus => "ERR_HTTP_STATUS",
+            Code::OutOfMemory => "ERR_OUT_OF_MEMORY",
+            Code::ClientFreed => "ERR_CLIENT_FREED",
             Code::Crypto => "ERR_CRYPTO",
             Code::NotifyUnsigned => "ERR_NOTIFY_UNSIGNED",
             Code::NotifyTimestamp => "ERR_NOTIFY_TIMESTAMP",
@@ -107,6 +116,58 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// `value` in double quotes for a message, at most 64 characters of it, with
+/// `"`, `\` and control characters escaped. (Not `{:?}`: Rust's Debug escaping
+/// brings Unicode tables into the .wasm for a few messages.)
+pub fn quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len().min(64) + 2);
+    out.push('"');
+    for (i, c) in value.chars().enumerate() {
+        if i == 64 {
+            out.push_str("...");
+            break;
+        }
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str("\\x");
+                out.push(char::from_digit(c as u32 >> 4, 16).unwrap_or('0'));
+                out.push(char::from_digit(c as u32 & 15, 16).unwrap_or('0'));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An empty buffer with room for `capacity` bytes, or `ERR_OUT_OF_MEMORY`:
+/// body-sized buffers are reserved fallibly, so a full wasm memory is an
+/// error for one call, never a trap that kills the instance.
+pub fn buffer(capacity: usize) -> Result<Vec<u8>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(capacity)
+        .map_err(|_| Error::new(Code::OutOfMemory, format!("cannot allocate {capacity} bytes in WebAssembly memory")))?;
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn quoted_escapes_and_bounds() {
+        assert_eq!(quoted("abc"), "\"abc\"");
+        assert_eq!(quoted("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(quoted("a\r\n\u{7f}"), "\"a\\x0d\\x0a\\x7f\"");
+        assert_eq!(quoted("中文"), "\"中文\"");
+        assert_eq!(quoted(&"x".repeat(100)), format!("\"{}...\"", "x".repeat(64)));
+    }
+}
 
 /// Result with this crate's [`Error`].
 pub type Result<T> = core::result::Result<T, Error>;

@@ -11,16 +11,18 @@
 
 pub mod aead;
 pub mod base64;
+pub mod certificates;
 pub mod config;
 pub mod crypto;
 pub mod error;
-pub mod json;
 pub mod keys;
 pub mod nonce;
 pub mod notify;
 pub mod path;
+pub mod payment;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod rsa;
 pub mod sensitive;
 pub mod url;

@@ -15,9 +15,10 @@
 use crate::aead::{self, ApiV3Key};
 use crate::crypto::Backend;
 use crate::error::{Code, Error, Result};
-use crate::json::{self, Value};
 use crate::keys::Keyring;
 use crate::response::{self, SignatureHeaders, NOTIFY_CODES};
+use serde_json::Value;
+use zeroize::Zeroizing;
 
 /// The encrypted `resource` of a notification.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,8 +59,8 @@ pub struct Opened {
     pub envelope: Envelope,
     /// The verified body, as text (a JSON object).
     pub body: String,
-    /// The decrypted resource, as text (a JSON object).
-    pub resource: String,
+    /// The decrypted resource, as text (a JSON object), wiped when dropped.
+    pub resource: Zeroizing<String>,
 }
 
 fn body_error(why: impl core::fmt::Display) -> Error {
@@ -70,10 +71,30 @@ fn resource_error(why: impl core::fmt::Display) -> Error {
     Error::new(Code::NotifyBody, format!("resource {why}"))
 }
 
+/// The name of a JSON value's type, for messages.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Parses one JSON text (RFC 8259, strictly: whatever it accepts, `JSON.parse`
+/// accepts too). Nesting is bounded by serde_json's recursion limit (128), so
+/// deep input is an error, never a stack overflow; a repeated member keeps
+/// its last value, as in `JSON.parse`.
+fn parse(text: &str) -> core::result::Result<Value, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
 fn string_field(obj: &Value, key: &str, path: &str) -> Result<String> {
     match obj.get(key) {
         Some(Value::String(s)) => Ok(s.clone()),
-        Some(other) => Err(body_error(format!("field {path}{key} must be a string, got {}", other.kind()))),
+        Some(other) => Err(body_error(format!("field {path}{key} must be a string, got {}", kind(other)))),
         None => Err(body_error(format!("lacks the field {path}{key}"))),
     }
 }
@@ -88,13 +109,13 @@ fn optional_string(obj: &Value, key: &str, path: &str) -> Result<Option<String>>
 /// Reads and checks the envelope of a (verified) body.
 pub fn envelope(body: &[u8]) -> Result<Envelope> {
     let text = core::str::from_utf8(body).map_err(|_| body_error("is not UTF-8"))?;
-    let v = json::parse(text).map_err(|e| body_error(format!("is not JSON: {e}")))?;
+    let v = parse(text).map_err(|e| body_error(format!("is not JSON: {e}")))?;
     if !v.is_object() {
-        return Err(body_error(format!("must be a JSON object, got {}", v.kind())));
+        return Err(body_error(format!("must be a JSON object, got {}", kind(&v))));
     }
     let r = v.get("resource").ok_or_else(|| body_error("lacks the field resource"))?;
     if !r.is_object() {
-        return Err(body_error(format!("field resource must be an object, got {}", r.kind())));
+        return Err(body_error(format!("field resource must be an object, got {}", kind(r))));
     }
     let resource = Resource {
         algorithm: string_field(r, "algorithm", "resource.")?,
@@ -114,28 +135,35 @@ pub fn envelope(body: &[u8]) -> Result<Envelope> {
 }
 
 /// Decrypts a resource to its plaintext bytes: `ERR_NOTIFY_DECRYPT` for an
-/// unknown algorithm, bad base64 or a tag that does not verify.
-pub fn decrypt_resource(key: &ApiV3Key, r: &Resource) -> Result<Vec<u8>> {
+/// unknown algorithm, bad base64 or a tag that does not verify. The plaintext
+/// is wiped when dropped.
+pub fn decrypt_resource(key: &ApiV3Key, r: &Resource) -> Result<Zeroizing<Vec<u8>>> {
     if r.algorithm != aead::ALGORITHM {
         return Err(Error::new(
             Code::NotifyDecrypt,
-            format!("resource.algorithm is {:?}; only {} is supported", r.algorithm, aead::ALGORITHM),
+            format!("resource.algorithm is {}; only {} is supported", crate::error::quoted(&r.algorithm), aead::ALGORITHM),
         ));
     }
     aead::decrypt_base64(key, &r.nonce, &r.associated_data, &r.ciphertext)
 }
 
 /// Decrypts a resource whose plaintext is text (a certificate PEM, JSON...).
-pub fn decrypt_text(key: &ApiV3Key, r: &Resource) -> Result<String> {
-    String::from_utf8(decrypt_resource(key, r)?).map_err(|_| resource_error("decrypts to bytes that are not UTF-8"))
+pub fn decrypt_text(key: &ApiV3Key, r: &Resource) -> Result<Zeroizing<String>> {
+    let mut bytes = decrypt_resource(key, r)?;
+    // The buffer moves into the String (no copy); if it is not UTF-8 it comes
+    // back to be wiped.
+    String::from_utf8(core::mem::take(&mut *bytes)).map(Zeroizing::new).map_err(|e| {
+        drop(Zeroizing::new(e.into_bytes()));
+        resource_error("decrypts to bytes that are not UTF-8")
+    })
 }
 
 /// Decrypts a resource whose plaintext must be a JSON object.
-pub fn decrypt_json(key: &ApiV3Key, r: &Resource) -> Result<String> {
+pub fn decrypt_json(key: &ApiV3Key, r: &Resource) -> Result<Zeroizing<String>> {
     let text = decrypt_text(key, r)?;
-    match json::parse(&text) {
+    match parse(&text) {
         Ok(v) if v.is_object() => Ok(text),
-        Ok(v) => Err(resource_error(format!("decrypts to {}, not a JSON object", v.kind()))),
+        Ok(v) => Err(resource_error(format!("decrypts to {}, not a JSON object", kind(&v)))),
         Err(e) => Err(resource_error(format!("decrypts to text that is not JSON: {e}"))),
     }
 }
@@ -167,7 +195,9 @@ pub const FAIL: &str = "FAIL";
 
 /// The JSON body of a failure answer: `{"code":"FAIL","message":...}`.
 pub fn failure_body(message: &str) -> String {
-    format!("{{\"code\":\"{FAIL}\",\"message\":{}}}", json::quote(message))
+    // Serializing a str cannot fail; were it to, the message is left empty.
+    let message = serde_json::to_string(message).unwrap_or_else(|_| "\"\"".into());
+    format!("{{\"code\":\"{FAIL}\",\"message\":{message}}}")
 }
 
 /// The HTTP status of a failure answer: a whole number from 400 to 599.
@@ -176,7 +206,7 @@ pub fn failure_status(status: f64) -> Result<u16> {
         // Whole and in range, so the cast is exact.
         Ok(status as u16)
     } else {
-        Err(Error::new(Code::InvalidParam, format!("failure status must be a whole number from 400 to 599, got {status}")))
+        Err(Error::new(Code::InvalidParam, "failure status must be a whole number from 400 to 599"))
     }
 }
 
@@ -232,7 +262,7 @@ mod tests {
     fn decrypts_only_the_documented_algorithm_to_json_objects() {
         let key = ApiV3Key::new("0123456789abcdef0123456789abcdef").unwrap();
         let r = envelope(BODY.as_bytes()).unwrap().resource;
-        assert_eq!(decrypt_resource(&key, &r).unwrap(), b"hello");
+        assert_eq!(*decrypt_resource(&key, &r).unwrap(), b"hello");
         // "hello" is not JSON: decrypted fine, but not a notification resource.
         let e = decrypt_json(&key, &r).unwrap_err();
         assert_eq!(e.code, Code::NotifyBody);
@@ -247,11 +277,55 @@ mod tests {
     fn failure_answers() {
         assert_eq!(failure_body("签名错误"), r#"{"code":"FAIL","message":"签名错误"}"#);
         assert_eq!(failure_body("a \"quoted\"\n"), r#"{"code":"FAIL","message":"a \"quoted\"\n"}"#);
+        for text in ["", "引号\"和\\反斜杠", "line\nbreak\ttab\r", "\u{1}\u{1f}\u{7f}", "\u{2028}"] {
+            let v = parse(&failure_body(text)).unwrap();
+            assert_eq!(v.get("message").and_then(Value::as_str), Some(text), "{text:?}");
+        }
         assert_eq!(failure_status(500.0).unwrap(), 500);
         assert_eq!(failure_status(400.0).unwrap(), 400);
         assert_eq!(failure_status(599.0).unwrap(), 599);
         for bad in [200.0, 204.0, 399.0, 600.0, 500.5, f64::NAN, f64::INFINITY, -500.0] {
             assert_eq!(failure_status(bad).unwrap_err().code, Code::InvalidParam, "{bad}");
+        }
+    }
+
+    fn body_with(member: &str) -> String {
+        BODY.replacen('{', &format!("{{{member},"), 1)
+    }
+
+    #[test]
+    fn json_is_read_as_json_parse_reads_it() {
+        // A repeated member keeps its last value.
+        let e = envelope(body_with(r#""id":"first""#).as_bytes()).unwrap();
+        assert_eq!(e.id, "EV-2018022511223320873");
+        // Escapes, surrogate pairs and numbers anywhere else.
+        let e = envelope(BODY.replace("支付成功", r"\u652f\u4ed8\u6210\u529f \ud83c\udf89\/").as_bytes()).unwrap();
+        assert_eq!(e.summary, "支付成功 🎉/");
+        assert!(envelope(body_with(r#""amount":{"total":-0.5e+3,"n":[1,2.25E-1,null,true]}"#).as_bytes()).is_ok());
+        for bad in [
+            "", " ", "{", "[1,]", "{\"a\":1,}", "{a:1}", "{'a':1}", "01", "1.", ".5", "-", "1e", "+1", "NaN",
+            "Infinity", "tru", "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"a\u{1}b\"", "1 2",
+            "{} x", "[1 2]", "{\"a\" 1}",
+        ] {
+            let e = envelope(bad.as_bytes()).unwrap_err();
+            assert!(e.message.starts_with("notification body is not JSON: "), "{bad:?}: {}", e.message);
+        }
+        assert_eq!(
+            envelope(b"oops").unwrap_err().message,
+            "notification body is not JSON: expected value at line 1 column 1"
+        );
+        // A number beyond f64 has no place in serde_json's Value: refused (JSON.parse
+        // would give Infinity; WeChat Pay sends none).
+        assert!(envelope(body_with(r#""n":1e400"#).as_bytes()).unwrap_err().message.contains("number out of range"));
+    }
+
+    #[test]
+    fn nesting_is_bounded_not_a_stack_overflow() {
+        let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(envelope(body_with(&format!(r#""deep":{ok}"#)).as_bytes()).is_ok());
+        for deep in ["[".repeat(100_000), "{\"a\":".repeat(100_000), format!("{}{}", "[".repeat(129), "]".repeat(129))] {
+            let e = envelope(deep.as_bytes()).unwrap_err();
+            assert!(e.message.contains("recursion limit exceeded"), "{}", e.message);
         }
     }
 }

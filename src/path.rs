@@ -17,19 +17,26 @@ fn placeholder_name(prop: &str) -> Option<&str> {
 }
 
 /// Converts one property name of the chain into its path segment:
-/// `_x_`/`$x$` -> `{x}`; otherwise a leading capital is lowered and every
-/// other capital becomes `-` + its lower case; anything else stays verbatim
-/// (so bracket access can carry a raw segment or path).
+/// `_x_`/`$x$` -> `{x}`; a lowercase-initial camelCase identifier
+/// (`membercardOpen`, `outTradeNo`) -> kebab-case (`membercard-open`);
+/// anything else (a capital first letter, digits first, `-`, `_`, `/`, any
+/// other character) is sent exactly as written, so `outTradeNo['N123']` asks
+/// for order `N123`, not `n123`.
 pub fn segment(prop: &str) -> String {
     if let Some(name) = placeholder_name(prop) {
         return format!("{{{name}}}");
     }
+    let bytes = prop.as_bytes();
+    let camel = bytes.first().is_some_and(u8::is_ascii_lowercase)
+        && bytes.iter().all(u8::is_ascii_alphanumeric)
+        && bytes.iter().any(u8::is_ascii_uppercase);
+    if !camel {
+        return prop.to_string();
+    }
     let mut out = String::with_capacity(prop.len() + 4);
-    for (i, c) in prop.chars().enumerate() {
+    for c in prop.chars() {
         if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('-');
-            }
+            out.push('-');
             out.push(c.to_ascii_lowercase());
         } else {
             out.push(c);
@@ -114,7 +121,14 @@ mod tests {
     #[test]
     fn segment_rules_from_protocol() {
         assert_eq!(segment("membercardOpen"), "membercard-open");
-        assert_eq!(segment("MembercardOpen"), "membercard-open");
+        // Issue 12: a capital first letter is not an identifier of ours but an id, sent as written.
+        assert_eq!(segment("MembercardOpen"), "MembercardOpen");
+        assert_eq!(segment("N123123"), "N123123");
+        assert_eq!(segment("WX20240101ABCdef"), "WX20240101ABCdef");
+        assert_eq!(segment("outTradeNo"), "out-trade-no");
+        assert_eq!(segment("4abcDef"), "4abcDef");
+        assert_eq!(segment("pay/transactions/out-trade-no/N123123"), "pay/transactions/out-trade-no/N123123");
+        assert_eq!(segment("ab-Cd"), "ab-Cd");
         assert_eq!(segment("applyment4sub"), "applyment4sub");
         assert_eq!(segment("a_b"), "a_b");
         assert_eq!(segment("_card_id_"), "{card_id}");

@@ -57,14 +57,14 @@ impl Method {
 
 /// The message a request signature covers, five lines each ending in `\n`:
 /// method, path and query as sent, timestamp, nonce, body (may be empty).
-pub fn message(method: Method, path_and_query: &str, timestamp: u64, nonce: &str, body: &[u8]) -> Vec<u8> {
+pub fn message(method: Method, path_and_query: &str, timestamp: u64, nonce: &str, body: &[u8]) -> crate::Result<Vec<u8>> {
     let ts = timestamp.to_string();
-    let mut m = Vec::with_capacity(16 + path_and_query.len() + ts.len() + nonce.len() + body.len());
+    let mut m = crate::error::buffer(16 + path_and_query.len() + ts.len() + nonce.len() + body.len())?;
     for part in [method.as_str().as_bytes(), path_and_query.as_bytes(), ts.as_bytes(), nonce.as_bytes(), body] {
         m.extend_from_slice(part);
         m.push(b'\n');
     }
-    m
+    Ok(m)
 }
 
 /// The `Authorization` header value, fields in the documented order with no
@@ -82,14 +82,14 @@ mod tests {
 
     #[test]
     fn get_message_ends_with_empty_body_line() {
-        let m = message(Method::Get, "/v3/certificates", 1554208460, "593BEC0C930BF1AFEB40B4A08C8FB242", b"");
+        let m = message(Method::Get, "/v3/certificates", 1554208460, "593BEC0C930BF1AFEB40B4A08C8FB242", b"").unwrap();
         assert_eq!(m, b"GET\n/v3/certificates\n1554208460\n593BEC0C930BF1AFEB40B4A08C8FB242\n\n");
     }
 
     #[test]
     fn body_bytes_are_signed_verbatim() {
         let body = "{\"level\":\"金卡\"}".as_bytes();
-        let m = message(Method::Patch, "/v3/a?b=1", 1, "n", body);
+        let m = message(Method::Patch, "/v3/a?b=1", 1, "n", body).unwrap();
         let mut want = b"PATCH\n/v3/a?b=1\n1\nn\n".to_vec();
         want.extend_from_slice(body);
         want.push(b'\n');

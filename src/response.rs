@@ -107,7 +107,7 @@ pub fn signed<'a>(
         return Err(Error::new(codes.unsigned, format!("unsigned {}: missing {}", codes.subject, missing.join(", "))));
     };
     let when = parse_timestamp(ts)
-        .ok_or_else(|| Error::new(codes.timestamp, format!("Wechatpay-Timestamp {ts:?} is not an integer")))?;
+        .ok_or_else(|| Error::new(codes.timestamp, format!("Wechatpay-Timestamp {} is not an integer", crate::error::quoted(ts))))?;
     if now.abs_diff(when) > MAX_SKEW_SECS {
         return Err(Error::new(
             codes.timestamp,
@@ -115,19 +115,28 @@ pub fn signed<'a>(
         ));
     }
     if keyring.get(serial).is_none() {
-        return Err(Error::new(codes.serial, format!("Wechatpay-Serial {serial:?} is not one of the configured certs")));
+        return Err(Error::new(codes.serial, format!("Wechatpay-Serial {} is not one of the configured certs", shown_serial(serial))));
     }
     if sig.starts_with(SIGNTEST_PREFIX) {
         return Err(Error::new(codes.signature, "signature is a WECHATPAY/SIGNTEST/ probe and never verifies"));
     }
     let signature =
         crate::base64::decode(sig).ok_or_else(|| Error::new(codes.signature, "Wechatpay-Signature is not valid base64"))?;
-    let mut message = Vec::with_capacity(ts.len() + nonce.len() + body.len() + 3);
+    let mut message = crate::error::buffer(ts.len() + nonce.len() + body.len() + 3)?;
     for part in [ts.as_bytes(), nonce.as_bytes(), body] {
         message.extend_from_slice(part);
         message.push(b'\n');
     }
     Ok(Signed { serial, message, signature })
+}
+
+/// A serial from a server, repeated in messages only when it looks like one.
+fn shown_serial(serial: &str) -> String {
+    if serial.len() <= 64 && serial.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        crate::error::quoted(serial)
+    } else {
+        format!("(not a serial, {} bytes)", serial.len())
+    }
 }
 
 /// Runs every check, the RSA verification by `backend` included.

@@ -8,6 +8,7 @@
 use crate::crypto::{ready, Backend, RustCrypto};
 use crate::error::{Code, Error, Result};
 use crate::keys::{PrivateKey, PublicKey};
+use zeroize::Zeroizing;
 
 /// OAEP with SHA-1 spends 2 * 20 + 2 bytes of the modulus on padding.
 pub const OAEP_SHA1_OVERHEAD: usize = 42;
@@ -22,8 +23,8 @@ pub fn encrypt(key: &PublicKey, text: &str) -> Result<String> {
 }
 
 /// The UTF-8 text that base64 `ciphertext` decrypts to under `key`, by the
-/// pure-Rust RSA.
-pub fn decrypt(key: &PrivateKey, ciphertext: &str) -> Result<String> {
+/// pure-Rust RSA, wiped when dropped.
+pub fn decrypt(key: &PrivateKey, ciphertext: &str) -> Result<Zeroizing<String>> {
     ready(decrypt_with(&RustCrypto, key, ciphertext))?
 }
 
@@ -42,8 +43,9 @@ pub async fn encrypt_with<B: Backend>(backend: &B, serial: &str, key: &PublicKey
 }
 
 /// The UTF-8 text that base64 `ciphertext` decrypts to under `key`, by
-/// `backend`. Every way the decryption fails is the same error.
-pub async fn decrypt_with<B: Backend>(backend: &B, key: &PrivateKey, ciphertext: &str) -> Result<String> {
+/// `backend`, wiped when dropped. Every way the decryption fails is the same
+/// error.
+pub async fn decrypt_with<B: Backend>(backend: &B, key: &PrivateKey, ciphertext: &str) -> Result<Zeroizing<String>> {
     let bytes = crate::base64::decode(ciphertext.trim())
         .ok_or_else(|| invalid("decrypt(ciphertext): ciphertext is not valid base64".into()))?;
     if bytes.len() != key.size() {
@@ -57,5 +59,8 @@ pub async fn decrypt_with<B: Backend>(backend: &B, key: &PrivateKey, ciphertext:
     let plain = backend.oaep_decrypt(key, &bytes).await.map_err(|_| {
         invalid("decrypt(ciphertext): ciphertext does not decrypt under the merchant key (RSAES-OAEP, SHA-1)".into())
     })?;
-    String::from_utf8(plain).map_err(|_| invalid("decrypt(ciphertext): the plaintext is not UTF-8 text".into()))
+    String::from_utf8(plain).map(Zeroizing::new).map_err(|e| {
+        drop(Zeroizing::new(e.into_bytes()));
+        invalid("decrypt(ciphertext): the plaintext is not UTF-8 text".into())
+    })
 }

@@ -9,6 +9,9 @@ use crate::error::{Code, Error, Result};
 /// The WeChat Pay APIv3 endpoint used when `baseURL` is not given.
 pub const DEFAULT_BASE_URL: &str = "https://api.mch.weixin.qq.com/";
 
+/// The backup domain the service documents for when the main one is unreachable.
+pub const DEFAULT_BACKUP_BASE_URL: &str = "https://api2.mch.weixin.qq.com/";
+
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// RFC 3986 unreserved characters: the only ones never percent-encoded.
@@ -89,7 +92,12 @@ impl BaseUrl {
     /// Parses a base URL; anything but a plain http(s) origin with an optional
     /// path is refused (`ERR_INVALID_CONFIG`, naming `baseURL`).
     pub fn parse(input: &str) -> Result<Self> {
-        let bad = |why: &str| Error::new(Code::InvalidConfig, format!("options.baseURL {why}"));
+        Self::parse_option(input, "options.baseURL")
+    }
+
+    /// [`BaseUrl::parse`] for the option `name` (named in errors).
+    pub fn parse_option(input: &str, name: &str) -> Result<Self> {
+        let bad = |why: &str| Error::new(Code::InvalidConfig, format!("{name} {why}"));
         let has_scheme = |s: &str| input.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s));
         let rest = if has_scheme("https://") {
             &input[8..]
@@ -101,10 +109,10 @@ impl BaseUrl {
         let scheme_len = input.len() - rest.len();
         let host_end = rest.find('/').unwrap_or(rest.len());
         let host = &rest[..host_end];
-        let valid_host = !host.is_empty()
-            && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
-        if !valid_host {
-            return Err(bad("has no valid host (user info, spaces and non-ASCII hosts are not accepted)"));
+        if !is_host_and_port(host) {
+            return Err(bad(
+                "has no valid host: a DNS name, an IPv4 address or a [bracketed] IPv6 address, then an optional :port (user info, spaces and non-ASCII hosts are not accepted)",
+            ));
         }
         let path = &rest[host_end..];
         if path.contains(['?', '#']) {
@@ -141,6 +149,48 @@ impl BaseUrl {
         url.push_str(&signed);
         (url, signed)
     }
+}
+
+/// Whether `text` is `host[:port]` as the WHATWG URL parser accepts it and
+/// `fetch` can send to: a DNS name of ASCII letters, digits and `-` (a name
+/// whose last label is a number must be a dotted-quad IPv4 address), or an
+/// IPv6 address in brackets; a port of 1 to 5 digits up to 65535.
+fn is_host_and_port(text: &str) -> bool {
+    let (host, port) = match text.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((addr, rest)) if addr.parse::<std::net::Ipv6Addr>().is_ok() => match rest.strip_prefix(':') {
+                _ if rest.is_empty() => return true,
+                Some(port) => ("", Some(port)),
+                None => return false,
+            },
+            _ => return false,
+        },
+        None => match text.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (text, None),
+        },
+    };
+    let port_ok = match port {
+        None => true,
+        Some(p) => (1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().is_ok_and(|n| n <= 65535),
+    };
+    if !port_ok {
+        return false;
+    }
+    if text.starts_with('[') {
+        return true;
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    let labels_ok = !name.is_empty()
+        && name.split('.').all(|l| {
+            (1..=63).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    // The parser reads a name ending in a number (`10`, `0x1f`) as IPv4,
+    // and fails on anything but a valid address.
+    let last = name.rsplit('.').next().unwrap_or("");
+    let numeric = last.bytes().all(|b| b.is_ascii_digit())
+        || last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x")) && last[2..].bytes().all(|b| b.is_ascii_hexdigit());
+    labels_ok && (!numeric || name.parse::<std::net::Ipv4Addr>().is_ok())
 }
 
 /// Whether a path segment would be collapsed by the URL parser (`.`, `..`
@@ -194,6 +244,28 @@ mod tests {
             let e = BaseUrl::parse(bad).unwrap_err();
             assert_eq!(e.code, Code::InvalidConfig, "{bad}");
             assert!(e.message.contains("options.baseURL"), "{bad}");
+        }
+    }
+
+    // Found by tests/properties/url.rs: the WHATWG URL parser refuses these
+    // hosts, so every request failed in `fetch` instead of at `new Wxpay`.
+    #[test]
+    fn regression_base_url_with_a_host_fetch_rejects_is_refused() {
+        for bad in [
+            "https://]", "https://[/", "https://[::1/", "https://[1:2]/", "https://h:b/", "https://h:99999/", "https://h:1:2/",
+            "https://1.2.3.999/", "https://0x1g.0x1/", "https://h.123/", "https://h.0x1f/", "https://h.08/", "https://::/",
+            // Found by fuzz/fuzz_targets/url.rs: text after the brackets that is not a port.
+            "https://[::1]v443/",
+        ] {
+            let e = BaseUrl::parse(bad).unwrap_err();
+            assert_eq!(e.code, Code::InvalidConfig, "{bad}");
+            assert!(e.message.starts_with("options.baseURL has no valid host"), "{bad}: {}", e.message);
+        }
+        for good in [
+            "https://api.mch.weixin.qq.com", "http://127.0.0.1:8080/", "http://[::1]:3000/", "https://[2001:db8::1]/x/",
+            "https://localhost:1", "https://a-b.c.d.", "http://h:65535/", "https://x1.y2",
+        ] {
+            assert!(BaseUrl::parse(good).is_ok(), "{good}");
         }
     }
 

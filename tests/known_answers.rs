@@ -51,8 +51,8 @@ fn platform_ring() -> Keyring {
 
 #[test]
 fn request_messages_match_the_fixture_bytes() {
-    assert_eq!(message(Method::Get, GET_PATH, TS, NONCE, b""), fixture("request_get.txt"));
-    assert_eq!(message(Method::Patch, PATCH_PATH, TS, NONCE, PATCH_BODY.as_bytes()), fixture("request_patch.txt"));
+    assert_eq!(message(Method::Get, GET_PATH, TS, NONCE, b"").unwrap(), fixture("request_get.txt"));
+    assert_eq!(message(Method::Patch, PATCH_PATH, TS, NONCE, PATCH_BODY.as_bytes()).unwrap(), fixture("request_patch.txt"));
 }
 
 #[test]
@@ -88,7 +88,7 @@ fn key_with_crlf_or_escaped_newlines_signs_the_same() {
 #[test]
 fn authorization_header_is_exact() {
     let key = merchant("merchant_key.pkcs8.pem");
-    let msg = message(Method::Get, GET_PATH, TS, NONCE, b"");
+    let msg = message(Method::Get, GET_PATH, TS, NONCE, b"").unwrap();
     let header = authorization(MCHID, MERCHANT_SERIAL, TS, NONCE, &crypto::sign(&key, &msg).unwrap());
     assert_eq!(
         header,
@@ -114,6 +114,30 @@ fn garbage_and_wrong_kind_of_key_are_invalid_key_without_key_material() {
         assert!(e.message.starts_with("options.privateKey "), "{}", e.message);
         assert!(!e.message.contains(body_line) && !e.message.contains("MIIE"), "{}", e.message);
     }
+}
+
+#[test]
+fn der_that_is_not_a_two_prime_key_exactly_is_invalid_key() {
+    let pem = fixture_text("merchant_key.pkcs1.pem");
+    let der = base64::decode(&pem.lines().filter(|l| !l.starts_with("-----")).collect::<String>()).unwrap();
+    assert!(PrivateKey::parse(&der, "k").is_ok());
+    // RSAPrivateKey ::= SEQUENCE { version INTEGER (0: two primes) ...
+    assert_eq!(der[4..7], [2, 1, 0]);
+    let mut multi = der.clone();
+    multi[6] = 1;
+    let mut trailing = der.clone();
+    trailing.push(0);
+    let mut negative = der.clone();
+    let n = 7 + 4; // the modulus INTEGER's content: 00 then the top byte
+    assert_eq!(negative[n], 0);
+    negative[n] = 0xff;
+    for (name, input) in [("multi-prime version", multi), ("trailing byte", trailing), ("negative modulus", negative)] {
+        let e = PrivateKey::parse(&input, "options.privateKey").unwrap_err();
+        assert_eq!(e.code, Code::InvalidKey, "{name}");
+    }
+    let encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n";
+    let e = PrivateKey::parse(encrypted.as_bytes(), "options.privateKey").unwrap_err();
+    assert_eq!(e.message, "options.privateKey is an encrypted PKCS#8 key; export the key without a passphrase");
 }
 
 // ---- verifying keys ----
@@ -311,7 +335,9 @@ fn template(props: &[&str]) -> String {
 fn segment_rules() {
     for (prop, seg) in [
         ("membercardOpen", "membercard-open"),
-        ("MembercardOpen", "membercard-open"),
+        // Only a lowercase-initial camelCase identifier is kebab-cased (issue 12).
+        ("MembercardOpen", "MembercardOpen"),
+        ("N123123", "N123123"),
         ("applyment4sub", "applyment4sub"),
         ("a_b", "a_b"),
         ("_card_id_", "{card_id}"),

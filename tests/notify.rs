@@ -75,7 +75,7 @@ fn resigned(body: &str) -> Case {
 #[test]
 fn nodes_notification_verifies_and_decrypts() {
     let opened = Case::good().open().unwrap();
-    assert_eq!(opened.resource, text("notify_resource.json"));
+    assert_eq!(*opened.resource, text("notify_resource.json"));
     assert_eq!(opened.body, text("notify_body.json"));
     let e = &opened.envelope;
     assert_eq!(
@@ -206,8 +206,8 @@ fn platform_private() -> PrivateKey {
 #[test]
 fn oaep_decrypts_nodes_ciphertext() {
     let got = sensitive::decrypt(&platform_private(), &text("oaep_text.platform.b64")).unwrap();
-    assert_eq!(got, text("oaep_text.txt"));
-    assert_eq!(got, "张三 13800000000");
+    assert_eq!(*got, text("oaep_text.txt"));
+    assert_eq!(*got, "张三 13800000000");
 }
 
 #[test]
@@ -219,7 +219,7 @@ fn oaep_round_trips_through_each_key_form() {
         let c2 = sensitive::encrypt(&public, "13800000000").unwrap();
         assert_ne!(c1, c2, "OAEP is randomised");
         assert_eq!(base64::decode(&c1).unwrap().len(), 256);
-        assert_eq!(sensitive::decrypt(&private, &c1).unwrap(), "13800000000", "{name}");
+        assert_eq!(*sensitive::decrypt(&private, &c1).unwrap(), "13800000000", "{name}");
     }
 }
 
@@ -228,11 +228,11 @@ fn oaep_limits_and_bad_input() {
     let public = PublicKey::parse(&fixture("platform_pub.pem"), "p").unwrap();
     let private = platform_private();
     let max = "a".repeat(214);
-    assert_eq!(sensitive::decrypt(&private, &sensitive::encrypt(&public, &max).unwrap()).unwrap(), max);
+    assert_eq!(*sensitive::decrypt(&private, &sensitive::encrypt(&public, &max).unwrap()).unwrap(), max);
     let e = sensitive::encrypt(&public, &"a".repeat(215)).unwrap_err();
     assert_eq!(e.code, Code::InvalidParam);
     assert_eq!(e.message, "encrypt(text): text is 215 bytes of UTF-8; RSA-2048 OAEP-SHA1 encrypts at most 214");
-    assert_eq!(sensitive::encrypt(&public, "").map(|c| sensitive::decrypt(&private, &c).unwrap()).unwrap(), "");
+    assert_eq!(sensitive::encrypt(&public, "").map(|c| sensitive::decrypt(&private, &c).unwrap()).unwrap().as_str(), "");
 
     let good = text("oaep_text.platform.b64");
     let mut raw = base64::decode(good.trim()).unwrap();

@@ -4,13 +4,14 @@
 //! Public: SPKI (`BEGIN PUBLIC KEY`), PKCS#1 (`BEGIN RSA PUBLIC KEY`) or an
 //! X.509 certificate. PEM, DER or bare base64 are all accepted.
 
-pub(crate) mod der;
+mod certificate;
 mod pem;
 
 use crate::error::{Code, Error, Result};
 use crate::rsa::key as rsakey;
 use crate::rsa::{RsaPrivateKey, RsaPublicKey};
 use pem::Input;
+use zeroize::Zeroizing;
 
 fn invalid(what: &str, why: impl core::fmt::Display) -> Error {
     Error::new(Code::InvalidKey, format!("{what} {why}"))
@@ -19,8 +20,8 @@ fn invalid(what: &str, why: impl core::fmt::Display) -> Error {
 /// The merchant's RSA private key (`apiclient_key.pem`).
 pub struct PrivateKey {
     pub(crate) key: RsaPrivateKey,
-    /// PKCS#8 DER of the key, for WebCrypto's `importKey`.
-    pkcs8: Vec<u8>,
+    /// PKCS#8 DER of the key, for WebCrypto's `importKey`; wiped when dropped.
+    pkcs8: Zeroizing<Vec<u8>>,
 }
 
 impl PrivateKey {
@@ -56,7 +57,7 @@ impl PrivateKey {
 
     fn from_pkcs1(der: &[u8]) -> Option<Self> {
         let key = RsaPrivateKey::new(&rsakey::pkcs1_private(der)?)?;
-        Some(PrivateKey { key, pkcs8: rsakey::pkcs8_from_pkcs1(der) })
+        Some(PrivateKey { key, pkcs8: Zeroizing::new(rsakey::pkcs8_from_pkcs1(der)?) })
     }
 
     /// The size of the modulus in bytes (256 for RSA-2048).
@@ -73,15 +74,6 @@ impl PrivateKey {
     /// as WebCrypto's `importKey('pkcs8', ...)` takes it.
     pub fn pkcs8_der(&self) -> &[u8] {
         &self.pkcs8
-    }
-}
-
-impl Drop for PrivateKey {
-    fn drop(&mut self) {
-        for b in self.pkcs8.iter_mut() {
-            // SAFETY: a valid, exclusive reference; volatile so it is not elided.
-            unsafe { core::ptr::write_volatile(b, 0) };
-        }
     }
 }
 
@@ -133,11 +125,11 @@ impl PublicKey {
     fn from_pkcs1(der: &[u8]) -> Option<Self> {
         let (n, e) = rsakey::pkcs1_public(der)?;
         let key = RsaPublicKey::new(n, e)?;
-        Some(PublicKey { key, spki: rsakey::spki_from_pkcs1(der), certificate_serial: None, validity: None })
+        Some(PublicKey { key, spki: rsakey::spki_from_pkcs1(der)?, certificate_serial: None, validity: None })
     }
 
     fn from_certificate(der: &[u8]) -> Option<Self> {
-        let cert = der::certificate(der)?;
+        let cert = certificate::parse(der)?;
         let mut key = Self::from_spki(cert.spki)?;
         key.certificate_serial = Some(cert.serial.iter().map(|b| format!("{b:02X}")).collect());
         key.validity = cert.validity;

@@ -1,14 +1,17 @@
 //! A forgiving PEM reader: keys arrive from files, environment variables and
 //! secret stores, with CRLF line ends, escaped `\n`, or no armour at all.
+//! Every copy it makes of the input (text or decoded bytes) is wiped when
+//! dropped: for a private key they are the key.
 
 use crate::base64;
+use zeroize::Zeroizing;
 
 /// One decoded PEM block.
 pub struct Block {
     /// The label, e.g. `PRIVATE KEY`.
     pub label: String,
     /// The DER bytes.
-    pub der: Vec<u8>,
+    pub der: Zeroizing<Vec<u8>>,
     /// Whether the block had RFC 1421 headers (legacy encrypted keys do).
     pub has_headers: bool,
 }
@@ -18,7 +21,7 @@ pub enum Input {
     /// A PEM block.
     Pem(Block),
     /// DER bytes, given as such or as bare base64.
-    Der(Vec<u8>),
+    Der(Zeroizing<Vec<u8>>),
     /// Nothing usable.
     Unreadable,
 }
@@ -26,33 +29,70 @@ pub enum Input {
 /// Reads the first PEM block of `text`, else DER or bare base64.
 pub fn read(input: &[u8]) -> Input {
     if input.first() == Some(&0x30) {
-        return Input::Der(input.to_vec());
+        return Input::Der(Zeroizing::new(input.to_vec()));
     }
     let Ok(text) = core::str::from_utf8(input) else {
         return Input::Unreadable;
     };
-    // Keys pasted into a single-line variable often carry a literal `\n`.
-    let text = text.replace("\\n", "\n").replace("\\r", "");
+    let text = unescape(text);
     if let Some(block) = first_block(&text) {
         return Input::Pem(block);
     }
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    match base64::decode(&compact) {
+    match decode(text.chars()) {
         Some(der) if der.first() == Some(&0x30) => Input::Der(der),
         _ => Input::Unreadable,
     }
 }
 
+/// `text` with the literal `\n` and `\r` of a key pasted into a single-line
+/// variable turned into a line end and nothing. One buffer of the input's
+/// size: it never grows, so no reallocation leaves an unwiped copy.
+fn unescape(text: &str) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(text.len()));
+    let mut rest = text;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix('n') {
+            out.push('\n');
+            rest = tail;
+        } else if let Some(tail) = after.strip_prefix('r') {
+            rest = tail;
+        } else {
+            out.push('\\');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Base64-decodes `chars` less whitespace, through wiped buffers.
+fn decode(chars: impl Iterator<Item = char> + Clone) -> Option<Zeroizing<Vec<u8>>> {
+    let mut compact = Zeroizing::new(String::with_capacity(chars.clone().map(char::len_utf8).sum()));
+    compact.extend(chars.filter(|c| !c.is_whitespace()));
+    base64::decode(&compact).map(Zeroizing::new)
+}
+
 fn first_block(text: &str) -> Option<Block> {
     let start = text.find("-----BEGIN ")? + "-----BEGIN ".len();
     let label_len = text[start..].find("-----")?;
-    let label = text[start..start + label_len].trim().to_string();
+    let label = text[start..start + label_len].trim();
+    // An RFC 7468 label is one short line of capitals, digits, spaces and
+    // `-`. Anything else is no armour line, and must never be echoed in a
+    // message: a BEGIN line without its closing dashes would make the whole
+    // key body the "label".
+    let is_label = (1..=64).contains(&label.len())
+        && label.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b' ' || b == b'-');
+    if !is_label {
+        return None;
+    }
+    let label = label.to_string();
     let body_start = start + label_len + 5;
     let end_rel = text[body_start..].find("-----END ")?;
     let body = &text[body_start..body_start + end_rel];
     let has_headers = body.contains(':');
-    let compact: String = body.lines().filter(|l| !l.contains(':')).flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect();
-    let der = base64::decode(&compact)?;
+    let der = decode(body.lines().filter(|l| !l.contains(':')).flat_map(|l| l.chars()))?;
     Some(Block { label, der, has_headers })
 }
 
@@ -70,18 +110,51 @@ mod tests {
             match read(text.as_bytes()) {
                 Input::Pem(b) => {
                     assert_eq!(b.label, "X");
-                    assert_eq!(b.der, [0x30, 3, 2, 1, 1]);
+                    assert_eq!(*b.der, [0x30, 3, 2, 1, 1]);
                 }
                 _ => panic!("{text:?}"),
             }
         }
     }
 
+    // Found by fuzz/fuzz_targets/pem.rs: the label ran from `BEGIN ` to the
+    // next `-----` across lines, so a BEGIN line missing its closing dashes
+    // made the key body the label, which the key parsers quote in messages.
+    #[test]
+    fn regression_label_spanning_lines_is_not_a_label() {
+        let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC";
+        for text in [
+            format!("-----BEGIN PRIVATE KEY\n{body}\n-----MAMCAQE=\n-----END PRIVATE KEY-----\n"),
+            format!("-----BEGIN PRIVATE KEY\r\n{body}\r\n-----MAMCAQE=\r\n-----END PRIVATE KEY-----\r\n"),
+            format!("-----BEGIN {body}-----\nMAMCAQE=\n-----END X-----\n"),
+        ] {
+            assert!(first_block(&text).is_none(), "{text:?}");
+            for e in [
+                crate::keys::PrivateKey::parse(text.as_bytes(), "k").unwrap_err(),
+                crate::keys::PublicKey::parse(text.as_bytes(), "k").unwrap_err(),
+            ] {
+                assert!(!e.message.contains(body), "{}", e.message);
+            }
+        }
+        for label in ["X509 CRL", "RSA PRIVATE KEY", "NEW CERTIFICATE REQUEST", "PKCS7"] {
+            let text = format!("-----BEGIN {label}-----\nMAMCAQE=\n-----END {label}-----\n");
+            assert_eq!(first_block(&text).map(|b| b.label), Some(label.to_string()));
+        }
+    }
+
     #[test]
     fn reads_bare_base64_and_der() {
-        assert!(matches!(read(b"MAMC AQE="), Input::Der(d) if d == [0x30, 3, 2, 1, 1]));
+        assert!(matches!(read(b"MAMC AQE="), Input::Der(d) if *d == [0x30, 3, 2, 1, 1]));
         assert!(matches!(read(&[0x30, 0]), Input::Der(_)));
         assert!(matches!(read(b"hello"), Input::Unreadable));
         assert!(matches!(read(&[0xff, 0xfe]), Input::Unreadable));
+    }
+
+    #[test]
+    fn unescape_reads_as_the_two_replaces_did() {
+        for text in ["", "a", "\\", "a\\nb\\r\\nc", "\\\\n", "\\x\\n\\", "\\\\r\\n", "end\\", "\\r", "中\\n文"] {
+            let want = text.replace("\\n", "\n").replace("\\r", "");
+            assert_eq!(*unescape(text), want, "{text:?}");
+        }
     }
 }

@@ -6,7 +6,11 @@ use zeroize::Zeroize;
 
 use super::limbs;
 use super::montgomery::{limbs_for, Modulus};
-use crate::keys::der;
+use der::asn1::AnyRef;
+use der::{Decode, Encode, Header, Length, Tag};
+use pkcs1::{RsaPrivateKeyRef, RsaPublicKeyRef, ALGORITHM_OID};
+use pkcs8::PrivateKeyInfoRef;
+use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
 
 /// The smallest modulus accepted, in bits.
 pub const MIN_BITS: usize = 512;
@@ -161,79 +165,102 @@ fn below(bytes: &[u8], m: &Modulus) -> Option<limbs::Secret> {
 
 /// Reads a PKCS#1 `RSAPrivateKey` (two primes only).
 pub fn pkcs1_private(der: &[u8]) -> Option<Components<'_>> {
-    let (seq, trailing) = der::expect(der, der::SEQUENCE)?;
-    if !trailing.is_empty() {
+    let key = RsaPrivateKeyRef::from_der(der).ok()?;
+    if key.other_prime_infos.is_some() {
         return None;
     }
-    let (version, rest) = der::unsigned(seq.content)?;
-    if !version.is_empty() {
-        return None; // version 1 is multi-prime
-    }
-    let (n, rest) = der::unsigned(rest)?;
-    let (e, rest) = der::unsigned(rest)?;
-    let (_d, rest) = der::unsigned(rest)?;
-    let (p, rest) = der::unsigned(rest)?;
-    let (q, rest) = der::unsigned(rest)?;
-    let (dp, rest) = der::unsigned(rest)?;
-    let (dq, rest) = der::unsigned(rest)?;
-    let (qinv, rest) = der::unsigned(rest)?;
-    rest.is_empty().then_some(Components { n, e, p, q, dp, dq, qinv })
+    Some(Components {
+        n: key.modulus.as_bytes(),
+        e: key.public_exponent.as_bytes(),
+        p: key.prime1.as_bytes(),
+        q: key.prime2.as_bytes(),
+        dp: key.exponent1.as_bytes(),
+        dq: key.exponent2.as_bytes(),
+        qinv: key.coefficient.as_bytes(),
+    })
+}
+
+/// Whether an `AlgorithmIdentifier` is `rsaEncryption` with NULL (or absent) parameters.
+fn is_rsa(algorithm: &AlgorithmIdentifierRef<'_>) -> bool {
+    algorithm.oid == ALGORITHM_OID && algorithm.parameters.is_none_or(AnyRef::is_null)
 }
 
 /// The PKCS#1 key inside a PKCS#8 `PrivateKeyInfo` for `rsaEncryption`.
 pub fn pkcs8_private(der: &[u8]) -> Option<&[u8]> {
-    let (seq, trailing) = der::expect(der, der::SEQUENCE)?;
-    if !trailing.is_empty() {
-        return None;
-    }
-    let (version, rest) = der::unsigned(seq.content)?;
-    if version.len() > 1 || version.first().is_some_and(|&v| v > 1) {
-        return None;
-    }
-    let rest = der::rsa_algorithm(rest)?;
-    let (key, _attributes) = der::expect(rest, der::OCTET_STRING)?;
-    Some(key.content)
+    let info = PrivateKeyInfoRef::from_der(der).ok()?;
+    is_rsa(&info.algorithm).then_some(info.private_key.as_bytes())
+}
+
+/// The DER of `pkcs1::ALGORITHM_ID` (`rsaEncryption`, NULL parameters), as
+/// bytes: the two wrappings below are fixed apart from lengths, and writing
+/// them from parts keeps der's generic encoders out of the `.wasm`.
+const RSA_ALGORITHM_ID: &[u8] = &[0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00];
+/// `version INTEGER 0` of a PKCS#8 `PrivateKeyInfo`.
+const PKCS8_V1: &[u8] = &[0x02, 0x01, 0x00];
+
+/// The DER header of a `tag` element of `len` content bytes.
+fn header(tag: Tag, len: usize, buf: &mut [u8; 8]) -> Option<&[u8]> {
+    Header::new(tag, Length::try_from(len).ok()?).encode_to_slice(buf).ok()
+}
+
+/// `SEQUENCE { head..., inner_tag { inner_head, body } }` as DER, written
+/// into one vector of the exact size: no reallocation leaves a copy of key
+/// material behind.
+fn wrap(head: &[&[u8]], inner_tag: Tag, inner_head: &[u8], body: &[u8]) -> Option<Vec<u8>> {
+    let (mut inner_buf, mut outer_buf) = ([0u8; 8], [0u8; 8]);
+    let inner = header(inner_tag, inner_head.len() + body.len(), &mut inner_buf)?;
+    let parts = [head, &[inner, inner_head, body]].concat();
+    let len = parts.iter().map(|p| p.len()).sum();
+    let outer = header(Tag::Sequence, len, &mut outer_buf)?;
+    let mut out = Vec::with_capacity(outer.len() + len);
+    out.extend_from_slice(outer);
+    parts.iter().for_each(|p| out.extend_from_slice(p));
+    Some(out)
 }
 
 /// Wraps a PKCS#1 private key into PKCS#8 `PrivateKeyInfo` DER.
-pub fn pkcs8_from_pkcs1(pkcs1: &[u8]) -> Vec<u8> {
-    let mut body = der::write(der::INTEGER, &[0]);
-    body.extend(der::rsa_algorithm_identifier());
-    body.extend(der::write(der::OCTET_STRING, pkcs1));
-    der::write(der::SEQUENCE, &body)
+pub fn pkcs8_from_pkcs1(pkcs1: &[u8]) -> Option<Vec<u8>> {
+    wrap(&[PKCS8_V1, RSA_ALGORITHM_ID], Tag::OctetString, &[], pkcs1)
 }
 
 /// Reads a PKCS#1 `RSAPublicKey`: `(n, e)`.
 pub fn pkcs1_public(der: &[u8]) -> Option<(&[u8], &[u8])> {
-    let (seq, trailing) = der::expect(der, der::SEQUENCE)?;
-    if !trailing.is_empty() {
-        return None;
-    }
-    let (n, rest) = der::unsigned(seq.content)?;
-    let (e, rest) = der::unsigned(rest)?;
-    rest.is_empty().then_some((n, e))
+    let key = RsaPublicKeyRef::from_der(der).ok()?;
+    Some((key.modulus.as_bytes(), key.public_exponent.as_bytes()))
 }
 
 /// The PKCS#1 public key inside a `SubjectPublicKeyInfo` for `rsaEncryption`.
 pub fn spki(der: &[u8]) -> Option<&[u8]> {
-    let (seq, trailing) = der::expect(der, der::SEQUENCE)?;
-    if !trailing.is_empty() {
+    let info = SubjectPublicKeyInfoRef::from_der(der).ok()?;
+    if !is_rsa(&info.algorithm) {
         return None;
     }
-    let rest = der::rsa_algorithm(seq.content)?;
-    let (bits, rest) = der::expect(rest, der::BIT_STRING)?;
-    match (bits.content.split_first(), rest.is_empty()) {
-        (Some((0, key)), true) => Some(key),
-        _ => None,
-    }
+    info.subject_public_key.as_bytes()
 }
 
 /// Wraps a PKCS#1 public key into `SubjectPublicKeyInfo` DER.
-pub fn spki_from_pkcs1(pkcs1: &[u8]) -> Vec<u8> {
-    let mut bits = Vec::with_capacity(pkcs1.len() + 1);
-    bits.push(0);
-    bits.extend_from_slice(pkcs1);
-    let mut body = der::rsa_algorithm_identifier();
-    body.extend(der::write(der::BIT_STRING, &bits));
-    der::write(der::SEQUENCE, &body)
+pub fn spki_from_pkcs1(pkcs1: &[u8]) -> Option<Vec<u8>> {
+    // BIT STRING content: 0 unused bits, then the key.
+    wrap(&[RSA_ALGORITHM_ID], Tag::BitString, &[0], pkcs1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use der::asn1::{BitStringRef, OctetStringRef};
+
+    #[test]
+    fn wrappings_equal_what_der_encodes() {
+        assert_eq!(pkcs1::ALGORITHM_ID.to_der().unwrap(), RSA_ALGORITHM_ID);
+        for len in [0usize, 1, 100, 127, 128, 200, 255, 256, 1200, 2400, 70_000] {
+            let key: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let info = PrivateKeyInfoRef::new(pkcs1::ALGORITHM_ID, OctetStringRef::new(&key).unwrap());
+            assert_eq!(pkcs8_from_pkcs1(&key).unwrap(), info.to_der().unwrap(), "{len}");
+            assert_eq!(pkcs8_private(&pkcs8_from_pkcs1(&key).unwrap()), Some(&key[..]));
+            let bits = BitStringRef::from_bytes(&key).unwrap();
+            let spki_der = SubjectPublicKeyInfoRef { algorithm: pkcs1::ALGORITHM_ID, subject_public_key: bits }.to_der().unwrap();
+            assert_eq!(spki_from_pkcs1(&key).unwrap(), spki_der, "{len}");
+            assert_eq!(spki(&spki_der), Some(&key[..]));
+        }
+    }
 }

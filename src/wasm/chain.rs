@@ -15,7 +15,7 @@
 //! - `Object.prototype` names and other symbols: what a plain object has.
 //! - any other string: the child node for that segment.
 
-use std::rc::Rc;
+use std::rc::Weak;
 
 use js_sys::{Array, Map, Object, Proxy, Reflect, Symbol};
 use wasm_bindgen::prelude::*;
@@ -47,11 +47,11 @@ const OBJECT_PROTOTYPE_NAMES: [&str; 11] = [
 ];
 
 /// The root node (`wxpay.v3`) of a client.
-pub fn root(client: Rc<Client>, template: &str) -> JsValue {
+pub fn root(client: Weak<Client>, template: &str) -> JsValue {
     let verb = Closure::<dyn Fn(JsValue, u32, JsValue, JsValue) -> js_sys::Promise>::new(
         move |template: JsValue, method: u32, a: JsValue, b: JsValue| {
             let method = Method::ALL.get(method as usize).copied().unwrap_or(Method::Get);
-            send::start(client.clone(), template, method, a, b)
+            send::start(&client, template, method, a, b)
         },
     );
     let trap = Closure::<dyn Fn(JsValue, JsValue, JsValue, JsValue) -> JsValue>::new(get_trap);
@@ -106,6 +106,13 @@ fn get_trap(data: JsValue, target: JsValue, prop: JsValue, _receiver: JsValue) -
         None if prop == JsValue::from(Symbol::to_primitive()) => describer(&template),
         None => return Reflect::get(&target, &prop).unwrap_or_default(),
     };
-    cache.set(&prop, &value);
+    // Only what can repeat is cached, and only so much: segments written in
+    // code are few, while raw ids (`outTradeNo[id]`) are endless.
+    if cache.size() < CACHE_LIMIT {
+        cache.set(&prop, &value);
+    }
     value
 }
+
+/// The most properties one node caches (verbs, coercions, children).
+const CACHE_LIMIT: u32 = 64;

@@ -2,18 +2,20 @@
 
 use std::rc::Rc;
 
-use js_sys::{Object, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
+use super::boundary;
+use super::certs::{self, CertStore};
 use super::chain;
 use super::crypto::Crypto;
-use super::error::config_error;
-use super::js::{self, kind, Callable};
+use super::js::{self, Callable};
 use super::notify::Notifications;
 use crate::config::{self, Config};
 use crate::crypto::Backend;
 use crate::error::{Code, Error};
-use crate::url::{BaseUrl, DEFAULT_BASE_URL};
+use crate::{nonce, payment, retry};
+use crate::url::{BaseUrl, DEFAULT_BACKUP_BASE_URL, DEFAULT_BASE_URL};
 
 /// What every request of one `Wxpay` shares.
 pub struct Client {
@@ -21,9 +23,21 @@ pub struct Client {
     pub crypto: Crypto,
     fetch: Option<Callable>,
     pub user_agent: Option<String>,
+    /// `options.onRequest`, called before each attempt.
+    pub on_request: Option<JsValue>,
+    /// `options.onResponse`, called after each attempt.
+    pub on_response: Option<JsValue>,
+    /// The platform keys: configured and downloaded.
+    pub certs: CertStore,
 }
 
 impl Client {
+    /// The serial sent as `Wechatpay-Serial` and used by `encrypt`: the
+    /// configured choice, else the newest downloaded certificate.
+    pub fn wechatpay_serial(&self) -> Option<String> {
+        self.config.wechatpay_serial.clone().or_else(|| self.certs.newest())
+    }
+
     /// The injected `fetch`, else the global one, with the `this` to call it with.
     pub fn fetch(&self) -> Result<(Callable, JsValue), JsValue> {
         if let Some(f) = &self.fetch {
@@ -39,103 +53,48 @@ impl Client {
     }
 }
 
-fn option(options: &JsValue, name: &str) -> Result<JsValue, Error> {
-    Reflect::get(options, &JsValue::from_str(name)).map_err(|_| config_error(format!("reading options.{name} threw")))
-}
-
-fn required_string(options: &JsValue, name: &str) -> Result<String, Error> {
-    let v = option(options, name)?;
-    v.as_string().ok_or_else(|| {
-        if v.is_undefined() {
-            config_error(format!("options.{name} is required"))
-        } else {
-            config_error(format!("options.{name} must be a string, got {}", kind(&v)))
+fn read_client(options: &JsValue) -> Result<Client, JsValue> {
+    let o = boundary::client_options(options)?;
+    let mchid = config::mchid(&o.mchid)?;
+    let serial = config::serial(&o.serial)?;
+    let key = config::private_key(&o.private_key)?;
+    let apiv3_key = o.apiv3_key.as_deref().map(|k| config::apiv3_key(k)).transpose()?;
+    let keyring = config::keyring_or_download(o.certs.iter().map(|(s, p)| (s.clone(), p.as_slice())), apiv3_key.is_some())?;
+    let wechatpay_serial = if keyring.is_empty() {
+        if o.wechatpay_serial.is_some() {
+            return Err(Error::new(Code::InvalidConfig, "options.wechatpaySerial names an entry of options.certs, which is empty").into());
         }
-    })
-}
-
-/// Key material as bytes: a PEM string, or bytes (a `Buffer` from `readFileSync`).
-fn key_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, Error> {
-    if let Some(bytes) = js::bytes_of(v) {
-        Ok(bytes)
-    } else if v.is_undefined() {
-        Err(config_error(format!("{what} is required")))
-    } else {
-        Err(config_error(format!("{what} must be a PEM string or bytes, got {}", kind(v))))
-    }
-}
-
-fn read_config(options: &JsValue) -> Result<(Config, Crypto, Option<Callable>), Error> {
-    if !options.is_object() {
-        return Err(config_error(format!(
-            "new Wxpay(options): options must be an object with mchid, serial, privateKey and certs, got {}",
-            kind(options)
-        )));
-    }
-    let mchid = config::mchid(&required_string(options, "mchid")?)?;
-    let serial = config::serial(&required_string(options, "serial")?)?;
-    let key = config::private_key(&key_bytes(&option(options, "privateKey")?, "options.privateKey")?)?;
-
-    let certs = option(options, "certs")?;
-    if !certs.is_object() {
-        return Err(config_error(if certs.is_undefined() {
-            "options.certs is required: an object mapping each platform serial or PUB_KEY_ID_... to its PEM".into()
-        } else {
-            format!("options.certs must be an object, got {}", kind(&certs))
-        }));
-    }
-    let mut entries = Vec::new();
-    for pair in Object::entries(certs.unchecked_ref()).iter() {
-        let pair: js_sys::Array = pair.unchecked_into();
-        let serial = pair.get(0).as_string().unwrap_or_default();
-        let pem = key_bytes(&pair.get(1), &config::certs_entry(&serial)?)?;
-        entries.push((serial, pem));
-    }
-    let keyring = config::keyring(entries.iter().map(|(s, p)| (s.clone(), p.as_slice())))?;
-
-    let wechatpay_serial = option(options, "wechatpaySerial")?;
-    let wechatpay_serial = match wechatpay_serial.as_string() {
-        Some(s) => config::wechatpay_serial(&keyring, Some(&s))?,
-        None if wechatpay_serial.is_undefined() => config::wechatpay_serial(&keyring, None)?,
-        None => return Err(config_error(format!("options.wechatpaySerial must be a string, got {}", kind(&wechatpay_serial)))),
-    };
-
-    let apiv3_key = option(options, "apiv3Key")?;
-    let apiv3_key = match apiv3_key.as_string() {
-        Some(s) => Some(config::apiv3_key(&s)?),
-        None if apiv3_key.is_undefined() => None,
-        None => return Err(config_error(format!("options.apiv3Key must be a string, got {}", kind(&apiv3_key)))),
-    };
-
-    let base = option(options, "baseURL")?;
-    let base = match base.as_string() {
-        Some(s) => BaseUrl::parse(&s)?,
-        None if base.is_undefined() => BaseUrl::parse(DEFAULT_BASE_URL)?,
-        None => return Err(config_error(format!("options.baseURL must be a string, got {}", kind(&base)))),
-    };
-
-    let timeout = option(options, "timeout")?;
-    let timeout_ms = match timeout.as_f64() {
-        Some(ms) => Some(config::timeout("options.timeout", ms)?),
-        None if timeout.is_undefined() => None,
-        None => return Err(config_error(format!("options.timeout must be a number, got {}", kind(&timeout)))),
-    };
-
-    let fetch = option(options, "fetch")?;
-    let fetch = if fetch.is_undefined() {
         None
-    } else if fetch.is_function() {
-        Some(fetch.unchecked_into())
     } else {
-        return Err(config_error(format!("options.fetch must be a function, got {}", kind(&fetch))));
+        Some(config::wechatpay_serial(&keyring, o.wechatpay_serial.as_deref())?)
     };
-    let crypto = option(options, "crypto")?;
-    let crypto = match crypto.as_string() {
-        Some(s) => Crypto::choose(Some(&s))?,
-        None if crypto.is_undefined() => Crypto::choose(None)?,
-        None => return Err(config_error(format!("options.crypto must be a string, got {}", kind(&crypto)))),
+    let refresh_ms = match o.certs_refresh_interval {
+        Some(ms) if ms.is_finite() && ms >= 0.0 => ms,
+        Some(_) => return Err(Error::new(Code::InvalidConfig, "options.certsRefreshInterval must be a number of milliseconds, 0 or more").into()),
+        None => certs::DEFAULT_REFRESH_INTERVAL_MS,
     };
-    Ok((Config { mchid, serial, key, keyring, base, timeout_ms, wechatpay_serial, apiv3_key }, crypto, fetch))
+    let base = BaseUrl::parse(o.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+    let timeout_ms = o.timeout.map(|ms| config::timeout("options.timeout", ms)).transpose()?;
+    let max_body_bytes = match o.max_body_bytes {
+        Some(n) => config::max_body_bytes("options.maxBodyBytes", n)?,
+        None => config::DEFAULT_MAX_BODY_BYTES,
+    };
+    let retries = match o.retry.as_f64() {
+        Some(n) => retry::count("options.retry", n)?,
+        None if o.retry.is_falsy() && !o.retry.is_undefined() => 0,
+        None => retry::DEFAULT_RETRIES,
+    };
+    // The documented backup domain only stands in for the documented main one.
+    let backup = match o.backup_base_url.as_string() {
+        Some(url) => Some(BaseUrl::parse_option(&url, "options.backupBaseURL")?),
+        None if o.backup_base_url.is_undefined() && o.base_url.is_none() => Some(BaseUrl::parse(DEFAULT_BACKUP_BASE_URL)?),
+        None => None,
+    };
+    let crypto = Crypto::choose(o.crypto.as_deref())?;
+    let fetch = o.fetch.map(JsCast::unchecked_into);
+    let config = Config { mchid, serial, key, keyring, base, backup, timeout_ms, max_body_bytes, retries, wechatpay_serial, apiv3_key };
+    let certs = CertStore::new(config.keyring.clone(), refresh_ms);
+    Ok(Client { config, crypto, fetch, user_agent: user_agent(), on_request: o.on_request, on_response: o.on_response, certs })
 }
 
 /// `wxpay-wasm/<version>` plus the runtime, where the runtime lets us say it.
@@ -179,10 +138,11 @@ impl Wxpay {
     /// (`ERR_INVALID_CONFIG`, `ERR_INVALID_KEY`) naming the option at fault.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Wxpay, JsValue> {
-        let (config, crypto, fetch) = read_config(&options)?;
-        let client = Rc::new(Client { config, crypto, fetch, user_agent: user_agent() });
-        let notifications = Notifications::new(client.clone()).into();
-        Ok(Wxpay { v3: chain::root(client.clone(), "v3"), notifications, client })
+        let client = Rc::new(read_client(&options)?);
+        // The chain and the notifications hold the client weakly: `free()`
+        // drops it (and wipes its key) once no request is in flight.
+        let notifications = Notifications::new(Rc::downgrade(&client)).into();
+        Ok(Wxpay { v3: chain::root(Rc::downgrade(&client), "v3"), notifications, client })
     }
 
     /// The root of the APIv3 chain: `wxpay.v3.pay.transactions.native.post(...)`.
@@ -201,8 +161,22 @@ impl Wxpay {
     /// The `certs` entry sent as `Wechatpay-Serial` on every request and used
     /// by `encrypt`.
     #[wasm_bindgen(getter, js_name = wechatpaySerial)]
-    pub fn wechatpay_serial(&self) -> String {
-        self.client.config.wechatpay_serial.clone()
+    pub fn wechatpay_serial(&self) -> Option<String> {
+        self.client.wechatpay_serial()
+    }
+
+    /// The platform certificates in use: `[{ serial, pem, effective_time,
+    /// expire_time }]`, the configured ones first (`pem` absent for a public
+    /// key, times absent where unknown). With `apiv3Key`, downloads them first
+    /// if none were downloaded yet.
+    pub fn certificates(&self) -> js_sys::Promise {
+        let client = self.client.clone();
+        js::promise(async move {
+            if client.config.apiv3_key.is_some() {
+                certs::ring_for(&client, None).await?;
+            }
+            Ok(certs::list(&client))
+        })
     }
 
     /// Encrypts a sensitive field: base64 RSAES-OAEP (SHA-1, MGF1-SHA-1) of the
@@ -210,12 +184,11 @@ impl Wxpay {
     pub fn encrypt(&self, text: JsValue) -> js_sys::Promise {
         let client = self.client.clone();
         js::promise(async move {
-            let Some(text) = text.as_string() else {
-                return Err(Error::new(Code::InvalidParam, format!("encrypt(text): text must be a string, got {}", kind(&text))).into());
-            };
-            let serial = &client.config.wechatpay_serial;
-            let key = client.config.keyring.get(serial).ok_or_else(|| Error::new(Code::InvalidConfig, "wechatpaySerial names no key"))?;
-            Ok(JsValue::from_str(&crate::sensitive::encrypt_with(&client.crypto, serial, key, &text).await?))
+            let text = boundary::text(&text, "encrypt(text): text", "a string")?;
+            let ring = certs::ring_for(&client, client.wechatpay_serial().as_deref()).await?;
+            let serial = client.wechatpay_serial().unwrap_or_default();
+            let key = ring.get(&serial).ok_or_else(|| Error::new(Code::InvalidConfig, "no platform certificate to encrypt with"))?;
+            Ok(JsValue::from_str(&crate::sensitive::encrypt_with(&client.crypto, &serial, key, &text).await?))
         })
     }
 
@@ -224,9 +197,7 @@ impl Wxpay {
     pub fn decrypt(&self, ciphertext: JsValue) -> js_sys::Promise {
         let client = self.client.clone();
         js::promise(async move {
-            let Some(ciphertext) = ciphertext.as_string() else {
-                return Err(Error::new(Code::InvalidParam, format!("decrypt(ciphertext): ciphertext must be a base64 string, got {}", kind(&ciphertext))).into());
-            };
+            let ciphertext = boundary::text(&ciphertext, "decrypt(ciphertext): ciphertext", "a base64 string")?;
             Ok(JsValue::from_str(&crate::sensitive::decrypt_with(&client.crypto, &client.config.key, &ciphertext).await?))
         })
     }
@@ -241,7 +212,7 @@ impl Wxpay {
             let key = client.config.apiv3_key.as_ref().ok_or_else(|| {
                 Error::new(Code::InvalidConfig, "decryptResource needs options.apiv3Key, the merchant's APIv3 key")
             })?;
-            let r = resource_fields(&resource)?;
+            let r = boundary::resource(&resource)?;
             Ok(JsValue::from_str(&crate::notify::decrypt_text(key, &r)?))
         })
     }
@@ -258,9 +229,63 @@ impl Wxpay {
     pub fn sign(&self, message: JsValue) -> js_sys::Promise {
         let client = self.client.clone();
         js::promise(async move {
-            let bytes = message_bytes(&message, "message")?;
+            let bytes = boundary::bytes(&message, "sign(message): message")?;
             let signature = client.crypto.sign(&client.config.key, &bytes).await?;
             Ok(JsValue::from_str(&crate::base64::encode(&signature)))
+        })
+    }
+
+    /// The parameters a JSAPI page or a mini program passes to the WeChat
+    /// client after an order returned `prepay_id`: `{ appId, timeStamp,
+    /// nonceStr, package: 'prepay_id=...', signType: 'RSA', paySign }`, signed
+    /// over `appId\ntimeStamp\nnonceStr\npackage\n`.
+    #[wasm_bindgen(js_name = jsapiParams)]
+    pub fn jsapi_params(&self, input: JsValue) -> js_sys::Promise {
+        let client = self.client.clone();
+        js::promise(async move {
+            let (app_id, prepay_id, _) = boundary::payment_input(&input, "jsapiParams", "appId")?;
+            payment::check("appId", &app_id, 32)?;
+            payment::check("prepay_id", &prepay_id, 128)?;
+            let (timestamp, nonce) = (super::send::now_secs().to_string(), nonce::nonce()?);
+            let package = payment::jsapi_package(&prepay_id);
+            let message = payment::jsapi_message(&app_id, &timestamp, &nonce, &package);
+            let sign = crate::base64::encode(&client.crypto.sign(&client.config.key, message.as_bytes()).await?);
+            Ok(to_js(&JsapiParams {
+                app_id: &app_id,
+                time_stamp: &timestamp,
+                nonce_str: &nonce,
+                package: &package,
+                sign_type: payment::SIGN_TYPE,
+                pay_sign: &sign,
+            }))
+        })
+    }
+
+    /// The parameters an APP passes to the WeChat SDK after an order returned
+    /// `prepay_id`: `{ appid, partnerid, prepayid, package: 'Sign=WXPay',
+    /// noncestr, timestamp, sign }`, signed over
+    /// `appid\ntimestamp\nnoncestr\nprepayid\n`.
+    #[wasm_bindgen(js_name = appParams)]
+    pub fn app_params(&self, input: JsValue) -> js_sys::Promise {
+        let client = self.client.clone();
+        js::promise(async move {
+            let (app_id, prepay_id, partner_id) = boundary::payment_input(&input, "appParams", "appid")?;
+            let partner_id = partner_id.unwrap_or_else(|| client.config.mchid.clone());
+            payment::check("appid", &app_id, 32)?;
+            payment::check("partnerid", &partner_id, 32)?;
+            payment::check("prepay_id", &prepay_id, 128)?;
+            let (timestamp, nonce) = (super::send::now_secs().to_string(), nonce::nonce()?);
+            let message = payment::app_message(&app_id, &timestamp, &nonce, &prepay_id);
+            let sign = crate::base64::encode(&client.crypto.sign(&client.config.key, message.as_bytes()).await?);
+            Ok(to_js(&AppParams {
+                appid: &app_id,
+                partnerid: &partner_id,
+                prepayid: &prepay_id,
+                package: payment::APP_PACKAGE,
+                noncestr: &nonce,
+                timestamp: &timestamp,
+                sign: &sign,
+            }))
         })
     }
 
@@ -270,12 +295,13 @@ impl Wxpay {
     pub fn verify(&self, message: JsValue, signature: JsValue, serial: JsValue) -> js_sys::Promise {
         let client = self.client.clone();
         js::promise(async move {
-            let bytes = message_bytes(&message, "message")?;
-            let (Some(signature), Some(serial)) = (signature.as_string(), serial.as_string()) else {
-                return Err(Error::new(Code::InvalidParam, "verify(message, signature, serial): signature and serial must be strings").into());
-            };
-            let key = client.config.keyring.get(&serial).ok_or_else(|| {
-                Error::new(Code::InvalidParam, format!("serial {serial:?} is not one of the configured certs"))
+            let bytes = boundary::bytes(&message, "verify(message, signature, serial): message")?;
+            let signature = boundary::text(&signature, "verify(message, signature, serial): signature", "a base64 string")?;
+            let serial = boundary::text(&serial, "verify(message, signature, serial): serial", "a string")?;
+            let ring = certs::ring_for(&client, Some(&serial)).await?;
+            let key = ring.get(&serial).ok_or_else(|| {
+                // Not repeated: a caller may pass anything here.
+                Error::new(Code::InvalidParam, "verify(message, signature, serial): serial names none of the configured certs")
             })?;
             let Some(sig) = crate::base64::decode(&signature) else {
                 return Ok(JsValue::FALSE);
@@ -285,34 +311,32 @@ impl Wxpay {
     }
 }
 
-/// The fields of a resource object given to `decryptResource`.
-fn resource_fields(v: &JsValue) -> Result<crate::notify::Resource, Error> {
-    let bad = |why: String| Error::new(Code::InvalidParam, format!("decryptResource(resource): {why}"));
-    if !v.is_object() {
-        return Err(bad(format!("resource must be an object, got {}", kind(v))));
-    }
-    let field = |name: &str, required: bool| -> Result<Option<String>, Error> {
-        let f = Reflect::get(v, &JsValue::from_str(name)).map_err(|_| bad(format!("reading resource.{name} threw")))?;
-        match f.as_string() {
-            Some(s) => Ok(Some(s)),
-            None if (f.is_undefined() || f.is_null()) && !required => Ok(None),
-            None => Err(bad(format!("resource.{name} must be a string, got {}", kind(&f)))),
-        }
-    };
-    Ok(crate::notify::Resource {
-        algorithm: field("algorithm", false)?.unwrap_or_else(|| crate::aead::ALGORITHM.into()),
-        ciphertext: field("ciphertext", true)?.unwrap_or_default(),
-        nonce: field("nonce", true)?.unwrap_or_default(),
-        associated_data: field("associated_data", false)?.unwrap_or_default(),
-        original_type: field("original_type", false)?,
-    })
+/// `jsapiParams()`, field names as the front end takes them.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsapiParams<'a> {
+    app_id: &'a str,
+    time_stamp: &'a str,
+    nonce_str: &'a str,
+    package: &'a str,
+    sign_type: &'a str,
+    pay_sign: &'a str,
 }
 
-/// A string (as UTF-8) or bytes.
-fn message_bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, Error> {
-    if let Some(bytes) = js::bytes_of(v) {
-        Ok(bytes)
-    } else {
-        Err(Error::new(Code::InvalidParam, format!("{what} must be a string or a Uint8Array, got {}", kind(v))))
-    }
+/// `appParams()`, field names as the APP SDK takes them.
+#[derive(serde::Serialize)]
+struct AppParams<'a> {
+    appid: &'a str,
+    partnerid: &'a str,
+    prepayid: &'a str,
+    package: &'a str,
+    noncestr: &'a str,
+    timestamp: &'a str,
+    sign: &'a str,
+}
+
+/// A plain JS object of a Rust value (serde-wasm-bindgen); values we build
+/// from strings always serialise.
+pub fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::UNDEFINED)
 }

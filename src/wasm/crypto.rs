@@ -30,6 +30,16 @@ fn unavailable(what: &str) -> Error {
     Error::new(Code::InvalidConfig, format!("options.crypto is '{what}' but this runtime does not offer it"))
 }
 
+/// A wrong `crypto` value, repeated only when it is a short word (a typo),
+/// never when it could be a key pasted in the wrong place.
+fn shown(value: &str) -> String {
+    if !value.is_empty() && value.len() <= 16 && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+        crate::error::quoted(value)
+    } else {
+        format!("another string ({} characters)", value.chars().count())
+    }
+}
+
 impl Crypto {
     /// The backend for `options.crypto`.
     pub fn choose(option: Option<&str>) -> Result<Crypto> {
@@ -43,7 +53,7 @@ impl Crypto {
             other => {
                 return Err(Error::new(
                     Code::InvalidConfig,
-                    format!("options.crypto must be 'auto', 'node', 'webcrypto' or 'rust', got {other:?}"),
+                    format!("options.crypto must be 'auto', 'node', 'webcrypto' or 'rust', got {}", shown(other)),
                 ))
             }
         };

@@ -64,29 +64,8 @@ impl From<Error> for JsValue {
     }
 }
 
-/// A short description of a thrown JS value, for messages.
-pub fn describe(value: &JsValue) -> String {
-    if let Some(e) = value.dyn_ref::<js_sys::Error>() {
-        let name = String::from(e.name());
-        let msg = String::from(e.message());
-        // undici hides the real reason (ECONNREFUSED...) in `cause`.
-        let cause = Reflect::get(e, &JsValue::from_str("cause"))
-            .ok()
-            .and_then(|c| c.dyn_ref::<js_sys::Error>().map(|c| String::from(c.message())))
-            .filter(|c| !c.is_empty() && *c != msg);
-        match cause {
-            Some(c) => format!("{name}: {msg} ({c})"),
-            None => format!("{name}: {msg}"),
-        }
-    } else {
-        value.as_string().unwrap_or_else(|| format!("{value:?}"))
-    }
-}
-
-/// `ERR_INVALID_CONFIG` / `ERR_INVALID_PARAM` shorthand.
-pub fn config_error(message: String) -> Error {
-    Error::new(Code::InvalidConfig, message)
-}
+/// A short description of a thrown JS value, for messages (read at the boundary).
+pub use super::boundary::describe;
 
 /// `ERR_INVALID_PARAM` shorthand.
 pub fn param_error(message: String) -> Error {

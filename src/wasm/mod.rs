@@ -2,14 +2,17 @@
 //!
 //! - [`client`]: the exported `Wxpay` class and its options.
 //! - [`chain`]: `wxpay.v3....` nodes, built on `Proxy`.
-//! - [`send`]: one request: sign, `fetch`, verify, shape the answer.
+//! - [`boundary`]: every caller-supplied value and everything `fetch` returns,
+//!   read by `boundary.js` inside try/catch; the transport (timeout race,
+//!   bounded body reader).
+//! - [`send`]: one request: sign, send, verify, shape the answer.
 //! - [`notify`]: `wxpay.notifications`: parse notifications, answer them.
-//! - [`abort`]: `signal` and `timeout` for a request.
 //! - [`error`]: core errors as `WxpayError` instances.
 //! - [`crypto`], [`nodecrypto`], [`webcrypto`]: the RSA backend `options.crypto` picks.
 //! - [`js`]: the handful of JS APIs bound by hand.
 
-mod abort;
+mod boundary;
+mod certs;
 mod chain;
 mod client;
 mod crypto;

@@ -2,128 +2,48 @@
 //! `{ headers, body }` object, hand it to the core to verify and decrypt, and
 //! build the fetch `Response` WeChat Pay expects back.
 
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array, JSON};
+use js_sys::{Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
+use super::boundary;
+use super::certs;
 use super::client::Client;
-use super::error::{describe, param_error, Extra};
-use super::js::{self, kind};
-use super::send::now_secs;
+use super::error::{describe, Extra};
+use super::js;
+use super::send::{freed, now_secs};
 use crate::error::{Code, Error};
 use crate::notify;
-use crate::response::{header, SignatureHeaders};
+use crate::response::SignatureHeaders;
 
 /// `wxpay.notifications`: parse notifications, answer them.
 #[wasm_bindgen(js_name = WxpayNotifications)]
 pub struct Notifications {
-    client: Rc<Client>,
+    client: Weak<Client>,
 }
 
 impl Notifications {
     /// The notifications of one client.
-    pub fn new(client: Rc<Client>) -> Self {
+    pub fn new(client: Weak<Client>) -> Self {
         Notifications { client }
     }
 }
 
-fn get(obj: &JsValue, key: &str) -> Result<JsValue, Error> {
-    Reflect::get(obj, &JsValue::from_str(key)).map_err(|e| param_error(format!("reading input.{key} threw: {}", describe(&e))))
-}
-
-/// The request's headers by name, case-insensitively: a `Headers` (anything
-/// with a `get` method) or a plain object such as Node's `req.headers`.
-enum HeaderSource {
-    Fetch(JsValue, Function),
-    Plain(Vec<(String, JsValue)>),
-}
-
-impl HeaderSource {
-    fn read(input: &JsValue) -> Result<Self, Error> {
-        let headers = get(input, "headers")?;
-        if headers.is_object() {
-            let getter = get(&headers, "get")?;
-            if let Some(f) = getter.dyn_ref::<Function>() {
-                return Ok(HeaderSource::Fetch(headers.clone(), f.clone()));
-            }
-            let entries = Object::entries(headers.unchecked_ref())
-                .iter()
-                .filter_map(|pair| {
-                    let pair: js_sys::Array = pair.dyn_into().ok()?;
-                    Some((pair.get(0).as_string()?, pair.get(1)))
-                })
-                .collect();
-            return Ok(HeaderSource::Plain(entries));
-        }
-        Err(param_error(format!("notifications.parse(input): input.headers must be a Headers or a plain object, got {}", kind(&headers))))
-    }
-
-    fn get(&self, name: &str) -> Option<String> {
-        let value = match self {
-            HeaderSource::Fetch(headers, get) => get.call1(headers, &JsValue::from_str(name)).ok()?,
-            HeaderSource::Plain(entries) => entries.iter().find(|(k, _)| k.eq_ignore_ascii_case(name))?.1.clone(),
-        };
-        if let Some(s) = value.as_string() {
-            return Some(s);
-        }
-        // Node gives an array for a repeated header; one value is still one value.
-        let list = value.dyn_ref::<js_sys::Array>()?;
-        if list.length() == 1 {
-            list.get(0).as_string()
-        } else {
-            None
-        }
-    }
-}
-
-/// The raw body bytes: `body` as a string (UTF-8), bytes or `ArrayBuffer`;
-/// else the input's `arrayBuffer()` (a fetch `Request`).
-async fn body_bytes(input: &JsValue) -> Result<Vec<u8>, Error> {
-    let body = get(input, "body")?;
-    if let Some(bytes) = js::bytes_of(&body) {
-        return Ok(bytes);
-    }
-    let read = get(input, "arrayBuffer")?;
-    let Some(read) = read.dyn_ref::<Function>() else {
-        return Err(param_error(format!(
-            "notifications.parse(input): input.body must be a string or a Uint8Array (the raw body), got {}",
-            kind(&body)
-        )));
-    };
-    let failed = |e: JsValue| param_error(format!("notifications.parse(input): reading the request body failed (was it already read?): {}", describe(&e)));
-    let promise = read.call0(input).map_err(failed)?;
-    let buffer = JsFuture::from(Promise::resolve(&promise)).await.map_err(failed)?;
-    if !buffer.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Err(param_error("notifications.parse(input): input.arrayBuffer() did not give an ArrayBuffer".into()));
-    }
-    Ok(Uint8Array::new(&buffer).to_vec())
-}
-
-async fn parse(client: &Client, input: &JsValue) -> Result<JsValue, JsValue> {
+async fn parse(client: &Rc<Client>, input: &JsValue) -> Result<JsValue, JsValue> {
     let key = client.config.apiv3_key.as_ref().ok_or_else(|| {
         Error::new(Code::InvalidConfig, "notifications.parse needs options.apiv3Key, the merchant's APIv3 key, to decrypt notifications")
     })?;
-    if !input.is_object() {
-        return Err(param_error(format!(
-            "notifications.parse(input): input must be a fetch Request or {{ headers, body }}, got {}",
-            kind(input)
-        ))
-        .into());
-    }
-    let headers = HeaderSource::read(input)?;
-    let body = body_bytes(input).await?;
-    let (ts, nonce, sig, serial) = (
-        headers.get(header::TIMESTAMP),
-        headers.get(header::NONCE),
-        headers.get(header::SIGNATURE),
-        headers.get(header::SERIAL),
-    );
-    let h = SignatureHeaders { timestamp: ts.as_deref(), nonce: nonce.as_deref(), signature: sig.as_deref(), serial: serial.as_deref() };
-    let request_id = headers.get(header::REQUEST_ID);
-    let with_id = |e: Error| e.into_js_with(Extra { request_id: request_id.clone(), ..Extra::default() });
-    let opened = notify::open_with(&client.crypto, &h, &body, now_secs(), &client.config.keyring, key).await.map_err(with_id)?;
+    let n = boundary::notification(input).await?;
+    let h = SignatureHeaders {
+        timestamp: n.timestamp.as_deref(),
+        nonce: n.nonce.as_deref(),
+        signature: n.signature.as_deref(),
+        serial: n.serial.as_deref(),
+    };
+    let with_id = |e: Error| e.into_js_with(Extra { request_id: n.request_id.clone(), ..Extra::default() });
+    let ring = certs::ring_for(client, n.serial.as_deref()).await?;
+    let opened = notify::open_with(&client.crypto, &h, &n.body, now_secs(), &ring, key).await.map_err(with_id)?;
     // The core checked both texts are JSON objects, which JSON.parse accepts.
     let unparsable = |_| with_id(Error::new(Code::NotifyBody, "notification body is not JSON"));
     let notification = JSON::parse(&opened.body).map_err(unparsable)?;
@@ -146,21 +66,11 @@ fn no_response(e: JsValue) -> JsValue {
 /// `status` (default 500) with `{"code":"FAIL","message":message}`: WeChat
 /// Pay will retry. `message` is a string or an `Error` (its message is used).
 pub fn failure(message: JsValue, status: JsValue) -> Result<JsValue, JsValue> {
-    let text = if let Some(s) = message.as_string() {
-        s
-    } else if let Some(e) = message.dyn_ref::<js_sys::Error>() {
-        String::from(e.message())
-    } else if message.is_undefined() {
-        "failed".into()
-    } else {
-        return Err(param_error(format!("failure(message, status): message must be a string or an Error, got {}", kind(&message))).into());
-    };
+    let text = boundary::failure_message(&message)?;
     let status = match status.as_f64() {
         Some(n) => notify::failure_status(n)?,
         None if status.is_undefined() => 500,
-        None => {
-            return Err(param_error(format!("failure(message, status): status must be a number from 400 to 599, got {}", kind(&status))).into())
-        }
+        None => return Err(Error::new(Code::InvalidParam, "failure(message, status): status must be a number from 400 to 599").into()),
     };
     let init = Object::new();
     let headers = Object::new();
@@ -177,8 +87,8 @@ impl Notifications {
     /// key, and resolves to the notification with `resource` decrypted.
     /// Rejects with `ERR_NOTIFY_*` (or `ERR_INVALID_CONFIG` without apiv3Key).
     pub fn parse(&self, input: JsValue) -> Promise {
-        let client = self.client.clone();
-        js::promise(async move { parse(&client, &input).await })
+        let client = self.client.upgrade();
+        js::promise(async move { parse(&client.ok_or_else(freed)?, &input).await })
     }
 
     /// The answer to a handled notification: `204 No Content`.

@@ -1,174 +1,40 @@
-//! One request, start to finish: read the config, build and sign the
-//! request in the core, `fetch` it, verify the answer, shape the result.
+//! One request, start to finish: read the config at the boundary, build and
+//! sign the request in the core, send it through the transport, verify the
+//! answer, shape the result.
 
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Object, Promise, Reflect, Uint8Array, JSON};
+use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::AbortSignal;
 
-use super::abort::{network_error, AbortGuard};
-use super::client::Client;
+use super::boundary::{self, Answer, Deadline, Transport};
+use super::certs;
+use super::client::{to_js, Client};
 use super::error::{js_error, param_error, Extra};
-use super::js::{self, kind, Response};
-use crate::error::{Code, Error};
+use super::js;
+use crate::crypto::Backend;
+use crate::error::{quoted, Code, Error};
 use crate::request::{self, Method};
 use crate::response::{self, header, SignatureHeaders, RESPONSE_CODES};
-use crate::crypto::Backend;
-use crate::{config, nonce, path, url};
+use crate::certificates::{self, Certificate};
+use crate::keys::Keyring;
+use crate::url::BaseUrl;
+use crate::{config, nonce, path, retry, url};
 
 /// Starts a request for a chain verb; every failure rejects the promise.
-pub fn start(client: Rc<Client>, template: JsValue, method: Method, a: JsValue, b: JsValue) -> Promise {
+pub fn start(client: &Weak<Client>, template: JsValue, method: Method, a: JsValue, b: JsValue) -> Promise {
+    let client = client.upgrade();
     js::promise(async move {
+        let client = client.ok_or_else(freed)?;
         let template = template.as_string().unwrap_or_default();
         let (data, config) = if method.takes_data() { (a, b) } else { (JsValue::UNDEFINED, a) };
         run(&client, &template, method, &data, &config).await
     })
 }
 
-/// `obj[key]`; a getter or Proxy that throws becomes `ERR_INVALID_PARAM`
-/// with what it threw as the cause.
-fn prop(obj: &JsValue, key: &str) -> Result<JsValue, JsValue> {
-    if obj.is_object() || obj.is_function() {
-        Reflect::get(obj, &JsValue::from_str(key)).map_err(|e| {
-            let msg = format!("reading `{key}` threw: {}", super::error::describe(&e));
-            Error::new(Code::InvalidParam, msg).into_js_with(Extra { cause: Some(e), ..Extra::default() })
-        })
-    } else {
-        Ok(JsValue::UNDEFINED)
-    }
-}
-
-/// A placeholder, query or header value as text: strings, numbers, bigints
-/// and booleans; `None` for `undefined`/`null`.
-fn scalar(v: &JsValue) -> Option<Result<String, String>> {
-    if v.is_undefined() || v.is_null() {
-        None
-    } else if let Some(s) = v.as_string() {
-        Some(Ok(s))
-    } else if let Some(b) = v.as_bool() {
-        Some(Ok(b.to_string()))
-    } else if v.as_f64().is_some() {
-        // JS's own number formatting (`1e21`, `0.1`), not Rust's.
-        let n: &js_sys::Number = v.unchecked_ref();
-        Some(n.to_string_with_radix(10).map(String::from).map_err(|_| "number".into()))
-    } else if v.is_bigint() {
-        let n: &js_sys::BigInt = v.unchecked_ref();
-        Some(n.to_string(10).map(String::from).map_err(|_| "bigint".into()))
-    } else {
-        Some(Err(kind(v)))
-    }
-}
-
-/// `[key, value]` pairs of a plain object, or of anything iterable over
-/// pairs (`Headers`, `URLSearchParams`, `Map`).
-fn entries(v: &JsValue) -> Result<Vec<(String, JsValue)>, JsValue> {
-    let list: Array = match js_sys::try_iter(v)? {
-        Some(iter) => iter.collect::<Result<Array, _>>()?,
-        None => Object::entries(v.unchecked_ref()),
-    };
-    Ok(list
-        .iter()
-        .filter_map(|pair| {
-            let pair: Array = pair.dyn_into().ok()?;
-            Some((pair.get(0).as_string()?, pair.get(1)))
-        })
-        .collect())
-}
-
-struct RequestConfig {
-    query: String,
-    headers: Vec<(String, String)>,
-    signal: Option<AbortSignal>,
-    timeout_ms: Option<u32>,
-}
-
-impl RequestConfig {
-    fn read(config: &JsValue) -> Result<Self, JsValue> {
-        if !(config.is_undefined() || config.is_null() || config.is_object()) {
-            return Err(param_error(format!("request config must be an object, got {}", kind(config))).into());
-        }
-        let params = prop(config, "params")?;
-        let mut pairs = Vec::new();
-        if params.is_object() {
-            for (k, v) in entries(&params)? {
-                let values = if Array::is_array(&v) { Array::from(&v).to_vec() } else { vec![v] };
-                for v in values {
-                    match scalar(&v) {
-                        None => {}
-                        Some(Ok(s)) => pairs.push((k.clone(), s)),
-                        Some(Err(t)) => {
-                            return Err(param_error(format!("params.{k} must be a string, number or boolean, got {t}")).into())
-                        }
-                    }
-                }
-            }
-        } else if !(params.is_undefined() || params.is_null()) {
-            return Err(param_error(format!("params must be an object, got {}", kind(&params))).into());
-        }
-        let query = url::query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-
-        let given = prop(config, "headers")?;
-        let mut headers = Vec::new();
-        if given.is_object() {
-            for (name, v) in entries(&given)? {
-                let Some(Ok(value)) = scalar(&v) else {
-                    if v.is_undefined() || v.is_null() {
-                        continue;
-                    }
-                    return Err(param_error(format!("headers[{name:?}] must be a string")).into());
-                };
-                check_header(&name, &value)?;
-                headers.push((name, value));
-            }
-        } else if !(given.is_undefined() || given.is_null()) {
-            return Err(param_error(format!("headers must be an object, got {}", kind(&given))).into());
-        }
-
-        let signal = prop(config, "signal")?;
-        let signal = if signal.is_undefined() || signal.is_null() {
-            None
-        } else if prop(&signal, "aborted")?.as_bool().is_some() && prop(&signal, "addEventListener")?.is_function() {
-            Some(signal.unchecked_into::<AbortSignal>())
-        } else {
-            return Err(param_error("signal must be an AbortSignal".into()).into());
-        };
-
-        let timeout = prop(config, "timeout")?;
-        let timeout_ms = match timeout.as_f64() {
-            Some(ms) => Some(config::timeout("config.timeout", ms)?),
-            None if timeout.is_undefined() || timeout.is_null() => None,
-            None => return Err(param_error("config.timeout must be a number of milliseconds".into()).into()),
-        };
-        Ok(RequestConfig { query, headers, signal, timeout_ms })
-    }
-}
-
-fn placeholder(config: &JsValue, name: &str) -> crate::Result<Option<String>> {
-    let v = prop(config, name).map_err(|_| param_error(format!("reading config.{name} threw")))?;
-    match scalar(&v) {
-        None => Ok(None),
-        Some(Ok(s)) => Ok(Some(s)),
-        Some(Err(t)) => Err(param_error(format!("path placeholder {{{name}}} must be a string or a number, got {t}"))),
-    }
-}
-
-/// The exact bytes to send: strings as UTF-8, bytes as given, anything else
-/// as its `JSON.stringify`.
-fn body_bytes(data: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
-    if data.is_undefined() || data.is_null() {
-        return Ok(None);
-    }
-    if let Some(bytes) = js::bytes_of(data) {
-        return Ok(Some(bytes));
-    }
-    let json = JSON::stringify(data)
-        .map_err(|e| Error::new(Code::InvalidParam, format!("data cannot be serialised as JSON: {}", super::error::describe(&e))))?;
-    match json.as_string() {
-        Some(s) => Ok(Some(s.into_bytes())),
-        None => Err(param_error(format!("data of type {} cannot be serialised as JSON", kind(data))).into()),
-    }
+/// The error for a client used after `free()`.
+pub fn freed() -> JsValue {
+    Error::new(Code::ClientFreed, "this Wxpay was freed: create a new one").into()
 }
 
 fn is_token(name: &str) -> bool {
@@ -176,14 +42,20 @@ fn is_token(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-/// A caller's header, checked when the config is read, before any signing
-/// work: a valid name, no CR/LF/NUL in the value, and never `Authorization`.
+/// A caller's header, checked before any signing work: a valid name, a
+/// value `fetch` can send (Latin-1, no CR/LF/NUL), and never `Authorization`.
 fn check_header(name: &str, value: &str) -> Result<(), Error> {
     if !is_token(name) {
-        return Err(param_error(format!("headers: {name:?} is not a valid header name")));
+        return Err(param_error(format!("headers: {} is not a valid header name", quoted(name))));
     }
     if value.contains(['\r', '\n', '\0']) {
-        return Err(param_error(format!("headers[{name:?}] must not contain CR, LF or NUL")));
+        return Err(param_error(format!("headers[{}] must not contain CR, LF or NUL", quoted(name))));
+    }
+    if value.chars().any(|c| c as u32 > 0xFF) {
+        return Err(param_error(format!(
+            "headers[{}] has characters outside Latin-1, which HTTP headers cannot carry: percent-encode it",
+            quoted(name)
+        )));
     }
     if name.eq_ignore_ascii_case("authorization") {
         return Err(param_error("headers must not set Authorization: every request is signed for you".into()));
@@ -194,25 +66,30 @@ fn check_header(name: &str, value: &str) -> Result<(), Error> {
 /// The request headers: ours first (`Wechatpay-Serial` included, naming the
 /// key the service answers with), the caller's (already passed through
 /// [`check_header`]) replacing any of the same name.
-fn request_headers(client: &Client, authorization: String, has_body: bool, extra: Vec<(String, String)>) -> Result<Object, JsValue> {
-    let mut list: Vec<(String, String)> = vec![("Accept".into(), "application/json".into())];
+fn request_headers<'a>(
+    client: &'a Client,
+    wechatpay_serial: Option<&'a str>,
+    authorization: &'a str,
+    has_body: bool,
+    extra: &'a [(String, String)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut list: Vec<(&str, &str)> = Vec::with_capacity(6 + extra.len());
+    list.push(("Accept", "application/json"));
     if has_body {
-        list.push(("Content-Type".into(), "application/json".into()));
+        list.push(("Content-Type", "application/json"));
     }
     if let Some(ua) = &client.user_agent {
-        list.push(("User-Agent".into(), ua.clone()));
+        list.push(("User-Agent", ua));
     }
-    list.push(("Wechatpay-Serial".into(), client.config.wechatpay_serial.clone()));
+    if let Some(serial) = wechatpay_serial {
+        list.push(("Wechatpay-Serial", serial));
+    }
     for (name, value) in extra {
-        list.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        list.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         list.push((name, value));
     }
-    list.push(("Authorization".into(), authorization));
-    let obj = Object::new();
-    for (n, v) in list {
-        Reflect::set(&obj, &JsValue::from_str(&n), &JsValue::from_str(&v))?;
-    }
-    Ok(obj)
+    list.push(("Authorization", authorization));
+    list
 }
 
 /// Unix seconds from the JS clock (`SystemTime` is not available in wasm).
@@ -220,79 +97,34 @@ pub fn now_secs() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64
 }
 
-/// The answer's headers as a plain object with lower-case names.
-fn headers_object(headers: &JsValue) -> Object {
-    if let Ok(obj) = js::object_from_entries(headers) {
-        return obj;
-    }
-    // An injected fetch may answer with plain-object headers.
-    let obj = Object::new();
-    if let Ok(list) = entries(headers) {
-        for (k, v) in list {
-            let _ = Reflect::set(&obj, &JsValue::from_str(&k.to_ascii_lowercase()), &v);
-        }
-    }
-    obj
-}
-
-fn header_value(headers: &Object, name: &str) -> Option<String> {
-    Reflect::get(headers, &JsValue::from_str(name)).ok()?.as_string()
-}
-
-/// `data` of a verified answer: `''` when empty, parsed JSON for JSON, text
-/// for text, bytes for anything else (downloads).
-fn decode_data(content_type: Option<&str>, bytes: &[u8]) -> Result<JsValue, Error> {
-    if bytes.is_empty() {
-        return Ok(JsValue::from_str(""));
-    }
-    let ct = content_type.unwrap_or_default().to_ascii_lowercase();
-    let text = core::str::from_utf8(bytes).ok();
-    let parse = |t: &str| JSON::parse(t).ok();
-    if ct.contains("json") {
-        return text
-            .and_then(parse)
-            .ok_or_else(|| Error::new(Code::ResponseBody, format!("answer says {ct} but its body is not valid JSON")));
-    }
-    if ct.starts_with("text/") {
-        return Ok(JsValue::from_str(&String::from_utf8_lossy(bytes)));
-    }
-    if ct.is_empty() {
-        if let Some(t) = text {
-            return Ok(parse(t).unwrap_or_else(|| JsValue::from_str(t)));
-        }
-    }
-    Ok(Uint8Array::from(bytes).into())
-}
-
-fn result_object(status: u16, status_text: &JsValue, headers: &Object, data: &JsValue) -> JsValue {
+fn result_object(answer: &Answer, data: &JsValue) -> JsValue {
     let obj = Object::new();
     for (k, v) in [
-        ("status", JsValue::from(status)),
-        ("statusText", status_text.clone()),
-        ("headers", headers.into()),
+        ("status", JsValue::from(answer.status)),
+        ("statusText", answer.status_text.clone()),
+        ("headers", answer.headers.clone().into()),
         ("data", data.clone()),
     ] {
+        // Data properties on a fresh plain object: cannot fail.
         let _ = Reflect::set(&obj, &JsValue::from_str(k), &v);
     }
     obj.into()
 }
 
 /// A non-2xx answer as a `WxpayError` carrying the service's code.
-fn service_error(status: u16, status_text: &JsValue, headers: &Object, bytes: &[u8], request_id: Option<String>) -> JsValue {
-    let parsed = core::str::from_utf8(bytes).ok().and_then(|t| JSON::parse(t).ok());
-    let data = match &parsed {
-        Some(p) => p.clone(),
-        None => JsValue::from_str(&String::from_utf8_lossy(bytes)),
-    };
-    let field = |k: &str| parsed.as_ref().filter(|p| p.is_object()).and_then(|p| Reflect::get(p, &JsValue::from_str(k)).ok());
+fn service_error(answer: &Answer, request_id: Option<String>) -> JsValue {
+    let data = answer.error_data();
+    // JSON.parse gives plain data: reading it runs no caller code.
+    let field = |k: &str| Some(&data).filter(|p| p.is_object()).and_then(|p| Reflect::get(p, &JsValue::from_str(k)).ok());
     let code = field("code").and_then(|c| c.as_string()).filter(|c| !c.is_empty());
-    let text = status_text.as_string().unwrap_or_default();
+    let text = answer.status_text.as_string().unwrap_or_default();
+    let status = answer.status;
     let message = field("message")
         .and_then(|m| m.as_string())
         .filter(|m| !m.is_empty())
         .unwrap_or_else(|| format!("HTTP {status} {text}").trim_end().to_string());
     let detail = field("detail").filter(|d| !d.is_undefined());
-    let response = result_object(status, status_text, headers, &data);
+    let response = result_object(answer, &data);
     js_error(
         code.as_deref().unwrap_or(Code::HttpStatus.as_str()),
         &message,
@@ -300,65 +132,223 @@ fn service_error(status: u16, status_text: &JsValue, headers: &Object, bytes: &[
     )
 }
 
-async fn run(client: &Client, template: &str, method: Method, data: &JsValue, config: &JsValue) -> Result<JsValue, JsValue> {
-    let cfg = RequestConfig::read(config)?;
-    let path = path::render(template, |name| placeholder(config, name))?;
-    let (url, signed_path) = client.config.base.join(&path, &cfg.query);
-    let body = if method.takes_data() { body_bytes(data)? } else { None };
-
-    let timestamp = now_secs();
-    let nonce = nonce::nonce()?;
-    let message = request::message(method, &signed_path, timestamp, &nonce, body.as_deref().unwrap_or_default());
-    let signature = client.crypto.sign(&client.config.key, &message).await?;
-    let authorization = request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, &signature);
-    let headers = request_headers(client, authorization, body.is_some(), cfg.headers)?;
-
-    let guard = AbortGuard::new(cfg.signal, cfg.timeout_ms.or(client.config.timeout_ms))?;
-    let init = Object::new();
-    Reflect::set(&init, &"method".into(), &method.as_str().into())?;
-    Reflect::set(&init, &"headers".into(), &headers)?;
-    if let Some(b) = &body {
-        Reflect::set(&init, &"body".into(), &Uint8Array::from(b.as_slice()))?;
-    }
-    if let Some(g) = &guard {
-        Reflect::set(&init, &"signal".into(), &g.signal())?;
-    }
-    let fail = |e| network_error(guard.as_ref(), e, &format!("{} {url}", method.as_str()));
-    let fetched = client.fetch().and_then(|(f, this)| f.call2(&this, &JsValue::from_str(&url), &init)).map_err(fail)?;
-    // `Promise.resolve` only for an injected fetch that returns a non-native thenable.
-    let fetched = if fetched.is_instance_of::<Promise>() { fetched.unchecked_into() } else { Promise::resolve(&fetched) };
-    let response: Response = JsFuture::from(fetched).await.map_err(fail)?.unchecked_into();
-    let status = response.status();
-    let status_text = response.status_text();
-    let headers = headers_object(&response.headers());
-    let read = response.array_buffer().map_err(fail)?;
-    let buffer = JsFuture::from(read).await.map_err(fail)?;
-    drop(guard);
-    let bytes = Uint8Array::new(&buffer).to_vec();
-    let request_id = header_value(&headers, header::REQUEST_ID);
-
-    if !(200..300).contains(&status) {
-        return Err(service_error(status, &status_text, &headers, &bytes, request_id));
-    }
-    if !response::is_unsigned_download(method, &path) {
-        let (ts, nonce, sig, serial) = (
-            header_value(&headers, header::TIMESTAMP),
-            header_value(&headers, header::NONCE),
-            header_value(&headers, header::SIGNATURE),
-            header_value(&headers, header::SERIAL),
-        );
-        let h = SignatureHeaders {
-            timestamp: ts.as_deref(),
-            nonce: nonce.as_deref(),
-            signature: sig.as_deref(),
-            serial: serial.as_deref(),
-        };
-        response::verify_with(&client.crypto, &h, &bytes, now_secs(), &client.config.keyring, RESPONSE_CODES)
-            .await
-            .map_err(|e| e.into_js_with(Extra { status: Some(status), request_id: request_id.clone(), ..Extra::default() }))?;
-    }
-    let data = decode_data(header_value(&headers, "content-type").as_deref(), &bytes)
-        .map_err(|e| e.into_js_with(Extra { status: Some(status), request_id, ..Extra::default() }))?;
-    Ok(result_object(status, &status_text, &headers, &data))
+/// The request as the core built it, before each attempt signs it.
+struct Prepared<'a> {
+    method: Method,
+    path: String,
+    query: String,
+    body: Option<Vec<u8>>,
+    headers: &'a [(String, String)],
+    retries: u32,
+    max_bytes: u32,
 }
 
+async fn run(client: &Rc<Client>, template: &str, method: Method, data: &JsValue, config: &JsValue) -> Result<JsValue, JsValue> {
+    let cfg = boundary::request_config(config, path::placeholders(template))?;
+    for (name, value) in &cfg.headers {
+        check_header(name, value)?;
+    }
+    let timeout_ms = match cfg.timeout {
+        Some(ms) => Some(config::timeout("config.timeout", ms)?),
+        None => client.config.timeout_ms,
+    };
+    let max_bytes = match cfg.max_body_bytes {
+        Some(n) => config::max_body_bytes("config.maxBodyBytes", n)?,
+        None => client.config.max_body_bytes,
+    };
+    let choice = match (cfg.retry.as_bool(), cfg.retry.as_f64()) {
+        (Some(true), _) => retry::Choice::Client,
+        (Some(false), _) => retry::Choice::Never,
+        (_, Some(n)) => retry::Choice::Count(retry::count("config.retry", n)?),
+        _ => retry::Choice::Default,
+    };
+    let retries = retry::allowed(method, client.config.retries, choice);
+    let path = path::render(template, |name| {
+        Ok(cfg.placeholders.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.clone()))
+    })?;
+    let query = url::query(cfg.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let body = if method.takes_data() { boundary::body(data)? } else { None };
+    let request = Prepared { method, path, query, body, headers: &cfg.headers, retries, max_bytes };
+    let deadline = Deadline::new(&cfg.signal, timeout_ms)?;
+    let (answer, attempts) = exchange(client, &request, &deadline).await;
+    let finished = match answer {
+        Ok(answer) => finish(client, &request, answer).await,
+        Err(e) => Err(e),
+    };
+    finished.map_err(|e| with_attempts(e, attempts))
+}
+
+/// Downloads, decrypts and verifies the platform certificates (for
+/// [`super::certs`]): the answer must be signed by a key the client trusts or
+/// by one of the certificates it carries, the one its `Wechatpay-Serial` names.
+pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>, JsValue> {
+    let key = client.config.apiv3_key.as_ref().ok_or_else(|| Error::new(Code::InvalidConfig, "downloading certificates needs options.apiv3Key"))?;
+    let request = Prepared {
+        method: Method::Get,
+        path: certificates::PATH.into(),
+        query: String::new(),
+        body: None,
+        headers: &[],
+        retries: client.config.retries,
+        max_bytes: client.config.max_body_bytes,
+    };
+    let deadline = Deadline::new(&JsValue::UNDEFINED, client.config.timeout_ms)?;
+    let (answer, attempts) = exchange(client, &request, &deadline).await;
+    let result = async {
+        let answer = answer?;
+        let request_id = answer.header(header::REQUEST_ID);
+        if !(200..300).contains(&answer.status) {
+            return Err(service_error(&answer, request_id));
+        }
+        let with_status = |e: Error| e.into_js_with(Extra { status: Some(answer.status), request_id: request_id.clone(), ..Extra::default() });
+        let bytes = boundary::copy_in(&answer.body).map_err(with_status)?;
+        let certs = certificates::parse(&bytes, key).map_err(with_status)?;
+        let ring = client.certs.ring_with(&certs);
+        verify(client, &answer, &bytes, &ring).await.map_err(with_status)?;
+        Ok(certs)
+    }
+    .await;
+    result.map_err(|e| with_attempts(e, attempts))
+}
+
+/// The signature check of an answer, against `ring`.
+async fn verify(client: &Client, answer: &Answer, bytes: &[u8], ring: &Keyring) -> Result<(), Error> {
+    let (ts, nonce, sig, serial) = (
+        answer.header(header::TIMESTAMP),
+        answer.header(header::NONCE),
+        answer.header(header::SIGNATURE),
+        answer.header(header::SERIAL),
+    );
+    let h = SignatureHeaders { timestamp: ts.as_deref(), nonce: nonce.as_deref(), signature: sig.as_deref(), serial: serial.as_deref() };
+    response::verify_with(&client.crypto, &h, bytes, now_secs(), ring, RESPONSE_CODES).await
+}
+
+/// Sends a prepared request, retrying as its policy allows, within the
+/// deadline: the final answer (any status) or the last error, and the
+/// number of attempts made.
+async fn exchange(client: &Client, request: &Prepared<'_>, deadline: &Deadline) -> (Result<Answer, JsValue>, u32) {
+    let (fetch, this) = match client.fetch() {
+        Ok(f) => f,
+        Err(e) => return (Err(e), 0),
+    };
+    let transport = Transport { fetch: &fetch, this: &this, deadline, max_bytes: request.max_bytes };
+    let mut base = &client.config.base;
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
+        let answer = attempt_once(client, &transport, base, request, attempt).await;
+        let retry_left = attempt <= request.retries;
+        let wait = match &answer {
+            Err(e) if error_code(e).as_deref() == Some(Code::Network.as_str()) => {
+                // The next try goes to the backup host, at once: when a retry is
+                // allowed anyway, or when the connection never opened (nothing was
+                // sent), which only some runtimes' fetch can tell (Node's can,
+                // workerd's cannot).
+                let backup = client.config.backup.as_ref().filter(|b| !core::ptr::eq(*b, base));
+                if let Some(b) = backup.filter(|_| retry_left || boundary::is_connect_error(e)) {
+                    base = b;
+                    continue;
+                }
+                retry_left.then(|| retry::backoff_ms(attempt, js_sys::Math::random()))
+            }
+            Ok(a) if retry_left && retry::retryable_status(a.status) => {
+                let after = a.header("retry-after").and_then(|v| retry_after_ms(&v));
+                retry::delay_ms(attempt, js_sys::Math::random(), after)
+            }
+            _ => None,
+        };
+        match wait {
+            Some(ms) => {
+                if let Err(e) = deadline.sleep(ms).await {
+                    return (Err(e), attempt);
+                }
+            }
+            None => return (answer, attempt),
+        }
+    }
+}
+
+/// `Retry-After` as milliseconds from now: delta-seconds or an HTTP date.
+fn retry_after_ms(value: &str) -> Option<f64> {
+    retry::retry_after_seconds(value).or_else(|| {
+        let at = js_sys::Date::parse(value);
+        at.is_finite().then(|| (at - js_sys::Date::now()).max(0.0))
+    })
+}
+
+/// The `code` of an error we made (a `WxpayError`: plain data, no getters).
+fn error_code(e: &JsValue) -> Option<String> {
+    Reflect::get(e, &JsValue::from_str("code")).ok()?.as_string()
+}
+
+/// Marks the error of the last attempt with how many attempts were made.
+fn with_attempts(e: JsValue, attempts: u32) -> JsValue {
+    if e.is_object() {
+        let _ = Reflect::set(&e, &JsValue::from_str("attempts"), &JsValue::from(attempts));
+    }
+    e
+}
+
+/// One attempt, signed afresh (new timestamp and nonce), with the hooks.
+async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Prepared<'_>, attempt: u32) -> Result<Answer, JsValue> {
+    let (url, signed_path) = base.join(&r.path, &r.query);
+    {
+        let timestamp = now_secs();
+        let nonce = nonce::nonce()?;
+        let message = request::message(r.method, &signed_path, timestamp, &nonce, r.body.as_deref().unwrap_or_default())?;
+        let signature = client.crypto.sign(&client.config.key, &message).await?;
+        let authorization = request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, &signature);
+        let serial = client.wechatpay_serial();
+        let headers = request_headers(client, serial.as_deref(), &authorization, r.body.is_some(), r.headers);
+        let info = |duration, status, request_id, error| HookInfo { method: r.method.as_str(), url: &url, attempt, duration, status, request_id, error };
+        if let Some(h) = &client.on_request {
+            boundary::hook(h, &to_js(&info(None, None, None, None)));
+        }
+        let started = js_sys::Date::now();
+        let answer = boundary::send(t, &url, r.method.as_str(), &headers, r.body.as_deref()).await;
+        if let Some(h) = &client.on_response {
+            let duration = Some(js_sys::Date::now() - started);
+            let seen = match &answer {
+                Ok(a) => info(duration, Some(a.status), a.header(header::REQUEST_ID), None),
+                Err(e) => info(duration, None, None, error_code(e)),
+            };
+            boundary::hook(h, &to_js(&seen));
+        }
+        answer
+    }
+}
+
+/// What a hook sees: method, URL, attempt and, after it, the duration and
+/// the status or error. Never keys, signatures or bodies.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HookInfo<'a> {
+    method: &'a str,
+    url: &'a str,
+    attempt: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// A final answer: an error answer becomes a `WxpayError`; a 2xx is verified
+/// (unless it is a documented unsigned download) and shaped.
+async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer) -> Result<JsValue, JsValue> {
+    let request_id = answer.header(header::REQUEST_ID);
+    if !(200..300).contains(&answer.status) {
+        return Err(service_error(&answer, request_id));
+    }
+    let with_status = |e: Error, request_id: Option<String>| e.into_js_with(Extra { status: Some(answer.status), request_id, ..Extra::default() });
+    if !response::is_unsigned_download(r.method, &r.path) {
+        let bytes = boundary::copy_in(&answer.body).map_err(|e| with_status(e, request_id.clone()))?;
+        let ring = certs::ring_for(client, answer.header(header::SERIAL).as_deref()).await?;
+        verify(client, &answer, &bytes, &ring).await.map_err(|e| with_status(e, request_id.clone()))?;
+    }
+    let data = answer.data(request_id)?;
+    Ok(result_object(&answer, &data))
+}

@@ -87,7 +87,11 @@ test('coercing a node sends nothing: String, template literal, JSON.stringify, +
 
 test('segment rules through the chain', () => {
   const { wxpay } = counted();
-  assert.equal(String(wxpay.v3.marketing.MembercardOpen), 'v3/marketing/membercard-open');
+  // Only a lowercase-initial camelCase identifier is kebab-cased; a capital first letter is sent as written.
+  assert.equal(String(wxpay.v3.marketing.MembercardOpen), 'v3/marketing/MembercardOpen');
+  assert.equal(String(wxpay.v3.pay.transactions.outTradeNo.N123123), 'v3/pay/transactions/out-trade-no/N123123');
+  assert.equal(String(wxpay.v3.pay.transactions.outTradeNo['WX20240101ABCdef']), 'v3/pay/transactions/out-trade-no/WX20240101ABCdef');
+  assert.equal(String(wxpay.v3['pay/transactions/out-trade-no/N123123']), 'v3/pay/transactions/out-trade-no/N123123');
   assert.equal(String(wxpay.v3.ecommerce.applyment4sub), 'v3/ecommerce/applyment4sub');
   assert.equal(String(wxpay.v3.a_b), 'v3/a_b');
   assert.equal(String(wxpay.v3.pay.transactions.outTradeNo._out_trade_no_), 'v3/pay/transactions/out-trade-no/{out_trade_no}');

@@ -179,8 +179,8 @@ describe('notifications.parse input shapes', () => {
     const cases = [
       [{ body: '{"id":"x"}' }, 'notification body lacks the field resource'],
       [{ body: '[]' }, 'notification body must be a JSON object, got an array'],
-      [{ body: 'oops' }, 'notification body is not JSON: unexpected character at byte 0'],
-      [{ plaintext: 'hello' }, 'resource decrypts to text that is not JSON: unexpected character at byte 0'],
+      [{ body: 'oops' }, 'notification body is not JSON: expected value at line 1 column 1'],
+      [{ plaintext: 'hello' }, 'resource decrypts to text that is not JSON: expected value at line 1 column 1'],
       [{ plaintext: '[1,2]' }, 'resource decrypts to an array, not a JSON object'],
     ];
     for (const [o, message] of cases) {

@@ -119,6 +119,7 @@ describe('wechatpaySerial', () => {
     }
     assert.throws(() => new Wxpay(options(ctx.sb, { wechatpaySerial: 'PUB_KEY_ID_0' })), {
       code: 'ERR_INVALID_CONFIG',
+      // Quoted only because it has the shape of a key id (a secret pasted there is not, issue 10).
       message: `options.wechatpaySerial "PUB_KEY_ID_0" is not one of the configured certs (${ctx.sb.platform.serial})`,
     });
     for (const bad of [42, null, {}]) throwsCode(() => new Wxpay(options(ctx.sb, { wechatpaySerial: bad })), 'ERR_INVALID_CONFIG');

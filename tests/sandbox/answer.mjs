@@ -7,7 +7,7 @@ import { randomSerial } from './keys.mjs';
 export const MODES = [
   'forged', 'tampered', 'stale', 'future', 'bad-timestamp', 'decimal-timestamp', 'unknown-serial',
   'unsigned', 'missing-nonce', 'missing-signature', 'missing-timestamp', 'missing-serial',
-  'signtest', 'error-500',
+  'signtest', 'error-500', 'error-503', 'error-429', 'reset',
 ];
 
 // Far enough past the 300 s window that clock drift during a test cannot bring it back.

@@ -14,7 +14,7 @@ export const randomApiV3Key = () => alnum(32);
  * Signature modes are the answer modes (but `error-500`); `wrong-key` encrypts under another
  * APIv3 key and `corrupted` flips one bit of the ciphertext, both then signed correctly.
  */
-export const NOTIFY_MODES = [...ANSWER_MODES.filter((m) => m !== 'error-500'), 'wrong-key', 'corrupted'];
+export const NOTIFY_MODES = [...ANSWER_MODES.filter((m) => !m.startsWith('error-') && m !== 'reset'), 'wrong-key', 'corrupted'];
 
 /** What each event looks like on the wire: summary, original_type and associated_data. */
 export const EVENTS = {

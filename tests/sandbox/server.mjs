@@ -5,9 +5,10 @@ import http from 'node:http';
 import crypto from 'node:crypto';
 import { verifyRequest } from './auth.mjs';
 import { signedAnswer, MODES } from './answer.mjs';
-import { generateKeys, keyObjects, randomRsaKeyPair } from './keys.mjs';
+import { generateKeys, keyObjects, randomRsaKeyPair, randomSerial } from './keys.mjs';
+import { selfSignedCertificate } from './x509.mjs';
 import { seedCards, validatePatch, applyPatch } from './cards.mjs';
-import { buildNotification, postNotification, randomApiV3Key } from './notify.mjs';
+import { buildNotification, postNotification, randomApiV3Key, encryptResource } from './notify.mjs';
 
 const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const CORS_ALLOW = 'authorization, content-type, accept, wechatpay-serial, user-agent';
@@ -67,6 +68,41 @@ export async function startSandbox(opts = {}) {
   const pending = []; // misbehaviour queue: [{ mode, left }]
   let answerKey = 'platform';
   let counter = 0;
+  // The platform certificates /v3/certificates lists (newest last); answers are signed by the last.
+  const listed = [{ serial: keys.platform.serial, certificate: keys.platform.certificate }];
+  const original = { platform: keys.platform, privateKey: ko.platformPrivate };
+
+  /**
+   * Rotate the platform certificate: a new key and certificate (valid from now, or already
+   * expired with `expired: true`) are listed by /v3/certificates and sign every answer from now on.
+   */
+  function rotate({ expired = false } = {}) {
+    const pair = randomRsaKeyPair();
+    const serial = randomSerial();
+    const notBefore = expired ? new Date(Date.now() - 30 * 86400e3) : new Date(Date.now() - 60e3);
+    const certificate = selfSignedCertificate({ serial, ...pair, notBefore, days: expired ? 10 : 5 * 365 });
+    keys.platform = {
+      serial, certificate,
+      privateKeyPkcs8: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      publicKeySpki: pair.publicKey.export({ type: 'spki', format: 'pem' }),
+    };
+    ko.platformPrivate = pair.privateKey;
+    listed.push({ serial, certificate });
+    return keys.platform;
+  }
+
+  function certificateList() {
+    const x = (pem) => new crypto.X509Certificate(pem);
+    const rfc3339 = (d) => new Date(new Date(d).getTime() + 8 * 3600e3).toISOString().replace(/\.\d{3}Z$/, '+08:00');
+    return {
+      data: listed.map(({ serial, certificate }) => ({
+        serial_no: serial,
+        effective_time: rfc3339(x(certificate).validFrom),
+        expire_time: rfc3339(x(certificate).validTo),
+        encrypt_certificate: { algorithm: 'AEAD_AES_256_GCM', associated_data: 'certificate', ...encryptResource(apiv3Key, certificate, 'certificate') },
+      })),
+    };
+  }
 
   const signer = () => answerKey === 'pubkey'
     ? { privateKey: ko.pubkeyPrivate, serial: keys.pubkey.id }
@@ -88,6 +124,9 @@ export async function startSandbox(opts = {}) {
     notifications.length = 0;
     pending.length = 0;
     seedCards(cards);
+    keys.platform = original.platform;
+    ko.platformPrivate = original.privateKey;
+    listed.splice(0, listed.length, { serial: keys.platform.serial, certificate: keys.platform.certificate });
   }
 
   // Notifications are signed by the same key as answers (see answerKey).
@@ -123,6 +162,7 @@ export async function startSandbox(opts = {}) {
       applyPatch(card, data);
       return empty(204);
     }
+    if (path === '/v3/certificates' && method === 'GET') return json(200, certificateList());
     if (/^\/v3\/sandbox\/echo(\/.*)?$/.test(path) && ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
       return json(200, { method, url: req.url, query: queryObject(rawQuery), body: body.toString('utf8'), headers: req.headers });
     }
@@ -225,7 +265,7 @@ export async function startSandbox(opts = {}) {
     let answer;
     const wantSerial = req.headers['wechatpay-serial'];
     if (!entry.verified) answer = error(401, 'SIGN_ERROR', entry.reason);
-    else if (wantSerial !== undefined && wantSerial !== keys.platform.serial && wantSerial !== keys.pubkey.id)
+    else if (wantSerial !== undefined && !listed.some((c) => c.serial === wantSerial) && wantSerial !== keys.pubkey.id)
       answer = error(400, 'PARAM_ERROR', `Wechatpay-Serial ${wantSerial} names no platform certificate or public key`, { field: 'Wechatpay-Serial', location: 'header' });
     else answer = await route(req, res, path, rawQuery, body, entry);
     if (!answer) return onRequest?.(entry); // client went away: nothing to send
@@ -234,8 +274,12 @@ export async function startSandbox(opts = {}) {
     let mode = null;
     if (answer.status >= 200 && answer.status < 300) mode = takeMode();
     entry.misbehaviour = mode;
+    if (mode === 'reset') { entry.status = 0; req.socket.destroy(); return onRequest?.(entry); }
+    let extra = ch;
     if (mode === 'error-500') [answer, mode] = [error(500, 'SYSTEM_ERROR', 'sandbox misbehaviour error-500: 系统错误'), null];
-    entry.status = send(res, requestId, answer, ch, !answer.unsigned, mode);
+    if (mode === 'error-503') [answer, mode] = [error(503, 'SERVICE_UNAVAILABLE', 'sandbox misbehaviour error-503'), null];
+    if (mode === 'error-429') [answer, mode, extra] = [error(429, 'FREQUENCY_LIMITED', 'sandbox misbehaviour error-429'), null, { ...ch, 'Retry-After': '1' }];
+    entry.status = send(res, requestId, answer, extra, !answer.unsigned, mode);
     onRequest?.(entry);
   }
 
@@ -254,7 +298,7 @@ export async function startSandbox(opts = {}) {
     baseURL: `http://127.0.0.1:${server.address().port}/`,
     mchid,
     merchant: keys.merchant,
-    platform: keys.platform,
+    get platform() { return keys.platform; },
     pubkey: keys.pubkey,
     apiv3Key,
     certs: { [keys.platform.serial]: keys.platform.certificate, [keys.pubkey.id]: keys.pubkey.publicKeySpki },
@@ -272,6 +316,7 @@ export async function startSandbox(opts = {}) {
     notify,
     misbehave,
     reset,
+    rotate,
     close() {
       return new Promise((resolve) => {
         server.close(() => resolve());

@@ -53,19 +53,64 @@ const { status } = await node.patch({ out_request_no: 'r1' }, { card_id, code })
 // @ts-expect-error TS2367: status is 204
 if (status === 200) void status;
 
-// A misspelled verb is a node, not a function; nodes are not thenable.
-// @ts-expect-error TS2349: pacth is a path segment
+// A misspelled verb or segment does not exist on a typed node; nodes are not thenable.
+// @ts-expect-error TS2551: pacth is neither a verb nor a segment of this node
 await node.pacth({ out_request_no: 'r1' }, { card_id, code });
 // @ts-expect-error TS2722: then is undefined
 wxpay.v3.pay.then(() => {});
 
-// Untyped answers are unknown until the caller narrows them.
-const untyped = await wxpay.v3.pay.transactions.id._transaction_id_.get({ transaction_id: '1' });
+// Untyped answers (a bracket path) are unknown until the caller narrows them.
+const untyped = await wxpay.v3['pay/transactions/id/{transaction_id}'].get({ transaction_id: '1' });
 // @ts-expect-error TS18046: data is unknown
 void untyped.data.trade_state;
 
+// Typos in the chain do not compile (issue 12): a segment the description does not have...
+// @ts-expect-error TS2551: transactoins is not a segment (transactions is)
+void wxpay.v3.pay.transactoins;
+// @ts-expect-error TS2551: cardz is not a segment of membercard-open (cards is)
+void wxpay.v3.marketing.membercardOpen.cardz;
+// @ts-expect-error TS2339: a made-up family
+void wxpay.v3.nothingHere.get();
+// ... a verb the API does not have (jsapi is POST only) ...
+// @ts-expect-error TS2339: jsapi has no GET
+void wxpay.v3.pay.transactions.jsapi.get();
+// ... a bracket segment without '/': only a path is the escape hatch.
+// @ts-expect-error TS7053: one bare segment is not a path
+void wxpay.v3['transactoins'];
+// ... and a raw id under a typed node: ids go in the config, by name.
+// @ts-expect-error TS7053: pass out_trade_no in the config instead
+void wxpay.v3.pay.transactions.outTradeNo['N123'];
+
+// The payment endpoints, typed from the corpus: a missing required field...
+const mchid = '1230000109';
+// @ts-expect-error TS2345: payer is required for a JSAPI order
+await wxpay.v3.pay.transactions.jsapi.post({ appid: 'wx1', mchid, description: 'd', out_trade_no: 'o', notify_url: 'https://e.com/n', amount: { total: 1 } });
+// @ts-expect-error TS2345: params.mchid is required
+await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: 'o' });
+// @ts-expect-error TS2345: the out_trade_no placeholder is required
+await wxpay.v3.pay.transactions.outTradeNo.$out_trade_no$.close.post({ mchid }, {});
+// ... a value outside an enum ...
+// @ts-expect-error TS2322: bill_type is ALL, not AL
+await wxpay.v3.bill.tradebill.get({ params: { bill_date: '2019-06-11', bill_type: 'AL' } });
+// @ts-expect-error TS2322: subsidy installments are 3, 6 or 12
+await wxpay.v3.pay.transactions.jsapi.post({ appid: 'wx1', mchid, description: 'd', out_trade_no: 'o', notify_url: 'https://e.com/n', amount: { total: 1 }, payer: { openid: 'o' }, subsidy_info: { subsidy_detail: [{ subsidy_period_type: 'PERIOD', subsidy_plan: [{ subsidy_installment_num: 5, subsidy_percent: 100 }] }] } });
+// ... an unknown key in the body, the query, the config ...
+// @ts-expect-error TS2561: out_trade_num is not a field of the refund body (out_trade_no is)
+await wxpay.v3.refund.domestic.refunds.post({ out_trade_num: 'o', out_refund_no: 'r', amount: { refund: 1, total: 1, currency: 'CNY' } });
+// @ts-expect-error TS2353: the query has mchid only
+await wxpay.v3.pay.transactions.id._transaction_id_.get({ transaction_id: '1', params: { mchid, appid: 'wx1' } });
+// @ts-expect-error TS2353: baseURL is not a request config key
+await wxpay.v3.certificates.get({ baseURL: 'https://example.com/' });
+// ... a header the API requires ...
+// @ts-expect-error TS2741: Idempotency-Key is required
+await wxpay.v3.marketing.partnerships.build.post({ partner: { type: 'APPID', appid: 'wx1' }, authorized_data: { business_type: 'FAVOR_STOCK' } }, { headers: {} });
+// ... and a nullable answer field used as if it were always there.
+const closed = await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ mchid }, { out_trade_no: 'o' });
+// @ts-expect-error TS2367: close answers 204 with ''
+if (closed.data === 'x') void closed;
+
 // Options of the client.
-// @ts-expect-error TS2345: certs is required
+// @ts-expect-error TS2345: certs (or apiv3Key, to download them) is required
 new Wxpay({ mchid: '1900000109', serial: 'S', privateKey: 'pem' });
 // @ts-expect-error TS2322: crypto is 'auto', 'webcrypto' or 'rust'
 new Wxpay({ mchid: '1900000109', serial: 'S', privateKey: 'pem', certs: {}, crypto: 'openssl' });

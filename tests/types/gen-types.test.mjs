@@ -19,12 +19,13 @@ test('path segments become chain properties that the runtime turns back into the
     'complaints-v2': 'complaintsV2',
     sub_mchid: 'sub_mchid',
     'x-2': 'x-2', // no identifier reaches it: kept raw, for bracket access
+    PaidOrder: 'PaidOrder', // a capital first letter is sent as written
   };
   for (const [segment, prop] of Object.entries(cases)) {
     assert.equal(propertyFor(segment)?.prop, prop, segment);
     assert.equal(runtimeSegment(prop), segment, prop);
   }
-  assert.equal(propertyFor('PaidOrder'), null, 'capitals cannot be reached through the chain');
+  assert.equal(propertyFor('paidOrder'), null, 'a lowercase-initial camelCase segment cannot be reached: the runtime kebab-cases it');
   for (const [, text] of families) {
     for (const path of Object.keys(JSON.parse(text).paths)) {
       for (const segment of path.split('/').slice(1)) assert.equal(runtimeSegment(propertyFor(segment).prop), segment, path);
@@ -32,10 +33,9 @@ test('path segments become chain properties that the runtime turns back into the
   }
 });
 
-test("protocol.md's membercard-open family is described, every path and verb", () => {
-  const [rel, text] = families.find(([rel]) => rel === 'marketing/membercard-open.json');
-  const { desc } = loadFamily(rel, text);
-  const described = Object.entries(desc.paths).flatMap(([path, ops]) => Object.keys(ops).map((verb) => `${verb.toUpperCase()} ${path.replace('/v3/marketing/membercard-open', '')}`));
+test("protocol.md's membercard-open endpoints keep their hand-written description, every path and verb", () => {
+  const hand = JSON.parse(readFileSync(new URL('../../api-hand/marketing/membercard-open.json', import.meta.url), 'utf8'));
+  const described = Object.entries(hand.paths).flatMap(([path, ops]) => Object.keys(ops).map((verb) => `${verb.toUpperCase()} ${path.replace('/v3/marketing/membercard-open', '')}`));
   const expected = [
     'POST /cards', 'GET /cards',
     'GET /cards/{card_id}', 'PATCH /cards/{card_id}', 'DELETE /cards/{card_id}',
@@ -45,6 +45,18 @@ test("protocol.md's membercard-open family is described, every path and verb", (
     'GET /activate-informations/{activate_ticket}', 'GET /callback', 'PATCH /callback', 'GET /user/cards',
   ];
   assert.deepEqual(described.sort(), expected.sort());
+  // The generated family carries them unchanged (plus the corpus's tags and source), beside the corpus's other endpoints.
+  const [rel, text] = families.find(([rel]) => rel === 'marketing/membercard-open.json');
+  const { desc } = loadFamily(rel, text);
+  for (const [path, ops] of Object.entries(hand.paths)) {
+    for (const [verb, op] of Object.entries(ops)) {
+      const { tags, source, ...generated } = desc.paths[path][verb];
+      assert.deepEqual(generated, op, `${verb} ${path}`);
+      assert.ok(tags.length && source.endsWith('.yaml'));
+    }
+  }
+  assert.deepEqual(desc.definitions, hand.definitions);
+  assert.ok(Object.keys(desc.paths).length > Object.keys(hand.paths).length);
 });
 
 test("the output is the core plus the chain, with the seed's names, title and link", () => {
@@ -114,7 +126,7 @@ test('mistakes in a description are rejected, naming the file and the place', ()
     ['an object query parameter', (d) => { op(d).get.query.properties.n = { type: 'object', properties: {} }; }, /scalars or arrays of scalars/],
     ['an unknown verb', (d) => { op(d).head = op(d).get; }, /unknown key "head"/],
     ['a segment a node answers itself', (d) => { d.paths['/v3/demo/things/then'] = { get: op(d).get }; }, /"then", which a chain node answers itself/],
-    ['a segment with capitals', (d) => { d.paths['/v3/demo/things/Big'] = { get: op(d).get }; }, /cannot be reached through the chain/],
+    ['a camelCase segment', (d) => { d.paths['/v3/demo/things/bigThing'] = { get: op(d).get }; }, /cannot be reached through the chain/],
     ["a type name that shadows the core's", (d) => { d.paths['/v3/demo/things/typed-node'] = { get: op(d).get }; }, /would shadow the core's TypedNode/],
   ];
   for (const [what, mutate, message] of cases) {
@@ -132,4 +144,61 @@ test('two families may not describe the same endpoint', () => {
     () => generate(core, [['demo/things.json', JSON.stringify(one)], ['demo/things/more.json', JSON.stringify(two)]]),
     /api\/demo\/things\/more\.json at paths\["\/v3\/demo\/things\/more"\]\.get: is also described in api\/demo\/things\.json/,
   );
+});
+
+test('headers, nullable, forms, several answers, both placeholder spellings and verb-named segments', () => {
+  const d = base();
+  const get = op(d).get;
+  get.headers = { type: 'object', properties: { 'Wechatpay-Serial': { type: 'string' }, 'Idempotency-Key': { type: 'string', description: '幂等键' } }, required: ['Wechatpay-Serial', 'Idempotency-Key'] };
+  get.response = [{ status: 200, body: { type: 'object', properties: { a: { type: 'string', nullable: true }, b: {}, c: { type: 'object' }, e: { type: 'array' } } } }, { status: 202, body: { type: 'object', properties: {} } }];
+  get.deprecated = true;
+  get.host = 'https://apihk.mch.weixin.qq.com/';
+  d.paths['/v3/demo/things/{id}/upload'] = { post: { title: 'Upload', form: { type: 'object', required: ['file'], properties: { file: { type: 'file' } } }, response: { status: 200, body: { type: 'object', properties: {} } } } };
+  d.paths['/v3/demo/things/{id}/delete'] = { post: { title: 'Delete by POST', response: { status: 204 } } };
+  const out = generate(core, [['demo/things.json', JSON.stringify(d)]]);
+  for (const line of [
+    'readonly _id_: TypedNode<Things._id_>;',
+    'readonly $id$: TypedNode<Things._id_>;',
+    "readonly '{id}/delete': TypedNode<Things.IdDelete>;",
+    'export interface RequestConfig extends RequestOptions<QueryParams, RequestHeaders> {', // a required header: no Headers object
+    "'Wechatpay-Serial'?: string;",
+    "'Idempotency-Key': string;",
+    'headers: RequestHeaders;',
+    'readonly [name: string]: Scalar | null | undefined;',
+    'a?: string | null;',
+    'b?: unknown;',
+    'c?: Record<string, unknown>;',
+    'e?: unknown[];',
+    'file: Blob;',
+    'post(data: FormData, config: Upload.PostHttpMethod.RequestConfig)',
+    'Promise<WxpayResponse<_id_.GetHttpMethod.WellformedResponse, 200> | WxpayResponse<_id_.GetHttpMethod.WellformedResponse202, 202>>',
+    '@deprecated',
+    'Served by https://apihk.mch.weixin.qq.com/',
+  ]) {
+    assert.ok(out.includes(line), line);
+  }
+  const bad = base();
+  op(bad).get.headers = { type: 'object', properties: { X: { type: 'integer' } } };
+  assert.throws(() => generate(core, [['demo/things.json', JSON.stringify(bad)]]), /headers are strings/);
+  const file = base();
+  op(file).patch.body = { type: 'object', properties: { f: { type: 'file' } } };
+  assert.throws(() => generate(core, [['demo/things.json', JSON.stringify(file)]]), /type file is for "form" fields only/);
+});
+
+test('objects of three fields or more that repeat are declared once in Schemas, per mode', () => {
+  const d = base();
+  const rich = { type: 'object', description: '金额', properties: { total: { type: 'integer' }, currency: { type: 'string', enum: ['CNY'] }, note: { type: 'string' } }, required: ['total'] };
+  const small = { type: 'object', properties: { a: { type: 'string' } } };
+  const answer = { type: 'object', properties: { amount: rich, other: rich, small, small2: small } };
+  op(d).get.response = { status: 200, body: answer };
+  d.paths['/v3/demo/things/{id}/copy'] = { get: { title: 'Copy', response: { status: 200, body: answer } }, post: { title: 'Send', body: answer, response: { status: 204 } } };
+  const out = generate(core, [['demo/things.json', JSON.stringify(d)]]);
+  const schemas = out.slice(out.indexOf('export namespace Schemas {'));
+  assert.equal(schemas.match(/export interface Amount \{/g)?.length, 1, 'declared once for the answers');
+  assert.equal(schemas.match(/export interface Amount2 \{/g)?.length, 1, 'and once for the request: its enum is closed');
+  assert.ok(schemas.includes("currency?: 'CNY' | (string & {});") && schemas.includes("currency?: 'CNY';"));
+  assert.equal(out.match(/amount\?: Schemas\.Amount;/g)?.length, 1, 'the answers share one declaration');
+  assert.ok(out.includes('export interface WellformedResponse extends Schemas.'), 'identical answers share a declaration under their own names');
+  assert.ok(out.includes('small?: {'), 'small objects stay inline');
+  assert.ok(!schemas.includes('export interface Small'));
 });

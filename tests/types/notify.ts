@@ -31,7 +31,7 @@ const ok: Response = notifySuccess();
 type _encrypt = Expect<Equal<Awaited<ReturnType<typeof wxpay.encrypt>>, string>>;
 type _decrypt = Expect<Equal<Awaited<ReturnType<typeof wxpay.decrypt>>, string>>;
 const pem: string = await wxpay.decryptResource({ algorithm: 'AEAD_AES_256_GCM', ciphertext: 'c', nonce: 'n', associated_data: 'certificate' });
-const serial: string = wxpay.wechatpaySerial;
+const serial: string | undefined = wxpay.wechatpaySerial;
 const code: WxpayErrorCode = 'ERR_NOTIFY_DECRYPT';
 
 // @ts-expect-error TS2345: parse needs a Request or { headers, body }

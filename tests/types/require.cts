@@ -20,7 +20,9 @@ async function seed() {
     .patch({ out_request_no: '100002322019090134234sfdf' }, { card_id, code })
     .then(({ status }) => status === 204);
   type _ok = Expect<Equal<typeof ok, boolean>>;
-  const untyped = await wxpay.v3.pay.transactions.native.post({}, {});
+  const native = await wxpay.v3.pay.transactions.native.post({ appid: 'wx1', mchid: '1', description: 'd', out_trade_no: 'o', notify_url: 'https://e.com/n', amount: { total: 1 } });
+  type _codeUrl = Expect<Equal<typeof native.data.code_url, string>>;
+  const untyped = await wxpay.v3['pay/transactions/new-thing'].post({}, {});
   type _untyped = Expect<Equal<typeof untyped.data, unknown>>;
 }
 
@@ -33,5 +35,7 @@ function handle(e: unknown) {
 
 // @ts-expect-error TS2345: card_id is missing, through require too
 void wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ code: 'x' });
+// @ts-expect-error TS2551: a typo in the chain, through require too
+void wxpay.v3.pay.transactoins;
 
 export = { seed, handle };

@@ -37,6 +37,10 @@ export function start(outdir, bindings, extra = {}) {
   });
 }
 
+/** The example Worker's ADMIN_TOKEN secret in the tests, and the header that carries it. */
+export const ADMIN_TOKEN = 'test-admin-token-1b7f3c';
+export const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
 /** The secrets the example Worker reads, for a sandbox. */
 export function secretsFor(sb, extra = {}) {
   return {
@@ -47,6 +51,7 @@ export function secretsFor(sb, extra = {}) {
     WXPAY_PLATFORM_CERT: sb.platform.certificate,
     WXPAY_BASE_URL: sb.baseURL,
     WXPAY_APIV3_KEY: sb.apiv3Key,
+    ADMIN_TOKEN: ADMIN_TOKEN,
     ...extra,
   };
 }

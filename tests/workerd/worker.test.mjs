@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startSandbox } from '../sandbox/index.mjs';
-import { bundle, secretsFor, start } from './harness.mjs';
+import { ADMIN, bundle, secretsFor, start } from './harness.mjs';
 
 const CARD_ID = 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY';
 const CODE = '300000001';
@@ -26,9 +26,43 @@ describe('examples/worker in workerd', () => {
     assert.match(upload, /^Total Upload: [\d.]+ KiB \/ gzip: [\d.]+ KiB$/);
   });
 
+  test('the card routes need the ADMIN_TOKEN secret: none, wrong or missing header is 401, and nothing is sent', async () => {
+    sb.reset();
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: ADMIN.authorization.slice(0, -1) }, { authorization: 'Basic x' }]) {
+      for (const method of ['GET', 'PATCH']) {
+        const res = await mf.dispatchFetch(`http://worker/card/${CARD_ID}/${CODE}`, { method, headers, body: method === 'PATCH' ? '{}' : undefined });
+        assert.equal(res.status, 401, `${method} ${JSON.stringify(headers)}`);
+        assert.equal((await res.json()).code, 'UNAUTHORIZED');
+      }
+    }
+    assert.equal(sb.requests.length, 0);
+    const off = start((await bundle('examples/worker/wrangler.toml', 'example-off')).outdir, secretsFor(sb, { ADMIN_TOKEN: '' }));
+    try {
+      const res = await off.dispatchFetch(`http://worker/card/${CARD_ID}/${CODE}`, { headers: ADMIN });
+      assert.equal(res.status, 403);
+      assert.equal((await res.json()).code, 'DISABLED');
+    } finally {
+      await off.dispose();
+    }
+  });
+
+  test('bad input answers 400 with a JSON error and no stack', async () => {
+    sb.reset();
+    for (const body of ['not json', '[1,2]', 'null']) {
+      const res = await mf.dispatchFetch(`http://worker/card/${CARD_ID}/${CODE}`, { method: 'PATCH', headers: ADMIN, body });
+      assert.equal(res.status, 400, body);
+      const text = await res.text();
+      assert.equal(JSON.parse(text).code, 'BAD_REQUEST');
+      assert.ok(!/at \w|\.js:\d/.test(text), `no stack: ${text}`);
+    }
+    const res = await mf.dispatchFetch(`http://worker/card/%E0%A4%A/${CODE}`, { headers: ADMIN });
+    assert.equal(res.status, 400);
+    assert.equal(sb.requests.length, 0);
+  });
+
   test('seed GET: the card, signed and verified on both sides', async () => {
     sb.reset();
-    const res = await mf.dispatchFetch(`http://worker/card/${CARD_ID}/${CODE}`);
+    const res = await mf.dispatchFetch(`http://worker/card/${CARD_ID}/${CODE}`, { headers: ADMIN });
     assert.equal(res.status, 200);
     const card = await res.json();
     assert.equal(card.card_id, CARD_ID);
@@ -52,7 +86,7 @@ describe('examples/worker in workerd', () => {
       out_request_no: `wk-${crypto.randomUUID()}`,
       balance_information: { before_balance: 1000, balance: 1234, add_balance: 234, balance_remark: '充值 🎉' },
     };
-    const res = await mf.dispatchFetch(`http://worker/card/${CARD_ID}/${CODE}`, { method: 'PATCH', body: JSON.stringify(update) });
+    const res = await mf.dispatchFetch(`http://worker/card/${CARD_ID}/${CODE}`, { method: 'PATCH', headers: ADMIN, body: JSON.stringify(update) });
     assert.equal(res.status, 204);
     const seen = sb.requests.at(-1);
     assert.equal(seen.method, 'PATCH');
@@ -65,7 +99,7 @@ describe('examples/worker in workerd', () => {
   test('20 concurrent GETs: all verified by the sandbox, 20 distinct nonces', async () => {
     sb.reset();
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => mf.dispatchFetch(`http://worker/card/${CARD_ID}/${CODE}`).then(async (r) => [r.status, (await r.json()).code])),
+      Array.from({ length: 20 }, () => mf.dispatchFetch(`http://worker/card/${CARD_ID}/${CODE}`, { headers: ADMIN }).then(async (r) => [r.status, (await r.json()).code])),
     );
     assert.deepEqual(results, Array(20).fill([200, CODE]));
     assert.equal(sb.requests.length, 20);
@@ -76,7 +110,7 @@ describe('examples/worker in workerd', () => {
   test('a forged answer is rejected inside the Worker and never reaches its caller as data', async () => {
     sb.reset();
     sb.misbehave('forged');
-    const res = await mf.dispatchFetch(`http://worker/card/${CARD_ID}/${CODE}`);
+    const res = await mf.dispatchFetch(`http://worker/card/${CARD_ID}/${CODE}`, { headers: ADMIN });
     assert.equal(res.status, 502);
     const body = await res.json();
     assert.equal(body.code, 'ERR_RESPONSE_SIGNATURE');
@@ -88,7 +122,7 @@ describe('examples/worker in workerd', () => {
 
   test('service errors pass through with their code', async () => {
     sb.reset();
-    const res = await mf.dispatchFetch(`http://worker/card/${CARD_ID}/does-not-exist`);
+    const res = await mf.dispatchFetch(`http://worker/card/${CARD_ID}/does-not-exist`, { headers: ADMIN });
     assert.equal(res.status, 404);
     assert.equal((await res.json()).code, 'RESOURCE_NOT_EXISTS');
   });

@@ -1,7 +1,10 @@
 // GET   /card/:card_id/:code  -> the member card (查询用户会员卡信息)
 // PATCH /card/:card_id/:code  -> update it with the JSON body (修改用户会员卡信息), 204
+//   Both need `Authorization: Bearer <ADMIN_TOKEN>` (a Workers secret): member cards are not
+//   for whoever finds the URL. Without the secret set, the routes are off.
 // POST  /notify               -> WeChat Pay notifications (支付/会员卡回调): verified, decrypted,
 //                                handled once per id, answered 204 or {"code":"FAIL",...}
+// Every error answers JSON `{ code, message }`, never a stack.
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 
 // One client per isolate: keys are parsed once, not on every request.
@@ -60,32 +63,72 @@ async function notify(request, env) {
   return notifications.success();
 }
 
+/** `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time (digests of equal length). */
+async function authorized(request, env) {
+  const token = env.ADMIN_TOKEN;
+  if (!token) return false;
+  const given = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1] ?? '';
+  const digest = async (s) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)));
+  const [a, b] = await Promise.all([digest(given), digest(token)]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+async function cards(request, env, pathname) {
+  const match = pathname.match(/^\/card\/([^/]+)\/([^/]+)$/);
+  if (!match) return json({ code: 'NOT_FOUND', message: 'use /card/:card_id/:code or POST /notify' }, 404);
+  if (!env.ADMIN_TOKEN) return json({ code: 'DISABLED', message: 'set the ADMIN_TOKEN secret to enable /card' }, 403);
+  if (!(await authorized(request, env))) return json({ code: 'UNAUTHORIZED', message: 'Authorization: Bearer <ADMIN_TOKEN> required' }, 401);
+  let card_id, code;
+  try {
+    [card_id, code] = match.slice(1).map(decodeURIComponent);
+  } catch {
+    return json({ code: 'BAD_REQUEST', message: 'malformed percent-encoding in the path' }, 400);
+  }
+  const memberCode = client(env).v3.marketing.membercardOpen.cards._card_id_.codes._code_;
+  try {
+    if (request.method === 'GET') {
+      const { data } = await memberCode.get({ card_id, code });
+      return json(data);
+    }
+    if (request.method === 'PATCH') {
+      let body;
+      try {
+        body = await request.json();
+      } catch {
+        return json({ code: 'BAD_REQUEST', message: 'the body must be JSON' }, 400);
+      }
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        return json({ code: 'BAD_REQUEST', message: 'the body must be a JSON object' }, 400);
+      }
+      const { status } = await memberCode.patch(body, { card_id, code });
+      return new Response(null, { status });
+    }
+    return json({ code: 'METHOD_NOT_ALLOWED', message: 'GET or PATCH' }, 405);
+  } catch (err) {
+    if (!(err instanceof WxpayError)) throw err;
+    // The service's own 4xx pass through; anything else (verification, network) is a bad gateway.
+    const status = err.status >= 400 && err.status < 500 ? err.status : 502;
+    return json({ code: err.code, message: err.message, request_id: err.requestId }, status);
+  }
+}
+
 export default {
   async fetch(request, env) {
-    const { pathname } = new URL(request.url);
-    if (pathname === '/notify') {
-      if (request.method !== 'POST') return client(env).notifications.failure('POST only', 405);
-      return notify(request, env);
-    }
-    const match = pathname.match(/^\/card\/([^/]+)\/([^/]+)$/);
-    if (!match) return json({ code: 'NOT_FOUND', message: 'use /card/:card_id/:code or POST /notify' }, 404);
-    const [card_id, code] = match.slice(1).map(decodeURIComponent);
-    const memberCode = client(env).v3.marketing.membercardOpen.cards._card_id_.codes._code_;
     try {
-      if (request.method === 'GET') {
-        const { data } = await memberCode.get({ card_id, code });
-        return json(data);
-      }
-      if (request.method === 'PATCH') {
-        const { status } = await memberCode.patch(await request.json(), { card_id, code });
-        return new Response(null, { status });
-      }
-      return json({ code: 'METHOD_NOT_ALLOWED', message: 'GET or PATCH' }, 405);
+      return await route(request, env);
     } catch (err) {
-      if (!(err instanceof WxpayError)) throw err;
-      // The service's own 4xx pass through; anything else (verification, network) is a bad gateway.
-      const status = err.status >= 400 && err.status < 500 ? err.status : 502;
-      return json({ code: err.code, message: err.message, request_id: err.requestId }, status);
+      // Logged for the operator; the caller learns nothing of the internals.
+      console.error('unhandled', err);
+      return json({ code: 'INTERNAL', message: 'internal error' }, 500);
     }
   },
 };
+
+async function route(request, env) {
+  const { pathname } = new URL(request.url);
+  if (pathname === '/notify') {
+    if (request.method !== 'POST') return client(env).notifications.failure('POST only', 405);
+    return notify(request, env);
+  }
+  return cards(request, env, pathname);
+}

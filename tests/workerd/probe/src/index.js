@@ -6,6 +6,8 @@
 //   POST /decrypt-resource?key=K          body: resource JSON -> { plaintext } (APIv3 key K)
 //   POST /encrypt                         body: text -> { serial, ciphertext }
 //   POST /decrypt                         body: base64 -> { plaintext }
+//   GET  /floor?n=N                       N sequential seed GETs with no SDK: crypto.subtle
+//                                         sign, fetch, verify, JSON.parse (the bench's floor)
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 
 const options = (env, crypto) => ({
@@ -26,9 +28,40 @@ function client(env, crypto) {
 
 const seed = (w, env) => w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: env.CARD_ID, code: env.CODE });
 
+const der = (pem) => Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, '')), (c) => c.charCodeAt(0));
+const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
+const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+
+/** What any client must do per request, with nothing of ours: the floor the bench compares with. */
+async function floor(env, n) {
+  const key = await crypto.subtle.importKey('pkcs8', der(env.WXPAY_PRIVATE_KEY), ALG, false, ['sign']);
+  const pub = await crypto.subtle.importKey('spki', der(env.WXPAY_PLATFORM_SPKI), ALG, false, ['verify']);
+  const path = `/v3/marketing/membercard-open/cards/${env.CARD_ID}/codes/${env.CODE}`;
+  const enc = new TextEncoder();
+  for (let i = 0; i < n; i++) {
+    const ts = Math.floor(Date.now() / 1000);
+    const nonce = b64(crypto.getRandomValues(new Uint8Array(16)));
+    const sig = b64(await crypto.subtle.sign(ALG, key, enc.encode(`GET\n${path}\n${ts}\n${nonce}\n\n`)));
+    const res = await fetch(new URL(path, env.WXPAY_BASE_URL), {
+      headers: { accept: 'application/json', authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${env.WXPAY_MCHID}",serial_no="${env.WXPAY_SERIAL}",timestamp="${ts}",nonce_str="${nonce}",signature="${sig}"` },
+    });
+    const body = new Uint8Array(await res.arrayBuffer());
+    const h = res.headers;
+    const head = enc.encode(`${h.get('wechatpay-timestamp')}\n${h.get('wechatpay-nonce')}\n`);
+    const msg = new Uint8Array(head.length + body.length + 1);
+    msg.set(head);
+    msg.set(body, head.length);
+    msg[msg.length - 1] = 10;
+    if (!(await crypto.subtle.verify(ALG, pub, der(h.get('wechatpay-signature')), msg))) throw new Error('unverified');
+    JSON.parse(new TextDecoder().decode(body));
+  }
+  return { crypto: 'floor', n };
+}
+
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
+    if (url.pathname === '/floor') return Response.json(await floor(env, Number(url.searchParams.get('n'))));
     const crypto = url.searchParams.get('crypto') ?? 'auto';
     try {
       const w = client(env, crypto);

@@ -1,0 +1,681 @@
+// The boundary: the only code that touches what a caller or a server hands the package.
+//
+// Every caller-supplied value (options, request configs, bodies, notification inputs, keys) and
+// everything the caller's `fetch` returns is read here, inside try/catch, and turned into plain
+// values that our own code built (strings, numbers, fresh Uint8Arrays, arrays of pairs) or into a
+// `WxpayError`. Rust imports these functions with `catch` (src/wasm/boundary.rs), so no JS
+// exception, whatever a getter, Proxy, iterator or `fetch` throws, ever unwinds through Rust
+// frames. No message here quotes a value the caller passed: a key pasted in the wrong place
+// must not end up in a log.
+import { WxpayError } from './error.js';
+
+// Inputs are copied into wasm memory: bound them, so an absurd input is an error, never a trap.
+const MAX_TEXT = 1 << 20;
+const MAX_BYTES = 64 << 20;
+const long = (what, max) => `${what} is longer than ${max} ${max === MAX_TEXT ? 'characters' : 'bytes'}`;
+
+const fail = (code, message, cause) =>
+  new WxpayError(code, message, cause === undefined ? undefined : { cause });
+const param = (message, cause) => fail('ERR_INVALID_PARAM', message, cause);
+const config = (message, cause) => fail('ERR_INVALID_CONFIG', message, cause);
+
+/** `typeof`, with `null` and arrays named: for messages. Never throws. */
+function kind(v) {
+  if (v === null) return 'null';
+  try {
+    if (Array.isArray(v)) return 'array';
+  } catch {
+    return 'object';
+  }
+  return typeof v;
+}
+
+/** A short, safe description of something thrown, for messages. Never throws. */
+export function describe(e) {
+  try {
+    if (e instanceof Error) {
+      const name = String(e.name);
+      const message = String(e.message);
+      // undici hides the real reason (ECONNREFUSED...) in `cause`.
+      const cause = e.cause instanceof Error ? String(e.cause.message) : '';
+      return cause && cause !== message ? `${name}: ${message} (${cause})` : `${name}: ${message}`;
+    }
+    return typeof e === 'string' ? e : kind(e);
+  } catch {
+    return 'an exception';
+  }
+}
+
+/**
+ * Runs `read`, turning anything it throws into `wrap(message, cause)`; a `WxpayError` we threw
+ * ourselves passes as it is.
+ */
+function guarded(what, wrap, read) {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof WxpayError) throw e;
+    throw wrap(`${what} threw: ${describe(e)}`, e);
+  }
+}
+
+/**
+ * A placeholder, query or header value as text: strings, numbers (JS formatting), bigints and
+ * booleans; `undefined` for undefined/null; a `WxpayError` naming `what` for anything else.
+ */
+function scalar(v, what, expected) {
+  switch (typeof v) {
+    case 'string':
+      if (v.length > MAX_TEXT) throw param(long(what, MAX_TEXT));
+      return v;
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return String(v);
+    case 'undefined':
+      return undefined;
+    default:
+      if (v === null) return undefined;
+      throw param(`${what} must be ${expected}, got ${kind(v)}`);
+  }
+}
+
+/** A fresh copy of the bytes of an ArrayBuffer or any view of one; `undefined` for anything else. */
+function copyBytes(v) {
+  if (v instanceof ArrayBuffer) return new Uint8Array(v.slice(0));
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
+  // Another realm's buffer (a vm context, an iframe).
+  const tag = Object.prototype.toString.call(v);
+  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8Array(new Uint8Array(v));
+  return undefined;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Bytes from a string (UTF-8) or binary input: a fresh Uint8Array. A detached buffer, a throwing
+ * view or a Proxy becomes `wrap(...)`.
+ */
+export function bytes(v, what, wrap = param) {
+  return guarded(`reading ${what}`, wrap, () => {
+    const copy = typeof v === 'string' ? encoder.encode(v) : typeof v === 'object' && v !== null ? copyBytes(v) : undefined;
+    if (copy === undefined) throw wrap(`${what} must be a string or bytes (Uint8Array, ArrayBuffer), got ${kind(v)}`);
+    if (copy.byteLength > MAX_BYTES) throw wrap(long(what, MAX_BYTES));
+    return copy;
+  });
+}
+
+/** `[key, value]` pairs of a plain object, or of anything iterable over pairs (`Headers`, `Map`, `URLSearchParams`). */
+function pairs(v, what) {
+  if (typeof v[Symbol.iterator] === 'function') {
+    const out = [];
+    for (const pair of v) {
+      if (!Array.isArray(pair) || typeof pair[0] !== 'string') throw param(`${what} must iterate over [name, value] pairs`);
+      out.push([pair[0], pair[1]]);
+    }
+    return out;
+  }
+  return Object.entries(v);
+}
+
+const REQUEST_OPTIONS = new Set(['params', 'headers', 'signal', 'timeout', 'maxBodyBytes', 'retry']);
+
+/**
+ * The request config of one call, read once: `[params, headers, signal, timeout, maxBodyBytes,
+ * placeholders]` where `params`/`headers` are flat `[name, text, ...]` arrays and `placeholders`
+ * has the text of each of `names` (or undefined). A key that is neither an option nor one of
+ * `names` is refused: a misspelt `parmas` or an axios `baseURL` must not be dropped in silence.
+ */
+export function requestConfig(cfg, names) {
+  if (cfg === undefined || cfg === null) return [[], [], undefined, undefined, undefined, names.map(() => undefined), undefined];
+  if (typeof cfg !== 'object') throw param(`the request config must be an object, got ${kind(cfg)}`);
+  return guarded('reading the request config', param, () => {
+    for (const key of Object.keys(cfg)) {
+      if (!REQUEST_OPTIONS.has(key) && !names.includes(key)) {
+        const expected = names.length ? `, or a placeholder of this path (${names.join(', ')})` : '';
+        throw param(`unknown request config key \`${key}\`: expected params, headers, signal, timeout, maxBodyBytes or retry${expected}`);
+      }
+    }
+    const params = [];
+    const p = cfg.params;
+    if (typeof p === 'object' && p !== null) {
+      for (const [k, v] of guarded('reading params', param, () => pairs(p, 'params'))) {
+        for (const item of Array.isArray(v) ? v : [v]) {
+          const text = scalar(item, `params.${k}`, 'a string, number or boolean');
+          if (text !== undefined) params.push(k, text);
+        }
+      }
+    } else if (p !== undefined && p !== null) {
+      throw param(`params must be an object, got ${kind(p)}`);
+    }
+    const headers = [];
+    const h = cfg.headers;
+    if (typeof h === 'object' && h !== null) {
+      for (const [k, v] of guarded('reading headers', param, () => pairs(h, 'headers'))) {
+        const text = scalar(v, `headers[${JSON.stringify(k)}]`, 'a string');
+        if (text !== undefined) headers.push(k, text);
+      }
+    } else if (h !== undefined && h !== null) {
+      throw param(`headers must be an object, got ${kind(h)}`);
+    }
+    let signal = cfg.signal;
+    if (signal === null) signal = undefined;
+    if (signal !== undefined && !(typeof signal === 'object' && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
+      throw param('signal must be an AbortSignal');
+    }
+    const timeout = number(cfg.timeout, 'config.timeout', param);
+    const maxBodyBytes = number(cfg.maxBodyBytes, 'config.maxBodyBytes', param);
+    const placeholders = names.map((name) =>
+      scalar(cfg[name], `path placeholder {${name}}`, 'a string or a number'),
+    );
+    const retry = cfg.retry;
+    if (retry !== undefined && retry !== null && typeof retry !== 'boolean' && typeof retry !== 'number') {
+      throw param(`config.retry must be a boolean or a number of retries, got ${kind(retry)}`);
+    }
+    return [params, headers, signal, timeout, maxBodyBytes, placeholders, retry ?? undefined];
+  });
+}
+
+function number(v, what, wrap) {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number') throw wrap(`${what} must be a number, got ${kind(v)}`);
+  return v;
+}
+
+const NOT_JSON = new Set(['[object FormData]', '[object Blob]', '[object File]', '[object Map]', '[object Set]',
+  '[object WeakMap]', '[object WeakSet]', '[object ReadableStream]', '[object URLSearchParams]', '[object Promise]',
+  '[object Response]', '[object Request]']);
+
+/**
+ * The exact bytes to send for `data`: strings as UTF-8, bytes as given, plain objects and arrays
+ * (or anything with `toJSON`) as their `JSON.stringify`; `undefined` for no body. A `FormData`,
+ * `Blob`, `Map`... is refused: its JSON (`{}`) is not what it looks like.
+ */
+export function body(data) {
+  if (data === undefined || data === null) return undefined;
+  const bytes = guarded('reading the request body', param, () => bodyBytes(data));
+  if (bytes.byteLength > MAX_BYTES) throw param(long('the request body', MAX_BYTES));
+  return bytes;
+}
+
+function bodyBytes(data) {
+  if (typeof data === 'string') return encoder.encode(data);
+  if (typeof data === 'object') {
+    const copy = copyBytes(data);
+    if (copy !== undefined) return copy;
+    const tag = Object.prototype.toString.call(data);
+    if (NOT_JSON.has(tag) && typeof data.toJSON !== 'function') {
+      throw param(`the request body is a ${tag.slice(8, -1)}, which has no JSON form: send a plain object, a string or bytes`);
+    }
+  }
+  let json;
+  try {
+    json = JSON.stringify(data);
+  } catch (e) {
+    throw param(`the request body cannot be serialised as JSON: ${describe(e)}`, e);
+  }
+  if (typeof json !== 'string') throw param(`the request body of type ${kind(data)} cannot be serialised as JSON`);
+  return encoder.encode(json);
+}
+
+/**
+ * The options of `new Wxpay`, read once: `[mchid, serial, privateKey, certs, wechatpaySerial,
+ * apiv3Key, baseURL, timeout, fetch, crypto, maxBodyBytes]`; `certs` as `[serial, bytes, ...]`.
+ * Types are checked here; values (formats, ranges, keys) by Rust.
+ */
+const CLIENT_OPTIONS = ['mchid', 'serial', 'privateKey', 'certs', 'wechatpaySerial', 'apiv3Key', 'baseURL', 'timeout', 'fetch',
+  'crypto', 'maxBodyBytes', 'retry', 'backupBaseURL', 'onRequest', 'onResponse', 'certsRefreshInterval'];
+
+export function clientOptions(o) {
+  if (typeof o !== 'object' || o === null) {
+    throw config(`new Wxpay(options): options must be an object with mchid, serial, privateKey and certs, got ${kind(o)}`);
+  }
+  guarded('reading options', config, () => {
+    for (const key of Object.keys(o)) {
+      if (!CLIENT_OPTIONS.includes(key)) throw config(`unknown option \`${key}\`: expected ${CLIENT_OPTIONS.join(', ')}`);
+    }
+  });
+  const get = (name) => guarded(`reading options.${name}`, config, () => o[name]);
+  return guarded('reading options', config, () => {
+    const string = (name, required) => {
+      const v = get(name);
+      if (typeof v === 'string') {
+        if (v.length > MAX_TEXT) throw config(long(`options.${name}`, MAX_TEXT));
+        return v;
+      }
+      if (v === undefined && !required) return undefined;
+      throw config(v === undefined ? `options.${name} is required` : `options.${name} must be a string, got ${kind(v)}`);
+    };
+    const mchid = string('mchid', true);
+    const serial = string('serial', true);
+    const privateKey = get('privateKey');
+    if (privateKey === undefined) throw config('options.privateKey is required');
+    const key = keyBytes(privateKey, 'options.privateKey');
+    // Without certs, an APIv3 key lets the client download the platform certificates.
+    const certs = get('certs') ?? (typeof get('apiv3Key') === 'string' && get('certs') === undefined ? {} : undefined);
+    if (typeof certs !== 'object' || certs === null || Array.isArray(certs)) {
+      throw config(certs === undefined
+        ? 'options.certs is required (or options.apiv3Key, to download the platform certificates): an object mapping each platform serial or PUB_KEY_ID_... to its PEM'
+        : `options.certs must be an object mapping each serial to its PEM, got ${kind(certs)}`);
+    }
+    const entries = [];
+    const list = guarded('reading options.certs', config, () => [...(certs instanceof Map ? certs : Object.entries(certs))]);
+    for (const [s, pem] of list) {
+      if (typeof s !== 'string') throw config('options.certs keys must be serials (strings)');
+      // The value is named by its position, not its key: a key may be a PEM in the wrong place.
+      entries.push(s, keyBytes(pem, `options.certs entry ${entries.length / 2 + 1}`));
+    }
+    const fn = (name) => {
+      const f = get(name);
+      if (f !== undefined && typeof f !== 'function') throw config(`options.${name} must be a function, got ${kind(f)}`);
+      return f;
+    };
+    const fetch = fn('fetch');
+    const retry = get('retry');
+    if (retry !== undefined && retry !== false && typeof retry !== 'number') throw config(`options.retry must be a number of retries or false, got ${kind(retry)}`);
+    const backup = get('backupBaseURL');
+    if (backup !== undefined && backup !== false && typeof backup !== 'string') throw config(`options.backupBaseURL must be a URL string or false, got ${kind(backup)}`);
+    return [
+      mchid, serial, key, entries, string('wechatpaySerial'), string('apiv3Key'), string('baseURL'),
+      option(get('timeout'), 'options.timeout'), fetch, string('crypto'), option(get('maxBodyBytes'), 'options.maxBodyBytes'),
+      retry, backup, fn('onRequest'), fn('onResponse'), option(get('certsRefreshInterval'), 'options.certsRefreshInterval'),
+    ];
+  });
+}
+
+/** A numeric option: only `undefined` is absent (a `null` is a mistake worth naming). */
+function option(v, what) {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number') throw config(`${what} must be a number, got ${kind(v)}`);
+  return v;
+}
+
+function keyBytes(v, what) {
+  if (v === undefined || v === null) throw config(`${what} is required: a PEM string or bytes`);
+  return bytes(v, what, (message, cause) =>
+    fail('ERR_INVALID_CONFIG', message.replace('must be a string or bytes', 'must be a PEM string or bytes'), cause));
+}
+
+/** The fields of an AEAD resource (`decryptResource`): `[algorithm, ciphertext, nonce, associated_data]`. */
+export function resource(v) {
+  if (typeof v !== 'object' || v === null) throw param(`decryptResource(resource): resource must be an object, got ${kind(v)}`);
+  return guarded('decryptResource(resource): reading resource', param, () => {
+    const field = (name, required) => {
+      const f = v[name];
+      if (typeof f === 'string') return text(f, `decryptResource(resource): resource.${name}`);
+      if ((f === undefined || f === null) && !required) return undefined;
+      throw param(`decryptResource(resource): resource.${name} must be a string, got ${kind(f)}`);
+    };
+    return [field('algorithm', false), field('ciphertext', true), field('nonce', true), field('associated_data', false)];
+  });
+}
+
+/**
+ * The input of `jsapiParams` / `appParams`: `[appId, prepay_id, partnerid]` (`appKey` is `appId`
+ * or `appid`; `partnerid`, APP only, defaults to the client's mchid).
+ */
+export function paymentInput(v, method, appKey) {
+  const keys = appKey === 'appid' ? [appKey, 'prepay_id', 'partnerid'] : [appKey, 'prepay_id'];
+  if (typeof v !== 'object' || v === null) throw param(`${method}(input): input must be an object with ${appKey} and prepay_id, got ${kind(v)}`);
+  return guarded(`${method}(input): reading input`, param, () => {
+    const field = (name, required = true) => {
+      const f = v[name];
+      if (f === undefined && !required) return undefined;
+      if (typeof f !== 'string') throw param(`${method}(input): input.${name} must be a string, got ${kind(f)}`);
+      return f;
+    };
+    for (const key of Object.keys(v)) {
+      if (!keys.includes(key)) throw param(`${method}(input): unknown key \`${key}\`: expected ${keys.join(', ')}`);
+    }
+    return [field(appKey), field('prepay_id'), field('partnerid', false)];
+  });
+}
+
+/** A value that must be a string (`encrypt`'s text and the like); never throws anything but a WxpayError. */
+export function text(v, what, expected = 'a string') {
+  if (typeof v !== 'string') throw param(`${what} must be ${expected}, got ${kind(v)}`);
+  if (v.length > MAX_TEXT) throw param(long(what, MAX_TEXT));
+  return v;
+}
+
+/** The text of `notifications.failure(message)`: a string, an Error's message, or `failed`. */
+export function failureMessage(v) {
+  if (v === undefined) return 'failed';
+  if (typeof v === 'string') return text(v, 'failure(message, status): message');
+  return guarded('failure(message, status): reading message', param, () => {
+    if (v instanceof Error) return text(String(v.message), 'failure(message, status): message');
+    throw param(`failure(message, status): message must be a string or an Error, got ${kind(v)}`);
+  });
+}
+
+const NOTIFY_HEADERS = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial', 'request-id'];
+
+/**
+ * A notification's input, read once: a fetch `Request` or `{ headers, body }` (Node's
+ * `req.headers` and the raw body) -> `[timestamp, nonce, signature, serial, requestId, body]`.
+ */
+export async function notification(input) {
+  const what = 'notifications.parse(input)';
+  if (typeof input !== 'object' || input === null) {
+    throw param(`${what}: input must be a fetch Request or { headers, body }, got ${kind(input)}`);
+  }
+  const [values, rawBody, read] = guarded(`${what}: reading input`, param, () => {
+    const headers = input.headers;
+    if (typeof headers !== 'object' || headers === null) {
+      throw param(`${what}: input.headers must be a Headers or a plain object, got ${kind(headers)}`);
+    }
+    let values;
+    if (typeof headers.get === 'function') {
+      values = NOTIFY_HEADERS.map((name) => headers.get(name));
+    } else {
+      const lower = new Map();
+      for (const [k, v] of Object.entries(headers)) lower.set(k.toLowerCase(), v);
+      values = NOTIFY_HEADERS.map((name) => lower.get(name));
+    }
+    // Node gives an array for a repeated header; one value is still one value.
+    values = values.map((v) => (Array.isArray(v) ? (v.length === 1 ? v[0] : undefined) : v))
+      .map((v) => (typeof v === 'string' ? v : undefined));
+    const rawBody = input.body;
+    const read = typeof rawBody === 'string' || (typeof rawBody === 'object' && rawBody !== null && copyBytes(rawBody) !== undefined)
+      ? undefined : input.arrayBuffer;
+    return [values, rawBody, read];
+  });
+  let body;
+  if (read === undefined) {
+    body = bytes(rawBody, `${what}: input.body`);
+  } else if (typeof read === 'function') {
+    let buffer;
+    try {
+      buffer = await read.call(input);
+    } catch (e) {
+      throw param(`${what}: reading the request body failed (was it already read?): ${describe(e)}`, e);
+    }
+    body = guarded(`${what}: input.arrayBuffer()`, param, () => copyBytes(buffer));
+    if (body === undefined) throw param(`${what}: input.arrayBuffer() did not give an ArrayBuffer`);
+  } else {
+    throw param(`${what}: input.body must be a string or a Uint8Array (the raw body), got ${kind(rawBody)}`);
+  }
+  values.push(body);
+  return values;
+}
+
+/**
+ * The deadline of one request, all its attempts and back-off sleeps included: the caller's
+ * `signal` and `timeoutMs` settle the call themselves, so a `fetch` that ignores its signal
+ * still settles on time. Throws ERR_ABORTED at once for a signal that has already fired.
+ */
+class Guard {
+  constructor(signal, timeoutMs) {
+    let settle;
+    this.deadline = new Promise((_, reject) => { settle = reject; });
+    this.deadline.catch(() => {});
+    this.settle = settle;
+    this.controller = new AbortController();
+    this.stopped = undefined;
+    this.signal = signal;
+    if (signal !== undefined) {
+      const aborted = () => fail('ERR_ABORTED', 'request aborted by its signal', safeReason(signal));
+      try {
+        if (signal.aborted) throw aborted();
+        this.onAbort = () => this.stop(aborted());
+        signal.addEventListener('abort', this.onAbort);
+      } catch (e) {
+        throw e instanceof WxpayError ? e : param(`signal threw: ${describe(e)}`, e);
+      }
+    }
+    if (timeoutMs !== undefined) {
+      this.timer = setTimeout(() => this.stop(fail('ERR_TIMEOUT', `request timed out after ${timeoutMs} ms`)), timeoutMs);
+    }
+  }
+
+  stop(error) {
+    if (this.stopped) return;
+    this.stopped = error;
+    this.settle(error);
+    try { this.controller.abort(error); } catch { /* an abort listener threw */ }
+  }
+
+  /** `promise`, or the deadline's error if that comes first. */
+  race(promise) {
+    const p = Promise.resolve(promise);
+    p.catch(() => {});
+    return Promise.race([p, this.deadline]);
+  }
+
+  dispose() {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.onAbort !== undefined) {
+      try { this.signal.removeEventListener('abort', this.onAbort); } catch { /* nothing to clean */ }
+    }
+  }
+}
+
+/** With neither a signal nor a timeout there is nothing to race: no controller, no timer. */
+const NO_DEADLINE = {
+  stopped: undefined,
+  controller: undefined,
+  race: (promise) => promise,
+  dispose() {},
+};
+
+export function guard(signal, timeoutMs) {
+  return signal === undefined && timeoutMs === undefined ? NO_DEADLINE : new Guard(signal, timeoutMs);
+}
+
+export function dispose(g) {
+  g.dispose();
+}
+
+/** Resolves after `ms`, or rejects with the deadline's error. */
+export function sleep(g, ms) {
+  let timer;
+  return g.race(new Promise((resolve) => { timer = setTimeout(resolve, ms); })).finally(() => clearTimeout(timer));
+}
+
+// Network errors raised before the request could reach the server: safe to send elsewhere.
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const connectErrors = new WeakSet();
+
+/** Whether `e` is a network error of a connection that never opened (so nothing was sent). */
+export function isConnectError(e) {
+  return typeof e === 'object' && e !== null && connectErrors.has(e);
+}
+
+function causeCode(e) {
+  try {
+    for (let c = e, depth = 0; c && depth < 4; c = c.cause, depth++) {
+      if (typeof c.code === 'string' && CONNECT_CODES.has(c.code)) return true;
+    }
+  } catch { /* a getter threw */ }
+  return false;
+}
+
+/**
+ * One attempt: `fetch` an already signed request, under `g`'s deadline; read its answer in
+ * chunks, refused as soon as it passes `maxBytes`. Resolves `[status, statusText, headers,
+ * body, ...the Wechatpay-* signature headers, Request-ID, Content-Type]` (`headers` a plain
+ * object with lower-case names, `body` a Uint8Array); rejects with a
+ * `WxpayError`: ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED or ERR_RESPONSE_TOO_LARGE.
+ */
+export async function send(g, fetchFn, thisArg, url, method, headerList, payload, maxBytes) {
+  const what = `${method} ${url}`;
+  const network = (e) => {
+    if (g.stopped) return g.stopped;
+    if (e instanceof WxpayError) return e;
+    const error = fail('ERR_NETWORK', `${what} failed: ${describe(e)}`, e);
+    if (causeCode(e)) connectErrors.add(error);
+    return error;
+  };
+  if (g.stopped) throw g.stopped;
+  const headers = {};
+  for (let i = 0; i < headerList.length; i += 2) headers[headerList[i]] = headerList[i + 1];
+  const init = g.controller === undefined ? { method, headers } : { method, headers, signal: g.controller.signal };
+  if (payload !== undefined) init.body = payload;
+  let response;
+  try {
+    response = await g.race(fetchFn.call(thisArg, url, init));
+  } catch (e) {
+    throw network(e);
+  }
+  let status, statusText, answerHeaders, stream, arrayBuffer;
+  try {
+    if (typeof response !== 'object' || response === null) throw new TypeError(`fetch resolved to ${kind(response)}, not a Response`);
+    status = response.status;
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+      throw new TypeError('the answer has no valid status');
+    }
+    statusText = response.statusText;
+    answerHeaders = headerObject(response.headers);
+    stream = response.body;
+    arrayBuffer = response.arrayBuffer;
+  } catch (e) {
+    cancel(stream);
+    throw network(e);
+  }
+  const declared = answerHeaders['content-length'];
+  const length = Number(declared);
+  if (length > maxBytes) {
+    cancel(stream);
+    throw tooLarge(status, maxBytes);
+  }
+  const framed = declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
+  let body;
+  try {
+    body = await readBody(response, stream, arrayBuffer, maxBytes, g, status, framed);
+  } catch (e) {
+    throw network(e);
+  }
+  // The headers Rust reads go along in the array: one crossing instead of one per header.
+  const h = answerHeaders;
+  return [status, typeof statusText === 'string' ? statusText : '', h, body,
+    h['wechatpay-timestamp'], h['wechatpay-nonce'], h['wechatpay-signature'], h['wechatpay-serial'], h['request-id'], h['content-type']];
+}
+
+/**
+ * Calls a caller's hook (`onRequest`, `onResponse`) with `info`. What it throws or returns is
+ * ignored: logging must never break a payment.
+ */
+export function hook(fn, info) {
+  try {
+    const r = fn(info);
+    if (r && typeof r.then === 'function') Promise.resolve(r).catch(() => {});
+  } catch { /* ignored, as documented */ }
+}
+
+function safeReason(signal) {
+  try { return signal.reason; } catch { return undefined; }
+}
+
+function tooLarge(status, maxBytes) {
+  return new WxpayError('ERR_RESPONSE_TOO_LARGE', `the answer is larger than maxBodyBytes (${maxBytes} bytes)`, { status });
+}
+
+function cancel(stream) {
+  try {
+    if (stream && typeof stream.cancel === 'function') stream.cancel().catch(() => {});
+  } catch { /* already locked or closed */ }
+}
+
+/** The answer's headers as a plain object with lower-case names (repeated names joined by `, `, as `Headers` does). */
+function headerObject(h) {
+  const out = {};
+  if (typeof h !== 'object' || h === null) return out;
+  const list = typeof h[Symbol.iterator] === 'function' ? h : Object.entries(h);
+  for (const pair of list) {
+    const name = String(pair[0]).toLowerCase();
+    const value = Array.isArray(pair[1]) ? pair[1].map(String).join(', ') : String(pair[1]);
+    out[name] = name in out ? `${out[name]}, ${value}` : value;
+  }
+  return out;
+}
+
+async function readBody(response, stream, arrayBuffer, maxBytes, g, status, framed) {
+  // A body framed by Content-Length (no content coding to inflate it) cannot exceed what was
+  // checked against the limit: read it whole, which is cheaper than chunk by chunk.
+  if (stream !== null && stream !== undefined && !(framed && typeof arrayBuffer === 'function')) {
+    const reader = stream.getReader();
+    const chunks = [];
+    let total = 0;
+    try {
+      for (;;) {
+        const { done, value } = await g.race(reader.read());
+        if (done) break;
+        if (!(value instanceof Uint8Array)) throw new TypeError('the answer body gave a chunk that is not bytes');
+        total += value.byteLength;
+        if (total > maxBytes) throw tooLarge(status, maxBytes);
+        chunks.push(value);
+      }
+    } catch (e) {
+      try { reader.cancel().catch(() => {}); } catch { /* released */ }
+      throw e;
+    }
+    if (chunks.length === 1) return chunks[0];
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.byteLength;
+    }
+    return out;
+  }
+  if (typeof arrayBuffer !== 'function') return new Uint8Array(0);
+  const buffer = await g.race(arrayBuffer.call(response));
+  const copy = typeof buffer === 'object' && buffer !== null ? copyBytes(buffer) : undefined;
+  if (copy === undefined) throw new TypeError('arrayBuffer() did not give an ArrayBuffer');
+  if (copy.byteLength > maxBytes) throw tooLarge(status, maxBytes);
+  return copy;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * `data` of a verified answer, decoded here (the bytes never go back out of wasm memory):
+ * `''` when empty, parsed JSON for JSON, text for text, bytes for anything else (downloads).
+ */
+export function answerData(body, contentType, status, requestId) {
+  const props = (cause) => ({ status, ...(requestId === undefined ? {} : { requestId }), cause });
+  if (body.byteLength === 0) return '';
+  const ct = (contentType ?? '').toLowerCase();
+  if (ct.includes('json')) {
+    try {
+      return JSON.parse(utf8.decode(body));
+    } catch (e) {
+      throw new WxpayError('ERR_RESPONSE_BODY', `answer says ${ct} but its body is not valid JSON`, props(e));
+    }
+  }
+  try {
+    if (ct.startsWith('text/')) return lossy.decode(body);
+    if (ct === '') {
+      let text;
+      try {
+        text = utf8.decode(body);
+      } catch {
+        return body;
+      }
+      try {
+        return JSON.parse(text);
+      } catch {
+        return text;
+      }
+    }
+  } catch (e) {
+    // A text longer than the engine's longest string.
+    throw new WxpayError('ERR_RESPONSE_BODY', `the answer's ${ct || 'body'} is too long to be a string`, props(e));
+  }
+  return body;
+}
+
+/** `data` of an error answer: its JSON, else its text, else its bytes. Never throws. */
+export function errorData(body) {
+  try {
+    const text = lossy.decode(body);
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  } catch {
+    return body;
+  }
+}

@@ -1,0 +1,633 @@
+#!/usr/bin/env node
+// Turns the Swagger 2.0 description of APIv3 (../shared/openapi/docs/v3/**,
+// one YAML file per path) into the project's own descriptions under api/
+// (one JSON file per API family, the format of CONTRIBUTING.md, "Contributing:
+// API types") and docs/endpoints.md (every endpoint, grouped by tag).
+//
+//   node scripts/gen-api.mjs [--corpus DIR] [--api DIR] [--docs FILE]
+//
+// It carries facts only: paths, methods, parameter names and places, types,
+// `required`, enums, formats, `nullable`, titles, documentation links and each
+// field's short label (shortLabel below). Never the corpus's longer prose or
+// its examples. Every `$ref` and `allOf` is resolved; a shape it cannot map
+// fails the run, naming the corpus file and the place: no endpoint is skipped.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve as resolvePath, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parse } from 'yaml';
+
+const VERBS = ['get', 'post', 'put', 'patch', 'delete'];
+/** The official documentation host: only its links are kept. */
+const DOC_LINK = /\]\((https:\/\/pay\.weixin\.qq\.com\/[^)\s]+)\)/g;
+/** At most this many further links per endpoint besides the first. */
+const MAX_SEE = 4;
+/** Labels longer than this are cut (with an ellipsis). */
+const LABEL_MAX = 40;
+
+/**
+ * Known slips in the corpus, mapped explicitly so that anything else unknown
+ * still fails: `type` values that are typos of a Swagger type.
+ */
+const TYPE_FIXES = { stringde: 'string', 'string ': 'string', int: 'integer' };
+
+/** Schema keys carried over (mapped below). */
+const SCHEMA_KEYS = new Set(['type', 'description', 'properties', 'required', 'items', 'enum', 'format', 'nullable', 'allOf', '$ref']);
+/** Schema keys dropped on purpose: examples and prose (not ours to copy) and validation limits the API checks itself. */
+const DROPPED_KEYS = new Set(['example', 'default', 'maxLength', 'minLength', 'pattern', 'maximum', 'minimum', 'maxItems', 'minItems', 'x-json', 'x-is-sensitive', 'title']);
+/** Parameter keys besides the schema ones. */
+const PARAM_KEYS = new Set(['name', 'in', 'required', 'schema']);
+/** Operation keys: the ones used, and the ones dropped (roles, dates, versions, content types). */
+const OP_KEYS = new Set(['summary', 'description', 'parameters', 'responses', 'tags', 'tag', 'deprecated', 'consumes', 'x-baseuri']);
+const OP_DROPPED = new Set(['x-role', 'x-last-updated-at', 'x-version', 'produces', 'x-is-sensitive']);
+
+export class CorpusError extends Error {
+  constructor(file, where, message) {
+    super(`${file}${where ? ` at ${where}` : ''}: ${message}`);
+    this.name = 'CorpusError';
+  }
+}
+
+/** The endpoint file being read, and the shared file a `$ref` led to, if any. */
+function fileOf(ctx) {
+  return ctx.rel === ctx.endpoint ? ctx.rel : `${ctx.endpoint} (in ${ctx.rel})`;
+}
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A field's short label: the first line of its description, up to the first
+ * sentence or clause end (。；;，,：: or a full stop and space), markup removed,
+ * at most LABEL_MAX characters. `会员卡编号`, never the paragraph after it.
+ */
+export function shortLabel(text) {
+  if (typeof text !== 'string') return undefined;
+  let s = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '') ?? '';
+  s = s.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/<[^>]*>/g, ' ').replace(/[*`]/g, '');
+  s = s.split(/[。；;，,：:！？!?]|\.\s/)[0].trim();
+  if ([...s].length > LABEL_MAX) s = `${[...s].slice(0, LABEL_MAX - 1).join('')}…`;
+  return s || undefined;
+}
+
+/** The official documentation links of an operation's description, in order, without repeats. */
+export function docLinks(text) {
+  const out = [];
+  for (const m of String(text ?? '').matchAll(DOC_LINK)) if (!out.includes(m[1])) out.push(m[1]);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Reading the corpus and following `$ref`s.
+
+class Corpus {
+  constructor(root) {
+    this.root = root;
+    this.cache = new Map();
+  }
+
+  rel(file) {
+    return relative(this.root, file).split(sep).join('/');
+  }
+
+  load(file) {
+    let doc = this.cache.get(file);
+    if (doc === undefined) {
+      try {
+        doc = parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new CorpusError(this.rel(file), '', `cannot read YAML: ${e.message}`);
+      }
+      this.cache.set(file, doc);
+    }
+    return doc;
+  }
+
+  /** `{ value, file }` that a `$ref` in `file` points at: `path.yaml#Name`, `path.yaml#/Name` or `#Name`. */
+  follow(ref, file, where) {
+    const m = /^([^#]*)#\/?(.+)$/.exec(ref);
+    if (!m) throw new CorpusError(this.rel(file), where, `cannot follow $ref ${JSON.stringify(ref)}`);
+    const target = m[1] ? resolvePath(dirname(file), m[1]) : file;
+    const doc = this.load(target);
+    const value = m[2].split('/').reduce((node, key) => (isObject(node) ? node[key] : undefined), doc);
+    if (value === undefined) throw new CorpusError(this.rel(file), where, `$ref ${JSON.stringify(ref)} names nothing in ${this.rel(target)}`);
+    return { value, file: target };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Corpus schema -> description schema.
+
+function checkSchemaKeys(s, ctx, where) {
+  for (const k of Object.keys(s)) {
+    if (!SCHEMA_KEYS.has(k) && !DROPPED_KEYS.has(k)) throw new CorpusError(fileOf(ctx), where, `schema key "${k}" cannot be mapped`);
+  }
+}
+
+/** Merges object schemas of an `allOf`: properties (recursively for objects in both), required, labels. */
+function mergeObjects(parts, ctx, where) {
+  const out = { type: 'object', properties: {} };
+  const required = [];
+  let nullable = false;
+  for (const p of parts) {
+    if (p.type !== 'object') throw new CorpusError(fileOf(ctx), where, `allOf mixes an object with a ${p.type}`);
+    if (p.description && !out.description) out.description = p.description;
+    if (p.nullable) nullable = true;
+    for (const [name, prop] of Object.entries(p.properties ?? {})) {
+      const prev = out.properties[name];
+      out.properties[name] = prev && prev.type === 'object' && prop.type === 'object' && prev.properties && prop.properties
+        ? { ...mergeObjects([prev, prop], ctx, `${where}.${name}`), ...(prop.description || prev.description ? { description: prop.description ?? prev.description } : {}) }
+        : prev?.description && !prop.description ? { ...prop, description: prev.description } : prop;
+    }
+    for (const r of p.required ?? []) if (!required.includes(r)) required.push(r);
+  }
+  if (required.length) out.required = required;
+  if (nullable) out.nullable = true;
+  if (Object.keys(out.properties).length === 0) delete out.properties;
+  return out;
+}
+
+/**
+ * Merges the parts of an `allOf` of one scalar type. The corpus uses it to extend an
+ * enumeration (`allOf: [$ref: BillType, { enum: [RECHARGE_REFUND, ...] }]`): the values
+ * are the union; a part without `enum` leaves the others' values.
+ */
+function mergeScalars(parts, ctx, where) {
+  const type = parts[0].type;
+  if (!parts.every((p) => p.type === type)) throw new CorpusError(fileOf(ctx), where, `allOf mixes ${[...new Set(parts.map((p) => p.type))].join(' and ')}`);
+  const out = { type };
+  for (const p of parts) {
+    if (p.description && !out.description) out.description = p.description;
+    if (p.format) out.format = p.format;
+    if (p.nullable) out.nullable = true;
+    if (p.enum) out.enum = [...new Set([...(out.enum ?? []), ...p.enum])];
+    if (p.items) out.items = p.items;
+  }
+  return out;
+}
+
+/**
+ * A schema with fields the corpus indented one level too deep: keys that are not
+ * schema keywords but whose value is a schema (`state: { type: string }` beside
+ * `properties`). Returns the schema without them, and them.
+ */
+function splitStray(raw) {
+  if (!isObject(raw) || !isObject(raw.properties)) return { schema: raw, stray: {} };
+  const schema = {};
+  const stray = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!SCHEMA_KEYS.has(k) && !DROPPED_KEYS.has(k) && isObject(v) && ('type' in v || '$ref' in v)) stray[k] = v;
+    else schema[k] = v;
+  }
+  return { schema, stray };
+}
+
+/**
+ * Maps a corpus schema (read in `ctx.file`) to the description's subset: `$ref`
+ * and `allOf` resolved inline, labels shortened, examples dropped.
+ */
+function mapSchema(raw, ctx, where, depth = 0) {
+  if (depth > 40) throw new CorpusError(fileOf(ctx), where, 'schemas nest deeper than 40 levels (a $ref cycle?)');
+  if (!isObject(raw)) throw new CorpusError(fileOf(ctx), where, 'a schema must be a mapping');
+  if ('$ref' in raw) {
+    const { value, file } = ctx.corpus.follow(raw.$ref, ctx.file, where);
+    const inner = mapSchema(value, { ...ctx, file, rel: ctx.corpus.rel(file) }, `${where}(${raw.$ref})`, depth + 1);
+    const label = shortLabel(raw.description);
+    return label ? { ...inner, description: label } : inner;
+  }
+  if ('properties' in raw && raw.properties === null) {
+    // `properties:` left empty and the fields written beside it, unindented: they are its fields.
+    const fixed = { properties: {} };
+    for (const [k, v] of Object.entries(raw)) {
+      if (k === 'properties') continue;
+      if (!SCHEMA_KEYS.has(k) && !DROPPED_KEYS.has(k) && isObject(v) && ('type' in v || '$ref' in v)) fixed.properties[k] = v;
+      else fixed[k] = v;
+    }
+    ctx.notes.push(`${fileOf(ctx)} at ${where}: fields beside an empty "properties" taken as its fields (${Object.keys(fixed.properties).join(', ')})`);
+    return mapSchema(fixed, ctx, where, depth + 1);
+  }
+  checkSchemaKeys(raw, ctx, where);
+  // `schema: {}`: a value of any shape, typed `unknown`.
+  if (Object.keys(raw).every((k) => k === 'description' || DROPPED_KEYS.has(k))) {
+    const label = shortLabel(raw.description);
+    return label ? { description: label } : {};
+  }
+  if (raw.allOf) {
+    if (!Array.isArray(raw.allOf) || raw.allOf.length === 0) throw new CorpusError(fileOf(ctx), where, 'allOf must be a non-empty list');
+    const parts = raw.allOf.map((p, i) => mapSchema(p, ctx, `${where}.allOf[${i}]`, depth + 1));
+    const own = { ...raw };
+    delete own.allOf;
+    const hasOwn = own.properties || own.required || (own.type && own.type !== 'object');
+    if (hasOwn) parts.push(mapSchema(own, ctx, where, depth + 1));
+    const merged = parts.length === 1 ? { ...parts[0] } : parts.every((p) => p.type === 'object') ? mergeObjects(parts, ctx, where) : mergeScalars(parts, ctx, where);
+    const label = shortLabel(raw.description);
+    if (label) merged.description = label;
+    if (raw.nullable) merged.nullable = true;
+    return merged;
+  }
+  let type = raw.type;
+  if (typeof type === 'string' && type in TYPE_FIXES) {
+    type = TYPE_FIXES[type];
+    ctx.notes.push(`${fileOf(ctx)} at ${where}: type ${JSON.stringify(raw.type)} read as ${type}`);
+  }
+  if (type === undefined && raw.properties) type = 'object';
+  if (type === undefined && raw.items) type = 'array';
+  if (type === undefined && raw.enum) type = raw.enum.every((v) => typeof v === 'string') ? 'string' : undefined;
+  const out = { type };
+  const label = shortLabel(raw.description);
+  if (label) out.description = label;
+  switch (type) {
+    case 'object': {
+      if (raw.properties !== undefined && !isObject(raw.properties)) throw new CorpusError(fileOf(ctx), where, '"properties" must be a mapping');
+      const props = {};
+      for (const [name, prop] of Object.entries(raw.properties ?? {})) {
+        const { schema, stray } = splitStray(prop);
+        props[name] = mapSchema(schema, ctx, `${where}.${name}`, depth + 1);
+        // Fields indented one level too deep in the corpus (beside the child's
+        // "properties") belong to this object: the child is no place for them.
+        for (const [k, v] of Object.entries(stray)) {
+          if (k in (raw.properties ?? {})) throw new CorpusError(fileOf(ctx), `${where}.${name}.${k}`, `a stray field beside "properties" that ${where} also has`);
+          props[k] = mapSchema(v, ctx, `${where}.${k}`, depth + 1);
+          ctx.notes.push(`${fileOf(ctx)} at ${where}.${name}: field "${k}" lifted to ${where}`);
+        }
+      }
+      if (Object.keys(props).length) out.properties = props;
+      const required = raw.required ?? [];
+      if (!Array.isArray(required)) throw new CorpusError(fileOf(ctx), where, '"required" must be a list');
+      const known = required.filter((r) => r in props);
+      // A required name with no such property cannot be typed: dropped, and reported.
+      for (const r of required) if (!(r in props) && Object.keys(props).length) ctx.notes.push(`${fileOf(ctx)} at ${where}: "required" names "${r}", which has no property: ignored`);
+      if (known.length) out.required = known;
+      break;
+    }
+    case 'array':
+      // Items not described: an array of unknown values.
+      if (raw.items !== undefined) out.items = mapSchema(raw.items, ctx, `${where}[]`, depth + 1);
+      break;
+    case 'string':
+    case 'integer':
+    case 'number':
+    case 'boolean':
+    case 'file':
+      if (raw.properties || raw.items) throw new CorpusError(fileOf(ctx), where, `"${raw.properties ? 'properties' : 'items'}" on a ${type}`);
+      break;
+    default:
+      throw new CorpusError(fileOf(ctx), where, `type ${JSON.stringify(raw.type)} cannot be mapped`);
+  }
+  if (raw.enum !== undefined) {
+    if (!Array.isArray(raw.enum) || raw.enum.length === 0 || !['string', 'integer', 'number'].includes(type)) {
+      throw new CorpusError(fileOf(ctx), where, `enum on a ${type} cannot be mapped`);
+    }
+    if (type !== 'string' && raw.enum.every((v) => typeof v === 'string' && !Number.isFinite(Number(v)))) {
+      // Word values on a numeric type: the values are the fact, the type the slip.
+      ctx.notes.push(`${fileOf(ctx)} at ${where}: enum of words on type ${type}: typed string`);
+      type = out.type = 'string';
+    }
+    const values = [];
+    for (const v of raw.enum) {
+      // YAML reads `- 1` as a number: on a string it is the string "1".
+      const value = type === 'string' && (typeof v === 'number' || typeof v === 'boolean') ? String(v) : v;
+      if (type === 'string' ? typeof value !== 'string' : !Number.isFinite(value)) throw new CorpusError(fileOf(ctx), where, `enum value ${JSON.stringify(v)} is not a ${type}`);
+      if (!values.includes(value)) values.push(value);
+    }
+    out.enum = values;
+  }
+  if (raw.format !== undefined) {
+    if (typeof raw.format !== 'string') throw new CorpusError(fileOf(ctx), where, '"format" must be a string');
+    out.format = raw.format;
+  }
+  if (raw.nullable === true) out.nullable = true;
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Operations.
+
+/** A parameter as a schema: its own type keys, or its `schema`. */
+function paramSchema(p, ctx, where) {
+  const own = {};
+  for (const [k, v] of Object.entries(p)) {
+    if (PARAM_KEYS.has(k)) continue;
+    own[k] = v;
+  }
+  if (p.schema) {
+    // A form field sent as JSON text (`type: string`, `format: jsonObjectLike`) is typed by its schema.
+    const jsonText = own.type === 'string' && /^json/.test(own.format ?? '');
+    const extra = Object.keys(own).filter((k) => k !== 'description' && !DROPPED_KEYS.has(k) && !(jsonText && (k === 'type' || k === 'format')));
+    if (extra.length) throw new CorpusError(fileOf(ctx), where, `a parameter with "schema" also has ${extra.join(', ')}`);
+    const s = mapSchema(p.schema, ctx, where);
+    const label = shortLabel(p.description);
+    return label ? { ...s, description: label } : s;
+  }
+  // A header or a placeholder is text on the wire, typed or not.
+  if (own.type === undefined && (p.in === 'header' || p.in === 'path')) own.type = 'string';
+  return mapSchema(own, ctx, where);
+}
+
+function addField(target, name, schema, required) {
+  target.properties[name] = schema;
+  if (required) target.required.push(name);
+}
+
+function finishObject(o) {
+  if (!o.required.length) delete o.required;
+  return Object.keys(o.properties).length ? o : undefined;
+}
+
+function mapOperation(op, verb, path, ctx) {
+  const where = verb;
+  if (!isObject(op)) throw new CorpusError(fileOf(ctx), where, 'an operation must be a mapping');
+  for (const k of Object.keys(op)) {
+    if (!OP_KEYS.has(k) && !OP_DROPPED.has(k)) throw new CorpusError(fileOf(ctx), where, `operation key "${k}" cannot be mapped`);
+  }
+  if (typeof op.summary !== 'string' || !op.summary.trim()) throw new CorpusError(fileOf(ctx), where, 'no summary (the title)');
+  const out = { title: op.summary.trim() };
+  const links = docLinks(op.description);
+  if (links.length) out.link = links[0];
+  if (links.length > 1) out.see = links.slice(1, 1 + MAX_SEE);
+  const tags = op.tags ?? op.tag ?? [];
+  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) throw new CorpusError(fileOf(ctx), where, '"tags" must be a list of names');
+  out.tags = tags.length ? [...tags] : ['未分类'];
+  if (op.deprecated === true) out.deprecated = true;
+  if (op['x-baseuri'] !== undefined) out.host = String(op['x-baseuri']);
+  out.source = ctx.rel;
+
+  const pathParams = {};
+  const query = { type: 'object', properties: {}, required: [] };
+  const headers = { type: 'object', properties: {}, required: [] };
+  const form = { type: 'object', properties: {}, required: [] };
+  let body;
+  (op.parameters ?? []).forEach((rawParam, i) => {
+    const w = `${where}.parameters[${i}]`;
+    let p = rawParam;
+    let pctx = ctx;
+    if (isObject(p) && '$ref' in p) {
+      const { value, file } = ctx.corpus.follow(p.$ref, ctx.file, w);
+      p = value;
+      pctx = { ...ctx, file, rel: ctx.corpus.rel(file) };
+    }
+    if (!isObject(p) || typeof p.name !== 'string' || !p.name) throw new CorpusError(fileOf(ctx), w, 'a parameter needs a name');
+    const schema = paramSchema(p, pctx, `${w}(${p.name})`);
+    switch (p.in) {
+      case 'path':
+        if (!path.includes(`{${p.name}}`)) {
+          // Nowhere to send it: reported, not typed.
+          ctx.notes.push(`${fileOf(ctx)} at ${w}: path parameter ${p.name} is not a placeholder of ${path}: ignored`);
+          break;
+        }
+        pathParams[p.name] = schema.description ?? p.name;
+        break;
+      case 'query':
+        addField(query, p.name, schema, p.required === true);
+        break;
+      case 'header':
+        addField(headers, p.name, schema, p.required === true);
+        break;
+      case 'formData':
+        addField(form, p.name, schema, p.required === true);
+        break;
+      case 'body':
+        if (body) throw new CorpusError(fileOf(ctx), w, 'a second body parameter');
+        body = schema;
+        break;
+      default:
+        throw new CorpusError(fileOf(ctx), w, `parameter place ${JSON.stringify(p.in)} cannot be mapped`);
+    }
+  });
+  for (const name of [...path.matchAll(/\{([^{}/]+)\}/g)].map((m) => m[1])) {
+    if (!(name in pathParams)) pathParams[name] = name; // described only by the path
+  }
+  const q = finishObject(query);
+  if (q) out.query = q;
+  const h = finishObject(headers);
+  if (h) out.headers = h;
+  const f = finishObject(form);
+  if (f && body) throw new CorpusError(fileOf(ctx), where, 'both a body and form fields');
+  if (f) out.form = f;
+  if (body) {
+    // A DELETE with a JSON body is documented (a few): the description keeps it; the
+    // declarations say that delete() cannot send it yet.
+    if (verb === 'get') throw new CorpusError(fileOf(ctx), where, 'a body on get');
+    out.body = body;
+  }
+  if (!isObject(op.responses)) throw new CorpusError(fileOf(ctx), where, 'no responses');
+  const answers = [];
+  for (const [status, res] of Object.entries(op.responses)) {
+    const code = Number(status);
+    if (!(code >= 200 && code <= 299)) continue; // error answers reject: their shape is WxpayError's
+    const r = isObject(res) ? res : {};
+    if (r.schema === undefined || code === 204) answers.push({ status: code });
+    else answers.push({ status: code, body: mapSchema(r.schema, ctx, `${where}.responses.${status}`) });
+  }
+  if (!answers.length) throw new CorpusError(fileOf(ctx), where, 'no 2xx answer is documented');
+  // A body-less 2xx other than 204 still has a body of unknown shape.
+  for (const a of answers) if (a.status !== 204 && !a.body) a.body = { type: 'object' };
+  out.response = answers.length === 1 ? answers[0] : answers;
+  return { op: out, pathParams };
+}
+
+// ---------------------------------------------------------------------------
+// Families and output.
+
+/** The family of a path: its first two literal segments after `/v3` (one when the second is a placeholder or absent). */
+export function familyOf(path) {
+  const segments = path.split('/').slice(2);
+  const out = [];
+  for (const s of segments.slice(0, 2)) {
+    if (/^\{.*\}$/.test(s)) break;
+    out.push(s);
+  }
+  return out.join('/');
+}
+
+function listFiles(dir, ext = '.yaml') {
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(ext)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** Reads `docs/v3/**` under `corpusRoot` (the folder holding `docs/`) into `{ families, endpoints, files }`. */
+export function readCorpus(corpusRoot) {
+  const docs = join(corpusRoot, 'docs');
+  const corpus = new Corpus(docs);
+  const v3 = join(docs, 'v3');
+  const families = new Map();
+  const endpoints = [];
+  const notes = [];
+  const files = listFiles(v3);
+  for (const file of files) {
+    const rel = corpus.rel(file);
+    const path = `/${relative(docs, file).split(sep).join('/').replace(/\.yaml$/, '')}`;
+    const doc = corpus.load(file);
+    if (!isObject(doc)) throw new CorpusError(rel, '', 'a path file is a mapping of methods');
+    const ctx = { corpus, file, rel, endpoint: rel, notes };
+    const verbs = Object.keys(doc).filter((k) => VERBS.includes(k));
+    if (!verbs.length) throw new CorpusError(rel, '', 'no method is described');
+    for (const k of Object.keys(doc)) {
+      // Other top-level keys are shared schemas that the methods reach by `#Name`.
+      if (!VERBS.includes(k) && !isObject(doc[k])) throw new CorpusError(rel, k, 'neither a method nor a schema');
+    }
+    const name = familyOf(path);
+    let fam = families.get(name);
+    if (!fam) {
+      fam = { family: name, tags: [], placeholders: {}, paths: {} };
+      families.set(name, fam);
+    }
+    fam.paths[path] = {};
+    for (const verb of VERBS) {
+      if (!(verb in doc)) continue;
+      const { op, pathParams } = mapOperation(doc[verb], verb, path, ctx);
+      for (const [p, label] of Object.entries(pathParams)) if (!(p in fam.placeholders) || fam.placeholders[p] === p) fam.placeholders[p] = label;
+      for (const t of op.tags) if (!fam.tags.includes(t)) fam.tags.push(t);
+      fam.paths[path][verb] = op;
+      endpoints.push({ path, verb, op });
+    }
+  }
+  return { families, endpoints, notes, files: files.map((f) => corpus.rel(f)) };
+}
+
+/**
+ * Applies the hand-written descriptions of `handDir` (same format, one file per family):
+ * each of their operations replaces the corpus's for the same path and verb (written and
+ * checked against the official pages, with the seed's exact types), keeping the corpus's
+ * tags and source. An operation the corpus does not have is an error: the count of typed
+ * endpoints stays the corpus's.
+ */
+export function applyHand(families, handDir) {
+  if (!existsSync(handDir)) return;
+  for (const file of listFiles(handDir, '.json')) {
+    const rel = relative(handDir, file).split(sep).join('/');
+    const hand = JSON.parse(readFileSync(file, 'utf8'));
+    const where = `${relative(dirname(handDir), file).split(sep).join('/')}`;
+    if (hand.family !== rel.replace(/\.json$/, '')) throw new CorpusError(where, 'family', 'one file per family, named after it');
+    const fam = families.get(hand.family);
+    if (!fam) throw new CorpusError(where, 'family', `the corpus has no family ${hand.family}`);
+    for (const [path, ops] of Object.entries(hand.paths ?? {})) {
+      for (const [verb, op] of Object.entries(ops)) {
+        const corpusOp = fam.paths[path]?.[verb];
+        if (!corpusOp) throw new CorpusError(where, `paths["${path}"].${verb}`, 'the corpus does not describe this endpoint');
+        fam.paths[path][verb] = { ...op, tags: corpusOp.tags, source: corpusOp.source };
+      }
+    }
+    fam.hand = hand;
+    Object.assign(fam.placeholders, hand.placeholders ?? {});
+  }
+}
+
+/** The JSON text of one family description. */
+export function familyJson(fam) {
+  const paths = {};
+  for (const path of Object.keys(fam.paths).sort()) paths[path] = fam.paths[path];
+  const placeholders = {};
+  for (const k of Object.keys(fam.placeholders).sort()) placeholders[k] = fam.placeholders[k];
+  const hand = fam.hand ?? {};
+  const out = {
+    $comment: `Generated by scripts/gen-api.mjs from ../shared/openapi/docs/v3 (MIT, see its LICENSE)${fam.hand ? ` and api-hand/${fam.family}.json` : ''}: facts only. Do not edit: regenerate with \`make api\`.`,
+    family: fam.family,
+    title: hand.title ?? (fam.tags.join(' / ') || fam.family),
+    ...(hand.description ? { description: hand.description } : {}),
+    ...(hand.see ? { see: hand.see } : {}),
+    ...(Object.keys(placeholders).length ? { placeholders } : {}),
+    paths,
+    ...(hand.definitions ? { definitions: hand.definitions } : {}),
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/** docs/endpoints.md: every endpoint, grouped by the corpus's tags in the index's order. */
+export function endpointsMarkdown(endpoints, tagOrder, chainExpression) {
+  const groups = new Map(tagOrder.map((t) => [t, []]));
+  for (const e of endpoints) {
+    for (const t of e.op.tags) {
+      if (!groups.has(t)) groups.set(t, []);
+      groups.get(t).push(e);
+    }
+  }
+  const cell = (s) => String(s).replace(/\|/g, '\\|');
+  let out = '# APIv3 endpoints\n\n';
+  out += 'Generated by `make api` (scripts/gen-api.mjs) from the description in ../shared/openapi, by tag.\n';
+  out += `Every endpoint is typed: ${endpoints.length} operations on ${new Set(endpoints.map((e) => e.path)).size} paths. `;
+  out += 'Placeholders are also reachable as `$name$`; their values go in the config by name.\n\n';
+  for (const [tag, list] of groups) {
+    if (!list.length) continue;
+    out += `## ${tag}\n\n| Chain | Verb | Title |\n| --- | --- | --- |\n`;
+    for (const e of list) {
+      const title = e.op.link ? `[${cell(e.op.title)}](${e.op.link})` : cell(e.op.title);
+      out += `| \`${chainExpression(e.path)}\` | ${e.verb.toUpperCase()} | ${title}${e.op.deprecated ? ' (deprecated)' : ''} |\n`;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+/** The tags of docs/swagger.yaml, in its order. */
+export function tagOrder(corpusRoot) {
+  const index = parse(readFileSync(join(corpusRoot, 'docs/swagger.yaml'), 'utf8'));
+  return (index.tags ?? []).map((t) => t.name);
+}
+
+/** Writes api/**.json (replacing the folder's generated files) and the endpoints page. */
+export async function writeAll({ corpus, hand, api, docs }) {
+  const { chainExpression } = await import('./gen-types.mjs');
+  const { families, endpoints, notes } = readCorpus(corpus);
+  applyHand(families, hand);
+  rmSync(api, { recursive: true, force: true });
+  for (const fam of families.values()) {
+    const file = join(api, `${fam.family}.json`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, familyJson(fam));
+  }
+  mkdirSync(dirname(docs), { recursive: true });
+  writeFileSync(docs, endpointsMarkdown(endpoints, tagOrder(corpus), chainExpression));
+  return { families: families.size, endpoints: endpoints.length, notes };
+}
+
+/**
+ * The corpus: `$OPENAPI_DIR`, else `../shared/openapi` beside the clone (as in CI), else
+ * beside the main checkout when this is a git worktree.
+ */
+export function defaultCorpus(root) {
+  if (process.env.OPENAPI_DIR) return process.env.OPENAPI_DIR;
+  const candidates = [join(root, '../shared/openapi')];
+  try {
+    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    candidates.push(join(dirname(dirname(common)), 'shared/openapi'));
+  } catch {
+    // not a git checkout: the first candidate only
+  }
+  return candidates.find((c) => existsSync(join(c, 'docs/v3'))) ?? candidates[0];
+}
+
+async function main(argv) {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const args = { corpus: defaultCorpus(root), hand: join(root, 'api-hand'), api: join(root, 'api'), docs: join(root, 'docs/endpoints.md') };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--verbose') {
+      args.verbose = true;
+      continue;
+    }
+    const key = argv[i].replace(/^--/, '');
+    if (!(key in args) || argv[i + 1] === undefined) {
+      process.stderr.write('usage: node scripts/gen-api.mjs [--corpus DIR] [--hand DIR] [--api DIR] [--docs FILE] [--verbose]\n');
+      return 2;
+    }
+    args[key] = argv[++i];
+  }
+  try {
+    const { families, endpoints, notes } = await writeAll(args);
+    if (args.verbose) for (const n of notes) process.stdout.write(`note: ${n}\n`);
+    process.stdout.write(`gen-api: ${endpoints} endpoints in ${families} families (${notes.length} corpus slips mapped; --verbose lists them)\n`);
+  } catch (e) {
+    process.stderr.write(`gen-api: ${e.message}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,380 @@
+//! The boundary: every caller-supplied JS value is read by `boundary.js`
+//! (beside the glue in the package), inside try/catch, and reaches Rust as
+//! plain values our own code built. Each import here is `catch`, so even a
+//! bug in that file rejects with an error instead of unwinding a JS
+//! exception through Rust frames (which would leak wasm memory and the
+//! shadow stack on every occurrence, until the instance dies).
+//!
+//! Past this module no Rust code holds a caller object; the only JS it calls
+//! is the runtime's own (`node:crypto`, `crypto.subtle`, `JSON`) on values it
+//! made itself.
+
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use zeroize::Zeroizing;
+
+use crate::error::{Code, Error};
+
+#[wasm_bindgen(raw_module = "./boundary.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = requestConfig)]
+    fn request_config_js(config: &JsValue, names: &Array) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = body)]
+    fn body_js(data: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = clientOptions)]
+    fn client_options_js(options: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = resource)]
+    fn resource_js(resource: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = paymentInput)]
+    fn payment_input_js(input: &JsValue, method: &str, app_key: &str) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = text)]
+    fn text_js(value: &JsValue, what: &str, expected: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = bytes)]
+    fn bytes_js(value: &JsValue, what: &str) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = notification)]
+    fn notification_js(input: &JsValue) -> Result<Promise, JsValue>;
+    /// The deadline of one request (`boundary.js`'s `Guard`).
+    pub type Guard;
+    #[wasm_bindgen(catch, js_name = guard)]
+    fn guard_js(signal: &JsValue, timeout_ms: &JsValue) -> Result<Guard, JsValue>;
+    #[wasm_bindgen(catch, js_name = dispose)]
+    fn dispose_js(guard: &Guard) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = sleep)]
+    fn sleep_js(guard: &Guard, ms: f64) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = isConnectError)]
+    fn is_connect_error_js(error: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_name = hook)]
+    fn hook_js(hook: &JsValue, info: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = send)]
+    #[allow(clippy::too_many_arguments)]
+    fn send_js(
+        guard: &Guard,
+        fetch: &JsValue,
+        this: &JsValue,
+        url: &str,
+        method: &str,
+        headers: &Array,
+        body: &JsValue,
+        max_bytes: f64,
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = failureMessage)]
+    fn failure_message_js(message: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = answerData)]
+    fn answer_data_js(body: &Uint8Array, content_type: Option<String>, status: u16, request_id: Option<String>) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = errorData)]
+    fn error_data_js(body: &Uint8Array) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = describe)]
+    fn describe_js(value: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// A short description of a thrown JS value, for messages.
+pub fn describe(value: &JsValue) -> String {
+    describe_js(value).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "an exception".into())
+}
+
+/// Copies bytes into wasm memory, refusing (never trapping) when the
+/// allocation fails. Every length was bounded in JS before this.
+pub fn copy_in(bytes: &Uint8Array) -> Result<Vec<u8>, Error> {
+    let len = bytes.length() as usize;
+    let mut out = Vec::new();
+    out.try_reserve_exact(len)
+        .map_err(|_| Error::new(Code::OutOfMemory, format!("cannot allocate {len} bytes in WebAssembly memory")))?;
+    out.resize(len, 0);
+    bytes.copy_to(&mut out);
+    Ok(out)
+}
+
+fn text_of(v: JsValue) -> Option<String> {
+    v.as_string()
+}
+
+fn f64_of(v: &JsValue) -> Option<f64> {
+    v.as_f64()
+}
+
+fn pairs(flat: JsValue) -> Vec<(String, String)> {
+    let flat: Array = flat.unchecked_into();
+    let mut out = Vec::with_capacity(flat.length() as usize / 2);
+    let mut i = 0;
+    while i + 1 < flat.length() {
+        if let (Some(k), Some(v)) = (flat.get(i).as_string(), flat.get(i + 1).as_string()) {
+            out.push((k, v));
+        }
+        i += 2;
+    }
+    out
+}
+
+/// A request config, read once.
+pub struct RequestConfig {
+    /// `params` as (name, text) pairs, in order, arrays expanded.
+    pub params: Vec<(String, String)>,
+    /// The caller's headers as (name, text) pairs.
+    pub headers: Vec<(String, String)>,
+    /// An `AbortSignal` (checked for shape), or undefined.
+    pub signal: JsValue,
+    /// `timeout`, not yet range-checked.
+    pub timeout: Option<f64>,
+    /// `maxBodyBytes`, not yet range-checked.
+    pub max_body_bytes: Option<f64>,
+    /// The value of each placeholder of `names`, in order.
+    pub placeholders: Vec<(String, Option<String>)>,
+    /// `retry`: a boolean or a number, not yet range-checked.
+    pub retry: JsValue,
+}
+
+/// Reads a request config for a path with these placeholder `names`; a key
+/// that is neither an option nor a placeholder is refused.
+pub fn request_config<'a>(config: &JsValue, names: impl Iterator<Item = &'a str>) -> Result<RequestConfig, JsValue> {
+    let names: Vec<String> = names.map(String::from).collect();
+    let list = Array::new();
+    for n in &names {
+        list.push(&JsValue::from_str(n));
+    }
+    let snap = request_config_js(config, &list)?;
+    let values: Array = snap.get(5).unchecked_into();
+    let placeholders = names.into_iter().enumerate().map(|(i, n)| (n, text_of(values.get(i as u32)))).collect();
+    Ok(RequestConfig {
+        params: pairs(snap.get(0)),
+        headers: pairs(snap.get(1)),
+        signal: snap.get(2),
+        timeout: f64_of(&snap.get(3)),
+        max_body_bytes: f64_of(&snap.get(4)),
+        placeholders,
+        retry: snap.get(6),
+    })
+}
+
+/// The bytes of a request body (`None` for no body).
+pub fn body(data: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
+    let bytes = body_js(data)?;
+    if bytes.is_undefined() {
+        return Ok(None);
+    }
+    Ok(Some(copy_in(bytes.unchecked_ref())?))
+}
+
+/// The options of `new Wxpay`, their types checked.
+pub struct ClientOptions {
+    pub mchid: String,
+    pub serial: String,
+    /// Wiped when dropped, once parsed.
+    pub private_key: Zeroizing<Vec<u8>>,
+    pub certs: Vec<(String, Vec<u8>)>,
+    pub wechatpay_serial: Option<String>,
+    /// Wiped when dropped, once parsed.
+    pub apiv3_key: Option<Zeroizing<String>>,
+    pub base_url: Option<String>,
+    pub timeout: Option<f64>,
+    pub fetch: Option<JsValue>,
+    pub crypto: Option<String>,
+    pub max_body_bytes: Option<f64>,
+    /// A number, `false` or undefined.
+    pub retry: JsValue,
+    /// A string, `false` or undefined.
+    pub backup_base_url: JsValue,
+    pub on_request: Option<JsValue>,
+    pub on_response: Option<JsValue>,
+    pub certs_refresh_interval: Option<f64>,
+}
+
+/// Reads the options of `new Wxpay` (throws `ERR_INVALID_CONFIG` for a
+/// wrong type, a throwing getter, an unknown option).
+pub fn client_options(options: &JsValue) -> Result<ClientOptions, JsValue> {
+    let o = client_options_js(options)?;
+    let bytes = |v: JsValue| copy_in(v.unchecked_ref());
+    let flat: Array = o.get(3).unchecked_into();
+    let mut certs = Vec::with_capacity(flat.length() as usize / 2);
+    let mut i = 0;
+    while i + 1 < flat.length() {
+        certs.push((flat.get(i).as_string().unwrap_or_default(), bytes(flat.get(i + 1))?));
+        i += 2;
+    }
+    let fetch = o.get(8);
+    // The key's JS copy is ours (made in boundary.js): wipe it once copied.
+    let key: Uint8Array = o.get(2).unchecked_into();
+    let private_key = copy_in(&key);
+    key.fill(0, 0, key.length());
+    Ok(ClientOptions {
+        mchid: o.get(0).as_string().unwrap_or_default(),
+        serial: o.get(1).as_string().unwrap_or_default(),
+        private_key: Zeroizing::new(private_key?),
+        certs,
+        wechatpay_serial: text_of(o.get(4)),
+        apiv3_key: text_of(o.get(5)).map(Zeroizing::new),
+        base_url: text_of(o.get(6)),
+        timeout: f64_of(&o.get(7)),
+        fetch: (!fetch.is_undefined()).then_some(fetch),
+        crypto: text_of(o.get(9)),
+        max_body_bytes: f64_of(&o.get(10)),
+        retry: o.get(11),
+        backup_base_url: o.get(12),
+        on_request: Some(o.get(13)).filter(|f| !f.is_undefined()),
+        on_response: Some(o.get(14)).filter(|f| !f.is_undefined()),
+        certs_refresh_interval: f64_of(&o.get(15)),
+    })
+}
+
+/// The fields of a `decryptResource` argument.
+pub fn resource(v: &JsValue) -> Result<crate::notify::Resource, JsValue> {
+    let r = resource_js(v)?;
+    Ok(crate::notify::Resource {
+        algorithm: text_of(r.get(0)).unwrap_or_else(|| crate::aead::ALGORITHM.into()),
+        ciphertext: text_of(r.get(1)).unwrap_or_default(),
+        nonce: text_of(r.get(2)).unwrap_or_default(),
+        associated_data: text_of(r.get(3)).unwrap_or_default(),
+        original_type: None,
+    })
+}
+
+/// The `(app id, prepay_id, partnerid)` of `jsapiParams` / `appParams` input.
+pub fn payment_input(input: &JsValue, method: &str, app_key: &str) -> Result<(String, String, Option<String>), JsValue> {
+    let a = payment_input_js(input, method, app_key)?;
+    Ok((a.get(0).as_string().unwrap_or_default(), a.get(1).as_string().unwrap_or_default(), a.get(2).as_string()))
+}
+
+/// A value that must be a string (`expected` says which, for the message).
+pub fn text(v: &JsValue, what: &str, expected: &str) -> Result<String, JsValue> {
+    Ok(text_js(v, what, expected)?.as_string().unwrap_or_default())
+}
+
+/// A string (as UTF-8) or bytes, copied into wasm memory.
+pub fn bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    Ok(copy_in(&bytes_js(v, what)?)?)
+}
+
+/// A notification's signature headers, request id and raw body.
+pub struct NotificationInput {
+    pub timestamp: Option<String>,
+    pub nonce: Option<String>,
+    pub signature: Option<String>,
+    pub serial: Option<String>,
+    pub request_id: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// Reads a notification from a fetch `Request` or `{ headers, body }`.
+pub async fn notification(input: &JsValue) -> Result<NotificationInput, JsValue> {
+    let n: Array = JsFuture::from(notification_js(input)?).await?.unchecked_into();
+    Ok(NotificationInput {
+        timestamp: text_of(n.get(0)),
+        nonce: text_of(n.get(1)),
+        signature: text_of(n.get(2)),
+        serial: text_of(n.get(3)),
+        request_id: text_of(n.get(4)),
+        body: copy_in(n.get(5).unchecked_ref())?,
+    })
+}
+
+/// One answer, read whole (within its size limit).
+pub struct Answer {
+    pub status: u16,
+    pub status_text: JsValue,
+    /// A plain object with lower-case names, handed to the caller as is.
+    pub headers: Object,
+    /// The body as JS bytes (still outside wasm memory).
+    pub body: Uint8Array,
+    /// `Wechatpay-Timestamp`, `-Nonce`, `-Signature`, `-Serial`, `Request-ID`,
+    /// `Content-Type`, read in JS with the answer.
+    known: [Option<String>; 6],
+}
+
+impl Answer {
+    /// A header's value by its lower-case name.
+    pub fn header(&self, name: &str) -> Option<String> {
+        match KNOWN.iter().position(|k| *k == name) {
+            Some(i) => self.known[i].clone(),
+            None => Reflect::get(&self.headers, &JsValue::from_str(name)).ok()?.as_string(),
+        }
+    }
+
+    /// `data` of a verified answer: `''` when empty, JSON parsed, text for
+    /// `text/*`, bytes otherwise; `ERR_RESPONSE_BODY` when it is not what its
+    /// content type says.
+    pub fn data(&self, request_id: Option<String>) -> Result<JsValue, JsValue> {
+        answer_data_js(&self.body, self.header("content-type"), self.status, request_id)
+    }
+
+    /// `data` of an error answer: its JSON, else its text, else its bytes.
+    pub fn error_data(&self) -> JsValue {
+        error_data_js(&self.body).unwrap_or_else(|_| self.body.clone().into())
+    }
+}
+
+/// The answer headers `send` hands over with the answer, in its order.
+const KNOWN: [&str; 6] = [
+    crate::response::header::TIMESTAMP,
+    crate::response::header::NONCE,
+    crate::response::header::SIGNATURE,
+    crate::response::header::SERIAL,
+    crate::response::header::REQUEST_ID,
+    "content-type",
+];
+
+/// A request's deadline (signal and timeout) across all its attempts;
+/// dropping it clears the timer and the listener.
+pub struct Deadline(Guard);
+
+impl Deadline {
+    /// Starts the clock; fails at once for a signal that already fired.
+    pub fn new(signal: &JsValue, timeout_ms: Option<u32>) -> Result<Self, JsValue> {
+        let timeout = timeout_ms.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+        Ok(Deadline(guard_js(signal, &timeout)?))
+    }
+
+    /// Waits `ms`, or fails with the deadline's error.
+    pub async fn sleep(&self, ms: f64) -> Result<(), JsValue> {
+        JsFuture::from(sleep_js(&self.0, ms)?).await.map(drop)
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        let _ = dispose_js(&self.0);
+    }
+}
+
+/// Whether `error` (from [`send`]) is a connection that never opened, so the
+/// request never reached the server and may go to another host.
+pub fn is_connect_error(error: &JsValue) -> bool {
+    is_connect_error_js(error).unwrap_or(false)
+}
+
+/// Calls a caller's hook with `info`; what it throws is ignored.
+pub fn hook(hook: &JsValue, info: &JsValue) {
+    let _ = hook_js(hook, info);
+}
+
+/// What `send` needs besides the request itself.
+pub struct Transport<'a> {
+    pub fetch: &'a JsValue,
+    pub this: &'a JsValue,
+    pub deadline: &'a Deadline,
+    pub max_bytes: u32,
+}
+
+/// Sends a signed request through `fetch` and reads its answer.
+pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Result<Answer, JsValue> {
+    let list = Array::new_with_length(headers.len() as u32 * 2);
+    for (i, (n, v)) in headers.iter().enumerate() {
+        list.set(2 * i as u32, JsValue::from_str(n));
+        list.set(2 * i as u32 + 1, JsValue::from_str(v));
+    }
+    let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
+    let promise = send_js(&t.deadline.0, t.fetch, t.this, url, method, &list, &body, f64::from(t.max_bytes))?;
+    let a: Array = JsFuture::from(promise).await?.unchecked_into();
+    Ok(Answer {
+        status: a.get(0).as_f64().unwrap_or_default() as u16,
+        status_text: a.get(1),
+        headers: a.get(2).unchecked_into(),
+        body: a.get(3).unchecked_into(),
+        known: core::array::from_fn(|i| a.get(4 + i as u32).as_string()),
+    })
+}
+
+/// The message of `notifications.failure(message)`: a string, an `Error`'s
+/// message, or `failed` when absent.
+pub fn failure_message(message: &JsValue) -> Result<String, JsValue> {
+    Ok(failure_message_js(message)?.as_string().unwrap_or_default())
+}

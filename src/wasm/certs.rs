@@ -1,0 +1,203 @@
+//! The platform certificates a client trusts: the configured `certs`, plus,
+//! when it has the APIv3 key, those it downloads from `GET /v3/certificates`
+//! on first need and again when an answer or notification names a serial it
+//! does not know (one download at a time, at most once per
+//! `certsRefreshInterval`). Downloaded certificates past their `notAfter`
+//! are not used; configured ones are kept exactly as given.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::client::Client;
+use super::js;
+use super::send::{self, now_secs};
+use crate::certificates::Certificate;
+use crate::error::{Code, Error};
+use crate::keys::Keyring;
+
+/// The default `certsRefreshInterval`: five minutes.
+pub const DEFAULT_REFRESH_INTERVAL_MS: f64 = 300_000.0;
+/// After a failed download, the next may start this much later.
+const RETRY_AFTER_FAILURE_MS: f64 = 10_000.0;
+
+/// The keys of one client, configured and downloaded.
+pub struct CertStore {
+    configured: Keyring,
+    downloaded: RefCell<Rc<Vec<Certificate>>>,
+    /// `configured` plus the unexpired downloads; replaced whole, so a
+    /// verification in progress keeps the ring it started with.
+    ring: RefCell<Rc<Keyring>>,
+    in_flight: RefCell<Option<Promise>>,
+    /// When the last download ended (ms) and whether it succeeded.
+    last: Cell<Option<(f64, bool)>>,
+    interval_ms: f64,
+}
+
+impl CertStore {
+    /// A store of the configured keys.
+    pub fn new(configured: Keyring, interval_ms: f64) -> Self {
+        let ring = RefCell::new(Rc::new(configured.clone()));
+        CertStore { configured, downloaded: RefCell::default(), ring, in_flight: RefCell::default(), last: Cell::new(None), interval_ms }
+    }
+
+    /// The keys to verify with now: a downloaded certificate that expired
+    /// since the last look is dropped.
+    pub fn ring(&self) -> Rc<Keyring> {
+        let now = now_secs();
+        if self.downloaded.borrow().iter().any(|c| c.expired(now)) {
+            let kept: Vec<Certificate> = self.downloaded.borrow().iter().filter(|c| !c.expired(now)).cloned().collect();
+            self.install(kept);
+        }
+        self.ring.borrow().clone()
+    }
+
+    /// The downloaded certificates still in use.
+    pub fn downloaded(&self) -> Rc<Vec<Certificate>> {
+        self.ring();
+        self.downloaded.borrow().clone()
+    }
+
+    /// The configured keys.
+    pub fn configured(&self) -> &Keyring {
+        &self.configured
+    }
+
+    /// The ring plus `extra`: the keys an answer of `/v3/certificates` may be
+    /// signed with (the bootstrap the service documents).
+    pub fn ring_with(&self, extra: &[Certificate]) -> Keyring {
+        let mut ring = (*self.ring()).clone();
+        for c in extra.iter().filter(|c| !c.expired(now_secs())) {
+            ring.insert(c.serial.clone(), c.key.clone());
+        }
+        ring
+    }
+
+    fn install(&self, certs: Vec<Certificate>) {
+        let mut ring = self.configured.clone();
+        for c in &certs {
+            if self.configured.get(&c.serial).is_none() {
+                ring.insert(c.serial.clone(), c.key.clone());
+            }
+        }
+        *self.ring.borrow_mut() = Rc::new(ring);
+        *self.downloaded.borrow_mut() = Rc::new(certs);
+    }
+
+    /// The newest unexpired downloaded certificate (latest `notBefore`), which
+    /// stands for `wechatpaySerial` when no `certs` were configured.
+    pub fn newest(&self) -> Option<String> {
+        let now = now_secs();
+        let list = self.downloaded.borrow();
+        let mut best: Option<&Certificate> = None;
+        for c in list.iter().filter(|c| !c.expired(now)) {
+            let start = |c: &Certificate| c.key.validity.map(|(b, _)| b).unwrap_or(i64::MIN);
+            if best.is_none_or(|b| start(c) > start(b)) {
+                best = Some(c);
+            }
+        }
+        best.map(|c| c.serial.clone())
+    }
+
+    fn may_start(&self) -> bool {
+        let now = js_sys::Date::now();
+        match self.last.get() {
+            None => true,
+            Some((at, true)) => now - at >= self.interval_ms,
+            Some((at, false)) => now - at >= self.interval_ms.min(RETRY_AFTER_FAILURE_MS),
+        }
+    }
+}
+
+/// Whether the client should download before verifying something signed by
+/// `serial` (`None`: before anything at all, e.g. `certificates()`).
+fn wanted(client: &Client, serial: Option<&str>) -> bool {
+    if client.config.apiv3_key.is_none() {
+        return false;
+    }
+    let ring = client.certs.ring();
+    match serial {
+        Some(s) => ring.get(s).is_none(),
+        None => client.certs.downloaded.borrow().is_empty(),
+    }
+}
+
+/// The keys to verify something signed under `serial` with: downloads first
+/// when the serial is unknown (or nothing is known yet) and a download may
+/// start; shares a download already under way.
+pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>) -> Result<Rc<Keyring>, JsValue> {
+    if wanted(client, serial) {
+        let pending = client.certs.in_flight.borrow().clone();
+        let promise = match pending {
+            Some(p) => Some(p),
+            None if client.certs.may_start() => {
+                let c = client.clone();
+                let p = js::promise(async move {
+                    let result = send::fetch_certificates(&c).await;
+                    c.certs.last.set(Some((js_sys::Date::now(), result.is_ok())));
+                    let certs = result?;
+                    c.certs.install(certs);
+                    Ok(JsValue::UNDEFINED)
+                });
+                *client.certs.in_flight.borrow_mut() = Some(p.clone());
+                Some(p)
+            }
+            None => None,
+        };
+        if let Some(p) = promise {
+            let result = JsFuture::from(p.clone()).await;
+            let mut slot = client.certs.in_flight.borrow_mut();
+            if slot.as_ref().is_some_and(|q| JsValue::from(q.clone()) == JsValue::from(p.clone())) {
+                *slot = None;
+            }
+            drop(slot);
+            // A failed download fails what needed it only when nothing else can verify.
+            if let Err(e) = result {
+                if client.certs.ring().is_empty() {
+                    return Err(e);
+                }
+            }
+        } else if client.certs.ring().is_empty() {
+            return Err(Error::new(Code::ResponseSerial, "no platform certificate yet: the last download failed moments ago; try again").into());
+        }
+    }
+    Ok(client.certs.ring())
+}
+
+/// One entry of `wxpay.certificates()`.
+#[derive(serde::Serialize)]
+struct Listed<'a> {
+    serial: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pem: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    effective_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expire_time: Option<String>,
+}
+
+/// The certificates in use as JS objects, for `wxpay.certificates()`.
+pub fn list(client: &Client) -> JsValue {
+    let iso = |secs: i64| -> String { js_sys::Date::new(&JsValue::from(secs as f64 * 1000.0)).to_iso_string().into() };
+    let configured = client.certs.configured();
+    let downloaded = client.certs.downloaded();
+    let mut out: Vec<Listed> = configured
+        .iter()
+        .map(|(serial, key)| Listed {
+            serial,
+            pem: None,
+            effective_time: key.validity.map(|(b, _)| iso(b)),
+            expire_time: key.validity.map(|(_, a)| iso(a)),
+        })
+        .collect();
+    out.extend(downloaded.iter().filter(|c| configured.get(&c.serial).is_none()).map(|c| Listed {
+        serial: &c.serial,
+        pem: Some(&c.pem),
+        effective_time: Some(c.effective_time.clone()),
+        expire_time: Some(c.expire_time.clone()),
+    }));
+    super::client::to_js(&out)
+}

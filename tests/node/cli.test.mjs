@@ -1,0 +1,72 @@
+// The certificates command line tool shipped in the package (issue 14), end to end against
+// the sandbox, run as a user runs it: node_modules/.bin/wxpay-wasm.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { useSandbox } from './helpers.mjs';
+
+const ctx = useSandbox();
+const BIN = fileURLToPath(new URL('../../node_modules/.bin/wxpay-wasm', import.meta.url));
+
+function run(args, env = {}) {
+  return new Promise((resolve) => {
+    execFile(BIN, args, { env: { ...process.env, ...env } }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
+  });
+}
+
+function keyFile(sb) {
+  const dir = mkdtempSync(join(tmpdir(), 'wxpay-cli-'));
+  const file = join(dir, 'apiclient_key.pem');
+  writeFileSync(file, sb.merchant.privateKeyPkcs8);
+  return { dir, file };
+}
+
+const base = (sb, file) => ['certificates', '--mchid', sb.mchid, '--serial', sb.merchant.serial, '--private-key', file, '--base-url', sb.baseURL];
+
+test('downloads, verifies and writes the PEMs, printing serial and validity', async () => {
+  const { sb } = ctx;
+  const { dir, file } = keyFile(sb);
+  const out = join(dir, 'certs');
+  const r = await run([...base(sb, file), '--apiv3-key', sb.apiv3Key, '--out', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const [line, ...rest] = r.stdout.trim().split('\n');
+  assert.equal(rest.length, 0);
+  const [serial, effective, expire, path] = line.split(/\s+/);
+  assert.equal(serial, sb.platform.serial);
+  assert.match(effective, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+  assert.match(expire, /^\d{4}-\d\d-\d\dT/);
+  assert.equal(path, join(out, `wechatpay_${serial}.pem`));
+  assert.deepEqual(readdirSync(out), [`wechatpay_${serial}.pem`]);
+  assert.equal(readFileSync(path, 'utf8'), sb.platform.certificate);
+  assert.ok(sb.requests.every((q) => q.verified));
+});
+
+test('the APIv3 key may come from WXPAY_APIV3_KEY', async () => {
+  const { sb } = ctx;
+  const { file } = keyFile(sb);
+  const r = await run(base(sb, file), { WXPAY_APIV3_KEY: sb.apiv3Key });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim().split(/\s+/)[0], sb.platform.serial);
+});
+
+test('errors are one line with the code and a non-zero exit', async () => {
+  const { sb } = ctx;
+  const { file } = keyFile(sb);
+  const wrong = await run([...base(sb, file), '--apiv3-key', 'B'.repeat(32)]);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /^wxpay-wasm: ERR_RESPONSE_BODY: [^\n]+\n$/);
+  const forged = await (sb.misbehave('forged'), run([...base(sb, file), '--apiv3-key', sb.apiv3Key]));
+  assert.equal(forged.code, 1);
+  assert.match(forged.stderr, /^wxpay-wasm: ERR_RESPONSE_SIGNATURE: [^\n]+\n$/);
+  const missing = await run(['certificates', '--mchid', sb.mchid]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^wxpay-wasm: ERR_USAGE: --serial is required/);
+  const badKey = await run([...base(sb, file).slice(0, 5), '--private-key', join(tmpdir(), 'no-such-file.pem'), '--apiv3-key', sb.apiv3Key]);
+  assert.equal(badKey.code, 2);
+  assert.match(badKey.stderr, /cannot read --private-key/);
+  for (const r of [wrong, forged]) assert.ok(!r.stderr.includes(sb.apiv3Key) && !r.stderr.includes('PRIVATE KEY'));
+});

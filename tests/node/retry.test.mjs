@@ -1,0 +1,156 @@
+// Retries, the backup host and the hooks (issue 14), against the sandbox.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { Wxpay } from 'wxpay-wasm';
+import { useSandbox, options, memberCode, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
+
+const ctx = useSandbox();
+const get = (wxpay, extra = {}) => memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, ...extra });
+
+/** The Authorization nonces of the recorded requests, in order. */
+const nonces = (sb) => sb.requests.map((r) => /nonce_str="([^"]+)"/.exec(r.headers.authorization)?.[1]);
+
+/** A port on 127.0.0.1 where nothing listens: connecting is refused at once. */
+async function closedPort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+test('503, 503, 200: a GET succeeds on its third attempt, each attempt signed afresh and verified by the sandbox', async () => {
+  const { sb } = ctx;
+  sb.misbehave('error-503', 2);
+  const wxpay = new Wxpay(options(sb));
+  const res = await get(wxpay);
+  assert.equal(res.status, 200);
+  assert.equal(res.data.code, CODE);
+  assert.deepEqual(sb.requests.map((r) => r.status), [503, 503, 200]);
+  assert.ok(sb.requests.every((r) => r.verified), 'every attempt carries a valid signature');
+  assert.equal(new Set(nonces(sb)).size, 3, 'three distinct nonces');
+});
+
+test('the error of the last attempt carries attempts; retries stop at the count', async () => {
+  const { sb } = ctx;
+  sb.misbehave('error-503', 5);
+  const wxpay = new Wxpay(options(sb));
+  await rejectsWith(get(wxpay), 'SERVICE_UNAVAILABLE', { status: 503, attempts: 3 });
+  assert.equal(sb.requests.length, 3);
+  sb.reset();
+  sb.misbehave('error-503', 5);
+  await rejectsWith(get(wxpay, { retry: 1 }), 'SERVICE_UNAVAILABLE', { attempts: 2 });
+  assert.equal(sb.requests.length, 2);
+  sb.reset();
+  sb.misbehave('error-503', 5);
+  await rejectsWith(get(new Wxpay(options(sb, { retry: false }))), 'SERVICE_UNAVAILABLE', { attempts: 1 });
+  assert.equal(sb.requests.length, 1);
+});
+
+test('a dropped connection is retried for a GET', async () => {
+  const { sb } = ctx;
+  sb.misbehave('reset', 1);
+  const res = await get(new Wxpay(options(sb)));
+  assert.equal(res.status, 200);
+  assert.deepEqual(sb.requests.map((r) => r.status), [0, 200]);
+});
+
+test('POST is not retried by default, and is when the request opts in', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  sb.misbehave('error-503', 1);
+  await rejectsWith(wxpay.v3.sandbox.echo.post({ a: 1 }), 'SERVICE_UNAVAILABLE', { attempts: 1 });
+  assert.equal(sb.requests.length, 1);
+  sb.reset();
+  sb.misbehave('error-503', 1);
+  const res = await wxpay.v3.sandbox.echo.post({ a: 1 }, { retry: true });
+  assert.equal(res.status, 200);
+  assert.deepEqual(sb.requests.map((r) => r.status), [503, 200]);
+  assert.notEqual(nonces(sb)[0], nonces(sb)[1]);
+});
+
+test('a forged answer is never retried', async () => {
+  const { sb } = ctx;
+  sb.misbehave('forged', 1);
+  await rejectsWith(get(new Wxpay(options(sb))), 'ERR_RESPONSE_SIGNATURE', { attempts: 1 });
+  assert.equal(sb.requests.length, 1);
+});
+
+test('4xx answers are not retried; 429 honours Retry-After', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  await rejectsWith(wxpay.v3.sandbox.status._s_.get({ s: '400' }), 'PARAM_ERROR', { attempts: 1 });
+  assert.equal(sb.requests.length, 1);
+  sb.reset();
+  sb.misbehave('error-429', 1);
+  const started = Date.now();
+  const res = await get(wxpay);
+  assert.equal(res.status, 200);
+  assert.ok(Date.now() - started >= 950, `waited ${Date.now() - started} ms for Retry-After: 1`);
+});
+
+test('retries stay within the timeout: the whole request settles by it', async () => {
+  const { sb } = ctx;
+  sb.misbehave('error-429', 5);
+  await rejectsWith(get(new Wxpay(options(sb)), { timeout: 300 }), 'ERR_TIMEOUT');
+  assert.equal(sb.requests.length, 1, 'the wait for Retry-After was cut by the timeout');
+});
+
+test('the backup host takes a request whose connection to the main host never opened, POST included', async () => {
+  const { sb } = ctx;
+  const dead = `http://127.0.0.1:${await closedPort()}/`;
+  const wxpay = new Wxpay(options(sb, { baseURL: dead, backupBaseURL: sb.baseURL }));
+  const res = await get(wxpay);
+  assert.equal(res.status, 200);
+  const posted = await wxpay.v3.sandbox.echo.post({ b: 2 });
+  assert.equal(posted.data.body, '{"b":2}');
+  assert.equal(sb.requests.length, 2);
+  // without a backup the connection error is the answer
+  await rejectsWith(get(new Wxpay(options(sb, { baseURL: dead, retry: 0 }))), 'ERR_NETWORK', { attempts: 1 });
+  assert.throws(() => new Wxpay(options(sb, { backupBaseURL: 'ftp://x' })), { code: 'ERR_INVALID_CONFIG', message: /^options.backupBaseURL / });
+});
+
+test('onRequest and onResponse see each attempt, never keys, signatures or bodies; a throwing hook is ignored', async () => {
+  const { sb } = ctx;
+  const seen = [];
+  const wxpay = new Wxpay(options(sb, {
+    onRequest: (info) => { seen.push(['request', info]); throw new Error('a broken logger'); },
+    onResponse: (info) => { seen.push(['response', info]); },
+  }));
+  sb.misbehave('error-503', 1);
+  const res = await wxpay.v3.sandbox.echo.post({ secret: 'body-value' }, { retry: 1 });
+  assert.equal(res.status, 200);
+  assert.deepEqual(seen.map(([k, i]) => [k, i.attempt, i.status]), [
+    ['request', 1, undefined], ['response', 1, 503], ['request', 2, undefined], ['response', 2, 200],
+  ]);
+  const [, last] = seen.at(-1);
+  assert.equal(last.method, 'POST');
+  assert.equal(last.url, `${sb.baseURL}v3/sandbox/echo`);
+  assert.equal(last.requestId, sb.requests.at(-1).requestId);
+  assert.equal(typeof last.duration, 'number');
+  const text = JSON.stringify(seen);
+  for (const secret of ['body-value', 'signature', 'WECHATPAY2', sb.merchant.privateKeyPkcs8.slice(40, 80)]) {
+    assert.ok(!text.includes(secret), `hooks saw ${secret}`);
+  }
+  const failed = [];
+  const broken = new Wxpay(options(sb, { fetch: () => { throw new TypeError('no network'); }, retry: 0, onResponse: (i) => failed.push(i) }));
+  await rejectsWith(get(broken), 'ERR_NETWORK');
+  assert.equal(failed[0].error, 'ERR_NETWORK');
+});
+
+test('retry options are checked', () => {
+  const { sb } = ctx;
+  for (const retry of [-1, 11, 1.5, 'x', true]) {
+    assert.throws(() => new Wxpay(options(sb, { retry })), { code: 'ERR_INVALID_CONFIG' }, String(retry));
+  }
+  assert.throws(() => new Wxpay(options(sb, { onRequest: 1 })), { code: 'ERR_INVALID_CONFIG' });
+});
+
+test('a bad per-request retry rejects before anything is sent', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  await rejectsWith(get(wxpay, { retry: 11 }), 'ERR_INVALID_PARAM');
+  await rejectsWith(get(wxpay, { retry: 'yes' }), 'ERR_INVALID_PARAM');
+  assert.equal(sb.requests.length, 0);
+});

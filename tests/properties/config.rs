@@ -1,0 +1,123 @@
+//! `src/config.rs`: each option is accepted exactly when it has the
+//! documented shape, and no error message repeats a value that could be a
+//! secret (a PEM pasted into the wrong option).
+
+use proptest::prelude::*;
+use wxpay_wasm::{config, Code};
+
+use crate::{fixture, platform_ring, PLATFORM_SERIAL};
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// A secret as it might be pasted (base64 from a PEM body, a whole PEM, an
+/// APIv3 key), and its random part, which no message may hold.
+fn secret() -> impl Strategy<Value = (String, String)> {
+    prop_oneof![
+        "MII[A-Za-z0-9+/]{20,60}".prop_map(|b| (b.clone(), b)),
+        "[A-Za-z0-9+/]{20,40}".prop_map(|b| (format!("-----BEGIN PRIVATE KEY-----\nMIIE{b}\n-----END PRIVATE KEY-----\n"), b)),
+        "[A-Za-z0-9]{32}".prop_map(|b| (b.clone(), b)),
+    ]
+}
+
+/// Whether `message` holds any 10 characters in a row of `secret`.
+fn quotes(message: &str, secret: &str) -> bool {
+    secret.as_bytes().windows(10).any(|w| std::str::from_utf8(w).is_ok_and(|w| message.contains(w)))
+}
+
+fn option_text() -> impl Strategy<Value = String> {
+    prop_oneof![any::<String>(), " ?[A-Za-z0-9_\\-]{1,66} ?", "[A-Za-z0-9_\\-\" ,=\n]{0,10}"]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `mchid` and `serial`: accepted exactly when, trimmed, they are 1 to 64
+    /// of `[A-Za-z0-9_-]`, and then as the trimmed text.
+    #[test]
+    fn identifiers_are_accepted_exactly_when_well_formed(v in option_text()) {
+        for (got, name) in [(config::mchid(&v), "mchid"), (config::serial(&v), "serial")] {
+            if is_identifier(v.trim()) {
+                prop_assert_eq!(got.unwrap(), v.trim());
+            } else {
+                let e = got.unwrap_err();
+                prop_assert_eq!(e.code, Code::InvalidConfig);
+                let name = format!("options.{name} ");
+                prop_assert!(e.message.starts_with(&name), "{}", e.message);
+            }
+        }
+    }
+
+    /// `timeout`: a whole number of milliseconds from 1 to 2^31 - 1.
+    #[test]
+    fn timeouts_are_whole_positive_31_bit_numbers(
+        ms in prop_oneof![any::<f64>(), (-10i64..=(1i64 << 32)).prop_map(|n| n as f64), (0.0f64..1e10)],
+        option in any::<bool>(),
+    ) {
+        let name = if option { "options.timeout" } else { "config.timeout" };
+        let valid = ms.fract() == 0.0 && ms >= 1.0 && ms <= f64::from(i32::MAX);
+        match config::timeout(name, ms) {
+            Ok(v) => prop_assert!(valid && f64::from(v) == ms, "{} -> {}", ms, v),
+            Err(e) => {
+                prop_assert!(!valid, "{} refused", ms);
+                prop_assert_eq!(e.code, if option { Code::InvalidConfig } else { Code::InvalidParam });
+            }
+        }
+    }
+
+    #[test]
+    fn apiv3_keys_are_32_bytes(v in prop_oneof![any::<String>(), "[!-~]{30,34}", "[é!-~]{31,32}"]) {
+        match config::apiv3_key(&v) {
+            Ok(_) => prop_assert_eq!(v.len(), 32),
+            Err(e) => {
+                prop_assert_ne!(v.len(), 32);
+                prop_assert_eq!(e.code, Code::InvalidConfig);
+            }
+        }
+    }
+
+    /// `wechatpaySerial` names an entry of `certs`, in any case, spaces
+    /// around allowed; it comes out as the service writes it (upper-case hex).
+    #[test]
+    fn wechatpay_serial_must_name_a_configured_entry(v in prop_oneof![
+        option_text(),
+        Just(PLATFORM_SERIAL.to_string()),
+        Just(format!(" {} ", PLATFORM_SERIAL.to_lowercase())),
+        "[0-9a-fA-F]{40}",
+    ]) {
+        match config::wechatpay_serial(platform_ring(), Some(&v)) {
+            Ok(s) => {
+                prop_assert!(v.trim().eq_ignore_ascii_case(PLATFORM_SERIAL), "{:?}", v);
+                prop_assert_eq!(s, PLATFORM_SERIAL);
+            }
+            Err(e) => {
+                prop_assert!(!v.trim().eq_ignore_ascii_case(PLATFORM_SERIAL));
+                prop_assert_eq!(e.code, Code::InvalidConfig);
+            }
+        }
+        prop_assert_eq!(config::wechatpay_serial(platform_ring(), None).unwrap(), PLATFORM_SERIAL);
+    }
+
+    /// Nothing that could be a secret comes back in a message, whichever
+    /// option it was pasted into.
+    #[test]
+    fn no_message_quotes_a_pasted_secret((s, random) in secret()) {
+        let cert = fixture("platform_cert.pem");
+        let errors = [
+            ("mchid", config::mchid(&s).err()),
+            ("serial", config::serial(&s).err()),
+            ("apiv3Key", config::apiv3_key(&format!("{s}!")).err()),
+            ("certs key", config::certs_entry(&s).err()),
+            ("certs", config::keyring([(s.clone(), cert.as_slice())]).err()),
+            ("certs value", config::keyring([(PLATFORM_SERIAL.to_string(), s.as_bytes())]).err()),
+            ("wechatpaySerial", config::wechatpay_serial(platform_ring(), Some(&s)).err()),
+            ("privateKey", config::private_key(s.as_bytes()).err()),
+        ];
+        for (option, e) in errors {
+            if let Some(e) = e {
+                prop_assert!(!quotes(&e.message, &random), "{}: {}", option, e.message);
+            }
+        }
+    }
+}

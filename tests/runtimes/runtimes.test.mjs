@@ -1,0 +1,51 @@
+// The package in Bun and Deno (installed from npm by run.sh into tests/runtimes/node_modules):
+// suite.mjs against a sandbox in this process, with the packed package from node_modules.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox } from '../sandbox/index.mjs';
+
+const here = import.meta.dirname;
+const bin = (name) => join(here, 'node_modules/.bin', name);
+let sb, file;
+
+before(async () => {
+  sb = await startSandbox();
+  const message = `runtime message ${crypto.randomUUID()}`;
+  const good = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'RT-1' } });
+  const forged = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'RT-2' }, misbehave: 'forged' });
+  const asJson = (n) => ({ headers: n.headers, body: n.body.toString('utf8') });
+  const { baseURL, mchid, merchant, platform, apiv3Key } = sb;
+  file = join(mkdtempSync(join(tmpdir(), 'wxpay-rt-')), 'sandbox.json');
+  writeFileSync(file, JSON.stringify({
+    baseURL, mchid, merchant, platform, apiv3Key, message,
+    signature: crypto.sign('sha256', Buffer.from(message), merchant.privateKeyPkcs8).toString('base64'),
+    notify: { good: asJson(good), forged: asJson(forged) },
+  }));
+});
+after(() => sb?.close());
+
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd: join(here, '../..'), timeout: 120_000 }, (error, stdout, stderr) => resolve({ code: error?.code ?? 0, stdout, stderr }));
+  });
+}
+
+for (const [runtime, args] of [
+  ['bun', () => [join(here, 'suite.mjs'), file]],
+  ['deno', () => ['run', '--allow-all', join(here, 'suite.mjs'), file]],
+]) {
+  test(`the package in ${runtime}`, async (t) => {
+    const version = await run(bin(runtime), ['--version']);
+    t.diagnostic(`${runtime} ${version.stdout.trim().split('\n')[0]}`);
+    const r = await run(bin(runtime), args());
+    t.diagnostic(r.stdout.trim().split('\n').at(-1));
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /^(\d+) passed, 0 failed$/m);
+    assert.ok(Number(/^(\d+) passed/m.exec(r.stdout)[1]) >= 12, r.stdout);
+  });
+}

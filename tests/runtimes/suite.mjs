@@ -1,0 +1,118 @@
+// The package's main paths in any runtime (Bun, Deno, Node): run by runtimes.test.mjs with
+// the path of a JSON file describing a running sandbox (keys, notifications prepared by the
+// sandbox, a message and node:crypto's signature of it). Plain assertions, no test runner, so
+// it runs the same everywhere; prints one line per case and `N passed, N failed`.
+import { Wxpay, WxpayError } from 'wxpay-wasm';
+
+const file = globalThis.Deno ? Deno.args[0] : process.argv[2];
+const text = globalThis.Deno ? await Deno.readTextFile(file) : await (await import('node:fs/promises')).readFile(file, 'utf8');
+const sb = JSON.parse(text);
+const CARD_ID = 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY';
+const CODE = '300000001';
+
+const options = (extra = {}) => ({
+  mchid: sb.mchid,
+  serial: sb.merchant.serial,
+  privateKey: sb.merchant.privateKeyPkcs8,
+  certs: { [sb.platform.serial]: sb.platform.certificate },
+  baseURL: sb.baseURL,
+  apiv3Key: sb.apiv3Key,
+  ...extra,
+});
+const control = (path, body) => fetch(new URL(path, sb.baseURL), { method: body ? 'POST' : 'GET', body: body && JSON.stringify(body) }).then((r) => r.json());
+const misbehave = (mode, count = 1) => control('__sandbox/misbehave', { mode, count });
+const node = (w) => w.v3.marketing.membercardOpen.cards._card_id_.codes._code_;
+
+function check(cond, what) {
+  if (!cond) throw new Error(what);
+}
+async function rejects(promise, code) {
+  try {
+    await promise;
+  } catch (e) {
+    check(e instanceof WxpayError, `expected a WxpayError, got ${e}`);
+    check(e.code === code, `expected ${code}, got ${e.code}: ${e.message}`);
+    return e;
+  }
+  throw new Error(`expected a rejection with ${code}`);
+}
+
+const cases = [];
+const test = (name, fn) => cases.push([name, fn]);
+
+for (const crypto of ['auto', 'webcrypto', 'rust']) {
+  test(`seed GET, verified (crypto: ${crypto})`, async () => {
+    await control('__sandbox/reset', {});
+    const w = new Wxpay(options({ crypto }));
+    const { status, data } = await node(w).get({ card_id: CARD_ID, code: CODE });
+    check(status === 200 && data.code === CODE, `status ${status}`);
+  });
+}
+
+test('seed PATCH answers 204 with an empty body', async () => {
+  const w = new Wxpay(options());
+  const r = await node(w).patch({ out_request_no: `rt-${Date.now()}`, level: 'GOLD' }, { card_id: CARD_ID, code: CODE });
+  check(r.status === 204 && r.data === '', `status ${r.status}`);
+});
+
+test('signatures equal node:crypto byte for byte', async () => {
+  for (const crypto of ['auto', 'webcrypto', 'rust']) {
+    const sig = await new Wxpay(options({ crypto })).sign(sb.message);
+    check(sig === sb.signature, `${crypto} signature differs`);
+  }
+});
+
+for (const [mode, code] of [['forged', 'ERR_RESPONSE_SIGNATURE'], ['unknown-serial', 'ERR_RESPONSE_SERIAL'], ['unsigned', 'ERR_RESPONSE_UNSIGNED'], ['stale', 'ERR_RESPONSE_TIMESTAMP']]) {
+  test(`a ${mode} answer is ${code}, and the client keeps working`, async () => {
+    const w = new Wxpay(options({ retry: 0 }));
+    await misbehave(mode);
+    await rejects(node(w).get({ card_id: CARD_ID, code: CODE }), code);
+    check((await node(w).get({ card_id: CARD_ID, code: CODE })).status === 200, 'next call');
+  });
+}
+
+test('errors: the service code, a missing placeholder, a throwing getter', async () => {
+  const w = new Wxpay(options());
+  const e = await rejects(node(w).get({ card_id: 'nope', code: CODE }), 'RESOURCE_NOT_EXISTS');
+  check(e.status === 404 && typeof e.requestId === 'string', 'status and requestId');
+  await rejects(node(w).get({ card_id: CARD_ID }), 'ERR_MISSING_PARAM');
+  for (let i = 0; i < 300; i++) {
+    await rejects(node(w).get({ card_id: CARD_ID, get code() { throw new Error('boom'); } }), 'ERR_INVALID_PARAM');
+  }
+  let threw;
+  try { new Wxpay({ ...options(), mchid: 1 }); } catch (err) { threw = err; }
+  check(threw instanceof WxpayError && threw.code === 'ERR_INVALID_CONFIG', 'bad option');
+});
+
+test('notifications: parsed and decrypted; a forged one is ERR_NOTIFY_SIGNATURE', async () => {
+  const w = new Wxpay(options());
+  const ok = await w.notifications.parse({ headers: sb.notify.good.headers, body: sb.notify.good.body });
+  check(ok.resource.out_trade_no === 'RT-1', 'resource');
+  await rejects(w.notifications.parse({ headers: sb.notify.forged.headers, body: sb.notify.forged.body }), 'ERR_NOTIFY_SIGNATURE');
+  const res = w.notifications.success();
+  check(res.status === 204, 'success()');
+});
+
+test('200 concurrent requests, every one verified by the sandbox with a distinct nonce', async () => {
+  await control('__sandbox/reset', {});
+  const w = new Wxpay(options());
+  const all = await Promise.all(Array.from({ length: 200 }, () => node(w).get({ card_id: CARD_ID, code: CODE })));
+  check(all.every((r) => r.status === 200), 'all 200');
+  const seen = await control('__sandbox/requests');
+  check(seen.length === 200 && seen.every((r) => r.verified), `${seen.length} requests seen`);
+  check(new Set(seen.map((r) => /nonce_str="([^"]+)"/.exec(r.headers.authorization)[1])).size === 200, 'distinct nonces');
+});
+
+let passed = 0, failed = 0;
+for (const [name, fn] of cases) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok - ${name}: ${e?.message ?? e}`);
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+if (failed) (globalThis.Deno ? Deno : process).exit(1);

@@ -1,0 +1,228 @@
+// api/** and docs/endpoints.md are what scripts/gen-api.mjs makes of the corpus
+// (../shared/openapi beside the clone): current, complete (every path and method
+// of docs/v3 typed, none skipped), and facts only (short labels, no examples).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { defaultCorpus, docLinks, familyOf, readCorpus, shortLabel, writeAll } from '../../scripts/gen-api.mjs';
+import { chainExpression, generate, readFamilies } from '../../scripts/gen-types.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const corpus = defaultCorpus(root);
+const VERBS = ['get', 'post', 'put', 'patch', 'delete'];
+
+function files(dir, ext) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(ext)) out.push(relative(dir, p).split(sep).join('/'));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** The corpus's own count, read without the generator: every method key of every docs/v3 file. */
+function corpusEndpoints() {
+  const v3 = join(corpus, 'docs/v3');
+  const out = [];
+  for (const rel of files(v3, '.yaml')) {
+    const doc = parse(readFileSync(join(v3, rel), 'utf8'));
+    for (const verb of Object.keys(doc)) if (VERBS.includes(verb)) out.push(`${verb.toUpperCase()} /v3/${rel.replace(/\.yaml$/, '')}`);
+  }
+  return out.sort();
+}
+
+const families = readFamilies(join(root, 'api'));
+const described = families.flatMap(([, text]) => Object.entries(JSON.parse(text).paths).flatMap(([path, ops]) => Object.keys(ops).map((verb) => `${verb.toUpperCase()} ${path}`))).sort();
+
+test('the committed api/ and docs/endpoints.md are what `make api` makes of the corpus', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gen-api-'));
+  try {
+    await writeAll({ corpus, hand: join(root, 'api-hand'), api: join(dir, 'api'), docs: join(dir, 'endpoints.md') });
+    const fresh = files(join(dir, 'api'), '.json');
+    assert.deepEqual(files(join(root, 'api'), '.json'), fresh, 'the same family files: run `make api` and commit');
+    for (const rel of fresh) {
+      assert.equal(readFileSync(join(root, 'api', rel), 'utf8'), readFileSync(join(dir, 'api', rel), 'utf8'), `api/${rel} is stale: run \`make api\` and commit`);
+    }
+    assert.equal(readFileSync(join(root, 'docs/endpoints.md'), 'utf8'), readFileSync(join(dir, 'endpoints.md'), 'utf8'), 'docs/endpoints.md is stale: run `make api`');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every path and method of docs/v3 is typed, and nothing else', () => {
+  const expected = corpusEndpoints();
+  assert.equal(new Set(expected).size, expected.length);
+  assert.equal(described.length, expected.length, `${described.length} typed endpoints, ${expected.length} in the corpus`);
+  assert.deepEqual(described, expected);
+  assert.equal(files(join(corpus, 'docs/v3'), '.yaml').length, 914, 'the corpus has 914 path files');
+  // ... and each is a method in the declarations: one signature per endpoint.
+  const core = readFileSync(join(root, 'pkg-template/index.d.ts'), 'utf8');
+  const out = generate(core, families).slice(core.length);
+  const signatures = out.match(/^\s*(get|post|put|patch|delete)\(.*\): Promise<WxpayResponse</gm) ?? [];
+  assert.equal(signatures.length, expected.length);
+});
+
+test('docs/endpoints.md lists every endpoint with its chain expression', () => {
+  const page = readFileSync(join(root, 'docs/endpoints.md'), 'utf8');
+  for (const e of described) {
+    const [verb, path] = e.split(' ');
+    assert.ok(page.includes(`| \`${chainExpression(path)}\` | ${verb} |`), e);
+  }
+  assert.ok(page.includes("| `wxpay.v3.profitsharing['receivers/delete']` | POST |"), 'a segment named like a verb is reached by a bracket path');
+  assert.ok(page.includes('| `wxpay.v3.pay.transactions.outTradeNo._out_trade_no_` | GET |'));
+});
+
+test('facts only: short labels, no examples, official links', () => {
+  const labels = [];
+  const walk = (node, key) => {
+    if (Array.isArray(node)) return node.forEach((n) => walk(n));
+    if (node === null || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      assert.ok(!['example', 'examples', 'default', 'x-json'].includes(k), `a corpus ${k} was copied`);
+      if (k === 'description' && typeof v === 'string' && key !== 'hand') labels.push(v);
+      walk(v, k);
+    }
+  };
+  const hand = new Set(readFileSync(join(root, 'api-hand/marketing/membercard-open.json'), 'utf8').match(/"description": "[^"]*"/g));
+  for (const [rel, text] of families) {
+    const desc = JSON.parse(text);
+    walk(desc.paths);
+    for (const [path, ops] of Object.entries(desc.paths)) {
+      for (const op of Object.values(ops)) {
+        for (const url of [op.link, ...(op.see ?? [])].filter(Boolean)) assert.match(url, /^https:\/\/pay\.weixin\.qq\.com\//, `${rel} ${path}`);
+      }
+    }
+  }
+  const long = labels.filter((l) => [...l].length > 40 && !hand.has(`"description": "${l}"`));
+  assert.deepEqual(long, [], 'labels are at most 40 characters');
+  assert.equal(shortLabel('会员卡编号，商户自定义的会员卡号。\n第二段'), '会员卡编号');
+  assert.equal(shortLabel('支付状态：SUCCESS-支付成功'), '支付状态');
+  assert.equal(shortLabel('[官方文档](https://x) 说明'), '官方文档 说明');
+  assert.equal([...shortLabel('长'.repeat(60))].length, 40);
+  assert.deepEqual(docLinks('见 [a](https://pay.weixin.qq.com/doc/1) [b](https://example.com/x) [c](https://pay.weixin.qq.com/doc/1)'), ['https://pay.weixin.qq.com/doc/1']);
+});
+
+test('families are the first two literal segments of a path', () => {
+  assert.equal(familyOf('/v3/pay/transactions/jsapi'), 'pay/transactions');
+  assert.equal(familyOf('/v3/certificates'), 'certificates');
+  assert.equal(familyOf('/v3/ecommerce/{x}/y'), 'ecommerce');
+});
+
+test('tests/types/families.ts has a typed call for every tag family', () => {
+  const text = readFileSync(join(root, 'tests/types/families.ts'), 'utf8');
+  const covered = new Set([...text.matchAll(/^\/\/ ([^:\n]+): .* \((GET|POST|PUT|PATCH|DELETE) (\/v3\/\S+)\)$/gm)].map((m) => m[1]));
+  const all = new Set();
+  for (const [, text] of families) {
+    for (const ops of Object.values(JSON.parse(text).paths)) for (const op of Object.values(ops)) all.add(op.tags[0].split('∙')[0]);
+  }
+  assert.deepEqual([...covered].sort(), [...all].sort());
+  for (const m of text.matchAll(/^\/\/ ([^:\n]+): .* \((GET|POST|PUT|PATCH|DELETE) (\/v3\/\S+)\)\nconst (r\d+) = await (\S+)\.(get|post|put|patch|delete)\(/gm)) {
+    assert.equal(m[5].replace(/\$(\w+)\$/g, '_$1_'), chainExpression(m[3]), m[3]);
+    assert.equal(m[6], m[2].toLowerCase(), m[3]);
+  }
+  assert.equal([...text.matchAll(/^const r\d+ = await /gm)].length, covered.size);
+});
+
+test('a shape the generator cannot map fails the run, naming the corpus file and the place', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gen-api-corpus-'));
+  const write = (rel, text) => {
+    mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
+    writeFileSync(join(dir, 'docs', rel), text);
+  };
+  const op = (schema, extra = '') => `post:\n  summary: T\n  parameters:\n    - name: _\n      in: body\n      schema:\n${schema}\n${extra}  responses:\n    200:\n      schema: { type: object }\n`;
+  const cases = [
+    [op('        oneOf: [{ type: string }, { type: integer }]'), /v3\/x\/y\.yaml at post\.parameters\[0\]\(_\): schema key "oneOf" cannot be mapped/],
+    [op('        type: object\n        properties:\n          a: { type: date }'), /v3\/x\/y\.yaml at post\.parameters\[0\]\(_\)\.a: type "date" cannot be mapped/],
+    [op('        $ref: "../../definitions/D.yaml#Missing"'), /v3\/x\/y\.yaml at .*names nothing in definitions\/D\.yaml/],
+    [op('        $ref: "../../definitions/D.yaml#Bad"'), /v3\/x\/y\.yaml \(in definitions\/D\.yaml\) at .*\.b: schema key "anyOf" cannot be mapped/],
+    [op('        type: object', '    - name: c\n      in: cookie\n      type: string\n'), /parameter place "cookie" cannot be mapped/],
+    ['post:\n  summary: T\n  responses:\n    400:\n      schema: { type: object }\n', /no 2xx answer is documented/],
+    ['post:\n  summary: T\n  x-new-thing: 1\n  responses:\n    200: {}\n', /operation key "x-new-thing" cannot be mapped/],
+  ];
+  try {
+    write('definitions/D.yaml', 'Bad:\n  type: object\n  properties:\n    b: { anyOf: [] }\n');
+    for (const [text, message] of cases) {
+      write('v3/x/y.yaml', text);
+      assert.throws(() => readCorpus(dir), message, text);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('mapping: allOf merges objects and unions enums, slips are mapped and reported', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gen-api-map-'));
+  const write = (rel, text) => {
+    mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
+    writeFileSync(join(dir, 'docs', rel), text);
+  };
+  try {
+    write('definitions/D.yaml', [
+      'Base:', '  type: object', '  required: [a]', '  properties:', '    a: { type: string, description: "甲字段，很长的说明。" }',
+      'Kind:', '  type: string', '  enum: [X, Y]',
+    ].join('\n'));
+    write('v3/m/n/{id}.yaml', [
+      'get:',
+      '  summary: 查询',
+      '  tags: [T∙U]',
+      '  description: 说明 [官方文档](https://pay.weixin.qq.com/doc/1) [另见](https://pay.weixin.qq.com/doc/2)',
+      '  parameters:',
+      '    - { name: id, in: path, required: true, type: string, description: 编号 }',
+      '    - { name: kind, in: query, allOf: [{ $ref: "../../../definitions/D.yaml#Kind" }, { type: string, enum: [Z] }] }',
+      '    - { name: Idempotency-Key, in: header, required: true, description: 幂等 }',
+      '  responses:',
+      '    200:',
+      '      schema:',
+      '        allOf:',
+      '          - $ref: "../../../definitions/D.yaml#Base"',
+      '          - type: object',
+      '            required: [b, ghost]',
+      '            properties:',
+      '              b: { type: stringde, nullable: true }',
+      '              c:',
+      '                type: object',
+      '                properties:',
+      '                  d: { type: integer, example: 1 }',
+      '                e: { type: boolean }',
+    ].join('\n'));
+    const { families, notes } = readCorpus(dir);
+    const op = families.get('m/n').paths['/v3/m/n/{id}'].get;
+    assert.deepEqual(op, {
+      title: '查询',
+      link: 'https://pay.weixin.qq.com/doc/1',
+      see: ['https://pay.weixin.qq.com/doc/2'],
+      tags: ['T∙U'],
+      source: 'v3/m/n/{id}.yaml',
+      query: { type: 'object', properties: { kind: { type: 'string', enum: ['X', 'Y', 'Z'] } } },
+      headers: { type: 'object', properties: { 'Idempotency-Key': { type: 'string', description: '幂等' } }, required: ['Idempotency-Key'] },
+      response: {
+        status: 200,
+        body: {
+          type: 'object',
+          properties: {
+            a: { type: 'string', description: '甲字段' },
+            b: { type: 'string', nullable: true },
+            c: { type: 'object', properties: { d: { type: 'integer' } } },
+            e: { type: 'boolean' },
+          },
+          required: ['a', 'b'],
+        },
+      },
+    });
+    assert.deepEqual(families.get('m/n').placeholders, { id: '编号' });
+    assert.equal(notes.length, 3, notes.join('\n'));
+    assert.match(notes.join('\n'), /type "stringde" read as string/);
+    assert.match(notes.join('\n'), /field "e" lifted to/);
+    assert.match(notes.join('\n'), /"required" names "ghost", which has no property: ignored/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

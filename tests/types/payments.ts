@@ -1,0 +1,58 @@
+// A merchant's first integration, as a new user writes it: order, query, close,
+// refund, bill, certificates. Every config and answer is typed from the
+// generated description (api/pay/transactions.json, api/refund/domestic.json...).
+import type { Wxpay, WxpayResponse, WeChatPay } from 'wxpay-wasm';
+import type { Equal, Expect } from './equal.js';
+
+declare const wxpay: Wxpay;
+declare const signal: AbortSignal;
+const mchid = '1230000109';
+const out_trade_no = '1217752501201407033233368018';
+
+// POST /v3/pay/transactions/jsapi
+const order = await wxpay.v3.pay.transactions.jsapi.post(
+  { appid: 'wxd678efh567hg6787', mchid, description: 'Image形象店-深圳腾大-QQ公仔', out_trade_no, notify_url: 'https://www.weixin.qq.com/wxpay/pay.php', amount: { total: 100, currency: 'CNY' }, payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } },
+  { signal, timeout: 5000, headers: { 'Wechatpay-Serial': 'PUB_KEY_ID_0114232134912410000000000000' } },
+);
+type _order = Expect<Equal<typeof order, WxpayResponse<WeChatPay.OpenAPI.V3.Pay.Transactions.Jsapi.PostHttpMethod.WellformedResponse, 200>>>;
+type _prepay = Expect<Equal<typeof order.data.prepay_id, string>>;
+type _jsapiBody = WeChatPay.OpenAPI.V3.Pay.Transactions.Jsapi.PostHttpMethod.JsonDataRequest;
+type _identity = Expect<Equal<NonNullable<_jsapiBody['payer']['identity']>['type'], 'IDCARD' | 'HONGKONG_MACAO' | 'HONGKONG_MACAO_RESIDENT' | 'TAIWAN_RESIDENT' | 'FOREIGN_RESIDENT' | 'OVERSEA_PASSPORT' | 'PHONE_NUMBER'>>;
+type _installments = Expect<Equal<NonNullable<NonNullable<_jsapiBody['subsidy_info']>['subsidy_detail']>[number]['subsidy_plan'][number]['subsidy_installment_num'], 3 | 6 | 12>>;
+
+// Documented headers by name, or a Headers object when none is required.
+await wxpay.v3.pay.transactions.native.post({ appid: 'wx1', mchid, description: 'd', out_trade_no, notify_url: 'https://e.com/n', amount: { total: 1 } }, { headers: new Headers({ 'Wechatpay-Serial': 'PUB_KEY_ID_0114232134912410000000000000' }) });
+type _nativeHeaders = Expect<Equal<WeChatPay.OpenAPI.V3.Pay.Transactions.Native.PostHttpMethod.RequestConfig['headers'], WeChatPay.OpenAPI.V3.Pay.Transactions.Native.PostHttpMethod.RequestHeaders | Headers | undefined>>;
+
+// GET /v3/pay/transactions/out-trade-no/{out_trade_no}?mchid: both placeholder spellings, the same type.
+const byOutTradeNo = wxpay.v3.pay.transactions.outTradeNo;
+type _spellings = Expect<Equal<typeof byOutTradeNo._out_trade_no_, typeof byOutTradeNo.$out_trade_no$>>;
+const queried = await byOutTradeNo.$out_trade_no$.get({ out_trade_no, params: { mchid } });
+type _state = Expect<Equal<typeof queried.data.trade_state, 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {}) | undefined>>;
+type _amount = Expect<Equal<typeof queried.data.amount, { total: number; currency?: string; payer_total: number; payer_currency?: string }>>;
+
+// POST .../close: 204, data ''.
+const closed = await byOutTradeNo._out_trade_no_.close.post({ mchid }, { out_trade_no });
+type _closed = Expect<Equal<typeof closed, WxpayResponse<'', 204>>>;
+
+// POST /v3/refund/domestic/refunds
+const refund = await wxpay.v3.refund.domestic.refunds.post({ out_trade_no, out_refund_no: 'R1', amount: { refund: 1, total: 100, currency: 'CNY' } });
+type _refundId = Expect<Equal<typeof refund.data.refund_id, string>>;
+
+// GET /v3/bill/tradebill?bill_date&bill_type: a nullable enum in the query.
+const bill = await wxpay.v3.bill.tradebill.get({ params: { bill_date: '2019-06-11', bill_type: 'ALL' } });
+type _billUrl = Expect<Equal<typeof bill.data.download_url, string>>;
+type _billType = Expect<Equal<WeChatPay.OpenAPI.V3.Bill.Tradebill.GetHttpMethod.QueryParams['bill_type'], 'ALL' | 'SUCCESS' | 'REFUND' | 'RECHARGE_REFUND' | 'ALL_SPECIAL' | 'SUC_SPECIAL' | 'REF_SPECIAL' | null | undefined>>;
+
+// GET /v3/certificates: no config needed.
+const certs = await wxpay.v3.certificates.get();
+type _serial = Expect<Equal<typeof certs.data.data[number]['serial_no'], string | undefined>>;
+
+// A segment named like a verb (`receivers/delete`) is a typed bracket path.
+const removed = await wxpay.v3.profitsharing['receivers/delete'].post({ appid: 'wx8888888888888888', type: 'MERCHANT_ID', account: '86693852' });
+type _removed = Expect<Equal<typeof removed.data.account, string>>;
+
+// A header the API requires (Idempotency-Key) makes `headers` required.
+type _partnershipHeaders = WeChatPay.OpenAPI.V3.Marketing.Partnerships.Build.PostHttpMethod.RequestConfig['headers'];
+type _idempotency = Expect<Equal<_partnershipHeaders['Idempotency-Key'], string>>;
+export {};

@@ -1,0 +1,94 @@
+// The payment lifecycle features (issue 14) inside workerd, against the sandbox: certificates
+// bootstrapped from the APIv3 key and rotated mid-run, one download for concurrent first
+// requests, an expired certificate ignored, retries (503-503-200, POST not by default, a forged
+// answer never), the backup host, and payment parameters checked with node:crypto.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { startSandbox } from '../sandbox/index.mjs';
+import { bundle, secretsFor, start } from './harness.mjs';
+
+const CARD_ID = 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY';
+const CODE = '300000001';
+
+describe('the payment lifecycle in workerd', () => {
+  let sb, mf;
+  before(async () => {
+    sb = await startSandbox({});
+    const { outdir } = await bundle('tests/workerd/lifecycle/wrangler.toml', 'lifecycle');
+    mf = start(outdir, { ...secretsFor(sb), CARD_ID, CODE });
+  });
+  after(async () => {
+    await mf?.dispose();
+    await sb?.close();
+  });
+  const call = async (path, init) => (await mf.dispatchFetch(`http://lifecycle${path}`, init)).json();
+  const downloads = () => sb.requests.filter((r) => r.url === '/v3/certificates').length;
+
+  test('bootstrap from the APIv3 key: 8 concurrent first requests, one download, all verified', async () => {
+    sb.reset();
+    const r = await call('/bootstrap?client=a&n=8');
+    assert.deepEqual(r.statuses, Array(8).fill(200));
+    assert.equal(downloads(), 1);
+    assert.equal(r.serial, sb.platform.serial);
+    assert.deepEqual(r.certificates, [sb.platform.serial]);
+    assert.ok(sb.requests.every((q) => q.verified));
+  });
+
+  test('rotation mid-run: the new serial is downloaded once and verifies', async () => {
+    sb.reset();
+    await call('/bootstrap?client=b');
+    const fresh = sb.rotate();
+    const r = await call('/bootstrap?client=b');
+    assert.deepEqual(r.statuses, [200]);
+    assert.equal(downloads(), 2);
+    assert.equal(r.serial, fresh.serial);
+  });
+
+  test('an expired certificate is ignored', async () => {
+    sb.reset();
+    sb.rotate({ expired: true });
+    const r = await call('/bootstrap?client=c');
+    assert.deepEqual(r.statuses, ['ERR_RESPONSE_SERIAL']);
+  });
+
+  test('503, 503, 200: three distinct signed attempts; POST is not retried by default; a forged answer never', async () => {
+    sb.reset();
+    sb.misbehave('error-503', 2);
+    assert.deepEqual(await call('/seed'), { status: 200 });
+    assert.deepEqual(sb.requests.map((q) => q.status), [503, 503, 200]);
+    assert.ok(sb.requests.every((q) => q.verified));
+    assert.equal(new Set(sb.requests.map((q) => q.auth.nonce_str)).size, 3);
+    sb.reset();
+    sb.misbehave('error-503', 1);
+    assert.deepEqual(await call('/echo', { method: 'POST' }), { error: { code: 'SERVICE_UNAVAILABLE', attempts: 1 } });
+    sb.reset();
+    sb.misbehave('error-503', 1);
+    assert.deepEqual(await call('/echo?retry=true', { method: 'POST' }), { status: 200 });
+    sb.reset();
+    sb.misbehave('forged', 1);
+    assert.deepEqual(await call('/seed'), { error: { code: 'ERR_RESPONSE_SIGNATURE', attempts: 1 } });
+  });
+
+  test('the backup host after a connection error', async () => {
+    sb.reset();
+    const server = net.createServer();
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const dead = `http://127.0.0.1:${server.address().port}/`;
+    await new Promise((resolve) => server.close(resolve));
+    const r = await call(`/backup?dead=${encodeURIComponent(dead)}&why`);
+    assert.deepEqual(r, { status: 200 });
+    assert.equal(sb.requests.length, 1);
+  });
+
+  test('payment parameters verify with node:crypto over the documented messages', async () => {
+    const { jsapi, app } = await call('/params', { method: 'POST', body: JSON.stringify({ appId: 'wx8888888888888888', prepay_id: 'wx2014' }) });
+    const key = crypto.createPublicKey(crypto.createPrivateKey(sb.merchant.privateKeyPkcs8));
+    const ok = (m, s) => crypto.verify('sha256', Buffer.from(m), key, Buffer.from(s, 'base64'));
+    assert.equal(jsapi.package, 'prepay_id=wx2014');
+    assert.ok(ok(`${jsapi.appId}\n${jsapi.timeStamp}\n${jsapi.nonceStr}\n${jsapi.package}\n`, jsapi.paySign));
+    assert.equal(app.partnerid, sb.mchid);
+    assert.ok(ok(`${app.appid}\n${app.timestamp}\n${app.noncestr}\n${app.prepayid}\n`, app.sign));
+  });
+});

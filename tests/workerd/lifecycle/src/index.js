@@ -1,0 +1,57 @@
+// Test-only Worker. Every route answers JSON; a WxpayError becomes { error: { code, attempts } }.
+//   GET  /bootstrap?client=K&n=N   N concurrent seed GETs on client K (no certs: downloads them)
+//                                   -> { statuses, serial, certificates }
+//   POST /echo?retry=R             POST /v3/sandbox/echo on a client with certs -> { status }
+//   GET  /seed                     the seed GET on a client with certs -> { status }
+//   GET  /backup?dead=URL          the seed GET with baseURL=dead, backupBaseURL=sandbox -> { status }
+//   POST /params                   body { appId, prepay_id } -> { jsapi, app }
+import { Wxpay, WxpayError } from 'wxpay-wasm';
+
+const base = (env) => ({ mchid: env.WXPAY_MCHID, serial: env.WXPAY_SERIAL, privateKey: env.WXPAY_PRIVATE_KEY, baseURL: env.WXPAY_BASE_URL });
+const certs = (env) => ({ [env.WXPAY_PLATFORM_SERIAL]: env.WXPAY_PLATFORM_CERT });
+const clients = new Map();
+const seed = (w, env) => w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: env.CARD_ID, code: env.CODE });
+
+async function route(url, request, env) {
+  switch (url.pathname) {
+    case '/bootstrap': {
+      const name = url.searchParams.get('client');
+      if (!clients.has(name)) clients.set(name, new Wxpay({ ...base(env), apiv3Key: env.WXPAY_APIV3_KEY, certsRefreshInterval: 0 }));
+      const w = clients.get(name);
+      const n = Number(url.searchParams.get('n') ?? 1);
+      const results = await Promise.all(Array.from({ length: n }, () => seed(w, env).then((r) => r.status, (e) => e.code)));
+      return { statuses: results, serial: w.wechatpaySerial, certificates: await w.certificates().then((l) => l.map((c) => c.serial), (e) => e.code) };
+    }
+    case '/echo': {
+      const w = new Wxpay({ ...base(env), certs: certs(env) });
+      const r = url.searchParams.get('retry');
+      const config = r === null ? undefined : { retry: r === 'true' ? true : Number(r) };
+      return { status: (await w.v3.sandbox.echo.post({ at: Date.now() }, config)).status };
+    }
+    case '/seed':
+      return { status: (await seed(new Wxpay({ ...base(env), certs: certs(env) }), env)).status };
+    case '/backup': {
+      const w = new Wxpay({ ...base(env), certs: certs(env), baseURL: url.searchParams.get('dead'), backupBaseURL: env.WXPAY_BASE_URL });
+      return { status: (await seed(w, env)).status };
+    }
+    case '/params': {
+      const w = new Wxpay({ ...base(env), certs: certs(env) });
+      const { appId, prepay_id } = await request.json();
+      return { jsapi: await w.jsapiParams({ appId, prepay_id }), app: await w.appParams({ appid: appId, prepay_id }) };
+    }
+    default:
+      return { error: { code: 'NOT_FOUND' } };
+  }
+}
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    try {
+      return Response.json(await route(url, request, env));
+    } catch (err) {
+      if (!(err instanceof WxpayError)) throw err;
+      return Response.json({ error: { code: err.code, attempts: err.attempts, message: url.searchParams.has('why') ? err.message : undefined } });
+    }
+  },
+};
