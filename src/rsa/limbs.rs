@@ -153,12 +153,40 @@ pub fn normalize(x: &mut [u64]) -> u64 {
 }
 
 /// Secret limbs, overwritten with zeros (by `zeroize`) when dropped,
-/// whichever way the function holding them returns.
-pub type Secret = zeroize::Zeroizing<Vec<u64>>;
+/// whichever way the function holding them returns. (`Zeroizing` would do;
+/// this keeps one copy of the wiping loop in the .wasm, not one per use.)
+pub struct Secret(Vec<u64>);
+
+impl Secret {
+    /// Takes ownership of `limbs`.
+    pub fn new(limbs: Vec<u64>) -> Self {
+        Secret(limbs)
+    }
+}
+
+impl core::ops::Deref for Secret {
+    type Target = Vec<u64>;
+    fn deref(&self) -> &Vec<u64> {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Secret {
+    fn deref_mut(&mut self) -> &mut Vec<u64> {
+        &mut self.0
+    }
+}
+
+impl Drop for Secret {
+    #[inline(never)]
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
 
 /// `len` zero limbs, wiped when dropped.
 pub fn secret(len: usize) -> Secret {
-    zeroize::Zeroizing::new(vec![0; len])
+    Secret(vec![0; len])
 }
 
 /// The product `a * b` into `out` (which must hold `a.len() + b.len()` limbs),
