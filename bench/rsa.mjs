@@ -145,6 +145,7 @@ async function workerd() {
       { type: 'ESModule', path: path.join(pkgDir, 'worker.mjs'), contents: script },
       { type: 'ESModule', path: path.join(pkgDir, 'wxpay_wasm.js') },
       { type: 'ESModule', path: path.join(pkgDir, 'error.js') },
+      { type: 'ESModule', path: path.join(pkgDir, 'boundary.js') },
       { type: 'CompiledWasm', path: path.join(pkgDir, 'wxpay_wasm_bg.wasm') },
     ],
   });
