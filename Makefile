@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup api docs build pack demo test test-rust test-node test-types test-workerd test-browser test-runtimes bench bench-rsa fuzz clean
+.PHONY: setup api docs build pack test-pkg demo test test-rust test-node test-hostile test-types test-workerd test-browser test-runtimes bench bench-rsa bench-recover fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -18,10 +18,15 @@ build: setup
 pack: build
 	@bash scripts/pack.sh
 
+# .work/test-pkg: the package plus exports that trap on demand, for the recovery
+# tests (tests/node/recover*, tests/workerd/recover.test.mjs); never shipped.
+test-pkg: setup
+	@bash scripts/test-pkg.sh
+
 demo: pack
 	@bash scripts/demo.sh
 
-test: pack test-rust test-node test-types test-workerd test-browser test-runtimes
+test: pack test-rust test-node test-hostile test-types test-workerd test-browser test-runtimes
 
 # The second line: src/rsa against node:crypto on fresh keys (tests/rsa) and
 # the RSA-signing property tests (tests/properties),
@@ -30,17 +35,21 @@ test-rust: setup
 	cargo test --quiet
 	cargo test --quiet --profile test-opt --test rsa --test properties -- --include-ignored
 
-test-node: pack
+test-node: pack test-pkg
 	node --test --test-concurrency=1 tests/sandbox/ tests/node/
+
+# Hostile callers, fetches and servers, each case followed by a health check (tests/hostile).
+test-hostile: pack
+	node --test --test-concurrency=1 tests/hostile/
 
 # The package's TypeScript declarations: tsc over tests/types, attw, publint.
 test-types: pack
 	@bash tests/types/run.sh
 
-test-workerd: pack
+test-workerd: pack test-pkg
 	node --test --test-concurrency=1 tests/workerd/
 
-test-browser: pack
+test-browser: pack test-pkg
 	@bash scripts/setup-browser.sh
 	node --test --test-concurrency=1 tests/browser/
 
@@ -64,6 +73,10 @@ bench-rsa: setup
 # Nightly; not part of `make test`.
 fuzz:
 	@bash scripts/fuzz.sh
+
+# What a recovery after a trap costs: time and memory (the test build, bench/recover.mjs).
+bench-recover: test-pkg
+	@node bench/recover.mjs
 
 clean:
 	rm -rf target pkg .work node_modules

@@ -6,10 +6,12 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { coldstart } from './coldstart.mjs';
 import { e2e } from './e2e.mjs';
+import { files } from './files.mjs';
 import { micro } from './micro.mjs';
 import { rsa } from './rsa-section.mjs';
 import { size } from './size.mjs';
 import { types } from './types.mjs';
+import { soak } from './soak.mjs';
 import { workerd } from './workerd.mjs';
 
 const sections = [
@@ -18,8 +20,10 @@ const sections = [
   ['Inside workerd (Miniflare)', workerd],
   ['The pure-Rust signer (`crypto: \'rust\'`)', rsa],
   ['Cold start (Node)', coldstart],
+  ['Files: a 100 MB bill streamed (Node)', files],
   ['Size', size],
   ['Types: declarations and the cost of a type check', types],
+  ['Soak: 100k requests at 200 in flight, per backend', soak],
 ];
 const only = process.argv.slice(2);
 const parts = [];

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export async function startSandboxProcess() {
+/** `args`: more cli.mjs options, e.g. `['--keep-alive-ms', '120000']`. */
+export async function startSandboxProcess(args = []) {
   const dir = mkdtempSync(join(tmpdir(), 'wxpay-bench-'));
-  const child = spawn(process.execPath, [resolve(import.meta.dirname, '../tests/sandbox/cli.mjs'), '--out', dir], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const child = spawn(process.execPath, [resolve(import.meta.dirname, '../tests/sandbox/cli.mjs'), '--out', dir, ...args], { stdio: ['ignore', 'ignore', 'ignore'] });
   const file = join(dir, 'sandbox.json');
   for (let i = 0; i < 200 && !existsSync(file); i++) await sleep(50);
   if (!existsSync(file)) throw new Error('sandbox did not start');

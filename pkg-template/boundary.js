@@ -182,7 +182,7 @@ function number(v, what, wrap) {
   return v;
 }
 
-const NOT_JSON = new Set(['[object FormData]', '[object Blob]', '[object File]', '[object Map]', '[object Set]',
+const NOT_JSON = new Set(['[object Blob]', '[object File]', '[object Map]', '[object Set]',
   '[object WeakMap]', '[object WeakSet]', '[object ReadableStream]', '[object URLSearchParams]', '[object Promise]',
   '[object Response]', '[object Request]']);
 
@@ -193,6 +193,9 @@ const NOT_JSON = new Set(['[object FormData]', '[object Blob]', '[object File]',
  */
 export function body(data) {
   if (data === undefined || data === null) return undefined;
+  if (guarded('reading the request body', param, () => Object.prototype.toString.call(data) === '[object FormData]')) {
+    return upload(data);
+  }
   const bytes = guarded('reading the request body', param, () => bodyBytes(data));
   if (bytes.byteLength > MAX_BYTES) throw param(long('the request body', MAX_BYTES));
   return bytes;
@@ -493,11 +496,11 @@ function causeCode(e) {
 /**
  * One attempt: `fetch` an already signed request, under `g`'s deadline; read its answer in
  * chunks, refused as soon as it passes `maxBytes`. Resolves `[status, statusText, headers,
- * body, ...the Wechatpay-* signature headers, Request-ID, Content-Type]` (`headers` a plain
+ * body, stream, ...the Wechatpay-* signature headers, Request-ID, Content-Type]` (`headers` a plain
  * object with lower-case names, `body` a Uint8Array); rejects with a
  * `WxpayError`: ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED or ERR_RESPONSE_TOO_LARGE.
  */
-export async function send(g, fetchFn, thisArg, url, method, headerList, payload, maxBytes) {
+export async function send(g, fetchFn, thisArg, url, method, headerList, payload, maxBytes, streamed) {
   const what = `${method} ${url}`;
   const network = (e) => {
     if (g.stopped) return g.stopped;
@@ -532,6 +535,10 @@ export async function send(g, fetchFn, thisArg, url, method, headerList, payload
     cancel(stream);
     throw network(e);
   }
+  // A file streamed to the caller: its body is read later, by fileBody(), with no size limit.
+  if (streamed && status >= 200 && status < 300 && stream) {
+    return answer(status, statusText, answerHeaders, new Uint8Array(0), stream);
+  }
   const declared = answerHeaders['content-length'];
   const length = Number(declared);
   if (length > maxBytes) {
@@ -545,10 +552,7 @@ export async function send(g, fetchFn, thisArg, url, method, headerList, payload
   } catch (e) {
     throw network(e);
   }
-  // The headers Rust reads go along in the array: one crossing instead of one per header.
-  const h = answerHeaders;
-  return [status, typeof statusText === 'string' ? statusText : '', h, body,
-    h['wechatpay-timestamp'], h['wechatpay-nonce'], h['wechatpay-signature'], h['wechatpay-serial'], h['request-id'], h['content-type']];
+  return answer(status, statusText, answerHeaders, body, undefined);
 }
 
 /**
@@ -560,6 +564,15 @@ export function hook(fn, info) {
     const r = fn(info);
     if (r && typeof r.then === 'function') Promise.resolve(r).catch(() => {});
   } catch { /* ignored, as documented */ }
+}
+
+/**
+ * What `send` resolves to: `[status, statusText, headers, body, stream, ...]`. The headers Rust
+ * reads go along in the array (one crossing instead of one per header).
+ */
+function answer(status, statusText, h, body, stream) {
+  return [status, typeof statusText === 'string' ? statusText : '', h, body, stream,
+    h['wechatpay-timestamp'], h['wechatpay-nonce'], h['wechatpay-signature'], h['wechatpay-serial'], h['request-id'], h['content-type']];
 }
 
 function safeReason(signal) {
@@ -678,4 +691,205 @@ export function errorData(body) {
   } catch {
     return body;
   }
+}
+
+/**
+ * An upload's FormData, read once: `[meta, name, filename, type, bytes, ...]` where `meta` is the
+ * caller's `meta` text (or undefined) and each other entry follows in order, `filename`
+ * undefined for a text field. Blobs are read with `arrayBuffer()`, so this is async.
+ */
+async function upload(form) {
+  const what = 'the upload (FormData)';
+  const entries = guarded(`reading ${what}`, param, () => [...form.entries()]);
+  let meta;
+  const out = [undefined];
+  let total = 0;
+  for (const [name, value] of entries) {
+    if (typeof name !== 'string') throw param(`${what} has a field name that is not a string`);
+    const isBlob = typeof value === 'object' && value !== null && typeof value.arrayBuffer === 'function';
+    if (name === 'meta') {
+      if (meta !== undefined) throw param(`${what} has more than one meta part`);
+      meta = isBlob ? await readText(value, what) : text(value, `${what}: meta`);
+      continue;
+    }
+    if (!isBlob) {
+      out.push(name, undefined, '', encoder.encode(text(String(value), `${what}: field ${name}`)));
+      continue;
+    }
+    const [filename, type] = guarded(`reading ${what}`, param, () => [value.name, value.type]);
+    if (typeof filename !== 'string' || filename === '') throw param(`${what}: the file of field ${name} needs a filename (a File, or FormData.append(name, blob, filename))`);
+    let bytes;
+    try {
+      bytes = copyBytes(await value.arrayBuffer());
+    } catch (e) {
+      throw param(`${what}: reading the file of field ${name} failed: ${describe(e)}`, e);
+    }
+    if (bytes === undefined) throw param(`${what}: the file of field ${name} gave no bytes`);
+    total += bytes.byteLength;
+    if (total > MAX_BYTES) throw param(long(what, MAX_BYTES));
+    out.push(name, text(filename, `${what}: filename`), typeof type === 'string' ? type : '', bytes);
+  }
+  out[0] = meta;
+  return out;
+}
+
+async function readText(blob, what) {
+  try {
+    return text(await blob.text(), `${what}: meta`);
+  } catch (e) {
+    if (e instanceof WxpayError) throw e;
+    throw param(`${what}: reading meta failed: ${describe(e)}`, e);
+  }
+}
+
+/**
+ * `wxpay.download(data, options)`, read once: `[stream, signal, timeout, maxBodyBytes, parts]` with
+ * `parts` flat `[download_url, hash_type, hash_value, encrypt_key, nonce, ...]` in bill_sequence
+ * order (the last two undefined for a plain file).
+ */
+export function downloadInput(data, options) {
+  const what = 'download(data, options)';
+  if (typeof data !== 'object' || data === null) throw param(`${what}: data must be the answer data of a bill request ({ download_url, hash_type, hash_value }), got ${kind(data)}`);
+  return guarded(`${what}: reading data`, param, () => {
+    const str = (o, k, required) => {
+      const v = o[k];
+      if (v === undefined && !required) return undefined;
+      return text(v, `${what}: ${k}`);
+    };
+    const parts = [];
+    const list = data.download_bill_list;
+    if (list !== undefined) {
+      if (!Array.isArray(list) || list.length === 0) throw param(`${what}: download_bill_list must be a non-empty array`);
+      const items = list.map((p) => {
+        if (typeof p !== 'object' || p === null) throw param(`${what}: download_bill_list has an entry that is not an object`);
+        return [Number(p.bill_sequence) || 0, str(p, 'download_url', true), str(p, 'hash_type', true), str(p, 'hash_value', true), str(p, 'encrypt_key', false), str(p, 'nonce', false)];
+      });
+      items.sort((a, b) => a[0] - b[0]);
+      for (const i of items) parts.push(...i.slice(1));
+    } else {
+      parts.push(str(data, 'download_url', true), str(data, 'hash_type', true), str(data, 'hash_value', true), undefined, undefined);
+    }
+    let o = options;
+    if (o === undefined || o === null) o = {};
+    if (typeof o !== 'object') throw param(`${what}: options must be an object, got ${kind(o)}`);
+    for (const key of Object.keys(o)) {
+      if (!['stream', 'signal', 'timeout', 'maxBodyBytes'].includes(key)) throw param(`${what}: unknown option \`${key}\`: expected stream, signal, timeout or maxBodyBytes`);
+    }
+    let signal = o.signal ?? undefined;
+    if (signal !== undefined && !(typeof signal === 'object' && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
+      throw param(`${what}: options.signal must be an AbortSignal`);
+    }
+    return [o.stream === true, signal, number(o.timeout, 'options.timeout', param), number(o.maxBodyBytes, 'options.maxBodyBytes', param), parts];
+  });
+}
+
+const digestError = () => fail('ERR_DIGEST_MISMATCH', "the file's digest does not match the hash_value its answer gave");
+const decodeError = (e) => (e instanceof WxpayError ? e : fail('ERR_FILE_DECODE', `the file could not be read (a broken GZIP stream?): ${describe(e)}`, e));
+
+/** `stream` with `first` put back in front of it. */
+function prepend(first, reader) {
+  let sent = false;
+  return new ReadableStream({
+    async pull(c) {
+      if (!sent) {
+        sent = true;
+        c.enqueue(first);
+        return;
+      }
+      const r = await reader.read();
+      if (r.done) c.close();
+      else c.enqueue(r.value);
+    },
+    cancel(reason) { return reader.cancel(reason); },
+  }, { highWaterMark: 0 });
+}
+
+/**
+ * A downloaded file's bytes (`source`: the answer's ReadableStream, or bytes already in hand),
+ * gunzipped when they start with the GZIP magic, every byte passed to `digest` (a Rust object:
+ * `update(bytes)`, `finish() -> bool`). With `streamed`, a ReadableStream that errors with
+ * ERR_DIGEST_MISMATCH at its end on a mismatch; else the bytes, within `maxBytes`.
+ */
+export async function fileBody(source, digest, streamed, maxBytes) {
+  let raw = source instanceof Uint8Array ? new Blob([source]).stream() : source;
+  let reader = raw.getReader();
+  let first;
+  try {
+    first = await reader.read();
+  } catch (e) {
+    digest.free();
+    throw fail('ERR_NETWORK', `reading the file failed: ${describe(e)}`, e);
+  }
+  // The first chunk says whether the file is GZIP (its magic bytes); a plain file's first chunk
+  // is handed out as it is, without one more stream in between.
+  let held = first.done ? undefined : first.value;
+  if (held !== undefined && held.byteLength >= 2 && held[0] === 0x1f && held[1] === 0x8b) {
+    reader = prepend(held, reader).pipeThrough(new DecompressionStream('gzip')).getReader();
+    held = undefined;
+  }
+  let finished = false;
+  const end = () => {
+    finished = true;
+    const ok = digest.finish();
+    digest.free();
+    return ok;
+  };
+  const out = new ReadableStream({
+    async pull(c) {
+      let r;
+      try {
+        if (held !== undefined) {
+          r = { done: false, value: held };
+          held = undefined;
+        } else {
+          r = first.done ? { done: true } : await reader.read();
+        }
+      } catch (e) {
+        if (!finished) { finished = true; digest.free(); }
+        throw decodeError(e);
+      }
+      if (r.done) {
+        if (end()) c.close();
+        else c.error(digestError());
+        return;
+      }
+      digest.update(r.value);
+      c.enqueue(r.value);
+    },
+    cancel(reason) {
+      if (!finished) { finished = true; digest.free(); }
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+  if (streamed) return out;
+  const chunks = [];
+  let total = 0;
+  const r = out.getReader();
+  for (;;) {
+    const { done, value } = await r.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      r.cancel().catch(() => {});
+      throw new WxpayError('ERR_RESPONSE_TOO_LARGE', `the file is larger than maxBodyBytes (${maxBytes} bytes)`);
+    }
+    chunks.push(value);
+  }
+  return concat(chunks, total);
+}
+
+function concat(chunks, total) {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** The files of a multi-part bill, in order, as one (bytes, or a stream of them). */
+export function joinFiles(files, streamed) {
+  const bytes = concat(files, files.reduce((n, f) => n + f.byteLength, 0));
+  return streamed ? new Blob([bytes]).stream() : bytes;
 }

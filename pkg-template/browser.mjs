@@ -4,5 +4,7 @@ import init from './wxpay_wasm.js';
 
 await init({ module_or_path: new URL('./wxpay_wasm_bg.wasm', import.meta.url) });
 
-export { Wxpay, notifySuccess, notifyFailure } from './wxpay_wasm.js';
+export { Wxpay, notifySuccess, notifyFailure, parseBill } from './wxpay.js';
+export { uploadForm } from './upload.js';
+export { readBill } from './bill.js';
 export { WxpayError } from './error.js';

@@ -142,7 +142,7 @@ export interface RequestConfig extends RequestOptions {
 export interface Verbs {
   get<T = unknown>(config?: RequestConfig): Promise<WxpayResponse<T>>;
   delete<T = unknown>(config?: RequestConfig): Promise<WxpayResponse<T>>;
-  post<T = unknown>(data?: unknown, config?: RequestConfig): Promise<WxpayResponse<T>>;
+  post<T = unknown>(data?: unknown | FormData, config?: RequestConfig): Promise<WxpayResponse<T>>;
   put<T = unknown>(data?: unknown, config?: RequestConfig): Promise<WxpayResponse<T>>;
   patch<T = unknown>(data?: unknown, config?: RequestConfig): Promise<WxpayResponse<T>>;
 }
@@ -224,8 +224,18 @@ export declare class Wxpay {
   jsapiParams(input: { appId: string; prepay_id: string }): Promise<JsapiPaymentParams>;
   /** The parameters an APP passes to the WeChat SDK after an order returned `prepay_id`. */
   appParams(input: { appid: string; prepay_id: string; partnerid?: string }): Promise<AppPaymentParams>;
-  /** Releases the Rust side now instead of at garbage collection. */
+  /**
+   * Releases the Rust side now instead of at garbage collection. Any later use of this client
+   * or of its chain nodes throws or rejects `ERR_CLIENT_FREED`; a second `free()` does nothing.
+   */
   free(): void;
+  /**
+   * Called after each recovery from a trap of the WebAssembly instance (a panic, out of memory,
+   * a stack overflow), once the module is re-instantiated: log or count them here. What it
+   * throws is ignored. The calls that were running failed with `ERR_INTERNAL`; every client
+   * keeps working.
+   */
+  static onRecover: ((info: WxpayRecovery) => void) | null;
 }
 
 /** `jsapiParams()`: for `wx.requestPayment` and JSAPI pages. `paySign` covers `appId\ntimeStamp\nnonceStr\npackage\n`. */
@@ -254,6 +264,14 @@ export interface AppPaymentParams {
 /** `using wxpay = new Wxpay(...)` frees it at the end of the scope, where the lib has `Symbol.dispose`. */
 export interface Wxpay extends Disposal {}
 
+/** What `Wxpay.onRecover` is called with. */
+export interface WxpayRecovery {
+  /** What the instance threw: in V8 a `WebAssembly.RuntimeError` (`unreachable` for a panic or a failed allocation). */
+  cause: unknown;
+  /** Recoveries so far in this module instance, this one included. */
+  count: number;
+}
+
 /** Codes of the failures wxpay-wasm itself reports. */
 export type WxpayErrorCode =
   | 'ERR_INVALID_CONFIG'
@@ -278,7 +296,10 @@ export type WxpayErrorCode =
   | 'ERR_NOTIFY_SERIAL'
   | 'ERR_NOTIFY_SIGNATURE'
   | 'ERR_NOTIFY_DECRYPT'
-  | 'ERR_NOTIFY_BODY';
+  | 'ERR_NOTIFY_BODY'
+  | 'ERR_INTERNAL'
+  | 'ERR_DIGEST_MISMATCH'
+  | 'ERR_FILE_DECODE';
 
 /** Every failure: ours (`ERR_*`) or the service's (`PARAM_ERROR`, `SIGN_ERROR`...). */
 export declare class WxpayError extends Error {
@@ -414,6 +435,112 @@ export interface Wxpay {
   /** The UTF-8 text of an `AEAD_AES_256_GCM` resource, e.g. `/v3/certificates`' `encrypt_certificate`. */
   decryptResource(resource: EncryptedResource): Promise<string>;
 }
+
+// ---------------------------------------------------------------------------
+// Files: uploads, downloads, bills (issue 13).
+// ---------------------------------------------------------------------------
+
+/** The answer data of a bill or receipt request: where the file is and its digest. */
+export interface DownloadData {
+  /** Must be under this client's `baseURL` (or `backupBaseURL`). */
+  download_url: string;
+  /** `SHA1` (bills) or `SHA256` (receipts). */
+  hash_type: string;
+  /** Hex digest of the file (of the bill itself, decompressed, for a GZIP bill). */
+  hash_value: string;
+}
+
+/** The answer data of `v3/bill/sub-merchant-fundflowbill`: encrypted parts. */
+export interface EncryptedBillData {
+  download_bill_count?: number;
+  download_bill_list: Array<DownloadData & { bill_sequence: number; encrypt_key: string; nonce: string }>;
+}
+
+export interface DownloadOptions {
+  /** Resolve a `ReadableStream` instead of the bytes; it errors with `ERR_DIGEST_MISMATCH` at its end on a mismatch. */
+  stream?: boolean;
+  signal?: AbortSignal;
+  timeout?: number;
+  /** The largest file accepted when not streamed (default: the client's `maxBodyBytes`). */
+  maxBodyBytes?: number;
+}
+
+export interface Wxpay {
+  /**
+   * Fetches the file a bill or receipt answer points to, signed, on this client's host only
+   * (elsewhere: `ERR_INVALID_PARAM`); gunzips a GZIP bill, decrypts encrypted parts, checks the
+   * digest (`ERR_DIGEST_MISMATCH`) and resolves the bytes.
+   */
+  download(data: DownloadData | EncryptedBillData, options?: DownloadOptions & { stream?: false }): Promise<Uint8Array>;
+  download(data: DownloadData | EncryptedBillData, options: DownloadOptions & { stream: true }): Promise<ReadableStream<Uint8Array>>;
+}
+
+/** A record of a trade bill (`v3/bill/tradebill`), keyed by the bill's own header. */
+export interface TradeBillRow {
+  交易时间: string; 公众账号ID: string; 商户号: string; 特约商户号?: string; 设备号: string; 微信订单号: string;
+  商户订单号: string; 用户标识: string; 交易类型: string; 交易状态: string; 付款银行: string; 货币种类: string;
+  应结订单金额: string; 代金券金额: string; 微信退款单号: string; 商户退款单号: string; 退款金额: string;
+  充值券退款金额: string; 退款类型: string; 退款状态: string; 商品名称: string; 商户数据包: string; 手续费: string;
+  费率: string; 订单金额?: string; 申请退款金额?: string; 费率备注?: string;
+  [column: string]: string | undefined;
+}
+
+/** The summary of a trade bill. */
+export interface TradeBillSummary {
+  总交易单数: string; 应结订单总金额: string; 退款总金额: string; 充值券退款总金额: string; 手续费总金额: string;
+  订单总金额?: string; 申请退款总金额?: string;
+  [column: string]: string | undefined;
+}
+
+/** A record of a fund-flow bill (`v3/bill/fundflowbill`, `v3/bill/sub-merchant-fundflowbill`). */
+export interface FundFlowBillRow {
+  记账时间: string; 微信支付业务单号: string; 资金流水单号: string; 业务名称: string; 业务类型: string; 收支类型: string;
+  '收支金额（元）': string; '账户结余（元）': string; 资金变更提交申请人: string; 备注: string; 业务凭证号: string;
+  [column: string]: string | undefined;
+}
+
+/** The summary of a fund-flow bill. */
+export interface FundFlowBillSummary {
+  资金流水总笔数: string; 收入笔数: string; 收入金额: string; 支出笔数: string; 支出金额: string;
+  [column: string]: string | undefined;
+}
+
+/** A bill read by `parseBill`: every value a string, the backtick removed. */
+export interface ParsedBill<Row = Record<string, string>, Summary = Record<string, string>> {
+  rows: Row[];
+  summary: Summary;
+}
+
+/**
+ * Reads a trade or fund-flow bill (its text or UTF-8 bytes) into rows keyed by the header and
+ * the summary: `parseBill<TradeBillRow, TradeBillSummary>(text)`. `ERR_INVALID_PARAM` for a
+ * line that does not fit its header.
+ */
+export declare function parseBill<Row = Record<string, string>, Summary = Record<string, string>>(text: string | Uint8Array | ArrayBuffer): ParsedBill<Row, Summary>;
+
+/** A bill read as it streams: iterate its rows, then read `summary`. */
+export interface BillStream<Row = Record<string, string>, Summary = Record<string, string>> extends AsyncIterable<Row> {
+  /** The totals, set once every row was read (`{}` if the bill has none). */
+  summary: Summary | undefined;
+}
+
+/**
+ * Reads a bill as it streams in (e.g. `wxpay.download(data, { stream: true })`), one row at a
+ * time: `for await (const row of bill) ...`, then `bill.summary`.
+ */
+export declare function readBill<Row = Record<string, string>, Summary = Record<string, string>>(
+  source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+): BillStream<Row, Summary>;
+
+/**
+ * The FormData of an upload from bytes (or a Blob): the file under `field` (default `file`),
+ * `meta` sent as written (else `{"filename","sha256"}` is computed), `fields` as text fields.
+ */
+export declare function uploadForm(
+  file: Uint8Array | ArrayBuffer | Blob,
+  filename: string,
+  options?: { field?: string; meta?: string | object; fields?: Record<string, string | number>; type?: string },
+): FormData;
 
 /** `wxpay.notifications.success()`, for handlers without a client. */
 export declare function notifySuccess(): Response;

@@ -1,12 +1,15 @@
-// Node, CommonJS: the same glue, bundled to CJS at build time, and the same .wasm.
+// Node, CommonJS: the same glue and Wxpay class, bundled to CJS at build time, and the same .wasm.
 'use strict';
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
-const glue = require('./wxpay_wasm.cjs');
+const bundle = require('./wxpay_wasm.cjs');
 
-glue.initSync({ module: readFileSync(join(__dirname, 'wxpay_wasm_bg.wasm')) });
+bundle.initSync({ module: readFileSync(join(__dirname, 'wxpay_wasm_bg.wasm')) });
 
-exports.Wxpay = glue.Wxpay;
-exports.WxpayError = glue.WxpayError;
-exports.notifySuccess = glue.notifySuccess;
-exports.notifyFailure = glue.notifyFailure;
+exports.Wxpay = bundle.Wxpay;
+exports.WxpayError = bundle.WxpayError;
+exports.notifySuccess = bundle.notifySuccess;
+exports.notifyFailure = bundle.notifyFailure;
+exports.parseBill = bundle.parseBill;
+exports.uploadForm = bundle.uploadForm;
+exports.readBill = bundle.readBill;

@@ -5,5 +5,7 @@ import { initSync } from './wxpay_wasm.js';
 
 initSync({ module });
 
-export { Wxpay, notifySuccess, notifyFailure } from './wxpay_wasm.js';
+export { Wxpay, notifySuccess, notifyFailure, parseBill } from './wxpay.js';
+export { uploadForm } from './upload.js';
+export { readBill } from './bill.js';
 export { WxpayError } from './error.js';

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds pkg/: the npm package, from pkg-template/ plus wasm-pack's build.
 # One .wasm serves every runtime; the JS glue is wasm-bindgen's `web` output,
-# plus a CommonJS copy of it for `require`. What wasm-pack does not do stays
-# here: the version check, pkg-template/, the types, the CommonJS bundle.
+# plus a CommonJS copy of it for `require`, wrapped by pkg-template/wxpay.js.
+# What wasm-pack does not do stays here: the version check, the glue patch,
+# pkg-template/, the types, the CommonJS bundle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +23,12 @@ fi
 out=target/wasm-pack
 opt=()
 [[ "${WASM_OPT:-1}" == 1 ]] || opt=(--no-opt)
-PATH="$PWD/node_modules/.bin:$PATH" \
+# scripts/wasm-bindgen-shim adds --experimental-reset-state-function, which
+# wasm-pack cannot pass: the glue can replace a trapped instance (README.md,
+# Reliability); scripts/patch-glue.mjs makes it do so.
+PATH="$PWD/scripts/wasm-bindgen-shim:$PWD/node_modules/.bin:$PATH" \
   wasm-pack --quiet build --release --target web --no-pack --mode no-install --out-dir "$out" "${opt[@]}"
+node scripts/patch-glue.mjs "$out/wxpay_wasm.js"
 
 rm -rf pkg
 mkdir -p pkg
@@ -35,9 +40,6 @@ cp "$out"/wxpay_wasm.js "$out"/wxpay_wasm.d.ts "$out"/wxpay_wasm_bg.wasm pkg/
 # api/ (see CONTRIBUTING.md). One self-contained file, for import and require.
 node scripts/gen-types.mjs --out pkg/index.d.ts
 cp pkg/index.d.ts pkg/index.d.cts
-# `require` gets the same glue and error class as CommonJS, in one file.
-node_modules/.bin/esbuild --bundle --format=cjs --platform=neutral --log-level=warning \
-  --define:import.meta.url=undefined --outfile=pkg/wxpay_wasm.cjs \
-  --banner:js="// CommonJS build of wxpay_wasm.js and error.js, made by esbuild." \
-  scripts/cjs-entry.mjs
+# `require` gets the same glue, Wxpay class and error class as CommonJS, in one file.
+node scripts/build-cjs.mjs pkg
 echo "pkg/ built: $(wc -c < pkg/wxpay_wasm_bg.wasm) bytes of wasm"

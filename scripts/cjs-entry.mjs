@@ -1,3 +1,8 @@
-// Entry of the CommonJS bundle (scripts/build-pkg.sh): the glue and the error class, from pkg/.
-export * from '../pkg/wxpay_wasm.js';
-export { WxpayError } from '../pkg/error.js';
+// Entry of the CommonJS bundle (scripts/build-cjs.mjs): the
+// glue's initSync, the Wxpay class and the error class, resolved in the package
+// directory being built (esbuild --resolve-dir).
+export { initSync } from './wxpay_wasm.js';
+export { Wxpay, notifySuccess, notifyFailure, parseBill } from './wxpay.js';
+export { WxpayError } from './error.js';
+export { uploadForm } from './upload.js';
+export { readBill } from './bill.js';

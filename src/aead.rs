@@ -29,6 +29,11 @@ impl ApiV3Key {
         let bytes: [u8; 32] = value.as_bytes().try_into().ok()?;
         Some(ApiV3Key(Zeroizing::new(bytes)))
     }
+
+    /// A key of exactly 32 raw bytes (an encrypted bill's key).
+    pub fn from_bytes(value: &[u8]) -> Option<Self> {
+        Some(ApiV3Key(Zeroizing::new(value.try_into().ok()?)))
+    }
 }
 
 impl core::fmt::Debug for ApiV3Key {

@@ -60,18 +60,25 @@ pub fn serial(value: &str) -> Result<String> {
     identifier("serial", value, "the serial number of the merchant API certificate")
 }
 
-/// Validates `timeout` (milliseconds; a positive whole number up to 2^31 - 1).
-pub fn timeout(name: &str, ms: f64) -> Result<u32> {
-    if ms.is_finite() && ms > 0.0 && ms.fract() == 0.0 && ms <= f64::from(i32::MAX) {
+/// A whole number from `min` to `max` given as option `name` (`options.x`:
+/// `ERR_INVALID_CONFIG`; a request's `config.x`: `ERR_INVALID_PARAM`), or the
+/// error saying `what` it must be.
+pub fn whole(name: &str, n: f64, min: u32, max: u32, what: &str) -> Result<u32> {
+    if n.is_finite() && n.fract() == 0.0 && n >= f64::from(min) && n <= f64::from(max) {
         // In range and whole, so the cast is exact.
-        Ok(ms as u32)
+        Ok(n as u32)
     } else {
         Err(Error::new(
             if name.starts_with("options.") { Code::InvalidConfig } else { Code::InvalidParam },
-            // No `{ms}`: formatting a float costs the .wasm 6 KB gzip.
-            format!("{name} must be a positive whole number of milliseconds up to {}", i32::MAX),
+            // No `{n}`: formatting a float costs the .wasm 6 KB gzip.
+            format!("{name} must be {what} from {min} to {max}"),
         ))
     }
+}
+
+/// Validates `timeout` (milliseconds; a positive whole number up to 2^31 - 1).
+pub fn timeout(name: &str, ms: f64) -> Result<u32> {
+    whole(name, ms, 1, i32::MAX as u32, "a whole number of milliseconds")
 }
 
 /// The default `maxBodyBytes`: 32 MiB, far above any JSON answer of the API.
@@ -81,14 +88,7 @@ pub const MAX_BODY_BYTES_LIMIT: u32 = 1 << 30;
 
 /// Validates `maxBodyBytes` (a whole number of bytes from 1 to 1 GiB).
 pub fn max_body_bytes(name: &str, n: f64) -> Result<u32> {
-    if n.is_finite() && n >= 1.0 && n.fract() == 0.0 && n <= f64::from(MAX_BODY_BYTES_LIMIT) {
-        Ok(n as u32)
-    } else {
-        Err(Error::new(
-            if name.starts_with("options.") { Code::InvalidConfig } else { Code::InvalidParam },
-            format!("{name} must be a whole number of bytes from 1 to {MAX_BODY_BYTES_LIMIT}"),
-        ))
-    }
+    whole(name, n, 1, MAX_BODY_BYTES_LIMIT, "a whole number of bytes")
 }
 
 /// Builds the keyring from `certs` entries (serial, key bytes).

@@ -52,6 +52,12 @@ pub enum Code {
     NotifyDecrypt,
     /// A verified notification's body (or decrypted resource) is not the documented JSON.
     NotifyBody,
+    /// The WebAssembly instance trapped during the call; the package re-instantiates it.
+    Internal,
+    /// A downloaded file (a bill, a statement) does not match the digest announced for it.
+    DigestMismatch,
+    /// A file could not be decrypted or decompressed (an encrypted bill part, a GZIP bill).
+    FileDecode,
 }
 
 impl Code {
@@ -81,6 +87,9 @@ impl Code {
             Code::NotifySignature => "ERR_NOTIFY_SIGNATURE",
             Code::NotifyDecrypt => "ERR_NOTIFY_DECRYPT",
             Code::NotifyBody => "ERR_NOTIFY_BODY",
+            Code::Internal => "ERR_INTERNAL",
+            Code::DigestMismatch => "ERR_DIGEST_MISMATCH",
+            Code::FileDecode => "ERR_FILE_DECODE",
         }
     }
 }

@@ -11,11 +11,14 @@
 
 pub mod aead;
 pub mod base64;
+pub mod bill;
 pub mod certificates;
 pub mod config;
 pub mod crypto;
+pub mod digest;
 pub mod error;
 pub mod keys;
+pub mod multipart;
 pub mod nonce;
 pub mod notify;
 pub mod path;
@@ -29,5 +32,10 @@ pub mod url;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+/// The allocator of the `.wasm`: talc (see Cargo.toml for why).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 pub use error::{Code, Error, Result};

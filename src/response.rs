@@ -169,16 +169,65 @@ fn parse_timestamp(ts: &str) -> Option<u64> {
     ts.parse().ok()
 }
 
+/// The documented file downloads whose answers carry no signature: the
+/// `GET` routes the service documents as producing a file (bills,
+/// electronic receipts and vouchers), the routes its `download_url` values
+/// name, and the fapiao file download. Matched exactly, relative to the base
+/// URL, query excluded.
+pub const UNSIGNED_DOWNLOADS: [&str; 7] = [
+    "v3/billdownload/file",
+    "v3/bill/downloadurl",
+    "v3/payscore/bill/downloadurl",
+    "v3/transferdownload/signfile",
+    "v3/transferdownload/elecvoucherfile",
+    "v3/transferbilldownload/elecvoucherfile",
+    "v3/new-tax-control-fapiao/download",
+];
+
+/// The image downloads (complaint images), followed by a media id.
+pub const UNSIGNED_IMAGE_PREFIXES: [&str; 2] = ["v3/merchant-service/images/", "v3/global/merchant-service/images/"];
+
+/// The statements, signed over `{"sha1":"<Wechatpay-Statement-Sha1>"}`
+/// instead of their body.
+pub const STATEMENTS: [&str; 2] = ["v3/statements", "v3/global/statements"];
+
+/// The header a statement's SHA-1 comes in.
+pub const STATEMENT_SHA1: &str = "wechatpay-statement-sha1";
+
+fn route(path: &str) -> &str {
+    path.split('?').next().unwrap_or(path).trim_start_matches('/')
+}
+
 /// Whether answers to this request are documented as unsigned (file
-/// downloads), so verification is skipped: a `GET` of `v3/billdownload/file`
-/// or of an image under `v3/merchant-service/images/`. `path` is relative to
-/// the base URL, query excluded. Only a path that starts with a download
-/// route qualifies, so no other answer can be exempted by a path that
-/// merely contains one.
+/// downloads), so verification is skipped: a `GET` of one of
+/// [`UNSIGNED_DOWNLOADS`] or of an image under [`UNSIGNED_IMAGE_PREFIXES`]
+/// (not the `upload` route). `path` is relative to the base URL. Only a path
+/// that is a download route qualifies, so no other answer can be exempted
+/// by a path that merely contains one.
 pub fn is_unsigned_download(method: Method, path: &str) -> bool {
-    const IMAGES: &str = "v3/merchant-service/images/";
-    let path = path.split('?').next().unwrap_or(path).trim_start_matches('/');
-    method == Method::Get && (path == "v3/billdownload/file" || (path.starts_with(IMAGES) && path.len() > IMAGES.len()))
+    let path = route(path);
+    method == Method::Get
+        && (UNSIGNED_DOWNLOADS.contains(&path)
+            || UNSIGNED_IMAGE_PREFIXES.iter().any(|p| path.strip_prefix(p).is_some_and(|id| !id.is_empty() && !id.contains('/'))))
+}
+
+/// Whether this request fetches a statement (see [`STATEMENTS`]).
+pub fn is_statement(method: Method, path: &str) -> bool {
+    method == Method::Get && STATEMENTS.contains(&route(path))
+}
+
+/// What a statement's signature covers, given its `Wechatpay-Statement-Sha1`
+/// and its body: `{"sha1":"<header>"}`, once the body's SHA-1 matches the
+/// header (hex, either case); `ERR_RESPONSE_UNSIGNED` without the header,
+/// `ERR_DIGEST_MISMATCH` when the body does not match it.
+pub fn statement_message(sha1_header: Option<&str>, body: &[u8]) -> Result<Vec<u8>> {
+    use sha1::{Digest, Sha1};
+    let value = sha1_header.ok_or_else(|| Error::new(Code::ResponseUnsigned, "unsigned statement: missing Wechatpay-Statement-Sha1"))?;
+    if crate::digest::unhex(value).as_deref() != Some(&Sha1::digest(body)[..]) {
+        return Err(Error::new(Code::DigestMismatch, "the statement's body does not match its Wechatpay-Statement-Sha1"));
+    }
+    let quoted = serde_json::to_string(value).unwrap_or_default();
+    Ok(format!("{{\"sha1\":{quoted}}}").into_bytes())
 }
 
 #[cfg(test)]
@@ -199,12 +248,30 @@ mod tests {
         assert!(get("v3/billdownload/file?token=x"));
         assert!(get("v3/billdownload/file"));
         assert!(get("v3/merchant-service/images/abc"));
+        assert!(get("v3/global/merchant-service/images/abc"));
         assert!(!get("v3/merchant-service/images/"));
+        assert!(!get("v3/merchant-service/images/a/b"));
+        for p in UNSIGNED_DOWNLOADS {
+            assert!(get(p), "{p}");
+        }
         assert!(!get("v3/billdownload/files"));
         assert!(!get("v3/bill/tradebill"));
         assert!(!get("v3/marketing/membercard-open/cards"));
         // Uploading an image is an ordinary signed call.
         assert!(!is_unsigned_download(Method::Post, "v3/merchant-service/images/upload"));
+    }
+
+    #[test]
+    fn statements() {
+        assert!(is_statement(Method::Get, "v3/statements?date=20240101"));
+        assert!(is_statement(Method::Get, "/v3/global/statements"));
+        assert!(!is_statement(Method::Post, "v3/statements"));
+        assert!(!is_statement(Method::Get, "v3/statements/x"));
+        // SHA-1("abc")
+        let h = "A9993E364706816ABA3E25717850C26C9CD0D89D";
+        assert_eq!(statement_message(Some(h), b"abc").unwrap(), format!("{{\"sha1\":\"{h}\"}}").into_bytes());
+        assert_eq!(statement_message(Some(h), b"abd").unwrap_err().code, Code::DigestMismatch);
+        assert_eq!(statement_message(None, b"abc").unwrap_err().code, Code::ResponseUnsigned);
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! out), and a `Retry-After` the service sends is honoured. An answer that
 //! fails verification is never retried: it is an attack or a bug, not a fault.
 
-use crate::error::{Code, Error, Result};
+use crate::error::Result;
+#[cfg(test)]
+use crate::error::Code;
 use crate::request::Method;
 
 /// Retries of a `GET` when the client does not say.
@@ -23,14 +25,7 @@ pub const MAX_RETRY_AFTER_MS: f64 = 60_000.0;
 
 /// Validates a retry count (`options.retry`, `config.retry`).
 pub fn count(name: &str, n: f64) -> Result<u32> {
-    if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= f64::from(MAX_RETRIES) {
-        Ok(n as u32)
-    } else {
-        Err(Error::new(
-            if name.starts_with("options.") { Code::InvalidConfig } else { Code::InvalidParam },
-            format!("{name} must be a whole number of retries from 0 to {MAX_RETRIES}"),
-        ))
-    }
+    crate::config::whole(name, n, 0, MAX_RETRIES, "a whole number of retries")
 }
 
 /// What a request's `retry` config says.

@@ -134,6 +134,16 @@ impl BaseUrl {
         &self.origin
     }
 
+    /// The part of an absolute `url` under this base (`v3/...?query`), if it
+    /// is on this origin and under this prefix.
+    pub fn relative<'a>(&self, url: &'a str) -> Option<&'a str> {
+        let head = url.get(..self.origin.len())?;
+        if !head.eq_ignore_ascii_case(&self.origin) {
+            return None;
+        }
+        url[self.origin.len()..].strip_prefix(self.prefix.as_str())
+    }
+
     /// Joins an encoded relative path (`v3/...`) and an encoded query string.
     /// Returns the full URL and the part that is signed (`/prefix/v3/...?query`).
     pub fn join(&self, path: &str, query: &str) -> (String, String) {
@@ -203,6 +213,18 @@ pub fn is_dot_segment(segment: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn relative_urls_stay_on_the_base() {
+        let b = super::BaseUrl::parse("https://api.mch.weixin.qq.com/").unwrap();
+        assert_eq!(b.relative("https://API.mch.weixin.qq.com/v3/billdownload/file?token=x"), Some("v3/billdownload/file?token=x"));
+        assert_eq!(b.relative("https://api.mch.weixin.qq.com.evil.example/v3/x"), None);
+        assert_eq!(b.relative("https://api.mch.weixin.qq.com@evil.example/v3/x"), None);
+        assert_eq!(b.relative("http://api.mch.weixin.qq.com/v3/x"), None);
+        let p = super::BaseUrl::parse("http://127.0.0.1:9/p").unwrap();
+        assert_eq!(p.relative("http://127.0.0.1:9/p/v3/x"), Some("v3/x"));
+        assert_eq!(p.relative("http://127.0.0.1:9/v3/x"), None);
+        assert_eq!(p.relative("http://127.0.0.1:90/p/v3/x"), None);
+    }
     use super::*;
 
     #[test]

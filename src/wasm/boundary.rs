@@ -57,7 +57,14 @@ extern "C" {
         headers: &Array,
         body: &JsValue,
         max_bytes: f64,
+        streamed: bool,
     ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = downloadInput)]
+    fn download_input_js(data: &JsValue, options: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = fileBody)]
+    fn file_body_js(source: &JsValue, digest: JsValue, streamed: bool, max_bytes: f64) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = joinFiles)]
+    fn join_files_js(files: &Array, streamed: bool) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = failureMessage)]
     fn failure_message_js(message: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = answerData)]
@@ -146,13 +153,64 @@ pub fn request_config<'a>(config: &JsValue, names: impl Iterator<Item = &'a str>
     })
 }
 
-/// The bytes of a request body (`None` for no body).
-pub fn body(data: &JsValue) -> Result<Option<Vec<u8>>, JsValue> {
-    let bytes = body_js(data)?;
-    if bytes.is_undefined() {
-        return Ok(None);
+/// A request body as read at the boundary.
+pub enum Body {
+    /// No body.
+    None,
+    /// The exact bytes to send (and sign).
+    Bytes(Vec<u8>),
+    /// An upload (a `FormData`): the caller's `meta` text if any, and the
+    /// other fields in order as (name, filename for a file, media type, bytes).
+    Form { meta: Option<String>, fields: Vec<(String, Option<String>, String, Vec<u8>)> },
+}
+
+/// A request body: bytes, or the fields of a `FormData` (read asynchronously).
+pub async fn body(data: &JsValue) -> Result<Body, JsValue> {
+    let v = body_js(data)?;
+    if v.is_undefined() {
+        return Ok(Body::None);
     }
-    Ok(Some(copy_in(bytes.unchecked_ref())?))
+    if !v.has_type::<Promise>() {
+        return Ok(Body::Bytes(copy_in(v.unchecked_ref())?));
+    }
+    let a: Array = JsFuture::from(v.unchecked_into::<Promise>()).await?.unchecked_into();
+    let mut fields = Vec::with_capacity(a.length() as usize / 4);
+    let mut i = 1;
+    while i + 3 < a.length() {
+        let name = a.get(i).as_string().unwrap_or_default();
+        fields.push((name, a.get(i + 1).as_string(), a.get(i + 2).as_string().unwrap_or_default(), copy_in(a.get(i + 3).unchecked_ref())?));
+        i += 4;
+    }
+    Ok(Body::Form { meta: a.get(0).as_string(), fields })
+}
+
+/// What `wxpay.download(data, options)` was given.
+pub struct DownloadInput {
+    pub stream: bool,
+    pub signal: JsValue,
+    pub timeout: Option<f64>,
+    pub max_body_bytes: Option<f64>,
+    /// (download_url, hash_type, hash_value, encrypt_key, nonce), in order.
+    pub parts: Vec<[Option<String>; 5]>,
+}
+
+/// Reads `download`'s arguments.
+pub fn download_input(data: &JsValue, options: &JsValue) -> Result<DownloadInput, JsValue> {
+    let a = download_input_js(data, options)?;
+    let flat: Array = a.get(4).unchecked_into();
+    let parts = (0..flat.length() / 5).map(|i| core::array::from_fn(|k| flat.get(i * 5 + k as u32).as_string())).collect();
+    Ok(DownloadInput { stream: a.get(0).is_truthy(), signal: a.get(1), timeout: f64_of(&a.get(2)), max_body_bytes: f64_of(&a.get(3)), parts })
+}
+
+/// A downloaded file through its gunzip and digest check (`fileBody` in
+/// `boundary.js`): its bytes, or with `streamed` a `ReadableStream`.
+pub async fn file_body(source: &JsValue, digest: JsValue, streamed: bool, max_bytes: u32) -> Result<JsValue, JsValue> {
+    JsFuture::from(file_body_js(source, digest, streamed, f64::from(max_bytes))?).await
+}
+
+/// Several files as one.
+pub fn join_files(files: &Array, streamed: bool) -> Result<JsValue, JsValue> {
+    join_files_js(files, streamed)
 }
 
 /// The options of `new Wxpay`, their types checked.
@@ -278,6 +336,8 @@ pub struct Answer {
     /// `Wechatpay-Timestamp`, `-Nonce`, `-Signature`, `-Serial`, `Request-ID`,
     /// `Content-Type`, read in JS with the answer.
     known: [Option<String>; 6],
+    /// A streamed 2xx answer's unread body (a `ReadableStream`), else undefined.
+    pub stream: JsValue,
 }
 
 impl Answer {
@@ -352,6 +412,8 @@ pub struct Transport<'a> {
     pub this: &'a JsValue,
     pub deadline: &'a Deadline,
     pub max_bytes: u32,
+    /// Leave a 2xx answer's body unread, for [`file_body`].
+    pub stream: bool,
 }
 
 /// Sends a signed request through `fetch` and reads its answer.
@@ -362,14 +424,15 @@ pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, 
         list.set(2 * i as u32 + 1, JsValue::from_str(v));
     }
     let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
-    let promise = send_js(&t.deadline.0, t.fetch, t.this, url, method, &list, &body, f64::from(t.max_bytes))?;
+    let promise = send_js(&t.deadline.0, t.fetch, t.this, url, method, &list, &body, f64::from(t.max_bytes), t.stream)?;
     let a: Array = JsFuture::from(promise).await?.unchecked_into();
     Ok(Answer {
         status: a.get(0).as_f64().unwrap_or_default() as u16,
         status_text: a.get(1),
         headers: a.get(2).unchecked_into(),
         body: a.get(3).unchecked_into(),
-        known: core::array::from_fn(|i| a.get(4 + i as u32).as_string()),
+        known: core::array::from_fn(|i| a.get(5 + i as u32).as_string()),
+        stream: a.get(4),
     })
 }
 

@@ -217,6 +217,16 @@ impl Wxpay {
         })
     }
 
+    /// Fetches the file a bill or receipt answer points to (`{ download_url,
+    /// hash_type, hash_value }`, or the encrypted `download_bill_list`),
+    /// signed, on this client's host only; gunzips it, checks its digest and
+    /// resolves its bytes, or with `{ stream: true }` a `ReadableStream`
+    /// that errors with `ERR_DIGEST_MISMATCH` at its end on a mismatch.
+    pub fn download(&self, data: JsValue, options: JsValue) -> js_sys::Promise {
+        let client = self.client.clone();
+        js::promise(async move { super::files::download(&client, &data, &options).await })
+    }
+
     /// The RSA backend in use: `'node'`, `'webcrypto'` or `'rust'`.
     #[wasm_bindgen(getter)]
     pub fn crypto(&self) -> String {

@@ -17,6 +17,7 @@ mod chain;
 mod client;
 mod crypto;
 mod error;
+mod files;
 mod js;
 mod nodecrypto;
 mod notify;
@@ -24,3 +25,5 @@ mod send;
 mod webcrypto;
 #[cfg(feature = "bench")]
 mod bench;
+#[cfg(feature = "test-traps")]
+mod traps;

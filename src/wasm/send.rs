@@ -70,13 +70,13 @@ fn request_headers<'a>(
     client: &'a Client,
     wechatpay_serial: Option<&'a str>,
     authorization: &'a str,
-    has_body: bool,
+    content_type: Option<&'a str>,
     extra: &'a [(String, String)],
 ) -> Vec<(&'a str, &'a str)> {
     let mut list: Vec<(&str, &str)> = Vec::with_capacity(6 + extra.len());
     list.push(("Accept", "application/json"));
-    if has_body {
-        list.push(("Content-Type", "application/json"));
+    if let Some(ct) = content_type {
+        list.push(("Content-Type", ct));
     }
     if let Some(ua) = &client.user_agent {
         list.push(("User-Agent", ua));
@@ -97,7 +97,7 @@ pub fn now_secs() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64
 }
 
-fn result_object(answer: &Answer, data: &JsValue) -> JsValue {
+pub(super) fn result_object(answer: &Answer, data: &JsValue) -> JsValue {
     let obj = Object::new();
     for (k, v) in [
         ("status", JsValue::from(answer.status)),
@@ -112,7 +112,7 @@ fn result_object(answer: &Answer, data: &JsValue) -> JsValue {
 }
 
 /// A non-2xx answer as a `WxpayError` carrying the service's code.
-fn service_error(answer: &Answer, request_id: Option<String>) -> JsValue {
+pub(super) fn service_error(answer: &Answer, request_id: Option<String>) -> JsValue {
     let data = answer.error_data();
     // JSON.parse gives plain data: reading it runs no caller code.
     let field = |k: &str| Some(&data).filter(|p| p.is_object()).and_then(|p| Reflect::get(p, &JsValue::from_str(k)).ok());
@@ -133,14 +133,42 @@ fn service_error(answer: &Answer, request_id: Option<String>) -> JsValue {
 }
 
 /// The request as the core built it, before each attempt signs it.
-struct Prepared<'a> {
-    method: Method,
-    path: String,
-    query: String,
-    body: Option<Vec<u8>>,
-    headers: &'a [(String, String)],
-    retries: u32,
-    max_bytes: u32,
+pub(super) struct Prepared<'a> {
+    pub method: Method,
+    pub path: String,
+    pub query: String,
+    pub body: Option<Vec<u8>>,
+    /// What the signature covers when it is not the body: an upload's `meta`.
+    pub signed: Option<String>,
+    /// The body's media type (`application/json` unless an upload's).
+    pub content_type: Option<String>,
+    pub headers: &'a [(String, String)],
+    pub retries: u32,
+    pub max_bytes: u32,
+    /// Leave a 2xx answer's body unread (a streamed download).
+    pub stream: bool,
+}
+
+/// An upload's multipart body, its `meta` (the caller's, checked, or
+/// `{"filename","sha256"}` of its one file) and its media type.
+fn upload(meta: Option<String>, fields: &[(String, Option<String>, String, Vec<u8>)]) -> Result<(Vec<u8>, String, String), Error> {
+    let meta = match meta {
+        Some(m) => {
+            crate::multipart::check_meta(&m)?;
+            m
+        }
+        None => match fields.iter().filter(|f| f.1.is_some()).collect::<Vec<_>>()[..] {
+            [(_, Some(name), _, bytes)] => crate::multipart::meta(name, bytes),
+            _ => return Err(param_error("the upload has no meta part, and one is computed only for exactly one file: add meta".into())),
+        },
+    };
+    let parts: Vec<crate::multipart::Part> = fields
+        .iter()
+        .map(|(name, filename, ct, body)| crate::multipart::Part { name, filename: filename.as_deref(), content_type: ct, body })
+        .collect();
+    let boundary = nonce::nonce()?;
+    let body = crate::multipart::body(&boundary, &meta, &parts)?;
+    Ok((body, meta, crate::multipart::content_type(&boundary)))
 }
 
 async fn run(client: &Rc<Client>, template: &str, method: Method, data: &JsValue, config: &JsValue) -> Result<JsValue, JsValue> {
@@ -167,8 +195,15 @@ async fn run(client: &Rc<Client>, template: &str, method: Method, data: &JsValue
         Ok(cfg.placeholders.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.clone()))
     })?;
     let query = url::query(cfg.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let body = if method.takes_data() { boundary::body(data)? } else { None };
-    let request = Prepared { method, path, query, body, headers: &cfg.headers, retries, max_bytes };
+    let (body, signed, content_type) = match if method.takes_data() { boundary::body(data).await? } else { boundary::Body::None } {
+        boundary::Body::None => (None, None, None),
+        boundary::Body::Bytes(b) => (Some(b), None, Some("application/json".into())),
+        boundary::Body::Form { meta, fields } => {
+            let (body, meta, ct) = upload(meta, &fields)?;
+            (Some(body), Some(meta), Some(ct))
+        }
+    };
+    let request = Prepared { method, path, query, body, signed, content_type, headers: &cfg.headers, retries, max_bytes, stream: false };
     let deadline = Deadline::new(&cfg.signal, timeout_ms)?;
     let (answer, attempts) = exchange(client, &request, &deadline).await;
     let finished = match answer {
@@ -188,9 +223,12 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
         path: certificates::PATH.into(),
         query: String::new(),
         body: None,
+        signed: None,
+        content_type: None,
         headers: &[],
         retries: client.config.retries,
         max_bytes: client.config.max_body_bytes,
+        stream: false,
     };
     let deadline = Deadline::new(&JsValue::UNDEFINED, client.config.timeout_ms)?;
     let (answer, attempts) = exchange(client, &request, &deadline).await;
@@ -226,12 +264,12 @@ async fn verify(client: &Client, answer: &Answer, bytes: &[u8], ring: &Keyring) 
 /// Sends a prepared request, retrying as its policy allows, within the
 /// deadline: the final answer (any status) or the last error, and the
 /// number of attempts made.
-async fn exchange(client: &Client, request: &Prepared<'_>, deadline: &Deadline) -> (Result<Answer, JsValue>, u32) {
+pub(super) async fn exchange(client: &Client, request: &Prepared<'_>, deadline: &Deadline) -> (Result<Answer, JsValue>, u32) {
     let (fetch, this) = match client.fetch() {
         Ok(f) => f,
         Err(e) => return (Err(e), 0),
     };
-    let transport = Transport { fetch: &fetch, this: &this, deadline, max_bytes: request.max_bytes };
+    let transport = Transport { fetch: &fetch, this: &this, deadline, max_bytes: request.max_bytes, stream: request.stream };
     let mut base = &client.config.base;
     let mut attempt: u32 = 0;
     loop {
@@ -282,7 +320,7 @@ fn error_code(e: &JsValue) -> Option<String> {
 }
 
 /// Marks the error of the last attempt with how many attempts were made.
-fn with_attempts(e: JsValue, attempts: u32) -> JsValue {
+pub(super) fn with_attempts(e: JsValue, attempts: u32) -> JsValue {
     if e.is_object() {
         let _ = Reflect::set(&e, &JsValue::from_str("attempts"), &JsValue::from(attempts));
     }
@@ -295,11 +333,12 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
     {
         let timestamp = now_secs();
         let nonce = nonce::nonce()?;
-        let message = request::message(r.method, &signed_path, timestamp, &nonce, r.body.as_deref().unwrap_or_default())?;
+        let signed = r.signed.as_ref().map(|m| m.as_bytes()).or(r.body.as_deref()).unwrap_or_default();
+        let message = request::message(r.method, &signed_path, timestamp, &nonce, signed)?;
         let signature = client.crypto.sign(&client.config.key, &message).await?;
         let authorization = request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, &signature);
         let serial = client.wechatpay_serial();
-        let headers = request_headers(client, serial.as_deref(), &authorization, r.body.is_some(), r.headers);
+        let headers = request_headers(client, serial.as_deref(), &authorization, r.content_type.as_deref(), r.headers);
         let info = |duration, status, request_id, error| HookInfo { method: r.method.as_str(), url: &url, attempt, duration, status, request_id, error };
         if let Some(h) = &client.on_request {
             boundary::hook(h, &to_js(&info(None, None, None, None)));
@@ -344,11 +383,18 @@ async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer) -> Result
         return Err(service_error(&answer, request_id));
     }
     let with_status = |e: Error, request_id: Option<String>| e.into_js_with(Extra { status: Some(answer.status), request_id, ..Extra::default() });
-    if !response::is_unsigned_download(r.method, &r.path) {
-        let bytes = boundary::copy_in(&answer.body).map_err(|e| with_status(e, request_id.clone()))?;
+    let file = response::is_unsigned_download(r.method, &r.path);
+    if !file {
+        let mut bytes = boundary::copy_in(&answer.body).map_err(|e| with_status(e, request_id.clone()))?;
+        // A statement is signed over {"sha1":"<its SHA-1 header>"}, once its body matches that.
+        if response::is_statement(r.method, &r.path) {
+            bytes = response::statement_message(answer.header(response::STATEMENT_SHA1).as_deref(), &bytes)
+                .map_err(|e| with_status(e, request_id.clone()))?;
+        }
         let ring = certs::ring_for(client, answer.header(header::SERIAL).as_deref()).await?;
         verify(client, &answer, &bytes, &ring).await.map_err(|e| with_status(e, request_id.clone()))?;
     }
-    let data = answer.data(request_id)?;
+    // Files (downloads, statements) are handed back as bytes, whatever their type.
+    let data = if file || response::is_statement(r.method, &r.path) { answer.body.clone().into() } else { answer.data(request_id)? };
     Ok(result_object(&answer, &data))
 }

@@ -11,16 +11,27 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startSandbox } from '../sandbox/index.mjs';
+import { TRAPS } from '../recover/expect.mjs';
+import { tradeBill, fundFlowBill } from '../sandbox/files.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const pkgDir = resolve(import.meta.dirname, '../../node_modules/wxpay-wasm');
+// The test build with the trap exports (scripts/test-pkg.sh), for the recovery test.
+const testPkgDir = resolve(import.meta.dirname, '../../.work/test-pkg');
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
 const PAGE = `<!doctype html>
 <script type="importmap">{ "imports": { "wxpay-wasm": "/pkg/browser.mjs" } }</script>
 <script type="module">
-  import { Wxpay, WxpayError } from 'wxpay-wasm';
-  window.wxpayReady = { Wxpay, WxpayError };
+  import * as wxpay from 'wxpay-wasm';
+  window.wxpayReady = wxpay;
+</script>`;
+
+const TEST_PAGE = `<!doctype html>
+<script type="module">
+  import { Wxpay, WxpayError } from '/test-pkg/browser.mjs';
+  import * as traps from '/test-pkg/traps.mjs';
+  window.wxpayReady = { Wxpay, WxpayError, traps };
 </script>`;
 
 let sb, server, browser, origin, profile;
@@ -30,8 +41,11 @@ before(async () => {
   server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-    const file = normalize(join(pkgDir, path.replace(/^\/pkg\//, '')));
-    if (!path.startsWith('/pkg/') || !file.startsWith(pkgDir) || !existsSync(file)) return res.writeHead(404).end();
+    if (path === '/test') return res.writeHead(200, { 'content-type': 'text/html' }).end(TEST_PAGE);
+    const [, prefix, rest] = /^\/(pkg|test-pkg)\/(.*)$/.exec(path) ?? [];
+    const dir = prefix === 'test-pkg' ? testPkgDir : pkgDir;
+    const file = normalize(join(dir, rest ?? ''));
+    if (!prefix || !file.startsWith(dir) || !existsSync(file)) return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -96,5 +110,106 @@ test('a forged answer is rejected in the browser too', async () => {
     }
   }, { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: sb.certs, baseURL: sb.baseURL });
   assert.deepEqual(result, { isWxpayError: true, code: 'ERR_RESPONSE_SIGNATURE', requestId: sb.requests.at(-1).requestId });
+  await page.close();
+});
+
+test('after a trap of each kind, a client made before and a new client work (test build)', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(`${origin}/test`);
+  await page.waitForFunction(() => window.wxpayReady, null, { timeout: 15_000 });
+  sb.reset();
+  const result = await page.evaluate(async ({ mchid, serial, privateKey, certs, baseURL }) => {
+    const { Wxpay, WxpayError, traps } = window.wxpayReady;
+    const heard = [];
+    Wxpay.onRecover = (info) => heard.push(info.count);
+    const options = { mchid, serial, privateKey, certs, baseURL };
+    const wxpay = new Wxpay(options);
+    const node = wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_;
+    const seed = async (n) => (await n.get({ card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' })).status;
+    const out = [];
+    for (const kind of Object.keys(traps.kinds)) {
+      let err;
+      try {
+        traps.kinds[kind]();
+      } catch (e) {
+        err = e;
+      }
+      await null;
+      const fresh = new Wxpay(options);
+      out.push({
+        kind,
+        isWxpayError: err instanceof WxpayError,
+        code: err?.code,
+        cause: `${err?.cause?.name}: ${err?.cause?.message}`,
+        old: await seed(node),
+        fresh: await seed(fresh.v3.marketing.membercardOpen.cards._card_id_.codes._code_),
+        signature: await wxpay.sign('browser'),
+      });
+    }
+    return { out, heard };
+  }, { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: sb.certs, baseURL: sb.baseURL });
+  assert.deepEqual(errors, []);
+  const signature = (await import('node:crypto')).sign('sha256', Buffer.from('browser'), sb.merchant.privateKeyPkcs8).toString('base64');
+  assert.deepEqual(result, {
+    out: Object.entries(TRAPS).map(([kind, message]) => ({
+      kind, isWxpayError: true, code: 'ERR_INTERNAL', cause: `RuntimeError: ${message}`, old: 200, fresh: 200, signature,
+    })),
+    heard: [1, 2, 3],
+  });
+  assert.equal(sb.requests.length, 6);
+  assert.ok(sb.requests.every((r) => r.verified));
+  await page.close();
+});
+
+test('files in the browser: an upload, bills plain, GZIP, streamed and encrypted, mismatches, statements', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => window.wxpayReady, null, { timeout: 15_000 });
+  const result = await page.evaluate(async (opts) => {
+    const { Wxpay, parseBill, readBill, uploadForm } = window.wxpayReady;
+    const w = new Wxpay(opts);
+    const text = (b) => new TextDecoder().decode(b);
+    const code = (p) => p.then(() => 'resolved', (e) => e.code);
+    const out = {};
+    const form = new FormData();
+    form.append('file', new File([new Uint8Array([0xff, 0xd8, 9])], 'a.jpg', { type: 'image/jpeg' }));
+    out.upload = (await w.v3.merchant.media.upload.post(form)).data.meta.filename;
+    out.video = (await w.v3.merchant.media.video_upload.post(uploadForm(new Uint8Array(32), 'v.mp4'))).data.type;
+    const bill = async (params) => (await w.v3.bill.tradebill.get({ params: { bill_date: '2024-01-02', ...params } })).data;
+    out.plain = text(await w.download(await bill({})));
+    out.gzip = text(await w.download(await bill({ tar_type: 'GZIP' })));
+    out.streamed = text(await new Response(await w.download(await bill({ tar_type: 'GZIP' }), { stream: true })).arrayBuffer());
+    out.rows = parseBill(out.gzip).rows.length;
+    out.wrong = await code(w.download(await bill({ sandbox_hash: 'wrong' })));
+    // Read with a reader: Response(stream) would replace the stream's error with its own TypeError.
+    const drain = async (s) => { const r = s.getReader(); while (!(await r.read()).done); };
+    out.wrongStream = await code(w.download(await bill({ sandbox_hash: 'wrong' }), { stream: true }).then(drain));
+    out.compressed = await code(w.download(await bill({ tar_type: 'GZIP', sandbox_hash: 'compressed' })));
+    out.foreign = await code(w.download(await bill({ sandbox_host: 'foreign' })));
+    const sub = (await w.v3.bill['sub-merchant-fundflowbill'].get({ params: { sub_mchid: '1', bill_date: '2024-01-02', algorithm: 'AEAD_AES_256_GCM', account_type: 'BASIC', tar_type: 'GZIP' } })).data;
+    out.sub = text(await w.download(sub));
+    out.statement = text((await w.v3.statements.get({ params: { date: '1' } })).data);
+    out.statementWrong = await code(w.v3.statements.get({ params: { date: '1', sandbox_hash: 'wrong' } }));
+    out.global = text((await w.v3.global.statements.get({ params: { date: '2' } })).data);
+    out.receipt = text((await w.v3.transferdownload.elecvoucherfile.get({ params: { token: 't' } })).data);
+    out.image = [...(await w.v3['merchant-service/images/m1'].get({ params: { complaint_id: '1' } })).data.slice(0, 4)];
+    const streamed = readBill(await w.download(await bill({ tar_type: 'GZIP', sandbox_rows: 300 }), { stream: true }));
+    let n = 0;
+    for await (const row of streamed) if (row['商户订单号'] === `order-${n}`) n++;
+    out.readBill = [n, streamed.summary['总交易单数']];
+    return out;
+  }, { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: sb.certs, baseURL: sb.baseURL });
+  assert.deepEqual(errors, []);
+  const bill = tradeBill(3).toString('utf8');
+  assert.deepEqual(result, {
+    upload: 'a.jpg', video: 'video/mp4', plain: bill, gzip: bill, streamed: bill, rows: 3,
+    wrong: 'ERR_DIGEST_MISMATCH', wrongStream: 'ERR_DIGEST_MISMATCH', compressed: 'ERR_DIGEST_MISMATCH', foreign: 'ERR_INVALID_PARAM',
+    sub: fundFlowBill().toString('utf8'), statement: 'statement for 1\r\n`1,`2\r\n', statementWrong: 'ERR_DIGEST_MISMATCH',
+    global: 'statement for 2\r\n`1,`2\r\n', receipt: '%PDF-1.4 sandbox receipt\n', image: [0x89, 0x50, 0x4e, 0x47], readBill: [300, '300'],
+  });
   await page.close();
 });

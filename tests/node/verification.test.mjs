@@ -118,7 +118,9 @@ test('a file download (here behind a baseURL path prefix) is exempt from verific
   sb.misbehave('unsigned');
   const { status, data } = await wxpay.v3.billdownload.file.get({ params: { token: 't1' } });
   assert.equal(status, 200);
-  assert.equal(data.url, '/v3/sandbox/echo/v3/billdownload/file?token=t1');
+  // A file comes back as its bytes, whatever its content type (issue 13).
+  assert.ok(data instanceof Uint8Array);
+  assert.equal(JSON.parse(Buffer.from(data).toString()).url, '/v3/sandbox/echo/v3/billdownload/file?token=t1');
   assert.equal(sb.requests.at(-1).misbehaviour, 'unsigned');
 });
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Run a sandbox out of process (e.g. for browser or wasm tests driven by another runner):
-//   node tests/sandbox/cli.mjs --out <dir> [--port N] [--cors origin] [--mchid M] [--keys sandbox.json]
+//   node tests/sandbox/cli.mjs --out <dir> [--port N] [--cors origin] [--mchid M] [--keys sandbox.json] [--keep-alive-ms N]
 // Writes <dir>/sandbox.json once listening; one stderr line per request; stops on SIGTERM/SIGINT.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { startSandbox } from './server.mjs';
 const { values } = parseArgs({
   options: {
     out: { type: 'string' }, port: { type: 'string', default: '0' }, cors: { type: 'string' },
-    mchid: { type: 'string' }, keys: { type: 'string' },
+    mchid: { type: 'string' }, keys: { type: 'string' }, 'keep-alive-ms': { type: 'string' },
   },
 });
 if (!values.out) {
@@ -21,7 +21,7 @@ if (!values.out) {
 // --keys replays the keys of an earlier run's sandbox.json, so a failure can be reproduced.
 const keys = values.keys ? JSON.parse(fs.readFileSync(values.keys, 'utf8')) : undefined;
 const sb = await startSandbox({
-  port: Number(values.port), cors: values.cors, mchid: values.mchid, keys,
+  port: Number(values.port), cors: values.cors, mchid: values.mchid, keys, keepAliveMs: Number(values['keep-alive-ms'] ?? 0),
   onRequest: (r) => process.stderr.write(`${r.method} ${r.url} ${r.aborted ? 'aborted' : r.status} ${r.verified}${r.reason ? ` (${r.reason})` : ''}\n`),
 });
 

@@ -8,11 +8,12 @@ import { signedAnswer, MODES } from './answer.mjs';
 import { generateKeys, keyObjects, randomRsaKeyPair, randomSerial } from './keys.mjs';
 import { selfSignedCertificate } from './x509.mjs';
 import { seedCards, validatePatch, applyPatch } from './cards.mjs';
+import { fileRoutes, signedUploadBody } from './files.mjs';
 import { buildNotification, postNotification, randomApiV3Key, encryptResource } from './notify.mjs';
 
 const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const CORS_ALLOW = 'authorization, content-type, accept, wechatpay-serial, user-agent';
-const CORS_EXPOSE = 'request-id, wechatpay-timestamp, wechatpay-nonce, wechatpay-signature, wechatpay-serial';
+const CORS_EXPOSE = 'request-id, wechatpay-timestamp, wechatpay-nonce, wechatpay-signature, wechatpay-serial, wechatpay-statement-sha1';
 
 const ERROR_CODES = {
   400: 'PARAM_ERROR', 401: 'SIGN_ERROR', 403: 'NO_AUTH', 404: 'RESOURCE_NOT_EXISTS',
@@ -51,6 +52,7 @@ function queryObject(rawQuery) {
  * @param {string} [opts.cors]  the one Origin allowed cross-origin access
  * @param {object} [opts.keys]  { mchid, merchant, platform, pubkey, apiv3Key? } from a previous run
  * @param {(entry: object) => void} [opts.onRequest]  called once each API request is answered
+ * @param {number} [opts.keepAliveMs]  idle keep-alive before the server closes a connection
  */
 export async function startSandbox(opts = {}) {
   const { port = 0, cors, onRequest } = opts;
@@ -63,6 +65,8 @@ export async function startSandbox(opts = {}) {
   const forger = () => (forgerKey ??= randomRsaKeyPair().privateKey);
 
   const requests = [];
+  // Uploads, bills, statements, downloads (files.mjs).
+  const fileRoute = fileRoutes({ baseURL: () => sb.baseURL, merchantPublic: () => ko.merchantPublic, signer: () => signer() }).route;
   const notifications = []; // one entry per notification posted: { url, event_type, mode, status, body }
   const cards = seedCards();
   const pending = []; // misbehaviour queue: [{ mode, left }]
@@ -140,6 +144,8 @@ export async function startSandbox(opts = {}) {
   // ---- API routes (the request is already verified) ----
   async function route(req, res, path, rawQuery, body, entry) {
     const { method } = req;
+    const file = fileRoute(req, path, queryObject(rawQuery), body);
+    if (file) return file.json ? json(file.status, file.json) : file;
     let m;
     if ((m = /^\/v3\/marketing\/membercard-open\/cards\/([^/]+)\/codes\/([^/]+)$/.exec(path)) && ['GET', 'PATCH'].includes(method)) {
       let cardId, code;
@@ -259,7 +265,10 @@ export async function startSandbox(opts = {}) {
 
     const entry = { method: req.method, url: req.url, headers: { ...req.headers }, body, auth: null, verified: false, reason: null, status: null, requestId };
     requests.push(entry);
-    Object.assign(entry, verifyRequest({ method: req.method, url: req.url, headers: req.headers, body },
+    // An upload is signed over the text of its meta part, not over the multipart body.
+    const type = req.headers['content-type'] ?? '';
+    const signed = /^multipart\/form-data/i.test(type) ? signedUploadBody(body, type) ?? Buffer.alloc(0) : body;
+    Object.assign(entry, verifyRequest({ method: req.method, url: req.url, headers: req.headers, body: signed },
       { mchid, serial: keys.merchant.serial, publicKey: ko.merchantPublic }));
 
     let answer;
@@ -289,6 +298,7 @@ export async function startSandbox(opts = {}) {
       res.end(JSON.stringify({ code: 'SYSTEM_ERROR', message: `sandbox bug: ${e.stack ?? e}` }));
     });
   });
+  if (opts.keepAliveMs) server.keepAliveTimeout = opts.keepAliveMs;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);

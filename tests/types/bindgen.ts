@@ -1,7 +1,10 @@
 // The hand-written class declaration covers every member wasm-bindgen
 // generates for the Rust `Wxpay` (src/wasm/client.rs): a method added there
-// fails this test until index.d.ts declares it. Only in tsconfig.bundler.json,
-// whose lib has the Symbol.dispose the generated file uses.
+// fails this test until index.d.ts declares it. The package exports the JS
+// class of pkg-template/wxpay.js, which forwards to the Rust one; that it
+// forwards every member is checked at run time (tests/node/lifecycle.test.mjs).
+// Only in tsconfig.bundler.json, whose lib has the Symbol.dispose the
+// generated file uses.
 import type { Wxpay } from 'wxpay-wasm';
 import type { Wxpay as Generated } from '../../node_modules/wxpay-wasm/wxpay_wasm.js';
 import type { Equal, Expect } from './equal.js';

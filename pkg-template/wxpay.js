@@ -1,0 +1,370 @@
+// The package's `Wxpay`: a thin class around the Rust client of the glue
+// (wxpay_wasm.js) that survives a trap of the WebAssembly instance.
+//
+// A trap (a panic, out of memory, a stack overflow, or a JS exception that
+// unwound through Rust frames) leaves the instance unusable. The glue, patched
+// by scripts/patch-glue.mjs, marks it dead at once and re-instantiates it from
+// the same compiled module before the next call. Here:
+// - the call that trapped, and every call still pending, fails with
+//   `ERR_INTERNAL` (the trap's error as `cause`);
+// - each client keeps the options it was built from (as the Rust side read
+//   them, bytes copied) and rebuilds its Rust half on the new instance at its
+//   next call: keys are parsed again, caches start empty;
+// - the chain is built here, in JS: a node keeps its path and finds the Rust
+//   node of the live client when it is used, so nodes survive a recovery;
+// - `Wxpay.onRecover(info)` hears of each recovery.
+import * as glue from './wxpay_wasm.js';
+import { WxpayError } from './error.js';
+
+const recovery = glue.__wxpay_recovery;
+
+/** Recoveries so far, and the error of the latest trap. */
+let count = 0;
+let lastTrap;
+/** `reject` of every call whose promise has not settled yet. */
+const pending = new Set();
+/** Calls of ours on the stack: no re-instantiation while frames of an instance may be below. */
+let depth = 0;
+
+recovery.listen((error) => {
+  count++;
+  lastTrap = error;
+  const rejects = [...pending];
+  pending.clear();
+  for (const reject of rejects) reject(internal(error));
+  // At a point where no frame of the dead instance is on the stack.
+  queueMicrotask(() => {
+    try {
+      recovery.reset();
+      // A V8 error keeps its stack's frames, the dead instance and its memory with them,
+      // until its stack is read: the package keeps no such error once it is not needed.
+      if (lastTrap === error) lastTrap = undefined;
+    } catch {
+      // Still dead: the next call tries again and fails with ERR_INTERNAL if it cannot.
+    }
+    const hook = Wxpay.onRecover;
+    if (typeof hook === 'function') {
+      try {
+        hook({ cause: error, count });
+      } catch {
+        // A failing hook must not fail the package.
+      }
+    }
+  });
+});
+
+function internal(cause) {
+  return new WxpayError(
+    'ERR_INTERNAL',
+    'the WebAssembly instance failed during this call; it is re-instantiated before the next one',
+    { cause },
+  );
+}
+
+function freed() {
+  return new WxpayError('ERR_CLIENT_FREED', 'this Wxpay was freed (free() or `using`): create a new one');
+}
+
+/**
+ * Runs `fn`, which calls into the glue. A `WxpayError` is an ordinary failure
+ * of the call; anything else escaping the glue means the instance trapped.
+ */
+function run(fn) {
+  const seen = count;
+  if (recovery.dead() && (depth > 0 || recovery.busy())) throw internal(lastTrap);
+  depth++;
+  try {
+    const value = fn();
+    if (count !== seen) throw internal(lastTrap); // a Rust closure we called trapped
+    return value;
+  } catch (e) {
+    if (count !== seen) throw e instanceof WxpayError && e.code === 'ERR_INTERNAL' ? e : internal(lastTrap);
+    if (e instanceof WxpayError) throw e;
+    recovery.trapped(e);
+    throw internal(e);
+  } finally {
+    depth--;
+  }
+}
+
+/** `run` for calls that return a promise: every failure rejects, and a trap before it settles too. */
+function call(fn) {
+  let promise;
+  try {
+    promise = run(fn);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return new Promise((resolve, reject) => {
+    pending.add(reject);
+    promise.then(
+      (value) => pending.delete(reject) && resolve(value),
+      (error) => pending.delete(reject) && reject(error),
+    );
+  });
+}
+
+/** A copy of key bytes, so a caller who reuses or wipes their buffer does not change the client. */
+function keep(value) {
+  try {
+    if (value instanceof ArrayBuffer) return value.slice(0);
+    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
+  } catch {
+    // A detached or odd buffer: kept as given, the Rust side judges it.
+  }
+  return value;
+}
+
+/** `options.certs` as a plain object of its entries, read once, their bytes copied. */
+function copyCerts(certs) {
+  if (certs === null || (typeof certs !== 'object' && typeof certs !== 'function')) return certs;
+  try {
+    const copy = {};
+    for (const [serial, pem] of Object.entries(certs)) {
+      Object.defineProperty(copy, serial, { value: keep(pem), enumerable: true, writable: true, configurable: true });
+    }
+    return copy;
+  } catch {
+    return certs;
+  }
+}
+
+/**
+ * The options as the Rust side reads them, and a record of what it read: each
+ * option is read once, from the caller's object, and the record rebuilds the
+ * client after a recovery with exactly the values it was validated with.
+ */
+function recorder(options) {
+  if (options === null || (typeof options !== 'object' && typeof options !== 'function')) {
+    return { given: options, recipe: options };
+  }
+  const recipe = Object.create(null);
+  // The target stays empty and extensible, so the traps may answer for the caller's object.
+  const given = new Proxy(Object.create(null), {
+    get(_, key) {
+      let value = Reflect.get(options, key); // a getter that throws throws to the Rust side, which reports it
+      if (key === 'certs') value = copyCerts(value);
+      if (typeof key === 'string') recipe[key] = keep(value);
+      return value;
+    },
+    has: (_, key) => Reflect.has(options, key),
+    ownKeys: () => Reflect.ownKeys(options),
+    getOwnPropertyDescriptor(_, key) {
+      const found = Reflect.getOwnPropertyDescriptor(options, key);
+      return found && { ...found, configurable: true };
+    },
+  });
+  return { given, recipe };
+}
+
+const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete']);
+/** The most children one node keeps (as src/wasm/chain.rs): `wxpay.v3.a === wxpay.v3.a` below it. */
+const CHILDREN_CACHED = 64;
+/** Names a plain object answers from `Object.prototype` (`toString` aside), as in chain.rs. */
+const OBJECT_PROTOTYPE_NAMES = new Set([
+  'constructor', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'valueOf',
+  '__proto__', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+]);
+
+/**
+ * A chain node: the same answers as the Rust chain (src/wasm/chain.rs), with
+ * the Rust node looked up on the live client when a verb or coercion needs it.
+ */
+function chainNode(client, parent, segment) {
+  const state = { parent, segment, inner: null, rust: null, template: undefined, children: new Map(), verbs: new Map(), rustVerbs: new Map(), describe: null };
+  state.node = new Proxy({}, {
+    get(target, prop) {
+      if (typeof prop === 'symbol') return prop === Symbol.toPrimitive ? describer(client, state) : Reflect.get(target, prop);
+      if (prop === 'then') return undefined;
+      if (prop === 'toString' || prop === 'toJSON') return describer(client, state);
+      if (OBJECT_PROTOTYPE_NAMES.has(prop)) return Reflect.get(target, prop);
+      if (VERBS.has(prop)) {
+        let verb = state.verbs.get(prop);
+        if (verb === undefined) {
+          verb = (...args) => call(() => Reflect.apply(rustVerb(state, client.live(), prop), undefined, args));
+          state.verbs.set(prop, verb);
+        }
+        return verb;
+      }
+      if (client.freed()) throw freed();
+      let child = state.children.get(prop);
+      if (child === undefined) {
+        child = chainNode(client, state, prop);
+        // Segments written in code are few; raw ids (`outTradeNo[id]`) are endless: cache so many.
+        if (state.children.size < CHILDREN_CACHED) state.children.set(prop, child);
+      }
+      return child.node;
+    },
+  });
+  return state;
+}
+
+/** Drops the Rust nodes a freed client's chain holds, so its Rust side is released with them. */
+function forget(state) {
+  state.inner = state.rust = null;
+  state.rustVerbs.clear();
+  for (const child of state.children.values()) forget(child);
+}
+
+/** The Rust node of `state`'s path on the client `inner`, found again when the client was rebuilt. */
+function rustNode(state, inner) {
+  if (state.inner !== inner) {
+    state.rust = state.parent === null ? inner.v3 : Reflect.get(rustNode(state.parent, inner), state.segment);
+    state.inner = inner;
+  }
+  return state.rust;
+}
+
+/** The Rust node's `verb` function on the client `inner`, asked of the Rust side once per client. */
+function rustVerb(state, inner, verb) {
+  let bound = state.rustVerbs.get(verb);
+  if (bound === undefined || bound.inner !== inner) {
+    bound = { inner, fn: Reflect.get(rustNode(state, inner), verb) };
+    state.rustVerbs.set(verb, bound);
+  }
+  return bound.fn;
+}
+
+/** `toString`, `toJSON`, `Symbol.toPrimitive`: the path template, from the Rust side once. */
+function describer(client, state) {
+  state.describe ??= () => {
+    if (client.freed()) throw freed();
+    state.template ??= run(() => String(rustNode(state, client.live())));
+    return state.template;
+  };
+  return state.describe;
+}
+
+/** A WeChat Pay APIv3 client. See index.d.ts and README.md. */
+export class Wxpay {
+  /** What the Rust side read from the options, to rebuild it after a recovery. */
+  #recipe;
+  /** The Rust client, and the instance it lives in. */
+  #inner;
+  #instance;
+  #freed = false;
+  /** The state of the chain's root node (`wxpay.v3`), made at first use. */
+  #v3 = null;
+  #notifications = null;
+  #client = { live: () => this.#live(), freed: () => this.#freed };
+
+  constructor(options) {
+    const { given, recipe } = recorder(options);
+    this.#inner = run(() => new glue.Wxpay(given));
+    this.#instance = recovery.instance();
+    this.#recipe = recipe;
+  }
+
+  /** The Rust client in the live instance, rebuilt if the instance was replaced. Inside `run`. */
+  #live() {
+    if (this.#freed) throw freed();
+    if (this.#instance !== recovery.instance()) {
+      // The old Rust client died with its instance: never free it into the new one.
+      this.#inner = new glue.Wxpay(this.#recipe);
+      this.#instance = recovery.instance();
+    }
+    return this.#inner;
+  }
+
+  get v3() {
+    if (this.#freed) throw freed();
+    return (this.#v3 ??= chainNode(this.#client, null, undefined)).node;
+  }
+
+  get notifications() {
+    if (this.#freed) throw freed();
+    if (this.#notifications === null) {
+      const live = () => this.#live().notifications;
+      this.#notifications = {
+        parse: (input) => call(() => live().parse(input)),
+        success: () => run(() => live().success()),
+        failure: (message, status) => run(() => live().failure(message, status)),
+      };
+    }
+    return this.#notifications;
+  }
+
+  get wechatpaySerial() {
+    return run(() => this.#live().wechatpaySerial);
+  }
+
+  get crypto() {
+    return run(() => this.#live().crypto);
+  }
+
+  encrypt(text) {
+    return call(() => this.#live().encrypt(text));
+  }
+
+  decrypt(ciphertext) {
+    return call(() => this.#live().decrypt(ciphertext));
+  }
+
+  decryptResource(resource) {
+    return call(() => this.#live().decryptResource(resource));
+  }
+
+  sign(message) {
+    return call(() => this.#live().sign(message));
+  }
+
+  verify(message, signature, serial) {
+    return call(() => this.#live().verify(message, signature, serial));
+  }
+
+  jsapiParams(input) {
+    return call(() => this.#live().jsapiParams(input));
+  }
+
+  appParams(input) {
+    return call(() => this.#live().appParams(input));
+  }
+
+  certificates() {
+    return call(() => this.#live().certificates());
+  }
+
+  download(data, options) {
+    return call(() => this.#live().download(data, options));
+  }
+
+  /** Releases the Rust side now; any later use throws or rejects `ERR_CLIENT_FREED`. */
+  free() {
+    if (this.#freed) return;
+    this.#freed = true;
+    const inner = this.#inner;
+    const live = this.#instance === recovery.instance();
+    const key = this.#recipe?.privateKey;
+    if (key instanceof Uint8Array) key.fill(0);
+    else if (key instanceof ArrayBuffer) new Uint8Array(key).fill(0);
+    this.#inner = null;
+    this.#recipe = null;
+    if (this.#v3 !== null) forget(this.#v3);
+    if (live) run(() => inner.free());
+  }
+}
+
+/**
+ * Called after each recovery, once the instance is re-instantiated, with
+ * `{ cause, count }`: the trap's error and the number of recoveries so far.
+ * What it throws is ignored.
+ */
+Wxpay.onRecover = null;
+if (Symbol.dispose) Wxpay.prototype[Symbol.dispose] = Wxpay.prototype.free;
+
+/** `wxpay.notifications.success()`, for handlers without a client. */
+export function notifySuccess() {
+  return run(() => glue.notifySuccess());
+}
+
+/** `wxpay.notifications.failure(message, status)`, for handlers without a client. */
+export function notifyFailure(message, status) {
+  return run(() => glue.notifyFailure(message, status));
+}
+
+/** A bill's text or bytes as `{ rows, summary }` (Rust: src/bill.rs). */
+export function parseBill(input) {
+  return run(() => glue.parseBill(input));
+}
+
+export { run as __run };

@@ -1,0 +1,94 @@
+// Patches wasm-bindgen's glue (built with --experimental-reset-state-function)
+// so that a trapped instance is replaced, not left to poison the process:
+//
+// - a closure of the Rust side (a promise callback, a microtask of
+//   wasm-bindgen-futures, a timer) that throws marks the instance dead instead
+//   of throwing into the runtime (an uncaught exception there ends a Node
+//   process); nothing in our Rust throws out of a closure, so a throw there is
+//   a trap, or a JS exception that unwound through Rust frames, as fatal;
+// - so does a trap in Rust's drop code run by a finalizer or a closure release;
+// - a closure of an instance that is dead or replaced does nothing when called
+//   (the call it served was already rejected), and never touches the new one;
+// - a failed re-instantiation leaves the reinit flag set, so the next call
+//   tries again;
+// - `__wxpay_recovery` lets pkg/wxpay.js mark the instance dead, hear of
+//   traps and re-instantiate (see the Reliability section of README.md).
+//
+// Every edit must match exactly as often as expected, or the build fails: a
+// new wasm-bindgen that changes the glue is noticed here, not in production.
+// Usage: node scripts/patch-glue.mjs path/to/wxpay_wasm.js
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const file = process.argv[2];
+let glue = readFileSync(file, 'utf8');
+
+function edit(what, pattern, replacement, count) {
+  const found = glue.match(pattern)?.length ?? 0;
+  if (found !== count) {
+    throw new Error(`patch-glue: ${what}: expected ${count} match(es) of ${pattern} in ${file}, found ${found}`);
+  }
+  glue = glue.replace(pattern, replacement);
+}
+
+edit('stale closures do nothing',
+  /throw new Error\('Cannot invoke closure from previous WASM instance'\);/g,
+  'return;', 2);
+edit('stale closures never free into the new instance',
+  /if \(--state\.cnt === 0\) \{/g,
+  'if (--state.cnt === 0 && state.instance === __wbg_instance_id) {', 2);
+edit('a throw out of a closure marks the instance dead',
+  /return f\((state\.a|a), state\.b, \.\.\.args\);/g,
+  'try { __wxpay_depth++; return f($1, state.b, ...args); } catch (e) { __wxpay_trapped(e); return; } finally { __wxpay_depth--; }', 2);
+// Rust's drop code runs from finalizers and closure releases, outside any call: a trap there
+// marks the instance dead too, instead of escaping into the runtime.
+const classes = glue.match(/new FinalizationRegistry\(\(\{ ptr, instance \}\)/g)?.length ?? 0;
+if (classes === 0) throw new Error(`patch-glue: no class finalizer of the expected shape in ${file}`);
+edit('a trap in a finalizer marks the instance dead',
+  /(wasm\.__wbg_\w+_free\(ptr, 1\));/g,
+  'try { $1; } catch (e) { __wxpay_trapped(e); }', classes);
+edit('a trap in a closure release marks the instance dead',
+  /(wasm\.__wbindgen_destroy_closure\(state\.a, state\.b\));/g,
+  'try { $1; } catch (e) { __wxpay_trapped(e); }', 3);
+edit('a failed re-instantiation is retried by the next call',
+  /(function __wbg_call_guard\(\) \{\s*if \(__wbg_reinit_scheduled\) \{\s*)__wbg_reset_state\(\);/g,
+  '$1__wxpay_reset();', 1);
+
+glue += `
+// --- wxpay-wasm: recovery after a trap (appended by scripts/patch-glue.mjs) ---
+let __wxpay_listener = null;
+let __wxpay_depth = 0; // closures of the Rust side running now
+
+/** Marks the instance dead: its objects and closures go stale at once, and the
+ * next call into the module re-instantiates it. Tells the listener once per instance. */
+function __wxpay_trapped(error) {
+    if (__wbg_reinit_scheduled) return;
+    __wbg_instance_id++;
+    __wbg_reinit_scheduled = true;
+    if (__wxpay_listener !== null) __wxpay_listener(error);
+}
+
+function __wxpay_reset() {
+    try {
+        __wbg_reset_state();
+    } catch (e) {
+        __wbg_instance_id++;
+        __wbg_reinit_scheduled = true;
+        throw e;
+    }
+}
+
+export const __wxpay_recovery = {
+    /** Changes whenever the instance is marked dead or replaced. */
+    instance: () => __wbg_instance_id,
+    /** Whether the instance is dead and not yet replaced. */
+    dead: () => __wbg_reinit_scheduled,
+    /** Whether a closure of the Rust side is running (frames of an instance on the stack). */
+    busy: () => __wxpay_depth > 0,
+    trapped: __wxpay_trapped,
+    /** Re-instantiates now if the instance is dead; throws if that fails (it stays dead). */
+    reset() { if (__wbg_reinit_scheduled) __wxpay_reset(); },
+    /** \`listener(error)\`: called when an instance is marked dead. */
+    listen(listener) { __wxpay_listener = listener; },
+};
+`;
+writeFileSync(file, glue);

@@ -1,0 +1,122 @@
+//! Files out: `wxpay.download(data, options)` fetches the file a bill (or
+//! receipt) answer points to, on this client's own host only, gunzips it,
+//! decrypts an encrypted bill's parts and checks the digest the answer gave,
+//! in Rust, as the bytes stream past; `parseBill` reads a bill's text.
+
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+
+use super::boundary::{self, Deadline};
+use super::client::Client;
+use super::error::param_error;
+use super::send::{exchange, service_error, with_attempts, Prepared};
+use crate::config;
+use crate::digest::Digest;
+use crate::error::{Code, Error};
+use crate::request::Method;
+use crate::response::header;
+
+/// The digest of one file, fed chunk by chunk from `boundary.js`.
+#[wasm_bindgen(skip_typescript)]
+pub struct FileDigest(Option<Digest>);
+
+#[wasm_bindgen]
+impl FileDigest {
+    /// Adds a chunk.
+    pub fn update(&mut self, bytes: &[u8]) {
+        if let Some(d) = &mut self.0 {
+            d.update(bytes);
+        }
+    }
+
+    /// Whether the chunks added match; only the first call can say yes.
+    pub fn finish(&mut self) -> bool {
+        self.0.take().is_some_and(Digest::matches)
+    }
+}
+
+/// `wxpay.download(data, options)`.
+pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    let input = boundary::download_input(data, options)?;
+    let timeout_ms = match input.timeout {
+        Some(ms) => Some(config::timeout("options.timeout", ms)?),
+        None => client.config.timeout_ms,
+    };
+    let max_bytes = match input.max_body_bytes {
+        Some(n) => config::max_body_bytes("options.maxBodyBytes", n)?,
+        None => client.config.max_body_bytes,
+    };
+    let deadline = Deadline::new(&input.signal, timeout_ms)?;
+    // Encrypted parts are decrypted whole (AES-GCM checks its tag at the end); several parts are joined.
+    let whole = input.parts.len() > 1 || input.parts.iter().any(|p| p[3].is_some());
+    let files = Array::new();
+    for [url, hash_type, hash_value, encrypt_key, nonce] in &input.parts {
+        let url = url.as_deref().unwrap_or_default();
+        let digest = Digest::new(hash_type.as_deref().unwrap_or_default(), hash_value.as_deref().unwrap_or_default())?;
+        let config = &client.config;
+        let relative = config.base.relative(url).or_else(|| config.backup.as_ref().and_then(|b| b.relative(url))).ok_or_else(|| {
+            param_error("download(data): download_url is not under this client's baseURL: a signed request goes to no other host".into())
+        })?;
+        let (path, query) = relative.split_once('?').unwrap_or((relative, ""));
+        let request = Prepared {
+            method: Method::Get,
+            path: path.into(),
+            query: query.into(),
+            body: None,
+            signed: None,
+            content_type: None,
+            headers: &[],
+            retries: config.retries,
+            max_bytes,
+            stream: input.stream && !whole,
+        };
+        let (answer, attempts) = exchange(client, &request, &deadline).await;
+        let answer = answer.map_err(|e| with_attempts(e, attempts))?;
+        if !(200..300).contains(&answer.status) {
+            return Err(with_attempts(service_error(&answer, answer.header(header::REQUEST_ID)), attempts));
+        }
+        let source: JsValue = match (encrypt_key, nonce) {
+            (Some(key), Some(nonce)) => {
+                let sealed = boundary::copy_in(&answer.body)?;
+                Uint8Array::from(&crate::bill::decrypt_part(&config.key, key, nonce, &sealed)?[..]).into()
+            }
+            (Some(_), None) => return Err(Error::new(Code::InvalidParam, "download(data): an encrypted part has no nonce").into()),
+            _ if request.stream => answer.stream.clone(),
+            _ => answer.body.clone().into(),
+        };
+        let file = boundary::file_body(&source, FileDigest(Some(digest)).into(), request.stream, max_bytes).await?;
+        if !whole {
+            return Ok(file);
+        }
+        files.push(&file);
+    }
+    boundary::join_files(&files, input.stream)
+}
+
+/// Reads a trade or fund-flow bill (a string, or its UTF-8 bytes) into
+/// `{ rows: [{ header: value }], summary: { header: value } }`.
+#[wasm_bindgen(js_name = parseBill, skip_typescript)]
+pub fn parse_bill(text: JsValue) -> Result<JsValue, JsValue> {
+    let bytes = boundary::bytes(&text, "parseBill(text): text")?;
+    let text = core::str::from_utf8(&bytes).map_err(|_| Error::new(Code::InvalidParam, "parseBill(text): the bill is not UTF-8"))?;
+    let bill = crate::bill::parse(text)?;
+    let rows = Array::new();
+    for row in &bill.rows {
+        rows.push(&object(row));
+    }
+    let out = Object::new();
+    // Data properties on fresh plain objects: cannot fail.
+    let _ = Reflect::set(&out, &"rows".into(), &rows);
+    let _ = Reflect::set(&out, &"summary".into(), &object(&bill.summary));
+    Ok(out.into())
+}
+
+fn object(fields: &crate::bill::Fields) -> Object {
+    let o = Object::new();
+    for (k, v) in fields {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
+    }
+    o
+}

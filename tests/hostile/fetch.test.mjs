@@ -1,0 +1,139 @@
+// An injected `fetch` that misbehaves (issue 10, items 2 and 4): it throws, returns or resolves
+// to something that is not a Response, or a Response-like object whose reads throw. Each call
+// must reject ERR_NETWORK (a timeout ERR_TIMEOUT, within about the timeout, even when fetch
+// ignores init.signal), nothing may escape as an uncaught exception or unhandled rejection,
+// and the instance keeps working: LOOPS calls per throwing case, health checks as elsewhere.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { Wxpay } from 'wxpay-wasm';
+import { signedAnswer } from '../sandbox/answer.mjs';
+import { keyObjects } from '../sandbox/keys.mjs';
+import { useHealth, hostileLoop, rejects, resolves, outcome, settle, options, thrown } from './harness.mjs';
+
+const h = useHealth();
+const ANSWER = Buffer.from('{"ok":true,"text":"中文"}');
+
+/**
+ * A real, correctly signed 200 answer, a fresh Response each call; the signature is reused
+ * for a minute (well inside the 300 s window), as signing each of 2,500 answers is slow.
+ */
+let signed;
+function goodResponse() {
+  if (!signed || Date.now() - signed.at > 60_000) {
+    const { platformPrivate } = keyObjects(h.sb);
+    signed = { at: Date.now(), headers: signedAnswer({ status: 200, body: ANSWER }, { privateKey: platformPrivate, serial: h.sb.platform.serial }).headers };
+  }
+  return new Response(ANSWER, { status: 200, headers: { 'Content-Type': 'application/json', 'Request-ID': 'hostile-fetch', ...signed.headers } });
+}
+
+/**
+ * A Response-like object that forwards to a real signed Response, but whose `broken` member
+ * is replaced (a throwing getter unless `value` is given). `hits.n` counts the broken reads.
+ */
+function responseLike(broken, err, value, hits) {
+  const real = goodResponse();
+  const like = {};
+  for (const key of ['status', 'statusText', 'ok', 'headers', 'body', 'bodyUsed', 'url', 'redirected', 'type']) {
+    Object.defineProperty(like, key, { enumerable: true, configurable: true, get: () => real[key] });
+  }
+  for (const key of ['arrayBuffer', 'text', 'json', 'blob', 'bytes']) like[key] = (...a) => real[key](...a);
+  if (broken) {
+    Object.defineProperty(like, broken, value === undefined
+      ? { enumerable: true, get() { hits.n++; throw err; } }
+      : { enumerable: true, get() { hits.n++; return value; } });
+  }
+  return like;
+}
+
+/**
+ * One case: `fetchImpl(hits)` is the client's fetch. While `hits.n` stays 0 for a call,
+ * nothing hostile was reached, and the call must resolve with the good answer.
+ */
+function fetchCase(name, fetchImpl, { n, expect = rejects('ERR_NETWORK'), tracked = false } = {}) {
+  test(name, async () => {
+    const hits = { n: 0 };
+    const wxpay = new Wxpay(options(h.sb, { fetch: fetchImpl(hits) }));
+    let before = 0;
+    try {
+      await hostileLoop(name, {
+        n,
+        call: () => {
+          before = hits.n;
+          return wxpay.v3.sandbox.echo.get();
+        },
+        expect: (r) => (tracked && hits.n === before ? resolves(200)(r) : expect(r)),
+        health: (label) => h.check(label),
+      });
+    } finally {
+      wxpay.free();
+    }
+  });
+}
+
+test('baseline: the health check passes, and the good Response-like answer is accepted', async () => {
+  await h.check('baseline');
+  const wxpay = new Wxpay(options(h.sb, { fetch: () => Promise.resolve(responseLike()) }));
+  const { status, data } = await wxpay.v3.sandbox.echo.get();
+  assert.equal(status, 200);
+  assert.deepEqual(data, { ok: true, text: '中文' });
+  wxpay.free();
+});
+
+fetchCase('fetch throws synchronously', () => () => { throw thrown('fetch'); });
+for (const [what, value] of [['null', null], ['undefined', undefined], ['a number', 42], ['a string', 'HTTP/1.1 200 OK'], ['a plain object', {}]]) {
+  fetchCase(`fetch returns ${what}`, () => () => value);
+  fetchCase(`fetch resolves to ${what}`, () => () => Promise.resolve(value));
+}
+fetchCase('fetch returns a thenable that throws in then()', () => () => ({ then() { throw thrown('then'); } }));
+fetchCase('fetch rejects with null', () => () => Promise.reject(null));
+
+for (const key of ['status', 'headers', 'arrayBuffer', 'body']) {
+  fetchCase(`a Response-like whose \`${key}\` getter throws`, (hits) => () => Promise.resolve(responseLike(key, thrown(`response.${key}`), undefined, hits)), { tracked: true });
+}
+fetchCase('a Response-like whose arrayBuffer() throws', (hits) => () => Promise.resolve(responseLike('arrayBuffer', null, () => { throw thrown('arrayBuffer()'); }, hits)), { tracked: true });
+fetchCase('a Response-like whose arrayBuffer() rejects', (hits) => () => Promise.resolve(responseLike('arrayBuffer', null, () => Promise.reject(thrown('arrayBuffer() rejection')), hits)), { tracked: true });
+for (const [what, value] of [['a string', 'abc'], ['null', null], ['a plain object', { byteLength: 8 }], ['a number', 7]]) {
+  fetchCase(`a Response-like whose arrayBuffer() resolves to ${what}`, (hits) => () => Promise.resolve(responseLike('arrayBuffer', null, () => Promise.resolve(value), hits)), { tracked: true });
+}
+fetchCase('a Response-like whose body stream errors (and arrayBuffer() rejects)', (hits) => () => {
+  const err = thrown('stream');
+  const like = responseLike('body', null, new ReadableStream({ pull(c) { c.enqueue(new Uint8Array([0x7b])); c.error(err); } }), hits);
+  like.arrayBuffer = () => { hits.n++; return Promise.reject(err); };
+  return Promise.resolve(like);
+});
+fetchCase('a Response-like whose headers object throws on every read', (hits) => () => {
+  const err = thrown('headers read');
+  const bad = new Proxy({}, { get() { hits.n++; throw err; }, ownKeys() { hits.n++; throw err; }, getPrototypeOf() { hits.n++; throw err; } });
+  return Promise.resolve(responseLike('headers', null, bad, hits));
+}, { tracked: true });
+
+// ---- timeouts that fetch ignores ----
+async function timeoutCase(name, fetchImpl, calls = 5) {
+  test(name, async () => {
+    const wxpay = new Wxpay(options(h.sb, { fetch: fetchImpl, timeout: 200 }));
+    try {
+      for (let i = 0; i < calls; i++) {
+        const t0 = performance.now();
+        const r = await settle(() => wxpay.v3.sandbox.echo.get(), 3000);
+        const elapsed = performance.now() - t0;
+        const wrong = rejects('ERR_TIMEOUT')(r);
+        assert.equal(wrong, null, `${name}, call ${i + 1}: ${wrong}`);
+        assert.ok(elapsed >= 190 && elapsed < 1200, `${name}: settled after ${elapsed.toFixed(0)} ms with timeout 200`);
+      }
+      // a per-request timeout too
+      const t0 = performance.now();
+      const r = await settle(() => wxpay.v3.sandbox.echo.get({ timeout: 100 }), 3000);
+      assert.equal(rejects('ERR_TIMEOUT')(r), null, outcome(r));
+      assert.ok(performance.now() - t0 < 1100);
+    } finally {
+      wxpay.free();
+    }
+    await h.check(name);
+  });
+}
+timeoutCase('timeout: fetch never settles and ignores init.signal', () => new Promise(() => {}));
+timeoutCase('timeout: arrayBuffer() never settles and the body never ends', () => {
+  const like = responseLike('body', null, new ReadableStream({ pull() { return new Promise(() => {}); } }), { n: 0 });
+  like.arrayBuffer = () => new Promise(() => {});
+  return Promise.resolve(like);
+});

@@ -1,0 +1,159 @@
+// Oversized answers (issue 10, item 3): `maxBodyBytes` (client option and request config;
+// default 32 MiB) bounds every answer. Past it a request rejects ERR_RESPONSE_TOO_LARGE as
+// soon as the limit is passed (a declared Content-Length over it: before reading), never
+// hangs, lets nothing escape, keeps memory bounded (process arrayBuffers/RSS and the wasm
+// memory), and the instance keeps working. The peer streams its answers without holding them.
+//
+// Guard: if a 40 MiB answer is not refused, the package reads answers unbounded, and the
+// 600 MiB, 6 × 400 MB and gzip-bomb cases would take gigabytes of this shared machine: they
+// then fail at once, saying so, instead of running (HOSTILE_UNGUARDED=1 runs them anyway).
+import test, { describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Wxpay } from 'wxpay-wasm';
+import { useHealth, rejects, resolves, outcome, settle, options, BACKENDS, wasmMemoryBytes, assertNothingEscaped } from './harness.mjs';
+import { startHostileServer } from './server.mjs';
+
+const MiB = 2 ** 20;
+const DEFAULT_LIMIT = 32 * MiB; // 33554432
+
+/** Runs `fn` while sampling memory every 10 ms; returns its result and the peak growths. */
+async function measured(fn) {
+  global.gc?.();
+  const base = process.memoryUsage();
+  const wasmBase = await wasmMemoryBytes();
+  let peakRss = base.rss;
+  let peakAb = base.arrayBuffers;
+  const timer = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakAb = Math.max(peakAb, m.arrayBuffers);
+  }, 10);
+  try {
+    const result = await fn();
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakAb = Math.max(peakAb, m.arrayBuffers);
+    return { result, rss: peakRss - base.rss, arrayBuffers: peakAb - base.arrayBuffers, wasm: (await wasmMemoryBytes()) - wasmBase };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const mib = (n) => `${(n / MiB).toFixed(1)} MiB`;
+
+describe('oversized answers', () => {
+  const h = useHealth({ backends: BACKENDS });
+  let peer;
+  let wxpay;
+  let guard = null; // why the big cases must not run, or null
+  before(async () => {
+    peer = await startHostileServer(h.sb);
+    wxpay = new Wxpay(options(h.sb, { baseURL: peer.baseURL }));
+  });
+  after(async () => {
+    wxpay?.free();
+    await peer?.close();
+  });
+  const big = (client, bytes, q = {}, config = {}) =>
+    client.v3.hostile.big.get({ params: { bytes, ...q }, ...config });
+  const needsLimit = (what) => {
+    if (guard && !process.env.HOSTILE_UNGUARDED) assert.fail(`${what}: not run, maxBodyBytes is not enforced (${guard})`);
+  };
+
+  test('a 40 MiB chunked error answer is refused with the default limit', async (t) => {
+    const m = await measured(() => settle(() => big(wxpay, 40 * MiB, { status: 500, type: 'text/plain' }), 20_000));
+    t.diagnostic(`${outcome(m.result)}; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)}, wasm ${mib(m.wasm)}`);
+    const wrong = rejects('ERR_RESPONSE_TOO_LARGE')(m.result);
+    if (wrong) guard = `a 40 MiB answer ${outcome(m.result)}`;
+    assert.equal(wrong, null);
+    assertNothingEscaped('40 MiB');
+    await h.check('40 MiB');
+  });
+
+  test('a 600 MiB non-JSON error answer: refused as soon as it passes 32 MiB, memory bounded', async (t) => {
+    needsLimit('600 MiB');
+    const mark = peer.written.length;
+    const m = await measured(() => settle(() => big(wxpay, 600 * MiB, { status: 502, type: 'text/html' }), 30_000));
+    const sent = peer.written[mark]?.written ?? 0;
+    t.diagnostic(`${outcome(m.result)}; the peer got ${mib(sent)} onto the wire; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)}, wasm ${mib(m.wasm)}`);
+    assert.equal(rejects('ERR_RESPONSE_TOO_LARGE')(m.result), null);
+    assert.ok(sent < DEFAULT_LIMIT + 32 * MiB, `the client read on: the peer wrote ${mib(sent)}`);
+    assert.ok(m.arrayBuffers < 3 * DEFAULT_LIMIT, `arrayBuffers grew ${mib(m.arrayBuffers)}`);
+    assert.ok(m.rss < 6 * DEFAULT_LIMIT, `rss grew ${mib(m.rss)}`);
+    assert.ok(m.wasm <= 2 * DEFAULT_LIMIT, `wasm memory grew ${mib(m.wasm)}`);
+    assertNothingEscaped('600 MiB');
+    await h.check('600 MiB');
+  });
+
+  test('six concurrent signed 400 MB answers: all refused, none pending, memory bounded', async (t) => {
+    needsLimit('6 × 400 MB');
+    const mark = peer.written.length;
+    const m = await measured(() => Promise.all(Array.from({ length: 6 }, () => settle(() => big(wxpay, 400_000_000, { signed: 1 }), 60_000))));
+    const sent = peer.written.slice(mark).map((w) => w.written);
+    t.diagnostic(`${m.result.map(outcome).join(' | ')}; the peer wrote ${sent.map(mib).join(', ')}; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)}, wasm ${mib(m.wasm)}`);
+    for (const r of m.result) assert.equal(rejects('ERR_RESPONSE_TOO_LARGE')(r), null);
+    for (const s of sent) assert.ok(s < DEFAULT_LIMIT + 32 * MiB, `the client read on: the peer wrote ${mib(s)}`);
+    assert.ok(m.arrayBuffers < 6 * 2 * DEFAULT_LIMIT, `arrayBuffers grew ${mib(m.arrayBuffers)}`);
+    assert.ok(m.rss < 6 * 3 * DEFAULT_LIMIT, `rss grew ${mib(m.rss)}`);
+    assert.ok(m.wasm <= 6 * 2 * DEFAULT_LIMIT, `wasm memory grew ${mib(m.wasm)}`);
+    assertNothingEscaped('6 × 400 MB');
+    await h.check('6 × 400 MB');
+  });
+
+  test('a Content-Length over the limit is refused before the body is read', async () => {
+    // The peer declares 400 MB and sends nothing: only a client that refuses on the header settles.
+    const t0 = performance.now();
+    const r = await settle(() => wxpay.v3.hostile.declared.get({ params: { bytes: 400_000_000 } }), 5000);
+    assert.equal(rejects('ERR_RESPONSE_TOO_LARGE')(r), null);
+    assert.ok(performance.now() - t0 < 2000);
+    const small = new Wxpay(options(h.sb, { baseURL: peer.baseURL, maxBodyBytes: 1000 }));
+    try {
+      const r2 = await settle(() => small.v3.hostile.declared.get({ params: { bytes: 1001 } }), 5000);
+      assert.equal(rejects('ERR_RESPONSE_TOO_LARGE')(r2), null);
+    } finally {
+      small.free();
+    }
+    await h.check('declared Content-Length');
+  });
+
+  test('the default limit is exactly 32 MiB: 33554432 bytes pass, one more is refused', async () => {
+    assert.equal(resolves(200)(await settle(() => big(wxpay, DEFAULT_LIMIT, { signed: 1 }), 30_000)), null);
+    assert.equal(rejects('ERR_RESPONSE_TOO_LARGE')(await settle(() => big(wxpay, DEFAULT_LIMIT + 1, { signed: 1 }), 30_000)), null);
+    await h.check('default limit');
+  });
+
+  test('maxBodyBytes on the client and per request: exact at the limit, refused one past it', async () => {
+    const limited = new Wxpay(options(h.sb, { baseURL: peer.baseURL, maxBodyBytes: MiB }));
+    try {
+      for (const declare of [0, 1]) {
+        assert.equal(resolves(200)(await settle(() => big(limited, MiB, { signed: 1, declare }))), null, `client limit, ${MiB} bytes, declare=${declare}`);
+        assert.equal(rejects('ERR_RESPONSE_TOO_LARGE')(await settle(() => big(limited, MiB + 1, { signed: 1, declare }))), null, `client limit, +1, declare=${declare}`);
+        // the request's own limit wins, lower or higher
+        assert.equal(resolves(200)(await settle(() => big(wxpay, 4096, { signed: 1, declare }, { maxBodyBytes: 4096 }))), null);
+        assert.equal(rejects('ERR_RESPONSE_TOO_LARGE')(await settle(() => big(wxpay, 4097, { signed: 1, declare }, { maxBodyBytes: 4096 }))), null);
+        assert.equal(resolves(200)(await settle(() => big(limited, 2 * MiB, { signed: 1, declare }, { maxBodyBytes: 2 * MiB }))), null);
+      }
+    } finally {
+      limited.free();
+    }
+    await h.check('maxBodyBytes');
+  });
+
+  for (const backend of BACKENDS) {
+    test(`crypto: '${backend}': a gzip bomb (1.2 MB on the wire, 1.25 GiB inflated) is refused, memory bounded`, async (t) => {
+      needsLimit('gzip bomb');
+      const client = new Wxpay(options(h.sb, { baseURL: peer.baseURL, crypto: backend }));
+      try {
+        const m = await measured(() => settle(() => client.v3.hostile['gzip-bomb'].get(), 30_000));
+        t.diagnostic(`${outcome(m.result)}; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)}, wasm ${mib(m.wasm)}`);
+        assert.equal(rejects('ERR_RESPONSE_TOO_LARGE')(m.result), null);
+        assert.ok(m.arrayBuffers < 3 * DEFAULT_LIMIT, `arrayBuffers grew ${mib(m.arrayBuffers)}`);
+        assert.ok(m.rss < 6 * DEFAULT_LIMIT, `rss grew ${mib(m.rss)}`);
+      } finally {
+        client.free();
+      }
+      assertNothingEscaped('gzip bomb');
+      await h.check('gzip bomb', backend);
+    });
+  }
+});

@@ -1,0 +1,134 @@
+// Issue 10, items 5, 7 and 8: no error message quotes key material, bracket segments keep their
+// case, a header value that is not Latin-1 is refused before fetch, and a freed client answers
+// ERR_CLIENT_FREED while the others keep working. (`certs: [pem]`: construct.test.mjs.)
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { Wxpay, WxpayError } from 'wxpay-wasm';
+import { useHealth, hostileLoop, rejects, outcome, settle, options } from './harness.mjs';
+
+const h = useHealth();
+
+// ---- secrets in messages ----
+/** The base64 body of a PEM, in one line. */
+const base64Of = (pem) => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+
+function assertNoSecret(text, pems, what) {
+  assert.ok(!/BEGIN/.test(text), `${what}: the message contains "BEGIN": it quotes a PEM`);
+  for (const pem of pems) {
+    const b64 = base64Of(pem);
+    for (let i = 0; i + 20 <= b64.length; i++) {
+      // (the failure names the offset, not the text: a test report must not leak it either)
+      if (text.includes(b64.slice(i, i + 20))) assert.fail(`${what}: the message quotes the key's base64 at offset ${i}`);
+    }
+  }
+}
+
+/** What `call` threw or rejected with: a WxpayError whose message and stack hold no key. */
+async function assertQuiet(what, call, pems, code) {
+  const r = await settle(call);
+  const err = r.sync ?? r.error;
+  if (err === undefined) return { accepted: true, value: r.notPromise ?? r.value };
+  assert.ok(err instanceof WxpayError, `${what}: ${outcome(r)}`);
+  if (code) assert.equal(err.code, code, `${what}: code`);
+  assertNoSecret(String(err.message), pems, what);
+  assertNoSecret(String(err.stack), pems, `${what} (stack)`);
+  return { accepted: false, err };
+}
+
+test('a private key PEM in the wrong option is never quoted in the error', async () => {
+  const { sb } = h;
+  const pems = [sb.merchant.privateKeyPkcs8, sb.merchant.privateKeyPkcs1];
+  const leaks = [];
+  const quiet = async (what, call, code, mustRefuse = true) => {
+    try {
+      const r = await assertQuiet(what, call, pems, code);
+      r.value?.free?.();
+      if (mustRefuse) assert.equal(r.accepted, false, `${what}: accepted`);
+    } catch (e) {
+      leaks.push(e.message.split('\n')[0]);
+    }
+  };
+  for (const [label, pem] of [['PKCS#8', pems[0]], ['PKCS#1', pems[1]]]) {
+    for (const key of ['wechatpaySerial', 'crypto', 'mchid', 'serial', 'baseURL', 'apiv3Key', 'timeout']) {
+      await quiet(`${label}: options.${key} = the private key`, () => new Wxpay(options(sb, { [key]: pem })), 'ERR_INVALID_CONFIG');
+    }
+    await quiet(`${label}: certs keyed by the private key`, () => new Wxpay(options(sb, { certs: { [pem]: sb.platform.certificate } })), 'ERR_INVALID_CONFIG');
+    await quiet(`${label}: the private key given as a cert`, () => new Wxpay(options(sb, { certs: { [sb.platform.serial]: pem } })));
+    // An option the package does not know: if it is refused at all, the refusal must not quote it.
+    await quiet(`${label}: an unknown option holding the private key`, () => new Wxpay(options(sb, { privatekey: pem, secret: pem })), undefined, false);
+    // Per call: a serial, a header value, a timeout.
+    await quiet(`${label}: verify(..., serial = the private key)`, () => h.client.verify('m', 'c2ln', pem), 'ERR_INVALID_PARAM');
+    await quiet(`${label}: a header value = the private key`, () => h.client.v3.sandbox.echo.get({ headers: { 'X-Key': pem } }), 'ERR_INVALID_PARAM');
+    await quiet(`${label}: config.timeout = the private key`, () => h.client.v3.sandbox.echo.get({ timeout: pem }), 'ERR_INVALID_PARAM');
+  }
+  assert.deepEqual(leaks, []);
+  await h.check('secrets');
+});
+
+// ---- path segments ----
+test('segments keep their case; only a lowercase-initial camelCase identifier is kebab-cased', async () => {
+  const { sb, client } = h;
+  const cases = [
+    [() => client.v3.pay.transactions.outTradeNo['N123123'], 'v3/pay/transactions/out-trade-no/N123123'],
+    [() => client.v3['pay/transactions/out-trade-no/N123123'], 'v3/pay/transactions/out-trade-no/N123123'],
+    [() => client.v3.pay.transactions.outTradeNo['WX20240101ABCdef'], 'v3/pay/transactions/out-trade-no/WX20240101ABCdef'],
+    [() => client.v3.pay.transactions.outTradeNo.ABCdef, 'v3/pay/transactions/out-trade-no/ABCdef'],
+    [() => client.v3.marketing.membercardOpen.cards, 'v3/marketing/membercard-open/cards'],
+    [() => client.v3.pay.transactions.id['4200000000202604270000000002'], 'v3/pay/transactions/id/4200000000202604270000000002'],
+  ];
+  for (const [node, template] of cases) assert.equal(String(node()), template);
+  for (const [node, template] of cases) {
+    const r = await settle(() => node().get({ params: { mchid: sb.mchid } }));
+    // The sandbox knows none of these routes: a signed 404, after verifying the request.
+    assert.equal(rejects('RESOURCE_NOT_EXISTS')(r), null, `${template}: ${outcome(r)}`);
+    const seen = sb.requests.at(-1);
+    assert.equal(seen.url, `/${template}?mchid=${sb.mchid}`);
+    assert.equal(seen.verified, true, seen.reason);
+  }
+  await h.check('segments');
+});
+
+// ---- a header value that is not Latin-1 ----
+test('a header value with non-Latin-1 characters is ERR_INVALID_PARAM before fetch is called', async () => {
+  let calls = 0;
+  const wxpay = new Wxpay(options(h.sb, { fetch: (...a) => { calls++; return fetch(...a); } }));
+  try {
+    for (const value of ['中文', 'caf\u0100', 'emoji 🎉']) {
+      const r = await settle(() => wxpay.v3.sandbox.echo.get({ headers: { 'X-Note': value } }));
+      assert.equal(rejects('ERR_INVALID_PARAM')(r), null, `${JSON.stringify(value)}: ${outcome(r)}`);
+    }
+    assert.equal(calls, 0, 'fetch was called');
+    assert.equal(h.sb.requests.length, 0);
+  } finally {
+    wxpay.free();
+  }
+  await h.check('non-Latin-1 header');
+});
+
+// ---- after free() ----
+test('after free(), every use is ERR_CLIENT_FREED (thrown or rejected), and other clients keep working', async () => {
+  const { sb } = h;
+  const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key }));
+  const node = wxpay.v3.sandbox.echo;
+  const { status } = await node.get();
+  assert.equal(status, 200);
+  wxpay.free();
+  const freed = (r) => {
+    const e = r.sync ?? r.error;
+    return e instanceof WxpayError && e.code === 'ERR_CLIENT_FREED' ? null : `${outcome(r)}; expected ERR_CLIENT_FREED`;
+  };
+  const uses = {
+    'wxpay.v3...get()': () => wxpay.v3.sandbox.echo.get(),
+    'a node obtained before free(): get()': () => node.get(),
+    'a node obtained before free(): post()': () => node.post({ a: 1 }),
+    'wxpay.sign()': () => wxpay.sign('m'),
+    'wxpay.verify()': () => wxpay.verify('m', 'c2ln', sb.platform.serial),
+    'wxpay.encrypt()': () => wxpay.encrypt('m'),
+    'wxpay.decryptResource()': () => wxpay.decryptResource({ ciphertext: 'AA==', nonce: '0123456789ab' }),
+  };
+  const before = sb.requests.length;
+  for (const [name, call] of Object.entries(uses)) {
+    await hostileLoop(`after free(): ${name}`, { n: 2500, call, expect: freed, health: (label) => h.check(label) });
+  }
+  assert.equal(sb.requests.slice(before).filter((r) => r.url.startsWith('/v3/sandbox/echo')).length, 0, 'a freed client sent a request');
+});

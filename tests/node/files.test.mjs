@@ -1,0 +1,214 @@
+// Files in and out against the sandbox: uploads signed over meta, bills (plain, GZIP, encrypted
+// sub-merchant parts) through wxpay.download with their digest checked, streamed or whole,
+// statements, the unsigned downloads and the bill reader.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { test } from 'node:test';
+import { parseBill, readBill, uploadForm } from 'wxpay-wasm';
+import { useSandbox, client, rejectsWith, within, countingFetch } from './helpers.mjs';
+import { UPLOAD_ROUTES, parseMultipart, tradeBill, fundFlowBill } from '../sandbox/files.mjs';
+
+const ctx = useSandbox();
+const sha256 = (b) => crypto.createHash('sha256').update(b).digest('hex');
+const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5, 0xff, 0xd9]);
+const last = () => ctx.sb.requests.at(-1);
+
+async function readAll(stream) {
+  const chunks = [];
+  for await (const c of stream) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+test('an upload sends multipart bytes built in Rust, signed over the meta it computed', async () => {
+  const form = new FormData();
+  form.append('file', new File([JPEG], 'photo.jpg', { type: 'image/jpeg' }));
+  const { status, data } = await within(client(ctx.sb).v3.merchant.media.upload.post(form));
+  assert.equal(status, 200);
+  assert.equal(data.media_id, `media-${sha256(JPEG).slice(0, 16)}`);
+  const r = last();
+  assert.equal(r.verified, true, r.reason);
+  const parts = parseMultipart(r.body, r.headers['content-type']);
+  assert.deepEqual(parts.map((p) => [p.name, p.filename, p.type]), [['meta', undefined, 'application/json'], ['file', 'photo.jpg', 'image/jpeg']]);
+  assert.equal(parts[0].body.toString(), `{"filename":"photo.jpg","sha256":"${sha256(JPEG)}"}`);
+  assert.deepEqual(new Uint8Array(parts[1].body), JPEG);
+});
+
+test('a given meta is sent as written, with the extra fields an endpoint declares', async () => {
+  const meta = `{ "file_name": "id.png", "file_digest": "${sha256(JPEG).toUpperCase()}" }`;
+  const form = uploadForm(JPEG, 'id.png', { field: 'submission_file', meta, fields: { item_id: 56, manage_record_id: 'r1' } });
+  const { data } = await within(client(ctx.sb).v3['mch-manage/submission-files/sub-mchid/{sub_mchid}/upload'].post(form, { sub_mchid: '1900000109' }));
+  assert.deepEqual(data.fields, { item_id: '56', manage_record_id: 'r1' });
+  assert.equal(data.type, 'image/png');
+  const parts = parseMultipart(last().body, last().headers['content-type']);
+  assert.equal(parts[0].body.toString(), meta);
+  assert.equal(last().verified, true);
+});
+
+test('every documented upload endpoint works, video included', async () => {
+  const wxpay = client(ctx.sb);
+  for (const route of UPLOAD_ROUTES) {
+    const path = route.slice(3).replace('{x}', 'X1');
+    const file = route.includes('video') ? new File([new Uint8Array(4096).fill(7)], 'clip.mp4') : new File([JPEG], 'a.jpg');
+    const form = new FormData();
+    form.append('file', file);
+    const { status, data } = await within(wxpay.v3[path].post(form));
+    assert.equal(status, 200, path);
+    assert.equal(data.media_id, `media-${sha256(new Uint8Array(await file.arrayBuffer())).slice(0, 16)}`, path);
+    if (route.includes('video')) assert.equal(data.type, 'video/mp4');
+  }
+});
+
+test('an upload signed over anything but its meta is refused by the service', async () => {
+  // A fetch that changes the meta after signing: the signature no longer covers what is sent.
+  const fetch = async (url, init) => {
+    const text = Buffer.from(init.body).toString('latin1').replace('"sha256"', '"sha256" ');
+    return globalThis.fetch(url, { ...init, body: Buffer.from(text, 'latin1') });
+  };
+  await rejectsWith(client(ctx.sb, { fetch }).v3.merchant.media.upload.post(uploadForm(JPEG, 'a.jpg')), 'SIGN_ERROR', { status: 401 });
+});
+
+test('uploads refuse a file without a name, two files without meta, and meta that is not JSON', async () => {
+  const wxpay = client(ctx.sb);
+  const noName = new FormData();
+  noName.append('file', 'just text');
+  await rejectsWith(wxpay.v3.merchant.media.upload.post(noName), 'ERR_INVALID_PARAM');
+  const two = new FormData();
+  two.append('a', new File([JPEG], 'a.jpg'));
+  two.append('b', new File([JPEG], 'b.jpg'));
+  await rejectsWith(wxpay.v3.merchant.media.upload.post(two), 'ERR_INVALID_PARAM');
+  await rejectsWith(wxpay.v3.merchant.media.upload.post(uploadForm(JPEG, 'a.jpg', { meta: '{nope' })), 'ERR_INVALID_PARAM');
+  assert.equal(ctx.sb.requests.length, 0);
+});
+
+for (const gzip of [false, true]) {
+  const params = gzip ? { bill_date: '2024-01-02', tar_type: 'GZIP' } : { bill_date: '2024-01-02' };
+  const kind = gzip ? 'GZIP' : 'plain';
+
+  test(`a ${kind} trade bill downloads whole, gunzipped, digest checked`, async () => {
+    const wxpay = client(ctx.sb);
+    const { data } = await within(wxpay.v3['bill/tradebill'].get({ params }));
+    const bytes = await within(wxpay.download(data));
+    assert.ok(bytes instanceof Uint8Array);
+    assert.deepEqual(Buffer.from(bytes), tradeBill(3));
+    const r = last();
+    assert.match(r.url, /^\/v3\/billdownload\/file\?token=[0-9a-f]+$/);
+    assert.equal(r.verified, true);
+  });
+
+  test(`a ${kind} trade bill streams and matches`, async () => {
+    const wxpay = client(ctx.sb);
+    const { data } = await wxpay.v3['bill/tradebill'].get({ params: { ...params, sandbox_rows: 2000 } });
+    const stream = await within(wxpay.download(data, { stream: true }));
+    assert.ok(stream instanceof ReadableStream);
+    assert.deepEqual(await within(readAll(stream)), tradeBill(2000));
+  });
+
+  test(`a ${kind} bill whose digest does not match rejects, whole and streamed`, async () => {
+    const wxpay = client(ctx.sb);
+    const { data } = await wxpay.v3['bill/tradebill'].get({ params: { ...params, sandbox_hash: 'wrong' } });
+    await rejectsWith(wxpay.download(data), 'ERR_DIGEST_MISMATCH');
+    const again = (await wxpay.v3['bill/tradebill'].get({ params: { ...params, sandbox_hash: 'wrong' } })).data;
+    const stream = await within(wxpay.download(again, { stream: true }));
+    await rejectsWith(readAll(stream), 'ERR_DIGEST_MISMATCH');
+  });
+
+  test(`a ${kind} sub-merchant fund-flow bill: encrypted parts decrypted, joined in order`, async () => {
+    const wxpay = client(ctx.sb);
+    const { data } = await wxpay.v3['bill/sub-merchant-fundflowbill'].get({ params: { ...params, sub_mchid: '1900000001', algorithm: 'AEAD_AES_256_GCM', account_type: 'BASIC' } });
+    assert.deepEqual(data.download_bill_list.map((p) => p.bill_sequence), [2, 1]);
+    assert.deepEqual(Buffer.from(await within(wxpay.download(data))), fundFlowBill());
+    assert.deepEqual(await readAll(await within(wxpay.download(data, { stream: true }))), fundFlowBill());
+  });
+}
+
+test('the digest covers the decompressed bill: one over the GZIP bytes does not match', async () => {
+  const wxpay = client(ctx.sb);
+  const { data } = await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02', tar_type: 'GZIP', sandbox_hash: 'compressed' } });
+  await rejectsWith(wxpay.download(data), 'ERR_DIGEST_MISMATCH');
+});
+
+test('a download_url on another host is refused before anything is sent', async () => {
+  const fetch = countingFetch();
+  const wxpay = client(ctx.sb, { fetch });
+  const { data } = await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02', sandbox_host: 'foreign' } });
+  const before = fetch.calls.length;
+  await rejectsWith(wxpay.download(data), 'ERR_INVALID_PARAM');
+  await rejectsWith(wxpay.download({ ...data, download_url: `${ctx.sb.baseURL.replace('127.0.0.1', 'localhost')}v3/billdownload/file?token=x` }), 'ERR_INVALID_PARAM');
+  assert.equal(fetch.calls.length, before);
+});
+
+test('download refuses an unknown hash type and a malformed hash value', async () => {
+  const wxpay = client(ctx.sb);
+  const download_url = `${ctx.sb.baseURL}v3/billdownload/file?token=x`;
+  await rejectsWith(wxpay.download({ download_url, hash_type: 'MD5', hash_value: '00' }), 'ERR_INVALID_PARAM');
+  await rejectsWith(wxpay.download({ download_url, hash_type: 'SHA1', hash_value: 'xyz' }), 'ERR_INVALID_PARAM');
+  await rejectsWith(wxpay.download({ download_url, hash_type: 'SHA1', hash_value: '00'.repeat(20) }, { strem: true }), 'ERR_INVALID_PARAM');
+  assert.equal(ctx.sb.requests.length, 0);
+});
+
+test('statements are verified over {"sha1":...} and their body checked against it', async () => {
+  const wxpay = client(ctx.sb);
+  for (const path of ['statements', 'global/statements']) {
+    const { data, headers } = await within(wxpay.v3[path].get({ params: { date: '20240102' } }));
+    assert.ok(data instanceof Uint8Array);
+    assert.equal(Buffer.from(data).toString(), 'statement for 20240102\r\n`1,`2\r\n');
+    assert.equal(headers['wechatpay-statement-sha1'], crypto.createHash('sha1').update(data).digest('hex'));
+  }
+  await rejectsWith(wxpay.v3.statements.get({ params: { date: '1', sandbox_hash: 'wrong' } }), 'ERR_DIGEST_MISMATCH');
+  await rejectsWith(wxpay.v3.statements.get({ params: { date: '1', sandbox_sign: 'body' } }), 'ERR_RESPONSE_SIGNATURE');
+});
+
+test('the documented unsigned downloads come back as bytes; nothing else skips verification', async () => {
+  const wxpay = client(ctx.sb);
+  for (const path of ['transferdownload/signfile', 'transferdownload/elecvoucherfile']) {
+    const { data } = await within(wxpay.v3[path].get({ params: { token: 't' } }));
+    assert.equal(Buffer.from(data).toString(), '%PDF-1.4 sandbox receipt\n');
+  }
+  for (const path of ['merchant-service/images/m1', 'global/merchant-service/images/m1']) {
+    const { data } = await within(wxpay.v3[path].get({ params: { complaint_id: '1' } }));
+    assert.deepEqual([...data.slice(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  }
+  // The same unsigned file under a path that is not a documented download is refused.
+  ctx.sb.misbehave('unsigned');
+  await rejectsWith(wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02' } }), 'ERR_RESPONSE_UNSIGNED');
+});
+
+test('parseBill reads a trade bill and a fund-flow bill into rows and a summary', () => {
+  const trade = parseBill(tradeBill(2).toString('utf8'));
+  assert.equal(trade.rows.length, 2);
+  assert.equal(trade.rows[0]['商户订单号'], 'order-0');
+  assert.equal(trade.rows[1]['商品名称'], '咖啡, 大杯');
+  assert.equal(trade.rows[1]['费率'], '0.60%');
+  assert.deepEqual(trade.summary, { '总交易单数': '2', '应结订单总金额': '0.02', '退款总金额': '0.00', '充值券退款总金额': '0.00', '手续费总金额': '0.00000', '订单总金额': '0.02', '申请退款总金额': '0.00' });
+  const fund = parseBill(fundFlowBill());
+  assert.deepEqual(fund.summary, { '资金流水总笔数': '1', '收入笔数': '1', '收入金额': '0.01', '支出笔数': '0', '支出金额': '0.00' });
+  assert.equal(fund.rows[0]['收支金额（元）'], '0.01');
+  assert.throws(() => parseBill('a,b\n`1\n'), { code: 'ERR_INVALID_PARAM' });
+});
+
+test('readBill streams a downloaded bill row by row, whatever the chunking', async () => {
+  const wxpay = client(ctx.sb);
+  const { data } = await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02', tar_type: 'GZIP', sandbox_rows: 5000 } });
+  const bill = readBill(await wxpay.download(data, { stream: true }));
+  let n = 0;
+  for await (const row of bill) {
+    assert.equal(row['商户订单号'], `order-${n}`);
+    n++;
+  }
+  assert.equal(n, 5000);
+  assert.equal(bill.summary['总交易单数'], '5000');
+  // Three bytes at a time: lines and UTF-8 characters cut anywhere.
+  const text = fundFlowBill();
+  const tiny = readBill((async function* () { for (let i = 0; i < text.length; i += 3) yield text.subarray(i, i + 3); })());
+  const rows = [];
+  for await (const row of tiny) rows.push(row);
+  assert.deepEqual(rows, parseBill(text).rows);
+  assert.deepEqual(tiny.summary, parseBill(text).summary);
+});
+
+test('a streamed download is not bounded by maxBodyBytes; a whole one is', async () => {
+  const wxpay = client(ctx.sb, { maxBodyBytes: 4096 });
+  const get = async () => (await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02', sandbox_rows: 200 } })).data;
+  assert.deepEqual(await readAll(await within(wxpay.download(await get(), { stream: true }))), tradeBill(200));
+  await rejectsWith(wxpay.download(await get()), 'ERR_RESPONSE_TOO_LARGE');
+});

@@ -1,0 +1,85 @@
+// The package's Wxpay class around the Rust one (pkg-template/wxpay.js): after free() (or
+// `using`), every use of the client and of chain nodes taken from it fails with
+// ERR_CLIENT_FREED, never wasm-bindgen's plain Error, and other clients are unaffected; it
+// forwards every member of the Rust class; the shipped package has no test-only exports.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Wxpay } from 'wxpay-wasm';
+import * as glue from '../../node_modules/wxpay-wasm/wxpay_wasm.js';
+import { useSandbox, options, memberCode, CARD_ID, CODE, rejectsWith, assertWxpayError } from './helpers.mjs';
+
+const ctx = useSandbox();
+
+function throwsFreed(fn, what) {
+  let err;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err, `${what} threw nothing`);
+  assertWxpayError(err, 'ERR_CLIENT_FREED');
+}
+
+test('every method, getter and chain node of a freed client fails with ERR_CLIENT_FREED', async () => {
+  const wxpay = new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key }));
+  const node = memberCode(wxpay);
+  const root = wxpay.v3;
+  const verb = node.get;
+  const notifications = wxpay.notifications;
+  wxpay.free();
+
+  await rejectsWith(node.get({ card_id: CARD_ID, code: CODE }), 'ERR_CLIENT_FREED');
+  await rejectsWith(verb({ card_id: CARD_ID, code: CODE }), 'ERR_CLIENT_FREED');
+  await rejectsWith(node.patch({}, { card_id: CARD_ID, code: CODE }), 'ERR_CLIENT_FREED');
+  await rejectsWith(wxpay.sign('x'), 'ERR_CLIENT_FREED');
+  await rejectsWith(wxpay.verify('x', 'c2ln', ctx.sb.platform.serial), 'ERR_CLIENT_FREED');
+  await rejectsWith(wxpay.encrypt('x'), 'ERR_CLIENT_FREED');
+  await rejectsWith(wxpay.decrypt('eA=='), 'ERR_CLIENT_FREED');
+  await rejectsWith(wxpay.decryptResource({ ciphertext: 'x', nonce: 'y' }), 'ERR_CLIENT_FREED');
+  await rejectsWith(notifications.parse({ headers: {}, body: '' }), 'ERR_CLIENT_FREED');
+  throwsFreed(() => notifications.success(), 'notifications.success()');
+  throwsFreed(() => notifications.failure('no'), 'notifications.failure()');
+  throwsFreed(() => wxpay.crypto, 'crypto');
+  throwsFreed(() => wxpay.wechatpaySerial, 'wechatpaySerial');
+  throwsFreed(() => wxpay.v3, 'v3');
+  throwsFreed(() => wxpay.notifications, 'notifications');
+  throwsFreed(() => root.pay, 'a segment of a node taken before');
+  throwsFreed(() => String(node), 'String(node)');
+  throwsFreed(() => JSON.stringify(node), 'JSON.stringify(node)');
+  assert.equal(node.then, undefined, 'still not thenable');
+  assert.equal(ctx.sb.requests.length, 0, 'nothing was sent');
+  wxpay.free(); // a second free does nothing
+});
+
+test('freeing one client leaves the others working; `using` frees at the end of the scope', async () => {
+  const a = new Wxpay(options(ctx.sb));
+  const b = new Wxpay(options(ctx.sb));
+  const nodeB = memberCode(b);
+  a.free();
+  assert.equal((await nodeB.get({ card_id: CARD_ID, code: CODE })).status, 200);
+  let kept;
+  {
+    const c = new Wxpay(options(ctx.sb));
+    kept = c;
+    c[Symbol.dispose]();
+  }
+  await rejectsWith(kept.sign('x'), 'ERR_CLIENT_FREED');
+  assert.equal((await b.sign('x')).length, 344);
+});
+
+test("the package's Wxpay has exactly the members of wasm-bindgen's Wxpay class", () => {
+  const members = (proto) => Object.getOwnPropertyNames(proto).filter((n) => !n.startsWith('__') && n !== 'constructor').sort();
+  const rust = members(glue.Wxpay.prototype);
+  assert.ok(rust.includes('sign') && rust.includes('v3'), `read ${rust}`);
+  assert.deepEqual(members(Wxpay.prototype), rust);
+});
+
+test('the shipped package has none of the test build\'s trap exports', () => {
+  const wasm = new WebAssembly.Module(readFileSync(new URL('../../node_modules/wxpay-wasm/wxpay_wasm_bg.wasm', import.meta.url)));
+  const exported = WebAssembly.Module.exports(wasm).map((e) => e.name);
+  assert.ok(exported.includes('wxpay_sign'), `read ${exported.length} exports`);
+  assert.deepEqual(exported.filter((n) => /trap|memorybytes/i.test(n)), []);
+  assert.deepEqual(Object.keys(glue).filter((n) => /trap|memoryBytes/i.test(n)), []);
+});

@@ -1,0 +1,179 @@
+// Recovery after a trap of the WebAssembly instance (README, Reliability), on the test
+// build of the package: .work/test-pkg (scripts/test-pkg.sh) is the shipped package plus
+// exports that trap on demand (src/wasm/traps.rs, tests/recover/traps.mjs).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Wxpay, WxpayError } from '../../.work/test-pkg/node.mjs';
+import * as traps from '../../.work/test-pkg/traps.mjs';
+import { useSandbox, options, memberCode, CARD_ID, CODE, SEED_TEMPLATE } from './helpers.mjs';
+import { TRAPS, processFaults } from '../recover/expect.mjs';
+
+const ctx = useSandbox();
+const faults = processFaults();
+const recoveries = [];
+Wxpay.onRecover = (info) => recoveries.push(info);
+
+// Nothing the package does may reach the process as an uncaught exception or unhandled rejection.
+test.afterEach(() => assert.deepEqual(faults.take(), [], 'nothing may reach the process unhandled'));
+
+/** `fn` throws a WxpayError ERR_INTERNAL whose cause is the trap, and onRecover hears it. */
+async function assertTrap(fn, kind) {
+  const before = recoveries.length;
+  let err;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof WxpayError, `a WxpayError, got ${err}`);
+  assert.equal(err.code, 'ERR_INTERNAL');
+  assert.ok(err.cause instanceof WebAssembly.RuntimeError, `cause: ${err.cause}`);
+  assert.equal(err.cause.message, TRAPS[kind]);
+  await sleep(0); // onRecover runs in a microtask, after the instance is replaced
+  assert.equal(recoveries.length, before + 1);
+  assert.equal(recoveries.at(-1).cause, err.cause);
+  if (before > 0) assert.equal(recoveries.at(-1).count, recoveries.at(-2).count + 1);
+  return err;
+}
+
+/** The seed GET on `wxpay`: 200, the card's data, and the sandbox verified our signature. */
+async function assertSeed(wxpay, node = memberCode(wxpay)) {
+  const { status, data } = await node.get({ card_id: CARD_ID, code: CODE });
+  assert.equal(status, 200);
+  assert.equal(data.code, CODE);
+  const seen = ctx.sb.requests.at(-1);
+  assert.equal(seen.verified, true, seen.reason);
+}
+
+async function assertSigns(wxpay) {
+  const message = crypto.randomBytes(100);
+  assert.equal(await wxpay.sign(message), crypto.sign('sha256', message, ctx.sb.merchant.privateKeyPkcs8).toString('base64'));
+}
+
+for (const kind of Object.keys(TRAPS)) {
+  test(`after a trap by ${kind}: the client made before works, its chain nodes too, a new client works`, async () => {
+    const wxpay = new Wxpay(options(ctx.sb));
+    const rust = new Wxpay(options(ctx.sb, { crypto: 'rust' }));
+    const node = memberCode(wxpay);
+    await assertSeed(wxpay, node);
+    const bytes = traps.memoryBytes();
+
+    await assertTrap(traps.kinds[kind], kind);
+
+    await assertSeed(wxpay, node);
+    assert.equal(memberCode(wxpay), node, 'the same node object');
+    assert.equal(String(node), SEED_TEMPLATE);
+    await assertSigns(wxpay);
+    await assertSigns(rust);
+    assert.equal(rust.crypto, 'rust');
+    await assertSeed(new Wxpay(options(ctx.sb)));
+    // A fresh instance: none of what the trap grew (out of memory asks for gigabytes) is kept.
+    // It may be smaller than the old one, which earlier tests of this file had grown.
+    assert.ok(traps.memoryBytes() <= bytes, `the new instance (${traps.memoryBytes()} B) is no bigger than the old one was before the trap (${bytes} B)`);
+  });
+}
+
+test('a request in flight when the instance traps rejects ERR_INTERNAL; its answer arriving later is ignored', async () => {
+  const wxpay = new Wxpay(options(ctx.sb));
+  const slow = wxpay.v3.sandbox.slow.get({ params: { ms: 300 } });
+  const signing = new Wxpay(options(ctx.sb, { crypto: 'webcrypto' })).sign('in flight'); // settles in a later task
+  traps.trapAfter(Promise.resolve()); // a trap in a microtask, outside any call of ours
+  const started = Date.now();
+  for (const pending of [slow, signing]) {
+    const err = await pending.then(() => assert.fail('resolved'), (e) => e);
+    assert.ok(err instanceof WxpayError);
+    assert.equal(err.code, 'ERR_INTERNAL');
+    assert.equal(err.cause.message, TRAPS.unreachable);
+  }
+  assert.ok(Date.now() - started < 250, 'rejected at the trap, not when the answer came');
+  await sleep(400); // the slow answer arrives for a closure of the dead instance
+  await assertSeed(wxpay);
+  assert.equal(ctx.sb.requests.filter((r) => r.url.startsWith('/v3/sandbox/slow')).length, 1);
+});
+
+test('a trap in a microtask with nothing else running: noticed, and the next call works', async () => {
+  const before = recoveries.length;
+  const wxpay = new Wxpay(options(ctx.sb));
+  traps.trapAfter(Promise.resolve());
+  await sleep(10);
+  assert.equal(recoveries.length, before + 1);
+  assert.equal(recoveries.at(-1).count, recoveries.at(-2).count + 1);
+  assert.equal(recoveries.at(-1).cause.message, TRAPS.unreachable);
+  await assertSeed(wxpay);
+  await assertSigns(wxpay);
+});
+
+test('the client rebuilds from its options as first read: later changes to them, or a wiped key buffer, do not count', async () => {
+  const key = Buffer.from(ctx.sb.merchant.privateKeyPkcs8);
+  const certs = { [ctx.sb.platform.serial]: Buffer.from(ctx.sb.platform.certificate) };
+  let reads = 0;
+  const opts = { ...options(ctx.sb), privateKey: key, certs, get mchid() { reads++; return ctx.sb.mchid; } };
+  const wxpay = new Wxpay(opts);
+  const frozen = new Wxpay(Object.freeze({ ...options(ctx.sb), certs: Object.freeze({ ...ctx.sb.certs }) }));
+  assert.equal(reads, 1);
+  key.fill(0);
+  certs[ctx.sb.platform.serial].fill(0);
+  opts.baseURL = 'http://127.0.0.1:9/';
+  await assertTrap(traps.trapUnreachable, 'unreachable');
+  await assertSeed(wxpay);
+  await assertSigns(wxpay);
+  await assertSeed(frozen);
+  assert.equal(reads, 1, 'options are read once, at construction');
+});
+
+test('a client freed after a trap frees nothing in the new instance; other clients keep working', async () => {
+  const a = new Wxpay(options(ctx.sb));
+  const b = new Wxpay(options(ctx.sb));
+  await assertTrap(traps.trapUnreachable, 'unreachable');
+  a.free();
+  await assertSeed(b);
+  const c = new Wxpay(options(ctx.sb));
+  for (let i = 0; i < 5; i++) await assertSeed(i % 2 ? b : c);
+  await assertSigns(c);
+  await assert.rejects(a.sign('x'), (e) => e instanceof WxpayError && e.code === 'ERR_CLIENT_FREED');
+});
+
+test('onRecover: a hook that throws changes nothing', async () => {
+  const wxpay = new Wxpay(options(ctx.sb));
+  Wxpay.onRecover = (info) => {
+    recoveries.push(info);
+    throw new Error('hook failed');
+  };
+  try {
+    await assertTrap(traps.trapStackOverflow, 'stack overflow');
+    await assertSeed(wxpay);
+  } finally {
+    Wxpay.onRecover = (info) => recoveries.push(info);
+  }
+});
+
+test('notifySuccess and the constructor work right after a trap (the instance is replaced first)', async () => {
+  await assertTrap(traps.trapOutOfMemory, 'out of memory');
+  traps.recovery.trapped(new Error('marked dead by the test')); // dead again, not yet replaced
+  assert.equal(traps.recovery.dead(), true);
+  const { notifySuccess } = await import('../../.work/test-pkg/node.mjs');
+  assert.equal(notifySuccess().status, 204);
+  assert.equal(traps.recovery.dead(), false);
+  await sleep(0);
+  await assertSeed(new Wxpay(options(ctx.sb)));
+});
+
+test('a trap in Rust drop code run by a finalizer (after GC, outside any call) is noticed and recovered', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const wxpay = new Wxpay(options(ctx.sb));
+  const before = recoveries.length;
+  traps.trapOnDrop();
+  for (let i = 0; i < 50 && recoveries.length === before; i++) {
+    gc();
+    await sleep(10);
+  }
+  assert.equal(recoveries.length, before + 1, 'onRecover heard the trap');
+  assert.equal(recoveries.at(-1).cause.message, TRAPS.unreachable);
+  await assertSeed(wxpay);
+  await assertSigns(wxpay);
+});

@@ -1,0 +1,31 @@
+// Files as a TypeScript user sees them: download resolves bytes, or a ReadableStream with
+// { stream: true }; parseBill and readBill type the documented bills; uploadForm builds a FormData.
+import { Wxpay, parseBill, readBill, uploadForm } from 'wxpay-wasm';
+import type { ParsedBill, DownloadData, TradeBillRow, TradeBillSummary, FundFlowBillRow, WxpayErrorCode } from 'wxpay-wasm';
+import type { Equal, Expect } from './equal.js';
+
+const wxpay = new Wxpay({ mchid: '1900000109', serial: 'A', privateKey: 'pem', certs: { A: 'pem' } });
+declare const data: DownloadData;
+
+const bytes = await wxpay.download(data);
+type _bytes = Expect<Equal<typeof bytes, Uint8Array>>;
+const stream = await wxpay.download(data, { stream: true, timeout: 60_000 });
+type _stream = Expect<Equal<typeof stream, ReadableStream<Uint8Array>>>;
+await wxpay.download({ download_bill_list: [{ bill_sequence: 1, download_url: 'u', hash_type: 'SHA1', hash_value: 'h', encrypt_key: 'k', nonce: 'n' }] });
+
+const trade = parseBill<TradeBillRow, TradeBillSummary>(bytes);
+type _trade = Expect<Equal<typeof trade, ParsedBill<TradeBillRow, TradeBillSummary>>>;
+const orderNo: string = trade.rows[0]!.商户订单号;
+const total: string = trade.summary.总交易单数;
+const fund = readBill<FundFlowBillRow>(stream);
+for await (const row of fund) {
+  const amount: string = row['收支金额（元）'];
+}
+const summary: Record<string, string> | undefined = fund.summary;
+
+const form: FormData = uploadForm(new Uint8Array(1), 'a.jpg', { meta: { filename: 'a.jpg' }, fields: { item_id: 56 } });
+await wxpay.v3.merchant.media.upload.post(form);
+
+const code: WxpayErrorCode = 'ERR_DIGEST_MISMATCH';
+// @ts-expect-error TS2353: download needs the answer data of a bill request
+await wxpay.download({ url: 'x' });

@@ -1,0 +1,87 @@
+// Test-only Worker. Every route answers JSON; a WxpayError becomes { error: { code } }.
+//   GET /upload                        a FormData upload -> { media_id, meta }
+//   GET /bill?gzip&stream&hash=H&host=  tradebill + download -> { text, rows, summary }
+//   GET /sub?gzip                      sub-merchant fund-flow bill (encrypted parts) -> { text }
+//   GET /statement?hash=H&sign=S       v3/statements -> { text }
+//   GET /unsigned                      the documented unsigned downloads -> { signfile, voucher, image }
+//   GET /global-statement              v3/global/statements -> { text }
+//   GET /read?n=N                      a GZIP bill of N rows through readBill -> { rows, summary }
+import { Wxpay, WxpayError, parseBill, readBill, uploadForm } from 'wxpay-wasm';
+
+const client = (env) => new Wxpay({
+  mchid: env.WXPAY_MCHID, serial: env.WXPAY_SERIAL, privateKey: env.WXPAY_PRIVATE_KEY, baseURL: env.WXPAY_BASE_URL,
+  certs: { [env.WXPAY_PLATFORM_SERIAL]: env.WXPAY_PLATFORM_CERT },
+});
+const text = (bytes) => new TextDecoder().decode(bytes);
+
+async function route(url, env) {
+  const w = client(env);
+  const q = url.searchParams;
+  switch (url.pathname) {
+    case '/upload': {
+      const form = new FormData();
+      form.append('file', new File([new Uint8Array([0xff, 0xd8, 1, 2, 3])], 'a.jpg', { type: 'image/jpeg' }));
+      const one = (await w.v3.merchant.media.upload.post(form)).data;
+      const two = (await w.v3.merchant.media.video_upload.post(uploadForm(new Uint8Array(64), 'v.mp4'))).data;
+      return { media_id: one.media_id, meta: one.meta, video: two.type };
+    }
+    case '/bill': {
+      const params = { bill_date: '2024-01-02' };
+      if (q.has('gzip')) params.tar_type = 'GZIP';
+      if (q.has('hash')) params.sandbox_hash = q.get('hash');
+      if (q.has('host')) params.sandbox_host = q.get('host');
+      const { data } = await w.v3.bill.tradebill.get({ params });
+      let bytes;
+      if (q.has('stream')) {
+        const chunks = [];
+        for await (const c of await w.download(data, { stream: true })) chunks.push(...c);
+        bytes = new Uint8Array(chunks);
+      } else {
+        bytes = await w.download(data);
+      }
+      const bill = parseBill(bytes);
+      return { text: text(bytes), rows: bill.rows.length, summary: bill.summary };
+    }
+    case '/sub': {
+      const params = { sub_mchid: '1900000001', bill_date: '2024-01-02', algorithm: 'AEAD_AES_256_GCM', account_type: 'BASIC' };
+      if (q.has('gzip')) params.tar_type = 'GZIP';
+      const { data } = await w.v3.bill['sub-merchant-fundflowbill'].get({ params });
+      return { text: text(await w.download(data)) };
+    }
+    case '/statement': {
+      const params = { date: '20240102' };
+      if (q.has('hash')) params.sandbox_hash = q.get('hash');
+      if (q.has('sign')) params.sandbox_sign = q.get('sign');
+      return { text: text((await w.v3.statements.get({ params })).data) };
+    }
+    case '/unsigned':
+      return {
+        signfile: text((await w.v3.transferdownload.signfile.get({ params: { token: 't' } })).data),
+        voucher: text((await w.v3.transferdownload.elecvoucherfile.get({ params: { token: 't' } })).data),
+        image: [...(await w.v3['global/merchant-service/images/m1'].get({ params: { complaint_id: '1' } })).data.slice(0, 4)],
+      };
+    case '/global-statement':
+      return { text: text((await w.v3.global.statements.get({ params: { date: '20240103' } })).data) };
+    case '/read': {
+      const { data } = await w.v3.bill.tradebill.get({ params: { bill_date: '2024-01-02', tar_type: 'GZIP', sandbox_rows: q.get('n') } });
+      const bill = readBill(await w.download(data, { stream: true }));
+      let rows = 0;
+      for await (const row of bill) if (row['商户订单号'] === `order-${rows}`) rows++;
+      return { rows, summary: bill.summary['总交易单数'] };
+    }
+    default:
+      return { error: { code: 'NOT_FOUND' } };
+  }
+}
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    try {
+      return Response.json(await route(url, env));
+    } catch (e) {
+      if (e instanceof WxpayError) return Response.json({ error: { code: e.code } });
+      return Response.json({ error: { code: 'UNEXPECTED', message: String(e?.stack ?? e) } });
+    }
+  },
+};
