@@ -64,7 +64,7 @@ docs:
 bench: pack
 	@bash bench/run.sh
 
-# RSA sign/verify per operation: ours, the rsa crate and node:crypto, in Node and workerd.
+# RSA sign/verify per operation: ours, the rsa crate 0.10 and node:crypto, in Node and workerd.
 bench-rsa: setup
 	@bash bench/rsa-pkg.sh
 	@node bench/rsa.mjs

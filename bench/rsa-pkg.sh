@@ -10,6 +10,6 @@ out=.work/bench-pkg
 CARGO_TARGET_DIR=target/bench cargo build --quiet --release --target wasm32-unknown-unknown --lib --features bench
 rm -rf "$out" && mkdir -p "$out"
 wasm-bindgen --target web --out-dir "$out" target/bench/wasm32-unknown-unknown/release/wxpay_wasm.wasm
-cp pkg-template/error.js "$out/"  # the glue imports the WxpayError class from it
+cp pkg-template/error.js pkg-template/boundary.js "$out/"  # the glue imports WxpayError and the caller-value readers from them
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers "$out/wxpay_wasm_bg.wasm" -o "$out/wxpay_wasm_bg.wasm"
 echo "bench package built in $out"

@@ -11,7 +11,8 @@ use crate::error::{Code, Error, Result};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::rsa::{oaep, pkcs1v15};
 
-/// An RSASSA-PKCS1-v1_5 SHA-256 implementation.
+/// An RSASSA-PKCS1-v1_5 SHA-256 and RSAES-OAEP (SHA-1, MGF1-SHA-1, empty
+/// label) implementation.
 #[allow(async_fn_in_trait)] // single-threaded wasm: no Send bound wanted
 pub trait Backend {
     /// Signs `message` with the merchant key.
@@ -19,6 +20,18 @@ pub trait Backend {
     /// Whether `signature` over `message` verifies under `key`, the key the
     /// configured `serial` names.
     async fn verify(&self, serial: &str, key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<bool>;
+    /// OAEP-encrypts `plaintext` (at most the key size less 42 bytes: the
+    /// caller checks) under `key`, the platform key `serial` names. By
+    /// default the pure-Rust RSA.
+    async fn oaep_encrypt(&self, _serial: &str, key: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>> {
+        oaep_encrypt(key, plaintext)
+    }
+    /// OAEP-decrypts `ciphertext` with the merchant key. Any failure may be
+    /// any error: the caller turns each into the same one. By default the
+    /// pure-Rust RSA.
+    async fn oaep_decrypt(&self, key: &PrivateKey, ciphertext: &[u8]) -> Result<Vec<u8>> {
+        oaep_decrypt(key, ciphertext)
+    }
 }
 
 /// The pure-Rust backend.

@@ -4,7 +4,7 @@
 use super::exp;
 use super::inverse;
 use super::key::{RsaPrivateKey, RsaPublicKey};
-use super::limbs::{self, BITS};
+use super::limbs::{self, Secret, BITS};
 use super::montgomery::Modulus;
 use crate::error::{Code, Error, Result};
 
@@ -19,8 +19,9 @@ fn crypto(message: &str) -> Error {
 /// `c^e mod n` on big-endian `k`-byte input, into `out` (`k` bytes).
 /// `None` when `c >= n`.
 pub fn public_op(key: &RsaPublicKey, c: &[u8], out: &mut [u8]) -> Option<()> {
+    // `c` may be secret: an OAEP encoding holds the plaintext.
     let n = &key.n;
-    let mut x = vec![0u64; n.len()];
+    let mut x = limbs::secret(n.len());
     if !limbs::from_be_bytes(c, &mut x) || !less_than(&x, &n.m) {
         return None;
     }
@@ -32,9 +33,8 @@ pub fn public_op(key: &RsaPublicKey, c: &[u8], out: &mut [u8]) -> Option<()> {
 /// `x^e mod n` for `x < n`, fully reduced.
 fn public_limbs(key: &RsaPublicKey, x: &[u64]) -> Vec<u64> {
     let n = &key.n;
-    let mut xm = vec![0u64; n.len()];
+    let (mut xm, mut ym) = (limbs::secret(n.len()), limbs::secret(n.len()));
     n.to_mont(&mut xm, x);
-    let mut ym = vec![0u64; n.len()];
     exp::public(n, &mut ym, &xm, key.e);
     let mut y = vec![0u64; n.len()];
     n.from_mont(&mut y, &ym);
@@ -43,7 +43,7 @@ fn public_limbs(key: &RsaPublicKey, x: &[u64]) -> Vec<u64> {
 
 /// `a < b`, same length (constant-time).
 fn less_than(a: &[u64], b: &[u64]) -> bool {
-    let mut tmp = vec![0u64; a.len()];
+    let mut tmp = limbs::secret(a.len());
     limbs::sub(&mut tmp, a, b) == 1
 }
 
@@ -55,74 +55,66 @@ fn less_than(a: &[u64], b: &[u64]) -> bool {
 /// glitch, a bug, an inconsistent key) yields an error, never a wrong output
 /// that would leak a prime.
 pub fn private_op(key: &RsaPrivateKey, c: &[u8], out: &mut [u8]) -> Result<()> {
+    // Every buffer here is a `Secret`, wiped on every return: `t` ends as
+    // the unblinded result (an OAEP decryption's plaintext).
     let n = &key.public.n;
     let l = n.len();
-    let mut x = vec![0u64; l];
+    let mut x = limbs::secret(l);
     if !limbs::from_be_bytes(c, &mut x) || !less_than(&x, &n.m) {
         return Err(crypto("input out of range for the key"));
     }
     let blinding = Blinding::new(key)?;
     // c r^e mod n.
-    let mut xm = vec![0u64; l];
+    let (mut xm, mut t, mut blinded) = (limbs::secret(l), limbs::secret(l), limbs::secret(l));
     n.to_mont(&mut xm, &x);
-    let mut t = vec![0u64; l];
     n.mul(&mut t, &xm, &blinding.re);
-    let mut blinded = vec![0u64; l];
     n.from_mont(&mut blinded, &t);
 
-    let mut s = crt(key, &blinded);
+    let s = crt(key, &blinded);
     // s r r^-1: `unblind` is r^-1 R, so one multiplication lands in plain form.
     n.mul(&mut t, &s, &blinding.unblind);
     n.reduce(&mut t);
-    s.copy_from_slice(&t);
 
-    if limbs::eq_mask(&public_limbs(&key.public, &s), &x) == 0 {
-        limbs::wipe(&mut s);
+    if limbs::eq_mask(&public_limbs(&key.public, &t), &x) == 0 {
         return Err(crypto("the RSA result failed its check with the public exponent; nothing was released"));
     }
-    limbs::to_be_bytes(&s, out);
-    limbs::wipe(&mut blinded);
+    limbs::to_be_bytes(&t, out);
     Ok(())
 }
 
 /// `m2 + q ((m1 - m2) qinv mod p)` with `m1 = c^dp mod p`, `m2 = c^dq mod q`.
-fn crt(key: &RsaPrivateKey, c: &[u64]) -> Vec<u64> {
+fn crt(key: &RsaPrivateKey, c: &[u64]) -> Secret {
     let (p, q) = (&key.p, &key.q);
-    let mut cp = vec![0u64; p.len()];
-    let mut cq = vec![0u64; q.len()];
+    let (mut cp, mut cq) = (limbs::secret(p.len()), limbs::secret(q.len()));
     p.to_mont_wide(&mut cp, c);
     q.to_mont_wide(&mut cq, c);
-    let mut m1m = vec![0u64; p.len()];
-    let mut m2m = vec![0u64; q.len()];
+    let (mut m1m, mut m2m) = (limbs::secret(p.len()), limbs::secret(q.len()));
     super::lanes::pow_pair(key, &mut m1m, &mut m2m, &cp, &cq);
-    let mut m1 = vec![0u64; p.len()];
-    let mut m2 = vec![0u64; q.len()];
+    let (mut m1, mut m2) = (limbs::secret(p.len()), limbs::secret(q.len()));
     p.from_mont(&mut m1, &m1m);
     q.from_mont(&mut m2, &m2m);
     recombine(key, &m1, &m2)
 }
 
 /// The masked CRT recombination.
-fn recombine(key: &RsaPrivateKey, m1: &[u64], m2: &[u64]) -> Vec<u64> {
+fn recombine(key: &RsaPrivateKey, m1: &[u64], m2: &[u64]) -> Secret {
     let (p, q) = (&key.p, &key.q);
     let lp = p.len();
     // m2 mod p (q may be larger than p), in plain form.
-    let mut t = vec![0u64; lp];
+    let (mut t, mut m2p) = (limbs::secret(lp), limbs::secret(lp));
     p.to_mont_wide(&mut t, m2);
-    let mut m2p = vec![0u64; lp];
     p.from_mont(&mut m2p, &t);
     // (m1 - m2) mod p: subtract, add p back under the borrow mask.
-    let mut diff = vec![0u64; lp];
+    let (mut diff, mut back) = (limbs::secret(lp), limbs::secret(lp));
     let borrow = limbs::sub(&mut diff, m1, &m2p);
-    let mut back = vec![0u64; lp];
     limbs::add(&mut back, &diff, &p.m);
     limbs::select(&mut diff, &back, limbs::mask(borrow));
     // h = diff qinv mod p (qinv is in Montgomery form, so the R cancels).
-    let mut h = vec![0u64; lp];
+    let mut h = limbs::secret(lp);
     p.mul(&mut h, &diff, &key.qinv);
     p.reduce(&mut h);
     // m2 + h q < p q = n.
-    let mut s = vec![0u64; lp + q.len() + 1];
+    let mut s = limbs::secret(lp + q.len() + 1);
     limbs::mul_wide(&mut s[..lp + q.len()], &h, &q.m);
     let mut carry = 0u64;
     for (i, limb) in s.iter_mut().enumerate() {
@@ -130,21 +122,21 @@ fn recombine(key: &RsaPrivateKey, m1: &[u64], m2: &[u64]) -> Vec<u64> {
         *limb = v & limbs::MASK;
         carry = v >> BITS;
     }
+    // n's limb count is at most lp + lq (see montgomery::limbs_for), and the
+    // value is below n: nothing is lost.
     let l = key.public.n.len();
-    s.resize(s.len().max(l), 0);
-    let mut out = s[..l].to_vec();
-    limbs::wipe(&mut s);
-    limbs::wipe(&mut h);
-    limbs::wipe(&mut diff);
-    limbs::wipe(&mut back);
-    out.truncate(l);
+    let mut out = limbs::secret(l);
+    for (o, &v) in out.iter_mut().zip(s.iter()) {
+        *o = v;
+    }
     out
 }
 
-/// The blinding pair of one operation: `r^e R` and `r^-1 R` modulo `n`.
+/// The blinding pair of one operation: `r^e R` and `r^-1 R` modulo `n`,
+/// wiped when dropped.
 struct Blinding {
-    re: Vec<u64>,
-    unblind: Vec<u64>,
+    re: Secret,
+    unblind: Secret,
 }
 
 impl Blinding {
@@ -153,12 +145,10 @@ impl Blinding {
         for _ in 0..BLINDING_TRIES {
             let Some(r) = random_below(n)? else { continue };
             let Some(k) = random_below(n)? else { continue };
-            let mut rm = vec![0u64; n.len()];
+            let (mut rm, mut re, mut w) = (limbs::secret(n.len()), limbs::secret(n.len()), limbs::secret(n.len()));
             n.to_mont(&mut rm, &r);
-            let mut re = vec![0u64; n.len()];
             exp::public(n, &mut re, &rm, key.public.e);
             // w = r k mod n, inverted in variable time: w is independent of r.
-            let mut w = vec![0u64; n.len()];
             n.mul(&mut w, &rm, &k);
             n.reduce(&mut w);
             let Some(unblind) = invert_masked(n, &w, &k) else { continue };
@@ -169,11 +159,12 @@ impl Blinding {
 }
 
 /// `w^-1 k R mod n` (= `r^-1 R` when `w = r k`).
-fn invert_masked(n: &Modulus, w: &[u64], k: &[u64]) -> Option<Vec<u64>> {
+fn invert_masked(n: &Modulus, w: &[u64], k: &[u64]) -> Option<Secret> {
     let l = n.len();
-    let (w64, n64) = (to_words(w), to_words(&n.m));
+    let (w64, n64) = (Secret::new(to_words(w)), to_words(&n.m));
     let (x64, shift) = inverse::almost_inverse(&w64, &n64)?;
-    let mut x = vec![0u64; l];
+    let x64 = Secret::new(x64);
+    let mut x = limbs::secret(l);
     from_words(&x64, &mut x);
     // x = w^-1 2^shift. Multiply by 2^(56L - shift) R, then by k: the two
     // Montgomery divisions by R leave w^-1 k 2^(56L - shift - 28L + ...):
@@ -184,21 +175,20 @@ fn invert_masked(n: &Modulus, w: &[u64], k: &[u64]) -> Option<Vec<u64>> {
     pow2[e / BITS] = 1 << (e % BITS);
     let mut t = vec![0u64; l];
     n.to_mont_wide(&mut t, &pow2);
-    let mut y = vec![0u64; l];
+    let (mut y, mut out) = (limbs::secret(l), limbs::secret(l));
     n.mul(&mut y, &x, &t);
-    let mut out = vec![0u64; l];
     n.mul(&mut out, &y, k);
     Some(out)
 }
 
 /// A uniformly random number of `bits(n) - 1` bits (so below `n`); `None`
 /// when it is zero.
-fn random_below(n: &Modulus) -> Result<Option<Vec<u64>>> {
-    let mut bytes = vec![0u8; n.bits.div_ceil(8)];
+fn random_below(n: &Modulus) -> Result<Option<Secret>> {
+    let mut bytes = zeroize::Zeroizing::new(vec![0u8; n.bits.div_ceil(8)]);
     getrandom::getrandom(&mut bytes).map_err(|e| crypto(&format!("no random source: {e}")))?;
     let keep = (n.bits - 1) % 8;
     bytes[0] &= if keep == 0 { 0 } else { (1u8 << keep) - 1 };
-    let mut x = vec![0u64; n.len()];
+    let mut x = limbs::secret(n.len());
     limbs::from_be_bytes(&bytes, &mut x);
     Ok((limbs::eq_mask(&x, &vec![0; n.len()]) == 0).then_some(x))
 }

@@ -61,7 +61,7 @@ pub fn select_entry(out: &mut [u64], table: &[u64], index: usize) {
 /// multiplications and memory reads is fixed by `e_bits` alone.
 pub fn pow_secret(m: &Modulus, out: &mut [u64], base: &[u64], e: &[u64], e_bits: usize) {
     let l = m.len();
-    let mut table = vec![0u64; TABLE * l];
+    let mut table = limbs::secret(TABLE * l);
     table[..l].copy_from_slice(m.one());
     table[l..2 * l].copy_from_slice(base);
     for i in 2..TABLE {
@@ -74,9 +74,7 @@ pub fn pow_secret(m: &Modulus, out: &mut [u64], base: &[u64], e: &[u64], e_bits:
     }
     let windows = e_bits.div_ceil(WINDOW).max(1);
     let top = e_bits - (windows - 1) * WINDOW;
-    let mut acc = vec![0u64; l];
-    let mut tmp = vec![0u64; l];
-    let mut entry = vec![0u64; l];
+    let (mut acc, mut tmp, mut entry) = (limbs::secret(l), limbs::secret(l), limbs::secret(l));
     select_entry(&mut acc, &table, window(e, (windows - 1) * WINDOW, top.max(1)));
     for w in (0..windows - 1).rev() {
         for _ in 0..WINDOW {
@@ -88,16 +86,15 @@ pub fn pow_secret(m: &Modulus, out: &mut [u64], base: &[u64], e: &[u64], e_bits:
         core::mem::swap(&mut tmp, &mut acc);
     }
     out.copy_from_slice(&acc);
-    limbs::wipe(&mut table);
-    limbs::wipe(&mut entry);
 }
 
 /// `base^e mod m` for a public exponent `e > 0`, `base` in Montgomery form;
 /// the result is in Montgomery form, below `2m`. Variable-time in `e` only.
 pub fn pow_public(m: &Modulus, out: &mut [u64], base: &[u64], e: u64) {
+    // The base may be secret (the blinding factor).
     let l = m.len();
-    let mut acc = base.to_vec();
-    let mut tmp = vec![0u64; l];
+    let mut acc = limbs::Secret::new(base.to_vec());
+    let mut tmp = limbs::secret(l);
     let top = 63 - e.leading_zeros();
     for bit in (0..top).rev() {
         m.sqr(&mut tmp, &acc);
@@ -146,20 +143,23 @@ mod tests {
 
     #[test]
     fn secret_and_public_against_reference() {
-        let m: u128 = (1u128 << 81) - 165; // odd
-        let md = Modulus::new(limbs_of(m, 3)).unwrap();
-        for (b, e) in [(2u128, 0u128), (3, 1), (12345678901234567, 65537), (m - 1, m - 2), (987654321, (1 << 80) + 77)] {
-            let mut bm = vec![0; 3];
-            md.to_mont(&mut bm, &limbs_of(b, 3));
-            let mut r = vec![0; 3];
-            pow_secret(&md, &mut r, &bm, &limbs_of(e, 3), md.bits);
-            let mut out = vec![0; 3];
-            md.from_mont(&mut out, &r);
-            assert_eq!(value(&out), powmod(b, e, m), "{b}^{e}");
-            if e > 0 && e < 1 << 64 {
-                pow_public(&md, &mut r, &bm, e as u64);
+        // 81 bits, and 84 = 3 x 28 (a spare limb: `montgomery::limbs_for`).
+        for m in [(1u128 << 81) - 165, (1u128 << 84) - 3, (1u128 << 83) + 1] {
+            let md = Modulus::new(limbs_of(m, 4)).unwrap();
+            let l = md.len();
+            for (b, e) in [(2u128, 0u128), (3, 1), (12345678901234567, 65537), (m - 1, m - 2), (987654321, (1 << 80) + 77), (m - 2, m - 1)] {
+                let mut bm = vec![0; l];
+                md.to_mont(&mut bm, &limbs_of(b, l));
+                let mut r = vec![0; l];
+                pow_secret(&md, &mut r, &bm, &limbs_of(e, l), md.bits);
+                let mut out = vec![0; l];
                 md.from_mont(&mut out, &r);
-                assert_eq!(value(&out), powmod(b, e, m), "{b}^{e} public");
+                assert_eq!(value(&out), powmod(b, e, m), "{b}^{e} mod {m}");
+                if e > 0 && e < 1 << 64 {
+                    pow_public(&md, &mut r, &bm, e as u64);
+                    md.from_mont(&mut out, &r);
+                    assert_eq!(value(&out), powmod(b, e, m), "{b}^{e} mod {m}, public");
+                }
             }
         }
     }

@@ -7,6 +7,8 @@
 //! only shifts, adds and compares), which returns `w^-1 2^k`; the caller
 //! removes `2^k` with one Montgomery multiplication.
 
+use zeroize::Zeroizing;
+
 /// `(x, k)` with `x = a^-1 2^k mod m` and `bits(m) <= k <= 2 bits(m)`, for an
 /// odd `m` and `0 < a < m`, both little-endian 64-bit words of one length.
 /// `None` when `a` has no inverse.
@@ -14,12 +16,13 @@
 /// Kaliski's phase 1 with its runs of halvings batched: after each
 /// subtraction the difference is shifted by all its trailing zeros at once.
 pub fn almost_inverse(a: &[u64], m: &[u64]) -> Option<(Vec<u64>, usize)> {
+    // Wiped when dropped, like every intermediate of the private operation.
     let w = m.len();
-    let mut u = m.to_vec();
-    let mut v = a.to_vec();
+    let mut u = Zeroizing::new(m.to_vec());
+    let mut v = Zeroizing::new(a.to_vec());
     // r and s stay below 2m: one spare word.
-    let mut r = vec![0u64; w + 1];
-    let mut s = vec![0u64; w + 1];
+    let mut r = Zeroizing::new(vec![0u64; w + 1]);
+    let mut s = Zeroizing::new(vec![0u64; w + 1]);
     s[0] = 1;
     let (mut ulen, mut vlen) = (significant(&u), significant(&v));
     if vlen == 0 {

@@ -2,8 +2,10 @@
 //! keys, their validation, and the re-wrapping WebCrypto needs (PKCS#1 ->
 //! PKCS#8, PKCS#1 public -> SPKI).
 
-use super::limbs::{self, count};
-use super::montgomery::Modulus;
+use zeroize::Zeroize;
+
+use super::limbs;
+use super::montgomery::{limbs_for, Modulus};
 use der::asn1::AnyRef;
 use der::{Decode, Encode, Header, Length, Tag};
 use pkcs1::{RsaPrivateKeyRef, RsaPublicKeyRef, ALGORITHM_OID};
@@ -40,7 +42,7 @@ impl RsaPublicKey {
         if e < 3 || e % 2 == 0 || e > MAX_EXPONENT {
             return None;
         }
-        let mut limbs = vec![0; count(bits)];
+        let mut limbs = vec![0; limbs_for(bits)];
         limbs::from_be_bytes(n, &mut limbs).then_some(())?;
         Some(RsaPublicKey { n: Modulus::new(limbs)?, e, size: bits.div_ceil(8) })
     }
@@ -102,11 +104,12 @@ impl RsaPrivateKey {
         if limbs::eq_mask(&pq, &n) == 0 {
             return None;
         }
-        let dp = below(c.dp, &p)?;
-        let dq = below(c.dq, &q)?;
+        // Secrets in `Zeroizing`: wiped on every return, a refused key's too.
+        let mut dp = below(c.dp, &p)?;
+        let mut dq = below(c.dq, &q)?;
         let qinv = below(c.qinv, &p)?;
         // qinv q = 1 (mod p), then keep qinv in Montgomery form.
-        let mut q_mont = vec![0u64; p.len()];
+        let mut q_mont = limbs::secret(p.len());
         p.to_mont_wide(&mut q_mont, &q.m);
         let mut check = vec![0u64; p.len()];
         p.mul(&mut check, &qinv, &q_mont);
@@ -118,6 +121,7 @@ impl RsaPrivateKey {
         }
         let mut qinv_mont = vec![0u64; p.len()];
         p.to_mont(&mut qinv_mont, &qinv);
+        let (dp, dq) = (core::mem::take(&mut *dp), core::mem::take(&mut *dq));
         Some(RsaPrivateKey { public, p, q, dp, dq, qinv: qinv_mont })
     }
 
@@ -129,11 +133,10 @@ impl RsaPrivateKey {
 
 impl Drop for RsaPrivateKey {
     fn drop(&mut self) {
-        limbs::wipe(&mut self.dp);
-        limbs::wipe(&mut self.dq);
-        limbs::wipe(&mut self.qinv);
-        self.p.wipe();
-        self.q.wipe();
+        // `p` and `q` wipe themselves (`Modulus` is dropped zeroized).
+        self.dp.zeroize();
+        self.dq.zeroize();
+        self.qinv.zeroize();
     }
 }
 
@@ -142,16 +145,21 @@ fn prime(bytes: &[u8]) -> Option<Modulus> {
     if bits < 2 {
         return None;
     }
-    let mut x = vec![0; count(bits)];
-    limbs::from_be_bytes(bytes, &mut x).then_some(())?;
+    // Its working length at once: `Modulus::new` then never reallocates
+    // (which would leave a copy of the prime behind), and wipes it if refused.
+    let mut x = vec![0; limbs_for(bits)];
+    if !limbs::from_be_bytes(bytes, &mut x) {
+        x.zeroize();
+        return None;
+    }
     Modulus::new(x)
 }
 
 /// `bytes` as limbs of `m`'s length, when below `m`.
-fn below(bytes: &[u8], m: &Modulus) -> Option<Vec<u64>> {
-    let mut x = vec![0; m.len()];
+fn below(bytes: &[u8], m: &Modulus) -> Option<limbs::Secret> {
+    let mut x = limbs::secret(m.len());
     limbs::from_be_bytes(bytes, &mut x).then_some(())?;
-    let mut tmp = vec![0; m.len()];
+    let mut tmp = limbs::secret(m.len());
     (limbs::sub(&mut tmp, &x, &m.m) == 1).then_some(x)
 }
 

@@ -152,23 +152,41 @@ pub fn normalize(x: &mut [u64]) -> u64 {
     carry
 }
 
-/// Overwrites secrets before their memory is freed.
-pub fn wipe(x: &mut [u64]) {
-    for l in x.iter_mut() {
-        // A volatile write the optimiser cannot drop as dead.
-        // SAFETY: `l` is a valid, aligned, exclusive reference.
-        unsafe { core::ptr::write_volatile(l, 0) };
+/// Secret limbs, overwritten with zeros (by `zeroize`) when dropped,
+/// whichever way the function holding them returns. (`Zeroizing` would do;
+/// this keeps one copy of the wiping loop in the .wasm, not one per use.)
+pub struct Secret(Vec<u64>);
+
+impl Secret {
+    /// Takes ownership of `limbs`.
+    pub fn new(limbs: Vec<u64>) -> Self {
+        Secret(limbs)
     }
-    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
 }
 
-/// [`wipe`] for `u32` storage.
-pub fn wipe_u32(x: &mut [u32]) {
-    for l in x.iter_mut() {
-        // SAFETY: `l` is a valid, aligned, exclusive reference.
-        unsafe { core::ptr::write_volatile(l, 0) };
+impl core::ops::Deref for Secret {
+    type Target = Vec<u64>;
+    fn deref(&self) -> &Vec<u64> {
+        &self.0
     }
-    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+}
+
+impl core::ops::DerefMut for Secret {
+    fn deref_mut(&mut self) -> &mut Vec<u64> {
+        &mut self.0
+    }
+}
+
+impl Drop for Secret {
+    #[inline(never)]
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+/// `len` zero limbs, wiped when dropped.
+pub fn secret(len: usize) -> Secret {
+    Secret(vec![0; len])
 }
 
 /// The product `a * b` into `out` (which must hold `a.len() + b.len()` limbs),

@@ -7,13 +7,26 @@
 //! (Walter), so no conditional subtraction is needed between operations: one
 //! [`Modulus::reduce`] at the very end brings a result into `[0, m)`.
 
+use zeroize::Zeroize;
+
 use super::limbs::{self, BITS, MASK};
+
+/// The limb count `L` a modulus of `bits` bits is worked in: the least with
+/// `R = 2^(28 L) >= 2^(bits + 2) > 4 m`. That bound is what keeps every
+/// Montgomery result below `2 m`, and so below `2^(28 L - 1)`, each limb
+/// under 2^28. `count(bits)` limbs are not enough when `bits` is within two
+/// of a multiple of 28 (a 2044- or 2071-bit modulus, a 1792-bit prime):
+/// results then overflow the top limb.
+pub const fn limbs_for(bits: usize) -> usize {
+    (bits + 2).div_ceil(BITS)
+}
 
 /// The most limbs a modulus may have: column sums of `L` products below
 /// 2^56 each must fit a `u64` (each of the two sums separately).
 pub const MAX_LIMBS: usize = 255;
 
-/// An odd modulus with its Montgomery constants.
+/// An odd modulus with its Montgomery constants, overwritten when dropped (a
+/// prime's `R^2 mod p` would give `p` away as `gcd(R^2 - r2, n)`).
 #[derive(Clone)]
 pub struct Modulus {
     /// The modulus, `L` limbs.
@@ -29,21 +42,26 @@ pub struct Modulus {
 }
 
 impl Modulus {
-    /// Prepares `m`, which must be odd, above 1, and normalised to its own limb
-    /// count (no leading zero limb). Runs in time that depends only on the
-    /// length of `m`, so it may be used on secret primes.
-    pub fn new(m: Vec<u64>) -> Option<Self> {
-        let l = m.len();
-        if l == 0 || l > MAX_LIMBS || m[0] & 1 == 0 || m[l - 1] == 0 || (l == 1 && m[0] == 1) {
+    /// Prepares `m`, which must be odd and above 1. Any limb count is taken
+    /// (zero limbs on top are dropped or added): the modulus is worked in
+    /// [`limbs_for`] its bit length. Runs in time that depends only on the
+    /// bit length of `m`, so it may be used on secret primes.
+    pub fn new(mut m: Vec<u64>) -> Option<Self> {
+        // `m` may be a secret prime: wiped if refused. Callers allocate
+        // `limbs_for(bits)` limbs, so that `resize` does not reallocate.
+        let bits = limbs::bit_len(&m);
+        let l = limbs_for(bits);
+        if bits < 2 || m[0] & 1 == 0 || l > MAX_LIMBS {
+            m.zeroize();
             return None;
         }
+        m.resize(l, 0);
         // Newton's iteration doubles the correct low bits of the inverse.
         let mut inv = 1u64;
         for _ in 0..6 {
             inv = inv.wrapping_mul(2u64.wrapping_sub(m[0].wrapping_mul(inv)));
         }
         let m0 = inv.wrapping_neg() & MASK;
-        let bits = limbs::bit_len(&m);
         // R mod m: 2^(bits-1) is already below m (m is odd with its top bit
         // at bits-1), so 28 L - bits + 1 constant-time doublings reach
         // 2^(28 L) mod m (BoringSSL's way; doubling from 1 took 28 L steps and
@@ -53,13 +71,13 @@ impl Modulus {
         let total = BITS * l;
         let j = total.trailing_zeros();
         let s = total >> j;
-        let mut x = vec![0u64; l];
-        let mut tmp = vec![0u64; l];
+        let mut x = limbs::secret(l);
+        let mut tmp = limbs::secret(l);
         x[(bits - 1) / BITS] = 1 << ((bits - 1) % BITS);
         for _ in 0..total - bits + 1 {
             double(&mut x, &m, &mut tmp);
         }
-        let one = x.clone();
+        let one = x.to_vec();
         for _ in 0..s {
             double(&mut x, &m, &mut tmp);
         }
@@ -69,7 +87,7 @@ impl Modulus {
             md.reduce(&mut tmp);
             core::mem::swap(&mut x, &mut tmp);
         }
-        md.r2 = x;
+        md.r2 = x.to_vec();
         Some(md)
     }
 
@@ -123,7 +141,7 @@ impl Modulus {
         for (t, &x) in twice.iter_mut().zip(a) {
             *t = 2 * x;
         }
-        let twice = &twice[..l];
+        let twice = &mut twice[..l];
         let mut carry = 0u64;
         for k in 0..2 * l - 1 {
             let from = (k + 1).saturating_sub(l);
@@ -146,6 +164,7 @@ impl Modulus {
             }
         }
         out[l - 1] = carry;
+        twice.zeroize();
     }
 
     /// Montgomery form of `a` (`a < R`): `a R mod m`, in `[0, 2m)`.
@@ -163,17 +182,8 @@ impl Modulus {
 
     /// Brings `x < 2m` into `[0, m)`.
     pub fn reduce(&self, x: &mut [u64]) {
-        let mut tmp = vec![0u64; self.len()];
+        let mut tmp = limbs::secret(self.len());
         limbs::reduce_once(x, &self.m, &mut tmp);
-    }
-
-    /// Overwrites the modulus and its constants (for secret primes: `R^2 mod p`
-    /// would give `p` away as `gcd(R^2 - r2, n)`).
-    pub fn wipe(&mut self) {
-        limbs::wipe(&mut self.m);
-        limbs::wipe(&mut self.r2);
-        limbs::wipe(&mut self.one);
-        self.m0 = 0;
     }
 
     /// One, in Montgomery form.
@@ -186,9 +196,8 @@ impl Modulus {
     /// Constant-time in the values.
     pub fn to_mont_wide(&self, out: &mut [u64], wide: &[u64]) {
         let l = self.len();
-        let mut chunk = vec![0u64; l];
-        let mut t = vec![0u64; l];
-        let mut sum = vec![0u64; l + 1];
+        let (mut chunk, mut t, mut sum) = (limbs::secret(l), limbs::secret(l), limbs::secret(l + 1));
+        let (mut twice, mut diff) = (limbs::secret(l + 1), limbs::secret(l + 1));
         let mut first = true;
         let chunks = wide.len().div_ceil(l).max(1);
         for c in (0..chunks).rev() {
@@ -208,13 +217,26 @@ impl Modulus {
             self.to_mont(out, &chunk);
             // t + out < 4m: add, then subtract 2m once if needed.
             sum[l] = limbs::add(&mut sum[..l], &t, out);
-            let mut twice = vec![0u64; l + 1];
             twice[l] = limbs::add(&mut twice[..l], &self.m, &self.m);
-            let mut diff = vec![0u64; l + 1];
             let borrow = limbs::sub(&mut diff, &sum, &twice);
             limbs::select(&mut sum, &diff, limbs::mask(borrow ^ 1));
             out.copy_from_slice(&sum[..l]);
         }
+    }
+}
+
+impl Zeroize for Modulus {
+    fn zeroize(&mut self) {
+        self.m.zeroize();
+        self.r2.zeroize();
+        self.one.zeroize();
+        self.m0.zeroize();
+    }
+}
+
+impl Drop for Modulus {
+    fn drop(&mut self) {
+        self.zeroize();
     }
 }
 
@@ -263,33 +285,50 @@ mod tests {
         x.iter().rev().fold(0u128, |acc, &l| (acc << BITS) | u128::from(l))
     }
 
+    /// `2^e mod m`.
+    fn pow2(e: usize, m: u128) -> u128 {
+        (0..e).fold(1u128 % m, |x, _| (x * 2) % m)
+    }
+
+    fn random(state: &mut u64, m: u128) -> u128 {
+        *state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let hi = u128::from(*state);
+        *state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((hi << 64) | u128::from(*state)) % m
+    }
+
+    /// Products, squares and `R mod m` against `u128` arithmetic, for moduli
+    /// below, at and above multiples of 28 bits, the largest of their size
+    /// among them (results then come closest to overflowing the top limb).
     #[test]
-    fn small_modulus_against_u128() {
-        // A 3-limb modulus: values stay under 2^84, products fit u128 after reduction.
-        let m: u128 = (1u128 << 83) - 159; // odd
-        let md = Modulus::new(limbs_of(m, 3)).unwrap();
-        let r = 1u128 << 84;
-        assert_eq!(value(&md.one), r % m);
+    fn small_moduli_against_u128() {
         let mut state = 0x1234_5678_9abc_def0u64;
-        for _ in 0..2000 {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let a = (u128::from(state) * 0x9e37_79b9_7f4a_7c15) % m;
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let b = (u128::from(state) << 20 ^ u128::from(state)) % m;
-            let (la, lb) = (limbs_of(a, 3), limbs_of(b, 3));
-            let mut am = vec![0; 3];
-            let mut bm = vec![0; 3];
-            md.to_mont(&mut am, &la);
-            md.to_mont(&mut bm, &lb);
-            let mut p = vec![0; 3];
-            md.mul(&mut p, &am, &bm);
-            let mut s = vec![0; 3];
-            md.sqr(&mut s, &am);
-            let mut out = vec![0; 3];
-            md.from_mont(&mut out, &p);
-            assert_eq!(value(&out), mulmod(a, b, m));
-            md.from_mont(&mut out, &s);
-            assert_eq!(value(&out), mulmod(a, a, m));
+        for bits in [54, 55, 56, 57, 82, 83, 84, 85, 109, 110] {
+            for m in [(1u128 << bits) - 1, (1u128 << bits) - 159, (1u128 << (bits - 1)) + 1, (1u128 << (bits - 1)) + 0x1_0000_0001] {
+                let md = Modulus::new(limbs_of(m, 4)).unwrap();
+                let l = md.len();
+                assert_eq!((md.bits, l), (bits, limbs_for(bits)), "{m:#x}");
+                let r = pow2(BITS * l, m);
+                assert_eq!(value(&md.one), r, "R mod {m:#x}");
+                let mut edges = vec![0, 1, 2, m - 1, m - 2, m >> 1];
+                edges.extend((0..200).map(|_| random(&mut state, m)));
+                for (i, &a) in edges.iter().enumerate() {
+                    let b = edges[(i * 7 + 3) % edges.len()];
+                    let (mut am, mut bm) = (vec![0; l], vec![0; l]);
+                    md.to_mont(&mut am, &limbs_of(a, l));
+                    md.to_mont(&mut bm, &limbs_of(b, l));
+                    let (mut p, mut s, mut out) = (vec![0; l], vec![0; l], vec![0; l]);
+                    md.mul(&mut p, &am, &bm);
+                    md.sqr(&mut s, &am);
+                    for x in [&am, &bm, &p, &s] {
+                        assert!(x.iter().all(|&v| v <= MASK) && value(x) < 2 * m, "{m:#x}: unnormalised or >= 2m");
+                    }
+                    md.from_mont(&mut out, &p);
+                    assert_eq!(value(&out), mulmod(a, b, m), "{a:#x} {b:#x} mod {m:#x}");
+                    md.from_mont(&mut out, &s);
+                    assert_eq!(value(&out), mulmod(a, a, m), "{a:#x}^2 mod {m:#x}");
+                }
+            }
         }
     }
 
@@ -312,21 +351,25 @@ mod tests {
     fn rejects_even_and_trivial() {
         assert!(Modulus::new(vec![4]).is_none());
         assert!(Modulus::new(vec![1]).is_none());
-        assert!(Modulus::new(vec![3, 0]).is_none());
         assert!(Modulus::new(vec![]).is_none());
+        assert!(Modulus::new(vec![0, 0]).is_none());
+        // Zero limbs on top are dropped, and one is added where the bound needs it.
+        assert_eq!(Modulus::new(vec![3, 0, 0]).map(|m| m.m.clone()), Some(vec![3]));
+        assert_eq!(Modulus::new(vec![MASK]).map(|m| m.m.clone()), Some(vec![MASK, 0]));
     }
 
     #[test]
     fn wide_values_reduce() {
         let m: u128 = (1u128 << 55) + 27;
         let md = Modulus::new(limbs_of(m, 2)).unwrap();
+        assert_eq!(md.len(), 3);
         // A 5-limb number (140 bits): 2^139 + 12345.
         let mut wide = vec![0u64; 5];
         wide[0] = 12345;
         wide[4] = 1 << (139 - 4 * BITS);
-        let mut mont = vec![0; 2];
+        let mut mont = vec![0; 3];
         md.to_mont_wide(&mut mont, &wide);
-        let mut out = vec![0; 2];
+        let mut out = vec![0; 3];
         md.from_mont(&mut out, &mont);
         let mut want = 1u128;
         for _ in 0..139 {

@@ -2,6 +2,7 @@
 //! how WeChat Pay wants sensitive request fields encrypted.
 
 use sha1::{Digest, Sha1};
+use zeroize::Zeroizing;
 
 use super::crt;
 use super::key::{RsaPrivateKey, RsaPublicKey};
@@ -35,7 +36,8 @@ pub fn encrypt(key: &RsaPublicKey, plaintext: &[u8]) -> Result<Vec<u8>> {
             format!("OAEP plaintext is {} bytes; this key takes at most {}", plaintext.len(), max_plaintext(k)),
         ));
     }
-    let mut em = vec![0u8; k];
+    // The encoding holds the plaintext and the seed: wiped when dropped.
+    let mut em = Zeroizing::new(vec![0u8; k]);
     let (seed, db) = em[1..].split_at_mut(H);
     getrandom::getrandom(seed).map_err(|e| Error::new(Code::Crypto, format!("no random source: {e}")))?;
     db[..H].copy_from_slice(&Sha1::digest(b""));
@@ -57,7 +59,8 @@ pub fn decrypt(key: &RsaPrivateKey, ciphertext: &[u8]) -> Result<Vec<u8>> {
     if ciphertext.len() != k || k < 2 * H + 2 {
         return Err(fail());
     }
-    let mut em = vec![0u8; k];
+    // The decrypted encoding holds the plaintext: wiped when dropped.
+    let mut em = Zeroizing::new(vec![0u8; k]);
     crt::private_op(key, ciphertext, &mut em).map_err(|_| fail())?;
     let (y, rest) = em.split_at_mut(1);
     let (seed, db) = rest.split_at_mut(H);

@@ -10,6 +10,8 @@
 //! `a` or `b` is at its first limb, so up to three more terms below read
 //! zeros, and every column runs in whole groups of four.
 
+use zeroize::{Zeroize, Zeroizing};
+
 use super::exp::{window, WINDOW};
 use super::limbs::{self, BITS, MASK};
 use super::montgomery::Modulus;
@@ -23,7 +25,7 @@ fn width(l: usize) -> usize {
     (PAD + l + 4).next_multiple_of(4)
 }
 
-/// One number in both orders.
+/// One number in both orders; wiped when dropped.
 #[derive(Clone)]
 struct Solo {
     fwd: Vec<u32>,
@@ -51,13 +53,16 @@ impl Solo {
         }
     }
 
-    fn limbs(&self, l: usize) -> Vec<u64> {
-        self.fwd[PAD..PAD + l].iter().map(|&v| u64::from(v)).collect()
+    fn limbs(&self, l: usize) -> Zeroizing<Vec<u64>> {
+        Zeroizing::new(self.fwd[PAD..PAD + l].iter().map(|&v| u64::from(v)).collect())
     }
 
-    fn wipe(&mut self) {
-        limbs::wipe_u32(&mut self.fwd);
-        limbs::wipe_u32(&mut self.rev);
+}
+
+impl Drop for Solo {
+    fn drop(&mut self) {
+        self.fwd.zeroize();
+        self.rev.zeroize();
     }
 }
 
@@ -89,7 +94,7 @@ struct Ctx<'a> {
 
 impl Drop for Ctx<'_> {
     fn drop(&mut self) {
-        limbs::wipe_u32(&mut self.n_rev);
+        self.n_rev.zeroize();
     }
 }
 
@@ -97,7 +102,6 @@ impl<'a> Ctx<'a> {
     fn new(m: &'a Modulus) -> Self {
         let mut s = Solo::from_limbs(&m.m);
         let n_rev = core::mem::take(&mut s.rev);
-        s.wipe();
         Ctx { m, n_rev }
     }
 
@@ -175,8 +179,8 @@ pub fn pow_public(m: &Modulus, out: &mut [u64], base: &[u64], e: u64) {
     let b = Solo::from_limbs(base);
     let mut acc = b.clone();
     let mut tmp = Solo::new(l);
-    let mut digits = vec![0u32; width(l)];
-    let mut twice = vec![0u32; width(l)];
+    let mut digits = Zeroizing::new(vec![0u32; width(l)]);
+    let mut twice = Zeroizing::new(vec![0u32; width(l)]);
     let top = 63 - e.leading_zeros();
     for bit in (0..top).rev() {
         ctx.sqr(&mut tmp, &mut digits, &mut twice, &acc);
@@ -194,8 +198,8 @@ pub fn pow_public(m: &Modulus, out: &mut [u64], base: &[u64], e: u64) {
 pub fn pow_secret(m: &Modulus, out: &mut [u64], base: &[u64], e: &[u64], e_bits: usize) {
     let l = m.len();
     let ctx = Ctx::new(m);
-    let mut digits = vec![0u32; width(l)];
-    let mut twice = vec![0u32; width(l)];
+    let mut digits = Zeroizing::new(vec![0u32; width(l)]);
+    let mut twice = Zeroizing::new(vec![0u32; width(l)]);
     let mut table = vec![Solo::new(l); 1 << WINDOW];
     table[0] = Solo::from_limbs(m.one());
     table[1] = Solo::from_limbs(base);
@@ -210,7 +214,7 @@ pub fn pow_secret(m: &Modulus, out: &mut [u64], base: &[u64], e: &[u64], e_bits:
     }
     let windows = e_bits.div_ceil(WINDOW).max(1);
     let top = (e_bits - (windows - 1) * WINDOW).max(1);
-    let mut entry = vec![0u32; width(l)];
+    let mut entry = Zeroizing::new(vec![0u32; width(l)]);
     let mut acc = Solo::new(l);
     let mut tmp = Solo::new(l);
     select(&mut entry, &table, window(e, (windows - 1) * WINDOW, top));
@@ -227,15 +231,8 @@ pub fn pow_secret(m: &Modulus, out: &mut [u64], base: &[u64], e: &[u64], e_bits:
         ctx.mul(&mut tmp, &mut digits, &acc.fwd, &entry);
         core::mem::swap(&mut tmp, &mut acc);
     }
+    // Everything here is wiped as it is dropped.
     out.copy_from_slice(&acc.limbs(l));
-    for t in table.iter_mut() {
-        t.wipe();
-    }
-    acc.wipe();
-    tmp.wipe();
-    limbs::wipe_u32(&mut entry);
-    limbs::wipe_u32(&mut digits);
-    limbs::wipe_u32(&mut twice);
 }
 
 /// Entry `idx` (reversed order), scanning the whole table under masks.
@@ -266,15 +263,24 @@ mod tests {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (state >> 20) & MASK
         };
-        for bits in [2048, 1023, 4096, 520, 57, 29] {
-            let l = count(bits);
-            let mut n: Vec<u64> = (0..l).map(|_| next()).collect();
+        // Sizes at and next to multiples of 28 (2044 = 73 x 28, 1792 = 64 x 28)
+        // need a spare limb: `montgomery::limbs_for`.
+        for bits in [2048, 1023, 4096, 520, 57, 29, 2044, 2043, 2045, 2072, 2071, 1792, 1791, 84, 83, 56] {
+            let l0 = count(bits);
+            let mut n: Vec<u64> = (0..l0).map(|_| next()).collect();
             n[0] |= 1;
-            let top = bits - (l - 1) * BITS;
-            n[l - 1] = (n[l - 1] & ((1 << top) - 1)) | 1 << (top - 1);
+            let top = bits - (l0 - 1) * BITS;
+            n[l0 - 1] = (n[l0 - 1] & ((1 << top) - 1)) | 1 << (top - 1);
+            // The largest modulus of its size too: results come closest to the top.
+            if bits % 3 == 0 {
+                n.iter_mut().for_each(|v| *v = MASK);
+                n[l0 - 1] = (1 << top) - 1;
+            }
             let m = Modulus::new(n).unwrap();
-            let mut x: Vec<u64> = (0..l).map(|_| next()).collect();
-            x[l - 1] >>= 2;
+            let l = m.len();
+            let mut x: Vec<u64> = (0..l0).map(|_| next()).collect();
+            x[l0 - 1] >>= 2;
+            x.resize(l, 0);
             let mut xm = vec![0; l];
             m.to_mont(&mut xm, &x);
             let e: Vec<u64> = (0..l).map(|_| next()).collect();

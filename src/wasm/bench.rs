@@ -1,10 +1,9 @@
 //! Benchmark exports, only with the `bench` feature (never in the shipped
-//! package): our RSA and the `rsa` crate side by side on the same key, for
-//! bench/rsa.mjs.
+//! package): our RSA and the `rsa` crate (0.10) side by side on the same key,
+//! for bench/rsa.mjs.
 
-use rsa_crate::pkcs8::{DecodePrivateKey, DecodePublicKey};
-use rsa_crate::Pkcs1v15Sign;
-use sha2::{Digest, Sha256};
+use ::rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
+use ::rsa::sha2::Sha256;
 use wasm_bindgen::prelude::*;
 
 use crate::crypto;
@@ -15,8 +14,8 @@ use crate::keys::{PrivateKey, PublicKey};
 pub struct BenchKey {
     ours: PrivateKey,
     ours_public: PublicKey,
-    theirs: rsa_crate::RsaPrivateKey,
-    theirs_public: rsa_crate::RsaPublicKey,
+    theirs: ::rsa::PrivateKey,
+    theirs_public: ::rsa::PublicKey,
 }
 
 #[wasm_bindgen]
@@ -28,8 +27,8 @@ impl BenchKey {
         Ok(BenchKey {
             ours: PrivateKey::parse(pkcs8, "pkcs8").map_err(|e| err(e.to_string()))?,
             ours_public: PublicKey::parse(spki, "spki").map_err(|e| err(e.to_string()))?,
-            theirs: rsa_crate::RsaPrivateKey::from_pkcs8_der(pkcs8).map_err(|e| err(e.to_string()))?,
-            theirs_public: rsa_crate::RsaPublicKey::from_public_key_der(spki).map_err(|e| err(e.to_string()))?,
+            theirs: ::rsa::PrivateKey::from_pkcs8_der(pkcs8).map_err(|e| err(e.to_string()))?,
+            theirs_public: ::rsa::PublicKey::from_public_key_der(spki).map_err(|e| err(e.to_string()))?,
         })
     }
 
@@ -43,18 +42,14 @@ impl BenchKey {
         crypto::verify(&self.ours_public, message, signature)
     }
 
-    /// The `rsa` crate, blinded (`sign_with_rng`), as the seed signed.
+    /// The `rsa` crate, blinded (its default, from the system's random source).
     pub fn sign_rsa_crate(&self, message: &[u8]) -> Result<Vec<u8>, JsValue> {
-        let digest = Sha256::digest(message);
-        self.theirs
-            .sign_with_rng(&mut rsa_crate::rand_core::OsRng, Pkcs1v15Sign::new::<Sha256>(), &digest)
-            .map_err(|e| JsValue::from_str(&e.to_string()))
+        self.theirs.pkcs1v15_sign::<Sha256>(message).map_err(|e| JsValue::from_str(&e.to_string()))
     }
 
     /// The `rsa` crate's verifier.
     pub fn verify_rsa_crate(&self, message: &[u8], signature: &[u8]) -> bool {
-        let digest = Sha256::digest(message);
-        self.theirs_public.verify(Pkcs1v15Sign::new::<Sha256>(), &digest, signature).is_ok()
+        self.theirs_public.pkcs1v15_verify::<Sha256>(message, signature).is_ok()
     }
 
     /// Our OAEP (SHA-1) encryption.

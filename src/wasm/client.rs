@@ -188,7 +188,7 @@ impl Wxpay {
             let ring = certs::ring_for(&client, client.wechatpay_serial().as_deref()).await?;
             let serial = client.wechatpay_serial().unwrap_or_default();
             let key = ring.get(&serial).ok_or_else(|| Error::new(Code::InvalidConfig, "no platform certificate to encrypt with"))?;
-            Ok(JsValue::from_str(&crate::sensitive::encrypt(key, &text)?))
+            Ok(JsValue::from_str(&crate::sensitive::encrypt_with(&client.crypto, &serial, key, &text).await?))
         })
     }
 
@@ -198,7 +198,7 @@ impl Wxpay {
         let client = self.client.clone();
         js::promise(async move {
             let ciphertext = boundary::text(&ciphertext, "decrypt(ciphertext): ciphertext", "a base64 string")?;
-            Ok(JsValue::from_str(&crate::sensitive::decrypt(&client.config.key, &ciphertext)?))
+            Ok(JsValue::from_str(&crate::sensitive::decrypt_with(&client.crypto, &client.config.key, &ciphertext).await?))
         })
     }
 

@@ -1,7 +1,8 @@
 //! The backend `options.crypto` chooses: `'auto'` (default), `'node'`,
 //! `'webcrypto'` or `'rust'`. `auto` takes the fastest the runtime has:
 //! `node:crypto` in Node, else `crypto.subtle`, else pure Rust; a call the
-//! first refuses falls through to the next, and finally to Rust.
+//! first refuses falls through to the next, and finally to Rust. The same
+//! for signatures, their verification and OAEP (`encrypt`, `decrypt`).
 
 use super::nodecrypto::{node_crypto, NodeBackend};
 use super::webcrypto::{subtle, WebCrypto};
@@ -94,5 +95,31 @@ impl Backend for Crypto {
             }
         }
         RustCrypto.verify(serial, key, message, signature).await
+    }
+
+    async fn oaep_encrypt(&self, serial: &str, key: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>> {
+        for platform in &self.platforms {
+            let result = match platform {
+                Platform::Node(n) => n.oaep_encrypt(serial, key, plaintext).await,
+                Platform::Web(w) => w.oaep_encrypt(serial, key, plaintext).await,
+            };
+            if result.is_ok() || !self.fallback {
+                return result;
+            }
+        }
+        RustCrypto.oaep_encrypt(serial, key, plaintext).await
+    }
+
+    async fn oaep_decrypt(&self, key: &PrivateKey, ciphertext: &[u8]) -> Result<Vec<u8>> {
+        for platform in &self.platforms {
+            let result = match platform {
+                Platform::Node(n) => n.oaep_decrypt(key, ciphertext).await,
+                Platform::Web(w) => w.oaep_decrypt(key, ciphertext).await,
+            };
+            if result.is_ok() || !self.fallback {
+                return result;
+            }
+        }
+        RustCrypto.oaep_decrypt(key, ciphertext).await
     }
 }

@@ -1,13 +1,15 @@
-//! The WebCrypto backend: RSASSA-PKCS1-v1_5 by the runtime's `crypto.subtle`
-//! (OpenSSL in Node, BoringSSL in workerd and Chromium), driven from Rust.
+//! The WebCrypto backend: RSASSA-PKCS1-v1_5 and RSA-OAEP (SHA-1) by the
+//! runtime's `crypto.subtle` (OpenSSL in Node, BoringSSL in workerd and
+//! Chromium), driven from Rust.
 //!
-//! Keys are imported once per client, lazily, non-extractable; the import
-//! promise is cached so concurrent first requests share one import. Messages
-//! are passed as views of wasm memory: WebCrypto copies them at call time.
+//! Keys are imported once per client and algorithm, lazily, non-extractable;
+//! the import promise is cached so concurrent first requests share one
+//! import. Messages are passed as views of wasm memory: WebCrypto copies them
+//! at call time.
 
 use std::cell::RefCell;
 
-use js_sys::{Object, Promise, Reflect, Uint8Array};
+use js_sys::{ArrayBuffer, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
@@ -18,12 +20,23 @@ use crate::error::{Code, Error, Result};
 use crate::keys::{PrivateKey, PublicKey};
 
 const ALGORITHM: &str = "RSASSA-PKCS1-v1_5";
+/// Sensitive fields: RSAES-OAEP with SHA-1 (and MGF1-SHA-1), empty label.
+const OAEP: &str = "RSA-OAEP";
+
+/// The keys of one client for one algorithm: import promises.
+#[derive(Default)]
+struct Keys {
+    private: RefCell<Option<Promise>>,
+    public: RefCell<Vec<(String, Promise)>>,
+}
 
 /// `crypto.subtle` with the keys of one client.
 pub struct WebCrypto {
     subtle: SubtleCrypto,
-    private: RefCell<Option<Promise>>,
-    public: RefCell<Vec<(String, Promise)>>,
+    /// For `ALGORITHM` (SHA-256).
+    signing: Keys,
+    /// For `OAEP` (SHA-1): a WebCrypto key serves one algorithm only.
+    oaep: Keys,
 }
 
 /// The runtime's `crypto.subtle`, if it has one.
@@ -40,13 +53,14 @@ fn crypto_error(what: &str, e: &JsValue) -> Error {
 impl WebCrypto {
     /// A backend on `subtle`; imports nothing yet.
     pub fn new(subtle: SubtleCrypto) -> Self {
-        WebCrypto { subtle, private: RefCell::new(None), public: RefCell::new(Vec::new()) }
+        WebCrypto { subtle, signing: Keys::default(), oaep: Keys::default() }
     }
 
     fn import(&self, format: &str, der: &[u8], usage: &str) -> Result<Promise> {
+        let (name, hash) = if usage == "sign" || usage == "verify" { (ALGORITHM, "SHA-256") } else { (OAEP, "SHA-1") };
         let algorithm = Object::new();
         let set = |k: &str, v: &str| Reflect::set(&algorithm, &k.into(), &v.into());
-        set("name", ALGORITHM).and_then(|_| set("hash", "SHA-256")).map_err(|e| crypto_error("importKey", &e))?;
+        set("name", name).and_then(|_| set("hash", hash)).map_err(|e| crypto_error("importKey", &e))?;
         let usages = js_sys::Array::of1(&usage.into());
         self.subtle
             .import_key_with_object(format, &Uint8Array::from(der), &algorithm, false, &usages)
@@ -58,26 +72,30 @@ impl WebCrypto {
         Ok(key.unchecked_into())
     }
 
-    async fn private_key(&self, key: &PrivateKey) -> Result<CryptoKey> {
-        let cached = self.private.borrow().clone();
+    /// The merchant key for `usage`: `sign` or `decrypt`.
+    async fn private_key(&self, key: &PrivateKey, usage: &str) -> Result<CryptoKey> {
+        let keys = if usage == "sign" { &self.signing } else { &self.oaep };
+        let cached = keys.private.borrow().clone();
         let promise = match cached {
             Some(p) => p,
             None => {
-                let p = self.import("pkcs8", key.pkcs8_der(), "sign")?;
-                *self.private.borrow_mut() = Some(p.clone());
+                let p = self.import("pkcs8", key.pkcs8_der(), usage)?;
+                *keys.private.borrow_mut() = Some(p.clone());
                 p
             }
         };
         Self::key(promise).await
     }
 
-    async fn public_key(&self, serial: &str, key: &PublicKey) -> Result<CryptoKey> {
-        let cached = self.public.borrow().iter().find(|(s, _)| s == serial).map(|(_, p)| p.clone());
+    /// The platform key `serial` for `usage`: `verify` or `encrypt`.
+    async fn public_key(&self, serial: &str, key: &PublicKey, usage: &str) -> Result<CryptoKey> {
+        let keys = if usage == "verify" { &self.signing } else { &self.oaep };
+        let cached = keys.public.borrow().iter().find(|(s, _)| s == serial).map(|(_, p)| p.clone());
         let promise = match cached {
             Some(p) => p,
             None => {
-                let p = self.import("spki", key.spki_der(), "verify")?;
-                self.public.borrow_mut().push((serial.to_string(), p.clone()));
+                let p = self.import("spki", key.spki_der(), usage)?;
+                keys.public.borrow_mut().push((serial.to_string(), p.clone()));
                 p
             }
         };
@@ -85,21 +103,49 @@ impl WebCrypto {
     }
 }
 
+/// The bytes of what a WebCrypto promise resolved to, an `ArrayBuffer`.
+fn buffer_bytes(what: &str, value: &JsValue) -> Result<Uint8Array> {
+    if value.is_instance_of::<ArrayBuffer>() {
+        Ok(Uint8Array::new(value))
+    } else {
+        Err(Error::new(Code::Crypto, format!("WebCrypto {what} did not give an ArrayBuffer")))
+    }
+}
+
 impl Backend for WebCrypto {
     async fn sign(&self, key: &PrivateKey, message: &[u8]) -> Result<Vec<u8>> {
-        let key = self.private_key(key).await?;
+        let key = self.private_key(key, "sign").await?;
         let promise = self.subtle.sign_with_str_and_u8_array(ALGORITHM, &key, message).map_err(|e| crypto_error("sign", &e))?;
         let signature = JsFuture::from(promise).await.map_err(|e| crypto_error("sign", &e))?;
         Ok(Uint8Array::new(&signature).to_vec())
     }
 
     async fn verify(&self, serial: &str, key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<bool> {
-        let key = self.public_key(serial, key).await?;
+        let key = self.public_key(serial, key, "verify").await?;
         let promise = self
             .subtle
             .verify_with_str_and_u8_array_and_u8_array(ALGORITHM, &key, signature, message)
             .map_err(|e| crypto_error("verify", &e))?;
         let ok = JsFuture::from(promise).await.map_err(|e| crypto_error("verify", &e))?;
         Ok(ok.as_bool() == Some(true))
+    }
+
+    async fn oaep_encrypt(&self, serial: &str, key: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>> {
+        let key = self.public_key(serial, key, "encrypt").await?;
+        let promise = self.subtle.encrypt_with_str_and_u8_array(OAEP, &key, plaintext).map_err(|e| crypto_error("encrypt", &e))?;
+        let ciphertext = JsFuture::from(promise).await.map_err(|e| crypto_error("encrypt", &e))?;
+        Ok(buffer_bytes("encrypt", &ciphertext)?.to_vec())
+    }
+
+    async fn oaep_decrypt(&self, key: &PrivateKey, ciphertext: &[u8]) -> Result<Vec<u8>> {
+        let key = self.private_key(key, "decrypt").await?;
+        // The messages name no cause: a padding oracle must learn nothing.
+        let fail = |_| Error::new(Code::Crypto, "OAEP decryption failed");
+        let promise = self.subtle.decrypt_with_str_and_u8_array(OAEP, &key, ciphertext).map_err(fail)?;
+        let plaintext = buffer_bytes("decrypt", &JsFuture::from(promise).await.map_err(fail)?)?;
+        // Zero the ArrayBuffer once copied: it would linger until collected.
+        let out = plaintext.to_vec();
+        plaintext.fill(0, 0, plaintext.length());
+        Ok(out)
     }
 }

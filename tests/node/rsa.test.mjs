@@ -10,14 +10,37 @@ import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { Wxpay } from 'wxpay-wasm';
 import { selfSignedCertificate } from '../sandbox/x509.mjs';
-import { keys, unevenKey } from '../rsa/keys.mjs';
+import { fromPrimes, keys, unevenKey } from '../rsa/keys.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SERIAL = '5157F09EFDC096DE15EBE81A47057A7232F1B8E1';
 
 // Two standard keys (p > q and p < q), small qInv, 1024/3072/2047 bits, e = 3, and primes of
-// different sizes (the single-lane path for both halves).
-const shapes = [...keys(2), unevenKey()];
+// different sizes (the single-lane path for both halves); then moduli and primes at and next to
+// multiples of 28 bits, the limb size, where our RSA used to fail (2044 = 73 x 28, 2072 = 74 x 28,
+// 3080 = 110 x 28, 3584 and 4088 have primes of 1792 = 64 x 28 and 2044 bits).
+const prime = (bits) => {
+  for (;;) {
+    const p = crypto.generatePrimeSync(bits, { bigint: true });
+    if ((p - 1n) % 65537n !== 0n && p >> BigInt(bits - 2) === 3n) return p;
+  }
+};
+// A key of exactly `bits` bits: primes with their top two bits set multiply to a + b bits
+// (OpenSSL's own keys of odd sizes may come out a bit short).
+const sized = (bits) => {
+  for (;;) {
+    const [p, q] = [prime(Math.ceil(bits / 2)), prime(Math.floor(bits / 2))];
+    if (p !== q) return { key: fromPrimes(p, q), label: `rsa-${bits}` };
+  }
+};
+const shapes = [
+  ...keys(2), unevenKey(),
+  ...[2044, 2072, 2071, 3080, 3584, 4088].map(sized),
+  // Both primes on a multiple of 28 (the two-lane path), and unequal ones next to it.
+  { key: fromPrimes(prime(1036), prime(1036)), label: '1036+1036-bit primes' },
+  { key: fromPrimes(prime(1035), prime(1064)), label: '1035+1064-bit primes' },
+  { key: fromPrimes(prime(1008), prime(1063)), label: '1008+1063-bit primes' },
+];
 
 function client({ key }, format) {
   const publicKey = crypto.createPublicKey(key);
@@ -64,6 +87,28 @@ describe('the rust backend in wasm', () => {
         wxpay.free();
       }
     });
+  }
+});
+
+// The sizes issue 10 found failing, in the .wasm: 13 of 101 between 1000 and 1100 bits, and
+// every size from 2040 to 2080. One key each, a signature byte for byte with node:crypto, its
+// verification, OAEP both ways.
+test('every modulus size from 1000 to 1100 and from 2040 to 2080 bits', async () => {
+  const sizes = [...Array(101).keys()].map((i) => 1000 + i).concat([...Array(41).keys()].map((i) => 2040 + i));
+  for (const bits of sizes) {
+    const shape = sized(bits);
+    assert.equal(crypto.createPublicKey(shape.key).asymmetricKeyDetails.modulusLength, bits);
+    const wxpay = client(shape, 'pkcs8');
+    const message = crypto.randomBytes(100);
+    const want = crypto.sign('sha256', message, shape.key).toString('base64');
+    assert.equal(await wxpay.sign(message), want, `${bits} bits`);
+    assert.equal(await wxpay.verify(message, want, SERIAL), true, `${bits} bits: verify`);
+    const text = 'x'.repeat(Math.ceil(bits / 8) - 42);
+    const oaep = { key: shape.key, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' };
+    assert.equal(crypto.privateDecrypt(oaep, Buffer.from(await wxpay.encrypt(text), 'base64')).toString(), text, `${bits} bits: encrypt`);
+    const theirs = crypto.publicEncrypt({ ...oaep, key: crypto.createPublicKey(shape.key) }, Buffer.from(text));
+    assert.equal(await wxpay.decrypt(theirs.toString('base64')), text, `${bits} bits: decrypt`);
+    wxpay.free();
   }
 });
 
