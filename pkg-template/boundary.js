@@ -524,7 +524,7 @@ export async function send(g, fetchFn, thisArg, url, method, headerList, payload
   } catch (e) {
     throw network(e);
   }
-  let status, statusText, answerHeaders, stream, arrayBuffer;
+  let status, statusText, answerHeaders, stream;
   try {
     if (typeof response !== 'object' || response === null) throw new TypeError(`fetch resolved to ${kind(response)}, not a Response`);
     status = response.status;
@@ -534,7 +534,6 @@ export async function send(g, fetchFn, thisArg, url, method, headerList, payload
     statusText = response.statusText;
     answerHeaders = headerObject(response.headers);
     stream = response.body;
-    arrayBuffer = response.arrayBuffer;
   } catch (e) {
     cancel(stream);
     throw network(e);
@@ -552,7 +551,7 @@ export async function send(g, fetchFn, thisArg, url, method, headerList, payload
   const framed = declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
   let body;
   try {
-    body = await readBody(response, stream, arrayBuffer, maxBytes, g, status, framed);
+    body = await readBody(response, stream, maxBytes, g, status, framed);
   } catch (e) {
     throw network(e);
   }
@@ -606,10 +605,13 @@ function headerObject(h) {
   return out;
 }
 
-async function readBody(response, stream, arrayBuffer, maxBytes, g, status, framed) {
+async function readBody(response, stream, maxBytes, g, status, framed) {
   // A body framed by Content-Length (no content coding to inflate it) cannot exceed what was
-  // checked against the limit: read it whole, which is cheaper than chunk by chunk.
-  if (stream !== null && stream !== undefined && !(framed && typeof arrayBuffer === 'function')) {
+  // checked against the limit: read it whole, which is cheaper than chunk by chunk. Otherwise
+  // the stream, chunk by chunk; `arrayBuffer()` only for an answer without a stream.
+  const hasStream = stream !== null && stream !== undefined;
+  const arrayBuffer = hasStream && !framed ? undefined : response.arrayBuffer;
+  if (hasStream && !(framed && typeof arrayBuffer === 'function')) {
     const reader = stream.getReader();
     const chunks = [];
     let total = 0;
@@ -620,7 +622,9 @@ async function readBody(response, stream, arrayBuffer, maxBytes, g, status, fram
         if (!(value instanceof Uint8Array)) throw new TypeError('the answer body gave a chunk that is not bytes');
         total += value.byteLength;
         if (total > maxBytes) throw tooLarge(status, maxBytes);
-        chunks.push(value);
+        // A chunk may be a view of a much larger pooled buffer (inflated answers are): keep a
+        // copy of just its bytes, or holding the chunks would hold several times the limit.
+        chunks.push(value.byteLength === value.buffer.byteLength ? value : value.slice());
       }
     } catch (e) {
       try { reader.cancel().catch(() => {}); } catch { /* released */ }
