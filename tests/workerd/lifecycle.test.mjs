@@ -91,4 +91,18 @@ describe('the payment lifecycle in workerd', () => {
     assert.equal(app.partnerid, sb.mchid);
     assert.ok(ok(`${app.appid}\n${app.timestamp}\n${app.noncestr}\n${app.prepayid}\n`, app.sign));
   });
+
+  test('segments keep their case, unknown config keys and bodies with no JSON form are refused (issue 12)', async () => {
+    sb.reset();
+    const r = await call('/runtime');
+    assert.deepEqual(r.templates, [
+      'v3/pay/transactions/out-trade-no/N123123',
+      'v3/pay/transactions/out-trade-no/WX20240101ABCdef',
+      'v3/pay/transactions/out-trade-no/N123123',
+      'v3/marketing/membercard-open',
+    ]);
+    assert.equal(r.sent, '/v3/sandbox/echo/N123123/Abc');
+    assert.deepEqual(r.codes, ['ERR_INVALID_PARAM', 'ERR_INVALID_PARAM', 'ERR_INVALID_PARAM', 'ERR_INVALID_PARAM']);
+    assert.equal(sb.requests.length, 1, 'only the echo was sent');
+  });
 });

@@ -5,6 +5,7 @@
 //   GET  /seed                     the seed GET on a client with certs -> { status }
 //   GET  /backup?dead=URL          the seed GET with baseURL=dead, backupBaseURL=sandbox -> { status }
 //   POST /params                   body { appId, prepay_id } -> { jsapi, app }
+//   GET  /runtime                  the chain's segment rule and config checks -> { templates, sent, codes }
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 
 const base = (env) => ({ mchid: env.WXPAY_MCHID, serial: env.WXPAY_SERIAL, privateKey: env.WXPAY_PRIVATE_KEY, baseURL: env.WXPAY_BASE_URL });
@@ -38,6 +39,24 @@ async function route(url, request, env) {
       const w = new Wxpay({ ...base(env), certs: certs(env) });
       const { appId, prepay_id } = await request.json();
       return { jsapi: await w.jsapiParams({ appId, prepay_id }), app: await w.appParams({ appid: appId, prepay_id }) };
+    }
+    case '/runtime': {
+      const w = new Wxpay({ ...base(env), certs: certs(env) });
+      const code = (p) => p.then(() => 'resolved', (e) => e.code);
+      const templates = [
+        String(w.v3.pay.transactions.outTradeNo.N123123),
+        String(w.v3.pay.transactions.outTradeNo['WX20240101ABCdef']),
+        String(w.v3['pay/transactions/out-trade-no/N123123']),
+        String(w.v3.marketing.membercardOpen),
+      ];
+      const sent = (await w.v3.sandbox.echo['N123123'].Abc.get()).data.url;
+      const codes = await Promise.all([
+        code(w.v3.sandbox.echo.get({ parmas: { a: 1 } })),
+        code(w.v3.sandbox.echo.get({ baseURL: 'https://example.com/' })),
+        code(w.v3.sandbox.echo.post(new Map([['a', 1]]))),
+        code(w.v3.sandbox.echo.post(new Blob(['x']))),
+      ]);
+      return { templates, sent, codes };
     }
     default:
       return { error: { code: 'NOT_FOUND' } };
