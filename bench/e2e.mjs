@@ -69,8 +69,9 @@ export async function e2e({ rounds = 10, perBatch = 200, inFlight = 10 } = {}) {
       const { answerKey, certs, verifyingKey } = setup(sb);
       await fetch(new URL('__sandbox/answer-key', sb.baseURL), { method: 'POST', body: JSON.stringify({ answerKey }) });
       const common = { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs, baseURL: sb.baseURL };
-      const anchor = new Wechatpay(common);
-      const ours = new Wxpay(common);
+      // Each its own copy: the anchor turns privateKey into a KeyObject in the object it is given.
+      const anchor = new Wechatpay({ ...common, certs: { ...certs } });
+      const ours = new Wxpay({ ...common, certs: { ...certs } });
       const clients = {
         [`wxpay-wasm (${ours.crypto})`]: () => ours.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD),
         'wechatpay-axios-plugin@0.9.6': () => anchor.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD),
