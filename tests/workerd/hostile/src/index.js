@@ -52,7 +52,8 @@ const CASES = {
 /** One client per hostile fetch, made on first use (before its loop's first call). */
 const fetchClients = new Map();
 function withFetch(env, name, fetch) {
-  if (!fetchClients.has(name)) fetchClients.set(name, new Wxpay(options(env, { fetch })));
+  // retry: 0: each call is one fetch (retries are tested in tests/workerd/lifecycle.test.mjs)
+  if (!fetchClients.has(name)) fetchClients.set(name, new Wxpay(options(env, { fetch, retry: 0 })));
   return fetchClients.get(name);
 }
 
