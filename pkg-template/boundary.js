@@ -630,14 +630,7 @@ async function readBody(response, stream, maxBytes, g, status, framed) {
       try { reader.cancel().catch(() => {}); } catch { /* released */ }
       throw e;
     }
-    if (chunks.length === 1) return chunks[0];
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.byteLength;
-    }
-    return out;
+    return chunks.length === 1 ? chunks[0] : concat(chunks, total);
   }
   if (typeof arrayBuffer !== 'function') return new Uint8Array(0);
   const buffer = await g.race(arrayBuffer.call(response));
