@@ -13,6 +13,8 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
+# --force: the version check above already decided; cargo may remember an install whose
+# binary is gone, and would skip it.
 # npm ci (network and disk) runs while cargo compiles the tools below: when node_modules is
 # missing or older than the lockfile.
 npm_pid=
@@ -23,12 +25,12 @@ fi
 
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
   echo "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)" >&2
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  cargo install --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
 if [[ "$(wasm-pack --version 2>/dev/null)" != "wasm-pack $WASM_PACK_VERSION" ]]; then
   echo "installing wasm-pack $WASM_PACK_VERSION (about two minutes, once)" >&2
-  cargo install wasm-pack --locked --version "$WASM_PACK_VERSION"
+  cargo install --force wasm-pack --locked --version "$WASM_PACK_VERSION"
 fi
 
 if [[ -n "$npm_pid" ]]; then
