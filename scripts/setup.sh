@@ -13,8 +13,6 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
-# --force: the version check above already decided; cargo may remember an install whose
-# binary is gone, and would skip it.
 # npm ci (network and disk) runs while cargo compiles the tools below: when node_modules is
 # missing or older than the lockfile.
 npm_pid=
@@ -23,6 +21,8 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   npm_pid=$!
 fi
 
+# --force: each check below has already decided the tool is missing; cargo may remember an
+# install whose binary is gone, and would skip it.
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
   echo "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)" >&2
   cargo install --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
