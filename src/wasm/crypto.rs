@@ -70,56 +70,38 @@ impl Crypto {
     }
 }
 
-impl Backend for Crypto {
-    async fn sign(&self, key: &PrivateKey, message: &[u8]) -> Result<Vec<u8>> {
-        for platform in &self.platforms {
+/// Runs `$method` on each platform backend in order, then on Rust: the first
+/// success wins; under `auto` a failure falls through to the next, otherwise
+/// it is the answer.
+macro_rules! fall_through {
+    ($self:ident, $method:ident($($arg:expr),*)) => {{
+        for platform in &$self.platforms {
             let result = match platform {
-                Platform::Node(n) => n.sign(key, message).await,
-                Platform::Web(w) => w.sign(key, message).await,
+                Platform::Node(n) => n.$method($($arg),*).await,
+                Platform::Web(w) => w.$method($($arg),*).await,
             };
-            if result.is_ok() || !self.fallback {
+            if result.is_ok() || !$self.fallback {
                 return result;
             }
         }
-        RustCrypto.sign(key, message).await
+        RustCrypto.$method($($arg),*).await
+    }};
+}
+
+impl Backend for Crypto {
+    async fn sign(&self, key: &PrivateKey, message: &[u8]) -> Result<Vec<u8>> {
+        fall_through!(self, sign(key, message))
     }
 
     async fn verify(&self, serial: &str, key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<bool> {
-        for platform in &self.platforms {
-            let result = match platform {
-                Platform::Node(n) => n.verify(serial, key, message, signature).await,
-                Platform::Web(w) => w.verify(serial, key, message, signature).await,
-            };
-            if result.is_ok() || !self.fallback {
-                return result;
-            }
-        }
-        RustCrypto.verify(serial, key, message, signature).await
+        fall_through!(self, verify(serial, key, message, signature))
     }
 
     async fn oaep_encrypt(&self, serial: &str, key: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>> {
-        for platform in &self.platforms {
-            let result = match platform {
-                Platform::Node(n) => n.oaep_encrypt(serial, key, plaintext).await,
-                Platform::Web(w) => w.oaep_encrypt(serial, key, plaintext).await,
-            };
-            if result.is_ok() || !self.fallback {
-                return result;
-            }
-        }
-        RustCrypto.oaep_encrypt(serial, key, plaintext).await
+        fall_through!(self, oaep_encrypt(serial, key, plaintext))
     }
 
     async fn oaep_decrypt(&self, key: &PrivateKey, ciphertext: &[u8]) -> Result<Vec<u8>> {
-        for platform in &self.platforms {
-            let result = match platform {
-                Platform::Node(n) => n.oaep_decrypt(key, ciphertext).await,
-                Platform::Web(w) => w.oaep_decrypt(key, ciphertext).await,
-            };
-            if result.is_ok() || !self.fallback {
-                return result;
-            }
-        }
-        RustCrypto.oaep_decrypt(key, ciphertext).await
+        fall_through!(self, oaep_decrypt(key, ciphertext))
     }
 }
