@@ -39,7 +39,10 @@ where
     F: core::future::Future<Output = Result<JsValue, JsValue>> + 'static,
 {
     use core::task::{Context, Poll, Waker};
-    let mut future = Box::pin(future);
+    // One `future_to_promise` for every caller (it is monomorphised per
+    // future type otherwise: 340 bytes of .wasm each).
+    let mut future: core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, JsValue>>>> =
+        Box::pin(future);
     match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(Ok(v)) => js_sys::Promise::resolve(&v),
         Poll::Ready(Err(e)) => js_sys::Promise::reject(&e),
