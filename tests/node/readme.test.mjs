@@ -134,14 +134,18 @@ report$({ logged: logged$, observed: observed$ });`,
     preamble: `${CLIENT}${NOTIFICATION}const paid$ = [];
 const markPaid = async (out_trade_no) => { paid$.push(out_trade_no); };
 `,
-    postamble: `const response$ = await onNotify(new Request('https://merchant.example/notify', {
-  method: 'POST', headers: notification$.headers, body: Buffer.from(notification$.body, 'base64'),
-}));
-report$({ status: response$.status, paid: paid$ });`,
+    // Then the same body with one byte changed: rejected, and nothing marked paid.
+    postamble: `const post$ = (body) => new Request('https://merchant.example/notify', { method: 'POST', headers: notification$.headers, body });
+const body$ = Buffer.from(notification$.body, 'base64');
+const response$ = await onNotify(post$(body$));
+const tampered$ = Buffer.from(body$); tampered$[tampered$.indexOf('TRANSACTION')] ^= 0x20;
+const forged$ = await onNotify(post$(tampered$)).then(() => 'resolved', (e) => e.code);
+report$({ status: response$.status, paid: paid$, forged: forged$ });`,
     notification: true,
     check({ result }) {
       assert.equal(result.status, 204);
       assert.deepEqual(result.paid, ['readme-order-1']);
+      assert.equal(result.forged, 'ERR_NOTIFY_SIGNATURE');
     },
   },
   'Notifications (回调通知) #2': {
