@@ -19,7 +19,7 @@ const sections = [
   ['End to end: the seed GET, ours vs wechatpay-axios-plugin', e2e],
   ['Inside workerd (Miniflare)', workerd],
   ['The pure-Rust signer (`crypto: \'rust\'`)', rsa],
-  ['Cold start (Node)', coldstart],
+  ['Cold start (Node, workerd)', coldstart],
   ['Files: a 100 MB bill streamed (Node)', files],
   ['Size', size],
   ['Types: declarations and the cost of a type check', types],

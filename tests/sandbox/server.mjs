@@ -9,6 +9,7 @@ import { generateKeys, keyObjects, randomRsaKeyPair, randomSerial } from './keys
 import { selfSignedCertificate } from './x509.mjs';
 import { seedCards, validatePatch, applyPatch } from './cards.mjs';
 import { fileRoutes, signedUploadBody } from './files.mjs';
+import { paymentRoutes } from './payments.mjs';
 import { buildNotification, postNotification, randomApiV3Key, encryptResource } from './notify.mjs';
 
 const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE';
@@ -53,6 +54,8 @@ function queryObject(rawQuery) {
  * @param {object} [opts.keys]  { mchid, merchant, platform, pubkey, apiv3Key? } from a previous run
  * @param {(entry: object) => void} [opts.onRequest]  called once each API request is answered
  * @param {number} [opts.keepAliveMs]  idle keep-alive before the server closes a connection
+ * @param {string} [opts.publicBaseURL]  the host it answers for in download URLs (default: its own
+ *   address), e.g. 'https://api.mch.weixin.qq.com/' when the caller's fetch routes that host here
  */
 export async function startSandbox(opts = {}) {
   const { port = 0, cors, onRequest } = opts;
@@ -66,7 +69,12 @@ export async function startSandbox(opts = {}) {
 
   const requests = [];
   // Uploads, bills, statements, downloads (files.mjs).
-  const fileRoute = fileRoutes({ baseURL: () => sb.baseURL, merchantPublic: () => ko.merchantPublic, signer: () => signer() }).route;
+  const fileRoute = fileRoutes({ baseURL: () => opts.publicBaseURL ?? sb.baseURL, merchantPublic: () => ko.merchantPublic, signer: () => signer() }).route;
+  // Orders and sensitive fields (payments.mjs).
+  const payments = paymentRoutes({
+    mchid, merchantPublic: () => ko.merchantPublic,
+    decrypter: (serial) => (serial === keys.platform.serial ? ko.platformPrivate : serial === keys.pubkey.id ? ko.pubkeyPrivate : null),
+  });
   const notifications = []; // one entry per notification posted: { url, event_type, mode, status, body }
   const cards = seedCards();
   const pending = []; // misbehaviour queue: [{ mode, left }]
@@ -146,6 +154,8 @@ export async function startSandbox(opts = {}) {
     const { method } = req;
     const file = fileRoute(req, path, queryObject(rawQuery), body);
     if (file) return file.json ? json(file.status, file.json) : file;
+    const payment = payments.route(req, path, body);
+    if (payment) return json(payment.status, payment.json);
     let m;
     if ((m = /^\/v3\/marketing\/membercard-open\/cards\/([^/]+)\/codes\/([^/]+)$/.exec(path)) && ['GET', 'PATCH'].includes(method)) {
       let cardId, code;
@@ -320,6 +330,7 @@ export async function startSandbox(opts = {}) {
     requests,
     notifications,
     cards,
+    prepays: payments.prepays,
     /** Build a signed, encrypted notification without sending it: { headers, body, envelope, plaintext, mode }. */
     notification: (o) => buildNotification(notifyKeys(), o),
     /** POST a notification to `url`: { status, headers, body, json, sent }. */

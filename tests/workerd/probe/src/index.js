@@ -40,11 +40,12 @@ async function floor(env, n) {
   const enc = new TextEncoder();
   for (let i = 0; i < n; i++) {
     const ts = Math.floor(Date.now() / 1000);
-    const nonce = b64(crypto.getRandomValues(new Uint8Array(16)));
+    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join(''); // 32 of [0-9a-f]
     const sig = b64(await crypto.subtle.sign(ALG, key, enc.encode(`GET\n${path}\n${ts}\n${nonce}\n\n`)));
     const res = await fetch(new URL(path, env.WXPAY_BASE_URL), {
       headers: { accept: 'application/json', authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${env.WXPAY_MCHID}",serial_no="${env.WXPAY_SERIAL}",timestamp="${ts}",nonce_str="${nonce}",signature="${sig}"` },
     });
+    if (res.status !== 200) throw new Error(`floor: ${res.status} ${await res.text()}`);
     const body = new Uint8Array(await res.arrayBuffer());
     const h = res.headers;
     const head = enc.encode(`${h.get('wechatpay-timestamp')}\n${h.get('wechatpay-nonce')}\n`);

@@ -1,0 +1,268 @@
+// Every ```js block of README.md, run as pasted against the sandbox, so the README never rots.
+//
+// Each snippet runs in a fresh `node` process, as a user's module would: its working directory is
+// a temp dir holding what the snippets read (apiclient_key.pem, pub_key.pem, logo.png,
+// licence.pdf) and a node_modules/wxpay-wasm link to the installed package; WXPAY_APIV3_KEY is
+// set; tests/readme/route-fetch.mjs, preloaded, routes https://api.mch.weixin.qq.com (and api2)
+// to the sandbox and refuses any other host. The sandbox plays this merchant's account: mchid
+// 1900000109, merchant serial YOUR_MERCHANT_CERTIFICATE_SERIAL (the README's placeholders), its
+// own platform certificate (downloaded by the client with the APIv3 key) and its download URLs on
+// https://api.mch.weixin.qq.com/.
+//
+// The snippet's text is never edited. A snippet that is a fragment gets a preamble (what the
+// README defined earlier, e.g. the `wxpay` client of its first snippet, or what a handler is
+// given, e.g. `req`); every case may add a postamble that reports the snippet's variables
+// (`report$`). Both are listed below, per snippet; names ending in `$` are ours. Each case then
+// asserts what a user would notice: the values the snippet got, and what the sandbox received
+// and verified.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import { mkdtempSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSandbox, generateKeys, CARD_ID } from '../sandbox/index.mjs';
+import { tradeBill, parseMultipart } from '../sandbox/files.mjs';
+import { readmeBlocks } from '../readme/blocks.mjs';
+
+const MCHID = '1900000109';
+const SERIAL = 'YOUR_MERCHANT_CERTIFICATE_SERIAL';
+const PKG = realpathSync(fileURLToPath(new URL('../../node_modules/wxpay-wasm', import.meta.url)));
+const PRELOAD = fileURLToPath(new URL('../readme/route-fetch.mjs', import.meta.url));
+const MEMBER_PATH = `/v3/marketing/membercard-open/cards/${CARD_ID}/codes/300000001`;
+// A tiny PNG and PDF, the files the upload snippet reads.
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+const PDF = Buffer.from('%PDF-1.4\n% licence\n%%EOF\n');
+
+let sb;
+before(async () => {
+  const keys = generateKeys(MCHID);
+  keys.merchant.serial = SERIAL;
+  sb = await startSandbox({ keys, publicBaseURL: 'https://api.mch.weixin.qq.com/' });
+});
+beforeEach(() => sb.reset());
+after(() => sb?.close());
+
+// ---- preambles ----
+const REPORT = "const report$ = (o) => console.log('README-RESULT ' + JSON.stringify(o));\n";
+/** The client of the README's first snippet (Use), for the snippets that use `wxpay`. */
+const CLIENT = `import { readFileSync as readFileSync$ } from 'node:fs';
+import * as wxpayWasm$ from 'wxpay-wasm';
+const wxpay = new wxpayWasm$.Wxpay({
+  mchid: '${MCHID}', serial: '${SERIAL}', privateKey: readFileSync$('apiclient_key.pem'), apiv3Key: process.env.WXPAY_APIV3_KEY,
+});
+`;
+/** A notification the sandbox signed and encrypted, written to notification.json by the case. */
+const NOTIFICATION = "const notification$ = JSON.parse(readFileSync$('notification.json', 'utf8'));\n";
+const RESOURCE = { mchid: MCHID, appid: 'wx8888888888888888', out_trade_no: 'readme-order-1', transaction_id: '4200000000202406010000000001', trade_state: 'SUCCESS', amount: { total: 100, currency: 'CNY' } };
+
+const only = (path) => sb.requests.filter((r) => r.url.split('?')[0] === path);
+function assertAllVerified() {
+  assert.ok(sb.requests.length > 0, 'the sandbox saw no request');
+  for (const r of sb.requests) assert.ok(r.verified, `${r.method} ${r.url}: ${r.reason}`);
+}
+const verifies = (message, signature) =>
+  crypto.verify('sha256', Buffer.from(message), sb.merchant.publicKeySpki, Buffer.from(signature, 'base64'));
+
+/**
+ * Per README block id: `preamble`, `postamble`, `setup(dir)` (files beyond the common ones) and
+ * `check({ result, stdout, stderr, dir })`.
+ */
+const CASES = {
+  'Use #1': {
+    // A whole program: no preamble.
+    postamble: 'report$({ status, headers, data, ok });',
+    check({ result }) {
+      assert.equal(result.status, 200);
+      assert.match(result.headers['request-id'], /^sbx-/);
+      assert.equal(result.data.code, '300000001');
+      assert.equal(result.data.balance, 1000);
+      assert.equal(result.ok, true);
+      const card = sb.cards[CARD_ID]['300000001'];
+      assert.equal(card.balance, 1100);
+      assert.equal(card.level, 'GOLD');
+      // The platform certificate was downloaded with the APIv3 key; every request signed and verified.
+      assert.equal(only('/v3/certificates').length, 1);
+      assert.deepEqual(only(MEMBER_PATH).map((r) => [r.method, r.status]), [['GET', 200], ['PATCH', 204]]);
+      assertAllVerified();
+    },
+  },
+  'Payment parameters for the front end #1': {
+    preamble: CLIENT,
+    postamble: 'report$({ prepay_id: data.prepay_id, params, appParams });',
+    check({ result: { prepay_id, params, appParams } }) {
+      assert.ok(sb.prepays.has(prepay_id), 'the prepay_id the sandbox issued');
+      assert.equal(sb.prepays.get(prepay_id).payer.openid, 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o');
+      assert.deepEqual(Object.keys(params).sort(), ['appId', 'nonceStr', 'package', 'paySign', 'signType', 'timeStamp']);
+      assert.equal(params.package, `prepay_id=${prepay_id}`);
+      assert.equal(params.signType, 'RSA');
+      assert.ok(verifies(`${params.appId}\n${params.timeStamp}\n${params.nonceStr}\n${params.package}\n`, params.paySign), 'paySign');
+      assert.equal(appParams.prepayid, prepay_id);
+      assert.equal(appParams.partnerid, MCHID);
+      assert.equal(appParams.package, 'Sign=WXPay');
+      assert.ok(verifies(`${appParams.appid}\n${appParams.timestamp}\n${appParams.noncestr}\n${appParams.prepayid}\n`, appParams.sign), 'APP sign');
+      assertAllVerified();
+    },
+  },
+  'Retries, the backup host and hooks #1': {
+    // `options`, `log` and `metrics` are the reader's: the client options of the first snippet, a
+    // logger and a metrics sink that print what they are given.
+    preamble: `import { readFileSync } from 'node:fs';
+import { Wxpay } from 'wxpay-wasm';
+const options = { mchid: '${MCHID}', serial: '${SERIAL}', privateKey: readFileSync('apiclient_key.pem'), apiv3Key: process.env.WXPAY_APIV3_KEY };
+const logged$ = [], observed$ = [];
+const log = { debug: (...args) => logged$.push(args) };
+const metrics = { observe: (...args) => observed$.push(args) };
+`,
+    postamble: `await wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: '${CARD_ID}', code: '300000001' });
+report$({ logged: logged$, observed: observed$ });`,
+    check({ result: { logged, observed } }) {
+      const url = `https://api.mch.weixin.qq.com${MEMBER_PATH}`;
+      const certs = 'https://api.mch.weixin.qq.com/v3/certificates';
+      // The GET goes out; verifying its answer needs the platform certificate, downloaded then.
+      assert.deepEqual(logged, [['wxpay ->', 'GET', url, 1], ['wxpay ->', 'GET', certs, 1]]);
+      assert.deepEqual(observed.map(([name, labels]) => [name, labels]), [
+        ['wxpay', { method: 'GET', status: 200, attempt: 1 }], ['wxpay', { method: 'GET', status: 200, attempt: 1 }]]);
+      for (const [, , duration] of observed) assert.ok(Number.isFinite(duration) && duration >= 0, `duration ${duration}`);
+      assertAllVerified();
+    },
+  },
+  'Notifications (回调通知) #1': {
+    // `markPaid` is the reader's; the postamble hands `onNotify` a Request as Workers would.
+    preamble: `${CLIENT}${NOTIFICATION}const paid$ = [];
+const markPaid = async (out_trade_no) => { paid$.push(out_trade_no); };
+`,
+    // Then the same body with one byte changed: rejected, and nothing marked paid.
+    postamble: `const post$ = (body) => new Request('https://merchant.example/notify', { method: 'POST', headers: notification$.headers, body });
+const body$ = Buffer.from(notification$.body, 'base64');
+const response$ = await onNotify(post$(body$));
+const tampered$ = Buffer.from(body$); tampered$[tampered$.indexOf('TRANSACTION')] ^= 0x20;
+const forged$ = await onNotify(post$(tampered$)).then(() => 'resolved', (e) => e.code);
+report$({ status: response$.status, paid: paid$, forged: forged$ });`,
+    notification: true,
+    check({ result }) {
+      assert.equal(result.status, 204);
+      assert.deepEqual(result.paid, ['readme-order-1']);
+      assert.equal(result.forged, 'ERR_NOTIFY_SIGNATURE');
+    },
+  },
+  'Notifications (回调通知) #2': {
+    // What a node:http handler has: \`req.headers\` (lower-case names) and the raw body bytes.
+    preamble: `${CLIENT}${NOTIFICATION}const req = { headers: Object.fromEntries(Object.entries(notification$.headers).map(([k, v]) => [k.toLowerCase(), v])) };
+const rawBodyBuffer = Buffer.from(notification$.body, 'base64');
+`,
+    postamble: 'report$({ notification });',
+    notification: true,
+    check({ result: { notification } }) {
+      assert.equal(notification.event_type, 'TRANSACTION.SUCCESS');
+      assert.equal(notification.resource_type, 'encrypt-resource');
+      assert.deepEqual(notification.resource, RESOURCE);
+    },
+  },
+  'Sensitive fields (敏感信息加密) #1': {
+    preamble: CLIENT,
+    postamble: 'report$({ name, data, serial: wxpay.wechatpaySerial });',
+    check({ result }) {
+      assert.equal(result.name, '张三');
+      assert.equal(result.serial, sb.platform.serial);
+      const [add] = only('/v3/profitsharing/receivers/add');
+      assert.equal(add.status, 200);
+      assert.equal(add.headers['wechatpay-serial'], sb.platform.serial);
+      assert.notEqual(JSON.parse(add.body).name, '张三');
+      assertAllVerified();
+    },
+  },
+  'Uploads (图片/视频上传) #1': {
+    preamble: CLIENT,
+    postamble: 'report$({ data });',
+    check({ result: { data } }) {
+      assert.equal(data.filename, 'logo.png');
+      assert.equal(data.size, PNG.length);
+      assert.deepEqual(data.meta, { filename: 'logo.png', sha256: crypto.createHash('sha256').update(PNG).digest('hex') });
+      const [media] = only('/v3/merchant/media/upload');
+      assert.equal(media.status, 200);
+      const [sub] = only('/v3/mch-manage/submission-files/sub-mchid/1900000109/upload');
+      assert.equal(sub.status, 200);
+      const parts = parseMultipart(sub.body, sub.headers['content-type']);
+      assert.deepEqual(parts.map((p) => p.name), ['meta', 'submission_file', 'item_id', 'manage_record_id']);
+      assert.deepEqual(parts[1].body, PDF);
+      assert.deepEqual(parts.slice(2).map((p) => p.body.toString()), ['56', 'r1']);
+      assertAllVerified();
+    },
+  },
+  'Downloads, bills and statements (账单下载) #1': {
+    preamble: CLIENT,
+    check({ stdout, dir }) {
+      assert.match(stdout, /^order-0 3$/m);
+      assert.deepEqual(readFileSync(join(dir, 'tradebill.csv')), tradeBill(3));
+      assert.deepEqual(only('/v3/bill/tradebill').map((r) => r.url), ['/v3/bill/tradebill?bill_date=2024-06-01&tar_type=GZIP']);
+      assert.equal(only('/v3/billdownload/file').length, 2);
+      assertAllVerified();
+    },
+  },
+  'Downloads, bills and statements (账单下载) #2': {
+    // `data` is the tradebill answer of the block above.
+    preamble: `${CLIENT}const { data } = await wxpay.v3.bill.tradebill.get({ params: { bill_date: '2024-06-01', tar_type: 'GZIP' } });\n`,
+    check({ stdout }) {
+      assert.match(stdout, /^3 3$/m); // three rows of 0.01 yuan: 3 fen
+      assert.equal(only('/v3/billdownload/file').length, 1);
+    },
+  },
+  'Errors #1': {
+    // `WxpayError`, `card_id` and `code` come from the first snippet; this code is not seeded.
+    preamble: `${CLIENT}import { WxpayError } from 'wxpay-wasm';
+const card_id = '${CARD_ID}', code = '404000404';
+`,
+    check({ stderr }) {
+      assert.match(stderr, /^RESOURCE_NOT_EXISTS 会员卡不存在 \(no such card code\) 404 sbx-\d+-[0-9a-f]+ undefined$/m);
+      assert.equal(only(`/v3/marketing/membercard-open/cards/${CARD_ID}/codes/404000404`)[0].status, 404);
+    },
+  },
+};
+
+function run(dir, file) {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', PRELOAD, file], {
+      cwd: dir, timeout: 30_000,
+      env: { ...process.env, WXPAY_APIV3_KEY: sb.apiv3Key, WXPAY_README_SANDBOX: sb.baseURL },
+    }, (error, stdout, stderr) => resolve({ code: error ? error.code ?? error.signal : 0, stdout, stderr }));
+  });
+}
+
+const blocks = readmeBlocks('js');
+
+test('README: every ```js block has a case here, and every case a block', () => {
+  assert.deepEqual(blocks.map((b) => b.id).sort(), Object.keys(CASES).sort());
+});
+
+for (const block of blocks) {
+  const c = CASES[block.id];
+  if (!c) continue;
+  test(`README (line ${block.line}): ${block.id}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wxpay-readme-'));
+    try {
+      mkdirSync(join(dir, 'node_modules'));
+      symlinkSync(PKG, join(dir, 'node_modules/wxpay-wasm'), 'dir');
+      writeFileSync(join(dir, 'apiclient_key.pem'), sb.merchant.privateKeyPkcs8);
+      writeFileSync(join(dir, 'pub_key.pem'), sb.pubkey.publicKeySpki);
+      writeFileSync(join(dir, 'logo.png'), PNG);
+      writeFileSync(join(dir, 'licence.pdf'), PDF);
+      if (c.notification) {
+        const n = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: RESOURCE });
+        writeFileSync(join(dir, 'notification.json'), JSON.stringify({ headers: n.headers, body: n.body.toString('base64') }));
+      }
+      const source = `${REPORT}${c.preamble ?? ''}${block.code}${c.postamble ?? ''}\n`;
+      writeFileSync(join(dir, 'snippet.mjs'), source);
+      const { code, stdout, stderr } = await run(dir, 'snippet.mjs');
+      assert.equal(code, 0, `the snippet failed (exit ${code}):\n${stderr}\n--- snippet.mjs ---\n${source}`);
+      const line = stdout.split('\n').find((l) => l.startsWith('README-RESULT '));
+      const result = line && JSON.parse(line.slice('README-RESULT '.length));
+      if (c.postamble?.includes('report$')) assert.ok(result, `no result reported:\n${stdout}`);
+      c.check({ result, stdout, stderr, dir });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}

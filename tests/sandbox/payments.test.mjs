@@ -1,0 +1,55 @@
+// The sandbox's order and sensitive-field routes (payments.mjs), and download URLs on the host it
+// answers for (publicBaseURL), judged with node:crypto alone.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { startSandbox } from './server.mjs';
+import { requestMessage, nonce } from './auth.mjs';
+
+let sb;
+before(async () => { sb = await startSandbox({ publicBaseURL: 'https://api.mch.weixin.qq.com/' }); });
+after(async () => { await sb.close(); });
+
+const OAEP = { padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' };
+
+async function call(method, path, data, headers = {}) {
+  const body = data === undefined ? '' : JSON.stringify(data);
+  const ts = Math.floor(Date.now() / 1000);
+  const n = nonce();
+  const sig = crypto.sign('sha256', requestMessage(method, path, ts, n, Buffer.from(body)), sb.merchant.privateKeyPkcs8).toString('base64');
+  const r = await fetch(new URL(path, sb.baseURL), {
+    method, body: data === undefined ? undefined : body,
+    headers: { ...headers, 'content-type': 'application/json', authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${sb.mchid}",serial_no="${sb.merchant.serial}",timestamp="${ts}",nonce_str="${n}",signature="${sig}"` },
+  });
+  return { status: r.status, json: await r.json() };
+}
+
+const ORDER = { appid: 'wx8888888888888888', mchid: '1900000109', description: 'x', out_trade_no: 'o1', notify_url: 'https://example.com/n', amount: { total: 1 }, payer: { openid: 'op' } };
+
+test('a JSAPI order answers a prepay_id; a malformed one PARAM_ERROR naming the field', async () => {
+  const ok = await call('POST', '/v3/pay/transactions/jsapi', ORDER);
+  assert.equal(ok.status, 200);
+  assert.match(ok.json.prepay_id, /^wx[0-9a-f]{32}$/);
+  assert.equal(sb.prepays.get(ok.json.prepay_id).out_trade_no, 'o1');
+  const bad = await call('POST', '/v3/pay/transactions/jsapi', { ...ORDER, payer: {} });
+  assert.deepEqual([bad.status, bad.json.code, bad.json.detail.field], [400, 'PARAM_ERROR', 'payer.openid']);
+  const other = await call('POST', '/v3/pay/transactions/jsapi', { ...ORDER, mchid: '1900000110' });
+  assert.deepEqual([other.status, other.json.detail.field], [400, 'mchid']);
+});
+
+test('a receiver name encrypted under the platform key is answered encrypted under the merchant key', async () => {
+  const name = crypto.publicEncrypt({ key: sb.platform.publicKeySpki, ...OAEP }, Buffer.from('张三')).toString('base64');
+  const receiver = { appid: 'wx8888888888888888', type: 'PERSONAL_OPENID', account: 'op', relation_type: 'USER', name };
+  const ok = await call('POST', '/v3/profitsharing/receivers/add', receiver, { 'wechatpay-serial': sb.platform.serial });
+  assert.equal(ok.status, 200);
+  assert.equal(crypto.privateDecrypt({ key: sb.merchant.privateKeyPkcs8, ...OAEP }, Buffer.from(ok.json.name, 'base64')).toString(), '张三');
+  const noSerial = await call('POST', '/v3/profitsharing/receivers/add', receiver);
+  assert.deepEqual([noSerial.status, noSerial.json.detail.field], [400, 'Wechatpay-Serial']);
+  const plain = await call('POST', '/v3/profitsharing/receivers/add', { ...receiver, name: '张三' }, { 'wechatpay-serial': sb.platform.serial });
+  assert.deepEqual([plain.status, plain.json.detail.field], [400, 'name']);
+});
+
+test('with publicBaseURL, download URLs are on that host', async () => {
+  const answer = await call('GET', '/v3/bill/tradebill?bill_date=2024-01-02');
+  assert.match(answer.json.download_url, /^https:\/\/api\.mch\.weixin\.qq\.com\/v3\/billdownload\/file\?token=[0-9a-f]{24}$/);
+});
