@@ -7,6 +7,8 @@
 //! (Walter), so no conditional subtraction is needed between operations: one
 //! [`Modulus::reduce`] at the very end brings a result into `[0, m)`.
 
+use std::sync::OnceLock;
+
 use zeroize::Zeroize;
 
 use super::limbs::{self, BITS, MASK};
@@ -33,12 +35,19 @@ pub struct Modulus {
     pub m: Vec<u64>,
     /// `-m^-1 mod 2^28`.
     pub(crate) m0: u64,
-    /// `R^2 mod m`.
-    r2: Vec<u64>,
-    /// `R mod m`: one, in Montgomery form.
-    one: Vec<u64>,
+    /// `R^2 mod m` and `R mod m` (one, in Montgomery form), computed on
+    /// first use: a public key that only the platform's crypto ever uses
+    /// (the `node` and `webcrypto` backends) never pays for them.
+    consts: OnceLock<Consts>,
     /// The bit length of `m`.
     pub bits: usize,
+}
+
+/// `R^2 mod m` and `R mod m`.
+#[derive(Clone)]
+struct Consts {
+    r2: Vec<u64>,
+    one: Vec<u64>,
 }
 
 impl Modulus {
@@ -62,12 +71,24 @@ impl Modulus {
             inv = inv.wrapping_mul(2u64.wrapping_sub(m[0].wrapping_mul(inv)));
         }
         let m0 = inv.wrapping_neg() & MASK;
-        // R mod m: 2^(bits-1) is already below m (m is odd with its top bit
-        // at bits-1), so 28 L - bits + 1 constant-time doublings reach
-        // 2^(28 L) mod m (BoringSSL's way; doubling from 1 took 28 L steps and
-        // most of a key's parse time). Then R^2 mod m: write 28 L = s 2^j;
-        // double on to R 2^s, and each Montgomery squaring (x^2 / R) turns
-        // R 2^t into R 2^(2t): j of them reach R 2^(28 L).
+        Some(Modulus { m, m0, consts: OnceLock::new(), bits })
+    }
+
+    /// `R^2 mod m` and `R mod m`, computed on first use.
+    fn consts(&self) -> &Consts {
+        self.consts.get_or_init(|| self.compute_consts())
+    }
+
+    /// R mod m: 2^(bits-1) is already below m (m is odd with its top bit at
+    /// bits-1), so 28 L - bits + 1 constant-time doublings reach 2^(28 L) mod
+    /// m (BoringSSL's way; doubling from 1 took 28 L steps and most of a
+    /// key's parse time). Then R^2 mod m: write 28 L = s 2^j; double on to
+    /// R 2^s, and each Montgomery squaring (x^2 / R) turns R 2^t into
+    /// R 2^(2t): j of them reach R 2^(28 L). Time depends on the bit length
+    /// of `m` only.
+    #[inline(never)]
+    fn compute_consts(&self) -> Consts {
+        let (m, bits, l) = (&self.m, self.bits, self.len());
         let total = BITS * l;
         let j = total.trailing_zeros();
         let s = total >> j;
@@ -75,20 +96,18 @@ impl Modulus {
         let mut tmp = limbs::secret(l);
         x[(bits - 1) / BITS] = 1 << ((bits - 1) % BITS);
         for _ in 0..total - bits + 1 {
-            double(&mut x, &m, &mut tmp);
+            double(&mut x, m, &mut tmp);
         }
         let one = x.to_vec();
         for _ in 0..s {
-            double(&mut x, &m, &mut tmp);
+            double(&mut x, m, &mut tmp);
         }
-        let mut md = Modulus { m, m0, r2: Vec::new(), one, bits };
         for _ in 0..j {
-            md.sqr(&mut tmp, &x);
-            md.reduce(&mut tmp);
+            self.sqr(&mut tmp, &x);
+            self.reduce(&mut tmp);
             core::mem::swap(&mut x, &mut tmp);
         }
-        md.r2 = x.to_vec();
-        Some(md)
+        Consts { r2: x.to_vec(), one }
     }
 
     /// The limb count `L`.
@@ -169,7 +188,7 @@ impl Modulus {
 
     /// Montgomery form of `a` (`a < R`): `a R mod m`, in `[0, 2m)`.
     pub fn to_mont(&self, out: &mut [u64], a: &[u64]) {
-        self.mul(out, a, &self.r2);
+        self.mul(out, a, &self.consts().r2);
     }
 
     /// Leaves Montgomery form: `a / R mod m`, fully reduced into `[0, m)`.
@@ -188,7 +207,7 @@ impl Modulus {
 
     /// One, in Montgomery form.
     pub fn one(&self) -> &[u64] {
-        &self.one
+        &self.consts().one
     }
 
     /// The Montgomery form of a number of any length (`wide`, limbs),
@@ -213,7 +232,7 @@ impl Modulus {
                 continue;
             }
             // acc = acc * R + chunk, in Montgomery form: acc*R^2/R... then add.
-            self.mul(&mut t, out, &self.r2);
+            self.mul(&mut t, out, &self.consts().r2);
             self.to_mont(out, &chunk);
             // t + out < 4m: add, then subtract 2m once if needed.
             sum[l] = limbs::add(&mut sum[..l], &t, out);
@@ -228,8 +247,10 @@ impl Modulus {
 impl Zeroize for Modulus {
     fn zeroize(&mut self) {
         self.m.zeroize();
-        self.r2.zeroize();
-        self.one.zeroize();
+        if let Some(c) = self.consts.get_mut() {
+            c.r2.zeroize();
+            c.one.zeroize();
+        }
         self.m0.zeroize();
     }
 }
@@ -309,7 +330,7 @@ mod tests {
                 let l = md.len();
                 assert_eq!((md.bits, l), (bits, limbs_for(bits)), "{m:#x}");
                 let r = pow2(BITS * l, m);
-                assert_eq!(value(&md.one), r, "R mod {m:#x}");
+                assert_eq!(value(md.one()), r, "R mod {m:#x}");
                 let mut edges = vec![0, 1, 2, m - 1, m - 2, m >> 1];
                 edges.extend((0..200).map(|_| random(&mut state, m)));
                 for (i, &a) in edges.iter().enumerate() {
