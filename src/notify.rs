@@ -86,9 +86,10 @@ fn kind(v: &Value) -> &'static str {
 /// Parses one JSON text (RFC 8259, strictly: whatever it accepts, `JSON.parse`
 /// accepts too). Nesting is bounded by serde_json's recursion limit (128), so
 /// deep input is an error, never a stack overflow; a repeated member keeps
-/// its last value, as in `JSON.parse`.
+/// its last value, as in `JSON.parse`. Read as bytes, as the certificate
+/// list and upload `meta` are: one serde_json reader in the .wasm, not two.
 fn parse(text: &str) -> core::result::Result<Value, serde_json::Error> {
-    serde_json::from_str(text)
+    serde_json::from_slice(text.as_bytes())
 }
 
 fn string_field(obj: &Value, key: &str, path: &str) -> Result<String> {
