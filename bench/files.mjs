@@ -4,7 +4,9 @@
 // garbage does not count against the next; the sandbox serves the bill from its own process.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bundle, start } from '../tests/workerd/harness.mjs';
 import { startSandboxProcess } from './sandbox-process.mjs';
 import { fmt, median, table } from './stats.mjs';
 
@@ -32,10 +34,71 @@ after creating the client and \`gc()\`; the target for streaming is under 16 MB.
 growth count chunks already read and dropped but not yet collected (plain \`fetch\` shows the same);
 heap growth is what stays reachable.
 
-${table(['read', 'MB/s', 'peak RSS growth (MB)', 'peak heap growth (MB)', 'peak external growth (MB)'], rows)}`;
+${table(['read', 'MB/s', 'peak RSS growth (MB)', 'peak heap growth (MB)', 'peak external growth (MB)'], rows)}
+
+Inside workerd (Miniflare; bench/workers/files, one Worker, ${RUNS} runs per row, alternating, medians): the
+same ${SIZE / 1e6} MB bill read inside the Worker and dropped chunk by chunk, the workerd process's
+RSS (/proc VmRSS) sampled every 5 ms from outside; growth above the RSS just before the run
+(after a warm-up run of each route). MB/s counts the whole route (the small tradebill request too).
+
+${table(['read (in the Worker)', 'MB/s', 'peak RSS growth (MB)'], await inWorkerd(sb))}`;
     return { markdown };
   } finally {
     await sb.close();
+  }
+}
+
+function workerdPids() {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'workerd'
+        && readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(process.pid);
+    } catch { return false; }
+  });
+}
+
+const rssOf = (pids) => pids.reduce((sum, pid) => {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return sum + (m ? Number(m[1]) * 1024 : 0);
+}, 0);
+
+/** The bill streamed inside workerd: rows of [label, MB/s, peak RSS growth MB]. */
+async function inWorkerd(sb) {
+  const { outdir } = await bundle('bench/workers/files/wrangler.toml', 'bench-files');
+  const mf = start(outdir, {
+    WXPAY_MCHID: sb.mchid, WXPAY_SERIAL: sb.merchant.serial, WXPAY_PRIVATE_KEY: sb.merchant.privateKeyPkcs8,
+    WXPAY_CERTS: JSON.stringify({ [sb.platform.serial]: sb.platform.certificate }), WXPAY_BASE_URL: sb.baseURL,
+  });
+  try {
+    await mf.ready;
+    const pids = workerdPids();
+    if (pids.length === 0) throw new Error('no workerd process found');
+    const routes = { 'plain `fetch`, body read and dropped': '/fetch?', '`download({ stream: true })`': '/stream?', '`download({ stream: true })`, GZIP bill': '/stream?gzip&', 'plain `fetch` of the GZIP bill, `.pipeThrough(new DecompressionStream("gzip"))`': '/gz?gzip&' };
+    const samples = Object.fromEntries(Object.keys(routes).map((k) => [k, { mbps: [], rss: [] }]));
+    const seen = {};
+    for (let r = 0; r <= RUNS; r++) {
+      for (const [label, route] of Object.entries(routes)) {
+        const base = rssOf(pids);
+        let peak = 0;
+        const timer = setInterval(() => { peak = Math.max(peak, rssOf(pids) - base); }, 5);
+        const t0 = performance.now();
+        const res = await mf.dispatchFetch(`http://bench${route}size=${r === 0 ? 1e6 : SIZE}`);
+        const body = await res.json();
+        const seconds = (performance.now() - t0) / 1000;
+        clearInterval(timer);
+        peak = Math.max(peak, rssOf(pids) - base);
+        // Every route reads the same bill (gunzipped where GZIP): the same byte count.
+        const size = r === 0 ? 1e6 : SIZE;
+        if (!(Math.abs(body.bytes - size) < 0.01 * size) || (seen[size] ??= body.bytes) !== body.bytes) throw new Error(`${route}: ${JSON.stringify(body)}`);
+        if (r > 0) {
+          samples[label].mbps.push(body.bytes / 1e6 / seconds);
+          samples[label].rss.push(peak / 2 ** 20);
+        }
+      }
+    }
+    return Object.entries(samples).map(([label, v]) => [label, fmt(median(v.mbps)), fmt(median(v.rss))]);
+  } finally {
+    await mf.dispose();
   }
 }
 

@@ -787,22 +787,77 @@ export function downloadInput(data, options) {
 const digestError = () => fail('ERR_DIGEST_MISMATCH', "the file's digest does not match the hash_value its answer gave");
 const decodeError = (e) => (e instanceof WxpayError ? e : fail('ERR_FILE_DECODE', `the file could not be read (a broken GZIP stream?): ${describe(e)}`, e));
 
-/** `stream` with `first` put back in front of it. */
-function prepend(first, reader) {
-  let sent = false;
-  return new ReadableStream({
-    async pull(c) {
-      if (!sent) {
-        sent = true;
-        c.enqueue(first);
-        return;
+const IDLE = Symbol('idle');
+const WROTE = Symbol('wrote');
+/** Resolves IDLE after one macrotask: what a decompressor had to give by then, it gave. */
+const idle = () => new Promise((resolve) => setTimeout(resolve, 0, IDLE));
+
+/**
+ * GZIP `first` then the rest of `source` (a reader), decompressed as the reader pulls: the next
+ * compressed slice goes in only once nothing more comes out of the last one. A
+ * DecompressionStream fed by `pipeThrough` takes its input as fast as it arrives, and workerd's
+ * (and Bun's) inflate whatever they are given at once: a 100 MB GZIP bill, a few MB on the wire,
+ * was held whole. Slices are sized from the ratio seen so far so that one slice inflates to
+ * about `OUT_PER_SLICE` bytes. Returns a reader: `read()`, `cancel(reason)`.
+ */
+function gunzip(first, source) {
+  const OUT_PER_SLICE = 1 << 20;
+  const ds = new DecompressionStream('gzip');
+  const writer = ds.writable.getWriter();
+  const out = ds.readable.getReader();
+  let input = first;
+  let at = 0;
+  let bytesIn = 0;
+  let bytesOut = 0;
+  let ended = false;
+  let reading = null;
+  let writing = null;
+  const feed = async () => {
+    if (at >= input.byteLength) {
+      const r = await source.read();
+      if (r.done) {
+        ended = true;
+        await writer.close();
+        return WROTE;
       }
-      const r = await reader.read();
-      if (r.done) c.close();
-      else c.enqueue(r.value);
+      input = r.value;
+      at = 0;
+    }
+    // 1 KiB until the ratio is known; then about OUT_PER_SLICE of output per slice.
+    const size = bytesOut === 0 ? 1024 : Math.min(65536, Math.max(1024, Math.floor((OUT_PER_SLICE * bytesIn) / bytesOut)));
+    const slice = input.subarray(at, at + size);
+    at += slice.byteLength;
+    bytesIn += slice.byteLength;
+    await writer.write(slice);
+    return WROTE;
+  };
+  return {
+    async read() {
+      for (;;) {
+        reading ??= out.read();
+        // While a slice is being written, wait for it or for output; otherwise give the
+        // decompressor one macrotask to produce before feeding it more.
+        const got = await Promise.race([reading, writing ?? (ended ? reading : idle())]);
+        if (got === WROTE) {
+          writing = null;
+        } else if (got === IDLE) {
+          if (!ended) {
+            writing = feed();
+            // Raced on the next pass; a reader that stops first must not leave it unhandled.
+            writing.catch(() => {});
+          }
+        } else {
+          reading = null;
+          if (!got.done) bytesOut += got.value.byteLength;
+          return got;
+        }
+      }
     },
-    cancel(reason) { return reader.cancel(reason); },
-  }, { highWaterMark: 0 });
+    cancel(reason) {
+      ended = true;
+      return Promise.allSettled([source.cancel(reason), out.cancel(reason)]);
+    },
+  };
 }
 
 /**
@@ -825,7 +880,7 @@ export async function fileBody(source, digest, streamed, maxBytes) {
   // is handed out as it is, without one more stream in between.
   let held = first.done ? undefined : first.value;
   if (held !== undefined && held.byteLength >= 2 && held[0] === 0x1f && held[1] === 0x8b) {
-    reader = prepend(held, reader).pipeThrough(new DecompressionStream('gzip')).getReader();
+    reader = gunzip(held, reader);
     held = undefined;
   }
   let finished = false;
