@@ -43,6 +43,15 @@ describe('files in workerd', () => {
     assert.deepEqual(await call('/bill?gzip&hash=compressed'), { error: { code: 'ERR_DIGEST_MISMATCH' } });
   });
 
+  test('a GZIP bill is inflated as it is read, not ahead of the reader', async () => {
+    const r = await call('/pull');
+    assert.ok(r.total > 12 * 1024, JSON.stringify(r));
+    // The first chunk of output needs the first slices of input, and nothing is pulled while the
+    // reader is idle.
+    assert.ok(r.pulled <= 4 * 1024, `pulled ${r.pulled} of ${r.total} compressed bytes for one chunk`);
+    assert.ok(r.first > 0 && r.first <= 2 ** 21, JSON.stringify(r));
+  });
+
   test('a foreign download_url is refused', async () => {
     assert.deepEqual(await call('/bill?host=foreign'), { error: { code: 'ERR_INVALID_PARAM' } });
   });

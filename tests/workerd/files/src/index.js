@@ -6,6 +6,8 @@
 //   GET /unsigned                      the documented unsigned downloads -> { signfile, voucher, image }
 //   GET /global-statement              v3/global/statements -> { text }
 //   GET /read?n=N                      a GZIP bill of N rows through readBill -> { rows, summary }
+//   GET /pull                          a 16 MB GZIP bill (16 KB compressed) served 1 KB a pull:
+//                                      one chunk read, 100 ms idle -> { total, pulled, first }
 import { Wxpay, WxpayError, parseBill, readBill, uploadForm } from 'wxpay-wasm';
 
 const client = (env) => new Wxpay({
@@ -68,6 +70,34 @@ async function route(url, env) {
       let rows = 0;
       for await (const row of bill) if (row['商户订单号'] === `order-${rows}`) rows++;
       return { rows, summary: bill.summary['总交易单数'] };
+    }
+    case '/pull': {
+      // What the download pulls from the answer's body for its first chunk of output: workerd's
+      // DecompressionStream inflates whatever it is written at once, so a gunzip fed by
+      // pipeThrough took the whole file (and held its whole expansion) before the first read.
+      const plain = new Blob([new Uint8Array(16 << 20).fill(0x78)]);
+      const gz = new Uint8Array(await new Response(plain.stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+      let pulled = 0;
+      const body = () => new ReadableStream({
+        pull(c) {
+          if (pulled >= gz.length) return c.close();
+          const slice = gz.slice(pulled, pulled + 1024);
+          pulled += slice.length;
+          c.enqueue(slice);
+        },
+      }, { highWaterMark: 0 });
+      const wp = new Wxpay({
+        mchid: env.WXPAY_MCHID, serial: env.WXPAY_SERIAL, privateKey: env.WXPAY_PRIVATE_KEY, baseURL: env.WXPAY_BASE_URL,
+        certs: { [env.WXPAY_PLATFORM_SERIAL]: env.WXPAY_PLATFORM_CERT }, fetch: async () => new Response(body()),
+      });
+      const data = { download_url: new URL('v3/billdownload/file?token=pull', env.WXPAY_BASE_URL).href, hash_type: 'SHA1', hash_value: '0'.repeat(40) };
+      const reader = (await wp.download(data, { stream: true })).getReader();
+      const first = await reader.read();
+      // A reader slower than the network: nothing more may be pulled while it is not reading.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const result = { total: gz.length, pulled, first: first.value.byteLength };
+      await reader.cancel();
+      return result;
     }
     default:
       return { error: { code: 'NOT_FOUND' } };
