@@ -34,15 +34,21 @@ extern "C" {
 /// waiting (the `node` and `rust` backends always do): no task, no queued
 /// microtask and no closures, which `future_to_promise` costs every call.
 /// A future that does wait continues on `future_to_promise`.
+#[inline]
 pub fn promise<F>(future: F) -> js_sys::Promise
 where
     F: core::future::Future<Output = Result<JsValue, JsValue>> + 'static,
 {
+    // Boxed here, so that everything below exists once in the .wasm, not
+    // once per caller's future type.
+    promise_boxed(Box::pin(future))
+}
+
+#[inline(never)]
+fn promise_boxed(
+    mut future: core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, JsValue>>>>,
+) -> js_sys::Promise {
     use core::task::{Context, Poll, Waker};
-    // One `future_to_promise` for every caller (it is monomorphised per
-    // future type otherwise: 340 bytes of .wasm each).
-    let mut future: core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, JsValue>>>> =
-        Box::pin(future);
     match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(Ok(v)) => js_sys::Promise::resolve(&v),
         Poll::Ready(Err(e)) => js_sys::Promise::reject(&e),
