@@ -49,11 +49,11 @@ fn values(line: &str) -> Vec<&str> {
     let mut start = 0;
     for i in 0..b.len().saturating_sub(1) {
         if b[i] == b',' && b[i + 1] == b'`' {
-            out.push(&line[start..i]);
+            out.push(crate::text::sub(line, start, i));
             start = i + 2;
         }
     }
-    out.push(&line[start..]);
+    out.push(crate::text::tail(line, start));
     out
 }
 

@@ -28,6 +28,7 @@ pub mod response;
 pub mod retry;
 pub mod rsa;
 pub mod sensitive;
+pub mod text;
 pub mod url;
 
 #[cfg(target_arch = "wasm32")]

@@ -6,6 +6,7 @@
 
 use crate::error::{Code, Error, Result};
 use crate::url::{encode_component, encode_literal_path, is_dot_segment};
+use crate::text;
 
 /// The placeholder name inside `_name_` or `$name$`, if `prop` is one.
 fn placeholder_name(prop: &str) -> Option<&str> {
@@ -61,7 +62,7 @@ pub fn child(parent: &str, prop: &str) -> String {
 pub fn placeholders(template: &str) -> impl Iterator<Item = &str> {
     template.split('{').skip(1).filter_map(|part| {
         let end = part.find('}')?;
-        let name = &part[..end];
+        let name = text::sub(part, 0, end);
         (!name.is_empty() && !name.contains('/')).then_some(name)
     })
 }
@@ -79,15 +80,15 @@ where
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}').filter(|&c| c > 0 && !after[..c].contains(['/', '{'])) else {
+        let after = text::tail(rest, open + 1);
+        let Some(close) = after.find('}').filter(|&c| c > 0 && !text::sub(after, 0, c).contains(['/', '{'])) else {
             // A brace that opens no placeholder is literal text.
-            encode_literal_path(&rest[..=open], &mut out);
+            encode_literal_path(text::sub(rest, 0, open + 1), &mut out);
             rest = after;
             continue;
         };
-        encode_literal_path(&rest[..open], &mut out);
-        let name = &after[..close];
+        encode_literal_path(text::sub(rest, 0, open), &mut out);
+        let name = text::sub(after, 0, close);
         let v = value(name)?.ok_or_else(|| {
             Error::new(
                 Code::MissingParam,
@@ -101,7 +102,7 @@ where
             ));
         }
         encode_component(&v, &mut out);
-        rest = &after[close + 1..];
+        rest = text::tail(after, close + 1);
     }
     encode_literal_path(rest, &mut out);
     if out.split('/').any(is_dot_segment) {

@@ -5,6 +5,7 @@
 //! URL that is sent.
 
 use crate::error::{Code, Error, Result};
+use crate::text;
 
 /// The WeChat Pay APIv3 endpoint used when `baseURL` is not given.
 pub const DEFAULT_BASE_URL: &str = "https://api.mch.weixin.qq.com/";
@@ -100,21 +101,21 @@ impl BaseUrl {
         let bad = |why: &str| Error::new(Code::InvalidConfig, format!("{name} {why}"));
         let has_scheme = |s: &str| input.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s));
         let rest = if has_scheme("https://") {
-            &input[8..]
+            text::tail(input, 8)
         } else if has_scheme("http://") {
-            &input[7..]
+            text::tail(input, 7)
         } else {
             return Err(bad("must start with https:// or http://"));
         };
         let scheme_len = input.len() - rest.len();
         let host_end = rest.find('/').unwrap_or(rest.len());
-        let host = &rest[..host_end];
+        let host = text::sub(rest, 0, host_end);
         if !is_host_and_port(host) {
             return Err(bad(
                 "has no valid host: a DNS name, an IPv4 address or a [bracketed] IPv6 address, then an optional :port (user info, spaces and non-ASCII hosts are not accepted)",
             ));
         }
-        let path = &rest[host_end..];
+        let path = text::tail(rest, host_end);
         if path.contains(['?', '#']) {
             return Err(bad("must not have a query or a fragment"));
         }
@@ -126,7 +127,7 @@ impl BaseUrl {
         if !prefix.ends_with('/') {
             prefix.push('/');
         }
-        Ok(BaseUrl { origin: input[..scheme_len + host_end].to_ascii_lowercase(), prefix })
+        Ok(BaseUrl { origin: text::sub(input, 0, scheme_len + host_end).to_ascii_lowercase(), prefix })
     }
 
     /// `https://host[:port]`, lower-cased.
@@ -141,7 +142,7 @@ impl BaseUrl {
         if !head.eq_ignore_ascii_case(&self.origin) {
             return None;
         }
-        url[self.origin.len()..].strip_prefix(self.prefix.as_str())
+        url.get(self.origin.len()..)?.strip_prefix(self.prefix.as_str())
     }
 
     /// Joins an encoded relative path (`v3/...`) and an encoded query string.
@@ -199,7 +200,7 @@ fn is_host_and_port(text: &str) -> bool {
     // and fails on anything but a valid address.
     let last = name.rsplit('.').next().unwrap_or("");
     let numeric = last.bytes().all(|b| b.is_ascii_digit())
-        || last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x")) && last[2..].bytes().all(|b| b.is_ascii_hexdigit());
+        || last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x")) && text::tail(last, 2).bytes().all(|b| b.is_ascii_hexdigit());
     labels_ok && (!numeric || name.parse::<std::net::Ipv4Addr>().is_ok())
 }
 

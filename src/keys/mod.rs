@@ -105,7 +105,7 @@ impl PublicKey {
                 "CERTIFICATE" => Self::from_certificate(&b.der).ok_or_else(|| invalid(what, EXPECTED)),
                 "PUBLIC KEY" => Self::from_spki(&b.der).ok_or_else(|| invalid(what, EXPECTED)),
                 "RSA PUBLIC KEY" => Self::from_pkcs1(&b.der).ok_or_else(|| invalid(what, EXPECTED)),
-                l if l.contains("PRIVATE KEY") => {
+                l if crate::text::find(l, "PRIVATE KEY").is_some() => {
                     Err(invalid(what, "is a private key; give the platform certificate or WeChat Pay public key instead"))
                 }
                 other => Err(invalid(what, format!("holds a `{other}` PEM block; {EXPECTED}"))),

@@ -51,8 +51,8 @@ fn unescape(text: &str) -> Zeroizing<String> {
     let mut out = Zeroizing::new(String::with_capacity(text.len()));
     let mut rest = text;
     while let Some(i) = rest.find('\\') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
+        out.push_str(crate::text::sub(rest, 0, i));
+        let after = crate::text::tail(rest, i + 1);
         if let Some(tail) = after.strip_prefix('n') {
             out.push('\n');
             rest = tail;
@@ -75,9 +75,9 @@ fn decode(chars: impl Iterator<Item = char> + Clone) -> Option<Zeroizing<Vec<u8>
 }
 
 fn first_block(text: &str) -> Option<Block> {
-    let start = text.find("-----BEGIN ")? + "-----BEGIN ".len();
-    let label_len = text[start..].find("-----")?;
-    let label = text[start..start + label_len].trim();
+    let start = crate::text::find(text, "-----BEGIN ")? + "-----BEGIN ".len();
+    let label_len = crate::text::find(crate::text::tail(text, start), "-----")?;
+    let label = crate::text::sub(text, start, start + label_len).trim();
     // An RFC 7468 label is one short line of capitals, digits, spaces and
     // `-`. Anything else is no armour line, and must never be echoed in a
     // message: a BEGIN line without its closing dashes would make the whole
@@ -89,8 +89,8 @@ fn first_block(text: &str) -> Option<Block> {
     }
     let label = label.to_string();
     let body_start = start + label_len + 5;
-    let end_rel = text[body_start..].find("-----END ")?;
-    let body = &text[body_start..body_start + end_rel];
+    let end_rel = crate::text::find(crate::text::tail(text, body_start), "-----END ")?;
+    let body = crate::text::sub(text, body_start, body_start + end_rel);
     let has_headers = body.contains(':');
     let der = decode(body.lines().filter(|l| !l.contains(':')).flat_map(|l| l.chars()))?;
     Some(Block { label, der, has_headers })
