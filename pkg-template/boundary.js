@@ -473,8 +473,8 @@ export function dispose(g) {
   g.dispose();
 }
 
-/** Resolves after `ms`, or rejects with the deadline's error. */
-export function sleep(g, ms) {
+/** Resolves after `ms`, or rejects with the deadline's error (`g` undefined: there is none). */
+export function sleep(g = NO_DEADLINE, ms) {
   let timer;
   return g.race(new Promise((resolve) => { timer = setTimeout(resolve, ms); })).finally(() => clearTimeout(timer));
 }
@@ -498,13 +498,14 @@ function causeCode(e) {
 }
 
 /**
- * One attempt: `fetch` an already signed request, under `g`'s deadline; read its answer in
- * chunks, refused as soon as it passes `maxBytes`. Resolves `[status, statusText, headers,
- * body, stream, ...the Wechatpay-* signature headers, Request-ID, Content-Type]` (`headers` a plain
- * object with lower-case names, `body` a Uint8Array); rejects with a
+ * One attempt: `fetch` an already signed request, under `g`'s deadline (undefined: none); read
+ * its answer in chunks, refused as soon as it passes `maxBytes`. `headerText` is the request's
+ * headers as `name\nvalue\n...` (none has a line feed). Resolves `[status, statusText, headers,
+ * body, stream, ...the Wechatpay-* signature headers]` (`headers` a plain object with lower-case
+ * names, `body` a Uint8Array); rejects with a
  * `WxpayError`: ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED or ERR_RESPONSE_TOO_LARGE.
  */
-export async function send(g, fetchFn, thisArg, url, method, headerList, payload, maxBytes, streamed) {
+export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, method, headerText, payload, maxBytes, streamed) {
   const what = `${method} ${url}`;
   const network = (e) => {
     if (g.stopped) return g.stopped;
@@ -515,7 +516,8 @@ export async function send(g, fetchFn, thisArg, url, method, headerList, payload
   };
   if (g.stopped) throw g.stopped;
   const headers = {};
-  for (let i = 0; i < headerList.length; i += 2) headers[headerList[i]] = headerList[i + 1];
+  const headerList = headerText.split('\n');
+  for (let i = 0; i + 1 < headerList.length; i += 2) headers[headerList[i]] = headerList[i + 1];
   const init = g.controller === undefined ? { method, headers } : { method, headers, signal: g.controller.signal };
   if (payload !== undefined) init.body = payload;
   let response;
@@ -571,11 +573,21 @@ export function hook(fn, info) {
 
 /**
  * What `send` resolves to: `[status, statusText, headers, body, stream, ...]`. The headers Rust
- * reads go along in the array (one crossing instead of one per header).
+ * verifies go along in the array (one crossing instead of one per header).
  */
 function answer(status, statusText, h, body, stream) {
   return [status, typeof statusText === 'string' ? statusText : '', h, body, stream,
-    h['wechatpay-timestamp'], h['wechatpay-nonce'], h['wechatpay-signature'], h['wechatpay-serial'], h['request-id'], h['content-type']];
+    h['wechatpay-timestamp'], h['wechatpay-nonce'], h['wechatpay-signature'], h['wechatpay-serial']];
+}
+
+/**
+ * `{ status, statusText, headers, data }` of a verified answer `a` (as `send` resolved it), built
+ * here in one call: `data` decoded by its content type (answerData), or with `bytes` the body.
+ */
+export function answerResult(a, bytes) {
+  const [status, statusText, headers, body] = a;
+  const data = bytes ? body : answerData(body, headers['content-type'], status, headers['request-id']);
+  return { status, statusText, headers, data };
 }
 
 function safeReason(signal) {
@@ -647,7 +659,7 @@ const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
  * `data` of a verified answer, decoded here (the bytes never go back out of wasm memory):
  * `''` when empty, parsed JSON for JSON, text for text, bytes for anything else (downloads).
  */
-export function answerData(body, contentType, status, requestId) {
+function answerData(body, contentType, status, requestId) {
   const props = (cause) => ({ status, ...(requestId === undefined ? {} : { requestId }), cause });
   if (body.byteLength === 0) return '';
   const ct = (contentType ?? '').toLowerCase();

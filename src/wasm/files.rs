@@ -79,12 +79,12 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
         }
         let source: JsValue = match (encrypt_key, nonce) {
             (Some(key), Some(nonce)) => {
-                let sealed = boundary::copy_in(&answer.body)?;
+                let sealed = boundary::copy_in(&answer.body())?;
                 Uint8Array::from(&crate::bill::decrypt_part(&config.key, key, nonce, &sealed)?[..]).into()
             }
             (Some(_), None) => return Err(Error::new(Code::InvalidParam, "download(data): an encrypted part has no nonce").into()),
-            _ if request.stream => answer.stream.clone(),
-            _ => answer.body.clone().into(),
+            _ if request.stream => answer.stream(),
+            _ => answer.body().into(),
         };
         let file = boundary::file_body(&source, FileDigest(Some(digest)).into(), request.stream, max_bytes).await?;
         if !whole {
