@@ -121,13 +121,14 @@ function pairs(v, what) {
 const REQUEST_OPTIONS = new Set(['params', 'headers', 'signal', 'timeout', 'maxBodyBytes', 'retry']);
 
 /**
- * The request config of one call, read once: `[params, headers, signal, timeout, maxBodyBytes,
- * placeholders]` where `params`/`headers` are flat `[name, text, ...]` arrays and `placeholders`
- * has the text of each of `names` (or undefined). A key that is neither an option nor one of
- * `names` is refused: a misspelt `parmas` or an axios `baseURL` must not be dropped in silence.
+ * The request config of one call, read once: the text of each of `names` (or undefined), then
+ * `[params, headers, signal, timeout, maxBodyBytes, retry]` where `params`/`headers` are flat
+ * `[name, text, ...]` arrays, or undefined when none of these is set (the usual call: fewer reads
+ * for Rust). A key that is neither an option nor one of `names` is refused: a misspelt `parmas`
+ * or an axios `baseURL` must not be dropped in silence.
  */
 export function requestConfig(cfg, names) {
-  if (cfg === undefined || cfg === null) return [[], [], undefined, undefined, undefined, names.map(() => undefined), undefined];
+  if (cfg === undefined || cfg === null) return names.map(() => undefined);
   if (typeof cfg !== 'object') throw param(`the request config must be an object, got ${kind(cfg)}`);
   return guarded('reading the request config', param, () => {
     for (const key of Object.keys(cfg)) {
@@ -169,14 +170,18 @@ export function requestConfig(cfg, names) {
     }
     const timeout = number(cfg.timeout, 'config.timeout', param);
     const maxBodyBytes = number(cfg.maxBodyBytes, 'config.maxBodyBytes', param);
-    const placeholders = names.map((name) =>
+    const out = names.map((name) =>
       scalar(cfg[name], `path placeholder {${name}}`, 'a string or a number'),
     );
-    const retry = cfg.retry;
+    let retry = cfg.retry;
     if (retry !== undefined && retry !== null && typeof retry !== 'boolean' && typeof retry !== 'number') {
       throw param(`config.retry must be a boolean or a number of retries, got ${kind(retry)}`);
     }
-    return [params, headers, signal, timeout, maxBodyBytes, placeholders, retry ?? undefined];
+    retry ??= undefined;
+    if (params.length || headers.length || signal !== undefined || timeout !== undefined || maxBodyBytes !== undefined || retry !== undefined) {
+      out.push([params, headers, signal, timeout, maxBodyBytes, retry]);
+    }
+    return out;
   });
 }
 
@@ -501,8 +506,8 @@ function causeCode(e) {
  * One attempt: `fetch` an already signed request, under `g`'s deadline (undefined: none); read
  * its answer in chunks, refused as soon as it passes `maxBytes`. `headerText` is the request's
  * headers as `name\nvalue\n...` (none has a line feed). Resolves `[status, statusText, headers,
- * body, stream, ...the Wechatpay-* signature headers]` (`headers` a plain object with lower-case
- * names, `body` a Uint8Array); rejects with a
+ * body, stream, ...the Wechatpay-* signature headers]` (see answer(); `headers` a plain object
+ * with lower-case names, `body` a Uint8Array); rejects with a
  * `WxpayError`: ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED or ERR_RESPONSE_TOO_LARGE.
  */
 export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, method, headerText, payload, maxBytes, streamed) {
@@ -576,8 +581,13 @@ export function hook(fn, info) {
  * verifies go along in the array (one crossing instead of one per header).
  */
 function answer(status, statusText, h, body, stream) {
-  return [status, typeof statusText === 'string' ? statusText : '', h, body, stream,
-    h['wechatpay-timestamp'], h['wechatpay-nonce'], h['wechatpay-signature'], h['wechatpay-serial']];
+  const a = [status, typeof statusText === 'string' ? statusText : '', h, body, stream];
+  const signed = [h['wechatpay-timestamp'], h['wechatpay-nonce'], h['wechatpay-signature'], h['wechatpay-serial']];
+  // The four as one string `timestamp\nnonce\nsignature\nserial` when that is unambiguous (always,
+  // for a fetch `Headers`, whose values cannot hold a line feed); else each on its own.
+  if (signed.every((v) => typeof v === 'string' && !v.includes('\n'))) a.push(signed.join('\n'));
+  else a.push(undefined, ...signed);
+  return a;
 }
 
 /**

@@ -103,9 +103,10 @@ fn f64_of(v: &JsValue) -> Option<f64> {
 
 fn pairs(flat: JsValue) -> Vec<(String, String)> {
     let flat: Array = flat.unchecked_into();
-    let mut out = Vec::with_capacity(flat.length() as usize / 2);
+    let len = flat.length();
+    let mut out = Vec::with_capacity(len as usize / 2);
     let mut i = 0;
-    while i + 1 < flat.length() {
+    while i + 1 < len {
         if let (Some(k), Some(v)) = (flat.get(i).as_string(), flat.get(i + 1).as_string()) {
             out.push((k, v));
         }
@@ -120,16 +121,18 @@ pub struct RequestConfig {
     pub params: Vec<(String, String)>,
     /// The caller's headers as (name, text) pairs.
     pub headers: Vec<(String, String)>,
-    /// An `AbortSignal` (checked for shape), or undefined.
-    pub signal: JsValue,
+    /// An `AbortSignal` (checked for shape), or undefined; `None` when the
+    /// config set none of the options.
+    pub signal: Option<JsValue>,
     /// `timeout`, not yet range-checked.
     pub timeout: Option<f64>,
     /// `maxBodyBytes`, not yet range-checked.
     pub max_body_bytes: Option<f64>,
     /// The value of each placeholder of `names`, in order.
     pub placeholders: Vec<(String, Option<String>)>,
-    /// `retry`: a boolean or a number, not yet range-checked.
-    pub retry: JsValue,
+    /// `retry`: a boolean or a number, not yet range-checked, or undefined;
+    /// `None` as for `signal`.
+    pub retry: Option<JsValue>,
 }
 
 /// Reads a request config for a path with these placeholder `names`; a key
@@ -137,16 +140,21 @@ pub struct RequestConfig {
 /// `list` holds the same `names` as a JS array.
 pub fn request_config<'a>(config: &JsValue, list: &Array, names: impl Iterator<Item = &'a str>) -> Result<RequestConfig, JsValue> {
     let snap = request_config_js(config, list)?;
-    let values: Array = snap.get(5).unchecked_into();
-    let placeholders = names.enumerate().map(|(i, n)| (n.to_string(), text_of(values.get(i as u32)))).collect();
+    let placeholders: Vec<(String, Option<String>)> =
+        names.enumerate().map(|(i, n)| (n.to_string(), text_of(snap.get(i as u32)))).collect();
+    let rest = snap.get(placeholders.len() as u32);
+    if rest.is_undefined() {
+        return Ok(RequestConfig { params: Vec::new(), headers: Vec::new(), signal: None, timeout: None, max_body_bytes: None, placeholders, retry: None });
+    }
+    let rest: Array = rest.unchecked_into();
     Ok(RequestConfig {
-        params: pairs(snap.get(0)),
-        headers: pairs(snap.get(1)),
-        signal: snap.get(2),
-        timeout: f64_of(&snap.get(3)),
-        max_body_bytes: f64_of(&snap.get(4)),
+        params: pairs(rest.get(0)),
+        headers: pairs(rest.get(1)),
+        signal: Some(rest.get(2)),
+        timeout: f64_of(&rest.get(3)),
+        max_body_bytes: f64_of(&rest.get(4)),
         placeholders,
-        retry: snap.get(6),
+        retry: Some(rest.get(5)),
     })
 }
 
@@ -393,12 +401,14 @@ pub struct Deadline(Option<Guard>);
 
 impl Deadline {
     /// Starts the clock; fails at once for a signal that already fired.
-    pub fn new(signal: &JsValue, timeout_ms: Option<u32>) -> Result<Self, JsValue> {
-        if signal.is_undefined() && timeout_ms.is_none() {
+    /// `signal`: an `AbortSignal` or undefined, `None` when surely absent.
+    pub fn new(signal: Option<&JsValue>, timeout_ms: Option<u32>) -> Result<Self, JsValue> {
+        let signal = signal.filter(|s| !s.is_undefined());
+        if signal.is_none() && timeout_ms.is_none() {
             return Ok(Deadline(None));
         }
         let timeout = timeout_ms.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        Ok(Deadline(Some(guard_js(signal, &timeout)?)))
+        Ok(Deadline(Some(guard_js(signal.unwrap_or(&JsValue::UNDEFINED), &timeout)?)))
     }
 
     fn js(&self) -> JsValue {
@@ -457,11 +467,14 @@ pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, 
     let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
     let promise = send_js(&t.deadline.js(), t.fetch, t.this, url, method, &list, &body, f64::from(t.max_bytes), t.stream)?;
     let raw: Array = JsFuture::from(promise).await?.unchecked_into();
-    Ok(Answer {
-        status: raw.get(0).as_f64().unwrap_or_default() as u16,
-        signed: core::array::from_fn(|i| raw.get(5 + i as u32).as_string()),
-        raw,
-    })
+    let signed = match raw.get(5).as_string() {
+        Some(joined) => {
+            let mut parts = joined.splitn(4, '\n').map(|p| Some(p.to_string()));
+            core::array::from_fn(|_| parts.next().flatten())
+        }
+        None => core::array::from_fn(|i| raw.get(6 + i as u32).as_string()),
+    };
+    Ok(Answer { status: raw.get(0).as_f64().unwrap_or_default() as u16, signed, raw })
 }
 
 /// The message of `notifications.failure(message)`: a string, an `Error`'s

@@ -48,7 +48,7 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
         Some(n) => config::max_body_bytes("options.maxBodyBytes", n)?,
         None => client.config.max_body_bytes,
     };
-    let deadline = Deadline::new(&input.signal, timeout_ms)?;
+    let deadline = Deadline::new(Some(&input.signal), timeout_ms)?;
     // Encrypted parts are decrypted whole (AES-GCM checks its tag at the end); several parts are joined.
     let whole = input.parts.len() > 1 || input.parts.iter().any(|p| p[3].is_some());
     let files = Array::new();

@@ -185,10 +185,10 @@ async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method,
         Some(n) => config::max_body_bytes("config.maxBodyBytes", n)?,
         None => client.config.max_body_bytes,
     };
-    let choice = match (cfg.retry.as_bool(), cfg.retry.as_f64()) {
-        (Some(true), _) => retry::Choice::Client,
-        (Some(false), _) => retry::Choice::Never,
-        (_, Some(n)) => retry::Choice::Count(retry::count("config.retry", n)?),
+    let choice = match cfg.retry.as_ref().map(|r| (r.as_bool(), r.as_f64())) {
+        Some((Some(true), _)) => retry::Choice::Client,
+        Some((Some(false), _)) => retry::Choice::Never,
+        Some((_, Some(n))) => retry::Choice::Count(retry::count("config.retry", n)?),
         _ => retry::Choice::Default,
     };
     let retries = retry::allowed(method, client.config.retries, choice);
@@ -205,7 +205,7 @@ async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method,
         }
     };
     let request = Prepared { method, path, query, body, signed, content_type, headers: &cfg.headers, retries, max_bytes, stream: false };
-    let deadline = Deadline::new(&cfg.signal, timeout_ms)?;
+    let deadline = Deadline::new(cfg.signal.as_ref(), timeout_ms)?;
     let (answer, attempts) = exchange(client, &request, &deadline).await;
     let finished = match answer {
         Ok(answer) => finish(client, &request, answer).await,
@@ -231,7 +231,7 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
         max_bytes: client.config.max_body_bytes,
         stream: false,
     };
-    let deadline = Deadline::new(&JsValue::UNDEFINED, client.config.timeout_ms)?;
+    let deadline = Deadline::new(None, client.config.timeout_ms)?;
     let (answer, attempts) = exchange(client, &request, &deadline).await;
     let result = async {
         let answer = answer?;
@@ -344,10 +344,10 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
         if let Some(h) = &client.on_request {
             boundary::hook(h, &to_js(&info(None, None, None, None)));
         }
-        let started = js_sys::Date::now();
+        let started = client.on_response.as_ref().map(|_| js_sys::Date::now());
         let answer = boundary::send(t, &url, r.method.as_str(), &headers, r.body.as_deref()).await;
         if let Some(h) = &client.on_response {
-            let duration = Some(js_sys::Date::now() - started);
+            let duration = started.map(|s| js_sys::Date::now() - s);
             let seen = match &answer {
                 Ok(a) => info(duration, Some(a.status), a.header(header::REQUEST_ID), None),
                 Err(e) => info(duration, None, None, error_code(e)),
