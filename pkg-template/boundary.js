@@ -511,14 +511,6 @@ function causeCode(e) {
  * `WxpayError`: ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED or ERR_RESPONSE_TOO_LARGE.
  */
 export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, method, headerText, payload, maxBytes, streamed) {
-  const what = `${method} ${url}`;
-  const network = (e) => {
-    if (g.stopped) return g.stopped;
-    if (e instanceof WxpayError) return e;
-    const error = fail('ERR_NETWORK', `${what} failed: ${describe(e)}`, e);
-    if (causeCode(e)) connectErrors.add(error);
-    return error;
-  };
   if (g.stopped) throw g.stopped;
   const headers = {};
   const headerList = headerText.split('\n');
@@ -529,7 +521,7 @@ export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, method, heade
   try {
     response = await g.race(fetchFn.call(thisArg, url, init));
   } catch (e) {
-    throw network(e);
+    throw networkError(g, e, method, url);
   }
   let status, statusText, answerHeaders, stream;
   try {
@@ -543,7 +535,7 @@ export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, method, heade
     stream = response.body;
   } catch (e) {
     cancel(stream);
-    throw network(e);
+    throw networkError(g, e, method, url);
   }
   // A file streamed to the caller: its body is read later, by fileBody(), with no size limit.
   if (streamed && status >= 200 && status < 300 && stream) {
@@ -560,9 +552,18 @@ export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, method, heade
   try {
     body = await readBody(response, stream, maxBytes, g, status, framed);
   } catch (e) {
-    throw network(e);
+    throw networkError(g, e, method, url);
   }
   return answer(status, statusText, answerHeaders, body, undefined);
+}
+
+/** What a failed attempt rejects with: the deadline's error, ours, or ERR_NETWORK around `e`. */
+function networkError(g, e, method, url) {
+  if (g.stopped) return g.stopped;
+  if (e instanceof WxpayError) return e;
+  const error = fail('ERR_NETWORK', `${method} ${url} failed: ${describe(e)}`, e);
+  if (causeCode(e)) connectErrors.add(error);
+  return error;
 }
 
 /**
@@ -670,8 +671,8 @@ const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
  * `''` when empty, parsed JSON for JSON, text for text, bytes for anything else (downloads).
  */
 function answerData(body, contentType, status, requestId) {
-  const props = (cause) => ({ status, ...(requestId === undefined ? {} : { requestId }), cause });
   if (body.byteLength === 0) return '';
+  const props = (cause) => ({ status, ...(requestId === undefined ? {} : { requestId }), cause });
   const ct = (contentType ?? '').toLowerCase();
   if (ct.includes('json')) {
     try {
