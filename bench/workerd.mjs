@@ -24,7 +24,7 @@ function cpuMs(pids) {
   }, 0);
 }
 
-export async function workerd({ rounds = 9, n = 200 } = {}) {
+export async function workerd({ rounds = 9, n = 600 } = {}) {
   const sb = await startSandboxProcess();
   const { outdir, upload } = await bundle('tests/workerd/probe/wrangler.toml', 'bench-probe');
   const mf = start(outdir, {

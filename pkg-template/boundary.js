@@ -121,13 +121,14 @@ function pairs(v, what) {
 const REQUEST_OPTIONS = new Set(['params', 'headers', 'signal', 'timeout', 'maxBodyBytes', 'retry']);
 
 /**
- * The request config of one call, read once: `[params, headers, signal, timeout, maxBodyBytes,
- * placeholders]` where `params`/`headers` are flat `[name, text, ...]` arrays and `placeholders`
- * has the text of each of `names` (or undefined). A key that is neither an option nor one of
- * `names` is refused: a misspelt `parmas` or an axios `baseURL` must not be dropped in silence.
+ * The request config of one call, read once: the text of each of `names` (or undefined), then
+ * `[params, headers, signal, timeout, maxBodyBytes, retry]` where `params`/`headers` are flat
+ * `[name, text, ...]` arrays, or undefined when none of these is set (the usual call: fewer reads
+ * for Rust). A key that is neither an option nor one of `names` is refused: a misspelt `parmas`
+ * or an axios `baseURL` must not be dropped in silence.
  */
 export function requestConfig(cfg, names) {
-  if (cfg === undefined || cfg === null) return [[], [], undefined, undefined, undefined, names.map(() => undefined), undefined];
+  if (cfg === undefined || cfg === null) return names.map(() => undefined);
   if (typeof cfg !== 'object') throw param(`the request config must be an object, got ${kind(cfg)}`);
   return guarded('reading the request config', param, () => {
     for (const key of Object.keys(cfg)) {
@@ -169,14 +170,18 @@ export function requestConfig(cfg, names) {
     }
     const timeout = number(cfg.timeout, 'config.timeout', param);
     const maxBodyBytes = number(cfg.maxBodyBytes, 'config.maxBodyBytes', param);
-    const placeholders = names.map((name) =>
+    const out = names.map((name) =>
       scalar(cfg[name], `path placeholder {${name}}`, 'a string or a number'),
     );
-    const retry = cfg.retry;
+    let retry = cfg.retry;
     if (retry !== undefined && retry !== null && typeof retry !== 'boolean' && typeof retry !== 'number') {
       throw param(`config.retry must be a boolean or a number of retries, got ${kind(retry)}`);
     }
-    return [params, headers, signal, timeout, maxBodyBytes, placeholders, retry ?? undefined];
+    retry ??= undefined;
+    if (params.length || headers.length || signal !== undefined || timeout !== undefined || maxBodyBytes !== undefined || retry !== undefined) {
+      out.push([params, headers, signal, timeout, maxBodyBytes, retry]);
+    }
+    return out;
   });
 }
 
@@ -473,8 +478,8 @@ export function dispose(g) {
   g.dispose();
 }
 
-/** Resolves after `ms`, or rejects with the deadline's error. */
-export function sleep(g, ms) {
+/** Resolves after `ms`, or rejects with the deadline's error (`g` undefined: there is none). */
+export function sleep(g = NO_DEADLINE, ms) {
   let timer;
   return g.race(new Promise((resolve) => { timer = setTimeout(resolve, ms); })).finally(() => clearTimeout(timer));
 }
@@ -498,31 +503,25 @@ function causeCode(e) {
 }
 
 /**
- * One attempt: `fetch` an already signed request, under `g`'s deadline; read its answer in
- * chunks, refused as soon as it passes `maxBytes`. Resolves `[status, statusText, headers,
- * body, stream, ...the Wechatpay-* signature headers, Request-ID, Content-Type]` (`headers` a plain
- * object with lower-case names, `body` a Uint8Array); rejects with a
+ * One attempt: `fetch` an already signed request, under `g`'s deadline (undefined: none); read
+ * its answer in chunks, refused as soon as it passes `maxBytes`. `headerText` is the request's
+ * headers as `name\nvalue\n...` (none has a line feed). Resolves `[status, statusText, headers,
+ * body, stream, ...the Wechatpay-* signature headers]` (see answer(); `headers` a plain object
+ * with lower-case names, `body` a Uint8Array); rejects with a
  * `WxpayError`: ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED or ERR_RESPONSE_TOO_LARGE.
  */
-export async function send(g, fetchFn, thisArg, url, method, headerList, payload, maxBytes, streamed) {
-  const what = `${method} ${url}`;
-  const network = (e) => {
-    if (g.stopped) return g.stopped;
-    if (e instanceof WxpayError) return e;
-    const error = fail('ERR_NETWORK', `${what} failed: ${describe(e)}`, e);
-    if (causeCode(e)) connectErrors.add(error);
-    return error;
-  };
+export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, method, headerText, payload, maxBytes, streamed) {
   if (g.stopped) throw g.stopped;
   const headers = {};
-  for (let i = 0; i < headerList.length; i += 2) headers[headerList[i]] = headerList[i + 1];
+  const headerList = headerText.split('\n');
+  for (let i = 0; i + 1 < headerList.length; i += 2) headers[headerList[i]] = headerList[i + 1];
   const init = g.controller === undefined ? { method, headers } : { method, headers, signal: g.controller.signal };
   if (payload !== undefined) init.body = payload;
   let response;
   try {
     response = await g.race(fetchFn.call(thisArg, url, init));
   } catch (e) {
-    throw network(e);
+    throw networkError(g, e, method, url);
   }
   let status, statusText, answerHeaders, stream;
   try {
@@ -536,7 +535,7 @@ export async function send(g, fetchFn, thisArg, url, method, headerList, payload
     stream = response.body;
   } catch (e) {
     cancel(stream);
-    throw network(e);
+    throw networkError(g, e, method, url);
   }
   // A file streamed to the caller: its body is read later, by fileBody(), with no size limit.
   if (streamed && status >= 200 && status < 300 && stream) {
@@ -553,9 +552,18 @@ export async function send(g, fetchFn, thisArg, url, method, headerList, payload
   try {
     body = await readBody(response, stream, maxBytes, g, status, framed);
   } catch (e) {
-    throw network(e);
+    throw networkError(g, e, method, url);
   }
   return answer(status, statusText, answerHeaders, body, undefined);
+}
+
+/** What a failed attempt rejects with: the deadline's error, ours, or ERR_NETWORK around `e`. */
+function networkError(g, e, method, url) {
+  if (g.stopped) return g.stopped;
+  if (e instanceof WxpayError) return e;
+  const error = fail('ERR_NETWORK', `${method} ${url} failed: ${describe(e)}`, e);
+  if (causeCode(e)) connectErrors.add(error);
+  return error;
 }
 
 /**
@@ -571,11 +579,26 @@ export function hook(fn, info) {
 
 /**
  * What `send` resolves to: `[status, statusText, headers, body, stream, ...]`. The headers Rust
- * reads go along in the array (one crossing instead of one per header).
+ * verifies go along in the array (one crossing instead of one per header).
  */
 function answer(status, statusText, h, body, stream) {
-  return [status, typeof statusText === 'string' ? statusText : '', h, body, stream,
-    h['wechatpay-timestamp'], h['wechatpay-nonce'], h['wechatpay-signature'], h['wechatpay-serial'], h['request-id'], h['content-type']];
+  const a = [status, typeof statusText === 'string' ? statusText : '', h, body, stream];
+  const signed = [h['wechatpay-timestamp'], h['wechatpay-nonce'], h['wechatpay-signature'], h['wechatpay-serial']];
+  // The four as one string `timestamp\nnonce\nsignature\nserial` when that is unambiguous (always,
+  // for a fetch `Headers`, whose values cannot hold a line feed); else each on its own.
+  if (signed.every((v) => typeof v === 'string' && !v.includes('\n'))) a.push(signed.join('\n'));
+  else a.push(undefined, ...signed);
+  return a;
+}
+
+/**
+ * `{ status, statusText, headers, data }` of a verified answer `a` (as `send` resolved it), built
+ * here in one call: `data` decoded by its content type (answerData), or with `bytes` the body.
+ */
+export function answerResult(a, bytes) {
+  const [status, statusText, headers, body] = a;
+  const data = bytes ? body : answerData(body, headers['content-type'], status, headers['request-id']);
+  return { status, statusText, headers, data };
 }
 
 function safeReason(signal) {
@@ -647,9 +670,9 @@ const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
  * `data` of a verified answer, decoded here (the bytes never go back out of wasm memory):
  * `''` when empty, parsed JSON for JSON, text for text, bytes for anything else (downloads).
  */
-export function answerData(body, contentType, status, requestId) {
-  const props = (cause) => ({ status, ...(requestId === undefined ? {} : { requestId }), cause });
+function answerData(body, contentType, status, requestId) {
   if (body.byteLength === 0) return '';
+  const props = (cause) => ({ status, ...(requestId === undefined ? {} : { requestId }), cause });
   const ct = (contentType ?? '').toLowerCase();
   if (ct.includes('json')) {
     try {

@@ -66,15 +66,15 @@ function freed() {
 }
 
 /**
- * Runs `fn`, which calls into the glue. A `WxpayError` is an ordinary failure
- * of the call; anything else escaping the glue means the instance trapped.
+ * Runs `fn(a, b, c)`, which calls into the glue. A `WxpayError` is an ordinary
+ * failure of the call; anything else escaping the glue means the instance trapped.
  */
-function run(fn) {
+function run(fn, a, b, c) {
   const seen = count;
   if (recovery.dead() && (depth > 0 || recovery.busy())) throw internal(lastTrap);
   depth++;
   try {
-    const value = fn();
+    const value = fn(a, b, c);
     if (count !== seen) throw internal(lastTrap); // a Rust closure we called trapped
     return value;
   } catch (e) {
@@ -88,10 +88,10 @@ function run(fn) {
 }
 
 /** `run` for calls that return a promise: every failure rejects, and a trap before it settles too. */
-function call(fn) {
+function call(fn, a, b, c) {
   let promise;
   try {
-    promise = run(fn);
+    promise = run(fn, a, b, c);
   } catch (e) {
     return Promise.reject(e);
   }
@@ -180,6 +180,12 @@ function chainNode(client, parent, segment) {
   const state = { parent, segment, inner: null, rust: null, template: undefined, children: new Map(), verbs: new Map(), rustVerbs: new Map(), describe: null };
   state.node = new Proxy({}, {
     get(target, prop) {
+      // A cached child first: the path of every call walks these.
+      let child = state.children.get(prop);
+      if (child !== undefined) {
+        if (client.freed()) throw freed();
+        return child.node;
+      }
       if (typeof prop === 'symbol') return prop === Symbol.toPrimitive ? describer(client, state) : Reflect.get(target, prop);
       if (prop === 'then') return undefined;
       if (prop === 'toString' || prop === 'toJSON') return describer(client, state);
@@ -187,18 +193,17 @@ function chainNode(client, parent, segment) {
       if (VERBS.has(prop)) {
         let verb = state.verbs.get(prop);
         if (verb === undefined) {
-          verb = (...args) => call(() => Reflect.apply(rustVerb(state, client.live(), prop), undefined, args));
+          // A verb takes at most (data, config): the Rust verb reads no more.
+          const v = { client, state, prop };
+          verb = (a, b) => call(sendVerb, v, a, b);
           state.verbs.set(prop, verb);
         }
         return verb;
       }
       if (client.freed()) throw freed();
-      let child = state.children.get(prop);
-      if (child === undefined) {
-        child = chainNode(client, state, prop);
-        // Segments written in code are few; raw ids (`outTradeNo[id]`) are endless: cache so many.
-        if (state.children.size < CHILDREN_CACHED) state.children.set(prop, child);
-      }
+      child = chainNode(client, state, prop);
+      // Segments written in code are few; raw ids (`outTradeNo[id]`) are endless: cache so many.
+      if (state.children.size < CHILDREN_CACHED) state.children.set(prop, child);
       return child.node;
     },
   });
@@ -219,6 +224,11 @@ function rustNode(state, inner) {
     state.inner = inner;
   }
   return state.rust;
+}
+
+/** Calls the Rust verb `v.prop` of the node `v.state` on the live client (inside `run`). */
+function sendVerb(v, a, b) {
+  return rustVerb(v.state, v.client.live(), v.prop)(a, b);
 }
 
 /** The Rust node's `verb` function on the client `inner`, asked of the Rust side once per client. */

@@ -40,8 +40,9 @@ extern "C" {
     fn guard_js(signal: &JsValue, timeout_ms: &JsValue) -> Result<Guard, JsValue>;
     #[wasm_bindgen(catch, js_name = dispose)]
     fn dispose_js(guard: &Guard) -> Result<(), JsValue>;
+    /// `guard` is a `Guard`, or undefined for a request with no deadline.
     #[wasm_bindgen(catch, js_name = sleep)]
-    fn sleep_js(guard: &Guard, ms: f64) -> Result<Promise, JsValue>;
+    fn sleep_js(guard: &JsValue, ms: f64) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = isConnectError)]
     fn is_connect_error_js(error: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(catch, js_name = hook)]
@@ -49,12 +50,12 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = send)]
     #[allow(clippy::too_many_arguments)]
     fn send_js(
-        guard: &Guard,
+        guard: &JsValue,
         fetch: &JsValue,
         this: &JsValue,
         url: &str,
         method: &str,
-        headers: &Array,
+        headers: &str,
         body: &JsValue,
         max_bytes: f64,
         streamed: bool,
@@ -67,8 +68,8 @@ extern "C" {
     fn join_files_js(files: &Array, streamed: bool) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = failureMessage)]
     fn failure_message_js(message: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = answerData)]
-    fn answer_data_js(body: &Uint8Array, content_type: Option<String>, status: u16, request_id: Option<String>) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = answerResult)]
+    fn answer_result_js(answer: &Array, bytes: bool) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = errorData)]
     fn error_data_js(body: &Uint8Array) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = describe)]
@@ -102,9 +103,10 @@ fn f64_of(v: &JsValue) -> Option<f64> {
 
 fn pairs(flat: JsValue) -> Vec<(String, String)> {
     let flat: Array = flat.unchecked_into();
-    let mut out = Vec::with_capacity(flat.length() as usize / 2);
+    let len = flat.length();
+    let mut out = Vec::with_capacity(len as usize / 2);
     let mut i = 0;
-    while i + 1 < flat.length() {
+    while i + 1 < len {
         if let (Some(k), Some(v)) = (flat.get(i).as_string(), flat.get(i + 1).as_string()) {
             out.push((k, v));
         }
@@ -119,37 +121,40 @@ pub struct RequestConfig {
     pub params: Vec<(String, String)>,
     /// The caller's headers as (name, text) pairs.
     pub headers: Vec<(String, String)>,
-    /// An `AbortSignal` (checked for shape), or undefined.
-    pub signal: JsValue,
+    /// An `AbortSignal` (checked for shape), or undefined; `None` when the
+    /// config set none of the options.
+    pub signal: Option<JsValue>,
     /// `timeout`, not yet range-checked.
     pub timeout: Option<f64>,
     /// `maxBodyBytes`, not yet range-checked.
     pub max_body_bytes: Option<f64>,
     /// The value of each placeholder of `names`, in order.
     pub placeholders: Vec<(String, Option<String>)>,
-    /// `retry`: a boolean or a number, not yet range-checked.
-    pub retry: JsValue,
+    /// `retry`: a boolean or a number, not yet range-checked, or undefined;
+    /// `None` as for `signal`.
+    pub retry: Option<JsValue>,
 }
 
 /// Reads a request config for a path with these placeholder `names`; a key
 /// that is neither an option nor a placeholder is refused.
-pub fn request_config<'a>(config: &JsValue, names: impl Iterator<Item = &'a str>) -> Result<RequestConfig, JsValue> {
-    let names: Vec<String> = names.map(String::from).collect();
-    let list = Array::new();
-    for n in &names {
-        list.push(&JsValue::from_str(n));
+/// `list` holds the same `names` as a JS array.
+pub fn request_config<'a>(config: &JsValue, list: &Array, names: impl Iterator<Item = &'a str>) -> Result<RequestConfig, JsValue> {
+    let snap = request_config_js(config, list)?;
+    let placeholders: Vec<(String, Option<String>)> =
+        names.enumerate().map(|(i, n)| (n.to_string(), text_of(snap.get(i as u32)))).collect();
+    let rest = snap.get(placeholders.len() as u32);
+    if rest.is_undefined() {
+        return Ok(RequestConfig { params: Vec::new(), headers: Vec::new(), signal: None, timeout: None, max_body_bytes: None, placeholders, retry: None });
     }
-    let snap = request_config_js(config, &list)?;
-    let values: Array = snap.get(5).unchecked_into();
-    let placeholders = names.into_iter().enumerate().map(|(i, n)| (n, text_of(values.get(i as u32)))).collect();
+    let rest: Array = rest.unchecked_into();
     Ok(RequestConfig {
-        params: pairs(snap.get(0)),
-        headers: pairs(snap.get(1)),
-        signal: snap.get(2),
-        timeout: f64_of(&snap.get(3)),
-        max_body_bytes: f64_of(&snap.get(4)),
+        params: pairs(rest.get(0)),
+        headers: pairs(rest.get(1)),
+        signal: Some(rest.get(2)),
+        timeout: f64_of(&rest.get(3)),
+        max_body_bytes: f64_of(&rest.get(4)),
         placeholders,
-        retry: snap.get(6),
+        retry: Some(rest.get(5)),
     })
 }
 
@@ -325,73 +330,102 @@ pub async fn notification(input: &JsValue) -> Result<NotificationInput, JsValue>
     })
 }
 
-/// One answer, read whole (within its size limit).
+/// One answer, read whole (within its size limit): the array `send`
+/// resolved to, read from Rust only where Rust needs a part of it.
 pub struct Answer {
     pub status: u16,
-    pub status_text: JsValue,
-    /// A plain object with lower-case names, handed to the caller as is.
-    pub headers: Object,
-    /// The body as JS bytes (still outside wasm memory).
-    pub body: Uint8Array,
-    /// `Wechatpay-Timestamp`, `-Nonce`, `-Signature`, `-Serial`, `Request-ID`,
-    /// `Content-Type`, read in JS with the answer.
-    known: [Option<String>; 6],
-    /// A streamed 2xx answer's unread body (a `ReadableStream`), else undefined.
-    pub stream: JsValue,
+    /// `[status, statusText, headers, body, stream, ...SIGNED]`: see `send`
+    /// in `boundary.js`.
+    raw: Array,
+    /// `Wechatpay-Timestamp`, `-Nonce`, `-Signature`, `-Serial`, read with
+    /// the answer (every answer verified needs all four).
+    signed: [Option<String>; 4],
 }
 
 impl Answer {
     /// A header's value by its lower-case name.
     pub fn header(&self, name: &str) -> Option<String> {
-        match KNOWN.iter().position(|k| *k == name) {
-            Some(i) => self.known[i].clone(),
-            None => Reflect::get(&self.headers, &JsValue::from_str(name)).ok()?.as_string(),
+        match SIGNED.iter().position(|k| *k == name) {
+            Some(i) => self.signed[i].clone(),
+            None => Reflect::get(&self.headers(), &JsValue::from_str(name)).ok()?.as_string(),
         }
     }
 
-    /// `data` of a verified answer: `''` when empty, JSON parsed, text for
-    /// `text/*`, bytes otherwise; `ERR_RESPONSE_BODY` when it is not what its
-    /// content type says.
-    pub fn data(&self, request_id: Option<String>) -> Result<JsValue, JsValue> {
-        answer_data_js(&self.body, self.header("content-type"), self.status, request_id)
+    /// `statusText` (a string).
+    pub fn status_text(&self) -> JsValue {
+        self.raw.get(1)
+    }
+
+    /// A plain object with lower-case names, handed to the caller as is.
+    pub fn headers(&self) -> Object {
+        self.raw.get(2).unchecked_into()
+    }
+
+    /// The body as JS bytes (still outside wasm memory).
+    pub fn body(&self) -> Uint8Array {
+        self.raw.get(3).unchecked_into()
+    }
+
+    /// A streamed 2xx answer's unread body (a `ReadableStream`), else undefined.
+    pub fn stream(&self) -> JsValue {
+        self.raw.get(4)
+    }
+
+    /// `{ status, statusText, headers, data }` of a verified answer, `data`
+    /// decoded in JS (`''` when empty, JSON parsed, text for `text/*`, bytes
+    /// otherwise; `ERR_RESPONSE_BODY` when it is not what its content type
+    /// says), or with `bytes` the body's bytes whatever its type.
+    pub fn result(&self, bytes: bool) -> Result<JsValue, JsValue> {
+        answer_result_js(&self.raw, bytes)
     }
 
     /// `data` of an error answer: its JSON, else its text, else its bytes.
     pub fn error_data(&self) -> JsValue {
-        error_data_js(&self.body).unwrap_or_else(|_| self.body.clone().into())
+        let body = self.body();
+        error_data_js(&body).unwrap_or_else(|_| body.into())
     }
 }
 
-/// The answer headers `send` hands over with the answer, in its order.
-const KNOWN: [&str; 6] = [
+/// The signature headers `send` hands over with the answer, in its order.
+const SIGNED: [&str; 4] = [
     crate::response::header::TIMESTAMP,
     crate::response::header::NONCE,
     crate::response::header::SIGNATURE,
     crate::response::header::SERIAL,
-    crate::response::header::REQUEST_ID,
-    "content-type",
 ];
 
 /// A request's deadline (signal and timeout) across all its attempts;
-/// dropping it clears the timer and the listener.
-pub struct Deadline(Guard);
+/// dropping it clears the timer and the listener. Without a signal or a
+/// timeout there is nothing to watch, and nothing is made in JS.
+pub struct Deadline(Option<Guard>);
 
 impl Deadline {
     /// Starts the clock; fails at once for a signal that already fired.
-    pub fn new(signal: &JsValue, timeout_ms: Option<u32>) -> Result<Self, JsValue> {
+    /// `signal`: an `AbortSignal` or undefined, `None` when surely absent.
+    pub fn new(signal: Option<&JsValue>, timeout_ms: Option<u32>) -> Result<Self, JsValue> {
+        let signal = signal.filter(|s| !s.is_undefined());
+        if signal.is_none() && timeout_ms.is_none() {
+            return Ok(Deadline(None));
+        }
         let timeout = timeout_ms.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        Ok(Deadline(guard_js(signal, &timeout)?))
+        Ok(Deadline(Some(guard_js(signal.unwrap_or(&JsValue::UNDEFINED), &timeout)?)))
+    }
+
+    fn js(&self) -> JsValue {
+        self.0.as_ref().map_or(JsValue::UNDEFINED, |g| JsValue::clone(g))
     }
 
     /// Waits `ms`, or fails with the deadline's error.
     pub async fn sleep(&self, ms: f64) -> Result<(), JsValue> {
-        JsFuture::from(sleep_js(&self.0, ms)?).await.map(drop)
+        JsFuture::from(sleep_js(&self.js(), ms)?).await.map(drop)
     }
 }
 
 impl Drop for Deadline {
     fn drop(&mut self) {
-        let _ = dispose_js(&self.0);
+        if let Some(g) = &self.0 {
+            let _ = dispose_js(g);
+        }
     }
 }
 
@@ -416,24 +450,31 @@ pub struct Transport<'a> {
     pub stream: bool,
 }
 
-/// Sends a signed request through `fetch` and reads its answer.
+/// Sends a signed request through `fetch` and reads its answer. The
+/// headers cross as one string, `name\nvalue\n...`: no name or value has a
+/// line feed (names are tokens, the caller's values were checked, ours are
+/// ours).
 pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Result<Answer, JsValue> {
-    let list = Array::new_with_length(headers.len() as u32 * 2);
+    let mut list = String::with_capacity(headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
     for (i, (n, v)) in headers.iter().enumerate() {
-        list.set(2 * i as u32, JsValue::from_str(n));
-        list.set(2 * i as u32 + 1, JsValue::from_str(v));
+        if i > 0 {
+            list.push('\n');
+        }
+        list.push_str(n);
+        list.push('\n');
+        list.push_str(v);
     }
     let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
-    let promise = send_js(&t.deadline.0, t.fetch, t.this, url, method, &list, &body, f64::from(t.max_bytes), t.stream)?;
-    let a: Array = JsFuture::from(promise).await?.unchecked_into();
-    Ok(Answer {
-        status: a.get(0).as_f64().unwrap_or_default() as u16,
-        status_text: a.get(1),
-        headers: a.get(2).unchecked_into(),
-        body: a.get(3).unchecked_into(),
-        known: core::array::from_fn(|i| a.get(5 + i as u32).as_string()),
-        stream: a.get(4),
-    })
+    let promise = send_js(&t.deadline.js(), t.fetch, t.this, url, method, &list, &body, f64::from(t.max_bytes), t.stream)?;
+    let raw: Array = JsFuture::from(promise).await?.unchecked_into();
+    let signed = match raw.get(5).as_string() {
+        Some(joined) => {
+            let mut parts = joined.splitn(4, '\n').map(|p| Some(p.to_string()));
+            core::array::from_fn(|_| parts.next().flatten())
+        }
+        None => core::array::from_fn(|i| raw.get(6 + i as u32).as_string()),
+    };
+    Ok(Answer { status: raw.get(0).as_f64().unwrap_or_default() as u16, signed, raw })
 }
 
 /// The message of `notifications.failure(message)`: a string, an `Error`'s

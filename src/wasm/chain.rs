@@ -48,10 +48,10 @@ const OBJECT_PROTOTYPE_NAMES: [&str; 11] = [
 
 /// The root node (`wxpay.v3`) of a client.
 pub fn root(client: Weak<Client>, template: &str) -> JsValue {
-    let verb = Closure::<dyn Fn(JsValue, u32, JsValue, JsValue) -> js_sys::Promise>::new(
-        move |template: JsValue, method: u32, a: JsValue, b: JsValue| {
+    let verb = Closure::<dyn Fn(JsValue, u32, Array, JsValue, JsValue) -> js_sys::Promise>::new(
+        move |template: JsValue, method: u32, names: Array, a: JsValue, b: JsValue| {
             let method = Method::ALL.get(method as usize).copied().unwrap_or(Method::Get);
-            send::start(&client, template, method, a, b)
+            send::start(&client, template, method, names, a, b)
         },
     );
     let trap = Closure::<dyn Fn(JsValue, JsValue, JsValue, JsValue) -> JsValue>::new(get_trap);
@@ -95,7 +95,13 @@ fn get_trap(data: JsValue, target: JsValue, prop: JsValue, _receiver: JsValue) -
                 Some(m) => {
                     let index = Method::ALL.iter().position(|x| *x == m).unwrap_or(0) as u32;
                     let verb: Callable = data.get(3).unchecked_into();
-                    verb.bind2(&JsValue::UNDEFINED, &template, &JsValue::from(index)).into()
+                    // The template's placeholder names, which every request's
+                    // config is read against: made once per verb, not per request.
+                    let names = Array::new();
+                    for n in path::placeholders(&template.as_string().unwrap_or_default()) {
+                        names.push(&JsValue::from_str(n));
+                    }
+                    verb.bind3(&JsValue::UNDEFINED, &template, &JsValue::from(index), &names).into()
                 }
                 None => {
                     let child = path::child(&template.as_string().unwrap_or_default(), n);

@@ -94,7 +94,9 @@ fn read_client(options: &JsValue) -> Result<Client, JsValue> {
     let fetch = o.fetch.map(JsCast::unchecked_into);
     let config = Config { mchid, serial, key, keyring, base, backup, timeout_ms, max_body_bytes, retries, wechatpay_serial, apiv3_key };
     let certs = CertStore::new(config.keyring.clone(), refresh_ms);
-    Ok(Client { config, crypto, fetch, user_agent: user_agent(), on_request: o.on_request, on_response: o.on_response, certs })
+    // Headers cross to `fetch` as lines (boundary::send): a runtime's name with a line break in it is not sent.
+    let user_agent = user_agent().filter(|ua| !ua.contains(['\r', '\n', '\0']));
+    Ok(Client { config, crypto, fetch, user_agent, on_request: o.on_request, on_response: o.on_response, certs })
 }
 
 /// `wxpay-wasm/<version>` plus the runtime, where the runtime lets us say it.

@@ -48,7 +48,7 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
         Some(n) => config::max_body_bytes("options.maxBodyBytes", n)?,
         None => client.config.max_body_bytes,
     };
-    let deadline = Deadline::new(&input.signal, timeout_ms)?;
+    let deadline = Deadline::new(Some(&input.signal), timeout_ms)?;
     // Encrypted parts are decrypted whole (AES-GCM checks its tag at the end); several parts are joined.
     let whole = input.parts.len() > 1 || input.parts.iter().any(|p| p[3].is_some());
     let files = Array::new();
@@ -79,12 +79,12 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
         }
         let source: JsValue = match (encrypt_key, nonce) {
             (Some(key), Some(nonce)) => {
-                let sealed = boundary::copy_in(&answer.body)?;
+                let sealed = boundary::copy_in(&answer.body())?;
                 Uint8Array::from(&crate::bill::decrypt_part(&config.key, key, nonce, &sealed)?[..]).into()
             }
             (Some(_), None) => return Err(Error::new(Code::InvalidParam, "download(data): an encrypted part has no nonce").into()),
-            _ if request.stream => answer.stream.clone(),
-            _ => answer.body.clone().into(),
+            _ if request.stream => answer.stream(),
+            _ => answer.body().into(),
         };
         let file = boundary::file_body(&source, FileDigest(Some(digest)).into(), request.stream, max_bytes).await?;
         if !whole {

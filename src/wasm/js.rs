@@ -18,6 +18,10 @@ extern "C" {
     #[wasm_bindgen(method, js_name = bind)]
     pub fn bind2(this: &Callable, this_arg: &JsValue, a: &JsValue, b: &JsValue) -> Callable;
 
+    /// `f.bind(thisArg, a, b, c)`
+    #[wasm_bindgen(method, js_name = bind)]
+    pub fn bind3(this: &Callable, this_arg: &JsValue, a: &JsValue, b: &JsValue, c: &JsValue) -> Callable;
+
     /// `f.call(thisArg, a, b)`, catching what it throws.
     #[wasm_bindgen(method, catch, js_name = call)]
     pub fn call2(this: &Callable, this_arg: &JsValue, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue>;

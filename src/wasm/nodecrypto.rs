@@ -32,11 +32,11 @@ extern "C" {
     /// `crypto.sign(algorithm, data, key)`; `data` is a view of wasm memory,
     /// read synchronously.
     #[wasm_bindgen(method, catch)]
-    fn sign(this: &NodeCrypto, algorithm: &str, data: &[u8], key: &JsValue) -> core::result::Result<Uint8Array, JsValue>;
+    fn sign(this: &NodeCrypto, algorithm: &JsValue, data: &[u8], key: &JsValue) -> core::result::Result<Uint8Array, JsValue>;
 
     /// `crypto.verify(algorithm, data, key, signature)`
     #[wasm_bindgen(method, catch)]
-    fn verify(this: &NodeCrypto, algorithm: &str, data: &[u8], key: &JsValue, signature: &[u8]) -> core::result::Result<bool, JsValue>;
+    fn verify(this: &NodeCrypto, algorithm: &JsValue, data: &[u8], key: &JsValue, signature: &[u8]) -> core::result::Result<bool, JsValue>;
 
     /// `crypto.publicEncrypt({ key, padding, oaepHash }, data)`
     #[wasm_bindgen(method, catch, js_name = publicEncrypt)]
@@ -66,6 +66,8 @@ fn crypto_error(what: &str, e: &JsValue) -> Error {
 /// `node:crypto` with the `KeyObject`s of one client.
 pub struct NodeBackend {
     crypto: NodeCrypto,
+    /// `'sha256'`, made once: a string argument is otherwise decoded on every call.
+    sha256: JsValue,
     private: RefCell<Option<JsValue>>,
     public: RefCell<Vec<(String, JsValue)>>,
 }
@@ -73,7 +75,7 @@ pub struct NodeBackend {
 impl NodeBackend {
     /// A backend on `crypto`; creates no key yet.
     pub fn new(crypto: NodeCrypto) -> Self {
-        NodeBackend { crypto, private: RefCell::new(None), public: RefCell::new(Vec::new()) }
+        NodeBackend { crypto, sha256: JsValue::from_str("sha256"), private: RefCell::new(None), public: RefCell::new(Vec::new()) }
     }
 
     fn der_options(der: &[u8], kind: &str) -> Object {
@@ -112,13 +114,13 @@ impl NodeBackend {
 impl Backend for NodeBackend {
     async fn sign(&self, key: &PrivateKey, message: &[u8]) -> Result<Vec<u8>> {
         let key = self.private_key(key)?;
-        let signature = self.crypto.sign("sha256", message, &key).map_err(|e| crypto_error("sign", &e))?;
+        let signature = self.crypto.sign(&self.sha256, message, &key).map_err(|e| crypto_error("sign", &e))?;
         Ok(signature.to_vec())
     }
 
     async fn verify(&self, serial: &str, key: &PublicKey, message: &[u8], signature: &[u8]) -> Result<bool> {
         let key = self.public_key(serial, key)?;
-        self.crypto.verify("sha256", message, &key, signature).map_err(|e| crypto_error("verify", &e))
+        self.crypto.verify(&self.sha256, message, &key, signature).map_err(|e| crypto_error("verify", &e))
     }
 
     async fn oaep_encrypt(&self, serial: &str, key: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>> {

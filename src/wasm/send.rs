@@ -4,7 +4,7 @@
 
 use std::rc::{Rc, Weak};
 
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::boundary::{self, Answer, Deadline, Transport};
@@ -22,13 +22,14 @@ use crate::url::BaseUrl;
 use crate::{config, nonce, path, retry, url};
 
 /// Starts a request for a chain verb; every failure rejects the promise.
-pub fn start(client: &Weak<Client>, template: JsValue, method: Method, a: JsValue, b: JsValue) -> Promise {
+/// `names` are the template's placeholder names, as a JS array.
+pub fn start(client: &Weak<Client>, template: JsValue, method: Method, names: Array, a: JsValue, b: JsValue) -> Promise {
     let client = client.upgrade();
     js::promise(async move {
         let client = client.ok_or_else(freed)?;
         let template = template.as_string().unwrap_or_default();
         let (data, config) = if method.takes_data() { (a, b) } else { (JsValue::UNDEFINED, a) };
-        run(&client, &template, method, &data, &config).await
+        run(&client, &template, &names, method, &data, &config).await
     })
 }
 
@@ -101,8 +102,8 @@ pub(super) fn result_object(answer: &Answer, data: &JsValue) -> JsValue {
     let obj = Object::new();
     for (k, v) in [
         ("status", JsValue::from(answer.status)),
-        ("statusText", answer.status_text.clone()),
-        ("headers", answer.headers.clone().into()),
+        ("statusText", answer.status_text()),
+        ("headers", answer.headers().into()),
         ("data", data.clone()),
     ] {
         // Data properties on a fresh plain object: cannot fail.
@@ -117,7 +118,7 @@ pub(super) fn service_error(answer: &Answer, request_id: Option<String>) -> JsVa
     // JSON.parse gives plain data: reading it runs no caller code.
     let field = |k: &str| Some(&data).filter(|p| p.is_object()).and_then(|p| Reflect::get(p, &JsValue::from_str(k)).ok());
     let code = field("code").and_then(|c| c.as_string()).filter(|c| !c.is_empty());
-    let text = answer.status_text.as_string().unwrap_or_default();
+    let text = answer.status_text().as_string().unwrap_or_default();
     let status = answer.status;
     let message = field("message")
         .and_then(|m| m.as_string())
@@ -171,8 +172,8 @@ fn upload(meta: Option<String>, fields: &[(String, Option<String>, String, Vec<u
     Ok((body, meta, crate::multipart::content_type(&boundary)))
 }
 
-async fn run(client: &Rc<Client>, template: &str, method: Method, data: &JsValue, config: &JsValue) -> Result<JsValue, JsValue> {
-    let cfg = boundary::request_config(config, path::placeholders(template))?;
+async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method, data: &JsValue, config: &JsValue) -> Result<JsValue, JsValue> {
+    let cfg = boundary::request_config(config, names, path::placeholders(template))?;
     for (name, value) in &cfg.headers {
         check_header(name, value)?;
     }
@@ -184,10 +185,10 @@ async fn run(client: &Rc<Client>, template: &str, method: Method, data: &JsValue
         Some(n) => config::max_body_bytes("config.maxBodyBytes", n)?,
         None => client.config.max_body_bytes,
     };
-    let choice = match (cfg.retry.as_bool(), cfg.retry.as_f64()) {
-        (Some(true), _) => retry::Choice::Client,
-        (Some(false), _) => retry::Choice::Never,
-        (_, Some(n)) => retry::Choice::Count(retry::count("config.retry", n)?),
+    let choice = match cfg.retry.as_ref().map(|r| (r.as_bool(), r.as_f64())) {
+        Some((Some(true), _)) => retry::Choice::Client,
+        Some((Some(false), _)) => retry::Choice::Never,
+        Some((_, Some(n))) => retry::Choice::Count(retry::count("config.retry", n)?),
         _ => retry::Choice::Default,
     };
     let retries = retry::allowed(method, client.config.retries, choice);
@@ -204,7 +205,7 @@ async fn run(client: &Rc<Client>, template: &str, method: Method, data: &JsValue
         }
     };
     let request = Prepared { method, path, query, body, signed, content_type, headers: &cfg.headers, retries, max_bytes, stream: false };
-    let deadline = Deadline::new(&cfg.signal, timeout_ms)?;
+    let deadline = Deadline::new(cfg.signal.as_ref(), timeout_ms)?;
     let (answer, attempts) = exchange(client, &request, &deadline).await;
     let finished = match answer {
         Ok(answer) => finish(client, &request, answer).await,
@@ -230,7 +231,7 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
         max_bytes: client.config.max_body_bytes,
         stream: false,
     };
-    let deadline = Deadline::new(&JsValue::UNDEFINED, client.config.timeout_ms)?;
+    let deadline = Deadline::new(None, client.config.timeout_ms)?;
     let (answer, attempts) = exchange(client, &request, &deadline).await;
     let result = async {
         let answer = answer?;
@@ -239,7 +240,7 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
             return Err(service_error(&answer, request_id));
         }
         let with_status = |e: Error| e.into_js_with(Extra { status: Some(answer.status), request_id: request_id.clone(), ..Extra::default() });
-        let bytes = boundary::copy_in(&answer.body).map_err(with_status)?;
+        let bytes = boundary::copy_in(&answer.body()).map_err(with_status)?;
         let certs = certificates::parse(&bytes, key).map_err(with_status)?;
         let ring = client.certs.ring_with(&certs);
         verify(client, &answer, &bytes, &ring).await.map_err(with_status)?;
@@ -343,10 +344,10 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
         if let Some(h) = &client.on_request {
             boundary::hook(h, &to_js(&info(None, None, None, None)));
         }
-        let started = js_sys::Date::now();
+        let started = client.on_response.as_ref().map(|_| js_sys::Date::now());
         let answer = boundary::send(t, &url, r.method.as_str(), &headers, r.body.as_deref()).await;
         if let Some(h) = &client.on_response {
-            let duration = Some(js_sys::Date::now() - started);
+            let duration = started.map(|s| js_sys::Date::now() - s);
             let seen = match &answer {
                 Ok(a) => info(duration, Some(a.status), a.header(header::REQUEST_ID), None),
                 Err(e) => info(duration, None, None, error_code(e)),
@@ -378,23 +379,22 @@ struct HookInfo<'a> {
 /// A final answer: an error answer becomes a `WxpayError`; a 2xx is verified
 /// (unless it is a documented unsigned download) and shaped.
 async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer) -> Result<JsValue, JsValue> {
-    let request_id = answer.header(header::REQUEST_ID);
     if !(200..300).contains(&answer.status) {
-        return Err(service_error(&answer, request_id));
+        return Err(service_error(&answer, answer.header(header::REQUEST_ID)));
     }
-    let with_status = |e: Error, request_id: Option<String>| e.into_js_with(Extra { status: Some(answer.status), request_id, ..Extra::default() });
+    // The request id is read from the answer only for an error.
+    let with_status = |e: Error| e.into_js_with(Extra { status: Some(answer.status), request_id: answer.header(header::REQUEST_ID), ..Extra::default() });
     let file = response::is_unsigned_download(r.method, &r.path);
+    let statement = response::is_statement(r.method, &r.path);
     if !file {
-        let mut bytes = boundary::copy_in(&answer.body).map_err(|e| with_status(e, request_id.clone()))?;
+        let mut bytes = boundary::copy_in(&answer.body()).map_err(with_status)?;
         // A statement is signed over {"sha1":"<its SHA-1 header>"}, once its body matches that.
-        if response::is_statement(r.method, &r.path) {
-            bytes = response::statement_message(answer.header(response::STATEMENT_SHA1).as_deref(), &bytes)
-                .map_err(|e| with_status(e, request_id.clone()))?;
+        if statement {
+            bytes = response::statement_message(answer.header(response::STATEMENT_SHA1).as_deref(), &bytes).map_err(with_status)?;
         }
         let ring = certs::ring_for(client, answer.header(header::SERIAL).as_deref()).await?;
-        verify(client, &answer, &bytes, &ring).await.map_err(|e| with_status(e, request_id.clone()))?;
+        verify(client, &answer, &bytes, &ring).await.map_err(with_status)?;
     }
     // Files (downloads, statements) are handed back as bytes, whatever their type.
-    let data = if file || response::is_statement(r.method, &r.path) { answer.body.clone().into() } else { answer.data(request_id)? };
-    Ok(result_object(&answer, &data))
+    answer.result(file || statement)
 }

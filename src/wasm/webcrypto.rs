@@ -4,8 +4,9 @@
 //!
 //! Keys are imported once per client and algorithm, lazily, non-extractable;
 //! the import promise is cached so concurrent first requests share one
-//! import. Messages are passed as views of wasm memory: WebCrypto copies them
-//! at call time.
+//! import, and the key itself once imported, so later requests do not await
+//! anything before their own operation. Messages are passed as views of wasm
+//! memory: WebCrypto copies them at call time.
 
 use std::cell::RefCell;
 
@@ -23,11 +24,18 @@ const ALGORITHM: &str = "RSASSA-PKCS1-v1_5";
 /// Sensitive fields: RSAES-OAEP with SHA-1 (and MGF1-SHA-1), empty label.
 const OAEP: &str = "RSA-OAEP";
 
-/// The keys of one client for one algorithm: import promises.
+/// A key being imported, or imported.
+#[derive(Clone)]
+enum Slot {
+    Pending(Promise),
+    Ready(CryptoKey),
+}
+
+/// The keys of one client for one algorithm.
 #[derive(Default)]
 struct Keys {
-    private: RefCell<Option<Promise>>,
-    public: RefCell<Vec<(String, Promise)>>,
+    private: RefCell<Option<Slot>>,
+    public: RefCell<Vec<(String, Slot)>>,
 }
 
 /// `crypto.subtle` with the keys of one client.
@@ -77,14 +85,18 @@ impl WebCrypto {
         let keys = if usage == "sign" { &self.signing } else { &self.oaep };
         let cached = keys.private.borrow().clone();
         let promise = match cached {
-            Some(p) => p,
+            Some(Slot::Ready(k)) => return Ok(k),
+            Some(Slot::Pending(p)) => p,
             None => {
                 let p = self.import("pkcs8", key.pkcs8_der(), usage)?;
-                *keys.private.borrow_mut() = Some(p.clone());
+                *keys.private.borrow_mut() = Some(Slot::Pending(p.clone()));
                 p
             }
         };
-        Self::key(promise).await
+        // A failed import stays cached as its promise: every use fails alike.
+        let k = Self::key(promise).await?;
+        *keys.private.borrow_mut() = Some(Slot::Ready(k.clone()));
+        Ok(k)
     }
 
     /// The platform key `serial` for `usage`: `verify` or `encrypt`.
@@ -92,14 +104,19 @@ impl WebCrypto {
         let keys = if usage == "verify" { &self.signing } else { &self.oaep };
         let cached = keys.public.borrow().iter().find(|(s, _)| s == serial).map(|(_, p)| p.clone());
         let promise = match cached {
-            Some(p) => p,
+            Some(Slot::Ready(k)) => return Ok(k),
+            Some(Slot::Pending(p)) => p,
             None => {
                 let p = self.import("spki", key.spki_der(), usage)?;
-                keys.public.borrow_mut().push((serial.to_string(), p.clone()));
+                keys.public.borrow_mut().push((serial.to_string(), Slot::Pending(p.clone())));
                 p
             }
         };
-        Self::key(promise).await
+        let k = Self::key(promise).await?;
+        if let Some(entry) = keys.public.borrow_mut().iter_mut().find(|(s, _)| s == serial) {
+            entry.1 = Slot::Ready(k.clone());
+        }
+        Ok(k)
     }
 }
 
