@@ -169,7 +169,7 @@ impl BaseUrl {
 fn is_host_and_port(text: &str) -> bool {
     let (host, port) = match text.strip_prefix('[') {
         Some(v6) => match v6.split_once(']') {
-            Some((addr, rest)) if addr.parse::<std::net::Ipv6Addr>().is_ok() => match rest.strip_prefix(':') {
+            Some((addr, rest)) if is_ipv6(addr) => match rest.strip_prefix(':') {
                 _ if rest.is_empty() => return true,
                 Some(port) => ("", Some(port)),
                 None => return false,
@@ -201,7 +201,53 @@ fn is_host_and_port(text: &str) -> bool {
     let last = name.rsplit('.').next().unwrap_or("");
     let numeric = last.bytes().all(|b| b.is_ascii_digit())
         || last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x")) && text::tail(last, 2).bytes().all(|b| b.is_ascii_hexdigit());
-    labels_ok && (!numeric || name.parse::<std::net::Ipv4Addr>().is_ok())
+    labels_ok && (!numeric || is_ipv4(name))
+}
+
+/// A dotted-quad IPv4 address: four decimal numbers up to 255, without
+/// leading zeros (what `std::net::Ipv4Addr` parses; the URL parser takes
+/// these and more, so nothing accepted here is refused by `fetch`).
+pub fn is_ipv4(text: &str) -> bool {
+    let mut parts = 0;
+    text.split('.').all(|p| {
+        parts += 1;
+        (1..=3).contains(&p.len())
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && !(p.len() > 1 && p.starts_with('0'))
+            && p.parse::<u16>().is_ok_and(|n| n <= 255)
+    }) && parts == 4
+}
+
+/// An IPv6 address as RFC 4291 writes it (what `std::net::Ipv6Addr`
+/// parses): eight groups of one to four hex digits, or fewer around one
+/// `::`, the last two optionally written as a dotted-quad IPv4 address.
+pub fn is_ipv6(text: &str) -> bool {
+    // Groups on one side of `::` (or of the whole): `None` if one is bad.
+    fn groups(side: &str, last: bool) -> Option<usize> {
+        if side.is_empty() {
+            return Some(0);
+        }
+        let count = side.split(':').count();
+        let mut n = 0;
+        for (i, g) in side.split(':').enumerate() {
+            if last && i + 1 == count && g.contains('.') {
+                n += is_ipv4(g).then_some(2)?;
+            } else if (1..=4).contains(&g.len()) && g.bytes().all(|b| b.is_ascii_hexdigit()) {
+                n += 1;
+            } else {
+                return None;
+            }
+        }
+        Some(n)
+    }
+    match crate::text::find(text, "::") {
+        Some(i) => {
+            let (head, tail) = (crate::text::sub(text, 0, i), crate::text::tail(text, i + 2));
+            crate::text::find(tail, "::").is_none()
+                && matches!((groups(head, false), groups(tail, true)), (Some(a), Some(b)) if a + b <= 7)
+        }
+        None => groups(text, true) == Some(8),
+    }
 }
 
 /// Whether a path segment would be collapsed by the URL parser (`.`, `..`
@@ -214,6 +260,20 @@ pub fn is_dot_segment(segment: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ip_addresses_as_std_parses_them() {
+        let cases = [
+            "1.2.3.4", "255.255.255.255", "0.0.0.0", "256.1.1.1", "01.2.3.4", "1.2.3", "1.2.3.4.5", "1..2.3", "", "a.b.c.d", "1.2.3.+4",
+            "::", "::1", "1::", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2::3", ":::", "1:::2", ":1::2", "1::2:",
+            "::ffff:1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3.4", "1.2.3.4::", "::1.2.3.4:5", "12345::", "g::",
+            "fe80::1:2:3:4:5", "fe80::1:2:3:4:5:6", "fe80::1:2:3:4:5:6:7", "2001:db8::", "::0:0:0:0:0:0:0", "::0:0:0:0:0:0",
+        ];
+        for c in cases {
+            assert_eq!(super::is_ipv4(c), c.parse::<std::net::Ipv4Addr>().is_ok(), "ipv4 {c}");
+            assert_eq!(super::is_ipv6(c), c.parse::<std::net::Ipv6Addr>().is_ok(), "ipv6 {c}");
+        }
+    }
+
     #[test]
     fn relative_urls_stay_on_the_base() {
         let b = super::BaseUrl::parse("https://api.mch.weixin.qq.com/").unwrap();

@@ -3,7 +3,7 @@
 
 use ::url::{form_urlencoded, Position, Url};
 use proptest::prelude::*;
-use wxpay_wasm::url::{query, BaseUrl};
+use wxpay_wasm::url::{is_ipv4, is_ipv6, query, BaseUrl};
 use wxpay_wasm::Code;
 
 fn text() -> impl Strategy<Value = String> {
@@ -60,5 +60,12 @@ proptest! {
         let parsed = Url::parse(&full).map_err(|e| TestCaseError::fail(format!("{input:?} accepted, but {full:?}: {e}")))?;
         prop_assert_eq!(&parsed[Position::BeforePath..], signed.as_str(), "base {:?}", input);
         prop_assert!(matches!(parsed.scheme(), "https" | "http"));
+    }
+
+    /// The hand-written address checks accept exactly what `std::net` parses.
+    #[test]
+    fn ip_address_checks_agree_with_std(text in prop_oneof!["[0-9.]{0,16}", "[0-9a-fA-F:.]{0,24}", "([0-9a-f]{1,4}:){0,8}[0-9a-f.]{0,15}", "[0-9a-f:]{0,6}::[0-9a-f:.]{0,16}"]) {
+        prop_assert_eq!(is_ipv4(&text), text.parse::<std::net::Ipv4Addr>().is_ok(), "ipv4 {:?}", text);
+        prop_assert_eq!(is_ipv6(&text), text.parse::<std::net::Ipv6Addr>().is_ok(), "ipv6 {:?}", text);
     }
 }
