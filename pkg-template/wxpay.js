@@ -10,8 +10,8 @@
 // - each client keeps the options it was built from (as the Rust side read
 //   them, bytes copied) and rebuilds its Rust half on the new instance at its
 //   next call: keys are parsed again, caches start empty;
-// - the chain is built here, in JS: a node keeps its path and finds the Rust
-//   node of the live client when it is used, so nodes survive a recovery;
+// - the chain is built here, in JS: a node keeps its path template and sends
+//   through the live client when a verb is called, so nodes survive a recovery;
 // - `Wxpay.onRecover(info)` hears of each recovery.
 import * as glue from './wxpay_wasm.js';
 import { WxpayError } from './error.js';
@@ -163,21 +163,29 @@ function recorder(options) {
   return { given, recipe };
 }
 
-const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete']);
-/** The most children one node keeps (as src/wasm/chain.rs): `wxpay.v3.a === wxpay.v3.a` below it. */
+/** The verbs, in the order of the Rust side's `Method::ALL` (`request`'s `method` index). */
+const VERBS = new Map([['get', 0], ['post', 1], ['put', 2], ['patch', 3], ['delete', 4]]);
+/** The most children one node keeps: `wxpay.v3.a === wxpay.v3.a` below it. */
 const CHILDREN_CACHED = 64;
-/** Names a plain object answers from `Object.prototype` (`toString` aside), as in chain.rs. */
+/** Names a plain object answers from `Object.prototype` (`toString` aside). */
 const OBJECT_PROTOTYPE_NAMES = new Set([
   'constructor', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'valueOf',
   '__proto__', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
 ]);
 
 /**
- * A chain node: the same answers as the Rust chain (src/wasm/chain.rs), with
- * the Rust node looked up on the live client when a verb or coercion needs it.
+ * A chain node (`wxpay.v3.marketing.membercardOpen...`): a Proxy whose property reads answer
+ * - `get` `post` `put` `patch` `delete`: the verbs, which send requests;
+ * - `then`: `undefined`, so `await node` settles to the node itself;
+ * - `toString`, `toJSON`, `Symbol.toPrimitive`: the path template, so `String(node)` and
+ *   `JSON.stringify(node)` send nothing;
+ * - `Object.prototype` names and other symbols: what a plain object has;
+ * - any other string: the child node for that segment.
+ * Its path template is made by the Rust side's segment rule (`chainChild`) once, when first
+ * needed; a node holds nothing of the Rust side, so it outlives a recovery unchanged.
  */
 function chainNode(client, parent, segment) {
-  const state = { parent, segment, inner: null, rust: null, template: undefined, children: new Map(), verbs: new Map(), rustVerbs: new Map(), describe: null };
+  const state = { parent, segment, template: undefined, children: new Map(), verbs: new Map(), describe: null };
   state.node = new Proxy({}, {
     get(target, prop) {
       // A cached child first: the path of every call walks these.
@@ -190,11 +198,12 @@ function chainNode(client, parent, segment) {
       if (prop === 'then') return undefined;
       if (prop === 'toString' || prop === 'toJSON') return describer(client, state);
       if (OBJECT_PROTOTYPE_NAMES.has(prop)) return Reflect.get(target, prop);
-      if (VERBS.has(prop)) {
+      const method = VERBS.get(prop);
+      if (method !== undefined) {
         let verb = state.verbs.get(prop);
         if (verb === undefined) {
-          // A verb takes at most (data, config): the Rust verb reads no more.
-          const v = { client, state, prop };
+          // A verb takes at most (data, config): the Rust side reads no more.
+          const v = { client, state, method, names: null };
           verb = (a, b) => call(sendVerb, v, a, b);
           state.verbs.set(prop, verb);
         }
@@ -210,43 +219,26 @@ function chainNode(client, parent, segment) {
   return state;
 }
 
-/** Drops the Rust nodes a freed client's chain holds, so its Rust side is released with them. */
-function forget(state) {
-  state.inner = state.rust = null;
-  state.rustVerbs.clear();
-  for (const child of state.children.values()) forget(child);
+/** The path template of `state` (`v3/...`), made once. Inside `run`. */
+function template(state) {
+  state.template ??= state.parent === null ? 'v3' : glue.chainChild(template(state.parent), state.segment);
+  return state.template;
 }
 
-/** The Rust node of `state`'s path on the client `inner`, found again when the client was rebuilt. */
-function rustNode(state, inner) {
-  if (state.inner !== inner) {
-    state.rust = state.parent === null ? inner.v3 : Reflect.get(rustNode(state.parent, inner), state.segment);
-    state.inner = inner;
-  }
-  return state.rust;
-}
-
-/** Calls the Rust verb `v.prop` of the node `v.state` on the live client (inside `run`). */
+/** Sends the verb `v` of its node on the live client (inside `run`). */
 function sendVerb(v, a, b) {
-  return rustVerb(v.state, v.client.live(), v.prop)(a, b);
+  const inner = v.client.live();
+  const path = template(v.state);
+  // The template's placeholder names, which every request's config is read against: once per verb.
+  v.names ??= glue.placeholderNames(path);
+  return inner.request(path, v.method, v.names, a, b);
 }
 
-/** The Rust node's `verb` function on the client `inner`, asked of the Rust side once per client. */
-function rustVerb(state, inner, verb) {
-  let bound = state.rustVerbs.get(verb);
-  if (bound === undefined || bound.inner !== inner) {
-    bound = { inner, fn: Reflect.get(rustNode(state, inner), verb) };
-    state.rustVerbs.set(verb, bound);
-  }
-  return bound.fn;
-}
-
-/** `toString`, `toJSON`, `Symbol.toPrimitive`: the path template, from the Rust side once. */
+/** `toString`, `toJSON`, `Symbol.toPrimitive`: the path template. */
 function describer(client, state) {
   state.describe ??= () => {
     if (client.freed()) throw freed();
-    state.template ??= run(() => String(rustNode(state, client.live())));
-    return state.template;
+    return run(() => template(state));
   };
   return state.describe;
 }
@@ -355,7 +347,6 @@ export class Wxpay {
     else if (key instanceof ArrayBuffer) new Uint8Array(key).fill(0);
     this.#inner = null;
     this.#recipe = null;
-    if (this.#v3 !== null) forget(this.#v3);
     if (live) run(() => inner.free());
   }
 }

@@ -16,7 +16,7 @@ export const VERBS = ['get', 'post', 'put', 'patch', 'delete'];
 const DATA_VERBS = new Set(['post', 'put', 'patch']);
 /** Config keys the runtime reads itself: no placeholder may use these names. */
 const OPTION_KEYS = new Set(['params', 'headers', 'signal', 'timeout']);
-/** Properties a chain node answers itself (src/wasm/chain.rs): never a segment. */
+/** Properties a chain node answers itself (chainNode in pkg-template/wxpay.js): never a segment. */
 const NODE_OWN_NAMES = new Set([
   ...VERBS, 'then', 'toString', 'toJSON',
   'constructor', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'valueOf',

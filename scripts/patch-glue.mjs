@@ -32,13 +32,13 @@ function edit(what, pattern, replacement, count) {
 
 edit('stale closures do nothing',
   /throw new Error\('Cannot invoke closure from previous WASM instance'\);/g,
-  'return;', 2);
+  'return;', 1);
 edit('stale closures never free into the new instance',
   /if \(--state\.cnt === 0\) \{/g,
-  'if (--state.cnt === 0 && state.instance === __wbg_instance_id) {', 2);
+  'if (--state.cnt === 0 && state.instance === __wbg_instance_id) {', 1);
 edit('a throw out of a closure marks the instance dead',
   /return f\((state\.a|a), state\.b, \.\.\.args\);/g,
-  'try { __wxpay_depth++; return f($1, state.b, ...args); } catch (e) { __wxpay_trapped(e); return; } finally { __wxpay_depth--; }', 2);
+  'try { __wxpay_depth++; return f($1, state.b, ...args); } catch (e) { __wxpay_trapped(e); return; } finally { __wxpay_depth--; }', 1);
 // Rust's drop code runs from finalizers and closure releases, outside any call: a trap there
 // marks the instance dead too, instead of escaping into the runtime.
 const classes = glue.match(/new FinalizationRegistry\(\(\{ ptr, instance \}\)/g)?.length ?? 0;
@@ -48,7 +48,7 @@ edit('a trap in a finalizer marks the instance dead',
   'try { $1; } catch (e) { __wxpay_trapped(e); }', classes);
 edit('a trap in a closure release marks the instance dead',
   /(wasm\.__wbindgen_destroy_closure\(state\.a, state\.b\));/g,
-  'try { $1; } catch (e) { __wxpay_trapped(e); }', 3);
+  'try { $1; } catch (e) { __wxpay_trapped(e); }', 2);
 edit('a failed re-instantiation is retried by the next call',
   /(function __wbg_call_guard\(\) \{\s*if \(__wbg_reinit_scheduled\) \{\s*)__wbg_reset_state\(\);/g,
   '$1__wxpay_reset();', 1);

@@ -7,10 +7,11 @@ use wasm_bindgen::prelude::*;
 
 use super::boundary;
 use super::certs::{self, CertStore};
-use super::chain;
 use super::crypto::Crypto;
 use super::js::{self, Callable};
 use super::notify::Notifications;
+use super::send;
+use crate::request::Method;
 use crate::config::{self, Config};
 use crate::crypto::Backend;
 use crate::error::{Code, Error};
@@ -129,7 +130,6 @@ fn user_agent() -> Option<String> {
 /// ```
 #[wasm_bindgen]
 pub struct Wxpay {
-    v3: JsValue,
     notifications: JsValue,
     client: Rc<Client>,
 }
@@ -141,16 +141,20 @@ impl Wxpay {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Wxpay, JsValue> {
         let client = Rc::new(read_client(&options)?);
-        // The chain and the notifications hold the client weakly: `free()`
+        // Requests and the notifications hold the client weakly: `free()`
         // drops it (and wipes its key) once no request is in flight.
         let notifications = Notifications::new(Rc::downgrade(&client)).into();
-        Ok(Wxpay { v3: chain::root(Rc::downgrade(&client), "v3"), notifications, client })
+        Ok(Wxpay { notifications, client })
     }
 
-    /// The root of the APIv3 chain: `wxpay.v3.pay.transactions.native.post(...)`.
-    #[wasm_bindgen(getter)]
-    pub fn v3(&self) -> JsValue {
-        self.v3.clone()
+    /// One request of the chain (`wxpay.v3....get(...)`, built in
+    /// pkg-template/wxpay.js): `template` the node's path template (see
+    /// [`chainChild`]), `method` the verb's index in `get post put patch
+    /// delete`, `names` the template's placeholder names (see
+    /// [`placeholderNames`]), `a` and `b` what the verb was called with.
+    pub fn request(&self, template: JsValue, method: u32, names: js_sys::Array, a: JsValue, b: JsValue) -> js_sys::Promise {
+        let method = Method::ALL.get(method as usize).copied().unwrap_or(Method::Get);
+        send::start(&Rc::downgrade(&self.client), template, method, names, a, b)
     }
 
     /// Notifications WeChat Pay posts to you: `parse(input)`, `success()`,
@@ -351,4 +355,18 @@ struct AppParams<'a> {
 /// from strings always serialise.
 pub fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `chainChild(template, segment)`: the path template of a chain node's child
+/// (`v3` + `membercardOpen` -> `v3/marketing/membercard-open`, `_card_id_` ->
+/// `{card_id}`): the segment rule of src/path.rs, for pkg-template/wxpay.js.
+#[wasm_bindgen(js_name = chainChild)]
+pub fn chain_child(template: &str, segment: &str) -> String {
+    crate::path::child(template, segment)
+}
+
+/// `placeholderNames(template)`: the `{names}` of a path template, in order.
+#[wasm_bindgen(js_name = placeholderNames)]
+pub fn placeholder_names(template: &str) -> js_sys::Array {
+    crate::path::placeholders(template).map(JsValue::from_str).collect()
 }

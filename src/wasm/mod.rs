@@ -1,7 +1,6 @@
 //! The binding layer: the only code that knows about JavaScript.
 //!
 //! - [`client`]: the exported `Wxpay` class and its options.
-//! - [`chain`]: `wxpay.v3....` nodes, built on `Proxy`.
 //! - [`boundary`]: every caller-supplied value and everything `fetch` returns,
 //!   read by `boundary.js` inside try/catch; the transport (timeout race,
 //!   bounded body reader).
@@ -13,7 +12,6 @@
 
 mod boundary;
 mod certs;
-mod chain;
 mod client;
 mod crypto;
 mod error;
