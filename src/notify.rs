@@ -181,8 +181,8 @@ pub async fn open_with<B: Backend>(
     response::verify_with(backend, headers, body, now, keyring, NOTIFY_CODES).await?;
     let envelope = envelope(body)?;
     let resource = decrypt_json(key, &envelope.resource)?;
-    // `envelope` succeeded, so the body is UTF-8.
-    let body = String::from_utf8_lossy(body).into_owned();
+    // `envelope` succeeded, so the body is UTF-8 (the empty fallback is never taken).
+    let body = core::str::from_utf8(body).map(str::to_owned).unwrap_or_default();
     Ok(Opened { envelope, body, resource })
 }
 

@@ -198,7 +198,7 @@ fn is_host_and_port(text: &str) -> bool {
         });
     // The parser reads a name ending in a number (`10`, `0x1f`) as IPv4,
     // and fails on anything but a valid address.
-    let last = name.rsplit('.').next().unwrap_or("");
+    let last = name.rfind('.').map_or(name, |i| text::tail(name, i + 1));
     let numeric = last.bytes().all(|b| b.is_ascii_digit())
         || last.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x")) && text::tail(last, 2).bytes().all(|b| b.is_ascii_hexdigit());
     labels_ok && (!numeric || is_ipv4(name))

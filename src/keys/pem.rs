@@ -92,7 +92,8 @@ fn first_block(text: &str) -> Option<Block> {
     let end_rel = crate::text::find(crate::text::tail(text, body_start), "-----END ")?;
     let body = crate::text::sub(text, body_start, body_start + end_rel);
     let has_headers = body.contains(':');
-    let der = decode(body.lines().filter(|l| !l.contains(':')).flat_map(|l| l.chars()))?;
+    // Lines split at LF only: a CR left at a line's end is whitespace, which `decode` drops.
+    let der = decode(body.split('\n').filter(|l| !l.contains(':')).flat_map(|l| l.chars()))?;
     Some(Block { label, der, has_headers })
 }
 
