@@ -145,7 +145,7 @@ pub fn wechatpay_serial(keyring: &Keyring, given: Option<&str>) -> Result<String
         return match keyring.entry(given.trim()) {
             Some((serial, _)) => Ok(canonical(serial)),
             None => {
-                let serials = keyring.serials().collect::<Vec<_>>().join(", ");
+                let serials = crate::error::listed(keyring.serials());
                 // Quote only what has the shape of a serial or key id: any
                 // other text may be a secret pasted into the wrong option.
                 let given = given.trim();

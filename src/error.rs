@@ -178,5 +178,17 @@ mod tests {
     }
 }
 
+/// `items` separated by `, ` (`[..].join(", ")` without its generic copy loop).
+pub fn listed<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for item in items {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
+    out
+}
+
 /// Result with this crate's [`Error`].
 pub type Result<T> = core::result::Result<T, Error>;

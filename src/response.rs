@@ -94,17 +94,14 @@ pub fn signed<'a>(
     codes: Codes,
 ) -> Result<Signed<'a>> {
     let (Some(ts), Some(nonce), Some(sig), Some(serial)) = (h.timestamp, h.nonce, h.signature, h.serial) else {
-        let missing: Vec<&str> = [
+        let fields = [
             ("Wechatpay-Timestamp", h.timestamp),
             ("Wechatpay-Nonce", h.nonce),
             ("Wechatpay-Signature", h.signature),
             ("Wechatpay-Serial", h.serial),
-        ]
-        .iter()
-        .filter(|(_, v)| v.is_none())
-        .map(|(n, _)| *n)
-        .collect();
-        return Err(Error::new(codes.unsigned, format!("unsigned {}: missing {}", codes.subject, missing.join(", "))));
+        ];
+        let missing = fields.iter().filter(|(_, v)| v.is_none()).map(|(n, _)| *n);
+        return Err(Error::new(codes.unsigned, format!("unsigned {}: missing {}", codes.subject, crate::error::listed(missing))));
     };
     let when = parse_timestamp(ts)
         .ok_or_else(|| Error::new(codes.timestamp, format!("Wechatpay-Timestamp {} is not an integer", crate::error::quoted(ts))))?;

@@ -13,7 +13,7 @@ use crate::rsa::{RsaPrivateKey, RsaPublicKey};
 use pem::Input;
 use zeroize::Zeroizing;
 
-fn invalid(what: &str, why: impl core::fmt::Display) -> Error {
+fn invalid(what: &str, why: &str) -> Error {
     Error::new(Code::InvalidKey, format!("{what} {why}"))
 }
 
@@ -41,7 +41,7 @@ impl PrivateKey {
                 other => {
                     return Err(invalid(
                         what,
-                        format!("holds a `{other}` PEM block; expected the merchant private key (apiclient_key.pem)"),
+                        &format!("holds a `{other}` PEM block; expected the merchant private key (apiclient_key.pem)"),
                     ))
                 }
             },
@@ -108,7 +108,7 @@ impl PublicKey {
                 l if crate::text::find(l, "PRIVATE KEY").is_some() => {
                     Err(invalid(what, "is a private key; give the platform certificate or WeChat Pay public key instead"))
                 }
-                other => Err(invalid(what, format!("holds a `{other}` PEM block; {EXPECTED}"))),
+                other => Err(invalid(what, &format!("holds a `{other}` PEM block; {EXPECTED}"))),
             },
             Input::Der(der) => Self::from_spki(&der)
                 .or_else(|| Self::from_pkcs1(&der))
