@@ -77,6 +77,14 @@ test("the package's Wxpay has exactly the members of wasm-bindgen's Wxpay class,
   assert.deepEqual(members(Wxpay.prototype), [...rust.filter((n) => n !== 'request'), 'v3'].sort());
 });
 
+test('the shipped .wasm carries no str-slicing panic (src/text.rs keeps it out)', () => {
+  // The panic brings core's char Debug formatting and its Unicode tables: ~3.9 KB of the gzipped
+  // .wasm. A `&s[a..b]` on a str, or a search for a &str pattern, anywhere in src/ brings it back.
+  const wasm = readFileSync(new URL('../../node_modules/wxpay-wasm/wxpay_wasm_bg.wasm', import.meta.url));
+  assert.ok(wasm.includes('options.crypto'), 'read the .wasm');
+  assert.equal(wasm.includes('is not a char boundary'), false);
+});
+
 test('the shipped package has none of the test build\'s trap exports', () => {
   const wasm = new WebAssembly.Module(readFileSync(new URL('../../node_modules/wxpay-wasm/wxpay_wasm_bg.wasm', import.meta.url)));
   const exported = WebAssembly.Module.exports(wasm).map((e) => e.name);
