@@ -3,13 +3,16 @@
 // fails this test until index.d.ts declares it. The package exports the JS
 // class of pkg-template/wxpay.js, which forwards to the Rust one; that it
 // forwards every member is checked at run time (tests/node/lifecycle.test.mjs).
+// (`v3` is the JS class's own: its chain calls the Rust `request`.)
 // Only in tsconfig.bundler.json, whose lib has the Symbol.dispose the
 // generated file uses.
 import type { Wxpay } from 'wxpay-wasm';
 import type { Wxpay as Generated } from '../../node_modules/wxpay-wasm/wxpay_wasm.js';
 import type { Equal, Expect } from './equal.js';
 
-type _undeclared = Expect<Equal<Exclude<keyof Generated, keyof Wxpay>, never>>;
+// `request` is the chain's entry (pkg-template/wxpay.js), offered as `v3` instead.
+type _undeclared = Expect<Equal<Exclude<keyof Generated, keyof Wxpay | 'request'>, never>>;
+type _request = Expect<Equal<Extract<keyof Generated, 'request'>, 'request'>>;
 type _constructor = Expect<Equal<ConstructorParameters<typeof Generated>['length'], ConstructorParameters<typeof Wxpay>['length']>>;
 type _sign = Expect<Equal<Parameters<Generated['sign']>['length'], Parameters<Wxpay['sign']>['length']>>;
 type _verify = Expect<Equal<Parameters<Generated['verify']>['length'], Parameters<Wxpay['verify']>['length']>>;
