@@ -20,7 +20,7 @@ const sections = [
   ['Inside workerd (Miniflare)', workerd],
   ['The pure-Rust signer (`crypto: \'rust\'`)', rsa],
   ['Cold start (Node, workerd)', coldstart],
-  ['Files: a 100 MB bill streamed (Node)', files],
+  ['Files: a 100 MB bill streamed (Node, workerd)', files],
   ['Size', size],
   ['Types: declarations and the cost of a type check', types],
   ['Soak: 100k requests at 200 in flight, per backend', soak],
