@@ -121,6 +121,24 @@ for (const gzip of [false, true]) {
   });
 }
 
+test('a GZIP bill cut short rejects ERR_FILE_DECODE, whole and streamed, and the client keeps working', async () => {
+  // The file's answer loses its last 40 bytes on the way (the GZIP trailer and some deflate data).
+  const cut = async (url, init) => {
+    const res = await fetch(url, init);
+    if (!String(url).includes('/v3/billdownload/file')) return res;
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    return new Response(bytes.slice(0, bytes.length - 40), { status: res.status, headers: res.headers });
+  };
+  const wxpay = client(ctx.sb, { fetch: cut });
+  const params = { bill_date: '2024-01-02', tar_type: 'GZIP', sandbox_rows: 3000 };
+  const { data } = await within(wxpay.v3['bill/tradebill'].get({ params }));
+  await rejectsWith(wxpay.download(data), 'ERR_FILE_DECODE');
+  const again = (await within(wxpay.v3['bill/tradebill'].get({ params }))).data;
+  await rejectsWith(readAll(await within(wxpay.download(again, { stream: true }))), 'ERR_FILE_DECODE');
+  const whole = (await within(client(ctx.sb).v3['bill/tradebill'].get({ params }))).data;
+  assert.deepEqual(Buffer.from(await within(client(ctx.sb).download(whole))), tradeBill(3000));
+});
+
 test('the digest covers the decompressed bill: one over the GZIP bytes does not match', async () => {
   const wxpay = client(ctx.sb);
   const { data } = await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02', tar_type: 'GZIP', sandbox_hash: 'compressed' } });
