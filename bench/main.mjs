@@ -31,7 +31,9 @@ for (const [title, run] of sections) {
   if (only.length && !only.some((o) => run.name === o)) continue;
   process.stderr.write(`bench: ${title}...\n`);
   const { markdown } = await run();
-  const part = `## ${title}\n\n${markdown}\n`;
+  // A section re-run alone (`node bench/main.mjs e2e`) says when and at which commit.
+  const stamp = only.length ? `_This section: ${new Date().toISOString().slice(0, 10)}, commit ${execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim()}._\n\n` : '';
+  const part = `## ${title}\n\n${stamp}${markdown}\n`;
   console.log(part);
   parts.push(part);
 }
@@ -43,7 +45,8 @@ if (!only.length) {
 Written by \`make bench\` (bench/main.mjs) on ${new Date().toISOString().slice(0, 10)}, commit ${commit}${dirty}.
 Machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}.
 The machine is shared and noisy: compare the rows of one table (measured side by side, in
-alternating batches), not figures across runs.
+alternating batches), not figures across runs. A section re-run alone since carries its own date
+and commit.
 `;
   writeFileSync(resolve(import.meta.dirname, 'RESULTS.md'), [header, ...parts].join('\n'));
   process.stderr.write('bench: wrote bench/RESULTS.md\n');
