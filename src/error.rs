@@ -164,6 +164,18 @@ pub fn buffer(capacity: usize) -> Result<Vec<u8>> {
     Ok(v)
 }
 
+/// `items` separated by `, ` (`[..].join(", ")` without its generic copy loop).
+pub fn listed<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for item in items {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::quoted;
@@ -176,18 +188,6 @@ mod tests {
         assert_eq!(quoted("中文"), "\"中文\"");
         assert_eq!(quoted(&"x".repeat(100)), format!("\"{}...\"", "x".repeat(64)));
     }
-}
-
-/// `items` separated by `, ` (`[..].join(", ")` without its generic copy loop).
-pub fn listed<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::new();
-    for item in items {
-        if !out.is_empty() {
-            out.push_str(", ");
-        }
-        out.push_str(item);
-    }
-    out
 }
 
 /// Result with this crate's [`Error`].

@@ -240,10 +240,10 @@ pub fn is_ipv6(text: &str) -> bool {
         }
         Some(n)
     }
-    match crate::text::find(text, "::") {
+    match text::find(text, "::") {
         Some(i) => {
-            let (head, tail) = (crate::text::sub(text, 0, i), crate::text::tail(text, i + 2));
-            crate::text::find(tail, "::").is_none()
+            let (head, tail) = (text::sub(text, 0, i), text::tail(text, i + 2));
+            text::find(tail, "::").is_none()
                 && matches!((groups(head, false), groups(tail, true)), (Some(a), Some(b)) if a + b <= 7)
         }
         None => groups(text, true) == Some(8),

@@ -10,18 +10,6 @@ extern "C" {
     #[derive(Clone)]
     pub type Callable;
 
-    /// `f.bind(thisArg, a)`
-    #[wasm_bindgen(method, js_name = bind)]
-    pub fn bind1(this: &Callable, this_arg: &JsValue, a: &JsValue) -> Callable;
-
-    /// `f.bind(thisArg, a, b)`
-    #[wasm_bindgen(method, js_name = bind)]
-    pub fn bind2(this: &Callable, this_arg: &JsValue, a: &JsValue, b: &JsValue) -> Callable;
-
-    /// `f.bind(thisArg, a, b, c)`
-    #[wasm_bindgen(method, js_name = bind)]
-    pub fn bind3(this: &Callable, this_arg: &JsValue, a: &JsValue, b: &JsValue, c: &JsValue) -> Callable;
-
     /// `f.call(thisArg, a, b)`, catching what it throws.
     #[wasm_bindgen(method, catch, js_name = call)]
     pub fn call2(this: &Callable, this_arg: &JsValue, a: &JsValue, b: &JsValue) -> Result<JsValue, JsValue>;
