@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { bundle } from '../tests/workerd/harness.mjs';
 import { startSandboxProcess } from './sandbox-process.mjs';
+import { workerdPids } from './workerd.mjs';
 import { fmt, median, table } from './stats.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -89,12 +90,7 @@ const fresh = (outdir, bindings) => new Miniflare({
 
 /** The workerd process this one started (Miniflare's; one at a time here). */
 function workerdPid() {
-  const pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'workerd'
-        && readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(process.pid);
-    } catch { return false; }
-  });
+  const pids = workerdPids();
   if (pids.length !== 1) throw new Error(`expected one workerd process, found ${pids.length}`);
   return pids[0];
 }

@@ -4,10 +4,11 @@
 // garbage does not count against the next; the sandbox serves the bill from its own process.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundle, start } from '../tests/workerd/harness.mjs';
 import { startSandboxProcess } from './sandbox-process.mjs';
+import { workerdPids } from './workerd.mjs';
 import { fmt, median, table } from './stats.mjs';
 
 const SIZE = 100e6;
@@ -46,15 +47,6 @@ ${table(['read (in the Worker)', 'MB/s', 'peak RSS growth (MB)'], await inWorker
   } finally {
     await sb.close();
   }
-}
-
-function workerdPids() {
-  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'workerd'
-        && readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(process.pid);
-    } catch { return false; }
-  });
 }
 
 const rssOf = (pids) => pids.reduce((sum, pid) => {

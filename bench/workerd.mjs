@@ -8,7 +8,8 @@ import { fmt, median, table } from './stats.mjs';
 
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 
-function workerdPids() {
+/** The workerd processes this process started (Miniflare's), by /proc. */
+export function workerdPids() {
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
     try {
       return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'workerd'

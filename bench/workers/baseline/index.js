@@ -1,9 +1,7 @@
 // Cold start, the baseline: no wxpay-wasm. The same routes as ../ours with what any client must
 // do: /construct imports the two keys into WebCrypto; /request signs the seed GET, fetches it,
 // verifies the answer's signature over its raw body and parses it.
-const der = (pem) => Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, '')), (c) => c.charCodeAt(0));
-const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
-const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+import { ALG, der, signedGet } from '../nosdk.js';
 
 let keys;
 export default {
@@ -20,12 +18,7 @@ export default {
       case '/request': {
         const path = `/v3/marketing/membercard-open/cards/${env.CARD_ID}/codes/${env.CODE}`;
         const enc = new TextEncoder();
-        const ts = Math.floor(Date.now() / 1000);
-        const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join(''); // 32 of [0-9a-f]
-        const sig = b64(await crypto.subtle.sign(ALG, keys.sign, enc.encode(`GET\n${path}\n${ts}\n${nonce}\n\n`)));
-        const res = await fetch(new URL(path, env.WXPAY_BASE_URL), {
-          headers: { accept: 'application/json', authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${env.WXPAY_MCHID}",serial_no="${env.WXPAY_SERIAL}",timestamp="${ts}",nonce_str="${nonce}",signature="${sig}"` },
-        });
+        const res = await signedGet(env, keys.sign, new URL(path, env.WXPAY_BASE_URL), { accept: 'application/json' });
         const body = new Uint8Array(await res.arrayBuffer());
         const h = res.headers;
         const head = enc.encode(`${h.get('wechatpay-timestamp')}\n${h.get('wechatpay-nonce')}\n`);

@@ -1,22 +1,16 @@
 // A large bill read to the end inside workerd, for bench/files.mjs, which samples the workerd
-// process's RSS from outside while a route runs. Both routes first ask v3/bill/tradebill for the
+// process's RSS from outside while a route runs. Every route first ask v3/bill/tradebill for the
 // bill's download_url (a small signed request), then read the bill and drop each chunk:
 //   GET /stream?size=N[&gzip]  wxpay.download(data, { stream: true }): digest checked, gunzipped
 //   GET /fetch?size=N          a plain fetch of download_url, signed with crypto.subtle (no SDK)
-// Both answer { bytes }.
+//   GET /gz?size=N&gzip        the same plain fetch of the GZIP bill, piped through DecompressionStream
+// Each answers { bytes }.
 import { Wxpay } from 'wxpay-wasm';
-
-const der = (pem) => Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, '')), (c) => c.charCodeAt(0));
-const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
-const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+import { ALG, der, signedGet } from '../nosdk.js';
 
 async function plainFetch(env, downloadUrl) {
   const key = await crypto.subtle.importKey('pkcs8', der(env.WXPAY_PRIVATE_KEY), ALG, false, ['sign']);
-  const url = new URL(downloadUrl);
-  const ts = Math.floor(Date.now() / 1000);
-  const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
-  const sig = b64(await crypto.subtle.sign(ALG, key, new TextEncoder().encode(`GET\n${url.pathname}${url.search}\n${ts}\n${nonce}\n\n`)));
-  const res = await fetch(url, { headers: { authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${env.WXPAY_MCHID}",serial_no="${env.WXPAY_SERIAL}",timestamp="${ts}",nonce_str="${nonce}",signature="${sig}"` } });
+  const res = await signedGet(env, key, downloadUrl);
   if (res.status !== 200) throw new Error(`fetch: ${res.status}`);
   return res.body;
 }
