@@ -886,7 +886,7 @@ function gunzip(first, source) {
 /**
  * A downloaded file's bytes (`source`: the answer's ReadableStream, or bytes already in hand),
  * gunzipped when they start with the GZIP magic, every byte passed to `digest` (a Rust object:
- * `update(bytes)`, `finish() -> bool`). With `streamed`, a ReadableStream that errors with
+ * `update(chunk)`, which throws ERR_CRYPTO if node:crypto refuses a chunk, `finish() -> bool`). With `streamed`, a ReadableStream that errors with
  * ERR_DIGEST_MISMATCH at its end on a mismatch; else the bytes, within `maxBytes`.
  */
 export async function fileBody(source, digest, streamed, maxBytes) {
@@ -932,7 +932,13 @@ export async function fileBody(source, digest, streamed, maxBytes) {
         else c.error(digestError());
         return;
       }
-      digest.update(r.value);
+      try {
+        digest.update(r.value);
+      } catch (e) {
+        if (!finished) { finished = true; digest.free(); }
+        try { reader.cancel(e).catch(() => {}); } catch { /* released */ }
+        throw e;
+      }
       c.enqueue(r.value);
     },
     cancel(reason) {

@@ -1,7 +1,7 @@
 //! Files out: `wxpay.download(data, options)` fetches the file a bill (or
 //! receipt) answer points to, on this client's own host only, gunzips it,
-//! decrypts an encrypted bill's parts and checks the digest the answer gave,
-//! in Rust, as the bytes stream past; `parseBill` reads a bill's text.
+//! decrypts an encrypted bill's parts and checks the digest the answer gave
+//! as the bytes stream past; `parseBill` reads a bill's text.
 
 use std::rc::Rc;
 
@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use super::boundary::{self, Deadline};
 use super::client::Client;
 use super::error::param_error;
+use super::nodecrypto::{crypto_error, NodeHash};
 use super::send::{exchange, service_error, with_attempts, Prepared};
 use crate::config;
 use crate::digest::Digest;
@@ -18,22 +19,48 @@ use crate::error::{Code, Error};
 use crate::request::Method;
 use crate::response::header;
 
-/// The digest of one file, fed chunk by chunk from `boundary.js`.
+/// The digest of one file, fed chunk by chunk from `boundary.js`: by
+/// `node:crypto` where the client signs with it (OpenSSL hashes a bill
+/// several times faster than wasm, and the chunks need not be copied into
+/// wasm memory), else in Rust. Either way Rust holds the expected value and
+/// makes the comparison.
 #[wasm_bindgen(skip_typescript)]
-pub struct FileDigest(Option<Digest>);
+pub struct FileDigest {
+    digest: Option<Digest>,
+    node: Option<NodeHash>,
+    /// Rust's copy of a chunk, reused.
+    buffer: Vec<u8>,
+}
+
+impl FileDigest {
+    fn new(client: &Client, digest: Digest) -> Self {
+        let node = client.crypto.node().and_then(|n| n.hash(digest.algorithm()));
+        FileDigest { digest: Some(digest), node, buffer: Vec::new() }
+    }
+}
 
 #[wasm_bindgen]
 impl FileDigest {
-    /// Adds a chunk.
-    pub fn update(&mut self, bytes: &[u8]) {
-        if let Some(d) = &mut self.0 {
-            d.update(bytes);
+    /// Adds a chunk; `ERR_CRYPTO` if `node:crypto` refuses it.
+    pub fn update(&mut self, chunk: &Uint8Array) -> Result<(), JsValue> {
+        let Some(d) = &mut self.digest else { return Ok(()) };
+        if let Some(hash) = &self.node {
+            hash.update(chunk).map_err(|e| crypto_error("hash.update", &e))?;
+            return Ok(());
         }
+        self.buffer.resize(chunk.length() as usize, 0);
+        chunk.copy_to(&mut self.buffer);
+        d.update(&self.buffer);
+        Ok(())
     }
 
     /// Whether the chunks added match; only the first call can say yes.
     pub fn finish(&mut self) -> bool {
-        self.0.take().is_some_and(Digest::matches)
+        let Some(d) = self.digest.take() else { return false };
+        match self.node.take() {
+            Some(hash) => hash.digest().is_ok_and(|got| d.is_expected(&got.to_vec())),
+            None => d.matches(),
+        }
     }
 }
 
@@ -86,7 +113,7 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
             _ if request.stream => answer.stream(),
             _ => answer.body().into(),
         };
-        let file = boundary::file_body(&source, FileDigest(Some(digest)).into(), request.stream, max_bytes).await?;
+        let file = boundary::file_body(&source, FileDigest::new(client, digest).into(), request.stream, max_bytes).await?;
         if !whole {
             return Ok(file);
         }

@@ -121,6 +121,72 @@ for (const gzip of [false, true]) {
   });
 }
 
+// node:crypto hashes a file where the client signs with it; Rust everywhere else. Both must
+// agree on every outcome, for either digest a download may name.
+for (const backend of ['node', 'webcrypto', 'rust']) {
+  test(`digests checked with crypto '${backend}': SHA1 and SHA256, plain and GZIP, whole and streamed`, async () => {
+    const wxpay = client(ctx.sb, { crypto: backend });
+    assert.equal(wxpay.crypto, backend);
+    for (const tar of [{}, { tar_type: 'GZIP' }]) {
+      const params = { bill_date: '2024-01-02', sandbox_rows: 500, ...tar };
+      const bill = tradeBill(500);
+      const answer = async (extra = {}) => (await within(wxpay.v3['bill/tradebill'].get({ params: { ...params, ...extra } }))).data;
+      assert.deepEqual(Buffer.from(await within(wxpay.download(await answer()))), bill);
+      assert.deepEqual(await within(readAll(await within(wxpay.download(await answer(), { stream: true })))), bill);
+      const as256 = async (hash) => ({ ...(await answer()), hash_type: 'SHA256', hash_value: hash });
+      assert.deepEqual(Buffer.from(await within(wxpay.download(await as256(sha256(bill).toUpperCase())))), bill);
+      assert.deepEqual(await within(readAll(await within(wxpay.download(await as256(sha256(bill)), { stream: true })))), bill);
+      const other = sha256(Buffer.concat([bill, Buffer.from('x')]));
+      await rejectsWith(wxpay.download(await as256(other)), 'ERR_DIGEST_MISMATCH');
+      await rejectsWith(readAll(await within(wxpay.download(await as256(other), { stream: true }))), 'ERR_DIGEST_MISMATCH');
+      await rejectsWith(wxpay.download(await answer({ sandbox_hash: 'wrong' })), 'ERR_DIGEST_MISMATCH');
+      await rejectsWith(readAll(await within(wxpay.download(await answer({ sandbox_hash: 'wrong' }), { stream: true }))), 'ERR_DIGEST_MISMATCH');
+    }
+  });
+}
+
+test('with crypto node the file is hashed by node:crypto; a hash that throws rejects ERR_CRYPTO, and the client keeps working', async () => {
+  const real = process.getBuiltinModule;
+  let updates = 0;
+  let fail = false;
+  // node:crypto as the client sees it: createHash hands out hashes that count, or throw on demand.
+  const counted = new Proxy(crypto, {
+    get(target, key) {
+      if (key !== 'createHash') return Reflect.get(target, key);
+      return (algorithm) => {
+        const hash = crypto.createHash(algorithm);
+        return {
+          update(chunk) {
+            if (fail) throw new Error('refused');
+            updates++;
+            hash.update(chunk);
+            return this;
+          },
+          digest: () => hash.digest(),
+        };
+      };
+    },
+  });
+  process.getBuiltinModule = (id) => (id === 'node:crypto' || id === 'crypto' ? counted : real.call(process, id));
+  let wxpay;
+  try {
+    wxpay = client(ctx.sb);
+  } finally {
+    process.getBuiltinModule = real;
+  }
+  assert.equal(wxpay.crypto, 'node');
+  const params = { bill_date: '2024-01-02', sandbox_rows: 300 };
+  const answer = async () => (await within(wxpay.v3['bill/tradebill'].get({ params }))).data;
+  assert.deepEqual(Buffer.from(await within(wxpay.download(await answer()))), tradeBill(300));
+  assert.ok(updates > 0, 'node:crypto hashed the file');
+  fail = true;
+  const err = await rejectsWith(readAll(await within(wxpay.download(await answer(), { stream: true }))), 'ERR_CRYPTO');
+  assert.doesNotMatch(err.message, /refused.*refused/);
+  await rejectsWith(wxpay.download(await answer()), 'ERR_CRYPTO');
+  fail = false;
+  assert.deepEqual(Buffer.from(await within(wxpay.download(await answer()))), tradeBill(300));
+});
+
 test('a GZIP bill cut short rejects ERR_FILE_DECODE, whole and streamed, and the client keeps working', async () => {
   // The file's answer loses its last 40 bytes on the way (the GZIP trailer and some deflate data).
   const cut = async (url, init) => {
