@@ -58,11 +58,11 @@ impl Digest {
         }
     }
 
-    /// The algorithm's name as `node:crypto` spells it: `sha1` or `sha256`.
-    pub fn algorithm(&self) -> &'static str {
+    /// Which SHA: 1 or 256.
+    pub fn sha(&self) -> u32 {
         match self.state {
-            State::Sha1(_) => "sha1",
-            State::Sha256(_) => "sha256",
+            State::Sha1(_) => 1,
+            State::Sha256(_) => 256,
         }
     }
 
@@ -95,7 +95,7 @@ mod tests {
     fn sha1_across_chunks() {
         // SHA-1("abc")
         let mut d = Digest::new("SHA1", "A9993E364706816ABA3E25717850C26C9CD0D89D").unwrap();
-        assert_eq!(d.algorithm(), "sha1");
+        assert_eq!(d.sha(), 1);
         d.update(b"a");
         d.update(b"bc");
         assert!(d.matches());
@@ -107,7 +107,7 @@ mod tests {
     #[test]
     fn sha256() {
         let mut d = Digest::new("SHA256", "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD").unwrap();
-        assert_eq!(d.algorithm(), "sha256");
+        assert_eq!(d.sha(), 256);
         let expected = unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad").unwrap();
         assert!(d.is_expected(&expected));
         assert!(!d.is_expected(&expected[1..]));

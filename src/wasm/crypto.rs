@@ -60,14 +60,6 @@ impl Crypto {
         Ok(Crypto { platforms, fallback })
     }
 
-    /// The `node:crypto` backend, when it runs first.
-    pub fn node(&self) -> Option<&NodeBackend> {
-        match self.platforms.first() {
-            Some(Platform::Node(n)) => Some(n),
-            _ => None,
-        }
-    }
-
     /// `'node'`, `'webcrypto'` or `'rust'`: what runs first.
     pub fn name(&self) -> &'static str {
         match self.platforms.first() {

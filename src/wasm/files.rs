@@ -11,7 +11,6 @@ use wasm_bindgen::prelude::*;
 use super::boundary::{self, Deadline};
 use super::client::Client;
 use super::error::param_error;
-use super::nodecrypto::{crypto_error, NodeHash};
 use super::send::{exchange, service_error, with_attempts, Prepared};
 use crate::config;
 use crate::digest::Digest;
@@ -19,48 +18,42 @@ use crate::error::{Code, Error};
 use crate::request::Method;
 use crate::response::header;
 
-/// The digest of one file, fed chunk by chunk from `boundary.js`: by
-/// `node:crypto` where the client signs with it (OpenSSL hashes a bill
-/// several times faster than wasm, and the chunks need not be copied into
-/// wasm memory), else in Rust. Either way Rust holds the expected value and
-/// makes the comparison.
+/// The digest of one file, fed chunk by chunk from `boundary.js`, or
+/// computed there by the runtime's own hash (`node:crypto`, workerd's
+/// `crypto.DigestStream`: several times faster than wasm) unless the client
+/// runs on Rust crypto alone. Rust holds the expected value and compares.
 #[wasm_bindgen(skip_typescript)]
 pub struct FileDigest {
     digest: Option<Digest>,
-    node: Option<NodeHash>,
-    /// Rust's copy of a chunk, reused.
-    buffer: Vec<u8>,
-}
-
-impl FileDigest {
-    fn new(client: &Client, digest: Digest) -> Self {
-        let node = client.crypto.node().and_then(|n| n.hash(digest.algorithm()));
-        FileDigest { digest: Some(digest), node, buffer: Vec::new() }
-    }
+    /// Whether the runtime may hash (the client's crypto is not `'rust'`).
+    native: bool,
 }
 
 #[wasm_bindgen]
 impl FileDigest {
-    /// Adds a chunk; `ERR_CRYPTO` if `node:crypto` refuses it.
-    pub fn update(&mut self, chunk: &Uint8Array) -> Result<(), JsValue> {
-        let Some(d) = &mut self.digest else { return Ok(()) };
-        if let Some(hash) = &self.node {
-            hash.update(chunk).map_err(|e| crypto_error("hash.update", &e))?;
-            return Ok(());
+    /// The SHA the runtime is to compute, if it can: 1 or 256; 0 when Rust
+    /// must (or after the end).
+    pub fn algorithm(&self) -> u32 {
+        match &self.digest {
+            Some(d) if self.native => d.sha(),
+            _ => 0,
         }
-        self.buffer.resize(chunk.length() as usize, 0);
-        chunk.copy_to(&mut self.buffer);
-        d.update(&self.buffer);
-        Ok(())
     }
 
-    /// Whether the chunks added match; only the first call can say yes.
-    pub fn finish(&mut self) -> bool {
-        let Some(d) = self.digest.take() else { return false };
-        match self.node.take() {
-            Some(hash) => hash.digest().is_ok_and(|got| d.is_expected(&got.to_vec())),
-            None => d.matches(),
+    /// Adds a chunk (when Rust hashes).
+    pub fn update(&mut self, bytes: &[u8]) {
+        if let Some(d) = &mut self.digest {
+            d.update(bytes);
         }
+    }
+
+    /// Whether the file matches: the chunks added, or `got`, the digest the
+    /// runtime computed of them. Only the first call can say yes.
+    pub fn finish(&mut self, got: Option<Vec<u8>>) -> bool {
+        self.digest.take().is_some_and(|d| match got {
+            Some(got) => d.is_expected(&got),
+            None => d.matches(),
+        })
     }
 }
 
@@ -113,7 +106,7 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
             _ if request.stream => answer.stream(),
             _ => answer.body().into(),
         };
-        let file = boundary::file_body(&source, FileDigest::new(client, digest).into(), request.stream, max_bytes).await?;
+        let file = boundary::file_body(&source, FileDigest { digest: Some(digest), native: client.crypto.name() != "rust" }.into(), request.stream, max_bytes).await?;
         if !whole {
             return Ok(file);
         }

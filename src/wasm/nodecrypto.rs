@@ -38,21 +38,6 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     fn verify(this: &NodeCrypto, algorithm: &JsValue, data: &[u8], key: &JsValue, signature: &[u8]) -> core::result::Result<bool, JsValue>;
 
-    /// `crypto.createHash(algorithm)`
-    #[wasm_bindgen(method, catch, js_name = createHash)]
-    fn create_hash(this: &NodeCrypto, algorithm: &str) -> core::result::Result<NodeHash, JsValue>;
-
-    /// A `node:crypto` `Hash`.
-    pub type NodeHash;
-
-    /// `hash.update(chunk)`: a caller's chunk, never read by Rust.
-    #[wasm_bindgen(method, catch)]
-    pub fn update(this: &NodeHash, chunk: &Uint8Array) -> core::result::Result<JsValue, JsValue>;
-
-    /// `hash.digest()`
-    #[wasm_bindgen(method, catch)]
-    pub fn digest(this: &NodeHash) -> core::result::Result<Uint8Array, JsValue>;
-
     /// `crypto.publicEncrypt({ key, padding, oaepHash }, data)`
     #[wasm_bindgen(method, catch, js_name = publicEncrypt)]
     fn public_encrypt(this: &NodeCrypto, options: &Object, data: &[u8]) -> core::result::Result<Uint8Array, JsValue>;
@@ -74,7 +59,7 @@ pub fn node_crypto() -> Option<NodeCrypto> {
     (has("sign") && has("verify") && has("createPrivateKey") && has("createPublicKey")).then(|| module.unchecked_into())
 }
 
-pub(super) fn crypto_error(what: &str, e: &JsValue) -> Error {
+fn crypto_error(what: &str, e: &JsValue) -> Error {
     Error::new(Code::Crypto, format!("node:crypto {what} failed: {}", describe(e)))
 }
 
@@ -99,12 +84,6 @@ impl NodeBackend {
             let _ = Reflect::set(&options, &JsValue::from_str(k), &v);
         }
         options
-    }
-
-    /// A running `algorithm` hash (`sha1`, `sha256`); `None` where
-    /// `createHash` refuses it.
-    pub fn hash(&self, algorithm: &str) -> Option<NodeHash> {
-        self.crypto.create_hash(algorithm).ok().filter(|h| h.is_object())
     }
 
     fn private_key(&self, key: &PrivateKey) -> Result<JsValue> {

@@ -43,6 +43,16 @@ describe('files in workerd', () => {
     assert.deepEqual(await call('/bill?gzip&hash=compressed'), { error: { code: 'ERR_DIGEST_MISMATCH' } });
   });
 
+  test("workerd's crypto.DigestStream hashes the file, unless crypto is 'rust'; Rust compares", async () => {
+    const r = await call('/hashes');
+    assert.equal(r.text, tradeBill(200).toString('utf8'));
+    assert.equal(r.wrong, 'ERR_DIGEST_MISMATCH');
+    assert.equal(r.streams, 2);
+    assert.ok(r.writes >= 2, `chunks went to the DigestStream: ${r.writes}`);
+    assert.equal(r.rustText, tradeBill(200).toString('utf8'));
+    assert.equal(r.rustStreams, 0);
+  });
+
   test('a GZIP bill is inflated as it is read, not ahead of the reader', async () => {
     const r = await call('/pull');
     assert.ok(r.total > 12 * 1024, JSON.stringify(r));

@@ -6,14 +6,18 @@
 //   GET /unsigned                      the documented unsigned downloads -> { signfile, voucher, image }
 //   GET /global-statement              v3/global/statements -> { text }
 //   GET /read?n=N                      a GZIP bill of N rows through readBill -> { rows, summary }
+//   GET /hashes                        who hashed: crypto.DigestStream counted, for a bill that
+//                                      matches and one that does not, then with crypto 'rust'
+//                                      -> { streams, writes, text, wrong, rustStreams, rustText }
 //   GET /pull                          a 16 MB GZIP bill (16 KB compressed) served 1 KB a pull:
 //                                      one chunk read, 100 ms idle -> { total, pulled, first }
 import { Wxpay, WxpayError, parseBill, readBill, uploadForm } from 'wxpay-wasm';
 
-const client = (env) => new Wxpay({
+const options = (env) => ({
   mchid: env.WXPAY_MCHID, serial: env.WXPAY_SERIAL, privateKey: env.WXPAY_PRIVATE_KEY, baseURL: env.WXPAY_BASE_URL,
   certs: { [env.WXPAY_PLATFORM_SERIAL]: env.WXPAY_PLATFORM_CERT },
 });
+const client = (env) => new Wxpay(options(env));
 const text = (bytes) => new TextDecoder().decode(bytes);
 
 async function route(url, env) {
@@ -70,6 +74,36 @@ async function route(url, env) {
       let rows = 0;
       for await (const row of bill) if (row['商户订单号'] === `order-${rows}`) rows++;
       return { rows, summary: bill.summary['总交易单数'] };
+    }
+    case '/hashes': {
+      const Real = crypto.DigestStream;
+      let streams = 0;
+      let writes = 0;
+      crypto.DigestStream = class extends Real {
+        constructor(algorithm) {
+          super(algorithm);
+          streams++;
+          const getWriter = this.getWriter.bind(this);
+          this.getWriter = () => {
+            const w = getWriter();
+            const write = w.write.bind(w);
+            w.write = (chunk) => { writes++; return write(chunk); };
+            return w;
+          };
+        }
+      };
+      try {
+        const bill = async (c, params) => (await c.v3.bill.tradebill.get({ params: { bill_date: '2024-01-02', sandbox_rows: 200, ...params } })).data;
+        const out = { text: text(await w.download(await bill(w, { tar_type: 'GZIP' }))) };
+        out.wrong = await w.download(await bill(w, { sandbox_hash: 'wrong' })).then(() => 'resolved', (e) => e.code);
+        Object.assign(out, { streams, writes });
+        const rust = new Wxpay({ ...options(env), crypto: 'rust' });
+        out.rustText = text(await rust.download(await bill(rust, {})));
+        out.rustStreams = streams - out.streams;
+        return out;
+      } finally {
+        crypto.DigestStream = Real;
+      }
     }
     case '/pull': {
       // What the download pulls from the answer's body for its first chunk of output: workerd's
