@@ -93,6 +93,26 @@ test('notifications: parsed and decrypted; a forged one is ERR_NOTIFY_SIGNATURE'
   check(res.status === 204, 'success()');
 });
 
+// Downloads: the runtime's hash (node:crypto here, where process.getBuiltinModule has it) or
+// Rust's (crypto 'rust'); the same bill plain and GZIP, whole and streamed, and a mismatch.
+for (const crypto of ['auto', 'rust']) {
+  test(`bills downloaded with their digest checked (crypto: ${crypto})`, async () => {
+    const w = new Wxpay(options({ crypto }));
+    const bill = async (params) => (await w.v3.bill.tradebill.get({ params: { bill_date: '2024-01-02', sandbox_rows: 500, ...params } })).data;
+    const read = async (stream) => new Uint8Array(await new Response(stream).arrayBuffer());
+    const texts = [
+      await w.download(await bill({})),
+      await w.download(await bill({ tar_type: 'GZIP' })),
+      await read(await w.download(await bill({}), { stream: true })),
+      await read(await w.download(await bill({ tar_type: 'GZIP' }), { stream: true })),
+    ].map((b) => new TextDecoder().decode(b));
+    check(texts[0].startsWith('交易时间') && texts[0].includes('`order-499'), 'the bill');
+    check(texts.every((t) => t === texts[0]), 'the same bill every way');
+    await rejects(w.download(await bill({ sandbox_hash: 'wrong' })), 'ERR_DIGEST_MISMATCH');
+    await rejects(w.download(await bill({ sandbox_hash: 'wrong', tar_type: 'GZIP' }), { stream: true }).then(read), 'ERR_DIGEST_MISMATCH');
+  });
+}
+
 test('200 concurrent requests, every one verified by the sandbox with a distinct nonce', async () => {
   await control('__sandbox/reset', {});
   const w = new Wxpay(options());
