@@ -884,7 +884,7 @@ function gunzip(first, source) {
 }
 
 /**
- * The runtime's own hash of SHA-`algorithm` (1 or 256; 0: Rust hashes), several times faster
+ * The runtime's own hash of SHA-`algorithm` (1 or 256; 0: Rust hashes), faster
  * than wasm: node:crypto where `process.getBuiltinModule` gives it (Node, Bun, Deno), workerd's
  * `crypto.DigestStream`; else undefined. `{ write(chunk), end() -> digest bytes, abort(reason) }`.
  */

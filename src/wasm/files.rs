@@ -20,7 +20,7 @@ use crate::response::header;
 
 /// The digest of one file, fed chunk by chunk from `boundary.js`, or
 /// computed there by the runtime's own hash (`node:crypto`, workerd's
-/// `crypto.DigestStream`: several times faster than wasm) unless the client
+/// `crypto.DigestStream`: faster than wasm, see bench/RESULTS.md) unless the client
 /// runs on Rust crypto alone. Rust holds the expected value and compares.
 #[wasm_bindgen(skip_typescript)]
 pub struct FileDigest {
