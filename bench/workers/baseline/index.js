@@ -1,7 +1,7 @@
 // Cold start, the baseline: no wxpay-wasm. The same routes as ../ours with what any client must
 // do: /construct imports the two keys into WebCrypto; /request signs the seed GET, fetches it,
 // verifies the answer's signature over its raw body and parses it.
-import { ALG, der, signedGet } from '../nosdk.js';
+import { ALG, der, signedGet, verifiedBody } from '../../../tests/workerd/nosdk.js';
 
 let keys;
 export default {
@@ -17,16 +17,8 @@ export default {
         return new Response('webcrypto');
       case '/request': {
         const path = `/v3/marketing/membercard-open/cards/${env.CARD_ID}/codes/${env.CODE}`;
-        const enc = new TextEncoder();
         const res = await signedGet(env, keys.sign, new URL(path, env.WXPAY_BASE_URL), { accept: 'application/json' });
-        const body = new Uint8Array(await res.arrayBuffer());
-        const h = res.headers;
-        const head = enc.encode(`${h.get('wechatpay-timestamp')}\n${h.get('wechatpay-nonce')}\n`);
-        const msg = new Uint8Array(head.length + body.length + 1);
-        msg.set(head);
-        msg.set(body, head.length);
-        msg[msg.length - 1] = 10;
-        if (!(await crypto.subtle.verify(ALG, keys.verify, der(h.get('wechatpay-signature')), msg))) throw new Error('unverified');
+        const body = await verifiedBody(res, keys.verify);
         const data = JSON.parse(new TextDecoder().decode(body));
         return Response.json({ status: res.status, code: data.code });
       }

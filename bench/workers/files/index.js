@@ -6,7 +6,7 @@
 //   GET /gz?size=N&gzip        the same plain fetch of the GZIP bill, piped through DecompressionStream
 // Each answers { bytes }.
 import { Wxpay } from 'wxpay-wasm';
-import { ALG, der, signedGet } from '../nosdk.js';
+import { ALG, der, signedGet } from '../../../tests/workerd/nosdk.js';
 
 async function plainFetch(env, downloadUrl) {
   const key = await crypto.subtle.importKey('pkcs8', der(env.WXPAY_PRIVATE_KEY), ALG, false, ['sign']);

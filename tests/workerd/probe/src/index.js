@@ -9,6 +9,7 @@
 //   GET  /floor?n=N                       N sequential seed GETs with no SDK: crypto.subtle
 //                                         sign, fetch, verify, JSON.parse (the bench's floor)
 import { Wxpay, WxpayError } from 'wxpay-wasm';
+import { ALG, der, signedGet, verifiedBody } from '../../nosdk.js';
 
 const options = (env, crypto) => ({
   mchid: env.WXPAY_MCHID,
@@ -28,33 +29,17 @@ function client(env, crypto) {
 
 const seed = (w, env) => w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: env.CARD_ID, code: env.CODE });
 
-const der = (pem) => Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, '')), (c) => c.charCodeAt(0));
-const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
-const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 
 /** What any client must do per request, with nothing of ours: the floor the bench compares with. */
 async function floor(env, n) {
   const key = await crypto.subtle.importKey('pkcs8', der(env.WXPAY_PRIVATE_KEY), ALG, false, ['sign']);
   const pub = await crypto.subtle.importKey('spki', der(env.WXPAY_PLATFORM_SPKI), ALG, false, ['verify']);
   const path = `/v3/marketing/membercard-open/cards/${env.CARD_ID}/codes/${env.CODE}`;
-  const enc = new TextEncoder();
+  const url = new URL(path, env.WXPAY_BASE_URL);
   for (let i = 0; i < n; i++) {
-    const ts = Math.floor(Date.now() / 1000);
-    const nonce = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join(''); // 32 of [0-9a-f]
-    const sig = b64(await crypto.subtle.sign(ALG, key, enc.encode(`GET\n${path}\n${ts}\n${nonce}\n\n`)));
-    const res = await fetch(new URL(path, env.WXPAY_BASE_URL), {
-      headers: { accept: 'application/json', authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${env.WXPAY_MCHID}",serial_no="${env.WXPAY_SERIAL}",timestamp="${ts}",nonce_str="${nonce}",signature="${sig}"` },
-    });
+    const res = await signedGet(env, key, url, { accept: 'application/json' });
     if (res.status !== 200) throw new Error(`floor: ${res.status} ${await res.text()}`);
-    const body = new Uint8Array(await res.arrayBuffer());
-    const h = res.headers;
-    const head = enc.encode(`${h.get('wechatpay-timestamp')}\n${h.get('wechatpay-nonce')}\n`);
-    const msg = new Uint8Array(head.length + body.length + 1);
-    msg.set(head);
-    msg.set(body, head.length);
-    msg[msg.length - 1] = 10;
-    if (!(await crypto.subtle.verify(ALG, pub, der(h.get('wechatpay-signature')), msg))) throw new Error('unverified');
-    JSON.parse(new TextDecoder().decode(body));
+    JSON.parse(new TextDecoder().decode(await verifiedBody(res, pub)));
   }
   return { crypto: 'floor', n };
 }

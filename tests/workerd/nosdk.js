@@ -1,5 +1,6 @@
-// What a client with no SDK does in a Worker, shared by the bench Workers (../baseline, ../files):
-// WebCrypto keys from PEM, and a GET signed as WECHATPAY2-SHA256-RSA2048 with a hex nonce.
+// What a client with no SDK does in a Worker: WebCrypto keys from PEM, a GET signed as
+// WECHATPAY2-SHA256-RSA2048 with a hex nonce, and the answer's signature checked over its raw
+// body. Shared by the probe Worker's floor (./probe) and the bench Workers (bench/workers).
 export const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 export const der = (pem) => Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, '')), (c) => c.charCodeAt(0));
 const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
@@ -13,4 +14,17 @@ export async function signedGet(env, key, url, headers = {}) {
   return fetch(u, {
     headers: { ...headers, authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${env.WXPAY_MCHID}",serial_no="${env.WXPAY_SERIAL}",timestamp="${ts}",nonce_str="${nonce}",signature="${sig}"` },
   });
+}
+
+/** The answer's body bytes, once its signature verifies under `pub` (a CryptoKey); throws otherwise. */
+export async function verifiedBody(res, pub) {
+  const body = new Uint8Array(await res.arrayBuffer());
+  const h = res.headers;
+  const head = new TextEncoder().encode(`${h.get('wechatpay-timestamp')}\n${h.get('wechatpay-nonce')}\n`);
+  const msg = new Uint8Array(head.length + body.length + 1);
+  msg.set(head);
+  msg.set(body, head.length);
+  msg[msg.length - 1] = 10;
+  if (!(await crypto.subtle.verify(ALG, pub, der(h.get('wechatpay-signature')), msg))) throw new Error('unverified');
+  return body;
 }
