@@ -809,6 +809,7 @@ export function downloadInput(data, options) {
 
 const digestError = () => fail('ERR_DIGEST_MISMATCH', "the file's digest does not match the hash_value its answer gave");
 const decodeError = (e) => (e instanceof WxpayError ? e : fail('ERR_FILE_DECODE', `the file could not be read (a broken GZIP stream?): ${describe(e)}`, e));
+const hashError = (e) => (e instanceof WxpayError ? e : fail('ERR_CRYPTO', `hashing the file failed: ${describe(e)}`, e));
 
 const IDLE = Symbol('idle');
 const WROTE = Symbol('wrote');
@@ -945,7 +946,7 @@ export async function fileBody(source, digest, streamed, maxBytes) {
     try {
       ok = digest.finish(native === undefined ? undefined : await native.end());
     } catch (e) {
-      throw fail('ERR_CRYPTO', `hashing the file failed: ${describe(e)}`, e);
+      throw hashError(e);
     } finally {
       digest.free();
     }
@@ -982,7 +983,7 @@ export async function fileBody(source, digest, streamed, maxBytes) {
       } catch (e) {
         drop(e);
         try { reader.cancel(e).catch(() => {}); } catch { /* released */ }
-        throw e instanceof WxpayError ? e : fail('ERR_CRYPTO', `hashing the file failed: ${describe(e)}`, e);
+        throw hashError(e);
       }
       c.enqueue(r.value);
     },
