@@ -92,6 +92,14 @@ function copyBytes(v) {
 
 const encoder = new TextEncoder();
 
+// Node's `Buffer` as this module found it (Node, Bun; Deno for npm packages), for signatureBase64.
+const NodeBuffer = typeof Buffer === 'function' && typeof Buffer.isBuffer === 'function' ? Buffer : undefined;
+
+/** The base64 of a signature node:crypto returned: a `Buffer`, which encodes natively; else by `btoa`. */
+export function signatureBase64(bytes) {
+  return NodeBuffer !== undefined && NodeBuffer.isBuffer(bytes) ? bytes.toString('base64') : btoa(String.fromCharCode.apply(null, bytes));
+}
+
 /**
  * Bytes from a string (UTF-8) or binary input: a fresh Uint8Array. A detached buffer, a throwing
  * view or a Proxy becomes `wrap(...)`.
@@ -116,6 +124,25 @@ function pairs(v, what) {
     return out;
   }
   return Object.entries(v);
+}
+
+/**
+ * The User-Agent: `base` plus the runtime where it lets us say it: `node/<version> <os>/<arch>`
+ * where `process.versions.node` is set (Node, and Bun and Deno, which report it), else the
+ * runtime's own name (Workers); undefined in a browser, which does not let a page set it.
+ */
+export function userAgent(base) {
+  const text = (v) => (typeof v === 'string' ? v : '');
+  try {
+    const p = globalThis.process;
+    if (typeof p === 'object' && p !== null) {
+      const node = p.versions?.node;
+      if (typeof node === 'string') return `${base} node/${node} ${text(p.platform)}/${text(p.arch)}`;
+    }
+    const ua = globalThis.navigator?.userAgent;
+    if (typeof ua === 'string' && !ua.startsWith('Mozilla/')) return `${base} ${ua}`;
+  } catch { /* a throwing getter: no runtime named */ }
+  return undefined;
 }
 
 const REQUEST_OPTIONS = new Set(['params', 'headers', 'signal', 'timeout', 'maxBodyBytes', 'retry']);

@@ -68,11 +68,10 @@ pub fn message(method: Method, path_and_query: &str, timestamp: u64, nonce: &str
 }
 
 /// The `Authorization` header value, fields in the documented order with no
-/// spaces after the commas.
-pub fn authorization(mchid: &str, serial: &str, timestamp: u64, nonce: &str, signature: &[u8]) -> String {
-    let sig = crate::base64::encode(signature);
+/// spaces after the commas; `signature` is already base64.
+pub fn authorization(mchid: &str, serial: &str, timestamp: u64, nonce: &str, signature: &str) -> String {
     format!(
-        "{SCHEME} mchid=\"{mchid}\",serial_no=\"{serial}\",timestamp=\"{timestamp}\",nonce_str=\"{nonce}\",signature=\"{sig}\""
+        "{SCHEME} mchid=\"{mchid}\",serial_no=\"{serial}\",timestamp=\"{timestamp}\",nonce_str=\"{nonce}\",signature=\"{signature}\""
     )
 }
 
@@ -98,7 +97,7 @@ mod tests {
 
     #[test]
     fn authorization_format() {
-        let h = authorization("1900000109", "ABC", 1554208460, "593BEC0C930BF1AFEB40B4A08C8FB242", &[0xfb, 0xff]);
+        let h = authorization("1900000109", "ABC", 1554208460, "593BEC0C930BF1AFEB40B4A08C8FB242", "+/8=");
         assert_eq!(
             h,
             "WECHATPAY2-SHA256-RSA2048 mchid=\"1900000109\",serial_no=\"ABC\",timestamp=\"1554208460\",nonce_str=\"593BEC0C930BF1AFEB40B4A08C8FB242\",signature=\"+/8=\""

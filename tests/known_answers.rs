@@ -89,7 +89,7 @@ fn key_with_crlf_or_escaped_newlines_signs_the_same() {
 fn authorization_header_is_exact() {
     let key = merchant("merchant_key.pkcs8.pem");
     let msg = message(Method::Get, GET_PATH, TS, NONCE, b"").unwrap();
-    let header = authorization(MCHID, MERCHANT_SERIAL, TS, NONCE, &crypto::sign(&key, &msg).unwrap());
+    let header = authorization(MCHID, MERCHANT_SERIAL, TS, NONCE, &base64::encode(&crypto::sign(&key, &msg).unwrap()));
     assert_eq!(
         header,
         format!(

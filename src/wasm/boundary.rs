@@ -72,8 +72,16 @@ extern "C" {
     fn answer_result_js(answer: &Array, bytes: bool) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = errorData)]
     fn error_data_js(body: &Uint8Array) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = userAgent)]
+    fn user_agent_js(base: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch, js_name = describe)]
     fn describe_js(value: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// `base` plus the runtime, where the runtime lets us say it (`userAgent`
+/// in `boundary.js`).
+pub fn user_agent(base: &str) -> Option<String> {
+    user_agent_js(base).ok().flatten()
 }
 
 /// A short description of a thrown JS value, for messages.

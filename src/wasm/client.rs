@@ -96,30 +96,8 @@ fn read_client(options: &JsValue) -> Result<Client, JsValue> {
     let config = Config { mchid, serial, key, keyring, base, backup, timeout_ms, max_body_bytes, retries, wechatpay_serial, apiv3_key };
     let certs = CertStore::new(config.keyring.clone(), refresh_ms);
     // Headers cross to `fetch` as lines (boundary::send): a runtime's name with a line break in it is not sent.
-    let user_agent = user_agent().filter(|ua| !ua.contains(['\r', '\n', '\0']));
+    let user_agent = boundary::user_agent(concat!("wxpay-wasm/", env!("CARGO_PKG_VERSION"))).filter(|ua| !ua.contains(['\r', '\n', '\0']));
     Ok(Client { config, crypto, fetch, user_agent, on_request: o.on_request, on_response: o.on_response, certs })
-}
-
-/// `wxpay-wasm/<version>` plus the runtime, where the runtime lets us say it.
-fn user_agent() -> Option<String> {
-    let base = concat!("wxpay-wasm/", env!("CARGO_PKG_VERSION"));
-    let global: JsValue = js_sys::global().into();
-    let get = |v: &JsValue, k: &str| Reflect::get(v, &JsValue::from_str(k)).ok().filter(|x| !x.is_undefined());
-    if let Some(process) = get(&global, "process") {
-        let versions = get(&process, "versions");
-        let node = versions.as_ref().and_then(|v| get(v, "node")).and_then(|v| v.as_string());
-        if let Some(node) = node {
-            let os = get(&process, "platform").and_then(|v| v.as_string()).unwrap_or_default();
-            let arch = get(&process, "arch").and_then(|v| v.as_string()).unwrap_or_default();
-            return Some(format!("{base} node/{node} {os}/{arch}"));
-        }
-    }
-    let ua = get(&global, "navigator").and_then(|n| get(&n, "userAgent")).and_then(|v| v.as_string());
-    match ua {
-        // Workers, Deno and Bun name themselves; browsers do not let a page set User-Agent.
-        Some(ua) if !ua.starts_with("Mozilla/") => Some(format!("{base} {ua}")),
-        _ => None,
-    }
 }
 
 /// A WeChat Pay APIv3 client.
@@ -246,8 +224,7 @@ impl Wxpay {
         let client = self.client.clone();
         js::promise(async move {
             let bytes = boundary::bytes(&message, "sign(message): message")?;
-            let signature = client.crypto.sign(&client.config.key, &bytes).await?;
-            Ok(JsValue::from_str(&crate::base64::encode(&signature)))
+            Ok(JsValue::from_str(&client.crypto.sign_base64(&client.config.key, &bytes).await?))
         })
     }
 
@@ -265,7 +242,7 @@ impl Wxpay {
             let (timestamp, nonce) = (super::send::now_secs().to_string(), nonce::nonce()?);
             let package = payment::jsapi_package(&prepay_id);
             let message = payment::jsapi_message(&app_id, &timestamp, &nonce, &package);
-            let sign = crate::base64::encode(&client.crypto.sign(&client.config.key, message.as_bytes()).await?);
+            let sign = client.crypto.sign_base64(&client.config.key, message.as_bytes()).await?;
             Ok(to_js(&JsapiParams {
                 app_id: &app_id,
                 time_stamp: &timestamp,
@@ -292,7 +269,7 @@ impl Wxpay {
             payment::check("prepay_id", &prepay_id, 128)?;
             let (timestamp, nonce) = (super::send::now_secs().to_string(), nonce::nonce()?);
             let message = payment::app_message(&app_id, &timestamp, &nonce, &prepay_id);
-            let sign = crate::base64::encode(&client.crypto.sign(&client.config.key, message.as_bytes()).await?);
+            let sign = client.crypto.sign_base64(&client.config.key, message.as_bytes()).await?;
             Ok(to_js(&AppParams {
                 appid: &app_id,
                 partnerid: &partner_id,

@@ -60,6 +60,30 @@ impl Crypto {
         Ok(Crypto { platforms, fallback })
     }
 
+    /// A signature with the merchant key, as base64 (what every caller of
+    /// `sign` sends): from node:crypto as its `Buffer` encodes it, else
+    /// encoded here. Falls through as [`Backend::sign`] does.
+    pub async fn sign_base64(&self, key: &PrivateKey, message: &[u8]) -> Result<String> {
+        let signature = 'signed: {
+            for platform in &self.platforms {
+                let result = match platform {
+                    Platform::Node(n) => match n.sign_base64(key, message) {
+                        Ok(b64) => return Ok(b64),
+                        Err(e) => Err(e),
+                    },
+                    Platform::Web(w) => w.sign(key, message).await,
+                };
+                match result {
+                    Ok(signature) => break 'signed signature,
+                    Err(e) if !self.fallback => return Err(e),
+                    Err(_) => {}
+                }
+            }
+            RustCrypto.sign(key, message).await?
+        };
+        Ok(crate::base64::encode(&signature))
+    }
+
     /// `'node'`, `'webcrypto'` or `'rust'`: what runs first.
     pub fn name(&self) -> &'static str {
         match self.platforms.first() {

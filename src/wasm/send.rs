@@ -12,7 +12,6 @@ use super::certs;
 use super::client::{to_js, Client};
 use super::error::{js_error, param_error, Extra};
 use super::js;
-use crate::crypto::Backend;
 use crate::error::{quoted, Code, Error};
 use crate::request::{self, Method};
 use crate::response::{self, header, SignatureHeaders, RESPONSE_CODES};
@@ -336,7 +335,7 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
         let nonce = nonce::nonce()?;
         let signed = r.signed.as_ref().map(|m| m.as_bytes()).or(r.body.as_deref()).unwrap_or_default();
         let message = request::message(r.method, &signed_path, timestamp, &nonce, signed)?;
-        let signature = client.crypto.sign(&client.config.key, &message).await?;
+        let signature = client.crypto.sign_base64(&client.config.key, &message).await?;
         let authorization = request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, &signature);
         let serial = client.wechatpay_serial();
         let headers = request_headers(client, serial.as_deref(), &authorization, r.content_type.as_deref(), r.headers);

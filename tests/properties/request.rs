@@ -58,10 +58,10 @@ proptest! {
             return Ok(());
         };
         let nonce = nonce::nonce_from(|b| { b.fill(7); Ok(()) }).unwrap();
-        let header = authorization(&mchid, &serial, ts, &nonce, &signature);
+        let sig = base64::encode(&signature);
+        let header = authorization(&mchid, &serial, ts, &nonce, &sig);
         prop_assert!(header.bytes().all(|b| (0x20..0x7f).contains(&b)), "{}", header);
         let ts = ts.to_string();
-        let sig = base64::encode(&signature);
         let want = vec![
             ("mchid", mchid.as_str()),
             ("serial_no", serial.as_str()),
