@@ -46,6 +46,25 @@ describe('signing', () => {
     }
   });
 
+  test('node:crypto signatures are encoded by Buffer, by btoa when sign gives other bytes, and a failing sign falls through only under auto', async (t) => {
+    const real = crypto.sign;
+    t.after(() => { crypto.sign = real; });
+    const message = Buffer.from('wx8888888888888888\n1414561699\n5K8264ILTKCH16CQ2502SI8ZNMTM67VS\nprepay_id=wx201\n');
+    const want = real('sha256', message, sb.merchant.privateKeyPkcs8).toString('base64');
+    const [node, auto] = [make({ crypto: 'node' }), make()];
+    const seen = [];
+    crypto.sign = (...args) => { const s = real(...args); seen.push(Buffer.isBuffer(s)); return s; };
+    assert.equal(await node.sign(message), want);
+    crypto.sign = (...args) => { const s = new Uint8Array(real(...args)); seen.push(Buffer.isBuffer(s)); return s; };
+    assert.equal(await node.sign(message), want);
+    assert.deepEqual(seen, [true, false]);
+    crypto.sign = () => { throw new Error('sign broken by the test'); };
+    assert.equal(await auto.sign(message), want); // WebCrypto next
+    await assert.rejects(node.sign(message), (e) => e.code === 'ERR_CRYPTO' && /sign broken by the test/.test(e.message));
+    crypto.sign = real;
+    assert.equal(await node.sign(message), want); // and the client keeps working
+  });
+
   test('a non-string, non-bytes message rejects ERR_INVALID_PARAM', async () => {
     for (const c of BACKENDS.map((crypto) => make({ crypto }))) {
       await assert.rejects(c.sign(123), (e) => e.code === 'ERR_INVALID_PARAM');
