@@ -95,7 +95,10 @@ const encoder = new TextEncoder();
 // Node's `Buffer` as this module found it (Node, Bun; Deno for npm packages), for signatureBase64.
 const NodeBuffer = typeof Buffer === 'function' && typeof Buffer.isBuffer === 'function' ? Buffer : undefined;
 
-/** The base64 of a signature node:crypto returned: a `Buffer`, which encodes natively; else by `btoa`. */
+/**
+ * The base64 of a signature the runtime made: node:crypto's `Buffer` encodes natively, other bytes
+ * (WebCrypto's) go through `btoa`.
+ */
 export function signatureBase64(bytes) {
   return NodeBuffer !== undefined && NodeBuffer.isBuffer(bytes) ? bytes.toString('base64') : btoa(String.fromCharCode.apply(null, bytes));
 }

@@ -72,6 +72,9 @@ extern "C" {
     fn answer_result_js(answer: &Array, bytes: bool) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = errorData)]
     fn error_data_js(body: &Uint8Array) -> Result<JsValue, JsValue>;
+    /// The base64 of a signature the runtime made (node:crypto, WebCrypto).
+    #[wasm_bindgen(catch, js_name = signatureBase64)]
+    pub fn signature_base64(bytes: &Uint8Array) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_name = userAgent)]
     fn user_agent_js(base: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch, js_name = describe)]

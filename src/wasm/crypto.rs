@@ -61,27 +61,19 @@ impl Crypto {
     }
 
     /// A signature with the merchant key, as base64 (what every caller of
-    /// `sign` sends): from node:crypto as its `Buffer` encodes it, else
-    /// encoded here. Falls through as [`Backend::sign`] does.
+    /// `sign` sends): a platform's encoded by the runtime, ours here. Falls
+    /// through as [`Backend::sign`] does.
     pub async fn sign_base64(&self, key: &PrivateKey, message: &[u8]) -> Result<String> {
-        let signature = 'signed: {
-            for platform in &self.platforms {
-                let result = match platform {
-                    Platform::Node(n) => match n.sign_base64(key, message) {
-                        Ok(b64) => return Ok(b64),
-                        Err(e) => Err(e),
-                    },
-                    Platform::Web(w) => w.sign(key, message).await,
-                };
-                match result {
-                    Ok(signature) => break 'signed signature,
-                    Err(e) if !self.fallback => return Err(e),
-                    Err(_) => {}
-                }
+        for platform in &self.platforms {
+            let result = match platform {
+                Platform::Node(n) => n.sign_base64(key, message),
+                Platform::Web(w) => w.sign_base64(key, message).await,
+            };
+            if result.is_ok() || !self.fallback {
+                return result;
             }
-            RustCrypto.sign(key, message).await?
-        };
-        Ok(crate::base64::encode(&signature))
+        }
+        Ok(crate::base64::encode(&RustCrypto.sign(key, message).await?))
     }
 
     /// `'node'`, `'webcrypto'` or `'rust'`: what runs first.

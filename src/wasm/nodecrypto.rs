@@ -47,13 +47,6 @@ extern "C" {
     fn private_decrypt(this: &NodeCrypto, options: &Object, data: &[u8]) -> core::result::Result<Uint8Array, JsValue>;
 }
 
-#[wasm_bindgen(raw_module = "./boundary.js")]
-extern "C" {
-    /// The base64 of a signature node:crypto returned, encoded in JS.
-    #[wasm_bindgen(catch, js_name = signatureBase64)]
-    fn signature_base64(bytes: &Uint8Array) -> core::result::Result<String, JsValue>;
-}
-
 /// `crypto.constants.RSA_PKCS1_OAEP_PADDING` (OpenSSL's `RSA_PKCS1_OAEP_PADDING`).
 const RSA_PKCS1_OAEP_PADDING: u32 = 4;
 
@@ -127,7 +120,7 @@ impl NodeBackend {
     /// A signature as base64, encoded by the runtime (`Buffer`) several times
     /// faster than by our constant-time encoder (a signature is no secret).
     pub fn sign_base64(&self, key: &PrivateKey, message: &[u8]) -> Result<String> {
-        signature_base64(&self.signature(key, message)?).map_err(|e| crypto_error("sign", &e))
+        super::boundary::signature_base64(&self.signature(key, message)?).map_err(|e| crypto_error("sign", &e))
     }
 }
 
