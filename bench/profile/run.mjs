@@ -1,0 +1,10 @@
+// One client, many GETs, for `node --cpu-prof`:
+//   node --cpu-prof --cpu-prof-dir=.work/prof-ours bench/profile/run.mjs .work/profile-pkg 8000
+//   node --cpu-prof --cpu-prof-dir=.work/prof-floor bench/profile/run.mjs floor 8000
+import { batch, floor, ours, sandbox } from './clients.mjs';
+
+const [which = 'floor', n = '8000'] = process.argv.slice(2);
+const sb = await sandbox();
+const get = which === 'floor' ? floor(sb) : await ours(sb, which);
+console.log(`${which}: ${(await batch(get, Number(n))).toFixed(3)} ms CPU/request`);
+await sb.close();
