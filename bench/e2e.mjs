@@ -30,7 +30,7 @@ async function batch(get, n, inFlight) {
  * The least any fetch-based client must do: sign with node:crypto, fetch,
  * read the body, verify, parse. No SDK; a reference for what the transport costs.
  */
-function bareFetchClient(sb, verifyingKey) {
+export function bareFetchClient(sb, verifyingKey) {
   const key = crypto.createPrivateKey(sb.merchant.privateKeyPkcs8);
   const pub = crypto.createPublicKey(verifyingKey);
   const path = `/v3/marketing/membercard-open/cards/${CARD.card_id}/codes/${CARD.code}`;

@@ -1,7 +1,7 @@
-// The seed GET in certificate mode, three ways, against the sandbox in its own process:
+// The seed GET in certificate mode, two ways, against the sandbox in its own process:
 // a build of this package (a directory holding node.mjs), and the bare-fetch floor of bench/e2e.mjs.
-import crypto from 'node:crypto';
 import { resolve } from 'node:path';
+import { bareFetchClient } from '../e2e.mjs';
 import { startSandboxProcess } from '../sandbox-process.mjs';
 
 export const CARD = { card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' };
@@ -17,23 +17,9 @@ export async function ours(sb, dir) {
   return () => w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD);
 }
 
-/** Sign, fetch, verify, parse: no SDK. */
+/** The floor of bench/e2e.mjs (sign, fetch, verify, parse: no SDK), certificate mode. */
 export function floor(sb) {
-  const key = crypto.createPrivateKey(sb.merchant.privateKeyPkcs8);
-  const pub = crypto.createPublicKey(sb.platform.certificate);
-  const path = `/v3/marketing/membercard-open/cards/${CARD.card_id}/codes/${CARD.code}`;
-  const url = new URL(path, sb.baseURL).href;
-  return async () => {
-    const ts = Math.floor(Date.now() / 1000);
-    const nonce = crypto.randomBytes(16).toString('hex');
-    const sig = crypto.sign('sha256', Buffer.from(`GET\n${path}\n${ts}\n${nonce}\n\n`), key).toString('base64');
-    const res = await fetch(url, { headers: { accept: 'application/json', authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${sb.mchid}",serial_no="${sb.merchant.serial}",timestamp="${ts}",nonce_str="${nonce}",signature="${sig}"` } });
-    const body = Buffer.from(await res.arrayBuffer());
-    const h = res.headers;
-    const msg = Buffer.concat([Buffer.from(`${h.get('wechatpay-timestamp')}\n${h.get('wechatpay-nonce')}\n`), body, Buffer.from('\n')]);
-    if (!crypto.verify('sha256', msg, pub, Buffer.from(h.get('wechatpay-signature'), 'base64'))) throw new Error('unverified');
-    return { status: res.status, headers: Object.fromEntries(h), data: JSON.parse(body.toString()) };
-  };
+  return bareFetchClient(sb, sb.platform.certificate);
 }
 
 /** CPU ms per request of `n` GETs, 10 in flight. */
