@@ -109,9 +109,8 @@ impl NodeBackend {
         self.public.borrow_mut().push((serial.to_string(), k.clone()));
         Ok(k)
     }
-}
 
-impl NodeBackend {
+    /// The signature node:crypto makes (a `Buffer`).
     fn signature(&self, key: &PrivateKey, message: &[u8]) -> Result<Uint8Array> {
         let key = self.private_key(key)?;
         self.crypto.sign(&self.sha256, message, &key).map_err(|e| crypto_error("sign", &e))

@@ -118,18 +118,8 @@ impl WebCrypto {
         }
         Ok(k)
     }
-}
 
-/// The bytes of what a WebCrypto promise resolved to, an `ArrayBuffer`.
-fn buffer_bytes(what: &str, value: &JsValue) -> Result<Uint8Array> {
-    if value.is_instance_of::<ArrayBuffer>() {
-        Ok(Uint8Array::new(value))
-    } else {
-        Err(Error::new(Code::Crypto, format!("WebCrypto {what} did not give an ArrayBuffer")))
-    }
-}
-
-impl WebCrypto {
+    /// The signature WebCrypto makes (an `ArrayBuffer`, viewed).
     async fn signature(&self, key: &PrivateKey, message: &[u8]) -> Result<Uint8Array> {
         let key = self.private_key(key, "sign").await?;
         let promise = self.subtle.sign_with_str_and_u8_array(ALGORITHM, &key, message).map_err(|e| crypto_error("sign", &e))?;
@@ -141,6 +131,15 @@ impl WebCrypto {
     /// our constant-time encoder (a signature is no secret).
     pub async fn sign_base64(&self, key: &PrivateKey, message: &[u8]) -> Result<String> {
         super::boundary::signature_base64(&self.signature(key, message).await?).map_err(|e| crypto_error("sign", &e))
+    }
+}
+
+/// The bytes of what a WebCrypto promise resolved to, an `ArrayBuffer`.
+fn buffer_bytes(what: &str, value: &JsValue) -> Result<Uint8Array> {
+    if value.is_instance_of::<ArrayBuffer>() {
+        Ok(Uint8Array::new(value))
+    } else {
+        Err(Error::new(Code::Crypto, format!("WebCrypto {what} did not give an ArrayBuffer")))
     }
 }
 
