@@ -37,9 +37,15 @@ cp pkg-template/* pkg/
 cp README.md LICENSE pkg/
 cp "$out"/wxpay_wasm.js "$out"/wxpay_wasm.d.ts "$out"/wxpay_wasm_bg.wasm pkg/
 # Declarations: the hand-written core plus the endpoint types generated from
-# api/ (see CONTRIBUTING.md). One self-contained file, for import and require.
-node scripts/gen-types.mjs --out pkg/index.d.ts
-cp pkg/index.d.ts pkg/index.d.cts
+# api/ (see CONTRIBUTING.md), in one file: index.d.cts, which `require`
+# resolves. index.d.ts, which `import` resolves, re-exports it (an ES module
+# may take types from a CommonJS one, not the other way round before
+# TypeScript 5.3), so the 2.3 MB ship once.
+node scripts/gen-types.mjs --out pkg/index.d.cts
+cat > pkg/index.d.ts <<'DTS'
+// The package's declarations are in index.d.cts, one copy for `import` and `require`.
+export * from './index.cjs';
+DTS
 # `require` gets the same glue, Wxpay class and error class as CommonJS, in one file.
 node scripts/build-cjs.mjs pkg
 echo "pkg/ built: $(wc -c < pkg/wxpay_wasm_bg.wasm) bytes of wasm"

@@ -18,3 +18,12 @@ test('npm pack --dry-run lists README.md, LICENSE and every file the entries loa
     readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
   assert.match(readFileSync(new URL('../../node_modules/wxpay-wasm/LICENSE', import.meta.url), 'utf8'), /^MIT License/);
 });
+
+test('the declarations ship once: index.d.ts (import) re-exports index.d.cts (require)', () => {
+  const [info] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: pkg, encoding: 'utf8' }));
+  const size = Object.fromEntries(info.files.map((f) => [f.path, f.size]));
+  const esm = readFileSync(new URL('index.d.ts', `file://${pkg}`), 'utf8');
+  assert.deepEqual(esm.split('\n').filter((l) => l && !l.startsWith('//')), ["export * from './index.cjs';"]);
+  assert.ok(size['index.d.cts'] > 1_000_000, `index.d.cts holds the declarations (${size['index.d.cts']} B)`);
+  assert.ok(size['index.d.ts'] < 200, `index.d.ts is only the re-export (${size['index.d.ts']} B)`);
+});
