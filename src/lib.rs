@@ -35,8 +35,13 @@ pub mod url;
 pub mod wasm;
 
 /// The allocator of the `.wasm`: talc (see Cargo.toml for why).
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics"), not(feature = "alloc-counts")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// talc, counting (`alloc-counts` only: bench/profile/counts.sh).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics"), feature = "alloc-counts"))]
+#[global_allocator]
+static ALLOCATOR: wasm::counts::Counting = wasm::counts::Counting(talc::wasm::new_wasm_dynamic_allocator());
 
 pub use error::{Code, Error, Result};

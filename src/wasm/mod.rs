@@ -25,3 +25,5 @@ mod webcrypto;
 mod bench;
 #[cfg(feature = "test-traps")]
 mod traps;
+#[cfg(feature = "alloc-counts")]
+pub(crate) mod counts;
