@@ -362,6 +362,12 @@ impl Answer {
         }
     }
 
+    /// `Wechatpay-Timestamp`, `-Nonce`, `-Signature` and `-Serial`, borrowed.
+    pub fn signature_headers(&self) -> crate::response::SignatureHeaders<'_> {
+        let [timestamp, nonce, signature, serial] = self.signed.each_ref().map(Option::as_deref);
+        crate::response::SignatureHeaders { timestamp, nonce, signature, serial }
+    }
+
     /// `statusText` (a string).
     pub fn status_text(&self) -> JsValue {
         self.raw.get(1)

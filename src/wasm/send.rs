@@ -14,7 +14,7 @@ use super::error::{js_error, param_error, Extra};
 use super::js;
 use crate::error::{quoted, Code, Error};
 use crate::request::{self, Method};
-use crate::response::{self, header, SignatureHeaders, RESPONSE_CODES};
+use crate::response::{self, header, RESPONSE_CODES};
 use crate::certificates::{self, Certificate};
 use crate::keys::Keyring;
 use crate::url::BaseUrl;
@@ -251,14 +251,7 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
 
 /// The signature check of an answer, against `ring`.
 async fn verify(client: &Client, answer: &Answer, bytes: &[u8], ring: &Keyring) -> Result<(), Error> {
-    let (ts, nonce, sig, serial) = (
-        answer.header(header::TIMESTAMP),
-        answer.header(header::NONCE),
-        answer.header(header::SIGNATURE),
-        answer.header(header::SERIAL),
-    );
-    let h = SignatureHeaders { timestamp: ts.as_deref(), nonce: nonce.as_deref(), signature: sig.as_deref(), serial: serial.as_deref() };
-    response::verify_with(&client.crypto, &h, bytes, now_secs(), ring, RESPONSE_CODES).await
+    response::verify_with(&client.crypto, &answer.signature_headers(), bytes, now_secs(), ring, RESPONSE_CODES).await
 }
 
 /// Sends a prepared request, retrying as its policy allows, within the
@@ -391,7 +384,7 @@ async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer) -> Result
         if statement {
             bytes = response::statement_message(answer.header(response::STATEMENT_SHA1).as_deref(), &bytes).map_err(with_status)?;
         }
-        let ring = certs::ring_for(client, answer.header(header::SERIAL).as_deref()).await?;
+        let ring = certs::ring_for(client, answer.signature_headers().serial).await?;
         verify(client, &answer, &bytes, &ring).await.map_err(with_status)?;
     }
     // Files (downloads, statements) are handed back as bytes, whatever their type.
