@@ -1,7 +1,7 @@
 // The seed GET inside workerd (Miniflare), per backend. Time inside a Worker
 // only advances on I/O, so CPU is read from outside: the workerd process's
 // utime+stime (/proc) around a loop of sequential requests.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { bundle, start } from '../tests/workerd/harness.mjs';
 import { startSandboxProcess } from './sandbox-process.mjs';
 import { fmt, median, table } from './stats.mjs';
@@ -19,18 +19,24 @@ export function workerdPids() {
 /**
  * CPU milliseconds the processes `pids` have used, all their threads: the first field of each
  * thread's /proc/<pid>/task/<tid>/schedstat, in nanoseconds (utime+stime in /proc/<pid>/stat
- * counts 10 ms ticks, too coarse for a batch of a few hundred ms).
+ * counts 10 ms ticks, too coarse for a batch of a few hundred ms: only where schedstat is missing).
  */
 function cpuMs(pids) {
-  let ns = 0;
+  let ms = 0;
   for (const pid of pids) {
+    if (!existsSync(`/proc/${pid}/schedstat`)) {
+      // A kernel without schedstat (no CONFIG_SCHED_INFO): the ticks, then.
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ms += (Number(f[11]) + Number(f[12])) * 10;
+      continue;
+    }
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       try {
-        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+        ms += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
       } catch { /* the thread ended */ }
     }
   }
-  return ns / 1e6;
+  return ms;
 }
 
 export async function workerd({ rounds = 13, n = 600 } = {}) {
