@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { coldstart } from './coldstart.mjs';
 import { e2e } from './e2e.mjs';
 import { files } from './files.mjs';
+import { layers } from './layers.mjs';
 import { micro } from './micro.mjs';
 import { rsa } from './rsa-section.mjs';
 import { size } from './size.mjs';
@@ -17,6 +18,7 @@ import { workerd } from './workerd.mjs';
 const sections = [
   ['Sign and verify, one process (Node)', micro],
   ['End to end: the seed GET, ours vs wechatpay-axios-plugin', e2e],
+  ['Layers: where the Node overhead sits', layers],
   ['Inside workerd (Miniflare)', workerd],
   ['The pure-Rust signer (`crypto: \'rust\'`)', rsa],
   ['Cold start (Node, workerd)', coldstart],

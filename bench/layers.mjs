@@ -1,0 +1,116 @@
+// make bench, layers section: where our overhead over the floor sits. The seed GET through four
+// clients side by side in one process (alternating batches, certificate mode, 10 in flight):
+//   floor   bare fetch + node:crypto, no SDK (bench/e2e.mjs)
+//   mini    the thinnest wasm client (bench/profile/mini): the Authorization header and the
+//           answer check in Rust, fetch in JS, two calls into wasm per request
+//   direct  the package's Rust client called straight (the glue's `Wxpay.request`), no JS chain
+//   ours    the package as users call it: wxpay.v3.marketing....get({ card_id, code })
+// Twice: against the sandbox ("real"), and with fetch answering at once with a recorded answer
+// ("fake": no network, so what is left is the clients' own work, with warm caches).
+// `node bench/profile/layers.mjs [real|fake] [rounds] [perBatch]` runs one of the two alone.
+import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { bareFetchClient } from './e2e.mjs';
+import { startSandboxProcess } from './sandbox-process.mjs';
+import { fmt, median, table } from './stats.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const CARD = { card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' };
+const TEMPLATE = 'v3/marketing/membercard-open/cards/{card_id}/codes/{code}';
+const NAMES = ['floor', 'mini', 'direct', 'ours'];
+
+async function batch(get, n, inFlight = 10) {
+  let next = 0;
+  const c0 = process.cpuUsage();
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next++ < n) if ((await get()).status !== 200) throw new Error('bad answer');
+  }));
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / n;
+}
+
+/** The four clients against the sandbox `sb`; with `fake`, fetch replays one recorded answer. */
+async function clients(sb, fake) {
+  const mini = await import(`${root}/.work/mini-pkg/wxpay_mini.js`);
+  mini.initSync({ module: readFileSync(`${root}/.work/mini-pkg/wxpay_mini_bg.wasm`) });
+  // The installed package, as users get it; the glue module is the instance its entry started.
+  const pkg = `${root}/node_modules/wxpay-wasm`;
+  const { Wxpay } = await import(`${pkg}/node.mjs`);
+  const glue = await import(`${pkg}/wxpay_wasm.js`);
+  const options = { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL };
+  const wxpay = new Wxpay(options);
+  const inner = new glue.Wxpay(options);
+  const names = glue.placeholderNames(TEMPLATE);
+  const direct = () => inner.request(TEMPLATE, 0, names, CARD, undefined);
+
+  const m = new mini.Mini(crypto, crypto.createPrivateKey(sb.merchant.privateKeyPkcs8), crypto.createPublicKey(sb.platform.certificate), sb.mchid, sb.merchant.serial);
+  const path = `/v3/marketing/membercard-open/cards/${CARD.card_id}/codes/${CARD.code}`;
+  const url = new URL(path, sb.baseURL).href;
+  const utf8 = new TextDecoder();
+  const miniGet = async () => {
+    const res = await fetch(url, { headers: { accept: 'application/json', authorization: m.authorize('GET', path, '') } });
+    const body = new Uint8Array(await res.arrayBuffer());
+    const h = res.headers;
+    if (!m.check(h.get('wechatpay-timestamp'), h.get('wechatpay-nonce'), h.get('wechatpay-signature'), body)) throw new Error('unverified');
+    return { status: res.status, headers: Object.fromEntries(h), data: JSON.parse(utf8.decode(body)) };
+  };
+
+  let restore = () => {};
+  if (fake) {
+    const real = globalThis.fetch;
+    let answer;
+    globalThis.fetch = async (u, init) => {
+      const r = await real(u, init);
+      answer = { headers: [...r.headers], body: new Uint8Array(await r.arrayBuffer()) };
+      return new Response(answer.body, { status: r.status, headers: answer.headers });
+    };
+    await direct();
+    // The request's headers are still checked, as fetch does; the answer is the recorded one.
+    globalThis.fetch = async (_, init) => {
+      new Headers(init.headers);
+      return new Response(answer.body, { status: 200, headers: answer.headers });
+    };
+    restore = () => { globalThis.fetch = real; };
+  }
+  const get = { floor: bareFetchClient(sb, sb.platform.certificate), mini: miniGet, direct, ours: () => wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD) };
+  return { get, restore, free: () => { wxpay.free(); inner.free(); m.free(); } };
+}
+
+/** CPU ms per request of each client, per round, in one process. */
+export async function runLayers(mode = 'real', rounds = 15, perBatch = 300) {
+  execFileSync('bash', [resolve(root, 'bench/profile/mini.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const sb = await startSandboxProcess();
+  const { get, restore, free } = await clients(sb, mode === 'fake');
+  const samples = Object.fromEntries(NAMES.map((k) => [k, []]));
+  try {
+    for (let r = 0; r <= rounds; r++) {
+      const order = r % 2 ? [...NAMES].reverse() : NAMES;
+      for (const k of order) {
+        const cpu = await batch(get[k], perBatch);
+        if (r > 0) samples[k].push(cpu); // round 0 warms up
+      }
+    }
+  } finally {
+    restore();
+    free();
+    await sb.close();
+  }
+  const ratio = (a, b) => median(samples[a].map((x, i) => x / samples[b][i]));
+  return {
+    cpu: Object.fromEntries(NAMES.map((k) => [k, median(samples[k])])),
+    ratios: { 'mini/floor': ratio('mini', 'floor'), 'direct/floor': ratio('direct', 'floor'), 'ours/floor': ratio('ours', 'floor'), 'direct/mini': ratio('direct', 'mini'), 'ours/direct': ratio('ours', 'direct') },
+  };
+}
+
+export async function layers({ rounds = 15, perBatch = 300 } = {}) {
+  const runs = { real: await runLayers('real', rounds, perBatch), fake: await runLayers('fake', rounds, perBatch) };
+  const keys = Object.keys(runs.real.ratios);
+  const rows = Object.entries(runs).map(([mode, r]) => [mode, ...NAMES.map((k) => fmt(r.cpu[k])), ...keys.map((k) => `${fmt(r.ratios[k], 2)}x`)]);
+  return {
+    data: runs,
+    markdown: `N = ${perBatch} seed GETs a batch, 10 in flight, ${rounds} alternating rounds (after one warm-up round), certificate mode; client CPU ms/request (process.cpuUsage), medians; each ratio the median of the rounds' ratios. **mini** is bench/profile/mini: the \`Authorization\` header and the answer check in Rust, fetch in JS, two calls into wasm per request. **direct** is the package's Rust client called straight (no JS chain). **fake**: fetch answers at once with a recorded answer (no network; warm caches).\n\n` +
+      table(['run', 'floor', 'mini', 'direct', 'ours', ...keys], rows),
+  };
+}
