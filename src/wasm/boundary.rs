@@ -345,8 +345,8 @@ pub async fn notification(input: &JsValue) -> Result<NotificationInput, JsValue>
 /// resolved to, read from Rust only where Rust needs a part of it.
 pub struct Answer {
     pub status: u16,
-    /// `[status, statusText, headers, body, stream, ...SIGNED]`: see `send`
-    /// in `boundary.js`.
+    /// `[status, statusText, headers, body, stream, ...the signature
+    /// headers]`: see `send` in `boundary.js`.
     raw: Array,
     /// `Wechatpay-Timestamp`, `-Nonce`, `-Signature`, `-Serial`, read with
     /// the answer (every answer verified needs all four).
@@ -354,12 +354,10 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// A header's value by its lower-case name.
+    /// A header's value by its lower-case name (the four signature headers:
+    /// [`Answer::signature_headers`]).
     pub fn header(&self, name: &str) -> Option<String> {
-        match SIGNED.iter().position(|k| *k == name) {
-            Some(i) => self.signed[i].clone(),
-            None => Reflect::get(&self.headers(), &JsValue::from_str(name)).ok()?.as_string(),
-        }
+        Reflect::get(&self.headers(), &JsValue::from_str(name)).ok()?.as_string()
     }
 
     /// `Wechatpay-Timestamp`, `-Nonce`, `-Signature` and `-Serial`, borrowed.
@@ -402,14 +400,6 @@ impl Answer {
         error_data_js(&body).unwrap_or_else(|_| body.into())
     }
 }
-
-/// The signature headers `send` hands over with the answer, in its order.
-const SIGNED: [&str; 4] = [
-    crate::response::header::TIMESTAMP,
-    crate::response::header::NONCE,
-    crate::response::header::SIGNATURE,
-    crate::response::header::SERIAL,
-];
 
 /// A request's deadline (signal and timeout) across all its attempts;
 /// dropping it clears the timer and the listener. Without a signal or a
