@@ -13,23 +13,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bareFetchClient } from './e2e.mjs';
+import { batch, CARD } from './profile/clients.mjs';
 import { startSandboxProcess } from './sandbox-process.mjs';
 import { fmt, median, table } from './stats.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-const CARD = { card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' };
 const TEMPLATE = 'v3/marketing/membercard-open/cards/{card_id}/codes/{code}';
 const NAMES = ['floor', 'mini', 'direct', 'ours'];
-
-async function batch(get, n, inFlight = 10) {
-  let next = 0;
-  const c0 = process.cpuUsage();
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next++ < n) if ((await get()).status !== 200) throw new Error('bad answer');
-  }));
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1000 / n;
-}
 
 /** The four clients against the sandbox `sb`; with `fake`, fetch replays one recorded answer. */
 async function clients(sb, fake) {

@@ -1,6 +1,7 @@
 // Two builds of the package and the floor side by side in one process, alternating batches:
 //   node bench/profile/ab.mjs <dir A> <dir B> [rounds=15] [per batch=300]
 // Medians of CPU per request, and each ratio as the median of the rounds' ratios.
+import { median } from '../stats.mjs';
 import { batch, floor, ours, sandbox } from './clients.mjs';
 
 const [dirA, dirB, rounds = '15', perBatch = '300'] = process.argv.slice(2);
@@ -14,7 +15,6 @@ for (let r = 0; r <= Number(rounds); r++) {
     if (r > 0) s[k].push(v);
   }
 }
-const median = (x) => [...x].sort((p, q) => p - q)[x.length >> 1];
 const ratio = (p, q) => median(s[p].map((x, i) => x / s[q][i])).toFixed(3);
 console.log(`A ${median(s.A).toFixed(3)}  B ${median(s.B).toFixed(3)}  floor ${median(s.floor).toFixed(3)} ms CPU/request`);
 console.log(`A/floor ${ratio('A', 'floor')}  B/floor ${ratio('B', 'floor')}  B/A ${ratio('B', 'A')}`);
