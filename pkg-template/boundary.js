@@ -426,19 +426,49 @@ export async function notification(input) {
   if (read === undefined) {
     body = bytes(rawBody, `${what}: input.body`);
   } else if (typeof read === 'function') {
-    let buffer;
-    try {
-      buffer = await read.call(input);
-    } catch (e) {
-      throw param(`${what}: reading the request body failed (was it already read?): ${describe(e)}`, e);
-    }
-    body = guarded(`${what}: input.arrayBuffer()`, param, () => copyBytes(buffer));
-    if (body === undefined) throw param(`${what}: input.arrayBuffer() did not give an ArrayBuffer`);
+    body = await requestBody(input, rawBody, read, what);
   } else {
     throw param(`${what}: input.body must be a string or a Uint8Array (the raw body), got ${kind(rawBody)}`);
   }
   values.push(body);
   return values;
+}
+
+/**
+ * A fetch `Request`'s body, within MAX_BYTES like every other input: its stream read chunk by
+ * chunk and given up as soon as it passes the limit (a body anyone may POST is never buffered
+ * whole first), else `arrayBuffer()`, checked.
+ */
+async function requestBody(input, stream, read, what) {
+  const tooLong = () => param(long(`${what}: the request body`, MAX_BYTES));
+  const failed = (e) => (e instanceof WxpayError ? e : param(`${what}: reading the request body failed (was it already read?): ${describe(e)}`, e));
+  let reader;
+  try {
+    if (stream !== null && typeof stream === 'object' && typeof stream.getReader === 'function') {
+      reader = stream.getReader();
+      const chunks = [];
+      let total = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (!(value instanceof Uint8Array)) throw new TypeError('the body gave a chunk that is not bytes');
+        total += value.byteLength;
+        if (total > MAX_BYTES) throw tooLong();
+        chunks.push(value.slice());
+      }
+      return concat(chunks, total);
+    }
+    const buffer = await read.call(input);
+    const body = guarded(`${what}: input.arrayBuffer()`, param, () => copyBytes(buffer));
+    if (body === undefined) throw param(`${what}: input.arrayBuffer() did not give an ArrayBuffer`);
+    if (body.byteLength > MAX_BYTES) throw tooLong();
+    return body;
+  } catch (e) {
+    if (reader !== undefined) {
+      try { reader.cancel().catch(() => {}); } catch { /* released */ }
+    }
+    throw failed(e);
+  }
 }
 
 /**

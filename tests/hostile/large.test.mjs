@@ -169,3 +169,46 @@ describe('oversized answers', () => {
     });
   }
 });
+
+// A notification URL takes POSTs from anyone: a fetch `Request` is bounded like every other
+// input (64 MiB), read no further than the limit, before anything is copied into wasm memory.
+describe('an oversized notification', () => {
+  const h = useHealth({ backends: BACKENDS });
+  const LIMIT = 64 * MiB;
+  /** A 200 MiB body, made as it is read, never whole. */
+  function endless(total = 200 * MiB) {
+    const chunk = new Uint8Array(MiB).fill(0x7b);
+    let sent = 0;
+    return new ReadableStream({
+      pull(controller) {
+        if (sent >= total) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk.slice());
+      },
+    });
+  }
+
+  test('a Request with a 200 MiB body is refused at 64 MiB: wasm memory does not grow with it', async (t) => {
+    const wxpay = new Wxpay(options(h.sb, { apiv3Key: h.sb.apiv3Key }));
+    let pulled = 0;
+    try {
+      const body = endless();
+      const counted = body.pipeThrough(new TransformStream({ transform(c, ctl) { pulled += c.byteLength; ctl.enqueue(c); } }));
+      const headers = { 'wechatpay-timestamp': String(Math.floor(Date.now() / 1000)), 'wechatpay-nonce': 'n', 'wechatpay-signature': 'AAAA', 'wechatpay-serial': h.sb.platform.serial };
+      const request = new Request('http://merchant.example/notify', { method: 'POST', headers, body: counted, duplex: 'half' });
+      const m = await measured(() => settle(() => wxpay.notifications.parse(request), 60_000));
+      t.diagnostic(`${outcome(m.result)}; read ${mib(pulled)}; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)}, wasm ${mib(m.wasm)}`);
+      assert.equal(rejects('ERR_INVALID_PARAM')(m.result), null);
+      assert.match(m.result.error.message, /the request body is longer than 67108864 bytes/);
+      assert.ok(pulled <= LIMIT + 4 * MiB, `read ${mib(pulled)} of the body`);
+      assert.ok(m.wasm < 8 * MiB, `wasm memory grew ${mib(m.wasm)}`);
+      // The same input within the limit is read whole and judged by its signature.
+      const small = new Request('http://merchant.example/notify', { method: 'POST', headers, body: endless(MiB), duplex: 'half' });
+      assert.equal(rejects('ERR_NOTIFY_SIGNATURE')(await settle(() => wxpay.notifications.parse(small), 10_000)), null);
+    } finally {
+      wxpay.free();
+    }
+    assertNothingEscaped('oversized notification');
+    await h.check('oversized notification');
+  });
+});
