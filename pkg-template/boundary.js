@@ -538,6 +538,16 @@ export function dispose(g) {
   g.dispose();
 }
 
+/** `promise`, or the deadline's error if that comes first. */
+export function race(g, promise) {
+  return g.race(promise);
+}
+
+/** The deadline's error once it has ended, else undefined. */
+export function stopped(g) {
+  return g.stopped;
+}
+
 /** Resolves after `ms`, or rejects with the deadline's error (`g` undefined: there is none). */
 export function sleep(g = NO_DEADLINE, ms) {
   let timer;

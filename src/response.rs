@@ -84,15 +84,15 @@ pub struct Signed<'a> {
     pub signature: Vec<u8>,
 }
 
-/// Checks the headers (presence, time window, SIGNTEST, base64, known serial)
-/// and builds the message the signature must cover.
-pub fn signed<'a>(
-    h: &SignatureHeaders<'a>,
-    body: &[u8],
-    now: u64,
-    keyring: &Keyring,
-    codes: Codes,
-) -> Result<Signed<'a>> {
+/// The checks that need no key: all four headers present, the timestamp
+/// an integer within the window. Run before anything is downloaded to find
+/// the key, so an unsigned or stale message never causes a download.
+pub fn precheck(h: &SignatureHeaders<'_>, now: u64, codes: Codes) -> Result<()> {
+    signed_headers(h, now, codes).map(drop)
+}
+
+/// The four headers of [`precheck`], present and in the window.
+fn signed_headers<'a>(h: &SignatureHeaders<'a>, now: u64, codes: Codes) -> Result<(&'a str, &'a str, &'a str, &'a str)> {
     let (Some(ts), Some(nonce), Some(sig), Some(serial)) = (h.timestamp, h.nonce, h.signature, h.serial) else {
         let fields = [
             ("Wechatpay-Timestamp", h.timestamp),
@@ -111,6 +111,19 @@ pub fn signed<'a>(
             format!("Wechatpay-Timestamp {when} is {} s from now; at most {MAX_SKEW_SECS} s is accepted", now.abs_diff(when)),
         ));
     }
+    Ok((ts, nonce, sig, serial))
+}
+
+/// Checks the headers (presence, time window, SIGNTEST, base64, known serial)
+/// and builds the message the signature must cover.
+pub fn signed<'a>(
+    h: &SignatureHeaders<'a>,
+    body: &[u8],
+    now: u64,
+    keyring: &Keyring,
+    codes: Codes,
+) -> Result<Signed<'a>> {
+    let (ts, nonce, sig, serial) = signed_headers(h, now, codes)?;
     if keyring.get(serial).is_none() {
         return Err(Error::new(codes.serial, format!("Wechatpay-Serial {} is not one of the configured certs", shown_serial(serial))));
     }

@@ -43,6 +43,10 @@ extern "C" {
     /// `guard` is a `Guard`, or undefined for a request with no deadline.
     #[wasm_bindgen(catch, js_name = sleep)]
     fn sleep_js(guard: &JsValue, ms: f64) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = race)]
+    fn race_js(guard: &Guard, promise: &Promise) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = stopped)]
+    fn stopped_js(guard: &Guard) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = isConnectError)]
     fn is_connect_error_js(error: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(catch, js_name = hook)]
@@ -422,6 +426,20 @@ impl Deadline {
         self.0.as_ref().map_or(JsValue::UNDEFINED, |g| JsValue::clone(g))
     }
 
+    /// `promise`'s outcome, unless the deadline ends first (its error, as
+    /// [`Waited::Stopped`]).
+    pub async fn within(&self, promise: &Promise) -> Result<JsValue, Waited> {
+        let Some(g) = &self.0 else {
+            return JsFuture::from(promise.clone()).await.map_err(Waited::Failed);
+        };
+        let raced = race_js(g, promise).map_err(Waited::Failed)?;
+        let result = JsFuture::from(raced).await;
+        match stopped_js(g) {
+            Ok(e) if !e.is_undefined() => Err(Waited::Stopped(e)),
+            _ => result.map_err(Waited::Failed),
+        }
+    }
+
     /// Waits `ms`, or fails with the deadline's error.
     pub async fn sleep(&self, ms: f64) -> Result<(), JsValue> {
         JsFuture::from(sleep_js(&self.js(), ms)?).await.map(drop)
@@ -434,6 +452,14 @@ impl Drop for Deadline {
             let _ = dispose_js(g);
         }
     }
+}
+
+/// How [`Deadline::within`] failed.
+pub enum Waited {
+    /// The deadline ended first: its error.
+    Stopped(JsValue),
+    /// What was waited for failed.
+    Failed(JsValue),
 }
 
 /// Whether `error` (from [`send`]) is a connection that never opened, so the

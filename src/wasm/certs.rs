@@ -12,15 +12,20 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use super::boundary::{Deadline, Waited};
 use super::client::Client;
+use super::error::Extra;
 use super::js;
 use super::send::{self, now_secs};
 use crate::certificates::Certificate;
 use crate::error::{Code, Error};
 use crate::keys::Keyring;
+use crate::response::Codes;
 
 /// The default `certsRefreshInterval`: five minutes.
 pub const DEFAULT_REFRESH_INTERVAL_MS: f64 = 300_000.0;
+/// How long a download may take when the client has no `timeout`.
+pub const DOWNLOAD_TIMEOUT_MS: u32 = 30_000;
 /// After a failed download, the next may start this much later.
 const RETRY_AFTER_FAILURE_MS: f64 = 10_000.0;
 
@@ -34,6 +39,8 @@ pub struct CertStore {
     in_flight: RefCell<Option<Promise>>,
     /// When the last download ended (ms) and whether it succeeded.
     last: Cell<Option<(f64, bool)>>,
+    /// Why the last download failed, for those who need it within the back-off.
+    last_error: RefCell<Option<JsValue>>,
     interval_ms: f64,
 }
 
@@ -41,7 +48,7 @@ impl CertStore {
     /// A store of the configured keys.
     pub fn new(configured: Keyring, interval_ms: f64) -> Self {
         let ring = RefCell::new(Rc::new(configured.clone()));
-        CertStore { configured, downloaded: RefCell::default(), ring, in_flight: RefCell::default(), last: Cell::new(None), interval_ms }
+        CertStore { configured, downloaded: RefCell::default(), ring, in_flight: RefCell::default(), last: Cell::new(None), last_error: RefCell::default(), interval_ms }
     }
 
     /// The keys to verify with now: a downloaded certificate that expired
@@ -126,10 +133,48 @@ fn wanted(client: &Client, serial: Option<&str>) -> bool {
     }
 }
 
+/// Why [`ring_for`] has no keys to give.
+pub enum NoRing {
+    /// The caller's deadline (`timeout`, `signal`) ended the wait: its error.
+    Stopped(JsValue),
+    /// The download failed (its error), or failed moments ago (`None` when
+    /// there is no error to tell, e.g. every downloaded certificate expired).
+    Failed(Option<JsValue>),
+}
+
+impl NoRing {
+    /// For a caller that asked for the certificates themselves (`certificates()`,
+    /// `encrypt`, `verify`): the download's own error.
+    pub fn into_js(self) -> JsValue {
+        match self {
+            NoRing::Stopped(e) | NoRing::Failed(Some(e)) => e,
+            NoRing::Failed(None) => Error::new(Code::ResponseSerial, NONE_YET).into(),
+        }
+    }
+
+    /// For an answer or notification that could not be verified: its own
+    /// `serial` code (with `extra`: its status and request id), the download's
+    /// error as `cause`; the caller's deadline error as it is.
+    pub fn for_signed(self, codes: Codes, extra: Extra) -> JsValue {
+        let cause = match self {
+            NoRing::Stopped(e) => return e,
+            NoRing::Failed(cause) => cause,
+        };
+        let message = format!("the {}'s Wechatpay-Serial names no key known yet, and {}", codes.subject, match cause {
+            Some(_) => "downloading the platform certificates failed (see cause)",
+            None => "no platform certificate could be had: the last download failed moments ago; try again",
+        });
+        Error::new(codes.serial, message).into_js_with(Extra { cause, ..extra })
+    }
+}
+
+const NONE_YET: &str = "no platform certificate yet: the last download failed moments ago; try again";
+
 /// The keys to verify something signed under `serial` with: downloads first
 /// when the serial is unknown (or nothing is known yet) and a download may
-/// start; shares a download already under way.
-pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>) -> Result<Rc<Keyring>, JsValue> {
+/// start; shares a download already under way, waiting for it no longer
+/// than `deadline` allows.
+pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Option<&Deadline>) -> Result<Rc<Keyring>, NoRing> {
     if wanted(client, serial) {
         let pending = client.certs.in_flight.borrow().clone();
         let promise = match pending {
@@ -139,8 +184,8 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>) -> Result<Rc<Ke
                 let p = js::promise(async move {
                     let result = send::fetch_certificates(&c).await;
                     c.certs.last.set(Some((js_sys::Date::now(), result.is_ok())));
-                    let certs = result?;
-                    c.certs.install(certs);
+                    *c.certs.last_error.borrow_mut() = result.as_ref().err().cloned();
+                    c.certs.install(result?);
                     Ok(JsValue::UNDEFINED)
                 });
                 *client.certs.in_flight.borrow_mut() = Some(p.clone());
@@ -149,7 +194,14 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>) -> Result<Rc<Ke
             None => None,
         };
         if let Some(p) = promise {
-            let result = JsFuture::from(p.clone()).await;
+            let result = match deadline {
+                Some(d) => match d.within(&p).await {
+                    Err(Waited::Stopped(e)) => return Err(NoRing::Stopped(e)),
+                    Err(Waited::Failed(e)) => Err(e),
+                    Ok(v) => Ok(v),
+                },
+                None => JsFuture::from(p.clone()).await,
+            };
             let mut slot = client.certs.in_flight.borrow_mut();
             if slot.as_ref().is_some_and(|q| JsValue::from(q.clone()) == JsValue::from(p.clone())) {
                 *slot = None;
@@ -158,11 +210,11 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>) -> Result<Rc<Ke
             // A failed download fails what needed it only when nothing else can verify.
             if let Err(e) = result {
                 if client.certs.ring().is_empty() {
-                    return Err(e);
+                    return Err(NoRing::Failed(Some(e)));
                 }
             }
         } else if client.certs.ring().is_empty() {
-            return Err(Error::new(Code::ResponseSerial, "no platform certificate yet: the last download failed moments ago; try again").into());
+            return Err(NoRing::Failed(client.certs.last_error.borrow().clone()));
         }
     }
     Ok(client.certs.ring())

@@ -157,7 +157,7 @@ impl Wxpay {
         let client = self.client.clone();
         js::promise(async move {
             if client.config.apiv3_key.is_some() {
-                certs::ring_for(&client, None).await?;
+                certs::ring_for(&client, None, None).await.map_err(certs::NoRing::into_js)?;
             }
             Ok(certs::list(&client))
         })
@@ -169,7 +169,7 @@ impl Wxpay {
         let client = self.client.clone();
         js::promise(async move {
             let text = boundary::text(&text, "encrypt(text): text", "a string")?;
-            let ring = certs::ring_for(&client, client.wechatpay_serial().as_deref()).await?;
+            let ring = certs::ring_for(&client, client.wechatpay_serial().as_deref(), None).await.map_err(certs::NoRing::into_js)?;
             let serial = client.wechatpay_serial().unwrap_or_default();
             let key = ring.get(&serial).ok_or_else(|| Error::new(Code::InvalidConfig, "no platform certificate to encrypt with"))?;
             Ok(JsValue::from_str(&crate::sensitive::encrypt_with(&client.crypto, &serial, key, &text).await?))
@@ -291,7 +291,7 @@ impl Wxpay {
             let bytes = boundary::bytes(&message, "verify(message, signature, serial): message")?;
             let signature = boundary::text(&signature, "verify(message, signature, serial): signature", "a base64 string")?;
             let serial = boundary::text(&serial, "verify(message, signature, serial): serial", "a string")?;
-            let ring = certs::ring_for(&client, Some(&serial)).await?;
+            let ring = certs::ring_for(&client, Some(&serial), None).await.map_err(certs::NoRing::into_js)?;
             let key = ring.get(&serial).ok_or_else(|| {
                 // Not repeated: a caller may pass anything here.
                 Error::new(Code::InvalidParam, "verify(message, signature, serial): serial names none of the configured certs")

@@ -15,7 +15,7 @@ use super::js;
 use super::send::{freed, now_secs};
 use crate::error::{Code, Error};
 use crate::notify;
-use crate::response::SignatureHeaders;
+use crate::response::{SignatureHeaders, NOTIFY_CODES};
 
 /// `wxpay.notifications`: parse notifications, answer them.
 #[wasm_bindgen(js_name = WxpayNotifications)]
@@ -42,7 +42,11 @@ async fn parse(client: &Rc<Client>, input: &JsValue) -> Result<JsValue, JsValue>
         serial: n.serial.as_deref(),
     };
     let with_id = |e: Error| e.into_js_with(Extra { request_id: n.request_id.clone(), ..Extra::default() });
-    let ring = certs::ring_for(client, n.serial.as_deref()).await?;
+    // Unsigned or stale notifications are refused before any download to find their key.
+    crate::response::precheck(&h, now_secs(), NOTIFY_CODES).map_err(with_id)?;
+    let ring = certs::ring_for(client, n.serial.as_deref(), None)
+        .await
+        .map_err(|e| e.for_signed(NOTIFY_CODES, Extra { request_id: n.request_id.clone(), ..Extra::default() }))?;
     let opened = notify::open_with(&client.crypto, &h, &n.body, now_secs(), &ring, key).await.map_err(with_id)?;
     // The core checked both texts are JSON objects, which JSON.parse accepts.
     let unparsable = |_| with_id(Error::new(Code::NotifyBody, "notification body is not JSON"));

@@ -207,7 +207,7 @@ async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method,
     let deadline = Deadline::new(cfg.signal.as_ref(), timeout_ms)?;
     let (answer, attempts) = exchange(client, &request, &deadline).await;
     let finished = match answer {
-        Ok(answer) => finish(client, &request, answer).await,
+        Ok(answer) => finish(client, &request, answer, &deadline).await,
         Err(e) => Err(e),
     };
     finished.map_err(|e| with_attempts(e, attempts))
@@ -230,7 +230,9 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
         max_bytes: client.config.max_body_bytes,
         stream: false,
     };
-    let deadline = Deadline::new(None, client.config.timeout_ms)?;
+    // Requests wait for this download within their own deadlines; the download itself ends
+    // within the client's timeout, or DOWNLOAD_TIMEOUT_MS, so a stuck one never blocks the next.
+    let deadline = Deadline::new(None, Some(client.config.timeout_ms.unwrap_or(certs::DOWNLOAD_TIMEOUT_MS)))?;
     let (answer, attempts) = exchange(client, &request, &deadline).await;
     let result = async {
         let answer = answer?;
@@ -370,7 +372,7 @@ struct HookInfo<'a> {
 
 /// A final answer: an error answer becomes a `WxpayError`; a 2xx is verified
 /// (unless it is a documented unsigned download) and shaped.
-async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer) -> Result<JsValue, JsValue> {
+async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer, deadline: &Deadline) -> Result<JsValue, JsValue> {
     if !(200..300).contains(&answer.status) {
         return Err(service_error(&answer, answer.header(header::REQUEST_ID)));
     }
@@ -384,7 +386,11 @@ async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer) -> Result
         if statement {
             bytes = response::statement_message(answer.header(response::STATEMENT_SHA1).as_deref(), &bytes).map_err(with_status)?;
         }
-        let ring = certs::ring_for(client, answer.signature_headers().serial).await?;
+        // Unsigned or stale answers are refused before any download to find their key.
+        response::precheck(&answer.signature_headers(), now_secs(), RESPONSE_CODES).map_err(with_status)?;
+        let ring = certs::ring_for(client, answer.signature_headers().serial, Some(deadline)).await.map_err(|e| {
+            e.for_signed(RESPONSE_CODES, Extra { status: Some(answer.status), request_id: answer.header(header::REQUEST_ID), ..Extra::default() })
+        })?;
         verify(client, &answer, &bytes, &ring).await.map_err(with_status)?;
     }
     // Files (downloads, statements) are handed back as bytes, whatever their type.

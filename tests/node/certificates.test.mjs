@@ -101,7 +101,66 @@ test('a list encrypted under another APIv3 key is refused', async () => {
   const { sb } = ctx;
   const wrong = 'A'.repeat(32);
   const wxpay = new Wxpay(bootstrap(sb, { apiv3Key: wrong }));
-  await rejectsWith(get(wxpay), 'ERR_RESPONSE_BODY');
+  // The answer could not be verified: its own code; why the download failed is the cause.
+  const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
+  assert.equal(err.cause?.code, 'ERR_RESPONSE_BODY');
+  await rejectsWith(wxpay.certificates(), 'ERR_RESPONSE_BODY');
+});
+
+/** A fetch that answers `/v3/certificates` with `answer(url, init)`, everything else for real. */
+const certificatesBy = (answer) => (url, init) => (String(url).includes('/v3/certificates') ? answer(url, init) : fetch(url, init));
+const later = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test("a request's timeout and signal cover the certificate download its answer needs", async () => {
+  const { sb } = ctx;
+  const slow = certificatesBy(async (url, init) => { await later(3000); return fetch(url, init); });
+  for (const config of [{ timeout: 400 }, { signal: AbortSignal.timeout(400) }]) {
+    const wxpay = new Wxpay(bootstrap(sb, { fetch: slow }));
+    const t0 = Date.now();
+    await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, ...config }), config.timeout ? 'ERR_TIMEOUT' : 'ERR_ABORTED');
+    assert.ok(Date.now() - t0 < 2000, `settled after ${Date.now() - t0} ms, not within its deadline`);
+  }
+  // A download that never answers: the request still ends at its deadline.
+  const stuck = new Wxpay(bootstrap(sb, { fetch: certificatesBy(() => new Promise(() => {})) }));
+  await rejectsWith(memberCode(stuck).get({ card_id: CARD_ID, code: CODE, timeout: 300 }), 'ERR_TIMEOUT');
+  // With the client's timeout, the wait for the download counts toward it too.
+  const client = new Wxpay(bootstrap(sb, { timeout: 600, fetch: async (url, init) => { await later(400); return certificatesBy(async (u, i) => { await later(400); return fetch(u, i); })(url, init); } }));
+  await rejectsWith(get(client), 'ERR_TIMEOUT');
+});
+
+test('a failed download fails the request as its own answer: ERR_RESPONSE_SERIAL with the answer\'s status, the download as cause', async () => {
+  const { sb } = ctx;
+  const failing = certificatesBy(async () => new Response(JSON.stringify({ code: 'SYSTEM_ERROR', message: 'busy' }), { status: 500, headers: { 'content-type': 'application/json', 'request-id': 'REQ-OF-CERTIFICATES' } }));
+  const wxpay = new Wxpay(bootstrap(sb, { fetch: failing, retry: 0 }));
+  const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
+  assert.notEqual(err.requestId, 'REQ-OF-CERTIFICATES');
+  assert.match(err.requestId, /^sbx-/, "the answer's own Request-ID");
+  assert.equal(err.cause?.code, 'SYSTEM_ERROR');
+  assert.equal(err.cause?.requestId, 'REQ-OF-CERTIFICATES');
+  assert.match(err.message, /downloading the platform certificates failed/);
+  // Within the back-off after the failure: the same code, the last failure still the cause.
+  const again = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
+  assert.equal(again.cause?.code, 'SYSTEM_ERROR');
+  assert.notEqual(again, err, 'each request has its own error');
+  // certificates() asked for the download itself: its error.
+  await rejectsWith(wxpay.certificates(), 'SYSTEM_ERROR');
+  // Concurrent requests waiting on one failed download each get their own error.
+  const fresh = new Wxpay(bootstrap(sb, { fetch: failing, retry: 0 }));
+  const [a, b] = await Promise.all([get(fresh).catch((e) => e), get(fresh).catch((e) => e)]);
+  assert.equal(a.code, 'ERR_RESPONSE_SERIAL');
+  assert.equal(b.code, 'ERR_RESPONSE_SERIAL');
+  assert.notEqual(a, b);
+});
+
+test('unsigned and stale answers are refused before any download to find their key', async () => {
+  const { sb } = ctx;
+  for (const [mode, code] of [['unsigned', 'ERR_RESPONSE_UNSIGNED'], ['missing-serial', 'ERR_RESPONSE_UNSIGNED'], ['stale', 'ERR_RESPONSE_TIMESTAMP'], ['bad-timestamp', 'ERR_RESPONSE_TIMESTAMP']]) {
+    sb.reset();
+    const wxpay = new Wxpay(bootstrap(sb));
+    sb.misbehave(mode);
+    await rejectsWith(get(wxpay), code);
+    assert.equal(downloads(sb), 0, `${mode}: no download`);
+  }
 });
 
 test('configured certs keep working exactly as before beside downloads', async () => {
@@ -122,6 +181,20 @@ test('notifications under an unknown serial trigger the download too', async () 
   const parsed = await wxpay.notifications.parse({ headers: n.headers, body: n.body });
   assert.equal(parsed.resource.out_trade_no, 'N1');
   assert.equal(downloads(sb), 1);
+});
+
+test('unsigned or stale notifications are refused before any download; a failed download is ERR_NOTIFY_SERIAL', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(bootstrap(sb));
+  for (const [misbehave, code] of [['unsigned', 'ERR_NOTIFY_UNSIGNED'], ['missing-serial', 'ERR_NOTIFY_UNSIGNED'], ['stale', 'ERR_NOTIFY_TIMESTAMP']]) {
+    const n = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'N1' }, misbehave });
+    await rejectsWith(wxpay.notifications.parse({ headers: n.headers, body: n.body }), code);
+  }
+  assert.equal(downloads(sb), 0);
+  const failing = new Wxpay(bootstrap(sb, { fetch: certificatesBy(() => Promise.reject(new TypeError('fetch failed'))), retry: 0 }));
+  const n = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'N1' } });
+  const err = await rejectsWith(failing.notifications.parse({ headers: n.headers, body: n.body }), 'ERR_NOTIFY_SERIAL');
+  assert.equal(err.cause?.code, 'ERR_NETWORK');
 });
 
 test('without certs or apiv3Key the options are refused', () => {
