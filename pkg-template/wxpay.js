@@ -75,7 +75,12 @@ function run(fn, a, b, c) {
   depth++;
   try {
     const value = fn(a, b, c);
-    if (count !== seen) throw internal(lastTrap); // a Rust closure we called trapped
+    if (count !== seen) {
+      // A Rust closure we called trapped. The promise the call made is dropped: it must not
+      // reject unhandled later.
+      if (value instanceof Promise) value.catch(() => {});
+      throw internal(lastTrap);
+    }
     return value;
   } catch (e) {
     if (count !== seen) throw e instanceof WxpayError && e.code === 'ERR_INTERNAL' ? e : internal(lastTrap);
@@ -347,7 +352,17 @@ export class Wxpay {
     else if (key instanceof ArrayBuffer) new Uint8Array(key).fill(0);
     this.#inner = null;
     this.#recipe = null;
-    if (live) run(() => inner.free());
+    if (!live) return;
+    // Called from caller code that one of our calls is running (a getter, a hook, a fetch): the
+    // Rust object is borrowed by that call until it returns, so it is released just after.
+    if (depth > 0) {
+      const instance = this.#instance;
+      queueMicrotask(() => {
+        if (instance === recovery.instance()) run(() => inner.free());
+      });
+    } else {
+      run(() => inner.free());
+    }
   }
 }
 

@@ -181,7 +181,9 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
             Some(p) => Some(p),
             None if client.certs.may_start() => {
                 let c = client.clone();
-                let p = js::promise(async move {
+                // Not js::promise, which would run the first attempt (its hooks, the caller's
+                // fetch) now, before the download is in flight for a nested call to share.
+                let p = wasm_bindgen_futures::future_to_promise(async move {
                     let result = send::fetch_certificates(&c).await;
                     c.certs.last.set(Some((js_sys::Date::now(), result.is_ok())));
                     *c.certs.last_error.borrow_mut() = result.as_ref().err().cloned();

@@ -104,3 +104,11 @@ pub fn reserve_until_full() -> js_sys::Array {
     drop(black_box(held));
     out
 }
+
+/// A panic inside a Rust closure lent to `new Promise` as its executor (as
+/// wasm-bindgen-futures does for every pending future): the trap becomes
+/// that promise's rejection unless the glue notices it.
+#[wasm_bindgen(js_name = trapInExecutor)]
+pub fn trap_in_executor() -> js_sys::Promise {
+    js_sys::Promise::new(&mut |_, _| panic!("trapInExecutor: a test-only trap"))
+}

@@ -47,6 +47,17 @@ test('concurrent first requests share one download', async () => {
   assert.equal(downloads(sb), 1);
 });
 
+test('an onRequest hook that calls certificates() shares the download under way', async () => {
+  const { sb } = ctx;
+  let hooks = 0;
+  const nested = [];
+  const wxpay = new Wxpay(bootstrap(sb, { onRequest: () => { hooks++; nested.push(wxpay.certificates()); } }));
+  assert.equal((await wxpay.certificates()).length, 1);
+  assert.equal((await Promise.all(nested)).every((list) => list.length === 1), true);
+  assert.equal(hooks, 1, 'one attempt, one hook call');
+  assert.equal(downloads(sb), 1);
+});
+
 test('rotation mid-run: an answer under a new serial triggers one refresh, then verifies', async () => {
   const { sb } = ctx;
   const wxpay = new Wxpay(bootstrap(sb, { certsRefreshInterval: 0 }));

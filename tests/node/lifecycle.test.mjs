@@ -69,6 +69,46 @@ test('freeing one client leaves the others working; `using` frees at the end of 
   assert.equal((await b.sign('x')).length, 344);
 });
 
+test('free() from caller code a call is running (a getter, a hook, fetch) waits for that call: no trap, nothing unhandled, then ERR_CLIENT_FREED', async () => {
+  const recoveries = [];
+  const previous = Wxpay.onRecover;
+  Wxpay.onRecover = (info) => recoveries.push(info);
+  const unhandled = [];
+  const onUnhandled = (e) => unhandled.push(e);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const cases = {
+      'a config getter': (w) => memberCode(w).get({ card_id: CARD_ID, get code() { w.free(); return CODE; } }),
+      'a body toJSON': (w) => w.v3.sandbox.echo.post({ toJSON() { w.free(); return { a: 1 }; } }),
+      'a sign() argument': (w) => {
+        const message = new Uint8Array(2);
+        const { buffer } = message;
+        Object.defineProperty(message, 'buffer', { get() { w.free(); return buffer; } });
+        return w.sign(message);
+      },
+      'an onRequest hook': null,
+      'fetch, synchronously': null,
+    };
+    for (const [what, call] of Object.entries(cases)) {
+      let w;
+      if (what === 'an onRequest hook') w = new Wxpay(options(ctx.sb, { onRequest: () => w.free() }));
+      else if (what === 'fetch, synchronously') w = new Wxpay(options(ctx.sb, { fetch: (u, i) => { w.free(); return fetch(u, i); } }));
+      else w = new Wxpay(options(ctx.sb));
+      const run = call ?? ((c) => memberCode(c).get({ card_id: CARD_ID, code: CODE }));
+      await run(w).then(() => {}, (e) => assert.ok(e?.code?.startsWith('ERR_'), `${what}: ${e}`));
+      throwsFreed(() => memberCode(w), `${what}: the chain after free()`);
+      await rejectsWith(w.sign('x'), 'ERR_CLIENT_FREED');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(recoveries, [], 'no trap');
+    assert.deepEqual(unhandled, [], 'nothing unhandled');
+    assert.equal((await memberCode(new Wxpay(options(ctx.sb))).get({ card_id: CARD_ID, code: CODE })).status, 200);
+  } finally {
+    Wxpay.onRecover = previous;
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
+
 test("the package's Wxpay has exactly the members of wasm-bindgen's Wxpay class, with the chain for `request`", () => {
   const members = (proto) => Object.getOwnPropertyNames(proto).filter((n) => !n.startsWith('__') && n !== 'constructor').sort();
   const rust = members(glue.Wxpay.prototype);

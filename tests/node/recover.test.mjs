@@ -95,6 +95,13 @@ test('a request in flight when the instance traps rejects ERR_INTERNAL; its answ
   assert.equal(ctx.sb.requests.filter((r) => r.url.startsWith('/v3/sandbox/slow')).length, 1);
 });
 
+test('a trap in a Rust closure run as a Promise executor is a trap too: noticed, the instance replaced, nothing unhandled', async () => {
+  const wxpay = new Wxpay(options(ctx.sb));
+  await assertTrap(traps.trapInExecutor, 'unreachable');
+  await assertSeed(wxpay);
+  await assertSigns(wxpay);
+});
+
 test('a trap in a microtask with nothing else running: noticed, and the next call works', async () => {
   const before = recoveries.length;
   const wxpay = new Wxpay(options(ctx.sb));

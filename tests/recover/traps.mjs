@@ -12,6 +12,8 @@ export const trapOutOfMemory = () => run(() => glue.trapOutOfMemory());
 export const trapStackOverflow = () => run(() => glue.trapStackOverflow());
 /** A Rust future that awaits `promise`, then panics in a microtask. Its promise never settles. */
 export const trapAfter = (promise) => run(() => glue.trapAfter(promise));
+/** A panic in a Rust closure run as a `new Promise` executor. */
+export const trapInExecutor = () => run(() => glue.trapInExecutor());
 /** Makes a Rust value whose drop panics and lets it go: its finalizer traps after a GC. */
 export const trapOnDrop = () => run(() => void new glue.TrapOnDrop());
 /** Reserves 1 GiB buffers as answer bodies are reserved until one fails: `[count, code]`. */
