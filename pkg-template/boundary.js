@@ -203,6 +203,10 @@ export function requestConfig(cfg, names) {
     const out = names.map((name) =>
       scalar(cfg[name], `path placeholder {${name}}`, 'a string or a number'),
     );
+    // Each text is bounded; so is the whole, which Rust copies and encodes into the URL and headers.
+    let total = 0;
+    for (const t of [...params, ...headers, ...out]) total += t === undefined ? 0 : t.length;
+    if (total > MAX_TEXT) throw param(`the request's params, headers and placeholders are longer than ${MAX_TEXT} characters in all`);
     let retry = cfg.retry;
     if (retry !== undefined && retry !== null && typeof retry !== 'boolean' && typeof retry !== 'number') {
       throw param(`config.retry must be a boolean or a number of retries, got ${kind(retry)}`);
@@ -385,9 +389,28 @@ export function failureMessage(v) {
   if (v === undefined) return 'failed';
   if (typeof v === 'string') return text(v, 'failure(message, status): message');
   return guarded('failure(message, status): reading message', param, () => {
-    if (v instanceof Error) return text(String(v.message), 'failure(message, status): message');
+    // An Error of another realm (a vm context, Jest's) is an Error too.
+    if (v instanceof Error || Object.prototype.toString.call(v) === '[object Error]') return text(String(v.message), 'failure(message, status): message');
     throw param(`failure(message, status): message must be a string or an Error, got ${kind(v)}`);
   });
+}
+
+const isMap = (v) => Object.prototype.toString.call(v) === '[object Map]';
+
+/**
+ * A notification's headers as `[name, value]` pairs: a plain object (Node's `req.headers`), a
+ * `Map`, or an array, of pairs or flat `[name, value, name, value...]` (Node's `req.rawHeaders`).
+ */
+function headerPairs(headers, what) {
+  if (isMap(headers)) return [...headers];
+  if (!Array.isArray(headers)) return Object.entries(headers);
+  if (headers.every((p) => Array.isArray(p) && p.length === 2)) return headers;
+  if (headers.length % 2 === 0 && headers.every((v) => typeof v === 'string')) {
+    const out = [];
+    for (let i = 0; i < headers.length; i += 2) out.push([headers[i], headers[i + 1]]);
+    return out;
+  }
+  throw param(`${what}: input.headers must be a Headers, a plain object, a Map, or an array of [name, value] pairs or of names and values (rawHeaders)`);
 }
 
 const NOTIFY_HEADERS = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial', 'request-id'];
@@ -407,16 +430,24 @@ export async function notification(input) {
       throw param(`${what}: input.headers must be a Headers or a plain object, got ${kind(headers)}`);
     }
     let values;
-    if (typeof headers.get === 'function') {
+    if (typeof headers.get === 'function' && !isMap(headers)) {
       values = NOTIFY_HEADERS.map((name) => headers.get(name));
     } else {
+      const list = headerPairs(headers, what);
       const lower = new Map();
-      for (const [k, v] of Object.entries(headers)) lower.set(k.toLowerCase(), v);
+      // A name given twice (in different cases) has no one value: as if absent.
+      for (const [k, v] of list) {
+        const name = String(k).toLowerCase();
+        lower.set(name, lower.has(name) ? undefined : v);
+      }
       values = NOTIFY_HEADERS.map((name) => lower.get(name));
     }
     // Node gives an array for a repeated header; one value is still one value.
     values = values.map((v) => (Array.isArray(v) ? (v.length === 1 ? v[0] : undefined) : v))
       .map((v) => (typeof v === 'string' ? v : undefined));
+    values.forEach((v, i) => {
+      if (v !== undefined && v.length > MAX_TEXT) throw param(long(`${what}: the ${NOTIFY_HEADERS[i]} header`, MAX_TEXT));
+    });
     const rawBody = input.body;
     const read = typeof rawBody === 'string' || (typeof rawBody === 'object' && rawBody !== null && copyBytes(rawBody) !== undefined)
       ? undefined : input.arrayBuffer;

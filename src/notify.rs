@@ -142,10 +142,21 @@ pub fn decrypt_resource(key: &ApiV3Key, r: &Resource) -> Result<Zeroizing<Vec<u8
     if r.algorithm != aead::ALGORITHM {
         return Err(Error::new(
             Code::NotifyDecrypt,
-            format!("resource.algorithm is {}; only {} is supported", crate::error::quoted(&r.algorithm), aead::ALGORITHM),
+            format!("resource.algorithm is {}; only {} is supported", shown_algorithm(&r.algorithm), aead::ALGORITHM),
         ));
     }
     aead::decrypt_base64(key, &r.nonce, &r.associated_data, &r.ciphertext)
+}
+
+/// An algorithm name, repeated in messages only when it looks like one
+/// (`AEAD_AES_128_GCM`, `SM4_GCM`): an APIv3 key pasted in its place (32
+/// letters and digits, no `_`) is never.
+fn shown_algorithm(name: &str) -> String {
+    if name.len() <= 40 && name.contains('_') && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') {
+        crate::error::quoted(name)
+    } else {
+        format!("not an algorithm name ({} characters)", name.chars().count())
+    }
 }
 
 /// Decrypts a resource whose plaintext is text (a certificate PEM, JSON...).
@@ -272,6 +283,12 @@ mod tests {
         let e = decrypt_resource(&key, &other).unwrap_err();
         assert_eq!(e.code, Code::NotifyDecrypt);
         assert!(e.message.contains("\"AEAD_AES_128_GCM\""));
+        // An APIv3 key in the algorithm's place is never repeated.
+        let key_text = "0123456789abcdefABCDEF0123456789";
+        let pasted = Resource { algorithm: key_text.into(), ..other };
+        let e = decrypt_resource(&key, &pasted).unwrap_err();
+        assert_eq!(e.code, Code::NotifyDecrypt);
+        assert!(!e.message.contains(key_text) && e.message.contains("32 characters"), "{}", e.message);
     }
 
     #[test]

@@ -212,3 +212,26 @@ describe('an oversized notification', () => {
     await h.check('oversized notification');
   });
 });
+
+// Each text of a request config is bounded (1 M characters); so is their sum, which Rust copies
+// and percent-encodes: many values of the allowed size are refused, never a trap.
+describe('an oversized request config', () => {
+  const h = useHealth({ backends: BACKENDS });
+  test('5000 params or headers of 1 MiB each: ERR_INVALID_PARAM before anything is sent', async () => {
+    const big = 'x'.repeat(MiB - 1);
+    const before = h.fetches;
+    const cases = {
+      params: { params: { a: Array(5000).fill(big) } },
+      headers: { headers: new Map(Array.from({ length: 5000 }, (_, i) => [`x-h${i}`, big])) },
+      'both, each within the sum alone': { params: { a: big.slice(0, MiB / 2) }, headers: { 'x-a': big.slice(0, MiB / 2 + 2) } },
+    };
+    for (const [what, config] of Object.entries(cases)) {
+      const r = await settle(() => h.client.v3.sandbox.echo.get(config), 30_000);
+      assert.equal(rejects('ERR_INVALID_PARAM')(r), null, what);
+      assert.match(r.error.message, /longer than 1048576 characters in all/, what);
+    }
+    assert.equal(h.fetches, before, 'nothing was sent');
+    assertNothingEscaped('oversized config');
+    await h.check('oversized config');
+  });
+});

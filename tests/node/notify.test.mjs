@@ -2,6 +2,7 @@
 // the example's node:http handler (examples/node/notify.mjs), which parses them with the
 // packed package and answers. Plus parse's input shapes, the answer helpers, and the
 // AES-256-GCM known answers through the package.
+import { runInNewContext } from 'node:vm';
 import test, { describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -154,6 +155,10 @@ describe('notifications.parse input shapes', () => {
       { headers: upper(n.headers), body: n.body.toString('utf8') },
       { headers: n.headers, body: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) },
       { headers: { ...lower(n.headers), 'wechatpay-nonce': [n.headers['Wechatpay-Nonce']] }, body: n.body },
+      // A Map with the names as sent, pairs, and Node's req.rawHeaders (flat names and values).
+      { headers: new Map(Object.entries(n.headers)), body: n.body },
+      { headers: Object.entries(upper(n.headers)), body: n.body },
+      { headers: Object.entries(n.headers).flat(), body: n.body },
     ];
     for (const [i, input] of inputs.entries()) {
       const got = await wxpay.notifications.parse(input);
@@ -169,9 +174,15 @@ describe('notifications.parse input shapes', () => {
 
   test('unusable input is ERR_INVALID_PARAM, and the client keeps working', async () => {
     const n = make();
-    for (const input of [undefined, null, 'body', 42, {}, { headers: n.headers }, { headers: 'x', body: n.body }, { headers: n.headers, body: 42 }]) {
+    for (const input of [undefined, null, 'body', 42, {}, { headers: n.headers }, { headers: 'x', body: n.body }, { headers: n.headers, body: 42 },
+      { headers: ['wechatpay-nonce'], body: n.body }, { headers: [['a', 'b', 'c']], body: n.body }]) {
       await rejectsWith(wxpay.notifications.parse(input), 'ERR_INVALID_PARAM');
     }
+    // Every header value is bounded like any text input, before it is copied into wasm memory.
+    const huge = await rejectsWith(wxpay.notifications.parse({ headers: { ...n.headers, 'Wechatpay-Nonce': 'n'.repeat((1 << 20) + 1) }, body: n.body }), 'ERR_INVALID_PARAM');
+    assert.match(huge.message, /wechatpay-nonce header is longer than 1048576 characters/);
+    // The same name twice (in two cases) has no one value: unsigned, never the last one given.
+    await rejectsWith(wxpay.notifications.parse({ headers: [...Object.entries(n.headers), ['wechatpay-serial', 'OTHER']], body: n.body }), 'ERR_NOTIFY_UNSIGNED');
     assert.deepEqual((await wxpay.notifications.parse({ headers: n.headers, body: n.body })).resource, PAYMENT);
   });
 
@@ -211,6 +222,8 @@ describe('answers WeChat Pay expects', () => {
       [wxpay.notifications.failure('x'), 500, 'x'],
       [wxpay.notifications.failure(), 500, 'failed'],
       [wxpay.notifications.failure(new WxpayError('ERR_NOTIFY_BODY', 'from an error')), 500, 'from an error'],
+      // An Error of another realm (a vm context; Jest runs tests in one).
+      [wxpay.notifications.failure(runInNewContext('new Error("db unavailable")')), 500, 'db unavailable'],
       [notifyFailure('no client', 503), 503, 'no client'],
     ];
     for (const [r, status, message] of cases) {
