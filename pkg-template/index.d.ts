@@ -388,8 +388,11 @@ export interface Notification<T = Record<string, unknown>> {
 export type NotificationInput =
   | Request
   | {
-      /** `Headers`, or a plain object with names in any case (Node's `req.headers`). */
-      headers: Headers | Record<string, string | string[] | undefined>;
+      /**
+       * `Headers`; a plain object (Node's `req.headers`) or `Map` with names in any case; or an
+       * array of `[name, value]` pairs, or of names and values (Node's `req.rawHeaders`).
+       */
+      headers: Headers | Record<string, string | string[] | undefined> | Map<string, string> | [string, string][] | string[];
       /** The raw body, exactly as received: the signature covers these bytes. */
       body: string | Uint8Array | ArrayBuffer;
     };
