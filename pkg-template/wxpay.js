@@ -386,7 +386,11 @@ export function notifyFailure(message, status) {
 
 /** A bill's text or bytes as `{ rows, summary }` (Rust: src/bill.rs). */
 export function parseBill(input) {
-  return run(() => glue.parseBill(input));
+  const { header, rows, summary } = JSON.parse(run(() => glue.parseBill(input)));
+  // Each record's object shares the header's names (no copy per record); fromEntries makes
+  // own data properties, whatever a name is (`__proto__` too).
+  const record = (values) => Object.fromEntries(values.map((value, i) => [header[i], value]));
+  return { rows: rows.map(record), summary: Object.fromEntries(summary) };
 }
 
 export { run as __run };

@@ -57,7 +57,8 @@ fn values(line: &str) -> Vec<&str> {
     out
 }
 
-fn zip(header: &[String], line: &str) -> Result<Fields> {
+/// A record's values, as many as its header has names.
+fn checked<'a>(header: &[String], line: &'a str) -> Result<Vec<&'a str>> {
     let v = values(line);
     if v.len() != header.len() {
         return Err(Error::new(
@@ -65,7 +66,11 @@ fn zip(header: &[String], line: &str) -> Result<Fields> {
             format!("bill: a line has {} fields where its header has {}", v.len(), header.len()),
         ));
     }
-    Ok(header.iter().cloned().zip(v.into_iter().map(|s| s.trim_end().to_string())).collect())
+    Ok(v.into_iter().map(str::trim_end).collect())
+}
+
+fn zip(header: &[String], values: &[&str]) -> Fields {
+    header.iter().cloned().zip(values.iter().map(|s| s.to_string())).collect()
 }
 
 impl Reader {
@@ -77,6 +82,11 @@ impl Reader {
     /// Reads one line (without its line break; a trailing `\r` and a leading
     /// BOM are ignored): the record it holds, if it is one.
     pub fn line(&mut self, line: &str) -> Result<Option<Fields>> {
+        Ok(self.record(line)?.map(|v| zip(&self.header, &v)))
+    }
+
+    /// [`Reader::line`], the record's values only (in the order of [`Reader::header`]).
+    pub fn record<'a>(&mut self, line: &'a str) -> Result<Option<Vec<&'a str>>> {
         let line = line.trim_start_matches('\u{feff}').trim_end_matches('\r');
         if line.trim().is_empty() {
             return Ok(None);
@@ -88,14 +98,14 @@ impl Reader {
                 self.at = At::Rows;
                 Ok(None)
             }
-            (At::Rows, true) => zip(&self.header, line).map(Some),
+            (At::Rows, true) => checked(&self.header, line).map(Some),
             (At::Rows, false) => {
                 self.summary_header = names(line);
                 self.at = At::Summary;
                 Ok(None)
             }
             (At::Summary, true) => {
-                self.summary = Some(zip(&self.summary_header, line)?);
+                self.summary = Some(zip(&self.summary_header, &checked(&self.summary_header, line)?));
                 self.at = At::Done;
                 Ok(None)
             }
@@ -106,6 +116,68 @@ impl Reader {
     /// The summary, once its line was read.
     pub fn summary(&self) -> Option<&Fields> {
         self.summary.as_ref()
+    }
+
+    /// The records' names, once the header line was read.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+}
+
+/// A whole bill as the text of `{"header":[names],"rows":[[values]...],"summary":[[name,
+/// value]...]}`: each name once, however many records (JS builds the objects, sharing the
+/// names), written as the lines are read (no record is held), within `max` bytes.
+pub fn compact_json(text: &str, max: usize) -> Result<String> {
+    let mut r = Reader::new();
+    // Usually about the text's size (each `,\`` becomes `","`): room for half as much again, so
+    // that growing seldom copies it.
+    let mut out = crate::error::buffer((text.len() + text.len() / 2).min(max) + 64)?;
+    out.extend_from_slice(b"{\"rows\":[");
+    let mut first = true;
+    // Reserved fallibly before each line (JSON is at most 6 bytes a byte, plus quotes and commas),
+    // so exhausted memory is an error, never a trap.
+    let write = |out: &mut Vec<u8>, size: usize, value: &dyn erased::Json| -> Result<()> {
+        let more = size.saturating_mul(6).saturating_add(16);
+        out.try_reserve(more).map_err(|_| Error::new(Code::OutOfMemory, format!("cannot allocate {more} more bytes in WebAssembly memory")))?;
+        value.write(out);
+        if out.len() > max {
+            return Err(Error::new(Code::InvalidParam, format!("parseBill: the bill is longer than {max} bytes as JSON: read it with readBill")));
+        }
+        Ok(())
+    };
+    for line in text.split('\n') {
+        if let Some(values) = r.record(line)? {
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            write(&mut out, line.len() + 3 * values.len(), &values)?;
+        }
+    }
+    out.extend_from_slice(b"],\"header\":");
+    let names = r.header.iter().map(|n| n.len() + 3).sum();
+    write(&mut out, names, &r.header)?;
+    out.extend_from_slice(b",\"summary\":");
+    let summary = r.summary.unwrap_or_default();
+    let size = summary.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
+    write(&mut out, size, &summary)?;
+    out.push(b'}');
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out).map_err(|_| Error::new(Code::InvalidParam, "parseBill: not UTF-8"))
+}
+
+/// serde_json's writer behind one non-generic call per type.
+mod erased {
+    pub trait Json {
+        fn write(&self, out: &mut Vec<u8>);
+    }
+    impl<T: serde::Serialize + ?Sized> Json for T {
+        fn write(&self, out: &mut Vec<u8>) {
+            // Strings and sequences of them always serialise.
+            if let Ok(json) = serde_json::to_vec(self) {
+                out.extend_from_slice(&json);
+            }
+        }
     }
 }
 
@@ -216,6 +288,19 @@ mod tests {
     #[test]
     fn a_short_line_is_refused() {
         assert_eq!(parse("a,b\n`1\n").unwrap_err().code, Code::InvalidParam);
+    }
+
+    #[test]
+    fn compact() {
+        let json = compact_json(TRADE, usize::MAX).unwrap();
+        assert_eq!(
+            json,
+            "{\"rows\":[[\"2024-01-02 10:00:00\",\"wx2421b1c4370ec43b\",\"1900000109\",\"咖啡, 大杯\",\"0.01\"],[\"2024-01-02 11:00:00\",\"wx2421b1c4370ec43b\",\"1900000109\",\"茶\",\"1.00\"]],\"header\":[\"交易时间\",\"公众账号ID\",\"商户号\",\"商品名称\",\"应结订单金额\"],\"summary\":[[\"总交易单数\",\"2\"],[\"应结订单总金额\",\"1.01\"]]}"
+        );
+        assert_eq!(compact_json("", usize::MAX).unwrap(), "{\"rows\":[],\"header\":[],\"summary\":[]}");
+        assert_eq!(compact_json("a\n`\"q\\\n", usize::MAX).unwrap(), "{\"rows\":[[\"\\\"q\\\\\"]],\"header\":[\"a\"],\"summary\":[]}");
+        assert_eq!(compact_json(TRADE, 64).unwrap_err().code, Code::InvalidParam);
+        assert_eq!(compact_json("a,b\n`1\n", usize::MAX).unwrap_err().code, Code::InvalidParam);
     }
 
     #[test]

@@ -15,7 +15,6 @@ use wasm_bindgen_futures::JsFuture;
 use super::boundary::{Deadline, Waited};
 use super::client::Client;
 use super::error::Extra;
-use super::js;
 use super::send::{self, now_secs};
 use crate::certificates::Certificate;
 use crate::error::{Code, Error};

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::boundary::{self, Deadline};
@@ -115,28 +115,16 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
     boundary::join_files(&files, input.stream)
 }
 
-/// Reads a trade or fund-flow bill (a string, or its UTF-8 bytes) into
-/// `{ rows: [{ header: value }], summary: { header: value } }`.
+/// Reads a trade or fund-flow bill (a string, or its UTF-8 bytes) into the
+/// text of `{ header, rows: [[value]], summary: [[name, value]] }`, which
+/// `parseBill` in pkg-template/wxpay.js turns into `{ rows: [{ header: value
+/// }], summary: { header: value } }` (each name made once, however many rows).
 #[wasm_bindgen(js_name = parseBill, skip_typescript)]
-pub fn parse_bill(text: JsValue) -> Result<JsValue, JsValue> {
+pub fn parse_bill(text: JsValue) -> Result<String, JsValue> {
     let bytes = boundary::bytes(&text, "parseBill(text): text")?;
     let text = core::str::from_utf8(&bytes).map_err(|_| Error::new(Code::InvalidParam, "parseBill(text): the bill is not UTF-8"))?;
-    let bill = crate::bill::parse(text)?;
-    let rows = Array::new();
-    for row in &bill.rows {
-        rows.push(&object(row));
-    }
-    let out = Object::new();
-    // Data properties on fresh plain objects: cannot fail.
-    let _ = Reflect::set(&out, &"rows".into(), &rows);
-    let _ = Reflect::set(&out, &"summary".into(), &object(&bill.summary));
-    Ok(out.into())
+    Ok(crate::bill::compact_json(text, MAX_BILL_JSON)?)
 }
 
-fn object(fields: &crate::bill::Fields) -> Object {
-    let o = Object::new();
-    for (k, v) in fields {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), &JsValue::from_str(v));
-    }
-    o
-}
+/// The most JSON `parseBill` makes of one bill (a JS string holds about 512 M characters).
+const MAX_BILL_JSON: usize = 256 << 20;

@@ -11,7 +11,7 @@ import test, { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Wxpay } from 'wxpay-wasm';
+import { Wxpay, parseBill } from 'wxpay-wasm';
 import { useHealth, rejects, resolves, outcome, settle, options, BACKENDS, wasmMemoryBytes, assertNothingEscaped } from './harness.mjs';
 import { startHostileServer } from './server.mjs';
 
@@ -233,5 +233,29 @@ describe('an oversized request config', () => {
     assert.equal(h.fetches, before, 'nothing was sent');
     assertNothingEscaped('oversized config');
     await h.check('oversized config');
+  });
+});
+
+// parseBill names each record's fields by the header: wasm memory holds each name once,
+// however many records (it held a copy per record: 200 long names x 10,000 records asked for
+// about 10 GB and trapped).
+describe('a bill with a wide header', () => {
+  const h = useHealth({ backends: BACKENDS });
+  test('200 names of 5000 characters, 10,000 records: parsed, wasm memory bounded by the input', async (t) => {
+    const K = 200;
+    const names = Array.from({ length: K }, (_, i) => `${i}`.padEnd(5000, 'x'));
+    names[1] = '__proto__';
+    const text = `${names.join(',')}\n${`\`${',`'.repeat(K - 1)}\n`.repeat(9999)}\`a${',`b'.repeat(K - 1)}\n总数\n\`1\n`;
+    const m = await measured(() => parseBill(text));
+    t.diagnostic(`input ${mib(text.length)}; peak growth rss ${mib(m.rss)}, wasm ${mib(m.wasm)}`);
+    const bill = m.result;
+    assert.equal(bill.rows.length, 10000);
+    assert.deepEqual(Object.keys(bill.rows[9999]), names);
+    assert.equal(bill.rows[9999][names[0]], 'a');
+    assert.equal(Object.getPrototypeOf(bill.rows[0]), Object.prototype, 'a `__proto__` name is an own property');
+    assert.equal(Object.getOwnPropertyDescriptor(bill.rows[9999], '__proto__').value, 'b');
+    assert.deepEqual(bill.summary, { 总数: '1' });
+    assert.ok(m.wasm < 8 * text.length, `wasm memory grew ${mib(m.wasm)}, over 8 times the input`);
+    await h.check('wide bill');
   });
 });
