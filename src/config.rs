@@ -103,7 +103,9 @@ pub fn keyring_or_download<'a>(entries: impl IntoIterator<Item = (String, &'a [u
     for (serial, pem) in entries {
         let what = certs_entry(&serial)?;
         let key = PublicKey::parse(pem, &what)?;
-        ring.insert(serial, key);
+        // A certificate serial is hex, matched in any case and shown in upper case, as the
+        // service sends it; a `PUB_KEY_ID_...` is kept as given.
+        ring.insert(canonical(&serial), key);
     }
     if ring.is_empty() && !can_download {
         return Err(invalid(

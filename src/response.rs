@@ -159,8 +159,9 @@ pub async fn verify_with<B: Backend>(
     codes: Codes,
 ) -> Result<()> {
     let s = signed(h, body, now, keyring, codes)?;
-    let key = keyring.get(s.serial).ok_or_else(|| Error::new(codes.serial, "unknown serial"))?;
-    if backend.verify(s.serial, key, &s.message, &s.signature).await? {
+    // The serial as the ring holds it: a backend caches keys by it, whatever case the header used.
+    let (serial, key) = keyring.entry(s.serial).ok_or_else(|| Error::new(codes.serial, "unknown serial"))?;
+    if backend.verify(serial, key, &s.message, &s.signature).await? {
         Ok(())
     } else {
         Err(Error::new(codes.signature, "signature does not verify"))

@@ -94,15 +94,19 @@ impl CertStore {
         *self.downloaded.borrow_mut() = Rc::new(certs);
     }
 
-    /// The newest unexpired downloaded certificate (latest `notBefore`), which
+    /// The newest unexpired downloaded certificate already in effect (latest
+    /// `notBefore`; one not yet in effect only when there is no other), which
     /// stands for `wechatpaySerial` when no `certs` were configured.
     pub fn newest(&self) -> Option<String> {
         let now = now_secs();
         let list = self.downloaded.borrow();
+        let start = |c: &Certificate| c.key.validity.map(|(b, _)| b).unwrap_or(i64::MIN);
+        // One already in effect first: a certificate listed ahead of its notBefore (a rotation
+        // announced early) is not yet the one to encrypt for or to name.
+        let in_effect = |c: &Certificate| start(c) <= now as i64;
         let mut best: Option<&Certificate> = None;
         for c in list.iter().filter(|c| !c.expired(now)) {
-            let start = |c: &Certificate| c.key.validity.map(|(b, _)| b).unwrap_or(i64::MIN);
-            if best.is_none_or(|b| start(c) > start(b)) {
+            if best.is_none_or(|b| (in_effect(c), start(c)) > (in_effect(b), start(b))) {
                 best = Some(c);
             }
         }

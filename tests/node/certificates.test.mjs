@@ -90,6 +90,29 @@ test('an answer signed by an unknown serial still fails after a refresh', async 
   assert.equal(downloads(sb), 2);
 });
 
+test('a certificate listed ahead of its notBefore is not the one named or encrypted for', async () => {
+  const { sb } = ctx;
+  const upcoming = sb.rotate({ upcoming: true });
+  const wxpay = new Wxpay(bootstrap(sb));
+  const serials = (await wxpay.certificates()).map((c) => c.serial).sort();
+  assert.deepEqual(serials, [sb.platform.serial, upcoming.serial].sort(), 'both are listed');
+  assert.equal(wxpay.wechatpaySerial, sb.platform.serial, 'the one in effect, though the other is newer');
+  const cipher = Buffer.from(await wxpay.encrypt('张三'), 'base64');
+  const oaep = (key) => ({ key, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' });
+  assert.equal(crypto.privateDecrypt(oaep(sb.platform.privateKeyPkcs8), cipher).toString('utf8'), '张三');
+  assert.throws(() => crypto.privateDecrypt(oaep(upcoming.privateKeyPkcs8), cipher));
+  assert.equal((await get(wxpay)).status, 200);
+  assert.equal(sb.requests.at(-1).headers['wechatpay-serial'], sb.platform.serial, 'sent as Wechatpay-Serial');
+});
+
+test('a configured certificate serial is listed in upper case, as the service writes it, whatever case it was given in', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb, { certs: { [sb.platform.serial.toLowerCase()]: sb.platform.certificate } }));
+  assert.deepEqual((await wxpay.certificates()).map((c) => c.serial), [sb.platform.serial.toUpperCase()]);
+  assert.equal(wxpay.wechatpaySerial, sb.platform.serial.toUpperCase());
+  assert.equal((await get(wxpay)).status, 200);
+});
+
 test('an expired certificate is not used, even to bootstrap', async () => {
   const { sb } = ctx;
   sb.rotate({ expired: true });

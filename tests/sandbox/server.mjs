@@ -87,12 +87,18 @@ export async function startSandbox(opts = {}) {
   /**
    * Rotate the platform certificate: a new key and certificate (valid from now, or already
    * expired with `expired: true`) are listed by /v3/certificates and sign every answer from now on.
+   * With `upcoming: true` the new certificate takes effect in 7 days: it is listed, nothing is
+   * signed with it, and the current one stays (returned: the new one).
    */
-  function rotate({ expired = false } = {}) {
+  function rotate({ expired = false, upcoming = false } = {}) {
     const pair = randomRsaKeyPair();
     const serial = randomSerial();
-    const notBefore = expired ? new Date(Date.now() - 30 * 86400e3) : new Date(Date.now() - 60e3);
+    const notBefore = expired ? new Date(Date.now() - 30 * 86400e3) : upcoming ? new Date(Date.now() + 7 * 86400e3) : new Date(Date.now() - 60e3);
     const certificate = selfSignedCertificate({ serial, ...pair, notBefore, days: expired ? 10 : 5 * 365 });
+    if (upcoming) {
+      listed.push({ serial, certificate });
+      return { serial, certificate, privateKeyPkcs8: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) };
+    }
     keys.platform = {
       serial, certificate,
       privateKeyPkcs8: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }),
