@@ -134,7 +134,11 @@ function mergeObjects(parts, ctx, where) {
     if (p.nullable) nullable = true;
     for (const [name, prop] of Object.entries(p.properties ?? {})) {
       const prev = out.properties[name];
-      out.properties[name] = prev && prev.type === 'object' && prop.type === 'object' && prev.properties && prop.properties
+      // A later part that only adds an example (`code: { example: SUCCESS }`, mapped to an
+      // untyped schema) says nothing about the type: the earlier part's stays.
+      out.properties[name] = prev && prop.type === undefined
+        ? { ...prev, ...(prop.description ? { description: prop.description } : {}) }
+        : prev && prev.type === 'object' && prop.type === 'object' && prev.properties && prop.properties
         ? { ...mergeObjects([prev, prop], ctx, `${where}.${name}`), ...(prop.description || prev.description ? { description: prop.description ?? prev.description } : {}) }
         : prev?.description && !prop.description ? { ...prop, description: prev.description } : prop;
     }

@@ -158,7 +158,7 @@ test('a shape the generator cannot map fails the run, naming the corpus file and
   }
 });
 
-test('mapping: allOf merges objects and unions enums, slips are mapped and reported', () => {
+test('mapping: allOf merges objects (a later untyped property keeps the earlier type) and unions enums, slips are mapped and reported', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gen-api-map-'));
   const write = (rel, text) => {
     mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
@@ -186,6 +186,7 @@ test('mapping: allOf merges objects and unions enums, slips are mapped and repor
       '          - type: object',
       '            required: [b, ghost]',
       '            properties:',
+      '              a: { example: A1 }',
       '              b: { type: stringde, nullable: true }',
       '              c:',
       '                type: object',

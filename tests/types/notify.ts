@@ -2,7 +2,7 @@
 // Request or Node's { headers, body }, resolves to the envelope with a typed resource; the
 // answers are fetch Responses; encrypt/decrypt/decryptResource resolve to strings.
 import { Wxpay, notifySuccess, notifyFailure } from 'wxpay-wasm';
-import type { Notification, NotificationInput, WxpayErrorCode } from 'wxpay-wasm';
+import type { Notification, NotificationInput, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.js';
 
 declare const request: Request;
@@ -33,6 +33,11 @@ type _decrypt = Expect<Equal<Awaited<ReturnType<typeof wxpay.decrypt>>, string>>
 const pem: string = await wxpay.decryptResource({ algorithm: 'AEAD_AES_256_GCM', ciphertext: 'c', nonce: 'n', associated_data: 'certificate' });
 const serial: string | undefined = wxpay.wechatpaySerial;
 const code: WxpayErrorCode = 'ERR_NOTIFY_DECRYPT';
+
+// The answer v3/webhooks documents, { code, message }: strings (a later allOf part that only
+// gives examples keeps the earlier part's types).
+type WebhooksAnswer = WeChatPay.OpenAPI.V3.Webhooks.PostHttpMethod.WellformedResponse;
+type _webhooksAnswer = Expect<Equal<WebhooksAnswer, { code: string; message: string }>>;
 
 // @ts-expect-error TS2345: parse needs a Request or { headers, body }
 await wxpay.notifications.parse({ body: '{}' });
