@@ -1,7 +1,7 @@
 // Files as a TypeScript user sees them: download resolves bytes, or a ReadableStream with
 // { stream: true }; parseBill and readBill type the documented bills; uploadForm builds a FormData.
 import { Wxpay, parseBill, readBill, uploadForm } from 'wxpay-wasm';
-import type { ParsedBill, DownloadData, TradeBillRow, TradeBillSummary, FundFlowBillRow, WxpayErrorCode } from 'wxpay-wasm';
+import type { ParsedBill, DownloadData, TradeBillRow, TradeBillSummary, FundFlowBillRow, WxpayErrorCode, WxpayResponse } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.js';
 
 const wxpay = new Wxpay({ mchid: '1900000109', serial: 'A', privateKey: 'pem', certs: { A: 'pem' } });
@@ -26,6 +26,25 @@ const summary: Record<string, string> | undefined = fund.summary;
 const form: FormData = uploadForm(new Uint8Array(1), 'a.jpg', { meta: { filename: 'a.jpg' }, fields: { item_id: 56 } });
 await wxpay.v3.merchant.media.upload.post(form);
 
+// The answers the runtime hands back as bytes (src/response.rs: the unsigned downloads, the
+// complaint images, the statements) are typed Uint8Array: a bill goes straight to parseBill.
+const billFile = await wxpay.v3.billdownload.file.get({ params: { token: 'abc', tartype: 'GZIP' } });
+type _billFile = Expect<Equal<typeof billFile, WxpayResponse<Uint8Array, 200>>>;
+const billBytes: Uint8Array = billFile.data;
+parseBill<TradeBillRow, TradeBillSummary>(billFile.data);
+type DataOf<F extends (...args: never[]) => Promise<{ data: unknown }>> = Awaited<ReturnType<F>>['data'];
+type _signfile = Expect<Equal<DataOf<typeof wxpay.v3.transferdownload.signfile.get>, Uint8Array>>;
+type _elecvoucher = Expect<Equal<DataOf<typeof wxpay.v3.transferdownload.elecvoucherfile.get>, Uint8Array>>;
+type _image = Expect<Equal<DataOf<typeof wxpay.v3.merchantService.images._media_id_.get>, Uint8Array>>;
+type _globalImage = Expect<Equal<DataOf<typeof wxpay.v3.global.merchantService.images._media_id_.get>, Uint8Array>>;
+type _statement = Expect<Equal<DataOf<typeof wxpay.v3.global.statements.get>, Uint8Array>>;
+// Other answers stay JSON: the trade bill's answer is where the file is, not the file.
+type _tradebill = Expect<Equal<DataOf<typeof wxpay.v3.bill.tradebill.get>['download_url'], string>>;
+
 const code: WxpayErrorCode = 'ERR_DIGEST_MISMATCH';
+// @ts-expect-error TS2339: a file's bytes have no JSON fields
+billFile.data.download_url;
 // @ts-expect-error TS2353: download needs the answer data of a bill request
 await wxpay.download({ url: 'x' });
+
+export { billBytes };
