@@ -450,10 +450,14 @@ export interface DownloadData {
   hash_value: string;
 }
 
-/** The answer data of `v3/bill/sub-merchant-fundflowbill`: encrypted parts. */
+/**
+ * The answer data of `v3/bill/sub-merchant-fundflowbill`: encrypted parts. The service documents
+ * `download_bill_list` as optional; `download` of an answer without it (no file named) rejects
+ * `ERR_INVALID_PARAM`.
+ */
 export interface EncryptedBillData {
   download_bill_count?: number;
-  download_bill_list: Array<DownloadData & { bill_sequence: number; encrypt_key: string; nonce: string }>;
+  download_bill_list?: Array<DownloadData & { bill_sequence: number; encrypt_key: string; nonce: string }>;
 }
 
 export interface DownloadOptions {

@@ -12,6 +12,11 @@ type _bytes = Expect<Equal<typeof bytes, Uint8Array>>;
 const stream = await wxpay.download(data, { stream: true, timeout: 60_000 });
 type _stream = Expect<Equal<typeof stream, ReadableStream<Uint8Array>>>;
 await wxpay.download({ download_bill_list: [{ bill_sequence: 1, download_url: 'u', hash_type: 'SHA1', hash_value: 'h', encrypt_key: 'k', nonce: 'n' }] });
+// The answer of v3/bill/sub-merchant-fundflowbill goes to download as it is: its
+// download_bill_list is optional (without it, download rejects ERR_INVALID_PARAM).
+const sub = await wxpay.v3.bill.subMerchantFundflowbill.get({ params: { sub_mchid: '1900000109', bill_date: '2024-01-01', algorithm: 'AEAD_AES_256_GCM', account_type: 'BASIC' } });
+const subBytes: Uint8Array = await wxpay.download(sub.data);
+const subStream: ReadableStream<Uint8Array> = await wxpay.download(sub.data, { stream: true });
 
 const trade = parseBill<TradeBillRow, TradeBillSummary>(bytes);
 type _trade = Expect<Equal<typeof trade, ParsedBill<TradeBillRow, TradeBillSummary>>>;
@@ -44,7 +49,9 @@ type _tradebill = Expect<Equal<DataOf<typeof wxpay.v3.bill.tradebill.get>['downl
 const code: WxpayErrorCode = 'ERR_DIGEST_MISMATCH';
 // @ts-expect-error TS2339: a file's bytes have no JSON fields
 billFile.data.download_url;
+// @ts-expect-error TS2322: each encrypted part needs its encrypt_key
+await wxpay.download({ download_bill_list: [{ bill_sequence: 1, download_url: 'u', hash_type: 'SHA1', hash_value: 'h', nonce: 'n' }] });
 // @ts-expect-error TS2353: download needs the answer data of a bill request
 await wxpay.download({ url: 'x' });
 
-export { billBytes };
+export { billBytes, subBytes, subStream };
