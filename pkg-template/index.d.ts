@@ -432,8 +432,12 @@ export interface Wxpay {
   encrypt(text: string): Promise<string>;
   /** The text a base64 RSAES-OAEP (SHA-1) ciphertext decrypts to under the merchant key. */
   decrypt(ciphertext: string): Promise<string>;
-  /** The UTF-8 text of an `AEAD_AES_256_GCM` resource, e.g. `/v3/certificates`' `encrypt_certificate`. */
-  decryptResource(resource: EncryptedResource): Promise<string>;
+  /**
+   * The UTF-8 text of an `AEAD_AES_256_GCM` resource, e.g. `/v3/certificates`' `encrypt_certificate`
+   * as the answer gives it. Its fields are optional here, as in the descriptions of the answers
+   * that carry one; a `ciphertext` or `nonce` that is not a string rejects `ERR_INVALID_PARAM`.
+   */
+  decryptResource(resource: Partial<EncryptedResource>): Promise<string>;
 }
 
 // ---------------------------------------------------------------------------

@@ -31,6 +31,13 @@ const ok: Response = notifySuccess();
 type _encrypt = Expect<Equal<Awaited<ReturnType<typeof wxpay.encrypt>>, string>>;
 type _decrypt = Expect<Equal<Awaited<ReturnType<typeof wxpay.decrypt>>, string>>;
 const pem: string = await wxpay.decryptResource({ algorithm: 'AEAD_AES_256_GCM', ciphertext: 'c', nonce: 'n', associated_data: 'certificate' });
+// The documented input: an encrypt_certificate of GET /v3/certificates as it is (every field optional there).
+const listed = await wxpay.v3.certificates.get();
+for (const c of listed.data.data) {
+  if (c.encrypt_certificate) {
+    const certificate: string = await wxpay.decryptResource(c.encrypt_certificate);
+  }
+}
 const serial: string | undefined = wxpay.wechatpaySerial;
 const code: WxpayErrorCode = 'ERR_NOTIFY_DECRYPT';
 
@@ -45,6 +52,12 @@ await wxpay.notifications.parse({ body: '{}' });
 new Wxpay({ mchid: '1', serial: 'A', privateKey: 'pem', certs: {}, apiv3Key: new Uint8Array(32) });
 // @ts-expect-error TS2540: wechatpaySerial is read-only
 wxpay.wechatpaySerial = 'B';
+// @ts-expect-error TS2559: decryptResource takes the resource object, not its ciphertext
+await wxpay.decryptResource('c');
+// @ts-expect-error TS2561: a misspelt field is not a resource field
+await wxpay.decryptResource({ ciphertxt: 'c', nonce: 'n' });
+// @ts-expect-error TS2322: ciphertext is base64 text
+await wxpay.decryptResource({ ciphertext: new Uint8Array(1), nonce: 'n' });
 // @ts-expect-error TS2345: encrypt takes text
 await wxpay.encrypt(new Uint8Array(1));
 
