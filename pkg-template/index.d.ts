@@ -377,8 +377,8 @@ export interface Notification<T = Record<string, unknown>> {
   event_type: string;
   /** `encrypt-resource`. */
   resource_type: string;
-  /** e.g. `支付成功`. */
-  summary: string;
+  /** e.g. `支付成功`: a string when present, but the service may leave it out. */
+  summary?: string;
   /** The decrypted JSON. */
   resource: T;
   [field: string]: unknown;

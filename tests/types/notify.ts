@@ -16,6 +16,8 @@ const paid = await wxpay.notifications.parse<Paid>(request);
 type _paid = Expect<Equal<typeof paid, Notification<Paid>>>;
 type _total = Expect<Equal<typeof paid.resource.amount.total, number>>;
 type _id = Expect<Equal<typeof paid.id, string>>;
+// v3/webhooks does not require summary, and parse resolves without it.
+type _summary = Expect<Equal<typeof paid.summary, string | undefined>>;
 
 const fromNode = await wxpay.notifications.parse({ headers: nodeHeaders, body: raw });
 type _untyped = Expect<Equal<typeof fromNode.resource, Record<string, unknown>>>;
