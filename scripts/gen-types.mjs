@@ -550,7 +550,8 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   let fields = '';
   for (const name of names) {
     fields += jsdoc([fam.placeholders[name]], `${pad} `);
-    fields += `${pad} ${propName(name)}: string;\n`;
+    // The runtime takes a number as well and formats it as JS does (boundary.js `scalar`).
+    fields += `${pad} ${propName(name)}: string | number;\n`;
   }
   if (queryRequired) fields += `${pad} params: QueryParams;\n`;
   if (headersRequired) fields += `${pad} headers: RequestHeaders;\n`;

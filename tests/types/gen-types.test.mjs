@@ -107,6 +107,7 @@ test('a minimal family generates a typed node', () => {
   assert.ok(out.includes('readonly _id_: TypedNode<Things._id_>;'));
   assert.ok(out.includes("a?: 'X' | 'Y';"), 'request enums are closed');
   assert.ok(out.includes('export interface RequestConfig extends RequestOptions<QueryParams> {'));
+  assert.ok(out.includes('/** the thing id */\n      id: string | number;\n'), 'a placeholder takes a string or a number, as the runtime does');
 });
 
 test('mistakes in a description are rejected, naming the file and the place', () => {
