@@ -43,8 +43,6 @@ type _elecvoucher = Expect<Equal<DataOf<typeof wxpay.v3.transferdownload.elecvou
 type _image = Expect<Equal<DataOf<typeof wxpay.v3.merchantService.images._media_id_.get>, Uint8Array>>;
 type _globalImage = Expect<Equal<DataOf<typeof wxpay.v3.global.merchantService.images._media_id_.get>, Uint8Array>>;
 type _statement = Expect<Equal<DataOf<typeof wxpay.v3.global.statements.get>, Uint8Array>>;
-// Other answers stay JSON: the trade bill's answer is where the file is, not the file.
-type _tradebill = Expect<Equal<DataOf<typeof wxpay.v3.bill.tradebill.get>['download_url'], string>>;
 
 const code: WxpayErrorCode = 'ERR_DIGEST_MISMATCH';
 // @ts-expect-error TS2339: a file's bytes have no JSON fields
