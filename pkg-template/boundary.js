@@ -883,6 +883,11 @@ export function downloadInput(data, options) {
     };
     const parts = [];
     const list = data.download_bill_list;
+    // v3/bill/sub-merchant-fundflowbill documents download_bill_list as optional: an answer
+    // without it names no file, which is said as such rather than as a missing download_url.
+    if (list === undefined && data.download_url === undefined) {
+      throw param(`${what}: data has neither download_url nor download_bill_list: it names no file to download`);
+    }
     if (list !== undefined) {
       if (!Array.isArray(list) || list.length === 0) throw param(`${what}: download_bill_list must be a non-empty array`);
       const items = list.map((p) => {

@@ -377,8 +377,8 @@ export interface Notification<T = Record<string, unknown>> {
   event_type: string;
   /** `encrypt-resource`. */
   resource_type: string;
-  /** e.g. `支付成功`. */
-  summary: string;
+  /** e.g. `支付成功`: a string when present, but the service may leave it out. */
+  summary?: string;
   /** The decrypted JSON. */
   resource: T;
   [field: string]: unknown;
@@ -435,8 +435,12 @@ export interface Wxpay {
   encrypt(text: string): Promise<string>;
   /** The text a base64 RSAES-OAEP (SHA-1) ciphertext decrypts to under the merchant key. */
   decrypt(ciphertext: string): Promise<string>;
-  /** The UTF-8 text of an `AEAD_AES_256_GCM` resource, e.g. `/v3/certificates`' `encrypt_certificate`. */
-  decryptResource(resource: EncryptedResource): Promise<string>;
+  /**
+   * The UTF-8 text of an `AEAD_AES_256_GCM` resource, e.g. `/v3/certificates`' `encrypt_certificate`
+   * as the answer gives it. Its fields are optional here, as in the descriptions of the answers
+   * that carry one; a `ciphertext` or `nonce` that is not a string rejects `ERR_INVALID_PARAM`.
+   */
+  decryptResource(resource: Partial<EncryptedResource>): Promise<string>;
 }
 
 // ---------------------------------------------------------------------------
@@ -453,10 +457,14 @@ export interface DownloadData {
   hash_value: string;
 }
 
-/** The answer data of `v3/bill/sub-merchant-fundflowbill`: encrypted parts. */
+/**
+ * The answer data of `v3/bill/sub-merchant-fundflowbill`: encrypted parts. The service documents
+ * `download_bill_list` as optional; `download` of an answer without it (no file named) rejects
+ * `ERR_INVALID_PARAM`.
+ */
 export interface EncryptedBillData {
   download_bill_count?: number;
-  download_bill_list: Array<DownloadData & { bill_sequence: number; encrypt_key: string; nonce: string }>;
+  download_bill_list?: Array<DownloadData & { bill_sequence: number; encrypt_key: string; nonce: string }>;
 }
 
 export interface DownloadOptions {

@@ -11,6 +11,8 @@
 // field's short label (shortLabel below). Never the corpus's longer prose or
 // its examples. Every `$ref` and `allOf` is resolved; a shape it cannot map
 // fails the run, naming the corpus file and the place: no endpoint is skipped.
+// Which answers are files (bytes, not JSON) is the runtime's rule, read from
+// src/response.rs (fileRoutes below); the corpus's `produces` is checked against it.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve as resolvePath, sep } from 'node:path';
@@ -37,9 +39,12 @@ const SCHEMA_KEYS = new Set(['type', 'description', 'properties', 'required', 'i
 const DROPPED_KEYS = new Set(['example', 'default', 'maxLength', 'minLength', 'pattern', 'maximum', 'minimum', 'maxItems', 'minItems', 'x-json', 'x-is-sensitive', 'title']);
 /** Parameter keys besides the schema ones. */
 const PARAM_KEYS = new Set(['name', 'in', 'required', 'schema']);
-/** Operation keys: the ones used, and the ones dropped (roles, dates, versions, content types). */
-const OP_KEYS = new Set(['summary', 'description', 'parameters', 'responses', 'tags', 'tag', 'deprecated', 'consumes', 'x-baseuri']);
-const OP_DROPPED = new Set(['x-role', 'x-last-updated-at', 'x-version', 'produces', 'x-is-sensitive']);
+/** Operation keys: the ones used, and the ones dropped (roles, dates, versions). */
+const OP_KEYS = new Set(['summary', 'description', 'parameters', 'responses', 'tags', 'tag', 'deprecated', 'consumes', 'produces', 'x-baseuri']);
+const OP_DROPPED = new Set(['x-role', 'x-last-updated-at', 'x-version', 'x-is-sensitive']);
+
+/** The runtime's rule for answers handed back as bytes (see fileRoutes). */
+const RUNTIME_RULE = fileURLToPath(new URL('../src/response.rs', import.meta.url));
 
 export class CorpusError extends Error {
   constructor(file, where, message) {
@@ -74,6 +79,38 @@ export function docLinks(text) {
   const out = [];
   for (const m of String(text ?? '').matchAll(DOC_LINK)) if (!out.includes(m[1])) out.push(m[1]);
   return out;
+}
+
+// ---------------------------------------------------------------------------
+// Answers that are files.
+
+/**
+ * The routes whose 2xx answers the runtime hands back as bytes (a `Uint8Array`), read from the
+ * rule itself, src/response.rs (`is_unsigned_download`, `is_statement`: a `GET` of one of
+ * `UNSIGNED_DOWNLOADS` or `STATEMENTS`, or of one segment under one of
+ * `UNSIGNED_IMAGE_PREFIXES`), so that the types cannot drift from what `send.rs` does.
+ * Returns `isFile(verb, path)` for a corpus path (`/v3/...`, placeholders as `{name}`).
+ */
+export function fileRoutes(file = RUNTIME_RULE) {
+  const text = readFileSync(file, 'utf8');
+  const list = (name) => {
+    const m = new RegExp(`pub const ${name}: \\[&str; (\\d+)\\] = \\[([^\\]]*)\\];`).exec(text);
+    const items = m ? [...m[2].matchAll(/"([^"\\]*)"/g)].map((x) => x[1]) : [];
+    if (!m || items.length !== Number(m[1])) throw new Error(`${file}: cannot read the list ${name} (gen-api reads the runtime's file routes from it)`);
+    return items;
+  };
+  const exact = new Set([...list('UNSIGNED_DOWNLOADS'), ...list('STATEMENTS')]);
+  const prefixes = list('UNSIGNED_IMAGE_PREFIXES');
+  return (verb, path) => {
+    if (verb !== 'get') return false;
+    const route = path.replace(/^\//, '');
+    return exact.has(route) || prefixes.some((p) => route.startsWith(p) && route.length > p.length && !route.slice(p.length).includes('/'));
+  };
+}
+
+/** Whether a `produces` list names file types only (none of them JSON). */
+function producesFile(produces) {
+  return Array.isArray(produces) && produces.length > 0 && produces.every((t) => typeof t === 'string' && !/json/i.test(t));
 }
 
 // ---------------------------------------------------------------------------
@@ -134,7 +171,11 @@ function mergeObjects(parts, ctx, where) {
     if (p.nullable) nullable = true;
     for (const [name, prop] of Object.entries(p.properties ?? {})) {
       const prev = out.properties[name];
-      out.properties[name] = prev && prev.type === 'object' && prop.type === 'object' && prev.properties && prop.properties
+      // A later part that only adds an example (`code: { example: SUCCESS }`, mapped to an
+      // untyped schema) says nothing about the type: the earlier part's stays.
+      out.properties[name] = prev && prop.type === undefined
+        ? { ...prev, ...(prop.description ? { description: prop.description } : {}) }
+        : prev && prev.type === 'object' && prop.type === 'object' && prev.properties && prop.properties
         ? { ...mergeObjects([prev, prop], ctx, `${where}.${name}`), ...(prop.description || prev.description ? { description: prop.description ?? prev.description } : {}) }
         : prev?.description && !prop.description ? { ...prop, description: prev.description } : prop;
     }
@@ -409,6 +450,14 @@ function mapOperation(op, verb, path, ctx) {
     if (verb === 'get') throw new CorpusError(fileOf(ctx), where, 'a body on get');
     out.body = body;
   }
+  if (op.produces !== undefined && !(Array.isArray(op.produces) && op.produces.every((t) => typeof t === 'string'))) {
+    throw new CorpusError(fileOf(ctx), where, '"produces" must be a list of content types');
+  }
+  // The runtime decides which answers are files (src/response.rs); the corpus must not disagree.
+  const file = ctx.isFile(verb, path);
+  if (producesFile(op.produces) && !file) {
+    throw new CorpusError(fileOf(ctx), where, `produces ${op.produces.join(', ')} (a file), but the runtime parses this route's answer as JSON: src/response.rs lists the file routes`);
+  }
   if (!isObject(op.responses)) throw new CorpusError(fileOf(ctx), where, 'no responses');
   const answers = [];
   for (const [status, res] of Object.entries(op.responses)) {
@@ -419,8 +468,19 @@ function mapOperation(op, verb, path, ctx) {
     else answers.push({ status: code, body: mapSchema(r.schema, ctx, `${where}.responses.${status}`) });
   }
   if (!answers.length) throw new CorpusError(fileOf(ctx), where, 'no 2xx answer is documented');
-  // A body-less 2xx other than 204 still has a body of unknown shape.
-  for (const a of answers) if (a.status !== 204 && !a.body) a.body = { type: 'object' };
+  for (const a of answers) {
+    if (a.status === 204) continue;
+    if (file) {
+      // Handed back as bytes (src/wasm/send.rs `finish`): a described JSON shape would be a contradiction.
+      if (a.body && !(a.body.type === undefined || (a.body.type === 'object' && !a.body.properties))) {
+        throw new CorpusError(fileOf(ctx), `${where}.responses.${a.status}`, 'describes a JSON answer, but the runtime hands this route\'s answer back as bytes (src/response.rs)');
+      }
+      a.body = { type: 'file' };
+    } else if (!a.body) {
+      // A body-less 2xx other than 204 still has a body of unknown shape.
+      a.body = { type: 'object' };
+    }
+  }
   out.response = answers.length === 1 ? answers[0] : answers;
   return { op: out, pathParams };
 }
@@ -452,8 +512,11 @@ function listFiles(dir, ext = '.yaml') {
   return out.sort();
 }
 
-/** Reads `docs/v3/**` under `corpusRoot` (the folder holding `docs/`) into `{ families, endpoints, files }`. */
-export function readCorpus(corpusRoot) {
+/**
+ * Reads `docs/v3/**` under `corpusRoot` (the folder holding `docs/`) into `{ families, endpoints, files }`;
+ * `isFile(verb, path)` says which answers are files (default: the runtime's rule, `fileRoutes()`).
+ */
+export function readCorpus(corpusRoot, isFile = fileRoutes()) {
   const docs = join(corpusRoot, 'docs');
   const corpus = new Corpus(docs);
   const v3 = join(docs, 'v3');
@@ -466,7 +529,7 @@ export function readCorpus(corpusRoot) {
     const path = `/${relative(docs, file).split(sep).join('/').replace(/\.yaml$/, '')}`;
     const doc = corpus.load(file);
     if (!isObject(doc)) throw new CorpusError(rel, '', 'a path file is a mapping of methods');
-    const ctx = { corpus, file, rel, endpoint: rel, notes };
+    const ctx = { corpus, file, rel, endpoint: rel, notes, isFile };
     const verbs = Object.keys(doc).filter((k) => VERBS.includes(k));
     if (!verbs.length) throw new CorpusError(rel, '', 'no method is described');
     for (const k of Object.keys(doc)) {

@@ -151,7 +151,8 @@ function checkSchema(schema, defs, file, where) {
       if ('items' in schema) checkSchema(schema.items, defs, file, `${where}[]`); // else unknown[]
       break;
     case 'file':
-      if (!where.includes('.form.')) throw new DescriptionError(file, where, 'type file is for "form" fields only');
+      // A form field (sent as a Blob), or a whole 2xx answer that is a file (received as bytes).
+      if (!where.includes('.form.') && !/\.response(\[\d+\])?\.body$/.test(where)) throw new DescriptionError(file, where, 'type file is for "form" fields and whole answer bodies only');
       only([]);
       break;
     case 'boolean':
@@ -403,7 +404,8 @@ function baseType(s, ctx, level) {
     case undefined:
       return 'unknown';
     case 'file':
-      return 'Blob';
+      // Sent: a Blob in a FormData. Received: the answer's bytes, as the runtime hands them back.
+      return ctx.mode === 'response' ? 'Uint8Array' : 'Blob';
     case 'object': {
       if (!s.properties) return 'Record<string, unknown>';
       const required = new Set(s.required ?? []);
@@ -548,7 +550,8 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   let fields = '';
   for (const name of names) {
     fields += jsdoc([fam.placeholders[name]], `${pad} `);
-    fields += `${pad} ${propName(name)}: string;\n`;
+    // The runtime takes a number as well and formats it as JS does (boundary.js `scalar`).
+    fields += `${pad} ${propName(name)}: string | number;\n`;
   }
   if (queryRequired) fields += `${pad} params: QueryParams;\n`;
   if (headersRequired) fields += `${pad} headers: RequestHeaders;\n`;
@@ -573,7 +576,9 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   const results = [];
   answers.forEach((a, i) => {
     const name = i === 0 ? 'WellformedResponse' : `WellformedResponse${a.status}`;
-    if (a.body) {
+    if (a.body && resolve(a.body, fam.defs).type === 'file') {
+      body += declaration(name, a.body, response, level + 1, [`\`data\` of the ${a.status} answer: the file, as bytes.`]);
+    } else if (a.body) {
       body += declaration(name, a.body, response, level + 1, [`\`data\` of the ${a.status} answer.`]);
     } else {
       body += jsdoc([`${a.status} No Content: the answer has no body, so \`data\` is \`''\`.`], `${pad} `);

@@ -8,6 +8,9 @@
 //!                 "associated_data", "original_type" } }
 //! ```
 //!
+//! `summary`, `associated_data` and `original_type` may be absent (v3/webhooks
+//! requires only id, create_time, event_type, resource_type and resource).
+//!
 //! Order of checks: signature headers and signature over the raw body first
 //! (nothing is read from an unverified body), then the JSON shape, then the
 //! decryption, then the decrypted JSON. Each failure has its own code.
@@ -35,7 +38,7 @@ pub struct Resource {
     pub original_type: Option<String>,
 }
 
-/// A notification's envelope, every documented field present.
+/// A notification's envelope: the documented fields, `summary` when there is one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Envelope {
     /// Unique notification id: process each id once (the service retries).
@@ -46,8 +49,8 @@ pub struct Envelope {
     pub event_type: String,
     /// `encrypt-resource`.
     pub resource_type: String,
-    /// A human summary, e.g. `支付成功`.
-    pub summary: String,
+    /// A human summary, e.g. `支付成功`; a string when present, but not required.
+    pub summary: Option<String>,
     /// The encrypted payload.
     pub resource: Resource,
 }
@@ -107,6 +110,14 @@ fn optional_string(obj: &Value, key: &str, path: &str) -> Result<Option<String>>
     }
 }
 
+/// A field that may be left out, but is a string when it is there (`null` included).
+fn absent_or_string(obj: &Value, key: &str, path: &str) -> Result<Option<String>> {
+    match obj.get(key) {
+        None => Ok(None),
+        Some(_) => string_field(obj, key, path).map(Some),
+    }
+}
+
 /// Reads and checks the envelope of a (verified) body.
 pub fn envelope(body: &[u8]) -> Result<Envelope> {
     let text = core::str::from_utf8(body).map_err(|_| body_error("is not UTF-8"))?;
@@ -130,7 +141,7 @@ pub fn envelope(body: &[u8]) -> Result<Envelope> {
         create_time: string_field(&v, "create_time", "")?,
         event_type: string_field(&v, "event_type", "")?,
         resource_type: string_field(&v, "resource_type", "")?,
-        summary: string_field(&v, "summary", "")?,
+        summary: absent_or_string(&v, "summary", "")?,
         resource,
     })
 }
@@ -235,7 +246,7 @@ mod tests {
         assert_eq!(e.create_time, "2015-05-20T13:29:35+08:00");
         assert_eq!(e.event_type, "TRANSACTION.SUCCESS");
         assert_eq!(e.resource_type, "encrypt-resource");
-        assert_eq!(e.summary, "支付成功");
+        assert_eq!(e.summary.as_deref(), Some("支付成功"));
         assert_eq!(e.resource, Resource {
             algorithm: "AEAD_AES_256_GCM".into(),
             ciphertext: "8cyLViyNtc/bBmbxDwyAVLDTpT+o".into(),
@@ -268,6 +279,22 @@ mod tests {
         // associated_data may be absent: it is then empty.
         let e = envelope(BODY.replace(r#""associated_data":"world","#, "").as_bytes()).unwrap();
         assert_eq!(e.resource.associated_data, "");
+    }
+
+    /// v3/webhooks does not require `summary`: a notification without it is read
+    /// (it was refused `lacks the field summary`); when present it is a string.
+    #[test]
+    fn summary_may_be_left_out_but_is_a_string_when_present() {
+        let without = BODY.replace(r#""summary":"支付成功","#, "");
+        assert!(!without.contains("summary"));
+        let e = envelope(without.as_bytes()).unwrap();
+        assert_eq!(e.summary, None);
+        assert_eq!((e.id.as_str(), e.event_type.as_str()), ("EV-2018022511223320873", "TRANSACTION.SUCCESS"));
+        assert_eq!(e.resource, envelope(BODY.as_bytes()).unwrap().resource);
+        for (value, kind) in [("null", "null"), ("1", "a number"), ("{}", "an object")] {
+            let e = envelope(BODY.replace(r#""summary":"支付成功""#, &format!(r#""summary":{value}"#)).as_bytes()).unwrap_err();
+            assert_eq!((e.code, e.message.as_str()), (Code::NotifyBody, format!("notification body field summary must be a string, got {kind}").as_str()));
+        }
     }
 
     #[test]
@@ -318,7 +345,7 @@ mod tests {
         assert_eq!(e.id, "EV-2018022511223320873");
         // Escapes, surrogate pairs and numbers anywhere else.
         let e = envelope(BODY.replace("支付成功", r"\u652f\u4ed8\u6210\u529f \ud83c\udf89\/").as_bytes()).unwrap();
-        assert_eq!(e.summary, "支付成功 🎉/");
+        assert_eq!(e.summary.as_deref(), Some("支付成功 🎉/"));
         assert!(envelope(body_with(r#""amount":{"total":-0.5e+3,"n":[1,2.25E-1,null,true]}"#).as_bytes()).is_ok());
         for bad in [
             "", " ", "{", "[1,]", "{\"a\":1,}", "{a:1}", "{'a':1}", "01", "1.", ".5", "-", "1e", "+1", "NaN",

@@ -79,8 +79,8 @@ fn nodes_notification_verifies_and_decrypts() {
     assert_eq!(opened.body, text("notify_body.json"));
     let e = &opened.envelope;
     assert_eq!(
-        (e.id.as_str(), e.create_time.as_str(), e.event_type.as_str(), e.resource_type.as_str(), e.summary.as_str()),
-        ("EV-2018022511223320873", "2015-05-20T13:29:35+08:00", "TRANSACTION.SUCCESS", "encrypt-resource", "支付成功")
+        (e.id.as_str(), e.create_time.as_str(), e.event_type.as_str(), e.resource_type.as_str(), e.summary.as_deref()),
+        ("EV-2018022511223320873", "2015-05-20T13:29:35+08:00", "TRANSACTION.SUCCESS", "encrypt-resource", Some("支付成功"))
     );
     assert_eq!(e.resource.associated_data, "transaction");
     assert_eq!(e.resource.nonce, "fJuvB2bXpKdU");

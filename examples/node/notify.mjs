@@ -69,7 +69,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // WeChat Pay retries until answered with success, so the same id can come more than once.
   const seen = new Set();
   const handler = notifyHandler(wxpay, {
-    onNotification({ id, event_type, summary, resource }) {
+    onNotification({ id, event_type, summary = event_type, resource }) {
+      // summary is optional in the envelope: the event type stands in for it.
       if (seen.has(id)) return;
       switch (event_type) {
         case 'TRANSACTION.SUCCESS':

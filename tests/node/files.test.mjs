@@ -225,6 +225,18 @@ test('a download_url on another host is refused before anything is sent', async 
   assert.equal(fetch.calls.length, before);
 });
 
+test('download of an answer that names no file (a sub-merchant fund-flow answer without download_bill_list) rejects ERR_INVALID_PARAM, nothing sent', async () => {
+  const wxpay = client(ctx.sb);
+  for (const data of [{ download_bill_count: 0 }, {}]) {
+    const e = await rejectsWith(wxpay.download(data), 'ERR_INVALID_PARAM');
+    assert.equal(e.message, 'download(data, options): data has neither download_url nor download_bill_list: it names no file to download');
+  }
+  // A list that is there but empty, or a plain answer without its URL, keeps its own message.
+  assert.equal((await rejectsWith(wxpay.download({ download_bill_count: 0, download_bill_list: [] }), 'ERR_INVALID_PARAM')).message, 'download(data, options): download_bill_list must be a non-empty array');
+  assert.equal((await rejectsWith(wxpay.download({ download_url: null, hash_type: 'SHA1', hash_value: '00' }), 'ERR_INVALID_PARAM')).message, 'download(data, options): download_url must be a string, got null');
+  assert.equal(ctx.sb.requests.length, 0);
+});
+
 test('download refuses an unknown hash type and a malformed hash value', async () => {
   const wxpay = client(ctx.sb);
   const download_url = `${ctx.sb.baseURL}v3/billdownload/file?token=x`;

@@ -172,6 +172,14 @@ describe('notifications.parse input shapes', () => {
     await rejectsWith(wxpay.notifications.parse({ headers: n.headers, body: reserialised }), 'ERR_NOTIFY_SIGNATURE');
   });
 
+  test('a notification without summary (v3/webhooks does not require it) is verified and decrypted', async () => {
+    const n = ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: PAYMENT, summary: null });
+    assert.ok(!n.body.toString('utf8').includes('summary'));
+    const got = await wxpay.notifications.parse({ headers: n.headers, body: n.body });
+    assert.deepEqual(got, { ...n.envelope, resource: PAYMENT });
+    assert.equal('summary' in got, false);
+  });
+
   test('unusable input is ERR_INVALID_PARAM, and the client keeps working', async () => {
     const n = make();
     for (const input of [undefined, null, 'body', 42, {}, { headers: n.headers }, { headers: 'x', body: n.body }, { headers: n.headers, body: 42 },
@@ -199,6 +207,8 @@ describe('notifications.parse input shapes', () => {
       const e = await rejectsWith(wxpay.notifications.parse({ headers: n.headers, body: n.body }), 'ERR_NOTIFY_BODY');
       assert.equal(e.message, message);
     }
+    const s = ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: PAYMENT, body: JSON.stringify({ ...make().envelope, summary: null }) });
+    assert.equal((await rejectsWith(wxpay.notifications.parse({ headers: s.headers, body: s.body }), 'ERR_NOTIFY_BODY')).message, 'notification body field summary must be a string, got null');
     const m = ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', plaintext: '{"from":"plaintext"}' });
     assert.deepEqual((await wxpay.notifications.parse({ headers: m.headers, body: m.body })).resource, { from: 'plaintext' });
   });

@@ -52,6 +52,8 @@ function beijingTime(ms = Date.now()) {
  * @param {object} o
  * @param {string} o.event_type  e.g. 'TRANSACTION.SUCCESS'
  * @param {object} o.resource  the plain resource object to encrypt
+ * @param {string|null} [o.summary]  the summary (default: the event's); null leaves the field out,
+ *   as v3/webhooks allows (it requires id, create_time, event_type, resource_type, resource only)
  * @param {string|null} [o.misbehave]  one of NOTIFY_MODES
  * @param {string} [o.plaintext]  encrypt this text instead of JSON.stringify(resource)
  * @param {string|Buffer} [o.body]  sign and send exactly this body instead of the envelope
@@ -77,7 +79,7 @@ export function buildNotification(keys, { event_type, resource, misbehave = null
     create_time: create_time ?? beijingTime(),
     resource_type: 'encrypt-resource',
     event_type,
-    summary: summary ?? known.summary,
+    ...(summary === null ? {} : { summary: summary ?? known.summary }),
     resource: { original_type: known.original_type, ...encrypted },
   };
   const signatureMode = ANSWER_MODES.includes(misbehave) ? misbehave : null;

@@ -529,6 +529,11 @@ describe('notifications', () => {
     assert.equal(n.envelope.id, 'EV-1');
     assert.equal(n.envelope.summary, 's');
     assert.equal(judge({ headers: Object.fromEntries(Object.entries(n.headers).map(([k, v]) => [k.toLowerCase(), v])), body: n.body }), 'ok');
+    assert.equal(sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: RESOURCE }).envelope.summary, '支付成功');
+    // summary: null leaves the field out (v3/webhooks does not require it).
+    const bare = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: RESOURCE, summary: null });
+    assert.deepEqual(Object.keys(JSON.parse(bare.body)), ['id', 'create_time', 'resource_type', 'event_type', 'resource']);
+    assert.equal(judge({ headers: Object.fromEntries(Object.entries(bare.headers).map(([k, v]) => [k.toLowerCase(), v])), body: bare.body }), 'ok');
     assert.throws(() => sb.notification({ event_type: 'X', resource: {}, misbehave: 'nope' }), TypeError);
     assert.throws(() => sb.notification({ resource: {} }), TypeError);
     assert.throws(() => sb.notification({ event_type: 'X' }), TypeError);

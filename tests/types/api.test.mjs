@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { defaultCorpus, docLinks, familyOf, readCorpus, shortLabel, writeAll } from '../../scripts/gen-api.mjs';
+import { defaultCorpus, docLinks, familyOf, fileRoutes, readCorpus, shortLabel, writeAll } from '../../scripts/gen-api.mjs';
 import { chainExpression, generate, readFamilies } from '../../scripts/gen-types.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -158,7 +158,7 @@ test('a shape the generator cannot map fails the run, naming the corpus file and
   }
 });
 
-test('mapping: allOf merges objects and unions enums, slips are mapped and reported', () => {
+test('mapping: allOf merges objects (a later untyped property keeps the earlier type) and unions enums, slips are mapped and reported', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gen-api-map-'));
   const write = (rel, text) => {
     mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
@@ -186,6 +186,7 @@ test('mapping: allOf merges objects and unions enums, slips are mapped and repor
       '          - type: object',
       '            required: [b, ghost]',
       '            properties:',
+      '              a: { example: A1 }',
       '              b: { type: stringde, nullable: true }',
       '              c:',
       '                type: object',
@@ -225,4 +226,56 @@ test('mapping: allOf merges objects and unions enums, slips are mapped and repor
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("answers that are files: the runtime's routes (src/response.rs), typed as bytes; the corpus may not disagree", () => {
+  // The rule as src/response.rs states it: GET only, exact routes, one segment under an image prefix.
+  const isFile = fileRoutes();
+  for (const path of ['/v3/billdownload/file', '/v3/bill/downloadurl', '/v3/transferdownload/signfile', '/v3/merchant-service/images/{media_id}', '/v3/global/merchant-service/images/{media_id}', '/v3/global/statements', '/v3/statements']) {
+    assert.equal(isFile('get', path), true, path);
+  }
+  for (const [verb, path] of [['post', '/v3/billdownload/file'], ['get', '/v3/billdownload/files'], ['get', '/v3/bill/tradebill'], ['get', '/v3/merchant-service/images/a/b'], ['post', '/v3/merchant-service/images/upload'], ['get', '/v3/x/v3/billdownload/file']]) {
+    assert.equal(isFile(verb, path), false, `${verb} ${path}`);
+  }
+  // The committed descriptions: exactly these typed GETs answer a file.
+  const files = families.flatMap(([, text]) => Object.entries(JSON.parse(text).paths).flatMap(([path, ops]) =>
+    Object.entries(ops).filter(([, op]) => [op.response].flat().some((a) => a.body?.type === 'file')).map(([verb]) => `${verb.toUpperCase()} ${path}`)));
+  assert.deepEqual(files.sort(), [
+    'GET /v3/billdownload/file',
+    'GET /v3/global/merchant-service/images/{media_id}',
+    'GET /v3/global/statements',
+    'GET /v3/merchant-service/images/{media_id}',
+    'GET /v3/transferdownload/elecvoucherfile',
+    'GET /v3/transferdownload/signfile',
+  ]);
+  assert.deepEqual(described.filter((e) => isFile(e.split(' ')[0].toLowerCase(), e.split(' ')[1])).sort(), files.sort(), 'every typed route the runtime answers with bytes');
+
+  const dir = mkdtempSync(join(tmpdir(), 'gen-api-files-'));
+  const write = (rel, text) => {
+    mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
+    writeFileSync(join(dir, 'docs', rel), text);
+  };
+  const get = (produces, answer) => `get:\n  summary: T\n${produces ? `  produces: [${produces}]\n` : ''}  responses:\n    200: ${answer}\n`;
+  try {
+    write('v3/billdownload/file.yaml', get('text/plain, application/x-gzip', '{}'));
+    write('v3/merchant-service/images/{media_id}.yaml', get('', '{ schema: {} }'));
+    write('v3/bill/tradebill.yaml', get('application/json', '{ schema: { type: object, properties: { a: { type: string } } } }'));
+    const { families: fams } = readCorpus(dir);
+    assert.deepEqual(fams.get('billdownload/file').paths['/v3/billdownload/file'].get.response, { status: 200, body: { type: 'file' } });
+    assert.deepEqual(fams.get('merchant-service/images').paths['/v3/merchant-service/images/{media_id}'].get.response, { status: 200, body: { type: 'file' } });
+    assert.deepEqual(fams.get('bill/tradebill').paths['/v3/bill/tradebill'].get.response.body.properties, { a: { type: 'string' } });
+    // A file the runtime would parse as JSON, or a JSON shape the runtime hands back as bytes: the run fails.
+    write('v3/bill/tradebill.yaml', get('application/pdf', '{}'));
+    assert.throws(() => readCorpus(dir), /v3\/bill\/tradebill\.yaml at get: produces application\/pdf \(a file\), but the runtime parses this route's answer as JSON/);
+    write('v3/bill/tradebill.yaml', get('', '{}'));
+    write('v3/billdownload/file.yaml', get('text/plain', '{ schema: { type: object, properties: { a: { type: string } } } }'));
+    assert.throws(() => readCorpus(dir), /v3\/billdownload\/file\.yaml at get\.responses\.200: describes a JSON answer, but the runtime hands this route's answer back as bytes/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // The rule is read from the Rust source: a list it cannot read fails the run.
+  const rs = join(mkdtempSync(join(tmpdir(), 'gen-api-rs-')), 'response.rs');
+  writeFileSync(rs, 'pub const UNSIGNED_DOWNLOADS: [&str; 2] = ["v3/a"];\n');
+  assert.throws(() => fileRoutes(rs), /cannot read the list UNSIGNED_DOWNLOADS/);
+  rmSync(join(rs, '..'), { recursive: true, force: true });
 });

@@ -29,8 +29,11 @@ await node.patch({ membership_number: '316510891298', level: '钻石会员' }, {
 // A number where a string belongs, and the other way round.
 // @ts-expect-error TS2322: membership_number is a string
 await node.patch({ membership_number: 316510891298, out_request_no: 'r1' }, { card_id, code });
-// @ts-expect-error TS2322: placeholders of typed paths are strings, as the API documents them
+// Placeholders take a string or a number (the runtime formats a number as JS does); nothing else.
 await node.get({ card_id: 123, code });
+await wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no: 1217752501 });
+// @ts-expect-error TS2322: a placeholder is a string or a number, not an object
+await node.get({ card_id: { id: 123 }, code });
 // @ts-expect-error TS2322: balance is a number
 const balance: string = data.balance;
 void balance;

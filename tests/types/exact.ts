@@ -12,12 +12,12 @@ type Get = WeChatPay.OpenAPI.V3.Marketing.MembercardOpen.Cards._card_id_.Codes._
 type GetConfig = WeChatPay.OpenAPI.V3.Marketing.MembercardOpen.Cards._card_id_.Codes._code_.GetHttpMethod.RequestConfig;
 type PatchBody = WeChatPay.OpenAPI.V3.Marketing.MembercardOpen.Cards._card_id_.Codes._code_.PatchHttpMethod.JsonDataRequest;
 
-// get(config: { card_id: string; code: string; params?; headers?; signal?; timeout?; maxBodyBytes? })
+// get(config: { card_id: string | number; code: string | number; params?; headers?; signal?; timeout?; maxBodyBytes? })
 type GetParam = Parameters<typeof node.get>[0];
 type _getParam = Expect<Equal<GetParam, GetConfig>>;
 type _getKeys = Expect<Equal<keyof GetParam, 'card_id' | 'code' | 'params' | 'headers' | 'signal' | 'timeout' | 'maxBodyBytes' | 'retry'>>;
-type _cardId = Expect<Equal<GetParam['card_id'], string>>;
-type _codeKey = Expect<Equal<GetParam['code'], string>>;
+type _cardId = Expect<Equal<GetParam['card_id'], string | number>>;
+type _codeKey = Expect<Equal<GetParam['code'], string | number>>;
 type _timeout = Expect<Equal<GetParam['timeout'], number | undefined>>;
 type _signal = Expect<Equal<GetParam['signal'], AbortSignal | undefined>>;
 type _base = Expect<Equal<Omit<GetParam, 'card_id' | 'code'>, Omit<RequestOptions, never>>>;

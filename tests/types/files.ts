@@ -1,7 +1,7 @@
 // Files as a TypeScript user sees them: download resolves bytes, or a ReadableStream with
 // { stream: true }; parseBill and readBill type the documented bills; uploadForm builds a FormData.
 import { Wxpay, parseBill, readBill, uploadForm } from 'wxpay-wasm';
-import type { ParsedBill, DownloadData, TradeBillRow, TradeBillSummary, FundFlowBillRow, WxpayErrorCode } from 'wxpay-wasm';
+import type { ParsedBill, DownloadData, TradeBillRow, TradeBillSummary, FundFlowBillRow, WxpayErrorCode, WxpayResponse } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.js';
 
 const wxpay = new Wxpay({ mchid: '1900000109', serial: 'A', privateKey: 'pem', certs: { A: 'pem' } });
@@ -12,6 +12,11 @@ type _bytes = Expect<Equal<typeof bytes, Uint8Array>>;
 const stream = await wxpay.download(data, { stream: true, timeout: 60_000 });
 type _stream = Expect<Equal<typeof stream, ReadableStream<Uint8Array>>>;
 await wxpay.download({ download_bill_list: [{ bill_sequence: 1, download_url: 'u', hash_type: 'SHA1', hash_value: 'h', encrypt_key: 'k', nonce: 'n' }] });
+// The answer of v3/bill/sub-merchant-fundflowbill goes to download as it is: its
+// download_bill_list is optional (without it, download rejects ERR_INVALID_PARAM).
+const sub = await wxpay.v3.bill.subMerchantFundflowbill.get({ params: { sub_mchid: '1900000109', bill_date: '2024-01-01', algorithm: 'AEAD_AES_256_GCM', account_type: 'BASIC' } });
+const subBytes: Uint8Array = await wxpay.download(sub.data);
+const subStream: ReadableStream<Uint8Array> = await wxpay.download(sub.data, { stream: true });
 
 const trade = parseBill<TradeBillRow, TradeBillSummary>(bytes);
 type _trade = Expect<Equal<typeof trade, ParsedBill<TradeBillRow, TradeBillSummary>>>;
@@ -26,6 +31,25 @@ const summary: Record<string, string> | undefined = fund.summary;
 const form: FormData = uploadForm(new Uint8Array(1), 'a.jpg', { meta: { filename: 'a.jpg' }, fields: { item_id: 56 } });
 await wxpay.v3.merchant.media.upload.post(form);
 
+// The answers the runtime hands back as bytes (src/response.rs: the unsigned downloads, the
+// complaint images, the statements) are typed Uint8Array: a bill goes straight to parseBill.
+const billFile = await wxpay.v3.billdownload.file.get({ params: { token: 'abc', tartype: 'GZIP' } });
+type _billFile = Expect<Equal<typeof billFile, WxpayResponse<Uint8Array, 200>>>;
+const billBytes: Uint8Array = billFile.data;
+parseBill<TradeBillRow, TradeBillSummary>(billFile.data);
+type DataOf<F extends (...args: never[]) => Promise<{ data: unknown }>> = Awaited<ReturnType<F>>['data'];
+type _signfile = Expect<Equal<DataOf<typeof wxpay.v3.transferdownload.signfile.get>, Uint8Array>>;
+type _elecvoucher = Expect<Equal<DataOf<typeof wxpay.v3.transferdownload.elecvoucherfile.get>, Uint8Array>>;
+type _image = Expect<Equal<DataOf<typeof wxpay.v3.merchantService.images._media_id_.get>, Uint8Array>>;
+type _globalImage = Expect<Equal<DataOf<typeof wxpay.v3.global.merchantService.images._media_id_.get>, Uint8Array>>;
+type _statement = Expect<Equal<DataOf<typeof wxpay.v3.global.statements.get>, Uint8Array>>;
+
 const code: WxpayErrorCode = 'ERR_DIGEST_MISMATCH';
+// @ts-expect-error TS2339: a file's bytes have no JSON fields
+billFile.data.download_url;
+// @ts-expect-error TS2322: each encrypted part needs its encrypt_key
+await wxpay.download({ download_bill_list: [{ bill_sequence: 1, download_url: 'u', hash_type: 'SHA1', hash_value: 'h', nonce: 'n' }] });
 // @ts-expect-error TS2353: download needs the answer data of a bill request
 await wxpay.download({ url: 'x' });
+
+export { billBytes, subBytes, subStream };

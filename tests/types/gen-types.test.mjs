@@ -107,6 +107,7 @@ test('a minimal family generates a typed node', () => {
   assert.ok(out.includes('readonly _id_: TypedNode<Things._id_>;'));
   assert.ok(out.includes("a?: 'X' | 'Y';"), 'request enums are closed');
   assert.ok(out.includes('export interface RequestConfig extends RequestOptions<QueryParams> {'));
+  assert.ok(out.includes('/** the thing id */\n      id: string | number;\n'), 'a placeholder takes a string or a number, as the runtime does');
 });
 
 test('mistakes in a description are rejected, naming the file and the place', () => {
@@ -182,7 +183,19 @@ test('headers, nullable, forms, several answers, both placeholder spellings and 
   assert.throws(() => generate(core, [['demo/things.json', JSON.stringify(bad)]]), /headers are strings/);
   const file = base();
   op(file).patch.body = { type: 'object', properties: { f: { type: 'file' } } };
-  assert.throws(() => generate(core, [['demo/things.json', JSON.stringify(file)]]), /type file is for "form" fields only/);
+  assert.throws(() => generate(core, [['demo/things.json', JSON.stringify(file)]]), /type file is for "form" fields and whole answer bodies only/);
+  const nested = base();
+  op(nested).get.response.body.properties.f = { type: 'file' };
+  assert.throws(() => generate(core, [['demo/things.json', JSON.stringify(nested)]]), /get\.response\.body\.f: type file is for "form" fields and whole answer bodies only/);
+});
+
+test('an answer that is a file is typed as its bytes', () => {
+  const d = base();
+  op(d).get.response = [{ status: 200, body: { type: 'file' } }, { status: 204 }];
+  const out = generate(core, [['demo/things.json', JSON.stringify(d)]]);
+  const node = out.slice(out.indexOf('export namespace _id_ {'));
+  assert.match(node, /\/\*\* `data` of the 200 answer: the file, as bytes\. \*\/\n\s*export type WellformedResponse = Uint8Array;\n/);
+  assert.ok(out.includes('Promise<WxpayResponse<_id_.GetHttpMethod.WellformedResponse, 200> | WxpayResponse<_id_.GetHttpMethod.WellformedResponse204, 204>>'));
 });
 
 test('objects of three fields or more that repeat are declared once in Schemas, per mode', () => {

@@ -2,7 +2,7 @@
 // Request or Node's { headers, body }, resolves to the envelope with a typed resource; the
 // answers are fetch Responses; encrypt/decrypt/decryptResource resolve to strings.
 import { Wxpay, notifySuccess, notifyFailure } from 'wxpay-wasm';
-import type { Notification, NotificationInput, WxpayErrorCode } from 'wxpay-wasm';
+import type { Notification, NotificationInput, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.js';
 
 declare const request: Request;
@@ -16,6 +16,8 @@ const paid = await wxpay.notifications.parse<Paid>(request);
 type _paid = Expect<Equal<typeof paid, Notification<Paid>>>;
 type _total = Expect<Equal<typeof paid.resource.amount.total, number>>;
 type _id = Expect<Equal<typeof paid.id, string>>;
+// v3/webhooks does not require summary, and parse resolves without it.
+type _summary = Expect<Equal<typeof paid.summary, string | undefined>>;
 
 const fromNode = await wxpay.notifications.parse({ headers: nodeHeaders, body: raw });
 type _untyped = Expect<Equal<typeof fromNode.resource, Record<string, unknown>>>;
@@ -31,8 +33,20 @@ const ok: Response = notifySuccess();
 type _encrypt = Expect<Equal<Awaited<ReturnType<typeof wxpay.encrypt>>, string>>;
 type _decrypt = Expect<Equal<Awaited<ReturnType<typeof wxpay.decrypt>>, string>>;
 const pem: string = await wxpay.decryptResource({ algorithm: 'AEAD_AES_256_GCM', ciphertext: 'c', nonce: 'n', associated_data: 'certificate' });
+// The documented input: an encrypt_certificate of GET /v3/certificates as it is (every field optional there).
+const listed = await wxpay.v3.certificates.get();
+for (const c of listed.data.data) {
+  if (c.encrypt_certificate) {
+    const certificate: string = await wxpay.decryptResource(c.encrypt_certificate);
+  }
+}
 const serial: string | undefined = wxpay.wechatpaySerial;
 const code: WxpayErrorCode = 'ERR_NOTIFY_DECRYPT';
+
+// The answer v3/webhooks documents, { code, message }: strings (a later allOf part that only
+// gives examples keeps the earlier part's types).
+type WebhooksAnswer = WeChatPay.OpenAPI.V3.Webhooks.PostHttpMethod.WellformedResponse;
+type _webhooksAnswer = Expect<Equal<WebhooksAnswer, { code: string; message: string }>>;
 
 // @ts-expect-error TS2345: parse needs a Request or { headers, body }
 await wxpay.notifications.parse({ body: '{}' });
@@ -40,6 +54,12 @@ await wxpay.notifications.parse({ body: '{}' });
 new Wxpay({ mchid: '1', serial: 'A', privateKey: 'pem', certs: {}, apiv3Key: new Uint8Array(32) });
 // @ts-expect-error TS2540: wechatpaySerial is read-only
 wxpay.wechatpaySerial = 'B';
+// @ts-expect-error TS2559: decryptResource takes the resource object, not its ciphertext
+await wxpay.decryptResource('c');
+// @ts-expect-error TS2561: a misspelt field is not a resource field
+await wxpay.decryptResource({ ciphertxt: 'c', nonce: 'n' });
+// @ts-expect-error TS2322: ciphertext is base64 text
+await wxpay.decryptResource({ ciphertext: new Uint8Array(1), nonce: 'n' });
 // @ts-expect-error TS2345: encrypt takes text
 await wxpay.encrypt(new Uint8Array(1));
 
