@@ -34,17 +34,17 @@ async function main(argv) {
       },
     });
   } catch (e) {
-    return fail('ERR_USAGE', `${e.message}\n${USAGE}`, 2);
+    return fail('ERR_USAGE', `${e.message} (wxpay-wasm --help for usage)`, 2);
   }
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (positionals.length !== 1 || positionals[0] !== 'certificates') return fail('ERR_USAGE', `expected the command \`certificates\`\n${USAGE}`, 2);
+  if (positionals.length !== 1 || positionals[0] !== 'certificates') return fail('ERR_USAGE', 'expected the command `certificates` (wxpay-wasm --help for usage)', 2);
   const apiv3Key = values['apiv3-key'] ?? process.env.WXPAY_APIV3_KEY;
   for (const [name, v] of [['--mchid', values.mchid], ['--serial', values.serial], ['--private-key', values['private-key']], ['--apiv3-key', apiv3Key]]) {
-    if (!v) return fail('ERR_USAGE', `${name} is required\n${USAGE}`, 2);
+    if (!v) return fail('ERR_USAGE', `${name} is required (wxpay-wasm --help for usage)`, 2);
   }
   let privateKey;
   try {
@@ -56,12 +56,21 @@ async function main(argv) {
   if (values['base-url']) options.baseURL = values['base-url'];
   const wxpay = new Wxpay(options);
   const certificates = await wxpay.certificates();
-  if (values.out) mkdirSync(values.out, { recursive: true });
+  // The file system's own errors are reported with their code (EEXIST, EACCES...): a path of
+  // the user's, not a fault of the package.
+  const written = (what, write) => {
+    try {
+      write();
+    } catch (e) {
+      fail(typeof e?.code === 'string' ? e.code : 'ERR_OUTPUT', `cannot write ${what}: ${e?.message ?? e}`);
+    }
+  };
+  if (values.out) written(`--out ${values.out}`, () => mkdirSync(values.out, { recursive: true }));
   for (const c of certificates) {
     let line = `${c.serial}  ${c.effective_time ?? '-'}  ${c.expire_time ?? '-'}`;
     if (values.out && c.pem) {
       const file = join(values.out, `wechatpay_${c.serial}.pem`);
-      writeFileSync(file, c.pem);
+      written(file, () => writeFileSync(file, c.pem));
       line += `  ${file}`;
     }
     process.stdout.write(`${line}\n`);

@@ -238,7 +238,7 @@ impl Wxpay {
         js::promise(async move {
             let (app_id, prepay_id, _) = boundary::payment_input(&input, "jsapiParams", "appId")?;
             payment::check("appId", &app_id, 32)?;
-            payment::check("prepay_id", &prepay_id, 128)?;
+            payment::check_prepay_id(&prepay_id)?;
             let (timestamp, nonce) = (super::send::now_secs().to_string(), nonce::nonce()?);
             let package = payment::jsapi_package(&prepay_id);
             let message = payment::jsapi_message(&app_id, &timestamp, &nonce, &package);
@@ -266,7 +266,7 @@ impl Wxpay {
             let partner_id = partner_id.unwrap_or_else(|| client.config.mchid.clone());
             payment::check("appid", &app_id, 32)?;
             payment::check("partnerid", &partner_id, 32)?;
-            payment::check("prepay_id", &prepay_id, 128)?;
+            payment::check_prepay_id(&prepay_id)?;
             let (timestamp, nonce) = (super::send::now_secs().to_string(), nonce::nonce()?);
             let message = payment::app_message(&app_id, &timestamp, &nonce, &prepay_id);
             let sign = client.crypto.sign_base64(&client.config.key, message.as_bytes()).await?;

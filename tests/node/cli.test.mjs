@@ -64,7 +64,16 @@ test('errors are one line with the code and a non-zero exit', async () => {
   assert.match(forged.stderr, /^wxpay-wasm: ERR_RESPONSE_SIGNATURE: [^\n]+\n$/);
   const missing = await run(['certificates', '--mchid', sb.mchid]);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /^wxpay-wasm: ERR_USAGE: --serial is required/);
+  assert.match(missing.stderr, /^wxpay-wasm: ERR_USAGE: --serial is required[^\n]*\n$/);
+  const unknown = await run([...base(sb, file), '--outdir', 'x']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^wxpay-wasm: ERR_USAGE: [^\n]*--outdir[^\n]*\n$/);
+  // The file system's errors keep their own code: a path of the user's, not the package's fault.
+  const occupied = join(keyFile(sb).dir, 'a-file');
+  writeFileSync(occupied, '');
+  const notDir = await run([...base(sb, file), '--apiv3-key', sb.apiv3Key, '--out', occupied]);
+  assert.equal(notDir.code, 1);
+  assert.match(notDir.stderr, /^wxpay-wasm: EEXIST: cannot write --out [^\n]+\n$/);
   const badKey = await run([...base(sb, file).slice(0, 5), '--private-key', join(tmpdir(), 'no-such-file.pem'), '--apiv3-key', sb.apiv3Key]);
   assert.equal(badKey.code, 2);
   assert.match(badKey.stderr, /cannot read --private-key/);

@@ -91,15 +91,18 @@ const CASES = {
   },
   'Payment parameters for the front end #1': {
     preamble: CLIENT,
-    postamble: 'report$({ prepay_id: data.prepay_id, params, appParams });',
-    check({ result: { prepay_id, params, appParams } }) {
+    postamble: 'report$({ prepay_id: data.prepay_id, app_prepay_id: appOrder.prepay_id, params, appParams });',
+    check({ result: { prepay_id, app_prepay_id, params, appParams } }) {
       assert.ok(sb.prepays.has(prepay_id), 'the prepay_id the sandbox issued');
+      assert.equal(sb.prepays.get(prepay_id).kind, 'jsapi');
+      assert.equal(sb.prepays.get(app_prepay_id)?.kind, 'app', 'the APP parameters are for an APP order');
+      assert.equal(appParams.appid, sb.prepays.get(app_prepay_id).appid, "under the APP order's appid");
       assert.equal(sb.prepays.get(prepay_id).payer.openid, 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o');
       assert.deepEqual(Object.keys(params).sort(), ['appId', 'nonceStr', 'package', 'paySign', 'signType', 'timeStamp']);
       assert.equal(params.package, `prepay_id=${prepay_id}`);
       assert.equal(params.signType, 'RSA');
       assert.ok(verifies(`${params.appId}\n${params.timeStamp}\n${params.nonceStr}\n${params.package}\n`, params.paySign), 'paySign');
-      assert.equal(appParams.prepayid, prepay_id);
+      assert.equal(appParams.prepayid, app_prepay_id);
       assert.equal(appParams.partnerid, MCHID);
       assert.equal(appParams.package, 'Sign=WXPay');
       assert.ok(verifies(`${appParams.appid}\n${appParams.timestamp}\n${appParams.noncestr}\n${appParams.prepayid}\n`, appParams.sign), 'APP sign');

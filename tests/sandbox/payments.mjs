@@ -1,5 +1,5 @@
 // Orders and sensitive fields: what the README's payment and 敏感信息 snippets call.
-// POST /v3/pay/transactions/jsapi answers a prepay_id for a well-formed order;
+// POST /v3/pay/transactions/jsapi and /app answer a prepay_id for a well-formed order;
 // POST /v3/profitsharing/receivers/add takes `name` RSAES-OAEP (SHA-1) encrypted under the
 // platform key its Wechatpay-Serial names, and answers it encrypted under the merchant's key.
 import crypto from 'node:crypto';
@@ -15,14 +15,15 @@ const str = (v) => typeof v === 'string' && v !== '';
 export function paymentRoutes({ mchid, merchantPublic, decrypter }) {
   const prepays = new Map(); // prepay_id -> the order
 
-  function jsapi(order) {
+  /** A JSAPI order (a payer's openid required) or an APP order (none). */
+  function order(kind, order) {
     for (const f of ['appid', 'mchid', 'description', 'out_trade_no', 'notify_url'])
       if (!str(order[f])) return paramError(`${f} is required`, f);
     if (order.mchid !== mchid) return paramError('mchid does not match the signing merchant', 'mchid');
     if (!Number.isSafeInteger(order.amount?.total) || order.amount.total < 1) return paramError('amount.total must be a positive integer', 'amount.total');
-    if (!str(order.payer?.openid)) return paramError('payer.openid is required', 'payer.openid');
+    if (kind === 'jsapi' && !str(order.payer?.openid)) return paramError('payer.openid is required', 'payer.openid');
     const prepay_id = `wx${crypto.randomBytes(16).toString('hex')}`;
-    prepays.set(prepay_id, order);
+    prepays.set(prepay_id, { kind, ...order });
     return { status: 200, json: { prepay_id } };
   }
 
@@ -41,11 +42,13 @@ export function paymentRoutes({ mchid, merchantPublic, decrypter }) {
   }
 
   function route(req, path, body) {
-    if (req.method !== 'POST' || (path !== '/v3/pay/transactions/jsapi' && path !== '/v3/profitsharing/receivers/add')) return undefined;
+    const routes = ['/v3/pay/transactions/jsapi', '/v3/pay/transactions/app', '/v3/profitsharing/receivers/add'];
+    if (req.method !== 'POST' || !routes.includes(path)) return undefined;
     let data;
     try { data = JSON.parse(body.toString('utf8')); } catch { return paramError('body is not JSON', ''); }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return paramError('body must be a JSON object', '');
-    return path === '/v3/pay/transactions/jsapi' ? jsapi(data) : addReceiver(req, data);
+    if (path === '/v3/profitsharing/receivers/add') return addReceiver(req, data);
+    return order(path.endsWith('/app') ? 'app' : 'jsapi', data);
   }
   return { route, prepays };
 }
