@@ -135,11 +135,14 @@ pub fn compact_json(text: &str, max: usize) -> Result<String> {
     out.extend_from_slice(b"{\"rows\":[");
     let mut first = true;
     // Reserved fallibly before each line (JSON is at most 6 bytes a byte, plus quotes and commas),
-    // so exhausted memory is an error, never a trap.
-    let write = |out: &mut Vec<u8>, size: usize, value: &dyn erased::Json| -> Result<()> {
-        let more = size.saturating_mul(6).saturating_add(16);
+    // so exhausted memory is an error, never a trap. One serialiser, of string lists, for all.
+    let write = |out: &mut Vec<u8>, values: &[&str]| -> Result<()> {
+        let more = values.iter().map(|v| v.len() * 6 + 3).sum::<usize>().saturating_add(16);
         out.try_reserve(more).map_err(|_| Error::new(Code::OutOfMemory, format!("cannot allocate {more} more bytes in WebAssembly memory")))?;
-        value.write(out);
+        // A list of strings always serialises.
+        if let Ok(json) = serde_json::to_vec(values) {
+            out.extend_from_slice(&json);
+        }
         if out.len() > max {
             return Err(Error::new(Code::InvalidParam, format!("parseBill: the bill is longer than {max} bytes as JSON: read it with readBill")));
         }
@@ -151,34 +154,21 @@ pub fn compact_json(text: &str, max: usize) -> Result<String> {
                 out.push(b',');
             }
             first = false;
-            write(&mut out, line.len() + 3 * values.len(), &values)?;
+            write(&mut out, &values)?;
         }
     }
     out.extend_from_slice(b"],\"header\":");
-    let names = r.header.iter().map(|n| n.len() + 3).sum();
-    write(&mut out, names, &r.header)?;
-    out.extend_from_slice(b",\"summary\":");
-    let summary = r.summary.unwrap_or_default();
-    let size = summary.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
-    write(&mut out, size, &summary)?;
-    out.push(b'}');
-    // serde_json writes UTF-8 only.
-    String::from_utf8(out).map_err(|_| Error::new(Code::InvalidParam, "parseBill: not UTF-8"))
-}
-
-/// serde_json's writer behind one non-generic call per type.
-mod erased {
-    pub trait Json {
-        fn write(&self, out: &mut Vec<u8>);
-    }
-    impl<T: serde::Serialize + ?Sized> Json for T {
-        fn write(&self, out: &mut Vec<u8>) {
-            // Strings and sequences of them always serialise.
-            if let Ok(json) = serde_json::to_vec(self) {
-                out.extend_from_slice(&json);
-            }
+    let names: Vec<&str> = r.header.iter().map(String::as_str).collect();
+    write(&mut out, &names)?;
+    out.extend_from_slice(b",\"summary\":[");
+    for (i, (k, v)) in r.summary.iter().flatten().enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
+        write(&mut out, &[k.as_str(), v.as_str()])?;
     }
+    out.extend_from_slice(b"]}");
+    String::from_utf8(out).map_err(|_| Error::new(Code::InvalidParam, "parseBill: not UTF-8"))
 }
 
 /// A whole bill.

@@ -14,6 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::boundary::{Deadline, Waited};
 use super::client::Client;
+use super::js;
 use super::error::Extra;
 use super::send::{self, now_secs};
 use crate::certificates::Certificate;
@@ -136,6 +137,21 @@ fn wanted(client: &Client, serial: Option<&str>) -> bool {
     }
 }
 
+/// A future that is pending once (waking itself), then ready.
+struct YieldOnce(bool);
+
+impl core::future::Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: core::pin::Pin<&mut Self>, cx: &mut core::task::Context<'_>) -> core::task::Poll<()> {
+        if self.0 {
+            return core::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        core::task::Poll::Pending
+    }
+}
+
 /// Why [`ring_for`] has no keys to give.
 pub enum NoRing {
     /// The caller's deadline (`timeout`, `signal`) ended the wait: its error.
@@ -184,9 +200,11 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
             Some(p) => Some(p),
             None if client.certs.may_start() => {
                 let c = client.clone();
-                // Not js::promise, which would run the first attempt (its hooks, the caller's
-                // fetch) now, before the download is in flight for a nested call to share.
-                let p = wasm_bindgen_futures::future_to_promise(async move {
+                let p = js::promise(async move {
+                    // Waits once, so that js::promise does not run the first attempt (its hooks,
+                    // the caller's fetch) now, before the download is in flight for a nested
+                    // call to share.
+                    YieldOnce(false).await;
                     let result = send::fetch_certificates(&c).await;
                     c.certs.last.set(Some((js_sys::Date::now(), result.is_ok())));
                     *c.certs.last_error.borrow_mut() = result.as_ref().err().cloned();
