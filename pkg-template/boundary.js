@@ -80,6 +80,24 @@ function scalar(v, what, expected) {
   }
 }
 
+// %TypedArray%.prototype's own getters read a typed array's internal slots: no getter, subclass
+// or Proxy of a caller's can change what they say about a chunk.
+const typedArray = Object.getPrototypeOf(Uint8Array.prototype);
+const intrinsic = (key) => Object.getOwnPropertyDescriptor(typedArray, key).get;
+const typedArrayName = intrinsic(Symbol.toStringTag);
+const typedArrayBuffer = intrinsic('buffer');
+const typedArrayOffset = intrinsic('byteOffset');
+const typedArrayLength = intrinsic('byteLength');
+
+/**
+ * A chunk of a body stream as a plain Uint8Array of ours over the same bytes, when it is a real
+ * Uint8Array (of any realm); `undefined` for anything else. Throws for a detached buffer.
+ */
+function chunkView(v) {
+  if (typedArrayName.call(v) !== 'Uint8Array') return undefined;
+  return new Uint8Array(typedArrayBuffer.call(v), typedArrayOffset.call(v), typedArrayLength.call(v));
+}
+
 /** A fresh copy of the bytes of an ArrayBuffer or any view of one; `undefined` for anything else. */
 function copyBytes(v) {
   if (v instanceof ArrayBuffer) return new Uint8Array(v.slice(0));
@@ -451,10 +469,11 @@ async function requestBody(input, stream, read, what) {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        if (!(value instanceof Uint8Array)) throw new TypeError('the body gave a chunk that is not bytes');
-        total += value.byteLength;
+        const view = chunkView(value);
+        if (view === undefined) throw new TypeError('the body gave a chunk that is not bytes');
+        total += view.byteLength;
         if (total > MAX_BYTES) throw tooLong();
-        chunks.push(value.slice());
+        chunks.push(view.slice());
       }
       return concat(chunks, total);
     }
@@ -708,22 +727,27 @@ async function readBody(response, stream, maxBytes, g, status, framed) {
     const reader = stream.getReader();
     const chunks = [];
     let total = 0;
+    let copied = false; // whether the last chunk kept is a copy made here
     try {
       for (;;) {
         const { done, value } = await g.race(reader.read());
         if (done) break;
-        if (!(value instanceof Uint8Array)) throw new TypeError('the answer body gave a chunk that is not bytes');
-        total += value.byteLength;
+        const view = chunkView(value);
+        if (view === undefined) throw new TypeError('the answer body gave a chunk that is not bytes');
+        total += view.byteLength;
         if (total > maxBytes) throw tooLarge(status, maxBytes);
         // A chunk may be a view of a much larger pooled buffer (inflated answers are): keep a
         // copy of just its bytes, or holding the chunks would hold several times the limit.
-        chunks.push(value.byteLength === value.buffer.byteLength ? value : value.slice());
+        copied = view.byteLength !== view.buffer.byteLength;
+        chunks.push(copied ? view.slice() : view);
       }
     } catch (e) {
       try { reader.cancel().catch(() => {}); } catch { /* released */ }
       throw e;
     }
-    return chunks.length === 1 ? chunks[0] : concat(chunks, total);
+    // Rust reads the body it is handed: always an array made here, never the stream's own chunk.
+    if (chunks.length !== 1) return concat(chunks, total);
+    return copied ? chunks[0] : chunks[0].slice();
   }
   if (typeof arrayBuffer !== 'function') return new Uint8Array(0);
   const buffer = await g.race(arrayBuffer.call(response));

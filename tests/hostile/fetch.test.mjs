@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Wxpay } from 'wxpay-wasm';
 import { signedAnswer } from '../sandbox/answer.mjs';
 import { keyObjects } from '../sandbox/keys.mjs';
-import { useHealth, hostileLoop, rejects, resolves, outcome, settle, options, thrown } from './harness.mjs';
+import { useHealth, hostileLoop, rejects, resolves, outcome, settle, options, thrown, isTypeError } from './harness.mjs';
 
 const h = useHealth();
 const ANSWER = Buffer.from('{"ok":true,"text":"中文"}');
@@ -138,3 +138,42 @@ timeoutCase('timeout: arrayBuffer() never settles and the body never ends', () =
   like.arrayBuffer = () => new Promise(() => {});
   return Promise.resolve(like);
 });
+
+// ---- body chunks that lie about themselves ----
+// A real Uint8Array whose `length`/`byteLength` a caller overrode (an own getter, a subclass):
+// the package reads the chunk through the typed array's own internal slots and hands Rust a copy
+// it made, so none of the caller's code runs inside Rust frames and the answer is read as sent.
+// Anything that is not a Uint8Array (a Proxy of one, an object made from its prototype) is
+// ERR_NETWORK. Before: Rust's copy read the overridden `length`: a trap (ERR_INTERNAL).
+function chunkCase(name, makeChunk, expect) {
+  test(`a body stream whose only chunk ${name}`, async () => {
+    const reads = { n: 0 };
+    const wxpay = new Wxpay(options(h.sb, {
+      retry: 0,
+      fetch: () => Promise.resolve(responseLike('body', null, new ReadableStream({ start(c) { c.enqueue(makeChunk(reads)); c.close(); } }), { n: 0 })),
+    }));
+    try {
+      await hostileLoop(name, { call: () => wxpay.v3.sandbox.echo.get(), expect, health: (label) => h.check(label) });
+    } finally {
+      wxpay.free();
+    }
+    assert.equal(reads.n, 0, "the chunk's own length getters were never called");
+  });
+}
+const sameAnswer = (r) => resolves(200)(r) ?? (JSON.stringify(r.value.data) === JSON.stringify({ ok: true, text: '中文' }) ? null : `resolved with other data: ${JSON.stringify(r.value.data)}`);
+const lying = (keys) => (reads) => {
+  const chunk = new Uint8Array(ANSWER);
+  for (const key of keys) Object.defineProperty(chunk, key, { get() { reads.n++; throw thrown(`chunk.${key}`); } });
+  return chunk;
+};
+chunkCase('has a throwing own length getter', lying(['length']), sameAnswer);
+chunkCase('has throwing own length, byteLength, byteOffset and buffer getters', lying(['length', 'byteLength', 'byteOffset', 'buffer']), sameAnswer);
+chunkCase('is of a Uint8Array subclass whose length grows at each read', (reads) => {
+  let n = ANSWER.length;
+  class Growing extends Uint8Array {
+    get length() { reads.n++; return n++; }
+  }
+  return new Growing(ANSWER);
+}, sameAnswer);
+chunkCase('is a Proxy of a Uint8Array', () => new Proxy(new Uint8Array(ANSWER), {}), rejects('ERR_NETWORK', isTypeError));
+chunkCase("is an object made from Uint8Array's prototype", () => Object.defineProperty(Object.create(Uint8Array.prototype), 'length', { value: 4 }), rejects('ERR_NETWORK', isTypeError));
