@@ -902,7 +902,11 @@ export function downloadInput(data, options) {
 }
 
 const digestError = () => fail('ERR_DIGEST_MISMATCH', "the file's digest does not match the hash_value its answer gave");
+// A WxpayError passes as it is: reading the network gives ERR_NETWORK (fileSource), so what is
+// left is the decompressor's own failure.
 const decodeError = (e) => (e instanceof WxpayError ? e : fail('ERR_FILE_DECODE', `the file could not be read (a broken GZIP stream?): ${describe(e)}`, e));
+const readError = (e) => (e instanceof WxpayError ? e : fail('ERR_NETWORK', `reading the file failed: ${describe(e)}`, e));
+const DONE = Object.freeze({ done: true, value: undefined });
 const hashError = (e) => (e instanceof WxpayError ? e : fail('ERR_CRYPTO', `hashing the file failed: ${describe(e)}`, e));
 
 const IDLE = Symbol('idle');
@@ -1010,20 +1014,60 @@ function nativeDigest(algorithm) {
 }
 
 /**
- * A downloaded file's bytes (`source`: the answer's ReadableStream, or bytes already in hand),
+ * The reader of a downloaded file as it arrives: `source` is the answer's body as the caller's
+ * `fetch` gave it (a ReadableStream, or anything else), or bytes already in hand. `read()`
+ * resolves `{ done, value }` with `value` a plain Uint8Array of ours over the chunk's bytes;
+ * whatever goes wrong there (a body that is not a stream, a reader that throws, a connection
+ * lost, a chunk that is not a Uint8Array) rejects ERR_NETWORK, as it does for any other answer,
+ * before it can reach a decompressor or Rust. `cancel(reason)` never throws.
+ */
+function fileSource(source) {
+  let reader;
+  try {
+    reader = source instanceof Uint8Array ? new Blob([source]).stream().getReader() : source.getReader();
+    if (typeof reader?.read !== 'function') throw new TypeError('its getReader() gave no reader');
+  } catch (e) {
+    cancel(source);
+    throw fail('ERR_NETWORK', `the answer's body is not a readable stream: ${describe(e)}`, e);
+  }
+  return {
+    async read() {
+      try {
+        const r = await reader.read();
+        if (typeof r !== 'object' || r === null) throw new TypeError('the body stream gave no { done, value }');
+        if (r.done) return DONE;
+        const value = chunkView(r.value);
+        if (value === undefined) throw new TypeError('the answer body gave a chunk that is not bytes');
+        return { done: false, value };
+      } catch (e) {
+        throw readError(e);
+      }
+    },
+    cancel(reason) {
+      try {
+        Promise.resolve(reader.cancel(reason)).catch(() => {});
+      } catch { /* released, or not a real reader */ }
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * A downloaded file's bytes (`source`: the answer's body, or bytes already in hand),
  * gunzipped when they start with the GZIP magic, every byte passed to `digest` (a Rust object:
  * `algorithm()`, `update(bytes)`, `finish(digest?) -> bool`), or to the runtime's own hash. With `streamed`, a ReadableStream that errors with
  * ERR_DIGEST_MISMATCH at its end on a mismatch; else the bytes, within `maxBytes`.
  */
 export async function fileBody(source, digest, streamed, maxBytes) {
-  let raw = source instanceof Uint8Array ? new Blob([source]).stream() : source;
-  let reader = raw.getReader();
+  let reader;
   let first;
   try {
+    reader = fileSource(source);
     first = await reader.read();
   } catch (e) {
     digest.free();
-    throw fail('ERR_NETWORK', `reading the file failed: ${describe(e)}`, e);
+    reader?.cancel(e);
+    throw e;
   }
   // The first chunk says whether the file is GZIP (its magic bytes); a plain file's first chunk
   // is handed out as it is, without one more stream in between.
@@ -1064,6 +1108,7 @@ export async function fileBody(source, digest, streamed, maxBytes) {
         }
       } catch (e) {
         drop(e);
+        reader.cancel(e);
         throw decodeError(e);
       }
       if (r.done) {
@@ -1076,7 +1121,7 @@ export async function fileBody(source, digest, streamed, maxBytes) {
         else await native.write(r.value);
       } catch (e) {
         drop(e);
-        try { reader.cancel(e).catch(() => {}); } catch { /* released */ }
+        reader.cancel(e);
         throw hashError(e);
       }
       c.enqueue(r.value);

@@ -385,7 +385,8 @@ impl Answer {
         self.raw.get(3).unchecked_into()
     }
 
-    /// A streamed 2xx answer's unread body (a `ReadableStream`), else undefined.
+    /// A streamed 2xx answer's unread body (what the `fetch` gave as `body`,
+    /// checked by `fileBody`), else undefined.
     pub fn stream(&self) -> JsValue {
         self.raw.get(4)
     }

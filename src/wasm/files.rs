@@ -103,7 +103,9 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
                 Uint8Array::from(&crate::bill::decrypt_part(&config.key, key, nonce, &sealed)?[..]).into()
             }
             (Some(_), None) => return Err(Error::new(Code::InvalidParam, "download(data): an encrypted part has no nonce").into()),
-            _ if request.stream => answer.stream(),
+            // A 2xx answer without a body stream (a 204, a `Response` built with a null body) was
+            // read whole by `send`: its (empty) bytes.
+            _ if request.stream && !answer.stream().is_undefined() => answer.stream(),
             _ => answer.body().into(),
         };
         let file = boundary::file_body(&source, FileDigest { digest: Some(digest), native: client.crypto.name() != "rust" }.into(), request.stream, max_bytes).await?;

@@ -3,6 +3,8 @@
 // statements, the unsigned downloads and the bill reader.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import http from 'node:http';
+import zlib from 'node:zlib';
 import { test } from 'node:test';
 import { parseBill, readBill, uploadForm } from 'wxpay-wasm';
 import { useSandbox, client, rejectsWith, within, countingFetch } from './helpers.mjs';
@@ -17,6 +19,29 @@ async function readAll(stream) {
   const chunks = [];
   for await (const c of stream) chunks.push(c);
   return Buffer.concat(chunks);
+}
+
+/**
+ * A file host on 127.0.0.1 for what the sandbox does not do (cut connections, stalls, odd
+ * chunking): `handler(req, res)` answers every request; closed, its sockets destroyed, after
+ * the test. Resolves a client of the sandbox's merchant on it (no retries) and `file(bytes)`,
+ * the download data of a bill whose text is `bytes`.
+ */
+async function fileHost(t, handler, extra = {}) {
+  const sockets = new Set();
+  const server = http.createServer(handler);
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise((resolve) => server.close(resolve));
+  });
+  const baseURL = `http://127.0.0.1:${server.address().port}/`;
+  const file = (bytes) => ({ download_url: `${baseURL}v3/billdownload/file?token=t`, hash_type: 'SHA1', hash_value: crypto.createHash('sha1').update(bytes).digest('hex') });
+  return { wxpay: client(ctx.sb, { baseURL, retry: false, ...extra }), file, baseURL };
 }
 
 test('an upload sends multipart bytes built in Rust, signed over the meta it computed', async () => {
@@ -299,4 +324,42 @@ test('a streamed download is not bounded by maxBodyBytes; a whole one is', async
   const get = async () => (await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02', sandbox_rows: 200 } })).data;
   assert.deepEqual(await readAll(await within(wxpay.download(await get(), { stream: true }))), tradeBill(200));
   await rejectsWith(wxpay.download(await get()), 'ERR_RESPONSE_TOO_LARGE');
+});
+
+test('a connection lost mid-file rejects ERR_NETWORK, whole and streamed, plain and GZIP', async (t) => {
+  const bill = tradeBill(3000);
+  let body;
+  const { wxpay, file } = await fileHost(t, async (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }); // chunked: no length to check against
+    res.write(body.subarray(0, body.length >> 1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    req.socket.destroy();
+  });
+  for (const gzip of [false, true]) {
+    body = gzip ? zlib.gzipSync(bill) : bill;
+    const kind = gzip ? 'GZIP' : 'plain';
+    const whole = await rejectsWith(wxpay.download(file(bill)), 'ERR_NETWORK');
+    assert.ok(whole.cause instanceof TypeError, `${kind}, whole: cause is fetch's error`);
+    // Before: ERR_FILE_DECODE ("a broken GZIP stream?") when streamed, for a plain file too.
+    const streamed = await rejectsWith(readAll(await within(wxpay.download(file(bill), { stream: true }))), 'ERR_NETWORK');
+    assert.ok(streamed.cause instanceof TypeError, `${kind}, streamed: cause is fetch's error`);
+  }
+});
+
+test('a 2xx answer without a body is an empty file, whole and streamed; its digest is still checked', async (t) => {
+  const empty = new Uint8Array(0);
+  const { wxpay, file, baseURL } = await fileHost(t, (req, res) => {
+    res.writeHead(204);
+    res.end();
+  });
+  // A fetch that builds its Response with a null body.
+  const nullBody = client(ctx.sb, { baseURL, fetch: async () => new Response(null, { status: 200 }) });
+  for (const c of [wxpay, nullBody]) {
+    assert.deepEqual(await within(c.download(file(empty))), empty);
+    // Before: a bare TypeError (reading 'getReader' of undefined).
+    const stream = await within(c.download(file(empty), { stream: true }));
+    assert.ok(stream instanceof ReadableStream);
+    assert.equal((await within(readAll(stream))).length, 0);
+    await rejectsWith(readAll(await within(c.download(file(Buffer.from('x')), { stream: true }))), 'ERR_DIGEST_MISMATCH');
+  }
 });
