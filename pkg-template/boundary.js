@@ -1060,19 +1060,30 @@ function fileSource(source) {
  */
 export async function fileBody(source, digest, streamed, maxBytes) {
   let reader;
-  let first;
+  // The first two bytes say whether the file is GZIP (its magic), however the body is cut into
+  // chunks (a first chunk of 0 or 1 byte is read on from); what was read to know is handed out
+  // first, as it is for a plain file, without one more stream in between.
+  const head = [];
+  let headBytes = 0;
+  let ended = false;
   try {
     reader = fileSource(source);
-    first = await reader.read();
+    while (headBytes < 2) {
+      const r = await reader.read();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      head.push(r.value);
+      headBytes += r.value.byteLength;
+    }
   } catch (e) {
     digest.free();
     reader?.cancel(e);
     throw e;
   }
-  // The first chunk says whether the file is GZIP (its magic bytes); a plain file's first chunk
-  // is handed out as it is, without one more stream in between.
-  let held = first.done ? undefined : first.value;
-  if (held !== undefined && held.byteLength >= 2 && held[0] === 0x1f && held[1] === 0x8b) {
+  let held = headBytes === 0 ? undefined : head.length === 1 ? head[0] : concat(head, headBytes);
+  if (held !== undefined && headBytes >= 2 && held[0] === 0x1f && held[1] === 0x8b) {
     reader = gunzip(held, reader);
     held = undefined;
   }
@@ -1104,7 +1115,7 @@ export async function fileBody(source, digest, streamed, maxBytes) {
           r = { done: false, value: held };
           held = undefined;
         } else {
-          r = first.done ? { done: true } : await reader.read();
+          r = ended ? DONE : await reader.read();
         }
       } catch (e) {
         drop(e);
