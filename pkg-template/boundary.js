@@ -1019,9 +1019,10 @@ function nativeDigest(algorithm) {
  * resolves `{ done, value }` with `value` a plain Uint8Array of ours over the chunk's bytes;
  * whatever goes wrong there (a body that is not a stream, a reader that throws, a connection
  * lost, a chunk that is not a Uint8Array) rejects ERR_NETWORK, as it does for any other answer,
- * before it can reach a decompressor or Rust. `cancel(reason)` never throws.
+ * before it can reach a decompressor or Rust. Each read is raced against `watch.g`, the
+ * request's deadline, for as long as that is set. `cancel(reason)` never throws.
  */
-function fileSource(source) {
+function fileSource(source, watch) {
   let reader;
   try {
     reader = source instanceof Uint8Array ? new Blob([source]).stream().getReader() : source.getReader();
@@ -1033,14 +1034,15 @@ function fileSource(source) {
   return {
     async read() {
       try {
-        const r = await reader.read();
+        const r = await watch.g.race(reader.read());
         if (typeof r !== 'object' || r === null) throw new TypeError('the body stream gave no { done, value }');
         if (r.done) return DONE;
         const value = chunkView(r.value);
         if (value === undefined) throw new TypeError('the answer body gave a chunk that is not bytes');
         return { done: false, value };
       } catch (e) {
-        throw readError(e);
+        // The deadline's own error (ERR_TIMEOUT, ERR_ABORTED), not what it did to the read.
+        throw watch.g.stopped ?? readError(e);
       }
     },
     cancel(reason) {
@@ -1058,7 +1060,11 @@ function fileSource(source) {
  * `algorithm()`, `update(bytes)`, `finish(digest?) -> bool`), or to the runtime's own hash. With `streamed`, a ReadableStream that errors with
  * ERR_DIGEST_MISMATCH at its end on a mismatch; else the bytes, within `maxBytes`.
  */
-export async function fileBody(source, digest, streamed, maxBytes) {
+export async function fileBody(g = NO_DEADLINE, source, digest, streamed, maxBytes) {
+  // The request's deadline covers the reads made before download() resolves: every read for
+  // bytes, the first ones for a stream (a body that stalls after its headers, a fetch that
+  // ignores its signal); the caller then reads at their own pace and cancels to stop.
+  const watch = { g };
   let reader;
   // The first two bytes say whether the file is GZIP (its magic), however the body is cut into
   // chunks (a first chunk of 0 or 1 byte is read on from); what was read to know is handed out
@@ -1067,7 +1073,7 @@ export async function fileBody(source, digest, streamed, maxBytes) {
   let headBytes = 0;
   let ended = false;
   try {
-    reader = fileSource(source);
+    reader = fileSource(source, watch);
     while (headBytes < 2) {
       const r = await reader.read();
       if (r.done) {
@@ -1142,7 +1148,10 @@ export async function fileBody(source, digest, streamed, maxBytes) {
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
-  if (streamed) return out;
+  if (streamed) {
+    watch.g = NO_DEADLINE;
+    return out;
+  }
   const chunks = [];
   let total = 0;
   const r = out.getReader();

@@ -108,7 +108,7 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
             _ if request.stream && !answer.stream().is_undefined() => answer.stream(),
             _ => answer.body().into(),
         };
-        let file = boundary::file_body(&source, FileDigest { digest: Some(digest), native: client.crypto.name() != "rust" }.into(), request.stream, max_bytes).await?;
+        let file = boundary::file_body(&deadline, &source, FileDigest { digest: Some(digest), native: client.crypto.name() != "rust" }.into(), request.stream, max_bytes).await?;
         if !whole {
             return Ok(file);
         }

@@ -388,3 +388,25 @@ test('a GZIP file is known by its first two bytes however the body is cut: whole
   assert.deepEqual(await within(readAll(await within(single.download(file(one), { stream: true })))), one);
   assert.deepEqual(Buffer.from(await within(single.download(file(one)))), one);
 });
+
+test("a file whose body stalls after its headers ends at the request's deadline, streamed too, whatever fetch does with its signal", async (t) => {
+  const { wxpay, file, baseURL } = await fileHost(t, (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.flushHeaders(); // and no body, ever
+  });
+  // A fetch that ignores its signal: only the package's own race can end the wait.
+  const deaf = client(ctx.sb, { baseURL, retry: false, fetch: (url, init) => fetch(url, { ...init, signal: undefined }) });
+  const data = file(Buffer.from('x'));
+  for (const c of [wxpay, deaf]) {
+    for (const stream of [false, true]) {
+      const t0 = performance.now();
+      // Before, streamed: ERR_NETWORK around the timeout, or with the deaf fetch no end at all.
+      await rejectsWith(c.download(data, { stream, timeout: 200 }), 'ERR_TIMEOUT');
+      assert.ok(performance.now() - t0 < 2000, `stream ${stream}: within about its timeout`);
+      const err = await rejectsWith(c.download(data, { stream, signal: AbortSignal.timeout(200) }), 'ERR_ABORTED');
+      assert.equal(err.cause?.name, 'TimeoutError', "cause: the signal's reason");
+    }
+  }
+  // The client's own timeout counts the same way.
+  await rejectsWith(client(ctx.sb, { baseURL, retry: false, timeout: 200 }).download(data, { stream: true }), 'ERR_TIMEOUT');
+});
