@@ -1058,9 +1058,10 @@ function fileSource(source, watch) {
  * A downloaded file's bytes (`source`: the answer's body, or bytes already in hand),
  * gunzipped when they start with the GZIP magic, every byte passed to `digest` (a Rust object:
  * `algorithm()`, `update(bytes)`, `finish(digest?) -> bool`), or to the runtime's own hash. With `streamed`, a ReadableStream that errors with
- * ERR_DIGEST_MISMATCH at its end on a mismatch; else the bytes, within `maxBytes`.
+ * ERR_DIGEST_MISMATCH at its end on a mismatch; else the bytes, refused as soon as they and
+ * `before` (the bytes of the earlier parts of a multi-part bill) pass `maxBytes`.
  */
-export async function fileBody(g = NO_DEADLINE, source, digest, streamed, maxBytes) {
+export async function fileBody(g = NO_DEADLINE, source, digest, streamed, maxBytes, before = 0) {
   // The request's deadline covers the reads made before download() resolves: every read for
   // bytes, the first ones for a stream (a body that stalls after its headers, a fetch that
   // ignores its signal); the caller then reads at their own pace and cancels to stop.
@@ -1159,7 +1160,7 @@ export async function fileBody(g = NO_DEADLINE, source, digest, streamed, maxByt
     const { done, value } = await r.read();
     if (done) break;
     total += value.byteLength;
-    if (total > maxBytes) {
+    if (before + total > maxBytes) {
       r.cancel().catch(() => {});
       throw new WxpayError('ERR_RESPONSE_TOO_LARGE', `the file is larger than maxBodyBytes (${maxBytes} bytes)`);
     }

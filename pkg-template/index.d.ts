@@ -461,7 +461,10 @@ export interface DownloadOptions {
   stream?: boolean;
   signal?: AbortSignal;
   timeout?: number;
-  /** The largest file accepted when not streamed (default: the client's `maxBodyBytes`). */
+  /**
+   * The largest file accepted when not streamed (default: the client's `maxBodyBytes`); for an
+   * encrypted bill, held whole, all its parts together, streamed or not.
+   */
   maxBodyBytes?: number;
 }
 

@@ -68,7 +68,7 @@ extern "C" {
     fn download_input_js(data: &JsValue, options: &JsValue) -> Result<Array, JsValue>;
     /// `guard` as for `sleep`.
     #[wasm_bindgen(catch, js_name = fileBody)]
-    fn file_body_js(guard: &JsValue, source: &JsValue, digest: JsValue, streamed: bool, max_bytes: f64) -> Result<Promise, JsValue>;
+    fn file_body_js(guard: &JsValue, source: &JsValue, digest: JsValue, streamed: bool, max_bytes: f64, held: f64) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = joinFiles)]
     fn join_files_js(files: &Array, streamed: bool) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = failureMessage)]
@@ -226,9 +226,10 @@ pub fn download_input(data: &JsValue, options: &JsValue) -> Result<DownloadInput
 /// A downloaded file through its gunzip and digest check (`fileBody` in
 /// `boundary.js`): its bytes, or with `streamed` a `ReadableStream`. The
 /// reads made before it resolves (all of them for bytes, the first ones for a
-/// stream) end at `deadline` with the deadline's own error.
-pub async fn file_body(deadline: &Deadline, source: &JsValue, digest: JsValue, streamed: bool, max_bytes: u32) -> Result<JsValue, JsValue> {
-    JsFuture::from(file_body_js(&deadline.js(), source, digest, streamed, f64::from(max_bytes))?).await
+/// stream) end at `deadline` with the deadline's own error. Bytes are refused
+/// once `held` (the earlier parts of the same bill) plus theirs pass `max_bytes`.
+pub async fn file_body(deadline: &Deadline, source: &JsValue, digest: JsValue, streamed: bool, max_bytes: u32, held: u32) -> Result<JsValue, JsValue> {
+    JsFuture::from(file_body_js(&deadline.js(), source, digest, streamed, f64::from(max_bytes), f64::from(held))?).await
 }
 
 /// Several files as one.

@@ -410,3 +410,21 @@ test("a file whose body stalls after its headers ends at the request's deadline,
   // The client's own timeout counts the same way.
   await rejectsWith(client(ctx.sb, { baseURL, retry: false, timeout: 200 }).download(data, { stream: true }), 'ERR_TIMEOUT');
 });
+
+test('maxBodyBytes bounds the joined file of an encrypted bill, not each part: whole and streamed', async () => {
+  const wxpay = client(ctx.sb);
+  const params = { bill_date: '2024-01-02', sub_mchid: '1900000001', algorithm: 'AEAD_AES_256_GCM', account_type: 'BASIC' };
+  const bill = fundFlowBill();
+  const answer = async () => (await within(wxpay.v3['bill/sub-merchant-fundflowbill'].get({ params }))).data;
+  // Each part (half the bill) is within the limit, the two together are not: before, the joined bill resolved.
+  const limit = bill.length - 1;
+  assert.ok(Math.ceil(bill.length / 2) <= limit);
+  for (const stream of [false, true]) {
+    const err = await rejectsWith(wxpay.download(await answer(), { stream, maxBodyBytes: limit }), 'ERR_RESPONSE_TOO_LARGE');
+    assert.match(err.message, new RegExp(`maxBodyBytes \\(${limit} bytes\\)`));
+  }
+  assert.deepEqual(Buffer.from(await within(wxpay.download(await answer(), { maxBodyBytes: bill.length }))), bill);
+  assert.deepEqual(await within(readAll(await within(wxpay.download(await answer(), { stream: true, maxBodyBytes: bill.length })))), bill);
+  // The client's own limit counts the same way.
+  await rejectsWith(client(ctx.sb, { maxBodyBytes: limit }).download(await answer()), 'ERR_RESPONSE_TOO_LARGE');
+});
