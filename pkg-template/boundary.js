@@ -909,6 +909,57 @@ const readError = (e) => (e instanceof WxpayError ? e : fail('ERR_NETWORK', `rea
 const DONE = Object.freeze({ done: true, value: undefined });
 const hashError = (e) => (e instanceof WxpayError ? e : fail('ERR_CRYPTO', `hashing the file failed: ${describe(e)}`, e));
 
+// The glue's recovery state (scripts/patch-glue.mjs), handed over by wxpay.js. A download's
+// FileDigest is a Rust object that this file calls from stream callbacks, outside any call of
+// wxpay.js: those calls get here the checks wxpay.js makes around its own.
+let recovery;
+
+/** Called once by wxpay.js with the glue's `__wxpay_recovery`. */
+export function useRecovery(r) {
+  recovery = r;
+}
+
+const internal = (cause) =>
+  fail('ERR_INTERNAL', 'the WebAssembly instance failed during this download; it is re-instantiated before the next call', cause);
+
+/**
+ * `rust`, a FileDigest of the instance live now, behind the checks wxpay.js makes around its own
+ * calls: no method runs on that instance once it has trapped or been replaced (ERR_INTERNAL; `free`
+ * does nothing, as there is nothing left to free and the new instance must not be touched), and
+ * anything a method throws is a trap (they return no errors, and their arguments are bytes made
+ * here): the instance is marked dead and replaced, as after a trap anywhere else.
+ */
+function rustDigest(rust) {
+  const instance = recovery?.instance();
+  const gone = () => recovery !== undefined && recovery.instance() !== instance;
+  const call = (method, arg) => {
+    if (gone()) throw internal();
+    try {
+      return rust[method](arg);
+    } catch (e) {
+      recovery?.trapped(e);
+      throw internal(e);
+    }
+  };
+  return {
+    /** Throws ERR_INTERNAL once the instance is gone: the file can no longer be checked. */
+    check() {
+      if (gone()) throw internal();
+    },
+    algorithm: () => call('algorithm'),
+    update: (bytes) => call('update', bytes),
+    finish: (got) => call('finish', got),
+    free() {
+      if (gone()) return;
+      try {
+        rust.free();
+      } catch (e) {
+        recovery?.trapped(e);
+      }
+    },
+  };
+}
+
 const IDLE = Symbol('idle');
 const WROTE = Symbol('wrote');
 /** Resolves IDLE after one macrotask: what a decompressor had to give by then, it gave. */
@@ -1056,12 +1107,14 @@ function fileSource(source, watch) {
 
 /**
  * A downloaded file's bytes (`source`: the answer's body, or bytes already in hand),
- * gunzipped when they start with the GZIP magic, every byte passed to `digest` (a Rust object:
- * `algorithm()`, `update(bytes)`, `finish(digest?) -> bool`), or to the runtime's own hash. With `streamed`, a ReadableStream that errors with
+ * gunzipped when they start with the GZIP magic, every byte passed to `rust` (a FileDigest:
+ * `algorithm()`, `update(bytes)`, `finish(digest?) -> bool`, called through rustDigest), or to
+ * the runtime's own hash. With `streamed`, a ReadableStream that errors with
  * ERR_DIGEST_MISMATCH at its end on a mismatch; else the bytes, refused as soon as they and
  * `before` (the bytes of the earlier parts of a multi-part bill) pass `maxBytes`.
  */
-export async function fileBody(g = NO_DEADLINE, source, digest, streamed, maxBytes, before = 0) {
+export async function fileBody(g = NO_DEADLINE, source, rust, streamed, maxBytes, before = 0) {
+  const digest = rustDigest(rust);
   // The request's deadline covers the reads made before download() resolves: every read for
   // bytes, the first ones for a stream (a body that stalls after its headers, a fetch that
   // ignores its signal); the caller then reads at their own pace and cancels to stop.
@@ -1073,7 +1126,9 @@ export async function fileBody(g = NO_DEADLINE, source, digest, streamed, maxByt
   const head = [];
   let headBytes = 0;
   let ended = false;
+  let native;
   try {
+    native = nativeDigest(digest.algorithm());
     reader = fileSource(source, watch);
     while (headBytes < 2) {
       const r = await reader.read();
@@ -1086,7 +1141,9 @@ export async function fileBody(g = NO_DEADLINE, source, digest, streamed, maxByt
     }
   } catch (e) {
     digest.free();
-    reader?.cancel(e);
+    native?.abort(e);
+    if (reader === undefined) cancel(source);
+    else reader.cancel(e);
     throw e;
   }
   let held = headBytes === 0 ? undefined : head.length === 1 ? head[0] : concat(head, headBytes);
@@ -1094,7 +1151,6 @@ export async function fileBody(g = NO_DEADLINE, source, digest, streamed, maxByt
     reader = gunzip(held, reader);
     held = undefined;
   }
-  const native = nativeDigest(digest.algorithm());
   let finished = false;
   const end = async () => {
     finished = true;
@@ -1118,6 +1174,8 @@ export async function fileBody(g = NO_DEADLINE, source, digest, streamed, maxByt
     async pull(c) {
       let r;
       try {
+        // A trap since the last read took the digest with it, whoever hashes: stop now.
+        digest.check();
         if (held !== undefined) {
           r = { done: false, value: held };
           held = undefined;
