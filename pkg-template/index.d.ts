@@ -529,7 +529,8 @@ export interface BillStream<Row = Record<string, string>, Summary = Record<strin
 
 /**
  * Reads a bill as it streams in (e.g. `wxpay.download(data, { stream: true })`), one row at a
- * time: `for await (const row of bill) ...`, then `bill.summary`.
+ * time: `for await (const row of bill) ...`, then `bill.summary`. As with `parseBill`, a bill
+ * that is not UTF-8, or a line that does not fit its header, fails `ERR_INVALID_PARAM`.
  */
 export declare function readBill<Row = Record<string, string>, Summary = Record<string, string>>(
   source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,

@@ -428,3 +428,22 @@ test('maxBodyBytes bounds the joined file of an encrypted bill, not each part: w
   // The client's own limit counts the same way.
   await rejectsWith(client(ctx.sb, { maxBodyBytes: limit }).download(await answer()), 'ERR_RESPONSE_TOO_LARGE');
 });
+
+test('readBill refuses a bill that is not UTF-8 as parseBill does: ERR_INVALID_PARAM', async () => {
+  const text = fundFlowBill();
+  const bad = Buffer.concat([text.subarray(0, 200), Buffer.from([0xff]), text.subarray(200)]);
+  const cutShort = text.subarray(0, text.indexOf(Buffer.from('交易')) + 1); // ends inside a character
+  const read = async (...chunks) => {
+    const bill = readBill((async function* () { yield* chunks; })());
+    for await (const row of bill) void row;
+  };
+  assert.throws(() => parseBill(bad), { name: 'WxpayError', code: 'ERR_INVALID_PARAM', message: 'parseBill(text): the bill is not UTF-8' });
+  // Before: a bare TypeError (ERR_ENCODING_INVALID_ENCODED_DATA).
+  for (const chunks of [[bad], [bad.subarray(0, 201), bad.subarray(201)], [cutShort]]) {
+    const err = await rejectsWith(read(...chunks), 'ERR_INVALID_PARAM');
+    assert.equal(err.message, 'readBill(source): the bill is not UTF-8');
+    assert.ok(err.cause instanceof TypeError);
+  }
+  const err = await rejectsWith(read(text.subarray(0, 10), 'text'), 'ERR_INVALID_PARAM');
+  assert.equal(err.message, 'readBill(source): the source gave a chunk that is not bytes');
+});
