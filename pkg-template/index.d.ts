@@ -538,7 +538,8 @@ export declare function readBill<Row = Record<string, string>, Summary = Record<
 
 /**
  * The FormData of an upload from bytes (or a Blob): the file under `field` (default `file`),
- * `meta` sent as written (else `{"filename","sha256"}` is computed), `fields` as text fields.
+ * `meta` sent as written (else `{"filename","sha256"}` is computed), `fields` as text fields,
+ * `type` the file's media type (a Blob keeps its own unless `type` is given).
  */
 export declare function uploadForm(
   file: Uint8Array | ArrayBuffer | Blob,

@@ -69,6 +69,21 @@ test('a given meta is sent as written, with the extra fields an endpoint declare
   assert.equal(last().verified, true);
 });
 
+test("uploadForm: options.type sets the file's type, for bytes and for a Blob; a Blob keeps its own otherwise", async () => {
+  const wxpay = client(ctx.sb);
+  const sent = async (form) => {
+    const { data } = await within(wxpay.v3.merchant.media.upload.post(form));
+    const parts = parseMultipart(last().body, last().headers['content-type']);
+    assert.deepEqual(new Uint8Array(parts[1].body), JPEG);
+    return [data.type, parts[1].filename];
+  };
+  assert.deepEqual(await sent(uploadForm(JPEG, 'a.bin', { type: 'image/jpeg' })), ['image/jpeg', 'a.bin']);
+  // Before: the Blob went as it was, application/octet-stream.
+  assert.deepEqual(await sent(uploadForm(new Blob([JPEG]), 'b.bin', { type: 'image/jpeg' })), ['image/jpeg', 'b.bin']);
+  assert.deepEqual(await sent(uploadForm(new File([JPEG], 'c.png', { type: 'image/png' }), 'c.bin', { type: 'image/jpeg' })), ['image/jpeg', 'c.bin']);
+  assert.deepEqual(await sent(uploadForm(new Blob([JPEG], { type: 'image/png' }), 'd.bin')), ['image/png', 'd.bin']);
+});
+
 test('every documented upload endpoint works, video included', async () => {
   const wxpay = client(ctx.sb);
   for (const route of UPLOAD_ROUTES) {
