@@ -24,10 +24,10 @@ async function readAll(stream) {
 /**
  * A file host on 127.0.0.1 for what the sandbox does not do (cut connections, stalls, odd
  * chunking): `handler(req, res)` answers every request; closed, its sockets destroyed, after
- * the test. Resolves a client of the sandbox's merchant on it (no retries) and `file(bytes)`,
+ * the test. Resolves a client of the sandbox's merchant on it (no retries), its `baseURL`, and `file(bytes)`,
  * the download data of a bill whose text is `bytes`.
  */
-async function fileHost(t, handler, extra = {}) {
+async function fileHost(t, handler) {
   const sockets = new Set();
   const server = http.createServer(handler);
   server.on('connection', (s) => {
@@ -41,7 +41,7 @@ async function fileHost(t, handler, extra = {}) {
   });
   const baseURL = `http://127.0.0.1:${server.address().port}/`;
   const file = (bytes) => ({ download_url: `${baseURL}v3/billdownload/file?token=t`, hash_type: 'SHA1', hash_value: crypto.createHash('sha1').update(bytes).digest('hex') });
-  return { wxpay: client(ctx.sb, { baseURL, retry: false, ...extra }), file, baseURL };
+  return { wxpay: client(ctx.sb, { baseURL, retry: false }), file, baseURL };
 }
 
 test('an upload sends multipart bytes built in Rust, signed over the meta it computed', async () => {
