@@ -1,6 +1,21 @@
 // `readBill`: a bill read as it streams in, one record at a time, with a bounded amount of text
 // in hand. Lines are cut here; each batch of lines is parsed by `parseBill` (Rust).
 import { parseBill } from './wxpay.js';
+import { WxpayError } from './error.js';
+
+/**
+ * `decoder.decode(chunk, { stream })`, failing as parseBill does for a bill that is not UTF-8:
+ * ERR_INVALID_PARAM (also for a chunk that is not bytes), the decoder's error as `cause`.
+ */
+function decode(decoder, chunk, stream) {
+  try {
+    return stream ? decoder.decode(chunk, { stream }) : decoder.decode();
+  } catch (e) {
+    const bytes = !stream || chunk instanceof ArrayBuffer || ArrayBuffer.isView(chunk);
+    const what = bytes ? 'the bill is not UTF-8' : 'the source gave a chunk that is not bytes';
+    throw new WxpayError('ERR_INVALID_PARAM', `readBill(source): ${what}`, { cause: e });
+  }
+}
 
 /**
  * `for await (const row of readBill(stream)) ...`, then `bill.summary`: the records of a bill
@@ -28,14 +43,14 @@ export function readBill(source) {
         if (batch.length) yield* parseBill(`${header}\n${batch.join('\n')}`).rows;
       }
       for await (const chunk of source) {
-        rest += decoder.decode(chunk, { stream: true });
+        rest += decode(decoder, chunk, true);
         const cut = rest.lastIndexOf('\n');
         if (cut < 0) continue;
         const lines = rest.slice(0, cut).split('\n');
         rest = rest.slice(cut + 1);
         yield* take(lines);
       }
-      rest += decoder.decode();
+      rest += decode(decoder);
       yield* take(rest.split('\n'));
       bill.summary = summary === undefined ? {} : parseBill(`${header}\n${summary.join('\n')}`).summary;
     },

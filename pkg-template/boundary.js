@@ -80,6 +80,24 @@ function scalar(v, what, expected) {
   }
 }
 
+// %TypedArray%.prototype's own getters read a typed array's internal slots: no getter, subclass
+// or Proxy of a caller's can change what they say about a chunk.
+const typedArray = Object.getPrototypeOf(Uint8Array.prototype);
+const intrinsic = (key) => Object.getOwnPropertyDescriptor(typedArray, key).get;
+const typedArrayName = intrinsic(Symbol.toStringTag);
+const typedArrayBuffer = intrinsic('buffer');
+const typedArrayOffset = intrinsic('byteOffset');
+const typedArrayLength = intrinsic('byteLength');
+
+/**
+ * A chunk of a body stream as a plain Uint8Array of ours over the same bytes, when it is a real
+ * Uint8Array (of any realm); `undefined` for anything else. Throws for a detached buffer.
+ */
+function chunkView(v) {
+  if (typedArrayName.call(v) !== 'Uint8Array') return undefined;
+  return new Uint8Array(typedArrayBuffer.call(v), typedArrayOffset.call(v), typedArrayLength.call(v));
+}
+
 /** A fresh copy of the bytes of an ArrayBuffer or any view of one; `undefined` for anything else. */
 function copyBytes(v) {
   if (v instanceof ArrayBuffer) return new Uint8Array(v.slice(0));
@@ -482,10 +500,11 @@ async function requestBody(input, stream, read, what) {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        if (!(value instanceof Uint8Array)) throw new TypeError('the body gave a chunk that is not bytes');
-        total += value.byteLength;
+        const view = chunkView(value);
+        if (view === undefined) throw new TypeError('the body gave a chunk that is not bytes');
+        total += view.byteLength;
         if (total > MAX_BYTES) throw tooLong();
-        chunks.push(value.slice());
+        chunks.push(view.slice());
       }
       return concat(chunks, total);
     }
@@ -739,22 +758,27 @@ async function readBody(response, stream, maxBytes, g, status, framed) {
     const reader = stream.getReader();
     const chunks = [];
     let total = 0;
+    let copied = false; // whether the last chunk kept is a copy made here
     try {
       for (;;) {
         const { done, value } = await g.race(reader.read());
         if (done) break;
-        if (!(value instanceof Uint8Array)) throw new TypeError('the answer body gave a chunk that is not bytes');
-        total += value.byteLength;
+        const view = chunkView(value);
+        if (view === undefined) throw new TypeError('the answer body gave a chunk that is not bytes');
+        total += view.byteLength;
         if (total > maxBytes) throw tooLarge(status, maxBytes);
         // A chunk may be a view of a much larger pooled buffer (inflated answers are): keep a
         // copy of just its bytes, or holding the chunks would hold several times the limit.
-        chunks.push(value.byteLength === value.buffer.byteLength ? value : value.slice());
+        copied = view.byteLength !== view.buffer.byteLength;
+        chunks.push(copied ? view.slice() : view);
       }
     } catch (e) {
       try { reader.cancel().catch(() => {}); } catch { /* released */ }
       throw e;
     }
-    return chunks.length === 1 ? chunks[0] : concat(chunks, total);
+    // Rust reads the body it is handed: always an array made here, never the stream's own chunk.
+    if (chunks.length !== 1) return concat(chunks, total);
+    return copied ? chunks[0] : chunks[0].slice();
   }
   if (typeof arrayBuffer !== 'function') return new Uint8Array(0);
   const buffer = await g.race(arrayBuffer.call(response));
@@ -914,8 +938,63 @@ export function downloadInput(data, options) {
 }
 
 const digestError = () => fail('ERR_DIGEST_MISMATCH', "the file's digest does not match the hash_value its answer gave");
+// A WxpayError passes as it is: reading the network gives ERR_NETWORK (fileSource), so what is
+// left is the decompressor's own failure.
 const decodeError = (e) => (e instanceof WxpayError ? e : fail('ERR_FILE_DECODE', `the file could not be read (a broken GZIP stream?): ${describe(e)}`, e));
+const readError = (e) => (e instanceof WxpayError ? e : fail('ERR_NETWORK', `reading the file failed: ${describe(e)}`, e));
+const DONE = Object.freeze({ done: true, value: undefined });
 const hashError = (e) => (e instanceof WxpayError ? e : fail('ERR_CRYPTO', `hashing the file failed: ${describe(e)}`, e));
+
+// The glue's recovery state (scripts/patch-glue.mjs), handed over by wxpay.js. A download's
+// FileDigest is a Rust object that this file calls from stream callbacks, outside any call of
+// wxpay.js: those calls get here the checks wxpay.js makes around its own.
+let recovery;
+
+/** Called once by wxpay.js with the glue's `__wxpay_recovery`. */
+export function useRecovery(r) {
+  recovery = r;
+}
+
+const internal = (cause) =>
+  fail('ERR_INTERNAL', 'the WebAssembly instance failed during this download; it is re-instantiated before the next call', cause);
+
+/**
+ * `rust`, a FileDigest of the instance live now, behind the checks wxpay.js makes around its own
+ * calls: no method runs on that instance once it has trapped or been replaced (ERR_INTERNAL; `free`
+ * does nothing, as there is nothing left to free and the new instance must not be touched), and
+ * anything a method throws is a trap (they return no errors, and their arguments are bytes made
+ * here): the instance is marked dead and replaced, as after a trap anywhere else.
+ */
+function rustDigest(rust) {
+  const instance = recovery?.instance();
+  const gone = () => recovery !== undefined && recovery.instance() !== instance;
+  const call = (method, arg) => {
+    if (gone()) throw internal();
+    try {
+      return rust[method](arg);
+    } catch (e) {
+      recovery?.trapped(e);
+      throw internal(e);
+    }
+  };
+  return {
+    /** Throws ERR_INTERNAL once the instance is gone: the file can no longer be checked. */
+    check() {
+      if (gone()) throw internal();
+    },
+    algorithm: () => call('algorithm'),
+    update: (bytes) => call('update', bytes),
+    finish: (got) => call('finish', got),
+    free() {
+      if (gone()) return;
+      try {
+        rust.free();
+      } catch (e) {
+        recovery?.trapped(e);
+      }
+    },
+  };
+}
 
 const IDLE = Symbol('idle');
 const WROTE = Symbol('wrote');
@@ -1022,29 +1101,92 @@ function nativeDigest(algorithm) {
 }
 
 /**
- * A downloaded file's bytes (`source`: the answer's ReadableStream, or bytes already in hand),
- * gunzipped when they start with the GZIP magic, every byte passed to `digest` (a Rust object:
- * `algorithm()`, `update(bytes)`, `finish(digest?) -> bool`), or to the runtime's own hash. With `streamed`, a ReadableStream that errors with
- * ERR_DIGEST_MISMATCH at its end on a mismatch; else the bytes, within `maxBytes`.
+ * The reader of a downloaded file as it arrives: `source` is the answer's body as the caller's
+ * `fetch` gave it (a ReadableStream, or anything else), or bytes already in hand. `read()`
+ * resolves `{ done, value }` with `value` a plain Uint8Array of ours over the chunk's bytes;
+ * whatever goes wrong there (a body that is not a stream, a reader that throws, a connection
+ * lost, a chunk that is not a Uint8Array) rejects ERR_NETWORK, as it does for any other answer,
+ * before it can reach a decompressor or Rust. Each read is raced against `watch.g`, the
+ * request's deadline, for as long as that is set. `cancel(reason)` never throws.
  */
-export async function fileBody(source, digest, streamed, maxBytes) {
-  let raw = source instanceof Uint8Array ? new Blob([source]).stream() : source;
-  let reader = raw.getReader();
-  let first;
+function fileSource(source, watch) {
+  let reader;
   try {
-    first = await reader.read();
+    reader = source instanceof Uint8Array ? new Blob([source]).stream().getReader() : source.getReader();
+    if (typeof reader?.read !== 'function') throw new TypeError('its getReader() gave no reader');
+  } catch (e) {
+    cancel(source);
+    throw fail('ERR_NETWORK', `the answer's body is not a readable stream: ${describe(e)}`, e);
+  }
+  return {
+    async read() {
+      try {
+        const r = await watch.g.race(reader.read());
+        if (typeof r !== 'object' || r === null) throw new TypeError('the body stream gave no { done, value }');
+        if (r.done) return DONE;
+        const value = chunkView(r.value);
+        if (value === undefined) throw new TypeError('the answer body gave a chunk that is not bytes');
+        return { done: false, value };
+      } catch (e) {
+        // The deadline's own error (ERR_TIMEOUT, ERR_ABORTED), not what it did to the read.
+        throw watch.g.stopped ?? readError(e);
+      }
+    },
+    cancel(reason) {
+      try {
+        Promise.resolve(reader.cancel(reason)).catch(() => {});
+      } catch { /* released, or not a real reader */ }
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * A downloaded file's bytes (`source`: the answer's body, or bytes already in hand),
+ * gunzipped when they start with the GZIP magic, every byte passed to `rust` (a FileDigest:
+ * `algorithm()`, `update(bytes)`, `finish(digest?) -> bool`, called through rustDigest), or to
+ * the runtime's own hash. With `streamed`, a ReadableStream that errors with
+ * ERR_DIGEST_MISMATCH at its end on a mismatch; else the bytes, refused as soon as they and
+ * `before` (the bytes of the earlier parts of a multi-part bill) pass `maxBytes`.
+ */
+export async function fileBody(g = NO_DEADLINE, source, rust, streamed, maxBytes, before = 0) {
+  const digest = rustDigest(rust);
+  // The request's deadline covers the reads made before download() resolves: every read for
+  // bytes, the first ones for a stream (a body that stalls after its headers, a fetch that
+  // ignores its signal); the caller then reads at their own pace and cancels to stop.
+  const watch = { g };
+  let reader;
+  // The first two bytes say whether the file is GZIP (its magic), however the body is cut into
+  // chunks (a first chunk of 0 or 1 byte is read on from); what was read to know is handed out
+  // first, as it is for a plain file, without one more stream in between.
+  const head = [];
+  let headBytes = 0;
+  let ended = false;
+  let native;
+  try {
+    native = nativeDigest(digest.algorithm());
+    reader = fileSource(source, watch);
+    while (headBytes < 2) {
+      const r = await reader.read();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      head.push(r.value);
+      headBytes += r.value.byteLength;
+    }
   } catch (e) {
     digest.free();
-    throw fail('ERR_NETWORK', `reading the file failed: ${describe(e)}`, e);
+    native?.abort(e);
+    if (reader === undefined) cancel(source);
+    else reader.cancel(e);
+    throw e;
   }
-  // The first chunk says whether the file is GZIP (its magic bytes); a plain file's first chunk
-  // is handed out as it is, without one more stream in between.
-  let held = first.done ? undefined : first.value;
-  if (held !== undefined && held.byteLength >= 2 && held[0] === 0x1f && held[1] === 0x8b) {
+  let held = headBytes === 0 ? undefined : head.length === 1 ? head[0] : concat(head, headBytes);
+  if (held !== undefined && headBytes >= 2 && held[0] === 0x1f && held[1] === 0x8b) {
     reader = gunzip(held, reader);
     held = undefined;
   }
-  const native = nativeDigest(digest.algorithm());
   let finished = false;
   const end = async () => {
     finished = true;
@@ -1068,14 +1210,17 @@ export async function fileBody(source, digest, streamed, maxBytes) {
     async pull(c) {
       let r;
       try {
+        // A trap since the last read took the digest with it, whoever hashes: stop now.
+        digest.check();
         if (held !== undefined) {
           r = { done: false, value: held };
           held = undefined;
         } else {
-          r = first.done ? { done: true } : await reader.read();
+          r = ended ? DONE : await reader.read();
         }
       } catch (e) {
         drop(e);
+        reader.cancel(e);
         throw decodeError(e);
       }
       if (r.done) {
@@ -1088,7 +1233,7 @@ export async function fileBody(source, digest, streamed, maxBytes) {
         else await native.write(r.value);
       } catch (e) {
         drop(e);
-        try { reader.cancel(e).catch(() => {}); } catch { /* released */ }
+        reader.cancel(e);
         throw hashError(e);
       }
       c.enqueue(r.value);
@@ -1098,7 +1243,10 @@ export async function fileBody(source, digest, streamed, maxBytes) {
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
-  if (streamed) return out;
+  if (streamed) {
+    watch.g = NO_DEADLINE;
+    return out;
+  }
   const chunks = [];
   let total = 0;
   const r = out.getReader();
@@ -1106,7 +1254,7 @@ export async function fileBody(source, digest, streamed, maxBytes) {
     const { done, value } = await r.read();
     if (done) break;
     total += value.byteLength;
-    if (total > maxBytes) {
+    if (before + total > maxBytes) {
       r.cancel().catch(() => {});
       throw new WxpayError('ERR_RESPONSE_TOO_LARGE', `the file is larger than maxBodyBytes (${maxBytes} bytes)`);
     }

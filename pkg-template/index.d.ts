@@ -472,7 +472,10 @@ export interface DownloadOptions {
   stream?: boolean;
   signal?: AbortSignal;
   timeout?: number;
-  /** The largest file accepted when not streamed (default: the client's `maxBodyBytes`). */
+  /**
+   * The largest file accepted when not streamed (default: the client's `maxBodyBytes`); for an
+   * encrypted bill, held whole, all its parts together, streamed or not.
+   */
   maxBodyBytes?: number;
 }
 
@@ -537,7 +540,8 @@ export interface BillStream<Row = Record<string, string>, Summary = Record<strin
 
 /**
  * Reads a bill as it streams in (e.g. `wxpay.download(data, { stream: true })`), one row at a
- * time: `for await (const row of bill) ...`, then `bill.summary`.
+ * time: `for await (const row of bill) ...`, then `bill.summary`. As with `parseBill`, a bill
+ * that is not UTF-8, or a line that does not fit its header, fails `ERR_INVALID_PARAM`.
  */
 export declare function readBill<Row = Record<string, string>, Summary = Record<string, string>>(
   source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
@@ -545,7 +549,8 @@ export declare function readBill<Row = Record<string, string>, Summary = Record<
 
 /**
  * The FormData of an upload from bytes (or a Blob): the file under `field` (default `file`),
- * `meta` sent as written (else `{"filename","sha256"}` is computed), `fields` as text fields.
+ * `meta` sent as written (else `{"filename","sha256"}` is computed), `fields` as text fields,
+ * `type` the file's media type (a Blob keeps its own unless `type` is given).
  */
 export declare function uploadForm(
   file: Uint8Array | ArrayBuffer | Blob,

@@ -14,9 +14,12 @@
 //   through the live client when a verb is called, so nodes survive a recovery;
 // - `Wxpay.onRecover(info)` hears of each recovery.
 import * as glue from './wxpay_wasm.js';
+import { useRecovery } from './boundary.js';
 import { WxpayError } from './error.js';
 
 const recovery = glue.__wxpay_recovery;
+// boundary.js calls a download's digest (a Rust object) from stream callbacks, outside run().
+useRecovery(recovery);
 
 /** Recoveries so far, and the error of the latest trap. */
 let count = 0;

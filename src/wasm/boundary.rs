@@ -66,8 +66,9 @@ extern "C" {
     ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = downloadInput)]
     fn download_input_js(data: &JsValue, options: &JsValue) -> Result<Array, JsValue>;
+    /// `guard` as for `sleep`.
     #[wasm_bindgen(catch, js_name = fileBody)]
-    fn file_body_js(source: &JsValue, digest: JsValue, streamed: bool, max_bytes: f64) -> Result<Promise, JsValue>;
+    fn file_body_js(guard: &JsValue, source: &JsValue, digest: JsValue, streamed: bool, max_bytes: f64, held: f64) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = joinFiles)]
     fn join_files_js(files: &Array, streamed: bool) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = failureMessage)]
@@ -223,9 +224,12 @@ pub fn download_input(data: &JsValue, options: &JsValue) -> Result<DownloadInput
 }
 
 /// A downloaded file through its gunzip and digest check (`fileBody` in
-/// `boundary.js`): its bytes, or with `streamed` a `ReadableStream`.
-pub async fn file_body(source: &JsValue, digest: JsValue, streamed: bool, max_bytes: u32) -> Result<JsValue, JsValue> {
-    JsFuture::from(file_body_js(source, digest, streamed, f64::from(max_bytes))?).await
+/// `boundary.js`): its bytes, or with `streamed` a `ReadableStream`. The
+/// reads made before it resolves (all of them for bytes, the first ones for a
+/// stream) end at `deadline` with the deadline's own error. Bytes are refused
+/// once `held` (the earlier parts of the same bill) plus theirs pass `max_bytes`.
+pub async fn file_body(deadline: &Deadline, source: &JsValue, digest: JsValue, streamed: bool, max_bytes: u32, held: u32) -> Result<JsValue, JsValue> {
+    JsFuture::from(file_body_js(&deadline.js(), source, digest, streamed, f64::from(max_bytes), f64::from(held))?).await
 }
 
 /// Several files as one.
@@ -385,7 +389,8 @@ impl Answer {
         self.raw.get(3).unchecked_into()
     }
 
-    /// A streamed 2xx answer's unread body (a `ReadableStream`), else undefined.
+    /// A streamed 2xx answer's unread body (what the `fetch` gave as `body`,
+    /// checked by `fileBody`), else undefined.
     pub fn stream(&self) -> JsValue {
         self.raw.get(4)
     }

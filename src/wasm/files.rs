@@ -72,6 +72,9 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
     // Encrypted parts are decrypted whole (AES-GCM checks its tag at the end); several parts are joined.
     let whole = input.parts.len() > 1 || input.parts.iter().any(|p| p[3].is_some());
     let files = Array::new();
+    // Bytes of the parts held so far: `maxBodyBytes` bounds the joined file, checked as each
+    // part arrives (in either mode: the parts are in memory until joined).
+    let mut held: u32 = 0;
     for [url, hash_type, hash_value, encrypt_key, nonce] in &input.parts {
         let url = url.as_deref().unwrap_or_default();
         let digest = Digest::new(hash_type.as_deref().unwrap_or_default(), hash_value.as_deref().unwrap_or_default())?;
@@ -103,13 +106,16 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
                 Uint8Array::from(&crate::bill::decrypt_part(&config.key, key, nonce, &sealed)?[..]).into()
             }
             (Some(_), None) => return Err(Error::new(Code::InvalidParam, "download(data): an encrypted part has no nonce").into()),
-            _ if request.stream => answer.stream(),
+            // A 2xx answer without a body stream (a 204, a `Response` built with a null body) was
+            // read whole by `send`: its (empty) bytes.
+            _ if request.stream && !answer.stream().is_undefined() => answer.stream(),
             _ => answer.body().into(),
         };
-        let file = boundary::file_body(&source, FileDigest { digest: Some(digest), native: client.crypto.name() != "rust" }.into(), request.stream, max_bytes).await?;
+        let file = boundary::file_body(&deadline, &source, FileDigest { digest: Some(digest), native: client.crypto.name() != "rust" }.into(), request.stream, max_bytes, held).await?;
         if !whole {
             return Ok(file);
         }
+        held = held.saturating_add(file.unchecked_ref::<Uint8Array>().length());
         files.push(&file);
     }
     boundary::join_files(&files, input.stream)

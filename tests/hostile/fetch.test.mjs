@@ -5,10 +5,11 @@
 // and the instance keeps working: LOOPS calls per throwing case, health checks as elsewhere.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import { Wxpay } from 'wxpay-wasm';
 import { signedAnswer } from '../sandbox/answer.mjs';
 import { keyObjects } from '../sandbox/keys.mjs';
-import { useHealth, hostileLoop, rejects, resolves, outcome, settle, options, thrown } from './harness.mjs';
+import { useHealth, hostileLoop, rejects, resolves, outcome, settle, options, thrown, isTypeError, LOOPS, BACKENDS } from './harness.mjs';
 
 const h = useHealth();
 const ANSWER = Buffer.from('{"ok":true,"text":"中文"}');
@@ -138,3 +139,99 @@ timeoutCase('timeout: arrayBuffer() never settles and the body never ends', () =
   like.arrayBuffer = () => new Promise(() => {});
   return Promise.resolve(like);
 });
+
+// ---- body chunks that lie about themselves ----
+// A real Uint8Array whose `length`/`byteLength` a caller overrode (an own getter, a subclass):
+// the package reads the chunk through the typed array's own internal slots and hands Rust a copy
+// it made, so none of the caller's code runs inside Rust frames and the answer is read as sent.
+// Anything that is not a Uint8Array (a Proxy of one, an object made from its prototype) is
+// ERR_NETWORK. Before: Rust's copy read the overridden `length`: a trap (ERR_INTERNAL).
+function chunkCase(name, makeChunk, expect) {
+  test(`a body stream whose only chunk ${name}`, async () => {
+    const reads = { n: 0 };
+    const wxpay = new Wxpay(options(h.sb, {
+      retry: 0,
+      fetch: () => Promise.resolve(responseLike('body', null, new ReadableStream({ start(c) { c.enqueue(makeChunk(reads)); c.close(); } }), { n: 0 })),
+    }));
+    try {
+      await hostileLoop(name, { call: () => wxpay.v3.sandbox.echo.get(), expect, health: (label) => h.check(label) });
+    } finally {
+      wxpay.free();
+    }
+    assert.equal(reads.n, 0, "the chunk's own length getters were never called");
+  });
+}
+const sameAnswer = (r) => resolves(200)(r) ?? (JSON.stringify(r.value.data) === JSON.stringify({ ok: true, text: '中文' }) ? null : `resolved with other data: ${JSON.stringify(r.value.data)}`);
+const lying = (keys) => (reads) => {
+  const chunk = new Uint8Array(ANSWER);
+  for (const key of keys) Object.defineProperty(chunk, key, { get() { reads.n++; throw thrown(`chunk.${key}`); } });
+  return chunk;
+};
+chunkCase('has a throwing own length getter', lying(['length']), sameAnswer);
+chunkCase('has throwing own length, byteLength, byteOffset and buffer getters', lying(['length', 'byteLength', 'byteOffset', 'buffer']), sameAnswer);
+chunkCase('is of a Uint8Array subclass whose length grows at each read', (reads) => {
+  let n = ANSWER.length;
+  class Growing extends Uint8Array {
+    get length() { reads.n++; return n++; }
+  }
+  return new Growing(ANSWER);
+}, sameAnswer);
+chunkCase('is a Proxy of a Uint8Array', () => new Proxy(new Uint8Array(ANSWER), {}), rejects('ERR_NETWORK', isTypeError));
+chunkCase("is an object made from Uint8Array's prototype", () => Object.defineProperty(Object.create(Uint8Array.prototype), 'length', { value: 4 }), rejects('ERR_NETWORK', isTypeError));
+
+// ---- a streamed download whose body is not what it seems ----
+// download(data, { stream: true }) hands the answer's body to the file reader unread: a body that
+// is not a stream, a reader that throws, or chunks that are not Uint8Arrays reject ERR_NETWORK
+// (at download() or while the stream is read), never a bare TypeError, and never reach the
+// decompressor or Rust's digest (where a `{ length: -1 }` chunk trapped the instance with crypto
+// 'rust', reported as ERR_CRYPTO, the instance not replaced).
+const FILE = new Uint8Array([0x61, 0x62, 0x63]);
+const fileData = () => ({ download_url: `${h.sb.baseURL}v3/billdownload/file?token=x`, hash_type: 'SHA1', hash_value: 'a9993e364706816aba3e25717850c26c9cd0d89d' });
+const chunks = (...list) => new ReadableStream({ start(c) { for (const x of list) c.enqueue(x); c.close(); } });
+
+function downloadCase(name, makeBody, backends = ['node']) {
+  for (const crypto of backends) {
+    test(`download, streamed: ${name} (crypto ${crypto})`, async () => {
+      const recovered = [];
+      const onRecover = Wxpay.onRecover;
+      Wxpay.onRecover = (info) => recovered.push(info);
+      const wxpay = new Wxpay(options(h.sb, { crypto, retry: 0, fetch: () => Promise.resolve({ status: 200, headers: {}, body: makeBody() }) }));
+      try {
+        await hostileLoop(`${name} (crypto ${crypto})`, {
+          n: Math.min(LOOPS, 500),
+          call: async () => {
+            const stream = await wxpay.download(fileData(), { stream: true });
+            for await (const chunk of stream) void chunk;
+            return { status: 'read to its end' };
+          },
+          expect: rejects('ERR_NETWORK'),
+          health: (label) => h.check(label, 'node'),
+        });
+      } finally {
+        wxpay.free();
+        Wxpay.onRecover = onRecover;
+      }
+      assert.deepEqual(recovered, [], 'no trap');
+    });
+  }
+}
+
+test('download, streamed: the same fetch with a real stream of the file reads it to its end', async () => {
+  const wxpay = new Wxpay(options(h.sb, { crypto: 'rust', retry: 0, fetch: () => Promise.resolve({ status: 200, headers: {}, body: chunks(FILE.subarray(0, 1), FILE.subarray(1)) }) }));
+  const stream = await wxpay.download(fileData(), { stream: true });
+  const got = [];
+  for await (const chunk of stream) got.push(...chunk);
+  assert.deepEqual(got, [...FILE]);
+  wxpay.free();
+});
+downloadCase('a body that is a plain object', () => ({}));
+downloadCase('a body that is a string', () => 'abc');
+downloadCase('a body whose getReader() throws', () => ({ getReader() { throw thrown('getReader'); } }));
+downloadCase('a body whose getReader() gives null', () => ({ getReader: () => null }));
+downloadCase("a body whose reader's read() throws", () => ({ getReader: () => ({ read() { throw thrown('read'); }, cancel() {} }) }));
+downloadCase("a body whose reader's read() resolves to null", () => ({ getReader: () => ({ read: async () => null, cancel() {} }) }));
+downloadCase('a body stream with a chunk { length: -1 } after a real one', () => chunks(FILE.subarray(0, 1), { length: -1 }), BACKENDS);
+downloadCase('a body stream with a chunk { length: 2 ** 32 - 16 }', () => chunks({ length: 2 ** 32 - 16 }), BACKENDS);
+downloadCase('a body stream with a string chunk after a real one', () => chunks(FILE.subarray(0, 1), 'bc'), BACKENDS);
+downloadCase('a body stream with a Proxy of a Uint8Array', () => chunks(new Proxy(FILE, {})), BACKENDS);
+downloadCase('a GZIP body stream with a chunk { length: -1 } after its first bytes', () => chunks(zlib.gzipSync(FILE).subarray(0, 12), { length: -1 }), BACKENDS);

@@ -3,6 +3,8 @@
 // statements, the unsigned downloads and the bill reader.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import http from 'node:http';
+import zlib from 'node:zlib';
 import { test } from 'node:test';
 import { parseBill, readBill, uploadForm } from 'wxpay-wasm';
 import { useSandbox, client, rejectsWith, within, countingFetch } from './helpers.mjs';
@@ -17,6 +19,29 @@ async function readAll(stream) {
   const chunks = [];
   for await (const c of stream) chunks.push(c);
   return Buffer.concat(chunks);
+}
+
+/**
+ * A file host on 127.0.0.1 for what the sandbox does not do (cut connections, stalls, odd
+ * chunking): `handler(req, res)` answers every request; closed, its sockets destroyed, after
+ * the test. Resolves a client of the sandbox's merchant on it (no retries), its `baseURL`, and `file(bytes)`,
+ * the download data of a bill whose text is `bytes`.
+ */
+async function fileHost(t, handler) {
+  const sockets = new Set();
+  const server = http.createServer(handler);
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise((resolve) => server.close(resolve));
+  });
+  const baseURL = `http://127.0.0.1:${server.address().port}/`;
+  const file = (bytes) => ({ download_url: `${baseURL}v3/billdownload/file?token=t`, hash_type: 'SHA1', hash_value: crypto.createHash('sha1').update(bytes).digest('hex') });
+  return { wxpay: client(ctx.sb, { baseURL, retry: false }), file, baseURL };
 }
 
 test('an upload sends multipart bytes built in Rust, signed over the meta it computed', async () => {
@@ -42,6 +67,21 @@ test('a given meta is sent as written, with the extra fields an endpoint declare
   const parts = parseMultipart(last().body, last().headers['content-type']);
   assert.equal(parts[0].body.toString(), meta);
   assert.equal(last().verified, true);
+});
+
+test("uploadForm: options.type sets the file's type, for bytes and for a Blob; a Blob keeps its own otherwise", async () => {
+  const wxpay = client(ctx.sb);
+  const sent = async (form) => {
+    const { data } = await within(wxpay.v3.merchant.media.upload.post(form));
+    const parts = parseMultipart(last().body, last().headers['content-type']);
+    assert.deepEqual(new Uint8Array(parts[1].body), JPEG);
+    return [data.type, parts[1].filename];
+  };
+  assert.deepEqual(await sent(uploadForm(JPEG, 'a.bin', { type: 'image/jpeg' })), ['image/jpeg', 'a.bin']);
+  // Before: the Blob went as it was, application/octet-stream.
+  assert.deepEqual(await sent(uploadForm(new Blob([JPEG]), 'b.bin', { type: 'image/jpeg' })), ['image/jpeg', 'b.bin']);
+  assert.deepEqual(await sent(uploadForm(new File([JPEG], 'c.png', { type: 'image/png' }), 'c.bin', { type: 'image/jpeg' })), ['image/jpeg', 'c.bin']);
+  assert.deepEqual(await sent(uploadForm(new Blob([JPEG], { type: 'image/png' }), 'd.bin')), ['image/png', 'd.bin']);
 });
 
 test('every documented upload endpoint works, video included', async () => {
@@ -311,4 +351,126 @@ test('a streamed download is not bounded by maxBodyBytes; a whole one is', async
   const get = async () => (await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02', sandbox_rows: 200 } })).data;
   assert.deepEqual(await readAll(await within(wxpay.download(await get(), { stream: true }))), tradeBill(200));
   await rejectsWith(wxpay.download(await get()), 'ERR_RESPONSE_TOO_LARGE');
+});
+
+test('a connection lost mid-file rejects ERR_NETWORK, whole and streamed, plain and GZIP', async (t) => {
+  const bill = tradeBill(3000);
+  let body;
+  const { wxpay, file } = await fileHost(t, async (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }); // chunked: no length to check against
+    res.write(body.subarray(0, body.length >> 1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    req.socket.destroy();
+  });
+  for (const gzip of [false, true]) {
+    body = gzip ? zlib.gzipSync(bill) : bill;
+    const kind = gzip ? 'GZIP' : 'plain';
+    const whole = await rejectsWith(wxpay.download(file(bill)), 'ERR_NETWORK');
+    assert.ok(whole.cause instanceof TypeError, `${kind}, whole: cause is fetch's error`);
+    // Before: ERR_FILE_DECODE ("a broken GZIP stream?") when streamed, for a plain file too.
+    const streamed = await rejectsWith(readAll(await within(wxpay.download(file(bill), { stream: true }))), 'ERR_NETWORK');
+    assert.ok(streamed.cause instanceof TypeError, `${kind}, streamed: cause is fetch's error`);
+  }
+});
+
+test('a 2xx answer without a body is an empty file, whole and streamed; its digest is still checked', async (t) => {
+  const empty = new Uint8Array(0);
+  const { wxpay, file, baseURL } = await fileHost(t, (req, res) => {
+    res.writeHead(204);
+    res.end();
+  });
+  // A fetch that builds its Response with a null body.
+  const nullBody = client(ctx.sb, { baseURL, fetch: async () => new Response(null, { status: 200 }) });
+  for (const c of [wxpay, nullBody]) {
+    assert.deepEqual(await within(c.download(file(empty))), empty);
+    // Before: a bare TypeError (reading 'getReader' of undefined).
+    const stream = await within(c.download(file(empty), { stream: true }));
+    assert.ok(stream instanceof ReadableStream);
+    assert.equal((await within(readAll(stream))).length, 0);
+    await rejectsWith(readAll(await within(c.download(file(Buffer.from('x')), { stream: true }))), 'ERR_DIGEST_MISMATCH');
+  }
+});
+
+test('a GZIP file is known by its first two bytes however the body is cut: whole and streamed', async (t) => {
+  const bill = tradeBill(50);
+  const gz = zlib.gzipSync(bill);
+  // Its first TCP write a single byte (before: streamed, the GZIP went out raw and failed ERR_DIGEST_MISMATCH).
+  const { wxpay, file, baseURL } = await fileHost(t, async (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/x-gzip' });
+    res.write(gz.subarray(0, 1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    res.end(gz.subarray(1));
+  });
+  assert.deepEqual(Buffer.from(await within(wxpay.download(file(bill)))), bill);
+  assert.deepEqual(await within(readAll(await within(wxpay.download(file(bill), { stream: true })))), bill);
+  // A fetch whose body gives an empty chunk, then the magic a byte at a time.
+  const cuts = [0, 0, 1, 2, 7, gz.length];
+  const pieces = () => new ReadableStream({ start(c) { for (let i = 1; i < cuts.length; i++) c.enqueue(new Uint8Array(gz.subarray(cuts[i - 1], cuts[i]))); c.close(); } });
+  const cut = client(ctx.sb, { baseURL, fetch: async () => new Response(pieces(), { status: 200 }) });
+  assert.deepEqual(await within(readAll(await within(cut.download(file(bill), { stream: true })))), bill);
+  assert.deepEqual(Buffer.from(await within(cut.download(file(bill)))), bill);
+  // A file of one byte, GZIP's first, is a plain file.
+  const one = Buffer.from([0x1f]);
+  const single = client(ctx.sb, { baseURL, fetch: async () => new Response(one, { status: 200 }) });
+  assert.deepEqual(await within(readAll(await within(single.download(file(one), { stream: true })))), one);
+  assert.deepEqual(Buffer.from(await within(single.download(file(one)))), one);
+});
+
+test("a file whose body stalls after its headers ends at the request's deadline, streamed too, whatever fetch does with its signal", async (t) => {
+  const { wxpay, file, baseURL } = await fileHost(t, (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.flushHeaders(); // and no body, ever
+  });
+  // A fetch that ignores its signal: only the package's own race can end the wait.
+  const deaf = client(ctx.sb, { baseURL, retry: false, fetch: (url, init) => fetch(url, { ...init, signal: undefined }) });
+  const data = file(Buffer.from('x'));
+  for (const c of [wxpay, deaf]) {
+    for (const stream of [false, true]) {
+      const t0 = performance.now();
+      // Before, streamed: ERR_NETWORK around the timeout, or with the deaf fetch no end at all.
+      await rejectsWith(c.download(data, { stream, timeout: 200 }), 'ERR_TIMEOUT');
+      assert.ok(performance.now() - t0 < 2000, `stream ${stream}: within about its timeout`);
+      const err = await rejectsWith(c.download(data, { stream, signal: AbortSignal.timeout(200) }), 'ERR_ABORTED');
+      assert.equal(err.cause?.name, 'TimeoutError', "cause: the signal's reason");
+    }
+  }
+  // The client's own timeout counts the same way.
+  await rejectsWith(client(ctx.sb, { baseURL, retry: false, timeout: 200 }).download(data, { stream: true }), 'ERR_TIMEOUT');
+});
+
+test('maxBodyBytes bounds the joined file of an encrypted bill, not each part: whole and streamed', async () => {
+  const wxpay = client(ctx.sb);
+  const params = { bill_date: '2024-01-02', sub_mchid: '1900000001', algorithm: 'AEAD_AES_256_GCM', account_type: 'BASIC' };
+  const bill = fundFlowBill();
+  const answer = async () => (await within(wxpay.v3['bill/sub-merchant-fundflowbill'].get({ params }))).data;
+  // Each part (half the bill) is within the limit, the two together are not: before, the joined bill resolved.
+  const limit = bill.length - 1;
+  assert.ok(Math.ceil(bill.length / 2) <= limit);
+  for (const stream of [false, true]) {
+    const err = await rejectsWith(wxpay.download(await answer(), { stream, maxBodyBytes: limit }), 'ERR_RESPONSE_TOO_LARGE');
+    assert.match(err.message, new RegExp(`maxBodyBytes \\(${limit} bytes\\)`));
+  }
+  assert.deepEqual(Buffer.from(await within(wxpay.download(await answer(), { maxBodyBytes: bill.length }))), bill);
+  assert.deepEqual(await within(readAll(await within(wxpay.download(await answer(), { stream: true, maxBodyBytes: bill.length })))), bill);
+  // The client's own limit counts the same way.
+  await rejectsWith(client(ctx.sb, { maxBodyBytes: limit }).download(await answer()), 'ERR_RESPONSE_TOO_LARGE');
+});
+
+test('readBill refuses a bill that is not UTF-8 as parseBill does: ERR_INVALID_PARAM', async () => {
+  const text = fundFlowBill();
+  const bad = Buffer.concat([text.subarray(0, 200), Buffer.from([0xff]), text.subarray(200)]);
+  const cutShort = text.subarray(0, text.indexOf(Buffer.from('交易')) + 1); // ends inside a character
+  const read = async (...chunks) => {
+    const bill = readBill((async function* () { yield* chunks; })());
+    for await (const row of bill) void row;
+  };
+  assert.throws(() => parseBill(bad), { name: 'WxpayError', code: 'ERR_INVALID_PARAM', message: 'parseBill(text): the bill is not UTF-8' });
+  // Before: a bare TypeError (ERR_ENCODING_INVALID_ENCODED_DATA).
+  for (const chunks of [[bad], [bad.subarray(0, 201), bad.subarray(201)], [cutShort]]) {
+    const err = await rejectsWith(read(...chunks), 'ERR_INVALID_PARAM');
+    assert.equal(err.message, 'readBill(source): the bill is not UTF-8');
+    assert.ok(err.cause instanceof TypeError);
+  }
+  const err = await rejectsWith(read(text.subarray(0, 10), 'text'), 'ERR_INVALID_PARAM');
+  assert.equal(err.message, 'readBill(source): the source gave a chunk that is not bytes');
 });

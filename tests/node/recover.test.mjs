@@ -184,3 +184,74 @@ test('a trap in Rust drop code run by a finalizer (after GC, outside any call) i
   await assertSeed(wxpay);
   await assertSigns(wxpay);
 });
+
+// ---- a download's digest (FileDigest), a Rust object that boundary.js calls from stream callbacks ----
+const glue = await import('../../.work/test-pkg/wxpay_wasm.js');
+const BILL = { bill_date: '2024-01-02', sandbox_rows: 3000 };
+
+/** Replaces FileDigest's methods for the rest of the test: each call is recorded in `calls`, then `around(name, real, args)` runs. */
+function patchDigest(t, around = (name, real, self, args) => real.apply(self, args)) {
+  const calls = [];
+  const proto = glue.FileDigest.prototype;
+  for (const name of ['algorithm', 'update', 'finish', 'free']) {
+    const real = proto[name];
+    proto[name] = function (...args) {
+      calls.push(name);
+      return around(name, real, this, args);
+    };
+    t.after(() => { proto[name] = real; });
+  }
+  return calls;
+}
+
+test("a trap inside a download's digest is a trap: ERR_INTERNAL, the instance replaced, streamed and whole", async (t) => {
+  const wxpay = new Wxpay(options(ctx.sb, { crypto: 'rust' }));
+  const answer = async () => (await wxpay.v3['bill/tradebill'].get({ params: BILL })).data;
+  let armed = false;
+  // FileDigest.update traps the instance for real (a Rust panic), as a failed allocation there would.
+  patchDigest(t, (name, real, self, args) => {
+    if (name === 'update' && armed) {
+      armed = false;
+      glue.trapUnreachable();
+    }
+    return real.apply(self, args);
+  });
+  for (const stream of [true, false]) {
+    const before = recoveries.length;
+    const data = await answer();
+    armed = true;
+    // Before: ERR_CRYPTO ("hashing the file failed: RuntimeError: unreachable"), and no recovery.
+    const err = await (stream ? wxpay.download(data, { stream: true }).then(async (s) => { for await (const chunk of s) void chunk; }) : wxpay.download(data))
+      .then(() => assert.fail('resolved'), (e) => e);
+    assert.ok(err instanceof WxpayError, `a WxpayError, got ${err}`);
+    assert.equal(err.code, 'ERR_INTERNAL', err.message);
+    assert.ok(err.cause instanceof WebAssembly.RuntimeError, `cause: ${err.cause}`);
+    assert.equal(err.cause.message, TRAPS.unreachable);
+    await sleep(0);
+    assert.equal(recoveries.length, before + 1, `stream ${stream}: onRecover heard the trap`);
+    assert.equal(recoveries.at(-1).cause, err.cause);
+  }
+  assert.equal(Buffer.from(await wxpay.download(await answer())).length > 0, true);
+  await assertSeed(wxpay);
+  await assertSigns(wxpay);
+});
+
+for (const crypto of ['rust', 'node']) {
+  test(`a streamed download in flight when the instance traps errors ERR_INTERNAL at its next read, touching nothing of the new instance (crypto ${crypto})`, async (t) => {
+    const wxpay = new Wxpay(options(ctx.sb, { crypto }));
+    const { data } = await wxpay.v3['bill/tradebill'].get({ params: BILL });
+    const reader = (await wxpay.download(data, { stream: true })).getReader();
+    assert.equal((await reader.read()).done, false);
+    const calls = patchDigest(t);
+    await assertTrap(traps.trapUnreachable, 'unreachable');
+    // Before: read on to the end (crypto node) or failed at the next chunk (crypto rust) with
+    // ERR_CRYPTO, then freed its digest's pointer in the new instance.
+    const err = await reader.read().then(() => assert.fail('read on after the trap'), (e) => e);
+    assert.ok(err instanceof WxpayError, `a WxpayError, got ${err}`);
+    assert.equal(err.code, 'ERR_INTERNAL', err.message);
+    assert.deepEqual(calls, [], 'no FileDigest method was called after the trap');
+    await assertSeed(wxpay);
+    const whole = await wxpay.download((await wxpay.v3['bill/tradebill'].get({ params: BILL })).data);
+    assert.ok(whole.length > 0);
+  });
+}
