@@ -29,9 +29,10 @@ export interface WxpayClientOptions {
   /**
    * Keys that may sign WeChat Pay's answers: platform certificate serial (or `PUB_KEY_ID_...`)
    * to the PEM of an X.509 certificate, an SPKI public key or a PKCS#1 public key. Required
-   * unless `apiv3Key` is given, in which case the platform certificates are downloaded.
+   * unless `apiv3Key` is given, in which case the platform certificates are downloaded. A plain
+   * object or a `Map`.
    */
-  certs?: Record<string, string | Uint8Array | ArrayBuffer>;
+  certs?: Record<string, string | Uint8Array | ArrayBuffer> | Map<string, string | Uint8Array | ArrayBuffer>;
   /** Defaults to `https://api.mch.weixin.qq.com/`. */
   baseURL?: string;
   /** A fetch-compatible function used instead of the global `fetch`. */

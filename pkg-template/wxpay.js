@@ -133,6 +133,8 @@ function copyCerts(certs) {
     return certs; // a revoked Proxy: the boundary reports it
   }
   try {
+    // A Map of serials (boundary.js reads one): its entries, copied the same way.
+    if (certs instanceof Map) return new Map([...certs].map(([serial, pem]) => [serial, keep(pem)]));
     const copy = {};
     for (const [serial, pem] of Object.entries(certs)) {
       Object.defineProperty(copy, serial, { value: keep(pem), enumerable: true, writable: true, configurable: true });

@@ -229,11 +229,18 @@ impl Bill {
 /// 32-byte AES-256 key under the merchant key; the part is AES-256-GCM under
 /// it with `nonce` as IV, no associated data, the tag at the end.
 /// `ERR_FILE_DECODE` when either step fails.
-pub fn decrypt_part(key: &crate::keys::PrivateKey, encrypt_key: &str, nonce: &str, sealed: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+pub async fn decrypt_part<B: crate::crypto::Backend>(
+    backend: &B,
+    key: &crate::keys::PrivateKey,
+    encrypt_key: &str,
+    nonce: &str,
+    sealed: &[u8],
+) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     let fail = |why: &str| Error::new(Code::FileDecode, format!("encrypted bill: {why}"));
     let wrapped = crate::base64::decode(encrypt_key.trim()).ok_or_else(|| fail("encrypt_key is not base64"))?;
+    // By the client's backend, as every other use of the merchant key.
     let raw = zeroize::Zeroizing::new(
-        crate::crypto::oaep_decrypt(key, &wrapped).map_err(|_| fail("encrypt_key does not decrypt under the merchant key"))?,
+        backend.oaep_decrypt(key, &wrapped).await.map_err(|_| fail("encrypt_key does not decrypt under the merchant key"))?,
     );
     let aes = crate::aead::ApiV3Key::from_bytes(&raw).ok_or_else(|| fail("encrypt_key does not hold a 32-byte key"))?;
     crate::aead::decrypt(&aes, nonce.as_bytes(), b"", sealed).map_err(|_| fail("a part does not decrypt under its encrypt_key and nonce"))

@@ -206,6 +206,9 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                     // call to share.
                     YieldOnce(false).await;
                     let result = send::fetch_certificates(&c).await;
+                    // Ended: the next need starts a new download (when the interval allows),
+                    // even if every request that waited for this one gave up first.
+                    *c.certs.in_flight.borrow_mut() = None;
                     c.certs.last.set(Some((js_sys::Date::now(), result.is_ok())));
                     *c.certs.last_error.borrow_mut() = result.as_ref().err().cloned();
                     c.certs.install(result?);
@@ -225,11 +228,6 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                 },
                 None => JsFuture::from(p.clone()).await,
             };
-            let mut slot = client.certs.in_flight.borrow_mut();
-            if slot.as_ref().is_some_and(|q| JsValue::from(q.clone()) == JsValue::from(p.clone())) {
-                *slot = None;
-            }
-            drop(slot);
             // A failed download fails what needed it only when nothing else can verify.
             if let Err(e) = result {
                 if client.certs.ring().is_empty() {

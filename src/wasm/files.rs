@@ -103,7 +103,7 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
         let source: JsValue = match (encrypt_key, nonce) {
             (Some(key), Some(nonce)) => {
                 let sealed = boundary::copy_in(&answer.body())?;
-                Uint8Array::from(&crate::bill::decrypt_part(&config.key, key, nonce, &sealed)?[..]).into()
+                Uint8Array::from(&crate::bill::decrypt_part(&client.crypto, &config.key, key, nonce, &sealed).await?[..]).into()
             }
             (Some(_), None) => return Err(Error::new(Code::InvalidParam, "download(data): an encrypted part has no nonce").into()),
             // A 2xx answer without a body stream (a 204, a `Response` built with a null body) was

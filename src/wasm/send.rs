@@ -311,8 +311,14 @@ pub(super) async fn exchange(client: &Client, request: &Prepared<'_>, deadline: 
 }
 
 /// `Retry-After` as milliseconds from now: delta-seconds or an HTTP date.
+/// Only a text that names a day or month (every HTTP-date format does) is
+/// read as a date: `Date.parse` also takes `-1`, `1.5` or `1, 2` as dates
+/// long past, which would turn the back-off off.
 fn retry_after_ms(value: &str) -> Option<f64> {
     retry::retry_after_seconds(value).or_else(|| {
+        if !value.bytes().any(|b| b.is_ascii_alphabetic()) {
+            return None;
+        }
         let at = js_sys::Date::parse(value);
         at.is_finite().then(|| (at - js_sys::Date::now()).max(0.0))
     })

@@ -162,6 +162,19 @@ test("a request's timeout and signal cover the certificate download its answer n
   await rejectsWith(get(client), 'ERR_TIMEOUT');
 });
 
+test('a request that gave up waiting for a download leaves nothing behind: the next rotation downloads again', async () => {
+  const { sb } = ctx;
+  const slow = certificatesBy(async (url, init) => { await later(400); return fetch(url, init); });
+  const wxpay = new Wxpay(bootstrap(sb, { fetch: slow, certsRefreshInterval: 0 }));
+  await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, timeout: 100 }), 'ERR_TIMEOUT');
+  await later(500); // the download ends, with no one waiting for it
+  assert.equal((await get(wxpay)).status, 200);
+  assert.equal(downloads(sb), 1);
+  sb.rotate();
+  assert.equal((await get(wxpay)).status, 200, 'the rotation is picked up');
+  assert.equal(downloads(sb), 2);
+});
+
 test('a failed download fails the request as its own answer: ERR_RESPONSE_SERIAL with the answer\'s status, the download as cause', async () => {
   const { sb } = ctx;
   const failing = certificatesBy(async () => new Response(JSON.stringify({ code: 'SYSTEM_ERROR', message: 'busy' }), { status: 500, headers: { 'content-type': 'application/json', 'request-id': 'REQ-OF-CERTIFICATES' } }));

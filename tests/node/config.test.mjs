@@ -161,6 +161,17 @@ runCases('baseURL, fetch, timeout: wrong type or unparsable', () => [
   ['timeout null', { timeout: null }, CONFIG, 'options.timeout'],
 ]);
 
+test('certs may be a Map of serials: it is used (not dropped), also beside apiv3Key', async () => {
+  const { sb } = ctx;
+  const certs = new Map([[sb.platform.serial, sb.platform.certificate]]);
+  const wxpay = new Wxpay(options(sb, { certs }));
+  assert.equal((await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE })).status, 200);
+  assert.deepEqual((await wxpay.certificates()).map((c) => c.serial), [sb.platform.serial]);
+  const withKey = new Wxpay(options(sb, { certs, apiv3Key: sb.apiv3Key }));
+  assert.equal((await memberCode(withKey).get({ card_id: CARD_ID, code: CODE })).status, 200);
+  assert.equal(sb.requests.filter((r) => r.url === '/v3/certificates').length, 0, 'a configured cert needs no download');
+});
+
 test('a PEM pasted as a certs key (the map swapped) is not echoed in the message', async () => {
   const { sb } = ctx;
   const lines = secrets(sb);

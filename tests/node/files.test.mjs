@@ -161,6 +161,36 @@ for (const gzip of [false, true]) {
   });
 }
 
+// An encrypted bill's encrypt_key is unwrapped by the client's backend, like every other use of
+// the merchant key (with crypto 'node', by node:crypto); a part or key that does not decrypt is
+// ERR_FILE_DECODE, on every backend.
+test("an encrypted bill's key is unwrapped by the client's backend; a part or key that does not decrypt is ERR_FILE_DECODE", async () => {
+  const params = { bill_date: '2024-01-02', sub_mchid: '1900000001', algorithm: 'AEAD_AES_256_GCM', account_type: 'BASIC' };
+  const node = process.getBuiltinModule('node:crypto');
+  const real = node.privateDecrypt;
+  let calls = 0;
+  node.privateDecrypt = function privateDecrypt(...args) { calls++; return real.apply(this, args); };
+  try {
+    const wxpay = client(ctx.sb, { crypto: 'node' });
+    const { data } = await wxpay.v3['bill/sub-merchant-fundflowbill'].get({ params });
+    assert.deepEqual(Buffer.from(await within(wxpay.download(data))), fundFlowBill());
+    assert.equal(calls, data.download_bill_list.length, 'one node:crypto unwrap per part');
+  } finally {
+    node.privateDecrypt = real;
+  }
+  for (const backend of ['node', 'webcrypto', 'rust']) {
+    const wxpay = client(ctx.sb, { crypto: backend });
+    const { data } = await wxpay.v3['bill/sub-merchant-fundflowbill'].get({ params });
+    const [first, ...rest] = data.download_bill_list;
+    const flip = (b64) => { const b = Buffer.from(b64, 'base64'); b[10] ^= 1; return b.toString('base64'); };
+    for (const bad of [{ ...first, encrypt_key: flip(first.encrypt_key) }, { ...first, nonce: `${first.nonce.slice(0, -1)}x` }]) {
+      const e = await rejectsWith(within(wxpay.download({ ...data, download_bill_list: [bad, ...rest] })), 'ERR_FILE_DECODE');
+      assert.match(e.message, /^encrypted bill: /, backend);
+    }
+    assert.deepEqual(Buffer.from(await within(wxpay.download(data))), fundFlowBill(), `${backend}: still working`);
+  }
+});
+
 // The runtime's hash (node:crypto here) or Rust's (crypto 'rust'): both must agree on every
 // outcome, for either digest a download may name.
 for (const backend of ['node', 'webcrypto', 'rust']) {

@@ -90,6 +90,26 @@ test('4xx answers are not retried; 429 honours Retry-After', async () => {
   assert.ok(Date.now() - started >= 950, `waited ${Date.now() - started} ms for Retry-After: 1`);
 });
 
+test('a Retry-After that is neither seconds nor an HTTP date is ignored: the usual back-off, not none', async () => {
+  const { sb } = ctx;
+  const random = Math.random;
+  Math.random = () => 0.999; // each wait its longest: about 200 ms, then 400 ms
+  try {
+    for (const value of ['-1', '1.5', '+5', '1, 2']) {
+      let calls = 0;
+      const fetch503 = (url, init) => (++calls <= 2
+        ? Promise.resolve(new Response('{"code":"SYSTEM_ERROR","message":"busy"}', { status: 503, headers: { 'content-type': 'application/json', 'retry-after': value } }))
+        : fetch(url, init));
+      const started = Date.now();
+      assert.equal((await get(new Wxpay(options(sb, { fetch: fetch503 })))).status, 200);
+      assert.ok(Date.now() - started >= 500, `Retry-After ${value}: waited ${Date.now() - started} ms, not the back-off`);
+      assert.equal(calls, 3);
+    }
+  } finally {
+    Math.random = random;
+  }
+});
+
 test('retries stay within the timeout: the whole request settles by it', async () => {
   const { sb } = ctx;
   sb.misbehave('error-429', 5);
