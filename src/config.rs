@@ -151,9 +151,7 @@ pub fn wechatpay_serial(keyring: &Keyring, given: Option<&str>) -> Result<String
                 // Quote only what has the shape of a serial or key id: any
                 // other text may be a secret pasted into the wrong option.
                 let given = given.trim();
-                let quotable = certs_entry(given).is_ok()
-                    && (given.bytes().all(|b| b.is_ascii_hexdigit()) || given.starts_with(PUB_KEY_ID_PREFIX));
-                Err(invalid(if quotable {
+                Err(invalid(if shown_serial(given) {
                     format!("options.wechatpaySerial {} is not one of the configured certs ({serials})", crate::error::quoted(given))
                 } else {
                     format!("options.wechatpaySerial is not a certificate serial (hex) or PUB_KEY_ID_... id of the configured certs ({serials})")
@@ -189,12 +187,25 @@ pub fn certs_entry(serial: &str) -> Result<String> {
     let valid = !serial.is_empty()
         && serial.len() <= 64
         && serial.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if valid {
+    if valid && shown_serial(serial) {
         Ok(format!("options.certs[\"{serial}\"]"))
+    } else if valid {
+        Ok(format!("options.certs[a key of {} characters]", serial.len()))
     } else {
         Err(invalid(
             "options.certs has a key that is not a certificate serial (hex) or a PUB_KEY_ID_... id: the map is { [serial]: pem }".into(),
         ))
+    }
+}
+
+/// Whether a serial the caller gave may be repeated in a message: a
+/// `PUB_KEY_ID_` and digits, or a certificate serial (hex, 33 to 40
+/// characters). Anything else could be a secret in the wrong place: an APIv3
+/// key is 32 characters, and may be all hex.
+fn shown_serial(serial: &str) -> bool {
+    match serial.strip_prefix(PUB_KEY_ID_PREFIX) {
+        Some(digits) => !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()),
+        None => (33..=40).contains(&serial.len()) && serial.bytes().all(|b| b.is_ascii_hexdigit()),
     }
 }
 
@@ -232,6 +243,13 @@ mod tests {
         assert!(!e.message.contains("MIIE"), "{}", e.message);
         assert!(certs_entry(&"A".repeat(65)).is_err());
         assert_eq!(certs_entry("PUB_KEY_ID_0112").unwrap(), "options.certs[\"PUB_KEY_ID_0112\"]");
+        // An APIv3 key (32 characters, here all hex) in a serial's place is never repeated.
+        let key = "abcdef0123456789abcdef0123456789";
+        assert_eq!(certs_entry(key).unwrap(), "options.certs[a key of 32 characters]");
+        let e = wechatpay_serial(&Keyring::default(), Some(key)).unwrap_err();
+        assert!(!e.message.contains(key), "{}", e.message);
+        let serial = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
+        assert_eq!(certs_entry(serial).unwrap(), format!("options.certs[\"{serial}\"]"));
     }
 
     // Found by tests/properties/config.rs (and issue 10, item 5).
@@ -255,8 +273,12 @@ mod tests {
         // A serial or key id is named, to show which one is missing.
         let e = wechatpay_serial(&ring, Some(" PUB_KEY_ID_0 ")).unwrap_err();
         assert_eq!(e.message, "options.wechatpaySerial \"PUB_KEY_ID_0\" is not one of the configured certs (5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01)");
-        let e = wechatpay_serial(&ring, Some("7e57")).unwrap_err();
-        assert!(e.message.starts_with("options.wechatpaySerial \"7e57\" is not"), "{}", e.message);
+        let other = "7E57F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01";
+        let e = wechatpay_serial(&ring, Some(other)).unwrap_err();
+        assert!(e.message.starts_with(&format!("options.wechatpaySerial \"{other}\" is not")), "{}", e.message);
+        // Hex of an APIv3 key's length (32) could be one: not repeated.
+        let e = wechatpay_serial(&ring, Some("7e57f04e6c9a5e7a5b6a1c2f3e4d5c6b")).unwrap_err();
+        assert!(!e.message.contains("7e57f04e"), "{}", e.message);
     }
 
     #[test]
