@@ -445,6 +445,20 @@ impl Deadline {
         }
     }
 
+    /// `promise`, or the deadline's error if that comes first, as a promise
+    /// (a deadline of none: `promise` itself).
+    pub fn race(&self, promise: &Promise) -> Result<Promise, JsValue> {
+        match &self.0 {
+            Some(g) => race_js(g, promise),
+            None => Ok(promise.clone()),
+        }
+    }
+
+    /// Whether the deadline has ended.
+    pub fn ended(&self) -> bool {
+        self.0.as_ref().is_some_and(|g| stopped_js(g).is_ok_and(|e| !e.is_undefined()))
+    }
+
     /// Waits `ms`, or fails with the deadline's error.
     pub async fn sleep(&self, ms: f64) -> Result<(), JsValue> {
         JsFuture::from(sleep_js(&self.js(), ms)?).await.map(drop)

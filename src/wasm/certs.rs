@@ -26,6 +26,10 @@ use crate::response::Codes;
 pub const DEFAULT_REFRESH_INTERVAL_MS: f64 = 300_000.0;
 /// How long a download may take when the client has no `timeout`.
 pub const DOWNLOAD_TIMEOUT_MS: u32 = 30_000;
+/// How long past its own limit a download is waited for before it is taken
+/// for dead: in workerd, a download started by a request that has ended is
+/// cancelled with that request and never settles (its timers die with it).
+const DOWNLOAD_GRACE_MS: f64 = 1_000.0;
 /// After a failed download, the next may start this much later.
 const RETRY_AFTER_FAILURE_MS: f64 = 10_000.0;
 
@@ -36,7 +40,8 @@ pub struct CertStore {
     /// `configured` plus the unexpired downloads; replaced whole, so a
     /// verification in progress keeps the ring it started with.
     ring: RefCell<Rc<Keyring>>,
-    in_flight: RefCell<Option<Promise>>,
+    /// The download under way, and when it started (ms).
+    in_flight: RefCell<Option<(Promise, f64)>>,
     /// When the last download ended (ms) and whether it succeeded.
     last: Cell<Option<(f64, bool)>>,
     /// Why the last download failed, for those who need it within the back-off.
@@ -195,7 +200,10 @@ const NONE_YET: &str = "no platform certificate yet: the last download failed mo
 /// than `deadline` allows.
 pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Option<&Deadline>) -> Result<Rc<Keyring>, NoRing> {
     if wanted(client, serial) {
-        let pending = client.certs.in_flight.borrow().clone();
+        let limit = f64::from(client.config.timeout_ms.unwrap_or(DOWNLOAD_TIMEOUT_MS)) + DOWNLOAD_GRACE_MS;
+        let now = js_sys::Date::now();
+        // A download past its limit and grace never ends: the next need starts another.
+        let pending = client.certs.in_flight.borrow().clone().filter(|(_, started)| now - started < limit);
         let promise = match pending {
             Some(p) => Some(p),
             None if client.certs.may_start() => {
@@ -207,27 +215,47 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                     YieldOnce(false).await;
                     let result = send::fetch_certificates(&c).await;
                     // Ended: the next need starts a new download (when the interval allows),
-                    // even if every request that waited for this one gave up first.
-                    *c.certs.in_flight.borrow_mut() = None;
+                    // even if every request that waited for this one gave up first. (Unless
+                    // it was taken for dead and another is under way.)
+                    let mut slot = c.certs.in_flight.borrow_mut();
+                    if slot.as_ref().is_some_and(|(_, t)| *t == now) {
+                        *slot = None;
+                    }
+                    drop(slot);
                     c.certs.last.set(Some((js_sys::Date::now(), result.is_ok())));
                     *c.certs.last_error.borrow_mut() = result.as_ref().err().cloned();
                     c.certs.install(result?);
                     Ok(JsValue::UNDEFINED)
                 });
-                *client.certs.in_flight.borrow_mut() = Some(p.clone());
-                Some(p)
+                *client.certs.in_flight.borrow_mut() = Some((p.clone(), now));
+                Some((p, now))
             }
             None => None,
         };
-        if let Some(p) = promise {
-            let result = match deadline {
-                Some(d) => match d.within(&p).await {
+        if let Some((p, started)) = promise {
+            // Never waited for past the download's limit (and grace): if it has not settled by
+            // then, it is dead (see DOWNLOAD_GRACE_MS), and counts as failed.
+            let left = (started + limit - now).max(1.0).ceil() as u32;
+            let cap = Deadline::new(None, Some(left)).map_err(|e| NoRing::Failed(Some(e)))?;
+            let capped = cap.race(&p).map_err(|e| NoRing::Failed(Some(e)))?;
+            let mut result = match deadline {
+                Some(d) => match d.within(&capped).await {
                     Err(Waited::Stopped(e)) => return Err(NoRing::Stopped(e)),
                     Err(Waited::Failed(e)) => Err(e),
                     Ok(v) => Ok(v),
                 },
-                None => JsFuture::from(p.clone()).await,
+                None => JsFuture::from(capped).await,
             };
+            if result.is_err() && cap.ended() {
+                let dead: JsValue = Error::new(Code::Timeout, format!("the platform certificate download did not end within {} ms", limit as u64)).into();
+                let mut slot = client.certs.in_flight.borrow_mut();
+                if slot.as_ref().is_some_and(|(q, _)| JsValue::from(q.clone()) == JsValue::from(p.clone())) {
+                    *slot = None;
+                    client.certs.last.set(Some((js_sys::Date::now(), false)));
+                    *client.certs.last_error.borrow_mut() = Some(dead.clone());
+                }
+                result = Err(dead);
+            }
             // A failed download fails what needed it only when nothing else can verify.
             if let Err(e) = result {
                 if client.certs.ring().is_empty() {

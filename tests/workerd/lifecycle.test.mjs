@@ -82,6 +82,18 @@ describe('the payment lifecycle in workerd', () => {
     assert.equal(sb.requests.length, 1);
   });
 
+  test('a download cancelled with the request that started it (workerd ends its I/O) does not block the client: the next need downloads again', async () => {
+    sb.reset();
+    // The first request gives up at 300 ms; workerd then cancels the download it started, which
+    // never settles. Within the download's limit (the client's 1 s timeout, plus 1 s) later
+    // requests wait for it no longer than that; after it, a new download is made.
+    assert.equal((await call('/slowcerts?client=e&delay=1500&timeout=300')).error?.code, 'ERR_TIMEOUT');
+    await new Promise((resolve) => setTimeout(resolve, 2200));
+    const again = await Promise.race([call('/slowcerts?client=e'), new Promise((resolve) => setTimeout(() => resolve('no answer in 5 s'), 5000))]);
+    assert.deepEqual(again, { status: 200 });
+    assert.equal(downloads(), 1, 'the cancelled download never reached the service; the new one did');
+  });
+
   test('payment parameters verify with node:crypto over the documented messages', async () => {
     const { jsapi, app } = await call('/params', { method: 'POST', body: JSON.stringify({ appId: 'wx8888888888888888', prepay_id: 'wx2014' }) });
     const key = crypto.createPublicKey(crypto.createPrivateKey(sb.merchant.privateKeyPkcs8));

@@ -1,6 +1,8 @@
 // Test-only Worker. Every route answers JSON; a WxpayError becomes { error: { code, attempts } }.
 //   GET  /bootstrap?client=K&n=N   N concurrent seed GETs on client K (no certs: downloads them)
 //                                   -> { statuses, serial, certificates }
+//   GET  /slowcerts?client=K&delay=MS&timeout=T  the seed GET on client K (APIv3 key only), its
+//                                   certificate downloads held MS ms, T its own timeout -> { status }
 //   POST /echo?retry=R             POST /v3/sandbox/echo on a client with certs -> { status }
 //   GET  /seed                     the seed GET on a client with certs -> { status }
 //   GET  /backup?dead=URL          the seed GET with baseURL=dead, backupBaseURL=sandbox -> { status }
@@ -11,6 +13,12 @@ import { Wxpay, WxpayError } from 'wxpay-wasm';
 const base = (env) => ({ mchid: env.WXPAY_MCHID, serial: env.WXPAY_SERIAL, privateKey: env.WXPAY_PRIVATE_KEY, baseURL: env.WXPAY_BASE_URL });
 const certs = (env) => ({ [env.WXPAY_PLATFORM_SERIAL]: env.WXPAY_PLATFORM_CERT });
 const clients = new Map();
+// /slowcerts: how long this isolate's fetch holds the next /v3/certificates answers.
+let certDelay = 0;
+const slowCerts = async (input, init) => {
+  if (String(input.url ?? input).includes('/v3/certificates') && certDelay) await new Promise((r) => setTimeout(r, certDelay));
+  return fetch(input, init);
+};
 const seed = (w, env) => w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: env.CARD_ID, code: env.CODE });
 
 async function route(url, request, env) {
@@ -22,6 +30,16 @@ async function route(url, request, env) {
       const n = Number(url.searchParams.get('n') ?? 1);
       const results = await Promise.all(Array.from({ length: n }, () => seed(w, env).then((r) => r.status, (e) => e.code)));
       return { statuses: results, serial: w.wechatpaySerial, certificates: await w.certificates().then((l) => l.map((c) => c.serial), (e) => e.code) };
+    }
+    case '/slowcerts': {
+      // A client with only the APIv3 key and a 1 s client timeout; `delay` holds its downloads,
+      // `timeout` is the seed GET's own.
+      const name = url.searchParams.get('client');
+      if (!clients.has(name)) clients.set(name, new Wxpay({ ...base(env), apiv3Key: env.WXPAY_APIV3_KEY, timeout: 1000, fetch: slowCerts }));
+      certDelay = Number(url.searchParams.get('delay') ?? 0);
+      const t = url.searchParams.get('timeout');
+      const w = clients.get(name);
+      return { status: (await w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: env.CARD_ID, code: env.CODE, ...(t ? { timeout: Number(t) } : {}) })).status };
     }
     case '/echo': {
       const w = new Wxpay({ ...base(env), certs: certs(env) });
