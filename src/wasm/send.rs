@@ -248,11 +248,11 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
         let known = client.certs.ring();
         let signer_known = answer.signature_headers().serial.is_some_and(|s| known.get(s).is_some());
         if signer_known {
-            verify(client, &answer, &bytes, &known).await.map_err(with_status)?;
+            verify(client, &answer, &bytes, &known, now_secs()).await.map_err(with_status)?;
         }
         let certs = certificates::parse(&bytes, key).map_err(with_status)?;
         if !signer_known {
-            verify(client, &answer, &bytes, &client.certs.ring_with(&certs)).await.map_err(with_status)?;
+            verify(client, &answer, &bytes, &client.certs.ring_with(&certs), now_secs()).await.map_err(with_status)?;
         }
         Ok(certs)
     }
@@ -261,8 +261,8 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
 }
 
 /// The signature check of an answer, against `ring`.
-async fn verify(client: &Client, answer: &Answer, bytes: &[u8], ring: &Keyring) -> Result<(), Error> {
-    response::verify_with(&client.crypto, &answer.signature_headers(), bytes, now_secs(), ring, RESPONSE_CODES).await
+async fn verify(client: &Client, answer: &Answer, bytes: &[u8], ring: &Keyring, now: u64) -> Result<(), Error> {
+    response::verify_with(&client.crypto, &answer.signature_headers(), bytes, now, ring, RESPONSE_CODES).await
 }
 
 /// Sends a prepared request, retrying as its policy allows, within the
@@ -402,11 +402,12 @@ async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer, deadline:
             bytes = response::statement_message(answer.header(response::STATEMENT_SHA1).as_deref(), &bytes).map_err(with_status)?;
         }
         // Unsigned or stale answers are refused before any download to find their key.
-        response::precheck(&answer.signature_headers(), now_secs(), RESPONSE_CODES).map_err(with_status)?;
+        let now = now_secs();
+        response::precheck(&answer.signature_headers(), now, RESPONSE_CODES).map_err(with_status)?;
         let ring = certs::ring_for(client, answer.signature_headers().serial, Some(deadline)).await.map_err(|e| {
             e.for_signed(RESPONSE_CODES, Extra { status: Some(answer.status), request_id: answer.header(header::REQUEST_ID), ..Extra::default() })
         })?;
-        verify(client, &answer, &bytes, &ring).await.map_err(with_status)?;
+        verify(client, &answer, &bytes, &ring, now).await.map_err(with_status)?;
     }
     // Files (downloads, statements) are handed back as bytes, whatever their type.
     answer.result(file || statement)
