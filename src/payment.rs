@@ -25,8 +25,6 @@ pub fn app_message(app_id: &str, timestamp: &str, nonce: &str, prepay_id: &str) 
     format!("{app_id}\n{timestamp}\n{nonce}\n{prepay_id}\n")
 }
 
-/// Checks an app id (`wx...`) and a `prepay_id` before they go into a signed
-/// message: a line break would let one field pose as the next.
 /// A `prepay_id` as an order answered it: [`check`]ed, and not the JSAPI
 /// `package` (`prepay_id=...`) given in its place, which would be signed as
 /// `prepay_id=prepay_id=...` and refused by the WeChat client only at payment.
@@ -38,6 +36,8 @@ pub fn check_prepay_id(value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Checks an app id (`wx...`) and a `prepay_id` before they go into a signed
+/// message: a line break would let one field pose as the next.
 pub fn check(field: &str, value: &str, max: usize) -> Result<()> {
     let ok = !value.is_empty() && value.len() <= max && value.bytes().all(|b| b.is_ascii_graphic());
     if ok {
