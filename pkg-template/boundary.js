@@ -14,6 +14,13 @@ const MAX_TEXT = 1 << 20;
 const MAX_BYTES = 64 << 20;
 const long = (what, max) => `${what} is longer than ${max} ${max === MAX_TEXT ? 'characters' : 'bytes'}`;
 
+/**
+ * An unknown key as a message names it: quoted when it looks like a misspelt option (a short
+ * identifier: `baseUrl`, `parmas`), else only its length: a key (PEM, APIv3 key) pasted as a
+ * property name must not end up in a log.
+ */
+const named = (key) => (/^[A-Za-z_$][A-Za-z0-9_$]{0,23}$/.test(key) ? `\`${key}\`` : `(${key.length} characters, not shown)`);
+
 const fail = (code, message, cause) =>
   new WxpayError(code, message, cause === undefined ? undefined : { cause });
 const param = (message, cause) => fail('ERR_INVALID_PARAM', message, cause);
@@ -67,6 +74,7 @@ function scalar(v, what, expected) {
   switch (typeof v) {
     case 'string':
       if (v.length > MAX_TEXT) throw param(long(what, MAX_TEXT));
+      if (!wellFormed(v)) throw param(`${what} has a lone UTF-16 surrogate, which no URL or header can carry as it is`);
       return v;
     case 'number':
     case 'bigint':
@@ -109,6 +117,11 @@ function copyBytes(v) {
 }
 
 const encoder = new TextEncoder();
+
+/** Whether `s` has no lone surrogate (String.prototype.isWellFormed, where the runtime has it). */
+const wellFormed = typeof String.prototype.isWellFormed === 'function'
+  ? (s) => s.isWellFormed()
+  : (s) => !/\p{Surrogate}/u.test(s);
 
 // Node's `Buffer` as this module found it (Node, Bun; Deno for npm packages), for signatureBase64.
 const NodeBuffer = typeof Buffer === 'function' && typeof Buffer.isBuffer === 'function' ? Buffer : undefined;
@@ -182,7 +195,7 @@ export function requestConfig(cfg, names) {
     for (const key of Object.keys(cfg)) {
       if (!REQUEST_OPTIONS.has(key) && !names.includes(key)) {
         const expected = names.length ? `, or a placeholder of this path (${names.join(', ')})` : '';
-        throw param(`unknown request config key \`${key}\`: expected params, headers, signal, timeout, maxBodyBytes or retry${expected}`);
+        throw param(`unknown request config key ${named(key)}: expected params, headers, signal, timeout, maxBodyBytes or retry${expected}`);
       }
     }
     const params = [];
@@ -263,7 +276,11 @@ export function body(data) {
 }
 
 function bodyBytes(data) {
-  if (typeof data === 'string') return encoder.encode(data);
+  if (typeof data === 'string') {
+    // UTF-8 cannot carry a lone surrogate: it would be sent (and signed) as U+FFFD, another text.
+    if (!wellFormed(data)) throw param('the request body has a lone UTF-16 surrogate, which UTF-8 cannot carry: send it as JSON (an object) or fix the text');
+    return encoder.encode(data);
+  }
   if (typeof data === 'object') {
     const copy = copyBytes(data);
     if (copy !== undefined) return copy;
@@ -296,7 +313,7 @@ export function clientOptions(o) {
   }
   guarded('reading options', config, () => {
     for (const key of Object.keys(o)) {
-      if (!CLIENT_OPTIONS.includes(key)) throw config(`unknown option \`${key}\`: expected ${CLIENT_OPTIONS.join(', ')}`);
+      if (!CLIENT_OPTIONS.includes(key)) throw config(`unknown option ${named(key)}: expected ${CLIENT_OPTIONS.join(', ')}`);
     }
   });
   const get = (name) => guarded(`reading options.${name}`, config, () => o[name]);
@@ -389,7 +406,7 @@ export function paymentInput(v, method, appKey) {
       return f;
     };
     for (const key of Object.keys(v)) {
-      if (!keys.includes(key)) throw param(`${method}(input): unknown key \`${key}\`: expected ${keys.join(', ')}`);
+      if (!keys.includes(key)) throw param(`${method}(input): unknown key ${named(key)}: expected ${keys.join(', ')}`);
     }
     return [field(appKey), field('prepay_id'), field('partnerid', false)];
   });
@@ -635,7 +652,9 @@ export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, method, heade
   const headers = {};
   const headerList = headerText.split('\n');
   for (let i = 0; i + 1 < headerList.length; i += 2) headers[headerList[i]] = headerList[i + 1];
-  const init = g.controller === undefined ? { method, headers } : { method, headers, signal: g.controller.signal };
+  // A redirect is answered as it is, never followed: the signature covers this URL, method and
+  // body only, and WeChat Pay does not redirect its API.
+  const init = g.controller === undefined ? { method, headers, redirect: 'manual' } : { method, headers, redirect: 'manual', signal: g.controller.signal };
   if (payload !== undefined) init.body = payload;
   let response;
   try {
@@ -892,6 +911,22 @@ async function readText(blob, what) {
 }
 
 /**
+ * A URL as `fetch` will send it (the WHATWG parser: percent-encoded, dot segments resolved, no
+ * fragment), so that what is signed is what is sent and the "under baseURL" check sees the path
+ * that goes out.
+ */
+function sentURL(t, what) {
+  let url;
+  try {
+    url = new URL(t);
+  } catch {
+    throw param(`${what} is not an absolute URL`);
+  }
+  url.hash = '';
+  return url.href;
+}
+
+/**
  * `wxpay.download(data, options)`, read once: `[stream, signal, timeout, maxBodyBytes, parts]` with
  * `parts` flat `[download_url, hash_type, hash_value, encrypt_key, nonce, ...]` in bill_sequence
  * order (the last two undefined for a plain file).
@@ -903,7 +938,8 @@ export function downloadInput(data, options) {
     const str = (o, k, required) => {
       const v = o[k];
       if (v === undefined && !required) return undefined;
-      return text(v, `${what}: ${k}`);
+      const t = text(v, `${what}: ${k}`);
+      return k === 'download_url' ? sentURL(t, `${what}: ${k}`) : t;
     };
     const parts = [];
     const list = data.download_bill_list;
@@ -927,7 +963,7 @@ export function downloadInput(data, options) {
     if (o === undefined || o === null) o = {};
     if (typeof o !== 'object') throw param(`${what}: options must be an object, got ${kind(o)}`);
     for (const key of Object.keys(o)) {
-      if (!['stream', 'signal', 'timeout', 'maxBodyBytes'].includes(key)) throw param(`${what}: unknown option \`${key}\`: expected stream, signal, timeout or maxBodyBytes`);
+      if (!['stream', 'signal', 'timeout', 'maxBodyBytes'].includes(key)) throw param(`${what}: unknown option ${named(key)}: expected stream, signal, timeout or maxBodyBytes`);
     }
     let signal = o.signal ?? undefined;
     if (signal !== undefined && !(typeof signal === 'object' && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {

@@ -48,14 +48,20 @@ fn check_header(name: &str, value: &str) -> Result<(), Error> {
     if !is_token(name) {
         return Err(param_error(format!("headers: {} is not a valid header name", quoted(name))));
     }
-    if value.contains(['\r', '\n', '\0']) {
-        return Err(param_error(format!("headers[{}] must not contain CR, LF or NUL", quoted(name))));
+    // A field value may hold HTAB, visible characters and obs-text; other controls are refused
+    // by fetch (as a network error, after signing and retrying) or by the server.
+    if value.bytes().any(|b| (b < b' ' && b != b'\t') || b == 0x7f) {
+        return Err(param_error(format!("headers[{}] must not contain control characters (CR, LF, NUL, DEL...)", quoted(name))));
     }
     if value.chars().any(|c| c as u32 > 0xFF) {
         return Err(param_error(format!(
             "headers[{}] has characters outside Latin-1, which HTTP headers cannot carry: percent-encode it",
             quoted(name)
         )));
+    }
+    // fetch reads a headers object as a record, which cannot hold this name: it would be dropped.
+    if name.eq_ignore_ascii_case("__proto__") {
+        return Err(param_error("headers: __proto__ is not a header fetch can send".into()));
     }
     if name.eq_ignore_ascii_case("authorization") {
         return Err(param_error("headers must not set Authorization: every request is signed for you".into()));

@@ -181,3 +181,81 @@ test('a baseURL with a path prefix: the prefix is sent and signed as part of the
   assert.equal(data.url, '/v3/sandbox/echo/pre%20fix/v3/marketing/membercard-open/a%20b?q=1%202');
   assert.equal(lastRequest().url, data.url);
 });
+
+// ---- what is signed is what is sent (an audit of the request bytes) ----
+
+test('a lone UTF-16 surrogate in a placeholder, params, a header or a string body is ERR_INVALID_PARAM, nothing sent (it would go out as U+FFFD, another value)', async () => {
+  const wxpay = wx();
+  const before = ctx.sb.requests.length;
+  for (const call of [
+    () => wxpay.v3.sandbox.echo._id_.get({ id: 'N1\ud800' }),
+    () => wxpay.v3.sandbox.echo.get({ params: { a: 'x\udc00' } }),
+    () => wxpay.v3.sandbox.echo.get({ headers: { 'x-a': 'x\ud800' } }),
+    () => wxpay.v3.sandbox.echo.post('{"a":"\ud800"}'),
+  ]) {
+    const e = await rejectsWith(call(), 'ERR_INVALID_PARAM');
+    assert.match(e.message, /lone UTF-16 surrogate/);
+  }
+  assert.equal(ctx.sb.requests.length, before);
+  // As JSON (an object), a lone surrogate is escaped, so it goes out as written.
+  assert.equal((await wxpay.v3.sandbox.echo.post({ a: 'x\ud800' })).data.body, '{"a":"x\\ud800"}');
+  lastRequest();
+});
+
+test('header values with control characters other than HTAB, and a header named __proto__, are ERR_INVALID_PARAM, nothing sent', async () => {
+  const wxpay = wx();
+  const before = ctx.sb.requests.length;
+  for (const value of ['a\x01b', 'a\x1fb', 'a\x7fb', 'a\rb', 'a\0b']) {
+    await rejectsWith(wxpay.v3.sandbox.echo.get({ headers: { 'x-trace': value } }), 'ERR_INVALID_PARAM');
+  }
+  assert.equal(ctx.sb.requests.length, before);
+  const { data } = await wxpay.v3.sandbox.echo.get({ headers: { 'x-tab': 'a\tb' } });
+  assert.equal(data.headers['x-tab'], 'a\tb');
+  lastRequest();
+  // A header named __proto__ cannot go through fetch's headers record: refused, not dropped.
+  const e = await rejectsWith(wxpay.v3.sandbox.echo.get({ headers: JSON.parse('{"__proto__":"p"}') }), 'ERR_INVALID_PARAM');
+  assert.match(e.message, /__proto__ is not a header fetch can send/);
+});
+
+test('a redirect is answered as it is, never followed with a signature made for another request', async () => {
+  const seen = [];
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    res.writeHead(302, { location: '/v3/elsewhere', 'content-type': 'text/plain' }).end('moved');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const wxpay = new Wxpay(options(ctx.sb, { baseURL: `http://127.0.0.1:${server.address().port}/`, retry: 0 }));
+    for (const call of [() => wxpay.v3.sandbox.echo.get(), () => wxpay.v3.sandbox.echo.post({ a: 1 })]) {
+      await rejectsWith(call(), 'ERR_HTTP_STATUS', { status: 302 });
+    }
+    assert.deepEqual(seen, ['GET /v3/sandbox/echo', 'POST /v3/sandbox/echo']);
+  } finally {
+    server.close();
+  }
+});
+
+test("a download_url is signed as fetch sends it (encoded, dot segments resolved); one that leaves baseURL's prefix once resolved is refused", async () => {
+  const wxpay = wx();
+  const token = (await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02' } })).data;
+  for (const extra of ["&x=a'b", '&x=a b', '&x=é', '&x=a"b#frag']) {
+    await wxpay.download({ ...token, download_url: token.download_url + extra }).catch(() => {});
+    lastRequest(); // the sandbox verified the signature over what it received
+  }
+  const prefixed = new Wxpay(options(ctx.sb, { baseURL: `${ctx.sb.baseURL}gw/` }));
+  const before = ctx.sb.requests.length;
+  const escaped = { ...token, download_url: `${ctx.sb.baseURL}gw/../v3/billdownload/file?token=x` };
+  await rejectsWith(prefixed.download(escaped), 'ERR_INVALID_PARAM');
+  assert.equal(ctx.sb.requests.length, before);
+});
+
+test('an unknown option or config key is quoted when it looks like a misspelling, never when it could be a key', async () => {
+  const pem = ctx.sb.merchant.privateKeyPkcs8;
+  assert.throws(() => new Wxpay({ ...options(ctx.sb), baseUrl: 'x' }), { code: 'ERR_INVALID_CONFIG', message: /unknown option `baseUrl`/ });
+  for (const key of [pem, 'wxpayWasmTestApiV3Key0123456789a']) {
+    assert.throws(() => new Wxpay({ ...options(ctx.sb), [key]: 1 }), (e) => e.code === 'ERR_INVALID_CONFIG' && !e.message.includes(key.slice(0, 20)) && /characters, not shown/.test(e.message));
+    const e = await rejectsWith(wx().v3.sandbox.echo.get({ [key]: 1 }), 'ERR_INVALID_PARAM');
+    assert.ok(!e.message.includes(key.slice(0, 20)), e.message);
+  }
+});
