@@ -28,7 +28,7 @@ impl PrivateKey {
     /// Parses a private key; `what` names the option in error messages.
     pub fn parse(input: &[u8], what: &str) -> Result<Self> {
         const EXPECTED: &str = "is not an RSA private key: expected the PEM of apiclient_key.pem (PKCS#8 `BEGIN PRIVATE KEY` or PKCS#1 `BEGIN RSA PRIVATE KEY`)";
-        let key = match pem::read(input) {
+        let key = match pem::read_preferring(input, &["PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY"]) {
             Input::Pem(b) if b.has_headers => {
                 return Err(invalid(what, "is an encrypted PEM; export the key without a passphrase"))
             }

@@ -28,6 +28,13 @@ pub enum Input {
 
 /// Reads the first PEM block of `text`, else DER or bare base64.
 pub fn read(input: &[u8]) -> Input {
+    read_preferring(input, &[])
+}
+
+/// [`read`], taking the first block labelled one of `wanted` when the text
+/// holds several (`openssl pkcs12 -nodes` writes the certificate before the
+/// key), else the first block.
+pub fn read_preferring(input: &[u8], wanted: &[&str]) -> Input {
     if input.first() == Some(&0x30) {
         return Input::Der(Zeroizing::new(input.to_vec()));
     }
@@ -35,8 +42,21 @@ pub fn read(input: &[u8]) -> Input {
         return Input::Unreadable;
     };
     let text = unescape(text);
-    if let Some(block) = first_block(&text) {
-        return Input::Pem(block);
+    if let Some(first) = first_block(&text) {
+        if wanted.is_empty() || wanted.contains(&first.label.as_str()) {
+            return Input::Pem(first);
+        }
+        // The later blocks, each after the END line of the one before.
+        let mut rest: &str = &text;
+        while let Some(end) = crate::text::find(rest, "-----END ") {
+            rest = crate::text::tail(rest, end + "-----END ".len());
+            match first_block(rest) {
+                Some(b) if wanted.contains(&b.label.as_str()) => return Input::Pem(b),
+                Some(_) => {}
+                None => break,
+            }
+        }
+        return Input::Pem(first);
     }
     match decode(text.chars()) {
         Some(der) if der.first() == Some(&0x30) => Input::Der(der),
@@ -100,6 +120,18 @@ fn first_block(text: &str) -> Option<Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn takes_the_wanted_block_of_several() {
+        let text = "Bag Attributes\n-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMAMCAQI=\n-----END PRIVATE KEY-----\n";
+        let Input::Pem(b) = read_preferring(text.as_bytes(), &["PRIVATE KEY"]) else { panic!("no block") };
+        assert_eq!((b.label.as_str(), &b.der[..]), ("PRIVATE KEY", &[0x30, 3, 2, 1, 2][..]));
+        let Input::Pem(b) = read(text.as_bytes()) else { panic!("no block") };
+        assert_eq!(b.label, "CERTIFICATE");
+        // None of them wanted: the first, for its message.
+        let Input::Pem(b) = read_preferring(text.as_bytes(), &["RSA PRIVATE KEY"]) else { panic!("no block") };
+        assert_eq!(b.label, "CERTIFICATE");
+    }
 
     #[test]
     fn reads_crlf_and_escaped_newlines() {

@@ -34,13 +34,16 @@ const merchantFormats = {
   'PKCS#1 PEM with literal \\n escapes': (m) => escaped(m.privateKeyPkcs1),
   'PKCS#8 PEM Uint8Array': (m) => bytesOf(m.privateKeyPkcs8),
   'PKCS#1 PEM ArrayBuffer': (m) => arrayBufferOf(m.privateKeyPkcs1),
+  // What `openssl pkcs12 -in apiclient_cert.p12 -nodes` writes: the certificate first.
+  'PKCS#8 PEM after a certificate': (m, sb) => `Bag Attributes\n${sb.platform.certificate}${m.privateKeyPkcs8}`,
+  'PKCS#1 PEM after a certificate': (m, sb) => `${sb.platform.certificate}\n${m.privateKeyPkcs1}`,
 };
 
 for (const backend of BACKENDS) {
   for (const [name, make] of Object.entries(merchantFormats)) {
     test(`merchant key, ${name} (${backend})`, async () => {
       const { sb } = ctx;
-      const privateKey = make(sb.merchant);
+      const privateKey = make(sb.merchant, sb);
       if (name.includes('escapes')) assert.ok(!privateKey.includes('\n') && privateKey.includes('\\n'));
       if (name.includes('CRLF')) assert.ok(String(privateKey).includes('\r\n'));
       const wxpay = new Wxpay(options(sb, { privateKey, crypto: backend }));
