@@ -1314,3 +1314,31 @@ export function joinFiles(files, streamed) {
   const bytes = concat(files, files.reduce((n, f) => n + f.byteLength, 0));
   return streamed ? new Blob([bytes]).stream() : bytes;
 }
+
+// --- For Rust: the calls that throw on a caller's input, through imports that return nothing ---
+// wasm-bindgen 0.2.130 stores the result of a `catch` import before it takes the exception, and
+// then never frees that table slot: every throw of an import that returns a value leaked one
+// (8.4 million failed calls filled the table and trapped). These return nothing; Rust takes the
+// value with `taken()` right after (src/wasm/boundary.rs, `held`). A nested call from a caller's
+// getter completes before the outer one stores its value.
+let held;
+const holding = (f) => (...args) => { held = f(...args); };
+/** The value of the last `...Held` call, once. */
+export function taken() {
+  const value = held;
+  held = undefined;
+  return value;
+}
+export const requestConfigHeld = holding(requestConfig);
+export const bodyHeld = holding(body);
+export const clientOptionsHeld = holding(clientOptions);
+export const resourceHeld = holding(resource);
+export const paymentInputHeld = holding(paymentInput);
+export const textHeld = holding(text);
+export const bytesHeld = holding(bytes);
+export const guardHeld = holding(guard);
+export const downloadInputHeld = holding(downloadInput);
+export const failureMessageHeld = holding(failureMessage);
+export const answerResultHeld = holding(answerResult);
+/** node:crypto's OAEP, whose failures come from a caller's input (a ciphertext, a text too long). */
+export const nodeOaepHeld = holding((crypto, decrypt, options, data) => (decrypt ? crypto.privateDecrypt(options, data) : crypto.publicEncrypt(options, data)));

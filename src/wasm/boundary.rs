@@ -18,26 +18,28 @@ use crate::error::{Code, Error};
 
 #[wasm_bindgen(raw_module = "./boundary.js")]
 extern "C" {
-    #[wasm_bindgen(catch, js_name = requestConfig)]
-    fn request_config_js(config: &JsValue, names: &Array) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_name = body)]
-    fn body_js(data: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = clientOptions)]
-    fn client_options_js(options: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_name = resource)]
-    fn resource_js(resource: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_name = paymentInput)]
-    fn payment_input_js(input: &JsValue, method: &str, app_key: &str) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_name = text)]
-    fn text_js(value: &JsValue, what: &str, expected: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = bytes)]
-    fn bytes_js(value: &JsValue, what: &str) -> Result<Uint8Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = requestConfigHeld)]
+    fn request_config_js(config: &JsValue, names: &Array) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = bodyHeld)]
+    fn body_js(data: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = clientOptionsHeld)]
+    fn client_options_js(options: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = resourceHeld)]
+    fn resource_js(resource: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = paymentInputHeld)]
+    fn payment_input_js(input: &JsValue, method: &str, app_key: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = textHeld)]
+    fn text_js(value: &JsValue, what: &str, expected: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = bytesHeld)]
+    fn bytes_js(value: &JsValue, what: &str) -> Result<(), JsValue>;
+    /// The value of the last `...Held` call (see `holding` in boundary.js).
+    fn taken() -> JsValue;
     #[wasm_bindgen(catch, js_name = notification)]
     fn notification_js(input: &JsValue) -> Result<Promise, JsValue>;
     /// The deadline of one request (`boundary.js`'s `Guard`).
     pub type Guard;
-    #[wasm_bindgen(catch, js_name = guard)]
-    fn guard_js(signal: &JsValue, timeout_ms: &JsValue) -> Result<Guard, JsValue>;
+    #[wasm_bindgen(catch, js_name = guardHeld)]
+    fn guard_js(signal: &JsValue, timeout_ms: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = dispose)]
     fn dispose_js(guard: &Guard) -> Result<(), JsValue>;
     /// `guard` is a `Guard`, or undefined for a request with no deadline.
@@ -64,17 +66,17 @@ extern "C" {
         max_bytes: f64,
         streamed: bool,
     ) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(catch, js_name = downloadInput)]
-    fn download_input_js(data: &JsValue, options: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = downloadInputHeld)]
+    fn download_input_js(data: &JsValue, options: &JsValue) -> Result<(), JsValue>;
     /// `guard` as for `sleep`.
     #[wasm_bindgen(catch, js_name = fileBody)]
     fn file_body_js(guard: &JsValue, source: &JsValue, digest: JsValue, streamed: bool, max_bytes: f64, held: f64) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = joinFiles)]
     fn join_files_js(files: &Array, streamed: bool) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = failureMessage)]
-    fn failure_message_js(message: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = answerResult)]
-    fn answer_result_js(answer: &Array, bytes: bool) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = failureMessageHeld)]
+    fn failure_message_js(message: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = answerResultHeld)]
+    fn answer_result_js(answer: &Array, bytes: bool) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = errorData)]
     fn error_data_js(body: &Uint8Array) -> Result<JsValue, JsValue>;
     /// The base64 of a signature the runtime made (node:crypto, WebCrypto).
@@ -84,6 +86,14 @@ extern "C" {
     fn user_agent_js(base: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch, js_name = describe)]
     fn describe_js(value: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// The value of a `...Held` import's call. Those imports return nothing: with
+/// wasm-bindgen 0.2.130 a `catch` import that returns a value leaks one
+/// externref table slot each time it throws (its result is stored before the
+/// exception is taken), and these throw on bad caller input.
+fn held<T: JsCast>(called: Result<(), JsValue>) -> Result<T, JsValue> {
+    called.map(|()| taken().unchecked_into())
 }
 
 /// `base` plus the runtime, where the runtime lets us say it (`userAgent`
@@ -155,7 +165,7 @@ pub struct RequestConfig {
 /// that is neither an option nor a placeholder is refused.
 /// `list` holds the same `names` as a JS array.
 pub fn request_config<'a>(config: &JsValue, list: &Array, names: impl Iterator<Item = &'a str>) -> Result<RequestConfig, JsValue> {
-    let snap = request_config_js(config, list)?;
+    let snap: Array = held(request_config_js(config, list))?;
     let placeholders: Vec<(String, Option<String>)> =
         names.enumerate().map(|(i, n)| (n.to_string(), text_of(snap.get(i as u32)))).collect();
     let rest = snap.get(placeholders.len() as u32);
@@ -187,7 +197,7 @@ pub enum Body {
 
 /// A request body: bytes, or the fields of a `FormData` (read asynchronously).
 pub async fn body(data: &JsValue) -> Result<Body, JsValue> {
-    let v = body_js(data)?;
+    let v: JsValue = held(body_js(data))?;
     if v.is_undefined() {
         return Ok(Body::None);
     }
@@ -217,7 +227,7 @@ pub struct DownloadInput {
 
 /// Reads `download`'s arguments.
 pub fn download_input(data: &JsValue, options: &JsValue) -> Result<DownloadInput, JsValue> {
-    let a = download_input_js(data, options)?;
+    let a: Array = held(download_input_js(data, options))?;
     let flat: Array = a.get(4).unchecked_into();
     let parts = (0..flat.length() / 5).map(|i| core::array::from_fn(|k| flat.get(i * 5 + k as u32).as_string())).collect();
     Ok(DownloadInput { stream: a.get(0).is_truthy(), signal: a.get(1), timeout: f64_of(&a.get(2)), max_body_bytes: f64_of(&a.get(3)), parts })
@@ -264,7 +274,7 @@ pub struct ClientOptions {
 /// Reads the options of `new Wxpay` (throws `ERR_INVALID_CONFIG` for a
 /// wrong type, a throwing getter, an unknown option).
 pub fn client_options(options: &JsValue) -> Result<ClientOptions, JsValue> {
-    let o = client_options_js(options)?;
+    let o: Array = held(client_options_js(options))?;
     let bytes = |v: JsValue| copy_in(v.unchecked_ref());
     let flat: Array = o.get(3).unchecked_into();
     let mut certs = Vec::with_capacity(flat.length() as usize / 2);
@@ -300,7 +310,7 @@ pub fn client_options(options: &JsValue) -> Result<ClientOptions, JsValue> {
 
 /// The fields of a `decryptResource` argument.
 pub fn resource(v: &JsValue) -> Result<crate::notify::Resource, JsValue> {
-    let r = resource_js(v)?;
+    let r: Array = held(resource_js(v))?;
     Ok(crate::notify::Resource {
         algorithm: text_of(r.get(0)).unwrap_or_else(|| crate::aead::ALGORITHM.into()),
         ciphertext: text_of(r.get(1)).unwrap_or_default(),
@@ -312,18 +322,18 @@ pub fn resource(v: &JsValue) -> Result<crate::notify::Resource, JsValue> {
 
 /// The `(app id, prepay_id, partnerid)` of `jsapiParams` / `appParams` input.
 pub fn payment_input(input: &JsValue, method: &str, app_key: &str) -> Result<(String, String, Option<String>), JsValue> {
-    let a = payment_input_js(input, method, app_key)?;
+    let a: Array = held(payment_input_js(input, method, app_key))?;
     Ok((a.get(0).as_string().unwrap_or_default(), a.get(1).as_string().unwrap_or_default(), a.get(2).as_string()))
 }
 
 /// A value that must be a string (`expected` says which, for the message).
 pub fn text(v: &JsValue, what: &str, expected: &str) -> Result<String, JsValue> {
-    Ok(text_js(v, what, expected)?.as_string().unwrap_or_default())
+    Ok(held::<JsValue>(text_js(v, what, expected))?.as_string().unwrap_or_default())
 }
 
 /// A string (as UTF-8) or bytes, copied into wasm memory.
 pub fn bytes(v: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
-    Ok(copy_in(&bytes_js(v, what)?)?)
+    Ok(copy_in(&held::<Uint8Array>(bytes_js(v, what))?)?)
 }
 
 /// A notification's signature headers, request id and raw body.
@@ -400,7 +410,7 @@ impl Answer {
     /// otherwise; `ERR_RESPONSE_BODY` when it is not what its content type
     /// says), or with `bytes` the body's bytes whatever its type.
     pub fn result(&self, bytes: bool) -> Result<JsValue, JsValue> {
-        answer_result_js(&self.raw, bytes)
+        held(answer_result_js(&self.raw, bytes))
     }
 
     /// `data` of an error answer: its JSON, else its text, else its bytes.
@@ -424,7 +434,7 @@ impl Deadline {
             return Ok(Deadline(None));
         }
         let timeout = timeout_ms.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
-        Ok(Deadline(Some(guard_js(signal.unwrap_or(&JsValue::UNDEFINED), &timeout)?)))
+        Ok(Deadline(Some(held::<Guard>(guard_js(signal.unwrap_or(&JsValue::UNDEFINED), &timeout))?)))
     }
 
     fn js(&self) -> JsValue {
@@ -532,5 +542,5 @@ pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, 
 /// The message of `notifications.failure(message)`: a string, an `Error`'s
 /// message, or `failed` when absent.
 pub fn failure_message(message: &JsValue) -> Result<String, JsValue> {
-    Ok(failure_message_js(message)?.as_string().unwrap_or_default())
+    Ok(held::<JsValue>(failure_message_js(message))?.as_string().unwrap_or_default())
 }

@@ -38,13 +38,16 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     fn verify(this: &NodeCrypto, algorithm: &JsValue, data: &[u8], key: &JsValue, signature: &[u8]) -> core::result::Result<bool, JsValue>;
 
-    /// `crypto.publicEncrypt({ key, padding, oaepHash }, data)`
-    #[wasm_bindgen(method, catch, js_name = publicEncrypt)]
-    fn public_encrypt(this: &NodeCrypto, options: &Object, data: &[u8]) -> core::result::Result<Uint8Array, JsValue>;
+}
 
-    /// `crypto.privateDecrypt({ key, padding, oaepHash }, data)`
-    #[wasm_bindgen(method, catch, js_name = privateDecrypt)]
-    fn private_decrypt(this: &NodeCrypto, options: &Object, data: &[u8]) -> core::result::Result<Uint8Array, JsValue>;
+#[wasm_bindgen(raw_module = "./boundary.js")]
+extern "C" {
+    /// `crypto.privateDecrypt(options, data)` (`decrypt`) or `crypto.publicEncrypt(options, data)`,
+    /// its value kept for `taken` (boundary.js: an import that returns nothing leaks nothing
+    /// when it throws, and these throw on a caller's ciphertext).
+    #[wasm_bindgen(catch, js_name = nodeOaepHeld)]
+    fn node_oaep(crypto: &NodeCrypto, decrypt: bool, options: &Object, data: &[u8]) -> core::result::Result<(), JsValue>;
+    fn taken() -> Uint8Array;
 }
 
 /// `crypto.constants.RSA_PKCS1_OAEP_PADDING` (OpenSSL's `RSA_PKCS1_OAEP_PADDING`).
@@ -135,14 +138,16 @@ impl Backend for NodeBackend {
 
     async fn oaep_encrypt(&self, serial: &str, key: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>> {
         let key = self.public_key(serial, key)?;
-        let ciphertext = self.crypto.public_encrypt(&oaep_options(&key), plaintext).map_err(|e| crypto_error("publicEncrypt", &e))?;
+        node_oaep(&self.crypto, false, &oaep_options(&key), plaintext).map_err(|e| crypto_error("publicEncrypt", &e))?;
+        let ciphertext = taken();
         Ok(ciphertext.to_vec())
     }
 
     async fn oaep_decrypt(&self, key: &PrivateKey, ciphertext: &[u8]) -> Result<Vec<u8>> {
         let key = self.private_key(key)?;
         // The message names no cause: a padding oracle must learn nothing.
-        let plaintext = self.crypto.private_decrypt(&oaep_options(&key), ciphertext).map_err(|_| Error::new(Code::Crypto, "OAEP decryption failed"))?;
+        node_oaep(&self.crypto, true, &oaep_options(&key), ciphertext).map_err(|_| Error::new(Code::Crypto, "OAEP decryption failed"))?;
+        let plaintext = taken();
         // Zero the Buffer once copied: it would linger until collected.
         let out = plaintext.to_vec();
         plaintext.fill(0, 0, plaintext.length());

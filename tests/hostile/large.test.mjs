@@ -10,6 +10,7 @@
 import test, { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
+import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { Wxpay, parseBill } from 'wxpay-wasm';
 import { useHealth, rejects, resolves, outcome, settle, options, BACKENDS, wasmMemoryBytes, assertNothingEscaped } from './harness.mjs';
@@ -257,5 +258,43 @@ describe('a bill with a wide header', () => {
     assert.deepEqual(bill.summary, { 总数: '1' });
     assert.ok(m.wasm < 8 * text.length, `wasm memory grew ${mib(m.wasm)}, over 8 times the input`);
     await h.check('wide bill');
+  });
+});
+
+// A call that fails on bad input leaves nothing behind in wasm-bindgen's externref table: with
+// 0.2.130 every throw of a `catch` import that returns a value kept one slot (held in linear
+// memory too), until 8.4 million failures filled the table and trapped. The failing boundary
+// calls go through imports that return nothing (boundary.js, `holding`).
+describe('failing calls, over and over', () => {
+  const h = useHealth({ backends: BACKENDS });
+  test('3,000 of each kind of rejected input leave the externref table as it was', async (t) => {
+    const glue = await import(new URL('./wxpay_wasm.js', import.meta.resolve('wxpay-wasm')).href);
+    const table = glue.initSync({ module: readFileSync(new URL('./wxpay_wasm_bg.wasm', import.meta.resolve('wxpay-wasm'))) }).__wbindgen_externrefs;
+    const wxpay = new Wxpay(options(h.sb, { apiv3Key: h.sb.apiv3Key }));
+    const node = wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_;
+    const cipher = await wxpay.encrypt('x');
+    const bad = {
+      'an aborted signal': () => node.get({ card_id: 'c', code: 'x', signal: AbortSignal.abort() }),
+      'an unknown config key': () => node.get({ card_id: 'c', code: 'x', parmas: 1 }),
+      'a body with no JSON form': () => node.patch(new Map(), { card_id: 'c', code: 'x' }),
+      'sign({})': () => wxpay.sign({}),
+      'encrypt({})': () => wxpay.encrypt({}),
+      'jsapiParams({})': () => wxpay.jsapiParams({}),
+      'download({})': () => wxpay.download({}),
+      'decryptResource(1)': () => wxpay.decryptResource(1),
+      'a ciphertext node:crypto refuses': () => wxpay.decrypt(`${cipher.slice(0, 10)}A${cipher.slice(11)}`),
+      'new Wxpay with a misspelt option': async () => new Wxpay({ ...options(h.sb), baseUrl: 'x' }),
+    };
+    for (const [what, call] of Object.entries(bad)) {
+      for (let i = 0; i < 20; i++) await call().catch(() => {});
+      const before = table.length;
+      let code;
+      for (let i = 0; i < 3000; i++) await call().then(() => { code = 'resolved'; }, (e) => { code = e.code; });
+      t.diagnostic(`${what}: ${code}; table ${before} -> ${table.length}`);
+      assert.ok(code?.startsWith('ERR_'), `${what}: ${code}`);
+      assert.ok(table.length - before < 64, `${what}: the externref table grew by ${table.length - before} slots over 3,000 failures`);
+    }
+    wxpay.free();
+    await h.check('failing calls');
   });
 });
