@@ -85,7 +85,7 @@ impl Reader {
         Ok(self.record(line)?.map(|v| zip(&self.header, &v)))
     }
 
-    /// [`Reader::line`], the record's values only (in the order of [`Reader::header`]).
+    /// [`Reader::line`], the record's values only (in the order of the header's names).
     pub fn record<'a>(&mut self, line: &'a str) -> Result<Option<Vec<&'a str>>> {
         let line = line.trim_start_matches('\u{feff}').trim_end_matches('\r');
         if line.trim().is_empty() {
@@ -117,11 +117,6 @@ impl Reader {
     pub fn summary(&self) -> Option<&Fields> {
         self.summary.as_ref()
     }
-
-    /// The records' names, once the header line was read.
-    pub fn header(&self) -> &[String] {
-        &self.header
-    }
 }
 
 /// A whole bill as the text of `{"header":[names],"rows":[[values]...],"summary":[[name,
@@ -138,7 +133,7 @@ pub fn compact_json(text: &str, max: usize) -> Result<String> {
     // so exhausted memory is an error, never a trap. One serialiser, of string lists, for all.
     let write = |out: &mut Vec<u8>, values: &[&str]| -> Result<()> {
         let more = values.iter().map(|v| v.len() * 6 + 3).sum::<usize>().saturating_add(16);
-        out.try_reserve(more).map_err(|_| Error::new(Code::OutOfMemory, format!("cannot allocate {more} more bytes in WebAssembly memory")))?;
+        crate::error::reserve(out, more)?;
         // A list of strings always serialises.
         if let Ok(json) = serde_json::to_vec(values) {
             out.extend_from_slice(&json);

@@ -159,9 +159,17 @@ pub fn quoted(value: &str) -> String {
 /// error for one call, never a trap that kills the instance.
 pub fn buffer(capacity: usize) -> Result<Vec<u8>> {
     let mut v = Vec::new();
-    v.try_reserve_exact(capacity)
-        .map_err(|_| Error::new(Code::OutOfMemory, format!("cannot allocate {capacity} bytes in WebAssembly memory")))?;
+    v.try_reserve_exact(capacity).map_err(|_| out_of_memory(capacity))?;
     Ok(v)
+}
+
+/// Room for `more` bytes in `v`, growing it as a `Vec` does, or `ERR_OUT_OF_MEMORY`.
+pub fn reserve(v: &mut Vec<u8>, more: usize) -> Result<()> {
+    v.try_reserve(more).map_err(|_| out_of_memory(more))
+}
+
+fn out_of_memory(bytes: usize) -> Error {
+    Error::new(Code::OutOfMemory, format!("cannot allocate {bytes} bytes in WebAssembly memory"))
 }
 
 /// `items` separated by `, ` (`[..].join(", ")` without its generic copy loop).
