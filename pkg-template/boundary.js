@@ -508,22 +508,9 @@ export async function notification(input) {
 async function requestBody(input, stream, read, what) {
   const tooLong = () => param(long(`${what}: the request body`, MAX_BYTES));
   const failed = (e) => (e instanceof WxpayError ? e : param(`${what}: reading the request body failed (was it already read?): ${describe(e)}`, e));
-  let reader;
   try {
     if (stream !== null && typeof stream === 'object' && typeof stream.getReader === 'function') {
-      reader = stream.getReader();
-      const chunks = [];
-      let total = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        const view = chunkView(value);
-        if (view === undefined) throw new TypeError('the body gave a chunk that is not bytes');
-        total += view.byteLength;
-        if (total > MAX_BYTES) throw tooLong();
-        chunks.push(view.slice());
-      }
-      return concat(chunks, total);
+      return await readChunks(stream.getReader(), MAX_BYTES, tooLong);
     }
     const buffer = await read.call(input);
     const body = guarded(`${what}: input.arrayBuffer()`, param, () => copyBytes(buffer));
@@ -531,11 +518,37 @@ async function requestBody(input, stream, read, what) {
     if (body.byteLength > MAX_BYTES) throw tooLong();
     return body;
   } catch (e) {
-    if (reader !== undefined) {
-      try { reader.cancel().catch(() => {}); } catch { /* released */ }
-    }
     throw failed(e);
   }
+}
+
+/**
+ * The bytes a body stream's `reader` gives, read chunk by chunk (each read through `race`), given
+ * up as soon as they pass `max` (`tooLong()` is thrown; the reader is cancelled on any failure):
+ * always an array made here, never one of the stream's own chunks, and a chunk that views a
+ * larger pooled buffer is copied, not kept with its buffer.
+ */
+async function readChunks(reader, max, tooLong, race = (p) => p) {
+  const chunks = [];
+  let total = 0;
+  let copied = false; // whether the last chunk kept is a copy made here
+  try {
+    for (;;) {
+      const { done, value } = await race(reader.read());
+      if (done) break;
+      const view = chunkView(value);
+      if (view === undefined) throw new TypeError('the body gave a chunk that is not bytes');
+      total += view.byteLength;
+      if (total > max) throw tooLong();
+      copied = view.byteLength !== view.buffer.byteLength;
+      chunks.push(copied ? view.slice() : view);
+    }
+  } catch (e) {
+    try { reader.cancel().catch(() => {}); } catch { /* released */ }
+    throw e;
+  }
+  if (chunks.length !== 1) return concat(chunks, total);
+  return copied ? chunks[0] : chunks[0].slice();
 }
 
 /**
@@ -774,30 +787,9 @@ async function readBody(response, stream, maxBytes, g, status, framed) {
   const hasStream = stream !== null && stream !== undefined;
   const arrayBuffer = hasStream && !framed ? undefined : response.arrayBuffer;
   if (hasStream && !(framed && typeof arrayBuffer === 'function')) {
-    const reader = stream.getReader();
-    const chunks = [];
-    let total = 0;
-    let copied = false; // whether the last chunk kept is a copy made here
-    try {
-      for (;;) {
-        const { done, value } = await g.race(reader.read());
-        if (done) break;
-        const view = chunkView(value);
-        if (view === undefined) throw new TypeError('the answer body gave a chunk that is not bytes');
-        total += view.byteLength;
-        if (total > maxBytes) throw tooLarge(status, maxBytes);
-        // A chunk may be a view of a much larger pooled buffer (inflated answers are): keep a
-        // copy of just its bytes, or holding the chunks would hold several times the limit.
-        copied = view.byteLength !== view.buffer.byteLength;
-        chunks.push(copied ? view.slice() : view);
-      }
-    } catch (e) {
-      try { reader.cancel().catch(() => {}); } catch { /* released */ }
-      throw e;
-    }
-    // Rust reads the body it is handed: always an array made here, never the stream's own chunk.
-    if (chunks.length !== 1) return concat(chunks, total);
-    return copied ? chunks[0] : chunks[0].slice();
+    // Rust reads the body it is handed: always an array made here. A chunk may view a much
+    // larger pooled buffer (inflated answers do): holding it would hold several times the limit.
+    return readChunks(stream.getReader(), maxBytes, () => tooLarge(status, maxBytes), (p) => g.race(p));
   }
   if (typeof arrayBuffer !== 'function') return new Uint8Array(0);
   const buffer = await g.race(arrayBuffer.call(response));
