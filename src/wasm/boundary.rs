@@ -92,7 +92,7 @@ extern "C" {
 /// wasm-bindgen 0.2.130 a `catch` import that returns a value leaks one
 /// externref table slot each time it throws (its result is stored before the
 /// exception is taken), and these throw on bad caller input.
-fn held<T: JsCast>(called: Result<(), JsValue>) -> Result<T, JsValue> {
+pub(super) fn held<T: JsCast>(called: Result<(), JsValue>) -> Result<T, JsValue> {
     called.map(|()| taken().unchecked_into())
 }
 
@@ -444,14 +444,10 @@ impl Deadline {
     /// `promise`'s outcome, unless the deadline ends first (its error, as
     /// [`Waited::Stopped`]).
     pub async fn within(&self, promise: &Promise) -> Result<JsValue, Waited> {
-        let Some(g) = &self.0 else {
-            return JsFuture::from(promise.clone()).await.map_err(Waited::Failed);
-        };
-        let raced = race_js(g, promise).map_err(Waited::Failed)?;
-        let result = JsFuture::from(raced).await;
-        match stopped_js(g) {
-            Ok(e) if !e.is_undefined() => Err(Waited::Stopped(e)),
-            _ => result.map_err(Waited::Failed),
+        let result = JsFuture::from(self.race(promise).map_err(Waited::Failed)?).await;
+        match self.stopped() {
+            Some(e) => Err(Waited::Stopped(e)),
+            None => result.map_err(Waited::Failed),
         }
     }
 
@@ -464,9 +460,9 @@ impl Deadline {
         }
     }
 
-    /// Whether the deadline has ended.
-    pub fn ended(&self) -> bool {
-        self.0.as_ref().is_some_and(|g| stopped_js(g).is_ok_and(|e| !e.is_undefined()))
+    /// The deadline's error once it has ended.
+    pub fn stopped(&self) -> Option<JsValue> {
+        self.0.as_ref().and_then(|g| stopped_js(g).ok()).filter(|e| !e.is_undefined())
     }
 
     /// Waits `ms`, or fails with the deadline's error.

@@ -119,6 +119,23 @@ impl CertStore {
         best.map(|c| c.serial.clone())
     }
 
+    /// Frees the slot of the download started at `started`, if it is still
+    /// the one in flight (not taken for dead and replaced); whether it was.
+    fn release(&self, started: f64) -> bool {
+        let mut slot = self.in_flight.borrow_mut();
+        let current = slot.as_ref().is_some_and(|(_, t)| *t == started);
+        if current {
+            *slot = None;
+        }
+        current
+    }
+
+    /// Records how the last download ended: now, and its error if it failed.
+    fn record(&self, error: Option<JsValue>) {
+        self.last.set(Some((js_sys::Date::now(), error.is_none())));
+        *self.last_error.borrow_mut() = error;
+    }
+
     fn may_start(&self) -> bool {
         let now = js_sys::Date::now();
         match self.last.get() {
@@ -161,8 +178,8 @@ impl core::future::Future for YieldOnce {
 pub enum NoRing {
     /// The caller's deadline (`timeout`, `signal`) ended the wait: its error.
     Stopped(JsValue),
-    /// The download failed (its error), or failed moments ago (`None` when
-    /// there is no error to tell, e.g. every downloaded certificate expired).
+    /// The download failed, now or moments ago (its error), or ended moments
+    /// ago with nothing usable now (`None`: no error to tell).
     Failed(Option<JsValue>),
 }
 
@@ -186,13 +203,15 @@ impl NoRing {
         };
         let message = format!("the {}'s Wechatpay-Serial names no key known yet, and {}", codes.subject, match cause {
             Some(_) => "downloading the platform certificates failed (see cause)",
-            None => "no platform certificate could be had: the last download failed moments ago; try again",
+            None => NONE_YET,
         });
         Error::new(codes.serial, message).into_js_with(Extra { cause, ..extra })
     }
 }
 
-const NONE_YET: &str = "no platform certificate yet: the last download failed moments ago; try again";
+/// No certificate to use, and none to tell why: the last download ended moments ago (the next
+/// may start only after the back-off), and every certificate it gave has expired since.
+const NONE_YET: &str = "no platform certificate is in use yet, and the next download may start only later; try again";
 
 /// The keys to verify something signed under `serial` with: downloads first
 /// when the serial is unknown (or nothing is known yet) and a download may
@@ -217,13 +236,8 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                     // Ended: the next need starts a new download (when the interval allows),
                     // even if every request that waited for this one gave up first. (Unless
                     // it was taken for dead and another is under way.)
-                    let mut slot = c.certs.in_flight.borrow_mut();
-                    if slot.as_ref().is_some_and(|(_, t)| *t == now) {
-                        *slot = None;
-                    }
-                    drop(slot);
-                    c.certs.last.set(Some((js_sys::Date::now(), result.is_ok())));
-                    *c.certs.last_error.borrow_mut() = result.as_ref().err().cloned();
+                    c.certs.release(now);
+                    c.certs.record(result.as_ref().err().cloned());
                     c.certs.install(result?);
                     Ok(JsValue::UNDEFINED)
                 });
@@ -246,13 +260,10 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                 },
                 None => JsFuture::from(capped).await,
             };
-            if result.is_err() && cap.ended() {
+            if result.is_err() && cap.stopped().is_some() {
                 let dead: JsValue = Error::new(Code::Timeout, format!("the platform certificate download did not end within {} ms", limit as u64)).into();
-                let mut slot = client.certs.in_flight.borrow_mut();
-                if slot.as_ref().is_some_and(|(q, _)| JsValue::from(q.clone()) == JsValue::from(p.clone())) {
-                    *slot = None;
-                    client.certs.last.set(Some((js_sys::Date::now(), false)));
-                    *client.certs.last_error.borrow_mut() = Some(dead.clone());
+                if client.certs.release(started) {
+                    client.certs.record(Some(dead.clone()));
                 }
                 result = Err(dead);
             }

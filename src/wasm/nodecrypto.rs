@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
+use super::boundary::held;
 use super::error::describe;
 use crate::crypto::Backend;
 use crate::error::{Code, Error};
@@ -43,11 +44,9 @@ extern "C" {
 #[wasm_bindgen(raw_module = "./boundary.js")]
 extern "C" {
     /// `crypto.privateDecrypt(options, data)` (`decrypt`) or `crypto.publicEncrypt(options, data)`,
-    /// its value kept for `taken` (boundary.js: an import that returns nothing leaks nothing
-    /// when it throws, and these throw on a caller's ciphertext).
+    /// its value taken by [`held`] (it throws on a caller's ciphertext: see `held`).
     #[wasm_bindgen(catch, js_name = nodeOaepHeld)]
     fn node_oaep(crypto: &NodeCrypto, decrypt: bool, options: &Object, data: &[u8]) -> core::result::Result<(), JsValue>;
-    fn taken() -> Uint8Array;
 }
 
 /// `crypto.constants.RSA_PKCS1_OAEP_PADDING` (OpenSSL's `RSA_PKCS1_OAEP_PADDING`).
@@ -138,16 +137,14 @@ impl Backend for NodeBackend {
 
     async fn oaep_encrypt(&self, serial: &str, key: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>> {
         let key = self.public_key(serial, key)?;
-        node_oaep(&self.crypto, false, &oaep_options(&key), plaintext).map_err(|e| crypto_error("publicEncrypt", &e))?;
-        let ciphertext = taken();
+        let ciphertext: Uint8Array = held(node_oaep(&self.crypto, false, &oaep_options(&key), plaintext)).map_err(|e| crypto_error("publicEncrypt", &e))?;
         Ok(ciphertext.to_vec())
     }
 
     async fn oaep_decrypt(&self, key: &PrivateKey, ciphertext: &[u8]) -> Result<Vec<u8>> {
         let key = self.private_key(key)?;
         // The message names no cause: a padding oracle must learn nothing.
-        node_oaep(&self.crypto, true, &oaep_options(&key), ciphertext).map_err(|_| Error::new(Code::Crypto, "OAEP decryption failed"))?;
-        let plaintext = taken();
+        let plaintext: Uint8Array = held(node_oaep(&self.crypto, true, &oaep_options(&key), ciphertext)).map_err(|_| Error::new(Code::Crypto, "OAEP decryption failed"))?;
         // Zero the Buffer once copied: it would linger until collected.
         let out = plaintext.to_vec();
         plaintext.fill(0, 0, plaintext.length());
