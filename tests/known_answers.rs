@@ -223,6 +223,30 @@ fn regression_multi_prime_private_key_is_refused_as_such() {
     }
 }
 
+#[test]
+fn regression_oversize_public_key_is_refused_naming_the_size_limit() {
+    use der::Encode;
+    let pkcs8 = pem_der("key_4608.pkcs8.pem");
+    let private = pkcs8::PrivateKeyInfoRef::from_der(&pkcs8).unwrap().private_key.as_bytes().to_vec();
+    let private = pkcs1::RsaPrivateKeyRef::from_der(&private).unwrap();
+    let pkcs1 = private.public_key().to_der().unwrap();
+    let bits = der::asn1::BitStringRef::from_bytes(&pkcs1).unwrap();
+    let spki = spki::SubjectPublicKeyInfoRef { algorithm: pkcs1::ALGORITHM_ID, subject_public_key: bits }.to_der().unwrap();
+    let cert = pem_der("cert_4608.pem");
+    for (name, input) in [
+        ("certificate PEM", fixture("cert_4608.pem")),
+        ("certificate DER", cert.clone()),
+        ("certificate base64", base64::encode(&cert).into_bytes()),
+        ("SPKI PEM", pem("PUBLIC KEY", &spki).into_bytes()),
+        ("SPKI DER", spki.clone()),
+        ("PKCS#1 PEM", pem("RSA PUBLIC KEY", &pkcs1).into_bytes()),
+        ("PKCS#1 DER", pkcs1.clone()),
+    ] {
+        let want = "certs is an RSA key of unsupported size; keys of 512 to 4096 bits are supported";
+        assert_refused(PublicKey::parse(&input, "certs"), want, name);
+    }
+}
+
 // ---- verifying keys ----
 
 #[test]

@@ -117,37 +117,41 @@ impl PublicKey {
     /// Parses a public key or certificate; `what` names the option in error messages.
     pub fn parse(input: &[u8], what: &str) -> Result<Self> {
         const EXPECTED: &str = "is not an RSA public key: expected an X.509 certificate PEM, a `BEGIN PUBLIC KEY` PEM or a `BEGIN RSA PUBLIC KEY` PEM";
-        match pem::read(input) {
+        let mut why = EXPECTED;
+        let key = match pem::read(input) {
             Input::Pem(b) => match b.label.as_str() {
-                "CERTIFICATE" => Self::from_certificate(&b.der).ok_or_else(|| invalid(what, EXPECTED)),
-                "PUBLIC KEY" => Self::from_spki(&b.der).ok_or_else(|| invalid(what, EXPECTED)),
-                "RSA PUBLIC KEY" => Self::from_pkcs1(&b.der).ok_or_else(|| invalid(what, EXPECTED)),
+                "CERTIFICATE" => Self::from_certificate(&b.der, &mut why),
+                "PUBLIC KEY" => Self::from_spki(&b.der, &mut why),
+                "RSA PUBLIC KEY" => Self::from_pkcs1(&b.der, &mut why),
                 l if crate::text::find(l, "PRIVATE KEY").is_some() => {
-                    Err(invalid(what, "is a private key; give the platform certificate or WeChat Pay public key instead"))
+                    return Err(invalid(what, "is a private key; give the platform certificate or WeChat Pay public key instead"))
                 }
-                other => Err(invalid(what, &format!("holds a `{other}` PEM block; {EXPECTED}"))),
+                other => return Err(invalid(what, &format!("holds a `{other}` PEM block; {EXPECTED}"))),
             },
-            Input::Der(der) => Self::from_spki(&der)
-                .or_else(|| Self::from_pkcs1(&der))
-                .or_else(|| Self::from_certificate(&der))
-                .ok_or_else(|| invalid(what, EXPECTED)),
-            Input::Unreadable => Err(invalid(what, EXPECTED)),
-        }
+            Input::Der(der) => Self::from_spki(&der, &mut why)
+                .or_else(|| Self::from_pkcs1(&der, &mut why))
+                .or_else(|| Self::from_certificate(&der, &mut why)),
+            Input::Unreadable => None,
+        };
+        key.ok_or_else(|| invalid(what, why))
     }
 
-    fn from_spki(der: &[u8]) -> Option<Self> {
-        Self::from_pkcs1(rsakey::spki(der)?)
+    fn from_spki(der: &[u8], why: &mut &'static str) -> Option<Self> {
+        Self::from_pkcs1(rsakey::spki(der)?, why)
     }
 
-    fn from_pkcs1(der: &[u8]) -> Option<Self> {
+    fn from_pkcs1(der: &[u8], why: &mut &'static str) -> Option<Self> {
         let (n, e) = rsakey::pkcs1_public(der)?;
+        if rsakey::modulus_bits(n).is_none() {
+            *why = UNSUPPORTED_SIZE;
+        }
         let key = RsaPublicKey::new(n, e)?;
         Some(PublicKey { key, spki: rsakey::spki_from_pkcs1(der)?, certificate_serial: None, validity: None })
     }
 
-    fn from_certificate(der: &[u8]) -> Option<Self> {
+    fn from_certificate(der: &[u8], why: &mut &'static str) -> Option<Self> {
         let cert = certificate::parse(der)?;
-        let mut key = Self::from_spki(cert.spki)?;
+        let mut key = Self::from_spki(cert.spki, why)?;
         key.certificate_serial = Some(cert.serial.iter().map(|b| format!("{b:02X}")).collect());
         key.validity = cert.validity;
         Some(key)

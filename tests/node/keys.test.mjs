@@ -170,3 +170,29 @@ for (const [kind, [file, cause]] of Object.entries(refusedKeys)) {
     });
   }
 }
+
+test('a platform certificate or public key over 4096 bits is ERR_INVALID_KEY naming the size limit', () => {
+  const { sb } = ctx;
+  const cert = fixture('cert_4608.pem');
+  const publicKey = crypto.createPublicKey(fixture('key_4608.pkcs8.pem'));
+  // An 8192-bit public key: any odd modulus with its top bit set has that size.
+  const n = crypto.randomBytes(1024);
+  n[0] |= 0x80;
+  n[1023] |= 1;
+  const big = crypto.createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: 'AQAB' }, format: 'jwk' });
+  const inputs = {
+    'X.509 certificate PEM': cert,
+    'SPKI PEM': publicKey.export({ type: 'spki', format: 'pem' }),
+    'PKCS#1 public PEM': publicKey.export({ type: 'pkcs1', format: 'pem' }),
+    '8192-bit SPKI PEM': big.export({ type: 'spki', format: 'pem' }),
+  };
+  const cause = `options.certs["${sb.platform.serial}"] is an RSA key of unsupported size; keys of 512 to 4096 bits are supported`;
+  for (const [name, pem] of Object.entries(inputs)) {
+    try {
+      assertRefused(() => new Wxpay(options(sb, { certs: { [sb.platform.serial]: pem } })), cause, [pem]);
+    } catch (e) {
+      e.message = `${name}: ${e.message}`;
+      throw e;
+    }
+  }
+});
