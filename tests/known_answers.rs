@@ -6,6 +6,7 @@
 use wxpay_wasm::keys::{Keyring, PrivateKey, PublicKey};
 use wxpay_wasm::request::{authorization, message, Method};
 use wxpay_wasm::response::{verify, SignatureHeaders, RESPONSE_CODES};
+use der::Decode;
 use wxpay_wasm::{base64, crypto, path, Code};
 
 const MCHID: &str = "1900000109";
@@ -138,6 +139,112 @@ fn der_that_is_not_a_two_prime_key_exactly_is_invalid_key() {
     let encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n";
     let e = PrivateKey::parse(encrypted.as_bytes(), "options.privateKey").unwrap_err();
     assert_eq!(e.message, "options.privateKey is an encrypted PKCS#8 key; export the key without a passphrase");
+}
+
+/// `der` armoured as PEM under `label`, 64 characters a line.
+fn pem(label: &str, der: &[u8]) -> String {
+    let b64 = base64::encode(der);
+    let lines: Vec<&str> = b64.as_bytes().chunks(64).map(|l| std::str::from_utf8(l).unwrap()).collect();
+    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
+}
+
+/// The DER of a one-block PEM fixture.
+fn pem_der(name: &str) -> Vec<u8> {
+    let text = fixture_text(name);
+    base64::decode(&text.lines().filter(|l| !l.starts_with("-----")).collect::<String>()).unwrap()
+}
+
+/// A private key in every encoding the parser reads: PKCS#8 and PKCS#1, each
+/// as PEM, DER and bare base64.
+fn private_encodings(pkcs8: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
+    let pkcs1 = pkcs8::PrivateKeyInfoRef::from_der(pkcs8).unwrap().private_key.as_bytes().to_vec();
+    vec![
+        ("PKCS#8 PEM", pem("PRIVATE KEY", pkcs8).into_bytes()),
+        ("PKCS#1 PEM", pem("RSA PRIVATE KEY", &pkcs1).into_bytes()),
+        ("PKCS#8 DER", pkcs8.to_vec()),
+        ("PKCS#1 DER", pkcs1.clone()),
+        ("PKCS#8 base64", base64::encode(pkcs8).into_bytes()),
+        ("PKCS#1 base64", base64::encode(&pkcs1).into_bytes()),
+    ]
+}
+
+fn assert_refused(result: Result<impl std::fmt::Debug, wxpay_wasm::Error>, want: &str, name: &str) {
+    let e = result.unwrap_err();
+    assert_eq!((e.code, e.message.as_str()), (Code::InvalidKey, want), "{name}");
+}
+
+// An RSA key of a size outside the supported range was refused as "not an RSA private key".
+#[test]
+fn regression_oversize_private_key_is_refused_naming_the_size_limit() {
+    let pkcs8 = pem_der("key_4608.pkcs8.pem");
+    for (name, input) in private_encodings(&pkcs8) {
+        let want = "options.privateKey is an RSA key of unsupported size; keys of 512 to 4096 bits are supported";
+        assert_refused(PrivateKey::parse(&input, "options.privateKey"), want, name);
+    }
+}
+
+#[test]
+fn regression_undersize_private_key_is_refused_naming_the_size_limit() {
+    use der::asn1::UintRef;
+    use der::Encode;
+    // The textbook key: p = 61, q = 53, n = 3233 (12 bits), e = 17, d = 2753.
+    let key = pkcs1::RsaPrivateKeyRef {
+        modulus: UintRef::new(&[0x0c, 0xa1]).unwrap(),
+        public_exponent: UintRef::new(&[17]).unwrap(),
+        private_exponent: UintRef::new(&[0x0a, 0xc1]).unwrap(),
+        prime1: UintRef::new(&[61]).unwrap(),
+        prime2: UintRef::new(&[53]).unwrap(),
+        exponent1: UintRef::new(&[53]).unwrap(),
+        exponent2: UintRef::new(&[49]).unwrap(),
+        coefficient: UintRef::new(&[38]).unwrap(),
+        other_prime_infos: None,
+    };
+    let pkcs1 = key.to_der().unwrap();
+    let pkcs8 = pkcs8::PrivateKeyInfoRef::new(pkcs1::ALGORITHM_ID, der::asn1::OctetStringRef::new(&pkcs1).unwrap()).to_der().unwrap();
+    for (name, input) in private_encodings(&pkcs8) {
+        let want = "options.privateKey is an RSA key of unsupported size; keys of 512 to 4096 bits are supported";
+        assert_refused(PrivateKey::parse(&input, "options.privateKey"), want, name);
+    }
+}
+
+// A three-prime key (openssl's rsa_keygen_primes) was refused as "not an RSA private key".
+#[test]
+fn regression_multi_prime_private_key_is_refused_as_such() {
+    let pkcs8 = pem_der("key_3prime.pkcs8.pem");
+    for (name, input) in private_encodings(&pkcs8) {
+        let want = "options.privateKey is a multi-prime RSA key; only two-prime keys are supported";
+        assert_refused(PrivateKey::parse(&input, "options.privateKey"), want, name);
+    }
+    // Other DER that starts with version 1 is no multi-prime key: a SEC1 EC
+    // key (then an OCTET STRING), a PKCS#8 v2 (then a SEQUENCE).
+    for (name, input) in [("SEC1", [0x30, 6, 2, 1, 1, 4, 1, 0]), ("PKCS#8 v2", [0x30, 6, 2, 1, 1, 0x30, 1, 0])] {
+        let e = PrivateKey::parse(&input, "options.privateKey").unwrap_err();
+        assert!(e.message.starts_with("options.privateKey is not an RSA private key"), "{name}: {}", e.message);
+    }
+}
+
+#[test]
+fn regression_oversize_public_key_is_refused_naming_the_size_limit() {
+    use der::Encode;
+    let pkcs8 = pem_der("key_4608.pkcs8.pem");
+    let private = pkcs8::PrivateKeyInfoRef::from_der(&pkcs8).unwrap().private_key.as_bytes().to_vec();
+    let private = pkcs1::RsaPrivateKeyRef::from_der(&private).unwrap();
+    let pkcs1 = private.public_key().to_der().unwrap();
+    let bits = der::asn1::BitStringRef::from_bytes(&pkcs1).unwrap();
+    let spki = spki::SubjectPublicKeyInfoRef { algorithm: pkcs1::ALGORITHM_ID, subject_public_key: bits }.to_der().unwrap();
+    let cert = pem_der("cert_4608.pem");
+    for (name, input) in [
+        ("certificate PEM", fixture("cert_4608.pem")),
+        ("certificate DER", cert.clone()),
+        ("certificate base64", base64::encode(&cert).into_bytes()),
+        ("SPKI PEM", pem("PUBLIC KEY", &spki).into_bytes()),
+        ("SPKI DER", spki.clone()),
+        ("PKCS#1 PEM", pem("RSA PUBLIC KEY", &pkcs1).into_bytes()),
+        ("PKCS#1 DER", pkcs1.clone()),
+    ] {
+        let want = "certs is an RSA key of unsupported size; keys of 512 to 4096 bits are supported";
+        assert_refused(PublicKey::parse(&input, "certs"), want, name);
+    }
 }
 
 // ---- verifying keys ----

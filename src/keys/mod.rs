@@ -17,6 +17,13 @@ fn invalid(what: &str, why: &str) -> Error {
     Error::new(Code::InvalidKey, format!("{what} {why}"))
 }
 
+/// What the readers say when they refuse an RSA key: its size is out of
+/// range, or it has more than two primes. (The range is rsa::key's, written
+/// out: a number formatted into the message would cost more of the `.wasm`.)
+const UNSUPPORTED_SIZE: &str = "is an RSA key of unsupported size; keys of 512 to 4096 bits are supported";
+const MULTI_PRIME: &str = "is a multi-prime RSA key; only two-prime keys are supported";
+const _: () = assert!(rsakey::MIN_BITS == 512 && rsakey::MAX_BITS == 4096);
+
 /// The merchant's RSA private key (`apiclient_key.pem`).
 pub struct PrivateKey {
     pub(crate) key: RsaPrivateKey,
@@ -28,13 +35,14 @@ impl PrivateKey {
     /// Parses a private key; `what` names the option in error messages.
     pub fn parse(input: &[u8], what: &str) -> Result<Self> {
         const EXPECTED: &str = "is not an RSA private key: expected the PEM of apiclient_key.pem (PKCS#8 `BEGIN PRIVATE KEY` or PKCS#1 `BEGIN RSA PRIVATE KEY`)";
+        let mut why = EXPECTED;
         let key = match pem::read_preferring(input, &["PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY"]) {
             Input::Pem(b) if b.has_headers => {
                 return Err(invalid(what, "is an encrypted PEM; export the key without a passphrase"))
             }
             Input::Pem(b) => match b.label.as_str() {
-                "PRIVATE KEY" => Self::from_pkcs8(&b.der),
-                "RSA PRIVATE KEY" => Self::from_pkcs1(&b.der),
+                "PRIVATE KEY" => Self::from_pkcs8(&b.der, &mut why),
+                "RSA PRIVATE KEY" => Self::from_pkcs1(&b.der, &mut why),
                 "ENCRYPTED PRIVATE KEY" => {
                     return Err(invalid(what, "is an encrypted PKCS#8 key; export the key without a passphrase"))
                 }
@@ -45,18 +53,27 @@ impl PrivateKey {
                     ))
                 }
             },
-            Input::Der(der) => Self::from_pkcs8(&der).or_else(|| Self::from_pkcs1(&der)),
+            Input::Der(der) => Self::from_pkcs8(&der, &mut why).or_else(|| Self::from_pkcs1(&der, &mut why)),
             Input::Unreadable => None,
         };
-        key.ok_or_else(|| invalid(what, EXPECTED))
+        key.ok_or_else(|| invalid(what, why))
     }
 
-    fn from_pkcs8(der: &[u8]) -> Option<Self> {
-        Self::from_pkcs1(rsakey::pkcs8_private(der)?)
+    fn from_pkcs8(der: &[u8], why: &mut &'static str) -> Option<Self> {
+        Self::from_pkcs1(rsakey::pkcs8_private(der)?, why)
     }
 
-    fn from_pkcs1(der: &[u8]) -> Option<Self> {
-        let key = RsaPrivateKey::new(&rsakey::pkcs1_private(der)?)?;
+    fn from_pkcs1(der: &[u8], why: &mut &'static str) -> Option<Self> {
+        let Some(c) = rsakey::pkcs1_private(der) else {
+            if rsakey::is_multi_prime(der) {
+                *why = MULTI_PRIME;
+            }
+            return None;
+        };
+        if rsakey::modulus_bits(c.n).is_none() {
+            *why = UNSUPPORTED_SIZE;
+        }
+        let key = RsaPrivateKey::new(&c)?;
         Some(PrivateKey { key, pkcs8: Zeroizing::new(rsakey::pkcs8_from_pkcs1(der)?) })
     }
 
@@ -100,37 +117,41 @@ impl PublicKey {
     /// Parses a public key or certificate; `what` names the option in error messages.
     pub fn parse(input: &[u8], what: &str) -> Result<Self> {
         const EXPECTED: &str = "is not an RSA public key: expected an X.509 certificate PEM, a `BEGIN PUBLIC KEY` PEM or a `BEGIN RSA PUBLIC KEY` PEM";
-        match pem::read(input) {
+        let mut why = EXPECTED;
+        let key = match pem::read(input) {
             Input::Pem(b) => match b.label.as_str() {
-                "CERTIFICATE" => Self::from_certificate(&b.der).ok_or_else(|| invalid(what, EXPECTED)),
-                "PUBLIC KEY" => Self::from_spki(&b.der).ok_or_else(|| invalid(what, EXPECTED)),
-                "RSA PUBLIC KEY" => Self::from_pkcs1(&b.der).ok_or_else(|| invalid(what, EXPECTED)),
+                "CERTIFICATE" => Self::from_certificate(&b.der, &mut why),
+                "PUBLIC KEY" => Self::from_spki(&b.der, &mut why),
+                "RSA PUBLIC KEY" => Self::from_pkcs1(&b.der, &mut why),
                 l if crate::text::find(l, "PRIVATE KEY").is_some() => {
-                    Err(invalid(what, "is a private key; give the platform certificate or WeChat Pay public key instead"))
+                    return Err(invalid(what, "is a private key; give the platform certificate or WeChat Pay public key instead"))
                 }
-                other => Err(invalid(what, &format!("holds a `{other}` PEM block; {EXPECTED}"))),
+                other => return Err(invalid(what, &format!("holds a `{other}` PEM block; {EXPECTED}"))),
             },
-            Input::Der(der) => Self::from_spki(&der)
-                .or_else(|| Self::from_pkcs1(&der))
-                .or_else(|| Self::from_certificate(&der))
-                .ok_or_else(|| invalid(what, EXPECTED)),
-            Input::Unreadable => Err(invalid(what, EXPECTED)),
-        }
+            Input::Der(der) => Self::from_spki(&der, &mut why)
+                .or_else(|| Self::from_pkcs1(&der, &mut why))
+                .or_else(|| Self::from_certificate(&der, &mut why)),
+            Input::Unreadable => None,
+        };
+        key.ok_or_else(|| invalid(what, why))
     }
 
-    fn from_spki(der: &[u8]) -> Option<Self> {
-        Self::from_pkcs1(rsakey::spki(der)?)
+    fn from_spki(der: &[u8], why: &mut &'static str) -> Option<Self> {
+        Self::from_pkcs1(rsakey::spki(der)?, why)
     }
 
-    fn from_pkcs1(der: &[u8]) -> Option<Self> {
+    fn from_pkcs1(der: &[u8], why: &mut &'static str) -> Option<Self> {
         let (n, e) = rsakey::pkcs1_public(der)?;
+        if rsakey::modulus_bits(n).is_none() {
+            *why = UNSUPPORTED_SIZE;
+        }
         let key = RsaPublicKey::new(n, e)?;
         Some(PublicKey { key, spki: rsakey::spki_from_pkcs1(der)?, certificate_serial: None, validity: None })
     }
 
-    fn from_certificate(der: &[u8]) -> Option<Self> {
+    fn from_certificate(der: &[u8], why: &mut &'static str) -> Option<Self> {
         let cert = certificate::parse(der)?;
-        let mut key = Self::from_spki(cert.spki)?;
+        let mut key = Self::from_spki(cert.spki, why)?;
         key.certificate_serial = Some(cert.serial.iter().map(|b| format!("{b:02X}")).collect());
         key.validity = cert.validity;
         Some(key)

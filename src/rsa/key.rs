@@ -19,6 +19,13 @@ pub const MAX_BITS: usize = 4096;
 /// The largest public exponent accepted (as the `rsa` crate did).
 pub const MAX_EXPONENT: u64 = (1 << 33) - 1;
 
+/// The size of the big-endian modulus `n` in bits, when within
+/// `MIN_BITS..=MAX_BITS`.
+pub fn modulus_bits(n: &[u8]) -> Option<usize> {
+    let bits = limbs::bit_len_bytes(n);
+    (MIN_BITS..=MAX_BITS).contains(&bits).then_some(bits)
+}
+
 /// An RSA public key, ready for the public operation.
 #[derive(Clone)]
 pub struct RsaPublicKey {
@@ -34,8 +41,8 @@ impl RsaPublicKey {
     /// Builds a key from the big-endian modulus and exponent; `None` when they
     /// are not a usable RSA key.
     pub fn new(n: &[u8], e: &[u8]) -> Option<Self> {
-        let bits = limbs::bit_len_bytes(n);
-        if !(MIN_BITS..=MAX_BITS).contains(&bits) || e.len() > 8 {
+        let bits = modulus_bits(n)?;
+        if e.len() > 8 {
             return None;
         }
         let e = e.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
@@ -178,6 +185,21 @@ pub fn pkcs1_private(der: &[u8]) -> Option<Components<'_>> {
         dq: key.exponent2.as_bytes(),
         qinv: key.coefficient.as_bytes(),
     })
+}
+
+/// Whether `der` declares itself a PKCS#1 `RSAPrivateKey` of more than two
+/// primes: a SEQUENCE of `version INTEGER 1` then an INTEGER (the modulus;
+/// SEC1 EC keys and PKCS#8 v2 also start with version 1, then an OCTET
+/// STRING or a SEQUENCE). Only asked of what [`pkcs1_private`] refused
+/// (`pkcs1` without `alloc` does not decode `otherPrimeInfos`), to say why
+/// in the message. Read by hand: der's decoders here cost more of the `.wasm`.
+pub fn is_multi_prime(der: &[u8]) -> bool {
+    // SEQUENCE, its length (short form, or long: 0x80 + the count of length bytes), then the version.
+    let skip = match der.get(1) {
+        Some(&len) if len > 0x80 => usize::from(len - 0x80),
+        _ => 0,
+    };
+    der.first() == Some(&0x30) && matches!(der.get(2 + skip..), Some([2, 1, 1, 2, ..]))
 }
 
 /// Whether an `AlgorithmIdentifier` is `rsaEncryption` with NULL (or absent) parameters.

@@ -4,8 +4,10 @@
 // backend. A call succeeds only if the sandbox verified our signature and we verified its.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Wxpay } from 'wxpay-wasm';
-import { useSandbox, options, memberCode, CARD_ID, CODE, rejectsWith } from './helpers.mjs';
+import { useSandbox, options, memberCode, CARD_ID, CODE, rejectsWith, assertWxpayError, keyMaterial, assertNoKeyMaterial } from './helpers.mjs';
 
 const ctx = useSandbox();
 const BACKENDS = ['node', 'webcrypto', 'rust'];
@@ -129,4 +131,68 @@ test('a lower-case hex serial in certs matches the upper-case Wechatpay-Serial',
   const { sb } = ctx;
   const wxpay = new Wxpay(options(sb, { certs: { [sb.platform.serial.toLowerCase()]: sb.platform.certificate } }));
   await assertSeedGetWorks(sb, wxpay);
+});
+
+// RSA keys this package does not take (tests/fixtures: a 4608-bit key and certificate, a
+// three-prime 2048-bit key) are refused with ERR_INVALID_KEY and a message that says why,
+// in every encoding: before, "is not an RSA private key", which they are.
+const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+
+function assertRefused(make, cause, pems) {
+  let thrown;
+  assert.throws(make, (err) => { thrown = err; return true; });
+  assertWxpayError(thrown, 'ERR_INVALID_KEY');
+  assert.ok(thrown.message.includes(cause), `names the cause (${cause}): ${thrown.message}`);
+  assertNoKeyMaterial(thrown.message, keyMaterial(...pems));
+}
+
+/** A private key as PKCS#8 and PKCS#1, each as a PEM string and as DER bytes. */
+function privateEncodings(pem) {
+  const key = crypto.createPrivateKey(pem);
+  return {
+    'PKCS#8 PEM': key.export({ type: 'pkcs8', format: 'pem' }),
+    'PKCS#1 PEM': key.export({ type: 'pkcs1', format: 'pem' }),
+    'PKCS#8 DER': key.export({ type: 'pkcs8', format: 'der' }),
+    'PKCS#1 DER': key.export({ type: 'pkcs1', format: 'der' }),
+  };
+}
+
+const refusedKeys = {
+  '4608-bit': ['key_4608.pkcs8.pem', 'options.privateKey is an RSA key of unsupported size; keys of 512 to 4096 bits are supported'],
+  'three-prime': ['key_3prime.pkcs8.pem', 'options.privateKey is a multi-prime RSA key; only two-prime keys are supported'],
+};
+
+for (const [kind, [file, cause]] of Object.entries(refusedKeys)) {
+  for (const [name, privateKey] of Object.entries(privateEncodings(fixture(file)))) {
+    test(`a ${kind} merchant key, ${name}, is ERR_INVALID_KEY naming why`, () => {
+      const { sb } = ctx;
+      assertRefused(() => new Wxpay(options(sb, { privateKey })), cause, [fixture(file)]);
+    });
+  }
+}
+
+test('a platform certificate or public key over 4096 bits is ERR_INVALID_KEY naming the size limit', () => {
+  const { sb } = ctx;
+  const cert = fixture('cert_4608.pem');
+  const publicKey = crypto.createPublicKey(fixture('key_4608.pkcs8.pem'));
+  // An 8192-bit public key: any odd modulus with its top bit set has that size.
+  const n = crypto.randomBytes(1024);
+  n[0] |= 0x80;
+  n[1023] |= 1;
+  const big = crypto.createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: 'AQAB' }, format: 'jwk' });
+  const inputs = {
+    'X.509 certificate PEM': cert,
+    'SPKI PEM': publicKey.export({ type: 'spki', format: 'pem' }),
+    'PKCS#1 public PEM': publicKey.export({ type: 'pkcs1', format: 'pem' }),
+    '8192-bit SPKI PEM': big.export({ type: 'spki', format: 'pem' }),
+  };
+  const cause = `options.certs["${sb.platform.serial}"] is an RSA key of unsupported size; keys of 512 to 4096 bits are supported`;
+  for (const [name, pem] of Object.entries(inputs)) {
+    try {
+      assertRefused(() => new Wxpay(options(sb, { certs: { [sb.platform.serial]: pem } })), cause, [pem]);
+    } catch (e) {
+      e.message = `${name}: ${e.message}`;
+      throw e;
+    }
+  }
 });
