@@ -6,8 +6,9 @@ import { startSandboxProcess } from '../sandbox-process.mjs';
 
 export const CARD = { card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' };
 
-export async function sandbox() {
-  return startSandboxProcess();
+/** `args`: more sandbox cli options (instructions.mjs keeps connections open under valgrind). */
+export async function sandbox(args = []) {
+  return startSandboxProcess(args);
 }
 
 /** A client of the package in `dir`. */

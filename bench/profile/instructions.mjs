@@ -1,0 +1,60 @@
+// Instructions and simulated cache misses per request, under valgrind's cachegrind: a count that
+// does not depend on how busy the machine is (bench/profile/run.mjs, the seed GET in certificate
+// mode, 10 in flight). Each client runs twice, `from` and `to` requests; the difference over
+// `to - from` is the steady state, compilation and start-up left out. About 45 ms of valgrind
+// time a request.
+//   node bench/profile/instructions.mjs [from=1200] [to=2200] <floor | package dir>...
+// JIT code (JS and wasm alike) has no symbols under valgrind: it is the `jit` column. Counts are
+// not CPU time: the RSA code runs at several instructions a cycle, ours at far fewer. Compare
+// clients side by side, and use `.work/cg.*` with cg_diff and cg_annotate for the functions.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '../..');
+const args = process.argv.slice(2);
+const nums = args.filter((a) => /^\d+$/.test(a)).map(Number);
+const [from = 1200, to = 2200] = nums;
+const clients = args.filter((a) => !/^\d+$/.test(a));
+if (clients.length === 0 || !(to > from)) {
+  console.error('usage: node bench/profile/instructions.mjs [from] [to] <floor | package dir>...');
+  process.exit(2);
+}
+mkdirSync(`${root}/.work`, { recursive: true });
+
+/** Totals of one cachegrind output: events, and the Ir of code with no symbol (JIT). */
+function totals(file) {
+  const text = execFileSync('cg_annotate', ['--auto=no', '--show=Ir,I1mr,D1mr', '--sort=Ir', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const num = (s) => Number(s.replace(/,/g, ''));
+  const total = text.match(/^\s*([\d,]+) \([^)]*\)\s+([\d,]+) \([^)]*\)\s+([\d,]+) \([^)]*\)\s+PROGRAM TOTALS/m);
+  const jit = text.match(/^\s*([\d,]+) \([^)]*\).*\?\?\?:\?\?\?\s*$/m);
+  if (!total) throw new Error(`cannot read ${file}`);
+  return { ir: num(total[1]), i1: num(total[2]), d1: num(total[3]), jit: jit ? num(jit[1]) : 0 };
+}
+
+function run(client, n) {
+  const tag = `${client === 'floor' ? 'floor' : basename(resolve(client))}.${n}`;
+  const out = `${root}/.work/cg.${tag}`;
+  execFileSync('valgrind', ['--tool=cachegrind', '--cache-sim=yes', '--smc-check=all-non-file', `--cachegrind-out-file=${out}`,
+    process.execPath, `${root}/bench/profile/run.mjs`, client, String(n), 'slow'], { stdio: ['ignore', 'ignore', 'pipe'], cwd: root });
+  return totals(out);
+}
+
+const rows = [];
+for (const client of clients) {
+  const a = run(client, from);
+  const b = run(client, to);
+  const per = (k) => (b[k] - a[k]) / (to - from);
+  rows.push({ client, ir: per('ir'), jit: per('jit'), i1: per('i1'), d1: per('d1') });
+}
+const k = (x) => `${(x / 1000).toFixed(1)}k`;
+console.log(`per request, steady state (${from} -> ${to} requests):`);
+console.log('| client | instructions | of which JIT code (JS, wasm) | I1 misses | D1 misses |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const r of rows) console.log(`| ${r.client} | ${k(r.ir)} | ${k(r.jit)} | ${k(r.i1)} | ${k(r.d1)} |`);
+if (rows.length > 1) {
+  const [base] = rows;
+  for (const r of rows.slice(1)) {
+    console.log(`${r.client} - ${base.client}: ${k(r.ir - base.ir)} instructions (${k(r.jit - base.jit)} JIT), ${k(r.i1 - base.i1)} I1 and ${k(r.d1 - base.d1)} D1 misses`);
+  }
+}
