@@ -199,6 +199,45 @@ test('a failed download fails the request as its own answer: ERR_RESPONSE_SERIAL
   assert.notEqual(a, b);
 });
 
+test('a list signed by a certificate already trusted is verified before it is read: altered, it is refused by its signature, unread', async () => {
+  const { sb } = ctx;
+  // One character of the list's first ciphertext changed, the answer's signature headers kept:
+  // read before it is verified, the list would fail to decrypt, and its signature would go
+  // unchecked.
+  const altered = certificatesBy(async (url, init) => {
+    const res = await fetch(url, init);
+    const body = await res.text();
+    const ciphertext = JSON.parse(body).data[0].encrypt_certificate.ciphertext;
+    const damaged = (ciphertext[0] === 'A' ? 'B' : 'A') + ciphertext.slice(1);
+    assert.equal(res.headers.get('wechatpay-serial'), sb.platform.serial, 'signed by the configured certificate');
+    return new Response(body.replace(ciphertext, damaged), { status: res.status, headers: res.headers });
+  });
+  // The download's error (ERR_RESPONSE_SIGNATURE) reaches no caller here: a client that trusts
+  // the signer has keys, and a failed download fails only what nothing else can verify. What
+  // shows the order is the signature check itself, seen at crypto.subtle (called through).
+  const { subtle } = globalThis.crypto;
+  const checks = [];
+  subtle.verify = async function verify(...args) {
+    const ok = await SubtleCrypto.prototype.verify.apply(this, args);
+    checks.push(ok);
+    return ok;
+  };
+  try {
+    const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, fetch: altered, crypto: 'webcrypto' }));
+    const list = await wxpay.certificates();
+    assert.equal(downloads(sb), 1);
+    assert.deepEqual(checks, [false], "the altered list's signature was checked, and failed");
+    assert.deepEqual(list.map((c) => [c.serial, c.pem]), [[sb.platform.serial, undefined]], 'only the configured certificate: nothing from the list');
+    // The same list unaltered: one check, which passes.
+    checks.length = 0;
+    const intact = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, crypto: 'webcrypto' }));
+    assert.equal((await intact.certificates()).length, 1);
+    assert.deepEqual(checks, [true]);
+  } finally {
+    delete subtle.verify;
+  }
+});
+
 test('unsigned and stale answers are refused before any download to find their key', async () => {
   const { sb } = ctx;
   for (const [mode, code] of [['unsigned', 'ERR_RESPONSE_UNSIGNED'], ['missing-serial', 'ERR_RESPONSE_UNSIGNED'], ['stale', 'ERR_RESPONSE_TIMESTAMP'], ['bad-timestamp', 'ERR_RESPONSE_TIMESTAMP']]) {
