@@ -238,6 +238,53 @@ test('a list signed by a certificate already trusted is verified before it is re
   }
 });
 
+/**
+ * Runs `body(advance)` with `Date.now` (the client's clock) moved forward by `advance(ms)`; the
+ * client reads the time through `Date.now` at each call, so this is the clock it sees.
+ */
+async function withClock(body) {
+  const realNow = Date.now;
+  let skew = 0;
+  Date.now = () => realNow.call(Date) + skew;
+  try {
+    return await body((ms) => { skew = ms; });
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+test('after a failed download the next starts only 10 s later, whatever certsRefreshInterval (or sooner, if it is shorter)', async () => {
+  const { sb } = ctx;
+  for (const [interval, backOff] of [[undefined, 10_000], [60_000, 10_000], [2_000, 2_000]]) {
+    sb.reset();
+    // The service fails the first download, then answers for real.
+    let attempts = 0;
+    const flaky = certificatesBy(async (url, init) => {
+      attempts++;
+      if (attempts > 1) return fetch(url, init);
+      return new Response(JSON.stringify({ code: 'SYSTEM_ERROR', message: 'busy' }), { status: 500, headers: { 'content-type': 'application/json' } });
+    });
+    const extra = interval === undefined ? {} : { certsRefreshInterval: interval };
+    await withClock(async (advance) => {
+      const wxpay = new Wxpay(bootstrap(sb, { fetch: flaky, retry: 0, ...extra }));
+      await rejectsWith(wxpay.certificates(), 'SYSTEM_ERROR');
+      assert.equal(attempts, 1);
+      // Within the back-off: no new download; the last failure is what the caller gets.
+      advance(backOff - 1000);
+      await rejectsWith(wxpay.certificates(), 'SYSTEM_ERROR');
+      const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
+      assert.equal(err.cause?.code, 'SYSTEM_ERROR');
+      assert.equal(attempts, 1, `interval ${interval}: no download ${backOff - 1000} ms after the failure`);
+      // After it: the next need downloads again, and the service now answers.
+      advance(backOff);
+      assert.deepEqual((await wxpay.certificates()).map((c) => c.serial), [sb.platform.serial]);
+      assert.equal(attempts, 2, `interval ${interval}: a download ${backOff} ms after the failure`);
+      assert.equal(downloads(sb), 1);
+      assert.equal((await get(wxpay)).status, 200);
+    });
+  }
+});
+
 test('unsigned and stale answers are refused before any download to find their key', async () => {
   const { sb } = ctx;
   for (const [mode, code] of [['unsigned', 'ERR_RESPONSE_UNSIGNED'], ['missing-serial', 'ERR_RESPONSE_UNSIGNED'], ['stale', 'ERR_RESPONSE_TIMESTAMP'], ['bad-timestamp', 'ERR_RESPONSE_TIMESTAMP']]) {
