@@ -103,6 +103,19 @@ pub fn keyring_or_download<'a>(entries: impl IntoIterator<Item = (String, &'a [u
     for (serial, pem) in entries {
         let what = certs_entry(&serial)?;
         let key = PublicKey::parse(pem, &what)?;
+        // A certificate kept under another serial would verify answers that name that serial
+        // (and encrypt under a key the Wechatpay-Serial sent with it does not name).
+        if let Some(own) = key.certificate_serial.as_deref().filter(|own| !own.eq_ignore_ascii_case(&serial)) {
+            // Its own serial is repeated only when it has a serial's shape, like every other.
+            let mut message = what;
+            message.push_str(" is a certificate whose serial ");
+            if shown_serial(own) {
+                message.push_str(&crate::error::quoted(own));
+                message.push(' ');
+            }
+            message.push_str("differs from the key it is given under");
+            return Err(invalid(message));
+        }
         // A certificate serial is hex, matched in any case and shown in upper case, as the
         // service sends it; a `PUB_KEY_ID_...` is kept as given.
         ring.insert(canonical(&serial), key);
@@ -279,6 +292,30 @@ mod tests {
         // Hex of an APIv3 key's length (32) could be one: not repeated.
         let e = wechatpay_serial(&ring, Some("7e57f04e6c9a5e7a5b6a1c2f3e4d5c6b")).unwrap_err();
         assert!(!e.message.contains("7e57f04e"), "{}", e.message);
+    }
+
+    #[test]
+    fn regression_certificate_under_another_serial_is_refused() {
+        let fixture = |name: &str| std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let (cert, public) = (fixture("platform_cert.pem"), fixture("platform_pub.pem"));
+        let own = "5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01";
+        // Under its own serial, in either case: kept, as the service writes it.
+        for key in [own.to_string(), own.to_lowercase()] {
+            let ring = keyring([(key, cert.as_slice())]).unwrap();
+            assert_eq!(ring.serials().collect::<Vec<_>>(), [own]);
+        }
+        let other = "7E57F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01";
+        let e = keyring([(own.to_string(), cert.as_slice()), (other.to_string(), cert.as_slice())]).unwrap_err();
+        assert_eq!(e.code, Code::InvalidConfig);
+        assert_eq!(e.message, format!("options.certs[\"{other}\"] is a certificate whose serial \"{own}\" differs from the key it is given under"));
+        let e = keyring([("PUB_KEY_ID_0112".to_string(), cert.as_slice())]).unwrap_err();
+        assert_eq!(e.message, format!("options.certs[\"PUB_KEY_ID_0112\"] is a certificate whose serial \"{own}\" differs from the key it is given under"));
+        // A key that could be an APIv3 key is still not repeated.
+        let key = "abcdef0123456789abcdef0123456789";
+        let e = keyring([(key.to_string(), cert.as_slice())]).unwrap_err();
+        assert_eq!(e.message, format!("options.certs[a key of 32 characters] is a certificate whose serial \"{own}\" differs from the key it is given under"));
+        // A bare public key has no serial of its own: any key.
+        assert!(keyring([(other.to_string(), public.as_slice()), ("PUB_KEY_ID_0112".to_string(), public.as_slice())]).is_ok());
     }
 
     #[test]

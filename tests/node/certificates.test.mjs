@@ -199,6 +199,92 @@ test('a failed download fails the request as its own answer: ERR_RESPONSE_SERIAL
   assert.notEqual(a, b);
 });
 
+test('a list signed by a certificate already trusted is verified before it is read: altered, it is refused by its signature, unread', async () => {
+  const { sb } = ctx;
+  // One character of the list's first ciphertext changed, the answer's signature headers kept:
+  // read before it is verified, the list would fail to decrypt, and its signature would go
+  // unchecked.
+  const altered = certificatesBy(async (url, init) => {
+    const res = await fetch(url, init);
+    const body = await res.text();
+    const ciphertext = JSON.parse(body).data[0].encrypt_certificate.ciphertext;
+    const damaged = (ciphertext[0] === 'A' ? 'B' : 'A') + ciphertext.slice(1);
+    assert.equal(res.headers.get('wechatpay-serial'), sb.platform.serial, 'signed by the configured certificate');
+    return new Response(body.replace(ciphertext, damaged), { status: res.status, headers: res.headers });
+  });
+  // The download's error (ERR_RESPONSE_SIGNATURE) reaches no caller here: a client that trusts
+  // the signer has keys, and a failed download fails only what nothing else can verify. What
+  // shows the order is the signature check itself, seen at crypto.subtle (called through).
+  const { subtle } = globalThis.crypto;
+  const checks = [];
+  subtle.verify = async function verify(...args) {
+    const ok = await SubtleCrypto.prototype.verify.apply(this, args);
+    checks.push(ok);
+    return ok;
+  };
+  try {
+    const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, fetch: altered, crypto: 'webcrypto' }));
+    const list = await wxpay.certificates();
+    assert.equal(downloads(sb), 1);
+    assert.deepEqual(checks, [false], "the altered list's signature was checked, and failed");
+    assert.deepEqual(list.map((c) => [c.serial, c.pem]), [[sb.platform.serial, undefined]], 'only the configured certificate: nothing from the list');
+    // The same list unaltered: one check, which passes.
+    checks.length = 0;
+    const intact = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, crypto: 'webcrypto' }));
+    assert.equal((await intact.certificates()).length, 1);
+    assert.deepEqual(checks, [true]);
+  } finally {
+    delete subtle.verify;
+  }
+});
+
+/**
+ * Runs `body(advance)` with `Date.now` (the client's clock) moved forward by `advance(ms)`; the
+ * client reads the time through `Date.now` at each call, so this is the clock it sees.
+ */
+async function withClock(body) {
+  const realNow = Date.now;
+  let skew = 0;
+  Date.now = () => realNow.call(Date) + skew;
+  try {
+    return await body((ms) => { skew = ms; });
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+test('after a failed download the next starts only 10 s later, whatever certsRefreshInterval (or sooner, if it is shorter)', async () => {
+  const { sb } = ctx;
+  for (const [interval, backOff] of [[undefined, 10_000], [60_000, 10_000], [2_000, 2_000]]) {
+    sb.reset();
+    // The service fails the first download, then answers for real.
+    let attempts = 0;
+    const flaky = certificatesBy(async (url, init) => {
+      attempts++;
+      if (attempts > 1) return fetch(url, init);
+      return new Response(JSON.stringify({ code: 'SYSTEM_ERROR', message: 'busy' }), { status: 500, headers: { 'content-type': 'application/json' } });
+    });
+    const extra = interval === undefined ? {} : { certsRefreshInterval: interval };
+    await withClock(async (advance) => {
+      const wxpay = new Wxpay(bootstrap(sb, { fetch: flaky, retry: 0, ...extra }));
+      await rejectsWith(wxpay.certificates(), 'SYSTEM_ERROR');
+      assert.equal(attempts, 1);
+      // Within the back-off: no new download; the last failure is what the caller gets.
+      advance(backOff - 1000);
+      await rejectsWith(wxpay.certificates(), 'SYSTEM_ERROR');
+      const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
+      assert.equal(err.cause?.code, 'SYSTEM_ERROR');
+      assert.equal(attempts, 1, `interval ${interval}: no download ${backOff - 1000} ms after the failure`);
+      // After it: the next need downloads again, and the service now answers.
+      advance(backOff);
+      assert.deepEqual((await wxpay.certificates()).map((c) => c.serial), [sb.platform.serial]);
+      assert.equal(attempts, 2, `interval ${interval}: a download ${backOff} ms after the failure`);
+      assert.equal(downloads(sb), 1);
+      assert.equal((await get(wxpay)).status, 200);
+    });
+  }
+});
+
 test('unsigned and stale answers are refused before any download to find their key', async () => {
   const { sb } = ctx;
   for (const [mode, code] of [['unsigned', 'ERR_RESPONSE_UNSIGNED'], ['missing-serial', 'ERR_RESPONSE_UNSIGNED'], ['stale', 'ERR_RESPONSE_TIMESTAMP'], ['bad-timestamp', 'ERR_RESPONSE_TIMESTAMP']]) {

@@ -5,6 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { Wxpay } from 'wxpay-wasm';
+import { selfSignedCertificate } from '../sandbox/x509.mjs';
 import { useSandbox, options, memberCode, assertWxpayError, keyMaterial, assertNoKeyMaterial, CARD_ID, CODE } from './helpers.mjs';
 
 const ctx = useSandbox();
@@ -193,4 +194,32 @@ test('the same module keeps working after many errors in a row', async () => {
   const wxpay = new Wxpay(options(sb));
   assert.throws(() => new Wxpay(options(sb, { certs: {} })), { code: CONFIG });
   assert.equal((await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE })).status, 200);
+});
+
+test('a certificate in certs must be keyed by its own serial: another key is ERR_INVALID_CONFIG, naming only serials', async () => {
+  const { sb } = ctx;
+  const { serial, certificate } = sb.platform;
+  const differs = (key, own) => `options.certs[${key}] is a certificate whose serial${own ? ` "${own}"` : ''} differs from the key it is given under`;
+  const other = '7E57' + serial.slice(4);
+  for (const [label, certs, message] of [
+    ['another serial', { [other]: certificate }, differs(`"${other}"`, serial)],
+    ['another serial, beside the right entry', { [serial]: certificate, [other]: certificate }, differs(`"${other}"`, serial)],
+    ['a Map', new Map([[other, certificate]]), differs(`"${other}"`, serial)],
+    ['a public key id', { [sb.pubkey.id]: certificate }, differs(`"${sb.pubkey.id}"`, serial)],
+  ]) {
+    assert.throws(() => new Wxpay(options(sb, { certs })), { name: 'WxpayError', code: CONFIG, message }, label);
+    // Beside apiv3Key too: the entry would be trusted before any download.
+    assert.throws(() => new Wxpay(options(sb, { certs, apiv3Key: sb.apiv3Key })), { code: CONFIG, message }, label);
+  }
+  // A certificate whose own serial has an APIv3 key's length (32 hex): that serial is not repeated.
+  const pair = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const short = '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d';
+  const odd = selfSignedCertificate({ serial: short, ...pair });
+  assert.throws(() => new Wxpay(options(sb, { certs: { [serial]: odd } })), { code: CONFIG, message: differs(`"${serial}"`) });
+  // Keyed by its own serial, in any case, it is accepted; a bare public key has no serial of its own.
+  assert.ok(new Wxpay(options(sb, { certs: { [short]: odd } })));
+  const pub = new Wxpay(options(sb, { certs: { [other]: sb.platform.publicKeySpki } }));
+  assert.equal(pub.wechatpaySerial, other);
+  const lower = new Wxpay(options(sb, { certs: { [serial.toLowerCase()]: certificate } }));
+  assert.equal((await memberCode(lower).get({ card_id: CARD_ID, code: CODE })).status, 200);
 });
