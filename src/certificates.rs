@@ -68,7 +68,7 @@ pub fn parse(body: &[u8], key: &ApiV3Key) -> Result<Vec<Certificate>> {
         let pem = decrypt_text(key, &resource)
             .map_err(|e| Error::new(Code::ResponseBody, format!("certificate {serial} does not decrypt under the APIv3 key: {}", e.message)))?;
         let cert_key = PublicKey::parse(pem.as_bytes(), &format!("certificate {serial}"))?;
-        if cert_key.certificate_serial.as_deref() != Some(serial.as_str()) {
+        if !cert_key.certificate_serial.as_deref().is_some_and(|own| crate::keys::same_serial(own, &serial)) {
             return Err(bad(format!("entry {i} is not a certificate with serial {serial}")));
         }
         out.push(Certificate {

@@ -105,7 +105,7 @@ pub fn keyring_or_download<'a>(entries: impl IntoIterator<Item = (String, &'a [u
         let key = PublicKey::parse(pem, &what)?;
         // A certificate kept under another serial would verify answers that name that serial
         // (and encrypt under a key the Wechatpay-Serial sent with it does not name).
-        if let Some(own) = key.certificate_serial.as_deref().filter(|own| !own.eq_ignore_ascii_case(&serial)) {
+        if let Some(own) = key.certificate_serial.as_deref().filter(|own| !crate::keys::same_serial(own, &serial)) {
             // Its own serial is repeated only when it has a serial's shape, like every other.
             let mut message = what;
             message.push_str(" is a certificate whose serial ");
@@ -116,9 +116,12 @@ pub fn keyring_or_download<'a>(entries: impl IntoIterator<Item = (String, &'a [u
             message.push_str("differs from the key it is given under");
             return Err(invalid(message));
         }
-        // A certificate serial is hex, matched in any case and shown in upper case, as the
-        // service sends it; a `PUB_KEY_ID_...` is kept as given.
-        ring.insert(canonical(&serial), key);
+        // A certificate is kept under its own serial, as it writes it (two hex digits a byte,
+        // upper case), whichever spelling keyed it; a public key under its key in upper case if
+        // hex, and a `PUB_KEY_ID_...` as given. Lookups match in any case, and hex with or
+        // without leading zeros.
+        let name = key.certificate_serial.clone().unwrap_or_else(|| canonical(&serial));
+        ring.insert(name, key);
     }
     if ring.is_empty() && !can_download {
         return Err(invalid(
@@ -316,6 +319,28 @@ mod tests {
         assert_eq!(e.message, format!("options.certs[a key of 32 characters] is a certificate whose serial \"{own}\" differs from the key it is given under"));
         // A bare public key has no serial of its own: any key.
         assert!(keyring([(other.to_string(), public.as_slice()), ("PUB_KEY_ID_0112".to_string(), public.as_slice())]).is_ok());
+    }
+
+    #[test]
+    fn regression_serial_matches_with_or_without_its_leading_zero() {
+        let cert = std::fs::read(format!("{}/tests/fixtures/cert_serial_0a.pem", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        // Its serial is 0A1B...: as OpenSSL and Go print it, and as Java's BigInteger does.
+        let (even, java) = ("0A1B2C3D4E5F60718293A4B5C6D7E8F901234567", "A1B2C3D4E5F60718293A4B5C6D7E8F901234567");
+        for configured in [even, java, &java.to_lowercase()] {
+            let ring = keyring([(configured.to_string(), cert.as_slice())]).unwrap();
+            for named in [even, java] {
+                assert!(ring.get(named).is_some(), "{configured} / {named}");
+            }
+            assert!(ring.get("0B1B2C3D4E5F60718293A4B5C6D7E8F901234567").is_none());
+        }
+        // Kept under the certificate's own spelling, which Wechatpay-Serial then sends; two
+        // spellings of one serial are one entry.
+        for configured in [even, java] {
+            assert_eq!(wechatpay_serial(&keyring([(configured.to_string(), cert.as_slice())]).unwrap(), None).unwrap(), even);
+        }
+        let ring = keyring([(even.to_string(), cert.as_slice()), (java.to_string(), cert.as_slice())]).unwrap();
+        assert_eq!(ring.serials().collect::<Vec<_>>(), [even]);
+        assert_eq!(wechatpay_serial(&ring, Some(java)).unwrap(), even);
     }
 
     #[test]

@@ -175,6 +175,25 @@ impl core::fmt::Debug for PublicKey {
     }
 }
 
+/// Whether two spellings of a certificate serial name the same number: hex
+/// in any case, with or without leading zeros. A certificate's own serial is
+/// read two digits a byte (`0A1B...`), as OpenSSL and Go print it; Java's
+/// `BigInteger.toString(16)` drops the leading zero (`A1B...`), and a serial
+/// copied from either must match.
+pub fn same_serial(a: &str, b: &str) -> bool {
+    let digits = |s: &str| s.bytes().all(|c| c.is_ascii_hexdigit()) && !s.is_empty();
+    if !(digits(a) && digits(b)) {
+        return false;
+    }
+    a.trim_start_matches('0').eq_ignore_ascii_case(b.trim_start_matches('0'))
+}
+
+/// Whether two names of a keyring entry are the same: equal in any case, or
+/// the same serial ([`same_serial`]).
+fn same_name(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b) || same_serial(a, b)
+}
+
 /// The configured verifying keys, by serial (`certs` option).
 #[derive(Clone, Debug, Default)]
 pub struct Keyring {
@@ -184,18 +203,19 @@ pub struct Keyring {
 impl Keyring {
     /// Adds a key under its serial or `PUB_KEY_ID_...`.
     pub fn insert(&mut self, serial: String, key: PublicKey) {
-        self.keys.retain(|(s, _)| !s.eq_ignore_ascii_case(&serial));
+        self.keys.retain(|(s, _)| !same_name(s, &serial));
         self.keys.push((serial, key));
     }
 
-    /// The key a `Wechatpay-Serial` names; hex serials match in any case.
+    /// The key a `Wechatpay-Serial` names; hex serials match in any case,
+    /// with or without leading zeros.
     pub fn get(&self, serial: &str) -> Option<&PublicKey> {
-        self.keys.iter().find(|(s, _)| s.eq_ignore_ascii_case(serial)).map(|(_, k)| k)
+        self.keys.iter().find(|(s, _)| same_name(s, serial)).map(|(_, k)| k)
     }
 
     /// The entry a serial names, with the serial as configured.
     pub fn entry(&self, serial: &str) -> Option<(&str, &PublicKey)> {
-        self.keys.iter().find(|(s, _)| s.eq_ignore_ascii_case(serial)).map(|(s, k)| (s.as_str(), k))
+        self.keys.iter().find(|(s, _)| same_name(s, serial)).map(|(s, k)| (s.as_str(), k))
     }
 
     /// Every entry, in insertion order.
@@ -216,5 +236,24 @@ impl Keyring {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod serial_tests {
+    use super::same_serial;
+
+    #[test]
+    fn serials_compare_as_numbers() {
+        assert!(same_serial("5157F04E", "5157f04e"));
+        // Two digits a byte (OpenSSL, Go) and without the leading zero (Java's BigInteger).
+        assert!(same_serial("0A1B2C", "A1B2C"));
+        assert!(same_serial("00A1B2C", "0a1b2c"));
+        assert!(!same_serial("0A1B2C", "A1B2D"));
+        assert!(!same_serial("A1B2C0", "A1B2C"));
+        // Not hex: never the same as anything (a PUB_KEY_ID_..., an empty key).
+        assert!(!same_serial("PUB_KEY_ID_0112", "PUB_KEY_ID_0112"));
+        assert!(!same_serial("", ""));
+        assert!(!same_serial("0x1A", "1A"));
     }
 }

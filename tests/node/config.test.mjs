@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { Wxpay } from 'wxpay-wasm';
 import { selfSignedCertificate } from '../sandbox/x509.mjs';
+import { startSandbox, generateKeys } from '../sandbox/index.mjs';
 import { useSandbox, options, memberCode, assertWxpayError, keyMaterial, assertNoKeyMaterial, CARD_ID, CODE } from './helpers.mjs';
 
 const ctx = useSandbox();
@@ -194,6 +195,28 @@ test('the same module keeps working after many errors in a row', async () => {
   const wxpay = new Wxpay(options(sb));
   assert.throws(() => new Wxpay(options(sb, { certs: {} })), { code: CONFIG });
   assert.equal((await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE })).status, 200);
+});
+
+test('a serial whose first digit is 0 matches with or without it, as OpenSSL or Go and as Java write it', async () => {
+  // A service whose platform serial is 0A1B...: it names it so in Wechatpay-Serial.
+  const keys = generateKeys('1900000109');
+  const even = '0A1B2C3D4E5F60718293A4B5C6D7E8F901234567';
+  const pair = { privateKey: crypto.createPrivateKey(keys.platform.privateKeyPkcs8), publicKey: crypto.createPublicKey(keys.platform.publicKeySpki) };
+  keys.platform = { ...keys.platform, serial: even, certificate: selfSignedCertificate({ serial: even, ...pair }) };
+  const sb = await startSandbox({ keys });
+  try {
+    for (const configured of [even, even.slice(1), even.slice(1).toLowerCase()]) {
+      const wxpay = new Wxpay(options(sb, { certs: { [configured]: sb.platform.certificate } }));
+      // Sent as the certificate writes it, whichever spelling keyed it.
+      assert.equal(wxpay.wechatpaySerial, even, configured);
+      // The answer names 0A1B...; the key configured under either spelling verifies it.
+      const { status, data } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+      assert.equal(status, 200, configured);
+      assert.equal(data.code, CODE);
+    }
+  } finally {
+    await sb.close();
+  }
 });
 
 test('a certificate in certs must be keyed by its own serial: another key is ERR_INVALID_CONFIG, naming only serials', async () => {
