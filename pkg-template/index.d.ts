@@ -29,7 +29,8 @@ export interface WxpayClientOptions {
   /**
    * Keys that may sign WeChat Pay's answers: platform certificate serial (or `PUB_KEY_ID_...`)
    * to the PEM of an X.509 certificate, an SPKI public key or a PKCS#1 public key. A certificate
-   * must be given under its own serial (in any case): another key is `ERR_INVALID_CONFIG`.
+   * must be given under its own serial (in any case, with or without a leading zero): another key
+   * is `ERR_INVALID_CONFIG`.
    * Required unless `apiv3Key` is given, in which case the platform certificates are downloaded.
    * A plain object or a `Map`.
    */
