@@ -159,6 +159,12 @@ fn wanted(client: &Client, serial: Option<&str>) -> bool {
     }
 }
 
+/// Whether the keys known now cannot verify what `serial` signed.
+fn unusable(client: &Client, serial: Option<&str>) -> bool {
+    let ring = client.certs.ring();
+    ring.is_empty() || serial.is_some_and(|s| ring.get(s).is_none())
+}
+
 /// A future that is pending once (waking itself), then ready.
 struct YieldOnce(bool);
 
@@ -267,14 +273,18 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                 }
                 result = Err(dead);
             }
-            // A failed download fails what needed it only when nothing else can verify.
+            // A failed download fails what needed it when nothing can verify it still: no key
+            // at all, or none under its serial. Its error says why (the `cause`).
             if let Err(e) = result {
-                if client.certs.ring().is_empty() {
+                if unusable(client, serial) {
                     return Err(NoRing::Failed(Some(e)));
                 }
             }
         } else if client.certs.ring().is_empty() {
             return Err(NoRing::Failed(client.certs.last_error.borrow().clone()));
+        } else if let Some(e) = client.certs.last_error.borrow().clone().filter(|_| unusable(client, serial)) {
+            // Within the back-off after a failed download: that failure is why.
+            return Err(NoRing::Failed(Some(e)));
         }
     }
     Ok(client.certs.ring())

@@ -253,6 +253,29 @@ async function withClock(body) {
   }
 }
 
+test('with keys configured, an answer under an unknown serial whose download fails has that failure as its cause', async () => {
+  const { sb } = ctx;
+  // The client trusts only the public key; the answers come signed by the platform certificate.
+  sb.answerKey = 'platform';
+  const failing = certificatesBy(async () => new Response(JSON.stringify({ code: 'SYSTEM_ERROR', message: 'busy' }), { status: 500, headers: { 'content-type': 'application/json' } }));
+  const wxpay = new Wxpay(options(sb, { certs: { [sb.pubkey.id]: sb.pubkey.publicKeySpki }, apiv3Key: sb.apiv3Key, fetch: failing, retry: 0 }));
+  const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
+  assert.equal(err.cause?.code, 'SYSTEM_ERROR');
+  assert.match(err.message, /downloading the platform certificates failed/);
+  // Within the back-off, no download: the last failure is still why.
+  const again = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
+  assert.equal(again.cause?.code, 'SYSTEM_ERROR');
+  assert.equal(downloads(sb), 0, 'the failing fetch answered both downloads itself');
+  // What the configured key signs still verifies.
+  sb.answerKey = 'pubkey';
+  assert.equal((await get(wxpay)).status, 200);
+  // A notification under the unknown serial: ERR_NOTIFY_SERIAL, with the cause.
+  sb.answerKey = 'platform';
+  const n = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'N1' } });
+  const bad = await rejectsWith(wxpay.notifications.parse({ headers: n.headers, body: n.body }), 'ERR_NOTIFY_SERIAL');
+  assert.equal(bad.cause?.code, 'SYSTEM_ERROR');
+});
+
 test('after a failed download the next starts only 10 s later, whatever certsRefreshInterval (or sooner, if it is shorter)', async () => {
   const { sb } = ctx;
   for (const [interval, backOff] of [[undefined, 10_000], [60_000, 10_000], [2_000, 2_000]]) {
