@@ -1,5 +1,8 @@
-// The seed GET in certificate mode, two ways, against the sandbox in its own process:
-// a build of this package (a directory holding node.mjs), and the bare-fetch floor of bench/e2e.mjs.
+// The seed GET in certificate mode, against the sandbox in its own process: a build of this
+// package (a directory holding node.mjs), its Rust client without the chain, the thinnest wasm
+// client, and the bare-fetch floor of bench/e2e.mjs.
+import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bareFetchClient } from '../e2e.mjs';
 import { startSandboxProcess } from '../sandbox-process.mjs';
@@ -16,6 +19,40 @@ export async function ours(sb, dir) {
   const { Wxpay } = await import(`${resolve(dir)}/node.mjs`);
   const w = new Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL });
   return () => w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD);
+}
+
+/**
+ * The package in `dir` with its chain left out: the Rust client called straight (the glue's
+ * `Wxpay.request`), as bench/layers.mjs's `direct`.
+ */
+export async function direct(sb, dir) {
+  const TEMPLATE = 'v3/marketing/membercard-open/cards/{card_id}/codes/{code}';
+  await import(`${resolve(dir)}/node.mjs`); // starts the instance the glue module holds
+  const glue = await import(`${resolve(dir)}/wxpay_wasm.js`);
+  const inner = new glue.Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL });
+  const names = glue.placeholderNames(TEMPLATE);
+  return () => inner.request(TEMPLATE, 0, names, CARD, undefined);
+}
+
+/**
+ * The thinnest wasm client, bench/profile/mini (built into .work/mini-pkg by mini.sh): the
+ * `Authorization` header and the answer check in Rust, fetch in JS; as bench/layers.mjs's `mini`.
+ */
+export async function mini(sb) {
+  const root = resolve(import.meta.dirname, '../..');
+  const m = await import(`${root}/.work/mini-pkg/wxpay_mini.js`);
+  m.initSync({ module: readFileSync(`${root}/.work/mini-pkg/wxpay_mini_bg.wasm`) });
+  const client = new m.Mini(crypto, crypto.createPrivateKey(sb.merchant.privateKeyPkcs8), crypto.createPublicKey(sb.platform.certificate), sb.mchid, sb.merchant.serial);
+  const path = `/v3/marketing/membercard-open/cards/${CARD.card_id}/codes/${CARD.code}`;
+  const url = new URL(path, sb.baseURL).href;
+  const utf8 = new TextDecoder();
+  return async () => {
+    const res = await fetch(url, { headers: { accept: 'application/json', authorization: client.authorize('GET', path, '') } });
+    const body = new Uint8Array(await res.arrayBuffer());
+    const h = res.headers;
+    if (!client.check(h.get('wechatpay-timestamp'), h.get('wechatpay-nonce'), h.get('wechatpay-signature'), body)) throw new Error('unverified');
+    return { status: res.status, headers: Object.fromEntries(h), data: JSON.parse(utf8.decode(body)) };
+  };
 }
 
 /** The floor of bench/e2e.mjs (sign, fetch, verify, parse: no SDK), certificate mode. */

@@ -3,7 +3,8 @@
 // mode, 10 in flight). Each client runs twice, `from` and `to` requests; the difference over
 // `to - from` is the steady state, compilation and start-up left out. About 45 ms of valgrind
 // time a request.
-//   node bench/profile/instructions.mjs [from=1200] [to=2200] <floor | package dir>...
+//   node bench/profile/instructions.mjs [from=1200] [to=2200] <floor | mini | direct=<dir> | dir>...
+// (the clients of run.mjs: `mini` needs bash bench/profile/mini.sh first)
 // JIT code (JS and wasm alike) has no symbols under valgrind: it is the `jit` column. Counts are
 // not CPU time: the RSA code runs at several instructions a cycle, ours at far fewer. Compare
 // clients side by side, and use `.work/cg.*` with cg_diff and cg_annotate for the functions.
@@ -17,7 +18,7 @@ const nums = args.filter((a) => /^\d+$/.test(a)).map(Number);
 const [from = 1200, to = 2200] = nums;
 const clients = args.filter((a) => !/^\d+$/.test(a));
 if (clients.length === 0 || !(to > from)) {
-  console.error('usage: node bench/profile/instructions.mjs [from] [to] <floor | package dir>...');
+  console.error('usage: node bench/profile/instructions.mjs [from] [to] <floor | mini | direct=<dir> | package dir>...');
   process.exit(2);
 }
 mkdirSync(`${root}/.work`, { recursive: true });
@@ -33,7 +34,8 @@ function totals(file) {
 }
 
 function run(client, n) {
-  const tag = `${client === 'floor' ? 'floor' : basename(resolve(client))}.${n}`;
+  const name = client.startsWith('direct=') ? `direct-${basename(resolve(client.slice(7)))}` : ['floor', 'mini'].includes(client) ? client : basename(resolve(client));
+  const tag = `${name}.${n}`;
   const out = `${root}/.work/cg.${tag}`;
   execFileSync('valgrind', ['--tool=cachegrind', '--cache-sim=yes', '--smc-check=all-non-file', `--cachegrind-out-file=${out}`,
     process.execPath, `${root}/bench/profile/run.mjs`, client, String(n), 'slow'], { stdio: ['ignore', 'ignore', 'pipe'], cwd: root });
