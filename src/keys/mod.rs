@@ -181,11 +181,9 @@ impl core::fmt::Debug for PublicKey {
 /// `BigInteger.toString(16)` drops the leading zero (`A1B...`), and a serial
 /// copied from either must match.
 pub fn same_serial(a: &str, b: &str) -> bool {
-    let digits = |s: &str| s.bytes().all(|c| c.is_ascii_hexdigit()) && !s.is_empty();
-    if !(digits(a) && digits(b)) {
-        return false;
-    }
-    a.trim_start_matches('0').eq_ignore_ascii_case(b.trim_start_matches('0'))
+    let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+    // Equal in any case, and hex (so is `b`, then): a `PUB_KEY_ID_...` never is.
+    !a.is_empty() && a.eq_ignore_ascii_case(b) && a.bytes().all(|c| c.is_ascii_hexdigit())
 }
 
 /// Whether two names of a keyring entry are the same: equal in any case, or

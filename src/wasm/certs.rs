@@ -280,11 +280,13 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                     return Err(NoRing::Failed(Some(e)));
                 }
             }
-        } else if client.certs.ring().is_empty() {
-            return Err(NoRing::Failed(client.certs.last_error.borrow().clone()));
-        } else if let Some(e) = client.certs.last_error.borrow().clone().filter(|_| unusable(client, serial)) {
-            // Within the back-off after a failed download: that failure is why.
-            return Err(NoRing::Failed(Some(e)));
+        } else if unusable(client, serial) {
+            // No download may start yet: the last one's failure is why, if it failed (and if
+            // nothing at all is known, there is nothing to verify with either way).
+            let last = client.certs.last_error.borrow().clone();
+            if last.is_some() || client.certs.ring().is_empty() {
+                return Err(NoRing::Failed(last));
+            }
         }
     }
     Ok(client.certs.ring())
