@@ -69,7 +69,7 @@ pub fn decrypt(key: &ApiV3Key, nonce: &[u8], aad: &[u8], sealed: &[u8]) -> Resul
 
 /// Decrypts a base64 `ciphertext` field.
 pub fn decrypt_base64(key: &ApiV3Key, nonce: &str, aad: &str, ciphertext: &str) -> Result<Zeroizing<Vec<u8>>> {
-    let sealed = crate::base64::decode(ciphertext)
+    let sealed = crate::base64::decode_public(ciphertext)
         .ok_or_else(|| Error::new(Code::NotifyDecrypt, format!("{ALGORITHM}: ciphertext is not valid base64")))?;
     decrypt(key, nonce.as_bytes(), aad.as_bytes(), &sealed)
 }

@@ -232,7 +232,7 @@ pub async fn decrypt_part<B: crate::crypto::Backend>(
     sealed: &[u8],
 ) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     let fail = |why: &str| Error::new(Code::FileDecode, format!("encrypted bill: {why}"));
-    let wrapped = crate::base64::decode(encrypt_key.trim()).ok_or_else(|| fail("encrypt_key is not base64"))?;
+    let wrapped = crate::base64::decode_public(encrypt_key.trim()).ok_or_else(|| fail("encrypt_key is not base64"))?;
     // By the client's backend, as every other use of the merchant key.
     let raw = zeroize::Zeroizing::new(
         backend.oaep_decrypt(key, &wrapped).await.map_err(|_| fail("encrypt_key does not decrypt under the merchant key"))?,

@@ -131,7 +131,7 @@ pub fn signed<'a>(
         return Err(Error::new(codes.signature, "signature is a WECHATPAY/SIGNTEST/ probe and never verifies"));
     }
     let signature =
-        crate::base64::decode(sig).ok_or_else(|| Error::new(codes.signature, "Wechatpay-Signature is not valid base64"))?;
+        crate::base64::decode_public(sig).ok_or_else(|| Error::new(codes.signature, "Wechatpay-Signature is not valid base64"))?;
     let mut message = crate::error::buffer(ts.len() + nonce.len() + body.len() + 3)?;
     for part in [ts.as_bytes(), nonce.as_bytes(), body] {
         message.extend_from_slice(part);

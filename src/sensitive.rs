@@ -46,7 +46,7 @@ pub async fn encrypt_with<B: Backend>(backend: &B, serial: &str, key: &PublicKey
 /// `backend`, wiped when dropped. Every way the decryption fails is the same
 /// error.
 pub async fn decrypt_with<B: Backend>(backend: &B, key: &PrivateKey, ciphertext: &str) -> Result<Zeroizing<String>> {
-    let bytes = crate::base64::decode(ciphertext.trim())
+    let bytes = crate::base64::decode_public(ciphertext.trim())
         .ok_or_else(|| invalid("decrypt(ciphertext): ciphertext is not valid base64".into()))?;
     if bytes.len() != key.size() {
         return Err(invalid(format!(

@@ -296,7 +296,7 @@ impl Wxpay {
                 // Not repeated: a caller may pass anything here.
                 Error::new(Code::InvalidParam, "verify(message, signature, serial): serial names none of the configured certs")
             })?;
-            let Some(sig) = crate::base64::decode(&signature) else {
+            let Some(sig) = crate::base64::decode_public(&signature) else {
                 return Ok(JsValue::FALSE);
             };
             // The serial as the ring holds it: the backend caches keys by it.

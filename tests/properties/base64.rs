@@ -1,7 +1,7 @@
 //! `src/base64.rs`: standard padded base64, one spelling per byte string.
 
 use proptest::prelude::*;
-use wxpay_wasm::base64::{decode, encode};
+use wxpay_wasm::base64::{decode, decode_public, encode};
 
 const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -46,5 +46,28 @@ proptest! {
     #[test]
     fn arbitrary_text_never_panics(text in any::<String>()) {
         let _ = decode(&text);
+        prop_assert_eq!(decode_public(&text), decode(&text));
+    }
+
+    /// The decoder for public text accepts exactly what the constant-time
+    /// one does, with the same bytes: on encodings, on encodings with one
+    /// character changed, and on text near the alphabet.
+    #[test]
+    fn decode_public_agrees_with_decode(
+        bytes in proptest::collection::vec(any::<u8>(), 0..300),
+        at in any::<prop::sample::Index>(),
+        with in prop::sample::select(ALPHABET.chars().chain("=-_ .\n\0".chars()).collect::<Vec<_>>()),
+        text in "[A-Za-z0-9+/=\\- \n]{0,40}",
+    ) {
+        let encoded = encode(&bytes);
+        prop_assert_eq!(decode_public(&encoded), Some(bytes));
+        if !encoded.is_empty() {
+            let i = at.index(encoded.len());
+            let mut changed: Vec<char> = encoded.chars().collect();
+            changed[i] = with;
+            let changed: String = changed.into_iter().collect();
+            prop_assert_eq!(decode_public(&changed), decode(&changed), "{}", changed);
+        }
+        prop_assert_eq!(decode_public(&text), decode(&text), "{}", text);
     }
 }
