@@ -19,8 +19,11 @@ mkdirSync(`${root}/.work`, { recursive: true });
 const out = `${root}/.work/callgrind.jit.out`;
 const maps = () => new Set(readdirSync('/tmp').filter((f) => /^perf-\d+\.map$/.test(f)));
 const before = maps();
+// Run from .work, where V8's isolate logs land; a package directory passed absolute.
+const target = client === 'floor' || client === 'mini' ? client
+  : client.startsWith('direct=') ? `direct=${resolve(client.slice(7))}` : resolve(client);
 execFileSync('valgrind', ['--tool=callgrind', '--dump-instr=yes', '--smc-check=all-non-file', `--callgrind-out-file=${out}`,
-  process.execPath, '--perf-basic-prof', `${root}/bench/profile/run.mjs`, client, n, 'slow'], { stdio: ['ignore', 'ignore', 'pipe'], cwd: root });
+  process.execPath, '--perf-basic-prof', `${root}/bench/profile/run.mjs`, target, n, 'slow'], { stdio: ['ignore', 'ignore', 'pipe'], cwd: `${root}/.work` });
 const [mapFile] = [...maps()].filter((f) => !before.has(f));
 if (!mapFile) throw new Error('V8 wrote no perf map');
 
@@ -30,6 +33,7 @@ const map = readFileSync(`/tmp/${mapFile}`, 'utf8').trim().split('\n').map((l) =
   return [parseInt(a, 16), parseInt(a, 16) + parseInt(s, 16), name.join(' ')];
 }).sort((x, y) => x[0] - y[0]);
 rmSync(`/tmp/${mapFile}`);
+for (const f of readdirSync(`${root}/.work`)) if (/^isolate-.*-v8\.log$/.test(f)) rmSync(`${root}/.work/${f}`);
 function lookup(addr) {
   let lo = 0, hi = map.length - 1, best = -1;
   while (lo <= hi) {
