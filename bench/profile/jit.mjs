@@ -2,8 +2,9 @@
 // instruction's address, and V8's perf map (--perf-basic-prof) names the code at it. Named wasm
 // functions need the named build (bash bench/profile/named.sh, .work/profile-pkg).
 //   node bench/profile/jit.mjs <floor | mini | direct=<dir> | dir> [requests=1500] [group|fn]
-// `group` sums by script (and all wasm together); `fn` lists functions. Start-up is included,
-// spread over the requests: compare clients at the same count. About 45 ms a request.
+// `group` sums by script (and all wasm together: undici's llhttp parser is wasm too, about 13k
+// instructions a request for the floor); `fn` lists functions. Start-up is included, spread over
+// the requests: compare clients at the same count. About 45 ms a request.
 import { execFileSync } from 'node:child_process';
 import { createReadStream, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
