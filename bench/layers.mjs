@@ -8,44 +8,24 @@
 // Twice: against the sandbox ("real"), and with fetch answering at once with a recorded answer
 // ("fake": no network, so what is left is the clients' own work, with warm caches).
 // `node bench/profile/layers.mjs [real|fake] [rounds] [perBatch]` runs one of the two alone.
-import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bareFetchClient } from './e2e.mjs';
-import { batch, CARD } from './profile/clients.mjs';
+import { batch, CARD, direct as directClient, mini as miniClient } from './profile/clients.mjs';
 import { startSandboxProcess } from './sandbox-process.mjs';
 import { fmt, median, table } from './stats.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-const TEMPLATE = 'v3/marketing/membercard-open/cards/{card_id}/codes/{code}';
 const NAMES = ['floor', 'mini', 'direct', 'ours'];
 
 /** The four clients against the sandbox `sb`; with `fake`, fetch replays one recorded answer. */
 async function clients(sb, fake) {
-  const mini = await import(`${root}/.work/mini-pkg/wxpay_mini.js`);
-  mini.initSync({ module: readFileSync(`${root}/.work/mini-pkg/wxpay_mini_bg.wasm`) });
-  // The installed package, as users get it; the glue module is the instance its entry started.
+  // The installed package, as users get it; `direct` is the instance its entry started.
   const pkg = `${root}/node_modules/wxpay-wasm`;
   const { Wxpay } = await import(`${pkg}/node.mjs`);
-  const glue = await import(`${pkg}/wxpay_wasm.js`);
-  const options = { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL };
-  const wxpay = new Wxpay(options);
-  const inner = new glue.Wxpay(options);
-  const names = glue.placeholderNames(TEMPLATE);
-  const direct = () => inner.request(TEMPLATE, 0, names, CARD, undefined);
-
-  const m = new mini.Mini(crypto, crypto.createPrivateKey(sb.merchant.privateKeyPkcs8), crypto.createPublicKey(sb.platform.certificate), sb.mchid, sb.merchant.serial);
-  const path = `/v3/marketing/membercard-open/cards/${CARD.card_id}/codes/${CARD.code}`;
-  const url = new URL(path, sb.baseURL).href;
-  const utf8 = new TextDecoder();
-  const miniGet = async () => {
-    const res = await fetch(url, { headers: { accept: 'application/json', authorization: m.authorize('GET', path, '') } });
-    const body = new Uint8Array(await res.arrayBuffer());
-    const h = res.headers;
-    if (!m.check(h.get('wechatpay-timestamp'), h.get('wechatpay-nonce'), h.get('wechatpay-signature'), body)) throw new Error('unverified');
-    return { status: res.status, headers: Object.fromEntries(h), data: JSON.parse(utf8.decode(body)) };
-  };
+  const wxpay = new Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL });
+  const direct = await directClient(sb, pkg);
+  const miniGet = await miniClient(sb);
 
   let restore = () => {};
   if (fake) {
@@ -65,7 +45,7 @@ async function clients(sb, fake) {
     restore = () => { globalThis.fetch = real; };
   }
   const get = { floor: bareFetchClient(sb, sb.platform.certificate), mini: miniGet, direct, ours: () => wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD) };
-  return { get, restore, free: () => { wxpay.free(); inner.free(); m.free(); } };
+  return { get, restore, free: () => { wxpay.free(); direct.free(); miniGet.free(); } };
 }
 
 /** CPU ms per request of each client, per round, in one process. */

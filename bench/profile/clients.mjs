@@ -31,7 +31,7 @@ export async function direct(sb, dir) {
   const glue = await import(`${resolve(dir)}/wxpay_wasm.js`);
   const inner = new glue.Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL });
   const names = glue.placeholderNames(TEMPLATE);
-  return () => inner.request(TEMPLATE, 0, names, CARD, undefined);
+  return Object.assign(() => inner.request(TEMPLATE, 0, names, CARD, undefined), { free: () => inner.free() });
 }
 
 /**
@@ -46,13 +46,14 @@ export async function mini(sb) {
   const path = `/v3/marketing/membercard-open/cards/${CARD.card_id}/codes/${CARD.code}`;
   const url = new URL(path, sb.baseURL).href;
   const utf8 = new TextDecoder();
-  return async () => {
+  const get = async () => {
     const res = await fetch(url, { headers: { accept: 'application/json', authorization: client.authorize('GET', path, '') } });
     const body = new Uint8Array(await res.arrayBuffer());
     const h = res.headers;
     if (!client.check(h.get('wechatpay-timestamp'), h.get('wechatpay-nonce'), h.get('wechatpay-signature'), body)) throw new Error('unverified');
     return { status: res.status, headers: Object.fromEntries(h), data: JSON.parse(utf8.decode(body)) };
   };
+  return Object.assign(get, { free: () => client.free() });
 }
 
 /** The floor of bench/e2e.mjs (sign, fetch, verify, parse: no SDK), certificate mode. */
