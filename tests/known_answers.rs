@@ -173,14 +173,19 @@ fn assert_refused(result: Result<impl std::fmt::Debug, wxpay_wasm::Error>, want:
     assert_eq!((e.code, e.message.as_str()), (Code::InvalidKey, want), "{name}");
 }
 
+/// `pkcs8` refused, in every encoding, naming the size limit.
+fn assert_refused_for_size(pkcs8: &[u8]) {
+    for (name, input) in private_encodings(pkcs8) {
+        let want = "options.privateKey is an RSA key of unsupported size; keys of 512 to 4096 bits are supported";
+        assert_refused(PrivateKey::parse(&input, "options.privateKey"), want, name);
+    }
+}
+
 // An RSA key of a size outside the supported range was refused as "not an RSA private key".
 #[test]
 fn regression_oversize_private_key_is_refused_naming_the_size_limit() {
     let pkcs8 = pem_der("key_4608.pkcs8.pem");
-    for (name, input) in private_encodings(&pkcs8) {
-        let want = "options.privateKey is an RSA key of unsupported size; keys of 512 to 4096 bits are supported";
-        assert_refused(PrivateKey::parse(&input, "options.privateKey"), want, name);
-    }
+    assert_refused_for_size(&pkcs8);
 }
 
 #[test]
@@ -201,10 +206,7 @@ fn regression_undersize_private_key_is_refused_naming_the_size_limit() {
     };
     let pkcs1 = key.to_der().unwrap();
     let pkcs8 = pkcs8::PrivateKeyInfoRef::new(pkcs1::ALGORITHM_ID, der::asn1::OctetStringRef::new(&pkcs1).unwrap()).to_der().unwrap();
-    for (name, input) in private_encodings(&pkcs8) {
-        let want = "options.privateKey is an RSA key of unsupported size; keys of 512 to 4096 bits are supported";
-        assert_refused(PrivateKey::parse(&input, "options.privateKey"), want, name);
-    }
+    assert_refused_for_size(&pkcs8);
 }
 
 // A three-prime key (openssl's rsa_keygen_primes) was refused as "not an RSA private key".
