@@ -60,6 +60,20 @@ edit('a failed re-instantiation is retried by the next call',
   /(function __wbg_call_guard\(\) \{\s*if \(__wbg_reinit_scheduled\) \{\s*)__wbg_reset_state\(\);/g,
   '$1__wxpay_reset();', 1);
 
+// A string that crosses into wasm is copied a character at a time while it is ASCII: about 40
+// JIT instructions a character. A request carries two long ones (its signature, 344
+// characters, and the answer's signature headers): TextEncoder.encodeInto copies those
+// natively, a third of the JIT instructions of a request's string crossings
+// (bench/profile/instructions.mjs). Short strings keep the loop, cheaper than a call and a view.
+// Only a string that fits whole, one byte a character (all ASCII), is taken from encodeInto;
+// any other leaves offset at 0 and the glue's own tail encodes all of it again.
+edit('long strings cross into wasm by encodeInto',
+  /(    const mem = getUint8ArrayMemory0\(\);\n\n    let offset = 0;\n\n)(    for \(; offset < len; offset\+\+\) \{)/g,
+  `$1    if (len > 32) {
+        if (cachedTextEncoder.encodeInto(arg, mem.subarray(ptr, ptr + len)).read === len) offset = len;
+    } else
+$2`, 1);
+
 glue += `
 // --- wxpay-wasm: recovery after a trap (appended by scripts/patch-glue.mjs) ---
 let __wxpay_listener = null;

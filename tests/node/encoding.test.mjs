@@ -34,6 +34,17 @@ const SEGMENTS = [
   ['🎉', '%F0%9F%8E%89'],
   ['...', '...'],
   ['a b/c?é', 'a%20b%2Fc%3F%C3%A9'],
+  // Strings longer than 32 UTF-16 units cross into wasm by TextEncoder.encodeInto (see
+  // scripts/patch-glue.mjs); these sit on either side of that length, with what is not ASCII
+  // first, last, or making the UTF-8 exactly as long as the string was (é then 31 ASCII).
+  ['a'.repeat(32), 'a'.repeat(32)],
+  ['a'.repeat(33), 'a'.repeat(33)],
+  [`${'a'.repeat(31)}é`, `${'a'.repeat(31)}%C3%A9`],
+  [`${'a'.repeat(32)}é`, `${'a'.repeat(32)}%C3%A9`],
+  [`é${'a'.repeat(32)}`, `%C3%A9${'a'.repeat(32)}`],
+  [`é${'a'.repeat(31)}b`, `%C3%A9${'a'.repeat(31)}b`],
+  [`🎉${'a'.repeat(31)}`, `%F0%9F%8E%89${'a'.repeat(31)}`],
+  ['会'.repeat(40), '%E4%BC%9A'.repeat(40)],
 ];
 
 test('string placeholder values are percent-encoded as one path segment, and signed as sent', async () => {
