@@ -21,23 +21,29 @@ pub fn decode_public(text: &str) -> Option<Vec<u8>> {
     let text = text.as_bytes();
     // Up to two `=`; a third, or one anywhere else, is outside the alphabet below.
     let pad = usize::from(text.ends_with(b"=")) + usize::from(text.ends_with(b"=="));
-    let body = &text[..text.len() - pad];
-    let value = |c: u8| VALUES[usize::from(c)];
-    if text.len() % 4 != 0 || body.iter().any(|&c| value(c) == 64) {
+    if text.len() % 4 != 0 {
         return None;
     }
-    let mut out = Vec::with_capacity(body.len() * 6 / 8);
-    let (mut acc, mut bits) = (0u32, 0u32);
+    let body = &text[..text.len() - pad];
+    // Written in place, not pushed: a push per byte was as costly as the decoding.
+    let mut out = vec![0; body.len() * 6 / 8];
+    let (mut acc, mut bits, mut bad) = (0u32, 0u32, 0u8);
+    let mut at = 0;
     for &c in body {
-        acc = ((acc << 6) | u32::from(value(c))) & 0xFFFF;
+        let v = VALUES[usize::from(c)];
+        bad |= v;
+        acc = acc << 6 | u32::from(v);
         bits += 6;
         if bits >= 8 {
             bits -= 8;
-            out.push((acc >> bits) as u8);
+            if let Some(o) = out.get_mut(at) {
+                *o = (acc >> bits) as u8;
+            }
+            at += 1;
         }
     }
     // Canonical: the bits left over after the last byte are zero.
-    (acc & ((1 << bits) - 1) == 0).then_some(out)
+    (bad < 64 && acc & ((1 << bits) - 1) == 0).then_some(out)
 }
 
 /// Each byte's value in the standard alphabet, 64 if not in it.
