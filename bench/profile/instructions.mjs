@@ -1,4 +1,5 @@
-// Instructions and simulated cache misses per request, under valgrind's cachegrind: a count that
+// Instructions, simulated cache misses and mispredicted branches (cachegrind's simple predictor:
+// conditional and indirect) per request, under valgrind's cachegrind: a count that
 // does not depend on how busy the machine is (bench/profile/run.mjs, the seed GET in certificate
 // mode, 10 in flight). Each client runs twice, `from` and `to` requests; the difference over
 // `to - from` is the steady state, compilation and start-up left out. About 45 ms of valgrind
@@ -23,21 +24,24 @@ if (clients.length === 0 || !(to > from)) {
 }
 mkdirSync(`${root}/.work`, { recursive: true });
 
-/** Totals of one cachegrind output: events, and the Ir of code with no symbol (JIT). */
+/** Totals of one cachegrind output: events, and those of code with no symbol (JIT). */
 function totals(file) {
-  const text = execFileSync('cg_annotate', ['--auto=no', '--show=Ir,I1mr,D1mr', '--sort=Ir', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  const num = (s) => Number(s.replace(/,/g, ''));
-  const total = text.match(/^\s*([\d,]+) \([^)]*\)\s+([\d,]+) \([^)]*\)\s+([\d,]+) \([^)]*\)\s+PROGRAM TOTALS/m);
-  const jit = text.match(/^\s*([\d,]+) \([^)]*\).*\?\?\?:\?\?\?\s*$/m);
+  const text = execFileSync('cg_annotate', ['--auto=no', '--show=Ir,I1mr,D1mr,Bcm,Bim', '--sort=Ir', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  // A row's counts: each `1,234 (5.6%)`, or a bare `0` where cachegrind saw none.
+  const counts = (line) => [...line.matchAll(/(?:^|\s)([\d,]+)(?: \([^)]*\))?(?=\s)/g)].slice(0, 5).map((m) => Number(m[1].replace(/,/g, '')));
+  const total = text.split('\n').find((l) => l.endsWith('PROGRAM TOTALS'));
+  const jit = text.split('\n').find((l) => /\?\?\?:\?\?\?\s*$/.test(l));
   if (!total) throw new Error(`cannot read ${file}`);
-  return { ir: num(total[1]), i1: num(total[2]), d1: num(total[3]), jit: jit ? num(jit[1]) : 0 };
+  const [ir, i1, d1, bcm, bim] = counts(total);
+  const j = jit ? counts(jit) : [0, 0, 0, 0, 0];
+  return { ir, i1, d1, br: bcm + bim, jit: j[0], jitBr: j[3] + j[4] };
 }
 
 function run(client, n) {
   const name = client.startsWith('direct=') ? `direct-${basename(resolve(client.slice(7)))}` : ['floor', 'mini'].includes(client) ? client : basename(resolve(client));
   const tag = `${name}.${n}`;
   const out = `${root}/.work/cg.${tag}`;
-  execFileSync('valgrind', ['--tool=cachegrind', '--cache-sim=yes', '--smc-check=all-non-file', `--cachegrind-out-file=${out}`,
+  execFileSync('valgrind', ['--tool=cachegrind', '--cache-sim=yes', '--branch-sim=yes', '--smc-check=all-non-file', `--cachegrind-out-file=${out}`,
     process.execPath, `${root}/bench/profile/run.mjs`, client, String(n), 'slow'], { stdio: ['ignore', 'ignore', 'pipe'], cwd: root });
   return totals(out);
 }
@@ -47,16 +51,16 @@ for (const client of clients) {
   const a = run(client, from);
   const b = run(client, to);
   const per = (k) => (b[k] - a[k]) / (to - from);
-  rows.push({ client, ir: per('ir'), jit: per('jit'), i1: per('i1'), d1: per('d1') });
+  rows.push({ client, ir: per('ir'), jit: per('jit'), i1: per('i1'), d1: per('d1'), br: per('br'), jitBr: per('jitBr') });
 }
 const k = (x) => `${(x / 1000).toFixed(1)}k`;
 console.log(`per request, steady state (${from} -> ${to} requests):`);
-console.log('| client | instructions | of which JIT code (JS, wasm) | I1 misses | D1 misses |');
-console.log('| --- | --- | --- | --- | --- |');
-for (const r of rows) console.log(`| ${r.client} | ${k(r.ir)} | ${k(r.jit)} | ${k(r.i1)} | ${k(r.d1)} |`);
+console.log('| client | instructions | of which JIT code (JS, wasm) | I1 misses | D1 misses | mispredicted branches | of which in JIT code |');
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
+for (const r of rows) console.log(`| ${r.client} | ${k(r.ir)} | ${k(r.jit)} | ${k(r.i1)} | ${k(r.d1)} | ${k(r.br)} | ${k(r.jitBr)} |`);
 if (rows.length > 1) {
   const [base] = rows;
   for (const r of rows.slice(1)) {
-    console.log(`${r.client} - ${base.client}: ${k(r.ir - base.ir)} instructions (${k(r.jit - base.jit)} JIT), ${k(r.i1 - base.i1)} I1 and ${k(r.d1 - base.d1)} D1 misses`);
+    console.log(`${r.client} - ${base.client}: ${k(r.ir - base.ir)} instructions (${k(r.jit - base.jit)} JIT), ${k(r.i1 - base.i1)} I1 and ${k(r.d1 - base.d1)} D1 misses, ${k(r.br - base.br)} mispredicted branches (${k(r.jitBr - base.jitBr)} JIT)`);
   }
 }
