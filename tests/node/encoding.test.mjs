@@ -36,7 +36,8 @@ const SEGMENTS = [
   ['a b/c?é', 'a%20b%2Fc%3F%C3%A9'],
   // Strings longer than 32 UTF-16 units cross into wasm by TextEncoder.encodeInto (see
   // scripts/patch-glue.mjs); these sit on either side of that length, with what is not ASCII
-  // first, last, or making the UTF-8 exactly as long as the string was (é then 31 ASCII).
+  // first or last. `é`, 31 ASCII, then `b` fills as many UTF-8 bytes as the string has units
+  // before its last character: a glue that took encodeInto's byte count as done loses the `b`.
   ['a'.repeat(32), 'a'.repeat(32)],
   ['a'.repeat(33), 'a'.repeat(33)],
   [`${'a'.repeat(31)}é`, `${'a'.repeat(31)}%C3%A9`],
