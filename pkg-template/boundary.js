@@ -636,6 +636,9 @@ export function sleep(g = NO_DEADLINE, ms) {
 
 // Network errors raised before the request could reach the server: safe to send elsewhere.
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+// Deno's fetch gives no code: its cause's message names hyper's connector error, which comes
+// before any byte of the request is written (TCP, DNS and TLS alike).
+const DENO_CONNECT = 'client error (Connect)';
 const connectErrors = new WeakSet();
 
 /** Whether `e` is a network error of a connection that never opened (so nothing was sent). */
@@ -647,6 +650,7 @@ function causeCode(e) {
   try {
     for (let c = e, depth = 0; c && depth < 4; c = c.cause, depth++) {
       if (typeof c.code === 'string' && CONNECT_CODES.has(c.code)) return true;
+      if (typeof c.message === 'string' && c.message.includes(DENO_CONNECT)) return true;
     }
   } catch { /* a getter threw */ }
   return false;

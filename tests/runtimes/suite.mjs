@@ -113,6 +113,18 @@ for (const crypto of ['auto', 'rust']) {
   });
 }
 
+test('a POST whose connection to the main host never opened goes to the backup host', async () => {
+  await control('__sandbox/reset', {});
+  const w = new Wxpay(options({ baseURL: sb.closed, backupBaseURL: sb.baseURL }));
+  const r = await w.v3.sandbox.echo.post({ b: 2 });
+  check(r.status === 200 && r.data.body === '{"b":2}', `status ${r.status}`);
+  const seen = await control('__sandbox/requests');
+  check(seen.length === 1 && seen[0].verified, `${seen.length} requests seen`);
+  // Without a backup, the refused connection is the answer.
+  const e = await rejects(new Wxpay(options({ baseURL: sb.closed })).v3.sandbox.echo.post({ b: 2 }), 'ERR_NETWORK');
+  check(e.attempts === 1, `attempts ${e.attempts}`);
+});
+
 test('200 concurrent requests, every one verified by the sandbox with a distinct nonce', async () => {
   await control('__sandbox/reset', {});
   const w = new Wxpay(options());
