@@ -208,7 +208,7 @@ export declare class Wxpay {
   constructor(options: WxpayOptions);
   /** The root of the APIv3 chain: `wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_`. */
   readonly v3: TypedNode<WeChatPay.OpenAPI.V3>;
-  /** The RSA backend in use. */
+  /** The RSA backend tried first; under `crypto: 'auto'` an operation it fails falls through to the next. */
   readonly crypto: 'node' | 'webcrypto' | 'rust';
   /**
    * Signs `message` (a string, as UTF-8, or bytes) with the merchant key:
