@@ -460,15 +460,22 @@ export interface DownloadData {
   hash_value: string;
 }
 
+/** One encrypted part of a bill (`EncryptedBillData`). */
+export interface EncryptedBillPart extends DownloadData {
+  bill_sequence: number;
+  encrypt_key: string;
+  nonce: string;
+}
+
 /**
  * The answer data of `v3/bill/sub-merchant-fundflowbill`: encrypted parts. The service documents
- * `download_bill_list` as optional; `download` of an answer without it (no file named) rejects
+ * `download_bill_count` as required and `download_bill_list` as optional, so either one types
+ * (an empty object does not); `download` of an answer without the list (no file named) rejects
  * `ERR_INVALID_PARAM`.
  */
-export interface EncryptedBillData {
-  download_bill_count?: number;
-  download_bill_list?: Array<DownloadData & { bill_sequence: number; encrypt_key: string; nonce: string }>;
-}
+export type EncryptedBillData =
+  | { download_bill_count: number; download_bill_list?: EncryptedBillPart[] }
+  | { download_bill_count?: number; download_bill_list: EncryptedBillPart[] };
 
 export interface DownloadOptions {
   /** Resolve a `ReadableStream` instead of the bytes; it errors with `ERR_DIGEST_MISMATCH` at its end on a mismatch. */

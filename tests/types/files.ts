@@ -47,9 +47,11 @@ type _statement = Expect<Equal<DataOf<typeof wxpay.v3.global.statements.get>, Ui
 const code: WxpayErrorCode = 'ERR_DIGEST_MISMATCH';
 // @ts-expect-error TS2339: a file's bytes have no JSON fields
 billFile.data.download_url;
-// @ts-expect-error TS2322: each encrypted part needs its encrypt_key
+// @ts-expect-error TS2741: each encrypted part needs its encrypt_key
 await wxpay.download({ download_bill_list: [{ bill_sequence: 1, download_url: 'u', hash_type: 'SHA1', hash_value: 'h', nonce: 'n' }] });
 // @ts-expect-error TS2353: download needs the answer data of a bill request
 await wxpay.download({ url: 'x' });
+// @ts-expect-error TS2345: an empty object names no file (neither download_url nor the encrypted parts)
+await wxpay.download({});
 
 export { billBytes, subBytes, subStream };
