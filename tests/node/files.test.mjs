@@ -187,6 +187,11 @@ test("an encrypted bill's key is unwrapped by the client's backend; a part or ke
       const e = await rejectsWith(within(wxpay.download({ ...data, download_bill_list: [bad, ...rest] })), 'ERR_FILE_DECODE');
       assert.match(e.message, /^encrypted bill: /, backend);
     }
+    // An SM4_GCM bill wraps a 16-byte SM4 key: not decrypted (README, Files), said so, not misread.
+    const merchant = node.createPublicKey(ctx.sb.merchant.privateKeyPkcs8);
+    const sm4Key = node.publicEncrypt({ key: merchant, padding: node.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, node.randomBytes(16)).toString('base64');
+    const sm4 = await rejectsWith(within(wxpay.download({ ...data, download_bill_list: [{ ...first, encrypt_key: sm4Key }, ...rest] })), 'ERR_FILE_DECODE');
+    assert.equal(sm4.message, 'encrypted bill: encrypt_key does not hold a 32-byte key', backend);
     assert.deepEqual(Buffer.from(await within(wxpay.download(data))), fundFlowBill(), `${backend}: still working`);
   }
 });
