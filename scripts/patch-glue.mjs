@@ -63,8 +63,8 @@ edit('a failed re-instantiation is retried by the next call',
 // A string that crosses into wasm is copied a character at a time while it is ASCII: about 40
 // JIT instructions a character. A request carries two long ones (its signature, 344
 // characters, and the answer's signature headers): TextEncoder.encodeInto copies those
-// natively, 36k fewer JIT instructions a request (bench/profile/instructions.mjs; CPU time
-// moved by less than 1%). Short strings keep the loop, which needs no call and no view.
+// natively, 36k fewer JIT instructions a request (bench/profile/instructions.mjs; no change in
+// CPU time beyond this machine's noise). Short strings keep the loop: no call and no view.
 // Only a string that fits whole, one byte a character (all ASCII), is taken from encodeInto;
 // any other leaves offset at 0 and the glue's own tail encodes all of it again.
 edit('long strings cross into wasm by encodeInto',
