@@ -76,6 +76,9 @@ export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10 } = {}) {
         [`wxpay-wasm (${ours.crypto})`]: () => ours.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD),
         'wechatpay-axios-plugin@0.9.6': () => anchor.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD),
         'floor: bare fetch + node:crypto (no SDK)': bareFetchClient(sb, verifyingKey),
+        // The same floor again: its ratio to the first (A/A) shows how far this run's ratios
+        // stray when nothing differs.
+        'floor again (A/A)': bareFetchClient(sb, verifyingKey),
       };
       const samples = Object.fromEntries(Object.keys(clients).map((k) => [k, { cpu: [], wall: [] }]));
       for (let r = 0; r < rounds + 1; r++) {
@@ -88,7 +91,7 @@ export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10 } = {}) {
           }
         }
       }
-      const [oursName, anchorName, floorName] = Object.keys(clients);
+      const [oursName, anchorName, floorName, againName] = Object.keys(clients);
       const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { cpu: median(v.cpu), wall: median(v.wall) }]));
       const rows = Object.entries(m).map(([k, v]) => [k, fmt(v.cpu), fmt(v.wall)]);
       // A ratio is the median of the rounds' ratios: each round's batches ran side by side, so
@@ -98,6 +101,7 @@ export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10 } = {}) {
       rows.push(['**ours/floor**', ...ratio(oursName, floorName)]);
       rows.push(['**ours/anchor**', ...ratio(oursName, anchorName)]);
       rows.push(['floor/anchor', ...ratio(floorName, anchorName)]);
+      rows.push(['floor again/floor (A/A: the spread of this run)', ...ratio(againName, floorName)]);
       data[mode] = m;
       parts.push(`### ${mode}\n\n${table(['client', 'client CPU ms/request', 'wall ms/request'], rows)}`);
     }
