@@ -3,21 +3,12 @@
 // User-Agent names the package.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Wxpay } from 'wxpay-wasm';
 import { useSandbox, options, countingFetch, rejectsWith, within, memberCode, CARD_ID, CODE } from './helpers.mjs';
+import { closedPort } from '../sandbox/index.mjs';
 
 const ctx = useSandbox();
-
-/** A 127.0.0.1 port that was just free and is now closed. */
-async function closedPort() {
-  const srv = net.createServer();
-  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address();
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 test('the injected fetch is used, the global one is not', async (t) => {
   const { sb } = ctx;

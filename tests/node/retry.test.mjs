@@ -1,24 +1,15 @@
 // Retries, the backup host and the hooks (issue 14), against the sandbox.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { Wxpay } from 'wxpay-wasm';
 import { useSandbox, options, memberCode, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
+import { closedPort } from '../sandbox/index.mjs';
 
 const ctx = useSandbox();
 const get = (wxpay, extra = {}) => memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, ...extra });
 
 /** The Authorization nonces of the recorded requests, in order. */
 const nonces = (sb) => sb.requests.map((r) => /nonce_str="([^"]+)"/.exec(r.headers.authorization)?.[1]);
-
-/** A port on 127.0.0.1 where nothing listens: connecting is refused at once. */
-async function closedPort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 test('503, 503, 200: a GET succeeds on its third attempt, each attempt signed afresh and verified by the sandbox', async () => {
   const { sb } = ctx;

@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox } from '../sandbox/index.mjs';
+import { closedPort, startSandbox } from '../sandbox/index.mjs';
 
 const here = import.meta.dirname;
 const bin = (name) => join(here, 'node_modules/.bin', name);
@@ -21,11 +20,8 @@ before(async () => {
   const forged = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'RT-2' }, misbehave: 'forged' });
   const asJson = (n) => ({ headers: n.headers, body: n.body.toString('utf8') });
   const { baseURL, mchid, merchant, platform, apiv3Key } = sb;
-  // A port on 127.0.0.1 where nothing listens: connecting is refused at once.
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const closed = `http://127.0.0.1:${server.address().port}/`;
-  await new Promise((resolve) => server.close(resolve));
+  // Where nothing listens: connecting is refused at once.
+  const closed = `http://127.0.0.1:${await closedPort()}/`;
   file = join(mkdtempSync(join(tmpdir(), 'wxpay-rt-')), 'sandbox.json');
   writeFileSync(file, JSON.stringify({
     baseURL, mchid, merchant, platform, apiv3Key, message, closed,

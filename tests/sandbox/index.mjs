@@ -5,4 +5,5 @@ export { parseAuthorization, requestMessage, verifyRequest, nonce, SCHEME } from
 export { generateKeys, randomSerial, randomPubKeyId } from './keys.mjs';
 export { selfSignedCertificate } from './x509.mjs';
 export { CARD_ID } from './cards.mjs';
+export { closedPort } from './ports.mjs';
 export { NOTIFY_MODES, EVENTS, buildNotification, postNotification, encryptResource, decryptResource, randomApiV3Key } from './notify.mjs';
