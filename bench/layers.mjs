@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { bareFetchClient } from './e2e.mjs';
-import { batch, CARD, direct as directClient, mini as miniClient } from './profile/clients.mjs';
+import { batch, CARD, direct as directClient, fakeFetch, mini as miniClient } from './profile/clients.mjs';
 import { startSandboxProcess } from './sandbox-process.mjs';
 import { fmt, median, table } from './stats.mjs';
 
@@ -27,23 +27,7 @@ async function clients(sb, fake) {
   const direct = await directClient(sb, pkg);
   const miniGet = await miniClient(sb);
 
-  let restore = () => {};
-  if (fake) {
-    const real = globalThis.fetch;
-    let answer;
-    globalThis.fetch = async (u, init) => {
-      const r = await real(u, init);
-      answer = { headers: [...r.headers], body: new Uint8Array(await r.arrayBuffer()) };
-      return new Response(answer.body, { status: r.status, headers: answer.headers });
-    };
-    await direct();
-    // The request's headers are still checked, as fetch does; the answer is the recorded one.
-    globalThis.fetch = async (_, init) => {
-      new Headers(init.headers);
-      return new Response(answer.body, { status: 200, headers: answer.headers });
-    };
-    restore = () => { globalThis.fetch = real; };
-  }
+  const restore = fake ? await fakeFetch(direct) : () => {};
   const get = { floor: bareFetchClient(sb, sb.platform.certificate), mini: miniGet, direct, ours: () => wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD) };
   return { get, restore, free: () => { wxpay.free(); direct.free(); miniGet.free(); } };
 }

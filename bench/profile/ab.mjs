@@ -5,7 +5,7 @@
 // the clients' own work is measured, none of the network's. The same build as A and B (A/A)
 // shows how far a ratio strays when nothing differs.
 import { median } from '../stats.mjs';
-import { batch, floor, ours, sandbox } from './clients.mjs';
+import { batch, fakeFetch, floor, ours, sandbox } from './clients.mjs';
 
 const [dirA, dirB, rounds = '15', perBatch = '300', mode = 'real'] = process.argv.slice(2);
 if (!dirB || !['real', 'fake'].includes(mode)) {
@@ -13,24 +13,8 @@ if (!dirB || !['real', 'fake'].includes(mode)) {
   process.exit(2);
 }
 const sb = await sandbox();
-const real = globalThis.fetch;
-let recorded;
-if (mode === 'fake') {
-  globalThis.fetch = async (url, init) => {
-    const r = await real(url, init);
-    recorded = { status: r.status, headers: [...r.headers], body: new Uint8Array(await r.arrayBuffer()) };
-    return new Response(recorded.body, { status: r.status, headers: recorded.headers });
-  };
-}
 const clients = { A: await ours(sb, dirA), B: await ours(sb, dirB), floor: floor(sb) };
-if (mode === 'fake') {
-  for (const get of Object.values(clients)) await get();
-  // The request's headers still go through the Headers check a real fetch makes.
-  globalThis.fetch = async (url, init) => {
-    new Headers(init?.headers);
-    return new Response(recorded.body, { status: recorded.status, headers: recorded.headers });
-  };
-}
+if (mode === 'fake') await fakeFetch(clients.A);
 const s = { A: [], B: [], floor: [] };
 for (let r = 0; r <= Number(rounds); r++) {
   const order = r % 2 ? Object.entries(clients).reverse() : Object.entries(clients);

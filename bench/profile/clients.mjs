@@ -61,6 +61,33 @@ export function floor(sb) {
   return bareFetchClient(sb, sb.platform.certificate);
 }
 
+/**
+ * Makes the global fetch answer at once with an answer the sandbox gave, so that only the
+ * clients' own work is measured: `record()` sends one real request, whose answer is kept; every
+ * later fetch checks its request's headers (as fetch does) and gets that answer. Resolves to a
+ * function that puts the real fetch back. The clients read the global fetch at each request.
+ */
+export async function fakeFetch(record) {
+  const real = globalThis.fetch;
+  let answer;
+  globalThis.fetch = async (url, init) => {
+    const r = await real(url, init);
+    answer = { status: r.status, headers: [...r.headers], body: new Uint8Array(await r.arrayBuffer()) };
+    return new Response(answer.body, { status: r.status, headers: answer.headers });
+  };
+  try {
+    await record();
+  } catch (e) {
+    globalThis.fetch = real;
+    throw e;
+  }
+  globalThis.fetch = async (_, init) => {
+    new Headers(init?.headers);
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+  };
+  return () => { globalThis.fetch = real; };
+}
+
 /** CPU ms per request of `n` GETs, 10 in flight. */
 export async function batch(get, n) {
   let next = 0;
