@@ -76,7 +76,9 @@ pub fn private_op(key: &RsaPrivateKey, c: &[u8], out: &mut [u8]) -> Result<()> {
     n.reduce(&mut t);
 
     if limbs::eq_mask(&public_limbs(&key.public, &t), &x) == 0 {
-        return Err(crypto("the RSA result failed its check with the public exponent; nothing was released"));
+        return Err(crypto(
+            "the RSA result failed its check with the public exponent (a fault, or a private key whose dp or dq is wrong); nothing was released",
+        ));
     }
     limbs::to_be_bytes(&t, out);
     Ok(())

@@ -152,6 +152,31 @@ test('malformed keys are ERR_INVALID_KEY or sign correctly, never a trap', async
   assert.equal(await make(der).sign('message'), crypto.sign('sha256', Buffer.from('message'), key).toString('base64'));
 });
 
+test('a key whose dp or dq was damaged is refused at each signature by our RSA, with a message that names them', async () => {
+  // Read as a key (n = p q and qInv are checked when it is read; dp and dq are checked only by
+  // the signature itself), it signs nothing with crypto 'rust': the check with e catches it.
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const certs = { [SERIAL]: selfSignedCertificate({ serial: SERIAL, publicKey, privateKey }) };
+  for (const field of ['dp', 'dq']) {
+    const jwk = privateKey.export({ format: 'jwk' });
+    const bytes = Buffer.from(jwk[field], 'base64url');
+    bytes[bytes.length - 1] ^= 1;
+    jwk[field] = bytes.toString('base64url');
+    const damaged = crypto.createPrivateKey({ key: jwk, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' });
+    const wxpay = new Wxpay({ mchid: '1900000109', serial: 'AB', privateKey: damaged, crypto: 'rust', certs });
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(wxpay.sign('message'), (e) => {
+        assert.equal(e.code, 'ERR_CRYPTO');
+        assert.match(e.message, /failed its check with the public exponent \(a fault, or a private key whose dp or dq is wrong\)/);
+        return true;
+      });
+    }
+    // The same key undamaged signs, byte for byte as node:crypto.
+    const good = new Wxpay({ mchid: '1900000109', serial: 'AB', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }), crypto: 'rust', certs });
+    assert.equal(await good.sign('message'), crypto.sign('sha256', Buffer.from('message'), privateKey).toString('base64'));
+  }
+});
+
 test('the built .wasm multiplies with i64x2.extmul and never with i64x2.mul', () => {
   const out = execFileSync('bash', [path.join(root, 'scripts/check-simd.sh')], { encoding: 'utf8' });
   assert.match(out, /extmul/);
