@@ -153,8 +153,8 @@ test('malformed keys are ERR_INVALID_KEY or sign correctly, never a trap', async
 });
 
 test('a key whose dp or dq was damaged is refused at each signature by our RSA, with a message that names them', async () => {
-  // Read as a key (n = p q and qInv are checked when it is read; dp and dq are checked only by
-  // the signature itself), it signs nothing with crypto 'rust': the check with e catches it.
+  // It is read as a key (n = p q and qInv q = 1 mod p are checked then, dp and dq only for being
+  // below p and q), and signs nothing with crypto 'rust': the check with e catches each result.
   const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   const certs = { [SERIAL]: selfSignedCertificate({ serial: SERIAL, publicKey, privateKey }) };
   for (const field of ['dp', 'dq']) {
