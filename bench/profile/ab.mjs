@@ -2,8 +2,12 @@
 //   node bench/profile/ab.mjs <dir A> <dir B> [rounds=15] [per batch=300] [real|fake]
 // Medians of CPU per request, and each ratio as the median of the rounds' ratios. `fake`: every
 // client's fetch answers at once with an answer the sandbox gave (recorded at warm-up), so only
-// the clients' own work is measured, none of the network's. The same build as A and B (A/A)
-// shows how far a ratio strays when nothing differs.
+// the clients' own work is measured, none of the network's. A copy of A's build runs beside them
+// as 'A again' (its own module and wasm instance, as B has): its ratio to A (A/A) shows how far
+// this run's ratios stray when nothing differs, to read B/A against.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { median } from '../stats.mjs';
 import { batch, fakeFetch, floor, ours, sandbox } from './clients.mjs';
 
@@ -13,9 +17,11 @@ if (!dirB || !['real', 'fake'].includes(mode)) {
   process.exit(2);
 }
 const sb = await sandbox();
-const clients = { A: await ours(sb, dirA), B: await ours(sb, dirB), floor: floor(sb) };
+const copyOfA = join(mkdtempSync(join(tmpdir(), 'ab-')), 'pkg');
+cpSync(dirA, copyOfA, { recursive: true });
+const clients = { A: await ours(sb, dirA), B: await ours(sb, dirB), 'A again': await ours(sb, copyOfA), floor: floor(sb) };
 if (mode === 'fake') await fakeFetch(clients.A);
-const s = { A: [], B: [], floor: [] };
+const s = Object.fromEntries(Object.keys(clients).map((k) => [k, []]));
 for (let r = 0; r <= Number(rounds); r++) {
   const order = r % 2 ? Object.entries(clients).reverse() : Object.entries(clients);
   for (const [k, get] of order) {
@@ -25,5 +31,6 @@ for (let r = 0; r <= Number(rounds); r++) {
 }
 const ratio = (p, q) => median(s[p].map((x, i) => x / s[q][i])).toFixed(3);
 console.log(`${mode}: A ${median(s.A).toFixed(3)}  B ${median(s.B).toFixed(3)}  floor ${median(s.floor).toFixed(3)} ms CPU/request`);
-console.log(`A/floor ${ratio('A', 'floor')}  B/floor ${ratio('B', 'floor')}  B/A ${ratio('B', 'A')}`);
+console.log(`A/floor ${ratio('A', 'floor')}  B/floor ${ratio('B', 'floor')}  B/A ${ratio('B', 'A')}  (A again/A ${ratio('A again', 'A')})`);
 await sb.close();
+rmSync(copyOfA, { recursive: true, force: true });
