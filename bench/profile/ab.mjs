@@ -17,7 +17,8 @@ if (!dirB || !['real', 'fake'].includes(mode)) {
   process.exit(2);
 }
 const sb = await sandbox();
-const copyOfA = join(mkdtempSync(join(tmpdir(), 'ab-')), 'pkg');
+const scratch = mkdtempSync(join(tmpdir(), 'ab-'));
+const copyOfA = join(scratch, 'pkg');
 cpSync(dirA, copyOfA, { recursive: true });
 const clients = { A: await ours(sb, dirA), B: await ours(sb, dirB), 'A again': await ours(sb, copyOfA), floor: floor(sb) };
 if (mode === 'fake') await fakeFetch(clients.A);
@@ -33,4 +34,4 @@ const ratio = (p, q) => median(s[p].map((x, i) => x / s[q][i])).toFixed(3);
 console.log(`${mode}: A ${median(s.A).toFixed(3)}  B ${median(s.B).toFixed(3)}  floor ${median(s.floor).toFixed(3)} ms CPU/request`);
 console.log(`A/floor ${ratio('A', 'floor')}  B/floor ${ratio('B', 'floor')}  B/A ${ratio('B', 'A')}  (A again/A ${ratio('A again', 'A')})`);
 await sb.close();
-rmSync(copyOfA, { recursive: true, force: true });
+rmSync(scratch, { recursive: true, force: true });
