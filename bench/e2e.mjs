@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Wxpay } from 'wxpay-wasm';
 import { startSandboxProcess } from './sandbox-process.mjs';
-import { fmt, median, table } from './stats.mjs';
+import { fmt, median, roundRatio, table } from './stats.mjs';
 
 const require = createRequire(resolve(import.meta.dirname, '../.work/bench-anchor/package.json'));
 const CARD = { card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' };
@@ -94,9 +94,8 @@ export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10 } = {}) {
       const [oursName, anchorName, floorName, againName] = Object.keys(clients);
       const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { cpu: median(v.cpu), wall: median(v.wall) }]));
       const rows = Object.entries(m).map(([k, v]) => [k, fmt(v.cpu), fmt(v.wall)]);
-      // A ratio is the median of the rounds' ratios: each round's batches ran side by side, so
-      // the machine's load, which drifts from round to round, cancels out of each.
-      const perRound = (a, b, what) => median(samples[a][what].map((x, i) => x / samples[b][what][i]));
+      // A ratio is the median of the rounds' ratios (roundRatio).
+      const perRound = (a, b, what) => roundRatio(samples[a][what], samples[b][what]);
       const ratio = (a, b) => [`${fmt(perRound(a, b, 'cpu'), 2)}x`, `${fmt(perRound(a, b, 'wall'), 2)}x`];
       rows.push(['**ours/floor**', ...ratio(oursName, floorName)]);
       rows.push(['**ours/anchor**', ...ratio(oursName, anchorName)]);

@@ -11,9 +11,9 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { bareFetchClient } from './e2e.mjs';
-import { batch, CARD, direct as directClient, fakeFetch, mini as miniClient } from './profile/clients.mjs';
+import { alternate, CARD, direct as directClient, fakeFetch, mini as miniClient } from './profile/clients.mjs';
 import { startSandboxProcess } from './sandbox-process.mjs';
-import { fmt, median, table } from './stats.mjs';
+import { fmt, median, roundRatio, table } from './stats.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const NAMES = ['floor', 'mini', 'direct', 'ours'];
@@ -37,21 +37,15 @@ export async function runLayers(mode = 'real', rounds = 15, perBatch = 300) {
   execFileSync('bash', [resolve(root, 'bench/profile/mini.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const sb = await startSandboxProcess();
   const { get, restore, free } = await clients(sb, mode === 'fake');
-  const samples = Object.fromEntries(NAMES.map((k) => [k, []]));
+  let samples;
   try {
-    for (let r = 0; r <= rounds; r++) {
-      const order = r % 2 ? [...NAMES].reverse() : NAMES;
-      for (const k of order) {
-        const cpu = await batch(get[k], perBatch);
-        if (r > 0) samples[k].push(cpu); // round 0 warms up
-      }
-    }
+    samples = await alternate(Object.fromEntries(NAMES.map((k) => [k, get[k]])), rounds, perBatch);
   } finally {
     restore();
     free();
     await sb.close();
   }
-  const ratio = (a, b) => median(samples[a].map((x, i) => x / samples[b][i]));
+  const ratio = (a, b) => roundRatio(samples[a], samples[b]);
   return {
     cpu: Object.fromEntries(NAMES.map((k) => [k, median(samples[k])])),
     ratios: { 'mini/floor': ratio('mini', 'floor'), 'direct/floor': ratio('direct', 'floor'), 'ours/floor': ratio('ours', 'floor'), 'direct/mini': ratio('direct', 'mini'), 'ours/direct': ratio('ours', 'direct') },

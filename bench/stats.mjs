@@ -5,6 +5,10 @@ export const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+/** The median of the rounds' ratios `a[i] / b[i]`: each round's batches ran side by side, so the
+ * machine's load, which drifts from round to round, cancels out of each. */
+export const roundRatio = (a, b) => median(a.map((x, i) => x / b[i]));
+
 export const fmt = (x, digits = 3) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(digits));
 
 /** Markdown table from a header row and rows. */

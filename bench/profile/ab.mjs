@@ -8,8 +8,8 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median } from '../stats.mjs';
-import { batch, fakeFetch, floor, ours, sandbox } from './clients.mjs';
+import { median, roundRatio } from '../stats.mjs';
+import { alternate, fakeFetch, floor, ours, sandbox } from './clients.mjs';
 
 const [dirA, dirB, rounds = '15', perBatch = '300', mode = 'real'] = process.argv.slice(2);
 if (!dirB || !['real', 'fake'].includes(mode)) {
@@ -22,15 +22,8 @@ const copyOfA = join(scratch, 'pkg');
 cpSync(dirA, copyOfA, { recursive: true });
 const clients = { A: await ours(sb, dirA), B: await ours(sb, dirB), 'A again': await ours(sb, copyOfA), floor: floor(sb) };
 if (mode === 'fake') await fakeFetch(clients.A);
-const s = Object.fromEntries(Object.keys(clients).map((k) => [k, []]));
-for (let r = 0; r <= Number(rounds); r++) {
-  const order = r % 2 ? Object.entries(clients).reverse() : Object.entries(clients);
-  for (const [k, get] of order) {
-    const v = await batch(get, Number(perBatch));
-    if (r > 0) s[k].push(v);
-  }
-}
-const ratio = (p, q) => median(s[p].map((x, i) => x / s[q][i])).toFixed(3);
+const s = await alternate(clients, Number(rounds), Number(perBatch));
+const ratio = (p, q) => roundRatio(s[p], s[q]).toFixed(3);
 console.log(`${mode}: A ${median(s.A).toFixed(3)}  B ${median(s.B).toFixed(3)}  floor ${median(s.floor).toFixed(3)} ms CPU/request`);
 console.log(`A/floor ${ratio('A', 'floor')}  B/floor ${ratio('B', 'floor')}  B/A ${ratio('B', 'A')}  (A again/A ${ratio('A again', 'A')})`);
 await sb.close();

@@ -88,6 +88,23 @@ export async function fakeFetch(record) {
   return () => { globalThis.fetch = real; };
 }
 
+/**
+ * `clients` (name -> request function) side by side: `rounds` rounds of one `batch` each, in
+ * turn, the order reversed every other round, after one warm-up round that is dropped. Resolves
+ * each name's CPU ms per request, one a round.
+ */
+export async function alternate(clients, rounds, perBatch) {
+  const samples = Object.fromEntries(Object.keys(clients).map((k) => [k, []]));
+  for (let r = 0; r <= rounds; r++) {
+    const order = r % 2 ? Object.entries(clients).reverse() : Object.entries(clients);
+    for (const [name, get] of order) {
+      const cpu = await batch(get, perBatch);
+      if (r > 0) samples[name].push(cpu);
+    }
+  }
+  return samples;
+}
+
 /** CPU ms per request of `n` GETs, 10 in flight. */
 export async function batch(get, n) {
   let next = 0;

@@ -6,8 +6,8 @@
 // Its cost, run alone, is taken off each client's; what remains is compared with the same
 // clients run plainly, side by side in one process.
 //   node bench/profile/interleave.mjs [dir=pkg] [net|data] [MB=32] [rounds=12] [per batch=300]
-import { batch, direct, fakeFetch, floor, mini, ours, sandbox } from './clients.mjs';
-import { median } from '../stats.mjs';
+import { alternate, CARD, direct, fakeFetch, floor, mini, ours, sandbox } from './clients.mjs';
+import { median, roundRatio } from '../stats.mjs';
 
 const [dir = 'pkg', mode = 'net', mb = '32', rounds = '12', perBatch = '300'] = process.argv.slice(2);
 if (!['net', 'data'].includes(mode)) {
@@ -16,7 +16,7 @@ if (!['net', 'data'].includes(mode)) {
 }
 const sb = await sandbox();
 const realFetch = globalThis.fetch;
-const url = new URL('/v3/marketing/membercard-open/cards/pY7xGs0sMdNN9PVCvtJNl-6DJdIY/codes/300000001', sb.baseURL).href;
+const url = new URL(`/v3/marketing/membercard-open/cards/${CARD.card_id}/codes/${CARD.code}`, sb.baseURL).href;
 const buffer = new Uint32Array((Number(mb) << 20) / 4);
 const between = mode === 'net'
   ? async () => { await (await realFetch(url)).arrayBuffer(); }
@@ -29,15 +29,9 @@ for (const [name, get] of Object.entries(plain)) {
   clients[name] = get;
   clients[`${name}, interleaved`] = async () => { await between(); return get(); };
 }
-const s = Object.fromEntries(Object.keys(clients).map((k) => [k, []]));
-for (let r = 0; r <= Number(rounds); r++) {
-  for (const [name, get] of r % 2 ? Object.entries(clients).reverse() : Object.entries(clients)) {
-    const v = await batch(get, Number(perBatch));
-    if (r > 0) s[name].push(v);
-  }
-}
+const s = await alternate(clients, Number(rounds), Number(perBatch));
 const own = (name) => s[`${name}, interleaved`].map((x, i) => x - s['between alone'][i]);
-const ratio = (a, b) => median(a.map((x, i) => x / b[i])).toFixed(3);
+const ratio = (a, b) => roundRatio(a, b).toFixed(3);
 console.log(`${mode}${mode === 'data' ? ` ${mb} MB` : ''}: ${median(s['between alone']).toFixed(3)} ms CPU a request alone`);
 for (const name of ['ours', 'direct', 'mini']) {
   console.log(`${name}/floor: plain ${ratio(s[name], s.floor)}, interleaved ${ratio(own(name), own('floor'))}`);
