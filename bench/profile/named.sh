@@ -9,7 +9,12 @@ out=.work/profile-pkg tmp=.work/profile-glue
 rm -rf "$out" "$tmp" && cp -r pkg "$out"
 wasm-bindgen --experimental-reset-state-function --target web --out-dir "$tmp" target/wasm32-unknown-unknown/release/wxpay_wasm.wasm
 node scripts/patch-glue.mjs "$tmp/wxpay_wasm.js"
-wasm-opt -g -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+# The shipped build's wasm-opt flags (Cargo.toml), less the stripping, plus -g (keep the names).
+flags=$(node -e '
+  const line = require("fs").readFileSync("Cargo.toml", "utf8").match(/^wasm-opt = (\[.*\])$/m)[1];
+  console.log(JSON.parse(line).filter((f) => !f.startsWith("--strip")).join(" "))')
+# shellcheck disable=SC2086
+wasm-opt -g $flags --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$tmp/wxpay_wasm_bg.wasm" -o "$out/wxpay_wasm_bg.wasm"
 cp "$tmp/wxpay_wasm.js" "$out/"
 echo "$out: named build"
