@@ -1,17 +1,17 @@
 // The seed GET against the sandbox (its own process): our package beside
 // wechatpay-axios-plugin@0.9.6, alternating batches, 10 requests in flight.
 // Client CPU (process.cpuUsage) and wall time per request, medians.
+import { fork } from 'node:child_process';
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { Wxpay } from 'wxpay-wasm';
 import { startSandboxProcess } from './sandbox-process.mjs';
 import { fmt, median, roundRatio, table } from './stats.mjs';
 
 const require = createRequire(resolve(import.meta.dirname, '../.work/bench-anchor/package.json'));
 const CARD = { card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' };
 
-async function batch(get, n, inFlight) {
+export async function batch(get, n, inFlight) {
   let next = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -59,54 +59,123 @@ const MODES = {
   'key mode (PUB_KEY_ID + SPKI)': (sb) => ({ answerKey: 'pubkey', certs: { [sb.pubkey.id]: sb.pubkey.publicKeySpki }, verifyingKey: sb.pubkey.publicKeySpki }),
 };
 
-export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10 } = {}) {
+/**
+ * How to make each client of one key mode: ours, the anchor, the floor and the floor again
+ * (A/A), in that order; each resolves `[name, get]`. `sb` is the sandbox's data (a plain object:
+ * a child process gets a copy). A client's module is loaded only when it is made.
+ */
+export function clientMakers(sb, mode) {
+  const { certs, verifyingKey } = MODES[mode](sb);
+  // Each its own copy of certs: the anchor turns privateKey into a KeyObject in the object it is given.
+  const options = () => ({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { ...certs }, baseURL: sb.baseURL });
+  return {
+    ours: async () => {
+      const { Wxpay } = await import('wxpay-wasm');
+      const ours = new Wxpay(options());
+      return [`wxpay-wasm (${ours.crypto})`, () => ours.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD)];
+    },
+    anchor: async () => {
+      const anchor = new (require('wechatpay-axios-plugin').Wechatpay)(options());
+      return ['wechatpay-axios-plugin@0.9.6', () => anchor.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD)];
+    },
+    floor: async () => ['floor: bare fetch + node:crypto (no SDK)', bareFetchClient(sb, verifyingKey)],
+    // The same floor again: its ratio to the first (A/A) shows how far this run's ratios
+    // stray when nothing differs.
+    again: async () => ['floor again (A/A)', bareFetchClient(sb, verifyingKey)],
+  };
+}
+
+/**
+ * Each client of `mode` in a Node process of its own (bench/e2e-client.mjs), as a merchant's
+ * service runs one SDK: no JIT feedback, inline caches or heap shared with the other clients.
+ * The same `batch` runs in each; this process only says which one goes next. Resolves name ->
+ * `{ batch(n, inFlight), close() }`.
+ */
+async function processesFor(sb, mode) {
+  const data = JSON.parse(JSON.stringify({ ...sb, close: undefined }));
+  const entries = await Promise.all(Object.keys(clientMakers(sb, mode)).map(async (id) => {
+    const child = fork(resolve(import.meta.dirname, 'e2e-client.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const next = () => new Promise((ok, fail) => {
+      const onExit = (code) => fail(new Error(`${id}: its process exited (${code})`));
+      child.once('exit', onExit);
+      child.once('message', (m) => {
+        child.off('exit', onExit);
+        if (m && m.error) fail(new Error(`${id}: ${m.error}`));
+        else ok(m);
+      });
+    });
+    const ready = next();
+    child.send({ sb: data, mode, id });
+    const { name } = await ready;
+    return [name, {
+      batch(n, inFlight) { const r = next(); child.send({ n, inFlight }); return r; },
+      close() { const gone = new Promise((r) => child.once('exit', r)); child.kill(); return gone; },
+    }];
+  }));
+  return Object.fromEntries(entries);
+}
+
+/**
+ * `rounds` alternating rounds (the order reversed every other round) after `warm` warm-up
+ * rounds, dropped; `run(name)` runs one batch of that client. Resolves name -> { cpu: [], wall: [] }.
+ */
+async function alternateRounds(names, warm, rounds, run) {
+  const samples = Object.fromEntries(names.map((k) => [k, { cpu: [], wall: [] }]));
+  for (let r = 0; r < warm + rounds; r++) {
+    const order = r % 2 ? [...names].reverse() : names;
+    for (const name of order) {
+      const s = await run(name);
+      if (r >= warm) { // the warm-up rounds let the JITs settle and open the connections
+        samples[name].cpu.push(s.cpu);
+        samples[name].wall.push(s.wall);
+      }
+    }
+  }
+  return samples;
+}
+
+/** The table of one run: medians per client, then the ratios (each the median of the rounds' ratios). */
+function resultRows(samples) {
+  const [oursName, anchorName, floorName, againName] = Object.keys(samples);
+  const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { cpu: median(v.cpu), wall: median(v.wall) }]));
+  const rows = Object.entries(m).map(([k, v]) => [k, fmt(v.cpu), fmt(v.wall)]);
+  const perRound = (a, b, what) => roundRatio(samples[a][what], samples[b][what]);
+  const ratio = (a, b) => [`${fmt(perRound(a, b, 'cpu'), 2)}x`, `${fmt(perRound(a, b, 'wall'), 2)}x`];
+  rows.push(['**ours/floor**', ...ratio(oursName, floorName)]);
+  rows.push(['**ours/anchor**', ...ratio(oursName, anchorName)]);
+  rows.push(['floor/anchor', ...ratio(floorName, anchorName)]);
+  rows.push(['floor again/floor (A/A: the spread of this run)', ...ratio(againName, floorName)]);
+  return { m, rows };
+}
+
+// Node's JITs are still optimising undici and the clients after 3,000 requests (`--trace-opt`
+// shows about 100 functions optimised per 1,500 requests there, and CPU per request still
+// falling): 8,000 requests a client first, so that the rounds measure the steady state.
+export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10, warmup = 8000 } = {}) {
+  const warm = Math.ceil(warmup / perBatch);
   const sb = await startSandboxProcess();
   try {
-    const { Wechatpay } = require('wechatpay-axios-plugin');
     const parts = [];
     const data = {};
-    for (const [mode, setup] of Object.entries(MODES)) {
-      const { answerKey, certs, verifyingKey } = setup(sb);
+    for (const mode of Object.keys(MODES)) {
+      const { answerKey } = MODES[mode](sb);
       await fetch(new URL('__sandbox/answer-key', sb.baseURL), { method: 'POST', body: JSON.stringify({ answerKey }) });
-      const common = { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs, baseURL: sb.baseURL };
-      // Each its own copy: the anchor turns privateKey into a KeyObject in the object it is given.
-      const anchor = new Wechatpay({ ...common, certs: { ...certs } });
-      const ours = new Wxpay({ ...common, certs: { ...certs } });
-      const clients = {
-        [`wxpay-wasm (${ours.crypto})`]: () => ours.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD),
-        'wechatpay-axios-plugin@0.9.6': () => anchor.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD),
-        'floor: bare fetch + node:crypto (no SDK)': bareFetchClient(sb, verifyingKey),
-        // The same floor again: its ratio to the first (A/A) shows how far this run's ratios
-        // stray when nothing differs.
-        'floor again (A/A)': bareFetchClient(sb, verifyingKey),
-      };
-      const samples = Object.fromEntries(Object.keys(clients).map((k) => [k, { cpu: [], wall: [] }]));
-      for (let r = 0; r < rounds + 1; r++) {
-        const order = r % 2 ? Object.entries(clients).reverse() : Object.entries(clients);
-        for (const [name, get] of order) {
-          const s = await batch(get, perBatch, inFlight);
-          if (r > 0) { // round 0 warms up JITs and connections
-            samples[name].cpu.push(s.cpu);
-            samples[name].wall.push(s.wall);
-          }
-        }
+      const clients = Object.fromEntries(await Promise.all(Object.values(clientMakers(sb, mode)).map((make) => make())));
+      const together = resultRows(await alternateRounds(Object.keys(clients), warm, rounds, (name) => batch(clients[name], perBatch, inFlight)));
+      const processes = await processesFor(sb, mode);
+      let apart;
+      try {
+        apart = resultRows(await alternateRounds(Object.keys(processes), warm, rounds, (name) => processes[name].batch(perBatch, inFlight)));
+      } finally {
+        await Promise.all(Object.values(processes).map((p) => p.close()));
       }
-      const [oursName, anchorName, floorName, againName] = Object.keys(clients);
-      const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { cpu: median(v.cpu), wall: median(v.wall) }]));
-      const rows = Object.entries(m).map(([k, v]) => [k, fmt(v.cpu), fmt(v.wall)]);
-      // A ratio is the median of the rounds' ratios (roundRatio).
-      const perRound = (a, b, what) => roundRatio(samples[a][what], samples[b][what]);
-      const ratio = (a, b) => [`${fmt(perRound(a, b, 'cpu'), 2)}x`, `${fmt(perRound(a, b, 'wall'), 2)}x`];
-      rows.push(['**ours/floor**', ...ratio(oursName, floorName)]);
-      rows.push(['**ours/anchor**', ...ratio(oursName, anchorName)]);
-      rows.push(['floor/anchor', ...ratio(floorName, anchorName)]);
-      rows.push(['floor again/floor (A/A: the spread of this run)', ...ratio(againName, floorName)]);
-      data[mode] = m;
-      parts.push(`### ${mode}\n\n${table(['client', 'client CPU ms/request', 'wall ms/request'], rows)}`);
+      data[mode] = { together: together.m, apart: apart.m };
+      parts.push(`### ${mode}\n\n**All clients in this one process:**\n\n${table(['client', 'client CPU ms/request', 'wall ms/request'], together.rows)}\n\n` +
+        `**Each client in a process of its own** (its CPU only; the same rounds, N and order):\n\n${table(['client', 'client CPU ms/request', 'wall ms/request'], apart.rows)}`);
     }
     return {
       data,
-      markdown: `N = ${perBatch} seed GETs a batch, ${inFlight} in flight, ${rounds} alternating rounds (after one warm-up round) per key mode, sandbox in its own process; client CPU is process.cpuUsage, medians; each ratio is the median of the rounds' ratios. Targets (issue 16): ours/floor at most 1.05, ours/anchor at most 0.8.\n\n` +
+      markdown: `N = ${perBatch} seed GETs a batch, ${inFlight} in flight, ${rounds} alternating rounds per key mode after ${warm} warm-up rounds (${warm * perBatch} requests a client), sandbox in its own process; client CPU is process.cpuUsage, medians; each ratio is the median of the rounds' ratios. Each key mode is measured twice: all four clients in one Node process, then each in a Node process of its own (bench/e2e-client.mjs), as a service that uses one SDK runs; in one process, the clients share undici's JIT code and type feedback, and the heap. Targets (issue 16): ours/floor at most 1.05, ours/anchor at most 0.8.\n\n` +
         parts.join('\n\n'),
     };
   } finally {
