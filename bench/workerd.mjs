@@ -39,7 +39,9 @@ function cpuMs(pids) {
   return ms;
 }
 
-export async function workerd({ rounds = 13, n = 600 } = {}) {
+// As in bench/e2e.mjs, the rounds start once the JITs have settled: 8,000 requests a backend first.
+export async function workerd({ rounds = 13, n = 600, warmup = 8000 } = {}) {
+  const warm = Math.ceil(warmup / n);
   const sb = await startSandboxProcess();
   const { outdir, upload } = await bundle('tests/workerd/probe/wrangler.toml', 'bench-probe');
   const mf = start(outdir, {
@@ -51,17 +53,19 @@ export async function workerd({ rounds = 13, n = 600 } = {}) {
   try {
     await mf.ready;
     const pids = workerdPids();
-    const samples = { rust: { cpu: [], wall: [] }, webcrypto: { cpu: [], wall: [] }, floor: { cpu: [], wall: [] } };
-    for (let r = 0; r < rounds + 1; r++) {
+    // The floor twice: the second's ratio to the first (A/A) shows how far this run's ratios stray.
+    const samples = { rust: { cpu: [], wall: [] }, webcrypto: { cpu: [], wall: [] }, floor: { cpu: [], wall: [] }, 'floor again': { cpu: [], wall: [] } };
+    for (let r = 0; r < warm + rounds; r++) {
       // The order alternates, as in bench/e2e.mjs: no backend always runs after the same one.
       const order = r % 2 ? Object.keys(samples).reverse() : Object.keys(samples);
       for (const backend of order) {
         const c0 = cpuMs(pids);
         const t0 = performance.now();
-        const res = await mf.dispatchFetch(backend === 'floor' ? `http://probe/floor?n=${n}` : `http://probe/loop?crypto=${backend}&n=${n}`);
+        const floor = backend.startsWith('floor');
+        const res = await mf.dispatchFetch(floor ? `http://probe/floor?n=${n}` : `http://probe/loop?crypto=${backend}&n=${n}`);
         const body = await res.json();
-        if (body.crypto !== backend || body.n !== n) throw new Error(JSON.stringify(body));
-        if (r > 0) {
+        if (body.crypto !== (floor ? 'floor' : backend) || body.n !== n) throw new Error(JSON.stringify(body));
+        if (r >= warm) {
           samples[backend].wall.push((performance.now() - t0) / n);
           samples[backend].cpu.push((cpuMs(pids) - c0) / n);
         }
@@ -75,9 +79,10 @@ export async function workerd({ rounds = 13, n = 600 } = {}) {
     const ratio = (a, b) => [`${fmt(perRound(a, b, 'cpu'), 2)}x`, `${fmt(perRound(a, b, 'wall'), 2)}x`];
     rows.push(['**ours (webcrypto)/floor**', ...ratio('webcrypto', 'floor')]);
     rows.push(['ratio rust/webcrypto', ...ratio('rust', 'webcrypto')]);
+    rows.push(['floor again/floor (A/A: the spread of this run)', ...ratio('floor again', 'floor')]);
     return {
       data: { ...m, upload, pids: pids.length },
-      markdown: `Probe Worker bundled by \`wrangler deploy --dry-run\` (${upload}), run by Miniflare; ${rounds} alternating rounds (after one warm-up round) of ${n} sequential seed GETs per backend, each inside one Worker invocation. CPU is the workerd process's, all threads (/proc schedstat, nanoseconds), per request, so it includes workerd's own HTTP work; medians, and each ratio the median of the rounds' ratios.\n\n` +
+      markdown: `Probe Worker bundled by \`wrangler deploy --dry-run\` (${upload}), run by Miniflare; ${rounds} alternating rounds of ${n} sequential seed GETs per backend, after ${warm} warm-up rounds (${warm * n} requests a backend), each inside one Worker invocation. CPU is the workerd process's, all threads (/proc schedstat, nanoseconds), per request, so it includes workerd's own HTTP work; medians, and each ratio the median of the rounds' ratios.\n\n` +
         table(['backend', 'workerd CPU ms/request', 'wall ms/request'], rows) +
         '\n\nfloor: the same requests with no SDK in the same Worker (crypto.subtle sign, fetch, verify, JSON.parse). Target (issue 16): ours/floor at most 1.10.',
     };
