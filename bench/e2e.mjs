@@ -93,8 +93,10 @@ export function clientMakers(sb, mode) {
  */
 async function processesFor(sb, mode) {
   const data = JSON.parse(JSON.stringify({ ...sb, close: undefined }));
+  const children = [];
   const entries = await Promise.all(Object.keys(clientMakers(sb, mode)).map(async (id) => {
     const child = fork(resolve(import.meta.dirname, 'e2e-client.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    children.push(child);
     const next = () => new Promise((ok, fail) => {
       const onExit = (code) => fail(new Error(`${id}: its process exited (${code})`));
       child.once('exit', onExit);
@@ -111,7 +113,11 @@ async function processesFor(sb, mode) {
       batch(n, inFlight) { const r = next(); child.send({ n, inFlight }); return r; },
       close() { const gone = new Promise((r) => child.once('exit', r)); child.kill(); return gone; },
     }];
-  }));
+  })).catch((e) => {
+    // One failed to start: the others would keep this process alive.
+    for (const child of children) child.kill();
+    throw e;
+  });
   return Object.fromEntries(entries);
 }
 
