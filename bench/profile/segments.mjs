@@ -1,0 +1,74 @@
+// Where in a request each client's time goes, one request in flight: wall time from the call to
+// node:crypto's `sign`, from the signature to `fetch`, from fetch's answer to node:crypto's
+// `verify` (which includes waiting for the body) and from the verification to the result.
+// node:crypto's `sign` and `verify` and the global `fetch` are wrapped to note the time (every client calls them; the wrappers cost all clients alike), and
+// with one request in flight nothing else runs in between, so each segment is this client's own
+// work. `real`: fetch to the sandbox; `fake`: fetch answers at once (clients.mjs's fakeFetch).
+//   node bench/profile/segments.mjs [dir=pkg] [real|fake] [rounds=20] [per batch=300]
+import crypto from 'node:crypto';
+import { median } from '../stats.mjs';
+import { direct, fakeFetch, floor, mini, ours, sandbox } from './clients.mjs';
+
+const [dir = 'pkg', mode = 'real', rounds = '20', perBatch = '300'] = process.argv.slice(2);
+if (!['real', 'fake'].includes(mode)) {
+  console.error('usage: node bench/profile/segments.mjs [dir] [real|fake] [rounds] [per batch]');
+  process.exit(2);
+}
+const sb = await sandbox();
+const clients = { floor: floor(sb), mini: await mini(sb), direct: await direct(sb, dir), ours: await ours(sb, dir) };
+if (mode === 'fake') await fakeFetch(clients.ours);
+
+const at = { signed: 0, signing: 0, fetch: 0, answer: 0, verifying: 0, verified: 0 };
+const sign = crypto.sign;
+crypto.sign = function (...args) {
+  at.signing = performance.now();
+  const signature = sign.apply(this, args);
+  at.signed = performance.now();
+  return signature;
+};
+const verify = crypto.verify;
+crypto.verify = function (...args) {
+  at.verifying = performance.now();
+  const ok = verify.apply(this, args);
+  at.verified = performance.now();
+  return ok;
+};
+const fetch = globalThis.fetch;
+globalThis.fetch = function (...args) {
+  at.fetch = performance.now();
+  return fetch.apply(this, args).then((r) => {
+    at.answer = performance.now();
+    return r;
+  });
+};
+
+const SEGMENTS = ['call -> sign', 'sign', 'sign -> fetch', 'answer -> verify', 'verify', 'verify -> result'];
+const samples = Object.fromEntries(Object.keys(clients).map((k) => [k, SEGMENTS.map(() => [])]));
+const n = Number(perBatch);
+for (let r = 0; r <= Number(rounds); r++) {
+  const order = r % 2 ? Object.entries(clients).reverse() : Object.entries(clients);
+  for (const [name, get] of order) {
+    const sums = SEGMENTS.map(() => 0);
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      const pending = get();
+      const { status } = await pending;
+      const end = performance.now();
+      if (status !== 200) throw new Error(`bad answer ${status}`);
+      sums[0] += at.signing - t0;
+      sums[1] += at.signed - at.signing;
+      sums[2] += at.fetch - at.signed;
+      sums[3] += at.verifying - at.answer;
+      sums[4] += at.verified - at.verifying;
+      sums[5] += end - at.verified;
+    }
+    // Round 0 warms up.
+    if (r > 0) sums.forEach((s, j) => samples[name][j].push((s / n) * 1000));
+  }
+}
+console.log(`${mode}, ${rounds} rounds of ${perBatch}, one in flight: µs a request (medians of the rounds)`);
+console.log(['client'.padEnd(8), ...SEGMENTS.map((s) => s.padStart(17))].join(''));
+for (const [name, segs] of Object.entries(samples)) {
+  console.log([name.padEnd(8), ...segs.map((s) => median(s).toFixed(1).padStart(17))].join(''));
+}
+await sb.close();
