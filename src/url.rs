@@ -39,33 +39,38 @@ fn push_escaped(out: &mut String, b: u8) {
 /// Percent-encodes `value` so that only unreserved characters stay:
 /// right for a path segment taken from user data and for query keys and values.
 pub fn encode_component(value: &str, out: &mut String) {
-    for &b in value.as_bytes() {
-        if is_unreserved(b) {
-            out.push(b as char);
-        } else {
-            push_escaped(out, b);
-        }
-    }
+    encode_runs(value, out, |bytes, i| is_unreserved(bytes[i]));
 }
 
 /// Encodes a literal piece of path written by the caller (a chain segment or
 /// a bracketed raw path): `/` separates segments, `%XX` escapes are kept,
 /// path characters stay and everything else is percent-encoded.
 pub fn encode_literal_path(value: &str, out: &mut String) {
-    let bytes = value.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
+    encode_runs(value, out, |bytes, i| {
         let b = bytes[i];
-        let escape = b == b'%'
-            && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-            && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
-        if b == b'/' || is_path_char(b) || escape {
-            out.push(b as char);
-        } else {
-            push_escaped(out, b);
+        b == b'/'
+            || is_path_char(b)
+            || b == b'%'
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+    });
+}
+
+/// Appends `value` with every byte that `keep` (given the bytes and an index) refuses
+/// percent-encoded. The bytes kept are ASCII, so each run of them is copied whole, not
+/// pushed a character at a time: every request encodes its path.
+fn encode_runs(value: &str, out: &mut String, keep: impl Fn(&[u8], usize) -> bool) {
+    let bytes = value.as_bytes();
+    out.reserve(bytes.len());
+    let mut start = 0;
+    for i in 0..bytes.len() {
+        if !keep(bytes, i) {
+            out.push_str(text::sub(value, start, i));
+            push_escaped(out, bytes[i]);
+            start = i + 1;
         }
-        i += 1;
     }
+    out.push_str(text::tail(value, start));
 }
 
 /// Builds `k=v&k=v` from pairs, every key and value percent-encoded.
@@ -254,8 +259,9 @@ pub fn is_ipv6(text: &str) -> bool {
 /// and their `%2e` spellings), which would make the URL sent differ from
 /// the URL signed.
 pub fn is_dot_segment(segment: &str) -> bool {
-    let s = segment.to_ascii_lowercase();
-    matches!(s.as_str(), "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e.")
+    // Compared in place, not lower-cased into a copy: every segment of every request's path
+    // is checked, and a length that differs ends each comparison at once.
+    [".", "..", "%2e", "%2e%2e", ".%2e", "%2e."].iter().any(|dot| segment.eq_ignore_ascii_case(dot))
 }
 
 #[cfg(test)]
