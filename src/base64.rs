@@ -25,22 +25,32 @@ pub fn decode_public(text: &str) -> Option<Vec<u8>> {
         return None;
     }
     let body = &text[..text.len() - pad];
-    // Written in place, not pushed: a push per byte was as costly as the decoding.
+    // Four characters to three bytes at a time, written in place (a push per byte was as
+    // costly as the decoding); then the last 2 or 3 characters of a padded text.
+    let whole = body.len() / 4 * 3;
     let mut out = vec![0; body.len() * 6 / 8];
-    let (mut acc, mut bits, mut bad) = (0u32, 0u32, 0u8);
-    let mut at = 0;
-    for &c in body {
+    let mut bad = 0u8;
+    for (quad, bytes) in body.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
+        if let ([a, b, c, d], [x, y, z]) = (quad, bytes) {
+            let v = |c: &u8| VALUES[usize::from(*c)];
+            let (a, b, c, d) = (v(a), v(b), v(c), v(d));
+            bad |= a | b | c | d;
+            let word = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
+            [*x, *y, *z] = [(word >> 16) as u8, (word >> 8) as u8, word as u8];
+        }
+    }
+    let rest = &body[body.len() / 4 * 4..];
+    let mut acc = 0u32;
+    for &c in rest {
         let v = VALUES[usize::from(c)];
         bad |= v;
         acc = acc << 6 | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            if let Some(o) = out.get_mut(at) {
-                *o = (acc >> bits) as u8;
-            }
-            at += 1;
-        }
+    }
+    let bits = rest.len() * 6 % 8;
+    match &mut out[whole..] {
+        [a] => *a = (acc >> 4) as u8,
+        [a, b] => [*a, *b] = [(acc >> 10) as u8, (acc >> 2) as u8],
+        _ => {}
     }
     // Canonical: the bits left over after the last byte are zero.
     (bad < 64 && acc & ((1 << bits) - 1) == 0).then_some(out)
