@@ -189,7 +189,8 @@ pub fn same_serial(a: &str, b: &str) -> bool {
 /// Whether two names of a keyring entry are the same: equal in any case, or
 /// the same serial ([`same_serial`]).
 fn same_name(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b) || same_serial(a, b)
+    // The same bytes first: a serial as configured, named by the answer (every request).
+    a == b || a.eq_ignore_ascii_case(b) || same_serial(a, b)
 }
 
 /// The configured verifying keys, by serial (`certs` option).
