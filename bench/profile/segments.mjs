@@ -19,20 +19,18 @@ const clients = { floor: floor(sb), mini: await mini(sb), direct: await direct(s
 if (mode === 'fake') await fakeFetch(clients.ours);
 
 const at = { signed: 0, signing: 0, fetch: 0, answer: 0, verifying: 0, verified: 0 };
-const sign = crypto.sign;
-crypto.sign = function (...args) {
-  at.signing = performance.now();
-  const signature = sign.apply(this, args);
-  at.signed = performance.now();
-  return signature;
-};
-const verify = crypto.verify;
-crypto.verify = function (...args) {
-  at.verifying = performance.now();
-  const ok = verify.apply(this, args);
-  at.verified = performance.now();
-  return ok;
-};
+/** Wraps the synchronous `crypto[name]` to note when each call starts and ends. */
+function timed(name, start, end) {
+  const f = crypto[name];
+  crypto[name] = function (...args) {
+    at[start] = performance.now();
+    const result = f.apply(this, args);
+    at[end] = performance.now();
+    return result;
+  };
+}
+timed('sign', 'signing', 'signed');
+timed('verify', 'verifying', 'verified');
 const fetch = globalThis.fetch;
 globalThis.fetch = function (...args) {
   at.fetch = performance.now();
