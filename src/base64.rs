@@ -67,3 +67,26 @@ const VALUES: [u8; 256] = {
     }
     t
 };
+
+#[cfg(test)]
+mod tests {
+    use super::{decode, decode_public};
+
+    /// Every shape of the last group, canonical or not, and `=` where it may not stand: the
+    /// four-at-a-time loop and the 2- or 3-character tail against the constant-time decoder.
+    #[test]
+    fn decode_public_tail_shapes() {
+        let cases = [
+            "", "=", "==", "A===", "AA==", "AB==", "AQ==", "AAA=", "AAB=", "AAE=", "AAAA", "////", "AA=A", "A=AA",
+            "=AAA", "AAAAAA==", "AAAAAB==", "AAAAAAA=", "AAAAAAB=", "AAAAAAAA", "AAAA====", "AAA", "AAAAA",
+        ];
+        for text in cases {
+            assert_eq!(decode_public(text), decode(text), "{text:?}");
+        }
+        assert_eq!(decode_public("AQ=="), Some(vec![1]));
+        assert_eq!(decode_public("AAE="), Some(vec![0, 1]));
+        assert_eq!(decode_public("AB=="), None, "leftover bits set");
+        assert_eq!(decode_public("AAB="), None, "leftover bits set");
+        assert_eq!(decode_public("////"), Some(vec![0xff; 3]));
+    }
+}
