@@ -308,6 +308,41 @@ mod tests {
         assert_eq!(s, "bill/trade%20bill/%2Fx/%25zz%7Ba%7D");
     }
 
+    /// The run-copying encoders against a byte-at-a-time reference, on texts where a run meets
+    /// an escape: multi-byte characters (2, 3 and 4 bytes) at either end and between kept
+    /// bytes, and `%` with no, one or two hex digits after it, last.
+    #[test]
+    fn encoders_match_a_byte_at_a_time_reference() {
+        fn reference(value: &str, keep: impl Fn(&[u8], usize) -> bool) -> String {
+            let b = value.as_bytes();
+            let mut out = String::new();
+            for i in 0..b.len() {
+                if keep(b, i) {
+                    out.push(b[i] as char);
+                } else {
+                    out.push_str(&format!("%{:02X}", b[i]));
+                }
+            }
+            out
+        }
+        let literal = |b: &[u8], i: usize| {
+            b[i] == b'/'
+                || is_path_char(b[i])
+                || b[i] == b'%' && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+        };
+        let texts = [
+            "", "a", "é", "aé", "éa", "aéb", "中文", "a中b文c", "😀", "x😀y", "a b", " ", "%", "a%", "%4", "a%4", "%41", "%4g",
+            "%zz/é", "bill/trade bill/%2Fx", "~._-", "{a}", "é/%41/😀",
+        ];
+        for text in texts {
+            let (mut c, mut l) = (String::new(), String::new());
+            encode_component(text, &mut c);
+            encode_literal_path(text, &mut l);
+            assert_eq!(c, reference(text, |b, i| is_unreserved(b[i])), "{text:?}");
+            assert_eq!(l, reference(text, literal), "{text:?}");
+        }
+    }
+
     #[test]
     fn query_encodes_pairs_in_order() {
         assert_eq!(query([("offset", "0"), ("a b", "c&d=é")]), "offset=0&a%20b=c%26d%3D%C3%A9");
