@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { startSandboxProcess } from './sandbox-process.mjs';
-import { fmt, median, roundRatio, table } from './stats.mjs';
+import { alternateRounds, fmt, median, roundRatio, table } from './stats.mjs';
 
 const require = createRequire(resolve(import.meta.dirname, '../.work/bench-anchor/package.json'));
 const CARD = { card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' };
@@ -122,30 +122,15 @@ async function processesFor(sb, mode) {
 }
 
 /**
- * `rounds` alternating rounds (the order reversed every other round) after `warm` warm-up
- * rounds, dropped; `run(name)` runs one batch of that client. Resolves name -> { cpu: [], wall: [] }.
+ * The table of one run (name -> a `{ cpu, wall }` a round): medians per client, then the ratios
+ * (each the median of the rounds' ratios).
  */
-async function alternateRounds(names, warm, rounds, run) {
-  const samples = Object.fromEntries(names.map((k) => [k, { cpu: [], wall: [] }]));
-  for (let r = 0; r < warm + rounds; r++) {
-    const order = r % 2 ? [...names].reverse() : names;
-    for (const name of order) {
-      const s = await run(name);
-      if (r >= warm) { // the warm-up rounds let the JITs settle and open the connections
-        samples[name].cpu.push(s.cpu);
-        samples[name].wall.push(s.wall);
-      }
-    }
-  }
-  return samples;
-}
-
-/** The table of one run: medians per client, then the ratios (each the median of the rounds' ratios). */
 function resultRows(samples) {
   const [oursName, anchorName, floorName, againName] = Object.keys(samples);
-  const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { cpu: median(v.cpu), wall: median(v.wall) }]));
+  const column = (k, what) => samples[k].map((s) => s[what]);
+  const m = Object.fromEntries(Object.keys(samples).map((k) => [k, { cpu: median(column(k, 'cpu')), wall: median(column(k, 'wall')) }]));
   const rows = Object.entries(m).map(([k, v]) => [k, fmt(v.cpu), fmt(v.wall)]);
-  const perRound = (a, b, what) => roundRatio(samples[a][what], samples[b][what]);
+  const perRound = (a, b, what) => roundRatio(column(a, what), column(b, what));
   const ratio = (a, b) => [`${fmt(perRound(a, b, 'cpu'), 2)}x`, `${fmt(perRound(a, b, 'wall'), 2)}x`];
   rows.push(['**ours/floor**', ...ratio(oursName, floorName)]);
   rows.push(['**ours/anchor**', ...ratio(oursName, anchorName)]);
@@ -167,6 +152,7 @@ export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10, warmup =
       const { answerKey } = MODES[mode](sb);
       await fetch(new URL('__sandbox/answer-key', sb.baseURL), { method: 'POST', body: JSON.stringify({ answerKey }) });
       const clients = Object.fromEntries(await Promise.all(Object.values(clientMakers(sb, mode)).map((make) => make())));
+      // The warm-up rounds let the JITs settle and open the connections.
       const together = resultRows(await alternateRounds(Object.keys(clients), warm, rounds, (name) => batch(clients[name], perBatch, inFlight)));
       const processes = await processesFor(sb, mode);
       let apart;

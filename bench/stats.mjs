@@ -1,4 +1,4 @@
-// Small statistics helpers shared by the bench sections.
+// Small helpers shared by the bench sections: the alternating rounds, and their statistics.
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -15,4 +15,20 @@ export const fmt = (x, digits = 3) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toF
 export function table(header, rows) {
   const line = (cells) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * Runs `run(name)` for each name in turn, `warm + rounds` rounds, the order reversed every other
+ * round (no client always runs after the same one); the `warm` first rounds are dropped. Resolves
+ * name -> what `run` resolved, one a measured round.
+ */
+export async function alternateRounds(names, warm, rounds, run) {
+  const samples = Object.fromEntries(names.map((k) => [k, []]));
+  for (let r = 0; r < warm + rounds; r++) {
+    for (const name of r % 2 ? [...names].reverse() : names) {
+      const s = await run(name);
+      if (r >= warm) samples[name].push(s);
+    }
+  }
+  return samples;
 }

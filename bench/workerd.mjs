@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { bundle, start } from '../tests/workerd/harness.mjs';
 import { startSandboxProcess } from './sandbox-process.mjs';
-import { fmt, median, table } from './stats.mjs';
+import { alternateRounds, fmt, median, roundRatio, table } from './stats.mjs';
 
 /** The workerd processes this process started (Miniflare's), by /proc. */
 export function workerdPids() {
@@ -54,28 +54,21 @@ export async function workerd({ rounds = 13, n = 600, warmup = 8000 } = {}) {
     await mf.ready;
     const pids = workerdPids();
     // The floor twice: the second's ratio to the first (A/A) shows how far this run's ratios stray.
-    const samples = { rust: { cpu: [], wall: [] }, webcrypto: { cpu: [], wall: [] }, floor: { cpu: [], wall: [] }, 'floor again': { cpu: [], wall: [] } };
-    for (let r = 0; r < warm + rounds; r++) {
-      // The order alternates, as in bench/e2e.mjs: no backend always runs after the same one.
-      const order = r % 2 ? Object.keys(samples).reverse() : Object.keys(samples);
-      for (const backend of order) {
-        const c0 = cpuMs(pids);
-        const t0 = performance.now();
-        const floor = backend.startsWith('floor');
-        const res = await mf.dispatchFetch(floor ? `http://probe/floor?n=${n}` : `http://probe/loop?crypto=${backend}&n=${n}`);
-        const body = await res.json();
-        if (body.crypto !== (floor ? 'floor' : backend) || body.n !== n) throw new Error(JSON.stringify(body));
-        if (r >= warm) {
-          samples[backend].wall.push((performance.now() - t0) / n);
-          samples[backend].cpu.push((cpuMs(pids) - c0) / n);
-        }
-      }
-    }
+    const backends = ['rust', 'webcrypto', 'floor', 'floor again'];
+    const runs = await alternateRounds(backends, warm, rounds, async (backend) => {
+      const c0 = cpuMs(pids);
+      const t0 = performance.now();
+      const floor = backend.startsWith('floor');
+      const res = await mf.dispatchFetch(floor ? `http://probe/floor?n=${n}` : `http://probe/loop?crypto=${backend}&n=${n}`);
+      const body = await res.json();
+      if (body.crypto !== (floor ? 'floor' : backend) || body.n !== n) throw new Error(JSON.stringify(body));
+      return { wall: (performance.now() - t0) / n, cpu: (cpuMs(pids) - c0) / n };
+    });
+    const samples = Object.fromEntries(backends.map((k) => [k, { cpu: runs[k].map((s) => s.cpu), wall: runs[k].map((s) => s.wall) }]));
     const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { cpu: median(v.cpu), wall: median(v.wall) }]));
     const rows = Object.entries(m).map(([k, v]) => [k, fmt(v.cpu), fmt(v.wall)]);
-    // A ratio is the median of the rounds' ratios (as in bench/e2e.mjs): the machine's load drifts
-    // from round to round, and cancels out of each.
-    const perRound = (a, b, what) => median(samples[a][what].map((x, i) => x / samples[b][what][i]));
+    // A ratio is the median of the rounds' ratios (roundRatio, as in bench/e2e.mjs).
+    const perRound = (a, b, what) => roundRatio(samples[a][what], samples[b][what]);
     const ratio = (a, b) => [`${fmt(perRound(a, b, 'cpu'), 2)}x`, `${fmt(perRound(a, b, 'wall'), 2)}x`];
     rows.push(['**ours (webcrypto)/floor**', ...ratio('webcrypto', 'floor')]);
     rows.push(['ratio rust/webcrypto', ...ratio('rust', 'webcrypto')]);

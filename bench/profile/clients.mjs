@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bareFetchClient } from '../e2e.mjs';
 import { startSandboxProcess } from '../sandbox-process.mjs';
+import { alternateRounds } from '../stats.mjs';
 
 export const CARD = { card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' };
 
@@ -94,15 +95,7 @@ export async function fakeFetch(record) {
  * each name's CPU ms per request, one a round.
  */
 export async function alternate(clients, rounds, perBatch) {
-  const samples = Object.fromEntries(Object.keys(clients).map((k) => [k, []]));
-  for (let r = 0; r <= rounds; r++) {
-    const order = r % 2 ? Object.entries(clients).reverse() : Object.entries(clients);
-    for (const [name, get] of order) {
-      const cpu = await batch(get, perBatch);
-      if (r > 0) samples[name].push(cpu);
-    }
-  }
-  return samples;
+  return alternateRounds(Object.keys(clients), 1, rounds, (name) => batch(clients[name], perBatch));
 }
 
 /** CPU ms per request of `n` GETs, 10 in flight. */

@@ -6,7 +6,7 @@
 // work. `real`: fetch to the sandbox; `fake`: fetch answers at once (clients.mjs's fakeFetch).
 //   node bench/profile/segments.mjs [dir=pkg] [real|fake] [rounds=20] [per batch=300]
 import crypto from 'node:crypto';
-import { median } from '../stats.mjs';
+import { alternateRounds, median } from '../stats.mjs';
 import { direct, fakeFetch, floor, mini, ours, sandbox } from './clients.mjs';
 
 const [dir = 'pkg', mode = 'real', rounds = '20', perBatch = '300'] = process.argv.slice(2);
@@ -41,32 +41,28 @@ globalThis.fetch = function (...args) {
 };
 
 const SEGMENTS = ['call -> sign', 'sign', 'sign -> fetch', 'answer -> verify', 'verify', 'verify -> result'];
-const samples = Object.fromEntries(Object.keys(clients).map((k) => [k, SEGMENTS.map(() => [])]));
 const n = Number(perBatch);
-for (let r = 0; r <= Number(rounds); r++) {
-  const order = r % 2 ? Object.entries(clients).reverse() : Object.entries(clients);
-  for (const [name, get] of order) {
-    const sums = SEGMENTS.map(() => 0);
-    for (let i = 0; i < n; i++) {
-      const t0 = performance.now();
-      const pending = get();
-      const { status } = await pending;
-      const end = performance.now();
-      if (status !== 200) throw new Error(`bad answer ${status}`);
-      sums[0] += at.signing - t0;
-      sums[1] += at.signed - at.signing;
-      sums[2] += at.fetch - at.signed;
-      sums[3] += at.verifying - at.answer;
-      sums[4] += at.verified - at.verifying;
-      sums[5] += end - at.verified;
-    }
-    // Round 0 warms up.
-    if (r > 0) sums.forEach((s, j) => samples[name][j].push((s / n) * 1000));
+// One round of warm-up; each round resolves a client's µs a request, segment by segment.
+const runs = await alternateRounds(Object.keys(clients), 1, Number(rounds), async (name) => {
+  const get = clients[name];
+  const sums = SEGMENTS.map(() => 0);
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const { status } = await get();
+    const end = performance.now();
+    if (status !== 200) throw new Error(`bad answer ${status}`);
+    sums[0] += at.signing - t0;
+    sums[1] += at.signed - at.signing;
+    sums[2] += at.fetch - at.signed;
+    sums[3] += at.verifying - at.answer;
+    sums[4] += at.verified - at.verifying;
+    sums[5] += end - at.verified;
   }
-}
+  return sums.map((x) => (x / n) * 1000);
+});
 console.log(`${mode}, ${rounds} rounds of ${perBatch}, one in flight: µs a request (medians of the rounds)`);
 console.log(['client'.padEnd(8), ...SEGMENTS.map((s) => s.padStart(17))].join(''));
-for (const [name, segs] of Object.entries(samples)) {
-  console.log([name.padEnd(8), ...segs.map((s) => median(s).toFixed(1).padStart(17))].join(''));
+for (const [name, measured] of Object.entries(runs)) {
+  console.log([name.padEnd(8), ...SEGMENTS.map((_, j) => median(measured.map((r) => r[j])).toFixed(1).padStart(17))].join(''));
 }
 await sb.close();
