@@ -27,10 +27,12 @@ pub fn decode_public(text: &str) -> Option<Vec<u8>> {
     let body = &text[..text.len() - pad];
     // Four characters to three bytes at a time, written in place (a push per byte was as
     // costly as the decoding); then the last 2 or 3 characters of a padded text.
+    let quads = body.chunks_exact(4);
+    let rest = quads.remainder();
     let whole = body.len() / 4 * 3;
     let mut out = vec![0; body.len() * 6 / 8];
     let mut bad = 0u8;
-    for (quad, bytes) in body.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
+    for (quad, bytes) in quads.zip(out.chunks_exact_mut(3)) {
         if let ([a, b, c, d], [x, y, z]) = (quad, bytes) {
             let v = |c: &u8| VALUES[usize::from(*c)];
             let (a, b, c, d) = (v(a), v(b), v(c), v(d));
@@ -39,7 +41,6 @@ pub fn decode_public(text: &str) -> Option<Vec<u8>> {
             [*x, *y, *z] = [(word >> 16) as u8, (word >> 8) as u8, word as u8];
         }
     }
-    let rest = &body[body.len() / 4 * 4..];
     let mut acc = 0u32;
     for &c in rest {
         let v = VALUES[usize::from(c)];
