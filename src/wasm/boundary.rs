@@ -115,10 +115,11 @@ pub fn copy_in(bytes: &Uint8Array) -> Result<Vec<u8>, Error> {
     out.try_reserve_exact(len)
         .map_err(|_| Error::new(Code::OutOfMemory, format!("cannot allocate {len} bytes in WebAssembly memory")))?;
     // Copied into the spare capacity, not over zeros written first: every answer's body comes
-    // in here. (js-sys's copy_to_uninit does the same, but reads the length twice more.)
+    // in here. (js-sys's copy_to_uninit makes the same cast, but reads the length once more.)
     let spare = &mut out.spare_capacity_mut()[..len];
-    // SAFETY: the slice is only written, by copy_to, before anything reads it; copy_to checks
-    // that the array has exactly `len` elements and writes them all.
+    // SAFETY: as in js-sys's copy_to_uninit: the bytes behind the slice are only written, by
+    // copy_to, before anything reads them; copy_to checks that the array has exactly `len`
+    // elements and writes them all.
     let dst = unsafe { &mut *(spare as *mut [core::mem::MaybeUninit<u8>] as *mut [u8]) };
     bytes.copy_to(dst);
     // SAFETY: the first `len` elements were just written.
