@@ -241,7 +241,36 @@ function sendVerb(v, a, b) {
   const path = template(v.state);
   // The template's placeholder names, which every request's config is read against: once per verb.
   v.names ??= glue.placeholderNames(path);
-  return inner.request(path, v.method, v.names, a, b);
+  return drive(inner.request(path, v.method, v.names, a, b));
+}
+
+/** What `glue.parked()` says when a step's promise is the request's own result. */
+const HANDED_OFF = 0xffffffff;
+
+/**
+ * Runs a request the Rust side started (src/wasm/driver.rs): while a step returns a promise, the
+ * request waits for it (its fetch, a back-off...): awaited here, its outcome handed back to the
+ * parked request, which runs on. Anything else a step returns is the result; what it throws,
+ * the error. A step that traps, or an instance replaced meanwhile (the request died with it),
+ * ends the request with ERR_INTERNAL.
+ */
+async function drive(step) {
+  while (step instanceof Promise) {
+    const slot = glue.parked();
+    if (slot === HANDED_OFF) return step;
+    const instance = recovery.instance();
+    let value;
+    let ok = true;
+    try {
+      value = await step;
+    } catch (e) {
+      value = e;
+      ok = false;
+    }
+    if (recovery.instance() !== instance) throw internal(lastTrap);
+    step = run(glue.resume, slot, value, ok);
+  }
+  return step;
 }
 
 /** `toString`, `toJSON`, `Symbol.toPrimitive`: the path template. */

@@ -15,10 +15,10 @@ export async function sandbox(args = []) {
   return startSandboxProcess(args);
 }
 
-/** A client of the package in `dir`. */
+/** A client of the package in `dir`; with `WXPAY_CRYPTO` set, on that backend (`options.crypto`). */
 export async function ours(sb, dir) {
   const { Wxpay } = await import(`${resolve(dir)}/node.mjs`);
-  const w = new Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL });
+  const w = new Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL, crypto: process.env.WXPAY_CRYPTO });
   return () => w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD);
 }
 
@@ -32,7 +32,20 @@ export async function direct(sb, dir) {
   const glue = await import(`${resolve(dir)}/wxpay_wasm.js`);
   const inner = new glue.Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL });
   const names = glue.placeholderNames(TEMPLATE);
-  return Object.assign(() => inner.request(TEMPLATE, 0, names, CARD, undefined), { free: () => inner.free() });
+  // The request driven as pkg-template/wxpay.js's `drive` does, less its trap checks.
+  // (A build from before the driver resolves its promise itself: no `parked`.)
+  const drive = async (step) => {
+    if (glue.parked === undefined) return step;
+    while (step instanceof Promise) {
+      const slot = glue.parked();
+      if (slot === 0xffffffff) return step;
+      let value, ok = true;
+      try { value = await step; } catch (e) { value = e; ok = false; }
+      step = glue.resume(slot, value, ok);
+    }
+    return step;
+  };
+  return Object.assign(() => drive(inner.request(TEMPLATE, 0, names, CARD, undefined)), { free: () => inner.free() });
 }
 
 /**

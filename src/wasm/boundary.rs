@@ -11,7 +11,7 @@
 
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+use super::driver::wait;
 use zeroize::Zeroizing;
 
 use crate::error::{Code, Error};
@@ -212,7 +212,7 @@ pub async fn body(data: &JsValue) -> Result<Body, JsValue> {
     if !v.has_type::<Promise>() {
         return Ok(Body::Bytes(copy_in(v.unchecked_ref())?));
     }
-    let a: Array = JsFuture::from(v.unchecked_into::<Promise>()).await?.unchecked_into();
+    let a: Array = wait(v.unchecked_into::<Promise>()).await?.unchecked_into();
     let mut fields = Vec::with_capacity(a.length() as usize / 4);
     let mut i = 1;
     while i + 3 < a.length() {
@@ -247,7 +247,7 @@ pub fn download_input(data: &JsValue, options: &JsValue) -> Result<DownloadInput
 /// stream) end at `deadline` with the deadline's own error. Bytes are refused
 /// once `held` (the earlier parts of the same bill) plus theirs pass `max_bytes`.
 pub async fn file_body(deadline: &Deadline, source: &JsValue, digest: JsValue, streamed: bool, max_bytes: u32, held: u32) -> Result<JsValue, JsValue> {
-    JsFuture::from(file_body_js(&deadline.js(), source, digest, streamed, f64::from(max_bytes), f64::from(held))?).await
+    wait(file_body_js(&deadline.js(), source, digest, streamed, f64::from(max_bytes), f64::from(held))?).await
 }
 
 /// Several files as one.
@@ -356,7 +356,7 @@ pub struct NotificationInput {
 
 /// Reads a notification from a fetch `Request` or `{ headers, body }`.
 pub async fn notification(input: &JsValue) -> Result<NotificationInput, JsValue> {
-    let n: Array = JsFuture::from(notification_js(input)?).await?.unchecked_into();
+    let n: Array = wait(notification_js(input)?).await?.unchecked_into();
     Ok(NotificationInput {
         timestamp: text_of(n.get(0)),
         nonce: text_of(n.get(1)),
@@ -452,7 +452,7 @@ impl Deadline {
     /// `promise`'s outcome, unless the deadline ends first (its error, as
     /// [`Waited::Stopped`]).
     pub async fn within(&self, promise: &Promise) -> Result<JsValue, Waited> {
-        let result = JsFuture::from(self.race(promise).map_err(Waited::Failed)?).await;
+        let result = wait(self.race(promise).map_err(Waited::Failed)?).await;
         match self.stopped() {
             Some(e) => Err(Waited::Stopped(e)),
             None => result.map_err(Waited::Failed),
@@ -475,7 +475,7 @@ impl Deadline {
 
     /// Waits `ms`, or fails with the deadline's error.
     pub async fn sleep(&self, ms: f64) -> Result<(), JsValue> {
-        JsFuture::from(sleep_js(&self.js(), ms)?).await.map(drop)
+        wait(sleep_js(&self.js(), ms)?).await.map(drop)
     }
 }
 
@@ -532,7 +532,7 @@ pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, 
     }
     let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
     let promise = send_js(&t.deadline.js(), t.fetch, t.this, url, method, &list, &body, f64::from(t.max_bytes), t.stream)?;
-    let raw: Array = JsFuture::from(promise).await?.unchecked_into();
+    let raw: Array = wait(promise).await?.unchecked_into();
     let signed = match raw.get(5).as_string() {
         Some(joined) => {
             let mut parts = joined.splitn(4, '\n').map(|p| Some(p.to_string()));

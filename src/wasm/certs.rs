@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+use super::driver::wait;
 
 use super::boundary::{Deadline, Waited};
 use super::client::Client;
@@ -264,7 +264,7 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                     Err(Waited::Failed(e)) => Err(e),
                     Ok(v) => Ok(v),
                 },
-                None => JsFuture::from(capped).await,
+                None => wait(capped).await,
             };
             if result.is_err() && cap.stopped().is_some() {
                 let dead: JsValue = Error::new(Code::Timeout, format!("the platform certificate download did not end within {} ms", limit as u64)).into();

@@ -130,7 +130,9 @@ impl Wxpay {
     /// [`chainChild`]), `method` the verb's index in `get post put patch
     /// delete`, `names` the template's placeholder names (see
     /// [`placeholderNames`]), `a` and `b` what the verb was called with.
-    pub fn request(&self, template: JsValue, method: u32, names: js_sys::Array, a: JsValue, b: JsValue) -> js_sys::Promise {
+    /// Its result, or a promise that `drive` in pkg-template/wxpay.js
+    /// awaits (see src/wasm/driver.rs); throws its error.
+    pub fn request(&self, template: JsValue, method: u32, names: js_sys::Array, a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
         let method = Method::ALL.get(method as usize).copied().unwrap_or(Method::Get);
         send::start(&Rc::downgrade(&self.client), template, method, names, a, b)
     }

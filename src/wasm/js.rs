@@ -41,7 +41,8 @@ fn promise_boxed(
     mut future: core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, JsValue>>>>,
 ) -> js_sys::Promise {
     use core::task::{Context, Poll, Waker};
-    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+    // Not driven, even inside a driven poll: its waits are JsFutures.
+    match super::driver::undriven(|| future.as_mut().poll(&mut Context::from_waker(Waker::noop()))) {
         Poll::Ready(Ok(v)) => js_sys::Promise::resolve(&v),
         Poll::Ready(Err(e)) => js_sys::Promise::reject(&e),
         // The executor polls again before anything can settle unobserved,

@@ -8,12 +8,14 @@
 //! - [`notify`]: `wxpay.notifications`: parse notifications, answer them.
 //! - [`error`]: core errors as `WxpayError` instances.
 //! - [`crypto`], [`nodecrypto`], [`webcrypto`]: the RSA backend `options.crypto` picks.
+//! - [`driver`]: requests polled from JS, their waits awaited there.
 //! - [`js`]: the handful of JS APIs bound by hand.
 
 mod boundary;
 mod certs;
 mod client;
 mod crypto;
+mod driver;
 mod error;
 mod files;
 mod js;

@@ -4,14 +4,14 @@
 
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Object, Promise, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::boundary::{self, Answer, Deadline, Transport};
 use super::certs;
+use super::driver;
 use super::client::{to_js, Client};
 use super::error::{js_error, param_error, Extra};
-use super::js;
 use crate::error::{quoted, Code, Error};
 use crate::request::{self, Method};
 use crate::response::{self, header, RESPONSE_CODES};
@@ -20,11 +20,12 @@ use crate::keys::Keyring;
 use crate::url::BaseUrl;
 use crate::{config, nonce, path, retry, url};
 
-/// Starts a request for a chain verb; every failure rejects the promise.
-/// `names` are the template's placeholder names, as a JS array.
-pub fn start(client: &Weak<Client>, template: JsValue, method: Method, names: Array, a: JsValue, b: JsValue) -> Promise {
+/// Starts a request for a chain verb, driven from JS (see [`driver`]): its
+/// result, or a promise to wait for (`driver::start`). `names` are the
+/// template's placeholder names, as a JS array.
+pub fn start(client: &Weak<Client>, template: JsValue, method: Method, names: Array, a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
     let client = client.upgrade();
-    js::promise(async move {
+    driver::start(async move {
         let client = client.ok_or_else(freed)?;
         let template = template.as_string().unwrap_or_default();
         let (data, config) = if method.takes_data() { (a, b) } else { (JsValue::UNDEFINED, a) };

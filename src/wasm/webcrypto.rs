@@ -12,7 +12,7 @@ use std::cell::RefCell;
 
 use js_sys::{ArrayBuffer, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+use super::driver::wait;
 use web_sys::{CryptoKey, SubtleCrypto};
 
 use super::error::describe;
@@ -76,7 +76,7 @@ impl WebCrypto {
     }
 
     async fn key(promise: Promise) -> Result<CryptoKey> {
-        let key = JsFuture::from(promise).await.map_err(|e| crypto_error("importKey", &e))?;
+        let key = wait(promise).await.map_err(|e| crypto_error("importKey", &e))?;
         Ok(key.unchecked_into())
     }
 
@@ -123,7 +123,7 @@ impl WebCrypto {
     async fn signature(&self, key: &PrivateKey, message: &[u8]) -> Result<Uint8Array> {
         let key = self.private_key(key, "sign").await?;
         let promise = self.subtle.sign_with_str_and_u8_array(ALGORITHM, &key, message).map_err(|e| crypto_error("sign", &e))?;
-        let signature = JsFuture::from(promise).await.map_err(|e| crypto_error("sign", &e))?;
+        let signature = wait(promise).await.map_err(|e| crypto_error("sign", &e))?;
         buffer_bytes("sign", &signature)
     }
 
@@ -154,14 +154,14 @@ impl Backend for WebCrypto {
             .subtle
             .verify_with_str_and_u8_array_and_u8_array(ALGORITHM, &key, signature, message)
             .map_err(|e| crypto_error("verify", &e))?;
-        let ok = JsFuture::from(promise).await.map_err(|e| crypto_error("verify", &e))?;
+        let ok = wait(promise).await.map_err(|e| crypto_error("verify", &e))?;
         Ok(ok.as_bool() == Some(true))
     }
 
     async fn oaep_encrypt(&self, serial: &str, key: &PublicKey, plaintext: &[u8]) -> Result<Vec<u8>> {
         let key = self.public_key(serial, key, "encrypt").await?;
         let promise = self.subtle.encrypt_with_str_and_u8_array(OAEP, &key, plaintext).map_err(|e| crypto_error("encrypt", &e))?;
-        let ciphertext = JsFuture::from(promise).await.map_err(|e| crypto_error("encrypt", &e))?;
+        let ciphertext = wait(promise).await.map_err(|e| crypto_error("encrypt", &e))?;
         Ok(buffer_bytes("encrypt", &ciphertext)?.to_vec())
     }
 
@@ -170,7 +170,7 @@ impl Backend for WebCrypto {
         // The messages name no cause: a padding oracle must learn nothing.
         let fail = |_| Error::new(Code::Crypto, "OAEP decryption failed");
         let promise = self.subtle.decrypt_with_str_and_u8_array(OAEP, &key, ciphertext).map_err(fail)?;
-        let plaintext = buffer_bytes("decrypt", &JsFuture::from(promise).await.map_err(fail)?)?;
+        let plaintext = buffer_bytes("decrypt", &wait(promise).await.map_err(fail)?)?;
         // Zero the ArrayBuffer once copied: it would linger until collected.
         let out = plaintext.to_vec();
         plaintext.fill(0, 0, plaintext.length());

@@ -95,6 +95,41 @@ test('a request in flight when the instance traps rejects ERR_INTERNAL; its answ
   assert.equal(ctx.sb.requests.filter((r) => r.url.startsWith('/v3/sandbox/slow')).length, 1);
 });
 
+test('an answer meant for a request of the dead instance never resumes a request of the new one', async () => {
+  const wxpay = new Wxpay(options(ctx.sb));
+  const old = wxpay.v3.sandbox.slow.get({ params: { ms: 300 } });
+  traps.trapAfter(Promise.resolve());
+  await assert.rejects(old, (e) => e.code === 'ERR_INTERNAL');
+  // Parked in the new instance, in the slot the old request had in the dead one.
+  const started = Date.now();
+  const fresh = await wxpay.v3.sandbox.slow.get({ params: { ms: 700 } });
+  assert.equal(fresh.status, 200);
+  assert.ok(Date.now() - started >= 650, `resolved by its own answer (after ${Date.now() - started} ms), not by the old one at ~300 ms`);
+  assert.equal(traps.parkedCount(), 0);
+});
+
+for (const crypto of ['node', 'webcrypto', 'rust']) {
+  test(`the driver holds a request parked only while it waits: none is left once all have ended (crypto ${crypto})`, async () => {
+    const wxpay = new Wxpay(options(ctx.sb, { crypto }));
+    const failing = new Wxpay(options(ctx.sb, { crypto, retry: 2, fetch: () => Promise.reject(new TypeError('down')) }));
+    const requests = [];
+    for (let i = 0; i < 20; i++) {
+      requests.push(
+        memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }),
+        wxpay.v3.sandbox.slow.get({ params: { ms: 200 }, timeout: 20 }),
+        wxpay.v3.sandbox.nowhere.get(),
+        failing.v3.sandbox.slow.get(),
+      );
+    }
+    assert.ok(traps.parkedCount() >= 60, `each request waiting for its fetch or its signature is parked (${traps.parkedCount()})`);
+    const outcomes = await Promise.allSettled(requests);
+    const codes = outcomes.map((o) => (o.status === 'fulfilled' ? o.value.status : o.reason.code));
+    assert.deepEqual([...new Set(codes)].sort(), [200, 'ERR_NETWORK', 'ERR_TIMEOUT', 'RESOURCE_NOT_EXISTS'].sort());
+    assert.ok(outcomes.filter((o) => o.status === 'rejected' && o.reason.code === 'ERR_NETWORK').every((o) => o.reason.attempts === 3));
+    assert.equal(traps.parkedCount(), 0);
+  });
+}
+
 test('a trap in a Rust closure run as a Promise executor is a trap too: noticed, the instance replaced, nothing unhandled', async () => {
   const wxpay = new Wxpay(options(ctx.sb));
   await assertTrap(traps.trapInExecutor, 'unreachable');

@@ -1,0 +1,166 @@
+//! Requests driven from JS: the chain's request future is polled by calls
+//! from `pkg-template/wxpay.js` (`drive`), and each promise it waits for
+//! (the `fetch` of an attempt, a WebCrypto operation, a back-off) is awaited
+//! there, by a plain `await`, its outcome handed back by [`resume`].
+//!
+//! The same future under `wasm-bindgen-futures` costs, per wait, a
+//! `Promise.then` with two Rust closures (JS functions, each registered
+//! for finalization) and, per request, a task, a queued microtask for each
+//! wake and a promise for the result: the largest part of what the request
+//! path spent between `fetch`'s answer and the signature check (see
+//! bench/RESULTS.md, "Where a request's time goes").
+//!
+//! [`wait`] is what every such wait goes through: while a future is being
+//! driven it leaves its promise here for the driver and parks; otherwise it
+//! is a `JsFuture`. A future that parks on anything else (a waker of ours,
+//! as a shared certificate download) continues on `future_to_promise`.
+//! Waits inside one driven future are sequential (no `join`): one parked
+//! promise at a time.
+
+use core::cell::{Cell, RefCell};
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::error::{Code, Error};
+
+type Task = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+
+/// What [`parked`] says of a promise that is the result's own: nothing to resume.
+pub const HANDED_OFF: u32 = u32::MAX;
+
+thread_local! {
+    /// Whether the future being polled is driven from JS.
+    static DRIVING: Cell<bool> = const { Cell::new(false) };
+    /// The promise a driven future waits for, left by [`wait`].
+    static WAITING: RefCell<Option<Promise>> = const { RefCell::new(None) };
+    /// Its outcome, handed back by [`resume`] for [`wait`] to take.
+    static OUTCOME: RefCell<Option<Result<JsValue, JsValue>>> = const { RefCell::new(None) };
+    /// Parked futures, by slot; `free` lists the empty slots.
+    static PARKED: RefCell<Slots> = const { RefCell::new(Slots { tasks: Vec::new(), free: Vec::new() }) };
+    /// The slot of the future the last step parked, or [`HANDED_OFF`].
+    static LAST: Cell<u32> = const { Cell::new(HANDED_OFF) };
+}
+
+struct Slots {
+    tasks: Vec<Option<Task>>,
+    free: Vec<u32>,
+}
+
+/// Waits for `promise`: parked for the driver when the future is driven,
+/// else through `JsFuture`.
+pub fn wait(promise: Promise) -> Wait {
+    if !DRIVING.get() || WAITING.with_borrow(Option::is_some) {
+        return Wait::Js(JsFuture::from(promise));
+    }
+    WAITING.set(Some(promise));
+    Wait::Parked
+}
+
+/// What [`wait`] gives: a `JsFuture`, or parked until [`resume`] hands the
+/// outcome back.
+pub enum Wait {
+    Js(JsFuture),
+    Parked,
+}
+
+impl Future for Wait {
+    type Output = Result<JsValue, JsValue>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            Wait::Js(f) => Pin::new(f).poll(cx),
+            Wait::Parked => OUTCOME.take().map_or(Poll::Pending, Poll::Ready),
+        }
+    }
+}
+
+/// Runs `future` until it ends or waits. Its result when it ended; else a
+/// promise: the one it waits for (the driver awaits it and calls [`resume`]
+/// with the slot [`parked`] gives), or, [`parked`] being [`HANDED_OFF`], the
+/// promise of its result.
+pub fn start<F>(future: F) -> Result<JsValue, JsValue>
+where
+    F: Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    step(Box::pin(future))
+}
+
+#[inline(never)]
+fn step(mut task: Task) -> Result<JsValue, JsValue> {
+    let outer = DRIVING.replace(true);
+    let poll = task.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+    DRIVING.set(outer);
+    let waiting = WAITING.take();
+    // An outcome nobody took (cannot happen: each resume is one wait's) must not reach the next.
+    OUTCOME.take();
+    match poll {
+        Poll::Ready(result) => result,
+        Poll::Pending => match waiting {
+            Some(promise) => {
+                LAST.set(park(task));
+                Ok(promise.into())
+            }
+            None => {
+                // Waiting on a waker of ours: the executor polls it again before anything can
+                // settle unobserved, which hands the pending operation its real waker.
+                LAST.set(HANDED_OFF);
+                Ok(wasm_bindgen_futures::future_to_promise(task).into())
+            }
+        },
+    }
+}
+
+fn park(task: Task) -> u32 {
+    PARKED.with_borrow_mut(|s| match s.free.pop() {
+        Some(i) => {
+            s.tasks[i as usize] = Some(task);
+            i
+        }
+        None => {
+            s.tasks.push(Some(task));
+            (s.tasks.len() - 1) as u32
+        }
+    })
+}
+
+/// `parked()`: the slot of the future the last step left waiting, or
+/// `HANDED_OFF` (`0xffffffff`) when its promise is the result's own.
+#[wasm_bindgen]
+pub fn parked() -> u32 {
+    LAST.get()
+}
+
+/// `resume(slot, value, ok)`: hands the parked future in `slot` the outcome
+/// of what it waited for (`ok`: fulfilled with `value`, else rejected with
+/// it) and runs it on, as [`start`].
+#[wasm_bindgen]
+pub fn resume(slot: u32, value: JsValue, ok: bool) -> Result<JsValue, JsValue> {
+    let task = PARKED.with_borrow_mut(|s| {
+        let task = s.tasks.get_mut(slot as usize).and_then(Option::take);
+        if task.is_some() {
+            s.free.push(slot);
+        }
+        task
+    });
+    let task = task.ok_or_else(|| Error::new(Code::Internal, "resume: no request waits in this slot"))?;
+    OUTCOME.set(Some(if ok { Ok(value) } else { Err(value) }));
+    step(task)
+}
+
+/// Parked futures right now (the test build's `parkedCount`: none is left behind).
+#[cfg(feature = "test-traps")]
+pub fn parked_count() -> u32 {
+    PARKED.with_borrow(|s| (s.tasks.len() - s.free.len()) as u32)
+}
+
+/// Runs `f` as a poll that is not driven (a nested `js::promise`'s first poll).
+pub fn undriven<T>(f: impl FnOnce() -> T) -> T {
+    let outer = DRIVING.replace(false);
+    let value = f();
+    DRIVING.set(outer);
+    value
+}
