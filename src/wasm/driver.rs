@@ -1,21 +1,21 @@
 //! Requests driven from JS: the chain's request future is polled by calls
 //! from `pkg-template/wxpay.js` (`drive`), and each promise it waits for
-//! (the `fetch` of an attempt, a WebCrypto operation, a back-off) is awaited
-//! there, by a plain `await`, its outcome handed back by [`resume`].
+//! (the `fetch` of an attempt, a WebCrypto operation, a back-off, a shared
+//! certificate download) is awaited there, by a plain `await`, its outcome
+//! handed back by [`resume`].
 //!
-//! The same future under `wasm-bindgen-futures` costs, per wait, a
-//! `Promise.then` with two Rust closures (JS functions, each registered
-//! for finalization) and, per request, a task, a queued microtask for each
-//! wake and a promise for the result: the largest part of what the request
-//! path spent between `fetch`'s answer and the signature check (see
-//! bench/RESULTS.md, "Where a request's time goes").
+//! Under `wasm-bindgen-futures` the same future cost, per wait, a
+//! `Promise.then` with two Rust closures (JS functions, each registered for
+//! finalization) and, per request, a task, a queued microtask for each wake
+//! and a promise for the result: 11 of the 49.8 JS/wasm crossings of a seed
+//! GET (bench/profile/counts.mjs). CONTRIBUTING ("The request driven from
+//! JS") has what it changed in time.
 //!
 //! [`wait`] is what every such wait goes through: while a future is being
 //! driven it leaves its promise here for the driver and parks; otherwise it
-//! is a `JsFuture`. A future that parks on anything else (a waker of ours,
-//! as a shared certificate download) continues on `future_to_promise`.
-//! Waits inside one driven future are sequential (no `join`): one parked
-//! promise at a time.
+//! is a `JsFuture`. A future pending on anything else (a waker of ours)
+//! continues on `future_to_promise`. Waits inside one driven future are
+//! sequential (no `join`): one parked promise at a time.
 
 use core::cell::{Cell, RefCell};
 use core::future::Future;
@@ -54,18 +54,19 @@ struct Slots {
 /// Waits for `promise`: parked for the driver when the future is driven,
 /// else through `JsFuture`.
 pub fn wait(promise: Promise) -> Wait {
-    if !DRIVING.get() || WAITING.with_borrow(Option::is_some) {
-        return Wait::Js(JsFuture::from(promise));
+    if DRIVING.get() {
+        Wait::Driven(Some(promise))
+    } else {
+        Wait::Js(JsFuture::from(promise))
     }
-    WAITING.set(Some(promise));
-    Wait::Parked
 }
 
-/// What [`wait`] gives: a `JsFuture`, or parked until [`resume`] hands the
+/// What [`wait`] gives: a `JsFuture`, or (driven) a promise left for the
+/// driver at the first poll, then pending until [`resume`] hands its
 /// outcome back.
 pub enum Wait {
     Js(JsFuture),
-    Parked,
+    Driven(Option<Promise>),
 }
 
 impl Future for Wait {
@@ -73,7 +74,13 @@ impl Future for Wait {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.get_mut() {
             Wait::Js(f) => Pin::new(f).poll(cx),
-            Wait::Parked => OUTCOME.take().map_or(Poll::Pending, Poll::Ready),
+            Wait::Driven(promise) => match promise.take() {
+                Some(p) => {
+                    WAITING.set(Some(p));
+                    Poll::Pending
+                }
+                None => OUTCOME.take().map_or(Poll::Pending, Poll::Ready),
+            },
         }
     }
 }
