@@ -248,11 +248,11 @@ function sendVerb(v, a, b) {
 const HANDED_OFF = 0xffffffff;
 
 /**
- * Runs a request the Rust side started (src/wasm/driver.rs): while a step returns a promise, the
- * request waits for it (its fetch, a back-off...): awaited here, its outcome handed back to the
- * parked request, which runs on. Anything else a step returns is the result; what it throws,
- * the error. A step that traps, or an instance replaced meanwhile (the request died with it),
- * ends the request with ERR_INTERNAL.
+ * Runs a call the Rust side started (src/wasm/driver.rs): a request, and every other method that
+ * resolves later. While a step returns a promise, the call waits for it (a fetch, a WebCrypto
+ * operation, a back-off...): awaited here, its outcome handed back to the parked call, which runs
+ * on. Anything else a step returns is the result; what it throws, the error. A step that traps,
+ * or an instance replaced meanwhile (the call died with it), ends the call with ERR_INTERNAL.
  */
 async function drive(step) {
   while (step instanceof Promise) {
@@ -323,7 +323,7 @@ export class Wxpay {
     if (this.#notifications === null) {
       const live = () => this.#live().notifications;
       this.#notifications = {
-        parse: (input) => call(() => live().parse(input)),
+        parse: (input) => call(() => drive(live().parse(input))),
         success: () => run(() => live().success()),
         failure: (message, status) => run(() => live().failure(message, status)),
       };
@@ -340,39 +340,39 @@ export class Wxpay {
   }
 
   encrypt(text) {
-    return call(() => this.#live().encrypt(text));
+    return call(() => drive(this.#live().encrypt(text)));
   }
 
   decrypt(ciphertext) {
-    return call(() => this.#live().decrypt(ciphertext));
+    return call(() => drive(this.#live().decrypt(ciphertext)));
   }
 
   decryptResource(resource) {
-    return call(() => this.#live().decryptResource(resource));
+    return call(() => drive(this.#live().decryptResource(resource)));
   }
 
   sign(message) {
-    return call(() => this.#live().sign(message));
+    return call(() => drive(this.#live().sign(message)));
   }
 
   verify(message, signature, serial) {
-    return call(() => this.#live().verify(message, signature, serial));
+    return call(() => drive(this.#live().verify(message, signature, serial)));
   }
 
   jsapiParams(input) {
-    return call(() => this.#live().jsapiParams(input));
+    return call(() => drive(this.#live().jsapiParams(input)));
   }
 
   appParams(input) {
-    return call(() => this.#live().appParams(input));
+    return call(() => drive(this.#live().appParams(input)));
   }
 
   certificates() {
-    return call(() => this.#live().certificates());
+    return call(() => drive(this.#live().certificates()));
   }
 
   download(data, options) {
-    return call(() => this.#live().download(data, options));
+    return call(() => drive(this.#live().download(data, options)));
   }
 
   /** Releases the Rust side now; any later use throws or rejects `ERR_CLIENT_FREED`. */

@@ -8,7 +8,8 @@ use wasm_bindgen::prelude::*;
 use super::boundary;
 use super::certs::{self, CertStore};
 use super::crypto::Crypto;
-use super::js::{self, Callable};
+use super::driver;
+use super::js::Callable;
 use super::notify::Notifications;
 use super::send;
 use crate::request::Method;
@@ -155,9 +156,9 @@ impl Wxpay {
     /// expire_time }]`, the configured ones first (`pem` absent for a public
     /// key, times absent where unknown). With `apiv3Key`, downloads them first
     /// if none were downloaded yet.
-    pub fn certificates(&self) -> js_sys::Promise {
+    pub fn certificates(&self) -> Result<JsValue, JsValue> {
         let client = self.client.clone();
-        js::promise(async move {
+        driver::start(async move {
             if client.config.apiv3_key.is_some() {
                 certs::ring_for(&client, None, None).await.map_err(certs::NoRing::into_js)?;
             }
@@ -167,9 +168,9 @@ impl Wxpay {
 
     /// Encrypts a sensitive field: base64 RSAES-OAEP (SHA-1, MGF1-SHA-1) of the
     /// UTF-8 `text` under the platform key `wechatpaySerial` names.
-    pub fn encrypt(&self, text: JsValue) -> js_sys::Promise {
+    pub fn encrypt(&self, text: JsValue) -> Result<JsValue, JsValue> {
         let client = self.client.clone();
-        js::promise(async move {
+        driver::start(async move {
             let text = boundary::text(&text, "encrypt(text): text", "a string")?;
             let ring = certs::ring_for(&client, client.wechatpay_serial().as_deref(), None).await.map_err(certs::NoRing::into_js)?;
             let serial = client.wechatpay_serial().unwrap_or_default();
@@ -180,9 +181,9 @@ impl Wxpay {
 
     /// Decrypts a sensitive field of an answer: base64 RSAES-OAEP (SHA-1)
     /// ciphertext under the merchant key, to its UTF-8 text.
-    pub fn decrypt(&self, ciphertext: JsValue) -> js_sys::Promise {
+    pub fn decrypt(&self, ciphertext: JsValue) -> Result<JsValue, JsValue> {
         let client = self.client.clone();
-        js::promise(async move {
+        driver::start(async move {
             let ciphertext = boundary::text(&ciphertext, "decrypt(ciphertext): ciphertext", "a base64 string")?;
             Ok(JsValue::from_str(&crate::sensitive::decrypt_with(&client.crypto, &client.config.key, &ciphertext).await?))
         })
@@ -192,9 +193,9 @@ impl Wxpay {
     /// nonce, associated_data }`, as notifications and `/v3/certificates`
     /// carry) with the APIv3 key, to its UTF-8 text.
     #[wasm_bindgen(js_name = decryptResource)]
-    pub fn decrypt_resource(&self, resource: JsValue) -> js_sys::Promise {
+    pub fn decrypt_resource(&self, resource: JsValue) -> Result<JsValue, JsValue> {
         let client = self.client.clone();
-        js::promise(async move {
+        driver::start(async move {
             let key = client.config.apiv3_key.as_ref().ok_or_else(|| {
                 Error::new(Code::InvalidConfig, "decryptResource needs options.apiv3Key, the merchant's APIv3 key")
             })?;
@@ -208,9 +209,9 @@ impl Wxpay {
     /// signed, on this client's host only; gunzips it, checks its digest and
     /// resolves its bytes, or with `{ stream: true }` a `ReadableStream`
     /// that errors with `ERR_DIGEST_MISMATCH` at its end on a mismatch.
-    pub fn download(&self, data: JsValue, options: JsValue) -> js_sys::Promise {
+    pub fn download(&self, data: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         let client = self.client.clone();
-        js::promise(async move { super::files::download(&client, &data, &options).await })
+        driver::start(async move { super::files::download(&client, &data, &options).await })
     }
 
     /// The RSA backend in use: `'node'`, `'webcrypto'` or `'rust'`.
@@ -222,9 +223,9 @@ impl Wxpay {
     /// Signs `message` (a string, as UTF-8, or bytes) with the merchant key:
     /// base64 RSASSA-PKCS1-v1_5 SHA-256, as JSAPI/APP payment parameters
     /// (`paySign`) need.
-    pub fn sign(&self, message: JsValue) -> js_sys::Promise {
+    pub fn sign(&self, message: JsValue) -> Result<JsValue, JsValue> {
         let client = self.client.clone();
-        js::promise(async move {
+        driver::start(async move {
             let bytes = boundary::bytes(&message, "sign(message): message")?;
             Ok(JsValue::from_str(&client.crypto.sign_base64(&client.config.key, &bytes).await?))
         })
@@ -235,9 +236,9 @@ impl Wxpay {
     /// nonceStr, package: 'prepay_id=...', signType: 'RSA', paySign }`, signed
     /// over `appId\ntimeStamp\nnonceStr\npackage\n`.
     #[wasm_bindgen(js_name = jsapiParams)]
-    pub fn jsapi_params(&self, input: JsValue) -> js_sys::Promise {
+    pub fn jsapi_params(&self, input: JsValue) -> Result<JsValue, JsValue> {
         let client = self.client.clone();
-        js::promise(async move {
+        driver::start(async move {
             let (app_id, prepay_id, _) = boundary::payment_input(&input, "jsapiParams", "appId")?;
             payment::check("appId", &app_id, 32)?;
             payment::check_prepay_id(&prepay_id)?;
@@ -261,9 +262,9 @@ impl Wxpay {
     /// noncestr, timestamp, sign }`, signed over
     /// `appid\ntimestamp\nnoncestr\nprepayid\n`.
     #[wasm_bindgen(js_name = appParams)]
-    pub fn app_params(&self, input: JsValue) -> js_sys::Promise {
+    pub fn app_params(&self, input: JsValue) -> Result<JsValue, JsValue> {
         let client = self.client.clone();
-        js::promise(async move {
+        driver::start(async move {
             let (app_id, prepay_id, partner_id) = boundary::payment_input(&input, "appParams", "appid")?;
             let partner_id = partner_id.unwrap_or_else(|| client.config.mchid.clone());
             payment::check("appid", &app_id, 32)?;
@@ -287,9 +288,9 @@ impl Wxpay {
     /// Whether `signature` (base64) over `message` verifies under the key
     /// `serial` names in `certs`; rejects `ERR_INVALID_PARAM` for an unknown
     /// serial.
-    pub fn verify(&self, message: JsValue, signature: JsValue, serial: JsValue) -> js_sys::Promise {
+    pub fn verify(&self, message: JsValue, signature: JsValue, serial: JsValue) -> Result<JsValue, JsValue> {
         let client = self.client.clone();
-        js::promise(async move {
+        driver::start(async move {
             let bytes = boundary::bytes(&message, "verify(message, signature, serial): message")?;
             let signature = boundary::text(&signature, "verify(message, signature, serial): signature", "a base64 string")?;
             let serial = boundary::text(&serial, "verify(message, signature, serial): serial", "a string")?;

@@ -1,8 +1,8 @@
-//! Requests driven from JS: the chain's request future is polled by calls
-//! from `pkg-template/wxpay.js` (`drive`), and each promise it waits for
-//! (the `fetch` of an attempt, a WebCrypto operation, a back-off, a shared
-//! certificate download) is awaited there, by a plain `await`, its outcome
-//! handed back by [`resume`].
+//! Calls driven from JS: the future of a chain request (or of another method
+//! that resolves later) is polled by calls from `pkg-template/wxpay.js`
+//! (`drive`), and each promise it waits for (the `fetch` of an attempt, a
+//! WebCrypto operation, a back-off, a shared certificate download) is
+//! awaited there, by a plain `await`, its outcome handed back by [`resume`].
 //!
 //! Under `wasm-bindgen-futures` the same future cost, per wait, a
 //! `Promise.then` with two Rust closures (JS functions, each registered for

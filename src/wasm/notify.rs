@@ -4,7 +4,7 @@
 
 use std::rc::{Rc, Weak};
 
-use js_sys::{Object, Promise, Reflect, JSON};
+use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 
 use super::boundary;
@@ -90,9 +90,9 @@ impl Notifications {
     /// signature over the raw body), decrypts its `resource` with the APIv3
     /// key, and resolves to the notification with `resource` decrypted.
     /// Rejects with `ERR_NOTIFY_*` (or `ERR_INVALID_CONFIG` without apiv3Key).
-    pub fn parse(&self, input: JsValue) -> Promise {
+    pub fn parse(&self, input: JsValue) -> Result<JsValue, JsValue> {
         let client = self.client.upgrade();
-        js::promise(async move { parse(&client.ok_or_else(freed)?, &input).await })
+        super::driver::start(async move { parse(&client.ok_or_else(freed)?, &input).await })
     }
 
     /// The answer to a handled notification: `204 No Content`.

@@ -108,10 +108,10 @@ test('an answer meant for a request of the dead instance never resumes a request
   assert.equal(traps.parkedCount(), 0);
 });
 
-for (const crypto of ['node', 'webcrypto', 'rust']) {
-  test(`the driver holds a request parked only while it waits: none is left once all have ended (crypto ${crypto})`, async () => {
-    const wxpay = new Wxpay(options(ctx.sb, { crypto }));
-    const failing = new Wxpay(options(ctx.sb, { crypto, retry: 2, fetch: () => Promise.reject(new TypeError('down')) }));
+for (const backend of ['node', 'webcrypto', 'rust']) {
+  test(`the driver holds a call parked only while it waits: none is left once all have ended (requests and sign; crypto ${backend})`, async () => {
+    const wxpay = new Wxpay(options(ctx.sb, { crypto: backend }));
+    const failing = new Wxpay(options(ctx.sb, { crypto: backend, retry: 2, fetch: () => Promise.reject(new TypeError('down')) }));
     const requests = [];
     for (let i = 0; i < 20; i++) {
       requests.push(
@@ -119,12 +119,15 @@ for (const crypto of ['node', 'webcrypto', 'rust']) {
         wxpay.v3.sandbox.slow.get({ params: { ms: 200 }, timeout: 20 }),
         wxpay.v3.sandbox.nowhere.get(),
         failing.v3.sandbox.slow.get(),
+        wxpay.sign(`message ${i}`),
       );
     }
     assert.ok(traps.parkedCount() >= 60, `each request waiting for its fetch or its signature is parked (${traps.parkedCount()})`);
     const outcomes = await Promise.allSettled(requests);
-    const codes = outcomes.map((o) => (o.status === 'fulfilled' ? o.value.status : o.reason.code));
-    assert.deepEqual([...new Set(codes)].sort(), [200, 'ERR_NETWORK', 'ERR_TIMEOUT', 'RESOURCE_NOT_EXISTS'].sort());
+    const codes = outcomes.map((o) => (o.status === 'rejected' ? o.reason.code : typeof o.value === 'string' ? 'signed' : o.value.status));
+    assert.deepEqual([...new Set(codes)].sort(), [200, 'ERR_NETWORK', 'ERR_TIMEOUT', 'RESOURCE_NOT_EXISTS', 'signed'].sort());
+    const signature = outcomes.at(-1).value;
+    assert.ok(crypto.verify('sha256', Buffer.from('message 19'), ctx.sb.merchant.privateKeyPkcs8, Buffer.from(signature, 'base64')), 'the last signature is over its own message');
     assert.ok(outcomes.filter((o) => o.status === 'rejected' && o.reason.code === 'ERR_NETWORK').every((o) => o.reason.attempts === 3));
     assert.equal(traps.parkedCount(), 0);
   });
