@@ -40,7 +40,8 @@ thread_local! {
     static WAITING: RefCell<Option<Promise>> = const { RefCell::new(None) };
     /// Its outcome, handed back by [`resume`] for [`wait`] to take.
     static OUTCOME: RefCell<Option<Result<JsValue, JsValue>>> = const { RefCell::new(None) };
-    /// Parked futures, by slot; `free` lists the empty slots.
+    /// Parked futures, by slot; `free` lists the empty slots. A future that
+    /// is resumed leaves its slot; if it waits again, it takes a free one.
     static PARKED: RefCell<Slots> = const { RefCell::new(Slots { tasks: Vec::new(), free: Vec::new() }) };
     /// The slot of the future the last step parked, or [`HANDED_OFF`].
     static LAST: Cell<u32> = const { Cell::new(HANDED_OFF) };
@@ -153,7 +154,7 @@ pub fn resume(slot: u32, value: JsValue, ok: bool) -> Result<JsValue, JsValue> {
         }
         task
     });
-    let task = task.ok_or_else(|| Error::new(Code::Internal, "resume: no request waits in this slot"))?;
+    let task = task.ok_or_else(|| Error::new(Code::Internal, "resume: no call waits in this slot"))?;
     OUTCOME.set(Some(if ok { Ok(value) } else { Err(value) }));
     step(task)
 }
