@@ -133,6 +133,36 @@ for (const backend of ['node', 'webcrypto', 'rust']) {
   });
 }
 
+test('calls started from inside a driven call (its hooks) are driven on their own: each gets its own answer, none is left parked', async () => {
+  const nested = [];
+  let depth = 0;
+  const hook = (info) => {
+    // Each request's hooks start one more request and one signature, two levels deep.
+    if (depth >= 2 || info.url.includes('/slow')) return;
+    depth++;
+    nested.push(wxpay.v3.sandbox.slow.get({ params: { ms: 10 * depth } }), wxpay.sign(`nested ${depth}`));
+    nested.push(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }));
+  };
+  const wxpay = new Wxpay(options(ctx.sb, { onRequest: hook, onResponse: hook }));
+  const { status, data } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+  assert.equal(status, 200);
+  assert.equal(data.code, CODE);
+  // The nested requests' own hooks start more until depth 2: settle what they started too.
+  for (let settled = 0; settled < nested.length; settled = nested.length) await Promise.all(nested.slice(settled));
+  const outcomes = await Promise.all(nested);
+  assert.equal(outcomes.length, 6);
+  // In the order they were pushed: the first level's slow GET and signature; then, from the hook
+  // of its card GET (started while that push's arguments are evaluated), the second level's
+  // three; then that card GET itself.
+  assert.deepEqual(outcomes.map((o) => (typeof o === 'string' ? 'signed' : o.status)), [200, 'signed', 200, 'signed', 200, 200]);
+  assert.deepEqual([0, 2].map((i) => outcomes[i].data), [{ ok: true }, { ok: true }]);
+  assert.deepEqual([4, 5].map((i) => outcomes[i].data.code), [CODE, CODE]);
+  for (const [i, message] of [[1, 'nested 1'], [3, 'nested 2']]) {
+    assert.ok(crypto.verify('sha256', Buffer.from(message), ctx.sb.merchant.privateKeyPkcs8, Buffer.from(outcomes[i], 'base64')), message);
+  }
+  assert.equal(traps.parkedCount(), 0);
+});
+
 test('a trap in a Rust closure run as a Promise executor is a trap too: noticed, the instance replaced, nothing unhandled', async () => {
   const wxpay = new Wxpay(options(ctx.sb));
   await assertTrap(traps.trapInExecutor, 'unreachable');
