@@ -95,11 +95,14 @@ function run(fn, a, b, c) {
   }
 }
 
-/** `run` for calls that return a promise: every failure rejects, and a trap before it settles too. */
+/**
+ * `run` for the calls the Rust side starts and `drive` runs on: every failure rejects, and a trap
+ * before it settles too.
+ */
 function call(fn, a, b, c) {
   let promise;
   try {
-    promise = run(fn, a, b, c);
+    promise = drive(run(fn, a, b, c));
   } catch (e) {
     return Promise.reject(e);
   }
@@ -241,7 +244,7 @@ function sendVerb(v, a, b) {
   const path = template(v.state);
   // The template's placeholder names, which every request's config is read against: once per verb.
   v.names ??= glue.placeholderNames(path);
-  return drive(inner.request(path, v.method, v.names, a, b));
+  return inner.request(path, v.method, v.names, a, b);
 }
 
 /** What `glue.parked()` says when a step's promise is the request's own result. */
@@ -323,7 +326,7 @@ export class Wxpay {
     if (this.#notifications === null) {
       const live = () => this.#live().notifications;
       this.#notifications = {
-        parse: (input) => call(() => drive(live().parse(input))),
+        parse: (input) => call(() => live().parse(input)),
         success: () => run(() => live().success()),
         failure: (message, status) => run(() => live().failure(message, status)),
       };
@@ -340,39 +343,39 @@ export class Wxpay {
   }
 
   encrypt(text) {
-    return call(() => drive(this.#live().encrypt(text)));
+    return call(() => this.#live().encrypt(text));
   }
 
   decrypt(ciphertext) {
-    return call(() => drive(this.#live().decrypt(ciphertext)));
+    return call(() => this.#live().decrypt(ciphertext));
   }
 
   decryptResource(resource) {
-    return call(() => drive(this.#live().decryptResource(resource)));
+    return call(() => this.#live().decryptResource(resource));
   }
 
   sign(message) {
-    return call(() => drive(this.#live().sign(message)));
+    return call(() => this.#live().sign(message));
   }
 
   verify(message, signature, serial) {
-    return call(() => drive(this.#live().verify(message, signature, serial)));
+    return call(() => this.#live().verify(message, signature, serial));
   }
 
   jsapiParams(input) {
-    return call(() => drive(this.#live().jsapiParams(input)));
+    return call(() => this.#live().jsapiParams(input));
   }
 
   appParams(input) {
-    return call(() => drive(this.#live().appParams(input)));
+    return call(() => this.#live().appParams(input));
   }
 
   certificates() {
-    return call(() => drive(this.#live().certificates()));
+    return call(() => this.#live().certificates());
   }
 
   download(data, options) {
-    return call(() => drive(this.#live().download(data, options)));
+    return call(() => this.#live().download(data, options));
   }
 
   /** Releases the Rust side now; any later use throws or rejects `ERR_CLIENT_FREED`. */
