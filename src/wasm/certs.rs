@@ -10,11 +10,10 @@ use std::rc::Rc;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use super::driver::wait;
+use super::driver::{self, wait};
 
 use super::boundary::{Deadline, Waited};
 use super::client::Client;
-use super::js;
 use super::error::Extra;
 use super::send::{self, now_secs};
 use crate::certificates::Certificate;
@@ -165,21 +164,6 @@ fn unusable(client: &Client, serial: Option<&str>) -> bool {
     ring.is_empty() || serial.is_some_and(|s| ring.get(s).is_none())
 }
 
-/// A future that is pending once (waking itself), then ready.
-struct YieldOnce(bool);
-
-impl core::future::Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: core::pin::Pin<&mut Self>, cx: &mut core::task::Context<'_>) -> core::task::Poll<()> {
-        if self.0 {
-            return core::task::Poll::Ready(());
-        }
-        self.0 = true;
-        cx.waker().wake_by_ref();
-        core::task::Poll::Pending
-    }
-}
-
 /// Why [`ring_for`] has no keys to give.
 pub enum NoRing {
     /// The caller's deadline (`timeout`, `signal`) ended the wait: its error.
@@ -233,11 +217,10 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
             Some(p) => Some(p),
             None if client.certs.may_start() => {
                 let c = client.clone();
-                let p = js::promise(async move {
-                    // Waits once, so that js::promise does not run the first attempt (its hooks,
-                    // the caller's fetch) now, before the download is in flight for a nested
-                    // call to share.
-                    YieldOnce(false).await;
+                // Run by the executor, from a microtask: not now, so that its first attempt
+                // (its hooks, the caller's fetch) comes once the download is in flight, for a
+                // nested call to share.
+                let p = driver::spawn(async move {
                     let result = send::fetch_certificates(&c).await;
                     // Ended: the next need starts a new download (when the interval allows),
                     // even if every request that waited for this one gave up first. (Unless

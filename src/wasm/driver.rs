@@ -165,10 +165,13 @@ pub fn parked_count() -> u32 {
     PARKED.with_borrow(|s| (s.tasks.len() - s.free.len()) as u32)
 }
 
-/// Runs `f` as a poll that is not driven (a nested `js::promise`'s first poll).
-pub fn undriven<T>(f: impl FnOnce() -> T) -> T {
-    let outer = DRIVING.replace(false);
-    let value = f();
-    DRIVING.set(outer);
-    value
+/// A promise for `future`, which the executor polls from a microtask: never
+/// now, so never as part of a driven poll (the certificate download that
+/// several calls share: its waits are `JsFuture`s).
+pub fn spawn<F>(future: F) -> Promise
+where
+    F: Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    let task: Task = Box::pin(future);
+    wasm_bindgen_futures::future_to_promise(task)
 }

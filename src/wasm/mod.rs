@@ -8,7 +8,7 @@
 //! - [`notify`]: `wxpay.notifications`: parse notifications, answer them.
 //! - [`error`]: core errors as `WxpayError` instances.
 //! - [`crypto`], [`nodecrypto`], [`webcrypto`]: the RSA backend `options.crypto` picks.
-//! - [`driver`]: requests polled from JS, their waits awaited there.
+//! - [`driver`]: calls polled from JS, their waits awaited there.
 //! - [`js`]: the handful of JS APIs bound by hand.
 
 mod boundary;

@@ -113,7 +113,7 @@ pub fn trap_in_executor() -> js_sys::Promise {
     js_sys::Promise::new(&mut |_, _| panic!("trapInExecutor: a test-only trap"))
 }
 
-/// Requests parked in the driver (src/wasm/driver.rs), waiting for JS to resume them.
+/// Calls parked in the driver (src/wasm/driver.rs), waiting for JS to resume them.
 #[wasm_bindgen(js_name = parkedCount)]
 pub fn parked_count() -> u32 {
     super::driver::parked_count()
