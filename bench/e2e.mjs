@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { startSandboxProcess } from './sandbox-process.mjs';
-import { alternateRounds, fmt, median, roundRatio, table } from './stats.mjs';
+import { alternateRounds, summarize, table } from './stats.mjs';
 
 const require = createRequire(resolve(import.meta.dirname, '../.work/bench-anchor/package.json'));
 const CARD = { card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' };
@@ -127,11 +127,7 @@ async function processesFor(sb, mode) {
  */
 function resultRows(samples) {
   const [oursName, anchorName, floorName, againName] = Object.keys(samples);
-  const column = (k, what) => samples[k].map((s) => s[what]);
-  const m = Object.fromEntries(Object.keys(samples).map((k) => [k, { cpu: median(column(k, 'cpu')), wall: median(column(k, 'wall')) }]));
-  const rows = Object.entries(m).map(([k, v]) => [k, fmt(v.cpu), fmt(v.wall)]);
-  const perRound = (a, b, what) => roundRatio(column(a, what), column(b, what));
-  const ratio = (a, b) => [`${fmt(perRound(a, b, 'cpu'), 2)}x`, `${fmt(perRound(a, b, 'wall'), 2)}x`];
+  const { m, rows, ratio } = summarize(samples);
   rows.push(['**ours/floor**', ...ratio(oursName, floorName)]);
   rows.push(['**ours/anchor**', ...ratio(oursName, anchorName)]);
   rows.push(['floor/anchor', ...ratio(floorName, anchorName)]);

@@ -32,3 +32,16 @@ export async function alternateRounds(names, warm, rounds, run) {
   }
   return samples;
 }
+
+/**
+ * What `alternateRounds` resolved, when each round gave `{ cpu, wall }` (ms a request): the
+ * medians by name (`m`), a table row for each (`rows`), and `ratio(a, b)`: for CPU and wall, the
+ * median of the rounds' ratios (roundRatio), as `1.23x`.
+ */
+export function summarize(runs) {
+  const column = (k, what) => runs[k].map((s) => s[what]);
+  const m = Object.fromEntries(Object.keys(runs).map((k) => [k, { cpu: median(column(k, 'cpu')), wall: median(column(k, 'wall')) }]));
+  const rows = Object.entries(m).map(([k, v]) => [k, fmt(v.cpu), fmt(v.wall)]);
+  const ratio = (a, b) => ['cpu', 'wall'].map((what) => `${fmt(roundRatio(column(a, what), column(b, what)), 2)}x`);
+  return { m, rows, ratio };
+}

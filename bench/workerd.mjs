@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { bundle, start } from '../tests/workerd/harness.mjs';
 import { startSandboxProcess } from './sandbox-process.mjs';
-import { alternateRounds, fmt, median, roundRatio, table } from './stats.mjs';
+import { alternateRounds, summarize, table } from './stats.mjs';
 
 /** The workerd processes this process started (Miniflare's), by /proc. */
 export function workerdPids() {
@@ -64,12 +64,8 @@ export async function workerd({ rounds = 13, n = 600, warmup = 8000 } = {}) {
       if (body.crypto !== (floor ? 'floor' : backend) || body.n !== n) throw new Error(JSON.stringify(body));
       return { wall: (performance.now() - t0) / n, cpu: (cpuMs(pids) - c0) / n };
     });
-    const samples = Object.fromEntries(backends.map((k) => [k, { cpu: runs[k].map((s) => s.cpu), wall: runs[k].map((s) => s.wall) }]));
-    const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { cpu: median(v.cpu), wall: median(v.wall) }]));
-    const rows = Object.entries(m).map(([k, v]) => [k, fmt(v.cpu), fmt(v.wall)]);
-    // A ratio is the median of the rounds' ratios (roundRatio, as in bench/e2e.mjs).
-    const perRound = (a, b, what) => roundRatio(samples[a][what], samples[b][what]);
-    const ratio = (a, b) => [`${fmt(perRound(a, b, 'cpu'), 2)}x`, `${fmt(perRound(a, b, 'wall'), 2)}x`];
+    // Each ratio is the median of the rounds' ratios (summarize, as in bench/e2e.mjs).
+    const { m, rows, ratio } = summarize(runs);
     rows.push(['**ours (webcrypto)/floor**', ...ratio('webcrypto', 'floor')]);
     rows.push(['ratio rust/webcrypto', ...ratio('rust', 'webcrypto')]);
     rows.push(['floor again/floor (A/A: the spread of this run)', ...ratio('floor again', 'floor')]);
