@@ -706,7 +706,12 @@ export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, method, heade
   const framed = declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
   let body;
   try {
-    body = await readBody(response, stream, maxBytes, g, status, framed);
+    // The usual answer, framed by Content-Length, is read here with one await; readBody reads
+    // the others (and this one, if its `arrayBuffer` is not a function).
+    const arrayBuffer = framed ? response.arrayBuffer : undefined;
+    body = typeof arrayBuffer === 'function'
+      ? bufferBytes(await g.race(arrayBuffer.call(response)), status, maxBytes)
+      : await readBody(response, stream, maxBytes, g, status, framed);
   } catch (e) {
     throw networkError(g, e, method, url);
   }
@@ -796,7 +801,11 @@ async function readBody(response, stream, maxBytes, g, status, framed) {
     return readChunks(stream.getReader(), maxBytes, () => tooLarge(status, maxBytes), (p) => g.race(p));
   }
   if (typeof arrayBuffer !== 'function') return new Uint8Array(0);
-  const buffer = await g.race(arrayBuffer.call(response));
+  return bufferBytes(await g.race(arrayBuffer.call(response)), status, maxBytes);
+}
+
+/** What `arrayBuffer()` resolved to, as a Uint8Array of ours, checked against the limit. */
+function bufferBytes(buffer, status, maxBytes) {
   const copy = typeof buffer === 'object' && buffer !== null ? copyBytes(buffer) : undefined;
   if (copy === undefined) throw new TypeError('arrayBuffer() did not give an ArrayBuffer');
   if (copy.byteLength > maxBytes) throw tooLarge(status, maxBytes);
@@ -812,13 +821,12 @@ const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
  */
 function answerData(body, contentType, status, requestId) {
   if (body.byteLength === 0) return '';
-  const props = (cause) => ({ status, ...(requestId === undefined ? {} : { requestId }), cause });
   const ct = (contentType ?? '').toLowerCase();
   if (ct.includes('json')) {
     try {
       return JSON.parse(utf8.decode(body));
     } catch (e) {
-      throw new WxpayError('ERR_RESPONSE_BODY', `answer says ${ct} but its body is not valid JSON`, props(e));
+      throw new WxpayError('ERR_RESPONSE_BODY', `answer says ${ct} but its body is not valid JSON`, bodyErrorProps(status, requestId, e));
     }
   }
   try {
@@ -838,9 +846,14 @@ function answerData(body, contentType, status, requestId) {
     }
   } catch (e) {
     // A text longer than the engine's longest string.
-    throw new WxpayError('ERR_RESPONSE_BODY', `the answer's ${ct || 'body'} is too long to be a string`, props(e));
+    throw new WxpayError('ERR_RESPONSE_BODY', `the answer's ${ct || 'body'} is too long to be a string`, bodyErrorProps(status, requestId, e));
   }
   return body;
+}
+
+/** The properties of an ERR_RESPONSE_BODY error. */
+function bodyErrorProps(status, requestId, cause) {
+  return { status, ...(requestId === undefined ? {} : { requestId }), cause };
 }
 
 /** `data` of an error answer: its JSON, else its text, else its bytes. Never throws. */

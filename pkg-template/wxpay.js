@@ -100,18 +100,16 @@ function run(fn, a, b, c) {
  * before it settles too.
  */
 function call(fn, a, b, c) {
-  let promise;
+  let step;
   try {
-    promise = drive(run(fn, a, b, c));
+    step = run(fn, a, b, c);
   } catch (e) {
     return Promise.reject(e);
   }
+  if (!(step instanceof Promise)) return Promise.resolve(step);
   return new Promise((resolve, reject) => {
     pending.add(reject);
-    promise.then(
-      (value) => pending.delete(reject) && resolve(value),
-      (error) => pending.delete(reject) && reject(error),
-    );
+    drive(step, (value) => pending.delete(reject) && resolve(value), (error) => pending.delete(reject) && reject(error));
   });
 }
 
@@ -253,27 +251,34 @@ const HANDED_OFF = 0xffffffff;
 /**
  * Runs a call the Rust side started (src/wasm/driver.rs): a request, and every other method that
  * resolves later. While a step returns a promise, the call waits for it (a fetch, a WebCrypto
- * operation, a back-off...): awaited here, its outcome handed back to the parked call, which runs
- * on. Anything else a step returns is the result; what it throws, the error. A step that traps,
- * or an instance replaced meanwhile (the call died with it), ends the call with ERR_INTERNAL.
+ * operation, a back-off...): its outcome is handed back to the parked call, which runs on.
+ * Anything else a step returns is the result (`resolve`); what it throws, the error (`reject`).
+ * A step that traps, or an instance replaced meanwhile (the call died with it), ends the call with
+ * ERR_INTERNAL. Plain `then` callbacks, no async function: one promise a wait, none to settle.
  */
-async function drive(step) {
-  while (step instanceof Promise) {
-    const slot = glue.parked();
-    if (slot === HANDED_OFF) return step;
-    const instance = recovery.instance();
-    let value;
-    let ok = true;
-    try {
-      value = await step;
-    } catch (e) {
-      value = e;
-      ok = false;
-    }
-    if (recovery.instance() !== instance) throw internal(lastTrap);
-    step = run(glue.resume, slot, value, ok);
+function drive(step, resolve, reject) {
+  const slot = glue.parked();
+  if (slot === HANDED_OFF) {
+    step.then(resolve, reject);
+    return;
   }
-  return step;
+  const instance = recovery.instance();
+  const next = (value, ok) => {
+    if (recovery.instance() !== instance) {
+      reject(internal(lastTrap));
+      return;
+    }
+    let after;
+    try {
+      after = run(glue.resume, slot, value, ok);
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    if (after instanceof Promise) drive(after, resolve, reject);
+    else resolve(after);
+  };
+  step.then((value) => next(value, true), (error) => next(error, false));
 }
 
 /** `toString`, `toJSON`, `Symbol.toPrimitive`: the path template. */
