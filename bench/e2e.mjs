@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { startSandboxProcess } from './sandbox-process.mjs';
-import { alternateRounds, summarize, table } from './stats.mjs';
+import { alternateRounds, median, summarize, table } from './stats.mjs';
 
 const require = createRequire(resolve(import.meta.dirname, '../.work/bench-anchor/package.json'));
 const CARD = { card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' };
@@ -135,10 +135,51 @@ function resultRows(samples) {
   return { m, rows };
 }
 
+/**
+ * The clients one request at a time, interleaved request by request (A B C D, then D C B A...):
+ * each request's CPU is the process.cpuUsage delta around it (with one in flight nothing else
+ * runs meanwhile, and waiting for the socket costs no CPU). Neighbouring requests of all clients
+ * see the same machine, so the drift and the noise of a shared machine fall on all alike: the
+ * A/A row's medians agree more closely than the batches'. Means and medians per client; each
+ * ratio that of the means, with the least and the most of it in each of `blocks` consecutive
+ * parts of the run, and that of the medians.
+ */
+export async function interleaved(clients, n, blocks = 10) {
+  const names = Object.keys(clients);
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
+  const times = Object.fromEntries(names.map((k) => [k, new Float64Array(n)]));
+  for (let i = 0; i < n; i++) {
+    for (const k of i % 2 ? [...names].reverse() : names) {
+      const t0 = cpu();
+      const { status, data } = await clients[k]();
+      times[k][i] = cpu() - t0;
+      if (status !== 200 || data.code !== CARD.code) throw new Error(`bad answer ${status}`);
+    }
+  }
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const size = Math.floor(n / blocks);
+  const ratio = (a, b) => {
+    const each = Array.from({ length: blocks }, (_, j) => mean(times[a].subarray(j * size, (j + 1) * size)) / mean(times[b].subarray(j * size, (j + 1) * size)));
+    return `${(mean(times[a]) / mean(times[b])).toFixed(3)}x (${Math.min(...each).toFixed(2)}–${Math.max(...each).toFixed(2)})`;
+  };
+  const [oursName, anchorName, floorName, againName] = names;
+  const rows = names.map((k) => [k, (mean(times[k]) / 1000).toFixed(3), (median([...times[k]]) / 1000).toFixed(3)]);
+  const medians = Object.fromEntries(names.map((k) => [k, median([...times[k]])]));
+  const medianRatio = (a, b) => `${(medians[a] / medians[b]).toFixed(3)}x`;
+  rows.push(['**ours/floor**', ratio(oursName, floorName), medianRatio(oursName, floorName)]);
+  rows.push(['**ours/anchor**', ratio(oursName, anchorName), medianRatio(oursName, anchorName)]);
+  rows.push(['floor/anchor', ratio(floorName, anchorName), medianRatio(floorName, anchorName)]);
+  rows.push(['floor again/floor (A/A: the spread of this run)', ratio(againName, floorName), medianRatio(againName, floorName)]);
+  return { rows, means: Object.fromEntries(names.map((k) => [k, mean(times[k]) / 1000])) };
+}
+
 // Node's JITs are still optimising undici and the clients after 3,000 requests (`--trace-opt`
 // shows about 100 functions optimised per 1,500 requests there, and CPU per request still
 // falling): 8,000 requests a client first, so that the rounds measure the steady state.
-export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10, warmup = 8000 } = {}) {
+export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10, warmup = 8000, oneByOne = 2000 } = {}) {
   const warm = Math.ceil(warmup / perBatch);
   const sb = await startSandboxProcess();
   try {
@@ -150,6 +191,7 @@ export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10, warmup =
       const clients = Object.fromEntries(await Promise.all(Object.values(clientMakers(sb, mode)).map((make) => make())));
       // The warm-up rounds let the JITs settle and open the connections.
       const together = resultRows(await alternateRounds(Object.keys(clients), warm, rounds, (name) => batch(clients[name], perBatch, inFlight)));
+      const byRequest = await interleaved(clients, oneByOne);
       const processes = await processesFor(sb, mode);
       let apart;
       try {
@@ -157,13 +199,14 @@ export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10, warmup =
       } finally {
         await Promise.all(Object.values(processes).map((p) => p.close()));
       }
-      data[mode] = { together: together.m, apart: apart.m };
+      data[mode] = { together: together.m, apart: apart.m, byRequest: byRequest.means };
       parts.push(`### ${mode}\n\n**All clients in this one process:**\n\n${table(['client', 'client CPU ms/request', 'wall ms/request'], together.rows)}\n\n` +
-        `**Each client in a process of its own** (its CPU only; the same rounds, N and order):\n\n${table(['client', 'client CPU ms/request', 'wall ms/request'], apart.rows)}`);
+        `**Each client in a process of its own** (its CPU only; the same rounds, N and order):\n\n${table(['client', 'client CPU ms/request', 'wall ms/request'], apart.rows)}\n\n` +
+        `**Request by request** (the clients of the first table, warm; one in flight, ${oneByOne} requests a client interleaved one by one, each request's own CPU; a ratio is of the means, the least and the most of it in each tenth of the run in brackets, and of the medians beside it):\n\n${table(['client', 'mean CPU ms/request', 'median'], byRequest.rows)}`);
     }
     return {
       data,
-      markdown: `N = ${perBatch} seed GETs a batch, ${inFlight} in flight, ${rounds} alternating rounds per key mode after ${warm} warm-up rounds (${warm * perBatch} requests a client), sandbox in its own process; client CPU is process.cpuUsage, medians; each ratio is the median of the rounds' ratios. Each key mode is measured twice: all four clients in one Node process, then each in a Node process of its own (bench/e2e-client.mjs), as a service that uses one SDK runs; in one process, the clients share undici's JIT code and type feedback, and the heap. Targets (issue 16): ours/floor at most 1.05, ours/anchor at most 0.8.\n\n` +
+      markdown: `N = ${perBatch} seed GETs a batch, ${inFlight} in flight, ${rounds} alternating rounds per key mode after ${warm} warm-up rounds (${warm * perBatch} requests a client), sandbox in its own process; client CPU is process.cpuUsage, medians; each ratio is the median of the rounds' ratios. Each key mode is measured three ways: all four clients in one Node process, then each in a Node process of its own (bench/e2e-client.mjs), as a service that uses one SDK runs (in one process, the clients share undici's JIT code and type feedback, and the heap), then the clients of the first way one request at a time, interleaved request by request, so that the machine's drift falls on all alike. Targets (issue 16): ours/floor at most 1.05, ours/anchor at most 0.8.\n\n` +
         parts.join('\n\n'),
     };
   } finally {
