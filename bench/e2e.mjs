@@ -139,12 +139,12 @@ function resultRows(samples) {
  * The clients one request at a time, interleaved request by request (A B C D, then D C B A...):
  * each request's CPU is the process.cpuUsage delta around it (with one in flight nothing else
  * runs meanwhile, and waiting for the socket costs no CPU). Neighbouring requests of all clients
- * see the same machine, so the drift and the noise of a shared machine fall on all alike: the
- * A/A row's medians agree more closely than the batches'. Means and medians per client; each
- * ratio that of the means, with the least and the most of it in each of `blocks` consecutive
- * parts of the run, and that of the medians.
+ * see the same machine, so the drift and the noise of a shared machine fall on all alike.
+ * Resolves name -> `{ mean, median, ratio(other) }` in µs: `ratio` is of the means, with
+ * `range`, the least and the most of it in each of `blocks` consecutive parts of the run, and
+ * `medians`, of the medians. bench/profile/onebyone.mjs compares builds with it.
  */
-export async function interleaved(clients, n, blocks = 10) {
+export async function oneByOne(clients, n, blocks = 10) {
   const names = Object.keys(clients);
   const cpu = () => {
     const u = process.cpuUsage();
@@ -161,25 +161,40 @@ export async function interleaved(clients, n, blocks = 10) {
   }
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const size = Math.floor(n / blocks);
+  const part = (k, j) => times[k].subarray(j * size, (j + 1) * size);
+  const out = {};
+  for (const k of names) {
+    out[k] = {
+      mean: mean(times[k]),
+      median: median([...times[k]]),
+      ratio(other) {
+        const each = Array.from({ length: blocks }, (_, j) => mean(part(k, j)) / mean(part(other, j)));
+        return { mean: this.mean / out[other].mean, range: [Math.min(...each), Math.max(...each)], medians: this.median / out[other].median };
+      },
+    };
+  }
+  return out;
+}
+
+/** The table of a oneByOne run of the four clients of clientMakers. */
+function oneByOneRows(r) {
+  const [oursName, anchorName, floorName, againName] = Object.keys(r);
+  const rows = Object.entries(r).map(([k, v]) => [k, (v.mean / 1000).toFixed(3), (v.median / 1000).toFixed(3)]);
   const ratio = (a, b) => {
-    const each = Array.from({ length: blocks }, (_, j) => mean(times[a].subarray(j * size, (j + 1) * size)) / mean(times[b].subarray(j * size, (j + 1) * size)));
-    return `${(mean(times[a]) / mean(times[b])).toFixed(3)}x (${Math.min(...each).toFixed(2)}–${Math.max(...each).toFixed(2)})`;
+    const { mean, range, medians } = r[a].ratio(b);
+    return [`${mean.toFixed(3)}x (${range[0].toFixed(2)}–${range[1].toFixed(2)})`, `${medians.toFixed(3)}x`];
   };
-  const [oursName, anchorName, floorName, againName] = names;
-  const rows = names.map((k) => [k, (mean(times[k]) / 1000).toFixed(3), (median([...times[k]]) / 1000).toFixed(3)]);
-  const medians = Object.fromEntries(names.map((k) => [k, median([...times[k]])]));
-  const medianRatio = (a, b) => `${(medians[a] / medians[b]).toFixed(3)}x`;
-  rows.push(['**ours/floor**', ratio(oursName, floorName), medianRatio(oursName, floorName)]);
-  rows.push(['**ours/anchor**', ratio(oursName, anchorName), medianRatio(oursName, anchorName)]);
-  rows.push(['floor/anchor', ratio(floorName, anchorName), medianRatio(floorName, anchorName)]);
-  rows.push(['floor again/floor (A/A: the spread of this run)', ratio(againName, floorName), medianRatio(againName, floorName)]);
-  return { rows, means: Object.fromEntries(names.map((k) => [k, mean(times[k]) / 1000])) };
+  rows.push(['**ours/floor**', ...ratio(oursName, floorName)]);
+  rows.push(['**ours/anchor**', ...ratio(oursName, anchorName)]);
+  rows.push(['floor/anchor', ...ratio(floorName, anchorName)]);
+  rows.push(['floor again/floor (A/A: the spread of this run)', ...ratio(againName, floorName)]);
+  return rows;
 }
 
 // Node's JITs are still optimising undici and the clients after 3,000 requests (`--trace-opt`
 // shows about 100 functions optimised per 1,500 requests there, and CPU per request still
 // falling): 8,000 requests a client first, so that the rounds measure the steady state.
-export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10, warmup = 8000, oneByOne = 2000 } = {}) {
+export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10, warmup = 8000, perClient = 2000 } = {}) {
   const warm = Math.ceil(warmup / perBatch);
   const sb = await startSandboxProcess();
   try {
@@ -191,7 +206,7 @@ export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10, warmup =
       const clients = Object.fromEntries(await Promise.all(Object.values(clientMakers(sb, mode)).map((make) => make())));
       // The warm-up rounds let the JITs settle and open the connections.
       const together = resultRows(await alternateRounds(Object.keys(clients), warm, rounds, (name) => batch(clients[name], perBatch, inFlight)));
-      const byRequest = await interleaved(clients, oneByOne);
+      const byRequest = await oneByOne(clients, perClient);
       const processes = await processesFor(sb, mode);
       let apart;
       try {
@@ -199,10 +214,10 @@ export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10, warmup =
       } finally {
         await Promise.all(Object.values(processes).map((p) => p.close()));
       }
-      data[mode] = { together: together.m, apart: apart.m, byRequest: byRequest.means };
+      data[mode] = { together: together.m, apart: apart.m, byRequest: Object.fromEntries(Object.entries(byRequest).map(([k, v]) => [k, v.mean / 1000])) };
       parts.push(`### ${mode}\n\n**All clients in this one process:**\n\n${table(['client', 'client CPU ms/request', 'wall ms/request'], together.rows)}\n\n` +
         `**Each client in a process of its own** (its CPU only; the same rounds, N and order):\n\n${table(['client', 'client CPU ms/request', 'wall ms/request'], apart.rows)}\n\n` +
-        `**Request by request** (the clients of the first table, warm; one in flight, ${oneByOne} requests a client interleaved one by one, each request's own CPU; a ratio is of the means, the least and the most of it in each tenth of the run in brackets, and of the medians beside it):\n\n${table(['client', 'mean CPU ms/request', 'median'], byRequest.rows)}`);
+        `**Request by request** (the clients of the first table, warm; one in flight, ${perClient} requests a client interleaved one by one, each request's own CPU; a ratio is of the means, the least and the most of it in each tenth of the run in brackets, and of the medians beside it):\n\n${table(['client', 'mean CPU ms/request', 'median'], oneByOneRows(byRequest))}`);
     }
     return {
       data,
