@@ -1,7 +1,8 @@
 // One client of bench/e2e.mjs in a process of its own: the first message says which ({ sb,
 // mode, id }: see clientMakers) and is answered with its { name }; each later one ({ n,
-// inFlight }) runs a batch and is answered with its { cpu, wall }.
-import { batch, clientMakers } from './e2e.mjs';
+// inFlight }) runs a batch and is answered with its { cpu, wall }, or ({ one: true }) makes one
+// request and is answered with its { cpu } in µs (timedOne).
+import { batch, clientMakers, timedOne } from './e2e.mjs';
 
 let get;
 process.on('message', async (m) => {
@@ -12,6 +13,8 @@ process.on('message', async (m) => {
       const [name, g] = await make();
       get = g;
       process.send({ name });
+    } else if (m.one) {
+      process.send({ cpu: await timedOne(get) });
     } else {
       process.send(await batch(get, m.n, m.inFlight));
     }

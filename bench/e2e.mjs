@@ -111,6 +111,7 @@ async function processesFor(sb, mode) {
     const { name } = await ready;
     return [name, {
       batch(n, inFlight) { const r = next(); child.send({ n, inFlight }); return r; },
+      async one() { const r = next(); child.send({ one: true }); return (await r).cpu; },
       close() { const gone = new Promise((r) => child.once('exit', r)); child.kill(); return gone; },
     }];
   })).catch((e) => {
@@ -135,29 +136,30 @@ function resultRows(samples) {
   return { m, rows };
 }
 
+/** CPU µs of one request of `get` (the process.cpuUsage delta around it), its answer checked. */
+export async function timedOne(get) {
+  const c0 = process.cpuUsage();
+  const { status, data } = await get();
+  const c = process.cpuUsage(c0);
+  if (status !== 200 || data.code !== CARD.code) throw new Error(`bad answer ${status}`);
+  return c.user + c.system;
+}
+
 /**
  * The clients one request at a time, interleaved request by request (A B C D, then D C B A...):
- * each request's CPU is the process.cpuUsage delta around it (with one in flight nothing else
- * runs meanwhile, and waiting for the socket costs no CPU). Neighbouring requests of all clients
- * see the same machine, so the drift and the noise of a shared machine fall on all alike.
- * Resolves name -> `{ mean, median, ratio(other) }` in µs: `ratio` is of the means, with
- * `range`, the least and the most of it in each of `blocks` consecutive parts of the run, and
- * `medians`, of the medians. bench/profile/onebyone.mjs compares builds with it.
+ * `clients[name]()` makes one request and resolves its CPU µs (timedOne, in this process or in
+ * the client's own). With one in flight nothing else runs meanwhile, and waiting for the socket
+ * costs no CPU. Neighbouring requests of all clients see the same machine, so the drift and the
+ * noise of a shared machine fall on all alike. Resolves name -> `{ mean, median, ratio(other) }`
+ * in µs: `ratio` is of the means, with `range`, the least and the most of it in each of `blocks`
+ * consecutive parts of the run, and `medians`, of the medians. bench/profile/onebyone.mjs
+ * compares builds with it.
  */
 export async function oneByOne(clients, n, blocks = 10) {
   const names = Object.keys(clients);
-  const cpu = () => {
-    const u = process.cpuUsage();
-    return u.user + u.system;
-  };
   const times = Object.fromEntries(names.map((k) => [k, new Float64Array(n)]));
   for (let i = 0; i < n; i++) {
-    for (const k of i % 2 ? [...names].reverse() : names) {
-      const t0 = cpu();
-      const { status, data } = await clients[k]();
-      times[k][i] = cpu() - t0;
-      if (status !== 200 || data.code !== CARD.code) throw new Error(`bad answer ${status}`);
-    }
+    for (const k of i % 2 ? [...names].reverse() : names) times[k][i] = await clients[k]();
   }
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const size = Math.floor(n / blocks);
@@ -206,22 +208,25 @@ export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10, warmup =
       const clients = Object.fromEntries(await Promise.all(Object.values(clientMakers(sb, mode)).map((make) => make())));
       // The warm-up rounds let the JITs settle and open the connections.
       const together = resultRows(await alternateRounds(Object.keys(clients), warm, rounds, (name) => batch(clients[name], perBatch, inFlight)));
-      const byRequest = await oneByOne(clients, perClient);
+      const byRequest = await oneByOne(Object.fromEntries(Object.entries(clients).map(([k, get]) => [k, () => timedOne(get)])), perClient);
       const processes = await processesFor(sb, mode);
-      let apart;
+      let apart, byRequestApart;
       try {
         apart = resultRows(await alternateRounds(Object.keys(processes), warm, rounds, (name) => processes[name].batch(perBatch, inFlight)));
+        byRequestApart = await oneByOne(Object.fromEntries(Object.entries(processes).map(([k, p]) => [k, () => p.one()])), perClient);
       } finally {
         await Promise.all(Object.values(processes).map((p) => p.close()));
       }
-      data[mode] = { together: together.m, apart: apart.m, byRequest: Object.fromEntries(Object.entries(byRequest).map(([k, v]) => [k, v.mean / 1000])) };
+      const means = (r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.mean / 1000]));
+      data[mode] = { together: together.m, apart: apart.m, byRequest: means(byRequest), byRequestApart: means(byRequestApart) };
       parts.push(`### ${mode}\n\n**All clients in this one process:**\n\n${table(['client', 'client CPU ms/request', 'wall ms/request'], together.rows)}\n\n` +
         `**Each client in a process of its own** (its CPU only; the same rounds, N and order):\n\n${table(['client', 'client CPU ms/request', 'wall ms/request'], apart.rows)}\n\n` +
-        `**Request by request** (the clients of the first table, warm; one in flight, ${perClient} requests a client interleaved one by one, each request's own CPU; a ratio is of the means, the least and the most of it in each tenth of the run in brackets, and of the medians beside it):\n\n${table(['client', 'mean CPU ms/request', 'median'], oneByOneRows(byRequest))}`);
+        `**Request by request, in this one process** (the clients of the first table, warm; one in flight, ${perClient} requests a client interleaved one by one, each request's own CPU; a ratio is of the means, the least and the most of it in each tenth of the run in brackets, and of the medians beside it):\n\n${table(['client', 'mean CPU ms/request', 'median'], oneByOneRows(byRequest))}\n\n` +
+        `**Request by request, each client in its process** (those of the second table, the same way; each request's CPU measured in its client's process):\n\n${table(['client', 'mean CPU ms/request', 'median'], oneByOneRows(byRequestApart))}`);
     }
     return {
       data,
-      markdown: `N = ${perBatch} seed GETs a batch, ${inFlight} in flight, ${rounds} alternating rounds per key mode after ${warm} warm-up rounds (${warm * perBatch} requests a client), sandbox in its own process; client CPU is process.cpuUsage, medians; each ratio is the median of the rounds' ratios. Each key mode is measured three ways: all four clients in one Node process, then each in a Node process of its own (bench/e2e-client.mjs), as a service that uses one SDK runs (in one process, the clients share undici's JIT code and type feedback, and the heap), then the clients of the first way one request at a time, interleaved request by request, so that the machine's drift falls on all alike. Targets (issue 16): ours/floor at most 1.05, ours/anchor at most 0.8.\n\n` +
+      markdown: `N = ${perBatch} seed GETs a batch, ${inFlight} in flight, ${rounds} alternating rounds per key mode after ${warm} warm-up rounds (${warm * perBatch} requests a client), sandbox in its own process; client CPU is process.cpuUsage, medians; each ratio is the median of the rounds' ratios. Each key mode is measured in batches, all four clients in one Node process, then each in a Node process of its own (bench/e2e-client.mjs), as a service that uses one SDK runs (in one process, the clients share undici's JIT code and type feedback, and the heap); then both ways again one request at a time, interleaved request by request, so that the machine's drift falls on all alike. Targets (issue 16): ours/floor at most 1.05, ours/anchor at most 0.8.\n\n` +
         parts.join('\n\n'),
     };
   } finally {

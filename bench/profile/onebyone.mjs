@@ -6,7 +6,7 @@
 //   node bench/profile/onebyone.mjs [requests a client=2500] [warm-up=1500] client...
 //   node bench/profile/onebyone.mjs 2500 1500 .work/pkg-before pkg floor
 import { resolve } from 'node:path';
-import { oneByOne } from '../e2e.mjs';
+import { oneByOne, timedOne } from '../e2e.mjs';
 import { direct, floor, mini, ours, sandbox } from './clients.mjs';
 
 const [n = '2500', warm = '1500', ...specs] = process.argv.slice(2);
@@ -21,7 +21,7 @@ for (const spec of specs) {
     : await ours(sb, resolve(spec));
 }
 for (let i = 0; i < Number(warm); i++) for (const get of Object.values(clients)) await get();
-const r = await oneByOne(clients, Number(n));
+const r = await oneByOne(Object.fromEntries(Object.entries(clients).map(([k, get]) => [k, () => timedOne(get)])), Number(n));
 console.log(`real fetch, one in flight, ${n} requests a client interleaved: CPU µs a request`);
 for (const [name, v] of Object.entries(r)) {
   const { mean, range, medians } = v.ratio('floor');
