@@ -558,10 +558,8 @@ async function readChunks(reader, max, tooLong, race = (p) => p) {
  */
 class Guard {
   constructor(signal, timeoutMs) {
-    let settle;
-    this.deadline = new Promise((_, reject) => { settle = reject; });
-    this.deadline.catch(() => {});
-    this.settle = settle;
+    /** `reject` of each race not settled yet: the deadline's end rejects them. */
+    this.racing = new Set();
     this.controller = new AbortController();
     this.stopped = undefined;
     this.signal = signal;
@@ -583,18 +581,33 @@ class Guard {
   stop(error) {
     if (this.stopped) return;
     this.stopped = error;
-    this.settle(error);
+    const racing = [...this.racing];
+    this.racing.clear();
+    for (const reject of racing) reject(error);
     try { this.controller.abort(error); } catch { /* an abort listener threw */ }
   }
 
-  /** `promise`, or the deadline's error if that comes first. */
+  /**
+   * `promise`, or the deadline's error if that comes first (at once if it already has). One
+   * promise and one `then` a race; `promise` losing it is left to settle unheard.
+   */
   race(promise) {
     const p = Promise.resolve(promise);
-    p.catch(() => {});
-    return Promise.race([p, this.deadline]);
+    if (this.stopped) {
+      p.catch(() => {});
+      return Promise.reject(this.stopped);
+    }
+    return new Promise((resolve, reject) => {
+      this.racing.add(reject);
+      p.then(
+        (value) => { this.racing.delete(reject); resolve(value); },
+        (error) => { this.racing.delete(reject); reject(error); },
+      );
+    });
   }
 
   dispose() {
+    this.racing.clear();
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort !== undefined) {
       try { this.signal.removeEventListener('abort', this.onAbort); } catch { /* nothing to clean */ }
