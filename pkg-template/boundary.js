@@ -719,12 +719,7 @@ export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, method, heade
   const framed = declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
   let body;
   try {
-    // The usual answer, framed by Content-Length, is read here with one await; readBody reads
-    // the others (and this one, if its `arrayBuffer` is not a function).
-    const arrayBuffer = framed ? response.arrayBuffer : undefined;
-    body = typeof arrayBuffer === 'function'
-      ? bufferBytes(await g.race(arrayBuffer.call(response)), status, maxBytes)
-      : await readBody(response, stream, maxBytes, g, status, framed);
+    body = await readBody(response, stream, maxBytes, g, status, framed);
   } catch (e) {
     throw networkError(g, e, method, url);
   }
@@ -814,11 +809,7 @@ async function readBody(response, stream, maxBytes, g, status, framed) {
     return readChunks(stream.getReader(), maxBytes, () => tooLarge(status, maxBytes), (p) => g.race(p));
   }
   if (typeof arrayBuffer !== 'function') return new Uint8Array(0);
-  return bufferBytes(await g.race(arrayBuffer.call(response)), status, maxBytes);
-}
-
-/** What `arrayBuffer()` resolved to, as a Uint8Array of ours, checked against the limit. */
-function bufferBytes(buffer, status, maxBytes) {
+  const buffer = await g.race(arrayBuffer.call(response));
   const copy = typeof buffer === 'object' && buffer !== null ? copyBytes(buffer) : undefined;
   if (copy === undefined) throw new TypeError('arrayBuffer() did not give an ArrayBuffer');
   if (copy.byteLength > maxBytes) throw tooLarge(status, maxBytes);
