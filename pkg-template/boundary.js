@@ -581,9 +581,9 @@ class Guard {
   stop(error) {
     if (this.stopped) return;
     this.stopped = error;
-    const racing = [...this.racing];
+    // A race's callbacks run later: rejecting never changes the set while it is walked.
+    for (const reject of this.racing) reject(error);
     this.racing.clear();
-    for (const reject of racing) reject(error);
     try { this.controller.abort(error); } catch { /* an abort listener threw */ }
   }
 

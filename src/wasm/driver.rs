@@ -2,7 +2,7 @@
 //! that resolves later) is polled by calls from `pkg-template/wxpay.js`
 //! (`drive`), and each promise it waits for (the `fetch` of an attempt, a
 //! WebCrypto operation, a back-off, a shared certificate download) is
-//! awaited there, by a plain `await`, its outcome handed back by [`resume`].
+//! awaited there (a `then` on it), its outcome handed back by [`resume`].
 //!
 //! Under `wasm-bindgen-futures` the same future cost, per wait, a
 //! `Promise.then` with two Rust closures (JS functions, each registered for
