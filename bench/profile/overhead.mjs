@@ -9,6 +9,7 @@
 // Only for comparing builds: a real request costs far more (see bench/RESULTS.md).
 import crypto from 'node:crypto';
 import { resolve } from 'node:path';
+import { batch } from '../e2e.mjs';
 import { alternateRounds, median, roundRatio } from '../stats.mjs';
 import { direct, fakeFetch, floor, mini, ours, sandbox } from './clients.mjs';
 
@@ -23,18 +24,8 @@ const signature = crypto.sign('sha256', Buffer.from('x'), crypto.createPrivateKe
 crypto.sign = () => Buffer.from(signature);
 crypto.verify = () => true;
 
-async function batch(get, n) {
-  let next = 0;
-  const c0 = process.cpuUsage();
-  await Promise.all(Array.from({ length: Number(inFlight) }, async () => {
-    while (next++ < n) if ((await get()).status !== 200) throw new Error('bad answer');
-  }));
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / n;
-}
-
 const names = Object.keys(clients);
-const s = await alternateRounds(names, 1, Number(rounds), (name) => batch(clients[name], Number(perBatch)));
+const s = await alternateRounds(names, 1, Number(rounds), async (name) => (await batch(clients[name], Number(perBatch), Number(inFlight))).cpu * 1000);
 console.log(`crypto stubbed, fetch answering at once; ${rounds} rounds of ${perBatch}, ${inFlight} in flight: CPU µs a request`);
 for (const name of names) {
   const over = median(s[name].map((x, i) => x - s.floor[i]));
