@@ -26,11 +26,16 @@ export async function batch(get, n, inFlight) {
   return { cpu: (cpu.user + cpu.system) / 1000 / n, wall: wall / n };
 }
 
+/** The floor's fetch options: `Accept` and `Authorization`, nothing else. */
+const floorInit = (authorization) => ({ headers: { accept: 'application/json', authorization } });
+
 /**
  * The least any fetch-based client must do: sign with node:crypto, fetch,
  * read the body, verify, parse. No SDK; a reference for what the transport costs.
+ * `init(authorization)` makes the fetch options (bench/profile/clients.mjs's `shaped` sends
+ * the package's request through it).
  */
-export function bareFetchClient(sb, verifyingKey) {
+export function bareFetchClient(sb, verifyingKey, init = floorInit) {
   const key = crypto.createPrivateKey(sb.merchant.privateKeyPkcs8);
   const pub = crypto.createPublicKey(verifyingKey);
   const path = `/v3/marketing/membercard-open/cards/${CARD.card_id}/codes/${CARD.code}`;
@@ -39,12 +44,7 @@ export function bareFetchClient(sb, verifyingKey) {
     const ts = Math.floor(Date.now() / 1000);
     const nonce = crypto.randomBytes(16).toString('hex');
     const sig = crypto.sign('sha256', Buffer.from(`GET\n${path}\n${ts}\n${nonce}\n\n`), key).toString('base64');
-    const res = await fetch(url, {
-      headers: {
-        accept: 'application/json',
-        authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${sb.mchid}",serial_no="${sb.merchant.serial}",timestamp="${ts}",nonce_str="${nonce}",signature="${sig}"`,
-      },
-    });
+    const res = await fetch(url, init(`WECHATPAY2-SHA256-RSA2048 mchid="${sb.mchid}",serial_no="${sb.merchant.serial}",timestamp="${ts}",nonce_str="${nonce}",signature="${sig}"`));
     const body = Buffer.from(await res.arrayBuffer());
     const h = res.headers;
     const msg = Buffer.concat([Buffer.from(`${h.get('wechatpay-timestamp')}\n${h.get('wechatpay-nonce')}\n`), body, Buffer.from('\n')]);
@@ -145,6 +145,11 @@ export async function timedOne(get) {
   return c.user + c.system;
 }
 
+/** `gets` (name -> a request) as `oneByOne`'s clients, each request timed in this process. */
+export function timedHere(gets) {
+  return Object.fromEntries(Object.entries(gets).map(([k, get]) => [k, () => timedOne(get)]));
+}
+
 /**
  * The clients one request at a time, interleaved request by request (A B C D, then D C B A...):
  * `clients[name]()` makes one request and resolves its CPU µs (timedOne, in this process or in
@@ -208,7 +213,7 @@ export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10, warmup =
       const clients = Object.fromEntries(await Promise.all(Object.values(clientMakers(sb, mode)).map((make) => make())));
       // The warm-up rounds let the JITs settle and open the connections.
       const together = resultRows(await alternateRounds(Object.keys(clients), warm, rounds, (name) => batch(clients[name], perBatch, inFlight)));
-      const byRequest = await oneByOne(Object.fromEntries(Object.entries(clients).map(([k, get]) => [k, () => timedOne(get)])), perClient);
+      const byRequest = await oneByOne(timedHere(clients), perClient);
       const processes = await processesFor(sb, mode);
       let apart, byRequestApart;
       try {
