@@ -147,19 +147,31 @@ const later = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test("a request's timeout and signal cover the certificate download its answer needs", async () => {
   const { sb } = ctx;
-  const slow = certificatesBy(async (url, init) => { await later(3000); return fetch(url, init); });
-  for (const config of [{ timeout: 400 }, { signal: AbortSignal.timeout(400) }]) {
-    const wxpay = new Wxpay(bootstrap(sb, { fetch: slow }));
-    const t0 = Date.now();
-    await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, ...config }), config.timeout ? 'ERR_TIMEOUT' : 'ERR_ABORTED');
-    assert.ok(Date.now() - t0 < 2000, `settled after ${Date.now() - t0} ms, not within its deadline`);
+  // The downloads go on after their requests give up (within the clients' 30 s): once this test
+  // is over they must not reach the sandbox, which the next tests share and count downloads of.
+  let over = false;
+  const delayed = (ms) => certificatesBy(async (url, init) => {
+    await later(ms);
+    if (over) throw new TypeError('the test that made this download is over');
+    return fetch(url, init);
+  });
+  const slow = delayed(3000);
+  try {
+    for (const config of [{ timeout: 400 }, { signal: AbortSignal.timeout(400) }]) {
+      const wxpay = new Wxpay(bootstrap(sb, { fetch: slow }));
+      const t0 = Date.now();
+      await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, ...config }), config.timeout ? 'ERR_TIMEOUT' : 'ERR_ABORTED');
+      assert.ok(Date.now() - t0 < 2000, `settled after ${Date.now() - t0} ms, not within its deadline`);
+    }
+    // A download that never answers: the request still ends at its deadline.
+    const stuck = new Wxpay(bootstrap(sb, { fetch: certificatesBy(() => new Promise(() => {})) }));
+    await rejectsWith(memberCode(stuck).get({ card_id: CARD_ID, code: CODE, timeout: 300 }), 'ERR_TIMEOUT');
+    // With the client's timeout, the wait for the download counts toward it too.
+    const client = new Wxpay(bootstrap(sb, { timeout: 600, fetch: async (url, init) => { await later(400); return delayed(400)(url, init); } }));
+    await rejectsWith(get(client), 'ERR_TIMEOUT');
+  } finally {
+    over = true;
   }
-  // A download that never answers: the request still ends at its deadline.
-  const stuck = new Wxpay(bootstrap(sb, { fetch: certificatesBy(() => new Promise(() => {})) }));
-  await rejectsWith(memberCode(stuck).get({ card_id: CARD_ID, code: CODE, timeout: 300 }), 'ERR_TIMEOUT');
-  // With the client's timeout, the wait for the download counts toward it too.
-  const client = new Wxpay(bootstrap(sb, { timeout: 600, fetch: async (url, init) => { await later(400); return certificatesBy(async (u, i) => { await later(400); return fetch(u, i); })(url, init); } }));
-  await rejectsWith(get(client), 'ERR_TIMEOUT');
 });
 
 test('a request that gave up waiting for a download leaves nothing behind: the next rotation downloads again', async () => {
