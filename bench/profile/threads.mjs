@@ -9,7 +9,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { batch, floor, mini, ours, sandbox, shaped } from './clients.mjs';
 
-const [which = 'floor', warm = '6000', n = '6000'] = process.argv.slice(2);
+const [which = 'floor', warm = '6000', requests = '6000'] = process.argv.slice(2);
+const n = Number(requests);
 const sb = await sandbox();
 const get = which === 'floor' ? floor(sb) : which === 'shaped' ? shaped(sb) : which === 'mini' ? await mini(sb) : await ours(sb, which);
 
@@ -29,12 +30,12 @@ await batch(get, Number(warm));
 console.log(`-- measured from here: ${n} requests`);
 const before = threads();
 const c0 = process.cpuUsage();
-await batch(get, Number(n));
+await batch(get, n);
 const cpu = process.cpuUsage(c0);
 const byName = {};
 for (const [id, { name, ticks }] of threads()) byName[name] = (byName[name] ?? 0) + ticks - (before.get(id)?.ticks ?? 0);
 // A clock tick is 10 ms (USER_HZ 100 on Linux).
-const perRequest = (ticks) => ((ticks * 10000) / Number(n)).toFixed(1);
+const perRequest = (ticks) => ((ticks * 10000) / n).toFixed(1);
 console.log(`${which}: µs a request: user ${(cpu.user / n).toFixed(1)}, system ${(cpu.system / n).toFixed(1)};`,
   Object.entries(byName).filter(([, t]) => t > 0).map(([k, t]) => `${k} ${perRequest(t)}`).join(', '));
 await sb.close();
