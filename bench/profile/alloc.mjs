@@ -3,14 +3,14 @@
 // the profile, one client alone in this process (real fetch, 10 in flight), after a warm-up.
 // Sampled (an allocation every 256 bytes on average), so a row is an estimate: compare clients
 // by their totals and their largest rows. Script `''` is V8's builtins (JSON.parse, strings...).
-//   node bench/profile/alloc.mjs <floor | shaped | mini | dir> [warm-up=3000] [requests=4000]
+//   node bench/profile/alloc.mjs <floor | shaped | mini | direct=<dir> | dir> [warm-up=3000] [requests=4000]
 import { Session } from 'node:inspector/promises';
-import { batch, floor, mini, ours, sandbox, shaped } from './clients.mjs';
+import { batch, client, sandbox } from './clients.mjs';
 
 const [which = 'floor', warm = '3000', requests = '4000'] = process.argv.slice(2);
 const n = Number(requests);
 const sb = await sandbox();
-const get = which === 'floor' ? floor(sb) : which === 'shaped' ? shaped(sb) : which === 'mini' ? await mini(sb) : await ours(sb, which);
+const get = await client(sb, which);
 await batch(get, Number(warm));
 
 const session = new Session();

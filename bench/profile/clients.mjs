@@ -90,6 +90,19 @@ export function shaped(sb) {
 }
 
 /**
+ * The client a profiling script names on its command line: `floor`, `shaped`, `mini` (bash
+ * bench/profile/mini.sh first), `direct=<dir>` (the Rust client without the chain) or a
+ * package directory.
+ */
+export async function client(sb, spec) {
+  return spec === 'floor' ? floor(sb)
+    : spec === 'shaped' ? shaped(sb)
+    : spec === 'mini' ? mini(sb)
+    : spec.startsWith('direct=') ? direct(sb, spec.slice(7))
+    : ours(sb, spec);
+}
+
+/**
  * Makes the global fetch answer at once with an answer the sandbox gave, so that only the
  * clients' own work is measured: `record()` sends one real request, whose answer is kept; every
  * later fetch checks its request's headers (as fetch does) and gets that answer. Resolves to a

@@ -6,9 +6,8 @@
 // sending the package's request (its headers, method and redirect mode: clients.mjs).
 //   node bench/profile/onebyone.mjs [requests a client=2500] [warm-up=1500] client...
 //   node bench/profile/onebyone.mjs 2500 1500 .work/pkg-before pkg floor
-import { resolve } from 'node:path';
 import { oneByOne, timedHere } from '../e2e.mjs';
-import { direct, floor, mini, ours, sandbox, shaped } from './clients.mjs';
+import { client, floor, sandbox } from './clients.mjs';
 
 const [n = '2500', warm = '1500', ...specs] = process.argv.slice(2);
 if (!specs.length) specs.push('pkg');
@@ -16,11 +15,7 @@ const sb = await sandbox();
 const clients = { floor: floor(sb) };
 for (const spec of specs) {
   const name = spec in clients ? `${spec} again` : spec;
-  clients[name] = spec === 'floor' ? floor(sb)
-    : spec === 'shaped' ? shaped(sb)
-    : spec === 'mini' ? await mini(sb)
-    : spec.startsWith('direct=') ? await direct(sb, resolve(spec.slice(7)))
-    : await ours(sb, resolve(spec));
+  clients[name] = await client(sb, spec);
 }
 for (let i = 0; i < Number(warm); i++) for (const get of Object.values(clients)) await get();
 const r = await oneByOne(timedHere(clients), Number(n));

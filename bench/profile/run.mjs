@@ -3,14 +3,11 @@
 //   node --cpu-prof --cpu-prof-dir=.work/prof-floor bench/profile/run.mjs floor 8000
 // A third argument, `slow`, keeps idle connections open for 10 minutes (for valgrind, whose
 // client is too slow for the server's default keep-alive).
-import { batch, direct, floor, mini, ours, sandbox } from './clients.mjs';
+import { batch, client, sandbox } from './clients.mjs';
 
 const [which = 'floor', n = '8000', slow] = process.argv.slice(2);
 const sb = await sandbox(slow === 'slow' ? ['--keep-alive-ms', '600000'] : []);
-// `floor`, `mini` (bash bench/profile/mini.sh first), `direct=<dir>` (no chain) or a package dir.
-const get = which === 'floor' ? floor(sb)
-  : which === 'mini' ? await mini(sb)
-  : which.startsWith('direct=') ? await direct(sb, which.slice(7))
-  : await ours(sb, which);
+// `floor`, `shaped`, `mini` (bash bench/profile/mini.sh first), `direct=<dir>` (no chain) or a package dir.
+const get = await client(sb, which);
 console.log(`${which}: ${(await batch(get, Number(n))).toFixed(3)} ms CPU/request`);
 await sb.close();

@@ -5,14 +5,14 @@
 // main thread. One client a process, one after the other: compare runs in both orders. A line
 // marks where the measured requests start, for V8's traces in the same output, e.g.
 //   node --trace-opt --trace-deopt bench/profile/threads.mjs pkg 8000 6000 | sed -n '/^-- measured/,$p'
-//   node bench/profile/threads.mjs <floor | shaped | mini | dir> [warm-up=6000] [requests=6000]
+//   node bench/profile/threads.mjs <floor | shaped | mini | direct=<dir> | dir> [warm-up=6000] [requests=6000]
 import { readdirSync, readFileSync } from 'node:fs';
-import { batch, floor, mini, ours, sandbox, shaped } from './clients.mjs';
+import { batch, client, sandbox } from './clients.mjs';
 
 const [which = 'floor', warm = '6000', requests = '6000'] = process.argv.slice(2);
 const n = Number(requests);
 const sb = await sandbox();
-const get = which === 'floor' ? floor(sb) : which === 'shaped' ? shaped(sb) : which === 'mini' ? await mini(sb) : await ours(sb, which);
+const get = await client(sb, which);
 
 /** Clock ticks of user and system time by thread id, with the thread's name. */
 function threads() {
