@@ -431,7 +431,8 @@ export interface Wxpay {
   readonly wechatpaySerial: string | undefined;
   /**
    * The platform certificates in use, configured ones first. With `apiv3Key`, downloads
-   * `/v3/certificates` first if nothing was downloaded yet.
+   * `/v3/certificates` first if nothing was downloaded yet, and rejects with that download's
+   * error if it failed (even with `certs` configured).
    */
   certificates(): Promise<PlatformCertificate[]>;
   /** Base64 RSAES-OAEP (SHA-1, MGF1-SHA-1) of the UTF-8 `text` under the `wechatpaySerial` key. */

@@ -275,6 +275,17 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
     Ok(client.certs.ring())
 }
 
+/// The last download's error when it failed and nothing downloaded is in use: what
+/// `certificates()` rejects with even when configured `certs` could verify answers
+/// meanwhile (and [`ring_for`] therefore gives them without complaint).
+pub fn download_failed(client: &Client) -> Option<JsValue> {
+    if client.certs.downloaded().is_empty() {
+        client.certs.last_error.borrow().clone()
+    } else {
+        None
+    }
+}
+
 /// One entry of `wxpay.certificates()`.
 #[derive(serde::Serialize)]
 struct Listed<'a> {

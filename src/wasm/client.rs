@@ -155,12 +155,16 @@ impl Wxpay {
     /// The platform certificates in use: `[{ serial, pem, effective_time,
     /// expire_time }]`, the configured ones first (`pem` absent for a public
     /// key, times absent where unknown). With `apiv3Key`, downloads them first
-    /// if none were downloaded yet.
+    /// if none were downloaded yet, and rejects with the download's error when
+    /// that failed, `certs` configured or not.
     pub fn certificates(&self) -> Result<JsValue, JsValue> {
         let client = self.client.clone();
         driver::start(async move {
             if client.config.apiv3_key.is_some() {
                 certs::ring_for(&client, None, None).await.map_err(certs::NoRing::into_js)?;
+                if let Some(e) = certs::download_failed(&client) {
+                    return Err(e);
+                }
             }
             Ok(certs::list(&client))
         })

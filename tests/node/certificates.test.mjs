@@ -224,9 +224,9 @@ test('a list signed by a certificate already trusted is verified before it is re
     assert.equal(res.headers.get('wechatpay-serial'), sb.platform.serial, 'signed by the configured certificate');
     return new Response(body.replace(ciphertext, damaged), { status: res.status, headers: res.headers });
   });
-  // The download's error (ERR_RESPONSE_SIGNATURE) reaches no caller here: a client that trusts
-  // the signer has keys, and a failed download fails only what nothing else can verify. What
-  // shows the order is the signature check itself, seen at crypto.subtle (called through).
+  // certificates() rejects with the download's error: the signature's (read first, the list
+  // would have failed to decrypt instead). The check itself is seen at crypto.subtle (called
+  // through). A request still verifies by the configured certificate alone.
   const { subtle } = globalThis.crypto;
   const checks = [];
   subtle.verify = async function verify(...args) {
@@ -236,10 +236,12 @@ test('a list signed by a certificate already trusted is verified before it is re
   };
   try {
     const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, fetch: altered, crypto: 'webcrypto' }));
-    const list = await wxpay.certificates();
+    await rejectsWith(wxpay.certificates(), 'ERR_RESPONSE_SIGNATURE', { status: 200 });
     assert.equal(downloads(sb), 1);
     assert.deepEqual(checks, [false], "the altered list's signature was checked, and failed");
-    assert.deepEqual(list.map((c) => [c.serial, c.pem]), [[sb.platform.serial, undefined]], 'only the configured certificate: nothing from the list');
+    checks.length = 0;
+    assert.equal((await get(wxpay)).status, 200);
+    assert.deepEqual(checks, [true], 'answers verify by the configured certificate');
     // The same list unaltered: one check, which passes.
     checks.length = 0;
     const intact = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, crypto: 'webcrypto' }));
@@ -286,6 +288,29 @@ test('with keys configured, an answer under an unknown serial whose download fai
   const n = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'N1' } });
   const bad = await rejectsWith(wxpay.notifications.parse({ headers: n.headers, body: n.body }), 'ERR_NOTIFY_SERIAL');
   assert.equal(bad.cause?.code, 'SYSTEM_ERROR');
+});
+
+test('with keys configured, certificates() rejects with a failed download\'s error rather than list the configured keys alone', async () => {
+  const { sb } = ctx;
+  let attempts = 0;
+  const failing = certificatesBy(async () => {
+    attempts++;
+    return new Response(JSON.stringify({ code: 'SYSTEM_ERROR', message: 'busy' }), { status: 500, headers: { 'content-type': 'application/json' } });
+  });
+  const pub = { [sb.pubkey.id]: sb.pubkey.publicKeySpki };
+  const wxpay = new Wxpay(options(sb, { certs: pub, apiv3Key: sb.apiv3Key, fetch: failing, retry: 0 }));
+  await rejectsWith(wxpay.certificates(), 'SYSTEM_ERROR');
+  assert.equal(attempts, 1);
+  // Within the back-off: no download, and the last failure is still what the caller gets.
+  await rejectsWith(wxpay.certificates(), 'SYSTEM_ERROR');
+  assert.equal(attempts, 1);
+  // The configured key still verifies what it signs.
+  sb.answerKey = 'pubkey';
+  assert.equal((await get(wxpay)).status, 200);
+  // Without apiv3Key there is nothing to download: the configured keys are the list.
+  const plain = new Wxpay(options(sb, { certs: pub, fetch: failing }));
+  assert.deepEqual((await plain.certificates()).map((c) => c.serial), [sb.pubkey.id]);
+  assert.equal(attempts, 1);
 });
 
 test('after a failed download the next starts only 10 s later, whatever certsRefreshInterval (or sooner, if it is shorter)', async () => {
