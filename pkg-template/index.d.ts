@@ -52,7 +52,8 @@ export interface WxpayClientOptions {
    */
   crypto?: 'auto' | 'node' | 'webcrypto' | 'rust';
   /**
-   * Retries of a `GET` on a network error, a 429 or a 5xx answer (default 2; `false` or 0: none).
+   * Retries of a `GET` on a network error, a 429 or a 5xx answer, one over `maxBodyBytes` too
+   * (default 2; `false` or 0: none).
    * Other methods retry only when a request asks (`retry: true` or a count). Each attempt is
    * signed afresh; waits grow exponentially with full jitter; `Retry-After` is honoured; all of
    * it within the request's `timeout`/`signal`. An answer that fails verification is never retried.

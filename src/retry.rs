@@ -1,7 +1,8 @@
 //! When a request is tried again, and how long to wait first.
 //!
 //! By default a `GET` is retried up to [`DEFAULT_RETRIES`] times on a network
-//! error, a `429` or a `5xx` answer; other methods only when the caller opts
+//! error, a `429` or a `5xx` answer (one refused as larger than the size limit
+//! included); other methods only when the caller opts
 //! in for that request. Waits grow exponentially with full jitter (a random
 //! wait between zero and the cap, so many clients retrying at once spread
 //! out), and a `Retry-After` the service sends is honoured. An answer that

@@ -81,6 +81,44 @@ test('4xx answers are not retried; 429 honours Retry-After', async () => {
   assert.ok(Date.now() - started >= 950, `waited ${Date.now() - started} ms for Retry-After: 1`);
 });
 
+test('a 429 or 5xx larger than maxBodyBytes is retried as its status says; a 4xx is not', async () => {
+  const { sb } = ctx;
+  const page = '<html>' + 'x'.repeat(4000) + '</html>';
+  // A proxy's error page, too large for the limit, for the first `pages` attempts; then the sandbox.
+  let pages = 0;
+  const proxy = (status, declared) => async (url, init) => {
+    if (pages > 0) {
+      pages--;
+      const headers = { 'content-type': 'text/html', ...(declared ? { 'content-length': String(page.length) } : {}) };
+      return new Response(page, { status, headers });
+    }
+    return fetch(url, init);
+  };
+  for (const declared of [false, true]) {
+    for (const status of [502, 429]) {
+      sb.reset();
+      pages = 2;
+      const wxpay = new Wxpay(options(sb, { fetch: proxy(status, declared), maxBodyBytes: 1000 }));
+      const res = await get(wxpay);
+      assert.equal(res.status, 200, `${status}, declared ${declared}`);
+      assert.equal(pages, 0);
+      assert.equal(sb.requests.length, 1, 'the third attempt reached the sandbox');
+      // Too large every time: the last attempt's error, after as many attempts as allowed.
+      pages = 5;
+      await rejectsWith(get(wxpay), 'ERR_RESPONSE_TOO_LARGE', { status, attempts: 3 });
+      assert.equal(pages, 2);
+      pages = 5;
+      await rejectsWith(get(wxpay, { retry: false }), 'ERR_RESPONSE_TOO_LARGE', { status, attempts: 1 });
+      assert.equal(pages, 4);
+    }
+    // A 4xx answer is not retried, whatever its size.
+    pages = 5;
+    const wxpay = new Wxpay(options(sb, { fetch: proxy(413, declared), maxBodyBytes: 1000 }));
+    await rejectsWith(get(wxpay), 'ERR_RESPONSE_TOO_LARGE', { status: 413, attempts: 1 });
+    assert.equal(pages, 4);
+  }
+});
+
 test('a Retry-After that is neither seconds nor an HTTP date is ignored: the usual back-off, not none', async () => {
   const { sb } = ctx;
   const random = Math.random;
