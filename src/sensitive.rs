@@ -64,3 +64,145 @@ pub async fn decrypt_with<B: Backend>(backend: &B, key: &PrivateKey, ciphertext:
         invalid("decrypt(ciphertext): the plaintext is not UTF-8 text".into())
     })
 }
+
+/// How many recent ciphertexts [`Recent`] remembers the platform serial of.
+pub const RECENT: usize = 256;
+
+/// The platform certificate each recent `encrypt` used, so that a request carrying its
+/// ciphertext names that certificate as `Wechatpay-Serial` even when a rotation has moved
+/// the default on in between (the service decrypts under the certificate the request names).
+/// Holds a 64-bit hash of each ciphertext, not the ciphertext.
+#[derive(Default)]
+pub struct Recent {
+    serials: Vec<String>,
+    entries: Vec<(u64, usize)>,
+}
+
+/// FNV-1a, 64 bits: OAEP ciphertexts are random, so any fair hash tells them apart.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+impl Recent {
+    /// Whether nothing was encrypted yet (the check every request makes).
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Remembers that `ciphertext` (base64) was made under `serial`; the oldest of more
+    /// than [`RECENT`] is forgotten.
+    pub fn record(&mut self, ciphertext: &str, serial: &str) {
+        let index = match self.serials.iter().position(|s| s == serial) {
+            Some(i) => i,
+            None => {
+                self.serials.push(serial.to_owned());
+                self.serials.len() - 1
+            }
+        };
+        if self.entries.len() == RECENT {
+            self.entries.remove(0);
+        }
+        self.entries.push((fnv(ciphertext.as_bytes()), index));
+    }
+
+    /// The serial a request whose body is `body` must name, when it is not `current`: the
+    /// one its remembered ciphertexts were made under. None when it carries none, or only
+    /// ones made under `current`. Ciphertexts under two certificates in one body cannot
+    /// all be decrypted: `ERR_INVALID_PARAM`, naming the serials (not secrets).
+    pub fn pinned(&self, body: &[u8], current: Option<&str>) -> Result<Option<String>> {
+        if self.serials.iter().all(|s| Some(s.as_str()) == current) {
+            return Ok(None);
+        }
+        let mut found: Option<usize> = None;
+        // Every maximal run of base64 characters is a candidate: in JSON a ciphertext is a
+        // whole string value, and its quotes end the run.
+        let base64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+        for run in body.split(|b| !base64(b)).filter(|run| run.len() >= 16) {
+            let hash = fnv(run);
+            if let Some(&(_, index)) = self.entries.iter().find(|(h, _)| *h == hash) {
+                match found {
+                    Some(f) if f != index => {
+                        return Err(invalid(format!(
+                            "the request body carries fields encrypted under two platform certificates ({} and {}): encrypt them again, under one",
+                            self.serials[f], self.serials[index]
+                        )))
+                    }
+                    _ => found = Some(index),
+                }
+            }
+        }
+        Ok(found.map(|i| &self.serials[i]).filter(|s| Some(s.as_str()) != current).cloned())
+    }
+}
+
+#[cfg(test)]
+mod recent_tests {
+    use super::*;
+
+    const A: &str = "5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01";
+    const B: &str = "6257F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E02";
+
+    fn cipher(seed: u8) -> String {
+        crate::base64::encode(&[seed; 256])
+    }
+
+    #[test]
+    fn nothing_recorded_or_all_under_current_pins_nothing() {
+        let mut r = Recent::default();
+        assert!(r.is_empty());
+        assert_eq!(r.pinned(b"{}", Some(A)).unwrap(), None);
+        r.record(&cipher(1), A);
+        let body = format!("{{\"name\":\"{}\"}}", cipher(1));
+        assert_eq!(r.pinned(body.as_bytes(), Some(A)).unwrap(), None);
+    }
+
+    #[test]
+    fn a_ciphertext_made_before_a_rotation_pins_its_serial() {
+        let mut r = Recent::default();
+        r.record(&cipher(1), A);
+        let body = format!("{{\"name\":\"{}\",\"n\":1}}", cipher(1));
+        assert_eq!(r.pinned(body.as_bytes(), Some(B)).unwrap().as_deref(), Some(A));
+        assert_eq!(r.pinned(body.as_bytes(), None).unwrap().as_deref(), Some(A));
+        // A body without it, or with a ciphertext never recorded: the current one.
+        assert_eq!(r.pinned(b"{\"name\":\"plain\"}", Some(B)).unwrap(), None);
+        let other = format!("{{\"name\":\"{}\"}}", cipher(2));
+        assert_eq!(r.pinned(other.as_bytes(), Some(B)).unwrap(), None);
+        // Part of a longer run is not the ciphertext.
+        let longer = format!("{{\"name\":\"{}AAAA\"}}", cipher(1));
+        assert_eq!(r.pinned(longer.as_bytes(), Some(B)).unwrap(), None);
+        // Two fields under the same old certificate: still that one.
+        r.record(&cipher(3), A);
+        let two = format!("[\"{}\",\"{}\"]", cipher(1), cipher(3));
+        assert_eq!(r.pinned(two.as_bytes(), Some(B)).unwrap().as_deref(), Some(A));
+    }
+
+    #[test]
+    fn ciphertexts_under_two_certificates_in_one_body_are_refused() {
+        let mut r = Recent::default();
+        r.record(&cipher(1), A);
+        r.record(&cipher(2), B);
+        let body = format!("{{\"a\":\"{}\",\"b\":\"{}\"}}", cipher(1), cipher(2));
+        for current in [Some(A), Some(B), None] {
+            let e = r.pinned(body.as_bytes(), current).unwrap_err();
+            assert_eq!(e.code, Code::InvalidParam);
+            assert!(e.to_string().contains(A) && e.to_string().contains(B), "{e}");
+        }
+        // Under B now, a body with B's only is sent as it is.
+        let only_b = format!("{{\"b\":\"{}\"}}", cipher(2));
+        assert_eq!(r.pinned(only_b.as_bytes(), Some(B)).unwrap(), None);
+    }
+
+    #[test]
+    fn the_oldest_is_forgotten_past_the_bound() {
+        let mut r = Recent::default();
+        r.record(&cipher(0), A);
+        for i in 0..RECENT {
+            r.record(&crate::base64::encode(&(i as u64).to_be_bytes().repeat(32)), B);
+        }
+        assert_eq!(r.entries.len(), RECENT);
+        let body = format!("\"{}\"", cipher(0));
+        assert_eq!(r.pinned(body.as_bytes(), Some(B)).unwrap(), None, "forgotten: the current serial");
+        let last = format!("\"{}\"", crate::base64::encode(&((RECENT - 1) as u64).to_be_bytes().repeat(32)));
+        assert_eq!(r.pinned(last.as_bytes(), Some(A)).unwrap().as_deref(), Some(B));
+    }
+}

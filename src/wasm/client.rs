@@ -1,5 +1,6 @@
 //! The exported `Wxpay` class and the reading of its options.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Reflect;
@@ -31,6 +32,8 @@ pub struct Client {
     pub on_response: Option<JsValue>,
     /// The platform keys: configured and downloaded.
     pub certs: CertStore,
+    /// The serial each recent `encrypt` used (see [`Client::pinned_serial`]).
+    pub encrypted: RefCell<crate::sensitive::Recent>,
 }
 
 impl Client {
@@ -38,6 +41,18 @@ impl Client {
     /// configured choice, else the newest downloaded certificate.
     pub fn wechatpay_serial(&self) -> Option<String> {
         self.config.wechatpay_serial.clone().or_else(|| self.certs.newest())
+    }
+
+    /// The `Wechatpay-Serial` a request whose body is `body` must send instead of
+    /// [`Client::wechatpay_serial`]: the certificate its fields were encrypted under,
+    /// when a rotation has moved the default on since. Nothing to look at (and no
+    /// clock read) until the client has encrypted something.
+    pub fn pinned_serial(&self, body: &[u8]) -> Result<Option<String>, Error> {
+        let encrypted = self.encrypted.borrow();
+        if encrypted.is_empty() {
+            return Ok(None);
+        }
+        encrypted.pinned(body, self.wechatpay_serial().as_deref())
     }
 
     /// The injected `fetch`, else the global one, with the `this` to call it with.
@@ -98,7 +113,7 @@ fn read_client(options: &JsValue) -> Result<Client, JsValue> {
     let certs = CertStore::new(config.keyring.clone(), refresh_ms);
     // Headers cross to `fetch` as lines (boundary::send): a runtime's name with a line break in it is not sent.
     let user_agent = boundary::user_agent(concat!("wxpay-wasm/", env!("CARGO_PKG_VERSION"))).filter(|ua| !ua.contains(['\r', '\n', '\0']));
-    Ok(Client { config, crypto, fetch, user_agent, on_request: o.on_request, on_response: o.on_response, certs })
+    Ok(Client { config, crypto, fetch, user_agent, on_request: o.on_request, on_response: o.on_response, certs, encrypted: RefCell::default() })
 }
 
 /// A WeChat Pay APIv3 client.
@@ -179,7 +194,9 @@ impl Wxpay {
             let ring = certs::ring_for(&client, client.wechatpay_serial().as_deref(), None).await.map_err(certs::NoRing::into_js)?;
             let serial = client.wechatpay_serial().unwrap_or_default();
             let key = ring.get(&serial).ok_or_else(|| Error::new(Code::InvalidConfig, "no platform certificate to encrypt with"))?;
-            Ok(JsValue::from_str(&crate::sensitive::encrypt_with(&client.crypto, &serial, key, &text).await?))
+            let ciphertext = crate::sensitive::encrypt_with(&client.crypto, &serial, key, &text).await?;
+            client.encrypted.borrow_mut().record(&ciphertext, &serial);
+            Ok(JsValue::from_str(&ciphertext))
         })
     }
 

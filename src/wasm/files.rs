@@ -94,6 +94,7 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
             retries: config.retries,
             max_bytes,
             stream: input.stream && !whole,
+            serial: None,
         };
         let (answer, attempts) = exchange(client, &request, &deadline).await;
         let answer = answer.map_err(|e| with_attempts(e, attempts))?;

@@ -154,6 +154,8 @@ pub(super) struct Prepared<'a> {
     pub max_bytes: u32,
     /// Leave a 2xx answer's body unread (a streamed download).
     pub stream: bool,
+    /// The `Wechatpay-Serial` its body's encrypted fields need (else the client's).
+    pub serial: Option<String>,
 }
 
 /// An upload's multipart body, its `meta` (the caller's, checked, or
@@ -210,7 +212,11 @@ async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method,
             (Some(body), Some(meta), Some(ct))
         }
     };
-    let request = Prepared { method, path, query, body, signed, content_type, headers: &cfg.headers, retries, max_bytes, stream: false };
+    let serial = match &body {
+        Some(b) => client.pinned_serial(b)?,
+        None => None,
+    };
+    let request = Prepared { method, path, query, body, signed, content_type, headers: &cfg.headers, retries, max_bytes, stream: false, serial };
     let deadline = Deadline::new(cfg.signal.as_ref(), timeout_ms)?;
     let (answer, attempts) = exchange(client, &request, &deadline).await;
     let finished = match answer {
@@ -236,6 +242,7 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
         retries: client.config.retries,
         max_bytes: client.config.max_body_bytes,
         stream: false,
+        serial: None,
     };
     // Requests wait for this download within their own deadlines; the download itself ends
     // within the client's timeout, or DOWNLOAD_TIMEOUT_MS, so a stuck one never blocks the next.
@@ -365,7 +372,7 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
         let message = request::message(r.method, &signed_path, timestamp, &nonce, signed)?;
         let signature = client.crypto.sign_base64(&client.config.key, &message).await?;
         let authorization = request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, &signature);
-        let serial = client.wechatpay_serial();
+        let serial = r.serial.clone().or_else(|| client.wechatpay_serial());
         let headers = request_headers(client, serial.as_deref(), &authorization, r.content_type.as_deref(), r.headers);
         let info = |duration, status, request_id, error| HookInfo { method: r.method.as_str(), url: &url, attempt, duration, status, request_id, error };
         if let Some(h) = &client.on_request {

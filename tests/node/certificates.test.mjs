@@ -72,6 +72,32 @@ test('rotation mid-run: an answer under a new serial triggers one refresh, then 
   assert.equal(wxpay.wechatpaySerial, fresh.serial, 'the newest certificate is sent as Wechatpay-Serial');
 });
 
+test('a request carrying a field encrypted before a rotation names the certificate it was encrypted under', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(bootstrap(sb, { certsRefreshInterval: 0 }));
+  const old = sb.platform;
+  const oaep = (key) => ({ key, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' });
+  const opens = (key, ciphertext) => crypto.privateDecrypt(oaep(key), Buffer.from(ciphertext, 'base64')).toString('utf8');
+  const name = await wxpay.encrypt('张三');
+  assert.equal(opens(old.privateKeyPkcs8, name), '张三');
+  const fresh = sb.rotate();
+  await get(wxpay); // answered under the new serial: the refresh
+  assert.equal(wxpay.wechatpaySerial, fresh.serial, 'the newest is the default now');
+  const echo = (body, config) => wxpay.v3.sandbox.echo.post(body, config).then(({ data }) => data.headers['wechatpay-serial']);
+  assert.equal(await echo({ name, relation_type: 'USER' }), old.serial, 'the certificate the field was encrypted under');
+  assert.equal(await echo({ relation_type: 'USER' }), fresh.serial, 'a body without it: the default');
+  const again = await wxpay.encrypt('李四');
+  assert.equal(opens(fresh.privateKeyPkcs8, again), '李四');
+  assert.equal(await echo({ name: again }), fresh.serial);
+  assert.equal(await echo({ name }, { headers: { 'Wechatpay-Serial': fresh.serial } }), fresh.serial, "the caller's own header still decides");
+  // Fields under both in one body cannot all be decrypted: refused, nothing sent.
+  const sent = sb.requests.length;
+  const err = await rejectsWith(wxpay.v3.sandbox.echo.post({ name, again }), 'ERR_INVALID_PARAM');
+  assert.ok(err.message.includes(old.serial) && err.message.includes(fresh.serial), err.message);
+  assert.equal(sb.requests.length, sent);
+  assert.ok(sb.requests.every((r) => r.verified));
+});
+
 test('refreshes are limited by certsRefreshInterval: an unknown serial within it is rejected without a download', async () => {
   const { sb } = ctx;
   const wxpay = new Wxpay(bootstrap(sb));
