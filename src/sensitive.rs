@@ -114,10 +114,11 @@ impl Recent {
             return Ok(None);
         }
         let mut found: Option<usize> = None;
-        // Every maximal run of base64 characters is a candidate: in JSON a ciphertext is a
-        // whole string value, and its quotes end the run.
+        // Every maximal run of base64 characters as long as an RSA-1024 ciphertext or longer,
+        // whole quads, is a candidate: in JSON a ciphertext is a whole string value, and its
+        // quotes end the run. (The bound keeps a large body's scan short: few runs qualify.)
         let base64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
-        for run in body.split(|b| !base64(b)).filter(|run| run.len() >= 16) {
+        for run in body.split(|b| !base64(b)).filter(|run| run.len() >= 172 && run.len() % 4 == 0) {
             let hash = fnv(run);
             if let Some(&(_, index)) = self.entries.iter().find(|(h, _)| *h == hash) {
                 match found {
