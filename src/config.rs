@@ -218,7 +218,7 @@ pub fn certs_entry(serial: &str) -> Result<String> {
 /// `PUB_KEY_ID_` and digits, or a certificate serial (hex, 33 to 40
 /// characters). Anything else could be a secret in the wrong place: an APIv3
 /// key is 32 characters, and may be all hex.
-fn shown_serial(serial: &str) -> bool {
+pub(crate) fn shown_serial(serial: &str) -> bool {
     match serial.strip_prefix(PUB_KEY_ID_PREFIX) {
         Some(digits) => !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()),
         None => (33..=40).contains(&serial.len()) && serial.bytes().all(|b| b.is_ascii_hexdigit()),

@@ -123,10 +123,13 @@ impl Recent {
             if let Some(&(_, index)) = self.entries.iter().find(|(h, _)| *h == hash) {
                 match found {
                     Some(f) if f != index => {
+                        // Serials as config shows them: one of another shape could be a secret.
+                        let shown = |s: &str| if crate::config::shown_serial(s) { s.to_owned() } else { "(a serial not shown)".into() };
                         return Err(invalid(format!(
                             "the request body carries fields encrypted under two platform certificates ({} and {}): encrypt them again, under one",
-                            self.serials[f], self.serials[index]
-                        )))
+                            shown(&self.serials[f]),
+                            shown(&self.serials[index])
+                        )));
                     }
                     _ => found = Some(index),
                 }
@@ -188,6 +191,13 @@ mod recent_tests {
             assert_eq!(e.code, Code::InvalidParam);
             assert!(e.to_string().contains(A) && e.to_string().contains(B), "{e}");
         }
+        // A serial of another shape (a 32-character APIv3 key given as a certs key) is not repeated.
+        let secret = "0123456789abcdef0123456789abcdef";
+        let mut r2 = Recent::default();
+        r2.record(&cipher(1), A);
+        r2.record(&cipher(2), secret);
+        let e = r2.pinned(body.as_bytes(), Some(A)).unwrap_err();
+        assert!(e.message.contains(A) && !e.message.contains(secret), "{e}");
         // Under B now, a body with B's only is sent as it is.
         let only_b = format!("{{\"b\":\"{}\"}}", cipher(2));
         assert_eq!(r.pinned(only_b.as_bytes(), Some(B)).unwrap(), None);
