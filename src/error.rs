@@ -184,6 +184,9 @@ pub fn listed<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     out
 }
 
+/// Result with this crate's [`Error`].
+pub type Result<T> = core::result::Result<T, Error>;
+
 #[cfg(test)]
 mod tests {
     use super::quoted;
@@ -197,6 +200,3 @@ mod tests {
         assert_eq!(quoted(&"x".repeat(100)), format!("\"{}...\"", "x".repeat(64)));
     }
 }
-
-/// Result with this crate's [`Error`].
-pub type Result<T> = core::result::Result<T, Error>;

@@ -350,7 +350,8 @@ fn serial_matches_in_any_case_and_public_key_ids_work() {
 
 #[test]
 fn each_missing_header_is_unsigned() {
-    let cases: [(&str, fn(&mut Answer)); 4] = [
+    type Remove = fn(&mut Answer);
+    let cases: [(&str, Remove); 4] = [
         ("Wechatpay-Timestamp", |a| a.ts = None),
         ("Wechatpay-Nonce", |a| a.nonce = None),
         ("Wechatpay-Signature", |a| a.sig = None),
