@@ -158,10 +158,14 @@ fn wanted(client: &Client, serial: Option<&str>) -> bool {
     }
 }
 
-/// Whether the keys known now cannot verify what `serial` signed.
+/// Whether the keys known now cannot verify what `serial` signed; for `None` (the
+/// downloads themselves asked for: `certificates()`), whether none is downloaded, though
+/// configured `certs` may verify answers meanwhile.
 fn unusable(client: &Client, serial: Option<&str>) -> bool {
-    let ring = client.certs.ring();
-    ring.is_empty() || serial.is_some_and(|s| ring.get(s).is_none())
+    match serial {
+        Some(s) => client.certs.ring().get(s).is_none(),
+        None => client.certs.downloaded().is_empty(),
+    }
 }
 
 /// Why [`ring_for`] has no keys to give.
@@ -257,7 +261,8 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                 result = Err(dead);
             }
             // A failed download fails what needed it when nothing can verify it still: no key
-            // at all, or none under its serial. Its error says why (the `cause`).
+            // under its serial (or, for `certificates()`, nothing downloaded). Its error says
+            // why (the `cause`).
             if let Err(e) = result {
                 if unusable(client, serial) {
                     return Err(NoRing::Failed(Some(e)));
@@ -273,17 +278,6 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
         }
     }
     Ok(client.certs.ring())
-}
-
-/// The last download's error when it failed and nothing downloaded is in use: what
-/// `certificates()` rejects with even when configured `certs` could verify answers
-/// meanwhile (and [`ring_for`] therefore gives them without complaint).
-pub fn download_failed(client: &Client) -> Option<JsValue> {
-    if client.certs.downloaded().is_empty() {
-        client.certs.last_error.borrow().clone()
-    } else {
-        None
-    }
 }
 
 /// One entry of `wxpay.certificates()`.
