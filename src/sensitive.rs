@@ -110,7 +110,10 @@ impl Recent {
     /// ones made under `current`. Ciphertexts under two certificates in one body cannot
     /// all be decrypted: `ERR_INVALID_PARAM`, naming the serials (not secrets).
     pub fn pinned(&self, body: &[u8], current: Option<&str>) -> Result<Option<String>> {
-        if self.serials.iter().all(|s| Some(s.as_str()) == current) {
+        // Nothing to look for while every remembered ciphertext is under `current` (always,
+        // until a rotation; again once the older ones are forgotten).
+        let under_current = self.serials.iter().position(|s| Some(s.as_str()) == current);
+        if self.entries.iter().all(|&(_, index)| Some(index) == under_current) {
             return Ok(None);
         }
         let mut found: Option<usize> = None;
@@ -148,6 +151,11 @@ mod recent_tests {
 
     fn cipher(seed: u8) -> String {
         crate::base64::encode(&[seed; 256])
+    }
+
+    /// The `i`th of many distinct ciphertext-shaped strings.
+    fn numbered(i: usize) -> String {
+        crate::base64::encode(&(i as u64).to_be_bytes().repeat(32))
     }
 
     #[test]
@@ -208,12 +216,12 @@ mod recent_tests {
         let mut r = Recent::default();
         r.record(&cipher(0), A);
         for i in 0..RECENT {
-            r.record(&crate::base64::encode(&(i as u64).to_be_bytes().repeat(32)), B);
+            r.record(&numbered(i), B);
         }
         assert_eq!(r.entries.len(), RECENT);
         let body = format!("\"{}\"", cipher(0));
         assert_eq!(r.pinned(body.as_bytes(), Some(B)).unwrap(), None, "forgotten: the current serial");
-        let last = format!("\"{}\"", crate::base64::encode(&((RECENT - 1) as u64).to_be_bytes().repeat(32)));
+        let last = format!("\"{}\"", numbered(RECENT - 1));
         assert_eq!(r.pinned(last.as_bytes(), Some(A)).unwrap().as_deref(), Some(B));
     }
 }
