@@ -313,7 +313,7 @@ pub(super) async fn exchange(client: &Client, request: &Prepared<'_>, deadline: 
             }
             // An answer refused for its size is retried as its status says: a 5xx (a proxy's
             // error page, say) is a fault of the moment whatever its length.
-            Err(e) if retry_left && error_code(e).as_deref() == Some(Code::ResponseTooLarge.as_str()) && too_large_status(e).is_some_and(retry::retryable_status) => {
+            Err(e) if retry_left && error_code(e).as_deref() == Some(Code::ResponseTooLarge.as_str()) && error_status(e).is_some_and(retry::retryable_status) => {
                 retry::delay_ms(attempt, js_sys::Math::random(), None)
             }
             _ => None,
@@ -348,10 +348,10 @@ fn error_code(e: &JsValue) -> Option<String> {
     Reflect::get(e, &JsValue::from_str("code")).ok()?.as_string()
 }
 
-/// The `status` of an ERR_RESPONSE_TOO_LARGE error (one of ours, made by `send`).
-fn too_large_status(e: &JsValue) -> Option<u16> {
-    let status = Reflect::get(e, &JsValue::from_str("status")).ok()?.as_f64()?;
-    (100.0..=599.0).contains(&status).then_some(status as u16)
+/// The `status` of one of our errors (ERR_RESPONSE_TOO_LARGE carries it); `as` saturates, so
+/// no out-of-range number reads as a status `retryable_status` takes.
+fn error_status(e: &JsValue) -> Option<u16> {
+    Reflect::get(e, &JsValue::from_str("status")).ok()?.as_f64().map(|s| s as u16)
 }
 
 /// Marks the error of the last attempt with how many attempts were made.
