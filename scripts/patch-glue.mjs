@@ -88,6 +88,15 @@ edit('the thrown value is stored for Rust, as handleError did',
   /function handleError\(f, args\) \{\n    try \{\n        return f\.apply\(this, args\);\n    \} catch \(e\) \{\n        const idx = addToExternrefTable0\(e\);\n        wasm\.__wbindgen_exn_store\(idx\);\n    \}\n\}/g,
   'function __wxpay_store(e) {\n    const idx = addToExternrefTable0(e);\n    wasm.__wbindgen_exn_store(idx);\n}', 1);
 
+// The DataView of wasm memory (read by every import that hands Rust a string or a pair of
+// numbers) is checked for staleness with `buffer.detached` where the engine has it (Node 22+),
+// else by comparing with `wasm.memory.buffer`: a call into the engine's C++ API each time, a few
+// a request on Node 20 (bench/profile/perf.mjs: v8's WebAssemblyMemoryGetBuffer). Memory that
+// grows detaches its old buffer, whose byteLength is then 0: the check getUint8ArrayMemory0
+// already makes, and as exact here (the memory is not shared).
+edit('the DataView of wasm memory is checked as the Uint8Array is',
+  /if \(cachedDataViewMemory0 === null \|\| cachedDataViewMemory0\.buffer\.detached === true \|\| \(cachedDataViewMemory0\.buffer\.detached === undefined && cachedDataViewMemory0\.buffer !== wasm\.memory\.buffer\)\) \{/g,
+  'if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.byteLength === 0) {', 1);
 glue += `
 // --- wxpay-wasm: recovery after a trap (appended by scripts/patch-glue.mjs) ---
 let __wxpay_listener = null;
