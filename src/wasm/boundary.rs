@@ -509,7 +509,8 @@ pub fn hook(hook: &JsValue, info: &JsValue) {
 /// What `send` needs besides the request itself.
 pub struct Transport<'a> {
     pub fetch: &'a JsValue,
-    pub this: &'a JsValue,
+    /// The `this` of the call (`None`: `undefined`).
+    pub this: Option<&'a JsValue>,
     pub deadline: &'a Deadline,
     pub max_bytes: u32,
     /// Leave a 2xx answer's body unread, for [`file_body`].
@@ -531,7 +532,7 @@ pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, 
         list.push_str(v);
     }
     let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
-    let promise = send_js(&t.deadline.js(), t.fetch, t.this, url, method, &list, &body, f64::from(t.max_bytes), t.stream)?;
+    let promise = send_js(&t.deadline.js(), t.fetch, t.this.unwrap_or(&JsValue::UNDEFINED), url, method, &list, &body, f64::from(t.max_bytes), t.stream)?;
     let raw: Array = wait(promise).await?.unchecked_into();
     let signed = match raw.get(5).as_string() {
         Some(joined) => {

@@ -25,6 +25,9 @@ pub struct Client {
     pub config: Config,
     pub crypto: Crypto,
     fetch: Option<Callable>,
+    /// `globalThis` and the string `fetch`, made once: without `options.fetch` the global one is
+    /// read at each request (it may be replaced), with no new string or handle each time.
+    global_fetch: (JsValue, JsValue),
     pub user_agent: Option<String>,
     /// `options.onRequest`, called before each attempt.
     pub on_request: Option<JsValue>,
@@ -56,14 +59,15 @@ impl Client {
     }
 
     /// The injected `fetch`, else the global one, with the `this` to call it with.
-    pub fn fetch(&self) -> Result<(Callable, JsValue), JsValue> {
+    /// (`None`: `undefined`.)
+    pub fn fetch(&self) -> Result<(Callable, Option<&JsValue>), JsValue> {
         if let Some(f) = &self.fetch {
-            return Ok((f.clone(), JsValue::UNDEFINED));
+            return Ok((f.clone(), None));
         }
-        let global = js_sys::global();
-        let f = Reflect::get(&global, &"fetch".into())?;
+        let (global, name) = &self.global_fetch;
+        let f = Reflect::get(global, name)?;
         if f.is_function() {
-            Ok((f.unchecked_into(), global.into()))
+            Ok((f.unchecked_into(), Some(global)))
         } else {
             Err(Error::new(Code::Network, "this runtime has no global fetch: pass options.fetch").into())
         }
@@ -113,7 +117,8 @@ fn read_client(options: &JsValue) -> Result<Client, JsValue> {
     let certs = CertStore::new(config.keyring.clone(), refresh_ms);
     // Headers cross to `fetch` as lines (boundary::send): a runtime's name with a line break in it is not sent.
     let user_agent = boundary::user_agent(concat!("wxpay-wasm/", env!("CARGO_PKG_VERSION"))).filter(|ua| !ua.contains(['\r', '\n', '\0']));
-    Ok(Client { config, crypto, fetch, user_agent, on_request: o.on_request, on_response: o.on_response, certs, encrypted: RefCell::default() })
+    let global_fetch = (js_sys::global().into(), JsValue::from_str("fetch"));
+    Ok(Client { config, crypto, fetch, global_fetch, user_agent, on_request: o.on_request, on_response: o.on_response, certs, encrypted: RefCell::default() })
 }
 
 /// A WeChat Pay APIv3 client.

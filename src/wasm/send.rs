@@ -287,7 +287,7 @@ pub(super) async fn exchange(client: &Client, request: &Prepared<'_>, deadline: 
         Ok(f) => f,
         Err(e) => return (Err(e), 0),
     };
-    let transport = Transport { fetch: &fetch, this: &this, deadline, max_bytes: request.max_bytes, stream: request.stream };
+    let transport = Transport { fetch: &fetch, this, deadline, max_bytes: request.max_bytes, stream: request.stream };
     let mut base = &client.config.base;
     let mut attempt: u32 = 0;
     loop {
