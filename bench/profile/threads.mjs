@@ -6,7 +6,7 @@
 // marks where the measured requests start, for V8's traces in the same output, e.g.
 //   node --trace-opt --trace-deopt bench/profile/threads.mjs pkg 8000 6000 | sed -n '/^-- measured/,$p'
 //   node bench/profile/threads.mjs <floor | shaped | mini | direct=<dir> | dir> [warm-up=6000] [requests=6000]
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { batch, client, sandbox } from './clients.mjs';
 
 const [which = 'floor', warm = '6000', requests = '6000'] = process.argv.slice(2);
@@ -27,11 +27,15 @@ function threads() {
 }
 
 await batch(get, Number(warm));
-console.log(`-- measured from here: ${n} requests`);
+console.log(`-- measured from here: ${n} requests (pid ${process.pid})`);
+// Under bench/profile/perf.mjs: `perf record` samples the measured requests only.
+const perf = (command) => process.env.WXPAY_PERF_CTL && writeFileSync(process.env.WXPAY_PERF_CTL, `${command}\n`);
+perf('enable');
 const before = threads();
 const c0 = process.cpuUsage();
 await batch(get, n);
 const cpu = process.cpuUsage(c0);
+perf('disable');
 const byName = {};
 for (const [id, { name, ticks }] of threads()) byName[name] = (byName[name] ?? 0) + ticks - (before.get(id)?.ticks ?? 0);
 // A clock tick is 10 ms (USER_HZ 100 on Linux).
