@@ -375,8 +375,10 @@ pub struct Answer {
     /// headers]`: see `send` in `boundary.js`.
     raw: Array,
     /// `Wechatpay-Timestamp`, `-Nonce`, `-Signature`, `-Serial`, read with
-    /// the answer (every answer verified needs all four).
-    signed: [Option<String>; 4],
+    /// the answer (every answer verified needs all four): one text, and where
+    /// in it each header's value is (`None`: the answer has no such header).
+    signed: String,
+    spans: [Option<(usize, usize)>; 4],
 }
 
 impl Answer {
@@ -388,7 +390,7 @@ impl Answer {
 
     /// `Wechatpay-Timestamp`, `-Nonce`, `-Signature` and `-Serial`, borrowed.
     pub fn signature_headers(&self) -> crate::response::SignatureHeaders<'_> {
-        let [timestamp, nonce, signature, serial] = self.signed.each_ref().map(Option::as_deref);
+        let [timestamp, nonce, signature, serial] = self.spans.map(|span| span.map(|(from, to)| crate::text::sub(&self.signed, from, to)));
         crate::response::SignatureHeaders { timestamp, nonce, signature, serial }
     }
 
@@ -534,14 +536,31 @@ pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, 
     let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
     let promise = send_js(&t.deadline.js(), t.fetch, t.this.unwrap_or(&JsValue::UNDEFINED), url, method, &list, &body, f64::from(t.max_bytes), t.stream)?;
     let raw: Array = wait(promise).await?.unchecked_into();
-    let signed = match raw.get(5).as_string() {
-        Some(joined) => {
-            let mut parts = joined.splitn(4, '\n').map(|p| Some(p.to_string()));
-            core::array::from_fn(|_| parts.next().flatten())
+    let (signed, spans) = signature_text(&raw);
+    Ok(Answer { status: raw.get(0).as_f64().unwrap_or_default() as u16, signed, spans, raw })
+}
+
+/// The four signature headers of `send`'s array as one text and the span of
+/// each: the joined text as it came (one string across the boundary, no copy
+/// of each part), else the values given one by one, put end to end.
+fn signature_text(raw: &Array) -> (String, [Option<(usize, usize)>; 4]) {
+    let mut spans = [None; 4];
+    if let Some(joined) = raw.get(5).as_string() {
+        let mut from = 0;
+        for (i, part) in joined.splitn(4, '\n').enumerate() {
+            spans[i] = Some((from, from + part.len()));
+            from += part.len() + 1;
         }
-        None => core::array::from_fn(|i| raw.get(6 + i as u32).as_string()),
-    };
-    Ok(Answer { status: raw.get(0).as_f64().unwrap_or_default() as u16, signed, raw })
+        return (joined, spans);
+    }
+    let mut text = String::new();
+    for (i, span) in spans.iter_mut().enumerate() {
+        if let Some(value) = raw.get(6 + i as u32).as_string() {
+            *span = Some((text.len(), text.len() + value.len()));
+            text.push_str(&value);
+        }
+    }
+    (text, spans)
 }
 
 /// The message of `notifications.failure(message)`: a string, an `Error`'s
