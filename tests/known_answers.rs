@@ -463,8 +463,8 @@ fn segment_rules() {
 fn seed_template_and_rendering() {
     let tpl = template(&["v3", "marketing", "membercardOpen", "cards", "_card_id_", "codes", "_code_"]);
     assert_eq!(tpl, "v3/marketing/membercard-open/cards/{card_id}/codes/{code}");
-    let value = |n: &str| -> wxpay_wasm::Result<Option<String>> {
-        Ok(Some(if n == "card_id" { "pY7xGs0sMdNN9PVCvtJNl-6DJdIY" } else { "a b/c?é" }.to_string()))
+    let value = |n: &str| -> wxpay_wasm::Result<Option<&str>> {
+        Ok(Some(if n == "card_id" { "pY7xGs0sMdNN9PVCvtJNl-6DJdIY" } else { "a b/c?é" }))
     };
     // the PATCH fixture's path is what rendering gives
     assert_eq!(format!("/{}?lang=zh_CN", path::render(&tpl, value).unwrap()), PATCH_PATH);
@@ -481,13 +481,13 @@ fn placeholder_values_are_encoded_as_one_segment() {
         ("%41+&=", "%2541%2B%26%3D"),
         ("12345", "12345"),
     ] {
-        assert_eq!(path::render("v3/x/{id}", |_| Ok(Some(v.into()))).unwrap(), format!("v3/x/{enc}"), "{v}");
+        assert_eq!(path::render("v3/x/{id}", |_| Ok(Some(v))).unwrap(), format!("v3/x/{enc}"), "{v}");
     }
 }
 
 #[test]
 fn missing_placeholder_is_missing_param() {
-    let e = path::render("v3/cards/{card_id}/codes/{code}", |n| Ok((n == "card_id").then(|| "c".to_string()))).unwrap_err();
+    let e = path::render("v3/cards/{card_id}/codes/{code}", |n| Ok((n == "card_id").then_some("c"))).unwrap_err();
     assert_eq!(e.code, Code::MissingParam);
     assert!(e.message.contains("{code}"), "{}", e.message);
 }

@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let mut calls = 0;
     let rendered = render(template, |_| {
         calls += 1;
-        Ok(values.get(calls - 1).map(|v| v.to_string()))
+        Ok(values.get(calls - 1).copied())
     });
     match rendered {
         Ok(path) => assert_eq!(sent_path(&path), format!("/{path}"), "{template:?}"),
@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
     }
     // Each value alone, as one segment.
     for v in values {
-        match render("v3/a/{v}/b", |_| Ok(Some(v.to_string()))) {
+        match render("v3/a/{v}/b", |_| Ok(Some(*v))) {
             Ok(path) => {
                 let seg = &path["v3/a/".len()..path.len() - "/b".len()];
                 assert!(!seg.contains(['/', '?', '#']), "{v:?} -> {seg:?}");

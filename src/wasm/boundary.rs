@@ -150,7 +150,7 @@ fn pairs(flat: JsValue) -> Vec<(String, String)> {
 }
 
 /// A request config, read once.
-pub struct RequestConfig {
+pub struct RequestConfig<'a> {
     /// `params` as (name, text) pairs, in order, arrays expanded.
     pub params: Vec<(String, String)>,
     /// The caller's headers as (name, text) pairs.
@@ -163,7 +163,7 @@ pub struct RequestConfig {
     /// `maxBodyBytes`, not yet range-checked.
     pub max_body_bytes: Option<f64>,
     /// The value of each placeholder of `names`, in order.
-    pub placeholders: Vec<(String, Option<String>)>,
+    pub placeholders: Vec<(&'a str, Option<String>)>,
     /// `retry`: a boolean or a number, not yet range-checked, or undefined;
     /// `None` as for `signal`.
     pub retry: Option<JsValue>,
@@ -172,10 +172,9 @@ pub struct RequestConfig {
 /// Reads a request config for a path with these placeholder `names`; a key
 /// that is neither an option nor a placeholder is refused.
 /// `list` holds the same `names` as a JS array.
-pub fn request_config<'a>(config: &JsValue, list: &Array, names: impl Iterator<Item = &'a str>) -> Result<RequestConfig, JsValue> {
+pub fn request_config<'a>(config: &JsValue, list: &Array, names: impl Iterator<Item = &'a str>) -> Result<RequestConfig<'a>, JsValue> {
     let snap: Array = held(request_config_js(config, list))?;
-    let placeholders: Vec<(String, Option<String>)> =
-        names.enumerate().map(|(i, n)| (n.to_string(), text_of(snap.get(i as u32)))).collect();
+    let placeholders: Vec<(&str, Option<String>)> = names.enumerate().map(|(i, n)| (n, text_of(snap.get(i as u32)))).collect();
     let rest = snap.get(placeholders.len() as u32);
     if rest.is_undefined() {
         return Ok(RequestConfig { params: Vec::new(), headers: Vec::new(), signal: None, timeout: None, max_body_bytes: None, placeholders, retry: None });

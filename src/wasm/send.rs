@@ -201,7 +201,7 @@ async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method,
     };
     let retries = retry::allowed(method, client.config.retries, choice);
     let path = path::render(template, |name| {
-        Ok(cfg.placeholders.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.clone()))
+        Ok(cfg.placeholders.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.as_deref()))
     })?;
     let query = url::query(cfg.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let (body, signed, content_type) = match if method.takes_data() { boundary::body(data).await? } else { boundary::Body::None } {

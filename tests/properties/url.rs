@@ -52,7 +52,7 @@ proptest! {
             }
         };
         prop_assume!(value != "." && value != "..");
-        let path = wxpay_wasm::path::render("v3/x/{v}", |_| Ok(Some(value.clone()))).unwrap();
+        let path = wxpay_wasm::path::render("v3/x/{v}", |_| Ok(Some(value.as_str()))).unwrap();
         let q = query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let (full, signed) = base.join(&path, &q);
         prop_assert!(full.ends_with(&signed));
