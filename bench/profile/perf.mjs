@@ -5,7 +5,9 @@
 // instructions and cache misses) this is time as the machine spent it, cold caches included.
 // Prints µs a request by area (our wasm, the JS<->wasm stubs, our JS, undici, OpenSSL, V8's
 // builtins, collector and compilers, the kernel...) and the symbols that differ most.
-//   node bench/profile/perf.mjs [A=floor] [B=pkg] [warm-up=7000] [requests=8000] [symbols=30]
+//   node bench/profile/perf.mjs [A=floor] [B=pkg] [warm-up=7000] [requests=8000] [symbols=30] [rounds=1]
+// With rounds > 1 the clients take turns (A B, B A, ...), a fresh process each, and the samples
+// of all rounds are pooled: the machine's drift falls on both alike.
 // A and B as for threads.mjs: floor, shaped, mini, direct=<dir>, or a package directory
 // (bash bench/profile/named.sh gives .work/profile-pkg, whose wasm functions have names).
 // Needs `perf` and kernel.perf_event_paranoid <= 2 (it samples its own children only).
@@ -14,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const [a = 'floor', b = 'pkg', warm = '7000', requests = '8000', top = '30'] = process.argv.slice(2);
+const [a = 'floor', b = 'pkg', warm = '7000', requests = '8000', top = '30', rounds = '1'] = process.argv.slice(2);
 const HZ = 4999;
 const dir = mkdtempSync(join(tmpdir(), 'wxpay-perf-'));
 const threads = resolve(import.meta.dirname, 'threads.mjs');
@@ -84,11 +86,24 @@ function tally({ data, pid }) {
 }
 
 try {
-  const ra = tally(await record(a, 'a'));
-  const rb = tally(await record(b, 'b'));
-  const us = (samples) => (samples * 1e6) / HZ / Number(requests);
+  const ra = { bySymbol: new Map(), byArea: new Map(), areaOf: new Map(), total: 0 };
+  const rb = { bySymbol: new Map(), byArea: new Map(), areaOf: new Map(), total: 0 };
+  const pool = (into, t) => {
+    for (const key of ['bySymbol', 'byArea']) for (const [k, n] of t[key]) into[key].set(k, (into[key].get(k) ?? 0) + n);
+    for (const [k, v] of t.areaOf) into.areaOf.set(k, v);
+    into.total += t.total;
+  };
+  for (let r = 0; r < Number(rounds); r++) {
+    const order = r % 2 === 0 ? [[a, ra, 'a'], [b, rb, 'b']] : [[b, rb, 'b'], [a, ra, 'a']];
+    for (const [client, into, name] of order) {
+      const run = await record(client, `${name}${r}`);
+      pool(into, tally(run));
+      rmSync(run.data, { force: true });
+    }
+  }
+  const us = (samples) => (samples * 1e6) / HZ / Number(requests) / Number(rounds);
   const row = (label, x, y) => console.log(`${label.padEnd(44).slice(0, 44)} ${us(x).toFixed(1).padStart(8)} ${us(y).toFixed(1).padStart(8)} ${(us(y) - us(x) >= 0 ? '+' : '') + (us(y) - us(x)).toFixed(1).padStart(7)}`);
-  console.log(`\nµs a request (samples at ${HZ} Hz over ${requests} requests)`);
+  console.log(`\nµs a request (samples at ${HZ} Hz over ${requests} requests a process, ${rounds} process(es) a client)`);
   console.log(`${'area'.padEnd(44)} ${'A'.padStart(8)} ${'B'.padStart(8)} ${'B-A'.padStart(8)}    A = ${a}, B = ${b}`);
   const areas = [...new Set([...ra.byArea.keys(), ...rb.byArea.keys()])];
   areas.sort((x, y) => (rb.byArea.get(y) ?? 0) - (ra.byArea.get(y) ?? 0) - ((rb.byArea.get(x) ?? 0) - (ra.byArea.get(x) ?? 0)));
