@@ -65,39 +65,32 @@ function area(sym, dso) {
   return 'other native';
 }
 
-/** Samples by symbol and by area, of `pid` only (the sandbox, a child, is sampled too). */
-function tally({ data, pid }) {
+/** A client's samples by symbol and by area, pooled over its processes. */
+const tallies = () => ({ bySymbol: new Map(), byArea: new Map(), areaOf: new Map(), total: 0 });
+
+/** Adds the samples of `pid` only (the sandbox, a child, is sampled too) to `into`. */
+function tally({ data, pid }, into) {
   const text = execFileSync('perf', ['script', '-i', data, '-F', 'pid,ip,sym,dso', '-G'], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-  const bySymbol = new Map();
-  const byArea = new Map();
-  const areaOf = new Map();
-  let total = 0;
   for (const line of text.split('\n')) {
     const m = line.match(/^\s*(\d+)\s+[0-9a-f]+\s+(.*) \(([^)]*)\)$/);
     if (!m || m[1] !== pid) continue;
     const sym = m[2].replace(/::h[0-9a-f]{16}/g, '');
     const where = area(sym, m[3]);
-    bySymbol.set(sym, (bySymbol.get(sym) ?? 0) + 1);
-    areaOf.set(sym, where);
-    byArea.set(where, (byArea.get(where) ?? 0) + 1);
-    total++;
+    into.bySymbol.set(sym, (into.bySymbol.get(sym) ?? 0) + 1);
+    into.areaOf.set(sym, where);
+    into.byArea.set(where, (into.byArea.get(where) ?? 0) + 1);
+    into.total++;
   }
-  return { bySymbol, byArea, areaOf, total };
 }
 
 try {
-  const ra = { bySymbol: new Map(), byArea: new Map(), areaOf: new Map(), total: 0 };
-  const rb = { bySymbol: new Map(), byArea: new Map(), areaOf: new Map(), total: 0 };
-  const pool = (into, t) => {
-    for (const key of ['bySymbol', 'byArea']) for (const [k, n] of t[key]) into[key].set(k, (into[key].get(k) ?? 0) + n);
-    for (const [k, v] of t.areaOf) into.areaOf.set(k, v);
-    into.total += t.total;
-  };
+  const ra = tallies();
+  const rb = tallies();
   for (let r = 0; r < Number(rounds); r++) {
     const order = r % 2 === 0 ? [[a, ra, 'a'], [b, rb, 'b']] : [[b, rb, 'b'], [a, ra, 'a']];
     for (const [client, into, name] of order) {
       const run = await record(client, `${name}${r}`);
-      pool(into, tally(run));
+      tally(run, into);
       rmSync(run.data, { force: true });
     }
   }
