@@ -16,9 +16,9 @@ export async function sandbox(args = []) {
 }
 
 /** A client of the package in `dir`; with `WXPAY_CRYPTO` set, on that backend (`options.crypto`). */
-export async function ours(sb, dir) {
+export async function ours(sb, dir, timeout) {
   const { Wxpay } = await import(`${resolve(dir)}/node.mjs`);
-  const w = new Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL, crypto: process.env.WXPAY_CRYPTO });
+  const w = new Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL, crypto: process.env.WXPAY_CRYPTO, timeout });
   return () => w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD);
 }
 
@@ -92,9 +92,25 @@ export function shaped(sb) {
 /**
  * The client a profiling script names on its command line: `floor`, `shaped`, `mini` (bash
  * bench/profile/mini.sh first), `direct=<dir>` (the Rust client without the chain) or a
- * package directory.
+ * package directory. `floor+timeout=<ms>` is the floor with an AbortController and a timer of its
+ * own per request; `<dir>+timeout=<ms>` the package with `timeout` in its options.
  */
 export async function client(sb, spec) {
+  const timed = spec.match(/^(.*)\+timeout=(\d+)$/);
+  if (timed) {
+    const ms = Number(timed[2]);
+    if (timed[1] !== 'floor') return ours(sb, timed[1], ms);
+    const get = floor(sb);
+    return async () => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), ms);
+      try {
+        return await get(controller.signal);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+  }
   return spec === 'floor' ? floor(sb)
     : spec === 'shaped' ? shaped(sb)
     : spec === 'mini' ? mini(sb)

@@ -4,20 +4,21 @@
 // the answer, so a difference of a few µs a request shows, where the real signature (a few
 // hundred µs, and noisy) hides it. Alternating batches, medians; each difference and ratio the
 // median of the rounds' own.
-//   node bench/profile/overhead.mjs [rounds=12] [per batch=2000] [in flight=10] [dir...=pkg]
+//   node bench/profile/overhead.mjs [rounds=12] [per batch=2000] [in flight=10] [client...=pkg]
+// (a client as clients.mjs's `client`: a package directory, `<dir>+timeout=<ms>`, `floor+timeout=<ms>`...)
 // With DIRECT=1, the first dir's Rust client without the chain too (clients.mjs's `direct`).
 // Only for comparing builds: a real request costs far more (see bench/RESULTS.md).
 import crypto from 'node:crypto';
 import { resolve } from 'node:path';
 import { batch } from '../e2e.mjs';
 import { alternateRounds, median, roundRatio } from '../stats.mjs';
-import { direct, fakeFetch, floor, mini, ours, sandbox } from './clients.mjs';
+import { client, direct, fakeFetch, floor, mini, sandbox } from './clients.mjs';
 
 const [rounds = '12', perBatch = '2000', inFlight = '10', ...dirs] = process.argv.slice(2);
 if (!dirs.length) dirs.push('pkg');
 const sb = await sandbox();
 const clients = { floor: floor(sb), mini: await mini(sb) };
-for (const dir of dirs) clients[dir] = await ours(sb, resolve(dir));
+for (const dir of dirs) clients[dir] = await client(sb, dir);
 if (process.env.DIRECT) clients.direct = await direct(sb, resolve(dirs[0]));
 await fakeFetch(clients.floor);
 const signature = crypto.sign('sha256', Buffer.from('x'), crypto.createPrivateKey(sb.merchant.privateKeyPkcs8));

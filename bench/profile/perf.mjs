@@ -107,6 +107,13 @@ try {
   const diff = (k) => (rb.bySymbol.get(k) ?? 0) - (ra.bySymbol.get(k) ?? 0);
   syms.sort((x, y) => Math.abs(diff(y)) - Math.abs(diff(x)));
   for (const k of syms.slice(0, Number(top))) row(k.replace(/^JS:/, '').replace(/file:\/\/\/.*\//, ''), ra.bySymbol.get(k) ?? 0, rb.bySymbol.get(k) ?? 0);
+  // WXPAY_PERF_AREAS (areas joined by `;`) lists B's first symbols of other areas too, by B-A.
+  const more = (process.env.WXPAY_PERF_AREAS ?? '').split(';').filter(Boolean);
+  for (const where of more) {
+    const mine = syms.filter((k) => (rb.areaOf.get(k) ?? ra.areaOf.get(k)) === where).sort((x, y) => diff(y) - diff(x));
+    console.log(`\n${where}: the 15 symbols B spends most more on, of ${mine.length} (A, B, B-A)`);
+    for (const k of mine.slice(0, 15)) row(k.replace(/^JS:/, '').replace(/file:\/\/\/.*\//, ''), ra.bySymbol.get(k) ?? 0, rb.bySymbol.get(k) ?? 0);
+  }
   for (const where of ['our wasm (named)', 'our JS (boundary, chain, glue)', 'JS<->wasm stubs']) {
     const mine = [...rb.bySymbol.entries()].filter(([k]) => rb.areaOf.get(k) === where).sort((x, y) => y[1] - x[1]);
     if (mine.length === 0) continue;
