@@ -31,6 +31,9 @@ const out = `${root}/.work/callgrind.jit.out`;
 const target = client === 'floor' || client === 'mini' ? client
   : client.startsWith('direct=') ? `direct=${resolve(client.slice(7))}` : resolve(client);
 const simFlags = sim === 'misses' ? ['--cache-sim=yes', '--branch-sim=yes'] : [];
+// WXPAY_NODE_FLAGS: more flags for node (`--no-liftoff`: every wasm function compiled by TurboFan at
+// once, so each is in the perf map under one name, none left unnamed by a later tier-up).
+const nodeFlags = (process.env.WXPAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 function label(name) {
   if (name === undefined) return 'unnamed JIT code';
@@ -48,7 +51,7 @@ async function profile(n) {
   const maps = () => new Set(readdirSync('/tmp').filter((f) => /^perf-\d+\.map$/.test(f)));
   const before = maps();
   execFileSync('valgrind', ['--tool=callgrind', '--dump-instr=yes', ...simFlags, '--smc-check=all-non-file', `--callgrind-out-file=${out}`,
-    process.execPath, '--perf-basic-prof', `${root}/bench/profile/run.mjs`, target, String(n), 'slow'], { stdio: ['ignore', 'ignore', 'pipe'], cwd: `${root}/.work` });
+    process.execPath, ...nodeFlags, '--perf-basic-prof', `${root}/bench/profile/run.mjs`, target, String(n), 'slow'], { stdio: ['ignore', 'ignore', 'pipe'], cwd: `${root}/.work` });
   const [mapFile] = [...maps()].filter((f) => !before.has(f));
   if (!mapFile) throw new Error('V8 wrote no perf map');
 
