@@ -185,48 +185,58 @@ const OBJECT_PROTOTYPE_NAMES = new Set([
 ]);
 
 /**
- * A chain node (`wxpay.v3.marketing.membercardOpen...`): a Proxy whose property reads answer
+ * A chain node (`wxpay.v3.marketing.membercardOpen...`): an object whose property reads answer
  * - `get` `post` `put` `patch` `delete`: the verbs, which send requests;
  * - `then`: `undefined`, so `await node` settles to the node itself;
  * - `toString`, `toJSON`, `Symbol.toPrimitive`: the path template, so `String(node)` and
  *   `JSON.stringify(node)` send nothing;
  * - `Object.prototype` names and other symbols: what a plain object has;
  * - any other string: the child node for that segment.
- * Its path template is made by the Rust side's segment rule (`chainChild`) once, when first
- * needed; a node holds nothing of the Rust side, so it outlives a recovery unchanged.
+ * A name is first answered by the node's prototype, a Proxy; a verb or a child it makes is then
+ * kept as a property of the node's own (not enumerable), so every later call's path is read
+ * as plain properties, with no trap (a child's getter still refuses a freed client). Its path
+ * template is made by the Rust side's segment rule (`chainChild`) once, when first needed; a node
+ * holds nothing of the Rust side, so it outlives a recovery unchanged.
  */
+/** The setter of what a node keeps: an assignment changes nothing, as for a name not kept yet. */
+function ignore() {}
+
 function chainNode(client, parent, segment) {
-  const state = { parent, segment, template: undefined, children: new Map(), verbs: new Map(), describe: null };
-  state.node = new Proxy({}, {
+  const state = { parent, segment, template: undefined, children: 0, describe: null };
+  const misses = new Proxy({}, {
     get(target, prop) {
-      // A cached child first: the path of every call walks these.
-      let child = state.children.get(prop);
-      if (child !== undefined) {
-        if (client.freed()) throw freed();
-        return child.node;
-      }
       if (typeof prop === 'symbol') return prop === Symbol.toPrimitive ? describer(client, state) : Reflect.get(target, prop);
       if (prop === 'then') return undefined;
       if (prop === 'toString' || prop === 'toJSON') return describer(client, state);
       if (OBJECT_PROTOTYPE_NAMES.has(prop)) return Reflect.get(target, prop);
       const method = VERBS.get(prop);
       if (method !== undefined) {
-        let verb = state.verbs.get(prop);
-        if (verb === undefined) {
-          // A verb takes at most (data, config): the Rust side reads no more.
-          const v = { client, state, method, names: null };
-          verb = (a, b) => call(sendVerb, v, a, b);
-          state.verbs.set(prop, verb);
-        }
+        // A verb takes at most (data, config): the Rust side reads no more.
+        const v = { client, state, method, names: null };
+        const verb = (a, b) => call(sendVerb, v, a, b);
+        // Reflect: on a node a caller froze, nothing is kept, and nothing throws.
+        Reflect.defineProperty(state.node, prop, { get: () => verb, set: ignore });
         return verb;
       }
       if (client.freed()) throw freed();
-      child = chainNode(client, state, prop);
-      // Segments written in code are few; raw ids (`outTradeNo[id]`) are endless: cache so many.
-      if (state.children.size < CHILDREN_CACHED) state.children.set(prop, child);
-      return child.node;
+      const child = chainNode(client, state, prop).node;
+      // Segments written in code are few; raw ids (`outTradeNo[id]`) are endless: keep so many.
+      if (state.children < CHILDREN_CACHED) {
+        state.children++;
+        Reflect.defineProperty(state.node, prop, {
+          get() {
+            if (client.freed()) throw freed();
+            return child;
+          },
+          set: ignore,
+        });
+      }
+      return child;
     },
+    // An assignment to a name not kept yet changes nothing either (not even the node).
+    set: () => true,
   });
+  state.node = Object.create(misses);
   return state;
 }
 

@@ -7,7 +7,7 @@ import { Console } from 'node:console';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Wxpay } from 'wxpay-wasm';
-import { useSandbox, options, memberCode, countingFetch, SEED_TEMPLATE, rejectsWith } from './helpers.mjs';
+import { useSandbox, options, memberCode, countingFetch, SEED_TEMPLATE, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
 
 const ctx = useSandbox();
 
@@ -33,6 +33,41 @@ test('nodes are cached: the same property gives the same node, and verbs are cac
   assert.notEqual(wxpay.v3.a, wxpay.v3.b);
   const other = new Wxpay(options(ctx.sb));
   assert.notEqual(other.v3.marketing, wxpay.v3.marketing, 'nodes belong to their client');
+});
+
+test('a node keeps its first 64 children and its verbs as its own hidden properties; more are made afresh', async () => {
+  const { wxpay, fetch } = counted();
+  const ids = wxpay.v3.pay.transactions.outTradeNo;
+  const first = Array.from({ length: 64 }, (_, i) => ids[`N${i}`]);
+  first.forEach((node, i) => assert.equal(ids[`N${i}`], node, `child ${i} is kept`));
+  assert.notEqual(ids.N64, ids.N64, 'the 65th child is made at each read');
+  assert.equal(String(ids.N64), 'v3/pay/transactions/out-trade-no/N64');
+  assert.equal(ids.get, ids.get);
+  // Kept, yet nothing a caller lists or serialises changes.
+  assert.deepEqual(Object.keys(ids), []);
+  assert.equal(JSON.stringify(ids), JSON.stringify('v3/pay/transactions/out-trade-no'));
+  assert.equal(ids.then, undefined);
+  await assertNothingSent(fetch);
+});
+
+test('assigning to a node, or freezing it, changes no read: children, verbs and templates stay', async () => {
+  const { wxpay, fetch } = counted();
+  const node = wxpay.v3.marketing.membercardOpen;
+  const cards = node.cards;
+  const get = node.get;
+  node.cards = 'replaced'; // kept before: its setter ignores it
+  node.fresh = 'replaced'; // not kept yet: ignored too
+  node.get = () => 'replaced';
+  assert.equal(node.cards, cards);
+  assert.equal(String(node.fresh), 'v3/marketing/membercard-open/fresh');
+  assert.equal(node.get, get);
+  Object.freeze(node);
+  const late = node.late; // a new child of a frozen node: made, though it cannot be kept
+  assert.equal(String(late), 'v3/marketing/membercard-open/late');
+  assert.equal(typeof node.post, 'function');
+  assert.equal(node.cards, cards);
+  assert.equal((await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE })).status, 200, 'the client still sends');
+  assert.equal(fetch.calls.length, 1);
 });
 
 test('a node is not thenable: `await node` settles to the node itself and sends nothing', async () => {

@@ -46,6 +46,8 @@ test('every method, getter and chain node of a freed client fails with ERR_CLIEN
   throwsFreed(() => wxpay.v3, 'v3');
   throwsFreed(() => wxpay.notifications, 'notifications');
   throwsFreed(() => root.pay, 'a segment of a node taken before');
+  throwsFreed(() => root.marketing, 'a segment read before the free (kept by its node)');
+  throwsFreed(() => root.marketing.membercardOpen.cards, 'a path read before the free');
   throwsFreed(() => String(node), 'String(node)');
   throwsFreed(() => JSON.stringify(node), 'JSON.stringify(node)');
   assert.equal(node.then, undefined, 'still not thenable');
