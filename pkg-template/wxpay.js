@@ -184,6 +184,9 @@ const OBJECT_PROTOTYPE_NAMES = new Set([
   '__proto__', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
 ]);
 
+/** The setter of what a node keeps: an assignment changes nothing, as for a name not kept yet. */
+function ignore() {}
+
 /**
  * A chain node (`wxpay.v3.marketing.membercardOpen...`): an object whose property reads answer
  * - `get` `post` `put` `patch` `delete`: the verbs, which send requests;
@@ -198,9 +201,6 @@ const OBJECT_PROTOTYPE_NAMES = new Set([
  * template is made by the Rust side's segment rule (`chainChild`) once, when first needed; a node
  * holds nothing of the Rust side, so it outlives a recovery unchanged.
  */
-/** The setter of what a node keeps: an assignment changes nothing, as for a name not kept yet. */
-function ignore() {}
-
 function chainNode(client, parent, segment) {
   const state = { parent, segment, template: undefined, children: 0, describe: null };
   const misses = new Proxy({}, {
