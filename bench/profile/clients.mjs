@@ -1,6 +1,8 @@
 // The seed GET in certificate mode, against the sandbox in its own process: a build of this
 // package (a directory holding node.mjs), its Rust client without the chain, the thinnest wasm
-// client, and the bare-fetch floor of bench/e2e.mjs.
+// client, and the bare-fetch floor of bench/e2e.mjs. With `WXPAY_BENCH_KEY_MODE=1`, key mode
+// instead: the sandbox signs its answers with the WeChat Pay public key (PUB_KEY_ID + SPKI), and
+// every client verifies with it (bench/e2e.mjs's two key modes).
 import crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,15 +12,27 @@ import { alternateRounds } from '../stats.mjs';
 
 export const CARD = { card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' };
 
+const KEY_MODE = process.env.WXPAY_BENCH_KEY_MODE === '1';
+
 /** `args`: more sandbox cli options (instructions.mjs keeps connections open under valgrind). */
 export async function sandbox(args = []) {
-  return startSandboxProcess(args);
+  const sb = await startSandboxProcess(args);
+  if (KEY_MODE) {
+    const r = await fetch(new URL('__sandbox/answer-key', sb.baseURL), { method: 'POST', body: JSON.stringify({ answerKey: 'pubkey' }) });
+    if (!r.ok) throw new Error(`the sandbox refused key mode: HTTP ${r.status}`);
+  }
+  return sb;
+}
+
+/** The key the answers are signed with: `{ id, pem }` (a platform certificate, or the public key). */
+function answering(sb) {
+  return KEY_MODE ? { id: sb.pubkey.id, pem: sb.pubkey.publicKeySpki } : { id: sb.platform.serial, pem: sb.platform.certificate };
 }
 
 /** A client of the package in `dir`; with `WXPAY_CRYPTO` set, on that backend (`options.crypto`). */
 export async function ours(sb, dir, timeout) {
   const { Wxpay } = await import(`${resolve(dir)}/node.mjs`);
-  const w = new Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL, crypto: process.env.WXPAY_CRYPTO, timeout });
+  const w = new Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [answering(sb).id]: answering(sb).pem }, baseURL: sb.baseURL, crypto: process.env.WXPAY_CRYPTO, timeout });
   return () => w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD);
 }
 
@@ -30,7 +44,7 @@ export async function direct(sb, dir) {
   const TEMPLATE = 'v3/marketing/membercard-open/cards/{card_id}/codes/{code}';
   await import(`${resolve(dir)}/node.mjs`); // starts the instance the glue module holds
   const glue = await import(`${resolve(dir)}/wxpay_wasm.js`);
-  const inner = new glue.Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL });
+  const inner = new glue.Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [answering(sb).id]: answering(sb).pem }, baseURL: sb.baseURL });
   const names = glue.placeholderNames(TEMPLATE);
   // The request driven as pkg-template/wxpay.js's `drive` does, less its trap checks.
   // (A build from before the driver resolves its promise itself: no `parked`.)
@@ -56,7 +70,7 @@ export async function mini(sb) {
   const root = resolve(import.meta.dirname, '../..');
   const m = await import(`${root}/.work/mini-pkg/wxpay_mini.js`);
   m.initSync({ module: readFileSync(`${root}/.work/mini-pkg/wxpay_mini_bg.wasm`) });
-  const client = new m.Mini(crypto, crypto.createPrivateKey(sb.merchant.privateKeyPkcs8), crypto.createPublicKey(sb.platform.certificate), sb.mchid, sb.merchant.serial);
+  const client = new m.Mini(crypto, crypto.createPrivateKey(sb.merchant.privateKeyPkcs8), crypto.createPublicKey(answering(sb).pem), sb.mchid, sb.merchant.serial);
   const path = `/v3/marketing/membercard-open/cards/${CARD.card_id}/codes/${CARD.code}`;
   const url = new URL(path, sb.baseURL).href;
   const utf8 = new TextDecoder();
@@ -72,7 +86,7 @@ export async function mini(sb) {
 
 /** The floor of bench/e2e.mjs (sign, fetch, verify, parse: no SDK), certificate mode. */
 export function floor(sb) {
-  return bareFetchClient(sb, sb.platform.certificate);
+  return bareFetchClient(sb, answering(sb).pem);
 }
 
 /**
@@ -82,9 +96,9 @@ export function floor(sb) {
  */
 export function shaped(sb) {
   const userAgent = `wxpay-wasm/0.1.0 node/${process.versions.node} ${process.platform}/${process.arch}`;
-  return bareFetchClient(sb, sb.platform.certificate, (authorization) => ({
+  return bareFetchClient(sb, answering(sb).pem, (authorization) => ({
     method: 'GET',
-    headers: { Accept: 'application/json', 'User-Agent': userAgent, 'Wechatpay-Serial': sb.platform.serial, Authorization: authorization },
+    headers: { Accept: 'application/json', 'User-Agent': userAgent, 'Wechatpay-Serial': answering(sb).id, Authorization: authorization },
     redirect: 'manual',
   }));
 }
