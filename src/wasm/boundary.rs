@@ -61,7 +61,7 @@ extern "C" {
         this: &JsValue,
         url: &str,
         method: &str,
-        headers: &str,
+        headers: &[u8],
         body: &JsValue,
         max_bytes: f64,
         streamed: bool,
@@ -519,9 +519,10 @@ pub struct Transport<'a> {
 }
 
 /// Sends a signed request through `fetch` and reads its answer. The
-/// headers cross as one string, `name\nvalue\n...`: no name or value has a
-/// line feed (names are tokens, the caller's values were checked, ours are
-/// ours).
+/// headers cross as one UTF-8 text, `name\nvalue\n...`, a view of wasm
+/// memory that `send` decodes part by part (see `headerRecord` in
+/// boundary.js): no name or value has a line feed (names are tokens, the
+/// caller's values were checked, ours are ours).
 pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Result<Answer, JsValue> {
     let mut list = String::with_capacity(headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
     for (i, (n, v)) in headers.iter().enumerate() {
@@ -533,7 +534,7 @@ pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, 
         list.push_str(v);
     }
     let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
-    let promise = send_js(&t.deadline.js(), t.fetch, t.this.unwrap_or(&JsValue::UNDEFINED), url, method, &list, &body, f64::from(t.max_bytes), t.stream)?;
+    let promise = send_js(&t.deadline.js(), t.fetch, t.this.unwrap_or(&JsValue::UNDEFINED), url, method, list.as_bytes(), &body, f64::from(t.max_bytes), t.stream)?;
     let raw: Array = wait(promise).await?.unchecked_into();
     let (signed, spans) = signature_text(&raw);
     Ok(Answer { status: raw.get(0).as_f64().unwrap_or_default() as u16, signed, spans, raw })

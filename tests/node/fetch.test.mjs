@@ -86,6 +86,19 @@ test('headers adds request headers, and may replace Accept', async () => {
   assert.equal(req.headers.accept, 'application/json;q=0.9');
 });
 
+test('header values reach the server as given: Latin-1 characters, an empty value, a long one, many headers', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  const headers = { 'X-Latin': 'caf\u00e9 \u00ff\u00a0end', 'X-Empty': '', 'X-Long': 'v'.repeat(4000) };
+  for (let i = 0; i < 20; i++) headers[`X-Many-${i}`] = `value ${i}`;
+  await wxpay.v3.sandbox.echo.get({ headers });
+  const req = sb.requests.at(-1);
+  assert.equal(req.verified, true);
+  // node:http reads header bytes as Latin-1: each character went out as its one byte.
+  for (const [name, value] of Object.entries(headers)) assert.equal(req.headers[name.toLowerCase()], value, name);
+  assert.equal(req.headers.accept, 'application/json');
+});
+
 test('headers may not set Authorization, in any case: ERR_INVALID_PARAM, nothing sent', async () => {
   const fetch = countingFetch();
   const wxpay = new Wxpay(options(ctx.sb, { fetch }));
