@@ -790,12 +790,17 @@ function answer(status, statusText, h, body, stream) {
 }
 
 /**
- * `{ status, statusText, headers, data }` of a verified answer `a` (as `send` resolved it), built
- * here in one call: `data` decoded by its content type (answerData), or with `bytes` the body.
+ * `{ status, statusText, headers, data }` of an answer `a` (as `send` resolved it), built here in
+ * one call: `data` decoded by its content type (answerData), or with `bytes` the body. With
+ * `verified`, `data` is made from `checked`: the bytes the signature was checked over, Rust's copy
+ * (a view of wasm memory: read before this returns, which allocates nothing in wasm, and copied
+ * where handed on). Else (an unsigned download, never checked) from the body `send` read.
  */
-export function answerResult(a, bytes) {
+export function answerResult(a, verified, checked, bytes) {
   const [status, statusText, headers, body] = a;
-  const data = bytes ? body : answerData(body, headers['content-type'], status, headers['request-id']);
+  const own = verified ? checked : body;
+  const handOn = verified ? (b) => b.slice() : (b) => b;
+  const data = bytes ? handOn(own) : answerData(own, headers['content-type'], status, headers['request-id'], handOn);
   return { status, statusText, headers, data };
 }
 
@@ -839,20 +844,42 @@ async function readBody(response, stream, maxBytes, g, status, framed) {
   }
   if (typeof arrayBuffer !== 'function') return new Uint8Array(0);
   const buffer = await g.race(arrayBuffer.call(response));
-  const copy = typeof buffer === 'object' && buffer !== null ? copyBytes(buffer) : undefined;
-  if (copy === undefined) throw new TypeError('arrayBuffer() did not give an ArrayBuffer');
-  if (copy.byteLength > maxBytes) throw tooLarge(status, maxBytes);
-  return copy;
+  const bytes = typeof buffer === 'object' && buffer !== null ? fixedView(buffer) ?? copyBytes(buffer) : undefined;
+  if (bytes === undefined) throw new TypeError('arrayBuffer() did not give an ArrayBuffer');
+  if (bytes.byteLength > maxBytes) throw tooLarge(status, maxBytes);
+  return bytes;
+}
+
+const arrayBufferLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+const arrayBufferResizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get;
+
+/**
+ * A view of all of `buffer` when it is an ArrayBuffer of this realm that cannot grow (what fetch's
+ * `arrayBuffer()` gives), else `undefined`. No copy: Rust copies the body into wasm memory, checks
+ * its signature there, and the result is made from that copy (answerResult), so what a caller's
+ * fetch does with the buffer later changes nothing. Its length is fixed here: a buffer detached
+ * meanwhile reads as empty, which no signature covers. The intrinsic getters throw for anything
+ * else (a SharedArrayBuffer, a Proxy), and run no caller code.
+ */
+function fixedView(buffer) {
+  let length;
+  try {
+    length = arrayBufferLength.call(buffer);
+    if (arrayBufferResizable !== undefined && arrayBufferResizable.call(buffer)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return new Uint8Array(buffer, 0, length);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
- * `data` of a verified answer, decoded here (the bytes never go back out of wasm memory):
- * `''` when empty, parsed JSON for JSON, text for text, bytes for anything else (downloads).
+ * `data` of an answer, decoded here: `''` when empty, parsed JSON for JSON, text for text, bytes
+ * for anything else (downloads), as `handOn` gives them.
  */
-function answerData(body, contentType, status, requestId) {
+function answerData(body, contentType, status, requestId, handOn) {
   if (body.byteLength === 0) return '';
   const ct = (contentType ?? '').toLowerCase();
   if (ct.includes('json')) {
@@ -869,7 +896,7 @@ function answerData(body, contentType, status, requestId) {
       try {
         text = utf8.decode(body);
       } catch {
-        return body;
+        return handOn(body);
       }
       try {
         return JSON.parse(text);
@@ -881,7 +908,7 @@ function answerData(body, contentType, status, requestId) {
     // A text longer than the engine's longest string.
     throw new WxpayError('ERR_RESPONSE_BODY', `the answer's ${ct || 'body'} is too long to be a string`, bodyErrorProps(status, requestId, e));
   }
-  return body;
+  return handOn(body);
 }
 
 /** The properties of an ERR_RESPONSE_BODY error. */

@@ -76,7 +76,7 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = failureMessageHeld)]
     fn failure_message_js(message: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = answerResultHeld)]
-    fn answer_result_js(answer: &Array, bytes: bool) -> Result<(), JsValue>;
+    fn answer_result_js(answer: &Array, verified: bool, body: &[u8], bytes: bool) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = errorData)]
     fn error_data_js(body: &Uint8Array) -> Result<JsValue, JsValue>;
     /// The base64 of a signature the runtime made (node:crypto, WebCrypto).
@@ -414,12 +414,15 @@ impl Answer {
         self.raw.get(4)
     }
 
-    /// `{ status, statusText, headers, data }` of a verified answer, `data`
-    /// decoded in JS (`''` when empty, JSON parsed, text for `text/*`, bytes
+    /// `{ status, statusText, headers, data }` of an answer, `data` decoded
+    /// in JS (`''` when empty, JSON parsed, text for `text/*`, bytes
     /// otherwise; `ERR_RESPONSE_BODY` when it is not what its content type
-    /// says), or with `bytes` the body's bytes whatever its type.
-    pub fn result(&self, bytes: bool) -> Result<JsValue, JsValue> {
-        held(answer_result_js(&self.raw, bytes))
+    /// says), or with `bytes` the body's bytes whatever its type. `verified`:
+    /// the body as its signature was checked, which `data` is made from (JS
+    /// reads it through a view of wasm memory before this returns); `None`
+    /// for an unsigned download, made from the body `send` read.
+    pub fn result(&self, verified: Option<&[u8]>, bytes: bool) -> Result<JsValue, JsValue> {
+        held(answer_result_js(&self.raw, verified.is_some(), verified.unwrap_or_default(), bytes))
     }
 
     /// `data` of an error answer: its JSON, else its text, else its bytes.

@@ -420,20 +420,24 @@ async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer, deadline:
     let with_status = |e: Error| e.into_js_with(Extra { status: Some(answer.status), request_id: answer.header(header::REQUEST_ID), ..Extra::default() });
     let file = response::is_unsigned_download(r.method, &r.path);
     let statement = response::is_statement(r.method, &r.path);
-    if !file {
-        let mut bytes = boundary::copy_in(&answer.body()).map_err(with_status)?;
-        // A statement is signed over {"sha1":"<its SHA-1 header>"}, once its body matches that.
-        if statement {
-            bytes = response::statement_message(answer.header(response::STATEMENT_SHA1).as_deref(), &bytes).map_err(with_status)?;
-        }
-        // Unsigned or stale answers are refused before any download to find their key.
-        let now = now_secs();
-        response::precheck(&answer.signature_headers(), now, RESPONSE_CODES).map_err(with_status)?;
-        let ring = certs::ring_for(client, answer.signature_headers().serial, Some(deadline)).await.map_err(|e| {
-            e.for_signed(RESPONSE_CODES, Extra { status: Some(answer.status), request_id: answer.header(header::REQUEST_ID), ..Extra::default() })
-        })?;
-        verify(client, &answer, &bytes, &ring, now).await.map_err(with_status)?;
+    if file {
+        // Files (downloads, statements) are handed back as bytes, whatever their type.
+        return answer.result(None, true);
     }
-    // Files (downloads, statements) are handed back as bytes, whatever their type.
-    answer.result(file || statement)
+    // The result is made from this copy, as verified: not from the body in JS, which the fetch
+    // that read it may hold and change while the verification waits (a key download, WebCrypto).
+    let body = boundary::copy_in(&answer.body()).map_err(with_status)?;
+    // A statement is signed over {"sha1":"<its SHA-1 header>"}, once its body matches that.
+    let statement_signed = match statement {
+        true => Some(response::statement_message(answer.header(response::STATEMENT_SHA1).as_deref(), &body).map_err(with_status)?),
+        false => None,
+    };
+    // Unsigned or stale answers are refused before any download to find their key.
+    let now = now_secs();
+    response::precheck(&answer.signature_headers(), now, RESPONSE_CODES).map_err(with_status)?;
+    let ring = certs::ring_for(client, answer.signature_headers().serial, Some(deadline)).await.map_err(|e| {
+        e.for_signed(RESPONSE_CODES, Extra { status: Some(answer.status), request_id: answer.header(header::REQUEST_ID), ..Extra::default() })
+    })?;
+    verify(client, &answer, statement_signed.as_deref().unwrap_or(&body), &ring, now).await.map_err(with_status)?;
+    answer.result(Some(&body), statement)
 }

@@ -72,6 +72,37 @@ test('rotation mid-run: an answer under a new serial triggers one refresh, then 
   assert.equal(wxpay.wechatpaySerial, fresh.serial, 'the newest certificate is sent as Wechatpay-Serial');
 });
 
+test("an answer is read once: a fetch that rewrites the buffer it gave, while the answer's key downloads, changes no result", async () => {
+  const { sb } = ctx;
+  let given;
+  let rewritten = 0;
+  // A caller's fetch: the business answer's bytes come from a buffer it keeps, which it rewrites
+  // as soon as the certificate download starts (after the answer was handed over, before the
+  // answer is verified) into other valid JSON of the same length: `{}` and spaces.
+  const fetch = async (url, init) => {
+    const res = await globalThis.fetch(url, init);
+    if (new URL(url).pathname === '/v3/certificates') {
+      if (given !== undefined) {
+        const bytes = new Uint8Array(given);
+        bytes.fill(0x20);
+        bytes.set([0x7b, 0x7d]);
+        rewritten++;
+      }
+      return res;
+    }
+    const buffer = await res.arrayBuffer();
+    given = buffer;
+    return { status: res.status, statusText: res.statusText, headers: res.headers, body: null, arrayBuffer: async () => buffer };
+  };
+  const expected = (await get(new Wxpay(options(sb)))).data;
+  const wxpay = new Wxpay(bootstrap(sb, { fetch }));
+  const res = await get(wxpay);
+  assert.equal(rewritten, 1, "the answer's buffer was rewritten during the download it needed");
+  assert.equal(downloads(sb), 1);
+  assert.deepEqual(res.data, expected, 'the data is what was verified, not what the buffer holds now');
+  assert.deepEqual(JSON.parse(Buffer.from(given).toString()), {}, 'the buffer itself was changed');
+});
+
 test('a request carrying a field encrypted before a rotation names the certificate it was encrypted under', async () => {
   const { sb } = ctx;
   const wxpay = new Wxpay(bootstrap(sb, { certsRefreshInterval: 0 }));
