@@ -521,20 +521,32 @@ pub struct Transport<'a> {
     pub stream: bool,
 }
 
+/// The names and values of our own headers that cross to `send` as one
+/// byte, their index here (`KNOWN` in boundary.js's `headerRecord`, in
+/// the same order): a part of one byte below 8 is no name (a token) and
+/// no value (controls other than HTAB are refused), so it cannot be taken
+/// for a caller's.
+const KNOWN: [&str; 6] = ["Accept", "Content-Type", "User-Agent", "Wechatpay-Serial", "Authorization", "application/json"];
+
 /// Sends a signed request through `fetch` and reads its answer. The
-/// headers cross as one UTF-8 text, `name\nvalue\n...`, a view of wasm
-/// memory that `send` decodes part by part (see `headerRecord` in
-/// boundary.js): no name or value has a line feed (names are tokens, the
-/// caller's values were checked, ours are ours).
+/// headers cross as one UTF-8 text, `name\nvalue\n...` ([`KNOWN`] parts
+/// as their codes), a view of wasm memory that `send` decodes part by part
+/// (see `headerRecord` in boundary.js): no name or value has a line feed
+/// (names are tokens, the caller's values were checked, ours are ours).
 pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Result<Answer, JsValue> {
     let mut list = String::with_capacity(headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
+    let part = |list: &mut String, text: &str| match KNOWN.iter().position(|k| *k == text) {
+        // 1..=6: an ASCII control, one byte.
+        Some(i) => list.push(char::from(i as u8 + 1)),
+        None => list.push_str(text),
+    };
     for (i, (n, v)) in headers.iter().enumerate() {
         if i > 0 {
             list.push('\n');
         }
-        list.push_str(n);
+        part(&mut list, n);
         list.push('\n');
-        list.push_str(v);
+        part(&mut list, v);
     }
     let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
     let promise = send_js(&t.deadline.js(), t.fetch, t.this.unwrap_or(&JsValue::UNDEFINED), url, method, list.as_bytes(), &body, f64::from(t.max_bytes), t.stream)?;

@@ -89,14 +89,22 @@ test('headers adds request headers, and may replace Accept', async () => {
 test('header values reach the server as given: Latin-1 characters, an empty value, a long one, many headers', async () => {
   const { sb } = ctx;
   const wxpay = new Wxpay(options(sb));
-  const headers = { 'X-Latin': 'caf\u00e9 \u00ff\u00a0end', 'X-Empty': '', 'X-Long': 'v'.repeat(4000) };
+  // A value that is also one of ours (application/json), and one-character values.
+  const headers = { 'X-Latin': 'caf\u00e9 \u00ff\u00a0end', 'X-Empty': '', 'X-Long': 'v'.repeat(4000), 'X-Json': 'application/json', 'X-One': '1', 'X-Tab': '\t' };
   for (let i = 0; i < 20; i++) headers[`X-Many-${i}`] = `value ${i}`;
   await wxpay.v3.sandbox.echo.get({ headers });
-  const req = sb.requests.at(-1);
+  let req = sb.requests.at(-1);
   assert.equal(req.verified, true);
   // node:http reads header bytes as Latin-1: each character went out as its one byte.
-  for (const [name, value] of Object.entries(headers)) assert.equal(req.headers[name.toLowerCase()], value, name);
+  for (const [name, value] of Object.entries(headers)) assert.equal(req.headers[name.toLowerCase()], value.trim(), name);
   assert.equal(req.headers.accept, 'application/json');
+  assert.match(req.headers['user-agent'], /^wxpay-wasm\//);
+  assert.equal(req.headers['wechatpay-serial'], sb.platform.serial);
+  await wxpay.v3.sandbox.echo.post({ a: 1 }, { headers: { 'X-Trace': 'Authorization' } });
+  req = sb.requests.at(-1);
+  assert.equal(req.verified, true);
+  assert.equal(req.headers['content-type'], 'application/json');
+  assert.equal(req.headers['x-trace'], 'Authorization');
 });
 
 test('headers may not set Authorization, in any case: ERR_INVALID_PARAM, nothing sent', async () => {
