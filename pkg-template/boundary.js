@@ -676,15 +676,16 @@ function causeCode(e) {
 
 /**
  * One attempt: `fetch` an already signed request, under `g`'s deadline (undefined: none); read
- * its answer in chunks, refused as soon as it passes `maxBytes`. `headerBytes` is the request's
- * headers as UTF-8 `name\nvalue\n...` (none has a line feed), a view of wasm memory read at once
- * (headerRecord). Resolves `[status, statusText, headers,
- * body, stream, ...the Wechatpay-* signature headers]` (see answer(); `headers` a plain object
- * with lower-case names, `body` a Uint8Array); rejects with a
- * `WxpayError`: ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED or ERR_RESPONSE_TOO_LARGE.
+ * its answer in chunks, refused as soon as it passes `maxBytes`. `methodIndex` is the method's
+ * index in METHODS; `headerBytes` the request's headers as UTF-8 `name\nvalue\n...` (none has a
+ * line feed), a view of wasm memory read at once (headerRecord). Resolves `[status, statusText,
+ * headers, body, stream, ...the Wechatpay-* signature headers]` (see answer(); `headers` a plain
+ * object with lower-case names, `body` a Uint8Array); rejects with a `WxpayError`: ERR_NETWORK,
+ * ERR_TIMEOUT, ERR_ABORTED or ERR_RESPONSE_TOO_LARGE.
  */
-export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, method, headerBytes, payload, maxBytes, streamed) {
+export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, methodIndex, headerBytes, payload, maxBytes, streamed) {
   if (g.stopped) throw g.stopped;
+  const method = METHODS[methodIndex];
   const headers = headerRecord(headerBytes);
   // A redirect is answered as it is, never followed: the signature covers this URL, method and
   // body only, and WeChat Pay does not redirect its API.
@@ -729,6 +730,9 @@ export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, method, heade
   }
   return answer(status, statusText, answerHeaders, body, undefined);
 }
+
+/** The methods, by their index in the Rust side's `Method::ALL`: literals, nothing decoded. */
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * Our own header names and a value, sent by Rust as one byte each, their index + 1 (`KNOWN` in

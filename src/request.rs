@@ -22,6 +22,11 @@ impl Method {
     /// All verbs, in the order the chain exposes them.
     pub const ALL: [Method; 5] = [Method::Get, Method::Post, Method::Put, Method::Patch, Method::Delete];
 
+    /// Its index in [`Method::ALL`].
+    pub fn index(self) -> u32 {
+        Method::ALL.iter().position(|m| *m == self).unwrap_or_default() as u32
+    }
+
     /// The method as sent and signed, upper case.
     pub const fn as_str(self) -> &'static str {
         match self {

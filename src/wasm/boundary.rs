@@ -15,6 +15,7 @@ use super::driver::wait;
 use zeroize::Zeroizing;
 
 use crate::error::{Code, Error};
+use crate::request::Method;
 
 #[wasm_bindgen(raw_module = "./boundary.js")]
 extern "C" {
@@ -60,7 +61,7 @@ extern "C" {
         fetch: &JsValue,
         this: &JsValue,
         url: &str,
-        method: &str,
+        method: u32,
         headers: &[u8],
         body: &JsValue,
         max_bytes: f64,
@@ -528,12 +529,13 @@ pub struct Transport<'a> {
 /// for a caller's.
 const KNOWN: [&str; 6] = ["Accept", "Content-Type", "User-Agent", "Wechatpay-Serial", "Authorization", "application/json"];
 
-/// Sends a signed request through `fetch` and reads its answer. The
+/// Sends a signed request through `fetch` and reads its answer. The method
+/// crosses as its index in [`Method::ALL`] (`METHODS` in boundary.js). The
 /// headers cross as one UTF-8 text, `name\nvalue\n...` ([`KNOWN`] parts
 /// as their codes), a view of wasm memory that `send` decodes part by part
 /// (see `headerRecord` in boundary.js): no name or value has a line feed
 /// (names are tokens, the caller's values were checked, ours are ours).
-pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Result<Answer, JsValue> {
+pub async fn send(t: &Transport<'_>, url: &str, method: Method, headers: &[(&str, &str)], body: Option<&[u8]>) -> Result<Answer, JsValue> {
     let mut list = String::with_capacity(headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
     let part = |list: &mut String, text: &str| match KNOWN.iter().position(|k| *k == text) {
         // 1..=6: an ASCII control, one byte.
@@ -549,7 +551,7 @@ pub async fn send(t: &Transport<'_>, url: &str, method: &str, headers: &[(&str, 
         part(&mut list, v);
     }
     let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
-    let promise = send_js(&t.deadline.js(), t.fetch, t.this.unwrap_or(&JsValue::UNDEFINED), url, method, list.as_bytes(), &body, f64::from(t.max_bytes), t.stream)?;
+    let promise = send_js(&t.deadline.js(), t.fetch, t.this.unwrap_or(&JsValue::UNDEFINED), url, method.index(), list.as_bytes(), &body, f64::from(t.max_bytes), t.stream)?;
     let raw: Array = wait(promise).await?.unchecked_into();
     let (signed, spans) = signature_text(&raw);
     Ok(Answer { status: raw.get(0).as_f64().unwrap_or_default() as u16, signed, spans, raw })

@@ -379,7 +379,7 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
             boundary::hook(h, &to_js(&info(None, None, None, None)));
         }
         let started = client.on_response.as_ref().map(|_| js_sys::Date::now());
-        let answer = boundary::send(t, &url, r.method.as_str(), &headers, r.body.as_deref()).await;
+        let answer = boundary::send(t, &url, r.method, &headers, r.body.as_deref()).await;
         if let Some(h) = &client.on_response {
             let duration = started.map(|s| js_sys::Date::now() - s);
             let seen = match &answer {
