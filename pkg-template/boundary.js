@@ -743,9 +743,10 @@ const KNOWN = ['Accept', 'Content-Type', 'User-Agent', 'Wechatpay-Serial', 'Auth
 /**
  * The request's headers as a plain object, each name and value decoded on its own. Not one string
  * split: V8 makes the parts of a split (13 characters or more) slices of it, and once fetch's
- * header checks (undici's `ByteString`, a loop over each character) have met such strings, their
- * optimised code runs slower for every string after, a request's own and its answer's alike, in
- * the whole process (bench/profile: about 13 µs a request of undici's time, hot).
+ * header checks (undici's `ByteString`, a loop over each character) meet such strings beside
+ * ordinary ones (other code's `Headers`, `Request` and `Response` objects), their optimised code
+ * runs slower for all of them, in the whole process (CONTRIBUTING, "What the package hands to
+ * fetch").
  */
 function headerRecord(bytes) {
   const headers = {};

@@ -421,16 +421,17 @@ async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer, deadline:
     let file = response::is_unsigned_download(r.method, &r.path);
     let statement = response::is_statement(r.method, &r.path);
     if file {
-        // Files (downloads, statements) are handed back as bytes, whatever their type.
+        // A documented unsigned download: its bytes as read, whatever their type.
         return answer.result(None, true);
     }
     // The result is made from this copy, as verified: not from the body in JS, which the fetch
     // that read it may hold and change while the verification waits (a key download, WebCrypto).
     let body = boundary::copy_in(&answer.body()).map_err(with_status)?;
     // A statement is signed over {"sha1":"<its SHA-1 header>"}, once its body matches that.
-    let statement_signed = match statement {
-        true => Some(response::statement_message(answer.header(response::STATEMENT_SHA1).as_deref(), &body).map_err(with_status)?),
-        false => None,
+    let statement_signed = if statement {
+        Some(response::statement_message(answer.header(response::STATEMENT_SHA1).as_deref(), &body).map_err(with_status)?)
+    } else {
+        None
     };
     // Unsigned or stale answers are refused before any download to find their key.
     let now = now_secs();
@@ -439,5 +440,6 @@ async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer, deadline:
         e.for_signed(RESPONSE_CODES, Extra { status: Some(answer.status), request_id: answer.header(header::REQUEST_ID), ..Extra::default() })
     })?;
     verify(client, &answer, statement_signed.as_deref().unwrap_or(&body), &ring, now).await.map_err(with_status)?;
+    // A statement, like a download, is handed back as bytes.
     answer.result(Some(&body), statement)
 }
