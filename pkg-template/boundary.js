@@ -106,14 +106,20 @@ function chunkView(v) {
   return new Uint8Array(typedArrayBuffer.call(v), typedArrayOffset.call(v), typedArrayLength.call(v));
 }
 
+/** The tags of the buffers copyBytes also takes from another realm (a vm context, an iframe). */
+const BUFFER_TAGS = new Set(['[object ArrayBuffer]', '[object SharedArrayBuffer]']);
+
 /** A fresh copy of the bytes of an ArrayBuffer or any view of one; `undefined` for anything else. */
 function copyBytes(v) {
   if (v instanceof ArrayBuffer) return new Uint8Array(v.slice(0));
   if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
-  // Another realm's buffer (a vm context, an iframe).
-  const tag = Object.prototype.toString.call(v);
-  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8Array(new Uint8Array(v));
+  if (BUFFER_TAGS.has(Object.prototype.toString.call(v))) return new Uint8Array(new Uint8Array(v));
   return undefined;
+}
+
+/** Whether copyBytes takes `v`, asked without copying it. */
+function isBytes(v) {
+  return v instanceof ArrayBuffer || ArrayBuffer.isView(v) || BUFFER_TAGS.has(Object.prototype.toString.call(v));
 }
 
 const encoder = new TextEncoder();
@@ -489,7 +495,7 @@ export async function notification(input) {
       if (v !== undefined && v.length > MAX_TEXT) throw param(long(`${what}: the ${NOTIFY_HEADERS[i]} header`, MAX_TEXT));
     });
     const rawBody = input.body;
-    const read = typeof rawBody === 'string' || (typeof rawBody === 'object' && rawBody !== null && copyBytes(rawBody) !== undefined)
+    const read = typeof rawBody === 'string' || (typeof rawBody === 'object' && rawBody !== null && isBytes(rawBody))
       ? undefined : input.arrayBuffer;
     return [values, rawBody, read];
   });
