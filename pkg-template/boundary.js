@@ -807,6 +807,10 @@ function answer(status, statusText, h, body, stream) {
   return a;
 }
 
+/** Bytes handed to the caller: out of wasm memory (a copy), or the body as `send` read it. */
+const copyOut = (b) => b.slice();
+const asRead = (b) => b;
+
 /**
  * `{ status, statusText, headers, data }` of an answer `a` (as `send` resolved it), built here in
  * one call: `data` decoded by its content type (answerData), or with `bytes` the body. With
@@ -817,7 +821,7 @@ function answer(status, statusText, h, body, stream) {
 export function answerResult(a, verified, checked, bytes) {
   const [status, statusText, headers, body] = a;
   const own = verified ? checked : body;
-  const handOn = verified ? (b) => b.slice() : (b) => b;
+  const handOn = verified ? copyOut : asRead;
   const data = bytes ? handOn(own) : answerData(own, headers['content-type'], status, headers['request-id'], handOn);
   return { status, statusText, headers, data };
 }
