@@ -3,16 +3,16 @@
 // `fake` (the default): node:crypto's sign and verify stubbed and fetch answering at once, as in
 // overhead.mjs, so only the clients' own work and undici's are left; `real`: the sandbox answers.
 // Clients in one process share undici's optimised code and its type feedback, so what one client
-// hands to fetch can slow every other client's fetch there (see CONTRIBUTING, "Profiling the
-// request path"); here nothing is shared.
+// hands to fetch can slow other code there (see CONTRIBUTING, "What the package hands to fetch");
+// here nothing is shared. Note that `fake`'s fetch builds each answer with `new Response`, which a
+// real fetch does not.
 //   node bench/profile/alone.mjs [runs=4] [requests=40000] [fake|real] client...
 //   node bench/profile/alone.mjs 4 40000 fake .work/pkg-before pkg floor
 // (a client as clients.mjs's `client`; 20,000 warm-up requests first with `fake`, 8,000 with `real`).
-import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { batch } from '../e2e.mjs';
 import { median } from '../stats.mjs';
-import { client, fakeFetch, floor, sandbox } from './clients.mjs';
+import { client, fakeFetch, floor, sandbox, stubCrypto } from './clients.mjs';
 
 if (process.argv[2] === '--child') {
   const [, , , spec, n, mode] = process.argv;
@@ -20,9 +20,7 @@ if (process.argv[2] === '--child') {
   const get = await client(sb, spec);
   if (mode === 'fake') {
     await fakeFetch(floor(sb));
-    const signature = crypto.sign('sha256', Buffer.from('x'), crypto.createPrivateKey(sb.merchant.privateKeyPkcs8));
-    crypto.sign = () => Buffer.from(signature);
-    crypto.verify = () => true;
+    stubCrypto(sb);
   }
   await batch(get, mode === 'fake' ? 20000 : 8000, 10);
   const { cpu } = await batch(get, Number(n), 10);

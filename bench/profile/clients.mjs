@@ -32,7 +32,8 @@ function answering(sb) {
 /** A client of the package in `dir`; with `WXPAY_CRYPTO` set, on that backend (`options.crypto`). */
 export async function ours(sb, dir, timeout) {
   const { Wxpay } = await import(`${resolve(dir)}/node.mjs`);
-  const w = new Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [answering(sb).id]: answering(sb).pem }, baseURL: sb.baseURL, crypto: process.env.WXPAY_CRYPTO, timeout });
+  const { id, pem } = answering(sb);
+  const w = new Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [id]: pem }, baseURL: sb.baseURL, crypto: process.env.WXPAY_CRYPTO, timeout });
   return () => w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get(CARD);
 }
 
@@ -44,7 +45,8 @@ export async function direct(sb, dir) {
   const TEMPLATE = 'v3/marketing/membercard-open/cards/{card_id}/codes/{code}';
   await import(`${resolve(dir)}/node.mjs`); // starts the instance the glue module holds
   const glue = await import(`${resolve(dir)}/wxpay_wasm.js`);
-  const inner = new glue.Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [answering(sb).id]: answering(sb).pem }, baseURL: sb.baseURL });
+  const { id, pem } = answering(sb);
+  const inner = new glue.Wxpay({ mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: { [id]: pem }, baseURL: sb.baseURL });
   const names = glue.placeholderNames(TEMPLATE);
   // The request driven as pkg-template/wxpay.js's `drive` does, less its trap checks.
   // (A build from before the driver resolves its promise itself: no `parked`.)
@@ -84,7 +86,7 @@ export async function mini(sb) {
   return Object.assign(get, { free: () => client.free() });
 }
 
-/** The floor of bench/e2e.mjs (sign, fetch, verify, parse: no SDK), certificate mode. */
+/** The floor of bench/e2e.mjs (sign, fetch, verify, parse: no SDK), in this process's key mode. */
 export function floor(sb) {
   return bareFetchClient(sb, answering(sb).pem);
 }
@@ -96,9 +98,10 @@ export function floor(sb) {
  */
 export function shaped(sb) {
   const userAgent = `wxpay-wasm/0.1.0 node/${process.versions.node} ${process.platform}/${process.arch}`;
-  return bareFetchClient(sb, answering(sb).pem, (authorization) => ({
+  const { id, pem } = answering(sb);
+  return bareFetchClient(sb, pem, (authorization) => ({
     method: 'GET',
-    headers: { Accept: 'application/json', 'User-Agent': userAgent, 'Wechatpay-Serial': answering(sb).id, Authorization: authorization },
+    headers: { Accept: 'application/json', 'User-Agent': userAgent, 'Wechatpay-Serial': id, Authorization: authorization },
     redirect: 'manual',
   }));
 }
@@ -130,6 +133,16 @@ export async function client(sb, spec) {
     : spec === 'mini' ? mini(sb)
     : spec.startsWith('direct=') ? direct(sb, spec.slice(7))
     : ours(sb, spec);
+}
+
+/**
+ * Stubs node:crypto's `sign` (one signature of the merchant key, made here, for every call) and
+ * `verify` (`true`) for every client in this process, so that no RSA work is measured.
+ */
+export function stubCrypto(sb) {
+  const signature = crypto.sign('sha256', Buffer.from('x'), crypto.createPrivateKey(sb.merchant.privateKeyPkcs8));
+  crypto.sign = () => Buffer.from(signature);
+  crypto.verify = () => true;
 }
 
 /**

@@ -8,11 +8,10 @@
 // (a client as clients.mjs's `client`: a package directory, `<dir>+timeout=<ms>`, `floor+timeout=<ms>`...)
 // With DIRECT=1, the first dir's Rust client without the chain too (clients.mjs's `direct`).
 // Only for comparing builds: a real request costs far more (see bench/RESULTS.md).
-import crypto from 'node:crypto';
 import { resolve } from 'node:path';
 import { batch } from '../e2e.mjs';
 import { alternateRounds, median, roundRatio } from '../stats.mjs';
-import { client, direct, fakeFetch, floor, mini, sandbox } from './clients.mjs';
+import { client, direct, fakeFetch, floor, mini, sandbox, stubCrypto } from './clients.mjs';
 
 const [rounds = '12', perBatch = '2000', inFlight = '10', ...dirs] = process.argv.slice(2);
 if (!dirs.length) dirs.push('pkg');
@@ -21,9 +20,7 @@ const clients = { floor: floor(sb), mini: await mini(sb) };
 for (const dir of dirs) clients[dir] = await client(sb, dir);
 if (process.env.DIRECT) clients.direct = await direct(sb, resolve(dirs[0]));
 await fakeFetch(clients.floor);
-const signature = crypto.sign('sha256', Buffer.from('x'), crypto.createPrivateKey(sb.merchant.privateKeyPkcs8));
-crypto.sign = () => Buffer.from(signature);
-crypto.verify = () => true;
+stubCrypto(sb);
 
 const names = Object.keys(clients);
 const s = await alternateRounds(names, 1, Number(rounds), async (name) => (await batch(clients[name], Number(perBatch), Number(inFlight))).cpu * 1000);
