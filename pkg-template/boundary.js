@@ -818,14 +818,20 @@ export function hook(fn, info) {
  * verifies go along in the array (one crossing instead of one per header).
  */
 function answer(status, statusText, h, body, stream) {
-  const a = [status, typeof statusText === 'string' ? statusText : '', h, body, stream];
-  const signed = [h['wechatpay-timestamp'], h['wechatpay-nonce'], h['wechatpay-signature'], h['wechatpay-serial']];
+  const text = typeof statusText === 'string' ? statusText : '';
+  const timestamp = h['wechatpay-timestamp'];
+  const nonce = h['wechatpay-nonce'];
+  const signature = h['wechatpay-signature'];
+  const serial = h['wechatpay-serial'];
   // The four as one string `timestamp\nnonce\nsignature\nserial` when that is unambiguous (always,
   // for a fetch `Headers`, whose values cannot hold a line feed); else each on its own.
-  if (signed.every((v) => typeof v === 'string' && !v.includes('\n'))) a.push(signed.join('\n'));
-  else a.push(undefined, ...signed);
-  return a;
+  if (joinable(timestamp) && joinable(nonce) && joinable(signature) && joinable(serial)) {
+    return [status, text, h, body, stream, `${timestamp}\n${nonce}\n${signature}\n${serial}`];
+  }
+  return [status, text, h, body, stream, undefined, timestamp, nonce, signature, serial];
 }
+
+const joinable = (v) => typeof v === 'string' && !v.includes('\n');
 
 /** Bytes handed to the caller: out of wasm memory (a copy), or the body as `send` read it. */
 const copyOut = (b) => b.slice();
