@@ -685,6 +685,19 @@ const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUN
 const DENO_CONNECT = 'client error (Connect)';
 const connectErrors = new WeakSet();
 
+/**
+ * `globalThis.fetch` as it is now (a caller may replace it) when it is a function, else undefined,
+ * also when reading it throws: this never throws (Rust calls it without a catch, every request).
+ */
+export function globalFetch() {
+  try {
+    const f = globalThis.fetch;
+    return typeof f === 'function' ? f : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `e` is a network error of a connection that never opened (so nothing was sent). */
 export function isConnectError(e) {
   return typeof e === 'object' && e !== null && connectErrors.has(e);

@@ -35,6 +35,10 @@ extern "C" {
     fn bytes_js(value: &JsValue, what: &str) -> Result<(), JsValue>;
     /// The value of the last `...Held` call (see `holding` in boundary.js).
     fn taken() -> JsValue;
+    /// `globalThis.fetch` as it is now when it is a function, else undefined (reading it threw,
+    /// too): never throws.
+    #[wasm_bindgen(js_name = globalFetch)]
+    pub fn global_fetch() -> Option<super::js::Callable>;
     #[wasm_bindgen(catch, js_name = notification)]
     fn notification_js(input: &JsValue) -> Result<Promise, JsValue>;
     /// The deadline of one request (`boundary.js`'s `Guard`).

@@ -3,7 +3,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 use super::boundary;
@@ -25,9 +24,9 @@ pub struct Client {
     pub config: Config,
     pub crypto: Crypto,
     fetch: Option<Callable>,
-    /// `globalThis` and the string `fetch`, made once: without `options.fetch` the global one is
-    /// read at each request (it may be replaced), with no new string or handle each time.
-    global_fetch: (JsValue, JsValue),
+    /// `globalThis`, the `this` of the global `fetch`: without `options.fetch` that is read at
+    /// each request (it may be replaced).
+    global: JsValue,
     pub user_agent: Option<String>,
     /// `options.onRequest`, called before each attempt.
     pub on_request: Option<JsValue>,
@@ -64,12 +63,9 @@ impl Client {
         if let Some(f) = &self.fetch {
             return Ok((f.clone(), None));
         }
-        let (global, name) = &self.global_fetch;
-        let f = Reflect::get(global, name)?;
-        if f.is_function() {
-            Ok((f.unchecked_into(), Some(global)))
-        } else {
-            Err(Error::new(Code::Network, "this runtime has no global fetch: pass options.fetch").into())
+        match boundary::global_fetch() {
+            Some(f) => Ok((f, Some(&self.global))),
+            None => Err(Error::new(Code::Network, "this runtime has no global fetch (or reading it threw): pass options.fetch").into()),
         }
     }
 }
@@ -117,8 +113,8 @@ fn read_client(options: &JsValue) -> Result<Client, JsValue> {
     let certs = CertStore::new(config.keyring.clone(), refresh_ms);
     // Headers cross to `fetch` as lines (boundary::send): a runtime's name with a line break in it is not sent.
     let user_agent = boundary::user_agent(concat!("wxpay-wasm/", env!("CARGO_PKG_VERSION"))).filter(|ua| !ua.contains(['\r', '\n', '\0']));
-    let global_fetch = (js_sys::global().into(), JsValue::from_str("fetch"));
-    Ok(Client { config, crypto, fetch, global_fetch, user_agent, on_request: o.on_request, on_response: o.on_response, certs, encrypted: RefCell::default() })
+    let global = js_sys::global().into();
+    Ok(Client { config, crypto, fetch, global, user_agent, on_request: o.on_request, on_response: o.on_response, certs, encrypted: RefCell::default() })
 }
 
 /// A WeChat Pay APIv3 client.

@@ -46,6 +46,30 @@ test('without the fetch option the global fetch is used', async (t) => {
   assert.equal(globalCalls, 1);
 });
 
+test('without the fetch option, a global fetch that is missing, not a function or throws is ERR_NETWORK before any attempt; the client works once it is back', async (t) => {
+  const { sb } = ctx;
+  const own = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  t.after(() => Object.defineProperty(globalThis, 'fetch', own));
+  const wxpay = new Wxpay(options(sb));
+  const seen = sb.requests.length;
+  const missing = [
+    () => { delete globalThis.fetch; },
+    () => { globalThis.fetch = 'fetch'; },
+    () => Object.defineProperty(globalThis, 'fetch', { configurable: true, get() { throw new Error('a secret in a getter'); } }),
+  ];
+  for (const make of missing) {
+    make();
+    const err = await rejectsWith(wxpay.v3.sandbox.echo.get(), 'ERR_NETWORK');
+    assert.match(err.message, /no global fetch.*pass options\.fetch/);
+    assert.ok(!err.message.includes('secret'), err.message);
+    assert.equal(err.attempts, 0);
+    Object.defineProperty(globalThis, 'fetch', own);
+  }
+  assert.equal(sb.requests.length, seen, 'nothing was sent');
+  const { status } = await wxpay.v3.sandbox.echo.get();
+  assert.equal(status, 200);
+});
+
 test('a closed port rejects ERR_NETWORK with the fetch failure kept as cause', async () => {
   const port = await closedPort();
   const wxpay = new Wxpay(options(ctx.sb, { baseURL: `http://127.0.0.1:${port}/` }));
