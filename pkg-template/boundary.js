@@ -66,6 +66,9 @@ function guarded(what, wrap, read) {
   }
 }
 
+/** Whether scalar() takes the string `s` as it is: within MAX_TEXT, and no lone surrogate. */
+const carried = (s) => s.length <= MAX_TEXT && wellFormed(s);
+
 /**
  * A placeholder, query or header value as text: strings, numbers (JS formatting), bigints and
  * booleans; `undefined` for undefined/null; a `WxpayError` naming `what` for anything else.
@@ -73,9 +76,9 @@ function guarded(what, wrap, read) {
 function scalar(v, what, expected) {
   switch (typeof v) {
     case 'string':
+      if (carried(v)) return v;
       if (v.length > MAX_TEXT) throw param(long(what, MAX_TEXT));
-      if (!wellFormed(v)) throw param(`${what} has a lone UTF-16 surrogate, which no URL or header can carry as it is`);
-      return v;
+      throw param(`${what} has a lone UTF-16 surrogate, which no URL or header can carry as it is`);
     case 'number':
     case 'bigint':
     case 'boolean':
@@ -264,8 +267,8 @@ function readConfig(cfg, names) {
   const out = [];
   for (let i = 0; i < names.length; i++) {
     const v = cfg[names[i]];
-    // A string is the usual value: checked here, without making scalar()'s label for it.
-    const text = typeof v === 'string' && v.length <= MAX_TEXT && wellFormed(v) ? v : scalar(v, `path placeholder {${names[i]}}`, 'a string or a number');
+    // A string is the usual value: scalar()'s own check, without making its label for it.
+    const text = typeof v === 'string' && carried(v) ? v : scalar(v, `path placeholder {${names[i]}}`, 'a string or a number');
     out.push(text);
     if (text !== undefined) total += text.length;
   }
