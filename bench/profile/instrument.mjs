@@ -49,7 +49,7 @@ export function instrument(dir) {
         const f = source[key];
         const label = side + key.replace(/^__wbg_/, '').replace(/_[0-9a-f]{16}$/, '');
         out[key] = typeof f !== 'function' ? f : function (...args) {
-            ${NOTE('').replace('""', 'label')}
+            globalThis.__trace?.push(label, performance.now());
             return f.apply(this, args);
         };
     }
