@@ -127,7 +127,7 @@ async function processesFor(sb, mode) {
 
 /**
  * The table of one run (name -> a `{ cpu, wall }` a round): medians per client, then the ratios
- * (each the median of the rounds' ratios).
+ * (each the median of the rounds' ratios, their quartiles in brackets).
  */
 function resultRows(samples) {
   const [oursName, anchorName, floorName, againName] = Object.keys(samples);
@@ -234,7 +234,7 @@ export async function e2e({ rounds = 15, perBatch = 200, inFlight = 10, warmup =
     }
     return {
       data,
-      markdown: `N = ${perBatch} seed GETs a batch, ${inFlight} in flight, ${rounds} alternating rounds per key mode after ${warm} warm-up rounds (${warm * perBatch} requests a client), sandbox in its own process; client CPU is process.cpuUsage, medians; each ratio is the median of the rounds' ratios. Each key mode is measured in batches, all four clients in one Node process, then each in a Node process of its own (bench/e2e-client.mjs), as a service that uses one SDK runs (in one process, the clients share undici's JIT code and type feedback, and the heap); then both ways again one request at a time, interleaved request by request, so that the machine's drift falls on all alike. Targets (issue 16): ours/floor at most 1.05, ours/anchor at most 0.8.\n\n` +
+      markdown: `N = ${perBatch} seed GETs a batch, ${inFlight} in flight, ${rounds} alternating rounds per key mode after ${warm} warm-up rounds (${warm * perBatch} requests a client), sandbox in its own process; client CPU is process.cpuUsage, medians; each ratio is the median of the rounds' ratios, with their first and third quartiles in brackets (half the rounds read within them). Each key mode is measured in batches, all four clients in one Node process, then each in a Node process of its own (bench/e2e-client.mjs), as a service that uses one SDK runs (in one process, the clients share undici's JIT code and type feedback, and the heap); then both ways again one request at a time, interleaved request by request, so that the machine's drift falls on all alike. Targets (issue 16): ours/floor at most 1.05, ours/anchor at most 0.8.\n\n` +
         parts.join('\n\n'),
     };
   } finally {

@@ -9,6 +9,14 @@ export const median = (xs) => {
  * machine's load, which drifts from round to round, cancels out of each. */
 export const roundRatio = (a, b) => median(a.map((x, i) => x / b[i]));
 
+/** The `q` quantile of `xs` (0 to 1), interpolated between the two nearest values. */
+export const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return lo + 1 < s.length ? s[lo] + (s[lo + 1] - s[lo]) * (at - lo) : s[lo];
+};
+
 export const fmt = (x, digits = 3) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(digits));
 
 /** Markdown table from a header row and rows. */
@@ -36,12 +44,16 @@ export async function alternateRounds(names, warm, rounds, run) {
 /**
  * What `alternateRounds` resolved, when each round gave `{ cpu, wall }` (ms a request): the
  * medians by name (`m`), a table row for each (`rows`), and `ratio(a, b)`: for CPU and wall, the
- * median of the rounds' ratios (roundRatio), as `1.23x`.
+ * median of the rounds' ratios (roundRatio) and, in brackets, their first and third quartiles (half
+ * the rounds read within them), as `1.23x (1.20–1.27)`.
  */
 export function summarize(runs) {
   const column = (k, what) => runs[k].map((s) => s[what]);
   const m = Object.fromEntries(Object.keys(runs).map((k) => [k, { cpu: median(column(k, 'cpu')), wall: median(column(k, 'wall')) }]));
   const rows = Object.entries(m).map(([k, v]) => [k, fmt(v.cpu), fmt(v.wall)]);
-  const ratio = (a, b) => ['cpu', 'wall'].map((what) => `${fmt(roundRatio(column(a, what), column(b, what)), 2)}x`);
+  const ratio = (a, b) => ['cpu', 'wall'].map((what) => {
+    const each = column(a, what).map((x, i) => x / column(b, what)[i]);
+    return `${fmt(median(each), 2)}x (${fmt(quantile(each, 0.25), 2)}–${fmt(quantile(each, 0.75), 2)})`;
+  });
   return { m, rows, ratio };
 }

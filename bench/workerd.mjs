@@ -64,14 +64,14 @@ export async function workerd({ rounds = 13, n = 600, warmup = 8000 } = {}) {
       if (body.crypto !== (floor ? 'floor' : backend) || body.n !== n) throw new Error(JSON.stringify(body));
       return { wall: (performance.now() - t0) / n, cpu: (cpuMs(pids) - c0) / n };
     });
-    // Each ratio is the median of the rounds' ratios (summarize, as in bench/e2e.mjs).
+    // Each ratio is the median of the rounds' ratios, their quartiles beside it (summarize, as in bench/e2e.mjs).
     const { m, rows, ratio } = summarize(runs);
     rows.push(['**ours (webcrypto)/floor**', ...ratio('webcrypto', 'floor')]);
     rows.push(['ratio rust/webcrypto', ...ratio('rust', 'webcrypto')]);
     rows.push(['floor again/floor (A/A: the spread of this run)', ...ratio('floor again', 'floor')]);
     return {
       data: { ...m, upload, pids: pids.length },
-      markdown: `Probe Worker bundled by \`wrangler deploy --dry-run\` (${upload}), run by Miniflare; ${rounds} alternating rounds of ${n} sequential seed GETs per backend, after ${warm} warm-up rounds (${warm * n} requests a backend), each inside one Worker invocation. CPU is the workerd process's, all threads (/proc schedstat, nanoseconds), per request, so it includes workerd's own HTTP work; medians, and each ratio the median of the rounds' ratios.\n\n` +
+      markdown: `Probe Worker bundled by \`wrangler deploy --dry-run\` (${upload}), run by Miniflare; ${rounds} alternating rounds of ${n} sequential seed GETs per backend, after ${warm} warm-up rounds (${warm * n} requests a backend), each inside one Worker invocation. CPU is the workerd process's, all threads (/proc schedstat, nanoseconds), per request, so it includes workerd's own HTTP work; medians, and each ratio the median of the rounds' ratios, with their first and third quartiles in brackets.\n\n` +
         table(['backend', 'workerd CPU ms/request', 'wall ms/request'], rows) +
         '\n\nfloor: the same requests with no SDK in the same Worker (crypto.subtle sign, fetch, verify, JSON.parse). Target (issue 16): ours/floor at most 1.10.',
     };
