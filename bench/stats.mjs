@@ -7,7 +7,10 @@ export const median = (xs) => {
 
 /** The median of the rounds' ratios `a[i] / b[i]`: each round's batches ran side by side, so the
  * machine's load, which drifts from round to round, cancels out of each. */
-export const roundRatio = (a, b) => median(a.map((x, i) => x / b[i]));
+export const roundRatio = (a, b) => median(roundRatios(a, b));
+
+/** Each round's ratio `a[i] / b[i]`. */
+export const roundRatios = (a, b) => a.map((x, i) => x / b[i]);
 
 /** The `q` quantile of `xs` (0 to 1), interpolated between the two nearest values. */
 export const quantile = (xs, q) => {
@@ -52,7 +55,7 @@ export function summarize(runs) {
   const m = Object.fromEntries(Object.keys(runs).map((k) => [k, { cpu: median(column(k, 'cpu')), wall: median(column(k, 'wall')) }]));
   const rows = Object.entries(m).map(([k, v]) => [k, fmt(v.cpu), fmt(v.wall)]);
   const ratio = (a, b) => ['cpu', 'wall'].map((what) => {
-    const each = column(a, what).map((x, i) => x / column(b, what)[i]);
+    const each = roundRatios(column(a, what), column(b, what));
     return `${fmt(median(each), 2)}x (${fmt(quantile(each, 0.25), 2)}–${fmt(quantile(each, 0.75), 2)})`;
   });
   return { m, rows, ratio };
