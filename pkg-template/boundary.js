@@ -724,11 +724,21 @@ function causeCode(e) {
  * headers, body, stream, ...the Wechatpay-* signature headers]` (see answer(); `headers` a plain
  * object with lower-case names, `body` a Uint8Array); rejects with a `WxpayError`: ERR_NETWORK,
  * ERR_TIMEOUT, ERR_ABORTED or ERR_RESPONSE_TOO_LARGE.
+ *
+ * With `signCrypto` (node:crypto; `signAlgorithm` 'sha256', `signKey` the private KeyObject,
+ * `message` a view of wasm memory), the request is signed here, just before its fetch: the last
+ * header is `Authorization` up to `signature="`, which the signature and `"` complete. What that
+ * signing throws, this throws (nothing is sent; Rust then signs as usual); nothing else throws.
  */
-export async function send(g = NO_DEADLINE, fetchFn, thisArg, url, methodIndex, headerBytes, payload, maxBytes, streamed) {
-  if (g.stopped) throw g.stopped;
-  const method = METHODS[methodIndex];
+export function send(g = NO_DEADLINE, fetchFn, thisArg, url, methodIndex, headerBytes, payload, maxBytes, streamed, signCrypto, signAlgorithm, signKey, message) {
   const headers = headerRecord(headerBytes);
+  if (signCrypto !== undefined) headers.Authorization += `${nodeSignBase64(signCrypto, signAlgorithm, message, signKey)}"`;
+  return exchange(g, fetchFn, thisArg, url, METHODS[methodIndex], headers, payload, maxBytes, streamed);
+}
+
+/** `send`'s attempt, once its headers are made. */
+async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxBytes, streamed) {
+  if (g.stopped) throw g.stopped;
   // A redirect is answered as it is, never followed: the signature covers this URL, method and
   // body only, and WeChat Pay does not redirect its API.
   const init = g.controller === undefined ? { method, headers, redirect: 'manual' } : { method, headers, redirect: 'manual', signal: g.controller.signal };

@@ -70,6 +70,10 @@ extern "C" {
         body: &JsValue,
         max_bytes: f64,
         streamed: bool,
+        sign_crypto: &JsValue,
+        sign_algorithm: &JsValue,
+        sign_key: &JsValue,
+        message: &[u8],
     ) -> Result<Promise, JsValue>;
     #[wasm_bindgen(catch, js_name = downloadInputHeld)]
     fn download_input_js(data: &JsValue, options: &JsValue) -> Result<(), JsValue>;
@@ -533,13 +537,20 @@ pub struct Transport<'a> {
 /// for a caller's.
 const KNOWN: [&str; 6] = ["Accept", "Content-Type", "User-Agent", "Wechatpay-Serial", "Authorization", "application/json"];
 
-/// Sends a signed request through `fetch` and reads its answer. The method
+/// Starts an attempt: `send` in boundary.js fetches the request and reads its
+/// answer, which [`sent`] waits for. The method
 /// crosses as its index in [`Method::ALL`] (`METHODS` in boundary.js). The
 /// headers cross as one UTF-8 text, `name\nvalue\n...` ([`KNOWN`] parts
 /// as their codes), a view of wasm memory that `send` decodes part by part
 /// (see `headerRecord` in boundary.js): no name or value has a line feed
 /// (names are tokens, the caller's values were checked, ours are ours).
-pub async fn send(t: &Transport<'_>, url: &str, method: Method, headers: &[(&str, &str)], body: Option<&[u8]>) -> Result<Answer, JsValue> {
+///
+/// With a [`Signer`], the last header is `Authorization` up to its
+/// `signature="`: `send` signs the message, appends the signature and `"`,
+/// and calls `fetch` at once. What node:crypto throws there is this
+/// function's error, and nothing was sent (the caller then signs as usual).
+/// Without one, nothing throws here.
+pub fn begin_send(t: &Transport<'_>, url: &str, method: Method, headers: &[(&str, &str)], body: Option<&[u8]>, signer: Option<&Signer<'_>>) -> Result<Promise, JsValue> {
     let mut list = String::with_capacity(headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
     let part = |list: &mut String, text: &str| match KNOWN.iter().position(|k| *k == text) {
         // 1..=6: an ASCII control, one byte.
@@ -555,7 +566,30 @@ pub async fn send(t: &Transport<'_>, url: &str, method: Method, headers: &[(&str
         part(&mut list, v);
     }
     let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
-    let promise = send_js(&t.deadline.js(), t.fetch, t.this.unwrap_or(&JsValue::UNDEFINED), url, method.index(), list.as_bytes(), &body, f64::from(t.max_bytes), t.stream)?;
+    let none = JsValue::UNDEFINED;
+    let ([crypto, algorithm, key], message) = match signer {
+        Some(s) => (s.with.each_ref(), s.message),
+        None => ([&none; 3], &[][..]),
+    };
+    let this = t.this.unwrap_or(&none);
+    send_js(&t.deadline.js(), t.fetch, this, url, method.index(), list.as_bytes(), &body, f64::from(t.max_bytes), t.stream, crypto, algorithm, key, message)
+}
+
+/// A request's signature made by `send` in boundary.js, just before its
+/// `fetch` (node:crypto only: it signs synchronously): `with` the module,
+/// `'sha256'` and the private `KeyObject` (`NodeBackend::signer`), `message`
+/// what the signature covers (built here), read at once through a view of
+/// wasm memory. Everything but the signature is made before it, and the
+/// signature never crosses into wasm: from the signature to `fetch` is then
+/// about the bare-fetch client's few µs, where it was 15-20 (CONTRIBUTING,
+/// "The signature made in `send`").
+pub struct Signer<'a> {
+    pub with: [JsValue; 3],
+    pub message: &'a [u8],
+}
+
+/// The answer `send`'s promise resolves (see [`begin_send`]).
+pub async fn sent(promise: Promise) -> Result<Answer, JsValue> {
     let raw: Array = wait(promise).await?.unchecked_into();
     let (signed, spans) = signature_text(&raw);
     Ok(Answer { status: raw.get(0).as_f64().unwrap_or_default() as u16, signed, spans, raw })

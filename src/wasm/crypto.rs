@@ -76,6 +76,14 @@ impl Crypto {
         Ok(crate::base64::encode(&RustCrypto.sign(key, message).await?))
     }
 
+    /// The `node:crypto` backend, when it is the one tried first.
+    pub fn node_first(&self) -> Option<&NodeBackend> {
+        match self.platforms.first() {
+            Some(Platform::Node(n)) => Some(n),
+            _ => None,
+        }
+    }
+
     /// `'node'`, `'webcrypto'` or `'rust'`: what runs first.
     pub fn name(&self) -> &'static str {
         match self.platforms.first() {

@@ -123,6 +123,12 @@ impl NodeBackend {
         self.crypto.sign(&self.sha256, message, &key).map_err(|e| crypto_error("sign", &e))
     }
 
+    /// What `send` in boundary.js signs a request with, just before its `fetch`
+    /// ([`super::boundary::Signer`]): this module, `'sha256'` and the private `KeyObject`.
+    pub fn signer(&self, key: &PrivateKey) -> Result<[JsValue; 3]> {
+        Ok([self.crypto.clone().into(), self.sha256.clone(), self.private_key(key)?])
+    }
+
     /// A signature as base64, encoded by the runtime (`Buffer`) several times
     /// faster than by our constant-time encoder (a signature is no secret).
     pub fn sign_base64(&self, key: &PrivateKey, message: &[u8]) -> Result<String> {

@@ -370,16 +370,39 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
         let nonce = nonce::nonce()?;
         let signed = r.signed.as_ref().map(|m| m.as_bytes()).or(r.body.as_deref()).unwrap_or_default();
         let message = request::message(r.method, &signed_path, timestamp, &nonce, signed)?;
-        let signature = client.crypto.sign_base64(&client.config.key, &message).await?;
-        let authorization = request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, &signature);
         let serial = r.serial.clone().or_else(|| client.wechatpay_serial());
-        let headers = request_headers(client, serial.as_deref(), &authorization, r.content_type.as_deref(), r.headers);
+        let authorized = |signature: &str| request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, signature);
         let info = |duration, status, request_id, error| HookInfo { method: r.method.as_str(), url: &url, attempt, duration, status, request_id, error };
-        if let Some(h) = &client.on_request {
-            boundary::hook(h, &to_js(&info(None, None, None, None)));
-        }
-        let started = client.on_response.as_ref().map(|_| js_sys::Date::now());
-        let answer = boundary::send(t, &url, r.method, &headers, r.body.as_deref()).await;
+        // With node:crypto first, `send` signs just before its fetch (see `boundary::Signer`), unless
+        // a hook is to hear of the attempt: it does once the request is signed, timed from then.
+        let hooked = client.on_request.is_some() || client.on_response.is_some();
+        let signer = client.crypto.node_first().filter(|_| !hooked).and_then(|node| node.signer(&client.config.key).ok());
+        let deferred = signer.and_then(|with| {
+            let mut authorization = authorized("");
+            authorization.pop(); // the closing quote, which `send` writes after the signature
+            let signer = boundary::Signer { with, message: &message };
+            // What `send` throws with a signer is node:crypto refusing to sign: nothing was sent.
+            boundary::begin_send(t, &url, r.method, &request_headers(client, serial.as_deref(), &authorization, r.content_type.as_deref(), r.headers), r.body.as_deref(), Some(&signer)).ok()
+        });
+        let mut started = None;
+        let sending = match deferred {
+            Some(promise) => Ok(promise),
+            // Signed here: by a backend that waits, for a hook, or after node:crypto refused in
+            // `send` (`auto` then falls through to the next backend; else this fails as it did).
+            None => {
+                let signature = client.crypto.sign_base64(&client.config.key, &message).await?;
+                let authorization = authorized(&signature);
+                if let Some(h) = &client.on_request {
+                    boundary::hook(h, &to_js(&info(None, None, None, None)));
+                }
+                started = client.on_response.as_ref().map(|_| js_sys::Date::now());
+                boundary::begin_send(t, &url, r.method, &request_headers(client, serial.as_deref(), &authorization, r.content_type.as_deref(), r.headers), r.body.as_deref(), None)
+            }
+        };
+        let answer = match sending {
+            Ok(promise) => boundary::sent(promise).await,
+            Err(e) => Err(e),
+        };
         if let Some(h) = &client.on_response {
             let duration = started.map(|s| js_sys::Date::now() - s);
             let seen = match &answer {

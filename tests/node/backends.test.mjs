@@ -112,4 +112,36 @@ describe('requests', () => {
       await assert.rejects(node.get({ card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' }), (e) => e.code === 'ERR_RESPONSE_SIGNATURE');
     }
   });
+
+  test('node:crypto refusing to sign a request: auto signs it with the next backend, node fails ERR_CRYPTO with nothing sent; hooks hear only of signed attempts', async (t) => {
+    // Without hooks, `send` signs with node:crypto just before its fetch; a refusal there is
+    // signed again the usual way. With hooks, the request is signed before `onRequest` hears of it.
+    const real = crypto.sign;
+    t.after(() => { crypto.sign = real; });
+    const card = { card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' };
+    const codes = (c) => c.v3.marketing.membercardOpen.cards._card_id_.codes._code_;
+    const spki = (key) => crypto.createPublicKey(key).export({ type: 'spki', format: 'der' });
+    const merchant = spki(sb.merchant.privateKeyPkcs8);
+    const merchants = (key) => key instanceof crypto.KeyObject && key.type === 'private' && spki(key).equals(merchant);
+    for (const hooked of [false, true]) {
+      const heard = [];
+      const hooks = hooked ? { onRequest: (i) => heard.push(['request', i.attempt]), onResponse: (i) => heard.push(['response', i.status]) } : {};
+      const [auto, node] = [make(hooks), make({ crypto: 'node', ...hooks })];
+      sb.reset();
+      crypto.sign = (algorithm, data, key) => {
+        if (merchants(key)) throw new Error('sign broken by the test');
+        return real(algorithm, data, key); // the sandbox signs its answers with it too
+      };
+      assert.equal((await codes(auto).get(card)).status, 200);
+      assert.equal(sb.requests.length, 1);
+      assert.equal(sb.requests[0].verified, true, sb.requests[0].reason);
+      await assert.rejects(codes(node).get(card), (e) => e.code === 'ERR_CRYPTO' && /sign broken by the test/.test(e.message) && e.attempts === 1);
+      assert.equal(sb.requests.length, 1, 'nothing sent unsigned');
+      crypto.sign = real;
+      assert.equal((await codes(node).get(card)).status, 200);
+      assert.equal(sb.requests.length, 2);
+      assert.equal(sb.requests[1].verified, true, sb.requests[1].reason);
+      assert.deepEqual(heard, hooked ? [['request', 1], ['response', 200], ['request', 1], ['response', 200]] : []);
+    }
+  });
 });
