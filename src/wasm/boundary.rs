@@ -568,7 +568,7 @@ pub fn begin_send(t: &Transport<'_>, url: &str, method: Method, headers: &[(&str
     let body = body.map(|b| JsValue::from(Uint8Array::from(b))).unwrap_or(JsValue::UNDEFINED);
     let none = JsValue::UNDEFINED;
     let ([crypto, algorithm, key], message) = match signer {
-        Some(s) => (s.with.each_ref(), s.message),
+        Some(s) => (s.with, s.message),
         None => ([&none; 3], &[][..]),
     };
     let this = t.this.unwrap_or(&none);
@@ -584,7 +584,7 @@ pub fn begin_send(t: &Transport<'_>, url: &str, method: Method, headers: &[(&str
 /// about the bare-fetch client's few µs, where it was 15-20 (CONTRIBUTING,
 /// "The signature made in `send`").
 pub struct Signer<'a> {
-    pub with: [JsValue; 3],
+    pub with: [&'a JsValue; 3],
     pub message: &'a [u8],
 }
 

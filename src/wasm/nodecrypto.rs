@@ -5,7 +5,7 @@
 //! `process.getBuiltinModule('node:crypto')` exists (Node 20.16+, and Bun
 //! and Deno which implement it). Keys become `KeyObject`s once, lazily.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -75,14 +75,14 @@ pub struct NodeBackend {
     crypto: NodeCrypto,
     /// `'sha256'`, made once: a string argument is otherwise decoded on every call.
     sha256: JsValue,
-    private: RefCell<Option<JsValue>>,
+    private: OnceCell<JsValue>,
     public: RefCell<Vec<(String, JsValue)>>,
 }
 
 impl NodeBackend {
     /// A backend on `crypto`; creates no key yet.
     pub fn new(crypto: NodeCrypto) -> Self {
-        NodeBackend { crypto, sha256: JsValue::from_str("sha256"), private: RefCell::new(None), public: RefCell::new(Vec::new()) }
+        NodeBackend { crypto, sha256: JsValue::from_str("sha256"), private: OnceCell::new(), public: RefCell::new(Vec::new()) }
     }
 
     fn der_options(der: &[u8], kind: &str) -> Object {
@@ -93,16 +93,15 @@ impl NodeBackend {
         options
     }
 
-    fn private_key(&self, key: &PrivateKey) -> Result<JsValue> {
-        if let Some(k) = self.private.borrow().as_ref() {
-            return Ok(k.clone());
+    fn private_key(&self, key: &PrivateKey) -> Result<&JsValue> {
+        if let Some(k) = self.private.get() {
+            return Ok(k);
         }
         let k = self
             .crypto
             .create_private_key(&Self::der_options(key.pkcs8_der(), "pkcs8"))
             .map_err(|e| crypto_error("createPrivateKey", &e))?;
-        *self.private.borrow_mut() = Some(k.clone());
-        Ok(k)
+        Ok(self.private.get_or_init(|| k))
     }
 
     fn public_key(&self, serial: &str, key: &PublicKey) -> Result<JsValue> {
@@ -120,20 +119,20 @@ impl NodeBackend {
     /// The signature node:crypto makes (a `Buffer`).
     fn signature(&self, key: &PrivateKey, message: &[u8]) -> Result<Uint8Array> {
         let key = self.private_key(key)?;
-        self.crypto.sign(&self.sha256, message, &key).map_err(|e| crypto_error("sign", &e))
+        self.crypto.sign(&self.sha256, message, key).map_err(|e| crypto_error("sign", &e))
     }
 
     /// What `send` in boundary.js signs a request with, just before its `fetch`
     /// ([`super::boundary::Signer`]): this module, `'sha256'` and the private `KeyObject`.
-    pub fn signer(&self, key: &PrivateKey) -> Result<[JsValue; 3]> {
-        Ok([self.crypto.clone().into(), self.sha256.clone(), self.private_key(key)?])
+    pub fn signer(&self, key: &PrivateKey) -> Result<[&JsValue; 3]> {
+        Ok([self.crypto.as_ref(), &self.sha256, self.private_key(key)?])
     }
 
     /// A signature as base64, encoded by the runtime (`Buffer`) several times
     /// faster than by our constant-time encoder (a signature is no secret).
     pub fn sign_base64(&self, key: &PrivateKey, message: &[u8]) -> Result<String> {
         let key = self.private_key(key)?;
-        node_sign_base64(&self.crypto, &self.sha256, message, &key).map_err(|e| crypto_error("sign", &e))
+        node_sign_base64(&self.crypto, &self.sha256, message, key).map_err(|e| crypto_error("sign", &e))
     }
 }
 
@@ -156,7 +155,7 @@ impl Backend for NodeBackend {
     async fn oaep_decrypt(&self, key: &PrivateKey, ciphertext: &[u8]) -> Result<Vec<u8>> {
         let key = self.private_key(key)?;
         // The message names no cause: a padding oracle must learn nothing.
-        let plaintext: Uint8Array = held(node_oaep(&self.crypto, true, &oaep_options(&key), ciphertext)).map_err(|_| Error::new(Code::Crypto, "OAEP decryption failed"))?;
+        let plaintext: Uint8Array = held(node_oaep(&self.crypto, true, &oaep_options(key), ciphertext)).map_err(|_| Error::new(Code::Crypto, "OAEP decryption failed"))?;
         // Zero the Buffer once copied: it would linger until collected.
         let out = plaintext.to_vec();
         plaintext.fill(0, 0, plaintext.length());
