@@ -372,6 +372,10 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
         let message = request::message(r.method, &signed_path, timestamp, &nonce, signed)?;
         let serial = r.serial.clone().or_else(|| client.wechatpay_serial());
         let authorized = |signature: &str| request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, signature);
+        let start = |authorization: &str, signer: Option<&boundary::Signer<'_>>| {
+            let headers = request_headers(client, serial.as_deref(), authorization, r.content_type.as_deref(), r.headers);
+            boundary::begin_send(t, &url, r.method, &headers, r.body.as_deref(), signer)
+        };
         let info = |duration, status, request_id, error| HookInfo { method: r.method.as_str(), url: &url, attempt, duration, status, request_id, error };
         // With node:crypto first, `send` signs just before its fetch (see `boundary::Signer`), unless
         // a hook is to hear of the attempt: it does once the request is signed, timed from then.
@@ -382,7 +386,7 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
             authorization.pop(); // the closing quote, which `send` writes after the signature
             let signer = boundary::Signer { with, message: &message };
             // What `send` throws with a signer is node:crypto refusing to sign: nothing was sent.
-            boundary::begin_send(t, &url, r.method, &request_headers(client, serial.as_deref(), &authorization, r.content_type.as_deref(), r.headers), r.body.as_deref(), Some(&signer)).ok()
+            start(&authorization, Some(&signer)).ok()
         });
         let mut started = None;
         let sending = match deferred {
@@ -396,7 +400,7 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
                     boundary::hook(h, &to_js(&info(None, None, None, None)));
                 }
                 started = client.on_response.as_ref().map(|_| js_sys::Date::now());
-                boundary::begin_send(t, &url, r.method, &request_headers(client, serial.as_deref(), &authorization, r.content_type.as_deref(), r.headers), r.body.as_deref(), None)
+                start(&authorization, None)
             }
         };
         let answer = match sending {
