@@ -68,7 +68,7 @@ export async function direct(sb, dir) {
  * The thinnest wasm client, bench/profile/mini (built into .work/mini-pkg by mini.sh): the
  * `Authorization` header and the answer check in Rust, fetch in JS; as bench/layers.mjs's `mini`.
  */
-export async function mini(sb) {
+export async function mini(sb, requestShaped = false) {
   const root = resolve(import.meta.dirname, '../..');
   const m = await import(`${root}/.work/mini-pkg/wxpay_mini.js`);
   m.initSync({ module: readFileSync(`${root}/.work/mini-pkg/wxpay_mini_bg.wasm`) });
@@ -76,8 +76,9 @@ export async function mini(sb) {
   const path = `/v3/marketing/membercard-open/cards/${CARD.card_id}/codes/${CARD.code}`;
   const url = new URL(path, sb.baseURL).href;
   const utf8 = new TextDecoder();
+  const init = requestShaped ? shapedInit(sb) : (authorization) => ({ headers: { accept: 'application/json', authorization } });
   const get = async () => {
-    const res = await fetch(url, { headers: { accept: 'application/json', authorization: client.authorize('GET', path, '') } });
+    const res = await fetch(url, init(client.authorize('GET', path, '')));
     const body = new Uint8Array(await res.arrayBuffer());
     const h = res.headers;
     if (!client.check(h.get('wechatpay-timestamp'), h.get('wechatpay-nonce'), h.get('wechatpay-signature'), body)) throw new Error('unverified');
@@ -97,18 +98,24 @@ export function floor(sb) {
  * floor's two. What the request carries costs undici (and the kernel) this much, whoever sends it.
  */
 export function shaped(sb) {
+  return bareFetchClient(sb, answering(sb).pem, shapedInit(sb));
+}
+
+/** The package's request options around an `Authorization` value (`shaped`, `mini+shaped`). */
+function shapedInit(sb) {
   const userAgent = `wxpay-wasm/0.1.0 node/${process.versions.node} ${process.platform}/${process.arch}`;
-  const { id, pem } = answering(sb);
-  return bareFetchClient(sb, pem, (authorization) => ({
+  const { id } = answering(sb);
+  return (authorization) => ({
     method: 'GET',
     headers: { Accept: 'application/json', 'User-Agent': userAgent, 'Wechatpay-Serial': id, Authorization: authorization },
     redirect: 'manual',
-  }));
+  });
 }
 
 /**
  * The client a profiling script names on its command line: `floor`, `shaped`, `mini` (bash
- * bench/profile/mini.sh first), `direct=<dir>` (the Rust client without the chain) or a
+ * bench/profile/mini.sh first), `mini+shaped` (`mini` sending the package's request, as `shaped`
+ * is the floor sending it), `direct=<dir>` (the Rust client without the chain) or a
  * package directory. `floor+timeout=<ms>` is the floor with an AbortController and a timer of its
  * own per request; `<dir>+timeout=<ms>` the package with `timeout` in its options.
  */
@@ -131,6 +138,7 @@ export async function client(sb, spec) {
   return spec === 'floor' ? floor(sb)
     : spec === 'shaped' ? shaped(sb)
     : spec === 'mini' ? mini(sb)
+    : spec === 'mini+shaped' ? mini(sb, true)
     : spec.startsWith('direct=') ? direct(sb, spec.slice(7))
     : ours(sb, spec);
 }
