@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use wxpay_wasm::{config, Code};
 
-use crate::{fixture, platform_ring, PLATFORM_SERIAL};
+use crate::{fixture, names_platform_serial, platform_ring, PLATFORM_SERIAL};
 
 fn is_identifier(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
@@ -77,22 +77,24 @@ proptest! {
         }
     }
 
-    /// `wechatpaySerial` names an entry of `certs`, in any case, spaces
-    /// around allowed; it comes out as the service writes it (upper-case hex).
+    /// `wechatpaySerial` names an entry of `certs`, in any case, with or
+    /// without leading zeros, spaces around allowed; it comes out as the
+    /// service writes it (upper-case hex).
     #[test]
     fn wechatpay_serial_must_name_a_configured_entry(v in prop_oneof![
         option_text(),
         Just(PLATFORM_SERIAL.to_string()),
         Just(format!(" {} ", PLATFORM_SERIAL.to_lowercase())),
         "[0-9a-fA-F]{40}",
+        Just(format!("00{PLATFORM_SERIAL}")),
     ]) {
         match config::wechatpay_serial(platform_ring(), Some(&v)) {
             Ok(s) => {
-                prop_assert!(v.trim().eq_ignore_ascii_case(PLATFORM_SERIAL), "{:?}", v);
+                prop_assert!(names_platform_serial(v.trim().as_bytes()), "{:?}", v);
                 prop_assert_eq!(s, PLATFORM_SERIAL);
             }
             Err(e) => {
-                prop_assert!(!v.trim().eq_ignore_ascii_case(PLATFORM_SERIAL));
+                prop_assert!(!names_platform_serial(v.trim().as_bytes()), "{:?}", v);
                 prop_assert_eq!(e.code, Code::InvalidConfig);
             }
         }

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use wxpay_wasm::response::{verify, Codes, SignatureHeaders, MAX_SKEW_SECS, NOTIFY_CODES, RESPONSE_CODES};
 use wxpay_wasm::{Code, Error};
 
-use crate::{fixture, fixture_text, platform_ring, PLATFORM_SERIAL};
+use crate::{fixture, fixture_text, names_platform_serial, platform_ring, PLATFORM_SERIAL};
 
 const TS: &str = "1554208460";
 const NOW: u64 = 1554208460;
@@ -36,7 +36,7 @@ fn check(a: &[Vec<u8>; 5], now: u64, codes: Codes) -> Result<(), Error> {
 }
 
 /// The code a changed answer must fail with, or `None` if the change is one
-/// that must be accepted (a hex serial in another case).
+/// that must be accepted (the same serial spelled otherwise).
 fn expected(field: usize, changed: &[u8], codes: Codes) -> Option<Code> {
     match field {
         0 => {
@@ -46,7 +46,7 @@ fn expected(field: usize, changed: &[u8], codes: Codes) -> Option<Code> {
                 _ => Some(codes.timestamp),
             }
         }
-        3 if changed.eq_ignore_ascii_case(PLATFORM_SERIAL.as_bytes()) => None,
+        3 if names_platform_serial(changed) => None,
         3 => Some(codes.serial),
         _ => Some(codes.signature),
     }
@@ -89,8 +89,23 @@ proptest! {
             a[field].remove(i);
         }
         prop_assume!(std::str::from_utf8(&a[field]).is_ok() || field == 4);
-        let want = expected(field, &a[field], RESPONSE_CODES).unwrap();
-        prop_assert_eq!(check(&a, NOW, RESPONSE_CODES).map_err(|e| e.code), Err(want));
+        match (expected(field, &a[field], RESPONSE_CODES), check(&a, NOW, RESPONSE_CODES)) {
+            // A `0` put before the serial: the same number, the same key.
+            (None, got) => prop_assert!(got.is_ok(), "{:?}", got),
+            (Some(want), got) => prop_assert_eq!(got.map_err(|e| e.code), Err(want)),
+        }
+    }
+
+    /// The serial with leading zeros put before it, in any case, names the
+    /// same certificate; with any other digit before it, none.
+    #[test]
+    fn the_serial_matches_as_a_number(zeros in 0usize..4, lower in any::<bool>(), other in "[1-9A-Fa-f]") {
+        let mut a = answer();
+        let serial = if lower { PLATFORM_SERIAL.to_ascii_lowercase() } else { PLATFORM_SERIAL.to_string() };
+        a[3] = format!("{}{serial}", "0".repeat(zeros)).into_bytes();
+        prop_assert_eq!(check(&a, NOW, RESPONSE_CODES), Ok(()));
+        a[3] = format!("{}{other}{serial}", "0".repeat(zeros)).into_bytes();
+        prop_assert_eq!(check(&a, NOW, RESPONSE_CODES).map_err(|e| e.code), Err(Code::ResponseSerial));
     }
 
     /// The window is 300 s either way, no more.
