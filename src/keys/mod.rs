@@ -17,6 +17,33 @@ fn invalid(what: &str, why: &str) -> Error {
     Error::new(Code::InvalidKey, format!("{what} {why}"))
 }
 
+/// The labels of the PEM files a merchant may give in place of a key
+/// (RFC 7468's, OpenSSL's and OpenSSH's), which a message names: no other is
+/// repeated, as the label of a damaged armour line can be pasted key material
+/// (a run of capitals and digits in a key's base64 passes for a label).
+const KNOWN_LABELS: [&str; 11] = [
+    "CERTIFICATE",
+    "TRUSTED CERTIFICATE",
+    "X509 CRL",
+    "CERTIFICATE REQUEST",
+    "PKCS7",
+    "PUBLIC KEY",
+    "RSA PUBLIC KEY",
+    "EC PRIVATE KEY",
+    "EC PARAMETERS",
+    "DSA PRIVATE KEY",
+    "OPENSSH PRIVATE KEY",
+];
+
+/// `holds a ... PEM block`: the block's label when it is a known one
+/// ([`KNOWN_LABELS`]), else no part of it.
+fn other_block(label: &str) -> String {
+    match KNOWN_LABELS.iter().find(|&&known| known == label) {
+        Some(known) => format!("holds a `{known}` PEM block"),
+        None => "holds a PEM block of another kind (its label is not repeated)".to_string(),
+    }
+}
+
 /// What the readers say when they refuse an RSA key: its size is out of
 /// range, or it has more than two primes. (The range is rsa::key's, written
 /// out: a number formatted into the message would cost more of the `.wasm`.)
@@ -47,10 +74,7 @@ impl PrivateKey {
                     return Err(invalid(what, "is an encrypted PKCS#8 key; export the key without a passphrase"))
                 }
                 other => {
-                    return Err(invalid(
-                        what,
-                        &format!("holds a `{other}` PEM block; expected the merchant private key (apiclient_key.pem)"),
-                    ))
+                    return Err(invalid(what, &format!("{}; expected the merchant private key (apiclient_key.pem)", other_block(other))))
                 }
             },
             Input::Der(der) => Self::from_pkcs8(&der, &mut why).or_else(|| Self::from_pkcs1(&der, &mut why)),
@@ -126,7 +150,7 @@ impl PublicKey {
                 l if crate::text::find(l, "PRIVATE KEY").is_some() => {
                     return Err(invalid(what, "is a private key; give the platform certificate or WeChat Pay public key instead"))
                 }
-                other => return Err(invalid(what, &format!("holds a `{other}` PEM block; {EXPECTED}"))),
+                other => return Err(invalid(what, &format!("{}; {EXPECTED}", other_block(other)))),
             },
             Input::Der(der) => Self::from_spki(&der, &mut why)
                 .or_else(|| Self::from_pkcs1(&der, &mut why))
@@ -254,5 +278,55 @@ mod serial_tests {
         assert!(!same_serial("PUB_KEY_ID_0112", "PUB_KEY_ID_0112"));
         assert!(!same_serial("", ""));
         assert!(!same_serial("0x1A", "1A"));
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::{PrivateKey, PublicKey, KNOWN_LABELS};
+    use crate::error::Code;
+
+    fn block(label: &str) -> String {
+        format!("-----BEGIN {label}-----\nMAA=\n-----END {label}-----\n")
+    }
+
+    #[test]
+    fn a_known_label_is_named() {
+        for label in KNOWN_LABELS {
+            let e = PrivateKey::parse(block(label).as_bytes(), "options.privateKey").unwrap_err();
+            assert_eq!(e.code, Code::InvalidKey);
+            assert!(e.message.contains(&format!("holds a `{label}` PEM block; expected the merchant private key")), "{}", e.message);
+            // The public reader takes these three, and says a private key is one.
+            if !["CERTIFICATE", "PUBLIC KEY", "RSA PUBLIC KEY"].contains(&label) && !label.contains("PRIVATE KEY") {
+                let e = PublicKey::parse(block(label).as_bytes(), "certs").unwrap_err();
+                assert!(e.message.contains(&format!("holds a `{label}` PEM block;")), "{}", e.message);
+            }
+        }
+    }
+
+    /// A run of capitals and digits from a key's base64 where the label goes
+    /// (here from the PKCS#8 fixture's own body) passes for a label, and is
+    /// never repeated; nor is an unknown label made of words.
+    #[test]
+    fn any_other_label_is_not_repeated() {
+        let pem = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/merchant_key.pkcs8.pem")).unwrap();
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let run = body
+            .as_bytes()
+            .windows(12)
+            .find(|w| w.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
+            .map(|w| std::str::from_utf8(w).unwrap().to_string())
+            .expect("the fixture's base64 has a run of 12 capitals and digits");
+        for label in [run.as_str(), "MIIEVQIBADAN", "SECRET 1234", "PRIVATE KEYS", "mIIEvqIBADAN"] {
+            for e in [
+                PrivateKey::parse(block(label).as_bytes(), "options.privateKey").unwrap_err(),
+                PublicKey::parse(block(label).as_bytes(), "certs").unwrap_err(),
+            ] {
+                assert_eq!(e.code, Code::InvalidKey);
+                assert!(!e.message.contains(label), "{label:?}: {}", e.message);
+            }
+        }
+        let e = PrivateKey::parse(block(&run).as_bytes(), "options.privateKey").unwrap_err();
+        assert_eq!(e.message, "options.privateKey holds a PEM block of another kind (its label is not repeated); expected the merchant private key (apiclient_key.pem)");
     }
 }
