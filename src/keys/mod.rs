@@ -35,13 +35,15 @@ const KNOWN_LABELS: [&str; 11] = [
     "OPENSSH PRIVATE KEY",
 ];
 
-/// `holds a ... PEM block`: the block's label when it is a known one
-/// ([`KNOWN_LABELS`]), else no part of it.
-fn other_block(label: &str) -> String {
-    match KNOWN_LABELS.iter().find(|&&known| known == label) {
-        Some(known) => format!("holds a `{known}` PEM block"),
-        None => "holds a PEM block of another kind (its label is not repeated)".to_string(),
-    }
+/// `what` holds a PEM block that is not what it should be (`expected`): named
+/// by its label when that is a known one ([`KNOWN_LABELS`]), else by no part of it.
+fn other_block(what: &str, label: &str, expected: &str) -> Error {
+    let message = if KNOWN_LABELS.contains(&label) {
+        format!("{what} holds a `{label}` PEM block; {expected}")
+    } else {
+        format!("{what} holds a PEM block of another kind (its label is not repeated); {expected}")
+    };
+    Error::new(Code::InvalidKey, message)
 }
 
 /// What the readers say when they refuse an RSA key: its size is out of
@@ -73,9 +75,7 @@ impl PrivateKey {
                 "ENCRYPTED PRIVATE KEY" => {
                     return Err(invalid(what, "is an encrypted PKCS#8 key; export the key without a passphrase"))
                 }
-                other => {
-                    return Err(invalid(what, &format!("{}; expected the merchant private key (apiclient_key.pem)", other_block(other))))
-                }
+                other => return Err(other_block(what, other, "expected the merchant private key (apiclient_key.pem)")),
             },
             Input::Der(der) => Self::from_pkcs8(&der, &mut why).or_else(|| Self::from_pkcs1(&der, &mut why)),
             Input::Unreadable => None,
@@ -150,7 +150,7 @@ impl PublicKey {
                 l if crate::text::find(l, "PRIVATE KEY").is_some() => {
                     return Err(invalid(what, "is a private key; give the platform certificate or WeChat Pay public key instead"))
                 }
-                other => return Err(invalid(what, &format!("{}; {EXPECTED}", other_block(other)))),
+                other => return Err(other_block(what, other, EXPECTED)),
             },
             Input::Der(der) => Self::from_spki(&der, &mut why)
                 .or_else(|| Self::from_pkcs1(&der, &mut why))
