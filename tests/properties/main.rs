@@ -45,8 +45,10 @@ pub const PLATFORM_SERIAL: &str = "5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01";
 /// any count of leading zeros (`0A1B...` and `A1B...` name one certificate:
 /// OpenSSL's and Java's spellings). Written here, not taken from the crate.
 pub fn names_platform_serial(text: &[u8]) -> bool {
-    let significant = |b: &[u8]| b.iter().position(|&c| c != b'0').map_or(&[][..], |i| &b[i..]).to_vec();
-    significant(text).eq_ignore_ascii_case(&significant(PLATFORM_SERIAL.as_bytes()))
+    fn significant(b: &[u8]) -> &[u8] {
+        &b[b.iter().position(|&c| c != b'0').unwrap_or(b.len())..]
+    }
+    significant(text).eq_ignore_ascii_case(significant(PLATFORM_SERIAL.as_bytes()))
 }
 
 /// A keyring holding the platform certificate under its serial.
