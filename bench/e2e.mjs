@@ -154,11 +154,38 @@ export function timedHere(gets) {
 }
 
 /**
- * The clients one request at a time, interleaved request by request (A B C D, then D C B A...):
- * `clients[name]()` makes one request and resolves its CPU µs (timedOne, in this process or in
- * the client's own). With one in flight nothing else runs meanwhile, and waiting for the socket
- * costs no CPU. Neighbouring requests of all clients see the same machine, so the drift and the
- * noise of a shared machine fall on all alike. Resolves name -> `{ mean, median, ratio(other) }`
+ * `oneByOne`'s order of a pass: `shuffler()` gives `order(names)`, the names shuffled afresh at each
+ * call (Fisher-Yates over a fixed-seed generator, mulberry32), so that over a run every client follows every other (and itself, across
+ * two passes) about equally often. A request's CPU depends on what ran just before it (caches,
+ * predictors). With A B C D then D C B A, the last client never ran right after the first two
+ * and ran twice in a row once a pair of passes: the A/A (the floor, then the floor again, last)
+ * read 0.85-1.02, ten of twelve readings below 1, one process each on 2026-12-02.
+ */
+export function shuffler(seed = 0x5eed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return (names) => {
+    const out = [...names];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  };
+}
+
+/**
+ * The clients one request at a time, interleaved request by request, each pass in a shuffled
+ * order (`shuffler`): `clients[name]()` makes one request and resolves its CPU µs (timedOne, in
+ * this process or in the client's own). With one in flight nothing else runs meanwhile, and
+ * waiting for the socket costs no CPU. Neighbouring requests of all clients see the same machine,
+ * so the drift and the noise of a shared machine fall on all alike. Resolves name -> `{ mean, median, ratio(other) }`
  * in µs: `ratio` is of the means, with `range`, the least and the most of it in each of `blocks`
  * consecutive parts of the run, and `medians`, of the medians. bench/profile/onebyone.mjs
  * compares builds with it.
@@ -166,8 +193,9 @@ export function timedHere(gets) {
 export async function oneByOne(clients, n, blocks = 10) {
   const names = Object.keys(clients);
   const times = Object.fromEntries(names.map((k) => [k, new Float64Array(n)]));
+  const order = shuffler();
   for (let i = 0; i < n; i++) {
-    for (const k of i % 2 ? [...names].reverse() : names) times[k][i] = await clients[k]();
+    for (const k of order(names)) times[k][i] = await clients[k]();
   }
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const size = Math.floor(n / blocks);
