@@ -154,12 +154,13 @@ export function timedHere(gets) {
 }
 
 /**
- * `oneByOne`'s order of a pass: `shuffler()` gives `order(names)`, the names shuffled afresh at each
- * call (Fisher-Yates over a fixed-seed generator, mulberry32), so that over a run every client follows every other (and itself, across
- * two passes) about equally often. A request's CPU depends on what ran just before it (caches,
- * predictors). With A B C D then D C B A, the last client never ran right after the first two
- * and ran twice in a row once a pair of passes: the A/A (the floor, then the floor again, last)
- * read 0.85-1.02, ten of twelve readings below 1, one process each on 2026-12-02.
+ * `oneByOne`'s order of a pass: `shuffler()` gives `order(names)`, the names shuffled afresh at
+ * each call (Fisher-Yates over a fixed-seed generator, mulberry32), so that over a run every
+ * client follows every other (and itself, across two passes) about equally often. A request's CPU
+ * depends on what ran just before it (caches, predictors). With A B C D then D C B A, the last
+ * client never ran right after the first two and ran twice in a row once a pair of passes: the
+ * A/A (the floor, then the floor again, last) read 0.85-1.02, ten of twelve readings below 1, one
+ * process each on 2026-12-02.
  */
 export function shuffler(seed = 0x5eed) {
   let a = seed >>> 0;
@@ -185,8 +186,8 @@ export function shuffler(seed = 0x5eed) {
  * order (`shuffler`): `clients[name]()` makes one request and resolves its CPU µs (timedOne, in
  * this process or in the client's own). With one in flight nothing else runs meanwhile, and
  * waiting for the socket costs no CPU. Neighbouring requests of all clients see the same machine,
- * so the drift and the noise of a shared machine fall on all alike. Resolves name -> `{ mean, median, ratio(other) }`
- * in µs: `ratio` is of the means, with `range`, the least and the most of it in each of `blocks`
+ * so the drift and the noise of a shared machine fall on all alike. Resolves name ->
+ * `{ mean, median, ratio(other) }` in µs: `ratio` is of the means, with `range`, the least and the most of it in each of `blocks`
  * consecutive parts of the run, and `medians`, of the medians. bench/profile/onebyone.mjs
  * compares builds with it.
  */
