@@ -162,7 +162,7 @@ export function timedHere(gets) {
  * A/A (the floor, then the floor again, last) read 0.85-1.02, ten of twelve readings below 1, one
  * process each on 2026-12-02.
  */
-export function shuffler(seed = 0x5eed) {
+function shuffler(seed = 0x5eed) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -187,9 +187,9 @@ export function shuffler(seed = 0x5eed) {
  * this process or in the client's own). With one in flight nothing else runs meanwhile, and
  * waiting for the socket costs no CPU. Neighbouring requests of all clients see the same machine,
  * so the drift and the noise of a shared machine fall on all alike. Resolves name ->
- * `{ mean, median, ratio(other) }` in µs: `ratio` is of the means, with `range`, the least and the most of it in each of `blocks`
- * consecutive parts of the run, and `medians`, of the medians. bench/profile/onebyone.mjs
- * compares builds with it.
+ * `{ mean, median, ratio(other) }` in µs: `ratio` is of the means, with `range`, the least and
+ * the most of it in each of `blocks` consecutive parts of the run, and `medians`, of the medians.
+ * bench/profile/onebyone.mjs compares builds with it.
  */
 export async function oneByOne(clients, n, blocks = 10) {
   const names = Object.keys(clients);
