@@ -23,14 +23,21 @@ fi
 
 # --force: each check below has already decided the tool is missing; cargo may remember an
 # install whose binary is gone, and would skip it.
+# Both tools are built unoptimised (opt-level 0): on this project's 2-core machine that takes
+# about 45 s and 50 s instead of 2.5 and 2.3 minutes, the most of a first `make demo`, and neither
+# does work that needs the speed (wasm-bindgen writes the same glue and .wasm, 0.3 s a build
+# instead of 0.1; wasm-pack only runs the other tools). wasm-bindgen-cli's default feature is
+# TLS for wasm-bindgen-test-runner's WebDriver downloads, which nothing here runs.
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
-  echo "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)" >&2
-  cargo install --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  echo "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about a minute, once)" >&2
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=0 \
+    cargo install --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --no-default-features
 fi
 
 if [[ "$(wasm-pack --version 2>/dev/null)" != "wasm-pack $WASM_PACK_VERSION" ]]; then
-  echo "installing wasm-pack $WASM_PACK_VERSION (about two minutes, once)" >&2
-  cargo install --force wasm-pack --locked --version "$WASM_PACK_VERSION"
+  echo "installing wasm-pack $WASM_PACK_VERSION (about a minute, once)" >&2
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=0 \
+    cargo install --force wasm-pack --locked --version "$WASM_PACK_VERSION"
 fi
 
 if [[ -n "$npm_pid" ]]; then
