@@ -39,44 +39,89 @@ function cpuMs(pids) {
   return ms;
 }
 
+/**
+ * The two ways answers are signed, as in bench/e2e.mjs: what the sandbox signs with, the `certs`
+ * the clients are given, the floor's verifying key (crypto.subtle takes an SPKI, not a
+ * certificate) and the backends measured. The pure-Rust signer runs in certificate mode only: its
+ * cost is the signature, the same in both.
+ */
+const MODES = {
+  'certificate mode (X.509)': (sb) => ({
+    answerKey: 'platform', certs: { [sb.platform.serial]: sb.platform.certificate }, spki: sb.platform.publicKeySpki,
+    backends: ['rust', 'webcrypto', 'anchor', 'floor', 'floor again'],
+  }),
+  'key mode (PUB_KEY_ID + SPKI)': (sb) => ({
+    answerKey: 'pubkey', certs: { [sb.pubkey.id]: sb.pubkey.publicKeySpki }, spki: sb.pubkey.publicKeySpki,
+    backends: ['webcrypto', 'anchor', 'floor', 'floor again'],
+  }),
+};
+
+const ANCHOR = 'wechatpay-axios-plugin@0.9.6';
+
 // As in bench/e2e.mjs, the rounds start once the JITs have settled: 8,000 requests a backend first.
+// Ours and the floor run in the probe Worker (tests/workerd/probe), the anchor in a Worker of its
+// own (bench/workers/anchor: it needs nodejs_compat, which the probe goes without), each in its
+// own workerd process; a backend's CPU is its process's.
 export async function workerd({ rounds = 13, n = 600, warmup = 8000 } = {}) {
   const warm = Math.ceil(warmup / n);
   const sb = await startSandboxProcess();
-  const { outdir, upload } = await bundle('tests/workerd/probe/wrangler.toml', 'bench-probe');
-  const mf = start(outdir, {
-    WXPAY_MCHID: sb.mchid, WXPAY_SERIAL: sb.merchant.serial, WXPAY_PRIVATE_KEY: sb.merchant.privateKeyPkcs8,
-    WXPAY_CERTS: JSON.stringify({ [sb.platform.serial]: sb.platform.certificate }), WXPAY_BASE_URL: sb.baseURL,
-    WXPAY_PLATFORM_SPKI: sb.platform.publicKeySpki,
-    CARD_ID: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', CODE: '300000001',
-  });
+  const probe = await bundle('tests/workerd/probe/wrangler.toml', 'bench-probe');
+  const anchorBundle = await bundle('bench/workers/anchor/wrangler.toml', 'bench-anchor');
+  const data = { upload: probe.upload, anchorUpload: anchorBundle.upload };
+  const sections = [];
   try {
-    await mf.ready;
-    const pids = workerdPids();
-    // The floor twice: the second's ratio to the first (A/A) shows how far this run's ratios stray.
-    const backends = ['rust', 'webcrypto', 'floor', 'floor again'];
-    const runs = await alternateRounds(backends, warm, rounds, async (backend) => {
-      const c0 = cpuMs(pids);
-      const t0 = performance.now();
-      const floor = backend.startsWith('floor');
-      const res = await mf.dispatchFetch(floor ? `http://probe/floor?n=${n}` : `http://probe/loop?crypto=${backend}&n=${n}`);
-      const body = await res.json();
-      if (body.crypto !== (floor ? 'floor' : backend) || body.n !== n) throw new Error(JSON.stringify(body));
-      return { wall: (performance.now() - t0) / n, cpu: (cpuMs(pids) - c0) / n };
-    });
-    // Each ratio is the median of the rounds' ratios, their quartiles beside it (summarize, as in bench/e2e.mjs).
-    const { m, rows, ratio } = summarize(runs);
-    rows.push(['**ours (webcrypto)/floor**', ...ratio('webcrypto', 'floor')]);
-    rows.push(['ratio rust/webcrypto', ...ratio('rust', 'webcrypto')]);
-    rows.push(['floor again/floor (A/A: the spread of this run)', ...ratio('floor again', 'floor')]);
+    for (const [mode, make] of Object.entries(MODES)) {
+      const { answerKey, certs, spki, backends } = make(sb);
+      const set = await fetch(new URL('__sandbox/answer-key', sb.baseURL), { method: 'POST', body: JSON.stringify({ answerKey }) });
+      if (!set.ok) throw new Error(`sandbox answer-key: ${set.status}`);
+      const bindings = {
+        WXPAY_MCHID: sb.mchid, WXPAY_SERIAL: sb.merchant.serial, WXPAY_PRIVATE_KEY: sb.merchant.privateKeyPkcs8,
+        WXPAY_CERTS: JSON.stringify(certs), WXPAY_BASE_URL: sb.baseURL, WXPAY_PLATFORM_SPKI: spki,
+        CARD_ID: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', CODE: '300000001',
+      };
+      const mf = start(probe.outdir, bindings);
+      let anchorMf;
+      try {
+        await mf.ready;
+        const pids = workerdPids();
+        anchorMf = start(anchorBundle.outdir, bindings, { compatibilityFlags: ['nodejs_compat'] });
+        await anchorMf.ready;
+        const anchorPids = workerdPids().filter((pid) => !pids.includes(pid));
+        if (pids.length === 0 || anchorPids.length === 0) throw new Error('no workerd process found');
+        // The floor twice: the second's ratio to the first (A/A) shows how far this run's ratios stray.
+        const runs = await alternateRounds(backends.map((b) => (b === 'anchor' ? ANCHOR : b)), warm, rounds, async (backend) => {
+          const anchor = backend === ANCHOR;
+          const own = anchor ? anchorPids : pids;
+          const floor = backend.startsWith('floor');
+          const c0 = cpuMs(own);
+          const t0 = performance.now();
+          const res = anchor ? await anchorMf.dispatchFetch(`http://anchor/loop?n=${n}`)
+            : await mf.dispatchFetch(floor ? `http://probe/floor?n=${n}` : `http://probe/loop?crypto=${backend}&n=${n}`);
+          const body = await res.json();
+          if (body.crypto !== (anchor ? 'anchor' : floor ? 'floor' : backend) || body.n !== n) throw new Error(JSON.stringify(body));
+          return { wall: (performance.now() - t0) / n, cpu: (cpuMs(own) - c0) / n };
+        });
+        // Each ratio is the median of the rounds' ratios, their quartiles beside it (summarize, as in bench/e2e.mjs).
+        const { m, rows, ratio } = summarize(runs);
+        rows.push(['**ours (webcrypto)/floor**', ...ratio('webcrypto', 'floor')]);
+        rows.push(['**ours (webcrypto)/anchor**', ...ratio('webcrypto', ANCHOR)]);
+        rows.push(['floor/anchor', ...ratio('floor', ANCHOR)]);
+        if (backends.includes('rust')) rows.push(['ratio rust/webcrypto', ...ratio('rust', 'webcrypto')]);
+        rows.push(['floor again/floor (A/A: the spread of this run)', ...ratio('floor again', 'floor')]);
+        data[mode] = { ...m, pids: pids.length, anchorPids: anchorPids.length };
+        sections.push(`### ${mode}\n\n${table(['backend', 'workerd CPU ms/request', 'wall ms/request'], rows)}`);
+      } finally {
+        await anchorMf?.dispose();
+        await mf.dispose();
+      }
+    }
     return {
-      data: { ...m, upload, pids: pids.length },
-      markdown: `Probe Worker bundled by \`wrangler deploy --dry-run\` (${upload}), run by Miniflare; ${rounds} alternating rounds of ${n} sequential seed GETs per backend, after ${warm} warm-up rounds (${warm * n} requests a backend), each inside one Worker invocation. CPU is the workerd process's, all threads (/proc schedstat, nanoseconds), per request, so it includes workerd's own HTTP work; medians, and each ratio the median of the rounds' ratios, with their first and third quartiles in brackets.\n\n` +
-        table(['backend', 'workerd CPU ms/request', 'wall ms/request'], rows) +
-        '\n\nfloor: the same requests with no SDK in the same Worker (crypto.subtle sign, fetch, verify, JSON.parse). Target (issue 16): ours/floor at most 1.10.',
+      data,
+      markdown: `Probe Worker bundled by \`wrangler deploy --dry-run\` (${probe.upload}), run by Miniflare; ${rounds} alternating rounds of ${n} sequential seed GETs per backend, after ${warm} warm-up rounds (${warm * n} requests a backend), each inside one Worker invocation, in each key mode. CPU is the backend's workerd process's, all threads (/proc schedstat, nanoseconds), per request, so it includes workerd's own HTTP work; medians, and each ratio the median of the rounds' ratios, with their first and third quartiles in brackets.\n\n` +
+        `floor: the same requests with no SDK in the same Worker (crypto.subtle sign, fetch, verify, JSON.parse). ${ANCHOR}: in a Worker of its own (bench/workers/anchor, ${anchorBundle.upload}), under nodejs_compat, which it needs; its class imported from lib/wechatpay.js (the package's entry throws at start-up in a Worker's strict mode) and its debug log off, as under Node without NODE_DEBUG. Targets (issue 16): ours/floor at most 1.10 here; ours/anchor at most 0.8 is the Node target, shown here beside it.\n\n` +
+        sections.join('\n\n'),
     };
   } finally {
-    await mf.dispose();
     await sb.close();
   }
 }
