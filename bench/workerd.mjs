@@ -48,20 +48,23 @@ function cpuMs(pids) {
 const MODES = {
   'certificate mode (X.509)': (sb) => ({
     answerKey: 'platform', certs: { [sb.platform.serial]: sb.platform.certificate }, spki: sb.platform.publicKeySpki,
-    backends: ['rust', 'webcrypto', 'anchor', 'floor', 'floor again'],
+    backends: ['rust', 'webcrypto', NODE, 'anchor', 'floor', 'floor again'],
   }),
   'key mode (PUB_KEY_ID + SPKI)': (sb) => ({
     answerKey: 'pubkey', certs: { [sb.pubkey.id]: sb.pubkey.publicKeySpki }, spki: sb.pubkey.publicKeySpki,
-    backends: ['webcrypto', 'anchor', 'floor', 'floor again'],
+    backends: ['webcrypto', NODE, 'anchor', 'floor', 'floor again'],
   }),
 };
 
 const ANCHOR = 'wechatpay-axios-plugin@0.9.6';
+// Ours as a Worker with nodejs_compat gets it: `auto` picks workerd's node:crypto there.
+const NODE = 'node, nodejs_compat';
 
 // As in bench/e2e.mjs, the rounds start once the JITs have settled: 8,000 requests a backend first.
 // Ours and the floor run in the probe Worker (tests/workerd/probe), the anchor in a Worker of its
-// own (bench/workers/anchor: it needs nodejs_compat, which the probe goes without), each in its
-// own workerd process; a backend's CPU is its process's.
+// own (bench/workers/anchor: it needs nodejs_compat, which the probe goes without), and ours again
+// in a second probe with nodejs_compat (NODE), each in its own workerd process; a backend's CPU is
+// its process's.
 export async function workerd({ rounds = 13, n = 600, warmup = 8000 } = {}) {
   const warm = Math.ceil(warmup / n);
   const sb = await startSandboxProcess();
@@ -81,36 +84,46 @@ export async function workerd({ rounds = 13, n = 600, warmup = 8000 } = {}) {
       };
       const mf = start(probe.outdir, bindings);
       let anchorMf;
+      let nodeMf;
       try {
         await mf.ready;
         const pids = workerdPids();
         anchorMf = start(anchorBundle.outdir, bindings, { compatibilityFlags: ['nodejs_compat'] });
         await anchorMf.ready;
         const anchorPids = workerdPids().filter((pid) => !pids.includes(pid));
-        if (pids.length === 0 || anchorPids.length === 0) throw new Error('no workerd process found');
+        nodeMf = start(probe.outdir, bindings, { compatibilityFlags: ['nodejs_compat'] });
+        await nodeMf.ready;
+        const nodePids = workerdPids().filter((pid) => !pids.includes(pid) && !anchorPids.includes(pid));
+        if (pids.length === 0 || anchorPids.length === 0 || nodePids.length === 0) throw new Error('no workerd process found');
         // The floor twice: the second's ratio to the first (A/A) shows how far this run's ratios stray.
         const runs = await alternateRounds(backends.map((b) => (b === 'anchor' ? ANCHOR : b)), warm, rounds, async (backend) => {
           const anchor = backend === ANCHOR;
-          const own = anchor ? anchorPids : pids;
+          const node = backend === NODE;
+          const own = anchor ? anchorPids : node ? nodePids : pids;
           const floor = backend.startsWith('floor');
           const c0 = cpuMs(own);
           const t0 = performance.now();
           const res = anchor ? await anchorMf.dispatchFetch(`http://anchor/loop?n=${n}`)
-            : await mf.dispatchFetch(floor ? `http://probe/floor?n=${n}` : `http://probe/loop?crypto=${backend}&n=${n}`);
+            : node ? await nodeMf.dispatchFetch(`http://probe/loop?crypto=auto&n=${n}`)
+              : await mf.dispatchFetch(floor ? `http://probe/floor?n=${n}` : `http://probe/loop?crypto=${backend}&n=${n}`);
           const body = await res.json();
-          if (body.crypto !== (anchor ? 'anchor' : floor ? 'floor' : backend) || body.n !== n) throw new Error(JSON.stringify(body));
+          const expected = anchor ? 'anchor' : node ? 'node' : floor ? 'floor' : backend;
+          if (body.crypto !== expected || body.n !== n) throw new Error(JSON.stringify(body));
           return { wall: (performance.now() - t0) / n, cpu: (cpuMs(own) - c0) / n };
         });
         // Each ratio is the median of the rounds' ratios, their quartiles beside it (summarize, as in bench/e2e.mjs).
         const { m, rows, ratio } = summarize(runs);
         rows.push(['**ours (webcrypto)/floor**', ...ratio('webcrypto', 'floor')]);
         rows.push(['**ours (webcrypto)/anchor**', ...ratio('webcrypto', ANCHOR)]);
+        rows.push([`ours (${NODE})/floor`, ...ratio(NODE, 'floor')]);
+        rows.push([`ours (${NODE})/anchor`, ...ratio(NODE, ANCHOR)]);
         rows.push(['floor/anchor', ...ratio('floor', ANCHOR)]);
         if (backends.includes('rust')) rows.push(['ratio rust/webcrypto', ...ratio('rust', 'webcrypto')]);
         rows.push(['floor again/floor (A/A: the spread of this run)', ...ratio('floor again', 'floor')]);
-        data[mode] = { ...m, pids: pids.length, anchorPids: anchorPids.length };
+        data[mode] = { ...m, pids: pids.length, anchorPids: anchorPids.length, nodePids: nodePids.length };
         sections.push(`### ${mode}\n\n${table(['backend', 'workerd CPU ms/request', 'wall ms/request'], rows)}`);
       } finally {
+        await nodeMf?.dispose();
         await anchorMf?.dispose();
         await mf.dispose();
       }
@@ -118,7 +131,7 @@ export async function workerd({ rounds = 13, n = 600, warmup = 8000 } = {}) {
     return {
       data,
       markdown: `Probe Worker bundled by \`wrangler deploy --dry-run\` (${probe.upload}), run by Miniflare; ${rounds} alternating rounds of ${n} sequential seed GETs per backend, after ${warm} warm-up rounds (${warm * n} requests a backend), each inside one Worker invocation, in each key mode. CPU is the backend's workerd process's, all threads (/proc schedstat, nanoseconds), per request, so it includes workerd's own HTTP work; medians, and each ratio the median of the rounds' ratios, with their first and third quartiles in brackets.\n\n` +
-        `floor: the same requests with no SDK in the same Worker (crypto.subtle sign, fetch, verify, JSON.parse). ${ANCHOR}: in a Worker of its own (bench/workers/anchor, ${anchorBundle.upload}), under nodejs_compat, which it needs; its class imported from lib/wechatpay.js (the package's entry throws at start-up in a Worker's strict mode) and its debug log off, as under Node without NODE_DEBUG. Targets (issue 16): ours/floor at most 1.10 here; ours/anchor at most 0.8 is the Node target, shown here beside it.\n\n` +
+        `floor: the same requests with no SDK in the same Worker (crypto.subtle sign, fetch, verify, JSON.parse). ${ANCHOR}: in a Worker of its own (bench/workers/anchor, ${anchorBundle.upload}), under nodejs_compat, which it needs; its class imported from lib/wechatpay.js (the package's entry throws at start-up in a Worker's strict mode) and its debug log off, as under Node without NODE_DEBUG. ${NODE}: the probe again, in a workerd of its own with nodejs_compat, where \`crypto: 'auto'\` picks workerd's node:crypto (the floor runs without the flag). Targets (issue 16): ours/floor at most 1.10 here; ours/anchor at most 0.8 is the Node target, shown here beside it.\n\n` +
         sections.join('\n\n'),
     };
   } finally {
