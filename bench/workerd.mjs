@@ -39,6 +39,10 @@ function cpuMs(pids) {
   return ms;
 }
 
+const ANCHOR = 'wechatpay-axios-plugin@0.9.6';
+// Ours as a Worker with nodejs_compat gets it: `auto` picks workerd's node:crypto there.
+const NODE = 'node, nodejs_compat';
+
 /**
  * The two ways answers are signed, as in bench/e2e.mjs: what the sandbox signs with, the `certs`
  * the clients are given, the floor's verifying key (crypto.subtle takes an SPKI, not a
@@ -55,10 +59,6 @@ const MODES = {
     backends: ['webcrypto', NODE, 'anchor', 'floor', 'floor again'],
   }),
 };
-
-const ANCHOR = 'wechatpay-axios-plugin@0.9.6';
-// Ours as a Worker with nodejs_compat gets it: `auto` picks workerd's node:crypto there.
-const NODE = 'node, nodejs_compat';
 
 // As in bench/e2e.mjs, the rounds start once the JITs have settled: 8,000 requests a backend first.
 // Ours and the floor run in the probe Worker (tests/workerd/probe), the anchor in a Worker of its
