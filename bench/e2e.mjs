@@ -56,10 +56,14 @@ export function bareFetchClient(sb, verifyingKey, init = floorInit) {
   };
 }
 
-/** The two ways answers are signed: a platform certificate (X.509), or the WeChat Pay public key. */
-const MODES = {
-  'certificate mode (X.509)': (sb) => ({ answerKey: 'platform', certs: { [sb.platform.serial]: sb.platform.certificate }, verifyingKey: sb.platform.certificate }),
-  'key mode (PUB_KEY_ID + SPKI)': (sb) => ({ answerKey: 'pubkey', certs: { [sb.pubkey.id]: sb.pubkey.publicKeySpki }, verifyingKey: sb.pubkey.publicKeySpki }),
+/**
+ * The two ways answers are signed: a platform certificate (X.509), or the WeChat Pay public key.
+ * What the sandbox signs with, the `certs` the clients are given, the floor's verifying key, and
+ * that key as an SPKI (crypto.subtle takes no certificate: bench/workerd.mjs's floor).
+ */
+export const MODES = {
+  'certificate mode (X.509)': (sb) => ({ answerKey: 'platform', certs: { [sb.platform.serial]: sb.platform.certificate }, verifyingKey: sb.platform.certificate, spki: sb.platform.publicKeySpki }),
+  'key mode (PUB_KEY_ID + SPKI)': (sb) => ({ answerKey: 'pubkey', certs: { [sb.pubkey.id]: sb.pubkey.publicKeySpki }, verifyingKey: sb.pubkey.publicKeySpki, spki: sb.pubkey.publicKeySpki }),
 };
 
 /**

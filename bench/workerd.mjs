@@ -3,6 +3,7 @@
 // utime+stime (/proc) around a loop of sequential requests.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { bundle, start } from '../tests/workerd/harness.mjs';
+import { MODES } from './e2e.mjs';
 import { startSandboxProcess } from './sandbox-process.mjs';
 import { alternateRounds, summarize, table } from './stats.mjs';
 
@@ -44,21 +45,11 @@ const ANCHOR = 'wechatpay-axios-plugin@0.9.6';
 const NODE = 'node, nodejs_compat';
 
 /**
- * The two ways answers are signed, as in bench/e2e.mjs: what the sandbox signs with, the `certs`
- * the clients are given, the floor's verifying key (crypto.subtle takes an SPKI, not a
- * certificate) and the backends measured. The pure-Rust signer runs in certificate mode only: its
- * cost is the signature, the same in both.
+ * The backends measured in a key mode (bench/e2e.mjs's MODES). The pure-Rust signer runs in
+ * certificate mode only: its cost is the signature, the same in both. The floor twice: the
+ * second's ratio to the first (A/A) shows how far this run's ratios stray.
  */
-const MODES = {
-  'certificate mode (X.509)': (sb) => ({
-    answerKey: 'platform', certs: { [sb.platform.serial]: sb.platform.certificate }, spki: sb.platform.publicKeySpki,
-    backends: ['rust', 'webcrypto', NODE, 'anchor', 'floor', 'floor again'],
-  }),
-  'key mode (PUB_KEY_ID + SPKI)': (sb) => ({
-    answerKey: 'pubkey', certs: { [sb.pubkey.id]: sb.pubkey.publicKeySpki }, spki: sb.pubkey.publicKeySpki,
-    backends: ['webcrypto', NODE, 'anchor', 'floor', 'floor again'],
-  }),
-};
+const backendsFor = (answerKey) => [...(answerKey === 'platform' ? ['rust'] : []), 'webcrypto', NODE, ANCHOR, 'floor', 'floor again'];
 
 // As in bench/e2e.mjs, the rounds start once the JITs have settled: 8,000 requests a backend first.
 // Ours and the floor run in the probe Worker (tests/workerd/probe), the anchor in a Worker of its
@@ -74,7 +65,8 @@ export async function workerd({ rounds = 13, n = 600, warmup = 8000 } = {}) {
   const sections = [];
   try {
     for (const [mode, make] of Object.entries(MODES)) {
-      const { answerKey, certs, spki, backends } = make(sb);
+      const { answerKey, certs, spki } = make(sb);
+      const backends = backendsFor(answerKey);
       const set = await fetch(new URL('__sandbox/answer-key', sb.baseURL), { method: 'POST', body: JSON.stringify({ answerKey }) });
       if (!set.ok) throw new Error(`sandbox answer-key: ${set.status}`);
       const bindings = {
@@ -95,20 +87,19 @@ export async function workerd({ rounds = 13, n = 600, warmup = 8000 } = {}) {
         await nodeMf.ready;
         const nodePids = workerdPids().filter((pid) => !pids.includes(pid) && !anchorPids.includes(pid));
         if (pids.length === 0 || anchorPids.length === 0 || nodePids.length === 0) throw new Error('no workerd process found');
-        // The floor twice: the second's ratio to the first (A/A) shows how far this run's ratios stray.
-        const runs = await alternateRounds(backends.map((b) => (b === 'anchor' ? ANCHOR : b)), warm, rounds, async (backend) => {
-          const anchor = backend === ANCHOR;
-          const node = backend === NODE;
-          const own = anchor ? anchorPids : node ? nodePids : pids;
-          const floor = backend.startsWith('floor');
+        // Each backend: its Miniflare, its workerd processes, its route, and the `crypto` it answers.
+        const where = (backend) => {
+          if (backend === ANCHOR) return [anchorMf, anchorPids, `http://anchor/loop?n=${n}`, 'anchor'];
+          if (backend === NODE) return [nodeMf, nodePids, `http://probe/loop?crypto=auto&n=${n}`, 'node'];
+          if (backend.startsWith('floor')) return [mf, pids, `http://probe/floor?n=${n}`, 'floor'];
+          return [mf, pids, `http://probe/loop?crypto=${backend}&n=${n}`, backend];
+        };
+        const runs = await alternateRounds(backends, warm, rounds, async (backend) => {
+          const [worker, own, url, answers] = where(backend);
           const c0 = cpuMs(own);
           const t0 = performance.now();
-          const res = anchor ? await anchorMf.dispatchFetch(`http://anchor/loop?n=${n}`)
-            : node ? await nodeMf.dispatchFetch(`http://probe/loop?crypto=auto&n=${n}`)
-              : await mf.dispatchFetch(floor ? `http://probe/floor?n=${n}` : `http://probe/loop?crypto=${backend}&n=${n}`);
-          const body = await res.json();
-          const expected = anchor ? 'anchor' : node ? 'node' : floor ? 'floor' : backend;
-          if (body.crypto !== expected || body.n !== n) throw new Error(JSON.stringify(body));
+          const body = await (await worker.dispatchFetch(url)).json();
+          if (body.crypto !== answers || body.n !== n) throw new Error(JSON.stringify(body));
           return { wall: (performance.now() - t0) / n, cpu: (cpuMs(own) - c0) / n };
         });
         // Each ratio is the median of the rounds' ratios, their quartiles beside it (summarize, as in bench/e2e.mjs).
