@@ -6,6 +6,7 @@
 // digest signature is a cost worth moving out of it: medians and first quartiles, µs a call.
 //   node bench/profile/sign-paths.mjs [calls=6000]
 import crypto from 'node:crypto';
+import { median, quantile } from '../stats.mjs';
 
 const n = Number(process.argv[2] ?? 6000);
 const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -37,6 +38,6 @@ for (let i = 0; i < n; i++) {
 const warm = Math.floor(n / 6);
 console.log(`${n} calls each, interleaved, the first ${warm} left out: µs a call`);
 for (const [k, v] of Object.entries(times)) {
-  const s = v.slice(warm).sort((a, b) => a - b);
-  console.log(`${k.padEnd(28)} median ${s[s.length >> 1].toFixed(1).padStart(6)}  first quartile ${s[s.length >> 2].toFixed(1).padStart(6)}`);
+  const s = v.slice(warm);
+  console.log(`${k.padEnd(28)} median ${median(s).toFixed(1).padStart(6)}  first quartile ${quantile(s, 0.25).toFixed(1).padStart(6)}`);
 }
