@@ -43,13 +43,15 @@ function cpuMs(pids) {
 const ANCHOR = 'wechatpay-axios-plugin@0.9.6';
 // Ours as a Worker with nodejs_compat gets it: `auto` picks workerd's node:crypto there.
 const NODE = 'node, nodejs_compat';
+// The floor beside it, in the same workerd: no SDK, workerd's node:crypto (the probe's /floor?crypto=node).
+const NODE_FLOOR = 'floor (node, nodejs_compat)';
 
 /**
  * The backends measured in a key mode (bench/e2e.mjs's MODES). The pure-Rust signer runs in
  * certificate mode only: its cost is the signature, the same in both. The floor twice: the
  * second's ratio to the first (A/A) shows how far this run's ratios stray.
  */
-const backendsFor = (answerKey) => [...(answerKey === 'platform' ? ['rust'] : []), 'webcrypto', NODE, ANCHOR, 'floor', 'floor again'];
+const backendsFor = (answerKey) => [...(answerKey === 'platform' ? ['rust'] : []), 'webcrypto', NODE, ANCHOR, 'floor', NODE_FLOOR, 'floor again'];
 
 // As in bench/e2e.mjs, the rounds start once the JITs have settled: 8,000 requests a backend first.
 // Ours and the floor run in the probe Worker (tests/workerd/probe), the anchor in a Worker of its
@@ -91,6 +93,7 @@ export async function workerd({ rounds = 13, n = 600, warmup = 8000 } = {}) {
         const where = (backend) => {
           if (backend === ANCHOR) return [anchorMf, anchorPids, `http://anchor/loop?n=${n}`, 'anchor'];
           if (backend === NODE) return [nodeMf, nodePids, `http://probe/loop?crypto=auto&n=${n}`, 'node'];
+          if (backend === NODE_FLOOR) return [nodeMf, nodePids, `http://probe/floor?crypto=node&n=${n}`, 'floor (node)'];
           if (backend.startsWith('floor')) return [mf, pids, `http://probe/floor?n=${n}`, 'floor'];
           return [mf, pids, `http://probe/loop?crypto=${backend}&n=${n}`, backend];
         };
@@ -106,9 +109,11 @@ export async function workerd({ rounds = 13, n = 600, warmup = 8000 } = {}) {
         const { m, rows, ratio } = summarize(runs);
         rows.push(['**ours (webcrypto)/floor**', ...ratio('webcrypto', 'floor')]);
         rows.push(['**ours (webcrypto)/anchor**', ...ratio('webcrypto', ANCHOR)]);
+        rows.push([`**ours (${NODE})/${NODE_FLOOR}**`, ...ratio(NODE, NODE_FLOOR)]);
         rows.push([`ours (${NODE})/floor`, ...ratio(NODE, 'floor')]);
         rows.push([`ours (${NODE})/anchor`, ...ratio(NODE, ANCHOR)]);
         rows.push(['floor/anchor', ...ratio('floor', ANCHOR)]);
+        rows.push([`${NODE_FLOOR}/floor`, ...ratio(NODE_FLOOR, 'floor')]);
         if (backends.includes('rust')) rows.push(['ratio rust/webcrypto', ...ratio('rust', 'webcrypto')]);
         rows.push(['floor again/floor (A/A: the spread of this run)', ...ratio('floor again', 'floor')]);
         data[mode] = { ...m, pids: pids.length, anchorPids: anchorPids.length, nodePids: nodePids.length };
@@ -122,7 +127,7 @@ export async function workerd({ rounds = 13, n = 600, warmup = 8000 } = {}) {
     return {
       data,
       markdown: `Probe Worker bundled by \`wrangler deploy --dry-run\` (${probe.upload}), run by Miniflare; ${rounds} alternating rounds of ${n} sequential seed GETs per backend, after ${warm} warm-up rounds (${warm * n} requests a backend), each inside one Worker invocation, in each key mode. CPU is the backend's workerd process's, all threads (/proc schedstat, nanoseconds), per request, so it includes workerd's own HTTP work; medians, and each ratio the median of the rounds' ratios, with their first and third quartiles in brackets.\n\n` +
-        `floor: the same requests with no SDK in the same Worker (crypto.subtle sign, fetch, verify, JSON.parse). ${ANCHOR}: in a Worker of its own (bench/workers/anchor, ${anchorBundle.upload}), under nodejs_compat, which it needs; its class imported from lib/wechatpay.js (the package's entry throws at start-up in a Worker's strict mode) and its debug log off, as under Node without NODE_DEBUG. ${NODE}: the probe again, in a workerd of its own with nodejs_compat, where \`crypto: 'auto'\` picks workerd's node:crypto (the floor runs without the flag). Targets (issue 16): ours/floor at most 1.10 here; ours/anchor at most 0.8 is the Node target, shown here beside it.\n\n` +
+        `floor: the same requests with no SDK in the same Worker (crypto.subtle sign, fetch, verify, JSON.parse). ${NODE_FLOOR}: the same with workerd's node:crypto (KeyObjects, \`sign\`, \`verify\`, Buffers, as the Node floor), in the probe with nodejs_compat, beside ours on that backend. ${ANCHOR}: in a Worker of its own (bench/workers/anchor, ${anchorBundle.upload}), under nodejs_compat, which it needs; its class imported from lib/wechatpay.js (the package's entry throws at start-up in a Worker's strict mode) and its debug log off, as under Node without NODE_DEBUG. ${NODE}: the probe again, in a workerd of its own with nodejs_compat, where \`crypto: 'auto'\` picks workerd's node:crypto (the crypto.subtle floor runs without the flag). Targets (issue 16): ours/floor at most 1.10 here, each backend against the floor of its crypto; ours/anchor at most 0.8 is the Node target, shown here beside it.\n\n` +
         sections.join('\n\n'),
     };
   } finally {

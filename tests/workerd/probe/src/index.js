@@ -8,6 +8,8 @@
 //   POST /decrypt                         body: base64 -> { plaintext }
 //   GET  /floor?n=N                       N sequential seed GETs with no SDK: crypto.subtle
 //                                         sign, fetch, verify, JSON.parse (the bench's floor)
+//   GET  /floor?crypto=node&n=N           the same with workerd's node:crypto (nodejs_compat only):
+//                                         the floor of ours on its `node` backend
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 import { ALG, der, signedGet, verifiedBody } from '../../nosdk.js';
 
@@ -44,10 +46,43 @@ async function floor(env, n) {
   return { crypto: 'floor', n };
 }
 
+/**
+ * The floor with node:crypto, as bench/e2e.mjs's Node floor does it (KeyObjects, `crypto.sign`,
+ * `crypto.verify`, Buffers): what a client with no SDK does in a Worker with nodejs_compat, where
+ * ours picks node:crypto too. Throws without nodejs_compat.
+ */
+async function floorNode(env, n) {
+  const node = globalThis.process?.getBuiltinModule?.('node:crypto');
+  const { Buffer } = globalThis.process?.getBuiltinModule?.('node:buffer') ?? {};
+  if (typeof node?.sign !== 'function' || typeof Buffer !== 'function') throw new Error('floor: no node:crypto here (nodejs_compat is off)');
+  const key = node.createPrivateKey(env.WXPAY_PRIVATE_KEY);
+  const pub = node.createPublicKey(env.WXPAY_PLATFORM_SPKI);
+  const path = `/v3/marketing/membercard-open/cards/${env.CARD_ID}/codes/${env.CODE}`;
+  const url = new URL(path, env.WXPAY_BASE_URL).href;
+  for (let i = 0; i < n; i++) {
+    const ts = Math.floor(Date.now() / 1000);
+    const nonce = node.randomBytes(16).toString('hex');
+    const sig = node.sign('sha256', Buffer.from(`GET\n${path}\n${ts}\n${nonce}\n\n`), key).toString('base64');
+    const res = await fetch(url, {
+      headers: { accept: 'application/json', authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${env.WXPAY_MCHID}",serial_no="${env.WXPAY_SERIAL}",timestamp="${ts}",nonce_str="${nonce}",signature="${sig}"` },
+    });
+    const body = Buffer.from(await res.arrayBuffer());
+    if (res.status !== 200) throw new Error(`floor: ${res.status} ${body}`);
+    const h = res.headers;
+    const msg = Buffer.concat([Buffer.from(`${h.get('wechatpay-timestamp')}\n${h.get('wechatpay-nonce')}\n`), body, Buffer.from('\n')]);
+    if (!node.verify('sha256', msg, pub, Buffer.from(h.get('wechatpay-signature'), 'base64'))) throw new Error('unverified');
+    JSON.parse(body.toString());
+  }
+  return { crypto: 'floor (node)', n };
+}
+
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
-    if (url.pathname === '/floor') return Response.json(await floor(env, Number(url.searchParams.get('n'))));
+    if (url.pathname === '/floor') {
+      const n = Number(url.searchParams.get('n'));
+      return Response.json(url.searchParams.get('crypto') === 'node' ? await floorNode(env, n) : await floor(env, n));
+    }
     const crypto = url.searchParams.get('crypto') ?? 'auto';
     try {
       const w = client(env, crypto);
