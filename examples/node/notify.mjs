@@ -7,12 +7,24 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 
-/** The raw request body: the signature covers these exact bytes, so never re-serialise it. */
-export function rawBody(req) {
+/** The most a notification body may hold here: WeChat Pay's are a few KB. */
+export const MAX_NOTIFY_BYTES = 64 * 1024;
+
+/**
+ * The raw request body: the signature covers these exact bytes, so never re-serialise it.
+ * Resolves `null` once it passes `limit` bytes (what is left of it is read and dropped), so
+ * the public endpoint never holds more than that for one request.
+ */
+export function rawBody(req, limit = MAX_NOTIFY_BYTES) {
   return new Promise((resolve, reject) => {
     const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    req.on('data', (c) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+      else chunks.length = 0;
+    });
+    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks) : null));
     req.on('error', reject);
   });
 }
@@ -39,9 +51,11 @@ export function rejectionStatus(err) {
 export function notifyHandler(wxpay, { onNotification, onRejected = (e) => console.warn(`notification rejected: ${e.code}: ${e.message}`) }) {
   return async (req, res) => {
     if (req.method !== 'POST') return writeResponse(res, wxpay.notifications.failure('POST only', 405));
+    const body = await rawBody(req);
+    if (body === null) return writeResponse(res, wxpay.notifications.failure('body too large', 413));
     let notification;
     try {
-      notification = await wxpay.notifications.parse({ headers: req.headers, body: await rawBody(req) });
+      notification = await wxpay.notifications.parse({ headers: req.headers, body });
     } catch (err) {
       if (!(err instanceof WxpayError)) throw err;
       onRejected(err);

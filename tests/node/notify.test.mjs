@@ -7,7 +7,7 @@ import test, { describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { Wxpay, WxpayError, notifySuccess, notifyFailure } from 'wxpay-wasm';
-import { notifyHandler } from '../../examples/node/notify.mjs';
+import { notifyHandler, MAX_NOTIFY_BYTES } from '../../examples/node/notify.mjs';
 import { NOTIFY_MODES, encryptResource } from '../sandbox/index.mjs';
 import { useSandbox, options, rejectsWith, assertWxpayError } from './helpers.mjs';
 
@@ -119,6 +119,16 @@ describe('the example node:http handler, fed by the sandbox', () => {
     assertWxpayError(rejected[0], 'ERR_INVALID_CONFIG');
     assert.match(rejected[0].message, /options\.apiv3Key/);
     await start(new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key })));
+  });
+
+  test('a body over the example\'s limit is answered 413 FAIL unread, and the next one is handled', async () => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(MAX_NOTIFY_BYTES + 1) });
+    assert.equal(res.status, 413);
+    assert.deepEqual(await res.json(), { code: 'FAIL', message: 'body too large' });
+    assert.deepEqual([handled, rejected], [[], []]);
+    const r = await ctx.sb.notify(url, { event_type: 'TRANSACTION.SUCCESS', resource: PAYMENT });
+    assert.equal(r.status, 204);
+    assert.equal(handled.length, 1);
   });
 
   test('GET is answered 405 FAIL', async () => {
