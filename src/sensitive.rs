@@ -43,8 +43,8 @@ pub async fn encrypt_with<B: Backend>(backend: &B, serial: &str, key: &PublicKey
 }
 
 /// The UTF-8 text that base64 `ciphertext` decrypts to under `key`, by
-/// `backend`, wiped when dropped. Every way the decryption fails is the same
-/// error.
+/// `backend`, wiped when dropped. Every way the decryption itself fails (the
+/// padding, or a plaintext that is not UTF-8) is the same error and message.
 pub async fn decrypt_with<B: Backend>(backend: &B, key: &PrivateKey, ciphertext: &str) -> Result<Zeroizing<String>> {
     let bytes = crate::base64::decode_public(ciphertext.trim())
         .ok_or_else(|| invalid("decrypt(ciphertext): ciphertext is not valid base64".into()))?;
@@ -56,12 +56,13 @@ pub async fn decrypt_with<B: Backend>(backend: &B, key: &PrivateKey, ciphertext:
             key.size()
         )));
     }
-    let plain = backend.oaep_decrypt(key, &bytes).await.map_err(|_| {
-        invalid("decrypt(ciphertext): ciphertext does not decrypt under the merchant key (RSAES-OAEP, SHA-1)".into())
-    })?;
+    // A plaintext that is not UTF-8 fails as a bad padding does: one error, one message.
+    let undecryptable =
+        || invalid("decrypt(ciphertext): ciphertext does not decrypt under the merchant key (RSAES-OAEP, SHA-1)".into());
+    let plain = backend.oaep_decrypt(key, &bytes).await.map_err(|_| undecryptable())?;
     String::from_utf8(plain).map(Zeroizing::new).map_err(|e| {
         drop(Zeroizing::new(e.into_bytes()));
-        invalid("decrypt(ciphertext): the plaintext is not UTF-8 text".into())
+        undecryptable()
     })
 }
 

@@ -252,10 +252,12 @@ fn oaep_limits_and_bad_input() {
     // Under the wrong private key.
     let merchant = PrivateKey::parse(&fixture("merchant_key.pkcs8.pem"), "m").unwrap();
     assert_eq!(sensitive::decrypt(&merchant, &good).unwrap_err().code, Code::InvalidParam);
-    // Decrypts, but not to text.
+    // Decrypts, but not to text: the same error and message as a bad padding.
     let bytes = crypto::oaep_encrypt(&public, &[0xff, 0xfe]).unwrap();
     let e = sensitive::decrypt(&private, &base64::encode(&bytes)).unwrap_err();
-    assert_eq!(e.message, "decrypt(ciphertext): the plaintext is not UTF-8 text");
+    let padding = sensitive::decrypt(&private, &base64::encode(&raw)).unwrap_err();
+    assert_eq!((e.code, &e.message), (padding.code, &padding.message));
+    assert_eq!(e.message, "decrypt(ciphertext): ciphertext does not decrypt under the merchant key (RSAES-OAEP, SHA-1)");
 }
 
 // ---- wechatpaySerial ----
