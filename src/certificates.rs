@@ -28,13 +28,16 @@ pub struct Certificate {
     pub effective_time: String,
     /// `expire_time` as the service wrote it (RFC 3339).
     pub expire_time: String,
-    /// The certificate's public key, with its `notBefore`/`notAfter`.
+    /// The certificate's public key. Its validity is the certificate's own
+    /// `notBefore`/`notAfter` narrowed to the listed `effective_time` and
+    /// `expire_time`: WeChat Pay moves `expire_time` ahead of `notAfter` to
+    /// retire a certificate early.
     pub key: PublicKey,
 }
 
 impl Certificate {
-    /// Whether the certificate has expired at `now` (Unix seconds), by the
-    /// certificate's own `notAfter`.
+    /// Whether the certificate has expired at `now` (Unix seconds): past its
+    /// `notAfter`, or its listed `expire_time` if that is earlier.
     pub fn expired(&self, now: u64) -> bool {
         self.key.validity.is_some_and(|(_, not_after)| now as i64 > not_after)
     }
@@ -50,8 +53,10 @@ fn field<'a>(v: &'a Value, name: &str, at: usize) -> Result<&'a str> {
 
 /// Reads and decrypts the certificate list of a `/v3/certificates` answer.
 /// Every entry must decrypt under `key` and hold a certificate whose serial
-/// is the entry's `serial_no`; any failure rejects the whole answer.
-pub fn parse(body: &[u8], key: &ApiV3Key) -> Result<Vec<Certificate>> {
+/// is the entry's `serial_no`; any failure rejects the whole answer. `time`
+/// reads a listed RFC 3339 time (`2021-01-01T00:00:00+08:00`) as Unix
+/// seconds (in wasm, the JS `Date` does).
+pub fn parse(body: &[u8], key: &ApiV3Key, time: impl Fn(&str) -> Option<i64>) -> Result<Vec<Certificate>> {
     let v: Value = serde_json::from_slice(body).map_err(|_| bad("is not JSON"))?;
     let list = v.get("data").and_then(Value::as_array).ok_or_else(|| bad("has no `data` array"))?;
     let mut out = Vec::with_capacity(list.len());
@@ -67,15 +72,23 @@ pub fn parse(body: &[u8], key: &ApiV3Key) -> Result<Vec<Certificate>> {
         };
         let pem = decrypt_text(key, &resource)
             .map_err(|e| Error::new(Code::ResponseBody, format!("certificate {serial} does not decrypt under the APIv3 key: {}", e.message)))?;
-        let cert_key = PublicKey::parse(pem.as_bytes(), &format!("certificate {serial}"))?;
+        let mut cert_key = PublicKey::parse(pem.as_bytes(), &format!("certificate {serial}"))?;
         if !cert_key.certificate_serial.as_deref().is_some_and(|own| crate::keys::same_serial(own, &serial)) {
             return Err(bad(format!("entry {i} is not a certificate with serial {serial}")));
+        }
+        let (effective_time, expire_time) = (field(entry, "effective_time", i)?, field(entry, "expire_time", i)?);
+        // The listed times narrow the certificate's own (one that does not read is left out):
+        // the service says when it stops using a certificate.
+        let (from, to) = cert_key.validity.unwrap_or((i64::MIN, i64::MAX));
+        let listed = (time(effective_time).map_or(from, |t| t.max(from)), time(expire_time).map_or(to, |t| t.min(to)));
+        if listed != (i64::MIN, i64::MAX) {
+            cert_key.validity = Some(listed);
         }
         out.push(Certificate {
             serial,
             pem: pem.to_string(),
-            effective_time: field(entry, "effective_time", i)?.to_string(),
-            expire_time: field(entry, "expire_time", i)?.to_string(),
+            effective_time: effective_time.to_string(),
+            expire_time: expire_time.to_string(),
             key: cert_key,
         });
     }
@@ -83,4 +96,61 @@ pub fn parse(body: &[u8], key: &ApiV3Key) -> Result<Vec<Certificate>> {
         return Err(bad("is empty"));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A list of the fixture certificate (valid 2026-11-27 to 2126-11-03) under these times.
+    fn list_of(effective_time: &str, expire_time: &str) -> (Vec<u8>, ApiV3Key) {
+        use aes_gcm::aead::{Aead, KeyInit, Payload};
+        let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/platform_cert.pem")).unwrap();
+        let key = b"wxpayWasmTestApiV3Key0123456789a";
+        let cipher = aes_gcm::Aes256Gcm::new(key.into());
+        let sealed = cipher.encrypt(b"0123456789ab".into(), Payload { msg: &pem, aad: b"certificate" }).unwrap();
+        let body = serde_json::json!({ "data": [{
+            "serial_no": "5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01",
+            "effective_time": effective_time,
+            "expire_time": expire_time,
+            "encrypt_certificate": { "algorithm": "AEAD_AES_256_GCM", "nonce": "0123456789ab", "associated_data": "certificate",
+                "ciphertext": crate::base64::encode(&sealed) },
+        }] });
+        (serde_json::to_vec(&body).unwrap(), ApiV3Key::new(core::str::from_utf8(key).unwrap()).unwrap())
+    }
+
+    /// The listed times of these tests, as the JS `Date` reads them.
+    fn time(text: &str) -> Option<i64> {
+        match text {
+            "2020-01-01T00:00:00Z" => Some(1_577_836_800),
+            "2026-11-27T11:50:00+08:00" => Some(1_795_751_400),
+            "2026-12-01T00:00:00Z" => Some(1_796_083_200),
+            "2027-01-01T00:00:00+08:00" => Some(1_798_732_800),
+            "2126-11-03T03:50:00Z" => Some(4_949_351_400),
+            "2200-01-01T00:00:00Z" => Some(7_258_118_400),
+            _ => None,
+        }
+    }
+
+    // Audit 2026-12 (flows 13): a certificate listed with an `expire_time` earlier than its
+    // notAfter (retired early) stayed in use until the notAfter.
+    #[test]
+    fn regression_a_listed_expire_time_before_not_after_retires_the_certificate() {
+        const NOT_BEFORE: i64 = 1_795_751_400; // 2026-11-27T03:50:00Z
+        const NOT_AFTER: i64 = 4_949_351_400; // 2126-11-03T03:50:00Z
+        let (body, key) = list_of("2026-11-27T11:50:00+08:00", "2027-01-01T00:00:00+08:00");
+        let cert = &parse(&body, &key, time).unwrap()[0];
+        let retired = 1_798_732_800; // 2027-01-01T00:00:00+08:00
+        assert_eq!(cert.key.validity, Some((NOT_BEFORE, retired)));
+        assert!(!cert.expired(retired as u64) && cert.expired(retired as u64 + 1));
+        assert_eq!(cert.expire_time, "2027-01-01T00:00:00+08:00", "listed as written");
+        // Listed wider than the certificate, or unreadable: the certificate's own times.
+        for (from, to) in [("2020-01-01T00:00:00Z", "2200-01-01T00:00:00Z"), ("soon", "later")] {
+            let (body, key) = list_of(from, to);
+            assert_eq!(parse(&body, &key, time).unwrap()[0].key.validity, Some((NOT_BEFORE, NOT_AFTER)), "{from} {to}");
+        }
+        // A later effective_time delays it.
+        let (body, key) = list_of("2026-12-01T00:00:00Z", "2126-11-03T03:50:00Z");
+        assert_eq!(parse(&body, &key, time).unwrap()[0].key.validity, Some((1_796_083_200, NOT_AFTER)));
+    }
 }

@@ -26,9 +26,8 @@ pub struct Config {
     pub timeout_ms: Option<u32>,
     /// Default limit of an answer's body, in bytes.
     pub max_body_bytes: u32,
-    /// The `certs` entry sent as `Wechatpay-Serial` and used by `encrypt`;
-    /// `None` when there are no `certs` and the newest downloaded certificate
-    /// stands in.
+    /// `wechatpaySerial`: the `certs` entry to send as `Wechatpay-Serial` and
+    /// to `encrypt` for while it is in effect (see [`choose_serial`]).
     pub wechatpay_serial: Option<String>,
     /// The APIv3 key, needed to decrypt notifications.
     pub apiv3_key: Option<ApiV3Key>,
@@ -155,45 +154,44 @@ fn canonical(serial: &str) -> String {
     }
 }
 
-/// Chooses `wechatpaySerial`: the given one, which must name an entry of
-/// `certs`; else the `PUB_KEY_ID_...` entry; else the certificate with the
-/// latest `notBefore`; else the first entry.
-pub fn wechatpay_serial(keyring: &Keyring, given: Option<&str>) -> Result<String> {
-    if let Some(given) = given {
-        return match keyring.entry(given.trim()) {
-            Some((serial, _)) => Ok(canonical(serial)),
-            None => {
-                let serials = crate::error::listed(keyring.serials());
-                // Quote only what has the shape of a serial or key id: any
-                // other text may be a secret pasted into the wrong option.
-                let given = given.trim();
-                Err(invalid(if shown_serial(given) {
-                    format!("options.wechatpaySerial {} is not one of the configured certs ({serials})", crate::error::quoted(given))
-                } else {
-                    format!("options.wechatpaySerial is not a certificate serial (hex) or PUB_KEY_ID_... id of the configured certs ({serials})")
-                }))
-            }
-        };
+/// Validates `wechatpaySerial`: it must name an entry of `certs`; that
+/// entry's serial, as kept.
+pub fn wechatpay_serial(keyring: &Keyring, given: &str) -> Result<String> {
+    let given = given.trim();
+    match keyring.entry(given) {
+        Some((serial, _)) => Ok(canonical(serial)),
+        None => {
+            let serials = crate::error::listed(keyring.serials());
+            // Quote only what has the shape of a serial or key id: any
+            // other text may be a secret pasted into the wrong option.
+            Err(invalid(if shown_serial(given) {
+                format!("options.wechatpaySerial {} is not one of the configured certs ({serials})", crate::error::quoted(given))
+            } else {
+                format!("options.wechatpaySerial is not a certificate serial (hex) or PUB_KEY_ID_... id of the configured certs ({serials})")
+            }))
+        }
     }
-    let first = keyring.iter().next().map(|(s, _)| s);
-    let chosen = keyring
-        .iter()
-        .find(|(s, _)| s.starts_with(PUB_KEY_ID_PREFIX))
-        .map(|(s, _)| s)
-        .or_else(|| {
-            // The first of the latest: `max_by_key` would keep the last of equals.
-            let mut best: Option<(&str, i64)> = None;
-            for (s, k) in keyring.iter() {
-                if let Some((not_before, _)) = k.validity {
-                    if best.is_none_or(|(_, b)| not_before > b) {
-                        best = Some((s, not_before));
-                    }
-                }
-            }
-            best.map(|(s, _)| s)
-        })
-        .or(first);
-    chosen.map(canonical).ok_or_else(|| invalid("options.certs is empty".into()))
+}
+
+/// The key to name in `Wechatpay-Serial` and to `encrypt` for at `now`, chosen
+/// at each use from `keyring` (the configured keys and the downloaded
+/// certificates), and whether it is in effect: `pinned` (`wechatpaySerial`)
+/// while it is in effect; else the `PUB_KEY_ID_...` entry; else the
+/// certificate in effect with the latest `notBefore`; else a bare key. Only
+/// when none is in effect, one not yet in effect (`pinned` first), then an
+/// expired one. Of equals, the first.
+pub fn choose_serial<'a>(keyring: &'a Keyring, pinned: Option<&str>, now: i64) -> Option<(&'a str, bool)> {
+    let mut best: Option<(&str, (u8, bool, bool, i64))> = None;
+    for (serial, key) in keyring.iter() {
+        let (from, to) = key.validity.unwrap_or((i64::MIN, i64::MAX));
+        // 2 in effect (a bare key has no validity to leave), 1 not yet, 0 expired.
+        let standing = if now > to { 0 } else if now < from { 1 } else { 2 };
+        let rank = (standing, pinned == Some(serial), serial.starts_with(PUB_KEY_ID_PREFIX), from);
+        if best.is_none_or(|(_, b)| rank > b) {
+            best = Some((serial, rank));
+        }
+    }
+    best.map(|(serial, (standing, ..))| (serial, standing == 2))
 }
 
 /// How messages name the `certs` entry `serial`: `options.certs["SERIAL"]`.
@@ -262,7 +260,7 @@ mod tests {
         // An APIv3 key (32 characters, here all hex) in a serial's place is never repeated.
         let key = "abcdef0123456789abcdef0123456789";
         assert_eq!(certs_entry(key).unwrap(), "options.certs[a key of 32 characters]");
-        let e = wechatpay_serial(&Keyring::default(), Some(key)).unwrap_err();
+        let e = wechatpay_serial(&Keyring::default(), key).unwrap_err();
         assert!(!e.message.contains(key), "{}", e.message);
         let serial = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
         assert_eq!(certs_entry(serial).unwrap(), format!("options.certs[\"{serial}\"]"));
@@ -279,7 +277,7 @@ mod tests {
             "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
             "wxpayWasmTestApiV3Key0123456789a",
         ] {
-            let e = wechatpay_serial(&ring, Some(secret)).unwrap_err();
+            let e = wechatpay_serial(&ring, secret).unwrap_err();
             assert_eq!(e.code, Code::InvalidConfig);
             assert_eq!(
                 e.message,
@@ -287,13 +285,13 @@ mod tests {
             );
         }
         // A serial or key id is named, to show which one is missing.
-        let e = wechatpay_serial(&ring, Some(" PUB_KEY_ID_0 ")).unwrap_err();
+        let e = wechatpay_serial(&ring, " PUB_KEY_ID_0 ").unwrap_err();
         assert_eq!(e.message, "options.wechatpaySerial \"PUB_KEY_ID_0\" is not one of the configured certs (5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01)");
         let other = "7E57F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01";
-        let e = wechatpay_serial(&ring, Some(other)).unwrap_err();
+        let e = wechatpay_serial(&ring, other).unwrap_err();
         assert!(e.message.starts_with(&format!("options.wechatpaySerial \"{other}\" is not")), "{}", e.message);
         // Hex of an APIv3 key's length (32) could be one: not repeated.
-        let e = wechatpay_serial(&ring, Some("7e57f04e6c9a5e7a5b6a1c2f3e4d5c6b")).unwrap_err();
+        let e = wechatpay_serial(&ring, "7e57f04e6c9a5e7a5b6a1c2f3e4d5c6b").unwrap_err();
         assert!(!e.message.contains("7e57f04e"), "{}", e.message);
     }
 
@@ -336,11 +334,74 @@ mod tests {
         // Kept under the certificate's own spelling, which Wechatpay-Serial then sends; two
         // spellings of one serial are one entry.
         for configured in [even, java] {
-            assert_eq!(wechatpay_serial(&keyring([(configured.to_string(), cert.as_slice())]).unwrap(), None).unwrap(), even);
+            assert_eq!(choose_serial(&keyring([(configured.to_string(), cert.as_slice())]).unwrap(), None, 0), Some((even, false)));
         }
         let ring = keyring([(even.to_string(), cert.as_slice()), (java.to_string(), cert.as_slice())]).unwrap();
         assert_eq!(ring.serials().collect::<Vec<_>>(), [even]);
-        assert_eq!(wechatpay_serial(&ring, Some(java)).unwrap(), even);
+        assert_eq!(wechatpay_serial(&ring, java).unwrap(), even);
+    }
+
+    /// A ring of the fixture's key under each serial, with the validity given
+    /// (`None`: a bare key).
+    fn ring_of(entries: &[(&str, Option<(i64, i64)>)]) -> Keyring {
+        let cert = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/platform_cert.pem")).unwrap();
+        let mut ring = Keyring::default();
+        for (serial, validity) in entries {
+            let mut key = PublicKey::parse(&cert, "certs").unwrap();
+            key.validity = *validity;
+            ring.insert(serial.to_string(), key);
+        }
+        ring
+    }
+
+    const OLD: &str = "5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01";
+    const NEW: &str = "6157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E02";
+    const NEXT: &str = "7157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E03";
+
+    // Audit 2026-12 (flows 10): the configured certificate stayed `Wechatpay-Serial` and the
+    // key `encrypt` used after it expired, beside a downloaded one in effect.
+    #[test]
+    fn regression_an_expired_certificate_gives_way_to_one_in_effect() {
+        let ring = ring_of(&[(OLD, Some((0, 100))), (NEW, Some((50, 1000)))]);
+        assert_eq!(choose_serial(&ring, None, 80), Some((NEW, true)), "the latest notBefore, both in effect");
+        assert_eq!(choose_serial(&ring, Some(OLD), 80), Some((OLD, true)), "a pin is kept while in effect");
+        for pinned in [None, Some(OLD), Some(NEW)] {
+            assert_eq!(choose_serial(&ring, pinned, 101), Some((NEW, true)), "{pinned:?}");
+        }
+        // Nothing else: the expired one, as the best there is, said to be out of effect.
+        let ring = ring_of(&[(OLD, Some((0, 100)))]);
+        assert_eq!(choose_serial(&ring, None, 101), Some((OLD, false)));
+        assert_eq!(choose_serial(&ring, Some(OLD), 101), Some((OLD, false)));
+        // A bare key (no validity to outlive) stands in for an expired certificate.
+        let ring = ring_of(&[(OLD, Some((0, 100))), ("AAAA", None)]);
+        assert_eq!(choose_serial(&ring, None, 101), Some(("AAAA", true)));
+        assert_eq!(choose_serial(&ring, None, 99), Some((OLD, true)));
+    }
+
+    // Audit 2026-12 (flows 12): the configured certificate with the latest notBefore was
+    // chosen even before that date.
+    #[test]
+    fn regression_a_certificate_not_yet_in_effect_is_not_chosen_beside_one_in_effect() {
+        let ring = ring_of(&[(NEW, Some((0, 1000))), (NEXT, Some((500, 2000)))]);
+        assert_eq!(choose_serial(&ring, None, 300), Some((NEW, true)));
+        assert_eq!(choose_serial(&ring, Some(NEXT), 300), Some((NEW, true)), "a pin not yet in effect waits");
+        assert_eq!(choose_serial(&ring, None, 500), Some((NEXT, true)), "from its notBefore on");
+        assert_eq!(choose_serial(&ring, Some(NEW), 600), Some((NEW, true)));
+        // None in effect: one not yet in effect before an expired one, the pin first among equals.
+        let ring = ring_of(&[(OLD, Some((0, 100))), (NEXT, Some((500, 2000)))]);
+        assert_eq!(choose_serial(&ring, None, 300), Some((NEXT, false)));
+        assert_eq!(choose_serial(&ring, Some(OLD), 300), Some((NEXT, false)));
+        let ring = ring_of(&[(NEW, Some((500, 2000))), (NEXT, Some((600, 2000)))]);
+        assert_eq!(choose_serial(&ring, Some(NEW), 300), Some((NEW, false)));
+    }
+
+    #[test]
+    fn a_public_key_id_is_chosen_over_certificates_and_a_pin_in_effect_over_it() {
+        let ring = ring_of(&[(OLD, Some((0, 1000))), ("PUB_KEY_ID_0112", None), (NEW, Some((50, 1000)))]);
+        assert_eq!(choose_serial(&ring, None, 80), Some(("PUB_KEY_ID_0112", true)));
+        assert_eq!(choose_serial(&ring, Some(OLD), 80), Some((OLD, true)));
+        assert_eq!(choose_serial(&ring, Some(OLD), 1001), Some(("PUB_KEY_ID_0112", true)));
+        assert_eq!(choose_serial(&Keyring::default(), None, 0), None);
     }
 
     #[test]

@@ -277,25 +277,32 @@ fn certificate_validity_is_read() {
     assert!(PublicKey::parse(&fixture("platform_pub.pem"), "p").unwrap().validity.is_none());
 }
 
+/// Within platform_cert.pem's validity (2026-11-27 to 2126-11-03): 2027-01-01.
+const IN_EFFECT: i64 = 1_798_761_600;
+
 #[test]
 fn wechatpay_serial_defaults() {
+    let choose = |ring: &Keyring, now| config::choose_serial(ring, None, now).map(|(s, in_effect)| (s.to_string(), in_effect));
     // A public key id wins, wherever it is.
     let ring = keyring(&[(PLATFORM_SERIAL, "platform_cert.pem"), (PUB_KEY_ID, "platform_pub.pem")]);
-    assert_eq!(config::wechatpay_serial(&ring, None).unwrap(), PUB_KEY_ID);
-    // Otherwise a certificate over a bare key.
+    assert_eq!(choose(&ring, IN_EFFECT), Some((PUB_KEY_ID.into(), true)));
+    // Otherwise a certificate in effect over a bare key; a bare key over one out of effect.
     let ring = keyring(&[("AAAA", "platform_pub.pem"), (PLATFORM_SERIAL, "platform_cert.pem")]);
-    assert_eq!(config::wechatpay_serial(&ring, None).unwrap(), PLATFORM_SERIAL);
+    assert_eq!(choose(&ring, IN_EFFECT), Some((PLATFORM_SERIAL.into(), true)));
+    assert_eq!(choose(&ring, NOW as i64), Some(("AAAA".into(), true)));
     // No certificate, no id: the first entry, hex in upper case.
     let ring = keyring(&[("abcd", "platform_pub.pem"), ("BBBB", "platform_pub.pkcs1.pem")]);
-    assert_eq!(config::wechatpay_serial(&ring, None).unwrap(), "ABCD");
+    assert_eq!(choose(&ring, IN_EFFECT), Some(("ABCD".into(), true)));
 }
 
 #[test]
 fn wechatpay_serial_given() {
     let ring = keyring(&[(PLATFORM_SERIAL, "platform_cert.pem"), (PUB_KEY_ID, "platform_pub.pem")]);
-    assert_eq!(config::wechatpay_serial(&ring, Some(PLATFORM_SERIAL)).unwrap(), PLATFORM_SERIAL);
-    assert_eq!(config::wechatpay_serial(&ring, Some(&PLATFORM_SERIAL.to_lowercase())).unwrap(), PLATFORM_SERIAL);
-    let e = config::wechatpay_serial(&ring, Some("PUB_KEY_ID_0000")).unwrap_err();
+    assert_eq!(config::wechatpay_serial(&ring, PLATFORM_SERIAL).unwrap(), PLATFORM_SERIAL);
+    assert_eq!(config::wechatpay_serial(&ring, &PLATFORM_SERIAL.to_lowercase()).unwrap(), PLATFORM_SERIAL);
+    // Given, it is chosen while in effect, over the public key id.
+    assert_eq!(config::choose_serial(&ring, Some(PLATFORM_SERIAL), IN_EFFECT), Some((PLATFORM_SERIAL, true)));
+    let e = config::wechatpay_serial(&ring, "PUB_KEY_ID_0000").unwrap_err();
     assert_eq!(e.code, Code::InvalidConfig);
     assert_eq!(e.message, format!("options.wechatpaySerial \"PUB_KEY_ID_0000\" is not one of the configured certs ({PLATFORM_SERIAL}, {PUB_KEY_ID})"));
 }

@@ -3,7 +3,8 @@
 //! on first need and again when an answer or notification names a serial it
 //! does not know (one download at a time, at most once per
 //! `certsRefreshInterval`). Downloaded certificates past their `notAfter`
-//! are not used; configured ones are kept exactly as given.
+//! (or the listed `expire_time`, if earlier) are not used; configured ones
+//! are kept exactly as given.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -97,25 +98,6 @@ impl CertStore {
         }
         *self.ring.borrow_mut() = Rc::new(ring);
         *self.downloaded.borrow_mut() = Rc::new(certs);
-    }
-
-    /// The newest unexpired downloaded certificate already in effect (latest
-    /// `notBefore`; one not yet in effect only when there is no other), which
-    /// stands for `wechatpaySerial` when no `certs` were configured.
-    pub fn newest(&self) -> Option<String> {
-        let now = now_secs();
-        let list = self.downloaded.borrow();
-        let start = |c: &Certificate| c.key.validity.map(|(b, _)| b).unwrap_or(i64::MIN);
-        // One already in effect first: a certificate listed ahead of its notBefore (a rotation
-        // announced early) is not yet the one to encrypt for or to name.
-        let in_effect = |c: &Certificate| start(c) <= now as i64;
-        let mut best: Option<&Certificate> = None;
-        for c in list.iter().filter(|c| !c.expired(now)) {
-            if best.is_none_or(|b| (in_effect(c), start(c)) > (in_effect(b), start(b))) {
-                best = Some(c);
-            }
-        }
-        best.map(|c| c.serial.clone())
     }
 
     /// Frees the slot of the download started at `started`, if it is still

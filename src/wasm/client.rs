@@ -39,14 +39,33 @@ pub struct Client {
 }
 
 impl Client {
-    /// The serial sent as `Wechatpay-Serial` and used by `encrypt`: the
-    /// configured choice, else the newest downloaded certificate.
+    /// The serial sent as `Wechatpay-Serial` and used by `encrypt`, chosen now
+    /// among the configured keys and the downloaded certificates (see
+    /// [`config::choose_serial`]), and whether its key is in effect.
+    pub fn serial_choice(&self) -> (Option<String>, bool) {
+        let ring = self.certs.ring();
+        match config::choose_serial(&ring, self.config.wechatpay_serial.as_deref(), send::now_secs() as i64) {
+            Some((serial, in_effect)) => (Some(serial.to_owned()), in_effect),
+            None => (None, false),
+        }
+    }
+
+    /// The key `encrypt` uses now (and `wxpay.wechatpaySerial` tells).
     pub fn wechatpay_serial(&self) -> Option<String> {
-        self.config.wechatpay_serial.clone().or_else(|| self.certs.newest())
+        self.serial_choice().0
+    }
+
+    /// The `Wechatpay-Serial` a request sends now: the current choice, unless that is a
+    /// certificate out of effect (the configured one has expired) and the client can download:
+    /// then none, as before the first download, and the answer's serial brings the current
+    /// certificates (a stale serial would have the request refused).
+    pub fn named_serial(&self) -> Option<String> {
+        let (serial, in_effect) = self.serial_choice();
+        serial.filter(|_| in_effect || self.config.apiv3_key.is_none())
     }
 
     /// The `Wechatpay-Serial` a request whose body is `body` must send instead of
-    /// [`Client::wechatpay_serial`]: the certificate its fields were encrypted under,
+    /// [`Client::named_serial`]: the certificate its fields were encrypted under,
     /// when a rotation has moved the default on since. Nothing to look at (and no
     /// clock read) until the client has encrypted something.
     pub fn pinned_serial(&self, body: &[u8]) -> Result<Option<String>, Error> {
@@ -54,7 +73,7 @@ impl Client {
         if encrypted.is_empty() {
             return Ok(None);
         }
-        encrypted.pinned(body, self.wechatpay_serial().as_deref())
+        encrypted.pinned(body, self.named_serial().as_deref())
     }
 
     /// The injected `fetch`, else the global one, with the `this` to call it with.
@@ -77,13 +96,12 @@ fn read_client(options: &JsValue) -> Result<Client, JsValue> {
     let key = config::private_key(&o.private_key)?;
     let apiv3_key = o.apiv3_key.as_deref().map(|k| config::apiv3_key(k)).transpose()?;
     let keyring = config::keyring_or_download(o.certs.iter().map(|(s, p)| (s.clone(), p.as_slice())), apiv3_key.is_some())?;
-    let wechatpay_serial = if keyring.is_empty() {
-        if o.wechatpay_serial.is_some() {
+    let wechatpay_serial = match o.wechatpay_serial.as_deref() {
+        Some(_) if keyring.is_empty() => {
             return Err(Error::new(Code::InvalidConfig, "options.wechatpaySerial names an entry of options.certs, which is empty").into());
         }
-        None
-    } else {
-        Some(config::wechatpay_serial(&keyring, o.wechatpay_serial.as_deref())?)
+        Some(given) => Some(config::wechatpay_serial(&keyring, given)?),
+        None => None,
     };
     let refresh_ms = match o.certs_refresh_interval {
         Some(ms) if ms.is_finite() && ms >= 0.0 => ms,
@@ -161,8 +179,8 @@ impl Wxpay {
         self.notifications.clone()
     }
 
-    /// The `certs` entry sent as `Wechatpay-Serial` on every request and used
-    /// by `encrypt`.
+    /// The key chosen now: the one `encrypt` uses and requests name in
+    /// `Wechatpay-Serial` (see [`Client::named_serial`]).
     #[wasm_bindgen(getter, js_name = wechatpaySerial)]
     pub fn wechatpay_serial(&self) -> Option<String> {
         self.client.wechatpay_serial()
@@ -189,8 +207,13 @@ impl Wxpay {
         let client = self.client.clone();
         driver::start(async move {
             let text = boundary::text(&text, "encrypt(text): text", "a string")?;
-            let ring = certs::ring_for(&client, client.wechatpay_serial().as_deref(), None).await.map_err(certs::NoRing::into_js)?;
+            // None in effect (or none at all): downloaded first when the client can; a download
+            // that fails rejects, rather than encrypt for a key the service no longer decrypts with.
+            if !client.serial_choice().1 {
+                certs::ring_for(&client, None, None).await.map_err(certs::NoRing::into_js)?;
+            }
             let serial = client.wechatpay_serial().unwrap_or_default();
+            let ring = client.certs.ring();
             let key = ring.get(&serial).ok_or_else(|| Error::new(Code::InvalidConfig, "no platform certificate to encrypt with"))?;
             let ciphertext = crate::sensitive::encrypt_with(&client.crypto, &serial, key, &text).await?;
             client.encrypted.borrow_mut().record(&ciphertext, &serial);

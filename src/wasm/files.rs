@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 use super::boundary::{self, Deadline};
 use super::client::Client;
 use super::error::param_error;
-use super::send::{exchange, service_error, with_attempts, Prepared};
+use super::send::{exchange, service_error, with_attempts, Named, Prepared};
 use crate::config;
 use crate::digest::Digest;
 use crate::error::{Code, Error};
@@ -94,7 +94,7 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
             retries: config.retries,
             max_bytes,
             stream: input.stream && !whole,
-            serial: None,
+            serial: Named::Current,
         };
         let (answer, attempts) = exchange(client, &request, &deadline).await;
         let answer = answer.map_err(|e| with_attempts(e, attempts))?;

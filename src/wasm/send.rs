@@ -70,8 +70,8 @@ fn check_header(name: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// The request headers: ours first (`Wechatpay-Serial` included, naming the
-/// key the service answers with), the caller's (already passed through
+/// The request headers: ours first (`Wechatpay-Serial` included, if any, naming
+/// the key the service answers with), the caller's (already passed through
 /// [`check_header`]) replacing any of the same name.
 fn request_headers<'a>(
     client: &'a Client,
@@ -154,8 +154,19 @@ pub(super) struct Prepared<'a> {
     pub max_bytes: u32,
     /// Leave a 2xx answer's body unread (a streamed download).
     pub stream: bool,
-    /// The `Wechatpay-Serial` its body's encrypted fields need (else the client's).
-    pub serial: Option<String>,
+    /// The `Wechatpay-Serial` it sends.
+    pub serial: Named,
+}
+
+/// The `Wechatpay-Serial` a request sends.
+pub(super) enum Named {
+    /// The client's choice at each attempt ([`Client::named_serial`]).
+    Current,
+    /// The certificate its body's encrypted fields were made under.
+    Pinned(String),
+    /// None: `GET /v3/certificates` names no platform key (nor do WeChat Pay's own SDKs),
+    /// so a stale one cannot fail the download that would replace it.
+    Nothing,
 }
 
 /// An upload's multipart body, its `meta` (the caller's, checked, or
@@ -213,8 +224,8 @@ async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method,
         }
     };
     let serial = match &body {
-        Some(b) => client.pinned_serial(b)?,
-        None => None,
+        Some(b) => client.pinned_serial(b)?.map_or(Named::Current, Named::Pinned),
+        None => Named::Current,
     };
     let request = Prepared { method, path, query, body, signed, content_type, headers: &cfg.headers, retries, max_bytes, stream: false, serial };
     let deadline = Deadline::new(cfg.signal.as_ref(), timeout_ms)?;
@@ -242,7 +253,7 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
         retries: client.config.retries,
         max_bytes: client.config.max_body_bytes,
         stream: false,
-        serial: None,
+        serial: Named::Nothing,
     };
     // Requests wait for this download within their own deadlines; the download itself ends
     // within the client's timeout, or DOWNLOAD_TIMEOUT_MS, so a stuck one never blocks the next.
@@ -264,7 +275,7 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
         if signer_known {
             verify(client, &answer, &bytes, &known, now_secs()).await.map_err(with_status)?;
         }
-        let certs = certificates::parse(&bytes, key).map_err(with_status)?;
+        let certs = certificates::parse(&bytes, key, listed_time).map_err(with_status)?;
         if !signer_known {
             verify(client, &answer, &bytes, &client.certs.ring_with(&certs), now_secs()).await.map_err(with_status)?;
         }
@@ -272,6 +283,12 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
     }
     .await;
     result.map_err(|e| with_attempts(e, attempts))
+}
+
+/// A time of the certificate list (RFC 3339) in Unix seconds, read by the JS `Date`.
+fn listed_time(text: &str) -> Option<i64> {
+    let ms = js_sys::Date::parse(text);
+    ms.is_finite().then(|| (ms / 1000.0) as i64)
 }
 
 /// The signature check of an answer, against `ring`.
@@ -370,7 +387,11 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
         let nonce = nonce::nonce()?;
         let signed = r.signed.as_ref().map(|m| m.as_bytes()).or(r.body.as_deref()).unwrap_or_default();
         let message = request::message(r.method, &signed_path, timestamp, &nonce, signed)?;
-        let serial = r.serial.clone().or_else(|| client.wechatpay_serial());
+        let serial = match &r.serial {
+            Named::Current => client.named_serial(),
+            Named::Pinned(serial) => Some(serial.clone()),
+            Named::Nothing => None,
+        };
         let authorized = |signature: &str| request::authorization(&client.config.mchid, &client.config.serial, timestamp, &nonce, signature);
         let start = |authorization: &str, signer: Option<&boundary::Signer<'_>>| {
             let headers = request_headers(client, serial.as_deref(), authorization, r.content_type.as_deref(), r.headers);

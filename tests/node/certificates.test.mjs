@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { Wxpay } from 'wxpay-wasm';
 import { useSandbox, options, memberCode, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
+import { randomRsaKeyPair, randomSerial } from '../sandbox/keys.mjs';
+import { selfSignedCertificate } from '../sandbox/x509.mjs';
 
 const ctx = useSandbox();
 
@@ -160,6 +162,108 @@ test('a certificate listed ahead of its notBefore is not the one named or encryp
   assert.throws(() => crypto.privateDecrypt(oaep(upcoming.privateKeyPkcs8), cipher));
   assert.equal((await get(wxpay)).status, 200);
   assert.equal(sb.requests.at(-1).headers['wechatpay-serial'], sb.platform.serial, 'sent as Wechatpay-Serial');
+});
+
+const oaep = (key) => ({ key, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' });
+/** Whether `ciphertext` (base64) decrypts to `text` under the private key `key`. */
+const opens = (key, ciphertext, text) => {
+  try { return crypto.privateDecrypt(oaep(key), Buffer.from(ciphertext, 'base64')).toString('utf8') === text; } catch { return false; }
+};
+/** A platform certificate that expired a year ago, which the sandbox no longer lists. */
+const expired = () => {
+  const [serial, pair] = [randomSerial(), randomRsaKeyPair()];
+  const certificate = selfSignedCertificate({ serial, ...pair, notBefore: new Date(Date.now() - 6 * 365 * 86400e3), days: 5 * 365 });
+  return { serial, certificate, privateKey: pair.privateKey };
+};
+const receiver = (name) => ({ appid: 'wx8888888888888888', type: 'PERSONAL_OPENID', account: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', name, relation_type: 'USER' });
+
+// Audit 2026-12, flows 10: the configured certificate stayed Wechatpay-Serial (the download
+// included, which the service then refused) and the key encrypt used, for good.
+test('regression: a configured certificate past its notAfter gives way to the current one, downloaded; no request names the expired one', async () => {
+  const { sb } = ctx;
+  const old = expired();
+  for (const pin of [{}, { wechatpaySerial: old.serial }]) {
+    sb.reset();
+    const wxpay = new Wxpay(options(sb, { certs: { [old.serial]: old.certificate }, apiv3Key: sb.apiv3Key, ...pin }));
+    assert.equal(wxpay.wechatpaySerial, old.serial, 'nothing better known yet');
+    let name;
+    if (pin.wechatpaySerial) {
+      // encrypt downloads first: never for a key out of effect.
+      name = await wxpay.encrypt('张三');
+      assert.deepEqual(sb.requests.map((r) => r.url), ['/v3/certificates']);
+    } else {
+      // A request names no key then, as before a first download: its answer's serial brings one.
+      assert.equal((await get(wxpay)).status, 200);
+      assert.deepEqual(sb.requests.map((r) => [r.url.split('/')[2], r.headers['wechatpay-serial']]), [['marketing', undefined], ['certificates', undefined]]);
+      name = await wxpay.encrypt('张三');
+    }
+    assert.equal(sb.requests.find((r) => r.url === '/v3/certificates').headers['wechatpay-serial'], undefined, 'the download names no platform key');
+    assert.equal(wxpay.wechatpaySerial, sb.platform.serial);
+    assert.ok(opens(sb.platform.privateKeyPkcs8, name, '张三'), 'encrypted for the current certificate');
+    const { data } = await wxpay.v3.profitsharing.receivers.add.post(receiver(name));
+    assert.equal(await wxpay.decrypt(data.name), '张三');
+    assert.equal((await get(wxpay)).status, 200);
+    const after = sb.requests.slice(sb.requests.findIndex((r) => r.url === '/v3/certificates') + 1);
+    assert.equal(after.length, 2);
+    assert.ok(after.every((r) => r.headers['wechatpay-serial'] === sb.platform.serial), 'then every request names the current one');
+    assert.ok(sb.requests.every((r) => r.verified && r.status === 200));
+    assert.equal(downloads(sb), 1);
+  }
+  // Without the APIv3 key there is nothing to download: the configured one, as before.
+  const alone = new Wxpay(options(sb, { certs: { [old.serial]: old.certificate } }));
+  assert.equal(alone.wechatpaySerial, old.serial);
+  assert.ok(opens(old.privateKey, await alone.encrypt('张三'), '张三'));
+  await rejectsWith(alone.v3.sandbox.echo.get(), 'PARAM_ERROR');
+  assert.equal(sb.requests.at(-1).headers['wechatpay-serial'], old.serial, 'named still: the service refuses it, as it says');
+});
+
+// Audit 2026-12, flows 12: of configured certificates, the latest notBefore was chosen even
+// before that date.
+test('regression: a configured certificate not yet in effect is not named or encrypted for beside one in effect, pinned or not', async () => {
+  const { sb } = ctx;
+  const upcoming = sb.rotate({ upcoming: true });
+  const certs = { [upcoming.serial]: upcoming.certificate, [sb.platform.serial]: sb.platform.certificate };
+  for (const pin of [{}, { wechatpaySerial: upcoming.serial }]) {
+    const wxpay = new Wxpay(options(sb, { certs, ...pin }));
+    assert.equal(wxpay.wechatpaySerial, sb.platform.serial);
+    const name = await wxpay.encrypt('张三');
+    assert.ok(opens(sb.platform.privateKeyPkcs8, name, '张三') && !opens(upcoming.privateKeyPkcs8, name, '张三'));
+    const { data } = await wxpay.v3.profitsharing.receivers.add.post(receiver(name));
+    assert.equal(await wxpay.decrypt(data.name), '张三');
+    assert.equal(sb.requests.at(-1).headers['wechatpay-serial'], sb.platform.serial);
+  }
+});
+
+// Audit 2026-12, flows 13: the listed expire_time (WeChat Pay moves it ahead of notAfter to retire
+// a certificate early) was ignored.
+test('regression: a downloaded certificate past its listed expire_time is no longer used, though its notAfter is years away', async () => {
+  const { sb } = ctx;
+  const old = sb.platform;
+  const fresh = sb.rotate();
+  sb.retire(old.serial, new Date(Date.now() - 60e3));
+  const wxpay = new Wxpay(bootstrap(sb));
+  assert.deepEqual((await wxpay.certificates()).map((c) => c.serial), [fresh.serial]);
+  // Retired later: in use until then, and listed with the time as the service wrote it.
+  const tomorrow = new Date(Math.ceil(Date.now() / 1000) * 1000 + 86400e3);
+  sb.retire(old.serial, tomorrow);
+  const listed = await new Wxpay(bootstrap(sb)).certificates();
+  assert.deepEqual(listed.map((c) => c.serial), [old.serial, fresh.serial]);
+  assert.equal(new Date(listed[0].expire_time).getTime(), tomorrow.getTime());
+  // The one that signs, retired: nothing to verify the list with, as for an expired certificate.
+  sb.reset();
+  sb.retire(sb.platform.serial, new Date(Date.now() - 60e3));
+  await rejectsWith(get(new Wxpay(bootstrap(sb))), 'ERR_RESPONSE_SERIAL');
+});
+
+test('with certs configured, a newer downloaded certificate is named, unless wechatpaySerial pins one still in effect', async () => {
+  const { sb } = ctx;
+  const current = sb.platform.serial;
+  const auto = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, certsRefreshInterval: 0 }));
+  const pinned = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, certsRefreshInterval: 0, wechatpaySerial: current }));
+  const fresh = sb.rotate();
+  for (const wxpay of [auto, pinned]) assert.equal((await get(wxpay)).status, 200, 'answered under the new serial: the refresh');
+  assert.equal(auto.wechatpaySerial, fresh.serial);
+  assert.equal(pinned.wechatpaySerial, current);
 });
 
 test('a configured certificate serial is listed in upper case, as the service writes it, whatever case it was given in', async () => {

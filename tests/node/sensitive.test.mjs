@@ -80,7 +80,7 @@ describe('decrypt: node:crypto ciphertext decrypts with ours', () => {
       // OAEP-SHA-256 and PKCS#1 v1.5 ciphertexts are not ours.
       [crypto.publicEncrypt({ key: ctx.sb.merchant.publicKeySpki, ...OAEP, oaepHash: 'sha256' }, Buffer.from('ok')).toString('base64'), 'does not decrypt'],
       [crypto.publicEncrypt({ key: ctx.sb.merchant.publicKeySpki, padding: crypto.constants.RSA_PKCS1_PADDING }, Buffer.from('ok')).toString('base64'), 'does not decrypt'],
-      [crypto.publicEncrypt({ key: ctx.sb.merchant.publicKeySpki, ...OAEP }, Buffer.from([0xff, 0xfe])).toString('base64'), 'not UTF-8'],
+      [crypto.publicEncrypt({ key: ctx.sb.merchant.publicKeySpki, ...OAEP }, Buffer.from([0xff, 0xfe])).toString('base64'), 'does not decrypt under the merchant key'], // not UTF-8: the same error
     ];
     const secrets = keyMaterial(ctx.sb.merchant.privateKeyPkcs8);
     for (const [input, want] of cases) {
@@ -99,15 +99,20 @@ describe('wechatpaySerial', () => {
     return [serial, selfSignedCertificate({ serial, publicKey, privateKey, notBefore })];
   };
 
-  test('default: the newest certificate by validity start, in any order; a PUB_KEY_ID_ entry over all', () => {
-    const [oldSerial, oldPem] = cert(new Date('2021-03-01T00:00:00Z'));
-    const [newSerial, newPem] = cert(new Date('2025-03-01T00:00:00Z'));
+  test('default: the newest certificate in effect by validity start, in any order; a PUB_KEY_ID_ entry over all; a pin while in effect', () => {
+    const year = 365 * 86400e3;
+    // Each valid for five years: one since 2 years ago, one since a year ago, one expired last year.
+    const [oldSerial, oldPem] = cert(new Date(Date.now() - 2 * year));
+    const [newSerial, newPem] = cert(new Date(Date.now() - year));
+    const [goneSerial, gonePem] = cert(new Date(Date.now() - 6 * year));
     for (const certs of [{ [oldSerial]: oldPem, [newSerial]: newPem }, { [newSerial]: newPem, [oldSerial]: oldPem }]) {
       assert.equal(new Wxpay(options(ctx.sb, { certs })).wechatpaySerial, newSerial);
     }
-    const withId = { [newSerial]: newPem, [ctx.sb.pubkey.id]: ctx.sb.pubkey.publicKeySpki, [oldSerial]: oldPem };
+    const withId = { [newSerial]: newPem, [ctx.sb.pubkey.id]: ctx.sb.pubkey.publicKeySpki, [oldSerial]: oldPem, [goneSerial]: gonePem };
     assert.equal(new Wxpay(options(ctx.sb, { certs: withId })).wechatpaySerial, ctx.sb.pubkey.id);
     assert.equal(new Wxpay(options(ctx.sb, { certs: withId, wechatpaySerial: oldSerial })).wechatpaySerial, oldSerial);
+    assert.equal(new Wxpay(options(ctx.sb, { certs: withId, wechatpaySerial: goneSerial })).wechatpaySerial, ctx.sb.pubkey.id, 'an expired pin gives way');
+    assert.equal(new Wxpay(options(ctx.sb, { certs: { [goneSerial]: gonePem } })).wechatpaySerial, goneSerial, 'unless nothing else is known');
   });
 
   test('hex serials are canonical upper case; a name not in certs or not a string is ERR_INVALID_CONFIG', () => {

@@ -88,7 +88,7 @@ proptest! {
         "[0-9a-fA-F]{40}",
         Just(format!("00{PLATFORM_SERIAL}")),
     ]) {
-        match config::wechatpay_serial(platform_ring(), Some(&v)) {
+        match config::wechatpay_serial(platform_ring(), &v) {
             Ok(s) => {
                 prop_assert!(names_platform_serial(v.trim().as_bytes()), "{:?}", v);
                 prop_assert_eq!(s, PLATFORM_SERIAL);
@@ -98,7 +98,7 @@ proptest! {
                 prop_assert_eq!(e.code, Code::InvalidConfig);
             }
         }
-        prop_assert_eq!(config::wechatpay_serial(platform_ring(), None).unwrap(), PLATFORM_SERIAL);
+        prop_assert_eq!(config::choose_serial(platform_ring(), None, 0), Some((PLATFORM_SERIAL, false)));
     }
 
     /// Nothing that could be a secret comes back in a message, whichever
@@ -113,7 +113,7 @@ proptest! {
             ("certs key", config::certs_entry(&s).err()),
             ("certs", config::keyring([(s.clone(), cert.as_slice())]).err()),
             ("certs value", config::keyring([(PLATFORM_SERIAL.to_string(), s.as_bytes())]).err()),
-            ("wechatpaySerial", config::wechatpay_serial(platform_ring(), Some(&s)).err()),
+            ("wechatpaySerial", config::wechatpay_serial(platform_ring(), &s).err()),
             ("privateKey", config::private_key(s.as_bytes()).err()),
         ];
         for (option, e) in errors {

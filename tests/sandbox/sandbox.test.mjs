@@ -208,6 +208,22 @@ describe('request verification', () => {
       assert.equal((await call(sb, 'GET', CODE_PATH, { headers: { 'wechatpay-serial': s } })).status, 200);
   });
 
+  test('/v3/certificates lists each certificate with its validity; retire() moves its expire_time, reset() undoes it', async () => {
+    const list = async () => (await call(sb, 'GET', '/v3/certificates')).json.data;
+    const x = new crypto.X509Certificate(sb.platform.certificate);
+    const [entry] = await list();
+    assert.equal(entry.serial_no, sb.platform.serial);
+    assert.equal(new Date(entry.expire_time).getTime(), new Date(x.validTo).getTime());
+    assert.match(entry.expire_time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+    const at = new Date('2021-01-01T00:00:00Z');
+    sb.retire(sb.platform.serial, at);
+    assert.equal((await list())[0].expire_time, '2021-01-01T08:00:00+08:00');
+    assert.equal((await list())[0].effective_time, entry.effective_time);
+    assert.throws(() => sb.retire('ABC'), TypeError);
+    sb.reset();
+    assert.equal((await list())[0].expire_time, entry.expire_time);
+  });
+
   test('answerKey = pubkey signs with the WeChat Pay public key', async () => {
     sb.answerKey = 'pubkey';
     const r = await call(sb, 'GET', CODE_PATH);

@@ -109,14 +109,24 @@ export async function startSandbox(opts = {}) {
     return keys.platform;
   }
 
+  /**
+   * Retire a listed certificate early, as WeChat Pay does ahead of a rotation: its listed
+   * `expire_time` becomes `at` (default: now), its PEM (and notAfter) unchanged. reset() undoes it.
+   */
+  function retire(serial, at = new Date()) {
+    const entry = listed.find((c) => c.serial === serial);
+    if (!entry) throw new TypeError(`no listed certificate ${serial}`);
+    entry.expireTime = at;
+  }
+
   function certificateList() {
     const x = (pem) => new crypto.X509Certificate(pem);
     const rfc3339 = (d) => new Date(new Date(d).getTime() + 8 * 3600e3).toISOString().replace(/\.\d{3}Z$/, '+08:00');
     return {
-      data: listed.map(({ serial, certificate }) => ({
+      data: listed.map(({ serial, certificate, expireTime }) => ({
         serial_no: serial,
         effective_time: rfc3339(x(certificate).validFrom),
-        expire_time: rfc3339(x(certificate).validTo),
+        expire_time: rfc3339(expireTime ?? x(certificate).validTo),
         encrypt_certificate: { algorithm: 'AEAD_AES_256_GCM', associated_data: 'certificate', ...encryptResource(apiv3Key, certificate, 'certificate') },
       })),
     };
@@ -344,6 +354,7 @@ export async function startSandbox(opts = {}) {
     misbehave,
     reset,
     rotate,
+    retire,
     close() {
       return new Promise((resolve) => {
         server.close(() => resolve());
