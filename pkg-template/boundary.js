@@ -37,8 +37,19 @@ function kind(v) {
   return typeof v;
 }
 
-/** A short, safe description of something thrown, for messages. Never throws. */
+/** The most characters of a thrown value's description that a message quotes. */
+const DESCRIBED = 1000;
+
+/**
+ * A short, safe description of something thrown, for messages: at most DESCRIBED characters
+ * (a caller's error message may be of any length, and messages reach Rust). Never throws.
+ */
 export function describe(e) {
+  const whole = describeWhole(e);
+  return whole.length > DESCRIBED ? `${whole.slice(0, DESCRIBED)}…` : whole;
+}
+
+function describeWhole(e) {
   try {
     if (e instanceof Error) {
       const name = String(e.name);
@@ -70,8 +81,13 @@ function guarded(what, wrap, read) {
 const carried = (s) => s.length <= MAX_TEXT && wellFormed(s);
 
 /**
- * A placeholder, query or header value as text: strings, numbers (JS formatting), bigints and
- * booleans; `undefined` for undefined/null; a `WxpayError` naming `what` for anything else.
+ * A placeholder, query or header value as text: strings, safe integers, bigints and booleans;
+ * `undefined` for undefined/null; a `WxpayError` naming `what` for anything else.
+ *
+ * A number must be a safe integer: JS formats a larger one as another number
+ * (1234567890123456789 -> `1234567890123456800`) or in exponent form (`4.2e+27`), and a fraction
+ * or NaN is no value the API takes (every numeric query parameter of the API description is a
+ * count, an offset or a code). Ids are strings: an order number of 19 digits is not a number.
  */
 function scalar(v, what, expected) {
   switch (typeof v) {
@@ -80,6 +96,9 @@ function scalar(v, what, expected) {
       if (v.length > MAX_TEXT) throw param(long(what, MAX_TEXT));
       throw param(`${what} has a lone UTF-16 surrogate, which no URL or header can carry as it is`);
     case 'number':
+      if (Number.isSafeInteger(v)) return String(v);
+      // The value is not quoted: it may be an id, and it is not what was meant anyway.
+      throw param(`${what} is a number that is not a safe integer (at most 2^53 - 1), which JS cannot format as written: pass ids and large numbers as strings`);
     case 'bigint':
     case 'boolean':
       return String(v);
@@ -196,6 +215,24 @@ export function userAgent(base) {
 const REQUEST_OPTIONS = new Set(['params', 'headers', 'signal', 'timeout', 'maxBodyBytes', 'retry']);
 
 /**
+ * Request headers that frame the message or the connection, by lower-case name (and every
+ * `Proxy-*`): fetch makes them from the body and the URL, or refuses them (as a network error,
+ * after the request was signed), and a `Content-Length` that is not the body's hangs the call.
+ * The package makes the body, so a caller's value can only be wrong: refused, like Authorization.
+ */
+const FRAMING_HEADERS = new Map([
+  ['content-length', 'Content-Length'], ['transfer-encoding', 'Transfer-Encoding'], ['host', 'Host'],
+  ['connection', 'Connection'], ['expect', 'Expect'], ['keep-alive', 'Keep-Alive'], ['upgrade', 'Upgrade'],
+  ['te', 'TE'], ['trailer', 'Trailer'],
+]);
+
+/** The usual spelling of `name` when it is a framing header, else undefined. */
+function framing(name) {
+  const lower = name.toLowerCase();
+  return FRAMING_HEADERS.get(lower) ?? (lower.startsWith('proxy-') ? 'Proxy-*' : undefined);
+}
+
+/**
  * The request config of one call, read once: the text of each of `names` (or undefined), then
  * `[params, headers, signal, timeout, maxBodyBytes, retry]` where `params`/`headers` are flat
  * `[name, text, ...]` arrays, or undefined when none of these is set (the usual call: fewer reads
@@ -250,6 +287,9 @@ function readConfig(cfg, names) {
         ? v.map((item) => scalar(item, what, 'a string')).filter((t) => t !== undefined).join(', ')
         : scalar(v, what, 'a string');
       if (text !== undefined) {
+        // Named by its usual spelling (one of ours), never as the caller wrote it.
+        const framed = framing(k);
+        if (framed !== undefined) throw param(`headers must not set ${framed}: the package makes the request's body and fetch frames it`);
         headers.push(k, text);
         total += k.length + text.length;
       }
@@ -436,8 +476,7 @@ export function paymentInput(v, method, appKey) {
     const field = (name, required = true) => {
       const f = v[name];
       if (f === undefined && !required) return undefined;
-      if (typeof f !== 'string') throw param(`${method}(input): input.${name} must be a string, got ${kind(f)}`);
-      return f;
+      return text(f, `${method}(input): input.${name}`);
     };
     for (const key of Object.keys(v)) {
       if (!keys.includes(key)) throw param(`${method}(input): unknown key ${named(key)}: expected ${keys.join(', ')}`);
@@ -488,7 +527,14 @@ const NOTIFY_HEADERS = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-sig
  * A notification's input, read once: a fetch `Request` or `{ headers, body }` (Node's
  * `req.headers` and the raw body) -> `[timestamp, nonce, signature, serial, requestId, body]`.
  */
-export async function notification(input) {
+export function notification(input) {
+  // Rust awaits it: anything but a WxpayError would be taken for a trap.
+  return readNotification(input).then(undefined, (e) => {
+    throw e instanceof WxpayError ? e : param(`notifications.parse(input): reading input threw: ${describe(e)}`, e);
+  });
+}
+
+async function readNotification(input) {
   const what = 'notifications.parse(input)';
   if (typeof input !== 'object' || input === null) {
     throw param(`${what}: input must be a fetch Request or { headers, body }, got ${kind(input)}`);
@@ -757,7 +803,7 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
       throw new TypeError('the answer has no valid status');
     }
     statusText = response.statusText;
-    answerHeaders = headerObject(response.headers);
+    answerHeaders = headerObject(response.headers, status);
     stream = response.body;
   } catch (e) {
     cancel(stream);
@@ -892,17 +938,35 @@ function cancel(stream) {
   } catch { /* already locked or closed */ }
 }
 
-/** The answer's headers as a plain object with lower-case names (repeated names joined by `, `, as `Headers` does). */
-function headerObject(h) {
-  const out = {};
-  if (typeof h !== 'object' || h === null) return out;
+/**
+ * The answer's headers as a plain object with lower-case names (repeated names joined by `, `, as
+ * `Headers` does), each name an own data property, whatever it is (`constructor`, `__proto__`).
+ * Within MAX_TEXT characters in all (names and values; fetch's own answers have a few KB), or
+ * ERR_RESPONSE_TOO_LARGE: they cross into wasm memory, and the signature headers are joined.
+ */
+function headerObject(h, status) {
+  if (typeof h !== 'object' || h === null) return {};
+  const out = new Map();
+  let total = 0;
+  const count = (s) => {
+    total += s.length;
+    if (total > MAX_TEXT) throw headersTooLarge(status);
+    return s;
+  };
   const list = typeof h[Symbol.iterator] === 'function' ? h : Object.entries(h);
   for (const pair of list) {
-    const name = String(pair[0]).toLowerCase();
-    const value = Array.isArray(pair[1]) ? pair[1].map(String).join(', ') : String(pair[1]);
-    out[name] = name in out ? `${out[name]}, ${value}` : value;
+    const name = count(String(pair[0])).toLowerCase();
+    const raw = pair[1];
+    const value = Array.isArray(raw) ? raw.map((v) => count(String(v))).join(', ') : count(String(raw));
+    const earlier = out.get(name);
+    out.set(name, earlier === undefined ? value : `${earlier}, ${value}`);
   }
-  return out;
+  return Object.fromEntries(out);
+}
+
+/** ERR_RESPONSE_TOO_LARGE for headers past MAX_TEXT characters, with the answer's status (retries see it). */
+function headersTooLarge(status) {
+  return new WxpayError('ERR_RESPONSE_TOO_LARGE', `the answer's headers are longer than ${MAX_TEXT} characters in all`, { status });
 }
 
 async function readBody(response, stream, maxBytes, g, status, framed) {
@@ -1005,40 +1069,88 @@ export function errorData(body) {
 }
 
 /**
+ * `segment`, checked before wxpay.js makes the path template of a chain node's child of `parent`
+ * (a template) with it: a property name can be of any length, and both cross into wasm memory.
+ */
+export function chainSegment(parent, segment) {
+  if (segment.length > MAX_TEXT) throw param(`a chain segment is longer than ${MAX_TEXT} characters`);
+  if (parent.length + segment.length >= MAX_TEXT) throw param(`the chain's path is longer than ${MAX_TEXT} characters`);
+  return segment;
+}
+
+/**
  * An upload's FormData, read once: `[meta, name, filename, type, bytes, ...]` where `meta` is the
  * caller's `meta` text (or undefined) and each other entry follows in order, `filename`
- * undefined for a text field. Blobs are read with `arrayBuffer()`, so this is async.
+ * undefined for a text field. Blobs are read with `arrayBuffer()`, so this is async. Rust awaits
+ * it: it rejects with a WxpayError only (anything else would be taken for a trap), whatever the
+ * entries of a FormData look-alike do. Within MAX_BYTES of content (files and text fields) and
+ * MAX_TEXT characters of names, filenames and types.
  */
 async function upload(form) {
   const what = 'the upload (FormData)';
-  const entries = guarded(`reading ${what}`, param, () => [...form.entries()]);
+  try {
+    return await readForm(form, what);
+  } catch (e) {
+    if (e instanceof WxpayError) throw e;
+    throw param(`reading ${what} threw: ${describe(e)}`, e);
+  }
+}
+
+async function readForm(form, what) {
+  const entries = [...form.entries()];
   let meta;
   const out = [undefined];
-  let total = 0;
-  for (const [name, value] of entries) {
+  let total = 0; // bytes of content (meta counted by its characters, within MAX_TEXT anyway)
+  let labels = 0; // characters of names, filenames and types
+  const label = (s, which) => {
+    if (s.length > MAX_TEXT) throw param(long(`${what}: ${which}`, MAX_TEXT));
+    labels += s.length;
+    if (labels > MAX_TEXT) throw param(`${what}: its field names, filenames and types are longer than ${MAX_TEXT} characters in all`);
+    return s;
+  };
+  const content = (n) => {
+    total += n;
+    if (total > MAX_BYTES) throw param(long(what, MAX_BYTES));
+  };
+  for (const entry of entries) {
+    const [name, value] = entry;
     if (typeof name !== 'string') throw param(`${what} has a field name that is not a string`);
+    label(name, 'a field name');
+    // A field is named in messages only when its name is short (see `named`).
+    const field = named(name);
     const isBlob = typeof value === 'object' && value !== null && typeof value.arrayBuffer === 'function';
     if (name === 'meta') {
       if (meta !== undefined) throw param(`${what} has more than one meta part`);
       meta = isBlob ? await readText(value, what) : text(value, `${what}: meta`);
+      content(meta.length);
       continue;
     }
     if (!isBlob) {
-      out.push(name, undefined, '', encoder.encode(text(String(value), `${what}: field ${name}`)));
+      const bytes = encoder.encode(text(String(value), `${what}: field ${field}`));
+      content(bytes.byteLength);
+      out.push(name, undefined, '', bytes);
       continue;
     }
-    const [filename, type] = guarded(`reading ${what}`, param, () => [value.name, value.type]);
-    if (typeof filename !== 'string' || filename === '') throw param(`${what}: the file of field ${name} needs a filename (a File, or FormData.append(name, blob, filename))`);
+    const filename = value.name;
+    const type = value.type;
+    if (typeof filename !== 'string' || filename === '') throw param(`${what}: the file of field ${field} needs a filename (a File, or FormData.append(name, blob, filename))`);
+    // FormData names a Blob appended without a filename "blob": no name the service takes (it
+    // reads the file's kind from its extension), so refused here rather than there.
+    if (filename === 'blob') throw param(`${what}: the file of field ${field} is named "blob", the name FormData gives a Blob appended without one: append it with its filename (FormData.append(name, blob, filename), or uploadForm)`);
+    label(filename, `the filename of field ${field}`);
+    const mediaType = typeof type === 'string' ? label(type, `the type of field ${field}`) : '';
+    // A Blob says its size: one too large is refused before it is read whole.
+    const size = value.size;
+    if (typeof size === 'number' && total + size > MAX_BYTES) throw param(long(what, MAX_BYTES));
     let bytes;
     try {
       bytes = copyBytes(await value.arrayBuffer());
     } catch (e) {
-      throw param(`${what}: reading the file of field ${name} failed: ${describe(e)}`, e);
+      throw param(`${what}: reading the file of field ${field} failed: ${describe(e)}`, e);
     }
-    if (bytes === undefined) throw param(`${what}: the file of field ${name} gave no bytes`);
-    total += bytes.byteLength;
-    if (total > MAX_BYTES) throw param(long(what, MAX_BYTES));
-    out.push(name, text(filename, `${what}: filename`), typeof type === 'string' ? type : '', bytes);
+    if (bytes === undefined) throw param(`${what}: the file of field ${field} gave no bytes`);
+    content(bytes.byteLength);
+    out.push(name, filename, mediaType, bytes);
   }
   out[0] = meta;
   return out;
@@ -1328,7 +1440,15 @@ function fileSource(source, watch) {
  * ERR_DIGEST_MISMATCH at its end on a mismatch; else the bytes, refused as soon as they and
  * `before` (the bytes of the earlier parts of a multi-part bill) pass `maxBytes`.
  */
-export async function fileBody(g = NO_DEADLINE, source, rust, streamed, maxBytes, before = 0) {
+export function fileBody(g, source, rust, streamed, maxBytes, before) {
+  // Rust awaits it: anything but a WxpayError (an allocation that fails, say) would be taken for
+  // a trap.
+  return readFile(g, source, rust, streamed, maxBytes, before).then(undefined, (e) => {
+    throw readError(e);
+  });
+}
+
+async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, before = 0) {
   const digest = rustDigest(rust);
   // The request's deadline covers the reads made before download() resolves: every read for
   // bytes, the first ones for a stream (a body that stalls after its headers, a fetch that

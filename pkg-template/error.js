@@ -8,6 +8,26 @@
 // branded with a registry symbol, which `instanceof` checks across copies.
 const BRAND = Symbol.for('wxpay-wasm.WxpayError');
 
+/** The fields `props` may give, in the order they are set. */
+const FIELDS = ['status', 'requestId', 'detail', 'response'];
+
+/**
+ * `props[key]` when `props` has it as an own property, else `undefined`; never an inherited one:
+ * a getter on `Object.prototype` (a polluted or instrumented realm) must not run here, where Rust
+ * builds its errors without a `catch` (a throw would unwind through its frames, and the call
+ * waiting for this error would never settle). What an own getter or a Proxy throws is ignored.
+ */
+function own(props, key) {
+  try {
+    return Object.hasOwn(props, key) ? { value: props[key] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A data property as an assignment makes it, also where `Object.prototype` has an accessor of that name. */
+const field = (value) => ({ __proto__: null, value, writable: true, enumerable: true, configurable: true });
+
 export class WxpayError extends Error {
   /**
    * @param {string} code
@@ -15,18 +35,20 @@ export class WxpayError extends Error {
    * @param {{ status?: number, requestId?: string, detail?: unknown, response?: unknown, cause?: unknown }} [props]
    */
   constructor(code, message, props) {
-    super(message, props && 'cause' in props ? { cause: props.cause } : undefined);
-    Object.defineProperty(this, BRAND, { value: true });
-    this.code = code;
-    if (props) {
-      if (props.status !== undefined) this.status = props.status;
-      if (props.requestId !== undefined) this.requestId = props.requestId;
-      if (props.detail !== undefined) this.detail = props.detail;
-      if (props.response !== undefined) this.response = props.response;
+    const object = props !== null && (typeof props === 'object' || typeof props === 'function');
+    const cause = object ? own(props, 'cause') : undefined;
+    super(message, cause === undefined ? undefined : { __proto__: null, cause: cause.value });
+    Object.defineProperty(this, BRAND, { __proto__: null, value: true });
+    Object.defineProperty(this, 'code', field(code));
+    if (!object) return;
+    for (const key of FIELDS) {
+      const value = own(props, key)?.value;
+      if (value !== undefined) Object.defineProperty(this, key, field(value));
     }
   }
 }
 Object.defineProperty(WxpayError, Symbol.hasInstance, {
+  __proto__: null,
   value(value) {
     // A subclass keeps the ordinary prototype check.
     if (this !== WxpayError) return Function.prototype[Symbol.hasInstance].call(this, value);
@@ -37,4 +59,4 @@ Object.defineProperty(WxpayError, Symbol.hasInstance, {
     }
   },
 });
-Object.defineProperty(WxpayError.prototype, 'name', { value: 'WxpayError', writable: true, configurable: true });
+Object.defineProperty(WxpayError.prototype, 'name', { __proto__: null, value: 'WxpayError', writable: true, configurable: true });

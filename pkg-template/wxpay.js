@@ -14,7 +14,7 @@
 //   through the live client when a verb is called, so nodes survive a recovery;
 // - `Wxpay.onRecover(info)` hears of each recovery.
 import * as glue from './wxpay_wasm.js';
-import { useRecovery } from './boundary.js';
+import { useRecovery, chainSegment } from './boundary.js';
 import { WxpayError } from './error.js';
 
 const recovery = glue.__wxpay_recovery;
@@ -34,6 +34,9 @@ recovery.listen((error) => {
   lastTrap = error;
   const rejects = [...pending];
   pending.clear();
+  // Nothing here may throw: a listener that stopped half-way left the calls in flight pending
+  // for ever and the instance dead. WxpayError's constructor reads nothing it could throw on
+  // (error.js), and a `reject` does not throw.
   for (const reject of rejects) reject(internal(error));
   // At a point where no frame of the dead instance is on the stack.
   queueMicrotask(() => {
@@ -88,7 +91,11 @@ function run(fn, a, b, c) {
   } catch (e) {
     if (count !== seen) throw e instanceof WxpayError && e.code === 'ERR_INTERNAL' ? e : internal(lastTrap);
     if (e instanceof WxpayError) throw e;
-    recovery.trapped(e);
+    try {
+      recovery.trapped(e);
+    } catch {
+      // The instance is marked dead before the listeners run; one that throws changes nothing here.
+    }
     throw internal(e);
   } finally {
     depth--;
@@ -240,9 +247,22 @@ function chainNode(client, parent, segment) {
   return state;
 }
 
-/** The path template of `state` (`v3/...`), made once. Inside `run`. */
+/**
+ * The path template of `state` (`v3/...`), made once, and those of its ancestors on the way. Inside
+ * `run`. A loop, not a recursion: a chain may be deeper than the JS stack. Each segment and the
+ * path are bounded before they cross (`chainSegment`: ERR_INVALID_PARAM).
+ */
 function template(state) {
-  state.template ??= state.parent === null ? 'v3' : glue.chainChild(template(state.parent), state.segment);
+  if (state.template !== undefined) return state.template;
+  const todo = [];
+  let top = state;
+  for (; top.template === undefined && top.parent !== null; top = top.parent) todo.push(top);
+  top.template ??= 'v3';
+  for (let i = todo.length - 1; i >= 0; i--) {
+    const node = todo[i];
+    const parent = node.parent.template;
+    node.template = glue.chainChild(parent, chainSegment(parent, node.segment));
+  }
   return state.template;
 }
 

@@ -262,3 +262,73 @@ downloadCase('a body stream with a chunk { length: 2 ** 32 - 16 }', () => chunks
 downloadCase('a body stream with a string chunk after a real one', () => chunks(FILE.subarray(0, 1), 'bc'), BACKENDS);
 downloadCase('a body stream with a Proxy of a Uint8Array', () => chunks(new Proxy(FILE, {})), BACKENDS);
 downloadCase('a GZIP body stream with a chunk { length: -1 } after its first bytes', () => chunks(zlib.gzipSync(FILE).subarray(0, 12), { length: -1 }), BACKENDS);
+
+// ---- answer headers (the boundary audit, items 4 and 8) ----
+/** A client whose fetch answers the good signed answer with `extra` headers (pairs) added. */
+function withHeaders(extra) {
+  return new Wxpay(options(h.sb, {
+    retry: 0,
+    fetch: async () => {
+      const real = goodResponse();
+      return { status: 200, statusText: 'OK', headers: [...real.headers, ...extra], body: real.body, arrayBuffer: () => real.arrayBuffer() };
+    },
+  }));
+}
+
+test('answer headers named constructor, __proto__, hasOwnProperty or toString keep their values as own data properties', async () => {
+  const wxpay = withHeaders([['constructor', 'c-value'], ['__proto__', 'p-value'], ['hasOwnProperty', 'h-value'], ['toString', 't-value'], ['x-twice', 'a'], ['X-Twice', 'b']]);
+  try {
+    const { status, headers } = await wxpay.v3.sandbox.echo.get();
+    assert.equal(status, 200);
+    assert.equal(Object.getPrototypeOf(headers), Object.prototype, 'a plain object');
+    for (const [name, value] of [['constructor', 'c-value'], ['__proto__', 'p-value'], ['hasownproperty', 'h-value'], ['tostring', 't-value'], ['x-twice', 'a, b']]) {
+      assert.deepEqual(Object.getOwnPropertyDescriptor(headers, name), { value, writable: true, enumerable: true, configurable: true }, name);
+    }
+  } finally {
+    wxpay.free();
+  }
+  await h.check('after odd header names');
+});
+
+// A caller's fetch can answer headers of any size (undici's own stop at 16 KiB): they cross into
+// wasm memory and the signature headers are joined into one string, which threw
+// `RangeError: Invalid string length` outside any try, taken for a trap. Refused with
+// ERR_RESPONSE_TOO_LARGE (the answer's status kept) past 1 M characters in all.
+for (const [what, extra] of [
+  ['a Wechatpay-Signature of 1 M + 1 characters', () => [['wechatpay-signature', 's'.repeat((1 << 20) + 1)]]],
+  ['a header name of 1 M + 1 characters', () => [[`x-${'n'.repeat(1 << 20)}`, 'v']]],
+  ['2,000 headers of 1,000 characters', () => Array.from({ length: 2000 }, (_, i) => [`x-h${i}`, 'v'.repeat(1000)])],
+]) {
+  test(`answer headers: ${what} are refused ERR_RESPONSE_TOO_LARGE, no trap`, async () => {
+    const recovered = [];
+    const onRecover = Wxpay.onRecover;
+    Wxpay.onRecover = (info) => recovered.push(info);
+    const wxpay = withHeaders(extra());
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await settle(() => wxpay.v3.sandbox.echo.get());
+        assert.equal(outcome(r), 'rejected WxpayError ERR_RESPONSE_TOO_LARGE');
+        assert.equal(r.error.status, 200);
+        assert.match(r.error.message, /headers are longer than 1048576 characters in all/);
+      }
+      await h.check(`after ${what}`);
+    } finally {
+      wxpay.free();
+      Wxpay.onRecover = onRecover;
+    }
+    assert.deepEqual(recovered, [], 'no recovery');
+  });
+}
+test('answer headers: a plain-object headers whose array value is huge in all is refused too', async () => {
+  const wxpay = new Wxpay(options(h.sb, {
+    retry: 0,
+    fetch: async () => ({ status: 200, headers: { 'x-list': Array.from({ length: 1100 }, () => 'v'.repeat(1000)) }, body: null, arrayBuffer: async () => new ArrayBuffer(0) }),
+  }));
+  try {
+    const r = await settle(() => wxpay.v3.sandbox.echo.get());
+    assert.equal(outcome(r), 'rejected WxpayError ERR_RESPONSE_TOO_LARGE');
+  } finally {
+    wxpay.free();
+  }
+  await h.check('after a huge array header');
+});

@@ -132,3 +132,47 @@ test('after free(), every use is ERR_CLIENT_FREED (thrown or rejected), and othe
   }
   assert.equal(sb.requests.slice(before).filter((r) => r.url.startsWith('/v3/sandbox/echo')).length, 0, 'a freed client sent a request');
 });
+
+// ---- a polluted realm (the boundary audit, item 5) ----
+// A throwing getter on Object.prototype for a field of WxpayError: `new WxpayError` read the
+// inherited getter while Rust built an error answer's error (an import without `catch`), the
+// exception unwound through Rust frames, and the recovery listener threw on the same getter:
+// the call and every call in flight never settled, and the instance was never replaced.
+// The answers are Responses made before the getter is defined: Node's own fetch reads
+// `status` of an inherited-looking object of its own and never settles under that getter.
+const errorAnswer = () => new Response(JSON.stringify({ code: 'RESOURCE_NOT_EXISTS', message: 'no such thing', detail: { field: 'x', issue: 'y' } }),
+  { status: 404, headers: { 'Content-Type': 'application/json', 'Request-ID': 'polluted-realm' } });
+for (const key of ['detail', 'requestId', 'response', 'status', 'cause', 'code']) {
+  test(`a throwing getter on Object.prototype.${key}: an error answer still rejects, a call in flight settles, no trap`, async () => {
+    const recovered = [];
+    const onRecover = Wxpay.onRecover;
+    Wxpay.onRecover = (info) => recovered.push(info);
+    const now = errorAnswer();
+    const later = errorAnswer();
+    let answerLater;
+    const client = new Wxpay(options(h.sb, { retry: 0, fetch: async () => now }));
+    const other = new Wxpay(options(h.sb, { retry: 0, fetch: () => new Promise((resolve) => { answerLater = () => resolve(later); }) }));
+    let r;
+    let inFlight;
+    try {
+      const pending = settle(() => other.v3.sandbox.echo.get(), 3000);
+      Object.defineProperty(Object.prototype, key, { get() { throw new Error(`polluted ${key}`); }, configurable: true });
+      try {
+        r = await settle(() => client.v3.sandbox.echo.get(), 3000);
+        answerLater?.();
+        inFlight = await pending;
+      } finally {
+        delete Object.prototype[key];
+      }
+    } finally {
+      client.free();
+      other.free();
+      Wxpay.onRecover = onRecover;
+    }
+    for (const [what, got] of [['the error answer', r], ['the call in flight', inFlight]]) {
+      assert.ok('error' in got && got.error instanceof WxpayError && got.error.code === 'RESOURCE_NOT_EXISTS', `${what}: ${outcome(got)}`);
+    }
+    assert.deepEqual(recovered, [], 'no recovery');
+    await h.check(`after Object.prototype.${key}`);
+  });
+}

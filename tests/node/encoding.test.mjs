@@ -65,12 +65,20 @@ test('two placeholders in one path, both encoded', async () => {
   assert.equal(lastRequest().url, '/v3/marketing/membercard-open/cards/c%20d/codes/e%2Ff');
 });
 
-test('numeric placeholder values: a number is sent as its decimal text', async () => {
+test('numeric placeholder values: a safe integer is sent as its decimal text', async () => {
   const wxpay = wx();
-  for (const [value, text] of [[7, '7'], [0, '0'], [300000001, '300000001'], [1.5, '1.5'], [-2, '-2']]) {
+  for (const [value, text] of [[7, '7'], [0, '0'], [300000001, '300000001'], [-2, '-2'], [Number.MAX_SAFE_INTEGER, '9007199254740991']]) {
     const { data } = await within(wxpay.v3.sandbox.echo._id_.get({ id: value }), 2000, `get({ id: ${value} })`);
     assert.equal(data.url, `/v3/sandbox/echo/${text}`);
     lastRequest();
+  }
+});
+
+test('numeric placeholder values: any other number is refused, nothing sent (JS would send 1234567890123456789 as 1234567890123456800)', async () => {
+  for (const value of [1.5, 1234567890123456789, 4200000000202401020000000001, NaN]) {
+    const err = await assertRejectedUnsent((w) => w.v3.sandbox.echo._id_.get({ id: value }), 'ERR_INVALID_PARAM', '{id}');
+    assert.match(err.message, /not a safe integer.*pass ids and large numbers as strings/);
+    assert.ok(!err.message.includes('12345678901234'), 'the value is not quoted');
   }
 });
 
