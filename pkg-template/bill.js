@@ -17,6 +17,13 @@ function decode(decoder, chunk, stream) {
   }
 }
 
+/** The longest line `readBill` holds (in UTF-16 units); a bill's records are far shorter. */
+const MAX_LINE = 1 << 20;
+
+function tooLong() {
+  throw new WxpayError('ERR_INVALID_PARAM', `readBill(source): a line is longer than ${MAX_LINE} characters`);
+}
+
 /**
  * `for await (const row of readBill(stream)) ...`, then `bill.summary`: the records of a bill
  * (a `ReadableStream<Uint8Array>`, e.g. `wxpay.download(data, { stream: true })`, or any async
@@ -33,6 +40,7 @@ export function readBill(source) {
       function* take(lines) {
         const batch = [];
         for (const raw of lines) {
+          if (raw.length > MAX_LINE) tooLong();
           const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
           if (line.trim() === '') continue;
           if (header === undefined) header = line.replace(/^\uFEFF/, '');
@@ -43,14 +51,22 @@ export function readBill(source) {
         if (batch.length) yield* parseBill(`${header}\n${batch.join('\n')}`).rows;
       }
       for await (const chunk of source) {
-        rest += decode(decoder, chunk, true);
-        const cut = rest.lastIndexOf('\n');
-        if (cut < 0) continue;
-        const lines = rest.slice(0, cut).split('\n');
-        rest = rest.slice(cut + 1);
+        // Only the new text is searched for a line break, and a line is bounded, so a long
+        // line (a broken or hostile file) costs linear time and bounded memory.
+        const text = decode(decoder, chunk, true);
+        const cut = text.lastIndexOf('\n');
+        if (cut < 0) {
+          rest += text;
+          if (rest.length > MAX_LINE) tooLong();
+          continue;
+        }
+        const lines = (rest + text.slice(0, cut)).split('\n');
+        rest = text.slice(cut + 1);
+        if (rest.length > MAX_LINE) tooLong();
         yield* take(lines);
       }
       rest += decode(decoder);
+      if (rest.length > MAX_LINE) tooLong();
       yield* take(rest.split('\n'));
       bill.summary = summary === undefined ? {} : parseBill(`${header}\n${summary.join('\n')}`).summary;
     },

@@ -340,9 +340,11 @@ export interface WxpayClientOptions {
    */
   certsRefreshInterval?: number;
   /**
-   * The `certs` entry sent as `Wechatpay-Serial` on every request (so the service answers
-   * with that key) and used by `encrypt`. Default: the `PUB_KEY_ID_...` entry if there is
-   * one, else the certificate with the latest validity start. Must name an entry of `certs`.
+   * The `certs` entry sent as `Wechatpay-Serial` on requests (so the service answers with
+   * that key; never on the `/v3/certificates` download) and used by `encrypt`, while it is in
+   * effect. Must name an entry of `certs`. Default, and once a pinned certificate expires:
+   * chosen at each use among `certs` and the downloaded certificates, the `PUB_KEY_ID_...`
+   * entry if there is one, else the certificate in effect with the latest validity start.
    */
   wechatpaySerial?: string;
 }
@@ -425,9 +427,10 @@ export interface Wxpay {
   /** Parse and answer the notifications WeChat Pay posts to you. */
   readonly notifications: WxpayNotifications;
   /**
-   * The serial or `PUB_KEY_ID_...` sent as `Wechatpay-Serial` and used by `encrypt`: the
-   * configured choice, else the newest downloaded certificate; `undefined` before a client
-   * without `certs` has downloaded any.
+   * The serial or `PUB_KEY_ID_...` sent as `Wechatpay-Serial` and used by `encrypt`, chosen
+   * at each use among `certs` and the downloaded certificates: the pinned `wechatpaySerial`
+   * while in effect, else `PUB_KEY_ID_...`, else the newest certificate in effect;
+   * `undefined` before a client without `certs` has downloaded any.
    */
   readonly wechatpaySerial: string | undefined;
   /**
@@ -459,11 +462,28 @@ export interface Wxpay {
 export interface DownloadData {
   /** Must be under this client's `baseURL` (or `backupBaseURL`). */
   download_url: string;
-  /** `SHA1` (bills) or `SHA256` (receipts). */
+  /** `SHA1` (bills), `SHA256` or `SM3` (receipts). */
   hash_type: string;
   /** Hex digest of the file (of the bill itself, decompressed, for a GZIP bill). */
   hash_value: string;
 }
+
+/**
+ * The answer data of a receipt request (e.g. `v3/transfer/bill-receipt/{out_batch_no}`), whose
+ * file fields the service leaves out until the receipt is made: `download` of one without them
+ * rejects `ERR_INVALID_PARAM` (no file named).
+ */
+export interface ReceiptData {
+  download_url?: string;
+  hash_type?: string;
+  hash_value?: string;
+}
+
+/** What `download` takes: a bill's answer data, an encrypted bill's, or a receipt's. */
+export type Downloadable = DownloadData | EncryptedBillData | ReceiptData;
+
+/** `DownloadData` for an object with no fields at all (it names no file), else no constraint. */
+export type NamesAFile<D> = {} extends Required<D> ? DownloadData : unknown;
 
 /** One encrypted part of a bill (`EncryptedBillData`). */
 export interface EncryptedBillPart extends DownloadData {
@@ -500,8 +520,10 @@ export interface Wxpay {
    * (elsewhere: `ERR_INVALID_PARAM`); gunzips a GZIP bill, decrypts encrypted parts, checks the
    * digest (`ERR_DIGEST_MISMATCH`) and resolves the bytes.
    */
-  download(data: DownloadData | EncryptedBillData, options?: DownloadOptions & { stream?: false }): Promise<Uint8Array>;
-  download(data: DownloadData | EncryptedBillData, options: DownloadOptions & { stream: true }): Promise<ReadableStream<Uint8Array>>;
+  download<D extends Downloadable>(data: D & NamesAFile<D>, options?: DownloadOptions & { stream?: false }): Promise<Uint8Array>;
+  download<D extends Downloadable>(data: D & NamesAFile<D>, options: DownloadOptions & { stream: true }): Promise<ReadableStream<Uint8Array>>;
+  /** `stream` known only at run time: the bytes or a stream, as it says. */
+  download<D extends Downloadable>(data: D & NamesAFile<D>, options: DownloadOptions): Promise<Uint8Array | ReadableStream<Uint8Array>>;
 }
 
 /** A record of a trade bill (`v3/bill/tradebill`), keyed by the bill's own header. */

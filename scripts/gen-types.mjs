@@ -598,7 +598,7 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   if (op.description) doc.push(op.description, '');
   if (op.host) doc.push(`Served by ${op.host}: call it on a client whose \`baseURL\` is that host.`, '');
   // Say what the client cannot do yet rather than let a typed call fail unexplained.
-  if (op.form) doc.push('An upload (`multipart/form-data`, fields in `MultipartDataRequest`): this client does not send multipart bodies yet, so a `FormData` rejects with `ERR_INVALID_PARAM`.', '');
+  if (op.form) doc.push('An upload (`multipart/form-data`, fields in `MultipartDataRequest`): pass a `FormData` whose file has a name (a `File`, or `uploadForm(bytes, name, ...)`); the client builds the body and signs its `meta` part (README, Uploads).', '');
   if (op.body && !DATA_VERBS.has(verb)) doc.push(`The API documents a JSON body (\`JsonDataRequest\`), which \`${verb}()\` does not send yet.`, '');
   doc.push(`\`${method} ${path}\``);
   if (op.link) doc.push(`@link ${op.link}`);

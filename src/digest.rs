@@ -1,6 +1,6 @@
 //! File digests: the `hash_type` / `hash_value` a bill or receipt answer
-//! carries (SHA1 for bills, SHA256 for transfer receipts), checked as the
-//! bytes stream past, and the SHA-1 a statement's header announces.
+//! carries (SHA1 for bills, SHA256 or SM3 for transfer receipts), checked as
+//! the bytes stream past, and the SHA-1 a statement's header announces.
 //!
 //! A bill's digest covers the bill itself: for a GZIP bill, the decompressed
 //! bytes (the service documents `hash_value` as the digest of the original
@@ -9,12 +9,14 @@
 
 use sha1::Sha1;
 use sha2::{Digest as _, Sha256};
+use sm3::Sm3;
 
 use crate::error::{Code, Error, Result};
 
 enum State {
     Sha1(Sha1),
     Sha256(Sha256),
+    Sm3(Sm3),
 }
 
 /// A running digest and the value it must end at.
@@ -34,15 +36,17 @@ pub fn unhex(text: &str) -> Option<Vec<u8>> {
 }
 
 impl Digest {
-    /// A digest of `hash_type` (`SHA1` or `SHA256`, any case) that must end
+    /// A digest of `hash_type` (`SHA1`, `SHA256` or `SM3`, any case) that must end
     /// at the hex `hash_value`; `ERR_INVALID_PARAM` otherwise.
     pub fn new(hash_type: &str, hash_value: &str) -> Result<Self> {
         let (state, len) = if hash_type.eq_ignore_ascii_case("SHA1") {
             (State::Sha1(Sha1::new()), 20)
         } else if hash_type.eq_ignore_ascii_case("SHA256") {
             (State::Sha256(Sha256::new()), 32)
+        } else if hash_type.eq_ignore_ascii_case("SM3") {
+            (State::Sm3(Sm3::new()), 32)
         } else {
-            return Err(Error::new(Code::InvalidParam, "download(data): hash_type must be SHA1 or SHA256"));
+            return Err(Error::new(Code::InvalidParam, "download(data): hash_type must be SHA1, SHA256 or SM3"));
         };
         let expected = unhex(hash_value.trim())
             .filter(|v| v.len() == len)
@@ -55,14 +59,17 @@ impl Digest {
         match &mut self.state {
             State::Sha1(h) => h.update(bytes),
             State::Sha256(h) => h.update(bytes),
+            State::Sm3(h) => h.update(bytes),
         }
     }
 
-    /// Which SHA: 1 or 256.
+    /// Which SHA a runtime's own hash may compute: 1 or 256; 0 for SM3,
+    /// which only Rust computes (WebCrypto has none).
     pub fn sha(&self) -> u32 {
         match self.state {
             State::Sha1(_) => 1,
             State::Sha256(_) => 256,
+            State::Sm3(_) => 0,
         }
     }
 
@@ -77,6 +84,7 @@ impl Digest {
         let got = match self.state {
             State::Sha1(h) => h.finalize().to_vec(),
             State::Sha256(h) => h.finalize().to_vec(),
+            State::Sm3(h) => h.finalize().to_vec(),
         };
         got == self.expected
     }
@@ -113,6 +121,29 @@ mod tests {
         assert!(!d.is_expected(&expected[1..]));
         d.update(b"abc");
         assert!(d.matches());
+    }
+
+    #[test]
+    fn sm3() {
+        // GB/T 32905-2016, example 1: SM3("abc").
+        let v = "66C7F0F462EEEDD9D1F2D46BDC10E4E24167C4875CF2F7A2297DA02B8F4BA8E0";
+        let mut d = Digest::new("SM3", v).unwrap();
+        assert_eq!(d.sha(), 0);
+        d.update(b"ab");
+        d.update(b"c");
+        assert!(d.matches());
+        // Example 2: "abcd" sixteen times, fed unevenly.
+        let v = "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732";
+        let mut d = Digest::new("sm3", v).unwrap();
+        let text = b"abcd".repeat(16);
+        d.update(&text[..5]);
+        d.update(&text[5..]);
+        assert!(d.matches());
+        let mut d = Digest::new("SM3", v).unwrap();
+        d.update(&text[1..]);
+        assert!(!d.matches());
+        // A SHA-1 sized value under SM3.
+        assert_eq!(Digest::new("SM3", "a9993e364706816aba3e25717850c26c9cd0d89d").err().map(|e| e.code), Some(Code::InvalidParam));
     }
 
     #[test]

@@ -112,6 +112,12 @@ test('uploads refuse a file without a name, two files without meta, and meta tha
   const noName = new FormData();
   noName.append('file', 'just text');
   await rejectsWith(wxpay.v3.merchant.media.upload.post(noName), 'ERR_INVALID_PARAM');
+  // A Blob appended without a filename: FormData calls it "blob" (before: sent as "blob").
+  const blob = new FormData();
+  blob.append('file', new Blob([JPEG], { type: 'image/jpeg' }));
+  assert.equal(blob.get('file').name, 'blob');
+  const err = await rejectsWith(wxpay.v3.merchant.media.upload.post(blob), 'ERR_INVALID_PARAM');
+  assert.match(err.message, /is named "blob"/);
   const two = new FormData();
   two.append('a', new File([JPEG], 'a.jpg'));
   two.append('b', new File([JPEG], 'b.jpg'));
@@ -199,7 +205,7 @@ test("an encrypted bill's key is unwrapped by the client's backend; a part or ke
 // The runtime's hash (node:crypto here) or Rust's (crypto 'rust'): both must agree on every
 // outcome, for either digest a download may name.
 for (const backend of ['node', 'webcrypto', 'rust']) {
-  test(`digests checked with crypto '${backend}': SHA1 and SHA256, plain and GZIP, whole and streamed`, async () => {
+  test(`digests checked with crypto '${backend}': SHA1, SHA256 and SM3, plain and GZIP, whole and streamed`, async () => {
     const wxpay = client(ctx.sb, { crypto: backend });
     assert.equal(wxpay.crypto, backend);
     for (const tar of [{}, { tar_type: 'GZIP' }]) {
@@ -214,6 +220,14 @@ for (const backend of ['node', 'webcrypto', 'rust']) {
       const other = sha256(Buffer.concat([bill, Buffer.from('x')]));
       await rejectsWith(wxpay.download(await as256(other)), 'ERR_DIGEST_MISMATCH');
       await rejectsWith(readAll(await within(wxpay.download(await as256(other), { stream: true }))), 'ERR_DIGEST_MISMATCH');
+      // SM3 (some transfer receipts): Rust hashes it on every backend; node:crypto is the judge.
+      const sm3 = (bytes) => crypto.createHash('sm3').update(bytes).digest('hex');
+      const asSm3 = async (hash) => ({ ...(await answer()), hash_type: 'sm3', hash_value: hash });
+      assert.deepEqual(Buffer.from(await within(wxpay.download(await asSm3(sm3(bill).toUpperCase())))), bill);
+      assert.deepEqual(await within(readAll(await within(wxpay.download(await asSm3(sm3(bill)), { stream: true })))), bill);
+      const otherSm3 = sm3(Buffer.concat([bill, Buffer.from('x')]));
+      await rejectsWith(wxpay.download(await asSm3(otherSm3)), 'ERR_DIGEST_MISMATCH');
+      await rejectsWith(readAll(await within(wxpay.download(await asSm3(otherSm3), { stream: true }))), 'ERR_DIGEST_MISMATCH');
       await rejectsWith(wxpay.download(await answer({ sandbox_hash: 'wrong' })), 'ERR_DIGEST_MISMATCH');
       await rejectsWith(readAll(await within(wxpay.download(await answer({ sandbox_hash: 'wrong' }), { stream: true }))), 'ERR_DIGEST_MISMATCH');
     }
@@ -489,6 +503,32 @@ test('maxBodyBytes bounds the joined file of an encrypted bill, not each part: w
   assert.deepEqual(await within(readAll(await within(wxpay.download(await answer(), { stream: true, maxBodyBytes: bill.length })))), bill);
   // The client's own limit counts the same way.
   await rejectsWith(client(ctx.sb, { maxBodyBytes: limit }).download(await answer()), 'ERR_RESPONSE_TOO_LARGE');
+});
+
+test('readBill bounds a line, in one chunk or many, and stays linear in a long one', async () => {
+  const read = async (chunks) => {
+    const bill = readBill((async function* () { yield* chunks; })());
+    const rows = [];
+    for await (const row of bill) rows.push(row);
+    return rows;
+  };
+  const MAX = 1 << 20;
+  // 4 KiB chunks with no line break: before, each chunk rescanned all the text in hand
+  // (16 MiB took about 50 s); now the line is refused once it passes the bound.
+  const piece = new Uint8Array(4096).fill(0x61);
+  const chunks = Array.from({ length: (MAX >> 12) + 2 }, () => piece);
+  const err = await rejectsWith(read(chunks), 'ERR_INVALID_PARAM');
+  assert.equal(err.message, `readBill(source): a line is longer than ${MAX} characters`);
+  // One chunk holding a whole long line, and a long last line with no break after it.
+  const long = Buffer.from(`h\n\`${'a'.repeat(MAX)}\n`);
+  await rejectsWith(read([long]), 'ERR_INVALID_PARAM');
+  await rejectsWith(read([Buffer.from('h\n'), Buffer.from(`\`${'a'.repeat(MAX)}`)]), 'ERR_INVALID_PARAM');
+  // A line at the bound is read; chunks cut anywhere give the same rows.
+  const atBound = Buffer.from(`h\n\`${'a'.repeat(MAX - 1)}\n`);
+  assert.deepEqual(await read([atBound]), [{ h: 'a'.repeat(MAX - 1) }]);
+  const cut = [];
+  for (let i = 0; i < atBound.length; i += 4096) cut.push(atBound.subarray(i, i + 4096));
+  assert.deepEqual(await read(cut), [{ h: 'a'.repeat(MAX - 1) }]);
 });
 
 test('readBill refuses a bill that is not UTF-8 as parseBill does: ERR_INVALID_PARAM', async () => {

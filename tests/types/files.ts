@@ -18,6 +18,17 @@ const sub = await wxpay.v3.bill.subMerchantFundflowbill.get({ params: { sub_mchi
 const subBytes: Uint8Array = await wxpay.download(sub.data);
 const subStream: ReadableStream<Uint8Array> = await wxpay.download(sub.data, { stream: true });
 
+// A receipt's answer goes to download as it is: its file fields are optional until the receipt
+// is made (without them, download rejects ERR_INVALID_PARAM).
+const receipt = await wxpay.v3.transfer.billReceipt._out_batch_no_.get({ out_batch_no: 'plfk2020042013' });
+const receiptBytes: Uint8Array = await wxpay.download(receipt.data);
+const signed = await wxpay.v3.fundApp.mchTransfer.elecsign.outBillNo._out_bill_no_.get({ out_bill_no: 'plfk2020042013' });
+const signedStream: ReadableStream<Uint8Array> = await wxpay.download(signed.data, { stream: true });
+// `stream` known only at run time: either.
+declare const streamed: boolean;
+const either = await wxpay.download(data, { stream: streamed });
+type _either = Expect<Equal<typeof either, Uint8Array | ReadableStream<Uint8Array>>>;
+
 const trade = parseBill<TradeBillRow, TradeBillSummary>(bytes);
 type _trade = Expect<Equal<typeof trade, ParsedBill<TradeBillRow, TradeBillSummary>>>;
 const orderNo: string = trade.rows[0]!.商户订单号;
@@ -54,4 +65,7 @@ await wxpay.download({ url: 'x' });
 // @ts-expect-error TS2345: an empty object names no file (neither download_url nor the encrypted parts)
 await wxpay.download({});
 
-export { billBytes, subBytes, subStream };
+// @ts-expect-error TS2322: with a run-time `stream`, the answer may be a stream
+const notSure: Uint8Array = await wxpay.download(data, { stream: streamed });
+
+export { billBytes, subBytes, subStream, receiptBytes, signedStream, notSure };
