@@ -39,12 +39,13 @@ pub struct Client {
 }
 
 impl Client {
-    /// The serial sent as `Wechatpay-Serial` and used by `encrypt`, chosen now
-    /// among the configured keys and the downloaded certificates (see
-    /// [`config::choose_serial`]), and whether its key is in effect.
-    pub fn serial_choice(&self) -> (Option<String>, bool) {
+    /// The serial sent as `Wechatpay-Serial` and used by `encrypt`, chosen at
+    /// `now` (Unix seconds) among the configured keys and the downloaded
+    /// certificates (see [`config::choose_serial`]), and whether its key is in
+    /// effect.
+    pub fn serial_choice(&self, now: u64) -> (Option<String>, bool) {
         let ring = self.certs.ring();
-        match config::choose_serial(&ring, self.config.wechatpay_serial.as_deref(), send::now_secs() as i64) {
+        match config::choose_serial(&ring, self.config.wechatpay_serial.as_deref(), now as i64) {
             Some((serial, in_effect)) => (Some(serial.to_owned()), in_effect),
             None => (None, false),
         }
@@ -52,15 +53,15 @@ impl Client {
 
     /// The key `encrypt` uses now (and `wxpay.wechatpaySerial` tells).
     pub fn wechatpay_serial(&self) -> Option<String> {
-        self.serial_choice().0
+        self.serial_choice(send::now_secs()).0
     }
 
-    /// The `Wechatpay-Serial` a request sends now: the current choice, unless that is a
-    /// certificate out of effect (the configured one has expired) and the client can download:
-    /// then none, as before the first download, and the answer's serial brings the current
-    /// certificates (a stale serial would have the request refused).
-    pub fn named_serial(&self) -> Option<String> {
-        let (serial, in_effect) = self.serial_choice();
+    /// The `Wechatpay-Serial` a request sends at `now` (its timestamp): the choice then, unless
+    /// that is a certificate out of effect (the configured one has expired) and the client can
+    /// download: then none, as before the first download, and the answer's serial brings the
+    /// current certificates (a stale serial would have the request refused).
+    pub fn named_serial(&self, now: u64) -> Option<String> {
+        let (serial, in_effect) = self.serial_choice(now);
         serial.filter(|_| in_effect || self.config.apiv3_key.is_none())
     }
 
@@ -73,7 +74,7 @@ impl Client {
         if encrypted.is_empty() {
             return Ok(None);
         }
-        encrypted.pinned(body, self.named_serial().as_deref())
+        encrypted.pinned(body, self.named_serial(send::now_secs()).as_deref())
     }
 
     /// The injected `fetch`, else the global one, with the `this` to call it with.
@@ -209,7 +210,7 @@ impl Wxpay {
             let text = boundary::text(&text, "encrypt(text): text", "a string")?;
             // None in effect (or none at all): downloaded first when the client can; a download
             // that fails rejects, rather than encrypt for a key the service no longer decrypts with.
-            if !client.serial_choice().1 {
+            if !client.serial_choice(send::now_secs()).1 {
                 certs::ring_for(&client, None, None).await.map_err(certs::NoRing::into_js)?;
             }
             let serial = client.wechatpay_serial().unwrap_or_default();

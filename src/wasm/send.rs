@@ -160,7 +160,7 @@ pub(super) struct Prepared<'a> {
 
 /// The `Wechatpay-Serial` a request sends.
 pub(super) enum Named {
-    /// The client's choice at each attempt ([`Client::named_serial`]).
+    /// The client's choice at each attempt, at its timestamp ([`Client::named_serial`]).
     Current,
     /// The certificate its body's encrypted fields were made under.
     Pinned(String),
@@ -388,7 +388,7 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
         let signed = r.signed.as_ref().map(|m| m.as_bytes()).or(r.body.as_deref()).unwrap_or_default();
         let message = request::message(r.method, &signed_path, timestamp, &nonce, signed)?;
         let serial = match &r.serial {
-            Named::Current => client.named_serial(),
+            Named::Current => client.named_serial(timestamp),
             Named::Pinned(serial) => Some(serial.clone()),
             Named::Nothing => None,
         };
