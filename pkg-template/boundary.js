@@ -77,6 +77,17 @@ function guarded(what, wrap, read) {
   }
 }
 
+/**
+ * `pending`, settled with a `WxpayError` only: anything else it rejects with becomes `wrap(e)`.
+ * For the promises Rust awaits, where any other rejection would be taken for a trap (guarded's
+ * twin for async reads).
+ */
+function rejectsWxpay(pending, wrap) {
+  return pending.then(undefined, (e) => {
+    throw e instanceof WxpayError ? e : wrap(e);
+  });
+}
+
 /** Whether scalar() takes the string `s` as it is: within MAX_TEXT, and no lone surrogate. */
 const carried = (s) => s.length <= MAX_TEXT && wellFormed(s);
 
@@ -528,10 +539,7 @@ const NOTIFY_HEADERS = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-sig
  * `req.headers` and the raw body) -> `[timestamp, nonce, signature, serial, requestId, body]`.
  */
 export function notification(input) {
-  // Rust awaits it: anything but a WxpayError would be taken for a trap.
-  return readNotification(input).then(undefined, (e) => {
-    throw e instanceof WxpayError ? e : param(`notifications.parse(input): reading input threw: ${describe(e)}`, e);
-  });
+  return rejectsWxpay(readNotification(input), (e) => param(`notifications.parse(input): reading input threw: ${describe(e)}`, e));
 }
 
 async function readNotification(input) {
@@ -1086,14 +1094,9 @@ export function chainSegment(parent, segment) {
  * entries of a FormData look-alike do. Within MAX_BYTES of content (files and text fields) and
  * MAX_TEXT characters of names, filenames and types.
  */
-async function upload(form) {
+function upload(form) {
   const what = 'the upload (FormData)';
-  try {
-    return await readForm(form, what);
-  } catch (e) {
-    if (e instanceof WxpayError) throw e;
-    throw param(`reading ${what} threw: ${describe(e)}`, e);
-  }
+  return rejectsWxpay(readForm(form, what), (e) => param(`reading ${what} threw: ${describe(e)}`, e));
 }
 
 async function readForm(form, what) {
@@ -1441,11 +1444,8 @@ function fileSource(source, watch) {
  * `before` (the bytes of the earlier parts of a multi-part bill) pass `maxBytes`.
  */
 export function fileBody(g, source, rust, streamed, maxBytes, before) {
-  // Rust awaits it: anything but a WxpayError (an allocation that fails, say) would be taken for
-  // a trap.
-  return readFile(g, source, rust, streamed, maxBytes, before).then(undefined, (e) => {
-    throw readError(e);
-  });
+  // Anything else (an allocation that fails, say) is a failed read.
+  return rejectsWxpay(readFile(g, source, rust, streamed, maxBytes, before), readError);
 }
 
 async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, before = 0) {
