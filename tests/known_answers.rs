@@ -225,6 +225,90 @@ fn regression_multi_prime_private_key_is_refused_as_such() {
     }
 }
 
+/// `bytes` (big-endian) plus `delta`, at the same length.
+fn plus(bytes: &[u8], delta: i16) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let mut carry = delta;
+    for b in out.iter_mut().rev() {
+        let v = i16::from(*b) + carry;
+        *b = v.rem_euclid(256) as u8;
+        carry = v.div_euclid(256);
+    }
+    out
+}
+
+/// The fixture key with one of its integers replaced, as PKCS#8 DER.
+fn altered_key(field: &str, value: &[u8]) -> Vec<u8> {
+    use der::asn1::UintRef;
+    use der::Encode;
+    let pkcs8 = pem_der("merchant_key.pkcs8.pem");
+    let pkcs1 = pkcs8::PrivateKeyInfoRef::from_der(&pkcs8).unwrap().private_key.as_bytes().to_vec();
+    let mut key = pkcs1::RsaPrivateKeyRef::from_der(&pkcs1).unwrap();
+    let v = UintRef::new(value).unwrap();
+    match field {
+        "e" => key.public_exponent = v,
+        "d" => key.private_exponent = v,
+        "dp" => key.exponent1 = v,
+        "dq" => key.exponent2 = v,
+        "qinv" => key.coefficient = v,
+        _ => unreachable!(),
+    }
+    let pkcs1 = key.to_der().unwrap();
+    pkcs8::PrivateKeyInfoRef::new(pkcs1::ALGORITHM_ID, der::asn1::OctetStringRef::new(&pkcs1).unwrap()).to_der().unwrap()
+}
+
+// A key whose CRT exponents did not belong to its `e` (a CRT exponent changed,
+// or another `e` stored) was taken: OpenSSL then signed with it (with a wrong
+// `e`, signatures the service refused), WebCrypto in workerd refused it at
+// the first request, the Rust backend failed every signature.
+#[test]
+fn regression_private_key_whose_numbers_disagree_is_refused_at_parse() {
+    let pkcs8 = pem_der("merchant_key.pkcs8.pem");
+    let pkcs1 = pkcs8::PrivateKeyInfoRef::from_der(&pkcs8).unwrap().private_key.as_bytes().to_vec();
+    let key = pkcs1::RsaPrivateKeyRef::from_der(&pkcs1).unwrap();
+    let (dp, dq, qinv) = (key.exponent1.as_bytes(), key.exponent2.as_bytes(), key.coefficient.as_bytes());
+    let want = "options.privateKey is an RSA private key whose numbers do not agree (n, p, q, the CRT exponents); export the key again";
+    for (name, field, value) in [
+        ("dp + 2", "dp", plus(dp, 2)),
+        ("dp - 2", "dp", plus(dp, -2)),
+        ("dq + 2", "dq", plus(dq, 2)),
+        ("dq with one bit flipped", "dq", { let mut v = dq.to_vec(); v[dq.len() / 2] ^= 0x10; v }),
+        ("e = 3, d for 65537", "e", vec![3]),
+        ("e = 65539", "e", vec![1, 0, 3]),
+        ("qinv + 1", "qinv", plus(qinv, 1)),
+    ] {
+        for (encoding, input) in private_encodings(&altered_key(field, &value)) {
+            assert_refused(PrivateKey::parse(&input, "options.privateKey"), want, &format!("{name}, {encoding}"));
+        }
+    }
+    // `d` is not used (the CRT exponents are): a changed one still parses.
+    PrivateKey::parse(&altered_key("d", &plus(key.private_exponent.as_bytes(), 2)), "t").unwrap();
+    // The fixture as it is, re-encoded the same way, parses.
+    PrivateKey::parse(&altered_key("dp", dp), "t").unwrap();
+}
+
+// A key whose public exponent is above 2^33 - 1 (refused, as the `rsa` crate
+// did) was refused as "not an RSA private key".
+#[test]
+fn regression_unsupported_exponent_is_refused_naming_the_exponent() {
+    use der::Encode;
+    let e = [2, 0, 0, 0, 1]; // 2^33 + 1
+    let want = |what: &str| format!("{what} is an RSA key of unsupported public exponent; odd exponents of 3 to 2^33-1 are supported");
+    for (name, input) in private_encodings(&altered_key("e", &e)) {
+        assert_refused(PrivateKey::parse(&input, "options.privateKey"), &want("options.privateKey"), name);
+    }
+    let pkcs8 = pem_der("merchant_key.pkcs8.pem");
+    let pkcs1 = pkcs8::PrivateKeyInfoRef::from_der(&pkcs8).unwrap().private_key.as_bytes().to_vec();
+    let private = pkcs1::RsaPrivateKeyRef::from_der(&pkcs1).unwrap();
+    let mut public = private.public_key();
+    for e in [&[2u8, 0, 0, 0, 1][..], &[1, 0, 0], &[1]] {
+        public.public_exponent = der::asn1::UintRef::new(e).unwrap();
+        let der = public.to_der().unwrap();
+        assert_refused(PublicKey::parse(&der, "certs"), &want("certs"), &format!("public, e {e:?}"));
+        assert_refused(PublicKey::parse(pem("RSA PUBLIC KEY", &der).as_bytes(), "certs"), &want("certs"), &format!("public PEM, e {e:?}"));
+    }
+}
+
 #[test]
 fn regression_oversize_public_key_is_refused_naming_the_size_limit() {
     use der::Encode;

@@ -51,7 +51,23 @@ fn other_block(what: &str, label: &str, expected: &str) -> Error {
 /// out: a number formatted into the message would cost more of the `.wasm`.)
 const UNSUPPORTED_SIZE: &str = "is an RSA key of unsupported size; keys of 512 to 4096 bits are supported";
 const MULTI_PRIME: &str = "is a multi-prime RSA key; only two-prime keys are supported";
+const UNSUPPORTED_EXPONENT: &str = "is an RSA key of unsupported public exponent; odd exponents of 3 to 2^33-1 are supported";
+/// Its size and exponent are fine, but its numbers do not make one key
+/// (`n = p q`, the CRT exponents and coefficient): a damaged or hand-made file.
+const INCONSISTENT: &str = "is an RSA private key whose numbers do not agree (n, p, q, the CRT exponents); export the key again";
 const _: () = assert!(rsakey::MIN_BITS == 512 && rsakey::MAX_BITS == 4096);
+
+/// Why a key of modulus `n` and exponent `e` is refused whatever else it
+/// holds; `None` when its size and exponent are supported.
+fn supported(n: &[u8], e: &[u8]) -> Option<&'static str> {
+    if rsakey::modulus_bits(n).is_none() {
+        Some(UNSUPPORTED_SIZE)
+    } else if rsakey::exponent(e).is_none() {
+        Some(UNSUPPORTED_EXPONENT)
+    } else {
+        None
+    }
+}
 
 /// The merchant's RSA private key (`apiclient_key.pem`).
 pub struct PrivateKey {
@@ -94,9 +110,7 @@ impl PrivateKey {
             }
             return None;
         };
-        if rsakey::modulus_bits(c.n).is_none() {
-            *why = UNSUPPORTED_SIZE;
-        }
+        *why = supported(c.n, c.e).unwrap_or(INCONSISTENT);
         let key = RsaPrivateKey::new(&c)?;
         Some(PrivateKey { key, pkcs8: Zeroizing::new(rsakey::pkcs8_from_pkcs1(der)?) })
     }
@@ -166,8 +180,8 @@ impl PublicKey {
 
     fn from_pkcs1(der: &[u8], why: &mut &'static str) -> Option<Self> {
         let (n, e) = rsakey::pkcs1_public(der)?;
-        if rsakey::modulus_bits(n).is_none() {
-            *why = UNSUPPORTED_SIZE;
+        if let Some(unsupported) = supported(n, e) {
+            *why = unsupported;
         }
         let key = RsaPublicKey::new(n, e)?;
         Some(PublicKey { key, spki: rsakey::spki_from_pkcs1(der)?, certificate_serial: None, validity: None })

@@ -26,6 +26,16 @@ pub fn modulus_bits(n: &[u8]) -> Option<usize> {
     (MIN_BITS..=MAX_BITS).contains(&bits).then_some(bits)
 }
 
+/// The big-endian public exponent as a number, when it is one this code
+/// takes: odd, from 3 to [`MAX_EXPONENT`].
+pub fn exponent(e: &[u8]) -> Option<u64> {
+    if e.len() > 8 {
+        return None;
+    }
+    let e = e.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    (e >= 3 && e % 2 == 1 && e <= MAX_EXPONENT).then_some(e)
+}
+
 /// An RSA public key, ready for the public operation.
 #[derive(Clone)]
 pub struct RsaPublicKey {
@@ -42,13 +52,7 @@ impl RsaPublicKey {
     /// are not a usable RSA key.
     pub fn new(n: &[u8], e: &[u8]) -> Option<Self> {
         let bits = modulus_bits(n)?;
-        if e.len() > 8 {
-            return None;
-        }
-        let e = e.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
-        if e < 3 || e % 2 == 0 || e > MAX_EXPONENT {
-            return None;
-        }
+        let e = exponent(e)?;
         let mut limbs = vec![0; limbs_for(bits)];
         limbs::from_be_bytes(n, &mut limbs).then_some(())?;
         Some(RsaPublicKey { n: Modulus::new(limbs)?, e, size: bits.div_ceil(8) })
@@ -96,8 +100,9 @@ pub struct Components<'a> {
 
 impl RsaPrivateKey {
     /// Builds and checks a key: `n = p q`, both primes odd, `dp < p`,
-    /// `dq < q`, `qinv q = 1 mod p`. (The private exponent `d` itself is not
-    /// needed.) `None` when a check fails.
+    /// `dq < q`, `e dp = 1 mod (p - 1)`, `e dq = 1 mod (q - 1)`,
+    /// `qinv q = 1 mod p`. (The private exponent `d` itself is not needed.)
+    /// `None` when a check fails.
     pub fn new(c: &Components<'_>) -> Option<Self> {
         let public = RsaPublicKey::new(c.n, c.e)?;
         let p = prime(c.p)?;
@@ -115,6 +120,12 @@ impl RsaPrivateKey {
         let mut dp = below(c.dp, &p)?;
         let mut dq = below(c.dq, &q)?;
         let qinv = below(c.qinv, &p)?;
+        // The CRT exponents belong to `e`: else every signature would fail
+        // its check with `e` here, and another backend (OpenSSL, WebCrypto)
+        // would sign with them or refuse the key only at its first use.
+        if !inverts(public.e, &dp, &p) || !inverts(public.e, &dq, &q) {
+            return None;
+        }
         // qinv q = 1 (mod p), then keep qinv in Montgomery form.
         let mut q_mont = limbs::secret(p.len());
         p.to_mont_wide(&mut q_mont, &q.m);
@@ -160,6 +171,36 @@ fn prime(bytes: &[u8]) -> Option<Modulus> {
         return None;
     }
     Modulus::new(x)
+}
+
+/// Whether `e d = 1 (mod p - 1)`, for `d < p`. The quotient of `e d` by
+/// `p - 1` is below 2^34 (`e < 2^33`), so 35 steps of a binary long
+/// division (subtract `(p - 1) 2^i` when it fits, for `i` from 34 down to 0)
+/// leave the remainder, without branching on the values.
+fn inverts(e: u64, d: &[u64], p: &Modulus) -> bool {
+    const STEPS: usize = 35;
+    const SHIFT: usize = STEPS - 1 - limbs::BITS;
+    const _: () = assert!(MAX_EXPONENT < 1 << (STEPS - 2) && SHIFT < limbs::BITS);
+    let l = p.len() + 2;
+    let mut r = limbs::secret(l);
+    limbs::mul_wide(&mut r, d, &[e & limbs::MASK, e >> limbs::BITS]);
+    // (p - 1) 2^34: p is odd, and its lowest bit lands on bit SHIFT of limb 1.
+    let mut t = limbs::secret(l);
+    limbs::mul_wide(&mut t, &p.m, &[0, 1 << SHIFT]);
+    t[1] ^= 1 << SHIFT;
+    let mut tmp = limbs::secret(l);
+    for _ in 0..STEPS {
+        limbs::reduce_once(&mut r, &t, &mut tmp);
+        let mut above = 0;
+        for x in t.iter_mut().rev() {
+            let low = *x & 1;
+            *x = (*x >> 1) | (above << (limbs::BITS - 1));
+            above = low;
+        }
+    }
+    // r = 1: its lowest limb 1, the others 0 (read whole, as everything here).
+    r[0] ^= 1;
+    r.iter().fold(0, |acc, &x| acc | x) == 0
 }
 
 /// `bytes` as limbs of `m`'s length, when below `m`.
@@ -270,6 +311,42 @@ pub fn spki_from_pkcs1(pkcs1: &[u8]) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
     use der::asn1::{BitStringRef, OctetStringRef};
+
+    /// `inverts` against u128 arithmetic, for primes of one to three limbs
+    /// (61, 2^31 - 1, 2^61 - 1) and exponents up to `MAX_EXPONENT`: every
+    /// inverse found by brute force, and its neighbours.
+    #[test]
+    fn inverts_agrees_with_wide_arithmetic() {
+        fn inverse(e: u64, m: u64) -> Option<u64> {
+            let (mut r0, mut r1, mut s0, mut s1) = (i128::from(m), i128::from(e % m), 0i128, 1i128);
+            while r1 != 0 {
+                let q = r0 / r1;
+                (r0, r1) = (r1, r0 - q * r1);
+                (s0, s1) = (s1, s0 - q * s1);
+            }
+            (r0 == 1).then(|| s0.rem_euclid(i128::from(m)) as u64)
+        }
+        let mut checked = 0;
+        for p in [61u64, (1 << 31) - 1, (1 << 61) - 1] {
+            let mut limbs = vec![0u64; limbs_for(64 - p.leading_zeros() as usize)];
+            assert!(limbs::from_be_bytes(&p.to_be_bytes(), &mut limbs));
+            let modulus = Modulus::new(limbs).unwrap();
+            for e in [3u64, 7, 17, 65537, (1 << 32) + 15, MAX_EXPONENT] {
+                let Some(d) = inverse(e, p - 1) else { continue };
+                for d in [d, d.wrapping_sub(1), d + 1, d ^ 2, 0, 1, p - 2, p - 1] {
+                    if d >= p {
+                        continue;
+                    }
+                    let mut x = vec![0u64; modulus.len()];
+                    assert!(limbs::from_be_bytes(&d.to_be_bytes(), &mut x));
+                    let want = u128::from(e) * u128::from(d) % u128::from(p - 1) == 1;
+                    assert_eq!(inverts(e, &x, &modulus), want, "p {p} e {e} d {d}");
+                    checked += usize::from(want);
+                }
+            }
+        }
+        assert!(checked >= 10, "only {checked} inverses checked");
+    }
 
     #[test]
     fn wrappings_equal_what_der_encodes() {
