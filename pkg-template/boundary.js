@@ -162,6 +162,9 @@ const wellFormed = typeof String.prototype.isWellFormed === 'function'
   ? (s) => s.isWellFormed()
   : (s) => !/\p{Surrogate}/u.test(s);
 
+/** Why a string with a lone surrogate is refused (UTF-8 would carry U+FFFD instead: another text). */
+const lone = (what) => `${what} has a lone UTF-16 surrogate, which UTF-8 cannot carry (it would become U+FFFD, another text)`;
+
 // Node's `Buffer` as this module found it (Node, Bun; Deno for npm packages), for signatureBase64.
 const NodeBuffer = typeof Buffer === 'function' && typeof Buffer.isBuffer === 'function' ? Buffer : undefined;
 
@@ -184,6 +187,7 @@ export function nodeSignBase64(crypto, algorithm, data, key) {
  */
 export function bytes(v, what, wrap = param) {
   return guarded(`reading ${what}`, wrap, () => {
+    if (typeof v === 'string' && !wellFormed(v)) throw wrap(lone(what));
     const copy = typeof v === 'string' ? encoder.encode(v) : typeof v === 'object' && v !== null ? copyBytes(v) : undefined;
     if (copy === undefined) throw wrap(`${what} must be a string or bytes (Uint8Array, ArrayBuffer), got ${kind(v)}`);
     if (copy.byteLength > MAX_BYTES) throw wrap(long(what, MAX_BYTES));
@@ -277,6 +281,7 @@ function readConfig(cfg, names) {
   const p = cfg.params;
   if (typeof p === 'object' && p !== null) {
     for (const [k, v] of guarded('reading params', param, () => pairs(p, 'params'))) {
+      if (!wellFormed(k)) throw param(lone('a params key'));
       for (const item of Array.isArray(v) ? v : [v]) {
         const text = scalar(item, `params.${k}`, 'a string, number or boolean');
         if (text !== undefined) {
@@ -500,16 +505,20 @@ export function paymentInput(v, method, appKey) {
 export function text(v, what, expected = 'a string') {
   if (typeof v !== 'string') throw param(`${what} must be ${expected}, got ${kind(v)}`);
   if (v.length > MAX_TEXT) throw param(long(what, MAX_TEXT));
+  if (!wellFormed(v)) throw param(lone(what));
   return v;
 }
 
 /** The text of `notifications.failure(message)`: a string, an Error's message, or `failed`. */
 export function failureMessage(v) {
   if (v === undefined) return 'failed';
-  if (typeof v === 'string') return text(v, 'failure(message, status): message');
+  // The answer to the service, never signed: a lone surrogate is let through as U+FFFD, so that a
+  // handler's failure path does not throw over an odd character of an error's message.
+  const message = (m) => text(m.length <= MAX_TEXT && !wellFormed(m) ? m.replace(/\p{Surrogate}/gu, '\uFFFD') : m, 'failure(message, status): message');
+  if (typeof v === 'string') return message(v);
   return guarded('failure(message, status): reading message', param, () => {
     // An Error of another realm (a vm context, Jest's) is an Error too.
-    if (v instanceof Error || Object.prototype.toString.call(v) === '[object Error]') return text(String(v.message), 'failure(message, status): message');
+    if (v instanceof Error || Object.prototype.toString.call(v) === '[object Error]') return message(String(v.message));
     throw param(`failure(message, status): message must be a string or an Error, got ${kind(v)}`);
   });
 }
@@ -1082,6 +1091,7 @@ export function errorData(body) {
  */
 export function chainSegment(parent, segment) {
   if (segment.length > MAX_TEXT) throw param(`a chain segment is longer than ${MAX_TEXT} characters`);
+  if (!wellFormed(segment)) throw param(lone('a chain segment'));
   if (parent.length + segment.length >= MAX_TEXT) throw param(`the chain's path is longer than ${MAX_TEXT} characters`);
   return segment;
 }

@@ -222,6 +222,30 @@ test('a lone UTF-16 surrogate in a placeholder, params, a header or a string bod
   lastRequest();
 });
 
+test('a lone UTF-16 surrogate anywhere else text is signed, sent or encrypted is ERR_INVALID_PARAM too, nothing sent', async () => {
+  const wxpay = wx();
+  const before = ctx.sb.requests.length;
+  const { serial } = ctx.sb.platform;
+  for (const [what, call] of [
+    ['a params key', () => wxpay.v3.sandbox.echo.get({ params: { ['k\ud800']: 'v' } })],
+    ['a chain segment', () => wxpay.v3.sandbox['seg\ud800'].get()],
+    ['sign(message)', () => wxpay.sign('a\ud800')],
+    ['verify(message, signature, serial)', () => wxpay.verify('a\udfff', 'AAAA', serial)],
+    // A sensitive field would be encrypted as another name.
+    ['encrypt(text)', () => wxpay.encrypt('张\ud800')],
+    ['jsapiParams(input)', () => wxpay.jsapiParams({ appId: 'wx\ud800', prepay_id: 'wx201410272009395522657a690389285100' })],
+  ]) {
+    const e = await rejectsWith((async () => call())(), 'ERR_INVALID_PARAM');
+    assert.match(e.message, /lone UTF-16 surrogate, which UTF-8 cannot carry/, what);
+  }
+  assert.equal(ctx.sb.requests.length, before);
+  // (FormData itself stores its strings with U+FFFD for a lone surrogate: an upload's meta never has one.)
+  // Paired surrogates are text: '𠮷' is sent and signed as its four UTF-8 bytes.
+  const { data } = await wxpay.v3.sandbox.echo.get({ params: { ['𠮷']: '𠮷' } });
+  assert.equal(data.url, '/v3/sandbox/echo?%F0%A0%AE%B7=%F0%A0%AE%B7');
+  lastRequest();
+});
+
 test('header values with control characters other than HTAB, and a header named __proto__, are ERR_INVALID_PARAM, nothing sent', async () => {
   const wxpay = wx();
   const before = ctx.sb.requests.length;

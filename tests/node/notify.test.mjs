@@ -241,6 +241,9 @@ describe('answers WeChat Pay expects', () => {
       [wxpay.notifications.failure('签名错误 "bad"', 401), 401, '签名错误 "bad"'],
       [wxpay.notifications.failure('x'), 500, 'x'],
       [wxpay.notifications.failure(), 500, 'failed'],
+      // Never refused over a character: a lone surrogate is answered as U+FFFD.
+      [wxpay.notifications.failure('bad \ud800 text'), 500, 'bad \ufffd text'],
+      [wxpay.notifications.failure(new Error('\udc00')), 500, '\ufffd'],
       [wxpay.notifications.failure(new WxpayError('ERR_NOTIFY_BODY', 'from an error')), 500, 'from an error'],
       // An Error of another realm (a vm context; Jest runs tests in one).
       [wxpay.notifications.failure(runInNewContext('new Error("db unavailable")')), 500, 'db unavailable'],
