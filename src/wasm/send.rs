@@ -43,21 +43,32 @@ fn is_token(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
+/// A header's name as messages show it: quoted when short and plain (a
+/// name like `Idempotency-Key`), else only its length, as the boundary does
+/// for config keys: a value pasted where a name goes may be a secret.
+fn header_name(name: &str) -> String {
+    if name.len() <= 24 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        quoted(name)
+    } else {
+        format!("({} characters, not shown)", name.chars().count())
+    }
+}
+
 /// A caller's header, checked before any signing work: a valid name, a
 /// value `fetch` can send (Latin-1, no CR/LF/NUL), and never `Authorization`.
 fn check_header(name: &str, value: &str) -> Result<(), Error> {
     if !is_token(name) {
-        return Err(param_error(format!("headers: {} is not a valid header name", quoted(name))));
+        return Err(param_error(format!("headers: {} is not a valid header name", header_name(name))));
     }
     // A field value may hold HTAB, visible characters and obs-text; other controls are refused
     // by fetch (as a network error, after signing and retrying) or by the server.
     if value.bytes().any(|b| (b < b' ' && b != b'\t') || b == 0x7f) {
-        return Err(param_error(format!("headers[{}] must not contain control characters (CR, LF, NUL, DEL...)", quoted(name))));
+        return Err(param_error(format!("headers[{}] must not contain control characters (CR, LF, NUL, DEL...)", header_name(name))));
     }
     if value.chars().any(|c| c as u32 > 0xFF) {
         return Err(param_error(format!(
             "headers[{}] has characters outside Latin-1, which HTTP headers cannot carry: percent-encode it",
-            quoted(name)
+            header_name(name)
         )));
     }
     // fetch reads a headers object as a record, which cannot hold this name: it would be dropped.

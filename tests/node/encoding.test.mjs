@@ -303,3 +303,22 @@ test('an unknown option or config key is quoted when it looks like a misspelling
     assert.ok(!e.message.includes(key.slice(0, 20)), e.message);
   }
 });
+
+test('a header\'s name is quoted in a message when short and plain, never when it could be a key', async () => {
+  const wxpay = wx();
+  const before = ctx.sb.requests.length;
+  const key = 'wxpayWasmTestApiV3Key0123456789a';
+  for (const [name, value] of [[key, 'a\nb'], [key, 'é€'], [`${key}:`, 'v'], [ctx.sb.merchant.privateKeyPkcs8, 'v']]) {
+    const e = await rejectsWith(wxpay.v3.sandbox.echo.get({ headers: { [name]: value } }), 'ERR_INVALID_PARAM');
+    assert.ok(!e.message.includes(name.slice(0, 12)), e.message);
+    assert.match(e.message, new RegExp(`\\(${name.length} characters, not shown\\)`));
+  }
+  for (const [name, value, message] of [
+    ['X-Trace-Id', 'a\rb', /headers\["X-Trace-Id"\] must not contain control characters/],
+    ['Idempotency-Key', '幂等', /headers\["Idempotency-Key"\] has characters outside Latin-1/],
+    ['x y', 'v', /headers: \(3 characters, not shown\) is not a valid header name/],
+  ]) {
+    await rejectsWith(wxpay.v3.sandbox.echo.get({ headers: { [name]: value } }), 'ERR_INVALID_PARAM', {}).then((e) => assert.match(e.message, message));
+  }
+  assert.equal(ctx.sb.requests.length, before);
+});
