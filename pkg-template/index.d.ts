@@ -111,8 +111,18 @@ export type Scalar = string | number | bigint | boolean;
 /** The query string of a request: a plain object (arrays repeat the key) or `URLSearchParams`. */
 export type Params = Record<string, Scalar | readonly Scalar[] | null | undefined> | URLSearchParams;
 
+/**
+ * The headers a request sets itself (`Authorization`, and those that frame it), which it refuses
+ * with `ERR_INVALID_PARAM` when given: `never` here, in their usual spellings, so that giving one
+ * does not compile.
+ */
+export type ReservedHeaderName = 'Authorization' | 'Content-Length' | 'Transfer-Encoding' | 'Host' | 'Connection' | 'Expect' | 'Keep-Alive' | 'Upgrade' | 'TE' | 'Trailer';
+export type ReservedHeaders = { readonly [K in ReservedHeaderName | Lowercase<ReservedHeaderName>]?: never } & {
+  readonly [name: `Proxy-${string}` | `proxy-${string}`]: never;
+};
+
 /** Request headers: a plain object or `Headers`. */
-export type HeaderMap = Record<string, Scalar | null | undefined> | Headers;
+export type HeaderMap = (Record<string, Scalar | null | undefined> & ReservedHeaders) | Headers;
 
 /** The config keys every request understands, whatever its path. */
 export interface RequestOptions<P = Params, H = HeaderMap> {

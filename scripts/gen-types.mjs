@@ -563,7 +563,7 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
     const h = { ...headers, required: (headers.required ?? []).filter((n) => n.toLowerCase() !== 'wechatpay-serial') };
     const t = tsType(h, request, level + 1).replace(/\n(\s*)\}$/, `\n$1 readonly [name: string]: Scalar | null | undefined;\n$1}`);
     body += jsdoc(['The request headers this API documents (`Wechatpay-Serial` is sent for you), and any others.'], `${pad} `);
-    body += `${pad} export interface RequestHeaders ${t}\n`;
+    body += `${pad} export interface RequestHeaders extends ReservedHeaders ${t}\n`;
   }
   if (op.body) {
     const lines = ['The JSON body of this request.'];

@@ -107,6 +107,13 @@ await wxpay.v3.certificates.get({ baseURL: 'https://example.com/' });
 // ... a header the API requires ...
 // @ts-expect-error TS2741: Idempotency-Key is required
 await wxpay.v3.marketing.partnerships.build.post({ partner: { type: 'APPID', appid: 'wx1' }, authorized_data: { business_type: 'FAVOR_STOCK' } }, { headers: {} });
+// ... a header the request sets itself (refused at run time, ERR_INVALID_PARAM) ...
+// @ts-expect-error TS2322: Authorization is always the client's
+await node.get({ card_id, code, headers: { Authorization: 'WECHATPAY2-SHA256-RSA2048 x' } });
+// @ts-expect-error TS2322: content-length frames the request, also where the API documents headers
+await wxpay.v3.marketing.partnerships.build.post({ partner: { type: 'APPID', appid: 'wx1' }, authorized_data: { business_type: 'FAVOR_STOCK' } }, { headers: { 'Idempotency-Key': 'k', 'content-length': '5' } });
+// @ts-expect-error TS2322: so does Proxy-*
+await node.get({ card_id, code, headers: { 'Proxy-Authorization': 'Basic x' } });
 // ... and a nullable answer field used as if it were always there.
 const closed = await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ mchid }, { out_trade_no: 'o' });
 // @ts-expect-error TS2367: close answers 204 with ''
