@@ -54,7 +54,22 @@ async function main(argv) {
   }
   const options = { mchid: values.mchid, serial: values.serial, privateKey, apiv3Key };
   if (values['base-url']) options.baseURL = values['base-url'];
-  const wxpay = new Wxpay(options);
+  let wxpay;
+  try {
+    wxpay = new Wxpay(options);
+  } catch (e) {
+    if (!(e instanceof WxpayError)) throw e;
+    // A value given on the command line that the client refuses is a usage error, said with the
+    // flag (or variable) it came from rather than the option it became.
+    const flags = {
+      mchid: '--mchid',
+      serial: '--serial',
+      privateKey: `--private-key ${values['private-key']}`,
+      apiv3Key: values['apiv3-key'] === undefined ? 'WXPAY_APIV3_KEY' : '--apiv3-key',
+      baseURL: '--base-url',
+    };
+    return fail(e.code, e.message.replace(/\boptions\.(mchid|serial|privateKey|apiv3Key|baseURL)\b/g, (_, name) => flags[name]), 2);
+  }
   const certificates = await wxpay.certificates();
   // The file system's own errors are reported with their code (EEXIST, EACCES...): a path of
   // the user's, not a fault of the package.

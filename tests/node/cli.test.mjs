@@ -77,5 +77,21 @@ test('errors are one line with the code and a non-zero exit', async () => {
   const badKey = await run([...base(sb, file).slice(0, 5), '--private-key', join(tmpdir(), 'no-such-file.pem'), '--apiv3-key', sb.apiv3Key]);
   assert.equal(badKey.code, 2);
   assert.match(badKey.stderr, /cannot read --private-key/);
+  // A value the client refuses is a usage error, named by its flag (or variable), not an option.
+  const notKey = join(keyFile(sb).dir, 'not-a-key.pem');
+  writeFileSync(notKey, 'hello');
+  for (const [args, env, code, message] of [
+    [[...base(sb, file), '--apiv3-key', 'short'], {}, 'ERR_INVALID_CONFIG', /^--apiv3-key must be/],
+    [base(sb, file), { WXPAY_APIV3_KEY: 'short' }, 'ERR_INVALID_CONFIG', /^WXPAY_APIV3_KEY must be/],
+    [[...base(sb, file).slice(0, 5), '--private-key', notKey, '--apiv3-key', sb.apiv3Key], {}, 'ERR_INVALID_KEY', new RegExp(`^--private-key ${notKey} is not an RSA private key`)],
+    [[...base(sb, file).slice(0, 7), '--base-url', 'api.example.com', '--apiv3-key', sb.apiv3Key], {}, 'ERR_INVALID_CONFIG', /^--base-url must start with https:\/\/ or http:\/\//],
+  ]) {
+    const r = await run(args, env);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`^wxpay-wasm: ${code}: [^\n]+\n$`));
+    const text = r.stderr.slice(`wxpay-wasm: ${code}: `.length);
+    assert.match(text, message);
+    assert.ok(!text.includes('options.'), text);
+  }
   for (const r of [wrong, forged]) assert.ok(!r.stderr.includes(sb.apiv3Key) && !r.stderr.includes('PRIVATE KEY'));
 });
