@@ -28,8 +28,8 @@ type _nativeHeaders = Expect<Equal<WeChatPay.OpenAPI.V3.Pay.Transactions.Native.
 const byOutTradeNo = wxpay.v3.pay.transactions.outTradeNo;
 type _spellings = Expect<Equal<typeof byOutTradeNo._out_trade_no_, typeof byOutTradeNo.$out_trade_no$>>;
 const queried = await byOutTradeNo.$out_trade_no$.get({ out_trade_no, params: { mchid } });
-type _state = Expect<Equal<typeof queried.data.trade_state, 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {}) | undefined>>;
-type _amount = Expect<Equal<typeof queried.data.amount, { total: number; currency?: string; payer_total: number; payer_currency?: string }>>;
+type _state = Expect<Equal<typeof queried.data.trade_state, 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR' | (string & {})>>;
+type _amount = Expect<Equal<typeof queried.data.amount, { total?: number; payer_total?: number; currency?: string; payer_currency?: string } | undefined>>;
 
 // POST .../close: 204, data ''.
 const closed = await byOutTradeNo._out_trade_no_.close.post({ mchid }, { out_trade_no });
