@@ -1,11 +1,13 @@
-// The order query answers, described by hand (api-hand/pay/transactions.json):
-// the corpus builds them from the order request (description and notify_url
-// required, no promotion_detail; by id, no payer).
+// The order query answers, described by hand (api-hand/pay/transactions.json,
+// api-hand/pay/partner.json): the corpus builds them from the order request
+// (description and notify_url required, no promotion_detail; by id, no payer).
 import type { Wxpay } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.js';
 
 declare const wxpay: Wxpay;
 const mchid = '1230000109';
+const sp_mchid = '1230000109';
+const sub_mchid = '1900000109';
 const out_trade_no = '1217752501201407033233368018';
 const transaction_id = '4200000000202401011234567890';
 
@@ -41,4 +43,18 @@ type _byIdPaidCurrency = Expect<Equal<NonNullable<typeof byId.data.amount>['paye
 void byId.data.amount.total;
 // @ts-expect-error TS2353: the query has mchid only (the request side as generated)
 await wxpay.v3.pay.transactions.id._transaction_id_.get({ transaction_id, params: { mchid, sub_mchid: '1900000109' } });
+
+// The partner twins: GET /v3/pay/partner/transactions/{out-trade-no,id}/...?sp_mchid&sub_mchid
+const partnerByNo = await wxpay.v3.pay.partner.transactions.outTradeNo._out_trade_no_.get({ out_trade_no, params: { sp_mchid, sub_mchid } });
+const partnerById = await wxpay.v3.pay.partner.transactions.id._transaction_id_.get({ transaction_id, params: { sp_mchid, sub_mchid } });
+type _partnerSame = Expect<Equal<typeof partnerById.data, typeof partnerByNo.data>>;
+// @ts-expect-error TS2339: a query answer carries no description
+void partnerById.data.description.length;
+type _partnerRequired = Expect<Equal<[typeof partnerById.data.sp_appid, typeof partnerById.data.sp_mchid, typeof partnerById.data.sub_mchid, typeof partnerById.data.trade_state_desc], [string, string, string, string]>>;
+type _partnerState = Expect<Equal<typeof partnerById.data.trade_state, State>>;
+type _partnerPayer = Expect<Equal<typeof partnerById.data.payer, { sp_openid?: string; sub_openid?: string } | undefined>>;
+type _partnerPaid = Expect<Equal<NonNullable<typeof partnerById.data.amount>['payer_total'], number | undefined>>;
+type _partnerPromotion = Expect<Equal<NonNullable<typeof partnerById.data.promotion_detail>[number], Promotion>>;
+// @ts-expect-error TS2741: sub_mchid is required in the partner query
+await wxpay.v3.pay.partner.transactions.outTradeNo._out_trade_no_.get({ out_trade_no, params: { sp_mchid } });
 export {};
