@@ -1,7 +1,8 @@
 // The order query answers, described by hand (api-hand/pay/transactions.json,
 // api-hand/pay/partner.json): the corpus builds them from the order request
 // (description and notify_url required, no promotion_detail; by id, no payer).
-import type { Wxpay } from 'wxpay-wasm';
+// And the partner JSAPI order: the payer by sp_openid or by sub_openid.
+import type { Wxpay, WeChatPay } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.js';
 
 declare const wxpay: Wxpay;
@@ -57,4 +58,16 @@ type _partnerPaid = Expect<Equal<NonNullable<typeof partnerById.data.amount>['pa
 type _partnerPromotion = Expect<Equal<NonNullable<typeof partnerById.data.promotion_detail>[number], Promotion>>;
 // @ts-expect-error TS2741: sub_mchid is required in the partner query
 await wxpay.v3.pay.partner.transactions.outTradeNo._out_trade_no_.get({ out_trade_no, params: { sp_mchid } });
+
+// POST /v3/pay/partner/transactions/jsapi: the payer by sub_openid alone (with sub_appid) ...
+const order = { sp_appid: 'wx8888888888888888', sp_mchid, sub_appid: 'wxd678efh567hg6999', sub_mchid, description: 'd', out_trade_no, notify_url: 'https://e.com/n', amount: { total: 1 } };
+const bySub = await wxpay.v3.pay.partner.transactions.jsapi.post({ ...order, payer: { sub_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });
+type _prepay = Expect<Equal<typeof bySub.data.prepay_id, string>>;
+// ... or by sp_openid; the payer itself stays required.
+await wxpay.v3.pay.partner.transactions.jsapi.post({ ...order, payer: { sp_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });
+type _partnerJsapiPayer = WeChatPay.OpenAPI.V3.Pay.Partner.Transactions.Jsapi.PostHttpMethod.JsonDataRequest['payer'];
+type _spOpenid = Expect<Equal<_partnerJsapiPayer['sp_openid'], string | undefined>>;
+type _subOpenid = Expect<Equal<_partnerJsapiPayer['sub_openid'], string | undefined>>;
+// @ts-expect-error TS2345: payer is required for a JSAPI order
+await wxpay.v3.pay.partner.transactions.jsapi.post(order);
 export {};
