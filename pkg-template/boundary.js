@@ -241,6 +241,33 @@ const FRAMING_HEADERS = new Map([
   ['te', 'TE'], ['trailer', 'Trailer'],
 ]);
 
+/** An HTTP field name (RFC 9110 token). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * A header's name as messages show it: quoted when short and plain (`Idempotency-Key`), else only
+ * its length, as `named` does for config keys: a value pasted where a name goes may be a secret.
+ */
+const headerName = (k) => (/^[A-Za-z0-9_-]{1,24}$/.test(k) ? JSON.stringify(k) : `(${k.length} characters, not shown)`);
+
+/**
+ * Why fetch could not send the header `k: text` as given (the caller's, checked before any signing
+ * work), or undefined. A value may hold HTAB, visible characters and obs-text (Latin-1); other
+ * controls are refused by fetch (as a network error, after signing and retrying) or by the server.
+ */
+function badHeader(k, text, what) {
+  if (!TOKEN.test(k)) return `headers: ${headerName(k)} is not a valid header name`;
+  // fetch reads a headers object as a record, which cannot hold this name: it would be dropped.
+  if (k.toLowerCase() === '__proto__') return 'headers: __proto__ is not a header fetch can send';
+  if (k.toLowerCase() === 'authorization') return 'headers must not set Authorization: every request is signed for you';
+  // Named by its usual spelling (one of ours), never as the caller wrote it.
+  const framed = framing(k);
+  if (framed !== undefined) return `headers must not set ${framed}: the package makes the request's body and fetch frames it`;
+  if (/[\0-\x08\x0a-\x1f\x7f]/.test(text)) return `${what} must not contain control characters (CR, LF, NUL, DEL...)`;
+  if (/[^\0-\xff]/.test(text)) return `${what} has characters outside Latin-1, which HTTP headers cannot carry: percent-encode it`;
+  return undefined;
+}
+
 /** The usual spelling of `name` when it is a framing header, else undefined. */
 function framing(name) {
   const lower = name.toLowerCase();
@@ -297,15 +324,14 @@ function readConfig(cfg, names) {
   const h = cfg.headers;
   if (typeof h === 'object' && h !== null) {
     for (const [k, v] of guarded('reading headers', param, () => pairs(h, 'headers'))) {
-      const what = `headers[${JSON.stringify(k)}]`;
+      const what = `headers[${headerName(k)}]`;
       // An array is one header with its values joined by ", ", as Headers and node:http do.
       const text = Array.isArray(v)
         ? v.map((item) => scalar(item, what, 'a string')).filter((t) => t !== undefined).join(', ')
         : scalar(v, what, 'a string');
       if (text !== undefined) {
-        // Named by its usual spelling (one of ours), never as the caller wrote it.
-        const framed = framing(k);
-        if (framed !== undefined) throw param(`headers must not set ${framed}: the package makes the request's body and fetch frames it`);
+        const bad = badHeader(k, text, what);
+        if (bad !== undefined) throw param(bad);
         headers.push(k, text);
         total += k.length + text.length;
       }

@@ -12,7 +12,7 @@ use super::certs;
 use super::driver;
 use super::client::{to_js, Client};
 use super::error::{js_error, param_error, Extra};
-use crate::error::{quoted, Code, Error};
+use crate::error::{Code, Error};
 use crate::request::{self, Method};
 use crate::response::{self, header, RESPONSE_CODES};
 use crate::certificates::{self, Certificate};
@@ -38,52 +38,9 @@ pub fn freed() -> JsValue {
     Error::new(Code::ClientFreed, "this Wxpay was freed: create a new one").into()
 }
 
-fn is_token(name: &str) -> bool {
-    !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
-/// A header's name as messages show it: quoted when short and plain (a
-/// name like `Idempotency-Key`), else only its length, as the boundary does
-/// for config keys: a value pasted where a name goes may be a secret.
-fn header_name(name: &str) -> String {
-    if name.len() <= 24 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        quoted(name)
-    } else {
-        format!("({} characters, not shown)", name.chars().count())
-    }
-}
-
-/// A caller's header, checked before any signing work: a valid name, a
-/// value `fetch` can send (Latin-1, no CR/LF/NUL), and never `Authorization`.
-fn check_header(name: &str, value: &str) -> Result<(), Error> {
-    if !is_token(name) {
-        return Err(param_error(format!("headers: {} is not a valid header name", header_name(name))));
-    }
-    // A field value may hold HTAB, visible characters and obs-text; other controls are refused
-    // by fetch (as a network error, after signing and retrying) or by the server.
-    if value.bytes().any(|b| (b < b' ' && b != b'\t') || b == 0x7f) {
-        return Err(param_error(format!("headers[{}] must not contain control characters (CR, LF, NUL, DEL...)", header_name(name))));
-    }
-    if value.chars().any(|c| c as u32 > 0xFF) {
-        return Err(param_error(format!(
-            "headers[{}] has characters outside Latin-1, which HTTP headers cannot carry: percent-encode it",
-            header_name(name)
-        )));
-    }
-    // fetch reads a headers object as a record, which cannot hold this name: it would be dropped.
-    if name.eq_ignore_ascii_case("__proto__") {
-        return Err(param_error("headers: __proto__ is not a header fetch can send".into()));
-    }
-    if name.eq_ignore_ascii_case("authorization") {
-        return Err(param_error("headers must not set Authorization: every request is signed for you".into()));
-    }
-    Ok(())
-}
-
 /// The request headers: ours first (`Wechatpay-Serial` included, if any, naming
 /// the key the service answers with), the caller's (already passed through
-/// [`check_header`]) replacing any of the same name.
+/// `boundary.js`'s `readConfig`) replacing any of the same name.
 fn request_headers<'a>(
     client: &'a Client,
     wechatpay_serial: Option<&'a str>,
@@ -204,9 +161,6 @@ fn upload(meta: Option<String>, fields: &[(String, Option<String>, String, Vec<u
 
 async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method, data: &JsValue, config: &JsValue) -> Result<JsValue, JsValue> {
     let cfg = boundary::request_config(config, names, path::placeholders(template))?;
-    for (name, value) in &cfg.headers {
-        check_header(name, value)?;
-    }
     let timeout_ms = match cfg.timeout {
         Some(ms) => Some(config::timeout("config.timeout", ms)?),
         None => client.config.timeout_ms,
