@@ -679,6 +679,36 @@ async function readChunks(reader, max, tooLong, race = (p) => p) {
  * `signal` and `timeoutMs` settle the call themselves, so a `fetch` that ignores its signal
  * still settles on time. Throws ERR_ABORTED at once for a signal that has already fired.
  */
+/** The longest delay `setTimeout` takes (2^31 - 1 ms): a longer one fires at once, after 1 ms. */
+const MAX_DELAY = 2147483647;
+
+/**
+ * The requests waiting on each caller's signal, and the one `abort` listener that stops them all:
+ * requests that share a signal (one controller for a batch) add one listener to it, not one each,
+ * which past ten would set off Node's "possible EventTarget memory leak" warning. The listener is
+ * taken off when its last request is done.
+ */
+const watched = new WeakMap();
+
+function watch(signal, onAbort) {
+  let waiting = watched.get(signal);
+  if (waiting === undefined) {
+    waiting = new Set();
+    const all = () => { for (const f of [...waiting]) f(); };
+    signal.addEventListener('abort', all);
+    watched.set(signal, waiting);
+    waiting.all = all;
+  }
+  waiting.add(onAbort);
+}
+
+function unwatch(signal, onAbort) {
+  const waiting = watched.get(signal);
+  if (waiting === undefined || !waiting.delete(onAbort) || waiting.size > 0) return;
+  watched.delete(signal);
+  signal.removeEventListener('abort', waiting.all);
+}
+
 class Guard {
   constructor(signal, timeoutMs) {
     /** `reject` of each race not settled yet: the deadline's end rejects them. */
@@ -691,13 +721,13 @@ class Guard {
       try {
         if (signal.aborted) throw aborted();
         this.onAbort = () => this.stop(aborted());
-        signal.addEventListener('abort', this.onAbort);
+        watch(signal, this.onAbort);
       } catch (e) {
         throw e instanceof WxpayError ? e : param(`signal threw: ${describe(e)}`, e);
       }
     }
     if (timeoutMs !== undefined) {
-      this.timer = setTimeout(() => this.stop(fail('ERR_TIMEOUT', `request timed out after ${timeoutMs} ms`)), timeoutMs);
+      this.timer = setTimeout(() => this.stop(fail('ERR_TIMEOUT', `request timed out after ${timeoutMs} ms`)), Math.min(timeoutMs, MAX_DELAY));
     }
   }
 
@@ -733,7 +763,7 @@ class Guard {
     this.racing.clear();
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort !== undefined) {
-      try { this.signal.removeEventListener('abort', this.onAbort); } catch { /* nothing to clean */ }
+      try { unwatch(this.signal, this.onAbort); } catch { /* nothing to clean */ }
     }
   }
 }
@@ -767,7 +797,7 @@ export function stopped(g) {
 /** Resolves after `ms`, or rejects with the deadline's error (`g` undefined: there is none). */
 export function sleep(g = NO_DEADLINE, ms) {
   let timer;
-  return g.race(new Promise((resolve) => { timer = setTimeout(resolve, ms); })).finally(() => clearTimeout(timer));
+  return g.race(new Promise((resolve) => { timer = setTimeout(resolve, Math.min(ms, MAX_DELAY)); })).finally(() => clearTimeout(timer));
 }
 
 // Network errors raised before the request could reach the server: safe to send elsewhere.
@@ -862,7 +892,10 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
     cancel(stream);
     throw tooLarge(status, maxBytes);
   }
-  const framed = declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
+  // Only the runtime's own fetch is trusted to hold a body to its Content-Length (undici, workerd
+  // and browsers do): a caller's may not, nor stop reading when the deadline ends the call, so its
+  // bodies are read chunk by chunk, counted and cancelled.
+  const framed = fetchFn === runtimeFetch && declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
   let body;
   try {
     body = await readBody(response, stream, maxBytes, g, status, framed);
@@ -871,6 +904,9 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
   }
   return answer(status, statusText, answerHeaders, body, undefined);
 }
+
+/** The runtime's own `fetch`, as this module found it. */
+const runtimeFetch = globalThis.fetch;
 
 /** The methods, by their index in the Rust side's `Method::ALL`: literals, nothing decoded. */
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];

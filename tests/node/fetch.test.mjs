@@ -92,6 +92,34 @@ test('an injected fetch that throws or rejects is ERR_NETWORK with that error as
   assert.equal(ctx.sb.requests.length, 0);
 });
 
+test('a caller\'s fetch whose body runs past its Content-Length is counted as it arrives: refused at maxBodyBytes, and cancelled when the deadline ends the call', async () => {
+  const MiB = 1 << 20;
+  const body = (state, mib, ms = 0) => new ReadableStream({
+    async pull(c) {
+      await (ms ? sleep(ms) : new Promise((r) => setImmediate(r)));
+      if (state.produced >= mib) return c.close();
+      state.produced++;
+      c.enqueue(new Uint8Array(MiB));
+    },
+    cancel() { state.cancelled = true; },
+  });
+  // It declares 10 bytes and sends 300 MiB: before, it was read whole, then compared.
+  const big = { produced: 0, cancelled: false };
+  const lying = new Wxpay(options(ctx.sb, { fetch: async () => new Response(body(big, 300), { status: 200, headers: { 'content-length': '10' } }), retry: 0, maxBodyBytes: MiB }));
+  await rejectsWith(memberCode(lying).get({ card_id: CARD_ID, code: CODE }), 'ERR_RESPONSE_TOO_LARGE');
+  assert.ok(big.produced <= 3, `read ${big.produced} MiB`);
+  assert.equal(big.cancelled, true);
+  // An endless one, with a timeout: the read stops with the call.
+  const endless = { produced: 0, cancelled: false };
+  const slow = new Wxpay(options(ctx.sb, { fetch: async () => new Response(body(endless, Infinity, 10), { status: 200, headers: { 'content-length': '10' } }), retry: 0 }));
+  await rejectsWith(memberCode(slow).get({ card_id: CARD_ID, code: CODE, timeout: 200 }), 'ERR_TIMEOUT');
+  await sleep(50);
+  assert.equal(endless.cancelled, true);
+  const at = endless.produced;
+  await sleep(200);
+  assert.ok(endless.produced <= at + 1, `still reading: ${at} then ${endless.produced} MiB`);
+});
+
 test('headers adds request headers, and may replace Accept', async () => {
   const { sb } = ctx;
   const wxpay = new Wxpay(options(sb));
