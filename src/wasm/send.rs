@@ -311,16 +311,20 @@ pub(super) async fn exchange(client: &Client, request: &Prepared<'_>, deadline: 
     }
 }
 
-/// `Retry-After` as milliseconds from now: delta-seconds or an HTTP date.
-/// Only a text that names a day or month (every HTTP-date format does) is
-/// read as a date: `Date.parse` also takes `-1`, `1.5` or `1, 2` as dates
-/// long past, which would turn the back-off off.
+/// `Retry-After` as milliseconds from now: delta-seconds or an HTTP date
+/// (GMT, whatever the time zone here). Only a text in an HTTP-date's shape (each of its three formats starts with
+/// the day's name and has a time of day) is read as a date: `Date.parse` also
+/// takes `-1`, `1.5`, `1, 2` or `a 1` as dates long past, which would turn the
+/// back-off off.
 fn retry_after_ms(value: &str) -> Option<f64> {
     retry::retry_after_seconds(value).or_else(|| {
-        if !value.bytes().any(|b| b.is_ascii_alphabetic()) {
+        const DAYS: [&[u8; 3]; 7] = [b"mon", b"tue", b"wed", b"thu", b"fri", b"sat", b"sun"];
+        let day = value.as_bytes().get(..3).is_some_and(|d| DAYS.iter().any(|name| d.eq_ignore_ascii_case(*name)));
+        if !day || !value.contains(':') {
             return None;
         }
-        let at = js_sys::Date::parse(value);
+        // asctime's form names no zone, and is GMT: Date.parse would read it as local time.
+        let at = if crate::text::find(value, "GMT").is_none() { js_sys::Date::parse(&format!("{value} GMT")) } else { js_sys::Date::parse(value) };
         at.is_finite().then(|| (at - js_sys::Date::now()).max(0.0))
     })
 }

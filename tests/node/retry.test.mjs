@@ -119,12 +119,45 @@ test('a 429 or 5xx larger than maxBodyBytes is retried as its status says; a 4xx
   }
 });
 
+test('a Retry-After that is an HTTP date (IMF-fixdate, RFC 850, asctime) is waited for, as GMT in any time zone', async () => {
+  const { sb } = ctx;
+  const random = Math.random;
+  Math.random = () => 0; // no back-off of its own: only the date makes it wait
+  // asctime's form names no zone: Date.parse alone reads it as local time, 8 hours off here.
+  const tz = process.env.TZ;
+  process.env.TZ = 'Asia/Shanghai';
+  try {
+    const formats = [
+      (d) => d.toUTCString(),
+      (d) => d.toUTCString().replace(/^(\w{3}), (\d\d) (\w{3}) \d\d(\d\d)/, (_, day, dd, mon, yy) => `${{ Sun: 'Sunday', Mon: 'Monday', Tue: 'Tuesday', Wed: 'Wednesday', Thu: 'Thursday', Fri: 'Friday', Sat: 'Saturday' }[day]}, ${dd}-${mon}-${yy}`),
+      (d) => { const [day, dd, mon, yyyy, time] = d.toUTCString().split(/,? /); return `${day} ${mon} ${String(Number(dd)).padStart(2, ' ')} ${time} ${yyyy}`; },
+    ];
+    for (const format of formats) {
+      // Two whole seconds ahead: at least a second away whenever it is read.
+      const at = new Date((Math.floor(Date.now() / 1000) + 2) * 1000);
+      const value = format(at);
+      let calls = 0;
+      const fetch503 = (url, init) => (++calls <= 1
+        ? Promise.resolve(new Response('{"code":"SYSTEM_ERROR","message":"busy"}', { status: 503, headers: { 'content-type': 'application/json', 'retry-after': value } }))
+        : fetch(url, init));
+      assert.equal((await get(new Wxpay(options(sb, { fetch: fetch503 })))).status, 200);
+      assert.ok(Date.now() >= at.getTime() - 5, `Retry-After ${value}: retried before it`);
+      assert.equal(calls, 2);
+    }
+  } finally {
+    Math.random = random;
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  }
+});
+
 test('a Retry-After that is neither seconds nor an HTTP date is ignored: the usual back-off, not none', async () => {
   const { sb } = ctx;
   const random = Math.random;
   Math.random = () => 0.999; // each wait its longest: about 200 ms, then 400 ms
   try {
-    for (const value of ['-1', '1.5', '+5', '1, 2']) {
+    // `a 1` and `later 5` are read by Date.parse as dates of 2001: neither is in an HTTP date's shape.
+    for (const value of ['-1', '1.5', '+5', '1, 2', 'a 1', 'later 5']) {
       let calls = 0;
       const fetch503 = (url, init) => (++calls <= 2
         ? Promise.resolve(new Response('{"code":"SYSTEM_ERROR","message":"busy"}', { status: 503, headers: { 'content-type': 'application/json', 'retry-after': value } }))
