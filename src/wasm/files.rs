@@ -61,11 +61,11 @@ impl FileDigest {
 pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
     let input = boundary::download_input(data, options)?;
     let timeout_ms = match input.timeout {
-        Some(ms) => Some(config::timeout("options.timeout", ms)?),
+        Some(ms) => Some(config::timeout("download(data, options): options.timeout", ms)?),
         None => client.config.timeout_ms,
     };
     let max_bytes = match input.max_body_bytes {
-        Some(n) => config::max_body_bytes("options.maxBodyBytes", n)?,
+        Some(n) => config::max_body_bytes("download(data, options): options.maxBodyBytes", n)?,
         None => client.config.max_body_bytes,
     };
     let deadline = Deadline::new(Some(&input.signal), timeout_ms)?;

@@ -323,6 +323,19 @@ test('download of an answer that names no file (a sub-merchant fund-flow answer 
   assert.equal(ctx.sb.requests.length, 0);
 });
 
+test('download options out of range are ERR_INVALID_PARAM (a call\'s input, as a request\'s config), not ERR_INVALID_CONFIG', async () => {
+  const wxpay = client(ctx.sb);
+  const data = { download_url: `${ctx.sb.baseURL}v3/billdownload/file?token=x`, hash_type: 'SHA1', hash_value: '00'.repeat(20) };
+  for (const [options, message] of [
+    [{ timeout: 0 }, 'download(data, options): options.timeout must be a whole number of milliseconds from 1 to 2147483647'],
+    [{ timeout: 2 ** 31 }, 'download(data, options): options.timeout must be a whole number of milliseconds from 1 to 2147483647'],
+    [{ maxBodyBytes: 0.5 }, 'download(data, options): options.maxBodyBytes must be a whole number of bytes from 1 to 1073741824'],
+  ]) {
+    assert.equal((await rejectsWith(wxpay.download(data, options), 'ERR_INVALID_PARAM')).message, message);
+  }
+  assert.equal(ctx.sb.requests.length, 0);
+});
+
 test('download refuses an unknown hash type and a malformed hash value', async () => {
   const wxpay = client(ctx.sb);
   const download_url = `${ctx.sb.baseURL}v3/billdownload/file?token=x`;
