@@ -227,8 +227,10 @@ export declare class Wxpay {
    */
   sign(message: string | Uint8Array): Promise<string>;
   /**
-   * Whether `signature` (base64) over `message` verifies under the key that
-   * `serial` names in `certs`; rejects with `ERR_INVALID_PARAM` for an unknown serial.
+   * Whether `signature` (base64) over `message` verifies under the platform key that `serial`
+   * names: one of `certs`, or, with `apiv3Key`, a downloaded certificate (a serial not known yet
+   * brings a download, at most once per `certsRefreshInterval`). Rejects with
+   * `ERR_INVALID_PARAM` for a serial none of them has.
    */
   verify(message: string | Uint8Array, signature: string, serial: string): Promise<boolean>;
   /**

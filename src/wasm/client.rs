@@ -329,8 +329,9 @@ impl Wxpay {
     }
 
     /// Whether `signature` (base64) over `message` verifies under the key
-    /// `serial` names in `certs`; rejects `ERR_INVALID_PARAM` for an unknown
-    /// serial.
+    /// `serial` names, configured or downloaded (an unknown serial brings a
+    /// download, with `apiv3Key`); rejects `ERR_INVALID_PARAM` for a serial
+    /// none of them has.
     pub fn verify(&self, message: JsValue, signature: JsValue, serial: JsValue) -> Result<JsValue, JsValue> {
         let client = self.client.clone();
         driver::start(async move {
@@ -340,7 +341,7 @@ impl Wxpay {
             let ring = certs::ring_for(&client, Some(&serial), None).await.map_err(certs::NoRing::into_js)?;
             let (serial, key) = ring.entry(&serial).ok_or_else(|| {
                 // Not repeated: a caller may pass anything here.
-                Error::new(Code::InvalidParam, "verify(message, signature, serial): serial names none of the configured certs")
+                Error::new(Code::InvalidParam, "verify(message, signature, serial): serial names none of the known platform keys")
             })?;
             let Some(sig) = crate::base64::decode_public(&signature) else {
                 return Ok(JsValue::FALSE);

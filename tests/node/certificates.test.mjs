@@ -41,6 +41,18 @@ test('from nothing but the APIv3 key: the first request downloads, verifies and 
   assert.equal(plain.toString('utf8'), '张三');
 });
 
+test('verify() with nothing but the APIv3 key: a downloaded certificate\'s serial verifies (downloaded first); one none has is ERR_INVALID_PARAM', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(bootstrap(sb));
+  const message = '1554208460\nnonce\n{"a":1}\n';
+  const signature = crypto.sign('sha256', Buffer.from(message), sb.platform.privateKeyPkcs8).toString('base64');
+  assert.equal(await wxpay.verify(message, signature, sb.platform.serial), true);
+  assert.equal(await wxpay.verify(`${message} `, signature, sb.platform.serial), false);
+  assert.equal(sb.requests.filter((r) => r.url === '/v3/certificates').length, 1);
+  const e = await rejectsWith(wxpay.verify(message, signature, 'ABCDEF'), 'ERR_INVALID_PARAM');
+  assert.equal(e.message, 'verify(message, signature, serial): serial names none of the known platform keys');
+});
+
 test('concurrent first requests share one download', async () => {
   const { sb } = ctx;
   const wxpay = new Wxpay(bootstrap(sb));
