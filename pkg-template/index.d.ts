@@ -402,6 +402,22 @@ export interface Notification<T = Record<string, unknown>> {
   [field: string]: unknown;
 }
 
+/**
+ * The `data` a verb of the chain resolves to, e.g.
+ * `ResponseData<Wxpay['v3']['refund']['domestic']['refunds']['post']>`.
+ */
+export type ResponseData<Verb extends (...args: never[]) => Promise<WxpayResponse<unknown>>> = Awaited<ReturnType<Verb>>['data'];
+
+/**
+ * An order as the order query answers it (`GET /v3/pay/transactions/id/{transaction_id}`), which is
+ * also the resource of a `TRANSACTION.SUCCESS` notification:
+ * `const paid = await wxpay.notifications.parse<PayTransaction>(request)`.
+ */
+export type PayTransaction = ResponseData<Wxpay['v3']['pay']['transactions']['id']['_transaction_id_']['get']>;
+
+/** `PayTransaction` for a partner (服务商): the partner order query's answer, and its notification's resource. */
+export type PartnerPayTransaction = ResponseData<Wxpay['v3']['pay']['partner']['transactions']['id']['_transaction_id_']['get']>;
+
 /** What `notifications.parse` reads: a fetch `Request`, or Node's headers and raw body. */
 export type NotificationInput =
   | Request

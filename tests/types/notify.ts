@@ -2,7 +2,7 @@
 // Request or Node's { headers, body }, resolves to the envelope with a typed resource; the
 // answers are fetch Responses; encrypt/decrypt/decryptResource resolve to strings.
 import { Wxpay, notifySuccess, notifyFailure } from 'wxpay-wasm';
-import type { Notification, NotificationInput, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
+import type { Notification, NotificationInput, PartnerPayTransaction, PayTransaction, ResponseData, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.js';
 
 declare const request: Request;
@@ -18,6 +18,17 @@ type _total = Expect<Equal<typeof paid.resource.amount.total, number>>;
 type _id = Expect<Equal<typeof paid.id, string>>;
 // v3/webhooks does not require summary, and parse resolves without it.
 type _summary = Expect<Equal<typeof paid.summary, string | undefined>>;
+
+// A payment's notification carries the order as the order query answers it.
+const order = await wxpay.notifications.parse<PayTransaction>(request);
+type _state = Expect<Equal<typeof order.resource.trade_state, Awaited<ReturnType<Wxpay['v3']['pay']['transactions']['outTradeNo']['_out_trade_no_']['get']>>['data']['trade_state']>>;
+const paidTotal: number | undefined = order.resource.amount?.payer_total;
+// @ts-expect-error TS2339: a query answer (and the notification) has no notify_url
+void order.resource.notify_url;
+const partnerOrder = await wxpay.notifications.parse<PartnerPayTransaction>(request);
+const subMchid: string = partnerOrder.resource.sub_mchid;
+type _refund = Expect<Equal<ResponseData<Wxpay['v3']['refund']['domestic']['refunds']['post']>, Awaited<ReturnType<Wxpay['v3']['refund']['domestic']['refunds']['post']>>['data']>>;
+void paidTotal, subMchid;
 
 const fromNode = await wxpay.notifications.parse({ headers: nodeHeaders, body: raw });
 type _untyped = Expect<Equal<typeof fromNode.resource, Record<string, unknown>>>;
