@@ -692,14 +692,21 @@ const watched = new WeakMap();
 
 function watch(signal, onAbort) {
   let waiting = watched.get(signal);
-  if (waiting === undefined) {
-    waiting = new Set();
-    const all = () => { for (const f of [...waiting]) f(); };
-    signal.addEventListener('abort', all);
-    watched.set(signal, waiting);
-    waiting.all = all;
+  if (waiting !== undefined) {
+    waiting.add(onAbort);
+    return;
   }
-  waiting.add(onAbort);
+  // Kept before addEventListener runs (a caller's signal's may call back, or start another
+  // request on the same signal), and taken back if it throws.
+  waiting = new Set([onAbort]);
+  waiting.all = () => { for (const f of [...waiting]) f(); };
+  watched.set(signal, waiting);
+  try {
+    signal.addEventListener('abort', waiting.all);
+  } catch (e) {
+    if (watched.get(signal) === waiting) watched.delete(signal);
+    throw e;
+  }
 }
 
 function unwatch(signal, onAbort) {
@@ -895,7 +902,7 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
   // Only the runtime's own fetch is trusted to hold a body to its Content-Length (undici, workerd
   // and browsers do): a caller's may not, nor stop reading when the deadline ends the call, so its
   // bodies are read chunk by chunk, counted and cancelled.
-  const framed = fetchFn === runtimeFetch && declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
+  const framed = fetchFn === runtimeFetch && runtimeFetch !== undefined && declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
   let body;
   try {
     body = await readBody(response, stream, maxBytes, g, status, framed);
@@ -905,8 +912,14 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
   return answer(status, statusText, answerHeaders, body, undefined);
 }
 
-/** The runtime's own `fetch`, as this module found it. */
-const runtimeFetch = globalThis.fetch;
+/** The runtime's own `fetch`: the global one as this module found it (undefined if reading it threw). */
+const runtimeFetch = (() => {
+  try {
+    return globalThis.fetch;
+  } catch {
+    return undefined;
+  }
+})();
 
 /** The methods, by their index in the Rust side's `Method::ALL`: literals, nothing decoded. */
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -1052,9 +1065,11 @@ async function readBody(response, stream, maxBytes, g, status, framed) {
   // A body framed by Content-Length (no content coding to inflate it) cannot exceed what was
   // checked against the limit: read it whole, which is cheaper than chunk by chunk. Otherwise
   // the stream, chunk by chunk; `arrayBuffer()` only for an answer without a stream.
-  const hasStream = stream !== null && stream !== undefined;
-  const arrayBuffer = hasStream && !framed ? undefined : response.arrayBuffer;
-  if (hasStream && !(framed && typeof arrayBuffer === 'function')) {
+  // A body that is no web stream (node-fetch's Node Readable, a test double's bytes) is read by
+  // `arrayBuffer()` and measured after.
+  const readable = stream !== null && stream !== undefined && typeof stream.getReader === 'function';
+  const arrayBuffer = readable && !framed ? undefined : response.arrayBuffer;
+  if (readable && !(framed && typeof arrayBuffer === 'function')) {
     // Rust reads the body it is handed: always an array made here. A chunk may view a much
     // larger pooled buffer (inflated answers do): holding it would hold several times the limit.
     return readChunks(stream.getReader(), maxBytes, () => tooLarge(status, maxBytes), (p) => g.race(p));

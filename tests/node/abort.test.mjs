@@ -124,6 +124,24 @@ test('requests sharing one signal add one abort listener to it, not one each (no
   }
 });
 
+test('a signal-like object whose addEventListener calls back at once, or starts another request on the same signal, stops its requests and leaves no listener', async () => {
+  const wxpay = new Wxpay(options(ctx.sb));
+  const eager = { aborted: false, reason: new Error('eager'), addEventListener(type, f) { f(); }, removeEventListener() {} };
+  await rejectsWith(slow(wxpay, 3000, { signal: eager }), 'ERR_ABORTED');
+  // Re-entrant: the first request's addEventListener starts a second on the same signal.
+  const listeners = new Set();
+  let inner;
+  const nested = {
+    aborted: false,
+    addEventListener(type, f) { if (inner === undefined) inner = memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, signal: nested }); listeners.add(f); },
+    removeEventListener(type, f) { listeners.delete(f); },
+  };
+  const outer = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, signal: nested });
+  assert.equal(outer.status, 200);
+  assert.equal((await inner).status, 200);
+  assert.equal(listeners.size, 0, 'every listener taken off');
+});
+
 test('a timeout longer than setTimeout takes (2^31 - 1 ms, the largest the option allows) waits, rather than firing at once', async () => {
   // The client's timeout, and a certificate download's wait (the timeout plus a second), would
   // overflow setTimeout, which then fires after 1 ms: every request that waited for a download

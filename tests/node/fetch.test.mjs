@@ -7,6 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Wxpay } from 'wxpay-wasm';
 import { useSandbox, options, countingFetch, rejectsWith, within, memberCode, CARD_ID, CODE } from './helpers.mjs';
 import { closedPort } from '../sandbox/index.mjs';
+import { execFileSync } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 
 const ctx = useSandbox();
 
@@ -90,6 +93,37 @@ test('an injected fetch that throws or rejects is ERR_NETWORK with that error as
     assert.equal(err.cause, boom);
   }
   assert.equal(ctx.sb.requests.length, 0);
+});
+
+test('the package loads where reading the global fetch throws, and works with the fetch option', () => {
+  const script = `
+    Object.defineProperty(globalThis, 'fetch', { configurable: true, get() { throw new Error('no fetch here'); } });
+    const { Wxpay } = await import('wxpay-wasm');
+    const own = (await import('node:http')).default;
+    const wxpay = new Wxpay(${JSON.stringify(options(ctx.sb))});
+    try { await wxpay.v3.sandbox.echo.get(); } catch (e) { console.log(e.code); }`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+  assert.equal(out.trim(), 'ERR_NETWORK');
+});
+
+test('a caller\'s fetch whose answer body is no web stream (node-fetch\'s Node Readable) is read by arrayBuffer(), framed or not', async () => {
+  for (const chunked of [false, true]) {
+    const nodeFetchLike = async (url, init) => {
+      const res = await fetch(url, init);
+      const bytes = await res.arrayBuffer();
+      const headers = new Headers(res.headers);
+      if (chunked) headers.delete('content-length');
+      else headers.set('content-length', String(bytes.byteLength));
+      return { status: res.status, statusText: res.statusText, headers, body: Readable.from([Buffer.from(bytes)]), arrayBuffer: async () => bytes };
+    };
+    const wxpay = new Wxpay(options(ctx.sb, { fetch: nodeFetchLike }));
+    const { status, data } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+    assert.equal(status, 200, `chunked ${chunked}`);
+    assert.equal(data.code, CODE);
+    // Measured once read: over maxBodyBytes is still refused.
+    const small = new Wxpay(options(ctx.sb, { fetch: nodeFetchLike, maxBodyBytes: 10, retry: 0 }));
+    await rejectsWith(memberCode(small).get({ card_id: CARD_ID, code: CODE }), 'ERR_RESPONSE_TOO_LARGE');
+  }
 });
 
 test('a caller\'s fetch whose body runs past its Content-Length is counted as it arrives: refused at maxBodyBytes, and cancelled when the deadline ends the call', async () => {
