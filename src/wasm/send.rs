@@ -311,22 +311,39 @@ pub(super) async fn exchange(client: &Client, request: &Prepared<'_>, deadline: 
     }
 }
 
-/// `Retry-After` as milliseconds from now: delta-seconds or an HTTP date
-/// (GMT, whatever the time zone here). Only a text in an HTTP-date's shape (each of its three formats starts with
-/// the day's name and has a time of day) is read as a date: `Date.parse` also
-/// takes `-1`, `1.5`, `1, 2` or `a 1` as dates long past, which would turn the
-/// back-off off.
+/// `Retry-After` as milliseconds from now: delta-seconds or an HTTP date, in
+/// one of its three shapes (RFC 9110 5.6.7), GMT whatever the time zone here.
+/// Anything else is no date: `Date.parse` also takes `-1`, `1.5`, `a 1` or
+/// `Mon: 1` as dates long past, which would turn the back-off off.
 fn retry_after_ms(value: &str) -> Option<f64> {
     retry::retry_after_seconds(value).or_else(|| {
-        const DAYS: [&[u8; 3]; 7] = [b"mon", b"tue", b"wed", b"thu", b"fri", b"sat", b"sun"];
-        let day = value.as_bytes().get(..3).is_some_and(|d| DAYS.iter().any(|name| d.eq_ignore_ascii_case(*name)));
-        if !day || !value.contains(':') {
+        let b = value.as_bytes();
+        // RFC 850's day name is whole (`Sunday`): letters up to its comma.
+        let rfc850 = b.iter().position(|&c| c == b',').is_some_and(|i| {
+            i >= 6 && b.iter().take(i).all(u8::is_ascii_alphabetic) && shaped(b.get(i..).unwrap_or_default(), b", dd-aaa-dd dd:dd:dd GMT")
+        });
+        let at = if rfc850 || shaped(b, b"aaa, dd aaa dddd dd:dd:dd GMT") {
+            js_sys::Date::parse(value)
+        } else if shaped(b, b"aaa aaa _d dd:dd:dd dddd") {
+            // asctime's names no zone, and is GMT: Date.parse would read it as local time.
+            js_sys::Date::parse(&format!("{value} GMT"))
+        } else {
             return None;
-        }
-        // asctime's form names no zone, and is GMT: Date.parse would read it as local time.
-        let at = if crate::text::find(value, "GMT").is_none() { js_sys::Date::parse(&format!("{value} GMT")) } else { js_sys::Date::parse(value) };
+        };
         at.is_finite().then(|| (at - js_sys::Date::now()).max(0.0))
     })
+}
+
+/// Whether `text` has the shape of `pattern`: `a` a letter, `d` a digit, `_`
+/// a digit or a space, any other byte itself.
+fn shaped(text: &[u8], pattern: &[u8]) -> bool {
+    text.len() == pattern.len()
+        && text.iter().zip(pattern).all(|(&c, &p)| match p {
+            b'a' => c.is_ascii_alphabetic(),
+            b'd' => c.is_ascii_digit(),
+            b'_' => c == b' ' || c.is_ascii_digit(),
+            _ => c == p,
+        })
 }
 
 /// The `code` of an error we made (a `WxpayError`: plain data, no getters).

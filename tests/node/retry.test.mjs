@@ -157,7 +157,8 @@ test('a Retry-After that is neither seconds nor an HTTP date is ignored: the usu
   Math.random = () => 0.999; // each wait its longest: about 200 ms, then 400 ms
   try {
     // `a 1` and `later 5` are read by Date.parse as dates of 2001: neither is in an HTTP date's shape.
-    for (const value of ['-1', '1.5', '+5', '1, 2', 'a 1', 'later 5']) {
+    // So are `Mon: 1`, `Fri 12:00 5` and a date with a numeric zone (no HTTP date has one).
+    for (const value of ['-1', '1.5', '+5', '1, 2', 'a 1', 'later 5', 'Mon: 1', 'Fri 12:00 5', 'Mon 5 1:1', 'Mon, 06 Nov 2094 08:49:37 +0800']) {
       let calls = 0;
       const fetch503 = (url, init) => (++calls <= 2
         ? Promise.resolve(new Response('{"code":"SYSTEM_ERROR","message":"busy"}', { status: 503, headers: { 'content-type': 'application/json', 'retry-after': value } }))
