@@ -114,12 +114,11 @@ export type Params = Record<string, Scalar | readonly Scalar[] | null | undefine
 /**
  * The headers a request sets itself (`Authorization`, and those that frame it), which it refuses
  * with `ERR_INVALID_PARAM` when given: `never` here, in their usual spellings, so that giving one
- * does not compile.
+ * does not compile. (Named, not a pattern: a `Proxy-${string}` index signature would refuse every
+ * `Record<string, string>` of headers built at run time.)
  */
-export type ReservedHeaderName = 'Authorization' | 'Content-Length' | 'Transfer-Encoding' | 'Host' | 'Connection' | 'Expect' | 'Keep-Alive' | 'Upgrade' | 'TE' | 'Trailer';
-export type ReservedHeaders = { readonly [K in ReservedHeaderName | Lowercase<ReservedHeaderName>]?: never } & {
-  readonly [name: `Proxy-${string}` | `proxy-${string}`]: never;
-};
+export type ReservedHeaderName = 'Authorization' | 'Content-Length' | 'Transfer-Encoding' | 'Host' | 'Connection' | 'Expect' | 'Keep-Alive' | 'Upgrade' | 'TE' | 'Trailer' | 'Proxy-Authorization' | 'Proxy-Connection';
+export type ReservedHeaders = { readonly [K in ReservedHeaderName | Lowercase<ReservedHeaderName>]?: never };
 
 /** Request headers: a plain object or `Headers`. */
 export type HeaderMap = (Record<string, Scalar | null | undefined> & ReservedHeaders) | Headers;

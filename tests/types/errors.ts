@@ -112,8 +112,14 @@ await wxpay.v3.marketing.partnerships.build.post({ partner: { type: 'APPID', app
 await node.get({ card_id, code, headers: { Authorization: 'WECHATPAY2-SHA256-RSA2048 x' } });
 // @ts-expect-error TS2322: content-length frames the request, also where the API documents headers
 await wxpay.v3.marketing.partnerships.build.post({ partner: { type: 'APPID', appid: 'wx1' }, authorized_data: { business_type: 'FAVOR_STOCK' } }, { headers: { 'Idempotency-Key': 'k', 'content-length': '5' } });
-// @ts-expect-error TS2322: so does Proxy-*
+// @ts-expect-error TS2322: so does Proxy-Authorization
 await node.get({ card_id, code, headers: { 'Proxy-Authorization': 'Basic x' } });
+// Headers made at run time still compile, as a record (the runtime checks their names).
+declare const made: Record<string, string>, some: { [name: string]: string | undefined }, part: Partial<Record<string, string>>;
+await node.get({ card_id, code, headers: made });
+await node.get({ card_id, code, headers: some });
+await node.get({ card_id, code, headers: part });
+await wxpay.v3.marketing.partnerships.build.post({ partner: { type: 'APPID', appid: 'wx1' }, authorized_data: { business_type: 'FAVOR_STOCK' } }, { headers: { ...made, 'Idempotency-Key': 'k' } });
 // ... and a nullable answer field used as if it were always there.
 const closed = await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ mchid }, { out_trade_no: 'o' });
 // @ts-expect-error TS2367: close answers 204 with ''
