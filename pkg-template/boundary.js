@@ -105,7 +105,7 @@ function scalar(v, what, expected) {
     case 'string':
       if (carried(v)) return v;
       if (v.length > MAX_TEXT) throw param(long(what, MAX_TEXT));
-      throw param(`${what} has a lone UTF-16 surrogate, which no URL or header can carry as it is`);
+      throw param(lone(what));
     case 'number':
       if (Number.isSafeInteger(v)) return String(v);
       // The value is not quoted: it may be an id, and it is not what was meant anyway.
@@ -257,21 +257,16 @@ const headerName = (k) => (/^[A-Za-z0-9_-]{1,24}$/.test(k) ? JSON.stringify(k) :
  */
 function badHeader(k, text, what) {
   if (!TOKEN.test(k)) return `headers: ${headerName(k)} is not a valid header name`;
+  const lower = k.toLowerCase();
   // fetch reads a headers object as a record, which cannot hold this name: it would be dropped.
-  if (k.toLowerCase() === '__proto__') return 'headers: __proto__ is not a header fetch can send';
-  if (k.toLowerCase() === 'authorization') return 'headers must not set Authorization: every request is signed for you';
+  if (lower === '__proto__') return 'headers: __proto__ is not a header fetch can send';
+  if (lower === 'authorization') return 'headers must not set Authorization: every request is signed for you';
   // Named by its usual spelling (one of ours), never as the caller wrote it.
-  const framed = framing(k);
+  const framed = FRAMING_HEADERS.get(lower) ?? (lower.startsWith('proxy-') ? 'Proxy-*' : undefined);
   if (framed !== undefined) return `headers must not set ${framed}: the package makes the request's body and fetch frames it`;
   if (/[\0-\x08\x0a-\x1f\x7f]/.test(text)) return `${what} must not contain control characters (CR, LF, NUL, DEL...)`;
   if (/[^\0-\xff]/.test(text)) return `${what} has characters outside Latin-1, which HTTP headers cannot carry: percent-encode it`;
   return undefined;
-}
-
-/** The usual spelling of `name` when it is a framing header, else undefined. */
-function framing(name) {
-  const lower = name.toLowerCase();
-  return FRAMING_HEADERS.get(lower) ?? (lower.startsWith('proxy-') ? 'Proxy-*' : undefined);
 }
 
 /**
@@ -674,11 +669,6 @@ async function readChunks(reader, max, tooLong, race = (p) => p) {
   return copied ? chunks[0] : chunks[0].slice();
 }
 
-/**
- * The deadline of one request, all its attempts and back-off sleeps included: the caller's
- * `signal` and `timeoutMs` settle the call themselves, so a `fetch` that ignores its signal
- * still settles on time. Throws ERR_ABORTED at once for a signal that has already fired.
- */
 /** The longest delay `setTimeout` takes (2^31 - 1 ms): a longer one fires at once, after 1 ms. */
 const MAX_DELAY = 2147483647;
 
@@ -716,6 +706,11 @@ function unwatch(signal, onAbort) {
   signal.removeEventListener('abort', waiting.all);
 }
 
+/**
+ * The deadline of one request, all its attempts and back-off sleeps included: the caller's
+ * `signal` and `timeoutMs` settle the call themselves, so a `fetch` that ignores its signal
+ * still settles on time. Throws ERR_ABORTED at once for a signal that has already fired.
+ */
 class Guard {
   constructor(signal, timeoutMs) {
     /** `reject` of each race not settled yet: the deadline's end rejects them. */
@@ -902,7 +897,7 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
   // Only the runtime's own fetch is trusted to hold a body to its Content-Length (undici, workerd
   // and browsers do): a caller's may not, nor stop reading when the deadline ends the call, so its
   // bodies are read chunk by chunk, counted and cancelled.
-  const framed = fetchFn === runtimeFetch && runtimeFetch !== undefined && declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
+  const framed = fetchFn === runtimeFetch && declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
   let body;
   try {
     body = await readBody(response, stream, maxBytes, g, status, framed);
