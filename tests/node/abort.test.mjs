@@ -99,12 +99,23 @@ test('a request that beats its timeout and signal succeeds and leaves no timer o
   assert.equal(ctx.sb.requests.length, 1);
 });
 
-test('requests sharing one signal add one abort listener to it, not one each (no "possible EventTarget memory leak" warning), and one abort stops them all', async () => {
-  const wxpay = new Wxpay(options(ctx.sb));
+/** The names of the process warnings emitted while `run` runs (and just after). */
+async function warningsDuring(run) {
   const warnings = [];
   const onWarning = (w) => warnings.push(w.name);
   process.on('warning', onWarning);
   try {
+    await run();
+    await sleep(10);
+    return warnings;
+  } finally {
+    process.off('warning', onWarning);
+  }
+}
+
+test('requests sharing one signal add one abort listener to it, not one each (no "possible EventTarget memory leak" warning), and one abort stops them all', async () => {
+  const wxpay = new Wxpay(options(ctx.sb));
+  const warnings = await warningsDuring(async () => {
     const ac = new AbortController();
     const done = await Promise.all(Array.from({ length: 20 }, () => memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, signal: ac.signal })));
     assert.deepEqual(done.map((r) => r.status), Array(20).fill(200));
@@ -117,11 +128,8 @@ test('requests sharing one signal add one abort listener to it, not one each (no
     assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
     // A later request on another signal, and on none, still works.
     assert.equal((await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, signal: new AbortController().signal })).status, 200);
-    await sleep(10);
-    assert.deepEqual(warnings.filter((n) => n === 'MaxListenersExceededWarning'), []);
-  } finally {
-    process.off('warning', onWarning);
-  }
+  });
+  assert.deepEqual(warnings.filter((n) => n === 'MaxListenersExceededWarning'), []);
 });
 
 test('a signal-like object whose addEventListener calls back at once, or starts another request on the same signal, stops its requests and leaves no listener', async () => {
@@ -146,20 +154,14 @@ test('a timeout longer than setTimeout takes (2^31 - 1 ms, the largest the optio
   // The client's timeout, and a certificate download's wait (the timeout plus a second), would
   // overflow setTimeout, which then fires after 1 ms: every request that waited for a download
   // failed ERR_RESPONSE_SERIAL though its answer had come.
-  const warnings = [];
-  const onWarning = (w) => warnings.push(w.name);
-  process.on('warning', onWarning);
-  try {
+  const warnings = await warningsDuring(async () => {
     const { certs: _, ...rest } = options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key, timeout: 2 ** 31 - 1 });
     const wxpay = new Wxpay(rest);
     const all = await Promise.all(Array.from({ length: 5 }, () => memberCode(wxpay).get({ card_id: CARD_ID, code: CODE })));
     assert.deepEqual(all.map((r) => r.status), Array(5).fill(200));
     assert.equal((await slow(wxpay, 50, { timeout: 2 ** 31 - 1 })).status, 200);
-    await sleep(10);
-    assert.deepEqual(warnings.filter((n) => n === 'TimeoutOverflowWarning'), []);
-  } finally {
-    process.off('warning', onWarning);
-  }
+  });
+  assert.deepEqual(warnings.filter((n) => n === 'TimeoutOverflowWarning'), []);
 });
 
 test('a signal that is not an AbortSignal is ERR_INVALID_PARAM, nothing sent', async () => {
