@@ -417,6 +417,45 @@ export type PayTransaction = ResponseData<Wxpay['v3']['pay']['transactions']['id
 /** `PayTransaction` for a partner (服务商): the partner order query's answer, and its notification's resource. */
 export type PartnerPayTransaction = ResponseData<Wxpay['v3']['pay']['partner']['transactions']['id']['_transaction_id_']['get']>;
 
+/** The amounts of a refund's notification, in fen (分). */
+export interface RefundNotificationAmount {
+  /** The order's total. */
+  total: number;
+  /** The refund's total. */
+  refund: number;
+  /** What the payer paid. */
+  payer_total: number;
+  /** What goes back to the payer. */
+  payer_refund: number;
+}
+
+/**
+ * The resource of a refund's notification (`REFUND.SUCCESS`, `REFUND.ABNORMAL`, `REFUND.CLOSED`)
+ * for a direct merchant: `notifications.parse<RefundNotification>(request)`. A refund's notification
+ * carries less than the refund query's answer: query `v3.refund.domestic.refunds._out_refund_no_`
+ * for the rest.
+ */
+export interface RefundNotification {
+  /** The merchant id. */
+  mchid: string;
+  out_trade_no: string;
+  transaction_id: string;
+  out_refund_no: string;
+  refund_id: string;
+  refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+  /** RFC 3339; present once the refund has succeeded. */
+  success_time?: string;
+  /** The account the refund went to, as text (a card, or the payer's balance). */
+  user_received_account: string;
+  amount: RefundNotificationAmount;
+}
+
+/** `RefundNotification` for a partner (服务商): `sp_mchid` and `sub_mchid` in place of `mchid`. */
+export interface PartnerRefundNotification extends Omit<RefundNotification, 'mchid'> {
+  sp_mchid: string;
+  sub_mchid: string;
+}
+
 /** What `notifications.parse` reads: a fetch `Request`, or Node's headers and raw body. */
 export type NotificationInput =
   | Request

@@ -2,7 +2,7 @@
 // Request or Node's { headers, body }, resolves to the envelope with a typed resource; the
 // answers are fetch Responses; encrypt/decrypt/decryptResource resolve to strings.
 import { Wxpay, notifySuccess, notifyFailure } from 'wxpay-wasm';
-import type { Notification, NotificationInput, PartnerPayTransaction, PayTransaction, ResponseData, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
+import type { Notification, NotificationInput, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, RefundNotification, ResponseData, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.js';
 
 declare const request: Request;
@@ -29,6 +29,19 @@ const partnerOrder = await wxpay.notifications.parse<PartnerPayTransaction>(requ
 const subMchid: string = partnerOrder.resource.sub_mchid;
 type _refund = Expect<Equal<ResponseData<Wxpay['v3']['refund']['domestic']['refunds']['post']>, Awaited<ReturnType<Wxpay['v3']['refund']['domestic']['refunds']['post']>>['data']>>;
 void paidTotal, subMchid;
+
+// A refund's notification: the fields WeChat Pay documents for it, fewer than the refund query's.
+const refunded = await wxpay.notifications.parse<RefundNotification>(request);
+type _refundStatus = Expect<Equal<typeof refunded.resource.refund_status, 'SUCCESS' | 'CLOSED' | 'ABNORMAL'>>;
+type _refundAmount = Expect<Equal<typeof refunded.resource.amount.payer_refund, number>>;
+type _refundTime = Expect<Equal<typeof refunded.resource.success_time, string | undefined>>;
+// @ts-expect-error TS2339: the notification has no funds_account (the query's answer has)
+void refunded.resource.funds_account;
+const partnerRefund = await wxpay.notifications.parse<PartnerRefundNotification>(request);
+const refundSub: string = partnerRefund.resource.sub_mchid;
+// @ts-expect-error TS2339: a partner's refund notification names sp_mchid and sub_mchid, not mchid
+void partnerRefund.resource.mchid;
+void refundSub;
 
 const fromNode = await wxpay.notifications.parse({ headers: nodeHeaders, body: raw });
 type _untyped = Expect<Equal<typeof fromNode.resource, Record<string, unknown>>>;
