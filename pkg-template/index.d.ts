@@ -507,7 +507,7 @@ export interface Wxpay {
   certificates(): Promise<PlatformCertificate[]>;
   /**
    * Base64 RSAES-OAEP (SHA-1, MGF1-SHA-1) of the UTF-8 `text` under the `wechatpaySerial` key. A
-   * request whose body carries it (one of the last 256) is sent naming that key's certificate.
+   * request whose body carries it (one of the last 4,096) is sent naming that key's certificate.
    */
   encrypt(text: string): Promise<string>;
   /** The text a base64 RSAES-OAEP (SHA-1) ciphertext decrypts to under the merchant key. */

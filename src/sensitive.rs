@@ -66,17 +66,21 @@ pub async fn decrypt_with<B: Backend>(backend: &B, key: &PrivateKey, ciphertext:
     })
 }
 
-/// How many recent ciphertexts [`Recent`] remembers the platform serial of.
-pub const RECENT: usize = 256;
+/// How many recent ciphertexts [`Recent`] remembers the platform serial of (16 bytes each).
+pub const RECENT: usize = 4096;
 
 /// The platform certificate each recent `encrypt` used, so that a request carrying its
 /// ciphertext names that certificate as `Wechatpay-Serial` even when a rotation has moved
 /// the default on in between (the service decrypts under the certificate the request names).
-/// Holds a 64-bit hash of each ciphertext, not the ciphertext.
+/// Holds a 64-bit hash of each ciphertext, not the ciphertext, in a ring of [`RECENT`].
 #[derive(Default)]
 pub struct Recent {
     serials: Vec<String>,
+    /// How many of `entries` each of `serials` has.
+    counts: Vec<usize>,
     entries: Vec<(u64, usize)>,
+    /// Once `entries` is full: the oldest, which the next record replaces.
+    next: usize,
 }
 
 /// FNV-1a, 64 bits: OAEP ciphertexts are random, so any fair hash tells them apart.
@@ -97,13 +101,19 @@ impl Recent {
             Some(i) => i,
             None => {
                 self.serials.push(serial.to_owned());
+                self.counts.push(0);
                 self.serials.len() - 1
             }
         };
-        if self.entries.len() == RECENT {
-            self.entries.remove(0);
+        let entry = (fnv(ciphertext.as_bytes()), index);
+        if self.entries.len() < RECENT {
+            self.entries.push(entry);
+        } else {
+            self.counts[self.entries[self.next].1] -= 1;
+            self.entries[self.next] = entry;
+            self.next = (self.next + 1) % RECENT;
         }
-        self.entries.push((fnv(ciphertext.as_bytes()), index));
+        self.counts[index] += 1;
     }
 
     /// The serial a request whose body is `body` must name, when it is not `current`: the
@@ -113,8 +123,7 @@ impl Recent {
     pub fn pinned(&self, body: &[u8], current: Option<&str>) -> Result<Option<String>> {
         // Nothing to look for while every remembered ciphertext is under `current` (always,
         // until a rotation; again once the older ones are forgotten).
-        let under_current = self.serials.iter().position(|s| Some(s.as_str()) == current);
-        if self.entries.iter().all(|&(_, index)| Some(index) == under_current) {
+        if self.serials.iter().zip(&self.counts).all(|(s, &n)| n == 0 || Some(s.as_str()) == current) {
             return Ok(None);
         }
         let mut found: Option<usize> = None;
@@ -220,9 +229,41 @@ mod recent_tests {
             r.record(&numbered(i), B);
         }
         assert_eq!(r.entries.len(), RECENT);
+        assert_eq!(r.counts, [0, RECENT]);
         let body = format!("\"{}\"", cipher(0));
         assert_eq!(r.pinned(body.as_bytes(), Some(B)).unwrap(), None, "forgotten: the current serial");
         let last = format!("\"{}\"", numbered(RECENT - 1));
         assert_eq!(r.pinned(last.as_bytes(), Some(A)).unwrap().as_deref(), Some(B));
+        // The ring goes round: the next record replaces the oldest left (numbered(0)), not the newest.
+        r.record(&cipher(9), A);
+        assert_eq!(r.counts, [1, RECENT - 1]);
+        let first = format!("\"{}\"", numbered(0));
+        assert_eq!(r.pinned(first.as_bytes(), Some(A)).unwrap(), None, "forgotten");
+        let second = format!("\"{}\"", numbered(1));
+        assert_eq!(r.pinned(second.as_bytes(), Some(A)).unwrap().as_deref(), Some(B));
+        let newest = format!("\"{}\"", cipher(9));
+        assert_eq!(r.pinned(newest.as_bytes(), Some(B)).unwrap().as_deref(), Some(A));
+        // Round once more with B: A's one entry goes, and a body with nothing of A's is not scanned.
+        for i in 0..RECENT {
+            r.record(&numbered(RECENT + i), B);
+        }
+        assert_eq!(r.counts, [0, RECENT]);
+        assert_eq!(r.pinned(newest.as_bytes(), Some(B)).unwrap(), None);
+    }
+
+    #[test]
+    fn a_transfer_batch_of_thousands_encrypted_before_a_rotation_pins_its_serial() {
+        // 3,000 names under A, then the rotation: a body with all of them names A, and one
+        // mixing in a name encrypted under B since is refused.
+        let mut r = Recent::default();
+        let names: Vec<String> = (0..3000).map(numbered).collect();
+        for n in &names {
+            r.record(n, A);
+        }
+        let body = format!("[{}]", names.iter().map(|n| format!("{{\"user_name\":\"{n}\"}}")).collect::<Vec<_>>().join(","));
+        assert_eq!(r.pinned(body.as_bytes(), Some(B)).unwrap().as_deref(), Some(A));
+        r.record(&cipher(7), B);
+        let mixed = format!("{body},\"{}\"", cipher(7));
+        assert_eq!(r.pinned(mixed.as_bytes(), Some(B)).unwrap_err().code, Code::InvalidParam);
     }
 }

@@ -143,6 +143,28 @@ test('a request carrying a field encrypted before a rotation names the certifica
   assert.ok(sb.requests.every((r) => r.verified));
 });
 
+test('a transfer batch of hundreds of names encrypted before a rotation still names their certificate after hundreds more encrypts', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(bootstrap(sb, { certsRefreshInterval: 0 }));
+  const old = sb.platform;
+  const names = [];
+  for (let i = 0; i < 300; i++) names.push(await wxpay.encrypt(`用户${i}`));
+  const fresh = sb.rotate();
+  await get(wxpay);
+  assert.equal(wxpay.wechatpaySerial, fresh.serial);
+  // More than the 256 an earlier bound remembered, under the new certificate.
+  const others = [];
+  for (let i = 0; i < 300; i++) others.push(await wxpay.encrypt(`其他${i}`));
+  const echo = (body) => wxpay.v3.sandbox.echo.post(body).then(({ data }) => data.headers['wechatpay-serial']);
+  const batch = { transfer_detail_list: names.map((user_name, i) => ({ out_detail_no: `d${i}`, user_name })) };
+  assert.equal(await echo(batch), old.serial, 'the batch is sent under the certificate its names were encrypted under');
+  assert.equal(await echo({ user_name: others[299] }), fresh.serial);
+  batch.transfer_detail_list.push({ out_detail_no: 'late', user_name: others[0] });
+  const sent = sb.requests.length;
+  await rejectsWith(wxpay.v3.sandbox.echo.post(batch), 'ERR_INVALID_PARAM');
+  assert.equal(sb.requests.length, sent, 'nothing sent');
+});
+
 test('refreshes are limited by certsRefreshInterval: an unknown serial within it is rejected without a download', async () => {
   const { sb } = ctx;
   const wxpay = new Wxpay(bootstrap(sb));
