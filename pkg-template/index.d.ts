@@ -235,9 +235,15 @@ export declare class Wxpay {
   /**
    * The parameters a JSAPI page (`WeixinJSBridge`/`wx.chooseWXPay`) or a mini program
    * (`wx.requestPayment`) needs after an order returned `prepay_id`, signed with the merchant key.
+   * `appId` is the appid of the page or mini program that pays: for a partner's (服务商) order,
+   * its `sp_appid` or its `sub_appid`.
    */
   jsapiParams(input: { appId: string; prepay_id: string }): Promise<JsapiPaymentParams>;
-  /** The parameters an APP passes to the WeChat SDK after an order returned `prepay_id`. */
+  /**
+   * The parameters an APP passes to the WeChat SDK after an order returned `prepay_id`. `appid`
+   * is the paying app's (for a partner's order, its `sp_appid` or its `sub_appid`); `partnerid`
+   * is the client's `mchid` unless given.
+   */
   appParams(input: { appid: string; prepay_id: string; partnerid?: string }): Promise<AppPaymentParams>;
   /**
    * Releases the Rust side now instead of at garbage collection. Any later use of this client
