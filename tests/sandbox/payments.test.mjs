@@ -53,3 +53,29 @@ test('with publicBaseURL, download URLs are on that host', async () => {
   const answer = await call('GET', '/v3/bill/tradebill?bill_date=2024-01-02');
   assert.match(answer.json.download_url, /^https:\/\/api\.mch\.weixin\.qq\.com\/v3\/billdownload\/file\?token=[0-9a-f]{24}$/);
 });
+
+test('an order is kept NOTPAY, queried by out_trade_no (mchid required), paid by pay(), refunded once per out_refund_no', async () => {
+  const order = { ...ORDER, out_trade_no: 'day1', amount: { total: 500 } };
+  assert.equal((await call('POST', '/v3/pay/transactions/jsapi', order)).status, 200);
+  const q = await call('GET', `/v3/pay/transactions/out-trade-no/day1?mchid=${sb.mchid}`);
+  assert.deepEqual([q.status, q.json.trade_state, q.json.amount.total, q.json.payer.openid], [200, 'NOTPAY', 500, 'op']);
+  assert.ok(!('notify_url' in q.json) && !Object.keys(q.json).some((k) => k.endsWith('$')), 'only what the service answers');
+  assert.deepEqual((await call('GET', '/v3/pay/transactions/out-trade-no/day1')).json.detail, { field: 'mchid', location: 'query' });
+  assert.equal((await call('GET', `/v3/pay/transactions/out-trade-no/nope?mchid=${sb.mchid}`)).json.code, 'ORDER_NOT_EXIST');
+  const refundOf = (out_refund_no, refund) => call('POST', '/v3/refund/domestic/refunds', { out_trade_no: 'day1', out_refund_no, amount: { refund, total: 500, currency: 'CNY' } });
+  assert.deepEqual([(await refundOf('r0', 1)).status, (await refundOf('r0', 1)).json.code], [403, 'NOT_ENOUGH'], 'an unpaid order has nothing to refund');
+  const { transaction, notification } = await sb.pay('day1', { notify: false });
+  assert.equal(notification, undefined);
+  const byId = await call('GET', `/v3/pay/transactions/id/${transaction.transaction_id}?mchid=${sb.mchid}`);
+  assert.deepEqual([byId.json.trade_state, byId.json.out_trade_no, byId.json.amount.payer_total], ['SUCCESS', 'day1', 500]);
+  const r1 = await refundOf('r1', 200);
+  assert.deepEqual([r1.status, r1.json.status, r1.json.amount.refund], [200, 'PROCESSING', 200]);
+  assert.equal((await refundOf('r1', 200)).json.refund_id, r1.json.refund_id, 'the same out_refund_no: the same refund');
+  assert.equal((await refundOf('r2', 301)).json.code, 'NOT_ENOUGH', '200 of 500 refunded: 300 left');
+  const { resource } = await sb.settleRefund('r1');
+  assert.deepEqual([resource.refund_status, resource.mchid, resource.amount.payer_refund], ['SUCCESS', sb.mchid, 200]);
+  assert.equal((await call('GET', '/v3/refund/domestic/refunds/r1')).json.status, 'SUCCESS');
+  assert.equal((await call('GET', '/v3/refund/domestic/refunds/r9')).status, 404);
+  const close = await call('POST', '/v3/pay/transactions/out-trade-no/day1/close', { mchid: sb.mchid });
+  assert.deepEqual([close.status, close.json.code], [400, 'ORDERPAID']);
+});

@@ -152,6 +152,7 @@ export async function startSandbox(opts = {}) {
     notifications.length = 0;
     pending.length = 0;
     seedCards(cards);
+    payments.clear();
     keys.platform = original.platform;
     ko.platformPrivate = original.privateKey;
     listed.splice(0, listed.length, { serial: keys.platform.serial, certificate: keys.platform.certificate });
@@ -170,8 +171,8 @@ export async function startSandbox(opts = {}) {
     const { method } = req;
     const file = fileRoute(req, path, queryObject(rawQuery), body);
     if (file) return file.json ? json(file.status, file.json) : file;
-    const payment = payments.route(req, path, body);
-    if (payment) return json(payment.status, payment.json);
+    const payment = payments.route(req, path, body, queryObject(rawQuery));
+    if (payment) return payment.status === 204 ? empty(204) : json(payment.status, payment.json);
     let m;
     if ((m = /^\/v3\/marketing\/membercard-open\/cards\/([^/]+)\/codes\/([^/]+)$/.exec(path)) && ['GET', 'PATCH'].includes(method)) {
       let cardId, code;
@@ -347,6 +348,30 @@ export async function startSandbox(opts = {}) {
     notifications,
     cards,
     prepays: payments.prepays,
+    orders: payments.orders,
+    refunds: payments.refunds,
+    /**
+     * Plays the payer of the unpaid order `out_trade_no`: it becomes SUCCESS, with a
+     * transaction_id. With `notify` (the default), posts its TRANSACTION.SUCCESS notification
+     * (the order as the query answers it) to the order's notify_url, as notify() does. Resolves
+     * { transaction, notification } (notification: notify()'s result, or undefined).
+     */
+    async pay(out_trade_no, { notify: post = true } = {}) {
+      const transaction = payments.pay(out_trade_no);
+      const url = payments.orders.get(out_trade_no).notify_url$;
+      const notification = post ? await notify(url, { event_type: 'TRANSACTION.SUCCESS', resource: transaction }) : undefined;
+      return { transaction, notification };
+    },
+    /**
+     * The refund `out_refund_no` (PROCESSING) succeeds. With `notify` (the default) and a
+     * notify_url in its request, posts its REFUND.SUCCESS notification there. Resolves
+     * { resource, notification }.
+     */
+    async settleRefund(out_refund_no, { notify: post = true } = {}) {
+      const { resource, notify_url } = payments.settleRefund(out_refund_no);
+      const notification = post && notify_url !== undefined ? await notify(notify_url, { event_type: 'REFUND.SUCCESS', resource }) : undefined;
+      return { resource, notification };
+    },
     /** Build a signed, encrypted notification without sending it: { headers, body, envelope, plaintext, mode }. */
     notification: (o) => buildNotification(notifyKeys(), o),
     /** POST a notification to `url`: { status, headers, body, json, sent }. */

@@ -1,0 +1,117 @@
+// A merchant's day (examples/node/shop.mjs) against the sandbox, end to end with real fetch and a
+// real notification endpoint on node:http: the order and the page's payment parameters, the
+// sandbox paying it and posting TRANSACTION.SUCCESS, the order query, a partial refund, its
+// REFUND.SUCCESS, the refund query, a second refund of the rest, an unpaid order closed, and the
+// day's bill. node:crypto judges the payment parameters; the sandbox verifies every request.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { Wxpay } from 'wxpay-wasm';
+import { Shop } from '../../examples/node/shop.mjs';
+import { useSandbox, options, rejectsWith } from './helpers.mjs';
+
+const ctx = useSandbox();
+const APPID = 'wx8888888888888888';
+const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
+let server;
+let notifyUrl;
+let shop;
+
+before(async () => {
+  let handler = () => {};
+  server = http.createServer((req, res) => handler(req, res));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  notifyUrl = `http://127.0.0.1:${server.address().port}/notify`;
+  shop = () => {
+    const { sb } = ctx;
+    const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key }));
+    const s = new Shop(wxpay, { mchid: sb.mchid, appid: APPID, notifyUrl });
+    handler = s.notify;
+    return s;
+  };
+});
+after(() => new Promise((resolve) => server.close(resolve)));
+
+test("a merchant's day: order, payment parameters, notification, query, refunds, refund query, bill", async () => {
+  const { sb } = ctx;
+  const s = shop();
+
+  // The order, and the page's parameters: signed with the merchant key over the prepay_id the sandbox issued.
+  const { out_trade_no, params } = await s.checkout({ openid: OPENID, total: 2500, description: '一杯咖啡' });
+  assert.match(out_trade_no, /^o\d+$/);
+  const prepay_id = params.package.replace(/^prepay_id=/, '');
+  assert.equal(sb.prepays.get(prepay_id)?.out_trade_no, out_trade_no);
+  assert.equal(params.appId, APPID);
+  const message = `${params.appId}\n${params.timeStamp}\n${params.nonceStr}\n${params.package}\n`;
+  assert.ok(crypto.verify('sha256', Buffer.from(message), sb.merchant.publicKeySpki, Buffer.from(params.paySign, 'base64')), 'paySign verifies');
+  assert.equal((await s.query(out_trade_no)).trade_state, 'NOTPAY');
+
+  // The payer pays: the sandbox posts TRANSACTION.SUCCESS to the shop's endpoint, which answers 204.
+  const paid = await sb.pay(out_trade_no);
+  assert.equal(paid.notification.status, 204, paid.notification.body?.toString());
+  assert.deepEqual(s.orders.get(out_trade_no), { total: 2500, state: 'SUCCESS', transaction_id: paid.transaction.transaction_id });
+  // WeChat Pay sends a notification again until answered: the same id is answered and handled once.
+  const again = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource: paid.transaction, id: paid.notification.sent.envelope.id });
+  assert.equal(again.status, 204);
+  assert.equal(s.handled.size, 1);
+
+  const order = await s.query(out_trade_no);
+  assert.equal(order.trade_state, 'SUCCESS');
+  assert.equal(order.transaction_id, paid.transaction.transaction_id);
+  assert.equal(order.amount?.payer_total, 2500);
+
+  // A partial refund: PROCESSING, then REFUND.SUCCESS to the endpoint, then the query says SUCCESS.
+  const first = await s.refund(out_trade_no, 1000, '少了一份奶');
+  assert.equal(first.status, 'PROCESSING');
+  assert.deepEqual([first.amount.refund, first.amount.total, first.out_trade_no], [1000, 2500, out_trade_no]);
+  const settled = await sb.settleRefund(first.out_refund_no);
+  assert.equal(settled.notification.status, 204, settled.notification.body?.toString());
+  assert.equal(s.refunds.get(first.out_refund_no).state, 'SUCCESS');
+  const queried = await s.refundStatus(first.out_refund_no);
+  assert.deepEqual([queried.status, queried.refund_id], ['SUCCESS', first.refund_id]);
+  assert.equal((await s.query(out_trade_no)).trade_state, 'SUCCESS', 'partly refunded');
+
+  // More than is left is refused by the service, with its code; the rest is refunded.
+  await rejectsWith(s.refund(out_trade_no, 1501), 'NOT_ENOUGH', { status: 403 });
+  const rest = await s.refund(out_trade_no, 1500);
+  await sb.settleRefund(rest.out_refund_no);
+  assert.equal((await s.query(out_trade_no)).trade_state, 'REFUND');
+
+  // An order never paid is closed; paying it is then impossible, and closing a paid one is refused.
+  const unpaid = await s.checkout({ openid: OPENID, total: 100, description: '一块蛋糕' });
+  await s.close(unpaid.out_trade_no);
+  assert.equal((await s.query(unpaid.out_trade_no)).trade_state, 'CLOSED');
+  await rejectsWith(s.close(out_trade_no), 'ORDERPAID', { status: 400 });
+
+  // The day's bill, gzipped, checked and read into rows.
+  const bill = await s.tradeBill('2024-06-01');
+  assert.ok(bill.rows.length > 0);
+  assert.ok(Object.keys(bill.summary).length > 0);
+
+  // Every request the sandbox saw was signed correctly; the endpoint handled each notification id once.
+  assert.ok(sb.requests.every((r) => r.verified));
+  assert.deepEqual(sb.notifications.map((n) => [n.event_type, n.status]), [
+    ['TRANSACTION.SUCCESS', 204], ['TRANSACTION.SUCCESS', 204], ['REFUND.SUCCESS', 204], ['REFUND.SUCCESS', 204],
+  ]);
+  assert.equal(s.handled.size, 3);
+});
+
+test('a payment notification for an amount other than the order\'s is answered with a failure, and WeChat Pay will send it again', async () => {
+  const { sb } = ctx;
+  const s = shop();
+  const { out_trade_no } = await s.checkout({ openid: OPENID, total: 300, description: '茶' });
+  const { transaction } = await sb.pay(out_trade_no, { notify: false });
+  const forgedAmount = { ...transaction, amount: { ...transaction.amount, total: 3 } };
+  const answer = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource: forgedAmount });
+  assert.equal(answer.status, 500);
+  assert.equal(answer.json.code, 'FAIL');
+  assert.equal(s.orders.get(out_trade_no).state, 'NOTPAY', 'not marked paid');
+  // A notification not signed by WeChat Pay is refused (401) before the shop sees it.
+  const forged = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource: transaction, misbehave: 'forged' });
+  assert.equal(forged.status, 401);
+  assert.equal(s.orders.get(out_trade_no).state, 'NOTPAY');
+  // The query tells the truth.
+  assert.equal((await s.query(out_trade_no)).trade_state, 'SUCCESS');
+  assert.equal(s.orders.get(out_trade_no).state, 'SUCCESS');
+});
