@@ -4,7 +4,14 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const bundle = require('./wxpay_wasm.cjs');
 
-bundle.initSync({ module: readFileSync(join(__dirname, 'wxpay_wasm_bg.wasm')) });
+let bytes;
+try {
+  bytes = readFileSync(join(__dirname, 'wxpay_wasm_bg.wasm'));
+} catch (cause) {
+  // A bundler that moved this file without the .wasm is named as the cause.
+  throw new Error('wxpay-wasm: cannot read wxpay_wasm_bg.wasm beside its entry. If a bundler (Next.js, esbuild, webpack) took the package into a bundle, keep it external (README, Runtimes): ' + cause.message, { cause });
+}
+bundle.initSync({ module: bytes });
 
 exports.Wxpay = bundle.Wxpay;
 exports.WxpayError = bundle.WxpayError;

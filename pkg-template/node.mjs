@@ -2,7 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { initSync } from './wxpay_wasm.js';
 
-initSync({ module: readFileSync(new URL('./wxpay_wasm_bg.wasm', import.meta.url)) });
+initSync({ module: wasm() });
+
+/** The .wasm beside this file; a bundler that moved this file without it is named as the cause. */
+function wasm() {
+  try {
+    return readFileSync(new URL('./wxpay_wasm_bg.wasm', import.meta.url));
+  } catch (cause) {
+    throw new Error('wxpay-wasm: cannot read wxpay_wasm_bg.wasm beside its entry. If a bundler (Next.js, esbuild, webpack) took the package into a bundle, keep it external (README, Runtimes): ' + cause.message, { cause });
+  }
+}
 
 export { Wxpay, notifySuccess, notifyFailure, parseBill } from './wxpay.js';
 export { uploadForm } from './upload.js';

@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pkg = fileURLToPath(new URL('../../pkg/', import.meta.url));
@@ -26,4 +28,24 @@ test('the declarations ship once: index.d.ts (import) re-exports index.d.cts (re
   assert.deepEqual(esm.split('\n').filter((l) => l && !l.startsWith('//')), ["export * from './index.cjs';"]);
   assert.ok(size['index.d.cts'] > 1_000_000, `index.d.cts holds the declarations (${size['index.d.cts']} B)`);
   assert.ok(size['index.d.ts'] < 200, `index.d.ts is only the re-export (${size['index.d.ts']} B)`);
+});
+
+test('an entry moved without its .wasm (a bundler took it in) fails naming the package, the file and what to do', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wxpay-nowasm-'));
+  try {
+    cpSync(pkg, dir, { recursive: true, filter: (src) => !src.endsWith('.wasm') });
+    for (const [entry, load] of [['node.mjs', `import(${JSON.stringify(join(dir, 'node.mjs'))})`], ['node.cjs', `Promise.resolve().then(() => require(${JSON.stringify(join(dir, 'node.cjs'))}))`]]) {
+      const out = execFileSync(process.execPath, ['-e', `${load}.then(() => console.log('loaded'), (e) => console.log(e.message + ' | cause: ' + e.cause?.code))`], { encoding: 'utf8' });
+      assert.match(out, /^wxpay-wasm: cannot read wxpay_wasm_bg\.wasm beside its entry\. If a bundler .* keep it external \(README, Runtimes\): .*ENOENT.* \| cause: ENOENT$/m, entry);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the .wasm carries no path of the machine that built it (dependencies\' panic locations are remapped)', () => {
+  const wasm = readFileSync(join(pkg, 'wxpay_wasm_bg.wasm')).toString('latin1');
+  for (const local of ['/.cargo/registry/', `${process.env.CARGO_HOME ?? join(process.env.HOME ?? '/nonexistent', '.cargo')}/`, process.cwd() + '/'])
+    assert.ok(!wasm.includes(local), `the .wasm names ${local}`);
+  assert.ok(wasm.includes('crates/der-'), 'the remapped locations are there, shorter');
 });
