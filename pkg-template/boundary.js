@@ -318,6 +318,9 @@ function readConfig(cfg, names) {
   const headers = [];
   const h = cfg.headers;
   if (typeof h === 'object' && h !== null) {
+    // One header a name, in any case: a later one replaces an earlier (and goes last), so Rust
+    // merges them with its own in one pass.
+    const byName = new Map();
     for (const [k, v] of guarded('reading headers', param, () => pairs(h, 'headers'))) {
       const what = `headers[${headerName(k)}]`;
       // An array is one header with its values joined by ", ", as Headers and node:http do.
@@ -327,9 +330,14 @@ function readConfig(cfg, names) {
       if (text !== undefined) {
         const bad = badHeader(k, text, what);
         if (bad !== undefined) throw param(bad);
-        headers.push(k, text);
-        total += k.length + text.length;
+        const lower = k.toLowerCase();
+        byName.delete(lower);
+        byName.set(lower, [k, text]);
       }
+    }
+    for (const [k, text] of byName.values()) {
+      headers.push(k, text);
+      total += k.length + text.length;
     }
   } else if (h !== undefined && h !== null) {
     throw param(`headers must be an object, got ${kind(h)}`);
@@ -707,6 +715,12 @@ function unwatch(signal, onAbort) {
 }
 
 /**
+ * Every Guard not disposed yet. Rust disposes of a request's Guard when the request ends (Drop);
+ * after a trap it never will, so the trap ends them all here (`abandonGuards`).
+ */
+const liveGuards = new Set();
+
+/**
  * The deadline of one request, all its attempts and back-off sleeps included: the caller's
  * `signal` and `timeoutMs` settle the call themselves, so a `fetch` that ignores its signal
  * still settles on time. Throws ERR_ABORTED at once for a signal that has already fired.
@@ -731,6 +745,7 @@ class Guard {
     if (timeoutMs !== undefined) {
       this.timer = setTimeout(() => this.stop(fail('ERR_TIMEOUT', `request timed out after ${timeoutMs} ms`)), Math.min(timeoutMs, MAX_DELAY));
     }
+    liveGuards.add(this);
   }
 
   stop(error) {
@@ -762,6 +777,7 @@ class Guard {
   }
 
   dispose() {
+    liveGuards.delete(this);
     this.racing.clear();
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort !== undefined) {
@@ -780,6 +796,18 @@ const NO_DEADLINE = {
 
 export function guard(signal, timeoutMs) {
   return signal === undefined && timeoutMs === undefined ? NO_DEADLINE : new Guard(signal, timeoutMs);
+}
+
+/**
+ * After a trap (wxpay.js's listener): the requests of the dead instance are over, so each live
+ * Guard stops with `error` (its fetch is aborted) and is disposed of (its timer cleared, its
+ * signal's listener removed). Never throws.
+ */
+export function abandonGuards(error) {
+  for (const g of [...liveGuards]) {
+    g.stop(error);
+    g.dispose();
+  }
 }
 
 export function dispose(g) {
@@ -1158,13 +1186,13 @@ export function errorData(body) {
 }
 
 /**
- * `segment`, checked before wxpay.js makes the path template of a chain node's child of `parent`
- * (a template) with it: a property name can be of any length, and both cross into wasm memory.
+ * `segment`, checked before wxpay.js adds it to a chain node's path template, `length` characters
+ * so far: a property name can be of any length, and it crosses into wasm memory.
  */
-export function chainSegment(parent, segment) {
+export function chainSegment(length, segment) {
   if (segment.length > MAX_TEXT) throw param(`a chain segment is longer than ${MAX_TEXT} characters`);
   if (!wellFormed(segment)) throw param(lone('a chain segment'));
-  if (parent.length + segment.length >= MAX_TEXT) throw param(`the chain's path is longer than ${MAX_TEXT} characters`);
+  if (length + segment.length >= MAX_TEXT) throw param(`the chain's path is longer than ${MAX_TEXT} characters`);
   return segment;
 }
 

@@ -14,7 +14,7 @@
 //   through the live client when a verb is called, so nodes survive a recovery;
 // - `Wxpay.onRecover(info)` hears of each recovery.
 import * as glue from './wxpay_wasm.js';
-import { useRecovery, chainSegment } from './boundary.js';
+import { useRecovery, chainSegment, abandonGuards } from './boundary.js';
 import { WxpayError } from './error.js';
 
 const recovery = glue.__wxpay_recovery;
@@ -38,6 +38,8 @@ recovery.listen((error) => {
   // for ever and the instance dead. WxpayError's constructor reads nothing it could throw on
   // (error.js), and a `reject` does not throw.
   for (const reject of rejects) reject(internal(error));
+  // Their deadlines: timers, signal listeners and fetches that Rust would have ended.
+  abandonGuards(internal(error));
   // At a point where no frame of the dead instance is on the stack.
   queueMicrotask(() => {
     try {
@@ -248,21 +250,25 @@ function chainNode(client, parent, segment) {
 }
 
 /**
- * The path template of `state` (`v3/...`), made once, and those of its ancestors on the way. Inside
- * `run`. A loop, not a recursion: a chain may be deeper than the JS stack. Each segment and the
- * path are bounded before they cross (`chainSegment`: ERR_INVALID_PARAM).
+ * The path template of `state` (`v3/...`), made once, kept on that node only (a verb's or a
+ * described one's): the nodes above it keep none, so a chain however deep holds one copy of its
+ * path, not one a node. Inside `run`. A loop, not a recursion: a chain may be deeper than the JS
+ * stack. Each segment crosses alone, bounded with the path's length so far (`chainSegment`:
+ * ERR_INVALID_PARAM), and the segments are joined once.
  */
 function template(state) {
   if (state.template !== undefined) return state.template;
   const todo = [];
   let top = state;
   for (; top.template === undefined && top.parent !== null; top = top.parent) todo.push(top);
-  top.template ??= 'v3';
+  const parts = [top.template ?? 'v3'];
+  let length = parts[0].length;
   for (let i = todo.length - 1; i >= 0; i--) {
-    const node = todo[i];
-    const parent = node.parent.template;
-    node.template = glue.chainChild(parent, chainSegment(parent, node.segment));
+    const part = glue.chainChild('', chainSegment(length, todo[i].segment));
+    parts.push(part);
+    length += 1 + part.length;
   }
+  state.template = parts.join('/');
   return state.template;
 }
 

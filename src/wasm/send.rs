@@ -40,7 +40,8 @@ pub fn freed() -> JsValue {
 
 /// The request headers: ours first (`Wechatpay-Serial` included, if any, naming
 /// the key the service answers with), the caller's (already passed through
-/// `boundary.js`'s `readConfig`) replacing any of the same name.
+/// `boundary.js`'s `readConfig`, one a name) replacing any of ours of the same
+/// name: one pass over the caller's for each of ours, however many they are.
 fn request_headers<'a>(
     client: &'a Client,
     wechatpay_serial: Option<&'a str>,
@@ -59,10 +60,8 @@ fn request_headers<'a>(
     if let Some(serial) = wechatpay_serial {
         list.push(("Wechatpay-Serial", serial));
     }
-    for (name, value) in extra {
-        list.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-        list.push((name, value));
-    }
+    list.retain(|(n, _)| !extra.iter().any(|(name, _)| n.eq_ignore_ascii_case(name)));
+    list.extend(extra.iter().map(|(name, value)| (name.as_str(), value.as_str())));
     list.push(("Authorization", authorization));
     list
 }

@@ -319,3 +319,16 @@ test('chain: a chain deeper than the JS stack has its path made in a loop (a rec
   }
   assert.deepEqual(recovered, [], 'no recovery');
 });
+test('chain: a chain 200,000 deep (a path of 400k characters, under the limit) holds one copy of its path, not one a node', async () => {
+  globalThis.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  let node = h.client.v3.sandbox.echo;
+  for (let i = 0; i < 200_000; i++) node = node.a;
+  const path = String(node);
+  assert.equal(path.length, 'v3/sandbox/echo'.length + 2 * 200_000);
+  assert.ok(path.endsWith('/a/a'));
+  // Each node above kept its own path once: 200,000 paths of 200k characters on average, some 40 GB.
+  const grown = process.memoryUsage().heapUsed - before;
+  assert.ok(grown < 512 * 2 ** 20, `the heap grew ${Math.round(grown / 2 ** 20)} MiB`);
+  await h.check('after a chain 200,000 deep');
+});

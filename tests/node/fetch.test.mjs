@@ -172,6 +172,24 @@ test('headers adds request headers, and may replace Accept', async () => {
   assert.equal(req.headers.accept, 'application/json;q=0.9');
 });
 
+test('a header given twice in different cases is sent once, the later value; one of ours named in any case is replaced', async () => {
+  const { sb } = ctx;
+  const seen = [];
+  const fetch = (url, init) => { seen.push(Object.entries(init.headers)); return globalThis.fetch(url, init); };
+  const wxpay = new Wxpay(options(sb, { fetch }));
+  await wxpay.v3.sandbox.echo.get({ headers: { 'X-Dup': 'first', 'ACCEPT': 'text/plain;q=0.1', 'x-dup': 'second', 'X-Other': 'o' } });
+  const req = sb.requests.at(-1);
+  assert.equal(req.verified, true);
+  assert.equal(req.headers['x-dup'], 'second', 'not "first, second"');
+  assert.equal(req.headers.accept, 'text/plain;q=0.1');
+  const names = seen[0].map(([k]) => k.toLowerCase());
+  assert.equal(names.filter((k) => k === 'x-dup').length, 1);
+  assert.equal(names.filter((k) => k === 'accept').length, 1);
+  // The caller's in the order they were last given, after ours; Authorization last.
+  assert.deepEqual(names.filter((k) => ['accept', 'x-dup', 'x-other'].includes(k)), ['accept', 'x-dup', 'x-other']);
+  assert.equal(names.at(-1), 'authorization');
+});
+
 test('header values reach the server as given: Latin-1 characters, an empty value, a long one, many headers', async () => {
   const { sb } = ctx;
   const wxpay = new Wxpay(options(sb));

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { getEventListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Wxpay, WxpayError } from '../../.work/test-pkg/node.mjs';
 import * as traps from '../../.work/test-pkg/traps.mjs';
@@ -93,6 +94,24 @@ test('a request in flight when the instance traps rejects ERR_INTERNAL; its answ
   await sleep(400); // the slow answer arrives for a closure of the dead instance
   await assertSeed(wxpay);
   assert.equal(ctx.sb.requests.filter((r) => r.url.startsWith('/v3/sandbox/slow')).length, 1);
+});
+
+test('a trap ends the deadlines of the requests it killed: timers cleared, signal listeners removed, fetches aborted', async () => {
+  const wxpay = new Wxpay(options(ctx.sb));
+  const controller = new AbortController();
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const calls = Array.from({ length: 5 }, () => wxpay.v3.sandbox.slow.get({ params: { ms: 300 }, timeout: 60_000, signal: controller.signal }));
+  await sleep(50); // the fetches are out
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 1, 'one listener for the shared signal');
+  const armed = timers();
+  traps.trapAfter(Promise.resolve());
+  for (const call of calls) assert.equal((await call.then(() => null, (e) => e))?.code, 'ERR_INTERNAL');
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0, 'the dead requests no longer listen');
+  assert.ok(timers() <= armed - 5, `their five 60 s timers are cleared: ${armed} then ${timers()}`);
+  await sleep(400);
+  // Aborted: the sandbox never got to answer them (its log records a client that went away).
+  assert.ok(ctx.sb.requests.filter((r) => r.url.startsWith('/v3/sandbox/slow')).every((r) => r.status !== 200));
+  await assertSeed(wxpay);
 });
 
 test('an answer meant for a request of the dead instance never resumes a request of the new one', async () => {
