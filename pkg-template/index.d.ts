@@ -352,8 +352,9 @@ export interface WxpayClientOptions {
    */
   apiv3Key?: string;
   /**
-   * Milliseconds between two downloads of `/v3/certificates` triggered by an unknown
-   * `Wechatpay-Serial` (default 300000: five minutes).
+   * The least milliseconds between two downloads of `/v3/certificates`, counted from the last
+   * one, the first included (default 300000: five minutes): an unknown `Wechatpay-Serial` within
+   * it is rejected without a download.
    */
   certsRefreshInterval?: number;
   /**
