@@ -189,6 +189,24 @@ describe('an oversized notification', () => {
     });
   }
 
+  test('an input whose arrayBuffer() gives 64 MiB and a byte is refused before it is copied: wasm memory does not grow with it', async (t) => {
+    const wxpay = new Wxpay(options(h.sb, { apiv3Key: h.sb.apiv3Key }));
+    try {
+      const headers = new Headers({ 'wechatpay-timestamp': String(Math.floor(Date.now() / 1000)), 'wechatpay-nonce': 'n', 'wechatpay-signature': 'AAAA', 'wechatpay-serial': h.sb.platform.serial });
+      const big = new ArrayBuffer(LIMIT + 1);
+      const m = await measured(() => settle(() => wxpay.notifications.parse({ headers, arrayBuffer: async () => big }), 60_000));
+      t.diagnostic(`${outcome(m.result)}; peak growth wasm ${mib(m.wasm)}`);
+      assert.equal(rejects('ERR_INVALID_PARAM')(m.result), null);
+      assert.match(m.result.error.message, /the request body is longer than 67108864 bytes/);
+      assert.ok(m.wasm < 8 * MiB, `wasm memory grew ${mib(m.wasm)}`);
+      // At the limit it is read, and judged by its signature.
+      const at = await settle(() => wxpay.notifications.parse({ headers, arrayBuffer: async () => big.slice(0, LIMIT) }), 60_000);
+      assert.equal(rejects('ERR_NOTIFY_SIGNATURE')(at), null);
+    } finally {
+      wxpay.free();
+    }
+  });
+
   test('a Request with a 200 MiB body is refused at 64 MiB: wasm memory does not grow with it', async (t) => {
     const wxpay = new Wxpay(options(h.sb, { apiv3Key: h.sb.apiv3Key }));
     let pulled = 0;

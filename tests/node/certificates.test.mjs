@@ -6,6 +6,8 @@ import { Wxpay } from 'wxpay-wasm';
 import { useSandbox, options, memberCode, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
 import { randomRsaKeyPair, randomSerial } from '../sandbox/keys.mjs';
 import { selfSignedCertificate } from '../sandbox/x509.mjs';
+import { encryptResource } from '../sandbox/notify.mjs';
+import { signAnswer } from '../sandbox/answer.mjs';
 
 const ctx = useSandbox();
 
@@ -589,4 +591,25 @@ test('without certs or apiv3Key the options are refused', () => {
   const { sb } = ctx;
   const { certs: _, ...rest } = options(sb);
   assert.throws(() => new Wxpay(rest), { code: 'ERR_INVALID_CONFIG', message: /options.certs is required/ });
+});
+
+test('a certificate listed under a serial that is not its own is refused, though the list is signed by its key', async () => {
+  const { sb } = ctx;
+  const fake = 'ABCDEF'.repeat(6) + '0123';
+  const entry = (serial_no) => ({
+    serial_no, effective_time: '2020-01-01T00:00:00+08:00', expire_time: '2099-01-01T00:00:00+08:00',
+    encrypt_certificate: encryptResource(sb.apiv3Key, sb.platform.certificate, 'certificate'),
+  });
+  // The list, signed by the certificate's key and naming the serial it lists it under.
+  const answer = (serial) => async () => {
+    const body = Buffer.from(JSON.stringify({ data: [entry(serial)] }));
+    const ts = String(Math.floor(Date.now() / 1000));
+    const nonce = crypto.randomBytes(16).toString('hex');
+    const signature = signAnswer(crypto.createPrivateKey(sb.platform.privateKeyPkcs8), ts, nonce, body);
+    return new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-signature': signature, 'wechatpay-serial': serial } });
+  };
+  const listed = await new Wxpay(bootstrap(sb, { fetch: answer(sb.platform.serial) })).certificates();
+  assert.deepEqual(listed.map((c) => c.serial), [sb.platform.serial], 'the control: listed under its own serial');
+  const err = await rejectsWith(new Wxpay(bootstrap(sb, { fetch: answer(fake) })).certificates(), 'ERR_RESPONSE_BODY');
+  assert.match(err.message, /is not a certificate with serial/);
 });

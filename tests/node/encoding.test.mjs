@@ -123,6 +123,16 @@ test('an empty, "." or ".." placeholder value is ERR_INVALID_PARAM and nothing i
   }
 });
 
+test('a chain segment that is a dot segment once percent-decoded (%2e%2e, .%2E, %2e) is ERR_INVALID_PARAM and nothing is sent', async () => {
+  // fetch's URL parser would resolve it and send another path than the one signed.
+  for (const segment of ['%2e%2e', '.%2E', '%2E.', '%2e']) {
+    await assertRejectedUnsent((w) => w.v3.sandbox.echo.x[segment].get(), 'ERR_INVALID_PARAM');
+  }
+  // Only whole segments: %2e inside a longer one is a literal.
+  const { data } = await wx().v3.sandbox.echo['a%2e%2eb'].get();
+  assert.equal(data.url, '/v3/sandbox/echo/a%2e%2eb');
+});
+
 // ---- params: the query string ----
 
 test('params become the query string: keys and values encoded, arrays repeated, undefined and null skipped', async () => {
@@ -321,4 +331,25 @@ test('a header\'s name is quoted in a message when short and plain, never when i
     await rejectsWith(wxpay.v3.sandbox.echo.get({ headers: { [name]: value } }), 'ERR_INVALID_PARAM', {}).then((e) => assert.match(e.message, message));
   }
   assert.equal(ctx.sb.requests.length, before);
+});
+
+test('where the runtime has no String.prototype.isWellFormed (older browsers), lone surrogates are refused all the same', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const script = `
+    delete String.prototype.isWellFormed;
+    const { Wxpay } = await import('wxpay-wasm');
+    const o = JSON.parse(process.env.WXPAY_TEST_OPTIONS);
+    let sent = 0;
+    const wxpay = new Wxpay({ ...o, fetch: async () => { sent++; throw new Error('not sent here'); }, retry: 0 });
+    const code = (p) => p.then(() => 'resolved', (e) => e.code);
+    console.log(JSON.stringify({
+      has: typeof String.prototype.isWellFormed,
+      lone: await code(wxpay.sign('x\\ud800')),
+      low: await code(wxpay.v3.sandbox.echo.get({ params: { a: 'x\\udc00' } })),
+      pair: await code(wxpay.sign('x\\ud83d\\ude00')),
+      sent,
+    }));`;
+  const { fetch: _, ...o } = options(ctx.sb);
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, WXPAY_TEST_OPTIONS: JSON.stringify(o) } });
+  assert.deepEqual(JSON.parse(out), { has: 'undefined', lone: 'ERR_INVALID_PARAM', low: 'ERR_INVALID_PARAM', pair: 'resolved', sent: 0 });
 });

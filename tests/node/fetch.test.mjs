@@ -239,3 +239,15 @@ test('a numeric header value (a Scalar, per index.d.ts) is sent as its text', as
   await within(wxpay.v3.sandbox.echo.get({ headers: { 'X-Retry': 2 } }), 2000, "get({ headers: { 'X-Retry': 2 } })");
   assert.equal(sb.requests.at(-1).headers['x-retry'], '2');
 });
+
+test('a thrown value is quoted in at most 1,000 characters: a huge message is cut, kept whole as the cause', async () => {
+  const { sb } = ctx;
+  const huge = `boom ${'x'.repeat(5_000_000)}`;
+  const wxpay = new Wxpay(options(sb, { fetch: async () => { throw new Error(huge); }, retry: 0 }));
+  const err = await rejectsWith(wxpay.v3.sandbox.echo.get(), 'ERR_NETWORK');
+  assert.ok(err.message.includes('Error: boom xxx'), err.message.slice(0, 200));
+  assert.ok(err.message.length < 1200, `the message is ${err.message.length} characters`);
+  assert.ok(err.message.includes('x…'), 'cut, and says so');
+  assert.equal(err.cause.message, huge);
+  assert.equal((await wxpay.v3.sandbox.echo.get({ params: {} }).catch((e) => e)).code, 'ERR_NETWORK', 'the client keeps working');
+});

@@ -1,6 +1,7 @@
 // Retries, the backup host and the hooks (issue 14), against the sandbox.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { Wxpay } from 'wxpay-wasm';
 import { useSandbox, options, memberCode, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
 import { closedPort } from '../sandbox/index.mjs';
@@ -236,4 +237,24 @@ test('a bad per-request retry rejects before anything is sent', async () => {
   await rejectsWith(get(wxpay, { retry: 11 }), 'ERR_INVALID_PARAM');
   await rejectsWith(get(wxpay, { retry: 'yes' }), 'ERR_INVALID_PARAM');
   assert.equal(sb.requests.length, 0);
+});
+
+test('a POST the main host received (its answer lost: the socket reset) is not sent again, to the backup host or at all; a GET is', async () => {
+  const { sb } = ctx;
+  const got = [];
+  const main = http.createServer((req, res) => { req.resume(); req.on('end', () => { got.push(req.method); req.socket.destroy(); }); });
+  await new Promise((resolve) => main.listen(0, '127.0.0.1', resolve));
+  try {
+    const wxpay = new Wxpay(options(sb, { baseURL: `http://127.0.0.1:${main.address().port}/`, backupBaseURL: sb.baseURL }));
+    await rejectsWith(wxpay.v3.sandbox.echo.post({ out_trade_no: 'once-only' }), 'ERR_NETWORK', { attempts: 1 });
+    assert.deepEqual(got, ['POST'], 'the main host read it once');
+    assert.equal(sb.requests.length, 0, 'the backup host never saw it');
+    // A GET may be sent again: its retry goes to the backup host.
+    const res = await wxpay.v3.sandbox.echo.get();
+    assert.equal(res.status, 200);
+    assert.deepEqual(got, ['POST', 'GET']);
+    assert.deepEqual(sb.requests.map((r) => r.method), ['GET']);
+  } finally {
+    await new Promise((resolve) => { main.close(resolve); main.closeAllConnections(); });
+  }
 });

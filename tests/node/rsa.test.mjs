@@ -42,17 +42,18 @@ const shapes = [
   { key: fromPrimes(prime(1008), prime(1063)), label: '1008+1063-bit primes' },
 ];
 
-function client({ key }, format) {
+function clientOptions({ key }, format = 'pkcs8') {
   const publicKey = crypto.createPublicKey(key);
-  return new Wxpay({
+  return {
     mchid: '1900000109',
     serial: '1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C',
     privateKey: key.export({ type: format, format: 'pem' }),
     certs: { [SERIAL]: selfSignedCertificate({ serial: SERIAL, publicKey, privateKey: key }) },
     wechatpaySerial: SERIAL,
     crypto: 'rust',
-  });
+  };
 }
+const client = (shape, format) => new Wxpay(clientOptions(shape, format));
 
 describe('the rust backend in wasm', () => {
   for (const shape of shapes) {
@@ -173,4 +174,53 @@ test('a key whose dp, dq or e was damaged is ERR_INVALID_KEY when read, on every
 test('the built .wasm multiplies with i64x2.extmul and never with i64x2.mul', () => {
   const out = execFileSync('bash', [path.join(root, 'scripts/check-simd.sh')], { encoding: 'utf8' });
   assert.match(out, /extmul/);
+});
+
+// What a one-bit flip never makes: a block whose public operation gives the right SHA-256 at its
+// end behind anything else. Every byte of the encoded message counts (RFC 8017 8.2.2 compares it
+// whole): a check of the hash alone would make a key with e = 3 forgeable.
+describe('every backend compares the whole PKCS#1 v1.5 block and the whole OAEP block', () => {
+  const [shape] = keys(1);
+  const { key } = shape;
+  const k = crypto.createPublicKey(key).asymmetricKeyDetails.modulusLength / 8;
+  const raw = (em) => crypto.privateEncrypt({ key, padding: crypto.constants.RSA_NO_PADDING }, em).toString('base64');
+  const message = Buffer.from('a message the service signed');
+  const hash = crypto.createHash('sha256').update(message).digest();
+  const DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+  const em = (ps, info = DIGEST_INFO, after = Buffer.alloc(0)) =>
+    Buffer.concat([Buffer.from([0, 1]), ps, Buffer.from([0]), info, hash, after]);
+  const psLength = k - 3 - DIGEST_INFO.length - 32;
+  const right = em(Buffer.alloc(psLength, 0xff));
+  const cases = {
+    'the right block (the control)': [right, true],
+    'garbage in place of the padding': [em(Buffer.alloc(psLength, 0x5a)), false],
+    'one padding byte not 0xff': [(() => { const b = Buffer.from(right); b[2 + (psLength >> 1)] = 0xfe; return b; })(), false],
+    'block type 02, not 01': [(() => { const b = Buffer.from(right); b[1] = 2; return b; })(), false],
+    'a leading byte not 00': [(() => { const b = Buffer.from(right); b[0] = 1; return b; })(), false],
+    'the DigestInfo of another hash (SHA-512 OID)': [em(Buffer.alloc(psLength, 0xff), Buffer.from('3031300d060960864801650304020305000420', 'hex')), false],
+    'a DigestInfo with its NULL left out, the hash moved up': [em(Buffer.alloc(psLength + 2, 0xff), Buffer.from('302f300b0609608648016503040201' + '0420', 'hex')), false],
+    'the right hash, then garbage, with less padding': [em(Buffer.alloc(psLength - 8, 0xff), DIGEST_INFO, Buffer.alloc(8, 0x5a)), false],
+    'only the hash, at the end, after zeros': [Buffer.concat([Buffer.alloc(k - 32), hash]), false],
+  };
+  for (const backend of ['rust', 'node', 'webcrypto']) {
+    test(`${backend}: only the right block verifies`, async () => {
+      const wxpay = new Wxpay({ ...clientOptions(shape), crypto: backend });
+      for (const [what, [block, want]] of Object.entries(cases)) {
+        assert.equal(block.length, k, what);
+        assert.equal(await wxpay.verify(message, raw(block), SERIAL), want, what);
+      }
+      wxpay.free();
+    });
+    test(`${backend}: OAEP refuses a ciphertext under another label or another hash, and takes the right one`, async () => {
+      const wxpay = new Wxpay({ ...clientOptions(shape), crypto: backend });
+      const oaep = { key: crypto.createPublicKey(key), padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' };
+      const text = Buffer.from('张三');
+      assert.equal(await wxpay.decrypt(crypto.publicEncrypt(oaep, text).toString('base64')), '张三');
+      for (const [what, options] of Object.entries({ 'a label': { oaepLabel: Buffer.from('other label') }, 'SHA-256': { oaepHash: 'sha256' } })) {
+        const c = crypto.publicEncrypt({ ...oaep, ...options }, text).toString('base64');
+        await assert.rejects(wxpay.decrypt(c), (e) => e.code === 'ERR_INVALID_PARAM', what);
+      }
+      wxpay.free();
+    });
+  }
 });
