@@ -352,9 +352,10 @@ export interface WxpayClientOptions {
    */
   apiv3Key?: string;
   /**
-   * The least milliseconds between two downloads of `/v3/certificates`, counted from the last
-   * one, the first included (default 300000: five minutes): an unknown `Wechatpay-Serial` within
-   * it is rejected without a download.
+   * Milliseconds from the end of a successful download of `/v3/certificates` (the first
+   * included) before an unknown `Wechatpay-Serial` may bring another (default 300000: five
+   * minutes); within it, such an answer is rejected without a download. After a failed download,
+   * 10 s, or this when shorter.
    */
   certsRefreshInterval?: number;
   /**
@@ -449,7 +450,7 @@ export interface RefundNotification {
   transaction_id: string;
   out_refund_no: string;
   refund_id: string;
-  refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+  refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' | (string & {});
   /** RFC 3339; present once the refund has succeeded. */
   success_time?: string;
   /** The account the refund went to, as text (a card, or the payer's balance). */

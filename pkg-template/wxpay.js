@@ -250,14 +250,23 @@ function chainNode(client, parent, segment) {
 }
 
 /**
- * The path template of `state` (`v3/...`), made once, kept on that node only (a verb's or a
- * described one's): the nodes above it keep none, so a chain however deep holds one copy of its
- * path, not one a node. Inside `run`. A loop, not a recursion: a chain may be deeper than the JS
- * stack. Each segment crosses alone, bounded with the path's length so far (`chainSegment`:
- * ERR_INVALID_PARAM), and the segments are joined once.
+ * The path template of `state` (`v3/...`), made once and kept on it and on its parent: the
+ * parent's serves its other children (`outTradeNo[id]` for each id) in one step, and the nodes
+ * further up keep none, so a chain however deep holds two copies of a path, not one a node.
+ * Inside `run`. A loop, not a recursion: a chain may be deeper than the JS stack. Each segment
+ * crosses alone, bounded with the path's length so far (`chainSegment`: ERR_INVALID_PARAM).
  */
 function template(state) {
   if (state.template !== undefined) return state.template;
+  if (state.parent === null) return (state.template = 'v3');
+  const parent = state.parent;
+  parent.template ??= joined(parent);
+  state.template = `${parent.template}/${glue.chainChild('', chainSegment(parent.template.length, state.segment))}`;
+  return state.template;
+}
+
+/** The path template of `state`, from the nearest node that keeps one, joined once. */
+function joined(state) {
   const todo = [];
   let top = state;
   for (; top.template === undefined && top.parent !== null; top = top.parent) todo.push(top);
@@ -268,8 +277,7 @@ function template(state) {
     parts.push(part);
     length += 1 + part.length;
   }
-  state.template = parts.join('/');
-  return state.template;
+  return parts.join('/');
 }
 
 /** Sends the verb `v` of its node on the live client (inside `run`). */

@@ -28,10 +28,11 @@ opt=()
 # Reliability); scripts/patch-glue.mjs makes it do so.
 # Panic locations in dependencies name their sources under this machine's cargo home: each
 # registry index's folder is remapped to `crates`, so the .wasm carries no local path (cargo
-# merges these flags with .cargo/config.toml's).
+# merges these flags with .cargo/config.toml's; it splits them at spaces, so a folder whose
+# path has one is left as it is).
 remap=()
 for index in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
-  [[ -d "$index" ]] && remap+=("--remap-path-prefix=${index%/}=crates")
+  [[ -d "$index" && "$index" != *[[:space:]]* ]] && remap+=("--remap-path-prefix=${index%/}=crates")
 done
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:-} ${remap[*]}"
 PATH="$PWD/scripts/wasm-bindgen-shim:$PWD/node_modules/.bin:$PATH" \

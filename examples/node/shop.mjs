@@ -11,11 +11,12 @@ const orderNumber = (prefix) => `${prefix}${Date.now()}${Math.floor(Math.random(
 export class Shop {
   /**
    * @param {import('wxpay-wasm').Wxpay} wxpay  a client with `apiv3Key` (notifications)
-   * @param {{ mchid: string, appid: string, notifyUrl: string }} options  the merchant id the
-   *   client signs as, the official account's or mini program's appid, and this service's public
-   *   notification URL
+   * @param {{ mchid: string, appid: string, notifyUrl: string, onRejected?: (err) => void }} options
+   *   the merchant id the client signs as, the official account's or mini program's appid, this
+   *   service's public notification URL, and who hears of notifications refused as not WeChat
+   *   Pay's (default: a warning on the console)
    */
-  constructor(wxpay, { mchid, appid, notifyUrl }) {
+  constructor(wxpay, { mchid, appid, notifyUrl, onRejected }) {
     this.wxpay = wxpay;
     this.mchid = mchid;
     this.appid = appid;
@@ -26,7 +27,13 @@ export class Shop {
     this.refunds = new Map();
     this.handled = new Set(); // notification ids: WeChat Pay sends one again until answered
     /** The node:http handler of this.notifyUrl: payments and refunds. */
-    this.notify = notifyHandler(wxpay, { onNotification: (n) => this.#onNotification(n), onRejected: () => {} });
+    this.notify = notifyHandler(wxpay, { onNotification: (n) => this.#onNotification(n), ...(onRejected ? { onRejected } : {}) });
+  }
+
+  #order(out_trade_no) {
+    const order = this.orders.get(out_trade_no);
+    if (!order) throw new Error(`no order ${out_trade_no} here`);
+    return order;
   }
 
   /** JSAPI下单, then the parameters the page passes to `WeixinJSBridge` / `wx.requestPayment`. */
@@ -41,7 +48,9 @@ export class Shop {
     return { out_trade_no, params };
   }
 
-  async #onNotification({ id, event_type, resource }) {
+  // Synchronous from the check of `id` to its mark: with a database, make them one step (a
+  // unique key on the id), or two deliveries of one notification can both get past the check.
+  #onNotification({ id, event_type, resource }) {
     if (this.handled.has(id)) return;
     if (event_type === 'TRANSACTION.SUCCESS') {
       const order = this.orders.get(resource.out_trade_no);
@@ -66,26 +75,42 @@ export class Shop {
 
   /** 关闭订单: an order not paid, no longer wanted. Answered 204. */
   async close(out_trade_no) {
+    const order = this.#order(out_trade_no);
     await this.wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ mchid: this.mchid }, { out_trade_no });
-    this.orders.get(out_trade_no).state = 'CLOSED';
+    order.state = 'CLOSED';
   }
 
-  /** 申请退款: `amount` fen of a paid order. Resolves the refund as the service first answers it. */
-  async refund(out_trade_no, amount, reason) {
-    const order = this.orders.get(out_trade_no);
-    const out_refund_no = orderNumber('r');
+  /** A refund number for `refund`: make it once per refund, and keep it with the refund. */
+  newRefundNumber() {
+    return orderNumber('r');
+  }
+
+  /**
+   * 申请退款: `amount` fen of a paid order, under `out_refund_no` (from `newRefundNumber()`, kept by
+   * the caller). WeChat Pay refunds once per `out_refund_no`: after an answer that never came
+   * (ERR_NETWORK, ERR_TIMEOUT), call again with the same number, never a new one, or the payer is
+   * refunded twice. Resolves the refund as the service answers it.
+   */
+  async refund(out_trade_no, out_refund_no, amount, reason) {
+    const order = this.#order(out_trade_no);
+    // Known before it is sent: its notification may come before the answer.
+    if (!this.refunds.has(out_refund_no)) this.refunds.set(out_refund_no, { out_trade_no, amount, state: 'REQUESTED' });
     const { data } = await this.wxpay.v3.refund.domestic.refunds.post({
       out_trade_no, out_refund_no, reason, notify_url: this.notifyUrl,
       amount: { refund: amount, total: order.total, currency: 'CNY' },
     });
-    this.refunds.set(out_refund_no, { out_trade_no, amount, state: data.status });
+    // Unless its notification came first and said more.
+    const refund = this.refunds.get(out_refund_no);
+    if (refund.state === 'REQUESTED') refund.state = data.status;
     return data;
   }
 
   /** 查询单笔退款 */
   async refundStatus(out_refund_no) {
+    const refund = this.refunds.get(out_refund_no);
+    if (!refund) throw new Error(`no refund ${out_refund_no} here`);
     const { data } = await this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no });
-    this.refunds.get(out_refund_no).state = data.status;
+    refund.state = data.status;
     return data;
   }
 

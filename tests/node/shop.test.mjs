@@ -17,6 +17,7 @@ const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
 let server;
 let notifyUrl;
 let shop;
+const rejected = [];
 
 before(async () => {
   let handler = () => {};
@@ -26,7 +27,7 @@ before(async () => {
   shop = () => {
     const { sb } = ctx;
     const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key }));
-    const s = new Shop(wxpay, { mchid: sb.mchid, appid: APPID, notifyUrl });
+    const s = new Shop(wxpay, { mchid: sb.mchid, appid: APPID, notifyUrl, onRejected: (e) => rejected.push(e.code) });
     handler = s.notify;
     return s;
   };
@@ -62,7 +63,7 @@ test("a merchant's day: order, payment parameters, notification, query, refunds,
   assert.equal(order.amount?.payer_total, 2500);
 
   // A partial refund: PROCESSING, then REFUND.SUCCESS to the endpoint, then the query says SUCCESS.
-  const first = await s.refund(out_trade_no, 1000, '少了一份奶');
+  const first = await s.refund(out_trade_no, s.newRefundNumber(), 1000, '少了一份奶');
   assert.equal(first.status, 'PROCESSING');
   assert.deepEqual([first.amount.refund, first.amount.total, first.out_trade_no], [1000, 2500, out_trade_no]);
   const settled = await sb.settleRefund(first.out_refund_no);
@@ -70,12 +71,21 @@ test("a merchant's day: order, payment parameters, notification, query, refunds,
   assert.equal(s.refunds.get(first.out_refund_no).state, 'SUCCESS');
   const queried = await s.refundStatus(first.out_refund_no);
   assert.deepEqual([queried.status, queried.refund_id], ['SUCCESS', first.refund_id]);
-  assert.equal((await s.query(out_trade_no)).trade_state, 'SUCCESS', 'partly refunded');
+  assert.equal((await s.query(out_trade_no)).trade_state, 'REFUND', '转入退款 from the first refund');
 
-  // More than is left is refused by the service, with its code; the rest is refunded.
-  await rejectsWith(s.refund(out_trade_no, 1501), 'NOT_ENOUGH', { status: 403 });
-  const rest = await s.refund(out_trade_no, 1500);
+  // More than is left is refused by the service, with its code. The rest: its answer is lost
+  // (the connection reset after the service took it), and the same number again refunds once.
+  await rejectsWith(s.refund(out_trade_no, s.newRefundNumber(), 1501), 'NOT_ENOUGH', { status: 403 });
+  const restNo = s.newRefundNumber();
+  sb.misbehave('reset');
+  await rejectsWith(s.refund(out_trade_no, restNo, 1500), 'ERR_NETWORK', { attempts: 1 });
+  assert.equal(s.refunds.get(restNo).state, 'REQUESTED');
+  const rest = await s.refund(out_trade_no, restNo, 1500);
+  assert.equal(rest.out_refund_no, restNo);
+  assert.equal(sb.refunds.size, 2, 'two refunds, not three');
+  assert.equal([...sb.refunds.values()].reduce((sum, r) => sum + r.amount.refund, 0), 2500);
   await sb.settleRefund(rest.out_refund_no);
+  assert.equal(s.refunds.get(restNo).state, 'SUCCESS');
   assert.equal((await s.query(out_trade_no)).trade_state, 'REFUND');
 
   // An order never paid is closed; paying it is then impossible, and closing a paid one is refused.
@@ -83,6 +93,12 @@ test("a merchant's day: order, payment parameters, notification, query, refunds,
   await s.close(unpaid.out_trade_no);
   assert.equal((await s.query(unpaid.out_trade_no)).trade_state, 'CLOSED');
   await rejectsWith(s.close(out_trade_no), 'ORDERPAID', { status: 400 });
+  // Orders and refunds the shop never made are refused before anything is sent.
+  const sent = sb.requests.length;
+  await assert.rejects(s.close('o-unknown'), /no order o-unknown here/);
+  await assert.rejects(s.refund('o-unknown', s.newRefundNumber(), 1), /no order o-unknown here/);
+  await assert.rejects(s.refundStatus('r-unknown'), /no refund r-unknown here/);
+  assert.equal(sb.requests.length, sent);
 
   // The day's bill, gzipped, checked and read into rows.
   const bill = await s.tradeBill('2024-06-01');
@@ -110,6 +126,7 @@ test('a payment notification for an amount other than the order\'s is answered w
   // A notification not signed by WeChat Pay is refused (401) before the shop sees it.
   const forged = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource: transaction, misbehave: 'forged' });
   assert.equal(forged.status, 401);
+  assert.deepEqual(rejected, ['ERR_NOTIFY_SIGNATURE'], 'and heard of');
   assert.equal(s.orders.get(out_trade_no).state, 'NOTPAY');
   // The query tells the truth.
   assert.equal((await s.query(out_trade_no)).trade_state, 'SUCCESS');

@@ -5,9 +5,9 @@
 // /id/{transaction_id} (?mchid) answer it as the order query does; POST
 // /v3/pay/transactions/out-trade-no/{no}/close closes an unpaid one (204). `pay(out_trade_no)`
 // plays the payer: the order becomes SUCCESS, with a transaction_id. POST
-// /v3/refund/domestic/refunds refunds a paid order (PROCESSING; the same out_refund_no answers the
-// same refund), GET /v3/refund/domestic/refunds/{out_refund_no} answers it, and
-// `settleRefund(out_refund_no)` makes it SUCCESS.
+// /v3/refund/domestic/refunds refunds a paid order (PROCESSING, the order REFUND from then on;
+// the same out_refund_no answers the same refund), GET /v3/refund/domestic/refunds/{out_refund_no}
+// answers it, and `settleRefund(out_refund_no)` makes it SUCCESS.
 // POST /v3/profitsharing/receivers/add takes `name` RSAES-OAEP (SHA-1) encrypted under the
 // platform key its Wechatpay-Serial names, and answers it encrypted under the merchant's key.
 import crypto from 'node:crypto';
@@ -37,7 +37,10 @@ export function paymentRoutes({ mchid, merchantPublic, decrypter }) {
     if (!Number.isSafeInteger(order.amount?.total) || order.amount.total < 1) return paramError('amount.total must be a positive integer', 'amount.total');
     if (kind === 'jsapi' && !str(order.payer?.openid)) return paramError('payer.openid is required', 'payer.openid');
     const known = orders.get(order.out_trade_no);
-    if (known && known.trade_state !== 'NOTPAY') return { status: 400, json: { code: 'ORDERPAID', message: `order ${order.out_trade_no} is ${known.trade_state}` } };
+    if (known?.trade_state === 'CLOSED') return { status: 400, json: { code: 'ORDERCLOSED', message: '订单已关闭' } };
+    if (known && known.trade_state !== 'NOTPAY') return { status: 400, json: { code: 'ORDERPAID', message: '订单已支付' } };
+    // The same out_trade_no again: only for the same order (a new prepay_id), not another amount.
+    if (known && (known.amount.total !== order.amount.total || known.appid !== order.appid)) return { status: 400, json: { code: 'INVALID_REQUEST', message: '商户订单号重复' } };
     const prepay_id = `wx${crypto.randomBytes(16).toString('hex')}`;
     prepays.set(prepay_id, { kind, ...order });
     orders.set(order.out_trade_no, {
@@ -98,6 +101,8 @@ export function paymentRoutes({ mchid, merchantPublic, decrypter }) {
     if (!Number.isSafeInteger(a.refund) || a.refund < 1) return paramError('amount.refund must be a positive integer', 'amount.refund');
     if (a.refund > o.amount.total - o.refunded$) return { status: 403, json: { code: 'NOT_ENOUGH', message: '退款金额超过订单可退金额' } };
     o.refunded$ += a.refund;
+    // 转入退款: the order says so from its first refund.
+    Object.assign(o, { trade_state: 'REFUND', trade_state_desc: '转入退款' });
     const r = {
       refund_id: `50000000${digits(21)}`, out_refund_no: data.out_refund_no,
       transaction_id: o.transaction_id, out_trade_no: o.out_trade_no,
@@ -121,8 +126,6 @@ export function paymentRoutes({ mchid, merchantPublic, decrypter }) {
     if (!r) throw new TypeError(`no refund ${out_refund_no}`);
     if (r.status !== 'PROCESSING') throw new TypeError(`refund ${out_refund_no} is ${r.status}`);
     Object.assign(r, { status: 'SUCCESS', success_time: beijing() });
-    const o = orders.get(r.out_trade_no);
-    if (o.refunded$ === o.amount.total) Object.assign(o, { trade_state: 'REFUND', trade_state_desc: '订单发生过退款' });
     const resource = {
       mchid: r.mchid$, out_trade_no: r.out_trade_no, transaction_id: r.transaction_id, out_refund_no: r.out_refund_no,
       refund_id: r.refund_id, refund_status: 'SUCCESS', success_time: r.success_time, user_received_account: r.user_received_account,

@@ -79,3 +79,17 @@ test('an order is kept NOTPAY, queried by out_trade_no (mchid required), paid by
   const close = await call('POST', '/v3/pay/transactions/out-trade-no/day1/close', { mchid: sb.mchid });
   assert.deepEqual([close.status, close.json.code], [400, 'ORDERPAID']);
 });
+
+test('an out_trade_no again: the same order gets a new prepay_id; another amount INVALID_REQUEST; a closed one ORDERCLOSED', async () => {
+  const order = { ...ORDER, out_trade_no: 'again1', amount: { total: 700 } };
+  const first = await call('POST', '/v3/pay/transactions/jsapi', order);
+  const second = await call('POST', '/v3/pay/transactions/jsapi', order);
+  assert.deepEqual([first.status, second.status], [200, 200]);
+  assert.notEqual(first.json.prepay_id, second.json.prepay_id);
+  assert.equal((await call('POST', '/v3/pay/transactions/jsapi', { ...order, amount: { total: 1 } })).json.code, 'INVALID_REQUEST');
+  assert.equal(sb.orders.get('again1').amount.total, 700, 'the order kept');
+  const closing = await fetch(new URL('/v3/pay/transactions/out-trade-no/again1/close', sb.baseURL), { method: 'POST' });
+  assert.equal(closing.status, 401, 'unsigned: refused');
+  sb.orders.get('again1').trade_state = 'CLOSED';
+  assert.equal((await call('POST', '/v3/pay/transactions/jsapi', order)).json.code, 'ORDERCLOSED');
+});

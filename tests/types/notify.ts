@@ -32,7 +32,8 @@ void paidTotal, subMchid;
 
 // A refund's notification: the fields WeChat Pay documents for it, fewer than the refund query's.
 const refunded = await wxpay.notifications.parse<RefundNotification>(request);
-type _refundStatus = Expect<Equal<typeof refunded.resource.refund_status, 'SUCCESS' | 'CLOSED' | 'ABNORMAL'>>;
+// A response enum stays open (CONTRIBUTING): the three documented values, and any later one.
+type _refundStatus = Expect<Equal<typeof refunded.resource.refund_status, 'SUCCESS' | 'CLOSED' | 'ABNORMAL' | (string & {})>>;
 type _refundAmount = Expect<Equal<typeof refunded.resource.amount.payer_refund, number>>;
 type _refundTime = Expect<Equal<typeof refunded.resource.success_time, string | undefined>>;
 // @ts-expect-error TS2339: the notification has no funds_account (the query's answer has)
