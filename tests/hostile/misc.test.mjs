@@ -79,8 +79,11 @@ test('segments keep their case; only a lowercase-initial camelCase identifier is
   for (const [node, template] of cases) assert.equal(String(node()), template);
   for (const [node, template] of cases) {
     const r = await settle(() => node().get({ params: { mchid: sb.mchid } }));
-    // The sandbox knows none of these routes: a signed 404, after verifying the request.
-    assert.equal(rejects('RESOURCE_NOT_EXISTS')(r), null, `${template}: ${outcome(r)}`);
+    // A signed 404, after verifying the request: the sandbox has no such order (its order query
+    // routes), or no such route.
+    const code = template.startsWith('v3/pay/transactions/') ? 'ORDER_NOT_EXIST' : 'RESOURCE_NOT_EXISTS';
+    assert.equal(rejects(code)(r), null, `${template}: ${outcome(r)}`);
+    assert.equal(r.error.status, 404);
     const seen = sb.requests.at(-1);
     assert.equal(seen.url, `/${template}?mchid=${sb.mchid}`);
     assert.equal(seen.verified, true, seen.reason);
