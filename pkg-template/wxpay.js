@@ -207,7 +207,7 @@ function ignore() {}
  * A name is first answered by the node's prototype, a Proxy; a verb or a child it makes is then
  * kept as a property of the node's own (not enumerable), so every later call's path is read
  * as plain properties, with no trap (a child's getter still refuses a freed client). Its path
- * template is made by the Rust side's segment rule (`chainChild`) once, when first needed; a node
+ * template is made by the Rust side's segment rule (`chainPart`) once, when first needed; a node
  * holds nothing of the Rust side, so it outlives a recovery unchanged.
  */
 function chainNode(client, parent, segment) {
@@ -261,7 +261,7 @@ function template(state) {
   if (state.parent === null) return (state.template = 'v3');
   const parent = state.parent;
   parent.template ??= joined(parent);
-  state.template = `${parent.template}/${glue.chainChild('', chainSegment(parent.template.length, state.segment))}`;
+  state.template = `${parent.template}/${glue.chainPart(chainSegment(parent.template.length, state.segment))}`;
   return state.template;
 }
 
@@ -273,7 +273,7 @@ function joined(state) {
   const parts = [top.template ?? 'v3'];
   let length = parts[0].length;
   for (let i = todo.length - 1; i >= 0; i--) {
-    const part = glue.chainChild('', chainSegment(length, todo[i].segment));
+    const part = glue.chainPart(chainSegment(length, todo[i].segment));
     parts.push(part);
     length += 1 + part.length;
   }

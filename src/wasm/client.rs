@@ -163,7 +163,7 @@ impl Wxpay {
 
     /// One request of the chain (`wxpay.v3....get(...)`, built in
     /// pkg-template/wxpay.js): `template` the node's path template (see
-    /// [`chainChild`]), `method` the verb's index in `get post put patch
+    /// [`chainPart`]), `method` the verb's index in `get post put patch
     /// delete`, `names` the template's placeholder names (see
     /// [`placeholderNames`]), `a` and `b` what the verb was called with.
     /// Its result, or a promise that `drive` in pkg-template/wxpay.js
@@ -382,12 +382,12 @@ pub fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// `chainChild(template, segment)`: the path template of a chain node's child
-/// (`v3` + `membercardOpen` -> `v3/marketing/membercard-open`, `_card_id_` ->
-/// `{card_id}`): the segment rule of src/path.rs, for pkg-template/wxpay.js.
-#[wasm_bindgen(js_name = chainChild)]
-pub fn chain_child(template: &str, segment: &str) -> String {
-    crate::path::child(template, segment)
+/// `chainPart(prop)`: the path segment of a chain property (`membercardOpen` ->
+/// `membercard-open`, `_card_id_` -> `{card_id}`): the segment rule of
+/// src/path.rs, for pkg-template/wxpay.js, which joins the segments.
+#[wasm_bindgen(js_name = chainPart)]
+pub fn chain_part(prop: &str) -> String {
+    crate::path::segment(prop)
 }
 
 /// `placeholderNames(template)`: the `{names}` of a path template, in order.
