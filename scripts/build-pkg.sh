@@ -23,9 +23,6 @@ fi
 out=target/wasm-pack
 opt=()
 [[ "${WASM_OPT:-1}" == 1 ]] || opt=(--no-opt)
-# scripts/wasm-bindgen-shim adds --experimental-reset-state-function, which
-# wasm-pack cannot pass: the glue can replace a trapped instance (README.md,
-# Reliability); scripts/patch-glue.mjs makes it do so.
 # Panic locations in dependencies name their sources under this machine's cargo home: each
 # registry index's folder is remapped to `crates`, so the .wasm carries no local path (cargo
 # merges these flags with .cargo/config.toml's; it splits them at spaces, so a folder whose
@@ -35,6 +32,9 @@ for index in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
   [[ -d "$index" && "$index" != *[[:space:]]* ]] && remap+=("--remap-path-prefix=${index%/}=crates")
 done
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:-} ${remap[*]}"
+# scripts/wasm-bindgen-shim adds --experimental-reset-state-function, which
+# wasm-pack cannot pass: the glue can replace a trapped instance (README.md,
+# Reliability); scripts/patch-glue.mjs makes it do so.
 PATH="$PWD/scripts/wasm-bindgen-shim:$PWD/node_modules/.bin:$PATH" \
   wasm-pack --quiet build --release --target web --no-pack --mode no-install --out-dir "$out" "${opt[@]}"
 node scripts/patch-glue.mjs "$out/wxpay_wasm.js"
