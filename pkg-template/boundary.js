@@ -252,12 +252,12 @@ const headerName = (k) => (/^[A-Za-z0-9_-]{1,24}$/.test(k) ? JSON.stringify(k) :
 
 /**
  * Why fetch could not send the header `k: text` as given (the caller's, checked before any signing
- * work), or undefined. A value may hold HTAB, visible characters and obs-text (Latin-1); other
- * controls are refused by fetch (as a network error, after signing and retrying) or by the server.
+ * work; `lower` is `k` in lower case), or undefined. A value may hold HTAB, visible characters and
+ * obs-text (Latin-1); other controls are refused by fetch (as a network error, after signing and
+ * retrying) or by the server.
  */
-function badHeader(k, text, what) {
+function badHeader(k, lower, text, what) {
   if (!TOKEN.test(k)) return `headers: ${headerName(k)} is not a valid header name`;
-  const lower = k.toLowerCase();
   // fetch reads a headers object as a record, which cannot hold this name: it would be dropped.
   if (lower === '__proto__') return 'headers: __proto__ is not a header fetch can send';
   if (lower === 'authorization') return 'headers must not set Authorization: every request is signed for you';
@@ -328,9 +328,9 @@ function readConfig(cfg, names) {
         ? v.map((item) => scalar(item, what, 'a string')).filter((t) => t !== undefined).join(', ')
         : scalar(v, what, 'a string');
       if (text !== undefined) {
-        const bad = badHeader(k, text, what);
-        if (bad !== undefined) throw param(bad);
         const lower = k.toLowerCase();
+        const bad = badHeader(k, lower, text, what);
+        if (bad !== undefined) throw param(bad);
         byName.delete(lower);
         byName.set(lower, [k, text]);
       }
