@@ -1,66 +1,114 @@
-// Orders, refunds and sensitive fields: a merchant's day (order, query, close, refund, refund
-// query) and what the README's payment and 敏感信息 snippets call.
-// POST /v3/pay/transactions/jsapi and /app answer a prepay_id for a well-formed order and keep
-// the order, NOTPAY, under its out_trade_no; GET /v3/pay/transactions/out-trade-no/{no} and
-// /id/{transaction_id} (?mchid) answer it as the order query does; POST
-// /v3/pay/transactions/out-trade-no/{no}/close closes an unpaid one (204). `pay(out_trade_no)`
-// plays the payer: the order becomes SUCCESS, with a transaction_id. POST
-// /v3/refund/domestic/refunds refunds a paid order (PROCESSING, the order REFUND from then on;
-// the same out_refund_no answers the same refund), GET /v3/refund/domestic/refunds/{out_refund_no}
-// answers it, and `settleRefund(out_refund_no)` makes it SUCCESS.
-// POST /v3/profitsharing/receivers/add takes `name` RSAES-OAEP (SHA-1) encrypted under the
-// platform key its Wechatpay-Serial names, and answers it encrypted under the merchant's key.
+// Orders, refunds, profit sharing and sensitive fields: a merchant's day and a partner's (服务商)
+// (order, query, close, refund, refund query, 分账) and what the README's payment and 敏感信息
+// snippets call.
+//
+// A direct merchant (mchid) and a partner's sub-merchants (sub_mchid, one of `subMchids`) each
+// number their own orders and refunds: the maps below key a partner's order `<sub_mchid>/<no>`,
+// a direct merchant's `<no>` (an out_trade_no has no '/').
+//
+// POST /v3/pay/transactions/jsapi and /app (and /v3/pay/partner/transactions/jsapi and /app)
+// answer a prepay_id for a well-formed order and keep the order, NOTPAY; GET
+// /v3/pay/transactions/out-trade-no/{no} and /id/{transaction_id} (?mchid; the partner's:
+// ?sp_mchid&sub_mchid) answer it as the order query does; POST .../out-trade-no/{no}/close closes
+// an unpaid one (204). `pay(out_trade_no, sub_mchid?)` plays the payer: the order becomes
+// SUCCESS, with a transaction_id. POST /v3/refund/domestic/refunds (sub_mchid for a partner's)
+// refunds a paid order (PROCESSING, the order REFUND from then on; the same out_refund_no answers
+// the same refund), GET /v3/refund/domestic/refunds/{out_refund_no} answers it, and
+// `settleRefund(out_refund_no, sub_mchid?)` makes it SUCCESS.
+// 分账: POST /v3/profitsharing/receivers/add and /delete keep a merchant's receivers; POST
+// /v3/profitsharing/orders shares a paid order placed with settle_info.profit_sharing among them
+// (at most MAX_RATIO of its total in all; PROCESSING until `settleProfitSharing(out_order_no,
+// sub_mchid?)`), GET /v3/profitsharing/orders/{out_order_no} answers it, POST
+// /v3/profitsharing/orders/unfreeze hands the rest to the merchant, and GET
+// /v3/profitsharing/transactions/{transaction_id}/amounts says what is left to share.
+// A receiver's `name` goes in RSAES-OAEP (SHA-1) encrypted under the platform key its
+// Wechatpay-Serial names; receivers/add answers it encrypted under the merchant's key.
 import crypto from 'node:crypto';
 
 const OAEP = { padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' };
-const paramError = (message, field) => ({ status: 400, json: { code: 'PARAM_ERROR', message, detail: { field, location: 'body' } } });
+/** The share of an order's total that its profit sharing may take, in all (the service's default, 30%). */
+export const MAX_RATIO = 0.3;
+const paramError = (message, field, location = 'body') => ({ status: 400, json: { code: 'PARAM_ERROR', message, detail: { field, location } } });
+const invalid = (message) => ({ status: 400, json: { code: 'INVALID_REQUEST', message } });
 const str = (v) => typeof v === 'string' && v !== '';
 const notFound = (code, message) => ({ status: 404, json: { code, message } });
+const ok = (json) => ({ status: 200, json });
 const digits = (n) => Array.from({ length: n }, () => crypto.randomInt(10)).join('');
 // RFC 3339 in Beijing time, as the service writes its times.
 const beijing = (ms = Date.now()) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 19) + '+08:00';
+/** The key of a merchant's own number: `<sub_mchid>/<no>` for a partner's sub-merchant, `<no>` for a direct merchant. */
+const at = (sub_mchid, no) => (sub_mchid === undefined ? no : `${sub_mchid}/${no}`);
+/** An object as the service answers it: without the sandbox's own fields (`...$`). */
+const answered = (o) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.endsWith('$')));
 
 /**
  * `route(req, path, body, query)` answers these routes (or returns undefined).
- * `decrypter(serial)` is the private key of a platform serial or public key id, or null.
+ * `mchid` is the signing merchant (a direct merchant, or the partner: sp_mchid); `subMchids` its
+ * sub-merchants. `decrypter(serial)` is the private key of a platform serial or public key id, or null.
  */
-export function paymentRoutes({ mchid, merchantPublic, decrypter }) {
+export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter }) {
   const prepays = new Map(); // prepay_id -> the order
-  const orders = new Map(); // out_trade_no -> the order as the query answers it
-  const refunds = new Map(); // out_refund_no -> the refund as its query answers it
+  const orders = new Map(); // at(sub_mchid, out_trade_no) -> the order as the query answers it
+  const refunds = new Map(); // at(sub_mchid, out_refund_no) -> the refund as its query answers it
+  const receivers = new Map(); // at(sub_mchid, `${type}/${account}`) -> the receiver
+  const shares = new Map(); // at(sub_mchid, out_order_no) -> the profit-sharing order as its query answers it
 
-  /** A JSAPI order (a payer's openid required) or an APP order (none). */
-  function order(kind, order) {
-    for (const f of ['appid', 'mchid', 'description', 'out_trade_no', 'notify_url'])
-      if (!str(order[f])) return paramError(`${f} is required`, f);
-    if (order.mchid !== mchid) return paramError('mchid does not match the signing merchant', 'mchid');
-    if (!Number.isSafeInteger(order.amount?.total) || order.amount.total < 1) return paramError('amount.total must be a positive integer', 'amount.total');
-    if (kind === 'jsapi' && !str(order.payer?.openid)) return paramError('payer.openid is required', 'payer.openid');
-    const known = orders.get(order.out_trade_no);
-    if (known?.trade_state === 'CLOSED') return { status: 400, json: { code: 'ORDERCLOSED', message: '订单已关闭' } };
-    if (known && known.trade_state !== 'NOTPAY') return { status: 400, json: { code: 'ORDERPAID', message: '订单已支付' } };
-    // The same out_trade_no again: only for the same order (a new prepay_id), not another amount.
-    if (known && (known.amount.total !== order.amount.total || known.appid !== order.appid)) return { status: 400, json: { code: 'INVALID_REQUEST', message: '商户订单号重复' } };
-    const prepay_id = `wx${crypto.randomBytes(16).toString('hex')}`;
-    prepays.set(prepay_id, { kind, ...order });
-    orders.set(order.out_trade_no, {
-      appid: order.appid, mchid: order.mchid, out_trade_no: order.out_trade_no,
-      trade_type: kind === 'app' ? 'APP' : 'JSAPI', trade_state: 'NOTPAY', trade_state_desc: '订单未支付',
-      ...(order.attach === undefined ? {} : { attach: order.attach }),
-      ...(kind === 'jsapi' ? { payer: { openid: order.payer.openid } } : {}),
-      amount: { total: order.amount.total, currency: order.amount.currency ?? 'CNY' },
-      notify_url$: order.notify_url, refunded$: 0,
-    });
-    return { status: 200, json: { prepay_id } };
+  /** The request's sub-merchant: undefined (a direct merchant's), a known sub_mchid, or an answer refusing it. */
+  function subMerchant(sub_mchid, location = 'body') {
+    if (sub_mchid === undefined) return { sub: undefined };
+    if (!subMchids.includes(sub_mchid)) return { refused: paramError('sub_mchid is not a sub-merchant of this partner', 'sub_mchid', location) };
+    return { sub: sub_mchid };
   }
 
-  /** The order as the query answers it: what the service keeps, without the sandbox's own fields. */
-  const answered = (o) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.endsWith('$')));
+  /** A JSAPI order (a payer's openid required) or an APP order (none), a direct merchant's or (`partner`) a partner's. */
+  function order(kind, partner, data) {
+    const ids = partner ? ['sp_appid', 'sp_mchid', 'sub_mchid'] : ['appid', 'mchid'];
+    for (const f of [...ids, 'description', 'out_trade_no', 'notify_url'])
+      if (!str(data[f])) return paramError(`${f} is required`, f);
+    if (data[ids[1]] !== mchid) return paramError(`${ids[1]} does not match the signing merchant`, ids[1]);
+    const { sub, refused } = subMerchant(partner ? data.sub_mchid : undefined);
+    if (refused) return refused;
+    if (!Number.isSafeInteger(data.amount?.total) || data.amount.total < 1) return paramError('amount.total must be a positive integer', 'amount.total');
+    let payer;
+    if (kind === 'jsapi' && !partner) {
+      if (!str(data.payer?.openid)) return paramError('payer.openid is required', 'payer.openid');
+      payer = { openid: data.payer.openid };
+    } else if (kind === 'jsapi') {
+      // A partner's payer: the openid under sp_appid, or under sub_appid (which the order then names).
+      const { sp_openid, sub_openid } = data.payer ?? {};
+      if (!str(sp_openid) && !str(sub_openid)) return paramError('payer.sp_openid or payer.sub_openid is required', 'payer.sp_openid');
+      if (str(sub_openid) && !str(data.sub_appid)) return paramError('sub_appid is required with payer.sub_openid', 'sub_appid');
+      payer = { ...(str(sp_openid) ? { sp_openid } : {}), ...(str(sub_openid) ? { sub_openid } : {}) };
+    }
+    const key = at(sub, data.out_trade_no);
+    const known = orders.get(key);
+    if (known?.trade_state === 'CLOSED') return { status: 400, json: { code: 'ORDERCLOSED', message: '订单已关闭' } };
+    if (known && known.trade_state !== 'NOTPAY') return { status: 400, json: { code: 'ORDERPAID', message: '订单已支付' } };
+    const appid = partner ? data.sp_appid : data.appid;
+    // The same out_trade_no again: only for the same order (a new prepay_id), not another amount.
+    if (known && (known.amount.total !== data.amount.total || known.appid$ !== appid)) return invalid('商户订单号重复');
+    const prepay_id = `wx${crypto.randomBytes(16).toString('hex')}`;
+    prepays.set(prepay_id, { kind, ...data });
+    orders.set(key, {
+      ...(partner
+        ? { sp_appid: data.sp_appid, sp_mchid: data.sp_mchid, ...(str(data.sub_appid) ? { sub_appid: data.sub_appid } : {}), sub_mchid: data.sub_mchid }
+        : { appid: data.appid, mchid: data.mchid }),
+      out_trade_no: data.out_trade_no,
+      trade_type: kind === 'app' ? 'APP' : 'JSAPI', trade_state: 'NOTPAY', trade_state_desc: '订单未支付',
+      ...(data.attach === undefined ? {} : { attach: data.attach }),
+      ...(payer ? { payer } : {}),
+      amount: { total: data.amount.total, currency: data.amount.currency ?? 'CNY' },
+      appid$: appid, sub$: sub, notify_url$: data.notify_url, refunded$: 0,
+      // 分账: the order's funds are frozen for sharing; shared$ is what its sharing orders took.
+      profit_sharing$: data.settle_info?.profit_sharing === true, shared$: 0, unfrozen$: false,
+    });
+    return ok({ prepay_id });
+  }
 
   /** Plays the payer: the order is paid in full. Returns the transaction (the notification's resource). */
-  function pay(out_trade_no) {
-    const o = orders.get(out_trade_no);
-    if (!o) throw new TypeError(`no order ${out_trade_no}`);
+  function pay(out_trade_no, sub_mchid) {
+    const o = orders.get(at(sub_mchid, out_trade_no));
+    if (!o) throw new TypeError(`no order ${at(sub_mchid, out_trade_no)}`);
     if (o.trade_state !== 'NOTPAY') throw new TypeError(`order ${out_trade_no} is ${o.trade_state}`);
     Object.assign(o, {
       transaction_id: `42000000${digits(20)}`, trade_state: 'SUCCESS', trade_state_desc: '支付成功',
@@ -70,36 +118,57 @@ export function paymentRoutes({ mchid, merchantPublic, decrypter }) {
     return answered(o);
   }
 
+  const byTransaction = (sub, id) => [...orders.values()].find((x) => x.sub$ === sub && x.transaction_id === id);
+
   function query(path, q) {
-    const m = /^\/v3\/pay\/transactions\/(out-trade-no|id)\/([^/]+)$/.exec(path);
+    const m = /^\/v3\/pay\/(partner\/)?transactions\/(out-trade-no|id)\/([^/]+)$/.exec(path);
     if (!m) return undefined;
-    if (q.mchid !== mchid) return { status: 400, json: { code: 'PARAM_ERROR', message: 'mchid is required and must be the signing merchant', detail: { field: 'mchid', location: 'query' } } };
-    const key = decodeURIComponent(m[2]);
-    const o = m[1] === 'id' ? [...orders.values()].find((x) => x.transaction_id === key) : orders.get(key);
-    return o ? { status: 200, json: answered(o) } : notFound('ORDER_NOT_EXIST', '订单不存在');
+    const partner = m[1] !== undefined;
+    const owner = partner ? 'sp_mchid' : 'mchid';
+    if (q[owner] !== mchid) return paramError(`${owner} is required and must be the signing merchant`, owner, 'query');
+    let sub;
+    if (partner) {
+      if (!str(q.sub_mchid)) return paramError('sub_mchid is required', 'sub_mchid', 'query');
+      const s = subMerchant(q.sub_mchid, 'query');
+      if (s.refused) return s.refused;
+      sub = s.sub;
+    }
+    const no = decodeURIComponent(m[3]);
+    const o = m[2] === 'id' ? byTransaction(sub, no) : orders.get(at(sub, no));
+    return o ? ok(answered(o)) : notFound('ORDER_NOT_EXIST', '订单不存在');
   }
 
-  function close(no, data) {
-    if (data.mchid !== mchid) return paramError('mchid is required and must be the signing merchant', 'mchid');
-    const o = orders.get(no);
+  function close(partner, no, data) {
+    const owner = partner ? 'sp_mchid' : 'mchid';
+    if (data[owner] !== mchid) return paramError(`${owner} is required and must be the signing merchant`, owner);
+    if (partner && !str(data.sub_mchid)) return paramError('sub_mchid is required', 'sub_mchid');
+    const { sub, refused } = subMerchant(partner ? data.sub_mchid : undefined);
+    if (refused) return refused;
+    const o = orders.get(at(sub, no));
     if (!o) return notFound('ORDER_NOT_EXIST', '订单不存在');
     if (o.trade_state === 'SUCCESS' || o.trade_state === 'REFUND') return { status: 400, json: { code: 'ORDERPAID', message: '订单已支付' } };
     Object.assign(o, { trade_state: 'CLOSED', trade_state_desc: '订单已关闭' });
     return { status: 204 };
   }
 
+  /** What is left of a paid order's funds: neither refunded nor shared. */
+  const left = (o) => o.amount.total - o.refunded$ - o.shared$;
+
   function refund(data) {
     if (!str(data.out_refund_no)) return paramError('out_refund_no is required', 'out_refund_no');
-    const same = refunds.get(data.out_refund_no);
-    if (same) return { status: 200, json: answered(same) };
-    const o = data.transaction_id !== undefined ? [...orders.values()].find((x) => x.transaction_id === data.transaction_id) : orders.get(data.out_trade_no);
+    const { sub, refused } = subMerchant(data.sub_mchid);
+    if (refused) return refused;
+    const same = refunds.get(at(sub, data.out_refund_no));
+    if (same) return ok(answered(same));
+    const o = data.transaction_id !== undefined ? byTransaction(sub, data.transaction_id) : orders.get(at(sub, data.out_trade_no));
     if (!o) return notFound('RESOURCE_NOT_EXISTS', '订单不存在');
     if (o.trade_state !== 'SUCCESS' && o.trade_state !== 'REFUND') return { status: 403, json: { code: 'NOT_ENOUGH', message: `order is ${o.trade_state}: nothing to refund` } };
     const a = data.amount ?? {};
     if (a.total !== o.amount.total) return paramError('amount.total must be the order\'s total', 'amount.total');
     if (a.currency !== o.amount.currency) return paramError('amount.currency must be the order\'s currency', 'amount.currency');
     if (!Number.isSafeInteger(a.refund) || a.refund < 1) return paramError('amount.refund must be a positive integer', 'amount.refund');
-    if (a.refund > o.amount.total - o.refunded$) return { status: 403, json: { code: 'NOT_ENOUGH', message: '退款金额超过订单可退金额' } };
+    // What was shared has left the merchant (分账回退 would bring it back; the sandbox has none).
+    if (a.refund > left(o)) return { status: 403, json: { code: 'NOT_ENOUGH', message: '退款金额超过订单可退金额' } };
     o.refunded$ += a.refund;
     // 转入退款: the order says so from its first refund.
     Object.assign(o, { trade_state: 'REFUND', trade_state_desc: '转入退款' });
@@ -111,68 +180,206 @@ export function paymentRoutes({ mchid, merchantPublic, decrypter }) {
         total: o.amount.total, refund: a.refund, payer_total: o.amount.total, payer_refund: a.refund,
         settlement_refund: a.refund, settlement_total: o.amount.total, discount_refund: 0, currency: o.amount.currency,
       },
-      notify_url$: data.notify_url, mchid$: o.mchid,
+      notify_url$: data.notify_url, sub$: sub,
     };
-    refunds.set(data.out_refund_no, r);
-    return { status: 200, json: answered(r) };
+    refunds.set(at(sub, data.out_refund_no), r);
+    return ok(answered(r));
   }
 
   /**
    * The refund succeeds. Returns the resource of its REFUND.SUCCESS notification (the fields
-   * WeChat Pay documents for it) and the URL it goes to (the refund's notify_url, if it gave one).
+   * WeChat Pay documents for it: a partner's names sp_mchid and sub_mchid, not mchid) and the URL
+   * it goes to (the refund's notify_url, if it gave one).
    */
-  function settleRefund(out_refund_no) {
-    const r = refunds.get(out_refund_no);
-    if (!r) throw new TypeError(`no refund ${out_refund_no}`);
+  function settleRefund(out_refund_no, sub_mchid) {
+    const r = refunds.get(at(sub_mchid, out_refund_no));
+    if (!r) throw new TypeError(`no refund ${at(sub_mchid, out_refund_no)}`);
     if (r.status !== 'PROCESSING') throw new TypeError(`refund ${out_refund_no} is ${r.status}`);
     Object.assign(r, { status: 'SUCCESS', success_time: beijing() });
     const resource = {
-      mchid: r.mchid$, out_trade_no: r.out_trade_no, transaction_id: r.transaction_id, out_refund_no: r.out_refund_no,
+      ...(r.sub$ === undefined ? { mchid } : { sp_mchid: mchid, sub_mchid: r.sub$ }),
+      out_trade_no: r.out_trade_no, transaction_id: r.transaction_id, out_refund_no: r.out_refund_no,
       refund_id: r.refund_id, refund_status: 'SUCCESS', success_time: r.success_time, user_received_account: r.user_received_account,
       amount: { total: r.amount.total, refund: r.amount.refund, payer_total: r.amount.payer_total, payer_refund: r.amount.payer_refund },
     };
     return { resource, notify_url: r.notify_url$ };
   }
 
-  function addReceiver(req, data) {
-    for (const f of ['appid', 'type', 'account', 'relation_type']) if (!str(data[f])) return paramError(`${f} is required`, f);
-    if (data.name === undefined) return { status: 200, json: { type: data.type, account: data.account, relation_type: data.relation_type } };
+  /** A sensitive field's plaintext: { value }, or { refused } (no key for its Wechatpay-Serial, or it does not decrypt). */
+  function decrypted(req, field, value) {
     const serial = req.headers['wechatpay-serial'];
     const key = serial === undefined ? null : decrypter(serial);
-    if (!key) return paramError('an encrypted field needs the Wechatpay-Serial header of the key that encrypted it', 'Wechatpay-Serial');
-    let name;
-    try { name = crypto.privateDecrypt({ key, ...OAEP }, Buffer.from(data.name, 'base64')).toString('utf8'); }
-    catch { return paramError('name does not decrypt under the platform key', 'name'); }
-    // The answer's sensitive field, encrypted for the merchant.
-    const sealed = crypto.publicEncrypt({ key: merchantPublic(), ...OAEP }, Buffer.from(name, 'utf8')).toString('base64');
-    return { status: 200, json: { type: data.type, account: data.account, relation_type: data.relation_type, name: sealed } };
+    if (!key) return { refused: paramError('an encrypted field needs the Wechatpay-Serial header of the key that encrypted it', 'Wechatpay-Serial', 'header') };
+    try { return { value: crypto.privateDecrypt({ key, ...OAEP }, Buffer.from(value, 'base64')).toString('utf8') }; }
+    catch { return { refused: paramError(`${field} does not decrypt under the platform key`, field) }; }
   }
 
-  function route(req, path, body, q = {}) {
-    if (req.method === 'GET') {
-      const m = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(path);
-      if (m) {
-        const r = refunds.get(decodeURIComponent(m[1]));
-        return r ? { status: 200, json: answered(r) } : notFound('RESOURCE_NOT_EXISTS', '退款单不存在');
+  function addReceiver(req, data) {
+    for (const f of ['appid', 'type', 'account', 'relation_type']) if (!str(data[f])) return paramError(`${f} is required`, f);
+    const { sub, refused } = subMerchant(data.sub_mchid);
+    if (refused) return refused;
+    const plain = { ...(sub === undefined ? {} : { sub_mchid: sub }), type: data.type, account: data.account, relation_type: data.relation_type };
+    if (data.name === undefined) {
+      receivers.set(at(sub, `${data.type}/${data.account}`), { ...plain });
+      return ok(plain);
+    }
+    const name = decrypted(req, 'name', data.name);
+    if (name.refused) return name.refused;
+    receivers.set(at(sub, `${data.type}/${data.account}`), { ...plain, name$: name.value });
+    // The answer's sensitive field, encrypted for the merchant.
+    const sealed = crypto.publicEncrypt({ key: merchantPublic(), ...OAEP }, Buffer.from(name.value, 'utf8')).toString('base64');
+    return ok({ ...plain, name: sealed });
+  }
+
+  function deleteReceiver(data) {
+    for (const f of ['appid', 'type', 'account']) if (!str(data[f])) return paramError(`${f} is required`, f);
+    const { sub, refused } = subMerchant(data.sub_mchid);
+    if (refused) return refused;
+    receivers.delete(at(sub, `${data.type}/${data.account}`));
+    return ok({ ...(sub === undefined ? {} : { sub_mchid: sub }), type: data.type, account: data.account });
+  }
+
+  /** A paid order of the merchant that can be shared (or unfrozen): { o }, or { refused }. */
+  function shareable(sub, transaction_id) {
+    const o = byTransaction(sub, transaction_id);
+    if (!o) return { refused: notFound('RESOURCE_NOT_EXISTS', '订单不存在') };
+    if (o.trade_state !== 'SUCCESS' && o.trade_state !== 'REFUND') return { refused: invalid(`order is ${o.trade_state}: not paid`) };
+    if (!o.profit_sharing$) return { refused: invalid('订单不需要分账: it was placed without settle_info.profit_sharing') };
+    if (o.unfrozen$) return { refused: invalid('订单已解冻: nothing is left to share') };
+    return { o };
+  }
+
+  /**
+   * What a profit-sharing order and an unfreeze first check: their `fields`, the sub-merchant, the
+   * same out_order_no again (the same answer), the order shared. Returns { sub, o } or { answer }.
+   */
+  function sharing(data, fields) {
+    for (const f of fields) if (!str(data[f])) return { answer: paramError(`${f} is required`, f) };
+    const { sub, refused } = subMerchant(data.sub_mchid);
+    if (refused) return { answer: refused };
+    const same = shares.get(at(sub, data.out_order_no));
+    if (same) return { answer: same.transaction_id === data.transaction_id ? ok(answered(same)) : invalid('商户分账单号重复') };
+    const { o, refused: no } = shareable(sub, data.transaction_id);
+    return no ? { answer: no } : { sub, o };
+  }
+
+  function share(req, data) {
+    if (typeof data.unfreeze_unsplit !== 'boolean') return paramError('unfreeze_unsplit must be a boolean', 'unfreeze_unsplit');
+    const { sub, o, answer } = sharing(data, ['transaction_id', 'out_order_no']);
+    if (answer) return answer;
+    if (!Array.isArray(data.receivers) || data.receivers.length === 0) return paramError('receivers must name at least one receiver', 'receivers');
+    let total = 0;
+    for (const [i, r] of data.receivers.entries()) {
+      const field = `receivers[${i}]`;
+      if (!str(r?.type) || !str(r.account) || !str(r.description)) return paramError(`${field} needs type, account and description`, field);
+      if (!Number.isSafeInteger(r.amount) || r.amount < 1) return paramError(`${field}.amount must be a positive integer`, `${field}.amount`);
+      const known = receivers.get(at(sub, `${r.type}/${r.account}`));
+      if (!known) return invalid(`分账接收方不存在: ${r.type} ${r.account} was not added (receivers/add)`);
+      if (r.name !== undefined) {
+        const name = decrypted(req, `${field}.name`, r.name);
+        if (name.refused) return name.refused;
+        if (name.value !== known.name$) return paramError(`${field}.name is not the receiver's name`, `${field}.name`);
       }
+      total += r.amount;
+    }
+    if (o.shared$ + total > Math.floor(o.amount.total * MAX_RATIO)) return { status: 403, json: { code: 'NOT_ENOUGH', message: '分账金额超出最大分账比例' } };
+    if (total > left(o)) return { status: 403, json: { code: 'NOT_ENOUGH', message: '分账金额超出订单可分金额' } };
+    o.shared$ += total;
+    const created = beijing();
+    const s = {
+      ...(sub === undefined ? {} : { sub_mchid: sub }),
+      transaction_id: o.transaction_id, out_order_no: data.out_order_no, order_id: `30000000${digits(20)}`, state: 'PROCESSING',
+      receivers: data.receivers.map((r) => ({
+        amount: r.amount, description: r.description, type: r.type, account: r.account,
+        result: 'PENDING', detail_id: `36000000${digits(15)}`, create_time: created,
+      })),
+      unfreeze$: data.unfreeze_unsplit, order$: o,
+    };
+    shares.set(at(sub, data.out_order_no), s);
+    return ok(answered(s));
+  }
+
+  /** A PROCESSING profit-sharing order finishes: each receiver SUCCESS; with unfreeze_unsplit, the rest goes to the merchant. */
+  function settleProfitSharing(out_order_no, sub_mchid) {
+    const s = shares.get(at(sub_mchid, out_order_no));
+    if (!s) throw new TypeError(`no profit-sharing order ${at(sub_mchid, out_order_no)}`);
+    if (s.state !== 'PROCESSING') throw new TypeError(`profit-sharing order ${out_order_no} is ${s.state}`);
+    const finished = beijing();
+    s.state = 'FINISHED';
+    for (const r of s.receivers) Object.assign(r, { result: 'SUCCESS', finish_time: finished });
+    if (s.unfreeze$) s.order$.unfrozen$ = true;
+    return answered(s);
+  }
+
+  function shareQuery(no, q) {
+    const { sub, refused } = subMerchant(q.sub_mchid, 'query');
+    if (refused) return refused;
+    if (!str(q.transaction_id)) return paramError('transaction_id is required', 'transaction_id', 'query');
+    const s = shares.get(at(sub, no));
+    return s && s.transaction_id === q.transaction_id ? ok(answered(s)) : notFound('RESOURCE_NOT_EXISTS', '分账单不存在');
+  }
+
+  function unfreeze(data) {
+    const { sub, o, answer } = sharing(data, ['transaction_id', 'out_order_no', 'description']);
+    if (answer) return answer;
+    if ([...shares.values()].some((s) => s.order$ === o && s.state === 'PROCESSING')) return invalid('分账处理中: wait for the order\'s sharing to finish');
+    o.unfrozen$ = true;
+    const now = beijing();
+    const s = {
+      ...(sub === undefined ? {} : { sub_mchid: sub }),
+      transaction_id: o.transaction_id, out_order_no: data.out_order_no, order_id: `30000000${digits(20)}`, state: 'FINISHED',
+      receivers: [{
+        amount: Math.max(0, left(o)), description: data.description, type: 'MERCHANT_ID', account: sub ?? mchid,
+        result: 'SUCCESS', detail_id: `36000000${digits(15)}`, create_time: now, finish_time: now,
+      }],
+      unfreeze$: true, order$: o,
+    };
+    shares.set(at(sub, data.out_order_no), s);
+    return ok(answered(s));
+  }
+
+  function unsplit(id) {
+    const o = [...orders.values()].find((x) => x.transaction_id === id);
+    if (!o) return notFound('RESOURCE_NOT_EXISTS', '订单不存在');
+    return ok({ transaction_id: id, unsplit_amount: o.profit_sharing$ && !o.unfrozen$ ? Math.max(0, left(o)) : 0 });
+  }
+
+  const POSTS = {
+    '/v3/pay/transactions/jsapi': (req, data) => order('jsapi', false, data),
+    '/v3/pay/transactions/app': (req, data) => order('app', false, data),
+    '/v3/pay/partner/transactions/jsapi': (req, data) => order('jsapi', true, data),
+    '/v3/pay/partner/transactions/app': (req, data) => order('app', true, data),
+    '/v3/refund/domestic/refunds': (req, data) => refund(data),
+    '/v3/profitsharing/receivers/add': addReceiver,
+    '/v3/profitsharing/receivers/delete': (req, data) => deleteReceiver(data),
+    '/v3/profitsharing/orders': share,
+    '/v3/profitsharing/orders/unfreeze': (req, data) => unfreeze(data),
+  };
+
+  function route(req, path, body, q = {}) {
+    let m;
+    if (req.method === 'GET') {
+      if ((m = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(path))) {
+        const { sub, refused } = subMerchant(q.sub_mchid, 'query');
+        if (refused) return refused;
+        const r = refunds.get(at(sub, decodeURIComponent(m[1])));
+        return r ? ok(answered(r)) : notFound('RESOURCE_NOT_EXISTS', '退款单不存在');
+      }
+      if ((m = /^\/v3\/profitsharing\/orders\/([^/]+)$/.exec(path))) return shareQuery(decodeURIComponent(m[1]), q);
+      if ((m = /^\/v3\/profitsharing\/transactions\/([^/]+)\/amounts$/.exec(path))) return unsplit(decodeURIComponent(m[1]));
       return query(path, q);
     }
-    const closing = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/.exec(path);
-    const routes = ['/v3/pay/transactions/jsapi', '/v3/pay/transactions/app', '/v3/profitsharing/receivers/add', '/v3/refund/domestic/refunds'];
-    if (req.method !== 'POST' || !(closing || routes.includes(path))) return undefined;
+    const closing = /^\/v3\/pay\/(partner\/)?transactions\/out-trade-no\/([^/]+)\/close$/.exec(path);
+    if (req.method !== 'POST' || !(closing || Object.hasOwn(POSTS, path))) return undefined;
     let data;
     try { data = JSON.parse(body.toString('utf8')); } catch { return paramError('body is not JSON', ''); }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return paramError('body must be a JSON object', '');
-    if (closing) return close(decodeURIComponent(closing[1]), data);
-    if (path === '/v3/profitsharing/receivers/add') return addReceiver(req, data);
-    if (path === '/v3/refund/domestic/refunds') return refund(data);
-    return order(path.endsWith('/app') ? 'app' : 'jsapi', data);
+    if (closing) return close(closing[1] !== undefined, decodeURIComponent(closing[2]), data);
+    return POSTS[path](req, data);
   }
-  /** Forgets every order and refund (the sandbox's reset). */
+  /** Forgets every order, refund, receiver and profit-sharing order (the sandbox's reset). */
   function clear() {
-    prepays.clear();
-    orders.clear();
-    refunds.clear();
+    for (const map of [prepays, orders, refunds, receivers, shares]) map.clear();
   }
-  return { route, prepays, orders, refunds, pay, settleRefund, clear };
+  return { route, prepays, orders, refunds, receivers, shares, pay, settleRefund, settleProfitSharing, clear };
 }

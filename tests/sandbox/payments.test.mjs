@@ -21,7 +21,7 @@ async function call(method, path, data, headers = {}) {
     method, body: data === undefined ? undefined : body,
     headers: { ...headers, 'content-type': 'application/json', authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${sb.mchid}",serial_no="${sb.merchant.serial}",timestamp="${ts}",nonce_str="${n}",signature="${sig}"` },
   });
-  return { status: r.status, json: await r.json() };
+  return { status: r.status, json: r.status === 204 ? undefined : await r.json() };
 }
 
 const ORDER = { appid: 'wx8888888888888888', mchid: '1900000109', description: 'x', out_trade_no: 'o1', notify_url: 'https://example.com/n', amount: { total: 1 }, payer: { openid: 'op' } };
@@ -92,4 +92,86 @@ test('an out_trade_no again: the same order gets a new prepay_id; another amount
   assert.equal(closing.status, 401, 'unsigned: refused');
   sb.orders.get('again1').trade_state = 'CLOSED';
   assert.equal((await call('POST', '/v3/pay/transactions/jsapi', order)).json.code, 'ORDERCLOSED');
+});
+
+const SUB = '1900000110';
+const PARTNER_ORDER = {
+  sp_appid: 'wx8888888888888888', sp_mchid: '1900000109', sub_mchid: SUB, description: 'x',
+  notify_url: 'https://example.com/n', amount: { total: 1000 }, payer: { sp_openid: 'sp-op' },
+  settle_info: { profit_sharing: true },
+};
+
+test("a partner's order: its sub-merchant's numbers, queried with sp_mchid and sub_mchid, refunded with sub_mchid", async () => {
+  const placed = await call('POST', '/v3/pay/partner/transactions/jsapi', { ...PARTNER_ORDER, out_trade_no: 'p1' });
+  assert.equal(placed.status, 200);
+  for (const [change, field] of [[{ sub_mchid: '1900000999' }, 'sub_mchid'], [{ sp_mchid: '1900000110' }, 'sp_mchid'], [{ payer: {} }, 'payer.sp_openid'], [{ payer: { sub_openid: 'so' } }, 'sub_appid'], [{ sp_appid: '' }, 'sp_appid']]) {
+    const bad = await call('POST', '/v3/pay/partner/transactions/jsapi', { ...PARTNER_ORDER, out_trade_no: 'p-bad', ...change });
+    assert.deepEqual([bad.status, bad.json.code, bad.json.detail.field], [400, 'PARAM_ERROR', field], JSON.stringify(change));
+  }
+  // A direct order of the same number is another order: the sub-merchant numbers its own.
+  assert.equal((await call('POST', '/v3/pay/transactions/jsapi', { ...ORDER, out_trade_no: 'p1', amount: { total: 3 } })).status, 200);
+  const q = `sp_mchid=${sb.mchid}&sub_mchid=${SUB}`;
+  const got = await call('GET', `/v3/pay/partner/transactions/out-trade-no/p1?${q}`);
+  assert.deepEqual([got.status, got.json.sub_mchid, got.json.sp_appid, got.json.trade_state, got.json.amount.total, got.json.payer], [200, SUB, PARTNER_ORDER.sp_appid, 'NOTPAY', 1000, { sp_openid: 'sp-op' }]);
+  assert.ok(!('mchid' in got.json) && !Object.keys(got.json).some((k) => k.endsWith('$')));
+  assert.equal((await call('GET', `/v3/pay/partner/transactions/out-trade-no/p1?sp_mchid=${sb.mchid}`)).json.detail.field, 'sub_mchid');
+  assert.equal((await call('GET', `/v3/pay/transactions/out-trade-no/p1?mchid=${sb.mchid}`)).json.amount.total, 3, 'the direct order');
+  const { transaction } = await sb.pay('p1', { sub_mchid: SUB, notify: false });
+  assert.deepEqual([transaction.sub_mchid, transaction.trade_state], [SUB, 'SUCCESS']);
+  assert.equal((await call('GET', `/v3/pay/partner/transactions/id/${transaction.transaction_id}?${q}`)).json.out_trade_no, 'p1');
+  assert.equal((await call('GET', `/v3/pay/transactions/id/${transaction.transaction_id}?mchid=${sb.mchid}`)).status, 404, "not the direct merchant's");
+  const closed = await call('POST', '/v3/pay/partner/transactions/out-trade-no/p1/close', { sp_mchid: sb.mchid, sub_mchid: SUB });
+  assert.deepEqual([closed.status, closed.json.code], [400, 'ORDERPAID']);
+  const refund = { out_trade_no: 'p1', out_refund_no: 'pr1', amount: { refund: 100, total: 1000, currency: 'CNY' }, notify_url: 'https://example.com/r' };
+  assert.equal((await call('POST', '/v3/refund/domestic/refunds', refund)).status, 403, 'without sub_mchid: the direct order (unpaid)');
+  const r = await call('POST', '/v3/refund/domestic/refunds', { ...refund, sub_mchid: SUB });
+  assert.deepEqual([r.status, r.json.status, r.json.amount.refund], [200, 'PROCESSING', 100]);
+  assert.equal((await call('GET', `/v3/refund/domestic/refunds/pr1?sub_mchid=${SUB}`)).json.refund_id, r.json.refund_id);
+  assert.equal((await call('GET', '/v3/refund/domestic/refunds/pr1')).status, 404, 'the direct merchant has no refund pr1');
+  const { resource } = await sb.settleRefund('pr1', { sub_mchid: SUB, notify: false });
+  assert.deepEqual([resource.sp_mchid, resource.sub_mchid, 'mchid' in resource], [sb.mchid, SUB, false]);
+  const unpaid = await call('POST', '/v3/pay/partner/transactions/app', { ...PARTNER_ORDER, out_trade_no: 'p2', payer: undefined });
+  assert.equal(unpaid.status, 200);
+  assert.equal((await call('POST', '/v3/pay/partner/transactions/out-trade-no/p2/close', { sp_mchid: sb.mchid, sub_mchid: SUB })).status, 204);
+});
+
+test('profit sharing: added receivers only, at most 30% in all, PROCESSING until settled, then unfreeze the rest', async () => {
+  await call('POST', '/v3/pay/partner/transactions/jsapi', { ...PARTNER_ORDER, out_trade_no: 'ps1' });
+  const { transaction } = await sb.pay('ps1', { sub_mchid: SUB, notify: false });
+  const tid = transaction.transaction_id;
+  const name = crypto.publicEncrypt({ key: sb.platform.publicKeySpki, ...OAEP }, Buffer.from('张三')).toString('base64');
+  const serial = { 'wechatpay-serial': sb.platform.serial };
+  const share = (out_order_no, receivers, more = {}) => call('POST', '/v3/profitsharing/orders', { sub_mchid: SUB, appid: PARTNER_ORDER.sp_appid, transaction_id: tid, out_order_no, receivers, unfreeze_unsplit: false, ...more }, serial);
+  const alice = { type: 'PERSONAL_OPENID', account: 'alice', amount: 100, description: '分给张三', name };
+  assert.equal((await share('s1', [alice])).json.code, 'INVALID_REQUEST', 'not yet a receiver');
+  const added = await call('POST', '/v3/profitsharing/receivers/add', { sub_mchid: SUB, appid: PARTNER_ORDER.sp_appid, type: 'PERSONAL_OPENID', account: 'alice', relation_type: 'PARTNER', name }, serial);
+  assert.deepEqual([added.status, added.json.sub_mchid], [200, SUB]);
+  const shop = { type: 'MERCHANT_ID', account: '1900000111', amount: 150, description: '分给门店' };
+  assert.equal((await call('POST', '/v3/profitsharing/receivers/add', { sub_mchid: SUB, appid: PARTNER_ORDER.sp_appid, type: 'MERCHANT_ID', account: '1900000111', relation_type: 'STORE' })).status, 200);
+  const wrongName = crypto.publicEncrypt({ key: sb.platform.publicKeySpki, ...OAEP }, Buffer.from('李四')).toString('base64');
+  assert.equal((await share('s1', [{ ...alice, name: wrongName }])).json.detail.field, 'receivers[0].name');
+  const s1 = await share('s1', [alice, shop]);
+  assert.deepEqual([s1.status, s1.json.state, s1.json.receivers.map((r) => r.result)], [200, 'PROCESSING', ['PENDING', 'PENDING']]);
+  assert.equal((await share('s1', [alice, shop])).json.order_id, s1.json.order_id, 'the same out_order_no: the same order');
+  assert.equal((await share('s2', [{ ...shop, amount: 51 }])).json.code, 'NOT_ENOUGH', '250 of at most 300 (30% of 1000) shared');
+  const amounts = await call('GET', `/v3/profitsharing/transactions/${tid}/amounts`);
+  assert.equal(amounts.json.unsplit_amount, 750);
+  assert.equal((await call('POST', '/v3/profitsharing/orders/unfreeze', { sub_mchid: SUB, transaction_id: tid, out_order_no: 'u1', description: '解冻' })).json.code, 'INVALID_REQUEST', 'not while s1 is processing');
+  sb.settleProfitSharing('s1', { sub_mchid: SUB });
+  const q = await call('GET', `/v3/profitsharing/orders/s1?sub_mchid=${SUB}&transaction_id=${tid}`);
+  assert.deepEqual([q.json.state, q.json.receivers.map((r) => r.result)], ['FINISHED', ['SUCCESS', 'SUCCESS']]);
+  assert.equal((await call('GET', `/v3/profitsharing/orders/s1?sub_mchid=${SUB}`)).json.detail.field, 'transaction_id');
+  const refund = { sub_mchid: SUB, out_trade_no: 'ps1', amount: { refund: 751, total: 1000, currency: 'CNY' } };
+  assert.equal((await call('POST', '/v3/refund/domestic/refunds', { ...refund, out_refund_no: 'psr1' })).json.code, 'NOT_ENOUGH', '250 of 1000 shared: 750 left');
+  const u = await call('POST', '/v3/profitsharing/orders/unfreeze', { sub_mchid: SUB, transaction_id: tid, out_order_no: 'u1', description: '解冻' });
+  assert.deepEqual([u.json.state, u.json.receivers[0].amount, u.json.receivers[0].account], ['FINISHED', 750, SUB]);
+  assert.equal((await share('s3', [{ ...shop, amount: 1 }])).json.code, 'INVALID_REQUEST', 'unfrozen: nothing to share');
+  assert.equal((await call('GET', `/v3/profitsharing/transactions/${tid}/amounts`)).json.unsplit_amount, 0);
+  // An order placed without settle_info.profit_sharing is not shared.
+  await call('POST', '/v3/pay/partner/transactions/jsapi', { ...PARTNER_ORDER, out_trade_no: 'ps2', settle_info: undefined });
+  const plain = await sb.pay('ps2', { sub_mchid: SUB, notify: false });
+  assert.equal((await share('s4', [shop], { transaction_id: plain.transaction.transaction_id })).json.code, 'INVALID_REQUEST');
+  assert.equal((await call('POST', '/v3/profitsharing/receivers/delete', { sub_mchid: SUB, appid: PARTNER_ORDER.sp_appid, type: 'MERCHANT_ID', account: '1900000111' })).status, 200);
+  sb.reset();
+  assert.deepEqual([sb.receivers.size, sb.profitSharing.size], [0, 0]);
 });

@@ -50,6 +50,7 @@ function queryObject(rawQuery) {
  * @param {object} [opts]
  * @param {number} [opts.port=0]
  * @param {string} [opts.mchid='1900000109']
+ * @param {string[]} [opts.subMchids=['1900000110']]  the sub-merchants of this merchant as a partner (服务商)
  * @param {string} [opts.cors]  the one Origin allowed cross-origin access
  * @param {object} [opts.keys]  { mchid, merchant, platform, pubkey, apiv3Key? } from a previous run
  * @param {(entry: object) => void} [opts.onRequest]  called once each API request is answered
@@ -60,6 +61,7 @@ function queryObject(rawQuery) {
 export async function startSandbox(opts = {}) {
   const { port = 0, cors, onRequest } = opts;
   const mchid = opts.mchid ?? opts.keys?.mchid ?? '1900000109';
+  const subMchids = opts.subMchids ?? ['1900000110'];
   const keys = opts.keys ? { ...opts.keys, mchid } : generateKeys(mchid);
   const ko = keyObjects(keys);
   // The merchant's APIv3 key: notifications are encrypted with it.
@@ -72,7 +74,7 @@ export async function startSandbox(opts = {}) {
   const fileRoute = fileRoutes({ baseURL: () => opts.publicBaseURL ?? sb.baseURL, merchantPublic: () => ko.merchantPublic, signer: () => signer() }).route;
   // Orders and sensitive fields (payments.mjs).
   const payments = paymentRoutes({
-    mchid, merchantPublic: () => ko.merchantPublic,
+    mchid, subMchids, merchantPublic: () => ko.merchantPublic,
     decrypter: (serial) => (serial === keys.platform.serial ? ko.platformPrivate : serial === keys.pubkey.id ? ko.pubkeyPrivate : null),
   });
   const notifications = []; // one entry per notification posted: { url, event_type, mode, status, body }
@@ -347,31 +349,41 @@ export async function startSandbox(opts = {}) {
     requests,
     notifications,
     cards,
+    /** The sub-merchants (sub_mchid) of this merchant as a partner (服务商): a partner's orders name one. */
+    subMchids,
     prepays: payments.prepays,
     orders: payments.orders,
     refunds: payments.refunds,
+    receivers: payments.receivers,
+    profitSharing: payments.shares,
     /**
-     * Plays the payer of the unpaid order `out_trade_no`: it becomes SUCCESS, with a
-     * transaction_id. With `notify` (the default), posts its TRANSACTION.SUCCESS notification
-     * (the order as the query answers it) to the order's notify_url, as notify() does. Resolves
-     * { transaction, notification } (notification: notify()'s result, or undefined).
+     * Plays the payer of the unpaid order `out_trade_no` (a partner's sub-merchant's with
+     * `sub_mchid`): it becomes SUCCESS, with a transaction_id. With `notify` (the default), posts
+     * its TRANSACTION.SUCCESS notification (the order as the query answers it) to the order's
+     * notify_url, as notify() does. Resolves { transaction, notification } (notification:
+     * notify()'s result, or undefined).
      */
-    async pay(out_trade_no, { notify: post = true } = {}) {
-      const transaction = payments.pay(out_trade_no);
-      const url = payments.orders.get(out_trade_no).notify_url$;
+    async pay(out_trade_no, { notify: post = true, sub_mchid } = {}) {
+      const transaction = payments.pay(out_trade_no, sub_mchid);
+      const url = payments.orders.get(sub_mchid === undefined ? out_trade_no : `${sub_mchid}/${out_trade_no}`).notify_url$;
       const notification = post ? await notify(url, { event_type: 'TRANSACTION.SUCCESS', resource: transaction }) : undefined;
       return { transaction, notification };
     },
     /**
-     * The refund `out_refund_no` (PROCESSING) succeeds. With `notify` (the default) and a
-     * notify_url in its request, posts its REFUND.SUCCESS notification there. Resolves
-     * { resource, notification }.
+     * The refund `out_refund_no` (PROCESSING; a sub-merchant's with `sub_mchid`) succeeds. With
+     * `notify` (the default) and a notify_url in its request, posts its REFUND.SUCCESS notification
+     * there. Resolves { resource, notification }.
      */
-    async settleRefund(out_refund_no, { notify: post = true } = {}) {
-      const { resource, notify_url } = payments.settleRefund(out_refund_no);
+    async settleRefund(out_refund_no, { notify: post = true, sub_mchid } = {}) {
+      const { resource, notify_url } = payments.settleRefund(out_refund_no, sub_mchid);
       const notification = post && notify_url !== undefined ? await notify(notify_url, { event_type: 'REFUND.SUCCESS', resource }) : undefined;
       return { resource, notification };
     },
+    /**
+     * The profit-sharing order `out_order_no` (PROCESSING; a sub-merchant's with `sub_mchid`)
+     * finishes: every receiver SUCCESS. Returns it as its query answers it.
+     */
+    settleProfitSharing: (out_order_no, { sub_mchid } = {}) => payments.settleProfitSharing(out_order_no, sub_mchid),
     /** Build a signed, encrypted notification without sending it: { headers, body, envelope, plaintext, mode }. */
     notification: (o) => buildNotification(notifyKeys(), o),
     /** POST a notification to `url`: { status, headers, body, json, sent }. */

@@ -1,0 +1,129 @@
+// A partner's (服务商) day (examples/node/partner.mjs) against the sandbox, end to end with real
+// fetch and a real notification endpoint on node:http: a sub-merchant's order kept for profit
+// sharing and the page's payment parameters, the sandbox paying it and posting
+// TRANSACTION.SUCCESS, the order query, two receivers (one with its name encrypted), a
+// profit-sharing order and its query once finished, what is left, unfreezing it, a refund of
+// what was not shared and its REFUND.SUCCESS, the refund query, and an unpaid order closed.
+// node:crypto judges the payment parameters; the sandbox verifies every request.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { Wxpay } from 'wxpay-wasm';
+import { Partner } from '../../examples/node/partner.mjs';
+import { useSandbox, options, rejectsWith } from './helpers.mjs';
+
+const ctx = useSandbox();
+const SP_APPID = 'wx8888888888888888';
+const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
+const OAEP = { padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' };
+let server;
+let notifyUrl;
+let partner;
+
+before(async () => {
+  let handler = () => {};
+  server = http.createServer((req, res) => handler(req, res));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  notifyUrl = `http://127.0.0.1:${server.address().port}/notify`;
+  partner = () => {
+    const { sb } = ctx;
+    const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key }));
+    const p = new Partner(wxpay, { spMchid: sb.mchid, spAppid: SP_APPID, notifyUrl, onRejected: (e) => { throw e; } });
+    handler = p.notify;
+    return p;
+  };
+});
+after(() => new Promise((resolve) => server.close(resolve)));
+
+test("a partner's day: a sub-merchant's order, payment, query, profit sharing, unfreeze, refund", async () => {
+  const { sb } = ctx;
+  const p = partner();
+  const sub = sb.subMchids[0];
+
+  // The order, for the sub-merchant, its funds kept for sharing; the page's parameters under the partner's appid.
+  const { out_trade_no, params } = await p.checkout({ sub_mchid: sub, openid: OPENID, total: 10000, description: '一份套餐', profitSharing: true });
+  const prepay_id = params.package.replace(/^prepay_id=/, '');
+  const placed = sb.prepays.get(prepay_id);
+  assert.deepEqual([placed?.sub_mchid, placed?.sp_mchid, placed?.out_trade_no, placed?.settle_info], [sub, sb.mchid, out_trade_no, { profit_sharing: true }]);
+  assert.equal(params.appId, SP_APPID);
+  const message = `${params.appId}\n${params.timeStamp}\n${params.nonceStr}\n${params.package}\n`;
+  assert.ok(crypto.verify('sha256', Buffer.from(message), sb.merchant.publicKeySpki, Buffer.from(params.paySign, 'base64')), 'paySign verifies');
+  assert.equal((await p.query(sub, out_trade_no)).trade_state, 'NOTPAY');
+  // Sharing an unpaid order is refused here, before anything is sent.
+  const before = sb.requests.length;
+  await assert.rejects(p.share(sub, out_trade_no, p.newNumber('s'), []), /is not paid/);
+  assert.equal(sb.requests.length, before + 1, 'only the query that found it unpaid');
+
+  // The payer pays: TRANSACTION.SUCCESS, the sub-merchant's, to the partner's endpoint.
+  const paid = await sb.pay(out_trade_no, { sub_mchid: sub });
+  assert.equal(paid.notification.status, 204, paid.notification.body?.toString());
+  assert.deepEqual(p.orders.get(`${sub}/${out_trade_no}`), { total: 10000, profitSharing: true, state: 'SUCCESS', transaction_id: paid.transaction.transaction_id });
+  const order = await p.query(sub, out_trade_no);
+  assert.deepEqual([order.trade_state, order.sub_mchid, order.sp_mchid, order.amount?.payer_total], ['SUCCESS', sub, sb.mchid, 10000]);
+
+  // Two receivers: a person, whose name goes out encrypted under the platform key, and a store.
+  await p.addReceiver(sub, { type: 'PERSONAL_OPENID', account: 'oGuide', name: '张三', relation_type: 'STAFF' });
+  const kept = sb.receivers.get(`${sub}/PERSONAL_OPENID/oGuide`);
+  assert.equal(kept?.name$, '张三', 'the sandbox decrypted the name under the key the request named');
+  const store = await p.addReceiver(sub, { type: 'MERCHANT_ID', account: '1900000111', relation_type: 'STORE' });
+  assert.deepEqual([store.sub_mchid, store.account], [sub, '1900000111']);
+
+  // 分账: 1,000 to the guide (named), 1,500 to the store; PROCESSING, then FINISHED.
+  const shareNo = p.newNumber('s');
+  const shared = await p.share(sub, out_trade_no, shareNo, [
+    { type: 'PERSONAL_OPENID', account: 'oGuide', name: '张三', amount: 1000, description: '导购提成' },
+    { type: 'MERCHANT_ID', account: '1900000111', amount: 1500, description: '门店分成' },
+  ]);
+  assert.deepEqual([shared.state, shared.transaction_id, shared.receivers.map((r) => [r.account, r.amount, r.result])],
+    ['PROCESSING', paid.transaction.transaction_id, [['oGuide', 1000, 'PENDING'], ['1900000111', 1500, 'PENDING']]]);
+  const sentName = JSON.parse(sb.requests.at(-1).body.toString()).receivers[0].name;
+  assert.equal(crypto.privateDecrypt({ key: sb.platform.privateKeyPkcs8, ...OAEP }, Buffer.from(sentName, 'base64')).toString(), '张三');
+  // More than the 30% the service allows in all is refused with its code.
+  await rejectsWith(p.share(sub, out_trade_no, p.newNumber('s'), [{ type: 'MERCHANT_ID', account: '1900000111', amount: 501, description: '再分' }]), 'NOT_ENOUGH', { status: 403 });
+  assert.equal(await p.unsplit(sub, out_trade_no), 7500);
+  sb.settleProfitSharing(shareNo, { sub_mchid: sub });
+  const done = await p.shareStatus(sub, out_trade_no, shareNo);
+  assert.deepEqual([done.state, done.receivers.map((r) => r.result)], ['FINISHED', ['SUCCESS', 'SUCCESS']]);
+
+  // A refund of more than was not shared is refused; of what was not, it goes through.
+  await rejectsWith(p.refund(sub, out_trade_no, p.newNumber('r'), 7501, '整单退'), 'NOT_ENOUGH', { status: 403 });
+  const refundNo = p.newNumber('r');
+  const refund = await p.refund(sub, out_trade_no, refundNo, 2000, '退一份');
+  assert.deepEqual([refund.status, refund.amount.refund], ['PROCESSING', 2000]);
+  const settled = await sb.settleRefund(refundNo, { sub_mchid: sub });
+  assert.equal(settled.notification.status, 204, settled.notification.body?.toString());
+  assert.equal(p.refunds.get(`${sub}/${refundNo}`).state, 'SUCCESS');
+  assert.equal((await p.refundStatus(sub, refundNo)).status, 'SUCCESS');
+
+  // The rest (10,000 - 2,500 shared - 2,000 refunded) goes to the sub-merchant; nothing is left to share.
+  const unfrozen = await p.unfreeze(sub, out_trade_no, p.newNumber('u'), '解冻剩余资金');
+  assert.deepEqual([unfrozen.state, unfrozen.receivers[0].amount, unfrozen.receivers[0].account], ['FINISHED', 5500, sub]);
+  assert.equal(await p.unsplit(sub, out_trade_no), 0);
+  await rejectsWith(p.share(sub, out_trade_no, p.newNumber('s'), [{ type: 'MERCHANT_ID', account: '1900000111', amount: 1, description: '再分' }]), 'INVALID_REQUEST', { status: 400 });
+
+  // An unpaid order is closed.
+  const unpaid = await p.checkout({ sub_mchid: sub, openid: OPENID, total: 100, description: '一杯茶' });
+  await p.close(sub, unpaid.out_trade_no);
+  assert.equal((await p.query(sub, unpaid.out_trade_no)).trade_state, 'CLOSED');
+  await rejectsWith(p.close(sub, out_trade_no), 'ORDERPAID', { status: 400 });
+
+  // Every request the sandbox saw was signed correctly; each notification was handled once.
+  assert.ok(sb.requests.every((r) => r.verified));
+  assert.deepEqual(sb.notifications.map((n) => [n.event_type, n.status]), [['TRANSACTION.SUCCESS', 204], ['REFUND.SUCCESS', 204]]);
+  assert.equal(p.handled.size, 2);
+});
+
+test("a notification for another partner's sub-merchant is answered with a failure", async () => {
+  const { sb } = ctx;
+  const p = partner();
+  const sub = sb.subMchids[0];
+  const { out_trade_no } = await p.checkout({ sub_mchid: sub, openid: OPENID, total: 300, description: '茶' });
+  const { transaction } = await sb.pay(out_trade_no, { sub_mchid: sub, notify: false });
+  const other = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource: { ...transaction, sp_mchid: '1900000999' } });
+  assert.equal(other.status, 500);
+  assert.equal(p.orders.get(`${sub}/${out_trade_no}`).state, 'NOTPAY', 'not marked paid');
+  const mine = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource: transaction });
+  assert.equal(mine.status, 204);
+  assert.equal(p.orders.get(`${sub}/${out_trade_no}`).state, 'SUCCESS');
+});
