@@ -1,11 +1,20 @@
-// Every ```ts block of README.md, type-checked as pasted against the installed package's
-// declarations, with the compiler options of tests/types/tsconfig.json (strict, module nodenext).
+// Every ```ts block of README.md, and every ```js block, type-checked as pasted into a .ts file
+// against the installed package's declarations, with the compiler options of
+// tests/types/tsconfig.json (strict, module nodenext) and of tsconfig.bundler.json (moduleResolution
+// bundler, exactOptionalPropertyTypes). A user who pastes the README's JavaScript into TypeScript
+// gets what these checks get.
 //
 // Each block becomes one module under .work/readme-ts/ (inside the repository, so `wxpay-wasm`
 // resolves to node_modules as in a user's project). A preamble declares what the README leaves
 // to the reader (`wxpay`, and the order fields `appid`, `out_trade_no`...); a postamble may use
 // what the block declares. The text of a block is never edited. A line whose comment says
 // "does not compile" must fail with the error named in the case; every other line must compile.
+//
+// Every ```js block is classified below, so a new one must be: checked (it compiles); `expected`
+// (it is checked, and fails with exactly these error codes, each with the reason: a known gap to
+// fix in the README, or what is JavaScript by nature); or `skip` (not checked, with the reason).
+// The Node built-ins the blocks use are declared as @types/node declares them (NODE below): the
+// package's type tests run without @types/node ("types": []).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +26,7 @@ import { readmeBlocks } from '../readme/blocks.mjs';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLIENT = "import type { Wxpay } from 'wxpay-wasm';\ndeclare const wxpay: Wxpay;\n";
 
-/** Per README block id: `preamble`, `postamble`, and the TS error codes the "does not compile" lines expect. */
+/** Per README ```ts block id: `preamble`, `postamble`, and the TS error codes the "does not compile" lines expect. */
 const CASES = {
   'TypeScript #1': {
     preamble: `${CLIENT}declare const appid: string, mchid: string, out_trade_no: string, notify_url: string, openid: string;\n`,
@@ -33,18 +42,98 @@ const CASES = {
   },
 };
 
+/** What the ```js blocks use of Node, with @types/node's types (a script: ambient declarations). */
+const NODE = `declare var process: { env: Record<string, string | undefined> };
+declare module 'node:fs' {
+  export function readFileSync(path: string): Uint8Array<ArrayBuffer>;
+  export function createWriteStream(path: string): import('node:stream').Writable;
+}
+declare module 'node:fs/promises' {
+  export function readFile(path: string): Promise<Uint8Array<ArrayBuffer>>;
+}
+declare module 'node:crypto' {
+  export function createHash(algorithm: string): { update(data: string | Uint8Array): { digest(encoding: 'hex'): string } };
+}
+declare module 'node:stream' {
+  export class Writable { static toWeb(stream: Writable): WritableStream; }
+}
+`;
+
+/**
+ * Per README ```js block id: `preamble`, `postamble`; `expected` (the TS error codes the block
+ * fails with, and `why`), or `skip` (why it is not checked).
+ */
+const JS_CASES = {
+  'Use #1': {
+    // A whole program: no preamble.
+    postamble: 'export const status$: 200 = status, ok$: boolean = ok;\n',
+  },
+  'Payment parameters for the front end #1': {
+    preamble: CLIENT,
+    postamble: 'export const paySign$: string = params.paySign, sign$: string = appParams.sign;\n',
+  },
+  'Retries, the backup host and hooks #1': {
+    // `options` (the first snippet's), a logger and a metrics sink are the reader's.
+    preamble: `import { Wxpay } from 'wxpay-wasm';
+import type { WxpayOptions } from 'wxpay-wasm';
+declare const options: WxpayOptions;
+declare const log: { debug(...args: unknown[]): void };
+declare const metrics: { observe(name: string, labels: Record<string, unknown>, value: number): void };
+`,
+  },
+  'Notifications (回调通知) #1': {
+    preamble: `${CLIENT}declare const markPaid: (out_trade_no: string) => Promise<void>;\n`,
+    expected: [7006, 2345],
+    why: "JavaScript by nature: the handler's parameter is untyped (`onNotify(request)`; in TypeScript `request: Request`); " +
+      'known gap: `markPaid(notification.resource.out_trade_no)` needs `parse<PayTransaction>`, the resource is `Record<string, unknown>`',
+  },
+  'Notifications (回调通知) #2': {
+    // What a node:http handler has: `req.headers` (IncomingHttpHeaders) and the raw body bytes.
+    preamble: `${CLIENT}declare const req: { headers: Record<string, string | string[] | undefined> };\ndeclare const rawBodyBuffer: Uint8Array;\n`,
+  },
+  'Sensitive fields (敏感信息加密) #1': {
+    preamble: CLIENT,
+  },
+  'Uploads (图片/视频上传) #1': {
+    preamble: CLIENT,
+  },
+  'Downloads, bills and statements (账单下载) #1': {
+    preamble: CLIENT,
+  },
+  'Downloads, bills and statements (账单下载) #2': {
+    // `data` is the tradebill answer of the block above.
+    preamble: `${CLIENT}const { data } = await wxpay.v3.bill.tradebill.get({ params: { bill_date: '2024-06-01', tar_type: 'GZIP' } });\n`,
+  },
+  'Errors #1': {
+    // `WxpayError`, `card_id` and `code` come from the first snippet.
+    preamble: `${CLIENT}import { WxpayError } from 'wxpay-wasm';\ndeclare const card_id: string, code: string;\n`,
+  },
+};
+
 const blocks = readmeBlocks('ts');
+const jsBlocks = readmeBlocks('js');
 
 test('README: every ```ts block has a case here, and every case a block', () => {
   assert.deepEqual(blocks.map((b) => b.id).sort(), Object.keys(CASES).sort());
 });
 
-test('README: the ```ts blocks type-check as pasted', () => {
+test('README: every ```js block is classified here (checked, expected errors, or skipped), and every case is a block', () => {
+  assert.deepEqual(jsBlocks.map((b) => b.id).sort(), Object.keys(JS_CASES).sort());
+  for (const [id, c] of Object.entries(JS_CASES)) {
+    assert.ok(!(c.expected && c.skip), `${id}: expected errors or skipped, not both`);
+    if (c.expected || c.skip) assert.ok(c.why ?? c.skip, `${id}: says why`);
+  }
+});
+
+/** Writes the blocks as modules under .work/readme-ts/: the files, and the errors expected where. */
+function writeBlocks() {
   const dir = join(root, '.work', 'readme-ts');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  const files = [];
+  const node = resolve(dir, 'node.d.ts');
+  writeFileSync(node, NODE);
+  const files = [node];
   const expected = new Map(); // `${file}:${line}` -> code
   blocks.forEach((block, i) => {
     const c = CASES[block.id];
@@ -57,21 +146,54 @@ test('README: the ```ts blocks type-check as pasted', () => {
     assert.equal(failing.length, (c.failing ?? []).length, `${block.id}: the "does not compile" lines and the codes expected for them`);
     failing.forEach((line, k) => expected.set(`${file}:${line}`, c.failing[k]));
   });
+  const jsFiles = new Map(); // file -> the block's case
+  jsBlocks.forEach((block, i) => {
+    const c = JS_CASES[block.id];
+    if (c.skip) return;
+    const file = resolve(dir, `readme-js-${i + 1}.ts`);
+    writeFileSync(file, `${c.preamble ?? ''}${block.code}${c.postamble ?? ''}`);
+    files.push(file);
+    jsFiles.set(file, { id: block.id, ...c });
+  });
+  return { files, expected, jsFiles };
+}
 
-  const configPath = join(root, 'tests/types/tsconfig.json');
+/** The problems of the blocks compiled with the options of `tsconfig` (a file of tests/types). */
+function check(tsconfig) {
+  const { files, expected, jsFiles } = writeBlocks();
+  const configPath = join(root, 'tests/types', tsconfig);
   const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, dirname(configPath));
   const program = ts.createProgram(files, { ...options, noEmit: true });
   const problems = [];
   const seen = new Set();
+  const jsErrors = new Map([...jsFiles.keys()].map((f) => [f, []]));
   for (const d of ts.getPreEmitDiagnostics(program)) {
     const line = d.file ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
     const where = d.file ? `${d.file.fileName}:${line}` : '(global)';
+    const message = `${where}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
     if (expected.get(where) === d.code) { seen.add(where); continue; }
-    problems.push(`${where}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    if (d.file && jsErrors.has(d.file.fileName)) { jsErrors.get(d.file.fileName).push({ code: d.code, message }); continue; }
+    problems.push(message);
   }
   for (const [where, code] of expected) if (!seen.has(where)) problems.push(`${where}: expected TS${code}, but the line compiles`);
-  assert.deepEqual(problems, []);
+  for (const [file, errors] of jsErrors) {
+    const c = jsFiles.get(file);
+    const got = errors.map((e) => e.code).sort();
+    const want = [...(c.expected ?? [])].sort();
+    if (got.join() === want.join()) continue;
+    if (!errors.length) problems.push(`${c.id} (${file}): compiles now, but the case expects TS${want.join(', TS')} (${c.why}): make it a checked case`);
+    else problems.push(`${c.id} (${file}): ${want.length ? `expected TS${want.join(', TS')} (${c.why}), got` : 'does not compile as TypeScript:'}\n  ${errors.map((e) => e.message).join('\n  ')}`);
+  }
   // The blocks were checked against the package's declarations, not against nothing.
   assert.ok(program.getSourceFiles().some((f) => f.fileName.endsWith('node_modules/wxpay-wasm/index.d.ts')), 'index.d.ts was read');
+  return problems;
+}
+
+test('README: the ```ts and ```js blocks type-check as pasted (tsconfig.json: strict, module nodenext)', () => {
+  assert.deepEqual(check('tsconfig.json'), []);
+});
+
+test('README: ... and with exactOptionalPropertyTypes (tsconfig.bundler.json: moduleResolution bundler)', () => {
+  assert.deepEqual(check('tsconfig.bundler.json'), []);
 });
