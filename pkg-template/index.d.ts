@@ -464,6 +464,18 @@ export interface PartnerRefundNotification extends Omit<RefundNotification, 'mch
   sub_mchid: string;
 }
 
+/**
+ * The resource of a payout's notification (`MCHTRANSFER.BILL.FINISHED`, 商家转账 in the user's
+ * confirmation mode): the bill has ended, `SUCCESS`, `FAIL` (with `fail_reason`) or `CANCELLED`.
+ * `notifications.parse<TransferBillNotification>(request)`. The fields the bill query
+ * (`v3.fundApp.mchTransfer.transferBills.outBillNo._out_bill_no_`) answers and the notification
+ * also carries; the merchant id is left out (public sources name it `mchid` and `mch_id`).
+ */
+export type TransferBillNotification = Pick<
+  ResponseData<Wxpay['v3']['fundApp']['mchTransfer']['transferBills']['outBillNo']['_out_bill_no_']['get']>,
+  'out_bill_no' | 'transfer_bill_no' | 'state' | 'transfer_amount' | 'openid' | 'fail_reason' | 'create_time' | 'update_time'
+>;
+
 /** What `notifications.parse` reads: a fetch `Request`, or Node's headers and raw body. */
 export type NotificationInput =
   | Request

@@ -1,6 +1,6 @@
 // A merchant's day with wxpay-wasm: a JSAPI order and the page's payment parameters, the payment's
 // notification, the order query, a refund and its notification, the refund query, closing an
-// unpaid order, and the day's trade bill. Each step is one method of `Shop`, as a service's routes
+// unpaid order, a payout to a user (商家转账) and its notification, and the day's trade bill. Each step is one method of `Shop`, as a service's routes
 // would call them; tests/node/shop.test.mjs runs the whole day against the sandbox.
 import { parseBill } from 'wxpay-wasm';
 import { notifyHandler } from './notify.mjs';
@@ -25,6 +25,8 @@ export class Shop {
     this.orders = new Map();
     /** out_refund_no -> { out_trade_no, amount, state } */
     this.refunds = new Map();
+    /** out_bill_no -> { openid, amount, state } (payouts, 商家转账) */
+    this.payouts = new Map();
     this.handled = new Set(); // notification ids: WeChat Pay sends one again until answered
     /** The node:http handler of this.notifyUrl: payments and refunds. */
     this.notify = notifyHandler(wxpay, { onNotification: (n) => this.#onNotification(n), ...(onRejected ? { onRejected } : {}) });
@@ -61,6 +63,10 @@ export class Shop {
       const refund = this.refunds.get(resource.out_refund_no);
       if (!refund) throw new Error(`unexpected refund ${resource.out_refund_no}`);
       refund.state = resource.refund_status;
+    } else if (event_type === 'MCHTRANSFER.BILL.FINISHED') {
+      const payout = this.payouts.get(resource.out_bill_no);
+      if (!payout || resource.transfer_amount !== payout.amount) throw new Error(`unexpected payout ${resource.out_bill_no}`);
+      payout.state = resource.state;
     }
     this.handled.add(id);
   }
@@ -111,6 +117,54 @@ export class Shop {
     if (!refund) throw new Error(`no refund ${out_refund_no} here`);
     const { data } = await this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no });
     refund.state = data.status;
+    return data;
+  }
+
+  /** A number for `payout`: make it once per payout, and keep it with the payout. */
+  newPayoutNumber() {
+    return orderNumber('t');
+  }
+
+  /**
+   * 发起转账 (商家转账, 用户确认模式): `amount` fen to the user `openid` (of this.appid), under
+   * `out_bill_no` (from `newPayoutNumber()`, kept by the caller: after an answer that never came,
+   * call again with the same number, never a new one, or the user is paid twice). `scene` is the
+   * transfer scene the merchant has opened (`id`, e.g. '1000' 现金营销) and what it must report
+   * (`report`: info_type -> info_content, e.g. { 活动名称, 奖励说明 }). From 2,000 yuan on WeChat
+   * Pay needs the payee's name (`userName`): it goes out encrypted under the platform key.
+   * Resolves the bill as the service answers it, and while it waits for the user, `confirm`: what
+   * the page hands to `wx.requestMerchantTransfer` for the user to accept the money.
+   */
+  async payout(out_bill_no, { openid, amount, remark, scene, userName }) {
+    // Known before it is sent: its notification may come before the answer.
+    if (!this.payouts.has(out_bill_no)) this.payouts.set(out_bill_no, { openid, amount, state: 'REQUESTED' });
+    const { data } = await this.wxpay.v3.fundApp.mchTransfer.transferBills.post({
+      appid: this.appid, out_bill_no, openid, transfer_amount: amount, transfer_remark: remark, notify_url: this.notifyUrl,
+      transfer_scene_id: scene.id,
+      transfer_scene_report_infos: Object.entries(scene.report).map(([info_type, info_content]) => ({ info_type, info_content })),
+      ...(userName === undefined ? {} : { user_name: await this.wxpay.encrypt(userName) }),
+    });
+    const payout = this.payouts.get(out_bill_no);
+    if (payout.state === 'REQUESTED') payout.state = data.state;
+    const waiting = data.state === 'WAIT_USER_CONFIRM' && data.package_info !== undefined;
+    return { ...data, ...(waiting ? { confirm: { mchId: this.mchid, appId: this.appid, package: data.package_info } } : {}) };
+  }
+
+  /** 商户单号查询转账单 */
+  async payoutStatus(out_bill_no) {
+    const payout = this.payouts.get(out_bill_no);
+    if (!payout) throw new Error(`no payout ${out_bill_no} here`);
+    const { data } = await this.wxpay.v3.fundApp.mchTransfer.transferBills.outBillNo._out_bill_no_.get({ out_bill_no });
+    payout.state = data.state;
+    return data;
+  }
+
+  /** 撤销转账: a payout the user has not yet accepted. CANCELING, then CANCELLED (its notification says when). */
+  async cancelPayout(out_bill_no) {
+    const payout = this.payouts.get(out_bill_no);
+    if (!payout) throw new Error(`no payout ${out_bill_no} here`);
+    const { data } = await this.wxpay.v3.fundApp.mchTransfer.transferBills.outBillNo._out_bill_no_.cancel.post(undefined, { out_bill_no });
+    payout.state = data.state;
     return data;
   }
 

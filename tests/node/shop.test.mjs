@@ -2,7 +2,8 @@
 // real notification endpoint on node:http: the order and the page's payment parameters, the
 // sandbox paying it and posting TRANSACTION.SUCCESS, the order query, a partial refund, its
 // REFUND.SUCCESS, the refund query, a second refund of the rest, an unpaid order closed, and the
-// day's bill. node:crypto judges the payment parameters; the sandbox verifies every request.
+// day's bill; and a payout to a user (商家转账). node:crypto judges the payment parameters; the
+// sandbox verifies every request.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -131,4 +132,50 @@ test('a payment notification for an amount other than the order\'s is answered w
   // The query tells the truth.
   assert.equal((await s.query(out_trade_no)).trade_state, 'SUCCESS');
   assert.equal(s.orders.get(out_trade_no).state, 'SUCCESS');
+});
+
+test('a payout (商家转账): the user confirms it, a lost answer is retried under the same number, a large one names the payee, another is cancelled', async () => {
+  const { sb } = ctx;
+  const s = shop();
+  const scene = { id: '1000', report: { 活动名称: '新会员有礼', 奖励说明: '注册会员抽奖一等奖' } };
+
+  // The bill waits for the user: the page gets what wx.requestMerchantTransfer takes.
+  const no = s.newPayoutNumber();
+  const bill = await s.payout(no, { openid: OPENID, amount: 500, remark: '新会员开通有礼', scene });
+  assert.equal(bill.state, 'WAIT_USER_CONFIRM');
+  assert.deepEqual(bill.confirm, { mchId: sb.mchid, appId: APPID, package: sb.transferBills.get(no).package_info$ });
+  const sent = JSON.parse(sb.requests.at(-1).body.toString());
+  assert.deepEqual(sent.transfer_scene_report_infos, [{ info_type: '活动名称', info_content: '新会员有礼' }, { info_type: '奖励说明', info_content: '注册会员抽奖一等奖' }]);
+  assert.equal(sent.user_name, undefined, 'no name below 2,000 yuan');
+  // The user accepts: MCHTRANSFER.BILL.FINISHED to the endpoint; the query agrees.
+  const done = await sb.settleTransfer(no);
+  assert.equal(done.notification.status, 204, done.notification.body?.toString());
+  assert.equal(s.payouts.get(no).state, 'SUCCESS');
+  assert.equal((await s.payoutStatus(no)).state, 'SUCCESS');
+
+  // An answer lost after the service took the bill: the same number again, one bill.
+  const lostNo = s.newPayoutNumber();
+  sb.misbehave('reset');
+  await rejectsWith(s.payout(lostNo, { openid: OPENID, amount: 800, remark: '邀请奖励', scene }), 'ERR_NETWORK', { attempts: 1 });
+  const again = await s.payout(lostNo, { openid: OPENID, amount: 800, remark: '邀请奖励', scene });
+  assert.equal(again.transfer_bill_no, sb.transferBills.get(lostNo).transfer_bill_no);
+  const posts = sb.requests.filter((r) => r.method === 'POST' && r.url === '/v3/fund-app/mch-transfer/transfer-bills' && JSON.parse(r.body.toString()).out_bill_no === lostNo);
+  assert.equal(posts.length, 2, 'the service took it twice');
+  assert.equal([...sb.transferBills.values()].filter((b) => b.transfer_amount === 800).length, 1, 'and holds one bill');
+
+  // From 2,000 yuan on, the payee's name: refused without it, sent encrypted with it.
+  await rejectsWith(s.payout(s.newPayoutNumber(), { openid: OPENID, amount: 200000, remark: '年度大奖', scene }), 'PARAM_ERROR', { status: 400 });
+  const bigNo = s.newPayoutNumber();
+  await s.payout(bigNo, { openid: OPENID, amount: 200000, remark: '年度大奖', scene, userName: '张三' });
+  assert.equal(sb.transferBills.get(bigNo).name$, '张三', 'the sandbox decrypted the name under the key the request named');
+  assert.equal(sb.requests.at(-1).headers['wechatpay-serial'], sb.platform.serial);
+
+  // Cancelled before the user accepts: CANCELING, then CANCELLED with its notification.
+  const cancelled = await s.cancelPayout(bigNo);
+  assert.equal(cancelled.state, 'CANCELING');
+  await sb.settleTransfer(bigNo);
+  assert.equal(s.payouts.get(bigNo).state, 'CANCELLED');
+  await rejectsWith(s.cancelPayout(no), 'INVALID_REQUEST', { status: 400 });
+  await assert.rejects(s.payoutStatus('t-unknown'), /no payout t-unknown here/);
+  assert.ok(sb.requests.every((r) => r.verified));
 });

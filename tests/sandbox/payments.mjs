@@ -25,21 +25,34 @@
 // Wechatpay-Serial names; receivers/add answers it encrypted under the merchant's key.
 import crypto from 'node:crypto';
 
-const OAEP = { padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' };
+export const OAEP = { padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' };
 /** The share of an order's total that its profit sharing may take, in all (the service's default, 30%). */
 export const MAX_RATIO = 0.3;
-const paramError = (message, field, location = 'body') => ({ status: 400, json: { code: 'PARAM_ERROR', message, detail: { field, location } } });
+export const paramError = (message, field, location = 'body') => ({ status: 400, json: { code: 'PARAM_ERROR', message, detail: { field, location } } });
 const invalid = (message) => ({ status: 400, json: { code: 'INVALID_REQUEST', message } });
-const str = (v) => typeof v === 'string' && v !== '';
+export const str = (v) => typeof v === 'string' && v !== '';
 const notFound = (code, message) => ({ status: 404, json: { code, message } });
-const ok = (json) => ({ status: 200, json });
+export const ok = (json) => ({ status: 200, json });
 const digits = (n) => Array.from({ length: n }, () => crypto.randomInt(10)).join('');
 // RFC 3339 in Beijing time, as the service writes its times.
-const beijing = (ms = Date.now()) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 19) + '+08:00';
+export const beijing = (ms = Date.now()) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 19) + '+08:00';
 /** The key of a merchant's own number: `<sub_mchid>/<no>` for a partner's sub-merchant, `<no>` for a direct merchant. */
 const at = (sub_mchid, no) => (sub_mchid === undefined ? no : `${sub_mchid}/${no}`);
 /** An object as the service answers it: without the sandbox's own fields (`...$`). */
-const answered = (o) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.endsWith('$')));
+export const answered = (o) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.endsWith('$')));
+
+/**
+ * A request's sensitive field, RSAES-OAEP (SHA-1) under the key its Wechatpay-Serial names
+ * (`decrypter(serial)`: that private key, or null): { value }, or { refused } (an answer: no such
+ * key, or the field does not decrypt under it).
+ */
+export function decryptedField(decrypter, req, field, value) {
+  const serial = req.headers['wechatpay-serial'];
+  const key = serial === undefined ? null : decrypter(serial);
+  if (!key) return { refused: paramError('an encrypted field needs the Wechatpay-Serial header of the key that encrypted it', 'Wechatpay-Serial', 'header') };
+  try { return { value: crypto.privateDecrypt({ key, ...OAEP }, Buffer.from(value, 'base64')).toString('utf8') }; }
+  catch { return { refused: paramError(`${field} does not decrypt under the platform key`, field) }; }
+}
 
 /**
  * `route(req, path, body, query)` answers these routes (or returns undefined).
@@ -205,14 +218,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     return { resource, notify_url: r.notify_url$ };
   }
 
-  /** A sensitive field's plaintext: { value }, or { refused } (no key for its Wechatpay-Serial, or it does not decrypt). */
-  function decrypted(req, field, value) {
-    const serial = req.headers['wechatpay-serial'];
-    const key = serial === undefined ? null : decrypter(serial);
-    if (!key) return { refused: paramError('an encrypted field needs the Wechatpay-Serial header of the key that encrypted it', 'Wechatpay-Serial', 'header') };
-    try { return { value: crypto.privateDecrypt({ key, ...OAEP }, Buffer.from(value, 'base64')).toString('utf8') }; }
-    catch { return { refused: paramError(`${field} does not decrypt under the platform key`, field) }; }
-  }
+  const decrypted = (req, field, value) => decryptedField(decrypter, req, field, value);
 
   function addReceiver(req, data) {
     for (const f of ['appid', 'type', 'account', 'relation_type']) if (!str(data[f])) return paramError(`${f} is required`, f);

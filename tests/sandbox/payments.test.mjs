@@ -175,3 +175,39 @@ test('profit sharing: added receivers only, at most 30% in all, PROCESSING until
   sb.reset();
   assert.deepEqual([sb.receivers.size, sb.profitSharing.size], [0, 0]);
 });
+
+test('商家转账: a bill waits for the user, is queried both ways, names its payee from 2,000 yuan on, and ends SUCCESS, FAIL or CANCELLED', async () => {
+  const BILL = {
+    appid: 'wx8888888888888888', openid: 'op', transfer_amount: 300, transfer_remark: '奖励', transfer_scene_id: '1000',
+    transfer_scene_report_infos: [{ info_type: '活动名称', info_content: '开业' }, { info_type: '奖励说明', info_content: '抽奖' }],
+    notify_url: 'https://example.com/t',
+  };
+  const create = (bill, headers) => call('POST', '/v3/fund-app/mch-transfer/transfer-bills', bill, headers);
+  const first = await create({ ...BILL, out_bill_no: 't1' });
+  assert.deepEqual([first.status, first.json.state, typeof first.json.package_info], [200, 'WAIT_USER_CONFIRM', 'string']);
+  assert.equal((await create({ ...BILL, out_bill_no: 't1' })).json.transfer_bill_no, first.json.transfer_bill_no, 'the same out_bill_no: the same bill');
+  assert.equal((await create({ ...BILL, out_bill_no: 't1', transfer_amount: 301 })).json.code, 'INVALID_REQUEST');
+  for (const [change, field] of [[{ openid: '' }, 'openid'], [{ transfer_amount: 1.5 }, 'transfer_amount'], [{ transfer_scene_report_infos: [] }, 'transfer_scene_report_infos'], [{ transfer_amount: 200000 }, 'user_name']])
+    assert.deepEqual((await create({ ...BILL, out_bill_no: 't-bad', ...change })).json.detail?.field, field, JSON.stringify(change));
+  const name = crypto.publicEncrypt({ key: sb.platform.publicKeySpki, ...OAEP }, Buffer.from('张三')).toString('base64');
+  assert.equal((await create({ ...BILL, out_bill_no: 't2', transfer_amount: 200000, user_name: name })).json.detail?.field, 'Wechatpay-Serial');
+  assert.equal((await create({ ...BILL, out_bill_no: 't2', transfer_amount: 200000, user_name: name }, { 'wechatpay-serial': sb.platform.serial })).status, 200);
+  const q = await call('GET', '/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/t2');
+  assert.deepEqual([q.json.mch_id, q.json.state, q.json.transfer_amount], [sb.mchid, 'WAIT_USER_CONFIRM', 200000]);
+  assert.equal(crypto.privateDecrypt({ key: sb.merchant.privateKeyPkcs8, ...OAEP }, Buffer.from(q.json.user_name, 'base64')).toString(), '张三', 'the name, for the merchant');
+  assert.equal((await call('GET', `/v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/${first.json.transfer_bill_no}`)).json.out_bill_no, 't1');
+  assert.deepEqual([(await call('GET', '/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/nope')).status], [404]);
+  // The user accepts t1; t2 is cancelled; a third fails.
+  const { resource } = await sb.settleTransfer('t1', { notify: false });
+  assert.deepEqual([resource.state, resource.out_bill_no, resource.transfer_amount, resource.openid], ['SUCCESS', 't1', 300, 'op']);
+  assert.equal((await call('POST', '/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/t1/cancel')).json.code, 'INVALID_REQUEST', 'too late');
+  const c = await call('POST', '/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/t2/cancel');
+  assert.deepEqual([c.status, c.json.state], [200, 'CANCELING']);
+  assert.equal((await sb.settleTransfer('t2', { notify: false })).resource.state, 'CANCELLED');
+  await create({ ...BILL, out_bill_no: 't3' });
+  const failed = await sb.settleTransfer('t3', { notify: false, state: 'FAIL', fail_reason: 'PAYEE_ACCOUNT_ABNORMAL' });
+  assert.deepEqual([failed.resource.state, failed.resource.fail_reason], ['FAIL', 'PAYEE_ACCOUNT_ABNORMAL']);
+  assert.equal((await call('GET', '/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/t3')).json.fail_reason, 'PAYEE_ACCOUNT_ABNORMAL');
+  sb.reset();
+  assert.equal(sb.transferBills.size, 0);
+});

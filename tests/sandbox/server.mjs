@@ -10,6 +10,7 @@ import { selfSignedCertificate } from './x509.mjs';
 import { seedCards, validatePatch, applyPatch } from './cards.mjs';
 import { fileRoutes, signedUploadBody } from './files.mjs';
 import { paymentRoutes } from './payments.mjs';
+import { transferRoutes } from './transfers.mjs';
 import { buildNotification, postNotification, randomApiV3Key, encryptResource } from './notify.mjs';
 
 const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE';
@@ -72,10 +73,17 @@ export async function startSandbox(opts = {}) {
   const requests = [];
   // Uploads, bills, statements, downloads (files.mjs).
   const fileRoute = fileRoutes({ baseURL: () => opts.publicBaseURL ?? sb.baseURL, merchantPublic: () => ko.merchantPublic, signer: () => signer() }).route;
+  // The private key of a platform serial or public key id (a request's Wechatpay-Serial), or null.
+  const decrypter = (serial) => (serial === keys.platform.serial ? ko.platformPrivate : serial === keys.pubkey.id ? ko.pubkeyPrivate : null);
   // Orders and sensitive fields (payments.mjs).
   const payments = paymentRoutes({
     mchid, subMchids, merchantPublic: () => ko.merchantPublic,
-    decrypter: (serial) => (serial === keys.platform.serial ? ko.platformPrivate : serial === keys.pubkey.id ? ko.pubkeyPrivate : null),
+    decrypter,
+  });
+  // 商家转账 (transfers.mjs).
+  const transfers = transferRoutes({
+    mchid, merchantPublic: () => ko.merchantPublic,
+    decrypter,
   });
   const notifications = []; // one entry per notification posted: { url, event_type, mode, status, body }
   const cards = seedCards();
@@ -155,6 +163,7 @@ export async function startSandbox(opts = {}) {
     pending.length = 0;
     seedCards(cards);
     payments.clear();
+    transfers.clear();
     keys.platform = original.platform;
     ko.platformPrivate = original.privateKey;
     listed.splice(0, listed.length, { serial: keys.platform.serial, certificate: keys.platform.certificate });
@@ -175,6 +184,8 @@ export async function startSandbox(opts = {}) {
     if (file) return file.json ? json(file.status, file.json) : file;
     const payment = payments.route(req, path, body, queryObject(rawQuery));
     if (payment) return payment.status === 204 ? empty(204) : json(payment.status, payment.json);
+    const transfer = transfers.route(req, path, body);
+    if (transfer) return json(transfer.status, transfer.json);
     let m;
     if ((m = /^\/v3\/marketing\/membercard-open\/cards\/([^/]+)\/codes\/([^/]+)$/.exec(path)) && ['GET', 'PATCH'].includes(method)) {
       let cardId, code;
@@ -384,6 +395,19 @@ export async function startSandbox(opts = {}) {
      * finishes: every receiver SUCCESS. Returns it as its query answers it.
      */
     settleProfitSharing: (out_order_no, { sub_mchid } = {}) => payments.settleProfitSharing(out_order_no, sub_mchid),
+    /** 商家转账: out_bill_no -> the transfer bill as its query answers it. */
+    transferBills: transfers.bills,
+    /**
+     * The payee and the bank: the transfer bill `out_bill_no` waiting for the user becomes `state`
+     * (SUCCESS, the default, or FAIL with `fail_reason`); a CANCELING one CANCELLED. With `notify`
+     * (the default) and a notify_url in its request, posts MCHTRANSFER.BILL.FINISHED there.
+     * Resolves { resource, notification }.
+     */
+    async settleTransfer(out_bill_no, { notify: post = true, ...how } = {}) {
+      const { resource, notify_url } = transfers.settle(out_bill_no, how);
+      const notification = post && notify_url !== undefined ? await notify(notify_url, { event_type: 'MCHTRANSFER.BILL.FINISHED', resource }) : undefined;
+      return { resource, notification };
+    },
     /** Build a signed, encrypted notification without sending it: { headers, body, envelope, plaintext, mode }. */
     notification: (o) => buildNotification(notifyKeys(), o),
     /** POST a notification to `url`: { status, headers, body, json, sent }. */

@@ -2,7 +2,7 @@
 // Request or Node's { headers, body }, resolves to the envelope with a typed resource; the
 // answers are fetch Responses; encrypt/decrypt/decryptResource resolve to strings.
 import { Wxpay, notifySuccess, notifyFailure } from 'wxpay-wasm';
-import type { Notification, NotificationInput, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, RefundNotification, ResponseData, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
+import type { Notification, NotificationInput, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.js';
 
 declare const request: Request;
@@ -43,6 +43,15 @@ const refundSub: string = partnerRefund.resource.sub_mchid;
 // @ts-expect-error TS2339: a partner's refund notification names sp_mchid and sub_mchid, not mchid
 void partnerRefund.resource.mchid;
 void refundSub;
+
+// A payout's notification (商家转账): the bill query's fields it carries, not the merchant's.
+const payout = await wxpay.notifications.parse<TransferBillNotification>(request);
+const billNo: string = payout.resource.out_bill_no;
+type _payoutState = Expect<Equal<typeof payout.resource.state, ResponseData<Wxpay['v3']['fundApp']['mchTransfer']['transferBills']['outBillNo']['_out_bill_no_']['get']>['state']>>;
+type _payoutFail = Expect<Equal<typeof payout.resource.fail_reason, string | undefined>>;
+// @ts-expect-error TS2339: the notification does not carry the remark (the query's answer does)
+void payout.resource.transfer_remark;
+void billNo;
 
 const fromNode = await wxpay.notifications.parse({ headers: nodeHeaders, body: raw });
 type _untyped = Expect<Equal<typeof fromNode.resource, Record<string, unknown>>>;
