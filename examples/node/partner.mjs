@@ -7,10 +7,14 @@
 //
 // The client signs as the partner: its `mchid` is the partner's (sp_mchid), its key and
 // certificate the partner's. Every call names the sub-merchant it is for (sub_mchid).
+import { WxpayError } from 'wxpay-wasm';
 import { notifyHandler } from './notify.mjs';
 
 /** A number of our own (order, refund, profit-sharing order): 6 to 32 characters of [0-9A-Za-z_-|*]. */
 const number = (prefix) => `${prefix}${Date.now()}${Math.floor(Math.random() * 1e6).toString().padStart(6, '0')}`;
+
+/** A 4xx error answer: the service refused the request, and did nothing (a 5xx or a lost answer leaves it unknown). */
+const refused = (err) => err instanceof WxpayError && err.status !== undefined && err.status >= 400 && err.status < 500;
 
 export class Partner {
   /**
@@ -78,7 +82,8 @@ export class Partner {
       Object.assign(order, { state: resource.trade_state, transaction_id: resource.transaction_id });
     } else if (event_type.startsWith('REFUND.')) {
       const refund = this.refunds.get(`${resource.sub_mchid}/${resource.out_refund_no}`);
-      if (!refund) throw new Error(`unexpected refund ${resource.out_refund_no}`);
+      // Trust it only for a refund of ours, of its order and amount.
+      if (!refund || resource.out_trade_no !== refund.out_trade_no || resource.amount?.refund !== refund.amount) throw new Error(`unexpected refund ${resource.out_refund_no}`);
       refund.state = resource.refund_status;
     }
     this.handled.add(id);
@@ -102,8 +107,9 @@ export class Partner {
   }
 
   /**
-   * 添加分账接收方 for a sub-merchant. A person's (`PERSONAL_OPENID`) `name` is optional and goes
-   * out encrypted under the platform key (`encrypt`): the request names that key's serial.
+   * 添加分账接收方 for a sub-merchant. `name` goes out encrypted under the platform key (`encrypt`;
+   * the request names that key's serial): a merchant's (`MERCHANT_ID`) full name is required, a
+   * person's (`PERSONAL_OPENID`) name optional (checked against the account if given).
    */
   async addReceiver(sub_mchid, { type, account, name, relation_type }) {
     const { data } = await this.wxpay.v3.profitsharing.receivers.add.post({
@@ -126,7 +132,9 @@ export class Partner {
    * `out_order_no` (from `newNumber()`, kept by the caller: after a lost answer, the same number
    * again shares once). `receivers`: [{ type, account, amount, description, name? }]. With
    * `unfreezeRest`, what is not shared goes to the sub-merchant once this order finishes.
-   * Answered PROCESSING: `shareStatus` says when it has FINISHED.
+   * Answered PROCESSING: `shareStatus` says when it has FINISHED. WeChat Pay shares a payment only
+   * once it has settled, some time after it was paid (before that: INVALID_REQUEST): share from a
+   * queue that tries again later, not inside the payment's notification.
    */
   async share(sub_mchid, out_trade_no, out_order_no, receivers, { unfreezeRest = false } = {}) {
     const transaction_id = await this.#paid(sub_mchid, out_trade_no);
@@ -172,10 +180,17 @@ export class Partner {
     const key = `${sub_mchid}/${out_refund_no}`;
     // Known before it is sent: its notification may come before the answer.
     if (!this.refunds.has(key)) this.refunds.set(key, { out_trade_no, amount, state: 'REQUESTED' });
-    const { data } = await this.wxpay.v3.refund.domestic.refunds.post({
-      sub_mchid, out_trade_no, out_refund_no, reason, notify_url: this.notifyUrl,
-      amount: { refund: amount, total: order.total, currency: 'CNY' },
-    });
+    let data;
+    try {
+      ({ data } = await this.wxpay.v3.refund.domestic.refunds.post({
+        sub_mchid, out_trade_no, out_refund_no, reason, notify_url: this.notifyUrl,
+        amount: { refund: amount, total: order.total, currency: 'CNY' },
+      }));
+    } catch (err) {
+      // Refused (NOT_ENOUGH...): nothing was refunded. Otherwise keep it, and call again.
+      if (refused(err) && this.refunds.get(key).state === 'REQUESTED') this.refunds.delete(key);
+      throw err;
+    }
     // Unless its notification came first and said more.
     const refund = this.refunds.get(key);
     if (refund.state === 'REQUESTED') refund.state = data.status;

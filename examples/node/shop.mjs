@@ -1,12 +1,16 @@
-// A merchant's day with wxpay-wasm: a JSAPI order and the page's payment parameters, the payment's
+// A merchant's day with wxpay-wasm: a JSAPI order and the page's payment parameters (or a Native
+// order's QR code link), the payment's
 // notification, the order query, a refund and its notification, the refund query, closing an
 // unpaid order, a payout to a user (商家转账) and its notification, and the day's trade bill. Each step is one method of `Shop`, as a service's routes
 // would call them; tests/node/shop.test.mjs runs the whole day against the sandbox.
-import { parseBill } from 'wxpay-wasm';
+import { WxpayError, parseBill } from 'wxpay-wasm';
 import { notifyHandler } from './notify.mjs';
 
 /** An order number of our own: 6 to 32 characters of [0-9A-Za-z_-|*]. */
 const orderNumber = (prefix) => `${prefix}${Date.now()}${Math.floor(Math.random() * 1e6).toString().padStart(6, '0')}`;
+
+/** A 4xx error answer: the service refused the request, and did nothing (a 5xx or a lost answer leaves it unknown). */
+const refused = (err) => err instanceof WxpayError && err.status !== undefined && err.status >= 400 && err.status < 500;
 
 export class Shop {
   /**
@@ -50,6 +54,17 @@ export class Shop {
     return { out_trade_no, params };
   }
 
+  /** Native下单: for a payer at a computer, who scans `code_url` (shown as a QR code) with WeChat. */
+  async nativeCheckout({ total, description }) {
+    const out_trade_no = orderNumber('o');
+    const { data } = await this.wxpay.v3.pay.transactions.native.post({
+      appid: this.appid, mchid: this.mchid, description, out_trade_no,
+      notify_url: this.notifyUrl, amount: { total, currency: 'CNY' },
+    });
+    this.orders.set(out_trade_no, { total, state: 'NOTPAY' });
+    return { out_trade_no, code_url: data.code_url };
+  }
+
   // Synchronous from the check of `id` to its mark: with a database, make them one step (a
   // unique key on the id), or two deliveries of one notification can both get past the check.
   #onNotification({ id, event_type, resource }) {
@@ -61,7 +76,8 @@ export class Shop {
       Object.assign(order, { state: resource.trade_state, transaction_id: resource.transaction_id });
     } else if (event_type.startsWith('REFUND.')) {
       const refund = this.refunds.get(resource.out_refund_no);
-      if (!refund) throw new Error(`unexpected refund ${resource.out_refund_no}`);
+      // Trust it only for a refund of ours, of its order and amount.
+      if (!refund || resource.out_trade_no !== refund.out_trade_no || resource.amount?.refund !== refund.amount) throw new Error(`unexpected refund ${resource.out_refund_no}`);
       refund.state = resource.refund_status;
     } else if (event_type === 'MCHTRANSFER.BILL.FINISHED') {
       const payout = this.payouts.get(resource.out_bill_no);
@@ -101,10 +117,17 @@ export class Shop {
     const order = this.#order(out_trade_no);
     // Known before it is sent: its notification may come before the answer.
     if (!this.refunds.has(out_refund_no)) this.refunds.set(out_refund_no, { out_trade_no, amount, state: 'REQUESTED' });
-    const { data } = await this.wxpay.v3.refund.domestic.refunds.post({
-      out_trade_no, out_refund_no, reason, notify_url: this.notifyUrl,
-      amount: { refund: amount, total: order.total, currency: 'CNY' },
-    });
+    let data;
+    try {
+      ({ data } = await this.wxpay.v3.refund.domestic.refunds.post({
+        out_trade_no, out_refund_no, reason, notify_url: this.notifyUrl,
+        amount: { refund: amount, total: order.total, currency: 'CNY' },
+      }));
+    } catch (err) {
+      // Refused (NOT_ENOUGH...): nothing was refunded. Otherwise keep it, and call again.
+      if (refused(err) && this.refunds.get(out_refund_no).state === 'REQUESTED') this.refunds.delete(out_refund_no);
+      throw err;
+    }
     // Unless its notification came first and said more.
     const refund = this.refunds.get(out_refund_no);
     if (refund.state === 'REQUESTED') refund.state = data.status;
@@ -138,12 +161,18 @@ export class Shop {
   async payout(out_bill_no, { openid, amount, remark, scene, userName }) {
     // Known before it is sent: its notification may come before the answer.
     if (!this.payouts.has(out_bill_no)) this.payouts.set(out_bill_no, { openid, amount, state: 'REQUESTED' });
-    const { data } = await this.wxpay.v3.fundApp.mchTransfer.transferBills.post({
-      appid: this.appid, out_bill_no, openid, transfer_amount: amount, transfer_remark: remark, notify_url: this.notifyUrl,
-      transfer_scene_id: scene.id,
-      transfer_scene_report_infos: Object.entries(scene.report).map(([info_type, info_content]) => ({ info_type, info_content })),
-      ...(userName === undefined ? {} : { user_name: await this.wxpay.encrypt(userName) }),
-    });
+    let data;
+    try {
+      ({ data } = await this.wxpay.v3.fundApp.mchTransfer.transferBills.post({
+        appid: this.appid, out_bill_no, openid, transfer_amount: amount, transfer_remark: remark, notify_url: this.notifyUrl,
+        transfer_scene_id: scene.id,
+        transfer_scene_report_infos: Object.entries(scene.report).map(([info_type, info_content]) => ({ info_type, info_content })),
+        ...(userName === undefined ? {} : { user_name: await this.wxpay.encrypt(userName) }),
+      }));
+    } catch (err) {
+      if (refused(err) && this.payouts.get(out_bill_no).state === 'REQUESTED') this.payouts.delete(out_bill_no);
+      throw err;
+    }
     const payout = this.payouts.get(out_bill_no);
     if (payout.state === 'REQUESTED') payout.state = data.state;
     const waiting = data.state === 'WAIT_USER_CONFIRM' && data.package_info !== undefined;

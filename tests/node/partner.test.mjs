@@ -66,15 +66,21 @@ test("a partner's day: a sub-merchant's order, payment, query, profit sharing, u
   await p.addReceiver(sub, { type: 'PERSONAL_OPENID', account: 'oGuide', name: '张三', relation_type: 'STAFF' });
   const kept = sb.receivers.get(`${sub}/PERSONAL_OPENID/oGuide`);
   assert.equal(kept?.name$, '张三', 'the sandbox decrypted the name under the key the request named');
-  const store = await p.addReceiver(sub, { type: 'MERCHANT_ID', account: '1900000111', relation_type: 'STORE' });
+  const store = await p.addReceiver(sub, { type: 'MERCHANT_ID', account: '1900000111', name: '某某餐饮管理有限公司', relation_type: 'STORE' });
   assert.deepEqual([store.sub_mchid, store.account], [sub, '1900000111']);
+  assert.equal(sb.receivers.get(`${sub}/MERCHANT_ID/1900000111`)?.name$, '某某餐饮管理有限公司');
 
-  // 分账: 1,000 to the guide (named), 1,500 to the store; PROCESSING, then FINISHED.
+  // 分账: 1,000 to the guide (named), 1,500 to the store; PROCESSING, then FINISHED. Too soon
+  // after the payment the service refuses (it has not settled); the same number later shares once.
   const shareNo = p.newNumber('s');
-  const shared = await p.share(sub, out_trade_no, shareNo, [
+  const guideAndStore = [
     { type: 'PERSONAL_OPENID', account: 'oGuide', name: '张三', amount: 1000, description: '导购提成' },
     { type: 'MERCHANT_ID', account: '1900000111', amount: 1500, description: '门店分成' },
-  ]);
+  ];
+  sb.profitSharingDelayMs = 60_000;
+  await rejectsWith(p.share(sub, out_trade_no, shareNo, guideAndStore), 'INVALID_REQUEST', { status: 400 });
+  sb.profitSharingDelayMs = 0;
+  const shared = await p.share(sub, out_trade_no, shareNo, guideAndStore);
   assert.deepEqual([shared.state, shared.transaction_id, shared.receivers.map((r) => [r.account, r.amount, r.result])],
     ['PROCESSING', paid.transaction.transaction_id, [['oGuide', 1000, 'PENDING'], ['1900000111', 1500, 'PENDING']]]);
   const sentName = JSON.parse(sb.requests.at(-1).body.toString()).receivers[0].name;
@@ -87,7 +93,9 @@ test("a partner's day: a sub-merchant's order, payment, query, profit sharing, u
   assert.deepEqual([done.state, done.receivers.map((r) => r.result)], ['FINISHED', ['SUCCESS', 'SUCCESS']]);
 
   // A refund of more than was not shared is refused; of what was not, it goes through.
-  await rejectsWith(p.refund(sub, out_trade_no, p.newNumber('r'), 7501, '整单退'), 'NOT_ENOUGH', { status: 403 });
+  const tooMuch = p.newNumber('r');
+  await rejectsWith(p.refund(sub, out_trade_no, tooMuch, 7501, '整单退'), 'NOT_ENOUGH', { status: 403 });
+  assert.equal(p.refunds.has(`${sub}/${tooMuch}`), false, 'refused: nothing was refunded, nothing is kept');
   const refundNo = p.newNumber('r');
   const refund = await p.refund(sub, out_trade_no, refundNo, 2000, '退一份');
   assert.deepEqual([refund.status, refund.amount.refund], ['PROCESSING', 2000]);
@@ -114,7 +122,7 @@ test("a partner's day: a sub-merchant's order, payment, query, profit sharing, u
   assert.equal(p.handled.size, 2);
 });
 
-test("a notification for another partner's sub-merchant is answered with a failure", async () => {
+test("a notification for another partner, another amount or another refund is answered with a failure", async () => {
   const { sb } = ctx;
   const p = partner();
   const sub = sb.subMchids[0];
@@ -123,7 +131,19 @@ test("a notification for another partner's sub-merchant is answered with a failu
   const other = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource: { ...transaction, sp_mchid: '1900000999' } });
   assert.equal(other.status, 500);
   assert.equal(p.orders.get(`${sub}/${out_trade_no}`).state, 'NOTPAY', 'not marked paid');
+  const amount = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource: { ...transaction, amount: { ...transaction.amount, total: 3 } } });
+  assert.equal(amount.status, 500, 'not the amount of the order');
+  assert.equal(p.orders.get(`${sub}/${out_trade_no}`).state, 'NOTPAY');
   const mine = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource: transaction });
   assert.equal(mine.status, 204);
   assert.equal(p.orders.get(`${sub}/${out_trade_no}`).state, 'SUCCESS');
+  // A refund's notification is trusted only for a refund of ours, of its amount.
+  const no = p.newNumber('r');
+  await p.refund(sub, out_trade_no, no, 100, '退款');
+  const { resource } = await sb.settleRefund(no, { sub_mchid: sub, notify: false });
+  const forged = await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: { ...resource, amount: { ...resource.amount, refund: 300 } } });
+  assert.equal(forged.status, 500);
+  assert.equal(p.refunds.get(`${sub}/${no}`).state, 'PROCESSING');
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource })).status, 204);
+  assert.equal(p.refunds.get(`${sub}/${no}`).state, 'SUCCESS');
 });

@@ -76,7 +76,9 @@ test("a merchant's day: order, payment parameters, notification, query, refunds,
 
   // More than is left is refused by the service, with its code. The rest: its answer is lost
   // (the connection reset after the service took it), and the same number again refunds once.
-  await rejectsWith(s.refund(out_trade_no, s.newRefundNumber(), 1501), 'NOT_ENOUGH', { status: 403 });
+  const tooMuch = s.newRefundNumber();
+  await rejectsWith(s.refund(out_trade_no, tooMuch, 1501), 'NOT_ENOUGH', { status: 403 });
+  assert.equal(s.refunds.has(tooMuch), false, 'refused: nothing was refunded, nothing is kept');
   const restNo = s.newRefundNumber();
   sb.misbehave('reset');
   await rejectsWith(s.refund(out_trade_no, restNo, 1500), 'ERR_NETWORK', { attempts: 1 });
@@ -101,6 +103,13 @@ test("a merchant's day: order, payment parameters, notification, query, refunds,
   await assert.rejects(s.refundStatus('r-unknown'), /no refund r-unknown here/);
   assert.equal(sb.requests.length, sent);
 
+  // A payer at a computer: a Native order's code_url, paid by scanning it.
+  const scanned = await s.nativeCheckout({ total: 800, description: '一袋咖啡豆' });
+  assert.match(scanned.code_url, /^weixin:\/\/wxpay\/bizpayurl\?pr=/);
+  assert.equal((await sb.pay(scanned.out_trade_no)).notification.status, 204);
+  assert.equal(s.orders.get(scanned.out_trade_no).state, 'SUCCESS');
+  assert.equal((await s.query(scanned.out_trade_no)).trade_type, 'NATIVE');
+
   // The day's bill, gzipped, checked and read into rows.
   const bill = await s.tradeBill('2024-06-01');
   assert.ok(bill.rows.length > 0);
@@ -109,9 +118,9 @@ test("a merchant's day: order, payment parameters, notification, query, refunds,
   // Every request the sandbox saw was signed correctly; the endpoint handled each notification id once.
   assert.ok(sb.requests.every((r) => r.verified));
   assert.deepEqual(sb.notifications.map((n) => [n.event_type, n.status]), [
-    ['TRANSACTION.SUCCESS', 204], ['TRANSACTION.SUCCESS', 204], ['REFUND.SUCCESS', 204], ['REFUND.SUCCESS', 204],
+    ['TRANSACTION.SUCCESS', 204], ['TRANSACTION.SUCCESS', 204], ['REFUND.SUCCESS', 204], ['REFUND.SUCCESS', 204], ['TRANSACTION.SUCCESS', 204],
   ]);
-  assert.equal(s.handled.size, 3);
+  assert.equal(s.handled.size, 4);
 });
 
 test('a payment notification for an amount other than the order\'s is answered with a failure, and WeChat Pay will send it again', async () => {
@@ -132,6 +141,15 @@ test('a payment notification for an amount other than the order\'s is answered w
   // The query tells the truth.
   assert.equal((await s.query(out_trade_no)).trade_state, 'SUCCESS');
   assert.equal(s.orders.get(out_trade_no).state, 'SUCCESS');
+  // A refund's notification likewise, for a refund of ours and its amount only.
+  const no = s.newRefundNumber();
+  await s.refund(out_trade_no, no, 100, '退款');
+  const { resource } = await sb.settleRefund(no, { notify: false });
+  const more = await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: { ...resource, amount: { ...resource.amount, refund: 300 } } });
+  assert.equal(more.status, 500);
+  const other = await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: { ...resource, out_trade_no: 'o-another' } });
+  assert.equal(other.status, 500);
+  assert.equal(s.refunds.get(no).state, 'PROCESSING');
 });
 
 test('a payout (商家转账): the user confirms it, a lost answer is retried under the same number, a large one names the payee, another is cancelled', async () => {
@@ -164,7 +182,9 @@ test('a payout (商家转账): the user confirms it, a lost answer is retried un
   assert.equal([...sb.transferBills.values()].filter((b) => b.transfer_amount === 800).length, 1, 'and holds one bill');
 
   // From 2,000 yuan on, the payee's name: refused without it, sent encrypted with it.
-  await rejectsWith(s.payout(s.newPayoutNumber(), { openid: OPENID, amount: 200000, remark: '年度大奖', scene }), 'PARAM_ERROR', { status: 400 });
+  const unnamed = s.newPayoutNumber();
+  await rejectsWith(s.payout(unnamed, { openid: OPENID, amount: 200000, remark: '年度大奖', scene }), 'PARAM_ERROR', { status: 400 });
+  assert.equal(s.payouts.has(unnamed), false, 'refused: nothing is kept');
   const bigNo = s.newPayoutNumber();
   await s.payout(bigNo, { openid: OPENID, amount: 200000, remark: '年度大奖', scene, userName: '张三' });
   assert.equal(sb.transferBills.get(bigNo).name$, '张三', 'the sandbox decrypted the name under the key the request named');

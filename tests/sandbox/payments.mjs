@@ -6,8 +6,9 @@
 // number their own orders and refunds: the maps below key a partner's order `<sub_mchid>/<no>`,
 // a direct merchant's `<no>` (an out_trade_no has no '/').
 //
-// POST /v3/pay/transactions/jsapi and /app (and /v3/pay/partner/transactions/jsapi and /app)
-// answer a prepay_id for a well-formed order and keep the order, NOTPAY; GET
+// POST /v3/pay/transactions/jsapi, /app, /native and /h5 (and the same under
+// /v3/pay/partner/transactions) answer a prepay_id (a code_url, an h5_url) for a well-formed order
+// and keep the order, NOTPAY; GET
 // /v3/pay/transactions/out-trade-no/{no} and /id/{transaction_id} (?mchid; the partner's:
 // ?sp_mchid&sub_mchid) answer it as the order query does; POST .../out-trade-no/{no}/close closes
 // an unpaid one (204). `pay(out_trade_no, sub_mchid?)` plays the payer: the order becomes
@@ -31,11 +32,15 @@ export const MAX_RATIO = 0.3;
 export const paramError = (message, field, location = 'body') => ({ status: 400, json: { code: 'PARAM_ERROR', message, detail: { field, location } } });
 const invalid = (message) => ({ status: 400, json: { code: 'INVALID_REQUEST', message } });
 export const str = (v) => typeof v === 'string' && v !== '';
+/** A merchant's own number (out_trade_no, out_refund_no, out_order_no): the characters WeChat Pay allows (the sandbox checks no length). */
+const NUMBER = /^[0-9A-Za-z_\-|*@]+$/;
 const notFound = (code, message) => ({ status: 404, json: { code, message } });
 export const ok = (json) => ({ status: 200, json });
 const digits = (n) => Array.from({ length: n }, () => crypto.randomInt(10)).join('');
 // RFC 3339 in Beijing time, as the service writes its times.
 export const beijing = (ms = Date.now()) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 19) + '+08:00';
+/** An order's `trade_type` by the route it was placed on. */
+const TRADE_TYPES = { jsapi: 'JSAPI', app: 'APP', native: 'NATIVE', h5: 'MWEB' };
 /** The key of a merchant's own number: `<sub_mchid>/<no>` for a partner's sub-merchant, `<no>` for a direct merchant. */
 const at = (sub_mchid, no) => (sub_mchid === undefined ? no : `${sub_mchid}/${no}`);
 /** An object as the service answers it: without the sandbox's own fields (`...$`). */
@@ -60,6 +65,8 @@ export function decryptedField(decrypter, req, field, value) {
  * sub-merchants. `decrypter(serial)` is the private key of a platform serial or public key id, or null.
  */
 export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter }) {
+  /** `shareAfterMs`: how long after its payment an order can be shared (the sandbox's `profitSharingDelayMs`). */
+  const timing = { shareAfterMs: 0 };
   const prepays = new Map(); // prepay_id -> the order
   const orders = new Map(); // at(sub_mchid, out_trade_no) -> the order as the query answers it
   const refunds = new Map(); // at(sub_mchid, out_refund_no) -> the refund as its query answers it
@@ -73,15 +80,22 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     return { sub: sub_mchid };
   }
 
-  /** A JSAPI order (a payer's openid required) or an APP order (none), a direct merchant's or (`partner`) a partner's. */
+  /**
+   * An order, a direct merchant's or (`partner`) a partner's: `kind` 'jsapi' (a payer's openid
+   * required; mini programs too), 'app', 'native' (answered a `code_url` for a QR code) or 'h5'
+   * (answered an `h5_url`; `scene_info.payer_client_ip` and `scene_info.h5_info.type` required).
+   */
   function order(kind, partner, data) {
     const ids = partner ? ['sp_appid', 'sp_mchid', 'sub_mchid'] : ['appid', 'mchid'];
     for (const f of [...ids, 'description', 'out_trade_no', 'notify_url'])
       if (!str(data[f])) return paramError(`${f} is required`, f);
+    if (!NUMBER.test(data.out_trade_no)) return paramError('out_trade_no may hold only 0-9 A-Z a-z _ - | * @', 'out_trade_no');
     if (data[ids[1]] !== mchid) return paramError(`${ids[1]} does not match the signing merchant`, ids[1]);
     const { sub, refused } = subMerchant(partner ? data.sub_mchid : undefined);
     if (refused) return refused;
     if (!Number.isSafeInteger(data.amount?.total) || data.amount.total < 1) return paramError('amount.total must be a positive integer', 'amount.total');
+    if (kind === 'h5' && !str(data.scene_info?.payer_client_ip)) return paramError('scene_info.payer_client_ip is required', 'scene_info.payer_client_ip');
+    if (kind === 'h5' && !str(data.scene_info.h5_info?.type)) return paramError('scene_info.h5_info.type is required', 'scene_info.h5_info.type');
     let payer;
     if (kind === 'jsapi' && !partner) {
       if (!str(data.payer?.openid)) return paramError('payer.openid is required', 'payer.openid');
@@ -107,7 +121,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
         ? { sp_appid: data.sp_appid, sp_mchid: data.sp_mchid, ...(str(data.sub_appid) ? { sub_appid: data.sub_appid } : {}), sub_mchid: data.sub_mchid }
         : { appid: data.appid, mchid: data.mchid }),
       out_trade_no: data.out_trade_no,
-      trade_type: kind === 'app' ? 'APP' : 'JSAPI', trade_state: 'NOTPAY', trade_state_desc: '订单未支付',
+      trade_type: TRADE_TYPES[kind], trade_state: 'NOTPAY', trade_state_desc: '订单未支付',
       ...(data.attach === undefined ? {} : { attach: data.attach }),
       ...(payer ? { payer } : {}),
       amount: { total: data.amount.total, currency: data.amount.currency ?? 'CNY' },
@@ -115,6 +129,8 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
       // 分账: the order's funds are frozen for sharing; shared$ is what its sharing orders took.
       profit_sharing$: data.settle_info?.profit_sharing === true, shared$: 0, unfrozen$: false,
     });
+    if (kind === 'native') return ok({ code_url: `weixin://wxpay/bizpayurl?pr=${crypto.randomBytes(6).toString('base64url')}` });
+    if (kind === 'h5') return ok({ h5_url: `https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=${prepay_id}&package=${crypto.randomInt(1e9, 1e10)}` });
     return ok({ prepay_id });
   }
 
@@ -125,7 +141,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     if (o.trade_state !== 'NOTPAY') throw new TypeError(`order ${out_trade_no} is ${o.trade_state}`);
     Object.assign(o, {
       transaction_id: `42000000${digits(20)}`, trade_state: 'SUCCESS', trade_state_desc: '支付成功',
-      bank_type: 'OTHERS', success_time: beijing(),
+      bank_type: 'OTHERS', success_time: beijing(), paid_at$: Date.now(),
       amount: { ...o.amount, payer_total: o.amount.total, payer_currency: o.amount.currency },
     });
     return answered(o);
@@ -168,7 +184,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
   const left = (o) => o.amount.total - o.refunded$ - o.shared$;
 
   function refund(data) {
-    if (!str(data.out_refund_no)) return paramError('out_refund_no is required', 'out_refund_no');
+    if (!str(data.out_refund_no) || !NUMBER.test(data.out_refund_no)) return paramError('out_refund_no is required: 0-9 A-Z a-z _ - | * @', 'out_refund_no');
     const { sub, refused } = subMerchant(data.sub_mchid);
     if (refused) return refused;
     const same = refunds.get(at(sub, data.out_refund_no));
@@ -224,6 +240,9 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     for (const f of ['appid', 'type', 'account', 'relation_type']) if (!str(data[f])) return paramError(`${f} is required`, f);
     const { sub, refused } = subMerchant(data.sub_mchid);
     if (refused) return refused;
+    // A merchant receiver is named (its full name); a sub_openid belongs to the sub_appid given.
+    if (data.type === 'MERCHANT_ID' && data.name === undefined) return paramError('name (the merchant\'s full name, encrypted) is required for MERCHANT_ID', 'name');
+    if (data.type === 'PERSONAL_SUB_OPENID' && !str(data.sub_appid)) return paramError('sub_appid is required for PERSONAL_SUB_OPENID', 'sub_appid');
     const plain = { ...(sub === undefined ? {} : { sub_mchid: sub }), type: data.type, account: data.account, relation_type: data.relation_type };
     if (data.name === undefined) {
       receivers.set(at(sub, `${data.type}/${data.account}`), { ...plain });
@@ -251,7 +270,11 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     if (!o) return { refused: notFound('RESOURCE_NOT_EXISTS', '订单不存在') };
     if (o.trade_state !== 'SUCCESS' && o.trade_state !== 'REFUND') return { refused: invalid(`order is ${o.trade_state}: not paid`) };
     if (!o.profit_sharing$) return { refused: invalid('订单不需要分账: it was placed without settle_info.profit_sharing') };
+    // The service shares a payment only once it has settled, some time after it was paid.
+    if (Date.now() - o.paid_at$ < timing.shareAfterMs) return { refused: invalid('订单处理中,暂时无法分账: the payment has not settled yet') };
     if (o.unfrozen$) return { refused: invalid('订单已解冻: nothing is left to share') };
+    if ([...shares.values()].some((s) => s.order$ === o && s.state === 'PROCESSING' && s.unfreeze$))
+      return { refused: invalid('分账处理中: a sharing order that unfreezes the rest is in progress') };
     return { o };
   }
 
@@ -261,6 +284,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
    */
   function sharing(data, fields) {
     for (const f of fields) if (!str(data[f])) return { answer: paramError(`${f} is required`, f) };
+    if (!NUMBER.test(data.out_order_no)) return { answer: paramError('out_order_no may hold only 0-9 A-Z a-z _ - | * @', 'out_order_no') };
     const { sub, refused } = subMerchant(data.sub_mchid);
     if (refused) return { answer: refused };
     const same = shares.get(at(sub, data.out_order_no));
@@ -351,10 +375,10 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
   }
 
   const POSTS = {
-    '/v3/pay/transactions/jsapi': (req, data) => order('jsapi', false, data),
-    '/v3/pay/transactions/app': (req, data) => order('app', false, data),
-    '/v3/pay/partner/transactions/jsapi': (req, data) => order('jsapi', true, data),
-    '/v3/pay/partner/transactions/app': (req, data) => order('app', true, data),
+    ...Object.fromEntries(Object.keys(TRADE_TYPES).flatMap((kind) => [
+      [`/v3/pay/transactions/${kind}`, (req, data) => order(kind, false, data)],
+      [`/v3/pay/partner/transactions/${kind}`, (req, data) => order(kind, true, data)],
+    ])),
     '/v3/refund/domestic/refunds': (req, data) => refund(data),
     '/v3/profitsharing/receivers/add': addReceiver,
     '/v3/profitsharing/receivers/delete': (req, data) => deleteReceiver(data),
@@ -383,9 +407,10 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     if (closing) return close(closing[1] !== undefined, decodeURIComponent(closing[2]), data);
     return POSTS[path](req, data);
   }
-  /** Forgets every order, refund, receiver and profit-sharing order (the sandbox's reset). */
+  /** Forgets every order, refund, receiver and profit-sharing order, and the sharing delay (the sandbox's reset). */
   function clear() {
     for (const map of [prepays, orders, refunds, receivers, shares]) map.clear();
+    timing.shareAfterMs = 0;
   }
-  return { route, prepays, orders, refunds, receivers, shares, pay, settleRefund, settleProfitSharing, clear };
+  return { route, prepays, orders, refunds, receivers, shares, timing, pay, settleRefund, settleProfitSharing, clear };
 }

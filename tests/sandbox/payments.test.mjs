@@ -120,6 +120,7 @@ test("a partner's order: its sub-merchant's numbers, queried with sp_mchid and s
   assert.deepEqual([transaction.sub_mchid, transaction.trade_state], [SUB, 'SUCCESS']);
   assert.equal((await call('GET', `/v3/pay/partner/transactions/id/${transaction.transaction_id}?${q}`)).json.out_trade_no, 'p1');
   assert.equal((await call('GET', `/v3/pay/transactions/id/${transaction.transaction_id}?mchid=${sb.mchid}`)).status, 404, "not the direct merchant's");
+  assert.equal((await call('POST', '/v3/pay/partner/transactions/out-trade-no/p1/close', { sp_mchid: sb.mchid })).json.detail.field, 'sub_mchid');
   const closed = await call('POST', '/v3/pay/partner/transactions/out-trade-no/p1/close', { sp_mchid: sb.mchid, sub_mchid: SUB });
   assert.deepEqual([closed.status, closed.json.code], [400, 'ORDERPAID']);
   const refund = { out_trade_no: 'p1', out_refund_no: 'pr1', amount: { refund: 100, total: 1000, currency: 'CNY' }, notify_url: 'https://example.com/r' };
@@ -128,8 +129,15 @@ test("a partner's order: its sub-merchant's numbers, queried with sp_mchid and s
   assert.deepEqual([r.status, r.json.status, r.json.amount.refund], [200, 'PROCESSING', 100]);
   assert.equal((await call('GET', `/v3/refund/domestic/refunds/pr1?sub_mchid=${SUB}`)).json.refund_id, r.json.refund_id);
   assert.equal((await call('GET', '/v3/refund/domestic/refunds/pr1')).status, 404, 'the direct merchant has no refund pr1');
+  assert.equal((await call('POST', '/v3/refund/domestic/refunds', { ...refund, sub_mchid: SUB })).json.refund_id, r.json.refund_id, 'the same out_refund_no: the same refund');
+  // The direct merchant's out_refund_no pr1 is another refund, of its own order.
+  await sb.pay('p1', { notify: false });
+  const direct = await call('POST', '/v3/refund/domestic/refunds', { ...refund, amount: { refund: 1, total: 3, currency: 'CNY' } });
+  assert.deepEqual([direct.status, direct.json.amount.total], [200, 3]);
+  assert.notEqual(direct.json.refund_id, r.json.refund_id);
   const { resource } = await sb.settleRefund('pr1', { sub_mchid: SUB, notify: false });
   assert.deepEqual([resource.sp_mchid, resource.sub_mchid, 'mchid' in resource], [sb.mchid, SUB, false]);
+  assert.equal((await call('POST', '/v3/pay/transactions/jsapi', { ...ORDER, out_trade_no: `${SUB}/p1` })).json.detail.field, 'out_trade_no', "no '/': a direct number never reads as a sub-merchant's");
   const unpaid = await call('POST', '/v3/pay/partner/transactions/app', { ...PARTNER_ORDER, out_trade_no: 'p2', payer: undefined });
   assert.equal(unpaid.status, 200);
   assert.equal((await call('POST', '/v3/pay/partner/transactions/out-trade-no/p2/close', { sp_mchid: sb.mchid, sub_mchid: SUB })).status, 204);
@@ -139,7 +147,8 @@ test('profit sharing: added receivers only, at most 30% in all, PROCESSING until
   await call('POST', '/v3/pay/partner/transactions/jsapi', { ...PARTNER_ORDER, out_trade_no: 'ps1' });
   const { transaction } = await sb.pay('ps1', { sub_mchid: SUB, notify: false });
   const tid = transaction.transaction_id;
-  const name = crypto.publicEncrypt({ key: sb.platform.publicKeySpki, ...OAEP }, Buffer.from('张三')).toString('base64');
+  const seal = (text) => crypto.publicEncrypt({ key: sb.platform.publicKeySpki, ...OAEP }, Buffer.from(text)).toString('base64');
+  const name = seal('张三');
   const serial = { 'wechatpay-serial': sb.platform.serial };
   const share = (out_order_no, receivers, more = {}) => call('POST', '/v3/profitsharing/orders', { sub_mchid: SUB, appid: PARTNER_ORDER.sp_appid, transaction_id: tid, out_order_no, receivers, unfreeze_unsplit: false, ...more }, serial);
   const alice = { type: 'PERSONAL_OPENID', account: 'alice', amount: 100, description: '分给张三', name };
@@ -147,33 +156,69 @@ test('profit sharing: added receivers only, at most 30% in all, PROCESSING until
   const added = await call('POST', '/v3/profitsharing/receivers/add', { sub_mchid: SUB, appid: PARTNER_ORDER.sp_appid, type: 'PERSONAL_OPENID', account: 'alice', relation_type: 'PARTNER', name }, serial);
   assert.deepEqual([added.status, added.json.sub_mchid], [200, SUB]);
   const shop = { type: 'MERCHANT_ID', account: '1900000111', amount: 150, description: '分给门店' };
-  assert.equal((await call('POST', '/v3/profitsharing/receivers/add', { sub_mchid: SUB, appid: PARTNER_ORDER.sp_appid, type: 'MERCHANT_ID', account: '1900000111', relation_type: 'STORE' })).status, 200);
-  const wrongName = crypto.publicEncrypt({ key: sb.platform.publicKeySpki, ...OAEP }, Buffer.from('李四')).toString('base64');
-  assert.equal((await share('s1', [{ ...alice, name: wrongName }])).json.detail.field, 'receivers[0].name');
+  const store = { sub_mchid: SUB, appid: PARTNER_ORDER.sp_appid, type: 'MERCHANT_ID', account: '1900000111', relation_type: 'STORE' };
+  assert.equal((await call('POST', '/v3/profitsharing/receivers/add', store)).json.detail.field, 'name', "a merchant receiver's full name is required");
+  assert.equal((await call('POST', '/v3/profitsharing/receivers/add', { ...store, type: 'PERSONAL_SUB_OPENID', name: undefined })).json.detail.field, 'sub_appid');
+  assert.equal((await call('POST', '/v3/profitsharing/receivers/add', { ...store, name: seal('某某门店有限公司') }, serial)).status, 200);
+  assert.equal((await share('s1', [{ ...alice, name: seal('李四') }])).json.detail.field, 'receivers[0].name');
+  assert.equal((await share('s/1', [alice])).json.detail.field, 'out_order_no', 'a number of the allowed characters only');
+  // Too soon after the payment: the service has not settled it.
+  sb.profitSharingDelayMs = 60_000;
+  assert.equal((await share('s1', [alice, shop])).json.code, 'INVALID_REQUEST');
+  sb.profitSharingDelayMs = 0;
   const s1 = await share('s1', [alice, shop]);
   assert.deepEqual([s1.status, s1.json.state, s1.json.receivers.map((r) => r.result)], [200, 'PROCESSING', ['PENDING', 'PENDING']]);
   assert.equal((await share('s1', [alice, shop])).json.order_id, s1.json.order_id, 'the same out_order_no: the same order');
-  assert.equal((await share('s2', [{ ...shop, amount: 51 }])).json.code, 'NOT_ENOUGH', '250 of at most 300 (30% of 1000) shared');
+  // At most 300 (30% of 1000) in all: 250 shared, 51 more refused, exactly 50 more taken.
+  assert.equal((await share('s2', [{ ...shop, amount: 51 }])).json.code, 'NOT_ENOUGH');
+  assert.equal((await share('s2', [{ ...shop, amount: 50 }])).status, 200);
   const amounts = await call('GET', `/v3/profitsharing/transactions/${tid}/amounts`);
-  assert.equal(amounts.json.unsplit_amount, 750);
+  assert.equal(amounts.json.unsplit_amount, 700);
   assert.equal((await call('POST', '/v3/profitsharing/orders/unfreeze', { sub_mchid: SUB, transaction_id: tid, out_order_no: 'u1', description: '解冻' })).json.code, 'INVALID_REQUEST', 'not while s1 is processing');
   sb.settleProfitSharing('s1', { sub_mchid: SUB });
+  sb.settleProfitSharing('s2', { sub_mchid: SUB });
   const q = await call('GET', `/v3/profitsharing/orders/s1?sub_mchid=${SUB}&transaction_id=${tid}`);
   assert.deepEqual([q.json.state, q.json.receivers.map((r) => r.result)], ['FINISHED', ['SUCCESS', 'SUCCESS']]);
   assert.equal((await call('GET', `/v3/profitsharing/orders/s1?sub_mchid=${SUB}`)).json.detail.field, 'transaction_id');
-  const refund = { sub_mchid: SUB, out_trade_no: 'ps1', amount: { refund: 751, total: 1000, currency: 'CNY' } };
-  assert.equal((await call('POST', '/v3/refund/domestic/refunds', { ...refund, out_refund_no: 'psr1' })).json.code, 'NOT_ENOUGH', '250 of 1000 shared: 750 left');
+  assert.equal((await call('GET', `/v3/profitsharing/orders/s1?sub_mchid=${SUB}&transaction_id=42000000000000000000000000000`)).status, 404, "another order's");
+  assert.equal((await call('GET', `/v3/profitsharing/orders/s1?transaction_id=${tid}`)).status, 404, "not the direct merchant's");
+  const refund = { sub_mchid: SUB, out_trade_no: 'ps1', amount: { refund: 701, total: 1000, currency: 'CNY' } };
+  assert.equal((await call('POST', '/v3/refund/domestic/refunds', { ...refund, out_refund_no: 'psr1' })).json.code, 'NOT_ENOUGH', '300 of 1000 shared: 700 left');
   const u = await call('POST', '/v3/profitsharing/orders/unfreeze', { sub_mchid: SUB, transaction_id: tid, out_order_no: 'u1', description: '解冻' });
-  assert.deepEqual([u.json.state, u.json.receivers[0].amount, u.json.receivers[0].account], ['FINISHED', 750, SUB]);
+  assert.deepEqual([u.json.state, u.json.receivers[0].amount, u.json.receivers[0].account], ['FINISHED', 700, SUB]);
   assert.equal((await share('s3', [{ ...shop, amount: 1 }])).json.code, 'INVALID_REQUEST', 'unfrozen: nothing to share');
   assert.equal((await call('GET', `/v3/profitsharing/transactions/${tid}/amounts`)).json.unsplit_amount, 0);
   // An order placed without settle_info.profit_sharing is not shared.
   await call('POST', '/v3/pay/partner/transactions/jsapi', { ...PARTNER_ORDER, out_trade_no: 'ps2', settle_info: undefined });
   const plain = await sb.pay('ps2', { sub_mchid: SUB, notify: false });
   assert.equal((await share('s4', [shop], { transaction_id: plain.transaction.transaction_id })).json.code, 'INVALID_REQUEST');
+  // A share that unfreezes the rest: no other share while it is processing, none after it.
+  await call('POST', '/v3/pay/partner/transactions/jsapi', { ...PARTNER_ORDER, out_trade_no: 'ps3' });
+  const third = (await sb.pay('ps3', { sub_mchid: SUB, notify: false })).transaction.transaction_id;
+  assert.equal((await share('s5', [shop], { transaction_id: third, unfreeze_unsplit: true })).json.state, 'PROCESSING');
+  assert.equal((await share('s6', [{ ...shop, amount: 1 }], { transaction_id: third })).json.code, 'INVALID_REQUEST');
+  sb.settleProfitSharing('s5', { sub_mchid: SUB });
+  assert.equal((await call('GET', `/v3/profitsharing/transactions/${third}/amounts`)).json.unsplit_amount, 0);
+  assert.equal((await share('s6', [{ ...shop, amount: 1 }], { transaction_id: third })).json.code, 'INVALID_REQUEST');
+  // A receiver deleted is no longer shared with.
+  await call('POST', '/v3/pay/partner/transactions/jsapi', { ...PARTNER_ORDER, out_trade_no: 'ps4' });
+  const fourth = (await sb.pay('ps4', { sub_mchid: SUB, notify: false })).transaction.transaction_id;
   assert.equal((await call('POST', '/v3/profitsharing/receivers/delete', { sub_mchid: SUB, appid: PARTNER_ORDER.sp_appid, type: 'MERCHANT_ID', account: '1900000111' })).status, 200);
+  assert.equal((await share('s7', [shop], { transaction_id: fourth })).json.code, 'INVALID_REQUEST');
+  assert.equal((await share('s7', [alice], { transaction_id: fourth })).status, 200, 'the other still is');
+  sb.profitSharingDelayMs = 5;
   sb.reset();
-  assert.deepEqual([sb.receivers.size, sb.profitSharing.size], [0, 0]);
+  assert.deepEqual([sb.prepays, sb.orders, sb.refunds, sb.receivers, sb.profitSharing, sb.transferBills].map((m) => m.size), [0, 0, 0, 0, 0, 0]);
+  assert.equal(sb.profitSharingDelayMs, 0);
+});
+
+test('malformed percent-encoding in an order, refund, sharing or transfer path is PARAM_ERROR, not a crash', async () => {
+  for (const path of [`/v3/pay/partner/transactions/out-trade-no/%E0?sp_mchid=${sb.mchid}&sub_mchid=${SUB}`, '/v3/profitsharing/orders/%E0?transaction_id=1', '/v3/profitsharing/transactions/%E0/amounts', '/v3/refund/domestic/refunds/%E0', '/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/%E0']) {
+    const r = await call('GET', path);
+    assert.deepEqual([r.status, r.json.code, r.json.detail?.field], [400, 'PARAM_ERROR', 'path'], path);
+  }
+  const close = await call('POST', '/v3/pay/partner/transactions/out-trade-no/%E0/close', { sp_mchid: sb.mchid, sub_mchid: SUB });
+  assert.deepEqual([close.status, close.json.code], [400, 'PARAM_ERROR']);
 });
 
 test('商家转账: a bill waits for the user, is queried both ways, names its payee from 2,000 yuan on, and ends SUCCESS, FAIL or CANCELLED', async () => {
@@ -210,4 +255,21 @@ test('商家转账: a bill waits for the user, is queried both ways, names its p
   assert.equal((await call('GET', '/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/t3')).json.fail_reason, 'PAYEE_ACCOUNT_ABNORMAL');
   sb.reset();
   assert.equal(sb.transferBills.size, 0);
+});
+
+test('a Native order answers a code_url, an H5 order an h5_url (the payer\'s IP and the H5 type required); the query names their trade_type', async () => {
+  const { payer: _, ...base } = ORDER;
+  const native = await call('POST', '/v3/pay/transactions/native', { ...base, out_trade_no: 'n1' });
+  assert.equal(native.status, 200);
+  assert.match(native.json.code_url, /^weixin:\/\/wxpay\/bizpayurl\?pr=[\w-]+$/);
+  assert.equal(native.json.prepay_id, undefined);
+  const h5 = { ...base, out_trade_no: 'h1', scene_info: { payer_client_ip: '203.0.113.7', h5_info: { type: 'Wap' } } };
+  assert.equal((await call('POST', '/v3/pay/transactions/h5', { ...h5, scene_info: { h5_info: { type: 'Wap' } } })).json.detail.field, 'scene_info.payer_client_ip');
+  assert.equal((await call('POST', '/v3/pay/transactions/h5', { ...h5, scene_info: { payer_client_ip: '203.0.113.7' } })).json.detail.field, 'scene_info.h5_info.type');
+  assert.match((await call('POST', '/v3/pay/transactions/h5', h5)).json.h5_url, /^https:\/\/wx\.tenpay\.com\/cgi-bin\/mmpayweb-bin\/checkmweb\?prepay_id=wx[0-9a-f]{32}&package=\d+$/);
+  const types = [];
+  for (const no of ['n1', 'h1']) types.push((await call('GET', `/v3/pay/transactions/out-trade-no/${no}?mchid=${sb.mchid}`)).json.trade_type);
+  assert.deepEqual(types, ['NATIVE', 'MWEB']);
+  const partner = await call('POST', '/v3/pay/partner/transactions/native', { ...PARTNER_ORDER, payer: undefined, out_trade_no: 'pn1' });
+  assert.match(partner.json.code_url, /^weixin:\/\/wxpay\/bizpayurl\?pr=/);
 });

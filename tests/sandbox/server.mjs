@@ -182,10 +182,13 @@ export async function startSandbox(opts = {}) {
     const { method } = req;
     const file = fileRoute(req, path, queryObject(rawQuery), body);
     if (file) return file.json ? json(file.status, file.json) : file;
-    const payment = payments.route(req, path, body, queryObject(rawQuery));
+    let payment;
+    try { payment = payments.route(req, path, body, queryObject(rawQuery)) ?? transfers.route(req, path, body); }
+    catch (e) {
+      if (e instanceof URIError) return error(400, 'PARAM_ERROR', 'malformed percent-encoding in path', { field: 'path', location: 'uri' });
+      throw e;
+    }
     if (payment) return payment.status === 204 ? empty(204) : json(payment.status, payment.json);
-    const transfer = transfers.route(req, path, body);
-    if (transfer) return json(transfer.status, transfer.json);
     let m;
     if ((m = /^\/v3\/marketing\/membercard-open\/cards\/([^/]+)\/codes\/([^/]+)$/.exec(path)) && ['GET', 'PATCH'].includes(method)) {
       let cardId, code;
@@ -367,6 +370,12 @@ export async function startSandbox(opts = {}) {
     refunds: payments.refunds,
     receivers: payments.receivers,
     profitSharing: payments.shares,
+    /** How long after its payment an order can be shared (default 0): the service refuses sooner (INVALID_REQUEST). */
+    get profitSharingDelayMs() { return payments.timing.shareAfterMs; },
+    set profitSharingDelayMs(ms) {
+      if (!Number.isSafeInteger(ms) || ms < 0) throw new TypeError('profitSharingDelayMs must be a whole number of ms, 0 or more');
+      payments.timing.shareAfterMs = ms;
+    },
     /**
      * Plays the payer of the unpaid order `out_trade_no` (a partner's sub-merchant's with
      * `sub_mchid`): it becomes SUCCESS, with a transaction_id. With `notify` (the default), posts
