@@ -1,3 +1,5 @@
+// POST  /checkout             -> a JSAPI order for { openid, item } (JSAPI下单) and the page's
+//                                payment parameters; the price is this Worker's, never the caller's
 // GET   /card/:card_id/:code  -> the member card (查询用户会员卡信息)
 // PATCH /card/:card_id/:code  -> update it with the JSON body (修改用户会员卡信息), 204
 //   Both need `Authorization: Bearer <ADMIN_TOKEN>` (a Workers secret): member cards are not
@@ -29,11 +31,65 @@ const json = (body, status = 200) =>
 const rejectionStatus = (code) =>
   code === 'ERR_NOTIFY_DECRYPT' || code === 'ERR_NOTIFY_BODY' ? 400 : code.startsWith('ERR_NOTIFY_') ? 401 : 500;
 
+/** What this shop sells: the price of an order is set here, never taken from the caller. */
+const ITEMS = {
+  coffee: { description: '一杯咖啡', total: 2500 },
+  cake: { description: '一块蛋糕', total: 1800 },
+};
+
+/** An order number of our own: 6 to 32 characters of [0-9A-Za-z_-|*]. */
+const orderNumber = () => `w${Date.now()}${crypto.getRandomValues(new Uint32Array(1))[0].toString().padStart(10, '0')}`;
+
+/**
+ * POST /checkout { openid, item }: JSAPI下单 for the payer `openid` (of WXPAY_APPID) and one item
+ * of ITEMS, then the parameters the page hands to WeixinJSBridge / wx.requestPayment. With a KV
+ * namespace bound as ORDERS, the order is kept (its amount is what a payment must match).
+ */
+async function checkout(request, env) {
+  if (!env.WXPAY_APPID || !env.WXPAY_NOTIFY_URL) return json({ code: 'DISABLED', message: 'set WXPAY_APPID and WXPAY_NOTIFY_URL to enable /checkout' }, 403);
+  let body;
+  try {
+    body = await request.json();
+  } catch {
+    return json({ code: 'BAD_REQUEST', message: 'the body must be JSON' }, 400);
+  }
+  const { openid, item } = typeof body === 'object' && body !== null ? body : {};
+  if (typeof openid !== 'string' || !/^[\w-]{1,128}$/.test(openid)) return json({ code: 'BAD_REQUEST', message: 'openid: the payer\'s openid' }, 400);
+  const goods = typeof item === 'string' && Object.hasOwn(ITEMS, item) ? ITEMS[item] : undefined;
+  if (!goods) return json({ code: 'BAD_REQUEST', message: `item: one of ${Object.keys(ITEMS).join(', ')}` }, 400);
+  const wxpay = client(env);
+  const out_trade_no = orderNumber();
+  try {
+    const { data } = await wxpay.v3.pay.transactions.jsapi.post({
+      appid: env.WXPAY_APPID, mchid: env.WXPAY_MCHID, description: goods.description, out_trade_no,
+      notify_url: env.WXPAY_NOTIFY_URL, amount: { total: goods.total, currency: 'CNY' }, payer: { openid },
+    });
+    await env.ORDERS?.put(out_trade_no, JSON.stringify({ total: goods.total, state: 'NOTPAY' }));
+    const params = await wxpay.jsapiParams({ appId: env.WXPAY_APPID, prepay_id: data.prepay_id });
+    return json({ out_trade_no, params });
+  } catch (err) {
+    if (!(err instanceof WxpayError)) throw err;
+    return json({ code: err.code, message: err.message, request_id: err.requestId }, 502);
+  }
+}
+
+/** A payment's notification: for an order of ours (when ORDERS is bound) and its amount only. */
+async function paid(env, resource) {
+  const kept = await env.ORDERS?.get(resource.out_trade_no);
+  if (env.ORDERS) {
+    const order = kept === null ? null : JSON.parse(kept);
+    // Thrown: answered 500, and WeChat Pay sends it again (a bug of ours, or not our order).
+    if (!order || order.total !== resource.amount?.total) throw new Error(`unexpected payment for ${resource.out_trade_no}`);
+    await env.ORDERS.put(resource.out_trade_no, JSON.stringify({ ...order, state: resource.trade_state, transaction_id: resource.transaction_id }));
+  }
+  return { paid: resource.out_trade_no, amount: resource.amount?.total };
+}
+
 /** What this merchant does with each event; what it returns is stored with the notification. */
-function handleEvent({ event_type, resource }) {
+async function handleEvent(env, { event_type, resource }) {
   switch (event_type) {
     case 'TRANSACTION.SUCCESS':
-      return { paid: resource.out_trade_no, amount: resource.amount?.total };
+      return paid(env, resource);
     case 'MEMBERCARDSP.USER_CARD.CREATE':
       return { opened: `${resource.card_id}/${resource.user_card_code}` };
     case 'MEMBERCARDSP.USER_CARD.DELETE':
@@ -58,7 +114,13 @@ async function notify(request, env) {
   // With a KV namespace bound as NOTIFICATIONS, each handled notification is kept by id.
   const store = env.NOTIFICATIONS;
   if (store && (await store.get(notification.id)) !== null) return notifications.success();
-  const outcome = handleEvent(notification);
+  let outcome;
+  try {
+    outcome = await handleEvent(env, notification);
+  } catch (err) {
+    console.error(`notification ${notification.id} not handled: ${err.message}`);
+    return notifications.failure('not handled', 500);
+  }
   await store?.put(notification.id, JSON.stringify({ ...notification, outcome }));
   return notifications.success();
 }
@@ -75,7 +137,7 @@ async function authorized(request, env) {
 
 async function cards(request, env, pathname) {
   const match = pathname.match(/^\/card\/([^/]+)\/([^/]+)$/);
-  if (!match) return json({ code: 'NOT_FOUND', message: 'use /card/:card_id/:code or POST /notify' }, 404);
+  if (!match) return json({ code: 'NOT_FOUND', message: 'use POST /checkout, /card/:card_id/:code or POST /notify' }, 404);
   if (!env.ADMIN_TOKEN) return json({ code: 'DISABLED', message: 'set the ADMIN_TOKEN secret to enable /card' }, 403);
   if (!(await authorized(request, env))) return json({ code: 'UNAUTHORIZED', message: 'Authorization: Bearer <ADMIN_TOKEN> required' }, 401);
   let card_id, code;
@@ -129,6 +191,10 @@ async function route(request, env) {
   if (pathname === '/notify') {
     if (request.method !== 'POST') return client(env).notifications.failure('POST only', 405);
     return notify(request, env);
+  }
+  if (pathname === '/checkout') {
+    if (request.method !== 'POST') return json({ code: 'METHOD_NOT_ALLOWED', message: 'POST' }, 405);
+    return checkout(request, env);
   }
   return cards(request, env, pathname);
 }
