@@ -130,7 +130,31 @@ export class Shop {
     }
     // Unless its notification came first and said more.
     const refund = this.refunds.get(out_refund_no);
+    refund.refund_id = data.refund_id;
     if (refund.state === 'REQUESTED') refund.state = data.status;
+    return data;
+  }
+
+  /**
+   * 发起异常退款: a refund that ended ABNORMAL (REFUND.ABNORMAL: the payer's card refused it) goes
+   * again, to a bank card of the payer's (`card`: { bankType, account, name }, the account and the
+   * name sent encrypted) or, without `card`, to the merchant's own bank account, for the merchant to
+   * pay the payer back another way. PROCESSING again; its notification says when it is done.
+   */
+  async reapplyRefund(out_refund_no, card) {
+    const refund = this.refunds.get(out_refund_no);
+    if (!refund) throw new Error(`no refund ${out_refund_no} here`);
+    if (refund.refund_id === undefined) await this.refundStatus(out_refund_no);
+    const { data } = await this.wxpay.v3.refund.domestic.refunds._refund_id_.applyAbnormalRefund.post(
+      card === undefined
+        ? { out_refund_no, type: 'MERCHANT_BANK_CARD' }
+        : {
+          out_refund_no, type: 'USER_BANK_CARD', bank_type: card.bankType,
+          bank_account: await this.wxpay.encrypt(card.account), real_name: await this.wxpay.encrypt(card.name),
+        },
+      { refund_id: refund.refund_id },
+    );
+    refund.state = data.status;
     return data;
   }
 
@@ -139,7 +163,7 @@ export class Shop {
     const refund = this.refunds.get(out_refund_no);
     if (!refund) throw new Error(`no refund ${out_refund_no} here`);
     const { data } = await this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no });
-    refund.state = data.status;
+    Object.assign(refund, { state: data.status, refund_id: data.refund_id });
     return data;
   }
 

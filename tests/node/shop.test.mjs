@@ -199,3 +199,38 @@ test('a payout (商家转账): the user confirms it, a lost answer is retried un
   await assert.rejects(s.payoutStatus('t-unknown'), /no payout t-unknown here/);
   assert.ok(sb.requests.every((r) => r.verified));
 });
+
+test('a refund the payer\'s card refused (REFUND.ABNORMAL) goes again, to the payer\'s bank card or the merchant\'s', async () => {
+  const { sb } = ctx;
+  const s = shop();
+  const { out_trade_no } = await s.checkout({ openid: OPENID, total: 1000, description: '两杯咖啡' });
+  await sb.pay(out_trade_no);
+  const toCard = s.newRefundNumber();
+  await s.refund(out_trade_no, toCard, 400, '退一杯');
+  const abnormal = await sb.settleRefund(toCard, { status: 'ABNORMAL' });
+  assert.equal(abnormal.notification.status, 204, abnormal.notification.body?.toString());
+  assert.equal(s.refunds.get(toCard).state, 'ABNORMAL');
+  // Again, to a card of the payer's: its number and the name go out encrypted under the platform key.
+  const again = await s.reapplyRefund(toCard, { bankType: 'ICBC_DEBIT', account: '6222020000001234', name: '张三' });
+  assert.deepEqual([again.status, again.user_received_account], ['PROCESSING', 'ICBC_DEBIT 1234']);
+  const sent = JSON.parse(sb.requests.at(-1).body.toString());
+  assert.equal(sent.type, 'USER_BANK_CARD');
+  assert.equal(crypto.privateDecrypt({ key: sb.platform.privateKeyPkcs8, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(sent.bank_account, 'base64')).toString(), '6222020000001234');
+  assert.equal(sb.requests.at(-1).url, `/v3/refund/domestic/refunds/${s.refunds.get(toCard).refund_id}/apply-abnormal-refund`);
+  await sb.settleRefund(toCard);
+  assert.equal(s.refunds.get(toCard).state, 'SUCCESS');
+  // Or to the merchant's own account; and only an ABNORMAL refund goes again.
+  const toMerchant = s.newRefundNumber();
+  await s.refund(out_trade_no, toMerchant, 100, '再退');
+  await rejectsWith(s.reapplyRefund(toMerchant), 'INVALID_REQUEST', { status: 400 });
+  await sb.settleRefund(toMerchant, { status: 'ABNORMAL' });
+  const merchant = await s.reapplyRefund(toMerchant);
+  assert.deepEqual([merchant.status, JSON.parse(sb.requests.at(-1).body.toString()).type], ['PROCESSING', 'MERCHANT_BANK_CARD']);
+  // A refund CLOSED gives its amount back to refund.
+  const closed = s.newRefundNumber();
+  await s.refund(out_trade_no, closed, 500, '全退');
+  await sb.settleRefund(closed, { status: 'CLOSED' });
+  assert.equal(s.refunds.get(closed).state, 'CLOSED');
+  assert.equal((await s.refund(out_trade_no, s.newRefundNumber(), 500, '再来')).status, 'PROCESSING', '400 + 100 refunded, 500 left again');
+  assert.deepEqual(sb.notifications.map((n) => n.event_type).filter((e) => e.startsWith('REFUND.')), ['REFUND.ABNORMAL', 'REFUND.SUCCESS', 'REFUND.ABNORMAL', 'REFUND.CLOSED']);
+});

@@ -209,29 +209,64 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
         total: o.amount.total, refund: a.refund, payer_total: o.amount.total, payer_refund: a.refund,
         settlement_refund: a.refund, settlement_total: o.amount.total, discount_refund: 0, currency: o.amount.currency,
       },
-      notify_url$: data.notify_url, sub$: sub,
+      notify_url$: data.notify_url, sub$: sub, order$: o,
     };
     refunds.set(at(sub, data.out_refund_no), r);
     return ok(answered(r));
   }
 
   /**
-   * The refund succeeds. Returns the resource of its REFUND.SUCCESS notification (the fields
-   * WeChat Pay documents for it: a partner's names sp_mchid and sub_mchid, not mchid) and the URL
-   * it goes to (the refund's notify_url, if it gave one).
+   * The refund (PROCESSING) ends `status`: SUCCESS; ABNORMAL (the payer's card refused it: the
+   * merchant asks for it again another way, apply-abnormal-refund); or CLOSED (its amount can be
+   * refunded again). Returns the resource of its REFUND.<status> notification (the fields WeChat Pay
+   * documents for it: a partner's names sp_mchid and sub_mchid, not mchid) and the URL it goes to
+   * (the refund's notify_url, if it gave one).
    */
-  function settleRefund(out_refund_no, sub_mchid) {
+  function settleRefund(out_refund_no, sub_mchid, status = 'SUCCESS') {
     const r = refunds.get(at(sub_mchid, out_refund_no));
     if (!r) throw new TypeError(`no refund ${at(sub_mchid, out_refund_no)}`);
     if (r.status !== 'PROCESSING') throw new TypeError(`refund ${out_refund_no} is ${r.status}`);
-    Object.assign(r, { status: 'SUCCESS', success_time: beijing() });
+    if (!['SUCCESS', 'ABNORMAL', 'CLOSED'].includes(status)) throw new TypeError(`a refund ends SUCCESS, ABNORMAL or CLOSED, not ${status}`);
+    r.status = status;
+    if (status === 'SUCCESS') r.success_time = beijing();
+    if (status === 'CLOSED') r.order$.refunded$ -= r.amount.refund;
     const resource = {
       ...(r.sub$ === undefined ? { mchid } : { sp_mchid: mchid, sub_mchid: r.sub$ }),
       out_trade_no: r.out_trade_no, transaction_id: r.transaction_id, out_refund_no: r.out_refund_no,
-      refund_id: r.refund_id, refund_status: 'SUCCESS', success_time: r.success_time, user_received_account: r.user_received_account,
+      refund_id: r.refund_id, refund_status: status, ...(status === 'SUCCESS' ? { success_time: r.success_time } : {}),
+      user_received_account: r.user_received_account,
       amount: { total: r.amount.total, refund: r.amount.refund, payer_total: r.amount.payer_total, payer_refund: r.amount.payer_refund },
     };
     return { resource, notify_url: r.notify_url$ };
+  }
+
+  /**
+   * 发起异常退款: an ABNORMAL refund goes again, to the payer's bank card (USER_BANK_CARD:
+   * bank_type, and bank_account and real_name encrypted under the key the Wechatpay-Serial names)
+   * or to the merchant's (MERCHANT_BANK_CARD). PROCESSING again.
+   */
+  function abnormal(req, refund_id, data) {
+    if (!str(data.out_refund_no)) return paramError('out_refund_no is required', 'out_refund_no');
+    if (data.type !== 'USER_BANK_CARD' && data.type !== 'MERCHANT_BANK_CARD') return paramError('type must be USER_BANK_CARD or MERCHANT_BANK_CARD', 'type');
+    const { sub, refused } = subMerchant(data.sub_mchid);
+    if (refused) return refused;
+    const r = refunds.get(at(sub, data.out_refund_no));
+    if (!r || r.refund_id !== refund_id) return notFound('RESOURCE_NOT_EXISTS', '退款单不存在');
+    if (r.status !== 'ABNORMAL') return invalid(`the refund is ${r.status}, not ABNORMAL`);
+    let account = '商户基本账户';
+    if (data.type === 'USER_BANK_CARD') {
+      if (!str(data.bank_type)) return paramError('bank_type is required for USER_BANK_CARD', 'bank_type');
+      const fields = {};
+      for (const f of ['bank_account', 'real_name']) {
+        if (!str(data[f])) return paramError(`${f} is required for USER_BANK_CARD`, f);
+        const plain = decrypted(req, f, data[f]);
+        if (plain.refused) return plain.refused;
+        fields[f] = plain.value;
+      }
+      account = `${data.bank_type} ${fields.bank_account.slice(-4)}`;
+    }
+    Object.assign(r, { status: 'PROCESSING', user_received_account: account });
+    return ok(answered(r));
   }
 
   const decrypted = (req, field, value) => decryptedField(decrypter, req, field, value);
@@ -400,11 +435,13 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
       return query(path, q);
     }
     const closing = /^\/v3\/pay\/(partner\/)?transactions\/out-trade-no\/([^/]+)\/close$/.exec(path);
-    if (req.method !== 'POST' || !(closing || Object.hasOwn(POSTS, path))) return undefined;
+    const reapplying = /^\/v3\/refund\/domestic\/refunds\/([^/]+)\/apply-abnormal-refund$/.exec(path);
+    if (req.method !== 'POST' || !(closing || reapplying || Object.hasOwn(POSTS, path))) return undefined;
     let data;
     try { data = JSON.parse(body.toString('utf8')); } catch { return paramError('body is not JSON', ''); }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return paramError('body must be a JSON object', '');
     if (closing) return close(closing[1] !== undefined, decodeURIComponent(closing[2]), data);
+    if (reapplying) return abnormal(req, decodeURIComponent(reapplying[1]), data);
     return POSTS[path](req, data);
   }
   /** Forgets every order, refund, receiver and profit-sharing order, and the sharing delay (the sandbox's reset). */

@@ -273,3 +273,21 @@ test('a Native order answers a code_url, an H5 order an h5_url (the payer\'s IP 
   const partner = await call('POST', '/v3/pay/partner/transactions/native', { ...PARTNER_ORDER, payer: undefined, out_trade_no: 'pn1' });
   assert.match(partner.json.code_url, /^weixin:\/\/wxpay\/bizpayurl\?pr=/);
 });
+
+test('发起异常退款: only an ABNORMAL refund, of that refund_id; to the payer\'s card with its account and name encrypted', async () => {
+  await call('POST', '/v3/pay/transactions/jsapi', { ...ORDER, out_trade_no: 'ab1', amount: { total: 100 } });
+  await sb.pay('ab1', { notify: false });
+  const r = await call('POST', '/v3/refund/domestic/refunds', { out_trade_no: 'ab1', out_refund_no: 'abr1', amount: { refund: 100, total: 100, currency: 'CNY' } });
+  const path = `/v3/refund/domestic/refunds/${r.json.refund_id}/apply-abnormal-refund`;
+  assert.equal((await call('POST', path, { out_refund_no: 'abr1', type: 'MERCHANT_BANK_CARD' })).json.code, 'INVALID_REQUEST', 'PROCESSING, not ABNORMAL');
+  const { resource } = await sb.settleRefund('abr1', { status: 'ABNORMAL', notify: false });
+  assert.deepEqual([resource.refund_status, 'success_time' in resource], ['ABNORMAL', false]);
+  assert.equal((await call('POST', '/v3/refund/domestic/refunds/50000000000000000000000000000/apply-abnormal-refund', { out_refund_no: 'abr1', type: 'MERCHANT_BANK_CARD' })).status, 404);
+  assert.equal((await call('POST', path, { out_refund_no: 'abr1', type: 'CASH' })).json.detail.field, 'type');
+  const seal = (text) => crypto.publicEncrypt({ key: sb.platform.publicKeySpki, ...OAEP }, Buffer.from(text)).toString('base64');
+  const card = { out_refund_no: 'abr1', type: 'USER_BANK_CARD', bank_type: 'ICBC_DEBIT', bank_account: seal('6222020000001234'), real_name: seal('张三') };
+  assert.equal((await call('POST', path, { ...card, real_name: undefined }, { 'wechatpay-serial': sb.platform.serial })).json.detail.field, 'real_name');
+  assert.equal((await call('POST', path, card)).json.detail.field, 'Wechatpay-Serial');
+  const again = await call('POST', path, card, { 'wechatpay-serial': sb.platform.serial });
+  assert.deepEqual([again.status, again.json.status, again.json.user_received_account], [200, 'PROCESSING', 'ICBC_DEBIT 1234']);
+});

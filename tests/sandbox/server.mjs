@@ -390,13 +390,13 @@ export async function startSandbox(opts = {}) {
       return { transaction, notification };
     },
     /**
-     * The refund `out_refund_no` (PROCESSING; a sub-merchant's with `sub_mchid`) succeeds. With
-     * `notify` (the default) and a notify_url in its request, posts its REFUND.SUCCESS notification
-     * there. Resolves { resource, notification }.
+     * The refund `out_refund_no` (PROCESSING; a sub-merchant's with `sub_mchid`) ends `status`:
+     * SUCCESS (the default), ABNORMAL or CLOSED. With `notify` (the default) and a notify_url in its
+     * request, posts its REFUND.<status> notification there. Resolves { resource, notification }.
      */
-    async settleRefund(out_refund_no, { notify: post = true, sub_mchid } = {}) {
-      const { resource, notify_url } = payments.settleRefund(out_refund_no, sub_mchid);
-      const notification = post && notify_url !== undefined ? await notify(notify_url, { event_type: 'REFUND.SUCCESS', resource }) : undefined;
+    async settleRefund(out_refund_no, { notify: post = true, sub_mchid, status = 'SUCCESS' } = {}) {
+      const { resource, notify_url } = payments.settleRefund(out_refund_no, sub_mchid, status);
+      const notification = post && notify_url !== undefined ? await notify(notify_url, { event_type: `REFUND.${status}`, resource }) : undefined;
       return { resource, notification };
     },
     /**
