@@ -2,7 +2,7 @@
 // real notification endpoint on node:http: the order and the page's payment parameters, the
 // sandbox paying it and posting TRANSACTION.SUCCESS, the order query, a partial refund, its
 // REFUND.SUCCESS, the refund query, a second refund of the rest, an unpaid order closed, and the
-// day's bill; and a payout to a user (商家转账). node:crypto judges the payment parameters; the
+// day's bill, a platform certificate rotated mid-day; and a payout to a user (商家转账). node:crypto judges the payment parameters; the
 // sandbox verifies every request.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -103,10 +103,19 @@ test("a merchant's day: order, payment parameters, notification, query, refunds,
   await assert.rejects(s.refundStatus('r-unknown'), /no refund r-unknown here/);
   assert.equal(sb.requests.length, sent);
 
+  // WeChat Pay rotates its platform certificate mid-day: answers and notifications come signed
+  // under the new one, which the client downloads (GET /v3/certificates, with the APIv3 key) on
+  // the first answer that names it, and trusts from then on.
+  const downloads = () => sb.requests.filter((r) => r.url === '/v3/certificates').length;
+  assert.equal(downloads(), 0, 'the configured certificate served until now');
+  const next = sb.rotate();
   // A payer at a computer: a Native order's code_url, paid by scanning it.
   const scanned = await s.nativeCheckout({ total: 800, description: '一袋咖啡豆' });
   assert.match(scanned.code_url, /^weixin:\/\/wxpay\/bizpayurl\?pr=/);
-  assert.equal((await sb.pay(scanned.out_trade_no)).notification.status, 204);
+  assert.equal(downloads(), 1, 'the new certificate, downloaded once');
+  const scannedPaid = await sb.pay(scanned.out_trade_no);
+  assert.equal(scannedPaid.notification.sent.headers['Wechatpay-Serial'], next.serial);
+  assert.equal(scannedPaid.notification.status, 204, 'a notification under the new certificate');
   assert.equal(s.orders.get(scanned.out_trade_no).state, 'SUCCESS');
   assert.equal((await s.query(scanned.out_trade_no)).trade_type, 'NATIVE');
 
