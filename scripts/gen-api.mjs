@@ -33,6 +33,19 @@ const LABEL_MAX = 40;
  */
 const TYPE_FIXES = { stringde: 'string', 'string ': 'string', int: 'integer' };
 
+/**
+ * Facts the corpus gets wrong for one kind of merchant, amended by rule: `paths` (a RegExp) and
+ * `verb` pick the operations, `at` the object whose `required` list is amended (`body` or
+ * `response`, then property names, `[]` for an array's items), `optional` the names taken out of
+ * it. Listed by --verbose; a rule that amends nothing fails the run (the corpus has moved on).
+ */
+export const AMENDMENTS = [
+  {
+    paths: /^\/v3\/combine-transactions\/(h5|jsapi|native)$/, verb: 'post', at: ['body', 'sub_orders', '[]'], optional: ['sub_mchid'],
+    why: "a direct merchant's (直连商户) combined order names no sub-merchant, a partner's or an e-commerce platform's does (the corpus's APP order already has it optional)",
+  },
+];
+
 /** Schema keys carried over (mapped below). */
 const SCHEMA_KEYS = new Set(['type', 'description', 'properties', 'required', 'items', 'enum', 'format', 'nullable', 'allOf', '$ref']);
 /** Schema keys dropped on purpose: examples and prose (not ours to copy) and validation limits the API checks itself. */
@@ -583,6 +596,28 @@ export function applyHand(families, handDir) {
   }
 }
 
+/** Applies AMENDMENTS to the corpus's operations (before the hand-written ones replace any). */
+export function amend(families, notes, rules = AMENDMENTS) {
+  for (const rule of rules) {
+    let amended = 0;
+    for (const fam of families.values()) {
+      for (const [path, ops] of Object.entries(fam.paths)) {
+        const op = rule.paths.test(path) ? ops[rule.verb] : undefined;
+        if (!op) continue;
+        let node = op[rule.at[0]];
+        for (const step of rule.at.slice(1)) node = step === '[]' ? node?.items : node?.properties?.[step];
+        const kept = node?.required?.filter((r) => !rule.optional.includes(r));
+        if (!kept || kept.length === node.required.length) throw new CorpusError(path, `${rule.verb} ${rule.at.join('.')}`, `the amendment "${rule.why}" finds no ${rule.optional.join(', ')} required here`);
+        if (kept.length) node.required = kept;
+        else delete node.required;
+        notes.push(`${path} ${rule.verb} ${rule.at.join('.')}: ${rule.optional.join(', ')} optional (${rule.why})`);
+        amended++;
+      }
+    }
+    if (!amended) throw new CorpusError('AMENDMENTS', rule.paths.source, `no ${rule.verb} operation matches: "${rule.why}"`);
+  }
+}
+
 /** The JSON text of one family description. */
 export function familyJson(fam) {
   const paths = {};
@@ -639,6 +674,7 @@ export function tagOrder(corpusRoot) {
 export async function writeAll({ corpus, hand, api, docs }) {
   const { chainExpression } = await import('./gen-types.mjs');
   const { families, endpoints, notes } = readCorpus(corpus);
+  amend(families, notes);
   applyHand(families, hand);
   rmSync(api, { recursive: true, force: true });
   for (const fam of families.values()) {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { defaultCorpus, docLinks, familyOf, fileRoutes, readCorpus, shortLabel, writeAll } from '../../scripts/gen-api.mjs';
+import { AMENDMENTS, amend, defaultCorpus, docLinks, familyOf, fileRoutes, readCorpus, shortLabel, writeAll } from '../../scripts/gen-api.mjs';
 import { chainExpression, generate, readFamilies } from '../../scripts/gen-types.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -278,4 +278,17 @@ test("answers that are files: the runtime's routes (src/response.rs), typed as b
   writeFileSync(rs, 'pub const UNSIGNED_DOWNLOADS: [&str; 2] = ["v3/a"];\n');
   assert.throws(() => fileRoutes(rs), /cannot read the list UNSIGNED_DOWNLOADS/);
   rmSync(join(rs, '..'), { recursive: true, force: true });
+});
+
+test('amendments: each takes its names out of the required list it names, and one that amends nothing fails the run', () => {
+  const order = () => ({ body: { type: 'object', properties: { sub_orders: { type: 'array', items: { type: 'object', properties: { a: {}, sub_mchid: {} }, required: ['a', 'sub_mchid'] } } } } });
+  const families = new Map([['combine-transactions/jsapi', { paths: { '/v3/combine-transactions/jsapi': { post: order() } } }]]);
+  const notes = [];
+  amend(families, notes, AMENDMENTS);
+  assert.deepEqual(families.get('combine-transactions/jsapi').paths['/v3/combine-transactions/jsapi'].post.body.properties.sub_orders.items.required, ['a']);
+  assert.equal(notes.length, 1);
+  assert.match(notes[0], /^\/v3\/combine-transactions\/jsapi post body\.sub_orders\.\[\]: sub_mchid optional/);
+  // Already optional (the corpus moved on), or no such operation: the rule fails, naming itself.
+  assert.throws(() => amend(families, [], AMENDMENTS), /finds no sub_mchid required here/);
+  assert.throws(() => amend(new Map(), [], AMENDMENTS), /AMENDMENTS.*no post operation matches/);
 });

@@ -56,3 +56,11 @@ type _removed = Expect<Equal<typeof removed.data.account, string>>;
 type _partnershipHeaders = WeChatPay.OpenAPI.V3.Marketing.Partnerships.Build.PostHttpMethod.RequestConfig['headers'];
 type _idempotency = Expect<Equal<_partnershipHeaders['Idempotency-Key'], string>>;
 export {};
+
+// POST /v3/combine-transactions/jsapi: a direct merchant's combined order names no sub-merchant
+// (scripts/gen-api.mjs AMENDMENTS); a partner's still may.
+await wxpay.v3.combineTransactions.jsapi.post({
+  combine_appid: 'wx1', combine_mchid: mchid, combine_out_trade_no: 'C1', notify_url: 'https://e.com/n', combine_payer_info: { openid: 'o' },
+  sub_orders: [{ mchid, attach: 'a', amount: { total_amount: 100, currency: 'CNY' }, out_trade_no: 'S1', description: 'd' }],
+});
+type _combineSub = Expect<Equal<WeChatPay.OpenAPI.V3.CombineTransactions.Jsapi.PostHttpMethod.JsonDataRequest['sub_orders'][number]['sub_mchid'], string | undefined>>;
