@@ -44,6 +44,10 @@ export const AMENDMENTS = [
     paths: /^\/v3\/combine-transactions\/(h5|jsapi|native)$/, verb: 'post', at: ['body', 'sub_orders', '[]'], optional: ['sub_mchid'],
     why: "a direct merchant's (直连商户) combined order names no sub-merchant, a partner's or an e-commerce platform's does (the corpus's APP order already has it optional)",
   },
+  {
+    paths: /^\/v3\/(partner-)?transfer\/batches$/, verb: 'post', at: ['body', 'transfer_detail_list', '[]'], optional: ['user_name'],
+    why: 'a transfer names its payee from 2,000 yuan on, and may not below 0.3 yuan',
+  },
 ];
 
 /** Schema keys carried over (mapped below). */

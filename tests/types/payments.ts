@@ -64,3 +64,10 @@ await wxpay.v3.combineTransactions.jsapi.post({
   sub_orders: [{ mchid, attach: 'a', amount: { total_amount: 100, currency: 'CNY' }, out_trade_no: 'S1', description: 'd' }],
 });
 type _combineSub = Expect<Equal<WeChatPay.OpenAPI.V3.CombineTransactions.Jsapi.PostHttpMethod.JsonDataRequest['sub_orders'][number]['sub_mchid'], string | undefined>>;
+
+// POST /v3/transfer/batches: a detail under 2,000 yuan names no payee (user_name), a larger one does (AMENDMENTS).
+await wxpay.v3.transfer.batches.post({
+  appid: 'wx1', out_batch_no: 'B1', batch_name: 'n', batch_remark: 'r', total_amount: 100, total_num: 1, transfer_scene_id: '1000',
+  transfer_detail_list: [{ out_detail_no: 'D1', transfer_amount: 100, transfer_remark: 'r', openid: 'o' }],
+});
+type _payee = Expect<Equal<WeChatPay.OpenAPI.V3.Transfer.Batches.PostHttpMethod.JsonDataRequest['transfer_detail_list'][number]['user_name'], string | undefined>>;
