@@ -376,8 +376,8 @@ function number(v, what, wrap) {
 }
 
 const NOT_JSON = new Set(['[object Blob]', '[object File]', '[object Map]', '[object Set]',
-  '[object WeakMap]', '[object WeakSet]', '[object ReadableStream]', '[object URLSearchParams]', '[object Promise]',
-  '[object Response]', '[object Request]']);
+  '[object WeakMap]', '[object WeakSet]', '[object WeakRef]', '[object ReadableStream]', '[object URLSearchParams]', '[object Promise]',
+  '[object Response]', '[object Request]', '[object Error]', '[object RegExp]']);
 
 /**
  * The exact bytes to send for `data`: strings as UTF-8, bytes as given, plain objects and arrays

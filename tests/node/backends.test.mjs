@@ -2,6 +2,8 @@
 // equal to node:crypto's, and the same answer on every verification.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 import { startSandbox } from '../sandbox/index.mjs';
@@ -17,6 +19,23 @@ const make = (opts = {}) => new Wxpay({
 });
 
 describe('choosing a backend', () => {
+  test('on a Node without process.getBuiltinModule (before 20.16), auto picks WebCrypto, and node is refused', async () => {
+    // A process of its own: the package looks for process.getBuiltinModule when it loads.
+    const script = `
+      delete process.getBuiltinModule;
+      const { Wxpay } = await import('wxpay-wasm');
+      const config = JSON.parse(process.env.CONFIG);
+      const w = new Wxpay(config);
+      const { status } = await w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', code: '300000001' });
+      let refused;
+      try { new Wxpay({ ...config, crypto: 'node' }); } catch (e) { refused = e.code; }
+      console.log(JSON.stringify({ crypto: w.crypto, status, refused }));`;
+    const config = { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: sb.certs, baseURL: sb.baseURL };
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, CONFIG: JSON.stringify(config) } });
+    assert.deepEqual(JSON.parse(stdout), { crypto: 'webcrypto', status: 200, refused: 'ERR_INVALID_CONFIG' });
+    assert.equal(sb.requests.at(-1).verified, true);
+  });
+
   test('auto picks node:crypto in Node; each explicit choice is honoured', () => {
     assert.equal(make().crypto, 'node');
     assert.equal(make({ crypto: 'auto' }).crypto, 'node');

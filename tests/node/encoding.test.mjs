@@ -353,3 +353,32 @@ test('where the runtime has no String.prototype.isWellFormed (older browsers), l
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, WXPAY_TEST_OPTIONS: JSON.stringify(o) } });
   assert.deepEqual(JSON.parse(out), { has: 'undefined', lone: 'ERR_INVALID_PARAM', low: 'ERR_INVALID_PARAM', pair: 'resolved', sent: 0 });
 });
+
+test('a body with no JSON form (a Blob, Map, Error, RegExp, Promise...) rejects ERR_INVALID_PARAM and nothing is sent; a Date or a class instance goes out as JSON', async () => {
+  const w = wx();
+  const bodies = {
+    Blob: new Blob(['x']), Map: new Map([['a', 1]]), Set: new Set([1]), WeakMap: new WeakMap(), Promise: Promise.resolve(1),
+    Error: new Error('e'), TypeError: new TypeError('t'), RegExp: /x/, WeakRef: new WeakRef({}), URLSearchParams: new URLSearchParams('a=1'),
+    Response: new Response('x'), ReadableStream: new ReadableStream(),
+  };
+  const before = ctx.sb.requests.length;
+  for (const [name, body] of Object.entries(bodies)) {
+    const err = await rejectsWith(w.v3.sandbox.echo.post(body), 'ERR_INVALID_PARAM');
+    assert.match(err.message, /has no JSON form/, name);
+  }
+  assert.equal(ctx.sb.requests.length, before, 'nothing sent');
+  // What has a JSON form (its own fields, or toJSON) goes out as JSON.
+  class Order { constructor() { this.out_trade_no = 'o1'; } }
+  assert.equal((await w.v3.sandbox.echo.post(new Order())).data.body, '{"out_trade_no":"o1"}');
+  assert.equal((await w.v3.sandbox.echo.post({ at: new Date(0) })).data.body, '{"at":"1970-01-01T00:00:00.000Z"}');
+  const withToJSON = Object.assign(new Map(), { toJSON: () => ({ m: 1 }) });
+  assert.equal((await w.v3.sandbox.echo.post(withToJSON)).data.body, '{"m":1}');
+});
+
+test('a string body is bounded by its UTF-8 bytes (64 MiB), not by the 1 M characters of a string option', async () => {
+  const body = `{"s":"${'é'.repeat(1_500_000)}"}`;
+  assert.ok(body.length > 1 << 20);
+  const { data } = await wx().v3.sandbox.echo.post(body);
+  assert.equal(Buffer.byteLength(data.body), Buffer.byteLength(body));
+  assert.equal(lastRequest().body.length, Buffer.byteLength(body), 'sent byte-exact');
+});

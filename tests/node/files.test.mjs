@@ -311,6 +311,18 @@ test('a download_url on another host is refused before anything is sent', async 
   assert.equal(fetch.calls.length, before);
 });
 
+test('a download_url on the backup host is taken, and its path asked of the main host first', async () => {
+  const backup = 'http://backup.invalid/';
+  const fetch = countingFetch();
+  const wxpay = client(ctx.sb, { fetch, backupBaseURL: backup });
+  const { data } = await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02' } });
+  const onBackup = { ...data, download_url: data.download_url.replace(ctx.sb.baseURL, backup) };
+  assert.ok(onBackup.download_url.startsWith(backup));
+  const bill = await within(wxpay.download(onBackup));
+  assert.ok(bill.byteLength > 0);
+  assert.ok(String(fetch.calls.at(-1).url).startsWith(`${ctx.sb.baseURL}v3/billdownload/file?`), 'the main host answered');
+});
+
 test('download of an answer that names no file (a sub-merchant fund-flow answer without download_bill_list) rejects ERR_INVALID_PARAM, nothing sent', async () => {
   const wxpay = client(ctx.sb);
   for (const data of [{ download_bill_count: 0 }, {}]) {

@@ -195,6 +195,50 @@ test('the backup host takes a request whose connection to the main host never op
   assert.throws(() => new Wxpay(options(sb, { backupBaseURL: 'ftp://x' })), { code: 'ERR_INVALID_CONFIG', message: /^options.backupBaseURL / });
 });
 
+test('a try whose connection never opened is followed by one on the backup host, retries used up or none allowed', async () => {
+  const { sb } = ctx;
+  const dead = `http://127.0.0.1:${await closedPort()}/`;
+  const hosts = [];
+  const onRequest = ({ url }) => hosts.push(new URL(url).origin);
+  // retry: 0 is no retry, but the backup host still takes what the main host never received.
+  const none = await get(new Wxpay(options(sb, { baseURL: dead, backupBaseURL: sb.baseURL, retry: 0, onRequest })));
+  assert.equal(none.status, 200);
+  assert.deepEqual(hosts, [new URL(dead).origin, new URL(sb.baseURL).origin]);
+  // Two 503s use up retry: 2; the third try cannot connect; a fourth goes to the backup host
+  // (here a name this test's fetch sends to the sandbox too).
+  hosts.length = 0;
+  const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+  let calls = 0;
+  const backup = 'http://backup.invalid/';
+  const fetch = (url, init) => (++calls === 3 ? Promise.reject(refused) : globalThis.fetch(String(url).replace(backup, sb.baseURL), init));
+  sb.misbehave('error-503', 2);
+  const random = Math.random;
+  Math.random = () => 0; // no back-off waits
+  let res;
+  try {
+    res = await get(new Wxpay(options(sb, { backupBaseURL: backup, fetch, onRequest })));
+  } finally {
+    Math.random = random;
+  }
+  assert.equal(res.status, 200);
+  const main = new URL(sb.baseURL).origin;
+  assert.deepEqual(hosts, [main, main, main, 'http://backup.invalid']);
+  assert.equal(calls, 4);
+});
+
+test('without baseURL the backup host is https://api2.mch.weixin.qq.com/; backupBaseURL: false turns it off', async () => {
+  const { sb } = ctx;
+  const urls = [];
+  const refused = () => Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }) }));
+  const fetch = (url) => { urls.push(String(url)); return refused(); };
+  const { baseURL: _, ...rest } = options(sb);
+  await rejectsWith(get(new Wxpay({ ...rest, fetch, retry: 0 })), 'ERR_NETWORK', { attempts: 2 });
+  assert.deepEqual(urls.map((u) => new URL(u).origin), ['https://api.mch.weixin.qq.com', 'https://api2.mch.weixin.qq.com']);
+  urls.length = 0;
+  await rejectsWith(get(new Wxpay({ ...rest, fetch, retry: 0, backupBaseURL: false })), 'ERR_NETWORK', { attempts: 1 });
+  assert.deepEqual(urls.map((u) => new URL(u).origin), ['https://api.mch.weixin.qq.com']);
+});
+
 test('onRequest and onResponse see each attempt, never keys, signatures or bodies; a throwing hook is ignored', async () => {
   const { sb } = ctx;
   const seen = [];
