@@ -381,8 +381,10 @@ const NOT_JSON = new Set(['[object Blob]', '[object File]', '[object Map]', '[ob
 
 /**
  * The exact bytes to send for `data`: strings as UTF-8, bytes as given, plain objects and arrays
- * (or anything with `toJSON`) as their `JSON.stringify`; `undefined` for no body. A `FormData`,
- * `Blob`, `Map`... is refused: its JSON (`{}`) is not what it looks like.
+ * (or anything with `toJSON`) as their `JSON.stringify`; `undefined` for no body. A `FormData` is
+ * an upload. A `Blob`, `Map`... (NOT_JSON), or any other object but a plain one whose JSON is
+ * `{}` (a `Headers`, an iterator, a class with private fields only), is refused: its JSON is not
+ * what it holds.
  */
 export function body(data) {
   if (data === undefined || data === null) return undefined;
@@ -394,6 +396,11 @@ export function body(data) {
   return bytes;
 }
 
+/** ERR_INVALID_PARAM for a body object whose JSON would not carry what it holds. */
+function noJson(data) {
+  return param(`the request body (${Object.prototype.toString.call(data).slice(8, -1)}) has no JSON form: send a plain object, a string or bytes`);
+}
+
 function bodyBytes(data) {
   if (typeof data === 'string') {
     // UTF-8 cannot carry a lone surrogate: it would be sent (and signed) as U+FFFD, another text.
@@ -403,10 +410,7 @@ function bodyBytes(data) {
   if (typeof data === 'object') {
     const copy = copyBytes(data);
     if (copy !== undefined) return copy;
-    const tag = Object.prototype.toString.call(data);
-    if (NOT_JSON.has(tag) && typeof data.toJSON !== 'function') {
-      throw param(`the request body is a ${tag.slice(8, -1)}, which has no JSON form: send a plain object, a string or bytes`);
-    }
+    if (NOT_JSON.has(Object.prototype.toString.call(data)) && typeof data.toJSON !== 'function') throw noJson(data);
   }
   let json;
   try {
@@ -415,6 +419,10 @@ function bodyBytes(data) {
     throw param(`the request body cannot be serialised as JSON: ${describe(e)}`, e);
   }
   if (typeof json !== 'string') throw param(`the request body of type ${kind(data)} cannot be serialised as JSON`);
+  if (json === '{}' && typeof data.toJSON !== 'function') {
+    const proto = Object.getPrototypeOf(data);
+    if (proto !== Object.prototype && proto !== null) throw noJson(data);
+  }
   return encoder.encode(json);
 }
 

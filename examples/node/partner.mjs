@@ -7,14 +7,9 @@
 //
 // The client signs as the partner: its `mchid` is the partner's (sp_mchid), its key and
 // certificate the partner's. Every call names the sub-merchant it is for (sub_mchid).
-import { WxpayError } from 'wxpay-wasm';
 import { notifyHandler } from './notify.mjs';
+import { forgetUnlessKnown, newNumber, refused } from './records.mjs';
 
-/** A number of our own (order, refund, profit-sharing order): 6 to 32 characters of [0-9A-Za-z_-|*]. */
-const number = (prefix) => `${prefix}${Date.now()}${Math.floor(Math.random() * 1e6).toString().padStart(6, '0')}`;
-
-/** A 4xx error answer: the service refused the request, and did nothing (a 5xx or a lost answer leaves it unknown). */
-const refused = (err) => err instanceof WxpayError && err.status !== undefined && err.status >= 400 && err.status < 500;
 
 export class Partner {
   /**
@@ -49,7 +44,7 @@ export class Partner {
 
   /** A number for `refund`, `share` or `unfreeze`: make it once per refund or share, and keep it with it. */
   newNumber(prefix = 'n') {
-    return number(prefix);
+    return newNumber(prefix);
   }
 
   /**
@@ -58,7 +53,7 @@ export class Partner {
    * `profitSharing`, the funds are kept for 分账 until shared or unfrozen.
    */
   async checkout({ sub_mchid, openid, total, description, profitSharing = false }) {
-    const out_trade_no = number('o');
+    const out_trade_no = newNumber('o');
     const { data } = await this.wxpay.v3.pay.partner.transactions.jsapi.post({
       sp_appid: this.spAppid, sp_mchid: this.spMchid, sub_mchid, description, out_trade_no,
       notify_url: this.notifyUrl, amount: { total, currency: 'CNY' }, payer: { sp_openid: openid },
@@ -187,13 +182,14 @@ export class Partner {
         amount: { refund: amount, total: order.total, currency: 'CNY' },
       }));
     } catch (err) {
-      // Refused (NOT_ENOUGH...): nothing was refunded. Otherwise keep it, and call again.
-      if (refused(err) && this.refunds.get(key).state === 'REQUESTED') this.refunds.delete(key);
+      // Refused (NOT_ENOUGH...): forgotten once the service says it has no such refund. Otherwise
+      // (a lost answer, a 5xx) keep it, and call again with the same number.
+      if (refused(err)) await forgetUnlessKnown(this.refunds, key, () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no, params: { sub_mchid } }), (d) => d.status);
       throw err;
     }
     // Unless its notification came first and said more.
     const refund = this.refunds.get(key);
-    if (refund.state === 'REQUESTED') refund.state = data.status;
+    if (refund?.state === 'REQUESTED') refund.state = data.status;
     return data;
   }
 

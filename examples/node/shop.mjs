@@ -3,14 +3,10 @@
 // notification, the order query, a refund and its notification, the refund query, closing an
 // unpaid order, a payout to a user (商家转账) and its notification, and the day's trade bill. Each step is one method of `Shop`, as a service's routes
 // would call them; tests/node/shop.test.mjs runs the whole day against the sandbox.
-import { WxpayError, parseBill } from 'wxpay-wasm';
+import { parseBill } from 'wxpay-wasm';
 import { notifyHandler } from './notify.mjs';
+import { forgetUnlessKnown, newNumber, refused } from './records.mjs';
 
-/** An order number of our own: 6 to 32 characters of [0-9A-Za-z_-|*]. */
-const orderNumber = (prefix) => `${prefix}${Date.now()}${Math.floor(Math.random() * 1e6).toString().padStart(6, '0')}`;
-
-/** A 4xx error answer: the service refused the request, and did nothing (a 5xx or a lost answer leaves it unknown). */
-const refused = (err) => err instanceof WxpayError && err.status !== undefined && err.status >= 400 && err.status < 500;
 
 export class Shop {
   /**
@@ -32,7 +28,7 @@ export class Shop {
     /** out_bill_no -> { openid, amount, state } (payouts, 商家转账) */
     this.payouts = new Map();
     this.handled = new Set(); // notification ids: WeChat Pay sends one again until answered
-    /** The node:http handler of this.notifyUrl: payments and refunds. */
+    /** The node:http handler of this.notifyUrl: payments, refunds and payouts. */
     this.notify = notifyHandler(wxpay, { onNotification: (n) => this.#onNotification(n), ...(onRejected ? { onRejected } : {}) });
   }
 
@@ -44,7 +40,7 @@ export class Shop {
 
   /** JSAPI下单, then the parameters the page passes to `WeixinJSBridge` / `wx.requestPayment`. */
   async checkout({ openid, total, description }) {
-    const out_trade_no = orderNumber('o');
+    const out_trade_no = newNumber('o');
     const { data } = await this.wxpay.v3.pay.transactions.jsapi.post({
       appid: this.appid, mchid: this.mchid, description, out_trade_no,
       notify_url: this.notifyUrl, amount: { total, currency: 'CNY' }, payer: { openid },
@@ -56,7 +52,7 @@ export class Shop {
 
   /** Native下单: for a payer at a computer, who scans `code_url` (shown as a QR code) with WeChat. */
   async nativeCheckout({ total, description }) {
-    const out_trade_no = orderNumber('o');
+    const out_trade_no = newNumber('o');
     const { data } = await this.wxpay.v3.pay.transactions.native.post({
       appid: this.appid, mchid: this.mchid, description, out_trade_no,
       notify_url: this.notifyUrl, amount: { total, currency: 'CNY' },
@@ -81,7 +77,8 @@ export class Shop {
       refund.state = resource.refund_status;
     } else if (event_type === 'MCHTRANSFER.BILL.FINISHED') {
       const payout = this.payouts.get(resource.out_bill_no);
-      if (!payout || resource.transfer_amount !== payout.amount) throw new Error(`unexpected payout ${resource.out_bill_no}`);
+      // Trust it only for a payout of ours, to its payee and of its amount.
+      if (!payout || resource.transfer_amount !== payout.amount || resource.openid !== payout.openid) throw new Error(`unexpected payout ${resource.out_bill_no}`);
       payout.state = resource.state;
     }
     this.handled.add(id);
@@ -104,7 +101,7 @@ export class Shop {
 
   /** A refund number for `refund`: make it once per refund, and keep it with the refund. */
   newRefundNumber() {
-    return orderNumber('r');
+    return newNumber('r');
   }
 
   /**
@@ -124,14 +121,17 @@ export class Shop {
         amount: { refund: amount, total: order.total, currency: 'CNY' },
       }));
     } catch (err) {
-      // Refused (NOT_ENOUGH...): nothing was refunded. Otherwise keep it, and call again.
-      if (refused(err) && this.refunds.get(out_refund_no).state === 'REQUESTED') this.refunds.delete(out_refund_no);
+      // Refused (NOT_ENOUGH...): forgotten once the service says it has no such refund. Otherwise
+      // (a lost answer, a 5xx) keep it, and call again with the same number.
+      if (refused(err)) await forgetUnlessKnown(this.refunds, out_refund_no, () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no }), (d) => d.status);
       throw err;
     }
     // Unless its notification came first and said more.
     const refund = this.refunds.get(out_refund_no);
-    refund.refund_id = data.refund_id;
-    if (refund.state === 'REQUESTED') refund.state = data.status;
+    if (refund) {
+      refund.refund_id = data.refund_id;
+      if (refund.state === 'REQUESTED') refund.state = data.status;
+    }
     return data;
   }
 
@@ -169,7 +169,7 @@ export class Shop {
 
   /** A number for `payout`: make it once per payout, and keep it with the payout. */
   newPayoutNumber() {
-    return orderNumber('t');
+    return newNumber('t');
   }
 
   /**
@@ -194,11 +194,12 @@ export class Shop {
         ...(userName === undefined ? {} : { user_name: await this.wxpay.encrypt(userName) }),
       }));
     } catch (err) {
-      if (refused(err) && this.payouts.get(out_bill_no).state === 'REQUESTED') this.payouts.delete(out_bill_no);
+      // As for a refund: forgotten only once the service says it has no such bill.
+      if (refused(err)) await forgetUnlessKnown(this.payouts, out_bill_no, () => this.wxpay.v3.fundApp.mchTransfer.transferBills.outBillNo._out_bill_no_.get({ out_bill_no }), (d) => d.state);
       throw err;
     }
     const payout = this.payouts.get(out_bill_no);
-    if (payout.state === 'REQUESTED') payout.state = data.state;
+    if (payout?.state === 'REQUESTED') payout.state = data.state;
     const waiting = data.state === 'WAIT_USER_CONFIRM' && data.package_info !== undefined;
     return { ...data, ...(waiting ? { confirm: { mchId: this.mchid, appId: this.appid, package: data.package_info } } : {}) };
   }

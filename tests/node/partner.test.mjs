@@ -89,8 +89,10 @@ test("a partner's day: a sub-merchant's order, payment, query, profit sharing, u
   await rejectsWith(p.share(sub, out_trade_no, p.newNumber('s'), [{ type: 'MERCHANT_ID', account: '1900000111', amount: 501, description: '再分' }]), 'NOT_ENOUGH', { status: 403 });
   assert.equal(await p.unsplit(sub, out_trade_no), 7500);
   sb.settleProfitSharing(shareNo, { sub_mchid: sub });
+  assert.equal(p.shares.get(`${sub}/${shareNo}`).state, 'PROCESSING');
   const done = await p.shareStatus(sub, out_trade_no, shareNo);
   assert.deepEqual([done.state, done.receivers.map((r) => r.result)], ['FINISHED', ['SUCCESS', 'SUCCESS']]);
+  assert.equal(p.shares.get(`${sub}/${shareNo}`).state, 'FINISHED', 'kept as last answered');
 
   // A refund of more than was not shared is refused; of what was not, it goes through.
   const tooMuch = p.newNumber('r');
@@ -143,6 +145,7 @@ test("a notification for another partner, another amount or another refund is an
   const { resource } = await sb.settleRefund(no, { sub_mchid: sub, notify: false });
   const forged = await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: { ...resource, amount: { ...resource.amount, refund: 300 } } });
   assert.equal(forged.status, 500);
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: { ...resource, out_trade_no: 'o-another' } })).status, 500, 'of another order');
   assert.equal(p.refunds.get(`${sub}/${no}`).state, 'PROCESSING');
   assert.equal((await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource })).status, 204);
   assert.equal(p.refunds.get(`${sub}/${no}`).state, 'SUCCESS');

@@ -78,7 +78,7 @@ test("a merchant's day: order, payment parameters, notification, query, refunds,
   // (the connection reset after the service took it), and the same number again refunds once.
   const tooMuch = s.newRefundNumber();
   await rejectsWith(s.refund(out_trade_no, tooMuch, 1501), 'NOT_ENOUGH', { status: 403 });
-  assert.equal(s.refunds.has(tooMuch), false, 'refused: nothing was refunded, nothing is kept');
+  assert.equal(s.refunds.has(tooMuch), false, 'refused, and the service has no such refund: forgotten');
   const restNo = s.newRefundNumber();
   sb.misbehave('reset');
   await rejectsWith(s.refund(out_trade_no, restNo, 1500), 'ERR_NETWORK', { attempts: 1 });
@@ -175,7 +175,12 @@ test('a payout (商家转账): the user confirms it, a lost answer is retried un
   assert.deepEqual(sent.transfer_scene_report_infos, [{ info_type: '活动名称', info_content: '新会员有礼' }, { info_type: '奖励说明', info_content: '注册会员抽奖一等奖' }]);
   assert.equal(sent.user_name, undefined, 'no name below 2,000 yuan');
   // The user accepts: MCHTRANSFER.BILL.FINISHED to the endpoint; the query agrees.
-  const done = await sb.settleTransfer(no);
+  // A notification is trusted only for a payout of ours, to its payee and of its amount.
+  const { resource: early } = await sb.settleTransfer(no, { notify: false });
+  for (const forged of [{ ...early, transfer_amount: 5000 }, { ...early, openid: 'o-another' }])
+    assert.equal((await sb.notify(notifyUrl, { event_type: 'MCHTRANSFER.BILL.FINISHED', resource: forged })).status, 500);
+  assert.equal(s.payouts.get(no).state, 'WAIT_USER_CONFIRM');
+  const done = { notification: await sb.notify(notifyUrl, { event_type: 'MCHTRANSFER.BILL.FINISHED', resource: early }) };
   assert.equal(done.notification.status, 204, done.notification.body?.toString());
   assert.equal(s.payouts.get(no).state, 'SUCCESS');
   assert.equal((await s.payoutStatus(no)).state, 'SUCCESS');
@@ -184,6 +189,7 @@ test('a payout (商家转账): the user confirms it, a lost answer is retried un
   const lostNo = s.newPayoutNumber();
   sb.misbehave('reset');
   await rejectsWith(s.payout(lostNo, { openid: OPENID, amount: 800, remark: '邀请奖励', scene }), 'ERR_NETWORK', { attempts: 1 });
+  assert.equal(s.payouts.get(lostNo)?.state, 'REQUESTED', 'kept: the service may have it');
   const again = await s.payout(lostNo, { openid: OPENID, amount: 800, remark: '邀请奖励', scene });
   assert.equal(again.transfer_bill_no, sb.transferBills.get(lostNo).transfer_bill_no);
   const posts = sb.requests.filter((r) => r.method === 'POST' && r.url === '/v3/fund-app/mch-transfer/transfer-bills' && JSON.parse(r.body.toString()).out_bill_no === lostNo);
@@ -242,4 +248,29 @@ test('a refund the payer\'s card refused (REFUND.ABNORMAL) goes again, to the pa
   assert.equal(s.refunds.get(closed).state, 'CLOSED');
   assert.equal((await s.refund(out_trade_no, s.newRefundNumber(), 500, '再来')).status, 'PROCESSING', '400 + 100 refunded, 500 left again');
   assert.deepEqual(sb.notifications.map((n) => n.event_type).filter((e) => e.startsWith('REFUND.')), ['REFUND.ABNORMAL', 'REFUND.SUCCESS', 'REFUND.ABNORMAL', 'REFUND.CLOSED']);
+});
+
+test('a refund whose answer was lost and whose retry is refused (429) is kept: the service has it, and its notification is handled', async () => {
+  const { sb } = ctx;
+  const s = shop();
+  const { out_trade_no } = await s.checkout({ openid: OPENID, total: 600, description: '三块饼干' });
+  await sb.pay(out_trade_no);
+  const no = s.newRefundNumber();
+  sb.misbehave('reset');
+  await rejectsWith(s.refund(out_trade_no, no, 200, '退两块'), 'ERR_NETWORK', { attempts: 1 });
+  sb.misbehave('error-429');
+  await rejectsWith(s.refund(out_trade_no, no, 200, '退两块'), 'FREQUENCY_LIMITED', { status: 429 });
+  assert.equal(s.refunds.get(no)?.state, 'PROCESSING', 'asked of the service, which has it');
+  const { notification } = await sb.settleRefund(no);
+  assert.equal(notification.status, 204);
+  assert.equal(s.refunds.get(no).state, 'SUCCESS');
+  // While the service cannot be asked, the number is kept as it was.
+  const other = s.newRefundNumber();
+  sb.misbehave('reset');
+  await rejectsWith(s.refund(out_trade_no, other, 100, '再退'), 'ERR_NETWORK', { attempts: 1 });
+  sb.misbehave('error-429', 1);
+  sb.misbehave('reset', 3); // the query, and its two retries
+  await rejectsWith(s.refund(out_trade_no, other, 100, '再退'), 'FREQUENCY_LIMITED', { status: 429 });
+  assert.equal(s.refunds.get(other)?.state, 'REQUESTED');
+  assert.equal(sb.refunds.size, 2, 'two refunds, each once');
 });

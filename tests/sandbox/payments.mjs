@@ -15,7 +15,8 @@
 // SUCCESS, with a transaction_id. POST /v3/refund/domestic/refunds (sub_mchid for a partner's)
 // refunds a paid order (PROCESSING, the order REFUND from then on; the same out_refund_no answers
 // the same refund), GET /v3/refund/domestic/refunds/{out_refund_no} answers it, and
-// `settleRefund(out_refund_no, sub_mchid?)` makes it SUCCESS.
+// `settleRefund(out_refund_no, sub_mchid?, status?)` ends it SUCCESS, ABNORMAL or CLOSED, and
+// POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund sends an ABNORMAL one again.
 // 分账: POST /v3/profitsharing/receivers/add and /delete keep a merchant's receivers; POST
 // /v3/profitsharing/orders shares a paid order placed with settle_info.profit_sharing among them
 // (at most MAX_RATIO of its total in all; PROCESSING until `settleProfitSharing(out_order_no,
@@ -32,7 +33,9 @@ export const MAX_RATIO = 0.3;
 export const paramError = (message, field, location = 'body') => ({ status: 400, json: { code: 'PARAM_ERROR', message, detail: { field, location } } });
 const invalid = (message) => ({ status: 400, json: { code: 'INVALID_REQUEST', message } });
 export const str = (v) => typeof v === 'string' && v !== '';
-/** A merchant's own number (out_trade_no, out_refund_no, out_order_no): the characters WeChat Pay allows (the sandbox checks no length). */
+/** The characters WeChat Pay allows in a merchant's order number (the sandbox checks no length). */
+const ORDER_NUMBER = /^[0-9A-Za-z_\-*]+$/;
+/** ... and in a refund's or a profit-sharing order's number. */
 const NUMBER = /^[0-9A-Za-z_\-|*@]+$/;
 const notFound = (code, message) => ({ status: 404, json: { code, message } });
 export const ok = (json) => ({ status: 200, json });
@@ -89,7 +92,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     const ids = partner ? ['sp_appid', 'sp_mchid', 'sub_mchid'] : ['appid', 'mchid'];
     for (const f of [...ids, 'description', 'out_trade_no', 'notify_url'])
       if (!str(data[f])) return paramError(`${f} is required`, f);
-    if (!NUMBER.test(data.out_trade_no)) return paramError('out_trade_no may hold only 0-9 A-Z a-z _ - | * @', 'out_trade_no');
+    if (!ORDER_NUMBER.test(data.out_trade_no)) return paramError('out_trade_no may hold only 0-9 A-Z a-z _ - *', 'out_trade_no');
     if (data[ids[1]] !== mchid) return paramError(`${ids[1]} does not match the signing merchant`, ids[1]);
     const { sub, refused } = subMerchant(partner ? data.sub_mchid : undefined);
     if (refused) return refused;
@@ -333,6 +336,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     const { sub, o, answer } = sharing(data, ['transaction_id', 'out_order_no']);
     if (answer) return answer;
     if (!Array.isArray(data.receivers) || data.receivers.length === 0) return paramError('receivers must name at least one receiver', 'receivers');
+    if (data.receivers.some((r) => r?.type === 'PERSONAL_SUB_OPENID') && !str(data.sub_appid)) return paramError('sub_appid is required for a PERSONAL_SUB_OPENID receiver', 'sub_appid');
     let total = 0;
     for (const [i, r] of data.receivers.entries()) {
       const field = `receivers[${i}]`;

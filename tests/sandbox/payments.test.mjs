@@ -138,6 +138,7 @@ test("a partner's order: its sub-merchant's numbers, queried with sp_mchid and s
   const { resource } = await sb.settleRefund('pr1', { sub_mchid: SUB, notify: false });
   assert.deepEqual([resource.sp_mchid, resource.sub_mchid, 'mchid' in resource], [sb.mchid, SUB, false]);
   assert.equal((await call('POST', '/v3/pay/transactions/jsapi', { ...ORDER, out_trade_no: `${SUB}/p1` })).json.detail.field, 'out_trade_no', "no '/': a direct number never reads as a sub-merchant's");
+  assert.equal((await call('POST', '/v3/pay/transactions/jsapi', { ...ORDER, out_trade_no: 'p|1' })).json.detail.field, 'out_trade_no', "'|' is a refund number's, not an order's");
   const unpaid = await call('POST', '/v3/pay/partner/transactions/app', { ...PARTNER_ORDER, out_trade_no: 'p2', payer: undefined });
   assert.equal(unpaid.status, 200);
   assert.equal((await call('POST', '/v3/pay/partner/transactions/out-trade-no/p2/close', { sp_mchid: sb.mchid, sub_mchid: SUB })).status, 204);
@@ -162,6 +163,7 @@ test('profit sharing: added receivers only, at most 30% in all, PROCESSING until
   assert.equal((await call('POST', '/v3/profitsharing/receivers/add', { ...store, name: seal('某某门店有限公司') }, serial)).status, 200);
   assert.equal((await share('s1', [{ ...alice, name: seal('李四') }])).json.detail.field, 'receivers[0].name');
   assert.equal((await share('s/1', [alice])).json.detail.field, 'out_order_no', 'a number of the allowed characters only');
+  assert.equal((await share('s1', [{ ...alice, type: 'PERSONAL_SUB_OPENID', name: undefined }])).json.detail.field, 'sub_appid', "a sub_openid is the sub_appid's");
   // Too soon after the payment: the service has not settled it.
   sb.profitSharingDelayMs = 60_000;
   assert.equal((await share('s1', [alice, shop])).json.code, 'INVALID_REQUEST');
@@ -233,7 +235,8 @@ test('商家转账: a bill waits for the user, is queried both ways, names its p
   assert.equal((await create({ ...BILL, out_bill_no: 't1' })).json.transfer_bill_no, first.json.transfer_bill_no, 'the same out_bill_no: the same bill');
   assert.equal((await create({ ...BILL, out_bill_no: 't1', transfer_amount: 301 })).json.code, 'INVALID_REQUEST');
   for (const [change, field] of [[{ openid: '' }, 'openid'], [{ transfer_amount: 1.5 }, 'transfer_amount'], [{ transfer_scene_report_infos: [] }, 'transfer_scene_report_infos'], [{ transfer_amount: 200000 }, 'user_name']])
-    assert.deepEqual((await create({ ...BILL, out_bill_no: 't-bad', ...change })).json.detail?.field, field, JSON.stringify(change));
+    assert.deepEqual((await create({ ...BILL, out_bill_no: 'tbad', ...change })).json.detail?.field, field, JSON.stringify(change));
+  assert.equal((await create({ ...BILL, out_bill_no: 't-1' })).json.detail?.field, 'out_bill_no', 'digits and letters only');
   const name = crypto.publicEncrypt({ key: sb.platform.publicKeySpki, ...OAEP }, Buffer.from('张三')).toString('base64');
   assert.equal((await create({ ...BILL, out_bill_no: 't2', transfer_amount: 200000, user_name: name })).json.detail?.field, 'Wechatpay-Serial');
   assert.equal((await create({ ...BILL, out_bill_no: 't2', transfer_amount: 200000, user_name: name }, { 'wechatpay-serial': sb.platform.serial })).status, 200);

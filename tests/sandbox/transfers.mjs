@@ -27,6 +27,7 @@ export function transferRoutes({ mchid, merchantPublic, decrypter }) {
   function create(req, data) {
     for (const f of ['appid', 'out_bill_no', 'transfer_scene_id', 'openid', 'transfer_remark'])
       if (!str(data[f])) return paramError(`${f} is required`, f);
+    if (!/^[0-9A-Za-z]+$/.test(data.out_bill_no)) return paramError('out_bill_no may hold only digits and letters', 'out_bill_no');
     if (!Number.isSafeInteger(data.transfer_amount) || data.transfer_amount < 1) return paramError('transfer_amount must be a positive integer (fen)', 'transfer_amount');
     const infos = data.transfer_scene_report_infos;
     if (!Array.isArray(infos) || infos.length === 0 || !infos.every((i) => str(i?.info_type) && str(i.info_content)))

@@ -37,16 +37,19 @@ const ITEMS = {
   cake: { description: '一块蛋糕', total: 1800 },
 };
 
-/** An order number of our own: 6 to 32 characters of [0-9A-Za-z_-|*]. */
+/** An order number of our own: `w`, the time and ten random digits, 24 characters of [0-9a-z]. */
 const orderNumber = () => `w${Date.now()}${crypto.getRandomValues(new Uint32Array(1))[0].toString().padStart(10, '0')}`;
 
 /**
  * POST /checkout { openid, item }: JSAPI下单 for the payer `openid` (of WXPAY_APPID) and one item
- * of ITEMS, then the parameters the page hands to WeixinJSBridge / wx.requestPayment. With a KV
- * namespace bound as ORDERS, the order is kept (its amount is what a payment must match).
+ * of ITEMS, then the parameters the page hands to WeixinJSBridge / wx.requestPayment. The order is
+ * kept in the ORDERS KV namespace: its amount is what a payment's notification must match. (A
+ * real shop takes the payer's openid from its own session of them, not from the request body: a
+ * wrong one only makes the payment fail, but it is the session that says who is buying.)
  */
 async function checkout(request, env) {
-  if (!env.WXPAY_APPID || !env.WXPAY_NOTIFY_URL) return json({ code: 'DISABLED', message: 'set WXPAY_APPID and WXPAY_NOTIFY_URL to enable /checkout' }, 403);
+  // Without ORDERS no payment could be checked against its order: the route stays off.
+  if (!env.WXPAY_APPID || !env.WXPAY_NOTIFY_URL || !env.ORDERS) return json({ code: 'DISABLED', message: 'set WXPAY_APPID and WXPAY_NOTIFY_URL and bind the ORDERS KV namespace to enable /checkout' }, 403);
   let body;
   try {
     body = await request.json();
@@ -64,7 +67,7 @@ async function checkout(request, env) {
       appid: env.WXPAY_APPID, mchid: env.WXPAY_MCHID, description: goods.description, out_trade_no,
       notify_url: env.WXPAY_NOTIFY_URL, amount: { total: goods.total, currency: 'CNY' }, payer: { openid },
     });
-    await env.ORDERS?.put(out_trade_no, JSON.stringify({ total: goods.total, state: 'NOTPAY' }));
+    await env.ORDERS.put(out_trade_no, JSON.stringify({ total: goods.total, state: 'NOTPAY' }));
     const params = await wxpay.jsapiParams({ appId: env.WXPAY_APPID, prepay_id: data.prepay_id });
     return json({ out_trade_no, params });
   } catch (err) {
