@@ -382,9 +382,9 @@ const NOT_JSON = new Set(['[object Blob]', '[object File]', '[object Map]', '[ob
 /**
  * The exact bytes to send for `data`: strings as UTF-8, bytes as given, plain objects and arrays
  * (or anything with `toJSON`) as their `JSON.stringify`; `undefined` for no body. A `FormData` is
- * an upload. A `Blob`, `Map`... (NOT_JSON), or any other object but a plain one whose JSON is
- * `{}` (a `Headers`, an iterator, a class with private fields only), is refused: its JSON is not
- * what it holds.
+ * an upload. A `Blob`, `Map`... (NOT_JSON), or any other built-in or host object whose JSON is
+ * `{}` (a `Headers`, an iterator, an `AbortSignal`), is refused: its JSON is not what it holds.
+ * Objects tagged `Object` (plain ones from any realm, class instances) go as their JSON.
  */
 export function body(data) {
   if (data === undefined || data === null) return undefined;
@@ -419,10 +419,8 @@ function bodyBytes(data) {
     throw param(`the request body cannot be serialised as JSON: ${describe(e)}`, e);
   }
   if (typeof json !== 'string') throw param(`the request body of type ${kind(data)} cannot be serialised as JSON`);
-  if (json === '{}' && typeof data.toJSON !== 'function') {
-    const proto = Object.getPrototypeOf(data);
-    if (proto !== Object.prototype && proto !== null) throw noJson(data);
-  }
+  // A built-in or host object (its tag not Object's) whose JSON is {}: what it holds is not in it.
+  if (json === '{}' && typeof data.toJSON !== 'function' && Object.prototype.toString.call(data) !== '[object Object]') throw noJson(data);
   return encoder.encode(json);
 }
 

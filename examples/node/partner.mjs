@@ -184,12 +184,14 @@ export class Partner {
     } catch (err) {
       // Refused (NOT_ENOUGH...): forgotten once the service says it has no such refund. Otherwise
       // (a lost answer, a 5xx) keep it, and call again with the same number.
-      if (refused(err)) await forgetUnlessKnown(this.refunds, key, () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no, params: { sub_mchid } }), (d) => d.status);
+      if (refused(err)) await forgetUnlessKnown(this.refunds, key, () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no, params: { sub_mchid } }), (d) => d.status, 'RESOURCE_NOT_EXISTS');
       throw err;
     }
-    // Unless its notification came first and said more.
+    // Unless its notification came first and said more. (Kept again if a call beside this one with
+    // the same number had forgotten it.)
+    if (!this.refunds.has(key)) this.refunds.set(key, { out_trade_no, amount, state: 'REQUESTED' });
     const refund = this.refunds.get(key);
-    if (refund?.state === 'REQUESTED') refund.state = data.status;
+    if (refund.state === 'REQUESTED') refund.state = data.status;
     return data;
   }
 

@@ -15,15 +15,18 @@ export const refused = (err) => err instanceof WxpayError && err.status !== unde
 /**
  * After a refusal of the request kept in `records` under `key` (a refund, a payout): this try made
  * nothing, but an earlier one whose answer was lost may have. `query()` asks the service for it
- * by its number: kept with its state (`stateOf(data)`) if the service has it, forgotten only when
- * the service says it has none (404), kept as it is when the service cannot be asked.
+ * by its number: kept if the service has it (its state, `stateOf(data)`, unless a notification
+ * has said more already), forgotten only when the service answers 404 with `notFoundCode` (a 404
+ * of a proxy, or of another kind, proves nothing: error answers are not signed), kept as it is
+ * when the service cannot be asked.
  */
-export async function forgetUnlessKnown(records, key, query, stateOf) {
+export async function forgetUnlessKnown(records, key, query, stateOf, notFoundCode) {
   try {
     const { data } = await query();
     const record = records.get(key);
-    if (record) record.state = stateOf(data);
+    if (record?.state === 'REQUESTED') record.state = stateOf(data);
   } catch (err) {
-    if (err instanceof WxpayError && err.status === 404) records.delete(key);
+    // Unless a call beside this one with the same number has heard more of it meanwhile.
+    if (err instanceof WxpayError && err.status === 404 && err.code === notFoundCode && records.get(key)?.state === 'REQUESTED') records.delete(key);
   }
 }

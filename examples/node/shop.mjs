@@ -123,15 +123,15 @@ export class Shop {
     } catch (err) {
       // Refused (NOT_ENOUGH...): forgotten once the service says it has no such refund. Otherwise
       // (a lost answer, a 5xx) keep it, and call again with the same number.
-      if (refused(err)) await forgetUnlessKnown(this.refunds, out_refund_no, () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no }), (d) => d.status);
+      if (refused(err)) await forgetUnlessKnown(this.refunds, out_refund_no, () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no }), (d) => d.status, 'RESOURCE_NOT_EXISTS');
       throw err;
     }
-    // Unless its notification came first and said more.
+    // Unless its notification came first and said more. (Kept again if a call beside this one with
+    // the same number had forgotten it.)
+    if (!this.refunds.has(out_refund_no)) this.refunds.set(out_refund_no, { out_trade_no, amount, state: 'REQUESTED' });
     const refund = this.refunds.get(out_refund_no);
-    if (refund) {
-      refund.refund_id = data.refund_id;
-      if (refund.state === 'REQUESTED') refund.state = data.status;
-    }
+    refund.refund_id = data.refund_id;
+    if (refund.state === 'REQUESTED') refund.state = data.status;
     return data;
   }
 
@@ -195,11 +195,12 @@ export class Shop {
       }));
     } catch (err) {
       // As for a refund: forgotten only once the service says it has no such bill.
-      if (refused(err)) await forgetUnlessKnown(this.payouts, out_bill_no, () => this.wxpay.v3.fundApp.mchTransfer.transferBills.outBillNo._out_bill_no_.get({ out_bill_no }), (d) => d.state);
+      if (refused(err)) await forgetUnlessKnown(this.payouts, out_bill_no, () => this.wxpay.v3.fundApp.mchTransfer.transferBills.outBillNo._out_bill_no_.get({ out_bill_no }), (d) => d.state, 'NOT_FOUND');
       throw err;
     }
+    if (!this.payouts.has(out_bill_no)) this.payouts.set(out_bill_no, { openid, amount, state: 'REQUESTED' });
     const payout = this.payouts.get(out_bill_no);
-    if (payout?.state === 'REQUESTED') payout.state = data.state;
+    if (payout.state === 'REQUESTED') payout.state = data.state;
     const waiting = data.state === 'WAIT_USER_CONFIRM' && data.package_info !== undefined;
     return { ...data, ...(waiting ? { confirm: { mchId: this.mchid, appId: this.appid, package: data.package_info } } : {}) };
   }

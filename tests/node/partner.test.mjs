@@ -95,9 +95,18 @@ test("a partner's day: a sub-merchant's order, payment, query, profit sharing, u
   assert.equal(p.shares.get(`${sub}/${shareNo}`).state, 'FINISHED', 'kept as last answered');
 
   // A refund of more than was not shared is refused; of what was not, it goes through.
+  // A lost answer, then a 429 on the retry: the service has the refund, so it is kept.
+  const lost = p.newNumber('r');
+  sb.misbehave('reset');
+  await rejectsWith(p.refund(sub, out_trade_no, lost, 500, '退半份'), 'ERR_NETWORK', { attempts: 1 });
+  sb.misbehave('error-429');
+  await rejectsWith(p.refund(sub, out_trade_no, lost, 500, '退半份'), 'FREQUENCY_LIMITED', { status: 429 });
+  assert.equal(p.refunds.get(`${sub}/${lost}`)?.state, 'PROCESSING');
+  await sb.settleRefund(lost, { sub_mchid: sub });
+  assert.equal(p.refunds.get(`${sub}/${lost}`).state, 'SUCCESS');
   const tooMuch = p.newNumber('r');
-  await rejectsWith(p.refund(sub, out_trade_no, tooMuch, 7501, '整单退'), 'NOT_ENOUGH', { status: 403 });
-  assert.equal(p.refunds.has(`${sub}/${tooMuch}`), false, 'refused: nothing was refunded, nothing is kept');
+  await rejectsWith(p.refund(sub, out_trade_no, tooMuch, 7001, '整单退'), 'NOT_ENOUGH', { status: 403 });
+  assert.equal(p.refunds.has(`${sub}/${tooMuch}`), false, 'refused, and the service has no refund of that number: forgotten');
   const refundNo = p.newNumber('r');
   const refund = await p.refund(sub, out_trade_no, refundNo, 2000, '退一份');
   assert.deepEqual([refund.status, refund.amount.refund], ['PROCESSING', 2000]);
@@ -106,9 +115,9 @@ test("a partner's day: a sub-merchant's order, payment, query, profit sharing, u
   assert.equal(p.refunds.get(`${sub}/${refundNo}`).state, 'SUCCESS');
   assert.equal((await p.refundStatus(sub, refundNo)).status, 'SUCCESS');
 
-  // The rest (10,000 - 2,500 shared - 2,000 refunded) goes to the sub-merchant; nothing is left to share.
+  // The rest (10,000 - 2,500 shared - 500 and 2,000 refunded) goes to the sub-merchant; nothing is left to share.
   const unfrozen = await p.unfreeze(sub, out_trade_no, p.newNumber('u'), '解冻剩余资金');
-  assert.deepEqual([unfrozen.state, unfrozen.receivers[0].amount, unfrozen.receivers[0].account], ['FINISHED', 5500, sub]);
+  assert.deepEqual([unfrozen.state, unfrozen.receivers[0].amount, unfrozen.receivers[0].account], ['FINISHED', 5000, sub]);
   assert.equal(await p.unsplit(sub, out_trade_no), 0);
   await rejectsWith(p.share(sub, out_trade_no, p.newNumber('s'), [{ type: 'MERCHANT_ID', account: '1900000111', amount: 1, description: '再分' }]), 'INVALID_REQUEST', { status: 400 });
 
@@ -120,8 +129,8 @@ test("a partner's day: a sub-merchant's order, payment, query, profit sharing, u
 
   // Every request the sandbox saw was signed correctly; each notification was handled once.
   assert.ok(sb.requests.every((r) => r.verified));
-  assert.deepEqual(sb.notifications.map((n) => [n.event_type, n.status]), [['TRANSACTION.SUCCESS', 204], ['REFUND.SUCCESS', 204]]);
-  assert.equal(p.handled.size, 2);
+  assert.deepEqual(sb.notifications.map((n) => [n.event_type, n.status]), [['TRANSACTION.SUCCESS', 204], ['REFUND.SUCCESS', 204], ['REFUND.SUCCESS', 204]]);
+  assert.equal(p.handled.size, 3);
 });
 
 test("a notification for another partner, another amount or another refund is answered with a failure", async () => {

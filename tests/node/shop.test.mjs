@@ -25,9 +25,9 @@ before(async () => {
   server = http.createServer((req, res) => handler(req, res));
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   notifyUrl = `http://127.0.0.1:${server.address().port}/notify`;
-  shop = () => {
+  shop = (extra = {}) => {
     const { sb } = ctx;
-    const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key }));
+    const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, ...extra }));
     const s = new Shop(wxpay, { mchid: sb.mchid, appid: APPID, notifyUrl, onRejected: (e) => rejected.push(e.code) });
     handler = s.notify;
     return s;
@@ -273,4 +273,86 @@ test('a refund whose answer was lost and whose retry is refused (429) is kept: t
   await rejectsWith(s.refund(out_trade_no, other, 100, '再退'), 'FREQUENCY_LIMITED', { status: 429 });
   assert.equal(s.refunds.get(other)?.state, 'REQUESTED');
   assert.equal(sb.refunds.size, 2, 'two refunds, each once');
+});
+
+test('a refused refund is forgotten only on the service\'s own 404 of that number, and two calls with one number never lose it', async () => {
+  const { sb } = ctx;
+  // A Shop whose fetch this test can steer: `steer(url, init)` may answer or hold a request.
+  let steer = () => undefined;
+  const fetch = async (url, init) => (await steer(String(url), init)) ?? globalThis.fetch(url, init);
+  const s = shop({ fetch });
+  const { out_trade_no } = await s.checkout({ openid: OPENID, total: 900, description: '三杯茶' });
+  await sb.pay(out_trade_no, { notify: false });
+  await s.query(out_trade_no);
+  const queryOf = (no) => (url, init) => init.method === 'GET' && url.endsWith(`/v3/refund/domestic/refunds/${no}`);
+
+  // A lost answer, a 429 on the retry, and a 404 of a proxy to the query: kept.
+  const proxied = s.newRefundNumber();
+  sb.misbehave('reset');
+  await rejectsWith(s.refund(out_trade_no, proxied, 100, '退一杯'), 'ERR_NETWORK', { attempts: 1 });
+  sb.misbehave('error-429');
+  steer = (url, init) => (queryOf(proxied)(url, init) ? new Response('<html>Not Found</html>', { status: 404, headers: { 'content-type': 'text/html' } }) : undefined);
+  await rejectsWith(s.refund(out_trade_no, proxied, 100, '退一杯'), 'FREQUENCY_LIMITED', { status: 429 });
+  assert.equal(s.refunds.get(proxied)?.state, 'REQUESTED', 'a 404 that is not the service\'s RESOURCE_NOT_EXISTS proves nothing');
+  steer = () => undefined;
+
+  // A 429 of the service's that took nothing (this test answers it in the service's place).
+  const limited = () => new Response(JSON.stringify({ code: 'FREQUENCY_LIMITED', message: '频率超限' }), { status: 429, headers: { 'content-type': 'application/json' } });
+  const postOf = (no) => (url, init) => init.method === 'POST' && url.endsWith('/v3/refund/domestic/refunds') && JSON.parse(Buffer.from(init.body).toString()).out_refund_no === no;
+
+  // A is refused and its query finds nothing yet; B, with the same number, goes through while
+  // A's query is answered: A does not forget what B has heard.
+  const both = s.newRefundNumber();
+  let b;
+  let refusedOnce = false;
+  steer = async (url, init) => {
+    if (postOf(both)(url, init) && !refusedOnce) {
+      refusedOnce = true;
+      return limited();
+    }
+    if (!queryOf(both)(url, init) || b) return undefined;
+    const answer = await globalThis.fetch(url, init); // 404: nothing under that number yet
+    b = s.refund(out_trade_no, both, 100, '退一杯');
+    await b;
+    return answer;
+  };
+  await rejectsWith(s.refund(out_trade_no, both, 100, '退一杯'), 'FREQUENCY_LIMITED', { status: 429 });
+  assert.equal((await b).status, 'PROCESSING');
+  assert.equal(s.refunds.get(both)?.state, 'PROCESSING');
+
+  // A forgets first (the service's own 404), then B's answer comes: B keeps it again.
+  const later = s.newRefundNumber();
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let posts = 0;
+  steer = async (url, init) => {
+    if (!postOf(later)(url, init)) return undefined;
+    if (++posts === 1) return limited();
+    await held; // B's request waits until A has forgotten the number
+    return undefined;
+  };
+  const a = s.refund(out_trade_no, later, 100, '退一杯');
+  const second = s.refund(out_trade_no, later, 100, '退一杯');
+  await rejectsWith(a, 'FREQUENCY_LIMITED', { status: 429 });
+  assert.equal(s.refunds.has(later), false, 'A forgot it: the service had none of that number');
+  release();
+  assert.equal((await second).status, 'PROCESSING');
+  assert.deepEqual(s.refunds.get(later), { out_trade_no, amount: 100, state: 'PROCESSING', refund_id: sb.refunds.get(later).refund_id });
+  const { notification } = await sb.settleRefund(later);
+  assert.equal(notification.status, 204, 'its notification is handled');
+  steer = () => undefined;
+});
+
+test('a payout whose answer was lost and whose retry is refused is kept, as the service has it', async () => {
+  const { sb } = ctx;
+  const s = shop();
+  const scene = { id: '1000', report: { 活动名称: '会员日', 奖励说明: '签到奖励' } };
+  const no = s.newPayoutNumber();
+  sb.misbehave('reset');
+  await rejectsWith(s.payout(no, { openid: OPENID, amount: 300, remark: '签到', scene }), 'ERR_NETWORK', { attempts: 1 });
+  sb.misbehave('error-429');
+  await rejectsWith(s.payout(no, { openid: OPENID, amount: 300, remark: '签到', scene }), 'FREQUENCY_LIMITED', { status: 429 });
+  assert.equal(s.payouts.get(no)?.state, 'WAIT_USER_CONFIRM');
+  assert.equal((await sb.settleTransfer(no)).notification.status, 204);
+  assert.equal(s.payouts.get(no).state, 'SUCCESS');
 });

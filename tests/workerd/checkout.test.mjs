@@ -13,17 +13,19 @@ const APPID = 'wx8888888888888888';
 const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
 
 describe('examples/worker POST /checkout in workerd', () => {
-  let sb, mf, orders, off;
+  let sb, mf, orders, off, unset;
   before(async () => {
     sb = await startSandbox({});
     const { outdir } = await bundle('examples/worker/wrangler.toml', 'example-checkout');
     mf = start(outdir, secretsFor(sb, { WXPAY_APPID: APPID, WXPAY_NOTIFY_URL: 'https://shop.example/notify' }), { kvNamespaces: ['ORDERS', 'NOTIFICATIONS'] });
     orders = await mf.getKVNamespace('ORDERS');
     off = start(outdir, secretsFor(sb, { WXPAY_APPID: APPID, WXPAY_NOTIFY_URL: 'https://shop.example/notify' })); // no ORDERS bound
+    unset = start(outdir, secretsFor(sb), { kvNamespaces: ['ORDERS'] }); // ORDERS, but neither var
   });
   after(async () => {
     await mf?.dispose();
     await off?.dispose();
+    await unset?.dispose();
     await sb?.close();
   });
   const checkout = (body, worker = mf) => worker.dispatchFetch('http://worker/checkout', { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -66,9 +68,11 @@ describe('examples/worker POST /checkout in workerd', () => {
     const failed = await checkout({ openid: OPENID, item: 'cake' });
     assert.equal(failed.status, 502);
     assert.equal((await failed.json()).code, 'SYSTEM_ERROR');
-    const disabled = await checkout({ openid: OPENID, item: 'cake' }, off);
-    assert.equal(disabled.status, 403);
-    assert.equal((await disabled.json()).code, 'DISABLED');
+    for (const worker of [off, unset]) {
+      const disabled = await checkout({ openid: OPENID, item: 'cake' }, worker);
+      assert.equal(disabled.status, 403);
+      assert.equal((await disabled.json()).code, 'DISABLED');
+    }
     assert.equal((await mf.dispatchFetch('http://worker/checkout')).status, 405);
   });
 });

@@ -62,12 +62,13 @@ async function checkout(request, env) {
   if (!goods) return json({ code: 'BAD_REQUEST', message: `item: one of ${Object.keys(ITEMS).join(', ')}` }, 400);
   const wxpay = client(env);
   const out_trade_no = orderNumber();
+  // Kept before it is placed: its payment's notification can come before this request ends.
+  await env.ORDERS.put(out_trade_no, JSON.stringify({ total: goods.total, state: 'NOTPAY' }));
   try {
     const { data } = await wxpay.v3.pay.transactions.jsapi.post({
       appid: env.WXPAY_APPID, mchid: env.WXPAY_MCHID, description: goods.description, out_trade_no,
       notify_url: env.WXPAY_NOTIFY_URL, amount: { total: goods.total, currency: 'CNY' }, payer: { openid },
     });
-    await env.ORDERS.put(out_trade_no, JSON.stringify({ total: goods.total, state: 'NOTPAY' }));
     const params = await wxpay.jsapiParams({ appId: env.WXPAY_APPID, prepay_id: data.prepay_id });
     return json({ out_trade_no, params });
   } catch (err) {
