@@ -155,7 +155,23 @@ test("a notification for another partner, another amount or another refund is an
   const forged = await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: { ...resource, amount: { ...resource.amount, refund: 300 } } });
   assert.equal(forged.status, 500);
   assert.equal((await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: { ...resource, out_trade_no: 'o-another' } })).status, 500, 'of another order');
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: { ...resource, sub_mchid: '1900000999' } })).status, 500, "of another sub-merchant's");
   assert.equal(p.refunds.get(`${sub}/${no}`).state, 'PROCESSING');
   assert.equal((await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource })).status, 204);
   assert.equal(p.refunds.get(`${sub}/${no}`).state, 'SUCCESS');
+});
+
+test('a share that unfreezes the rest: sent so, and once it is finished nothing is left to share', async () => {
+  const { sb } = ctx;
+  const p = partner();
+  const sub = sb.subMchids[0];
+  const { out_trade_no } = await p.checkout({ sub_mchid: sub, openid: OPENID, total: 1000, description: '一份午餐', profitSharing: true });
+  await sb.pay(out_trade_no, { sub_mchid: sub });
+  await p.addReceiver(sub, { type: 'MERCHANT_ID', account: '1900000111', name: '某某餐饮管理有限公司', relation_type: 'STORE' });
+  const no = p.newNumber('s');
+  await p.share(sub, out_trade_no, no, [{ type: 'MERCHANT_ID', account: '1900000111', amount: 100, description: '门店分成' }], { unfreezeRest: true });
+  assert.equal(JSON.parse(sb.requests.at(-1).body.toString()).unfreeze_unsplit, true);
+  assert.equal(await p.unsplit(sub, out_trade_no), 900);
+  sb.settleProfitSharing(no, { sub_mchid: sub });
+  assert.equal(await p.unsplit(sub, out_trade_no), 0);
 });

@@ -205,9 +205,18 @@ test('a payout (商家转账): the user confirms it, a lost answer is retried un
   assert.equal(sb.transferBills.get(bigNo).name$, '张三', 'the sandbox decrypted the name under the key the request named');
   assert.equal(sb.requests.at(-1).headers['wechatpay-serial'], sb.platform.serial);
 
+  // A notification that never came: the query says where the payout is.
+  const quiet = s.newPayoutNumber();
+  await s.payout(quiet, { openid: OPENID, amount: 100, remark: '签到', scene });
+  await sb.settleTransfer(quiet, { notify: false });
+  assert.equal(s.payouts.get(quiet).state, 'WAIT_USER_CONFIRM');
+  assert.equal((await s.payoutStatus(quiet)).state, 'SUCCESS');
+  assert.equal(s.payouts.get(quiet).state, 'SUCCESS');
+
   // Cancelled before the user accepts: CANCELING, then CANCELLED with its notification.
   const cancelled = await s.cancelPayout(bigNo);
   assert.equal(cancelled.state, 'CANCELING');
+  assert.equal(s.payouts.get(bigNo).state, 'CANCELING');
   await sb.settleTransfer(bigNo);
   assert.equal(s.payouts.get(bigNo).state, 'CANCELLED');
   await rejectsWith(s.cancelPayout(no), 'INVALID_REQUEST', { status: 400 });
@@ -228,6 +237,11 @@ test('a refund the payer\'s card refused (REFUND.ABNORMAL) goes again, to the pa
   // Again, to a card of the payer's: its number and the name go out encrypted under the platform key.
   const again = await s.reapplyRefund(toCard, { bankType: 'ICBC_DEBIT', account: '6222020000001234', name: '张三' });
   assert.deepEqual([again.status, again.user_received_account], ['PROCESSING', 'ICBC_DEBIT 1234']);
+  assert.equal(s.refunds.get(toCard).state, 'PROCESSING');
+  // The REFUND.ABNORMAL notification again (WeChat Pay resends until answered): handled once, so
+  // it does not take the refund back to ABNORMAL.
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'REFUND.ABNORMAL', resource: abnormal.resource, id: abnormal.notification.sent.envelope.id })).status, 204);
+  assert.equal(s.refunds.get(toCard).state, 'PROCESSING');
   const sent = JSON.parse(sb.requests.at(-1).body.toString());
   assert.equal(sent.type, 'USER_BANK_CARD');
   assert.equal(crypto.privateDecrypt({ key: sb.platform.privateKeyPkcs8, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(sent.bank_account, 'base64')).toString(), '6222020000001234');
@@ -247,7 +261,7 @@ test('a refund the payer\'s card refused (REFUND.ABNORMAL) goes again, to the pa
   await sb.settleRefund(closed, { status: 'CLOSED' });
   assert.equal(s.refunds.get(closed).state, 'CLOSED');
   assert.equal((await s.refund(out_trade_no, s.newRefundNumber(), 500, '再来')).status, 'PROCESSING', '400 + 100 refunded, 500 left again');
-  assert.deepEqual(sb.notifications.map((n) => n.event_type).filter((e) => e.startsWith('REFUND.')), ['REFUND.ABNORMAL', 'REFUND.SUCCESS', 'REFUND.ABNORMAL', 'REFUND.CLOSED']);
+  assert.deepEqual(sb.notifications.map((n) => n.event_type).filter((e) => e.startsWith('REFUND.')), ['REFUND.ABNORMAL', 'REFUND.ABNORMAL', 'REFUND.SUCCESS', 'REFUND.ABNORMAL', 'REFUND.CLOSED']);
 });
 
 test('a refund whose answer was lost and whose retry is refused (429) is kept: the service has it, and its notification is handled', async () => {
@@ -355,4 +369,59 @@ test('a payout whose answer was lost and whose retry is refused is kept, as the 
   assert.equal(s.payouts.get(no)?.state, 'WAIT_USER_CONFIRM');
   assert.equal((await sb.settleTransfer(no)).notification.status, 204);
   assert.equal(s.payouts.get(no).state, 'SUCCESS');
+});
+
+test('a notification that comes before its request\'s answer keeps what it said; a 5xx is no refusal; a 400 naming no refund proves nothing', async () => {
+  const { sb } = ctx;
+  let steer = () => undefined;
+  const fetch = async (url, init) => (await steer(String(url), init)) ?? globalThis.fetch(url, init);
+  const s = shop({ fetch });
+  const { out_trade_no } = await s.checkout({ openid: OPENID, total: 1000, description: '十块饼干' });
+  await sb.pay(out_trade_no);
+  const isPost = (path) => (url, init) => init.method === 'POST' && new URL(url).pathname === path;
+
+  // The refund succeeds, and its notification is handled, before its answer (PROCESSING) arrives.
+  const first = s.newRefundNumber();
+  steer = async (url, init) => {
+    if (!isPost('/v3/refund/domestic/refunds')(url, init)) return undefined;
+    const answer = await globalThis.fetch(url, init);
+    assert.equal((await sb.settleRefund(first)).notification.status, 204);
+    return answer;
+  };
+  assert.equal((await s.refund(out_trade_no, first, 100, '退一块')).status, 'PROCESSING');
+  assert.equal(s.refunds.get(first).state, 'SUCCESS', 'the notification said more than the answer');
+
+  // The same for a payout.
+  const scene = { id: '1000', report: { 活动名称: '会员日', 奖励说明: '签到奖励' } };
+  const payoutNo = s.newPayoutNumber();
+  steer = async (url, init) => {
+    if (!isPost('/v3/fund-app/mch-transfer/transfer-bills')(url, init)) return undefined;
+    const answer = await globalThis.fetch(url, init);
+    assert.equal((await sb.settleTransfer(payoutNo)).notification.status, 204);
+    return answer;
+  };
+  assert.equal((await s.payout(payoutNo, { openid: OPENID, amount: 100, remark: '签到', scene })).state, 'WAIT_USER_CONFIRM');
+  assert.equal(s.payouts.get(payoutNo).state, 'SUCCESS');
+
+  // A 500 from the service is no refusal: the refund is kept, and nothing is asked.
+  const unknown = s.newRefundNumber();
+  const asked = [];
+  steer = (url, init) => {
+    if (init.method === 'GET') asked.push(url);
+    if (!isPost('/v3/refund/domestic/refunds')(url, init)) return undefined;
+    return new Response(JSON.stringify({ code: 'SYSTEM_ERROR', message: '系统错误' }), { status: 500, headers: { 'content-type': 'application/json' } });
+  };
+  await rejectsWith(s.refund(out_trade_no, unknown, 100, '退一块'), 'SYSTEM_ERROR', { status: 500 });
+  assert.deepEqual([s.refunds.get(unknown)?.state, asked.length], ['REQUESTED', 0]);
+
+  // A refusal, then a query answered 400 with the not-found code: no proof the refund is not there.
+  const odd = s.newRefundNumber();
+  steer = (url, init) => {
+    if (isPost('/v3/refund/domestic/refunds')(url, init)) return new Response(JSON.stringify({ code: 'FREQUENCY_LIMITED', message: '频率超限' }), { status: 429, headers: { 'content-type': 'application/json' } });
+    if (init.method === 'GET' && url.endsWith(`/v3/refund/domestic/refunds/${odd}`)) return new Response(JSON.stringify({ code: 'RESOURCE_NOT_EXISTS', message: '?' }), { status: 400, headers: { 'content-type': 'application/json' } });
+    return undefined;
+  };
+  await rejectsWith(s.refund(out_trade_no, odd, 100, '退一块'), 'FREQUENCY_LIMITED', { status: 429 });
+  assert.equal(s.refunds.get(odd)?.state, 'REQUESTED');
+  steer = () => undefined;
 });

@@ -68,6 +68,8 @@ test('an order is kept NOTPAY, queried by out_trade_no (mchid required), paid by
   assert.equal(notification, undefined);
   const byId = await call('GET', `/v3/pay/transactions/id/${transaction.transaction_id}?mchid=${sb.mchid}`);
   assert.deepEqual([byId.json.trade_state, byId.json.out_trade_no, byId.json.amount.payer_total], ['SUCCESS', 'day1', 500]);
+  const wrongTotal = await call('POST', '/v3/refund/domestic/refunds', { out_trade_no: 'day1', out_refund_no: 'rx', amount: { refund: 1, total: 499, currency: 'CNY' } });
+  assert.deepEqual([wrongTotal.status, wrongTotal.json.detail.field], [400, 'amount.total'], "the order's total, not another");
   const r1 = await refundOf('r1', 200);
   assert.deepEqual([r1.status, r1.json.status, r1.json.amount.refund], [200, 'PROCESSING', 200]);
   assert.equal((await refundOf('r1', 200)).json.refund_id, r1.json.refund_id, 'the same out_refund_no: the same refund');
@@ -171,6 +173,7 @@ test('profit sharing: added receivers only, at most 30% in all, PROCESSING until
   const s1 = await share('s1', [alice, shop]);
   assert.deepEqual([s1.status, s1.json.state, s1.json.receivers.map((r) => r.result)], [200, 'PROCESSING', ['PENDING', 'PENDING']]);
   assert.equal((await share('s1', [alice, shop])).json.order_id, s1.json.order_id, 'the same out_order_no: the same order');
+  assert.equal((await share('s1', [alice, shop], { transaction_id: '4200000000000000000000000001' })).json.code, 'INVALID_REQUEST', 'not for another order');
   // At most 300 (30% of 1000) in all: 250 shared, 51 more refused, exactly 50 more taken.
   assert.equal((await share('s2', [{ ...shop, amount: 51 }])).json.code, 'NOT_ENOUGH');
   assert.equal((await share('s2', [{ ...shop, amount: 50 }])).status, 200);
@@ -202,6 +205,13 @@ test('profit sharing: added receivers only, at most 30% in all, PROCESSING until
   sb.settleProfitSharing('s5', { sub_mchid: SUB });
   assert.equal((await call('GET', `/v3/profitsharing/transactions/${third}/amounts`)).json.unsplit_amount, 0);
   assert.equal((await share('s6', [{ ...shop, amount: 1 }], { transaction_id: third })).json.code, 'INVALID_REQUEST');
+  // What was refunded is no longer there to share: 800 of 1000 refunded, 250 (within 30%) is more than is left.
+  await call('POST', '/v3/pay/partner/transactions/jsapi', { ...PARTNER_ORDER, out_trade_no: 'ps5' });
+  const fifth = (await sb.pay('ps5', { sub_mchid: SUB, notify: false })).transaction.transaction_id;
+  assert.equal((await call('POST', '/v3/refund/domestic/refunds', { sub_mchid: SUB, out_trade_no: 'ps5', out_refund_no: 'ps5r', amount: { refund: 800, total: 1000, currency: 'CNY' } })).status, 200);
+  const overLeft = await share('s8', [{ ...shop, amount: 250 }], { transaction_id: fifth });
+  assert.deepEqual([overLeft.status, overLeft.json.code], [403, 'NOT_ENOUGH']);
+  assert.equal((await share('s8', [{ ...shop, amount: 200 }], { transaction_id: fifth })).status, 200, 'what is left, it shares');
   // A receiver deleted is no longer shared with.
   await call('POST', '/v3/pay/partner/transactions/jsapi', { ...PARTNER_ORDER, out_trade_no: 'ps4' });
   const fourth = (await sb.pay('ps4', { sub_mchid: SUB, notify: false })).transaction.transaction_id;
@@ -234,6 +244,7 @@ test('商家转账: a bill waits for the user, is queried both ways, names its p
   assert.deepEqual([first.status, first.json.state, typeof first.json.package_info], [200, 'WAIT_USER_CONFIRM', 'string']);
   assert.equal((await create({ ...BILL, out_bill_no: 't1' })).json.transfer_bill_no, first.json.transfer_bill_no, 'the same out_bill_no: the same bill');
   assert.equal((await create({ ...BILL, out_bill_no: 't1', transfer_amount: 301 })).json.code, 'INVALID_REQUEST');
+  assert.equal((await create({ ...BILL, out_bill_no: 't1', openid: 'another' })).json.code, 'INVALID_REQUEST', 'nor to another payee');
   for (const [change, field] of [[{ openid: '' }, 'openid'], [{ transfer_amount: 1.5 }, 'transfer_amount'], [{ transfer_scene_report_infos: [] }, 'transfer_scene_report_infos'], [{ transfer_amount: 200000 }, 'user_name']])
     assert.deepEqual((await create({ ...BILL, out_bill_no: 'tbad', ...change })).json.detail?.field, field, JSON.stringify(change));
   assert.equal((await create({ ...BILL, out_bill_no: 't-1' })).json.detail?.field, 'out_bill_no', 'digits and letters only');
@@ -247,6 +258,8 @@ test('商家转账: a bill waits for the user, is queried both ways, names its p
   assert.deepEqual([(await call('GET', '/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/nope')).status], [404]);
   // The user accepts t1; t2 is cancelled; a third fails.
   const { resource } = await sb.settleTransfer('t1', { notify: false });
+  const ended = await create({ ...BILL, out_bill_no: 't1' });
+  assert.deepEqual([ended.json.state, 'package_info' in ended.json], ['SUCCESS', false], 'no package_info once the user cannot confirm');
   assert.deepEqual([resource.state, resource.out_bill_no, resource.transfer_amount, resource.openid], ['SUCCESS', 't1', 300, 'op']);
   assert.equal((await call('POST', '/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/t1/cancel')).json.code, 'INVALID_REQUEST', 'too late');
   const c = await call('POST', '/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/t2/cancel');
