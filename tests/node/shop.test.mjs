@@ -289,12 +289,22 @@ test('a refund whose answer was lost and whose retry is refused (429) is kept: t
   assert.equal(sb.refunds.size, 2, 'two refunds, each once');
 });
 
+/**
+ * A Shop whose fetch a test steers: `route.to(url, init)` may answer in the service's place (a
+ * Response) or hold a request (a promise); undefined lets it through to the sandbox.
+ */
+function steeredShop() {
+  const route = { to: () => undefined };
+  const fetch = async (url, init) => (await route.to(String(url), init)) ?? globalThis.fetch(url, init);
+  return { s: shop({ fetch }), route };
+}
+
+/** An error answer as the service sends one (JSON, unsigned). */
+const serviceError = (status, code, message) => new Response(JSON.stringify({ code, message }), { status, headers: { 'content-type': 'application/json' } });
+
 test('a refused refund is forgotten only on the service\'s own 404 of that number, and two calls with one number never lose it', async () => {
   const { sb } = ctx;
-  // A Shop whose fetch this test can steer: `steer(url, init)` may answer or hold a request.
-  let steer = () => undefined;
-  const fetch = async (url, init) => (await steer(String(url), init)) ?? globalThis.fetch(url, init);
-  const s = shop({ fetch });
+  const { s, route } = steeredShop();
   const { out_trade_no } = await s.checkout({ openid: OPENID, total: 900, description: '三杯茶' });
   await sb.pay(out_trade_no, { notify: false });
   await s.query(out_trade_no);
@@ -305,13 +315,13 @@ test('a refused refund is forgotten only on the service\'s own 404 of that numbe
   sb.misbehave('reset');
   await rejectsWith(s.refund(out_trade_no, proxied, 100, '退一杯'), 'ERR_NETWORK', { attempts: 1 });
   sb.misbehave('error-429');
-  steer = (url, init) => (queryOf(proxied)(url, init) ? new Response('<html>Not Found</html>', { status: 404, headers: { 'content-type': 'text/html' } }) : undefined);
+  route.to = (url, init) => (queryOf(proxied)(url, init) ? new Response('<html>Not Found</html>', { status: 404, headers: { 'content-type': 'text/html' } }) : undefined);
   await rejectsWith(s.refund(out_trade_no, proxied, 100, '退一杯'), 'FREQUENCY_LIMITED', { status: 429 });
   assert.equal(s.refunds.get(proxied)?.state, 'REQUESTED', 'a 404 that is not the service\'s RESOURCE_NOT_EXISTS proves nothing');
-  steer = () => undefined;
+  route.to = () => undefined;
 
   // A 429 of the service's that took nothing (this test answers it in the service's place).
-  const limited = () => new Response(JSON.stringify({ code: 'FREQUENCY_LIMITED', message: '频率超限' }), { status: 429, headers: { 'content-type': 'application/json' } });
+  const limited = () => serviceError(429, 'FREQUENCY_LIMITED', '频率超限');
   const postOf = (no) => (url, init) => init.method === 'POST' && url.endsWith('/v3/refund/domestic/refunds') && JSON.parse(Buffer.from(init.body).toString()).out_refund_no === no;
 
   // A is refused and its query finds nothing yet; B, with the same number, goes through while
@@ -319,7 +329,7 @@ test('a refused refund is forgotten only on the service\'s own 404 of that numbe
   const both = s.newRefundNumber();
   let b;
   let refusedOnce = false;
-  steer = async (url, init) => {
+  route.to = async (url, init) => {
     if (postOf(both)(url, init) && !refusedOnce) {
       refusedOnce = true;
       return limited();
@@ -339,7 +349,7 @@ test('a refused refund is forgotten only on the service\'s own 404 of that numbe
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   let posts = 0;
-  steer = async (url, init) => {
+  route.to = async (url, init) => {
     if (!postOf(later)(url, init)) return undefined;
     if (++posts === 1) return limited();
     await held; // B's request waits until A has forgotten the number
@@ -354,7 +364,7 @@ test('a refused refund is forgotten only on the service\'s own 404 of that numbe
   assert.deepEqual(s.refunds.get(later), { out_trade_no, amount: 100, state: 'PROCESSING', refund_id: sb.refunds.get(later).refund_id });
   const { notification } = await sb.settleRefund(later);
   assert.equal(notification.status, 204, 'its notification is handled');
-  steer = () => undefined;
+  route.to = () => undefined;
 });
 
 test('a payout whose answer was lost and whose retry is refused is kept, as the service has it', async () => {
@@ -373,16 +383,14 @@ test('a payout whose answer was lost and whose retry is refused is kept, as the 
 
 test('a notification that comes before its request\'s answer keeps what it said; a 5xx is no refusal; a 400 naming no refund proves nothing', async () => {
   const { sb } = ctx;
-  let steer = () => undefined;
-  const fetch = async (url, init) => (await steer(String(url), init)) ?? globalThis.fetch(url, init);
-  const s = shop({ fetch });
+  const { s, route } = steeredShop();
   const { out_trade_no } = await s.checkout({ openid: OPENID, total: 1000, description: '十块饼干' });
   await sb.pay(out_trade_no);
   const isPost = (path) => (url, init) => init.method === 'POST' && new URL(url).pathname === path;
 
   // The refund succeeds, and its notification is handled, before its answer (PROCESSING) arrives.
   const first = s.newRefundNumber();
-  steer = async (url, init) => {
+  route.to = async (url, init) => {
     if (!isPost('/v3/refund/domestic/refunds')(url, init)) return undefined;
     const answer = await globalThis.fetch(url, init);
     assert.equal((await sb.settleRefund(first)).notification.status, 204);
@@ -394,7 +402,7 @@ test('a notification that comes before its request\'s answer keeps what it said;
   // The same for a payout.
   const scene = { id: '1000', report: { 活动名称: '会员日', 奖励说明: '签到奖励' } };
   const payoutNo = s.newPayoutNumber();
-  steer = async (url, init) => {
+  route.to = async (url, init) => {
     if (!isPost('/v3/fund-app/mch-transfer/transfer-bills')(url, init)) return undefined;
     const answer = await globalThis.fetch(url, init);
     assert.equal((await sb.settleTransfer(payoutNo)).notification.status, 204);
@@ -406,22 +414,22 @@ test('a notification that comes before its request\'s answer keeps what it said;
   // A 500 from the service is no refusal: the refund is kept, and nothing is asked.
   const unknown = s.newRefundNumber();
   const asked = [];
-  steer = (url, init) => {
+  route.to = (url, init) => {
     if (init.method === 'GET') asked.push(url);
     if (!isPost('/v3/refund/domestic/refunds')(url, init)) return undefined;
-    return new Response(JSON.stringify({ code: 'SYSTEM_ERROR', message: '系统错误' }), { status: 500, headers: { 'content-type': 'application/json' } });
+    return serviceError(500, 'SYSTEM_ERROR', '系统错误');
   };
   await rejectsWith(s.refund(out_trade_no, unknown, 100, '退一块'), 'SYSTEM_ERROR', { status: 500 });
   assert.deepEqual([s.refunds.get(unknown)?.state, asked.length], ['REQUESTED', 0]);
 
   // A refusal, then a query answered 400 with the not-found code: no proof the refund is not there.
   const odd = s.newRefundNumber();
-  steer = (url, init) => {
-    if (isPost('/v3/refund/domestic/refunds')(url, init)) return new Response(JSON.stringify({ code: 'FREQUENCY_LIMITED', message: '频率超限' }), { status: 429, headers: { 'content-type': 'application/json' } });
-    if (init.method === 'GET' && url.endsWith(`/v3/refund/domestic/refunds/${odd}`)) return new Response(JSON.stringify({ code: 'RESOURCE_NOT_EXISTS', message: '?' }), { status: 400, headers: { 'content-type': 'application/json' } });
+  route.to = (url, init) => {
+    if (isPost('/v3/refund/domestic/refunds')(url, init)) return serviceError(429, 'FREQUENCY_LIMITED', '频率超限');
+    if (init.method === 'GET' && url.endsWith(`/v3/refund/domestic/refunds/${odd}`)) return serviceError(400, 'RESOURCE_NOT_EXISTS', '?');
     return undefined;
   };
   await rejectsWith(s.refund(out_trade_no, odd, 100, '退一块'), 'FREQUENCY_LIMITED', { status: 429 });
   assert.equal(s.refunds.get(odd)?.state, 'REQUESTED');
-  steer = () => undefined;
+  route.to = () => undefined;
 });
