@@ -8,7 +8,7 @@
 // The client signs as the partner: its `mchid` is the partner's (sp_mchid), its key and
 // certificate the partner's. Every call names the sub-merchant it is for (sub_mchid).
 import { notifyHandler } from './notify.mjs';
-import { forgetUnlessKnown, newNumber, refused } from './records.mjs';
+import { newNumber, sendOnce } from './records.mjs';
 
 
 export class Partner {
@@ -172,26 +172,16 @@ export class Partner {
    */
   async refund(sub_mchid, out_trade_no, out_refund_no, amount, reason) {
     const order = this.#order(sub_mchid, out_trade_no);
-    const key = `${sub_mchid}/${out_refund_no}`;
-    // Known before it is sent: its notification may come before the answer.
-    if (!this.refunds.has(key)) this.refunds.set(key, { out_trade_no, amount, state: 'REQUESTED' });
-    let data;
-    try {
-      ({ data } = await this.wxpay.v3.refund.domestic.refunds.post({
+    // Refused (NOT_ENOUGH...): forgotten once the service says it has no such refund (sendOnce).
+    const { data } = await sendOnce(this.refunds, `${sub_mchid}/${out_refund_no}`, { out_trade_no, amount }, {
+      send: () => this.wxpay.v3.refund.domestic.refunds.post({
         sub_mchid, out_trade_no, out_refund_no, reason, notify_url: this.notifyUrl,
         amount: { refund: amount, total: order.total, currency: 'CNY' },
-      }));
-    } catch (err) {
-      // Refused (NOT_ENOUGH...): forgotten once the service says it has no such refund. Otherwise
-      // (a lost answer, a 5xx) keep it, and call again with the same number.
-      if (refused(err)) await forgetUnlessKnown(this.refunds, key, () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no, params: { sub_mchid } }), (d) => d.status, 'RESOURCE_NOT_EXISTS');
-      throw err;
-    }
-    // Unless its notification came first and said more. (Kept again if a call beside this one with
-    // the same number had forgotten it.)
-    if (!this.refunds.has(key)) this.refunds.set(key, { out_trade_no, amount, state: 'REQUESTED' });
-    const refund = this.refunds.get(key);
-    if (refund.state === 'REQUESTED') refund.state = data.status;
+      }),
+      query: () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no, params: { sub_mchid } }),
+      stateOf: (d) => d.status,
+      notFoundCode: 'RESOURCE_NOT_EXISTS',
+    });
     return data;
   }
 

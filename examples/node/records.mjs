@@ -1,5 +1,5 @@
-// What shop.mjs and partner.mjs share: the numbers they make, and how they keep a request whose
-// answer did not come back well.
+// What shop.mjs and partner.mjs share: the numbers they make, and sendOnce, which sends a request
+// that moves money once per number and keeps its record when the answer did not come back well.
 import { WxpayError } from 'wxpay-wasm';
 
 /**
@@ -10,7 +10,7 @@ import { WxpayError } from 'wxpay-wasm';
 export const newNumber = (prefix) => `${prefix}${Date.now()}${Math.floor(Math.random() * 1e6).toString().padStart(6, '0')}`;
 
 /** A 4xx error answer: the service refused this request (a 5xx or a lost answer leaves it unknown). */
-export const refused = (err) => err instanceof WxpayError && err.status !== undefined && err.status >= 400 && err.status < 500;
+const refused = (err) => err instanceof WxpayError && err.status !== undefined && err.status >= 400 && err.status < 500;
 
 /**
  * After a refusal of the request kept in `records` under `key` (a refund, a payout): this try made
@@ -20,7 +20,7 @@ export const refused = (err) => err instanceof WxpayError && err.status !== unde
  * of a proxy, or of another kind, proves nothing: error answers are not signed), kept as it is
  * when the service cannot be asked.
  */
-export async function forgetUnlessKnown(records, key, query, stateOf, notFoundCode) {
+async function forgetUnlessKnown(records, key, query, stateOf, notFoundCode) {
   try {
     const { data } = await query();
     const record = records.get(key);
@@ -29,4 +29,32 @@ export async function forgetUnlessKnown(records, key, query, stateOf, notFoundCo
     // Unless a call beside this one with the same number has heard more of it meanwhile.
     if (err instanceof WxpayError && err.status === 404 && err.code === notFoundCode && records.get(key)?.state === 'REQUESTED') records.delete(key);
   }
+}
+
+/**
+ * Sends a request that moves money once per number (a refund, a payout), kept in `records` under
+ * `key` as `record` (with a `state`, REQUESTED) from before it is sent: its notification may come
+ * before its answer. `send()` resolves the service's answer, whose state (`stateOf(data)`) is kept
+ * unless a notification has said more; the record is kept again if a call beside this one with
+ * the same number had forgotten it. Refused (a 4xx), it is forgotten only as forgetUnlessKnown
+ * says (`query()` asks for it by its number; `notFoundCode` is the service's 404 code); otherwise
+ * (a lost answer, a 5xx) it is kept, for the caller to call again with the same number. Resolves
+ * `{ data, record }`, the record as kept.
+ */
+export async function sendOnce(records, key, record, { send, query, stateOf, notFoundCode }) {
+  const keep = () => {
+    if (!records.has(key)) records.set(key, { ...record, state: 'REQUESTED' });
+    return records.get(key);
+  };
+  keep();
+  let data;
+  try {
+    ({ data } = await send());
+  } catch (err) {
+    if (refused(err)) await forgetUnlessKnown(records, key, query, stateOf, notFoundCode);
+    throw err;
+  }
+  const kept = keep();
+  if (kept.state === 'REQUESTED') kept.state = stateOf(data);
+  return { data, record: kept };
 }

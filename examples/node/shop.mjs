@@ -5,7 +5,7 @@
 // would call them; tests/node/shop.test.mjs runs the whole day against the sandbox.
 import { parseBill } from 'wxpay-wasm';
 import { notifyHandler } from './notify.mjs';
-import { forgetUnlessKnown, newNumber, refused } from './records.mjs';
+import { newNumber, sendOnce } from './records.mjs';
 
 
 export class Shop {
@@ -112,26 +112,17 @@ export class Shop {
    */
   async refund(out_trade_no, out_refund_no, amount, reason) {
     const order = this.#order(out_trade_no);
-    // Known before it is sent: its notification may come before the answer.
-    if (!this.refunds.has(out_refund_no)) this.refunds.set(out_refund_no, { out_trade_no, amount, state: 'REQUESTED' });
-    let data;
-    try {
-      ({ data } = await this.wxpay.v3.refund.domestic.refunds.post({
+    // Refused (NOT_ENOUGH...): forgotten once the service says it has no such refund (sendOnce).
+    const { data, record } = await sendOnce(this.refunds, out_refund_no, { out_trade_no, amount }, {
+      send: () => this.wxpay.v3.refund.domestic.refunds.post({
         out_trade_no, out_refund_no, reason, notify_url: this.notifyUrl,
         amount: { refund: amount, total: order.total, currency: 'CNY' },
-      }));
-    } catch (err) {
-      // Refused (NOT_ENOUGH...): forgotten once the service says it has no such refund. Otherwise
-      // (a lost answer, a 5xx) keep it, and call again with the same number.
-      if (refused(err)) await forgetUnlessKnown(this.refunds, out_refund_no, () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no }), (d) => d.status, 'RESOURCE_NOT_EXISTS');
-      throw err;
-    }
-    // Unless its notification came first and said more. (Kept again if a call beside this one with
-    // the same number had forgotten it.)
-    if (!this.refunds.has(out_refund_no)) this.refunds.set(out_refund_no, { out_trade_no, amount, state: 'REQUESTED' });
-    const refund = this.refunds.get(out_refund_no);
-    refund.refund_id = data.refund_id;
-    if (refund.state === 'REQUESTED') refund.state = data.status;
+      }),
+      query: () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no }),
+      stateOf: (d) => d.status,
+      notFoundCode: 'RESOURCE_NOT_EXISTS',
+    });
+    record.refund_id = data.refund_id;
     return data;
   }
 
@@ -183,24 +174,18 @@ export class Shop {
    * the page hands to `wx.requestMerchantTransfer` for the user to accept the money.
    */
   async payout(out_bill_no, { openid, amount, remark, scene, userName }) {
-    // Known before it is sent: its notification may come before the answer.
-    if (!this.payouts.has(out_bill_no)) this.payouts.set(out_bill_no, { openid, amount, state: 'REQUESTED' });
-    let data;
-    try {
-      ({ data } = await this.wxpay.v3.fundApp.mchTransfer.transferBills.post({
+    // As for a refund: forgotten only once the service says it has no such bill (sendOnce).
+    const { data } = await sendOnce(this.payouts, out_bill_no, { openid, amount }, {
+      send: async () => this.wxpay.v3.fundApp.mchTransfer.transferBills.post({
         appid: this.appid, out_bill_no, openid, transfer_amount: amount, transfer_remark: remark, notify_url: this.notifyUrl,
         transfer_scene_id: scene.id,
         transfer_scene_report_infos: Object.entries(scene.report).map(([info_type, info_content]) => ({ info_type, info_content })),
         ...(userName === undefined ? {} : { user_name: await this.wxpay.encrypt(userName) }),
-      }));
-    } catch (err) {
-      // As for a refund: forgotten only once the service says it has no such bill.
-      if (refused(err)) await forgetUnlessKnown(this.payouts, out_bill_no, () => this.wxpay.v3.fundApp.mchTransfer.transferBills.outBillNo._out_bill_no_.get({ out_bill_no }), (d) => d.state, 'NOT_FOUND');
-      throw err;
-    }
-    if (!this.payouts.has(out_bill_no)) this.payouts.set(out_bill_no, { openid, amount, state: 'REQUESTED' });
-    const payout = this.payouts.get(out_bill_no);
-    if (payout.state === 'REQUESTED') payout.state = data.state;
+      }),
+      query: () => this.wxpay.v3.fundApp.mchTransfer.transferBills.outBillNo._out_bill_no_.get({ out_bill_no }),
+      stateOf: (d) => d.state,
+      notFoundCode: 'NOT_FOUND',
+    });
     const waiting = data.state === 'WAIT_USER_CONFIRM' && data.package_info !== undefined;
     return { ...data, ...(waiting ? { confirm: { mchId: this.mchid, appId: this.appid, package: data.package_info } } : {}) };
   }
