@@ -137,7 +137,10 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     return ok({ prepay_id });
   }
 
-  /** Plays the payer: the order is paid in full. Returns the transaction (the notification's resource). */
+  /**
+   * Plays the payer: the order is paid in full. Returns the transaction (the notification's
+   * resource) and the URL its notification goes to (the order's notify_url).
+   */
   function pay(out_trade_no, sub_mchid) {
     const o = orders.get(at(sub_mchid, out_trade_no));
     if (!o) throw new TypeError(`no order ${at(sub_mchid, out_trade_no)}`);
@@ -147,7 +150,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
       bank_type: 'OTHERS', success_time: beijing(), paid_at$: Date.now(),
       amount: { ...o.amount, payer_total: o.amount.total, payer_currency: o.amount.currency },
     });
-    return answered(o);
+    return { transaction: answered(o), notify_url: o.notify_url$ };
   }
 
   const byTransaction = (sub, id) => [...orders.values()].find((x) => x.sub$ === sub && x.transaction_id === id);

@@ -384,9 +384,8 @@ export async function startSandbox(opts = {}) {
      * notify()'s result, or undefined).
      */
     async pay(out_trade_no, { notify: post = true, sub_mchid } = {}) {
-      const transaction = payments.pay(out_trade_no, sub_mchid);
-      const url = payments.orders.get(sub_mchid === undefined ? out_trade_no : `${sub_mchid}/${out_trade_no}`).notify_url$;
-      const notification = post ? await notify(url, { event_type: 'TRANSACTION.SUCCESS', resource: transaction }) : undefined;
+      const { transaction, notify_url } = payments.pay(out_trade_no, sub_mchid);
+      const notification = post ? await notify(notify_url, { event_type: 'TRANSACTION.SUCCESS', resource: transaction }) : undefined;
       return { transaction, notification };
     },
     /**
