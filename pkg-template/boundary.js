@@ -396,9 +396,9 @@ export function body(data) {
   return bytes;
 }
 
-/** ERR_INVALID_PARAM for a body object whose JSON would not carry what it holds. */
-function noJson(data) {
-  return param(`the request body (${Object.prototype.toString.call(data).slice(8, -1)}) has no JSON form: send a plain object, a string or bytes`);
+/** ERR_INVALID_PARAM for a body object (of tag `tag`) whose JSON would not carry what it holds. */
+function noJson(tag) {
+  return param(`the request body (${tag.slice(8, -1)}) has no JSON form: send a plain object, a string or bytes`);
 }
 
 function bodyBytes(data) {
@@ -407,10 +407,12 @@ function bodyBytes(data) {
     if (!wellFormed(data)) throw param('the request body has a lone UTF-16 surrogate, which UTF-8 cannot carry: send it as JSON (an object) or fix the text');
     return encoder.encode(data);
   }
+  let tag;
   if (typeof data === 'object') {
     const copy = copyBytes(data);
     if (copy !== undefined) return copy;
-    if (NOT_JSON.has(Object.prototype.toString.call(data)) && typeof data.toJSON !== 'function') throw noJson(data);
+    tag = Object.prototype.toString.call(data);
+    if (NOT_JSON.has(tag) && typeof data.toJSON !== 'function') throw noJson(tag);
   }
   let json;
   try {
@@ -420,7 +422,7 @@ function bodyBytes(data) {
   }
   if (typeof json !== 'string') throw param(`the request body of type ${kind(data)} cannot be serialised as JSON`);
   // A built-in or host object (its tag not Object's) whose JSON is {}: what it holds is not in it.
-  if (json === '{}' && typeof data.toJSON !== 'function' && Object.prototype.toString.call(data) !== '[object Object]') throw noJson(data);
+  if (json === '{}' && tag !== '[object Object]' && typeof data.toJSON !== 'function') throw noJson(tag);
   return encoder.encode(json);
 }
 
