@@ -384,7 +384,8 @@ const NOT_JSON = new Set(['[object Blob]', '[object File]', '[object Map]', '[ob
  * (or anything with `toJSON`) as their `JSON.stringify`; `undefined` for no body. A `FormData` is
  * an upload. A `Blob`, `Map`... (NOT_JSON), or any other built-in or host object whose JSON is
  * `{}` (a `Headers`, an iterator, an `AbortSignal`), is refused: its JSON is not what it holds.
- * Objects tagged `Object` (plain ones from any realm, class instances) go as their JSON.
+ * Objects tagged `Object` (plain ones from any realm, class instances) go as their JSON. The same
+ * holds at any depth (jsonOf), where bytes, NaN, the infinities and BigInts are refused too.
  */
 export function body(data) {
   if (data === undefined || data === null) return undefined;
@@ -416,14 +417,68 @@ function bodyBytes(data) {
   }
   let json;
   try {
-    json = JSON.stringify(data);
+    json = jsonOf(data);
   } catch (e) {
+    if (e instanceof WxpayError) throw e;
     throw param(`the request body cannot be serialised as JSON: ${describe(e)}`, e);
   }
   if (typeof json !== 'string') throw param(`the request body of type ${kind(data)} cannot be serialised as JSON`);
   // A built-in or host object (its tag not Object's) whose JSON is {}: what it holds is not in it.
   if (json === '{}' && tag !== '[object Object]' && typeof data.toJSON !== 'function') throw noJson(tag);
   return encoder.encode(json);
+}
+
+/**
+ * `JSON.stringify(data)`, refusing what JSON would change without a word, wherever it sits in
+ * `data`: a `Map`, `Set`... (NOT_JSON) or any other object of a built-in or host tag with no
+ * fields of its own (a `Headers`, an iterator: `{}`), bytes (an index object), a number that is
+ * not finite (`null`) and a BigInt (a TypeError that names no place). The replacer sees each value
+ * as JSON will write it (after `toJSON`), so what a `toJSON` answers is checked too. The error
+ * names where the value sits (`amount.total`, `detail[2]`), never the value.
+ */
+function jsonOf(data) {
+  const parents = new Map(); // each object seen -> [its holder, its key], to name a place
+  return JSON.stringify(data, function check(key, value) {
+    const type = typeof value;
+    if (type === 'number') {
+      if (!Number.isFinite(value)) throw refused(parents, this, key, `${value}, which JSON sends as null`);
+      return value;
+    }
+    if (type === 'bigint') throw refused(parents, this, key, 'a BigInt, which JSON cannot carry: send a number or a string');
+    if (type !== 'object' || value === null) return value;
+    if (!Array.isArray(value)) {
+      const tag = Object.prototype.toString.call(value);
+      if (tag !== '[object Object]' && !WRAPPERS.has(tag)) {
+        if (ArrayBuffer.isView(value) || tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') {
+          throw refused(parents, this, key, 'bytes, which JSON cannot carry: encode them (base64, as the API asks)');
+        }
+        if (NOT_JSON.has(tag) || Object.keys(value).length === 0) {
+          throw refused(parents, this, key, `a ${tag.slice(8, -1)}, which has no JSON form (it would go as {})`);
+        }
+      }
+    }
+    parents.set(value, [this, key]);
+    return value;
+  });
+}
+
+/** JSON writes these boxed primitives as the primitive. */
+const WRAPPERS = new Set(['[object Number]', '[object String]', '[object Boolean]']);
+
+/** ERR_INVALID_PARAM for `what` at `holder[key]` in the body, its place named by key (never by value). */
+function refused(parents, holder, key, what) {
+  const keys = [];
+  for (let h = holder, k = key; k !== '' && keys.length <= 16; ) {
+    keys.push(Array.isArray(h) ? `[${k}]` : /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(k) ? `.${k}` : `[(${k.length} characters)]`);
+    const up = parents.get(h);
+    if (up === undefined) break;
+    [h, k] = up;
+  }
+  const deep = keys.length > 16;
+  if (deep) keys.length = 16;
+  const path = keys.reverse().join('');
+  const at = !path ? '' : deep ? ` at ...${path}` : ` at ${path.replace(/^\./, '')}`;
+  return param(`the request body holds ${what}${at}`);
 }
 
 /**

@@ -383,6 +383,57 @@ test('a body with no JSON form (a Blob, Map, Error, RegExp, Headers, iterator...
     assert.equal((await w.v3.sandbox.echo.post(empty)).data.body, '{}');
 });
 
+test('inside a body, what JSON would change without a word (a Map, Set, Headers, bytes, NaN, an infinity, a BigInt) rejects ERR_INVALID_PARAM naming its place, never its value, and nothing is sent', async () => {
+  const w = wx();
+  const before = ctx.sb.requests.length;
+  const cases = [
+    [{ tags: new Set(['a']) }, /holds a Set, which has no JSON form .* at tags$/],
+    [{ amount: { total: NaN, currency: 'CNY' } }, /holds NaN, which JSON sends as null at amount\.total$/],
+    [{ amount: { total: 1 / 0 } }, /holds Infinity, .* at amount\.total$/],
+    [{ amount: { total: -1 / 0 } }, /holds -Infinity, .* at amount\.total$/],
+    [{ amount: { total: 10n } }, /holds a BigInt, .* at amount\.total$/],
+    [{ detail: { goods_detail: [{ n: 1 }, { n: 2 }, { extra: new Map([['k', 'v']]) }] } }, /holds a Map, .* at detail\.goods_detail\[2\]\.extra$/],
+    [{ scene_info: { device: new Headers({ a: '1' }) } }, /holds a Headers, .* at scene_info\.device$/],
+    [{ attach: new Uint8Array([1, 2]) }, /holds bytes, .* at attach$/],
+    [{ attach: Buffer.from('x').buffer }, /holds bytes, .* at attach$/],
+    [{ attach: new DataView(new ArrayBuffer(2)) }, /holds bytes, .* at attach$/],
+    [[1, [2, [NaN]]], /holds NaN, .* at \[1\]\[1\]\[0\]$/],
+    [{ 'a-b': { 'x y': NaN } }, /holds NaN, .* at \[\(3 characters\)\]\[\(3 characters\)\]$/],
+    // What a toJSON answers is checked too.
+    [{ when: { toJSON: () => new Set([1]) } }, /holds a Set, .* at when$/],
+    [{ it: new Map([[1, 2]]).keys() }, /holds a Map Iterator, .* at it$/],
+  ];
+  for (const [body, message] of cases) {
+    const err = await rejectsWith(w.v3.sandbox.echo.post(body), 'ERR_INVALID_PARAM');
+    assert.match(err.message, message, err.message);
+  }
+  // The place is named by keys only: no value, even one that sits beside the refused one.
+  const secret = await rejectsWith(w.v3.sandbox.echo.post({ password: 'hunter2-secret', n: NaN }), 'ERR_INVALID_PARAM');
+  assert.doesNotMatch(secret.message, /hunter2/);
+  // A deep place is cut to its last 16 keys.
+  let deep = { v: NaN };
+  for (let i = 0; i < 40; i++) deep = { d: deep };
+  const cut = await rejectsWith(w.v3.sandbox.echo.post(deep), 'ERR_INVALID_PARAM');
+  assert.match(cut.message, / at \.\.\.(\.d){15}\.v$/, cut.message);
+  assert.equal(ctx.sb.requests.length, before, 'nothing sent');
+
+  // What JSON writes as it holds goes out byte for byte as JSON.stringify writes it.
+  class Goods { constructor() { this.name = 'g'; this.price = 100; } }
+  const fine = {
+    at: new Date(0), goods: [new Goods(), Object.create(null)], boxed: [new Number(1), new String('s'), new Boolean(false)],
+    zero: -0, big: Number.MAX_SAFE_INTEGER, gone: undefined, fn() {}, buf: Buffer.from('hi'),
+    own: Object.assign(new Map(), { toJSON: () => ({ m: 1 }) }), args: (function () { return arguments; })(1, 2),
+    tagged: new (class { get [Symbol.toStringTag]() { return 'Money'; } constructor() { this.total = 1; } })(), empty: {}, list: [],
+  };
+  assert.equal((await w.v3.sandbox.echo.post(fine)).data.body, JSON.stringify(fine));
+  // A getter that throws inside the body rejects ERR_INVALID_PARAM, and the client goes on.
+  const err = await rejectsWith(w.v3.sandbox.echo.post({ a: { get b() { throw new Error('boom'); } } }), 'ERR_INVALID_PARAM');
+  assert.match(err.message, /cannot be serialised as JSON: Error: boom/);
+  const tagThrows = { a: { get [Symbol.toStringTag]() { throw new Error('tag'); } } };
+  await rejectsWith(w.v3.sandbox.echo.post(tagThrows), 'ERR_INVALID_PARAM');
+  assert.equal((await w.v3.sandbox.echo.post({ ok: 1 })).data.body, '{"ok":1}');
+});
+
 test('a string body is bounded by its UTF-8 bytes (64 MiB), not by the 1 M characters of a string option', async () => {
   const body = `{"s":"${'é'.repeat(1_500_000)}"}`;
   assert.ok(body.length > 1 << 20);
