@@ -23,11 +23,12 @@ const h = useHealth();
 /**
  * One case: `make()` builds the hostile value once; `call(client, value)` makes one call.
  * `cause`: the thrown value, or a predicate for an engine's own TypeError, or undefined when
- * nothing need be thrown (a detached buffer).
+ * nothing need be thrown (a detached buffer, a value the package refuses itself); `message`: a
+ * RegExp the rejection's message must match, if given.
  */
 function hostileCase(name, make, call) {
   test(name, async () => {
-    const { value, hits, cause } = make();
+    const { value, hits, cause, message } = make();
     let before = 0;
     let fetchesBefore = 0;
     await hostileLoop(name, {
@@ -41,7 +42,7 @@ function hostileCase(name, make, call) {
         const sent = h.fetches - fetchesBefore;
         if (!fired) return resolves(200)(r);
         if (sent) return `sent ${sent} request(s) though reading the input threw`;
-        return rejects('ERR_INVALID_PARAM', cause)(r);
+        return rejects('ERR_INVALID_PARAM', cause, message)(r);
       },
       health: (label) => h.check(label),
     });
@@ -132,7 +133,20 @@ hostileCase('a cyclic body', () => {
   value.self = { back: value };
   return { value, cause: isTypeError };
 }, post);
-hostileCase('a body holding a BigInt (JSON.stringify throws)', () => ({ value: { amount: 1n }, cause: isTypeError }), post);
+// JSON.stringify would throw a TypeError naming no place; the package refuses the BigInt before
+// it, naming where it sits (the same refusal, with no exception to keep as the cause).
+hostileCase('a body holding a BigInt (refused before JSON.stringify throws, its place named)', () => ({ value: { amount: { total: 1n } }, message: /holds a BigInt, .* at amount\.total$/ }), post);
+// A BigInt whose toJSON throws: JSON calls it before the package's check sees the value.
+let bigintToJSON;
+hostileCase('a body holding a BigInt whose toJSON (BigInt.prototype\'s) throws', () => {
+  const err = thrown('BigInt toJSON');
+  const hits = { n: 0 };
+  bigintToJSON = function () { hits.n++; throw err; };
+  return { value: { amount: { total: 1n } }, hits, cause: err };
+}, async (client, value) => {
+  BigInt.prototype.toJSON = bigintToJSON;
+  try { return await post(client, value); } finally { delete BigInt.prototype.toJSON; }
+});
 for (const trap of TRAPS) {
   hostileCase(`body: a Proxy whose ${trap} trap throws`, () => {
     const err = thrown(`body ${trap}`);

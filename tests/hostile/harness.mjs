@@ -74,12 +74,14 @@ export function outcome(r) {
 
 /**
  * What a hostile call must do: reject with a WxpayError `code`; when `cause` is given, with
- * exactly that value as `err.cause` (a function: a predicate on the cause).
+ * exactly that value as `err.cause` (a function: a predicate on the cause); when `message` (a
+ * RegExp) is given, with a message it matches.
  * Returns null when `r` complies, else what went wrong.
  */
-export function rejects(code, cause) {
+export function rejects(code, cause, message) {
   return (r) => {
     if (!('error' in r) || !(r.error instanceof WxpayError) || r.error.code !== code) return `${outcome(r)}; expected a rejection ${code}`;
+    if (message !== undefined && !message.test(r.error.message)) return `rejected ${code} with a message not matching ${message}`;
     if (cause === undefined) return null;
     const ok = typeof cause === 'function' ? cause(r.error.cause) : r.error.cause === cause;
     return ok ? null : `rejected ${code} but err.cause is ${r.error.cause === undefined ? 'undefined' : describeValue(r.error.cause)}`;
