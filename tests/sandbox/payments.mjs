@@ -17,6 +17,12 @@
 // the same refund), GET /v3/refund/domestic/refunds/{out_refund_no} answers it, and
 // `settleRefund(out_refund_no, sub_mchid?, status?)` ends it SUCCESS, ABNORMAL or CLOSED, and
 // POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund sends an ABNORMAL one again.
+// 合单 (combine): POST /v3/combine-transactions/jsapi, /miniprogram, /app, /native and /h5 take
+// one payment of several sub-orders (each the signing merchant's, or a partner's sub-merchant's with
+// sub_mchid), kept as orders of their own for refunds and sharing; GET
+// /v3/combine-transactions/out-trade-no/{no} and /id/{combine_transaction_id} answer the whole,
+// POST .../out-trade-no/{no}/close closes every sub-order, and `payCombine(no)` plays the payer.
+// A sub-order is not an order of the ordinary query and close (ORDER_NOT_EXIST there).
 // 分账: POST /v3/profitsharing/receivers/add and /delete keep a merchant's receivers; POST
 // /v3/profitsharing/orders shares a paid order placed with settle_info.profit_sharing among them
 // (at most MAX_RATIO of its total in all; PROCESSING until `settleProfitSharing(out_order_no,
@@ -33,6 +39,11 @@ export const MAX_RATIO = 0.3;
 export const paramError = (message, field, location = 'body') => ({ status: 400, json: { code: 'PARAM_ERROR', message, detail: { field, location } } });
 const invalid = (message) => ({ status: 400, json: { code: 'INVALID_REQUEST', message } });
 export const str = (v) => typeof v === 'string' && v !== '';
+/**
+ * The most sub-orders the sandbox takes in one combined order. Production's bound is not in the
+ * corpus; public SDKs note 50 for APIv3 (APIv2's combined orders took 10).
+ */
+export const MAX_SUB_ORDERS = 50;
 /** The characters WeChat Pay allows in a merchant's order number (the sandbox checks no length). */
 const ORDER_NUMBER = /^[0-9A-Za-z_\-*]+$/;
 /** ... and in a refund's or a profit-sharing order's number. */
@@ -75,6 +86,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
   const refunds = new Map(); // at(sub_mchid, out_refund_no) -> the refund as its query answers it
   const receivers = new Map(); // at(sub_mchid, `${type}/${account}`) -> the receiver
   const shares = new Map(); // at(sub_mchid, out_order_no) -> the profit-sharing order as its query answers it
+  const combines = new Map(); // combine_out_trade_no -> the combined order: its sub-orders are in `orders`
 
   /** The request's sub-merchant: undefined (a direct merchant's), a known sub_mchid, or an answer refusing it. */
   function subMerchant(sub_mchid, location = 'body') {
@@ -112,6 +124,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     }
     const key = at(sub, data.out_trade_no);
     const known = orders.get(key);
+    if (known?.combine$ !== undefined) return invalid('商户订单号重复');
     if (known?.trade_state === 'CLOSED') return { status: 400, json: { code: 'ORDERCLOSED', message: '订单已关闭' } };
     if (known && known.trade_state !== 'NOTPAY') return { status: 400, json: { code: 'ORDERPAID', message: '订单已支付' } };
     const appid = partner ? data.sp_appid : data.appid;
@@ -144,6 +157,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
   function pay(out_trade_no, sub_mchid) {
     const o = orders.get(at(sub_mchid, out_trade_no));
     if (!o) throw new TypeError(`no order ${at(sub_mchid, out_trade_no)}`);
+    if (o.combine$ !== undefined) throw new TypeError(`order ${out_trade_no} is a sub-order of ${o.combine$}: payCombine pays it`);
     if (o.trade_state !== 'NOTPAY') throw new TypeError(`order ${out_trade_no} is ${o.trade_state}`);
     Object.assign(o, {
       transaction_id: `42000000${digits(20)}`, trade_state: 'SUCCESS', trade_state_desc: '支付成功',
@@ -151,6 +165,141 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
       amount: { ...o.amount, payer_total: o.amount.total, payer_currency: o.amount.currency },
     });
     return { transaction: answered(o), notify_url: o.notify_url$ };
+  }
+
+  /**
+   * 合单下单: `kind` 'jsapi' or 'miniprogram' (combine_payer_info.openid required), 'app', 'native'
+   * (a `code_url`) or 'h5' (scene_info.payer_client_ip required). Every sub-order is the signing
+   * merchant's (`mchid`), or a sub-merchant's (`sub_mchid`) of this partner; each becomes an order,
+   * NOTPAY, numbered by its merchant as any order is.
+   */
+  function combine(kind, data) {
+    for (const f of ['combine_appid', 'combine_mchid', 'combine_out_trade_no', 'notify_url'])
+      if (!str(data[f])) return paramError(`${f} is required`, f);
+    if (!ORDER_NUMBER.test(data.combine_out_trade_no)) return paramError('combine_out_trade_no may hold only 0-9 A-Z a-z _ - *', 'combine_out_trade_no');
+    if (data.combine_mchid !== mchid) return paramError('combine_mchid does not match the signing merchant', 'combine_mchid');
+    const payer = data.combine_payer_info;
+    if ((kind === 'jsapi' || kind === 'miniprogram') && !str(payer?.openid)) return paramError('combine_payer_info.openid is required', 'combine_payer_info.openid');
+    if (kind === 'h5' && !str(data.scene_info?.payer_client_ip)) return paramError('scene_info.payer_client_ip is required', 'scene_info.payer_client_ip');
+    const list = data.sub_orders;
+    if (!Array.isArray(list) || list.length < 1 || list.length > MAX_SUB_ORDERS) return paramError(`sub_orders must hold 1 to ${MAX_SUB_ORDERS} sub-orders`, 'sub_orders');
+    const keys = [];
+    for (const [i, so] of list.entries()) {
+      const field = (f) => `sub_orders[${i}].${f}`;
+      if (so === null || typeof so !== 'object') return paramError(`${field('mchid')} is required`, field('mchid'));
+      for (const f of ['mchid', 'attach', 'out_trade_no', 'description']) if (!str(so[f])) return paramError(`${field(f)} is required`, field(f));
+      if (so.mchid !== mchid) return paramError(`${field('mchid')} does not match the signing merchant`, field('mchid'));
+      const { sub, refused } = subMerchant(so.sub_mchid);
+      if (refused) return refused;
+      if (!ORDER_NUMBER.test(so.out_trade_no)) return paramError(`${field('out_trade_no')} may hold only 0-9 A-Z a-z _ - *`, field('out_trade_no'));
+      if (!Number.isSafeInteger(so.amount?.total_amount) || so.amount.total_amount < 1) return paramError(`${field('amount.total_amount')} must be a positive integer`, field('amount.total_amount'));
+      if (!str(so.amount.currency)) return paramError(`${field('amount.currency')} is required`, field('amount.currency'));
+      const key = at(sub, so.out_trade_no);
+      if (keys.includes(key)) return paramError(`${field('out_trade_no')} repeats another sub-order's`, field('out_trade_no'));
+      keys.push(key);
+    }
+    const known = combines.get(data.combine_out_trade_no);
+    if (known) {
+      const states = known.subs$.map((o) => o.trade_state);
+      if (states.includes('CLOSED')) return { status: 400, json: { code: 'ORDERCLOSED', message: '订单已关闭' } };
+      if (states.some((t) => t !== 'NOTPAY')) return { status: 400, json: { code: 'ORDERPAID', message: '订单已支付' } };
+      // The same combine_out_trade_no again: only for the same sub-orders (a new prepay_id).
+      const same = known.combine_appid === data.combine_appid && known.subs$.length === list.length &&
+        known.subs$.every((o, i) => o.key$ === keys[i] && o.amount.total === list[i].amount.total_amount);
+      if (!same) return invalid('合单商户订单号重复');
+    } else {
+      // A sub-order's number is its merchant's: taken by any order or sub-order before.
+      if (keys.some((k) => orders.has(k))) return invalid('商户订单号重复');
+      const subs = list.map((so, i) => {
+        const sub = so.sub_mchid;
+        const o = {
+          ...(sub === undefined
+            ? { appid: data.combine_appid, mchid }
+            : { sp_appid: data.combine_appid, sp_mchid: mchid, ...(str(so.sub_appid) ? { sub_appid: so.sub_appid } : {}), sub_mchid: sub }),
+          out_trade_no: so.out_trade_no,
+          trade_type: TRADE_TYPES[kind === 'miniprogram' ? 'jsapi' : kind], trade_state: 'NOTPAY', trade_state_desc: '订单未支付',
+          attach: so.attach,
+          ...(str(payer?.openid) ? { payer: sub === undefined ? { openid: payer.openid } : { sp_openid: payer.openid } } : {}),
+          amount: { total: so.amount.total_amount, currency: so.amount.currency },
+          appid$: data.combine_appid, sub$: sub, key$: keys[i], notify_url$: data.notify_url, refunded$: 0,
+          profit_sharing$: so.settle_info?.profit_sharing === true, shared$: 0, unfrozen$: false,
+          combine$: data.combine_out_trade_no,
+        };
+        orders.set(keys[i], o);
+        return o;
+      });
+      combines.set(data.combine_out_trade_no, {
+        combine_appid: data.combine_appid, combine_mchid: mchid, combine_out_trade_no: data.combine_out_trade_no,
+        combine_transaction_id: `1217752501${digits(18)}`,
+        ...(str(data.scene_info?.device_id) ? { scene_info: { device_id: data.scene_info.device_id } } : {}),
+        ...(str(payer?.openid) ? { combine_payer_info: { openid: payer.openid } } : {}),
+        subs$: subs, notify_url$: data.notify_url,
+      });
+    }
+    const prepay_id = `wx${crypto.randomBytes(16).toString('hex')}`;
+    prepays.set(prepay_id, { kind: `combine/${kind}`, ...data });
+    if (kind === 'native') return ok({ code_url: `weixin://wxpay/bizpayurl?pr=${crypto.randomBytes(6).toString('base64url')}` });
+    if (kind === 'h5') return ok({ h5_url: `https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=${prepay_id}&package=${crypto.randomInt(1e9, 1e10)}` });
+    return ok({ prepay_id });
+  }
+
+  /** A combined order as its query answers it (and its TRANSACTION.SUCCESS notification's resource). */
+  function combined(c) {
+    const { subs$, notify_url$, ...whole } = c;
+    return {
+      ...whole,
+      sub_orders: subs$.map((o) => ({
+        mchid, ...(o.sub$ === undefined ? {} : { sub_mchid: o.sub$ }), ...(o.sub_appid === undefined ? {} : { sub_appid: o.sub_appid }),
+        trade_type: o.trade_type, trade_state: o.trade_state,
+        ...(o.bank_type === undefined ? {} : { bank_type: o.bank_type }),
+        attach: o.attach,
+        ...(o.success_time === undefined ? {} : { success_time: o.success_time, transaction_id: o.transaction_id }),
+        out_trade_no: o.out_trade_no,
+        amount: {
+          total_amount: o.amount.total, currency: o.amount.currency,
+          ...(o.amount.payer_total === undefined ? {} : { payer_amount: o.amount.payer_total, payer_currency: o.amount.payer_currency }),
+        },
+      })),
+    };
+  }
+
+  function combineQuery(by, no) {
+    const c = by === 'id' ? [...combines.values()].find((x) => x.combine_transaction_id === no) : combines.get(no);
+    return c ? ok(combined(c)) : notFound('ORDER_NOT_EXIST', '订单不存在');
+  }
+
+  /** 合单关单: `sub_orders` names every sub-order ({ mchid, out_trade_no, sub_mchid? }); none may be paid. */
+  function combineClose(no, data) {
+    const c = combines.get(no);
+    if (!c) return notFound('ORDER_NOT_EXIST', '订单不存在');
+    if (data.combine_appid !== c.combine_appid) return paramError('combine_appid is not the combined order\'s', 'combine_appid');
+    const list = data.sub_orders;
+    const named = Array.isArray(list) && list.length === c.subs$.length &&
+      c.subs$.every((o) => list.some((so) => so?.mchid === mchid && so.out_trade_no === o.out_trade_no && so.sub_mchid === o.sub$));
+    if (!named) return paramError('sub_orders must name every sub-order of the combined order: mchid, out_trade_no (and sub_mchid)', 'sub_orders');
+    if (c.subs$.some((o) => o.trade_state === 'SUCCESS' || o.trade_state === 'REFUND')) return { status: 400, json: { code: 'ORDERPAID', message: '订单已支付' } };
+    for (const o of c.subs$) Object.assign(o, { trade_state: 'CLOSED', trade_state_desc: '订单已关闭' });
+    return { status: 204 };
+  }
+
+  /**
+   * Plays the payer of the combined order `combine_out_trade_no`: every sub-order is paid in full.
+   * Returns the combined order as its notification's resource, and the URL it goes to.
+   */
+  function payCombine(combine_out_trade_no) {
+    const c = combines.get(combine_out_trade_no);
+    if (!c) throw new TypeError(`no combined order ${combine_out_trade_no}`);
+    const state = c.subs$.find((o) => o.trade_state !== 'NOTPAY')?.trade_state;
+    if (state) throw new TypeError(`combined order ${combine_out_trade_no} is ${state}`);
+    const now = Date.now();
+    for (const o of c.subs$) {
+      Object.assign(o, {
+        transaction_id: `42000000${digits(20)}`, trade_state: 'SUCCESS', trade_state_desc: '支付成功',
+        bank_type: 'OTHERS', success_time: beijing(now), paid_at$: now,
+        amount: { ...o.amount, payer_total: o.amount.total, payer_currency: o.amount.currency },
+      });
+    }
+    return { resource: combined(c), notify_url: c.notify_url$ };
   }
 
   const byTransaction = (sub, id) => [...orders.values()].find((x) => x.sub$ === sub && x.transaction_id === id);
@@ -170,7 +319,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     }
     const no = decodeURIComponent(m[3]);
     const o = m[2] === 'id' ? byTransaction(sub, no) : orders.get(at(sub, no));
-    return o ? ok(answered(o)) : notFound('ORDER_NOT_EXIST', '订单不存在');
+    return o && o.combine$ === undefined ? ok(answered(o)) : notFound('ORDER_NOT_EXIST', '订单不存在');
   }
 
   function close(partner, no, data) {
@@ -180,7 +329,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     const { sub, refused } = subMerchant(partner ? data.sub_mchid : undefined);
     if (refused) return refused;
     const o = orders.get(at(sub, no));
-    if (!o) return notFound('ORDER_NOT_EXIST', '订单不存在');
+    if (!o || o.combine$ !== undefined) return notFound('ORDER_NOT_EXIST', '订单不存在');
     if (o.trade_state === 'SUCCESS' || o.trade_state === 'REFUND') return { status: 400, json: { code: 'ORDERPAID', message: '订单已支付' } };
     Object.assign(o, { trade_state: 'CLOSED', trade_state_desc: '订单已关闭' });
     return { status: 204 };
@@ -421,6 +570,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
       [`/v3/pay/transactions/${kind}`, (req, data) => order(kind, false, data)],
       [`/v3/pay/partner/transactions/${kind}`, (req, data) => order(kind, true, data)],
     ])),
+    ...Object.fromEntries(['jsapi', 'miniprogram', 'app', 'native', 'h5'].map((kind) => [`/v3/combine-transactions/${kind}`, (req, data) => combine(kind, data)])),
     '/v3/refund/domestic/refunds': (req, data) => refund(data),
     '/v3/profitsharing/receivers/add': addReceiver,
     '/v3/profitsharing/receivers/delete': (req, data) => deleteReceiver(data),
@@ -439,22 +589,25 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
       }
       if ((m = /^\/v3\/profitsharing\/orders\/([^/]+)$/.exec(path))) return shareQuery(decodeURIComponent(m[1]), q);
       if ((m = /^\/v3\/profitsharing\/transactions\/([^/]+)\/amounts$/.exec(path))) return unsplit(decodeURIComponent(m[1]));
+      if ((m = /^\/v3\/combine-transactions\/(out-trade-no|id)\/([^/]+)$/.exec(path))) return combineQuery(m[1], decodeURIComponent(m[2]));
       return query(path, q);
     }
     const closing = /^\/v3\/pay\/(partner\/)?transactions\/out-trade-no\/([^/]+)\/close$/.exec(path);
     const reapplying = /^\/v3\/refund\/domestic\/refunds\/([^/]+)\/apply-abnormal-refund$/.exec(path);
-    if (req.method !== 'POST' || !(closing || reapplying || Object.hasOwn(POSTS, path))) return undefined;
+    const combineClosing = /^\/v3\/combine-transactions\/out-trade-no\/([^/]+)\/close$/.exec(path);
+    if (req.method !== 'POST' || !(closing || reapplying || combineClosing || Object.hasOwn(POSTS, path))) return undefined;
     let data;
     try { data = JSON.parse(body.toString('utf8')); } catch { return paramError('body is not JSON', ''); }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return paramError('body must be a JSON object', '');
     if (closing) return close(closing[1] !== undefined, decodeURIComponent(closing[2]), data);
     if (reapplying) return abnormal(req, decodeURIComponent(reapplying[1]), data);
+    if (combineClosing) return combineClose(decodeURIComponent(combineClosing[1]), data);
     return POSTS[path](req, data);
   }
-  /** Forgets every order, refund, receiver and profit-sharing order, and the sharing delay (the sandbox's reset). */
+  /** Forgets every order (combined ones too), refund, receiver and profit-sharing order, and the sharing delay (the sandbox's reset). */
   function clear() {
-    for (const map of [prepays, orders, refunds, receivers, shares]) map.clear();
+    for (const map of [prepays, orders, refunds, receivers, shares, combines]) map.clear();
     timing.shareAfterMs = 0;
   }
-  return { route, prepays, orders, refunds, receivers, shares, timing, pay, settleRefund, settleProfitSharing, clear };
+  return { route, prepays, orders, refunds, receivers, shares, combines, timing, pay, payCombine, settleRefund, settleProfitSharing, clear };
 }

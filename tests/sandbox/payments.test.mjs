@@ -146,6 +146,101 @@ test("a partner's order: its sub-merchant's numbers, queried with sp_mchid and s
   assert.equal((await call('POST', '/v3/pay/partner/transactions/out-trade-no/p2/close', { sp_mchid: sb.mchid, sub_mchid: SUB })).status, 204);
 });
 
+const COMBINE = {
+  combine_appid: 'wx8888888888888888', combine_mchid: '1900000109', notify_url: 'https://example.com/c',
+  combine_payer_info: { openid: 'op-c' },
+  sub_orders: [
+    { mchid: '1900000109', attach: 'a', out_trade_no: 'c1-a', description: 'x', amount: { total_amount: 300, currency: 'CNY' } },
+    { mchid: '1900000109', attach: 'b', out_trade_no: 'c1-b', description: 'y', amount: { total_amount: 200, currency: 'CNY' } },
+  ],
+};
+
+test('合单: one payment of several sub-orders, queried whole, each sub-order refunded as an order; not an order of the ordinary query and close', async () => {
+  const placed = await call('POST', '/v3/combine-transactions/jsapi', { ...COMBINE, combine_out_trade_no: 'c1' });
+  assert.equal(placed.status, 200);
+  assert.match(placed.json.prepay_id, /^wx[0-9a-f]{32}$/);
+  const sub = (i, change) => ({ ...COMBINE, combine_out_trade_no: 'c-bad', sub_orders: COMBINE.sub_orders.map((o, j) => (j === i ? { ...o, out_trade_no: `c-bad-${j}`, ...change } : { ...o, out_trade_no: `c-bad-${j}` })) });
+  for (const [body, field, path = 'jsapi'] of [
+    [{ ...COMBINE, combine_out_trade_no: 'c-bad', combine_payer_info: {} }, 'combine_payer_info.openid'],
+    [{ ...COMBINE, combine_out_trade_no: 'c-bad', combine_payer_info: {} }, 'combine_payer_info.openid', 'miniprogram'],
+    [{ ...COMBINE, combine_out_trade_no: 'c-bad' }, 'scene_info.payer_client_ip', 'h5'],
+    [{ ...COMBINE, combine_out_trade_no: 'c-bad', combine_mchid: '1900000110' }, 'combine_mchid'],
+    [{ ...COMBINE, combine_out_trade_no: 'c|bad' }, 'combine_out_trade_no'],
+    [{ ...COMBINE, combine_out_trade_no: 'c-bad', sub_orders: [] }, 'sub_orders'],
+    [{ ...COMBINE, combine_out_trade_no: 'c-bad', sub_orders: Array.from({ length: 51 }, (_, i) => ({ ...COMBINE.sub_orders[0], out_trade_no: `c-bad-${i}` })) }, 'sub_orders'],
+    [sub(1, { mchid: '1900000110' }), 'sub_orders[1].mchid'],
+    [sub(0, { attach: undefined }), 'sub_orders[0].attach'],
+    [sub(1, { amount: { total_amount: 0, currency: 'CNY' } }), 'sub_orders[1].amount.total_amount'],
+    [sub(1, { amount: { total_amount: 1 } }), 'sub_orders[1].amount.currency'],
+    [sub(1, { out_trade_no: 'c-bad-0' }), 'sub_orders[1].out_trade_no'],
+    [sub(0, { sub_mchid: '1900000999' }), 'sub_mchid'],
+  ]) {
+    const bad = await call('POST', `/v3/combine-transactions/${path}`, body);
+    assert.deepEqual([bad.status, bad.json.code, bad.json.detail.field], [400, 'PARAM_ERROR', field], `${path} ${field}`);
+  }
+  // The same combine_out_trade_no: the same sub-orders again, or nothing.
+  assert.equal((await call('POST', '/v3/combine-transactions/jsapi', { ...COMBINE, combine_out_trade_no: 'c1' })).status, 200);
+  const other = { ...COMBINE, combine_out_trade_no: 'c1', sub_orders: [COMBINE.sub_orders[0], { ...COMBINE.sub_orders[1], amount: { total_amount: 201, currency: 'CNY' } }] };
+  assert.deepEqual([(await call('POST', '/v3/combine-transactions/jsapi', other)).json.code], ['INVALID_REQUEST']);
+  // A sub-order's number is taken: by another combined order, and by an ordinary order.
+  assert.equal((await call('POST', '/v3/combine-transactions/app', { ...COMBINE, combine_out_trade_no: 'c2' })).json.code, 'INVALID_REQUEST');
+  assert.equal((await call('POST', '/v3/pay/transactions/jsapi', { ...ORDER, out_trade_no: 'c1-a', amount: { total: 300 } })).json.code, 'INVALID_REQUEST');
+  assert.equal((await call('POST', '/v3/pay/transactions/jsapi', { ...ORDER, out_trade_no: 'c-bad-0' })).status, 200, 'a refused combined order keeps no sub-order');
+
+  const got = await call('GET', '/v3/combine-transactions/out-trade-no/c1');
+  assert.equal(got.status, 200);
+  assert.deepEqual([got.json.combine_mchid, got.json.combine_appid, got.json.combine_payer_info], [sb.mchid, COMBINE.combine_appid, { openid: 'op-c' }]);
+  assert.deepEqual(got.json.sub_orders.map((o) => [o.mchid, o.out_trade_no, o.trade_state, o.trade_type, o.attach, o.amount]),
+    [[sb.mchid, 'c1-a', 'NOTPAY', 'JSAPI', 'a', { total_amount: 300, currency: 'CNY' }], [sb.mchid, 'c1-b', 'NOTPAY', 'JSAPI', 'b', { total_amount: 200, currency: 'CNY' }]]);
+  assert.ok(!JSON.stringify(got.json).includes('$'));
+  assert.equal((await call('GET', `/v3/combine-transactions/id/${got.json.combine_transaction_id}`)).json.combine_out_trade_no, 'c1');
+  assert.equal((await call('GET', '/v3/combine-transactions/out-trade-no/nope')).json.code, 'ORDER_NOT_EXIST');
+  assert.equal((await call('GET', `/v3/pay/transactions/out-trade-no/c1-a?mchid=${sb.mchid}`)).json.code, 'ORDER_NOT_EXIST', 'a sub-order is not an ordinary order');
+  assert.equal((await call('POST', '/v3/pay/transactions/out-trade-no/c1-a/close', { mchid: sb.mchid })).json.code, 'ORDER_NOT_EXIST');
+  await assert.rejects(sb.pay('c1-a', { notify: false }), /sub-order of c1/);
+
+  const { resource } = await sb.payCombine('c1', { notify: false });
+  assert.deepEqual(resource.sub_orders.map((o) => [o.trade_state, o.amount.payer_amount]), [['SUCCESS', 300], ['SUCCESS', 200]]);
+  assert.ok(resource.sub_orders.every((o) => /^42000000\d{20}$/.test(o.transaction_id) && o.success_time));
+  assert.deepEqual((await call('GET', '/v3/combine-transactions/out-trade-no/c1')).json, resource, 'the notification\'s resource is the query\'s answer');
+  await assert.rejects(sb.payCombine('c1', { notify: false }), /is SUCCESS/);
+  const closing = { combine_appid: COMBINE.combine_appid, sub_orders: COMBINE.sub_orders.map(({ mchid, out_trade_no }) => ({ mchid, out_trade_no })) };
+  assert.equal((await call('POST', '/v3/combine-transactions/out-trade-no/c1/close', closing)).json.code, 'ORDERPAID');
+  assert.equal((await call('POST', '/v3/combine-transactions/jsapi', { ...COMBINE, combine_out_trade_no: 'c1' })).json.code, 'ORDERPAID');
+
+  // A sub-order is refunded as an order: its own total, its own transaction.
+  const refund = { transaction_id: resource.sub_orders[1].transaction_id, out_refund_no: 'cr1', amount: { refund: 200, total: 200, currency: 'CNY' } };
+  const r = await call('POST', '/v3/refund/domestic/refunds', refund);
+  assert.deepEqual([r.status, r.json.out_trade_no, r.json.amount.total], [200, 'c1-b', 200]);
+  assert.equal((await call('POST', '/v3/refund/domestic/refunds', { ...refund, out_refund_no: 'cr2', amount: { refund: 1, total: 500, currency: 'CNY' } })).json.detail.field, 'amount.total', 'not the combined total');
+  assert.equal((await call('GET', '/v3/combine-transactions/out-trade-no/c1')).json.sub_orders[1].trade_state, 'REFUND');
+
+  // Closing names every sub-order; then all are CLOSED, and the number answers ORDERCLOSED.
+  await call('POST', '/v3/combine-transactions/native', { ...COMBINE, combine_out_trade_no: 'c3', sub_orders: COMBINE.sub_orders.map((o) => ({ ...o, out_trade_no: `c3-${o.attach}` })) });
+  const closing3 = { combine_appid: COMBINE.combine_appid, sub_orders: [{ mchid: sb.mchid, out_trade_no: 'c3-a' }, { mchid: sb.mchid, out_trade_no: 'c3-b' }] };
+  assert.equal((await call('POST', '/v3/combine-transactions/out-trade-no/c3/close', { ...closing3, sub_orders: closing3.sub_orders.slice(1) })).json.detail.field, 'sub_orders');
+  assert.equal((await call('POST', '/v3/combine-transactions/out-trade-no/c3/close', { ...closing3, combine_appid: 'wx0' })).json.detail.field, 'combine_appid');
+  assert.equal((await call('POST', '/v3/combine-transactions/out-trade-no/c3/close', closing3)).status, 204);
+  assert.deepEqual((await call('GET', '/v3/combine-transactions/out-trade-no/c3')).json.sub_orders.map((o) => [o.trade_state, o.trade_type]), [['CLOSED', 'NATIVE'], ['CLOSED', 'NATIVE']]);
+  assert.equal((await call('POST', '/v3/combine-transactions/native', { ...COMBINE, combine_out_trade_no: 'c3', sub_orders: closing3.sub_orders.map((o, i) => ({ ...COMBINE.sub_orders[i], ...o })) })).json.code, 'ORDERCLOSED');
+  await assert.rejects(sb.payCombine('c3', { notify: false }), /is CLOSED/);
+});
+
+test("合单 for a partner: each sub-order a sub-merchant's, numbered by it, refunded with sub_mchid", async () => {
+  const body = {
+    ...COMBINE, combine_out_trade_no: 'pc1',
+    sub_orders: COMBINE.sub_orders.map((o) => ({ ...o, sub_mchid: SUB, sub_appid: 'wx_sub', settle_info: { profit_sharing: true } })),
+  };
+  assert.equal((await call('POST', '/v3/combine-transactions/app', { ...body, combine_payer_info: undefined })).status, 200);
+  assert.ok(sb.orders.has(`${SUB}/c1-a`) && sb.orders.get(`${SUB}/c1-a`).combine$ === 'pc1', "the sub-merchant's own number c1-a, beside the direct c1-a");
+  const { resource } = await sb.payCombine('pc1', { notify: false });
+  assert.deepEqual(resource.sub_orders.map((o) => [o.mchid, o.sub_mchid, o.sub_appid, o.trade_type]), [[sb.mchid, SUB, 'wx_sub', 'APP'], [sb.mchid, SUB, 'wx_sub', 'APP']]);
+  assert.equal('combine_payer_info' in resource, false, 'an APP order names no payer');
+  const refund = { sub_mchid: SUB, out_trade_no: 'c1-a', out_refund_no: 'pcr1', amount: { refund: 10, total: 300, currency: 'CNY' } };
+  assert.equal((await call('POST', '/v3/refund/domestic/refunds', refund)).json.out_trade_no, 'c1-a');
+  assert.equal((await call('GET', `/v3/profitsharing/transactions/${resource.sub_orders[0].transaction_id}/amounts`)).json.unsplit_amount, 290, 'a sub-order placed for sharing can be shared');
+});
+
 test('profit sharing: added receivers only, at most 30% in all, PROCESSING until settled, then unfreeze the rest', async () => {
   await call('POST', '/v3/pay/partner/transactions/jsapi', { ...PARTNER_ORDER, out_trade_no: 'ps1' });
   const { transaction } = await sb.pay('ps1', { sub_mchid: SUB, notify: false });

@@ -388,6 +388,19 @@ export async function startSandbox(opts = {}) {
       const notification = post ? await notify(notify_url, { event_type: 'TRANSACTION.SUCCESS', resource: transaction }) : undefined;
       return { transaction, notification };
     },
+    /** 合单: combine_out_trade_no -> the combined order (its sub-orders are in `orders`, as `<sub_mchid>/<no>` for a sub-merchant's). */
+    combines: payments.combines,
+    /**
+     * Plays the payer of the unpaid combined order `combine_out_trade_no`: every sub-order becomes
+     * SUCCESS, each with a transaction_id. With `notify` (the default), posts its TRANSACTION.SUCCESS
+     * notification (the combined order as its query answers it) to its notify_url. Resolves
+     * { resource, notification }.
+     */
+    async payCombine(combine_out_trade_no, { notify: post = true } = {}) {
+      const { resource, notify_url } = payments.payCombine(combine_out_trade_no);
+      const notification = post ? await notify(notify_url, { event_type: 'TRANSACTION.SUCCESS', resource }) : undefined;
+      return { resource, notification };
+    },
     /**
      * The refund `out_refund_no` (PROCESSING; a sub-merchant's with `sub_mchid`) ends `status`:
      * SUCCESS (the default), ABNORMAL or CLOSED. With `notify` (the default) and a notify_url in its
