@@ -425,6 +425,22 @@ export type PayTransaction = ResponseData<Wxpay['v3']['pay']['transactions']['id
 /** `PayTransaction` for a partner (服务商): the partner order query's answer, and its notification's resource. */
 export type PartnerPayTransaction = ResponseData<Wxpay['v3']['pay']['partner']['transactions']['id']['_transaction_id_']['get']>;
 
+/**
+ * A combined order (合单) as its query answers it
+ * (`GET /v3/combine-transactions/out-trade-no/{combine_out_trade_no}`), each sub-order with its
+ * own `out_trade_no`, `trade_state`, `transaction_id` and `amount.total_amount`. A paid combined
+ * order's `TRANSACTION.SUCCESS` notification carries it as its resource (told from an ordinary
+ * order's by its `combine_out_trade_no`): `notifications.parse<CombineNotification>(request)`.
+ */
+export type CombineTransaction = ResponseData<Wxpay['v3']['combineTransactions']['outTradeNo']['_combine_out_trade_no_']['get']>;
+
+/**
+ * The resource of a combined order's `TRANSACTION.SUCCESS` notification: `CombineTransaction`,
+ * with `combine_transaction_id` optional (the query requires it; what the notification carries of
+ * it is not in the corpus).
+ */
+export type CombineNotification = Omit<CombineTransaction, 'combine_transaction_id'> & { combine_transaction_id?: string };
+
 /** The amounts of a refund's notification, in fen (分). */
 export interface RefundNotificationAmount {
   /** The order's total. */

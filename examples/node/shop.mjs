@@ -1,5 +1,5 @@
 // A merchant's day with wxpay-wasm: a JSAPI order and the page's payment parameters (or a Native
-// order's QR code link), the payment's
+// order's QR code link, or one payment of several orders: 合单), the payment's
 // notification, the order query, a refund and its notification, the refund query, closing an
 // unpaid order, a payout to a user (商家转账) and its notification, and the day's trade bill. Each step is one method of `Shop`, as a service's routes
 // would call them; tests/node/shop.test.mjs runs the whole day against the sandbox.
@@ -21,8 +21,10 @@ export class Shop {
     this.mchid = mchid;
     this.appid = appid;
     this.notifyUrl = notifyUrl;
-    /** out_trade_no -> what we know of the order: { total, state, transaction_id? } */
+    /** out_trade_no -> what we know of the order: { total, state, transaction_id?, combine? } */
     this.orders = new Map();
+    /** combine_out_trade_no -> the out_trade_no of each of its sub-orders (合单) */
+    this.combines = new Map();
     /** out_refund_no -> { out_trade_no, amount, state } */
     this.refunds = new Map();
     /** out_bill_no -> { openid, amount, state } (payouts, 商家转账) */
@@ -50,6 +52,48 @@ export class Shop {
     return { out_trade_no, params };
   }
 
+  /**
+   * 合单下单 (JSAPI): one payment of several orders (`parts`: [{ total, description, attach? }]),
+   * each an order of its own for the query of its state, its refunds and the bill. A sub-order's
+   * `attach` is required: the part's, else its description. Resolves the combined order's number,
+   * each sub-order's, and the page's parameters.
+   */
+  async combineCheckout({ openid, parts }) {
+    const combine_out_trade_no = newNumber('c');
+    const sub_orders = parts.map(({ total, description, attach = description }) => ({
+      mchid: this.mchid, out_trade_no: newNumber('o'), description, attach, amount: { total_amount: total, currency: 'CNY' },
+    }));
+    const { data } = await this.wxpay.v3.combineTransactions.jsapi.post({
+      combine_appid: this.appid, combine_mchid: this.mchid, combine_out_trade_no,
+      notify_url: this.notifyUrl, sub_orders, combine_payer_info: { openid },
+    });
+    for (const o of sub_orders) this.orders.set(o.out_trade_no, { total: o.amount.total_amount, state: 'NOTPAY', combine: combine_out_trade_no });
+    this.combines.set(combine_out_trade_no, sub_orders.map((o) => o.out_trade_no));
+    const params = await this.wxpay.jsapiParams({ appId: this.appid, prepay_id: data.prepay_id });
+    return { combine_out_trade_no, out_trade_nos: sub_orders.map((o) => o.out_trade_no), params };
+  }
+
+  /** 合单查询订单: each sub-order's state, as WeChat Pay has it. */
+  async combineQuery(combine_out_trade_no) {
+    const { data } = await this.wxpay.v3.combineTransactions.outTradeNo._combine_out_trade_no_.get({ combine_out_trade_no });
+    for (const sub of data.sub_orders ?? []) {
+      const order = this.orders.get(sub.out_trade_no);
+      if (order?.combine === combine_out_trade_no) Object.assign(order, { state: sub.trade_state, transaction_id: sub.transaction_id });
+    }
+    return data;
+  }
+
+  /** 合单关闭订单: every sub-order of a combined order not paid. Answered 204. */
+  async combineClose(combine_out_trade_no) {
+    const nos = this.combines.get(combine_out_trade_no);
+    if (!nos) throw new Error(`no combined order ${combine_out_trade_no} here`);
+    await this.wxpay.v3.combineTransactions.outTradeNo._combine_out_trade_no_.close.post(
+      { combine_appid: this.appid, sub_orders: nos.map((out_trade_no) => ({ mchid: this.mchid, out_trade_no })) },
+      { combine_out_trade_no },
+    );
+    for (const no of nos) this.orders.get(no).state = 'CLOSED';
+  }
+
   /** Native下单: for a payer at a computer, who scans `code_url` (shown as a QR code) with WeChat. */
   async nativeCheckout({ total, description }) {
     const out_trade_no = newNumber('o');
@@ -65,7 +109,17 @@ export class Shop {
   // unique key on the id), or two deliveries of one notification can both get past the check.
   #onNotification({ id, event_type, resource }) {
     if (this.handled.has(id)) return;
-    if (event_type === 'TRANSACTION.SUCCESS') {
+    if (event_type === 'TRANSACTION.SUCCESS' && resource.combine_out_trade_no !== undefined) {
+      // A combined order's: trust it only for one of ours, with each of its sub-orders and amounts.
+      const nos = this.combines.get(resource.combine_out_trade_no);
+      const subs = resource.sub_orders ?? [];
+      const ours = nos !== undefined && subs.length === nos.length && subs.every((sub) => {
+        const order = this.orders.get(sub.out_trade_no);
+        return nos.includes(sub.out_trade_no) && order.combine === resource.combine_out_trade_no && sub.amount?.total_amount === order.total;
+      });
+      if (!ours || new Set(subs.map((sub) => sub.out_trade_no)).size !== nos.length) throw new Error(`unexpected payment for ${resource.combine_out_trade_no}`);
+      for (const sub of subs) Object.assign(this.orders.get(sub.out_trade_no), { state: sub.trade_state, transaction_id: sub.transaction_id });
+    } else if (event_type === 'TRANSACTION.SUCCESS') {
       const order = this.orders.get(resource.out_trade_no);
       // Trust the notification only for an order of ours, for the amount we asked.
       if (!order || resource.amount.total !== order.total) throw new Error(`unexpected payment for ${resource.out_trade_no}`);
@@ -86,6 +140,8 @@ export class Shop {
 
   /** 商户订单号查询: what WeChat Pay says of an order (for one whose notification is late). */
   async query(out_trade_no) {
+    const combine = this.orders.get(out_trade_no)?.combine;
+    if (combine !== undefined) throw new Error(`${out_trade_no} is a sub-order of ${combine}: combineQuery(${combine})`);
     const { data } = await this.wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no, params: { mchid: this.mchid } });
     const order = this.orders.get(out_trade_no);
     if (order) Object.assign(order, { state: data.trade_state, transaction_id: data.transaction_id });
@@ -95,6 +151,7 @@ export class Shop {
   /** 关闭订单: an order not paid, no longer wanted. Answered 204. */
   async close(out_trade_no) {
     const order = this.#order(out_trade_no);
+    if (order.combine !== undefined) throw new Error(`${out_trade_no} is a sub-order of ${order.combine}: combineClose(${order.combine})`);
     await this.wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.close.post({ mchid: this.mchid }, { out_trade_no });
     order.state = 'CLOSED';
   }

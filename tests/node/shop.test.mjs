@@ -161,6 +161,60 @@ test('a payment notification for an amount other than the order\'s is answered w
   assert.equal(s.refunds.get(no).state, 'PROCESSING');
 });
 
+test('合单: one payment of two orders, the page\'s parameters, its notification trusted only whole, the combined query, a sub-order refunded, an unpaid one closed', async () => {
+  const { sb } = ctx;
+  const s = shop();
+  const { combine_out_trade_no, out_trade_nos, params } = await s.combineCheckout({
+    openid: OPENID, parts: [{ total: 1200, description: '书' }, { total: 800, description: '笔', attach: 'pen' }],
+  });
+  assert.match(combine_out_trade_no, /^c\d+$/);
+  assert.equal(out_trade_nos.length, 2);
+  const prepay_id = params.package.replace(/^prepay_id=/, '');
+  assert.equal(sb.prepays.get(prepay_id)?.combine_out_trade_no, combine_out_trade_no);
+  const message = `${params.appId}\n${params.timeStamp}\n${params.nonceStr}\n${params.package}\n`;
+  assert.ok(crypto.verify('sha256', Buffer.from(message), sb.merchant.publicKeySpki, Buffer.from(params.paySign, 'base64')), 'paySign verifies');
+  // A sub-order is queried and closed with its combined order, not alone.
+  await assert.rejects(s.query(out_trade_nos[0]), new RegExp(`sub-order of ${combine_out_trade_no}`));
+  await assert.rejects(s.close(out_trade_nos[0]), /combineClose/);
+
+  // Paid: a notification that names another amount, or leaves out a sub-order, is refused (500).
+  const { resource } = await sb.payCombine(combine_out_trade_no, { notify: false });
+  const [a, b] = resource.sub_orders;
+  for (const forged of [
+    { ...resource, sub_orders: [a, { ...b, amount: { ...b.amount, total_amount: 8 } }] },
+    { ...resource, sub_orders: [a] },
+    { ...resource, sub_orders: [a, a] },
+    { ...resource, combine_out_trade_no: 'c-another' },
+  ]) {
+    const answer = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource: forged });
+    assert.equal(answer.status, 500, JSON.stringify(forged.sub_orders.map((o) => o.amount)));
+  }
+  assert.deepEqual(out_trade_nos.map((no) => s.orders.get(no).state), ['NOTPAY', 'NOTPAY'], 'nothing marked paid');
+  const answer = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource });
+  assert.equal(answer.status, 204, answer.body?.toString());
+  assert.deepEqual(out_trade_nos.map((no) => s.orders.get(no)), [
+    { total: 1200, state: 'SUCCESS', transaction_id: a.transaction_id, combine: combine_out_trade_no },
+    { total: 800, state: 'SUCCESS', transaction_id: b.transaction_id, combine: combine_out_trade_no },
+  ]);
+
+  // One sub-order refunded in part, as any order: its own total; the combined query shows it.
+  const no = s.newRefundNumber();
+  const refund = await s.refund(out_trade_nos[1], no, 300, '笔坏了');
+  assert.deepEqual([refund.status, refund.amount.total, refund.transaction_id], ['PROCESSING', 800, b.transaction_id]);
+  assert.equal((await sb.settleRefund(no)).notification.status, 204);
+  assert.equal(s.refunds.get(no).state, 'SUCCESS');
+  const queried = await s.combineQuery(combine_out_trade_no);
+  assert.deepEqual(queried.sub_orders.map((o) => o.trade_state), ['SUCCESS', 'REFUND']);
+  assert.deepEqual(out_trade_nos.map((n) => s.orders.get(n).state), ['SUCCESS', 'REFUND']);
+  await rejectsWith(s.combineClose(combine_out_trade_no), 'ORDERPAID', { status: 400 });
+
+  // Another combined order, never paid, is closed whole.
+  const unpaid = await s.combineCheckout({ openid: OPENID, parts: [{ total: 100, description: 'x' }, { total: 200, description: 'y' }] });
+  await s.combineClose(unpaid.combine_out_trade_no);
+  assert.deepEqual(unpaid.out_trade_nos.map((n) => s.orders.get(n).state), ['CLOSED', 'CLOSED']);
+  assert.deepEqual((await s.combineQuery(unpaid.combine_out_trade_no)).sub_orders.map((o) => o.trade_state), ['CLOSED', 'CLOSED']);
+});
+
 test('a payout (商家转账): the user confirms it, a lost answer is retried under the same number, a large one names the payee, another is cancelled', async () => {
   const { sb } = ctx;
   const s = shop();

@@ -2,7 +2,7 @@
 // Request or Node's { headers, body }, resolves to the envelope with a typed resource; the
 // answers are fetch Responses; encrypt/decrypt/decryptResource resolve to strings.
 import { Wxpay, notifySuccess, notifyFailure } from 'wxpay-wasm';
-import type { Notification, NotificationInput, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
+import type { CombineNotification, CombineTransaction, Notification, NotificationInput, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.js';
 
 declare const request: Request;
@@ -52,6 +52,21 @@ type _payoutFail = Expect<Equal<typeof payout.resource.fail_reason, string | und
 // @ts-expect-error TS2339: the notification does not carry the remark (the query's answer does)
 void payout.resource.transfer_remark;
 void billNo;
+
+// A combined order's notification (合单): the combined order, its sub-orders each with its own state.
+const combined = await wxpay.notifications.parse<CombineNotification>(request);
+const combineNo: string = combined.resource.combine_out_trade_no;
+for (const sub of combined.resource.sub_orders ?? []) {
+  const subNo: string = sub.out_trade_no;
+  const subTotal: number = sub.amount!.total_amount;
+  type _subState = Expect<Equal<typeof sub.trade_state, NonNullable<ResponseData<Wxpay['v3']['combineTransactions']['outTradeNo']['_combine_out_trade_no_']['get']>['sub_orders']>[number]['trade_state']>>;
+  void subNo, subTotal;
+}
+type _combineId = Expect<Equal<typeof combined.resource.combine_transaction_id, string | undefined>>;
+type _combineQueryId = Expect<Equal<CombineTransaction['combine_transaction_id'], string>>;
+// @ts-expect-error TS2339: a combined order names combine_mchid, not an ordinary order's mchid
+void combined.resource.mchid;
+void combineNo;
 
 const fromNode = await wxpay.notifications.parse({ headers: nodeHeaders, body: raw });
 type _untyped = Expect<Equal<typeof fromNode.resource, Record<string, unknown>>>;
