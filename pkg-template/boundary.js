@@ -431,53 +431,81 @@ function bodyBytes(data) {
 /**
  * `JSON.stringify(data)`, refusing what JSON would change without a word, wherever it sits in
  * `data`: a `Map`, `Set`... (NOT_JSON) or any other object of a built-in or host tag with no
- * fields of its own (a `Headers`, an iterator: `{}`), bytes (an index object), a number that is
- * not finite (`null`) and a BigInt (a TypeError that names no place). The replacer sees each value
- * as JSON will write it (after `toJSON`), so what a `toJSON` answers is checked too. The error
- * names where the value sits (`amount.total`, `detail[2]`), never the value.
+ * fields of its own (a `Headers`, an iterator: `{}`), bytes (a typed array's index object, a
+ * `Buffer`'s `{type,data}`), a number that is not finite, boxed or not, and an invalid `Date`
+ * (both `null`), and a BigInt (a TypeError that names no place). The replacer sees each value as
+ * JSON will write it (after `toJSON`), so what a `toJSON` answers is checked too; where that is an
+ * object or null, the value as it was (an own data property: no getter is run again) is looked at
+ * for bytes and dates. The error names where the value sits (`amount.total`, `detail[2]`), never
+ * the value. (Functions and `undefined` go as JSON has them: left out, or `null` in an array.)
  */
 function jsonOf(data) {
   const parents = new Map(); // each object seen -> [its holder, its key], to name a place
+  let root;
   return JSON.stringify(data, function check(key, value) {
+    root ??= this;
     const type = typeof value;
     if (type === 'number') {
-      if (!Number.isFinite(value)) throw refused(parents, this, key, `${value}, which JSON sends as null`);
+      if (!Number.isFinite(value)) throw refused(parents, root, this, key, `${value}, which JSON sends as null`);
       return value;
     }
-    if (type === 'bigint') throw refused(parents, this, key, 'a BigInt, which JSON cannot carry: send a number or a string');
-    if (type !== 'object' || value === null) return value;
-    if (!Array.isArray(value)) {
-      const tag = Object.prototype.toString.call(value);
-      if (tag !== '[object Object]' && !WRAPPERS.has(tag)) {
-        if (ArrayBuffer.isView(value) || tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') {
-          throw refused(parents, this, key, 'bytes, which JSON cannot carry: encode them (base64, as the API asks)');
-        }
-        if (NOT_JSON.has(tag) || Object.keys(value).length === 0) {
-          throw refused(parents, this, key, `a ${tag.slice(8, -1)}, which has no JSON form (it would go as {})`);
-        }
+    if (type === 'bigint') throw refused(parents, root, this, key, 'a BigInt, which JSON cannot carry: send a number or a string');
+    if (type !== 'object') return value;
+    const raw = Object.getOwnPropertyDescriptor(this, key)?.value;
+    if (raw !== value && typeof raw === 'object' && raw !== null) {
+      if (ArrayBuffer.isView(raw)) throw refused(parents, root, this, key, BYTES);
+      if (value === null && Object.prototype.toString.call(raw) === '[object Date]' && Number.isNaN(Date.prototype.getTime.call(raw))) {
+        throw refused(parents, root, this, key, 'an invalid Date, which JSON sends as null');
       }
     }
-    parents.set(value, [this, key]);
-    return value;
+    if (value === null || Array.isArray(value)) return remember(parents, value, this, key);
+    const tag = Object.prototype.toString.call(value);
+    if (tag === '[object Object]') return remember(parents, value, this, key);
+    if (tag === '[object Number]' && !Number.isFinite(Number.prototype.valueOf.call(value))) {
+      throw refused(parents, root, this, key, 'a boxed non-finite number, which JSON sends as null');
+    }
+    if (WRAPPERS.has(tag)) return value;
+    if (ArrayBuffer.isView(value) || tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') throw refused(parents, root, this, key, BYTES);
+    if (NOT_JSON.has(tag) || Object.keys(value).length === 0) {
+      const name = tag.slice(8, -1);
+      const what = name.length > 32 ? `an object tagged ${name.length} characters long` : `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
+      throw refused(parents, root, this, key, `${what}, which has no JSON form (it would go as {})`);
+    }
+    return remember(parents, value, this, key);
   });
 }
+
+const BYTES = 'bytes, which JSON cannot carry: encode them (base64, as the API asks)';
 
 /** JSON writes these boxed primitives as the primitive. */
 const WRAPPERS = new Set(['[object Number]', '[object String]', '[object Boolean]']);
 
-/** ERR_INVALID_PARAM for `what` at `holder[key]` in the body, its place named by key (never by value). */
-function refused(parents, holder, key, what) {
+/** `value`, noted as `holder[key]` if it is an object (JSON goes into it next). */
+function remember(parents, value, holder, key) {
+  if (value !== null) parents.set(value, [holder, key]);
+  return value;
+}
+
+/** How a key shows in a place: a field name as is, an index in brackets, anything else by its length. */
+const keyShown = (holder, key) => (Array.isArray(holder) ? `[${key}]`
+  : /^[a-z_][a-z0-9_]{0,39}$/.test(key) || /^[A-Za-z_$][A-Za-z0-9_$]{0,23}$/.test(key) ? `.${key}` : `[(${key.length} characters)]`);
+
+/**
+ * ERR_INVALID_PARAM for `what` at `holder[key]` in the body, its place named by keys (never by a
+ * value; a key that is not a short field name by its length), the innermost 16 of a deeper one.
+ */
+function refused(parents, root, holder, key, what) {
   const keys = [];
-  for (let h = holder, k = key; k !== '' && keys.length <= 16; ) {
-    keys.push(Array.isArray(h) ? `[${k}]` : /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(k) ? `.${k}` : `[(${k.length} characters)]`);
+  for (let h = holder, k = key; h !== root && keys.length <= 16; ) {
+    keys.push(keyShown(h, k));
     const up = parents.get(h);
     if (up === undefined) break;
     [h, k] = up;
   }
   const deep = keys.length > 16;
   if (deep) keys.length = 16;
-  const path = keys.reverse().join('');
-  const at = !path ? '' : deep ? ` at ...${path}` : ` at ${path.replace(/^\./, '')}`;
+  const path = keys.reverse().join('').replace(/^\./, '');
+  const at = !path ? '' : deep ? ` at ${path} (the last 16 keys of its place)` : ` at ${path}`;
   return param(`the request body holds ${what}${at}`);
 }
 
