@@ -17,12 +17,14 @@
 // the same refund), GET /v3/refund/domestic/refunds/{out_refund_no} answers it, and
 // `settleRefund(out_refund_no, sub_mchid?, status?)` ends it SUCCESS, ABNORMAL or CLOSED, and
 // POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund sends an ABNORMAL one again.
-// 合单 (combine): POST /v3/combine-transactions/jsapi, /miniprogram, /app, /native and /h5 take
-// one payment of several sub-orders (each the signing merchant's, or a partner's sub-merchant's with
-// sub_mchid), kept as orders of their own for refunds and sharing; GET
-// /v3/combine-transactions/out-trade-no/{no} and /id/{combine_transaction_id} answer the whole,
-// POST .../out-trade-no/{no}/close closes every sub-order, and `payCombine(no)` plays the payer.
-// A sub-order is not an order of the ordinary query and close (ORDER_NOT_EXIST there).
+// 合单 (combine): POST /v3/combine-transactions/jsapi (mini programs too), /app, /native and /h5
+// take one payment of several sub-orders (each the signing merchant's, or a partner's
+// sub-merchant's with sub_mchid), kept as orders of their own for refunds and sharing; GET
+// /v3/combine-transactions/out-trade-no/{no} answers the whole, POST .../out-trade-no/{no}/close
+// closes every sub-order, and `payCombine(no)` plays the payer. (/miniprogram and /id/{...} in the
+// corpus are 个人收款's, another product, not served.) The sandbox's own rule, not the corpus's: a
+// sub-order is not an order of the ordinary query and close (ORDER_NOT_EXIST there), so that a
+// merchant's code that reaches for them is seen to.
 // 分账: POST /v3/profitsharing/receivers/add and /delete keep a merchant's receivers; POST
 // /v3/profitsharing/orders shares a paid order placed with settle_info.profit_sharing among them
 // (at most MAX_RATIO of its total in all; PROCESSING until `settleProfitSharing(out_order_no,
@@ -39,10 +41,7 @@ export const MAX_RATIO = 0.3;
 export const paramError = (message, field, location = 'body') => ({ status: 400, json: { code: 'PARAM_ERROR', message, detail: { field, location } } });
 const invalid = (message) => ({ status: 400, json: { code: 'INVALID_REQUEST', message } });
 export const str = (v) => typeof v === 'string' && v !== '';
-/**
- * The most sub-orders the sandbox takes in one combined order. Production's bound is not in the
- * corpus; public SDKs note 50 for APIv3 (APIv2's combined orders took 10).
- */
+/** The most sub-orders in one combined order (the corpus: 合单下单's description, 合单关单's maxItems). */
 export const MAX_SUB_ORDERS = 50;
 /** The characters WeChat Pay allows in a merchant's order number (the sandbox checks no length). */
 const ORDER_NUMBER = /^[0-9A-Za-z_\-*]+$/;
@@ -168,10 +167,11 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
   }
 
   /**
-   * 合单下单: `kind` 'jsapi' or 'miniprogram' (combine_payer_info.openid required), 'app', 'native'
-   * (a `code_url`) or 'h5' (scene_info.payer_client_ip required). Every sub-order is the signing
-   * merchant's (`mchid`), or a sub-merchant's (`sub_mchid`) of this partner; each becomes an order,
-   * NOTPAY, numbered by its merchant as any order is.
+   * 合单下单: `kind` 'jsapi' (combine_payer_info.openid or, a partner's, .sub_openid required),
+   * 'app', 'native' (a `code_url`) or 'h5' (scene_info.payer_client_ip, .device_id and
+   * .h5_info.type required). Every sub-order is the signing merchant's (`mchid`), or a
+   * sub-merchant's (`sub_mchid`) of this partner; each becomes an order, NOTPAY, numbered by its
+   * merchant as any order is. At least one sub-order: the sandbox's bound, not the corpus's.
    */
   function combine(kind, data) {
     for (const f of ['combine_appid', 'combine_mchid', 'combine_out_trade_no', 'notify_url'])
@@ -179,8 +179,12 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     if (!ORDER_NUMBER.test(data.combine_out_trade_no)) return paramError('combine_out_trade_no may hold only 0-9 A-Z a-z _ - *', 'combine_out_trade_no');
     if (data.combine_mchid !== mchid) return paramError('combine_mchid does not match the signing merchant', 'combine_mchid');
     const payer = data.combine_payer_info;
-    if ((kind === 'jsapi' || kind === 'miniprogram') && !str(payer?.openid)) return paramError('combine_payer_info.openid is required', 'combine_payer_info.openid');
-    if (kind === 'h5' && !str(data.scene_info?.payer_client_ip)) return paramError('scene_info.payer_client_ip is required', 'scene_info.payer_client_ip');
+    if (kind === 'jsapi' && !str(payer?.openid) && !str(payer?.sub_openid)) return paramError('combine_payer_info.openid is required', 'combine_payer_info.openid');
+    if (kind === 'h5') {
+      for (const f of ['payer_client_ip', 'device_id'])
+        if (!str(data.scene_info?.[f])) return paramError(`scene_info.${f} is required`, `scene_info.${f}`);
+      if (!str(data.scene_info.h5_info?.type)) return paramError('scene_info.h5_info.type is required', 'scene_info.h5_info.type');
+    }
     const list = data.sub_orders;
     if (!Array.isArray(list) || list.length < 1 || list.length > MAX_SUB_ORDERS) return paramError(`sub_orders must hold 1 to ${MAX_SUB_ORDERS} sub-orders`, 'sub_orders');
     const keys = [];
@@ -190,7 +194,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
       for (const f of ['mchid', 'attach', 'out_trade_no', 'description']) if (!str(so[f])) return paramError(`${field(f)} is required`, field(f));
       if (so.mchid !== mchid) return paramError(`${field('mchid')} does not match the signing merchant`, field('mchid'));
       const { sub, refused } = subMerchant(so.sub_mchid);
-      if (refused) return refused;
+      if (refused) return paramError(`${field('sub_mchid')} is not a sub-merchant of this partner`, field('sub_mchid'));
       if (!ORDER_NUMBER.test(so.out_trade_no)) return paramError(`${field('out_trade_no')} may hold only 0-9 A-Z a-z _ - *`, field('out_trade_no'));
       if (!Number.isSafeInteger(so.amount?.total_amount) || so.amount.total_amount < 1) return paramError(`${field('amount.total_amount')} must be a positive integer`, field('amount.total_amount'));
       if (!str(so.amount.currency)) return paramError(`${field('amount.currency')} is required`, field('amount.currency'));
@@ -203,8 +207,9 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
       const states = known.subs$.map((o) => o.trade_state);
       if (states.includes('CLOSED')) return { status: 400, json: { code: 'ORDERCLOSED', message: '订单已关闭' } };
       if (states.some((t) => t !== 'NOTPAY')) return { status: 400, json: { code: 'ORDERPAID', message: '订单已支付' } };
-      // The same combine_out_trade_no again: only for the same sub-orders (a new prepay_id).
-      const same = known.combine_appid === data.combine_appid && known.subs$.length === list.length &&
+      // The same combine_out_trade_no again: only for the same payment (a new prepay_id). The code
+      // and message are the sandbox's, as for an ordinary order's number (not in the corpus).
+      const same = known.combine_appid === data.combine_appid && known.kind$ === kind && known.subs$.length === list.length &&
         known.subs$.every((o, i) => o.key$ === keys[i] && o.amount.total === list[i].amount.total_amount);
       if (!same) return invalid('合单商户订单号重复');
     } else {
@@ -217,12 +222,15 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
             ? { appid: data.combine_appid, mchid }
             : { sp_appid: data.combine_appid, sp_mchid: mchid, ...(str(so.sub_appid) ? { sub_appid: so.sub_appid } : {}), sub_mchid: sub }),
           out_trade_no: so.out_trade_no,
-          trade_type: TRADE_TYPES[kind === 'miniprogram' ? 'jsapi' : kind], trade_state: 'NOTPAY', trade_state_desc: '订单未支付',
+          trade_type: TRADE_TYPES[kind], trade_state: 'NOTPAY', trade_state_desc: '订单未支付',
           attach: so.attach,
-          ...(str(payer?.openid) ? { payer: sub === undefined ? { openid: payer.openid } : { sp_openid: payer.openid } } : {}),
+          ...(str(payer?.openid) || str(payer?.sub_openid)
+            ? { payer: sub === undefined ? { openid: payer.openid } : { ...(str(payer.openid) ? { sp_openid: payer.openid } : {}), ...(str(payer.sub_openid) ? { sub_openid: payer.sub_openid } : {}) } }
+            : {}),
           amount: { total: so.amount.total_amount, currency: so.amount.currency },
           appid$: data.combine_appid, sub$: sub, key$: keys[i], notify_url$: data.notify_url, refunded$: 0,
-          profit_sharing$: so.settle_info?.profit_sharing === true, shared$: 0, unfrozen$: false,
+          // settle_info.profit_sharing outweighs the sub-order's own profit_sharing (the corpus).
+          profit_sharing$: (so.settle_info?.profit_sharing ?? so.profit_sharing) === true, shared$: 0, unfrozen$: false,
           combine$: data.combine_out_trade_no,
         };
         orders.set(keys[i], o);
@@ -233,7 +241,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
         combine_transaction_id: `1217752501${digits(18)}`,
         ...(str(data.scene_info?.device_id) ? { scene_info: { device_id: data.scene_info.device_id } } : {}),
         ...(str(payer?.openid) ? { combine_payer_info: { openid: payer.openid } } : {}),
-        subs$: subs, notify_url$: data.notify_url,
+        subs$: subs, notify_url$: data.notify_url, kind$: kind,
       });
     }
     const prepay_id = `wx${crypto.randomBytes(16).toString('hex')}`;
@@ -245,7 +253,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
 
   /** A combined order as its query answers it (and its TRANSACTION.SUCCESS notification's resource). */
   function combined(c) {
-    const { subs$, notify_url$, ...whole } = c;
+    const { subs$, notify_url$, kind$, ...whole } = c;
     return {
       ...whole,
       sub_orders: subs$.map((o) => ({
@@ -255,16 +263,17 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
         attach: o.attach,
         ...(o.success_time === undefined ? {} : { success_time: o.success_time, transaction_id: o.transaction_id }),
         out_trade_no: o.out_trade_no,
+        // payer_amount is required by the corpus: 0 until paid (the sandbox's reading).
         amount: {
-          total_amount: o.amount.total, currency: o.amount.currency,
-          ...(o.amount.payer_total === undefined ? {} : { payer_amount: o.amount.payer_total, payer_currency: o.amount.payer_currency }),
+          total_amount: o.amount.total, currency: o.amount.currency, payer_amount: o.amount.payer_total ?? 0,
+          ...(o.amount.payer_total === undefined ? {} : { payer_currency: o.amount.payer_currency }),
         },
       })),
     };
   }
 
-  function combineQuery(by, no) {
-    const c = by === 'id' ? [...combines.values()].find((x) => x.combine_transaction_id === no) : combines.get(no);
+  function combineQuery(no) {
+    const c = combines.get(no);
     return c ? ok(combined(c)) : notFound('ORDER_NOT_EXIST', '订单不存在');
   }
 
@@ -570,7 +579,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
       [`/v3/pay/transactions/${kind}`, (req, data) => order(kind, false, data)],
       [`/v3/pay/partner/transactions/${kind}`, (req, data) => order(kind, true, data)],
     ])),
-    ...Object.fromEntries(['jsapi', 'miniprogram', 'app', 'native', 'h5'].map((kind) => [`/v3/combine-transactions/${kind}`, (req, data) => combine(kind, data)])),
+    ...Object.fromEntries(['jsapi', 'app', 'native', 'h5'].map((kind) => [`/v3/combine-transactions/${kind}`, (req, data) => combine(kind, data)])),
     '/v3/refund/domestic/refunds': (req, data) => refund(data),
     '/v3/profitsharing/receivers/add': addReceiver,
     '/v3/profitsharing/receivers/delete': (req, data) => deleteReceiver(data),
@@ -589,7 +598,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
       }
       if ((m = /^\/v3\/profitsharing\/orders\/([^/]+)$/.exec(path))) return shareQuery(decodeURIComponent(m[1]), q);
       if ((m = /^\/v3\/profitsharing\/transactions\/([^/]+)\/amounts$/.exec(path))) return unsplit(decodeURIComponent(m[1]));
-      if ((m = /^\/v3\/combine-transactions\/(out-trade-no|id)\/([^/]+)$/.exec(path))) return combineQuery(m[1], decodeURIComponent(m[2]));
+      if ((m = /^\/v3\/combine-transactions\/out-trade-no\/([^/]+)$/.exec(path))) return combineQuery(decodeURIComponent(m[1]));
       return query(path, q);
     }
     const closing = /^\/v3\/pay\/(partner\/)?transactions\/out-trade-no\/([^/]+)\/close$/.exec(path);

@@ -162,8 +162,9 @@ test('合单: one payment of several sub-orders, queried whole, each sub-order r
   const sub = (i, change) => ({ ...COMBINE, combine_out_trade_no: 'c-bad', sub_orders: COMBINE.sub_orders.map((o, j) => (j === i ? { ...o, out_trade_no: `c-bad-${j}`, ...change } : { ...o, out_trade_no: `c-bad-${j}` })) });
   for (const [body, field, path = 'jsapi'] of [
     [{ ...COMBINE, combine_out_trade_no: 'c-bad', combine_payer_info: {} }, 'combine_payer_info.openid'],
-    [{ ...COMBINE, combine_out_trade_no: 'c-bad', combine_payer_info: {} }, 'combine_payer_info.openid', 'miniprogram'],
     [{ ...COMBINE, combine_out_trade_no: 'c-bad' }, 'scene_info.payer_client_ip', 'h5'],
+    [{ ...COMBINE, combine_out_trade_no: 'c-bad', scene_info: { payer_client_ip: '1.2.3.4', h5_info: { type: 'Wap' } } }, 'scene_info.device_id', 'h5'],
+    [{ ...COMBINE, combine_out_trade_no: 'c-bad', scene_info: { payer_client_ip: '1.2.3.4', device_id: 'd' } }, 'scene_info.h5_info.type', 'h5'],
     [{ ...COMBINE, combine_out_trade_no: 'c-bad', combine_mchid: '1900000110' }, 'combine_mchid'],
     [{ ...COMBINE, combine_out_trade_no: 'c|bad' }, 'combine_out_trade_no'],
     [{ ...COMBINE, combine_out_trade_no: 'c-bad', sub_orders: [] }, 'sub_orders'],
@@ -173,15 +174,22 @@ test('合单: one payment of several sub-orders, queried whole, each sub-order r
     [sub(1, { amount: { total_amount: 0, currency: 'CNY' } }), 'sub_orders[1].amount.total_amount'],
     [sub(1, { amount: { total_amount: 1 } }), 'sub_orders[1].amount.currency'],
     [sub(1, { out_trade_no: 'c-bad-0' }), 'sub_orders[1].out_trade_no'],
-    [sub(0, { sub_mchid: '1900000999' }), 'sub_mchid'],
+    [sub(0, { sub_mchid: '1900000999' }), 'sub_orders[0].sub_mchid'],
   ]) {
     const bad = await call('POST', `/v3/combine-transactions/${path}`, body);
     assert.deepEqual([bad.status, bad.json.code, bad.json.detail.field], [400, 'PARAM_ERROR', field], `${path} ${field}`);
   }
-  // The same combine_out_trade_no: the same sub-orders again, or nothing.
+  assert.equal((await call('POST', '/v3/combine-transactions/miniprogram', { ...COMBINE, combine_out_trade_no: 'c-mp' })).json.code, 'RESOURCE_NOT_EXISTS', "个人收款's route: not served");
+  const h5 = await call('POST', '/v3/combine-transactions/h5', { ...COMBINE, combine_out_trade_no: 'c-h5', scene_info: { payer_client_ip: '1.2.3.4', device_id: 'd', h5_info: { type: 'Wap' } }, sub_orders: COMBINE.sub_orders.map((o) => ({ ...o, out_trade_no: `h5-${o.attach}` })) });
+  assert.match(h5.json.h5_url, /^https:\/\/wx\.tenpay\.com\//);
+  // The same combine_out_trade_no: the same payment again, or nothing.
   assert.equal((await call('POST', '/v3/combine-transactions/jsapi', { ...COMBINE, combine_out_trade_no: 'c1' })).status, 200);
-  const other = { ...COMBINE, combine_out_trade_no: 'c1', sub_orders: [COMBINE.sub_orders[0], { ...COMBINE.sub_orders[1], amount: { total_amount: 201, currency: 'CNY' } }] };
-  assert.deepEqual([(await call('POST', '/v3/combine-transactions/jsapi', other)).json.code], ['INVALID_REQUEST']);
+  for (const [what, other, kind = 'jsapi'] of [
+    ['another amount', { sub_orders: [COMBINE.sub_orders[0], { ...COMBINE.sub_orders[1], amount: { total_amount: 201, currency: 'CNY' } }] }],
+    ['fewer sub-orders', { sub_orders: [COMBINE.sub_orders[0]] }],
+    ['another appid', { combine_appid: 'wx9999999999999999' }],
+    ['another kind', {}, 'native'],
+  ]) assert.equal((await call('POST', `/v3/combine-transactions/${kind}`, { ...COMBINE, combine_out_trade_no: 'c1', ...other })).json.code, 'INVALID_REQUEST', what);
   // A sub-order's number is taken: by another combined order, and by an ordinary order.
   assert.equal((await call('POST', '/v3/combine-transactions/app', { ...COMBINE, combine_out_trade_no: 'c2' })).json.code, 'INVALID_REQUEST');
   assert.equal((await call('POST', '/v3/pay/transactions/jsapi', { ...ORDER, out_trade_no: 'c1-a', amount: { total: 300 } })).json.code, 'INVALID_REQUEST');
@@ -191,16 +199,18 @@ test('合单: one payment of several sub-orders, queried whole, each sub-order r
   assert.equal(got.status, 200);
   assert.deepEqual([got.json.combine_mchid, got.json.combine_appid, got.json.combine_payer_info], [sb.mchid, COMBINE.combine_appid, { openid: 'op-c' }]);
   assert.deepEqual(got.json.sub_orders.map((o) => [o.mchid, o.out_trade_no, o.trade_state, o.trade_type, o.attach, o.amount]),
-    [[sb.mchid, 'c1-a', 'NOTPAY', 'JSAPI', 'a', { total_amount: 300, currency: 'CNY' }], [sb.mchid, 'c1-b', 'NOTPAY', 'JSAPI', 'b', { total_amount: 200, currency: 'CNY' }]]);
+    [[sb.mchid, 'c1-a', 'NOTPAY', 'JSAPI', 'a', { total_amount: 300, currency: 'CNY', payer_amount: 0 }], [sb.mchid, 'c1-b', 'NOTPAY', 'JSAPI', 'b', { total_amount: 200, currency: 'CNY', payer_amount: 0 }]]);
+  assert.deepEqual(sb.orders.get('c1-a').payer, { openid: 'op-c' });
   assert.ok(!JSON.stringify(got.json).includes('$'));
-  assert.equal((await call('GET', `/v3/combine-transactions/id/${got.json.combine_transaction_id}`)).json.combine_out_trade_no, 'c1');
+  assert.match(got.json.combine_transaction_id, /^\d{28}$/);
+  assert.equal((await call('GET', `/v3/combine-transactions/id/${got.json.combine_transaction_id}`)).json.code, 'RESOURCE_NOT_EXISTS', "个人收款's route: not served");
   assert.equal((await call('GET', '/v3/combine-transactions/out-trade-no/nope')).json.code, 'ORDER_NOT_EXIST');
   assert.equal((await call('GET', `/v3/pay/transactions/out-trade-no/c1-a?mchid=${sb.mchid}`)).json.code, 'ORDER_NOT_EXIST', 'a sub-order is not an ordinary order');
   assert.equal((await call('POST', '/v3/pay/transactions/out-trade-no/c1-a/close', { mchid: sb.mchid })).json.code, 'ORDER_NOT_EXIST');
   await assert.rejects(sb.pay('c1-a', { notify: false }), /sub-order of c1/);
 
   const { resource } = await sb.payCombine('c1', { notify: false });
-  assert.deepEqual(resource.sub_orders.map((o) => [o.trade_state, o.amount.payer_amount]), [['SUCCESS', 300], ['SUCCESS', 200]]);
+  assert.deepEqual(resource.sub_orders.map((o) => [o.trade_state, o.bank_type, o.amount.payer_amount, o.amount.payer_currency]), [['SUCCESS', 'OTHERS', 300, 'CNY'], ['SUCCESS', 'OTHERS', 200, 'CNY']]);
   assert.ok(resource.sub_orders.every((o) => /^42000000\d{20}$/.test(o.transaction_id) && o.success_time));
   assert.deepEqual((await call('GET', '/v3/combine-transactions/out-trade-no/c1')).json, resource, 'the notification\'s resource is the query\'s answer');
   await assert.rejects(sb.payCombine('c1', { notify: false }), /is SUCCESS/);
@@ -214,11 +224,14 @@ test('合单: one payment of several sub-orders, queried whole, each sub-order r
   assert.deepEqual([r.status, r.json.out_trade_no, r.json.amount.total], [200, 'c1-b', 200]);
   assert.equal((await call('POST', '/v3/refund/domestic/refunds', { ...refund, out_refund_no: 'cr2', amount: { refund: 1, total: 500, currency: 'CNY' } })).json.detail.field, 'amount.total', 'not the combined total');
   assert.equal((await call('GET', '/v3/combine-transactions/out-trade-no/c1')).json.sub_orders[1].trade_state, 'REFUND');
+  assert.equal((await call('POST', '/v3/combine-transactions/out-trade-no/c1/close', closing)).json.code, 'ORDERPAID', 'refunded is paid');
+  assert.equal((await call('GET', `/v3/profitsharing/transactions/${resource.sub_orders[0].transaction_id}/amounts`)).json.unsplit_amount, 0, 'placed without sharing: nothing to share');
 
   // Closing names every sub-order; then all are CLOSED, and the number answers ORDERCLOSED.
   await call('POST', '/v3/combine-transactions/native', { ...COMBINE, combine_out_trade_no: 'c3', sub_orders: COMBINE.sub_orders.map((o) => ({ ...o, out_trade_no: `c3-${o.attach}` })) });
   const closing3 = { combine_appid: COMBINE.combine_appid, sub_orders: [{ mchid: sb.mchid, out_trade_no: 'c3-a' }, { mchid: sb.mchid, out_trade_no: 'c3-b' }] };
   assert.equal((await call('POST', '/v3/combine-transactions/out-trade-no/c3/close', { ...closing3, sub_orders: closing3.sub_orders.slice(1) })).json.detail.field, 'sub_orders');
+  assert.equal((await call('POST', '/v3/combine-transactions/out-trade-no/c3/close', { ...closing3, sub_orders: [...closing3.sub_orders, { mchid: sb.mchid, out_trade_no: 'c1-a' }] })).json.detail.field, 'sub_orders', 'another order named too');
   assert.equal((await call('POST', '/v3/combine-transactions/out-trade-no/c3/close', { ...closing3, combine_appid: 'wx0' })).json.detail.field, 'combine_appid');
   assert.equal((await call('POST', '/v3/combine-transactions/out-trade-no/c3/close', closing3)).status, 204);
   assert.deepEqual((await call('GET', '/v3/combine-transactions/out-trade-no/c3')).json.sub_orders.map((o) => [o.trade_state, o.trade_type]), [['CLOSED', 'NATIVE'], ['CLOSED', 'NATIVE']]);
@@ -229,8 +242,18 @@ test('合单: one payment of several sub-orders, queried whole, each sub-order r
 test("合单 for a partner: each sub-order a sub-merchant's, numbered by it, refunded with sub_mchid", async () => {
   const body = {
     ...COMBINE, combine_out_trade_no: 'pc1',
-    sub_orders: COMBINE.sub_orders.map((o) => ({ ...o, sub_mchid: SUB, sub_appid: 'wx_sub', settle_info: { profit_sharing: true } })),
+    // The first by settle_info, the second by the sub-order's own field (settle_info's outweighs it).
+    sub_orders: COMBINE.sub_orders.map((o, i) => ({ ...o, sub_mchid: SUB, sub_appid: 'wx_sub', ...(i === 0 ? { settle_info: { profit_sharing: true }, profit_sharing: false } : { profit_sharing: true }) })),
   };
+  const jsapi = await call('POST', '/v3/combine-transactions/jsapi', { ...body, combine_out_trade_no: 'pc0', combine_payer_info: { sub_openid: 'sub-op' }, sub_orders: body.sub_orders.map((o) => ({ ...o, out_trade_no: `pc0-${o.attach}` })) });
+  assert.equal(jsapi.status, 200);
+  assert.deepEqual(sb.orders.get(`${SUB}/pc0-a`).payer, { sub_openid: 'sub-op' });
+  await call('POST', '/v3/combine-transactions/jsapi', { ...body, combine_out_trade_no: 'pc00', sub_orders: body.sub_orders.map((o) => ({ ...o, out_trade_no: `pc00-${o.attach}` })) });
+  assert.deepEqual(sb.orders.get(`${SUB}/pc00-a`).payer, { sp_openid: 'op-c' }, "the partner's payer: openid under combine_appid");
+  // A sub-merchant's sub-order is closed by its number with its sub_mchid.
+  const pcClose = { combine_appid: COMBINE.combine_appid, sub_orders: ['pc0-a', 'pc0-b'].map((out_trade_no) => ({ mchid: sb.mchid, out_trade_no })) };
+  assert.equal((await call('POST', '/v3/combine-transactions/out-trade-no/pc0/close', pcClose)).json.detail.field, 'sub_orders');
+  assert.equal((await call('POST', '/v3/combine-transactions/out-trade-no/pc0/close', { ...pcClose, sub_orders: pcClose.sub_orders.map((o) => ({ ...o, sub_mchid: SUB })) })).status, 204);
   assert.equal((await call('POST', '/v3/combine-transactions/app', { ...body, combine_payer_info: undefined })).status, 200);
   assert.ok(sb.orders.has(`${SUB}/c1-a`) && sb.orders.get(`${SUB}/c1-a`).combine$ === 'pc1', "the sub-merchant's own number c1-a, beside the direct c1-a");
   const { resource } = await sb.payCombine('pc1', { notify: false });
@@ -239,6 +262,7 @@ test("合单 for a partner: each sub-order a sub-merchant's, numbered by it, ref
   const refund = { sub_mchid: SUB, out_trade_no: 'c1-a', out_refund_no: 'pcr1', amount: { refund: 10, total: 300, currency: 'CNY' } };
   assert.equal((await call('POST', '/v3/refund/domestic/refunds', refund)).json.out_trade_no, 'c1-a');
   assert.equal((await call('GET', `/v3/profitsharing/transactions/${resource.sub_orders[0].transaction_id}/amounts`)).json.unsplit_amount, 290, 'a sub-order placed for sharing can be shared');
+  assert.equal((await call('GET', `/v3/profitsharing/transactions/${resource.sub_orders[1].transaction_id}/amounts`)).json.unsplit_amount, 200, "by the sub-order's own profit_sharing too");
 });
 
 test('profit sharing: added receivers only, at most 30% in all, PROCESSING until settled, then unfreeze the rest', async () => {
@@ -401,4 +425,13 @@ test('发起异常退款: only an ABNORMAL refund, of that refund_id; to the pay
   assert.equal((await call('POST', path, card)).json.detail.field, 'Wechatpay-Serial');
   const again = await call('POST', path, card, { 'wechatpay-serial': sb.platform.serial });
   assert.deepEqual([again.status, again.json.status, again.json.user_received_account], [200, 'PROCESSING', 'ICBC_DEBIT 1234']);
+});
+
+test('reset forgets combined orders and their sub-orders', async () => {
+  const placed = await call('POST', '/v3/combine-transactions/app', { ...COMBINE, combine_out_trade_no: 'c-reset', sub_orders: COMBINE.sub_orders.map((o) => ({ ...o, out_trade_no: `reset-${o.attach}` })) });
+  assert.equal(placed.status, 200);
+  sb.reset();
+  assert.equal(sb.combines.size, 0);
+  assert.equal((await call('GET', '/v3/combine-transactions/out-trade-no/c-reset')).json.code, 'ORDER_NOT_EXIST');
+  assert.equal((await call('POST', '/v3/pay/transactions/app', { ...ORDER, payer: undefined, out_trade_no: 'reset-a' })).status, 200, 'its sub-order numbers are free again');
 });
