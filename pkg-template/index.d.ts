@@ -429,8 +429,9 @@ export type PartnerPayTransaction = ResponseData<Wxpay['v3']['pay']['partner']['
  * A combined order (合单) as its query answers it
  * (`GET /v3/combine-transactions/out-trade-no/{combine_out_trade_no}`), each sub-order with its
  * own `out_trade_no`, `trade_state`, `transaction_id` and `amount.total_amount`. A paid combined
- * order's `TRANSACTION.SUCCESS` notification carries it as its resource (told from an ordinary
- * order's by its `combine_out_trade_no`): `notifications.parse<CombineNotification>(request)`.
+ * order's `TRANSACTION.SUCCESS` notification carries the combined order as its resource (its
+ * `combine_mchid` and `combine_out_trade_no` where an ordinary order's has `mchid` and
+ * `out_trade_no`): `notifications.parse<CombineNotification>(request)`.
  */
 export type CombineTransaction = ResponseData<Wxpay['v3']['combineTransactions']['outTradeNo']['_combine_out_trade_no_']['get']>;
 

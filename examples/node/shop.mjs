@@ -55,20 +55,22 @@ export class Shop {
   /**
    * 合单下单 (JSAPI): one payment of several orders (`parts`: [{ total, description, attach? }]),
    * each an order of its own for the query of its state, its refunds and the bill. A sub-order's
-   * `attach` is required: the part's, else its description. Resolves the combined order's number,
-   * each sub-order's, and the page's parameters.
+   * `attach` is required: the part's, else its description. The orders are kept before they are
+   * placed (their notification can come before the answer; after an answer that never came,
+   * `combineClose` can still close them). Resolves the combined order's number, each sub-order's,
+   * and the page's parameters.
    */
   async combineCheckout({ openid, parts }) {
     const combine_out_trade_no = newNumber('c');
     const sub_orders = parts.map(({ total, description, attach = description }) => ({
       mchid: this.mchid, out_trade_no: newNumber('o'), description, attach, amount: { total_amount: total, currency: 'CNY' },
     }));
+    for (const o of sub_orders) this.orders.set(o.out_trade_no, { total: o.amount.total_amount, state: 'NOTPAY', combine: combine_out_trade_no });
+    this.combines.set(combine_out_trade_no, sub_orders.map((o) => o.out_trade_no));
     const { data } = await this.wxpay.v3.combineTransactions.jsapi.post({
       combine_appid: this.appid, combine_mchid: this.mchid, combine_out_trade_no,
       notify_url: this.notifyUrl, sub_orders, combine_payer_info: { openid },
     });
-    for (const o of sub_orders) this.orders.set(o.out_trade_no, { total: o.amount.total_amount, state: 'NOTPAY', combine: combine_out_trade_no });
-    this.combines.set(combine_out_trade_no, sub_orders.map((o) => o.out_trade_no));
     const params = await this.wxpay.jsapiParams({ appId: this.appid, prepay_id: data.prepay_id });
     return { combine_out_trade_no, out_trade_nos: sub_orders.map((o) => o.out_trade_no), params };
   }
@@ -121,8 +123,9 @@ export class Shop {
       for (const sub of subs) Object.assign(this.orders.get(sub.out_trade_no), { state: sub.trade_state, transaction_id: sub.transaction_id });
     } else if (event_type === 'TRANSACTION.SUCCESS') {
       const order = this.orders.get(resource.out_trade_no);
-      // Trust the notification only for an order of ours, for the amount we asked.
-      if (!order || resource.amount.total !== order.total) throw new Error(`unexpected payment for ${resource.out_trade_no}`);
+      // Trust the notification only for an order of ours, for the amount we asked; a sub-order of
+      // a combined order is paid only with the others, by its combined order's notification.
+      if (!order || order.combine !== undefined || resource.amount.total !== order.total) throw new Error(`unexpected payment for ${resource.out_trade_no}`);
       Object.assign(order, { state: resource.trade_state, transaction_id: resource.transaction_id });
     } else if (event_type.startsWith('REFUND.')) {
       const refund = this.refunds.get(resource.out_refund_no);

@@ -185,6 +185,8 @@ test('合单: one payment of two orders, the page\'s parameters, its notificatio
     { ...resource, sub_orders: [a] },
     { ...resource, sub_orders: [a, a] },
     { ...resource, combine_out_trade_no: 'c-another' },
+    // One sub-order as if it were an ordinary order's payment.
+    { ...a, mchid: sb.mchid, appid: APPID, amount: { total: a.amount.total_amount, currency: 'CNY' }, combine_out_trade_no: undefined, sub_orders: [a] },
   ]) {
     const answer = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource: forged });
     assert.equal(answer.status, 500, JSON.stringify(forged.sub_orders.map((o) => o.amount)));
@@ -192,6 +194,10 @@ test('合单: one payment of two orders, the page\'s parameters, its notificatio
   assert.deepEqual(out_trade_nos.map((no) => s.orders.get(no).state), ['NOTPAY', 'NOTPAY'], 'nothing marked paid');
   const answer = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource });
   assert.equal(answer.status, 204, answer.body?.toString());
+  // Sent again (same id): answered, and handled once.
+  const handled = s.handled.size;
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource, id: answer.sent.envelope.id })).status, 204);
+  assert.equal(s.handled.size, handled);
   assert.deepEqual(out_trade_nos.map((no) => s.orders.get(no)), [
     { total: 1200, state: 'SUCCESS', transaction_id: a.transaction_id, combine: combine_out_trade_no },
     { total: 800, state: 'SUCCESS', transaction_id: b.transaction_id, combine: combine_out_trade_no },
@@ -207,6 +213,12 @@ test('合单: one payment of two orders, the page\'s parameters, its notificatio
   assert.deepEqual(queried.sub_orders.map((o) => o.trade_state), ['SUCCESS', 'REFUND']);
   assert.deepEqual(out_trade_nos.map((n) => s.orders.get(n).state), ['SUCCESS', 'REFUND']);
   await rejectsWith(s.combineClose(combine_out_trade_no), 'ORDERPAID', { status: 400 });
+
+  // Another, paid: the sandbox posts its notification to the shop, which marks both paid.
+  const second = await s.combineCheckout({ openid: OPENID, parts: [{ total: 50, description: 'x' }, { total: 60, description: 'y' }] });
+  const paid = await sb.payCombine(second.combine_out_trade_no);
+  assert.equal(paid.notification.status, 204, paid.notification.body?.toString());
+  assert.deepEqual(second.out_trade_nos.map((n) => s.orders.get(n).state), ['SUCCESS', 'SUCCESS']);
 
   // Another combined order, never paid, is closed whole.
   const unpaid = await s.combineCheckout({ openid: OPENID, parts: [{ total: 100, description: 'x' }, { total: 200, description: 'y' }] });
