@@ -7,4 +7,5 @@ await init({ module_or_path: new URL('./wxpay_wasm_bg.wasm', import.meta.url) })
 export { Wxpay, notifySuccess, notifyFailure, parseBill } from './wxpay.js';
 export { uploadForm } from './upload.js';
 export { readBill } from './bill.js';
+export { payscoreParams, signV2 } from './payscore.js';
 export { WxpayError } from './error.js';

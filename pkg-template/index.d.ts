@@ -698,6 +698,50 @@ export declare function uploadForm(
   options?: { field?: string; meta?: string | object; fields?: Record<string, string | number>; type?: string },
 ): FormData;
 
+/** What every `payscoreParams` input holds: the merchant and its APIv2 key (API密钥, not the APIv3 key). */
+export interface PayscoreInputBase {
+  /** The merchant id, sent as `mch_id`. */
+  mchid: string;
+  /** The merchant's APIv2 key: 32 characters. Never sent; it keys the HMAC. */
+  apiv2Key: string;
+}
+
+/** The `extraData` every `payscoreParams` answer holds. */
+export interface PayscoreExtraData {
+  mch_id: string;
+  /** Seconds since the epoch, as text. */
+  timestamp: string;
+  /** 32 characters of 0-9 A-Z a-z. */
+  nonce_str: string;
+  sign_type: 'HMAC-SHA256';
+  /** `signV2` of the other fields under the APIv2 key: upper-case hex. */
+  sign: string;
+}
+
+/**
+ * The parameters of `wx.openBusinessView` for 微信支付分 (Pay Score's own mini program): with
+ * `package` (what the service order's creation answered), the order for the payer to confirm
+ * (`wxpayScoreUse`); with `service_id` and `out_order_no`, the order's details
+ * (`wxpayScoreDetail`). Signed by the APIv2 rule (`signV2`). Rejects `ERR_INVALID_PARAM` for input
+ * that is neither (never quoting the key).
+ */
+export declare function payscoreParams(input: PayscoreInputBase & { package: string }): Promise<{
+  businessType: 'wxpayScoreUse';
+  extraData: PayscoreExtraData & { package: string };
+}>;
+export declare function payscoreParams(input: PayscoreInputBase & { service_id: string; out_order_no: string }): Promise<{
+  businessType: 'wxpayScoreDetail';
+  extraData: PayscoreExtraData & { service_id: string; out_order_no: string };
+}>;
+
+/**
+ * The APIv2 signature of `fields` under the merchant's APIv2 key, as front-end calls that still
+ * use it take it (微信支付分's `sign`): HMAC-SHA256 over the non-empty fields but `sign`, sorted by
+ * name, `k=v` joined by `&`, then `&key=<apiv2Key>`; upper-case hex. Values: strings or safe
+ * integers (`''`, `null` and `undefined` are left out).
+ */
+export declare function signV2(fields: Record<string, string | number | null | undefined>, apiv2Key: string): Promise<string>;
+
 /** `wxpay.notifications.success()`, for handlers without a client. */
 export declare function notifySuccess(): Response;
 /** `wxpay.notifications.failure(message, status)`, for handlers without a client. */

@@ -20,3 +20,5 @@ exports.notifyFailure = bundle.notifyFailure;
 exports.parseBill = bundle.parseBill;
 exports.uploadForm = bundle.uploadForm;
 exports.readBill = bundle.readBill;
+exports.payscoreParams = bundle.payscoreParams;
+exports.signV2 = bundle.signV2;

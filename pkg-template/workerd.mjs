@@ -8,4 +8,5 @@ initSync({ module });
 export { Wxpay, notifySuccess, notifyFailure, parseBill } from './wxpay.js';
 export { uploadForm } from './upload.js';
 export { readBill } from './bill.js';
+export { payscoreParams, signV2 } from './payscore.js';
 export { WxpayError } from './error.js';

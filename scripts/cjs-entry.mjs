@@ -6,3 +6,4 @@ export { Wxpay, notifySuccess, notifyFailure, parseBill } from './wxpay.js';
 export { WxpayError } from './error.js';
 export { uploadForm } from './upload.js';
 export { readBill } from './bill.js';
+export { payscoreParams, signV2 } from './payscore.js';

@@ -14,7 +14,7 @@ test('npm pack --dry-run lists README.md, LICENSE and every file the entries loa
   const files = info.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
     'LICENSE', 'README.md', 'bill.js', 'boundary.js', 'browser.mjs', 'cli.mjs', 'error.js', 'index.d.cts', 'index.d.ts',
-    'node.cjs', 'node.mjs', 'package.json', 'upload.js', 'workerd.mjs', 'wxpay.js', 'wxpay_wasm.cjs', 'wxpay_wasm.d.ts', 'wxpay_wasm.js', 'wxpay_wasm_bg.wasm',
+    'node.cjs', 'node.mjs', 'package.json', 'payscore.js', 'upload.js', 'workerd.mjs', 'wxpay.js', 'wxpay_wasm.cjs', 'wxpay_wasm.d.ts', 'wxpay_wasm.js', 'wxpay_wasm_bg.wasm',
   ]);
   assert.equal(readFileSync(new URL('../../node_modules/wxpay-wasm/README.md', import.meta.url), 'utf8'),
     readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));

@@ -71,3 +71,25 @@ await wxpay.v3.transfer.batches.post({
   transfer_detail_list: [{ out_detail_no: 'D1', transfer_amount: 100, transfer_remark: 'r', openid: 'o' }],
 });
 type _payee = Expect<Equal<WeChatPay.OpenAPI.V3.Transfer.Batches.PostHttpMethod.JsonDataRequest['transfer_detail_list'][number]['user_name'], string | undefined>>;
+
+// 微信支付分 on the front end: the parameters of wx.openBusinessView, signed by the APIv2 rule.
+import { payscoreParams, signV2 } from 'wxpay-wasm';
+import type { ResponseData } from 'wxpay-wasm';
+declare const serviceOrder: ResponseData<Wxpay['v3']['payscore']['serviceorder']['post']>;
+if (serviceOrder.package !== undefined) {
+  const use = await payscoreParams({ mchid, apiv2Key: 'k', package: serviceOrder.package });
+  type _use = Expect<Equal<typeof use.businessType, 'wxpayScoreUse'>>;
+  type _usePackage = Expect<Equal<typeof use.extraData.package, string>>;
+  type _signType = Expect<Equal<typeof use.extraData.sign_type, 'HMAC-SHA256'>>;
+}
+const scoreDetail = await payscoreParams({ mchid, apiv2Key: 'k', service_id: '500001', out_order_no: 'o1' });
+type _detail = Expect<Equal<typeof scoreDetail.businessType, 'wxpayScoreDetail'>>;
+type _detailNo = Expect<Equal<typeof scoreDetail.extraData.out_order_no, string>>;
+// @ts-expect-error TS2769: an order to confirm or its details, not both
+await payscoreParams({ mchid, apiv2Key: 'k', package: 'p', service_id: 's', out_order_no: 'o' });
+// @ts-expect-error TS2769: neither
+await payscoreParams({ mchid, apiv2Key: 'k' });
+const v2sign: string = await signV2({ a: '1', b: 2, c: undefined, d: null }, 'k');
+// @ts-expect-error TS2322: a boolean is no field value
+await signV2({ a: true }, 'k');
+void v2sign;

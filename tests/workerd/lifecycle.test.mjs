@@ -104,6 +104,22 @@ describe('the payment lifecycle in workerd', () => {
     assert.ok(ok(`${app.appid}\n${app.timestamp}\n${app.noncestr}\n${app.prepayid}\n`, app.sign));
   });
 
+  test('微信支付分 parameters: the APIv2 HMAC by WebCrypto, the official example\'s signature, and node:crypto agrees', async () => {
+    // APIv2's own example of its rule: these fields under this key sign to this value.
+    const fields = { appid: 'wxd930ea5d5a258f4f', mch_id: '10000100', device_info: '1000', body: 'test', nonce_str: 'ibuaiVcKdpRxkhJA' };
+    const apiv2Key = '192006250b4c09247ec02edce69f6a2d';
+    const input = { mchid: sb.mchid, apiv2Key, service_id: '500001', out_order_no: 'score-1' };
+    const { v2, params, bad, node } = await call('/payscore', { method: 'POST', body: JSON.stringify({ fields, apiv2Key, input }) });
+    assert.equal(node, 'undefined', 'no node:crypto in this Worker');
+    assert.equal(v2, '6A9AE1657590FD6257D693A078E1C3E4BB6BA4DC30B23E0EE2496E54170DACD6');
+    assert.equal(bad, 'ERR_INVALID_PARAM');
+    assert.equal(params.businessType, 'wxpayScoreDetail');
+    const { sign, ...rest } = params.extraData;
+    assert.deepEqual([rest.mch_id, rest.service_id, rest.out_order_no, rest.sign_type], [sb.mchid, '500001', 'score-1', 'HMAC-SHA256']);
+    const text = `${Object.keys(rest).sort().map((k) => `${k}=${rest[k]}`).join('&')}&key=${apiv2Key}`;
+    assert.equal(sign, crypto.createHmac('sha256', apiv2Key).update(text).digest('hex').toUpperCase());
+  });
+
   test('segments keep their case, unknown config keys and bodies with no JSON form are refused (issue 12)', async () => {
     sb.reset();
     const r = await call('/runtime');

@@ -7,8 +7,10 @@
 //   GET  /seed                     the seed GET on a client with certs -> { status }
 //   GET  /backup?dead=URL          the seed GET with baseURL=dead, backupBaseURL=sandbox -> { status }
 //   POST /params                   body { appId, prepay_id } -> { jsapi, app }
+//   POST /payscore                 body { fields, apiv2Key, input } -> { v2: signV2(fields, apiv2Key),
+//                                   params: payscoreParams(input), bad: the code of a short key }
 //   GET  /runtime                  the chain's segment rule and config checks -> { templates, sent, codes }
-import { Wxpay, WxpayError } from 'wxpay-wasm';
+import { Wxpay, WxpayError, payscoreParams, signV2 } from 'wxpay-wasm';
 
 const base = (env) => ({ mchid: env.WXPAY_MCHID, serial: env.WXPAY_SERIAL, privateKey: env.WXPAY_PRIVATE_KEY, baseURL: env.WXPAY_BASE_URL });
 const certs = (env) => ({ [env.WXPAY_PLATFORM_SERIAL]: env.WXPAY_PLATFORM_CERT });
@@ -57,6 +59,12 @@ async function route(url, request, env) {
       const w = new Wxpay({ ...base(env), certs: certs(env) });
       const { appId, prepay_id } = await request.json();
       return { jsapi: await w.jsapiParams({ appId, prepay_id }), app: await w.appParams({ appid: appId, prepay_id }) };
+    }
+    case '/payscore': {
+      // No nodejs_compat here: the HMAC is WebCrypto's.
+      const { fields, apiv2Key, input } = await request.json();
+      const bad = await signV2(fields, apiv2Key.slice(1)).then(() => 'signed', (e) => e.code);
+      return { v2: await signV2(fields, apiv2Key), params: await payscoreParams(input), bad, node: typeof globalThis.process?.getBuiltinModule };
     }
     case '/runtime': {
       const w = new Wxpay({ ...base(env), certs: certs(env) });

@@ -1,0 +1,144 @@
+// 微信支付分 (WeChat Pay Score) on the front end: what `wx.openBusinessView` takes to open Pay
+// Score's own mini program, on the order to confirm (wxpayScoreUse, with the `package` a service
+// order's creation answered) or on an order's details (wxpayScoreDetail). These parameters are
+// still signed by the APIv2 rule (`signV2`): HMAC-SHA256 under the merchant's APIv2 key (API密钥,
+// not the APIv3 key), over the non-empty fields but `sign`, sorted by name, as `k=v` joined by
+// `&`, then `&key=<APIv2 key>`; the digest in upper-case hex. The runtime's own HMAC does it:
+// node:crypto where `process.getBuiltinModule` gives it, else WebCrypto (workerd, browsers).
+import { WxpayError } from './error.js';
+
+const param = (message, cause) => new WxpayError('ERR_INVALID_PARAM', message, cause === undefined ? undefined : { cause });
+
+/** The longest text signed (UTF-16 units, all fields); such parameters are a few hundred. */
+const MAX_TEXT = 1 << 20;
+/** A field's name, as APIv2 names them. */
+const NAME = /^[A-Za-z0-9_]{1,64}$/;
+/** The APIv2 key: 32 characters, set by the merchant (digits and letters; any printable ASCII taken). */
+const KEY = /^[\x21-\x7e]{32}$/;
+const NONCE_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+const wellFormed = typeof String.prototype.isWellFormed === 'function'
+  ? (s) => s.isWellFormed()
+  : (s) => !/\p{Surrogate}/u.test(s);
+
+/** `read()`, its exception (a getter's, a Proxy trap's) ERR_INVALID_PARAM with it as the cause. */
+function guarded(what, read) {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof WxpayError) throw e;
+    throw param(`${what} threw`, e);
+  }
+}
+
+function checkKey(apiv2Key, what) {
+  if (typeof apiv2Key !== 'string') throw param(`${what}: apiv2Key must be the merchant's APIv2 key (API密钥), a string, got ${apiv2Key === null ? 'null' : typeof apiv2Key}`);
+  // Its length only: never the key.
+  if (!KEY.test(apiv2Key)) throw param(`${what}: apiv2Key must be the merchant's APIv2 key (API密钥): 32 printable ASCII characters, got ${apiv2Key.length} characters that are not`);
+}
+
+/** The text `signV2` signs (`stringA&key=<key>`), from the caller's fields, read once. */
+function message(fields, apiv2Key, what) {
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw param(`${what}: fields must be an object of names and values`);
+  const pairs = guarded(`${what}: reading fields`, () => Object.keys(fields).map((name) => [name, fields[name]]));
+  let total = 0;
+  const parts = [];
+  for (const [name, value] of pairs) {
+    if (!NAME.test(name)) throw param(`${what}: a field's name must be 1-64 of A-Z a-z 0-9 _, got one of ${name.length} characters that is not`);
+    if (name === 'sign' || value === undefined || value === null || value === '') continue;
+    let text;
+    if (typeof value === 'string') text = value;
+    else if (typeof value === 'number' && Number.isSafeInteger(value)) text = String(value);
+    else throw param(`${what}: field \`${name}\` must be a string or a safe integer, got ${typeof value === 'number' ? 'another number' : typeof value}`);
+    if (!wellFormed(text)) throw param(`${what}: field \`${name}\` has a lone UTF-16 surrogate, which UTF-8 cannot carry`);
+    total += name.length + text.length + 2;
+    if (total > MAX_TEXT) throw param(`${what}: the fields are longer than ${MAX_TEXT} characters in all`);
+    parts.push([name, text]);
+  }
+  if (parts.length === 0) throw param(`${what}: no field to sign`);
+  parts.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${parts.map(([name, text]) => `${name}=${text}`).join('&')}&key=${apiv2Key}`;
+}
+
+function nodeCrypto() {
+  try {
+    const node = typeof process === 'object' && process !== null && typeof process.getBuiltinModule === 'function'
+      ? process.getBuiltinModule('node:crypto') : undefined;
+    return typeof node?.createHmac === 'function' ? node : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+
+/** HMAC-SHA256 of `text` under `key`, in upper-case hex; what the runtime's crypto throws is ERR_CRYPTO. */
+async function hmac(key, text) {
+  const node = nodeCrypto();
+  const subtle = globalThis.crypto?.subtle;
+  if (!node && typeof subtle?.importKey !== 'function') throw new WxpayError('ERR_CRYPTO', 'this runtime has neither node:crypto nor WebCrypto to make an HMAC with');
+  try {
+    if (node) return node.createHmac('sha256', key).update(text, 'utf8').digest('hex').toUpperCase();
+    const encoder = new TextEncoder();
+    const k = await subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    return hex(new Uint8Array(await subtle.sign('HMAC', k, encoder.encode(text))));
+  } catch (e) {
+    throw new WxpayError('ERR_CRYPTO', 'the runtime\'s HMAC-SHA256 failed', { cause: e });
+  }
+}
+
+/**
+ * The APIv2 signature (HMAC-SHA256) of `fields` under `apiv2Key`: upper-case hex. Values are
+ * strings or safe integers; empty ones (`''`, null, undefined) and `sign` are left out, as the rule
+ * says. Rejects ERR_INVALID_PARAM for input that is not so (never quoting the key or a value).
+ */
+export async function signV2(fields, apiv2Key) {
+  checkKey(apiv2Key, 'signV2');
+  return hmac(apiv2Key, message(fields, apiv2Key, 'signV2'));
+}
+
+function nonce() {
+  const out = [];
+  const bytes = new Uint8Array(48);
+  while (out.length < 32) {
+    globalThis.crypto.getRandomValues(bytes);
+    // 62 * 4 = 248: bytes from 248 up are dropped, so that every character is as likely.
+    for (const b of bytes) if (b < 248 && out.length < 32) out.push(NONCE_CHARS[b % 62]);
+  }
+  return out.join('');
+}
+
+/** `value` (input.`name`), a non-empty string. */
+function text(value, name) {
+  if (typeof value !== 'string' || value === '') throw param(`payscoreParams: input.${name} must be a non-empty string`);
+  return value;
+}
+
+/**
+ * The parameters of `wx.openBusinessView` for 微信支付分: with `package` (the service order's
+ * creation answered it), `{ businessType: 'wxpayScoreUse', extraData }` for the payer to confirm
+ * the order; with `service_id` and `out_order_no`, `{ businessType: 'wxpayScoreDetail', extraData }`
+ * for the order's details. `extraData` holds `mch_id` (input.mchid), those fields, `timestamp`,
+ * `nonce_str`, `sign_type: 'HMAC-SHA256'` and `sign` (signV2 under input.apiv2Key). Each of
+ * `input`'s fields is read once.
+ */
+export async function payscoreParams(input) {
+  if (typeof input !== 'object' || input === null) throw param('payscoreParams(input): input must be an object with mchid, apiv2Key and package (or service_id and out_order_no)');
+  const read = (name) => guarded(`payscoreParams: reading input.${name}`, () => input[name]);
+  const [apiv2Key, mchid, pkg, serviceId, outOrderNo] = ['apiv2Key', 'mchid', 'package', 'service_id', 'out_order_no'].map(read);
+  checkKey(apiv2Key, 'payscoreParams');
+  const mch_id = text(mchid, 'mchid');
+  let businessType;
+  let fields;
+  if (pkg !== undefined) {
+    if (serviceId !== undefined || outOrderNo !== undefined) throw param('payscoreParams: give package (an order to confirm) or service_id and out_order_no (its details), not both');
+    businessType = 'wxpayScoreUse';
+    fields = { mch_id, package: text(pkg, 'package') };
+  } else {
+    businessType = 'wxpayScoreDetail';
+    fields = { mch_id, service_id: text(serviceId, 'service_id'), out_order_no: text(outOrderNo, 'out_order_no') };
+  }
+  Object.assign(fields, { timestamp: String(Math.floor(Date.now() / 1000)), nonce_str: nonce(), sign_type: 'HMAC-SHA256' });
+  const sign = await hmac(apiv2Key, message(fields, apiv2Key, 'payscoreParams'));
+  return { businessType, extraData: { ...fields, sign } };
+}

@@ -1,0 +1,114 @@
+// 微信支付分's front-end parameters and the APIv2 rule that signs them (payscore.js), judged by
+// node:crypto: APIv2's own example of the rule, both kinds of parameters, the WebCrypto path, and
+// input that is refused without quoting the key or a value.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createRequire } from 'node:module';
+import { payscoreParams, signV2, WxpayError } from 'wxpay-wasm';
+
+// APIv2's example of its rule (its documentation and public SDKs give this value for it).
+const EXAMPLE = { appid: 'wxd930ea5d5a258f4f', mch_id: '10000100', device_info: '1000', body: 'test', nonce_str: 'ibuaiVcKdpRxkhJA' };
+const EXAMPLE_KEY = '192006250b4c09247ec02edce69f6a2d';
+const EXAMPLE_SIGN = '6A9AE1657590FD6257D693A078E1C3E4BB6BA4DC30B23E0EE2496E54170DACD6';
+const KEY = 'Kq3vT8xZ1mN5bR7cW2yH4jL6pD9sF0gA';
+
+/** The judge: the rule written out here, the HMAC node:crypto's. */
+function judge(fields, key) {
+  const text = Object.keys(fields).filter((k) => k !== 'sign' && fields[k] !== '' && fields[k] != null).sort()
+    .map((k) => `${k}=${fields[k]}`).join('&');
+  return crypto.createHmac('sha256', key).update(`${text}&key=${key}`).digest('hex').toUpperCase();
+}
+
+const rejects = async (p, code = 'ERR_INVALID_PARAM') => {
+  const err = await p.then(() => assert.fail('resolved'), (e) => e);
+  assert.ok(err instanceof WxpayError, String(err));
+  assert.equal(err.code, code, err.message);
+  return err;
+};
+
+test('signV2: APIv2\'s own example, and any order of the fields, signs to the documented value', async () => {
+  assert.equal(await signV2(EXAMPLE, EXAMPLE_KEY), EXAMPLE_SIGN);
+  const reversed = Object.fromEntries(Object.entries(EXAMPLE).reverse());
+  assert.equal(await signV2(reversed, EXAMPLE_KEY), EXAMPLE_SIGN);
+  // Empty values and `sign` are left out, as the rule says; a safe integer is its decimal text.
+  assert.equal(await signV2({ ...EXAMPLE, sign: 'X', attach: '', detail: null, goods: undefined }, EXAMPLE_KEY), EXAMPLE_SIGN);
+  assert.equal(await signV2({ ...EXAMPLE, mch_id: 10000100 }, EXAMPLE_KEY), EXAMPLE_SIGN);
+  // Values go as they are (no URL encoding), in UTF-8.
+  const odd = { a: 'x=1&y=2', b: '中文 é', c: 'Z' };
+  assert.equal(await signV2(odd, KEY), judge(odd, KEY));
+  // Names sort by their ASCII: upper case before lower, '_' between.
+  const mixed = { b: '1', B: '2', a_b: '3', ab: '4', A: '5' };
+  assert.equal(await signV2(mixed, KEY), judge(mixed, KEY));
+  assert.notEqual(await signV2(mixed, KEY), await signV2({ ...mixed, b: '9' }, KEY));
+});
+
+test('payscoreParams: an order to confirm (wxpayScoreUse) and an order\'s details (wxpayScoreDetail), signed by the APIv2 rule', async () => {
+  const use = await payscoreParams({ mchid: '1900000109', apiv2Key: KEY, package: 'AAEAAAAA+/=AAAA' });
+  assert.equal(use.businessType, 'wxpayScoreUse');
+  assert.deepEqual(Object.keys(use.extraData), ['mch_id', 'package', 'timestamp', 'nonce_str', 'sign_type', 'sign']);
+  assert.deepEqual([use.extraData.mch_id, use.extraData.package, use.extraData.sign_type], ['1900000109', 'AAEAAAAA+/=AAAA', 'HMAC-SHA256']);
+  assert.match(use.extraData.nonce_str, /^[0-9A-Za-z]{32}$/);
+  assert.match(use.extraData.timestamp, /^\d{10}$/);
+  assert.ok(Math.abs(Number(use.extraData.timestamp) - Date.now() / 1000) < 5);
+  assert.equal(use.extraData.sign, judge(use.extraData, KEY));
+
+  const detail = await payscoreParams({ mchid: '1900000109', apiv2Key: KEY, service_id: '500001', out_order_no: '1234323JKHDFE1243252' });
+  assert.equal(detail.businessType, 'wxpayScoreDetail');
+  assert.deepEqual(Object.keys(detail.extraData), ['mch_id', 'service_id', 'out_order_no', 'timestamp', 'nonce_str', 'sign_type', 'sign']);
+  assert.equal(detail.extraData.sign, judge(detail.extraData, KEY));
+  assert.notEqual(detail.extraData.sign, judge(detail.extraData, EXAMPLE_KEY), 'under the key given');
+
+  // A fresh nonce each time, its characters all used.
+  const nonces = await Promise.all(Array.from({ length: 200 }, () => payscoreParams({ mchid: '1', apiv2Key: KEY, package: 'p' }).then((p) => p.extraData.nonce_str)));
+  assert.equal(new Set(nonces).size, 200);
+  assert.equal(new Set(nonces.join('')).size, 62);
+});
+
+test('refused: a key that is not 32 printable ASCII characters, fields that are not names and strings or safe integers, the wrong inputs; never quoting the key or a value', async () => {
+  const SECRET = 'ThisIsTheSecretKeyOf31Character';
+  assert.equal(SECRET.length, 31);
+  for (const key of [SECRET, `${KEY}x`, '', `${KEY.slice(1)} `, 'é'.repeat(32), undefined, 32]) {
+    const err = await rejects(signV2(EXAMPLE, key));
+    assert.doesNotMatch(err.message, /ThisIsTheSecret|Kq3vT8/);
+  }
+  const leaks = await rejects(payscoreParams({ mchid: '1', apiv2Key: SECRET, package: 'p' }));
+  assert.doesNotMatch(leaks.message, /ThisIsTheSecret/);
+  assert.match(leaks.message, /31 characters/);
+  for (const fields of [null, 'a=1', [['a', '1']], {}, { sign: 'x', a: '' }, { 'a-b': '1' }, { a: 1.5 }, { a: 2 ** 53 }, { a: true }, { a: {} }, { a: 'x\ud800' }, { a: 'x'.repeat(1 << 20) }]) {
+    const err = await rejects(signV2(fields, KEY));
+    assert.doesNotMatch(err.message, /xxxxxxxx|\ud800/);
+  }
+  // A getter that throws is its cause; the next call works.
+  const boom = new Error('boom');
+  const err = await rejects(signV2({ get a() { throw boom; } }, KEY));
+  assert.equal(err.cause, boom);
+  const thrown = await rejects(payscoreParams({ mchid: '1', get apiv2Key() { throw boom; }, package: 'p' }));
+  assert.equal(thrown.cause, boom);
+  for (const input of [
+    null, 'x', { apiv2Key: KEY, package: 'p' }, { mchid: '1', apiv2Key: KEY }, { mchid: '1', apiv2Key: KEY, service_id: 's' },
+    { mchid: '1', apiv2Key: KEY, package: '' }, { mchid: '1', apiv2Key: KEY, package: 'p', service_id: 's' }, { mchid: 1, apiv2Key: KEY, package: 'p' },
+  ]) await rejects(payscoreParams(input));
+  // Each of input's fields is read once.
+  let reads = 0;
+  await payscoreParams({ mchid: '1', apiv2Key: KEY, get package() { reads++; return 'p'; } });
+  assert.equal(reads, 1);
+  assert.equal(await signV2(EXAMPLE, EXAMPLE_KEY), EXAMPLE_SIGN);
+});
+
+test('without node:crypto (a Node without process.getBuiltinModule), WebCrypto makes the same HMAC; and require() gives the same functions', async () => {
+  const script = `
+    delete process.getBuiltinModule;
+    const { signV2, payscoreParams } = await import('wxpay-wasm');
+    const p = await payscoreParams({ mchid: '1900000109', apiv2Key: '${KEY}', package: 'p' });
+    console.log(JSON.stringify({ v2: await signV2(${JSON.stringify(EXAMPLE)}, '${EXAMPLE_KEY}'), extraData: p.extraData }));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+  const { v2, extraData } = JSON.parse(stdout);
+  assert.equal(v2, EXAMPLE_SIGN);
+  assert.equal(extraData.sign, judge(extraData, KEY));
+  const cjs = createRequire(import.meta.url)('wxpay-wasm');
+  assert.equal(await cjs.signV2(EXAMPLE, EXAMPLE_KEY), EXAMPLE_SIGN);
+  assert.equal(typeof cjs.payscoreParams, 'function');
+});
