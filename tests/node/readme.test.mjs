@@ -35,6 +35,8 @@ const MEMBER_PATH = `/v3/marketing/membercard-open/cards/${CARD_ID}/codes/300000
 // A tiny PNG and PDF, the files the upload snippet reads.
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 const PDF = Buffer.from('%PDF-1.4\n% licence\n%%EOF\n');
+/** The merchant's APIv2 key the snippets read from WXPAY_APIV2_KEY. */
+const APIV2_KEY = 'Kq3vT8xZ1mN5bR7cW2yH4jL6pD9sF0gA';
 
 let sb;
 before(async () => {
@@ -107,6 +109,24 @@ const CASES = {
       assert.equal(appParams.package, 'Sign=WXPay');
       assert.ok(verifies(`${appParams.appid}\n${appParams.timestamp}\n${appParams.noncestr}\n${appParams.prepayid}\n`, appParams.sign), 'APP sign');
       assertAllVerified();
+    },
+  },
+  'Payment parameters for the front end #2': {
+    // `serviceOrder`: the answer of 创建支付分订单 (the sandbox does not serve 支付分).
+    preamble: "const serviceOrder = { package: 'AAEAAAAAAAAAAA1bGxs/AAAAAAAAAAAAAA==' };\n",
+    postamble: 'report$({ scoreParams });',
+    check({ result: { scoreParams } }) {
+      const { businessType, extraData } = scoreParams;
+      assert.equal(businessType, 'wxpayScoreUse');
+      assert.deepEqual(Object.keys(extraData).sort(), ['mch_id', 'nonce_str', 'package', 'sign', 'sign_type', 'timestamp']);
+      assert.deepEqual([extraData.mch_id, extraData.package, extraData.sign_type], [MCHID, 'AAEAAAAAAAAAAA1bGxs/AAAAAAAAAAAAAA==', 'HMAC-SHA256']);
+      assert.match(extraData.nonce_str, /^[0-9A-Za-z]{32}$/);
+      assert.ok(Math.abs(Number(extraData.timestamp) - Date.now() / 1000) < 60);
+      // node:crypto judges the APIv2 rule: sorted k=v&..., then &key=, HMAC-SHA256 under the key.
+      const { sign, ...fields } = extraData;
+      const text = `${Object.keys(fields).sort().map((k) => `${k}=${fields[k]}`).join('&')}&key=${APIV2_KEY}`;
+      assert.equal(sign, crypto.createHmac('sha256', APIV2_KEY).update(text).digest('hex').toUpperCase());
+      assert.equal(sb.requests.length, 0, 'nothing sent: the parameters are made here');
     },
   },
   'Retries, the backup host and hooks #1': {
@@ -229,7 +249,7 @@ function run(dir, file) {
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', PRELOAD, file], {
       cwd: dir, timeout: 30_000,
-      env: { ...process.env, WXPAY_APIV3_KEY: sb.apiv3Key, WXPAY_README_SANDBOX: sb.baseURL },
+      env: { ...process.env, WXPAY_APIV3_KEY: sb.apiv3Key, WXPAY_APIV2_KEY: APIV2_KEY, WXPAY_README_SANDBOX: sb.baseURL },
     }, (error, stdout, stderr) => resolve({ code: error ? error.code ?? error.signal : 0, stdout, stderr }));
   });
 }

@@ -72,6 +72,11 @@ const JS_CASES = {
     preamble: CLIENT,
     postamble: 'export const paySign$: string = params.paySign, sign$: string = appParams.sign;\n',
   },
+  'Payment parameters for the front end #2': {
+    // `serviceOrder`: the answer of 创建支付分订单, which the sandbox does not serve.
+    preamble: "declare const serviceOrder: { package: string };\n",
+    postamble: "export const business$: 'wxpayScoreUse' = scoreParams.businessType, scoreSign$: string = scoreParams.extraData.sign;\n",
+  },
   'Retries, the backup host and hooks #1': {
     // `options` (the first snippet's), a logger and a metrics sink are the reader's.
     preamble: `import { Wxpay } from 'wxpay-wasm';
