@@ -698,12 +698,32 @@ export declare function uploadForm(
   options?: { field?: string; meta?: string | object; fields?: Record<string, string | number>; type?: string },
 ): FormData;
 
-/** What every `payscoreParams` input holds: the merchant and its APIv2 key (API密钥, not the APIv3 key). */
+/**
+ * What every `payscoreParams` input holds: the merchant (a partner's own merchant id, for its
+ * sub-merchants' orders too) and its APIv2 key (API密钥, not the APIv3 key).
+ */
 export interface PayscoreInputBase {
-  /** The merchant id, sent as `mch_id`. */
+  /** The merchant id, sent as `mch_id`: 1-32 digits. */
   mchid: string;
-  /** The merchant's APIv2 key: 32 characters. Never sent; it keys the HMAC. */
+  /** The merchant's APIv2 key: 32 printable ASCII characters. Never sent; it keys the HMAC. */
   apiv2Key: string;
+}
+
+/** `payscoreParams` input for an order the payer confirms (`wxpayScoreUse`). */
+export interface PayscoreUseInput extends PayscoreInputBase {
+  /** What 创建支付分订单 answered: 1-128 printable ASCII characters but `&`. */
+  package: string;
+  service_id?: never;
+  out_order_no?: never;
+}
+
+/** `payscoreParams` input for an order's details (`wxpayScoreDetail`). */
+export interface PayscoreDetailInput extends PayscoreInputBase {
+  package?: never;
+  /** 1-32 printable ASCII characters but `&`. */
+  service_id: string;
+  /** 1-32 of 0-9 A-Z a-z _ - | *. */
+  out_order_no: string;
 }
 
 /** The `extraData` every `payscoreParams` answer holds. */
@@ -718,29 +738,39 @@ export interface PayscoreExtraData {
   sign: string;
 }
 
-/**
- * The parameters of `wx.openBusinessView` for 微信支付分 (Pay Score's own mini program): with
- * `package` (what the service order's creation answered), the order for the payer to confirm
- * (`wxpayScoreUse`); with `service_id` and `out_order_no`, the order's details
- * (`wxpayScoreDetail`). Signed by the APIv2 rule (`signV2`). Rejects `ERR_INVALID_PARAM` for input
- * that is neither (never quoting the key).
- */
-export declare function payscoreParams(input: PayscoreInputBase & { package: string }): Promise<{
+/** `payscoreParams` for an order the payer confirms. */
+export interface PayscoreUseParams {
   businessType: 'wxpayScoreUse';
   extraData: PayscoreExtraData & { package: string };
-}>;
-export declare function payscoreParams(input: PayscoreInputBase & { service_id: string; out_order_no: string }): Promise<{
+}
+
+/** `payscoreParams` for an order's details. */
+export interface PayscoreDetailParams {
   businessType: 'wxpayScoreDetail';
   extraData: PayscoreExtraData & { service_id: string; out_order_no: string };
-}>;
+}
+
+/**
+ * The parameters of the mini program's `wx.openBusinessView` for 微信支付分 (Pay Score's own mini
+ * program): with `package` (what the service order's creation answered), the order for the payer
+ * to confirm (`wxpayScoreUse`); with `service_id` and `out_order_no`, the order's details
+ * (`wxpayScoreDetail`). Signed by the APIv2 rule (`signV2`). Rejects `ERR_INVALID_PARAM` for input
+ * that is neither, or not of those shapes (never quoting the key or a value), `ERR_CRYPTO` if the
+ * runtime's HMAC fails.
+ */
+export declare function payscoreParams(input: PayscoreUseInput): Promise<PayscoreUseParams>;
+export declare function payscoreParams(input: PayscoreDetailInput): Promise<PayscoreDetailParams>;
+export declare function payscoreParams(input: PayscoreUseInput | PayscoreDetailInput): Promise<PayscoreUseParams | PayscoreDetailParams>;
 
 /**
  * The APIv2 signature of `fields` under the merchant's APIv2 key, as front-end calls that still
  * use it take it (微信支付分's `sign`): HMAC-SHA256 over the non-empty fields but `sign`, sorted by
- * name, `k=v` joined by `&`, then `&key=<apiv2Key>`; upper-case hex. Values: strings or safe
- * integers (`''`, `null` and `undefined` are left out).
+ * name, `k=v` joined by `&` (values as they are, not encoded), then `&key=<apiv2Key>`; upper-case
+ * hex. Names: 1-64 of A-Z a-z 0-9 _. Values: strings or safe integers (`''`, `null` and
+ * `undefined` are left out). Rejects `ERR_INVALID_PARAM` for other input, `ERR_CRYPTO` if the
+ * runtime's HMAC fails.
  */
-export declare function signV2(fields: Record<string, string | number | null | undefined>, apiv2Key: string): Promise<string>;
+export declare function signV2<T extends { [K in keyof T]: string | number | null | undefined }>(fields: T, apiv2Key: string): Promise<string>;
 
 /** `wxpay.notifications.success()`, for handlers without a client. */
 export declare function notifySuccess(): Response;

@@ -15,6 +15,17 @@ const MAX_TEXT = 1 << 20;
 const NAME = /^[A-Za-z0-9_]{1,64}$/;
 /** The APIv2 key: 32 characters, set by the merchant (digits and letters; any printable ASCII taken). */
 const KEY = /^[\x21-\x7e]{32}$/;
+/**
+ * What payscoreParams takes for each field it signs. The values are signed as they are, so an `&`
+ * in one would read as another field: a merchant id is digits; an order number what the service
+ * allows (1-32 of 0-9 A-Z a-z _ - | *); a service id and a package printable ASCII without `&`.
+ */
+const SHAPES = {
+  mchid: [/^[0-9]{1,32}$/, '1-32 digits'],
+  out_order_no: [/^[0-9A-Za-z_\-|*]{1,32}$/, '1-32 of 0-9 A-Z a-z _ - | *'],
+  service_id: [/^[\x21-\x25\x27-\x7e]{1,32}$/, '1-32 printable ASCII characters but &'],
+  package: [/^[\x21-\x25\x27-\x7e]{1,128}$/, '1-128 printable ASCII characters but &'],
+};
 const NONCE_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 const wellFormed = typeof String.prototype.isWellFormed === 'function'
@@ -39,7 +50,8 @@ function checkKey(apiv2Key, what) {
 
 /** The text `signV2` signs (`stringA&key=<key>`), from the caller's fields, read once. */
 function message(fields, apiv2Key, what) {
-  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw param(`${what}: fields must be an object of names and values`);
+  const object = typeof fields === 'object' && fields !== null && !guarded(`${what}: reading fields`, () => Array.isArray(fields));
+  if (!object) throw param(`${what}: fields must be an object of names and values`);
   const pairs = guarded(`${what}: reading fields`, () => Object.keys(fields).map((name) => [name, fields[name]]));
   let total = 0;
   const parts = [];
@@ -50,9 +62,9 @@ function message(fields, apiv2Key, what) {
     if (typeof value === 'string') text = value;
     else if (typeof value === 'number' && Number.isSafeInteger(value)) text = String(value);
     else throw param(`${what}: field \`${name}\` must be a string or a safe integer, got ${typeof value === 'number' ? 'another number' : typeof value}`);
-    if (!wellFormed(text)) throw param(`${what}: field \`${name}\` has a lone UTF-16 surrogate, which UTF-8 cannot carry`);
     total += name.length + text.length + 2;
     if (total > MAX_TEXT) throw param(`${what}: the fields are longer than ${MAX_TEXT} characters in all`);
+    if (!wellFormed(text)) throw param(`${what}: field \`${name}\` has a lone UTF-16 surrogate, which UTF-8 cannot carry`);
     parts.push([name, text]);
   }
   if (parts.length === 0) throw param(`${what}: no field to sign`);
@@ -108,9 +120,10 @@ function nonce() {
   return out.join('');
 }
 
-/** `value` (input.`name`), a non-empty string. */
-function text(value, name) {
-  if (typeof value !== 'string' || value === '') throw param(`payscoreParams: input.${name} must be a non-empty string`);
+/** `value` (input.`name`), of the shape SHAPES gives it (never quoted). */
+function checked(value, name) {
+  const [shape, says] = SHAPES[name];
+  if (typeof value !== 'string' || !shape.test(value)) throw param(`payscoreParams: input.${name} must be a string of ${says}`);
   return value;
 }
 
@@ -118,25 +131,26 @@ function text(value, name) {
  * The parameters of `wx.openBusinessView` for 微信支付分: with `package` (the service order's
  * creation answered it), `{ businessType: 'wxpayScoreUse', extraData }` for the payer to confirm
  * the order; with `service_id` and `out_order_no`, `{ businessType: 'wxpayScoreDetail', extraData }`
- * for the order's details. `extraData` holds `mch_id` (input.mchid), those fields, `timestamp`,
- * `nonce_str`, `sign_type: 'HMAC-SHA256'` and `sign` (signV2 under input.apiv2Key). Each of
- * `input`'s fields is read once.
+ * for the order's details. `extraData` holds `mch_id` (input.mchid: a partner's own merchant id
+ * for its sub-merchants' orders), those fields, `timestamp`, `nonce_str`, `sign_type:
+ * 'HMAC-SHA256'` and `sign` (signV2 under input.apiv2Key). Each of `input`'s fields is read once;
+ * `null` is as absent.
  */
 export async function payscoreParams(input) {
   if (typeof input !== 'object' || input === null) throw param('payscoreParams(input): input must be an object with mchid, apiv2Key and package (or service_id and out_order_no)');
-  const read = (name) => guarded(`payscoreParams: reading input.${name}`, () => input[name]);
+  const read = (name) => guarded(`payscoreParams: reading input.${name}`, () => input[name] ?? undefined);
   const [apiv2Key, mchid, pkg, serviceId, outOrderNo] = ['apiv2Key', 'mchid', 'package', 'service_id', 'out_order_no'].map(read);
   checkKey(apiv2Key, 'payscoreParams');
-  const mch_id = text(mchid, 'mchid');
+  const mch_id = checked(mchid, 'mchid');
   let businessType;
   let fields;
   if (pkg !== undefined) {
     if (serviceId !== undefined || outOrderNo !== undefined) throw param('payscoreParams: give package (an order to confirm) or service_id and out_order_no (its details), not both');
     businessType = 'wxpayScoreUse';
-    fields = { mch_id, package: text(pkg, 'package') };
+    fields = { mch_id, package: checked(pkg, 'package') };
   } else {
     businessType = 'wxpayScoreDetail';
-    fields = { mch_id, service_id: text(serviceId, 'service_id'), out_order_no: text(outOrderNo, 'out_order_no') };
+    fields = { mch_id, service_id: checked(serviceId, 'service_id'), out_order_no: checked(outOrderNo, 'out_order_no') };
   }
   Object.assign(fields, { timestamp: String(Math.floor(Date.now() / 1000)), nonce_str: nonce(), sign_type: 'HMAC-SHA256' });
   const sign = await hmac(apiv2Key, message(fields, apiv2Key, 'payscoreParams'));

@@ -52,12 +52,14 @@ test('payscoreParams: an order to confirm (wxpayScoreUse) and an order\'s detail
   assert.deepEqual([use.extraData.mch_id, use.extraData.package, use.extraData.sign_type], ['1900000109', 'AAEAAAAA+/=AAAA', 'HMAC-SHA256']);
   assert.match(use.extraData.nonce_str, /^[0-9A-Za-z]{32}$/);
   assert.match(use.extraData.timestamp, /^\d{10}$/);
-  assert.ok(Math.abs(Number(use.extraData.timestamp) - Date.now() / 1000) < 5);
+  assert.ok(Math.abs(Number(use.extraData.timestamp) - Date.now() / 1000) <= 1);
   assert.equal(use.extraData.sign, judge(use.extraData, KEY));
 
-  const detail = await payscoreParams({ mchid: '1900000109', apiv2Key: KEY, service_id: '500001', out_order_no: '1234323JKHDFE1243252' });
+  // An order number with | and *: sent and signed as it is (the mini program's extraData is no URL).
+  const detail = await payscoreParams({ mchid: '1900000109', apiv2Key: KEY, service_id: '500001', out_order_no: '1234323JKH|DFE*12-43_252', package: null });
   assert.equal(detail.businessType, 'wxpayScoreDetail');
   assert.deepEqual(Object.keys(detail.extraData), ['mch_id', 'service_id', 'out_order_no', 'timestamp', 'nonce_str', 'sign_type', 'sign']);
+  assert.deepEqual([detail.extraData.mch_id, detail.extraData.service_id, detail.extraData.out_order_no], ['1900000109', '500001', '1234323JKH|DFE*12-43_252']);
   assert.equal(detail.extraData.sign, judge(detail.extraData, KEY));
   assert.notEqual(detail.extraData.sign, judge(detail.extraData, EXAMPLE_KEY), 'under the key given');
 
@@ -67,20 +69,63 @@ test('payscoreParams: an order to confirm (wxpayScoreUse) and an order\'s detail
   assert.equal(new Set(nonces.join('')).size, 62);
 });
 
+test('the nonce: 32 characters from crypto.getRandomValues, a byte b giving the (b mod 62)th of 0-9 A-Z a-z, bytes from 248 up dropped (no character likelier than another)', async () => {
+  const own = Object.getOwnPropertyDescriptor(globalThis.crypto, 'getRandomValues');
+  const seen = [];
+  // Bytes 0, 1, ..., 255, 0, 1, ...: 248-255 must be skipped, 62 -> '0' again.
+  let next = 0;
+  globalThis.crypto.getRandomValues = (array) => { seen.push(array.length); for (let i = 0; i < array.length; i++) array[i] = next++ % 256; return array; };
+  try {
+    const { extraData } = await payscoreParams({ mchid: '1', apiv2Key: KEY, package: 'p' });
+    const CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+    assert.equal(extraData.nonce_str, Array.from({ length: 32 }, (_, i) => CHARS[i % 62]).join(''));
+    // Where the bytes run out at 248, the next draw starts: 248..255 never reach a character.
+    next = 240;
+    const again = await payscoreParams({ mchid: '1', apiv2Key: KEY, package: 'p' });
+    const bytes = [240, 241, 242, 243, 244, 245, 246, 247, ...Array.from({ length: 24 }, (_, i) => i)];
+    assert.equal(again.extraData.nonce_str, bytes.map((b) => CHARS[b % 62]).join(''));
+    assert.ok(seen.length >= 2);
+  } finally {
+    if (own) Object.defineProperty(globalThis.crypto, 'getRandomValues', own);
+    else delete globalThis.crypto.getRandomValues; // the prototype's again
+  }
+});
+
+test('node:crypto makes the HMAC where the runtime has it', async () => {
+  const real = process.getBuiltinModule;
+  const asked = [];
+  process.getBuiltinModule = (id) => { asked.push(id); return real.call(process, id); };
+  try {
+    assert.equal(await signV2(EXAMPLE, EXAMPLE_KEY), EXAMPLE_SIGN);
+  } finally {
+    process.getBuiltinModule = real;
+  }
+  assert.deepEqual(asked, ['node:crypto']);
+});
+
 test('refused: a key that is not 32 printable ASCII characters, fields that are not names and strings or safe integers, the wrong inputs; never quoting the key or a value', async () => {
   const SECRET = 'ThisIsTheSecretKeyOf31Character';
   assert.equal(SECRET.length, 31);
+  const LEAK = /ThisIsTheSecret|Kq3vT8|MARKER|1\.5|true|\ud800/;
   for (const key of [SECRET, `${KEY}x`, '', `${KEY.slice(1)} `, 'é'.repeat(32), undefined, 32]) {
     const err = await rejects(signV2(EXAMPLE, key));
-    assert.doesNotMatch(err.message, /ThisIsTheSecret|Kq3vT8/);
+    assert.doesNotMatch(err.message, LEAK);
   }
   const leaks = await rejects(payscoreParams({ mchid: '1', apiv2Key: SECRET, package: 'p' }));
-  assert.doesNotMatch(leaks.message, /ThisIsTheSecret/);
+  assert.doesNotMatch(leaks.message, LEAK);
   assert.match(leaks.message, /31 characters/);
-  for (const fields of [null, 'a=1', [['a', '1']], {}, { sign: 'x', a: '' }, { 'a-b': '1' }, { a: 1.5 }, { a: 2 ** 53 }, { a: true }, { a: {} }, { a: 'x\ud800' }, { a: 'x'.repeat(1 << 20) }]) {
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  for (const fields of [
+    null, 'a=1', [['a', '1']], {}, { sign: 'MARKER', a: '' }, { 'a-b': 'MARKER' }, { '': 'MARKER' }, { ['n'.repeat(65)]: 'MARKER' },
+    { a: 1.5 }, { a: 2 ** 53 }, { a: true }, { a: { MARKER: 1 } }, { a: 'MARKER\ud800' }, { a: `MARKER${'x'.repeat(1 << 20)}` }, revoked.proxy,
+  ]) {
     const err = await rejects(signV2(fields, KEY));
-    assert.doesNotMatch(err.message, /xxxxxxxx|\ud800/);
+    assert.doesNotMatch(err.message, LEAK);
   }
+  // The longest text signed: 1 MiB of name=value& in all, and not one character more.
+  assert.match(await signV2({ a: 'x'.repeat((1 << 20) - 3) }, KEY), /^[0-9A-F]{64}$/);
+  await rejects(signV2({ a: 'x'.repeat((1 << 20) - 2) }, KEY));
   // A getter that throws is its cause; the next call works.
   const boom = new Error('boom');
   const err = await rejects(signV2({ get a() { throw boom; } }, KEY));
@@ -89,25 +134,51 @@ test('refused: a key that is not 32 printable ASCII characters, fields that are 
   assert.equal(thrown.cause, boom);
   for (const input of [
     null, 'x', { apiv2Key: KEY, package: 'p' }, { mchid: '1', apiv2Key: KEY }, { mchid: '1', apiv2Key: KEY, service_id: 's' },
-    { mchid: '1', apiv2Key: KEY, package: '' }, { mchid: '1', apiv2Key: KEY, package: 'p', service_id: 's' }, { mchid: 1, apiv2Key: KEY, package: 'p' },
-  ]) await rejects(payscoreParams(input));
+    { mchid: '1', apiv2Key: KEY, package: '' }, { mchid: '1', apiv2Key: KEY, package: 'MARKER', service_id: 's' }, { mchid: 1, apiv2Key: KEY, package: 'p' },
+    // Shapes: signed as they are, an & would read as another field.
+    { mchid: '19000001O9', apiv2Key: KEY, package: 'p' }, { mchid: '1', apiv2Key: KEY, package: 'MARKER&mch_id=2' },
+    { mchid: '1', apiv2Key: KEY, service_id: '5', out_order_no: 'MARKER&x=1' }, { mchid: '1', apiv2Key: KEY, service_id: 'MARKER&x=1', out_order_no: 'o' },
+    { mchid: '1', apiv2Key: KEY, service_id: '5', out_order_no: 'o'.repeat(33) }, { mchid: '1', apiv2Key: KEY, package: `MARKER${'p'.repeat(123)}` },
+  ]) {
+    const e = await rejects(payscoreParams(input));
+    assert.doesNotMatch(e.message, LEAK);
+  }
+  assert.equal((await payscoreParams({ mchid: '1', apiv2Key: KEY, package: 'p'.repeat(128) })).extraData.package.length, 128);
   // Each of input's fields is read once.
-  let reads = 0;
-  await payscoreParams({ mchid: '1', apiv2Key: KEY, get package() { reads++; return 'p'; } });
-  assert.equal(reads, 1);
+  const counted = (input) => {
+    const reads = {};
+    const proxy = new Proxy(input, { get(t, k) { reads[k] = (reads[k] ?? 0) + 1; return t[k]; } });
+    return { proxy, reads };
+  };
+  for (const input of [{ mchid: '1', apiv2Key: KEY, package: 'p' }, { mchid: '1', apiv2Key: KEY, service_id: '5', out_order_no: 'o' }]) {
+    const { proxy, reads } = counted(input);
+    await payscoreParams(proxy);
+    assert.deepEqual(reads, { apiv2Key: 1, mchid: 1, package: 1, service_id: 1, out_order_no: 1 });
+  }
   assert.equal(await signV2(EXAMPLE, EXAMPLE_KEY), EXAMPLE_SIGN);
 });
 
-test('without node:crypto (a Node without process.getBuiltinModule), WebCrypto makes the same HMAC; and require() gives the same functions', async () => {
-  const script = `
-    delete process.getBuiltinModule;
-    const { signV2, payscoreParams } = await import('wxpay-wasm');
-    const p = await payscoreParams({ mchid: '1900000109', apiv2Key: '${KEY}', package: 'p' });
-    console.log(JSON.stringify({ v2: await signV2(${JSON.stringify(EXAMPLE)}, '${EXAMPLE_KEY}'), extraData: p.extraData }));`;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
-  const { v2, extraData } = JSON.parse(stdout);
+test('without node:crypto (a Node without process.getBuiltinModule), WebCrypto makes the same HMAC; with neither, or a WebCrypto that fails, ERR_CRYPTO; and require() gives the same functions', async () => {
+  const run = async (prelude) => {
+    const script = `
+      delete process.getBuiltinModule;
+      ${prelude}
+      const { signV2, payscoreParams } = await import('wxpay-wasm');
+      const out = {};
+      try {
+        const p = await payscoreParams({ mchid: '1900000109', apiv2Key: '${KEY}', package: 'p' });
+        out.v2 = await signV2(${JSON.stringify(EXAMPLE)}, '${EXAMPLE_KEY}');
+        out.extraData = p.extraData;
+      } catch (e) { out.code = e.code; out.cause = e.cause?.message; }
+      console.log(JSON.stringify(out));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+    return JSON.parse(stdout);
+  };
+  const { v2, extraData } = await run('');
   assert.equal(v2, EXAMPLE_SIGN);
   assert.equal(extraData.sign, judge(extraData, KEY));
+  assert.deepEqual(await run("crypto.subtle.importKey = async () => { throw new Error('no HMAC here'); };"), { code: 'ERR_CRYPTO', cause: 'no HMAC here' });
+  assert.deepEqual(await run("Object.defineProperty(globalThis, 'crypto', { value: { getRandomValues: (a) => a }, configurable: true });"), { code: 'ERR_CRYPTO' });
   const cjs = createRequire(import.meta.url)('wxpay-wasm');
   assert.equal(await cjs.signV2(EXAMPLE, EXAMPLE_KEY), EXAMPLE_SIGN);
   assert.equal(typeof cjs.payscoreParams, 'function');

@@ -74,22 +74,31 @@ type _payee = Expect<Equal<WeChatPay.OpenAPI.V3.Transfer.Batches.PostHttpMethod.
 
 // 微信支付分 on the front end: the parameters of wx.openBusinessView, signed by the APIv2 rule.
 import { payscoreParams, signV2 } from 'wxpay-wasm';
-import type { ResponseData } from 'wxpay-wasm';
+import type { PayscoreDetailInput, PayscoreUseInput, ResponseData } from 'wxpay-wasm';
 declare const serviceOrder: ResponseData<Wxpay['v3']['payscore']['serviceorder']['post']>;
-if (serviceOrder.package !== undefined) {
-  const use = await payscoreParams({ mchid, apiv2Key: 'k', package: serviceOrder.package });
-  type _use = Expect<Equal<typeof use.businessType, 'wxpayScoreUse'>>;
-  type _usePackage = Expect<Equal<typeof use.extraData.package, string>>;
-  type _signType = Expect<Equal<typeof use.extraData.sign_type, 'HMAC-SHA256'>>;
-}
+const use = await payscoreParams({ mchid, apiv2Key: 'k', package: serviceOrder.package });
+type _use = Expect<Equal<typeof use.businessType, 'wxpayScoreUse'>>;
+type _usePackage = Expect<Equal<typeof use.extraData.package, string>>;
+type _signType = Expect<Equal<typeof use.extraData.sign_type, 'HMAC-SHA256'>>;
 const scoreDetail = await payscoreParams({ mchid, apiv2Key: 'k', service_id: '500001', out_order_no: 'o1' });
 type _detail = Expect<Equal<typeof scoreDetail.businessType, 'wxpayScoreDetail'>>;
 type _detailNo = Expect<Equal<typeof scoreDetail.extraData.out_order_no, string>>;
+// Either, decided at run time: the union of the two answers, told apart by businessType.
+declare const either: PayscoreUseInput | PayscoreDetailInput;
+const some = await payscoreParams(either);
+if (some.businessType === 'wxpayScoreDetail') { const no: string = some.extraData.out_order_no; void no; }
 // @ts-expect-error TS2769: an order to confirm or its details, not both
 await payscoreParams({ mchid, apiv2Key: 'k', package: 'p', service_id: 's', out_order_no: 'o' });
 // @ts-expect-error TS2769: neither
 await payscoreParams({ mchid, apiv2Key: 'k' });
+const both = { mchid, apiv2Key: 'k', package: 'p', service_id: 's', out_order_no: 'o' };
+// @ts-expect-error TS2769: not both, from a variable either
+await payscoreParams(both);
 const v2sign: string = await signV2({ a: '1', b: 2, c: undefined, d: null }, 'k');
+// Fields typed by an interface of the caller's (no index signature) are taken.
+interface Fields { appid: string; mch_id: string; total_fee: number }
+declare const typed: Fields;
+await signV2(typed, 'k');
 // @ts-expect-error TS2322: a boolean is no field value
 await signV2({ a: true }, 'k');
 void v2sign;
