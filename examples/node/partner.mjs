@@ -1,6 +1,7 @@
 // A partner's (服务商) day with wxpay-wasm, for its sub-merchants (特约商户): a JSAPI order placed
-// for a sub-merchant with its funds kept for profit sharing, the page's payment parameters, the
-// payment's notification, the order query, 分账 (receivers, a profit-sharing order, its query,
+// for a sub-merchant with its funds kept for profit sharing (or one payment of several
+// sub-merchants' orders: 合单), the page's payment parameters, the payment's notification, the
+// order query, 分账 (receivers, a profit-sharing order, its query,
 // what is left, unfreezing the rest), a refund and its notification, and the refund query. Each
 // step is one method of `Partner`, as a service's routes would call them;
 // tests/node/partner.test.mjs runs the whole day against the sandbox.
@@ -8,7 +9,7 @@
 // The client signs as the partner: its `mchid` is the partner's (sp_mchid), its key and
 // certificate the partner's. Every call names the sub-merchant it is for (sub_mchid).
 import { notifyHandler } from './notify.mjs';
-import { newNumber, sendOnce } from './records.mjs';
+import { combinedIsOurs, newNumber, sendOnce } from './records.mjs';
 
 
 export class Partner {
@@ -25,8 +26,10 @@ export class Partner {
     this.spAppid = spAppid;
     this.notifyUrl = notifyUrl;
     // Each sub-merchant numbers its own orders and refunds: the maps key them `<sub_mchid>/<no>`.
-    /** -> what we know of the order: { total, profitSharing, state, transaction_id? } */
+    /** -> what we know of the order: { total, profitSharing, state, transaction_id?, combine? } */
     this.orders = new Map();
+    /** combine_out_trade_no -> the `<sub_mchid>/<out_trade_no>` of each of its sub-orders (合单) */
+    this.combines = new Map();
     /** -> { out_trade_no, amount, state } */
     this.refunds = new Map();
     /** -> the profit-sharing order as last answered */
@@ -65,15 +68,58 @@ export class Partner {
     return { out_trade_no, params };
   }
 
+  /**
+   * 合单下单 (服务商, JSAPI): one payment of several sub-merchants' orders (`parts`: [{ sub_mchid,
+   * total, description, attach?, profitSharing? }]), each an order of its sub-merchant's for its
+   * query in the combined order, its refunds and 分账. The orders are kept before they are placed.
+   * Resolves the combined order's number, each sub-order's, and the page's parameters.
+   */
+  async combineCheckout({ openid, parts }) {
+    const combine_out_trade_no = newNumber('c');
+    const sub_orders = parts.map(({ sub_mchid, total, description, attach = description, profitSharing = false }) => ({
+      mchid: this.spMchid, sub_mchid, out_trade_no: newNumber('o'), description, attach,
+      amount: { total_amount: total, currency: 'CNY' }, settle_info: { profit_sharing: profitSharing },
+    }));
+    const keys = sub_orders.map((o) => `${o.sub_mchid}/${o.out_trade_no}`);
+    sub_orders.forEach((o, i) => this.orders.set(keys[i], { total: o.amount.total_amount, profitSharing: o.settle_info.profit_sharing, state: 'NOTPAY', combine: combine_out_trade_no }));
+    this.combines.set(combine_out_trade_no, keys);
+    const { data } = await this.wxpay.v3.combineTransactions.jsapi.post({
+      combine_appid: this.spAppid, combine_mchid: this.spMchid, combine_out_trade_no,
+      notify_url: this.notifyUrl, sub_orders, combine_payer_info: { openid },
+    });
+    const params = await this.wxpay.jsapiParams({ appId: this.spAppid, prepay_id: data.prepay_id });
+    return { combine_out_trade_no, sub_orders: sub_orders.map(({ sub_mchid, out_trade_no }) => ({ sub_mchid, out_trade_no })), params };
+  }
+
+  /** 合单查询订单 (服务商): each sub-order's state, as WeChat Pay has it. */
+  async combineQuery(combine_out_trade_no) {
+    const { data } = await this.wxpay.v3.combineTransactions.outTradeNo._combine_out_trade_no_.get({ combine_out_trade_no });
+    for (const sub of data.sub_orders ?? []) {
+      const order = this.orders.get(`${sub.sub_mchid}/${sub.out_trade_no}`);
+      if (order?.combine === combine_out_trade_no) Object.assign(order, { state: sub.trade_state, transaction_id: sub.transaction_id });
+    }
+    return data;
+  }
+
   // Synchronous from the check of `id` to its mark: with a database, make them one step (a
   // unique key on the id), or two deliveries of one notification can both get past the check.
   #onNotification({ id, event_type, resource }) {
     if (this.handled.has(id)) return;
+    if (event_type === 'TRANSACTION.SUCCESS' && resource.combine_out_trade_no !== undefined) {
+      // A combined order's: ours as a whole (every sub-order, each sub-merchant's, at its amount), or nothing.
+      const keys = this.combines.get(resource.combine_out_trade_no);
+      const keyOf = (sub) => `${sub.sub_mchid}/${sub.out_trade_no}`;
+      if (resource.combine_mchid !== this.spMchid || !combinedIsOurs(resource, keys, this.orders, keyOf)) throw new Error(`unexpected payment for ${resource.combine_out_trade_no}`);
+      for (const sub of resource.sub_orders) Object.assign(this.orders.get(keyOf(sub)), { state: sub.trade_state, transaction_id: sub.transaction_id });
+      this.handled.add(id);
+      return;
+    }
     if (resource.sp_mchid !== this.spMchid) throw new Error(`notification ${id} is not for partner ${this.spMchid}`);
     if (event_type === 'TRANSACTION.SUCCESS') {
       const order = this.orders.get(`${resource.sub_mchid}/${resource.out_trade_no}`);
-      // Trust the notification only for an order of ours, for the amount we asked.
-      if (!order || resource.amount.total !== order.total) throw new Error(`unexpected payment for ${resource.out_trade_no}`);
+      // Trust the notification only for an order of ours, for the amount we asked; a sub-order of
+      // a combined order is paid only with the others, by its combined order's notification.
+      if (!order || order.combine !== undefined || resource.amount.total !== order.total) throw new Error(`unexpected payment for ${resource.out_trade_no}`);
       Object.assign(order, { state: resource.trade_state, transaction_id: resource.transaction_id });
     } else if (event_type.startsWith('REFUND.')) {
       const refund = this.refunds.get(`${resource.sub_mchid}/${resource.out_refund_no}`);
@@ -86,6 +132,8 @@ export class Partner {
 
   /** 查询订单 (服务商): what WeChat Pay says of a sub-merchant's order. */
   async query(sub_mchid, out_trade_no) {
+    const combine = this.orders.get(`${sub_mchid}/${out_trade_no}`)?.combine;
+    if (combine !== undefined) throw new Error(`${out_trade_no} is a sub-order of ${combine}: combineQuery(${combine})`);
     const { data } = await this.wxpay.v3.pay.partner.transactions.outTradeNo._out_trade_no_.get({
       out_trade_no, params: { sp_mchid: this.spMchid, sub_mchid },
     });
@@ -97,6 +145,7 @@ export class Partner {
   /** 关闭订单 (服务商): an order not paid, no longer wanted. Answered 204. */
   async close(sub_mchid, out_trade_no) {
     const order = this.#order(sub_mchid, out_trade_no);
+    if (order.combine !== undefined) throw new Error(`${out_trade_no} is a sub-order of ${order.combine}: closed with it`);
     await this.wxpay.v3.pay.partner.transactions.outTradeNo._out_trade_no_.close.post({ sp_mchid: this.spMchid, sub_mchid }, { out_trade_no });
     order.state = 'CLOSED';
   }
@@ -117,7 +166,7 @@ export class Partner {
   /** A paid order's transaction_id, asked of WeChat Pay if no notification has told us yet. */
   async #paid(sub_mchid, out_trade_no) {
     const order = this.#order(sub_mchid, out_trade_no);
-    if (order.transaction_id === undefined) await this.query(sub_mchid, out_trade_no);
+    if (order.transaction_id === undefined) await (order.combine === undefined ? this.query(sub_mchid, out_trade_no) : this.combineQuery(order.combine));
     if (order.transaction_id === undefined) throw new Error(`order ${out_trade_no} of ${sub_mchid} is not paid`);
     return order.transaction_id;
   }

@@ -9,6 +9,23 @@ import { WxpayError } from 'wxpay-wasm';
  */
 export const newNumber = (prefix) => `${prefix}${Date.now()}${Math.floor(Math.random() * 1e6).toString().padStart(6, '0')}`;
 
+/**
+ * Whether a combined order's payment notification (合单: its resource names
+ * `combine_out_trade_no`) is for one of ours, whole: `keys`, the keys in `orders` of the
+ * sub-orders we placed under that number (undefined: none of ours), each named once and none
+ * more, each at the amount we asked. `keyOf(sub)` is a notified sub-order's key in `orders`.
+ */
+export function combinedIsOurs(resource, keys, orders, keyOf) {
+  const subs = resource.sub_orders ?? [];
+  if (keys === undefined || subs.length !== keys.length) return false;
+  const named = subs.map(keyOf);
+  if (new Set(named).size !== keys.length) return false;
+  return subs.every((sub, i) => {
+    const order = orders.get(named[i]);
+    return keys.includes(named[i]) && order.combine === resource.combine_out_trade_no && sub.amount?.total_amount === order.total;
+  });
+}
+
 /** A 4xx error answer: the service refused this request (a 5xx or a lost answer leaves it unknown). */
 const refused = (err) => err instanceof WxpayError && err.status !== undefined && err.status >= 400 && err.status < 500;
 

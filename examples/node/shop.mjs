@@ -5,7 +5,7 @@
 // would call them; tests/node/shop.test.mjs runs the whole day against the sandbox.
 import { parseBill } from 'wxpay-wasm';
 import { notifyHandler } from './notify.mjs';
-import { newNumber, sendOnce } from './records.mjs';
+import { combinedIsOurs, newNumber, sendOnce } from './records.mjs';
 
 
 export class Shop {
@@ -114,13 +114,8 @@ export class Shop {
     if (event_type === 'TRANSACTION.SUCCESS' && resource.combine_out_trade_no !== undefined) {
       // A combined order's: trust it only for one of ours, with each of its sub-orders and amounts.
       const nos = this.combines.get(resource.combine_out_trade_no);
-      const subs = resource.sub_orders ?? [];
-      const ours = nos !== undefined && subs.length === nos.length && subs.every((sub) => {
-        const order = this.orders.get(sub.out_trade_no);
-        return nos.includes(sub.out_trade_no) && order.combine === resource.combine_out_trade_no && sub.amount?.total_amount === order.total;
-      });
-      if (!ours || new Set(subs.map((sub) => sub.out_trade_no)).size !== nos.length) throw new Error(`unexpected payment for ${resource.combine_out_trade_no}`);
-      for (const sub of subs) Object.assign(this.orders.get(sub.out_trade_no), { state: sub.trade_state, transaction_id: sub.transaction_id });
+      if (!combinedIsOurs(resource, nos, this.orders, (sub) => sub.out_trade_no)) throw new Error(`unexpected payment for ${resource.combine_out_trade_no}`);
+      for (const sub of resource.sub_orders) Object.assign(this.orders.get(sub.out_trade_no), { state: sub.trade_state, transaction_id: sub.transaction_id });
     } else if (event_type === 'TRANSACTION.SUCCESS') {
       const order = this.orders.get(resource.out_trade_no);
       // Trust the notification only for an order of ours, for the amount we asked; a sub-order of

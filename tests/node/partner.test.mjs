@@ -175,3 +175,53 @@ test('a share that unfreezes the rest: sent so, and once it is finished nothing 
   sb.settleProfitSharing(no, { sub_mchid: sub });
   assert.equal(await p.unsplit(sub, out_trade_no), 0);
 });
+
+test("合单 for a partner: one payment of two sub-merchants' orders, trusted only whole, each shared and refunded by its sub-merchant", async () => {
+  const { sb } = ctx;
+  const second = '1900000111';
+  if (!sb.subMchids.includes(second)) sb.subMchids.push(second);
+  const p = partner();
+  const [a, b] = [sb.subMchids[0], second];
+  const { combine_out_trade_no, sub_orders, params } = await p.combineCheckout({
+    openid: OPENID, parts: [{ sub_mchid: a, total: 6000, description: '书', profitSharing: true }, { sub_mchid: b, total: 4000, description: '笔' }],
+  });
+  const prepay_id = params.package.replace(/^prepay_id=/, '');
+  assert.equal(sb.prepays.get(prepay_id)?.combine_out_trade_no, combine_out_trade_no);
+  const message = `${params.appId}\n${params.timeStamp}\n${params.nonceStr}\n${params.package}\n`;
+  assert.ok(crypto.verify('sha256', Buffer.from(message), sb.merchant.publicKeySpki, Buffer.from(params.paySign, 'base64')), 'paySign verifies');
+  assert.deepEqual(sub_orders.map((o) => o.sub_mchid), [a, b]);
+  await assert.rejects(p.query(a, sub_orders[0].out_trade_no), /combineQuery/);
+
+  // Refused: another sub-merchant named for a sub-order, another partner, a sub-order alone.
+  const { resource } = await sb.payCombine(combine_out_trade_no, { notify: false });
+  const [x, y] = resource.sub_orders;
+  for (const forged of [
+    { ...resource, sub_orders: [x, { ...y, sub_mchid: a }] },
+    { ...resource, combine_mchid: '1900000999' },
+    { ...resource, sub_orders: [x, { ...y, amount: { ...y.amount, total_amount: 1 } }] },
+    { ...x, sp_mchid: sb.mchid, amount: { total: x.amount.total_amount, currency: 'CNY' }, combine_out_trade_no: undefined },
+  ]) {
+    const answer = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource: forged });
+    assert.equal(answer.status, 500);
+  }
+  assert.deepEqual(sub_orders.map((o) => p.orders.get(`${o.sub_mchid}/${o.out_trade_no}`).state), ['NOTPAY', 'NOTPAY']);
+  const answer = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource });
+  assert.equal(answer.status, 204, answer.body?.toString());
+  assert.deepEqual(sub_orders.map((o) => p.orders.get(`${o.sub_mchid}/${o.out_trade_no}`).transaction_id), [x.transaction_id, y.transaction_id]);
+
+  // The first sub-merchant shares its sub-order (placed for sharing); the second refunds its own.
+  await p.addReceiver(a, { type: 'PERSONAL_OPENID', account: 'o-share', relation_type: 'PARTNER' });
+  const shared = await p.share(a, sub_orders[0].out_trade_no, p.newNumber('s'), [{ type: 'PERSONAL_OPENID', account: 'o-share', amount: 600, description: '分成' }]);
+  assert.equal(shared.state, 'PROCESSING');
+  assert.equal(shared.transaction_id, x.transaction_id);
+  const refund = await p.refund(b, sub_orders[1].out_trade_no, p.newNumber('r'), 4000, '缺货');
+  assert.deepEqual([refund.status, refund.amount.total, refund.transaction_id], ['PROCESSING', 4000, y.transaction_id]);
+  const queried = await p.combineQuery(combine_out_trade_no);
+  assert.deepEqual(queried.sub_orders.map((o) => [o.sub_mchid, o.trade_state]), [[a, 'SUCCESS'], [b, 'REFUND']]);
+
+  // A share of a sub-order not yet told paid asks the combined query, not the ordinary one.
+  const later = await p.combineCheckout({ openid: OPENID, parts: [{ sub_mchid: a, total: 1000, description: 'x', profitSharing: true }] });
+  await sb.payCombine(later.combine_out_trade_no, { notify: false });
+  const share2 = await p.share(a, later.sub_orders[0].out_trade_no, p.newNumber('s'), [{ type: 'PERSONAL_OPENID', account: 'o-share', amount: 100, description: '分成' }]);
+  assert.equal(share2.state, 'PROCESSING');
+});
