@@ -3,8 +3,8 @@
 // sharing and the page's payment parameters, the sandbox paying it and posting
 // TRANSACTION.SUCCESS, the order query, two receivers (one with its name encrypted), a
 // profit-sharing order and its query once finished, what is left, unfreezing it, a refund of
-// what was not shared and its REFUND.SUCCESS, the refund query, and an unpaid order closed.
-// node:crypto judges the payment parameters; the sandbox verifies every request.
+// what was not shared and its REFUND.SUCCESS, the refund query, and an unpaid order closed; and
+// one payment of two sub-merchants' orders (合单). node:crypto judges the payment parameters; the sandbox verifies every request.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
