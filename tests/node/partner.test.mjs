@@ -219,6 +219,14 @@ test("合单 for a partner: one payment of two sub-merchants' orders, trusted on
   const queried = await p.combineQuery(combine_out_trade_no);
   assert.deepEqual(queried.sub_orders.map((o) => [o.sub_mchid, o.trade_state]), [[a, 'SUCCESS'], [b, 'REFUND']]);
 
+  await rejectsWith(p.combineClose(combine_out_trade_no), 'ORDERPAID', { status: 400 });
+
+  // An unpaid one is closed whole, each sub-order named with its sub-merchant.
+  const unpaid = await p.combineCheckout({ openid: OPENID, parts: [{ sub_mchid: a, total: 100, description: 'x' }, { sub_mchid: b, total: 200, description: 'y' }] });
+  await p.combineClose(unpaid.combine_out_trade_no);
+  assert.deepEqual(unpaid.sub_orders.map((o) => p.orders.get(`${o.sub_mchid}/${o.out_trade_no}`).state), ['CLOSED', 'CLOSED']);
+  assert.deepEqual((await p.combineQuery(unpaid.combine_out_trade_no)).sub_orders.map((o) => o.trade_state), ['CLOSED', 'CLOSED']);
+
   // A share of a sub-order not yet told paid asks the combined query, not the ordinary one.
   const later = await p.combineCheckout({ openid: OPENID, parts: [{ sub_mchid: a, total: 1000, description: 'x', profitSharing: true }] });
   await sb.payCombine(later.combine_out_trade_no, { notify: false });
