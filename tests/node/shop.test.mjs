@@ -328,6 +328,21 @@ test('a refund the payer\'s card refused (REFUND.ABNORMAL) goes again, to the pa
   assert.equal(s.refunds.get(closed).state, 'CLOSED');
   assert.equal((await s.refund(out_trade_no, s.newRefundNumber(), 500, '再来')).status, 'PROCESSING', '400 + 100 refunded, 500 left again');
   assert.deepEqual(sb.notifications.map((n) => n.event_type).filter((e) => e.startsWith('REFUND.')), ['REFUND.ABNORMAL', 'REFUND.ABNORMAL', 'REFUND.SUCCESS', 'REFUND.ABNORMAL', 'REFUND.CLOSED']);
+  // A refund whose answer was lost (no refund_id heard) and whose notification says ABNORMAL: it
+  // goes again under the refund_id the refund query gives.
+  const other = (await s.checkout({ openid: OPENID, total: 300, description: '一杯茶' })).out_trade_no;
+  await sb.pay(other);
+  const lost = s.newRefundNumber();
+  sb.misbehave('reset');
+  await rejectsWith(s.refund(other, lost, 200, '丢了应答'), 'ERR_NETWORK');
+  assert.deepEqual(s.refunds.get(lost), { out_trade_no: other, amount: 200, state: 'REQUESTED' });
+  assert.equal((await sb.settleRefund(lost, { status: 'ABNORMAL' })).notification.status, 204);
+  assert.equal(s.refunds.get(lost).state, 'ABNORMAL');
+  assert.equal(s.refunds.get(lost).refund_id, undefined, 'the notification named no refund_id to keep');
+  const reapplied = await s.reapplyRefund(lost);
+  assert.equal(reapplied.status, 'PROCESSING');
+  assert.equal(sb.requests.at(-1).url, `/v3/refund/domestic/refunds/${sb.refunds.get(lost).refund_id}/apply-abnormal-refund`);
+  assert.equal(s.refunds.get(lost).refund_id, sb.refunds.get(lost).refund_id);
 });
 
 test('a refund whose answer was lost and whose retry is refused (429) is kept: the service has it, and its notification is handled', async () => {
