@@ -23,7 +23,7 @@ const named = (key) => (/^[A-Za-z_$][A-Za-z0-9_$]{0,23}$/.test(key) ? `\`${key}\
 
 const fail = (code, message, cause) =>
   new WxpayError(code, message, cause === undefined ? undefined : { cause });
-const param = (message, cause) => fail('ERR_INVALID_PARAM', message, cause);
+export const param = (message, cause) => fail('ERR_INVALID_PARAM', message, cause);
 const config = (message, cause) => fail('ERR_INVALID_CONFIG', message, cause);
 
 /** `typeof`, with `null` and arrays named: for messages. Never throws. */
@@ -68,7 +68,7 @@ function describeWhole(e) {
  * Runs `read`, turning anything it throws into `wrap(message, cause)`; a `WxpayError` we threw
  * ourselves passes as it is.
  */
-function guarded(what, wrap, read) {
+export function guarded(what, wrap, read) {
   try {
     return read();
   } catch (e) {
@@ -158,7 +158,7 @@ function isBytes(v) {
 const encoder = new TextEncoder();
 
 /** Whether `s` has no lone surrogate (String.prototype.isWellFormed, where the runtime has it). */
-const wellFormed = typeof String.prototype.isWellFormed === 'function'
+export const wellFormed = typeof String.prototype.isWellFormed === 'function'
   ? (s) => s.isWellFormed()
   : (s) => !/\p{Surrogate}/u.test(s);
 
@@ -1564,6 +1564,16 @@ function gunzip(first, source) {
   };
 }
 
+/** node:crypto where `process.getBuiltinModule` gives it (Node, Bun, Deno), else undefined; never throws. */
+export function nodeCrypto() {
+  try {
+    return typeof process === 'object' && process !== null && typeof process.getBuiltinModule === 'function'
+      ? process.getBuiltinModule('node:crypto') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The runtime's own hash of SHA-`algorithm` (1 or 256; 0: Rust hashes), faster
  * than wasm: node:crypto where `process.getBuiltinModule` gives it (Node, Bun, Deno), workerd's
@@ -1572,8 +1582,7 @@ function gunzip(first, source) {
 function nativeDigest(algorithm) {
   if (algorithm !== 1 && algorithm !== 256) return undefined;
   try {
-    const node = typeof process === 'object' && process !== null && typeof process.getBuiltinModule === 'function'
-      ? process.getBuiltinModule('node:crypto') : undefined;
+    const node = nodeCrypto();
     if (typeof node?.createHash === 'function') {
       const hash = node.createHash(`sha${algorithm}`);
       return { write: (chunk) => { hash.update(chunk); }, end: () => hash.digest(), abort() {} };

@@ -6,8 +6,7 @@
 // `&`, then `&key=<APIv2 key>`; the digest in upper-case hex. The runtime's own HMAC does it:
 // node:crypto where `process.getBuiltinModule` gives it, else WebCrypto (workerd, browsers).
 import { WxpayError } from './error.js';
-
-const param = (message, cause) => new WxpayError('ERR_INVALID_PARAM', message, cause === undefined ? undefined : { cause });
+import { guarded as guardedAs, nodeCrypto, param, wellFormed } from './boundary.js';
 
 /** The longest text signed (UTF-16 units, all fields); such parameters are a few hundred. */
 const MAX_TEXT = 1 << 20;
@@ -28,19 +27,8 @@ const SHAPES = {
 };
 const NONCE_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-const wellFormed = typeof String.prototype.isWellFormed === 'function'
-  ? (s) => s.isWellFormed()
-  : (s) => !/\p{Surrogate}/u.test(s);
-
 /** `read()`, its exception (a getter's, a Proxy trap's) ERR_INVALID_PARAM with it as the cause. */
-function guarded(what, read) {
-  try {
-    return read();
-  } catch (e) {
-    if (e instanceof WxpayError) throw e;
-    throw param(`${what} threw`, e);
-  }
-}
+const guarded = (what, read) => guardedAs(what, param, read);
 
 function checkKey(apiv2Key, what) {
   if (typeof apiv2Key !== 'string') throw param(`${what}: apiv2Key must be the merchant's APIv2 key (API密钥), a string, got ${apiv2Key === null ? 'null' : typeof apiv2Key}`);
@@ -72,21 +60,12 @@ function message(fields, apiv2Key, what) {
   return `${parts.map(([name, text]) => `${name}=${text}`).join('&')}&key=${apiv2Key}`;
 }
 
-function nodeCrypto() {
-  try {
-    const node = typeof process === 'object' && process !== null && typeof process.getBuiltinModule === 'function'
-      ? process.getBuiltinModule('node:crypto') : undefined;
-    return typeof node?.createHmac === 'function' ? node : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
 
 /** HMAC-SHA256 of `text` under `key`, in upper-case hex; what the runtime's crypto throws is ERR_CRYPTO. */
 async function hmac(key, text) {
-  const node = nodeCrypto();
+  const found = nodeCrypto();
+  const node = typeof found?.createHmac === 'function' ? found : undefined;
   const subtle = globalThis.crypto?.subtle;
   if (!node && typeof subtle?.importKey !== 'function') throw new WxpayError('ERR_CRYPTO', 'this runtime has neither node:crypto nor WebCrypto to make an HMAC with');
   try {
