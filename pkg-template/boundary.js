@@ -413,7 +413,6 @@ function bodyBytes(data) {
     const copy = copyBytes(data);
     if (copy !== undefined) return copy;
     tag = Object.prototype.toString.call(data);
-    if (NOT_JSON.has(tag) && typeof data.toJSON !== 'function') throw noJson(tag);
   }
   let json;
   try {
