@@ -311,6 +311,19 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     return { resource: combined(c), notify_url: c.notify_url$ };
   }
 
+  /**
+   * A 支付分 payment WeChat Pay collected (payscore.mjs): kept as a paid order of the direct
+   * merchant's for the refund routes, by its transaction_id. Its out_trade_no is the sandbox's own:
+   * neither the order query nor a refund by out_trade_no finds it (the sandbox's rule).
+   */
+  function payscorePaid({ transaction_id, total, out_order_no }) {
+    orders.set(`payscore$/${transaction_id}`, {
+      mchid, out_trade_no: `ps${digits(20)}`, transaction_id, trade_state: 'SUCCESS', trade_state_desc: '支付成功',
+      amount: { total, currency: 'CNY', payer_total: total, payer_currency: 'CNY' },
+      sub$: undefined, refunded$: 0, shared$: 0, profit_sharing$: false, unfrozen$: false, payscore$: out_order_no,
+    });
+  }
+
   const byTransaction = (sub, id) => [...orders.values()].find((x) => x.sub$ === sub && x.transaction_id === id);
 
   function query(path, q) {
@@ -328,7 +341,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     }
     const no = decodeURIComponent(m[3]);
     const o = m[2] === 'id' ? byTransaction(sub, no) : orders.get(at(sub, no));
-    return o && o.combine$ === undefined ? ok(answered(o)) : notFound('ORDER_NOT_EXIST', '订单不存在');
+    return o && o.combine$ === undefined && o.payscore$ === undefined ? ok(answered(o)) : notFound('ORDER_NOT_EXIST', '订单不存在');
   }
 
   function close(partner, no, data) {
@@ -618,5 +631,5 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     for (const map of [prepays, orders, refunds, receivers, shares, combines]) map.clear();
     timing.shareAfterMs = 0;
   }
-  return { route, prepays, orders, refunds, receivers, shares, combines, timing, pay, payCombine, settleRefund, settleProfitSharing, clear };
+  return { route, prepays, orders, refunds, receivers, shares, combines, timing, pay, payCombine, payscorePaid, settleRefund, settleProfitSharing, clear };
 }

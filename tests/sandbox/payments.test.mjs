@@ -435,3 +435,103 @@ test('reset forgets combined orders and their sub-orders', async () => {
   assert.equal((await call('GET', '/v3/combine-transactions/out-trade-no/c-reset')).json.code, 'ORDER_NOT_EXIST');
   assert.equal((await call('POST', '/v3/pay/transactions/app', { ...ORDER, payer: undefined, out_trade_no: 'reset-a' })).status, 200, 'its sub-order numbers are free again');
 });
+
+// ---- 微信支付分 service orders (payscore.mjs) ----
+const SERVICE = () => ({ appid: 'wx8888888888888888', service_id: sb.serviceId });
+const serviceOrder = (out_order_no, extra = {}) => ({
+  ...SERVICE(), out_order_no, service_introduction: '充电宝租借', notify_url: 'https://example.com/n',
+  time_range: { start_time: 'OnAccept' }, risk_fund: { name: 'DEPOSIT', amount: 9900 }, ...extra,
+});
+const BASE = '/v3/payscore/serviceorder';
+const queryOf = (o) => `${BASE}?${new URLSearchParams({ ...SERVICE(), ...o })}`;
+
+test('支付分: created, confirmed, completed, collected; each state answered as the query has it', async () => {
+  const made = await call('POST', BASE, serviceOrder('ps1'));
+  assert.equal(made.status, 200);
+  assert.deepEqual([made.json.state, made.json.mchid, made.json.out_order_no], ['CREATED', sb.mchid, 'ps1']);
+  assert.match(made.json.package, /^[A-Za-z0-9_-]{40}$/);
+  assert.equal(made.json.state_description, undefined);
+  // The same order again answers the same package; another under its number is refused.
+  assert.equal((await call('POST', BASE, serviceOrder('ps1'))).json.package, made.json.package);
+  const twin = await call('POST', BASE, serviceOrder('ps1', { risk_fund: { name: 'DEPOSIT', amount: 1 } }));
+  assert.deepEqual([twin.status, twin.json.code], [400, 'INVALID_REQUEST']);
+  // Not completed before the payer confirms.
+  const early = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 300 }], total_amount: 300 });
+  assert.deepEqual([early.status, early.json.code], [400, 'INVALID_REQUEST']);
+
+  const { resource, query_id } = await sb.confirmServiceOrder('ps1', { openid: 'op', notify: false });
+  assert.deepEqual([resource.state, resource.state_description, resource.openid], ['DOING', 'USER_CONFIRM', 'op']);
+  const byId = await call('GET', queryOf({ query_id }));
+  assert.deepEqual([byId.status, byId.json.out_order_no, byId.json.package], [200, 'ps1', undefined]);
+
+  // What is owed: the lines less the discounts, at most the risk fund.
+  const pays = [{ name: '租借费', amount: 300, description: '3 小时', count: 3 }];
+  const wrong = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), post_payments: pays, total_amount: 301 });
+  assert.deepEqual([wrong.status, wrong.json.detail.field], [400, 'total_amount']);
+  const over = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 9901 }], total_amount: 9901 });
+  assert.deepEqual([over.status, over.json.detail.field], [400, 'total_amount']);
+  const done = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), post_payments: pays, post_discounts: [{ name: '新人', amount: 50 }], total_amount: 250 });
+  assert.equal(done.status, 200, JSON.stringify(done.json));
+  assert.deepEqual([done.json.state, done.json.state_description, done.json.total_amount, done.json.need_collection], ['DOING', 'MCH_COMPLETE', 250, true]);
+  assert.deepEqual(done.json.collection, { state: 'USER_PAYING', total_amount: 250, paying_amount: 250, paid_amount: 0 });
+  // Completed: no longer cancelled; modified only downwards; collected again on asking.
+  assert.equal((await call('POST', `${BASE}/ps1/cancel`, { ...SERVICE(), reason: '用户未使用' })).status, 400);
+  const up = await call('POST', `${BASE}/ps1/modify`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 400 }], total_amount: 400, reason: '改价' });
+  assert.deepEqual([up.status, up.json.code], [400, 'INVALID_REQUEST']);
+  const down = await call('POST', `${BASE}/ps1/modify`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 200 }], total_amount: 200, reason: '改价' });
+  assert.deepEqual([down.status, down.json.total_amount, down.json.post_discounts, down.json.collection.paying_amount], [200, 200, undefined, 200]);
+  assert.deepEqual((await call('POST', `${BASE}/ps1/pay`, SERVICE())).json.order_id, made.json.order_id);
+
+  const paid = await sb.collectServiceOrder('ps1', { notify: false });
+  assert.equal(paid.resource.state, 'DONE');
+  const [detail] = paid.resource.collection.details;
+  assert.deepEqual([paid.resource.collection.state, paid.resource.collection.paid_amount, detail.amount, detail.paid_type], ['USER_PAID', 200, 200, 'NEWTON']);
+  assert.match(detail.transaction_id, /^42000000\d{20}$/);
+  assert.match(detail.paid_time, /^\d{14}$/);
+  assert.deepEqual((await call('GET', queryOf({ out_order_no: 'ps1' }))).json, paid.resource);
+  assert.equal((await call('POST', `${BASE}/ps1/pay`, SERVICE())).status, 400);
+
+  // Its payment is refunded by transaction_id; the order query does not answer it.
+  const refund = await call('POST', '/v3/refund/domestic/refunds', { transaction_id: detail.transaction_id, out_refund_no: 'psr1', amount: { refund: 50, total: 200, currency: 'CNY' } });
+  assert.deepEqual([refund.status, refund.json.status, refund.json.amount.refund], [200, 'PROCESSING', 50]);
+  const more = await call('POST', '/v3/refund/domestic/refunds', { transaction_id: detail.transaction_id, out_refund_no: 'psr2', amount: { refund: 151, total: 200, currency: 'CNY' } });
+  assert.deepEqual([more.status, more.json.code], [403, 'NOT_ENOUGH']);
+  assert.equal((await call('GET', `/v3/pay/transactions/id/${detail.transaction_id}?mchid=${sb.mchid}`)).status, 404);
+});
+
+test('支付分: revoked before completion; nothing owed is DONE at once; paid another way (sync); refusals name the field', async () => {
+  await call('POST', BASE, serviceOrder('ps2'));
+  const revoked = await call('POST', `${BASE}/ps2/cancel`, { ...SERVICE(), reason: '用户未使用' });
+  assert.deepEqual([revoked.status, Object.keys(revoked.json).sort()], [200, ['appid', 'mchid', 'order_id', 'out_order_no', 'service_id']]);
+  assert.equal((await call('GET', queryOf({ out_order_no: 'ps2' }))).json.state, 'REVOKED');
+  await assert.rejects(sb.confirmServiceOrder('ps2', { openid: 'op' }), /ps2 is REVOKED/);
+
+  // Without the payer's confirmation (免确认): DOING at once, with the openid it names.
+  const direct = await call('POST', BASE, serviceOrder('ps3', { need_user_confirm: false, openid: 'op' }));
+  assert.deepEqual([direct.json.state, direct.json.state_description, direct.json.package], ['DOING', 'USER_CONFIRM', undefined]);
+  const none = await call('POST', `${BASE}/ps3/complete`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 0 }], total_amount: 0 });
+  assert.deepEqual([none.json.state, none.json.need_collection, none.json.collection], ['DONE', false, undefined]);
+
+  await call('POST', BASE, serviceOrder('ps4', { need_user_confirm: false, openid: 'op' }));
+  await call('POST', `${BASE}/ps4/complete`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 100 }], total_amount: 100 });
+  const badTime = await call('POST', `${BASE}/ps4/sync`, { ...SERVICE(), type: 'Order_Paid', detail: { paid_time: '2026-12-03' } });
+  assert.deepEqual([badTime.status, badTime.json.detail.field], [400, 'detail.paid_time']);
+  const synced = await call('POST', `${BASE}/ps4/sync`, { ...SERVICE(), type: 'Order_Paid', detail: { paid_time: '20261203' } });
+  assert.deepEqual([synced.json.state, synced.json.collection.state, synced.json.collection.details[0].paid_type, synced.json.collection.details[0].paid_time], ['DONE', 'USER_PAID', 'MCH', '20261203000000']);
+  assert.equal(synced.json.collection.details[0].transaction_id, undefined);
+
+  for (const [extra, field] of [
+    [{ service_id: 'x' }, 'service_id'], [{ out_order_no: 'a&b' }, 'out_order_no'], [{ time_range: { start_time: 'now' } }, 'time_range.start_time'],
+    [{ risk_fund: { name: 'BOND', amount: 1 } }, 'risk_fund.name'], [{ risk_fund: { name: 'DEPOSIT', amount: 0 } }, 'risk_fund.amount'],
+    [{ need_user_confirm: false }, 'openid'], [{ notify_url: '' }, 'notify_url'],
+  ]) {
+    const r = await call('POST', BASE, serviceOrder('ps5', extra));
+    assert.deepEqual([r.status, r.json.code, r.json.detail.field], [400, 'PARAM_ERROR', field], JSON.stringify(extra));
+  }
+  const unknown = await call('GET', queryOf({ out_order_no: 'nope' }));
+  assert.deepEqual([unknown.status, unknown.json.code], [404, 'RESOURCE_NOT_EXISTS']);
+  const both = await call('GET', queryOf({ out_order_no: 'ps2', query_id: 'q' }));
+  assert.deepEqual([both.status, both.json.detail.field], [400, 'out_order_no']);
+  const otherApp = await call('POST', `${BASE}/ps4/pay`, { ...SERVICE(), appid: 'wx0000000000000000' });
+  assert.deepEqual([otherApp.status, otherApp.json.detail.field], [400, 'appid']);
+});

@@ -11,6 +11,7 @@ import { seedCards, validatePatch, applyPatch } from './cards.mjs';
 import { fileRoutes, signedUploadBody } from './files.mjs';
 import { paymentRoutes } from './payments.mjs';
 import { transferRoutes } from './transfers.mjs';
+import { payscoreRoutes } from './payscore.mjs';
 import { buildNotification, postNotification, randomApiV3Key, encryptResource } from './notify.mjs';
 
 const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE';
@@ -85,6 +86,9 @@ export async function startSandbox(opts = {}) {
     mchid, merchantPublic: () => ko.merchantPublic,
     decrypter,
   });
+  // 微信支付分 service orders (payscore.mjs): one service of the merchant's.
+  const serviceId = opts.serviceId ?? `2002${crypto.randomInt(1e9).toString().padStart(9, '0')}${crypto.randomInt(1e9).toString().padStart(9, '0')}`;
+  const payscore = payscoreRoutes({ mchid, serviceId, payscorePaid: payments.payscorePaid });
   const notifications = []; // one entry per notification posted: { url, event_type, mode, status, body }
   const cards = seedCards();
   const pending = []; // misbehaviour queue: [{ mode, left }]
@@ -164,6 +168,7 @@ export async function startSandbox(opts = {}) {
     seedCards(cards);
     payments.clear();
     transfers.clear();
+    payscore.clear();
     keys.platform = original.platform;
     ko.platformPrivate = original.privateKey;
     listed.splice(0, listed.length, { serial: keys.platform.serial, certificate: keys.platform.certificate });
@@ -183,7 +188,7 @@ export async function startSandbox(opts = {}) {
     const file = fileRoute(req, path, queryObject(rawQuery), body);
     if (file) return file.json ? json(file.status, file.json) : file;
     let payment;
-    try { payment = payments.route(req, path, body, queryObject(rawQuery)) ?? transfers.route(req, path, body); }
+    try { payment = payments.route(req, path, body, queryObject(rawQuery)) ?? transfers.route(req, path, body) ?? payscore.route(req, path, body, queryObject(rawQuery)); }
     catch (e) {
       if (e instanceof URIError) return error(400, 'PARAM_ERROR', 'malformed percent-encoding in path', { field: 'path', location: 'uri' });
       throw e;
@@ -416,6 +421,30 @@ export async function startSandbox(opts = {}) {
      * finishes: every receiver SUCCESS. Returns it as its query answers it.
      */
     settleProfitSharing: (out_order_no, { sub_mchid } = {}) => payments.settleProfitSharing(out_order_no, sub_mchid),
+    /** 微信支付分: the merchant's service (service_id), and out_order_no -> the service order as its query answers it. */
+    serviceId,
+    serviceOrders: payscore.orders,
+    /**
+     * Plays the payer confirming the service order `out_order_no` (CREATED) in WeChat as `openid`:
+     * DOING, USER_CONFIRM. With `notify` (the default), posts PAYSCORE.USER_CONFIRM (the order as its
+     * query answers it) to its notify_url. Resolves { resource, notification, query_id } (query_id:
+     * what the mini program's return carries, which the query takes in place of out_order_no).
+     */
+    async confirmServiceOrder(out_order_no, { openid, notify: post = true } = {}) {
+      const { resource, notify_url, query_id } = payscore.confirm(out_order_no, openid);
+      const notification = post ? await notify(notify_url, { event_type: 'PAYSCORE.USER_CONFIRM', resource }) : undefined;
+      return { resource, notification, query_id };
+    },
+    /**
+     * Plays WeChat Pay collecting what the completed service order `out_order_no` owes: DONE,
+     * USER_PAID, with a transaction_id the refund routes take. With `notify` (the default), posts
+     * PAYSCORE.USER_PAID to its notify_url. Resolves { resource, notification }.
+     */
+    async collectServiceOrder(out_order_no, { notify: post = true } = {}) {
+      const { resource, notify_url } = payscore.collect(out_order_no);
+      const notification = post ? await notify(notify_url, { event_type: 'PAYSCORE.USER_PAID', resource }) : undefined;
+      return { resource, notification };
+    },
     /** 商家转账: out_bill_no -> the transfer bill as its query answers it. */
     transferBills: transfers.bills,
     /**

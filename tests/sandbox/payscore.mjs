@@ -1,0 +1,243 @@
+// 微信支付分 service orders (支付分订单), a direct merchant's, with one service of its own
+// (`serviceId`): the payer uses the service first and pays when it ends.
+// POST /v3/payscore/serviceorder creates an order (CREATED, answered with the `package` the mini
+// program hands to wx.openBusinessView for the payer to confirm; with need_user_confirm false and
+// an openid, DOING at once); GET /v3/payscore/serviceorder?out_order_no|query_id&service_id&appid
+// answers it; POST .../serviceorder/{out_order_no}/cancel revokes one not yet completed;
+// .../complete ends the service with what the payer owes (DOING, MCH_COMPLETE, the payment
+// USER_PAYING; DONE at once for 0); .../modify lowers what is owed while it is unpaid; .../pay asks
+// WeChat Pay to collect again; .../sync says the payer paid another way (DONE).
+// `confirm(out_order_no, openid)` plays the payer confirming (PAYSCORE.USER_CONFIRM), and
+// `collect(out_order_no)` WeChat Pay collecting the money (PAYSCORE.USER_PAID): DONE, with a
+// transaction_id that the refund routes take (payments.mjs `payscorePaid`).
+// The sandbox's own rules, not the corpus's: what a state refuses (INVALID_REQUEST with a
+// message); the same out_order_no answers the same order and refuses another; modify only lowers
+// the total; total_amount is the sum of post_payments' amounts less post_discounts' (a line's
+// amount is its whole, whatever its count); a payment's out_trade_no is the sandbox's own and
+// neither the ordinary query nor a refund by out_trade_no finds it.
+import crypto from 'node:crypto';
+import { answered, beijing, ok, paramError, str } from './payments.mjs';
+
+const BASE = '/v3/payscore/serviceorder';
+/** out_order_no: 1-32 of 0-9 A-Z a-z _ - | * (the service's). */
+const OUT_ORDER_NO = /^[0-9A-Za-z_\-|*]{1,32}$/;
+const RISK_FUNDS = ['DEPOSIT', 'ADVANCE', 'CASH_DEPOSIT', 'ESTIMATE_ORDER_COST'];
+/** yyyyMMddHHmmss */
+const TIME = /^\d{14}$/;
+const digits = (n) => Array.from({ length: n }, () => crypto.randomInt(10)).join('');
+const invalid = (message) => ({ status: 400, json: { code: 'INVALID_REQUEST', message } });
+const notFound = () => ({ status: 404, json: { code: 'RESOURCE_NOT_EXISTS', message: '订单不存在' } });
+const amountOk = (n) => Number.isSafeInteger(n) && n >= 0;
+/** Now in Beijing as yyyyMMddHHmmss. */
+const compact = () => beijing().slice(0, 19).replace(/[-T:]/g, '');
+
+/**
+ * `route(req, path, body, query)` answers these routes (or returns undefined). `mchid` is the
+ * signing merchant, `serviceId` its 支付分 service; `payscorePaid({ transaction_id, total })`
+ * (payments.mjs) keeps a collected payment for the refund routes.
+ */
+export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
+  const orders = new Map(); // out_order_no -> the service order as its query answers it
+
+  /** The order a request names by `out_order_no`, of this service and appid, or an answer refusing it. */
+  function named(no, data, location = 'body') {
+    if (data.service_id !== serviceId) return { refused: paramError('service_id is not this merchant\'s service', 'service_id', location) };
+    const o = orders.get(no);
+    if (!o) return { refused: notFound() };
+    if (data.appid !== o.appid) return { refused: paramError('appid is not the order\'s', 'appid', location) };
+    return { o };
+  }
+
+  /** post_payments (and post_discounts): a list of { name, amount }; the total they make, or an answer refusing them. */
+  function lines(data, needed) {
+    const { post_payments: pays, post_discounts: cuts = [] } = data;
+    if (needed && (!Array.isArray(pays) || pays.length === 0)) return { refused: paramError('post_payments is required', 'post_payments') };
+    if (pays !== undefined && (!Array.isArray(pays) || !pays.every((p) => str(p?.name) && amountOk(p.amount))))
+      return { refused: paramError('each post_payments item needs a name and an amount in fen', 'post_payments') };
+    if (!Array.isArray(cuts) || !cuts.every((p) => str(p?.name) && amountOk(p.amount)))
+      return { refused: paramError('each post_discounts item needs a name and an amount in fen', 'post_discounts') };
+    const sum = (list) => list.reduce((s, p) => s + p.amount, 0);
+    return { total: sum(pays ?? []) - sum(cuts) };
+  }
+
+  function create(data) {
+    for (const f of ['out_order_no', 'appid', 'service_id', 'service_introduction', 'notify_url'])
+      if (!str(data[f])) return paramError(`${f} is required`, f);
+    if (!OUT_ORDER_NO.test(data.out_order_no)) return paramError('out_order_no is 1-32 of 0-9 A-Z a-z _ - | *', 'out_order_no');
+    if (data.service_id !== serviceId) return paramError('service_id is not this merchant\'s service', 'service_id');
+    const start = data.time_range?.start_time;
+    if (start !== 'OnAccept' && !TIME.test(start ?? '')) return paramError('time_range.start_time is yyyyMMddHHmmss or OnAccept', 'time_range.start_time');
+    if (data.time_range.end_time !== undefined && !TIME.test(data.time_range.end_time)) return paramError('time_range.end_time is yyyyMMddHHmmss', 'time_range.end_time');
+    const risk = data.risk_fund;
+    if (!RISK_FUNDS.includes(risk?.name)) return paramError(`risk_fund.name is one of ${RISK_FUNDS.join(', ')}`, 'risk_fund.name');
+    if (!Number.isSafeInteger(risk.amount) || risk.amount < 1) return paramError('risk_fund.amount must be a positive integer (fen)', 'risk_fund.amount');
+    const { refused } = lines(data, false);
+    if (refused) return refused;
+    const confirm = data.need_user_confirm ?? true;
+    if (typeof confirm !== 'boolean') return paramError('need_user_confirm is a boolean', 'need_user_confirm');
+    if (!confirm && !str(data.openid)) return paramError('openid is required when need_user_confirm is false', 'openid');
+    const same = orders.get(data.out_order_no);
+    if (same) {
+      const alike = same.appid === data.appid && same.risk_fund.amount === risk.amount && same.openid$ === data.openid && same.confirm$ === confirm;
+      return alike ? ok(created(same)) : invalid('商户服务订单号重复');
+    }
+    const o = {
+      appid: data.appid, mchid, out_order_no: data.out_order_no, service_id: serviceId,
+      service_introduction: data.service_introduction, state: 'CREATED',
+      ...(data.post_payments === undefined ? {} : { post_payments: data.post_payments }),
+      ...(data.post_discounts === undefined ? {} : { post_discounts: data.post_discounts }),
+      risk_fund: { name: risk.name, amount: risk.amount, ...(risk.description === undefined ? {} : { description: risk.description }) },
+      time_range: data.time_range,
+      ...(data.location === undefined ? {} : { location: data.location }),
+      ...(data.attach === undefined ? {} : { attach: data.attach }),
+      notify_url: data.notify_url, order_id: `1000000000${digits(20)}`,
+      package$: confirm ? crypto.randomBytes(30).toString('base64url') : undefined,
+      openid$: data.openid, confirm$: confirm, query_id$: undefined,
+    };
+    if (!confirm) Object.assign(o, { state: 'DOING', state_description: 'USER_CONFIRM', openid: data.openid });
+    orders.set(o.out_order_no, o);
+    return ok(created(o));
+  }
+
+  /** The creation's answer: the order, and its `package` while the payer is to confirm it. */
+  const created = (o) => ({ ...answered(o), ...(o.state === 'CREATED' && o.package$ ? { package: o.package$ } : {}) });
+
+  function query(q) {
+    const byNo = q.out_order_no !== undefined;
+    if (byNo === (q.query_id !== undefined)) return paramError('one of out_order_no and query_id is required', 'out_order_no', 'query');
+    if (!str(q.appid)) return paramError('appid is required', 'appid', 'query');
+    if (q.service_id !== serviceId) return paramError('service_id is not this merchant\'s service', 'service_id', 'query');
+    const o = byNo ? orders.get(q.out_order_no) : [...orders.values()].find((x) => x.query_id$ !== undefined && x.query_id$ === q.query_id);
+    if (!o || o.appid !== q.appid) return notFound();
+    return ok(answered(o));
+  }
+
+  function cancel(no, data) {
+    const { o, refused } = named(no, data);
+    if (refused) return refused;
+    if (!str(data.reason) || [...data.reason].length > 50) return paramError('reason is required: at most 50 characters', 'reason');
+    if (o.state !== 'CREATED' && !(o.state === 'DOING' && o.state_description === 'USER_CONFIRM')) return invalid(`订单状态不允许取消 (${o.state})`);
+    Object.assign(o, { state: 'REVOKED' });
+    delete o.state_description;
+    return ok({ appid: o.appid, mchid, out_order_no: o.out_order_no, service_id: serviceId, order_id: o.order_id });
+  }
+
+  /** Complete and modify: the amounts, checked against the risk fund and the lines; the total, or an answer refusing it. */
+  function amounts(o, data) {
+    const { total, refused } = lines(data, true);
+    if (refused) return { refused };
+    if (!amountOk(data.total_amount)) return { refused: paramError('total_amount must be an integer (fen)', 'total_amount') };
+    if (data.total_amount !== total) return { refused: paramError('total_amount must be post_payments less post_discounts', 'total_amount') };
+    if (total > o.risk_fund.amount) return { refused: paramError('total_amount may not pass risk_fund.amount', 'total_amount') };
+    return { total };
+  }
+
+  function complete(no, data) {
+    const { o, refused } = named(no, data);
+    if (refused) return refused;
+    if (!(o.state === 'DOING' && o.state_description === 'USER_CONFIRM')) return invalid(`订单状态不允许完结 (${o.state}${o.state_description ? `/${o.state_description}` : ''})`);
+    const { total, refused: wrong } = amounts(o, data);
+    if (wrong) return wrong;
+    if (data.time_range?.end_time !== undefined && !TIME.test(data.time_range.end_time)) return paramError('time_range.end_time is yyyyMMddHHmmss', 'time_range.end_time');
+    Object.assign(o, {
+      state_description: 'MCH_COMPLETE', post_payments: data.post_payments,
+      ...(data.post_discounts === undefined ? {} : { post_discounts: data.post_discounts }),
+      time_range: { ...o.time_range, ...(data.time_range ?? {}) },
+      ...(data.location?.end_location === undefined ? {} : { location: { ...o.location, end_location: data.location.end_location } }),
+      total_amount: total, need_collection: total > 0,
+    });
+    if (total > 0) o.collection = { state: 'USER_PAYING', total_amount: total, paying_amount: total, paid_amount: 0 };
+    else o.state = 'DONE';
+    return ok(answered(o));
+  }
+
+  /** An order WeChat Pay is collecting: completed, owed, not paid. */
+  const paying = (o) => o.state === 'DOING' && o.state_description === 'MCH_COMPLETE' && o.collection?.state === 'USER_PAYING';
+
+  function modify(no, data) {
+    const { o, refused } = named(no, data);
+    if (refused) return refused;
+    if (!str(data.reason) || [...data.reason].length > 50) return paramError('reason is required: at most 50 characters', 'reason');
+    if (!paying(o)) return invalid('订单状态不允许修改金额');
+    const { total, refused: wrong } = amounts(o, data);
+    if (wrong) return wrong;
+    if (total > o.total_amount) return invalid('修改后金额不能大于原金额');
+    Object.assign(o, { post_payments: data.post_payments, total_amount: total });
+    if (data.post_discounts !== undefined) o.post_discounts = data.post_discounts;
+    else delete o.post_discounts;
+    if (total > 0) Object.assign(o.collection, { total_amount: total, paying_amount: total });
+    else {
+      Object.assign(o, { state: 'DONE', need_collection: false });
+      delete o.collection;
+    }
+    return ok(answered(o));
+  }
+
+  function payAgain(no, data) {
+    const { o, refused } = named(no, data);
+    if (refused) return refused;
+    if (!paying(o)) return invalid('订单状态不允许催收');
+    return ok({ appid: o.appid, mchid, out_order_no: o.out_order_no, service_id: serviceId, order_id: o.order_id });
+  }
+
+  function sync(no, data) {
+    const { o, refused } = named(no, data);
+    if (refused) return refused;
+    if (data.type !== 'Order_Paid') return paramError('type is Order_Paid', 'type');
+    const paid = data.detail?.paid_time;
+    if (!/^(\d{8}|\d{14})$/.test(paid ?? '')) return paramError('detail.paid_time is yyyyMMdd or yyyyMMddHHmmss', 'detail.paid_time');
+    if (!paying(o)) return invalid('订单状态不允许同步');
+    const amount = o.collection.paying_amount;
+    Object.assign(o, { state: 'DONE' });
+    o.collection = { state: 'USER_PAID', total_amount: o.total_amount, paying_amount: 0, paid_amount: amount, details: [{ seq: 1, amount, paid_type: 'MCH', paid_time: paid.length === 8 ? `${paid}000000` : paid }] };
+    return ok(answered(o));
+  }
+
+  const ACTIONS = { cancel, complete, modify, pay: payAgain, sync };
+
+  function route(req, path, body, q = {}) {
+    if (path === BASE && req.method === 'GET') return query(q);
+    const m = path === BASE ? [] : new RegExp(`^${BASE}/([^/]+)/(cancel|complete|modify|pay|sync)$`).exec(path);
+    if (!m || req.method !== 'POST') return undefined;
+    let data;
+    try { data = JSON.parse(body.toString('utf8')); } catch { return paramError('body is not JSON', ''); }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) return paramError('body must be a JSON object', '');
+    return m.length === 0 ? create(data) : ACTIONS[m[2]](decodeURIComponent(m[1]), data);
+  }
+
+  /**
+   * Plays the payer confirming the order `out_order_no` (CREATED) as `openid`: DOING, USER_CONFIRM.
+   * Returns the order as the PAYSCORE.USER_CONFIRM notification's resource, its notify_url, and the
+   * query_id the mini program's return carries.
+   */
+  function confirm(out_order_no, openid) {
+    const o = orders.get(out_order_no);
+    if (!o) throw new TypeError(`no service order ${out_order_no}`);
+    if (o.state !== 'CREATED') throw new TypeError(`service order ${out_order_no} is ${o.state}`);
+    if (typeof openid !== 'string' || openid === '') throw new TypeError('confirm needs the payer\'s openid');
+    Object.assign(o, { state: 'DOING', state_description: 'USER_CONFIRM', openid, query_id$: `q${digits(30)}` });
+    return { resource: answered(o), notify_url: o.notify_url, query_id: o.query_id$ };
+  }
+
+  /**
+   * Plays WeChat Pay collecting what a completed order owes: DONE, USER_PAID, one detail with a
+   * transaction_id. Returns the order as the PAYSCORE.USER_PAID notification's resource and its notify_url.
+   */
+  function collect(out_order_no) {
+    const o = orders.get(out_order_no);
+    if (!o) throw new TypeError(`no service order ${out_order_no}`);
+    if (!paying(o)) throw new TypeError(`service order ${out_order_no} is ${o.state}${o.state_description ? `/${o.state_description}` : ''}, not waiting to be paid`);
+    const amount = o.collection.paying_amount;
+    const transaction_id = `42000000${digits(20)}`;
+    const paid_time = compact();
+    o.state = 'DONE';
+    o.collection = {
+      state: 'USER_PAID', total_amount: o.total_amount, paying_amount: 0, paid_amount: amount,
+      details: [{ seq: 1, amount, paid_type: 'NEWTON', paid_time, transaction_id }], bank_type: 'OTHERS',
+    };
+    payscorePaid({ transaction_id, total: amount, out_order_no });
+    return { resource: answered(o), notify_url: o.notify_url };
+  }
+
+  return { route, orders, confirm, collect, clear: () => orders.clear() };
+}
