@@ -442,6 +442,14 @@ export type CombineTransaction = ResponseData<Wxpay['v3']['combineTransactions']
  */
 export type CombineNotification = Omit<CombineTransaction, 'combine_transaction_id'> & { combine_transaction_id?: string };
 
+/**
+ * A 微信支付分 service order as its query answers it (`GET /v3/payscore/serviceorder`), which is
+ * also the resource of its `PAYSCORE.USER_CONFIRM` (the payer confirmed: DOING) and
+ * `PAYSCORE.USER_PAID` (collected: DONE, `collection.state` USER_PAID) notifications:
+ * `notifications.parse<PayscoreServiceOrder>(request)`.
+ */
+export type PayscoreServiceOrder = ResponseData<Wxpay['v3']['payscore']['serviceorder']['get']>;
+
 /** The amounts of a refund's notification, in fen (分). */
 export interface RefundNotificationAmount {
   /** The order's total. */

@@ -1,4 +1,4 @@
-// What shop.mjs and partner.mjs share: the numbers they make, and sendOnce, which sends a request
+// What shop.mjs, partner.mjs and rental.mjs share: the numbers they make, and sendOnce, which sends a request
 // that moves money once per number and keeps its record when the answer did not come back well.
 import { WxpayError } from 'wxpay-wasm';
 
@@ -27,7 +27,7 @@ export function combinedIsOurs(resource, keys, orders, keyOf) {
 }
 
 /** A 4xx error answer: the service refused this request (a 5xx or a lost answer leaves it unknown). */
-const refused = (err) => err instanceof WxpayError && err.status !== undefined && err.status >= 400 && err.status < 500;
+export const refused = (err) => err instanceof WxpayError && err.status !== undefined && err.status >= 400 && err.status < 500;
 
 /**
  * After a refusal of the request kept in `records` under `key` (a refund, a payout): this try made

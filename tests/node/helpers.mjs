@@ -1,6 +1,7 @@
 // Shared by the tests/node/*.test.mjs suites: one sandbox per file, client options from it,
 // and the assertions every suite repeats. Not a test file itself (no `.test.` in the name).
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { before, after, beforeEach } from 'node:test';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 import { startSandbox, CARD_ID } from '../sandbox/index.mjs';
@@ -21,6 +22,19 @@ export function useSandbox() {
   beforeEach(() => { ctx.sb.reset(); ctx.sb.answerKey = 'platform'; });
   after(async () => { await ctx.sb?.close(); });
   return ctx;
+}
+
+/**
+ * A notification endpoint on node:http (127.0.0.1) for a suite, listening from the call on:
+ * `await endpoint.ready` is its URL (node:test may run a file's `before` hooks side by side);
+ * `endpoint.handle(fn)` sets the handler its requests go to.
+ */
+export function useNotifyEndpoint() {
+  let handler = () => {};
+  const server = http.createServer((req, res) => handler(req, res));
+  const ready = new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}/notify`)));
+  after(() => new Promise((resolve) => server.close(resolve)));
+  return { ready, handle: (fn) => { handler = fn; } };
 }
 
 /** Options for `new Wxpay` that work against `sb`, with `extra` on top. */

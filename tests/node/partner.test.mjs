@@ -8,33 +8,28 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import http from 'node:http';
 import { Wxpay } from 'wxpay-wasm';
 import { Partner } from '../../examples/node/partner.mjs';
-import { useSandbox, options, rejectsWith } from './helpers.mjs';
+import { useSandbox, useNotifyEndpoint, options, rejectsWith } from './helpers.mjs';
 
 const ctx = useSandbox();
 const SP_APPID = 'wx8888888888888888';
 const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
 const OAEP = { padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' };
-let server;
+const endpoint = useNotifyEndpoint();
 let notifyUrl;
 let partner;
 
 before(async () => {
-  let handler = () => {};
-  server = http.createServer((req, res) => handler(req, res));
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  notifyUrl = `http://127.0.0.1:${server.address().port}/notify`;
+  notifyUrl = await endpoint.ready;
   partner = () => {
     const { sb } = ctx;
     const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key }));
     const p = new Partner(wxpay, { spMchid: sb.mchid, spAppid: SP_APPID, notifyUrl, onRejected: (e) => { throw e; } });
-    handler = p.notify;
+    endpoint.handle(p.notify);
     return p;
   };
 });
-after(() => new Promise((resolve) => server.close(resolve)));
 
 test("a partner's day: a sub-merchant's order, payment, query, profit sharing, unfreeze, refund", async () => {
   const { sb } = ctx;

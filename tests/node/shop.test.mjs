@@ -7,33 +7,28 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import http from 'node:http';
 import { Wxpay } from 'wxpay-wasm';
 import { Shop } from '../../examples/node/shop.mjs';
-import { useSandbox, options, rejectsWith } from './helpers.mjs';
+import { useSandbox, useNotifyEndpoint, options, rejectsWith } from './helpers.mjs';
 
 const ctx = useSandbox();
 const APPID = 'wx8888888888888888';
 const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
-let server;
+const endpoint = useNotifyEndpoint();
 let notifyUrl;
 let shop;
 const rejected = [];
 
 before(async () => {
-  let handler = () => {};
-  server = http.createServer((req, res) => handler(req, res));
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  notifyUrl = `http://127.0.0.1:${server.address().port}/notify`;
+  notifyUrl = await endpoint.ready;
   shop = (extra = {}) => {
     const { sb } = ctx;
     const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, ...extra }));
     const s = new Shop(wxpay, { mchid: sb.mchid, appid: APPID, notifyUrl, onRejected: (e) => rejected.push(e.code) });
-    handler = s.notify;
+    endpoint.handle(s.notify);
     return s;
   };
 });
-after(() => new Promise((resolve) => server.close(resolve)));
 
 test("a merchant's day: order, payment parameters, notification, query, refunds, refund query, bill", async () => {
   const { sb } = ctx;

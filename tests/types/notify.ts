@@ -2,7 +2,7 @@
 // Request or Node's { headers, body }, resolves to the envelope with a typed resource; the
 // answers are fetch Responses; encrypt/decrypt/decryptResource resolve to strings.
 import { Wxpay, notifySuccess, notifyFailure } from 'wxpay-wasm';
-import type { CombineNotification, CombineTransaction, Notification, NotificationInput, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
+import type { CombineNotification, CombineTransaction, Notification, NotificationInput, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, PayscoreServiceOrder, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.js';
 
 declare const request: Request;
@@ -67,6 +67,16 @@ type _combineQueryId = Expect<Equal<CombineTransaction['combine_transaction_id']
 // @ts-expect-error TS2339: a combined order names combine_mchid, not an ordinary order's mchid
 void combined.resource.mchid;
 void combineNo;
+
+// A 微信支付分 service order's notification: the order as its query answers it.
+const score = await wxpay.notifications.parse<PayscoreServiceOrder>(request);
+const scoreNo: string = score.resource.out_order_no;
+type _scoreState = Expect<Equal<typeof score.resource.state, 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED' | (string & {})>>;
+const collected: number | undefined = score.resource.collection?.paid_amount;
+const scoreTransaction: string | undefined = score.resource.collection?.details?.[0]?.transaction_id;
+// @ts-expect-error TS2551: a service order has no out_trade_no (its payments have transaction_ids)
+void score.resource.out_trade_no;
+void scoreNo, collected, scoreTransaction;
 
 const fromNode = await wxpay.notifications.parse({ headers: nodeHeaders, body: raw });
 type _untyped = Expect<Equal<typeof fromNode.resource, Record<string, unknown>>>;

@@ -1,0 +1,253 @@
+// A 微信支付分 merchant's day with wxpay-wasm (先用后付: a power bank, a bike, a room): a service
+// order the payer confirms in the mini program (`wx.openBusinessView`), its confirmation's
+// notification, the service ended with what the payer owes, WeChat Pay collecting it and its
+// notification, the order query (by number, or by the query_id the mini program's return carries),
+// a lower amount before it is paid, an order cancelled unused, a payment made another way, and a
+// refund of a collected payment. Each step is one method of `Rental`;
+// tests/node/rental.test.mjs runs the day against the sandbox.
+import { payscoreParams } from 'wxpay-wasm';
+import { notifyHandler } from './notify.mjs';
+import { newNumber, refused, sendOnce } from './records.mjs';
+
+/** A list of lines ({ name, amount, description?, count? }), each amount an integer in fen, 0 or more. */
+function checkLines(lines, what) {
+  if (!Array.isArray(lines) || !lines.every((l) => typeof l?.name === 'string' && l.name !== '' && Number.isSafeInteger(l.amount) && l.amount >= 0))
+    throw new TypeError(`${what} must list { name, amount } with amounts in fen`);
+  return lines.reduce((sum, l) => sum + l.amount, 0);
+}
+
+/** How far along each state of a service order is: an answer never takes a record back. */
+const RANK = { REQUESTED: 0, CREATED: 1, DOING: 2, DONE: 3, REVOKED: 3, EXPIRED: 3 };
+
+export class Rental {
+  /**
+   * @param {import('wxpay-wasm').Wxpay} wxpay  a client with `apiv3Key` (notifications)
+   * @param {{ mchid: string, appid: string, serviceId: string, apiv2Key: string, notifyUrl: string, onRejected?: (err) => void }} options
+   *   the merchant id the client signs as, the mini program's appid, the 支付分 service's id, the
+   *   merchant's APIv2 key (it signs the mini program's parameters, nothing else), this service's
+   *   public notification URL, and who hears of notifications refused as not WeChat Pay's
+   */
+  constructor(wxpay, { mchid, appid, serviceId, apiv2Key, notifyUrl, onRejected }) {
+    this.wxpay = wxpay;
+    Object.assign(this, { mchid, appid, serviceId, notifyUrl });
+    this.#apiv2Key = apiv2Key;
+    /**
+     * out_order_no -> { deposit, state, detail?, openid?, owed?, lowering?, collection?, transaction_id? }:
+     * `owed` what the order comes to once completed, `lowering` a lower amount asked for and not yet
+     * answered, `collection` USER_PAYING or USER_PAID.
+     */
+    this.orders = new Map();
+    /** out_refund_no -> { out_order_no, amount, state } */
+    this.refunds = new Map();
+    this.handled = new Set(); // notification ids
+    /** The node:http handler of this.notifyUrl: confirmations, payments and refunds. */
+    this.notify = notifyHandler(wxpay, { onNotification: (n) => this.#onNotification(n), ...(onRejected ? { onRejected } : {}) });
+  }
+
+  #apiv2Key;
+
+  #order(out_order_no) {
+    const order = this.orders.get(out_order_no);
+    if (!order) throw new Error(`no service order ${out_order_no} here`);
+    return order;
+  }
+
+  /** What every call on an order names: its number (in the path or the query), the appid and the service. */
+  #ids() {
+    return { appid: this.appid, service_id: this.serviceId };
+  }
+
+  /**
+   * 创建支付分订单: the payer is to confirm the service (the risk fund `deposit`, in fen: the most
+   * the order may come to), from now on (`OnAccept`: when they confirm). Resolves the order's number
+   * and the parameters the mini program hands to `wx.openBusinessView`.
+   */
+  async rent({ introduction, deposit, start = 'OnAccept' }) {
+    const out_order_no = newNumber('s');
+    // Kept before it is sent (its confirmation can come before the answer); forgotten if refused.
+    this.orders.set(out_order_no, { deposit, state: 'REQUESTED' });
+    let data;
+    try {
+      ({ data } = await this.wxpay.v3.payscore.serviceorder.post({
+        ...this.#ids(), out_order_no, service_introduction: introduction, notify_url: this.notifyUrl,
+        time_range: { start_time: start }, risk_fund: { name: 'DEPOSIT', amount: deposit }, need_user_confirm: true,
+      }));
+    } catch (err) {
+      if (refused(err)) this.orders.delete(out_order_no);
+      throw err;
+    }
+    this.#learn(out_order_no, data);
+    const params = await payscoreParams({ mchid: this.mchid, apiv2Key: this.#apiv2Key, package: data.package });
+    return { out_order_no, params };
+  }
+
+  /** The parameters that open an order's details in 支付分's mini program (`wxpayScoreDetail`). */
+  details(out_order_no) {
+    this.#order(out_order_no);
+    return payscoreParams({ mchid: this.mchid, apiv2Key: this.#apiv2Key, service_id: this.serviceId, out_order_no });
+  }
+
+  /** What an answer (or a notification trusted as ours) says of an order: kept on its record. */
+  #learn(out_order_no, data) {
+    const order = this.orders.get(out_order_no);
+    // Nothing older than what is known (a creation's answer after the payer's confirmation).
+    if (!order || RANK[data.state] < RANK[order.state]) return;
+    order.state = data.state;
+    if (data.state_description !== undefined) order.detail = data.state_description;
+    if (data.openid !== undefined) order.openid = data.openid;
+    // The service's word on what is owed settles a lowering in either direction.
+    if (data.total_amount !== undefined) {
+      order.owed = data.total_amount;
+      delete order.lowering;
+    }
+    const paid = data.collection?.details?.find((d) => d.transaction_id !== undefined);
+    if (paid) order.transaction_id = paid.transaction_id;
+    if (data.collection?.state !== undefined) order.collection = data.collection.state;
+  }
+
+  /** 查询支付分订单, by our number. */
+  async query(out_order_no) {
+    this.#order(out_order_no);
+    const { data } = await this.wxpay.v3.payscore.serviceorder.get({ params: { ...this.#ids(), out_order_no } });
+    this.#learn(out_order_no, data);
+    return data;
+  }
+
+  /**
+   * The mini program came back with a `query_id` (the payer confirmed, or not): the order it names,
+   * queried by it. Resolves the order as the service answers it; one not ours is an error.
+   */
+  async returned(query_id) {
+    const { data } = await this.wxpay.v3.payscore.serviceorder.get({ params: { ...this.#ids(), query_id } });
+    if (!this.orders.has(data.out_order_no)) throw new Error(`the query_id names ${data.out_order_no}, not an order of ours`);
+    this.#learn(data.out_order_no, data);
+    return data;
+  }
+
+  /**
+   * 完结支付分订单: the service has ended; the payer owes `fees` less `discounts` (lines of
+   * { name, amount, description?, count? }, amounts in fen), at most the deposit. WeChat Pay then
+   * collects it (PAYSCORE.USER_PAID says when); 0 owed ends the order at once.
+   */
+  async end(out_order_no, { fees, discounts }) {
+    const order = this.#order(out_order_no);
+    const total = checkLines(fees, 'fees') - (discounts === undefined ? 0 : checkLines(discounts, 'discounts'));
+    if (total < 0 || total > order.deposit) throw new RangeError(`fees less discounts must come to 0 to ${order.deposit} fen, not ${total}`);
+    // Kept before it is sent: the payment's notification can come before the answer. Put back
+    // only if the service refused it; after an answer that never came, `query` tells.
+    const before = order.owed;
+    order.owed = total;
+    try {
+      const { data } = await this.wxpay.v3.payscore.serviceorder._out_order_no_.complete.post({
+        ...this.#ids(), post_payments: fees, ...(discounts === undefined ? {} : { post_discounts: discounts }), total_amount: total,
+      }, { out_order_no });
+      this.#learn(out_order_no, data);
+      return data;
+    } catch (err) {
+      if (refused(err) && order.owed === total) order.owed = before;
+      throw err;
+    }
+  }
+
+  /**
+   * 修改订单金额: a completed order not yet paid now owes less (`fees` less `discounts`), for
+   * `reason` (at most 50 characters). Resolves the order as the service answers it.
+   */
+  async lower(out_order_no, { fees, discounts, reason }) {
+    const order = this.#order(out_order_no);
+    const total = checkLines(fees, 'fees') - (discounts === undefined ? 0 : checkLines(discounts, 'discounts'));
+    if (order.owed === undefined || total < 0 || total > order.owed) throw new RangeError(`a completed order's amount only goes down: 0 to ${order.owed ?? '?'} fen, not ${total}`);
+    // Until the service says which, a payment of the old amount or of the new one is ours: a
+    // refusal leaves the old; an answer that never came leaves both, until `query` tells.
+    order.lowering = total;
+    try {
+      const { data } = await this.wxpay.v3.payscore.serviceorder._out_order_no_.modify.post({
+        ...this.#ids(), post_payments: fees, ...(discounts === undefined ? {} : { post_discounts: discounts }), total_amount: total, reason,
+      }, { out_order_no });
+      this.#learn(out_order_no, data);
+      return data;
+    } catch (err) {
+      if (refused(err)) delete order.lowering;
+      throw err;
+    }
+  }
+
+  /** 取消支付分订单: an order not yet completed (not used, say), for `reason` (at most 50 characters). */
+  async cancel(out_order_no, reason) {
+    this.#order(out_order_no);
+    const { data } = await this.wxpay.v3.payscore.serviceorder._out_order_no_.cancel.post({ ...this.#ids(), reason }, { out_order_no });
+    this.orders.get(out_order_no).state = 'REVOKED';
+    return data;
+  }
+
+  /** 商户发起催收扣款: WeChat Pay tries again to collect a completed order's amount. */
+  async collect(out_order_no) {
+    this.#order(out_order_no);
+    const { data } = await this.wxpay.v3.payscore.serviceorder._out_order_no_.pay.post(this.#ids(), { out_order_no });
+    return data;
+  }
+
+  /**
+   * 同步服务订单信息: the payer paid a completed order another way (at the counter), at
+   * `paidTime` (yyyyMMddHHmmss, Beijing time). WeChat Pay stops collecting it: DONE.
+   */
+  async paidElsewhere(out_order_no, paidTime) {
+    this.#order(out_order_no);
+    const { data } = await this.wxpay.v3.payscore.serviceorder._out_order_no_.sync.post(
+      { ...this.#ids(), type: 'Order_Paid', detail: { paid_time: paidTime } }, { out_order_no },
+    );
+    this.#learn(out_order_no, data);
+    return data;
+  }
+
+  // Synchronous from the check of `id` to its mark, as in Shop.
+  #onNotification({ id, event_type, resource }) {
+    if (this.handled.has(id)) return;
+    if (event_type.startsWith('PAYSCORE.')) {
+      const order = this.orders.get(resource.out_order_no);
+      // Trust it only for an order of ours, of our service and mini program.
+      if (!order || resource.service_id !== this.serviceId || resource.appid !== this.appid) throw new Error(`unexpected ${event_type} for ${resource.out_order_no}`);
+      if (event_type === 'PAYSCORE.USER_CONFIRM' && resource.state !== 'DOING') throw new Error(`unexpected confirmation of ${resource.out_order_no}: ${resource.state}`);
+      if (event_type === 'PAYSCORE.USER_PAID') {
+        // Paid: the amount we asked (or are lowering it to), all of it collected.
+        const c = resource.collection;
+        const asked = [order.owed, order.lowering].includes(resource.total_amount);
+        if (!asked || c?.state !== 'USER_PAID' || c.paid_amount !== resource.total_amount) throw new Error(`unexpected payment for ${resource.out_order_no}`);
+      }
+      if (event_type === 'PAYSCORE.USER_CONFIRM' || event_type === 'PAYSCORE.USER_PAID') this.#learn(resource.out_order_no, resource);
+    } else if (event_type.startsWith('REFUND.')) {
+      const refund = this.refunds.get(resource.out_refund_no);
+      const order = refund && this.orders.get(refund.out_order_no);
+      // Trust it only for a refund of ours, of its payment and amount.
+      if (!refund || resource.transaction_id !== order.transaction_id || resource.amount?.refund !== refund.amount) throw new Error(`unexpected refund ${resource.out_refund_no}`);
+      refund.state = resource.refund_status;
+    }
+    this.handled.add(id);
+  }
+
+  /** A refund number for `refund`: make it once per refund, and keep it with the refund. */
+  newRefundNumber() {
+    return newNumber('r');
+  }
+
+  /**
+   * 申请退款 of a collected order: `amount` fen of what WeChat Pay collected, by its transaction_id,
+   * under `out_refund_no` (from `newRefundNumber()`; after an answer that never came, call again with
+   * the same number). A payment made another way (`paidElsewhere`) is not WeChat Pay's to refund.
+   */
+  async refund(out_order_no, out_refund_no, amount, reason) {
+    const order = this.#order(out_order_no);
+    if (order.transaction_id === undefined) throw new Error(`service order ${out_order_no} has no payment of WeChat Pay's to refund`);
+    const { data, record } = await sendOnce(this.refunds, out_refund_no, { out_order_no, amount }, {
+      send: () => this.wxpay.v3.refund.domestic.refunds.post({
+        transaction_id: order.transaction_id, out_refund_no, reason, notify_url: this.notifyUrl,
+        amount: { refund: amount, total: order.owed, currency: 'CNY' },
+      }),
+      query: () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no }),
+      stateOf: (d) => d.status,
+      notFoundCode: 'RESOURCE_NOT_EXISTS',
+    });
+    record.refund_id = data.refund_id;
+    return data;
+  }
+}

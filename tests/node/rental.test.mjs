@@ -1,0 +1,237 @@
+// A 微信支付分 merchant's day (examples/node/rental.mjs) against the sandbox, end to end with real
+// fetch and a real notification endpoint on node:http: a service order and the mini program's
+// parameters (judged with node:crypto's HMAC), the payer's confirmation and its notification, the
+// service ended, the amount lowered, WeChat Pay collecting it and its notification, a refund of the
+// payment; an order cancelled unused; one paid another way; forged notifications refused; answers
+// lost after the service took the request.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { Wxpay } from 'wxpay-wasm';
+import { Rental } from '../../examples/node/rental.mjs';
+import { useSandbox, useNotifyEndpoint, options, rejectsWith } from './helpers.mjs';
+
+const ctx = useSandbox();
+const APPID = 'wx8888888888888888';
+const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
+const APIV2_KEY = crypto.randomBytes(16).toString('hex');
+const endpoint = useNotifyEndpoint();
+let notifyUrl;
+let rental;
+const rejected = [];
+
+before(async () => {
+  notifyUrl = await endpoint.ready;
+  rental = (extra = {}) => {
+    const { sb } = ctx;
+    const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, ...extra }));
+    const r = new Rental(wxpay, { mchid: sb.mchid, appid: APPID, serviceId: sb.serviceId, apiv2Key: APIV2_KEY, notifyUrl, onRejected: (e) => rejected.push(e.code) });
+    endpoint.handle(r.notify);
+    return r;
+  };
+});
+
+/** The APIv2 HMAC-SHA256 of `extraData` (every field but sign), computed here with node:crypto. */
+function expectedSign(extraData) {
+  const text = Object.keys(extraData).filter((k) => k !== 'sign').sort().map((k) => `${k}=${extraData[k]}`).join('&');
+  return crypto.createHmac('sha256', APIV2_KEY).update(`${text}&key=${APIV2_KEY}`).digest('hex').toUpperCase();
+}
+
+const FEES = [{ name: '租借费', amount: 300, description: '3 小时', count: 3 }];
+
+/** A service order rented and confirmed by the payer (its notification heard): its number. */
+async function confirmed(r, deposit = 9900) {
+  const { out_order_no } = await r.rent({ introduction: '充电宝租借', deposit });
+  const { notification } = await ctx.sb.confirmServiceOrder(out_order_no, { openid: OPENID });
+  assert.equal(notification.status, 204, notification.body?.toString());
+  return out_order_no;
+}
+
+test("a 支付分 day: rented, confirmed, ended, lowered, collected, queried, refunded", async () => {
+  const { sb } = ctx;
+  const r = rental();
+
+  // The order, and the mini program's parameters: signed with the APIv2 key over the package the sandbox issued.
+  const { out_order_no, params } = await r.rent({ introduction: '充电宝租借', deposit: 9900 });
+  assert.match(out_order_no, /^s\d+$/);
+  assert.equal(params.businessType, 'wxpayScoreUse');
+  assert.equal(params.extraData.package, sb.serviceOrders.get(out_order_no).package$);
+  assert.equal(params.extraData.mch_id, sb.mchid);
+  assert.equal(params.extraData.sign, expectedSign(params.extraData));
+  assert.deepEqual(r.orders.get(out_order_no), { deposit: 9900, state: 'CREATED' });
+
+  // The payer confirms: PAYSCORE.USER_CONFIRM, handled once though sent again.
+  const confirm = await sb.confirmServiceOrder(out_order_no, { openid: OPENID });
+  assert.equal(confirm.notification.status, 204, confirm.notification.body?.toString());
+  assert.deepEqual(r.orders.get(out_order_no), { deposit: 9900, state: 'DOING', detail: 'USER_CONFIRM', openid: OPENID });
+  const again = await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_CONFIRM', resource: confirm.resource, id: confirm.notification.sent.envelope.id });
+  assert.equal(again.status, 204);
+  assert.equal(r.handled.size, 1);
+  // The mini program's return: its query_id names the order.
+  assert.equal((await r.returned(confirm.query_id)).out_order_no, out_order_no);
+
+  // The service ends: 300 less a 50 discount owed; then lowered to 200 before it is paid.
+  const ended = await r.end(out_order_no, { fees: FEES, discounts: [{ name: '新人', amount: 50 }] });
+  assert.deepEqual([ended.state_description, ended.total_amount, ended.collection.state], ['MCH_COMPLETE', 250, 'USER_PAYING']);
+  assert.equal(r.orders.get(out_order_no).owed, 250);
+  await assert.rejects(r.lower(out_order_no, { fees: [{ name: '租借费', amount: 400 }], reason: '改价' }), RangeError);
+  const lowered = await r.lower(out_order_no, { fees: [{ name: '租借费', amount: 200 }], reason: '满意度补偿' });
+  assert.equal(lowered.total_amount, 200);
+  assert.equal(r.orders.get(out_order_no).owed, 200);
+  assert.equal(r.orders.get(out_order_no).lowering, undefined);
+  assert.equal((await r.collect(out_order_no)).out_order_no, out_order_no);
+
+  // WeChat Pay collects it: PAYSCORE.USER_PAID, with the payment's transaction_id.
+  const paid = await sb.collectServiceOrder(out_order_no);
+  assert.equal(paid.notification.status, 204, paid.notification.body?.toString());
+  const transaction_id = paid.resource.collection.details[0].transaction_id;
+  assert.deepEqual(
+    [r.orders.get(out_order_no).state, r.orders.get(out_order_no).collection, r.orders.get(out_order_no).transaction_id],
+    ['DONE', 'USER_PAID', transaction_id],
+  );
+  assert.equal((await r.query(out_order_no)).state, 'DONE');
+  const details = await r.details(out_order_no);
+  assert.deepEqual([details.businessType, details.extraData.out_order_no, details.extraData.service_id], ['wxpayScoreDetail', out_order_no, sb.serviceId]);
+  assert.equal(details.extraData.sign, expectedSign(details.extraData));
+
+  // A refund of part of the payment, by its transaction_id, and its notification.
+  const no = r.newRefundNumber();
+  const refund = await r.refund(out_order_no, no, 80, '少收');
+  assert.deepEqual([refund.transaction_id, refund.amount.refund, refund.amount.total], [transaction_id, 80, 200]);
+  const settled = await sb.settleRefund(no);
+  assert.equal(settled.notification.status, 204, settled.notification.body?.toString());
+  assert.equal(r.refunds.get(no).state, 'SUCCESS');
+  await rejectsWith(r.refund(out_order_no, r.newRefundNumber(), 121), 'NOT_ENOUGH', { status: 403 });
+});
+
+test('支付分: an order cancelled unused; one paid another way; one that owes nothing; states the service refuses', async () => {
+  const r = rental();
+  const unused = await confirmed(r);
+  await r.cancel(unused, '用户未使用');
+  assert.equal((await r.query(unused)).state, 'REVOKED');
+  assert.equal(r.orders.get(unused).state, 'REVOKED');
+  await rejectsWith(r.end(unused, { fees: FEES }), 'INVALID_REQUEST', { status: 400 });
+  assert.equal(r.orders.get(unused).owed, undefined, 'refused: nothing owed');
+
+  const counter = await confirmed(r);
+  await r.end(counter, { fees: FEES });
+  await rejectsWith(r.cancel(counter, '已完结'), 'INVALID_REQUEST', { status: 400 });
+  const synced = await r.paidElsewhere(counter, '20261203101500');
+  assert.deepEqual([synced.state, synced.collection.details[0].paid_type], ['DONE', 'MCH']);
+  assert.equal(r.orders.get(counter).collection, 'USER_PAID');
+  await assert.rejects(r.refund(counter, r.newRefundNumber(), 100), /no payment of WeChat Pay's to refund/);
+  await rejectsWith(r.collect(counter), 'INVALID_REQUEST', { status: 400 });
+
+  const free = await confirmed(r);
+  const none = await r.end(free, { fees: [{ name: '租借费', amount: 0 }] });
+  assert.deepEqual([none.state, r.orders.get(free).state, r.orders.get(free).owed], ['DONE', 'DONE', 0]);
+
+  // Checked here before anything is sent: more than the deposit; a malformed line; raising the amount.
+  const sent = ctx.sb.requests.length;
+  const small = await confirmed(r, 100);
+  const afterSmall = ctx.sb.requests.length;
+  await assert.rejects(r.end(small, { fees: [{ name: '租借费', amount: 101 }] }), RangeError);
+  await assert.rejects(r.end(small, { fees: [{ name: '租借费', amount: 1.5 }] }), TypeError);
+  await assert.rejects(r.end('s-not-ours', { fees: FEES }), /no service order/);
+  assert.equal(ctx.sb.requests.length, afterSmall);
+  assert.ok(afterSmall > sent);
+});
+
+test('支付分: notifications not for what we asked are refused, and change nothing', async () => {
+  const { sb } = ctx;
+  const r = rental();
+  // A confirmation of an order of another service, mini program or merchant's number; or not DOING.
+  const { out_order_no } = await r.rent({ introduction: '充电宝租借', deposit: 9900 });
+  const { resource } = await sb.confirmServiceOrder(out_order_no, { openid: OPENID, notify: false });
+  for (const forged of [
+    { ...resource, service_id: '2002000000000000000000000000001' }, { ...resource, appid: 'wx0000000000000000' },
+    { ...resource, out_order_no: 's-not-ours' }, { ...resource, state: 'CREATED' },
+  ]) assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_CONFIRM', resource: forged })).status, 500, JSON.stringify(forged).slice(0, 80));
+  assert.equal(r.orders.get(out_order_no).state, 'CREATED');
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_CONFIRM', resource })).status, 204);
+
+  // A payment of another amount than the order came to, or not all of it collected.
+  await r.end(out_order_no, { fees: FEES });
+  const paid = await sb.collectServiceOrder(out_order_no, { notify: false });
+  const c = paid.resource.collection;
+  for (const forged of [
+    { ...paid.resource, total_amount: 301, collection: { ...c, paid_amount: 301 } },
+    { ...paid.resource, collection: { ...c, paid_amount: 299 } },
+    { ...paid.resource, collection: { ...c, state: 'USER_PAYING' } },
+  ]) assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: forged })).status, 500);
+  assert.deepEqual([r.orders.get(out_order_no).collection, r.orders.get(out_order_no).transaction_id], ['USER_PAYING', undefined]);
+  // The notification signed by another key is not WeChat Pay's.
+  const unsigned = await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: paid.resource, misbehave: 'forged' });
+  assert.equal(unsigned.status, 401);
+  assert.ok(rejected.includes('ERR_NOTIFY_SIGNATURE'));
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: paid.resource })).status, 204);
+  assert.equal(r.orders.get(out_order_no).transaction_id, c.details[0].transaction_id);
+});
+
+test('支付分: answers lost after the service took the request; a payment heard before the answer', async () => {
+  const { sb } = ctx;
+  const r = rental();
+  // The completion's answer is lost: what it asked for stays what the payer owes, and its payment is ours.
+  const lost = await confirmed(r);
+  sb.misbehave('reset');
+  await rejectsWith(r.end(lost, { fees: FEES }), 'ERR_NETWORK');
+  assert.equal(r.orders.get(lost).owed, 300);
+  assert.equal((await sb.collectServiceOrder(lost)).notification.status, 204);
+  assert.equal(r.orders.get(lost).collection, 'USER_PAID');
+
+  // A lowering's answer is lost: a payment of the old amount or of the new is ours, until the query says which.
+  const lowering = await confirmed(r);
+  await r.end(lowering, { fees: FEES });
+  sb.misbehave('reset');
+  await rejectsWith(r.lower(lowering, { fees: [{ name: '租借费', amount: 120 }], reason: '改价' }), 'ERR_NETWORK');
+  assert.deepEqual([r.orders.get(lowering).owed, r.orders.get(lowering).lowering], [300, 120]);
+  assert.equal((await sb.collectServiceOrder(lowering)).notification.status, 204, 'the new amount, 120');
+  assert.equal(r.orders.get(lowering).owed, 120);
+  assert.equal(r.orders.get(lowering).lowering, undefined);
+
+  // A lowering refused by the service leaves the old amount alone, and a payment of the new one is refused.
+  const kept = await confirmed(r);
+  await r.end(kept, { fees: FEES });
+  await rejectsWith(r.lower(kept, { fees: [{ name: '租借费', amount: 120 }], reason: 'x'.repeat(51) }), 'PARAM_ERROR', { status: 400 });
+  assert.deepEqual([r.orders.get(kept).owed, r.orders.get(kept).lowering], [300, undefined]);
+
+  // A creation the service refused is forgotten.
+  const before = r.orders.size;
+  await rejectsWith(r.rent({ introduction: '充电宝租借', deposit: 0 }), 'PARAM_ERROR', { status: 400 });
+  assert.equal(r.orders.size, before);
+});
+
+test("支付分: a confirmation heard before the creation's answer is kept; a query_id or refund not ours is refused", async () => {
+  const { sb } = ctx;
+  // The client's fetch hands the creation's answer back only after the payer's confirmation was heard.
+  let early;
+  const r = rental({
+    fetch: async (url, init) => {
+      const res = await fetch(url, init);
+      if (early === undefined && init.method === 'POST' && new URL(url).pathname === '/v3/payscore/serviceorder') early = await sb.confirmServiceOrder(JSON.parse(new TextDecoder().decode(init.body)).out_order_no, { openid: OPENID });
+      return res;
+    },
+  });
+  const { out_order_no } = await r.rent({ introduction: '充电宝租借', deposit: 9900 });
+  assert.equal(early.notification.status, 204, early.notification.body?.toString());
+  assert.deepEqual([r.orders.get(out_order_no).state, r.orders.get(out_order_no).openid], ['DOING', OPENID], 'not taken back to CREATED');
+
+  // An order of another system's records (the same service) is not ours: its query_id is refused.
+  const theirs = await r.rent({ introduction: '充电宝租借', deposit: 100 });
+  const { query_id } = await sb.confirmServiceOrder(theirs.out_order_no, { openid: OPENID, notify: false });
+  await assert.rejects(rental().returned(query_id), /not an order of ours/);
+
+  // A refund notification naming another payment than the refund's is refused.
+  const r3 = rental();
+  const no = await confirmed(r3);
+  await r3.end(no, { fees: FEES });
+  await sb.collectServiceOrder(no);
+  const refundNo = r3.newRefundNumber();
+  await r3.refund(no, refundNo, 10, '少收');
+  const { resource } = await sb.settleRefund(refundNo, { notify: false });
+  const forged = await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: { ...resource, transaction_id: `42000000${'0'.repeat(20)}` } });
+  assert.equal(forged.status, 500);
+  assert.equal(r3.refunds.get(refundNo).state, 'PROCESSING');
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource })).status, 204);
+  assert.equal(r3.refunds.get(refundNo).state, 'SUCCESS');
+});
