@@ -438,6 +438,7 @@ test('reset forgets combined orders and their sub-orders', async () => {
 
 // ---- 微信支付分 service orders (payscore.mjs) ----
 const SERVICE = () => ({ appid: 'wx8888888888888888', service_id: sb.serviceId });
+const ENDED = { time_range: { end_time: '20261203120000' } };
 const serviceOrder = (out_order_no, extra = {}) => ({
   ...SERVICE(), out_order_no, service_introduction: '充电宝租借', notify_url: 'https://example.com/n',
   time_range: { start_time: 'OnAccept' }, risk_fund: { name: 'DEPOSIT', amount: 9900 }, ...extra,
@@ -466,18 +467,35 @@ test('支付分: created, confirmed, completed, collected; each state answered a
 
   // What is owed: the lines less the discounts, at most the risk fund.
   const pays = [{ name: '租借费', amount: 300, description: '3 小时', count: 3 }];
-  const wrong = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), post_payments: pays, total_amount: 301 });
+  // Created without its end time: the completion names it.
+  const endless = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), post_payments: pays, total_amount: 300 });
+  assert.deepEqual([endless.status, endless.json.detail.field], [400, 'time_range.end_time']);
+  const wrong = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), ...ENDED, post_payments: pays, total_amount: 301 });
   assert.deepEqual([wrong.status, wrong.json.detail.field], [400, 'total_amount']);
-  const over = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 9901 }], total_amount: 9901 });
+  const over = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), ...ENDED, post_payments: [{ name: '租借费', amount: 9901 }], total_amount: 9901 });
   assert.deepEqual([over.status, over.json.detail.field], [400, 'total_amount']);
-  const done = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), post_payments: pays, post_discounts: [{ name: '新人', amount: 50 }], total_amount: 250 });
+  const otherService = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), ...ENDED, service_id: '2002000000000000000000000000001', post_payments: pays, total_amount: 300 });
+  assert.deepEqual([otherService.status, otherService.json.detail.field], [400, 'service_id']);
+  const noLines = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), ...ENDED, total_amount: 0 });
+  assert.deepEqual([noLines.status, noLines.json.detail.field], [400, 'post_payments']);
+  // Not modified, collected again or synced before it is completed.
+  for (const action of ['modify', 'pay', 'sync']) {
+    const r = await call('POST', `${BASE}/ps1/${action}`, { ...SERVICE(), post_payments: pays, total_amount: 100, reason: '改价', type: 'Order_Paid', detail: { paid_time: '20261203' } });
+    assert.deepEqual([r.status, r.json.code], [400, 'INVALID_REQUEST'], action);
+  }
+  const done = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), ...ENDED, post_payments: pays, post_discounts: [{ name: '新人', amount: 50 }], total_amount: 250 });
   assert.equal(done.status, 200, JSON.stringify(done.json));
   assert.deepEqual([done.json.state, done.json.state_description, done.json.total_amount, done.json.need_collection], ['DOING', 'MCH_COMPLETE', 250, true]);
   assert.deepEqual(done.json.collection, { state: 'USER_PAYING', total_amount: 250, paying_amount: 250, paid_amount: 0 });
-  // Completed: no longer cancelled; modified only downwards; collected again on asking.
-  assert.equal((await call('POST', `${BASE}/ps1/cancel`, { ...SERVICE(), reason: '用户未使用' })).status, 400);
-  const up = await call('POST', `${BASE}/ps1/modify`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 400 }], total_amount: 400, reason: '改价' });
-  assert.deepEqual([up.status, up.json.code], [400, 'INVALID_REQUEST']);
+  assert.deepEqual([done.json.time_range.end_time, done.json.state_description], ['20261203120000', 'MCH_COMPLETE']);
+  // Completed: not completed twice; each modify lower than the last (not equal); collected again on asking.
+  assert.equal((await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), ...ENDED, post_payments: pays, total_amount: 300 })).status, 400);
+  for (const amount of [400, 250]) {
+    const up = await call('POST', `${BASE}/ps1/modify`, { ...SERVICE(), post_payments: [{ name: '租借费', amount }], total_amount: amount, reason: '改价' });
+    assert.deepEqual([up.status, up.json.code], [400, 'INVALID_REQUEST'], String(amount));
+  }
+  const noReason = await call('POST', `${BASE}/ps1/modify`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 200 }], total_amount: 200 });
+  assert.deepEqual([noReason.status, noReason.json.detail.field], [400, 'reason']);
   const down = await call('POST', `${BASE}/ps1/modify`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 200 }], total_amount: 200, reason: '改价' });
   assert.deepEqual([down.status, down.json.total_amount, down.json.post_discounts, down.json.collection.paying_amount], [200, 200, undefined, 200]);
   assert.deepEqual((await call('POST', `${BASE}/ps1/pay`, SERVICE())).json.order_id, made.json.order_id);
@@ -488,8 +506,12 @@ test('支付分: created, confirmed, completed, collected; each state answered a
   assert.deepEqual([paid.resource.collection.state, paid.resource.collection.paid_amount, detail.amount, detail.paid_type], ['USER_PAID', 200, 200, 'NEWTON']);
   assert.match(detail.transaction_id, /^42000000\d{20}$/);
   assert.match(detail.paid_time, /^\d{14}$/);
+  assert.equal(paid.resource.state_description, undefined, 'a DOING order\'s only');
   assert.deepEqual((await call('GET', queryOf({ out_order_no: 'ps1' }))).json, paid.resource);
   assert.equal((await call('POST', `${BASE}/ps1/pay`, SERVICE())).status, 400);
+  assert.equal((await call('POST', `${BASE}/ps1/cancel`, { ...SERVICE(), reason: '已支付' })).status, 400, 'paid: not cancelled');
+  const otherApp = await call('GET', queryOf({ out_order_no: 'ps1', appid: 'wx0000000000000000' }));
+  assert.equal(otherApp.status, 404);
 
   // Its payment is refunded by transaction_id; the order query does not answer it.
   const refund = await call('POST', '/v3/refund/domestic/refunds', { transaction_id: detail.transaction_id, out_refund_no: 'psr1', amount: { refund: 50, total: 200, currency: 'CNY' } });
@@ -501,24 +523,42 @@ test('支付分: created, confirmed, completed, collected; each state answered a
 
 test('支付分: revoked before completion; nothing owed is DONE at once; paid another way (sync); refusals name the field', async () => {
   await call('POST', BASE, serviceOrder('ps2'));
+  const noReason = await call('POST', `${BASE}/ps2/cancel`, SERVICE());
+  assert.deepEqual([noReason.status, noReason.json.detail.field], [400, 'reason']);
   const revoked = await call('POST', `${BASE}/ps2/cancel`, { ...SERVICE(), reason: '用户未使用' });
   assert.deepEqual([revoked.status, Object.keys(revoked.json).sort()], [200, ['appid', 'mchid', 'order_id', 'out_order_no', 'service_id']]);
+  // The same cancel again (its answer lost) answers the same; another reason is refused.
+  assert.deepEqual(await call('POST', `${BASE}/ps2/cancel`, { ...SERVICE(), reason: '用户未使用' }), revoked);
+  assert.equal((await call('POST', `${BASE}/ps2/cancel`, { ...SERVICE(), reason: '另一个' })).status, 400);
   assert.equal((await call('GET', queryOf({ out_order_no: 'ps2' }))).json.state, 'REVOKED');
   await assert.rejects(sb.confirmServiceOrder('ps2', { openid: 'op' }), /ps2 is REVOKED/);
 
   // Without the payer's confirmation (免确认): DOING at once, with the openid it names.
   const direct = await call('POST', BASE, serviceOrder('ps3', { need_user_confirm: false, openid: 'op' }));
   assert.deepEqual([direct.json.state, direct.json.state_description, direct.json.package], ['DOING', 'USER_CONFIRM', undefined]);
-  const none = await call('POST', `${BASE}/ps3/complete`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 0 }], total_amount: 0 });
-  assert.deepEqual([none.json.state, none.json.need_collection, none.json.collection], ['DONE', false, undefined]);
+  const none = await call('POST', `${BASE}/ps3/complete`, { ...SERVICE(), ...ENDED, post_payments: [{ name: '租借费', amount: 0 }], total_amount: 0 });
+  assert.deepEqual([none.json.state, none.json.state_description, none.json.need_collection, none.json.collection], ['DONE', undefined, false, undefined]);
+
+  // Completed and unpaid: cancelled (to be settled another way); lowered to nothing: DONE.
+  for (const no of ['ps6', 'ps7']) {
+    await call('POST', BASE, serviceOrder(no, { need_user_confirm: false, openid: 'op', time_range: { start_time: '20261203', end_time: '20261204' } }));
+    assert.equal((await call('POST', `${BASE}/${no}/complete`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 100 }], total_amount: 100 })).status, 200);
+  }
+  assert.equal((await call('POST', `${BASE}/ps6/cancel`, { ...SERVICE(), reason: '线下结清' })).status, 200);
+  assert.deepEqual([sb.serviceOrders.get('ps6').state, sb.serviceOrders.get('ps6').collection.paying_amount], ['REVOKED', 0]);
+  const zero = await call('POST', `${BASE}/ps7/modify`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 0 }], total_amount: 0, reason: '免单' });
+  assert.deepEqual([zero.json.state, zero.json.state_description, zero.json.need_collection, zero.json.collection], ['DONE', undefined, false, undefined]);
 
   await call('POST', BASE, serviceOrder('ps4', { need_user_confirm: false, openid: 'op' }));
-  await call('POST', `${BASE}/ps4/complete`, { ...SERVICE(), post_payments: [{ name: '租借费', amount: 100 }], total_amount: 100 });
+  await call('POST', `${BASE}/ps4/complete`, { ...SERVICE(), ...ENDED, post_payments: [{ name: '租借费', amount: 100 }], total_amount: 100 });
+  const badType = await call('POST', `${BASE}/ps4/sync`, { ...SERVICE(), type: 'Order_Refunded', detail: { paid_time: '20261203' } });
+  assert.deepEqual([badType.status, badType.json.detail.field], [400, 'type']);
   const badTime = await call('POST', `${BASE}/ps4/sync`, { ...SERVICE(), type: 'Order_Paid', detail: { paid_time: '2026-12-03' } });
   assert.deepEqual([badTime.status, badTime.json.detail.field], [400, 'detail.paid_time']);
   const synced = await call('POST', `${BASE}/ps4/sync`, { ...SERVICE(), type: 'Order_Paid', detail: { paid_time: '20261203' } });
   assert.deepEqual([synced.json.state, synced.json.collection.state, synced.json.collection.details[0].paid_type, synced.json.collection.details[0].paid_time], ['DONE', 'USER_PAID', 'MCH', '20261203000000']);
   assert.equal(synced.json.collection.details[0].transaction_id, undefined);
+  assert.equal((await call('POST', `${BASE}/ps4/sync`, { ...SERVICE(), type: 'Order_Paid', detail: { paid_time: '20261203' } })).status, 400, 'synced once');
 
   for (const [extra, field] of [
     [{ service_id: 'x' }, 'service_id'], [{ out_order_no: 'a&b' }, 'out_order_no'], [{ time_range: { start_time: 'now' } }, 'time_range.start_time'],
@@ -534,4 +574,14 @@ test('支付分: revoked before completion; nothing owed is DONE at once; paid a
   assert.deepEqual([both.status, both.json.detail.field], [400, 'out_order_no']);
   const otherApp = await call('POST', `${BASE}/ps4/pay`, { ...SERVICE(), appid: 'wx0000000000000000' });
   assert.deepEqual([otherApp.status, otherApp.json.detail.field], [400, 'appid']);
+});
+
+test('支付分: the risk fund caps a 先免 order, not a 先享 one (ESTIMATE_ORDER_COST); reset() forgets service orders', async () => {
+  await call('POST', BASE, serviceOrder('ps8', { need_user_confirm: false, openid: 'op', risk_fund: { name: 'ESTIMATE_ORDER_COST', amount: 100 } }));
+  const over = await call('POST', `${BASE}/ps8/complete`, { ...SERVICE(), ...ENDED, post_payments: [{ name: '餐费', amount: 150 }], total_amount: 150 });
+  assert.deepEqual([over.status, over.json.total_amount], [200, 150]);
+  assert.ok(sb.serviceOrders.size > 0);
+  sb.reset();
+  assert.equal(sb.serviceOrders.size, 0);
+  assert.equal((await call('GET', queryOf({ out_order_no: 'ps8' }))).status, 404);
 });

@@ -3,18 +3,21 @@
 // POST /v3/payscore/serviceorder creates an order (CREATED, answered with the `package` the mini
 // program hands to wx.openBusinessView for the payer to confirm; with need_user_confirm false and
 // an openid, DOING at once); GET /v3/payscore/serviceorder?out_order_no|query_id&service_id&appid
-// answers it; POST .../serviceorder/{out_order_no}/cancel revokes one not yet completed;
+// answers it; POST .../serviceorder/{out_order_no}/cancel revokes one not yet paid;
 // .../complete ends the service with what the payer owes (DOING, MCH_COMPLETE, the payment
 // USER_PAYING; DONE at once for 0); .../modify lowers what is owed while it is unpaid; .../pay asks
 // WeChat Pay to collect again; .../sync says the payer paid another way (DONE).
 // `confirm(out_order_no, openid)` plays the payer confirming (PAYSCORE.USER_CONFIRM), and
 // `collect(out_order_no)` WeChat Pay collecting the money (PAYSCORE.USER_PAID): DONE, with a
 // transaction_id that the refund routes take (payments.mjs `payscorePaid`).
-// The sandbox's own rules, not the corpus's: what a state refuses (INVALID_REQUEST with a
-// message); the same out_order_no answers the same order and refuses another; modify only lowers
-// the total; total_amount is the sum of post_payments' amounts less post_discounts' (a line's
-// amount is its whole, whatever its count); a payment's out_trade_no is the sandbox's own and
-// neither the ordinary query nor a refund by out_trade_no finds it.
+// As the service's pages have it: cancel takes an order CREATED, confirmed, or completed and not
+// yet paid, and the same cancel again answers the same; an order created without its end time
+// names it on completion; total_amount is post_payments' amounts (each line's whole) less
+// post_discounts', at most the risk fund unless that is ESTIMATE_ORDER_COST (先享); each modify
+// lowers it. The sandbox's own rules: what a state refuses (INVALID_REQUEST with a message); the
+// same out_order_no answers the same order and refuses another; complete and modify need each
+// line's amount; a payment's out_trade_no is the sandbox's own and neither the ordinary query nor
+// a refund by out_trade_no finds it.
 import crypto from 'node:crypto';
 import { answered, beijing, ok, paramError, str } from './payments.mjs';
 
@@ -22,8 +25,8 @@ const BASE = '/v3/payscore/serviceorder';
 /** out_order_no: 1-32 of 0-9 A-Z a-z _ - | * (the service's). */
 const OUT_ORDER_NO = /^[0-9A-Za-z_\-|*]{1,32}$/;
 const RISK_FUNDS = ['DEPOSIT', 'ADVANCE', 'CASH_DEPOSIT', 'ESTIMATE_ORDER_COST'];
-/** yyyyMMddHHmmss */
-const TIME = /^\d{14}$/;
+/** yyyyMMdd or yyyyMMddHHmmss */
+const TIME = /^(\d{8}|\d{14})$/;
 const digits = (n) => Array.from({ length: n }, () => crypto.randomInt(10)).join('');
 const invalid = (message) => ({ status: 400, json: { code: 'INVALID_REQUEST', message } });
 const notFound = () => ({ status: 404, json: { code: 'RESOURCE_NOT_EXISTS', message: '订单不存在' } });
@@ -66,8 +69,8 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
     if (!OUT_ORDER_NO.test(data.out_order_no)) return paramError('out_order_no is 1-32 of 0-9 A-Z a-z _ - | *', 'out_order_no');
     if (data.service_id !== serviceId) return paramError('service_id is not this merchant\'s service', 'service_id');
     const start = data.time_range?.start_time;
-    if (start !== 'OnAccept' && !TIME.test(start ?? '')) return paramError('time_range.start_time is yyyyMMddHHmmss or OnAccept', 'time_range.start_time');
-    if (data.time_range.end_time !== undefined && !TIME.test(data.time_range.end_time)) return paramError('time_range.end_time is yyyyMMddHHmmss', 'time_range.end_time');
+    if (start !== 'OnAccept' && !TIME.test(start ?? '')) return paramError('time_range.start_time is yyyyMMdd, yyyyMMddHHmmss or OnAccept', 'time_range.start_time');
+    if (data.time_range.end_time !== undefined && !TIME.test(data.time_range.end_time)) return paramError('time_range.end_time is yyyyMMdd or yyyyMMddHHmmss', 'time_range.end_time');
     const risk = data.risk_fund;
     if (!RISK_FUNDS.includes(risk?.name)) return paramError(`risk_fund.name is one of ${RISK_FUNDS.join(', ')}`, 'risk_fund.name');
     if (!Number.isSafeInteger(risk.amount) || risk.amount < 1) return paramError('risk_fund.amount must be a positive integer (fen)', 'risk_fund.amount');
@@ -116,9 +119,12 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
     const { o, refused } = named(no, data);
     if (refused) return refused;
     if (!str(data.reason) || [...data.reason].length > 50) return paramError('reason is required: at most 50 characters', 'reason');
-    if (o.state !== 'CREATED' && !(o.state === 'DOING' && o.state_description === 'USER_CONFIRM')) return invalid(`订单状态不允许取消 (${o.state})`);
-    Object.assign(o, { state: 'REVOKED' });
+    const again = o.state === 'REVOKED' && o.reason$ === data.reason;
+    const open = o.state === 'CREATED' || (o.state === 'DOING' && (o.state_description === 'USER_CONFIRM' || paying(o)));
+    if (!again && !open) return invalid(`订单状态不允许取消 (${o.state})`);
+    Object.assign(o, { state: 'REVOKED', reason$: data.reason });
     delete o.state_description;
+    if (o.collection) o.collection = { ...o.collection, paying_amount: 0 };
     return ok({ appid: o.appid, mchid, out_order_no: o.out_order_no, service_id: serviceId, order_id: o.order_id });
   }
 
@@ -128,7 +134,8 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
     if (refused) return { refused };
     if (!amountOk(data.total_amount)) return { refused: paramError('total_amount must be an integer (fen)', 'total_amount') };
     if (data.total_amount !== total) return { refused: paramError('total_amount must be post_payments less post_discounts', 'total_amount') };
-    if (total > o.risk_fund.amount) return { refused: paramError('total_amount may not pass risk_fund.amount', 'total_amount') };
+    // 先免 (a risk fund standing for a deposit) caps the order at it; 先享 (ESTIMATE_ORDER_COST) at the service's limit, not modelled.
+    if (o.risk_fund.name !== 'ESTIMATE_ORDER_COST' && total > o.risk_fund.amount) return { refused: paramError('total_amount may not pass risk_fund.amount', 'total_amount') };
     return { total };
   }
 
@@ -138,7 +145,10 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
     if (!(o.state === 'DOING' && o.state_description === 'USER_CONFIRM')) return invalid(`订单状态不允许完结 (${o.state}${o.state_description ? `/${o.state_description}` : ''})`);
     const { total, refused: wrong } = amounts(o, data);
     if (wrong) return wrong;
-    if (data.time_range?.end_time !== undefined && !TIME.test(data.time_range.end_time)) return paramError('time_range.end_time is yyyyMMddHHmmss', 'time_range.end_time');
+    const end = data.time_range?.end_time;
+    if (end !== undefined && !TIME.test(end)) return paramError('time_range.end_time is yyyyMMdd or yyyyMMddHHmmss', 'time_range.end_time');
+    // An order created without its end names it when it is completed.
+    if (end === undefined && o.time_range.end_time === undefined) return paramError('time_range.end_time is required: the order was created without it', 'time_range.end_time');
     Object.assign(o, {
       state_description: 'MCH_COMPLETE', post_payments: data.post_payments,
       ...(data.post_discounts === undefined ? {} : { post_discounts: data.post_discounts }),
@@ -147,8 +157,14 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
       total_amount: total, need_collection: total > 0,
     });
     if (total > 0) o.collection = { state: 'USER_PAYING', total_amount: total, paying_amount: total, paid_amount: 0 };
-    else o.state = 'DONE';
+    else done(o);
     return ok(answered(o));
+  }
+
+  /** DONE: `state_description` is a DOING order's only. */
+  function done(o) {
+    o.state = 'DONE';
+    delete o.state_description;
   }
 
   /** An order WeChat Pay is collecting: completed, owed, not paid. */
@@ -161,14 +177,15 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
     if (!paying(o)) return invalid('订单状态不允许修改金额');
     const { total, refused: wrong } = amounts(o, data);
     if (wrong) return wrong;
-    if (total > o.total_amount) return invalid('修改后金额不能大于原金额');
+    if (total >= o.total_amount) return invalid('修改后金额须小于原金额');
     Object.assign(o, { post_payments: data.post_payments, total_amount: total });
     if (data.post_discounts !== undefined) o.post_discounts = data.post_discounts;
     else delete o.post_discounts;
     if (total > 0) Object.assign(o.collection, { total_amount: total, paying_amount: total });
     else {
-      Object.assign(o, { state: 'DONE', need_collection: false });
+      o.need_collection = false;
       delete o.collection;
+      done(o);
     }
     return ok(answered(o));
   }
@@ -188,7 +205,7 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
     if (!/^(\d{8}|\d{14})$/.test(paid ?? '')) return paramError('detail.paid_time is yyyyMMdd or yyyyMMddHHmmss', 'detail.paid_time');
     if (!paying(o)) return invalid('订单状态不允许同步');
     const amount = o.collection.paying_amount;
-    Object.assign(o, { state: 'DONE' });
+    done(o);
     o.collection = { state: 'USER_PAID', total_amount: o.total_amount, paying_amount: 0, paid_amount: amount, details: [{ seq: 1, amount, paid_type: 'MCH', paid_time: paid.length === 8 ? `${paid}000000` : paid }] };
     return ok(answered(o));
   }
@@ -220,22 +237,24 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
   }
 
   /**
-   * Plays WeChat Pay collecting what a completed order owes: DONE, USER_PAID, one detail with a
-   * transaction_id. Returns the order as the PAYSCORE.USER_PAID notification's resource and its notify_url.
+   * Plays WeChat Pay collecting what a completed order owes, in one payment or in the `parts`
+   * given (amounts in fen that add up to it): DONE, USER_PAID, one detail (with its own
+   * transaction_id) a part. Returns the order as the PAYSCORE.USER_PAID notification's resource
+   * and its notify_url.
    */
-  function collect(out_order_no) {
+  function collect(out_order_no, parts) {
     const o = orders.get(out_order_no);
     if (!o) throw new TypeError(`no service order ${out_order_no}`);
     if (!paying(o)) throw new TypeError(`service order ${out_order_no} is ${o.state}${o.state_description ? `/${o.state_description}` : ''}, not waiting to be paid`);
     const amount = o.collection.paying_amount;
-    const transaction_id = `42000000${digits(20)}`;
+    const amounts = parts ?? [amount];
+    if (!Array.isArray(amounts) || !amounts.every((a) => Number.isSafeInteger(a) && a > 0) || amounts.reduce((sum, a) => sum + a, 0) !== amount)
+      throw new TypeError(`parts must be positive amounts adding up to the ${amount} fen owed`);
     const paid_time = compact();
-    o.state = 'DONE';
-    o.collection = {
-      state: 'USER_PAID', total_amount: o.total_amount, paying_amount: 0, paid_amount: amount,
-      details: [{ seq: 1, amount, paid_type: 'NEWTON', paid_time, transaction_id }], bank_type: 'OTHERS',
-    };
-    payscorePaid({ transaction_id, total: amount, out_order_no });
+    const details = amounts.map((part, i) => ({ seq: i + 1, amount: part, paid_type: 'NEWTON', paid_time, transaction_id: `42000000${digits(20)}` }));
+    done(o);
+    o.collection = { state: 'USER_PAID', total_amount: o.total_amount, paying_amount: 0, paid_amount: amount, details, bank_type: 'OTHERS' };
+    for (const d of details) payscorePaid({ transaction_id: d.transaction_id, total: d.amount, out_order_no });
     return { resource: answered(o), notify_url: o.notify_url };
   }
 

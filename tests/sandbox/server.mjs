@@ -436,12 +436,13 @@ export async function startSandbox(opts = {}) {
       return { resource, notification, query_id };
     },
     /**
-     * Plays WeChat Pay collecting what the completed service order `out_order_no` owes: DONE,
-     * USER_PAID, with a transaction_id the refund routes take. With `notify` (the default), posts
+     * Plays WeChat Pay collecting what the completed service order `out_order_no` owes, in one
+     * payment or in `parts` (amounts that add up to it): DONE, USER_PAID, each payment with a
+     * transaction_id the refund routes take. With `notify` (the default), posts
      * PAYSCORE.USER_PAID to its notify_url. Resolves { resource, notification }.
      */
-    async collectServiceOrder(out_order_no, { notify: post = true } = {}) {
-      const { resource, notify_url } = payscore.collect(out_order_no);
+    async collectServiceOrder(out_order_no, { notify: post = true, parts } = {}) {
+      const { resource, notify_url } = payscore.collect(out_order_no, parts);
       const notification = post ? await notify(notify_url, { event_type: 'PAYSCORE.USER_PAID', resource }) : undefined;
       return { resource, notification };
     },
