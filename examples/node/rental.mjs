@@ -17,7 +17,12 @@ function checkLines(lines, what) {
 }
 
 /** How far along each state of a service order is: an answer never takes a record back. */
-const RANK = { REQUESTED: 0, CREATED: 1, DOING: 2, DONE: 3, REVOKED: 3, EXPIRED: 3 };
+const RANK = { REQUESTED: 0, CREATED: 1, DOING: 2, DONE: 4, REVOKED: 4, EXPIRED: 4 };
+/** An order's state and, while DOING, whether it is completed (MCH_COMPLETE), as one rank. */
+const rank = (state, detail) => (RANK[state] ?? 0) + (state === 'DOING' && detail === 'MCH_COMPLETE' ? 1 : 0);
+
+/** Now in Beijing time as yyyyMMddHHmmss, as 支付分 writes times. */
+export const beijingNow = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 19).replace(/[-T:]/g, '');
 
 export class Rental {
   /**
@@ -32,12 +37,13 @@ export class Rental {
     Object.assign(this, { mchid, appid, serviceId, notifyUrl });
     this.#apiv2Key = apiv2Key;
     /**
-     * out_order_no -> { deposit, state, detail?, openid?, owed?, lowering?, collection?, transaction_id? }:
-     * `owed` what the order comes to once completed, `lowering` a lower amount asked for and not yet
-     * answered, `collection` USER_PAYING or USER_PAID.
+     * out_order_no -> { deposit, state, detail?, openid?, owed?, lowerings, collection?, payments }:
+     * `detail` USER_CONFIRM or MCH_COMPLETE while DOING; `owed` what the order comes to once
+     * completed; `lowerings` lower amounts asked for whose answers were not heard; `collection`
+     * USER_PAYING or USER_PAID; `payments` what WeChat Pay collected ({ transaction_id, amount }).
      */
     this.orders = new Map();
-    /** out_refund_no -> { out_order_no, amount, state } */
+    /** out_refund_no -> { out_order_no, transaction_id, amount, state, refund_id? } */
     this.refunds = new Map();
     this.handled = new Set(); // notification ids
     /** The node:http handler of this.notifyUrl: confirmations, payments and refunds. */
@@ -59,13 +65,14 @@ export class Rental {
 
   /**
    * 创建支付分订单: the payer is to confirm the service (the risk fund `deposit`, in fen: the most
-   * the order may come to), from now on (`OnAccept`: when they confirm). Resolves the order's number
-   * and the parameters the mini program hands to `wx.openBusinessView`.
+   * the order may come to), from `start` on (default `OnAccept`: when they confirm; else
+   * yyyyMMddHHmmss), its end told when it ends (`end`). Resolves the order's number and the
+   * parameters the mini program hands to `wx.openBusinessView`.
    */
   async rent({ introduction, deposit, start = 'OnAccept' }) {
     const out_order_no = newNumber('s');
     // Kept before it is sent (its confirmation can come before the answer); forgotten if refused.
-    this.orders.set(out_order_no, { deposit, state: 'REQUESTED' });
+    this.orders.set(out_order_no, { deposit, state: 'REQUESTED', lowerings: [], payments: [] });
     let data;
     try {
       ({ data } = await this.wxpay.v3.payscore.serviceorder.post({
@@ -87,21 +94,26 @@ export class Rental {
     return payscoreParams({ mchid: this.mchid, apiv2Key: this.#apiv2Key, service_id: this.serviceId, out_order_no });
   }
 
-  /** What an answer (or a notification trusted as ours) says of an order: kept on its record. */
+  /**
+   * What an answer (or a notification trusted as ours) says of an order: kept on its record, never
+   * taking it back (an answer sent before another but heard after it).
+   */
   #learn(out_order_no, data) {
     const order = this.orders.get(out_order_no);
-    // Nothing older than what is known (a creation's answer after the payer's confirmation).
-    if (!order || RANK[data.state] < RANK[order.state]) return;
+    if (!order || rank(data.state, data.state_description) < rank(order.state, order.detail)) return;
     order.state = data.state;
-    if (data.state_description !== undefined) order.detail = data.state_description;
+    if (data.state_description === undefined) delete order.detail;
+    else order.detail = data.state_description;
     if (data.openid !== undefined) order.openid = data.openid;
-    // The service's word on what is owed settles a lowering in either direction.
-    if (data.total_amount !== undefined) {
-      order.owed = data.total_amount;
-      delete order.lowering;
+    if (Number.isSafeInteger(data.total_amount)) {
+      // Once completed an amount only goes down: the lowest heard is the newest. A lowering the
+      // service has passed (at or above what it says) is settled; a lower one may still be on its way.
+      order.owed = order.owed === undefined ? data.total_amount : Math.min(order.owed, data.total_amount);
+      order.lowerings = order.lowerings.filter((amount) => amount < order.owed);
     }
-    const paid = data.collection?.details?.find((d) => d.transaction_id !== undefined);
-    if (paid) order.transaction_id = paid.transaction_id;
+    for (const d of data.collection?.details ?? [])
+      if (d.transaction_id !== undefined && !order.payments.some((p) => p.transaction_id === d.transaction_id))
+        order.payments.push({ transaction_id: d.transaction_id, amount: d.amount });
     if (data.collection?.state !== undefined) order.collection = data.collection.state;
   }
 
@@ -125,11 +137,12 @@ export class Rental {
   }
 
   /**
-   * 完结支付分订单: the service has ended; the payer owes `fees` less `discounts` (lines of
-   * { name, amount, description?, count? }, amounts in fen), at most the deposit. WeChat Pay then
-   * collects it (PAYSCORE.USER_PAID says when); 0 owed ends the order at once.
+   * 完结支付分订单: the service has ended (at `endTime`, yyyyMMddHHmmss; default now); the payer
+   * owes `fees` less `discounts` (lines of { name, amount, description?, count? }, each amount the
+   * line's whole in fen), at most the deposit. WeChat Pay then collects it (PAYSCORE.USER_PAID says
+   * when); 0 owed ends the order at once.
    */
-  async end(out_order_no, { fees, discounts }) {
+  async end(out_order_no, { fees, discounts, endTime = beijingNow() }) {
     const order = this.#order(out_order_no);
     const total = checkLines(fees, 'fees') - (discounts === undefined ? 0 : checkLines(discounts, 'discounts'));
     if (total < 0 || total > order.deposit) throw new RangeError(`fees less discounts must come to 0 to ${order.deposit} fen, not ${total}`);
@@ -140,6 +153,7 @@ export class Rental {
     try {
       const { data } = await this.wxpay.v3.payscore.serviceorder._out_order_no_.complete.post({
         ...this.#ids(), post_payments: fees, ...(discounts === undefined ? {} : { post_discounts: discounts }), total_amount: total,
+        time_range: { end_time: endTime },
       }, { out_order_no });
       this.#learn(out_order_no, data);
       return data;
@@ -150,16 +164,17 @@ export class Rental {
   }
 
   /**
-   * 修改订单金额: a completed order not yet paid now owes less (`fees` less `discounts`), for
-   * `reason` (at most 50 characters). Resolves the order as the service answers it.
+   * 修改订单金额: a completed order not yet paid now owes less (`fees` less `discounts`; each
+   * change lower than the last), for `reason` (at most 50 characters). Resolves the order as the
+   * service answers it.
    */
   async lower(out_order_no, { fees, discounts, reason }) {
     const order = this.#order(out_order_no);
     const total = checkLines(fees, 'fees') - (discounts === undefined ? 0 : checkLines(discounts, 'discounts'));
-    if (order.owed === undefined || total < 0 || total > order.owed) throw new RangeError(`a completed order's amount only goes down: 0 to ${order.owed ?? '?'} fen, not ${total}`);
+    if (order.owed === undefined || total < 0 || total >= order.owed) throw new RangeError(`a completed order's amount only goes down: 0 to ${order.owed === undefined ? '?' : order.owed - 1} fen, not ${total}`);
     // Until the service says which, a payment of the old amount or of the new one is ours: a
-    // refusal leaves the old; an answer that never came leaves both, until `query` tells.
-    order.lowering = total;
+    // refusal takes back this call's amount; an answer that never came leaves it, until `query` tells.
+    order.lowerings.push(total);
     try {
       const { data } = await this.wxpay.v3.payscore.serviceorder._out_order_no_.modify.post({
         ...this.#ids(), post_payments: fees, ...(discounts === undefined ? {} : { post_discounts: discounts }), total_amount: total, reason,
@@ -167,16 +182,20 @@ export class Rental {
       this.#learn(out_order_no, data);
       return data;
     } catch (err) {
-      if (refused(err)) delete order.lowering;
+      const at = order.lowerings.indexOf(total);
+      if (refused(err) && at !== -1) order.lowerings.splice(at, 1);
       throw err;
     }
   }
 
-  /** 取消支付分订单: an order not yet completed (not used, say), for `reason` (at most 50 characters). */
+  /**
+   * 取消支付分订单: an order not yet paid (not used, or to be settled another way), for `reason`
+   * (at most 50 characters). After an answer that never came, call again with the same reason.
+   */
   async cancel(out_order_no, reason) {
     this.#order(out_order_no);
     const { data } = await this.wxpay.v3.payscore.serviceorder._out_order_no_.cancel.post({ ...this.#ids(), reason }, { out_order_no });
-    this.orders.get(out_order_no).state = 'REVOKED';
+    this.#learn(out_order_no, { state: 'REVOKED' });
     return data;
   }
 
@@ -211,15 +230,15 @@ export class Rental {
       if (event_type === 'PAYSCORE.USER_PAID') {
         // Paid: the amount we asked (or are lowering it to), all of it collected.
         const c = resource.collection;
-        const asked = [order.owed, order.lowering].includes(resource.total_amount);
+        const total = resource.total_amount;
+        const asked = Number.isSafeInteger(total) && (total === order.owed || order.lowerings.includes(total));
         if (!asked || c?.state !== 'USER_PAID' || c.paid_amount !== resource.total_amount) throw new Error(`unexpected payment for ${resource.out_order_no}`);
       }
       if (event_type === 'PAYSCORE.USER_CONFIRM' || event_type === 'PAYSCORE.USER_PAID') this.#learn(resource.out_order_no, resource);
     } else if (event_type.startsWith('REFUND.')) {
       const refund = this.refunds.get(resource.out_refund_no);
-      const order = refund && this.orders.get(refund.out_order_no);
       // Trust it only for a refund of ours, of its payment and amount.
-      if (!refund || resource.transaction_id !== order.transaction_id || resource.amount?.refund !== refund.amount) throw new Error(`unexpected refund ${resource.out_refund_no}`);
+      if (!refund || resource.transaction_id !== refund.transaction_id || resource.amount?.refund !== refund.amount) throw new Error(`unexpected refund ${resource.out_refund_no}`);
       refund.state = resource.refund_status;
     }
     this.handled.add(id);
@@ -231,17 +250,20 @@ export class Rental {
   }
 
   /**
-   * 申请退款 of a collected order: `amount` fen of what WeChat Pay collected, by its transaction_id,
-   * under `out_refund_no` (from `newRefundNumber()`; after an answer that never came, call again with
-   * the same number). A payment made another way (`paidElsewhere`) is not WeChat Pay's to refund.
+   * 申请退款 of a collected order: `amount` fen of one payment WeChat Pay collected for it (its
+   * `transaction_id`; the only one unless the order was collected in several), under
+   * `out_refund_no` (from `newRefundNumber()`; after an answer that never came, call again with the
+   * same number). A payment made another way (`paidElsewhere`) is not WeChat Pay's to refund.
    */
-  async refund(out_order_no, out_refund_no, amount, reason) {
+  async refund(out_order_no, out_refund_no, amount, reason, transaction_id) {
     const order = this.#order(out_order_no);
-    if (order.transaction_id === undefined) throw new Error(`service order ${out_order_no} has no payment of WeChat Pay's to refund`);
-    const { data, record } = await sendOnce(this.refunds, out_refund_no, { out_order_no, amount }, {
+    const [payment, more] = transaction_id === undefined ? order.payments : order.payments.filter((p) => p.transaction_id === transaction_id);
+    if (!payment) throw new Error(`service order ${out_order_no} has no payment of WeChat Pay's${transaction_id === undefined ? '' : ` ${transaction_id}`} to refund`);
+    if (more) throw new Error(`service order ${out_order_no} was collected in ${order.payments.length} payments: name the transaction_id to refund`);
+    const { data, record } = await sendOnce(this.refunds, out_refund_no, { out_order_no, transaction_id: payment.transaction_id, amount }, {
       send: () => this.wxpay.v3.refund.domestic.refunds.post({
-        transaction_id: order.transaction_id, out_refund_no, reason, notify_url: this.notifyUrl,
-        amount: { refund: amount, total: order.owed, currency: 'CNY' },
+        transaction_id: payment.transaction_id, out_refund_no, reason, notify_url: this.notifyUrl,
+        amount: { refund: amount, total: payment.amount, currency: 'CNY' },
       }),
       query: () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no }),
       stateOf: (d) => d.status,

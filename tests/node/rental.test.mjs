@@ -58,27 +58,32 @@ test("a 支付分 day: rented, confirmed, ended, lowered, collected, queried, re
   assert.equal(params.extraData.package, sb.serviceOrders.get(out_order_no).package$);
   assert.equal(params.extraData.mch_id, sb.mchid);
   assert.equal(params.extraData.sign, expectedSign(params.extraData));
-  assert.deepEqual(r.orders.get(out_order_no), { deposit: 9900, state: 'CREATED' });
+  assert.deepEqual(r.orders.get(out_order_no), { deposit: 9900, state: 'CREATED', lowerings: [], payments: [] });
 
   // The payer confirms: PAYSCORE.USER_CONFIRM, handled once though sent again.
   const confirm = await sb.confirmServiceOrder(out_order_no, { openid: OPENID });
   assert.equal(confirm.notification.status, 204, confirm.notification.body?.toString());
-  assert.deepEqual(r.orders.get(out_order_no), { deposit: 9900, state: 'DOING', detail: 'USER_CONFIRM', openid: OPENID });
+  assert.deepEqual(r.orders.get(out_order_no), { deposit: 9900, state: 'DOING', detail: 'USER_CONFIRM', openid: OPENID, lowerings: [], payments: [] });
+  // Sent again under the same id: answered, and not handled again (the record, marked here, is left alone).
+  r.orders.get(out_order_no).openid = 'marked';
   const again = await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_CONFIRM', resource: confirm.resource, id: confirm.notification.sent.envelope.id });
   assert.equal(again.status, 204);
-  assert.equal(r.handled.size, 1);
+  assert.equal(r.orders.get(out_order_no).openid, 'marked');
+  r.orders.get(out_order_no).openid = OPENID;
   // The mini program's return: its query_id names the order.
   assert.equal((await r.returned(confirm.query_id)).out_order_no, out_order_no);
 
   // The service ends: 300 less a 50 discount owed; then lowered to 200 before it is paid.
   const ended = await r.end(out_order_no, { fees: FEES, discounts: [{ name: '新人', amount: 50 }] });
   assert.deepEqual([ended.state_description, ended.total_amount, ended.collection.state], ['MCH_COMPLETE', 250, 'USER_PAYING']);
-  assert.equal(r.orders.get(out_order_no).owed, 250);
-  await assert.rejects(r.lower(out_order_no, { fees: [{ name: '租借费', amount: 400 }], reason: '改价' }), RangeError);
-  const lowered = await r.lower(out_order_no, { fees: [{ name: '租借费', amount: 200 }], reason: '满意度补偿' });
-  assert.equal(lowered.total_amount, 200);
-  assert.equal(r.orders.get(out_order_no).owed, 200);
-  assert.equal(r.orders.get(out_order_no).lowering, undefined);
+  assert.match(ended.time_range.end_time, /^20\d{12}$/, 'the end told now');
+  assert.deepEqual([r.orders.get(out_order_no).owed, r.orders.get(out_order_no).detail], [250, 'MCH_COMPLETE']);
+  const sent = sb.requests.length;
+  for (const amount of [400, 250]) await assert.rejects(r.lower(out_order_no, { fees: [{ name: '租借费', amount }], reason: '改价' }), RangeError);
+  assert.equal(sb.requests.length, sent, 'refused here, before anything is sent');
+  const lowered = await r.lower(out_order_no, { fees: [{ name: '租借费', amount: 260 }], discounts: [{ name: '满意度补偿', amount: 60 }], reason: '满意度补偿' });
+  assert.deepEqual([lowered.total_amount, sb.serviceOrders.get(out_order_no).total_amount], [200, 200]);
+  assert.deepEqual([r.orders.get(out_order_no).owed, r.orders.get(out_order_no).lowerings], [200, []]);
   assert.equal((await r.collect(out_order_no)).out_order_no, out_order_no);
 
   // WeChat Pay collects it: PAYSCORE.USER_PAID, with the payment's transaction_id.
@@ -86,8 +91,8 @@ test("a 支付分 day: rented, confirmed, ended, lowered, collected, queried, re
   assert.equal(paid.notification.status, 204, paid.notification.body?.toString());
   const transaction_id = paid.resource.collection.details[0].transaction_id;
   assert.deepEqual(
-    [r.orders.get(out_order_no).state, r.orders.get(out_order_no).collection, r.orders.get(out_order_no).transaction_id],
-    ['DONE', 'USER_PAID', transaction_id],
+    [r.orders.get(out_order_no).state, r.orders.get(out_order_no).detail, r.orders.get(out_order_no).collection, r.orders.get(out_order_no).payments],
+    ['DONE', undefined, 'USER_PAID', [{ transaction_id, amount: 200 }]],
   );
   assert.equal((await r.query(out_order_no)).state, 'DONE');
   const details = await r.details(out_order_no);
@@ -101,26 +106,41 @@ test("a 支付分 day: rented, confirmed, ended, lowered, collected, queried, re
   const settled = await sb.settleRefund(no);
   assert.equal(settled.notification.status, 204, settled.notification.body?.toString());
   assert.equal(r.refunds.get(no).state, 'SUCCESS');
-  await rejectsWith(r.refund(out_order_no, r.newRefundNumber(), 121), 'NOT_ENOUGH', { status: 403 });
+  const tooMuch = r.newRefundNumber();
+  await rejectsWith(r.refund(out_order_no, tooMuch, 121), 'NOT_ENOUGH', { status: 403 });
+  assert.equal(r.refunds.has(tooMuch), false, 'refused, and the service has no such refund: forgotten');
 });
 
-test('支付分: an order cancelled unused; one paid another way; one that owes nothing; states the service refuses', async () => {
+test('支付分: an order cancelled unused or settled another way; one paid another way; one that owes nothing; states the service refuses', async () => {
+  const { sb } = ctx;
   const r = rental();
   const unused = await confirmed(r);
   await r.cancel(unused, '用户未使用');
+  assert.deepEqual([r.orders.get(unused).state, r.orders.get(unused).detail], ['REVOKED', undefined]);
   assert.equal((await r.query(unused)).state, 'REVOKED');
-  assert.equal(r.orders.get(unused).state, 'REVOKED');
   await rejectsWith(r.end(unused, { fees: FEES }), 'INVALID_REQUEST', { status: 400 });
   assert.equal(r.orders.get(unused).owed, undefined, 'refused: nothing owed');
+  // A cancel whose answer was lost goes again with the same reason.
+  const lostCancel = await confirmed(r);
+  sb.misbehave('reset');
+  await rejectsWith(r.cancel(lostCancel, '用户未使用'), 'ERR_NETWORK');
+  assert.equal(r.orders.get(lostCancel).state, 'DOING');
+  await r.cancel(lostCancel, '用户未使用');
+  assert.equal(r.orders.get(lostCancel).state, 'REVOKED');
+  // Completed and not yet paid: still cancelled (to be settled another way).
+  const settledElsewhere = await confirmed(r);
+  await r.end(settledElsewhere, { fees: FEES });
+  await r.cancel(settledElsewhere, '线下结清');
+  assert.equal((await r.query(settledElsewhere)).state, 'REVOKED');
 
   const counter = await confirmed(r);
   await r.end(counter, { fees: FEES });
-  await rejectsWith(r.cancel(counter, '已完结'), 'INVALID_REQUEST', { status: 400 });
   const synced = await r.paidElsewhere(counter, '20261203101500');
   assert.deepEqual([synced.state, synced.collection.details[0].paid_type], ['DONE', 'MCH']);
   assert.equal(r.orders.get(counter).collection, 'USER_PAID');
   await assert.rejects(r.refund(counter, r.newRefundNumber(), 100), /no payment of WeChat Pay's to refund/);
   await rejectsWith(r.collect(counter), 'INVALID_REQUEST', { status: 400 });
+  await rejectsWith(r.cancel(counter, '已支付'), 'INVALID_REQUEST', { status: 400 });
 
   const free = await confirmed(r);
   const none = await r.end(free, { fees: [{ name: '租借费', amount: 0 }] });
@@ -132,6 +152,8 @@ test('支付分: an order cancelled unused; one paid another way; one that owes 
   const afterSmall = ctx.sb.requests.length;
   await assert.rejects(r.end(small, { fees: [{ name: '租借费', amount: 101 }] }), RangeError);
   await assert.rejects(r.end(small, { fees: [{ name: '租借费', amount: 1.5 }] }), TypeError);
+  await assert.rejects(r.end(small, { fees: [{ name: '租借费', amount: 10 }], discounts: [{ name: '券', amount: 11 }] }), RangeError);
+  await assert.rejects(r.lower(small, { fees: [{ name: '租借费', amount: 1 }], reason: '未完结' }), RangeError);
   await assert.rejects(r.end('s-not-ours', { fees: FEES }), /no service order/);
   assert.equal(ctx.sb.requests.length, afterSmall);
   assert.ok(afterSmall > sent);
@@ -159,13 +181,27 @@ test('支付分: notifications not for what we asked are refused, and change not
     { ...paid.resource, collection: { ...c, paid_amount: 299 } },
     { ...paid.resource, collection: { ...c, state: 'USER_PAYING' } },
   ]) assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: forged })).status, 500);
-  assert.deepEqual([r.orders.get(out_order_no).collection, r.orders.get(out_order_no).transaction_id], ['USER_PAYING', undefined]);
+  assert.deepEqual([r.orders.get(out_order_no).collection, r.orders.get(out_order_no).payments], ['USER_PAYING', []]);
+  // A payment naming no total, for an order never ended (nothing owed yet).
+  const unended = await confirmed(r);
+  const { total_amount, ...noTotal } = { ...paid.resource, out_order_no: unended, collection: { ...c, paid_amount: undefined } };
+  assert.equal(total_amount, 300);
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: noTotal })).status, 500);
+  assert.deepEqual([r.orders.get(unended).state, r.orders.get(unended).payments], ['DOING', []]);
   // The notification signed by another key is not WeChat Pay's.
   const unsigned = await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: paid.resource, misbehave: 'forged' });
   assert.equal(unsigned.status, 401);
   assert.ok(rejected.includes('ERR_NOTIFY_SIGNATURE'));
   assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: paid.resource })).status, 204);
-  assert.equal(r.orders.get(out_order_no).transaction_id, c.details[0].transaction_id);
+  assert.deepEqual(r.orders.get(out_order_no).payments, [{ transaction_id: c.details[0].transaction_id, amount: 300 }]);
+
+  // A refund notification of another amount than the refund's.
+  const no = r.newRefundNumber();
+  await r.refund(out_order_no, no, 30, '少收');
+  const { resource: refunded } = await sb.settleRefund(no, { notify: false });
+  const forgedRefund = { ...refunded, amount: { ...refunded.amount, refund: 31 } };
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: forgedRefund })).status, 500);
+  assert.equal(r.refunds.get(no).state, 'PROCESSING');
 });
 
 test('支付分: answers lost after the service took the request; a payment heard before the answer', async () => {
@@ -184,16 +220,50 @@ test('支付分: answers lost after the service took the request; a payment hear
   await r.end(lowering, { fees: FEES });
   sb.misbehave('reset');
   await rejectsWith(r.lower(lowering, { fees: [{ name: '租借费', amount: 120 }], reason: '改价' }), 'ERR_NETWORK');
-  assert.deepEqual([r.orders.get(lowering).owed, r.orders.get(lowering).lowering], [300, 120]);
+  assert.deepEqual([r.orders.get(lowering).owed, r.orders.get(lowering).lowerings], [300, [120]]);
+  // A second lowering to the same amount is refused (not lower than the last): the first still stands.
+  await rejectsWith(r.lower(lowering, { fees: [{ name: '租借费', amount: 120 }], reason: '改价' }), 'INVALID_REQUEST', { status: 400 });
+  assert.deepEqual(r.orders.get(lowering).lowerings, [120]);
   assert.equal((await sb.collectServiceOrder(lowering)).notification.status, 204, 'the new amount, 120');
-  assert.equal(r.orders.get(lowering).owed, 120);
-  assert.equal(r.orders.get(lowering).lowering, undefined);
+  assert.deepEqual([r.orders.get(lowering).owed, r.orders.get(lowering).lowerings], [120, []]);
+
+  // Or the query tells: a lowering lost, then the query; an answer sent before it heard after it changes nothing.
+  const asked = await confirmed(r);
+  await r.end(asked, { fees: FEES });
+  const stale = await r.wxpay.v3.payscore.serviceorder.get({ params: { appid: APPID, service_id: sb.serviceId, out_order_no: asked } });
+  sb.misbehave('reset');
+  await rejectsWith(r.lower(asked, { fees: [{ name: '租借费', amount: 150 }], reason: '改价' }), 'ERR_NETWORK');
+  assert.equal((await r.query(asked)).total_amount, 150);
+  assert.deepEqual([r.orders.get(asked).owed, r.orders.get(asked).lowerings], [150, []]);
+  assert.equal(stale.data.total_amount, 300);
+  const old = { ...stale.data, collection: { ...stale.data.collection, state: 'USER_PAID', paid_amount: 300 } };
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: old })).status, 500, 'the old amount, once the service has said 150');
 
   // A lowering refused by the service leaves the old amount alone, and a payment of the new one is refused.
   const kept = await confirmed(r);
   await r.end(kept, { fees: FEES });
   await rejectsWith(r.lower(kept, { fees: [{ name: '租借费', amount: 120 }], reason: 'x'.repeat(51) }), 'PARAM_ERROR', { status: 400 });
-  assert.deepEqual([r.orders.get(kept).owed, r.orders.get(kept).lowering], [300, undefined]);
+  assert.deepEqual([r.orders.get(kept).owed, r.orders.get(kept).lowerings], [300, []]);
+  const { resource: owing } = await sb.collectServiceOrder(kept, { notify: false });
+  const lowerPaid = { ...owing, total_amount: 120, collection: { ...owing.collection, paid_amount: 120 } };
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: lowerPaid })).status, 500);
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: owing })).status, 204);
+
+  // A creation whose answer is lost is kept (the service has it); the query finds it.
+  sb.misbehave('reset');
+  const sizeBefore = r.orders.size;
+  await rejectsWith(r.rent({ introduction: '充电宝租借', deposit: 100 }), 'ERR_NETWORK');
+  assert.equal(r.orders.size, sizeBefore + 1);
+  const lostNo = [...r.orders.keys()].at(-1);
+  assert.equal(r.orders.get(lostNo).state, 'REQUESTED');
+  assert.equal((await r.query(lostNo)).state, 'CREATED');
+  assert.equal(r.orders.get(lostNo).state, 'CREATED');
+
+  // The mini program's return, before the confirmation's notification is heard: learnt from the query.
+  const { out_order_no: back } = await r.rent({ introduction: '充电宝租借', deposit: 100 });
+  const { query_id } = await sb.confirmServiceOrder(back, { openid: OPENID, notify: false });
+  await r.returned(query_id);
+  assert.deepEqual([r.orders.get(back).state, r.orders.get(back).openid], ['DOING', OPENID]);
 
   // A creation the service refused is forgotten.
   const before = r.orders.size;
@@ -232,6 +302,43 @@ test("支付分: a confirmation heard before the creation's answer is kept; a qu
   const forged = await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: { ...resource, transaction_id: `42000000${'0'.repeat(20)}` } });
   assert.equal(forged.status, 500);
   assert.equal(r3.refunds.get(refundNo).state, 'PROCESSING');
+  assert.equal(r3.refunds.get(refundNo).transaction_id, resource.transaction_id);
   assert.equal((await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource })).status, 204);
   assert.equal(r3.refunds.get(refundNo).state, 'SUCCESS');
+});
+
+test('支付分: answers sent before others but heard after them take nothing back; a payment collected in parts is refunded part by part', async () => {
+  const { sb } = ctx;
+  // The client's fetch holds the answers of queries until released: each is heard after what follows it.
+  const held = [];
+  const r = rental({
+    fetch: async (url, init) => {
+      const res = await fetch(url, init);
+      if (init.method === 'GET' && new URL(url).pathname === '/v3/payscore/serviceorder') await new Promise((resolve) => held.push(resolve));
+      return res;
+    },
+  });
+  const no = await confirmed(r);
+  const before = r.query(no); // answered DOING, USER_CONFIRM
+  while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  await r.end(no, { fees: FEES });
+  held.shift()();
+  assert.equal((await before).state_description, 'USER_CONFIRM');
+  assert.deepEqual([r.orders.get(no).detail, r.orders.get(no).owed], ['MCH_COMPLETE', 300], 'not taken back to USER_CONFIRM');
+  const beforeLower = r.query(no); // answered 300
+  while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  await r.lower(no, { fees: [{ name: '租借费', amount: 180 }], reason: '改价' });
+  held.shift()();
+  assert.equal((await beforeLower).total_amount, 300);
+  assert.equal(r.orders.get(no).owed, 180, 'not taken back to 300');
+
+  // Collected in two payments: each refunded by its own transaction_id, of its own amount.
+  const paid = await sb.collectServiceOrder(no, { parts: [100, 80] });
+  assert.equal(paid.notification.status, 204, paid.notification.body?.toString());
+  const [first, second] = paid.resource.collection.details;
+  assert.deepEqual(r.orders.get(no).payments, [{ transaction_id: first.transaction_id, amount: 100 }, { transaction_id: second.transaction_id, amount: 80 }]);
+  await assert.rejects(r.refund(no, r.newRefundNumber(), 10, '少收'), /collected in 2 payments: name the transaction_id/);
+  await assert.rejects(r.refund(no, r.newRefundNumber(), 10, '少收', '4200000000'), /no payment of WeChat Pay's 4200000000 to refund/);
+  const refund = await r.refund(no, r.newRefundNumber(), 80, '少收', second.transaction_id);
+  assert.deepEqual([refund.transaction_id, refund.amount.total, refund.amount.refund], [second.transaction_id, 80, 80]);
 });
