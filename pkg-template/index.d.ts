@@ -749,13 +749,19 @@ export interface PayscoreExtraData {
 /** `payscoreParams` for an order the payer confirms. */
 export interface PayscoreUseParams {
   businessType: 'wxpayScoreUse';
+  /** For a mini program's `wx.openBusinessView`. */
   extraData: PayscoreExtraData & { package: string };
+  /** The same fields as `k=v&...`, each value URL-encoded: a web page's `wx.invoke('openBusinessView', ...)`, an app's `WXOpenBusinessView.Req`. */
+  queryString: string;
 }
 
 /** `payscoreParams` for an order's details. */
 export interface PayscoreDetailParams {
   businessType: 'wxpayScoreDetail';
+  /** For a mini program's `wx.openBusinessView`. */
   extraData: PayscoreExtraData & { service_id: string; out_order_no: string };
+  /** The same fields as `k=v&...`, each value URL-encoded: a web page's `wx.invoke('openBusinessView', ...)`, an app's `WXOpenBusinessView.Req`. */
+  queryString: string;
 }
 
 /**

@@ -107,13 +107,15 @@ function checked(value, name) {
 }
 
 /**
- * The parameters of `wx.openBusinessView` for 微信支付分: with `package` (the service order's
- * creation answered it), `{ businessType: 'wxpayScoreUse', extraData }` for the payer to confirm
- * the order; with `service_id` and `out_order_no`, `{ businessType: 'wxpayScoreDetail', extraData }`
- * for the order's details. `extraData` holds `mch_id` (input.mchid: a partner's own merchant id
- * for its sub-merchants' orders), those fields, `timestamp`, `nonce_str`, `sign_type:
- * 'HMAC-SHA256'` and `sign` (signV2 under input.apiv2Key). Each of `input`'s fields is read once;
- * `null` is as absent.
+ * The parameters of `openBusinessView` for 微信支付分: with `package` (the service order's
+ * creation answered it), `{ businessType: 'wxpayScoreUse', extraData, queryString }` for the payer
+ * to confirm the order; with `service_id` and `out_order_no`, `businessType: 'wxpayScoreDetail'`
+ * for the order's details. `extraData` (a mini program's `wx.openBusinessView`) holds `mch_id`
+ * (input.mchid: a partner's own merchant id for its sub-merchants' orders), those fields,
+ * `timestamp`, `nonce_str`, `sign_type: 'HMAC-SHA256'` and `sign` (signV2 under input.apiv2Key);
+ * `queryString` (a web page's `wx.invoke('openBusinessView', ...)`, an app's
+ * `WXOpenBusinessView.Req` query) is the same fields as `k=v&...`, each value URL-encoded (the
+ * signature is over the values themselves). Each of `input`'s fields is read once; `null` is as absent.
  */
 export async function payscoreParams(input) {
   if (typeof input !== 'object' || input === null) throw param('payscoreParams(input): input must be an object with mchid, apiv2Key and package (or service_id and out_order_no)');
@@ -133,5 +135,7 @@ export async function payscoreParams(input) {
   }
   Object.assign(fields, { timestamp: String(Math.floor(Date.now() / 1000)), nonce_str: nonce(), sign_type: 'HMAC-SHA256' });
   const sign = await hmac(apiv2Key, message(fields, apiv2Key, 'payscoreParams'));
-  return { businessType, extraData: { ...fields, sign } };
+  const extraData = { ...fields, sign };
+  const queryString = Object.entries(extraData).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+  return { businessType, extraData, queryString };
 }

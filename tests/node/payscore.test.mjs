@@ -63,6 +63,12 @@ test('payscoreParams: an order to confirm (wxpayScoreUse) and an order\'s detail
   assert.equal(detail.extraData.sign, judge(detail.extraData, KEY));
   assert.notEqual(detail.extraData.sign, judge(detail.extraData, EXAMPLE_KEY), 'under the key given');
 
+  // The web page's and the app's form: the same fields, each value URL-encoded, in extraData's order.
+  assert.equal(use.queryString, Object.keys(use.extraData).map((k) => `${k}=${encodeURIComponent(use.extraData[k])}`).join('&'));
+  assert.match(use.queryString, /^mch_id=1900000109&package=AAEAAAAA%2B%2F%3DAAAA&timestamp=\d{10}&nonce_str=[0-9A-Za-z]{32}&sign_type=HMAC-SHA256&sign=[0-9A-F]{64}$/);
+  assert.deepEqual(Object.fromEntries(new URLSearchParams(detail.queryString)), detail.extraData);
+  assert.match(detail.queryString, /&out_order_no=1234323JKH%7CDFE\*12-43_252&/);
+
   // A fresh nonce each time, its characters all used.
   const nonces = await Promise.all(Array.from({ length: 200 }, () => payscoreParams({ mchid: '1', apiv2Key: KEY, package: 'p' }).then((p) => p.extraData.nonce_str)));
   assert.equal(new Set(nonces).size, 200);

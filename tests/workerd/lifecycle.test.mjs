@@ -118,6 +118,7 @@ describe('the payment lifecycle in workerd', () => {
     assert.deepEqual([rest.mch_id, rest.service_id, rest.out_order_no, rest.sign_type], [sb.mchid, '500001', 'score-1', 'HMAC-SHA256']);
     const text = `${Object.keys(rest).sort().map((k) => `${k}=${rest[k]}`).join('&')}&key=${apiv2Key}`;
     assert.equal(sign, crypto.createHmac('sha256', apiv2Key).update(text).digest('hex').toUpperCase());
+    assert.deepEqual(Object.fromEntries(new URLSearchParams(params.queryString)), params.extraData);
   });
 
   test('segments keep their case, unknown config keys and bodies with no JSON form are refused (issue 12)', async () => {
