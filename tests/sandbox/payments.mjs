@@ -313,14 +313,14 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
 
   /**
    * A 支付分 payment WeChat Pay collected (payscore.mjs): kept as a paid order of the direct
-   * merchant's for the refund routes, by its transaction_id. Its out_trade_no is the sandbox's own:
+   * merchant's (or of the sub-merchant `sub`) for the refund routes, by its transaction_id. Its out_trade_no is the sandbox's own:
    * neither the order query nor a refund by out_trade_no finds it (the sandbox's rule).
    */
-  function payscorePaid({ transaction_id, total, out_order_no }) {
+  function payscorePaid({ transaction_id, total, out_order_no, sub }) {
     orders.set(`payscore$/${transaction_id}`, {
-      mchid, out_trade_no: `ps${digits(20)}`, transaction_id, trade_state: 'SUCCESS', trade_state_desc: '支付成功',
+      ...(sub === undefined ? { mchid } : { sp_mchid: mchid, sub_mchid: sub }), out_trade_no: `ps${digits(20)}`, transaction_id, trade_state: 'SUCCESS', trade_state_desc: '支付成功',
       amount: { total, currency: 'CNY', payer_total: total, payer_currency: 'CNY' },
-      sub$: undefined, refunded$: 0, shared$: 0, profit_sharing$: false, unfrozen$: false, payscore$: out_order_no,
+      sub$: sub, refunded$: 0, shared$: 0, profit_sharing$: false, unfrozen$: false, payscore$: out_order_no,
     });
   }
 

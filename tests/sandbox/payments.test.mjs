@@ -585,3 +585,35 @@ test('支付分: the risk fund caps a 先免 order, not a 先享 one (ESTIMATE_O
   assert.equal(sb.serviceOrders.size, 0);
   assert.equal((await call('GET', queryOf({ out_order_no: 'ps8' }))).status, 404);
 });
+
+test('支付分 for a partner (服务商): a sub-merchant\'s service orders, numbered by it, named by sub_mchid in every call', async () => {
+  const SUB = sb.subMchids[0];
+  const PBASE = '/v3/payscore/partner/serviceorder';
+  const order = serviceOrder('pp1', { sub_mchid: SUB, sub_appid: 'wx7777777777777777' });
+  for (const [extra, field] of [[{ sub_mchid: undefined }, 'sub_mchid'], [{ sub_mchid: '1900000999' }, 'sub_mchid']]) {
+    const r = await call('POST', PBASE, { ...order, ...extra });
+    assert.deepEqual([r.status, r.json.detail.field], [400, field]);
+  }
+  const made = await call('POST', PBASE, order);
+  assert.deepEqual([made.status, made.json.mchid, made.json.sub_mchid, made.json.sub_appid, made.json.state], [200, sb.mchid, SUB, 'wx7777777777777777', 'CREATED']);
+  // The direct merchant's number space is its own: pp1 is not the partner's own order.
+  assert.equal((await call('GET', queryOf({ out_order_no: 'pp1' }))).status, 404);
+  const q = (o) => `${PBASE}?${new URLSearchParams({ service_id: sb.serviceId, sub_mchid: SUB, ...o })}`;
+  assert.equal((await call('GET', q({ out_order_no: 'pp1' }))).json.out_order_no, 'pp1');
+  assert.deepEqual((await call('GET', q({ out_order_no: 'pp1', sub_mchid: '1900000999' }))).json.detail.field, 'sub_mchid');
+
+  const { query_id } = await sb.confirmServiceOrder('pp1', { openid: 'op', notify: false, sub_mchid: SUB });
+  assert.equal((await call('GET', q({ query_id }))).json.out_order_no, 'pp1');
+  const ids = { service_id: sb.serviceId, sub_mchid: SUB };
+  assert.equal((await call('POST', `${PBASE}/pp1/complete`, { service_id: sb.serviceId, ...ENDED, post_payments: [{ name: '租借费', amount: 300 }], total_amount: 300 })).json.detail.field, 'sub_mchid');
+  const done = await call('POST', `${PBASE}/pp1/complete`, { ...ids, ...ENDED, post_payments: [{ name: '租借费', amount: 300 }], total_amount: 300 });
+  assert.deepEqual([done.status, done.json.state_description], [200, 'MCH_COMPLETE']);
+  assert.deepEqual(Object.keys((await call('POST', `${PBASE}/pp1/pay`, ids)).json).sort(), ['appid', 'mchid', 'order_id', 'out_order_no', 'service_id', 'sub_mchid']);
+  const paid = await sb.collectServiceOrder('pp1', { notify: false, sub_mchid: SUB });
+  const { transaction_id } = paid.resource.collection.details[0];
+  // Refunded by the sub-merchant; not by the direct merchant.
+  const refund = { transaction_id, out_refund_no: 'ppr1', amount: { refund: 100, total: 300, currency: 'CNY' } };
+  assert.equal((await call('POST', '/v3/refund/domestic/refunds', refund)).status, 404);
+  const r = await call('POST', '/v3/refund/domestic/refunds', { ...refund, sub_mchid: SUB });
+  assert.deepEqual([r.status, r.json.transaction_id, r.json.amount.refund], [200, transaction_id, 100]);
+});

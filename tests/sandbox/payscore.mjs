@@ -22,6 +22,7 @@ import crypto from 'node:crypto';
 import { answered, beijing, ok, paramError, str } from './payments.mjs';
 
 const BASE = '/v3/payscore/serviceorder';
+const PARTNER_BASE = '/v3/payscore/partner/serviceorder';
 /** out_order_no: 1-32 of 0-9 A-Z a-z _ - | * (the service's). */
 const OUT_ORDER_NO = /^[0-9A-Za-z_\-|*]{1,32}$/;
 const RISK_FUNDS = ['DEPOSIT', 'ADVANCE', 'CASH_DEPOSIT', 'ESTIMATE_ORDER_COST'];
@@ -36,18 +37,35 @@ const compact = () => beijing().slice(0, 19).replace(/[-T:]/g, '');
 
 /**
  * `route(req, path, body, query)` answers these routes (or returns undefined). `mchid` is the
- * signing merchant, `serviceId` its 支付分 service; `payscorePaid({ transaction_id, total })`
- * (payments.mjs) keeps a collected payment for the refund routes.
+ * signing merchant, `serviceId` its 支付分 service (a partner's, for its sub-merchants too:
+ * `subMchids`); `payscorePaid({ transaction_id, total, out_order_no, sub })` (payments.mjs) keeps
+ * a collected payment for the refund routes.
  */
-export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
-  const orders = new Map(); // out_order_no -> the service order as its query answers it
+export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid }) {
+  // `<sub_mchid>/<out_order_no>` for a partner's sub-merchant's, `<out_order_no>` for a direct
+  // merchant's -> the service order as its query answers it
+  const orders = new Map();
+  const at = (sub, no) => (sub === undefined ? no : `${sub}/${no}`);
 
-  /** The order a request names by `out_order_no`, of this service and appid, or an answer refusing it. */
-  function named(no, data, location = 'body') {
+  /** The request's sub-merchant (`partner`: required, one of ours), or an answer refusing it. */
+  function subOf(partner, sub_mchid, location) {
+    if (!partner) return { sub: undefined };
+    if (!str(sub_mchid)) return { refused: paramError('sub_mchid is required', 'sub_mchid', location) };
+    if (!subMchids.includes(sub_mchid)) return { refused: paramError('sub_mchid is not a sub-merchant of this partner', 'sub_mchid', location) };
+    return { sub: sub_mchid };
+  }
+
+  /**
+   * The order a request names by `out_order_no`, of this service (and a direct merchant's, of its
+   * appid; a partner's, of its sub_mchid), or an answer refusing it.
+   */
+  function named(partner, no, data, location = 'body') {
     if (data.service_id !== serviceId) return { refused: paramError('service_id is not this merchant\'s service', 'service_id', location) };
-    const o = orders.get(no);
+    const { sub, refused } = subOf(partner, data.sub_mchid, location);
+    if (refused) return { refused };
+    const o = orders.get(at(sub, no));
     if (!o) return { refused: notFound() };
-    if (data.appid !== o.appid) return { refused: paramError('appid is not the order\'s', 'appid', location) };
+    if (!partner && data.appid !== o.appid) return { refused: paramError('appid is not the order\'s', 'appid', location) };
     return { o };
   }
 
@@ -63,9 +81,11 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
     return { total: sum(pays ?? []) - sum(cuts) };
   }
 
-  function create(data) {
+  function create(partner, data) {
     for (const f of ['out_order_no', 'appid', 'service_id', 'service_introduction', 'notify_url'])
       if (!str(data[f])) return paramError(`${f} is required`, f);
+    const { sub, refused: notOurs } = subOf(partner, data.sub_mchid, 'body');
+    if (notOurs) return notOurs;
     if (!OUT_ORDER_NO.test(data.out_order_no)) return paramError('out_order_no is 1-32 of 0-9 A-Z a-z _ - | *', 'out_order_no');
     if (data.service_id !== serviceId) return paramError('service_id is not this merchant\'s service', 'service_id');
     const start = data.time_range?.start_time;
@@ -79,13 +99,15 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
     const confirm = data.need_user_confirm ?? true;
     if (typeof confirm !== 'boolean') return paramError('need_user_confirm is a boolean', 'need_user_confirm');
     if (!confirm && !str(data.openid)) return paramError('openid is required when need_user_confirm is false', 'openid');
-    const same = orders.get(data.out_order_no);
+    const same = orders.get(at(sub, data.out_order_no));
     if (same) {
       const alike = same.appid === data.appid && same.risk_fund.amount === risk.amount && same.openid$ === data.openid && same.confirm$ === confirm;
       return alike ? ok(created(same)) : invalid('商户服务订单号重复');
     }
     const o = {
-      appid: data.appid, mchid, out_order_no: data.out_order_no, service_id: serviceId,
+      appid: data.appid, mchid,
+      ...(partner ? { ...(str(data.sub_appid) ? { sub_appid: data.sub_appid } : {}), sub_mchid: sub } : {}),
+      out_order_no: data.out_order_no, service_id: serviceId,
       service_introduction: data.service_introduction, state: 'CREATED',
       ...(data.post_payments === undefined ? {} : { post_payments: data.post_payments }),
       ...(data.post_discounts === undefined ? {} : { post_discounts: data.post_discounts }),
@@ -95,28 +117,31 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
       ...(data.attach === undefined ? {} : { attach: data.attach }),
       notify_url: data.notify_url, order_id: `1000000000${digits(20)}`,
       package$: confirm ? crypto.randomBytes(30).toString('base64url') : undefined,
-      openid$: data.openid, confirm$: confirm, query_id$: undefined,
+      openid$: data.openid, confirm$: confirm, query_id$: undefined, sub$: sub,
     };
     if (!confirm) Object.assign(o, { state: 'DOING', state_description: 'USER_CONFIRM', openid: data.openid });
-    orders.set(o.out_order_no, o);
+    orders.set(at(sub, o.out_order_no), o);
     return ok(created(o));
   }
 
   /** The creation's answer: the order, and its `package` while the payer is to confirm it. */
   const created = (o) => ({ ...answered(o), ...(o.state === 'CREATED' && o.package$ ? { package: o.package$ } : {}) });
 
-  function query(q) {
+  /** A direct merchant's query names the appid; a partner's, the sub_mchid. */
+  function query(partner, q) {
     const byNo = q.out_order_no !== undefined;
     if (byNo === (q.query_id !== undefined)) return paramError('one of out_order_no and query_id is required', 'out_order_no', 'query');
-    if (!str(q.appid)) return paramError('appid is required', 'appid', 'query');
+    if (!partner && !str(q.appid)) return paramError('appid is required', 'appid', 'query');
     if (q.service_id !== serviceId) return paramError('service_id is not this merchant\'s service', 'service_id', 'query');
-    const o = byNo ? orders.get(q.out_order_no) : [...orders.values()].find((x) => x.query_id$ !== undefined && x.query_id$ === q.query_id);
-    if (!o || o.appid !== q.appid) return notFound();
+    const { sub, refused } = subOf(partner, q.sub_mchid, 'query');
+    if (refused) return refused;
+    const o = byNo ? orders.get(at(sub, q.out_order_no)) : [...orders.values()].find((x) => x.sub$ === sub && x.query_id$ !== undefined && x.query_id$ === q.query_id);
+    if (!o || (!partner && o.appid !== q.appid)) return notFound();
     return ok(answered(o));
   }
 
-  function cancel(no, data) {
-    const { o, refused } = named(no, data);
+  function cancel(partner, no, data) {
+    const { o, refused } = named(partner, no, data);
     if (refused) return refused;
     if (!str(data.reason) || [...data.reason].length > 50) return paramError('reason is required: at most 50 characters', 'reason');
     const again = o.state === 'REVOKED' && o.reason$ === data.reason;
@@ -125,8 +150,11 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
     Object.assign(o, { state: 'REVOKED', reason$: data.reason });
     delete o.state_description;
     if (o.collection) o.collection = { ...o.collection, paying_amount: 0 };
-    return ok({ appid: o.appid, mchid, out_order_no: o.out_order_no, service_id: serviceId, order_id: o.order_id });
+    return ok(brief(o));
   }
+
+  /** Cancel's and pay's answer: the order's ids. */
+  const brief = (o) => ({ appid: o.appid, mchid, ...(o.sub$ === undefined ? {} : { sub_mchid: o.sub$ }), out_order_no: o.out_order_no, service_id: serviceId, order_id: o.order_id });
 
   /** Complete and modify: the amounts, checked against the risk fund and the lines; the total, or an answer refusing it. */
   function amounts(o, data) {
@@ -139,8 +167,8 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
     return { total };
   }
 
-  function complete(no, data) {
-    const { o, refused } = named(no, data);
+  function complete(partner, no, data) {
+    const { o, refused } = named(partner, no, data);
     if (refused) return refused;
     if (!(o.state === 'DOING' && o.state_description === 'USER_CONFIRM')) return invalid(`订单状态不允许完结 (${o.state}${o.state_description ? `/${o.state_description}` : ''})`);
     const { total, refused: wrong } = amounts(o, data);
@@ -170,8 +198,8 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
   /** An order WeChat Pay is collecting: completed, owed, not paid. */
   const paying = (o) => o.state === 'DOING' && o.state_description === 'MCH_COMPLETE' && o.collection?.state === 'USER_PAYING';
 
-  function modify(no, data) {
-    const { o, refused } = named(no, data);
+  function modify(partner, no, data) {
+    const { o, refused } = named(partner, no, data);
     if (refused) return refused;
     if (!str(data.reason) || [...data.reason].length > 50) return paramError('reason is required: at most 50 characters', 'reason');
     if (!paying(o)) return invalid('订单状态不允许修改金额');
@@ -190,15 +218,15 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
     return ok(answered(o));
   }
 
-  function payAgain(no, data) {
-    const { o, refused } = named(no, data);
+  function payAgain(partner, no, data) {
+    const { o, refused } = named(partner, no, data);
     if (refused) return refused;
     if (!paying(o)) return invalid('订单状态不允许催收');
-    return ok({ appid: o.appid, mchid, out_order_no: o.out_order_no, service_id: serviceId, order_id: o.order_id });
+    return ok(brief(o));
   }
 
-  function sync(no, data) {
-    const { o, refused } = named(no, data);
+  function sync(partner, no, data) {
+    const { o, refused } = named(partner, no, data);
     if (refused) return refused;
     if (data.type !== 'Order_Paid') return paramError('type is Order_Paid', 'type');
     const paid = data.detail?.paid_time;
@@ -213,22 +241,25 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
   const ACTIONS = { cancel, complete, modify, pay: payAgain, sync };
 
   function route(req, path, body, q = {}) {
-    if (path === BASE && req.method === 'GET') return query(q);
-    const m = path === BASE ? [] : new RegExp(`^${BASE}/([^/]+)/(cancel|complete|modify|pay|sync)$`).exec(path);
+    const partner = path.startsWith(PARTNER_BASE);
+    const base = partner ? PARTNER_BASE : BASE;
+    if (path === base && req.method === 'GET') return query(partner, q);
+    const m = path === base ? [] : new RegExp(`^${base}/([^/]+)/(cancel|complete|modify|pay|sync)$`).exec(path);
     if (!m || req.method !== 'POST') return undefined;
     let data;
     try { data = JSON.parse(body.toString('utf8')); } catch { return paramError('body is not JSON', ''); }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return paramError('body must be a JSON object', '');
-    return m.length === 0 ? create(data) : ACTIONS[m[2]](decodeURIComponent(m[1]), data);
+    return m.length === 0 ? create(partner, data) : ACTIONS[m[2]](partner, decodeURIComponent(m[1]), data);
   }
 
   /**
-   * Plays the payer confirming the order `out_order_no` (CREATED) as `openid`: DOING, USER_CONFIRM.
+   * Plays the payer confirming the order `out_order_no` (CREATED; a partner's sub-merchant's with
+   * `sub_mchid`) as `openid`: DOING, USER_CONFIRM.
    * Returns the order as the PAYSCORE.USER_CONFIRM notification's resource, its notify_url, and the
    * query_id the mini program's return carries.
    */
-  function confirm(out_order_no, openid) {
-    const o = orders.get(out_order_no);
+  function confirm(out_order_no, openid, sub_mchid) {
+    const o = orders.get(at(sub_mchid, out_order_no));
     if (!o) throw new TypeError(`no service order ${out_order_no}`);
     if (o.state !== 'CREATED') throw new TypeError(`service order ${out_order_no} is ${o.state}`);
     if (typeof openid !== 'string' || openid === '') throw new TypeError('confirm needs the payer\'s openid');
@@ -242,8 +273,8 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
    * transaction_id) a part. Returns the order as the PAYSCORE.USER_PAID notification's resource
    * and its notify_url.
    */
-  function collect(out_order_no, parts) {
-    const o = orders.get(out_order_no);
+  function collect(out_order_no, parts, sub_mchid) {
+    const o = orders.get(at(sub_mchid, out_order_no));
     if (!o) throw new TypeError(`no service order ${out_order_no}`);
     if (!paying(o)) throw new TypeError(`service order ${out_order_no} is ${o.state}${o.state_description ? `/${o.state_description}` : ''}, not waiting to be paid`);
     const amount = o.collection.paying_amount;
@@ -254,7 +285,7 @@ export function payscoreRoutes({ mchid, serviceId, payscorePaid }) {
     const details = amounts.map((part, i) => ({ seq: i + 1, amount: part, paid_type: 'NEWTON', paid_time, transaction_id: `42000000${digits(20)}` }));
     done(o);
     o.collection = { state: 'USER_PAID', total_amount: o.total_amount, paying_amount: 0, paid_amount: amount, details, bank_type: 'OTHERS' };
-    for (const d of details) payscorePaid({ transaction_id: d.transaction_id, total: d.amount, out_order_no });
+    for (const d of details) payscorePaid({ transaction_id: d.transaction_id, total: d.amount, out_order_no, sub: o.sub$ });
     return { resource: answered(o), notify_url: o.notify_url };
   }
 

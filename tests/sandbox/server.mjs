@@ -88,7 +88,7 @@ export async function startSandbox(opts = {}) {
   });
   // 微信支付分 service orders (payscore.mjs): one service of the merchant's.
   const serviceId = opts.serviceId ?? `2002${crypto.randomInt(1e9).toString().padStart(9, '0')}${crypto.randomInt(1e9).toString().padStart(9, '0')}`;
-  const payscore = payscoreRoutes({ mchid, serviceId, payscorePaid: payments.payscorePaid });
+  const payscore = payscoreRoutes({ mchid, serviceId, subMchids, payscorePaid: payments.payscorePaid });
   const notifications = []; // one entry per notification posted: { url, event_type, mode, status, body }
   const cards = seedCards();
   const pending = []; // misbehaviour queue: [{ mode, left }]
@@ -421,28 +421,34 @@ export async function startSandbox(opts = {}) {
      * finishes: every receiver SUCCESS. Returns it as its query answers it.
      */
     settleProfitSharing: (out_order_no, { sub_mchid } = {}) => payments.settleProfitSharing(out_order_no, sub_mchid),
-    /** 微信支付分: the merchant's service (service_id), and out_order_no -> the service order as its query answers it. */
+    /**
+     * 微信支付分: the merchant's service (service_id; a partner's, for its sub-merchants too), and
+     * out_order_no (`<sub_mchid>/<out_order_no>` for a sub-merchant's) -> the service order as its
+     * query answers it.
+     */
     serviceId,
     serviceOrders: payscore.orders,
     /**
-     * Plays the payer confirming the service order `out_order_no` (CREATED) in WeChat as `openid`:
+     * Plays the payer confirming the service order `out_order_no` (CREATED; a sub-merchant's with
+     * `sub_mchid`) in WeChat as `openid`:
      * DOING, USER_CONFIRM. With `notify` (the default), posts PAYSCORE.USER_CONFIRM (the order as its
      * query answers it) to its notify_url. Resolves { resource, notification, query_id } (query_id:
      * what the mini program's return carries, which the query takes in place of out_order_no).
      */
-    async confirmServiceOrder(out_order_no, { openid, notify: post = true } = {}) {
-      const { resource, notify_url, query_id } = payscore.confirm(out_order_no, openid);
+    async confirmServiceOrder(out_order_no, { openid, notify: post = true, sub_mchid } = {}) {
+      const { resource, notify_url, query_id } = payscore.confirm(out_order_no, openid, sub_mchid);
       const notification = post ? await notify(notify_url, { event_type: 'PAYSCORE.USER_CONFIRM', resource }) : undefined;
       return { resource, notification, query_id };
     },
     /**
-     * Plays WeChat Pay collecting what the completed service order `out_order_no` owes, in one
+     * Plays WeChat Pay collecting what the completed service order `out_order_no` (a sub-merchant's
+     * with `sub_mchid`) owes, in one
      * payment or in `parts` (amounts that add up to it): DONE, USER_PAID, each payment with a
      * transaction_id the refund routes take. With `notify` (the default), posts
      * PAYSCORE.USER_PAID to its notify_url. Resolves { resource, notification }.
      */
-    async collectServiceOrder(out_order_no, { notify: post = true, parts } = {}) {
-      const { resource, notify_url } = payscore.collect(out_order_no, parts);
+    async collectServiceOrder(out_order_no, { notify: post = true, parts, sub_mchid } = {}) {
+      const { resource, notify_url } = payscore.collect(out_order_no, parts, sub_mchid);
       const notification = post ? await notify(notify_url, { event_type: 'PAYSCORE.USER_PAID', resource }) : undefined;
       return { resource, notification };
     },
