@@ -27,14 +27,17 @@ export const beijingNow = () => new Date(Date.now() + 8 * 3600e3).toISOString().
 export class Rental {
   /**
    * @param {import('wxpay-wasm').Wxpay} wxpay  a client with `apiv3Key` (notifications)
-   * @param {{ mchid: string, appid: string, serviceId: string, apiv2Key: string, notifyUrl: string, onRejected?: (err) => void }} options
+   * @param {{ mchid: string, appid: string, serviceId: string, apiv2Key: string, notifyUrl: string, subMchid?: string, subAppid?: string, onRejected?: (err) => void }} options
    *   the merchant id the client signs as, the mini program's appid, the 支付分 service's id, the
    *   merchant's APIv2 key (it signs the mini program's parameters, nothing else), this service's
-   *   public notification URL, and who hears of notifications refused as not WeChat Pay's
+   *   public notification URL, and who hears of notifications refused as not WeChat Pay's. A
+   *   partner (服务商) renting for a sub-merchant gives its own merchant id, appid, service and
+   *   APIv2 key, and the sub-merchant's `subMchid` (and `subAppid`, its own mini program's appid,
+   *   if the order is under it): the partner's routes (`v3.payscore.partner.serviceorder`) name it.
    */
-  constructor(wxpay, { mchid, appid, serviceId, apiv2Key, notifyUrl, onRejected }) {
+  constructor(wxpay, { mchid, appid, serviceId, apiv2Key, notifyUrl, subMchid, subAppid, onRejected }) {
     this.wxpay = wxpay;
-    Object.assign(this, { mchid, appid, serviceId, notifyUrl });
+    Object.assign(this, { mchid, appid, serviceId, notifyUrl, subMchid, subAppid });
     this.#apiv2Key = apiv2Key;
     /**
      * out_order_no -> { deposit, state, detail?, openid?, owed?, lowerings, collection?, payments }:
@@ -58,9 +61,22 @@ export class Rental {
     return order;
   }
 
-  /** What every call on an order names: its number (in the path or the query), the appid and the service. */
+  /** The service order routes: a direct merchant's, or a partner's for a sub-merchant. */
+  get #orders() {
+    return this.subMchid === undefined ? this.wxpay.v3.payscore.serviceorder : this.wxpay.v3.payscore.partner.serviceorder;
+  }
+
+  /**
+   * What every call on an order names beside its number (in the path or the query): the service,
+   * and the appid (a direct merchant's) or the sub-merchant (a partner's).
+   */
   #ids() {
-    return { appid: this.appid, service_id: this.serviceId };
+    return this.subMchid === undefined ? { appid: this.appid, service_id: this.serviceId } : { service_id: this.serviceId, sub_mchid: this.subMchid };
+  }
+
+  /** A refund's and a refund query's: the sub-merchant's, for a partner. */
+  #refundIds() {
+    return this.subMchid === undefined ? {} : { sub_mchid: this.subMchid };
   }
 
   /**
@@ -75,8 +91,8 @@ export class Rental {
     this.orders.set(out_order_no, { deposit, state: 'REQUESTED', lowerings: [], payments: [] });
     let data;
     try {
-      ({ data } = await this.wxpay.v3.payscore.serviceorder.post({
-        ...this.#ids(), out_order_no, service_introduction: introduction, notify_url: this.notifyUrl,
+      ({ data } = await this.#orders.post({
+        ...this.#ids(), appid: this.appid, ...(this.subAppid === undefined ? {} : { sub_appid: this.subAppid }), out_order_no, service_introduction: introduction, notify_url: this.notifyUrl,
         time_range: { start_time: start }, risk_fund: { name: 'DEPOSIT', amount: deposit }, need_user_confirm: true,
       }));
     } catch (err) {
@@ -120,7 +136,7 @@ export class Rental {
   /** 查询支付分订单, by our number. */
   async query(out_order_no) {
     this.#order(out_order_no);
-    const { data } = await this.wxpay.v3.payscore.serviceorder.get({ params: { ...this.#ids(), out_order_no } });
+    const { data } = await this.#orders.get({ params: { ...this.#ids(), out_order_no } });
     this.#learn(out_order_no, data);
     return data;
   }
@@ -130,7 +146,7 @@ export class Rental {
    * queried by it. Resolves the order as the service answers it; one not ours is an error.
    */
   async returned(query_id) {
-    const { data } = await this.wxpay.v3.payscore.serviceorder.get({ params: { ...this.#ids(), query_id } });
+    const { data } = await this.#orders.get({ params: { ...this.#ids(), query_id } });
     if (!this.orders.has(data.out_order_no)) throw new Error(`the query_id names ${data.out_order_no}, not an order of ours`);
     this.#learn(data.out_order_no, data);
     return data;
@@ -151,7 +167,7 @@ export class Rental {
     const before = order.owed;
     order.owed = total;
     try {
-      const { data } = await this.wxpay.v3.payscore.serviceorder._out_order_no_.complete.post({
+      const { data } = await this.#orders._out_order_no_.complete.post({
         ...this.#ids(), post_payments: fees, ...(discounts === undefined ? {} : { post_discounts: discounts }), total_amount: total,
         time_range: { end_time: endTime },
       }, { out_order_no });
@@ -176,7 +192,7 @@ export class Rental {
     // refusal takes back this call's amount; an answer that never came leaves it, until `query` tells.
     order.lowerings.push(total);
     try {
-      const { data } = await this.wxpay.v3.payscore.serviceorder._out_order_no_.modify.post({
+      const { data } = await this.#orders._out_order_no_.modify.post({
         ...this.#ids(), post_payments: fees, ...(discounts === undefined ? {} : { post_discounts: discounts }), total_amount: total, reason,
       }, { out_order_no });
       this.#learn(out_order_no, data);
@@ -194,7 +210,7 @@ export class Rental {
    */
   async cancel(out_order_no, reason) {
     this.#order(out_order_no);
-    const { data } = await this.wxpay.v3.payscore.serviceorder._out_order_no_.cancel.post({ ...this.#ids(), reason }, { out_order_no });
+    const { data } = await this.#orders._out_order_no_.cancel.post({ ...this.#ids(), reason }, { out_order_no });
     this.#learn(out_order_no, { state: 'REVOKED' });
     return data;
   }
@@ -202,7 +218,7 @@ export class Rental {
   /** 商户发起催收扣款: WeChat Pay tries again to collect a completed order's amount. */
   async collect(out_order_no) {
     this.#order(out_order_no);
-    const { data } = await this.wxpay.v3.payscore.serviceorder._out_order_no_.pay.post(this.#ids(), { out_order_no });
+    const { data } = await this.#orders._out_order_no_.pay.post(this.#ids(), { out_order_no });
     return data;
   }
 
@@ -212,7 +228,7 @@ export class Rental {
    */
   async paidElsewhere(out_order_no, paidTime) {
     this.#order(out_order_no);
-    const { data } = await this.wxpay.v3.payscore.serviceorder._out_order_no_.sync.post(
+    const { data } = await this.#orders._out_order_no_.sync.post(
       { ...this.#ids(), type: 'Order_Paid', detail: { paid_time: paidTime } }, { out_order_no },
     );
     this.#learn(out_order_no, data);
@@ -224,8 +240,8 @@ export class Rental {
     if (this.handled.has(id)) return;
     if (event_type.startsWith('PAYSCORE.')) {
       const order = this.orders.get(resource.out_order_no);
-      // Trust it only for an order of ours, of our service and mini program.
-      if (!order || resource.service_id !== this.serviceId || resource.appid !== this.appid) throw new Error(`unexpected ${event_type} for ${resource.out_order_no}`);
+      // Trust it only for an order of ours, of our service, mini program and sub-merchant (or none).
+      if (!order || resource.service_id !== this.serviceId || resource.appid !== this.appid || resource.sub_mchid !== this.subMchid) throw new Error(`unexpected ${event_type} for ${resource.out_order_no}`);
       if (event_type === 'PAYSCORE.USER_CONFIRM' && resource.state !== 'DOING') throw new Error(`unexpected confirmation of ${resource.out_order_no}: ${resource.state}`);
       if (event_type === 'PAYSCORE.USER_PAID') {
         // Paid: the amount we asked (or are lowering it to), all of it collected.
@@ -262,10 +278,10 @@ export class Rental {
     if (more) throw new Error(`service order ${out_order_no} was collected in ${order.payments.length} payments: name the transaction_id to refund`);
     const { data, record } = await sendOnce(this.refunds, out_refund_no, { out_order_no, transaction_id: payment.transaction_id, amount }, {
       send: () => this.wxpay.v3.refund.domestic.refunds.post({
-        transaction_id: payment.transaction_id, out_refund_no, reason, notify_url: this.notifyUrl,
+        ...this.#refundIds(), transaction_id: payment.transaction_id, out_refund_no, reason, notify_url: this.notifyUrl,
         amount: { refund: amount, total: payment.amount, currency: 'CNY' },
       }),
-      query: () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no }),
+      query: () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no, params: this.#refundIds() }),
       stateOf: (d) => d.status,
       notFoundCode: 'RESOURCE_NOT_EXISTS',
     });

@@ -22,10 +22,10 @@ const rejected = [];
 
 before(async () => {
   notifyUrl = await endpoint.ready;
-  rental = (extra = {}) => {
+  rental = (extra = {}, more = {}) => {
     const { sb } = ctx;
     const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, ...extra }));
-    const r = new Rental(wxpay, { mchid: sb.mchid, appid: APPID, serviceId: sb.serviceId, apiv2Key: APIV2_KEY, notifyUrl, onRejected: (e) => rejected.push(e.code) });
+    const r = new Rental(wxpay, { mchid: sb.mchid, appid: APPID, serviceId: sb.serviceId, apiv2Key: APIV2_KEY, notifyUrl, onRejected: (e) => rejected.push(e.code), ...more });
     endpoint.handle(r.notify);
     return r;
   };
@@ -341,4 +341,47 @@ test('支付分: answers sent before others but heard after them take nothing ba
   await assert.rejects(r.refund(no, r.newRefundNumber(), 10, '少收', '4200000000'), /no payment of WeChat Pay's 4200000000 to refund/);
   const refund = await r.refund(no, r.newRefundNumber(), 80, '少收', second.transaction_id);
   assert.deepEqual([refund.transaction_id, refund.amount.total, refund.amount.refund], [second.transaction_id, 80, 80]);
+});
+
+test("支付分 for a partner (服务商): a sub-merchant's order through the partner's routes, its notifications trusted only for that sub-merchant, its payment refunded by it", async () => {
+  const { sb } = ctx;
+  const SUB = sb.subMchids[0];
+  const r = rental({}, { subMchid: SUB, subAppid: 'wx7777777777777777' });
+  const { out_order_no, params } = await r.rent({ introduction: '充电宝租借', deposit: 9900 });
+  const kept = sb.serviceOrders.get(`${SUB}/${out_order_no}`);
+  assert.deepEqual([kept.sub_mchid, kept.sub_appid, kept.appid, kept.mchid], [SUB, 'wx7777777777777777', APPID, sb.mchid]);
+  assert.equal(sb.serviceOrders.has(out_order_no), false, 'not the partner\'s own order');
+  assert.deepEqual([params.extraData.mch_id, params.extraData.package], [sb.mchid, kept.package$], 'signed as the partner');
+  assert.equal(params.extraData.sign, expectedSign(params.extraData));
+  const confirm = await sb.confirmServiceOrder(out_order_no, { openid: OPENID, sub_mchid: SUB });
+  assert.equal(confirm.notification.status, 204, confirm.notification.body?.toString());
+  assert.equal(r.orders.get(out_order_no).state, 'DOING');
+  assert.equal((await r.returned(confirm.query_id)).sub_mchid, SUB);
+
+  await r.end(out_order_no, { fees: FEES });
+  const paid = await sb.collectServiceOrder(out_order_no, { sub_mchid: SUB, notify: false });
+  // Another sub-merchant's, or no sub-merchant's (a direct merchant's order of that number): not ours.
+  for (const forged of [{ ...paid.resource, sub_mchid: '1900000999' }, (({ sub_mchid, ...rest }) => rest)(paid.resource)])
+    assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: forged })).status, 500);
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: paid.resource })).status, 204);
+  assert.deepEqual([r.orders.get(out_order_no).state, (await r.query(out_order_no)).state], ['DONE', 'DONE']);
+
+  const no = r.newRefundNumber();
+  const refund = await r.refund(out_order_no, no, 100, '少收');
+  assert.equal(refund.amount.refund, 100);
+  assert.equal(sb.refunds.get(`${SUB}/${no}`)?.out_refund_no, no, 'the sub-merchant\'s refund');
+  const settled = await sb.settleRefund(no, { sub_mchid: SUB });
+  assert.equal(settled.notification.status, 204, settled.notification.body?.toString());
+  assert.equal(r.refunds.get(no).state, 'SUCCESS');
+  // Refused by the service (more than is left), and the service has no such refund of the sub-merchant's: forgotten.
+  const tooMuch = r.newRefundNumber();
+  await rejectsWith(r.refund(out_order_no, tooMuch, 201), 'NOT_ENOUGH', { status: 403 });
+  assert.equal(r.refunds.has(tooMuch), false);
+  // Its answer lost, its retry refused (429): asked of the service by the sub-merchant's number, which it has.
+  const lost = r.newRefundNumber();
+  sb.misbehave('reset');
+  await rejectsWith(r.refund(out_order_no, lost, 50, '再退'), 'ERR_NETWORK', { attempts: 1 });
+  sb.misbehave('error-429');
+  await rejectsWith(r.refund(out_order_no, lost, 50, '再退'), 'FREQUENCY_LIMITED', { status: 429 });
+  assert.equal(r.refunds.get(lost)?.state, 'PROCESSING');
 });
