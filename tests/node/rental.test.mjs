@@ -133,6 +133,13 @@ test('支付分: an order cancelled unused or settled another way; one paid anot
   await r.cancel(settledElsewhere, '线下结清');
   assert.equal((await r.query(settledElsewhere)).state, 'REVOKED');
 
+  // Never confirmed, it lapses: the query says so, and it is neither confirmed nor cancelled after.
+  const { out_order_no: lapsed } = await r.rent({ introduction: '充电宝租借', deposit: 100 });
+  sb.expireServiceOrder(lapsed);
+  assert.deepEqual([(await r.query(lapsed)).state, r.orders.get(lapsed).state], ['EXPIRED', 'EXPIRED']);
+  await rejectsWith(r.cancel(lapsed, '超时'), 'INVALID_REQUEST', { status: 400 });
+  await assert.rejects(sb.confirmServiceOrder(lapsed, { openid: OPENID }), /is EXPIRED/);
+
   const counter = await confirmed(r);
   await r.end(counter, { fees: FEES });
   const synced = await r.paidElsewhere(counter, '20261203101500');

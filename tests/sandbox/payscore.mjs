@@ -289,5 +289,17 @@ export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid 
     return { resource: answered(o), notify_url: o.notify_url };
   }
 
-  return { route, orders, confirm, collect, clear: () => orders.clear() };
+  /**
+   * The order `out_order_no` (a sub-merchant's with `sub_mchid`), CREATED and never confirmed,
+   * lapses: EXPIRED (no notification says so; the query does). Returns it as the query answers it.
+   */
+  function expire(out_order_no, sub_mchid) {
+    const o = orders.get(at(sub_mchid, out_order_no));
+    if (!o) throw new TypeError(`no service order ${out_order_no}`);
+    if (o.state !== 'CREATED') throw new TypeError(`service order ${out_order_no} is ${o.state}: only an unconfirmed one lapses`);
+    o.state = 'EXPIRED';
+    return answered(o);
+  }
+
+  return { route, orders, confirm, collect, expire, clear: () => orders.clear() };
 }

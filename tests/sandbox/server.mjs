@@ -452,6 +452,8 @@ export async function startSandbox(opts = {}) {
       const notification = post ? await notify(notify_url, { event_type: 'PAYSCORE.USER_PAID', resource }) : undefined;
       return { resource, notification };
     },
+    /** The unconfirmed service order `out_order_no` (a sub-merchant's with `sub_mchid`) lapses: EXPIRED. Returns it. */
+    expireServiceOrder: (out_order_no, { sub_mchid } = {}) => payscore.expire(out_order_no, sub_mchid),
     /** 商家转账: out_bill_no -> the transfer bill as its query answers it. */
     transferBills: transfers.bills,
     /**
