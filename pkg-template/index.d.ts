@@ -719,7 +719,7 @@ export interface PayscoreInputBase {
 
 /** `payscoreParams` input for an order the payer confirms (`wxpayScoreUse`). */
 export interface PayscoreUseInput extends PayscoreInputBase {
-  /** What 创建支付分订单 answered: 1-128 printable ASCII characters but `&`. */
+  /** What 创建支付分订单 answered: 1-1024 printable ASCII characters but `&`. */
   package: string;
   service_id?: never;
   out_order_no?: never;

@@ -23,7 +23,8 @@ const SHAPES = {
   mchid: [/^[0-9]{1,32}$/, '1-32 digits'],
   out_order_no: [/^[0-9A-Za-z_\-|*]{1,32}$/, '1-32 of 0-9 A-Z a-z _ - | *'],
   service_id: [/^[\x21-\x25\x27-\x7e]{1,32}$/, '1-32 printable ASCII characters but &'],
-  package: [/^[\x21-\x25\x27-\x7e]{1,128}$/, '1-128 printable ASCII characters but &'],
+  // The service's pages give a package up to 1024 characters (their example's is 237).
+  package: [/^[\x21-\x25\x27-\x7e]{1,1024}$/, '1-1024 printable ASCII characters but &'],
 };
 const NONCE_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

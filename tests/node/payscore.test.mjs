@@ -144,12 +144,13 @@ test('refused: a key that is not 32 printable ASCII characters, fields that are 
     // Shapes: signed as they are, an & would read as another field.
     { mchid: '19000001O9', apiv2Key: KEY, package: 'p' }, { mchid: '1', apiv2Key: KEY, package: 'MARKER&mch_id=2' },
     { mchid: '1', apiv2Key: KEY, service_id: '5', out_order_no: 'MARKER&x=1' }, { mchid: '1', apiv2Key: KEY, service_id: 'MARKER&x=1', out_order_no: 'o' },
-    { mchid: '1', apiv2Key: KEY, service_id: '5', out_order_no: 'o'.repeat(33) }, { mchid: '1', apiv2Key: KEY, package: `MARKER${'p'.repeat(123)}` },
+    { mchid: '1', apiv2Key: KEY, service_id: '5', out_order_no: 'o'.repeat(33) }, { mchid: '1', apiv2Key: KEY, package: `MARKER${'p'.repeat(1019)}` },
   ]) {
     const e = await rejects(payscoreParams(input));
     assert.doesNotMatch(e.message, LEAK);
   }
-  assert.equal((await payscoreParams({ mchid: '1', apiv2Key: KEY, package: 'p'.repeat(128) })).extraData.package.length, 128);
+  // A package as long as the service's pages allow (theirs is 237 characters long).
+  assert.equal((await payscoreParams({ mchid: '1', apiv2Key: KEY, package: 'p'.repeat(1024) })).extraData.package.length, 1024);
   // Each of input's fields is read once.
   const counted = (input) => {
     const reads = {};
