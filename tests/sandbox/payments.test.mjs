@@ -470,6 +470,8 @@ test('支付分: created, confirmed, completed, collected; each state answered a
   // Created without its end time: the completion names it.
   const endless = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), post_payments: pays, total_amount: 300 });
   assert.deepEqual([endless.status, endless.json.detail.field], [400, 'time_range.end_time']);
+  const badEnd = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), time_range: { end_time: 'now' }, post_payments: pays, total_amount: 300 });
+  assert.deepEqual([badEnd.status, badEnd.json.detail.field], [400, 'time_range.end_time']);
   const wrong = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), ...ENDED, post_payments: pays, total_amount: 301 });
   assert.deepEqual([wrong.status, wrong.json.detail.field], [400, 'total_amount']);
   const over = await call('POST', `${BASE}/ps1/complete`, { ...SERVICE(), ...ENDED, post_payments: [{ name: '租借费', amount: 9901 }], total_amount: 9901 });
@@ -560,7 +562,14 @@ test('支付分: revoked before completion; nothing owed is DONE at once; paid a
   assert.equal(synced.json.collection.details[0].transaction_id, undefined);
   assert.equal((await call('POST', `${BASE}/ps4/sync`, { ...SERVICE(), type: 'Order_Paid', detail: { paid_time: '20261203' } })).status, 400, 'synced once');
 
+  const longReason = await call('POST', `${BASE}/ps4/cancel`, { ...SERVICE(), reason: 'x'.repeat(51) });
+  assert.deepEqual([longReason.status, longReason.json.detail.field], [400, 'reason']);
+  // The same number again: the same order only (its payer, its confirmation); no package once confirmed.
+  assert.equal((await call('POST', BASE, serviceOrder('ps3', { need_user_confirm: false, openid: 'op2' }))).json.code, 'INVALID_REQUEST');
+  assert.equal((await call('POST', BASE, serviceOrder('ps3'))).json.code, 'INVALID_REQUEST');
+  assert.equal((await call('POST', BASE, serviceOrder('ps1'))).json.package, undefined, 'ps1 is done: no package');
   for (const [extra, field] of [
+    [{ time_range: { start_time: 'OnAccept', end_time: 'now' } }, 'time_range.end_time'],
     [{ service_id: 'x' }, 'service_id'], [{ out_order_no: 'a&b' }, 'out_order_no'], [{ time_range: { start_time: 'now' } }, 'time_range.start_time'],
     [{ risk_fund: { name: 'BOND', amount: 1 } }, 'risk_fund.name'], [{ risk_fund: { name: 'DEPOSIT', amount: 0 } }, 'risk_fund.amount'],
     [{ need_user_confirm: false }, 'openid'], [{ notify_url: '' }, 'notify_url'],
@@ -602,17 +611,29 @@ test('支付分 for a partner (服务商): a sub-merchant\'s service orders, num
   assert.equal((await call('GET', q({ out_order_no: 'pp1' }))).json.out_order_no, 'pp1');
   assert.deepEqual((await call('GET', q({ out_order_no: 'pp1', sub_mchid: '1900000999' }))).json.detail.field, 'sub_mchid');
 
-  const { query_id } = await sb.confirmServiceOrder('pp1', { openid: 'op', notify: false, sub_mchid: SUB });
+  const { query_id, resource } = await sb.confirmServiceOrder('pp1', { sub_openid: 'sop', notify: false, sub_mchid: SUB });
+  assert.deepEqual([resource.sub_openid, resource.openid, resource.total_amount], ['sop', undefined, 0]);
+  // Without the payer's confirmation: sub_openid (under a sub_appid) in place of openid.
+  const noSub = await call('POST', PBASE, serviceOrder('pp2', { sub_mchid: SUB, need_user_confirm: false, sub_openid: 'sop' }));
+  assert.deepEqual([noSub.status, noSub.json.detail.field], [400, 'sub_appid']);
+  const direct = await call('POST', PBASE, serviceOrder('pp2', { sub_mchid: SUB, sub_appid: 'wx7777777777777777', need_user_confirm: false, sub_openid: 'sop' }));
+  assert.deepEqual([direct.status, direct.json.state, direct.json.sub_openid], [200, 'DOING', 'sop']);
   assert.equal((await call('GET', q({ query_id }))).json.out_order_no, 'pp1');
   const ids = { service_id: sb.serviceId, sub_mchid: SUB };
   assert.equal((await call('POST', `${PBASE}/pp1/complete`, { service_id: sb.serviceId, ...ENDED, post_payments: [{ name: '租借费', amount: 300 }], total_amount: 300 })).json.detail.field, 'sub_mchid');
+  // A partner's calls on an order answer 204 with no body; the query tells the rest.
   const done = await call('POST', `${PBASE}/pp1/complete`, { ...ids, ...ENDED, post_payments: [{ name: '租借费', amount: 300 }], total_amount: 300 });
-  assert.deepEqual([done.status, done.json.state_description], [200, 'MCH_COMPLETE']);
-  assert.deepEqual(Object.keys((await call('POST', `${PBASE}/pp1/pay`, ids)).json).sort(), ['appid', 'mchid', 'order_id', 'out_order_no', 'service_id', 'sub_mchid']);
+  assert.deepEqual([done.status, done.json], [204, undefined]);
+  assert.equal((await call('GET', q({ out_order_no: 'pp1' }))).json.state_description, 'MCH_COMPLETE');
+  // service_id is optional in a partner's modify and pay (required elsewhere).
+  const lowered = await call('POST', `${PBASE}/pp1/modify`, { sub_mchid: SUB, post_payments: [{ name: '租借费', amount: 250 }], total_amount: 250, reason: '改价' });
+  assert.equal(lowered.status, 204);
+  assert.equal((await call('POST', `${PBASE}/pp1/pay`, { sub_mchid: SUB })).status, 204);
+  assert.equal((await call('POST', `${PBASE}/pp1/pay`, { sub_mchid: SUB, service_id: 'x' })).status, 400);
   const paid = await sb.collectServiceOrder('pp1', { notify: false, sub_mchid: SUB });
   const { transaction_id } = paid.resource.collection.details[0];
   // Refunded by the sub-merchant; not by the direct merchant.
-  const refund = { transaction_id, out_refund_no: 'ppr1', amount: { refund: 100, total: 300, currency: 'CNY' } };
+  const refund = { transaction_id, out_refund_no: 'ppr1', amount: { refund: 100, total: 250, currency: 'CNY' } };
   assert.equal((await call('POST', '/v3/refund/domestic/refunds', refund)).status, 404);
   const r = await call('POST', '/v3/refund/domestic/refunds', { ...refund, sub_mchid: SUB });
   assert.deepEqual([r.status, r.json.transaction_id, r.json.amount.refund], [200, transaction_id, 100]);

@@ -7,7 +7,7 @@
 // .../complete ends the service with what the payer owes (DOING, MCH_COMPLETE, the payment
 // USER_PAYING; DONE at once for 0); .../modify lowers what is owed while it is unpaid; .../pay asks
 // WeChat Pay to collect again; .../sync says the payer paid another way (DONE).
-// `confirm(out_order_no, openid)` plays the payer confirming (PAYSCORE.USER_CONFIRM), and
+// `confirm(out_order_no, { openid })` plays the payer confirming (PAYSCORE.USER_CONFIRM), and
 // `collect(out_order_no)` WeChat Pay collecting the money (PAYSCORE.USER_PAID): DONE, with a
 // transaction_id that the refund routes take (payments.mjs `payscorePaid`).
 // As the service's pages have it: cancel takes an order CREATED, confirmed, or completed and not
@@ -59,8 +59,8 @@ export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid 
    * The order a request names by `out_order_no`, of this service (and a direct merchant's, of its
    * appid; a partner's, of its sub_mchid), or an answer refusing it.
    */
-  function named(partner, no, data, location = 'body') {
-    if (data.service_id !== serviceId) return { refused: paramError('service_id is not this merchant\'s service', 'service_id', location) };
+  function named(partner, no, data, location = 'body', serviceOptional = false) {
+    if (!(serviceOptional && partner && data.service_id === undefined) && data.service_id !== serviceId) return { refused: paramError('service_id is not this merchant\'s service', 'service_id', location) };
     const { sub, refused } = subOf(partner, data.sub_mchid, location);
     if (refused) return { refused };
     const o = orders.get(at(sub, no));
@@ -98,10 +98,12 @@ export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid 
     if (refused) return refused;
     const confirm = data.need_user_confirm ?? true;
     if (typeof confirm !== 'boolean') return paramError('need_user_confirm is a boolean', 'need_user_confirm');
-    if (!confirm && !str(data.openid)) return paramError('openid is required when need_user_confirm is false', 'openid');
+    const payer = partner && str(data.sub_openid) ? { sub_openid: data.sub_openid } : str(data.openid) ? { openid: data.openid } : undefined;
+    if (!confirm && payer === undefined) return paramError(`openid${partner ? ' or sub_openid' : ''} is required when need_user_confirm is false`, 'openid');
+    if (partner && payer?.sub_openid !== undefined && !str(data.sub_appid)) return paramError('sub_appid is required with sub_openid', 'sub_appid');
     const same = orders.get(at(sub, data.out_order_no));
     if (same) {
-      const alike = same.appid === data.appid && same.risk_fund.amount === risk.amount && same.openid$ === data.openid && same.confirm$ === confirm;
+      const alike = same.appid === data.appid && same.risk_fund.amount === risk.amount && JSON.stringify(same.payer$) === JSON.stringify(payer) && same.confirm$ === confirm;
       return alike ? ok(created(same)) : invalid('商户服务订单号重复');
     }
     const o = {
@@ -117,9 +119,9 @@ export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid 
       ...(data.attach === undefined ? {} : { attach: data.attach }),
       notify_url: data.notify_url, order_id: `1000000000${digits(20)}`,
       package$: confirm ? crypto.randomBytes(30).toString('base64url') : undefined,
-      openid$: data.openid, confirm$: confirm, query_id$: undefined, sub$: sub,
+      payer$: payer, confirm$: confirm, query_id$: undefined, sub$: sub,
     };
-    if (!confirm) Object.assign(o, { state: 'DOING', state_description: 'USER_CONFIRM', openid: data.openid });
+    if (!confirm) Object.assign(o, { state: 'DOING', state_description: 'USER_CONFIRM', ...payer });
     orders.set(at(sub, o.out_order_no), o);
     return ok(created(o));
   }
@@ -199,7 +201,7 @@ export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid 
   const paying = (o) => o.state === 'DOING' && o.state_description === 'MCH_COMPLETE' && o.collection?.state === 'USER_PAYING';
 
   function modify(partner, no, data) {
-    const { o, refused } = named(partner, no, data);
+    const { o, refused } = named(partner, no, data, 'body', true);
     if (refused) return refused;
     if (!str(data.reason) || [...data.reason].length > 50) return paramError('reason is required: at most 50 characters', 'reason');
     if (!paying(o)) return invalid('订单状态不允许修改金额');
@@ -219,7 +221,7 @@ export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid 
   }
 
   function payAgain(partner, no, data) {
-    const { o, refused } = named(partner, no, data);
+    const { o, refused } = named(partner, no, data, 'body', true);
     if (refused) return refused;
     if (!paying(o)) return invalid('订单状态不允许催收');
     return ok(brief(o));
@@ -239,6 +241,8 @@ export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid 
   }
 
   const ACTIONS = { cancel, complete, modify, pay: payAgain, sync };
+  /** A partner's calls on an order answer 204, no body (the corpus's); a direct merchant's, the order. */
+  const bodiless = (answer) => (answer.status === 200 ? { status: 204 } : answer);
 
   function route(req, path, body, q = {}) {
     const partner = path.startsWith(PARTNER_BASE);
@@ -249,7 +253,9 @@ export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid 
     let data;
     try { data = JSON.parse(body.toString('utf8')); } catch { return paramError('body is not JSON', ''); }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return paramError('body must be a JSON object', '');
-    return m.length === 0 ? create(partner, data) : ACTIONS[m[2]](partner, decodeURIComponent(m[1]), data);
+    if (m.length === 0) return create(partner, data);
+    const answer = ACTIONS[m[2]](partner, decodeURIComponent(m[1]), data);
+    return partner ? bodiless(answer) : answer;
   }
 
   /**
@@ -258,12 +264,14 @@ export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid 
    * Returns the order as the PAYSCORE.USER_CONFIRM notification's resource, its notify_url, and the
    * query_id the mini program's return carries.
    */
-  function confirm(out_order_no, openid, sub_mchid) {
+  function confirm(out_order_no, { openid, sub_openid } = {}, sub_mchid) {
     const o = orders.get(at(sub_mchid, out_order_no));
     if (!o) throw new TypeError(`no service order ${out_order_no}`);
     if (o.state !== 'CREATED') throw new TypeError(`service order ${out_order_no} is ${o.state}`);
-    if (typeof openid !== 'string' || openid === '') throw new TypeError('confirm needs the payer\'s openid');
-    Object.assign(o, { state: 'DOING', state_description: 'USER_CONFIRM', openid, query_id$: `q${digits(30)}` });
+    const payer = sub_openid !== undefined && o.sub_appid !== undefined ? { sub_openid } : { openid };
+    if (!str(Object.values(payer)[0])) throw new TypeError(`confirm needs the payer's openid (or, under a sub_appid, sub_openid)`);
+    // total_amount 0 until completed (the service's example of this notification has it).
+    Object.assign(o, { state: 'DOING', state_description: 'USER_CONFIRM', ...payer, total_amount: 0, query_id$: `q${digits(30)}` });
     return { resource: answered(o), notify_url: o.notify_url, query_id: o.query_id$ };
   }
 

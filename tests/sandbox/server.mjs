@@ -430,13 +430,13 @@ export async function startSandbox(opts = {}) {
     serviceOrders: payscore.orders,
     /**
      * Plays the payer confirming the service order `out_order_no` (CREATED; a sub-merchant's with
-     * `sub_mchid`) in WeChat as `openid`:
+     * `sub_mchid`) in WeChat as `openid` (or `sub_openid`, for an order under a sub_appid):
      * DOING, USER_CONFIRM. With `notify` (the default), posts PAYSCORE.USER_CONFIRM (the order as its
      * query answers it) to its notify_url. Resolves { resource, notification, query_id } (query_id:
      * what the mini program's return carries, which the query takes in place of out_order_no).
      */
-    async confirmServiceOrder(out_order_no, { openid, notify: post = true, sub_mchid } = {}) {
-      const { resource, notify_url, query_id } = payscore.confirm(out_order_no, openid, sub_mchid);
+    async confirmServiceOrder(out_order_no, { openid, sub_openid, notify: post = true, sub_mchid } = {}) {
+      const { resource, notify_url, query_id } = payscore.confirm(out_order_no, { openid, sub_openid }, sub_mchid);
       const notification = post ? await notify(notify_url, { event_type: 'PAYSCORE.USER_CONFIRM', resource }) : undefined;
       return { resource, notification, query_id };
     },
