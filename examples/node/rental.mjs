@@ -21,6 +21,14 @@ const RANK = { REQUESTED: 0, CREATED: 1, DOING: 2, DONE: 4, REVOKED: 4, EXPIRED:
 /** An order's state and, while DOING, whether it is completed (MCH_COMPLETE), as one rank. */
 const rank = (state, detail) => (RANK[state] ?? 0) + (state === 'DOING' && detail === 'MCH_COMPLETE' ? 1 : 0);
 
+/** Whether a call's answer carries the order: a direct merchant's does; a partner's is 204, no body. */
+const answered = (data) => typeof data === 'object' && data !== null && typeof data.state === 'string';
+
+/** What a completion (or a lowering) the service took says, when its answer has no body: the amount owed. */
+const ended = (total) => (total > 0
+  ? { state: 'DOING', state_description: 'MCH_COMPLETE', total_amount: total, collection: { state: 'USER_PAYING' } }
+  : { state: 'DONE', total_amount: 0 });
+
 /** Now in Beijing time as yyyyMMddHHmmss, as 支付分 writes times. */
 export const beijingNow = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 19).replace(/[-T:]/g, '');
 
@@ -120,8 +128,12 @@ export class Rental {
     order.state = data.state;
     if (data.state_description === undefined) delete order.detail;
     else order.detail = data.state_description;
-    if (data.openid !== undefined) order.openid = data.openid;
-    if (Number.isSafeInteger(data.total_amount)) {
+    const openid = data.openid ?? data.sub_openid;
+    if (openid !== undefined) order.openid = openid;
+    // What is owed counts once the order is completed (a confirmed order says 0 until then; a
+    // revoked or lapsed one owes nothing to be collected).
+    const completed = data.state === 'DONE' || (data.state === 'DOING' && data.state_description === 'MCH_COMPLETE');
+    if (completed && Number.isSafeInteger(data.total_amount)) {
       // Once completed an amount only goes down: the lowest heard is the newest. A lowering the
       // service has passed (at or above what it says) is settled; a lower one may still be on its way.
       order.owed = order.owed === undefined ? data.total_amount : Math.min(order.owed, data.total_amount);
@@ -156,7 +168,8 @@ export class Rental {
    * 完结支付分订单: the service has ended (at `endTime`, yyyyMMddHHmmss; default now); the payer
    * owes `fees` less `discounts` (lines of { name, amount, description?, count? }, each amount the
    * line's whole in fen), at most the deposit. WeChat Pay then collects it (PAYSCORE.USER_PAID says
-   * when); 0 owed ends the order at once.
+   * when); 0 owed ends the order at once. Resolves the order as the service answers it (a
+   * partner's answer has no body: `''`).
    */
   async end(out_order_no, { fees, discounts, endTime = beijingNow() }) {
     const order = this.#order(out_order_no);
@@ -171,7 +184,7 @@ export class Rental {
         ...this.#ids(), post_payments: fees, ...(discounts === undefined ? {} : { post_discounts: discounts }), total_amount: total,
         time_range: { end_time: endTime },
       }, { out_order_no });
-      this.#learn(out_order_no, data);
+      this.#learn(out_order_no, answered(data) ? data : ended(total));
       return data;
     } catch (err) {
       if (refused(err) && order.owed === total) order.owed = before;
@@ -182,7 +195,7 @@ export class Rental {
   /**
    * 修改订单金额: a completed order not yet paid now owes less (`fees` less `discounts`; each
    * change lower than the last), for `reason` (at most 50 characters). Resolves the order as the
-   * service answers it.
+   * service answers it (a partner's: `''`).
    */
   async lower(out_order_no, { fees, discounts, reason }) {
     const order = this.#order(out_order_no);
@@ -195,7 +208,7 @@ export class Rental {
       const { data } = await this.#orders._out_order_no_.modify.post({
         ...this.#ids(), post_payments: fees, ...(discounts === undefined ? {} : { post_discounts: discounts }), total_amount: total, reason,
       }, { out_order_no });
-      this.#learn(out_order_no, data);
+      this.#learn(out_order_no, answered(data) ? data : ended(total));
       return data;
     } catch (err) {
       const at = order.lowerings.indexOf(total);
@@ -231,7 +244,7 @@ export class Rental {
     const { data } = await this.#orders._out_order_no_.sync.post(
       { ...this.#ids(), type: 'Order_Paid', detail: { paid_time: paidTime } }, { out_order_no },
     );
-    this.#learn(out_order_no, data);
+    this.#learn(out_order_no, answered(data) ? data : { state: 'DONE', collection: { state: 'USER_PAID' } });
     return data;
   }
 
@@ -240,8 +253,8 @@ export class Rental {
     if (this.handled.has(id)) return;
     if (event_type.startsWith('PAYSCORE.')) {
       const order = this.orders.get(resource.out_order_no);
-      // Trust it only for an order of ours, of our service, mini program and sub-merchant (or none).
-      if (!order || resource.service_id !== this.serviceId || resource.appid !== this.appid || resource.sub_mchid !== this.subMchid) throw new Error(`unexpected ${event_type} for ${resource.out_order_no}`);
+      // Trust it only for an order of ours, of our service, mini programs and sub-merchant (or none).
+      if (!order || resource.service_id !== this.serviceId || resource.appid !== this.appid || resource.sub_mchid !== this.subMchid || resource.sub_appid !== this.subAppid) throw new Error(`unexpected ${event_type} for ${resource.out_order_no}`);
       if (event_type === 'PAYSCORE.USER_CONFIRM' && resource.state !== 'DOING') throw new Error(`unexpected confirmation of ${resource.out_order_no}: ${resource.state}`);
       if (event_type === 'PAYSCORE.USER_PAID') {
         // Paid: the amount we asked (or are lowering it to), all of it collected.

@@ -154,7 +154,6 @@ test('支付分: an order cancelled unused or settled another way; one paid anot
   assert.deepEqual([none.state, r.orders.get(free).state, r.orders.get(free).owed], ['DONE', 'DONE', 0]);
 
   // Checked here before anything is sent: more than the deposit; a malformed line; raising the amount.
-  const sent = ctx.sb.requests.length;
   const small = await confirmed(r, 100);
   const afterSmall = ctx.sb.requests.length;
   await assert.rejects(r.end(small, { fees: [{ name: '租借费', amount: 101 }] }), RangeError);
@@ -163,7 +162,9 @@ test('支付分: an order cancelled unused or settled another way; one paid anot
   await assert.rejects(r.lower(small, { fees: [{ name: '租借费', amount: 1 }], reason: '未完结' }), RangeError);
   await assert.rejects(r.end('s-not-ours', { fees: FEES }), /no service order/);
   assert.equal(ctx.sb.requests.length, afterSmall);
-  assert.ok(afterSmall > sent);
+  // The deposit itself may be owed, and the end time given is the one sent.
+  const whole = await r.end(small, { fees: [{ name: '租借费', amount: 100 }], endTime: '20261203180000' });
+  assert.deepEqual([whole.total_amount, whole.time_range.end_time], [100, '20261203180000']);
 });
 
 test('支付分: notifications not for what we asked are refused, and change nothing', async () => {
@@ -215,10 +216,15 @@ test('支付分: answers lost after the service took the request; a payment hear
   const { sb } = ctx;
   const r = rental();
   // The completion's answer is lost: what it asked for stays what the payer owes, and its payment is ours.
-  const lost = await confirmed(r);
+  const { out_order_no: lost } = await r.rent({ introduction: '充电宝租借', deposit: 9900 });
+  const late = await sb.confirmServiceOrder(lost, { openid: OPENID, notify: false });
+  assert.equal(late.resource.total_amount, 0);
   sb.misbehave('reset');
   await rejectsWith(r.end(lost, { fees: FEES }), 'ERR_NETWORK');
   assert.equal(r.orders.get(lost).owed, 300);
+  // The confirmation's notification, heard late, says 0 (not yet completed then): what is owed stays.
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_CONFIRM', resource: late.resource })).status, 204);
+  assert.deepEqual([r.orders.get(lost).owed, r.orders.get(lost).detail], [300, 'USER_CONFIRM']);
   assert.equal((await sb.collectServiceOrder(lost)).notification.status, 204);
   assert.equal(r.orders.get(lost).collection, 'USER_PAID');
 
@@ -231,6 +237,8 @@ test('支付分: answers lost after the service took the request; a payment hear
   // A second lowering to the same amount is refused (not lower than the last): the first still stands.
   await rejectsWith(r.lower(lowering, { fees: [{ name: '租借费', amount: 120 }], reason: '改价' }), 'INVALID_REQUEST', { status: 400 });
   assert.deepEqual(r.orders.get(lowering).lowerings, [120]);
+  await rejectsWith(r.lower(lowering, { fees: [{ name: '租借费', amount: 100 }], reason: 'x'.repeat(51) }), 'PARAM_ERROR', { status: 400 });
+  assert.deepEqual(r.orders.get(lowering).lowerings, [120], 'a refusal takes back its own amount only');
   assert.equal((await sb.collectServiceOrder(lowering)).notification.status, 204, 'the new amount, 120');
   assert.deepEqual([r.orders.get(lowering).owed, r.orders.get(lowering).lowerings], [120, []]);
 
@@ -339,9 +347,15 @@ test('支付分: answers sent before others but heard after them take nothing ba
   assert.equal((await beforeLower).total_amount, 300);
   assert.equal(r.orders.get(no).owed, 180, 'not taken back to 300');
 
-  // Collected in two payments: each refunded by its own transaction_id, of its own amount.
+  // Collected in two payments (heard while a query answered before is held): each refunded by its
+  // own transaction_id, of its own amount; the held answer (MCH_COMPLETE) does not take DONE back.
+  const beforePaid = r.query(no);
+  while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   const paid = await sb.collectServiceOrder(no, { parts: [100, 80] });
   assert.equal(paid.notification.status, 204, paid.notification.body?.toString());
+  held.shift()();
+  assert.equal((await beforePaid).state_description, 'MCH_COMPLETE');
+  assert.deepEqual([r.orders.get(no).state, r.orders.get(no).detail, r.orders.get(no).collection], ['DONE', undefined, 'USER_PAID']);
   const [first, second] = paid.resource.collection.details;
   assert.deepEqual(r.orders.get(no).payments, [{ transaction_id: first.transaction_id, amount: 100 }, { transaction_id: second.transaction_id, amount: 80 }]);
   await assert.rejects(r.refund(no, r.newRefundNumber(), 10, '少收'), /collected in 2 payments: name the transaction_id/);
@@ -360,29 +374,35 @@ test("支付分 for a partner (服务商): a sub-merchant's order through the pa
   assert.equal(sb.serviceOrders.has(out_order_no), false, 'not the partner\'s own order');
   assert.deepEqual([params.extraData.mch_id, params.extraData.package], [sb.mchid, kept.package$], 'signed as the partner');
   assert.equal(params.extraData.sign, expectedSign(params.extraData));
-  const confirm = await sb.confirmServiceOrder(out_order_no, { openid: OPENID, sub_mchid: SUB });
+  // Under the sub-merchant's own mini program, the payer is its sub_openid.
+  const confirm = await sb.confirmServiceOrder(out_order_no, { sub_openid: 'o-sub-1', sub_mchid: SUB });
   assert.equal(confirm.notification.status, 204, confirm.notification.body?.toString());
-  assert.equal(r.orders.get(out_order_no).state, 'DOING');
+  assert.deepEqual([r.orders.get(out_order_no).state, r.orders.get(out_order_no).openid], ['DOING', 'o-sub-1']);
   assert.equal((await r.returned(confirm.query_id)).sub_mchid, SUB);
 
-  await r.end(out_order_no, { fees: FEES });
+  // A partner's calls on an order answer 204, no body: the record learns what the call asked for.
+  assert.equal(await r.end(out_order_no, { fees: FEES }), '');
+  assert.deepEqual([r.orders.get(out_order_no).detail, r.orders.get(out_order_no).owed, r.orders.get(out_order_no).collection], ['MCH_COMPLETE', 300, 'USER_PAYING']);
+  assert.equal(await r.lower(out_order_no, { fees: [{ name: '租借费', amount: 250 }], reason: '改价' }), '');
+  assert.deepEqual([r.orders.get(out_order_no).owed, r.orders.get(out_order_no).lowerings], [250, []]);
+  assert.equal((await r.query(out_order_no)).total_amount, 250);
   const paid = await sb.collectServiceOrder(out_order_no, { sub_mchid: SUB, notify: false });
   // Another sub-merchant's, or no sub-merchant's (a direct merchant's order of that number): not ours.
-  for (const forged of [{ ...paid.resource, sub_mchid: '1900000999' }, (({ sub_mchid, ...rest }) => rest)(paid.resource)])
+  for (const forged of [{ ...paid.resource, sub_mchid: '1900000999' }, (({ sub_mchid, ...rest }) => rest)(paid.resource), { ...paid.resource, sub_appid: 'wx0000000000000000' }])
     assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: forged })).status, 500);
   assert.equal((await sb.notify(notifyUrl, { event_type: 'PAYSCORE.USER_PAID', resource: paid.resource })).status, 204);
   assert.deepEqual([r.orders.get(out_order_no).state, (await r.query(out_order_no)).state], ['DONE', 'DONE']);
 
   const no = r.newRefundNumber();
   const refund = await r.refund(out_order_no, no, 100, '少收');
-  assert.equal(refund.amount.refund, 100);
+  assert.deepEqual([refund.amount.refund, refund.amount.total], [100, 250]);
   assert.equal(sb.refunds.get(`${SUB}/${no}`)?.out_refund_no, no, 'the sub-merchant\'s refund');
   const settled = await sb.settleRefund(no, { sub_mchid: SUB });
   assert.equal(settled.notification.status, 204, settled.notification.body?.toString());
   assert.equal(r.refunds.get(no).state, 'SUCCESS');
   // Refused by the service (more than is left), and the service has no such refund of the sub-merchant's: forgotten.
   const tooMuch = r.newRefundNumber();
-  await rejectsWith(r.refund(out_order_no, tooMuch, 201), 'NOT_ENOUGH', { status: 403 });
+  await rejectsWith(r.refund(out_order_no, tooMuch, 151), 'NOT_ENOUGH', { status: 403 });
   assert.equal(r.refunds.has(tooMuch), false);
   // Its answer lost, its retry refused (429): asked of the service by the sub-merchant's number, which it has.
   const lost = r.newRefundNumber();
