@@ -1,5 +1,6 @@
-// 微信支付分 service orders (支付分订单), a direct merchant's, with one service of its own
-// (`serviceId`): the payer uses the service first and pays when it ends.
+// 微信支付分 service orders (支付分订单), a direct merchant's or a partner's sub-merchants' (the
+// same calls under /v3/payscore/partner/serviceorder, each naming its sub_mchid, answered 204 with
+// no body), under one service (`serviceId`): the payer uses the service first and pays when it ends.
 // POST /v3/payscore/serviceorder creates an order (CREATED, answered with the `package` the mini
 // program hands to wx.openBusinessView for the payer to confirm; with need_user_confirm false and
 // an openid, DOING at once); GET /v3/payscore/serviceorder?out_order_no|query_id&service_id&appid
