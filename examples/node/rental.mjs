@@ -5,7 +5,7 @@
 // a lower amount before it is paid, an order cancelled unused, a payment made another way, and a
 // refund of a collected payment. Each step is one method of `Rental`;
 // tests/node/rental.test.mjs runs the day against the sandbox.
-import { payscoreParams } from 'wxpay-wasm';
+import { parseBill, payscoreParams } from 'wxpay-wasm';
 import { notifyHandler } from './notify.mjs';
 import { newNumber, refused, sendOnce } from './records.mjs';
 
@@ -271,6 +271,19 @@ export class Rental {
       refund.state = resource.refund_status;
     }
     this.handled.add(id);
+  }
+
+  /**
+   * 商户申请获取对账单: the day's 支付分 bill (`bill_date` yyyy-MM-dd, a direct merchant's), in parts
+   * encrypted for the merchant, downloaded gzipped, decrypted, checked and joined by
+   * `wxpay.download`, and read into rows and the summary.
+   */
+  async bill(bill_date) {
+    if (this.subMchid !== undefined) throw new Error('the 支付分 bill is a direct merchant\'s');
+    const { data } = await this.wxpay.v3.payscore.merchantBill.get({
+      params: { bill_date, service_id: this.serviceId, encryption_algorithm: 'AEAD_AES_256_GCM', tar_type: 'GZIP' },
+    });
+    return parseBill(await this.wxpay.download(data));
   }
 
   /** A refund number for `refund`: make it once per refund, and keep it with the refund. */

@@ -109,6 +109,14 @@ test("a 支付分 day: rented, confirmed, ended, lowered, collected, queried, re
   const tooMuch = r.newRefundNumber();
   await rejectsWith(r.refund(out_order_no, tooMuch, 121), 'NOT_ENOUGH', { status: 403 });
   assert.equal(r.refunds.has(tooMuch), false, 'refused, and the service has no such refund: forgotten');
+
+  // The day's 支付分 bill: in parts encrypted for the merchant, gzipped; the payment is in it.
+  const day = paid.resource.collection.details[0].paid_time.replace(/^(\d{4})(\d{2})(\d{2}).*/, '$1-$2-$3');
+  const bill = await r.bill(day);
+  const row = bill.rows.find((x) => x['微信支付订单号'] === transaction_id);
+  assert.deepEqual([row?.['商户服务订单号'], row?.['扣款金额（元）']], [out_order_no, '2.00']);
+  assert.ok(Object.keys(bill.summary).length > 0);
+  assert.equal((await r.bill('2000-01-01')).rows.length, 0, 'another day: none');
 });
 
 test('支付分: an order cancelled unused or settled another way; one paid another way; one that owes nothing; states the service refuses', async () => {

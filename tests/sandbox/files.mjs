@@ -181,5 +181,5 @@ export function fileRoutes({ baseURL, merchantPublic, signer }) {
     }
     return undefined;
   }
-  return { route, files };
+  return { route, files, encryptedParts };
 }

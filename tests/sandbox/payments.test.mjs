@@ -638,3 +638,15 @@ test('支付分 for a partner (服务商): a sub-merchant\'s service orders, num
   const r = await call('POST', '/v3/refund/domestic/refunds', { ...refund, sub_mchid: SUB });
   assert.deepEqual([r.status, r.json.transaction_id, r.json.amount.refund], [200, transaction_id, 100]);
 });
+
+test('支付分 bill: the day\'s collected payments, in parts encrypted for the merchant; refusals name the field', async () => {
+  const q = (o) => `/v3/payscore/merchant-bill?${new URLSearchParams({ bill_date: '2026-12-03', service_id: sb.serviceId, encryption_algorithm: 'AEAD_AES_256_GCM', ...o })}`;
+  const ok = await call('GET', q({}));
+  assert.equal(ok.status, 200);
+  assert.equal(ok.json.download_bill_count, ok.json.download_bill_list.length);
+  for (const p of ok.json.download_bill_list) assert.deepEqual(Object.keys(p).sort(), ['bill_sequence', 'download_url', 'encrypt_key', 'hash_type', 'hash_value', 'nonce']);
+  for (const [o, field] of [[{ bill_date: '20261203' }, 'bill_date'], [{ service_id: 'x' }, 'service_id'], [{ encryption_algorithm: 'SM4_GCM' }, 'encryption_algorithm']]) {
+    const r = await call('GET', q(o));
+    assert.deepEqual([r.status, r.json.detail.field], [400, field], JSON.stringify(o));
+  }
+});

@@ -42,7 +42,7 @@ const compact = () => beijing().slice(0, 19).replace(/[-T:]/g, '');
  * `subMchids`); `payscorePaid({ transaction_id, total, out_order_no, sub })` (payments.mjs) keeps
  * a collected payment for the refund routes.
  */
-export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid }) {
+export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid, encryptedParts }) {
   // `<sub_mchid>/<out_order_no>` for a partner's sub-merchant's, `<out_order_no>` for a direct
   // merchant's -> the service order as its query answers it
   const orders = new Map();
@@ -245,7 +245,31 @@ export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid 
   /** A partner's calls on an order answer 204, no body (the corpus's); a direct merchant's, the order. */
   const bodiless = (answer) => (answer.status === 200 ? { status: 204 } : answer);
 
+  /**
+   * 商户申请获取对账单 (GET /v3/payscore/merchant-bill?bill_date&service_id&encryption_algorithm):
+   * the day's collected payments of the direct merchant's orders, in parts encrypted for the
+   * merchant (as v3/bill/sub-merchant-fundflowbill's). Its columns are the sandbox's own.
+   */
+  function bill(q) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(q.bill_date ?? '')) return paramError('bill_date is yyyy-MM-dd', 'bill_date', 'query');
+    if (q.service_id !== serviceId) return paramError('service_id is not this merchant\'s service', 'service_id', 'query');
+    if (q.encryption_algorithm !== 'AEAD_AES_256_GCM') return paramError('encryption_algorithm: the sandbox encrypts with AEAD_AES_256_GCM only', 'encryption_algorithm', 'query');
+    const day = q.bill_date.replace(/-/g, '');
+    const rows = [];
+    for (const o of orders.values()) {
+      if (o.sub$ !== undefined) continue;
+      for (const d of o.collection?.details ?? []) {
+        if (d.transaction_id === undefined || !d.paid_time.startsWith(day)) continue;
+        rows.push([o.out_order_no, d.transaction_id, d.paid_time, (d.amount / 100).toFixed(2)].map((v) => `\`${v}`).join(','));
+      }
+    }
+    const total = rows.reduce((sum, r) => sum + Number(r.split(',')[3].slice(1)), 0);
+    const text = ['商户服务订单号,微信支付订单号,扣款时间,扣款金额（元）', ...rows, '总笔数,总金额（元）', `\`${rows.length},\`${total.toFixed(2)}`].join('\r\n');
+    return ok(encryptedParts(Buffer.from(`${text}\r\n`, 'utf8'), q));
+  }
+
   function route(req, path, body, q = {}) {
+    if (path === '/v3/payscore/merchant-bill' && req.method === 'GET') return bill(q);
     const partner = path.startsWith(PARTNER_BASE);
     const base = partner ? PARTNER_BASE : BASE;
     if (path === base && req.method === 'GET') return query(partner, q);

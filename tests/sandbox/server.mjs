@@ -73,7 +73,8 @@ export async function startSandbox(opts = {}) {
 
   const requests = [];
   // Uploads, bills, statements, downloads (files.mjs).
-  const fileRoute = fileRoutes({ baseURL: () => opts.publicBaseURL ?? sb.baseURL, merchantPublic: () => ko.merchantPublic, signer: () => signer() }).route;
+  const fileRouting = fileRoutes({ baseURL: () => opts.publicBaseURL ?? sb.baseURL, merchantPublic: () => ko.merchantPublic, signer: () => signer() });
+  const fileRoute = fileRouting.route;
   // The private key of a platform serial or public key id (a request's Wechatpay-Serial), or null.
   const decrypter = (serial) => (serial === keys.platform.serial ? ko.platformPrivate : serial === keys.pubkey.id ? ko.pubkeyPrivate : null);
   // Orders and sensitive fields (payments.mjs).
@@ -88,7 +89,7 @@ export async function startSandbox(opts = {}) {
   });
   // 微信支付分 service orders (payscore.mjs): one service of the merchant's.
   const serviceId = opts.serviceId ?? `2002${crypto.randomInt(1e9).toString().padStart(9, '0')}${crypto.randomInt(1e9).toString().padStart(9, '0')}`;
-  const payscore = payscoreRoutes({ mchid, serviceId, subMchids, payscorePaid: payments.payscorePaid });
+  const payscore = payscoreRoutes({ mchid, serviceId, subMchids, payscorePaid: payments.payscorePaid, encryptedParts: fileRouting.encryptedParts });
   const notifications = []; // one entry per notification posted: { url, event_type, mode, status, body }
   const cards = seedCards();
   const pending = []; // misbehaviour queue: [{ mode, left }]
