@@ -39,7 +39,7 @@ export const OAEP = { padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash
 /** The share of an order's total that its profit sharing may take, in all (the service's default, 30%). */
 export const MAX_RATIO = 0.3;
 export const paramError = (message, field, location = 'body') => ({ status: 400, json: { code: 'PARAM_ERROR', message, detail: { field, location } } });
-const invalid = (message) => ({ status: 400, json: { code: 'INVALID_REQUEST', message } });
+export const invalid = (message) => ({ status: 400, json: { code: 'INVALID_REQUEST', message } });
 export const str = (v) => typeof v === 'string' && v !== '';
 /** The most sub-orders in one combined order (the corpus: 合单下单's description, 合单关单's maxItems). */
 export const MAX_SUB_ORDERS = 50;
@@ -49,14 +49,22 @@ const ORDER_NUMBER = /^[0-9A-Za-z_\-*]+$/;
 const NUMBER = /^[0-9A-Za-z_\-|*@]+$/;
 const notFound = (code, message) => ({ status: 404, json: { code, message } });
 export const ok = (json) => ({ status: 200, json });
-const digits = (n) => Array.from({ length: n }, () => crypto.randomInt(10)).join('');
+export const digits = (n) => Array.from({ length: n }, () => crypto.randomInt(10)).join('');
 // RFC 3339 in Beijing time, as the service writes its times.
 export const beijing = (ms = Date.now()) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 19) + '+08:00';
 /** An order's `trade_type` by the route it was placed on. */
 const TRADE_TYPES = { jsapi: 'JSAPI', app: 'APP', native: 'NATIVE', h5: 'MWEB' };
 /** The key of a merchant's own number: `<sub_mchid>/<no>` for a partner's sub-merchant, `<no>` for a direct merchant. */
-const at = (sub_mchid, no) => (sub_mchid === undefined ? no : `${sub_mchid}/${no}`);
+export const at = (sub_mchid, no) => (sub_mchid === undefined ? no : `${sub_mchid}/${no}`);
 /** An object as the service answers it: without the sandbox's own fields (`...$`). */
+/** A POST's body: { data } (a JSON object), or { refused } (an answer naming what it is not). */
+export function jsonObject(body) {
+  let data;
+  try { data = JSON.parse(body.toString('utf8')); } catch { return { refused: paramError('body is not JSON', '') }; }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return { refused: paramError('body must be a JSON object', '') };
+  return { data };
+}
+
 export const answered = (o) => Object.fromEntries(Object.entries(o).filter(([k]) => !k.endsWith('$')));
 
 /**
@@ -618,9 +626,8 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     const reapplying = /^\/v3\/refund\/domestic\/refunds\/([^/]+)\/apply-abnormal-refund$/.exec(path);
     const combineClosing = /^\/v3\/combine-transactions\/out-trade-no\/([^/]+)\/close$/.exec(path);
     if (req.method !== 'POST' || !(closing || reapplying || combineClosing || Object.hasOwn(POSTS, path))) return undefined;
-    let data;
-    try { data = JSON.parse(body.toString('utf8')); } catch { return paramError('body is not JSON', ''); }
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) return paramError('body must be a JSON object', '');
+    const { data, refused } = jsonObject(body);
+    if (refused) return refused;
     if (closing) return close(closing[1] !== undefined, decodeURIComponent(closing[2]), data);
     if (reapplying) return abnormal(req, decodeURIComponent(reapplying[1]), data);
     if (combineClosing) return combineClose(decodeURIComponent(combineClosing[1]), data);

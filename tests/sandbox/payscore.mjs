@@ -20,7 +20,7 @@
 // line's amount; a payment's out_trade_no is the sandbox's own and neither the ordinary query nor
 // a refund by out_trade_no finds it.
 import crypto from 'node:crypto';
-import { answered, beijing, ok, paramError, str } from './payments.mjs';
+import { answered, at, beijing, digits, invalid, jsonObject, ok, paramError, str } from './payments.mjs';
 
 const BASE = '/v3/payscore/serviceorder';
 const PARTNER_BASE = '/v3/payscore/partner/serviceorder';
@@ -29,8 +29,6 @@ const OUT_ORDER_NO = /^[0-9A-Za-z_\-|*]{1,32}$/;
 const RISK_FUNDS = ['DEPOSIT', 'ADVANCE', 'CASH_DEPOSIT', 'ESTIMATE_ORDER_COST'];
 /** yyyyMMdd or yyyyMMddHHmmss */
 const TIME = /^(\d{8}|\d{14})$/;
-const digits = (n) => Array.from({ length: n }, () => crypto.randomInt(10)).join('');
-const invalid = (message) => ({ status: 400, json: { code: 'INVALID_REQUEST', message } });
 const notFound = () => ({ status: 404, json: { code: 'RESOURCE_NOT_EXISTS', message: '订单不存在' } });
 const amountOk = (n) => Number.isSafeInteger(n) && n >= 0;
 /** Now in Beijing as yyyyMMddHHmmss. */
@@ -46,7 +44,6 @@ export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid,
   // `<sub_mchid>/<out_order_no>` for a partner's sub-merchant's, `<out_order_no>` for a direct
   // merchant's -> the service order as its query answers it
   const orders = new Map();
-  const at = (sub, no) => (sub === undefined ? no : `${sub}/${no}`);
 
   /** The request's sub-merchant (`partner`: required, one of ours), or an answer refusing it. */
   function subOf(partner, sub_mchid, location) {
@@ -255,16 +252,13 @@ export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid,
     if (q.service_id !== serviceId) return paramError('service_id is not this merchant\'s service', 'service_id', 'query');
     if (q.encryption_algorithm !== 'AEAD_AES_256_GCM') return paramError('encryption_algorithm: the sandbox encrypts with AEAD_AES_256_GCM only', 'encryption_algorithm', 'query');
     const day = q.bill_date.replace(/-/g, '');
-    const rows = [];
-    for (const o of orders.values()) {
-      if (o.sub$ !== undefined) continue;
-      for (const d of o.collection?.details ?? []) {
-        if (d.transaction_id === undefined || !d.paid_time.startsWith(day)) continue;
-        rows.push([o.out_order_no, d.transaction_id, d.paid_time, (d.amount / 100).toFixed(2)].map((v) => `\`${v}`).join(','));
-      }
-    }
-    const total = rows.reduce((sum, r) => sum + Number(r.split(',')[3].slice(1)), 0);
-    const text = ['商户服务订单号,微信支付订单号,扣款时间,扣款金额（元）', ...rows, '总笔数,总金额（元）', `\`${rows.length},\`${total.toFixed(2)}`].join('\r\n');
+    const paid = [...orders.values()].filter((o) => o.sub$ === undefined).flatMap((o) =>
+      (o.collection?.details ?? []).filter((d) => d.transaction_id !== undefined && d.paid_time.startsWith(day)).map((d) => ({ o, d })));
+    const yuan = (fen) => (fen / 100).toFixed(2);
+    const line = (values) => values.map((v) => `\`${v}`).join(',');
+    const rows = paid.map(({ o, d }) => line([o.out_order_no, d.transaction_id, d.paid_time, yuan(d.amount)]));
+    const total = paid.reduce((sum, { d }) => sum + d.amount, 0);
+    const text = ['商户服务订单号,微信支付订单号,扣款时间,扣款金额（元）', ...rows, '总笔数,总金额（元）', line([rows.length, yuan(total)])].join('\r\n');
     return ok(encryptedParts(Buffer.from(`${text}\r\n`, 'utf8'), q));
   }
 
@@ -275,9 +269,8 @@ export function payscoreRoutes({ mchid, serviceId, subMchids = [], payscorePaid,
     if (path === base && req.method === 'GET') return query(partner, q);
     const m = path === base ? [] : new RegExp(`^${base}/([^/]+)/(cancel|complete|modify|pay|sync)$`).exec(path);
     if (!m || req.method !== 'POST') return undefined;
-    let data;
-    try { data = JSON.parse(body.toString('utf8')); } catch { return paramError('body is not JSON', ''); }
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) return paramError('body must be a JSON object', '');
+    const { data, refused } = jsonObject(body);
+    if (refused) return refused;
     if (m.length === 0) return create(partner, data);
     const answer = ACTIONS[m[2]](partner, decodeURIComponent(m[1]), data);
     return partner ? bodiless(answer) : answer;

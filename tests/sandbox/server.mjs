@@ -186,10 +186,11 @@ export async function startSandbox(opts = {}) {
   // ---- API routes (the request is already verified) ----
   async function route(req, res, path, rawQuery, body, entry) {
     const { method } = req;
-    const file = fileRoute(req, path, queryObject(rawQuery), body);
+    const query = queryObject(rawQuery);
+    const file = fileRoute(req, path, query, body);
     if (file) return file.json ? json(file.status, file.json) : file;
     let payment;
-    try { payment = payments.route(req, path, body, queryObject(rawQuery)) ?? transfers.route(req, path, body) ?? payscore.route(req, path, body, queryObject(rawQuery)); }
+    try { payment = payments.route(req, path, body, query) ?? transfers.route(req, path, body) ?? payscore.route(req, path, body, query); }
     catch (e) {
       if (e instanceof URIError) return error(400, 'PARAM_ERROR', 'malformed percent-encoding in path', { field: 'path', location: 'uri' });
       throw e;
@@ -219,7 +220,7 @@ export async function startSandbox(opts = {}) {
     }
     if (path === '/v3/certificates' && method === 'GET') return json(200, certificateList());
     if (/^\/v3\/sandbox\/echo(\/.*)?$/.test(path) && ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
-      return json(200, { method, url: req.url, query: queryObject(rawQuery), body: body.toString('utf8'), headers: req.headers });
+      return json(200, { method, url: req.url, query, body: body.toString('utf8'), headers: req.headers });
     }
     if (path === '/v3/sandbox/status/502-html') {
       // What a gateway in front of the API sends: HTML, no JSON, no signature.

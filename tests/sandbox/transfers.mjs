@@ -10,7 +10,7 @@
 // A `user_name` goes in RSAES-OAEP (SHA-1) encrypted under the platform key its Wechatpay-Serial
 // names; from 2,000 yuan (200,000 fen) on it is required.
 import crypto from 'node:crypto';
-import { OAEP, answered, beijing, decryptedField, ok, paramError, str } from './payments.mjs';
+import { OAEP, answered, beijing, decryptedField, jsonObject, ok, paramError, str } from './payments.mjs';
 
 /** From this many fen on, a transfer must name its payee (`user_name`). */
 export const NAME_FROM = 200000;
@@ -108,9 +108,8 @@ export function transferRoutes({ mchid, merchantPublic, decrypter }) {
     if (req.method !== 'POST') return undefined;
     if ((m = /^\/v3\/fund-app\/mch-transfer\/transfer-bills\/out-bill-no\/([^/]+)\/cancel$/.exec(path))) return cancel(decodeURIComponent(m[1]));
     if (path !== BASE) return undefined;
-    let data;
-    try { data = JSON.parse(body.toString('utf8')); } catch { return paramError('body is not JSON', ''); }
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) return paramError('body must be a JSON object', '');
+    const { data, refused } = jsonObject(body);
+    if (refused) return refused;
     return create(req, data);
   }
   return { route, bills, settle, clear: () => bills.clear() };
