@@ -16,6 +16,15 @@ function checkLines(lines, what) {
   return lines.reduce((sum, l) => sum + l.amount, 0);
 }
 
+/**
+ * What the payer owes for `fees` less `discounts` (checked), and the fields of a completion or a
+ * modification that say so.
+ */
+function owing(fees, discounts) {
+  const total = checkLines(fees, 'fees') - (discounts === undefined ? 0 : checkLines(discounts, 'discounts'));
+  return { total, lines: { post_payments: fees, ...(discounts === undefined ? {} : { post_discounts: discounts }), total_amount: total } };
+}
+
 /** How far along each state of a service order is: an answer never takes a record back. */
 const RANK = { REQUESTED: 0, CREATED: 1, DOING: 2, DONE: 4, REVOKED: 4, EXPIRED: 4 };
 /** An order's state and, while DOING, whether it is completed (MCH_COMPLETE), as one rank. */
@@ -173,7 +182,7 @@ export class Rental {
    */
   async end(out_order_no, { fees, discounts, endTime = beijingNow() }) {
     const order = this.#order(out_order_no);
-    const total = checkLines(fees, 'fees') - (discounts === undefined ? 0 : checkLines(discounts, 'discounts'));
+    const { total, lines } = owing(fees, discounts);
     if (total < 0 || total > order.deposit) throw new RangeError(`fees less discounts must come to 0 to ${order.deposit} fen, not ${total}`);
     // Kept before it is sent: the payment's notification can come before the answer. Put back
     // only if the service refused it; after an answer that never came, `query` tells.
@@ -181,8 +190,7 @@ export class Rental {
     order.owed = total;
     try {
       const { data } = await this.#orders._out_order_no_.complete.post({
-        ...this.#ids(), post_payments: fees, ...(discounts === undefined ? {} : { post_discounts: discounts }), total_amount: total,
-        time_range: { end_time: endTime },
+        ...this.#ids(), ...lines, time_range: { end_time: endTime },
       }, { out_order_no });
       this.#learn(out_order_no, answered(data) ? data : ended(total));
       return data;
@@ -199,14 +207,14 @@ export class Rental {
    */
   async lower(out_order_no, { fees, discounts, reason }) {
     const order = this.#order(out_order_no);
-    const total = checkLines(fees, 'fees') - (discounts === undefined ? 0 : checkLines(discounts, 'discounts'));
+    const { total, lines } = owing(fees, discounts);
     if (order.owed === undefined || total < 0 || total >= order.owed) throw new RangeError(`a completed order's amount only goes down: 0 to ${order.owed === undefined ? '?' : order.owed - 1} fen, not ${total}`);
     // Until the service says which, a payment of the old amount or of the new one is ours: a
     // refusal takes back this call's amount; an answer that never came leaves it, until `query` tells.
     order.lowerings.push(total);
     try {
       const { data } = await this.#orders._out_order_no_.modify.post({
-        ...this.#ids(), post_payments: fees, ...(discounts === undefined ? {} : { post_discounts: discounts }), total_amount: total, reason,
+        ...this.#ids(), ...lines, reason,
       }, { out_order_no });
       this.#learn(out_order_no, answered(data) ? data : ended(total));
       return data;

@@ -115,7 +115,7 @@ test("a 支付分 day: rented, confirmed, ended, lowered, collected, queried, re
   const bill = await r.bill(day);
   const row = bill.rows.find((x) => x['微信支付订单号'] === transaction_id);
   assert.deepEqual([row?.['商户服务订单号'], row?.['扣款金额（元）']], [out_order_no, '2.00']);
-  assert.ok(Object.keys(bill.summary).length > 0);
+  assert.deepEqual(bill.summary, { 总笔数: '1', '总金额（元）': '2.00' });
   assert.equal((await r.bill('2000-01-01')).rows.length, 0, 'another day: none');
 });
 
