@@ -86,6 +86,8 @@ export function bigBill(size) {
  */
 export function fileRoutes({ baseURL, merchantPublic, signer }) {
   const files = new Map();
+  // The images of 消费者投诉 (media_id -> { bytes, type }): uploaded by the merchant, or a payer's.
+  const media = new Map();
   const bigBills = new Map();
   const serve = (bytes, type, q) => {
     const token = crypto.randomBytes(12).toString('hex');
@@ -136,7 +138,7 @@ export function fileRoutes({ baseURL, merchantPublic, signer }) {
     };
   }
 
-  function upload(req, body) {
+  function upload(req, path, body) {
     const parts = parseMultipart(body, req.headers['content-type']);
     const error = (message) => ({ status: 400, json: { code: 'PARAM_ERROR', message } });
     if (!parts) return error('the body is not multipart/form-data');
@@ -149,13 +151,20 @@ export function fileRoutes({ baseURL, merchantPublic, signer }) {
     const digest = meta.sha256 ?? meta.file_digest;
     if (digest !== undefined && digest.toLowerCase() !== sha('sha256', file.body)) return error('meta.sha256 does not match the file');
     const fields = Object.fromEntries(parts.filter((p) => p.filename === undefined && p.name !== 'meta').map((p) => [p.name, p.body.toString('utf8')]));
-    return { status: 200, json: { media_id: `media-${sha('sha256', file.body).slice(0, 16)}`, filename: file.filename, type: file.type, size: file.body.length, meta, fields } };
+    const media_id = `media-${sha('sha256', file.body).slice(0, 16)}`;
+    if (path === '/v3/merchant-service/images/upload') {
+      // 消费者投诉's images: JPG, BMP or PNG, at most 2 MB (the service's pages).
+      if (!/\.(jpe?g|bmp|png)$/i.test(meta.filename ?? '')) return error('meta.filename must end .jpg, .bmp or .png');
+      if (file.body.length > 2 * 1024 * 1024) return error('the image is over 2 MB');
+      media.set(media_id, { bytes: Buffer.from(file.body), type: file.type ?? 'application/octet-stream' });
+    }
+    return { status: 200, json: { media_id, filename: file.filename, type: file.type, size: file.body.length, meta, fields } };
   }
 
   /** @returns {{status:number, json?:object, body?:Buffer, contentType?:string, unsigned?:boolean, headers?:object}|undefined} */
   function route(req, path, q, body) {
     const m = req.method;
-    if (m === 'POST' && isUpload(path)) return upload(req, body);
+    if (m === 'POST' && isUpload(path)) return upload(req, path, body);
     if (m !== 'GET') return undefined;
     if (path === '/v3/bill/tradebill') {
       if (q.sandbox_size) {
@@ -177,9 +186,13 @@ export function fileRoutes({ baseURL, merchantPublic, signer }) {
       return { status: 200, body: Buffer.from('%PDF-1.4 sandbox receipt\n'), contentType: 'application/pdf', unsigned: true };
     }
     if (/^\/v3\/(global\/)?merchant-service\/images\/[^/]+$/.test(path) && !path.endsWith('/upload')) {
+      let id;
+      try { id = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1)); } catch { id = undefined; }
+      const image = media.get(id);
+      if (image) return { status: 200, body: image.bytes, contentType: image.type, unsigned: true };
       return { status: 200, body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), contentType: 'image/png', unsigned: true };
     }
     return undefined;
   }
-  return { route, files, encryptedParts };
+  return { route, files, media, encryptedParts };
 }

@@ -650,3 +650,55 @@ test('支付分 bill: the day\'s collected payments, in parts encrypted for the 
     assert.deepEqual([r.status, r.json.detail.field], [400, field], JSON.stringify(o));
   }
 });
+
+test('消费者投诉: the notification URL, a complaint with its phone under the merchant key, its list, history, reply, completion and refund decision', async () => {
+  const N = '/v3/merchant-service/complaint-notifications';
+  assert.deepEqual([(await call('GET', N)).status, (await call('GET', N)).json.code], [400, 'RESOURCE_NOT_EXISTS']);
+  assert.equal((await call('PUT', N, { url: 'https://example.com/c' })).json.code, 'RESOURCE_NOT_EXISTS');
+  assert.equal((await call('POST', N, { url: 'http://example.com/c' })).json.detail.field, 'url');
+  assert.deepEqual((await call('POST', N, { url: 'https://example.com/c' })).json, { mchid: sb.mchid, url: 'https://example.com/c' });
+  assert.equal((await call('POST', N, { url: 'https://example.com/d' })).json.code, 'INVALID_REQUEST');
+  assert.equal((await call('PUT', N, { url: 'https://example.com/d' })).json.url, 'https://example.com/d');
+  assert.equal((await call('DELETE', N)).status, 204);
+
+  assert.equal((await call('POST', '/v3/pay/transactions/jsapi', { ...ORDER, out_trade_no: 'cp1', amount: { total: 800 } })).status, 200);
+  await sb.pay('cp1', { notify: false });
+  const { complaint_id } = await sb.complain('cp1', { problem_type: 'REFUND', phone: '13700000000', images: [crypto.randomBytes(40)] });
+  assert.match(complaint_id, /^\d{27}$/);
+  const base = `/v3/merchant-service/complaints-v2/${complaint_id}`;
+  const detail = (await call('GET', base)).json;
+  assert.equal(crypto.privateDecrypt({ key: sb.merchant.privateKeyPkcs8, ...OAEP }, Buffer.from(detail.payer_phone, 'base64')).toString(), '13700000000');
+  assert.deepEqual([detail.complaint_state, detail.complainted_mchid, detail.problem_type, detail.apply_refund_amount, detail.complaint_full_refunded, detail.incoming_user_response],
+    ['PENDING', sb.mchid, 'REFUND', 800, false, false]);
+  const [url] = detail.complaint_media_list[0].media_url;
+  assert.match(url, /^https:\/\/api\.mch\.weixin\.qq\.com\/v3\/merchant-service\/images\/complaint-[0-9a-f]{16}$/);
+
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const list = (await call('GET', `/v3/merchant-service/complaints-v2?begin_date=${today}&end_date=${today}&limit=5`)).json;
+  assert.deepEqual([list.total_count, list.limit, list.offset, list.data[0].complaint_id, 'payer_openid' in list.data[0]], [1, 5, 0, complaint_id, false]);
+  const longAgo = new Date(Date.now() + 8 * 3600e3 - 31 * 86400e3).toISOString().slice(0, 10);
+  assert.equal((await call('GET', `/v3/merchant-service/complaints-v2?begin_date=${longAgo}&end_date=${today}`)).json.detail.field, 'end_date');
+  assert.equal((await call('GET', `/v3/merchant-service/complaints-v2?begin_date=${today}&end_date=${today}&limit=51`)).json.detail.field, 'limit');
+  assert.equal((await call('GET', '/v3/merchant-service/complaints-v2')).json.detail.field, 'begin_date');
+
+  // Not answered: no completion. A reply (its image uploaded here) takes it to PROCESSING.
+  assert.equal((await call('POST', `${base}/complete`, { complainted_mchid: sb.mchid })).json.code, 'INVALID_REQUEST');
+  assert.equal((await call('POST', `${base}/response`, { complainted_mchid: sb.mchid, response_content: 'x', response_images: ['media-nope'] })).json.detail.field, 'response_images');
+  assert.equal((await call('POST', `${base}/response`, { complainted_mchid: '1900000110', response_content: 'x' })).json.detail.field, 'complainted_mchid');
+  assert.equal((await call('POST', `${base}/response`, { complainted_mchid: sb.mchid, response_content: 'x', jump_url: 'https://example.com' })).json.detail.field, 'jump_url');
+  assert.equal((await call('POST', `${base}/response`, { complainted_mchid: sb.mchid, response_content: '您好' })).status, 204);
+  assert.equal((await call('GET', base)).json.complaint_state, 'PROCESSING');
+  const first = (await call('GET', `${base}/negotiation-historys?limit=1`)).json;
+  assert.deepEqual([first.total_count, first.data.length, first.data[0].operate_type], [2, 1, 'USER_CREATE_COMPLAINT']);
+  const second = (await call('GET', `${base}/negotiation-historys?limit=1&offset=1`)).json;
+  assert.deepEqual(['total_count' in second, second.data[0].operate_type, second.data[0].operate_details], [false, 'MERCHANT_RESPONSE', '您好']);
+
+  // A refund decision: APPROVE names its day; REJECT its reason, and ends the complaint.
+  assert.equal((await call('POST', `${base}/update-refund-progress`, { action: 'APPROVE' })).json.detail.field, 'launch_refund_day');
+  assert.equal((await call('POST', `${base}/update-refund-progress`, { action: 'MAYBE' })).json.detail.field, 'action');
+  assert.equal((await call('POST', `${base}/update-refund-progress`, { action: 'REJECT', reject_reason: '不符合' })).status, 204);
+  assert.equal((await call('GET', base)).json.complaint_state, 'PROCESSED');
+  assert.equal((await call('POST', `${base}/response`, { complainted_mchid: sb.mchid, response_content: 'x' })).json.code, 'INVALID_REQUEST');
+  assert.equal((await call('POST', `${base}/complete`, { complainted_mchid: sb.mchid })).json.code, 'INVALID_REQUEST');
+  assert.equal((await call('GET', '/v3/merchant-service/complaints-v2/200200000000000000000000000')).status, 404);
+});

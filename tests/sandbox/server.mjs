@@ -12,6 +12,7 @@ import { fileRoutes, signedUploadBody } from './files.mjs';
 import { paymentRoutes } from './payments.mjs';
 import { transferRoutes } from './transfers.mjs';
 import { payscoreRoutes } from './payscore.mjs';
+import { complaintRoutes } from './complaints.mjs';
 import { buildNotification, postNotification, randomApiV3Key, encryptResource } from './notify.mjs';
 
 const CORS_METHODS = 'GET, POST, PUT, PATCH, DELETE';
@@ -90,6 +91,14 @@ export async function startSandbox(opts = {}) {
   // 微信支付分 service orders (payscore.mjs): one service of the merchant's.
   const serviceId = opts.serviceId ?? `2002${crypto.randomInt(1e9).toString().padStart(9, '0')}${crypto.randomInt(1e9).toString().padStart(9, '0')}`;
   const payscore = payscoreRoutes({ mchid, serviceId, subMchids, payscorePaid: payments.payscorePaid, encryptedParts: fileRouting.encryptedParts });
+  // 消费者投诉 (complaints.mjs): about the direct merchant's paid orders.
+  const complaints = complaintRoutes({
+    mchid, merchantPublic: () => ko.merchantPublic, baseURL: () => opts.publicBaseURL ?? sb.baseURL, media: fileRouting.media,
+    orderOf: (no) => payments.orders.get(no),
+    refundedOf: (transaction_id) => [...payments.refunds.values()]
+      .filter((r) => r.sub$ === undefined && r.transaction_id === transaction_id && r.status === 'SUCCESS')
+      .reduce((sum, r) => sum + r.amount.refund, 0),
+  });
   const notifications = []; // one entry per notification posted: { url, event_type, mode, status, body }
   const cards = seedCards();
   const pending = []; // misbehaviour queue: [{ mode, left }]
@@ -170,6 +179,7 @@ export async function startSandbox(opts = {}) {
     payments.clear();
     transfers.clear();
     payscore.clear();
+    complaints.clear();
     keys.platform = original.platform;
     ko.platformPrivate = original.privateKey;
     listed.splice(0, listed.length, { serial: keys.platform.serial, certificate: keys.platform.certificate });
@@ -183,6 +193,14 @@ export async function startSandbox(opts = {}) {
     return result;
   }
 
+  /** Posts a complaint's event (complaints.mjs) to the complaint notification URL, if `post` and one is set. */
+  async function complaintEvent({ event, complaint_id }, post) {
+    const url = complaints.notifyUrl;
+    const resource = { complaint_id, action_type: event.action_type };
+    const notification = post && url !== undefined ? await notify(url, { event_type: event.event_type, resource, summary: event.event_type === 'COMPLAINT.CREATE' ? '产生新投诉' : '投诉单状态变化' }) : undefined;
+    return { complaint_id, notification };
+  }
+
   // ---- API routes (the request is already verified) ----
   async function route(req, res, path, rawQuery, body, entry) {
     const { method } = req;
@@ -190,7 +208,7 @@ export async function startSandbox(opts = {}) {
     const file = fileRoute(req, path, query, body);
     if (file) return file.json ? json(file.status, file.json) : file;
     let payment;
-    try { payment = payments.route(req, path, body, query) ?? transfers.route(req, path, body) ?? payscore.route(req, path, body, query); }
+    try { payment = payments.route(req, path, body, query) ?? transfers.route(req, path, body) ?? payscore.route(req, path, body, query) ?? complaints.route(req, path, body, query); }
     catch (e) {
       if (e instanceof URIError) return error(400, 'PARAM_ERROR', 'malformed percent-encoding in path', { field: 'path', location: 'uri' });
       throw e;
@@ -416,7 +434,11 @@ export async function startSandbox(opts = {}) {
     async settleRefund(out_refund_no, { notify: post = true, sub_mchid, status = 'SUCCESS' } = {}) {
       const { resource, notify_url } = payments.settleRefund(out_refund_no, sub_mchid, status);
       const notification = post && notify_url !== undefined ? await notify(notify_url, { event_type: `REFUND.${status}`, resource }) : undefined;
-      return { resource, notification };
+      // A complaint about the order hears of it once the order is refunded in full (complaints.mjs).
+      const told = sub_mchid === undefined && status === 'SUCCESS' ? complaints.refunded(resource.transaction_id) : [];
+      const complaintNotifications = [];
+      for (const event of told) complaintNotifications.push((await complaintEvent(event, post)).notification);
+      return { resource, notification, complaintNotifications };
     },
     /**
      * The profit-sharing order `out_order_no` (PROCESSING; a sub-merchant's with `sub_mchid`)
@@ -456,6 +478,22 @@ export async function startSandbox(opts = {}) {
     },
     /** The unconfirmed service order `out_order_no` (a sub-merchant's with `sub_mchid`) lapses: EXPIRED. Returns it. */
     expireServiceOrder: (out_order_no, { sub_mchid } = {}) => payscore.expire(out_order_no, sub_mchid),
+    /** 消费者投诉: complaint_id -> the complaint (`$` fields the sandbox's own), and the URL its notifications go to. */
+    complaints: complaints.complaints,
+    get complaintNotifyUrl() { return complaints.notifyUrl; },
+    /**
+     * Plays a payer complaining about the direct merchant's paid order `out_trade_no`
+     * ({ problem_type, detail, phone, images, apply_refund_amount }: complaints.mjs). With `notify`
+     * (the default) and a URL set through complaint-notifications, posts COMPLAINT.CREATE there.
+     * Resolves { complaint_id, notification }.
+     */
+    async complain(out_trade_no, { notify: post = true, ...how } = {}) {
+      return complaintEvent(complaints.complain(out_trade_no, how), post);
+    },
+    /** Plays the payer writing on the complaint (USER_RESPONSE), posted as complain() posts. Resolves { complaint_id, notification }. */
+    async complaintMessage(complaint_id, text, { notify: post = true } = {}) {
+      return complaintEvent(complaints.message(complaint_id, text), post);
+    },
     /** 商家转账: out_bill_no -> the transfer bill as its query answers it. */
     transferBills: transfers.bills,
     /**
