@@ -1,0 +1,221 @@
+// A 消费者投诉 desk (examples/node/complaints.mjs) against the sandbox, end to end with real fetch
+// and a real notification endpoint on node:http: the notification URL set, a payer's complaint
+// heard and read afresh (the phone decrypted with the merchant key, judged against what the payer
+// gave), its history and images, a reply with an uploaded image, a refund request approved and
+// refunded until the complaint ends, another rejected, one completed; the complaints of a period
+// read 30 days a request; notifications heard twice, or naming a complaint that is not there.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { Wxpay, WxpayError } from 'wxpay-wasm';
+import { Complaints, MAX_SPAN_DAYS, mediaIdOf } from '../../examples/node/complaints.mjs';
+import { useSandbox, useNotifyEndpoint, options } from './helpers.mjs';
+
+const ctx = useSandbox();
+const APPID = 'wx8888888888888888';
+const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
+const endpoint = useNotifyEndpoint();
+let notifyUrl;
+let desk;
+
+before(async () => {
+  notifyUrl = await endpoint.ready;
+  desk = (more = {}) => {
+    const { sb } = ctx;
+    const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key }));
+    const d = new Complaints(wxpay, { mchid: sb.mchid, notifyUrl, ...more });
+    endpoint.handle(d.notify);
+    return d;
+  };
+});
+
+/** A PNG-looking image of `n` random bytes. */
+const image = (n = 64) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(n)]);
+
+/** An order placed through the API and paid by the payer (no payment notification): its number. */
+async function paidOrder(d, total = 1000) {
+  const out_trade_no = `o${Date.now()}${crypto.randomInt(1e6)}`;
+  await d.wxpay.v3.pay.transactions.jsapi.post({
+    appid: APPID, mchid: ctx.sb.mchid, description: '咖啡', out_trade_no, notify_url: notifyUrl,
+    amount: { total, currency: 'CNY' }, payer: { openid: OPENID },
+  });
+  await ctx.sb.pay(out_trade_no, { notify: false });
+  return out_trade_no;
+}
+
+/** What the sandbox was asked, as "METHOD path" lines, from request `from` on. */
+const asked = (from = 0) => ctx.sb.requests.slice(from).map((r) => `${r.method} ${r.url.split('?')[0]}`);
+
+test('subscribe sets the notification URL once, keeps it, and changes it with PUT', async () => {
+  const { sb } = ctx;
+  const d = desk();
+  assert.equal(await d.subscribe(), notifyUrl);
+  assert.deepEqual(asked(), ['GET /v3/merchant-service/complaint-notifications', 'POST /v3/merchant-service/complaint-notifications']);
+  assert.equal(sb.complaintNotifyUrl, notifyUrl);
+  assert.equal(await d.subscribe(), notifyUrl);
+  assert.deepEqual(asked(2), ['GET /v3/merchant-service/complaint-notifications']);
+  const other = new Complaints(d.wxpay, { mchid: sb.mchid, notifyUrl: `${notifyUrl}?v=2` });
+  assert.equal(await other.subscribe(), `${notifyUrl}?v=2`);
+  assert.deepEqual(asked(3), ['GET /v3/merchant-service/complaint-notifications', 'PUT /v3/merchant-service/complaint-notifications']);
+  await other.unsubscribe();
+  assert.equal(sb.complaintNotifyUrl, undefined);
+});
+
+test('a refund request: heard, read with the phone decrypted, answered with an image, approved, refunded, ended', async () => {
+  const { sb } = ctx;
+  const heard = [];
+  const d = desk({ onComplaint: (c, action) => heard.push([c.complaint_id, action, c.complaint_state]) });
+  await d.subscribe();
+  const out_trade_no = await paidOrder(d, 1000);
+  const photo = image();
+
+  const { complaint_id, notification } = await sb.complain(out_trade_no, { problem_type: 'REFUND', phone: '13912345678', images: [photo], apply_refund_amount: 600 });
+  assert.equal(notification.status, 204, notification.body?.toString());
+  assert.deepEqual(heard, [[complaint_id, 'CREATE_COMPLAINT', 'PENDING']]);
+  let c = d.complaints.get(complaint_id);
+  // The phone came encrypted under the merchant key: decrypted, it is what the payer gave.
+  assert.equal(c.phone, '13912345678');
+  assert.equal(c.payer_phone, undefined);
+  assert.equal(c.payer_openid, OPENID);
+  assert.deepEqual(c.complaint_order_info, [{ transaction_id: sb.orders.get(out_trade_no).transaction_id, out_trade_no, amount: 1000 }]);
+  assert.equal(c.apply_refund_amount, 600);
+  assert.deepEqual(c.actions, ['CREATE_COMPLAINT']);
+
+  // The same notification again is handled once.
+  const again = await sb.notify(notifyUrl, { event_type: 'COMPLAINT.CREATE', resource: { complaint_id, action_type: 'CREATE_COMPLAINT' }, id: notification.sent.envelope.id });
+  assert.equal(again.status, 204);
+  assert.equal(heard.length, 1);
+
+  // The payer's image, asked of the client's own host by its media id.
+  const [url] = c.complaint_media_list[0].media_url;
+  assert.deepEqual(Buffer.from(await d.image(url)), photo);
+  assert.throws(() => mediaIdOf('https://example.com/other/x'), TypeError);
+
+  // Not answered yet: the service does not take a completion.
+  await assert.rejects(d.complete(complaint_id), (err) => err instanceof WxpayError && err.status === 400 && err.code === 'INVALID_REQUEST');
+
+  // A reply with an uploaded image: PROCESSING, in the history with its image.
+  const mine = image(32);
+  c = await d.reply(complaint_id, '您好，已为您安排退款', { images: [{ bytes: mine, filename: 'receipt.png' }] });
+  assert.equal(c.complaint_state, 'PROCESSING');
+  const history = await d.history(complaint_id);
+  assert.deepEqual(history.map((h) => h.operate_type), ['USER_CREATE_COMPLAINT', 'MERCHANT_RESPONSE']);
+  assert.equal(history[1].operate_details, '您好，已为您安排退款');
+  assert.deepEqual(Buffer.from(await d.image(history[1].image_list[0])), mine);
+  // Images are checked before anything is sent.
+  const before = sb.requests.length;
+  await assert.rejects(d.reply(complaint_id, 'x', { images: Array.from({ length: 5 }, () => ({ bytes: mine, filename: 'a.png' })) }), TypeError);
+  await assert.rejects(d.reply(complaint_id, 'x', { images: [{ bytes: mine, filename: 'a.gif' }] }), TypeError);
+  assert.equal(sb.requests.length, before);
+
+  // The payer writes: heard, and the complaint says a message waits.
+  const message = await sb.complaintMessage(complaint_id, '什么时候到账？');
+  assert.equal(message.notification.status, 204);
+  assert.equal(d.complaints.get(complaint_id).incoming_user_response, true);
+
+  // Approved and refunded: the amount the payer asked, once, even when asked twice.
+  await d.approveRefund(complaint_id, { days: 0 });
+  const [refund] = await d.refund(complaint_id);
+  assert.equal(refund.out_refund_no, `C${complaint_id}-1`);
+  assert.equal(refund.amount, 600);
+  const [twice] = await d.refund(complaint_id);
+  assert.equal(twice.out_refund_no, refund.out_refund_no);
+  assert.equal([...sb.refunds.values()].filter((r) => r.out_refund_no === refund.out_refund_no).length, 1);
+  assert.equal(sb.orders.get(out_trade_no).refunded$, 600);
+
+  // The refund arrives: its own notification, then the complaint's (REFUND_SUCCESS): it has ended.
+  const settled = await sb.settleRefund(refund.out_refund_no);
+  assert.equal(settled.notification.status, 204);
+  assert.equal(d.refunds.get(refund.out_refund_no).state, 'SUCCESS');
+  assert.equal(settled.complaintNotifications.length, 1);
+  assert.equal(settled.complaintNotifications[0].status, 204);
+  c = d.complaints.get(complaint_id);
+  assert.equal(c.complaint_state, 'PROCESSED');
+  assert.deepEqual(c.actions, ['CREATE_COMPLAINT', 'USER_RESPONSE', 'REFUND_SUCCESS']);
+  // Ended: nothing more is taken.
+  await assert.rejects(d.reply(complaint_id, 'x'), (err) => err instanceof WxpayError && err.code === 'INVALID_REQUEST');
+});
+
+test('a refund request rejected ends the complaint; another complaint is answered and completed, and cannot be refused a refund', async () => {
+  const { sb } = ctx;
+  const d = desk();
+  await d.subscribe();
+  const first = (await sb.complain(await paidOrder(d), { problem_type: 'REFUND' })).complaint_id;
+  const c = await d.rejectRefund(first, '商品已使用，不符合退款条件', { images: [{ bytes: image(), filename: 'proof.jpg' }] });
+  assert.equal(c.complaint_state, 'PROCESSED');
+  assert.deepEqual((await d.history(first)).map((h) => h.operate_type), ['USER_CREATE_COMPLAINT', 'MERCHANT_REFUSE_RERUND']);
+
+  const second = (await sb.complain(await paidOrder(d), { problem_type: 'SERVICE_NOT_WORK' })).complaint_id;
+  await assert.rejects(d.approveRefund(second), (err) => err instanceof WxpayError && err.code === 'INVALID_REQUEST');
+  await d.reply(second, '已联系您处理');
+  assert.equal((await d.complete(second)).complaint_state, 'PROCESSED');
+  assert.equal(d.complaints.get(second).complaint_full_refunded, false);
+});
+
+test('a full refund of a complained order tells the complaint (SELLER_REFUND), which stays open', async () => {
+  const { sb } = ctx;
+  const d = desk();
+  await d.subscribe();
+  const out_trade_no = await paidOrder(d, 500);
+  const { complaint_id } = await sb.complain(out_trade_no, { problem_type: 'OTHERS' });
+  const [refund] = await d.refund(complaint_id);
+  assert.equal(refund.amount, 500);
+  const settled = await sb.settleRefund(refund.out_refund_no);
+  assert.equal(settled.complaintNotifications[0].status, 204);
+  const c = d.complaints.get(complaint_id);
+  assert.equal(c.complaint_full_refunded, true);
+  assert.equal(c.complaint_state, 'PENDING');
+  assert.deepEqual(c.actions, ['CREATE_COMPLAINT', 'SELLER_REFUND']);
+});
+
+test('a notification naming a complaint the service does not have is answered with a failure, and not marked handled', async () => {
+  const { sb } = ctx;
+  const d = desk();
+  await d.subscribe();
+  const r = await sb.notify(notifyUrl, { event_type: 'COMPLAINT.CREATE', resource: { complaint_id: '200200000000000000000000000', action_type: 'CREATE_COMPLAINT' } });
+  assert.equal(r.status, 500);
+  assert.equal(d.handled.size, 0);
+  assert.equal(d.complaints.size, 0);
+  // A refund this desk did not make is not trusted either.
+  const forged = await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: { out_refund_no: 'nope', transaction_id: 'x', amount: { refund: 1 } } });
+  assert.equal(forged.status, 500);
+});
+
+test('sync reads every complaint of a period, 30 days a request, 50 a page', async () => {
+  const { sb } = ctx;
+  const d = desk();
+  // No notification URL: complaints are only read by sync.
+  const orders = [];
+  for (let i = 0; i < 3; i++) orders.push(await paidOrder(d, 100 + i));
+  const ids = [];
+  for (const no of orders) ids.push((await sb.complain(no, { notify: false, phone: `1380000000${ids.length}` })).complaint_id);
+  const from = sb.requests.length;
+  const found = await d.sync(Date.now() - 70 * 86400e3);
+  assert.deepEqual(found.sort(), [...ids].sort());
+  // 71 days: three requests, none spanning more than 30 days, the last ending today.
+  const lists = sb.requests.slice(from).map((r) => new URL(r.url, 'http://x').searchParams);
+  assert.equal(lists.length, 3);
+  for (const q of lists) {
+    const span = (Date.parse(q.get('end_date')) - Date.parse(q.get('begin_date'))) / 86400e3;
+    assert.ok(span >= 0 && span <= MAX_SPAN_DAYS, `${q.get('begin_date')}..${q.get('end_date')}`);
+    assert.equal(q.get('limit'), '50');
+  }
+  for (let i = 1; i < lists.length; i++) assert.equal((Date.parse(lists[i].get('begin_date')) - Date.parse(lists[i - 1].get('end_date'))) / 86400e3, 1);
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  assert.equal(lists.at(-1).get('end_date'), today);
+  // Each kept with its phone decrypted; a list leaves out payer_openid.
+  assert.deepEqual(ids.map((id) => d.complaints.get(id).phone), ['13800000000', '13800000001', '13800000002']);
+  assert.equal(d.complaints.get(ids[0]).payer_openid, undefined);
+  await assert.rejects(d.sync(Date.now(), Date.now() - 86400e3), TypeError);
+});
+
+test('sync pages through more than one page', async () => {
+  const { sb } = ctx;
+  const d = desk();
+  const no = await paidOrder(d);
+  const ids = [];
+  for (let i = 0; i < 53; i++) ids.push((await sb.complain(no, { notify: false })).complaint_id);
+  const from = sb.requests.length;
+  assert.deepEqual((await d.sync(Date.now())).sort(), ids.sort());
+  assert.deepEqual(sb.requests.slice(from).map((r) => new URL(r.url, 'http://x').searchParams.get('offset')), ['0', '50']);
+});
