@@ -51,13 +51,16 @@ export class Complaints {
     /** out_refund_no -> { complaint_id, transaction_id, amount, state, refund_id? } */
     this.refunds = new Map();
     this.handled = new Set(); // notification ids
-    /** Per complaint, the number of the last read sent: an older answer heard later is not kept. */
-    this.#reads = new Map();
     /** The node:http handler of notifyUrl. */
     this.notify = notifyHandler(wxpay, { onNotification: (n) => this.#onNotification(n), ...(onRejected ? { onRejected } : {}) });
   }
 
-  #reads;
+  /**
+   * Each read of a complaint (alone, or a page of the list) is numbered as it is sent; per
+   * complaint, the number of the answer kept: an answer heard after a newer one's is not kept.
+   */
+  #sent = 0;
+  #kept = new Map();
 
   get #api() {
     return this.wxpay.v3.merchantService;
@@ -86,13 +89,25 @@ export class Complaints {
     await this.#api.complaintNotifications.delete();
   }
 
-  async #onNotification({ id, event_type, resource }) {
-    if (this.handled.has(id)) return;
+  /** Handles each notification id once: the same id heard again while it is handled waits for that. */
+  #onNotification(notification) {
+    const { id } = notification;
+    if (this.handled.has(id)) return undefined;
+    let handling = this.#handling.get(id);
+    if (!handling) {
+      handling = this.#handle(notification).finally(() => this.#handling.delete(id));
+      this.#handling.set(id, handling);
+    }
+    return handling;
+  }
+
+  #handling = new Map(); // notification id -> its handling, while it runs
+
+  async #handle({ id, event_type, resource }) {
     if (event_type.startsWith('COMPLAINT.')) {
       if (typeof resource.complaint_id !== 'string' || typeof resource.action_type !== 'string') throw new Error(`unexpected ${event_type}`);
       // It names only the complaint and what happened: read the complaint itself.
       const complaint = await this.read(resource.complaint_id);
-      if (this.handled.has(id)) return; // heard twice meanwhile
       complaint.actions.push(resource.action_type);
       await this.onComplaint?.(complaint, resource.action_type);
     } else if (event_type.startsWith('REFUND.')) {
@@ -107,8 +122,9 @@ export class Complaints {
   }
 
   /**
-   * Keeps the complaint `data` as the service answered it (read `at`, the number of its read):
-   * the phone decrypted, the fields a list leaves out (payer_openid) and the actions heard kept.
+   * Keeps the complaint `data` as the service answered it to read number `at`: the phone
+   * decrypted, the fields a list leaves out (payer_openid) and the actions heard kept; not when
+   * an answer to a newer read is kept already.
    */
   async #keep(data, at) {
     if (data.complainted_mchid !== this.mchid) throw new Error(`complaint ${data.complaint_id} is not about this merchant`);
@@ -116,24 +132,16 @@ export class Complaints {
     const phone = payer_phone === undefined ? undefined : await this.wxpay.decrypt(payer_phone);
     const id = data.complaint_id;
     const known = this.complaints.get(id);
-    if (known && (this.#reads.get(id)?.kept ?? 0) > at) return known; // a newer answer is kept already
+    if (known && this.#kept.get(id) > at) return known;
     const complaint = { ...known, ...fields, ...(phone === undefined ? {} : { phone }), actions: known?.actions ?? [] };
     this.complaints.set(id, complaint);
-    this.#reads.set(id, { sent: this.#reads.get(id)?.sent ?? at, kept: at });
+    this.#kept.set(id, at);
     return complaint;
-  }
-
-  /** A number for a read of complaint `id`, higher than any sent before. */
-  #nextRead(id) {
-    const entry = this.#reads.get(id) ?? { sent: 0, kept: 0 };
-    entry.sent += 1;
-    this.#reads.set(id, entry);
-    return entry.sent;
   }
 
   /** 查询投诉单详情: the complaint as the service has it now (kept in `complaints`). */
   async read(complaint_id) {
-    const at = this.#nextRead(complaint_id);
+    const at = ++this.#sent;
     const { data } = await this.#api.complaintsV2._complaint_id_.get({ complaint_id });
     return this.#keep(data, at);
   }
@@ -149,8 +157,9 @@ export class Complaints {
     for (let day = start; beijingDate(day) <= beijingDate(end); day += (MAX_SPAN_DAYS + 1) * DAY) {
       const params = { begin_date: beijingDate(day), end_date: beijingDate(Math.min(day + MAX_SPAN_DAYS * DAY, end)), limit: 50 };
       for (let offset = 0; ;) {
+        const at = ++this.#sent;
         const { data } = await this.#api.complaintsV2.get({ params: { ...params, offset } });
-        for (const item of data.data) ids.push((await this.#keep(item, this.#nextRead(item.complaint_id))).complaint_id);
+        for (const item of data.data) ids.push((await this.#keep(item, at)).complaint_id);
         offset += data.data.length;
         if (data.data.length === 0 || offset >= data.total_count) break;
       }

@@ -81,10 +81,12 @@ test('a refund request: heard, read with the phone decrypted, answered with an i
   assert.equal(c.apply_refund_amount, 600);
   assert.deepEqual(c.actions, ['CREATE_COMPLAINT']);
 
-  // The same notification again is handled once.
+  // The same notification again is handled once, and the complaint not read again.
+  const reads = sb.requests.length;
   const again = await sb.notify(notifyUrl, { event_type: 'COMPLAINT.CREATE', resource: { complaint_id, action_type: 'CREATE_COMPLAINT' }, id: notification.sent.envelope.id });
   assert.equal(again.status, 204);
   assert.equal(heard.length, 1);
+  assert.equal(sb.requests.length, reads);
 
   // The payer's image, asked of the client's own host by its media id.
   const [url] = c.complaint_media_list[0].media_url;
@@ -106,6 +108,8 @@ test('a refund request: heard, read with the phone decrypted, answered with an i
   const before = sb.requests.length;
   await assert.rejects(d.reply(complaint_id, 'x', { images: Array.from({ length: 5 }, () => ({ bytes: mine, filename: 'a.png' })) }), TypeError);
   await assert.rejects(d.reply(complaint_id, 'x', { images: [{ bytes: mine, filename: 'a.gif' }] }), TypeError);
+  await assert.rejects(d.reply(complaint_id, 'x', { images: [{ bytes: new Uint8Array(2 * 1024 * 1024 + 1), filename: 'big.png' }] }), TypeError);
+  await assert.rejects(d.reply(complaint_id, 'x', { images: [{ bytes: new Uint8Array(0), filename: 'empty.png' }] }), TypeError);
   assert.equal(sb.requests.length, before);
 
   // The payer writes: heard, and the complaint says a message waits.
@@ -176,6 +180,11 @@ test('a notification naming a complaint the service does not have is answered wi
   assert.equal(r.status, 500);
   assert.equal(d.handled.size, 0);
   assert.equal(d.complaints.size, 0);
+  // A complaint about another merchant (the service's answer naming it) is not taken either.
+  const { complaint_id } = await sb.complain(await paidOrder(d), { notify: false });
+  sb.complaints.get(complaint_id).complainted_mchid = '1900000110';
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'COMPLAINT.CREATE', resource: { complaint_id, action_type: 'CREATE_COMPLAINT' } })).status, 500);
+  assert.equal(d.complaints.size, 0);
   // A refund this desk did not make is not trusted either.
   const forged = await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: { out_refund_no: 'nope', transaction_id: 'x', amount: { refund: 1 } } });
   assert.equal(forged.status, 500);
@@ -218,4 +227,48 @@ test('sync pages through more than one page', async () => {
   const from = sb.requests.length;
   assert.deepEqual((await d.sync(Date.now())).sort(), ids.sort());
   assert.deepEqual(sb.requests.slice(from).map((r) => new URL(r.url, 'http://x').searchParams.get('offset')), ['0', '50']);
+});
+
+test('an answer heard after a newer one is not kept: a slow read does not take the complaint back', async () => {
+  const { sb } = ctx;
+  // A fetch that holds the answers of complaint reads while `hold` is set, until released.
+  let hold = false;
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  const slow = async (input, init) => {
+    const held = hold && /complaints-v2\/\d+$/.test(new URL(input instanceof Request ? input.url : input).pathname);
+    const res = await fetch(input, init);
+    if (held) await gate;
+    return res;
+  };
+  const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, fetch: slow }));
+  const d = new Complaints(wxpay, { mchid: sb.mchid, notifyUrl });
+  const { complaint_id } = await sb.complain(await paidOrder(d), { notify: false });
+  hold = true;
+  const old = d.read(complaint_id); // answered PENDING, heard later
+  while (!sb.requests.some((r) => r.method === 'GET' && r.url.endsWith(complaint_id))) await new Promise((r) => setTimeout(r, 5));
+  hold = false;
+  assert.equal((await d.reply(complaint_id, '您好')).complaint_state, 'PROCESSING');
+  release();
+  assert.equal((await old).complaint_state, 'PROCESSING');
+  assert.equal(d.complaints.get(complaint_id).complaint_state, 'PROCESSING');
+  // A list read after it is newer, and is kept.
+  await d.sync(Date.now());
+  assert.equal(d.complaints.get(complaint_id).complaint_state, 'PROCESSING');
+});
+
+test('the same notification heard twice at once is handled once', async () => {
+  const { sb } = ctx;
+  const heard = [];
+  // A slow handler: the second delivery arrives while the first is still being handled.
+  const d = desk({ onComplaint: async (c, action) => { heard.push(action); await new Promise((r) => setTimeout(r, 50)); } });
+  const { complaint_id } = await sb.complain(await paidOrder(d), { notify: false });
+  const resource = { complaint_id, action_type: 'CREATE_COMPLAINT' };
+  const first = await sb.notification({ event_type: 'COMPLAINT.CREATE', resource });
+  const send = () => fetch(notifyUrl, { method: 'POST', headers: first.headers, body: first.body });
+  const answers = await Promise.all([send(), send()]);
+  assert.deepEqual(answers.map((a) => a.status), [204, 204]);
+  assert.deepEqual(heard, ['CREATE_COMPLAINT']);
+  assert.deepEqual(d.complaints.get(complaint_id).actions, ['CREATE_COMPLAINT']);
+  assert.equal(d.handled.size, 1);
 });
