@@ -450,6 +450,23 @@ export type CombineNotification = Omit<CombineTransaction, 'combine_transaction_
  */
 export type PayscoreServiceOrder = ResponseData<Wxpay['v3']['payscore']['serviceorder']['get']>;
 
+/**
+ * The resource of a complaint's notification (消费者投诉2.0: `COMPLAINT.CREATE`, a new complaint;
+ * `COMPLAINT.STATE_CHANGE`, a change): it names only the complaint and what happened. Read the
+ * complaint itself (`v3.merchantService.complaintsV2._complaint_id_.get`) for the rest:
+ * `notifications.parse<ComplaintNotification>(request)`.
+ */
+export interface ComplaintNotification {
+  /** 投诉单号 */
+  complaint_id: string;
+  /** 动作类型 */
+  action_type:
+    | 'CREATE_COMPLAINT' | 'CONTINUE_COMPLAINT' | 'USER_RESPONSE' | 'RESPONSE_BY_PLATFORM' | 'SELLER_REFUND'
+    | 'MERCHANT_RESPONSE' | 'MERCHANT_CONFIRM_COMPLETE' | 'USER_APPLY_PLATFORM_SERVICE' | 'USER_CANCEL_PLATFORM_SERVICE'
+    | 'PLATFORM_SERVICE_FINISHED' | 'MERCHANT_APPROVE_REFUND' | 'MERCHANT_REJECT_REFUND' | 'REFUND_SUCCESS'
+    | (string & {});
+}
+
 /** The amounts of a refund's notification, in fen (分). */
 export interface RefundNotificationAmount {
   /** The order's total. */

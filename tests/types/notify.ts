@@ -2,7 +2,7 @@
 // Request or Node's { headers, body }, resolves to the envelope with a typed resource; the
 // answers are fetch Responses; encrypt/decrypt/decryptResource resolve to strings.
 import { Wxpay, notifySuccess, notifyFailure } from 'wxpay-wasm';
-import type { CombineNotification, CombineTransaction, Notification, NotificationInput, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, PayscoreServiceOrder, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
+import type { CombineNotification, ComplaintNotification, CombineTransaction, Notification, NotificationInput, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, PayscoreServiceOrder, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.js';
 
 declare const request: Request;
@@ -77,6 +77,15 @@ const scoreTransaction: string | undefined = score.resource.collection?.details?
 // @ts-expect-error TS2551: a service order has no out_trade_no (its payments have transaction_ids)
 void score.resource.out_trade_no;
 void scoreNo, collected, scoreTransaction;
+
+// A complaint's notification: the complaint's id and what happened, nothing more.
+const complaint = await wxpay.notifications.parse<ComplaintNotification>(request);
+const complaintId: string = complaint.resource.complaint_id;
+if (complaint.resource.action_type === 'REFUND_SUCCESS') void complaintId;
+const detail = await wxpay.v3.merchantService.complaintsV2._complaint_id_.get({ complaint_id: complaintId });
+type _complaintState = Expect<Equal<typeof detail.data.complaint_state, 'PENDING' | 'PROCESSING' | 'PROCESSED' | (string & {})>>;
+// @ts-expect-error TS2339: the notification does not carry the complaint's state (its query does)
+void complaint.resource.complaint_state;
 
 const fromNode = await wxpay.notifications.parse({ headers: nodeHeaders, body: raw });
 type _untyped = Expect<Equal<typeof fromNode.resource, Record<string, unknown>>>;
