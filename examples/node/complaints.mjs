@@ -1,27 +1,35 @@
 // 消费者投诉2.0 with wxpay-wasm: a direct merchant's complaints desk. WeChat Pay tells it of each
 // new complaint and each change (COMPLAINT.CREATE, COMPLAINT.STATE_CHANGE, at the URL set with
-// `subscribe`); the notification names only the complaint and what happened, so the desk reads
-// the complaint afresh (the payer's phone decrypted with the merchant key), its negotiation
-// history and its images; it answers the payer (with images it uploads), approves or rejects a
-// refund request, refunds, and says the complaint is done. `sync` reads every complaint of a
-// period, 30 days a request, for when notifications were missed.
+// `subscribe`; the desk's own replies and decisions are told too); the notification names only the
+// complaint and what happened, so the desk reads the complaint afresh (the payer's phone decrypted
+// with the merchant key), its negotiation history and its images; it answers the payer (with
+// images it uploads), approves or rejects a refund request, refunds, and says the complaint is
+// done. `sync` reads every complaint of a period, for when notifications were missed.
 // tests/node/complaints.test.mjs runs a day of it against the sandbox.
 import { uploadForm } from 'wxpay-wasm';
 import { notifyHandler } from './notify.mjs';
 import { refused, sendOnce } from './records.mjs';
 
 const DAY = 86400e3;
-/** The most days one complaints-v2 list request may span (the service's rule). */
-export const MAX_SPAN_DAYS = 30;
+/**
+ * The dates one complaints-v2 list request spans, both ends counted: the service allows "at most
+ * 30 days" between them, which 30 dates satisfy however it counts.
+ */
+export const MAX_SPAN_DATES = 30;
 /** A reply or a rejection carries at most 4 images, each JPG, BMP or PNG of at most 2 MB. */
 export const MAX_IMAGES = 4;
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 const IMAGE_TYPES = { jpg: 'image/jpeg', jpeg: 'image/jpeg', bmp: 'image/bmp', png: 'image/png' };
+/** out_refund_no: at most 64 of 0-9 A-Z a-z _ - | * @ (the service's). */
+const MAX_REFUND_NUMBER = 64;
 
 /** `ms` as a date in Beijing, yyyy-MM-dd, as the list request takes it. */
-const beijingDate = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 10);
+export const beijingDate = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 10);
 
-/** The media_id of an image URL a complaint or its history lists (…/v3/merchant-service/images/{media_id}). */
+/**
+ * The media_id of an image URL of the API a complaint lists (its `complaint_media_list`, or a
+ * history entry's): …/v3/merchant-service/images/{media_id}.
+ */
 export function mediaIdOf(url) {
   let path;
   try { path = new URL(url).pathname; } catch { path = ''; }
@@ -33,19 +41,21 @@ export function mediaIdOf(url) {
 export class Complaints {
   /**
    * @param {import('wxpay-wasm').Wxpay} wxpay  a client with `apiv3Key` (notifications)
-   * @param {{ mchid: string, notifyUrl: string, onComplaint?: (complaint, action_type: string) => unknown, onRejected?: (err) => void }} options
-   *   the merchant id the client signs as, the public URL of `notify` (complaint and refund
-   *   notifications), what to do once a notified complaint has been read afresh (throw, and WeChat
-   *   Pay sends the notification again later), and who hears of notifications refused as not
-   *   WeChat Pay's
+   * @param {{ mchid: string, notifyUrl: string, onComplaint?: (complaint, action_type: string) => unknown, onError?: (err, notification?) => void, onRejected?: (err) => void }} options
+   *   the merchant id the client signs as; the public URL of `notify` (complaint and refund
+   *   notifications); what to do once a notified complaint has been read afresh (throw, and WeChat
+   *   Pay sends the notification again later); who hears of a notification that could not be
+   *   handled (answered with a failure, so sent again), or of a listed complaint left out; and who
+   *   hears of notifications refused as not WeChat Pay's
    */
-  constructor(wxpay, { mchid, notifyUrl, onComplaint, onRejected }) {
+  constructor(wxpay, { mchid, notifyUrl, onComplaint, onError = () => {}, onRejected }) {
     this.wxpay = wxpay;
     Object.assign(this, { mchid, notifyUrl });
     this.onComplaint = onComplaint;
+    this.onError = onError;
     /**
      * complaint_id -> the complaint as the service last answered it (payer_phone decrypted into
-     * `phone`), with `actions`: the action_type of each notification heard for it, in order.
+     * `phone`), with `actions`: the action_type of each notification handled for it, in order.
      */
     this.complaints = new Map();
     /** out_refund_no -> { complaint_id, transaction_id, amount, state, refund_id? } */
@@ -61,6 +71,7 @@ export class Complaints {
    */
   #sent = 0;
   #kept = new Map();
+  #handling = new Map(); // notification id -> its handling, while it runs
 
   get #api() {
     return this.wxpay.v3.merchantService;
@@ -95,21 +106,25 @@ export class Complaints {
     if (this.handled.has(id)) return undefined;
     let handling = this.#handling.get(id);
     if (!handling) {
-      handling = this.#handle(notification).finally(() => this.#handling.delete(id));
+      handling = this.#handle(notification)
+        .catch((err) => {
+          this.onError(err, notification);
+          throw err;
+        })
+        .finally(() => this.#handling.delete(id));
       this.#handling.set(id, handling);
     }
     return handling;
   }
-
-  #handling = new Map(); // notification id -> its handling, while it runs
 
   async #handle({ id, event_type, resource }) {
     if (event_type.startsWith('COMPLAINT.')) {
       if (typeof resource.complaint_id !== 'string' || typeof resource.action_type !== 'string') throw new Error(`unexpected ${event_type}`);
       // It names only the complaint and what happened: read the complaint itself.
       const complaint = await this.read(resource.complaint_id);
-      complaint.actions.push(resource.action_type);
       await this.onComplaint?.(complaint, resource.action_type);
+      // Recorded once handled: a handler that threw hears it again, and it is recorded then.
+      complaint.actions.push(resource.action_type);
     } else if (event_type.startsWith('REFUND.')) {
       const refund = this.refunds.get(resource.out_refund_no);
       // Trust it only for a refund of ours, of its payment and amount.
@@ -148,23 +163,30 @@ export class Complaints {
 
   /**
    * 查询投诉单列表: every complaint made from `from` to `to` (Dates, or ms; days in Beijing time),
-   * asked 30 days a request and 50 complaints a page, each kept. Resolves their ids.
+   * asked 30 dates a request and 50 complaints a page, each kept (one not about this merchant is
+   * left out, and told to `onError`). Resolves their ids, each once.
    */
   async sync(from, to = Date.now()) {
     const [start, end] = [new Date(from).getTime(), new Date(to).getTime()];
     if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) throw new TypeError('sync(from, to): two dates, from first');
-    const ids = [];
-    for (let day = start; beijingDate(day) <= beijingDate(end); day += (MAX_SPAN_DAYS + 1) * DAY) {
-      const params = { begin_date: beijingDate(day), end_date: beijingDate(Math.min(day + MAX_SPAN_DAYS * DAY, end)), limit: 50 };
+    const ids = new Set();
+    for (let day = start; beijingDate(day) <= beijingDate(end); day += MAX_SPAN_DATES * DAY) {
+      const params = { begin_date: beijingDate(day), end_date: beijingDate(Math.min(day + (MAX_SPAN_DATES - 1) * DAY, end)), limit: 50 };
       for (let offset = 0; ;) {
         const at = ++this.#sent;
         const { data } = await this.#api.complaintsV2.get({ params: { ...params, offset } });
-        for (const item of data.data) ids.push((await this.#keep(item, at)).complaint_id);
+        for (const item of data.data) {
+          try {
+            ids.add((await this.#keep(item, at)).complaint_id);
+          } catch (err) {
+            this.onError(err);
+          }
+        }
         offset += data.data.length;
         if (data.data.length === 0 || offset >= data.total_count) break;
       }
     }
-    return ids;
+    return [...ids];
   }
 
   /** 查询投诉协商历史: every entry of the complaint's negotiation history, oldest first, 300 a page. */
@@ -180,7 +202,10 @@ export class Complaints {
     }
   }
 
-  /** 图片请求: the bytes of an image a complaint or its history lists (by its URL), asked of this client's own host. */
+  /**
+   * 图片请求: the bytes of an image of the API a complaint lists (its `complaint_media_list`, or
+   * a history entry's), asked of this client's own host by its media id, never of the URL's.
+   */
   async image(url) {
     const { data } = await this.#api.images._media_id_.get({ media_id: mediaIdOf(url) });
     return data;
@@ -188,16 +213,15 @@ export class Complaints {
 
   /** 商户上传反馈图片: `{ bytes, filename }` (JPG, BMP or PNG, at most 2 MB). Resolves its media_id. */
   async upload({ bytes, filename }) {
-    const type = IMAGE_TYPES[/\.([a-z]+)$/i.exec(filename ?? '')?.[1].toLowerCase()];
-    if (type === undefined) throw new TypeError('an image is a .jpg, .bmp or .png file');
-    if (!(bytes instanceof Uint8Array) || bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES) throw new TypeError('an image is 1 byte to 2 MB');
-    const { data } = await this.#api.images.upload.post(uploadForm(bytes, filename, { type }));
+    checkImage({ bytes, filename });
+    const { data } = await this.#api.images.upload.post(uploadForm(bytes, filename, { type: imageType(filename) }));
     return data.media_id;
   }
 
-  /** The media ids of up to 4 images, uploaded one by one (checked before any is sent). */
+  /** The media ids of up to 4 images, uploaded one by one (all checked before any is sent). */
   async #uploaded(images) {
     if (!Array.isArray(images) || images.length > MAX_IMAGES) throw new TypeError(`at most ${MAX_IMAGES} images`);
+    images.forEach(checkImage);
     const ids = [];
     for (const image of images) ids.push(await this.upload(image));
     return ids;
@@ -208,20 +232,44 @@ export class Complaints {
     return this.complaints.get(complaint_id) ?? this.read(complaint_id);
   }
 
+  /** How many entries of the complaint's history are of `operate_type` (and say `details`, if given). */
+  async #count(complaint_id, operate_type, details) {
+    return (await this.history(complaint_id)).filter((h) => h.operate_type === operate_type && (details === undefined || h.operate_details === details)).length;
+  }
+
+  /**
+   * Sends `call()`, a call on the complaint whose effect the history shows as `seen()` (a count
+   * of its entries): after an answer that did not come back well, the history says whether it
+   * was taken, so calling again after a lost answer never does it twice, and a refusal of a call
+   * that was taken before (its answer lost) is no error.
+   */
+  async #once(call, seen, before) {
+    try {
+      await call();
+    } catch (err) {
+      let taken = false;
+      try { taken = (await seen()) > before; } catch { /* the history cannot be read now: the call's error stands */ }
+      if (taken) return;
+      throw err;
+    }
+  }
+
   /**
    * 回复用户: answers the payer with `text` and up to 4 `images` ({ bytes, filename }), and
    * optionally a link (`jump: { url, text }`) or a mini program page (`miniProgram: { appid, path,
-   * text }`). Resolves the complaint read afresh.
+   * text }`). A reply whose answer was lost is found in the history, not sent twice. Resolves the
+   * complaint read afresh.
    */
   async reply(complaint_id, text, { images = [], jump, miniProgram } = {}) {
     if (typeof text !== 'string' || text === '') throw new TypeError('a reply has text');
     const response_images = await this.#uploaded(images);
-    await this.#api.complaintsV2._complaint_id_.response.post({
+    const seen = () => this.#count(complaint_id, 'MERCHANT_RESPONSE', text);
+    await this.#once(() => this.#api.complaintsV2._complaint_id_.response.post({
       complainted_mchid: this.mchid, response_content: text,
       ...(response_images.length ? { response_images } : {}),
       ...(jump ? { jump_url: jump.url, jump_url_text: jump.text } : {}),
       ...(miniProgram ? { mini_program_jump_info: miniProgram } : {}),
-    }, { complaint_id });
+    }, { complaint_id }), seen, await seen());
     return this.read(complaint_id);
   }
 
@@ -230,9 +278,11 @@ export class Complaints {
    * (0: today); call `refund` to make it. Resolves the complaint read afresh.
    */
   async approveRefund(complaint_id, { days = 0, remark } = {}) {
-    await this.#api.complaintsV2._complaint_id_.updateRefundProgress.post({
+    if (!Number.isSafeInteger(days) || days < 0) throw new TypeError('days: working days until the refund, 0 or more');
+    const seen = () => this.#count(complaint_id, 'MERCHANT_APPROVE_REFUND');
+    await this.#once(() => this.#api.complaintsV2._complaint_id_.updateRefundProgress.post({
       action: 'APPROVE', launch_refund_day: days, ...(remark === undefined ? {} : { remark }),
-    }, { complaint_id });
+    }, { complaint_id }), seen, 0);
     return this.read(complaint_id);
   }
 
@@ -240,28 +290,35 @@ export class Complaints {
   async rejectRefund(complaint_id, reason, { images = [], remark } = {}) {
     if (typeof reason !== 'string' || reason === '') throw new TypeError('a rejection has a reason');
     const reject_media_list = await this.#uploaded(images);
-    await this.#api.complaintsV2._complaint_id_.updateRefundProgress.post({
+    await this.#once(() => this.#api.complaintsV2._complaint_id_.updateRefundProgress.post({
       action: 'REJECT', reject_reason: reason, ...(reject_media_list.length ? { reject_media_list } : {}), ...(remark === undefined ? {} : { remark }),
-    }, { complaint_id });
+    }, { complaint_id }), () => this.#count(complaint_id, 'MERCHANT_REFUSE_RERUND'), 0);
     return this.read(complaint_id);
   }
 
   /**
    * 申请退款 for the complaint: refunds each order it names, the amount the payer asked
-   * (`apply_refund_amount`, one order) or the order's whole, unless `amount` says (one order).
-   * Each refund's number is made from the complaint's (`C<complaint_id>-<n>`), so calling again
-   * after a lost answer asks for the same refund, never a second one. Resolves the refunds.
+   * (`apply_refund_amount`, one order) or the order's whole, unless `amount` says (one order). A
+   * refund request is refunded once approved (`approveRefund`). One refund an order, its number
+   * made from the complaint's (`C<complaint_id>-<n>`): calling again after a lost answer asks for
+   * the same refund, never a second one; another amount for an order refunded already is refused
+   * here (make it from your own records). Resolves the refunds.
    */
   async refund(complaint_id, { amount, reason = '消费者投诉退款' } = {}) {
     const complaint = await this.#complaint(complaint_id);
     const orders = complaint.complaint_order_info ?? [];
     if (orders.length === 0) throw new Error(`complaint ${complaint_id} names no order`);
     if (amount !== undefined && (orders.length !== 1 || !Number.isSafeInteger(amount) || amount < 1)) throw new TypeError('amount: fen, for a complaint about one order');
+    if (complaint.problem_type === 'REFUND' && (await this.#count(complaint_id, 'MERCHANT_APPROVE_REFUND')) === 0) throw new Error(`approve complaint ${complaint_id}'s refund request first`);
     const asked = amount ?? (orders.length === 1 ? complaint.apply_refund_amount : undefined);
+    const planned = orders.map((order, i) => ({ order, out_refund_no: `C${complaint_id}-${i + 1}`, refundAmount: asked ?? order.amount }));
+    for (const { out_refund_no, refundAmount } of planned) {
+      if (out_refund_no.length > MAX_REFUND_NUMBER) throw new Error(`complaint ${complaint_id}: its refund numbers would be over ${MAX_REFUND_NUMBER} characters`);
+      const kept = this.refunds.get(out_refund_no);
+      if (kept && kept.amount !== refundAmount) throw new Error(`${out_refund_no} refunded ${kept.amount} already, not ${refundAmount}`);
+    }
     const out = [];
-    for (const [i, order] of orders.entries()) {
-      const out_refund_no = `C${complaint_id}-${i + 1}`;
-      const refundAmount = asked ?? order.amount;
+    for (const { order, out_refund_no, refundAmount } of planned) {
       const { record } = await sendOnce(this.refunds, out_refund_no, { complaint_id, transaction_id: order.transaction_id, amount: refundAmount }, {
         send: () => this.wxpay.v3.refund.domestic.refunds.post({
           transaction_id: order.transaction_id, out_refund_no, reason, notify_url: this.notifyUrl,
@@ -271,15 +328,24 @@ export class Complaints {
         stateOf: (data) => data.status,
         notFoundCode: 'RESOURCE_NOT_EXISTS',
       });
-      if (record.refund_id === undefined) record.refund_id = this.refunds.get(out_refund_no)?.refund_id;
       out.push({ out_refund_no, ...record });
     }
     return out;
   }
 
-  /** 反馈处理完成: the complaint is handled. Resolves it read afresh. */
+  /** 反馈处理完成: the complaint is handled (again after a lost answer: no error). Resolves it read afresh. */
   async complete(complaint_id) {
-    await this.#api.complaintsV2._complaint_id_.complete.post({ complainted_mchid: this.mchid }, { complaint_id });
+    await this.#once(() => this.#api.complaintsV2._complaint_id_.complete.post({ complainted_mchid: this.mchid }, { complaint_id }),
+      () => this.#count(complaint_id, 'MERCHANT_CONFIRM_COMPLETE'), 0);
     return this.read(complaint_id);
   }
+}
+
+/** The content type of an image file by its name's extension (undefined: not one we send). */
+const imageType = (filename) => IMAGE_TYPES[/\.([a-z]+)$/i.exec(typeof filename === 'string' ? filename : '')?.[1].toLowerCase()];
+
+/** Refuses an image the service would: not JPG, BMP or PNG by its name, empty, or over 2 MB. */
+function checkImage({ bytes, filename } = {}) {
+  if (imageType(filename) === undefined) throw new TypeError('an image is a .jpg, .bmp or .png file');
+  if (!(bytes instanceof Uint8Array) || bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES) throw new TypeError('an image is 1 byte to 2 MB');
 }

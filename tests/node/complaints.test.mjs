@@ -8,7 +8,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
-import { Complaints, MAX_SPAN_DAYS, mediaIdOf } from '../../examples/node/complaints.mjs';
+import { Complaints, MAX_IMAGE_BYTES, MAX_SPAN_DATES, beijingDate, mediaIdOf } from '../../examples/node/complaints.mjs';
 import { useSandbox, useNotifyEndpoint, options } from './helpers.mjs';
 
 const ctx = useSandbox();
@@ -103,7 +103,8 @@ test('a refund request: heard, read with the phone decrypted, answered with an i
   const history = await d.history(complaint_id);
   assert.deepEqual(history.map((h) => h.operate_type), ['USER_CREATE_COMPLAINT', 'MERCHANT_RESPONSE']);
   assert.equal(history[1].operate_details, '您好，已为您安排退款');
-  assert.deepEqual(Buffer.from(await d.image(history[1].image_list[0])), mine);
+  assert.deepEqual(Buffer.from(await d.image(history[1].complaint_media_list[0].media_url[0])), mine);
+  assert.deepEqual(Buffer.from(await d.image(history[0].complaint_media_list[0].media_url[0])), photo);
   // Images are checked before anything is sent.
   const before = sb.requests.length;
   await assert.rejects(d.reply(complaint_id, 'x', { images: Array.from({ length: 5 }, () => ({ bytes: mine, filename: 'a.png' })) }), TypeError);
@@ -131,11 +132,12 @@ test('a refund request: heard, read with the phone decrypted, answered with an i
   const settled = await sb.settleRefund(refund.out_refund_no);
   assert.equal(settled.notification.status, 204);
   assert.equal(d.refunds.get(refund.out_refund_no).state, 'SUCCESS');
-  assert.equal(settled.complaintNotifications.length, 1);
-  assert.equal(settled.complaintNotifications[0].status, 204);
+  assert.deepEqual(settled.complaintNotifications.map((n) => [n.action_type, n.notification.status]), [['REFUND_SUCCESS', 204]]);
   c = d.complaints.get(complaint_id);
   assert.equal(c.complaint_state, 'PROCESSED');
-  assert.deepEqual(c.actions, ['CREATE_COMPLAINT', 'USER_RESPONSE', 'REFUND_SUCCESS']);
+  // Its own reply and approval were told too.
+  assert.deepEqual(c.actions, ['CREATE_COMPLAINT', 'MERCHANT_RESPONSE', 'USER_RESPONSE', 'MERCHANT_APPROVE_REFUND', 'REFUND_SUCCESS']);
+  assert.deepEqual(heard.map(([, action]) => action), c.actions);
   // Ended: nothing more is taken.
   await assert.rejects(d.reply(complaint_id, 'x'), (err) => err instanceof WxpayError && err.code === 'INVALID_REQUEST');
 });
@@ -165,7 +167,7 @@ test('a full refund of a complained order tells the complaint (SELLER_REFUND), w
   const [refund] = await d.refund(complaint_id);
   assert.equal(refund.amount, 500);
   const settled = await sb.settleRefund(refund.out_refund_no);
-  assert.equal(settled.complaintNotifications[0].status, 204);
+  assert.deepEqual(settled.complaintNotifications.map((n) => [n.action_type, n.notification.status]), [['SELLER_REFUND', 204]]);
   const c = d.complaints.get(complaint_id);
   assert.equal(c.complaint_full_refunded, true);
   assert.equal(c.complaint_state, 'PENDING');
@@ -201,12 +203,12 @@ test('sync reads every complaint of a period, 30 days a request, 50 a page', asy
   const from = sb.requests.length;
   const found = await d.sync(Date.now() - 70 * 86400e3);
   assert.deepEqual(found.sort(), [...ids].sort());
-  // 71 days: three requests, none spanning more than 30 days, the last ending today.
+  // 71 dates: three requests, none spanning more than 30 dates, the last ending today.
   const lists = sb.requests.slice(from).map((r) => new URL(r.url, 'http://x').searchParams);
   assert.equal(lists.length, 3);
   for (const q of lists) {
     const span = (Date.parse(q.get('end_date')) - Date.parse(q.get('begin_date'))) / 86400e3;
-    assert.ok(span >= 0 && span <= MAX_SPAN_DAYS, `${q.get('begin_date')}..${q.get('end_date')}`);
+    assert.ok(span >= 0 && span <= MAX_SPAN_DATES - 1, `${q.get('begin_date')}..${q.get('end_date')}`);
     assert.equal(q.get('limit'), '50');
   }
   for (let i = 1; i < lists.length; i++) assert.equal((Date.parse(lists[i].get('begin_date')) - Date.parse(lists[i - 1].get('end_date'))) / 86400e3, 1);
@@ -271,4 +273,104 @@ test('the same notification heard twice at once is handled once', async () => {
   assert.deepEqual(heard, ['CREATE_COMPLAINT']);
   assert.deepEqual(d.complaints.get(complaint_id).actions, ['CREATE_COMPLAINT']);
   assert.equal(d.handled.size, 1);
+});
+
+test('Beijing dates: a day begins at 16:00 UTC', () => {
+  assert.equal(beijingDate(Date.parse('2024-01-01T15:59:59Z')), '2024-01-01');
+  assert.equal(beijingDate(Date.parse('2024-01-01T16:00:00Z')), '2024-01-02');
+});
+
+test('a handler that throws answers a failure; the notification heard again is handled then, its action recorded once', async () => {
+  const { sb } = ctx;
+  const errors = [];
+  let fail = true;
+  const d = desk({ onComplaint: () => { if (fail) throw new Error('not now'); }, onError: (err) => errors.push(err.message) });
+  await d.subscribe();
+  const { complaint_id, notification } = await sb.complain(await paidOrder(d));
+  assert.equal(notification.status, 500);
+  assert.deepEqual(errors, ['not now']);
+  assert.deepEqual(d.complaints.get(complaint_id).actions, []);
+  fail = false;
+  const again = await sb.notify(notifyUrl, { event_type: 'COMPLAINT.CREATE', resource: { complaint_id, action_type: 'CREATE_COMPLAINT' }, id: notification.sent.envelope.id });
+  assert.equal(again.status, 204);
+  assert.deepEqual(d.complaints.get(complaint_id).actions, ['CREATE_COMPLAINT']);
+  // Without an action_type, or for a refund of ours with another payment or amount: a failure.
+  assert.equal((await sb.notify(notifyUrl, { event_type: 'COMPLAINT.STATE_CHANGE', resource: { complaint_id } })).status, 500);
+  const [refund] = await d.refund(complaint_id);
+  for (const resource of [
+    { out_refund_no: refund.out_refund_no, transaction_id: 'other', amount: { refund: refund.amount } },
+    { out_refund_no: refund.out_refund_no, transaction_id: refund.transaction_id, amount: { refund: refund.amount - 1 } },
+  ]) assert.equal((await sb.notify(notifyUrl, { event_type: 'REFUND.SUCCESS', resource: { ...resource, refund_status: 'SUCCESS' } })).status, 500);
+  assert.equal(d.refunds.get(refund.out_refund_no).state, 'PROCESSING');
+  assert.equal(errors.length, 4);
+});
+
+test('a reply, a completion or an approval whose answer was lost is found in the history: done once, no error', async () => {
+  const { sb } = ctx;
+  // A fetch that loses the answer of each call named in `lose` once the sandbox has taken it.
+  const lose = new Set();
+  const losing = async (input, init) => {
+    const res = await fetch(input, init);
+    const path = new URL(input instanceof Request ? input.url : input).pathname;
+    const step = path.split('/').pop();
+    if (init?.method === 'POST' && lose.delete(step)) throw new TypeError('fetch failed: the answer was lost');
+    return res;
+  };
+  const d = new Complaints(new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, fetch: losing })), { mchid: sb.mchid, notifyUrl });
+  const { complaint_id } = await sb.complain(await paidOrder(d), { problem_type: 'REFUND', notify: false });
+  lose.add('response');
+  assert.equal((await d.reply(complaint_id, '已处理')).complaint_state, 'PROCESSING');
+  assert.equal((await d.history(complaint_id)).filter((h) => h.operate_type === 'MERCHANT_RESPONSE').length, 1);
+  // The same text again is another reply, sent.
+  await d.reply(complaint_id, '已处理');
+  assert.equal((await d.history(complaint_id)).filter((h) => h.operate_type === 'MERCHANT_RESPONSE').length, 2);
+  lose.add('update-refund-progress');
+  await d.approveRefund(complaint_id);
+  // Again, after the answer came: the service refuses a second decision, and the history says it was taken.
+  await d.approveRefund(complaint_id);
+  assert.equal((await d.history(complaint_id)).filter((h) => h.operate_type === 'MERCHANT_APPROVE_REFUND').length, 1);
+  // A refused call the history does not show stays an error.
+  await assert.rejects(d.rejectRefund(complaint_id, '不同意'), (err) => err instanceof WxpayError && err.code === 'INVALID_REQUEST');
+  const other = (await sb.complain(await paidOrder(d), { notify: false })).complaint_id;
+  await d.reply(other, '您好');
+  lose.add('complete');
+  assert.equal((await d.complete(other)).complaint_state, 'PROCESSED');
+  assert.equal((await d.complete(other)).complaint_state, 'PROCESSED');
+});
+
+test('a refund request is refunded once approved; another amount for a refunded order is refused here', async () => {
+  const { sb } = ctx;
+  const d = desk();
+  const { complaint_id } = await sb.complain(await paidOrder(d, 900), { problem_type: 'REFUND', notify: false, apply_refund_amount: 300 });
+  const before = sb.requests.length;
+  await assert.rejects(d.refund(complaint_id), /approve/);
+  assert.ok(sb.requests.slice(before).every((r) => r.method === 'GET'), 'no refund sent');
+  await d.approveRefund(complaint_id, { days: 2 });
+  const [refund] = await d.refund(complaint_id);
+  assert.equal(refund.amount, 300);
+  await assert.rejects(d.refund(complaint_id, { amount: 600 }), /refunded 300 already/);
+  await assert.rejects(d.refund(complaint_id, { amount: 0 }), TypeError);
+  await assert.rejects(d.approveRefund(complaint_id, { days: -1 }), TypeError);
+});
+
+test('images at the bounds: four of exactly 2 MB are sent', async () => {
+  const { sb } = ctx;
+  const d = desk();
+  const { complaint_id } = await sb.complain(await paidOrder(d), { notify: false });
+  const big = new Uint8Array(MAX_IMAGE_BYTES).fill(7);
+  const c = await d.reply(complaint_id, '见附件', { images: [0, 1, 2, 3].map((i) => ({ bytes: big.map((b, j) => (j === 0 ? i : b)), filename: `p${i}.JPG` })) });
+  assert.equal(c.complaint_state, 'PROCESSING');
+  assert.equal((await d.history(complaint_id))[1].complaint_media_list[0].media_url.length, 4);
+});
+
+test('subscribe passes on an error other than "none set"', async () => {
+  const { sb } = ctx;
+  const d = desk();
+  await d.subscribe();
+  // The GET fails (and its retries): not "none set", so nothing is created or changed.
+  sb.misbehave('error-500', 3);
+  const other = new Complaints(d.wxpay, { mchid: sb.mchid, notifyUrl: `${notifyUrl}?v=3` });
+  await assert.rejects(other.subscribe(), (err) => err instanceof WxpayError && err.status === 500);
+  assert.equal(sb.complaintNotifyUrl, notifyUrl);
+  assert.deepEqual(sb.requests.slice(-3).map((r) => r.method), ['GET', 'GET', 'GET']);
 });

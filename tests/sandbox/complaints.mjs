@@ -5,31 +5,42 @@
 // answers it (with images uploaded through /v3/merchant-service/images/upload), approves or
 // rejects a refund request, refunds, and says it is done.
 // Routes: POST/GET/PUT/DELETE /v3/merchant-service/complaint-notifications (the URL the
-// notifications go to; GET with none set answers 400 RESOURCE_NOT_EXISTS, as the service's pages
-// show it); GET /v3/merchant-service/complaints-v2 (begin_date..end_date, at most 30 days, limit
-// 1-50, offset); GET .../complaints-v2/{complaint_id}; GET .../negotiation-historys (limit 1-300,
+// notifications go to); GET /v3/merchant-service/complaints-v2 (begin_date..end_date, limit 1-50,
+// offset); GET .../complaints-v2/{complaint_id}; GET .../negotiation-historys (limit 1-300,
 // total_count at offset 0); POST .../response, .../complete, .../update-refund-progress (204).
 // As the service documents them: the fields and enums of the corpus; payer_phone RSAES-OAEP
 // (SHA-1) under the merchant's key; at most 4 images to a reply or a rejection; jump_url_text with
 // jump_url; a rejected refund request ends the complaint (PROCESSED), an approved one ends when
-// the refund arrives; the first reply takes a PENDING complaint to PROCESSING. The sandbox's own
-// rules (the service's pages do not say): COMPLAINT.CREATE carries CREATE_COMPLAINT and every
-// other action goes as COMPLAINT.STATE_CHANGE; a second POST of the URL is refused
-// (INVALID_REQUEST: PUT changes it) and so is a PUT with none set; a PROCESSED complaint refuses a
-// reply, a completion and a refund decision, a PENDING one (never answered) a completion, and a
-// complaint not about a refund (problem_type REFUND) a refund decision (INVALID_REQUEST); a reply's
-// images must be ones uploaded here; an approval names its launch_refund_day; the notification URL
-// may be http for 127.0.0.1 (the service takes https only). The merchant's own actions (a reply, a
-// completion, a decision) are not notified back here.
+// the refund arrives; the first reply takes a PENDING complaint to PROCESSING; the action types
+// of the notification, the merchant's own among them (MERCHANT_RESPONSE,
+// MERCHANT_CONFIRM_COMPLETE, MERCHANT_APPROVE_REFUND, MERCHANT_REJECT_REFUND). The sandbox's own
+// rules and readings (the service's pages do not say, or not clearly): GET of the URL with none
+// set answers 400 RESOURCE_NOT_EXISTS (as a copy of the service's pages shows it); "a span of at
+// most 30 days" is read as 30 dates, both ends counted (the stricter reading); the list's and the
+// history's default limits; COMPLAINT.CREATE carries CREATE_COMPLAINT and every other action goes
+// as COMPLAINT.STATE_CHANGE, the merchant's own posted before its call is answered; a second POST
+// of the URL is refused (INVALID_REQUEST: PUT changes it) and so is a PUT with none set; a
+// PROCESSED complaint refuses a reply, a completion and a refund decision, a PENDING one (never
+// answered) a completion, a complaint not about a refund (problem_type REFUND) a refund decision,
+// an approved one a second decision (INVALID_REQUEST); a reply's images must be ones uploaded
+// here; an approval names its launch_refund_day; REFUND_SUCCESS once the approved request's
+// refunds reach what it asked (at the approval, if they already do), SELLER_REFUND once, when a
+// refund succeeds that completes the orders' full refund; a history entry's image_list holds the
+// sandbox's own picture URLs and its complaint_media_list the API's; the notification URL may be
+// http for 127.0.0.1 (the service takes https only).
 import crypto from 'node:crypto';
 import { OAEP, beijing, digits, invalid, jsonObject, ok, paramError, str } from './payments.mjs';
 
 const BASE = '/v3/merchant-service/complaints-v2';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY = 86400e3;
-const MAX_SPAN_DAYS = 30;
+/** Dates a list request may span, both ends counted (see above). */
+const MAX_SPAN_DATES = 30;
 const notFound = () => ({ status: 404, json: { code: 'RESOURCE_NOT_EXISTS', message: '投诉单不存在' } });
 const done = () => ({ status: 204 });
+/** 204, and the notification of the merchant's own action, which server.mjs posts before answering. */
+const event = (complaint_id, action_type) => ({ event: { event_type: 'COMPLAINT.STATE_CHANGE', action_type }, complaint_id });
+const told = (c, action_type) => ({ ...done(), notify: [event(c.complaint_id, action_type)] });
 
 /** A query integer in [min, max] (its default when absent), or undefined when it is not one. */
 function bounded(v, min, max, dflt) {
@@ -64,10 +75,15 @@ export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf
     return out;
   }
 
-  function log(c, operator, operate_type, operate_details, images = []) {
+  /**
+   * An entry of the negotiation history; `images` its media ids, listed as pictures (the
+   * sandbox's own URLs) and, when `mediaType` is given, as the API's URLs.
+   */
+  function log(c, operator, operate_type, operate_details, images = [], mediaType) {
     c.history$.push({
       log_id: `${Date.now()}${String(++logs).padStart(6, '0')}`, operator, operate_time: beijing(), operate_type,
-      operate_details, image_list: images.map(imageUrl),
+      operate_details, image_list: images.map((id) => `https://qpic.cn/sandbox/${encodeURIComponent(id)}`),
+      ...(mediaType && images.length ? { complaint_media_list: [{ media_type: mediaType, media_url: images.map(imageUrl) }] } : {}),
     });
   }
 
@@ -94,7 +110,7 @@ export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf
     const to = Date.parse(`${q.end_date}T00:00:00+08:00`);
     if (Number.isNaN(from) || Number.isNaN(to)) return paramError('begin_date and end_date must be dates', 'begin_date', 'query');
     if (to < from) return paramError('end_date is before begin_date', 'end_date', 'query');
-    if (to - from > MAX_SPAN_DAYS * DAY) return paramError(`begin_date to end_date spans more than ${MAX_SPAN_DAYS} days`, 'end_date', 'query');
+    if (to - from > (MAX_SPAN_DATES - 1) * DAY) return paramError(`begin_date to end_date spans more than ${MAX_SPAN_DATES} days`, 'end_date', 'query');
     const limit = bounded(q.limit, 1, 50, 10);
     if (limit === undefined) return paramError('limit is 1-50', 'limit', 'query');
     const offset = bounded(q.offset, 0, 1e9, 0);
@@ -126,8 +142,8 @@ export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf
     if (c.complaint_state === 'PROCESSED') return invalid('投诉单已处理完成');
     if (c.complaint_state === 'PENDING') c.complaint_state = 'PROCESSING';
     c.incoming_user_response = false;
-    log(c, '商户', 'MERCHANT_RESPONSE', data.response_content, ids);
-    return done();
+    log(c, '商户', 'MERCHANT_RESPONSE', data.response_content, ids, 'OPERATION_IMAGE');
+    return told(c, 'MERCHANT_RESPONSE');
   }
 
   function complete(c) {
@@ -135,7 +151,7 @@ export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf
     if (c.complaint_state === 'PROCESSED') return invalid('投诉单已处理完成');
     c.complaint_state = 'PROCESSED';
     log(c, '商户', 'MERCHANT_CONFIRM_COMPLETE', '商户反馈处理完成');
-    return done();
+    return told(c, 'MERCHANT_CONFIRM_COMPLETE');
   }
 
   function refundProgress(c, data) {
@@ -149,14 +165,18 @@ export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf
       c.approved$ = true;
       if (c.complaint_state === 'PENDING') c.complaint_state = 'PROCESSING';
       log(c, '商户', 'MERCHANT_APPROVE_REFUND', `预计${data.launch_refund_day}个工作日内发起退款`);
-      return done();
+      const after = told(c, 'MERCHANT_APPROVE_REFUND');
+      // Refunded already what it asks: it ends now.
+      const ended = refundArrived(c);
+      if (ended) after.notify.push(ended);
+      return after;
     }
-    if (!str(data.reject_reason) || data.reject_reason.length > 200) return paramError('reject_reason is required, at most 200 characters', 'reject_reason');
+    if (data.reject_reason !== undefined && (typeof data.reject_reason !== 'string' || data.reject_reason.length > 200)) return paramError('reject_reason is at most 200 characters', 'reject_reason');
     const { ids, refused } = mediaIds(data.reject_media_list, 'reject_media_list');
     if (refused) return refused;
     c.complaint_state = 'PROCESSED';
-    log(c, '商户', 'MERCHANT_REFUSE_RERUND', data.reject_reason, ids);
-    return done();
+    log(c, '商户', 'MERCHANT_REFUSE_RERUND', data.reject_reason ?? '', ids, 'OPERATION_IMAGE');
+    return told(c, 'MERCHANT_REJECT_REFUND');
   }
 
   function notifications(req, body) {
@@ -223,7 +243,7 @@ export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf
       payer_phone$: phone, history$: [], approved$: false,
     };
     complaints.set(complaint_id, c);
-    log(c, '用户', 'USER_CREATE_COMPLAINT', text, urls);
+    log(c, '用户', 'USER_CREATE_COMPLAINT', text, urls, 'USER_COMPLAINT_IMAGE');
     return { event: { event_type: 'COMPLAINT.CREATE', action_type: 'CREATE_COMPLAINT' }, complaint_id };
   }
 
@@ -233,7 +253,18 @@ export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf
     if (!c) throw new TypeError(`no complaint ${complaint_id}`);
     c.incoming_user_response = true;
     log(c, '用户', 'USER_RESPONSE', text);
-    return { event: { event_type: 'COMPLAINT.STATE_CHANGE', action_type: 'USER_RESPONSE' }, complaint_id };
+    return event(complaint_id, 'USER_RESPONSE');
+  }
+
+  /** What the complaint's orders' successful refunds add up to. */
+  const refundedAll = (c) => c.complaint_order_info.reduce((sum, o) => sum + refundedOf(o.transaction_id), 0);
+
+  /** An approved refund request refunded what it asked ends: REFUND_SUCCESS (or undefined, not yet). */
+  function refundArrived(c) {
+    if (!c.approved$ || c.complaint_state === 'PROCESSED' || refundedAll(c) < c.apply_refund_amount) return undefined;
+    c.complaint_state = 'PROCESSED';
+    log(c, '系统', 'COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE', '退款已到账');
+    return event(c.complaint_id, 'REFUND_SUCCESS');
   }
 
   /**
@@ -245,15 +276,12 @@ export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf
     const out = [];
     for (const c of complaints.values()) {
       if (!c.complaint_order_info.some((o) => o.transaction_id === transaction_id) || c.complaint_state === 'PROCESSED') continue;
-      const refundedNow = c.complaint_order_info.reduce((sum, o) => sum + refundedOf(o.transaction_id), 0);
-      if (c.approved$ && refundedNow >= c.apply_refund_amount) {
-        c.complaint_state = 'PROCESSED';
-        log(c, '系统', 'COMPLAINT_REFUND_RECEIVED_SYSTEM_MESSAGE', '退款已到账');
-        out.push({ event: { event_type: 'COMPLAINT.STATE_CHANGE', action_type: 'REFUND_SUCCESS' }, complaint_id: c.complaint_id });
-      } else if (fullyRefunded(c) && !c.told_full$) {
+      const ended = refundArrived(c);
+      if (ended) out.push(ended);
+      else if (fullyRefunded(c) && !c.told_full$) {
         c.told_full$ = true;
         log(c, '系统', 'COMPLAINT_FULL_REFUNDED_SYSTEM_MESSAGE', '商户已全额退款');
-        out.push({ event: { event_type: 'COMPLAINT.STATE_CHANGE', action_type: 'SELLER_REFUND' }, complaint_id: c.complaint_id });
+        out.push(event(c.complaint_id, 'SELLER_REFUND'));
       }
     }
     return out;

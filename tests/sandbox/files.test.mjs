@@ -86,3 +86,23 @@ test('a statement is signed over {"sha1":...}', async () => {
   const message = `${r.headers.get('wechatpay-timestamp')}\n${r.headers.get('wechatpay-nonce')}\n{"sha1":"${sha1}"}\n`;
   assert.ok(crypto.verify('sha256', Buffer.from(message), sb.platform.certificate, Buffer.from(r.headers.get('wechatpay-signature'), 'base64')));
 });
+
+test('消费者投诉 images: .jpg, .bmp or .png of at most 2 MB, served back by media_id', async () => {
+  const up = async (filename, file) => {
+    const meta = JSON.stringify({ filename, sha256: sha('sha256', file) });
+    const { body, type } = multipart(meta, file);
+    return call('POST', '/v3/merchant-service/images/upload', { body, type, signed: Buffer.from(meta) });
+  };
+  const exact = crypto.randomBytes(2 * 1024 * 1024);
+  const ok = await up('proof.PNG', exact);
+  assert.equal(ok.status, 200);
+  const { media_id } = JSON.parse(ok.body);
+  const back = await call('GET', `/v3/merchant-service/images/${media_id}`);
+  assert.deepEqual([back.status, back.body.equals(exact)], [200, true]);
+  assert.equal((await up('proof.png', Buffer.concat([exact, Buffer.from('x')]))).status, 400);
+  assert.equal((await up('proof.gif', Buffer.from('gif'))).status, 400);
+  // Other upload routes keep their own rules: a .gif goes to media/upload.
+  const meta = JSON.stringify({ filename: 'a.gif', sha256: sha('sha256', Buffer.from('gif')) });
+  const { body, type } = multipart(meta, Buffer.from('gif'));
+  assert.equal((await call('POST', '/v3/merchant/media/upload', { body, type, signed: Buffer.from(meta) })).status, 200);
+});

@@ -702,3 +702,71 @@ test('消费者投诉: the notification URL, a complaint with its phone under th
   assert.equal((await call('POST', `${base}/complete`, { complainted_mchid: sb.mchid })).json.code, 'INVALID_REQUEST');
   assert.equal((await call('GET', '/v3/merchant-service/complaints-v2/200200000000000000000000000')).status, 404);
 });
+
+test('消费者投诉 bounds and refund rules: 4 images, 500 characters, limits, the URL, decisions, REFUND_SUCCESS and SELLER_REFUND', async () => {
+  const N = '/v3/merchant-service/complaint-notifications';
+  await call('DELETE', N);
+  // 'https://example.com/' is 20 characters: 256 in all is refused, 255 taken.
+  assert.equal((await call('POST', N, { url: `https://example.com/${'a'.repeat(236)}` })).json.detail.field, 'url');
+  assert.equal((await call('POST', N, { url: `https://example.com/${'a'.repeat(235)}` })).status, 200);
+  await call('DELETE', N);
+
+  const paid = async (no, total) => {
+    assert.equal((await call('POST', '/v3/pay/transactions/jsapi', { ...ORDER, out_trade_no: no, amount: { total } })).status, 200);
+    await sb.pay(no, { notify: false });
+    return sb.orders.get(no).transaction_id;
+  };
+  const refund = async (transaction_id, no, amount, total) => {
+    assert.equal((await call('POST', '/v3/refund/domestic/refunds', { transaction_id, out_refund_no: no, amount: { refund: amount, total, currency: 'CNY' } })).status, 200);
+    return (await sb.settleRefund(no)).complaintNotifications.map((n) => n.action_type);
+  };
+  const t1 = await paid('cb1', 1000);
+  const { complaint_id } = await sb.complain('cb1', { problem_type: 'REFUND', apply_refund_amount: 600, images: Array.from({ length: 5 }, () => crypto.randomBytes(8)), notify: false });
+  const base = `/v3/merchant-service/complaints-v2/${complaint_id}`;
+  const ids = (await call('GET', base)).json.complaint_media_list[0].media_url.map((u) => decodeURIComponent(u.split('/').pop()));
+  const reply = (extra) => call('POST', `${base}/response`, { complainted_mchid: sb.mchid, response_content: '您好', ...extra });
+  assert.equal((await reply({ response_images: ids })).json.detail.field, 'response_images');
+  assert.equal((await reply({ response_content: 'x'.repeat(501) })).json.detail.field, 'response_content');
+  assert.equal((await reply({ jump_url: 'http://example.com', jump_url_text: '看看' })).json.detail.field, 'jump_url');
+  assert.equal((await reply({ mini_program_jump_info: { appid: 'wx1', path: 'p' } })).json.detail.field, 'mini_program_jump_info');
+  await sb.complaintMessage(complaint_id, '在吗', { notify: false });
+  assert.equal((await call('GET', base)).json.incoming_user_response, true);
+  assert.equal((await reply({ response_content: 'x'.repeat(500), response_images: ids.slice(0, 4), jump_url: 'https://example.com', jump_url_text: '看看' })).status, 204);
+  assert.equal((await call('GET', base)).json.incoming_user_response, false);
+  assert.equal((await call('GET', `${base}/negotiation-historys?limit=300`)).status, 200);
+  assert.equal((await call('GET', `${base}/negotiation-historys?limit=301`)).json.detail.field, 'limit');
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  assert.equal((await call('GET', `/v3/merchant-service/complaints-v2?begin_date=${today}&end_date=${today}&limit=0`)).json.detail.field, 'limit');
+  const d29 = new Date(Date.now() + 8 * 3600e3 - 29 * 86400e3).toISOString().slice(0, 10);
+  assert.equal((await call('GET', `/v3/merchant-service/complaints-v2?begin_date=${d29}&end_date=${today}`)).status, 200);
+
+  // Approved: a refund short of what it asked tells nothing; the rest ends it (REFUND_SUCCESS).
+  assert.equal((await call('POST', `${base}/update-refund-progress`, { action: 'APPROVE', launch_refund_day: 0 })).status, 204);
+  assert.equal((await call('POST', `${base}/update-refund-progress`, { action: 'REJECT' })).json.code, 'INVALID_REQUEST');
+  assert.deepEqual(await refund(t1, 'cbr1', 400, 1000), []);
+  assert.equal((await call('GET', base)).json.complaint_state, 'PROCESSING');
+  assert.deepEqual(await refund(t1, 'cbr2', 200, 1000), ['REFUND_SUCCESS']);
+  assert.equal((await call('GET', base)).json.complaint_state, 'PROCESSED');
+  assert.equal((await call('POST', `${base}/update-refund-progress`, { action: 'REJECT' })).json.code, 'INVALID_REQUEST');
+  // Ended: a further refund tells it nothing.
+  assert.deepEqual(await refund(t1, 'cbr3', 400, 1000), []);
+
+  // Refunded (in full: SELLER_REFUND) before the approval: the approval ends it.
+  const t2 = await paid('cb2', 500);
+  const second = (await sb.complain('cb2', { problem_type: 'REFUND', notify: false })).complaint_id;
+  assert.deepEqual(await refund(t2, 'cbr4', 500, 500), ['SELLER_REFUND']);
+  assert.equal((await call('POST', `/v3/merchant-service/complaints-v2/${second}/update-refund-progress`, { action: 'APPROVE', launch_refund_day: 1 })).status, 204);
+  assert.equal((await call('GET', `/v3/merchant-service/complaints-v2/${second}`)).json.complaint_state, 'PROCESSED');
+
+  // Not a refund request: a partial refund tells nothing, the full one SELLER_REFUND; a rejection needs no reason.
+  const t3 = await paid('cb3', 300);
+  const third = (await sb.complain('cb3', { problem_type: 'OTHERS', notify: false })).complaint_id;
+  assert.deepEqual(await refund(t3, 'cbr5', 100, 300), []);
+  assert.deepEqual(await refund(t3, 'cbr6', 200, 300), ['SELLER_REFUND']);
+  assert.equal((await call('GET', `/v3/merchant-service/complaints-v2/${third}`)).json.complaint_full_refunded, true);
+  const t4 = await paid('cb4', 300);
+  const fourth = (await sb.complain('cb4', { problem_type: 'REFUND', notify: false })).complaint_id;
+  assert.equal((await call('POST', `/v3/merchant-service/complaints-v2/${fourth}/update-refund-progress`, { action: 'REJECT' })).status, 204);
+  assert.equal((await call('GET', `/v3/merchant-service/complaints-v2/${fourth}`)).json.complaint_state, 'PROCESSED');
+  assert.deepEqual(await refund(t4, 'cbr7', 300, 300), []);
+});

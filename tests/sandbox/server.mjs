@@ -198,7 +198,7 @@ export async function startSandbox(opts = {}) {
     const url = complaints.notifyUrl;
     const resource = { complaint_id, action_type: event.action_type };
     const notification = post && url !== undefined ? await notify(url, { event_type: event.event_type, resource, summary: event.event_type === 'COMPLAINT.CREATE' ? '产生新投诉' : '投诉单状态变化' }) : undefined;
-    return { complaint_id, notification };
+    return { complaint_id, action_type: event.action_type, notification };
   }
 
   // ---- API routes (the request is already verified) ----
@@ -213,7 +213,11 @@ export async function startSandbox(opts = {}) {
       if (e instanceof URIError) return error(400, 'PARAM_ERROR', 'malformed percent-encoding in path', { field: 'path', location: 'uri' });
       throw e;
     }
-    if (payment) return payment.status === 204 ? empty(204) : json(payment.status, payment.json);
+    if (payment) {
+      // A complaint's notification of the merchant's own action goes out before the call is answered.
+      for (const told of payment.notify ?? []) await complaintEvent(told, true);
+      return payment.status === 204 ? empty(204) : json(payment.status, payment.json);
+    }
     let m;
     if ((m = /^\/v3\/marketing\/membercard-open\/cards\/([^/]+)\/codes\/([^/]+)$/.exec(path)) && ['GET', 'PATCH'].includes(method)) {
       let cardId, code;
@@ -437,7 +441,7 @@ export async function startSandbox(opts = {}) {
       // A complaint about the order hears of it once the order is refunded in full (complaints.mjs).
       const told = sub_mchid === undefined && status === 'SUCCESS' ? complaints.refunded(resource.transaction_id) : [];
       const complaintNotifications = [];
-      for (const event of told) complaintNotifications.push((await complaintEvent(event, post)).notification);
+      for (const event of told) complaintNotifications.push(await complaintEvent(event, post));
       return { resource, notification, complaintNotifications };
     },
     /**
@@ -485,12 +489,12 @@ export async function startSandbox(opts = {}) {
      * Plays a payer complaining about the direct merchant's paid order `out_trade_no`
      * ({ problem_type, detail, phone, images, apply_refund_amount }: complaints.mjs). With `notify`
      * (the default) and a URL set through complaint-notifications, posts COMPLAINT.CREATE there.
-     * Resolves { complaint_id, notification }.
+     * Resolves { complaint_id, action_type, notification }.
      */
     async complain(out_trade_no, { notify: post = true, ...how } = {}) {
       return complaintEvent(complaints.complain(out_trade_no, how), post);
     },
-    /** Plays the payer writing on the complaint (USER_RESPONSE), posted as complain() posts. Resolves { complaint_id, notification }. */
+    /** Plays the payer writing on the complaint (USER_RESPONSE), posted as complain() posts. Resolves { complaint_id, action_type, notification }. */
     async complaintMessage(complaint_id, text, { notify: post = true } = {}) {
       return complaintEvent(complaints.message(complaint_id, text), post);
     },
