@@ -37,6 +37,15 @@ function kind(v) {
   return typeof v;
 }
 
+/**
+ * Defines `key` on an object Rust made as an own data property, as an assignment to a fresh
+ * object would: unlike an assignment, it runs no setter Object.prototype may have for `key` (a
+ * polluted realm's, which could throw through Rust frames).
+ */
+export function own(target, key, value) {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** The most characters of a thrown value's description that a message quotes. */
 const DESCRIBED = 1000;
 

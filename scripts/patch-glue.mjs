@@ -60,6 +60,20 @@ edit('a failed re-instantiation is retried by the next call',
   /(function __wbg_call_guard\(\) \{\s*if \(__wbg_reinit_scheduled\) \{\s*)__wbg_reset_state\(\);/g,
   '$1__wxpay_reset();', 1);
 
+// Rust fills objects and arrays of its own making (serde-wasm-bindgen's results: payment
+// parameters, certificate lists, a hook's info; js-sys's indexed stores) through two imports
+// without `catch`, `arg0[arg1] = arg2` and `arg0[arg1 >>> 0] = arg2`. An assignment runs a
+// setter the key has on Object.prototype (or Array.prototype): one that throws unwound through
+// Rust frames and trapped the instance, failing every call in flight. A defined property is
+// what a fresh object's assignment makes, runs no setter and cannot throw on an object of ours
+// (a key `__proto__` becomes an own property, never the prototype).
+edit('objects of ours are filled with defined properties, running no inherited setter',
+  /arg0\[arg1\] = arg2;/g,
+  'Reflect.defineProperty(arg0, arg1, { value: arg2, writable: true, enumerable: true, configurable: true });', 1);
+edit('arrays of ours are filled with defined elements, running no inherited setter',
+  /arg0\[arg1 >>> 0\] = arg2;/g,
+  'Reflect.defineProperty(arg0, arg1 >>> 0, { value: arg2, writable: true, enumerable: true, configurable: true });', 1);
+
 // A string that crosses into wasm is copied a character at a time while it is ASCII: about 40
 // JIT instructions a character. A request carries two long ones (its signature, 344
 // characters, and the answer's signature headers): TextEncoder.encodeInto copies those

@@ -95,6 +95,14 @@ extern "C" {
     fn user_agent_js(base: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch, js_name = describe)]
     fn describe_js(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = own)]
+    fn own_js(target: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue>;
+}
+
+/// Sets `key` of an object our code made, as an own data property: no setter that
+/// Object.prototype has for it runs (`own` in boundary.js).
+pub fn own(target: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue> {
+    own_js(target, key, value)
 }
 
 /// The value of a `...Held` import's call. Those imports return nothing: with

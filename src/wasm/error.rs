@@ -1,6 +1,6 @@
 //! Core errors become `WxpayError` instances, the class `error.js` defines.
 
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Code, Error};
@@ -26,8 +26,8 @@ pub struct Extra {
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) {
-    // Setting a data property on a fresh plain object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+    // Defining a data property on a fresh plain object cannot fail.
+    let _ = super::boundary::own(target, key, value);
 }
 
 /// Builds a `WxpayError` with any code (ours or the service's).

@@ -88,7 +88,7 @@ impl NodeBackend {
     fn der_options(der: &[u8], kind: &str) -> Object {
         let options = Object::new();
         for (k, v) in [("key", Uint8Array::from(der).into()), ("format", "der".into()), ("type", JsValue::from_str(kind))] {
-            let _ = Reflect::set(&options, &JsValue::from_str(k), &v);
+            let _ = super::boundary::own(&options, k, &v);
         }
         options
     }
@@ -167,7 +167,7 @@ impl Backend for NodeBackend {
 fn oaep_options(key: &JsValue) -> Object {
     let options = Object::new();
     for (k, v) in [("key", key.clone()), ("padding", RSA_PKCS1_OAEP_PADDING.into()), ("oaepHash", "sha1".into())] {
-        let _ = Reflect::set(&options, &JsValue::from_str(k), &v);
+        let _ = super::boundary::own(&options, k, &v);
     }
     options
 }

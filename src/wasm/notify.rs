@@ -4,7 +4,7 @@
 
 use std::rc::{Rc, Weak};
 
-use js_sys::{Object, Reflect, JSON};
+use js_sys::{Object, JSON};
 use wasm_bindgen::prelude::*;
 
 use super::boundary;
@@ -52,14 +52,14 @@ async fn parse(client: &Rc<Client>, input: &JsValue) -> Result<JsValue, JsValue>
     let unparsable = |_| with_id(Error::new(Code::NotifyBody, "notification body is not JSON"));
     let notification = JSON::parse(&opened.body).map_err(unparsable)?;
     let resource = JSON::parse(&opened.resource).map_err(unparsable)?;
-    Reflect::set(&notification, &JsValue::from_str("resource"), &resource)?;
+    boundary::own(&notification, "resource", &resource)?;
     Ok(notification)
 }
 
 /// `204 No Content`: the notification was handled.
 pub fn success() -> Result<JsValue, JsValue> {
     let init = Object::new();
-    Reflect::set(&init, &"status".into(), &JsValue::from(204))?;
+    boundary::own(&init, "status", &JsValue::from(204))?;
     js::NewResponse::new_response(&JsValue::NULL, &init).map(Into::into).map_err(no_response)
 }
 
@@ -78,9 +78,9 @@ pub fn failure(message: JsValue, status: JsValue) -> Result<JsValue, JsValue> {
     };
     let init = Object::new();
     let headers = Object::new();
-    Reflect::set(&headers, &"content-type".into(), &"application/json".into())?;
-    Reflect::set(&init, &"status".into(), &JsValue::from(status))?;
-    Reflect::set(&init, &"headers".into(), &headers)?;
+    boundary::own(&headers, "content-type", &"application/json".into())?;
+    boundary::own(&init, "status", &JsValue::from(status))?;
+    boundary::own(&init, "headers", &headers)?;
     js::NewResponse::new_response(&JsValue::from_str(&notify::failure_body(&text)), &init).map(Into::into).map_err(no_response)
 }
 

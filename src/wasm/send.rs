@@ -80,7 +80,7 @@ pub(super) fn result_object(answer: &Answer, data: &JsValue) -> JsValue {
         ("data", data.clone()),
     ] {
         // Data properties on a fresh plain object: cannot fail.
-        let _ = Reflect::set(&obj, &JsValue::from_str(k), &v);
+        let _ = boundary::own(&obj, k, &v);
     }
     obj.into()
 }
@@ -359,7 +359,7 @@ fn error_status(e: &JsValue) -> Option<u16> {
 /// Marks the error of the last attempt with how many attempts were made.
 pub(super) fn with_attempts(e: JsValue, attempts: u32) -> JsValue {
     if e.is_object() {
-        let _ = Reflect::set(&e, &JsValue::from_str("attempts"), &JsValue::from(attempts));
+        let _ = boundary::own(&e, "attempts", &JsValue::from(attempts));
     }
     e
 }

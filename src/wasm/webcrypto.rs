@@ -67,7 +67,7 @@ impl WebCrypto {
     fn import(&self, format: &str, der: &[u8], usage: &str) -> Result<Promise> {
         let (name, hash) = if usage == "sign" || usage == "verify" { (ALGORITHM, "SHA-256") } else { (OAEP, "SHA-1") };
         let algorithm = Object::new();
-        let set = |k: &str, v: &str| Reflect::set(&algorithm, &k.into(), &v.into());
+        let set = |k: &str, v: &str| super::boundary::own(&algorithm, k, &v.into());
         set("name", name).and_then(|_| set("hash", hash)).map_err(|e| crypto_error("importKey", &e))?;
         let usages = js_sys::Array::of1(&usage.into());
         self.subtle

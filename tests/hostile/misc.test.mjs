@@ -179,3 +179,76 @@ for (const key of ['detail', 'requestId', 'response', 'status', 'cause', 'code']
     await h.check(`after Object.prototype.${key}`);
   });
 }
+
+// A throwing setter on Object.prototype for a key of an object Rust fills:
+// payment parameters, a certificate list, a hook's info and a request's result (serde-wasm-bindgen
+// and js-sys stores through glue imports without `catch`), a Response's init, a WxpayError's
+// fields, node:crypto's and WebCrypto's options. An assignment ran the setter: its exception
+// unwound through Rust frames (a trap: every call in flight failed, ERR_INTERNAL) or, through
+// Reflect.set, left the property out (a request failed ERR_NETWORK or ERR_CRYPTO). Rust's
+// objects get own data properties now, and no setter runs.
+const SET_KEYS = ['appId', 'timeStamp', 'nonceStr', 'package', 'signType', 'paySign', 'appid', 'partnerid', 'prepayid', 'noncestr', 'timestamp', 'sign',
+  'serial', 'effective_time', 'expire_time', 'status', 'statusText', 'headers', 'data', 'method', 'url', 'attempt', 'requestId', 'detail', 'key', 'format',
+  'type', 'padding', 'oaepHash', 'name', 'hash', 'content-type', 'attempts'];
+test('throwing setters on Object.prototype for the keys Rust fills: every call as without them, no trap', async () => {
+  const { sb } = h;
+  const recovered = [];
+  const onRecover = Wxpay.onRecover;
+  Wxpay.onRecover = (info) => recovered.push(info);
+  // A signed answer of the sandbox, heard once: each polluted request is handed a copy made
+  // before the setter is defined (Node's own Response sets `status` and `statusText` as it is
+  // made, so one made under such a setter is broken before the package sees it).
+  let recorded;
+  await new Wxpay(options(sb, { fetch: async (...args) => { const r = await fetch(...args); recorded = r.clone(); return r; } })).v3.sandbox.echo.get();
+  const next = {};
+  const ready = () => Object.assign(next, {
+    answer: recorded.clone(),
+    error: new Response(JSON.stringify({ code: 'RESOURCE_NOT_EXISTS', message: 'no' }), { status: 404, headers: { 'Content-Type': 'application/json' } }),
+  });
+  const certificates = await new Wxpay(options(sb, { apiv3Key: sb.apiv3Key })).certificates();
+  const clients = Object.fromEntries(['node', 'webcrypto', 'rust'].map((crypto) => [crypto, new Wxpay(options(sb, { crypto, retry: 0, onRequest() {}, onResponse() {}, fetch: async () => next.answer }))]));
+  const failing = new Wxpay(options(sb, { retry: 0, fetch: async () => next.error }));
+  const certClient = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key }));
+  // Node's own Response cannot be made under a setter for these (new Response and Headers assign
+  // them): success() and failure(), which make one, are left out under them. Nor can a fetched
+  // one be read under `status` or `statusText` (undici answers its filtered response's fields by
+  // `key in state`, which an accessor on Object.prototype satisfies: undefined): a request's
+  // result is left out under those two.
+  const RUNTIME = new Set(['status', 'statusText', 'headers', 'content-type']);
+  const FETCHED = new Set(['status', 'statusText']);
+  const calls = {
+    jsapiParams: async () => { const p = await clients.node.jsapiParams({ appId: 'wx1', prepay_id: 'p' }); return Object.hasOwn(p, 'paySign') && Object.hasOwn(p, 'timeStamp'); },
+    appParams: async () => { const p = await clients.node.appParams({ appid: 'wx1', prepay_id: 'p' }); return Object.hasOwn(p, 'sign') && Object.hasOwn(p, 'partnerid'); },
+    certificates: async () => { const list = await certClient.certificates(); return list.length === certificates.length && Object.hasOwn(list[0], 'serial') && Object.hasOwn(list[0], 'expire_time'); },
+    success: async (key) => RUNTIME.has(key) || certClient.notifications.success().status === 204,
+    failure: async (key) => RUNTIME.has(key) || (() => { const r = certClient.notifications.failure('x', 503); return r.status === 503 && r.headers.get('content-type') === 'application/json'; })(),
+    error: async () => { try { await failing.v3.sandbox.echo.get(); return false; } catch (e) { return e instanceof WxpayError && e.code === 'RESOURCE_NOT_EXISTS' && Object.hasOwn(e, 'status') && e.status === 404; } },
+    ...Object.fromEntries(Object.entries(clients).map(([crypto, c]) => [`request (${crypto})`, async (key) => {
+      if (FETCHED.has(key)) return true;
+      const r = await c.v3.sandbox.echo.get();
+      return r.status === 200 && Object.hasOwn(r, 'status') && Object.hasOwn(r, 'data') && Object.hasOwn(r, 'headers') && r.data.method === 'GET';
+    }])),
+    encrypt: async () => typeof (await clients.webcrypto.encrypt('张三')) === 'string' && typeof (await clients.node.encrypt('张三')) === 'string',
+  };
+  const wrong = [];
+  try {
+    for (const key of SET_KEYS) {
+      for (const [name, call] of Object.entries(calls)) {
+        ready();
+        Object.defineProperty(Object.prototype, key, { set() { throw new Error(`polluted ${key}`); }, configurable: true });
+        let r;
+        try {
+          r = await settle(() => call(key), 3000);
+        } finally {
+          delete Object.prototype[key];
+        }
+        if (!('value' in r) || r.value !== true) wrong.push(`${name} under a setter for ${key}: ${outcome(r)}`);
+      }
+    }
+  } finally {
+    Wxpay.onRecover = onRecover;
+  }
+  assert.deepEqual(wrong, []);
+  assert.deepEqual(recovered, [], 'no recovery');
+  await h.check('after the setters');
+});
