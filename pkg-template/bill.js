@@ -25,11 +25,28 @@ function tooLong() {
 }
 
 /**
+ * The most lines after a bill's records: its summary is two (names and values). More is not a
+ * bill, and is refused as it comes rather than held to the end.
+ */
+const MAX_SUMMARY_LINES = 16;
+
+/** An error of the source itself (a caller's iterator, a stream that broke) as a WxpayError. */
+function sourceError(e) {
+  if (e instanceof WxpayError) return e;
+  return new WxpayError('ERR_INVALID_PARAM', 'readBill(source): reading the source failed', { cause: e });
+}
+
+/**
  * `for await (const row of readBill(stream)) ...`, then `bill.summary`: the records of a bill
  * (a `ReadableStream<Uint8Array>`, e.g. `wxpay.download(data, { stream: true })`, or any async
  * iterable of bytes) keyed by its header, and its summary once every record was read.
  */
 export function readBill(source) {
+  let iterable = false;
+  try {
+    iterable = typeof source === 'object' && source !== null && (typeof source[Symbol.asyncIterator] === 'function' || typeof source[Symbol.iterator] === 'function');
+  } catch { /* a throwing getter: not a source */ }
+  if (!iterable) throw new WxpayError('ERR_INVALID_PARAM', 'readBill(source): source must be a ReadableStream of bytes or an (async) iterable of them');
   const bill = {
     summary: undefined,
     async *[Symbol.asyncIterator]() {
@@ -44,13 +61,23 @@ export function readBill(source) {
           const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
           if (line.trim() === '') continue;
           if (header === undefined) header = line.replace(/^\uFEFF/, '');
-          else if (summary !== undefined) summary.push(line);
+          else if (summary !== undefined) {
+            if (summary.length === MAX_SUMMARY_LINES) throw new WxpayError('ERR_INVALID_PARAM', `readBill(source): more than ${MAX_SUMMARY_LINES} lines after the records: not a bill`);
+            summary.push(line);
+          }
           else if (line.startsWith('`')) batch.push(line);
           else summary = [line];
         }
         if (batch.length) yield* parseBill(`${header}\n${batch.join('\n')}`).rows;
       }
-      for await (const chunk of source) {
+      const chunks = (async function* () {
+        try {
+          for await (const chunk of source) yield chunk;
+        } catch (e) {
+          throw sourceError(e);
+        }
+      })();
+      for await (const chunk of chunks) {
         // Only the new text is searched for a line break, and a line is bounded, so a long
         // line (a broken or hostile file) costs linear time and bounded memory.
         const text = decode(decoder, chunk, true);

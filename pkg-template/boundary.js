@@ -12,6 +12,13 @@ import { WxpayError } from './error.js';
 // Inputs are copied into wasm memory: bound them, so an absurd input is an error, never a trap.
 const MAX_TEXT = 1 << 20;
 const MAX_BYTES = 64 << 20;
+/**
+ * The most `[name, value]` pairs read from an iterable of params or headers (each costs at least
+ * its two separators of MAX_TEXT), and the most entries of an upload's FormData (the service's
+ * uploads have a few; each is a part with its own framing).
+ */
+const MAX_PAIRS = MAX_TEXT >> 1;
+const MAX_PARTS = 1024;
 const long = (what, max) => `${what} is longer than ${max} ${max === MAX_TEXT ? 'characters' : 'bytes'}`;
 
 /**
@@ -44,6 +51,11 @@ function kind(v) {
  */
 export function own(target, key, value) {
   Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** A request's result, `{ status, statusText, headers, data }`: a literal, which runs no setter either. */
+export function result(status, statusText, headers, data) {
+  return { status, statusText, headers, data };
 }
 
 /** The most characters of a thrown value's description that a message quotes. */
@@ -210,6 +222,7 @@ function pairs(v, what) {
     const out = [];
     for (const pair of v) {
       if (!Array.isArray(pair) || typeof pair[0] !== 'string') throw param(`${what} must iterate over [name, value] pairs`);
+      if (out.length === MAX_PAIRS) throw param(`${what} gives more than ${MAX_PAIRS} pairs`);
       out.push([pair[0], pair[1]]);
     }
     return out;
@@ -305,9 +318,11 @@ function readConfig(cfg, names) {
       throw param(`unknown request config key ${named(key)}: expected params, headers, signal, timeout, maxBodyBytes or retry${expected}`);
     }
   }
-  // Each text is bounded; so is the whole (names and values), which Rust copies and encodes into
-  // the URL and headers.
+  // Each text is bounded; so is the whole (names, values and the separators between them: a
+  // pair of empty texts is still two characters of the URL), which Rust copies and encodes into
+  // the URL and headers. Checked as it grows, so an endless source stops at the bound.
   let total = 0;
+  const tooLong = () => param(`the request's params, headers and placeholders are longer than ${MAX_TEXT} characters in all`);
   const params = [];
   const p = cfg.params;
   if (typeof p === 'object' && p !== null) {
@@ -317,7 +332,8 @@ function readConfig(cfg, names) {
         const text = scalar(item, `params.${k}`, 'a string, number or boolean');
         if (text !== undefined) {
           params.push(k, text);
-          total += k.length + text.length;
+          total += k.length + text.length + 2;
+          if (total > MAX_TEXT) throw tooLong();
         }
       }
     }
@@ -330,6 +346,7 @@ function readConfig(cfg, names) {
     // One header a name, in any case: a later one replaces an earlier (and goes last), so Rust
     // merges them with its own in one pass.
     const byName = new Map();
+    let read = 0;
     for (const [k, v] of guarded('reading headers', param, () => pairs(h, 'headers'))) {
       const what = `headers[${headerName(k)}]`;
       // An array is one header with its values joined by ", ", as Headers and node:http do.
@@ -337,6 +354,9 @@ function readConfig(cfg, names) {
         ? v.map((item) => scalar(item, what, 'a string')).filter((t) => t !== undefined).join(', ')
         : scalar(v, what, 'a string');
       if (text !== undefined) {
+        // Bounded as read, repeated names too (a later one replaces an earlier).
+        read += k.length + text.length + 4;
+        if (read > MAX_TEXT) throw tooLong();
         const lower = k.toLowerCase();
         const bad = badHeader(k, lower, text, what);
         if (bad !== undefined) throw param(bad);
@@ -346,7 +366,8 @@ function readConfig(cfg, names) {
     }
     for (const [k, text] of byName.values()) {
       headers.push(k, text);
-      total += k.length + text.length;
+      total += k.length + text.length + 4;
+      if (total > MAX_TEXT) throw tooLong();
     }
   } else if (h !== undefined && h !== null) {
     throw param(`headers must be an object, got ${kind(h)}`);
@@ -366,7 +387,7 @@ function readConfig(cfg, names) {
     out.push(text);
     if (text !== undefined) total += text.length;
   }
-  if (total > MAX_TEXT) throw param(`the request's params, headers and placeholders are longer than ${MAX_TEXT} characters in all`);
+  if (total > MAX_TEXT) throw tooLong();
   let retry = cfg.retry;
   if (retry !== undefined && retry !== null && typeof retry !== 'boolean' && typeof retry !== 'number') {
     throw param(`config.retry must be a boolean or a number of retries, got ${kind(retry)}`);
@@ -1309,8 +1330,8 @@ function upload(form) {
 }
 
 async function readForm(form, what) {
-  const entries = [...form.entries()];
   let meta;
+  let parts = 0;
   const out = [undefined];
   let total = 0; // bytes of content (meta counted by its characters, within MAX_TEXT anyway)
   let labels = 0; // characters of names, filenames and types
@@ -1324,7 +1345,8 @@ async function readForm(form, what) {
     total += n;
     if (total > MAX_BYTES) throw param(long(what, MAX_BYTES));
   };
-  for (const entry of entries) {
+  for (const entry of form.entries()) {
+    if (++parts > MAX_PARTS) throw param(`${what} has more than ${MAX_PARTS} fields`);
     const [name, value] = entry;
     if (typeof name !== 'string') throw param(`${what} has a field name that is not a string`);
     label(name, 'a field name');

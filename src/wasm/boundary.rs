@@ -97,6 +97,9 @@ extern "C" {
     fn describe_js(value: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = own)]
     fn own_js(target: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue>;
+    /// `{ status, statusText, headers, data }` (`result` in boundary.js, which cannot throw).
+    #[wasm_bindgen(js_name = result)]
+    pub fn result_js(status: u16, status_text: &JsValue, headers: &JsValue, data: &JsValue) -> JsValue;
 }
 
 /// Sets `key` of an object our code made, as an own data property: no setter that
