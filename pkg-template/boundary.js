@@ -571,8 +571,16 @@ export function clientOptions(o) {
     const privateKey = get('privateKey');
     if (privateKey === undefined) throw config('options.privateKey is required');
     const key = keyBytes(privateKey, 'options.privateKey');
+    // Checked before certs, which it may stand in for: a key of the wrong type (a Buffer from
+    // readFileSync) is named as such, not taken for a missing certs.
+    const apiv3Key = get('apiv3Key');
+    if (apiv3Key !== undefined && typeof apiv3Key !== 'string') {
+      throw config(`options.apiv3Key must be a string (the 32-character APIv3 key; read a file of it as text, 'utf8'), got ${kind(apiv3Key)}`);
+    }
+    if (apiv3Key !== undefined && apiv3Key.length > MAX_TEXT) throw config(long('options.apiv3Key', MAX_TEXT));
     // Without certs, an APIv3 key lets the client download the platform certificates.
-    const certs = get('certs') ?? (typeof get('apiv3Key') === 'string' && get('certs') === undefined ? {} : undefined);
+    const given = get('certs');
+    const certs = given ?? (apiv3Key !== undefined && given === undefined ? {} : undefined);
     if (typeof certs !== 'object' || certs === null || Array.isArray(certs)) {
       throw config(certs === undefined
         ? 'options.certs is required (or options.apiv3Key, to download the platform certificates): an object mapping each platform serial or PUB_KEY_ID_... to its PEM'
@@ -596,7 +604,7 @@ export function clientOptions(o) {
     const backup = get('backupBaseURL');
     if (backup !== undefined && backup !== false && typeof backup !== 'string') throw config(`options.backupBaseURL must be a URL string or false, got ${kind(backup)}`);
     return [
-      mchid, serial, key, entries, string('wechatpaySerial'), string('apiv3Key'), string('baseURL'),
+      mchid, serial, key, entries, string('wechatpaySerial'), apiv3Key, string('baseURL'),
       option(get('timeout'), 'options.timeout'), fetch, string('crypto'), option(get('maxBodyBytes'), 'options.maxBodyBytes'),
       retry, backup, fn('onRequest'), fn('onResponse'), option(get('certsRefreshInterval'), 'options.certsRefreshInterval'),
     ];

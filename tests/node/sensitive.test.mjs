@@ -159,4 +159,19 @@ describe('apiv3Key', () => {
     }
     assert.equal(new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key })).wechatpaySerial, ctx.sb.platform.serial);
   });
+
+  test('of the wrong type without certs: named as the wrong type, not as missing certs', () => {
+    const { certs, ...noCerts } = options(ctx.sb);
+    assert.ok(certs);
+    for (const bad of [Buffer.from(ctx.sb.apiv3Key), new Uint8Array(32), 42, null, {}]) {
+      assert.throws(() => new Wxpay({ ...noCerts, apiv3Key: bad }), (e) => {
+        assertWxpayError(e, 'ERR_INVALID_CONFIG');
+        assert.match(e.message, /^options\.apiv3Key must be a string /);
+        assert.ok(!e.message.includes(ctx.sb.apiv3Key), 'the key is never echoed');
+        return true;
+      }, Object.prototype.toString.call(bad));
+    }
+    // Without both, certs are still what is missing.
+    assert.throws(() => new Wxpay(noCerts), { code: 'ERR_INVALID_CONFIG', message: /^options\.certs is required/ });
+  });
 });
