@@ -185,6 +185,18 @@ function recorder(options) {
 
 /** The verbs, in the order of the Rust side's `Method::ALL` (`request`'s `method` index). */
 const VERBS = new Map([['get', 0], ['post', 1], ['put', 2], ['patch', 3], ['delete', 4]]);
+/** The verbs that send a body: `(data, config)`; the others take `(config)`. */
+const VERBS_WITH_DATA = new Set(['post', 'put', 'patch']);
+
+/** The rejection of a verb called with more arguments than it reads; nothing is sent. */
+function tooMany(verb) {
+  const takes = VERBS_WITH_DATA.has(verb)
+    ? `${verb}(data, config) takes two arguments, the body and the request config`
+    : `${verb}(config) takes one argument, the request config`;
+  return Promise.reject(new WxpayError('ERR_INVALID_PARAM',
+    `${takes}: a further one would not be sent (placeholders, params, headers and the other options all go in the config)`));
+}
+
 /** The most children one node keeps: `wxpay.v3.a === wxpay.v3.a` below it. */
 const CHILDREN_CACHED = 64;
 /** Names a plain object answers from `Object.prototype` (`toString` aside). */
@@ -220,9 +232,13 @@ function chainNode(client, parent, segment) {
       if (OBJECT_PROTOTYPE_NAMES.has(prop)) return Reflect.get(target, prop);
       const method = VERBS.get(prop);
       if (method !== undefined) {
-        // A verb takes at most (data, config): the Rust side reads no more.
+        // A verb takes (config) or (data, config): an argument past those would be dropped in
+        // silence, so it rejects. Checked against undefined, not by `arguments`: nothing is made a
+        // call, and `get(config, undefined)` is still one argument.
         const v = { client, state, method, names: null };
-        const verb = (a, b) => call(sendVerb, v, a, b);
+        const verb = VERBS_WITH_DATA.has(prop)
+          ? (a, b, extra) => (extra === undefined ? call(sendVerb, v, a, b) : tooMany(prop))
+          : (a, extra) => (extra === undefined ? call(sendVerb, v, a, undefined) : tooMany(prop));
         // Reflect: on a node a caller froze, nothing is kept, and nothing throws.
         Reflect.defineProperty(state.node, prop, { get: () => verb, set: ignore });
         return verb;

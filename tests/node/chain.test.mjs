@@ -184,6 +184,32 @@ test('the five verbs: get(config), delete(config), post/put/patch(data, config)'
   }
 });
 
+test('an argument past a verb\'s own rejects ERR_INVALID_PARAM naming the verb and its count, and sends nothing', async () => {
+  const { wxpay, fetch } = counted();
+  const echo = wxpay.v3.sandbox.echo;
+  const extra = { params: { v: 'x' } };
+  const cases = [
+    ['get', () => echo.get({}, extra), /^get\(config\) takes one argument, the request config: /],
+    ['delete', () => echo.delete(undefined, extra), /^delete\(config\) takes one argument, the request config: /],
+    ['post', () => echo.post({ n: 1 }, {}, extra), /^post\(data, config\) takes two arguments, the body and the request config: /],
+    ['put', () => echo.put({ n: 1 }, undefined, null), /^put\(data, config\) takes two arguments, /],
+    ['patch', () => echo.patch('x', {}, 0), /^patch\(data, config\) takes two arguments, /],
+  ];
+  for (const [verb, send, message] of cases) {
+    let p;
+    assert.doesNotThrow(() => { p = send(); }, verb);
+    assert.ok(p instanceof Promise, verb);
+    const e = await rejectsWith(p, 'ERR_INVALID_PARAM');
+    assert.match(e.message, message);
+  }
+  await assertNothingSent(fetch);
+  // An explicit undefined is no argument: these are sent.
+  const wx = new Wxpay(options(ctx.sb));
+  assert.equal((await wx.v3.sandbox.echo.get({ params: { v: 'g' } }, undefined)).status, 200);
+  assert.equal((await wx.v3.sandbox.echo.post({ n: 'p' }, undefined, undefined)).status, 200);
+  assert.deepEqual(ctx.sb.requests.map((r) => [r.method, r.url]), [['GET', '/v3/sandbox/echo?v=g'], ['POST', '/v3/sandbox/echo']]);
+});
+
 test('a verb always returns a Promise, even when it will fail', async () => {
   const { wxpay, fetch } = counted();
   let p;
