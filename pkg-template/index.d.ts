@@ -348,7 +348,8 @@ export interface WxpayClientOptions {
   /**
    * The merchant's APIv3 key (32 characters, set in the merchant platform): decrypts
    * notifications and `decryptResource`, and lets the client download the platform
-   * certificates itself (then `certs` may be left out). Wrong length or type: `ERR_INVALID_CONFIG`.
+   * certificates itself (then `certs` may be left out). Whitespace at either end (the line break
+   * of a file it was read from) is left out. Wrong length or type: `ERR_INVALID_CONFIG`.
    */
   apiv3Key?: string;
   /**

@@ -130,9 +130,12 @@ pub fn keyring_or_download<'a>(entries: impl IntoIterator<Item = (String, &'a [u
     Ok(ring)
 }
 
-/// Validates `apiv3Key`: the 32 bytes of a 32-character string. The message
-/// gives the length only, never the value.
+/// Validates `apiv3Key`: the 32 bytes of a 32-character string, whitespace
+/// at either end left out as for `mchid` and `serial` (a key is letters and
+/// digits; one read from a file ends with a line break). The message gives
+/// the length only, never the value.
 pub fn apiv3_key(value: &str) -> Result<ApiV3Key> {
+    let value = value.trim();
     ApiV3Key::new(value).ok_or_else(|| {
         invalid(format!(
             "options.apiv3Key must be the 32-character APIv3 key set in the merchant platform (32 bytes), got {} bytes",

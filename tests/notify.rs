@@ -187,6 +187,12 @@ fn a_signed_body_of_the_wrong_shape_is_a_body_error() {
 #[test]
 fn apiv3_key_option() {
     assert!(config::apiv3_key("wxpayWasmTestApiV3Key0123456789a").is_ok());
+    // Read from a file: its line break, and any spaces around it, are not part of the key.
+    for padded in ["wxpayWasmTestApiV3Key0123456789a\n", "wxpayWasmTestApiV3Key0123456789a\r\n", " \twxpayWasmTestApiV3Key0123456789a "] {
+        assert!(config::apiv3_key(padded).is_ok(), "{padded:?}");
+    }
+    let e = config::apiv3_key("wxpayWasmTestApiV3Key0123456789\n").unwrap_err();
+    assert!(e.message.ends_with("got 31 bytes"), "the length without the line break: {}", e.message);
     for bad in ["", "short", "wxpayWasmTestApiV3Key0123456789ab", "wxpayWasmTestApiV3Key0123456789é"] {
         let e = config::apiv3_key(bad).unwrap_err();
         assert_eq!(e.code, Code::InvalidConfig);

@@ -160,6 +160,18 @@ describe('apiv3Key', () => {
     assert.equal(new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key })).wechatpaySerial, ctx.sb.platform.serial);
   });
 
+  test('read from a file: the line break at its end (and spaces around it) is not part of the key', async () => {
+    const n = ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'T-1' } });
+    for (const padded of [`${ctx.sb.apiv3Key}\n`, `${ctx.sb.apiv3Key}\r\n`, ` ${ctx.sb.apiv3Key}\t\n`]) {
+      const wxpay = new Wxpay(options(ctx.sb, { apiv3Key: padded }));
+      assert.deepEqual((await wxpay.notifications.parse({ headers: n.headers, body: n.body })).resource, { out_trade_no: 'T-1' }, JSON.stringify(padded.replace(ctx.sb.apiv3Key, 'KEY')));
+    }
+    // What is left must still be 32 characters: the length said is without the line break.
+    assert.throws(() => new Wxpay(options(ctx.sb, { apiv3Key: `${ctx.sb.apiv3Key.slice(1)}\n` })), {
+      code: 'ERR_INVALID_CONFIG', message: /^options\.apiv3Key must be .*, got 31 bytes$/,
+    });
+  });
+
   test('of the wrong type without certs: named as the wrong type, not as missing certs', () => {
     const { certs, ...noCerts } = options(ctx.sb);
     assert.ok(certs);
