@@ -695,7 +695,41 @@ function headerPairs(headers, what) {
     for (let i = 0; i < headers.length; i += 2) out.push([headers[i], headers[i + 1]]);
     return out;
   }
-  throw param(`${what}: input.headers must be a Headers, a plain object, a Map, or an array of [name, value] pairs or of names and values (rawHeaders)`);
+  throw param(`${what}: ${HEADERS_EXPECTED}`);
+}
+
+/** Every form of a notification's headers that headerPairs (or `get`) reads. */
+const HEADERS_EXPECTED = "input.headers must be a Headers, a plain object (Node's req.headers), a Map, or an array of [name, value] pairs or of names and values (Node's req.rawHeaders)";
+
+/** The keys of a plain-object notification input: `{ headers, body }`, or Request-like `{ headers, arrayBuffer }`. */
+const NOTIFY_INPUT = ['headers', 'body', 'arrayBuffer'];
+
+/**
+ * Why the notification `input`, lacking usable `headers` or `body`, is not one: a misspelt key of
+ * a plain `{ headers, body }` named (a key kept for a plain object only: a framework's request
+ * object carries many others), or a node:http request given whole; undefined if neither.
+ */
+function notificationShape(input, headers, body, what) {
+  const proto = Object.getPrototypeOf(input);
+  if (proto === Object.prototype || proto === null) {
+    const unknown = Object.keys(input).find((k) => !NOTIFY_INPUT.includes(k));
+    if (unknown !== undefined) return `${what}: unknown key ${named(unknown)}: expected { headers, body }, or a fetch Request`;
+  }
+  if (body === undefined && typeof headers === 'object' && headers !== null && (typeof input.pipe === 'function' || typeof input.on === 'function')) {
+    return `${what}: input looks like a node:http request (req), whose body is not read yet: read the raw body and pass { headers: req.headers, body } (a Buffer: the signature covers its bytes)`;
+  }
+  return undefined;
+}
+
+/** Why a notification's `body` that is neither text nor bytes (nor a Request's) is refused. */
+function notificationBody(body, what) {
+  if (typeof body !== 'object' || body === null) {
+    return `${what}: input.body must be a string or bytes (Uint8Array, Buffer, ArrayBuffer), the raw body, got ${kind(body)}`;
+  }
+  if (typeof body.getReader === 'function' || typeof body.pipe === 'function' || typeof body[Symbol.asyncIterator] === 'function') {
+    return `${what}: input.body is a stream: read it to bytes first and pass those (the signature covers the raw bytes)`;
+  }
+  return `${what}: input.body is an object (a parsed body, as express.json() makes?): the signature covers the raw bytes as received, so pass the raw body (express.raw({ type: 'application/json' }), a Buffer), never a parsed or re-serialised one`;
 }
 
 const NOTIFY_HEADERS = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial', 'request-id'];
@@ -715,8 +749,13 @@ async function readNotification(input) {
   }
   const [values, rawBody, read] = guarded(`${what}: reading input`, param, () => {
     const headers = input.headers;
+    const rawBody = input.body;
+    if (typeof headers !== 'object' || headers === null || rawBody === undefined) {
+      const why = notificationShape(input, headers, rawBody, what);
+      if (why !== undefined) throw param(why);
+    }
     if (typeof headers !== 'object' || headers === null) {
-      throw param(`${what}: input.headers must be a Headers or a plain object, got ${kind(headers)}`);
+      throw param(`${what}: ${HEADERS_EXPECTED}, got ${kind(headers)}`);
     }
     let values;
     if (typeof headers.get === 'function' && !isMap(headers)) {
@@ -737,18 +776,17 @@ async function readNotification(input) {
     values.forEach((v, i) => {
       if (v !== undefined && v.length > MAX_TEXT) throw param(long(`${what}: the ${NOTIFY_HEADERS[i]} header`, MAX_TEXT));
     });
-    const rawBody = input.body;
-    const read = typeof rawBody === 'string' || (typeof rawBody === 'object' && rawBody !== null && isBytes(rawBody))
-      ? undefined : input.arrayBuffer;
+    if (typeof rawBody === 'string' || (typeof rawBody === 'object' && rawBody !== null && isBytes(rawBody))) return [values, rawBody, undefined];
+    // A fetch Request: its body read by its own arrayBuffer (or stream).
+    const read = input.arrayBuffer;
+    if (typeof read !== 'function') throw param(notificationBody(rawBody, what));
     return [values, rawBody, read];
   });
   let body;
   if (read === undefined) {
     body = bytes(rawBody, `${what}: input.body`);
-  } else if (typeof read === 'function') {
-    body = await requestBody(input, rawBody, read, what);
   } else {
-    throw param(`${what}: input.body must be a string or a Uint8Array (the raw body), got ${kind(rawBody)}`);
+    body = await requestBody(input, rawBody, read, what);
   }
   values.push(body);
   return values;

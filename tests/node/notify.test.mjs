@@ -6,6 +6,8 @@ import { runInNewContext } from 'node:vm';
 import test, { describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
+import { Readable } from 'node:stream';
 import { Wxpay, WxpayError, notifySuccess, notifyFailure } from 'wxpay-wasm';
 import { notifyHandler, MAX_NOTIFY_BYTES } from '../../examples/node/notify.mjs';
 import { NOTIFY_MODES, encryptResource } from '../sandbox/index.mjs';
@@ -202,6 +204,38 @@ describe('notifications.parse input shapes', () => {
     // The same name twice (in two cases) has no one value: unsigned, never the last one given.
     await rejectsWith(wxpay.notifications.parse({ headers: [...Object.entries(n.headers), ['wechatpay-serial', 'OTHER']], body: n.body }), 'ERR_NOTIFY_UNSIGNED');
     assert.deepEqual((await wxpay.notifications.parse({ headers: n.headers, body: n.body })).resource, PAYMENT);
+  });
+
+  test('input that is not yet a notification says what to pass instead: the raw body, the right key, a headers form', async () => {
+    const n = make();
+    const message = async (input) => (await rejectsWith(wxpay.notifications.parse(input), 'ERR_INVALID_PARAM')).message;
+    // node:http's req itself, its body not read.
+    const req = new http.IncomingMessage(new net.Socket());
+    req.headers = lower(n.headers);
+    assert.match(await message(req), /^notifications\.parse\(input\): input looks like a node:http request \(req\), whose body is not read yet: read the raw body and pass \{ headers: req\.headers, body \}/);
+    // express.json()'s parsed body, on a plain object or on req itself.
+    const parsed = /^notifications\.parse\(input\): input\.body is an object \(a parsed body, as express\.json\(\) makes\?\): the signature covers the raw bytes as received, so pass the raw body \(express\.raw\(/;
+    assert.match(await message({ headers: n.headers, body: JSON.parse(n.body.toString('utf8')) }), parsed);
+    req.body = JSON.parse(n.body.toString('utf8'));
+    assert.match(await message(req), parsed);
+    assert.match(await message({ headers: n.headers, body: Readable.from([n.body]) }), /input\.body is a stream: read it to bytes first/);
+    // A misspelt key of { headers, body } is named; a key that is not a short name only by its length.
+    assert.match(await message({ header: n.headers, body: n.body }), /^notifications\.parse\(input\): unknown key `header`: expected \{ headers, body \}, or a fetch Request$/);
+    assert.match(await message({ headers: n.headers, raw: n.body }), /unknown key `raw`: expected \{ headers, body \}/);
+    assert.match(await message({ headers: n.headers, [n.body.toString('utf8')]: 1 }), /unknown key \(\d+ characters, not shown\)/);
+    // Every accepted form of headers is listed.
+    const headers = await message({ headers: 'Wechatpay-Nonce: x', body: n.body });
+    for (const form of ['a Headers', 'a plain object', 'a Map', '[name, value] pairs', 'rawHeaders']) assert.ok(headers.includes(form), `${form}: ${headers}`);
+    assert.match(headers, /, got string$/);
+    // The properties looked at for these messages are read inside the boundary: a getter that throws is the caller's error.
+    const throwing = new (class { get headers() { return n.headers; } get pipe() { throw new Error('pipe getter'); } })();
+    assert.match(await message(throwing), /^notifications\.parse\(input\): reading input threw: Error: pipe getter$/);
+    const proxy = new Proxy({}, { getPrototypeOf() { throw new Error('trap'); } });
+    assert.match(await message(proxy), /reading input threw: Error: trap$/);
+    assert.deepEqual((await wxpay.notifications.parse({ headers: n.headers, body: n.body })).resource, PAYMENT);
+    // A plain Request-like object (headers and arrayBuffer) is no misspelt { headers, body }.
+    const bytes = new Uint8Array(n.body);
+    assert.deepEqual((await wxpay.notifications.parse({ headers: new Headers(n.headers), arrayBuffer: async () => bytes.slice().buffer })).resource, PAYMENT);
   });
 
   test('a correctly signed body that is not a notification is ERR_NOTIFY_BODY, as is a plaintext that is not a JSON object', async () => {
