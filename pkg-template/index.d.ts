@@ -35,7 +35,10 @@ export interface WxpayClientOptions {
    * A plain object or a `Map`.
    */
   certs?: Record<string, string | Uint8Array | ArrayBuffer> | Map<string, string | Uint8Array | ArrayBuffer>;
-  /** Defaults to `https://api.mch.weixin.qq.com/`. */
+  /**
+   * Defaults to `https://api.mch.weixin.qq.com/`. May carry a path prefix, but not end in `/v3`
+   * (the chain starts at `wxpay.v3`): `ERR_INVALID_CONFIG`.
+   */
   baseURL?: string;
   /** A fetch-compatible function used instead of the global `fetch`. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;

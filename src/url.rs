@@ -132,6 +132,10 @@ impl BaseUrl {
         if !prefix.ends_with('/') {
             prefix.push('/');
         }
+        // Every chain path starts with `v3/`: such a prefix would send to `/v3/v3/...`.
+        if prefix.ends_with("/v3/") {
+            return Err(bad("must not end in /v3: the chain starts at wxpay.v3"));
+        }
         Ok(BaseUrl { origin: text::sub(input, 0, scheme_len + host_end).to_ascii_lowercase(), prefix })
     }
 
@@ -368,6 +372,20 @@ mod tests {
             let e = BaseUrl::parse(bad).unwrap_err();
             assert_eq!(e.code, Code::InvalidConfig, "{bad}");
             assert!(e.message.contains("options.baseURL"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn base_url_ending_in_v3_is_refused() {
+        for bad in ["https://api.mch.weixin.qq.com/v3", "https://api.mch.weixin.qq.com/v3/", "http://127.0.0.1:9/proxy/v3"] {
+            let e = BaseUrl::parse(bad).unwrap_err();
+            assert_eq!(e.code, Code::InvalidConfig, "{bad}");
+            assert_eq!(e.message, "options.baseURL must not end in /v3: the chain starts at wxpay.v3", "{bad}");
+        }
+        let e = BaseUrl::parse_option("https://api2.mch.weixin.qq.com/v3/", "options.backupBaseURL").unwrap_err();
+        assert_eq!(e.message, "options.backupBaseURL must not end in /v3: the chain starts at wxpay.v3");
+        for good in ["https://h/v3x", "https://h/v3/x", "https://h/xv3", "https://h/V3"] {
+            assert!(BaseUrl::parse(good).is_ok(), "{good}");
         }
     }
 
