@@ -33,8 +33,9 @@ const guarded = (what, read) => guardedAs(what, param, read);
 
 function checkKey(apiv2Key, what) {
   if (typeof apiv2Key !== 'string') throw param(`${what}: apiv2Key must be the merchant's APIv2 key (API密钥), a string, got ${apiv2Key === null ? 'null' : typeof apiv2Key}`);
-  // Its length only: never the key.
-  if (!KEY.test(apiv2Key)) throw param(`${what}: apiv2Key must be the merchant's APIv2 key (API密钥): 32 printable ASCII characters, got ${apiv2Key.length} characters that are not`);
+  // Its length, or the kind of character it should not have: never the key.
+  if (apiv2Key.length !== 32) throw param(`${what}: apiv2Key must be the merchant's APIv2 key (API密钥), 32 characters, got ${apiv2Key.length}`);
+  if (!KEY.test(apiv2Key)) throw param(`${what}: apiv2Key has a character that is not printable ASCII (a space, a line break, a control or non-ASCII character): the APIv2 key (API密钥) is 32 printable ASCII characters`);
 }
 
 /** The text `signV2` signs (`stringA&key=<key>`), from the caller's fields, read once. */

@@ -119,7 +119,17 @@ test('refused: a key that is not 32 printable ASCII characters, fields that are 
   }
   const leaks = await rejects(payscoreParams({ mchid: '1', apiv2Key: SECRET, package: 'p' }));
   assert.doesNotMatch(leaks.message, LEAK);
-  assert.match(leaks.message, /31 characters/);
+  assert.match(leaks.message, /apiv2Key must be the merchant's APIv2 key \(API密钥\), 32 characters, got 31$/);
+  // The length and a character out of place are told apart.
+  for (const [key, message] of [
+    [`${KEY}\n`, /32 characters, got 33$/],
+    [`${KEY.slice(1)} `, /apiv2Key has a character that is not printable ASCII \(a space, a line break, a control or non-ASCII character\): the APIv2 key \(API密钥\) is 32 printable ASCII characters$/],
+    ['é'.repeat(32), /apiv2Key has a character that is not printable ASCII/],
+  ]) {
+    const err = await rejects(payscoreParams({ mchid: '1', apiv2Key: key, package: 'p' }));
+    assert.match(err.message, message);
+    assert.doesNotMatch(err.message, /got \d+ characters that are not/);
+  }
   const revoked = Proxy.revocable({}, {});
   revoked.revoke();
   for (const fields of [
