@@ -1481,6 +1481,10 @@ export function downloadInput(data, options) {
     // v3/bill/sub-merchant-fundflowbill documents download_bill_list as optional: an answer
     // without it names no file, which is said as such rather than as a missing download_url.
     if (list === undefined && data.download_url === undefined) {
+      // The whole `{ status, headers, data }` a verb resolves to, given for its `data`.
+      if (data.data !== undefined && data.status !== undefined) {
+        throw param(`${what}: data is a whole answer ({ status, headers, data }): pass the answer's .data (wxpay.download(answer.data))`);
+      }
       throw param(`${what}: data has neither download_url nor download_bill_list: it names no file to download`);
     }
     if (list !== undefined) {

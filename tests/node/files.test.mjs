@@ -335,6 +335,18 @@ test('download of an answer that names no file (a sub-merchant fund-flow answer 
   assert.equal(ctx.sb.requests.length, 0);
 });
 
+test('download of the whole answer ({ status, headers, data }) instead of its data says to pass .data, nothing sent', async () => {
+  const wxpay = client(ctx.sb);
+  const answer = await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02' } });
+  assert.equal(answer.status, 200);
+  assert.equal(typeof answer.data.download_url, 'string');
+  const sent = ctx.sb.requests.length;
+  const e = await rejectsWith(wxpay.download(answer), 'ERR_INVALID_PARAM');
+  assert.equal(e.message, "download(data, options): data is a whole answer ({ status, headers, data }): pass the answer's .data (wxpay.download(answer.data))");
+  assert.equal(ctx.sb.requests.length, sent);
+  assert.ok((await within(wxpay.download(answer.data))).byteLength > 0);
+});
+
 test('download options out of range are ERR_INVALID_PARAM (a call\'s input, as a request\'s config), not ERR_INVALID_CONFIG', async () => {
   const wxpay = client(ctx.sb);
   const data = { download_url: `${ctx.sb.baseURL}v3/billdownload/file?token=x`, hash_type: 'SHA1', hash_value: '00'.repeat(20) };
