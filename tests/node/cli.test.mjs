@@ -95,3 +95,15 @@ test('errors are one line with the code and a non-zero exit', async () => {
   }
   for (const r of [wrong, forged]) assert.ok(!r.stderr.includes(sb.apiv3Key) && !r.stderr.includes('PRIVATE KEY'));
 });
+
+test("the README's section on the command names every flag its --help lists", async () => {
+  const r = await run(['--help']);
+  assert.equal(r.code, 0, r.stderr);
+  const flags = [...new Set(r.stdout.match(/--[a-z][a-z0-9-]+/g))].filter((f) => f !== '--help');
+  assert.ok(flags.includes('--base-url') && flags.length >= 6, flags.join(' '));
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('To save them to files, the package ships a command'), readme.indexOf('### Retries, the backup host and hooks'));
+  assert.ok(section.length > 100, 'the section is found');
+  for (const flag of flags) assert.ok(section.includes(flag), `README names ${flag}`);
+  assert.ok(section.includes('--help'), 'README names --help');
+});

@@ -4,6 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
 import { Wxpay } from 'wxpay-wasm';
 import { useSandbox, options, memberCode, countingFetch, within, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
 
@@ -158,6 +159,16 @@ test('params with numbers (and booleans) are sent as their text', async () => {
   lastRequest();
   const r = await within(wxpay.v3.sandbox.echo.get({ params: { need_inform: true } }), 2000, 'get({ params: { need_inform: true } })');
   assert.equal(r.data.url, '/v3/sandbox/echo?need_inform=true');
+  lastRequest();
+});
+
+test("the README's params row says what is sent: booleans and bigints too, undefined and null skipped", async () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const row = readme.split('\n').find((l) => l.startsWith('| `params` |'));
+  assert.ok(row, 'the chain table has a params row');
+  for (const words of ['strings', 'safe integers', 'bigints', 'booleans', 'arrays repeat the key', '`undefined` and `null` are skipped']) assert.ok(row.includes(words), `${words}: ${row}`);
+  const { data } = await within(wx().v3.sandbox.echo.get({ params: { a: false, b: 10n, c: null, d: undefined, e: 's' } }), 2000, 'get(params)');
+  assert.equal(data.url, '/v3/sandbox/echo?a=false&b=10&e=s');
   lastRequest();
 });
 
