@@ -571,6 +571,8 @@ export function clientOptions(o) {
     const privateKey = get('privateKey');
     if (privateKey === undefined) throw config('options.privateKey is required');
     const key = keyBytes(privateKey, 'options.privateKey');
+    const mistaken = privateKeyMistake(key);
+    if (mistaken !== undefined) throw fail('ERR_INVALID_KEY', `options.privateKey ${mistaken}`);
     // Checked before certs, which it may stand in for: a key of the wrong type (a Buffer from
     // readFileSync) is named as such, not taken for a missing certs.
     const apiv3Key = get('apiv3Key');
@@ -616,6 +618,21 @@ function option(v, what) {
   if (v === undefined) return undefined;
   if (typeof v !== 'number') throw config(`${what} must be a number, got ${kind(v)}`);
   return v;
+}
+
+/**
+ * What `options.privateKey`'s bytes are when they are plainly not a key, told from their shape
+ * only (nothing of them is quoted): empty, or a PKCS#12 bundle (DER `SEQUENCE { INTEGER 3, ...}`:
+ * `apiclient_cert.p12`, which holds the key). Undefined for anything else, which Rust parses.
+ */
+function privateKeyMistake(key) {
+  if (key.every((b) => b === 0x20 || (b >= 0x09 && b <= 0x0d))) {
+    return 'is empty: give the PEM of apiclient_key.pem (was the file or the environment variable read empty?)';
+  }
+  if (key[0] === 0x30 && key[1] >= 0x81 && key[1] <= 0x83 && key[key[1] - 0x7e] === 0x02 && key[key[1] - 0x7d] === 0x01 && key[key[1] - 0x7c] === 0x03) {
+    return 'is a PKCS#12 bundle (apiclient_cert.p12), not the key: extract the key with `openssl pkcs12 -in apiclient_cert.p12 -nocerts -nodes` (the password is the merchant id; OpenSSL 3 may need -legacy), or give apiclient_key.pem';
+  }
+  return undefined;
 }
 
 function keyBytes(v, what) {

@@ -4,6 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Wxpay } from 'wxpay-wasm';
 import { selfSignedCertificate } from '../sandbox/x509.mjs';
 import { startSandbox, generateKeys } from '../sandbox/index.mjs';
@@ -88,6 +89,10 @@ runCases('serial: missing, wrong type, unparsable', () => [
   ['a quote', { serial: 'ABC"DEF' }, CONFIG, 'options.serial'],
 ]);
 
+/** A PKCS#12 bundle of a merchant key, as WeChat Pay's apiclient_cert.p12 (tests/fixtures/README.md). */
+const P12 = readFileSync(new URL('../fixtures/merchant_cert.p12', import.meta.url));
+assert.deepEqual([...P12.subarray(0, 2), ...P12.subarray(4, 7)], [0x30, 0x82, 0x02, 0x01, 0x03]);
+
 const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const ed = crypto.generateKeyPairSync('ed25519');
 const ecPem = ec.privateKey.export({ type: 'pkcs8', format: 'pem' });
@@ -117,6 +122,11 @@ runCases('privateKey: missing, wrong type, garbage PEM, the wrong kind of key', 
     ['an EC key', { privateKey: ecPem }, KEY, 'options.privateKey'],
     ['an Ed25519 key', { privateKey: edPem }, KEY, 'options.privateKey'],
     ['an encrypted PKCS#8 key', { privateKey: encrypted }, KEY, 'options.privateKey'],
+    // Said as what they are: nothing to parse, or the bundle the key is in.
+    ['empty string, said so', { privateKey: '' }, KEY, 'options.privateKey is empty: give the PEM of apiclient_key.pem'],
+    ['empty bytes', { privateKey: new Uint8Array(0) }, KEY, 'options.privateKey is empty: give the PEM of apiclient_key.pem'],
+    ['a line break only', { privateKey: '\r\n' }, KEY, 'options.privateKey is empty'],
+    ['apiclient_cert.p12', { privateKey: P12 }, KEY, 'options.privateKey is a PKCS#12 bundle (apiclient_cert.p12), not the key: extract the key with `openssl pkcs12 -in apiclient_cert.p12 -nocerts -nodes`'],
   ];
 }, (sb) => [ecPem, edPem]);
 
