@@ -177,9 +177,11 @@ impl NoRing {
             NoRing::Stopped(e) => return e,
             NoRing::Failed(cause) => cause,
         };
-        let message = format!("the {}'s Wechatpay-Serial names no key known yet, and {}", codes.subject, match cause {
-            Some(_) => "downloading the platform certificates failed (see cause)",
-            None => NONE_YET,
+        let message = format!("the {}'s Wechatpay-Serial names no key known yet, and {}", codes.subject, match &cause {
+            // The download's own error said here too (a wrong APIv3 key is told by it), as
+            // boundary.js describes a thrown value: bounded, and ours quote no secret.
+            Some(e) => format!("downloading the platform certificates failed: {}", super::boundary::describe(e)),
+            None => NONE_YET.to_owned(),
         });
         Error::new(codes.serial, message).into_js_with(Extra { cause, ..extra })
     }

@@ -335,6 +335,9 @@ test('a list encrypted under another APIv3 key is refused', async () => {
   // The answer could not be verified: its own code; why the download failed is the cause.
   const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
   assert.equal(err.cause?.code, 'ERR_RESPONSE_BODY');
+  // ...and said in the message, which is what a log shows: a wrong APIv3 key is told there.
+  assert.match(err.message, /downloading the platform certificates failed: WxpayError: certificate [0-9A-F]+ does not decrypt under the APIv3 key: .*wrong APIv3 key/);
+  assert.ok(!err.message.includes(wrong), 'the key is not quoted');
   await rejectsWith(wxpay.certificates(), 'ERR_RESPONSE_BODY');
 });
 
@@ -393,7 +396,7 @@ test('a failed download fails the request as its own answer: ERR_RESPONSE_SERIAL
   assert.match(err.requestId, /^sbx-/, "the answer's own Request-ID");
   assert.equal(err.cause?.code, 'SYSTEM_ERROR');
   assert.equal(err.cause?.requestId, 'REQ-OF-CERTIFICATES');
-  assert.match(err.message, /downloading the platform certificates failed/);
+  assert.match(err.message, /downloading the platform certificates failed: WxpayError: .*busy/);
   // Within the back-off after the failure: the same code, the last failure still the cause.
   const again = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
   assert.equal(again.cause?.code, 'SYSTEM_ERROR');
@@ -472,7 +475,7 @@ test('with keys configured, an answer under an unknown serial whose download fai
   const wxpay = new Wxpay(options(sb, { certs: { [sb.pubkey.id]: sb.pubkey.publicKeySpki }, apiv3Key: sb.apiv3Key, fetch: failing, retry: 0 }));
   const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
   assert.equal(err.cause?.code, 'SYSTEM_ERROR');
-  assert.match(err.message, /downloading the platform certificates failed/);
+  assert.match(err.message, /downloading the platform certificates failed: WxpayError: .*busy/);
   // Within the back-off, no download: the last failure is still why.
   const again = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
   assert.equal(again.cause?.code, 'SYSTEM_ERROR');
