@@ -50,7 +50,9 @@ function kind(v) {
  * polluted realm's, which could throw through Rust frames).
  */
 export function own(target, key, value) {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  // A descriptor of no prototype: Object.prototype's `get` or `set` (a polluted realm's) would
+  // make an inherited-looking accessor of it, and the definition throw.
+  Object.defineProperty(target, key, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
 }
 
 /** A request's result, `{ status, statusText, headers, data }`: a literal, which runs no setter either. */
@@ -728,6 +730,8 @@ const NOTIFY_INPUT = ['headers', 'body', 'arrayBuffer'];
  */
 function notificationShape(input, headers, body, what) {
   const proto = Object.getPrototypeOf(input);
+  // A Request-like object (its body read by its own arrayBuffer) is read as before.
+  if (typeof input.arrayBuffer === 'function') return undefined;
   if (proto === Object.prototype || proto === null) {
     const unknown = Object.keys(input).find((k) => !NOTIFY_INPUT.includes(k));
     if (unknown !== undefined) return `${what}: unknown key ${named(unknown)}: expected { headers, body }, or a fetch Request`;

@@ -10,7 +10,10 @@ const invalid = (message, cause) => new WxpayError('ERR_INVALID_PARAM', `uploadF
  * (a Blob's own type is kept unless it is given). Bad input is ERR_INVALID_PARAM.
  */
 export function uploadForm(file, filename, options = {}) {
-  if (!(file instanceof Blob || file instanceof ArrayBuffer || ArrayBuffer.isView(file))) throw invalid('the file must be bytes (Uint8Array, ArrayBuffer) or a Blob');
+  // By tag as well as by class: an ArrayBuffer or Blob of another realm (a vm context) is one too.
+  const tag = Object.prototype.toString.call(file);
+  const blob = file instanceof Blob || tag === '[object Blob]' || tag === '[object File]';
+  if (!(blob || tag === '[object ArrayBuffer]' || ArrayBuffer.isView(file))) throw invalid('the file must be bytes (Uint8Array, ArrayBuffer) or a Blob');
   if (typeof filename !== 'string' || filename === '') throw invalid('the filename must be a non-empty string');
   if (options === null || typeof options !== 'object') throw invalid('options must be an object');
   try {
@@ -25,8 +28,7 @@ export function uploadForm(file, filename, options = {}) {
       form.append('meta', text);
     }
     // A Blob keeps its own type unless `type` is given.
-    const blob = file instanceof Blob && type === '' ? file : new Blob([file], { type });
-    form.append(field, blob, filename);
+    form.append(field, blob && type === '' ? file : new Blob([file], { type }), filename);
     for (const [k, v] of Object.entries(fields)) form.append(k, String(v));
     return form;
   } catch (e) {

@@ -66,13 +66,14 @@ edit('a failed re-instantiation is retried by the next call',
 // setter the key has on Object.prototype (or Array.prototype): one that throws unwound through
 // Rust frames and trapped the instance, failing every call in flight. A defined property is
 // what a fresh object's assignment makes, runs no setter and cannot throw on an object of ours
-// (a key `__proto__` becomes an own property, never the prototype).
+// (a key `__proto__` becomes an own property, never the prototype). The descriptor has no
+// prototype: a `get` or `set` on Object.prototype would make it invalid, and the import throw.
 edit('objects of ours are filled with defined properties, running no inherited setter',
   /arg0\[arg1\] = arg2;/g,
-  'Reflect.defineProperty(arg0, arg1, { value: arg2, writable: true, enumerable: true, configurable: true });', 1);
+  'Reflect.defineProperty(arg0, arg1, { __proto__: null, value: arg2, writable: true, enumerable: true, configurable: true });', 1);
 edit('arrays of ours are filled with defined elements, running no inherited setter',
   /arg0\[arg1 >>> 0\] = arg2;/g,
-  'Reflect.defineProperty(arg0, arg1 >>> 0, { value: arg2, writable: true, enumerable: true, configurable: true });', 1);
+  'Reflect.defineProperty(arg0, arg1 >>> 0, { __proto__: null, value: arg2, writable: true, enumerable: true, configurable: true });', 1);
 
 // A string that crosses into wasm is copied a character at a time while it is ASCII: about 40
 // JIT instructions a character. A request carries two long ones (its signature, 344

@@ -6,6 +6,7 @@
 // process; 2 M empty fields sent a 162 MB body; 600 MB after a bill's summary were held whole.)
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { runInNewContext } from 'node:vm';
 import { WxpayError, readBill, uploadForm } from 'wxpay-wasm';
 import { useHealth, settle, outcome } from './harness.mjs';
 
@@ -103,5 +104,11 @@ test('uploadForm given what it cannot use: ERR_INVALID_PARAM, the thrown value a
     if (what.startsWith('a throwing') || what.startsWith('a field whose')) assert.equal(err.cause, cause, what);
   }
   assert.ok(uploadForm(new Uint8Array(1), 'a.jpg') instanceof FormData);
+  // Bytes and Blobs of another realm are bytes and Blobs too.
+  const { buffer, blob } = runInNewContext('({ buffer: new ArrayBuffer(3), blob: new Blob(["abc"]) })', { Blob });
+  assert.ok(uploadForm(buffer, 'a.jpg') instanceof FormData);
+  const other = runInNewContext('new ArrayBuffer(2)');
+  assert.equal((await uploadForm(other, 'b.jpg').get('file').arrayBuffer()).byteLength, 2);
+  assert.ok(uploadForm(blob, 'c.jpg') instanceof FormData);
   await h.check('after uploadForm');
 });

@@ -189,7 +189,9 @@ for (const key of ['detail', 'requestId', 'response', 'status', 'cause', 'code']
 // objects get own data properties now, and no setter runs.
 const SET_KEYS = ['appId', 'timeStamp', 'nonceStr', 'package', 'signType', 'paySign', 'appid', 'partnerid', 'prepayid', 'noncestr', 'timestamp', 'sign',
   'serial', 'effective_time', 'expire_time', 'status', 'statusText', 'headers', 'data', 'method', 'url', 'attempt', 'requestId', 'detail', 'key', 'format',
-  'type', 'padding', 'oaepHash', 'name', 'hash', 'content-type', 'attempts'];
+  'type', 'padding', 'oaepHash', 'name', 'hash', 'content-type', 'attempts',
+  // A descriptor that inherited these would be an accessor's: the definition would throw.
+  'get', 'set'];
 test('throwing setters on Object.prototype for the keys Rust fills: every call as without them, no trap', async () => {
   const { sb } = h;
   const recovered = [];
@@ -214,7 +216,9 @@ test('throwing setters on Object.prototype for the keys Rust fills: every call a
   // one be read under `status` or `statusText` (undici answers its filtered response's fields by
   // `key in state`, which an accessor on Object.prototype satisfies: undefined): a request's
   // result is left out under those two.
-  const RUNTIME = new Set(['status', 'statusText', 'headers', 'content-type']);
+  // Nor under Object.prototype's `get` or `set` (its Response defines properties with
+  // descriptors that would inherit them: "Invalid property descriptor").
+  const RUNTIME = new Set(['status', 'statusText', 'headers', 'content-type', 'get', 'set']);
   const FETCHED = new Set(['status', 'statusText']);
   const calls = {
     jsapiParams: async () => { const p = await clients.node.jsapiParams({ appId: 'wx1', prepay_id: 'p' }); return Object.hasOwn(p, 'paySign') && Object.hasOwn(p, 'timeStamp'); },
@@ -243,6 +247,25 @@ test('throwing setters on Object.prototype for the keys Rust fills: every call a
           delete Object.prototype[key];
         }
         if (!('value' in r) || r.value !== true) wrong.push(`${name} under a setter for ${key}: ${outcome(r)}`);
+      }
+    }
+  } finally {
+    Wxpay.onRecover = onRecover;
+  }
+  // `get` and `set` as plain functions on Object.prototype (a polyfill's, say): the same.
+  try {
+    Wxpay.onRecover = (info) => recovered.push(info);
+    for (const key of ['get', 'set']) {
+      for (const [name, call] of Object.entries(calls)) {
+        ready();
+        Object.defineProperty(Object.prototype, key, { value() {}, writable: true, configurable: true });
+        let r;
+        try {
+          r = await settle(() => call(key), 3000);
+        } finally {
+          delete Object.prototype[key];
+        }
+        if (!('value' in r) || r.value !== true) wrong.push(`${name} under Object.prototype.${key} a function: ${outcome(r)}`);
       }
     }
   } finally {

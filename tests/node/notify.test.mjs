@@ -236,6 +236,10 @@ describe('notifications.parse input shapes', () => {
     // A plain Request-like object (headers and arrayBuffer) is no misspelt { headers, body }.
     const bytes = new Uint8Array(n.body);
     assert.deepEqual((await wxpay.notifications.parse({ headers: new Headers(n.headers), arrayBuffer: async () => bytes.slice().buffer })).resource, PAYMENT);
+    // Nor is one with more of a Request's keys, or one that also has `on` (a framework's request).
+    const requestLike = { headers: new Headers(n.headers), arrayBuffer: async () => bytes.slice().buffer, text: async () => '', method: 'POST', url: '/notify' };
+    assert.deepEqual((await wxpay.notifications.parse(requestLike)).resource, PAYMENT);
+    assert.deepEqual((await wxpay.notifications.parse({ ...requestLike, on() {}, pipe() {} })).resource, PAYMENT);
   });
 
   test('a correctly signed body that is not a notification is ERR_NOTIFY_BODY, as is a plaintext that is not a JSON object', async () => {
