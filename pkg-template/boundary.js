@@ -7,7 +7,7 @@
 // exception, whatever a getter, Proxy, iterator or `fetch` throws, ever unwinds through Rust
 // frames. No message here quotes a value the caller passed: a key pasted in the wrong place
 // must not end up in a log.
-import { WxpayError } from './error.js';
+import { WxpayError, field } from './error.js';
 
 // Inputs are copied into wasm memory: bound them, so an absurd input is an error, never a trap.
 const MAX_TEXT = 1 << 20;
@@ -50,9 +50,9 @@ function kind(v) {
  * polluted realm's, which could throw through Rust frames).
  */
 export function own(target, key, value) {
-  // A descriptor of no prototype: Object.prototype's `get` or `set` (a polluted realm's) would
-  // make an inherited-looking accessor of it, and the definition throw.
-  Object.defineProperty(target, key, { __proto__: null, value, writable: true, enumerable: true, configurable: true });
+  // error.js's descriptor, of no prototype: Object.prototype's `get` or `set` (a polluted
+  // realm's) would make an inherited-looking accessor of it, and the definition throw.
+  Object.defineProperty(target, key, field(value));
 }
 
 /** A request's result, `{ status, statusText, headers, data }`: a literal, which runs no setter either. */

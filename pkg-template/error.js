@@ -26,7 +26,7 @@ function own(props, key) {
 }
 
 /** A data property as an assignment makes it, also where `Object.prototype` has an accessor of that name. */
-const field = (value) => ({ __proto__: null, value, writable: true, enumerable: true, configurable: true });
+export const field = (value) => ({ __proto__: null, value, writable: true, enumerable: true, configurable: true });
 
 export class WxpayError extends Error {
   /**

@@ -95,18 +95,15 @@ extern "C" {
     fn user_agent_js(base: &str) -> Result<Option<String>, JsValue>;
     #[wasm_bindgen(catch, js_name = describe)]
     fn describe_js(value: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = own)]
-    fn own_js(target: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue>;
+    /// Sets `key` of an object our code made, as an own data property: no setter that
+    /// Object.prototype has for it runs (`own` in boundary.js).
+    #[wasm_bindgen(catch)]
+    pub fn own(target: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue>;
     /// `{ status, statusText, headers, data }` (`result` in boundary.js, which cannot throw).
     #[wasm_bindgen(js_name = result)]
     pub fn result_js(status: u16, status_text: &JsValue, headers: &JsValue, data: &JsValue) -> JsValue;
 }
 
-/// Sets `key` of an object our code made, as an own data property: no setter that
-/// Object.prototype has for it runs (`own` in boundary.js).
-pub fn own(target: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue> {
-    own_js(target, key, value)
-}
 
 /// The value of a `...Held` import's call. Those imports return nothing: with
 /// wasm-bindgen 0.2.130 a `catch` import that returns a value leaks one

@@ -29,7 +29,7 @@
 // sandbox's own picture URLs and its complaint_media_list the API's; the notification URL may be
 // http for 127.0.0.1 (the service takes https only).
 import crypto from 'node:crypto';
-import { OAEP, beijing, digits, invalid, jsonObject, ok, paramError, str } from './payments.mjs';
+import { OAEP, answered, beijing, digits, invalid, jsonObject, ok, paramError, str } from './payments.mjs';
 
 const BASE = '/v3/merchant-service/complaints-v2';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -68,8 +68,8 @@ export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf
 
   /** The complaint as its query answers it: the phone encrypted afresh, the refund state read now. */
   function detail(c, withOpenid = true) {
-    const out = {};
-    for (const [k, v] of Object.entries(c)) if (!k.endsWith('$') && (withOpenid || k !== 'payer_openid')) out[k] = v;
+    const out = answered(c);
+    if (!withOpenid) delete out.payer_openid;
     out.complaint_full_refunded = fullyRefunded(c);
     if (c.payer_phone$ !== undefined) out.payer_phone = crypto.publicEncrypt({ key: merchantPublic(), ...OAEP }, Buffer.from(c.payer_phone$)).toString('base64');
     return out;

@@ -22,6 +22,9 @@ export const EVENTS = {
   'REFUND.SUCCESS': { summary: '退款成功', original_type: 'refund', associated_data: 'refund' },
   'MEMBERCARDSP.USER_CARD.CREATE': { summary: '用户开通会员卡通知', original_type: 'membercard', associated_data: 'membercard' },
   'MEMBERCARDSP.USER_CARD.DELETE': { summary: '用户删除会员卡通知', original_type: 'membercard', associated_data: 'membercard' },
+  // 消费者投诉 (complaints.mjs): the second summary is the sandbox's own.
+  'COMPLAINT.CREATE': { summary: '产生新投诉', original_type: 'complaint', associated_data: '' },
+  'COMPLAINT.STATE_CHANGE': { summary: '投诉单状态变化', original_type: 'complaint', associated_data: '' },
 };
 
 /** AES-256-GCM of `plaintext` (bytes or string): `{ algorithm, ciphertext, associated_data, nonce }`. */

@@ -197,7 +197,7 @@ export async function startSandbox(opts = {}) {
   async function complaintEvent({ event, complaint_id }, post) {
     const url = complaints.notifyUrl;
     const resource = { complaint_id, action_type: event.action_type };
-    const notification = post && url !== undefined ? await notify(url, { event_type: event.event_type, resource, summary: event.event_type === 'COMPLAINT.CREATE' ? '产生新投诉' : '投诉单状态变化' }) : undefined;
+    const notification = post && url !== undefined ? await notify(url, { event_type: event.event_type, resource }) : undefined;
     return { complaint_id, action_type: event.action_type, notification };
   }
 
