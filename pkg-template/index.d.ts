@@ -323,7 +323,8 @@ export type WxpayErrorCode =
   | 'ERR_NOTIFY_BODY'
   | 'ERR_INTERNAL'
   | 'ERR_DIGEST_MISMATCH'
-  | 'ERR_FILE_DECODE';
+  | 'ERR_FILE_DECODE'
+  | 'ERR_CERTIFICATE_DOWNLOAD';
 
 /** Every failure: ours (`ERR_*`) or the service's (`PARAM_ERROR`, `SIGN_ERROR`...). */
 export declare class WxpayError extends Error {
@@ -351,8 +352,10 @@ export interface WxpayClientOptions {
   /**
    * The merchant's APIv3 key (32 characters, set in the merchant platform): decrypts
    * notifications and `decryptResource`, and lets the client download the platform
-   * certificates itself (then `certs` may be left out). Whitespace at either end (the line break
-   * of a file it was read from) is left out. Wrong length or type: `ERR_INVALID_CONFIG`.
+   * certificates itself (then `certs` may be left out): a request made while no platform key is
+   * in effect waits for that download, and is not sent if it fails (`ERR_CERTIFICATE_DOWNLOAD`,
+   * the download's error as `cause`). Whitespace at either end (the line break of a file it was
+   * read from) is left out. Wrong length or type: `ERR_INVALID_CONFIG`.
    */
   apiv3Key?: string;
   /**

@@ -58,6 +58,9 @@ pub enum Code {
     DigestMismatch,
     /// A file could not be decrypted or decompressed (an encrypted bill part, a GZIP bill).
     FileDecode,
+    /// With no platform key known yet, the certificates a request needed could not be
+    /// downloaded: the request was not sent.
+    CertificateDownload,
 }
 
 impl Code {
@@ -90,6 +93,7 @@ impl Code {
             Code::Internal => "ERR_INTERNAL",
             Code::DigestMismatch => "ERR_DIGEST_MISMATCH",
             Code::FileDecode => "ERR_FILE_DECODE",
+            Code::CertificateDownload => "ERR_CERTIFICATE_DOWNLOAD",
         }
     }
 }

@@ -165,7 +165,7 @@ impl NoRing {
     pub fn into_js(self) -> JsValue {
         match self {
             NoRing::Stopped(e) | NoRing::Failed(Some(e)) => e,
-            NoRing::Failed(None) => Error::new(Code::ResponseSerial, NONE_YET).into(),
+            NoRing::Failed(None) => Error::new(Code::ResponseSerial, format!("no platform certificate is in use yet, and {NONE_YET}")).into(),
         }
     }
 
@@ -173,23 +173,34 @@ impl NoRing {
     /// `serial` code (with `extra`: its status and request id), the download's
     /// error as `cause`; the caller's deadline error as it is.
     pub fn for_signed(self, codes: Codes, extra: Extra) -> JsValue {
+        self.error(codes.serial, &format!("the {}'s Wechatpay-Serial names no key known yet", codes.subject), extra)
+    }
+
+    /// For a request that waited for a key before it was sent (none was in effect):
+    /// `ERR_CERTIFICATE_DOWNLOAD`, the download's error as `cause`; the caller's deadline
+    /// error as it is. Nothing was sent.
+    pub fn before_send(self) -> JsValue {
+        self.error(Code::CertificateDownload, "the request was not sent: no platform certificate is in use yet", Extra::default())
+    }
+
+    fn error(self, code: Code, what: &str, extra: Extra) -> JsValue {
         let cause = match self {
             NoRing::Stopped(e) => return e,
             NoRing::Failed(cause) => cause,
         };
-        let message = format!("the {}'s Wechatpay-Serial names no key known yet, and {}", codes.subject, match &cause {
+        let message = format!("{what}, and {}", match &cause {
             // The download's own error said here too (a wrong APIv3 key is told by it), as
             // boundary.js describes a thrown value: bounded, and ours quote no secret.
             Some(e) => format!("downloading the platform certificates failed: {}", super::boundary::describe(e)),
             None => NONE_YET.to_owned(),
         });
-        Error::new(codes.serial, message).into_js_with(Extra { cause, ..extra })
+        Error::new(code, message).into_js_with(Extra { cause, ..extra })
     }
 }
 
 /// No certificate to use, and none to tell why: the last download ended moments ago (the next
 /// may start only after the back-off), and every certificate it gave has expired since.
-const NONE_YET: &str = "no platform certificate is in use yet, and the next download may start only later; try again";
+const NONE_YET: &str = "the next download may start only later; try again";
 
 /// The keys to verify something signed under `serial` with: downloads first
 /// when the serial is unknown (or nothing is known yet) and a download may

@@ -184,6 +184,13 @@ async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method,
     };
     let request = Prepared { method, path, query, body, signed, content_type, headers: &cfg.headers, retries, max_bytes, stream: false, serial };
     let deadline = Deadline::new(cfg.signal.as_ref(), timeout_ms)?;
+    if client.config.apiv3_key.is_some() && !response::is_unsigned_download(method, &request.path) && client.named_serial(now_secs()).is_none() {
+        // No platform key in effect yet: the certificates are downloaded before the request goes
+        // out (within its deadline), so that a wrong APIv3 key or a failed download fails it
+        // unsent (an order is not placed whose answer could not be verified), and the request
+        // names the key to answer with.
+        certs::ring_for(client, None, Some(&deadline)).await.map_err(certs::NoRing::before_send)?;
+    }
     let (answer, attempts) = exchange(client, &request, &deadline).await;
     let finished = match answer {
         Ok(answer) => finish(client, &request, answer, &deadline).await,

@@ -26,6 +26,8 @@ test('from nothing but the APIv3 key: the first request downloads, verifies and 
   const res = await get(wxpay);
   assert.equal(res.status, 200);
   assert.equal(downloads(sb), 1);
+  // Downloaded before the request went out, which then names the key to answer with.
+  assert.deepEqual(sb.requests.map((r) => [r.url.split('/')[2], r.headers['wechatpay-serial']]), [['certificates', undefined], ['marketing', sb.platform.serial]]);
   assert.ok(sb.requests.every((r) => r.verified));
   assert.equal(wxpay.wechatpaySerial, sb.platform.serial);
   const list = await wxpay.certificates();
@@ -92,11 +94,15 @@ test("an answer is read once: a fetch that rewrites the buffer it gave, while th
   const { sb } = ctx;
   let given;
   let rewritten = 0;
+  let armed = false;
   // A caller's fetch: the business answer's bytes come from a buffer it keeps, which it rewrites
   // as soon as the certificate download starts (after the answer was handed over, before the
-  // answer is verified) into other valid JSON of the same length: `{}` and spaces.
+  // answer is verified) into other valid JSON of the same length: `{}` and spaces. Armed once the
+  // client knows a certificate and the sandbox has rotated, so that the answer's serial is the
+  // one that brings the download.
   const fetch = async (url, init) => {
     const res = await globalThis.fetch(url, init);
+    if (!armed) return res;
     if (new URL(url).pathname === '/v3/certificates') {
       if (given !== undefined) {
         const bytes = new Uint8Array(given);
@@ -111,10 +117,13 @@ test("an answer is read once: a fetch that rewrites the buffer it gave, while th
     return { status: res.status, statusText: res.statusText, headers: res.headers, body: null, arrayBuffer: async () => buffer };
   };
   const expected = (await get(new Wxpay(options(sb)))).data;
-  const wxpay = new Wxpay(bootstrap(sb, { fetch }));
+  const wxpay = new Wxpay(bootstrap(sb, { fetch, certsRefreshInterval: 0 }));
+  await get(wxpay);
+  sb.rotate();
+  armed = true;
   const res = await get(wxpay);
   assert.equal(rewritten, 1, "the answer's buffer was rewritten during the download it needed");
-  assert.equal(downloads(sb), 1);
+  assert.equal(downloads(sb), 2);
   assert.deepEqual(res.data, expected, 'the data is what was verified, not what the buffer holds now');
   assert.deepEqual(JSON.parse(Buffer.from(given).toString()), {}, 'the buffer itself was changed');
 });
@@ -228,9 +237,9 @@ test('regression: a configured certificate past its notAfter gives way to the cu
       name = await wxpay.encrypt('张三');
       assert.deepEqual(sb.requests.map((r) => r.url), ['/v3/certificates']);
     } else {
-      // A request names no key then, as before a first download: its answer's serial brings one.
+      // Nothing in effect: a request downloads first, then names what the download brought.
       assert.equal((await get(wxpay)).status, 200);
-      assert.deepEqual(sb.requests.map((r) => [r.url.split('/')[2], r.headers['wechatpay-serial']]), [['marketing', undefined], ['certificates', undefined]]);
+      assert.deepEqual(sb.requests.map((r) => [r.url.split('/')[2], r.headers['wechatpay-serial']]), [['certificates', undefined], ['marketing', sb.platform.serial]]);
       name = await wxpay.encrypt('张三');
     }
     assert.equal(sb.requests.find((r) => r.url === '/v3/certificates').headers['wechatpay-serial'], undefined, 'the download names no platform key');
@@ -240,7 +249,7 @@ test('regression: a configured certificate past its notAfter gives way to the cu
     assert.equal(await wxpay.decrypt(data.name), '张三');
     assert.equal((await get(wxpay)).status, 200);
     const after = sb.requests.slice(sb.requests.findIndex((r) => r.url === '/v3/certificates') + 1);
-    assert.equal(after.length, 2);
+    assert.equal(after.length, pin.wechatpaySerial ? 2 : 3);
     assert.ok(after.every((r) => r.headers['wechatpay-serial'] === sb.platform.serial), 'then every request names the current one');
     assert.ok(sb.requests.every((r) => r.verified && r.status === 200));
     assert.equal(downloads(sb), 1);
@@ -288,7 +297,9 @@ test('regression: a downloaded certificate past its listed expire_time is no lon
   // The one that signs, retired: nothing to verify the list with, as for an expired certificate.
   sb.reset();
   sb.retire(sb.platform.serial, new Date(Date.now() - 60e3));
-  await rejectsWith(get(new Wxpay(bootstrap(sb))), 'ERR_RESPONSE_SERIAL');
+  const unverified = await rejectsWith(get(new Wxpay(bootstrap(sb))), 'ERR_CERTIFICATE_DOWNLOAD');
+  assert.equal(unverified.cause?.code, 'ERR_RESPONSE_SERIAL', "the download's answer could not be verified");
+  assert.deepEqual(sb.requests.map((r) => r.url), ['/v3/certificates'], 'the request was not sent');
 });
 
 test('with certs configured, a newer downloaded certificate is named, unless wechatpaySerial pins one still in effect', async () => {
@@ -314,8 +325,9 @@ test('an expired certificate is not used, even to bootstrap', async () => {
   const { sb } = ctx;
   sb.rotate({ expired: true });
   const wxpay = new Wxpay(bootstrap(sb));
-  await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL');
-  assert.equal(downloads(sb), 1);
+  const err = await rejectsWith(get(wxpay), 'ERR_CERTIFICATE_DOWNLOAD');
+  assert.equal(err.cause?.code, 'ERR_RESPONSE_SERIAL', "the download's answer could not be verified");
+  assert.deepEqual(sb.requests.map((r) => r.url), ['/v3/certificates'], 'the request was not sent');
 });
 
 test('a forged certificate list is rejected and nothing is trusted from it', async () => {
@@ -332,13 +344,26 @@ test('a list encrypted under another APIv3 key is refused', async () => {
   const { sb } = ctx;
   const wrong = 'A'.repeat(32);
   const wxpay = new Wxpay(bootstrap(sb, { apiv3Key: wrong }));
-  // The answer could not be verified: its own code; why the download failed is the cause.
-  const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
+  // Nothing known yet: the download comes first, and fails, so the request is never sent (no
+  // order placed whose answer could not be verified). Why is the cause...
+  const err = await rejectsWith(get(wxpay), 'ERR_CERTIFICATE_DOWNLOAD');
+  assert.equal(err.status, undefined, 'nothing was answered');
   assert.equal(err.cause?.code, 'ERR_RESPONSE_BODY');
+  assert.equal(err.cause?.status, 200, "the download's answer");
+  assert.deepEqual(sb.requests.map((r) => r.url), ['/v3/certificates'], 'the request itself was not sent');
   // ...and said in the message, which is what a log shows: a wrong APIv3 key is told there.
-  assert.match(err.message, /downloading the platform certificates failed: WxpayError: certificate [0-9A-F]+ does not decrypt under the APIv3 key: .*wrong APIv3 key/);
+  assert.match(err.message, /^the request was not sent: no platform certificate is in use yet, and downloading the platform certificates failed: WxpayError: certificate [0-9A-F]+ does not decrypt under the APIv3 key: .*wrong APIv3 key/);
   assert.ok(!err.message.includes(wrong), 'the key is not quoted');
   await rejectsWith(wxpay.certificates(), 'ERR_RESPONSE_BODY');
+  // With a key configured, the request goes out; an answer under a serial it does not know
+  // could not be verified: its own code, the download's failure the cause and in the message.
+  sb.reset();
+  const configured = new Wxpay(options(sb, { apiv3Key: wrong }));
+  sb.rotate();
+  const unverified = await rejectsWith(get(configured), 'ERR_RESPONSE_SERIAL', { status: 200 });
+  assert.equal(unverified.cause?.code, 'ERR_RESPONSE_BODY');
+  assert.match(unverified.message, /downloading the platform certificates failed: WxpayError: certificate [0-9A-F]+ does not decrypt under the APIv3 key: .*wrong APIv3 key/);
+  assert.ok(!unverified.message.includes(wrong), 'the key is not quoted');
 });
 
 /** A fetch that answers `/v3/certificates` with `answer(url, init)`, everything else for real. */
@@ -387,18 +412,19 @@ test('a request that gave up waiting for a download leaves nothing behind: the n
   assert.equal(downloads(sb), 2);
 });
 
-test('a failed download fails the request as its own answer: ERR_RESPONSE_SERIAL with the answer\'s status, the download as cause', async () => {
+test('with nothing known, a failed download fails the request unsent: ERR_CERTIFICATE_DOWNLOAD, the download as cause', async () => {
   const { sb } = ctx;
   const failing = certificatesBy(async () => new Response(JSON.stringify({ code: 'SYSTEM_ERROR', message: 'busy' }), { status: 500, headers: { 'content-type': 'application/json', 'request-id': 'REQ-OF-CERTIFICATES' } }));
   const wxpay = new Wxpay(bootstrap(sb, { fetch: failing, retry: 0 }));
-  const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
-  assert.notEqual(err.requestId, 'REQ-OF-CERTIFICATES');
-  assert.match(err.requestId, /^sbx-/, "the answer's own Request-ID");
+  const err = await rejectsWith(get(wxpay), 'ERR_CERTIFICATE_DOWNLOAD');
+  assert.equal(err.status, undefined);
+  assert.equal(err.requestId, undefined, 'no answer of its own');
   assert.equal(err.cause?.code, 'SYSTEM_ERROR');
   assert.equal(err.cause?.requestId, 'REQ-OF-CERTIFICATES');
   assert.match(err.message, /downloading the platform certificates failed: WxpayError: .*busy/);
+  assert.equal(sb.requests.length, 0, 'nothing reached the service: the failing fetch answered the download itself');
   // Within the back-off after the failure: the same code, the last failure still the cause.
-  const again = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
+  const again = await rejectsWith(get(wxpay), 'ERR_CERTIFICATE_DOWNLOAD');
   assert.equal(again.cause?.code, 'SYSTEM_ERROR');
   assert.notEqual(again, err, 'each request has its own error');
   // certificates() asked for the download itself: its error.
@@ -406,9 +432,17 @@ test('a failed download fails the request as its own answer: ERR_RESPONSE_SERIAL
   // Concurrent requests waiting on one failed download each get their own error.
   const fresh = new Wxpay(bootstrap(sb, { fetch: failing, retry: 0 }));
   const [a, b] = await Promise.all([get(fresh).catch((e) => e), get(fresh).catch((e) => e)]);
-  assert.equal(a.code, 'ERR_RESPONSE_SERIAL');
-  assert.equal(b.code, 'ERR_RESPONSE_SERIAL');
+  assert.equal(a.code, 'ERR_CERTIFICATE_DOWNLOAD');
+  assert.equal(b.code, 'ERR_CERTIFICATE_DOWNLOAD');
+  assert.equal(a.cause, b.cause, 'one download');
   assert.notEqual(a, b);
+  assert.equal(sb.requests.length, 0);
+  // A POST, an order say, is not sent either.
+  await rejectsWith(wxpay.v3.pay.transactions.native.post({ appid: 'wxd678efh567hg6787', mchid: sb.mchid, description: 'd', out_trade_no: 'NOT-SENT-1', notify_url: 'https://example.com/n', amount: { total: 1 } }), 'ERR_CERTIFICATE_DOWNLOAD');
+  assert.equal(sb.requests.length, 0);
+  // The unsigned downloads (a bill's file) do not wait for a key, and go out.
+  const file = await wxpay.v3.billdownload.file.get({ params: { token: 'none' } }).catch((e) => e);
+  assert.deepEqual(sb.requests.map((r) => r.url.split('?')[0]), ['/v3/billdownload/file'], String(file?.code));
 });
 
 test('a list signed by a certificate already trusted is verified before it is read: altered, it is refused by its signature, unread', async () => {
@@ -532,7 +566,7 @@ test('after a failed download the next starts only 10 s later, whatever certsRef
       // Within the back-off: no new download; the last failure is what the caller gets.
       advance(backOff - 1000);
       await rejectsWith(wxpay.certificates(), 'SYSTEM_ERROR');
-      const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
+      const err = await rejectsWith(get(wxpay), 'ERR_CERTIFICATE_DOWNLOAD');
       assert.equal(err.cause?.code, 'SYSTEM_ERROR');
       assert.equal(attempts, 1, `interval ${interval}: no download ${backOff - 1000} ms after the failure`);
       // After it: the next need downloads again, and the service now answers.
@@ -549,10 +583,16 @@ test('unsigned and stale answers are refused before any download to find their k
   const { sb } = ctx;
   for (const [mode, code] of [['unsigned', 'ERR_RESPONSE_UNSIGNED'], ['missing-serial', 'ERR_RESPONSE_UNSIGNED'], ['stale', 'ERR_RESPONSE_TIMESTAMP'], ['bad-timestamp', 'ERR_RESPONSE_TIMESTAMP']]) {
     sb.reset();
-    const wxpay = new Wxpay(bootstrap(sb));
+    // Refreshes allowed at any time; the answers come under a serial the client does not know.
+    const wxpay = new Wxpay(bootstrap(sb, { certsRefreshInterval: 0 }));
+    await get(wxpay);
+    sb.rotate();
     sb.misbehave(mode);
     await rejectsWith(get(wxpay), code);
-    assert.equal(downloads(sb), 0, `${mode}: no download`);
+    assert.equal(downloads(sb), 1, `${mode}: no download`);
+    // A signed answer under that serial does bring one.
+    assert.equal((await get(wxpay)).status, 200);
+    assert.equal(downloads(sb), 2);
   }
 });
 
