@@ -8,7 +8,7 @@
 // tests/node/complaints.test.mjs runs a day of it against the sandbox.
 import { uploadForm } from 'wxpay-wasm';
 import { notifyHandler } from './notify.mjs';
-import { refused, sendOnce } from './records.mjs';
+import { Handled, refused, sendOnce } from './records.mjs';
 
 const DAY = 86400e3;
 /**
@@ -60,7 +60,7 @@ export class Complaints {
     this.complaints = new Map();
     /** out_refund_no -> { complaint_id, transaction_id, amount, state, refund_id? } */
     this.refunds = new Map();
-    this.handled = new Set(); // notification ids
+    this.handled = new Handled(); // notification ids, for as long as WeChat Pay may send one again
     /** The node:http handler of notifyUrl. */
     this.notify = notifyHandler(wxpay, { onNotification: (n) => this.#onNotification(n), ...(onRejected ? { onRejected } : {}) });
   }

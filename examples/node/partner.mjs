@@ -9,7 +9,7 @@
 // The client signs as the partner: its `mchid` is the partner's (sp_mchid), its key and
 // certificate the partner's. Every call names the sub-merchant it is for (sub_mchid).
 import { notifyHandler } from './notify.mjs';
-import { combinedIsOurs, newNumber, sendOnce } from './records.mjs';
+import { Handled, combinedIsOurs, newNumber, sendOnce } from './records.mjs';
 
 
 export class Partner {
@@ -34,7 +34,7 @@ export class Partner {
     this.refunds = new Map();
     /** -> the profit-sharing order as last answered */
     this.shares = new Map();
-    this.handled = new Set(); // notification ids: WeChat Pay sends one again until answered
+    this.handled = new Handled(); // notification ids, for as long as WeChat Pay may send one again
     /** The node:http handler of this.notifyUrl: payments and refunds. */
     this.notify = notifyHandler(wxpay, { onNotification: (n) => this.#onNotification(n), ...(onRejected ? { onRejected } : {}) });
   }

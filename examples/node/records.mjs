@@ -1,5 +1,6 @@
-// What shop.mjs, partner.mjs and rental.mjs share: the numbers they make, and sendOnce, which sends a request
-// that moves money once per number and keeps its record when the answer did not come back well.
+// What shop.mjs, partner.mjs, rental.mjs and complaints.mjs share: the numbers they make, the
+// notification ids they handled (Handled), and sendOnce, which sends a request that moves money
+// once per number and keeps its record when the answer did not come back well.
 import { WxpayError } from 'wxpay-wasm';
 
 /**
@@ -24,6 +25,67 @@ export function combinedIsOurs(resource, keys, orders, keyOf) {
     const order = orders.get(named[i]);
     return keys.includes(named[i]) && order.combine === resource.combine_out_trade_no && sub.amount?.total_amount === order.total;
   });
+}
+
+/**
+ * How long WeChat Pay may send a notification again: until it is answered with success, 15 times
+ * over 24 h 4 min (15 s, 15 s, 30 s, 3 min, 10 min, 20 min, 30 min x3, 60 min, 3 h x3, 6 h x2), and
+ * a quarter of an hour to spare.
+ */
+export const RESEND_WINDOW_MS = (24 * 60 + 4 + 15) * 60_000;
+
+/**
+ * The notification ids handled, each kept for the resend window from when it was handled, then
+ * forgotten: a long-running process holds only the last day's, not every id it ever heard. (With
+ * a database, a unique key on the id, and a sweep of old rows, do this.) `now` is the clock.
+ */
+export class Handled {
+  #at = new Map(); // id -> when it was last handled (ms)
+  #queue = []; // [id, when], in the order handled: an id handled again has a later entry too
+  #head = 0; // the first entry of #queue not yet looked at
+  #windowMs;
+  #now;
+
+  constructor({ windowMs = RESEND_WINDOW_MS, now = Date.now } = {}) {
+    this.#windowMs = windowMs;
+    this.#now = now;
+  }
+
+  has(id) {
+    this.#forget();
+    return this.#at.has(id);
+  }
+
+  add(id) {
+    this.#forget();
+    const now = this.#now();
+    this.#at.set(id, now);
+    this.#queue.push([id, now]);
+    return this;
+  }
+
+  get size() {
+    this.#forget();
+    return this.#at.size;
+  }
+
+  /**
+   * Drops the ids last handled longer ago than the window, oldest first, stopping at the first
+   * entry still in it: each entry is looked at once (a Map deleted from its front would be
+   * walked over its holes every time).
+   */
+  #forget() {
+    const since = this.#now() - this.#windowMs;
+    const q = this.#queue;
+    while (this.#head < q.length && q[this.#head][1] <= since) {
+      const [id, at] = q[this.#head++];
+      if (this.#at.get(id) === at) this.#at.delete(id);
+    }
+    if (this.#head > 1024 && this.#head * 2 > q.length) {
+      q.splice(0, this.#head);
+      this.#head = 0;
+    }
+  }
 }
 
 /** A 4xx error answer: the service refused this request (a 5xx or a lost answer leaves it unknown). */

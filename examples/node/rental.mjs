@@ -7,7 +7,7 @@
 // tests/node/rental.test.mjs runs the day against the sandbox.
 import { parseBill, payscoreParams } from 'wxpay-wasm';
 import { notifyHandler } from './notify.mjs';
-import { newNumber, refused, sendOnce } from './records.mjs';
+import { Handled, newNumber, refused, sendOnce } from './records.mjs';
 
 /** A list of lines ({ name, amount, description?, count? }), each amount an integer in fen, 0 or more. */
 function checkLines(lines, what) {
@@ -65,7 +65,7 @@ export class Rental {
     this.orders = new Map();
     /** out_refund_no -> { out_order_no, transaction_id, amount, state, refund_id? } */
     this.refunds = new Map();
-    this.handled = new Set(); // notification ids
+    this.handled = new Handled(); // notification ids, for as long as WeChat Pay may send one again
     /** The node:http handler of this.notifyUrl: confirmations, payments and refunds. */
     this.notify = notifyHandler(wxpay, { onNotification: (n) => this.#onNotification(n), ...(onRejected ? { onRejected } : {}) });
   }

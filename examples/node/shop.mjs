@@ -5,7 +5,7 @@
 // would call them; tests/node/shop.test.mjs runs the whole day against the sandbox.
 import { parseBill } from 'wxpay-wasm';
 import { notifyHandler } from './notify.mjs';
-import { combinedIsOurs, newNumber, sendOnce } from './records.mjs';
+import { Handled, combinedIsOurs, newNumber, sendOnce } from './records.mjs';
 
 
 export class Shop {
@@ -29,7 +29,7 @@ export class Shop {
     this.refunds = new Map();
     /** out_bill_no -> { openid, amount, state } (payouts, 商家转账) */
     this.payouts = new Map();
-    this.handled = new Set(); // notification ids: WeChat Pay sends one again until answered
+    this.handled = new Handled(); // notification ids, for as long as WeChat Pay may send one again
     /** The node:http handler of this.notifyUrl: payments, refunds and payouts. */
     this.notify = notifyHandler(wxpay, { onNotification: (n) => this.#onNotification(n), ...(onRejected ? { onRejected } : {}) });
   }
