@@ -399,6 +399,37 @@ test("a request's timeout and signal cover the certificate download its answer n
   }
 });
 
+test('with no timeout anywhere, a download that never answers ends after 30 s, and the request that waited for it is not sent', async (t) => {
+  const { sb } = ctx;
+  // The clock is node:test's: its setTimeout and Date, which boundary.js's timers and the wasm's
+  // clock read. Nothing here goes to the network (the download is the caller's fetch, stuck).
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.now() });
+  const flush = async () => { for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r)); };
+  let fetched = 0;
+  const stuck = new Wxpay(bootstrap(sb, { fetch: certificatesBy(() => { fetched++; return new Promise(() => {}); }) }));
+  let outcome;
+  get(stuck).then(() => { outcome = 'resolved'; }, (e) => { outcome = e; });
+  await flush();
+  assert.equal(fetched, 1, 'the download started');
+  t.mock.timers.tick(29_999);
+  await flush();
+  assert.equal(outcome, undefined, 'still waiting 1 ms before the 30 s');
+  t.mock.timers.tick(1);
+  await flush();
+  assert.equal(outcome?.code, 'ERR_CERTIFICATE_DOWNLOAD', String(outcome));
+  assert.equal(outcome.cause?.code, 'ERR_TIMEOUT');
+  assert.match(outcome.cause.message, /30000 ms/);
+  assert.equal(sb.requests.length, 0, 'the request was not sent');
+  // The download ended (failed): within the back-off after it, no new one; after it, another.
+  get(stuck).catch(() => {});
+  await flush();
+  assert.equal(fetched, 1);
+  t.mock.timers.tick(10_000);
+  get(stuck).catch(() => {});
+  await flush();
+  assert.equal(fetched, 2, 'a download 10 s after the failure');
+});
+
 test('a request that gave up waiting for a download leaves nothing behind: the next rotation downloads again', async () => {
   const { sb } = ctx;
   const slow = certificatesBy(async (url, init) => { await later(400); return fetch(url, init); });
