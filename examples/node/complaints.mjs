@@ -1,4 +1,5 @@
-// 消费者投诉2.0 with wxpay-wasm: a direct merchant's complaints desk. WeChat Pay tells it of each
+// 消费者投诉2.0 with wxpay-wasm: a merchant's complaints desk (a direct merchant's, or a partner's for
+// itself and its sub-merchants, 服务商: `subMchids`). WeChat Pay tells it of each
 // new complaint and each change (COMPLAINT.CREATE, COMPLAINT.STATE_CHANGE, at the URL set with
 // `subscribe`; the desk's own replies and decisions are told too); the notification names only the
 // complaint and what happened, so the desk reads the complaint afresh (the payer's phone decrypted
@@ -41,16 +42,18 @@ export function mediaIdOf(url) {
 export class Complaints {
   /**
    * @param {import('wxpay-wasm').Wxpay} wxpay  a client with `apiv3Key` (notifications)
-   * @param {{ mchid: string, notifyUrl: string, onComplaint?: (complaint, action_type: string) => unknown, onError?: (err, notification?) => void, onRejected?: (err) => void }} options
-   *   the merchant id the client signs as; the public URL of `notify` (complaint and refund
+   * @param {{ mchid: string, subMchids?: string[], notifyUrl: string, onComplaint?: (complaint, action_type: string) => unknown, onError?: (err, notification?) => void, onRejected?: (err) => void }} options
+   *   the merchant id the client signs as; for a partner, the sub-merchants whose complaints this
+   *   desk handles too (a complaint about any other merchant is not kept: it is told to
+   *   `onError`); the public URL of `notify` (complaint and refund
    *   notifications); what to do once a notified complaint has been read afresh (throw, and WeChat
    *   Pay sends the notification again later); who hears of a notification that could not be
    *   handled (answered with a failure, so sent again), or of a listed complaint left out; and who
    *   hears of notifications refused as not WeChat Pay's
    */
-  constructor(wxpay, { mchid, notifyUrl, onComplaint, onError = () => {}, onRejected }) {
+  constructor(wxpay, { mchid, subMchids = [], notifyUrl, onComplaint, onError = () => {}, onRejected }) {
     this.wxpay = wxpay;
-    Object.assign(this, { mchid, notifyUrl });
+    Object.assign(this, { mchid, subMchids: [...subMchids], notifyUrl });
     this.onComplaint = onComplaint;
     this.onError = onError;
     /**
@@ -142,7 +145,7 @@ export class Complaints {
    * an answer to a newer read is kept already.
    */
   async #keep(data, at) {
-    if (data.complainted_mchid !== this.mchid) throw new Error(`complaint ${data.complaint_id} is not about this merchant`);
+    if (data.complainted_mchid !== this.mchid && !this.subMchids.includes(data.complainted_mchid)) throw new Error(`complaint ${data.complaint_id} is not about this merchant or one of its sub-merchants`);
     const { payer_phone, ...fields } = data;
     const phone = payer_phone === undefined ? undefined : await this.wxpay.decrypt(payer_phone);
     const id = data.complaint_id;
@@ -163,15 +166,19 @@ export class Complaints {
 
   /**
    * 查询投诉单列表: every complaint made from `from` to `to` (Dates, or ms; days in Beijing time),
-   * asked 30 dates a request and 50 complaints a page, each kept (one not about this merchant is
-   * left out, and told to `onError`). Resolves their ids, each once.
+   * asked 30 dates a request and 50 complaints a page, each kept (one not about this merchant or
+   * its sub-merchants is left out, and told to `onError`); a partner may ask for one merchant's
+   * alone (`complainted_mchid`). Resolves their ids, each once.
    */
-  async sync(from, to = Date.now()) {
+  async sync(from, to = Date.now(), { complainted_mchid } = {}) {
     const [start, end] = [new Date(from).getTime(), new Date(to).getTime()];
     if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) throw new TypeError('sync(from, to): two dates, from first');
     const ids = new Set();
     for (let day = start; beijingDate(day) <= beijingDate(end); day += MAX_SPAN_DATES * DAY) {
-      const params = { begin_date: beijingDate(day), end_date: beijingDate(Math.min(day + (MAX_SPAN_DATES - 1) * DAY, end)), limit: 50 };
+      const params = {
+        begin_date: beijingDate(day), end_date: beijingDate(Math.min(day + (MAX_SPAN_DATES - 1) * DAY, end)), limit: 50,
+        ...(complainted_mchid === undefined ? {} : { complainted_mchid }),
+      };
       for (let offset = 0; ;) {
         const at = ++this.#sent;
         const { data } = await this.#api.complaintsV2.get({ params: { ...params, offset } });
@@ -263,9 +270,10 @@ export class Complaints {
   async reply(complaint_id, text, { images = [], jump, miniProgram } = {}) {
     if (typeof text !== 'string' || text === '') throw new TypeError('a reply has text');
     const response_images = await this.#uploaded(images);
+    const { complainted_mchid } = await this.#complaint(complaint_id);
     const seen = () => this.#count(complaint_id, 'MERCHANT_RESPONSE', text);
     await this.#once(() => this.#api.complaintsV2._complaint_id_.response.post({
-      complainted_mchid: this.mchid, response_content: text,
+      complainted_mchid, response_content: text,
       ...(response_images.length ? { response_images } : {}),
       ...(jump ? { jump_url: jump.url, jump_url_text: jump.text } : {}),
       ...(miniProgram ? { mini_program_jump_info: miniProgram } : {}),
@@ -311,6 +319,8 @@ export class Complaints {
     if (amount !== undefined && (orders.length !== 1 || !Number.isSafeInteger(amount) || amount < 1)) throw new TypeError('amount: fen, for a complaint about one order');
     if (complaint.problem_type === 'REFUND' && (await this.#count(complaint_id, 'MERCHANT_APPROVE_REFUND')) === 0) throw new Error(`approve complaint ${complaint_id}'s refund request first`);
     const asked = amount ?? (orders.length === 1 ? complaint.apply_refund_amount : undefined);
+    // A sub-merchant's order is refunded as the partner refunds it: under its sub_mchid.
+    const sub = complaint.complainted_mchid === this.mchid ? {} : { sub_mchid: complaint.complainted_mchid };
     const planned = orders.map((order, i) => ({ order, out_refund_no: `C${complaint_id}-${i + 1}`, refundAmount: asked ?? order.amount }));
     for (const { out_refund_no, refundAmount } of planned) {
       if (out_refund_no.length > MAX_REFUND_NUMBER) throw new Error(`complaint ${complaint_id}: its refund numbers would be over ${MAX_REFUND_NUMBER} characters`);
@@ -321,10 +331,10 @@ export class Complaints {
     for (const { order, out_refund_no, refundAmount } of planned) {
       const { record } = await sendOnce(this.refunds, out_refund_no, { complaint_id, transaction_id: order.transaction_id, amount: refundAmount }, {
         send: () => this.wxpay.v3.refund.domestic.refunds.post({
-          transaction_id: order.transaction_id, out_refund_no, reason, notify_url: this.notifyUrl,
+          ...sub, transaction_id: order.transaction_id, out_refund_no, reason, notify_url: this.notifyUrl,
           amount: { refund: refundAmount, total: order.amount, currency: 'CNY' },
         }),
-        query: () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no }),
+        query: () => this.wxpay.v3.refund.domestic.refunds._out_refund_no_.get({ out_refund_no, ...(sub.sub_mchid ? { params: sub } : {}) }),
         stateOf: (data) => data.status,
         notFoundCode: 'RESOURCE_NOT_EXISTS',
       });
@@ -335,7 +345,8 @@ export class Complaints {
 
   /** 反馈处理完成: the complaint is handled (again after a lost answer: no error). Resolves it read afresh. */
   async complete(complaint_id) {
-    await this.#once(() => this.#api.complaintsV2._complaint_id_.complete.post({ complainted_mchid: this.mchid }, { complaint_id }),
+    const { complainted_mchid } = await this.#complaint(complaint_id);
+    await this.#once(() => this.#api.complaintsV2._complaint_id_.complete.post({ complainted_mchid }, { complaint_id }),
       () => this.#count(complaint_id, 'MERCHANT_CONFIRM_COMPLETE'), 0);
     return this.read(complaint_id);
   }

@@ -374,3 +374,48 @@ test('subscribe passes on an error other than "none set"', async () => {
   assert.equal(sb.complaintNotifyUrl, notifyUrl);
   assert.deepEqual(sb.requests.slice(-3).map((r) => r.method), ['GET', 'GET', 'GET']);
 });
+
+test("a partner's desk: a sub-merchant's complaint answered, approved, refunded under its sub_mchid and ended; a desk not serving it leaves it out", async () => {
+  const { sb } = ctx;
+  const SUB = sb.subMchids[0];
+  const errors = [];
+  const heard = [];
+  const d = desk({ subMchids: [SUB], onError: (e) => errors.push(e.message), onComplaint: (c, action) => heard.push(action) });
+  await d.subscribe();
+  const out_trade_no = `p${Date.now()}${crypto.randomInt(1e6)}`;
+  await d.wxpay.v3.pay.partner.transactions.jsapi.post({
+    sp_appid: APPID, sp_mchid: sb.mchid, sub_mchid: SUB, description: '茶', out_trade_no, notify_url: notifyUrl,
+    amount: { total: 800, currency: 'CNY' }, payer: { sp_openid: OPENID },
+  });
+  await sb.pay(out_trade_no, { sub_mchid: SUB, notify: false });
+  const { complaint_id, notification } = await sb.complain(out_trade_no, { sub_mchid: SUB, problem_type: 'REFUND', apply_refund_amount: 500 });
+  assert.equal(notification.status, 204, notification.body?.toString());
+  assert.equal(d.complaints.get(complaint_id).complainted_mchid, SUB);
+  // The reply and the completion name the sub-merchant (the sandbox refuses any other merchant).
+  assert.equal((await d.reply(complaint_id, '已联系您')).complaint_state, 'PROCESSING');
+  await d.approveRefund(complaint_id);
+  const [refund] = await d.refund(complaint_id);
+  assert.equal(refund.amount, 500);
+  const sent = sb.requests.find((r) => r.method === 'POST' && r.url === '/v3/refund/domestic/refunds');
+  assert.equal(JSON.parse(sent.body).sub_mchid, SUB, "refunded as the partner refunds a sub-merchant's order");
+  assert.equal(sb.refunds.get(`${SUB}/${refund.out_refund_no}`)?.amount.refund, 500);
+  const settled = await sb.settleRefund(refund.out_refund_no, { sub_mchid: SUB });
+  assert.equal(settled.notification.status, 204, 'the refund notification is one of ours');
+  assert.deepEqual(settled.complaintNotifications.map((n) => [n.action_type, n.notification.status]), [['REFUND_SUCCESS', 204]]);
+  assert.equal(d.complaints.get(complaint_id).complaint_state, 'PROCESSED');
+  assert.equal(d.refunds.get(refund.out_refund_no).state, 'SUCCESS');
+  assert.deepEqual(heard, ['CREATE_COMPLAINT', 'MERCHANT_RESPONSE', 'MERCHANT_APPROVE_REFUND', 'REFUND_SUCCESS']);
+  // One merchant's complaints alone.
+  assert.deepEqual(await d.sync(Date.now(), Date.now(), { complainted_mchid: SUB }), [complaint_id]);
+  assert.deepEqual(await d.sync(Date.now(), Date.now(), { complainted_mchid: sb.mchid }), []);
+  await assert.rejects(d.sync(Date.now(), Date.now(), { complainted_mchid: '1230000109' }), (e) => e.code === 'PARAM_ERROR', 'not a merchant of this partner');
+  assert.deepEqual(errors, []);
+  // A desk of the partner alone: the sub-merchant's complaint is not kept, and it is told why.
+  const alone = desk({ onError: (e) => errors.push(e.message) });
+  assert.deepEqual(await alone.sync(Date.now()), []);
+  assert.ok(!alone.complaints.has(complaint_id));
+  assert.match(errors.at(-1), new RegExp(`complaint ${complaint_id} is not about this merchant or one of its sub-merchants`));
+  // A reply naming the partner itself is refused by the service: the desk names the complaint's merchant.
+  const wrong = await d.wxpay.v3.merchantService.complaintsV2._complaint_id_.response.post({ complainted_mchid: sb.mchid, response_content: 'x' }, { complaint_id }).catch((e) => e);
+  assert.equal(wrong.code, 'PARAM_ERROR');
+});

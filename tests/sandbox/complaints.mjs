@@ -1,4 +1,5 @@
-// 消费者投诉2.0 (consumer complaints), a direct merchant's: a payer complains about a paid order,
+// 消费者投诉2.0 (consumer complaints), a direct merchant's, and a partner's (服务商) about its
+// sub-merchants' orders (complainted_mchid the sub-merchant): a payer complains about a paid order,
 // WeChat Pay tells the merchant (COMPLAINT.CREATE, COMPLAINT.STATE_CHANGE: the resource names only
 // the complaint and what happened, its `action_type`), and the merchant reads the complaint (the
 // payer's phone encrypted under the merchant's key), its negotiation history and its images,
@@ -27,7 +28,10 @@
 // refunds reach what it asked (at the approval, if they already do), SELLER_REFUND once, when a
 // refund succeeds that completes the orders' full refund; a history entry's image_list holds the
 // sandbox's own picture URLs and its complaint_media_list the API's; the notification URL may be
-// http for 127.0.0.1 (the service takes https only).
+// http for 127.0.0.1 (the service takes https only); a partner's list without complainted_mchid
+// holds its own complaints and its sub-merchants', with it only that merchant's (the partner or
+// one of its sub-merchants: another is PARAM_ERROR); one notification URL, the partner's, hears
+// of them all.
 import crypto from 'node:crypto';
 import { OAEP, answered, beijing, digits, invalid, jsonObject, ok, paramError, str } from './payments.mjs';
 
@@ -52,12 +56,13 @@ function bounded(v, min, max, dflt) {
 
 /**
  * `route(req, path, body, query)` answers these routes (or returns undefined). `mchid` is the
- * merchant, `merchantPublic()` its key (payer_phone is encrypted under it), `baseURL()` the
- * host its image URLs name, `media` the images uploaded and the payers' (media_id -> { bytes,
- * type }), `orderOf(out_trade_no)` a direct merchant's order as the sandbox keeps it,
- * `refundedOf(transaction_id)` what its successful refunds add up to.
+ * merchant, `subMchids` its sub-merchants as a partner, `merchantPublic()` its key (payer_phone
+ * is encrypted under it), `baseURL()` the host its image URLs name, `media` the images uploaded
+ * and the payers' (media_id -> { bytes, type }), `orderOf(out_trade_no, sub_mchid?)` an order as
+ * the sandbox keeps it (a sub-merchant's with `sub_mchid`), `refundedOf(transaction_id)` what its
+ * successful refunds add up to.
  */
-export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf, refundedOf }) {
+export function complaintRoutes({ mchid, subMchids = [], merchantPublic, baseURL, media, orderOf, refundedOf }) {
   /** complaint_id -> { ...the detail as its query answers it, payer_phone$ (plain), history$, approved$ } */
   const complaints = new Map();
   let notifyUrl; // the URL complaint notifications go to, once set
@@ -95,11 +100,11 @@ export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf
     return { ids: list };
   }
 
-  /** The complaint a request names (and, in its body, complainted_mchid ours), or an answer refusing it. */
+  /** The complaint a request names (and, in its body, complainted_mchid the complaint's), or an answer refusing it. */
   function named(id, data) {
     const c = complaints.get(id);
     if (!c) return { refused: notFound() };
-    if (data && data.complainted_mchid !== mchid) return { refused: paramError('complainted_mchid is not the complaint\'s merchant', 'complainted_mchid') };
+    if (data && data.complainted_mchid !== c.complainted_mchid) return { refused: paramError('complainted_mchid is not the complaint\'s merchant', 'complainted_mchid') };
     return { c };
   }
 
@@ -115,9 +120,10 @@ export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf
     if (limit === undefined) return paramError('limit is 1-50', 'limit', 'query');
     const offset = bounded(q.offset, 0, 1e9, 0);
     if (offset === undefined) return paramError('offset is a whole number', 'offset', 'query');
-    if (q.complainted_mchid !== undefined && q.complainted_mchid !== mchid) return paramError('complainted_mchid is not this merchant', 'complainted_mchid', 'query');
+    const of = q.complainted_mchid;
+    if (of !== undefined && of !== mchid && !subMchids.includes(of)) return paramError('complainted_mchid is neither this merchant nor one of its sub-merchants', 'complainted_mchid', 'query');
     const day = (c) => c.complaint_time.slice(0, 10);
-    const all = [...complaints.values()].filter((c) => day(c) >= q.begin_date && day(c) <= q.end_date);
+    const all = [...complaints.values()].filter((c) => day(c) >= q.begin_date && day(c) <= q.end_date && (of === undefined || c.complainted_mchid === of));
     return ok({ data: all.slice(offset, offset + limit).map((c) => detail(c, false)), limit, offset, total_count: all.length });
   }
 
@@ -218,12 +224,14 @@ export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf
   }
 
   /**
-   * The payer of the paid order `out_trade_no` complains: `problem_type` (REFUND, SERVICE_NOT_WORK
-   * or OTHERS; a REFUND asks `apply_refund_amount`, default the order's total), `detail`,
-   * `phone`, `images` (byte arrays, PNG). Returns { event, complaint_id } for the caller to post.
+   * The payer of the paid order `out_trade_no` (a sub-merchant's with `sub_mchid`) complains:
+   * `problem_type` (REFUND, SERVICE_NOT_WORK or OTHERS; a REFUND asks `apply_refund_amount`,
+   * default the order's total), `detail`, `phone`, `images` (byte arrays, PNG). Returns
+   * { event, complaint_id } for the caller to post.
    */
-  function complain(out_trade_no, { problem_type = 'OTHERS', detail: text = '商品与描述不符', phone = '13800138000', images = [], apply_refund_amount } = {}) {
-    const o = orderOf(out_trade_no);
+  function complain(out_trade_no, { sub_mchid, problem_type = 'OTHERS', detail: text = '商品与描述不符', phone = '13800138000', images = [], apply_refund_amount } = {}) {
+    if (sub_mchid !== undefined && !subMchids.includes(sub_mchid)) throw new TypeError(`${sub_mchid} is not a sub-merchant here`);
+    const o = orderOf(out_trade_no, sub_mchid);
     if (!o || !['SUCCESS', 'REFUND'].includes(o.trade_state)) throw new TypeError(`no paid order ${out_trade_no}`);
     if (!['REFUND', 'SERVICE_NOT_WORK', 'OTHERS'].includes(problem_type)) throw new TypeError(`problem_type ${problem_type}`);
     const complaint_id = `2002${digits(23)}`;
@@ -233,8 +241,8 @@ export function complaintRoutes({ mchid, merchantPublic, baseURL, media, orderOf
       return id;
     });
     const c = {
-      complaint_id, complaint_time: beijing(), complaint_detail: text, complaint_state: 'PENDING', complainted_mchid: mchid,
-      payer_openid: o.payer?.openid ?? 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+      complaint_id, complaint_time: beijing(), complaint_detail: text, complaint_state: 'PENDING', complainted_mchid: sub_mchid ?? mchid,
+      payer_openid: o.payer?.openid ?? o.payer?.sp_openid ?? 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
       complaint_media_list: urls.length ? [{ media_type: 'USER_COMPLAINT_IMAGE', media_url: urls.map(imageUrl) }] : [],
       complaint_order_info: [{ transaction_id: o.transaction_id, out_trade_no: o.out_trade_no, amount: o.amount.total }],
       complaint_full_refunded: false, incoming_user_response: false, problem_description: problem_type === 'REFUND' ? '申请退款' : '其他问题',

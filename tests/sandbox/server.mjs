@@ -9,7 +9,7 @@ import { generateKeys, keyObjects, randomRsaKeyPair, randomSerial } from './keys
 import { selfSignedCertificate } from './x509.mjs';
 import { seedCards, validatePatch, applyPatch } from './cards.mjs';
 import { fileRoutes, signedUploadBody } from './files.mjs';
-import { paymentRoutes } from './payments.mjs';
+import { at, paymentRoutes } from './payments.mjs';
 import { transferRoutes } from './transfers.mjs';
 import { payscoreRoutes } from './payscore.mjs';
 import { complaintRoutes } from './complaints.mjs';
@@ -91,12 +91,12 @@ export async function startSandbox(opts = {}) {
   // 微信支付分 service orders (payscore.mjs): one service of the merchant's.
   const serviceId = opts.serviceId ?? `2002${crypto.randomInt(1e9).toString().padStart(9, '0')}${crypto.randomInt(1e9).toString().padStart(9, '0')}`;
   const payscore = payscoreRoutes({ mchid, serviceId, subMchids, payscorePaid: payments.payscorePaid, encryptedParts: fileRouting.encryptedParts });
-  // 消费者投诉 (complaints.mjs): about the direct merchant's paid orders.
+  // 消费者投诉 (complaints.mjs): about the merchant's paid orders, and its sub-merchants'.
   const complaints = complaintRoutes({
-    mchid, merchantPublic: () => ko.merchantPublic, baseURL: () => opts.publicBaseURL ?? sb.baseURL, media: fileRouting.media,
-    orderOf: (no) => payments.orders.get(no),
+    mchid, subMchids, merchantPublic: () => ko.merchantPublic, baseURL: () => opts.publicBaseURL ?? sb.baseURL, media: fileRouting.media,
+    orderOf: (no, sub_mchid) => payments.orders.get(at(sub_mchid, no)),
     refundedOf: (transaction_id) => [...payments.refunds.values()]
-      .filter((r) => r.sub$ === undefined && r.transaction_id === transaction_id && r.status === 'SUCCESS')
+      .filter((r) => r.transaction_id === transaction_id && r.status === 'SUCCESS')
       .reduce((sum, r) => sum + r.amount.refund, 0),
   });
   const notifications = []; // one entry per notification posted: { url, event_type, mode, status, body }
@@ -439,7 +439,7 @@ export async function startSandbox(opts = {}) {
       const { resource, notify_url } = payments.settleRefund(out_refund_no, sub_mchid, status);
       const notification = post && notify_url !== undefined ? await notify(notify_url, { event_type: `REFUND.${status}`, resource }) : undefined;
       // A complaint about the order hears of it once the order is refunded in full (complaints.mjs).
-      const told = sub_mchid === undefined && status === 'SUCCESS' ? complaints.refunded(resource.transaction_id) : [];
+      const told = status === 'SUCCESS' ? complaints.refunded(resource.transaction_id) : [];
       const complaintNotifications = [];
       for (const event of told) complaintNotifications.push(await complaintEvent(event, post));
       return { resource, notification, complaintNotifications };
@@ -486,8 +486,9 @@ export async function startSandbox(opts = {}) {
     complaints: complaints.complaints,
     get complaintNotifyUrl() { return complaints.notifyUrl; },
     /**
-     * Plays a payer complaining about the direct merchant's paid order `out_trade_no`
-     * ({ problem_type, detail, phone, images, apply_refund_amount }: complaints.mjs). With `notify`
+     * Plays a payer complaining about the merchant's paid order `out_trade_no` (a sub-merchant's
+     * with `sub_mchid`) ({ sub_mchid, problem_type, detail, phone, images, apply_refund_amount }:
+     * complaints.mjs). With `notify`
      * (the default) and a URL set through complaint-notifications, posts COMPLAINT.CREATE there.
      * Resolves { complaint_id, action_type, notification }.
      */
