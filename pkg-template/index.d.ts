@@ -565,7 +565,8 @@ export interface Wxpay {
    * The serial or `PUB_KEY_ID_...` sent as `Wechatpay-Serial` and used by `encrypt`, chosen
    * at each use among `certs` and the downloaded certificates: the pinned `wechatpaySerial`
    * while in effect, else `PUB_KEY_ID_...`, else the newest certificate in effect;
-   * `undefined` before a client without `certs` has downloaded any.
+   * `undefined` before a client without `certs` has downloaded any, and, with `apiv3Key`, while
+   * every key known has expired (none is sent then; a request downloads first).
    */
   readonly wechatpaySerial: string | undefined;
   /**

@@ -51,18 +51,18 @@ impl Client {
         }
     }
 
-    /// The key `encrypt` uses now (and `wxpay.wechatpaySerial` tells).
-    pub fn wechatpay_serial(&self) -> Option<String> {
-        self.serial_choice(send::now_secs()).0
-    }
-
-    /// The `Wechatpay-Serial` a request sends at `now` (its timestamp): the choice then, unless
-    /// that is a certificate out of effect (the configured one has expired) and the client can
-    /// download: then none, as before the first download, and the answer's serial brings the
-    /// current certificates (a stale serial would have the request refused).
+    /// The `Wechatpay-Serial` a request sends at `now` (its timestamp), which `encrypt` uses
+    /// and `wxpay.wechatpaySerial` tells: the choice then, unless that is a certificate out of
+    /// effect (the configured one has expired) and the client can download: then none (a
+    /// stale serial would have the request refused), and a request downloads first.
     pub fn named_serial(&self, now: u64) -> Option<String> {
         let (serial, in_effect) = self.serial_choice(now);
         serial.filter(|_| in_effect || self.config.apiv3_key.is_none())
+    }
+
+    /// [`Client::named_serial`] now.
+    pub fn wechatpay_serial(&self) -> Option<String> {
+        self.named_serial(send::now_secs())
     }
 
     /// The `Wechatpay-Serial` a request whose body is `body` must send instead of
