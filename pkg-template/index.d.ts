@@ -362,7 +362,7 @@ export interface WxpayClientOptions {
    * Milliseconds from the end of a successful download of `/v3/certificates` (the first
    * included) before an unknown `Wechatpay-Serial` may bring another (default 300000: five
    * minutes); within it, such an answer is rejected without a download. After a failed download,
-   * 10 s, or this when shorter.
+   * or while no platform key is in effect, 10 s, or this when shorter.
    */
   certsRefreshInterval?: number;
   /**

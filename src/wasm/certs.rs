@@ -117,12 +117,14 @@ impl CertStore {
         *self.last_error.borrow_mut() = error;
     }
 
-    fn may_start(&self) -> bool {
+    /// Whether a download may start now. `urgent`: no key is in effect, so nothing can be
+    /// sent or verified until one is; then the wait after a success is that after a failure.
+    fn may_start(&self, urgent: bool) -> bool {
         let now = js_sys::Date::now();
+        let short = self.interval_ms.min(RETRY_AFTER_FAILURE_MS);
         match self.last.get() {
             None => true,
-            Some((at, true)) => now - at >= self.interval_ms,
-            Some((at, false)) => now - at >= self.interval_ms.min(RETRY_AFTER_FAILURE_MS),
+            Some((at, ok)) => now - at >= if ok && !urgent { self.interval_ms } else { short },
         }
     }
 }
@@ -214,7 +216,7 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
         let pending = client.certs.in_flight.borrow().clone().filter(|(_, started)| now - started < limit);
         let promise = match pending {
             Some(p) => Some(p),
-            None if client.certs.may_start() => {
+            None if client.certs.may_start(client.named_serial(now_secs()).is_none()) => {
                 let c = client.clone();
                 // Run by the executor, from a microtask: not now, so that its first attempt
                 // (its hooks, the caller's fetch) comes once the download is in flight, for a

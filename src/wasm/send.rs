@@ -189,7 +189,8 @@ async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method,
         // out (within its deadline), so that a wrong APIv3 key or a failed download fails it
         // unsent (an order is not placed whose answer could not be verified), and the request
         // names the key to answer with.
-        certs::ring_for(client, None, Some(&deadline)).await.map_err(certs::NoRing::before_send)?;
+        // `attempts: 0`: nothing was sent (its deadline's error too, if it ended the wait).
+        certs::ring_for(client, None, Some(&deadline)).await.map_err(|e| with_attempts(e.before_send(), 0))?;
     }
     let (answer, attempts) = exchange(client, &request, &deadline).await;
     let finished = match answer {

@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { Wxpay } from 'wxpay-wasm';
-import { useSandbox, options, memberCode, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
+import { Wxpay, uploadForm } from 'wxpay-wasm';
+import { useSandbox, options, memberCode, rejectsWith, within, CARD_ID, CODE } from './helpers.mjs';
 import { randomRsaKeyPair, randomSerial } from '../sandbox/keys.mjs';
 import { selfSignedCertificate } from '../sandbox/x509.mjs';
 import { encryptResource } from '../sandbox/notify.mjs';
@@ -63,6 +63,27 @@ test('concurrent first requests share one download', async () => {
   const results = await Promise.all(Array.from({ length: 10 }, () => get(wxpay)));
   assert.ok(results.every((r) => r.status === 200));
   assert.equal(downloads(sb), 1);
+  assert.equal(sb.requests[0].url, '/v3/certificates', 'every request waited for it');
+  assert.ok(sb.requests.slice(1).every((r) => r.headers['wechatpay-serial'] === sb.platform.serial));
+});
+
+test('with nothing in effect, uploads and statements wait for the download too; files and the unsigned downloads do not', async () => {
+  const { sb } = ctx;
+  const urls = () => sb.requests.map((r) => r.url.split('?')[0]);
+  const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
+  await new Wxpay(bootstrap(sb)).v3.merchant.media.upload.post(uploadForm(JPEG, 'a.jpg'));
+  assert.deepEqual(urls(), ['/v3/certificates', '/v3/merchant/media/upload']);
+  sb.reset();
+  await new Wxpay(bootstrap(sb)).v3.statements.get({ params: { date: '20240102' } });
+  assert.deepEqual(urls(), ['/v3/certificates', '/v3/statements']);
+  // A bill's file (its data from a client that knows the keys) is never verified: no download.
+  const { data } = await new Wxpay(options(sb)).v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02' } });
+  sb.reset();
+  const fresh = new Wxpay(bootstrap(sb));
+  await within(fresh.download(data));
+  await within(fresh.download(data, { stream: true }).then(async (stream) => { for await (const _ of stream); }));
+  await fresh.v3['transferdownload/signfile'].get({ params: { token: 't' } });
+  assert.deepEqual(urls(), ['/v3/billdownload/file', '/v3/billdownload/file', '/v3/transferdownload/signfile']);
 });
 
 test('an onRequest hook that calls certificates() shares the download under way', async () => {
@@ -382,11 +403,16 @@ test("a request's timeout and signal cover the certificate download its answer n
   });
   const slow = delayed(3000);
   try {
-    for (const config of [{ timeout: 400 }, { signal: AbortSignal.timeout(400) }]) {
+    // Each signal made when its request is (made together, the second would have fired before
+    // its request began: a signal already aborted, which ends a request at once).
+    for (const made of [() => ({ timeout: 400 }), () => ({ signal: AbortSignal.timeout(400) })]) {
+      const config = made();
       const wxpay = new Wxpay(bootstrap(sb, { fetch: slow }));
       const t0 = Date.now();
-      await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, ...config }), config.timeout ? 'ERR_TIMEOUT' : 'ERR_ABORTED');
+      const err = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, ...config }), config.timeout ? 'ERR_TIMEOUT' : 'ERR_ABORTED');
       assert.ok(Date.now() - t0 < 2000, `settled after ${Date.now() - t0} ms, not within its deadline`);
+      assert.equal(err.attempts, 0, 'nothing was sent: it says so');
+      assert.ok(!sb.requests.some((r) => r.url.includes('/marketing/')), 'not sent while it waited');
     }
     // A download that never answers: the request still ends at its deadline.
     const stuck = new Wxpay(bootstrap(sb, { fetch: certificatesBy(() => new Promise(() => {})) }));
@@ -450,6 +476,7 @@ test('with nothing known, a failed download fails the request unsent: ERR_CERTIF
   const err = await rejectsWith(get(wxpay), 'ERR_CERTIFICATE_DOWNLOAD');
   assert.equal(err.status, undefined);
   assert.equal(err.requestId, undefined, 'no answer of its own');
+  assert.equal(err.attempts, 0);
   assert.equal(err.cause?.code, 'SYSTEM_ERROR');
   assert.equal(err.cause?.requestId, 'REQ-OF-CERTIFICATES');
   assert.match(err.message, /downloading the platform certificates failed: WxpayError: .*busy/);
@@ -531,6 +558,40 @@ async function withClock(body) {
     Date.now = realNow;
   }
 }
+
+test('the only certificate known retired early, soon after the download: the next download comes 10 s on, not certsRefreshInterval', async () => {
+  const { sb } = ctx;
+  for (const [retiredIn, advance, downloadsThen] of [[60_000, 61_000, 2], [5_000, 6_000, 1]]) {
+    sb.reset();
+    const old = sb.platform;
+    // Listed to be retired soon; the client downloads it alone, before its successor is listed.
+    sb.retire(old.serial, new Date(Date.now() + retiredIn));
+    await withClock(async (skew) => {
+      const wxpay = new Wxpay(bootstrap(sb));
+      assert.equal((await get(wxpay)).status, 200);
+      const fresh = sb.rotate();
+      skew(advance);
+      // No key in effect now. 10 s after the last download one may start: the successor is
+      // downloaded and named. Within them: nothing is sent, and the message says why.
+      if (downloadsThen === 2) {
+        const res = await get(wxpay);
+        assert.equal(res.status, 200);
+        assert.equal(sb.requests.at(-1).headers['wechatpay-serial'], fresh.serial);
+        assert.equal(wxpay.wechatpaySerial, fresh.serial);
+      } else {
+        const before = sb.requests.length;
+        const err = await rejectsWith(get(wxpay), 'ERR_CERTIFICATE_DOWNLOAD');
+        assert.equal(err.cause, undefined);
+        assert.match(err.message, /the next download may start only later/);
+        assert.equal(sb.requests.length, before, 'nothing sent');
+        skew(advance + 10_000);
+        assert.equal((await get(wxpay)).status, 200);
+        assert.equal(sb.requests.at(-1).headers['wechatpay-serial'], fresh.serial);
+      }
+      assert.equal(downloads(sb), 2);
+    });
+  }
+});
 
 test('with keys configured, an answer under an unknown serial whose download fails has that failure as its cause', async () => {
   const { sb } = ctx;
