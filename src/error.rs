@@ -58,8 +58,8 @@ pub enum Code {
     DigestMismatch,
     /// A file could not be decrypted or decompressed (an encrypted bill part, a GZIP bill).
     FileDecode,
-    /// With no platform key known yet, the certificates a request needed could not be
-    /// downloaded: the request was not sent.
+    /// With no platform key in effect, the certificates a request needed could not be
+    /// downloaded (or not yet): the request was not sent.
     CertificateDownload,
 }
 
