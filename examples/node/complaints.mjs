@@ -130,8 +130,8 @@ export class Complaints {
       complaint.actions.push(resource.action_type);
     } else if (event_type.startsWith('REFUND.')) {
       const refund = this.refunds.get(resource.out_refund_no);
-      // Trust it only for a refund of ours, of its payment and amount.
-      if (!refund || resource.transaction_id !== refund.transaction_id || resource.amount?.refund !== refund.amount) throw new Error(`unexpected refund ${resource.out_refund_no}`);
+      // Trust it only for a refund of ours, of its payment (its sub-merchant's, for a partner) and amount.
+      if (!refund || resource.transaction_id !== refund.transaction_id || resource.sub_mchid !== refund.sub_mchid || resource.amount?.refund !== refund.amount) throw new Error(`unexpected refund ${resource.out_refund_no}`);
       refund.state = resource.refund_status;
     } else {
       throw new Error(`unexpected ${event_type}`);
@@ -269,8 +269,9 @@ export class Complaints {
    */
   async reply(complaint_id, text, { images = [], jump, miniProgram } = {}) {
     if (typeof text !== 'string' || text === '') throw new TypeError('a reply has text');
-    const response_images = await this.#uploaded(images);
+    // The complaint first: one this desk may not answer uploads nothing.
     const { complainted_mchid } = await this.#complaint(complaint_id);
+    const response_images = await this.#uploaded(images);
     const seen = () => this.#count(complaint_id, 'MERCHANT_RESPONSE', text);
     await this.#once(() => this.#api.complaintsV2._complaint_id_.response.post({
       complainted_mchid, response_content: text,
@@ -329,7 +330,7 @@ export class Complaints {
     }
     const out = [];
     for (const { order, out_refund_no, refundAmount } of planned) {
-      const { record } = await sendOnce(this.refunds, out_refund_no, { complaint_id, transaction_id: order.transaction_id, amount: refundAmount }, {
+      const { record } = await sendOnce(this.refunds, out_refund_no, { complaint_id, transaction_id: order.transaction_id, amount: refundAmount, ...sub }, {
         send: () => this.wxpay.v3.refund.domestic.refunds.post({
           ...sub, transaction_id: order.transaction_id, out_refund_no, reason, notify_url: this.notifyUrl,
           amount: { refund: refundAmount, total: order.amount, currency: 'CNY' },

@@ -69,6 +69,11 @@ export class Handled {
     return this.#at.size;
   }
 
+  /** The entries the queue holds, those looked at and not yet let go included. */
+  get queued() {
+    return this.#queue.length;
+  }
+
   /**
    * Drops the ids last handled longer ago than the window, oldest first, stopping at the first
    * entry still in it: each entry is looked at once (a Map deleted from its front would be

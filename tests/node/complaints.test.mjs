@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 import { Complaints, MAX_IMAGE_BYTES, MAX_SPAN_DATES, beijingDate, mediaIdOf } from '../../examples/node/complaints.mjs';
+import { Handled } from '../../examples/node/records.mjs';
 import { useSandbox, useNotifyEndpoint, options } from './helpers.mjs';
 
 const ctx = useSandbox();
@@ -180,6 +181,7 @@ test('a notification naming a complaint the service does not have is answered wi
   await d.subscribe();
   const r = await sb.notify(notifyUrl, { event_type: 'COMPLAINT.CREATE', resource: { complaint_id: '200200000000000000000000000', action_type: 'CREATE_COMPLAINT' } });
   assert.equal(r.status, 500);
+  assert.ok(d.handled instanceof Handled, 'ids kept for the resend window, then forgotten');
   assert.equal(d.handled.size, 0);
   assert.equal(d.complaints.size, 0);
   // A complaint about another merchant (the service's answer naming it) is not taken either.
@@ -418,4 +420,49 @@ test("a partner's desk: a sub-merchant's complaint answered, approved, refunded 
   // A reply naming the partner itself is refused by the service: the desk names the complaint's merchant.
   const wrong = await d.wxpay.v3.merchantService.complaintsV2._complaint_id_.response.post({ complainted_mchid: sb.mchid, response_content: 'x' }, { complaint_id }).catch((e) => e);
   assert.equal(wrong.code, 'PARAM_ERROR');
+});
+
+/** A sub-merchant's order placed by the partner and paid (no payment notification): its number. */
+async function subOrder(d, SUB, total = 800) {
+  const out_trade_no = `p${Date.now()}${crypto.randomInt(1e6)}`;
+  await d.wxpay.v3.pay.partner.transactions.jsapi.post({
+    sp_appid: APPID, sp_mchid: ctx.sb.mchid, sub_mchid: SUB, description: '茶', out_trade_no, notify_url: notifyUrl,
+    amount: { total, currency: 'CNY' }, payer: { sp_openid: OPENID },
+  });
+  await ctx.sb.pay(out_trade_no, { sub_mchid: SUB, notify: false });
+  return out_trade_no;
+}
+
+test("a partner's desk completes a sub-merchant's complaint as that merchant", async () => {
+  const { sb } = ctx;
+  const SUB = sb.subMchids[0];
+  const d = desk({ subMchids: [SUB] });
+  const { complaint_id } = await sb.complain(await subOrder(d, SUB), { sub_mchid: SUB, notify: false });
+  await d.reply(complaint_id, '已处理');
+  assert.equal((await d.complete(complaint_id)).complaint_state, 'PROCESSED');
+  const sent = sb.requests.filter((r) => r.method === 'POST' && r.url.startsWith('/v3/merchant-service/complaints-v2/'));
+  assert.deepEqual(sent.map((r) => JSON.parse(r.body).complainted_mchid), [SUB, SUB]);
+});
+
+test("a partner's refund taken but its answer refused: the desk asks for it under its sub_mchid, and keeps it", async () => {
+  const { sb } = ctx;
+  const SUB = sb.subMchids[0];
+  // The refund is taken, then sent again altered: the service refuses the second (its signature
+  // no longer covers its body), and the desk must find the first by its number.
+  const fetchOnce = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input);
+    if (init?.method === 'POST' && url.pathname === '/v3/refund/domestic/refunds') {
+      await fetch(input, init);
+      return fetch(input, { ...init, body: `${init.body} ` });
+    }
+    return fetch(input, init);
+  };
+  const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, fetch: fetchOnce }));
+  const d = new Complaints(wxpay, { mchid: sb.mchid, subMchids: [SUB], notifyUrl });
+  const { complaint_id } = await sb.complain(await subOrder(d, SUB), { sub_mchid: SUB, notify: false });
+  await d.refund(complaint_id).catch(() => {});
+  assert.equal(d.refunds.get(`C${complaint_id}-1`)?.state, 'PROCESSING', 'kept: the service has it');
+  const asked = sb.requests.filter((r) => r.method === 'GET' && r.url.startsWith('/v3/refund/domestic/refunds/'));
+  assert.equal(asked.length, 1);
+  assert.equal(new URL(asked[0].url, 'http://x').searchParams.get('sub_mchid'), SUB);
 });

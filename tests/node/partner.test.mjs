@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { Wxpay } from 'wxpay-wasm';
 import { Partner } from '../../examples/node/partner.mjs';
+import { Handled } from '../../examples/node/records.mjs';
 import { useSandbox, useNotifyEndpoint, options, rejectsWith } from './helpers.mjs';
 
 const ctx = useSandbox();
@@ -125,6 +126,7 @@ test("a partner's day: a sub-merchant's order, payment, query, profit sharing, u
   // Every request the sandbox saw was signed correctly; each notification was handled once.
   assert.ok(sb.requests.every((r) => r.verified));
   assert.deepEqual(sb.notifications.map((n) => [n.event_type, n.status]), [['TRANSACTION.SUCCESS', 204], ['REFUND.SUCCESS', 204], ['REFUND.SUCCESS', 204]]);
+  assert.ok(p.handled instanceof Handled, 'ids kept for the resend window, then forgotten');
   assert.equal(p.handled.size, 3);
 });
 

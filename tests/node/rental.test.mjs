@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { Wxpay } from 'wxpay-wasm';
 import { Rental } from '../../examples/node/rental.mjs';
+import { Handled } from '../../examples/node/records.mjs';
 import { useSandbox, useNotifyEndpoint, options, rejectsWith } from './helpers.mjs';
 
 const ctx = useSandbox();
@@ -27,6 +28,7 @@ before(async () => {
     const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, ...extra }));
     const r = new Rental(wxpay, { mchid: sb.mchid, appid: APPID, serviceId: sb.serviceId, apiv2Key: APIV2_KEY, notifyUrl, onRejected: (e) => rejected.push(e.code), ...more });
     endpoint.handle(r.notify);
+    assert.ok(r.handled instanceof Handled, 'ids kept for the resend window, then forgotten');
     return r;
   };
 });

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { Wxpay } from 'wxpay-wasm';
 import { Shop } from '../../examples/node/shop.mjs';
+import { Handled } from '../../examples/node/records.mjs';
 import { useSandbox, useNotifyEndpoint, options, rejectsWith } from './helpers.mjs';
 
 const ctx = useSandbox();
@@ -51,6 +52,7 @@ test("a merchant's day: order, payment parameters, notification, query, refunds,
   // WeChat Pay sends a notification again until answered: the same id is answered and handled once.
   const again = await sb.notify(notifyUrl, { event_type: 'TRANSACTION.SUCCESS', resource: paid.transaction, id: paid.notification.sent.envelope.id });
   assert.equal(again.status, 204);
+  assert.ok(s.handled instanceof Handled, 'ids kept for the resend window, then forgotten');
   assert.equal(s.handled.size, 1);
 
   const order = await s.query(out_trade_no);
