@@ -57,8 +57,7 @@ export class Handled {
   }
 
   add(id) {
-    this.#forget();
-    const now = this.#now();
+    const now = this.#forget();
     this.#at.set(id, now);
     this.#queue.push([id, now]);
     return this;
@@ -77,10 +76,11 @@ export class Handled {
   /**
    * Drops the ids last handled longer ago than the window, oldest first, stopping at the first
    * entry still in it: each entry is looked at once (a Map deleted from its front would be
-   * walked over its holes every time).
+   * walked over its holes every time). Returns the time it read.
    */
   #forget() {
-    const since = this.#now() - this.#windowMs;
+    const now = this.#now();
+    const since = now - this.#windowMs;
     const q = this.#queue;
     while (this.#head < q.length && q[this.#head][1] <= since) {
       const [id, at] = q[this.#head++];
@@ -90,6 +90,7 @@ export class Handled {
       q.splice(0, this.#head);
       this.#head = 0;
     }
+    return now;
   }
 }
 

@@ -384,13 +384,7 @@ test("a partner's desk: a sub-merchant's complaint answered, approved, refunded 
   const heard = [];
   const d = desk({ subMchids: [SUB], onError: (e) => errors.push(e.message), onComplaint: (c, action) => heard.push(action) });
   await d.subscribe();
-  const out_trade_no = `p${Date.now()}${crypto.randomInt(1e6)}`;
-  await d.wxpay.v3.pay.partner.transactions.jsapi.post({
-    sp_appid: APPID, sp_mchid: sb.mchid, sub_mchid: SUB, description: '茶', out_trade_no, notify_url: notifyUrl,
-    amount: { total: 800, currency: 'CNY' }, payer: { sp_openid: OPENID },
-  });
-  await sb.pay(out_trade_no, { sub_mchid: SUB, notify: false });
-  const { complaint_id, notification } = await sb.complain(out_trade_no, { sub_mchid: SUB, problem_type: 'REFUND', apply_refund_amount: 500 });
+  const { complaint_id, notification } = await sb.complain(await subOrder(d, SUB), { sub_mchid: SUB, problem_type: 'REFUND', apply_refund_amount: 500 });
   assert.equal(notification.status, 204, notification.body?.toString());
   assert.equal(d.complaints.get(complaint_id).complainted_mchid, SUB);
   // The reply and the completion name the sub-merchant (the sandbox refuses any other merchant).

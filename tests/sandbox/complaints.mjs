@@ -230,7 +230,6 @@ export function complaintRoutes({ mchid, subMchids = [], merchantPublic, baseURL
    * { event, complaint_id } for the caller to post.
    */
   function complain(out_trade_no, { sub_mchid, problem_type = 'OTHERS', detail: text = '商品与描述不符', phone = '13800138000', images = [], apply_refund_amount } = {}) {
-    if (sub_mchid !== undefined && !subMchids.includes(sub_mchid)) throw new TypeError(`${sub_mchid} is not a sub-merchant here`);
     const o = orderOf(out_trade_no, sub_mchid);
     if (!o || !['SUCCESS', 'REFUND'].includes(o.trade_state)) throw new TypeError(`no paid order ${out_trade_no}`);
     if (!['REFUND', 'SERVICE_NOT_WORK', 'OTHERS'].includes(problem_type)) throw new TypeError(`problem_type ${problem_type}`);
