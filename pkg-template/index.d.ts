@@ -795,7 +795,7 @@ export interface PayscoreDetailParams {
  * to confirm (`wxpayScoreUse`); with `service_id` and `out_order_no`, the order's details
  * (`wxpayScoreDetail`). Signed by the APIv2 rule (`signV2`). Rejects `ERR_INVALID_PARAM` for input
  * that is neither, or not of those shapes (never quoting the key or a value), `ERR_CRYPTO` if the
- * runtime's HMAC fails.
+ * runtime's HMAC or its `crypto.getRandomValues` (the `nonce_str`) fails.
  */
 export declare function payscoreParams(input: PayscoreUseInput): Promise<PayscoreUseParams>;
 export declare function payscoreParams(input: PayscoreDetailInput): Promise<PayscoreDetailParams>;

@@ -90,11 +90,16 @@ export async function signV2(fields, apiv2Key) {
   return hmac(apiv2Key, message(fields, apiv2Key, 'signV2'));
 }
 
+/** `nonce_str`: 32 of NONCE_CHARS from crypto.getRandomValues; what it throws is ERR_CRYPTO. */
 function nonce() {
   const out = [];
   const bytes = new Uint8Array(48);
   while (out.length < 32) {
-    globalThis.crypto.getRandomValues(bytes);
+    try {
+      globalThis.crypto.getRandomValues(bytes);
+    } catch (e) {
+      throw new WxpayError('ERR_CRYPTO', 'payscoreParams: no secure random source for nonce_str: crypto.getRandomValues failed', { cause: e });
+    }
     // 62 * 4 = 248: bytes from 248 up are dropped, so that every character is as likely.
     for (const b of bytes) if (b < 248 && out.length < 32) out.push(NONCE_CHARS[b % 62]);
   }

@@ -28,9 +28,21 @@ where
     Ok(out)
 }
 
-/// Fills `buf` from the platform CSPRNG (`crypto.getRandomValues` in JS).
+/// Fills `buf` from the platform CSPRNG (`crypto.getRandomValues` in JS). Every random byte the
+/// crate uses comes from here. A failure is told in our words: getrandom's own `Display` carries
+/// every platform's messages (iOS, Windows, RDRAND...), some 600 bytes of the `.wasm`.
 pub fn fill_random(buf: &mut [u8]) -> Result<()> {
-    getrandom::getrandom(buf).map_err(|e| Error::new(Code::Crypto, format!("no secure random source: {e}")))
+    use getrandom::Error as E;
+    getrandom::getrandom(buf).map_err(|e| {
+        let why = if e == E::WEB_CRYPTO || e == E::NODE_CRYPTO || e == E::NODE_ES_MODULE {
+            "the runtime has no crypto.getRandomValues"
+        } else if e == E::WEB_GET_RANDOM_VALUES || e == E::NODE_RANDOM_FILL_SYNC {
+            "crypto.getRandomValues failed"
+        } else {
+            "the platform gave no random bytes"
+        };
+        Error::new(Code::Crypto, format!("no secure random source: {why}"))
+    })
 }
 
 /// A fresh nonce from the platform CSPRNG.

@@ -187,7 +187,7 @@ fn invert_masked(n: &Modulus, w: &[u64], k: &[u64]) -> Option<Secret> {
 /// when it is zero.
 fn random_below(n: &Modulus) -> Result<Option<Secret>> {
     let mut bytes = zeroize::Zeroizing::new(vec![0u8; n.bits.div_ceil(8)]);
-    getrandom::getrandom(&mut bytes).map_err(|e| crypto(&format!("no random source: {e}")))?;
+    crate::nonce::fill_random(&mut bytes)?;
     let keep = (n.bits - 1) % 8;
     bytes[0] &= if keep == 0 { 0 } else { (1u8 << keep) - 1 };
     let mut x = limbs::secret(n.len());

@@ -39,7 +39,7 @@ pub fn encrypt(key: &RsaPublicKey, plaintext: &[u8]) -> Result<Vec<u8>> {
     // The encoding holds the plaintext and the seed: wiped when dropped.
     let mut em = Zeroizing::new(vec![0u8; k]);
     let (seed, db) = em[1..].split_at_mut(H);
-    getrandom::getrandom(seed).map_err(|e| Error::new(Code::Crypto, format!("no random source: {e}")))?;
+    crate::nonce::fill_random(seed)?;
     db[..H].copy_from_slice(&Sha1::digest(b""));
     let one = db.len() - plaintext.len() - 1;
     db[one] = 1;

@@ -3,8 +3,9 @@
 // ERR_CLIENT_FREED while the others keep working. (`certs: [pem]`: construct.test.mjs.)
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { Wxpay, WxpayError } from 'wxpay-wasm';
-import { useHealth, hostileLoop, rejects, outcome, settle, options } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { Wxpay, WxpayError, payscoreParams } from 'wxpay-wasm';
+import { useHealth, hostileLoop, rejects, outcome, settle, options, memberCode, thrown, CARD_ID, CODE } from './harness.mjs';
 
 const h = useHealth();
 
@@ -274,4 +275,75 @@ test('throwing setters on Object.prototype for the keys Rust fills: every call a
   assert.deepEqual(wrong, []);
   assert.deepEqual(recovered, [], 'no recovery');
   await h.check('after the setters');
+});
+
+// A runtime whose crypto.getRandomValues throws (a broken polyfill, a host that forbids it). Every
+// random byte the package uses comes from it: a request's nonce (drawn 1,024 bytes at a time, 40
+// or more a nonce), and with `crypto: 'rust'` the OAEP seed and the RSA blinding; payscoreParams'
+// nonce_str too. Each call that needs some rejects ERR_CRYPTO saying why (getrandom's own
+// message is not shipped), nothing is sent, nothing traps; once it works again, so does all.
+test('a crypto.getRandomValues that throws: what needs random bytes rejects ERR_CRYPTO saying why, nothing is sent, no trap; then all works', async () => {
+  const own = Object.getOwnPropertyDescriptor(globalThis.crypto, 'getRandomValues');
+  const node = new Wxpay(options(h.sb, { retry: 0 }));
+  const rust = new Wxpay(options(h.sb, { retry: 0, crypto: 'rust' }));
+  const get = (client) => memberCode(client).get({ card_id: CARD_ID, code: CODE });
+  const failed = thrown('getRandomValues');
+  const requests = [];
+  let sent, encrypted, signed, payscore;
+  globalThis.crypto.getRandomValues = () => { throw failed; };
+  try {
+    const before = h.sb.requests.length;
+    for (let i = 0; i < 40; i++) requests.push(await settle(() => get(node)));
+    sent = h.sb.requests.length - before;
+    encrypted = await settle(() => rust.encrypt('张三'));
+    signed = await settle(() => rust.sign('message'));
+    payscore = await settle(() => payscoreParams({ mchid: '1900000109', apiv2Key: 'a'.repeat(32), package: 'p' }));
+  } finally {
+    if (own) Object.defineProperty(globalThis.crypto, 'getRandomValues', own);
+    else delete globalThis.crypto.getRandomValues;
+  }
+  try {
+    const dry = requests.findIndex((r) => !('value' in r));
+    assert.ok(dry >= 0 && dry <= 25, `the bytes drawn before last at most 25 nonces (the first failure: #${dry + 1})`);
+    assert.equal(sent, dry, 'the requests before it were sent, none from it on');
+    for (const r of requests.slice(0, dry)) assert.equal(r.value?.status, 200, outcome(r));
+    const says = /^no secure random source: crypto\.getRandomValues failed$/;
+    for (const [what, r] of [...requests.slice(dry).map((r, i) => [`request #${dry + i + 1}`, r]), ['encrypt', encrypted], ['sign', signed]]) {
+      assert.equal(rejects('ERR_CRYPTO', undefined, says)(r), null, what);
+    }
+    assert.equal(rejects('ERR_CRYPTO', failed, /^payscoreParams: no secure random source for nonce_str/)(payscore), null, 'payscoreParams');
+    assert.equal((await get(node)).status, 200);
+    assert.equal((await get(rust)).status, 200);
+    assert.match(await rust.encrypt('张三'), /^[A-Za-z0-9+/]{342}==$/);
+    assert.equal((await payscoreParams({ mchid: '1900000109', apiv2Key: 'a'.repeat(32), package: 'p' })).extraData.nonce_str.length, 32);
+  } finally {
+    node.free();
+    rust.free();
+  }
+  await h.check('after crypto.getRandomValues threw');
+});
+
+// A runtime with no `crypto` global at all, from the start (the random source is looked up once,
+// on first use, so this runs in a process of its own): a request rejects ERR_CRYPTO saying so.
+test('a runtime without crypto.getRandomValues: a request rejects ERR_CRYPTO saying so, nothing is sent', () => {
+  const script = `
+    import { startSandbox } from './tests/sandbox/server.mjs';
+    import { options, memberCode, CARD_ID, CODE } from './tests/node/helpers.mjs';
+    const sb = await startSandbox();
+    Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+    const { Wxpay } = await import('wxpay-wasm');
+    const out = {};
+    try {
+      await memberCode(new Wxpay(options(sb))).get({ card_id: CARD_ID, code: CODE });
+    } catch (e) {
+      Object.assign(out, { code: e.code, message: e.message });
+    }
+    out.sent = sb.requests.length;
+    await sb.close();
+    console.log(JSON.stringify(out));`;
+  const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+  const cwd = new URL('../../', import.meta.url);
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd, env, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(child.status, 0, child.stderr);
+  assert.deepEqual(JSON.parse(child.stdout), { code: 'ERR_CRYPTO', message: 'no secure random source: the runtime has no crypto.getRandomValues', sent: 0 });
 });
