@@ -354,7 +354,8 @@ export interface WxpayClientOptions {
    * notifications and `decryptResource`, and lets the client download the platform
    * certificates itself (then `certs` may be left out): a request made while no platform key is
    * in effect waits for that download, and is not sent if it fails (`ERR_CERTIFICATE_DOWNLOAD`,
-   * the download's error as `cause`). Whitespace at either end (the line break of a file it was
+   * the download's error as `cause`); the chain's own `v3.certificates.get()` does not wait: its
+   * answer is checked as the download's is and serves as one. Whitespace at either end (the line break of a file it was
    * read from) is left out. Wrong length or type: `ERR_INVALID_CONFIG`.
    */
   apiv3Key?: string;

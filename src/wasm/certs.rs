@@ -100,6 +100,13 @@ impl CertStore {
         *self.downloaded.borrow_mut() = Rc::new(certs);
     }
 
+    /// Takes the certificates of a list the caller fetched itself and the client verified as it
+    /// does a download's: as if a download had just brought them.
+    pub fn adopt(&self, certs: Vec<Certificate>) {
+        self.install(certs);
+        self.record(None);
+    }
+
     /// Frees the slot of the download started at `started`, if it is still
     /// the one in flight (not taken for dead and replaced); whether it was.
     fn release(&self, started: f64) -> bool {

@@ -184,7 +184,9 @@ async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method,
     };
     let request = Prepared { method, path, query, body, signed, content_type, headers: &cfg.headers, retries, max_bytes, stream: false, serial };
     let deadline = Deadline::new(cfg.signal.as_ref(), timeout_ms)?;
-    if client.config.apiv3_key.is_some() && !response::is_unsigned_download(method, &request.path) && client.named_serial(now_secs()).is_none() {
+    // The chain's own `GET /v3/certificates` needs no download first: its answer is checked as
+    // the download's is, and serves as one (see `finish`).
+    if client.config.apiv3_key.is_some() && !response::is_unsigned_download(method, &request.path) && !lists_certificates(&request) && client.named_serial(now_secs()).is_none() {
         // No platform key in effect yet: the certificates are downloaded before the request goes
         // out (within its deadline), so that a wrong APIv3 key or a failed download fails it
         // unsent (an order is not placed whose answer could not be verified), and the request
@@ -237,15 +239,28 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
         let signer_known = answer.signature_headers().serial.is_some_and(|s| known.get(s).is_some());
         if signer_known {
             verify(client, &answer, &bytes, &known, now_secs()).await.map_err(with_status)?;
+            certificates::parse(&bytes, key, listed_time).map_err(with_status)
+        } else {
+            bootstrap(client, &answer, &bytes, key).await.map_err(with_status)
         }
-        let certs = certificates::parse(&bytes, key, listed_time).map_err(with_status)?;
-        if !signer_known {
-            verify(client, &answer, &bytes, &client.certs.ring_with(&certs), now_secs()).await.map_err(with_status)?;
-        }
-        Ok(certs)
     }
     .await;
     result.map_err(|e| with_attempts(e, attempts))
+}
+
+/// The bootstrap the service documents, for a certificate list signed under a serial no trusted
+/// key has: the list is decrypted with the APIv3 key, and the answer must verify under the
+/// certificate it carries for that serial (unexpired). Its certificates, once it does.
+async fn bootstrap(client: &Client, answer: &Answer, bytes: &[u8], key: &crate::aead::ApiV3Key) -> Result<Vec<Certificate>, Error> {
+    let certs = certificates::parse(bytes, key, listed_time)?;
+    verify(client, answer, bytes, &client.certs.ring_with(&certs), now_secs()).await?;
+    Ok(certs)
+}
+
+/// Whether a request is the plain certificate list, `GET /v3/certificates` with no query (the
+/// one the client downloads itself).
+fn lists_certificates(r: &Prepared<'_>) -> bool {
+    r.method == Method::Get && r.query.is_empty() && r.path.trim_start_matches('/') == certificates::PATH
 }
 
 /// A time of the certificate list (RFC 3339) in Unix seconds, read by the JS `Date`.
@@ -468,6 +483,16 @@ async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer, deadline:
     // Unsigned or stale answers are refused before any download to find their key.
     let now = now_secs();
     response::precheck(&answer.signature_headers(), now, RESPONSE_CODES).map_err(with_status)?;
+    // The chain's own certificate list, signed under a serial no trusted key has (nothing is in
+    // effect yet, or a rotation): checked as the client's download is, and then its
+    // certificates are the client's, as a download's would be. No second request for them.
+    if let Some(key) = client.config.apiv3_key.as_ref().filter(|_| lists_certificates(r)) {
+        if answer.signature_headers().serial.is_none_or(|s| client.certs.ring().get(s).is_none()) {
+            let listed = bootstrap(client, &answer, &body, key).await.map_err(with_status)?;
+            client.certs.adopt(listed);
+            return answer.result(Some(&body), false);
+        }
+    }
     let ring = certs::ring_for(client, answer.signature_headers().serial, Some(deadline)).await.map_err(|e| {
         e.for_signed(RESPONSE_CODES, Extra { status: Some(answer.status), request_id: answer.header(header::REQUEST_ID), ..Extra::default() })
     })?;

@@ -387,6 +387,50 @@ test('a list encrypted under another APIv3 key is refused', async () => {
   assert.ok(!unverified.message.includes(wrong), 'the key is not quoted');
 });
 
+test("the chain's own GET /v3/certificates, nothing in effect: one request, checked as the client's download and then used as one", async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(bootstrap(sb));
+  const res = await wxpay.v3.certificates.get();
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.data.data.map((c) => c.serial_no), [sb.platform.serial]);
+  assert.deepEqual(sb.requests.map((r) => r.url), ['/v3/certificates'], 'no download beside it');
+  assert.equal(wxpay.wechatpaySerial, sb.platform.serial, 'its certificate is in effect');
+  assert.deepEqual((await wxpay.certificates()).map((c) => c.serial), [sb.platform.serial]);
+  await get(wxpay);
+  assert.deepEqual(sb.requests.map((r) => [r.url.split('/')[2], r.headers['wechatpay-serial']]), [['certificates', undefined], ['marketing', sb.platform.serial]]);
+  // A rotation: the list, signed under the new serial, is checked by the certificate it carries.
+  const fresh = sb.rotate();
+  const again = await wxpay.v3.certificates.get();
+  assert.equal(again.headers['wechatpay-serial'], fresh.serial);
+  assert.equal(downloads(sb), 2, 'the list itself, nothing more');
+  assert.equal(wxpay.wechatpaySerial, fresh.serial);
+  // With a query (another algorithm's list), it is an ordinary request: the download comes first.
+  sb.reset();
+  const other = new Wxpay(bootstrap(sb));
+  await other.v3.certificates.get({ params: { algorithm_type: 'RSA' } });
+  assert.deepEqual(sb.requests.map((r) => r.url), ['/v3/certificates', '/v3/certificates?algorithm_type=RSA']);
+});
+
+test("the chain's own certificate list is trusted only as a download is: forged, under another key, or signed by no listed certificate, it rejects and nothing is kept", async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(bootstrap(sb));
+  sb.misbehave('forged');
+  await rejectsWith(wxpay.v3.certificates.get(), 'ERR_RESPONSE_SIGNATURE', { status: 200, attempts: 1 });
+  assert.equal(wxpay.wechatpaySerial, undefined, 'nothing trusted from it');
+  sb.misbehave('unknown-serial');
+  await rejectsWith(wxpay.v3.certificates.get(), 'ERR_RESPONSE_SERIAL', { status: 200, attempts: 1 });
+  assert.equal(wxpay.wechatpaySerial, undefined);
+  const wrong = new Wxpay(bootstrap(sb, { apiv3Key: 'A'.repeat(32) }));
+  const e = await rejectsWith(wrong.v3.certificates.get(), 'ERR_RESPONSE_BODY', { status: 200, attempts: 1 });
+  assert.match(e.message, /does not decrypt under the APIv3 key/);
+  assert.equal(wrong.wechatpaySerial, undefined);
+  assert.equal(downloads(sb), 3, 'each was the one request');
+  // The client itself is unharmed: its first request downloads, as ever.
+  await get(wxpay);
+  assert.equal(wxpay.wechatpaySerial, sb.platform.serial);
+  assert.equal(downloads(sb), 4);
+});
+
 /** A fetch that answers `/v3/certificates` with `answer(url, init)`, everything else for real. */
 const certificatesBy = (answer) => (url, init) => (String(url).includes('/v3/certificates') ? answer(url, init) : fetch(url, init));
 const later = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
