@@ -82,6 +82,10 @@ async function startBus(dir) {
 async function launchChromium() {
   const env = { ...process.env };
   if (bus) env.DBUS_SYSTEM_BUS_ADDRESS = env.DBUS_SESSION_BUS_ADDRESS = bus.address;
+  // Chromium's own config and cache (its crash reports among them) in this run's directory, which
+  // `after` removes: nothing of a run is left in the user's home.
+  env.XDG_CONFIG_HOME = join(busDir, 'config');
+  env.XDG_CACHE_HOME = join(busDir, 'cache');
   for (let attempt = 1; ; attempt++) {
     profile = mkdtempSync(join(tmpdir(), 'wxpay-chromium-'));
     try {
@@ -117,7 +121,7 @@ before(async () => {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   origin = `http://127.0.0.1:${server.address().port}`;
   sb = await startSandbox({ cors: origin });
-  busDir = mkdtempSync(join(tmpdir(), 'wxpay-dbus-'));
+  busDir = mkdtempSync(join(tmpdir(), 'wxpay-browser-'));
   bus = await startBus(busDir);
   browser = await launchChromium();
 });
