@@ -922,7 +922,12 @@ class Guard {
     if (signal !== undefined) {
       const aborted = () => fail('ERR_ABORTED', 'request aborted by its signal', safeReason(signal));
       try {
-        if (signal.aborted) throw aborted();
+        if (signal.aborted) {
+          // Nothing was sent: the error says so, as one that ends the wait for a download does.
+          const e = aborted();
+          e.attempts = 0;
+          throw e;
+        }
         this.onAbort = () => this.stop(aborted());
         watch(signal, this.onAbort);
       } catch (e) {

@@ -339,7 +339,7 @@ export declare class WxpayError extends Error {
   detail?: unknown;
   /** The error answer itself, for non-2xx statuses. */
   response?: WxpayResponse;
-  /** How many attempts the request made (retries included). */
+  /** How many attempts the request made (retries included); `0` when nothing was sent. */
   attempts?: number;
 }
 

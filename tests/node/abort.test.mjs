@@ -24,6 +24,7 @@ test('an already-aborted signal rejects ERR_ABORTED, keeps the reason as cause, 
   const reason = new Error('user navigated away');
   const err = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, signal: AbortSignal.abort(reason) }), 'ERR_ABORTED');
   assert.equal(err.cause, reason);
+  assert.equal(err.attempts, 0, 'nothing was sent: it says so');
   await sleep(20);
   assert.equal(fetch.calls.length, 0);
   assert.equal(ctx.sb.requests.length, 0);

@@ -521,6 +521,22 @@ test("a file whose body stalls after its headers ends at the request's deadline,
   await rejectsWith(client(ctx.sb, { baseURL, retry: false, timeout: 200 }).download(data, { stream: true }), 'ERR_TIMEOUT');
 });
 
+test('a download whose signal has already fired sends nothing and says so: ERR_ABORTED, attempts 0', async (t) => {
+  const { file, baseURL } = await fileHost(t, (req, res) => res.end('x'));
+  let calls = 0;
+  const wxpay = client(ctx.sb, { baseURL, fetch: (url, init) => { calls++; return fetch(url, init); } });
+  for (const stream of [false, true]) {
+    const reason = new Error('the page went away');
+    const err = await rejectsWith(wxpay.download(file(Buffer.from('x')), { stream, signal: AbortSignal.abort(reason) }), 'ERR_ABORTED');
+    assert.equal(err.cause, reason);
+    assert.equal(err.attempts, 0);
+  }
+  assert.equal(calls, 0);
+  // And the client downloads as usual after.
+  assert.deepEqual(Buffer.from(await within(wxpay.download(file(Buffer.from('x'))))), Buffer.from('x'));
+  assert.equal(calls, 1);
+});
+
 test('maxBodyBytes bounds the joined file of an encrypted bill, not each part: whole and streamed', async () => {
   const wxpay = client(ctx.sb);
   const params = { bill_date: '2024-01-02', sub_mchid: '1900000001', algorithm: 'AEAD_AES_256_GCM', account_type: 'BASIC' };
