@@ -22,7 +22,7 @@ export function workerdPids() {
  * thread's /proc/<pid>/task/<tid>/schedstat, in nanoseconds (utime+stime in /proc/<pid>/stat
  * counts 10 ms ticks, too coarse for a batch of a few hundred ms: only where schedstat is missing).
  */
-function cpuMs(pids) {
+export function cpuMs(pids) {
   let ms = 0;
   for (const pid of pids) {
     if (!existsSync(`/proc/${pid}/schedstat`)) {
@@ -60,6 +60,22 @@ const backendsFor = (answerKey) => [...(answerKey === 'platform' ? ['rust'] : []
 /** The order of the table's rows. */
 const SHOWN = ['rust', 'webcrypto', NODE, ANCHOR, 'floor', NODE_FLOOR, 'floor again'];
 
+/**
+ * Puts the sandbox in key mode `mode` (bench/e2e.mjs's MODES) and makes the probe Worker's
+ * bindings for it: resolves `{ answerKey, bindings }`.
+ */
+export async function probeMode(sb, mode) {
+  const { answerKey, certs, spki } = MODES[mode](sb);
+  const set = await fetch(new URL('__sandbox/answer-key', sb.baseURL), { method: 'POST', body: JSON.stringify({ answerKey }) });
+  if (!set.ok) throw new Error(`sandbox answer-key: ${set.status}`);
+  const bindings = {
+    WXPAY_MCHID: sb.mchid, WXPAY_SERIAL: sb.merchant.serial, WXPAY_PRIVATE_KEY: sb.merchant.privateKeyPkcs8,
+    WXPAY_CERTS: JSON.stringify(certs), WXPAY_BASE_URL: sb.baseURL, WXPAY_PLATFORM_SPKI: spki,
+    CARD_ID: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', CODE: '300000001',
+  };
+  return { answerKey, bindings };
+}
+
 // As in bench/e2e.mjs, the rounds start once the JITs have settled: 8,000 requests a backend first.
 // Ours and the floor run in the probe Worker (tests/workerd/probe), the anchor in a Worker of its
 // own (bench/workers/anchor: it needs nodejs_compat, which the probe goes without), and ours again
@@ -73,16 +89,9 @@ export async function workerd({ rounds = 25, n = 300, warmup = 8000 } = {}) {
   const data = { upload: probe.upload, anchorUpload: anchorBundle.upload };
   const sections = [];
   try {
-    for (const [mode, make] of Object.entries(MODES)) {
-      const { answerKey, certs, spki } = make(sb);
+    for (const mode of Object.keys(MODES)) {
+      const { answerKey, bindings } = await probeMode(sb, mode);
       const backends = backendsFor(answerKey);
-      const set = await fetch(new URL('__sandbox/answer-key', sb.baseURL), { method: 'POST', body: JSON.stringify({ answerKey }) });
-      if (!set.ok) throw new Error(`sandbox answer-key: ${set.status}`);
-      const bindings = {
-        WXPAY_MCHID: sb.mchid, WXPAY_SERIAL: sb.merchant.serial, WXPAY_PRIVATE_KEY: sb.merchant.privateKeyPkcs8,
-        WXPAY_CERTS: JSON.stringify(certs), WXPAY_BASE_URL: sb.baseURL, WXPAY_PLATFORM_SPKI: spki,
-        CARD_ID: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', CODE: '300000001',
-      };
       const mf = start(probe.outdir, bindings);
       let anchorMf;
       let nodeMf;

@@ -6,40 +6,20 @@
 // process; here all four share one process, taking turns in alternating rounds, and the CPU is
 // that process's (as in bench/workerd.mjs).
 //   node bench/profile/workerd-backends.mjs [cert|key] [rounds=20] [n=300]
-import { readdirSync, readFileSync } from 'node:fs';
 import { bundle, start } from '../../tests/workerd/harness.mjs';
 import { MODES } from '../e2e.mjs';
 import { startSandboxProcess } from '../sandbox-process.mjs';
 import { alternateRounds, summarize } from '../stats.mjs';
-import { workerdPids } from '../workerd.mjs';
+import { cpuMs, probeMode, workerdPids } from '../workerd.mjs';
 
 const [which = 'cert', rounds = '20', n = '300'] = process.argv.slice(2);
 const mode = Object.keys(MODES).find((m) => m.startsWith(which === 'key' ? 'key' : 'certificate'));
 
-/** CPU ms of the processes `pids`, all threads (schedstat, as bench/workerd.mjs reads it). */
-function cpuMs(pids) {
-  let ms = 0;
-  for (const pid of pids) {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        ms += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
-      } catch { /* the thread ended */ }
-    }
-  }
-  return ms;
-}
-
 const sb = await startSandboxProcess();
 try {
   const probe = await bundle('tests/workerd/probe/wrangler.toml', 'bench-probe');
-  const { answerKey, certs, spki } = MODES[mode](sb);
-  const set = await fetch(new URL('__sandbox/answer-key', sb.baseURL), { method: 'POST', body: JSON.stringify({ answerKey }) });
-  if (!set.ok) throw new Error(`sandbox answer-key: ${set.status}`);
-  const mf = start(probe.outdir, {
-    WXPAY_MCHID: sb.mchid, WXPAY_SERIAL: sb.merchant.serial, WXPAY_PRIVATE_KEY: sb.merchant.privateKeyPkcs8,
-    WXPAY_CERTS: JSON.stringify(certs), WXPAY_BASE_URL: sb.baseURL, WXPAY_PLATFORM_SPKI: spki,
-    CARD_ID: 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY', CODE: '300000001',
-  }, { compatibilityFlags: ['nodejs_compat'] });
+  const { bindings } = await probeMode(sb, mode);
+  const mf = start(probe.outdir, bindings, { compatibilityFlags: ['nodejs_compat'] });
   try {
     await mf.ready;
     const pids = workerdPids();
