@@ -35,7 +35,7 @@ const TEST_PAGE = `<!doctype html>
   window.wxpayReady = { Wxpay, WxpayError, traps };
 </script>`;
 
-let sb, server, browser, origin, profile, bus, busDir;
+let sb, server, browser, origin, profile, bus, runDir;
 
 // Chromium reaches for the D-Bus system bus as it starts. This machine has none, and
 // on one CI run Chromium died of it: a SIGSEGV on the thread that had just failed to
@@ -84,8 +84,8 @@ async function launchChromium() {
   if (bus) env.DBUS_SYSTEM_BUS_ADDRESS = env.DBUS_SESSION_BUS_ADDRESS = bus.address;
   // Chromium's own config and cache (its crash reports among them) in this run's directory, which
   // `after` removes: nothing of a run is left in the user's home.
-  env.XDG_CONFIG_HOME = join(busDir, 'config');
-  env.XDG_CACHE_HOME = join(busDir, 'cache');
+  env.XDG_CONFIG_HOME = join(runDir, 'config');
+  env.XDG_CACHE_HOME = join(runDir, 'cache');
   for (let attempt = 1; ; attempt++) {
     profile = mkdtempSync(join(tmpdir(), 'wxpay-chromium-'));
     try {
@@ -121,8 +121,8 @@ before(async () => {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   origin = `http://127.0.0.1:${server.address().port}`;
   sb = await startSandbox({ cors: origin });
-  busDir = mkdtempSync(join(tmpdir(), 'wxpay-browser-'));
-  bus = await startBus(busDir);
+  runDir = mkdtempSync(join(tmpdir(), 'wxpay-browser-'));
+  bus = await startBus(runDir);
   browser = await launchChromium();
 });
 
@@ -132,7 +132,7 @@ after(async () => {
   await new Promise((r) => server?.close(r));
   if (profile) rmSync(profile, { recursive: true, force: true });
   bus?.close();
-  if (busDir) rmSync(busDir, { recursive: true, force: true });
+  if (runDir) rmSync(runDir, { recursive: true, force: true });
 });
 
 test('the seed GET from a page, through the browser entry', async () => {
