@@ -3,19 +3,15 @@
 // an import map and runs the seed GET against the sandbox, which allows CORS
 // for that origin only. (Test keys only: a real merchant key never goes to a browser.)
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { startChromium } from './chromium.mjs';
 import { startSandbox } from '../sandbox/index.mjs';
 import { TRAPS } from '../recover/expect.mjs';
 import { tradeBill, fundFlowBill } from '../sandbox/files.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const pkgDir = resolve(import.meta.dirname, '../../node_modules/wxpay-wasm');
 // The test build with the trap exports (scripts/test-pkg.sh), for the recovery test.
 const testPkgDir = resolve(import.meta.dirname, '../../.work/test-pkg');
@@ -35,79 +31,9 @@ const TEST_PAGE = `<!doctype html>
   window.wxpayReady = { Wxpay, WxpayError, traps };
 </script>`;
 
-let sb, server, browser, origin, profile, bus, runDir;
-
-// Chromium reaches for the D-Bus system bus as it starts. This machine has none, and
-// on one CI run Chromium died of it: a SIGSEGV on the thread that had just failed to
-// reach /run/dbus/system_bus_socket (its minidump: libc called from libdbus), before
-// any page. So the browser gets a private bus of its own (Debian's dbus-daemon, with
-// no services to start), and a start that fails anyway is tried again, twice at most,
-// each time with a fresh profile. Only the browser's start is retried, never a test.
-const BUS_CONFIG = (address) => `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>${address}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`;
-
-async function startBus(dir) {
-  const daemonPath = '/usr/bin/dbus-daemon';
-  if (!existsSync(daemonPath)) return null;
-  const address = `unix:path=${join(dir, 'bus')}`;
-  const config = join(dir, 'bus.conf');
-  writeFileSync(config, BUS_CONFIG(address));
-  const daemon = spawn(daemonPath, [`--config-file=${config}`, '--nofork', '--print-address=1'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const up = await new Promise((done) => {
-    let out = '';
-    daemon.stdout.on('data', (d) => { out += d; if (out.includes('\n')) done(true); });
-    daemon.once('error', () => done(false));
-    daemon.once('exit', () => done(false));
-  });
-  if (!up) {
-    daemon.kill();
-    return null;
-  }
-  return { address, close: () => daemon.kill() };
-}
-
-async function launchChromium() {
-  const env = { ...process.env };
-  if (bus) env.DBUS_SYSTEM_BUS_ADDRESS = env.DBUS_SESSION_BUS_ADDRESS = bus.address;
-  // Chromium's own config and cache (its crash reports among them) in this run's directory, which
-  // `after` removes: nothing of a run is left in the user's home.
-  env.XDG_CONFIG_HOME = join(runDir, 'config');
-  env.XDG_CACHE_HOME = join(runDir, 'cache');
-  for (let attempt = 1; ; attempt++) {
-    profile = mkdtempSync(join(tmpdir(), 'wxpay-chromium-'));
-    try {
-      // A fresh profile, and no background networking: this machine's network is closed.
-      return await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        env,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync'],
-      });
-    } catch (e) {
-      rmSync(profile, { recursive: true, force: true });
-      profile = undefined;
-      if (attempt === 3) throw e;
-      process.stderr.write(`Chromium did not start (attempt ${attempt} of 3): ${String(e?.message).split('\n')[0]}\n`);
-    }
-  }
-}
+let sb, server, browser, origin, chromium;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: make test installs Debian's chromium (scripts/setup.sh)`);
   server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
@@ -121,18 +47,18 @@ before(async () => {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   origin = `http://127.0.0.1:${server.address().port}`;
   sb = await startSandbox({ cors: origin });
-  runDir = mkdtempSync(join(tmpdir(), 'wxpay-browser-'));
-  bus = await startBus(runDir);
-  browser = await launchChromium();
+  chromium = await startChromium();
+  browser = chromium.browser;
 });
 
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await sb?.close();
-  await new Promise((r) => server?.close(r));
-  if (profile) rmSync(profile, { recursive: true, force: true });
-  bus?.close();
-  if (runDir) rmSync(runDir, { recursive: true, force: true });
+  await new Promise((r) => {
+    if (!server) return r();
+    server.close(r);
+    server.closeAllConnections(); // one Chromium opened and never used would hold close() for a minute
+  });
 });
 
 test('the seed GET from a page, through the browser entry', async () => {
