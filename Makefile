@@ -49,8 +49,11 @@ test-types: pack
 test-workerd: pack test-pkg
 	node --test --test-concurrency=1 tests/workerd/
 
+# Debian's Chromium; Vite 5 to 8 (from npm, pinned in tests/browser/vite/package-lock.json) build and
+# serve a page that imports the package (tests/browser/vite.test.mjs).
 test-browser: pack test-pkg
 	@bash scripts/setup-browser.sh
+	@bash tests/browser/vite/install.sh
 	node --test --test-concurrency=1 tests/browser/
 
 # Bun and Deno (from npm, pinned in tests/runtimes/package-lock.json) run tests/runtimes/suite.mjs.

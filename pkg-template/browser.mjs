@@ -2,7 +2,34 @@
 // this file; top-level await means importers need no init call.
 import init from './wxpay_wasm.js';
 
-await init({ module_or_path: new URL('./wxpay_wasm_bg.wasm', import.meta.url) });
+// The URL stays a literal `new URL(..., import.meta.url)`: bundlers find the .wasm by it.
+await load(new URL('./wxpay_wasm_bg.wasm', import.meta.url));
+
+/**
+ * Fetches and instantiates the .wasm at `url`. A server that does not have it there (a bundler or
+ * dev server moved this file without it: Vite 7's dependency pre-bundling, which answers with its
+ * HTML page; see README, Runtimes) is named as the cause, not left to a failure to compile the page
+ * or error served in its place.
+ */
+async function load(url) {
+  const advice = "If a bundler or dev server moved this file away from it, keep them together (Vite: optimizeDeps: { exclude: ['wxpay-wasm'] }; README, Runtimes)";
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (cause) {
+    throw new Error(`wxpay-wasm: cannot fetch wxpay_wasm_bg.wasm from ${url}. ${advice}: ${cause?.message}`, { cause });
+  }
+  const type = response.headers.get('content-type') ?? '';
+  if (!response.ok || /^text\/html\b/i.test(type)) {
+    response.body?.cancel().catch(() => {});
+    throw new Error(`wxpay-wasm: ${url} answered ${response.status} (${type || 'no content type'}), not wxpay_wasm_bg.wasm. ${advice}`);
+  }
+  try {
+    await init({ module_or_path: response });
+  } catch (cause) {
+    throw new Error(`wxpay-wasm: cannot instantiate wxpay_wasm_bg.wasm from ${url}: ${cause?.message}`, { cause });
+  }
+}
 
 export { Wxpay, notifySuccess, notifyFailure, parseBill } from './wxpay.js';
 export { uploadForm } from './upload.js';

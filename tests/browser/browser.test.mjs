@@ -24,6 +24,13 @@ const PAGE = `<!doctype html>
   window.wxpayReady = wxpay;
 </script>`;
 
+// The entry served without its .wasm beside it (as a bundler that moved it would leave it).
+const NOWASM_PAGE = `<!doctype html>
+<script type="module">
+  import * as wxpay from '/nowasm/browser.mjs';
+  window.wxpayReady = wxpay;
+</script>`;
+
 const TEST_PAGE = `<!doctype html>
 <script type="module">
   import { Wxpay, WxpayError } from '/test-pkg/browser.mjs';
@@ -38,10 +45,11 @@ before(async () => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     if (path === '/test') return res.writeHead(200, { 'content-type': 'text/html' }).end(TEST_PAGE);
-    const [, prefix, rest] = /^\/(pkg|test-pkg)\/(.*)$/.exec(path) ?? [];
+    if (path === '/no-wasm') return res.writeHead(200, { 'content-type': 'text/html' }).end(NOWASM_PAGE);
+    const [, prefix, rest] = /^\/(pkg|test-pkg|nowasm)\/(.*)$/.exec(path) ?? [];
     const dir = prefix === 'test-pkg' ? testPkgDir : pkgDir;
     const file = normalize(join(dir, rest ?? ''));
-    if (!prefix || !file.startsWith(dir) || !existsSync(file)) return res.writeHead(404).end();
+    if (!prefix || !file.startsWith(dir) || !existsSync(file) || (prefix === 'nowasm' && file.endsWith('.wasm'))) return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -85,6 +93,20 @@ test('the seed GET from a page, through the browser entry', async () => {
   assert.equal(seen.verified, true, seen.reason);
   assert.equal(seen.headers.origin, origin);
   await page.close();
+});
+
+test('an entry without its .wasm beside it fails at import, naming the URL and what to do', async () => {
+  const page = await browser.newPage();
+  try {
+    const failed = new Promise((resolve) => page.on('pageerror', (e) => resolve(e.message)));
+    await page.goto(`${origin}/no-wasm`);
+    const message = await failed;
+    assert.equal(message, `wxpay-wasm: ${origin}/nowasm/wxpay_wasm_bg.wasm answered 404 (no content type), not wxpay_wasm_bg.wasm. ` +
+      "If a bundler or dev server moved this file away from it, keep them together (Vite: optimizeDeps: { exclude: ['wxpay-wasm'] }; README, Runtimes)");
+    assert.equal(await page.evaluate(() => window.wxpayReady), undefined);
+  } finally {
+    await page.close();
+  }
 });
 
 test('a forged answer is rejected in the browser too', async () => {
