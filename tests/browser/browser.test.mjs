@@ -24,10 +24,13 @@ const PAGE = `<!doctype html>
   window.wxpayReady = wxpay;
 </script>`;
 
-// The entry served without its .wasm beside it (as a bundler that moved it would leave it).
-const NOWASM_PAGE = `<!doctype html>
+// The entry served with its .wasm missing (as a bundler that moved it would leave it: `nowasm`),
+// not a module (`badwasm`: bytes that are no wasm, served as application/wasm), or its connection
+// dropped (`dropwasm`).
+const BROKEN = ['nowasm', 'badwasm', 'dropwasm'];
+const brokenPage = (prefix) => `<!doctype html>
 <script type="module">
-  import * as wxpay from '/nowasm/browser.mjs';
+  import * as wxpay from '/${prefix}/browser.mjs';
   window.wxpayReady = wxpay;
 </script>`;
 
@@ -45,11 +48,15 @@ before(async () => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     if (path === '/test') return res.writeHead(200, { 'content-type': 'text/html' }).end(TEST_PAGE);
-    if (path === '/no-wasm') return res.writeHead(200, { 'content-type': 'text/html' }).end(NOWASM_PAGE);
-    const [, prefix, rest] = /^\/(pkg|test-pkg|nowasm)\/(.*)$/.exec(path) ?? [];
+    const broken = /^\/page\/(\w+)$/.exec(path)?.[1];
+    if (BROKEN.includes(broken)) return res.writeHead(200, { 'content-type': 'text/html' }).end(brokenPage(broken));
+    const [, prefix, rest] = /^\/(pkg|test-pkg|nowasm|badwasm|dropwasm)\/(.*)$/.exec(path) ?? [];
     const dir = prefix === 'test-pkg' ? testPkgDir : pkgDir;
     const file = normalize(join(dir, rest ?? ''));
-    if (!prefix || !file.startsWith(dir) || !existsSync(file) || (prefix === 'nowasm' && file.endsWith('.wasm'))) return res.writeHead(404).end();
+    if (!prefix || !file.startsWith(dir) || !existsSync(file)) return res.writeHead(404).end();
+    if (file.endsWith('.wasm') && prefix === 'nowasm') return res.writeHead(404).end();
+    if (file.endsWith('.wasm') && prefix === 'badwasm') return res.writeHead(200, { 'content-type': 'application/wasm' }).end('not wasm');
+    if (file.endsWith('.wasm') && prefix === 'dropwasm') return res.socket.destroy();
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -95,17 +102,25 @@ test('the seed GET from a page, through the browser entry', async () => {
   await page.close();
 });
 
-test('an entry without its .wasm beside it fails at import, naming the URL and what to do', async () => {
-  const page = await browser.newPage();
-  try {
-    const failed = new Promise((resolve) => page.on('pageerror', (e) => resolve(e.message)));
-    await page.goto(`${origin}/no-wasm`);
-    const message = await failed;
-    assert.equal(message, `wxpay-wasm: ${origin}/nowasm/wxpay_wasm_bg.wasm answered 404 (no content type), not wxpay_wasm_bg.wasm. ` +
-      "If a bundler or dev server moved this file away from it, keep them together (Vite: optimizeDeps: { exclude: ['wxpay-wasm'] }; README, Runtimes)");
-    assert.equal(await page.evaluate(() => window.wxpayReady), undefined);
-  } finally {
-    await page.close();
+test('an entry whose .wasm is missing, is no module or cannot be fetched fails at import, saying which, and where', async () => {
+  const advice = "If a bundler or dev server moved this file away from it, keep them together (Vite: optimizeDeps: { exclude: ['wxpay-wasm'] }; README, Runtimes)";
+  const expected = {
+    nowasm: `wxpay-wasm: ${origin}/nowasm/wxpay_wasm_bg.wasm answered 404 (no content type), not wxpay_wasm_bg.wasm. ${advice}`,
+    badwasm: new RegExp(`^wxpay-wasm: cannot instantiate wxpay_wasm_bg\\.wasm from ${origin}/badwasm/wxpay_wasm_bg\\.wasm: WebAssembly\\.instantiateStreaming\\(\\): expected magic word`),
+    dropwasm: `wxpay-wasm: cannot fetch wxpay_wasm_bg.wasm from ${origin}/dropwasm/wxpay_wasm_bg.wasm. ${advice}: Failed to fetch`,
+  };
+  for (const prefix of BROKEN) {
+    const page = await browser.newPage();
+    try {
+      const failed = new Promise((resolve) => page.on('pageerror', (e) => resolve(e.message)));
+      await page.goto(`${origin}/page/${prefix}`);
+      const message = await failed;
+      if (typeof expected[prefix] === 'string') assert.equal(message, expected[prefix], prefix);
+      else assert.match(message, expected[prefix], prefix);
+      assert.equal(await page.evaluate(() => window.wxpayReady), undefined, prefix);
+    } finally {
+      await page.close();
+    }
   }
 });
 
