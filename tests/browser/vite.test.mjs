@@ -108,6 +108,7 @@ async function visit(url) {
       const { Wxpay } = window.wxpayReady;
       return { signature: await new Wxpay(options).sign('vite') };
     }, keys.options));
+    ready.catch(() => {}); // once the page has failed, its wait ends when the page closes
     await page.goto(url);
     return await Promise.race([ready, failed]);
   } finally {
