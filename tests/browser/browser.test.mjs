@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startChromium } from './chromium.mjs';
+import { closeServer, startChromium } from './chromium.mjs';
 import { startSandbox } from '../sandbox/index.mjs';
 import { TRAPS } from '../recover/expect.mjs';
 import { tradeBill, fundFlowBill } from '../sandbox/files.mjs';
@@ -69,11 +69,7 @@ before(async () => {
 after(async () => {
   await chromium?.close();
   await sb?.close();
-  await new Promise((r) => {
-    if (!server) return r();
-    server.close(r);
-    server.closeAllConnections(); // one Chromium opened and never used would hold close() for a minute
-  });
+  if (server) await closeServer(server);
 });
 
 test('the seed GET from a page, through the browser entry', async () => {

@@ -103,3 +103,15 @@ export async function startChromium() {
     },
   };
 }
+
+/**
+ * Closes a page server of these tests with every connection it holds: Chromium may have opened
+ * one it never sent a request on, which `server.close()` alone would wait for until the server's
+ * headers timeout (a minute or more).
+ */
+export function closeServer(server) {
+  return new Promise((resolve) => {
+    server.close(resolve);
+    server.closeAllConnections();
+  });
+}

@@ -12,7 +12,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { startChromium } from './chromium.mjs';
+import { closeServer, startChromium } from './chromium.mjs';
 
 const VITE = resolve(import.meta.dirname, 'vite/node_modules');
 const pkgDir = resolve(import.meta.dirname, '../../node_modules/wxpay-wasm');
@@ -59,7 +59,9 @@ after(async () => {
   if (appDir) rmSync(appDir, { recursive: true, force: true });
 });
 
-const vite = (major) => import(pathToFileURL(join(VITE, `vite${major}`, 'dist/node/index.js')).href);
+/** Vite `major`'s Node entry, as a file: URL (imported here, and by the child process below). */
+const viteEntry = (major) => pathToFileURL(join(VITE, `vite${major}`, 'dist/node/index.js')).href;
+const vite = (major) => import(viteEntry(major));
 
 /** `vite build` of the app with `config`, into a directory of its own. */
 async function build(major, config, name) {
@@ -79,13 +81,7 @@ async function serve(dir) {
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  // Every connection closed with it: Chromium may have opened one it never sent a request on,
-  // which close() alone would wait for until the server's headers timeout (a minute or more).
-  const close = () => new Promise((r) => {
-    server.close(r);
-    server.closeAllConnections();
-  });
-  return { url: `http://127.0.0.1:${server.address().port}/`, close };
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => closeServer(server) };
 }
 
 /** Vite's dev server on the app with `config`: `{ url, close }`. */
@@ -116,57 +112,36 @@ async function visit(url) {
   }
 }
 
+/** `visit` of a site (`serve`'s or `dev`'s), which is closed after. */
+async function visitOnce(site) {
+  try {
+    return await visit(site.url);
+  } finally {
+    await site.close();
+  }
+}
+
 const expected = () => ({ signature: crypto.sign('sha256', Buffer.from('vite'), keys.privateKey).toString('base64') });
 
 for (const major of [5, 6, 7, 8]) {
   test(`Vite ${major}: vite build, with the README's configuration, signs in Chromium`, async () => {
-    const site = await serve(await build(major, ADVICE[major], `${major}-build`));
-    try {
-      assert.deepEqual(await visit(site.url), expected());
-    } finally {
-      await site.close();
-    }
+    assert.deepEqual(await visitOnce(await serve(await build(major, ADVICE[major], `${major}-build`))), expected());
   });
 
   test(`Vite ${major}: the dev server, with the README's configuration, signs in Chromium`, async () => {
-    const site = await dev(major, ADVICE[major], `${major}-dev`);
-    try {
-      assert.deepEqual(await visit(site.url), expected());
-    } finally {
-      await site.close();
-    }
+    assert.deepEqual(await visitOnce(await dev(major, ADVICE[major], `${major}-dev`)), expected());
   });
 }
 
 test('Vite 8 needs no configuration, to build or to serve', async () => {
-  const built = await serve(await build(8, {}, '8-bare-build'));
-  try {
-    assert.deepEqual(await visit(built.url), expected());
-  } finally {
-    await built.close();
-  }
-  const served = await dev(8, {}, '8-bare-dev');
-  try {
-    assert.deepEqual(await visit(served.url), expected());
-  } finally {
-    await served.close();
-  }
+  assert.deepEqual(await visitOnce(await serve(await build(8, {}, '8-bare-build'))), expected());
+  assert.deepEqual(await visitOnce(await dev(8, {}, '8-bare-dev')), expected());
 });
 
 test("Vite 7 builds with no configuration; its dev server, without the exclusion, fails at import with the entry's advice", async () => {
-  const built = await serve(await build(7, {}, '7-bare-build'));
-  try {
-    assert.deepEqual(await visit(built.url), expected());
-  } finally {
-    await built.close();
-  }
-  const served = await dev(7, {}, '7-bare-dev');
-  try {
-    const { failed } = await visit(served.url);
-    assert.match(failed, /^wxpay-wasm: http:\/\/127\.0\.0\.1:\d+\/\S*wxpay_wasm_bg\.wasm answered \d+ \(text\/html[^)]*\), not wxpay_wasm_bg\.wasm\. If a bundler or dev server moved this file away from it, keep them together \(Vite: optimizeDeps: \{ exclude: \['wxpay-wasm'\] \}; README, Runtimes\)$/);
-  } finally {
-    await served.close();
-  }
+  assert.deepEqual(await visitOnce(await serve(await build(7, {}, '7-bare-build'))), expected());
+  const { failed } = await visitOnce(await dev(7, {}, '7-bare-dev'));
+  assert.match(failed, /^wxpay-wasm: http:\/\/127\.0\.0\.1:\d+\/\S*wxpay_wasm_bg\.wasm answered \d+ \(text\/html[^)]*\), not wxpay_wasm_bg\.wasm\. If a bundler or dev server moved this file away from it, keep them together \(Vite: optimizeDeps: \{ exclude: \['wxpay-wasm'\] \}; README, Runtimes\)$/);
 });
 
 for (const major of [5, 6]) {
@@ -177,7 +152,7 @@ for (const major of [5, 6]) {
   test(`Vite ${major}: the dev server without the exclusion dies on the entry's top-level await`, async () => {
     // Its dependency pre-bundling throws where nothing can catch it: in a process of its own.
     const script = `
-      const { createServer } = await import(${JSON.stringify(pathToFileURL(join(VITE, `vite${major}`, 'dist/node/index.js')).href)});
+      const { createServer } = await import(${JSON.stringify(viteEntry(major))});
       const server = await createServer({ root: ${JSON.stringify(appDir)}, configFile: false, logLevel: 'silent',
         cacheDir: ${JSON.stringify(join(appDir, `.vite-${major}-bare-dev`))}, server: { host: '127.0.0.1', port: 0 } });
       await server.listen();
