@@ -112,6 +112,25 @@ edit('the thrown value is stored for Rust, as handleError did',
 edit('the DataView of wasm memory is checked as the Uint8Array is',
   /if \(cachedDataViewMemory0 === null \|\| cachedDataViewMemory0\.buffer\.detached === true \|\| \(cachedDataViewMemory0\.buffer\.detached === undefined && cachedDataViewMemory0\.buffer !== wasm\.memory\.buffer\)\) \{/g,
   'if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.byteLength === 0) {', 1);
+// wasm-bindgen imports a module from which the .wasm calls functions directly (boundary.js's
+// `result` and `taken`) once for each such function, `import * as importN from "<module>"`, and
+// names each in the import object: the same key twice, which bundlers warn of (esbuild's
+// duplicate-object-key, in every build of the CommonJS file) and where the last one wins. All are
+// one module's namespace: the first import stays, the others go with their keys.
+const namespaceOf = new Map();
+for (const [, name, module] of glue.matchAll(/^import \* as (import\d+) from "([^"\\]+)"$/gm)) {
+  if (!namespaceOf.has(module)) {
+    namespaceOf.set(module, name);
+    continue;
+  }
+  const literal = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  edit(`one namespace import of ${module}`, new RegExp(`^import \\* as ${name} from "${literal(module)}"\\n`, 'gm'), '', 1);
+  edit(`one import-object key for ${module}`, new RegExp(`^ +"${literal(module)}": ${name},\\n`, 'gm'), '', 1);
+}
+const keys = [...glue.matchAll(/^ +("[^"]+"): import\d+,$/gm)].map((m) => m[1]);
+if (keys.length === 0 || new Set(keys).size !== keys.length) {
+  throw new Error(`patch-glue: the import object of ${file} should name each module once: ${keys.join(' ')}`);
+}
 glue += `
 // --- wxpay-wasm: recovery after a trap (appended by scripts/patch-glue.mjs) ---
 let __wxpay_listener = null;
