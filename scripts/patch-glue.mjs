@@ -117,13 +117,13 @@ edit('the DataView of wasm memory is checked as the Uint8Array is',
 // names each in the import object: the same key twice, which bundlers warn of (esbuild's
 // duplicate-object-key, in every build of the CommonJS file) and where the last one wins. All are
 // one module's namespace: the first import stays, the others go with their keys.
-const namespaceOf = new Map();
+const imported = new Set();
+const literal = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 for (const [, name, module] of glue.matchAll(/^import \* as (import\d+) from "([^"\\]+)"$/gm)) {
-  if (!namespaceOf.has(module)) {
-    namespaceOf.set(module, name);
+  if (!imported.has(module)) {
+    imported.add(module);
     continue;
   }
-  const literal = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   edit(`one namespace import of ${module}`, new RegExp(`^import \\* as ${name} from "${literal(module)}"\\n`, 'gm'), '', 1);
   edit(`one import-object key for ${module}`, new RegExp(`^ +"${literal(module)}": ${name},\\n`, 'gm'), '', 1);
 }
