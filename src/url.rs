@@ -132,8 +132,10 @@ impl BaseUrl {
         if !prefix.ends_with('/') {
             prefix.push('/');
         }
-        // Every chain path starts with `v3/`: such a prefix would send to `/v3/v3/...`.
-        if prefix.ends_with("/v3/") {
+        // Every chain path starts with `v3/`: such a prefix would send to `/v3/v3/...`. A server
+        // decodes `%76%33` as `v3` (RFC 3986 6.2.2.2), so its escaped spellings are refused too.
+        // (`v` is 0x76 and `3` 0x33: no hex letters, so these four are every spelling.)
+        if prefix.ends_with("/v3/") || prefix.ends_with("/%763/") || prefix.ends_with("/v%33/") || prefix.ends_with("/%76%33/") {
             return Err(bad("must not end in /v3: the chain starts at wxpay.v3"));
         }
         Ok(BaseUrl { origin: text::sub(input, 0, scheme_len + host_end).to_ascii_lowercase(), prefix })
@@ -384,7 +386,12 @@ mod tests {
         }
         let e = BaseUrl::parse_option("https://api2.mch.weixin.qq.com/v3/", "options.backupBaseURL").unwrap_err();
         assert_eq!(e.message, "options.backupBaseURL must not end in /v3: the chain starts at wxpay.v3");
-        for good in ["https://h/v3x", "https://h/v3/x", "https://h/xv3", "https://h/V3"] {
+        // Spelt with escapes, as a server reads it.
+        for bad in ["https://h/%76%33", "https://h/%763/", "https://h/v%33", "https://h/p/%76%33/"] {
+            let e = BaseUrl::parse(bad).unwrap_err();
+            assert_eq!(e.message, "options.baseURL must not end in /v3: the chain starts at wxpay.v3", "{bad}");
+        }
+        for good in ["https://h/v3x", "https://h/v3/x", "https://h/xv3", "https://h/V3", "https://h/%56%33", "https://h/%76%334", "https://h/%76", "https://h/%7", "https://h/v3%2f"] {
             assert!(BaseUrl::parse(good).is_ok(), "{good}");
         }
     }

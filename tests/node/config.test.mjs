@@ -163,6 +163,7 @@ runCases('baseURL, fetch, timeout: wrong type or unparsable', () => [
   ['baseURL ending in /v3', { baseURL: 'https://api.mch.weixin.qq.com/v3' }, CONFIG, 'options.baseURL must not end in /v3: the chain starts at wxpay.v3'],
   ['baseURL ending in /v3/', { baseURL: 'https://api.mch.weixin.qq.com/v3/' }, CONFIG, 'options.baseURL must not end in /v3: the chain starts at wxpay.v3'],
   ['backupBaseURL ending in /v3/', { backupBaseURL: 'https://api2.mch.weixin.qq.com/v3/' }, CONFIG, 'options.backupBaseURL must not end in /v3: the chain starts at wxpay.v3'],
+  ['baseURL ending in /v3 spelt with escapes', { baseURL: 'https://api.mch.weixin.qq.com/%76%33' }, CONFIG, 'options.baseURL must not end in /v3: the chain starts at wxpay.v3'],
   ['fetch string', { fetch: 'fetch' }, CONFIG, 'options.fetch'],
   ['fetch object', { fetch: {} }, CONFIG, 'options.fetch'],
   ['fetch null', { fetch: null }, CONFIG, 'options.fetch'],
