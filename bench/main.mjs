@@ -31,19 +31,20 @@ const only = process.argv.slice(2);
 // Under another Node than the machine's (`WXPAY_BENCH_NODE=26 bash bench/run.sh e2e`), each
 // section is one of its own, named with the version, and RESULTS.md keeps the others.
 const other = process.env.WXPAY_BENCH_NODE ? ` (Node ${process.version})` : '';
+/** The commit measured, read once: each section's stamp and the file's header name it. */
+const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
 const parts = [];
 for (const [title, run] of sections) {
   if (only.length && !only.some((o) => run.name === o)) continue;
   process.stderr.write(`bench: ${title}${other}...\n`);
   const { markdown } = await run();
   // A section re-run alone (`node bench/main.mjs e2e`) says when and at which commit.
-  const stamp = only.length || other ? `_This section: ${new Date().toISOString().slice(0, 10)}, commit ${execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim()}._\n\n` : '';
+  const stamp = only.length || other ? `_This section: ${new Date().toISOString().slice(0, 10)}, commit ${commit}._\n\n` : '';
   const part = `## ${title}${other}\n\n${stamp}${markdown}\n`;
   console.log(part);
   parts.push(part);
 }
 if (!only.length && !other) {
-  const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
   const dirty = execSync('git status --porcelain -- src pkg-template Cargo.toml', { encoding: 'utf8' }).trim() ? ' (with uncommitted changes)' : '';
   const header = `# Benchmark results
 
