@@ -483,10 +483,13 @@ async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer, deadline:
     // Unsigned or stale answers are refused before any download to find their key.
     let now = now_secs();
     response::precheck(&answer.signature_headers(), now, RESPONSE_CODES).map_err(with_status)?;
-    // The chain's own certificate list, signed under a serial no trusted key has (nothing is in
-    // effect yet, or a rotation): checked as the client's download is, and then its
-    // certificates are the client's, as a download's would be. No second request for them.
-    if let Some(key) = client.config.apiv3_key.as_ref().filter(|_| lists_certificates(r)) {
+    // The chain's own certificate list: checked as the client's download is, and then its
+    // certificates are the client's, as a download's would be (no second request for them).
+    // Signed under a serial no trusted key has (nothing is in effect yet, or a rotation): the
+    // bootstrap. Signed by a trusted key: verified first, then read (one listed ahead of its
+    // effective time, say).
+    let list_key = client.config.apiv3_key.as_ref().filter(|_| lists_certificates(r));
+    if let Some(key) = list_key {
         if answer.signature_headers().serial.is_none_or(|s| client.certs.ring().get(s).is_none()) {
             let listed = bootstrap(client, &answer, &body, key).await.map_err(with_status)?;
             client.certs.adopt(listed);
@@ -497,6 +500,9 @@ async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer, deadline:
         e.for_signed(RESPONSE_CODES, Extra { status: Some(answer.status), request_id: answer.header(header::REQUEST_ID), ..Extra::default() })
     })?;
     verify(client, &answer, statement_signed.as_deref().unwrap_or(&body), &ring, now).await.map_err(with_status)?;
+    if let Some(key) = list_key {
+        client.certs.adopt(certificates::parse(&body, key, listed_time).map_err(with_status)?);
+    }
     // A statement, like a download, is handed back as bytes.
     answer.result(Some(&body), statement)
 }

@@ -431,6 +431,43 @@ test("the chain's own certificate list is trusted only as a download is: forged,
   assert.equal(downloads(sb), 4);
 });
 
+test("the chain's own certificate list signed by a key already trusted: verified, then its certificates are the client's, as a download's are", async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(bootstrap(sb));
+  await get(wxpay);
+  assert.equal(downloads(sb), 1);
+  // A certificate listed ahead of its effective time; the list is still signed by the one in effect.
+  const upcoming = sb.rotate({ upcoming: true });
+  const res = await wxpay.v3.certificates.get();
+  assert.equal(res.headers['wechatpay-serial'], sb.platform.serial, 'signed by the certificate already downloaded');
+  assert.deepEqual(res.data.data.map((c) => c.serial_no).sort(), [sb.platform.serial, upcoming.serial].sort());
+  assert.equal(downloads(sb), 2, 'the list itself, nothing more');
+  const listed = await wxpay.certificates();
+  assert.deepEqual(listed.map((c) => c.serial).sort(), [sb.platform.serial, upcoming.serial].sort(), 'both are the client\'s');
+  assert.equal(listed.find((c) => c.serial === upcoming.serial)?.pem, upcoming.certificate);
+  assert.equal(wxpay.wechatpaySerial, sb.platform.serial, 'the one in effect is still named');
+  assert.equal(downloads(sb), 2, 'certificates() did not download');
+  // Configured certs beside the APIv3 key: the list (signed by a configured one) adds the others.
+  const configured = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key }));
+  await configured.v3.certificates.get();
+  const both = await configured.certificates();
+  assert.deepEqual(both.map((c) => [c.serial, c.pem !== undefined]), [[sb.platform.serial, false], [upcoming.serial, true]]);
+  assert.equal(downloads(sb), 3);
+  // Forged under a trusted serial: refused before anything of it is read, nothing kept.
+  sb.misbehave('forged');
+  const forged = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key }));
+  await rejectsWith(forged.v3.certificates.get(), 'ERR_RESPONSE_SIGNATURE', { status: 200, attempts: 1 });
+  assert.deepEqual((await forged.certificates()).map((c) => c.serial).sort(), [sb.platform.serial, upcoming.serial].sort(), 'its own download, after the forged list');
+  assert.equal(downloads(sb), 5);
+  // A list that verifies but does not decrypt under the client's APIv3 key fails as a download
+  // does (the key is wrong: notifications would fail too); the client is unharmed.
+  const wrong = new Wxpay(options(sb, { apiv3Key: 'A'.repeat(32) }));
+  const e = await rejectsWith(wrong.v3.certificates.get(), 'ERR_RESPONSE_BODY', { status: 200, attempts: 1 });
+  assert.match(e.message, /does not decrypt under the APIv3 key/);
+  assert.ok(!e.message.includes('A'.repeat(32)), 'the key is not quoted');
+  assert.equal((await get(wrong)).status, 200, 'its configured certificate still verifies');
+});
+
 /** A fetch that answers `/v3/certificates` with `answer(url, init)`, everything else for real. */
 const certificatesBy = (answer) => (url, init) => (String(url).includes('/v3/certificates') ? answer(url, init) : fetch(url, init));
 const later = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
