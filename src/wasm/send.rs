@@ -232,20 +232,25 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
         }
         let with_status = |e: Error| e.into_js_with(Extra { status: Some(answer.status), request_id: request_id.clone(), ..Extra::default() });
         let bytes = boundary::copy_in(&answer.body()).map_err(with_status)?;
-        // Signed by a key already trusted: checked before anything of the body is read, so an
-        // altered list is ERR_RESPONSE_SIGNATURE. Otherwise (the bootstrap) only a certificate
-        // the list carries can check it, so the list is read first.
-        let known = client.certs.ring();
-        let signer_known = answer.signature_headers().serial.is_some_and(|s| known.get(s).is_some());
-        if signer_known {
-            verify(client, &answer, &bytes, &known, now_secs()).await.map_err(with_status)?;
-            certificates::parse(&bytes, key, listed_time).map_err(with_status)
-        } else {
-            bootstrap(client, &answer, &bytes, key).await.map_err(with_status)
-        }
+        checked_list(client, &answer, &bytes, key).await.map_err(with_status)
     }
     .await;
     result.map_err(|e| with_attempts(e, attempts))
+}
+
+/// The certificates of a certificate list (`bytes`, the answer's body), once the answer is
+/// verified: the client's download and the chain's own `GET /v3/certificates` alike.
+async fn checked_list(client: &Client, answer: &Answer, bytes: &[u8], key: &crate::aead::ApiV3Key) -> Result<Vec<Certificate>, Error> {
+    // Signed by a key already trusted: checked before anything of the body is read, so an
+    // altered list is ERR_RESPONSE_SIGNATURE. Otherwise (the bootstrap) only a certificate
+    // the list carries can check it, so the list is read first.
+    let known = client.certs.ring();
+    if answer.signature_headers().serial.is_some_and(|s| known.get(s).is_some()) {
+        verify(client, answer, bytes, &known, now_secs()).await?;
+        certificates::parse(bytes, key, listed_time)
+    } else {
+        bootstrap(client, answer, bytes, key).await
+    }
 }
 
 /// The bootstrap the service documents, for a certificate list signed under a serial no trusted
@@ -483,26 +488,18 @@ async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer, deadline:
     // Unsigned or stale answers are refused before any download to find their key.
     let now = now_secs();
     response::precheck(&answer.signature_headers(), now, RESPONSE_CODES).map_err(with_status)?;
-    // The chain's own certificate list: checked as the client's download is, and then its
-    // certificates are the client's, as a download's would be (no second request for them).
-    // Signed under a serial no trusted key has (nothing is in effect yet, or a rotation): the
-    // bootstrap. Signed by a trusted key: verified first, then read (one listed ahead of its
-    // effective time, say).
-    let list_key = client.config.apiv3_key.as_ref().filter(|_| lists_certificates(r));
-    if let Some(key) = list_key {
-        if answer.signature_headers().serial.is_none_or(|s| client.certs.ring().get(s).is_none()) {
-            let listed = bootstrap(client, &answer, &body, key).await.map_err(with_status)?;
-            client.certs.adopt(listed);
-            return answer.result(Some(&body), false);
-        }
+    // The chain's own certificate list: checked as the client's download is (the bootstrap
+    // included), and then its certificates are the client's, as a download's would be,
+    // whichever key signed it. No second request for them.
+    if let Some(key) = client.config.apiv3_key.as_ref().filter(|_| lists_certificates(r)) {
+        let listed = checked_list(client, &answer, &body, key).await.map_err(with_status)?;
+        client.certs.adopt(listed);
+        return answer.result(Some(&body), false);
     }
     let ring = certs::ring_for(client, answer.signature_headers().serial, Some(deadline)).await.map_err(|e| {
         e.for_signed(RESPONSE_CODES, Extra { status: Some(answer.status), request_id: answer.header(header::REQUEST_ID), ..Extra::default() })
     })?;
     verify(client, &answer, statement_signed.as_deref().unwrap_or(&body), &ring, now).await.map_err(with_status)?;
-    if let Some(key) = list_key {
-        client.certs.adopt(certificates::parse(&body, key, listed_time).map_err(with_status)?);
-    }
     // A statement, like a download, is handed back as bytes.
     answer.result(Some(&body), statement)
 }
