@@ -1253,22 +1253,36 @@ function cancel(stream) {
  */
 function headerObject(h, status) {
   if (typeof h !== 'object' || h === null) return {};
-  const out = new Map();
+  // Gathered in an object with no prototype (no setter or getter of Object.prototype runs, and
+  // `__proto__` is a name like any other), then given Object.prototype: in Node about 1.5 µs a
+  // request less than a Map and Object.fromEntries (bench/profile/headers.mjs).
+  const out = Object.create(null);
   let total = 0;
-  const count = (s) => {
-    total += s.length;
-    if (total > MAX_TEXT) throw headersTooLarge(status);
-    return s;
-  };
   const list = typeof h[Symbol.iterator] === 'function' ? h : Object.entries(h);
   for (const pair of list) {
-    const name = count(String(pair[0])).toLowerCase();
+    const name = String(pair[0]);
+    total += name.length;
     const raw = pair[1];
-    const value = Array.isArray(raw) ? raw.map((v) => count(String(v))).join(', ') : count(String(raw));
-    const earlier = out.get(name);
-    out.set(name, earlier === undefined ? value : `${earlier}, ${value}`);
+    let value;
+    if (Array.isArray(raw)) {
+      const parts = [];
+      for (const item of raw) {
+        const text = String(item);
+        total += text.length;
+        if (total > MAX_TEXT) throw headersTooLarge(status);
+        parts.push(text);
+      }
+      value = parts.join(', ');
+    } else {
+      value = String(raw);
+      total += value.length;
+    }
+    if (total > MAX_TEXT) throw headersTooLarge(status);
+    const lower = name.toLowerCase();
+    const earlier = out[lower];
+    out[lower] = earlier === undefined ? value : `${earlier}, ${value}`;
   }
-  return Object.fromEntries(out);
+  return Object.setPrototypeOf(out, Object.prototype);
 }
 
 /** ERR_RESPONSE_TOO_LARGE for headers past MAX_TEXT characters, with the answer's status (retries see it). */
