@@ -1,6 +1,6 @@
 // What a client with no SDK does in a Worker: WebCrypto keys from PEM, a GET signed as
 // WECHATPAY2-SHA256-RSA2048 with a hex nonce, and the answer's signature checked over its raw
-// body. Shared by the probe Worker's floor (./probe) and the bench Workers (bench/workers).
+// body. Used by the bench Workers (bench/workers); the probe Worker (./probe) takes its key helpers.
 export const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 export const der = (pem) => Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, '')), (c) => c.charCodeAt(0));
 const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
