@@ -2,7 +2,8 @@
 // default 32 MiB) bounds every answer. Past it a request rejects ERR_RESPONSE_TOO_LARGE as
 // soon as the limit is passed (a declared Content-Length over it: before reading), never
 // hangs, lets nothing escape, keeps memory bounded (process arrayBuffers/RSS and the wasm
-// memory), and the instance keeps working. The peer streams its answers without holding them.
+// memory; arrayBuffers as held, garbage not counted: see measured()), and the instance keeps
+// working. The peer streams its answers without holding them.
 //
 // Guard: if a 40 MiB answer is not refused, the package reads answers unbounded, and the
 // 600 MiB, 6 × 400 MB and gzip-bomb cases would take gigabytes of this shared machine: they
@@ -19,7 +20,15 @@ import { startHostileServer } from './server.mjs';
 const MiB = 2 ** 20;
 const DEFAULT_LIMIT = 32 * MiB; // 33554432
 
-/** Runs `fn` while sampling memory every 10 ms; returns its result and the peak growths. */
+/**
+ * Runs `fn` while sampling memory every 10 ms; returns its result and the peak growths.
+ * `arrayBuffers` is what the process holds: a reading past DEFAULT_LIMIT is taken again after a
+ * collection. Buffers that reading an answer is done with (fetch's and the socket's) stay counted
+ * until V8 chooses to collect them, which its own heuristics decide, not the client: read as it
+ * was, the 600 MiB case's peak was 97.9 MiB under Node 26 in the whole suite (over the 3x bound
+ * then), 18.6-46.8 MiB in runs of this file alone; as held, 32.8-42.1 MiB either way. `seen` is the
+ * peak as read, that garbage included (a diagnostic only).
+ */
 // A gc() of our own (as chain-heap.test.mjs), so each measurement starts from a collected heap
 // rather than from whatever the previous case left for the collector.
 v8.setFlagsFromString('--expose-gc');
@@ -33,17 +42,22 @@ async function measured(fn) {
   const wasmBase = await wasmMemoryBytes();
   let peakRss = base.rss;
   let peakAb = base.arrayBuffers;
-  const timer = setInterval(() => {
-    const m = process.memoryUsage();
+  let peakSeen = base.arrayBuffers;
+  const sample = () => {
+    let m = process.memoryUsage();
     peakRss = Math.max(peakRss, m.rss);
+    peakSeen = Math.max(peakSeen, m.arrayBuffers);
+    if (m.arrayBuffers - base.arrayBuffers > DEFAULT_LIMIT) {
+      gc();
+      m = process.memoryUsage();
+    }
     peakAb = Math.max(peakAb, m.arrayBuffers);
-  }, 10);
+  };
+  const timer = setInterval(sample, 10);
   try {
     const result = await fn();
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakAb = Math.max(peakAb, m.arrayBuffers);
-    return { result, rss: peakRss - base.rss, arrayBuffers: peakAb - base.arrayBuffers, wasm: (await wasmMemoryBytes()) - wasmBase };
+    sample();
+    return { result, rss: peakRss - base.rss, arrayBuffers: peakAb - base.arrayBuffers, seen: peakSeen - base.arrayBuffers, wasm: (await wasmMemoryBytes()) - wasmBase };
   } finally {
     clearInterval(timer);
   }
@@ -72,7 +86,7 @@ describe('oversized answers', () => {
 
   test('a 40 MiB chunked error answer is refused with the default limit', async (t) => {
     const m = await measured(() => settle(() => big(wxpay, 40 * MiB, { status: 500, type: 'text/plain' }), 20_000));
-    t.diagnostic(`${outcome(m.result)}; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)}, wasm ${mib(m.wasm)}`);
+    t.diagnostic(`${outcome(m.result)}; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)} held (${mib(m.seen)} as read), wasm ${mib(m.wasm)}`);
     const wrong = rejects('ERR_RESPONSE_TOO_LARGE')(m.result);
     if (wrong) guard = `a 40 MiB answer ${outcome(m.result)}`;
     assert.equal(wrong, null);
@@ -85,10 +99,10 @@ describe('oversized answers', () => {
     const mark = peer.written.length;
     const m = await measured(() => settle(() => big(wxpay, 600 * MiB, { status: 502, type: 'text/html' }), 30_000));
     const sent = peer.written[mark]?.written ?? 0;
-    t.diagnostic(`${outcome(m.result)}; the peer got ${mib(sent)} onto the wire; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)}, wasm ${mib(m.wasm)}`);
+    t.diagnostic(`${outcome(m.result)}; the peer got ${mib(sent)} onto the wire; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)} held (${mib(m.seen)} as read), wasm ${mib(m.wasm)}`);
     assert.equal(rejects('ERR_RESPONSE_TOO_LARGE')(m.result), null);
     assert.ok(sent < DEFAULT_LIMIT + 32 * MiB, `the client read on: the peer wrote ${mib(sent)}`);
-    assert.ok(m.arrayBuffers < 3 * DEFAULT_LIMIT, `arrayBuffers grew ${mib(m.arrayBuffers)}`);
+    assert.ok(m.arrayBuffers < 2 * DEFAULT_LIMIT, `arrayBuffers held ${mib(m.arrayBuffers)}`);
     assert.ok(m.rss < 6 * DEFAULT_LIMIT, `rss grew ${mib(m.rss)}`);
     assert.ok(m.wasm <= 2 * DEFAULT_LIMIT, `wasm memory grew ${mib(m.wasm)}`);
     assertNothingEscaped('600 MiB');
@@ -100,10 +114,10 @@ describe('oversized answers', () => {
     const mark = peer.written.length;
     const m = await measured(() => Promise.all(Array.from({ length: 6 }, () => settle(() => big(wxpay, 400_000_000, { signed: 1 }), 60_000))));
     const sent = peer.written.slice(mark).map((w) => w.written);
-    t.diagnostic(`${m.result.map(outcome).join(' | ')}; the peer wrote ${sent.map(mib).join(', ')}; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)}, wasm ${mib(m.wasm)}`);
+    t.diagnostic(`${m.result.map(outcome).join(' | ')}; the peer wrote ${sent.map(mib).join(', ')}; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)} held (${mib(m.seen)} as read), wasm ${mib(m.wasm)}`);
     for (const r of m.result) assert.equal(rejects('ERR_RESPONSE_TOO_LARGE')(r), null);
     for (const s of sent) assert.ok(s < DEFAULT_LIMIT + 32 * MiB, `the client read on: the peer wrote ${mib(s)}`);
-    assert.ok(m.arrayBuffers < 6 * 2 * DEFAULT_LIMIT, `arrayBuffers grew ${mib(m.arrayBuffers)}`);
+    assert.ok(m.arrayBuffers < 6 * 2 * DEFAULT_LIMIT, `arrayBuffers held ${mib(m.arrayBuffers)}`);
     assert.ok(m.rss < 6 * 3 * DEFAULT_LIMIT, `rss grew ${mib(m.rss)}`);
     assert.ok(m.wasm <= 6 * 2 * DEFAULT_LIMIT, `wasm memory grew ${mib(m.wasm)}`);
     assertNothingEscaped('6 × 400 MB');
@@ -158,9 +172,9 @@ describe('oversized answers', () => {
         // first, unmeasured request lets it do that outside the client's measurement.
         await settle(() => client.v3.hostile['gzip-bomb'].get(), 30_000);
         const m = await measured(() => settle(() => client.v3.hostile['gzip-bomb'].get(), 30_000));
-        t.diagnostic(`${outcome(m.result)}; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)}, wasm ${mib(m.wasm)}`);
+        t.diagnostic(`${outcome(m.result)}; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)} held (${mib(m.seen)} as read), wasm ${mib(m.wasm)}`);
         assert.equal(rejects('ERR_RESPONSE_TOO_LARGE')(m.result), null);
-        assert.ok(m.arrayBuffers < 3 * DEFAULT_LIMIT, `arrayBuffers grew ${mib(m.arrayBuffers)}`);
+        assert.ok(m.arrayBuffers < 2 * DEFAULT_LIMIT, `arrayBuffers held ${mib(m.arrayBuffers)}`);
         assert.ok(m.rss < 6 * DEFAULT_LIMIT, `rss grew ${mib(m.rss)}`);
       } finally {
         client.free();
@@ -216,7 +230,7 @@ describe('an oversized notification', () => {
       const headers = { 'wechatpay-timestamp': String(Math.floor(Date.now() / 1000)), 'wechatpay-nonce': 'n', 'wechatpay-signature': 'AAAA', 'wechatpay-serial': h.sb.platform.serial };
       const request = new Request('http://merchant.example/notify', { method: 'POST', headers, body: counted, duplex: 'half' });
       const m = await measured(() => settle(() => wxpay.notifications.parse(request), 60_000));
-      t.diagnostic(`${outcome(m.result)}; read ${mib(pulled)}; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)}, wasm ${mib(m.wasm)}`);
+      t.diagnostic(`${outcome(m.result)}; read ${mib(pulled)}; peak growth rss ${mib(m.rss)}, arrayBuffers ${mib(m.arrayBuffers)} held (${mib(m.seen)} as read), wasm ${mib(m.wasm)}`);
       assert.equal(rejects('ERR_INVALID_PARAM')(m.result), null);
       assert.match(m.result.error.message, /the request body is longer than 67108864 bytes/);
       assert.ok(pulled <= LIMIT + 4 * MiB, `read ${mib(pulled)} of the body`);
