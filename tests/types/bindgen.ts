@@ -8,7 +8,7 @@
 // generated file uses.
 import type { Wxpay } from 'wxpay-wasm';
 import type { Wxpay as Generated } from '../../node_modules/wxpay-wasm/wxpay_wasm.js';
-import type { Equal, Expect } from './equal.js';
+import type { Equal, Expect } from './equal.cjs';
 
 // `request` is the chain's entry (pkg-template/wxpay.js), offered as `v3` instead.
 type _undeclared = Expect<Equal<Exclude<keyof Generated, keyof Wxpay | 'request'>, never>>;

@@ -1,7 +1,7 @@
 // The seed's calls have exactly the types the seed page shows, under its names.
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 import type { WeChatPay, WxpayErrorCode, WxpayResponse, RequestOptions } from 'wxpay-wasm';
-import type { Equal, Expect } from './equal.js';
+import type { Equal, Expect } from './equal.cjs';
 
 declare const wxpay: Wxpay;
 declare const card_id: string, code: string;

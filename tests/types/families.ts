@@ -5,7 +5,7 @@
 // tests/types/api.test.mjs checks that every family of api/ has a call here.
 // Values are placeholders ('x', 1, the first enum value): only the types matter.
 import type { Wxpay, WxpayResponse } from 'wxpay-wasm';
-import type { Equal, Expect } from './equal.js';
+import type { Equal, Expect } from './equal.cjs';
 
 declare const wxpay: Wxpay;
 type IsAnyOrUnknown<T> = unknown extends T ? true : false;

@@ -1,7 +1,7 @@
 // Every endpoint of the membercard-open family (api/marketing/membercard-open.json)
 // is typed: its config, body, status and answer.
 import type { Wxpay, WxpayResponse } from 'wxpay-wasm';
-import type { Equal, Expect } from './equal.js';
+import type { Equal, Expect } from './equal.cjs';
 
 declare const wxpay: Wxpay;
 declare const card_id: string, code: string, activate_ticket: string, openid: string;

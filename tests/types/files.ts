@@ -2,7 +2,7 @@
 // { stream: true }; parseBill and readBill type the documented bills; uploadForm builds a FormData.
 import { Wxpay, parseBill, readBill, uploadForm } from 'wxpay-wasm';
 import type { ParsedBill, DownloadData, TradeBillRow, TradeBillSummary, FundFlowBillRow, WxpayErrorCode, WxpayResponse } from 'wxpay-wasm';
-import type { Equal, Expect } from './equal.js';
+import type { Equal, Expect } from './equal.cjs';
 
 const wxpay = new Wxpay({ mchid: '1900000109', serial: 'A', privateKey: 'pem', certs: { A: 'pem' } });
 declare const data: DownloadData;

@@ -3,7 +3,7 @@
 // answers are fetch Responses; encrypt/decrypt/decryptResource resolve to strings.
 import { Wxpay, notifySuccess, notifyFailure } from 'wxpay-wasm';
 import type { CombineNotification, ComplaintNotification, CombineTransaction, Notification, NotificationInput, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, PayscoreServiceOrder, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
-import type { Equal, Expect } from './equal.js';
+import type { Equal, Expect } from './equal.cjs';
 
 declare const request: Request;
 declare const nodeHeaders: Record<string, string | string[] | undefined>;

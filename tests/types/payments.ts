@@ -2,7 +2,7 @@
 // refund, bill, certificates. Every config and answer is typed from the
 // generated description (api/pay/transactions.json, api/refund/domestic.json...).
 import type { Wxpay, WxpayResponse, WeChatPay } from 'wxpay-wasm';
-import type { Equal, Expect } from './equal.js';
+import type { Equal, Expect } from './equal.cjs';
 
 declare const wxpay: Wxpay;
 declare const signal: AbortSignal;

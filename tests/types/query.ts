@@ -3,7 +3,7 @@
 // (description and notify_url required, no promotion_detail; by id, no payer).
 // And the partner JSAPI order: the payer by sp_openid or by sub_openid.
 import type { Wxpay, WeChatPay } from 'wxpay-wasm';
-import type { Equal, Expect } from './equal.js';
+import type { Equal, Expect } from './equal.cjs';
 
 declare const wxpay: Wxpay;
 const mchid = '1230000109';

@@ -1,8 +1,9 @@
 // Every ```ts block of README.md, and every ```js block, type-checked as pasted into a .ts file
 // against the installed package's declarations, with the compiler options of
 // tests/types/tsconfig.json (strict, module nodenext) and of tsconfig.bundler.json (moduleResolution
-// bundler, exactOptionalPropertyTypes). A user who pastes the README's JavaScript into TypeScript
-// gets what these checks get.
+// bundler, exactOptionalPropertyTypes), by the locked TypeScript (5.9, through its API) and by
+// TypeScript 7 (its command line). A user who pastes the README's JavaScript into TypeScript gets
+// what these checks get.
 //
 // Each block becomes one module under .work/readme-ts/ (inside the repository, so `wxpay-wasm`
 // resolves to node_modules as in a user's project). A preamble declares what the README leaves
@@ -22,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { readmeBlocks } from '../readme/blocks.mjs';
+import { tscDiagnostics, tscVersion } from './tsc.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLIENT = "import type { Wxpay } from 'wxpay-wasm';\ndeclare const wxpay: Wxpay;\n";
@@ -163,22 +165,45 @@ function writeBlocks() {
   return { files, expected, jsFiles };
 }
 
-/** The problems of the blocks compiled with the options of `tsconfig` (a file of tests/types). */
-function check(tsconfig) {
-  const { files, expected, jsFiles } = writeBlocks();
-  const configPath = join(root, 'tests/types', tsconfig);
+/**
+ * `{ diagnostics: [{ file, line, code, message }], read }` of `files` compiled with the options of
+ * `configPath`: through the locked `typescript`'s API, or, given `tsc`, that compiler's command
+ * line (a tsconfig.json beside the blocks extends `configPath`, listing them).
+ */
+function compile(configPath, files, tsc) {
+  if (tsc) {
+    const config = join(dirname(files[0]), 'tsconfig.json');
+    writeFileSync(config, `${JSON.stringify({ extends: configPath, include: [], files }, null, 2)}\n`);
+    const { diagnostics, files: read } = tscDiagnostics(tsc, config, root);
+    return { diagnostics, read };
+  }
   const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, dirname(configPath));
   const program = ts.createProgram(files, { ...options, noEmit: true });
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ({
+    file: d.file?.fileName,
+    line: d.file ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
+    code: d.code,
+    message: ts.flattenDiagnosticMessageText(d.messageText, ' '),
+  }));
+  return { diagnostics, read: program.getSourceFiles().map((f) => f.fileName) };
+}
+
+/**
+ * The problems of the blocks compiled with the options of `tsconfig` (a file of tests/types), by
+ * the locked TypeScript or the compiler at `tsc`.
+ */
+function check(tsconfig, tsc) {
+  const { files, expected, jsFiles } = writeBlocks();
+  const { diagnostics, read } = compile(join(root, 'tests/types', tsconfig), files, tsc);
   const problems = [];
   const seen = new Set();
   const jsErrors = new Map([...jsFiles.keys()].map((f) => [f, []]));
-  for (const d of ts.getPreEmitDiagnostics(program)) {
-    const line = d.file ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
-    const where = d.file ? `${d.file.fileName}:${line}` : '(global)';
-    const message = `${where}: TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+  for (const d of diagnostics) {
+    const where = d.file ? `${d.file}:${d.line}` : '(global)';
+    const message = `${where}: TS${d.code} ${d.message}`;
     if (expected.get(where) === d.code) { seen.add(where); continue; }
-    if (d.file && jsErrors.has(d.file.fileName)) { jsErrors.get(d.file.fileName).push({ code: d.code, message }); continue; }
+    if (d.file && jsErrors.has(d.file)) { jsErrors.get(d.file).push({ code: d.code, message }); continue; }
     problems.push(message);
   }
   for (const [where, code] of expected) if (!seen.has(where)) problems.push(`${where}: expected TS${code}, but the line compiles`);
@@ -191,7 +216,7 @@ function check(tsconfig) {
     else problems.push(`${c.id} (${file}): ${want.length ? `expected TS${want.join(', TS')} (${c.why}), got` : 'does not compile as TypeScript:'}\n  ${errors.map((e) => e.message).join('\n  ')}`);
   }
   // The blocks were checked against the package's declarations, not against nothing.
-  assert.ok(program.getSourceFiles().some((f) => f.fileName.endsWith('node_modules/wxpay-wasm/index.d.ts')), 'index.d.ts was read');
+  assert.ok(read.some((f) => f.endsWith('node_modules/wxpay-wasm/index.d.ts')), 'index.d.ts was read');
   return problems;
 }
 
@@ -201,4 +226,16 @@ test('README: the ```ts and ```js blocks type-check as pasted (tsconfig.json: st
 
 test('README: ... and with exactOptionalPropertyTypes (tsconfig.bundler.json: moduleResolution bundler)', () => {
   assert.deepEqual(check('tsconfig.bundler.json'), []);
+});
+
+// TypeScript 7 (the compiler written anew, `typescript-7` of tests/types/compilers, installed by run.sh) has no API: its command
+// line, on the same files and options. The error codes expected are the same.
+const TSC7 = join(root, 'tests/types/compilers/node_modules/typescript-7/bin/tsc');
+
+test(`README: ... as pasted under TypeScript 7 too (${tscVersion(TSC7)}; tsconfig.json)`, () => {
+  assert.deepEqual(check('tsconfig.json', TSC7), []);
+});
+
+test('README: ... and under TypeScript 7 with tsconfig.bundler.json', () => {
+  assert.deepEqual(check('tsconfig.bundler.json', TSC7), []);
 });

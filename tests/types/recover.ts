@@ -1,7 +1,7 @@
 // Recovery after a trap (README, Reliability): the hook and the two codes of the JS layer.
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 import type { WxpayErrorCode, WxpayRecovery } from 'wxpay-wasm';
-import type { Equal, Expect } from './equal.js';
+import type { Equal, Expect } from './equal.cjs';
 
 Wxpay.onRecover = (info) => {
   type _info = Expect<Equal<typeof info, WxpayRecovery>>;

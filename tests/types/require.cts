@@ -2,7 +2,7 @@
 // "require" condition and its types come from index.d.cts.
 import wxpayWasm = require('wxpay-wasm');
 import { Wxpay as Named } from 'wxpay-wasm';
-import type { Equal, Expect } from './equal.js';
+import type { Equal, Expect } from './equal.cjs';
 
 const { Wxpay, WxpayError } = wxpayWasm;
 type _same = Expect<Equal<typeof Named, typeof Wxpay>>;

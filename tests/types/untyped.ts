@@ -3,7 +3,7 @@
 // verbs take any config and resolve to unknown data, or the data type the caller
 // names; declaration merging adds a typed node of one's own.
 import type { Wxpay, WxpayResponse, ChainNode, RequestConfig, TypedNode } from 'wxpay-wasm';
-import type { Equal, Expect } from './equal.js';
+import type { Equal, Expect } from './equal.cjs';
 
 // Declaration merging: a family the description does not have yet, typed by hand.
 declare module 'wxpay-wasm' {
