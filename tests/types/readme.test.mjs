@@ -33,6 +33,10 @@ const CASES = {
   'TypeScript #1': {
     preamble: `${CLIENT}declare const appid: string, mchid: string, out_trade_no: string, notify_url: string, openid: string;\n`,
     failing: [2551], // Property 'transactoins' does not exist ... Did you mean 'transactions'?
+    // What the block's comments say of the types: `data.prepay_id` a string; `trade_state` takes the
+    // documented values and any later one, and is never undefined.
+    postamble: "export const prepay$: string = data.prepay_id;\n" +
+      "export const state$: 'SUCCESS' extends typeof order.data.trade_state ? 'x' extends typeof order.data.trade_state ? undefined extends typeof order.data.trade_state ? never : true : never : never = true;\n",
   },
   'TypeScript #2': {
     preamble: `${CLIENT}declare const appid: string;\n`,
