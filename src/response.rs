@@ -125,7 +125,16 @@ pub fn signed<'a>(
 ) -> Result<Signed<'a>> {
     let (ts, nonce, sig, serial) = signed_headers(h, now, codes)?;
     if keyring.get(serial).is_none() {
-        return Err(Error::new(codes.serial, format!("Wechatpay-Serial {} is not one of the configured certs", shown_serial(serial))));
+        // Not "configured": with `apiv3Key` the keys are downloaded too, and a refresh for an
+        // unknown serial runs at most once per `certsRefreshInterval` (the usual reason a new
+        // platform certificate is not known yet).
+        return Err(Error::new(
+            codes.serial,
+            format!(
+                "Wechatpay-Serial {} names no key this client knows (certs, and with apiv3Key those downloaded, refreshed at most once per certsRefreshInterval)",
+                shown_serial(serial)
+            ),
+        ));
     }
     if sig.starts_with(SIGNTEST_PREFIX) {
         return Err(Error::new(codes.signature, "signature is a WECHATPAY/SIGNTEST/ probe and never verifies"));

@@ -201,9 +201,12 @@ test('refreshes are limited by certsRefreshInterval: an unknown serial within it
   const { sb } = ctx;
   const wxpay = new Wxpay(bootstrap(sb));
   await get(wxpay);
-  sb.rotate();
-  await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL');
+  const rotated = sb.rotate();
+  const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL');
   assert.equal(downloads(sb), 1);
+  // The message names the serial and why a new one may not be known yet: not "configured" (this
+  // client has none), but the certs and downloads it has, and the refresh's interval.
+  assert.equal(err.message, `Wechatpay-Serial "${rotated.serial}" names no key this client knows (certs, and with apiv3Key those downloaded, refreshed at most once per certsRefreshInterval)`);
 });
 
 test('an answer signed by an unknown serial still fails after a refresh', async () => {
