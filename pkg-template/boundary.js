@@ -313,11 +313,30 @@ export function requestConfig(cfg, names) {
   }
 }
 
+/** On the error of an unknown request config key (our own object), the key: see `halfPlaceholder`. */
+const UNKNOWN_KEY = Symbol('unknown request config key');
+
+/**
+ * `e` again, or, when it refuses an unknown config key `k` and the path `template` has a segment
+ * that is `k` half written as a placeholder (`_k`, `k_`, `$k`, `k$`: the chain sent it as a
+ * literal segment), a like error that says so. On the error path only (`sendVerb`).
+ */
+export function halfPlaceholder(e, template) {
+  const key = e instanceof WxpayError ? e[UNKNOWN_KEY] : undefined;
+  if (typeof key !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) return e;
+  const half = template.split('/').find((s) => s === `_${key}` || s === `${key}_` || s === `$${key}` || s === `${key}$`);
+  if (half === undefined) return e;
+  const as = half.startsWith('$') || half.endsWith('$') ? `$${key}$` : `_${key}_`;
+  return param(`${e.message}; this path has the literal segment \`${half}\`: a placeholder is written \`${as}\``);
+}
+
 function readConfig(cfg, names) {
   for (const key of Object.keys(cfg)) {
     if (!REQUEST_OPTIONS.has(key) && !names.includes(key)) {
       const expected = names.length ? `, or a placeholder of this path (${names.join(', ')})` : '';
-      throw param(`unknown request config key ${named(key)}: expected params, headers, signal, timeout, maxBodyBytes or retry${expected}`);
+      const e = param(`unknown request config key ${named(key)}: expected params, headers, signal, timeout, maxBodyBytes or retry${expected}`);
+      e[UNKNOWN_KEY] = key;
+      throw e;
     }
   }
   // Each text is bounded; so is the whole (names, values and the separators between them: a

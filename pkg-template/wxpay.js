@@ -14,7 +14,7 @@
 //   through the live client when a verb is called, so nodes survive a recovery;
 // - `Wxpay.onRecover(info)` hears of each recovery.
 import * as glue from './wxpay_wasm.js';
-import { useRecovery, chainSegment, abandonGuards } from './boundary.js';
+import { useRecovery, chainSegment, abandonGuards, halfPlaceholder } from './boundary.js';
 import { WxpayError } from './error.js';
 
 const recovery = glue.__wxpay_recovery;
@@ -302,7 +302,13 @@ function sendVerb(v, a, b) {
   const path = template(v.state);
   // The template's placeholder names, which every request's config is read against: once per verb.
   v.names ??= glue.placeholderNames(path);
-  return inner.request(path, v.method, v.names, a, b);
+  try {
+    return inner.request(path, v.method, v.names, a, b);
+  } catch (e) {
+    // The config is read before the request's first wait: a key the path half names as a
+    // placeholder (`_out_trade_no`) is told here, where the path is known.
+    throw halfPlaceholder(e, path);
+  }
 }
 
 /** What `glue.parked()` says when a step's promise is the request's own result. */

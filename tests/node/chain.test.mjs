@@ -210,6 +210,32 @@ test('an argument past a verb\'s own rejects ERR_INVALID_PARAM naming the verb a
   assert.deepEqual(ctx.sb.requests.map((r) => [r.method, r.url]), [['GET', '/v3/sandbox/echo?v=g'], ['POST', '/v3/sandbox/echo']]);
 });
 
+test('a config key the path half names as a placeholder (`_out_trade_no`, `$card_id`) rejects saying how a placeholder is written, and sends nothing', async () => {
+  const { wxpay, fetch } = counted();
+  const byNo = wxpay.v3.pay.transactions.outTradeNo;
+  const unknown = /^unknown request config key `out_trade_no`: expected params, headers, signal, timeout, maxBodyBytes or retry; /;
+  const cases = [
+    [byNo._out_trade_no.get({ out_trade_no: 'T1', params: { mchid: '1' } }), unknown, '`_out_trade_no`: a placeholder is written `_out_trade_no_`'],
+    [byNo.out_trade_no_.get({ out_trade_no: 'T1' }), unknown, '`out_trade_no_`: a placeholder is written `_out_trade_no_`'],
+    [byNo.$out_trade_no.get({ out_trade_no: 'T1' }), unknown, '`$out_trade_no`: a placeholder is written `$out_trade_no$`'],
+    [wxpay.v3.marketing.membercardOpen.cards['card_id$'].post({}, { card_id: 'c' }), /^unknown request config key `card_id`: /, '`card_id$`: a placeholder is written `$card_id$`'],
+  ];
+  for (const [p, start, tail] of cases) {
+    const e = await rejectsWith(p, 'ERR_INVALID_PARAM');
+    assert.match(e.message, start);
+    assert.ok(e.message.endsWith(`; this path has the literal segment ${tail}`), e.message);
+  }
+  // An unknown key the path does not half name: the message as it was, no hint.
+  const plain = await rejectsWith(byNo._out_trade_no.get({ out_trade: 'T1' }), 'ERR_INVALID_PARAM');
+  assert.equal(plain.message, 'unknown request config key `out_trade`: expected params, headers, signal, timeout, maxBodyBytes or retry');
+  // Written right, the placeholder is one: the key is taken.
+  const named = await rejectsWith(byNo._out_trade_no_.get({ out_trade_no: 'T1', parmas: {} }), 'ERR_INVALID_PARAM');
+  assert.match(named.message, /^unknown request config key `parmas`: .*, or a placeholder of this path \(out_trade_no\)$/);
+  await assertNothingSent(fetch);
+  // The client still works.
+  assert.equal((await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE })).status, 200);
+});
+
 test('a verb always returns a Promise, even when it will fail', async () => {
   const { wxpay, fetch } = counted();
   let p;
