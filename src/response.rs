@@ -127,11 +127,12 @@ pub fn signed<'a>(
     if keyring.get(serial).is_none() {
         // Not "configured": with `apiv3Key` the keys are downloaded too, and a refresh for an
         // unknown serial runs at most once per `certsRefreshInterval` (the usual reason a new
-        // platform certificate is not known yet).
+        // platform certificate is not known yet). Words the wasm holds already (`verify`'s
+        // message, the option's name): the size budget.
         return Err(Error::new(
             codes.serial,
             format!(
-                "Wechatpay-Serial {} names no key this client knows (certs, and with apiv3Key those downloaded, refreshed at most once per certsRefreshInterval)",
+                "Wechatpay-Serial {} names none of the known platform keys (see certsRefreshInterval)",
                 shown_serial(serial)
             ),
         ));
