@@ -13,6 +13,20 @@ pub const DEFAULT_BASE_URL: &str = "https://api.mch.weixin.qq.com/";
 /// The backup domain the service documents for when the main one is unreachable.
 pub const DEFAULT_BACKUP_BASE_URL: &str = "https://api2.mch.weixin.qq.com/";
 
+/// The part of `url` (`v3/...?query`) under WeChat Pay's own host (the default `baseURL`),
+/// whatever this client's base: the service names its files there, and a client whose
+/// `baseURL` is a proxy asks its own host for that path.
+pub fn service_relative(url: &str) -> Option<&str> {
+    past(url, DEFAULT_BASE_URL)
+}
+
+/// The rest of `url` after `start`, if it starts so (ASCII case aside: scheme and host). `get`,
+/// not indexing: no slicing panic (and its formatting) in the wasm.
+fn past<'a>(url: &'a str, start: &str) -> Option<&'a str> {
+    url.get(..start.len()).filter(|head| head.eq_ignore_ascii_case(start))?;
+    url.get(start.len()..)
+}
+
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// RFC 3986 unreserved characters: the only ones never percent-encoded.
@@ -149,11 +163,7 @@ impl BaseUrl {
     /// The part of an absolute `url` under this base (`v3/...?query`), if it
     /// is on this origin and under this prefix.
     pub fn relative<'a>(&self, url: &'a str) -> Option<&'a str> {
-        let head = url.get(..self.origin.len())?;
-        if !head.eq_ignore_ascii_case(&self.origin) {
-            return None;
-        }
-        url.get(self.origin.len()..)?.strip_prefix(self.prefix.as_str())
+        past(url, &self.origin)?.strip_prefix(self.prefix.as_str())
     }
 
     /// Joins an encoded relative path (`v3/...`) and an encoded query string.
@@ -299,6 +309,26 @@ mod tests {
         assert_eq!(p.relative("http://127.0.0.1:90/p/v3/x"), None);
     }
     use super::*;
+
+    #[test]
+    fn service_relative_takes_only_wechat_pays_own_hosts() {
+        assert_eq!(service_relative("https://api.mch.weixin.qq.com/v3/billdownload/file?token=x"), Some("v3/billdownload/file?token=x"));
+        assert_eq!(service_relative("HTTPS://API.mch.weixin.qq.com/v3/x"), Some("v3/x"));
+        for other in [
+            // The backup host names no files.
+            "https://api2.mch.weixin.qq.com/v3/x",
+            "https://api.mch.weixin.qq.com.evil.example/v3/x",
+            "https://api.mch.weixin.qq.com@evil.example/v3/x",
+            "https://api.mch.weixin.qq.com:8443/v3/x",
+            "http://api.mch.weixin.qq.com/v3/x",
+            "https://files.example.com/v3/x",
+            "https://api.mch.weixin.qq.com",
+            "",
+            "https://api.mch.weixin.qq.co\u{e9}/v3/x",
+        ] {
+            assert_eq!(service_relative(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn component_keeps_only_unreserved() {

@@ -79,9 +79,16 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
         let url = url.as_deref().unwrap_or_default();
         let digest = Digest::new(hash_type.as_deref().unwrap_or_default(), hash_value.as_deref().unwrap_or_default())?;
         let config = &client.config;
-        let relative = config.base.relative(url).or_else(|| config.backup.as_ref().and_then(|b| b.relative(url))).ok_or_else(|| {
-            param_error("download(data): download_url is not under this client's baseURL: a signed request goes to no other host".into())
-        })?;
+        // Under this client's hosts, or WeChat Pay's (which name the files, also to a client whose
+        // baseURL is a proxy): its path is asked of this client's hosts either way.
+        let relative = config
+            .base
+            .relative(url)
+            .or_else(|| config.backup.as_ref().and_then(|b| b.relative(url)))
+            .or_else(|| crate::url::service_relative(url))
+            .ok_or_else(|| {
+                param_error("download(data): download_url is not under this client's baseURL or WeChat Pay's: a signed request goes to no other host".into())
+            })?;
         let (path, query) = relative.split_once('?').unwrap_or((relative, ""));
         let request = Prepared {
             method: Method::Get,

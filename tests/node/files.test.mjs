@@ -311,6 +311,30 @@ test('a download_url on another host is refused before anything is sent', async 
   assert.equal(fetch.calls.length, before);
 });
 
+test('a download_url on WeChat Pay\'s own host is asked of this client\'s baseURL (a proxy): signed, checked, nothing sent elsewhere', async () => {
+  const fetch = countingFetch();
+  // The sandbox stands for the proxy: this client's baseURL, and no other host.
+  const wxpay = client(ctx.sb, { fetch });
+  const { data } = await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02', tar_type: 'GZIP', sandbox_host: 'service' } });
+  assert.ok(data.download_url.startsWith('https://api.mch.weixin.qq.com/v3/billdownload/file?token='), data.download_url);
+  const before = fetch.calls.length;
+  const bill = await within(wxpay.download(data));
+  assert.ok(bill.byteLength > 0);
+  const asked = fetch.calls.slice(before).map((c) => String(c.url));
+  assert.deepEqual(asked, [`${ctx.sb.baseURL}${data.download_url.slice('https://api.mch.weixin.qq.com/'.length)}`]);
+  const sent = ctx.sb.requests.at(-1);
+  assert.match(sent.url, /^\/v3\/billdownload\/file\?token=/);
+  assert.match(sent.headers.authorization ?? '', /^WECHATPAY2-SHA256-RSA2048 /, 'signed, as any request to this client\'s host');
+  // The digest is checked as for any download: a wrong one is refused.
+  const { data: wrong } = await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02', sandbox_host: 'service', sandbox_hash: 'wrong' } });
+  await rejectsWith(wxpay.download(wrong), 'ERR_DIGEST_MISMATCH');
+  // Only the main host's name is taken: the backup's, or one that merely begins like it, is not.
+  for (const other of ['https://api2.mch.weixin.qq.com/', 'https://api.mch.weixin.qq.com.evil.example/', 'http://api.mch.weixin.qq.com/']) {
+    const e = await rejectsWith(wxpay.download({ ...data, download_url: data.download_url.replace('https://api.mch.weixin.qq.com/', other) }), 'ERR_INVALID_PARAM');
+    assert.equal(e.message, "download(data): download_url is not under this client's baseURL or WeChat Pay's: a signed request goes to no other host");
+  }
+});
+
 test('a download_url on the backup host is taken, and its path asked of the main host first', async () => {
   const backup = 'http://backup.invalid/';
   const fetch = countingFetch();

@@ -92,8 +92,10 @@ export function fileRoutes({ baseURL, merchantPublic, signer }) {
   const serve = (bytes, type, q) => {
     const token = crypto.randomBytes(12).toString('hex');
     files.set(token, { bytes, type });
-    const url = q.sandbox_host === 'foreign' ? `https://files.example.com/v3/billdownload/file?token=${token}` : `${baseURL()}v3/billdownload/file?token=${token}`;
-    return url;
+    // `foreign`: another host; `service`: WeChat Pay's own, as the service names its files to a
+    // client that reaches it through a proxy (its baseURL).
+    const host = { foreign: 'https://files.example.com/', service: 'https://api.mch.weixin.qq.com/' }[q.sandbox_host] ?? baseURL();
+    return `${host}v3/billdownload/file?token=${token}`;
   };
 
   function billAnswer(text, q) {
