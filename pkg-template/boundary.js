@@ -614,7 +614,10 @@ export function clientOptions(o) {
     for (const [s, pem] of list) {
       if (typeof s !== 'string') throw config('options.certs keys must be serials (strings)');
       // The value is named by its position, not its key: a key may be a PEM in the wrong place.
-      entries.push(s, keyBytes(pem, `options.certs entry ${entries.length / 2 + 1}`));
+      const entry = `options.certs entry ${entries.length / 2 + 1}`;
+      const bytes = keyBytes(pem, entry);
+      if (looksLikePath(bytes)) throw fail('ERR_INVALID_KEY', `${entry} ${PATH_MISTAKE}`);
+      entries.push(s, bytes);
     }
     const fn = (name) => {
       const f = get(name);
@@ -650,10 +653,22 @@ function privateKeyMistake(key) {
   if (key.every((b) => b === 0x20 || (b >= 0x09 && b <= 0x0d))) {
     return 'is empty: give the PEM of apiclient_key.pem (was the file or the environment variable read empty?)';
   }
+  if (looksLikePath(key)) return PATH_MISTAKE;
   if (key[0] === 0x30 && key[1] >= 0x81 && key[1] <= 0x83 && key[key[1] - 0x7e] === 0x02 && key[key[1] - 0x7d] === 0x01 && key[key[1] - 0x7c] === 0x03) {
     return 'is a PKCS#12 bundle (apiclient_cert.p12), not the key: extract the key with `openssl pkcs12 -in apiclient_cert.p12 -nocerts -nodes` (the password is the merchant id; OpenSSL 3 may need -legacy), or give apiclient_key.pem';
   }
   return undefined;
+}
+
+const PATH_MISTAKE = "reads like a file's path, not the key: give the file's text (readFileSync(path, 'utf8'))";
+
+/**
+ * Whether key bytes are a file's name rather than its content: one short line ending in .pem, .key,
+ * .crt, .cer or .txt (a PEM has several lines; base64 or DER never ends so). Not quoted in the
+ * message: what was given as a key is never shown.
+ */
+function looksLikePath(key) {
+  return key.length <= 1024 && /^[^\n]{1,1000}\.(pem|key|crt|cer|txt)\s*$/i.test(String.fromCharCode(...key));
 }
 
 function keyBytes(v, what) {

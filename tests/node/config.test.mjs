@@ -98,6 +98,8 @@ const ed = crypto.generateKeyPairSync('ed25519');
 const ecPem = ec.privateKey.export({ type: 'pkcs8', format: 'pem' });
 const edPem = ed.privateKey.export({ type: 'pkcs8', format: 'pem' });
 
+const PATH = "options.privateKey reads like a file's path, not the key: give the file's text (readFileSync(path, 'utf8'))";
+
 runCases('privateKey: missing, wrong type, garbage PEM, the wrong kind of key', (sb) => {
   const pkcs8 = sb.merchant.privateKeyPkcs8;
   const lines = pkcs8.split('\n');
@@ -127,6 +129,12 @@ runCases('privateKey: missing, wrong type, garbage PEM, the wrong kind of key', 
     ['empty bytes', { privateKey: new Uint8Array(0) }, KEY, 'options.privateKey is empty: give the PEM of apiclient_key.pem'],
     ['a line break only', { privateKey: '\r\n' }, KEY, 'options.privateKey is empty'],
     ['apiclient_cert.p12', { privateKey: P12 }, KEY, 'options.privateKey is a PKCS#12 bundle (apiclient_cert.p12), not the key: extract the key with `openssl pkcs12 -in apiclient_cert.p12 -nocerts -nodes`'],
+    // A file's name where its text belongs (the path is not shown: what is given as a key never is).
+    ['a file name', { privateKey: 'apiclient_key.pem' }, KEY, PATH],
+    ['a path', { privateKey: './certs/apiclient_key.pem' }, KEY, PATH],
+    ['a Windows path', { privateKey: 'C:\\商户\\apiclient_key.PEM' }, KEY, PATH],
+    ['a path read from a file, as bytes, line break kept', { privateKey: Buffer.from('/etc/wx-pay/apiclient_key.pem\n') }, KEY, PATH],
+    ['a .key path', { privateKey: '/run/secrets/merchant.key' }, KEY, PATH],
   ];
 }, (sb) => [ecPem, edPem]);
 
@@ -147,6 +155,8 @@ runCases('certs: missing, wrong type, empty, bad serial, unparsable PEM, a priva
     ['an EC public key', { certs: { [serial]: ec.publicKey.export({ type: 'spki', format: 'pem' }) } }, KEY, 'options.certs'],
     ['a serial with spaces', { certs: { 'AB CD': cert } }, CONFIG, 'options.certs'],
     ['a good and a bad entry', { certs: { [serial]: cert, [sb.pubkey.id]: 'garbage' } }, KEY, 'options.certs'],
+    ['a file name', { certs: { [serial]: `wechatpay_${serial}.pem` } }, KEY, "options.certs entry 1 reads like a file's path, not the key: give the file's text (readFileSync(path, 'utf8'))"],
+    ['a path after a good entry', { certs: { [serial]: cert, [sb.pubkey.id]: 'certs/pub_key.pem' } }, KEY, "options.certs entry 2 reads like a file's path"],
   ];
 });
 
