@@ -11,7 +11,10 @@ function decode(decoder, chunk, stream) {
   try {
     return stream ? decoder.decode(chunk, { stream }) : decoder.decode();
   } catch (e) {
-    const bytes = !stream || chunk instanceof ArrayBuffer || ArrayBuffer.isView(chunk);
+    let bytes = !stream;
+    try {
+      bytes ||= chunk instanceof ArrayBuffer || ArrayBuffer.isView(chunk);
+    } catch { /* a Proxy whose traps throw: not bytes */ }
     const what = bytes ? 'the bill is not UTF-8' : 'the source gave a chunk that is not bytes';
     throw new WxpayError('ERR_INVALID_PARAM', `readBill(source): ${what}`, { cause: e });
   }

@@ -19,6 +19,20 @@ const MAX_BYTES = 64 << 20;
  */
 const MAX_PAIRS = MAX_TEXT >> 1;
 const MAX_PARTS = 1024;
+/**
+ * Bodies read chunk by chunk: the most chunks of one body held until it ends (each chunk is an
+ * object of its own, whatever its size: a body in 1-byte chunks would hold many times its limit),
+ * and the most empty chunks of one body (they add nothing, and a stream that gives them
+ * endlessly, each read settled at once, would keep timers from ever firing).
+ */
+const MAX_CHUNKS = 1 << 18;
+const MAX_EMPTY_CHUNKS = 4096;
+/** The most `certs` entries (a merchant has a few platform certificates and keys). */
+export const MAX_CERTS = 1024;
+/** The most of an answer's status text kept (HTTP reason phrases are a few words). */
+const MAX_STATUS_TEXT = 1024;
+/** Bytes hashed by Rust in one call at most: a larger chunk is hashed in slices of it. */
+const HASH_SLICE = 1 << 20;
 const long = (what, max) => `${what} is longer than ${max} ${max === MAX_TEXT ? 'characters' : 'bytes'}`;
 
 /**
@@ -274,6 +288,9 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  */
 const headerName = (k) => (/^[A-Za-z0-9_-]{1,24}$/.test(k) ? JSON.stringify(k) : `(${k.length} characters, not shown)`);
 
+/** `params.name` for a short name; any other key only by its length, as `headerName` does. */
+const paramName = (k) => (/^[A-Za-z0-9_-]{1,24}$/.test(k) ? `params.${k}` : `params[(${k.length} characters, not shown)]`);
+
 /**
  * Why fetch could not send the header `k: text` as given (the caller's, checked before any signing
  * work; `lower` is `k` in lower case), or undefined. A value may hold HTAB, visible characters and
@@ -350,7 +367,7 @@ function readConfig(cfg, names) {
     for (const [k, v] of guarded('reading params', param, () => pairs(p, 'params'))) {
       if (!wellFormed(k)) throw param(lone('a params key'));
       for (const item of Array.isArray(v) ? v : [v]) {
-        const text = scalar(item, `params.${k}`, 'a string, number or boolean');
+        const text = scalar(item, paramName(k), 'a string, number or boolean');
         if (text !== undefined) {
           params.push(k, text);
           total += k.length + text.length + 2;
@@ -610,7 +627,10 @@ export function clientOptions(o) {
         : `options.certs must be an object mapping each serial to its PEM, got ${kind(certs)}`);
     }
     const entries = [];
-    const list = guarded('reading options.certs', config, () => [...(certs instanceof Map ? certs : Object.entries(certs))]);
+    const list = guarded('reading options.certs', config, () => (certs instanceof Map
+      ? upTo(certs, MAX_CERTS, () => config(`options.certs has more than ${MAX_CERTS} entries`))
+      : Object.entries(certs)));
+    if (list.length > MAX_CERTS) throw config(`options.certs has more than ${MAX_CERTS} entries`);
     for (const [s, pem] of list) {
       if (typeof s !== 'string') throw config('options.certs keys must be serials (strings)');
       // The value is named by its position, not its key: a key may be a PEM in the wrong place.
@@ -736,12 +756,27 @@ export function failureMessage(v) {
 const isMap = (v) => Object.prototype.toString.call(v) === '[object Map]';
 
 /**
+ * The values of `iterable` (a caller's Map, say) as an array of at most `max`: one more throws
+ * `tooMany()`, so an iterator that never ends stops there (the loop's exit closes it).
+ */
+export function upTo(iterable, max, tooMany) {
+  const out = [];
+  for (const v of iterable) {
+    if (out.length === max) throw tooMany();
+    out.push(v);
+  }
+  return out;
+}
+
+/**
  * A notification's headers as `[name, value]` pairs: a plain object (Node's `req.headers`), a
  * `Map`, or an array, of pairs or flat `[name, value, name, value...]` (Node's `req.rawHeaders`).
  */
 function headerPairs(headers, what) {
-  if (isMap(headers)) return [...headers];
+  const tooMany = () => param(`${what}: input.headers has more than ${MAX_PAIRS} headers`);
+  if (isMap(headers)) return upTo(headers, MAX_PAIRS, tooMany);
   if (!Array.isArray(headers)) return Object.entries(headers);
+  if (headers.length > 2 * MAX_PAIRS) throw tooMany();
   if (headers.every((p) => Array.isArray(p) && p.length === 2)) return headers;
   if (headers.length % 2 === 0 && headers.every((v) => typeof v === 'string')) {
     const out = [];
@@ -878,6 +913,7 @@ async function requestBody(input, stream, read, what) {
 async function readChunks(reader, max, tooLong, race = (p) => p) {
   const chunks = [];
   let total = 0;
+  let empty = 0;
   let copied = false; // whether the last chunk kept is a copy made here
   try {
     for (;;) {
@@ -885,6 +921,11 @@ async function readChunks(reader, max, tooLong, race = (p) => p) {
       if (done) break;
       const view = chunkView(value);
       if (view === undefined) throw new TypeError('the body gave a chunk that is not bytes');
+      if (view.byteLength === 0) {
+        if (++empty > MAX_EMPTY_CHUNKS) throw new TypeError(`the body gave more than ${MAX_EMPTY_CHUNKS} empty chunks`);
+        continue;
+      }
+      if (chunks.length === MAX_CHUNKS) throw new TypeError(`the body came in more than ${MAX_CHUNKS} chunks`);
       total += view.byteLength;
       if (total > max) throw tooLong();
       copied = view.byteLength !== view.buffer.byteLength;
@@ -1231,7 +1272,7 @@ export function hook(fn, info) {
  * verifies go along in the array (one crossing instead of one per header).
  */
 function answer(status, statusText, h, body, stream) {
-  const text = typeof statusText === 'string' ? statusText : '';
+  const text = typeof statusText !== 'string' ? '' : statusText.length > MAX_STATUS_TEXT ? statusText.slice(0, MAX_STATUS_TEXT) : statusText;
   const timestamp = h['wechatpay-timestamp'];
   const nonce = h['wechatpay-nonce'];
   const signature = h['wechatpay-signature'];
@@ -1295,14 +1336,16 @@ function headerObject(h, status) {
   const list = typeof h[Symbol.iterator] === 'function' ? h : Object.entries(h);
   for (const pair of list) {
     const name = String(pair[0]);
-    total += name.length;
+    // With the separators a header takes (`: ` and a line break), so that endless empty headers
+    // stop at the bound too.
+    total += name.length + 4;
     const raw = pair[1];
     let value;
     if (Array.isArray(raw)) {
       const parts = [];
       for (const item of raw) {
         const text = String(item);
-        total += text.length;
+        total += text.length + 2;
         if (total > MAX_TEXT) throw headersTooLarge(status);
         parts.push(text);
       }
@@ -1632,7 +1675,11 @@ function rustDigest(rust) {
       if (gone()) throw internal();
     },
     algorithm: () => call('algorithm'),
-    update: (bytes) => call('update', bytes),
+    // In slices: each call copies its bytes into wasm memory (a chunk of any size would be
+    // allocated there whole).
+    update(bytes) {
+      for (let at = 0; at < bytes.byteLength; at += HASH_SLICE) call('update', bytes.subarray(at, at + HASH_SLICE));
+    },
     finish: (got) => call('finish', got),
     free() {
       if (gone()) return;
@@ -1776,15 +1823,20 @@ function fileSource(source, watch) {
     cancel(source);
     throw fail('ERR_NETWORK', `the answer's body is not a readable stream: ${describe(e)}`, e);
   }
+  let empty = 0;
   return {
     async read() {
       try {
-        const r = await watch.g.race(reader.read());
-        if (typeof r !== 'object' || r === null) throw new TypeError('the body stream gave no { done, value }');
-        if (r.done) return DONE;
-        const value = chunkView(r.value);
-        if (value === undefined) throw new TypeError('the answer body gave a chunk that is not bytes');
-        return { done: false, value };
+        for (;;) {
+          const r = await watch.g.race(reader.read());
+          if (typeof r !== 'object' || r === null) throw new TypeError('the body stream gave no { done, value }');
+          if (r.done) return DONE;
+          const value = chunkView(r.value);
+          if (value === undefined) throw new TypeError('the answer body gave a chunk that is not bytes');
+          // An empty chunk is read past (bounded, as readChunks does).
+          if (value.byteLength > 0) return { done: false, value };
+          if (++empty > MAX_EMPTY_CHUNKS) throw new TypeError(`the body gave more than ${MAX_EMPTY_CHUNKS} empty chunks`);
+        }
       } catch (e) {
         // The deadline's own error (ERR_TIMEOUT, ERR_ABORTED), not what it did to the read.
         throw watch.g.stopped ?? readError(e);
@@ -1920,6 +1972,10 @@ async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, befor
     if (before + total > maxBytes) {
       r.cancel().catch(() => {});
       throw new WxpayError('ERR_RESPONSE_TOO_LARGE', `the file is larger than maxBodyBytes (${maxBytes} bytes)`);
+    }
+    if (chunks.length === MAX_CHUNKS) {
+      r.cancel().catch(() => {});
+      throw fail('ERR_NETWORK', `the file came in more than ${MAX_CHUNKS} chunks`);
     }
     chunks.push(value);
   }

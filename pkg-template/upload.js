@@ -11,9 +11,16 @@ const invalid = (message, cause) => new WxpayError('ERR_INVALID_PARAM', `uploadF
  */
 export function uploadForm(file, filename, options = {}) {
   // By tag as well as by class: an ArrayBuffer or Blob of another realm (a vm context) is one too.
-  const tag = Object.prototype.toString.call(file);
-  const blob = file instanceof Blob || tag === '[object Blob]' || tag === '[object File]';
-  if (!(blob || tag === '[object ArrayBuffer]' || ArrayBuffer.isView(file))) throw invalid('the file must be bytes (Uint8Array, ArrayBuffer) or a Blob');
+  // A Proxy's traps run here (its tag, its prototype): what they throw is a bad file too.
+  let blob;
+  try {
+    const tag = Object.prototype.toString.call(file);
+    blob = file instanceof Blob || tag === '[object Blob]' || tag === '[object File]';
+    if (!(blob || tag === '[object ArrayBuffer]' || ArrayBuffer.isView(file))) blob = undefined;
+  } catch (e) {
+    throw invalid('the file must be bytes (Uint8Array, ArrayBuffer) or a Blob: reading it threw', e);
+  }
+  if (blob === undefined) throw invalid('the file must be bytes (Uint8Array, ArrayBuffer) or a Blob');
   if (typeof filename !== 'string' || filename === '') throw invalid('the filename must be a non-empty string');
   if (options === null || typeof options !== 'object') throw invalid('options must be an object');
   try {

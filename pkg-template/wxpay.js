@@ -14,7 +14,7 @@
 //   through the live client when a verb is called, so nodes survive a recovery;
 // - `Wxpay.onRecover(info)` hears of each recovery.
 import * as glue from './wxpay_wasm.js';
-import { useRecovery, chainSegment, abandonGuards, halfPlaceholder } from './boundary.js';
+import { useRecovery, chainSegment, abandonGuards, halfPlaceholder, upTo, MAX_CERTS } from './boundary.js';
 import { WxpayError } from './error.js';
 
 const recovery = glue.__wxpay_recovery;
@@ -144,7 +144,8 @@ function copyCerts(certs) {
   }
   try {
     // A Map of serials (boundary.js reads one): its entries, copied the same way.
-    if (certs instanceof Map) return new Map([...certs].map(([serial, pem]) => [serial, keep(pem)]));
+    // Bounded: an endless iterator stops here (the boundary then refuses the Map itself).
+    if (certs instanceof Map) return new Map(upTo(certs, MAX_CERTS, () => new RangeError('too many certs')).map(([serial, pem]) => [serial, keep(pem)]));
     const copy = {};
     for (const [serial, pem] of Object.entries(certs)) {
       Object.defineProperty(copy, serial, { value: keep(pem), enumerable: true, writable: true, configurable: true });

@@ -7,8 +7,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { runInNewContext } from 'node:vm';
-import { WxpayError, readBill, uploadForm } from 'wxpay-wasm';
-import { useHealth, settle, outcome } from './harness.mjs';
+import { Wxpay, WxpayError, readBill, uploadForm, signV2 } from 'wxpay-wasm';
+import { useHealth, settle, outcome, options, wasmMemoryBytes, trapProxy, revoked, thrown } from './harness.mjs';
 
 const h = useHealth();
 const MAX_TEXT = 1 << 20;
@@ -81,6 +81,11 @@ test('readBill: lines without end after a summary, a source that is not one or t
   const throwing = { async *[Symbol.asyncIterator]() { yield enc.encode('a,b\n'); throw cause; } };
   const err = refused(await settle(async () => { for await (const row of readBill(throwing)) void row; }), /reading the source failed/, 'a throwing source');
   assert.equal(err.cause, cause);
+  // A chunk whose traps throw (its prototype, as `instanceof` asks) is not bytes; its error stays in.
+  const { obj: trapped } = trapProxy('getPrototypeOf', thrown('chunk prototype'));
+  for (const chunk of [trapped, revoked()]) {
+    refused(await settle(async () => { for await (const row of readBill((async function* () { yield chunk; })())) void row; }), /not bytes|reading the source failed/, 'a Proxy chunk');
+  }
 });
 
 test('uploadForm given what it cannot use: ERR_INVALID_PARAM, the thrown value as cause', async () => {
@@ -99,6 +104,10 @@ test('uploadForm given what it cannot use: ERR_INVALID_PARAM, the thrown value a
     ['a field whose toString throws', () => uploadForm(new Uint8Array(1), 'a.jpg', { fields: { a: { toString() { throw cause; } } } })],
     ['a field name that is not text', () => uploadForm(new Uint8Array(1), 'a.jpg', { field: 5 })],
     ['fields null', () => uploadForm(new Uint8Array(1), 'a.jpg', { fields: null })],
+    // A file whose traps throw while its kind is asked (its tag, its prototype), or revoked.
+    ['a throwing file: get trap', () => uploadForm(trapProxy('get', cause).obj, 'a.jpg')],
+    ['a throwing file: getPrototypeOf trap', () => uploadForm(trapProxy('getPrototypeOf', cause).obj, 'a.jpg')],
+    ['a revoked file', () => uploadForm(revoked(), 'a.jpg')],
   ]) {
     const err = refused(await settle(call), undefined, what);
     if (what.startsWith('a throwing') || what.startsWith('a field whose')) assert.equal(err.cause, cause, what);
@@ -111,4 +120,106 @@ test('uploadForm given what it cannot use: ERR_INVALID_PARAM, the thrown value a
   assert.equal((await uploadForm(other, 'b.jpg').get('file').arrayBuffer()).byteLength, 2);
   assert.ok(uploadForm(blob, 'c.jpg') instanceof FormData);
   await h.check('after uploadForm');
+});
+
+// Found by a hostile review of the boundary (2026-12-05): each of these escaped its bound, trapped
+// the instance, held the event loop or quoted a secret before.
+
+/** A client whose fetch is `fetch` (every other option as the health client's). */
+const clientWith = (fetch, extra = {}) => new Wxpay(options(h.sb, { fetch, retry: 0, ...extra }));
+
+test("an answer's status text is kept to 1024 characters: not copied into wasm memory whole, nor quoted whole", async () => {
+  const long = 'x'.repeat(1 << 24);
+  const before = await wasmMemoryBytes();
+  const c = clientWith(async () => ({ status: 500, statusText: long, headers: {}, body: null, arrayBuffer: async () => new ArrayBuffer(0) }));
+  const r = await settle(() => c.v3.sandbox.echo.get());
+  const err = r.error;
+  assert.ok(err instanceof WxpayError && err.code === 'ERR_HTTP_STATUS', outcome(r));
+  assert.equal(err.message, `HTTP 500 ${'x'.repeat(1024)}`);
+  assert.equal(err.response.statusText.length, 1024);
+  const grown = (await wasmMemoryBytes()) - before;
+  assert.ok(grown < 4 << 20, `wasm memory grew ${grown} bytes`);
+  await h.check('after a long status text');
+});
+
+test("an answer's headers without end, all empty: refused at 1 M characters, separators counted, and the call settles", async () => {
+  let pairs = 0;
+  const headers = { *[Symbol.iterator]() { for (;;) { pairs++; yield ['', '']; } } };
+  const c = clientWith(async () => ({ status: 200, statusText: 'OK', headers, body: null, arrayBuffer: async () => new ArrayBuffer(0) }));
+  const r = await settle(() => c.v3.sandbox.echo.get({ timeout: 1000 }));
+  assert.ok(r.error instanceof WxpayError && r.error.code === 'ERR_RESPONSE_TOO_LARGE', outcome(r));
+  assert.ok(pairs <= (1 << 20) / 4 + 1, `read ${pairs} pairs`);
+  await h.check('after endless answer headers');
+});
+
+test('a body of endless empty chunks, or of more than 262144 chunks: ERR_NETWORK at the bound, timers still fire', async () => {
+  const answer = (pull) => async () => new Response(new ReadableStream({ pull }), { status: 200 });
+  const empty = clientWith(answer((c) => c.enqueue(new Uint8Array(0))));
+  let fired = false;
+  setTimeout(() => { fired = true; }, 1);
+  const r = await settle(() => empty.v3.sandbox.echo.get({ timeout: 2000 }));
+  assert.ok(r.error instanceof WxpayError && r.error.code === 'ERR_NETWORK', outcome(r));
+  assert.match(r.error.message, /more than 4096 empty chunks/);
+  // One byte a chunk: each chunk held is an object of its own, so their number is bounded too.
+  const tiny = clientWith(answer((c) => c.enqueue(new Uint8Array(1))));
+  const t = await settle(() => tiny.v3.sandbox.echo.get({ timeout: 30000 }), 30000);
+  assert.ok(t.error instanceof WxpayError && t.error.code === 'ERR_NETWORK', outcome(t));
+  assert.match(t.error.message, /more than 262144 chunks/);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(fired, 'a timer set before the reads fired');
+  // A notification's body, read the same way.
+  const parser = new Wxpay(options(h.sb, { apiv3Key: h.sb.apiv3Key }));
+  const request = new Request('http://127.0.0.1/notify', { method: 'POST', body: new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(0)) }), duplex: 'half' });
+  refused(await settle(() => parser.notifications.parse(request)), /empty chunks/, 'a notification of empty chunks');
+  await h.check('after bodies of empty and tiny chunks');
+});
+
+test('a Map without end as options.certs, or as a notification\'s headers: refused at its bound', async () => {
+  let read = 0;
+  const endless = (pair) => {
+    const m = new Map();
+    m[Symbol.iterator] = function* () { for (;;) { read++; yield pair; } };
+    return m;
+  };
+  const r = await settle(() => new Wxpay(options(h.sb, { certs: endless([h.sb.platform.serial, h.sb.platform.certificate]) })));
+  assert.ok(r.sync instanceof WxpayError && r.sync.code === 'ERR_INVALID_CONFIG', outcome(r));
+  assert.match(r.sync.message, /options\.certs has more than 1024 entries/);
+  assert.ok(read <= 3 * 1025, `read ${read} entries`);
+  read = 0;
+  const parser = new Wxpay(options(h.sb, { apiv3Key: h.sb.apiv3Key }));
+  refused(await settle(() => parser.notifications.parse({ headers: endless(['x', 'y']), body: '{}' })), /more than 524288 headers/, 'endless notification headers');
+  assert.ok(read <= 524289, `read ${read} headers`);
+  await h.check('after endless Maps');
+});
+
+test("a streamed download hashed by Rust (crypto: 'rust'): a chunk of 128 MiB is hashed in slices, not copied into wasm memory whole", async () => {
+  const big = new Uint8Array(128 << 20);
+  const { data } = await new Wxpay(options(h.sb)).v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02' } });
+  const c = new Wxpay(options(h.sb, {
+    crypto: 'rust',
+    fetch: async (url, init) => (String(url).includes('/v3/billdownload/file')
+      ? new Response(new ReadableStream({ start(ctl) { ctl.enqueue(big); ctl.close(); } }), { status: 200 })
+      : fetch(url, init)),
+  }));
+  const before = await wasmMemoryBytes();
+  const stream = await c.download(data, { stream: true });
+  const r = await settle(async () => { for await (const chunk of stream) void chunk; }, 30000);
+  assert.ok(r.error instanceof WxpayError && r.error.code === 'ERR_DIGEST_MISMATCH', outcome(r));
+  const grown = (await wasmMemoryBytes()) - before;
+  assert.ok(grown < 8 << 20, `wasm memory grew ${grown} bytes`);
+  await h.check('after a 128 MiB chunk hashed by Rust');
+});
+
+test('a key pasted as a params key or a signV2 field name is never quoted', async () => {
+  const pem = h.sb.merchant.privateKeyPkcs8;
+  const apiv3 = h.sb.apiv3Key;
+  for (const [what, params] of [['a PEM', { [pem]: {} }], ['an APIv3 key', { [apiv3]: [1.5] }]]) {
+    const err = refused(await settle(() => h.client.v3.sandbox.echo.get({ params })), /^params\[\(\d+ characters, not shown\)\]/, what);
+    assert.ok(!err.message.includes(what === 'a PEM' ? 'PRIVATE KEY' : apiv3), err.message);
+  }
+  // A short name is shown as it was.
+  refused(await settle(() => h.client.v3.sandbox.echo.get({ params: { limit: {} } })), /^params\.limit must be/, 'a short name');
+  const err = refused(await settle(() => signV2({ mch_id: '1900000109', [apiv3]: {} }, 'k'.repeat(32))), /field \(a name of 32 characters, not shown\)/, 'signV2');
+  assert.ok(!err.message.includes(apiv3));
+  refused(await settle(() => signV2({ mch_id: {} }, 'k'.repeat(32))), /field `mch_id` must be/, 'signV2, a short name');
 });
