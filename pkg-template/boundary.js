@@ -776,8 +776,12 @@ function headerPairs(headers, what) {
   const tooMany = () => param(`${what}: input.headers has more than ${MAX_PAIRS} headers`);
   if (isMap(headers)) return upTo(headers, MAX_PAIRS, tooMany);
   if (!Array.isArray(headers)) return Object.entries(headers);
+  // Before `every` reads them all: as many names and values as MAX_PAIRS headers take, at most.
   if (headers.length > 2 * MAX_PAIRS) throw tooMany();
-  if (headers.every((p) => Array.isArray(p) && p.length === 2)) return headers;
+  if (headers.every((p) => Array.isArray(p) && p.length === 2)) {
+    if (headers.length > MAX_PAIRS) throw tooMany();
+    return headers;
+  }
   if (headers.length % 2 === 0 && headers.every((v) => typeof v === 'string')) {
     const out = [];
     for (let i = 0; i < headers.length; i += 2) out.push([headers[i], headers[i + 1]]);

@@ -174,7 +174,7 @@ test('a body of endless empty chunks, or of more than 262144 chunks: ERR_NETWORK
   await h.check('after bodies of empty and tiny chunks');
 });
 
-test('a Map without end as options.certs, or as a notification\'s headers: refused at its bound', async () => {
+test('a Map without end as options.certs, or as a notification\'s headers (or an array of too many): refused at its bound', async () => {
   let read = 0;
   const endless = (pair) => {
     const m = new Map();
@@ -189,6 +189,11 @@ test('a Map without end as options.certs, or as a notification\'s headers: refus
   const parser = new Wxpay(options(h.sb, { apiv3Key: h.sb.apiv3Key }));
   refused(await settle(() => parser.notifications.parse({ headers: endless(['x', 'y']), body: '{}' })), /more than 524288 headers/, 'endless notification headers');
   assert.ok(read <= 524289, `read ${read} headers`);
+  // Arrays are bounded alike: of pairs, or of names and values (Node's req.rawHeaders).
+  const pairs = Array.from({ length: 524289 }, () => ['x', 'y']);
+  refused(await settle(() => parser.notifications.parse({ headers: pairs, body: '{}' })), /more than 524288 headers/, 'too many pairs');
+  const flat = new Array(2 * 524288 + 2).fill('x');
+  refused(await settle(() => parser.notifications.parse({ headers: flat, body: '{}' })), /more than 524288 headers/, 'too many names and values');
   await h.check('after endless Maps');
 });
 
