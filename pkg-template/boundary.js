@@ -27,6 +27,7 @@ const MAX_PARTS = 1024;
  */
 const MAX_CHUNKS = 1 << 18;
 const MAX_EMPTY_CHUNKS = 4096;
+const tooManyEmpty = () => new TypeError(`the body gave more than ${MAX_EMPTY_CHUNKS} empty chunks`);
 /** The most `certs` entries (a merchant has a few platform certificates and keys). */
 export const MAX_CERTS = 1024;
 /** The most of an answer's status text kept (HTTP reason phrases are a few words). */
@@ -40,7 +41,7 @@ const long = (what, max) => `${what} is longer than ${max} ${max === MAX_TEXT ? 
  * identifier: `baseUrl`, `parmas`), else only its length: a key (PEM, APIv3 key) pasted as a
  * property name must not end up in a log.
  */
-const named = (key) => (/^[A-Za-z_$][A-Za-z0-9_$]{0,23}$/.test(key) ? `\`${key}\`` : `(${key.length} characters, not shown)`);
+export const named = (key) => (/^[A-Za-z_$][A-Za-z0-9_$]{0,23}$/.test(key) ? `\`${key}\`` : `(${key.length} characters, not shown)`);
 
 const fail = (code, message, cause) =>
   new WxpayError(code, message, cause === undefined ? undefined : { cause });
@@ -286,10 +287,11 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * A header's name as messages show it: quoted when short and plain (`Idempotency-Key`), else only
  * its length, as `named` does for config keys: a value pasted where a name goes may be a secret.
  */
-const headerName = (k) => (/^[A-Za-z0-9_-]{1,24}$/.test(k) ? JSON.stringify(k) : `(${k.length} characters, not shown)`);
+const SHORT_NAME = /^[A-Za-z0-9_-]{1,24}$/;
+const headerName = (k) => (SHORT_NAME.test(k) ? JSON.stringify(k) : `(${k.length} characters, not shown)`);
 
 /** `params.name` for a short name; any other key only by its length, as `headerName` does. */
-const paramName = (k) => (/^[A-Za-z0-9_-]{1,24}$/.test(k) ? `params.${k}` : `params[(${k.length} characters, not shown)]`);
+const paramName = (k) => (SHORT_NAME.test(k) ? `params.${k}` : `params[(${k.length} characters, not shown)]`);
 
 /**
  * Why fetch could not send the header `k: text` as given (the caller's, checked before any signing
@@ -627,10 +629,8 @@ export function clientOptions(o) {
         : `options.certs must be an object mapping each serial to its PEM, got ${kind(certs)}`);
     }
     const entries = [];
-    const list = guarded('reading options.certs', config, () => (certs instanceof Map
-      ? upTo(certs, MAX_CERTS, () => config(`options.certs has more than ${MAX_CERTS} entries`))
-      : Object.entries(certs)));
-    if (list.length > MAX_CERTS) throw config(`options.certs has more than ${MAX_CERTS} entries`);
+    const list = guarded('reading options.certs', config, () => upTo(certs instanceof Map ? certs : Object.entries(certs), MAX_CERTS,
+      () => config(`options.certs has more than ${MAX_CERTS} entries`)));
     for (const [s, pem] of list) {
       if (typeof s !== 'string') throw config('options.certs keys must be serials (strings)');
       // The value is named by its position, not its key: a key may be a PEM in the wrong place.
@@ -926,7 +926,7 @@ async function readChunks(reader, max, tooLong, race = (p) => p) {
       const view = chunkView(value);
       if (view === undefined) throw new TypeError('the body gave a chunk that is not bytes');
       if (view.byteLength === 0) {
-        if (++empty > MAX_EMPTY_CHUNKS) throw new TypeError(`the body gave more than ${MAX_EMPTY_CHUNKS} empty chunks`);
+        if (++empty > MAX_EMPTY_CHUNKS) throw tooManyEmpty();
         continue;
       }
       if (chunks.length === MAX_CHUNKS) throw new TypeError(`the body came in more than ${MAX_CHUNKS} chunks`);
@@ -1839,7 +1839,7 @@ function fileSource(source, watch) {
           if (value === undefined) throw new TypeError('the answer body gave a chunk that is not bytes');
           // An empty chunk is read past (bounded, as readChunks does).
           if (value.byteLength > 0) return { done: false, value };
-          if (++empty > MAX_EMPTY_CHUNKS) throw new TypeError(`the body gave more than ${MAX_EMPTY_CHUNKS} empty chunks`);
+          if (++empty > MAX_EMPTY_CHUNKS) throw tooManyEmpty();
         }
       } catch (e) {
         // The deadline's own error (ERR_TIMEOUT, ERR_ABORTED), not what it did to the read.

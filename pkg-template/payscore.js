@@ -6,7 +6,7 @@
 // `&`, then `&key=<APIv2 key>`; the digest in upper-case hex. The runtime's own HMAC does it:
 // node:crypto where `process.getBuiltinModule` gives it, else WebCrypto (workerd, browsers).
 import { WxpayError } from './error.js';
-import { guarded as guardedAs, nodeCrypto, param, wellFormed } from './boundary.js';
+import { guarded as guardedAs, named, nodeCrypto, param, wellFormed } from './boundary.js';
 
 /** The longest text signed (UTF-16 units, all fields); such parameters are a few hundred. */
 const MAX_TEXT = 1 << 20;
@@ -38,12 +38,6 @@ function checkKey(apiv2Key, what) {
   if (!KEY.test(apiv2Key)) throw param(`${what}: apiv2Key has a character that is not printable ASCII (a space, a line break, a control or non-ASCII character): the APIv2 key (API密钥) is 32 printable ASCII characters`);
 }
 
-/**
- * A field's name as a message shows it: a short one quoted, a longer one (up to 64 characters,
- * as long as a key pasted as a name) only by its length, as boundary.js names config keys.
- */
-const shown = (name) => (name.length <= 24 ? `\`${name}\`` : `(a name of ${name.length} characters, not shown)`);
-
 /** The text `signV2` signs (`stringA&key=<key>`), from the caller's fields, read once. */
 function message(fields, apiv2Key, what) {
   const object = typeof fields === 'object' && fields !== null && !guarded(`${what}: reading fields`, () => Array.isArray(fields));
@@ -57,10 +51,10 @@ function message(fields, apiv2Key, what) {
     let text;
     if (typeof value === 'string') text = value;
     else if (typeof value === 'number' && Number.isSafeInteger(value)) text = String(value);
-    else throw param(`${what}: field ${shown(name)} must be a string or a safe integer, got ${typeof value === 'number' ? 'another number' : typeof value}`);
+    else throw param(`${what}: field ${named(name)} must be a string or a safe integer, got ${typeof value === 'number' ? 'another number' : typeof value}`);
     total += name.length + text.length + 2;
     if (total > MAX_TEXT) throw param(`${what}: the fields are longer than ${MAX_TEXT} characters in all`);
-    if (!wellFormed(text)) throw param(`${what}: field ${shown(name)} has a lone UTF-16 surrogate, which UTF-8 cannot carry`);
+    if (!wellFormed(text)) throw param(`${what}: field ${named(name)} has a lone UTF-16 surrogate, which UTF-8 cannot carry`);
     parts.push([name, text]);
   }
   if (parts.length === 0) throw param(`${what}: no field to sign`);
