@@ -18,7 +18,7 @@
 import ts from 'typescript';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { tscDiagnostics, tscVersion } from './tsc.mjs';
+import { programDiagnostics, tscDiagnostics, tscVersion } from './tsc.mjs';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--tsc');
@@ -57,12 +57,7 @@ function compileWithApi() {
     return ts.createSourceFile(fileName, disabled(fileName, sf.text), languageVersion, true);
   };
   const program = ts.createProgram(parsed.fileNames, parsed.options, host);
-  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ({
-    file: d.file?.fileName,
-    line: d.file ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
-    code: d.code,
-    message: ts.flattenDiagnosticMessageText(d.messageText, ' '),
-  }));
+  const diagnostics = programDiagnostics(program);
   return { version: ts.version, diagnostics, files: program.getSourceFiles().map((f) => f.fileName), ownFiles: parsed.fileNames };
 }
 

@@ -23,7 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { readmeBlocks } from '../readme/blocks.mjs';
-import { tscDiagnostics, tscVersion } from './tsc.mjs';
+import { programDiagnostics, tscDiagnostics, tscVersion } from './tsc.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLIENT = "import type { Wxpay } from 'wxpay-wasm';\ndeclare const wxpay: Wxpay;\n";
@@ -184,13 +184,7 @@ function compile(configPath, files, tsc) {
   const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, dirname(configPath));
   const program = ts.createProgram(files, { ...options, noEmit: true });
-  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ({
-    file: d.file?.fileName,
-    line: d.file ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
-    code: d.code,
-    message: ts.flattenDiagnosticMessageText(d.messageText, ' '),
-  }));
-  return { diagnostics, read: program.getSourceFiles().map((f) => f.fileName) };
+  return { diagnostics: programDiagnostics(program), read: program.getSourceFiles().map((f) => f.fileName) };
 }
 
 /**

@@ -1,8 +1,20 @@
 // A TypeScript compiler run through its command line (`node <tsc> -p <config>`), for the checks
 // that run under more than the locked `typescript` (whose API the tests use): its version, and
-// what a run reports, read from `--pretty false` and `--listFiles`.
+// what a run reports, read from `--pretty false` and `--listFiles`; and the locked compiler's
+// diagnostics in the same shape.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import ts from 'typescript';
+
+/** `[{ file, line, code, message }]` of a program of the locked `typescript`, as `tscDiagnostics` gives them. */
+export function programDiagnostics(program) {
+  return ts.getPreEmitDiagnostics(program).map((d) => ({
+    file: d.file?.fileName,
+    line: d.file ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
+    code: d.code,
+    message: ts.flattenDiagnosticMessageText(d.messageText, ' '),
+  }));
+}
 
 /** `7.0.2` of `Version 7.0.2`. */
 export function tscVersion(tsc) {
