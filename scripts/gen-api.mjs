@@ -181,6 +181,7 @@ function checkSchemaKeys(s, ctx, where) {
 function mergeObjects(parts, ctx, where) {
   const out = { type: 'object', properties: {} };
   const required = [];
+  const elsewhere = [];
   let nullable = false;
   for (const p of parts) {
     if (p.type !== 'object') throw new CorpusError(fileOf(ctx), where, `allOf mixes an object with a ${p.type}`);
@@ -197,11 +198,30 @@ function mergeObjects(parts, ctx, where) {
         : prev?.description && !prop.description ? { ...prop, description: prev.description } : prop;
     }
     for (const r of p.required ?? []) if (!required.includes(r)) required.push(r);
+    for (const r of p.elsewhere ?? []) if (!elsewhere.includes(r)) elsewhere.push(r);
+  }
+  // A part may require a field another part describes (`allOf: [{ required: [a] }, { properties: { a } }]`).
+  for (const r of elsewhere) {
+    if (r in out.properties) { if (!required.includes(r)) required.push(r); }
+    else (out.elsewhere ??= []).push(r);
   }
   if (required.length) out.required = required;
   if (nullable) out.nullable = true;
   if (Object.keys(out.properties).length === 0) delete out.properties;
   return out;
+}
+
+/**
+ * The names an object requires without a property of that name (`elsewhere`): inside a part
+ * of an `allOf` they wait for the merge, which may find the property in another part; anywhere
+ * else (or still missing after the merge) they cannot be typed, and are dropped and reported.
+ */
+function settleRequired(schema, ctx, where, part) {
+  if (part || !schema.elsewhere) return;
+  if (Object.keys(schema.properties ?? {}).length) {
+    for (const r of schema.elsewhere) ctx.notes.push(`${fileOf(ctx)} at ${where}: "required" names "${r}", which has no property: ignored`);
+  }
+  delete schema.elsewhere;
 }
 
 /**
@@ -243,12 +263,12 @@ function splitStray(raw) {
  * Maps a corpus schema (read in `ctx.file`) to the description's subset: `$ref`
  * and `allOf` resolved inline, labels shortened, examples dropped.
  */
-function mapSchema(raw, ctx, where, depth = 0) {
+function mapSchema(raw, ctx, where, depth = 0, part = false) {
   if (depth > 40) throw new CorpusError(fileOf(ctx), where, 'schemas nest deeper than 40 levels (a $ref cycle?)');
   if (!isObject(raw)) throw new CorpusError(fileOf(ctx), where, 'a schema must be a mapping');
   if ('$ref' in raw) {
     const { value, file } = ctx.corpus.follow(raw.$ref, ctx.file, where);
-    const inner = mapSchema(value, { ...ctx, file, rel: ctx.corpus.rel(file) }, `${where}(${raw.$ref})`, depth + 1);
+    const inner = mapSchema(value, { ...ctx, file, rel: ctx.corpus.rel(file) }, `${where}(${raw.$ref})`, depth + 1, part);
     const label = shortLabel(raw.description);
     return label ? { ...inner, description: label } : inner;
   }
@@ -261,7 +281,7 @@ function mapSchema(raw, ctx, where, depth = 0) {
       else fixed[k] = v;
     }
     ctx.notes.push(`${fileOf(ctx)} at ${where}: fields beside an empty "properties" taken as its fields (${Object.keys(fixed.properties).join(', ')})`);
-    return mapSchema(fixed, ctx, where, depth + 1);
+    return mapSchema(fixed, ctx, where, depth + 1, part);
   }
   checkSchemaKeys(raw, ctx, where);
   // `schema: {}`: a value of any shape, typed `unknown`.
@@ -271,12 +291,13 @@ function mapSchema(raw, ctx, where, depth = 0) {
   }
   if (raw.allOf) {
     if (!Array.isArray(raw.allOf) || raw.allOf.length === 0) throw new CorpusError(fileOf(ctx), where, 'allOf must be a non-empty list');
-    const parts = raw.allOf.map((p, i) => mapSchema(p, ctx, `${where}.allOf[${i}]`, depth + 1));
+    const parts = raw.allOf.map((p, i) => mapSchema(p, ctx, `${where}.allOf[${i}]`, depth + 1, true));
     const own = { ...raw };
     delete own.allOf;
     const hasOwn = own.properties || own.required || (own.type && own.type !== 'object');
-    if (hasOwn) parts.push(mapSchema(own, ctx, where, depth + 1));
+    if (hasOwn) parts.push(mapSchema(own, ctx, where, depth + 1, true));
     const merged = parts.length === 1 ? { ...parts[0] } : parts.every((p) => p.type === 'object') ? mergeObjects(parts, ctx, where) : mergeScalars(parts, ctx, where);
+    settleRequired(merged, ctx, where, part);
     const label = shortLabel(raw.description);
     if (label) merged.description = label;
     if (raw.nullable) merged.nullable = true;
@@ -312,9 +333,14 @@ function mapSchema(raw, ctx, where, depth = 0) {
       const required = raw.required ?? [];
       if (!Array.isArray(required)) throw new CorpusError(fileOf(ctx), where, '"required" must be a list');
       const known = required.filter((r) => r in props);
-      // A required name with no such property cannot be typed: dropped, and reported.
-      for (const r of required) if (!(r in props) && Object.keys(props).length) ctx.notes.push(`${fileOf(ctx)} at ${where}: "required" names "${r}", which has no property: ignored`);
       if (known.length) out.required = known;
+      // A name required here whose property another part of an allOf holds is settled when the
+      // parts are merged (settleRequired); one that no part holds cannot be typed: dropped, and reported.
+      const elsewhere = required.filter((r) => !(r in props));
+      if (elsewhere.length) {
+        out.elsewhere = elsewhere;
+        settleRequired(out, ctx, where, part);
+      }
       break;
     }
     case 'array':

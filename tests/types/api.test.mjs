@@ -166,7 +166,7 @@ test('mapping: allOf merges objects (a later untyped property keeps the earlier 
   };
   try {
     write('definitions/D.yaml', [
-      'Base:', '  type: object', '  required: [a]', '  properties:', '    a: { type: string, description: "甲字段，很长的说明。" }',
+      'Base:', '  type: object', '  required: [a, c]', '  properties:', '    a: { type: string, description: "甲字段，很长的说明。" }',
       'Kind:', '  type: string', '  enum: [X, Y]',
     ].join('\n'));
     write('v3/m/n/{id}.yaml', [
@@ -214,7 +214,7 @@ test('mapping: allOf merges objects (a later untyped property keeps the earlier 
             c: { type: 'object', properties: { d: { type: 'integer' } } },
             e: { type: 'boolean' },
           },
-          required: ['a', 'b'],
+          required: ['a', 'b', 'c'],
         },
       },
     });
