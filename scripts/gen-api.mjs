@@ -48,6 +48,18 @@ export const AMENDMENTS = [
     paths: /^\/v3\/(partner-)?transfer\/batches$/, verb: 'post', at: ['body', 'transfer_detail_list', '[]'], optional: ['user_name'],
     why: 'a transfer names its payee from 2,000 yuan on, and may not below 0.3 yuan',
   },
+  {
+    paths: /^\/v3\/profitsharing\/orders\/\{out_order_no\}$/, verb: 'get', at: ['response', 'body'],
+    enumsOf: { path: '/v3/profitsharing/orders', verb: 'post' },
+    fields: [['state'], ['receivers', '[]', 'result'], ['receivers', '[]', 'fail_reason']],
+    why: "the query's enums sit one field off (state has the receivers' results, result the failure reasons); the same order's create answer has them in place",
+  },
+  {
+    paths: /^\/v3\/brand\/profitsharing\/orders$/, verb: 'get', at: ['response', 'body'],
+    enumsOf: { path: '/v3/brand/profitsharing/orders', verb: 'post' },
+    fields: [['receivers', '[]', 'result']],
+    why: "the query's result lists SUCEESS, a slip for the create answer's SUCCESS",
+  },
 ];
 
 /** Schema keys carried over (mapped below). */
@@ -628,14 +640,38 @@ export function applyHand(families, handDir) {
 
 /** Applies AMENDMENTS to the corpus's operations (before the hand-written ones replace any). */
 export function amend(families, notes, rules = AMENDMENTS) {
+  const walk = (node, steps) => {
+    for (const step of steps) node = step === '[]' ? node?.items : node?.properties?.[step];
+    return node;
+  };
+  const at = (op, steps) => walk(op[steps[0]], steps.slice(1));
+  const operation = (path, verb) => {
+    for (const fam of families.values()) if (fam.paths[path]?.[verb]) return fam.paths[path][verb];
+    return undefined;
+  };
   for (const rule of rules) {
     let amended = 0;
     for (const fam of families.values()) {
       for (const [path, ops] of Object.entries(fam.paths)) {
         const op = rule.paths.test(path) ? ops[rule.verb] : undefined;
         if (!op) continue;
-        let node = op[rule.at[0]];
-        for (const step of rule.at.slice(1)) node = step === '[]' ? node?.items : node?.properties?.[step];
+        if (rule.enumsOf) {
+          // Each field takes the enum of the same field in another operation of the corpus.
+          const other = operation(rule.enumsOf.path, rule.enumsOf.verb);
+          for (const field of rule.fields) {
+            const where = `${rule.verb} ${[...rule.at, ...field].join('.')}`;
+            const base = (o) => rule.at.reduce((n, k) => n?.[k], o);
+            const to = walk(base(op), field);
+            const from = other && walk(base(other), field);
+            if (!to || !from?.enum) throw new CorpusError(path, where, `the amendment "${rule.why}" finds no such field here and an enum for it in ${rule.enumsOf.verb} ${rule.enumsOf.path}`);
+            if (JSON.stringify(to.enum) === JSON.stringify(from.enum)) throw new CorpusError(path, where, `the amendment "${rule.why}" finds the enum already as in ${rule.enumsOf.verb} ${rule.enumsOf.path}`);
+            to.enum = [...from.enum];
+            notes.push(`${path} ${where}: enum of ${rule.enumsOf.verb} ${rule.enumsOf.path} (${rule.why})`);
+          }
+          amended++;
+          continue;
+        }
+        const node = at(op, rule.at);
         const kept = node?.required?.filter((r) => !rule.optional.includes(r));
         if (!kept || kept.length === node.required.length) throw new CorpusError(path, `${rule.verb} ${rule.at.join('.')}`, `the amendment "${rule.why}" finds no ${rule.optional.join(', ')} required here`);
         if (kept.length) node.required = kept;

@@ -158,7 +158,7 @@ test('a shape the generator cannot map fails the run, naming the corpus file and
   }
 });
 
-test('mapping: allOf merges objects (a later untyped property keeps the earlier type) and unions enums, slips are mapped and reported', () => {
+test('mapping: allOf merges objects (a later untyped property keeps the earlier type, a name one part requires and another describes stays required) and unions enums, slips are mapped and reported', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gen-api-map-'));
   const write = (rel, text) => {
     mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
@@ -293,4 +293,29 @@ test('amendments: each takes its names out of the required list it names, and on
   // Already optional (the corpus moved on), or no such operation: the rule fails, naming itself.
   assert.throws(() => amend(families, [], combined), /finds no sub_mchid required here/);
   assert.throws(() => amend(new Map(), [], combined), /AMENDMENTS.*no post operation matches/);
+});
+
+test('amendments: an enum taken from the same field of another operation, and one already so fails the run', () => {
+  const answer = (state, result) => ({ response: { status: 200, body: { type: 'object', properties: { state: { type: 'string', enum: state }, receivers: { type: 'array', items: { type: 'object', properties: { result: { type: 'string', enum: result }, fail_reason: { type: 'string' } } } } } } } });
+  const paths = {
+    '/v3/profitsharing/orders': { post: answer(['PROCESSING', 'FINISHED'], ['PENDING', 'SUCCESS', 'CLOSED']) },
+    '/v3/profitsharing/orders/{out_order_no}': { get: answer(['PENDING', 'SUCCESS', 'CLOSED'], ['NO_AUTH']) },
+  };
+  paths['/v3/profitsharing/orders'].post.response.body.properties.receivers.items.properties.fail_reason.enum = ['NO_AUTH'];
+  const families = new Map([['profitsharing/orders', { paths }]]);
+  const rules = AMENDMENTS.filter((rule) => rule.paths.test('/v3/profitsharing/orders/{out_order_no}'));
+  assert.equal(rules.length, 1);
+  const notes = [];
+  amend(families, notes, rules);
+  const got = paths['/v3/profitsharing/orders/{out_order_no}'].get.response.body;
+  assert.deepEqual(got.properties.state.enum, ['PROCESSING', 'FINISHED']);
+  assert.deepEqual(got.properties.receivers.items.properties.result.enum, ['PENDING', 'SUCCESS', 'CLOSED']);
+  assert.deepEqual(got.properties.receivers.items.properties.fail_reason.enum, ['NO_AUTH']);
+  assert.equal(notes.length, 3);
+  assert.match(notes[0], /^\/v3\/profitsharing\/orders\/\{out_order_no\} get response\.body\.state: enum of post \/v3\/profitsharing\/orders/);
+  // The corpus mended (the enums already as the other operation's), or the other operation gone: the rule fails.
+  assert.throws(() => amend(families, [], rules), /finds the enum already as in post \/v3\/profitsharing\/orders/);
+  delete paths['/v3/profitsharing/orders'];
+  paths['/v3/profitsharing/orders/{out_order_no}'].get = answer(['PENDING'], ['NO_AUTH']);
+  assert.throws(() => amend(families, [], rules), /finds no such field here and an enum for it/);
 });

@@ -72,6 +72,21 @@ await wxpay.v3.transfer.batches.post({
 });
 type _payee = Expect<Equal<WeChatPay.OpenAPI.V3.Transfer.Batches.PostHttpMethod.JsonDataRequest['transfer_detail_list'][number]['user_name'], string | undefined>>;
 
+// GET /v3/profitsharing/orders/{out_order_no}: the corpus's enums sit one field off there; the
+// create answer's are taken (AMENDMENTS), so the order's state and each receiver's result read as
+// the create answer has them, and fail_reason has its reasons.
+const sharing = await wxpay.v3.profitsharing.orders._out_order_no_.get({ out_order_no: 'P1', params: { transaction_id: '4208450740201411110007820472' } });
+type _sharingState = Expect<Equal<typeof sharing.data.state, ResponseData<Wxpay['v3']['profitsharing']['orders']['post']>['state']>>;
+type _sharingStateValues = Expect<Equal<Extract<typeof sharing.data.state, 'PROCESSING' | 'FINISHED' | 'PENDING'>, 'PROCESSING' | 'FINISHED'>>;
+type _sharingReceiver = NonNullable<typeof sharing.data.receivers>[number];
+type _sharingResult = Expect<Equal<Extract<_sharingReceiver['result'], 'PENDING' | 'SUCCESS' | 'CLOSED' | 'NO_AUTH'>, 'PENDING' | 'SUCCESS' | 'CLOSED'>>;
+type _sharingFail = Expect<Equal<Extract<_sharingReceiver['fail_reason'], 'NO_AUTH' | 'SUCCESS'>, 'NO_AUTH'>>;
+
+// POST /v3/marketing/paygiftactivity/unique-threshold-activity: `award_send_rule` is required by
+// one part of an allOf and described by another; it stays required.
+type _giftBody = WeChatPay.OpenAPI.V3.Marketing.Paygiftactivity.UniqueThresholdActivity.PostHttpMethod.JsonDataRequest;
+type _giftRule = Expect<Equal<undefined extends _giftBody['award_send_rule'] ? 'optional' : 'required', 'required'>>;
+
 // 微信支付分 on the front end: the parameters of wx.openBusinessView, signed by the APIv2 rule.
 import { payscoreParams, signV2 } from 'wxpay-wasm';
 import type { PayscoreDetailInput, PayscoreUseInput, ResponseData } from 'wxpay-wasm';
