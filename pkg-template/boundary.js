@@ -336,6 +336,20 @@ export function requestConfig(cfg, names) {
 const UNKNOWN_KEY = Symbol('unknown request config key');
 
 /**
+ * A DELETE's body, given as its config's `data` (as axios has it: a few APIs document one):
+ * `[data, the config without it]`, or undefined when the config has no own `data`, or when `data`
+ * names a placeholder of the path. The config is read once here, inside the boundary.
+ */
+export function deleteBody(cfg, names) {
+  if (typeof cfg !== 'object' || cfg === null || names.includes('data')) return undefined;
+  return guarded('reading the request config', param, () => {
+    if (!Object.prototype.hasOwnProperty.call(cfg, 'data')) return undefined;
+    const { data, ...rest } = cfg;
+    return [data, rest];
+  });
+}
+
+/**
  * `e` again, or, when it refuses an unknown config key `k` and the path `template` has a segment
  * that is `k` half written as a placeholder (`_k`, `k_`, `$k`, `k$`: the chain sent it as a
  * literal segment), a like error that says so. On the error path only (`sendVerb`).
@@ -353,7 +367,8 @@ function readConfig(cfg, names) {
   for (const key of Object.keys(cfg)) {
     if (!REQUEST_OPTIONS.has(key) && !names.includes(key)) {
       const expected = names.length ? `, or a placeholder of this path (${names.join(', ')})` : '';
-      const e = param(`unknown request config key ${named(key)}: expected params, headers, signal, timeout, maxBodyBytes or retry${expected}`);
+      const body = key === 'data' ? ' (a body is the first argument of post, put and patch, and the config\'s data of delete only)' : '';
+      const e = param(`unknown request config key ${named(key)}: expected params, headers, signal, timeout, maxBodyBytes or retry${expected}${body}`);
       e[UNKNOWN_KEY] = key;
       throw e;
     }

@@ -157,6 +157,7 @@ export interface RequestConfig extends RequestOptions {
 /** The verbs of an untyped chain node; `T` is the `data` you expect (unchecked). */
 export interface Verbs {
   get<T = unknown>(config?: RequestConfig): Promise<WxpayResponse<T>>;
+  /** A body, where the API documents one on DELETE, goes as the config's `data`. */
   delete<T = unknown>(config?: RequestConfig): Promise<WxpayResponse<T>>;
   post<T = unknown>(data?: unknown | FormData, config?: RequestConfig): Promise<WxpayResponse<T>>;
   put<T = unknown>(data?: unknown, config?: RequestConfig): Promise<WxpayResponse<T>>;

@@ -14,7 +14,7 @@
 //   through the live client when a verb is called, so nodes survive a recovery;
 // - `Wxpay.onRecover(info)` hears of each recovery.
 import * as glue from './wxpay_wasm.js';
-import { useRecovery, chainSegment, abandonGuards, halfPlaceholder, upTo, MAX_CERTS } from './boundary.js';
+import { useRecovery, chainSegment, abandonGuards, halfPlaceholder, deleteBody, upTo, MAX_CERTS } from './boundary.js';
 import { WxpayError } from './error.js';
 
 const recovery = glue.__wxpay_recovery;
@@ -186,6 +186,7 @@ function recorder(options) {
 
 /** The verbs, in the order of the Rust side's `Method::ALL` (`request`'s `method` index). */
 const VERBS = new Map([['get', 0], ['post', 1], ['put', 2], ['patch', 3], ['delete', 4]]);
+const DELETE = 4;
 /** The verbs that send a body: `(data, config)`; the others take `(config)`. */
 const VERBS_WITH_DATA = new Set(['post', 'put', 'patch']);
 
@@ -304,6 +305,10 @@ function sendVerb(v, a, b) {
   // The template's placeholder names, which every request's config is read against: once per verb.
   v.names ??= glue.placeholderNames(path);
   try {
+    if (v.method === DELETE) {
+      const split = deleteBody(a, v.names);
+      if (split !== undefined) return inner.request(path, DELETE, v.names, split[0], split[1]);
+    }
     return inner.request(path, v.method, v.names, a, b);
   } catch (e) {
     // The config is read before the request's first wait: a key the path half names as a

@@ -217,8 +217,8 @@ function checkOperation(op, verb, path, placeholders, defs, file) {
     }
   }
   if (op.body !== undefined) {
-    // A DELETE with a documented body: typed (JsonDataRequest) but not sendable by delete() yet.
-    if (verb === 'get') throw new DescriptionError(file, where, `${verb} sends no body: "body" applies to post, put, patch (and delete, documented only)`);
+    // A DELETE with a documented body: typed (JsonDataRequest), sent from the config's `data`.
+    if (verb === 'get') throw new DescriptionError(file, where, `${verb} sends no body: "body" applies to post, put, patch and delete (the config's data)`);
     checkSchema(op.body, defs, file, `${where}.body`);
   }
   const answers = Array.isArray(op.response) ? op.response : [op.response];
@@ -538,14 +538,16 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   const headers = op.headers ? resolve(op.headers, fam.defs) : null;
   // The runtime sends Wechatpay-Serial itself (the `wechatpaySerial` option): never required of the caller.
   const headersRequired = Boolean(headers && (headers.required ?? []).some((h) => h.toLowerCase() !== 'wechatpay-serial'));
-  const configOptional = names.length === 0 && !queryRequired && !headersRequired;
+  // A DELETE with a documented body takes it as its config's `data` (the runtime's deleteBody).
+  const bodyInConfig = Boolean(op.body) && !DATA_VERBS.has(verb);
+  const configOptional = names.length === 0 && !queryRequired && !headersRequired && !bodyInConfig;
   const request = { defs: fam.defs, mode: 'request', hint: `${nodeName}${ns.replace('HttpMethod', '')}Request` };
   const response = { defs: fam.defs, mode: 'response', hint: `${nodeName}${ns.replace('HttpMethod', '')}Response` };
   const answers = Array.isArray(op.response) ? op.response : [op.response];
 
   let body = '';
   // RequestConfig: the placeholders by name, the typed query and headers, the common options.
-  const parts = [names.length ? 'the path placeholders' : '', query ? 'the query (`params`)' : '', '`headers`', '`signal`', '`timeout`'].filter(Boolean);
+  const parts = [names.length ? 'the path placeholders' : '', bodyInConfig ? 'the body (`data`)' : '', query ? 'the query (`params`)' : '', '`headers`', '`signal`', '`timeout`'].filter(Boolean);
   body += jsdoc([`The config of \`${verb}\`: ${parts.join(', ')}.`], `${pad} `);
   let fields = '';
   for (const name of names) {
@@ -553,6 +555,7 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
     // The runtime takes a number as well and formats it as JS does (boundary.js `scalar`).
     fields += `${pad} ${propName(name)}: string | number;\n`;
   }
+  if (bodyInConfig) fields += jsdoc(['The JSON body of this request.'], `${pad} `) + `${pad} data: JsonDataRequest;\n`;
   if (queryRequired) fields += `${pad} params: QueryParams;\n`;
   if (headersRequired) fields += `${pad} headers: RequestHeaders;\n`;
   // A `Headers` object cannot be checked by name: accepted unless a described header is required.
@@ -567,7 +570,7 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   }
   if (op.body) {
     const lines = ['The JSON body of this request.'];
-    if (!DATA_VERBS.has(verb)) lines.push('', `The API documents a body on ${method}, which \`${verb}()\` cannot send yet.`);
+    if (bodyInConfig) lines.push('', `Given as the config's \`data\`: \`${verb}({ data, ... })\`.`);
     body += declaration('JsonDataRequest', op.body, request, level + 1, lines);
   }
   if (op.form) {
@@ -599,7 +602,7 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   if (op.host) doc.push(`Served by ${op.host}: call it on a client whose \`baseURL\` is that host.`, '');
   // Say what the client cannot do yet rather than let a typed call fail unexplained.
   if (op.form) doc.push('An upload (`multipart/form-data`, fields in `MultipartDataRequest`): pass a `FormData` whose file has a name (a `File`, or `uploadForm(bytes, name, ...)`); the client builds the body and signs its `meta` part (README, Uploads).', '');
-  if (op.body && !DATA_VERBS.has(verb)) doc.push(`The API documents a JSON body (\`JsonDataRequest\`), which \`${verb}()\` does not send yet.`, '');
+  if (bodyInConfig) doc.push(`The API documents a JSON body (\`JsonDataRequest\`): give it as the config's \`data\`.`, '');
   doc.push(`\`${method} ${path}\``);
   if (op.link) doc.push(`@link ${op.link}`);
   for (const url of op.see ?? []) doc.push(`@see ${url}`);

@@ -28,7 +28,9 @@ pub fn start(client: &Weak<Client>, template: JsValue, method: Method, names: Ar
     driver::start(async move {
         let client = client.ok_or_else(freed)?;
         let template = template.as_string().unwrap_or_default();
-        let (data, config) = if method.takes_data() { (a, b) } else { (JsValue::UNDEFINED, a) };
+        // A DELETE's body comes as `a` with its config as `b` (wxpay.js takes it from the config's
+        // `data`); `get(config)` and a DELETE without one pass the config alone.
+        let (data, config) = if method.takes_data() || !b.is_undefined() { (a, b) } else { (JsValue::UNDEFINED, a) };
         run(&client, &template, &names, method, &data, &config).await
     })
 }
@@ -170,7 +172,7 @@ async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method,
         Ok(cfg.placeholders.iter().find(|(n, _)| *n == name).and_then(|(_, v)| v.as_deref()))
     })?;
     let query = url::query(cfg.params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let (body, signed, content_type) = match if method.takes_data() { boundary::body(data).await? } else { boundary::Body::None } {
+    let (body, signed, content_type) = match if data.is_undefined() { boundary::Body::None } else { boundary::body(data).await? } {
         boundary::Body::None => (None, None, None),
         boundary::Body::Bytes(b) => (Some(b), None, Some("application/json".into())),
         boundary::Body::Form { meta, fields } => {

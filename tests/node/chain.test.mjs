@@ -244,3 +244,56 @@ test('a verb always returns a Promise, even when it will fail', async () => {
   await rejectsWith(p, 'ERR_MISSING_PARAM');
   await assertNothingSent(fetch);
 });
+
+test("delete: a body the API documents goes as the config's data, signed as sent; without data none goes", async () => {
+  const { wxpay } = counted();
+  const stores = wxpay.v3.brand.partner.store.brandstores;
+  const gone = await stores._store_id_.delete({ store_id: '20488000', data: { brand_id: '1234567' } });
+  assert.equal(gone.status, 204);
+  assert.equal(gone.data, '');
+  let seen = ctx.sb.requests.at(-1);
+  assert.equal(seen.method, 'DELETE');
+  assert.equal(seen.url, '/v3/brand/partner/store/brandstores/20488000');
+  assert.equal(seen.verified, true, 'the sandbox verified the signature over this body');
+  assert.equal(seen.body.toString('utf8'), '{"brand_id":"1234567"}');
+  assert.equal(seen.headers['content-type'], 'application/json');
+  // Without data: no body, no Content-Type, and the service's own answer.
+  await rejectsWith(stores._store_id_.delete({ store_id: '20488000' }), 'PARAM_ERROR', { status: 400 });
+  seen = ctx.sb.requests.at(-1);
+  assert.equal(seen.body.length, 0);
+  assert.equal(seen.headers['content-type'], undefined);
+  // data: undefined is no body; a string or bytes go as they are, as post's data does.
+  await rejectsWith(stores._store_id_.delete({ store_id: '1', data: undefined }), 'PARAM_ERROR');
+  assert.equal(ctx.sb.requests.at(-1).body.length, 0);
+  const echoed = await wxpay.v3.sandbox.echo.delete({ data: 'raw text', params: { a: 1 } });
+  assert.equal(echoed.data.body, 'raw text');
+  assert.equal(echoed.data.method, 'DELETE');
+  assert.equal(echoed.data.url, '/v3/sandbox/echo?a=1');
+  // A placeholder named data stays a placeholder: the path takes it, no body goes.
+  const placed = await wxpay.v3['sandbox/echo/{data}'].delete({ data: 'x y' });
+  assert.equal(placed.data.url, '/v3/sandbox/echo/x%20y');
+  assert.equal(placed.data.body, '');
+  // The other verbs take their body as an argument: data in their config is an unknown key that says so.
+  assert.match((await rejectsWith(wxpay.v3.sandbox.echo.post({}, { data: {} }), 'ERR_INVALID_PARAM')).message, /unknown request config key `data`.*first argument of post, put and patch, and the config's data of delete only/);
+  assert.match((await rejectsWith(wxpay.v3.sandbox.echo.get({ data: {} }), 'ERR_INVALID_PARAM')).message, /unknown request config key `data`/);
+});
+
+test("delete: a config whose data getter or own-key trap throws rejects ERR_INVALID_PARAM, nothing sent, and the client works on", async () => {
+  const { wxpay, fetch } = counted();
+  const node = wxpay.v3.sandbox.echo;
+  const boom = new Error('getter');
+  const getter = Object.defineProperty({}, 'data', { enumerable: true, get() { throw boom; } });
+  const e1 = await rejectsWith(node.delete(getter), 'ERR_INVALID_PARAM');
+  assert.match(e1.message, /reading the request config threw/);
+  assert.equal(e1.cause, boom);
+  const trap = new Proxy({}, { getOwnPropertyDescriptor() { throw new Error('trap'); } });
+  assert.match((await rejectsWith(node.delete(trap), 'ERR_INVALID_PARAM')).message, /reading the request config threw/);
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  await rejectsWith(node.delete(proxy), 'ERR_INVALID_PARAM');
+  // A data that is not JSON-able is refused as post's would be.
+  assert.match((await rejectsWith(node.delete({ data: new Map() }), 'ERR_INVALID_PARAM')).message, /has no JSON form/);
+  assert.equal(fetch.calls.length, 0);
+  const ok = await node.delete({ data: { a: 1 } });
+  assert.equal(ok.data.body, '{"a":1}');
+});

@@ -241,6 +241,14 @@ export async function startSandbox(opts = {}) {
       return empty(204);
     }
     if (path === '/v3/certificates' && method === 'GET') return json(200, certificateList());
+    if ((m = /^\/v3\/brand\/partner\/store\/brandstores\/([^/]+)$/.exec(path)) && method === 'DELETE') {
+      // 删除品牌门店: a DELETE whose JSON body names the brand (brand_id), answered 204.
+      const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      let data;
+      try { data = type === 'application/json' ? JSON.parse(body.toString('utf8')) : undefined; } catch { data = undefined; }
+      if (typeof data?.brand_id !== 'string' || data.brand_id === '') return error(400, 'PARAM_ERROR', '缺少参数 brand_id (a JSON body naming brand_id is required)', { field: 'brand_id', location: 'body' });
+      return empty(204);
+    }
     if (/^\/v3\/sandbox\/echo(\/.*)?$/.test(path) && ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
       return json(200, { method, url: req.url, query, body: body.toString('utf8'), headers: req.headers });
     }

@@ -117,3 +117,13 @@ await signV2(typed, 'k');
 // @ts-expect-error TS2322: a boolean is no field value
 await signV2({ a: true }, 'k');
 void v2sign;
+
+// DELETE /v3/brand/partner/store/brandstores/{store_id}: a DELETE whose API documents a JSON body
+// takes it as the config's data, required and typed.
+const storeGone = await wxpay.v3.brand.partner.store.brandstores._store_id_.delete({ store_id: '20488000', data: { brand_id: '1234567' } });
+type _storeGone = Expect<Equal<typeof storeGone.data, ''>>;
+type _storeBody = Expect<Equal<WeChatPay.OpenAPI.V3.Brand.Partner.Store.Brandstores._store_id_.DeleteHttpMethod.RequestConfig['data'], WeChatPay.OpenAPI.V3.Brand.Partner.Store.Brandstores._store_id_.DeleteHttpMethod.JsonDataRequest>>;
+// @ts-expect-error TS2345: the body (data) is required
+await wxpay.v3.brand.partner.store.brandstores._store_id_.delete({ store_id: '20488000' });
+// @ts-expect-error TS2353: the body's fields are checked
+await wxpay.v3.brand.partner.store.brandstores._store_id_.delete({ store_id: '20488000', data: { brand_id: '1', brand: 'x' } });
