@@ -39,6 +39,13 @@ const TYPE_FIXES = { stringde: 'string', 'string ': 'string', int: 'integer' };
  * `response`, then property names, `[]` for an array's items), `optional` the names taken out of
  * it. Listed by --verbose; a rule that amends nothing fails the run (the corpus has moved on).
  */
+/**
+ * Files of docs/v3 that describe no API a merchant calls: what WeChat Pay posts to the merchant's
+ * notify_url (webhooks.yaml, summary 微信支付平台通知商户平台协议及数据结构). Not in the chain;
+ * `notifications.parse` reads them (README, Notifications).
+ */
+export const INBOUND = new Set(['v3/webhooks.yaml']);
+
 export const AMENDMENTS = [
   {
     paths: /^\/v3\/combine-transactions\/(h5|jsapi|native)$/, verb: 'post', at: ['body', 'sub_orders', '[]'], optional: ['sub_mchid'],
@@ -579,8 +586,13 @@ export function readCorpus(corpusRoot, isFile = fileRoutes()) {
   const endpoints = [];
   const notes = [];
   const files = listFiles(v3);
+  const inbound = new Set();
   for (const file of files) {
     const rel = corpus.rel(file);
+    if (INBOUND.has(rel)) {
+      inbound.add(rel);
+      continue;
+    }
     const path = `/${relative(docs, file).split(sep).join('/').replace(/\.yaml$/, '')}`;
     const doc = corpus.load(file);
     if (!isObject(doc)) throw new CorpusError(rel, '', 'a path file is a mapping of methods');
@@ -607,7 +619,7 @@ export function readCorpus(corpusRoot, isFile = fileRoutes()) {
       endpoints.push({ path, verb, op });
     }
   }
-  return { families, endpoints, notes, files: files.map((f) => corpus.rel(f)) };
+  return { families, endpoints, notes, inbound, files: files.map((f) => corpus.rel(f)) };
 }
 
 /**
@@ -739,7 +751,8 @@ export function tagOrder(corpusRoot) {
 /** Writes api/**.json (replacing the folder's generated files) and the endpoints page. */
 export async function writeAll({ corpus, hand, api, docs }) {
   const { chainExpression } = await import('./gen-types.mjs');
-  const { families, endpoints, notes } = readCorpus(corpus);
+  const { families, endpoints, notes, inbound } = readCorpus(corpus);
+  for (const rel of INBOUND) if (!inbound.has(rel)) throw new CorpusError(rel, '', 'INBOUND names a file the corpus no longer has');
   amend(families, notes);
   applyHand(families, hand);
   rmSync(api, { recursive: true, force: true });
