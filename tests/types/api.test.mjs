@@ -325,3 +325,27 @@ test('amendments: an enum taken from the same field of another operation, and on
   paths['/v3/profitsharing/orders/{out_order_no}'].get = answer(['PENDING'], ['NO_AUTH']);
   assert.throws(() => amend(families, [], rules), /finds no such field here and an enum for it/);
 });
+
+test('the hand-written descriptions (api-hand/) take every request field and query parameter the corpus documents', () => {
+  const { families } = readCorpus(corpus);
+  const missing = [];
+  for (const rel of files(join(root, 'api-hand'), '.json')) {
+    const hand = JSON.parse(readFileSync(join(root, 'api-hand', rel), 'utf8'));
+    const resolve = (s) => (s?.$ref ? hand.definitions?.[s.$ref.split('/').pop()] : s);
+    const walk = (ours, theirs, at) => {
+      ours = resolve(ours);
+      if (!theirs) return;
+      if (!ours) return missing.push(at);
+      if (theirs.items) return walk(ours.items, theirs.items, `${at}[]`);
+      for (const [name, prop] of Object.entries(theirs.properties ?? {})) walk(ours.properties?.[name], prop, `${at}.${name}`);
+    };
+    for (const [path, ops] of Object.entries(hand.paths)) {
+      for (const [verb, op] of Object.entries(ops)) {
+        const theirs = families.get(hand.family).paths[path][verb];
+        walk(op.body, theirs.body, `${verb} ${path} body`);
+        walk(op.query, theirs.query, `${verb} ${path} query`);
+      }
+    }
+  }
+  assert.deepEqual(missing, []);
+});

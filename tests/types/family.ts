@@ -47,6 +47,12 @@ type _activated = Expect<Equal<typeof activated.status, 204>>;
 const voided = await userCard.unavailable.post({ reason: '用户违反会员条例' }, { card_id, code });
 type _voided = Expect<Equal<typeof voided.status, 204>>;
 const rights = await userCard.rights.patch({ bonus_value: 600, add_bonus_value: 100, before_bonus_value: 500, out_request_no: 'r1' }, { card_id, code });
+// The fields the description documents besides (rights: the notice and the member's guide; a card's
+// code type and mode, and dynamic codes) are taken too.
+await userCard.rights.patch({ out_request_no: 'r2', need_inform_bonus: true, member_price_word: '会员价', fapiao_jump_word: '开票', guide: { staff_name: '何小明', phone_number: '0755-12345677' } }, { card_id, code });
+await card.patch({ code_type: 'QRCODE', code_mode: 'REAL_TIME', need_dynamic_code: true }, { card_id });
+// @ts-expect-error TS2322: a code type the API does not list
+await card.patch({ code_type: 'PDF417' }, { card_id });
 type _rights = Expect<Equal<typeof rights.status, 204>>;
 
 // POST /cards/{card_id}/codes/deposit
