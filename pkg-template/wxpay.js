@@ -86,7 +86,7 @@ function run(fn, a, b, c) {
     if (count !== seen) {
       // A Rust closure we called trapped. The promise the call made is dropped: it must not
       // reject unhandled later.
-      if (value instanceof Promise) value.catch(() => {});
+      if (waits(value)) Promise.resolve(value).catch(() => {});
       throw internal(lastTrap);
     }
     return value;
@@ -105,6 +105,14 @@ function run(fn, a, b, c) {
 }
 
 /**
+ * Whether a step gave a promise to wait for (else it gave the result). Not `instanceof Promise`:
+ * a promise of another realm (an edge sandbox's `vm` context whose `fetch` and `crypto.subtle`
+ * are the host's) would fail it and be taken for the result. A step's result is never callable
+ * by `then`: Rust makes it from JSON, bytes, strings and booleans.
+ */
+const waits = (step) => step instanceof Promise || (typeof step === 'object' && step !== null && typeof step.then === 'function');
+
+/**
  * `run` for the calls the Rust side starts and `drive` runs on: every failure rejects, and a trap
  * before it settles too.
  */
@@ -115,7 +123,7 @@ function call(fn, a, b, c) {
   } catch (e) {
     return Promise.reject(e);
   }
-  if (!(step instanceof Promise)) return Promise.resolve(step);
+  if (!waits(step)) return Promise.resolve(step);
   return new Promise((resolve, reject) => {
     pending.add(reject);
     drive(step, (value) => pending.delete(reject) && resolve(value), (error) => pending.delete(reject) && reject(error));
@@ -347,7 +355,7 @@ function drive(step, resolve, reject) {
       reject(e);
       return;
     }
-    if (after instanceof Promise) drive(after, resolve, reject);
+    if (waits(after)) drive(after, resolve, reject);
     else resolve(after);
   };
   step.then((value) => next(value, true), (error) => next(error, false));

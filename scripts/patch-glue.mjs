@@ -169,4 +169,14 @@ export const __wxpay_recovery = {
     listen(listener) { __wxpay_listener = listener; },
 };
 `;
+// `instanceof` holds for objects of this realm only. In an edge sandbox (a `vm` context whose
+// `fetch` and `crypto.subtle` are the host's, as Next.js's Edge runtime has it) WebCrypto's
+// ArrayBuffers are the host's: Rust's checks for an ArrayBuffer or a Promise read the object's
+// tag too, which is the same in every realm.
+edit('ArrayBuffer checks hold across realms',
+  /result = arg0 instanceof ArrayBuffer;/g,
+  "result = arg0 instanceof ArrayBuffer || Object.prototype.toString.call(arg0) === '[object ArrayBuffer]';", 1);
+edit('Promise checks hold across realms',
+  /result = arg0 instanceof Promise;/g,
+  "result = arg0 instanceof Promise || Object.prototype.toString.call(arg0) === '[object Promise]';", 1);
 writeFileSync(file, glue);
