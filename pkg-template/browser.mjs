@@ -12,7 +12,10 @@ await load(new URL('./wxpay_wasm_bg.wasm', import.meta.url));
  * or error served in its place.
  */
 async function load(url) {
-  const advice = "If a bundler or dev server moved this file away from it, keep them together (Vite: optimizeDeps: { exclude: ['wxpay-wasm'] }; README, Runtimes)";
+  // The browser entry loaded by Node: a bundler resolved the package without the `node` condition.
+  const advice = typeof process === 'object' && typeof process?.versions?.node === 'string'
+    ? "This is the browser entry, loaded in Node: the bundler resolved wxpay-wasm without the node condition (rollup: nodeResolve({ exportConditions: ['node'] })); better, keep the package external (README, Runtimes)"
+    : "If a bundler or dev server moved this file away from it, keep them together (esbuild, rollup: copy wxpay_wasm_bg.wasm beside the bundle; Vite: optimizeDeps: { exclude: ['wxpay-wasm'] }; README, Runtimes)";
   let response;
   try {
     response = await fetch(url);
@@ -25,7 +28,9 @@ async function load(url) {
     throw new Error(`wxpay-wasm: ${url} answered ${response.status} (${type || 'no content type'}), not wxpay_wasm_bg.wasm. ${advice}`);
   }
   try {
-    await init({ module_or_path: response });
+    // Compiled as it streams when served as application/wasm; else from its bytes (the glue would
+    // try streaming, fail, and warn on the console).
+    await init({ module_or_path: /^application\/wasm\b/i.test(type) ? response : await response.arrayBuffer() });
   } catch (cause) {
     throw new Error(`wxpay-wasm: cannot instantiate wxpay_wasm_bg.wasm from ${url}: ${cause?.message}`, { cause });
   }

@@ -50,13 +50,15 @@ before(async () => {
     if (path === '/test') return res.writeHead(200, { 'content-type': 'text/html' }).end(TEST_PAGE);
     const broken = /^\/page\/(\w+)$/.exec(path)?.[1];
     if (BROKEN.includes(broken)) return res.writeHead(200, { 'content-type': 'text/html' }).end(brokenPage(broken));
-    const [, prefix, rest] = /^\/(pkg|test-pkg|nowasm|badwasm|dropwasm)\/(.*)$/.exec(path) ?? [];
+    if (path === '/page/octetwasm') return res.writeHead(200, { 'content-type': 'text/html' }).end(brokenPage('octetwasm'));
+    const [, prefix, rest] = /^\/(pkg|test-pkg|nowasm|badwasm|dropwasm|octetwasm)\/(.*)$/.exec(path) ?? [];
     const dir = prefix === 'test-pkg' ? testPkgDir : pkgDir;
     const file = normalize(join(dir, rest ?? ''));
     if (!prefix || !file.startsWith(dir) || !existsSync(file)) return res.writeHead(404).end();
     if (file.endsWith('.wasm') && prefix === 'nowasm') return res.writeHead(404).end();
     if (file.endsWith('.wasm') && prefix === 'badwasm') return res.writeHead(200, { 'content-type': 'application/wasm' }).end('not wasm');
     if (file.endsWith('.wasm') && prefix === 'dropwasm') return res.socket.destroy();
+    if (file.endsWith('.wasm') && prefix === 'octetwasm') return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(readFileSync(file));
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -99,7 +101,7 @@ test('the seed GET from a page, through the browser entry', async () => {
 });
 
 test('an entry whose .wasm is missing, is no module or cannot be fetched fails at import, saying which, and where', async () => {
-  const advice = "If a bundler or dev server moved this file away from it, keep them together (Vite: optimizeDeps: { exclude: ['wxpay-wasm'] }; README, Runtimes)";
+  const advice = "If a bundler or dev server moved this file away from it, keep them together (esbuild, rollup: copy wxpay_wasm_bg.wasm beside the bundle; Vite: optimizeDeps: { exclude: ['wxpay-wasm'] }; README, Runtimes)";
   const expected = {
     nowasm: `wxpay-wasm: ${origin}/nowasm/wxpay_wasm_bg.wasm answered 404 (no content type), not wxpay_wasm_bg.wasm. ${advice}`,
     badwasm: new RegExp(`^wxpay-wasm: cannot instantiate wxpay_wasm_bg\\.wasm from ${origin}/badwasm/wxpay_wasm_bg\\.wasm: WebAssembly\\.instantiateStreaming\\(\\): expected magic word`),
@@ -117,6 +119,25 @@ test('an entry whose .wasm is missing, is no module or cannot be fetched fails a
     } finally {
       await page.close();
     }
+  }
+});
+
+test('a .wasm served as another type than application/wasm loads from its bytes, with no warning on the console', async () => {
+  const page = await browser.newPage();
+  try {
+    const logged = [];
+    page.on('console', (m) => logged.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => logged.push(`pageerror: ${e.message}`));
+    await page.goto(`${origin}/page/octetwasm`);
+    await page.waitForFunction(() => window.wxpayReady, null, { timeout: 15_000 });
+    const signature = await page.evaluate(async ({ privateKey, certs }) => {
+      const { Wxpay } = window.wxpayReady;
+      return new Wxpay({ mchid: '1900000109', serial: 'A'.repeat(40), privateKey, certs }).sign('a\n');
+    }, { privateKey: sb.merchant.privateKeyPkcs8, certs: sb.certs });
+    assert.match(signature, /^[A-Za-z0-9+/]{342}==$/);
+    assert.deepEqual(logged, []);
+  } finally {
+    await page.close();
   }
 });
 

@@ -141,7 +141,7 @@ test('Vite 8 needs no configuration, to build or to serve', async () => {
 test("Vite 7 builds with no configuration; its dev server, without the exclusion, fails at import with the entry's advice", async () => {
   assert.deepEqual(await visitOnce(await serve(await build(7, {}, '7-bare-build'))), expected());
   const { failed } = await visitOnce(await dev(7, {}, '7-bare-dev'));
-  assert.match(failed, /^wxpay-wasm: http:\/\/127\.0\.0\.1:\d+\/\S*wxpay_wasm_bg\.wasm answered \d+ \(text\/html[^)]*\), not wxpay_wasm_bg\.wasm\. If a bundler or dev server moved this file away from it, keep them together \(Vite: optimizeDeps: \{ exclude: \['wxpay-wasm'\] \}; README, Runtimes\)$/);
+  assert.match(failed, /^wxpay-wasm: http:\/\/127\.0\.0\.1:\d+\/\S*wxpay_wasm_bg\.wasm answered \d+ \(text\/html[^)]*\), not wxpay_wasm_bg\.wasm\. If a bundler or dev server moved this file away from it, keep them together \(esbuild, rollup: copy wxpay_wasm_bg\.wasm beside the bundle; Vite: optimizeDeps: \{ exclude: \['wxpay-wasm'\] \}; README, Runtimes\)$/);
 });
 
 for (const major of [5, 6]) {

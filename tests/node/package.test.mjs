@@ -43,6 +43,12 @@ test('an entry moved without its .wasm (a bundler took it in) fails naming the p
   }
 });
 
+test('the browser entry loaded in Node (a bundler resolved it without the node condition) says so, not the Vite advice', () => {
+  const out = execFileSync(process.execPath, ['-e', `import(${JSON.stringify(join(pkg, 'browser.mjs'))}).then(() => console.log('loaded'), (e) => console.log(e.message))`], { encoding: 'utf8' });
+  assert.match(out, /^wxpay-wasm: cannot fetch wxpay_wasm_bg\.wasm from file:\/\/.*\/wxpay_wasm_bg\.wasm\. This is the browser entry, loaded in Node: the bundler resolved wxpay-wasm without the node condition \(rollup: nodeResolve\(\{ exportConditions: \['node'\] \}\)\); better, keep the package external \(README, Runtimes\): /m);
+  assert.doesNotMatch(out, /optimizeDeps/);
+});
+
 test('the .wasm carries no path of the machine that built it (dependencies\' panic locations are remapped)', () => {
   const wasm = readFileSync(join(pkg, 'wxpay_wasm_bg.wasm')).toString('latin1');
   for (const local of ['/.cargo/registry/', `${process.env.CARGO_HOME ?? join(process.env.HOME ?? '/nonexistent', '.cargo')}/`, process.cwd() + '/'])

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closedPort, startSandbox } from '../sandbox/index.mjs';
@@ -51,3 +51,15 @@ for (const [runtime, args] of [
     assert.ok(Number(/^(\d+) passed/m.exec(r.stdout)[1]) >= 15, r.stdout);
   });
 }
+
+test('deno without read access to the .wasm: the message says which flag, not bundling advice', async () => {
+  // Inside the project, so that Deno resolves wxpay-wasm from its node_modules (the packed package).
+  mkdirSync(join(here, '../../.work'), { recursive: true });
+  const script = join(mkdtempSync(join(here, '../../.work/deno-read-')), 'load.mjs');
+  writeFileSync(script, "import('wxpay-wasm').then(() => console.log('loaded'), (e) => console.log(e.message));\n");
+  // Only the script may be read.
+  const r = await run(bin('deno'), ['run', `--allow-read=${script}`, '--allow-env', script]);
+  assert.match(r.stdout, /^wxpay-wasm: Deno needs read access to wxpay_wasm_bg\.wasm: run with --allow-read=node_modules\/wxpay-wasm \(README, Runtimes\): Requires read access to ".*wxpay_wasm_bg\.wasm"/m, `${r.stdout}\n${r.stderr}`);
+  assert.doesNotMatch(r.stdout, /bundler/);
+  rmSync(join(script, '..'), { recursive: true, force: true });
+});
