@@ -248,20 +248,22 @@ function pairs(v, what) {
 }
 
 /**
- * The User-Agent: `base` plus the runtime where it lets us say it: `node/<version> <os>/<arch>`
- * where `process.versions.node` is set (Node, and Bun and Deno, which report it), else the
- * runtime's own name (Workers); undefined in a browser, which does not let a page set it.
+ * The User-Agent: `base` plus the runtime where it lets us say it: its own name where
+ * `navigator.userAgent` gives one (`Cloudflare-Workers`, also under nodejs_compat, which sets
+ * `process.versions.node` too; `Bun/<version>`, `Deno/<version>`), else `node/<version> <os>/<arch>`
+ * where `process.versions.node` is set (Node, whose `navigator.userAgent` is `Node.js/<major>`);
+ * undefined in a browser, which does not let a page set it.
  */
 export function userAgent(base) {
   const text = (v) => (typeof v === 'string' ? v : '');
   try {
+    const ua = globalThis.navigator?.userAgent;
+    if (typeof ua === 'string' && ua !== '' && !ua.startsWith('Mozilla/') && !ua.startsWith('Node.js/')) return `${base} ${ua}`;
     const p = globalThis.process;
     if (typeof p === 'object' && p !== null) {
       const node = p.versions?.node;
       if (typeof node === 'string') return `${base} node/${node} ${text(p.platform)}/${text(p.arch)}`;
     }
-    const ua = globalThis.navigator?.userAgent;
-    if (typeof ua === 'string' && !ua.startsWith('Mozilla/')) return `${base} ${ua}`;
   } catch { /* a throwing getter: no runtime named */ }
   return undefined;
 }

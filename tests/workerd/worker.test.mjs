@@ -9,11 +9,12 @@ const CARD_ID = 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY';
 const CODE = '300000001';
 
 describe('examples/worker in workerd', () => {
-  let sb, mf, upload;
+  let sb, mf, upload, outdir;
   before(async () => {
     sb = await startSandbox({});
     const built = await bundle('examples/worker/wrangler.toml', 'example');
     upload = built.upload;
+    outdir = built.outdir;
     mf = start(built.outdir, secretsFor(sb));
   });
   after(async () => {
@@ -75,6 +76,19 @@ describe('examples/worker in workerd', () => {
     assert.equal(seen.url, `/v3/marketing/membercard-open/cards/${CARD_ID}/codes/${CODE}`);
     assert.equal(seen.verified, true, seen.reason);
     assert.equal(seen.headers['user-agent'], 'wxpay-wasm/0.1.0 Cloudflare-Workers');
+  });
+
+  test('under nodejs_compat (process.versions.node set) the User-Agent still names Cloudflare-Workers', async () => {
+    sb.reset();
+    const compat = start(outdir, secretsFor(sb), { compatibilityFlags: ['nodejs_compat'] });
+    try {
+      const res = await compat.dispatchFetch(`http://worker/card/${CARD_ID}/${CODE}`, { headers: ADMIN });
+      assert.equal(res.status, 200);
+      assert.equal(sb.requests.at(-1).verified, true);
+      assert.equal(sb.requests.at(-1).headers['user-agent'], 'wxpay-wasm/0.1.0 Cloudflare-Workers');
+    } finally {
+      await compat.dispose();
+    }
   });
 
   test('seed PATCH: 204, the body signed byte-exactly, the card updated', async () => {
