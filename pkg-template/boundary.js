@@ -83,9 +83,14 @@ const DESCRIBED = 1000;
  * (a caller's error message may be of any length, and messages reach Rust). Never throws.
  */
 export function describe(e) {
-  const whole = describeWhole(e);
+  // A server's or a caller's text: its line breaks and other controls escaped, so that it cannot
+  // forge a log line of its own or send escape sequences to a terminal.
+  const whole = describeWhole(e).replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return whole.length > DESCRIBED ? `${whole.slice(0, DESCRIBED)}…` : whole;
 }
+
+/** C0 and C1 controls, DEL, and the two line separators JavaScript counts as line breaks. */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 function describeWhole(e) {
   try {

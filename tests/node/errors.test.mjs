@@ -114,3 +114,16 @@ test('a request config whose getters throw rejects ERR_INVALID_PARAM with what i
   const { status } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
   assert.equal(status, 200);
 });
+
+test("a server's text inside our own messages has its line breaks and controls escaped (no forged log lines, no terminal escapes)", async () => {
+  const evil = 'x\r\n2026-01-01 INFO payment 42 SUCCEEDED\u001b[2K\u2028y';
+  const fetch = async () => new Response(JSON.stringify({ code: 'SYSTEM_ERROR', message: evil }), { status: 500, headers: { 'content-type': 'application/json', 'request-id': 'r1' } });
+  const { certs, ...rest } = options(ctx.sb);
+  void certs;
+  const wxpay = new Wxpay({ ...rest, apiv3Key: ctx.sb.apiv3Key, retry: 0, fetch });
+  const e = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }), 'ERR_CERTIFICATE_DOWNLOAD');
+  assert.ok(e.message.includes('x\\u000d\\u000a2026-01-01 INFO payment 42 SUCCEEDED\\u001b[2K\\u2028y'), e.message);
+  assert.doesNotMatch(e.message, /[\r\n\u001b\u2028]/);
+  // The service's own error, which is the cause, stays as the service wrote it (README, Errors).
+  assert.equal(e.cause.message, evil);
+});
