@@ -901,6 +901,11 @@ async function readNotification(input) {
   let body;
   if (read === undefined) {
     body = bytes(rawBody, `${what}: input.body`);
+  } else if (values.slice(0, 4).includes(undefined)) {
+    // Unsigned: refused on its headers (ERR_NOTIFY_UNSIGNED), so a body anyone may POST is not
+    // read, nor copied into wasm memory, for nothing. Left unread (not cancelled: the connection
+    // is the server's, which still answers).
+    body = new Uint8Array(0);
   } else {
     body = await requestBody(input, rawBody, read, what);
   }

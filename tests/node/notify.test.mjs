@@ -158,6 +158,23 @@ describe('notifications.parse input shapes', () => {
     assert.match(again.message, /already read/);
   });
 
+  test('an unsigned Request is refused on its headers: its body (one that never ends, here) is not read', async () => {
+    const n = make();
+    let pulled = 0;
+    const endless = new ReadableStream({ pull(c) { pulled++; c.enqueue(new Uint8Array(65536)); } }, { highWaterMark: 0 });
+    const { 'Wechatpay-Signature': _, ...unsigned } = n.headers;
+    void _;
+    const request = new Request('http://merchant.example/notify', { method: 'POST', headers: { ...unsigned, 'Request-ID': 'rid-1' }, body: endless, duplex: 'half' });
+    const e = await rejectsWith(wxpay.notifications.parse(request), 'ERR_NOTIFY_UNSIGNED');
+    assert.equal(e.message, 'unsigned notification: missing Wechatpay-Signature');
+    assert.equal(e.requestId, 'rid-1');
+    assert.equal(request.bodyUsed, false);
+    assert.ok(pulled <= 1, `the body was read: ${pulled} chunks pulled`);
+    // Signed, the same kind of Request is read and verified as before.
+    const got = await wxpay.notifications.parse(new Request('http://merchant.example/notify', { method: 'POST', headers: n.headers, body: n.body }));
+    assert.deepEqual(got.resource, PAYMENT);
+  });
+
   test('{ headers, body }: Headers or plain objects in any case; body as Buffer, Uint8Array, string, ArrayBuffer', async () => {
     const n = make();
     const bytes = new Uint8Array(n.body);
