@@ -63,9 +63,11 @@ export interface WxpayClientOptions {
    */
   retry?: number | false;
   /**
-   * Where a request goes when the main host cannot be reached (the connection never opened, so
-   * nothing was sent). Default: `https://api2.mch.weixin.qq.com/` when `baseURL` is the
-   * default, else none; `false`: none.
+   * Where a request goes when the main host cannot be reached: for a request allowed to retry,
+   * after any network error; for any request, when the connection never opened (nothing was
+   * sent). Default: `https://api2.mch.weixin.qq.com/` when `baseURL` is left out, else none (also
+   * when `baseURL` is given as the default's address); `false`: none. Each request starts on the
+   * main host.
    */
   backupBaseURL?: string | false;
   /** Called before each attempt. What it throws is ignored. */
@@ -598,7 +600,10 @@ export interface Wxpay {
 
 /** The answer data of a bill or receipt request: where the file is and its digest. */
 export interface DownloadData {
-  /** Must be under this client's `baseURL` (or `backupBaseURL`). */
+  /**
+   * Under this client's `baseURL` (or `backupBaseURL`), or on `https://api.mch.weixin.qq.com/`,
+   * where the service names its files: that path is then asked of this client's hosts.
+   */
   download_url: string;
   /** `SHA1` (bills), `SHA256` or `SM3` (receipts). */
   hash_type: string;
@@ -654,8 +659,8 @@ export interface DownloadOptions {
 
 export interface Wxpay {
   /**
-   * Fetches the file a bill or receipt answer points to, signed, on this client's host only
-   * (elsewhere: `ERR_INVALID_PARAM`); gunzips a GZIP bill, decrypts encrypted parts, checks the
+   * Fetches the file a bill or receipt answer points to, signed, from this client's hosts only
+   * (see `DownloadData.download_url`; elsewhere: `ERR_INVALID_PARAM`); gunzips a GZIP bill, decrypts encrypted parts, checks the
    * digest (`ERR_DIGEST_MISMATCH`) and resolves the bytes.
    */
   download<D extends Downloadable>(data: D & NamesAFile<D>, options?: DownloadOptions & { stream?: false }): Promise<Uint8Array>;
