@@ -237,6 +237,24 @@ test('without baseURL the backup host is https://api2.mch.weixin.qq.com/; backup
   urls.length = 0;
   await rejectsWith(get(new Wxpay({ ...rest, fetch, retry: 0, backupBaseURL: false })), 'ERR_NETWORK', { attempts: 1 });
   assert.deepEqual(urls.map((u) => new URL(u).origin), ['https://api.mch.weixin.qq.com']);
+  // The default's address given as baseURL is a baseURL given: no backup host unless named (README, Options).
+  for (const baseURL of ['https://api.mch.weixin.qq.com/', 'https://api.mch.weixin.qq.com']) {
+    urls.length = 0;
+    await rejectsWith(get(new Wxpay({ ...rest, baseURL, fetch, retry: 0 })), 'ERR_NETWORK', { attempts: 1 });
+    assert.deepEqual(urls.map((u) => new URL(u).origin), ['https://api.mch.weixin.qq.com'], baseURL);
+  }
+});
+
+test('a Retry-After over 60 s ends the retries: the 429 is the error, at once', async () => {
+  const calls = [];
+  const fetch = async (url) => {
+    calls.push(String(url));
+    return new Response(JSON.stringify({ code: 'RATELIMIT_EXCEEDED', message: 'slow down' }), { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '61' } });
+  };
+  const started = Date.now();
+  await rejectsWith(get(new Wxpay(options(ctx.sb, { fetch }))), 'RATELIMIT_EXCEEDED', { attempts: 1, status: 429 });
+  assert.equal(calls.length, 1);
+  assert.ok(Date.now() - started < 5000, `settled after ${Date.now() - started} ms`);
 });
 
 test('onRequest and onResponse see each attempt, never keys, signatures or bodies; a throwing hook is ignored', async () => {
