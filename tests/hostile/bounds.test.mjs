@@ -167,9 +167,11 @@ test('a body of endless empty chunks, or of more than 262144 chunks: ERR_NETWORK
   assert.match(t.error.message, /more than 262144 chunks/);
   await new Promise((resolve) => setTimeout(resolve, 5));
   assert.ok(fired, 'a timer set before the reads fired');
-  // A notification's body, read the same way.
+  // A notification's body, read the same way (its signature headers given: without them it is
+  // refused unread, ERR_NOTIFY_UNSIGNED; what they say is checked after the body is read).
   const parser = new Wxpay(options(h.sb, { apiv3Key: h.sb.apiv3Key }));
-  const request = new Request('http://127.0.0.1/notify', { method: 'POST', body: new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(0)) }), duplex: 'half' });
+  const signed = { 'Wechatpay-Timestamp': '1', 'Wechatpay-Nonce': 'n', 'Wechatpay-Signature': 's', 'Wechatpay-Serial': h.sb.platform.serial };
+  const request = new Request('http://127.0.0.1/notify', { method: 'POST', headers: signed, body: new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(0)) }), duplex: 'half' });
   refused(await settle(() => parser.notifications.parse(request)), /empty chunks/, 'a notification of empty chunks');
   await h.check('after bodies of empty and tiny chunks');
 });
