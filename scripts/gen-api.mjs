@@ -34,18 +34,20 @@ const LABEL_MAX = 40;
 const TYPE_FIXES = { stringde: 'string', 'string ': 'string', int: 'integer' };
 
 /**
- * Facts the corpus gets wrong for one kind of merchant, amended by rule: `paths` (a RegExp) and
- * `verb` pick the operations, `at` the object whose `required` list is amended (`body` or
- * `response`, then property names, `[]` for an array's items), `optional` the names taken out of
- * it. Listed by --verbose; a rule that amends nothing fails the run (the corpus has moved on).
- */
-/**
  * Files of docs/v3 that describe no API a merchant calls: what WeChat Pay posts to the merchant's
  * notify_url (webhooks.yaml, summary 微信支付平台通知商户平台协议及数据结构). Not in the chain;
  * `notifications.parse` reads them (README, Notifications).
  */
 export const INBOUND = new Set(['v3/webhooks.yaml']);
 
+/**
+ * Facts the corpus gets wrong, amended by rule: `paths` (a RegExp) and `verb` pick the
+ * operations, `at` the object amended (`body` or `response`, then property names, `[]` for an
+ * array's items). Either `optional`: the names taken out of its `required` list (a fact that holds
+ * for one kind of merchant only); or `enumsOf` and `fields`: each field (a path below `at`) takes
+ * the enum of the same field in the operation `enumsOf` names (a slip the corpus does not make
+ * there). Listed by --verbose; a rule that amends nothing fails the run (the corpus has moved on).
+ */
 export const AMENDMENTS = [
   {
     paths: /^\/v3\/combine-transactions\/(h5|jsapi|native)$/, verb: 'post', at: ['body', 'sub_orders', '[]'], optional: ['sub_mchid'],
