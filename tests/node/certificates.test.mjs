@@ -285,7 +285,7 @@ test('regression: a configured certificate past its notAfter gives way to the cu
   await rejectsWith(alone.v3.sandbox.echo.get(), 'PARAM_ERROR');
   assert.equal(sb.requests.at(-1).headers['wechatpay-serial'], old.serial, 'named still: the service refuses it, as it says');
   // Configured certificates are used as given (README, Errors): past its notAfter, one still
-  // verifies what its key signed, as the SDKs of WeChat Pay do; a retired one is to be taken out.
+  // verifies what its key signed, as wechatpay-go's verifier does; a retired one is to be taken out.
   const message = 'a\nb\n';
   const signature = crypto.sign('sha256', Buffer.from(message), old.privateKey).toString('base64');
   assert.equal(await alone.verify(message, signature, old.serial), true);
