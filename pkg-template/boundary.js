@@ -108,6 +108,18 @@ function describeWhole(e) {
 }
 
 /**
+ * The error of a Node entry (node.mjs, node.cjs) that cannot read the .wasm beside it: Deno
+ * without read access says so itself (NotCapable), and its flag is the advice; else a bundler
+ * that moved the entry without the .wasm is named as the cause.
+ */
+export function wasmUnreadable(cause) {
+  if (cause?.name === 'NotCapable' || cause?.name === 'PermissionDenied') {
+    return new Error(`wxpay-wasm: Deno needs read access to wxpay_wasm_bg.wasm: run with --allow-read=node_modules/wxpay-wasm (README, Runtimes): ${cause.message}`, { cause });
+  }
+  return new Error(`wxpay-wasm: cannot read wxpay_wasm_bg.wasm beside its entry. If a bundler (Next.js, esbuild, webpack) took the package into a bundle, keep it external (README, Runtimes): ${cause?.message}`, { cause });
+}
+
+/**
  * Runs `read`, turning anything it throws into `wrap(message, cause)`; a `WxpayError` we threw
  * ourselves passes as it is.
  */
