@@ -672,11 +672,13 @@ export function amend(families, notes, rules = AMENDMENTS) {
         if (rule.enumsOf) {
           // Each field takes the enum of the same field in another operation of the corpus.
           const other = operation(rule.enumsOf.path, rule.enumsOf.verb);
+          // `at` names plain keys here (`response`, `body`), the fields then walk the schema.
+          const base = (o) => rule.at.reduce((n, k) => n?.[k], o);
+          const [ours, theirs] = [base(op), other && base(other)];
           for (const field of rule.fields) {
             const where = `${rule.verb} ${[...rule.at, ...field].join('.')}`;
-            const base = (o) => rule.at.reduce((n, k) => n?.[k], o);
-            const to = walk(base(op), field);
-            const from = other && walk(base(other), field);
+            const to = walk(ours, field);
+            const from = theirs && walk(theirs, field);
             if (!to || !from?.enum) throw new CorpusError(path, where, `the amendment "${rule.why}" finds no such field here and an enum for it in ${rule.enumsOf.verb} ${rule.enumsOf.path}`);
             if (JSON.stringify(to.enum) === JSON.stringify(from.enum)) throw new CorpusError(path, where, `the amendment "${rule.why}" finds the enum already as in ${rule.enumsOf.verb} ${rule.enumsOf.path}`);
             to.enum = [...from.enum];

@@ -9,7 +9,7 @@ import { generateKeys, keyObjects, randomRsaKeyPair, randomSerial } from './keys
 import { selfSignedCertificate } from './x509.mjs';
 import { seedCards, validatePatch, applyPatch } from './cards.mjs';
 import { fileRoutes, signedUploadBody } from './files.mjs';
-import { at, paymentRoutes } from './payments.mjs';
+import { at, jsonObject, paymentRoutes, str } from './payments.mjs';
 import { transferRoutes } from './transfers.mjs';
 import { payscoreRoutes } from './payscore.mjs';
 import { complaintRoutes } from './complaints.mjs';
@@ -244,9 +244,8 @@ export async function startSandbox(opts = {}) {
     if ((m = /^\/v3\/brand\/partner\/store\/brandstores\/([^/]+)$/.exec(path)) && method === 'DELETE') {
       // 删除品牌门店: a DELETE whose JSON body names the brand (brand_id), answered 204.
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-      let data;
-      try { data = type === 'application/json' ? JSON.parse(body.toString('utf8')) : undefined; } catch { data = undefined; }
-      if (typeof data?.brand_id !== 'string' || data.brand_id === '') return error(400, 'PARAM_ERROR', '缺少参数 brand_id (a JSON body naming brand_id is required)', { field: 'brand_id', location: 'body' });
+      const { data } = type === 'application/json' ? jsonObject(body) : {};
+      if (!str(data?.brand_id)) return error(400, 'PARAM_ERROR', '缺少参数 brand_id (a JSON body naming brand_id is required)', { field: 'brand_id', location: 'body' });
       return empty(204);
     }
     if (/^\/v3\/sandbox\/echo(\/.*)?$/.test(path) && ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
