@@ -41,6 +41,13 @@ const TYPE_FIXES = { stringde: 'string', 'string ': 'string', int: 'integer' };
 export const INBOUND = new Set(['v3/webhooks.yaml']);
 
 /**
+ * The corpus's file name for a path that ends in `/` (提交申请单 is `POST /v3/applyment4sub/applyment/`):
+ * `{empty}.yaml`, no placeholder of the API. Its path is the folder's, with the slash; the chain
+ * reaches it as `applyment4sub['applyment/']` (scripts/gen-types.mjs, chainSteps).
+ */
+export const TRAILING_SLASH = '{empty}';
+
+/**
  * Facts the corpus gets wrong, amended by rule: `paths` (a RegExp) and `verb` pick the
  * operations, `at` the object amended (`body` or `response`, then property names, `[]` for an
  * array's items). Either `optional`: the names taken out of its `required` list (a fact that holds
@@ -56,6 +63,10 @@ export const AMENDMENTS = [
   {
     paths: /^\/v3\/(partner-)?transfer\/batches$/, verb: 'post', at: ['body', 'transfer_detail_list', '[]'], optional: ['user_name'],
     why: 'a transfer names its payee from 2,000 yuan on, and may not below 0.3 yuan',
+  },
+  {
+    paths: /^\/v3\/ecommerce\/refunds\/apply$/, verb: 'post', at: ['body'], optional: ['combine_transaction_id', 'transaction_id', 'funds_account'],
+    why: "the description joins two products' refunds: 收付通's names its order by transaction_id or out_trade_no, either one, with no combine_transaction_id (个人收款's field), and funds_account is optional there",
   },
   {
     paths: /^\/v3\/profitsharing\/orders\/\{out_order_no\}$/, verb: 'get', at: ['response', 'body'],
@@ -595,7 +606,8 @@ export function readCorpus(corpusRoot, isFile = fileRoutes()) {
       inbound.add(rel);
       continue;
     }
-    const path = `/${relative(docs, file).split(sep).join('/').replace(/\.yaml$/, '')}`;
+    let path = `/${relative(docs, file).split(sep).join('/').replace(/\.yaml$/, '')}`;
+    if (path.endsWith(`/${TRAILING_SLASH}`)) path = path.slice(0, -TRAILING_SLASH.length);
     const doc = corpus.load(file);
     if (!isObject(doc)) throw new CorpusError(rel, '', 'a path file is a mapping of methods');
     const ctx = { corpus, file, rel, endpoint: rel, notes, isFile };

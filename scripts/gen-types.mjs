@@ -64,13 +64,20 @@ export function propertyFor(segment) {
  * The chain properties that reach `path` (`/v3/...`), one per segment, except that a
  * segment a node answers itself as a verb (`.../receivers/delete`) joins its parent's
  * into one bracket path (`['receivers/delete']`): `receivers.delete` is the DELETE verb.
+ * So does a path's trailing slash (`/v3/applyment4sub/applyment/`: `applyment4sub['applyment/']`).
  * A step that cannot be reached carries `error`.
  */
 export function chainSteps(path) {
   const out = [];
-  for (const segment of path.split('/').slice(2)) {
+  const segments = path.split('/').slice(2);
+  for (const [i, segment] of segments.entries()) {
     const mapped = propertyFor(segment);
-    if (!mapped) {
+    if (segment === '' && i === segments.length - 1 && i > 0) {
+      const prev = out.pop();
+      out.push(prev.error ? prev : { segment: `${prev.segment}/`, prop: `${prev.segment}/`, raw: true, joined: true });
+    } else if (segment === '') {
+      out.push({ segment, error: 'an empty segment cannot be reached through the chain' });
+    } else if (!mapped) {
       out.push({ segment, error: `segment "${segment}" cannot be reached through the chain (a lowercase-initial camelCase property is kebab-cased)` });
     } else if (VERBS.includes(mapped.prop) && out.length && !out[out.length - 1].joined) {
       const joined = `${out.pop().segment}/${segment}`;

@@ -230,3 +230,28 @@ test("合单 for a partner: one payment of two sub-merchants' orders, trusted on
   const share2 = await p.share(a, later.sub_orders[0].out_trade_no, p.newNumber('s'), [{ type: 'PERSONAL_OPENID', account: 'o-share', amount: 100, description: '分成' }]);
   assert.equal(share2.state, 'PROCESSING');
 });
+
+test('提交申请单 (进件) goes to the documented path with its trailing slash, its sensitive field encrypted, then is queried', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key }));
+  const node = wxpay.v3.applyment4sub['applyment/'];
+  assert.equal(String(node), 'v3/applyment4sub/applyment/');
+  const business_code = `APL${Date.now()}`;
+  const application = {
+    business_code,
+    contact_info: { contact_type: 'LEGAL', contact_name: await wxpay.encrypt('张三') },
+    subject_info: { subject_type: 'SUBJECT_TYPE_INDIVIDUAL' },
+    business_info: { merchant_shortname: '张三餐饮' },
+    settlement_info: { settlement_id: '719' },
+    bank_account_info: { bank_account_type: 'BANK_ACCOUNT_TYPE_PERSONAL' },
+  };
+  const { status, data } = await node.post(application);
+  assert.equal(status, 200);
+  const sent = sb.requests.at(-1);
+  assert.deepEqual([sent.method, sent.url, sent.verified], ['POST', '/v3/applyment4sub/applyment/', true]);
+  assert.ok(Number.isSafeInteger(data.applyment_id), JSON.stringify(data));
+  const state = await wxpay.v3.applyment4sub.applyment.business_code._business_code_.get({ business_code });
+  assert.deepEqual([state.data.applyment_id, state.data.applyment_state], [data.applyment_id, 'APPLYMENT_STATE_AUDITING']);
+  // The sandbox, as the service, has no route without the slash.
+  await rejectsWith(wxpay.v3.applyment4sub.applyment.post(application), 'RESOURCE_NOT_EXISTS', { status: 404 });
+});

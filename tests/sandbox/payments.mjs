@@ -94,6 +94,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
   const receivers = new Map(); // at(sub_mchid, `${type}/${account}`) -> the receiver
   const shares = new Map(); // at(sub_mchid, out_order_no) -> the profit-sharing order as its query answers it
   const combines = new Map(); // combine_out_trade_no -> the combined order: its sub-orders are in `orders`
+  const applyments = new Map(); // business_code -> a sub-merchant application (进件) as its query answers it
 
   /** The request's sub-merchant: undefined (a direct merchant's), a known sub_mchid, or an answer refusing it. */
   function subMerchant(sub_mchid, location = 'body') {
@@ -476,6 +477,26 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     return ok({ ...plain, name: sealed });
   }
 
+  /**
+   * 提交申请单 (`POST /v3/applyment4sub/applyment/`, the slash included: the path without it is not
+   * routed): the sections the service requires, the super administrator's name encrypted under the
+   * key the request's Wechatpay-Serial names; answered its `applyment_id`. Only `business_code`
+   * may be sent again (the same application), as the service has it.
+   */
+  function applyment(req, data) {
+    if (!str(data.business_code)) return paramError('business_code is required', 'business_code');
+    for (const f of ['contact_info', 'subject_info', 'business_info', 'settlement_info', 'bank_account_info'])
+      if (data[f] === null || typeof data[f] !== 'object') return paramError(`${f} is required`, f);
+    if (!str(data.contact_info.contact_name)) return paramError('contact_info.contact_name is required', 'contact_info.contact_name');
+    const name = decrypted(req, 'contact_info.contact_name', data.contact_info.contact_name);
+    if (name.refused) return name.refused;
+    const known = applyments.get(data.business_code);
+    if (known) return ok({ applyment_id: known.applyment_id });
+    const applyment_id = 2000000000000000 + applyments.size + 1;
+    applyments.set(data.business_code, { business_code: data.business_code, applyment_id, applyment_state: 'APPLYMENT_STATE_AUDITING', applyment_state_msg: '审核中', contact_name$: name.value });
+    return ok({ applyment_id });
+  }
+
   function deleteReceiver(data) {
     for (const f of ['appid', 'type', 'account']) if (!str(data[f])) return paramError(`${f} is required`, f);
     const { sub, refused } = subMerchant(data.sub_mchid);
@@ -606,6 +627,7 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     '/v3/profitsharing/receivers/delete': (req, data) => deleteReceiver(data),
     '/v3/profitsharing/orders': share,
     '/v3/profitsharing/orders/unfreeze': (req, data) => unfreeze(data),
+    '/v3/applyment4sub/applyment/': applyment,
   };
 
   function route(req, path, body, q = {}) {
@@ -620,6 +642,10 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
       if ((m = /^\/v3\/profitsharing\/orders\/([^/]+)$/.exec(path))) return shareQuery(decodeURIComponent(m[1]), q);
       if ((m = /^\/v3\/profitsharing\/transactions\/([^/]+)\/amounts$/.exec(path))) return unsplit(decodeURIComponent(m[1]));
       if ((m = /^\/v3\/combine-transactions\/out-trade-no\/([^/]+)$/.exec(path))) return combineQuery(decodeURIComponent(m[1]));
+      if ((m = /^\/v3\/applyment4sub\/applyment\/business_code\/([^/]+)$/.exec(path))) {
+        const a = applyments.get(decodeURIComponent(m[1]));
+        return a ? ok(answered(a)) : notFound('RESOURCE_NOT_EXISTS', '申请单不存在');
+      }
       return query(path, q);
     }
     const closing = /^\/v3\/pay\/(partner\/)?transactions\/out-trade-no\/([^/]+)\/close$/.exec(path);
@@ -633,9 +659,9 @@ export function paymentRoutes({ mchid, subMchids = [], merchantPublic, decrypter
     if (combineClosing) return combineClose(decodeURIComponent(combineClosing[1]), data);
     return POSTS[path](req, data);
   }
-  /** Forgets every order (combined ones too), refund, receiver and profit-sharing order, and the sharing delay (the sandbox's reset). */
+  /** Forgets every order (combined ones too), refund, receiver, profit-sharing order and application, and the sharing delay (the sandbox's reset). */
   function clear() {
-    for (const map of [prepays, orders, refunds, receivers, shares, combines]) map.clear();
+    for (const map of [prepays, orders, refunds, receivers, shares, combines, applyments]) map.clear();
     timing.shareAfterMs = 0;
   }
   return { route, prepays, orders, refunds, receivers, shares, combines, timing, pay, payCombine, payscorePaid, settleRefund, settleProfitSharing, clear };

@@ -35,7 +35,9 @@ function corpusEndpoints() {
   for (const rel of files(v3, '.yaml')) {
     const doc = parse(readFileSync(join(v3, rel), 'utf8'));
     if (INBOUND.has(`v3/${rel}`)) continue;
-    for (const verb of Object.keys(doc)) if (VERBS.includes(verb)) out.push(`${verb.toUpperCase()} /v3/${rel.replace(/\.yaml$/, '')}`);
+    // `{empty}.yaml` is the corpus's name for a path ending in `/` (no placeholder of the API).
+    const path = `/v3/${rel.replace(/\.yaml$/, '').replace(/\/\{empty\}$/, '/')}`;
+    for (const verb of Object.keys(doc)) if (VERBS.includes(verb)) out.push(`${verb.toUpperCase()} ${path}`);
   }
   return out.sort();
 }
@@ -66,6 +68,7 @@ test('every path and method of docs/v3 is typed, and nothing else (but what WeCh
   assert.equal(expected.length, 992);
   assert.ok(!described.some((e) => e.endsWith(' /v3/webhooks')), 'webhooks is not in the chain');
   assert.equal(new Set(expected).size, expected.length);
+  assert.deepEqual(expected.filter((e) => e.endsWith('/')), ['POST /v3/applyment4sub/applyment/', 'POST /v3/ecommerce/applyments/']);
   assert.equal(described.length, expected.length, `${described.length} typed endpoints, ${expected.length} in the corpus`);
   assert.deepEqual(described, expected);
   assert.equal(files(join(corpus, 'docs/v3'), '.yaml').length, 914, 'the corpus has 914 path files');
@@ -84,6 +87,7 @@ test('docs/endpoints.md lists every endpoint with its chain expression', () => {
   }
   assert.ok(page.includes("| `wxpay.v3.profitsharing['receivers/delete']` | POST |"), 'a segment named like a verb is reached by a bracket path');
   assert.ok(page.includes('| `wxpay.v3.pay.transactions.outTradeNo._out_trade_no_` | GET |'));
+  assert.ok(page.includes("| `wxpay.v3.applyment4sub['applyment/']` | POST |"), "a path's trailing slash joins its last segment's bracket step");
 });
 
 test('facts only: short labels, no examples, official links', () => {

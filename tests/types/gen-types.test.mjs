@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generate, loadFamily, propertyFor, readFamilies, runtimeSegment } from '../../scripts/gen-types.mjs';
+import { chainSteps, chainExpression, generate, loadFamily, propertyFor, readFamilies, runtimeSegment } from '../../scripts/gen-types.mjs';
 
 const core = readFileSync(new URL('../../pkg-template/index.d.ts', import.meta.url), 'utf8');
 const families = readFamilies(fileURLToPath(new URL('../../api', import.meta.url)));
@@ -31,6 +31,16 @@ test('path segments become chain properties that the runtime turns back into the
       for (const segment of path.split('/').slice(1)) assert.equal(runtimeSegment(propertyFor(segment).prop), segment, path);
     }
   }
+});
+
+test("a verb-named segment and a path's trailing slash join the step before into one bracket path", () => {
+  const props = (path) => chainSteps(path).map((s) => s.error ?? s.prop);
+  assert.deepEqual(props('/v3/profitsharing/receivers/delete'), ['profitsharing', 'receivers/delete']);
+  assert.deepEqual(props('/v3/applyment4sub/applyment/'), ['applyment4sub', 'applyment/']);
+  assert.deepEqual(props('/v3/a/{id}/'), ['a', '{id}/']);
+  assert.equal(chainExpression('/v3/ecommerce/applyments/'), "wxpay.v3.ecommerce['applyments/']");
+  assert.match(props('/v3/a//b')[1], /empty segment/);
+  assert.match(props('/v3/')[0], /empty segment/);
 });
 
 test("protocol.md's membercard-open endpoints keep their hand-written description, every path and verb", () => {

@@ -127,3 +127,23 @@ type _storeBody = Expect<Equal<WeChatPay.OpenAPI.V3.Brand.Partner.Store.Brandsto
 await wxpay.v3.brand.partner.store.brandstores._store_id_.delete({ store_id: '20488000' });
 // @ts-expect-error TS2353: the body's fields are checked
 await wxpay.v3.brand.partner.store.brandstores._store_id_.delete({ store_id: '20488000', data: { brand_id: '1', brand: 'x' } });
+
+// POST /v3/applyment4sub/applyment/ (提交申请单): a path that ends in a slash, reached as one
+// bracket step of its parent, typed; its sections are required.
+type ApplymentBody = WeChatPay.OpenAPI.V3.Applyment4sub.Applyment_.PostHttpMethod.JsonDataRequest;
+declare const application: ApplymentBody;
+const applied = await wxpay.v3.applyment4sub['applyment/'].post(application);
+type _applied = Expect<Equal<typeof applied.data.applyment_id, number>>;
+type _appliedStatus = Expect<Equal<typeof applied.status, 200>>;
+type _ecommerceApplied = Expect<Equal<Awaited<ReturnType<typeof wxpay.v3.ecommerce['applyments/']['post']>>['data']['applyment_id'], number>>;
+// @ts-expect-error TS2345: the application's sections are required
+await wxpay.v3.applyment4sub['applyment/'].post({ business_code: 'APL1' });
+// @ts-expect-error TS2339: no placeholder stands for the slash
+void wxpay.v3.applyment4sub.applyment._empty_;
+
+// POST /v3/ecommerce/refunds/apply (收付通's refund): by out_trade_no alone, as its page has it
+// (the description's required list joins 个人收款's fields: see AMENDMENTS in scripts/gen-api.mjs).
+const ecRefund = await wxpay.v3.ecommerce.refunds.apply.post({ sub_mchid: '1900000109', sp_appid: 'wx8888888888888888', out_trade_no: 'P20150806125346', out_refund_no: 'R1', amount: { refund: 100, total: 100, currency: 'CNY' } });
+type _ecRefund = Expect<Equal<typeof ecRefund.status, 200>>;
+// @ts-expect-error TS2345: the refund number is still required
+await wxpay.v3.ecommerce.refunds.apply.post({ sub_mchid: '1900000109', sp_appid: 'wx8888888888888888', out_trade_no: 'P1', amount: { refund: 100, total: 100, currency: 'CNY' } });
