@@ -6,11 +6,23 @@ import { parseArgs } from 'node:util';
 import { Wxpay, WxpayError } from './node.mjs';
 
 const USAGE = `usage: wxpay-wasm certificates --mchid <mchid> --serial <merchant certificate serial>
-         --private-key <apiclient_key.pem> --apiv3-key <key> [--out <dir>] [--base-url <url>]
+         --private-key <apiclient_key.pem> [--apiv3-key <key>] [--out <dir>] [--base-url <url>]
+         [--timeout <ms>]
 
 Downloads /v3/certificates, decrypts each certificate with the APIv3 key, verifies the answer,
-prints each certificate's serial and validity, and with --out writes wechatpay_<serial>.pem there.
-The APIv3 key may come from the environment instead: WXPAY_APIV3_KEY.`;
+prints each certificate's serial and validity, and with --out writes wechatpay_<serial>.pem there
+(replacing a file of that name).
+
+  -m, --mchid         the merchant id
+  -s, --serial        the merchant API certificate's serial
+  -f, --private-key   the merchant's private key file (PKCS#8 or PKCS#1 PEM); - reads it from stdin
+  -k, --apiv3-key     the APIv3 key; better in the environment, WXPAY_APIV3_KEY: a command line
+                      is visible to every user of the machine (ps)
+  -o, --out           the folder to write the certificates to (made if missing)
+      --base-url      another host than https://api.mch.weixin.qq.com/ (a proxy, a sandbox)
+      --timeout       milliseconds for the download, each attempt (default 30000)
+  -V, --version       the package's version
+  -h, --help          this text`;
 
 function fail(code, message, exit = 1) {
   process.stderr.write(`wxpay-wasm: ${code}: ${message}\n`);
@@ -23,13 +35,16 @@ async function main(argv) {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
+      // The short flags are those of the official certificate downloaders (CertificateDownloader).
       options: {
-        mchid: { type: 'string' },
-        serial: { type: 'string' },
-        'private-key': { type: 'string' },
-        'apiv3-key': { type: 'string' },
-        out: { type: 'string' },
+        mchid: { type: 'string', short: 'm' },
+        serial: { type: 'string', short: 's' },
+        'private-key': { type: 'string', short: 'f' },
+        'apiv3-key': { type: 'string', short: 'k' },
+        out: { type: 'string', short: 'o' },
         'base-url': { type: 'string' },
+        timeout: { type: 'string' },
+        version: { type: 'boolean', short: 'V' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -41,19 +56,35 @@ async function main(argv) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (values.version) {
+    const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+    process.stdout.write(`wxpay-wasm ${version}\n`);
+    return;
+  }
   if (positionals.length !== 1 || positionals[0] !== 'certificates') return fail('ERR_USAGE', 'expected the command `certificates` (wxpay-wasm --help for usage)', 2);
+  // A flag given empty is a mistake, not a request for the default (nor for WXPAY_APIV3_KEY).
+  for (const name of ['mchid', 'serial', 'private-key', 'apiv3-key', 'out', 'base-url', 'timeout']) {
+    if (values[name] === '') return fail('ERR_USAGE', `--${name} is empty${name === 'apiv3-key' ? ' (leave it out to use WXPAY_APIV3_KEY)' : ''}`, 2);
+  }
   const apiv3Key = values['apiv3-key'] ?? process.env.WXPAY_APIV3_KEY;
-  for (const [name, v] of [['--mchid', values.mchid], ['--serial', values.serial], ['--private-key', values['private-key']], ['--apiv3-key', apiv3Key]]) {
+  for (const [name, v] of [['--mchid', values.mchid], ['--serial', values.serial], ['--private-key', values['private-key']], ['--apiv3-key (or WXPAY_APIV3_KEY)', apiv3Key]]) {
     if (!v) return fail('ERR_USAGE', `${name} is required (wxpay-wasm --help for usage)`, 2);
+  }
+  let timeout;
+  if (values.timeout !== undefined) {
+    timeout = /^[0-9]{1,10}$/.test(values.timeout) ? Number(values.timeout) : NaN;
+    if (!(timeout >= 1)) return fail('ERR_USAGE', '--timeout must be a whole number of milliseconds, at least 1', 2);
   }
   let privateKey;
   try {
-    privateKey = readFileSync(values['private-key']);
+    // `-` is stdin (file descriptor 0), as a secret manager may pipe the key in.
+    privateKey = readFileSync(values['private-key'] === '-' ? 0 : values['private-key']);
   } catch (e) {
     return fail('ERR_USAGE', `cannot read --private-key ${values['private-key']}: ${e.code ?? e.message}`, 2);
   }
   const options = { mchid: values.mchid, serial: values.serial, privateKey, apiv3Key };
   if (values['base-url']) options.baseURL = values['base-url'];
+  if (timeout !== undefined) options.timeout = timeout;
   let wxpay;
   try {
     wxpay = new Wxpay(options);
@@ -67,9 +98,15 @@ async function main(argv) {
       privateKey: `--private-key ${values['private-key']}`,
       apiv3Key: values['apiv3-key'] === undefined ? 'WXPAY_APIV3_KEY' : '--apiv3-key',
       baseURL: '--base-url',
+      timeout: '--timeout',
     };
-    return fail(e.code, e.message.replace(/\boptions\.(mchid|serial|privateKey|apiv3Key|baseURL)\b/g, (_, name) => flags[name]), 2);
+    return fail(e.code, e.message.replace(/\boptions\.(mchid|serial|privateKey|apiv3Key|baseURL|timeout)\b/g, (_, name) => flags[name]), 2);
   }
+  // A reader that stops early (`| head -1`) closes stdout: the files are still all written, and
+  // nothing more is printed (no stack trace).
+  process.stdout.on('error', (e) => {
+    if (e?.code !== 'EPIPE') fail('ERR_OUTPUT', `cannot write to stdout: ${e?.message ?? e}`);
+  });
   const certificates = await wxpay.certificates();
   // The file system's own errors are reported with their code (EEXIST, EACCES...): a path of
   // the user's, not a fault of the package.

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import net from 'node:net';
 import { mkdtempSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,4 +107,64 @@ test("the README's section on the command names every flag its --help lists", as
   assert.ok(section.length > 100, 'the section is found');
   for (const flag of flags) assert.ok(section.includes(flag), `README names ${flag}`);
   assert.ok(section.includes('--help'), 'README names --help');
+});
+
+test("the official downloaders' short flags, the key from stdin, --version", async () => {
+  const { sb } = ctx;
+  const { dir } = keyFile(sb);
+  const out = join(dir, 'short');
+  const r = await new Promise((resolve) => {
+    const child = execFile(BIN, ['certificates', '-m', sb.mchid, '-s', sb.merchant.serial, '-f', '-', '-k', sb.apiv3Key, '-o', out, '--base-url', sb.baseURL], (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
+    child.stdin.end(sb.merchant.privateKeyPkcs8);
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readdirSync(out), [`wechatpay_${sb.platform.serial}.pem`]);
+  const version = await run(['--version']);
+  const { version: packaged } = JSON.parse(readFileSync(new URL('../../node_modules/wxpay-wasm/package.json', import.meta.url), 'utf8'));
+  assert.deepEqual([version.code, version.stdout], [0, `wxpay-wasm ${packaged}\n`]);
+  assert.deepEqual([(await run(['-V'])).stdout], [`wxpay-wasm ${packaged}\n`]);
+});
+
+test('an empty flag is a usage error (an empty --apiv3-key does not fall back to WXPAY_APIV3_KEY); --timeout must be whole milliseconds', async () => {
+  const { sb } = ctx;
+  const { file } = keyFile(sb);
+  const empty = await run([...base(sb, file), '--apiv3-key='], { WXPAY_APIV3_KEY: sb.apiv3Key });
+  assert.equal(empty.code, 2);
+  assert.equal(empty.stderr, 'wxpay-wasm: ERR_USAGE: --apiv3-key is empty (leave it out to use WXPAY_APIV3_KEY)\n');
+  const noOut = await run([...base(sb, file), '--out', ''], { WXPAY_APIV3_KEY: sb.apiv3Key });
+  assert.deepEqual([noOut.code, noOut.stderr], [2, 'wxpay-wasm: ERR_USAGE: --out is empty\n']);
+  for (const bad of ['0', '-5', '1.5', 'soon']) {
+    const r = await run([...base(sb, file), `--timeout=${bad}`], { WXPAY_APIV3_KEY: sb.apiv3Key });
+    assert.deepEqual([r.code, r.stderr], [2, 'wxpay-wasm: ERR_USAGE: --timeout must be a whole number of milliseconds, at least 1\n'], bad);
+  }
+  assert.equal(sb.requests.length, 0, 'nothing was sent');
+});
+
+test('--timeout bounds the download against a host that never answers', async () => {
+  const { sb } = ctx;
+  const { file } = keyFile(sb);
+  const sockets = new Set();
+  const silent = net.createServer((s) => sockets.add(s));
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const args = ['certificates', '--mchid', sb.mchid, '--serial', sb.merchant.serial, '--private-key', file, '--base-url', `http://127.0.0.1:${silent.address().port}/`, '--timeout', '200'];
+    const r = await run(args, { WXPAY_APIV3_KEY: sb.apiv3Key });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^wxpay-wasm: ERR_TIMEOUT: [^\n]*200 ms[^\n]*\n$/);
+  } finally {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
+});
+
+test('a reader that stops early (| head -c0) leaves every file written and prints no stack trace', async () => {
+  const { sb } = ctx;
+  const { dir, file } = keyFile(sb);
+  const out = join(dir, 'piped');
+  const command = `set -o pipefail; "$0" "$@" | head -c0`;
+  const r = await new Promise((resolve) => {
+    execFile('bash', ['-c', command, BIN, ...base(sb, file), '--out', out], { env: { ...process.env, WXPAY_APIV3_KEY: sb.apiv3Key } }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
+  });
+  assert.deepEqual([r.code, r.stderr, r.stdout], [0, '', '']);
+  assert.deepEqual(readdirSync(out), [`wechatpay_${sb.platform.serial}.pem`]);
 });
