@@ -34,26 +34,26 @@ export interface WxpayClientOptions {
    * Required unless `apiv3Key` is given, in which case the platform certificates are downloaded.
    * A plain object or a `Map`.
    */
-  certs?: Record<string, string | Uint8Array | ArrayBuffer> | Map<string, string | Uint8Array | ArrayBuffer>;
+  certs?: Record<string, string | Uint8Array | ArrayBuffer> | Map<string, string | Uint8Array | ArrayBuffer> | undefined;
   /**
    * Defaults to `https://api.mch.weixin.qq.com/`. May carry a path prefix, but not end in `/v3`
    * (the chain starts at `wxpay.v3`): `ERR_INVALID_CONFIG`.
    */
-  baseURL?: string;
+  baseURL?: string | undefined;
   /** A fetch-compatible function used instead of the global `fetch`. */
-  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  fetch?: ((input: string, init: RequestInit) => Promise<Response>) | undefined;
   /** Default timeout of each request, in milliseconds: it settles the call even if `fetch` ignores its signal. */
-  timeout?: number;
+  timeout?: number | undefined;
   /**
    * The largest answer body accepted, in bytes (default 32 MiB, at most 1 GiB). A larger
    * answer is refused with `ERR_RESPONSE_TOO_LARGE` as soon as it passes the limit.
    */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /**
    * The RSA backend: `'auto'` (the default: `node:crypto` in Node, else the runtime's
    * WebCrypto where it has `crypto.subtle`, else Rust), `'node'`, `'webcrypto'` or `'rust'`.
    */
-  crypto?: 'auto' | 'node' | 'webcrypto' | 'rust';
+  crypto?: 'auto' | 'node' | 'webcrypto' | 'rust' | undefined;
   /**
    * Retries of a `GET` on a network error, a 429 or a 5xx answer, one over `maxBodyBytes` too
    * (default 2; `false` or 0: none).
@@ -61,7 +61,7 @@ export interface WxpayClientOptions {
    * signed afresh; waits grow exponentially with full jitter; `Retry-After` is honoured; all of
    * it within the request's `timeout`/`signal`. An answer that fails verification is never retried.
    */
-  retry?: number | false;
+  retry?: number | false | undefined;
   /**
    * Where a request goes when the main host cannot be reached: for a request allowed to retry,
    * after any network error; for any request, when the connection never opened (nothing was
@@ -69,11 +69,11 @@ export interface WxpayClientOptions {
    * when `baseURL` is given as the default's address); `false`: none. Each request starts on the
    * main host.
    */
-  backupBaseURL?: string | false;
+  backupBaseURL?: string | false | undefined;
   /** Called before each attempt. What it throws is ignored. */
-  onRequest?: (info: WxpayRequestInfo) => void;
+  onRequest?: ((info: WxpayRequestInfo) => void) | undefined;
   /** Called after each attempt, with its status or error code. What it throws is ignored. */
-  onResponse?: (info: WxpayResponseInfo) => void;
+  onResponse?: ((info: WxpayResponseInfo) => void) | undefined;
 }
 
 /** What `onRequest` sees: never keys, signatures or bodies. */
@@ -131,20 +131,20 @@ export type HeaderMap = (Record<string, Scalar | null | undefined> & ReservedHea
 /** The config keys every request understands, whatever its path. */
 export interface RequestOptions<P = Params, H = HeaderMap> {
   /** The query string, e.g. `{ offset: 0, limit: 10 }`. */
-  params?: P;
+  params?: P | undefined;
   /** Extra request headers (`Authorization` is set for you and cannot be given). */
-  headers?: H;
+  headers?: H | undefined;
   /** Aborts the request: rejects with `ERR_ABORTED`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Milliseconds before the request is aborted with `ERR_TIMEOUT`. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** The largest answer body accepted for this request, in bytes (default: the client's `maxBodyBytes`). */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /**
    * Retries for this request: `true` for the client's count (whatever the method: order
    * creation is idempotent by `out_trade_no`, but you decide), a number, or `false`.
    */
-  retry?: boolean | number;
+  retry?: boolean | number | undefined;
 }
 
 /**
@@ -250,7 +250,7 @@ export declare class Wxpay {
    * is the paying app's (for a partner's order, its `sp_appid` or its `sub_appid`); `partnerid`
    * is the client's `mchid` unless given.
    */
-  appParams(input: { appid: string; prepay_id: string; partnerid?: string }): Promise<AppPaymentParams>;
+  appParams(input: { appid: string; prepay_id: string; partnerid?: string | undefined }): Promise<AppPaymentParams>;
   /**
    * Releases the Rust side now instead of at garbage collection. Any later use of this client
    * or of its chain nodes throws or rejects `ERR_CLIENT_FREED`; a second `free()` does nothing.
@@ -361,14 +361,14 @@ export interface WxpayClientOptions {
    * answer is checked as the download's is and serves as one. Whitespace at either end (the line break of a file it was
    * read from) is left out. Wrong length or type: `ERR_INVALID_CONFIG`.
    */
-  apiv3Key?: string;
+  apiv3Key?: string | undefined;
   /**
    * Milliseconds from the end of a successful download of `/v3/certificates` (the first
    * included) before an unknown `Wechatpay-Serial` may bring another (default 300000: five
    * minutes); within it, such an answer is rejected without a download. After a failed download,
    * or while no platform key is in effect, 10 s, or this when shorter.
    */
-  certsRefreshInterval?: number;
+  certsRefreshInterval?: number | undefined;
   /**
    * The `certs` entry sent as `Wechatpay-Serial` on requests (so the service answers with
    * that key; never on the `/v3/certificates` download) and used by `encrypt`, while it is in
@@ -376,7 +376,7 @@ export interface WxpayClientOptions {
    * chosen at each use among `certs` and the downloaded certificates, the `PUB_KEY_ID_...`
    * entry if there is one, else the certificate in effect with the latest validity start.
    */
-  wechatpaySerial?: string;
+  wechatpaySerial?: string | undefined;
 }
 
 /** A platform certificate or public key the client trusts. */
@@ -647,14 +647,14 @@ export type EncryptedBillData =
 
 export interface DownloadOptions {
   /** Resolve a `ReadableStream` instead of the bytes; it errors with `ERR_DIGEST_MISMATCH` at its end on a mismatch. */
-  stream?: boolean;
-  signal?: AbortSignal;
-  timeout?: number;
+  stream?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  timeout?: number | undefined;
   /**
    * The largest file accepted when not streamed (default: the client's `maxBodyBytes`); for an
    * encrypted bill, held whole, all its parts together, streamed or not.
    */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
 }
 
 export interface Wxpay {

@@ -421,7 +421,9 @@ function baseType(s, ctx, level) {
       let out = '{\n';
       for (const [name, prop] of entries) {
         out += jsdoc(schemaDoc(resolve(prop, ctx.defs)), `${pad} `);
-        out += `${pad} ${propName(name)}${required.has(name) ? '' : '?'}: ${nestedType(prop, ctx, level + 1, name)};\n`;
+        // A field sent may be given as undefined (JSON leaves it out), also under exactOptionalPropertyTypes.
+        const absent = required.has(name) ? '' : ctx.mode === 'request' ? ' | undefined' : '';
+        out += `${pad} ${propName(name)}${required.has(name) ? '' : '?'}: ${nestedType(prop, ctx, level + 1, name)}${absent};\n`;
       }
       return `${out}${pad}}`;
     }

@@ -147,3 +147,21 @@ const ecRefund = await wxpay.v3.ecommerce.refunds.apply.post({ sub_mchid: '19000
 type _ecRefund = Expect<Equal<typeof ecRefund.status, 200>>;
 // @ts-expect-error TS2345: the refund number is still required
 await wxpay.v3.ecommerce.refunds.apply.post({ sub_mchid: '1900000109', sp_appid: 'wx8888888888888888', out_trade_no: 'P1', amount: { refund: 100, total: 100, currency: 'CNY' } });
+
+// Optional inputs given as undefined (built from optional values): left out, as the runtime leaves
+// them; also under exactOptionalPropertyTypes (tsconfig.bundler.json). Answers stay exact.
+declare const maybe: string | undefined;
+declare const maybeMs: number | undefined;
+declare const WxpayClass: typeof Wxpay;
+new WxpayClass({ mchid, serial: 's', privateKey: 'k', apiv3Key: 'k', certs: undefined, baseURL: maybe, timeout: maybeMs, fetch: undefined, retry: undefined, backupBaseURL: maybe, onRequest: undefined, wechatpaySerial: maybe });
+await wxpay.v3.pay.transactions.jsapi.post(
+  { appid: 'wx1', mchid, description: 'd', out_trade_no, notify_url: 'https://e.com/n', amount: { total: 1, currency: maybe }, payer: { openid: 'o' }, attach: maybe, goods_tag: undefined },
+  { timeout: maybeMs, retry: undefined, signal: undefined, headers: undefined },
+);
+await wxpay.v3.pay.partner.transactions.outTradeNo._out_trade_no_.get({ out_trade_no, params: { sp_mchid: mchid, sub_mchid: mchid }, timeout: maybeMs, maxBodyBytes: undefined });
+await wxpay.appParams({ appid: 'wx1', prepay_id: 'p', partnerid: maybe });
+declare const billAnswer: { download_url: string; hash_type: string; hash_value: string };
+await wxpay.download(billAnswer, { timeout: maybeMs, maxBodyBytes: undefined, signal: undefined });
+type _answerExact = Expect<Equal<typeof queried.data.attach, string | undefined>>;
+// @ts-expect-error TS2322: a required field is still required
+await wxpay.v3.pay.transactions.jsapi.post({ appid: undefined, mchid, description: 'd', out_trade_no, notify_url: 'https://e.com/n', amount: { total: 1 }, payer: { openid: 'o' } });

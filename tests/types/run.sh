@@ -23,6 +23,8 @@ node --test tests/types/
 node node_modules/typescript/bin/tsc -p tests/types/tsconfig.json --noEmit --strict
 # ... and moduleResolution bundler with the newest lib and exactOptionalPropertyTypes.
 node node_modules/typescript/bin/tsc -p tests/types/tsconfig.bundler.json --noEmit --strict
+# ... and under noUncheckedIndexedAccess and noPropertyAccessFromIndexSignature (tests/types/indexed).
+node node_modules/typescript/bin/tsc -p tests/types/indexed/tsconfig.json --noEmit --strict
 # Each @ts-expect-error fails with the code it names, and both declaration files were read: under
 # 5.9 (its API), then TypeScript 7 (both configurations) and 4.7 (module nodenext: it has no
 # moduleResolution bundler, nor the lib with Symbol.dispose that tsconfig.bundler.json asks for).
