@@ -221,9 +221,13 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
         let now = js_sys::Date::now();
         // A download past its limit and grace never ends: the next need starts another.
         let pending = client.certs.in_flight.borrow().clone().filter(|(_, started)| now - started < limit);
+        // Whether this call started the download: if it stops waiting first, the download is
+        // shared no longer (below).
+        let mut mine = false;
         let promise = match pending {
             Some(p) => Some(p),
             None if client.certs.may_start(client.named_serial(now_secs()).is_none()) => {
+                mine = true;
                 let c = client.clone();
                 // Run by the executor, from a microtask: not now, so that its first attempt
                 // (its hooks, the caller's fetch) comes once the download is in flight, for a
@@ -251,7 +255,15 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
             let capped = cap.race(&p).map_err(|e| NoRing::Failed(Some(e)))?;
             let mut result = match deadline {
                 Some(d) => match d.within(&capped).await {
-                    Err(Waited::Stopped(e)) => return Err(NoRing::Stopped(e)),
+                    Err(Waited::Stopped(e)) => {
+                        // In workerd a request's I/O ends with it, so a download whose starter has
+                        // gone may never settle: the next need starts its own. (Elsewhere it goes
+                        // on, and its certificates are still taken when it ends.)
+                        if mine {
+                            client.certs.release(started);
+                        }
+                        return Err(NoRing::Stopped(e));
+                    }
                     Err(Waited::Failed(e)) => Err(e),
                     Ok(v) => Ok(v),
                 },

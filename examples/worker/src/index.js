@@ -115,7 +115,10 @@ async function notify(request, env) {
     return notifications.failure(err.message, rejectionStatus(err.code));
   }
   // WeChat Pay retries until it gets a success, so the same id can arrive again: handle it once.
-  // With a KV namespace bound as NOTIFICATIONS, each handled notification is kept by id.
+  // With a KV namespace bound as NOTIFICATIONS, each handled notification is kept by id. KV is
+  // not atomic: two deliveries of one id at the same moment can both get past this check, so each
+  // handler above is safe to run twice (an order's state set again). An effect that must happen
+  // once (goods shipped, points credited) needs a Durable Object or a D1 row keyed by the id.
   const store = env.NOTIFICATIONS;
   if (store && (await store.get(notification.id)) !== null) return notifications.success();
   let outcome;
