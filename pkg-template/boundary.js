@@ -1857,6 +1857,10 @@ function nativeDigest(algorithm) {
  * before it can reach a decompressor or Rust. Each read is raced against `watch.g`, the
  * request's deadline, for as long as that is set. `cancel(reason)` never throws.
  */
+/** Cancels the body of a streamed file dropped unread (readFile). */
+const abandoned = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((cleanup) => cleanup()) : undefined;
+const ABANDONED = 'the stream was dropped unread';
+
 function fileSource(source, watch) {
   let reader;
   try {
@@ -2003,6 +2007,17 @@ async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, befor
   }, { highWaterMark: 0 });
   if (streamed) {
     watch.g = NO_DEADLINE;
+    // A stream dropped unread (a handler that threw before reading it) would hold the answer's
+    // body, locked by our reader, and with it its connection, for good (undici cancels only an
+    // unlocked body it collects): once the stream is collected, the body is cancelled and the
+    // digest freed.
+    abandoned?.register(out, () => {
+      if (finished) return;
+      try {
+        drop(ABANDONED);
+        reader.cancel(ABANDONED);
+      } catch { /* a finalizer has no one to tell (workerd may refuse I/O of an ended request) */ }
+    });
     return out;
   }
   const chunks = [];

@@ -6,6 +6,9 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import zlib from 'node:zlib';
 import { test } from 'node:test';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseBill, readBill, uploadForm } from 'wxpay-wasm';
 import { useSandbox, client, rejectsWith, within, countingFetch } from './helpers.mjs';
 import { UPLOAD_ROUTES, parseMultipart, tradeBill, fundFlowBill } from '../sandbox/files.mjs';
@@ -451,6 +454,43 @@ test('readBill streams a downloaded bill row by row, whatever the chunking', asy
   for await (const row of tiny) rows.push(row);
   assert.deepEqual(rows, parseBill(text).rows);
   assert.deepEqual(tiny.summary, parseBill(text).summary);
+});
+
+test('a streamed download dropped unread gives its connection back once it is collected', async (t) => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const bill = Buffer.from(`${'交易时间,商户订单号\n'.repeat(12000)}`);
+  const open = new Set();
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(bill);
+  });
+  server.on('connection', (s) => {
+    open.add(s);
+    s.on('close', () => open.delete(s));
+  });
+  // The server never closes a connection itself (a file it has handed to the kernel whole would
+  // otherwise be an idle keep-alive connection, closed after 5 s).
+  server.keepAliveTimeout = 0;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const s of open) s.destroy();
+    return new Promise((resolve) => server.close(resolve));
+  });
+  const baseURL = `http://127.0.0.1:${server.address().port}/`;
+  const wxpay = client(ctx.sb, { baseURL, retry: false });
+  const data = { download_url: `${baseURL}v3/billdownload/file?token=t`, hash_type: 'SHA1', hash_value: crypto.createHash('sha1').update(bill).digest('hex') };
+  // A handler that throws between download() and reading the stream, ten times.
+  for (let i = 0; i < 10; i++) await within(wxpay.download(data, { stream: true }));
+  assert.equal(open.size, 10, 'each unread body holds its connection');
+  // Collected, cancelled, and closed by undici within a few seconds here; waited for up to 20.
+  for (let i = 0; i < 200 && open.size > 0; i++) {
+    gc();
+    await sleep(100);
+  }
+  assert.equal(open.size, 0, 'the bodies were cancelled and their connections closed');
+  // The client works on: a stream read whole still checks its digest.
+  assert.deepEqual(await readAll(await within(wxpay.download(data, { stream: true }))), bill);
 });
 
 test('a streamed download is not bounded by maxBodyBytes; a whole one is', async () => {
