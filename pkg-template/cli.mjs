@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // wxpay-wasm certificates: download, verify and save the WeChat Pay platform certificates.
+import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,7 +8,7 @@ import { Wxpay, WxpayError } from './node.mjs';
 
 const USAGE = `usage: wxpay-wasm certificates --mchid <mchid> --serial <merchant certificate serial>
          --private-key <apiclient_key.pem> [--apiv3-key <key>] [--out <dir>] [--base-url <url>]
-         [--timeout <ms>]
+         [--timeout <ms>] [--wechatpay-cert <wechatpay_serial.pem>]
 
 Downloads /v3/certificates, decrypts each certificate with the APIv3 key, verifies the answer,
 prints each certificate's serial and validity, and with --out writes wechatpay_<serial>.pem there
@@ -21,6 +22,8 @@ prints each certificate's serial and validity, and with --out writes wechatpay_<
   -o, --out           the folder to write the certificates to (made if missing)
       --base-url      another host than https://api.mch.weixin.qq.com/ (a proxy, a sandbox)
       --timeout       milliseconds for the download, each attempt (default 30000)
+  -c, --wechatpay-cert  a platform certificate you already trust: the answer must be signed by it
+                      (without it, by one of the certificates it brings, as the client does)
   -V, --version       the package's version
   -h, --help          this text`;
 
@@ -44,6 +47,7 @@ async function main(argv) {
         out: { type: 'string', short: 'o' },
         'base-url': { type: 'string' },
         timeout: { type: 'string' },
+        'wechatpay-cert': { type: 'string', short: 'c' },
         version: { type: 'boolean', short: 'V' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -63,7 +67,7 @@ async function main(argv) {
   }
   if (positionals.length !== 1 || positionals[0] !== 'certificates') return fail('ERR_USAGE', 'expected the command `certificates` (wxpay-wasm --help for usage)', 2);
   // A flag given empty is a mistake, not a request for the default (nor for WXPAY_APIV3_KEY).
-  for (const name of ['mchid', 'serial', 'private-key', 'apiv3-key', 'out', 'base-url', 'timeout']) {
+  for (const name of ['mchid', 'serial', 'private-key', 'apiv3-key', 'out', 'base-url', 'timeout', 'wechatpay-cert']) {
     if (values[name] === '') return fail('ERR_USAGE', `--${name} is empty${name === 'apiv3-key' ? ' (leave it out to use WXPAY_APIV3_KEY)' : ''}`, 2);
   }
   const apiv3Key = values['apiv3-key'] ?? process.env.WXPAY_APIV3_KEY;
@@ -82,9 +86,21 @@ async function main(argv) {
   } catch (e) {
     return fail('ERR_USAGE', `cannot read --private-key ${values['private-key']}: ${e.code ?? e.message}`, 2);
   }
+  // --wechatpay-cert: the certificate the answer must be signed by, configured under its own serial.
+  let pinned;
+  if (values['wechatpay-cert'] !== undefined) {
+    let pem;
+    try {
+      pem = readFileSync(values['wechatpay-cert'], 'utf8');
+      pinned = { serial: new X509Certificate(pem).serialNumber, pem };
+    } catch (e) {
+      return fail('ERR_USAGE', `cannot read --wechatpay-cert ${values['wechatpay-cert']} as an X.509 certificate: ${e.code ?? e.message}`, 2);
+    }
+  }
   const options = { mchid: values.mchid, serial: values.serial, privateKey, apiv3Key };
   if (values['base-url']) options.baseURL = values['base-url'];
   if (timeout !== undefined) options.timeout = timeout;
+  if (pinned) options.certs = { [pinned.serial]: pinned.pem };
   let wxpay;
   try {
     wxpay = new Wxpay(options);
@@ -99,15 +115,16 @@ async function main(argv) {
       apiv3Key: values['apiv3-key'] === undefined ? 'WXPAY_APIV3_KEY' : '--apiv3-key',
       baseURL: '--base-url',
       timeout: '--timeout',
+      certs: `--wechatpay-cert ${values['wechatpay-cert']}`,
     };
-    return fail(e.code, e.message.replace(/\boptions\.(mchid|serial|privateKey|apiv3Key|baseURL|timeout)\b/g, (_, name) => flags[name]), 2);
+    return fail(e.code, e.message.replace(/\boptions\.(mchid|serial|privateKey|apiv3Key|baseURL|timeout|certs)\b/g, (_, name) => flags[name]), 2);
   }
   // A reader that stops early (`| head -1`) closes stdout: the files are still all written, and
   // nothing more is printed (no stack trace).
   process.stdout.on('error', (e) => {
     if (e?.code !== 'EPIPE') fail('ERR_OUTPUT', `cannot write to stdout: ${e?.message ?? e}`);
   });
-  const certificates = await wxpay.certificates();
+  const certificates = pinned ? await pinnedList(new Wxpay({ ...options, apiv3Key: undefined }), wxpay) : await wxpay.certificates();
   // The file system's own errors are reported with their code (EEXIST, EACCES...): a path of
   // the user's, not a fault of the package.
   const written = (what, write) => {
@@ -127,6 +144,30 @@ async function main(argv) {
     }
     process.stdout.write(`${line}\n`);
   }
+}
+
+/**
+ * The list as `fetcher` (the given certificate its only key, no APIv3 key: no bootstrap) verifies
+ * it, each certificate decrypted by `reader` and held to the serial the list gives it.
+ */
+async function pinnedList(fetcher, reader) {
+  const { data } = await fetcher.v3.certificates.get();
+  const out = [];
+  for (const item of Array.isArray(data?.data) ? data.data : []) {
+    const pem = await reader.decryptResource(item.encrypt_certificate);
+    let serial;
+    try {
+      serial = new X509Certificate(pem).serialNumber;
+    } catch (e) {
+      throw new WxpayError('ERR_RESPONSE_BODY', `certificate ${item.serial_no} does not parse: ${e.message}`);
+    }
+    if (typeof item.serial_no !== 'string' || serial.replace(/^0+/, '') !== item.serial_no.toUpperCase().replace(/^0+/, '')) {
+      throw new WxpayError('ERR_RESPONSE_BODY', `the list names a certificate ${item.serial_no} whose serial is ${serial}`);
+    }
+    out.push({ serial: item.serial_no, effective_time: item.effective_time, expire_time: item.expire_time, pem });
+  }
+  if (!out.length) throw new WxpayError('ERR_RESPONSE_BODY', 'the list holds no certificate');
+  return out;
 }
 
 main(process.argv.slice(2)).catch((e) => {

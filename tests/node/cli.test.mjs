@@ -168,3 +168,42 @@ test('a reader that stops early (| head -c0) leaves every file written and print
   assert.deepEqual([r.code, r.stderr, r.stdout], [0, '', '']);
   assert.deepEqual(readdirSync(out), [`wechatpay_${sb.platform.serial}.pem`]);
 });
+
+test('--wechatpay-cert (-c): the answer must be signed by the certificate given; another is refused, nothing written', async () => {
+  const { sb } = ctx;
+  const { dir, file } = keyFile(sb);
+  const trusted = join(dir, 'trusted.pem');
+  writeFileSync(trusted, sb.platform.certificate);
+  const out = join(dir, 'pinned');
+  const ok = await run([...base(sb, file), '-c', trusted, '--out', out], { WXPAY_APIV3_KEY: sb.apiv3Key });
+  assert.equal(ok.code, 0, ok.stderr);
+  const [serial, effective, , path] = ok.stdout.trim().split(/\s+/);
+  assert.equal(serial, sb.platform.serial);
+  assert.match(effective, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+  assert.equal(readFileSync(path, 'utf8'), sb.platform.certificate);
+  assert.ok(sb.requests.every((q) => q.verified));
+  // A forged answer is refused as it is without -c.
+  sb.misbehave('forged');
+  const forged = await run([...base(sb, file), '-c', trusted], { WXPAY_APIV3_KEY: sb.apiv3Key });
+  assert.equal(forged.code, 1);
+  assert.match(forged.stderr, /^wxpay-wasm: ERR_RESPONSE_SIGNATURE: /);
+  // Not a certificate: a usage error, naming the flag.
+  const notCert = await run([...base(sb, file), '-c', file], { WXPAY_APIV3_KEY: sb.apiv3Key });
+  assert.equal(notCert.code, 2);
+  assert.match(notCert.stderr, /^wxpay-wasm: ERR_USAGE: cannot read --wechatpay-cert [^\n]+ as an X\.509 certificate/);
+  // After a rotation the service signs with the new certificate: the old one given is refused by
+  // the answer's serial (without -c, the bootstrap takes the new one), and nothing is written.
+  sb.rotate();
+  const rotated = await run([...base(sb, file), '-c', trusted, '--out', join(dir, 'not')], { WXPAY_APIV3_KEY: sb.apiv3Key });
+  assert.equal(rotated.code, 1);
+  assert.match(rotated.stderr, /^wxpay-wasm: ERR_RESPONSE_SERIAL: [^\n]+\n$/);
+  assert.throws(() => readdirSync(join(dir, 'not')), /ENOENT/);
+  const fresh = await run([...base(sb, file)], { WXPAY_APIV3_KEY: sb.apiv3Key });
+  assert.equal(fresh.code, 0, fresh.stderr);
+  // A certificate the service does not know: it refuses the request that names it.
+  const other = join(dir, 'other.pem');
+  writeFileSync(other, readFileSync(new URL('../fixtures/platform_cert.pem', import.meta.url)));
+  const unknown = await run([...base(sb, file), '-c', other], { WXPAY_APIV3_KEY: sb.apiv3Key });
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /^wxpay-wasm: PARAM_ERROR: Wechatpay-Serial [^\n]+\n$/);
+});
