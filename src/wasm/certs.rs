@@ -258,8 +258,8 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                     Err(Waited::Stopped(e)) => {
                         // In workerd a request's I/O ends with it, so a download whose starter has
                         // gone may never settle: the next need starts its own. (Elsewhere it goes
-                        // on, and its certificates are still taken when it ends.)
-                        if mine {
+                        // on, shared, and its certificates are taken when it ends.)
+                        if mine && client.io_ends_with_request() {
                             client.certs.release(started);
                         }
                         return Err(NoRing::Stopped(e));

@@ -39,6 +39,12 @@ pub struct Client {
 }
 
 impl Client {
+    /// Whether the runtime ends the I/O a request started when that request ends: workerd's,
+    /// which names itself in `navigator.userAgent` (boundary.js `userAgent`), nodejs_compat too.
+    pub fn io_ends_with_request(&self) -> bool {
+        self.user_agent.as_deref().is_some_and(|ua| ua.ends_with(" Cloudflare-Workers"))
+    }
+
     /// The serial sent as `Wechatpay-Serial` and used by `encrypt`, chosen at
     /// `now` (Unix seconds) among the configured keys and the downloaded
     /// certificates (see [`config::choose_serial`]), and whether its key is in
