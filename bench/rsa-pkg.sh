@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds .work/bench-pkg: the crate with the `bench` feature (our RSA and the
-# `rsa` crate side by side, src/wasm/bench.rs), optimised exactly like pkg/
-# (same release profile, same wasm-opt -Os), in its own target dir so the
-# shipped build is never touched. Used by bench/rsa.mjs.
+# `rsa` crate side by side, src/wasm/bench.rs), optimised like pkg/ (the same
+# release profile and inline threshold; wasm-opt -Os, without the shipped
+# build's other flags), in its own target dir so the shipped build is never
+# touched. Used by bench/rsa.mjs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

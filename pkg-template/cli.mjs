@@ -21,7 +21,7 @@ prints each certificate's serial and validity, and with --out writes wechatpay_<
                       is visible to every user of the machine (ps)
   -o, --out           the folder to write the certificates to (made if missing)
       --base-url      another host than https://api.mch.weixin.qq.com/ (a proxy, a sandbox)
-      --timeout       milliseconds for the download, each attempt (default 30000)
+      --timeout       milliseconds for the download, its retries included (default 30000)
   -c, --wechatpay-cert  a platform certificate you already trust: the answer must be signed by it
                       (without it, by one of the certificates it brings, as the client does)
   -V, --version       the package's version
@@ -164,9 +164,10 @@ async function pinnedList(fetcher, reader) {
     if (typeof item.serial_no !== 'string' || serial.replace(/^0+/, '') !== item.serial_no.toUpperCase().replace(/^0+/, '')) {
       throw new WxpayError('ERR_RESPONSE_BODY', `the list names a certificate ${item.serial_no} whose serial is ${serial}`);
     }
-    out.push({ serial: item.serial_no, effective_time: item.effective_time, expire_time: item.expire_time, pem });
+    // As the client lists downloaded ones: upper-case serials, nothing past its expire_time.
+    if (!(Date.parse(item.expire_time) <= Date.now())) out.push({ serial: item.serial_no.toUpperCase(), effective_time: item.effective_time, expire_time: item.expire_time, pem });
   }
-  if (!out.length) throw new WxpayError('ERR_RESPONSE_BODY', 'the list holds no certificate');
+  if (!out.length) throw new WxpayError('ERR_RESPONSE_BODY', 'the list holds no certificate in effect');
   return out;
 }
 

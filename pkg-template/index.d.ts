@@ -591,7 +591,7 @@ export interface Wxpay {
    * as the answer gives it. Its fields are optional here, as in the descriptions of the answers
    * that carry one; a `ciphertext` or `nonce` that is not a string rejects `ERR_INVALID_PARAM`.
    */
-  decryptResource(resource: Partial<EncryptedResource>): Promise<string>;
+  decryptResource(resource: { [K in keyof EncryptedResource]?: EncryptedResource[K] | undefined }): Promise<string>;
 }
 
 // ---------------------------------------------------------------------------
@@ -735,7 +735,7 @@ export declare function readBill<Row = Record<string, string>, Summary = Record<
 export declare function uploadForm(
   file: Uint8Array | ArrayBuffer | Blob,
   filename: string,
-  options?: { field?: string; meta?: string | object; fields?: Record<string, string | number>; type?: string },
+  options?: { field?: string | undefined; meta?: string | object | undefined; fields?: Record<string, string | number> | undefined; type?: string | undefined },
 ): FormData;
 
 /**

@@ -69,3 +69,7 @@ await wxpay.download({});
 const notSure: Uint8Array = await wxpay.download(data, { stream: streamed });
 
 export { billBytes, subBytes, subStream, receiptBytes, signedStream, notSure };
+
+// Optional options given as undefined (exactOptionalPropertyTypes in tsconfig.bundler.json).
+declare const maybeType: string | undefined;
+uploadForm(new Uint8Array(3), 'a.jpg', { type: maybeType, field: undefined, meta: undefined, fields: undefined });

@@ -131,3 +131,8 @@ await wxpay.decryptResource({ ciphertext: new Uint8Array(1), nonce: 'n' });
 await wxpay.encrypt(new Uint8Array(1));
 
 export { failed, failed2, ok, pem, serial, code };
+
+// A resource's optional fields given as undefined (exactOptionalPropertyTypes in tsconfig.bundler.json).
+declare const maybeAad: string | undefined;
+const decryptedText: string = await wxpay.decryptResource({ ciphertext: 'c', nonce: 'n', associated_data: maybeAad });
+void decryptedText;
