@@ -1848,6 +1848,10 @@ function nativeDigest(algorithm) {
   return undefined;
 }
 
+/** Cancels the body of a streamed file dropped unread (readFile). */
+const abandoned = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((cleanup) => cleanup()) : undefined;
+const ABANDONED = 'the stream was dropped unread';
+
 /**
  * The reader of a downloaded file as it arrives: `source` is the answer's body as the caller's
  * `fetch` gave it (a ReadableStream, or anything else), or bytes already in hand. `read()`
@@ -1857,10 +1861,6 @@ function nativeDigest(algorithm) {
  * before it can reach a decompressor or Rust. Each read is raced against `watch.g`, the
  * request's deadline, for as long as that is set. `cancel(reason)` never throws.
  */
-/** Cancels the body of a streamed file dropped unread (readFile). */
-const abandoned = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((cleanup) => cleanup()) : undefined;
-const ABANDONED = 'the stream was dropped unread';
-
 function fileSource(source, watch) {
   let reader;
   try {

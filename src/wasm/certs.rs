@@ -221,8 +221,8 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
         let now = js_sys::Date::now();
         // A download past its limit and grace never ends: the next need starts another.
         let pending = client.certs.in_flight.borrow().clone().filter(|(_, started)| now - started < limit);
-        // Whether this call started the download: if it stops waiting first, the download is
-        // shared no longer (below).
+        // Whether this call started the download: if it stops waiting first, in workerd, the
+        // download is shared no longer (below).
         let mut mine = false;
         let promise = match pending {
             Some(p) => Some(p),
