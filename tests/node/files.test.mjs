@@ -480,9 +480,12 @@ test('a streamed download dropped unread gives its connection back once it is co
   const baseURL = `http://127.0.0.1:${server.address().port}/`;
   const wxpay = client(ctx.sb, { baseURL, retry: false });
   const data = { download_url: `${baseURL}v3/billdownload/file?token=t`, hash_type: 'SHA1', hash_value: crypto.createHash('sha1').update(bill).digest('hex') };
-  // A handler that throws between download() and reading the stream, ten times.
-  for (let i = 0; i < 10; i++) await within(wxpay.download(data, { stream: true }));
+  // A handler that throws between download() and reading the stream, ten times: the streams are
+  // held until all ten are open (a collection meanwhile would close some), then dropped.
+  let streams = [];
+  for (let i = 0; i < 10; i++) streams.push(await within(wxpay.download(data, { stream: true })));
   assert.equal(open.size, 10, 'each unread body holds its connection');
+  streams = null;
   // Collected, cancelled, and closed by undici within a few seconds here; waited for up to 20.
   for (let i = 0; i < 200 && open.size > 0; i++) {
     gc();
