@@ -67,8 +67,8 @@ async function main(argv) {
   }
   if (positionals.length !== 1 || positionals[0] !== 'certificates') return fail('ERR_USAGE', 'expected the command `certificates` (wxpay-wasm --help for usage)', 2);
   // A flag given empty is a mistake, not a request for the default (nor for WXPAY_APIV3_KEY).
-  for (const name of ['mchid', 'serial', 'private-key', 'apiv3-key', 'out', 'base-url', 'timeout', 'wechatpay-cert']) {
-    if (values[name] === '') return fail('ERR_USAGE', `--${name} is empty${name === 'apiv3-key' ? ' (leave it out to use WXPAY_APIV3_KEY)' : ''}`, 2);
+  for (const [name, value] of Object.entries(values)) {
+    if (value === '') return fail('ERR_USAGE', `--${name} is empty${name === 'apiv3-key' ? ' (leave it out to use WXPAY_APIV3_KEY)' : ''}`, 2);
   }
   const apiv3Key = values['apiv3-key'] ?? process.env.WXPAY_APIV3_KEY;
   for (const [name, v] of [['--mchid', values.mchid], ['--serial', values.serial], ['--private-key', values['private-key']], ['--apiv3-key (or WXPAY_APIV3_KEY)', apiv3Key]]) {
