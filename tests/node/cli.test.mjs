@@ -13,9 +13,11 @@ import { useSandbox } from './helpers.mjs';
 const ctx = useSandbox();
 const BIN = fileURLToPath(new URL('../../node_modules/.bin/wxpay-wasm', import.meta.url));
 
-function run(args, env = {}) {
+/** The command with `args`, `env` added to ours, and `input` (if given) on its stdin. */
+function run(args, env = {}, input = undefined) {
   return new Promise((resolve) => {
-    execFile(BIN, args, { env: { ...process.env, ...env } }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
+    const child = execFile(BIN, args, { env: { ...process.env, ...env } }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
+    if (input !== undefined) child.stdin.end(input);
   });
 }
 
@@ -113,10 +115,7 @@ test("the official downloaders' short flags, the key from stdin, --version", asy
   const { sb } = ctx;
   const { dir } = keyFile(sb);
   const out = join(dir, 'short');
-  const r = await new Promise((resolve) => {
-    const child = execFile(BIN, ['certificates', '-m', sb.mchid, '-s', sb.merchant.serial, '-f', '-', '-k', sb.apiv3Key, '-o', out, '--base-url', sb.baseURL], (error, stdout, stderr) => resolve({ code: error ? error.code : 0, stdout, stderr }));
-    child.stdin.end(sb.merchant.privateKeyPkcs8);
-  });
+  const r = await run(['certificates', '-m', sb.mchid, '-s', sb.merchant.serial, '-f', '-', '-k', sb.apiv3Key, '-o', out, '--base-url', sb.baseURL], {}, sb.merchant.privateKeyPkcs8);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(readdirSync(out), [`wechatpay_${sb.platform.serial}.pem`]);
   const version = await run(['--version']);

@@ -27,8 +27,8 @@ async function readAll(stream) {
 /**
  * A file host on 127.0.0.1 for what the sandbox does not do (cut connections, stalls, odd
  * chunking): `handler(req, res)` answers every request; closed, its sockets destroyed, after
- * the test. Resolves a client of the sandbox's merchant on it (no retries), its `baseURL`, and `file(bytes)`,
- * the download data of a bill whose text is `bytes`.
+ * the test. Resolves a client of the sandbox's merchant on it (no retries), its `baseURL`, `file(bytes)`,
+ * the download data of a bill whose text is `bytes`, the `server` and its open `sockets`.
  */
 async function fileHost(t, handler) {
   const sockets = new Set();
@@ -44,7 +44,7 @@ async function fileHost(t, handler) {
   });
   const baseURL = `http://127.0.0.1:${server.address().port}/`;
   const file = (bytes) => ({ download_url: `${baseURL}v3/billdownload/file?token=t`, hash_type: 'SHA1', hash_value: crypto.createHash('sha1').update(bytes).digest('hex') });
-  return { wxpay: client(ctx.sb, { baseURL, retry: false }), file, baseURL };
+  return { wxpay: client(ctx.sb, { baseURL, retry: false }), file, baseURL, server, sockets };
 }
 
 test('an upload sends multipart bytes built in Rust, signed over the meta it computed', async () => {
@@ -460,26 +460,14 @@ test('a streamed download dropped unread gives its connection back once it is co
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc');
   const bill = Buffer.from(`${'交易时间,商户订单号\n'.repeat(12000)}`);
-  const open = new Set();
-  const server = http.createServer((req, res) => {
+  const { wxpay, file, server, sockets: open } = await fileHost(t, (req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(bill);
-  });
-  server.on('connection', (s) => {
-    open.add(s);
-    s.on('close', () => open.delete(s));
   });
   // The server never closes a connection itself (a file it has handed to the kernel whole would
   // otherwise be an idle keep-alive connection, closed after 5 s).
   server.keepAliveTimeout = 0;
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => {
-    for (const s of open) s.destroy();
-    return new Promise((resolve) => server.close(resolve));
-  });
-  const baseURL = `http://127.0.0.1:${server.address().port}/`;
-  const wxpay = client(ctx.sb, { baseURL, retry: false });
-  const data = { download_url: `${baseURL}v3/billdownload/file?token=t`, hash_type: 'SHA1', hash_value: crypto.createHash('sha1').update(bill).digest('hex') };
+  const data = file(bill);
   // A handler that throws between download() and reading the stream, ten times: the streams are
   // held until all ten are open (a collection meanwhile would close some), then dropped.
   let streams = [];
