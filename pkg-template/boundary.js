@@ -1968,11 +1968,6 @@ async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, befor
     digest.free();
     native?.abort(reason);
   };
-  /** Ends the file early: the digest dropped, the body cancelled (its promise never rejects). */
-  const stop = (reason) => {
-    drop(reason);
-    return reader.cancel(reason);
-  };
   const out = new ReadableStream({
     async pull(c) {
       let r;
@@ -1986,7 +1981,8 @@ async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, befor
           r = ended ? DONE : await reader.read();
         }
       } catch (e) {
-        stop(e);
+        drop(e);
+        reader.cancel(e);
         throw decodeError(e);
       }
       if (r.done) {
@@ -1998,12 +1994,16 @@ async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, befor
         if (native === undefined) digest.update(r.value);
         else await native.write(r.value);
       } catch (e) {
-        stop(e);
+        drop(e);
+        reader.cancel(e);
         throw hashError(e);
       }
       c.enqueue(r.value);
     },
-    cancel: stop,
+    cancel(reason) {
+      drop(reason);
+      return reader.cancel(reason);
+    },
   }, { highWaterMark: 0 });
   if (streamed) {
     watch.g = NO_DEADLINE;
@@ -2014,7 +2014,8 @@ async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, befor
     abandoned?.register(out, () => {
       if (finished) return;
       try {
-        stop(ABANDONED);
+        drop(ABANDONED);
+        reader.cancel(ABANDONED);
       } catch { /* a finalizer has no one to tell (workerd may refuse I/O of an ended request) */ }
     });
     return out;
