@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup api docs build pack test-pkg demo test test-rust test-node test-hostile test-types test-workerd test-browser test-runtimes test-nodes bench bench-rsa bench-recover fuzz clean
+.PHONY: setup api docs build pack test-pkg demo test test-rust test-node test-hostile test-types test-workerd test-browser test-runtimes test-frameworks test-nodes bench bench-rsa bench-recover fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -26,7 +26,7 @@ test-pkg: setup
 demo: pack
 	@bash scripts/demo.sh
 
-test: pack test-rust test-node test-hostile test-types test-workerd test-browser test-runtimes test-nodes
+test: pack test-rust test-node test-hostile test-types test-workerd test-browser test-runtimes test-frameworks test-nodes
 
 # The second line: src/rsa against node:crypto on fresh keys (tests/rsa) and
 # the RSA-signing property tests (tests/properties),
@@ -59,6 +59,11 @@ test-browser: pack test-pkg
 # Bun and Deno (from npm, pinned in tests/runtimes/package-lock.json) run tests/runtimes/suite.mjs.
 test-runtimes: pack
 	@bash tests/runtimes/run.sh
+
+# Notifications in Express 4 and 5, Koa 2 and 3, Fastify 4 and 5 and Hono (from npm, pinned in
+# tests/frameworks/package-lock.json), as README's "In Node's frameworks" gives them.
+test-frameworks: pack
+	@bash tests/frameworks/run.sh
 
 # Node 22, 24 and 26 (from npm, pinned in tests/nodes/package-lock.json) run the suites test-node
 # and test-hostile run under the machine's Node.

@@ -837,6 +837,10 @@ const NOTIFY_INPUT = ['headers', 'body', 'arrayBuffer'];
  */
 function notificationShape(input, headers, body, what) {
   const proto = Object.getPrototypeOf(input);
+  // Hono's c.req (and the like) wraps the fetch Request as `raw`.
+  if (typeof input.raw === 'object' && input.raw !== null && typeof input.raw.arrayBuffer === 'function') {
+    return `${what}: input wraps a fetch Request as input.raw (Hono's c.req): pass that Request (c.req.raw), its body not read yet`;
+  }
   // A Request-like object (its body read by its own arrayBuffer) is read as before.
   if (typeof input.arrayBuffer === 'function') return undefined;
   if (proto === Object.prototype || proto === null) {
@@ -857,7 +861,10 @@ function notificationBody(body, what) {
   if (typeof body.getReader === 'function' || typeof body.pipe === 'function' || typeof body[Symbol.asyncIterator] === 'function') {
     return `${what}: input.body is a stream: read it to bytes first and pass those (the signature covers the raw bytes)`;
   }
-  return `${what}: input.body is an object (a parsed body, as express.json() makes?): the signature covers the raw bytes as received, so pass the raw body (express.raw({ type: 'application/json' }), a Buffer), never a parsed or re-serialised one`;
+  if (typeof body.arrayBuffer === 'function') {
+    return `${what}: input.body is a Blob: pass its bytes (await body.arrayBuffer())`;
+  }
+  return `${what}: input.body is an object (a parsed body: express.json(), koa-bodyparser, Fastify's JSON parser?): the signature covers the raw bytes as received, so pass the raw body (a Buffer or string) taken before any JSON parser runs, never a parsed or re-serialised one (README, "In Node's frameworks", shows how in each)`;
 }
 
 const NOTIFY_HEADERS = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial', 'request-id'];
@@ -886,24 +893,36 @@ async function readNotification(input) {
       throw param(`${what}: ${HEADERS_EXPECTED}, got ${kind(headers)}`);
     }
     let values;
+    // A header given more than once has no one value: never the first or the last one given.
+    const twice = new Set();
     if (typeof headers.get === 'function' && !isMap(headers)) {
       values = NOTIFY_HEADERS.map((name) => headers.get(name));
     } else {
       const list = headerPairs(headers, what);
       const lower = new Map();
-      // A name given twice (in different cases) has no one value: as if absent.
       for (const [k, v] of list) {
         const name = String(k).toLowerCase();
-        lower.set(name, lower.has(name) ? undefined : v);
+        if (lower.has(name)) twice.add(name);
+        lower.set(name, v);
       }
       values = NOTIFY_HEADERS.map((name) => lower.get(name));
     }
     // Node gives an array for a repeated header; one value is still one value.
-    values = values.map((v) => (Array.isArray(v) ? (v.length === 1 ? v[0] : undefined) : v))
-      .map((v) => (typeof v === 'string' ? v : undefined));
+    values = values.map((v, i) => {
+      if (Array.isArray(v) && v.length > 1) twice.add(NOTIFY_HEADERS[i]);
+      return Array.isArray(v) ? v[0] : v;
+    }).map((v) => (typeof v === 'string' ? v : undefined));
     values.forEach((v, i) => {
       if (v !== undefined && v.length > MAX_TEXT) throw param(long(`${what}: the ${NOTIFY_HEADERS[i]} header`, MAX_TEXT));
+      // A Headers joins a repeated header's values with ", "; the four signed ones never hold a comma.
+      if (i < 4 && v?.includes(',')) twice.add(NOTIFY_HEADERS[i]);
     });
+    const repeated = NOTIFY_HEADERS.slice(0, 4).filter((name) => twice.has(name));
+    if (repeated.length > 0) {
+      const names = repeated.map((name) => name.replace(/(^|-)([a-z])/g, (_, dash, c) => dash + c.toUpperCase()));
+      throw new WxpayError('ERR_NOTIFY_UNSIGNED', `unsigned notification: ${names.join(', ')} given more than once`, values[4] === undefined || twice.has('request-id') ? undefined : { requestId: values[4] });
+    }
+    if (twice.has('request-id')) values[4] = undefined;
     if (typeof rawBody === 'string' || (typeof rawBody === 'object' && rawBody !== null && isBytes(rawBody))) return [values, rawBody, undefined];
     // A fetch Request: its body read by its own arrayBuffer (or stream).
     const read = input.arrayBuffer;

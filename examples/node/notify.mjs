@@ -47,8 +47,14 @@ export function rejectionStatus(err) {
  * @param {(notification) => unknown} hooks.onNotification  handles one verified, decrypted
  *   notification; throw to answer a failure, and WeChat Pay sends it again later
  * @param {(err: WxpayError) => void} [hooks.onRejected]  told about each rejected notification
+ * @param {(err: unknown, notification) => void} [hooks.onFailed]  told about each notification
+ *   `onNotification` failed to handle (its error stays here: the answer says only "not handled")
  */
-export function notifyHandler(wxpay, { onNotification, onRejected = (e) => console.warn(`notification rejected: ${e.code}: ${e.message}`) }) {
+export function notifyHandler(wxpay, {
+  onNotification,
+  onRejected = (e) => console.warn(`notification rejected: ${e.code}: ${e.message}`),
+  onFailed = (e, n) => console.error(`notification ${n.id} not handled:`, e),
+}) {
   return async (req, res) => {
     if (req.method !== 'POST') return writeResponse(res, wxpay.notifications.failure('POST only', 405));
     const body = await rawBody(req);
@@ -64,7 +70,8 @@ export function notifyHandler(wxpay, { onNotification, onRejected = (e) => conso
     try {
       await onNotification(notification);
     } catch (err) {
-      return writeResponse(res, wxpay.notifications.failure(`not handled: ${err.message}`, 500));
+      onFailed(err, notification);
+      return writeResponse(res, wxpay.notifications.failure('not handled', 500));
     }
     return writeResponse(res, wxpay.notifications.success());
   };

@@ -46,18 +46,19 @@ const EXPECTED = {
 };
 
 describe('the example node:http handler, fed by the sandbox', () => {
-  let server, url, handled, rejected;
+  let server, url, handled, rejected, failed;
   const start = async (wxpay) => {
     await new Promise((resolve) => server?.close(resolve) ?? resolve());
     server = http.createServer(notifyHandler(wxpay, {
       onNotification: (n) => { if (n.resource.fail) throw new Error('cannot store it'); handled.push(n); },
       onRejected: (e) => rejected.push(e),
+      onFailed: (e, n) => failed.push([e.message, n.id]),
     }));
     await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${server.address().port}/notify`;
   };
   before(() => start(new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key }))));
-  beforeEach(() => { handled = []; rejected = []; });
+  beforeEach(() => { handled = []; rejected = []; failed = []; });
   after(() => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }));
 
   test('a payment notification is accepted: 204, and the handler sees exactly what the sandbox encrypted', async () => {
@@ -108,10 +109,11 @@ describe('the example node:http handler, fed by the sandbox', () => {
     });
   }
 
-  test('a handler that throws answers 500 FAIL, so WeChat Pay retries', async () => {
+  test('a handler that throws answers 500 FAIL, so WeChat Pay retries; its error stays with the merchant', async () => {
     const r = await ctx.sb.notify(url, { event_type: 'TRANSACTION.SUCCESS', resource: { ...PAYMENT, fail: true } });
     assert.equal(r.status, 500);
-    assert.deepEqual(r.json, { code: 'FAIL', message: 'not handled: cannot store it' });
+    assert.deepEqual(r.json, { code: 'FAIL', message: 'not handled' });
+    assert.deepEqual(failed, [['cannot store it', r.sent.envelope.id]]);
   });
 
   test('a client without apiv3Key cannot parse: ERR_INVALID_CONFIG, answered 500', async () => {
@@ -218,8 +220,31 @@ describe('notifications.parse input shapes', () => {
     // Every header value is bounded like any text input, before it is copied into wasm memory.
     const huge = await rejectsWith(wxpay.notifications.parse({ headers: { ...n.headers, 'Wechatpay-Nonce': 'n'.repeat((1 << 20) + 1) }, body: n.body }), 'ERR_INVALID_PARAM');
     assert.match(huge.message, /wechatpay-nonce header is longer than 1048576 characters/);
-    // The same name twice (in two cases) has no one value: unsigned, never the last one given.
-    await rejectsWith(wxpay.notifications.parse({ headers: [...Object.entries(n.headers), ['wechatpay-serial', 'OTHER']], body: n.body }), 'ERR_NOTIFY_UNSIGNED');
+    // A signed header given more than once has no one value: unsigned, never the first or the last
+    // one given, however it is given twice: two names in two cases, Node's array, a Headers' join.
+    const serial = n.headers['Wechatpay-Serial'];
+    const twice = [
+      [...Object.entries(n.headers), ['wechatpay-serial', 'OTHER']],
+      [...Object.entries(n.headers), ['wechatpay-serial', serial]],
+      { ...lower(n.headers), 'wechatpay-serial': [serial, serial] },
+      [...Object.entries(n.headers).flat(), 'WECHATPAY-SERIAL', serial],
+      new Headers([...Object.entries(n.headers), ['Wechatpay-Serial', serial]]),
+      new Map([...Object.entries(n.headers), ['wechatpay-serial', serial]]),
+    ];
+    const downloads = ctx.sb.requests.length;
+    for (const headers of twice) {
+      const e = await rejectsWith(wxpay.notifications.parse({ headers, body: n.body }), 'ERR_NOTIFY_UNSIGNED');
+      assert.equal(e.message, 'unsigned notification: Wechatpay-Serial given more than once');
+      assert.equal(e.requestId, n.headers['Request-ID']);
+    }
+    // Nothing was downloaded to find a key for "serial, serial".
+    assert.equal(ctx.sb.requests.length, downloads);
+    const both = await rejectsWith(wxpay.notifications.parse({ headers: { ...lower(n.headers), 'wechatpay-nonce': ['a', 'b'], 'wechatpay-timestamp': ['1', '1'] }, body: n.body }), 'ERR_NOTIFY_UNSIGNED');
+    assert.equal(both.message, 'unsigned notification: Wechatpay-Timestamp, Wechatpay-Nonce given more than once');
+    // An empty array is no value at all (missing), a Request-ID given twice none of the four.
+    assert.equal((await rejectsWith(wxpay.notifications.parse({ headers: { ...lower(n.headers), 'wechatpay-nonce': [] }, body: n.body }), 'ERR_NOTIFY_UNSIGNED')).message,
+      'unsigned notification: missing Wechatpay-Nonce');
+    assert.deepEqual((await wxpay.notifications.parse({ headers: { ...lower(n.headers), 'request-id': ['a', 'b'] }, body: n.body })).resource, PAYMENT);
     assert.deepEqual((await wxpay.notifications.parse({ headers: n.headers, body: n.body })).resource, PAYMENT);
   });
 
@@ -231,11 +256,16 @@ describe('notifications.parse input shapes', () => {
     req.headers = lower(n.headers);
     assert.match(await message(req), /^notifications\.parse\(input\): input looks like a node:http request \(req\), whose body is not read yet: read the raw body and pass \{ headers: req\.headers, body \}/);
     // express.json()'s parsed body, on a plain object or on req itself.
-    const parsed = /^notifications\.parse\(input\): input\.body is an object \(a parsed body, as express\.json\(\) makes\?\): the signature covers the raw bytes as received, so pass the raw body \(express\.raw\(/;
+    const parsed = /^notifications\.parse\(input\): input\.body is an object \(a parsed body: express\.json\(\), koa-bodyparser, Fastify's JSON parser\?\): the signature covers the raw bytes as received, so pass the raw body \(a Buffer or string\) taken before any JSON parser runs/;
     assert.match(await message({ headers: n.headers, body: JSON.parse(n.body.toString('utf8')) }), parsed);
     req.body = JSON.parse(n.body.toString('utf8'));
     assert.match(await message(req), parsed);
     assert.match(await message({ headers: n.headers, body: Readable.from([n.body]) }), /input\.body is a stream: read it to bytes first/);
+    assert.match(await message({ headers: n.headers, body: new Blob([n.body]) }), /input\.body is a Blob: pass its bytes \(await body\.arrayBuffer\(\)\)$/);
+    // Hono's c.req wraps the Request as `raw` (and has an arrayBuffer of its own, but no headers).
+    const request = new Request('http://merchant.example/notify', { method: 'POST', headers: n.headers, body: n.body });
+    assert.match(await message({ raw: request, arrayBuffer: () => request.arrayBuffer(), header: () => undefined }), /^notifications\.parse\(input\): input wraps a fetch Request as input\.raw \(Hono's c\.req\): pass that Request \(c\.req\.raw\), its body not read yet$/);
+    assert.equal(request.bodyUsed, false);
     // A misspelt key of { headers, body } is named; a key that is not a short name only by its length.
     assert.match(await message({ header: n.headers, body: n.body }), /^notifications\.parse\(input\): unknown key `header`: expected \{ headers, body \}, or a fetch Request$/);
     assert.match(await message({ headers: n.headers, raw: n.body }), /unknown key `raw`: expected \{ headers, body \}/);

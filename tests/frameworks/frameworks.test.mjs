@@ -1,0 +1,199 @@
+// Notifications in Node's web frameworks, as README's "In Node's frameworks" gives them: each
+// framework's raw body and answer, over real HTTP on 127.0.0.1, fed signed and encrypted
+// notifications by the sandbox, parsed by the packed package. And the two mistakes README warns
+// of: a fetch Response handed to Express's res.send (sent as 200 {}), and a global express.json()
+// ahead of the route's express.raw (refused, saying where to look).
+import { describe, test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { Wxpay } from 'wxpay-wasm';
+import express4 from 'express';
+import express5 from 'express5';
+import Koa3 from 'koa';
+import Koa2 from 'koa2';
+import bodyParser from 'koa-bodyparser';
+import Fastify5 from 'fastify';
+import Fastify4 from 'fastify4';
+import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import { startSandbox } from '../sandbox/index.mjs';
+
+const ORDER = {
+  mchid: '1900000109', appid: 'wxd678efh567hg6787', out_trade_no: 'T-frameworks-1', transaction_id: '4200000000202612050000000001',
+  trade_type: 'JSAPI', trade_state: 'SUCCESS', trade_state_desc: '支付成功', bank_type: 'CMC', success_time: '2026-12-05T10:34:56+08:00',
+  payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' }, amount: { total: 100, payer_total: 100, currency: 'CNY', payer_currency: 'CNY' },
+};
+const DB_ERROR = 'connect ECONNREFUSED 10.0.0.7:5432 (user billing)';
+
+let sb, wxpay, stored, closers;
+before(async () => {
+  sb = await startSandbox();
+  wxpay = new Wxpay({
+    mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8,
+    certs: { [sb.platform.serial]: sb.platform.certificate }, baseURL: sb.baseURL, apiv3Key: sb.apiv3Key,
+  });
+});
+after(async () => {
+  wxpay?.free();
+  await sb?.close();
+});
+beforeEach(() => { stored = []; });
+
+/** The merchant's own work: an order with `fail` set cannot be stored. */
+async function markPaid(resource) {
+  if (resource.fail) throw new Error(DB_ERROR);
+  stored.push(resource.out_trade_no);
+}
+
+/** README's onNotify, for the frameworks that send a fetch Response. */
+async function onNotify(input) {
+  let notification;
+  try {
+    notification = await wxpay.notifications.parse(input);
+  } catch {
+    return wxpay.notifications.failure('rejected', 401);
+  }
+  try {
+    if (notification.event_type === 'TRANSACTION.SUCCESS') await markPaid(notification.resource);
+  } catch {
+    return wxpay.notifications.failure('not handled', 500);
+  }
+  return wxpay.notifications.success();
+}
+
+/** The same as plain values, for Express and Koa: [status, body or undefined]. */
+async function outcome(input) {
+  const answer = await onNotify(input);
+  return [answer.status, answer.status === 204 ? undefined : await answer.json()];
+}
+
+/** Listens on 127.0.0.1; resolves the base URL. `server` is a node:http server. */
+async function listening(server) {
+  if (!server.listening) await new Promise((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
+  closers.push(() => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }));
+  return `http://127.0.0.1:${server.address().port}`;
+}
+
+async function post(url, n) {
+  const res = await fetch(url, { method: 'POST', headers: n.headers, body: n.body });
+  const text = await res.text();
+  return { status: res.status, text };
+}
+
+/** A paid order, a forged one and one the merchant cannot store, each answered as README says. */
+async function day(url) {
+  const paid = await post(url, sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: ORDER }));
+  assert.deepEqual(paid, { status: 204, text: '' });
+  assert.deepEqual(stored, [ORDER.out_trade_no]);
+  const forged = await post(url, sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: ORDER, misbehave: 'tampered' }));
+  assert.equal(forged.status, 401);
+  assert.deepEqual(JSON.parse(forged.text), { code: 'FAIL', message: 'rejected' });
+  const unstored = await post(url, sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: { ...ORDER, fail: true } }));
+  assert.equal(unstored.status, 500);
+  assert.deepEqual(JSON.parse(unstored.text), { code: 'FAIL', message: 'not handled' });
+  assert.ok(!unstored.text.includes('ECONNREFUSED'));
+  assert.deepEqual(stored, [ORDER.out_trade_no]);
+}
+
+describe("notifications in Node's frameworks", () => {
+  beforeEach(() => { closers = []; });
+  const closeAll = async () => { for (const close of closers.splice(0)) await close(); };
+
+  for (const [name, express] of [['Express 4', express4], ['Express 5', express5]]) {
+    test(`${name}: express.raw on a route registered before a global express.json()`, async (t) => {
+      t.after(closeAll);
+      const app = express();
+      app.post('/notify', express.raw({ type: 'application/json' }), async (req, res) => {
+        const [status, body] = await outcome({ headers: req.headers, body: req.body });
+        if (body === undefined) res.status(status).end();
+        else res.status(status).json(body);
+      });
+      app.use(express.json());
+      await day(`${await listening(app.listen(0, '127.0.0.1'))}/notify`);
+    });
+
+    test(`${name}: a global express.json() keeping the raw bytes (verify)`, async (t) => {
+      t.after(closeAll);
+      const app = express();
+      app.use(express.json({ verify: (req, res, buf) => { req.rawBody = buf; } }));
+      app.post('/notify', async (req, res) => {
+        const [status, body] = await outcome({ headers: req.headers, body: req.rawBody });
+        if (body === undefined) res.status(status).end();
+        else res.status(status).json(body);
+      });
+      await day(`${await listening(app.listen(0, '127.0.0.1'))}/notify`);
+    });
+
+    test(`${name}: the mistakes README warns of`, async (t) => {
+      t.after(closeAll);
+      const app = express();
+      app.use(express.json());
+      // express.raw after a global express.json(): the body is already parsed.
+      app.post('/notify', express.raw({ type: 'application/json' }), async (req, res) => {
+        try {
+          await wxpay.notifications.parse({ headers: req.headers, body: req.body });
+          res.status(204).end();
+        } catch (e) {
+          res.status(400).json({ code: e.code, message: e.message });
+        }
+      });
+      // A fetch Response handed to res.send.
+      app.post('/send', (req, res) => { res.send(wxpay.notifications.failure('not handled', 500)); });
+      const base = await listening(app.listen(0, '127.0.0.1'));
+      const n = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: ORDER });
+      const parsed = await post(`${base}/notify`, n);
+      assert.equal(parsed.status, 400);
+      const e = JSON.parse(parsed.text);
+      assert.equal(e.code, 'ERR_INVALID_PARAM');
+      assert.match(e.message, /input\.body is an object \(a parsed body: express\.json\(\), koa-bodyparser, Fastify's JSON parser\?\).*taken before any JSON parser runs.*README, "In Node's frameworks"/);
+      assert.deepEqual(await post(`${base}/send`, n), { status: 200, text: '{}' });
+    });
+  }
+
+  for (const [name, Koa] of [['Koa 2', Koa2], ['Koa 3', Koa3]]) {
+    test(`${name} + koa-bodyparser: ctx.request.rawBody, answered by ctx.status`, async (t) => {
+      t.after(closeAll);
+      const app = new Koa();
+      app.use(bodyParser());
+      app.use(async (ctx) => {
+        const [status, body] = await outcome({ headers: ctx.headers, body: ctx.request.rawBody });
+        ctx.status = status;
+        if (body !== undefined) ctx.body = body;
+      });
+      await day(`${await listening(app.listen(0, '127.0.0.1'))}/notify`);
+    });
+  }
+
+  for (const [name, Fastify] of [['Fastify 4', Fastify4], ['Fastify 5', Fastify5]]) {
+    test(`${name}: a scoped buffer parser; the Response returned as it is`, async (t) => {
+      t.after(closeAll);
+      const app = Fastify();
+      app.register(async (scope) => {
+        scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => done(null, body));
+        scope.post('/notify', (request) => onNotify({ headers: request.headers, body: request.body }));
+      });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      closers.push(() => app.close());
+      await day(`http://127.0.0.1:${app.server.address().port}/notify`);
+    });
+  }
+
+  test('Hono on @hono/node-server: c.req.raw, the Response returned', async (t) => {
+    t.after(closeAll);
+    const app = new Hono();
+    app.post('/notify', (c) => onNotify(c.req.raw));
+    let misled;
+    app.post('/wrapped', async (c) => {
+      try {
+        await wxpay.notifications.parse(c.req);
+      } catch (e) {
+        misled = e;
+      }
+      return c.body(null, 204);
+    });
+    const base = await listening(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }));
+    await day(`${base}/notify`);
+    await post(`${base}/wrapped`, sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: ORDER }));
+    assert.equal(misled?.code, 'ERR_INVALID_PARAM');
+    assert.match(misled.message, /input wraps a fetch Request as input\.raw \(Hono's c\.req\): pass that Request \(c\.req\.raw\)/);
+  });
+});
