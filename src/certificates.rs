@@ -93,7 +93,8 @@ pub fn parse(body: &[u8], key: &ApiV3Key, time: impl Fn(&str) -> Option<i64>) ->
         });
     }
     if out.is_empty() {
-        return Err(bad("is empty"));
+        // What a merchant that has only a WeChat Pay public key is answered.
+        return Err(bad("is empty (with a WeChat Pay public key only, give it in options.certs under its PUB_KEY_ID_...)"));
     }
     Ok(out)
 }

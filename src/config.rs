@@ -54,9 +54,10 @@ pub fn mchid(value: &str) -> Result<String> {
     identifier("mchid", value, "the merchant id, e.g. \"1900000109\"")
 }
 
-/// Validates `serial`.
+/// Validates `serial`: hex in upper case, as the merchant platform and
+/// OpenSSL show it (and as the service's own serials are written).
 pub fn serial(value: &str) -> Result<String> {
-    identifier("serial", value, "the serial number of the merchant API certificate")
+    identifier("serial", value, "the serial number of the merchant API certificate").map(|s| canonical(&s))
 }
 
 /// A whole number from `min` to `max` given as option `name` (`options.x`:
@@ -113,6 +114,15 @@ pub fn keyring_or_download<'a>(entries: impl IntoIterator<Item = (String, &'a [u
                 message.push(' ');
             }
             message.push_str("differs from the key it is given under");
+            return Err(invalid(message));
+        }
+        // A bare public key has no serial of its own to check its name against: it is named by
+        // its id as the merchant platform shows it, or by a certificate's serial (hex; decimal
+        // digits alone are an id that lost its prefix). Misnamed, it would be refused only once
+        // the service signs with it.
+        if key.certificate_serial.is_none() && !public_key_name(&serial) {
+            let mut message = what;
+            message.push_str(" is a public key under a name that is not a WeChat Pay public key id (PUB_KEY_ID_ and digits) or a certificate serial (hex)");
             return Err(invalid(message));
         }
         // A certificate is kept under its own serial, as it writes it (two hex digits a byte,
@@ -226,6 +236,15 @@ pub(crate) fn shown_serial(serial: &str) -> bool {
     }
 }
 
+/// Whether a bare public key may be kept under `serial`: `PUB_KEY_ID_` and
+/// digits, or hex that is not decimal digits alone.
+fn public_key_name(serial: &str) -> bool {
+    match serial.strip_prefix(PUB_KEY_ID_PREFIX) {
+        Some(digits) => !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()),
+        None => serial.bytes().all(|b| b.is_ascii_hexdigit()) && !serial.bytes().all(|b| b.is_ascii_digit()),
+    }
+}
+
 /// Parses the merchant private key.
 pub fn private_key(pem: &[u8]) -> Result<PrivateKey> {
     PrivateKey::parse(pem, "options.privateKey")
@@ -241,6 +260,8 @@ mod tests {
         assert_eq!(mchid("").unwrap_err().code, Code::InvalidConfig);
         assert!(mchid("19\"00").unwrap_err().message.contains("options.mchid"));
         assert!(serial("a,b").unwrap_err().message.contains("options.serial"));
+        // A serial typed in lower case is sent as the platform shows it.
+        assert_eq!(serial(" 3775b6a45acd588826d15e583a95f5dd ").unwrap(), "3775B6A45ACD588826D15E583A95F5DD");
     }
 
     #[test]
@@ -318,8 +339,30 @@ mod tests {
         let key = "abcdef0123456789abcdef0123456789";
         let e = keyring([(key.to_string(), cert.as_slice())]).unwrap_err();
         assert_eq!(e.message, format!("options.certs[a key of 32 characters] is a certificate whose serial \"{own}\" differs from the key it is given under"));
-        // A bare public key has no serial of its own: any key.
+        // A bare public key has no serial of its own: under a certificate's serial or an id.
         assert!(keyring([(other.to_string(), public.as_slice()), ("PUB_KEY_ID_0112".to_string(), public.as_slice())]).is_ok());
+    }
+
+    #[test]
+    fn regression_public_key_under_a_mistyped_id_is_refused() {
+        let public = std::fs::read(format!("{}/tests/fixtures/platform_pub.pem", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let tail = " is a public key under a name that is not a WeChat Pay public key id (PUB_KEY_ID_ and digits) or a certificate serial (hex)";
+        // A name of its own, the id in lower case, without its prefix (decimal digits), with no digits.
+        for (name, shown) in [
+            ("my-key", "a key of 6 characters".to_string()),
+            ("wechatpay-pubkey", "a key of 16 characters".to_string()),
+            ("pub_key_id_0115588915912025020800337100001553", "a key of 45 characters".to_string()),
+            ("0115588915912025020800337100001553", "\"0115588915912025020800337100001553\"".to_string()),
+            ("PUB_KEY_ID_", "a key of 11 characters".to_string()),
+            ("PUB_KEY_ID_01x", "a key of 14 characters".to_string()),
+        ] {
+            let e = keyring([(name.to_string(), public.as_slice())]).unwrap_err();
+            assert_eq!(e.code, Code::InvalidConfig);
+            assert_eq!(e.message, format!("options.certs[{shown}]{tail}"));
+        }
+        for name in ["PUB_KEY_ID_0115588915912025020800337100001553", "5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01", "5157f04e6c9a5e7a5b6a1c2f3e4d5c6b7a8f9e01", "0A"] {
+            assert!(keyring([(name.to_string(), public.as_slice())]).is_ok(), "{name}");
+        }
     }
 
     #[test]

@@ -129,12 +129,15 @@ pub fn signed<'a>(
         // unknown serial runs at most once per `certsRefreshInterval` (the usual reason a new
         // platform certificate is not known yet). Words the wasm holds already (`verify`'s
         // message, the option's name): the size budget.
+        let shown = shown_serial(serial);
         return Err(Error::new(
             codes.serial,
-            format!(
-                "Wechatpay-Serial {} names none of the known platform keys (see certsRefreshInterval)",
-                shown_serial(serial)
-            ),
+            if serial.starts_with(crate::config::PUB_KEY_ID_PREFIX) {
+                // Never downloaded: the merchant platform shows the public key and its id.
+                format!("Wechatpay-Serial {shown} is a WeChat Pay public key id not in options.certs: add that public key under it")
+            } else {
+                format!("Wechatpay-Serial {shown} names none of the known platform keys (see certsRefreshInterval)")
+            },
         ));
     }
     if sig.starts_with(SIGNTEST_PREFIX) {

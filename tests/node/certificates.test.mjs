@@ -848,3 +848,27 @@ test('a certificate listed under a serial that is not its own is refused, though
   const err = await rejectsWith(new Wxpay(bootstrap(sb, { fetch: answer(fake) })).certificates(), 'ERR_RESPONSE_BODY');
   assert.match(err.message, /is not a certificate with serial/);
 });
+
+test('from the APIv3 key alone, what a WeChat Pay public key signs is refused without a download, saying to add that key', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(bootstrap(sb, { certsRefreshInterval: 1000 }));
+  assert.equal((await get(wxpay)).status, 200);
+  assert.equal(downloads(sb), 1);
+  // The service moves to its public key; the refresh interval is over, so a download could start.
+  sb.answerKey = 'pubkey';
+  await later(1100);
+  const message = `Wechatpay-Serial "${sb.pubkey.id}" is a WeChat Pay public key id not in options.certs: add that public key under it`;
+  for (let i = 0; i < 3; i++) assert.equal((await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 })).message, message);
+  const n = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'N1' } });
+  assert.equal((await rejectsWith(wxpay.notifications.parse({ headers: n.headers, body: n.body }), 'ERR_NOTIFY_SERIAL')).message, message);
+  assert.equal(downloads(sb), 1, 'a certificate list never holds a public key');
+  // Given the public key beside the APIv3 key, both verify.
+  const both = new Wxpay(options(sb, { certs: { [sb.pubkey.id]: sb.pubkey.publicKeySpki }, apiv3Key: sb.apiv3Key }));
+  sb.answerKey = 'pubkey';
+  assert.equal((await get(both)).status, 200);
+  // A list that is empty (what a merchant with a public key only is answered) says so.
+  const empty = certificatesBy(async () => new Response('{"data":[]}', { status: 200, headers: { 'content-type': 'application/json' } }));
+  const fresh = new Wxpay(bootstrap(sb, { fetch: empty }));
+  const e = await rejectsWith(fresh.certificates(), 'ERR_RESPONSE_BODY');
+  assert.equal(e.message, 'the certificate list is empty (with a WeChat Pay public key only, give it in options.certs under its PUB_KEY_ID_...)');
+});

@@ -157,6 +157,10 @@ runCases('certs: missing, wrong type, empty, bad serial, unparsable PEM, a priva
     ['a good and a bad entry', { certs: { [serial]: cert, [sb.pubkey.id]: 'garbage' } }, KEY, 'options.certs'],
     ['a file name', { certs: { [serial]: `wechatpay_${serial}.pem` } }, KEY, "options.certs entry 1 reads like a file's path, not the key: give the file's text (readFileSync(path, 'utf8'))"],
     ['a path after a good entry', { certs: { [serial]: cert, [sb.pubkey.id]: 'certs/pub_key.pem' } }, KEY, "options.certs entry 2 reads like a file's path"],
+    // A public key under a name of its own, or its id mistyped: refused now, not once the service signs with it.
+    ['a public key under a name', { certs: { [serial]: cert, 'wechatpay-pubkey': sb.pubkey.publicKeySpki } }, CONFIG, 'options.certs[a key of 16 characters] is a public key under a name that is not a WeChat Pay public key id (PUB_KEY_ID_ and digits) or a certificate serial (hex)'],
+    ['a public key id in lower case', { certs: { [sb.pubkey.id.toLowerCase()]: sb.pubkey.publicKeySpki } }, CONFIG, 'is a public key under a name that is not a WeChat Pay public key id'],
+    ['a public key id without its prefix', { certs: { [sb.pubkey.id.slice('PUB_KEY_ID_'.length)]: sb.pubkey.publicKeySpki } }, CONFIG, 'is a public key under a name that is not a WeChat Pay public key id'],
   ];
 });
 
@@ -269,4 +273,12 @@ test('a certificate in certs must be keyed by its own serial: another key is ERR
   assert.equal(pub.wechatpaySerial, other);
   const lower = new Wxpay(options(sb, { certs: { [serial.toLowerCase()]: certificate } }));
   assert.equal((await memberCode(lower).get({ card_id: CARD_ID, code: CODE })).status, 200);
+});
+
+test('the merchant serial typed in lower case is sent in upper case, as the merchant platform shows it', async () => {
+  const { sb } = ctx;
+  sb.reset();
+  const wxpay = new Wxpay(options(sb, { serial: ` ${sb.merchant.serial.toLowerCase()} ` }));
+  assert.equal((await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE })).status, 200);
+  assert.match(sb.requests.at(-1).headers.authorization, new RegExp(`serial_no="${sb.merchant.serial}"`));
 });
