@@ -34,12 +34,18 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// `mchid` and `serial`: accepted exactly when, trimmed, they are 1 to 64
-    /// of `[A-Za-z0-9_-]`, and then as the trimmed text.
+    /// of `[A-Za-z0-9_-]`, and then as the trimmed text (a `serial` that is
+    /// hex, in upper case).
     #[test]
     fn identifiers_are_accepted_exactly_when_well_formed(v in option_text()) {
-        for (got, name) in [(config::mchid(&v), "mchid"), (config::serial(&v), "serial")] {
-            if is_identifier(v.trim()) {
-                prop_assert_eq!(got.unwrap(), v.trim());
+        let trimmed = v.trim();
+        let hex = trimmed.bytes().all(|b| b.is_ascii_hexdigit());
+        for (got, name, want) in [
+            (config::mchid(&v), "mchid", trimmed.to_string()),
+            (config::serial(&v), "serial", if hex { trimmed.to_ascii_uppercase() } else { trimmed.to_string() }),
+        ] {
+            if is_identifier(trimmed) {
+                prop_assert_eq!(got.unwrap(), want);
             } else {
                 let e = got.unwrap_err();
                 prop_assert_eq!(e.code, Code::InvalidConfig);
