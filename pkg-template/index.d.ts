@@ -22,7 +22,7 @@ export type WxpayOptions = WxpayClientOptions &
 export interface WxpayClientOptions {
   /** Merchant id, e.g. `'1900000109'`. */
   mchid: string;
-  /** Serial number of the merchant API certificate. */
+  /** Serial number of the merchant API certificate: hex, sent in upper case. */
   serial: string;
   /** The merchant private key (`apiclient_key.pem`): PKCS#8 or PKCS#1 PEM, or its bytes. */
   privateKey: string | Uint8Array | ArrayBuffer;
@@ -72,7 +72,11 @@ export interface WxpayClientOptions {
   backupBaseURL?: string | false | undefined;
   /** Called before each attempt. What it throws is ignored. */
   onRequest?: ((info: WxpayRequestInfo) => void) | undefined;
-  /** Called after each attempt, with its status or error code. What it throws is ignored. */
+  /**
+   * Called after each attempt, with its status or error code: an attempt that is retried as it
+   * ends, the last once its answer is verified (a 2xx refused carries the code it was refused
+   * with). What it throws is ignored.
+   */
   onResponse?: ((info: WxpayResponseInfo) => void) | undefined;
 }
 
@@ -87,13 +91,16 @@ export interface WxpayRequestInfo {
 
 /** What `onResponse` sees. */
 export interface WxpayResponseInfo extends WxpayRequestInfo {
-  /** Milliseconds from sending to the answer read (or the failure). */
+  /** Milliseconds from sending to the answer read (the last attempt's: and verified), or the failure. */
   duration: number;
   /** The answer's status, when one arrived. */
   status?: number;
   /** The answer's `Request-ID`. */
   requestId?: string;
-  /** The error code when no answer arrived (`ERR_NETWORK`, `ERR_TIMEOUT`...). */
+  /**
+   * The error code when no answer arrived (`ERR_NETWORK`, `ERR_TIMEOUT`...), or when a 2xx
+   * answer was refused (`ERR_RESPONSE_SIGNATURE`, `ERR_RESPONSE_SERIAL`...; `status` beside it).
+   */
   error?: string;
 }
 
@@ -344,6 +351,14 @@ export declare class WxpayError extends Error {
   response?: WxpayResponse;
   /** How many attempts the request made (retries included); `0` when nothing was sent. */
   attempts?: number;
+  /** `WxpayError [CODE]: message`, as the stack's first line reads. */
+  toString(): string;
+  /**
+   * What `JSON.stringify(err)` writes: `name`, `code`, `message`, and `status`, `requestId`,
+   * `detail`, `attempts` when set; `cause` as its name and message (one of ours, as its own JSON).
+   * Not `response`.
+   */
+  toJSON(): { name: string; code: string; message: string; status?: number; requestId?: string; detail?: unknown; attempts?: number; cause?: unknown };
 }
 
 // ---------------------------------------------------------------------------

@@ -54,10 +54,17 @@ pub fn mchid(value: &str) -> Result<String> {
     identifier("mchid", value, "the merchant id, e.g. \"1900000109\"")
 }
 
-/// Validates `serial`: hex in upper case, as the merchant platform and
-/// OpenSSL show it (and as the service's own serials are written).
+/// Validates `serial`: a certificate serial is hex, sent in upper case, as the
+/// merchant platform and OpenSSL show it (and as the service's own serials are
+/// written). Anything else (an APIv3 key in the wrong variable, say) would be
+/// sent in every `Authorization` header, and refused there.
 pub fn serial(value: &str) -> Result<String> {
-    identifier("serial", value, "the serial number of the merchant API certificate").map(|s| canonical(&s))
+    let what = "the serial number of the merchant API certificate";
+    let serial = identifier("serial", value, what)?;
+    if !serial.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(invalid(format!("options.serial must be hex, {what} (openssl x509 -noout -serial -in apiclient_cert.pem)")));
+    }
+    Ok(serial.to_ascii_uppercase())
 }
 
 /// A whole number from `min` to `max` given as option `name` (`options.x`:

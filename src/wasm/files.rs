@@ -103,7 +103,10 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
             stream: input.stream && !whole,
             serial: Named::Current,
         };
-        let (answer, attempts) = exchange(client, &request, &deadline).await;
+        let (answer, attempts, heard) = exchange(client, &request, &deadline).await;
+        if let Some(heard) = heard {
+            heard.tell(client, Method::Get, answer.as_ref(), None);
+        }
         let answer = answer.map_err(|e| with_attempts(e, attempts))?;
         if !(200..300).contains(&answer.status) {
             return Err(with_attempts(service_error(&answer, answer.header(header::REQUEST_ID)), attempts));

@@ -197,11 +197,15 @@ async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method,
         // `attempts: 0`: nothing was sent (its deadline's error too, if it ended the wait).
         certs::ring_for(client, None, Some(&deadline)).await.map_err(|e| with_attempts(e.before_send(), 0))?;
     }
-    let (answer, attempts) = exchange(client, &request, &deadline).await;
-    let finished = match answer {
-        Ok(answer) => finish(client, &request, answer, &deadline).await,
-        Err(e) => Err(e),
+    let (answer, attempts, heard) = exchange(client, &request, &deadline).await;
+    let finished = match &answer {
+        Ok(a) => finish(client, &request, a, &deadline).await,
+        Err(e) => Err(e.clone()),
     };
+    // Heard once the answer is verified (or refused): a forged or unverifiable 200 is no success.
+    if let Some(heard) = heard {
+        heard.tell(client, method, answer.as_ref(), finished.as_ref().err());
+    }
     finished.map_err(|e| with_attempts(e, attempts))
 }
 
@@ -226,18 +230,21 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
     // Requests wait for this download within their own deadlines; the download itself ends
     // within the client's timeout, or DOWNLOAD_TIMEOUT_MS, so a stuck one never blocks the next.
     let deadline = Deadline::new(None, Some(client.config.timeout_ms.unwrap_or(certs::DOWNLOAD_TIMEOUT_MS)))?;
-    let (answer, attempts) = exchange(client, &request, &deadline).await;
+    let (answer, attempts, heard) = exchange(client, &request, &deadline).await;
     let result = async {
-        let answer = answer?;
+        let answer = answer.as_ref().map_err(Clone::clone)?;
         let request_id = answer.header(header::REQUEST_ID);
         if !(200..300).contains(&answer.status) {
             return Err(service_error(&answer, request_id));
         }
         let with_status = |e: Error| e.into_js_with(Extra { status: Some(answer.status), request_id: request_id.clone(), ..Extra::default() });
         let bytes = boundary::copy_in(&answer.body()).map_err(with_status)?;
-        checked_list(client, &answer, &bytes, key).await.map_err(with_status)
+        checked_list(client, answer, &bytes, key).await.map_err(with_status)
     }
     .await;
+    if let Some(heard) = heard {
+        heard.tell(client, Method::Get, answer.as_ref(), result.as_ref().err());
+    }
     result.map_err(|e| with_attempts(e, attempts))
 }
 
@@ -285,17 +292,18 @@ async fn verify(client: &Client, answer: &Answer, bytes: &[u8], ring: &Keyring, 
 /// Sends a prepared request, retrying as its policy allows, within the
 /// deadline: the final answer (any status) or the last error, and the
 /// number of attempts made.
-pub(super) async fn exchange(client: &Client, request: &Prepared<'_>, deadline: &Deadline) -> (Result<Answer, JsValue>, u32) {
+pub(super) async fn exchange(client: &Client, request: &Prepared<'_>, deadline: &Deadline) -> (Result<Answer, JsValue>, u32, Option<Heard>) {
     let (fetch, this) = match client.fetch() {
         Ok(f) => f,
-        Err(e) => return (Err(e), 0),
+        Err(e) => return (Err(e), 0, None),
     };
     let transport = Transport { fetch: &fetch, this, deadline, max_bytes: request.max_bytes, stream: request.stream };
     let mut base = &client.config.base;
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
-        let answer = attempt_once(client, &transport, base, request, attempt).await;
+        let mut heard = None;
+        let answer = attempt_once(client, &transport, base, request, attempt, &mut heard).await;
         let retry_left = attempt <= request.retries;
         let wait = match &answer {
             Err(e) if error_code(e).as_deref() == Some(Code::Network.as_str()) => {
@@ -305,6 +313,9 @@ pub(super) async fn exchange(client: &Client, request: &Prepared<'_>, deadline: 
                 // workerd's cannot).
                 let backup = client.config.backup.as_ref().filter(|b| !core::ptr::eq(*b, base));
                 if let Some(b) = backup.filter(|_| retry_left || boundary::is_connect_error(e)) {
+                    if let Some(h) = heard {
+                        h.tell(client, request.method, answer.as_ref(), None);
+                    }
                     base = b;
                     continue;
                 }
@@ -323,11 +334,14 @@ pub(super) async fn exchange(client: &Client, request: &Prepared<'_>, deadline: 
         };
         match wait {
             Some(ms) => {
+                if let Some(h) = heard {
+                    h.tell(client, request.method, answer.as_ref(), None);
+                }
                 if let Err(e) = deadline.sleep(ms).await {
-                    return (Err(e), attempt);
+                    return (Err(e), attempt, None);
                 }
             }
-            None => return (answer, attempt),
+            None => return (answer, attempt, heard),
         }
     }
 }
@@ -386,8 +400,34 @@ pub(super) fn with_attempts(e: JsValue, attempts: u32) -> JsValue {
     e
 }
 
-/// One attempt, signed afresh (new timestamp and nonce), with the hooks.
-async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Prepared<'_>, attempt: u32) -> Result<Answer, JsValue> {
+/// What `onResponse` is to hear of an attempt, once its outcome is known: for an attempt that
+/// is retried, its answer or error; for the last, also whether its answer verified.
+pub(super) struct Heard {
+    url: String,
+    attempt: u32,
+    started: Option<f64>,
+}
+
+impl Heard {
+    /// Tells `onResponse` (if any) of the attempt: its answer's status and `Request-ID`, and
+    /// the code of `error` (the answer refused: unverified, say), or the error it ended with.
+    #[inline(never)]
+    pub(super) fn tell(&self, client: &Client, method: Method, answer: Result<&Answer, &JsValue>, error: Option<&JsValue>) {
+        let Some(h) = &client.on_response else { return };
+        let duration = self.started.map(|s| js_sys::Date::now() - s);
+        let (status, request_id, error) = match answer {
+            // A 2xx refused (unverified, unreadable) is heard with the code it was refused with.
+            Ok(a) => (Some(a.status), a.header(header::REQUEST_ID), error.filter(|_| (200..300).contains(&a.status)).and_then(error_code)),
+            Err(e) => (None, None, error_code(e)),
+        };
+        let info = HookInfo { method: method.as_str(), url: &self.url, attempt: self.attempt, duration, status, request_id, error };
+        boundary::hook(h, &to_js(&info));
+    }
+}
+
+/// One attempt, signed afresh (new timestamp and nonce), with `onRequest`; with `onResponse`,
+/// what it is to hear of the attempt is left in `heard` (see [`Heard`]).
+async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Prepared<'_>, attempt: u32, heard: &mut Option<Heard>) -> Result<Answer, JsValue> {
     let (url, signed_path) = base.join(&r.path, &r.query);
     {
         let timestamp = now_secs();
@@ -435,13 +475,8 @@ async fn attempt_once(client: &Client, t: &Transport<'_>, base: &BaseUrl, r: &Pr
             Ok(promise) => boundary::sent(promise).await,
             Err(e) => Err(e),
         };
-        if let Some(h) = &client.on_response {
-            let duration = started.map(|s| js_sys::Date::now() - s);
-            let seen = match &answer {
-                Ok(a) => info(duration, Some(a.status), a.header(header::REQUEST_ID), None),
-                Err(e) => info(duration, None, None, error_code(e)),
-            };
-            boundary::hook(h, &to_js(&seen));
+        if client.on_response.is_some() {
+            *heard = Some(Heard { url, attempt, started });
         }
         answer
     }
@@ -467,7 +502,7 @@ struct HookInfo<'a> {
 
 /// A final answer: an error answer becomes a `WxpayError`; a 2xx is verified
 /// (unless it is a documented unsigned download) and shaped.
-async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: Answer, deadline: &Deadline) -> Result<JsValue, JsValue> {
+async fn finish(client: &Rc<Client>, r: &Prepared<'_>, answer: &Answer, deadline: &Deadline) -> Result<JsValue, JsValue> {
     if !(200..300).contains(&answer.status) {
         return Err(service_error(&answer, answer.header(header::REQUEST_ID)));
     }

@@ -87,6 +87,9 @@ runCases('serial: missing, wrong type, unparsable', () => [
   ['empty', { serial: '' }, CONFIG, 'options.serial'],
   ['a space', { serial: 'ABC DEF' }, CONFIG, 'options.serial'],
   ['a quote', { serial: 'ABC"DEF' }, CONFIG, 'options.serial'],
+  // An APIv3 key in the serial's variable would go out in every Authorization header.
+  ['not hex (an APIv3 key)', { serial: 'm1nRnhmjDeI6bpECoUZN13X8xbWzNfvH' }, CONFIG, 'options.serial must be hex, the serial number of the merchant API certificate (openssl x509 -noout -serial -in apiclient_cert.pem)'],
+  ['a placeholder', { serial: 'YOUR_MERCHANT_CERTIFICATE_SERIAL' }, CONFIG, 'options.serial must be hex'],
 ]);
 
 /** A PKCS#12 bundle of a merchant key, as WeChat Pay's apiclient_cert.p12 (tests/fixtures/README.md). */

@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { Wxpay } from 'wxpay-wasm';
+import { Wxpay, WxpayError } from 'wxpay-wasm';
 import { useSandbox, options, memberCode, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
 
 const ctx = useSandbox();
@@ -40,6 +40,30 @@ for (const [status, code] of SERVICE_ERRORS) {
     assert.equal(typeof err.stack, 'string');
   });
 }
+
+test('in a log line the code is named: the stack, `${err}`, JSON.stringify (its message too, not the answer\'s headers)', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  const err = await rejectsWith(wxpay.v3.sandbox.status['404'].get(), 'RESOURCE_NOT_EXISTS');
+  const message = 'sandbox status 404: Not Found';
+  assert.equal(err.stack.split('\n')[0], `WxpayError [RESOURCE_NOT_EXISTS]: ${message}`);
+  assert.equal(`${err}`, `WxpayError [RESOURCE_NOT_EXISTS]: ${message}`);
+  assert.equal(err.name, 'WxpayError');
+  assert.equal(Object.hasOwn(err, 'name'), false);
+  const json = JSON.parse(JSON.stringify(err));
+  assert.deepEqual(json, { name: 'WxpayError', code: 'RESOURCE_NOT_EXISTS', message, status: 404, requestId: err.requestId, detail: DETAIL, attempts: 1 });
+  // Ours alike; a cause is named by its own name and message (or its JSON, if ours).
+  const timeout = await rejectsWith(new Wxpay(options(sb, { fetch: () => new Promise(() => {}) })).v3.sandbox.status['404'].get({ timeout: 50 }), 'ERR_TIMEOUT');
+  assert.match(`${timeout}`, /^WxpayError \[ERR_TIMEOUT\]: /);
+  const caused = new WxpayError('ERR_NETWORK', 'outer', { cause: new WxpayError('SYSTEM_ERROR', 'inner', { status: 500 }) });
+  assert.deepEqual(JSON.parse(JSON.stringify(caused)), { name: 'WxpayError', code: 'ERR_NETWORK', message: 'outer', cause: { name: 'WxpayError', code: 'SYSTEM_ERROR', message: 'inner', status: 500 } });
+  assert.deepEqual(JSON.parse(JSON.stringify(new WxpayError('ERR_NETWORK', 'x', { cause: new TypeError('fetch failed') }))).cause, 'TypeError: fetch failed');
+  // Without a message, the code alone; a subclass keeps its own name.
+  assert.equal(String(new WxpayError('ERR_X', '')), 'WxpayError [ERR_X]');
+  class Mine extends WxpayError {}
+  Mine.prototype.name = 'Mine';
+  assert.equal(new Mine('ERR_X', 'm').stack.split('\n')[0], 'Mine [ERR_X]: m');
+});
 
 test('a 502 HTML page from a gateway rejects ERR_HTTP_STATUS with the status and the page', async () => {
   const { sb } = ctx;

@@ -5,7 +5,7 @@
 // licence.pdf) and a node_modules/wxpay-wasm link to the installed package; WXPAY_APIV3_KEY is
 // set; tests/readme/route-fetch.mjs, preloaded, routes https://api.mch.weixin.qq.com (and api2)
 // to the sandbox and refuses any other host. The sandbox plays this merchant's account: mchid
-// 1900000109, merchant serial YOUR_MERCHANT_CERTIFICATE_SERIAL (the README's placeholders), its
+// 1900000109, merchant serial 1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C (the README's placeholders), its
 // own platform certificate (downloaded by the client with the APIv3 key) and its download URLs on
 // https://api.mch.weixin.qq.com/.
 //
@@ -28,7 +28,7 @@ import { tradeBill, parseMultipart } from '../sandbox/files.mjs';
 import { readmeBlocks } from '../readme/blocks.mjs';
 
 const MCHID = '1900000109';
-const SERIAL = 'YOUR_MERCHANT_CERTIFICATE_SERIAL';
+const SERIAL = '1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C';
 const PKG = realpathSync(fileURLToPath(new URL('../../node_modules/wxpay-wasm', import.meta.url)));
 const PRELOAD = fileURLToPath(new URL('../readme/route-fetch.mjs', import.meta.url));
 const MEMBER_PATH = `/v3/marketing/membercard-open/cards/${CARD_ID}/codes/300000001`;
@@ -155,20 +155,26 @@ report$({ logged: logged$, observed: observed$ });`,
   'Notifications (回调通知) #1': {
     // `markPaid` is the reader's; the postamble hands `onNotify` a Request as Workers would.
     preamble: `${CLIENT}${NOTIFICATION}const paid$ = [];
-const markPaid = async (out_trade_no) => { paid$.push(out_trade_no); };
+let down$ = false;
+const markPaid = async (out_trade_no) => { if (down$) throw new Error('database down'); paid$.push(out_trade_no); };
+console.error = () => {};
 `,
-    // Then the same body with one byte changed: rejected, and nothing marked paid.
+    // Then the same body with one byte changed: answered 401, nothing marked paid; then the
+    // same notification while the reader's store is down: answered 500, the error not in it.
     postamble: `const post$ = (body) => new Request('https://merchant.example/notify', { method: 'POST', headers: notification$.headers, body });
 const body$ = Buffer.from(notification$.body, 'base64');
 const response$ = await onNotify(post$(body$));
 const tampered$ = Buffer.from(body$); tampered$[tampered$.indexOf('TRANSACTION')] ^= 0x20;
-const forged$ = await onNotify(post$(tampered$)).then(() => 'resolved', (e) => e.code);
-report$({ status: response$.status, paid: paid$, forged: forged$ });`,
+const forged$ = await onNotify(post$(tampered$));
+down$ = true;
+const failed$ = await onNotify(post$(body$));
+report$({ status: response$.status, paid: paid$, forged: [forged$.status, await forged$.json()], failed: [failed$.status, await failed$.json()] });`,
     notification: true,
     check({ result }) {
       assert.equal(result.status, 204);
       assert.deepEqual(result.paid, ['readme-order-1']);
-      assert.equal(result.forged, 'ERR_NOTIFY_SIGNATURE');
+      assert.deepEqual(result.forged, [401, { code: 'FAIL', message: 'rejected' }]);
+      assert.deepEqual(result.failed, [500, { code: 'FAIL', message: 'not handled' }]);
     },
   },
   'Notifications (回调通知) #2': {

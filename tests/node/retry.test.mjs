@@ -285,6 +285,33 @@ test('onRequest and onResponse see each attempt, never keys, signatures or bodie
   assert.equal(failed[0].error, 'ERR_NETWORK');
 });
 
+test('onResponse hears of the last attempt once its answer is verified: a 200 refused carries the code it was refused with', async () => {
+  const { sb } = ctx;
+  const seen = [];
+  const wxpay = new Wxpay(options(sb, { onResponse: (info) => seen.push(info) }));
+  for (const [mode, code] of [['tampered', 'ERR_RESPONSE_SIGNATURE'], ['unknown-serial', 'ERR_RESPONSE_SERIAL'], ['unsigned', 'ERR_RESPONSE_UNSIGNED'], ['signtest', 'ERR_RESPONSE_SIGNATURE']]) {
+    seen.length = 0;
+    sb.misbehave(mode, 1);
+    const e = await rejectsWith(get(wxpay), code);
+    assert.deepEqual(seen.map((i) => [i.attempt, i.status, i.error, i.requestId]), [[1, 200, code, e.requestId]], mode);
+  }
+  // A verified answer, and a service error (its status is the outcome), carry no error.
+  seen.length = 0;
+  assert.equal((await get(wxpay)).status, 200);
+  await rejectsWith(wxpay.v3.sandbox.status['404'].get(), 'RESOURCE_NOT_EXISTS');
+  assert.deepEqual(seen.map((i) => [i.status, 'error' in i]), [[200, false], [404, false]]);
+  // The attempts that were retried are heard as they end, the last once verified.
+  seen.length = 0;
+  sb.misbehave('error-503', 1);
+  assert.equal((await get(wxpay)).status, 200);
+  assert.deepEqual(seen.map((i) => [i.attempt, i.status, 'error' in i]), [[1, 503, false], [2, 200, false]]);
+  // The certificate download a client makes is heard alike.
+  const downloads = [];
+  const fresh = new Wxpay({ ...options(sb, { apiv3Key: sb.apiv3Key, onResponse: (info) => downloads.push(info) }), certs: undefined });
+  assert.equal((await get(fresh)).status, 200);
+  assert.deepEqual(downloads.map((i) => [new URL(i.url).pathname, i.status, 'error' in i]), [['/v3/certificates', 200, false], [new URL(downloads[1].url).pathname, 200, false]]);
+});
+
 test('retry options are checked', () => {
   const { sb } = ctx;
   for (const retry of [-1, 11, 1.5, 'x', true]) {

@@ -27,24 +27,24 @@ fn quotes(message: &str, secret: &str) -> bool {
 }
 
 fn option_text() -> impl Strategy<Value = String> {
-    prop_oneof![any::<String>(), " ?[A-Za-z0-9_\\-]{1,66} ?", "[A-Za-z0-9_\\-\" ,=\n]{0,10}"]
+    prop_oneof![any::<String>(), " ?[A-Za-z0-9_\\-]{1,66} ?", "[A-Za-z0-9_\\-\" ,=\n]{0,10}", " ?[0-9A-Fa-f]{1,66} ?"]
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// `mchid` and `serial`: accepted exactly when, trimmed, they are 1 to 64
-    /// of `[A-Za-z0-9_-]`, and then as the trimmed text (a `serial` that is
-    /// hex, in upper case).
+    /// of `[A-Za-z0-9_-]` (a `serial`: of hex digits), and then as the trimmed
+    /// text (a `serial` in upper case).
     #[test]
     fn identifiers_are_accepted_exactly_when_well_formed(v in option_text()) {
         let trimmed = v.trim();
         let hex = trimmed.bytes().all(|b| b.is_ascii_hexdigit());
-        for (got, name, want) in [
-            (config::mchid(&v), "mchid", trimmed.to_string()),
-            (config::serial(&v), "serial", if hex { trimmed.to_ascii_uppercase() } else { trimmed.to_string() }),
+        for (got, name, valid, want) in [
+            (config::mchid(&v), "mchid", is_identifier(trimmed), trimmed.to_string()),
+            (config::serial(&v), "serial", is_identifier(trimmed) && hex, trimmed.to_ascii_uppercase()),
         ] {
-            if is_identifier(trimmed) {
+            if valid {
                 prop_assert_eq!(got.unwrap(), want);
             } else {
                 let e = got.unwrap_err();
