@@ -382,10 +382,12 @@ export class Wxpay {
   #v3 = null;
   #notifications = null;
   #client = { live: () => this.#live(), freed: () => this.#freed };
+  /** Fired by `free()`: ends a certificate download under way (see `Client::freed`). */
+  #stop = new AbortController();
 
   constructor(options) {
     const { given, recipe } = recorder(options);
-    this.#inner = run(() => new glue.Wxpay(given));
+    this.#inner = run(() => new glue.Wxpay(given, this.#stop.signal));
     this.#instance = recovery.instance();
     this.#recipe = recipe;
   }
@@ -395,7 +397,7 @@ export class Wxpay {
     if (this.#freed) throw freed();
     if (this.#instance !== recovery.instance()) {
       // The old Rust client died with its instance: never free it into the new one.
-      this.#inner = new glue.Wxpay(this.#recipe);
+      this.#inner = new glue.Wxpay(this.#recipe, this.#stop.signal);
       this.#instance = recovery.instance();
     }
     return this.#inner;
@@ -474,15 +476,21 @@ export class Wxpay {
     else if (key instanceof ArrayBuffer) new Uint8Array(key).fill(0);
     this.#inner = null;
     this.#recipe = null;
-    if (!live) return;
+    // A certificate download under way ends now (its fetch aborted), not at its own deadline.
+    // Its abort runs a caller's fetch's listeners: never while one of our calls is running.
+    const stop = this.#stop;
+    const abort = () => { try { stop.abort(freed()); } catch { /* a listener threw */ } };
+    if (!live) return abort();
     // Called from caller code that one of our calls is running (a getter, a hook, a fetch): the
     // Rust object is borrowed by that call until it returns, so it is released just after.
     if (depth > 0) {
       const instance = this.#instance;
       queueMicrotask(() => {
+        abort();
         if (instance === recovery.instance()) run(() => inner.free());
       });
     } else {
+      abort();
       run(() => inner.free());
     }
   }

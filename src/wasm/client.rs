@@ -36,6 +36,9 @@ pub struct Client {
     pub certs: CertStore,
     /// The serial each recent `encrypt` used (see [`Client::pinned_serial`]).
     pub encrypted: RefCell<crate::sensitive::Recent>,
+    /// The `AbortSignal` `free()` fires (wxpay.js), or undefined: it ends a certificate download
+    /// under way, which would otherwise keep a process alive to its end.
+    pub freed: JsValue,
 }
 
 impl Client {
@@ -96,7 +99,7 @@ impl Client {
     }
 }
 
-fn read_client(options: &JsValue) -> Result<Client, JsValue> {
+fn read_client(options: &JsValue, freed: JsValue) -> Result<Client, JsValue> {
     let o = boundary::client_options(options)?;
     let mchid = config::mchid(&o.mchid)?;
     let serial = config::serial(&o.serial)?;
@@ -139,7 +142,7 @@ fn read_client(options: &JsValue) -> Result<Client, JsValue> {
     // Headers cross to `fetch` as lines (boundary::send): a runtime's name with a line break in it is not sent.
     let user_agent = boundary::user_agent(concat!("wxpay-wasm/", env!("CARGO_PKG_VERSION"))).filter(|ua| !ua.contains(['\r', '\n', '\0']));
     let global = js_sys::global().into();
-    Ok(Client { config, crypto, fetch, global, user_agent, on_request: o.on_request, on_response: o.on_response, certs, encrypted: RefCell::default() })
+    Ok(Client { config, crypto, fetch, global, user_agent, on_request: o.on_request, on_response: o.on_response, certs, encrypted: RefCell::default(), freed })
 }
 
 /// A WeChat Pay APIv3 client.
@@ -158,9 +161,10 @@ pub struct Wxpay {
 impl Wxpay {
     /// Checks every option and parses every key; throws `WxpayError`
     /// (`ERR_INVALID_CONFIG`, `ERR_INVALID_KEY`) naming the option at fault.
+    /// `freed`: the `AbortSignal` wxpay.js fires on `free()` (see [`Client::freed`]).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<Wxpay, JsValue> {
-        let client = Rc::new(read_client(&options)?);
+    pub fn new(options: JsValue, freed: JsValue) -> Result<Wxpay, JsValue> {
+        let client = Rc::new(read_client(&options, freed)?);
         // Requests and the notifications hold the client weakly: `free()`
         // drops it (and wipes its key) once no request is in flight.
         let notifications = Notifications::new(Rc::downgrade(&client)).into();

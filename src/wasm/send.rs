@@ -228,8 +228,9 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
         serial: Named::Nothing,
     };
     // Requests wait for this download within their own deadlines; the download itself ends
-    // within the client's timeout, or DOWNLOAD_TIMEOUT_MS, so a stuck one never blocks the next.
-    let deadline = Deadline::new(None, Some(client.config.timeout_ms.unwrap_or(certs::DOWNLOAD_TIMEOUT_MS)))?;
+    // within the client's timeout, or DOWNLOAD_TIMEOUT_MS, so a stuck one never blocks the next,
+    // and at once when the client is freed.
+    let deadline = Deadline::new(Some(&client.freed), Some(client.config.timeout_ms.unwrap_or(certs::DOWNLOAD_TIMEOUT_MS)))?;
     let (answer, attempts, heard) = exchange(client, &request, &deadline).await;
     let result = async {
         let answer = answer.as_ref().map_err(Clone::clone)?;

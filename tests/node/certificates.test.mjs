@@ -872,3 +872,22 @@ test('from the APIv3 key alone, what a WeChat Pay public key signs is refused wi
   const e = await rejectsWith(fresh.certificates(), 'ERR_RESPONSE_BODY');
   assert.equal(e.message, 'the certificate list is empty (with a WeChat Pay public key only, give it in options.certs under its PUB_KEY_ID_...)');
 });
+
+test('free() ends a certificate download under way, which would otherwise hold the process to its own deadline', async () => {
+  const { sb } = ctx;
+  let aborted;
+  const reason = new Promise((resolve) => { aborted = resolve; });
+  // The service never answers the download; its fetch ends only when its signal fires.
+  const hanging = certificatesBy((url, init) => new Promise((resolve, reject) => {
+    init.signal.addEventListener('abort', () => { aborted(init.signal.reason); reject(init.signal.reason); });
+  }));
+  const wxpay = new Wxpay(bootstrap(sb, { fetch: hanging }));
+  const e = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, timeout: 100 }), 'ERR_TIMEOUT', { attempts: 0 });
+  assert.match(e.message, /timed out after 100 ms/);
+  wxpay.free();
+  // Fired by free(), not by the download's own 30 s deadline (ERR_TIMEOUT).
+  const why = await reason;
+  assert.equal(why.code, 'ERR_ABORTED');
+  assert.equal(why.cause?.code, 'ERR_CLIENT_FREED');
+  assert.equal(downloads(sb), 0);
+});
