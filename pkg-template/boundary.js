@@ -914,8 +914,8 @@ async function readNotification(input) {
     }).map((v) => (typeof v === 'string' ? v : undefined));
     values.forEach((v, i) => {
       if (v !== undefined && v.length > MAX_TEXT) throw param(long(`${what}: the ${NOTIFY_HEADERS[i]} header`, MAX_TEXT));
-      // A Headers joins a repeated header's values with ", "; the four signed ones never hold a comma.
-      if (i < 4 && v?.includes(',')) twice.add(NOTIFY_HEADERS[i]);
+      // A Headers (and Node) join a repeated header's values with ", ": none of these holds a comma.
+      if (v?.includes(',')) twice.add(NOTIFY_HEADERS[i]);
     });
     const repeated = NOTIFY_HEADERS.slice(0, 4).filter((name) => twice.has(name));
     if (repeated.length > 0) {

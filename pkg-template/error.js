@@ -40,7 +40,6 @@ export class WxpayError extends Error {
     super(message, cause === undefined ? undefined : { __proto__: null, cause: cause.value });
     Object.defineProperty(this, BRAND, { __proto__: null, value: true });
     Object.defineProperty(this, 'code', field(code));
-    named(this, code);
     if (!object) return;
     for (const key of FIELDS) {
       const value = own(props, key)?.value;
@@ -62,40 +61,35 @@ Object.defineProperty(WxpayError, Symbol.hasInstance, {
 });
 Object.defineProperty(WxpayError.prototype, 'name', { __proto__: null, value: 'WxpayError', writable: true, configurable: true });
 
-/**
- * The stack's first line names the code, as Node's own errors do (`WxpayError [ORDER_NOT_EXIST]:
- * 订单不存在`): V8 writes that line from `name` when `stack` is first read, so `name` says so
- * for that read only. Elsewhere (JavaScriptCore's stack has no such line) nothing changes.
- */
-function named(error, code) {
-  let set = false;
-  try {
-    Object.defineProperty(error, 'name', field(`${error.name} [${code}]`));
-    set = true;
-    void error.stack;
-  } catch { /* a stack that cannot be read: as it is */ }
-  if (set) delete error.name;
-}
-
 const define = (name, value) => Object.defineProperty(WxpayError.prototype, name, { __proto__: null, value, writable: true, configurable: true });
-/** `WxpayError [CODE]: message`: a log line made with `${err}` says which failure it was. */
+/**
+ * `WxpayError [CODE]: message`, as Node writes its own errors: a log line made with `${err}` says
+ * which failure it was. (The stack is left to the runtime, which writes it from `name` and
+ * `message` when it is first read.)
+ */
 define('toString', function toString() {
   const head = this.code === undefined ? String(this.name) : `${this.name} [${this.code}]`;
   return this.message ? `${head}: ${this.message}` : head;
 });
 /**
  * What `JSON.stringify(err)` writes: the name, code and message (an Error's own `message` is not
- * enumerable, so it was left out), `status`, `requestId`, `detail` and `attempts` when set, and a
- * `cause` that is an Error as its name and message (or its own JSON, one of ours); not `response`,
- * whose headers (a signature among them) add nothing a log needs.
+ * enumerable, so it was left out), its own `status`, `requestId`, `detail` and `attempts` when set
+ * (never inherited ones), and a `cause` that is an Error as its name and message (one of ours as
+ * its own JSON, three deep at most); not `response`, whose headers (a signature among them) add
+ * nothing a log needs.
  */
 define('toJSON', function toJSON() {
-  const out = { name: this.name, code: this.code, message: this.message };
+  return json(this, 3);
+});
+
+function json(error, depth) {
+  const out = { name: error.name, code: own(error, 'code')?.value, message: error.message };
   for (const key of ['status', 'requestId', 'detail', 'attempts']) {
-    if (this[key] !== undefined) out[key] = this[key];
+    const value = own(error, key)?.value;
+    if (value !== undefined) out[key] = value;
   }
-  const { cause } = this;
-  if (cause instanceof WxpayError) out.cause = cause.toJSON();
+  const cause = own(error, 'cause')?.value;
+  if (cause instanceof WxpayError && depth > 1) out.cause = json(cause, depth - 1);
   else if (cause instanceof Error) out.cause = `${cause.name}: ${cause.message}`;
   return out;
-});
+}

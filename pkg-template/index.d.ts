@@ -30,7 +30,8 @@ export interface WxpayClientOptions {
    * Keys that may sign WeChat Pay's answers: platform certificate serial (or `PUB_KEY_ID_...`)
    * to the PEM of an X.509 certificate, an SPKI public key or a PKCS#1 public key. A certificate
    * must be given under its own serial (in any case, with or without a leading zero): another key
-   * is `ERR_INVALID_CONFIG`.
+   * is `ERR_INVALID_CONFIG`; a public key under `PUB_KEY_ID_` and digits, or a certificate's hex
+   * serial: another name is `ERR_INVALID_CONFIG` too.
    * Required unless `apiv3Key` is given, in which case the platform certificates are downloaded.
    * A plain object or a `Map`.
    */
@@ -75,7 +76,7 @@ export interface WxpayClientOptions {
   /**
    * Called after each attempt, with its status or error code: an attempt that is retried as it
    * ends, the last once its answer is verified (a 2xx refused carries the code it was refused
-   * with). What it throws is ignored.
+   * with; a streamed download is heard as its stream is handed over). What it throws is ignored.
    */
   onResponse?: ((info: WxpayResponseInfo) => void) | undefined;
 }
@@ -352,12 +353,12 @@ export declare class WxpayError extends Error {
   response?: WxpayResponse;
   /** How many attempts the request made (retries included); `0` when nothing was sent. */
   attempts?: number;
-  /** `WxpayError [CODE]: message`, as the stack's first line reads. */
+  /** `WxpayError [CODE]: message`. */
   toString(): string;
   /**
    * What `JSON.stringify(err)` writes: `name`, `code`, `message`, and `status`, `requestId`,
-   * `detail`, `attempts` when set; `cause` as its name and message (one of ours, as its own JSON).
-   * Not `response`.
+   * `detail`, `attempts` when set; a `cause` that is an Error as its name and message (one of
+   * ours as its own JSON, three deep at most). Not `response`.
    */
   toJSON(): { name: string; code: string; message: string; status?: number; requestId?: string; detail?: unknown; attempts?: number; cause?: unknown };
 }

@@ -104,25 +104,32 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
             serial: Named::Current,
         };
         let (answer, attempts, heard) = exchange(client, &request, &deadline).await;
-        if let Some(heard) = heard {
-            heard.tell(client, Method::Get, answer.as_ref(), None);
-        }
-        let answer = answer.map_err(|e| with_attempts(e, attempts))?;
-        if !(200..300).contains(&answer.status) {
-            return Err(with_attempts(service_error(&answer, answer.header(header::REQUEST_ID)), attempts));
-        }
-        let source: JsValue = match (encrypt_key, nonce) {
-            (Some(key), Some(nonce)) => {
-                let sealed = boundary::copy_in(&answer.body())?;
-                Uint8Array::from(&crate::bill::decrypt_part(&client.crypto, &config.key, key, nonce, &sealed).await?[..]).into()
+        let file = match &answer {
+            Err(e) => Err(with_attempts(e.clone(), attempts)),
+            Ok(answer) if !(200..300).contains(&answer.status) => Err(with_attempts(service_error(answer, answer.header(header::REQUEST_ID)), attempts)),
+            Ok(answer) => {
+                let source: Result<JsValue, JsValue> = match (encrypt_key, nonce) {
+                    (Some(key), Some(nonce)) => match boundary::copy_in(&answer.body()) {
+                        Ok(sealed) => crate::bill::decrypt_part(&client.crypto, &config.key, key, nonce, &sealed).await.map(|plain| Uint8Array::from(&plain[..]).into()).map_err(Into::into),
+                        Err(e) => Err(e.into()),
+                    },
+                    (Some(_), None) => Err(Error::new(Code::InvalidParam, "download(data): an encrypted part has no nonce").into()),
+                    // A 2xx answer without a body stream (a 204, a `Response` built with a null body) was
+                    // read whole by `send`: its (empty) bytes.
+                    _ if request.stream && !answer.stream().is_undefined() => Ok(answer.stream()),
+                    _ => Ok(answer.body().into()),
+                };
+                match source {
+                    Ok(source) => boundary::file_body(&deadline, &source, FileDigest { digest: Some(digest), native: client.crypto.name() != "rust" }.into(), request.stream, max_bytes, held).await,
+                    Err(e) => Err(e),
+                }
             }
-            (Some(_), None) => return Err(Error::new(Code::InvalidParam, "download(data): an encrypted part has no nonce").into()),
-            // A 2xx answer without a body stream (a 204, a `Response` built with a null body) was
-            // read whole by `send`: its (empty) bytes.
-            _ if request.stream && !answer.stream().is_undefined() => answer.stream(),
-            _ => answer.body().into(),
         };
-        let file = boundary::file_body(&deadline, &source, FileDigest { digest: Some(digest), native: client.crypto.name() != "rust" }.into(), request.stream, max_bytes, held).await?;
+        // Heard once the file is read and its digest checked (a stream's digest, at its end, comes later).
+        if let Some(heard) = heard {
+            heard.tell(client, Method::Get, answer.as_ref(), file.as_ref().err());
+        }
+        let file = file?;
         if !whole {
             return Ok(file);
         }

@@ -153,9 +153,12 @@ for (const gzip of [false, true]) {
   });
 
   test(`a ${kind} bill whose digest does not match rejects, whole and streamed`, async () => {
-    const wxpay = client(ctx.sb);
+    const heard = [];
+    const wxpay = client(ctx.sb, { onResponse: (info) => heard.push(info) });
     const { data } = await wxpay.v3['bill/tradebill'].get({ params: { ...params, sandbox_hash: 'wrong' } });
     await rejectsWith(wxpay.download(data), 'ERR_DIGEST_MISMATCH');
+    // Heard once its digest was checked: a 200 refused, not a success.
+    assert.deepEqual(heard.map((i) => [new URL(i.url).pathname, i.status, i.error]), [['/v3/bill/tradebill', 200, undefined], ['/v3/billdownload/file', 200, 'ERR_DIGEST_MISMATCH']]);
     const again = (await wxpay.v3['bill/tradebill'].get({ params: { ...params, sandbox_hash: 'wrong' } })).data;
     const stream = await within(wxpay.download(again, { stream: true }));
     await rejectsWith(readAll(stream), 'ERR_DIGEST_MISMATCH');

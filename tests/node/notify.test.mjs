@@ -245,6 +245,11 @@ describe('notifications.parse input shapes', () => {
     assert.equal((await rejectsWith(wxpay.notifications.parse({ headers: { ...lower(n.headers), 'wechatpay-nonce': [] }, body: n.body }), 'ERR_NOTIFY_UNSIGNED')).message,
       'unsigned notification: missing Wechatpay-Nonce');
     assert.deepEqual((await wxpay.notifications.parse({ headers: { ...lower(n.headers), 'request-id': ['a', 'b'] }, body: n.body })).resource, PAYMENT);
+    // A Request-ID given twice is no one id, however it came: not carried by an error.
+    for (const headers of [{ ...lower(n.headers), 'request-id': ['a', 'b'], 'wechatpay-serial': [serial, serial] },
+      new Headers([...Object.entries(n.headers), ['Request-ID', 'second'], ['Wechatpay-Serial', serial]])]) {
+      assert.equal((await rejectsWith(wxpay.notifications.parse({ headers, body: n.body }), 'ERR_NOTIFY_UNSIGNED')).requestId, undefined);
+    }
     assert.deepEqual((await wxpay.notifications.parse({ headers: n.headers, body: n.body })).resource, PAYMENT);
   });
 
