@@ -49,8 +49,8 @@ async function onNotify(input) {
   let notification;
   try {
     notification = await wxpay.notifications.parse(input);
-  } catch (err) {
-    return wxpay.notifications.failure('rejected', err.code?.startsWith('ERR_NOTIFY_') ? 401 : 500);
+  } catch {
+    return wxpay.notifications.failure('rejected', 401);
   }
   try {
     if (notification.event_type === 'TRANSACTION.SUCCESS') await markPaid(notification.resource);

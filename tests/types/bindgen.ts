@@ -13,7 +13,9 @@ import type { Equal, Expect } from './equal.cjs';
 // `request` is the chain's entry (pkg-template/wxpay.js), offered as `v3` instead.
 type _undeclared = Expect<Equal<Exclude<keyof Generated, keyof Wxpay | 'request'>, never>>;
 type _request = Expect<Equal<Extract<keyof Generated, 'request'>, 'request'>>;
-type _constructor = Expect<Equal<ConstructorParameters<typeof Generated>['length'], ConstructorParameters<typeof Wxpay>['length']>>;
+// The generated constructor takes, after the options, the AbortSignal wxpay.js fires on free().
+type _constructor = Expect<Equal<ConstructorParameters<typeof Generated>['length'], 2>>;
+type _options = Expect<Equal<ConstructorParameters<typeof Wxpay>['length'], 1>>;
 type _sign = Expect<Equal<Parameters<Generated['sign']>['length'], Parameters<Wxpay['sign']>['length']>>;
 type _verify = Expect<Equal<Parameters<Generated['verify']>['length'], Parameters<Wxpay['verify']>['length']>>;
 export {};
