@@ -261,7 +261,7 @@ export declare class Wxpay {
   appParams(input: { appid: string; prepay_id: string; partnerid?: string | undefined }): Promise<AppPaymentParams>;
   /**
    * Releases the Rust side now instead of at garbage collection, and ends a certificate
-   * download under way. Any later use of this client or of its chain nodes throws or rejects
+   * download under way (outside workerd). Any later use of this client or of its chain nodes throws or rejects
    * `ERR_CLIENT_FREED`; a second `free()` does nothing.
    */
   free(): void;

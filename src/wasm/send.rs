@@ -229,8 +229,10 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
     };
     // Requests wait for this download within their own deadlines; the download itself ends
     // within the client's timeout, or DOWNLOAD_TIMEOUT_MS, so a stuck one never blocks the next,
-    // and at once when the client is freed.
-    let deadline = Deadline::new(Some(&client.freed), Some(client.config.timeout_ms.unwrap_or(certs::DOWNLOAD_TIMEOUT_MS)))?;
+    // and at once when the client is freed. (Not in workerd, which ends a request's I/O with it,
+    // and refuses a request the signal of another: the client's is its first request's.)
+    let freed = Some(&client.freed).filter(|_| !client.io_ends_with_request());
+    let deadline = Deadline::new(freed, Some(client.config.timeout_ms.unwrap_or(certs::DOWNLOAD_TIMEOUT_MS)))?;
     let (answer, attempts, heard) = exchange(client, &request, &deadline).await;
     let result = async {
         let answer = answer.as_ref().map_err(Clone::clone)?;
