@@ -382,12 +382,16 @@ export class Wxpay {
   #v3 = null;
   #notifications = null;
   #client = { live: () => this.#live(), freed: () => this.#freed };
-  /** Fired by `free()`: ends a certificate download under way (see `Client::freed`). */
-  #stop = new AbortController();
+  /**
+   * Fired by `free()`: ends a certificate download under way (see `Client::freed`). None where
+   * an AbortController may not be made now: workerd's global scope, where a Worker may make its
+   * client (and a request's I/O ends with it anyway).
+   */
+  #stop = stopper();
 
   constructor(options) {
     const { given, recipe } = recorder(options);
-    this.#inner = run(() => new glue.Wxpay(given, this.#stop.signal));
+    this.#inner = run(() => new glue.Wxpay(given, this.#stop?.signal));
     this.#instance = recovery.instance();
     this.#recipe = recipe;
   }
@@ -397,7 +401,7 @@ export class Wxpay {
     if (this.#freed) throw freed();
     if (this.#instance !== recovery.instance()) {
       // The old Rust client died with its instance: never free it into the new one.
-      this.#inner = new glue.Wxpay(this.#recipe, this.#stop.signal);
+      this.#inner = new glue.Wxpay(this.#recipe, this.#stop?.signal);
       this.#instance = recovery.instance();
     }
     return this.#inner;
@@ -479,7 +483,7 @@ export class Wxpay {
     // A certificate download under way ends now (its fetch aborted), not at its own deadline.
     // Its abort runs a caller's fetch's listeners: never while one of our calls is running.
     const stop = this.#stop;
-    const abort = () => { try { stop.abort(freed()); } catch { /* a listener threw */ } };
+    const abort = () => { try { stop?.abort(freed()); } catch { /* a listener threw, or another request's signal */ } };
     if (!live) return abort();
     // Called from caller code that one of our calls is running (a getter, a hook, a fetch): the
     // Rust object is borrowed by that call until it returns, so it is released just after.
@@ -493,6 +497,15 @@ export class Wxpay {
       abort();
       run(() => inner.free());
     }
+  }
+}
+
+/** An AbortController, or undefined where none may be made now (workerd's global scope). */
+function stopper() {
+  try {
+    return new AbortController();
+  } catch {
+    return undefined;
   }
 }
 

@@ -36,6 +36,13 @@ describe('the payment lifecycle in workerd', () => {
     assert.ok(sb.requests.every((q) => q.verified));
   });
 
+  test('a client made in the global scope (no I/O, timers or AbortController there) downloads and verifies in a request', async () => {
+    sb.reset();
+    assert.deepEqual(await call('/early'), { status: 200, certificates: 1 });
+    assert.equal(downloads(), 1);
+    assert.ok(sb.requests.every((q) => q.verified));
+  });
+
   test('rotation mid-run: the new serial is downloaded once and verifies', async () => {
     sb.reset();
     await call('/bootstrap?client=b');

@@ -10,6 +10,9 @@
 //   POST /payscore                 body { fields, apiv2Key, input } -> { v2: signV2(fields, apiv2Key),
 //                                   params: payscoreParams(input), bad: the code of a short key }
 //   GET  /runtime                  the chain's segment rule and config checks -> { templates, sent, codes }
+//   GET  /early                    the seed GET on a client made in the global scope (APIv3 key
+//                                   only) -> { status, certificates }, or { made: its error }
+import { env as moduleEnv } from 'cloudflare:workers';
 import { Wxpay, WxpayError, payscoreParams, signV2 } from 'wxpay-wasm';
 
 const base = (env) => ({ mchid: env.WXPAY_MCHID, serial: env.WXPAY_SERIAL, privateKey: env.WXPAY_PRIVATE_KEY, baseURL: env.WXPAY_BASE_URL });
@@ -22,9 +25,21 @@ const slowCerts = async (input, init) => {
   return fetch(input, init);
 };
 const seed = (w, env) => w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: env.CARD_ID, code: env.CODE });
+// /early: a client made in the global scope, where workerd refuses I/O, timers and AbortControllers.
+let early;
+try {
+  early = new Wxpay({ ...base(moduleEnv), apiv3Key: moduleEnv.WXPAY_APIV3_KEY });
+} catch (e) {
+  early = e;
+}
 
 async function route(url, request, env) {
   switch (url.pathname) {
+    case '/early': {
+      if (!(early instanceof Wxpay)) return { made: String(early) };
+      const { status } = await seed(early, env);
+      return { status, certificates: (await early.certificates()).length };
+    }
     case '/bootstrap': {
       const name = url.searchParams.get('client');
       if (!clients.has(name)) clients.set(name, new Wxpay({ ...base(env), apiv3Key: env.WXPAY_APIV3_KEY, certsRefreshInterval: 0 }));
