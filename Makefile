@@ -46,8 +46,9 @@ test-hostile: pack
 test-types: pack
 	@bash tests/types/run.sh
 
+# A test (or suite) still running after 5 minutes fails, named, instead of holding CI to its limit.
 test-workerd: pack test-pkg
-	node --test --test-concurrency=1 tests/workerd/
+	node --test --test-concurrency=1 --test-timeout=300000 tests/workerd/
 
 # Debian's Chromium; Vite 5 to 8 (from npm, pinned in tests/browser/vite/package-lock.json) build and
 # serve a page that imports the package (tests/browser/vite.test.mjs).
