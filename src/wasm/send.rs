@@ -230,7 +230,7 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
     // Requests wait for this download within their own deadlines; the download itself ends
     // within the client's timeout, or DOWNLOAD_TIMEOUT_MS, so a stuck one never blocks the next,
     // and at once when the client is freed. (Not in workerd, which ends a request's I/O with it,
-    // and refuses a request the signal of another: the client's is its first request's.)
+    // and refuses a request the signal another request made: the client's was made with it.)
     let freed = Some(&client.freed).filter(|_| !client.io_ends_with_request());
     let deadline = Deadline::new(freed, Some(client.config.timeout_ms.unwrap_or(certs::DOWNLOAD_TIMEOUT_MS)))?;
     let (answer, attempts, heard) = exchange(client, &request, &deadline).await;
