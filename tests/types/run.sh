@@ -9,9 +9,7 @@ start=$SECONDS
 
 # TypeScript 4.7 and 7, installed apart (tests/types/compilers, pinned in its package-lock.json).
 compilers=tests/types/compilers
-if [[ ! -f $compilers/node_modules/.package-lock.json || $compilers/package-lock.json -nt $compilers/node_modules/.package-lock.json ]]; then
-  (cd "$compilers" && npm ci --no-audit --no-fund)
-fi
+bash scripts/npm-ci-once.sh "$compilers"
 tsc47=$compilers/node_modules/typescript-4.7/bin/tsc
 tsc7=$compilers/node_modules/typescript-7/bin/tsc
 
