@@ -237,19 +237,18 @@ pub fn certs_entry(serial: &str) -> Result<String> {
 /// characters). Anything else could be a secret in the wrong place: an APIv3
 /// key is 32 characters, and may be all hex.
 pub(crate) fn shown_serial(serial: &str) -> bool {
-    match serial.strip_prefix(PUB_KEY_ID_PREFIX) {
-        Some(digits) => !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()),
-        None => (33..=40).contains(&serial.len()) && serial.bytes().all(|b| b.is_ascii_hexdigit()),
-    }
+    key_id(serial) || ((33..=40).contains(&serial.len()) && serial.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// Whether a bare public key may be kept under `serial`: `PUB_KEY_ID_` and
-/// digits, or hex that is not decimal digits alone.
+/// Whether a bare public key may be kept under `serial`: its id, or hex that is
+/// not decimal digits alone.
 fn public_key_name(serial: &str) -> bool {
-    match serial.strip_prefix(PUB_KEY_ID_PREFIX) {
-        Some(digits) => !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()),
-        None => serial.bytes().all(|b| b.is_ascii_hexdigit()) && !serial.bytes().all(|b| b.is_ascii_digit()),
-    }
+    key_id(serial) || (serial.bytes().all(|b| b.is_ascii_hexdigit()) && !serial.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether `serial` is a WeChat Pay public key id: `PUB_KEY_ID_` and digits.
+fn key_id(serial: &str) -> bool {
+    serial.strip_prefix(PUB_KEY_ID_PREFIX).is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Parses the merchant private key.
