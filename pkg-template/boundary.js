@@ -917,12 +917,12 @@ async function readNotification(input) {
       // A Headers (and Node) join a repeated header's values with ", ": none of these holds a comma.
       if (v?.includes(',')) twice.add(NOTIFY_HEADERS[i]);
     });
+    if (twice.has('request-id')) values[4] = undefined;
     const repeated = NOTIFY_HEADERS.slice(0, 4).filter((name) => twice.has(name));
     if (repeated.length > 0) {
       const names = repeated.map((name) => name.replace(/(^|-)([a-z])/g, (_, dash, c) => dash + c.toUpperCase()));
-      throw new WxpayError('ERR_NOTIFY_UNSIGNED', `unsigned notification: ${names.join(', ')} given more than once`, values[4] === undefined || twice.has('request-id') ? undefined : { requestId: values[4] });
+      throw new WxpayError('ERR_NOTIFY_UNSIGNED', `unsigned notification: ${names.join(', ')} given more than once`, values[4] === undefined ? undefined : { requestId: values[4] });
     }
-    if (twice.has('request-id')) values[4] = undefined;
     if (typeof rawBody === 'string' || (typeof rawBody === 'object' && rawBody !== null && isBytes(rawBody))) return [values, rawBody, undefined];
     // A fetch Request: its body read by its own arrayBuffer (or stream).
     const read = input.arrayBuffer;
