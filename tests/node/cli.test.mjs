@@ -1,10 +1,10 @@
 // The certificates command line tool shipped in the package (issue 14), end to end against
 // the sandbox, run as a user runs it: node_modules/.bin/wxpay-wasm.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import net from 'node:net';
-import { mkdtempSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,12 @@ function run(args, env = {}, input = undefined) {
   });
 }
 
+const made = [];
+after(() => { for (const dir of made) rmSync(dir, { recursive: true, force: true }); });
+
 function keyFile(sb) {
   const dir = mkdtempSync(join(tmpdir(), 'wxpay-cli-'));
+  made.push(dir);
   const file = join(dir, 'apiclient_key.pem');
   writeFileSync(file, sb.merchant.privateKeyPkcs8);
   return { dir, file };

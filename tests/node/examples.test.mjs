@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, realpathSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +17,13 @@ const run = (cmd, args, env = {}) => new Promise((resolve) => {
   execFile(cmd, args, { cwd: dir, env: { ...process.env, ...env } }, (error, stdout, stderr) => resolve({ code: error?.code ?? 0, stdout, stderr }));
 });
 
-test('examples/node: npm install, then the GET, PATCH, GET of its README, against the sandbox', async () => {
+test('examples/node: npm install, then the GET, PATCH, GET of its README, against the sandbox', async (t) => {
   const { sb } = ctx;
   const install = await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock']);
   assert.equal(install.code, 0, install.stderr);
   assert.equal(realpathSync(join(dir, 'node_modules/wxpay-wasm')), realpathSync(fileURLToPath(new URL('../../pkg', import.meta.url))));
   const keys = mkdtempSync(join(tmpdir(), 'wxpay-example-'));
+  t.after(() => rmSync(keys, { recursive: true, force: true }));
   writeFileSync(join(keys, 'apiclient_key.pem'), sb.merchant.privateKeyPkcs8);
   writeFileSync(join(keys, 'wechatpay_platform.pem'), sb.platform.certificate);
   const before = sb.cards[CARD_ID][CODE].balance;

@@ -29,7 +29,10 @@ before(async () => {
     notify: { good: asJson(good), forged: asJson(forged) },
   }));
 });
-after(() => sb?.close());
+after(() => {
+  sb?.close();
+  if (file) rmSync(join(file, '..'), { recursive: true, force: true });
+});
 
 function run(cmd, args) {
   return new Promise((resolve) => {

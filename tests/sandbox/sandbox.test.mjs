@@ -637,6 +637,8 @@ describe('CLI', () => {
       assert.deepEqual(fs.readdirSync(dir), ['sandbox.json'], 'no temp file left behind');
     } finally {
       child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
     }
     assert.deepEqual(await exited, { code: 0, signal: null });
     assert.match(stderr, new RegExp(`GET ${CODE_PATH.replace(/[/.]/g, '\\$&')} 200 true`));
