@@ -578,7 +578,7 @@ function jsonOf(data) {
   });
 }
 
-const BYTES = 'bytes, which JSON cannot carry: encode them (base64, as the API asks)';
+const BYTES = 'bytes, which JSON cannot carry: encode them (base64, as the API asks; a file to upload goes in a FormData, see uploadForm)';
 
 /** JSON writes these boxed primitives as the primitive. */
 const WRAPPERS = new Set(['[object Number]', '[object String]', '[object Boolean]']);
