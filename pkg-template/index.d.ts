@@ -479,6 +479,14 @@ export type CombineNotification = Omit<CombineTransaction, 'combine_transaction_
 export type PayscoreServiceOrder = ResponseData<Wxpay['v3']['payscore']['serviceorder']['get']>;
 
 /**
+ * A 代金券 (favor coupon) as its query answers it
+ * (`GET /v3/marketing/favor/users/{openid}/coupons/{coupon_id}`), with `consume_information` once it
+ * is used; a used coupon's `COUPON.USE` notification (核销事件) carries the coupon in this shape:
+ * `notifications.parse<FavorCoupon>(request)`.
+ */
+export type FavorCoupon = ResponseData<Wxpay['v3']['marketing']['favor']['users']['_openid_']['coupons']['_coupon_id_']['get']>;
+
+/**
  * The resource of a complaint's notification (消费者投诉2.0: `COMPLAINT.CREATE`, a new complaint;
  * `COMPLAINT.STATE_CHANGE`, a change): it names only the complaint and what happened. Read the
  * complaint itself (`v3.merchantService.complaintsV2._complaint_id_.get`) for the rest:

@@ -129,6 +129,17 @@ const CASES = {
       assert.equal(sb.requests.length, 0, 'nothing sent: the parameters are made here');
     },
   },
+  'Payment parameters for the front end #3': {
+    postamble: 'report$({ sign, send_coupon_params, send_coupon_merchant });',
+    check({ result: { sign, send_coupon_params, send_coupon_merchant } }) {
+      // node:crypto judges the 小程序发券插件's string as its page writes it: the numbered fields
+      // and send_coupon_merchant sorted, then &key=, HMAC-SHA256 under the APIv2 key.
+      const [{ stock_id, out_request_no }] = send_coupon_params;
+      const text = `out_request_no0=${out_request_no}&send_coupon_merchant=${send_coupon_merchant}&stock_id0=${stock_id}&key=${APIV2_KEY}`;
+      assert.equal(sign, crypto.createHmac('sha256', APIV2_KEY).update(text).digest('hex').toUpperCase());
+      assert.equal(sb.requests.length, 0, 'nothing sent: the sign is made here');
+    },
+  },
   'Retries, the backup host and hooks #1': {
     // `options`, `log` and `metrics` are the reader's: the client options of the first snippet, a
     // logger and a metrics sink that print what they are given.

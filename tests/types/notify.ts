@@ -2,7 +2,7 @@
 // Request or Node's { headers, body }, resolves to the envelope with a typed resource; the
 // answers are fetch Responses; encrypt/decrypt/decryptResource resolve to strings.
 import { Wxpay, notifySuccess, notifyFailure } from 'wxpay-wasm';
-import type { CombineNotification, ComplaintNotification, CombineTransaction, Notification, NotificationInput, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, PayscoreServiceOrder, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
+import type { CombineNotification, ComplaintNotification, CombineTransaction, FavorCoupon, Notification, NotificationInput, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, PayscoreServiceOrder, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.cjs';
 
 declare const request: Request;
@@ -77,6 +77,15 @@ const scoreTransaction: string | undefined = score.resource.collection?.details?
 // @ts-expect-error TS2551: a service order has no out_trade_no (its payments have transaction_ids)
 void score.resource.out_trade_no;
 void scoreNo, collected, scoreTransaction;
+
+// A used 代金券's notification (COUPON.USE): the coupon as its query answers it, with what used it.
+const used = await wxpay.notifications.parse<FavorCoupon>(request);
+const couponId: string | undefined = used.resource.coupon_id;
+const usedBy: string | undefined = used.resource.consume_information?.transaction_id;
+type _couponQuery = Expect<Equal<FavorCoupon, ResponseData<Wxpay['v3']['marketing']['favor']['users']['_openid_']['coupons']['_coupon_id_']['get']>>>;
+// @ts-expect-error TS2339: a coupon names its stock_id, not an order's out_trade_no
+void used.resource.out_trade_no;
+void couponId, usedBy;
 
 // A complaint's notification: the complaint's id and what happened, nothing more.
 const complaint = await wxpay.notifications.parse<ComplaintNotification>(request);

@@ -83,6 +83,10 @@ const JS_CASES = {
     preamble: "declare const serviceOrder: { package: string };\n",
     postamble: "export const business$: 'wxpayScoreUse' = scoreParams.businessType, scoreSign$: string = scoreParams.extraData.sign;\n",
   },
+  'Payment parameters for the front end #3': {
+    // A whole program: no preamble.
+    postamble: "export const couponSign$: string = sign;\n",
+  },
   'Retries, the backup host and hooks #1': {
     // `options` (the first snippet's), a logger and a metrics sink are the reader's.
     preamble: `import { Wxpay } from 'wxpay-wasm';
