@@ -669,7 +669,7 @@ export function clientOptions(o) {
       if (typeof s !== 'string') throw config('options.certs keys must be serials (strings)');
       // The value is named by its position, not its key: a key may be a PEM in the wrong place.
       const entry = `options.certs entry ${entries.length / 2 + 1}`;
-      const bytes = keyBytes(pem, entry);
+      const bytes = keyBytes(pem, entry, 'spki');
       if (looksLikePath(bytes)) throw fail('ERR_INVALID_KEY', `${entry} ${PATH_MISTAKE}`);
       entries.push(s, bytes);
     }
@@ -725,8 +725,13 @@ function looksLikePath(key) {
   return key.length <= 1024 && /^[^\n]{1,1000}\.(pem|key|crt|cer|txt)\s*$/i.test(String.fromCharCode(...key));
 }
 
-function keyBytes(v, what) {
+function keyBytes(v, what, type = 'pkcs8') {
   if (v === undefined || v === null) throw config(`${what} is required: a PEM string or bytes`);
+  // A key object of node:crypto (what wechatpay-axios-plugin's Rsa.from made) or of WebCrypto is
+  // named with the call that gives its bytes; nothing of it is read.
+  const tag = typeof v === 'object' ? guarded(`reading ${what}`, config, () => Object.prototype.toString.call(v)) : '';
+  if (tag === '[object KeyObject]') throw config(`${what} is a KeyObject: give its PEM, key.export({ type: '${type}', format: 'pem' })`);
+  if (tag === '[object CryptoKey]') throw config(`${what} is a CryptoKey: give its bytes, await crypto.subtle.exportKey('${type}', key)`);
   return bytes(v, what, (message, cause) =>
     fail('ERR_INVALID_CONFIG', message.replace('must be a string or bytes', 'must be a PEM string or bytes'), cause));
 }

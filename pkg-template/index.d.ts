@@ -22,7 +22,7 @@ export type WxpayOptions = WxpayClientOptions &
 export interface WxpayClientOptions {
   /** Merchant id, e.g. `'1900000109'`. */
   mchid: string;
-  /** Serial number of the merchant API certificate: hex, sent in upper case. */
+  /** Serial number of the merchant API certificate: hex (as `openssl x509 -noout -serial` prints it, `serial=` and all), sent in upper case. */
   serial: string;
   /** The merchant private key (`apiclient_key.pem`): PKCS#8 or PKCS#1 PEM, or its bytes. */
   privateKey: string | Uint8Array | ArrayBuffer;
@@ -33,7 +33,8 @@ export interface WxpayClientOptions {
    * is `ERR_INVALID_CONFIG`; a public key under `PUB_KEY_ID_` and digits, or a certificate's hex
    * serial: another name is `ERR_INVALID_CONFIG` too.
    * Required unless `apiv3Key` is given, in which case the platform certificates are downloaded.
-   * A plain object or a `Map`.
+   * A plain object or a `Map`. Not the merchant's own certificate (`apiclient_cert.pem`, whose
+   * serial is `serial`): that is `ERR_INVALID_CONFIG`.
    */
   certs?: Record<string, string | Uint8Array | ArrayBuffer> | Map<string, string | Uint8Array | ArrayBuffer> | undefined;
   /**

@@ -57,14 +57,38 @@ pub fn mchid(value: &str) -> Result<String> {
 /// Validates `serial`: a certificate serial is hex, sent in upper case, as the
 /// merchant platform and OpenSSL show it (and as the service's own serials are
 /// written). Anything else (an APIv3 key in the wrong variable, say) would be
-/// sent in every `Authorization` header, and refused there.
+/// sent in every `Authorization` header, and refused there. What OpenSSL prints
+/// is taken as printed: `serial=` before it (`-serial`), or its bytes
+/// between colons (`-text`).
 pub fn serial(value: &str) -> Result<String> {
-    let what = "the serial number of the merchant API certificate";
-    let serial = identifier("serial", value, what)?;
+    let what = "the serial number of the merchant API certificate (openssl x509 -noout -serial -in apiclient_cert.pem)";
+    let value = value.trim();
+    let value = value.strip_prefix("serial=").unwrap_or(value);
+    let serial: String = value.chars().filter(|&c| c != ':').collect();
+    if serial.is_empty() {
+        return Err(invalid(format!("options.serial must not be empty: give {what}")));
+    }
     if !serial.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(invalid(format!("options.serial must be hex, {what} (openssl x509 -noout -serial -in apiclient_cert.pem)")));
+        return Err(invalid(format!("options.serial must be hex, {what}")));
+    }
+    // An X.509 serial is at most 20 bytes: more digits are its decimal form.
+    if serial.len() > 40 {
+        return Err(invalid(format!("options.serial has more than 40 digits (a serial in decimal?): give it in hex, {what}")));
     }
     Ok(serial.to_ascii_uppercase())
+}
+
+/// Refuses the merchant's own API certificate among the platform's: kept, it
+/// would be named in `Wechatpay-Serial`, which the service refuses, and it
+/// signs no answer.
+pub fn not_merchant_certificate(keyring: &Keyring, serial: &str) -> Result<()> {
+    match keyring.entry(serial) {
+        Some((name, key)) if key.certificate_serial.is_some() => Err(invalid(format!(
+            "options.certs[{}] is the merchant's own API certificate (its serial is options.serial): certs takes the WeChat Pay platform certificates or public key, which sign the answers",
+            crate::error::quoted(name)
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// A whole number from `min` to `max` given as option `name` (`options.x`:
@@ -268,6 +292,27 @@ mod tests {
         assert!(serial("a,b").unwrap_err().message.contains("options.serial"));
         // A serial typed in lower case is sent as the platform shows it.
         assert_eq!(serial(" 3775b6a45acd588826d15e583a95f5dd ").unwrap(), "3775B6A45ACD588826D15E583A95F5DD");
+    }
+
+    #[test]
+    fn serials_as_openssl_prints_them() {
+        let hex = "0A50C7F2B1E3D4A5968778695A4B3C2D1E0F1A2B";
+        // `openssl x509 -noout -serial`, its line break kept; `-text`'s byte pairs.
+        assert_eq!(serial("serial=0A50C7F2B1E3D4A5968778695A4B3C2D1E0F1A2B\n").unwrap(), hex);
+        assert_eq!(serial("0a:50:c7:f2:b1:e3:d4:a5:96:87:78:69:5a:4b:3c:2d:1e:0f:1a:2b").unwrap(), hex);
+        // Forty hex digits at most (20 bytes); a decimal serial has more.
+        assert_eq!(serial(&"F".repeat(40)).unwrap().len(), 40);
+        let decimal = serial("57420134766396012381327513416419584547302640427").unwrap_err();
+        assert_eq!(decimal.code, Code::InvalidConfig);
+        assert!(decimal.message.starts_with("options.serial has more than 40 digits (a serial in decimal?)"), "{}", decimal.message);
+        for empty in ["", "  ", "serial=", ":"] {
+            assert!(serial(empty).unwrap_err().message.starts_with("options.serial must not be empty"), "{empty:?}");
+        }
+        for bad in ["0x0A50", "serial = 0A50", "0A50 C7F2", "SERIAL=0A50", "m1nRnhmjDeI6bpECoUZN13X8xbWzNfvH"] {
+            let e = serial(bad).unwrap_err();
+            assert!(e.message.starts_with("options.serial must be hex, the serial number"), "{bad:?}: {}", e.message);
+            assert!(!e.message.contains(bad), "{bad:?} is not quoted");
+        }
     }
 
     #[test]

@@ -106,6 +106,7 @@ fn read_client(options: &JsValue, freed: JsValue) -> Result<Client, JsValue> {
     let key = config::private_key(&o.private_key)?;
     let apiv3_key = o.apiv3_key.as_deref().map(|k| config::apiv3_key(k)).transpose()?;
     let keyring = config::keyring_or_download(o.certs.iter().map(|(s, p)| (s.clone(), p.as_slice())), apiv3_key.is_some())?;
+    config::not_merchant_certificate(&keyring, &serial)?;
     let wechatpay_serial = match o.wechatpay_serial.as_deref() {
         Some(_) if keyring.is_empty() => {
             return Err(Error::new(Code::InvalidConfig, "options.wechatpaySerial names an entry of options.certs, which is empty").into());

@@ -90,12 +90,50 @@ runCases('serial: missing, wrong type, unparsable', () => [
   // An APIv3 key in the serial's variable would go out in every Authorization header.
   ['not hex (an APIv3 key)', { serial: 'm1nRnhmjDeI6bpECoUZN13X8xbWzNfvH' }, CONFIG, 'options.serial must be hex, the serial number of the merchant API certificate (openssl x509 -noout -serial -in apiclient_cert.pem)'],
   ['a placeholder', { serial: 'YOUR_MERCHANT_CERTIFICATE_SERIAL' }, CONFIG, 'options.serial must be hex'],
+  // One message for every serial that is not hex, however it is not.
+  ['a space, said so', { serial: 'ABC DEF' }, CONFIG, 'options.serial must be hex, the serial number of the merchant API certificate'],
+  ['a quote, said so', { serial: 'ABC"DEF' }, CONFIG, 'options.serial must be hex, the serial number of the merchant API certificate'],
+  ['openssl -serial, mistyped', { serial: 'serial: 0A50' }, CONFIG, 'options.serial must be hex'],
+  // An X.509 serial is at most 20 bytes (40 hex digits): 47 digits are its decimal form.
+  ['decimal', { serial: '57420134766396012381327513416419584547302640427' }, CONFIG, 'options.serial has more than 40 digits (a serial in decimal?): give it in hex'],
 ]);
+
+test('serial as OpenSSL prints it: `serial=...` (-serial) and byte pairs (-text) are the serial, signed and verified', async () => {
+  const { sb } = ctx;
+  const pairs = sb.merchant.serial.toLowerCase().match(/../g).join(':');
+  for (const given of [`serial=${sb.merchant.serial}\n`, pairs]) {
+    const wxpay = new Wxpay(options(sb, { serial: given }));
+    const { status } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+    assert.equal(status, 200, given);
+    assert.equal(sb.requests.at(-1).verified, true, given);
+    assert.match(sb.requests.at(-1).headers.authorization, new RegExp(`serial_no="${sb.merchant.serial}"`), given);
+  }
+});
+
+test("the merchant's own API certificate in certs is ERR_INVALID_CONFIG: it signs no answer and the service refuses its serial", async () => {
+  const { sb } = ctx;
+  const pair = { privateKey: crypto.createPrivateKey(sb.merchant.privateKeyPkcs8), publicKey: crypto.createPublicKey(sb.merchant.publicKeySpki) };
+  const own = selfSignedCertificate({ serial: sb.merchant.serial, ...pair });
+  const lines = secrets(sb, own);
+  const message = `options.certs["${sb.merchant.serial}"] is the merchant's own API certificate (its serial is options.serial)`;
+  for (const certs of [
+    { [sb.merchant.serial]: own },
+    { [sb.platform.serial]: sb.platform.certificate, [sb.merchant.serial.toLowerCase()]: own },
+    new Map([[sb.merchant.serial, own]]),
+  ]) {
+    assertThrowsConfig(() => new Wxpay(options(sb, { certs })), CONFIG, message, lines);
+  }
+  // Also when certs adds to downloaded certificates.
+  assertThrowsConfig(() => new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, certs: { [sb.merchant.serial]: own } })), CONFIG, message, lines);
+  await assertStillWorks(sb);
+});
 
 /** A PKCS#12 bundle of a merchant key, as WeChat Pay's apiclient_cert.p12 (tests/fixtures/README.md). */
 const P12 = readFileSync(new URL('../fixtures/merchant_cert.p12', import.meta.url));
 assert.deepEqual([...P12.subarray(0, 2), ...P12.subarray(4, 7)], [0x30, 0x82, 0x02, 0x01, 0x03]);
 
+/** A WebCrypto key, which has no bytes until exported. */
+const cryptoKey = (await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign'])).privateKey;
 const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const ed = crypto.generateKeyPairSync('ed25519');
 const ecPem = ec.privateKey.export({ type: 'pkcs8', format: 'pem' });
@@ -135,6 +173,9 @@ runCases('privateKey: missing, wrong type, garbage PEM, the wrong kind of key', 
     // A file's name where its text belongs (the path is not shown: what is given as a key never is).
     ['a file name', { privateKey: 'apiclient_key.pem' }, KEY, PATH],
     ['a path', { privateKey: './certs/apiclient_key.pem' }, KEY, PATH],
+    // Key objects are named with the call that gives their PEM or bytes.
+    ['a KeyObject', { privateKey: crypto.createPrivateKey(sb.merchant.privateKeyPkcs8) }, CONFIG, "options.privateKey is a KeyObject: give its PEM, key.export({ type: 'pkcs8', format: 'pem' })"],
+    ['a CryptoKey', { privateKey: cryptoKey }, CONFIG, "options.privateKey is a CryptoKey: give its bytes, await crypto.subtle.exportKey('pkcs8', key)"],
     ['a Windows path', { privateKey: 'C:\\商户\\apiclient_key.PEM' }, KEY, PATH],
     ['a path read from a file, as bytes, line break kept', { privateKey: Buffer.from('/etc/wx-pay/apiclient_key.pem\n') }, KEY, PATH],
     ['a .key path', { privateKey: '/run/secrets/merchant.key' }, KEY, PATH],
@@ -157,6 +198,7 @@ runCases('certs: missing, wrong type, empty, bad serial, unparsable PEM, a priva
     ['a PKCS#1 private key', { certs: { [serial]: sb.merchant.privateKeyPkcs1 } }, KEY, 'options.certs'],
     ['an EC public key', { certs: { [serial]: ec.publicKey.export({ type: 'spki', format: 'pem' }) } }, KEY, 'options.certs'],
     ['a serial with spaces', { certs: { 'AB CD': cert } }, CONFIG, 'options.certs'],
+    ['a public KeyObject', { certs: { [sb.pubkey.id]: crypto.createPublicKey(sb.pubkey.publicKeySpki) } }, CONFIG, "options.certs entry 1 is a KeyObject: give its PEM, key.export({ type: 'spki', format: 'pem' })"],
     ['a good and a bad entry', { certs: { [serial]: cert, [sb.pubkey.id]: 'garbage' } }, KEY, 'options.certs'],
     ['a file name', { certs: { [serial]: `wechatpay_${serial}.pem` } }, KEY, "options.certs entry 1 reads like a file's path, not the key: give the file's text (readFileSync(path, 'utf8'))"],
     ['a path after a good entry', { certs: { [serial]: cert, [sb.pubkey.id]: 'certs/pub_key.pem' } }, KEY, "options.certs entry 2 reads like a file's path"],
