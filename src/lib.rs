@@ -34,14 +34,15 @@ pub mod url;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-/// The allocator of the `.wasm`: talc (see Cargo.toml for why).
+/// The allocator of the `.wasm`: talc (see Cargo.toml for why), growing the memory in steps
+/// (src/wasm/grow.rs).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics"), not(feature = "alloc-counts")))]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: wasm::grow::Allocator = wasm::grow::allocator();
 
 /// talc, counting (`alloc-counts` only: bench/profile/counts.sh).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics"), feature = "alloc-counts"))]
 #[global_allocator]
-static ALLOCATOR: wasm::counts::Counting = wasm::counts::Counting(talc::wasm::new_wasm_dynamic_allocator());
+static ALLOCATOR: wasm::counts::Counting = wasm::counts::Counting(wasm::grow::allocator());
 
 pub use error::{Code, Error, Result};

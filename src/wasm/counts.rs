@@ -8,7 +8,7 @@ use core::cell::Cell;
 use wasm_bindgen::prelude::*;
 
 /// talc, counting every call. The `.wasm` has one thread.
-pub struct Counting(pub talc::wasm::WasmDynamicTalc);
+pub struct Counting(pub super::grow::Allocator);
 
 struct Counts {
     allocs: Cell<f64>,

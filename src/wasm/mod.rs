@@ -10,6 +10,7 @@
 //! - [`crypto`], [`nodecrypto`], [`webcrypto`]: the RSA backend `options.crypto` picks.
 //! - [`driver`]: calls polled from JS, their waits awaited there.
 //! - [`js`]: the handful of JS APIs bound by hand.
+//! - [`grow`]: where the allocator's memory comes from.
 
 mod boundary;
 mod certs;
@@ -18,6 +19,7 @@ mod crypto;
 mod driver;
 mod error;
 mod files;
+pub mod grow;
 mod js;
 mod nodecrypto;
 mod notify;
