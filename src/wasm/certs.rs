@@ -281,6 +281,10 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
             // under its serial (or, for `certificates()`, nothing downloaded). Its error says
             // why (the `cause`).
             if let Err(e) = result {
+                // The client was freed while it waited (free() ends its download): that is why.
+                if super::send::error_code(&e).as_deref() == Some(Code::ClientFreed.as_str()) {
+                    return Err(NoRing::Stopped(e));
+                }
                 if unusable(client, serial) {
                     return Err(NoRing::Failed(Some(e)));
                 }

@@ -385,7 +385,7 @@ fn shaped(text: &[u8], pattern: &[u8]) -> bool {
 }
 
 /// The `code` of an error we made (a `WxpayError`: plain data, no getters).
-fn error_code(e: &JsValue) -> Option<String> {
+pub(super) fn error_code(e: &JsValue) -> Option<String> {
     Reflect::get(e, &JsValue::from_str("code")).ok()?.as_string()
 }
 

@@ -887,7 +887,25 @@ test('free() ends a certificate download under way, which would otherwise hold t
   wxpay.free();
   // Fired by free(), not by the download's own 30 s deadline (ERR_TIMEOUT).
   const why = await reason;
-  assert.equal(why.code, 'ERR_ABORTED');
-  assert.equal(why.cause?.code, 'ERR_CLIENT_FREED');
+  assert.equal(why.code, 'ERR_CLIENT_FREED');
   assert.equal(downloads(sb), 0);
+});
+
+test('a request waiting for the first download when its client is freed rejects ERR_CLIENT_FREED, nothing sent (not a failed download)', async () => {
+  const { sb } = ctx;
+  let started;
+  const downloading = new Promise((resolve) => { started = resolve; });
+  const hanging = certificatesBy((url, init) => new Promise((resolve, reject) => {
+    started();
+    init.signal.addEventListener('abort', () => reject(init.signal.reason));
+  }));
+  const wxpay = new Wxpay(bootstrap(sb, { fetch: hanging }));
+  const waiting = memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+  const certificates = wxpay.certificates();
+  await downloading;
+  wxpay.free();
+  const e = await rejectsWith(waiting, 'ERR_CLIENT_FREED', { attempts: 0 });
+  assert.match(e.message, /freed/);
+  await rejectsWith(certificates, 'ERR_CLIENT_FREED');
+  assert.equal(sb.requests.length, 0, 'nothing sent');
 });
