@@ -1062,9 +1062,7 @@ class Guard {
     this.stopped = undefined;
     this.signal = signal;
     if (signal !== undefined) {
-      // Ended by free() (the signal a client gives its certificate download): that is the error.
-      const aborted = (reason = safeReason(signal)) =>
-        reason instanceof WxpayError && reason.code === 'ERR_CLIENT_FREED' ? reason : fail('ERR_ABORTED', 'request aborted by its signal', reason);
+      const aborted = () => fail('ERR_ABORTED', 'request aborted by its signal', safeReason(signal));
       try {
         if (signal.aborted) {
           // Nothing was sent: the error says so, as one that ends the wait for a download does.

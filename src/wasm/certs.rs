@@ -171,8 +171,12 @@ pub enum NoRing {
 
 impl NoRing {
     /// For a caller that asked for the certificates themselves (`certificates()`,
-    /// `encrypt`, `verify`): the download's own error.
-    pub fn into_js(self) -> JsValue {
+    /// `encrypt`, `verify`): the download's own error, or `ERR_CLIENT_FREED` if the
+    /// client was freed while it waited (free() ends the download).
+    pub fn into_js(self, client: &Client) -> JsValue {
+        if client.was_freed() {
+            return super::send::freed();
+        }
         match self {
             NoRing::Stopped(e) | NoRing::Failed(Some(e)) => e,
             NoRing::Failed(None) => Error::new(Code::ResponseSerial, format!("no platform certificate is in use yet, and {NONE_YET}")).into(),
@@ -188,8 +192,12 @@ impl NoRing {
 
     /// For a request that waited for a key before it was sent (none was in effect):
     /// `ERR_CERTIFICATE_DOWNLOAD`, the download's error as `cause`; the caller's deadline
-    /// error as it is. Nothing was sent.
-    pub fn before_send(self) -> JsValue {
+    /// error as it is; `ERR_CLIENT_FREED` if the client was freed while it waited. Nothing
+    /// was sent.
+    pub fn before_send(self, client: &Client) -> JsValue {
+        if client.was_freed() {
+            return super::send::freed();
+        }
         self.error(Code::CertificateDownload, "the request was not sent: no platform certificate is in use yet", Extra::default())
     }
 
@@ -281,10 +289,6 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
             // under its serial (or, for `certificates()`, nothing downloaded). Its error says
             // why (the `cause`).
             if let Err(e) = result {
-                // The client was freed while it waited (free() ends its download): that is why.
-                if super::send::error_code(&e).as_deref() == Some(Code::ClientFreed.as_str()) {
-                    return Err(NoRing::Stopped(e));
-                }
                 if unusable(client, serial) {
                     return Err(NoRing::Failed(Some(e)));
                 }

@@ -42,6 +42,11 @@ pub struct Client {
 }
 
 impl Client {
+    /// Whether `free()` has fired this client's signal (never, where it has none).
+    pub fn was_freed(&self) -> bool {
+        js_sys::Reflect::get(&self.freed, &JsValue::from_str("aborted")).ok().and_then(|v| v.as_bool()).unwrap_or(false)
+    }
+
     /// Whether the runtime ends the I/O a request started when that request ends: workerd's,
     /// which names itself in `navigator.userAgent` (boundary.js `userAgent`), nodejs_compat too.
     pub fn io_ends_with_request(&self) -> bool {
@@ -207,7 +212,7 @@ impl Wxpay {
         let client = self.client.clone();
         driver::start(async move {
             if client.config.apiv3_key.is_some() {
-                certs::ring_for(&client, None, None).await.map_err(certs::NoRing::into_js)?;
+                certs::ring_for(&client, None, None).await.map_err(|e| e.into_js(&client))?;
             }
             Ok(certs::list(&client))
         })
@@ -222,7 +227,7 @@ impl Wxpay {
             // None in effect (or none at all): downloaded first when the client can; a download
             // that fails rejects, rather than encrypt for a key the service no longer decrypts with.
             if !client.serial_choice(send::now_secs()).1 {
-                certs::ring_for(&client, None, None).await.map_err(certs::NoRing::into_js)?;
+                certs::ring_for(&client, None, None).await.map_err(|e| e.into_js(&client))?;
             }
             let serial = client.wechatpay_serial().unwrap_or_default();
             let ring = client.certs.ring();
@@ -349,7 +354,7 @@ impl Wxpay {
             let bytes = boundary::bytes(&message, "verify(message, signature, serial): message")?;
             let signature = boundary::text(&signature, "verify(message, signature, serial): signature", "a base64 string")?;
             let serial = boundary::text(&serial, "verify(message, signature, serial): serial", "a string")?;
-            let ring = certs::ring_for(&client, Some(&serial), None).await.map_err(certs::NoRing::into_js)?;
+            let ring = certs::ring_for(&client, Some(&serial), None).await.map_err(|e| e.into_js(&client))?;
             let (serial, key) = ring.entry(&serial).ok_or_else(|| {
                 // Not repeated: a caller may pass anything here.
                 Error::new(Code::InvalidParam, "verify(message, signature, serial): serial names none of the known platform keys")

@@ -195,7 +195,7 @@ async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method,
         // unsent (an order is not placed whose answer could not be verified), and the request
         // names the key to answer with.
         // `attempts: 0`: nothing was sent (its deadline's error too, if it ended the wait).
-        certs::ring_for(client, None, Some(&deadline)).await.map_err(|e| with_attempts(e.before_send(), 0))?;
+        certs::ring_for(client, None, Some(&deadline)).await.map_err(|e| with_attempts(e.before_send(client), 0))?;
     }
     let (answer, attempts, heard) = exchange(client, &request, &deadline).await;
     let finished = match &answer {
@@ -385,7 +385,7 @@ fn shaped(text: &[u8], pattern: &[u8]) -> bool {
 }
 
 /// The `code` of an error we made (a `WxpayError`: plain data, no getters).
-pub(super) fn error_code(e: &JsValue) -> Option<String> {
+fn error_code(e: &JsValue) -> Option<String> {
     Reflect::get(e, &JsValue::from_str("code")).ok()?.as_string()
 }
 

@@ -887,7 +887,8 @@ test('free() ends a certificate download under way, which would otherwise hold t
   wxpay.free();
   // Fired by free(), not by the download's own 30 s deadline (ERR_TIMEOUT).
   const why = await reason;
-  assert.equal(why.code, 'ERR_CLIENT_FREED');
+  assert.equal(why.code, 'ERR_ABORTED');
+  assert.equal(why.cause?.code, 'ERR_CLIENT_FREED');
   assert.equal(downloads(sb), 0);
 });
 
@@ -908,4 +909,44 @@ test('a request waiting for the first download when its client is freed rejects 
   assert.match(e.message, /freed/);
   await rejectsWith(certificates, 'ERR_CLIENT_FREED');
   assert.equal(sb.requests.length, 0, 'nothing sent');
+});
+
+test('a request already answered when its client is freed, its answer waiting for a download, is not told unsent: ERR_RESPONSE_SERIAL with its status', async () => {
+  const { sb } = ctx;
+  let started;
+  const downloading = new Promise((resolve) => { started = resolve; });
+  let hang = false;
+  const fetch = certificatesBy((url, init) => {
+    if (!hang) return globalThis.fetch(url, init);
+    started();
+    return new Promise((resolve, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
+  });
+  const wxpay = new Wxpay(bootstrap(sb, { fetch, certsRefreshInterval: 0 }));
+  await get(wxpay);
+  sb.rotate();
+  hang = true;
+  // Sent and answered under the new serial, whose download hangs until free() ends it.
+  const answered = get(wxpay);
+  await downloading;
+  wxpay.free();
+  const e = await rejectsWith(answered, 'ERR_RESPONSE_SERIAL', { status: 200, attempts: 1 });
+  assert.equal(e.cause?.code, 'ERR_ABORTED');
+  assert.equal(e.cause?.cause?.code, 'ERR_CLIENT_FREED');
+});
+
+test("a live client's request aborted with another client's ERR_CLIENT_FREED as its reason is ERR_ABORTED, that reason its cause", async () => {
+  const { sb } = ctx;
+  const gone = new Wxpay(options(sb));
+  gone.free();
+  let reason;
+  try { gone.v3; } catch (e) { reason = e; }
+  assert.equal(reason?.code, 'ERR_CLIENT_FREED');
+  const live = new Wxpay(options(sb));
+  const controller = new AbortController();
+  const call = memberCode(live).get({ card_id: CARD_ID, code: CODE, signal: controller.signal });
+  controller.abort(reason);
+  const e = await rejectsWith(call, 'ERR_ABORTED');
+  assert.equal(e.cause, reason);
+  const { status } = await get(live);
+  assert.equal(status, 200);
 });
