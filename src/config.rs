@@ -78,13 +78,14 @@ pub fn serial(value: &str) -> Result<String> {
     Ok(serial.to_ascii_uppercase())
 }
 
-/// Refuses the merchant's own API certificate among the platform's: kept, it
-/// would be named in `Wechatpay-Serial`, which the service refuses, and it
-/// signs no answer.
+/// Refuses a certificate under the merchant's serial among the platform's: the
+/// merchant's own (kept, it would be named in `Wechatpay-Serial`, which the
+/// service refuses, and it signs no answer), or a platform serial given as
+/// `options.serial`; the message suits both.
 pub fn not_merchant_certificate(keyring: &Keyring, serial: &str) -> Result<()> {
     match keyring.entry(serial) {
         Some((name, key)) if key.certificate_serial.is_some() => Err(invalid(format!(
-            "options.certs[{}] is the merchant's own API certificate (its serial is options.serial): certs takes the WeChat Pay platform certificates or public key, which sign the answers",
+            "options.certs[{}] is a certificate under the serial given as options.serial: certs takes the WeChat Pay platform certificates or public key, which sign the answers, and options.serial the merchant API certificate's serial (apiclient_cert.pem)",
             crate::error::quoted(name)
         ))),
         _ => Ok(()),

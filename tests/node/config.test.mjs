@@ -110,12 +110,12 @@ test('serial as OpenSSL prints it: `serial=...` (-serial) and byte pairs (-text)
   }
 });
 
-test("the merchant's own API certificate in certs is ERR_INVALID_CONFIG: it signs no answer and the service refuses its serial", async () => {
+test("a certificate in certs under options.serial (the merchant's own, or the platform serial given as options.serial) is ERR_INVALID_CONFIG", async () => {
   const { sb } = ctx;
   const pair = { privateKey: crypto.createPrivateKey(sb.merchant.privateKeyPkcs8), publicKey: crypto.createPublicKey(sb.merchant.publicKeySpki) };
   const own = selfSignedCertificate({ serial: sb.merchant.serial, ...pair });
   const lines = secrets(sb, own);
-  const message = `options.certs["${sb.merchant.serial}"] is the merchant's own API certificate (its serial is options.serial)`;
+  const message = `options.certs["${sb.merchant.serial}"] is a certificate under the serial given as options.serial: certs takes the WeChat Pay platform certificates or public key, which sign the answers, and options.serial the merchant API certificate's serial (apiclient_cert.pem)`;
   for (const certs of [
     { [sb.merchant.serial]: own },
     { [sb.platform.serial]: sb.platform.certificate, [sb.merchant.serial.toLowerCase()]: own },
@@ -125,6 +125,10 @@ test("the merchant's own API certificate in certs is ERR_INVALID_CONFIG: it sign
   }
   // Also when certs adds to downloaded certificates.
   assertThrowsConfig(() => new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, certs: { [sb.merchant.serial]: own } })), CONFIG, message, lines);
+  // The other mix-up: the platform's serial given as options.serial. The message names the serial
+  // given, not a fault of the certificate.
+  assertThrowsConfig(() => new Wxpay(options(sb, { serial: sb.platform.serial })), CONFIG,
+    `options.certs["${sb.platform.serial}"] is a certificate under the serial given as options.serial`, lines);
   await assertStillWorks(sb);
 });
 
