@@ -4,7 +4,8 @@
 //! the engine replace the memory's `ArrayBuffer`; grown 64 KiB at a time, a
 //! process holding thousands of clients grew hundreds of times, and past
 //! about 64 MiB V8 ran a full collection for nearly every grow (a second and
-//! more a thousand clients). At most an eighth of the memory is held unused.
+//! more a thousand clients). Unused, it holds at most an eighth of the memory
+//! (or 1 MiB, while the memory is under 8 MiB).
 
 use core::alloc::Layout;
 use core::arch::wasm32::{memory_grow, memory_size};
