@@ -4,11 +4,10 @@
 // rejection, and the hostile objects callers can pass.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { before, after, beforeEach } from 'node:test';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 import { startSandbox } from '../sandbox/index.mjs';
-import { options, memberCode, within, CARD_ID, CODE } from '../node/helpers.mjs';
+import { options, memberCode, within, wasmMemory, CARD_ID, CODE } from '../node/helpers.mjs';
 
 export { options, memberCode, within, CARD_ID, CODE };
 
@@ -236,15 +235,7 @@ export function detachedBuffer(size = 64) {
 export const isTypeError = (c) => c instanceof TypeError;
 
 // ---- memory -------------------------------------------------------------------------------
-// The package exposes no memory figure; the wasm-bindgen glue it loads does: `initSync()` on
-// an initialised module returns its exports, `memory` among them. Imported by file URL (the
-// package's `exports` hide the glue), it is the very module instance the package runs.
-let wasmExports;
+/** The installed package's wasm memory, in bytes (tests/node/helpers.mjs `wasmMemory`). */
 export async function wasmMemoryBytes() {
-  if (!wasmExports) {
-    const glue = new URL('./wxpay_wasm.js', import.meta.resolve('wxpay-wasm'));
-    const { initSync } = await import(glue.href);
-    wasmExports = initSync({ module: readFileSync(new URL('./wxpay_wasm_bg.wasm', glue)) });
-  }
-  return wasmExports.memory?.buffer.byteLength;
+  return (await wasmMemory())?.buffer.byteLength;
 }

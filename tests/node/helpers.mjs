@@ -1,6 +1,7 @@
 // Shared by the tests/node/*.test.mjs suites: one sandbox per file, client options from it,
 // and the assertions every suite repeats. Not a test file itself (no `.test.` in the name).
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { before, after, beforeEach } from 'node:test';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
@@ -125,4 +126,18 @@ export function assertNoKeyMaterial(text, lines) {
   lines.forEach((line, i) => assert.ok(!text.includes(line), `message leaks key material (base64 line ${i} of the keys)`));
   // Every RSA key and certificate in DER starts with a SEQUENCE whose base64 begins "MII".
   assert.doesNotMatch(text, /MII[A-Za-z0-9+/]{8}/, 'message leaks base64 DER');
+}
+
+// The package exposes no memory figure; the wasm-bindgen glue it loads does: `initSync()` on
+// an initialised module returns its exports, `memory` among them. Imported by file URL (the
+// package's `exports` hide the glue), it is the very module instance the package runs.
+let wasmExports;
+/** The installed package's `WebAssembly.Memory` (a grow replaces its `buffer`). */
+export async function wasmMemory() {
+  if (!wasmExports) {
+    const glue = new URL('./wxpay_wasm.js', import.meta.resolve('wxpay-wasm'));
+    const { initSync } = await import(glue.href);
+    wasmExports = initSync({ module: readFileSync(new URL('./wxpay_wasm_bg.wasm', glue)) });
+  }
+  return wasmExports.memory;
 }

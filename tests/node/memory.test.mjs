@@ -3,10 +3,9 @@
 // ERR_OUT_OF_MEMORY (the test build's reserveUntilFull reserves exactly as answer bodies are).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { Wxpay } from '../../.work/test-pkg/node.mjs';
 import * as traps from '../../.work/test-pkg/traps.mjs';
-import { useSandbox, options, CARD_ID, CODE } from './helpers.mjs';
+import { useSandbox, options, wasmMemory, CARD_ID, CODE } from './helpers.mjs';
 
 const ctx = useSandbox();
 let recoveries = 0;
@@ -30,11 +29,9 @@ test('reserving past 4 GiB fails with ERR_OUT_OF_MEMORY, no trap, and the instan
 // ArrayBuffer, and past about 64 MiB a full collection in V8 for nearly every one).
 test('3,000 clients grow the wasm memory in a few steps, each at least an eighth of it', async () => {
   const { Wxpay: Installed } = await import('wxpay-wasm');
-  const glue = new URL('./wxpay_wasm.js', import.meta.resolve('wxpay-wasm'));
-  const { initSync } = await import(glue.href);
   const o = options(ctx.sb);
   new Installed(o).free(); // the module instantiated
-  const { memory } = initSync({ module: readFileSync(new URL('./wxpay_wasm_bg.wasm', glue)) });
+  const memory = await wasmMemory();
   let buffer = memory.buffer;
   const sizes = [];
   const clients = [];
