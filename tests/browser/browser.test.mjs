@@ -15,6 +15,7 @@ import { tradeBill, fundFlowBill } from '../sandbox/files.mjs';
 const pkgDir = resolve(import.meta.dirname, '../../node_modules/wxpay-wasm');
 // The test build with the trap exports (scripts/test-pkg.sh), for the recovery test.
 const testPkgDir = resolve(import.meta.dirname, '../../.work/test-pkg');
+const COMMON_STREAMS = resolve(import.meta.dirname, '../common/streams.mjs');
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
 const PAGE = `<!doctype html>
@@ -48,6 +49,7 @@ before(async () => {
     const path = new URL(req.url, 'http://x').pathname;
     if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     if (path === '/test') return res.writeHead(200, { 'content-type': 'text/html' }).end(TEST_PAGE);
+    if (path === '/common/streams.mjs') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(COMMON_STREAMS));
     const broken = /^\/page\/(\w+)$/.exec(path)?.[1];
     if (BROKEN.includes(broken)) return res.writeHead(200, { 'content-type': 'text/html' }).end(brokenPage(broken));
     if (path === '/page/octetwasm') return res.writeHead(200, { 'content-type': 'text/html' }).end(brokenPage('octetwasm'));
@@ -207,6 +209,19 @@ test('after a trap of each kind, a client made before and a new client work (tes
   });
   assert.equal(sb.requests.length, 6);
   assert.ok(sb.requests.every((r) => r.verified));
+  await page.close();
+});
+
+// A stream lives while it is read: the collector runs before every read (tests/common/streams.mjs).
+test('streamed GZIP downloads read with a collection before every read are read whole', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => window.wxpayReady, null, { timeout: 15_000 });
+  const results = await page.evaluate(async (opts) => {
+    const { readsUnderGarbage } = await import('/common/streams.mjs');
+    return readsUnderGarbage({ Wxpay: window.wxpayReady.Wxpay, options: opts, baseURL: opts.baseURL, n: 10, collect: window.gc });
+  }, { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: sb.certs, baseURL: sb.baseURL });
+  assert.deepEqual(results, Array(10).fill('read whole'));
   await page.close();
 });
 

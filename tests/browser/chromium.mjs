@@ -66,7 +66,7 @@ async function launchChromium(bus, runDir) {
         headless: true,
         env,
         args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync'],
+          '--disable-component-update', '--disable-sync', '--js-flags=--expose-gc'],
       });
       return { browser, profile };
     } catch (e) {

@@ -9,8 +9,9 @@ import { test } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseBill, readBill, uploadForm } from 'wxpay-wasm';
-import { useSandbox, client, rejectsWith, within, countingFetch } from './helpers.mjs';
+import { Wxpay, parseBill, readBill, uploadForm } from 'wxpay-wasm';
+import { useSandbox, client, options, rejectsWith, within, countingFetch } from './helpers.mjs';
+import { readsUnderGarbage } from '../common/streams.mjs';
 import { UPLOAD_ROUTES, parseMultipart, tradeBill, fundFlowBill } from '../sandbox/files.mjs';
 
 const ctx = useSandbox();
@@ -485,6 +486,15 @@ test('a streamed download dropped unread gives its connection back once it is co
   assert.equal(open.size, 0, 'the bodies were cancelled and their connections closed');
   // The client works on: a stream read whole still checks its digest.
   assert.deepEqual(await readAll(await within(wxpay.download(data, { stream: true }))), bill);
+});
+
+// The finalizer for streams dropped unread must not fire while a stream is read: the collector
+// runs before every read here (in workerd it did fire, tests/workerd/files.test.mjs).
+test('streamed GZIP downloads read with a collection before every read are read whole', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const results = await readsUnderGarbage({ Wxpay, options: options(ctx.sb), baseURL: ctx.sb.baseURL, n: 10, collect: gc });
+  assert.deepEqual(results, Array(10).fill('read whole'));
 });
 
 test('a streamed download is not bounded by maxBodyBytes; a whole one is', async () => {

@@ -42,7 +42,7 @@ function run(cmd, args) {
 
 for (const [runtime, args] of [
   ['bun', () => [join(here, 'suite.mjs'), file]],
-  ['deno', () => ['run', '--allow-all', join(here, 'suite.mjs'), file]],
+  ['deno', () => ['run', '--allow-all', '--v8-flags=--expose-gc', join(here, 'suite.mjs'), file]],
 ]) {
   test(`the package in ${runtime}`, async (t) => {
     const version = await run(bin(runtime), ['--version']);

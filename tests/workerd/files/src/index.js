@@ -14,6 +14,7 @@
 //   GET /pull                          a 16 MB GZIP bill (16 KB compressed) served 1 KB a pull:
 //                                      one chunk read, 100 ms idle -> { total, pulled, first }
 import { Wxpay, WxpayError, parseBill, readBill, uploadForm } from 'wxpay-wasm';
+import { readsUnderGarbage } from '../../../common/streams.mjs';
 
 const options = (env) => ({
   mchid: env.WXPAY_MCHID, serial: env.WXPAY_SERIAL, privateKey: env.WXPAY_PRIVATE_KEY, baseURL: env.WXPAY_BASE_URL,
@@ -107,32 +108,8 @@ async function route(url, env) {
         crypto.DigestStream = Real;
       }
     }
-    case '/gc': {
-      // Streamed GZIP downloads read to their end while the Worker makes garbage between reads.
-      const plain = new Uint8Array(Number(q.get('mb') ?? 1) << 20).fill(0x78);
-      const gz = new Uint8Array(await new Response(new Blob([plain]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
-      const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-1', plain))].map((b) => b.toString(16).padStart(2, '0')).join('');
-      const wp = new Wxpay({ ...options(env), fetch: async () => new Response(new Blob([gz]).stream()) });
-      const data = { download_url: new URL('v3/billdownload/file?token=gc', env.WXPAY_BASE_URL).href, hash_type: 'SHA1', hash_value: hash };
-      const results = [];
-      let garbage = [];
-      for (let i = 0; i < Number(q.get('n')); i++) {
-        const reader = (await wp.download(data, { stream: true })).getReader();
-        let total = 0;
-        const read = async () => {
-          for (;;) {
-            for (let k = 0; k < 20000; k++) garbage.push({ k });
-            if (garbage.length > 200000) garbage = [];
-            const r = await reader.read();
-            if (r.done) return total === plain.length ? 'read whole' : `ended at ${total}`;
-            total += r.value.byteLength;
-          }
-        };
-        // A read that never settles is what this looks for: 5 s each, then it is named.
-        results.push(await Promise.race([read().catch((e) => e?.code ?? String(e)), new Promise((resolve) => setTimeout(() => resolve(`no answer after ${total} bytes`), 5000))]));
-      }
-      return { results };
-    }
+    case '/gc':
+      return { results: await readsUnderGarbage({ Wxpay, options: options(env), baseURL: env.WXPAY_BASE_URL, n: Number(q.get('n')), mb: Number(q.get('mb') ?? 1) }) };
     case '/pull': {
       // What the download pulls from the answer's body for its first chunk of output: workerd's
       // DecompressionStream inflates whatever it is written at once, so a gunzip fed by
