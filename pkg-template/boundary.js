@@ -1880,10 +1880,13 @@ function nativeDigest(algorithm) {
  */
 const abandoned = typeof FinalizationRegistry === 'function' && !inWorkerd() ? new FinalizationRegistry((cleanup) => cleanup()) : undefined;
 
-/** Whether this is workerd (Cloudflare Workers), by `navigator.userAgent`; never throws. */
+/**
+ * Whether this is workerd (Cloudflare Workers): its `navigator.userAgent`, or its `WebSocketPair`
+ * where a Worker turned `navigator` off (`no_global_navigator`); never throws.
+ */
 function inWorkerd() {
   try {
-    return globalThis.navigator?.userAgent === 'Cloudflare-Workers';
+    return globalThis.navigator?.userAgent === 'Cloudflare-Workers' || typeof globalThis.WebSocketPair === 'function';
   } catch {
     return false;
   }

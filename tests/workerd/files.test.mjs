@@ -9,10 +9,10 @@ import { tradeBill, fundFlowBill } from '../sandbox/files.mjs';
 import { bundle, secretsFor, start } from './harness.mjs';
 
 describe('files in workerd', () => {
-  let sb, mf;
+  let sb, mf, outdir;
   before(async () => {
     sb = await startSandbox({});
-    const { outdir } = await bundle('tests/workerd/files/wrangler.toml', 'files');
+    ({ outdir } = await bundle('tests/workerd/files/wrangler.toml', 'files'));
     mf = start(outdir, secretsFor(sb));
   });
   after(async () => {
@@ -69,6 +69,14 @@ describe('files in workerd', () => {
   // Node, Bun, Deno and Chromium with their collector called before every read.)
   test('streamed GZIP downloads read while the Worker makes garbage are read whole', async () => {
     assert.deepEqual(await call('/gc?n=10&mb=1'), { results: Array(10).fill('read whole') });
+    // workerd known without navigator too (the compatibility flag no_global_navigator).
+    const bare = start(outdir, secretsFor(sb), { compatibilityFlags: ['no_global_navigator'] });
+    try {
+      const r = await (await bare.dispatchFetch('http://files/gc?n=10&mb=1&navigator')).json();
+      assert.deepEqual(r, { navigator: 'undefined', results: Array(10).fill('read whole') });
+    } finally {
+      await bare.dispose();
+    }
   });
 
   test('a foreign download_url is refused', async () => {

@@ -9,8 +9,8 @@
 //   GET /hashes                        who hashed: crypto.DigestStream counted, for a bill that
 //                                      matches and one that does not, then with crypto 'rust'
 //                                      -> { streams, writes, text, wrong, rustStreams, rustText }
-//   GET /gc?n=N&mb=M                   N streamed GZIP downloads of M MB read whole while the Worker
-//                                      makes garbage -> { results: ['read whole' | what went wrong] }
+//   GET /gc?n=N&mb=M&navigator         N streamed GZIP downloads of M MB read whole while the Worker
+//                                      makes garbage -> { navigator?: typeof, results: ['read whole' | what went wrong] }
 //   GET /pull                          a 16 MB GZIP bill (16 KB compressed) served 1 KB a pull:
 //                                      one chunk read, 100 ms idle -> { total, pulled, first }
 import { Wxpay, WxpayError, parseBill, readBill, uploadForm } from 'wxpay-wasm';
@@ -108,8 +108,10 @@ async function route(url, env) {
         crypto.DigestStream = Real;
       }
     }
-    case '/gc':
-      return { results: await readsUnderGarbage({ Wxpay, options: options(env), baseURL: env.WXPAY_BASE_URL, n: Number(q.get('n')), mb: Number(q.get('mb') ?? 1) }) };
+    case '/gc': {
+      const results = await readsUnderGarbage({ Wxpay, options: options(env), baseURL: env.WXPAY_BASE_URL, n: Number(q.get('n')), mb: Number(q.get('mb') ?? 1) });
+      return q.has('navigator') ? { navigator: typeof globalThis.navigator, results } : { results };
+    }
     case '/pull': {
       // What the download pulls from the answer's body for its first chunk of output: workerd's
       // DecompressionStream inflates whatever it is written at once, so a gunzip fed by
