@@ -266,7 +266,8 @@ function pairs(v, what) {
 
 /**
  * The User-Agent: `base` plus the runtime where it lets us say it: its own name where
- * `navigator.userAgent` gives one (`Cloudflare-Workers`, also under nodejs_compat, which sets
+ * `navigator.userAgent` gives one, or workerd's where it has no `navigator` (`Cloudflare-Workers`,
+ * also under nodejs_compat, which sets
  * `process.versions.node` too; `Bun/<version>`, `Deno/<version>`), else `node/<version> <os>/<arch>`
  * where `process.versions.node` is set (Node, whose `navigator.userAgent` is `Node.js/<major>`);
  * undefined in a browser, which does not let a page set it.
@@ -276,6 +277,9 @@ export function userAgent(base) {
   try {
     const ua = globalThis.navigator?.userAgent;
     if (typeof ua === 'string' && ua !== '' && !ua.startsWith('Mozilla/') && !ua.startsWith('Node.js/')) return `${base} ${ua}`;
+    // workerd with navigator turned off: the client learns from this name too that a request's
+    // I/O ends with the request (Client::io_ends_with_request).
+    if (inWorkerd()) return `${base} Cloudflare-Workers`;
     const p = globalThis.process;
     if (typeof p === 'object' && p !== null) {
       const node = p.versions?.node;

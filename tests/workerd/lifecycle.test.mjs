@@ -13,10 +13,10 @@ const CARD_ID = 'pY7xGs0sMdNN9PVCvtJNl-6DJdIY';
 const CODE = '300000001';
 
 describe('the payment lifecycle in workerd', () => {
-  let sb, mf;
+  let sb, mf, outdir;
   before(async () => {
     sb = await startSandbox({});
-    const { outdir } = await bundle('tests/workerd/lifecycle/wrangler.toml', 'lifecycle');
+    ({ outdir } = await bundle('tests/workerd/lifecycle/wrangler.toml', 'lifecycle'));
     mf = start(outdir, { ...secretsFor(sb), CARD_ID, CODE });
   });
   after(async () => {
@@ -112,6 +112,31 @@ describe('the payment lifecycle in workerd', () => {
     assert.equal(waiting.error?.code, 'ERR_TIMEOUT', 'its own timeout, the client\'s 1 s, ends its wait');
     assert.deepEqual(await call('/slowcerts?client=f'), { status: 200 });
     assert.equal(downloads(), 1);
+  });
+
+  // The client knows workerd by navigator.userAgent, or by WebSocketPair where a Worker turned
+  // navigator off: without that, a client reused across requests passed the signal of the request
+  // that made it to later ones' downloads, which workerd refused (the rotated serial was never
+  // downloaded: ERR_RESPONSE_SERIAL), and it waited for a download cancelled with its request.
+  test('with navigator turned off (no_global_navigator) too: rotation across requests, a cancelled download not waited for', async () => {
+    const bare = start(outdir, { ...secretsFor(sb), CARD_ID, CODE }, { compatibilityFlags: ['no_global_navigator'] });
+    const callBare = async (path) => (await bare.dispatchFetch(`http://lifecycle${path}`)).json();
+    try {
+      sb.reset();
+      assert.deepEqual((await callBare('/bootstrap?client=g')).statuses, [200]);
+      const fresh = sb.rotate();
+      const r = await callBare('/bootstrap?client=g');
+      assert.deepEqual(r.statuses, [200]);
+      assert.equal(r.serial, fresh.serial);
+      assert.equal(downloads(), 2);
+      assert.ok(sb.requests.every((q) => q.headers['user-agent'] === 'wxpay-wasm/0.1.0 Cloudflare-Workers'));
+      sb.reset();
+      assert.equal((await callBare('/slowcerts?client=h&delay=1500&timeout=300')).error?.code, 'ERR_TIMEOUT');
+      assert.deepEqual(await callBare('/slowcerts?client=h'), { status: 200 });
+      assert.equal(downloads(), 1);
+    } finally {
+      await bare.dispose();
+    }
   });
 
   test('payment parameters verify with node:crypto over the documented messages', async () => {
