@@ -1720,6 +1720,7 @@ export function useRecovery(r) {
 
 const internal = (cause) =>
   fail('ERR_INTERNAL', 'the WebAssembly instance failed during this download; it is re-instantiated before the next call', cause);
+const released = () => fail('ERR_ABORTED', 'the download was stopped: its stream was cancelled');
 
 /**
  * `rust`, a FileDigest of the instance live now, behind the checks wxpay.js makes around its own
@@ -1731,8 +1732,12 @@ const internal = (cause) =>
 function rustDigest(rust) {
   const instance = recovery?.instance();
   const gone = () => recovery !== undefined && recovery.instance() !== instance;
+  // Once freed, never called again: the glue would throw "null pointer passed to rust", which
+  // counts as a trap, and a recovery fails every call in flight, of every client.
+  let freed = false;
   const call = (method, arg) => {
     if (gone()) throw internal();
+    if (freed) throw released();
     try {
       return rust[method](arg);
     } catch (e) {
@@ -1744,6 +1749,7 @@ function rustDigest(rust) {
     /** Throws ERR_INTERNAL once the instance is gone: the file can no longer be checked. */
     check() {
       if (gone()) throw internal();
+      if (freed) throw released();
     },
     algorithm: () => call('algorithm'),
     // In slices: each call copies its bytes into wasm memory (a chunk of any size would be
@@ -1753,7 +1759,8 @@ function rustDigest(rust) {
     },
     finish: (got) => call('finish', got),
     free() {
-      if (gone()) return;
+      if (gone() || freed) return;
+      freed = true;
       try {
         rust.free();
       } catch (e) {
@@ -1877,12 +1884,23 @@ function nativeDigest(algorithm) {
 }
 
 /**
- * Cancels the body of a streamed file dropped unread (readFile). None in workerd: there a stream is
- * a host object whose JS wrapper may be collected while its reader still reads it (the finalizer
- * then cancelled a download mid-read, and the read hung: tests/workerd/files.test.mjs), and a
- * finalizer may do no I/O.
+ * Cancels the body of a streamed file dropped unread (readFile): Node's undici holds a locked body's
+ * connection until it is cancelled. Only where streams are JS objects (Node, Bun, Deno: each sets
+ * `process.versions.node`), not in workerd or a browser: there a stream is a host object whose JS
+ * wrapper may be collected while its reader still reads it (Chromium's minor collections do), and
+ * the finalizer cancelled live downloads (tests/common/streams.mjs); workerd's finalizers may do no
+ * I/O either.
  */
-const abandoned = typeof FinalizationRegistry === 'function' && !inWorkerd() ? new FinalizationRegistry((cleanup) => cleanup()) : undefined;
+const abandoned = typeof FinalizationRegistry === 'function' && streamsAreJs() ? new FinalizationRegistry((cleanup) => cleanup()) : undefined;
+
+/** Node, Bun or Deno (`process.versions.node`), and not workerd (nodejs_compat sets it too); never throws. */
+function streamsAreJs() {
+  try {
+    return typeof globalThis.process?.versions?.node === 'string' && !inWorkerd();
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Whether this is workerd (Cloudflare Workers): its `navigator.userAgent`, or its `WebSocketPair`

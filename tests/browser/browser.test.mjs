@@ -212,14 +212,15 @@ test('after a trap of each kind, a client made before and a new client work (tes
   await page.close();
 });
 
-// A stream lives while it is read: the collector runs before every read (tests/common/streams.mjs).
+// A stream lives while it is read: the collector, minor and major in turn, runs before every read
+// (tests/common/streams.mjs).
 test('streamed GZIP downloads read with a collection before every read are read whole', async () => {
   const page = await browser.newPage();
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => window.wxpayReady, null, { timeout: 15_000 });
   const results = await page.evaluate(async (opts) => {
-    const { readsUnderGarbage } = await import('/common/streams.mjs');
-    return readsUnderGarbage({ Wxpay: window.wxpayReady.Wxpay, options: opts, baseURL: opts.baseURL, n: 10, collect: window.gc });
+    const { minorAndMajor, readsUnderGarbage } = await import('/common/streams.mjs');
+    return readsUnderGarbage({ Wxpay: window.wxpayReady.Wxpay, options: opts, baseURL: opts.baseURL, n: 10, collect: minorAndMajor(window.gc) });
   }, { mchid: sb.mchid, serial: sb.merchant.serial, privateKey: sb.merchant.privateKeyPkcs8, certs: sb.certs, baseURL: sb.baseURL });
   assert.deepEqual(results, Array(10).fill('read whole'));
   await page.close();
