@@ -2048,6 +2048,8 @@ async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, befor
         reader.cancel(e);
         throw decodeError(e);
       }
+      // Cancelled while the read waited (its digest freed): nothing more to check or hand out.
+      if (finished) return;
       if (r.done) {
         if (await end()) c.close();
         else c.error(digestError());

@@ -10,7 +10,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Wxpay, parseBill, readBill, uploadForm } from 'wxpay-wasm';
-import { useSandbox, client, options, rejectsWith, within, countingFetch } from './helpers.mjs';
+import { useSandbox, client, options, rejectsWith, within, countingFetch, CARD_ID, CODE } from './helpers.mjs';
 import { minorAndMajor, readsUnderGarbage } from '../common/streams.mjs';
 import { UPLOAD_ROUTES, parseMultipart, tradeBill, fundFlowBill } from '../sandbox/files.mjs';
 
@@ -495,6 +495,38 @@ test('streamed GZIP downloads read with a collection before every read are read 
   const gc = vm.runInNewContext('gc');
   const results = await readsUnderGarbage({ Wxpay, options: options(ctx.sb), baseURL: ctx.sb.baseURL, n: 10, collect: minorAndMajor(gc) });
   assert.deepEqual(results, Array(10).fill('read whole'));
+});
+
+// A caller's cancel while a read waits: the stream's cancel freed the file's digest, then the
+// waiting read, ended by that cancel, finished the digest: the glue's use-after-free error counted
+// as a trap, and the recovery failed every call in flight, of every client (ERR_INTERNAL).
+test('a streamed download cancelled while a read waits: other calls in flight are untouched', async () => {
+  const gz = zlib.gzipSync(crypto.randomBytes(100_000));
+  for (const gzip of [false, true]) {
+    let cancelled = false;
+    let sent = false;
+    // One chunk, then nothing until cancelled.
+    const body = new ReadableStream({
+      async pull(c) {
+        if (sent) return new Promise(() => {});
+        sent = true;
+        c.enqueue(gzip ? gz.subarray(0, 4000) : Buffer.from('交易时间,商户订单号\n'));
+      },
+      cancel() { cancelled = true; },
+    }, { highWaterMark: 0 });
+    const wxpay = client(ctx.sb, { fetch: async () => new Response(body) });
+    const other = client(ctx.sb);
+    const data = { download_url: new URL('v3/billdownload/file?token=c', ctx.sb.baseURL).href, hash_type: 'SHA1', hash_value: '0'.repeat(40) };
+    const reader = (await within(wxpay.download(data, { stream: true }))).getReader();
+    assert.equal((await within(reader.read())).done, false);
+    const waiting = reader.read();
+    const inFlight = other.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: CARD_ID, code: CODE });
+    await sleep(5);
+    await within(reader.cancel('stop'));
+    await within(waiting);
+    assert.ok(cancelled, 'the body was cancelled');
+    assert.equal((await within(inFlight)).status, 200, `${gzip ? 'GZIP' : 'plain'}: the other client's request`);
+  }
 });
 
 test('a streamed download is not bounded by maxBodyBytes; a whole one is', async () => {
