@@ -329,6 +329,21 @@ function sendVerb(v, a, b) {
 const HANDED_OFF = 0xffffffff;
 
 /**
+ * A parked call whose promise is collected unsettled can never resume (a caller's `fetch` that
+ * never answers; in workerd, the I/O of a request that ended while a call it did not await went
+ * on): the call is dropped, with the client and buffers it held. Unregistered when the promise
+ * settles, for its slot may then hold another call.
+ */
+const unsettled = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry(({ slot, instance }) => {
+    if (recovery.instance() !== instance) return;
+    try {
+      run(glue.discard, slot);
+    } catch { /* a trap: the instance is marked dead and replaced at the next call */ }
+  })
+  : undefined;
+
+/**
  * Runs a call the Rust side started (src/wasm/driver.rs): a request, and every other method that
  * resolves later. While a step returns a promise, the call waits for it (a fetch, a WebCrypto
  * operation, a back-off...): its outcome is handed back to the parked call, which runs on.
@@ -343,7 +358,10 @@ function drive(step, resolve, reject) {
     return;
   }
   const instance = recovery.instance();
+  const parked = { slot, instance };
+  unsettled?.register(step, parked, parked);
   const next = (value, ok) => {
+    unsettled?.unregister(parked);
     if (recovery.instance() !== instance) {
       reject(internal(lastTrap));
       return;

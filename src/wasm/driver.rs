@@ -159,6 +159,24 @@ pub fn resume(slot: u32, value: JsValue, ok: bool) -> Result<JsValue, JsValue> {
     step(task)
 }
 
+/// `discard(slot)`: drops the call parked in `slot`, whose promise was collected unsettled (the
+/// caller's `fetch` that never answers, workerd's I/O of a request that has ended): it can never
+/// resume, and would hold its client and buffers for good. Called by wxpay.js's finalizer, which
+/// is unregistered once the promise settles (a settled promise's slot may hold another call by
+/// then). Nothing when the slot is empty.
+#[wasm_bindgen]
+pub fn discard(slot: u32) {
+    let task = PARKED.with_borrow_mut(|s| {
+        let task = s.tasks.get_mut(slot as usize).and_then(Option::take);
+        if task.is_some() {
+            s.free.push(slot);
+        }
+        task
+    });
+    // Dropped outside the borrow: its drops (a deadline's timer and listeners) call into JS.
+    drop(task);
+}
+
 /// Parked futures right now (the test build's `parkedCount`: none is left behind).
 #[cfg(feature = "test-traps")]
 pub fn parked_count() -> u32 {

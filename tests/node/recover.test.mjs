@@ -152,6 +152,39 @@ for (const backend of ['node', 'webcrypto', 'rust']) {
   });
 }
 
+// A call waiting for a promise that can never settle (a fetch that never answers, and no timeout)
+// is dropped once that promise is collected; a call whose promise settled is never touched by it,
+// though its slot holds another call by then.
+test('a call whose fetch never answers is dropped once its promise is collected; calls that settle are untouched', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const collect = async () => {
+    for (let i = 0; i < 6 && traps.parkedCount() > 0; i++) {
+      gc();
+      await sleep(20);
+    }
+  };
+  await collect();
+  const base = traps.parkedCount();
+  const never = new Wxpay(options(ctx.sb, { fetch: () => new Promise(() => {}) }));
+  for (let i = 0; i < 300; i++) memberCode(never).get({ card_id: CARD_ID, code: CODE }).catch(() => {});
+  assert.equal(traps.parkedCount(), base + 300, 'each waits for its fetch');
+  // Meanwhile calls that wait and settle, the collector run between them: slots are reused.
+  const wxpay = new Wxpay(options(ctx.sb));
+  const slow = Array.from({ length: 20 }, () => wxpay.v3.sandbox.slow.get({ params: { ms: 400 } }));
+  for (let i = 0; i < 30; i++) {
+    assert.equal((await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE })).status, 200);
+    gc();
+  }
+  await collect();
+  assert.deepEqual((await Promise.all(slow)).map((r) => r.status), Array(20).fill(200));
+  assert.equal(traps.parkedCount(), base, 'the 300 calls that could never resume are dropped');
+  assert.equal((await memberCode(never).get({ card_id: CARD_ID, code: CODE, timeout: 50 }).catch((e) => e)).code, 'ERR_TIMEOUT');
+  assert.equal(traps.parkedCount(), base);
+  never.free();
+  wxpay.free();
+});
+
 test('calls started from inside a driven call (its hooks) are driven on their own: each gets its own answer, none is left parked', async () => {
   const nested = [];
   let depth = 0;

@@ -7,8 +7,12 @@
 //                          -> { code, cause }, then the seed GET -> { after }
 //   GET /soak?n=N          N times: a trap (kinds in turn), then the seed GET and a signature
 //                          on the long-lived client -> { n, memory: [...], ms: [...] }
+//   GET /forget?n=N        N slow GETs (60 s) on the long-lived client, not awaited: the request
+//                          ends at once, and workerd with it their fetches -> { parked }
+//   GET /parked            garbage made, and a few macrotasks -> { parked, memory }
 import { Wxpay, WxpayError } from '../../../../.work/test-pkg/workerd.mjs';
-import { kinds, trapAfter, memoryBytes } from '../../../../.work/test-pkg/traps.mjs';
+import { kinds, trapAfter, memoryBytes, parkedCount } from '../../../../.work/test-pkg/traps.mjs';
+import { makeGarbage } from '../../../common/streams.mjs';
 
 let client;
 let recoveries = 0;
@@ -74,6 +78,17 @@ export default {
           if ((i + 1) % (n / 10) === 0) memory.push(memoryBytes());
         }
         return Response.json({ n, memory, ms, recoveries });
+      }
+      case '/forget': {
+        for (let i = 0; i < Number(url.searchParams.get('n')); i++) client.v3.sandbox.slow.get({ params: { ms: 60000 } }).catch(() => {});
+        return Response.json({ parked: parkedCount() });
+      }
+      case '/parked': {
+        for (let i = 0; i < 20; i++) {
+          makeGarbage();
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        return Response.json({ parked: parkedCount(), memory: memoryBytes() });
       }
       default:
         return new Response('not found', { status: 404 });
