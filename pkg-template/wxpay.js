@@ -113,6 +113,12 @@ function run(fn, a, b, c) {
 const waits = (step) => step instanceof Promise || (typeof step === 'object' && step !== null && typeof step.then === 'function');
 
 /**
+ * What drops `reject` from `pending`: made out here, for a closure made in `call` would keep
+ * `call`'s scope, and with it the promise the call waits for, which `unsettled` must see collected.
+ */
+const forgetter = (reject) => () => pending.delete(reject);
+
+/**
  * `run` for the calls the Rust side starts and `drive` runs on: every failure rejects, and a trap
  * before it settles too.
  */
@@ -126,7 +132,7 @@ function call(fn, a, b, c) {
   if (!waits(step)) return Promise.resolve(step);
   return new Promise((resolve, reject) => {
     pending.add(reject);
-    drive(step, (value) => pending.delete(reject) && resolve(value), (error) => pending.delete(reject) && reject(error));
+    drive(step, (value) => pending.delete(reject) && resolve(value), (error) => pending.delete(reject) && reject(error), forgetter(reject));
   });
 }
 
@@ -331,11 +337,13 @@ const HANDED_OFF = 0xffffffff;
 /**
  * A parked call whose promise is collected unsettled can never resume (a caller's `fetch` that
  * never answers; in workerd, the I/O of a request that ended while a call it did not await went
- * on): the call is dropped, with the client and buffers it held. Unregistered when the promise
- * settles, for its slot may then hold another call.
+ * on): the call is dropped, with the client and buffers it held, and its promise, left pending, is
+ * no longer kept for a recovery to reject (`forget`). Unregistered when the promise settles, for
+ * its slot may then hold another call.
  */
 const unsettled = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry(({ slot, instance }) => {
+  ? new FinalizationRegistry(({ slot, instance, forget }) => {
+    forget();
     if (recovery.instance() !== instance) return;
     try {
       run(glue.discard, slot);
@@ -351,15 +359,18 @@ const unsettled = typeof FinalizationRegistry === 'function'
  * A step that traps, or an instance replaced meanwhile (the call died with it), ends the call with
  * ERR_INTERNAL. Plain `then` callbacks, no async function: one promise a wait, none to settle.
  */
-function drive(step, resolve, reject) {
+function drive(step, resolve, reject, forget) {
   const slot = glue.parked();
   if (slot === HANDED_OFF) {
     step.then(resolve, reject);
     return;
   }
   const instance = recovery.instance();
-  const parked = { slot, instance };
-  unsettled?.register(step, parked, parked);
+  // A promise of this realm whatever `step` is (a promise of another realm, a thenable that keeps
+  // no reference to itself): it lives as long as anything can still settle it.
+  const waited = Promise.resolve(step);
+  const parked = { slot, instance, forget };
+  unsettled?.register(waited, parked, parked);
   const next = (value, ok) => {
     unsettled?.unregister(parked);
     if (recovery.instance() !== instance) {
@@ -373,10 +384,10 @@ function drive(step, resolve, reject) {
       reject(e);
       return;
     }
-    if (waits(after)) drive(after, resolve, reject);
+    if (waits(after)) drive(after, resolve, reject, forget);
     else resolve(after);
   };
-  step.then((value) => next(value, true), (error) => next(error, false));
+  waited.then((value) => next(value, true), (error) => next(error, false));
 }
 
 /** `toString`, `toJSON`, `Symbol.toPrimitive`: the path template. */

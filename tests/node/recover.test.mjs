@@ -10,7 +10,7 @@ import { getEventListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Wxpay, WxpayError } from '../../.work/test-pkg/node.mjs';
 import * as traps from '../../.work/test-pkg/traps.mjs';
-import { useSandbox, options, memberCode, CARD_ID, CODE, SEED_TEMPLATE } from './helpers.mjs';
+import { useSandbox, options, memberCode, within, CARD_ID, CODE, SEED_TEMPLATE } from './helpers.mjs';
 import { TRAPS, processFaults } from '../recover/expect.mjs';
 
 const ctx = useSandbox();
@@ -167,7 +167,11 @@ test('a call whose fetch never answers is dropped once its promise is collected;
   await collect();
   const base = traps.parkedCount();
   const never = new Wxpay(options(ctx.sb, { fetch: () => new Promise(() => {}) }));
-  for (let i = 0; i < 300; i++) memberCode(never).get({ card_id: CARD_ID, code: CODE }).catch(() => {});
+  // Their own promises are not kept either: none is rejected by a later recovery.
+  let collected = 0;
+  let rejected = 0;
+  const outer = new FinalizationRegistry(() => collected++);
+  for (let i = 0; i < 300; i++) outer.register(memberCode(never).get({ card_id: CARD_ID, code: CODE }).catch(() => rejected++), i);
   assert.equal(traps.parkedCount(), base + 300, 'each waits for its fetch');
   // Meanwhile calls that wait and settle, the collector run between them: slots are reused.
   const wxpay = new Wxpay(options(ctx.sb));
@@ -181,8 +185,49 @@ test('a call whose fetch never answers is dropped once its promise is collected;
   assert.equal(traps.parkedCount(), base, 'the 300 calls that could never resume are dropped');
   assert.equal((await memberCode(never).get({ card_id: CARD_ID, code: CODE, timeout: 50 }).catch((e) => e)).code, 'ERR_TIMEOUT');
   assert.equal(traps.parkedCount(), base);
+  for (let i = 0; i < 10 && collected < 300; i++) {
+    gc();
+    await sleep(20);
+  }
+  assert.equal(collected, 300, 'their promises were let go');
+  assert.throws(() => traps.trapUnreachable(), (e) => e.code === 'ERR_INTERNAL');
+  await sleep(20);
+  assert.equal(rejected, 0);
   never.free();
   wxpay.free();
+});
+
+// A wait on a thenable that keeps no reference to itself (here `crypto.subtle` replaced by one
+// whose operations answer later through such a thenable) is registered by the promise that adopts
+// it: the call lives as long as the thenable can settle, and its slot is its own. Registered on
+// the thenable itself, the call was dropped, and its signature resumed the next call in its slot.
+test('a call waiting for a thenable that keeps no reference to itself runs to its end', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const real = globalThis.crypto;
+  const later = (p) => ({ then(f, r) { setTimeout(() => p.then(f, r), 300); } });
+  const subtle = new Proxy(real.subtle, { get: (t, k) => (typeof t[k] === 'function' ? (...a) => later(t[k](...a)) : t[k]) });
+  Object.defineProperty(globalThis, 'crypto', { value: { subtle, getRandomValues: (a) => real.getRandomValues(a) }, configurable: true, writable: true });
+  let a;
+  try {
+    a = new Wxpay(options(ctx.sb, { crypto: 'webcrypto' }));
+  } finally {
+    Object.defineProperty(globalThis, 'crypto', { value: real, configurable: true, writable: true });
+  }
+  const b = new Wxpay(options(ctx.sb));
+  const get = (w) => memberCode(w).get({ card_id: CARD_ID, code: CODE }).then((r) => r.status, (e) => e.code);
+  // A's waits after its first (the first is kept by the call's own scope): each 300 ms, the
+  // collector run meanwhile, and B's calls taking the slots that come free.
+  const first = get(a);
+  const others = [];
+  for (let i = 0; i < 60; i++) {
+    gc();
+    others.push(get(b));
+    await sleep(25);
+  }
+  assert.deepEqual(await within(Promise.all([first, ...others]), 10_000, 'A and B'), Array(61).fill(200));
+  a.free();
+  b.free();
 });
 
 test('calls started from inside a driven call (its hooks) are driven on their own: each gets its own answer, none is left parked', async () => {
