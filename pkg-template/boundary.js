@@ -1903,12 +1903,15 @@ function streamsAreJs() {
 }
 
 /**
- * Whether this is workerd (Cloudflare Workers): its `navigator.userAgent`, or its `WebSocketPair`
- * where a Worker turned `navigator` off (`no_global_navigator`); never throws.
+ * Whether this is workerd (Cloudflare Workers): its `navigator.userAgent`, or, where a Worker turned
+ * `navigator` off (`no_global_navigator`), two globals of its own (one polyfill is not taken for it);
+ * never throws.
  */
 function inWorkerd() {
   try {
-    return globalThis.navigator?.userAgent === 'Cloudflare-Workers' || typeof globalThis.WebSocketPair === 'function';
+    const ua = globalThis.navigator?.userAgent;
+    return ua === 'Cloudflare-Workers'
+      || (ua === undefined && typeof globalThis.WebSocketPair === 'function' && typeof globalThis.HTMLRewriter === 'function');
   } catch {
     return false;
   }

@@ -231,6 +231,14 @@ test('User-Agent starts with wxpay-wasm/<version> and names the runtime', async 
   assert.ok(ua.startsWith('wxpay-wasm/'), ua);
   assert.match(ua, /^wxpay-wasm\/\d+\.\d+\.\d+\S* /);
   assert.ok(ua.includes(`node/${process.versions.node}`), ua);
+  // A polyfilled WebSocketPair (a workerd global) does not make this workerd.
+  globalThis.WebSocketPair = function WebSocketPair() {};
+  try {
+    await memberCode(new Wxpay(options(sb))).get({ card_id: CARD_ID, code: CODE });
+  } finally {
+    delete globalThis.WebSocketPair;
+  }
+  assert.ok(sb.requests[1].headers['user-agent'].includes(`node/${process.versions.node}`), sb.requests[1].headers['user-agent']);
 });
 
 test('a numeric header value (a Scalar, per index.d.ts) is sent as its text', async () => {
