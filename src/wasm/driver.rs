@@ -147,14 +147,7 @@ pub fn parked() -> u32 {
 /// it) and runs it on, as [`start`].
 #[wasm_bindgen]
 pub fn resume(slot: u32, value: JsValue, ok: bool) -> Result<JsValue, JsValue> {
-    let task = PARKED.with_borrow_mut(|s| {
-        let task = s.tasks.get_mut(slot as usize).and_then(Option::take);
-        if task.is_some() {
-            s.free.push(slot);
-        }
-        task
-    });
-    let task = task.ok_or_else(|| Error::new(Code::Internal, "resume: no call waits in this slot"))?;
+    let task = unpark(slot).ok_or_else(|| Error::new(Code::Internal, "resume: no call waits in this slot"))?;
     OUTCOME.set(Some(if ok { Ok(value) } else { Err(value) }));
     step(task)
 }
@@ -166,15 +159,19 @@ pub fn resume(slot: u32, value: JsValue, ok: bool) -> Result<JsValue, JsValue> {
 /// then). Nothing when the slot is empty.
 #[wasm_bindgen]
 pub fn discard(slot: u32) {
-    let task = PARKED.with_borrow_mut(|s| {
+    // Dropped outside the borrow: its drops (a deadline's timer and listeners) call into JS.
+    drop(unpark(slot));
+}
+
+/// Takes the future parked in `slot` out of it, which leaves the slot free; none if it is empty.
+fn unpark(slot: u32) -> Option<Task> {
+    PARKED.with_borrow_mut(|s| {
         let task = s.tasks.get_mut(slot as usize).and_then(Option::take);
         if task.is_some() {
             s.free.push(slot);
         }
         task
-    });
-    // Dropped outside the borrow: its drops (a deadline's timer and listeners) call into JS.
-    drop(task);
+    })
 }
 
 /// Parked futures right now (the test build's `parkedCount`: none is left behind).
