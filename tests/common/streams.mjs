@@ -1,5 +1,5 @@
-// Portable (Node, Bun, Deno, workerd): no Node API. Used by tests/workerd/files, tests/runtimes
-// and tests/node/files.
+// Portable (Node, Bun, Deno, workerd, Chromium): no Node API. Used by tests/workerd/files and
+// tests/workerd/recover, tests/runtimes, tests/node/files and tests/browser.
 
 /** Makes garbage: enough small objects to set off the runtime's collector now and then. */
 let garbage = [];
