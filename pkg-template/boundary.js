@@ -82,10 +82,13 @@ const DESCRIBED = 1000;
  * A short, safe description of something thrown, for messages: at most DESCRIBED characters
  * (a caller's error message may be of any length, and messages reach Rust). Never throws.
  */
-export function describe(e) {
+export function describe(e, hidden) {
   // A server's or a caller's text: its line breaks and other controls escaped, so that it cannot
-  // forge a log line of its own or send escape sequences to a terminal.
-  const whole = describeWhole(e).replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // forge a log line of its own or send escape sequences to a terminal. `hidden` (a query) is
+  // left out of it wherever it is quoted whole.
+  let whole = describeWhole(e);
+  if (hidden) whole = whole.split(hidden).join('…');
+  whole = whole.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return whole.length > DESCRIBED ? `${whole.slice(0, DESCRIBED)}…` : whole;
 }
 
@@ -1322,7 +1325,13 @@ function headerRecord(bytes) {
 function networkError(g, e, method, url) {
   if (g.stopped) return g.stopped;
   if (e instanceof WxpayError) return e;
-  const error = fail('ERR_NETWORK', `${method} ${url} failed: ${describe(e)}`, e);
+  // The message names the URL without its query, which may hold a download's token or a payer's
+  // openid; a fetch that quotes the URL in its error (Deno's does) has the query left out there
+  // too. The error as thrown is the `cause`, untouched.
+  const q = url.indexOf('?');
+  const query = q < 0 ? '' : url.slice(q + 1);
+  const shown = q < 0 ? url : `${url.slice(0, q)}?…`;
+  const error = fail('ERR_NETWORK', `${method} ${shown} failed: ${describe(e, query)}`, e);
   if (causeCode(e)) connectErrors.add(error);
   return error;
 }

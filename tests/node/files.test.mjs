@@ -556,6 +556,34 @@ test('a connection lost mid-file rejects ERR_NETWORK, whole and streamed, plain 
   }
 });
 
+test('ERR_NETWORK names a download by its path: the token in its query is in no message, even where the fetch quotes the URL', async (t) => {
+  const token = 'TOKEN-7f3a9c1e';
+  const { baseURL, file } = await fileHost(t, (req, res) => res.end());
+  const data = { ...file(tradeBill(5)), download_url: `${baseURL}v3/billdownload/file?token=${token}` };
+  // Deno's fetch quotes the URL in its error and in the error's cause.
+  const quoting = async (url) => {
+    throw new TypeError(`error sending request for url (${url}): client error (Connect)`, { cause: new Error(`tcp connect error for ${url}`) });
+  };
+  const server = http.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const closed = `http://127.0.0.1:${server.address().port}/`;
+  await new Promise((resolve) => server.close(resolve));
+  const cases = [
+    ['a fetch that quotes the URL', client(ctx.sb, { baseURL, retry: false, fetch: quoting }), data],
+    ['a closed port', client(ctx.sb, { baseURL: closed, retry: false }), { ...data, download_url: `${closed}v3/billdownload/file?token=${token}` }],
+  ];
+  for (const [label, wxpay, what] of cases) {
+    for (const stream of [false, true]) {
+      const err = await rejectsWith(wxpay.download(what, { stream }), 'ERR_NETWORK');
+      assert.ok(!err.message.includes(token), `${label}, stream ${stream}: ${err.message}`);
+      assert.ok(err.message.startsWith(`GET ${new URL(what.download_url).origin}/v3/billdownload/file?… failed: TypeError: `), `${label}: ${err.message}`);
+      assert.ok(err.cause instanceof TypeError, `${label}: the fetch's own error is the cause, as it was`);
+    }
+  }
+  const [, quoted] = cases[0];
+  assert.match((await rejectsWith(quoted.download(data), 'ERR_NETWORK')).message, /error sending request for url \(http:\/\/127\.0\.0\.1:\d+\/v3\/billdownload\/file\?…\)/);
+});
+
 test('a 2xx answer without a body is an empty file, whole and streamed; its digest is still checked', async (t) => {
   const empty = new Uint8Array(0);
   const { wxpay, file, baseURL } = await fileHost(t, (req, res) => {
