@@ -134,6 +134,14 @@ test('a POST whose connection to the main host never opened goes to the backup h
   check(e.attempts === 1, `attempts ${e.attempts}`);
 });
 
+// The runtime's own fetch error (Deno's quotes the URL) with a download's token in the query.
+test('ERR_NETWORK for a download on a closed port quotes no token', async () => {
+  const w = new Wxpay(options({ baseURL: sb.closed, backupBaseURL: false, retry: false }));
+  const data = { download_url: `${sb.closed}v3/billdownload/file?token=TOKEN-5e1d`, hash_type: 'SHA1', hash_value: '0'.repeat(40) };
+  const e = await rejects(w.download(data), 'ERR_NETWORK');
+  check(!e.message.includes('TOKEN-5e1d') && e.message.includes('/v3/billdownload/file?…'), e.message);
+});
+
 test('200 concurrent requests, every one verified by the sandbox with a distinct nonce', async () => {
   await control('__sandbox/reset', {});
   const w = new Wxpay(options());
