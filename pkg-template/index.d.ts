@@ -418,7 +418,8 @@ export interface EncryptedResource {
   nonce: string;
   /** The additional authenticated data, as text. */
   associated_data?: string;
-  original_type?: string;
+  /** The kind of the resource, e.g. `transaction`, `refund`: one of `NotificationOriginalType`, or any other. */
+  original_type?: NotificationOriginalType | (string & {});
 }
 
 /** A verified, decrypted notification: the envelope with `resource` decrypted. */
@@ -427,8 +428,11 @@ export interface Notification<T = Record<string, unknown>> {
   id: string;
   /** RFC 3339, e.g. `2015-05-20T13:29:35+08:00`. */
   create_time: string;
-  /** e.g. `TRANSACTION.SUCCESS`, `REFUND.SUCCESS`, `MEMBERCARDSP.USER_CARD.CREATE`. */
-  event_type: string;
+  /**
+   * e.g. `TRANSACTION.SUCCESS`, `REFUND.SUCCESS`, `MEMBERCARDSP.USER_CARD.CREATE`: one of
+   * `NotificationEventType` (each with its pages), or any later one.
+   */
+  event_type: NotificationEventType | (string & {});
   /** `encrypt-resource`. */
   resource_type: string;
   /** e.g. `支付成功`: a string when present, but the service may leave it out. */

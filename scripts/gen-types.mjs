@@ -308,6 +308,9 @@ export function loadFamily(rel, text) {
   return { file, desc, defs, placeholders };
 }
 
+/** api/'s file of the notification types, which is no family (scripts/gen-api.mjs, EVENTS_FILE). */
+export const EVENTS_FILE = 'webhooks.json';
+
 /** All family files under `dir`, sorted, as `[rel, text]`. */
 export function readFamilies(dir) {
   const out = [];
@@ -315,6 +318,7 @@ export function readFamilies(dir) {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, entry.name);
       if (entry.isDirectory()) walk(p);
+      else if (d === dir && entry.name === EVENTS_FILE) continue;
       else if (entry.name.endsWith('.json')) out.push([relative(dir, p).split(sep).join('/'), readFileSync(p, 'utf8')]);
     }
   };
@@ -667,11 +671,43 @@ function exportedNames(core) {
   return new Set([...core.matchAll(/^export\s+(?:declare\s+)?(?:interface|type|class|namespace|const|function|enum)\s+([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]));
 }
 
+/** The notification types of `dir`/webhooks.json (scripts/gen-api.mjs, readEvents), parsed. */
+export function readEvents(dir) {
+  return JSON.parse(readFileSync(join(dir, EVENTS_FILE), 'utf8'));
+}
+
+/** The types a notification's `event_type` and `resource.original_type` may take. */
+const EVENT_TYPES = [
+  ['event_type', 'NotificationEventType', "A notification's `event_type` (通知类型)"],
+  ['original_type', 'NotificationOriginalType', "An encrypted resource's `original_type` (原始回调类型)"],
+];
+
+/** `events` (as readEvents gives them) as one union type a field, each value with its pages. */
+function emitEvents(events) {
+  let out = '';
+  for (const [field, name, what] of EVENT_TYPES) {
+    const entries = events[field] ?? [];
+    if (!Array.isArray(entries)) throw new DescriptionError(EVENTS_FILE, field, 'a list of values');
+    const seen = new Set();
+    const members = entries.map((e, i) => {
+      if (!isObject(e) || typeof e.value !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(e.value)) throw new DescriptionError(EVENTS_FILE, `${field}[${i}]`, 'a value of letters, digits, `_`, `.` and `-`');
+      if (seen.has(e.value)) throw new DescriptionError(EVENTS_FILE, `${field}[${i}]`, `${e.value} twice`);
+      seen.add(e.value);
+      const title = [(e.titles ?? []).join(', '), e.label].filter(Boolean).join(': ');
+      return jsdoc([...(title ? [title] : []), ...(e.links ?? []).map((url) => `@see ${url}`)], '  ') + `  | '${e.value}'\n`;
+    });
+    const doc = jsdoc([`${what}, as WeChat Pay's description lists them. The field is typed \`${name} | (string & {})\`, so that a value the list lacks is a string too.`], '');
+    out += `${doc}export type ${name} =\n${members.length ? members.join('') : '  never\n'};\n\n`;
+  }
+  return out;
+}
+
 /**
  * The full declaration file: `core` followed by the namespaces generated
- * from `files` (`[rel, text]` pairs, as readFamilies returns).
+ * from `files` (`[rel, text]` pairs, as readFamilies returns) and the notification types of
+ * `events` (readEvents; none given: each is `never`, so the core's fields are open strings).
  */
-export function generate(core, files) {
+export function generate(core, files, events = {}) {
   const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const families = sorted.map(([rel, text]) => loadFamily(rel, text));
   const reserved = exportedNames(core);
@@ -688,6 +724,7 @@ export function generate(core, files) {
     '// ---------------------------------------------------------------------------',
     '',
   ].join('\n');
+  for (const [, name] of EVENT_TYPES) if (reserved.has(name)) throw new Error(`the core declarations must not export ${name}: it is generated`);
   reserved.add('Schemas');
   SHARED = newShared();
   try {
@@ -697,7 +734,7 @@ export function generate(core, files) {
     const schemas = SHARED.decls.length
       ? ` /** Object types that several endpoints share (generated; named after a field that has them). */\n export namespace Schemas {\n${SHARED.decls.join('')} }\n`
       : '';
-    return `${core.replace(/\s*$/, '\n')}${header}\nexport declare namespace WeChatPay.OpenAPI {\n${body}${schemas}}\n`;
+    return `${core.replace(/\s*$/, '\n')}${header}\n${emitEvents(events)}export declare namespace WeChatPay.OpenAPI {\n${body}${schemas}}\n`;
   } finally {
     SHARED = null;
   }
@@ -716,7 +753,7 @@ function main(argv) {
   }
   let text;
   try {
-    text = generate(readFileSync(args.core, 'utf8'), readFamilies(args.api));
+    text = generate(readFileSync(args.core, 'utf8'), readFamilies(args.api), readEvents(args.api));
   } catch (e) {
     process.stderr.write(`gen-types: ${e.message}\n`);
     return 1;

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chainSteps, chainExpression, generate, loadFamily, propertyFor, readFamilies, runtimeSegment } from '../../scripts/gen-types.mjs';
+import { chainSteps, chainExpression, generate, loadFamily, propertyFor, readEvents, readFamilies, runtimeSegment } from '../../scripts/gen-types.mjs';
 
 const core = readFileSync(new URL('../../pkg-template/index.d.ts', import.meta.url), 'utf8');
 const families = readFamilies(fileURLToPath(new URL('../../api', import.meta.url)));
@@ -87,6 +87,36 @@ test("the output is the core plus the chain, with the seed's names, title and li
   }
   assert.ok(out.includes('readonly membercardOpen: TypedNode<Marketing.MembercardOpen>;'));
   assert.ok(!/@ts-ignore|@ts-nocheck|:\s*any\b|<any>/.test(out), 'no @ts-ignore and no any in the declarations');
+});
+
+test('the notification types: each value of api/webhooks.json in a union, with its pages; none given, never', () => {
+  const events = readEvents(fileURLToPath(new URL('../../api', import.meta.url)));
+  const out = generate(core, families, events);
+  const union = (name) => {
+    const at = out.indexOf(`export type ${name} =\n`);
+    assert.ok(at > 0, name);
+    return out.slice(at, out.indexOf(';\n', at));
+  };
+  const eventType = union('NotificationEventType');
+  assert.deepEqual([...eventType.matchAll(/^ {2}\| '([^']+)'$/gm)].map((m) => m[1]), events.event_type.map((e) => e.value));
+  assert.ok(events.event_type.length >= 50 && events.event_type.some((e) => e.value === 'REFUND.SUCCESS'));
+  for (const line of ['   * 退款结果通知, 个人收款-退款结果通知: 退款异常通知', "  | 'REFUND.ABNORMAL'", '   * @see https://pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/combine/chapter3_7.shtml']) {
+    assert.ok(eventType.includes(line), line);
+  }
+  assert.deepEqual([...union('NotificationOriginalType').matchAll(/^ {2}\| '([^']+)'$/gm)].map((m) => m[1]), events.original_type.map((e) => e.value));
+  assert.ok(!/@ts-ignore|@ts-nocheck|:\s*any\b|<any>/.test(out));
+  // Without the list, each is never: the core's fields are then open strings.
+  const none = generate(core, families);
+  assert.ok(none.includes('export type NotificationEventType =\n  never\n;') && none.includes('export type NotificationOriginalType =\n  never\n;'));
+  for (const [bad, message] of [
+    [{ event_type: [{ value: 'A' }, { value: 'A' }] }, /event_type\[1\]: A twice/],
+    [{ event_type: [{ value: "A'|B" }] }, /event_type\[0\]: a value of letters/],
+    [{ original_type: {} }, /original_type: a list of values/],
+  ]) {
+    assert.throws(() => generate(core, families, bad), message);
+  }
+  // The core names them and does not make them.
+  assert.throws(() => generate(`${core}\nexport type NotificationEventType = string;\n`, families), /must not export NotificationEventType/);
 });
 
 const base = () => ({

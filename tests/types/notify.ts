@@ -2,7 +2,7 @@
 // Request or Node's { headers, body }, resolves to the envelope with a typed resource; the
 // answers are fetch Responses; encrypt/decrypt/decryptResource resolve to strings.
 import { Wxpay, notifySuccess, notifyFailure } from 'wxpay-wasm';
-import type { CombineNotification, ComplaintNotification, CombineTransaction, FavorCoupon, Notification, NotificationInput, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, PayscoreServiceOrder, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
+import type { CombineNotification, ComplaintNotification, CombineTransaction, EncryptedResource, FavorCoupon, Notification, NotificationEventType, NotificationInput, NotificationOriginalType, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, PayscoreServiceOrder, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.cjs';
 
 declare const request: Request;
@@ -18,6 +18,23 @@ type _total = Expect<Equal<typeof paid.resource.amount.total, number>>;
 type _id = Expect<Equal<typeof paid.id, string>>;
 // v3/webhooks does not require summary, and parse resolves without it.
 type _summary = Expect<Equal<typeof paid.summary, string | undefined>>;
+
+// event_type: the types WeChat Pay's description lists (generated from it, each with its pages),
+// and any later one; a handler's switch is checked against the list.
+type _eventType = Expect<Equal<typeof paid.event_type, NotificationEventType | (string & {})>>;
+const events: NotificationEventType[] = ['TRANSACTION.SUCCESS', 'REFUND.SUCCESS', 'REFUND.ABNORMAL', 'REFUND.CLOSED', 'PROFITSHARING', 'COUPON.SEND', 'MEMBERCARDSP.USER_CARD.CREATE', 'COMPLAINT.STATE_CHANGE'];
+// @ts-expect-error TS2820: a misspelt event type is not one of them ("Did you mean 'TRANSACTION.SUCCESS'?")
+const misspelt: NotificationEventType = 'TRANSACTION.SUCESS';
+const later: Notification['event_type'] = 'A_LATER.EVENT';
+switch (paid.event_type) {
+  case 'TRANSACTION.SUCCESS':
+  case 'REFUND.SUCCESS':
+    break;
+  default:
+}
+type _originalType = Expect<Equal<EncryptedResource['original_type'], NotificationOriginalType | (string & {}) | undefined>>;
+const kinds: NotificationOriginalType[] = ['refund', 'coupon', 'membercard', 'profitsharing'];
+void events, misspelt, later, kinds;
 
 // A payment's notification carries the order as the order query answers it.
 const order = await wxpay.notifications.parse<PayTransaction>(request);
