@@ -27,6 +27,16 @@ prints each certificate's serial and validity, and with --out writes wechatpay_<
   -V, --version       the package's version
   -h, --help          this text`;
 
+/**
+ * parseArgs' error, without the argument it quotes unless that is a short flag name: an unknown
+ * `--<key>` may be a secret pasted where a flag goes.
+ */
+function usageError(e) {
+  if (e?.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return String(e?.message);
+  const flag = /'([^']*)'/.exec(String(e.message))?.[1] ?? '';
+  return /^--?[A-Za-z][A-Za-z0-9-]{0,23}$/.test(flag) ? `unknown option ${flag}` : `an unknown option (${flag.length} characters, not shown)`;
+}
+
 function fail(code, message, exit = 1) {
   process.stderr.write(`wxpay-wasm: ${code}: ${message}\n`);
   process.exit(exit);
@@ -53,7 +63,7 @@ async function main(argv) {
       },
     });
   } catch (e) {
-    return fail('ERR_USAGE', `${e.message} (wxpay-wasm --help for usage)`, 2);
+    return fail('ERR_USAGE', `${usageError(e)} (wxpay-wasm --help for usage)`, 2);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -84,7 +94,8 @@ async function main(argv) {
     // `-` is stdin (file descriptor 0), as a secret manager may pipe the key in.
     privateKey = readFileSync(values['private-key'] === '-' ? 0 : values['private-key']);
   } catch (e) {
-    return fail('ERR_USAGE', `cannot read --private-key ${values['private-key']}: ${e.code ?? e.message}`, 2);
+    // What could not be read as a file may be the key itself, pasted: never repeated.
+    return fail('ERR_USAGE', `cannot read the file named by --private-key: ${e.code ?? e.message}`, 2);
   }
   // --wechatpay-cert: the certificate the answer must be signed by, configured under its own serial.
   let pinned;
@@ -92,6 +103,10 @@ async function main(argv) {
     let pem;
     try {
       pem = readFileSync(values['wechatpay-cert'], 'utf8');
+    } catch (e) {
+      return fail('ERR_USAGE', `cannot read the file named by --wechatpay-cert: ${e.code ?? e.message}`, 2);
+    }
+    try {
       pinned = { serial: new X509Certificate(pem).serialNumber, pem };
     } catch (e) {
       return fail('ERR_USAGE', `cannot read --wechatpay-cert ${values['wechatpay-cert']} as an X.509 certificate: ${e.code ?? e.message}`, 2);

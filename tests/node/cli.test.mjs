@@ -74,7 +74,11 @@ test('errors are one line with the code and a non-zero exit', async () => {
   assert.match(missing.stderr, /^wxpay-wasm: ERR_USAGE: --serial is required[^\n]*\n$/);
   const unknown = await run([...base(sb, file), '--outdir', 'x']);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /^wxpay-wasm: ERR_USAGE: [^\n]*--outdir[^\n]*\n$/);
+  assert.match(unknown.stderr, /^wxpay-wasm: ERR_USAGE: unknown option --outdir \(wxpay-wasm --help for usage\)\n$/);
+  // A secret pasted where a flag goes (an APIv3 key after `--`) is not repeated.
+  const pasted = await run([...base(sb, file), `--${sb.apiv3Key}`]);
+  assert.equal(pasted.code, 2);
+  assert.equal(pasted.stderr, `wxpay-wasm: ERR_USAGE: an unknown option (${sb.apiv3Key.length + 2} characters, not shown) (wxpay-wasm --help for usage)\n`);
   // The file system's errors keep their own code: a path of the user's, not the package's fault.
   const occupied = join(keyFile(sb).dir, 'a-file');
   writeFileSync(occupied, '');
@@ -83,7 +87,18 @@ test('errors are one line with the code and a non-zero exit', async () => {
   assert.match(notDir.stderr, /^wxpay-wasm: EEXIST: cannot write --out [^\n]+\n$/);
   const badKey = await run([...base(sb, file).slice(0, 5), '--private-key', join(tmpdir(), 'no-such-file.pem'), '--apiv3-key', sb.apiv3Key]);
   assert.equal(badKey.code, 2);
-  assert.match(badKey.stderr, /cannot read --private-key/);
+  assert.equal(badKey.stderr, 'wxpay-wasm: ERR_USAGE: cannot read the file named by --private-key: ENOENT\n');
+  // The key itself given in place of its file's name (PEM, or its base64 alone) is never repeated.
+  const pem = readFileSync(file, 'utf8');
+  const body = pem.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+  for (const value of [pem, body, sb.apiv3Key]) {
+    for (const flag of ['--private-key', '--wechatpay-cert']) {
+      const args = flag === '--private-key' ? [...base(sb, file).slice(0, 5), `${flag}=${value}`] : [...base(sb, file), `${flag}=${value}`];
+      const r = await run([...args, '--apiv3-key', sb.apiv3Key]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`^wxpay-wasm: ERR_USAGE: cannot read the file named by ${flag}: E[A-Z]+\n$`));
+    }
+  }
   // A value the client refuses is a usage error, named by its flag (or variable), not an option.
   const notKey = join(keyFile(sb).dir, 'not-a-key.pem');
   writeFileSync(notKey, 'hello');
