@@ -382,7 +382,8 @@ export function deleteBody(cfg, names) {
  */
 export function halfPlaceholder(e, template) {
   const key = e instanceof WxpayError ? e[UNKNOWN_KEY] : undefined;
-  if (typeof key !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) return e;
+  // A key `named` does not show (longer than 24 characters) is not shown here either.
+  if (typeof key !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,23}$/.test(key)) return e;
   const half = template.split('/').find((s) => s === `_${key}` || s === `${key}_` || s === `$${key}` || s === `${key}$`);
   if (half === undefined) return e;
   const as = half.startsWith('$') || half.endsWith('$') ? `$${key}$` : `_${key}_`;
@@ -1321,6 +1322,17 @@ function headerRecord(bytes) {
   return headers;
 }
 
+/**
+ * ERR_NETWORK's message with the request's `path` as filled (`v3/x/123`) named by its `template`
+ * (`v3/x/{id}`, its controls escaped): a placeholder's value (an order number, a ticket) is not
+ * repeated. Any other error is left as it is.
+ */
+export function pathNamed(e, path, template) {
+  if (e instanceof WxpayError && e.code === 'ERR_NETWORK' && typeof e.message === 'string') {
+    e.message = e.message.split(path).join(template.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  }
+}
+
 /** What a failed attempt rejects with: the deadline's error, ours, or ERR_NETWORK around `e`. */
 function networkError(g, e, method, url) {
   if (g.stopped) return g.stopped;
@@ -1494,6 +1506,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
+ * An answer's Content-Type (lower-cased) as a message shows it: a media type's characters only,
+ * at most 64 of them; anything else by its length (the header is not signed).
+ */
+const mediaType = (ct) => (/^[a-z0-9!#$%&'*+.^_`|~/; =\-"]{1,64}$/.test(ct) ? ct : `a Content-Type of ${ct.length} characters`);
+
+/**
  * `data` of an answer, decoded here: `''` when empty, parsed JSON for JSON, text for text, bytes
  * for anything else (downloads), as `handOn` gives them.
  */
@@ -1504,7 +1522,7 @@ function answerData(body, contentType, status, requestId, handOn) {
     try {
       return JSON.parse(utf8.decode(body));
     } catch (e) {
-      throw new WxpayError('ERR_RESPONSE_BODY', `answer says ${ct} but its body is not valid JSON`, bodyErrorProps(status, requestId, e));
+      throw new WxpayError('ERR_RESPONSE_BODY', `answer says ${mediaType(ct)} but its body is not valid JSON`, bodyErrorProps(status, requestId, e));
     }
   }
   try {

@@ -61,7 +61,12 @@ pub fn parse(body: &[u8], key: &ApiV3Key, time: impl Fn(&str) -> Option<i64>) ->
     let list = v.get("data").and_then(Value::as_array).ok_or_else(|| bad("has no `data` array"))?;
     let mut out = Vec::with_capacity(list.len());
     for (i, entry) in list.iter().enumerate() {
-        let serial = field(entry, "serial_no", i)?.to_ascii_uppercase();
+        let serial = field(entry, "serial_no", i)?;
+        // Quoted in the messages below only once it has a serial's shape.
+        if !(1..=64).contains(&serial.len()) || !serial.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad(format!("entry {i} has a serial_no that is not hex ({} bytes)", serial.len())));
+        }
+        let serial = serial.to_ascii_uppercase();
         let enc = entry.get("encrypt_certificate").ok_or_else(|| bad(format!("entry {i} has no `encrypt_certificate`")))?;
         let resource = Resource {
             algorithm: field(enc, "algorithm", i)?.to_string(),
@@ -131,6 +136,23 @@ mod tests {
             "2200-01-01T00:00:00Z" => Some(7_258_118_400),
             _ => None,
         }
+    }
+
+    // Review 2026-12-06: a `serial_no` was quoted whole in the messages (3 KB, raw escapes).
+    #[test]
+    fn regression_a_serial_no_not_of_a_serials_shape_is_refused_unquoted() {
+        let (body, key) = list_of("2020-01-01T00:00:00Z", "2200-01-01T00:00:00Z");
+        let mut v: Value = serde_json::from_slice(&body).unwrap();
+        let long = "A".repeat(65);
+        for bad in ["5157F04E\n[INFO] forged \u{1b}[31m", long.as_str(), "", "PUB_KEY_ID_0114232134912410000000000000", "0x51"] {
+            v["data"][0]["serial_no"] = Value::from(bad);
+            let e = parse(&serde_json::to_vec(&v).unwrap(), &key, time).unwrap_err();
+            assert_eq!(e.code, Code::ResponseBody, "{bad}");
+            assert_eq!(e.message, format!("the certificate list entry 0 has a serial_no that is not hex ({} bytes)", bad.len()));
+        }
+        // Hex of any case and with its leading zero kept still reads.
+        v["data"][0]["serial_no"] = Value::from("5157f04e6c9a5e7a5b6a1c2f3e4d5c6b7a8f9e01");
+        assert_eq!(parse(&serde_json::to_vec(&v).unwrap(), &key, time).unwrap()[0].serial, "5157F04E6C9A5E7A5B6A1C2F3E4D5C6B7A8F9E01");
     }
 
     // Audit 2026-12 (flows 13): a certificate listed with an `expire_time` earlier than its

@@ -146,10 +146,14 @@ pub fn quoted(value: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str("\\x");
-                out.push(char::from_digit(c as u32 >> 4, 16).unwrap_or('0'));
-                out.push(char::from_digit(c as u32 & 15, 16).unwrap_or('0'));
+            // C0 and C1 controls, DEL, and the two separators JavaScript counts as line breaks
+            // (as boundary.js `describe` escapes them).
+            c if (c as u32) < 0x20 || (0x7f..=0x9f).contains(&(c as u32)) || c == '\u{2028}' || c == '\u{2029}' => {
+                let (prefix, digits) = if (c as u32) < 0x100 { ("\\x", 2) } else { ("\\u", 4) };
+                out.push_str(prefix);
+                for shift in (0..digits).rev() {
+                    out.push(char::from_digit((c as u32 >> (4 * shift)) & 15, 16).unwrap_or('0'));
+                }
             }
             c => out.push(c),
         }
@@ -201,6 +205,9 @@ mod tests {
         assert_eq!(quoted("a\"b\\c"), "\"a\\\"b\\\\c\"");
         assert_eq!(quoted("a\r\n\u{7f}"), "\"a\\x0d\\x0a\\x7f\"");
         assert_eq!(quoted("中文"), "\"中文\"");
+        // C1 controls (a terminal's CSI, U+009B) and JavaScript's line separators too.
+        assert_eq!(quoted("a\u{80}\u{9b}31m\u{9f}\u{a0}"), "\"a\\x80\\x9b31m\\x9f\u{a0}\"");
+        assert_eq!(quoted("a\u{2028}b\u{2029}"), "\"a\\u2028b\\u2029\"");
         assert_eq!(quoted(&"x".repeat(100)), format!("\"{}...\"", "x".repeat(64)));
     }
 }

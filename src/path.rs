@@ -107,7 +107,8 @@ where
     }
     encode_literal_path(rest, &mut out);
     if out.split('/').any(is_dot_segment) {
-        return Err(Error::new(Code::InvalidParam, format!("path {out} contains a '.' or '..' segment")));
+        // Named by its template: the filled path holds the placeholders' values.
+        return Err(Error::new(Code::InvalidParam, format!("path {} contains a '.' or '..' segment", crate::error::quoted(template))));
     }
     Ok(out)
 }
@@ -180,6 +181,9 @@ mod tests {
         // "..." is an ordinary segment, and %2E is what the encoder never emits for a dot.
         assert_eq!(render("v3/{x}", |_| Ok(Some("..."))).unwrap(), "v3/...");
         assert_eq!(render("v3/a/../b", |_| Ok(None)).unwrap_err().code, Code::InvalidParam);
+        // Named by its template: a placeholder's value (a ticket, a code) is not repeated.
+        let e = render("v3/x/{tok}/../y", |_| Ok(Some("SECRET-7"))).unwrap_err();
+        assert_eq!(e.message, "path \"v3/x/{tok}/../y\" contains a '.' or '..' segment");
     }
 
     #[test]

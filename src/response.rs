@@ -153,9 +153,11 @@ pub fn signed<'a>(
     Ok(Signed { serial, message, signature })
 }
 
-/// A serial from a server, repeated in messages only when it looks like one.
+/// A serial from a server (or a notification's sender), repeated in messages only when it has
+/// a serial's shape as options' serials are shown (`PUB_KEY_ID_` and digits, or 33 to 40 hex
+/// digits): never an APIv3 key's 32 characters.
 fn shown_serial(serial: &str) -> String {
-    if serial.len() <= 64 && serial.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+    if crate::config::shown_serial(serial) {
         crate::error::quoted(serial)
     } else {
         format!("(not a serial, {} bytes)", serial.len())
@@ -263,6 +265,17 @@ mod tests {
         assert_eq!(parse_timestamp("1554208460"), Some(1554208460));
         for bad in ["", "-1", "1.5", "1e9", " 1", "abc", "1554208460 ", "9999999999999"] {
             assert_eq!(parse_timestamp(bad), None, "{bad:?}");
+        }
+    }
+
+    // Review 2026-12-06: any 64 alphanumerics were repeated, an APIv3 key's 32 among them (one
+    // pasted as a notification's serial).
+    #[test]
+    fn regression_a_serial_is_shown_only_with_a_serials_shape() {
+        assert_eq!(shown_serial("5157F09EFDC096DE15EBE81A47057A7232F1B8E1"), "\"5157F09EFDC096DE15EBE81A47057A7232F1B8E1\"");
+        assert_eq!(shown_serial("PUB_KEY_ID_0114232134912410000000000000"), "\"PUB_KEY_ID_0114232134912410000000000000\"");
+        for (hidden, len) in [("Kzr3VyKMoS9UkOm6y6XLhKWW8OOyB6uK", 32), ("0123456789abcdef0123456789abcdef", 32), ("X", 1), ("5157F09E-FDC0", 13)] {
+            assert_eq!(shown_serial(hidden), format!("(not a serial, {len} bytes)"));
         }
     }
 

@@ -56,6 +56,8 @@ extern "C" {
     fn stopped_js(guard: &Guard) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = isConnectError)]
     fn is_connect_error_js(error: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_name = pathNamed)]
+    fn path_named_js(error: &JsValue, path: &str, template: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = hook)]
     fn hook_js(hook: &JsValue, info: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_name = send)]
@@ -514,6 +516,13 @@ pub enum Waited {
     Stopped(JsValue),
     /// What was waited for failed.
     Failed(JsValue),
+}
+
+/// `error`, an ERR_NETWORK from [`send`], with the request's `path` (as filled) named in its
+/// message by its `template`: a placeholder's value (an order number, a ticket) is not repeated.
+pub fn path_named(error: JsValue, path: &str, template: &str) -> JsValue {
+    let _ = path_named_js(&error, path, template);
+    error
 }
 
 /// Whether `error` (from [`send`]) is a connection that never opened, so the

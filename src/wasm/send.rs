@@ -200,6 +200,7 @@ async fn run(client: &Rc<Client>, template: &str, names: &Array, method: Method,
     let (answer, attempts, heard) = exchange(client, &request, &deadline).await;
     let finished = match &answer {
         Ok(a) => finish(client, &request, a, &deadline).await,
+        Err(e) if template.contains('{') => Err(boundary::path_named(e.clone(), &request.path, template)),
         Err(e) => Err(e.clone()),
     };
     // Heard once the answer is verified (or refused): a forged or unverifiable 200 is no success.

@@ -225,6 +225,10 @@ test('a config key the path half names as a placeholder (`_out_trade_no`, `$card
     assert.match(e.message, start);
     assert.ok(e.message.endsWith(`; this path has the literal segment ${tail}`), e.message);
   }
+  // A key too long for the message to show (an APIv3 key as a name) is not shown in the hint either.
+  const long = 'Ab3dEf7hIj9kLm1nOp2qRs4tUv6wXy8z';
+  const hidden = await rejectsWith(wxpay.v3.sandbox[`_${long}`].get({ [long]: 1 }), 'ERR_INVALID_PARAM');
+  assert.equal(hidden.message, 'unknown request config key (32 characters, not shown): expected params, headers, signal, timeout, maxBodyBytes or retry');
   // An unknown key the path does not half name: the message as it was, no hint.
   const plain = await rejectsWith(byNo._out_trade_no.get({ out_trade: 'T1' }), 'ERR_INVALID_PARAM');
   assert.equal(plain.message, 'unknown request config key `out_trade`: expected params, headers, signal, timeout, maxBodyBytes or retry');

@@ -85,6 +85,24 @@ test('a closed port rejects ERR_NETWORK with the fetch failure kept as cause', a
   assert.equal(err.response, undefined);
 });
 
+test('ERR_NETWORK names the path by its template: a placeholder\'s value is in no message, even where the fetch quotes the URL', async () => {
+  const port = await closedPort();
+  const secret = 'TICKET-4c2e9a';
+  const quoting = async (url) => {
+    throw new TypeError(`error sending request for url (${url})`);
+  };
+  for (const extra of [{ baseURL: `http://127.0.0.1:${port}/` }, { fetch: quoting }]) {
+    const wxpay = new Wxpay(options(ctx.sb, { ...extra, retry: false }));
+    const err = await rejectsWith(wxpay.v3.marketing.membercardOpen.activateInformations._activate_ticket_.get({ activate_ticket: secret }), 'ERR_NETWORK');
+    assert.ok(!err.message.includes(secret), err.message);
+    assert.match(err.message, /^GET http:\/\/127\.0\.0\.1:\d+\/v3\/marketing\/membercard-open\/activate-informations\/\{activate_ticket\} failed: TypeError: /);
+    if (extra.fetch) assert.match(err.message, /\(http:\/\/127\.0\.0\.1:\d+\/v3\/marketing\/membercard-open\/activate-informations\/\{activate_ticket\}\)$/);
+    // A path with no placeholder is shown as it was.
+    const plain = await rejectsWith(wxpay.v3.sandbox.echo.get(), 'ERR_NETWORK');
+    assert.match(plain.message, /^GET http:\/\/127\.0\.0\.1:\d+\/v3\/sandbox\/echo failed: /);
+  }
+});
+
 test('an injected fetch that throws or rejects is ERR_NETWORK with that error as cause', async () => {
   const boom = new Error('proxy down');
   for (const fetch of [() => { throw boom; }, async () => { throw boom; }]) {

@@ -239,6 +239,10 @@ describe('notifications.parse input shapes', () => {
     }
     // Nothing was downloaded to find a key for "serial, serial".
     assert.equal(ctx.sb.requests.length, downloads);
+    // A serial not of a serial's shape is not repeated: the APIv3 key pasted there, say.
+    const pasted = await rejectsWith(wxpay.notifications.parse({ headers: { ...n.headers, 'Wechatpay-Serial': ctx.sb.apiv3Key }, body: n.body }), 'ERR_NOTIFY_SERIAL');
+    assert.ok(!pasted.message.includes(ctx.sb.apiv3Key), pasted.message);
+    assert.match(pasted.message, /^Wechatpay-Serial \(not a serial, 32 bytes\) names none of the known platform keys/);
     const both = await rejectsWith(wxpay.notifications.parse({ headers: { ...lower(n.headers), 'wechatpay-nonce': ['a', 'b'], 'wechatpay-timestamp': ['1', '1'] }, body: n.body }), 'ERR_NOTIFY_UNSIGNED');
     assert.equal(both.message, 'unsigned notification: Wechatpay-Timestamp, Wechatpay-Nonce given more than once');
     // An empty array is no value at all (missing), a Request-ID given twice none of the four.
