@@ -822,7 +822,12 @@ export function upTo(iterable, max, tooMany) {
 function headerPairs(headers, what) {
   const tooMany = () => param(`${what}: input.headers has more than ${MAX_PAIRS} headers`);
   if (isMap(headers)) return upTo(headers, MAX_PAIRS, tooMany);
-  if (!Array.isArray(headers)) return Object.entries(headers);
+  if (!Array.isArray(headers)) {
+    // Another iterable (a generator, a Set) is none of the forms: refused, not read as an object
+    // without entries (which the four headers would then be missing from).
+    if (typeof headers[Symbol.iterator] === 'function') throw param(`${what}: ${HEADERS_EXPECTED}`);
+    return Object.entries(headers);
+  }
   // Before `every` reads them all: as many names and values as MAX_PAIRS headers take, at most.
   if (headers.length > 2 * MAX_PAIRS) throw tooMany();
   if (headers.every((p) => Array.isArray(p) && p.length === 2)) {
@@ -1472,7 +1477,11 @@ async function readBody(response, stream, maxBytes, g, status, framed) {
     // larger pooled buffer (inflated answers do): holding it would hold several times the limit.
     return readChunks(stream.getReader(), maxBytes, () => tooLarge(status, maxBytes), (p) => g.race(p));
   }
-  if (typeof arrayBuffer !== 'function') return new Uint8Array(0);
+  if (typeof arrayBuffer !== 'function') {
+    // No stream and no arrayBuffer(): an answer without a body, unless it gave one of another kind.
+    if (stream !== null && stream !== undefined) throw new TypeError(`the answer's body is ${kind(stream)}, not a stream of bytes, and it has no arrayBuffer()`);
+    return new Uint8Array(0);
+  }
   const buffer = await g.race(arrayBuffer.call(response));
   const bytes = typeof buffer === 'object' && buffer !== null ? fixedView(buffer) ?? copyBytes(buffer) : undefined;
   if (bytes === undefined) throw new TypeError('arrayBuffer() did not give an ArrayBuffer');

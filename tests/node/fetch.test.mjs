@@ -144,6 +144,26 @@ test('a caller\'s fetch whose answer body is no web stream (node-fetch\'s Node R
   }
 });
 
+test('a caller\'s fetch whose answer gives a body that is neither a stream nor read by arrayBuffer() is ERR_NETWORK; no body at all is an empty one', async () => {
+  // The answer's headers as the sandbox signed them, the body swapped for a string, or left out.
+  const swapped = (body) => async (url, init) => {
+    const res = await fetch(url, init);
+    await res.arrayBuffer();
+    return { status: res.status, statusText: res.statusText, headers: new Headers(res.headers), body };
+  };
+  for (const body of ['{"code":"x"}', 42, { text: 'x' }]) {
+    const wxpay = new Wxpay(options(ctx.sb, { fetch: swapped(body), retry: 0 }));
+    const e = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }), 'ERR_NETWORK');
+    assert.match(e.message, new RegExp(`failed: TypeError: the answer's body is ${typeof body}, not a stream of bytes, and it has no arrayBuffer\\(\\)$`));
+  }
+  // Without a body (null or left out), the answer is empty: here its signature, over the sandbox's
+  // body, then does not verify.
+  for (const body of [null, undefined]) {
+    const wxpay = new Wxpay(options(ctx.sb, { fetch: swapped(body), retry: 0 }));
+    await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }), 'ERR_RESPONSE_SIGNATURE');
+  }
+});
+
 test('a caller\'s fetch whose body runs past its Content-Length is counted as it arrives: refused at maxBodyBytes, and cancelled when the deadline ends the call', async () => {
   const MiB = 1 << 20;
   const body = (state, mib, ms = 0) => new ReadableStream({

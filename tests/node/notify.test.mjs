@@ -283,6 +283,11 @@ describe('notifications.parse input shapes', () => {
     const headers = await message({ headers: 'Wechatpay-Nonce: x', body: n.body });
     for (const form of ['a Headers', 'a plain object', 'a Map', '[name, value] pairs', 'rawHeaders']) assert.ok(headers.includes(form), `${form}: ${headers}`);
     assert.match(headers, /, got string$/);
+    // Another iterable (a generator of pairs, a Set) is none of them: refused, not read as an
+    // object without the four headers.
+    for (const other of [(function* () { yield* Object.entries(n.headers); })(), new Set(Object.entries(n.headers))]) {
+      assert.match(await message({ headers: other, body: n.body }), /^notifications\.parse\(input\): input\.headers must be a Headers, a plain object/);
+    }
     // The properties looked at for these messages are read inside the boundary: a getter that throws is the caller's error.
     const throwing = new (class { get headers() { return n.headers; } get pipe() { throw new Error('pipe getter'); } })();
     assert.match(await message(throwing), /^notifications\.parse\(input\): reading input threw: Error: pipe getter$/);
