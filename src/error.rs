@@ -136,6 +136,19 @@ impl std::error::Error for Error {}
 pub fn quoted(value: &str) -> String {
     let mut out = String::with_capacity(value.len().min(64) + 2);
     out.push('"');
+    escape_into(value, &mut out);
+    out.push('"');
+    out
+}
+
+/// `value` escaped as [`quoted`] does, at most 64 characters of it, without the quotes.
+pub fn escaped(value: &str) -> String {
+    let mut out = String::with_capacity(value.len().min(64));
+    escape_into(value, &mut out);
+    out
+}
+
+fn escape_into(value: &str, out: &mut String) {
     for (i, c) in value.chars().enumerate() {
         if i == 64 {
             out.push_str("...");
@@ -158,8 +171,6 @@ pub fn quoted(value: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('"');
-    out
 }
 
 /// An empty buffer with room for `capacity` bytes, or `ERR_OUT_OF_MEMORY`:
@@ -197,7 +208,7 @@ pub type Result<T> = core::result::Result<T, Error>;
 
 #[cfg(test)]
 mod tests {
-    use super::quoted;
+    use super::{escaped, quoted};
 
     #[test]
     fn quoted_escapes_and_bounds() {
@@ -208,6 +219,8 @@ mod tests {
         // C1 controls (a terminal's CSI, U+009B) and JavaScript's line separators too.
         assert_eq!(quoted("a\u{80}\u{9b}31m\u{9f}\u{a0}"), "\"a\\x80\\x9b31m\\x9f\u{a0}\"");
         assert_eq!(quoted("a\u{2028}b\u{2029}"), "\"a\\u2028b\\u2029\"");
+        assert_eq!(escaped("Bad \u{1b}[2KGateway\r\n"), "Bad \\x1b[2KGateway\\x0d\\x0a");
+        assert_eq!(escaped(&"x".repeat(100)), format!("{}...", "x".repeat(64)));
         assert_eq!(quoted(&"x".repeat(100)), format!("\"{}...\"", "x".repeat(64)));
     }
 }

@@ -90,7 +90,8 @@ pub(super) fn service_error(answer: &Answer, request_id: Option<String>) -> JsVa
         .and_then(|m| m.as_string())
         .filter(|m| !m.is_empty())
         // The status as a u32: u16's own Display would be in the .wasm for this message alone.
-        .unwrap_or_else(|| format!("HTTP {} {text}", u32::from(status)).trim_end().to_string());
+        // The status text escaped and bounded: a server's (or a caller's fetch's) text in our message.
+        .unwrap_or_else(|| format!("HTTP {} {}", u32::from(status), crate::error::escaped(&text)).trim_end().to_string());
     let detail = field("detail").filter(|d| !d.is_undefined());
     let response = result_object(answer, &data);
     js_error(

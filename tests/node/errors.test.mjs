@@ -83,6 +83,15 @@ test('in a log line the code is named: `${err}`, JSON.stringify (its message too
   assert.equal(JSON.stringify(loop).match(/"cause"/g).length, 3);
 });
 
+test('a status text in our message is escaped and bounded; the answer keeps it as it came', async () => {
+  const text = `Bad \u001b[2KGateway\u009b31m ${'x'.repeat(200)}`;
+  // A Response refuses such a text; a caller's fetch may answer with any object.
+  const fetch = async () => ({ status: 502, statusText: text, headers: new Headers({ 'content-type': 'text/html' }), body: null, arrayBuffer: async () => new ArrayBuffer(0) });
+  const err = await rejectsWith(new Wxpay(options(ctx.sb, { fetch, retry: 0 })).v3.sandbox.echo.get(), 'ERR_HTTP_STATUS', { status: 502 });
+  assert.equal(err.message, `HTTP 502 Bad \\x1b[2KGateway\\x9b31m ${'x'.repeat(44)}...`);
+  assert.equal(err.response.statusText, text);
+});
+
 test('a 502 HTML page from a gateway rejects ERR_HTTP_STATUS with the status and the page', async () => {
   const { sb } = ctx;
   const wxpay = new Wxpay(options(sb));
