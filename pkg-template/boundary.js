@@ -7,7 +7,7 @@
 // exception, whatever a getter, Proxy, iterator or `fetch` throws, ever unwinds through Rust
 // frames. No message here quotes a value the caller passed: a key pasted in the wrong place
 // must not end up in a log.
-import { WxpayError, field } from './error.js';
+import { HIDDEN, WxpayError, field, hide } from './error.js';
 
 // Inputs are copied into wasm memory: bound them, so an absurd input is an error, never a trap.
 const MAX_TEXT = 1 << 20;
@@ -84,11 +84,9 @@ const DESCRIBED = 1000;
  */
 export function describe(e, hidden) {
   // A server's or a caller's text: its line breaks and other controls escaped, so that it cannot
-  // forge a log line of its own or send escape sequences to a terminal. `hidden` (a query) is
-  // left out of it wherever it is quoted whole.
-  let whole = describeWhole(e);
-  if (hidden) whole = whole.split(hidden).join('…');
-  whole = whole.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // forge a log line of its own or send escape sequences to a terminal. `hidden` (`[from, to]`
+  // pairs: a query, a path as filled) is left out of it wherever it is quoted whole, before the cut.
+  const whole = hide(describeWhole(e), hidden).replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return whole.length > DESCRIBED ? `${whole.slice(0, DESCRIBED)}…` : whole;
 }
 
@@ -1327,28 +1325,46 @@ function headerRecord(bytes) {
   return headers;
 }
 
+/** What an ERR_NETWORK error of ours names its request by (networkError, pathNamed). */
+const NETWORK = Symbol('network');
+
 /**
- * ERR_NETWORK's message with the request's `path` as filled (`v3/x/123`) named by its `template`
- * (`v3/x/{id}`, its controls escaped): a placeholder's value (an order number, a ticket) is not
- * repeated. Any other error is left as it is.
+ * ERR_NETWORK's message: the method, the URL without its query (a download's token, a payer's
+ * openid) and with each path as filled named by its template, and the fetch's error, from which
+ * the same are left out (Deno's quotes the URL).
+ */
+function networkMessage({ method, url, paths }, e) {
+  const q = url.indexOf('?');
+  const shown = hide(q < 0 ? url : `${url.slice(0, q)}?…`, paths);
+  return `${method} ${shown} failed: ${describe(e, [...paths, [q < 0 ? '' : url.slice(q + 1), '…']])}`;
+}
+
+/**
+ * An ERR_NETWORK error of ours (networkError), its message made again with the request's `path`
+ * as filled (`v3/x/123`) named by its `template` (`v3/x/{id}`, its controls escaped): a
+ * placeholder's value (an order number, a ticket) is not repeated, nor in its JSON's `cause`.
+ * Any other error (a WxpayError a caller's fetch threw among them) is left as it is.
  */
 export function pathNamed(e, path, template) {
-  if (e instanceof WxpayError && e.code === 'ERR_NETWORK' && typeof e.message === 'string') {
-    e.message = e.message.split(path).join(template.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-  }
+  const request = e instanceof WxpayError ? Object.getOwnPropertyDescriptor(e, NETWORK)?.value : undefined;
+  if (request === undefined) return;
+  request.paths.push([path, template.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)]);
+  e.message = networkMessage(request, e.cause);
+  e[HIDDEN].unshift(request.paths.at(-1));
 }
 
 /** What a failed attempt rejects with: the deadline's error, ours, or ERR_NETWORK around `e`. */
 function networkError(g, e, method, url) {
   if (g.stopped) return g.stopped;
   if (e instanceof WxpayError) return e;
-  // The message names the URL without its query, which may hold a download's token or a payer's
-  // openid; a fetch that quotes the URL in its error (Deno's does) has the query left out there
-  // too. The error as thrown is the `cause`, untouched.
+  // The error as thrown is the `cause`, untouched; its JSON (error.js) hides what the message does.
+  const request = { method, url, paths: [] };
+  const error = fail('ERR_NETWORK', networkMessage(request, e), e);
   const q = url.indexOf('?');
-  const query = q < 0 ? '' : url.slice(q + 1);
-  const shown = q < 0 ? url : `${url.slice(0, q)}?…`;
-  const error = fail('ERR_NETWORK', `${method} ${shown} failed: ${describe(e, query)}`, e);
+  Object.defineProperties(error, {
+    [NETWORK]: { value: request },
+    [HIDDEN]: { value: q < 0 ? [] : [[url.slice(q + 1), '…']] },
+  });
   if (causeCode(e)) connectErrors.add(error);
   return error;
 }
@@ -1478,9 +1494,14 @@ async function readBody(response, stream, maxBytes, g, status, framed) {
     return readChunks(stream.getReader(), maxBytes, () => tooLarge(status, maxBytes), (p) => g.race(p));
   }
   if (typeof arrayBuffer !== 'function') {
-    // No stream and no arrayBuffer(): an answer without a body, unless it gave one of another kind.
-    if (stream !== null && stream !== undefined) throw new TypeError(`the answer's body is ${kind(stream)}, not a stream of bytes, and it has no arrayBuffer()`);
-    return new Uint8Array(0);
+    // No stream and no arrayBuffer(): no body is an empty one; a test double's string or bytes
+    // are its body; anything else is no body this can read.
+    if (stream === null || stream === undefined) return new Uint8Array(0);
+    if (typeof stream === 'string' && stream.length > maxBytes) throw tooLarge(status, maxBytes);
+    const bytes = typeof stream === 'string' ? encoder.encode(stream) : isBytes(stream) ? copyBytes(stream) : undefined;
+    if (bytes === undefined) throw new TypeError(`the answer's body is ${kind(stream)}, not a stream, bytes or a string, and it has no arrayBuffer()`);
+    if (bytes.byteLength > maxBytes) throw tooLarge(status, maxBytes);
+    return bytes;
   }
   const buffer = await g.race(arrayBuffer.call(response));
   const bytes = typeof buffer === 'object' && buffer !== null ? fixedView(buffer) ?? copyBytes(buffer) : undefined;
@@ -1551,7 +1572,7 @@ function answerData(body, contentType, status, requestId, handOn) {
     }
   } catch (e) {
     // A text longer than the engine's longest string.
-    throw new WxpayError('ERR_RESPONSE_BODY', `the answer's ${ct || 'body'} is too long to be a string`, bodyErrorProps(status, requestId, e));
+    throw new WxpayError('ERR_RESPONSE_BODY', `the answer's ${ct ? mediaType(ct) : 'body'} is too long to be a string`, bodyErrorProps(status, requestId, e));
   }
   return handOn(body);
 }

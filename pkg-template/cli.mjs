@@ -33,7 +33,10 @@ prints each certificate's serial and validity, and with --out writes wechatpay_<
  */
 function usageError(e) {
   if (e?.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return String(e?.message);
-  const flag = /'([^']*)'/.exec(String(e.message))?.[1] ?? '';
+  // Node's text: "Unknown option '<arg>'. To specify a positional argument ...", the argument
+  // whole (a quote in it included).
+  const flag = /^Unknown option '(.*?)'\. To specify/s.exec(String(e.message))?.[1];
+  if (flag === undefined) return 'an unknown option';
   return /^--?[A-Za-z][A-Za-z0-9-]{0,23}$/.test(flag) ? `unknown option ${flag}` : `an unknown option (${flag.length} characters, not shown)`;
 }
 

@@ -26,6 +26,15 @@ function own(props, key) {
 }
 
 /** A data property as an assignment makes it, also where `Object.prototype` has an accessor of that name. */
+/**
+ * Text an error's JSON leaves out of its `cause`: `[from, to]` pairs (a request's query, a path as
+ * filled), set by boundary.js on the ERR_NETWORK errors it makes, never enumerable.
+ */
+export const HIDDEN = Symbol('hidden');
+
+/** `text` with each `from` of `pairs` replaced by its `to`. */
+export const hide = (text, pairs = []) => pairs.reduce((t, [from, to]) => (from ? t.split(from).join(to) : t), text);
+
 export const field = (value) => ({ __proto__: null, value, writable: true, enumerable: true, configurable: true });
 
 export class WxpayError extends Error {
@@ -90,6 +99,6 @@ function json(error, depth) {
   }
   const cause = own(error, 'cause')?.value;
   if (cause instanceof WxpayError && depth > 1) out.cause = json(cause, depth - 1);
-  else if (cause instanceof Error) out.cause = `${cause.name}: ${cause.message}`;
+  else if (cause instanceof Error) out.cause = hide(`${cause.name}: ${cause.message}`, error[HIDDEN]);
   return out;
 }

@@ -106,9 +106,11 @@ where
         rest = text::tail(after, close + 1);
     }
     encode_literal_path(rest, &mut out);
-    if out.split('/').any(is_dot_segment) {
-        // Named by its template: the filled path holds the placeholders' values.
-        return Err(Error::new(Code::InvalidParam, format!("path {} contains a '.' or '..' segment", crate::error::quoted(template))));
+    if let Some(dot) = out.split('/').find(|s| is_dot_segment(s)) {
+        // Named by its template (the filled path holds the placeholders' values, which are never
+        // dot segments: they are encoded) and by the segment, which a long template's cut may hide.
+        let q = crate::error::quoted;
+        return Err(Error::new(Code::InvalidParam, format!("path {} has a '.' or '..' segment: {}", q(template), q(dot))));
     }
     Ok(out)
 }
@@ -183,7 +185,10 @@ mod tests {
         assert_eq!(render("v3/a/../b", |_| Ok(None)).unwrap_err().code, Code::InvalidParam);
         // Named by its template: a placeholder's value (a ticket, a code) is not repeated.
         let e = render("v3/x/{tok}/../y", |_| Ok(Some("SECRET-7"))).unwrap_err();
-        assert_eq!(e.message, "path \"v3/x/{tok}/../y\" contains a '.' or '..' segment");
+        assert_eq!(e.message, "path \"v3/x/{tok}/../y\" has a '.' or '..' segment: \"..\"");
+        let long = format!("v3/{}/{{code}}/%2E", "a".repeat(70));
+        let e = render(&long, |_| Ok(Some("SECRET-7"))).unwrap_err();
+        assert!(e.message.ends_with("...\" has a '.' or '..' segment: \"%2E\"") && !e.message.contains("SECRET"), "{}", e.message);
     }
 
     #[test]

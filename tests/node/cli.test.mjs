@@ -79,6 +79,9 @@ test('errors are one line with the code and a non-zero exit', async () => {
   const pasted = await run([...base(sb, file), `--${sb.apiv3Key}`]);
   assert.equal(pasted.code, 2);
   assert.equal(pasted.stderr, `wxpay-wasm: ERR_USAGE: an unknown option (${sb.apiv3Key.length + 2} characters, not shown) (wxpay-wasm --help for usage)\n`);
+  // ... also when a quote in it would end a quoted name early.
+  const quoted = await run([...base(sb, file), `--abcdefghij'${sb.apiv3Key}`]);
+  assert.equal(quoted.stderr, `wxpay-wasm: ERR_USAGE: an unknown option (${sb.apiv3Key.length + 13} characters, not shown) (wxpay-wasm --help for usage)\n`);
   // The file system's errors keep their own code: a path of the user's, not the package's fault.
   const occupied = join(keyFile(sb).dir, 'a-file');
   writeFileSync(occupied, '');

@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Wxpay } from 'wxpay-wasm';
+import { Wxpay, WxpayError } from 'wxpay-wasm';
 import { useSandbox, options, countingFetch, rejectsWith, within, memberCode, CARD_ID, CODE } from './helpers.mjs';
 import { closedPort } from '../sandbox/index.mjs';
 import { execFileSync } from 'node:child_process';
@@ -97,10 +97,27 @@ test('ERR_NETWORK names the path by its template: a placeholder\'s value is in n
     assert.ok(!err.message.includes(secret), err.message);
     assert.match(err.message, /^GET http:\/\/127\.0\.0\.1:\d+\/v3\/marketing\/membercard-open\/activate-informations\/\{activate_ticket\} failed: TypeError: /);
     if (extra.fetch) assert.match(err.message, /\(http:\/\/127\.0\.0\.1:\d+\/v3\/marketing\/membercard-open\/activate-informations\/\{activate_ticket\}\)$/);
+    // Nor in the error's JSON, whose cause is the fetch's error (untouched: as thrown).
+    assert.ok(!JSON.stringify(err).includes(secret), JSON.stringify(err));
+    if (extra.fetch) assert.ok(err.cause.message.includes(secret), 'the cause is the error as thrown');
     // A path with no placeholder is shown as it was.
     const plain = await rejectsWith(wxpay.v3.sandbox.echo.get(), 'ERR_NETWORK');
     assert.match(plain.message, /^GET http:\/\/127\.0\.0\.1:\d+\/v3\/sandbox\/echo failed: /);
   }
+  // A fetch error long enough to be cut: the value is left out before the cut, not after it.
+  const long = async (url) => {
+    // Cut 1,000 characters in, within the value ("TypeError: ", 905 x, " (", then the URL).
+    throw new TypeError(`${'x'.repeat(905)} (${url})`);
+  };
+  const cut = await rejectsWith(new Wxpay(options(ctx.sb, { fetch: long, retry: false })).v3.marketing.membercardOpen.activateInformations._activate_ticket_.get({ activate_ticket: secret }), 'ERR_NETWORK');
+  assert.ok(!cut.message.includes('TICK'), cut.message);
+  assert.match(cut.message, /…$/);
+  // A WxpayError a caller's fetch throws is passed on as it is, never rewritten.
+  const own = new WxpayError('ERR_NETWORK', `circuit open for /v3/marketing/membercard-open/activate-informations/${secret}`);
+  const rethrowing = new Wxpay(options(ctx.sb, { fetch: async () => { throw own; }, retry: false }));
+  const passed = await rejectsWith(rethrowing.v3.marketing.membercardOpen.activateInformations._activate_ticket_.get({ activate_ticket: secret }), 'ERR_NETWORK');
+  assert.equal(passed, own);
+  assert.equal(own.message, `circuit open for /v3/marketing/membercard-open/activate-informations/${secret}`);
 });
 
 test('an injected fetch that throws or rejects is ERR_NETWORK with that error as cause', async () => {
@@ -144,22 +161,31 @@ test('a caller\'s fetch whose answer body is no web stream (node-fetch\'s Node R
   }
 });
 
-test('a caller\'s fetch whose answer gives a body that is neither a stream nor read by arrayBuffer() is ERR_NETWORK; no body at all is an empty one', async () => {
-  // The answer's headers as the sandbox signed them, the body swapped for a string, or left out.
-  const swapped = (body) => async (url, init) => {
+test('a caller\'s fetch answer without a stream or arrayBuffer(): a string or bytes body is read as it is, no body is empty, anything else is ERR_NETWORK', async () => {
+  // The answer's headers as the sandbox signed them, its body given in another form.
+  const swapped = (as) => async (url, init) => {
     const res = await fetch(url, init);
-    await res.arrayBuffer();
-    return { status: res.status, statusText: res.statusText, headers: new Headers(res.headers), body };
+    const text = await res.text();
+    return { status: res.status, statusText: res.statusText, headers: new Headers(res.headers), body: as(text) };
   };
-  for (const body of ['{"code":"x"}', 42, { text: 'x' }]) {
-    const wxpay = new Wxpay(options(ctx.sb, { fetch: swapped(body), retry: 0 }));
+  for (const as of [(t) => t, (t) => Buffer.from(t), (t) => new TextEncoder().encode(t).buffer]) {
+    const wxpay = new Wxpay(options(ctx.sb, { fetch: swapped(as), retry: 0 }));
+    const { status, data } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+    assert.equal(status, 200);
+    assert.equal(data.code, CODE);
+    // Still bounded by maxBodyBytes.
+    const small = new Wxpay(options(ctx.sb, { fetch: swapped(as), retry: 0, maxBodyBytes: 10 }));
+    await rejectsWith(memberCode(small).get({ card_id: CARD_ID, code: CODE }), 'ERR_RESPONSE_TOO_LARGE');
+  }
+  for (const body of [42, { text: 'x' }]) {
+    const wxpay = new Wxpay(options(ctx.sb, { fetch: swapped(() => body), retry: 0 }));
     const e = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }), 'ERR_NETWORK');
-    assert.match(e.message, new RegExp(`failed: TypeError: the answer's body is ${typeof body}, not a stream of bytes, and it has no arrayBuffer\\(\\)$`));
+    assert.match(e.message, new RegExp(`failed: TypeError: the answer's body is ${typeof body}, not a stream, bytes or a string, and it has no arrayBuffer\\(\\)$`));
   }
   // Without a body (null or left out), the answer is empty: here its signature, over the sandbox's
   // body, then does not verify.
   for (const body of [null, undefined]) {
-    const wxpay = new Wxpay(options(ctx.sb, { fetch: swapped(body), retry: 0 }));
+    const wxpay = new Wxpay(options(ctx.sb, { fetch: swapped(() => body), retry: 0 }));
     await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }), 'ERR_RESPONSE_SIGNATURE');
   }
 });

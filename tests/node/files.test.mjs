@@ -578,6 +578,7 @@ test('ERR_NETWORK names a download by its path: the token in its query is in no 
       assert.ok(!err.message.includes(token), `${label}, stream ${stream}: ${err.message}`);
       assert.ok(err.message.startsWith(`GET ${new URL(what.download_url).origin}/v3/billdownload/file?… failed: TypeError: `), `${label}: ${err.message}`);
       assert.ok(err.cause instanceof TypeError, `${label}: the fetch's own error is the cause, as it was`);
+      assert.ok(!JSON.stringify(err).includes(token), `${label}: ${JSON.stringify(err)}`);
     }
   }
   const [, quoted] = cases[0];
