@@ -25,7 +25,6 @@ function own(props, key) {
   }
 }
 
-/** A data property as an assignment makes it, also where `Object.prototype` has an accessor of that name. */
 /**
  * Text an error's JSON leaves out of its `cause`: `[from, to]` pairs (a request's query, a path as
  * filled), set by boundary.js on the ERR_NETWORK errors it makes, never enumerable.
@@ -35,6 +34,7 @@ export const HIDDEN = Symbol('hidden');
 /** `text` with each `from` of `pairs` replaced by its `to`. */
 export const hide = (text, pairs = []) => pairs.reduce((t, [from, to]) => (from ? t.split(from).join(to) : t), text);
 
+/** A data property as an assignment makes it, also where `Object.prototype` has an accessor of that name. */
 export const field = (value) => ({ __proto__: null, value, writable: true, enumerable: true, configurable: true });
 
 export class WxpayError extends Error {
