@@ -1336,7 +1336,13 @@ const NETWORK = Symbol('network');
 function networkMessage({ method, url, paths }, e) {
   const q = url.indexOf('?');
   const shown = hide(q < 0 ? url : `${url.slice(0, q)}?…`, paths);
-  return `${method} ${shown} failed: ${describe(e, [...paths, [q < 0 ? '' : url.slice(q + 1), '…']])}`;
+  return `${method} ${shown} failed: ${describe(e, [...paths, queryHidden(url)])}`;
+}
+
+/** `url`'s query with its `?` (so that the same text elsewhere stays), as `?…`; none: nothing. */
+function queryHidden(url) {
+  const q = url.indexOf('?');
+  return [q < 0 || q === url.length - 1 ? '' : url.slice(q), '?…'];
 }
 
 /**
@@ -1360,10 +1366,9 @@ function networkError(g, e, method, url) {
   // The error as thrown is the `cause`, untouched; its JSON (error.js) hides what the message does.
   const request = { method, url, paths: [] };
   const error = fail('ERR_NETWORK', networkMessage(request, e), e);
-  const q = url.indexOf('?');
   Object.defineProperties(error, {
     [NETWORK]: { value: request },
-    [HIDDEN]: { value: q < 0 ? [] : [[url.slice(q + 1), '…']] },
+    [HIDDEN]: { value: [queryHidden(url)] },
   });
   if (causeCode(e)) connectErrors.add(error);
   return error;

@@ -120,6 +120,16 @@ test('ERR_NETWORK names the path by its template: a placeholder\'s value is in n
   assert.equal(own.message, `circuit open for /v3/marketing/membercard-open/activate-informations/${secret}`);
 });
 
+test('ERR_NETWORK hides a query where it follows its `?`: the same text elsewhere in the fetch\'s error stays', async () => {
+  const quoting = async (url) => {
+    throw new TypeError(`limit=1 reached for (${url})`);
+  };
+  const wxpay = new Wxpay(options(ctx.sb, { fetch: quoting, retry: false }));
+  const err = await rejectsWith(wxpay.v3.sandbox.echo.get({ params: { limit: 1 } }), 'ERR_NETWORK');
+  assert.match(err.message, /^GET http:\/\/127\.0\.0\.1:\d+\/v3\/sandbox\/echo\?… failed: TypeError: limit=1 reached for \(http:\/\/127\.0\.0\.1:\d+\/v3\/sandbox\/echo\?…\)$/);
+  assert.match(JSON.stringify(err), /"cause":"TypeError: limit=1 reached for \(http:[^"]*\/echo\?…\)"/);
+});
+
 test('an injected fetch that throws or rejects is ERR_NETWORK with that error as cause', async () => {
   const boom = new Error('proxy down');
   for (const fetch of [() => { throw boom; }, async () => { throw boom; }]) {
