@@ -86,12 +86,15 @@ export function describe(e, hidden) {
   // A server's or a caller's text: its line breaks and other controls escaped, so that it cannot
   // forge a log line of its own or send escape sequences to a terminal. `hidden` (`[from, to]`
   // pairs: a query, a path as filled) is left out of it wherever it is quoted whole, before the cut.
-  const whole = hide(describeWhole(e), hidden).replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const whole = escapeControls(hide(describeWhole(e), hidden));
   return whole.length > DESCRIBED ? `${whole.slice(0, DESCRIBED)}…` : whole;
 }
 
 /** C0 and C1 controls, DEL, and the two line separators JavaScript counts as line breaks. */
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** `text` with each of CONTROLS as `\\uXXXX`. */
+const escapeControls = (text) => text.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 function describeWhole(e) {
   try {
@@ -1330,13 +1333,12 @@ const NETWORK = Symbol('network');
 
 /**
  * ERR_NETWORK's message: the method, the URL without its query (a download's token, a payer's
- * openid) and with each path as filled named by its template, and the fetch's error, from which
- * the same are left out (Deno's quotes the URL).
+ * openid), and the fetch's error, each with `hidden`'s text left out (the query, and a path as
+ * filled named by its template: Deno's error quotes the URL).
  */
-function networkMessage({ method, url, paths }, e) {
+function networkMessage({ method, url }, hidden, e) {
   const q = url.indexOf('?');
-  const shown = hide(q < 0 ? url : `${url.slice(0, q)}?…`, paths);
-  return `${method} ${shown} failed: ${describe(e, [...paths, queryHidden(url)])}`;
+  return `${method} ${hide(q < 0 ? url : `${url.slice(0, q)}?…`, hidden)} failed: ${describe(e, hidden)}`;
 }
 
 /** `url`'s query with its `?` (so that the same text elsewhere stays), as `?…`; none: nothing. */
@@ -1348,15 +1350,16 @@ function queryHidden(url) {
 /**
  * An ERR_NETWORK error of ours (networkError), its message made again with the request's `path`
  * as filled (`v3/x/123`) named by its `template` (`v3/x/{id}`, its controls escaped): a
- * placeholder's value (an order number, a ticket) is not repeated, nor in its JSON's `cause`.
- * Any other error (a WxpayError a caller's fetch threw among them) is left as it is.
+ * placeholder's value (an order number, a ticket) is not repeated, nor in its JSON's `cause`
+ * (error.js reads the same HIDDEN list). Any other error (a WxpayError a caller's fetch threw
+ * among them) is left as it is.
  */
 export function pathNamed(e, path, template) {
   const request = e instanceof WxpayError ? Object.getOwnPropertyDescriptor(e, NETWORK)?.value : undefined;
   if (request === undefined) return;
-  request.paths.push([path, template.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)]);
-  e.message = networkMessage(request, e.cause);
-  e[HIDDEN].unshift(request.paths.at(-1));
+  const hidden = e[HIDDEN];
+  hidden.push([path, escapeControls(template)]);
+  e.message = networkMessage(request, hidden, e.cause);
 }
 
 /** What a failed attempt rejects with: the deadline's error, ours, or ERR_NETWORK around `e`. */
@@ -1364,12 +1367,10 @@ function networkError(g, e, method, url) {
   if (g.stopped) return g.stopped;
   if (e instanceof WxpayError) return e;
   // The error as thrown is the `cause`, untouched; its JSON (error.js) hides what the message does.
-  const request = { method, url, paths: [] };
-  const error = fail('ERR_NETWORK', networkMessage(request, e), e);
-  Object.defineProperties(error, {
-    [NETWORK]: { value: request },
-    [HIDDEN]: { value: [queryHidden(url)] },
-  });
+  const request = { method, url };
+  const hidden = [queryHidden(url)];
+  const error = fail('ERR_NETWORK', networkMessage(request, hidden, e), e);
+  Object.defineProperties(error, { [NETWORK]: { value: request }, [HIDDEN]: { value: hidden } });
   if (causeCode(e)) connectErrors.add(error);
   return error;
 }
