@@ -23,7 +23,9 @@ import { EVENTS_FILE } from './gen-types.mjs';
 
 const VERBS = ['get', 'post', 'put', 'patch', 'delete'];
 /** The official documentation host: only its links are kept. */
-const DOC_LINK = /\]\((https:\/\/pay\.weixin\.qq\.com\/[^)\s]+)\)/g;
+const DOC_URL = String.raw`https:\/\/pay\.weixin\.qq\.com\/`;
+/** A Markdown link to it: the URL is the first group. */
+const DOC_LINK = new RegExp(String.raw`\]\((${DOC_URL}[^)\s]+)\)`, 'g');
 /** At most this many further links per endpoint besides the first. */
 const MAX_SEE = 4;
 /** Labels longer than this are cut (with an ellipsis). */
@@ -763,6 +765,8 @@ export function endpointsMarkdown(endpoints, tagOrder, chainExpression) {
 // ---------------------------------------------------------------------------
 // What WeChat Pay posts: the notification types.
 
+/** An `@see` comment's link to the documentation host, titled (`[title](url)`: groups 1 and 2) or bare (group 3). */
+const SEE_LINK = new RegExp(String.raw`\[([^\]]+)\]\((${DOC_URL}[^)\s]+)\)|(${DOC_URL}\S+)`, 'g');
 
 /** The enums of INBOUND's webhooks.yaml that name a notification's kind, by the field they type. */
 const EVENT_ENUMS = [['event_type', 'WechatpayNotificationEventType'], ['original_type', 'WechatpayNotificationOriginalType']];
@@ -799,7 +803,7 @@ export function readEvents(corpusRoot) {
         run.values.push({ value: value[1], label: shortLabel(value[2]) });
         continue;
       }
-      for (const m of line.matchAll(/\[([^\]]+)\]\((https:\/\/pay\.weixin\.qq\.com\/[^)\s]+)\)|(https:\/\/pay\.weixin\.qq\.com\/\S+)/g)) {
+      for (const m of line.matchAll(SEE_LINK)) {
         const title = m[1] && shortLabel(m[1]);
         if (title && !run.titles.includes(title)) run.titles.push(title);
         const link = m[2] ?? m[3];
