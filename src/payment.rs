@@ -31,7 +31,7 @@ pub fn app_message(app_id: &str, timestamp: &str, nonce: &str, prepay_id: &str) 
 pub fn check_prepay_id(value: &str) -> Result<()> {
     check("prepay_id", value, 128)?;
     if value.contains('=') {
-        return Err(Error::new(Code::InvalidParam, "prepay_id is the order's prepay_id itself, without `prepay_id=`"));
+        return Err(Error::new(Code::InvalidParam, "prepay_id has a `=`: give the order's prepay_id itself, not `prepay_id=...`"));
     }
     Ok(())
 }

@@ -56,7 +56,9 @@ test('bad input rejects ERR_INVALID_PARAM, naming the field; throwing getters to
   await rejectsWith(wxpay.jsapiParams({ appId: `${APP_ID}\n1`, prepay_id: PREPAY }), 'ERR_INVALID_PARAM');
   // The JSAPI package given for the prepay_id would be signed as prepay_id=prepay_id=...
   for (const call of [(p) => wxpay.jsapiParams({ appId: APP_ID, prepay_id: p }), (p) => wxpay.appParams({ appid: APP_ID, prepay_id: p })]) {
-    await rejectsWith(call(`prepay_id=${PREPAY}`), 'ERR_INVALID_PARAM', { message: 'prepay_id is the order\'s prepay_id itself, without `prepay_id=`' });
+    for (const id of [`prepay_id=${PREPAY}`, 'wx1=', 'a=b']) {
+      await rejectsWith(call(id), 'ERR_INVALID_PARAM', { message: 'prepay_id has a `=`: give the order\'s prepay_id itself, not `prepay_id=...`' });
+    }
   }
   await rejectsWith(wxpay.jsapiParams({ appid: APP_ID, prepay_id: PREPAY }), 'ERR_INVALID_PARAM', { message: 'jsapiParams(input): unknown key `appid`: expected appId, prepay_id' });
   await rejectsWith(wxpay.appParams({ appId: APP_ID, prepay_id: PREPAY }), 'ERR_INVALID_PARAM');
