@@ -1548,13 +1548,23 @@ const lossy = new TextDecoder('utf-8', { ignoreBOM: true });
 const mediaType = (ct) => (/^[a-z0-9!#$%&'*+.^_`|~/; =\-"]{1,64}$/.test(ct) ? ct : `a Content-Type of ${ct.length} characters`);
 
 /**
+ * Whether a (lower-cased) Content-Type is a JSON media type as the WHATWG MIME Sniffing standard
+ * has it: `application/json`, `text/json`, or a `+json` subtype. Not any type that says "json"
+ * somewhere (`application/octet-stream; name=bill.json` is a file).
+ */
+const isJson = (ct) => {
+  const essence = ct.split(';', 1)[0].trim();
+  return essence === 'application/json' || essence === 'text/json' || /^[^/]+\/[^/]+\+json$/.test(essence);
+};
+
+/**
  * `data` of an answer, decoded here: `''` when empty, parsed JSON for JSON, text for text, bytes
  * for anything else (downloads), as `handOn` gives them.
  */
 function answerData(body, contentType, status, requestId, handOn) {
   if (body.byteLength === 0) return '';
   const ct = (contentType ?? '').toLowerCase();
-  if (ct.includes('json')) {
+  if (isJson(ct)) {
     try {
       return JSON.parse(utf8.decode(body));
     } catch (e) {

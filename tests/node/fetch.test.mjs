@@ -2,11 +2,13 @@
 // ERR_NETWORK with its cause, `headers` adds headers but never Authorization, and the
 // User-Agent names the package.
 import test from 'node:test';
+import crypto from 'node:crypto';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 import { useSandbox, options, countingFetch, rejectsWith, within, memberCode, CARD_ID, CODE } from './helpers.mjs';
 import { closedPort } from '../sandbox/index.mjs';
+import { signAnswer } from '../sandbox/answer.mjs';
 import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -332,4 +334,29 @@ test('a thrown value is quoted in at most 1,000 characters: a huge message is cu
   assert.ok(err.message.includes('x…'), 'cut, and says so');
   assert.equal(err.cause.message, huge);
   assert.equal((await wxpay.v3.sandbox.echo.get({ params: {} }).catch((e) => e)).code, 'ERR_NETWORK', 'the client keeps working');
+});
+
+test('a verified answer is parsed as JSON only for a JSON media type (application/json, text/json, +json), not for any type naming json', async () => {
+  const { sb } = ctx;
+  const key = crypto.createPrivateKey(sb.platform.privateKeyPkcs8);
+  const json = Buffer.from('{"a":1}');
+  const answer = (type, body = json) => async () => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const nonce = crypto.randomBytes(16).toString('hex');
+    const headers = { 'content-type': type, 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-signature': signAnswer(key, ts, nonce, body), 'wechatpay-serial': sb.platform.serial };
+    return new Response(body, { status: 200, headers });
+  };
+  const dataOf = async (type, body) => (await new Wxpay(options(sb, { fetch: answer(type, body) })).v3.sandbox.echo.get()).data;
+  for (const type of ['application/json', 'Application/JSON; charset=utf-8', 'text/json', 'application/problem+json', 'application/vnd.wx+json; v=1']) {
+    assert.deepEqual(await dataOf(type), { a: 1 }, type);
+  }
+  for (const type of ['application/octet-stream; name=bill.json', 'application/octet-stream; note=json', 'image/json', 'application/jsonx']) {
+    const data = await dataOf(type);
+    assert.ok(data instanceof Uint8Array, `${type}: bytes, not parsed`);
+    assert.deepEqual(Buffer.from(data), json, type);
+  }
+  assert.equal(await dataOf('text/plain; note=json'), '{"a":1}', 'text/* is text');
+  // As README says: text/* is read as UTF-8 whatever its charset, a byte that is not UTF-8 as U+FFFD.
+  assert.equal(await dataOf('text/plain; charset=ISO-8859-1', Buffer.from([0x63, 0x61, 0x66, 0xe9])), 'caf\ufffd');
+  assert.equal(await dataOf('text/plain', Buffer.from('支付成功')), '支付成功');
 });
