@@ -339,7 +339,7 @@ export type WxpayErrorCode =
   | 'ERR_FILE_DECODE'
   | 'ERR_CERTIFICATE_DOWNLOAD';
 
-/** Every failure: ours (`ERR_*`) or the service's (`PARAM_ERROR`, `SIGN_ERROR`...). */
+/** Every failure: ours (`ERR_*`, never a service's) or the service's (`PARAM_ERROR`, `SIGN_ERROR`...). */
 export declare class WxpayError extends Error {
   constructor(code: string, message: string, props?: { status?: number; requestId?: string; detail?: unknown; response?: WxpayResponse; cause?: unknown });
   readonly name: 'WxpayError';

@@ -83,7 +83,8 @@ pub(super) fn service_error(answer: &Answer, request_id: Option<String>) -> JsVa
     let data = answer.error_data();
     // JSON.parse gives plain data: reading it runs no caller code.
     let field = |k: &str| Some(&data).filter(|p| p.is_object()).and_then(|p| Reflect::get(p, &JsValue::from_str(k)).ok());
-    let code = field("code").and_then(|c| c.as_string()).filter(|c| !c.is_empty());
+    // `ERR_...` codes are ours alone: a service's spelled so is reported as ERR_HTTP_STATUS.
+    let code = field("code").and_then(|c| c.as_string()).filter(|c| !c.is_empty() && !c.starts_with("ERR_"));
     let text = answer.status_text().as_string().unwrap_or_default();
     let status = answer.status;
     let message = field("message")

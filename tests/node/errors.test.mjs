@@ -92,6 +92,16 @@ test('a status text in our message is escaped and bounded; the answer keeps it a
   assert.equal(err.response.statusText, text);
 });
 
+test('a service code spelled as ours (ERR_...) is ERR_HTTP_STATUS: err.code ERR_* is always the client\'s own', async () => {
+  const answer = (code) => async () => new Response(JSON.stringify({ code, message: 'm' }), { status: 400, headers: { 'content-type': 'application/json' } });
+  for (const code of ['ERR_RESPONSE_SIGNATURE', 'ERR_NETWORK', 'ERR_']) {
+    const err = await rejectsWith(new Wxpay(options(ctx.sb, { fetch: answer(code), retry: 0 })).v3.sandbox.echo.get(), 'ERR_HTTP_STATUS', { status: 400, message: 'm' });
+    assert.deepEqual(err.response.data, { code, message: 'm' }, 'the body as it came');
+  }
+  // The control: a service code of the service's own spelling is kept.
+  await rejectsWith(new Wxpay(options(ctx.sb, { fetch: answer('ERROR_X'), retry: 0 })).v3.sandbox.echo.get(), 'ERROR_X', { status: 400 });
+});
+
 test('a 502 HTML page from a gateway rejects ERR_HTTP_STATUS with the status and the page', async () => {
   const { sb } = ctx;
   const wxpay = new Wxpay(options(sb));
