@@ -168,7 +168,7 @@ function scalar(v, what, expected) {
     case 'number':
       if (Number.isSafeInteger(v)) return String(v);
       // The value is not quoted: it may be an id, and it is not what was meant anyway.
-      throw param(`${what} is a number that is not a safe integer (at most 2^53 - 1), which JS cannot format as written: pass ids and large numbers as strings`);
+      throw param(`${what} is a number that is not a safe integer (a whole number of at most 2^53 - 1, which JS formats as written): pass ids and large numbers as strings`);
     case 'bigint':
     case 'boolean':
       return String(v);

@@ -136,7 +136,7 @@ pub fn signed<'a>(
                 // Never downloaded: the merchant platform shows the public key and its id.
                 format!("Wechatpay-Serial {shown} is a WeChat Pay public key id not in options.certs: add that public key under it")
             } else {
-                format!("Wechatpay-Serial {shown} names none of the known platform keys (see certsRefreshInterval)")
+                format!("Wechatpay-Serial {shown} names none of the known platform keys (not in options.certs; with apiv3Key, see certsRefreshInterval)")
             },
         ));
     }

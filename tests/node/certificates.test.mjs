@@ -206,7 +206,7 @@ test('refreshes are limited by certsRefreshInterval: an unknown serial within it
   assert.equal(downloads(sb), 1);
   // The message names the serial and where to look: not "configured certs" (this client has
   // none), but the keys it knows, and the option that spaces refreshes.
-  assert.equal(err.message, `Wechatpay-Serial "${rotated.serial}" names none of the known platform keys (see certsRefreshInterval)`);
+  assert.equal(err.message, `Wechatpay-Serial "${rotated.serial}" names none of the known platform keys (not in options.certs; with apiv3Key, see certsRefreshInterval)`);
 });
 
 test('an answer signed by an unknown serial still fails after a refresh', async () => {

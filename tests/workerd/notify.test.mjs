@@ -27,7 +27,7 @@ const EXPECTED = {
 const MESSAGE = {
   ERR_NOTIFY_SIGNATURE: /^signature (does not verify|is a WECHATPAY\/SIGNTEST\/ probe and never verifies)$/,
   ERR_NOTIFY_TIMESTAMP: /^Wechatpay-Timestamp /,
-  ERR_NOTIFY_SERIAL: /^Wechatpay-Serial "[0-9A-F]{40}" names none of the known platform keys \(see certsRefreshInterval\)$/,
+  ERR_NOTIFY_SERIAL: /^Wechatpay-Serial "[0-9A-F]{40}" names none of the known platform keys \(not in options.certs; with apiv3Key, see certsRefreshInterval\)$/,
   ERR_NOTIFY_UNSIGNED: /^unsigned notification: missing Wechatpay-/,
   ERR_NOTIFY_DECRYPT: /^AEAD_AES_256_GCM: the tag does not verify/,
 };
