@@ -134,6 +134,18 @@ test('the sandbox refusing our signature surfaces as 401 SIGN_ERROR with its rea
   }
 });
 
+test('with apiv3Key and no certs, a serial not the key\'s fails the first download: ERR_CERTIFICATE_DOWNLOAD, its cause the service\'s SIGN_ERROR (README)', async () => {
+  const { sb } = ctx;
+  const serial = '1234567890ABCDEF1234567890ABCDEF12345678';
+  const { certs: _, ...bootstrap } = options(sb, { apiv3Key: sb.apiv3Key, serial });
+  const wxpay = new Wxpay(bootstrap);
+  const err = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }), 'ERR_CERTIFICATE_DOWNLOAD');
+  assert.equal(err.cause?.code, 'SIGN_ERROR');
+  assert.equal(err.cause.status, 401);
+  assert.equal(sb.requests.at(-1).url, '/v3/certificates');
+  assert.equal(sb.requests.filter((r) => r.url !== '/v3/certificates').length, 0, 'the request itself was not sent');
+});
+
 test('a 500 in place of a success (misbehaviour error-500) is SYSTEM_ERROR', async () => {
   const { sb } = ctx;
   sb.misbehave('error-500');
