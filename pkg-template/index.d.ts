@@ -687,16 +687,25 @@ export interface DownloadOptions {
   maxBodyBytes?: number | undefined;
 }
 
+/**
+ * The bytes the package hands out (a file's `download`, its stream's chunks, a verb's `data` of
+ * a file): a `Uint8Array` over an `ArrayBuffer` of its own, never a `SharedArrayBuffer`. Under
+ * TypeScript 5.7 and later that is `Uint8Array<ArrayBuffer>`, which `new Response(bytes)`, a
+ * `Blob` or `crypto.subtle.digest` take where a bare `Uint8Array` is refused; under earlier
+ * versions, `Uint8Array` (written as `slice`'s result, which is either).
+ */
+export type WxpayBytes = ReturnType<Uint8Array['slice']>;
+
 export interface Wxpay {
   /**
    * Fetches the file a bill or receipt answer points to, signed, from this client's hosts only
    * (see `DownloadData.download_url`; elsewhere: `ERR_INVALID_PARAM`); gunzips a GZIP bill, decrypts encrypted parts, checks the
    * digest (`ERR_DIGEST_MISMATCH`) and resolves the bytes.
    */
-  download<D extends Downloadable>(data: D & NamesAFile<D>, options?: DownloadOptions & { stream?: false }): Promise<Uint8Array>;
-  download<D extends Downloadable>(data: D & NamesAFile<D>, options: DownloadOptions & { stream: true }): Promise<ReadableStream<Uint8Array>>;
+  download<D extends Downloadable>(data: D & NamesAFile<D>, options?: DownloadOptions & { stream?: false }): Promise<WxpayBytes>;
+  download<D extends Downloadable>(data: D & NamesAFile<D>, options: DownloadOptions & { stream: true }): Promise<ReadableStream<WxpayBytes>>;
   /** `stream` known only at run time: the bytes or a stream, as it says. */
-  download<D extends Downloadable>(data: D & NamesAFile<D>, options: DownloadOptions): Promise<Uint8Array | ReadableStream<Uint8Array>>;
+  download<D extends Downloadable>(data: D & NamesAFile<D>, options: DownloadOptions): Promise<WxpayBytes | ReadableStream<WxpayBytes>>;
 }
 
 /** A record of a trade bill (`v3/bill/tradebill`), keyed by the bill's own header. */

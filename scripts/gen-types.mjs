@@ -416,7 +416,7 @@ function baseType(s, ctx, level) {
       return 'unknown';
     case 'file':
       // Sent: a Blob in a FormData. Received: the answer's bytes, as the runtime hands them back.
-      return ctx.mode === 'response' ? 'Uint8Array' : 'Blob';
+      return ctx.mode === 'response' ? 'WxpayBytes' : 'Blob';
     case 'object': {
       if (!s.properties) return 'Record<string, unknown>';
       const required = new Set(s.required ?? []);

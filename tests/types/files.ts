@@ -1,16 +1,23 @@
 // Files as a TypeScript user sees them: download resolves bytes, or a ReadableStream with
 // { stream: true }; parseBill and readBill type the documented bills; uploadForm builds a FormData.
 import { Wxpay, parseBill, readBill, uploadForm } from 'wxpay-wasm';
-import type { ParsedBill, DownloadData, TradeBillRow, TradeBillSummary, FundFlowBillRow, WxpayErrorCode, WxpayResponse } from 'wxpay-wasm';
+import type { ParsedBill, WxpayBytes, DownloadData, TradeBillRow, TradeBillSummary, FundFlowBillRow, WxpayErrorCode, WxpayResponse } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.cjs';
 
 const wxpay = new Wxpay({ mchid: '1900000109', serial: 'A', privateKey: 'pem', certs: { A: 'pem' } });
 declare const data: DownloadData;
 
 const bytes = await wxpay.download(data);
-type _bytes = Expect<Equal<typeof bytes, Uint8Array>>;
+type _bytes = Expect<Equal<typeof bytes, WxpayBytes>>;
+// The bytes go where the platform takes an ArrayBuffer's (TypeScript 5.7 and later refuse a
+// bare Uint8Array there: it may be a SharedArrayBuffer's), and are still a Uint8Array.
+new Response(bytes);
+new Blob([bytes]);
+await crypto.subtle.digest('SHA-256', bytes);
+const view: Uint8Array = bytes;
 const stream = await wxpay.download(data, { stream: true, timeout: 60_000 });
-type _stream = Expect<Equal<typeof stream, ReadableStream<Uint8Array>>>;
+type _stream = Expect<Equal<typeof stream, ReadableStream<WxpayBytes>>>;
+for await (const chunk of stream as unknown as AsyncIterable<WxpayBytes>) await crypto.subtle.digest('SHA-256', chunk);
 await wxpay.download({ download_bill_list: [{ bill_sequence: 1, download_url: 'u', hash_type: 'SHA1', hash_value: 'h', encrypt_key: 'k', nonce: 'n' }] });
 // The answer of v3/bill/sub-merchant-fundflowbill goes to download as it is: its
 // download_bill_list is optional (without it, download rejects ERR_INVALID_PARAM).
@@ -27,7 +34,7 @@ const signedStream: ReadableStream<Uint8Array> = await wxpay.download(signed.dat
 // `stream` known only at run time: either.
 declare const streamed: boolean;
 const either = await wxpay.download(data, { stream: streamed });
-type _either = Expect<Equal<typeof either, Uint8Array | ReadableStream<Uint8Array>>>;
+type _either = Expect<Equal<typeof either, WxpayBytes | ReadableStream<WxpayBytes>>>;
 
 const trade = parseBill<TradeBillRow, TradeBillSummary>(bytes);
 type _trade = Expect<Equal<typeof trade, ParsedBill<TradeBillRow, TradeBillSummary>>>;
@@ -43,17 +50,17 @@ const form: FormData = uploadForm(new Uint8Array(1), 'a.jpg', { meta: { filename
 await wxpay.v3.merchant.media.upload.post(form);
 
 // The answers the runtime hands back as bytes (src/response.rs: the unsigned downloads, the
-// complaint images, the statements) are typed Uint8Array: a bill goes straight to parseBill.
+// complaint images, the statements) are typed WxpayBytes: a bill goes straight to parseBill.
 const billFile = await wxpay.v3.billdownload.file.get({ params: { token: 'abc', tartype: 'GZIP' } });
-type _billFile = Expect<Equal<typeof billFile, WxpayResponse<Uint8Array, 200>>>;
+type _billFile = Expect<Equal<typeof billFile, WxpayResponse<WxpayBytes, 200>>>;
 const billBytes: Uint8Array = billFile.data;
 parseBill<TradeBillRow, TradeBillSummary>(billFile.data);
 type DataOf<F extends (...args: never[]) => Promise<{ data: unknown }>> = Awaited<ReturnType<F>>['data'];
-type _signfile = Expect<Equal<DataOf<typeof wxpay.v3.transferdownload.signfile.get>, Uint8Array>>;
-type _elecvoucher = Expect<Equal<DataOf<typeof wxpay.v3.transferdownload.elecvoucherfile.get>, Uint8Array>>;
-type _image = Expect<Equal<DataOf<typeof wxpay.v3.merchantService.images._media_id_.get>, Uint8Array>>;
-type _globalImage = Expect<Equal<DataOf<typeof wxpay.v3.global.merchantService.images._media_id_.get>, Uint8Array>>;
-type _statement = Expect<Equal<DataOf<typeof wxpay.v3.global.statements.get>, Uint8Array>>;
+type _signfile = Expect<Equal<DataOf<typeof wxpay.v3.transferdownload.signfile.get>, WxpayBytes>>;
+type _elecvoucher = Expect<Equal<DataOf<typeof wxpay.v3.transferdownload.elecvoucherfile.get>, WxpayBytes>>;
+type _image = Expect<Equal<DataOf<typeof wxpay.v3.merchantService.images._media_id_.get>, WxpayBytes>>;
+type _globalImage = Expect<Equal<DataOf<typeof wxpay.v3.global.merchantService.images._media_id_.get>, WxpayBytes>>;
+type _statement = Expect<Equal<DataOf<typeof wxpay.v3.global.statements.get>, WxpayBytes>>;
 
 const code: WxpayErrorCode = 'ERR_DIGEST_MISMATCH';
 // @ts-expect-error TS2339: a file's bytes have no JSON fields

@@ -234,7 +234,7 @@ test('an answer that is a file is typed as its bytes', () => {
   op(d).get.response = [{ status: 200, body: { type: 'file' } }, { status: 204 }];
   const out = generate(core, [['demo/things.json', JSON.stringify(d)]]);
   const node = out.slice(out.indexOf('export namespace _id_ {'));
-  assert.match(node, /\/\*\* `data` of the 200 answer: the file, as bytes\. \*\/\n\s*export type WellformedResponse = Uint8Array;\n/);
+  assert.match(node, /\/\*\* `data` of the 200 answer: the file, as bytes\. \*\/\n\s*export type WellformedResponse = WxpayBytes;\n/);
   assert.ok(out.includes('Promise<WxpayResponse<_id_.GetHttpMethod.WellformedResponse, 200> | WxpayResponse<_id_.GetHttpMethod.WellformedResponse204, 204>>'));
 });
 
