@@ -632,6 +632,8 @@ export function readCorpus(corpusRoot, isFile = fileRoutes()) {
       if (!(verb in doc)) continue;
       const { op, pathParams } = mapOperation(doc[verb], verb, path, ctx);
       for (const [p, label] of Object.entries(pathParams)) if (!(p in fam.placeholders) || fam.placeholders[p] === p) fam.placeholders[p] = label;
+      // Its own labels: where one differs from the family's, the operation keeps it (familyJson).
+      (fam.labels ??= new Map()).set(`${verb} ${path}`, pathParams);
       for (const t of op.tags) if (!fam.tags.includes(t)) fam.tags.push(t);
       fam.paths[path][verb] = op;
       endpoints.push({ path, verb, op });
@@ -661,6 +663,8 @@ export function applyHand(families, handDir) {
         const corpusOp = fam.paths[path]?.[verb];
         if (!corpusOp) throw new CorpusError(where, `paths["${path}"].${verb}`, 'the corpus does not describe this endpoint');
         fam.paths[path][verb] = { ...op, tags: corpusOp.tags, source: corpusOp.source };
+        // The hand-written operation is labelled by its family's placeholders.
+        fam.labels?.delete(`${verb} ${path}`);
       }
     }
     fam.hand = hand;
@@ -719,7 +723,16 @@ export function amend(families, notes, rules = AMENDMENTS) {
 /** The JSON text of one family description. */
 export function familyJson(fam) {
   const paths = {};
-  for (const path of Object.keys(fam.paths).sort()) paths[path] = fam.paths[path];
+  for (const path of Object.keys(fam.paths).sort()) {
+    paths[path] = {};
+    for (const [verb, op] of Object.entries(fam.paths[path])) {
+      // An operation whose corpus labels a placeholder otherwise than the family's label (the
+      // first operation's, or api-hand's) keeps its own: one name can mean two ids in a family
+      // (out_request_no of two kinds of order).
+      const own = Object.entries(fam.labels?.get(`${verb} ${path}`) ?? {}).filter(([p, label]) => label !== p && label !== fam.placeholders[p]);
+      paths[path][verb] = own.length ? { ...op, placeholders: Object.fromEntries(own.sort(([a], [b]) => (a < b ? -1 : 1))) } : op;
+    }
+  }
   const placeholders = {};
   for (const k of Object.keys(fam.placeholders).sort()) placeholders[k] = fam.placeholders[k];
   const hand = fam.hand ?? {};

@@ -182,7 +182,15 @@ function checkSchema(schema, defs, file, where) {
 function checkOperation(op, verb, path, placeholders, defs, file) {
   const where = `paths["${path}"].${verb}`;
   if (!isObject(op)) throw new DescriptionError(file, where, 'an operation must be an object');
-  checkKeys(op, ['title', 'description', 'link', 'see', 'tags', 'deprecated', 'host', 'source', 'headers', 'query', 'body', 'form', 'response'], file, where);
+  checkKeys(op, ['title', 'description', 'link', 'see', 'tags', 'deprecated', 'host', 'source', 'headers', 'query', 'body', 'form', 'response', 'placeholders'], file, where);
+  if (op.placeholders !== undefined) {
+    // This operation's own labels, where they differ from the family's.
+    if (!isObject(op.placeholders)) throw new DescriptionError(file, `${where}.placeholders`, 'must map placeholders of the path to their labels');
+    for (const [name, label] of Object.entries(op.placeholders)) {
+      if (!placeholderNames(path).includes(name)) throw new DescriptionError(file, `${where}.placeholders.${name}`, `is not a placeholder of ${path}`);
+      if (typeof label !== 'string' || !label) throw new DescriptionError(file, `${where}.placeholders.${name}`, 'must be a non-empty label');
+    }
+  }
   requireString(op, 'title', file, where);
   if (op.link !== undefined) {
     requireString(op, 'link', file, where);
@@ -564,7 +572,7 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   body += jsdoc([`The config of \`${verb}\`: ${parts.join(', ')}.`], `${pad} `);
   let fields = '';
   for (const name of names) {
-    fields += jsdoc([fam.placeholders[name]], `${pad} `);
+    fields += jsdoc([op.placeholders?.[name] ?? fam.placeholders[name]], `${pad} `);
     // The runtime takes a number as well and formats it as JS does (boundary.js `scalar`).
     fields += `${pad} ${propName(name)}: string | number;\n`;
   }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { AMENDMENTS, INBOUND, amend, defaultCorpus, docLinks, familyOf, fileRoutes, readCorpus, shortLabel, writeAll } from '../../scripts/gen-api.mjs';
+import { AMENDMENTS, INBOUND, amend, defaultCorpus, docLinks, familyJson, familyOf, fileRoutes, readCorpus, shortLabel, writeAll } from '../../scripts/gen-api.mjs';
 import { chainExpression, generate, readFamilies } from '../../scripts/gen-types.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -139,6 +139,30 @@ test('tests/types/families.ts has a typed call for every tag family', () => {
     assert.equal(m[6], m[2].toLowerCase(), m[3]);
   }
   assert.equal([...text.matchAll(/^const r\d+ = await /gm)].length, covered.size);
+});
+
+test("a placeholder the family's first operation labels otherwise keeps its own label in the operations that differ", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gen-api-labels-'));
+  const write = (rel, text) => {
+    mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
+    writeFileSync(join(dir, 'docs', rel), text);
+  };
+  const get = (label) => `get:\n  summary: T\n  parameters:\n    - { name: id, in: path, required: true, type: string, description: ${label} }\n  responses:\n    200:\n      schema: { type: object }\n`;
+  try {
+    write('v3/m/n/{id}.yaml', get('编号'));
+    write('v3/m/n/{id}/other.yaml', get('另一种单号'));
+    write('v3/m/n/{id}/same.yaml', get('编号'));
+    const { families } = readCorpus(dir);
+    const desc = JSON.parse(familyJson(families.get('m/n')));
+    assert.deepEqual(desc.placeholders, { id: '编号' });
+    assert.deepEqual(desc.paths['/v3/m/n/{id}/other'].get.placeholders, { id: '另一种单号' });
+    assert.equal(desc.paths['/v3/m/n/{id}'].get.placeholders, undefined);
+    assert.equal(desc.paths['/v3/m/n/{id}/same'].get.placeholders, undefined, "the family's label is not repeated");
+    const out = generate(readFileSync(join(root, 'pkg-template/index.d.ts'), 'utf8'), [['m/n.json', JSON.stringify(desc)]]);
+    assert.match(out, /\/\*\* 另一种单号 \*\/\n\s*id: string \| number;/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a shape the generator cannot map fails the run, naming the corpus file and the place', () => {

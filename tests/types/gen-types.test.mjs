@@ -150,6 +150,15 @@ test('a minimal family generates a typed node', () => {
   assert.ok(out.includes('/** the thing id */\n      id: string | number;\n'), 'a placeholder takes a string or a number, as the runtime does');
 });
 
+test("an operation's own placeholder label is its config field's; the others keep the family's", () => {
+  const d = base();
+  op(d).patch.placeholders = { id: 'the changed thing id' };
+  const out = generate(core, [['demo/things.json', JSON.stringify(d)]]);
+  const config = (verb) => out.slice(out.indexOf(`export namespace ${verb}HttpMethod {`)).match(/\/\*\* ([^*]+) \*\/\n\s*id: string \| number;/)[1];
+  assert.equal(config('Get'), 'the thing id');
+  assert.equal(config('Patch'), 'the changed thing id');
+});
+
 test('mistakes in a description are rejected, naming the file and the place', () => {
   const cases = [
     ['a misspelled schema key', (d) => { op(d).get.response.body.requried = ['a']; }, /api\/demo\/things\.json at .*get\.response\.body: unknown key "requried"/],
@@ -169,6 +178,8 @@ test('mistakes in a description are rejected, naming the file and the place', ()
     ['a segment a node answers itself', (d) => { d.paths['/v3/demo/things/then'] = { get: op(d).get }; }, /"then", which a chain node answers itself/],
     ['a camelCase segment', (d) => { d.paths['/v3/demo/things/bigThing'] = { get: op(d).get }; }, /cannot be reached through the chain/],
     ["a type name that shadows the core's", (d) => { d.paths['/v3/demo/things/typed-node'] = { get: op(d).get }; }, /would shadow the core's TypedNode/],
+    ["an operation's label for a name not of its path", (d) => { op(d).get.placeholders = { other: 'x' }; }, /get\.placeholders\.other: is not a placeholder of \/v3\/demo\/things\/\{id\}/],
+    ["an operation's empty label", (d) => { op(d).get.placeholders = { id: '' }; }, /get\.placeholders\.id: must be a non-empty label/],
   ];
   for (const [what, mutate, message] of cases) {
     const d = base();
