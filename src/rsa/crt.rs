@@ -77,7 +77,7 @@ pub fn private_op(key: &RsaPrivateKey, c: &[u8], out: &mut [u8]) -> Result<()> {
 
     if limbs::eq_mask(&public_limbs(&key.public, &t), &x) == 0 {
         return Err(crypto(
-            "the RSA result failed its check with the public exponent (a fault); nothing was released",
+            "the RSA result failed its check with the public exponent (a fault, or a p or q not prime); nothing was released",
         ));
     }
     limbs::to_be_bytes(&t, out);
@@ -236,7 +236,7 @@ mod tests {
         private_op(&key.key, &c, &mut good).unwrap();
         key.key.dp[0] ^= 2;
         let e = private_op(&key.key, &c, &mut bad).unwrap_err();
-        assert!(e.message.contains("failed its check with the public exponent (a fault)"), "{}", e.message);
+        assert!(e.message.contains("failed its check with the public exponent (a fault, or a p or q not prime)"), "{}", e.message);
         assert!(bad.iter().all(|&b| b == 0), "nothing released");
         key.key.dp[0] ^= 2;
         let mut again = vec![0u8; key.size()];

@@ -129,7 +129,8 @@ impl RsaPrivateKey {
         // qinv q = 1 (mod p), then keep qinv in Montgomery form.
         let mut q_mont = limbs::secret(p.len());
         p.to_mont_wide(&mut q_mont, &q.m);
-        let mut check = vec![0u64; p.len()];
+        // Wiped too: for a refused key it is not 1.
+        let mut check = limbs::secret(p.len());
         p.mul(&mut check, &qinv, &q_mont);
         p.reduce(&mut check);
         let mut unit = vec![0u64; p.len()];

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { Wxpay } from 'wxpay-wasm';
 import { selfSignedCertificate } from '../sandbox/x509.mjs';
-import { fromPrimes, keys, unevenKey } from '../rsa/keys.mjs';
+import { fromPrimes, keys, modInverse, unevenKey } from '../rsa/keys.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SERIAL = '5157F09EFDC096DE15EBE81A47057A7232F1B8E1';
@@ -169,6 +169,30 @@ test('a key whose dp, dq or e was damaged is ERR_INVALID_KEY when read, on every
   // The same key undamaged signs, byte for byte as node:crypto.
   const good = new Wxpay({ mchid: '1900000109', serial: 'AB', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }), crypto: 'rust', certs });
   assert.equal(await good.sign('message'), crypto.sign('sha256', Buffer.from('message'), privateKey).toString('base64'));
+});
+
+test('a q that is not prime passes the checks when read (SECURITY.md: primality is not tested), and our RSA then fails every signature at its check with e, releasing nothing', async () => {
+  const e = 65537n;
+  let p, q, r, t;
+  do {
+    [p, r, t] = [prime(1024), prime(512), prime(512)];
+    q = r * t;
+  } while ((q - 1n) % e === 0n);
+  const b64u = (n) => Buffer.from(n.toString(16).padStart(Math.ceil(n.toString(16).length / 2) * 2, '0'), 'hex').toString('base64url');
+  const d = modInverse(e, (p - 1n) * (r - 1n) * (t - 1n));
+  // Every relation the parser checks holds: n = p q, e dp = 1 mod (p - 1), e dq = 1 mod (q - 1), qInv q = 1 mod p.
+  const jwk = { kty: 'RSA', n: b64u(p * q), e: b64u(e), d: b64u(d), p: b64u(p), q: b64u(q), dp: b64u(modInverse(e, p - 1n)), dq: b64u(modInverse(e, q - 1n)), qi: b64u(modInverse(q, p)) };
+  const key = crypto.createPrivateKey({ key: jwk, format: 'jwk' });
+  const publicKey = crypto.createPublicKey(key);
+  const certs = { [SERIAL]: selfSignedCertificate({ serial: SERIAL, publicKey, privateKey: key }) };
+  const wxpay = new Wxpay({ mchid: '1900000109', serial: 'AB', privateKey: key.export({ type: 'pkcs8', format: 'pem' }), crypto: 'rust', certs });
+  for (let i = 0; i < 3; i++) {
+    const err = await wxpay.sign(`message ${i}`).then(() => assert.fail('signed'), (x) => x);
+    assert.equal(err.code, 'ERR_CRYPTO');
+    assert.equal(err.message, 'the RSA result failed its check with the public exponent (a fault, or a p or q not prime); nothing was released');
+  }
+  // The instance keeps working: verifying and encrypting need only the public keys.
+  assert.equal(typeof (await wxpay.encrypt('text')), 'string');
 });
 
 test('the built .wasm multiplies with i64x2.extmul and never with i64x2.mul', () => {
