@@ -191,11 +191,26 @@ const typedArrayLength = intrinsic('byteLength');
 
 /**
  * A chunk of a body stream as a plain Uint8Array of ours over the same bytes, when it is a real
- * Uint8Array (of any realm); `undefined` for anything else. Throws for a detached buffer.
+ * Uint8Array (of any realm); `undefined` for anything else. Throws for a detached buffer. A
+ * SharedArrayBuffer's bytes (a caller's fetch may give them) are copied: every byte the package
+ * hands out is over an ArrayBuffer (`WxpayBytes`), and bytes another thread can change are not
+ * what a digest checked.
  */
 function chunkView(v) {
   if (typedArrayName.call(v) !== 'Uint8Array') return undefined;
-  return new Uint8Array(typedArrayBuffer.call(v), typedArrayOffset.call(v), typedArrayLength.call(v));
+  const buffer = typedArrayBuffer.call(v);
+  const view = new Uint8Array(buffer, typedArrayOffset.call(v), typedArrayLength.call(v));
+  return shared(buffer) ? view.slice() : view;
+}
+
+/** Whether a typed array's `buffer` is a SharedArrayBuffer, which ArrayBuffer's own getter refuses (any realm's). */
+function shared(buffer) {
+  try {
+    arrayBufferLength.call(buffer);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** The tags of the buffers copyBytes also takes from another realm (a vm context, an iframe). */
@@ -204,7 +219,8 @@ const BUFFER_TAGS = new Set(['[object ArrayBuffer]', '[object SharedArrayBuffer]
 /** A fresh copy of the bytes of an ArrayBuffer or any view of one; `undefined` for anything else. */
 function copyBytes(v) {
   if (v instanceof ArrayBuffer) return new Uint8Array(v.slice(0));
-  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
+  // Copied by a Uint8Array's slice: into an ArrayBuffer, a SharedArrayBuffer's bytes too.
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
   if (BUFFER_TAGS.has(Object.prototype.toString.call(v))) return new Uint8Array(new Uint8Array(v));
   return undefined;
 }
@@ -1550,11 +1566,14 @@ const mediaType = (ct) => (/^[a-z0-9!#$%&'*+.^_`|~/; =\-"]{1,64}$/.test(ct) ? ct
 /**
  * Whether a (lower-cased) Content-Type is a JSON media type as the WHATWG MIME Sniffing standard
  * has it: `application/json`, `text/json`, or a `+json` subtype. Not any type that says "json"
- * somewhere (`application/octet-stream; name=bill.json` is a file).
+ * somewhere (`application/octet-stream; name=bill.json` is a file). Of a combined value (the
+ * header given twice: `a, b`), the last media type is the answer's, as the Fetch standard's
+ * "extract a MIME type" reads it.
  */
 const isJson = (ct) => {
-  const essence = ct.split(';', 1)[0].trim();
-  return essence === 'application/json' || essence === 'text/json' || /^[^/]+\/[^/]+\+json$/.test(essence);
+  const types = ct.split(',').map((t) => t.split(';', 1)[0].trim()).filter((t) => /^[^/\s]+\/[^/\s]+$/.test(t) && t !== '*/*');
+  const essence = types.at(-1);
+  return essence === 'application/json' || essence === 'text/json' || /^[^/]+\/[^/]*\+json$/.test(essence ?? '');
 };
 
 /**

@@ -689,7 +689,8 @@ export interface DownloadOptions {
 
 /**
  * The bytes the package hands out (a file's `download`, its stream's chunks, a verb's `data` of
- * a file): a `Uint8Array` over an `ArrayBuffer` of its own, never a `SharedArrayBuffer`. Under
+ * a file): a `Uint8Array` over an `ArrayBuffer`, never a `SharedArrayBuffer` (a chunk of a caller's
+ * `fetch` may be a view into a larger one, as Node's `Buffer`s are). Under
  * TypeScript 5.7 and later that is `Uint8Array<ArrayBuffer>`, which `new Response(bytes)`, a
  * `Blob` or `crypto.subtle.digest` take where a bare `Uint8Array` is refused; under earlier
  * versions, `Uint8Array` (written as `slice`'s result, which is either).

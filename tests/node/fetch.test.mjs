@@ -347,10 +347,12 @@ test('a verified answer is parsed as JSON only for a JSON media type (applicatio
     return new Response(body, { status: 200, headers });
   };
   const dataOf = async (type, body) => (await new Wxpay(options(sb, { fetch: answer(type, body) })).v3.sandbox.echo.get()).data;
-  for (const type of ['application/json', 'Application/JSON; charset=utf-8', 'text/json', 'application/problem+json', 'application/vnd.wx+json; v=1']) {
+  for (const type of ['application/json', 'Application/JSON; charset=utf-8', 'text/json', 'application/problem+json', 'application/vnd.wx+json; v=1', 'application/+json',
+    // Given twice (Headers joins them): the last media type is the answer's.
+    'application/json, application/json; charset=utf-8', 'text/html, application/json', 'application/json; x="a,b"']) {
     assert.deepEqual(await dataOf(type), { a: 1 }, type);
   }
-  for (const type of ['application/octet-stream; name=bill.json', 'application/octet-stream; note=json', 'image/json', 'application/jsonx']) {
+  for (const type of ['application/octet-stream; name=bill.json', 'application/octet-stream; note=json', 'image/json', 'application/jsonx', 'application/json, application/octet-stream']) {
     const data = await dataOf(type);
     assert.ok(data instanceof Uint8Array, `${type}: bytes, not parsed`);
     assert.deepEqual(Buffer.from(data), json, type);

@@ -130,6 +130,32 @@ test('uploads refuse a file without a name, two files without meta, and meta tha
   assert.equal(ctx.sb.requests.length, 0);
 });
 
+test("bytes handed out are over an ArrayBuffer (WxpayBytes), a caller's fetch giving a SharedArrayBuffer's too", async () => {
+  const isArrayBuffer = (u) => Object.prototype.toString.call(u.buffer) === '[object ArrayBuffer]';
+  // Its stream's chunks over SharedArrayBuffers.
+  const fetch = async (url, init) => {
+    const r = await globalThis.fetch(url, init);
+    if (!String(url).includes('billdownload')) return r;
+    const body = r.body.pipeThrough(new TransformStream({ transform(c, out) { const s = new SharedArrayBuffer(c.byteLength); new Uint8Array(s).set(c); out.enqueue(new Uint8Array(s)); } }));
+    return new Response(body, { status: r.status, headers: r.headers });
+  };
+  const wxpay = client(ctx.sb, { fetch });
+  const { data } = await wxpay.v3['bill/tradebill'].get({ params: { bill_date: '2024-01-02', sandbox_rows: 2000 } });
+  const chunks = [];
+  for await (const chunk of await within(wxpay.download(data, { stream: true }))) chunks.push(chunk);
+  assert.ok(chunks.length > 0 && chunks.every(isArrayBuffer), 'every chunk');
+  assert.deepEqual(Buffer.concat(chunks), tradeBill(2000));
+  const bytes = await within(wxpay.download(data));
+  assert.ok(isArrayBuffer(bytes));
+  // A body given as a view of a SharedArrayBuffer (no stream, no arrayBuffer()): the data is a copy.
+  const sab = new SharedArrayBuffer(8);
+  new Uint8Array(sab).set([1, 2, 3, 4, 5, 6, 7, 8]);
+  const viewFetch = async () => ({ status: 200, statusText: 'OK', headers: new Headers({ 'content-type': 'application/octet-stream' }), body: new Uint8Array(sab, 2, 4) });
+  const file = await client(ctx.sb, { fetch: viewFetch }).v3.billdownload.file.get({ params: { token: 'abc' } });
+  assert.ok(isArrayBuffer(file.data));
+  assert.deepEqual([...file.data], [3, 4, 5, 6]);
+});
+
 for (const gzip of [false, true]) {
   const params = gzip ? { bill_date: '2024-01-02', tar_type: 'GZIP' } : { bill_date: '2024-01-02' };
   const kind = gzip ? 'GZIP' : 'plain';
