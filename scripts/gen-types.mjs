@@ -253,7 +253,7 @@ function checkOperation(op, verb, path, placeholders, defs, file) {
     if (res.body !== undefined) checkSchema(res.body, defs, file, `${at}.body`);
   });
   for (const name of placeholderNames(path)) {
-    if (!(name in placeholders)) throw new DescriptionError(file, `paths["${path}"]`, `placeholder {${name}} is not described in "placeholders"`);
+    if (!Object.hasOwn(placeholders, name)) throw new DescriptionError(file, `paths["${path}"]`, `placeholder {${name}} is not described in "placeholders"`);
   }
 }
 
@@ -572,7 +572,8 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   body += jsdoc([`The config of \`${verb}\`: ${parts.join(', ')}.`], `${pad} `);
   let fields = '';
   for (const name of names) {
-    fields += jsdoc([op.placeholders?.[name] ?? fam.placeholders[name]], `${pad} `);
+    // Own properties only: a placeholder named `toString` is no label of Object.prototype's.
+    fields += jsdoc([Object.hasOwn(op.placeholders ?? {}, name) ? op.placeholders[name] : fam.placeholders[name]], `${pad} `);
     // The runtime takes a number as well and formats it as JS does (boundary.js `scalar`).
     fields += `${pad} ${propName(name)}: string | number;\n`;
   }

@@ -157,6 +157,14 @@ test("an operation's own placeholder label is its config field's; the others kee
   const config = (verb) => out.slice(out.indexOf(`export namespace ${verb}HttpMethod {`)).match(/\/\*\* ([^*]+) \*\/\n\s*id: string \| number;/)[1];
   assert.equal(config('Get'), 'the thing id');
   assert.equal(config('Patch'), 'the changed thing id');
+  // A placeholder named as an Object.prototype member is read as the family's own label, not the member.
+  const proto = base();
+  proto.placeholders.toString = 'the string id';
+  proto.paths['/v3/demo/things/{id}/{toString}'] = { get: { ...op(proto).get, placeholders: { id: 'its own id' } } };
+  assert.match(generate(core, [['demo/things.json', JSON.stringify(proto)]]), /\/\*\* the string id \*\/\n\s*toString: string \| number;/);
+  const undescribed = base();
+  undescribed.paths['/v3/demo/things/{id}/{constructor}'] = { get: op(undescribed).get };
+  assert.throws(() => generate(core, [['demo/things.json', JSON.stringify(undescribed)]]), /placeholder \{constructor\} is not described in "placeholders"/);
 });
 
 test('mistakes in a description are rejected, naming the file and the place', () => {
