@@ -125,10 +125,9 @@ pub fn signed<'a>(
 ) -> Result<Signed<'a>> {
     let (ts, nonce, sig, serial) = signed_headers(h, now, codes)?;
     if keyring.get(serial).is_none() {
-        // Not "configured": with `apiv3Key` the keys are downloaded too, and a refresh for an
-        // unknown serial runs at most once per `certsRefreshInterval` (the usual reason a new
-        // platform certificate is not known yet). Words the wasm holds already (`verify`'s
-        // message, the option's name): the size budget.
+        // Both ways a key becomes known: `options.certs`, and with `apiv3Key` the downloads,
+        // where a refresh for an unknown serial runs at most once per `certsRefreshInterval`
+        // (the usual reason a new platform certificate is not known yet).
         let shown = shown_serial(serial);
         return Err(Error::new(
             codes.serial,

@@ -204,8 +204,8 @@ test('refreshes are limited by certsRefreshInterval: an unknown serial within it
   const rotated = sb.rotate();
   const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL');
   assert.equal(downloads(sb), 1);
-  // The message names the serial and where to look: not "configured certs" (this client has
-  // none), but the keys it knows, and the option that spaces refreshes.
+  // The message names the serial and where to look: options.certs, and, for a client with
+  // apiv3Key as this one, the option that spaces refreshes.
   assert.equal(err.message, `Wechatpay-Serial "${rotated.serial}" names none of the known platform keys (not in options.certs; with apiv3Key, see certsRefreshInterval)`);
 });
 
