@@ -223,7 +223,7 @@ const rawBodyBuffer = Buffer.from(notification$.body, 'base64');
       assert.deepEqual(data.meta, { filename: 'logo.png', sha256: crypto.createHash('sha256').update(PNG).digest('hex') });
       const [media] = only('/v3/merchant/media/upload');
       assert.equal(media.status, 200);
-      const [sub] = only('/v3/mch-manage/submission-files/sub-mchid/1900000109/upload');
+      const [sub] = only('/v3/mch-manage/submission-files/sub-mchid/1900000110/upload');
       assert.equal(sub.status, 200);
       const parts = parseMultipart(sub.body, sub.headers['content-type']);
       assert.deepEqual(parts.map((p) => p.name), ['meta', 'submission_file', 'item_id', 'manage_record_id']);
