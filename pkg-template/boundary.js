@@ -1774,6 +1774,14 @@ export function downloadInput(data, options) {
         return [Number(p.bill_sequence) || 0, str(p, 'download_url', true), str(p, 'hash_type', true), str(p, 'hash_value', true), str(p, 'encrypt_key', false), str(p, 'nonce', false)];
       });
       items.sort((a, b) => a[0] - b[0]);
+      // Joined in order, a part left out or given twice would make another file: the answer says
+      // how many there are (download_bill_count), and each its place.
+      const count = data.download_bill_count;
+      if (count !== undefined && count !== items.length) {
+        throw param(`${what}: download_bill_count is ${typeof count === 'number' ? count : kind(count)} but download_bill_list lists ${items.length}`);
+      }
+      const twice = items.find((item, i) => i > 0 && item[0] === items[i - 1][0]);
+      if (twice !== undefined) throw param(`${what}: download_bill_list has two parts of bill_sequence ${twice[0]}`);
       for (const i of items) parts.push(...i.slice(1));
     } else {
       parts.push(str(data, 'download_url', true), str(data, 'hash_type', true), str(data, 'hash_value', true), undefined, undefined);

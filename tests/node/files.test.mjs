@@ -198,6 +198,22 @@ for (const gzip of [false, true]) {
     assert.deepEqual(Buffer.from(await within(wxpay.download(data))), fundFlowBill());
     assert.deepEqual(await readAll(await within(wxpay.download(data, { stream: true }))), fundFlowBill());
   });
+
+  test(`a ${kind} sub-merchant fund-flow bill with a part left out or given twice is refused, nothing fetched`, async () => {
+    const wxpay = client(ctx.sb);
+    const { data } = await wxpay.v3['bill/sub-merchant-fundflowbill'].get({ params: { ...params, sub_mchid: '1900000001', algorithm: 'AEAD_AES_256_GCM', account_type: 'BASIC' } });
+    const [a, b] = data.download_bill_list;
+    const before = ctx.sb.requests.length;
+    const short = await rejectsWith(wxpay.download({ ...data, download_bill_list: [a] }), 'ERR_INVALID_PARAM');
+    assert.equal(short.message, 'download(data, options): download_bill_count is 2 but download_bill_list lists 1');
+    const twice = await rejectsWith(wxpay.download({ ...data, download_bill_list: [a, { ...b, bill_sequence: a.bill_sequence }] }), 'ERR_INVALID_PARAM');
+    assert.equal(twice.message, `download(data, options): download_bill_list has two parts of bill_sequence ${a.bill_sequence}`);
+    await rejectsWith(wxpay.download({ ...data, download_bill_count: '2' }), 'ERR_INVALID_PARAM');
+    assert.equal(ctx.sb.requests.length, before, 'nothing fetched');
+    // Without a count (the field is optional), the parts listed are what is joined.
+    const { download_bill_count: _, ...uncounted } = data;
+    assert.deepEqual(Buffer.from(await within(wxpay.download(uncounted))), fundFlowBill());
+  });
 }
 
 // An encrypted bill's encrypt_key is unwrapped by the client's backend, like every other use of
