@@ -257,6 +257,11 @@ test('a header given twice in different cases is sent once, the later value; one
   const req = sb.requests.at(-1);
   assert.equal(req.verified, true);
   assert.equal(req.headers['x-dup'], 'second', 'not "first, second"');
+  // An array is one header, its values joined by ", " (README, The chain).
+  await wxpay.v3.sandbox.echo.get({ headers: { 'X-List': ['a', 'b'], 'X-One': [1] } });
+  assert.equal(sb.requests.at(-1).verified, true);
+  assert.equal(sb.requests.at(-1).headers['x-list'], 'a, b');
+  assert.equal(sb.requests.at(-1).headers['x-one'], '1');
   assert.equal(req.headers.accept, 'text/plain;q=0.1');
   const names = seen[0].map(([k]) => k.toLowerCase());
   assert.equal(names.filter((k) => k === 'x-dup').length, 1);
