@@ -3,11 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { Wxpay, uploadForm } from 'wxpay-wasm';
-import { useSandbox, options, memberCode, rejectsWith, within, CARD_ID, CODE } from './helpers.mjs';
+import { useSandbox, options, memberCode, rejectsWith, within, signedResponse, CARD_ID, CODE } from './helpers.mjs';
 import { randomRsaKeyPair, randomSerial } from '../sandbox/keys.mjs';
 import { selfSignedCertificate } from '../sandbox/x509.mjs';
 import { encryptResource } from '../sandbox/notify.mjs';
-import { signAnswer } from '../sandbox/answer.mjs';
 
 const ctx = useSandbox();
 
@@ -836,13 +835,7 @@ test('a certificate listed under a serial that is not its own is refused, though
     encrypt_certificate: encryptResource(sb.apiv3Key, sb.platform.certificate, 'certificate'),
   });
   // The list, signed by the certificate's key and naming the serial it lists it under.
-  const answer = (serial) => async () => {
-    const body = Buffer.from(JSON.stringify({ data: [entry(serial)] }));
-    const ts = String(Math.floor(Date.now() / 1000));
-    const nonce = crypto.randomBytes(16).toString('hex');
-    const signature = signAnswer(crypto.createPrivateKey(sb.platform.privateKeyPkcs8), ts, nonce, body);
-    return new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-signature': signature, 'wechatpay-serial': serial } });
-  };
+  const answer = (serial) => async () => signedResponse(sb, JSON.stringify({ data: [entry(serial)] }), { serial });
   const listed = await new Wxpay(bootstrap(sb, { fetch: answer(sb.platform.serial) })).certificates();
   assert.deepEqual(listed.map((c) => c.serial), [sb.platform.serial], 'the control: listed under its own serial');
   const err = await rejectsWith(new Wxpay(bootstrap(sb, { fetch: answer(fake) })).certificates(), 'ERR_RESPONSE_BODY');

@@ -2,10 +2,9 @@
 // the detail, the Request-ID and the answer itself; a gateway's HTML page is ERR_HTTP_STATUS.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import http from 'node:http';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
-import { useSandbox, options, memberCode, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
+import { useSandbox, options, memberCode, rejectsWith, signedResponse, CARD_ID, CODE } from './helpers.mjs';
 
 const ctx = useSandbox();
 const DETAIL = { field: 'x', value: 'y', issue: 'z', location: 'body' };
@@ -204,13 +203,7 @@ test("a server's text inside our own messages has its line breaks and controls e
 test("an answer's Content-Type (not signed) is named in a message only as a short media type", async () => {
   const { sb } = ctx;
   // A signed body that is not JSON, under a Content-Type that says JSON.
-  const signedAnswer = (contentType) => async () => {
-    const body = Buffer.from('not json');
-    const ts = String(Math.floor(Date.now() / 1000));
-    const nonce = crypto.randomBytes(16).toString('hex');
-    const signature = crypto.sign('sha256', Buffer.from(`${ts}\n${nonce}\nnot json\n`), sb.platform.privateKeyPkcs8).toString('base64');
-    return new Response(body, { status: 200, headers: { 'content-type': contentType, 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-signature': signature, 'wechatpay-serial': sb.platform.serial } });
-  };
+  const signedAnswer = (contentType) => async () => signedResponse(sb, 'not json', { contentType });
   const get = (contentType) => rejectsWith(memberCode(new Wxpay(options(sb, { fetch: signedAnswer(contentType) }))).get({ card_id: CARD_ID, code: CODE }), 'ERR_RESPONSE_BODY');
   assert.equal((await get('application/json; charset=utf-8')).message, 'answer says application/json; charset=utf-8 but its body is not valid JSON');
   // JSON media types (so parsed) whose parameters hold what a message must not repeat.

@@ -2,13 +2,11 @@
 // ERR_NETWORK with its cause, `headers` adds headers but never Authorization, and the
 // User-Agent names the package.
 import test from 'node:test';
-import crypto from 'node:crypto';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
-import { useSandbox, options, countingFetch, rejectsWith, within, memberCode, CARD_ID, CODE } from './helpers.mjs';
+import { useSandbox, options, countingFetch, rejectsWith, within, memberCode, signedResponse, CARD_ID, CODE } from './helpers.mjs';
 import { closedPort } from '../sandbox/index.mjs';
-import { signAnswer } from '../sandbox/answer.mjs';
 import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -343,14 +341,8 @@ test('a thrown value is quoted in at most 1,000 characters: a huge message is cu
 
 test('a verified answer is parsed as JSON only for a JSON media type (application/json, text/json, +json), not for any type naming json', async () => {
   const { sb } = ctx;
-  const key = crypto.createPrivateKey(sb.platform.privateKeyPkcs8);
   const json = Buffer.from('{"a":1}');
-  const answer = (type, body = json) => async () => {
-    const ts = String(Math.floor(Date.now() / 1000));
-    const nonce = crypto.randomBytes(16).toString('hex');
-    const headers = { 'content-type': type, 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-signature': signAnswer(key, ts, nonce, body), 'wechatpay-serial': sb.platform.serial };
-    return new Response(body, { status: 200, headers });
-  };
+  const answer = (contentType, body = json) => async () => signedResponse(sb, body, { contentType });
   const dataOf = async (type, body) => (await new Wxpay(options(sb, { fetch: answer(type, body) })).v3.sandbox.echo.get()).data;
   for (const type of ['application/json', 'Application/JSON; charset=utf-8', 'text/json', 'application/problem+json', 'application/vnd.wx+json; v=1', 'application/+json',
     // Given twice (Headers joins them): the last media type is the answer's.

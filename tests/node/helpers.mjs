@@ -1,11 +1,13 @@
 // Shared by the tests/node/*.test.mjs suites: one sandbox per file, client options from it,
 // and the assertions every suite repeats. Not a test file itself (no `.test.` in the name).
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { before, after, beforeEach } from 'node:test';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 import { startSandbox, CARD_ID } from '../sandbox/index.mjs';
+import { signAnswer } from '../sandbox/answer.mjs';
 
 export { CARD_ID };
 /** The seeded plain member code, and the one that only survives the path percent-encoded. */
@@ -51,6 +53,19 @@ export function options(sb, extra = {}) {
 }
 
 export const client = (sb, extra) => new Wxpay(options(sb, extra));
+
+/**
+ * A fetch Response signed as the service signs an answer, by the sandbox's platform key, naming
+ * `serial` (the key's own by default), for a caller's `fetch` to give back.
+ */
+export function signedResponse(sb, body, { contentType = 'application/json', serial = sb.platform.serial } = {}) {
+  const bytes = Buffer.from(body);
+  const ts = String(Math.floor(Date.now() / 1000));
+  const nonce = crypto.randomBytes(16).toString('hex');
+  const signature = signAnswer(crypto.createPrivateKey(sb.platform.privateKeyPkcs8), ts, nonce, bytes);
+  const headers = { 'content-type': contentType, 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-signature': signature, 'wechatpay-serial': serial };
+  return new Response(bytes, { status: 200, headers });
+}
 
 /** The seed's member-code node. */
 export const memberCode = (wxpay) => wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_;
