@@ -7,7 +7,7 @@
 // exception, whatever a getter, Proxy, iterator or `fetch` throws, ever unwinds through Rust
 // frames. No message here quotes a value the caller passed: a key pasted in the wrong place
 // must not end up in a log.
-import { HIDDEN, WxpayError, field, hide } from './error.js';
+import { HIDDEN, WxpayError, errorText, field, hide } from './error.js';
 
 // Inputs are copied into wasm memory: bound them, so an absurd input is an error, never a trap.
 const MAX_TEXT = 1 << 20;
@@ -98,13 +98,7 @@ const escapeControls = (text) => text.replace(CONTROLS, (c) => `\\u${c.charCodeA
 
 function describeWhole(e) {
   try {
-    if (e instanceof Error) {
-      const name = String(e.name);
-      const message = String(e.message);
-      // undici hides the real reason (ECONNREFUSED...) in `cause`.
-      const cause = e.cause instanceof Error ? String(e.cause.message) : '';
-      return cause && cause !== message ? `${name}: ${message} (${cause})` : `${name}: ${message}`;
-    }
+    if (e instanceof Error) return errorText(e);
     return typeof e === 'string' ? e : kind(e);
   } catch {
     return 'an exception';
@@ -1196,6 +1190,10 @@ export function sleep(g = NO_DEADLINE, ms) {
 
 // Network errors raised before the request could reach the server: safe to send elsewhere.
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+// undici's ProxyAgent (a caller's `dispatcher`, or Node's NODE_USE_ENV_PROXY) when the proxy answers
+// its CONNECT with anything but 200 (407, 502...): the tunnel never opened, so nothing was sent
+// through it. The code alone is also an abort's; the message is undici's own, in 6 and 7.
+const PROXY_REFUSED = /^Proxy response \(\d{3}\) !== 200 when HTTP Tunneling$/;
 // Deno's fetch gives no code: its cause's message names hyper's connector error, which comes
 // before any byte of the request is written (TCP, DNS and TLS alike).
 const DENO_CONNECT = 'client error (Connect)';
@@ -1222,8 +1220,11 @@ export function isConnectError(e) {
 function causeCode(e) {
   try {
     for (let c = e, depth = 0; c && depth < 4; c = c.cause, depth++) {
-      if (typeof c.code === 'string' && CONNECT_CODES.has(c.code)) return true;
-      if (typeof c.message === 'string' && c.message.includes(DENO_CONNECT)) return true;
+      const { code, message } = c;
+      if (typeof code === 'string' && CONNECT_CODES.has(code)) return true;
+      if (typeof message !== 'string') continue;
+      if (message.includes(DENO_CONNECT)) return true;
+      if (code === 'UND_ERR_ABORTED' && PROXY_REFUSED.test(message)) return true;
     }
   } catch { /* a getter threw */ }
   return false;

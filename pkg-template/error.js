@@ -99,6 +99,24 @@ function json(error, depth) {
   }
   const cause = own(error, 'cause')?.value;
   if (cause instanceof WxpayError && depth > 1) out.cause = json(cause, depth - 1);
-  else if (cause instanceof Error) out.cause = hide(`${cause.name}: ${cause.message}`, error[HIDDEN]);
+  else if (cause instanceof Error) out.cause = hide(errorText(cause), error[HIDDEN]);
   return out;
+}
+
+/**
+ * `name: message` of an error, then the messages of up to three errors below it in `cause`, each
+ * once: undici hides the real reason one level down (`connect ECONNREFUSED ...`) or three (a
+ * proxy's `Proxy response (407) !== 200 when HTTP Tunneling` under `Request was cancelled.`).
+ * A getter that throws while the causes are read ends the list there.
+ */
+export function errorText(e) {
+  const message = String(e.message);
+  const below = [];
+  try {
+    for (let c = e.cause, depth = 0; c instanceof Error && depth < 3; c = c.cause, depth++) {
+      const text = String(c.message);
+      if (text && text !== message && !below.includes(text)) below.push(text);
+    }
+  } catch { /* the list so far */ }
+  return `${e.name}: ${message}${below.length ? ` (${below.join('; ')})` : ''}`;
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { before, after, beforeEach } from 'node:test';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 import { startSandbox, CARD_ID } from '../sandbox/index.mjs';
@@ -155,4 +156,35 @@ export async function wasmMemory() {
     wasmExports = initSync({ module: readFileSync(new URL('./wxpay_wasm_bg.wasm', glue)) });
   }
   return wasmExports.memory;
+}
+
+/**
+ * An egress proxy of CONNECT tunnels only, as a merchant's fixed-IP proxy is: a target it cannot
+ * reach is answered 502, and with `auth` a CONNECT without that `Proxy-Authorization` 407.
+ * `connects` lists `[target, status]`.
+ */
+export async function tunnelProxy({ auth } = {}) {
+  const connects = [];
+  const server = http.createServer((req, res) => res.writeHead(405).end());
+  server.on('connect', (req, socket, head) => {
+    const answer = (status) => { connects.push([req.url, status]); return status; };
+    socket.on('error', () => {});
+    if (auth && req.headers['proxy-authorization'] !== auth) {
+      socket.end(`HTTP/1.1 ${answer(407)} Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n`);
+      return;
+    }
+    const [host, port] = req.url.split(':');
+    let open = false;
+    const upstream = net.connect(Number(port), host, () => {
+      open = true;
+      socket.write(`HTTP/1.1 ${answer(200)} Connection Established\r\n\r\n`);
+      upstream.write(head);
+      upstream.pipe(socket).pipe(upstream);
+    });
+    upstream.on('error', () => (open ? socket.destroy() : socket.end(`HTTP/1.1 ${answer(502)} Bad Gateway\r\n\r\n`)));
+    socket.on('close', () => upstream.destroy());
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const close = () => { server.closeAllConnections(); return new Promise((resolve) => server.close(resolve)); };
+  return { url: `http://127.0.0.1:${server.address().port}`, connects, close };
 }

@@ -24,12 +24,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox, generateKeys, CARD_ID } from '../sandbox/index.mjs';
+import { tunnelProxy } from './helpers.mjs';
 import { tradeBill, parseMultipart } from '../sandbox/files.mjs';
 import { readmeBlocks } from '../readme/blocks.mjs';
 
 const MCHID = '1900000109';
 const SERIAL = '1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C';
 const PKG = realpathSync(fileURLToPath(new URL('../../node_modules/wxpay-wasm', import.meta.url)));
+// What a snippet installs besides the package (`npm install undici`): this workspace's copy.
+const UNDICI = realpathSync(fileURLToPath(new URL('../../node_modules/undici', import.meta.url)));
 const PRELOAD = fileURLToPath(new URL('../readme/route-fetch.mjs', import.meta.url));
 const MEMBER_PATH = `/v3/marketing/membercard-open/cards/${CARD_ID}/codes/300000001`;
 // A tiny PNG and PDF, the files the upload snippet reads.
@@ -38,14 +41,15 @@ const PDF = Buffer.from('%PDF-1.4\n% licence\n%%EOF\n');
 /** The merchant's APIv2 key the snippets read from WXPAY_APIV2_KEY. */
 const APIV2_KEY = 'Kq3vT8xZ1mN5bR7cW2yH4jL6pD9sF0gA';
 
-let sb;
+let sb, proxy;
 before(async () => {
   const keys = generateKeys(MCHID);
   keys.merchant.serial = SERIAL;
   sb = await startSandbox({ keys, publicBaseURL: 'https://api.mch.weixin.qq.com/' });
+  proxy = await tunnelProxy();
 });
-beforeEach(() => sb.reset());
-after(() => sb?.close());
+beforeEach(() => { sb.reset(); proxy.connects.length = 0; });
+after(() => Promise.all([sb?.close(), proxy?.close()]));
 
 // ---- preambles ----
 const REPORT = "const report$ = (o) => console.log('README-RESULT ' + JSON.stringify(o));\n";
@@ -161,6 +165,28 @@ report$({ logged: logged$, observed: observed$ });`,
         ['wxpay', { method: 'GET', status: 200, attempt: 1 }], ['wxpay', { method: 'GET', status: 200, attempt: 1 }]]);
       for (const [, , duration] of observed) assert.ok(Number.isFinite(duration) && duration >= 0, `duration ${duration}`);
       assertAllVerified();
+    },
+  },
+  'Behind a proxy #1': {
+    // The reader's `options` (the first snippet's) with the sandbox as baseURL: the proxy, a local
+    // one of CONNECT tunnels, reaches no other host. Its address comes as HTTPS_PROXY.
+    get preamble() {
+      return `import { readFileSync } from 'node:fs';
+import { Wxpay } from 'wxpay-wasm';
+process.env.HTTPS_PROXY = '${proxy.url}';
+const options = { mchid: '${MCHID}', serial: '${SERIAL}', privateKey: readFileSync('apiclient_key.pem'), apiv3Key: process.env.WXPAY_APIV3_KEY, baseURL: process.env.WXPAY_README_SANDBOX };
+`;
+    },
+    postamble: `const { status } = await wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: '${CARD_ID}', code: '300000001' });
+await dispatcher.close();
+report$({ status });`,
+    check({ result }) {
+      assert.equal(result.status, 200);
+      // The certificate download and the GET, through the proxy's tunnel(s) to the sandbox.
+      assert.deepEqual(sb.requests.map((r) => r.url.split('?')[0]), ['/v3/certificates', MEMBER_PATH]);
+      assertAllVerified();
+      assert.ok(proxy.connects.length > 0, 'nothing went through the proxy');
+      assert.deepEqual(new Set(proxy.connects.map(([target, status]) => `${target} ${status}`)), new Set([`${new URL(sb.baseURL).host} 200`]));
     },
   },
   'Notifications (回调通知) #1': {
@@ -285,6 +311,7 @@ for (const block of blocks) {
     try {
       mkdirSync(join(dir, 'node_modules'));
       symlinkSync(PKG, join(dir, 'node_modules/wxpay-wasm'), 'dir');
+      symlinkSync(UNDICI, join(dir, 'node_modules/undici'), 'dir');
       writeFileSync(join(dir, 'apiclient_key.pem'), sb.merchant.privateKeyPkcs8);
       writeFileSync(join(dir, 'pub_key.pem'), sb.pubkey.publicKeySpki);
       writeFileSync(join(dir, 'logo.png'), PNG);

@@ -2,8 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { ProxyAgent, fetch as undiciFetch } from 'undici';
 import { Wxpay } from 'wxpay-wasm';
-import { useSandbox, options, memberCode, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
+import { useSandbox, options, memberCode, rejectsWith, tunnelProxy, CARD_ID, CODE } from './helpers.mjs';
 import { closedPort } from '../sandbox/index.mjs';
 
 const ctx = useSandbox();
@@ -224,6 +225,51 @@ test('a try whose connection never opened is followed by one on the backup host,
   const main = new URL(sb.baseURL).origin;
   assert.deepEqual(hosts, [main, main, main, 'http://backup.invalid']);
   assert.equal(calls, 4);
+});
+
+test('behind a proxy (undici ProxyAgent): a CONNECT it refuses never opened a connection, so a POST goes to the backup host; messages name the refusal', async (t) => {
+  const { sb } = ctx;
+  const dead = `http://127.0.0.1:${await closedPort()}/`;
+  const proxy = await tunnelProxy();
+  const dispatcher = new ProxyAgent(proxy.url);
+  t.after(async () => { await dispatcher.close(); await proxy.close(); });
+  const fetch = (url, init) => undiciFetch(url, { ...init, dispatcher });
+  const hostOf = (base) => new URL(base).host;
+
+  const wxpay = new Wxpay(options(sb, { baseURL: dead, backupBaseURL: sb.baseURL, retry: 0, fetch }));
+  const posted = await wxpay.v3.sandbox.echo.post({ b: 2 });
+  assert.equal(posted.data.body, '{"b":2}');
+  assert.deepEqual(proxy.connects, [[hostOf(dead), 502], [hostOf(sb.baseURL), 200]]);
+  assert.equal(sb.requests.length, 1);
+  assert.ok(sb.requests[0].verified);
+
+  // Without a backup host the refusal is the answer, named in the message and the JSON (undici
+  // has it three causes down, under `fetch failed` and `Request was cancelled.`).
+  const alone = new Wxpay(options(sb, { baseURL: dead, backupBaseURL: false, retry: 0, fetch }));
+  const err = await rejectsWith(alone.v3.sandbox.echo.post({ b: 3 }), 'ERR_NETWORK', { attempts: 1 });
+  assert.match(err.message, /\(Request was cancelled\.; Proxy response \(502\) !== 200 when HTTP Tunneling\)$/);
+  assert.equal(JSON.parse(JSON.stringify(err)).cause, 'TypeError: fetch failed (Request was cancelled.; Proxy response (502) !== 200 when HTTP Tunneling)');
+
+  // A proxy that wants credentials refuses both hosts: two tries, nothing sent, 407 named.
+  const guarded = await tunnelProxy({ auth: 'Basic dTpw' });
+  const agent = new ProxyAgent(guarded.url);
+  t.after(async () => { await agent.close(); await guarded.close(); });
+  const viaGuarded = (url, init) => undiciFetch(url, { ...init, dispatcher: agent });
+  const refused = new Wxpay(options(sb, { baseURL: dead, backupBaseURL: sb.baseURL, retry: 0, fetch: viaGuarded }));
+  const denied = await rejectsWith(refused.v3.sandbox.echo.post({ b: 4 }), 'ERR_NETWORK', { attempts: 2 });
+  assert.match(denied.message, /Proxy response \(407\) !== 200 when HTTP Tunneling\)$/);
+  assert.deepEqual(guarded.connects.map(([, status]) => status), [407, 407]);
+  assert.equal(sb.requests.length, 1, 'nothing more reached the sandbox');
+
+  // undici's code alone is an abort's too: a POST whose fetch failed so, in other words, may have
+  // been sent, and is not sent again.
+  const aborted = Object.assign(new TypeError('fetch failed'), {
+    cause: Object.assign(new Error('Request aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' }),
+  });
+  let calls = 0;
+  const lost = new Wxpay(options(sb, { baseURL: dead, backupBaseURL: sb.baseURL, retry: 0, fetch: () => { calls++; return Promise.reject(aborted); } }));
+  await rejectsWith(lost.v3.sandbox.echo.post({ b: 5 }), 'ERR_NETWORK', { attempts: 1 });
+  assert.equal(calls, 1);
 });
 
 test('without baseURL the backup host is https://api2.mch.weixin.qq.com/; backupBaseURL: false turns it off', async () => {
