@@ -28,6 +28,20 @@ let lastTrap;
 const pending = new Set();
 /** Calls of ours on the stack: no re-instantiation while frames of an instance may be below. */
 let depth = 0;
+/**
+ * The most calls of ours on the stack at once: a caller's code that a call runs (a getter,
+ * `toJSON`, a hook, `fetch`) may call a client again, and that call's caller code again, up to
+ * this deep. Past it, recursion without end would run the JS stack out inside the glue, with Rust
+ * frames below, where neither a catch of ours nor the trap's recovery can be sure to run.
+ */
+const MAX_DEPTH = 8;
+/**
+ * What escaped the glue (not a WxpayError: a trap, or an exception through Rust frames) and is not
+ * yet reported: `run` stores it before anything else, for where the JS stack ended anything else
+ * may throw again, and reports it as soon as it can (`settle`), at the latest in the `run` below
+ * on the stack or the next call's.
+ */
+let escaped;
 
 recovery.listen((error) => {
   count++;
@@ -69,6 +83,13 @@ function internal(cause) {
   );
 }
 
+function nested() {
+  return new WxpayError(
+    'ERR_NESTED_CALL',
+    `a client called from code of yours that a call of the package runs (a getter, toJSON, a hook, fetch), ${MAX_DEPTH} such calls deep: refused`,
+  );
+}
+
 function freed() {
   return new WxpayError('ERR_CLIENT_FREED', 'this Wxpay was freed (free() or `using`): create a new one');
 }
@@ -78,11 +99,14 @@ function freed() {
  * failure of the call; anything else escaping the glue means the instance trapped.
  */
 function run(fn, a, b, c) {
+  if (escaped !== undefined) settle();
   const seen = count;
   if (recovery.dead() && (depth > 0 || recovery.busy())) throw internal(lastTrap);
+  if (depth >= MAX_DEPTH) throw nested();
   depth++;
   try {
     const value = fn(a, b, c);
+    if (escaped !== undefined) settle();
     if (count !== seen) {
       // A Rust closure we called trapped. The promise the call made is dropped: it must not
       // reject unhandled later.
@@ -92,16 +116,37 @@ function run(fn, a, b, c) {
     return value;
   } catch (e) {
     if (count !== seen) throw e instanceof WxpayError && e.code === 'ERR_INTERNAL' ? e : internal(lastTrap);
-    if (e instanceof WxpayError) throw e;
-    try {
-      recovery.trapped(e);
-    } catch {
-      // The instance is marked dead before the listeners run; one that throws changes nothing here.
+    // Kept before anything else is done: a plain store cannot fail, where at the JS stack's end a
+    // call (even `instanceof`) could throw again. Unless what escaped further down is still kept.
+    if (escaped === undefined) {
+      escaped = e;
+      if (e instanceof WxpayError) {
+        escaped = undefined;
+        throw e;
+      }
     }
-    throw internal(e);
+    const cause = escaped;
+    settle();
+    throw internal(cause);
   } finally {
     depth--;
   }
+}
+
+/** Reports `escaped` as the instance's trap. Throws only where the JS stack has ended. */
+function settle() {
+  const e = escaped;
+  // A WxpayError is the glue's own throw, after Rust returned: stored when `instanceof` could not run.
+  if (!(e instanceof WxpayError)) {
+    try {
+      recovery.trapped(e);
+    } catch (again) {
+      // The instance is marked dead before the listener runs, and a listener that throws changes
+      // nothing; but where the stack ended the mark itself may not be made.
+      if (!recovery.dead()) throw again;
+    }
+  }
+  escaped = undefined;
 }
 
 /**

@@ -111,6 +111,55 @@ test('free() from caller code a call is running (a getter, a hook, fetch) waits 
   }
 });
 
+test('a client called again without end from code its call runs (a body toJSON, a placeholder getter, a hook, fetch): the ninth call deep is refused ERR_NESTED_CALL, the eight above it are answered, nothing trapped', async () => {
+  const recoveries = [];
+  const previous = Wxpay.onRecover;
+  Wxpay.onRecover = (info) => recoveries.push(info);
+  const unhandled = [];
+  const onUnhandled = (e) => unhandled.push(e);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const seed = (w, extra) => memberCode(w).get({ card_id: CARD_ID, code: CODE, ...extra });
+    // Each re-enters `again`, which makes the same call once more, and keeps its promise.
+    const cases = {
+      'a body toJSON': (w, again) => w.v3.sandbox.echo.post({ toJSON() { again(); return { a: 1 }; } }),
+      'a placeholder getter': (w, again) => memberCode(w).get({ card_id: CARD_ID, get code() { again(); return CODE; } }),
+      'an onRequest hook': 'onRequest',
+      'fetch, synchronously': 'fetch',
+    };
+    for (const [what, how] of Object.entries(cases)) {
+      const calls = [];
+      let w;
+      const again = () => {
+        const call = make();
+        call.catch(() => {}); // seen below, once the outer call has settled
+        calls.push(call);
+      };
+      const make = () => (typeof how === 'function' ? how(w, again) : seed(w));
+      if (how === 'onRequest') w = new Wxpay(options(ctx.sb, { onRequest: again }));
+      else if (how === 'fetch') w = new Wxpay(options(ctx.sb, { fetch: (u, i) => { again(); return fetch(u, i); } }));
+      else w = new Wxpay(options(ctx.sb));
+      assert.equal((await make()).status, 200, what);
+      // In the order they were made: the deepest first, refused; then the seven between it and the
+      // outer call, each answered.
+      const [deepest, ...between] = await Promise.allSettled(calls);
+      assert.equal(deepest.status, 'rejected', what);
+      assertWxpayError(deepest.reason, 'ERR_NESTED_CALL');
+      assert.match(deepest.reason.message, /, 8 such calls deep: refused$/);
+      assert.deepEqual(between.map((r) => r.value?.status), Array(7).fill(200), what);
+      // Nothing left borrowed: free() releases the Rust object at once, and the client is freed.
+      w.free();
+      throwsFreed(() => memberCode(w), `${what}: after free()`);
+    }
+    assert.deepEqual(recoveries, [], 'no trap');
+    assert.deepEqual(unhandled, [], 'nothing unhandled');
+    assert.equal((await seed(new Wxpay(options(ctx.sb)))).status, 200);
+  } finally {
+    Wxpay.onRecover = previous;
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
+
 test("the package's Wxpay has exactly the members of wasm-bindgen's Wxpay class, with the chain for `request`", () => {
   const members = (proto) => Object.getOwnPropertyNames(proto).filter((n) => !n.startsWith('__') && n !== 'constructor').sort();
   const rust = members(glue.Wxpay.prototype);

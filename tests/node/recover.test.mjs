@@ -309,6 +309,93 @@ test('a client freed after a trap frees nothing in the new instance; other clien
   await assert.rejects(a.sign('x'), (e) => e instanceof WxpayError && e.code === 'ERR_CLIENT_FREED');
 });
 
+/**
+ * Calls nested through a body's toJSON until the JS stack ends, with `frames` frames of the
+ * caller's own between each two: `{ outcomes, depth, recovered }`, each outcome 'ok' or what the
+ * call failed with; `depth` the calls made; `recovered` the traps heard meanwhile.
+ */
+async function nestToStackEnd(frames) {
+  const pad = (k, f) => (k > 0 ? pad(k - 1, f) : f());
+  const w = new Wxpay(options(ctx.sb));
+  const before = recoveries.length;
+  const inner = [];
+  const post = () => w.v3.sandbox.echo.post({
+    toJSON() {
+      try {
+        const call = pad(frames, post);
+        call.catch(() => {});
+        inner.push(call);
+      } catch { /* the caller's own frames reached the stack's end */ }
+      return { a: 1 };
+    },
+  });
+  const outer = await post().then(() => 'ok', (e) => e);
+  const outcomes = [outer, ...(await Promise.allSettled(inner)).map((r) => (r.status === 'fulfilled' ? 'ok' : r.reason))];
+  await sleep(0); // onRecover runs in a microtask
+  w.free(); // released at once, or nothing to release in a new instance: never a throw
+  return { outcomes, depth: outcomes.length, recovered: recoveries.length - before };
+}
+
+test('the JS stack ending inside calls nested through caller code is the caller\'s RangeError or a trap recovered: never a client left borrowed, nor a trap unheard', async () => {
+  // Where the stack ends moves with the caller's frames between two calls: in the caller's code,
+  // in the glue, or under Rust frames (a trap: the exception unwound through them). Before, an
+  // end under Rust frames was caught by the level above as the caller's error, no trap was heard,
+  // and the instance ran on with its borrow of the client never released: free() then trapped,
+  // failing every call in flight. The frame counts that end it under Rust frames are a few in a
+  // few hundred, and move with Node's version: from where the stack first ends before the eighth
+  // call (found in steps of 50), every count is tried until one traps.
+  let start = 500;
+  while ((await nestToStackEnd(start)).depth === 8) start += 50;
+  let trapped = 0;
+  for (let frames = start - 50; frames < start + 1500 && trapped === 0; frames++) {
+    const { outcomes, recovered } = await nestToStackEnd(frames);
+    // Answered, or failed as the stack's end made it fail: one of our errors (ERR_NETWORK where
+    // fetch itself ran out of stack), or the RangeError where even making that failed.
+    for (const o of outcomes) assert.ok(o === 'ok' || o instanceof RangeError || o instanceof WxpayError, `${frames} frames: ${o}`);
+    // A trap is heard once, and it is what the calls it ended were failed with.
+    const internal = outcomes.filter((o) => o instanceof WxpayError && o.code === 'ERR_INTERNAL').length;
+    assert.equal(recovered, internal > 0 ? 1 : 0, `${frames} frames: ${internal} ERR_INTERNAL, ${recovered} traps heard`);
+    trapped += recovered;
+  }
+  assert.equal(trapped, 1, 'no frame count ended the stack under Rust frames: the test covers nothing');
+  await assertSeed(new Wxpay(options(ctx.sb)));
+});
+
+test('a trap whose report cannot be made where it is caught (the stack at its end) is reported by the call below it: that call fails ERR_INTERNAL, onRecover hears it once', async () => {
+  // As at the JS stack's end: the first attempt to report the trap throws a RangeError before it
+  // marks anything.
+  const trapped = traps.recovery.trapped;
+  let refusals = 1;
+  traps.recovery.trapped = (e) => {
+    if (refusals-- > 0) throw new RangeError('Maximum call stack size exceeded');
+    return trapped(e);
+  };
+  const before = recoveries.length;
+  const w = new Wxpay(options(ctx.sb));
+  let inner;
+  try {
+    const outer = memberCode(w).get({
+      card_id: CARD_ID,
+      get code() {
+        try {
+          traps.trapUnreachable();
+        } catch (e) {
+          inner = e;
+        }
+        return CODE;
+      },
+    });
+    await assert.rejects(outer, (e) => e instanceof WxpayError && e.code === 'ERR_INTERNAL' && e.cause?.message === TRAPS.unreachable);
+  } finally {
+    traps.recovery.trapped = trapped;
+  }
+  assert.ok(inner instanceof RangeError, `the nested call's own report failed: ${inner}`);
+  await sleep(0);
+  assert.equal(recoveries.length, before + 1);
+  assert.equal(recoveries.at(-1).cause.message, TRAPS.unreachable);
+  await assertSeed(new Wxpay(options(ctx.sb)));
+});
+
 test('onRecover: a hook that throws changes nothing', async () => {
   const wxpay = new Wxpay(options(ctx.sb));
   Wxpay.onRecover = (info) => {
