@@ -7,7 +7,7 @@
 // exception, whatever a getter, Proxy, iterator or `fetch` throws, ever unwinds through Rust
 // frames. No message here quotes a value the caller passed: a key pasted in the wrong place
 // must not end up in a log.
-import { HIDDEN, WxpayError, errorText, field, hide } from './error.js';
+import { HIDDEN, WxpayError, errorText, field, hide, isError } from './error.js';
 
 // Inputs are copied into wasm memory: bound them, so an absurd input is an error, never a trap.
 const MAX_TEXT = 1 << 20;
@@ -98,7 +98,7 @@ const escapeControls = (text) => text.replace(CONTROLS, (c) => `\\u${c.charCodeA
 
 function describeWhole(e) {
   try {
-    if (e instanceof Error) return errorText(e);
+    if (isError(e)) return errorText(e);
     return typeof e === 'string' ? e : kind(e);
   } catch {
     return 'an exception';
@@ -806,7 +806,7 @@ export function failureMessage(v) {
   if (typeof v === 'string') return message(v);
   return guarded('failure(message, status): reading message', param, () => {
     // An Error of another realm (a vm context, Jest's) is an Error too.
-    if (v instanceof Error || Object.prototype.toString.call(v) === '[object Error]') return message(String(v.message));
+    if (isError(v)) return message(String(v.message));
     throw param(`failure(message, status): message must be a string or an Error, got ${kind(v)}`);
   });
 }

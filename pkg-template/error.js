@@ -99,8 +99,20 @@ function json(error, depth) {
   }
   const cause = own(error, 'cause')?.value;
   if (cause instanceof WxpayError && depth > 1) out.cause = json(cause, depth - 1);
-  else if (cause instanceof Error) out.cause = hide(errorText(cause), error[HIDDEN]);
+  else if (isError(cause)) out.cause = hide(errorText(cause), error[HIDDEN]);
   return out;
+}
+
+/**
+ * Whether `v` is an Error, also of another realm (a `vm` context, Jest's test environment, whose
+ * `fetch` errors are the host's): its tag says so, as `instanceof` does not. Never throws.
+ */
+export function isError(v) {
+  try {
+    return v instanceof Error || (typeof v === 'object' && v !== null && Object.prototype.toString.call(v) === '[object Error]');
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -113,7 +125,7 @@ export function errorText(e) {
   const message = String(e.message);
   const below = [];
   try {
-    for (let c = e.cause, depth = 0; c instanceof Error && depth < 3; c = c.cause, depth++) {
+    for (let c = e.cause, depth = 0; isError(c) && depth < 3; c = c.cause, depth++) {
       const text = String(c.message);
       if (text && text !== message && !below.includes(text)) below.push(text);
     }

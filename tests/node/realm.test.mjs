@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { useSandbox, options } from './helpers.mjs';
+import { closedPort } from '../sandbox/index.mjs';
 
 const ctx = useSandbox();
 const dir = dirname(createRequire(import.meta.url).resolve('wxpay-wasm/package.json'));
@@ -78,6 +79,20 @@ for (const backend of ['webcrypto', 'rust']) {
     }
   });
 }
+
+test("another realm's errors: a fetch that fails (the host's TypeError, as in Jest) is named in the message and the JSON, and its refused connection is seen as one", async () => {
+  const sb = ctx.sb;
+  const dead = `http://127.0.0.1:${await closedPort()}/`;
+  const alone = new Wxpay({ ...options(sb), baseURL: dead, backupBaseURL: false, retry: 0 });
+  const err = await alone.v3.sandbox.echo.post({ a: 1 }).then(() => assert.fail('resolved'), (e) => e);
+  assert.equal(err.code, 'ERR_NETWORK');
+  assert.equal(Object.getPrototypeOf(err.cause), TypeError.prototype, "the host's error, as fetch threw it");
+  // Before, `instanceof Error` failed on it: "failed: object".
+  assert.match(err.message, /failed: TypeError: fetch failed \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
+  assert.match(JSON.parse(JSON.stringify(err)).cause, /^TypeError: fetch failed \(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
+  const backup = new Wxpay({ ...options(sb), baseURL: dead, backupBaseURL: sb.baseURL, retry: 0 });
+  assert.equal((await backup.v3.sandbox.echo.post({ a: 2 })).status, 200, 'the POST went to the backup host');
+});
 
 test("another realm's promises: the platform certificates downloaded with apiv3Key alone", async () => {
   const sb = ctx.sb;
