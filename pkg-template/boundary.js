@@ -1882,8 +1882,15 @@ function rustDigest(rust) {
 
 const IDLE = Symbol('idle');
 const WROTE = Symbol('wrote');
+/**
+ * `setTimeout` as the package was loaded: a test's fake timers installed later (Jest's
+ * `useFakeTimers()` in a test) would hold `idle`'s macrotask until their clock moved, and a GZIP
+ * download with it. The deadlines (`timeout`, back-off) read the global at each call: those a
+ * test's clock should move.
+ */
+const loadedSetTimeout = setTimeout.bind(globalThis);
 /** Resolves IDLE after one macrotask: what a decompressor had to give by then, it gave. */
-const idle = () => new Promise((resolve) => setTimeout(resolve, 0, IDLE));
+const idle = () => new Promise((resolve) => loadedSetTimeout(resolve, 0, IDLE));
 
 /**
  * GZIP `first` then the rest of `source` (a reader), decompressed as the reader pulls: the next

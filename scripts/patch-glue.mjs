@@ -60,6 +60,15 @@ edit('a failed re-instantiation is retried by the next call',
   /(function __wbg_call_guard\(\) \{\s*if \(__wbg_reinit_scheduled\) \{\s*)__wbg_reset_state\(\);/g,
   '$1__wxpay_reset();', 1);
 
+// wasm-bindgen-futures queues its tasks with the global `queueMicrotask`, read at each call. A
+// test's fake timers replace it (Jest's default `useFakeTimers()`, sinon's) with one that runs
+// only when the test advances its clock: the platform certificate download (the one future those
+// tasks drive) never ended, and every request waiting for it timed out. A resolved promise's
+// `then` queues the same microtask, and no fake timer replaces it.
+edit('tasks are queued by a resolved promise, which fake timers leave alone',
+  /^(\s+)queueMicrotask\(arg0\);$/gm,
+  '$1__wxpay_resolved.then(arg0);', 1);
+
 // Rust fills objects and arrays of its own making (serde-wasm-bindgen's results: payment
 // parameters, certificate lists, a hook's info; js-sys's indexed stores) through two imports
 // without `catch`, `arg0[arg1] = arg2` and `arg0[arg1 >>> 0] = arg2`. An assignment runs a
@@ -134,6 +143,7 @@ if (keys.length === 0 || new Set(keys).size !== keys.length) {
 glue += `
 // --- wxpay-wasm: recovery after a trap (appended by scripts/patch-glue.mjs) ---
 let __wxpay_listener = null;
+const __wxpay_resolved = Promise.resolve();
 let __wxpay_depth = 0; // closures of the Rust side running now
 
 /** Marks the instance dead: its objects and closures go stale at once, and the

@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import vm from 'node:vm';
 import http from 'node:http';
 import net from 'node:net';
 import { before, after, beforeEach } from 'node:test';
@@ -187,4 +190,25 @@ export async function tunnelProxy({ auth } = {}) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const close = () => { server.closeAllConnections(); return new Promise((resolve) => server.close(resolve)); };
   return { url: `http://127.0.0.1:${server.address().port}`, connects, close };
+}
+
+/**
+ * The package's CommonJS build, evaluated in a fresh `vm` context given the host's web APIs, as
+ * edge sandboxes (Next.js's Edge runtime) and Jest's test environment run code: `{ exports, realm }`,
+ * `realm` the context's global object (whose timer properties a test may replace, as Jest's fake
+ * timers do, while the host's fetch keeps the host's).
+ */
+export function packageInRealm() {
+  const dir = dirname(createRequire(import.meta.url).resolve('wxpay-wasm/package.json'));
+  const realm = vm.createContext({
+    crypto: globalThis.crypto, fetch: globalThis.fetch, Request, Response, Headers, URL, URLSearchParams, TextEncoder, TextDecoder,
+    AbortController, AbortSignal, Blob, File, FormData, ReadableStream, DecompressionStream, btoa, atob, console,
+    setTimeout, clearTimeout, setInterval, clearInterval, setImmediate, clearImmediate, queueMicrotask,
+  });
+  const module = { exports: {} };
+  vm.runInContext(`(function (module, exports) {${readFileSync(join(dir, 'wxpay_wasm.cjs'), 'utf8')}\n})`, realm)(module, module.exports);
+  // The .wasm compiled in the context's own realm, as a sandbox's loader does.
+  vm.runInContext('(init, bytes) => init({ module: new WebAssembly.Module(new Uint8Array(bytes)) })', realm)(module.exports.initSync, readFileSync(join(dir, 'wxpay_wasm_bg.wasm')));
+  assert.notEqual(vm.runInContext('Promise', realm), Promise, 'the context has a Promise of its own');
+  return { exports: module.exports, realm: vm.runInContext('globalThis', realm) };
 }

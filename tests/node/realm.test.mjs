@@ -6,33 +6,12 @@
 // notification "parsed" to one.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import vm from 'node:vm';
 import crypto from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { useSandbox, options } from './helpers.mjs';
+import { useSandbox, options, packageInRealm } from './helpers.mjs';
 import { closedPort } from '../sandbox/index.mjs';
 
 const ctx = useSandbox();
-const dir = dirname(createRequire(import.meta.url).resolve('wxpay-wasm/package.json'));
-
-/** The package's CommonJS build, evaluated in a fresh context given the host's web APIs. */
-function loadInRealm() {
-  const realm = vm.createContext({
-    crypto: globalThis.crypto, fetch: globalThis.fetch, Request, Response, Headers, URL, URLSearchParams, TextEncoder, TextDecoder,
-    AbortController, AbortSignal, Blob, File, FormData, ReadableStream, DecompressionStream, btoa, atob, console,
-    setTimeout, clearTimeout, queueMicrotask,
-  });
-  const module = { exports: {} };
-  vm.runInContext(`(function (module, exports) {${readFileSync(join(dir, 'wxpay_wasm.cjs'), 'utf8')}\n})`, realm)(module, module.exports);
-  // The .wasm compiled in the context's own realm, as a sandbox's loader does.
-  vm.runInContext('(init, bytes) => init({ module: new WebAssembly.Module(new Uint8Array(bytes)) })', realm)(module.exports.initSync, readFileSync(join(dir, 'wxpay_wasm_bg.wasm')));
-  assert.notEqual(vm.runInContext('Promise', realm), Promise, 'the context has a Promise of its own');
-  return module.exports;
-}
-
-const { Wxpay } = loadInRealm();
+const { Wxpay } = packageInRealm().exports;
 /** A rejection's code, or a line saying it resolved (with what). */
 const outcome = (p) => p.then((v) => `resolved ${Object.prototype.toString.call(v)}`, (e) => e.code);
 
