@@ -14,7 +14,7 @@
 //   through the live client when a verb is called, so nodes survive a recovery;
 // - `Wxpay.onRecover(info)` hears of each recovery.
 import * as glue from './wxpay_wasm.js';
-import { useRecovery, chainSegment, abandonGuards, halfPlaceholder, deleteBody, upTo, MAX_CERTS } from './boundary.js';
+import { useRecovery, chainSegment, abandonGuards, halfPlaceholder, deleteBody, upTo, named, MAX_CERTS } from './boundary.js';
 import { WxpayError } from './error.js';
 
 const recovery = glue.__wxpay_recovery;
@@ -272,8 +272,20 @@ const OBJECT_PROTOTYPE_NAMES = new Set([
   '__proto__', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
 ]);
 
-/** The setter of what a node keeps: an assignment changes nothing, as for a name not kept yet. */
-function ignore() {}
+/**
+ * What an assignment to a node's child (or any name but a verb) does: it throws. Ignored, a
+ * test's stub (`wxpay.v3.pay = fake`) would have let the test send real, signed requests. A verb
+ * is a method of the node's own: a test may replace it (`node.post = jest.fn()`, `jest.spyOn(node,
+ * 'post')`, `vi.spyOn`, node:test's `mock.method`).
+ */
+function readOnly(prop) {
+  const name = typeof prop === 'string' ? named(prop) : 'a symbol';
+  throw new WxpayError('ERR_INVALID_PARAM',
+    `a chain node's ${name} cannot be assigned: only its verbs (get, post, put, patch, delete) can be replaced`);
+}
+
+/** A verb kept on a node: a method of its own, not enumerable, that a test may replace. */
+const ownVerb = (value) => ({ value, writable: true, configurable: true });
 
 /**
  * A chain node (`wxpay.v3.marketing.membercardOpen...`): an object whose property reads answer
@@ -285,7 +297,8 @@ function ignore() {}
  * - any other string: the child node for that segment.
  * A name is first answered by the node's prototype, a Proxy; a verb or a child it makes is then
  * kept as a property of the node's own (not enumerable), so every later call's path is read
- * as plain properties, with no trap (a child's getter still refuses a freed client). Its path
+ * as plain properties, with no trap (a child's getter still refuses a freed client). A verb is
+ * kept as a method a test may replace or spy on; a child, or any other name, cannot be assigned. Its path
  * template is made by the Rust side's segment rule (`chainPart`) once, when first needed; a node
  * holds nothing of the Rust side, so it outlives a recovery unchanged.
  */
@@ -307,7 +320,7 @@ function chainNode(client, parent, segment) {
           ? (a, b, extra) => (extra === undefined ? call(sendVerb, v, a, b) : tooMany(prop))
           : (a, extra) => (extra === undefined ? call(sendVerb, v, a, undefined) : tooMany(prop));
         // Reflect: on a node a caller froze, nothing is kept, and nothing throws.
-        Reflect.defineProperty(state.node, prop, { get: () => verb, set: ignore });
+        Reflect.defineProperty(state.node, prop, ownVerb(verb));
         return verb;
       }
       if (client.freed()) throw freed();
@@ -320,13 +333,20 @@ function chainNode(client, parent, segment) {
             if (client.freed()) throw freed();
             return child;
           },
-          set: ignore,
+          set: () => readOnly(prop),
+          configurable: true,
         });
       }
       return child;
     },
-    // An assignment to a name not kept yet changes nothing either (not even the node).
-    set: () => true,
+    // An assignment to a name not kept yet: a verb is kept as given, anything else refused.
+    set: (target, prop, value, receiver) => (VERBS.has(prop) ? Reflect.defineProperty(receiver, prop, ownVerb(value)) : readOnly(prop)),
+    // A spy (vi.spyOn, node:test's mock.method) looks for a verb down the prototype chain before
+    // it reads it: a verb not kept yet is made and kept, and found here too.
+    getOwnPropertyDescriptor(target, prop) {
+      if (typeof prop === 'string' && VERBS.has(prop)) return ownVerb(this.get(target, prop));
+      return Reflect.getOwnPropertyDescriptor(target, prop);
+    },
   });
   state.node = Object.create(misses);
   return state;

@@ -50,14 +50,16 @@ test('a node keeps its first 64 children and its verbs as its own hidden propert
   await assertNothingSent(fetch);
 });
 
-test('assigning to a node, or freezing it, changes no read: children, verbs and templates stay', async () => {
+test('assigning a child (or any name but a verb) to a node throws ERR_INVALID_PARAM and changes nothing; freezing it changes no read', async () => {
   const { wxpay, fetch } = counted();
   const node = wxpay.v3.marketing.membercardOpen;
   const cards = node.cards;
   const get = node.get;
-  node.cards = 'replaced'; // kept before: its setter ignores it
-  node.fresh = 'replaced'; // not kept yet: ignored too
-  node.get = () => 'replaced';
+  // Ignored in silence, a test's stub put there would have let the test send real requests.
+  for (const [name, assign] of [['cards', () => { node.cards = 'replaced'; }], ['fresh', () => { node.fresh = 'replaced'; }], ['pay', () => { wxpay.v3.pay = {}; }]]) {
+    assert.throws(assign, { name: 'WxpayError', code: 'ERR_INVALID_PARAM', message: `a chain node's \`${name}\` cannot be assigned: only its verbs (get, post, put, patch, delete) can be replaced` }, name);
+  }
+  assert.throws(() => { node['-----BEGIN PRIVATE KEY-----'] = 1; }, { message: /^a chain node's \(27 characters, not shown\) cannot/ });
   assert.equal(node.cards, cards);
   assert.equal(String(node.fresh), 'v3/marketing/membercard-open/fresh');
   assert.equal(node.get, get);
@@ -67,6 +69,38 @@ test('assigning to a node, or freezing it, changes no read: children, verbs and 
   assert.equal(typeof node.post, 'function');
   assert.equal(node.cards, cards);
   assert.equal((await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE })).status, 200, 'the client still sends');
+  assert.equal(fetch.calls.length, 1);
+});
+
+test("a verb is the node's own method, which a test may replace or spy on (assignment; node:test's mock.method, as jest.spyOn and vi.spyOn, before it was read or after); restored, it sends again", async (t) => {
+  const { wxpay, fetch } = counted();
+  const answer = { status: 200, statusText: 'OK', headers: {}, data: { prepay_id: 'wx201410272009395522657a690389285100' } };
+  // Assigned before it was ever read, and after.
+  const jsapi = wxpay.v3.pay.transactions.jsapi;
+  jsapi.post = async () => answer;
+  assert.equal(await jsapi.post({}), answer);
+  const code = memberCode(wxpay);
+  const original = code.get;
+  code.get = async () => answer;
+  assert.equal(await code.get({ card_id: CARD_ID, code: CODE }), answer);
+  code.get = original;
+  // node:test's mock.method (as jest.spyOn and vi.spyOn, it replaces the node's own property).
+  const spy = t.mock.method(code, 'get', async () => answer);
+  assert.equal(await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }), answer, 'the same node, reached again');
+  assert.equal(spy.mock.callCount(), 1);
+  spy.mock.restore();
+  assert.equal(code.get, original);
+  // A spy made before the verb was ever read: it is looked for down the prototype chain.
+  const native = wxpay.v3.pay.transactions.native;
+  const early = t.mock.method(native, 'post', async () => answer);
+  assert.equal(await native.post({}), answer);
+  assert.equal(early.mock.callCount(), 1);
+  early.mock.restore();
+  assert.equal(typeof native.post, 'function');
+  // Not enumerable, as before: nothing a caller lists or serialises changes.
+  assert.deepEqual(Object.keys(code), []);
+  assert.equal(fetch.calls.length, 0, 'nothing sent while stubbed');
+  assert.equal((await code.get({ card_id: CARD_ID, code: CODE })).status, 200);
   assert.equal(fetch.calls.length, 1);
 });
 
