@@ -167,6 +167,14 @@ report$({ logged: logged$, observed: observed$ });`,
       assertAllVerified();
     },
   },
+  'Testing your code #1': {
+    // A whole program: its own keys and fetch; nothing reaches the sandbox.
+    postamble: 'report$({ data, sent: wxpay.crypto });',
+    check({ result }) {
+      assert.deepEqual(result.data, { prepay_id: 'wx201410272009395522657a690389285100' });
+      assert.equal(sb.requests.length, 0);
+    },
+  },
   'Behind a proxy #1': {
     // The reader's `options` (the first snippet's) with the sandbox as baseURL: the proxy, a local
     // one of CONNECT tunnels, reaches no other host. Its address comes as HTTPS_PROXY.

@@ -59,7 +59,15 @@ declare module 'node:fs/promises' {
 }
 declare module 'node:crypto' {
   export function createHash(algorithm: string): { update(data: string | Uint8Array): { digest(encoding: 'hex'): string } };
+  export class KeyObject {
+    export(options: { type: 'pkcs1' | 'spki' | 'pkcs8' | 'sec1'; format: 'pem' }): string | Buffer;
+  }
+  export function generateKeyPairSync(type: 'rsa', options: { modulusLength: number }): { publicKey: KeyObject; privateKey: KeyObject };
+  export function randomUUID(): \`\${string}-\${string}-\${string}-\${string}-\${string}\`;
+  export function sign(algorithm: string | null | undefined, data: Uint8Array, key: KeyObject): Buffer;
 }
+interface Buffer extends Uint8Array<ArrayBuffer> { toString(encoding?: 'utf8' | 'base64' | 'hex'): string }
+declare var Buffer: { from(text: string, encoding?: 'utf8' | 'base64' | 'hex'): Buffer };
 declare module 'node:stream' {
   export class Writable { static toWeb(stream: Writable): WritableStream; }
 }
@@ -95,6 +103,12 @@ declare const options: WxpayOptions;
 declare const log: { debug(...args: unknown[]): void };
 declare const metrics: { observe(name: string, labels: Record<string, unknown>, value: number): void };
 `,
+  },
+  'Testing your code #1': {
+    // A whole program: no preamble.
+    postamble: 'export const prepay$: string = data.prepay_id;\n',
+    expected: [7006, 7006],
+    why: "JavaScript by nature: the helper's parameters are untyped (`signed(status, data)`; in TypeScript `status: number, data: unknown`)",
   },
   'Behind a proxy #1': {
     skip: "undici's declarations need @types/node, which these checks go without (the block runs in tests/node/readme.test.mjs)",
