@@ -14,7 +14,7 @@ await load(new URL('./wxpay_wasm_bg.wasm', import.meta.url));
 async function load(url) {
   // The browser entry loaded by Node: a bundler resolved the package without the `node` condition.
   const advice = typeof process === 'object' && typeof process?.versions?.node === 'string'
-    ? "This is the browser entry, loaded in Node: the bundler resolved wxpay-wasm without the node condition (rollup: nodeResolve({ exportConditions: ['node'] })); better, keep the package external (README, Runtimes)"
+    ? "This is the browser entry, loaded in Node: a bundler or a test environment (Jest's jsdom, happy-dom) resolved wxpay-wasm without the node condition (rollup: nodeResolve({ exportConditions: ['node'] }); Jest: the node test environment); better, keep the package external (README, Runtimes; Testing your code)"
     : "If a bundler or dev server moved this file away from it, keep them together (esbuild, rollup: copy wxpay_wasm_bg.wasm beside the bundle; Vite: optimizeDeps: { exclude: ['wxpay-wasm'] }; README, Runtimes)";
   let response;
   try {

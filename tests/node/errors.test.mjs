@@ -58,6 +58,11 @@ test('in a log line the code is named: `${err}`, JSON.stringify (its message too
   const caused = new WxpayError('ERR_NETWORK', 'outer', { cause: new WxpayError('SYSTEM_ERROR', 'inner', { status: 500 }) });
   assert.deepEqual(JSON.parse(JSON.stringify(caused)), { name: 'WxpayError', code: 'ERR_NETWORK', message: 'outer', cause: { name: 'WxpayError', code: 'SYSTEM_ERROR', message: 'inner', status: 500 } });
   assert.deepEqual(JSON.parse(JSON.stringify(new WxpayError('ERR_NETWORK', 'x', { cause: new TypeError('fetch failed') }))).cause, 'TypeError: fetch failed');
+  // What README says of structured cloning (postMessage to a worker): its JSON keeps what the clone loses.
+  const answer = new WxpayError('ORDER_NOT_EXIST', '订单不存在', { status: 404, requestId: 'R1' });
+  const clone = structuredClone(answer);
+  assert.deepEqual([clone.constructor, clone.name, clone.message, clone.code, clone.status], [Error, 'Error', '订单不存在', undefined, undefined]);
+  assert.deepEqual(structuredClone(JSON.parse(JSON.stringify(answer))), { name: 'WxpayError', code: 'ORDER_NOT_EXIST', message: '订单不存在', status: 404, requestId: 'R1' });
   // Without a message, the code alone; a subclass keeps its own name, set either way.
   assert.equal(String(new WxpayError('ERR_X', '')), 'WxpayError [ERR_X]');
   class Mine extends WxpayError {}

@@ -45,7 +45,7 @@ test('an entry moved without its .wasm (a bundler took it in) fails naming the p
 
 test('the browser entry loaded in Node (a bundler resolved it without the node condition) says so, not the Vite advice', () => {
   const out = execFileSync(process.execPath, ['-e', `import(${JSON.stringify(join(pkg, 'browser.mjs'))}).then(() => console.log('loaded'), (e) => console.log(e.message))`], { encoding: 'utf8' });
-  assert.match(out, /^wxpay-wasm: cannot fetch wxpay_wasm_bg\.wasm from file:\/\/.*\/wxpay_wasm_bg\.wasm\. This is the browser entry, loaded in Node: the bundler resolved wxpay-wasm without the node condition \(rollup: nodeResolve\(\{ exportConditions: \['node'\] \}\)\); better, keep the package external \(README, Runtimes\): /m);
+  assert.match(out, /^wxpay-wasm: cannot fetch wxpay_wasm_bg\.wasm from file:\/\/.*\/wxpay_wasm_bg\.wasm\. This is the browser entry, loaded in Node: a bundler or a test environment \(Jest's jsdom, happy-dom\) resolved wxpay-wasm without the node condition \(rollup: nodeResolve\(\{ exportConditions: \['node'\] \}\); Jest: the node test environment\); better, keep the package external \(README, Runtimes; Testing your code\): /m);
   assert.doesNotMatch(out, /optimizeDeps/);
 });
 
