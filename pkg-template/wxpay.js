@@ -310,19 +310,7 @@ function chainNode(client, parent, segment) {
       if (prop === 'then') return undefined;
       if (prop === 'toString' || prop === 'toJSON') return describer(client, state);
       if (OBJECT_PROTOTYPE_NAMES.has(prop)) return Reflect.get(target, prop);
-      const method = VERBS.get(prop);
-      if (method !== undefined) {
-        // A verb takes (config) or (data, config): an argument past those would be dropped in
-        // silence, so it rejects. Checked against undefined, not by `arguments`: nothing is made a
-        // call, and `get(config, undefined)` is still one argument.
-        const v = { client, state, method, names: null };
-        const verb = VERBS_WITH_DATA.has(prop)
-          ? (a, b, extra) => (extra === undefined ? call(sendVerb, v, a, b) : tooMany(prop))
-          : (a, extra) => (extra === undefined ? call(sendVerb, v, a, undefined) : tooMany(prop));
-        // Reflect: on a node a caller froze, nothing is kept, and nothing throws.
-        Reflect.defineProperty(state.node, prop, ownVerb(verb));
-        return verb;
-      }
+      if (VERBS.has(prop)) return verbOf(prop);
       if (client.freed()) throw freed();
       const child = chainNode(client, state, prop).node;
       // Segments written in code are few; raw ids (`outTradeNo[id]`) are endless: keep so many.
@@ -336,18 +324,44 @@ function chainNode(client, parent, segment) {
           set: () => readOnly(prop),
           configurable: true,
         });
+      } else {
+        // Made afresh at each read, it keeps nothing: a verb a test put on it would be lost with
+        // it, so that assignment (or spy) fails instead.
+        Object.preventExtensions(child);
       }
       return child;
     },
     // An assignment to a name not kept yet: a verb is kept as given, anything else refused.
-    set: (target, prop, value, receiver) => (VERBS.has(prop) ? Reflect.defineProperty(receiver, prop, ownVerb(value)) : readOnly(prop)),
-    // A spy (vi.spyOn, node:test's mock.method) looks for a verb down the prototype chain before
-    // it reads it: a verb not kept yet is made and kept, and found here too.
+    set(target, prop, value, receiver) {
+      if (!VERBS.has(prop)) return readOnly(prop);
+      if (Reflect.defineProperty(receiver, prop, ownVerb(value))) return true;
+      throw new WxpayError('ERR_INVALID_PARAM',
+        `a chain node's \`${prop}\` cannot be replaced on a node that keeps nothing: frozen, or made afresh at each read (its parent keeps ${CHILDREN_CACHED} children)`);
+    },
+    // A spy (sinon.stub, vi.spyOn, node:test's mock.method) asks whether the node has a verb, and
+    // looks for it down the prototype chain, before it reads it: a verb not kept yet is made and
+    // kept, and found here; one the node has (a test's own) is left as it is.
+    has: (target, prop) => VERBS.has(prop) || Reflect.has(target, prop),
     getOwnPropertyDescriptor(target, prop) {
-      if (typeof prop === 'string' && VERBS.has(prop)) return ownVerb(this.get(target, prop));
-      return Reflect.getOwnPropertyDescriptor(target, prop);
+      if (typeof prop !== 'string' || !VERBS.has(prop) || !Reflect.isExtensible(target)) return Reflect.getOwnPropertyDescriptor(target, prop);
+      return ownVerb(Object.hasOwn(state.node, prop) ? state.node[prop] : verbOf(prop));
     },
   });
+  /**
+   * The verb `prop` of this node, made and kept as the node's own method. A verb takes (config)
+   * or (data, config): an argument past those would be dropped in silence, so it rejects.
+   * Checked against undefined, not by `arguments`: nothing is made a call, and
+   * `get(config, undefined)` is still one argument.
+   */
+  function verbOf(prop) {
+    const v = { client, state, method: VERBS.get(prop), names: null };
+    const verb = VERBS_WITH_DATA.has(prop)
+      ? (a, b, extra) => (extra === undefined ? call(sendVerb, v, a, b) : tooMany(prop))
+      : (a, extra) => (extra === undefined ? call(sendVerb, v, a, undefined) : tooMany(prop));
+    // Reflect: on a node that keeps nothing, nothing is kept, and nothing throws.
+    Reflect.defineProperty(state.node, prop, ownVerb(verb));
+    return verb;
+  }
   state.node = Object.create(misses);
   return state;
 }

@@ -72,7 +72,7 @@ test('assigning a child (or any name but a verb) to a node throws ERR_INVALID_PA
   assert.equal(fetch.calls.length, 1);
 });
 
-test("a verb is the node's own method, which a test may replace or spy on (assignment; node:test's mock.method, as jest.spyOn and vi.spyOn, before it was read or after); restored, it sends again", async (t) => {
+test("a verb is the node's own method, which a test may replace or spy on (assignment; node:test's mock.method, as sinon.stub, jest.spyOn and vi.spyOn, before it was read or after); restored, it sends again", async (t) => {
   const { wxpay, fetch } = counted();
   const answer = { status: 200, statusText: 'OK', headers: {}, data: { prepay_id: 'wx201410272009395522657a690389285100' } };
   // Assigned before it was ever read, and after.
@@ -97,6 +97,33 @@ test("a verb is the node's own method, which a test may replace or spy on (assig
   assert.equal(early.mock.callCount(), 1);
   early.mock.restore();
   assert.equal(typeof native.post, 'function');
+  // A spy asks first whether the node has the verb (sinon's `in`), or looks for it down the
+  // prototype chain; asking the prototype leaves a verb the node has as it is.
+  const refund = wxpay.v3.refund.domestic.refunds;
+  assert.equal('post' in refund, true);
+  assert.equal('fresh' in refund, false);
+  refund.post = async () => answer;
+  assert.equal(Object.getOwnPropertyDescriptor(Object.getPrototypeOf(refund), 'post').value, refund.post);
+  assert.equal(await refund.post({}), answer, 'the stub is still in place');
+  // A node the parent does not keep (past 64 children) is made afresh at each read: a verb put on
+  // it would be lost, and a real request sent, so putting it there fails.
+  const ids = wxpay.v3.pay.transactions.outTradeNo;
+  for (let i = 0; i < 64; i++) void ids[`ORDER${i}`];
+  const unkept = ids.ORDER_STUBBED;
+  assert.notEqual(ids.ORDER_STUBBED, unkept, 'made afresh');
+  assert.throws(() => { unkept.get = async () => answer; }, {
+    name: 'WxpayError', code: 'ERR_INVALID_PARAM',
+    message: "a chain node's `get` cannot be replaced on a node that keeps nothing: frozen, or made afresh at each read (its parent keeps 64 children)",
+  });
+  // As a spy puts its own there (not by node:test's mock.method here: after one that failed so,
+  // the test never ended).
+  assert.throws(() => Object.defineProperty(unkept, 'get', { value: async () => answer, configurable: true }), TypeError);
+  assert.equal(String(unkept), 'v3/pay/transactions/out-trade-no/ORDER_STUBBED', 'still a node');
+  // A frozen prototype answers as an object's: no descriptor made for it, and nothing throws.
+  const frozen = wxpay.v3.pay.partner;
+  Object.freeze(Object.getPrototypeOf(frozen));
+  assert.equal(Object.getOwnPropertyDescriptor(Object.getPrototypeOf(frozen), 'post'), undefined);
+  assert.equal(typeof frozen.post, 'function');
   // Not enumerable, as before: nothing a caller lists or serialises changes.
   assert.deepEqual(Object.keys(code), []);
   assert.equal(fetch.calls.length, 0, 'nothing sent while stubbed');
