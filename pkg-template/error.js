@@ -119,10 +119,18 @@ export function isError(v) {
  * `name: message` of an error, then the messages of up to three errors below it in `cause`, each
  * once: undici hides the real reason one level down (`connect ECONNREFUSED ...`) or three (a
  * proxy's `Proxy response (407) !== 200 when HTTP Tunneling` under `Request was cancelled.`).
- * A getter that throws while the causes are read ends the list there.
+ * A getter that throws while the causes are read ends the list there; one that throws on the
+ * error's own name or message makes it `an exception`. Never throws.
  */
 export function errorText(e) {
-  const message = String(e.message);
+  let name, message;
+  try {
+    name = String(e.name);
+    message = String(e.message);
+  } catch {
+    return 'an exception';
+  }
+  const head = `${name}: ${message}`;
   const below = [];
   try {
     for (let c = e.cause, depth = 0; isError(c) && depth < 3; c = c.cause, depth++) {
@@ -130,5 +138,5 @@ export function errorText(e) {
       if (text && text !== message && !below.includes(text)) below.push(text);
     }
   } catch { /* the list so far */ }
-  return `${e.name}: ${message}${below.length ? ` (${below.join('; ')})` : ''}`;
+  return below.length ? `${head} (${below.join('; ')})` : head;
 }

@@ -58,6 +58,11 @@ test('in a log line the code is named: `${err}`, JSON.stringify (its message too
   const caused = new WxpayError('ERR_NETWORK', 'outer', { cause: new WxpayError('SYSTEM_ERROR', 'inner', { status: 500 }) });
   assert.deepEqual(JSON.parse(JSON.stringify(caused)), { name: 'WxpayError', code: 'ERR_NETWORK', message: 'outer', cause: { name: 'WxpayError', code: 'SYSTEM_ERROR', message: 'inner', status: 500 } });
   assert.deepEqual(JSON.parse(JSON.stringify(new WxpayError('ERR_NETWORK', 'x', { cause: new TypeError('fetch failed') }))).cause, 'TypeError: fetch failed');
+  // An error whose name or message cannot be read as text: named so, never a throw (its JSON neither).
+  const odd = Object.assign(new Error('m'), { name: Symbol('s') });
+  assert.equal(JSON.parse(JSON.stringify(new WxpayError('ERR_NETWORK', 'x', { cause: odd }))).cause, 'Symbol(s): m');
+  const unreadable = Object.defineProperty(new Error(), 'message', { get() { throw new Error('no'); } });
+  assert.equal(JSON.parse(JSON.stringify(new WxpayError('ERR_NETWORK', 'x', { cause: unreadable }))).cause, 'an exception');
   // What README says of structured cloning (postMessage to a worker): its JSON keeps what the clone loses.
   const answer = new WxpayError('ORDER_NOT_EXIST', '订单不存在', { status: 404, requestId: 'R1' });
   const clone = structuredClone(answer);

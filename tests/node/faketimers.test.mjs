@@ -7,20 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import FakeTimers from '@sinonjs/fake-timers';
-import { useSandbox, options, packageInRealm, CARD_ID, CODE } from './helpers.mjs';
+import { useSandbox, options, packageInRealm, memberCode, within, CARD_ID, CODE } from './helpers.mjs';
 
 const ctx = useSandbox();
 const { exports: { Wxpay }, realm } = packageInRealm();
-const memberCode = (wxpay) => wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_;
-
-/** `promise`, or a failure after `ms` of real time: a call held by the fake clock never settles. */
-function settlesWithin(promise, what, ms = 5000) {
-  let timer;
-  const limit = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new assert.AssertionError({ message: `${what} did not settle within ${ms} ms of real time` })), ms);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
-}
+// The host's timers are real: `within` fails a call the fake clock holds, after 5 s of real time.
+const settlesWithin = (promise, what) => within(promise, 5000, what);
 
 /** Jest's default set (`useFakeTimers()` fakes queueMicrotask too), the clock at the real time. */
 function install(t) {

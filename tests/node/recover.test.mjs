@@ -342,10 +342,12 @@ test('the JS stack ending inside calls nested through caller code is the caller\
   // end under Rust frames was caught by the level above as the caller's error, no trap was heard,
   // and the instance ran on with its borrow of the client never released: free() then trapped,
   // failing every call in flight. The frame counts that end it under Rust frames are a few in a
-  // few hundred, and move with Node's version: from where the stack first ends before the eighth
-  // call (found in steps of 50), every count is tried until one traps.
+  // few hundred, and move with Node's version: from where the stack first ends before the ninth
+  // call (the eighth nested one, which the cap refuses; found in steps of 50), every count is
+  // tried until one traps.
   let start = 500;
-  while ((await nestToStackEnd(start)).depth === 8) start += 50;
+  while ((await nestToStackEnd(start)).depth === 9) start += 50;
+  assert.ok(start > 500, 'the first count already ended the stack: start lower');
   let trapped = 0;
   for (let frames = start - 50; frames < start + 1500 && trapped === 0; frames++) {
     const { outcomes, recovered } = await nestToStackEnd(frames);
