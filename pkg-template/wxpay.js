@@ -298,9 +298,9 @@ const ownVerb = (value) => ({ value, writable: true, configurable: true });
  * A name is first answered by the node's prototype, a Proxy; a verb or a child it makes is then
  * kept as a property of the node's own (not enumerable), so every later call's path is read
  * as plain properties, with no trap (a child's getter still refuses a freed client). A verb is
- * kept as a method a test may replace or spy on; a child, or any other name, cannot be assigned. Its path
- * template is made by the Rust side's segment rule (`chainPart`) once, when first needed; a node
- * holds nothing of the Rust side, so it outlives a recovery unchanged.
+ * kept as a method a test may replace or spy on; a child, or any other name, cannot be assigned.
+ * Its path template is made by the Rust side's segment rule (`chainPart`) once, when first
+ * needed; a node holds nothing of the Rust side, so it outlives a recovery unchanged.
  */
 function chainNode(client, parent, segment) {
   const state = { parent, segment, template: undefined, children: 0, describe: null };
