@@ -71,7 +71,11 @@ test('freeing one client leaves the others working; `using` frees at the end of 
   assert.equal((await b.sign('x')).length, 344);
 });
 
-test('free() from caller code a call is running (a getter, a hook, fetch) waits for that call: no trap, nothing unhandled, then ERR_CLIENT_FREED', async () => {
+/**
+ * Runs `body`, then checks that meanwhile no trap was heard (onRecover) and nothing was left
+ * unhandled, and that a new client still sends.
+ */
+async function withoutTraps(body) {
   const recoveries = [];
   const previous = Wxpay.onRecover;
   Wxpay.onRecover = (info) => recoveries.push(info);
@@ -79,6 +83,19 @@ test('free() from caller code a call is running (a getter, a hook, fetch) waits 
   const onUnhandled = (e) => unhandled.push(e);
   process.on('unhandledRejection', onUnhandled);
   try {
+    await body();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(recoveries, [], 'no trap');
+    assert.deepEqual(unhandled, [], 'nothing unhandled');
+    assert.equal((await memberCode(new Wxpay(options(ctx.sb))).get({ card_id: CARD_ID, code: CODE })).status, 200);
+  } finally {
+    Wxpay.onRecover = previous;
+    process.off('unhandledRejection', onUnhandled);
+  }
+}
+
+test('free() from caller code a call is running (a getter, a hook, fetch) waits for that call: no trap, nothing unhandled, then ERR_CLIENT_FREED', async () => {
+  await withoutTraps(async () => {
     const cases = {
       'a config getter': (w) => memberCode(w).get({ card_id: CARD_ID, get code() { w.free(); return CODE; } }),
       'a body toJSON': (w) => w.v3.sandbox.echo.post({ toJSON() { w.free(); return { a: 1 }; } }),
@@ -101,24 +118,11 @@ test('free() from caller code a call is running (a getter, a hook, fetch) waits 
       throwsFreed(() => memberCode(w), `${what}: the chain after free()`);
       await rejectsWith(w.sign('x'), 'ERR_CLIENT_FREED');
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.deepEqual(recoveries, [], 'no trap');
-    assert.deepEqual(unhandled, [], 'nothing unhandled');
-    assert.equal((await memberCode(new Wxpay(options(ctx.sb))).get({ card_id: CARD_ID, code: CODE })).status, 200);
-  } finally {
-    Wxpay.onRecover = previous;
-    process.off('unhandledRejection', onUnhandled);
-  }
+  });
 });
 
 test('a client called again without end from code its call runs (a body toJSON, a placeholder getter, a hook, fetch): the ninth call deep is refused ERR_NESTED_CALL, the eight above it are answered, nothing trapped', async () => {
-  const recoveries = [];
-  const previous = Wxpay.onRecover;
-  Wxpay.onRecover = (info) => recoveries.push(info);
-  const unhandled = [];
-  const onUnhandled = (e) => unhandled.push(e);
-  process.on('unhandledRejection', onUnhandled);
-  try {
+  await withoutTraps(async () => {
     const seed = (w, extra) => memberCode(w).get({ card_id: CARD_ID, code: CODE, ...extra });
     // Each re-enters `again`, which makes the same call once more, and keeps its promise.
     const cases = {
@@ -151,13 +155,7 @@ test('a client called again without end from code its call runs (a body toJSON, 
       w.free();
       throwsFreed(() => memberCode(w), `${what}: after free()`);
     }
-    assert.deepEqual(recoveries, [], 'no trap');
-    assert.deepEqual(unhandled, [], 'nothing unhandled');
-    assert.equal((await seed(new Wxpay(options(ctx.sb)))).status, 200);
-  } finally {
-    Wxpay.onRecover = previous;
-    process.off('unhandledRejection', onUnhandled);
-  }
+  });
 });
 
 test("the package's Wxpay has exactly the members of wasm-bindgen's Wxpay class, with the chain for `request`", () => {
