@@ -288,6 +288,20 @@ function readOnly(prop) {
 const ownVerb = (value) => ({ value, writable: true, configurable: true });
 
 /**
+ * The node prototype's `set` trap, an assignment to a name the node does not keep yet: a verb is
+ * kept as given, anything else refused. It needs nothing of the node: one for every node.
+ */
+function assignVerb(target, prop, value, receiver) {
+  if (!VERBS.has(prop)) return readOnly(prop);
+  if (Reflect.defineProperty(receiver, prop, ownVerb(value))) return true;
+  throw new WxpayError('ERR_INVALID_PARAM',
+    `a chain node's \`${prop}\` cannot be replaced on a node that keeps nothing: frozen, or made afresh at each read (its parent keeps ${CHILDREN_CACHED} children)`);
+}
+
+/** The node prototype's `has` trap: a verb is there before it is read (sinon.stub asks first). */
+const hasVerb = (target, prop) => VERBS.has(prop) || Reflect.has(target, prop);
+
+/**
  * A chain node (`wxpay.v3.marketing.membercardOpen...`): an object whose property reads answer
  * - `get` `post` `put` `patch` `delete`: the verbs, which send requests;
  * - `then`: `undefined`, so `await node` settles to the node itself;
@@ -331,17 +345,11 @@ function chainNode(client, parent, segment) {
       }
       return child;
     },
-    // An assignment to a name not kept yet: a verb is kept as given, anything else refused.
-    set(target, prop, value, receiver) {
-      if (!VERBS.has(prop)) return readOnly(prop);
-      if (Reflect.defineProperty(receiver, prop, ownVerb(value))) return true;
-      throw new WxpayError('ERR_INVALID_PARAM',
-        `a chain node's \`${prop}\` cannot be replaced on a node that keeps nothing: frozen, or made afresh at each read (its parent keeps ${CHILDREN_CACHED} children)`);
-    },
+    set: assignVerb,
     // A spy (sinon.stub, vi.spyOn, node:test's mock.method) asks whether the node has a verb, and
     // looks for it down the prototype chain, before it reads it: a verb not kept yet is made and
     // kept, and found here; one the node has (a test's own) is left as it is.
-    has: (target, prop) => VERBS.has(prop) || Reflect.has(target, prop),
+    has: hasVerb,
     getOwnPropertyDescriptor(target, prop) {
       if (typeof prop !== 'string' || !VERBS.has(prop) || !Reflect.isExtensible(target)) return Reflect.getOwnPropertyDescriptor(target, prop);
       return ownVerb(Object.hasOwn(state.node, prop) ? state.node[prop] : verbOf(prop));
