@@ -37,21 +37,19 @@ fn invalid(msg: String) -> Error {
     Error::new(Code::InvalidConfig, msg)
 }
 
-/// Checks an identifier that goes inside a quoted Authorization field.
-fn identifier(name: &str, value: &str, what: &str) -> Result<String> {
+/// Validates `mchid`: a merchant id is digits, and it goes inside a quoted
+/// `Authorization` field. Anything else (an APIv3 key in the wrong variable,
+/// say: 32 letters and digits) would be sent in every request, and refused there.
+pub fn mchid(value: &str) -> Result<String> {
+    let what = "the merchant id, e.g. \"1900000109\"";
     let value = value.trim();
     if value.is_empty() {
-        return Err(invalid(format!("options.{name} must not be empty: give {what}")));
+        return Err(invalid(format!("options.mchid must not be empty: give {what}")));
     }
-    if value.len() > 64 || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-        return Err(invalid(format!("options.{name} must be letters, digits, '_' or '-' ({what})")));
+    if value.len() > 32 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid(format!("options.mchid must be digits, at most 32: {what}")));
     }
     Ok(value.to_string())
-}
-
-/// Validates `mchid`.
-pub fn mchid(value: &str) -> Result<String> {
-    identifier("mchid", value, "the merchant id, e.g. \"1900000109\"")
 }
 
 /// Validates `serial`: a certificate serial is hex, sent in upper case, as the
@@ -290,6 +288,14 @@ mod tests {
         assert_eq!(mchid(" 1900000109 ").unwrap(), "1900000109");
         assert_eq!(mchid("").unwrap_err().code, Code::InvalidConfig);
         assert!(mchid("19\"00").unwrap_err().message.contains("options.mchid"));
+        // An APIv3 key (32 letters and digits) given as the merchant id is refused, unquoted.
+        let key = "4HAloXQ2JZIcc8WEwdowzZIjl9lbV4d1";
+        let err = mchid(key).unwrap_err();
+        assert_eq!(err.code, Code::InvalidConfig);
+        assert!(!err.message.contains(key), "{}", err.message);
+        assert_eq!(mchid(&"1".repeat(32)).unwrap(), "1".repeat(32));
+        assert_eq!(mchid(&"1".repeat(33)).unwrap_err().code, Code::InvalidConfig);
+        assert_eq!(mchid("19000001O9").unwrap_err().code, Code::InvalidConfig);
         assert!(serial("a,b").unwrap_err().message.contains("options.serial"));
         // A serial typed in lower case is sent as the platform shows it.
         assert_eq!(serial(" 3775b6a45acd588826d15e583a95f5dd ").unwrap(), "3775B6A45ACD588826D15E583A95F5DD");

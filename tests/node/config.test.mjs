@@ -45,7 +45,7 @@ function runCases(title, cases, extraSecrets = () => []) {
     const lines = secrets(sb, ...extraSecrets(sb));
     for (const [label, patch, code, names] of cases(sb)) {
       try {
-        assertThrowsConfig(() => new Wxpay(typeof patch === 'function' ? patch(options(sb)) : { ...options(sb), ...patch }), code, names, lines);
+        assertThrowsConfig(() => new Wxpay(typeof patch === 'function' ? patch(options(sb), sb) : { ...options(sb), ...patch }), code, names, lines);
       } catch (e) {
         e.message = `${label}: ${e.message}`;
         throw e;
@@ -78,7 +78,12 @@ runCases('mchid: missing, wrong type, unparsable', () => [
   ['a comma', { mchid: '1900,0109' }, CONFIG, 'options.mchid'],
   ['too long', { mchid: '1'.repeat(65) }, CONFIG, 'options.mchid'],
   ['a getter that throws', (o) => { delete o.mchid; Object.defineProperty(o, 'mchid', { get() { throw new Error('nope'); } }); return o; }, CONFIG, 'options.mchid'],
-]);
+  // A merchant id is digits. The APIv3 key in its variable (32 letters and digits) would go out
+  // in every Authorization header: refused, and not quoted.
+  ['an APIv3 key', (o, sb) => ({ ...o, mchid: sb.apiv3Key }), CONFIG, 'options.mchid must be digits, at most 32: the merchant id'],
+  ['a letter O for a zero', { mchid: '19000001O9' }, CONFIG, 'options.mchid must be digits'],
+  ['33 digits', { mchid: '1'.repeat(33) }, CONFIG, 'options.mchid must be digits, at most 32'],
+], (sb) => [sb.apiv3Key]);
 
 runCases('serial: missing, wrong type, unparsable', () => [
   ['missing', (o) => { delete o.serial; return o; }, CONFIG, 'options.serial'],
