@@ -106,15 +106,21 @@ function describeWhole(e) {
 }
 
 /**
- * The error of a Node entry (node.mjs, node.cjs) that cannot read the .wasm beside it: Deno
- * without read access says so itself (NotCapable), and its flag is the advice; else a bundler
- * that moved the entry without the .wasm is named as the cause.
+ * The error of a Node entry (node.mjs, node.cjs) that cannot read the .wasm at `file` (a path)
+ * beside it: Deno without read access says so itself (NotCapable), and its flag with the file's
+ * directory is the advice (`node_modules/wxpay-wasm` in a package.json project, Deno's own cache
+ * for an `npm:` import); a Worker that loaded the Node entry (by `require`) is told to `import`;
+ * else a bundler that moved the entry without the .wasm is named as the cause.
  */
-export function wasmUnreadable(cause) {
+export function wasmUnreadable(cause, file) {
   if (cause?.name === 'NotCapable' || cause?.name === 'PermissionDenied') {
-    return new Error(`wxpay-wasm: Deno needs read access to wxpay_wasm_bg.wasm: run with --allow-read=node_modules/wxpay-wasm (README, Runtimes): ${cause.message}`, { cause });
+    const dir = String(file).replace(/[\\/][^\\/]*$/, '');
+    return new Error(`wxpay-wasm: Deno needs read access to wxpay_wasm_bg.wasm: run with --allow-read=${dir} (its directory), or --allow-read (README, Runtimes): ${cause.message}`, { cause });
   }
-  return new Error(`wxpay-wasm: cannot read wxpay_wasm_bg.wasm beside its entry. If a bundler (Next.js, esbuild, webpack) took the package into a bundle, keep it external (README, Runtimes): ${cause?.message}`, { cause });
+  if (globalThis.navigator?.userAgent === 'Cloudflare-Workers') {
+    return new Error(`wxpay-wasm: this is the Node entry, which a Worker's require('wxpay-wasm') loads: use import { Wxpay } from 'wxpay-wasm' (README, Runtimes): ${cause?.message}`, { cause });
+  }
+  return new Error(`wxpay-wasm: cannot read wxpay_wasm_bg.wasm beside its entry. If a bundler (Next.js, esbuild, webpack, rollup, Vite's SSR build, bun build) took the package into a bundle, keep it external (README, Runtimes): ${cause?.message}`, { cause });
 }
 
 /**

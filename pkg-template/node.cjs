@@ -4,11 +4,12 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const bundle = require('./wxpay_wasm.cjs');
 
-let bytes;
+let bytes, file;
 try {
-  bytes = readFileSync(join(__dirname, 'wxpay_wasm_bg.wasm'));
+  file = join(__dirname, 'wxpay_wasm_bg.wasm');
+  bytes = readFileSync(file);
 } catch (cause) {
-  throw bundle.wasmUnreadable(cause);
+  throw bundle.wasmUnreadable(cause, file);
 }
 bundle.initSync({ module: bytes });
 

@@ -1,5 +1,6 @@
 // Node, ESM: compile the one .wasm synchronously at import, so no init call is needed.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { initSync } from './wxpay_wasm.js';
 import { wasmUnreadable } from './boundary.js';
 
@@ -7,10 +8,11 @@ initSync({ module: wasm() });
 
 /** The .wasm beside this file; a bundler that moved this file without it is named as the cause. */
 function wasm() {
+  const file = new URL('./wxpay_wasm_bg.wasm', import.meta.url);
   try {
-    return readFileSync(new URL('./wxpay_wasm_bg.wasm', import.meta.url));
+    return readFileSync(file);
   } catch (cause) {
-    throw wasmUnreadable(cause);
+    throw wasmUnreadable(cause, file.protocol === 'file:' ? fileURLToPath(file) : file.href);
   }
 }
 

@@ -68,6 +68,6 @@ test('bundled by esbuild with wxpay-wasm inside: the bundle throws at import, na
   assert.ok(!readdirSync(join(dir, 'inside')).some((f) => f.endsWith('.wasm')), 'esbuild carried no .wasm');
   const { code, stderr } = await run(file, sb);
   assert.notEqual(code, 0);
-  assert.match(stderr, /wxpay-wasm: cannot read wxpay_wasm_bg\.wasm beside its entry\. If a bundler \(Next\.js, esbuild, webpack\) took the package into a bundle, keep it external \(README, Runtimes\)/);
+  assert.match(stderr, /wxpay-wasm: cannot read wxpay_wasm_bg\.wasm beside its entry\. If a bundler \(Next\.js, esbuild, webpack, rollup, Vite's SSR build, bun build\) took the package into a bundle, keep it external \(README, Runtimes\)/);
   assert.equal(sb.requests.length, 0);
 });

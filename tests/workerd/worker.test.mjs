@@ -207,3 +207,18 @@ describe('backends inside workerd', () => {
     }
   });
 });
+
+describe("require('wxpay-wasm') in a Worker", () => {
+  test('loads the Node entry, which throws saying to use import (not bundling advice)', async () => {
+    const { outdir } = await bundle('tests/workerd/require/wrangler.toml', 'require');
+    const mf = start(outdir, {}, { compatibilityFlags: ['nodejs_compat'] });
+    try {
+      const { error, exports } = await (await mf.dispatchFetch('http://require/')).json();
+      assert.equal(exports, undefined);
+      assert.match(error, /^wxpay-wasm: this is the Node entry, which a Worker's require\('wxpay-wasm'\) loads: use import \{ Wxpay \} from 'wxpay-wasm' \(README, Runtimes\): /);
+      assert.doesNotMatch(error, /bundler/);
+    } finally {
+      await mf.dispose();
+    }
+  });
+});
