@@ -52,8 +52,9 @@ export interface WxpayClientOptions {
    */
   maxBodyBytes?: number | undefined;
   /**
-   * The RSA backend: `'auto'` (the default: `node:crypto` in Node, else the runtime's
-   * WebCrypto where it has `crypto.subtle`, else Rust), `'node'`, `'webcrypto'` or `'rust'`.
+   * The RSA backend: `'auto'` (the default: `node:crypto` where the runtime has it, as Node,
+   * Bun, Deno and a Worker with `nodejs_compat` do, else the runtime's WebCrypto where it has
+   * `crypto.subtle`, else Rust), `'node'`, `'webcrypto'` or `'rust'`.
    */
   crypto?: 'auto' | 'node' | 'webcrypto' | 'rust' | undefined;
   /**

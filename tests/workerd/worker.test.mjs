@@ -143,10 +143,10 @@ describe('examples/worker in workerd', () => {
 });
 
 describe('backends inside workerd', () => {
-  let sb, mf;
+  let sb, mf, outdir;
   before(async () => {
     sb = await startSandbox({});
-    const { outdir } = await bundle('tests/workerd/probe/wrangler.toml', 'probe');
+    ({ outdir } = await bundle('tests/workerd/probe/wrangler.toml', 'probe'));
     mf = start(outdir, {
       ...secretsFor(sb),
       WXPAY_CERTS: JSON.stringify(sb.certs),
@@ -165,6 +165,19 @@ describe('backends inside workerd', () => {
     const { crypto: picked, status } = await (await mf.dispatchFetch('http://probe/seed')).json();
     assert.equal(picked, 'webcrypto');
     assert.equal(status, 200);
+  });
+
+  test("under nodejs_compat auto picks workerd's node:crypto (README: the crypto option), and verifies", async () => {
+    const compat = start(outdir, { ...secretsFor(sb), WXPAY_CERTS: JSON.stringify(sb.certs), CARD_ID, CODE }, { compatibilityFlags: ['nodejs_compat'] });
+    try {
+      sb.reset();
+      const { crypto: picked, status } = await (await compat.dispatchFetch('http://probe/seed')).json();
+      assert.equal(picked, 'node');
+      assert.equal(status, 200);
+      assert.equal(sb.requests.at(-1).verified, true);
+    } finally {
+      await compat.dispose();
+    }
   });
 
   test('rust and webcrypto sign byte-identically, equal to node:crypto', async () => {
