@@ -13,6 +13,13 @@ import { HIDDEN, WxpayError, errorText, field, hide, isError } from './error.js'
 const MAX_TEXT = 1 << 20;
 const MAX_BYTES = 64 << 20;
 /**
+ * A notification's body: the service's are a few KiB. The URL takes POSTs from anyone, and a body
+ * is held in wasm memory about twice while it is verified (the bytes, and the message signed),
+ * memory that never shrinks: a 64 MiB body of nonsense with headers anyone can copy would grow
+ * it by 128 MiB for good.
+ */
+const MAX_NOTIFICATION = 1 << 20;
+/**
  * The most `[name, value]` pairs read from an iterable of params or headers (each costs at least
  * its two separators of MAX_TEXT), and the most entries of an upload's FormData (the service's
  * uploads have a few; each is a part with its own framing).
@@ -34,7 +41,7 @@ export const MAX_CERTS = 1024;
 const MAX_STATUS_TEXT = 1024;
 /** Bytes hashed by Rust in one call at most: a larger chunk is hashed in slices of it. */
 const HASH_SLICE = 1 << 20;
-const long = (what, max) => `${what} is longer than ${max} ${max === MAX_TEXT ? 'characters' : 'bytes'}`;
+const long = (what, max, unit = max === MAX_TEXT ? 'characters' : 'bytes') => `${what} is longer than ${max} ${unit}`;
 
 /**
  * An unknown key as a message names it: quoted when it looks like a misspelt option (a short
@@ -967,6 +974,7 @@ async function readNotification(input) {
   let body;
   if (read === undefined) {
     body = bytes(rawBody, `${what}: input.body`);
+    if (body.byteLength > MAX_NOTIFICATION) throw param(long(`${what}: input.body`, MAX_NOTIFICATION, 'bytes'));
   } else if (values.slice(0, 4).includes(undefined)) {
     // Unsigned: refused on its headers (ERR_NOTIFY_UNSIGNED), so a body anyone may POST is not
     // read, nor copied into wasm memory, for nothing. Left unread (not cancelled: the connection
@@ -980,21 +988,21 @@ async function readNotification(input) {
 }
 
 /**
- * A fetch `Request`'s body, within MAX_BYTES like every other input: its stream read chunk by
- * chunk and given up as soon as it passes the limit (a body anyone may POST is never buffered
- * whole first), else `arrayBuffer()`, checked.
+ * A fetch `Request`'s body, within MAX_NOTIFICATION: its stream read chunk by chunk and given up
+ * as soon as it passes the limit (a body anyone may POST is never buffered whole first), else
+ * `arrayBuffer()`, checked.
  */
 async function requestBody(input, stream, read, what) {
-  const tooLong = () => param(long(`${what}: the request body`, MAX_BYTES));
+  const tooLong = () => param(long(`${what}: the request body`, MAX_NOTIFICATION, 'bytes'));
   const failed = (e) => (e instanceof WxpayError ? e : param(`${what}: reading the request body failed (was it already read?): ${describe(e)}`, e));
   try {
     if (stream !== null && typeof stream === 'object' && typeof stream.getReader === 'function') {
-      return await readChunks(stream.getReader(), MAX_BYTES, tooLong);
+      return await readChunks(stream.getReader(), MAX_NOTIFICATION, tooLong);
     }
     const buffer = await read.call(input);
     const body = guarded(`${what}: input.arrayBuffer()`, param, () => copyBytes(buffer));
     if (body === undefined) throw param(`${what}: input.arrayBuffer() did not give an ArrayBuffer`);
-    if (body.byteLength > MAX_BYTES) throw tooLong();
+    if (body.byteLength > MAX_NOTIFICATION) throw tooLong();
     return body;
   } catch (e) {
     throw failed(e);

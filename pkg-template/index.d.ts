@@ -582,7 +582,7 @@ export interface WxpayNotifications {
    * `apiv3Key`, and resolves to the notification. Rejects with `ERR_NOTIFY_UNSIGNED`,
    * `ERR_NOTIFY_TIMESTAMP`, `ERR_NOTIFY_SERIAL`, `ERR_NOTIFY_SIGNATURE`, `ERR_NOTIFY_DECRYPT`,
    * `ERR_NOTIFY_BODY`; `ERR_INVALID_CONFIG` without `apiv3Key`; `ERR_INVALID_PARAM` for input
-   * that is neither shape.
+   * that is neither shape, or a body over 1 MiB.
    */
   parse<T = Record<string, unknown>>(input: NotificationInput): Promise<Notification<T>>;
   /** The answer to a handled notification: `204 No Content`. */
