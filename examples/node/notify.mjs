@@ -65,7 +65,8 @@ export function notifyHandler(wxpay, {
     } catch (err) {
       if (!(err instanceof WxpayError)) throw err;
       onRejected(err);
-      return writeResponse(res, wxpay.notifications.failure(err.message, rejectionStatus(err)));
+      // A fixed message: the answer goes to whoever posted, and err.message stays in the log.
+      return writeResponse(res, wxpay.notifications.failure('rejected', rejectionStatus(err)));
     }
     try {
       await onNotification(notification);

@@ -67,7 +67,10 @@ describe('examples/worker POST /checkout in workerd', () => {
     sb.misbehave('error-500');
     const failed = await checkout({ openid: OPENID, item: 'cake' });
     assert.equal(failed.status, 502);
-    assert.equal((await failed.json()).code, 'SYSTEM_ERROR');
+    const refused = await failed.json();
+    assert.equal(refused.code, 'SYSTEM_ERROR');
+    // Its message stays in the Worker's log: the answer goes to the payer's page.
+    assert.deepEqual(Object.keys(refused).sort(), ['code', 'request_id']);
     for (const worker of [off, unset]) {
       const disabled = await checkout({ openid: OPENID, item: 'cake' }, worker);
       assert.equal(disabled.status, 403);

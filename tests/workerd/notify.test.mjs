@@ -23,7 +23,7 @@ const EXPECTED = {
   'wrong-key': [400, 'ERR_NOTIFY_DECRYPT'], corrupted: [400, 'ERR_NOTIFY_DECRYPT'],
 };
 
-// The messages parse gives for each code (the Worker answers them as the FAIL message).
+// The messages parse gives for each code (the Worker logs them, and answers a fixed message).
 const MESSAGE = {
   ERR_NOTIFY_SIGNATURE: /^signature (does not verify|is a WECHATPAY\/SIGNTEST\/ probe and never verifies)$/,
   ERR_NOTIFY_TIMESTAMP: /^Wechatpay-Timestamp /,
@@ -93,12 +93,12 @@ describe('examples/worker POST /notify in workerd', () => {
       const r = await post({ event_type: 'TRANSACTION.SUCCESS', resource: PAYMENT, misbehave: mode });
       assert.equal(r.status, status);
       assert.equal(r.headers['content-type'], 'application/json');
-      assert.deepEqual(Object.keys(r.json), ['code', 'message']);
-      assert.equal(r.json.code, 'FAIL');
-      assert.match(r.json.message, MESSAGE[code]);
+      // The error's text stays in the Worker's log (README: the answer goes to whoever posted).
+      assert.deepEqual(r.json, { code: 'FAIL', message: 'rejected' });
       assert.deepEqual(await stored(), {});
       await new Promise((res) => setTimeout(res, 50)); // let workerd's stderr arrive
-      assert.match(logs.join(''), new RegExp(`notification rejected: ${code}: `));
+      const logged = logs.join('').match(new RegExp(`notification rejected: ${code}: (.*)`))?.[1];
+      assert.match(logged ?? '', MESSAGE[code], logs.join(''));
     });
   }
 

@@ -73,7 +73,10 @@ async function checkout(request, env) {
     return json({ out_trade_no, params });
   } catch (err) {
     if (!(err instanceof WxpayError)) throw err;
-    return json({ code: err.code, message: err.message, request_id: err.requestId }, 502);
+    // The payer's page gets the code and the request id; the message (which may name the
+    // service's host, a network error or the refusal's detail) stays in the log.
+    console.warn(`order ${out_trade_no} not placed: ${err.code}: ${err.message}`);
+    return json({ code: err.code, request_id: err.requestId }, 502);
   }
 }
 
@@ -112,7 +115,8 @@ async function notify(request, env) {
   } catch (err) {
     if (!(err instanceof WxpayError)) throw err;
     console.warn(`notification rejected: ${err.code}: ${err.message}`);
-    return notifications.failure(err.message, rejectionStatus(err.code));
+    // A fixed message: the answer goes to whoever posted, and err.message stays in the log.
+    return notifications.failure('rejected', rejectionStatus(err.code));
   }
   // WeChat Pay retries until it gets a success, so the same id can arrive again: handle it once.
   // With a KV namespace bound as NOTIFICATIONS, each handled notification is kept by id. KV is
