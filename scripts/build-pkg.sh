@@ -44,7 +44,9 @@ mkdir -p pkg
 cp pkg-template/* pkg/
 # What users read in node_modules and on the package page.
 cp README.md LICENSE pkg/
-cp "$out"/wxpay_wasm.js "$out"/wxpay_wasm.d.ts "$out"/wxpay_wasm_bg.wasm pkg/
+cp "$out"/wxpay_wasm.js "$out"/wxpay_wasm_bg.wasm pkg/
+# The license texts of the crates the .wasm is built from (MIT and BSD ask for them in copies).
+node scripts/notices.mjs pkg/THIRD_PARTY_NOTICES
 # Declarations: the hand-written core plus the endpoint types generated from
 # api/ (see CONTRIBUTING.md), in one file: index.d.cts, which `require`
 # resolves. index.d.ts, which `import` resolves, re-exports it (an ES module

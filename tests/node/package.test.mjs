@@ -9,13 +9,15 @@ import { fileURLToPath } from 'node:url';
 
 const pkg = fileURLToPath(new URL('../../pkg/', import.meta.url));
 
-test('npm pack --dry-run lists README.md, LICENSE and every file the entries load', () => {
+test('npm pack --dry-run lists README.md, LICENSE, THIRD_PARTY_NOTICES and every file the entries load, and nothing else', () => {
   const [info] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: pkg, encoding: 'utf8' }));
   const files = info.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
     'LICENSE', 'README.md', 'bill.js', 'boundary.js', 'browser.mjs', 'cli.mjs', 'error.js', 'index.d.cts', 'index.d.ts',
-    'node.cjs', 'node.mjs', 'package.json', 'payscore.js', 'upload.js', 'workerd.mjs', 'wxpay.js', 'wxpay_wasm.cjs', 'wxpay_wasm.d.ts', 'wxpay_wasm.js', 'wxpay_wasm_bg.wasm',
-  ]);
+    'node.cjs', 'node.mjs', 'package.json', 'payscore.js', 'THIRD_PARTY_NOTICES', 'upload.js', 'workerd.mjs', 'wxpay.js', 'wxpay_wasm.cjs', 'wxpay_wasm.js', 'wxpay_wasm_bg.wasm',
+  ].sort());
+  // wasm-bindgen's declarations of the glue's internals are not shipped, nor named by the glue.
+  assert.doesNotMatch(readFileSync(join(pkg, 'wxpay_wasm.js'), 'utf8'), /wxpay_wasm\.d\.ts/);
   assert.equal(readFileSync(new URL('../../node_modules/wxpay-wasm/README.md', import.meta.url), 'utf8'),
     readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
   assert.match(readFileSync(new URL('../../node_modules/wxpay-wasm/LICENSE', import.meta.url), 'utf8'), /^MIT License/);
@@ -54,4 +56,24 @@ test('the .wasm carries no path of the machine that built it (dependencies\' pan
   for (const local of ['/.cargo/registry/', `${process.env.CARGO_HOME ?? join(process.env.HOME ?? '/nonexistent', '.cargo')}/`, process.cwd() + '/'])
     assert.ok(!wasm.includes(local), `the .wasm names ${local}`);
   assert.ok(wasm.includes('crates/der-'), 'the remapped locations are there, shorter');
+});
+
+test('THIRD_PARTY_NOTICES carries the license text of every crate the .wasm names, and of the Rust standard library', () => {
+  const notices = readFileSync(new URL('../../node_modules/wxpay-wasm/THIRD_PARTY_NOTICES', import.meta.url), 'utf8');
+  // The crates the .wasm itself names (its panic locations: `crates/<name>-<version>/src/...`),
+  // read from the binary, not from the cargo tree the notices were made from.
+  const wasm = readFileSync(join(pkg, 'wxpay_wasm_bg.wasm')).toString('latin1');
+  const named = [...new Set([...wasm.matchAll(/crates\/([A-Za-z0-9_-]+?)-(\d+\.\d+\.\d+)\//g)].map((m) => `${m[1]} ${m[2]}`))];
+  assert.ok(named.length >= 15, `the .wasm names ${named.length} crates`);
+  const sections = notices.split(/\n-{78}\n/);
+  // And three the .wasm does not name (no panic location): the binding layer, the allocator, and
+  // the one under BSD-3-Clause; any version.
+  for (const crate of [...named.map((c) => `${c} (`), 'subtle ', 'wasm-bindgen ', 'talc ']) {
+    const section = sections.find((s) => s.split('\n\n')[0].split('\n').some((l) => l.startsWith(crate)));
+    assert.ok(section, `no notice for ${crate}`);
+    // Its license text follows the names: MIT's grant, or BSD's conditions.
+    assert.match(section, /Permission is hereby granted, free of charge|Redistribution and use in source and binary forms/, crate);
+  }
+  assert.match(wasm, /\/library\/core\//);
+  assert.match(notices, /^The Rust standard library \(core, alloc, std; rustc [^)]+\), MIT OR Apache-2\.0, used under MIT:\n\nMIT License\n\nCopyright \(c\) The Rust Project Contributors\n/m);
 });
