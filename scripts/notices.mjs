@@ -1,8 +1,9 @@
 // Writes THIRD_PARTY_NOTICES: the license texts of what the .wasm (and wasm-bindgen's glue beside
 // it) is built from: the Rust crates `cargo tree` lists for the wasm target, proc-macros and
 // build-time crates left out, and the Rust standard library. Each crate's texts are read from its
-// own package in cargo's registry (offline: the build has just compiled them), so a crate whose
-// package holds no license text stops the build rather than ship without its notice.
+// own package in cargo's registry, so a crate whose package holds no license text stops the build
+// rather than ship without its notice. (`cargo metadata` reads every package of Cargo.lock, the
+// tests' too, which a fresh machine may not have fetched yet: cargo fetches them, as `--locked`.)
 //   node scripts/notices.mjs <out>
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ if (!out) {
   console.error('usage: node scripts/notices.mjs <out>');
   process.exit(2);
 }
-const cargo = (args) => execFileSync('cargo', [...args, '--offline'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+const cargo = (args) => execFileSync('cargo', [...args, '--locked'], { encoding: 'utf8', maxBuffer: 64 << 20 });
 
 // `name vX.Y.Z` per line, our own crate with its path after it.
 const own = JSON.parse(cargo(['metadata', '--format-version', '1', '--no-deps'])).packages[0].name;
