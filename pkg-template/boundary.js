@@ -1094,8 +1094,16 @@ const liveGuards = new Set();
  */
 class Guard {
   constructor(signal, timeoutMs) {
-    /** `reject` of each race not settled yet: the deadline's end rejects them. */
-    this.racing = new Set();
+    /**
+     * `reject` of each race not settled yet: the deadline's end rejects them. Held strongly by
+     * what can end the deadline: the timer's callback, and the signal's listener (which the Guard
+     * keeps too, to take it off); weakly by the Guard itself, which Rust holds for the request's
+     * life. With a timeout alone, once the timer is gone unfired (in a Worker, a request's timers
+     * when the request ends, which workerd drops), a race is held only by the promise it waits for,
+     * and a call waiting on it is dropped as one with no deadline is (`unsettled` in wxpay.js).
+     */
+    const racing = new Set();
+    this.racing = typeof WeakRef === 'function' ? new WeakRef(racing) : { deref: () => racing };
     this.controller = new AbortController();
     this.stopped = undefined;
     this.signal = signal;
@@ -1108,30 +1116,33 @@ class Guard {
           e.attempts = 0;
           throw e;
         }
-        this.onAbort = () => this.stop(aborted());
+        this.onAbort = () => this.stop(aborted(), racing);
         watch(signal, this.onAbort);
       } catch (e) {
         throw e instanceof WxpayError ? e : param(`signal threw: ${describe(e)}`, e);
       }
     }
     if (timeoutMs !== undefined) {
-      this.timer = setTimeout(() => this.stop(fail('ERR_TIMEOUT', `request timed out after ${timeoutMs} ms`)), Math.min(timeoutMs, MAX_DELAY));
+      this.timer = setTimeout(() => this.stop(fail('ERR_TIMEOUT', `request timed out after ${timeoutMs} ms`), racing), Math.min(timeoutMs, MAX_DELAY));
     }
     liveGuards.add(this);
   }
 
-  stop(error) {
+  stop(error, racing = this.racing.deref()) {
     if (this.stopped) return;
     this.stopped = error;
     // A race's callbacks run later: rejecting never changes the set while it is walked.
-    for (const reject of this.racing) reject(error);
-    this.racing.clear();
+    if (racing !== undefined) {
+      for (const reject of racing) reject(error);
+      racing.clear();
+    }
     try { this.controller.abort(error); } catch { /* an abort listener threw */ }
   }
 
   /**
    * `promise`, or the deadline's error if that comes first (at once if it already has). One
-   * promise and one `then` a race; `promise` losing it is left to settle unheard.
+   * promise and one `then` a race; `promise` losing it is left to settle unheard. With nothing
+   * left that can end the deadline, `promise` itself.
    */
   race(promise) {
     const p = Promise.resolve(promise);
@@ -1139,18 +1150,20 @@ class Guard {
       p.catch(() => {});
       return Promise.reject(this.stopped);
     }
+    const racing = this.racing.deref();
+    if (racing === undefined) return p;
     return new Promise((resolve, reject) => {
-      this.racing.add(reject);
+      racing.add(reject);
       p.then(
-        (value) => { this.racing.delete(reject); resolve(value); },
-        (error) => { this.racing.delete(reject); reject(error); },
+        (value) => { racing.delete(reject); resolve(value); },
+        (error) => { racing.delete(reject); reject(error); },
       );
     });
   }
 
   dispose() {
     liveGuards.delete(this);
-    this.racing.clear();
+    this.racing.deref()?.clear();
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort !== undefined) {
       try { unwatch(this.signal, this.onAbort); } catch { /* nothing to clean */ }

@@ -7,8 +7,9 @@
 //                          -> { code, cause }, then the seed GET -> { after }
 //   GET /soak?n=N          N times: a trap (kinds in turn), then the seed GET and a signature
 //                          on the long-lived client -> { n, memory: [...], ms: [...] }
-//   GET /forget?n=N        N slow GETs (60 s) on the long-lived client, not awaited: the request
-//                          ends at once, and workerd with it their fetches -> { parked }
+//   GET /forget?n=N[&timeout=T]  N slow GETs (60 s; with `timeout: T` if given) on the
+//                          long-lived client, not awaited: the request ends at once, and workerd
+//                          with it their fetches and timers -> { parked }
 //   GET /parked            garbage made, and a few macrotasks -> { parked, memory }
 import { Wxpay, WxpayError } from '../../../../.work/test-pkg/workerd.mjs';
 import { kinds, trapAfter, memoryBytes, parkedCount } from '../../../../.work/test-pkg/traps.mjs';
@@ -80,7 +81,8 @@ export default {
         return Response.json({ n, memory, ms, recoveries });
       }
       case '/forget': {
-        for (let i = 0; i < Number(url.searchParams.get('n')); i++) client.v3.sandbox.slow.get({ params: { ms: 60000 } }).catch(() => {});
+        const timeout = url.searchParams.has('timeout') ? Number(url.searchParams.get('timeout')) : undefined;
+        for (let i = 0; i < Number(url.searchParams.get('n')); i++) client.v3.sandbox.slow.get({ params: { ms: 60000 }, timeout }).catch(() => {});
         return Response.json({ parked: parkedCount() });
       }
       case '/parked': {
