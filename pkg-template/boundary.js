@@ -1312,7 +1312,7 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
   const length = Number(declared);
   if (length > maxBytes) {
     cancel(stream);
-    throw tooLarge(status, maxBytes);
+    throw tooLarge(status, maxBytes, answerHeaders);
   }
   // Only the runtime's own fetch is trusted to hold a body to its Content-Length (undici, workerd
   // and browsers do): a caller's may not, nor stop reading when the deadline ends the call, so its
@@ -1320,7 +1320,7 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
   const framed = fetchFn === runtimeFetch && declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
   let body;
   try {
-    body = await readBody(response, stream, maxBytes, g, status, framed);
+    body = await readBody(response, stream, maxBytes, g, status, framed, answerHeaders);
   } catch (e) {
     throw networkError(g, e, method, url);
   }
@@ -1473,8 +1473,10 @@ function safeReason(signal) {
   try { return signal.reason; } catch { return undefined; }
 }
 
-function tooLarge(status, maxBytes) {
-  return new WxpayError('ERR_RESPONSE_TOO_LARGE', `the answer is larger than maxBodyBytes (${maxBytes} bytes)`, { status });
+/** An answer refused for its size, with its status and `Request-ID` (its headers had come). */
+function tooLarge(status, maxBytes, headers) {
+  const requestId = headers?.['request-id'];
+  return new WxpayError('ERR_RESPONSE_TOO_LARGE', `the answer is larger than maxBodyBytes (${maxBytes} bytes)`, typeof requestId === 'string' ? { status, requestId } : { status });
 }
 
 function cancel(stream) {
@@ -1530,7 +1532,7 @@ function headersTooLarge(status) {
   return new WxpayError('ERR_RESPONSE_TOO_LARGE', `the answer's headers are longer than ${MAX_TEXT} characters in all`, { status });
 }
 
-async function readBody(response, stream, maxBytes, g, status, framed) {
+async function readBody(response, stream, maxBytes, g, status, framed, headers) {
   // A body framed by Content-Length (no content coding to inflate it) cannot exceed what was
   // checked against the limit: read it whole, which is cheaper than chunk by chunk. Otherwise
   // the stream, chunk by chunk; `arrayBuffer()` only for an answer without a stream.
@@ -1541,22 +1543,22 @@ async function readBody(response, stream, maxBytes, g, status, framed) {
   if (readable && !(framed && typeof arrayBuffer === 'function')) {
     // Rust reads the body it is handed: always an array made here. A chunk may view a much
     // larger pooled buffer (inflated answers do): holding it would hold several times the limit.
-    return readChunks(stream.getReader(), maxBytes, () => tooLarge(status, maxBytes), (p) => g.race(p));
+    return readChunks(stream.getReader(), maxBytes, () => tooLarge(status, maxBytes, headers), (p) => g.race(p));
   }
   if (typeof arrayBuffer !== 'function') {
     // No stream and no arrayBuffer(): no body is an empty one; a test double's string or bytes
     // are its body; anything else is no body this can read.
     if (stream === null || stream === undefined) return new Uint8Array(0);
-    if (typeof stream === 'string' && stream.length > maxBytes) throw tooLarge(status, maxBytes);
+    if (typeof stream === 'string' && stream.length > maxBytes) throw tooLarge(status, maxBytes, headers);
     const bytes = typeof stream === 'string' ? encoder.encode(stream) : isBytes(stream) ? copyBytes(stream) : undefined;
     if (bytes === undefined) throw new TypeError(`the answer's body is ${kind(stream)}, not a stream, bytes or a string, and it has no arrayBuffer()`);
-    if (bytes.byteLength > maxBytes) throw tooLarge(status, maxBytes);
+    if (bytes.byteLength > maxBytes) throw tooLarge(status, maxBytes, headers);
     return bytes;
   }
   const buffer = await g.race(arrayBuffer.call(response));
   const bytes = typeof buffer === 'object' && buffer !== null ? fixedView(buffer) ?? copyBytes(buffer) : undefined;
   if (bytes === undefined) throw new TypeError('arrayBuffer() did not give an ArrayBuffer');
-  if (bytes.byteLength > maxBytes) throw tooLarge(status, maxBytes);
+  if (bytes.byteLength > maxBytes) throw tooLarge(status, maxBytes, headers);
   return bytes;
 }
 

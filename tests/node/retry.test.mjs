@@ -331,6 +331,27 @@ test('onRequest and onResponse see each attempt, never keys, signatures or bodie
   assert.equal(failed[0].error, 'ERR_NETWORK');
 });
 
+test('an answer refused for its size carries its status and Request-ID, and onResponse hears both (its headers had come)', async () => {
+  const { sb } = ctx;
+  // The sandbox's answer as it came (Content-Length), and the same answer streamed without one.
+  const chunked = async (url, init) => {
+    const res = await fetch(url, init);
+    const headers = new Headers(res.headers);
+    headers.delete('content-length');
+    return new Response(res.body, { status: res.status, headers });
+  };
+  for (const [label, fetchFn] of [['Content-Length', undefined], ['chunked', chunked]]) {
+    const seen = [];
+    const wxpay = new Wxpay(options(sb, { ...(fetchFn ? { fetch: fetchFn } : {}), maxBodyBytes: 10, retry: 0, onResponse: (info) => seen.push(info) }));
+    sb.reset();
+    const e = await rejectsWith(get(wxpay), 'ERR_RESPONSE_TOO_LARGE', { status: 200, attempts: 1 });
+    // The id the sandbox answered with.
+    assert.equal(e.requestId, sb.requests.at(-1).requestId, label);
+    assert.match(e.requestId, /^sbx-/, label);
+    assert.deepEqual(seen.map((i) => [i.attempt, i.status, i.requestId, i.error]), [[1, 200, e.requestId, 'ERR_RESPONSE_TOO_LARGE']], label);
+  }
+});
+
 test('onResponse hears of the last attempt once its answer is verified: a 200 refused carries the code it was refused with', async () => {
   const { sb } = ctx;
   const seen = [];
