@@ -51,14 +51,27 @@ fn field<'a>(v: &'a Value, name: &str, at: usize) -> Result<&'a str> {
     v.get(name).and_then(Value::as_str).ok_or_else(|| bad(format!("entry {at} has no string `{name}`")))
 }
 
+/// The most bytes of a certificate list read (the service's has a few entries, about 2 KB each):
+/// it is read before any signature is checked (its key may be in it), so whoever answers may send
+/// anything; more is `ERR_RESPONSE_BODY`, before it is parsed.
+pub const MAX_LIST_BYTES: u32 = 1 << 20;
+/// The most entries of a certificate list, as of `options.certs`.
+const MAX_LIST_ENTRIES: usize = 1024;
+
 /// Reads and decrypts the certificate list of a `/v3/certificates` answer.
 /// Every entry must decrypt under `key` and hold a certificate whose serial
 /// is the entry's `serial_no`; any failure rejects the whole answer. `time`
 /// reads a listed RFC 3339 time (`2021-01-01T00:00:00+08:00`) as Unix
 /// seconds (in wasm, the JS `Date` does).
 pub fn parse(body: &[u8], key: &ApiV3Key, time: impl Fn(&str) -> Option<i64>) -> Result<Vec<Certificate>> {
+    if body.len() > MAX_LIST_BYTES as usize {
+        return Err(bad(format!("is larger than {MAX_LIST_BYTES} bytes")));
+    }
     let v: Value = serde_json::from_slice(body).map_err(|_| bad("is not JSON"))?;
     let list = v.get("data").and_then(Value::as_array).ok_or_else(|| bad("has no `data` array"))?;
+    if list.len() > MAX_LIST_ENTRIES {
+        return Err(bad(format!("has more than {MAX_LIST_ENTRIES} entries")));
+    }
     let mut out = Vec::with_capacity(list.len());
     for (i, entry) in list.iter().enumerate() {
         let serial = field(entry, "serial_no", i)?;
@@ -175,5 +188,24 @@ mod tests {
         // A later effective_time delays it.
         let (body, key) = list_of("2026-12-01T00:00:00Z", "2126-11-03T03:50:00Z");
         assert_eq!(parse(&body, &key, time).unwrap()[0].key.validity, Some((1_796_083_200, NOT_AFTER)));
+    }
+
+    // Review 2026-12-06 (helper-104): a list of 12.8 M entries (`{"data":[0,0,...]}`, 25.6 MB,
+    // under the default maxBodyBytes, and unsigned until read) reserved 168 bytes an entry before
+    // reading the first, past what wasm32 can address: a trap. Bounded first, in bytes and entries.
+    #[test]
+    fn regression_a_list_too_large_or_too_long_is_refused_before_it_is_read() {
+        let (_, key) = list_of("2020-01-01T00:00:00Z", "2200-01-01T00:00:00Z");
+        let entries = |n: usize| format!("{{\"data\":[{}]}}", vec!["0"; n].join(",")).into_bytes();
+        let e = parse(&entries(1025), &key, time).unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), (Code::ResponseBody, "the certificate list has more than 1024 entries"));
+        // 1024 are read, and the first is judged.
+        assert_eq!(parse(&entries(1024), &key, time).unwrap_err().message, "the certificate list entry 0 has no string `serial_no`");
+        let mut big = entries(1);
+        big.resize(MAX_LIST_BYTES as usize + 1, b' ');
+        let e = parse(&big, &key, time).unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), (Code::ResponseBody, "the certificate list is larger than 1048576 bytes"));
+        big.pop();
+        assert_eq!(parse(&big, &key, time).unwrap_err().message, "the certificate list entry 0 has no string `serial_no`");
     }
 }

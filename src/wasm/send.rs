@@ -226,7 +226,8 @@ pub async fn fetch_certificates(client: &Rc<Client>) -> Result<Vec<Certificate>,
         content_type: None,
         headers: &[],
         retries: client.config.retries,
-        max_bytes: client.config.max_body_bytes,
+        // Read no further than a list can be (certificates::MAX_LIST_BYTES): it is unsigned until read.
+        max_bytes: client.config.max_body_bytes.min(certificates::MAX_LIST_BYTES),
         stream: false,
         serial: Named::Nothing,
     };

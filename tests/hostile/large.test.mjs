@@ -10,11 +10,12 @@
 // then fail at once, saying so, instead of running (HOSTILE_UNGUARDED=1 runs them anyway).
 import test, { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import v8 from 'node:v8';
 import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { Wxpay, parseBill } from 'wxpay-wasm';
-import { useHealth, rejects, resolves, outcome, settle, options, BACKENDS, wasmMemoryBytes, assertNothingEscaped } from './harness.mjs';
+import { useHealth, rejects, resolves, outcome, settle, options, memberCode, BACKENDS, wasmMemoryBytes, assertNothingEscaped, CARD_ID, CODE } from './harness.mjs';
 import { startHostileServer } from './server.mjs';
 
 const MiB = 2 ** 20;
@@ -254,6 +255,78 @@ describe('an oversized notification', () => {
     }
     assertNothingEscaped('oversized notification');
     await h.check('oversized notification');
+  });
+});
+
+// The platform certificate list is read before any signature is checked (the key that signs it
+// may be in it), so whoever answers the download may send anything: it is read no further than
+// 1 MiB, and at most 1,024 entries are reserved for. Before, `{"data":[0,0,...]}` of 12.8 M
+// entries (25.6 MB, under the default maxBodyBytes) reserved 168 bytes an entry first: a trap,
+// which failed every client's calls in flight (helper-104).
+describe('an oversized certificate list', () => {
+  const h = useHealth();
+  const zeros = (n) => `{"data":[${'0,'.repeat(n - 1)}0]}`;
+
+  test('its download is refused at 1 MiB (ERR_RESPONSE_TOO_LARGE), whatever maxBodyBytes; no trap, wasm memory bounded', async (t) => {
+    let recoveries = 0;
+    const before = Wxpay.onRecover;
+    Wxpay.onRecover = () => { recoveries++; };
+    const list = zeros(12_800_000);
+    const answer = async (url, init) => (new URL(url).pathname === '/v3/certificates'
+      ? new Response(list, { status: 200, headers: { 'content-type': 'application/json' } })
+      : fetch(url, init));
+    const wxpay = new Wxpay({ ...options(h.sb, { apiv3Key: h.sb.apiv3Key, fetch: answer, retry: 0, maxBodyBytes: 1 << 30 }), certs: undefined });
+    try {
+      const m = await measured(() => settle(() => wxpay.certificates(), 60_000));
+      t.diagnostic(`${outcome(m.result)}; peak growth wasm ${mib(m.wasm)}`);
+      assert.equal(rejects('ERR_RESPONSE_TOO_LARGE')(m.result), null);
+      assert.equal(m.result.error.message, 'the answer is larger than maxBodyBytes (1048576 bytes)');
+      assert.ok(m.wasm < 8 * MiB, `wasm memory grew ${mib(m.wasm)}`);
+      // A request that needs the download first is refused unsent, with the download's error.
+      const r = await settle(() => memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }), 60_000);
+      assert.equal(rejects('ERR_CERTIFICATE_DOWNLOAD')(r), null);
+      assert.equal(r.error.cause?.code, 'ERR_RESPONSE_TOO_LARGE');
+      assert.equal(recoveries, 0, 'no trap');
+    } finally {
+      Wxpay.onRecover = before;
+      wxpay.free();
+    }
+    assertNothingEscaped('oversized certificate list');
+    await h.check('oversized certificate list');
+  });
+
+  test('the chain\'s own GET /v3/certificates under an unknown serial: a list over 1 MiB or 1,024 entries is ERR_RESPONSE_BODY, before it is parsed', async () => {
+    let recoveries = 0;
+    const before = Wxpay.onRecover;
+    Wxpay.onRecover = () => { recoveries++; };
+    const signed = (body) => async (url, init) => {
+      if (new URL(url).pathname !== '/v3/certificates') return fetch(url, init);
+      // Signed under a serial no client knows: the list is read to find its key.
+      const ts = String(Math.floor(Date.now() / 1000));
+      const nonce = 'n'.repeat(32);
+      const signature = crypto.sign('sha256', Buffer.from(`${ts}\n${nonce}\n${body}\n`), h.sb.platform.privateKeyPkcs8).toString('base64');
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-signature': signature, 'wechatpay-serial': 'ABCDEF0123456789ABCDEF0123456789ABCDEF01' } });
+    };
+    try {
+      for (const [body, message] of [
+        [zeros(12_800_000), 'the certificate list is larger than 1048576 bytes'],
+        [zeros(1025), 'the certificate list has more than 1024 entries'],
+      ]) {
+        const wxpay = new Wxpay({ ...options(h.sb, { apiv3Key: h.sb.apiv3Key, fetch: signed(body), retry: 0 }), certs: undefined });
+        try {
+          const r = await settle(() => wxpay.v3.certificates.get(), 60_000);
+          assert.equal(rejects('ERR_RESPONSE_BODY')(r), null);
+          assert.equal(r.error.message, message);
+        } finally {
+          wxpay.free();
+        }
+      }
+      assert.equal(recoveries, 0, 'no trap');
+    } finally {
+      Wxpay.onRecover = before;
+    }
+    assertNothingEscaped('oversized certificate list, chain');
+    await h.check('oversized certificate list, chain');
   });
 });
 
