@@ -55,9 +55,13 @@ pub fn nonce() -> Result<String> {
         static POOL: RefCell<([u8; 1024], usize)> = const { RefCell::new(([0; 1024], 1024)) };
     }
     POOL.with(|pool| {
-        let mut pool = pool.borrow_mut();
+        // Drawing calls `crypto.getRandomValues`, which a caller may have replaced with code
+        // that calls the package again: a nonce taken then is drawn afresh, not from the pool.
+        let mut pool = pool.try_borrow_mut().ok();
         nonce_from(|buf| {
-            let (bytes, used) = &mut *pool;
+            let Some((bytes, used)) = pool.as_deref_mut() else {
+                return fill_random(buf);
+            };
             if bytes.len() - *used < buf.len() {
                 fill_random(bytes)?;
                 *used = 0;

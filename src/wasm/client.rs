@@ -84,11 +84,13 @@ impl Client {
     /// when a rotation has moved the default on since. Nothing to look at (and no
     /// clock read) until the client has encrypted something.
     pub fn pinned_serial(&self, body: &[u8]) -> Result<Option<String>, Error> {
-        let encrypted = self.encrypted.borrow();
-        if encrypted.is_empty() {
+        if self.encrypted.borrow().is_empty() {
             return Ok(None);
         }
-        encrypted.pinned(body, self.named_serial(send::now_secs()).as_deref())
+        // The clock is read (`Date.now`, which a caller may have replaced with code that calls
+        // `encrypt` again) before the record is borrowed.
+        let named = self.named_serial(send::now_secs());
+        self.encrypted.borrow().pinned(body, named.as_deref())
     }
 
     /// The injected `fetch`, else the global one, with the `this` to call it with.

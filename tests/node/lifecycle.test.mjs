@@ -181,3 +181,58 @@ test('the shipped package has none of the test build\'s trap exports', () => {
   assert.deepEqual(exported.filter((n) => /trap|memorybytes/i.test(n)), []);
   assert.deepEqual(Object.keys(glue).filter((n) => /trap|memoryBytes/i.test(n)), []);
 });
+
+// Global functions the package calls, replaced by code that calls the package again (an
+// instrumented clock, a wrapped random source): before, a nonce drawn while the random pool
+// was being refilled, and an `encrypt` while a request read the clock for its pinned serial,
+// each borrowed a record already borrowed: a trap, failing every call in flight (helper-104).
+test('crypto.getRandomValues and Date.now replaced by code that calls the client: the calls complete, no trap', async () => {
+  await withoutTraps(async () => {
+    const wxpay = new Wxpay(options(ctx.sb));
+    const inner = [];
+    const { getRandomValues } = globalThis.crypto;
+    // Once, at the next refill of the random pool (a nonce takes 32 of its 1,024 bytes).
+    let armed = true;
+    globalThis.crypto.getRandomValues = function (buf) {
+      if (armed) {
+        armed = false;
+        inner.push(wxpay.appParams({ appid: 'wx8888888888888888', prepay_id: 'wx-inner' }));
+        inner.push(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }));
+      }
+      return getRandomValues.call(this, buf);
+    };
+    try {
+      const outer = [];
+      for (let i = 0; i < 40; i++) outer.push(await wxpay.jsapiParams({ appId: 'wx8888888888888888', prepay_id: `wx-${i}` }));
+      assert.equal(armed, false, 'the pool was refilled');
+      assert.equal(new Set(outer.map((p) => p.nonceStr)).size, 40);
+      const [app, { status }] = await Promise.all(inner);
+      assert.equal(status, 200);
+      assert.equal(app.prepayid, 'wx-inner');
+      assert.ok(!outer.some((p) => p.nonceStr === app.noncestr), 'the nested nonce is its own');
+    } finally {
+      globalThis.crypto.getRandomValues = getRandomValues;
+    }
+
+    // The clock, read for a request's pinned serial once the client has encrypted something.
+    const cipher = await wxpay.encrypt('张三');
+    const realNow = Date.now;
+    let once = true;
+    const nested = [];
+    Date.now = function () {
+      if (once) {
+        once = false;
+        nested.push(wxpay.encrypt('李四'));
+      }
+      return realNow.call(Date);
+    };
+    try {
+      const { status } = await wxpay.v3.sandbox.echo.post({ name: cipher });
+      assert.equal(status, 200);
+      assert.equal(once, false, 'the clock was read');
+      assert.equal(typeof (await nested[0]), 'string');
+    } finally {
+      Date.now = realNow;
+    }
+  });
+});
