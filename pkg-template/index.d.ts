@@ -245,7 +245,8 @@ export declare class Wxpay {
    * Whether `signature` (base64) over `message` verifies under the platform key that `serial`
    * names: one of `certs`, or, with `apiv3Key`, a downloaded certificate (a serial not known yet
    * brings a download, at most once per `certsRefreshInterval`). Rejects with
-   * `ERR_INVALID_PARAM` for a serial none of them has.
+   * `ERR_INVALID_PARAM` for a serial none of them has, or with the download's error when that
+   * download fails.
    */
   verify(message: string | Uint8Array, signature: string, serial: string): Promise<boolean>;
   /**
