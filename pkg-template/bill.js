@@ -46,9 +46,13 @@ function sourceError(e) {
  */
 export function readBill(source) {
   let iterable = false;
+  let bytes = false;
   try {
-    iterable = typeof source === 'object' && source !== null && (typeof source[Symbol.asyncIterator] === 'function' || typeof source[Symbol.iterator] === 'function');
+    bytes = source instanceof ArrayBuffer || ArrayBuffer.isView(source);
+    iterable = !bytes && typeof source === 'object' && source !== null && (typeof source[Symbol.asyncIterator] === 'function' || typeof source[Symbol.iterator] === 'function');
   } catch { /* a throwing getter: not a source */ }
+  // Bytes are iterable (as numbers): a whole bill's are refused here, not at its first number.
+  if (bytes) throw new WxpayError('ERR_INVALID_PARAM', 'readBill(source): source is a whole bill\'s bytes: parseBill(bytes) reads those; readBill reads a stream of them, e.g. download(data, { stream: true })');
   if (!iterable) throw new WxpayError('ERR_INVALID_PARAM', 'readBill(source): source must be a ReadableStream of bytes or an (async) iterable of them');
   const bill = {
     summary: undefined,
@@ -61,9 +65,11 @@ export function readBill(source) {
         const batch = [];
         for (const raw of lines) {
           if (raw.length > MAX_LINE) tooLong();
-          const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+          // A byte order mark is left out of every line, as parseBill leaves it out (two files
+          // joined carry one mid-bill): taken for the summary's start, it hid the records after it.
+          const line = (raw.endsWith('\r') ? raw.slice(0, -1) : raw).replace(/^\uFEFF/, '');
           if (line.trim() === '') continue;
-          if (header === undefined) header = line.replace(/^\uFEFF/, '');
+          if (header === undefined) header = line;
           else if (summary !== undefined) {
             if (summary.length === MAX_SUMMARY_LINES) throw new WxpayError('ERR_INVALID_PARAM', `readBill(source): more than ${MAX_SUMMARY_LINES} lines after the records: not a bill`);
             summary.push(line);

@@ -742,7 +742,7 @@ export interface FundFlowBillSummary {
   [column: string]: string | undefined;
 }
 
-/** A bill read by `parseBill`: every value a string, the backtick removed. */
+/** A bill read by `parseBill`: every value a string, its backtick and trailing whitespace removed. */
 export interface ParsedBill<Row = Record<string, string>, Summary = Record<string, string>> {
   rows: Row[];
   summary: Summary;

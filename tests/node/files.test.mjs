@@ -752,6 +752,28 @@ test('readBill bounds a line, in one chunk or many, and stays linear in a long o
   assert.deepEqual(await read(cut), [{ h: 'a'.repeat(MAX - 1) }]);
 });
 
+// helper-106: a record line that began with a byte order mark (two files joined) was taken for
+// the summary's start, and the records after it were left out with no error; bytes given whole
+// were refused only at their first number.
+test('readBill gives what parseBill does for a bill with a byte order mark mid-bill; a whole bill\'s bytes are refused at once', async () => {
+  const lines = tradeBill(5).toString('utf8').split('\r\n');
+  // The header, five records, the summary's names and values.
+  for (const at of [2, 5]) {
+    const marked = Buffer.from(lines.map((l, i) => (i === at ? `\uFEFF${l}` : l)).join('\r\n'));
+    const whole = parseBill(marked);
+    assert.deepEqual(whole.rows.map((r) => r['商户订单号']), ['order-0', 'order-1', 'order-2', 'order-3', 'order-4']);
+    assert.equal(whole.summary['总交易单数'], '5');
+    const bill = readBill((async function* () { yield marked; })());
+    const rows = [];
+    for await (const row of bill) rows.push(row);
+    assert.deepEqual(rows, whole.rows, `a mark on line ${at}`);
+    assert.deepEqual(bill.summary, whole.summary);
+  }
+  for (const bytes of [fundFlowBill(), new Uint8Array(fundFlowBill()), fundFlowBill().buffer]) {
+    assert.throws(() => readBill(bytes), { name: 'WxpayError', code: 'ERR_INVALID_PARAM', message: /^readBill\(source\): source is a whole bill's bytes: parseBill\(bytes\) reads those/ });
+  }
+});
+
 test('readBill refuses a bill that is not UTF-8 as parseBill does: ERR_INVALID_PARAM', async () => {
   const text = fundFlowBill();
   const bad = Buffer.concat([text.subarray(0, 200), Buffer.from([0xff]), text.subarray(200)]);
