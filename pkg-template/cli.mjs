@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // wxpay-wasm certificates: download, verify and save the WeChat Pay platform certificates.
-import { X509Certificate } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { X509Certificate, randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync, mkdirSync, renameSync, rmSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Wxpay, WxpayError } from './node.mjs';
@@ -12,7 +12,7 @@ const USAGE = `usage: wxpay-wasm certificates --mchid <mchid> --serial <merchant
 
 Downloads /v3/certificates, decrypts each certificate with the APIv3 key, verifies the answer,
 prints each certificate's serial and validity, and with --out writes wechatpay_<serial>.pem there
-(replacing a file of that name).
+(replacing a file of that name; each written whole, then renamed).
 
   -m, --mchid         the merchant id
   -s, --serial        the merchant API certificate's serial
@@ -152,15 +152,47 @@ async function main(argv) {
       fail(typeof e?.code === 'string' ? e.code : 'ERR_OUTPUT', `cannot write ${what}: ${e?.message ?? e}`);
     }
   };
-  if (values.out) written(`--out ${values.out}`, () => mkdirSync(values.out, { recursive: true }));
-  for (const c of certificates) {
-    let line = `${c.serial}  ${c.effective_time ?? '-'}  ${c.expire_time ?? '-'}`;
-    if (values.out && c.pem) {
-      const file = join(values.out, `wechatpay_${c.serial}.pem`);
-      written(file, () => writeFileSync(file, c.pem));
-      line += `  ${file}`;
+  const files = values.out ? certificates.filter((c) => c.pem).map((c) => [c, join(values.out, `wechatpay_${c.serial}.pem`)]) : [];
+  if (values.out) {
+    written(`--out ${values.out}`, () => mkdirSync(values.out, { recursive: true }));
+    // Each file is written whole under a name of its own first, then renamed over its own name
+    // (a symlink there is replaced, not followed): a full disk leaves the files of the run before
+    // as they were, and no file half written that a loader would trip on. A name taken by a
+    // folder is refused before any file is written.
+    for (const [, file] of files) {
+      let folder = false;
+      try {
+        folder = lstatSync(file).isDirectory();
+      } catch { /* not there yet */ }
+      if (folder) written(file, () => { throw Object.assign(new Error(`${file} is a folder`), { code: 'EISDIR' }); });
     }
-    process.stdout.write(`${line}\n`);
+    const staged = [];
+    const unstage = () => { for (const [tmp] of staged) rmSync(tmp, { force: true }); };
+    for (const [c, file] of files) {
+      const tmp = join(values.out, `.wechatpay_${c.serial}.pem.${randomUUID()}.tmp`);
+      try {
+        writeFileSync(tmp, c.pem, { flag: 'wx' });
+        staged.push([tmp, file]);
+      } catch (e) {
+        rmSync(tmp, { force: true });
+        unstage();
+        written(file, () => { throw e; });
+      }
+    }
+    for (const [tmp, file] of staged) {
+      written(file, () => {
+        try {
+          renameSync(tmp, file);
+        } catch (e) {
+          unstage();
+          throw e;
+        }
+      });
+    }
+  }
+  for (const c of certificates) {
+    const file = files.find(([f]) => f === c)?.[1];
+    process.stdout.write(`${c.serial}  ${c.effective_time ?? '-'}  ${c.expire_time ?? '-'}${file ? `  ${file}` : ''}\n`);
   }
 }
 
@@ -172,7 +204,14 @@ async function pinnedList(fetcher, reader) {
   const { data } = await fetcher.v3.certificates.get();
   const out = [];
   for (const item of Array.isArray(data?.data) ? data.data : []) {
-    const pem = await reader.decryptResource(item.encrypt_certificate);
+    let pem;
+    try {
+      pem = await reader.decryptResource(item.encrypt_certificate);
+    } catch (e) {
+      // As the client says it without --wechatpay-cert (not as a notification's failure).
+      if (e?.code !== 'ERR_NOTIFY_DECRYPT') throw e;
+      throw new WxpayError('ERR_RESPONSE_BODY', `certificate ${item.serial_no} does not decrypt under the APIv3 key: ${e.message}`);
+    }
     let serial;
     try {
       serial = new X509Certificate(pem).serialNumber;
@@ -189,7 +228,15 @@ async function pinnedList(fetcher, reader) {
   return out;
 }
 
+/** A client's message in the CLI's terms: the flags it has, not the options it has not. */
+function cliMessage(message) {
+  return message
+    .replace('(not in options.certs; with apiv3Key, see certsRefreshInterval)', '(not in the list it downloaded, nor --wechatpay-cert)')
+    .replace('(with a WeChat Pay public key only, give it in options.certs under its PUB_KEY_ID_...)', '(a merchant on a WeChat Pay public key only has no platform certificates to save: give the public key to your client, in certs under its PUB_KEY_ID_...)')
+    .replace(/\boptions\.certs\b/g, '--wechatpay-cert');
+}
+
 main(process.argv.slice(2)).catch((e) => {
-  if (e instanceof WxpayError) fail(e.code, e.message);
+  if (e instanceof WxpayError) fail(e.code, cliMessage(e.message));
   fail('ERR_INTERNAL', e instanceof Error ? e.message : String(e));
 });

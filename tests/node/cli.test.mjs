@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import net from 'node:net';
-import { mkdtempSync, writeFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, symlinkSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -218,6 +218,9 @@ test('--wechatpay-cert (-c): the answer must be signed by the certificate given;
   const rotated = await run([...base(sb, file), '-c', trusted, '--out', join(dir, 'not')], { WXPAY_APIV3_KEY: sb.apiv3Key });
   assert.equal(rotated.code, 1);
   assert.match(rotated.stderr, /^wxpay-wasm: ERR_RESPONSE_SERIAL: [^\n]+\n$/);
+  // In the command's terms: its flags, not the client's options (helper-107).
+  assert.match(rotated.stderr, /names none of the known platform keys \(not in the list it downloaded, nor --wechatpay-cert\)\n$/);
+  assert.doesNotMatch(rotated.stderr, /options\.|certsRefreshInterval/);
   assert.throws(() => readdirSync(join(dir, 'not')), /ENOENT/);
   const fresh = await run([...base(sb, file)], { WXPAY_APIV3_KEY: sb.apiv3Key });
   assert.equal(fresh.code, 0, fresh.stderr);
@@ -227,4 +230,55 @@ test('--wechatpay-cert (-c): the answer must be signed by the certificate given;
   const unknown = await run([...base(sb, file), '-c', other], { WXPAY_APIV3_KEY: sb.apiv3Key });
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /^wxpay-wasm: PARAM_ERROR: Wechatpay-Serial [^\n]+\n$/);
+});
+
+test('-c with a wrong APIv3 key says so as without -c: ERR_RESPONSE_BODY, the certificate named', async () => {
+  const { sb } = ctx;
+  const { dir, file } = keyFile(sb);
+  const trusted = join(dir, 'trusted.pem');
+  writeFileSync(trusted, sb.platform.certificate);
+  const wrong = 'B'.repeat(32);
+  for (const args of [[], ['-c', trusted]]) {
+    const r = await run([...base(sb, file), ...args], { WXPAY_APIV3_KEY: wrong });
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, new RegExp(`^wxpay-wasm: ERR_RESPONSE_BODY: certificate ${sb.platform.serial} does not decrypt under the APIv3 key: `), args.join(' '));
+    assert.ok(!r.stderr.includes(wrong));
+  }
+});
+
+// helper-107: each file was written in place, so a full disk left a 0-byte PEM beside a good one
+// (a client loading the folder then failed to start), a name taken by a folder stopped the run
+// with the files before it written, and a symlink at a name had the certificate written into
+// its target.
+test('--out: a name taken by a folder is refused before any file is written, none left half written; a symlink at a name is replaced, not written through', async () => {
+  const { sb } = ctx;
+  const { dir, file } = keyFile(sb);
+  const out = join(dir, 'certs');
+  sb.rotate({ upcoming: true }); // two certificates listed
+  const first = await run([...base(sb, file), '--out', out], { WXPAY_APIV3_KEY: sb.apiv3Key });
+  assert.equal(first.code, 0, first.stderr);
+  const names = readdirSync(out).sort();
+  assert.equal(names.length, 2);
+  const before = Object.fromEntries(names.map((n) => [n, readFileSync(join(out, n), 'utf8')]));
+  // The second name taken by a folder: nothing is replaced, no temporary file is left.
+  rmSync(join(out, names[1]));
+  mkdirSync(join(out, names[1]));
+  writeFileSync(join(out, names[0]), 'the previous run\'s file\n');
+  const blocked = await run([...base(sb, file), '--out', out], { WXPAY_APIV3_KEY: sb.apiv3Key });
+  assert.equal(blocked.code, 1);
+  assert.match(blocked.stderr, /^wxpay-wasm: EISDIR: cannot write [^\n]+\n$/);
+  assert.equal(blocked.stdout, '', 'nothing printed as written');
+  assert.deepEqual(readdirSync(out).sort(), names);
+  assert.equal(readFileSync(join(out, names[0]), 'utf8'), 'the previous run\'s file\n');
+  // A symlink at a name: replaced by the file; its target untouched.
+  rmSync(join(out, names[1]), { recursive: true });
+  const victim = join(dir, 'victim.txt');
+  writeFileSync(victim, 'keep me\n');
+  symlinkSync(victim, join(out, names[1]));
+  const linked = await run([...base(sb, file), '--out', out], { WXPAY_APIV3_KEY: sb.apiv3Key });
+  assert.equal(linked.code, 0, linked.stderr);
+  assert.equal(readFileSync(victim, 'utf8'), 'keep me\n');
+  assert.equal(lstatSync(join(out, names[1])).isSymbolicLink(), false);
+  assert.deepEqual(readdirSync(out).sort(), names);
+  for (const n of names) assert.equal(readFileSync(join(out, n), 'utf8'), before[n]);
 });
