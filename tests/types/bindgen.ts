@@ -7,7 +7,9 @@
 // Only in tsconfig.bundler.json, whose lib has the Symbol.dispose the
 // generated file uses.
 import type { Wxpay } from 'wxpay-wasm';
-import type { Wxpay as Generated } from '../../node_modules/wxpay-wasm/wxpay_wasm.js';
+// wasm-bindgen's declarations of the glue, as the build made them (not shipped: they describe the
+// glue's internals, which the package's exports keep out of reach).
+import type { Wxpay as Generated } from '../../target/wasm-pack/wxpay_wasm.js';
 import type { Equal, Expect } from './equal.cjs';
 
 // `request` is the chain's entry (pkg-template/wxpay.js), offered as `v3` instead.
