@@ -1793,18 +1793,21 @@ export function downloadInput(data, options) {
       const v = o[k];
       if (v === undefined && !required) return undefined;
       const t = text(v, `${what}: ${k}`);
-      return k === 'download_url' ? sentURL(t, `${what}: ${k}`) : t;
+      return k === 'download_url' || k === 'url' ? sentURL(t, `${what}: ${k}`) : t;
     };
     const parts = [];
     const list = data.download_bill_list;
     // v3/bill/sub-merchant-fundflowbill documents download_bill_list as optional: an answer
     // without it names no file, which is said as such rather than as a missing download_url.
-    if (list === undefined && data.download_url === undefined) {
+    // The 代金券 flow files' answers (marketing/favor/stocks/{stock_id}/use-flow, refund-flow) name
+    // theirs `url`.
+    const single = data.download_url === undefined && data.url !== undefined ? 'url' : 'download_url';
+    if (list === undefined && data[single] === undefined) {
       // The whole `{ status, headers, data }` a verb resolves to, given for its `data`.
       if (data.data !== undefined && data.status !== undefined) {
         throw param(`${what}: data is a whole answer ({ status, headers, data }): pass the answer's .data (wxpay.download(answer.data))`);
       }
-      throw param(`${what}: data has neither download_url nor download_bill_list: it names no file to download`);
+      throw param(`${what}: data has neither download_url (nor url) nor download_bill_list: it names no file to download`);
     }
     if (list !== undefined) {
       if (!Array.isArray(list) || list.length === 0) throw param(`${what}: download_bill_list must be a non-empty array`);
@@ -1823,7 +1826,7 @@ export function downloadInput(data, options) {
       if (twice !== undefined) throw param(`${what}: download_bill_list has two parts of bill_sequence ${twice[0]}`);
       for (const i of items) parts.push(...i.slice(1));
     } else {
-      parts.push(str(data, 'download_url', true), str(data, 'hash_type', true), str(data, 'hash_value', true), undefined, undefined);
+      parts.push(str(data, single, true), str(data, 'hash_type', true), str(data, 'hash_value', true), undefined, undefined);
     }
     let o = options;
     if (o === undefined || o === null) o = {};

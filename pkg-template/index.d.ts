@@ -655,8 +655,18 @@ export interface ReceiptData {
   hash_value?: string;
 }
 
-/** What `download` takes: a bill's answer data, an encrypted bill's, or a receipt's. */
-export type Downloadable = DownloadData | EncryptedBillData | ReceiptData;
+/**
+ * The answer data of a 代金券 batch's flow files (`v3/marketing/favor/stocks/{stock_id}/use-flow`,
+ * `refund-flow`), which name their link `url`.
+ */
+export interface FlowFileData {
+  url: string;
+  hash_type: string;
+  hash_value: string;
+}
+
+/** What `download` takes: a bill's answer data, an encrypted bill's, a receipt's, or a flow file's. */
+export type Downloadable = DownloadData | EncryptedBillData | ReceiptData | FlowFileData;
 
 /** `DownloadData` for an object with no fields at all (it names no file), else no constraint. */
 export type NamesAFile<D> = {} extends Required<D> ? DownloadData : unknown;

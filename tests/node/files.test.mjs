@@ -400,12 +400,36 @@ test('download of an answer that names no file (a sub-merchant fund-flow answer 
   const wxpay = client(ctx.sb);
   for (const data of [{ download_bill_count: 0 }, {}]) {
     const e = await rejectsWith(wxpay.download(data), 'ERR_INVALID_PARAM');
-    assert.equal(e.message, 'download(data, options): data has neither download_url nor download_bill_list: it names no file to download');
+    assert.equal(e.message, 'download(data, options): data has neither download_url (nor url) nor download_bill_list: it names no file to download');
   }
   // A list that is there but empty, or a plain answer without its URL, keeps its own message.
   assert.equal((await rejectsWith(wxpay.download({ download_bill_count: 0, download_bill_list: [] }), 'ERR_INVALID_PARAM')).message, 'download(data, options): download_bill_list must be a non-empty array');
   assert.equal((await rejectsWith(wxpay.download({ download_url: null, hash_type: 'SHA1', hash_value: '00' }), 'ERR_INVALID_PARAM')).message, 'download(data, options): download_url must be a string, got null');
   assert.equal(ctx.sb.requests.length, 0);
+});
+
+// helper-106: a 代金券 batch's flow files (use-flow, refund-flow) are answered { url, hash_type,
+// hash_value }, which type-checked as download's input and was refused: no download_url.
+test('download of a flow file\'s answer ({ url, hash_type, hash_value }): fetched signed, checked, as a bill\'s', async (t) => {
+  const bytes = Buffer.from('批次号,优惠id\r\n`9856000,`1\r\n');
+  const asked = [];
+  const { wxpay, file } = await fileHost(t, (req, res) => {
+    asked.push([req.url, req.headers.authorization ?? '']);
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.end(bytes);
+  });
+  const { download_url: url, hash_type, hash_value } = file(bytes);
+  assert.deepEqual(Buffer.from(await within(wxpay.download({ url, hash_type, hash_value }))), bytes);
+  assert.deepEqual(await readAll(await within(wxpay.download({ url, hash_type, hash_value }, { stream: true }))), bytes);
+  assert.equal(asked.length, 2);
+  for (const [path, authorization] of asked) {
+    assert.equal(path, '/v3/billdownload/file?token=t');
+    assert.match(authorization, /^WECHATPAY2-SHA256-RSA2048 /);
+  }
+  await rejectsWith(wxpay.download({ url, hash_type, hash_value: '0'.repeat(40) }), 'ERR_DIGEST_MISMATCH');
+  // On another host than the client's, as a download_url: refused, nothing sent.
+  await rejectsWith(wxpay.download({ url: 'https://example.com/v3/billdownload/file?token=t', hash_type, hash_value }), 'ERR_INVALID_PARAM');
+  assert.equal(asked.length, 3);
 });
 
 test('download of the whole answer ({ status, headers, data }) instead of its data says to pass .data, nothing sent', async () => {

@@ -67,8 +67,10 @@ const code: WxpayErrorCode = 'ERR_DIGEST_MISMATCH';
 billFile.data.download_url;
 // @ts-expect-error TS2741: each encrypted part needs its encrypt_key
 await wxpay.download({ download_bill_list: [{ bill_sequence: 1, download_url: 'u', hash_type: 'SHA1', hash_value: 'h', nonce: 'n' }] });
-// @ts-expect-error TS2353: download needs the answer data of a bill request
+// @ts-expect-error TS2345: a flow file's url comes with its hash_type and hash_value
 await wxpay.download({ url: 'x' });
+// A 代金券 batch's flow file, as its answer names it.
+await wxpay.download({ url: 'https://api.mch.weixin.qq.com/v3/billdownload/file?token=t', hash_type: 'SHA1', hash_value: 'h' });
 // @ts-expect-error TS2345: an empty object names no file (neither download_url nor the encrypted parts)
 await wxpay.download({});
 
