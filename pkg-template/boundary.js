@@ -124,7 +124,7 @@ export function wasmUnreadable(cause, file) {
     const dir = String(file).replace(/[\\/][^\\/]*$/, '');
     return new Error(`wxpay-wasm: Deno needs read access to wxpay_wasm_bg.wasm: run with --allow-read=${dir} (its directory), or --allow-read (README, Runtimes): ${cause.message}`, { cause });
   }
-  if (globalThis.navigator?.userAgent === 'Cloudflare-Workers') {
+  if (inWorkerd()) {
     return new Error(`wxpay-wasm: this is the Node entry, which a Worker's require('wxpay-wasm') loads: use import { Wxpay } from 'wxpay-wasm' (README, Runtimes): ${cause?.message}`, { cause });
   }
   return new Error(`wxpay-wasm: cannot read wxpay_wasm_bg.wasm beside its entry. If a bundler (Next.js, esbuild, webpack, rollup, Vite's SSR build, bun build) took the package into a bundle, keep it external (README, Runtimes): ${cause?.message}`, { cause });
@@ -267,12 +267,12 @@ export function nodeSignBase64(crypto, algorithm, data, key) {
  * Bytes from a string (UTF-8) or binary input: a fresh Uint8Array. A detached buffer, a throwing
  * view or a Proxy becomes `wrap(...)`.
  */
-export function bytes(v, what, wrap = param) {
+export function bytes(v, what, wrap = param, max = MAX_BYTES) {
   return guarded(`reading ${what}`, wrap, () => {
     if (typeof v === 'string' && !wellFormed(v)) throw wrap(lone(what));
     const copy = typeof v === 'string' ? encoder.encode(v) : typeof v === 'object' && v !== null ? copyBytes(v) : undefined;
     if (copy === undefined) throw wrap(`${what} must be a string or bytes (Uint8Array, ArrayBuffer), got ${kind(v)}`);
-    if (copy.byteLength > MAX_BYTES) throw wrap(long(what, MAX_BYTES));
+    if (copy.byteLength > max) throw wrap(long(what, max, 'bytes'));
     return copy;
   });
 }
@@ -972,14 +972,14 @@ async function readNotification(input) {
     return [values, rawBody, read];
   });
   let body;
-  if (read === undefined) {
-    body = bytes(rawBody, `${what}: input.body`);
-    if (body.byteLength > MAX_NOTIFICATION) throw param(long(`${what}: input.body`, MAX_NOTIFICATION, 'bytes'));
-  } else if (values.slice(0, 4).includes(undefined)) {
-    // Unsigned: refused on its headers (ERR_NOTIFY_UNSIGNED), so a body anyone may POST is not
-    // read, nor copied into wasm memory, for nothing. Left unread (not cancelled: the connection
-    // is the server's, which still answers).
+  if (values.slice(0, 4).includes(undefined)) {
+    // Unsigned: refused on its headers (ERR_NOTIFY_UNSIGNED), whatever its body, in either form,
+    // so a body anyone may POST is not read, nor copied into wasm memory, for nothing. A
+    // Request's is left unread (not cancelled: the connection is the server's, which still
+    // answers).
     body = new Uint8Array(0);
+  } else if (read === undefined) {
+    body = bytes(rawBody, `${what}: input.body`, param, MAX_NOTIFICATION);
   } else {
     body = await requestBody(input, rawBody, read, what);
   }

@@ -8,11 +8,13 @@ initSync({ module: wasm() });
 
 /** The .wasm beside this file; a bundler that moved this file without it is named as the cause. */
 function wasm() {
-  const file = new URL('./wxpay_wasm_bg.wasm', import.meta.url);
+  let file;
   try {
+    // Made inside: a bundle to CommonJS (esbuild's default for Node) leaves import.meta empty.
+    file = new URL('./wxpay_wasm_bg.wasm', import.meta.url);
     return readFileSync(file);
   } catch (cause) {
-    throw wasmUnreadable(cause, file.protocol === 'file:' ? fileURLToPath(file) : file.href);
+    throw wasmUnreadable(cause, file?.protocol === 'file:' ? fileURLToPath(file) : file?.href);
   }
 }
 

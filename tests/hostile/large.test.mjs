@@ -228,6 +228,17 @@ describe('an oversized notification', () => {
         assert.match(r.error.message, /input\.body is longer than 1048576 bytes/);
       }
       assert.equal(rejects('ERR_NOTIFY_SIGNATURE')(await settle(() => wxpay.notifications.parse({ headers, body: new Uint8Array(LIMIT) }), 60_000)), null);
+      // Past the bound of other inputs (64 MiB) too, the notification's is the one named
+      // (helper-105: a 70 MiB string was said to pass 67108864 bytes).
+      const huge = await settle(() => wxpay.notifications.parse({ headers, body: 'x'.repeat(70 * MiB) }), 60_000);
+      assert.equal(rejects('ERR_INVALID_PARAM')(huge), null);
+      assert.match(huge.error.message, /input\.body is longer than 1048576 bytes/);
+      // Unsigned, it is refused on its headers whatever its body, in either form, as a Request is.
+      const unsigned = new Headers(headers);
+      unsigned.delete('wechatpay-signature');
+      for (const input of [{ headers: unsigned, body: new Uint8Array(2 * LIMIT) }, new Request('http://merchant.example/notify', { method: 'POST', headers: unsigned, body: new Uint8Array(2 * LIMIT) })]) {
+        assert.equal(rejects('ERR_NOTIFY_UNSIGNED')(await settle(() => wxpay.notifications.parse(input), 60_000)), null);
+      }
     } finally {
       wxpay.free();
     }

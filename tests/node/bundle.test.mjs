@@ -71,3 +71,15 @@ test('bundled by esbuild with wxpay-wasm inside: the bundle throws at import, na
   assert.match(stderr, /wxpay-wasm: cannot read wxpay_wasm_bg\.wasm beside its entry\. If a bundler \(Next\.js, esbuild, webpack, rollup, Vite's SSR build, bun build\) took the package into a bundle, keep it external \(README, Runtimes\)/);
   assert.equal(sb.requests.length, 0);
 });
+
+// helper-105: bundled to CommonJS (esbuild's default output for Node), the ESM entry's
+// import.meta is empty; the .wasm's URL was made outside the catch, and the bundle threw a bare
+// `TypeError: Invalid URL`, no advice.
+test('an ESM import bundled by esbuild to CommonJS with wxpay-wasm inside (its defaults for Node): the same advice', async () => {
+  const { sb } = ctx;
+  const file = await bundle('inside-cjs', "import { Wxpay } from 'wxpay-wasm';\nconsole.log(typeof Wxpay);\n", { format: 'cjs' });
+  const { code, stderr } = await run(file, sb);
+  assert.notEqual(code, 0);
+  assert.match(stderr, /Error: wxpay-wasm: cannot read wxpay_wasm_bg\.wasm beside its entry\. If a bundler \(Next\.js, esbuild, webpack, rollup, Vite's SSR build, bun build\) took the package into a bundle, keep it external \(README, Runtimes\): /);
+  assert.equal(sb.requests.length, 0);
+});

@@ -224,14 +224,17 @@ describe('backends inside workerd', () => {
 describe("require('wxpay-wasm') in a Worker", () => {
   test('loads the Node entry, which throws saying to use import (not bundling advice)', async () => {
     const { outdir } = await bundle('tests/workerd/require/wrangler.toml', 'require');
-    const mf = start(outdir, {}, { compatibilityFlags: ['nodejs_compat'] });
-    try {
-      const { error, exports } = await (await mf.dispatchFetch('http://require/')).json();
-      assert.equal(exports, undefined);
-      assert.match(error, /^wxpay-wasm: this is the Node entry, which a Worker's require\('wxpay-wasm'\) loads: use import \{ Wxpay \} from 'wxpay-wasm' \(README, Runtimes\): /);
-      assert.doesNotMatch(error, /bundler/);
-    } finally {
-      await mf.dispose();
+    // Also without a global navigator (helper-105: it was told to keep the package external).
+    for (const flags of [['nodejs_compat'], ['nodejs_compat', 'no_global_navigator']]) {
+      const mf = start(outdir, {}, { compatibilityFlags: flags });
+      try {
+        const { error, exports } = await (await mf.dispatchFetch('http://require/')).json();
+        assert.equal(exports, undefined, flags.join());
+        assert.match(error, /^wxpay-wasm: this is the Node entry, which a Worker's require\('wxpay-wasm'\) loads: use import \{ Wxpay \} from 'wxpay-wasm' \(README, Runtimes\): /, flags.join());
+        assert.doesNotMatch(error, /bundler/);
+      } finally {
+        await mf.dispose();
+      }
     }
   });
 });

@@ -6,7 +6,8 @@
 //   for whoever finds the URL. Without the secret set, the routes are off.
 // POST  /notify               -> WeChat Pay notifications (支付/会员卡回调): verified, decrypted,
 //                                handled once per id, answered 204 or {"code":"FAIL",...}
-// Every error answers JSON `{ code, message }`, never a stack.
+// Every error answers JSON `{ code, message }` (a refused order `{ code, request_id }`, its
+// message kept in the log), never a stack.
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 
 // One client per isolate: keys are parsed once, not on every request.
