@@ -7,8 +7,9 @@ use wxpay_wasm::{config, Code};
 
 use crate::{fixture, names_platform_serial, platform_ring, PLATFORM_SERIAL};
 
-fn is_identifier(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+/// A merchant id: 1 to 32 ASCII digits.
+fn is_mchid(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A secret as it might be pasted (base64 from a PEM body, a whole PEM, an
@@ -30,6 +31,7 @@ fn option_text() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<String>(),
         " ?[A-Za-z0-9_\\-]{1,66} ?",
+        " ?[0-9]{1,34} ?",
         "[A-Za-z0-9_\\-\" ,=\n]{0,10}",
         " ?[0-9A-Fa-f]{1,66} ?",
         // A serial as OpenSSL prints it: `-serial`'s line and `-text`'s byte pairs, and near misses.
@@ -41,8 +43,8 @@ fn option_text() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
-    /// `mchid`: accepted exactly when, trimmed, it is 1 to 64 of
-    /// `[A-Za-z0-9_-]`, and then as the trimmed text. `serial`: exactly when,
+    /// `mchid`: accepted exactly when, trimmed, it is 1 to 32 ASCII digits, and
+    /// then as the trimmed text. `serial`: exactly when,
     /// trimmed, with OpenSSL's `serial=` before it and its colons left out, it
     /// is 1 to 40 hex digits, and then as those in upper case.
     #[test]
@@ -51,7 +53,7 @@ proptest! {
         let digits: String = trimmed.strip_prefix("serial=").unwrap_or(trimmed).chars().filter(|&c| c != ':').collect();
         let serial = !digits.is_empty() && digits.len() <= 40 && digits.bytes().all(|b| b.is_ascii_hexdigit());
         for (got, name, valid, want) in [
-            (config::mchid(&v), "mchid", is_identifier(trimmed), trimmed.to_string()),
+            (config::mchid(&v), "mchid", is_mchid(trimmed), trimmed.to_string()),
             (config::serial(&v), "serial", serial, digits.to_ascii_uppercase()),
         ] {
             if valid {
