@@ -1247,7 +1247,10 @@ export function isConnectError(e) {
 function causeCode(e) {
   try {
     for (let c = e, depth = 0; c && depth < 4; c = c.cause, depth++) {
-      const { code, message } = c;
+      const { code, message, syscall } = c;
+      // A socket's error while it read or wrote (Node: `read EHOSTUNREACH`) came after it
+      // connected, when the request may have been written: whatever its code.
+      if (syscall === 'read' || syscall === 'write' || syscall === 'writev') return false;
       if (typeof code === 'string' && CONNECT_CODES.has(code)) return true;
       if (typeof message !== 'string') continue;
       if (message.includes(DENO_CONNECT)) return true;
@@ -1322,7 +1325,16 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
   try {
     body = await readBody(response, stream, maxBytes, g, status, framed, answerHeaders);
   } catch (e) {
-    throw networkError(g, e, method, url);
+    const error = networkError(g, e, method, url);
+    // The answer's headers had come (the request was received): its status and Request-ID go
+    // with the error its body ended with (ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED), as with
+    // ERR_RESPONSE_TOO_LARGE.
+    if (error instanceof WxpayError && error.status === undefined) {
+      Object.defineProperty(error, 'status', field(status));
+      const requestId = answerHeaders['request-id'];
+      if (typeof requestId === 'string' && error.requestId === undefined) Object.defineProperty(error, 'requestId', field(requestId));
+    }
+    throw error;
   }
   return answer(status, statusText, answerHeaders, body, undefined);
 }

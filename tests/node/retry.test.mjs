@@ -272,6 +272,35 @@ test('behind a proxy (undici ProxyAgent): a CONNECT it refuses never opened a co
   assert.equal(calls, 1);
 });
 
+// helper-109: an unreachable host's code was taken for a connection that never opened wherever
+// it came from; Node also raises it from a socket's read (`read EHOSTUNREACH`), once the request
+// may have been written: a POST then went to the backup host too.
+test('EHOSTUNREACH or ENETUNREACH from a socket\'s read is not a connection that never opened: a POST is not sent again; from connect it is', async () => {
+  const { sb } = ctx;
+  const failed = (code, syscall) => Object.assign(new TypeError('fetch failed'), {
+    cause: Object.assign(new Error(`${syscall} ${code}`), { code, syscall, errno: -113 }),
+  });
+  for (const code of ['EHOSTUNREACH', 'ENETUNREACH']) {
+    for (const [syscall, backupSent] of [['read', false], ['write', false], ['connect', true]]) {
+      const tried = [];
+      const fetch = (url, init) => {
+        tried.push(new URL(url).host);
+        return tried.length === 1 ? Promise.reject(failed(code, syscall)) : globalThis.fetch(url, init);
+      };
+      sb.reset();
+      const wxpay = new Wxpay(options(sb, { backupBaseURL: sb.baseURL.replace('127.0.0.1', 'localhost'), retry: 0, fetch }));
+      const sent = wxpay.v3.sandbox.echo.post({ c: 1 });
+      if (backupSent) {
+        assert.equal((await sent).status, 200, `${code} ${syscall}`);
+        assert.equal(tried.length, 2);
+      } else {
+        await rejectsWith(sent, 'ERR_NETWORK', { attempts: 1 });
+        assert.equal(tried.length, 1, `${code} ${syscall}: not sent again`);
+      }
+    }
+  }
+});
+
 test('without baseURL the backup host is https://api2.mch.weixin.qq.com/; backupBaseURL: false turns it off', async () => {
   const { sb } = ctx;
   const urls = [];
@@ -349,6 +378,31 @@ test('an answer refused for its size carries its status and Request-ID, and onRe
     assert.equal(e.requestId, sb.requests.at(-1).requestId, label);
     assert.match(e.requestId, /^sbx-/, label);
     assert.deepEqual(seen.map((i) => [i.attempt, i.status, i.requestId, i.error]), [[1, 200, e.requestId, 'ERR_RESPONSE_TOO_LARGE']], label);
+  }
+});
+
+// helper-109: an answer whose headers came and whose body then broke off or stalled lost its
+// status and Request-ID: the best evidence that a POST was received, and what support asks for.
+test('an answer whose body breaks off or stalls after its headers: ERR_NETWORK / ERR_TIMEOUT carry its status and Request-ID, and onResponse hears them', async (t) => {
+  const { sb } = ctx;
+  let mode;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100', 'request-id': `rid-${mode}` });
+    res.write('{"partial":');
+    if (mode === 'broken') setTimeout(() => res.socket.destroy(), 20);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => { server.closeAllConnections(); server.close(); });
+  const baseURL = `http://127.0.0.1:${server.address().port}/`;
+  for (const [m, code] of [['broken', 'ERR_NETWORK'], ['stalled', 'ERR_TIMEOUT']]) {
+    mode = m;
+    const seen = [];
+    const wxpay = new Wxpay(options(sb, { baseURL, backupBaseURL: false, retry: 0, timeout: 500, onResponse: (info) => seen.push(info) }));
+    const e = await rejectsWith(wxpay.v3.sandbox.echo.post({ a: 1 }), code, { status: 200, attempts: 1 });
+    assert.equal(e.requestId, `rid-${m}`);
+    assert.deepEqual(seen.map((i) => [i.status, i.requestId, i.error]), [[200, `rid-${m}`, code]]);
+    assert.equal(JSON.parse(JSON.stringify(e)).requestId, `rid-${m}`);
   }
 });
 
