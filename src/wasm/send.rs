@@ -83,8 +83,13 @@ pub(super) fn service_error(answer: &Answer, request_id: Option<String>) -> JsVa
     let data = answer.error_data();
     // JSON.parse gives plain data: reading it runs no caller code.
     let field = |k: &str| Some(&data).filter(|p| p.is_object()).and_then(|p| Reflect::get(p, &JsValue::from_str(k)).ok());
-    // `ERR_...` codes are ours alone: a service's spelled so is reported as ERR_HTTP_STATUS.
-    let code = field("code").and_then(|c| c.as_string()).filter(|c| !c.is_empty() && !c.starts_with("ERR_"));
+    // `ERR_...` codes are ours alone: a service's spelled so is reported as ERR_HTTP_STATUS. The
+    // answer is unsigned (a proxy's may say anything): a code is taken only as the service writes
+    // them (`ORDER_NOT_EXIST`: letters, digits, `_`, at most 64), else it is in `response.data`
+    // alone. The message is the service's as it wrote it (README, Errors).
+    let code = field("code")
+        .and_then(|c| c.as_string())
+        .filter(|c| (1..=64).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && !c.starts_with("ERR_"));
     let text = answer.status_text().as_string().unwrap_or_default();
     let status = answer.status;
     let message = field("message")

@@ -111,6 +111,23 @@ test('a service code spelled as ours (ERR_...) is ERR_HTTP_STATUS: err.code ERR_
   await rejectsWith(new Wxpay(options(ctx.sb, { fetch: answer('ERROR_X'), retry: 0 })).v3.sandbox.echo.get(), 'ERROR_X', { status: 400 });
 });
 
+// helpers-100, -108: an error answer is unsigned (a proxy's may say anything), and its code went
+// into err.code and `${err}` raw: a forged log line, terminal escapes, any length. The message
+// stays as the service wrote it (README, Errors; the next tests).
+test('an error answer\'s code is taken only as the service writes one (letters, digits, _, at most 64); else it is in response.data alone, and the code is ERR_HTTP_STATUS', async () => {
+  const answer = (body) => async () => new Response(JSON.stringify(body), { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/json', 'request-id': 'rid-e' } });
+  const get = (body) => new Wxpay(options(ctx.sb, { fetch: answer(body), retry: 0 })).v3.sandbox.echo.get();
+  const forged = 'X\n\u001b[31mFAKE ERROR payment ok';
+  for (const code of [forged, 'PARAM ERROR', 'A'.repeat(65), '订单不存在', 'ORDER-NOT-EXIST']) {
+    const err = await rejectsWith(get({ code, message: 'm' }), 'ERR_HTTP_STATUS', { status: 400, requestId: 'rid-e', message: 'm' });
+    assert.equal(err.response.data.code, code, 'the body as it came');
+    assert.doesNotMatch(String(err), /[\n\u001b]/);
+  }
+  for (const code of ['ORDER_NOT_EXIST', 'PARAM_ERROR', 'A'.repeat(64), 'Invalid_Request_2']) {
+    await rejectsWith(get({ code, message: '订单不存在' }), code, { status: 400, message: '订单不存在' });
+  }
+});
+
 test('a 502 HTML page from a gateway rejects ERR_HTTP_STATUS with the status and the page', async () => {
   const { sb } = ctx;
   const wxpay = new Wxpay(options(sb));
