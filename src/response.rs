@@ -178,7 +178,15 @@ pub async fn verify_with<B: Backend>(
     if backend.verify(serial, key, &s.message, &s.signature).await? {
         Ok(())
     } else {
-        Err(Error::new(codes.signature, "signature does not verify"))
+        // A notification's usual cause: a framework's parsed body serialised again for `parse`.
+        Err(Error::new(
+            codes.signature,
+            if codes.signature == Code::NotifySignature {
+                "signature does not verify (it covers the body's bytes as received: pass the raw body, not one parsed and serialised again)"
+            } else {
+                "signature does not verify"
+            },
+        ))
     }
 }
 

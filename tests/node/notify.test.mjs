@@ -198,10 +198,14 @@ describe('notifications.parse input shapes', () => {
     }
   });
 
-  test('the exact bytes count: a body re-serialised differently fails the signature', async () => {
+  test('the exact bytes count: a body re-serialised differently fails the signature, and the message says what to pass (helper-102)', async () => {
     const n = make();
     const reserialised = JSON.stringify(JSON.parse(n.body.toString('utf8')), null, 1);
-    await rejectsWith(wxpay.notifications.parse({ headers: n.headers, body: reserialised }), 'ERR_NOTIFY_SIGNATURE');
+    const e = await rejectsWith(wxpay.notifications.parse({ headers: n.headers, body: reserialised }), 'ERR_NOTIFY_SIGNATURE');
+    assert.equal(e.message, "signature does not verify (it covers the body's bytes as received: pass the raw body, not one parsed and serialised again)");
+    // An answer's failure says only that: its body is the one fetch read.
+    ctx.sb.misbehave('tampered', 1);
+    await rejectsWith(new Wxpay(options(ctx.sb, { retry: 0 })).v3.sandbox.echo.get(), 'ERR_RESPONSE_SIGNATURE', { message: 'signature does not verify' });
   });
 
   test('a notification without summary (v3/webhooks does not require it) is verified and decrypted', async () => {

@@ -25,7 +25,7 @@ const EXPECTED = {
 
 // The messages parse gives for each code (the Worker logs them, and answers a fixed message).
 const MESSAGE = {
-  ERR_NOTIFY_SIGNATURE: /^signature (does not verify|is a WECHATPAY\/SIGNTEST\/ probe and never verifies)$/,
+  ERR_NOTIFY_SIGNATURE: /^signature (does not verify \(it covers the body's bytes as received: pass the raw body, not one parsed and serialised again\)|is a WECHATPAY\/SIGNTEST\/ probe and never verifies)$/,
   ERR_NOTIFY_TIMESTAMP: /^Wechatpay-Timestamp /,
   ERR_NOTIFY_SERIAL: /^Wechatpay-Serial "[0-9A-F]{40}" names none of the known platform keys \(not in options.certs; with apiv3Key, see certsRefreshInterval\)$/,
   ERR_NOTIFY_UNSIGNED: /^unsigned notification: missing Wechatpay-/,
