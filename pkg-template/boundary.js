@@ -1323,14 +1323,14 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
   const framed = fetchFn === runtimeFetch && declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
   let body;
   try {
-    body = await readBody(response, stream, maxBytes, g, status, framed, answerHeaders);
+    body = await readBody(response, stream, maxBytes, g, status, framed);
   } catch (e) {
     const error = networkError(g, e, method, url);
     // The answer's headers had come (the request was received): its status and Request-ID go
-    // with the error its body ended with (ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED), as with
-    // ERR_RESPONSE_TOO_LARGE.
-    if (error instanceof WxpayError && error.status === undefined) {
-      Object.defineProperty(error, 'status', field(status));
+    // with the error its body ended with (ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED,
+    // ERR_RESPONSE_TOO_LARGE).
+    if (error instanceof WxpayError) {
+      if (error.status === undefined) Object.defineProperty(error, 'status', field(status));
       const requestId = answerHeaders['request-id'];
       if (typeof requestId === 'string' && error.requestId === undefined) Object.defineProperty(error, 'requestId', field(requestId));
     }
@@ -1485,7 +1485,10 @@ function safeReason(signal) {
   try { return signal.reason; } catch { return undefined; }
 }
 
-/** An answer refused for its size, with its status and `Request-ID` (its headers had come). */
+/**
+ * An answer refused for its size, with its status; and its `Request-ID` given `headers` (the
+ * check on Content-Length; `exchange` adds it to one its body's reading threw).
+ */
 function tooLarge(status, maxBytes, headers) {
   const requestId = headers?.['request-id'];
   return new WxpayError('ERR_RESPONSE_TOO_LARGE', `the answer is larger than maxBodyBytes (${maxBytes} bytes)`, typeof requestId === 'string' ? { status, requestId } : { status });
@@ -1544,7 +1547,7 @@ function headersTooLarge(status) {
   return new WxpayError('ERR_RESPONSE_TOO_LARGE', `the answer's headers are longer than ${MAX_TEXT} characters in all`, { status });
 }
 
-async function readBody(response, stream, maxBytes, g, status, framed, headers) {
+async function readBody(response, stream, maxBytes, g, status, framed) {
   // A body framed by Content-Length (no content coding to inflate it) cannot exceed what was
   // checked against the limit: read it whole, which is cheaper than chunk by chunk. Otherwise
   // the stream, chunk by chunk; `arrayBuffer()` only for an answer without a stream.
@@ -1555,22 +1558,22 @@ async function readBody(response, stream, maxBytes, g, status, framed, headers) 
   if (readable && !(framed && typeof arrayBuffer === 'function')) {
     // Rust reads the body it is handed: always an array made here. A chunk may view a much
     // larger pooled buffer (inflated answers do): holding it would hold several times the limit.
-    return readChunks(stream.getReader(), maxBytes, () => tooLarge(status, maxBytes, headers), (p) => g.race(p));
+    return readChunks(stream.getReader(), maxBytes, () => tooLarge(status, maxBytes), (p) => g.race(p));
   }
   if (typeof arrayBuffer !== 'function') {
     // No stream and no arrayBuffer(): no body is an empty one; a test double's string or bytes
     // are its body; anything else is no body this can read.
     if (stream === null || stream === undefined) return new Uint8Array(0);
-    if (typeof stream === 'string' && stream.length > maxBytes) throw tooLarge(status, maxBytes, headers);
+    if (typeof stream === 'string' && stream.length > maxBytes) throw tooLarge(status, maxBytes);
     const bytes = typeof stream === 'string' ? encoder.encode(stream) : isBytes(stream) ? copyBytes(stream) : undefined;
     if (bytes === undefined) throw new TypeError(`the answer's body is ${kind(stream)}, not a stream, bytes or a string, and it has no arrayBuffer()`);
-    if (bytes.byteLength > maxBytes) throw tooLarge(status, maxBytes, headers);
+    if (bytes.byteLength > maxBytes) throw tooLarge(status, maxBytes);
     return bytes;
   }
   const buffer = await g.race(arrayBuffer.call(response));
   const bytes = typeof buffer === 'object' && buffer !== null ? fixedView(buffer) ?? copyBytes(buffer) : undefined;
   if (bytes === undefined) throw new TypeError('arrayBuffer() did not give an ArrayBuffer');
-  if (bytes.byteLength > maxBytes) throw tooLarge(status, maxBytes, headers);
+  if (bytes.byteLength > maxBytes) throw tooLarge(status, maxBytes);
   return bytes;
 }
 

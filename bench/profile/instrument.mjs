@@ -30,7 +30,7 @@ export function instrument(dir) {
   patch('boundary.js', [
     ['    response = await g.race(fetchFn.call(thisArg, url, init));\n', `$&    ${NOTE('js: send resumed')}\n`],
     ['    answerHeaders = headerObject(response.headers, status);\n', `    ${NOTE('js: status read')}\n$&    ${NOTE('js: headers read')}\n`],
-    ['    body = await readBody(response, stream, maxBytes, g, status, framed, answerHeaders);\n', `$&    ${NOTE('js: body read')}\n`],
+    ['    body = await readBody(response, stream, maxBytes, g, status, framed);\n', `$&    ${NOTE('js: body read')}\n`],
   ]);
   patch('wxpay.js', [['      after = run(glue.resume, slot, value, ok);\n', `      ${NOTE('js: drive resumes')}\n$&`]]);
   // Each import (wasm -> JS) and export (JS -> wasm) function, wrapped to note its name.

@@ -430,7 +430,8 @@ impl Heard {
         let (status, request_id, error) = match answer {
             // A 2xx refused (unverified, unreadable) is heard with the code it was refused with.
             Ok(a) => (Some(a.status), a.header(header::REQUEST_ID), error.filter(|_| (200..300).contains(&a.status)).and_then(error_code)),
-            // An answer refused as it was read (ERR_RESPONSE_TOO_LARGE) carries its status and id.
+            // An error after the answer's headers came (too large, its body broken off or stalled)
+            // carries its status and id.
             Err(e) => (error_status(e), Reflect::get(e, &JsValue::from_str("requestId")).ok().and_then(|v| v.as_string()), error_code(e)),
         };
         let info = HookInfo { method: method.as_str(), url: &self.url, attempt: self.attempt, duration, status, request_id, error };
