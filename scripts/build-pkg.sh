@@ -43,7 +43,7 @@ rm -rf pkg
 mkdir -p pkg
 cp pkg-template/* pkg/
 # What users read in node_modules and on the package page.
-cp README.md LICENSE pkg/
+cp README.md SECURITY.md LICENSE pkg/
 cp "$out"/wxpay_wasm.js "$out"/wxpay_wasm_bg.wasm pkg/
 # The license texts of the crates the .wasm is built from (MIT and BSD ask for them in copies).
 node scripts/notices.mjs pkg/THIRD_PARTY_NOTICES

@@ -9,17 +9,20 @@ import { fileURLToPath } from 'node:url';
 
 const pkg = fileURLToPath(new URL('../../pkg/', import.meta.url));
 
-test('npm pack --dry-run lists README.md, LICENSE, THIRD_PARTY_NOTICES and every file the entries load, and nothing else', () => {
+test('npm pack --dry-run lists README.md, SECURITY.md, LICENSE, THIRD_PARTY_NOTICES and every file the entries load, and nothing else', () => {
   const [info] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: pkg, encoding: 'utf8' }));
   const files = info.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
-    'LICENSE', 'README.md', 'bill.js', 'boundary.js', 'browser.mjs', 'cli.mjs', 'error.js', 'index.d.cts', 'index.d.ts',
+    'LICENSE', 'README.md', 'SECURITY.md', 'bill.js', 'boundary.js', 'browser.mjs', 'cli.mjs', 'error.js', 'index.d.cts', 'index.d.ts',
     'node.cjs', 'node.mjs', 'package.json', 'payscore.js', 'THIRD_PARTY_NOTICES', 'upload.js', 'workerd.mjs', 'wxpay.js', 'wxpay_wasm.cjs', 'wxpay_wasm.js', 'wxpay_wasm_bg.wasm',
   ].sort());
   // wasm-bindgen's declarations of the glue's internals are not shipped, nor named by the glue.
   assert.doesNotMatch(readFileSync(join(pkg, 'wxpay_wasm.js'), 'utf8'), /wxpay_wasm\.d\.ts/);
   assert.equal(readFileSync(new URL('../../node_modules/wxpay-wasm/README.md', import.meta.url), 'utf8'),
     readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
+  // README sends its readers to SECURITY.md (the RSA, what is verified, what is never logged).
+  assert.equal(readFileSync(new URL('../../node_modules/wxpay-wasm/SECURITY.md', import.meta.url), 'utf8'),
+    readFileSync(new URL('../../SECURITY.md', import.meta.url), 'utf8'));
   assert.match(readFileSync(new URL('../../node_modules/wxpay-wasm/LICENSE', import.meta.url), 'utf8'), /^MIT License/);
 });
 
