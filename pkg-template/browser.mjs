@@ -1,6 +1,7 @@
 // Browsers and other fetch + WebAssembly runtimes: fetch the .wasm next to
 // this file; top-level await means importers need no init call.
 import init from './wxpay_wasm.js';
+import { wasmUnreadable } from './boundary.js';
 
 // The URL stays a literal `new URL(..., import.meta.url)`: bundlers find the .wasm by it.
 await load(new URL('./wxpay_wasm_bg.wasm', import.meta.url));
@@ -13,13 +14,16 @@ await load(new URL('./wxpay_wasm_bg.wasm', import.meta.url));
  */
 async function load(url) {
   // The browser entry loaded by Node: a bundler resolved the package without the `node` condition.
-  const advice = typeof process === 'object' && typeof process?.versions?.node === 'string'
+  // (Deno has a `process` too, and its own advice below.)
+  const advice = typeof process === 'object' && typeof process?.versions?.node === 'string' && typeof Deno === 'undefined'
     ? "This is the browser entry, loaded in Node: a bundler or a test environment (Jest's jsdom, happy-dom) resolved wxpay-wasm without the node condition (rollup: nodeResolve({ exportConditions: ['node'] }); Jest: the node test environment); better, keep the package external (README, Runtimes; Testing your code)"
     : "If a bundler or dev server moved this file away from it, keep them together (esbuild, rollup: copy wxpay_wasm_bg.wasm beside the bundle; Vite: optimizeDeps: { exclude: ['wxpay-wasm'] }; README, Runtimes)";
   let response;
   try {
     response = await fetch(url);
   } catch (cause) {
+    // Deno fetches a file: URL only with read access to it: say which.
+    if (url.protocol === 'file:' && (cause?.name === 'NotCapable' || cause?.name === 'PermissionDenied')) throw wasmUnreadable(cause, decodeURIComponent(url.pathname));
     throw new Error(`wxpay-wasm: cannot fetch wxpay_wasm_bg.wasm from ${url}. ${advice}: ${cause?.message}`, { cause });
   }
   const type = response.headers.get('content-type') ?? '';

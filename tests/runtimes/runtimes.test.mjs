@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { closedPort, startSandbox } from '../sandbox/index.mjs';
 
 const here = import.meta.dirname;
@@ -68,6 +69,20 @@ test('deno without read access to the .wasm: the message says which flag, not bu
   // The directory it names is where the package is (not a node_modules path relative to the
   // working directory, which Deno's npm: imports do not have), and granting it is enough.
   assert.ok(said[1].endsWith('wxpay-wasm'), said[1]);
+  const granted = await run(bin('deno'), ['run', `--allow-read=${script},${said[1]}`, '--allow-env', script]);
+  assert.equal(granted.stdout.trim(), 'loaded', `${granted.stdout}\n${granted.stderr}`);
+  rmSync(join(script, '..'), { recursive: true, force: true });
+});
+
+test('deno, the browser entry without read access to the .wasm: the same advice, not Node\'s', async () => {
+  mkdirSync(join(here, '../../.work'), { recursive: true });
+  const script = join(mkdtempSync(join(here, '../../.work/deno-read-')), 'load.mjs');
+  const entry = join(here, '../../node_modules/wxpay-wasm/browser.mjs');
+  writeFileSync(script, `import(${JSON.stringify(pathToFileURL(entry).href)}).then(() => console.log('loaded'), (e) => console.log(e.message));\n`);
+  const r = await run(bin('deno'), ['run', `--allow-read=${script}`, '--allow-env', script]);
+  const said = /^wxpay-wasm: Deno needs read access to wxpay_wasm_bg\.wasm: run with --allow-read=(\S+) \(its directory\), or --allow-read \(README, Runtimes\): /m.exec(r.stdout);
+  assert.ok(said, `${r.stdout}\n${r.stderr}`);
+  assert.doesNotMatch(r.stdout, /Node|bundler/);
   const granted = await run(bin('deno'), ['run', `--allow-read=${script},${said[1]}`, '--allow-env', script]);
   assert.equal(granted.stdout.trim(), 'loaded', `${granted.stdout}\n${granted.stderr}`);
   rmSync(join(script, '..'), { recursive: true, force: true });
