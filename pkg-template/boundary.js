@@ -466,6 +466,11 @@ function readConfig(cfg, names) {
         const lower = k.toLowerCase();
         const bad = badHeader(k, lower, text, what);
         if (bad !== undefined) throw param(bad);
+        // The body's type is the package's, as its framing is: `application/json`, or an upload's
+        // `multipart/form-data` with the boundary its parts are framed by, which a caller's (form-data's
+        // `getHeaders()`, a bare `multipart/form-data`) would hide from the service. Dropped, not
+        // refused: code from other SDKs passes `'Content-Type': 'application/json'` everywhere.
+        if (lower === 'content-type') continue;
         byName.delete(lower);
         byName.set(lower, [k, text]);
       }

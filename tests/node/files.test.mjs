@@ -62,6 +62,28 @@ test('an upload sends multipart bytes built in Rust, signed over the meta it com
   assert.deepEqual(new Uint8Array(parts[1].body), JPEG);
 });
 
+// helper-111: a caller's Content-Type replaced the upload's, whose boundary frames its parts: form-data's
+// `getHeaders()` (as wechatpay-axios-plugin's users pass) or a bare `multipart/form-data` went out, and
+// the service, finding no meta part, answered SIGN_ERROR. The body's type is the package's.
+test("an upload's Content-Type is the package's, whatever the request's headers say; so is a JSON body's", async () => {
+  const wxpay = client(ctx.sb);
+  for (const given of ['multipart/form-data', 'multipart/form-data; boundary=--------------------------123456789012345678901234', 'application/json']) {
+    for (const headers of [{ 'Content-Type': given }, { 'content-type': given, 'X-Trace': 't1' }, new Headers({ 'CONTENT-TYPE': given })]) {
+      const form = new FormData();
+      form.append('file', new File([JPEG], 'photo.jpg', { type: 'image/jpeg' }));
+      const { status } = await within(wxpay.v3.merchant.media.upload.post(form, { headers }));
+      assert.equal(status, 200, given);
+      const r = last();
+      assert.equal(r.verified, true, r.reason);
+      assert.match(r.headers['content-type'], /^multipart\/form-data; boundary=[0-9A-Za-z]+$/);
+      assert.deepEqual(parseMultipart(r.body, r.headers['content-type']).map((p) => p.name), ['meta', 'file']);
+      if (headers['X-Trace']) assert.equal(r.headers['x-trace'], 't1', 'the other headers are sent');
+    }
+  }
+  await within(wxpay.v3.pay.transactions.jsapi.post({ appid: 'wx8888888888888888' }, { headers: { 'Content-Type': 'text/plain' } })).catch(() => {});
+  assert.equal(last().headers['content-type'], 'application/json');
+});
+
 test('a given meta is sent as written, with the extra fields an endpoint declares', async () => {
   const meta = `{ "file_name": "id.png", "file_digest": "${sha256(JPEG).toUpperCase()}" }`;
   const form = uploadForm(JPEG, 'id.png', { field: 'submission_file', meta, fields: { item_id: 56, manage_record_id: 'r1' } });
@@ -249,6 +271,41 @@ test("an encrypted bill's key is unwrapped by the client's backend; a part or ke
     assert.equal(sm4.message, 'encrypted bill: encrypt_key does not hold a 32-byte key', backend);
     assert.deepEqual(Buffer.from(await within(wxpay.download(data))), fundFlowBill(), `${backend}: still working`);
   }
+});
+
+// README (Files): a part's nonce is of 12 or 16 characters; another length is ERR_FILE_DECODE.
+// Each part here is sealed properly under its nonce (AES-GCM takes an IV of any length), so a
+// client that took any length would decrypt it: only the length refuses it.
+test('an encrypted bill part whose nonce is of another length than 12 or 16 characters is ERR_FILE_DECODE, whole and streamed', async (t) => {
+  const parts = new Map();
+  const { wxpay, baseURL } = await fileHost(t, (req, res) => {
+    const sealed = parts.get(new URL(req.url, baseURL).searchParams.get('token'));
+    res.writeHead(sealed ? 200 : 404, { 'content-type': 'application/octet-stream' });
+    res.end(sealed);
+  });
+  const merchant = crypto.createPublicKey(ctx.sb.merchant.privateKeyPkcs8);
+  const bill = fundFlowBill();
+  const sealedBill = (length) => {
+    const key = crypto.randomBytes(32);
+    const nonce = crypto.randomBytes(length).toString('hex').slice(0, length);
+    const c = crypto.createCipheriv('aes-256-gcm', key, Buffer.from(nonce));
+    const token = `n${length}-${parts.size}`;
+    parts.set(token, Buffer.concat([c.update(bill), c.final(), c.getAuthTag()]));
+    const encrypt_key = crypto.publicEncrypt({ key: merchant, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, key).toString('base64');
+    const part = { bill_sequence: 1, download_url: `${baseURL}v3/billdownload/file?token=${token}`, encrypt_key, hash_type: 'SHA1', hash_value: crypto.createHash('sha1').update(bill).digest('hex'), nonce };
+    return { download_bill_count: 1, download_bill_list: [part] };
+  };
+  for (const length of [12, 16]) {
+    assert.deepEqual(Buffer.from(await within(wxpay.download(sealedBill(length)))), bill, `a ${length}-character nonce`);
+    assert.deepEqual(await within(readAll(await within(wxpay.download(sealedBill(length), { stream: true })))), bill, `a ${length}-character nonce, streamed`);
+  }
+  for (const length of [1, 8, 11, 13, 15, 17, 24, 32]) {
+    const whole = await rejectsWith(within(wxpay.download(sealedBill(length))), 'ERR_FILE_DECODE');
+    assert.match(whole.message, /^encrypted bill: /, `a ${length}-character nonce`);
+    const streamed = await rejectsWith(within(wxpay.download(sealedBill(length), { stream: true }).then(readAll)), 'ERR_FILE_DECODE');
+    assert.match(streamed.message, /^encrypted bill: /, `a ${length}-character nonce, streamed`);
+  }
+  assert.deepEqual(Buffer.from(await within(wxpay.download(sealedBill(12)))), bill, 'still working');
 });
 
 // The runtime's hash (node:crypto here) or Rust's (crypto 'rust'): both must agree on every
