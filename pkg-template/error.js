@@ -116,7 +116,8 @@ export function isError(v) {
 }
 
 /**
- * `name: message` of an error, then the messages of up to three errors below it in `cause`, each
+ * `name: message` of an error (`code: message` of a WxpayError: `SIGN_ERROR: ...` says more in a
+ * log line than its class), then the messages of up to three errors below it in `cause`, each
  * once: undici hides the real reason one level down (`connect ECONNREFUSED ...`) or three (a
  * proxy's `Proxy response (407) !== 200 when HTTP Tunneling` under `Request was cancelled.`).
  * A getter that throws while the causes are read ends the list there; one that throws on the
@@ -125,7 +126,7 @@ export function isError(v) {
 export function errorText(e) {
   let name, message;
   try {
-    name = String(e.name);
+    name = e instanceof WxpayError && typeof e.code === 'string' ? e.code : String(e.name);
     message = String(e.message);
   } catch {
     return 'an exception';

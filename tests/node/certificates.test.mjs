@@ -380,7 +380,7 @@ test('a list encrypted under another APIv3 key is refused', async () => {
   assert.equal(err.cause?.status, 200, "the download's answer");
   assert.deepEqual(sb.requests.map((r) => r.url), ['/v3/certificates'], 'the request itself was not sent');
   // ...and said in the message, which is what a log shows: a wrong APIv3 key is told there.
-  assert.match(err.message, /^the request was not sent: no platform certificate is in use yet, and downloading the platform certificates failed: WxpayError: certificate [0-9A-F]+ does not decrypt under the APIv3 key: .*wrong APIv3 key/);
+  assert.match(err.message, /^the request was not sent: no platform certificate is in use yet, and downloading the platform certificates failed: ERR_RESPONSE_BODY: certificate [0-9A-F]+ does not decrypt under the APIv3 key: .*wrong APIv3 key/);
   assert.ok(!err.message.includes(wrong), 'the key is not quoted');
   await rejectsWith(wxpay.certificates(), 'ERR_RESPONSE_BODY');
   // With a key configured, the request goes out; an answer under a serial it does not know
@@ -390,7 +390,7 @@ test('a list encrypted under another APIv3 key is refused', async () => {
   sb.rotate();
   const unverified = await rejectsWith(get(configured), 'ERR_RESPONSE_SERIAL', { status: 200 });
   assert.equal(unverified.cause?.code, 'ERR_RESPONSE_BODY');
-  assert.match(unverified.message, /downloading the platform certificates failed: WxpayError: certificate [0-9A-F]+ does not decrypt under the APIv3 key: .*wrong APIv3 key/);
+  assert.match(unverified.message, /downloading the platform certificates failed: ERR_RESPONSE_BODY: certificate [0-9A-F]+ does not decrypt under the APIv3 key: .*wrong APIv3 key/);
   assert.ok(!unverified.message.includes(wrong), 'the key is not quoted');
 });
 
@@ -578,7 +578,7 @@ test('with nothing known, a failed download fails the request unsent: ERR_CERTIF
   assert.equal(err.attempts, 0);
   assert.equal(err.cause?.code, 'SYSTEM_ERROR');
   assert.equal(err.cause?.requestId, 'REQ-OF-CERTIFICATES');
-  assert.match(err.message, /downloading the platform certificates failed: WxpayError: .*busy/);
+  assert.match(err.message, /downloading the platform certificates failed: SYSTEM_ERROR: busy/);
   assert.equal(sb.requests.length, 0, 'nothing reached the service: the failing fetch answered the download itself');
   // Within the back-off after the failure: the same code, the last failure still the cause.
   const again = await rejectsWith(get(wxpay), 'ERR_CERTIFICATE_DOWNLOAD');
@@ -700,7 +700,7 @@ test('with keys configured, an answer under an unknown serial whose download fai
   const wxpay = new Wxpay(options(sb, { certs: { [sb.pubkey.id]: sb.pubkey.publicKeySpki }, apiv3Key: sb.apiv3Key, fetch: failing, retry: 0 }));
   const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
   assert.equal(err.cause?.code, 'SYSTEM_ERROR');
-  assert.match(err.message, /downloading the platform certificates failed: WxpayError: .*busy/);
+  assert.match(err.message, /downloading the platform certificates failed: SYSTEM_ERROR: busy/);
   // Within the back-off, no download: the last failure is still why.
   const again = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL', { status: 200 });
   assert.equal(again.cause?.code, 'SYSTEM_ERROR');
@@ -768,6 +768,25 @@ test('after a failed download the next starts only 10 s later, whatever certsRef
       assert.equal((await get(wxpay)).status, 200);
     });
   }
+});
+
+test('certsRefreshInterval defaults to 300000 ms: an unknown serial brings no download 299 s after the last, one 301 s after', async () => {
+  const { sb } = ctx;
+  await withClock(async (advance) => {
+    // apiv3Key and no interval given: the README's default.
+    const wxpay = new Wxpay(bootstrap(sb));
+    assert.equal((await get(wxpay)).status, 200);
+    assert.equal(downloads(sb), 1);
+    const fresh = sb.rotate();
+    advance(299_000);
+    const err = await rejectsWith(get(wxpay), 'ERR_RESPONSE_SERIAL');
+    assert.match(err.message, /see certsRefreshInterval/);
+    assert.equal(downloads(sb), 1, 'no download 299 s after the first');
+    advance(301_000);
+    assert.equal((await get(wxpay)).status, 200);
+    assert.equal(downloads(sb), 2, 'one download 301 s after the first');
+    assert.equal(wxpay.wechatpaySerial, fresh.serial);
+  });
 });
 
 test('unsigned and stale answers are refused before any download to find their key', async () => {
