@@ -250,8 +250,10 @@ export declare class Wxpay {
    */
   verify(message: string | Uint8Array, signature: string, serial: string): Promise<boolean>;
   /**
-   * The parameters a JSAPI page (`WeixinJSBridge`/`wx.chooseWXPay`) or a mini program
-   * (`wx.requestPayment`) needs after an order returned `prepay_id`, signed with the merchant key.
+   * The parameters a JSAPI page (`WeixinJSBridge.invoke('getBrandWCPayRequest', ...)`) or a mini
+   * program (`wx.requestPayment`) needs after an order returned `prepay_id`, signed with the
+   * merchant key. The JS-SDK's `wx.chooseWXPay` spells one of them `timestamp` (lower case): pass
+   * it `timestamp: params.timeStamp` with the others.
    * `appId` is the appid of the page or mini program that pays: for a partner's (服务商) order,
    * its `sp_appid` or its `sub_appid`.
    */
@@ -344,7 +346,7 @@ export type WxpayErrorCode =
 
 /** Every failure: ours (`ERR_*`, never a service's) or the service's (`PARAM_ERROR`, `SIGN_ERROR`...). */
 export declare class WxpayError extends Error {
-  constructor(code: string, message: string, props?: { status?: number; requestId?: string; detail?: unknown; response?: WxpayResponse; cause?: unknown });
+  constructor(code: string, message: string, props?: { status?: number | undefined; requestId?: string | undefined; detail?: unknown; response?: WxpayResponse | undefined; cause?: unknown });
   readonly name: 'WxpayError';
   code: WxpayErrorCode | (string & {});
   /** HTTP status of the answer, when there was one. */
@@ -716,7 +718,7 @@ export interface Wxpay {
    * (see `DownloadData.download_url`; elsewhere: `ERR_INVALID_PARAM`); gunzips a GZIP bill, decrypts encrypted parts, checks the
    * digest (`ERR_DIGEST_MISMATCH`) and resolves the bytes.
    */
-  download<D extends Downloadable>(data: D & NamesAFile<D>, options?: DownloadOptions & { stream?: false }): Promise<WxpayBytes>;
+  download<D extends Downloadable>(data: D & NamesAFile<D>, options?: DownloadOptions & { stream?: false | undefined }): Promise<WxpayBytes>;
   download<D extends Downloadable>(data: D & NamesAFile<D>, options: DownloadOptions & { stream: true }): Promise<ReadableStream<WxpayBytes>>;
   /** `stream` known only at run time: the bytes or a stream, as it says. */
   download<D extends Downloadable>(data: D & NamesAFile<D>, options: DownloadOptions): Promise<WxpayBytes | ReadableStream<WxpayBytes>>;

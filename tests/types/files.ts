@@ -1,6 +1,6 @@
 // Files as a TypeScript user sees them: download resolves bytes, or a ReadableStream with
 // { stream: true }; parseBill and readBill type the documented bills; uploadForm builds a FormData.
-import { Wxpay, parseBill, readBill, uploadForm } from 'wxpay-wasm';
+import { Wxpay, WxpayError, parseBill, readBill, uploadForm } from 'wxpay-wasm';
 import type { ParsedBill, WxpayBytes, DownloadData, TradeBillRow, TradeBillSummary, FundFlowBillRow, WxpayErrorCode, WxpayResponse } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.cjs';
 
@@ -82,3 +82,12 @@ export { billBytes, subBytes, subStream, receiptBytes, signedStream, notSure };
 // Optional options given as undefined (exactOptionalPropertyTypes in tsconfig.bundler.json).
 declare const maybeType: string | undefined;
 uploadForm(new Uint8Array(3), 'a.jpg', { type: maybeType, field: undefined, meta: undefined, fields: undefined });
+
+// helper-110: under exactOptionalPropertyTypes (tsconfig.bundler.json) an optional field may be given
+// as `undefined`, as README says: `stream: undefined` is the bytes (before: the third overload's
+// union), and a WxpayError made by a test double takes a status or request id that may be undefined.
+declare const maybe: { status: number | undefined; requestId: string | undefined };
+const undefinedStream = await wxpay.download(data, { stream: undefined });
+type _undefinedStream = Expect<Equal<typeof undefinedStream, WxpayBytes>>;
+const made = new WxpayError('ERR_NETWORK', 'down', { status: maybe.status, requestId: maybe.requestId, response: undefined });
+type _made = Expect<Equal<typeof made.status, number | undefined>>;
