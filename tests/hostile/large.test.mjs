@@ -339,6 +339,56 @@ describe('an oversized certificate list', () => {
     assertNothingEscaped('oversized certificate list, chain');
     await h.check('oversized certificate list, chain');
   });
+
+  test('1,025 entries are refused by their count (ERR_RESPONSE_BODY) through the download and the chain\'s own GET /v3/certificates; 1,024 are not refused for it', async () => {
+    let recoveries = 0;
+    const before = Wxpay.onRecover;
+    Wxpay.onRecover = () => { recoveries++; };
+    const COUNT = 'the certificate list has more than 1024 entries';
+    // Signed under a serial no client knows, as in the case above: the list is read to find its key.
+    const signed = (body) => async (url, init) => {
+      if (new URL(url).pathname !== '/v3/certificates') return fetch(url, init);
+      const ts = String(Math.floor(Date.now() / 1000));
+      const nonce = 'n'.repeat(32);
+      const signature = crypto.sign('sha256', Buffer.from(`${ts}\n${nonce}\n${body}\n`), h.sb.platform.privateKeyPkcs8).toString('base64');
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'wechatpay-timestamp': ts, 'wechatpay-nonce': nonce, 'wechatpay-signature': signature, 'wechatpay-serial': 'ABCDEF0123456789ABCDEF0123456789ABCDEF01' } });
+    };
+    const paths = {
+      download: (wxpay) => wxpay.certificates(),
+      chain: (wxpay) => wxpay.v3.certificates.get(),
+    };
+    try {
+      for (const [path, call] of Object.entries(paths)) {
+        for (const n of [1025, 1024]) {
+          const wxpay = new Wxpay({ ...options(h.sb, { apiv3Key: h.sb.apiv3Key, fetch: signed(zeros(n)), retry: 0 }), certs: undefined });
+          try {
+            const r = await settle(() => call(wxpay), 60_000);
+            assert.equal(rejects('ERR_RESPONSE_BODY')(r), null, `${path}, ${n} entries`);
+            if (n === 1025) {
+              assert.equal(r.error.message, COUNT, `${path}, ${n} entries`);
+            } else {
+              // Read past the count: refused for what its first entry is, not for how many there are.
+              assert.notEqual(r.error.message, COUNT, `${path}, ${n} entries`);
+              assert.equal(r.error.message, 'the certificate list entry 0 has no string `serial_no`', `${path}, ${n} entries`);
+            }
+            if (path === 'download') {
+              // A request that waits for that download is refused unsent, with its error as cause.
+              const req = await settle(() => memberCode(wxpay).get({ card_id: CARD_ID, code: CODE }), 60_000);
+              assert.equal(rejects('ERR_CERTIFICATE_DOWNLOAD')(req), null, `${path}, ${n} entries: the request`);
+              assert.equal(req.error.cause?.message, r.error.message);
+            }
+          } finally {
+            wxpay.free();
+          }
+        }
+      }
+      assert.equal(recoveries, 0, 'no trap');
+    } finally {
+      Wxpay.onRecover = before;
+    }
+    assertNothingEscaped('certificate list of 1,024 and 1,025 entries');
+    await h.check('certificate list of 1,024 and 1,025 entries');
+  });
 });
 
 // Each text of a request config is bounded (1 M characters); so is their sum, which Rust copies

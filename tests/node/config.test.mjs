@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Wxpay } from 'wxpay-wasm';
 import { selfSignedCertificate } from '../sandbox/x509.mjs';
 import { startSandbox, generateKeys } from '../sandbox/index.mjs';
-import { useSandbox, options, memberCode, assertWxpayError, keyMaterial, assertNoKeyMaterial, CARD_ID, CODE } from './helpers.mjs';
+import { useSandbox, options, memberCode, assertWxpayError, keyMaterial, assertNoKeyMaterial, signedResponse, CARD_ID, CODE } from './helpers.mjs';
 
 const ctx = useSandbox();
 
@@ -84,6 +84,26 @@ runCases('mchid: missing, wrong type, unparsable', () => [
   ['a letter O for a zero', { mchid: '19000001O9' }, CONFIG, 'options.mchid must be digits'],
   ['33 digits', { mchid: '1'.repeat(33) }, CONFIG, 'options.mchid must be digits, at most 32'],
 ], (sb) => [sb.apiv3Key]);
+
+test('options.mchid of 32 digits is taken and sent as given; 33 digits is ERR_INVALID_CONFIG (README: more than 32 digits)', async () => {
+  const { sb } = ctx;
+  const longest = '1'.repeat(32);
+  const sent = [];
+  const fetch = async (url, init) => {
+    sent.push(new Headers(init.headers).get('authorization'));
+    return signedResponse(sb, '{}');
+  };
+  // Whitespace at either end is left out, so it does not count toward the 32.
+  for (const given of [longest, `${longest}\n`, ` ${longest} `]) {
+    const wxpay = new Wxpay(options(sb, { mchid: given, fetch }));
+    assert.equal((await wxpay.v3.sandbox.echo.get()).status, 200, JSON.stringify(given));
+    assert.match(sent.at(-1), new RegExp(`^WECHATPAY2-SHA256-RSA2048 mchid="${longest}",`), JSON.stringify(given));
+  }
+  for (const given of ['1'.repeat(33), `${longest}0`, `0${longest}`]) {
+    assertThrowsConfig(() => new Wxpay(options(sb, { mchid: given, fetch })), CONFIG, 'options.mchid must be digits, at most 32', secrets(sb));
+  }
+  assert.equal(sent.length, 3, 'nothing sent for a refused mchid');
+});
 
 runCases('serial: missing, wrong type, unparsable', () => [
   ['missing', (o) => { delete o.serial; return o; }, CONFIG, 'options.serial'],

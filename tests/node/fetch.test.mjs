@@ -140,6 +140,25 @@ test('an injected fetch that throws or rejects is ERR_NETWORK with that error as
   assert.equal(ctx.sb.requests.length, 0);
 });
 
+test("an error's message quotes at most three causes below the error it names: L0 (L1; L2; L3), not L4", async () => {
+  // A cause chain five deep, as undici's can be (fetch failed, then its reasons).
+  let thrown;
+  for (const level of ['L4', 'L3', 'L2', 'L1', 'L0']) thrown = new Error(level, thrown ? { cause: thrown } : undefined);
+  const wxpay = new Wxpay(options(ctx.sb, { fetch: async () => { throw thrown; }, retry: false }));
+  const err = await rejectsWith(wxpay.v3.sandbox.echo.get(), 'ERR_NETWORK');
+  assert.match(err.message, /failed: Error: L0 \(L1; L2; L3\)$/);
+  assert.ok(!err.message.includes('L4'), err.message);
+  assert.equal(JSON.parse(JSON.stringify(err)).cause, 'Error: L0 (L1; L2; L3)');
+  // The cause itself is the error as thrown, its whole chain kept.
+  assert.equal(err.cause, thrown);
+  assert.equal(err.cause.cause.cause.cause.cause.message, 'L4');
+  // Three deep or less: every cause quoted.
+  const short = new Error('M0', { cause: new Error('M1', { cause: new Error('M2') }) });
+  const shortErr = await rejectsWith(new Wxpay(options(ctx.sb, { fetch: async () => { throw short; }, retry: false })).v3.sandbox.echo.get(), 'ERR_NETWORK');
+  assert.match(shortErr.message, /failed: Error: M0 \(M1; M2\)$/);
+  assert.equal(ctx.sb.requests.length, 0);
+});
+
 test('the package loads where reading the global fetch throws, and works with the fetch option', () => {
   const script = `
     Object.defineProperty(globalThis, 'fetch', { configurable: true, get() { throw new Error('no fetch here'); } });

@@ -196,3 +196,65 @@ test('a platform certificate or public key over 4096 bits is ERR_INVALID_KEY nam
     }
   }
 });
+
+// The lower bound (README, SECURITY: keys of 512 to 4096 bits): OpenSSL makes no key under 512
+// bits, so each key here is put together from two primes, its modulus exactly `bits` long.
+const MIN_BITS = 512;
+const b64u = (v) => Buffer.from(v.toString(16).padStart(Math.ceil(v.toString(16).length / 2) * 2, '0'), 'hex').toString('base64url');
+function modPow(b, e, m) {
+  let r = 1n;
+  for (b %= m; e > 0n; e >>= 1n, b = (b * b) % m) if (e & 1n) r = (r * b) % m;
+  return r;
+}
+function modInverse(a, m) {
+  let [r0, r1, s0, s1] = [a % m, m, 1n, 0n];
+  while (r1 !== 0n) {
+    const q = r0 / r1;
+    [r0, r1, s0, s1] = [r1, r0 - q * r1, s1, s0 - q * s1];
+  }
+  assert.equal(r0, 1n, 'invertible');
+  return ((s0 % m) + m) % m;
+}
+function rsaKeyOfBits(bits) {
+  const e = 65537n;
+  for (;;) {
+    const p = crypto.generatePrimeSync(Math.ceil(bits / 2), { bigint: true });
+    const q = crypto.generatePrimeSync(Math.floor(bits / 2), { bigint: true });
+    const n = p * q;
+    if (p === q || n.toString(2).length !== bits || (p - 1n) % e === 0n || (q - 1n) % e === 0n) continue;
+    const d = modInverse(e, (p - 1n) * (q - 1n));
+    assert.equal(modPow(modPow(2n, e, n), d, n), 2n);
+    const jwk = { kty: 'RSA', n: b64u(n), e: b64u(e), d: b64u(d), p: b64u(p), q: b64u(q), dp: b64u(d % (p - 1n)), dq: b64u(d % (q - 1n)), qi: b64u(modInverse(q, p)) };
+    const key = crypto.createPrivateKey({ key: jwk, format: 'jwk' });
+    assert.equal(key.asymmetricKeyDetails.modulusLength, bits);
+    return key;
+  }
+}
+
+test(`RSA keys of ${MIN_BITS} bits are taken (merchant key and platform key, every backend); ${MIN_BITS - 1} bits is ERR_INVALID_KEY naming the size limit`, async () => {
+  const { sb } = ctx;
+  const limit = 'is an RSA key of unsupported size; keys of 512 to 4096 bits are supported';
+  const at = rsaKeyOfBits(MIN_BITS);
+  const below = rsaKeyOfBits(MIN_BITS - 1);
+  const pkcs8 = (k) => k.export({ type: 'pkcs8', format: 'pem' });
+  const spki = (k) => crypto.createPublicKey(k).export({ type: 'spki', format: 'pem' });
+  for (const backend of BACKENDS) {
+    // At the bound: the merchant key signs (node:crypto verifies it), the platform key verifies.
+    const merchant = new Wxpay(options(sb, { privateKey: pkcs8(at), crypto: backend }));
+    const signature = await merchant.sign('at the bound');
+    assert.ok(crypto.verify('sha256', Buffer.from('at the bound'), crypto.createPublicKey(at), Buffer.from(signature, 'base64')), `${backend}: the ${MIN_BITS}-bit signature verifies`);
+    const platform = new Wxpay(options(sb, { certs: { [sb.platform.serial]: spki(at) }, crypto: backend }));
+    const signed = crypto.sign('sha256', Buffer.from('signed by it'), at).toString('base64');
+    assert.equal(await platform.verify('signed by it', signed, sb.platform.serial), true, `${backend}: verified by the ${MIN_BITS}-bit key`);
+    // One bit below, in every encoding: refused at once, naming the limit.
+    for (const [name, privateKey] of Object.entries(privateEncodings(pkcs8(below)))) {
+      try {
+        assertRefused(() => new Wxpay(options(sb, { privateKey, crypto: backend })), `options.privateKey ${limit}`, [pkcs8(below)]);
+      } catch (e) {
+        e.message = `${backend}, ${name}: ${e.message}`;
+        throw e;
+      }
+    }
+    assertRefused(() => new Wxpay(options(sb, { certs: { [sb.platform.serial]: spki(below) }, crypto: backend })), `options.certs["${sb.platform.serial}"] ${limit}`, [spki(below)]);
+  }
+});

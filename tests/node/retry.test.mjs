@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { ProxyAgent, fetch as undiciFetch } from 'undici';
 import { Wxpay } from 'wxpay-wasm';
-import { useSandbox, options, memberCode, rejectsWith, tunnelProxy, CARD_ID, CODE } from './helpers.mjs';
+import { useSandbox, options, memberCode, rejectsWith, tunnelProxy, signedResponse, CARD_ID, CODE } from './helpers.mjs';
 import { closedPort } from '../sandbox/index.mjs';
 
 const ctx = useSandbox();
@@ -330,6 +330,32 @@ test('a Retry-After over 60 s ends the retries: the 429 is the error, at once', 
   await rejectsWith(get(new Wxpay(options(ctx.sb, { fetch }))), 'RATELIMIT_EXCEEDED', { attempts: 1, status: 429 });
   assert.equal(calls.length, 1);
   assert.ok(Date.now() - started < 5000, `settled after ${Date.now() - started} ms`);
+});
+
+test('a Retry-After of 60 s is still honoured: the retry comes after 60 s, not before (the clock is mocked)', async (t) => {
+  const { sb } = ctx;
+  // node:test's setTimeout, which the wait reads as it starts; Date stays real, so the answer
+  // signed below is current. Nothing goes to the network: the fetch answers both tries itself.
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const flush = async () => { for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r)); };
+  let calls = 0;
+  const fetch = async () => (++calls === 1
+    ? new Response(JSON.stringify({ code: 'RATELIMIT_EXCEEDED', message: 'slow down' }), { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '60' } })
+    : signedResponse(sb, JSON.stringify({ code: CODE })));
+  let outcome;
+  get(new Wxpay(options(sb, { fetch }))).then((r) => { outcome = r; }, (e) => { outcome = e; });
+  await flush();
+  assert.equal(calls, 1);
+  assert.equal(outcome, undefined, 'the 429 with Retry-After: 60 is not the error');
+  t.mock.timers.tick(59_999);
+  await flush();
+  assert.equal(calls, 1, 'no retry 1 ms before the 60 s');
+  assert.equal(outcome, undefined);
+  t.mock.timers.tick(1);
+  await flush();
+  assert.equal(calls, 2, 'the retry after 60 s');
+  assert.equal(outcome?.status, 200, String(outcome));
+  assert.equal(outcome.data.code, CODE);
 });
 
 test('onRequest and onResponse see each attempt, never keys, signatures or bodies; a throwing hook is ignored', async () => {
