@@ -1,6 +1,8 @@
 // `uploadForm`: the FormData of an upload, from bytes (or a Blob) and a file name.
 import { WxpayError } from './error.js';
+import { named } from './boundary.js';
 
+const OPTIONS = ['field', 'meta', 'fields', 'type'];
 const invalid = (message, cause) => new WxpayError('ERR_INVALID_PARAM', `uploadForm: ${message}`, cause === undefined ? undefined : { cause });
 
 /**
@@ -24,6 +26,10 @@ export function uploadForm(file, filename, options = {}) {
   if (typeof filename !== 'string' || filename === '') throw invalid('the filename must be a non-empty string');
   if (options === null || typeof options !== 'object') throw invalid('options must be an object');
   try {
+    // A misspelt `fileds` or `filed` must not drop the endpoint's fields in silence.
+    for (const key of Object.keys(options)) {
+      if (!OPTIONS.includes(key)) throw invalid(`unknown option ${named(key)}: expected field, meta, fields or type`);
+    }
     const { field = 'file', meta, fields = {}, type = '' } = options;
     if (typeof field !== 'string' || field === '') throw invalid('options.field must be a non-empty string');
     if (typeof type !== 'string') throw invalid('options.type must be a string');

@@ -152,6 +152,14 @@ test('uploads refuse a file without a name, two files without meta, and meta tha
   assert.equal(ctx.sb.requests.length, 0);
 });
 
+// helper-113: uploadForm took any key, so a misspelt `fileds` dropped the endpoint's fields in silence.
+test('uploadForm refuses an option it does not know, naming it only when it is short and plain', () => {
+  assert.throws(() => uploadForm(JPEG, 'a.jpg', { fileds: { item_id: 1 } }), { code: 'ERR_INVALID_PARAM', message: 'uploadForm: unknown option `fileds`: expected field, meta, fields or type' });
+  const secret = 'k'.repeat(32);
+  assert.throws(() => uploadForm(JPEG, 'a.jpg', { [secret]: 1 }), (e) => e.code === 'ERR_INVALID_PARAM' && !e.message.includes(secret) && /32 characters, not shown/.test(e.message));
+  assert.equal(uploadForm(JPEG, 'a.jpg', { field: 'f', meta: {}, fields: {}, type: 'image/jpeg' }).get('f').type, 'image/jpeg');
+});
+
 test("bytes handed out are over an ArrayBuffer (WxpayBytes), a caller's fetch giving a SharedArrayBuffer's too", async () => {
   const isArrayBuffer = (u) => Object.prototype.toString.call(u.buffer) === '[object ArrayBuffer]';
   // Its stream's chunks over SharedArrayBuffers.
