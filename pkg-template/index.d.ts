@@ -5,8 +5,8 @@
  * This file is the hand-written core of the package's declarations. The
  * build (scripts/build-pkg.sh) appends the endpoint types that
  * scripts/gen-types.mjs generates from the API descriptions in api/, which add members to
- * `WeChatPay.OpenAPI.V3`, and ships the result as index.d.ts (import) and
- * index.d.cts (require). Fetch types (`Response`, `RequestInit`, `Headers`,
+ * `WeChatPay.OpenAPI.V3`, and ships the result as index.d.cts, which `require` resolves and
+ * index.d.ts (which `import` resolves) re-exports. Fetch types (`Response`, `RequestInit`, `Headers`,
  * `AbortSignal`, `URLSearchParams`) come from the environment's lib: `dom`,
  * `@types/node` or `@cloudflare/workers-types`.
  */
