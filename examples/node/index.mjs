@@ -11,7 +11,7 @@ const wxpay = new Wxpay({
   serial: env('WXPAY_SERIAL'),
   privateKey: readFileSync(env('WXPAY_PRIVATE_KEY_FILE')),
   certs: { [env('WXPAY_PLATFORM_SERIAL')]: readFileSync(env('WXPAY_PLATFORM_CERT_FILE')) },
-  baseURL: process.env.WXPAY_BASE_URL, // unset: https://api.mch.weixin.qq.com/
+  baseURL: process.env.WXPAY_BASE_URL || undefined, // unset or empty: https://api.mch.weixin.qq.com/
   timeout: 10_000,
 });
 
@@ -26,7 +26,8 @@ try {
   // 查询用户会员卡信息
   const { status, headers, data } = await memberCode.get({ card_id, code });
   console.log(`GET ${status} (Request-ID ${headers['request-id']})`);
-  console.log(data);
+  // Not the whole record: it holds the member's openid and personal details (user_information).
+  console.log(`card ${data.card_id}, code ${data.code}: level ${data.level}, balance ${data.balance}`);
 
   // 修改用户会员卡信息: answered by 204 No Content
   const ok = await memberCode

@@ -87,6 +87,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     privateKey: readFileSync(env('WXPAY_PRIVATE_KEY_FILE')),
     certs: { [env('WXPAY_PLATFORM_SERIAL')]: readFileSync(env('WXPAY_PLATFORM_CERT_FILE')) },
     apiv3Key: env('WXPAY_APIV3_KEY'),
+    // The same host as index.mjs: a rotated platform certificate is downloaded from it.
+    baseURL: process.env.WXPAY_BASE_URL || undefined,
+    timeout: 10_000,
   });
   // WeChat Pay retries until answered with success, so the same id can come more than once.
   const seen = new Set();
@@ -108,9 +111,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       seen.add(id);
     },
   });
-  const port = Number(process.env.PORT ?? 8080);
-  http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     if (new URL(req.url, 'http://x').pathname !== '/notify') return void res.writeHead(404).end();
     handler(req, res).catch((err) => { console.error(err); if (!res.headersSent) res.writeHead(500); res.end(); });
-  }).listen(port, () => console.log(`POST http://localhost:${port}/notify`));
+  });
+  // PORT=0: a free port, printed.
+  server.listen(Number(process.env.PORT ?? 8080), () => console.log(`POST http://localhost:${server.address().port}/notify`));
 }

@@ -4,7 +4,7 @@
 // workerd by tests/workerd/worker.test.mjs.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,4 +41,37 @@ test('examples/node: npm install, then the GET, PATCH, GET of its README, agains
   assert.match(r.stdout, new RegExp(`balance ${before} -> ${before + 100}$`, 'm'));
   assert.equal(sb.requests.length, 3);
   assert.ok(sb.requests.every((q) => q.verified));
+});
+
+// helper-116: run as a service, notify.mjs left out WXPAY_BASE_URL, so a notification signed by a
+// rotated platform certificate had it downloaded from api.mch.weixin.qq.com, not the configured host.
+test('examples/node/notify.mjs as a service, as its README runs it: a notification under a rotated certificate is verified with one downloaded from WXPAY_BASE_URL', async (t) => {
+  const { sb } = ctx;
+  const keys = mkdtempSync(join(tmpdir(), 'wxpay-example-'));
+  t.after(() => rmSync(keys, { recursive: true, force: true }));
+  writeFileSync(join(keys, 'apiclient_key.pem'), sb.merchant.privateKeyPkcs8);
+  writeFileSync(join(keys, 'wechatpay_platform.pem'), sb.platform.certificate);
+  const child = spawn('node', ['notify.mjs'], {
+    cwd: dir,
+    env: {
+      ...process.env, PORT: '0', WXPAY_MCHID: sb.mchid, WXPAY_SERIAL: sb.merchant.serial,
+      WXPAY_PRIVATE_KEY_FILE: join(keys, 'apiclient_key.pem'), WXPAY_PLATFORM_SERIAL: sb.platform.serial,
+      WXPAY_PLATFORM_CERT_FILE: join(keys, 'wechatpay_platform.pem'), WXPAY_APIV3_KEY: sb.apiv3Key, WXPAY_BASE_URL: sb.baseURL,
+    },
+  });
+  t.after(() => child.kill());
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.on('data', () => { const m = /^POST (http:\/\/localhost:\d+\/notify)$/m.exec(out); if (m) resolve(m[1]); });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  sb.rotate();
+  const r = await sb.notify(url, { event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'N-ROTATED-1', amount: { total: 1, currency: 'CNY' } } });
+  assert.equal(r.status, 204, out);
+  assert.deepEqual(sb.requests.map((q) => `${q.method} ${q.url}`), ['GET /v3/certificates']);
+  assert.ok(sb.requests[0].verified);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.match(out, /order N-ROTATED-1 paid 1 CNY/);
 });

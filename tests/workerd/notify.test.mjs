@@ -66,6 +66,11 @@ describe('examples/worker POST /notify in workerd', () => {
         summary: '支付成功', resource: PAYMENT, outcome: { paid: 'W-20260427-0001', amount: 2500 },
       },
     });
+    // Kept 25 hours (WeChat Pay's resends end within about 24), then dropped: it holds the payer's
+    // openid and the amounts (helper-116: kept for good before).
+    const [{ expiration }] = (await kv.list()).keys;
+    const left = expiration - Date.now() / 1000;
+    assert.ok(left > 25 * 3600 - 120 && left <= 25 * 3600 + 5, `expires in ${left} s`);
   });
 
   test('a member card notification: 204, handled', async () => {
