@@ -126,12 +126,15 @@ impl CertStore {
 
     /// Whether a download may start now. `urgent`: no key is in effect, so nothing can be
     /// sent or verified until one is; then the wait after a success is that after a failure.
+    /// A last download dated after now (the clock was stepped back since, or was ahead then)
+    /// is no reason to wait: else one download under a wrong clock would hold off every later
+    /// one until the clock caught up with it, hours or years.
     fn may_start(&self, urgent: bool) -> bool {
         let now = js_sys::Date::now();
         let short = self.interval_ms.min(RETRY_AFTER_FAILURE_MS);
         match self.last.get() {
             None => true,
-            Some((at, ok)) => now - at >= if ok && !urgent { self.interval_ms } else { short },
+            Some((at, ok)) => !(0.0..if ok && !urgent { self.interval_ms } else { short }).contains(&(now - at)),
         }
     }
 }
@@ -228,8 +231,9 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
     if wanted(client, serial) {
         let limit = f64::from(client.config.timeout_ms.unwrap_or(DOWNLOAD_TIMEOUT_MS)) + DOWNLOAD_GRACE_MS;
         let now = js_sys::Date::now();
-        // A download past its limit and grace never ends: the next need starts another.
-        let pending = client.certs.in_flight.borrow().clone().filter(|(_, started)| now - started < limit);
+        // A download past its limit and grace never ends: the next need starts another (so does
+        // one dated after now: the clock was stepped back since it started).
+        let pending = client.certs.in_flight.borrow().clone().filter(|(_, started)| (0.0..limit).contains(&(now - started)));
         // Whether this call started the download: if it stops waiting first, in workerd, the
         // download is shared no longer (below).
         let mut mine = false;

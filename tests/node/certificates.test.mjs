@@ -789,6 +789,32 @@ test('certsRefreshInterval defaults to 300000 ms: an unknown serial brings no do
   });
 });
 
+// helper-117: the last download's time was compared with now as if the clock only went forward. A
+// request under a clock years ahead (a VM resumed with a bad clock) dated the last download then,
+// and once the clock was right again every download waited for that date to come: requests,
+// encrypt and notifications failed until a restart.
+test('a download made under a clock years ahead holds off no later download once the clock is right', async () => {
+  const { sb } = ctx;
+  await withClock(async (skew) => {
+    const wxpay = new Wxpay(bootstrap(sb));
+    assert.equal((await get(wxpay)).status, 200);
+    assert.equal(downloads(sb), 1);
+    skew(6 * 365 * 86400e3);
+    // Every certificate has expired by then: the request downloads again, and fails.
+    await assert.rejects(get(wxpay));
+    const then = downloads(sb);
+    skew(0);
+    assert.equal((await get(wxpay)).status, 200);
+    assert.equal(downloads(sb), then + 1, 'downloaded again at once');
+    assert.ok(wxpay.wechatpaySerial);
+    // A day behind (NTP stepping the clock back after a download): the same.
+    skew(-86400e3);
+    sb.rotate();
+    assert.equal((await get(wxpay)).status, 200);
+    skew(0);
+  });
+});
+
 test('unsigned and stale answers are refused before any download to find their key', async () => {
   const { sb } = ctx;
   for (const [mode, code] of [['unsigned', 'ERR_RESPONSE_UNSIGNED'], ['missing-serial', 'ERR_RESPONSE_UNSIGNED'], ['stale', 'ERR_RESPONSE_TIMESTAMP'], ['bad-timestamp', 'ERR_RESPONSE_TIMESTAMP']]) {
