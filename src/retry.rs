@@ -68,10 +68,11 @@ pub fn backoff_ms(retry: u32, random: f64) -> f64 {
 /// by the caller, which has a clock).
 pub fn retry_after_seconds(value: &str) -> Option<f64> {
     let v = value.trim();
-    if v.is_empty() || v.len() > 10 || !v.bytes().all(|b| b.is_ascii_digit()) {
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    v.parse::<u64>().ok().map(|s| s as f64 * 1000.0)
+    // Digits past u64's range are a wait longer than any: the retries end, as for any past 60 s.
+    Some(v.parse::<u64>().map_or(f64::INFINITY, |s| s as f64 * 1000.0))
 }
 
 /// The wait before the next try: at least the service's `Retry-After`, else
@@ -127,7 +128,10 @@ mod tests {
         assert_eq!(retry_after_seconds("-1"), None);
         assert_eq!(retry_after_seconds("1.5"), None);
         assert_eq!(retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT"), None);
-        assert_eq!(retry_after_seconds("99999999999"), None);
+        // Longer than any wait: the retries end (delay_ms), as README says of any past 60 s.
+        assert_eq!(retry_after_seconds("99999999999"), Some(99_999_999_999_000.0));
+        assert_eq!(retry_after_seconds("123456789012345678901234567890"), Some(f64::INFINITY));
+        assert_eq!(delay_ms(1, 0.5, retry_after_seconds("123456789012345678901234567890")), None);
         assert_eq!(delay_ms(1, 0.0, Some(3000.0)), Some(3000.0));
         assert_eq!(delay_ms(1, 0.0, Some(61_000.0)), None);
         assert_eq!(delay_ms(1, 1.0, None), Some(200.0));

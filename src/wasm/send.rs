@@ -426,7 +426,8 @@ impl Heard {
     #[inline(never)]
     pub(super) fn tell(&self, client: &Client, method: Method, answer: Result<&Answer, &JsValue>, error: Option<&JsValue>) {
         let Some(h) = &client.on_response else { return };
-        let duration = self.started.map(|s| js_sys::Date::now() - s);
+        // Never negative, if the clock was stepped back meanwhile.
+        let duration = self.started.map(|s| (js_sys::Date::now() - s).max(0.0));
         let (status, request_id, error) = match answer {
             // A 2xx refused (unverified, unreadable) is heard with the code it was refused with.
             Ok(a) => (Some(a.status), a.header(header::REQUEST_ID), error.filter(|_| (200..300).contains(&a.status)).and_then(error_code)),

@@ -321,15 +321,18 @@ test('without baseURL the backup host is https://api2.mch.weixin.qq.com/; backup
 });
 
 test('a Retry-After over 60 s ends the retries: the 429 is the error, at once', async () => {
-  const calls = [];
-  const fetch = async (url) => {
-    calls.push(String(url));
-    return new Response(JSON.stringify({ code: 'RATELIMIT_EXCEEDED', message: 'slow down' }), { status: 429, headers: { 'content-type': 'application/json', 'retry-after': '61' } });
-  };
-  const started = Date.now();
-  await rejectsWith(get(new Wxpay(options(ctx.sb, { fetch }))), 'RATELIMIT_EXCEEDED', { attempts: 1, status: 429 });
-  assert.equal(calls.length, 1);
-  assert.ok(Date.now() - started < 5000, `settled after ${Date.now() - started} ms`);
+  // 11 digits and more too (helper-117: they were read as no Retry-After, and retried after the back-off).
+  for (const value of ['61', '99999999999', '123456789012345678901234567890']) {
+    const calls = [];
+    const fetch = async (url) => {
+      calls.push(String(url));
+      return new Response(JSON.stringify({ code: 'RATELIMIT_EXCEEDED', message: 'slow down' }), { status: 429, headers: { 'content-type': 'application/json', 'retry-after': value } });
+    };
+    const started = Date.now();
+    await rejectsWith(get(new Wxpay(options(ctx.sb, { fetch }))), 'RATELIMIT_EXCEEDED', { attempts: 1, status: 429 });
+    assert.equal(calls.length, 1, value);
+    assert.ok(Date.now() - started < 5000, `settled after ${Date.now() - started} ms`);
+  }
 });
 
 test('a Retry-After of 60 s is still honoured: the retry comes after 60 s, not before (the clock is mocked)', async (t) => {
@@ -384,6 +387,26 @@ test('onRequest and onResponse see each attempt, never keys, signatures or bodie
   const broken = new Wxpay(options(sb, { fetch: () => { throw new TypeError('no network'); }, retry: 0, onResponse: (i) => failed.push(i) }));
   await rejectsWith(get(broken), 'ERR_NETWORK');
   assert.equal(failed[0].error, 'ERR_NETWORK');
+});
+
+// helper-117: the duration was the wall clock's difference, negative when the clock was stepped back
+// while the request was out (README's example feeds it to a histogram).
+test("onResponse's duration is never negative, the clock stepped back while the request was out", async () => {
+  const { sb } = ctx;
+  const heard = [];
+  const realNow = Date.now;
+  const wxpay = new Wxpay(options(sb, {
+    onResponse: (info) => heard.push(info.duration),
+    // The request is out: NTP steps the clock back an hour (the answer is signed by the right clock).
+    fetch: async (url, init) => { const answer = fetch(url, init); Date.now = () => realNow.call(Date) - 3_600_000; return answer; },
+  }));
+  try {
+    await assert.rejects(get(wxpay));
+  } finally {
+    Date.now = realNow;
+  }
+  assert.equal(heard.length, 1);
+  assert.ok(heard[0] >= 0 && heard[0] < 60_000, String(heard[0]));
 });
 
 test('an answer refused for its size carries its status and Request-ID, and onResponse hears both (its headers had come)', async () => {
