@@ -420,7 +420,9 @@ function readConfig(cfg, names) {
       const expected = names.length ? `, or a placeholder of this path (${names.join(', ')})` : '';
       const body = key === 'data' ? ' (a body is the first argument of post, put and patch, and the config\'s data of delete only)' : '';
       const e = param(`unknown request config key ${named(key)}: expected params, headers, signal, timeout, maxBodyBytes or retry${expected}${body}`);
-      e[UNKNOWN_KEY] = key;
+      // Not enumerable (console.log prints an enumerable symbol's value), and only a key
+      // `halfPlaceholder` can use: a long one (an APIv3 key pasted as a name) is not kept at all.
+      if (/^[A-Za-z][A-Za-z0-9_]{0,23}$/.test(key)) Object.defineProperty(e, UNKNOWN_KEY, { value: key });
       throw e;
     }
   }
@@ -1312,8 +1314,10 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
     cancel(stream);
     throw networkError(g, e, method, url);
   }
-  // A file streamed to the caller: its body is read later, by fileBody(), with no size limit.
+  // A file streamed to the caller: its body is read later, by fileBody(), with no size limit
+  // (what its reads throw quoted without the URL's query, a download's token: STREAM_QUERY).
   if (streamed && status >= 200 && status < 300 && stream) {
+    if (typeof stream === 'object') STREAM_QUERY.set(stream, queryHidden(url));
     return answer(status, statusText, answerHeaders, new Uint8Array(0), stream);
   }
   const declared = answerHeaders['content-length'];
@@ -1389,8 +1393,11 @@ function headerRecord(bytes) {
   return headers;
 }
 
-/** What an ERR_NETWORK error of ours names its request by (networkError, pathNamed). */
-const NETWORK = Symbol('network');
+/**
+ * What an ERR_NETWORK error of ours names its request by (networkError, pathNamed): beside the
+ * error, not on it, as its URL holds the query its message leaves out (see error.js HIDDEN).
+ */
+const NETWORK = new WeakMap();
 
 /**
  * ERR_NETWORK's message: the method, the URL without its query (a download's token, a payer's
@@ -1416,9 +1423,9 @@ function queryHidden(url) {
  * among them) is left as it is.
  */
 export function pathNamed(e, path, template) {
-  const request = e instanceof WxpayError ? Object.getOwnPropertyDescriptor(e, NETWORK)?.value : undefined;
+  const request = NETWORK.get(e);
   if (request === undefined) return;
-  const hidden = e[HIDDEN];
+  const hidden = HIDDEN.get(e);
   hidden.push([path, escapeControls(template)]);
   e.message = networkMessage(request, hidden, e.cause);
 }
@@ -1431,7 +1438,8 @@ function networkError(g, e, method, url) {
   const request = { method, url };
   const hidden = [queryHidden(url)];
   const error = fail('ERR_NETWORK', networkMessage(request, hidden, e), e);
-  Object.defineProperties(error, { [NETWORK]: { value: request }, [HIDDEN]: { value: hidden } });
+  NETWORK.set(error, request);
+  HIDDEN.set(error, hidden);
   if (causeCode(e)) connectErrors.add(error);
   return error;
 }
@@ -1866,7 +1874,16 @@ const digestError = () => fail('ERR_DIGEST_MISMATCH', "the file's digest does no
 // A WxpayError passes as it is: reading the network gives ERR_NETWORK (fileSource), so what is
 // left is the decompressor's own failure.
 const decodeError = (e) => (e instanceof WxpayError ? e : fail('ERR_FILE_DECODE', `the file could not be read (a broken GZIP stream?): ${describe(e)}`, e));
-const readError = (e) => (e instanceof WxpayError ? e : fail('ERR_NETWORK', `reading the file failed: ${describe(e)}`, e));
+/** A streamed file's body: its URL's query, as networkError hides it (`[query, '?…']`). */
+const STREAM_QUERY = new WeakMap();
+/** ERR_NETWORK of a file's read; `query` (STREAM_QUERY's) left out of its message and JSON. */
+const readError = (e, query) => {
+  if (e instanceof WxpayError) return e;
+  const hidden = query === undefined ? [] : [query];
+  const error = fail('ERR_NETWORK', `reading the file failed: ${describe(e, hidden)}`, e);
+  HIDDEN.set(error, hidden);
+  return error;
+};
 const DONE = Object.freeze({ done: true, value: undefined });
 const hashError = (e) => (e instanceof WxpayError ? e : fail('ERR_CRYPTO', `hashing the file failed: ${describe(e)}`, e));
 
@@ -2106,6 +2123,7 @@ function fileSource(source, watch) {
     throw fail('ERR_NETWORK', `the answer's body is not a readable stream: ${describe(e)}`, e);
   }
   let empty = 0;
+  const query = STREAM_QUERY.get(source);
   return {
     async read() {
       try {
@@ -2121,7 +2139,7 @@ function fileSource(source, watch) {
         }
       } catch (e) {
         // The deadline's own error (ERR_TIMEOUT, ERR_ABORTED), not what it did to the read.
-        throw watch.g.stopped ?? readError(e);
+        throw watch.g.stopped ?? readError(e, query);
       }
     },
     cancel(reason) {
@@ -2143,7 +2161,8 @@ function fileSource(source, watch) {
  */
 export function fileBody(g, source, rust, streamed, maxBytes, before) {
   // Anything else (an allocation that fails, say) is a failed read.
-  return rejectsWxpay(readFile(g, source, rust, streamed, maxBytes, before), readError);
+  const query = typeof source === 'object' && source !== null ? STREAM_QUERY.get(source) : undefined;
+  return rejectsWxpay(readFile(g, source, rust, streamed, maxBytes, before), (e) => readError(e, query));
 }
 
 async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, before = 0) {

@@ -27,9 +27,11 @@ function own(props, key) {
 
 /**
  * Text an error's JSON leaves out of its `cause`: `[from, to]` pairs (a request's query, a path as
- * filled), set by boundary.js on the ERR_NETWORK errors it makes, never enumerable.
+ * filled), set by boundary.js for the ERR_NETWORK errors it makes. Kept beside the error, not on
+ * it: `util.inspect(err, { showHidden: true })` and `console.log('%o', err)` print even a hidden
+ * property, and the pairs hold the very text they hide.
  */
-export const HIDDEN = Symbol('hidden');
+export const HIDDEN = new WeakMap();
 
 /** `text` with each `from` of `pairs` replaced by its `to`. */
 export const hide = (text, pairs = []) => pairs.reduce((t, [from, to]) => (from ? t.split(from).join(to) : t), text);
@@ -99,7 +101,7 @@ function json(error, depth) {
   }
   const cause = own(error, 'cause')?.value;
   if (cause instanceof WxpayError && depth > 1) out.cause = json(cause, depth - 1);
-  else if (isError(cause)) out.cause = hide(errorText(cause), error[HIDDEN]);
+  else if (isError(cause)) out.cause = hide(errorText(cause), HIDDEN.get(error));
   return out;
 }
 

@@ -290,6 +290,11 @@ test('a config key the path half names as a placeholder (`_out_trade_no`, `$card
   const long = 'Ab3dEf7hIj9kLm1nOp2qRs4tUv6wXy8z';
   const hidden = await rejectsWith(wxpay.v3.sandbox[`_${long}`].get({ [long]: 1 }), 'ERR_INVALID_PARAM');
   assert.equal(hidden.message, 'unknown request config key (32 characters, not shown): expected params, headers, signal, timeout, maxBodyBytes or retry');
+  // Nor by what console.log prints of the error (helper-115: the key was kept on it under an
+  // enumerable symbol, which util.inspect shows), nor by anything kept on it at all.
+  for (const shown of [util.inspect(hidden), util.inspect(hidden, { showHidden: true }), util.format('%o', hidden)]) {
+    assert.ok(!shown.includes(long), shown);
+  }
   // An unknown key the path does not half name: the message as it was, no hint.
   const plain = await rejectsWith(byNo._out_trade_no.get({ out_trade: 'T1' }), 'ERR_INVALID_PARAM');
   assert.equal(plain.message, 'unknown request config key `out_trade`: expected params, headers, signal, timeout, maxBodyBytes or retry');

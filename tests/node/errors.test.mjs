@@ -68,6 +68,9 @@ test('in a log line the code is named: `${err}`, JSON.stringify (its message too
   const clone = structuredClone(answer);
   assert.deepEqual([clone.constructor, clone.name, clone.message, clone.code, clone.status], [Error, 'Error', '订单不存在', undefined, undefined]);
   assert.deepEqual(structuredClone(JSON.parse(JSON.stringify(answer))), { name: 'WxpayError', code: 'ORDER_NOT_EXIST', message: '订单不存在', status: 404, requestId: 'R1' });
+  // A cause crosses whole (helper-115), as thrown: a fetch's error naming the URL, query and all.
+  const quoted = structuredClone(new WxpayError('ERR_NETWORK', 'GET https://h/v3/x?… failed', { cause: new TypeError('error sending request for url (https://h/v3/x?token=T)') }));
+  assert.deepEqual([quoted.code, quoted.cause?.message], [undefined, 'error sending request for url (https://h/v3/x?token=T)']);
   // Without a message, the code alone; a subclass keeps its own name, set either way.
   assert.equal(String(new WxpayError('ERR_X', '')), 'WxpayError [ERR_X]');
   class Mine extends WxpayError {}

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { format, inspect } from 'node:util';
 import { Wxpay, parseBill, readBill, uploadForm } from 'wxpay-wasm';
 import { useSandbox, client, options, rejectsWith, within, countingFetch, CARD_ID, CODE } from './helpers.mjs';
 import { minorAndMajor, readsUnderGarbage } from '../common/streams.mjs';
@@ -710,8 +711,22 @@ test('ERR_NETWORK names a download by its path: the token in its query is in no 
       assert.ok(err.message.startsWith(`GET ${new URL(what.download_url).origin}/v3/billdownload/file?… failed: TypeError: `), `${label}: ${err.message}`);
       assert.ok(err.cause instanceof TypeError, `${label}: the fetch's own error is the cause, as it was`);
       assert.ok(!JSON.stringify(err).includes(token), `${label}: ${JSON.stringify(err)}`);
+      // Nor in what the package keeps beside it (helper-115: symbol properties held the URL, which
+      // `showHidden` and `%o` print; `cause` is the fetch's own error, printed as thrown).
+      const kept = inspect(Reflect.ownKeys(err).filter((k) => k !== 'cause').map((k) => err[k]), { showHidden: true, depth: null });
+      assert.ok(!kept.includes(token), `${label}: ${kept}`);
+      // Node's fetch names no URL in its error: then nothing `%o` prints has it.
+      if (label === 'a closed port') assert.ok(!format('%o', err).includes(token), `${label}: ${format('%o', err)}`);
     }
   }
+  // A streamed file whose body breaks off, its error naming the URL (helper-115: quoted whole).
+  const breaking = client(ctx.sb, { baseURL, retry: false, fetch: async (url) => new Response(new ReadableStream({
+    pull(c) { c.error(new TypeError(`terminated reading ${url}`)); },
+  }), { status: 200 }) });
+  // (Its first read comes before download() resolves.)
+  const broken = await rejectsWith(within(breaking.download(data, { stream: true })).then(readAll), 'ERR_NETWORK');
+  assert.match(broken.message, /^reading the file failed: TypeError: terminated reading http:\/\/127\.0\.0\.1:\d+\/v3\/billdownload\/file\?…$/);
+  assert.ok(!JSON.stringify(broken).includes(token), JSON.stringify(broken));
   const [, quoted] = cases[0];
   assert.match((await rejectsWith(quoted.download(data), 'ERR_NETWORK')).message, /error sending request for url \(http:\/\/127\.0\.0\.1:\d+\/v3\/billdownload\/file\?…\)/);
 });
