@@ -6,6 +6,7 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
+import { Handled } from './records.mjs';
 
 /** The most a notification body may hold here: WeChat Pay's are a few KB. */
 export const MAX_NOTIFY_BYTES = 64 * 1024;
@@ -91,8 +92,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     baseURL: process.env.WXPAY_BASE_URL || undefined,
     timeout: 10_000,
   });
-  // WeChat Pay retries until answered with success, so the same id can come more than once.
-  const seen = new Set();
+  // WeChat Pay retries until answered with success, so the same id can come more than once: each
+  // is kept for as long as it may come again (records.mjs), then let go.
+  const seen = new Handled();
   const handler = notifyHandler(wxpay, {
     onNotification({ id, event_type, summary = event_type, resource }) {
       // summary is optional in the envelope: the event type stands in for it.
@@ -103,7 +105,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
           break;
         case 'MEMBERCARDSP.USER_CARD.CREATE':
         case 'MEMBERCARDSP.USER_CARD.DELETE':
-          console.log(`${summary}: card ${resource.card_id} code ${resource.user_card_code} (${resource.openid})`);
+          // Not the member's openid: logs are read more widely than the database.
+          console.log(`${summary}: card ${resource.card_id} code ${resource.user_card_code}`);
           break;
         default:
           console.log(`${event_type}: ${summary}`);
@@ -112,7 +115,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     },
   });
   const server = http.createServer((req, res) => {
-    if (new URL(req.url, 'http://x').pathname !== '/notify') return void res.writeHead(404).end();
+    // The path alone, not parsed as a URL: a request target no URL parser takes (`http://[`) is a
+    // 404 like any other, not an exception that ends the process.
+    if (req.url.split('?')[0] !== '/notify') return void res.writeHead(404).end();
     handler(req, res).catch((err) => { console.error(err); if (!res.headersSent) res.writeHead(500); res.end(); });
   });
   // PORT=0: a free port, printed.

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import net from 'node:net';
 import { mkdtempSync, writeFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,4 +75,17 @@ test('examples/node/notify.mjs as a service, as its README runs it: a notificati
   assert.ok(sb.requests[0].verified);
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.match(out, /order N-ROTATED-1 paid 1 CNY/);
+  // A request target no URL parser takes ended the process (helper-118): a 404, and it goes on.
+  const { port } = new URL(url);
+  const raw = await new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), '127.0.0.1', () => socket.end('POST http://[ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n'));
+    let text = '';
+    socket.on('data', (d) => { text += d; });
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+  assert.match(raw, /^HTTP\/1\.1 404 /);
+  const again = await sb.notify(url, { event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'N-ROTATED-2', amount: { total: 2, currency: 'CNY' } } });
+  assert.equal(again.status, 204, out);
+  assert.equal(child.exitCode, null, out);
 });

@@ -32,11 +32,11 @@ const json = (body, status = 200) =>
 const rejectionStatus = (code) =>
   code === 'ERR_NOTIFY_DECRYPT' || code === 'ERR_NOTIFY_BODY' ? 400 : code.startsWith('ERR_NOTIFY_') ? 401 : 500;
 
-/** What this shop sells: the price of an order is set here, never taken from the caller. */
 // WeChat Pay sends a notification again until it is answered with success, over about 24 h 4 min
 // (examples/node/records.mjs); a handled id is kept a little longer than that.
 const HANDLED_TTL_SECONDS = 25 * 60 * 60;
 
+/** What this shop sells: the price of an order is set here, never taken from the caller. */
 const ITEMS = {
   coffee: { description: '一杯咖啡', total: 2500 },
   cake: { description: '一块蛋糕', total: 1800 },
