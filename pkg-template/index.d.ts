@@ -142,7 +142,10 @@ export type HeaderMap = (Record<string, Scalar | null | undefined> & ReservedHea
 export interface RequestOptions<P = Params, H = HeaderMap> {
   /** The query string, e.g. `{ offset: 0, limit: 10 }`. */
   params?: P | undefined;
-  /** Extra request headers (`Authorization` is set for you and cannot be given). */
+  /**
+   * Extra request headers (`Authorization` is set for you and cannot be given; a `Content-Type` is
+   * dropped: the body's type is the package's, and a request without a body sends none).
+   */
   headers?: H | undefined;
   /** Aborts the request: rejects with `ERR_ABORTED`. */
   signal?: AbortSignal | undefined;

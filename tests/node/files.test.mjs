@@ -83,6 +83,9 @@ test("an upload's Content-Type is the package's, whatever the request's headers 
   }
   await within(wxpay.v3.pay.transactions.jsapi.post({ appid: 'wx8888888888888888' }, { headers: { 'Content-Type': 'text/plain' } })).catch(() => {});
   assert.equal(last().headers['content-type'], 'application/json');
+  // A request without a body sends none, given or not (README, the request config).
+  await within(wxpay.v3.sandbox.echo.post(undefined, { headers: { 'Content-Type': 'application/json' } }));
+  assert.deepEqual([last().method, last().headers['content-type'], last().body.length], ['POST', undefined, 0]);
 });
 
 test('a given meta is sent as written, with the extra fields an endpoint declares', async () => {
