@@ -79,33 +79,34 @@ where
 {
     // Room for the usual ids without growing: a seed path is 57 bytes of template, 80 rendered.
     let mut out = String::with_capacity(template.len() + 96);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let after = text::tail(rest, open + 1);
-        let Some(close) = after.find('}').filter(|&c| c > 0 && !text::sub(after, 0, c).contains(['/', '{'])) else {
+    // Text between braces at a time: a placeholder's name is looked for within one, so a template
+    // of many `{` is read in one pass (a scan to the next `}` for each was quadratic: a minute for
+    // 1 M of them).
+    let mut parts = template.split('{');
+    encode_literal_path(parts.next().unwrap_or_default(), &mut out);
+    for part in parts {
+        let Some(close) = part.find('}').filter(|&c| c > 0 && !text::sub(part, 0, c).contains('/')) else {
             // A brace that opens no placeholder is literal text.
-            encode_literal_path(text::sub(rest, 0, open + 1), &mut out);
-            rest = after;
+            encode_literal_path("{", &mut out);
+            encode_literal_path(part, &mut out);
             continue;
         };
-        encode_literal_path(text::sub(rest, 0, open), &mut out);
-        let name = text::sub(after, 0, close);
+        let name = text::sub(part, 0, close);
+        // A name is the caller's text (a bracket path may carry an id from a form): in a message,
+        // escaped and at most 64 characters, as any value quoted there.
         let v = value(name)?.ok_or_else(|| {
-            Error::new(
-                Code::MissingParam,
-                format!("path placeholder {{{name}}} has no value: pass `{name}` in the request config"),
-            )
+            let shown = crate::error::escaped(name);
+            Error::new(Code::MissingParam, format!("path placeholder {{{shown}}} has no value: pass `{shown}` in the request config"))
         })?;
         if v.is_empty() || v == "." || v == ".." {
             return Err(Error::new(
                 Code::InvalidParam,
-                format!("path placeholder {{{name}}} must not be empty, '.' or '..'"),
+                format!("path placeholder {{{}}} must not be empty, '.' or '..'", crate::error::escaped(name)),
             ));
         }
         encode_component(v, &mut out);
-        rest = text::tail(after, close + 1);
+        encode_literal_path(text::tail(part, close + 1), &mut out);
     }
-    encode_literal_path(rest, &mut out);
     if let Some(dot) = out.split('/').find(|s| is_dot_segment(s)) {
         // Named by its template (the filled path holds the placeholders' values, which are never
         // dot segments: they are encoded) and by the segment, which a long template's cut may hide.
@@ -189,6 +190,25 @@ mod tests {
         let long = format!("v3/{}/{{code}}/%2E", "a".repeat(70));
         let e = render(&long, |_| Ok(Some("SECRET-7"))).unwrap_err();
         assert!(e.message.ends_with("...\" has a '.' or '..' segment: \"%2E\"") && !e.message.contains("SECRET"), "{}", e.message);
+    }
+
+    #[test]
+    fn many_braces_are_literal_text() {
+        // Read in one pass (before, each `{` scanned to the end: a minute for this many).
+        let many = "{".repeat(1 << 20);
+        assert_eq!(render(&many, |_| Ok(None)).unwrap(), "%7B".repeat(1 << 20));
+        let nearly = format!("v3/{}x}}", "{".repeat(1000));
+        assert_eq!(render(&nearly, |n| Ok((n == "x").then_some("1"))).unwrap(), format!("v3/{}1", "%7B".repeat(999)));
+    }
+
+    #[test]
+    fn a_name_in_a_message_is_escaped_and_cut() {
+        let e = render("v3/{id\r\n2025 INFO paid\u{1b}[2K}", |_| Ok(None)).unwrap_err();
+        assert_eq!(e.message, "path placeholder {id\\x0d\\x0a2025 INFO paid\\x1b[2K} has no value: pass `id\\x0d\\x0a2025 INFO paid\\x1b[2K` in the request config");
+        let long = format!("v3/{{{}}}", "n".repeat(5000));
+        assert!(render(&long, |_| Ok(None)).unwrap_err().message.len() < 200);
+        let e = render("v3/{a\nb}", |_| Ok(Some(".."))).unwrap_err();
+        assert_eq!(e.message, "path placeholder {a\\x0ab} must not be empty, '.' or '..'");
     }
 
     #[test]
