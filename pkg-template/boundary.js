@@ -414,10 +414,17 @@ export function halfPlaceholder(e, template) {
   return param(`${e.message}; this path has the literal segment \`${half}\`: a placeholder is written \`${as}\``);
 }
 
+/**
+ * A placeholder's name as a message shows it: the API's are letters, digits and `_` (at most 25 of
+ * them); any other is the caller's text (a bracket path may carry an id from a form), shown by its
+ * length, so it cannot forge a log line.
+ */
+const placeholderName = (name) => (/^[A-Za-z0-9_]{1,64}$/.test(name) ? name : `(${name.length} characters, not shown)`);
+
 function readConfig(cfg, names) {
   for (const key of Object.keys(cfg)) {
     if (!REQUEST_OPTIONS.has(key) && !names.includes(key)) {
-      const expected = names.length ? `, or a placeholder of this path (${names.join(', ')})` : '';
+      const expected = names.length ? `, or a placeholder of this path (${names.map(placeholderName).join(', ')})` : '';
       const body = key === 'data' ? ' (a body is the first argument of post, put and patch, and the config\'s data of delete only)' : '';
       const e = param(`unknown request config key ${named(key)}: expected params, headers, signal, timeout, maxBodyBytes or retry${expected}${body}`);
       // Not enumerable (console.log prints an enumerable symbol's value), and only a key
@@ -496,7 +503,7 @@ function readConfig(cfg, names) {
   for (let i = 0; i < names.length; i++) {
     const v = cfg[names[i]];
     // A string is the usual value: scalar()'s own check, without making its label for it.
-    const text = typeof v === 'string' && carried(v) ? v : scalar(v, `path placeholder {${names[i]}}`, 'a string or a number');
+    const text = typeof v === 'string' && carried(v) ? v : scalar(v, `path placeholder {${placeholderName(names[i])}}`, 'a string or a number');
     out.push(text);
     if (text !== undefined) total += text.length;
   }

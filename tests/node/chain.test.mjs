@@ -306,6 +306,24 @@ test('a config key the path half names as a placeholder (`_out_trade_no`, `$card
   assert.equal((await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE })).status, 200);
 });
 
+// helper-119: a placeholder's name is the caller's text too (a bracket path may carry an id from a
+// form): it went into messages raw and whole, CR, LF and escape sequences included.
+test("a placeholder's name in a message is escaped and bounded, never raw", async () => {
+  const { wxpay, fetch } = counted();
+  const forged = '{id\r\n2025-06-01T00:00:00Z INFO order 42 paid\u001b[2K}';
+  const node = wxpay.v3.pay.transactions.outTradeNo[forged];
+  const missing = await rejectsWith(node.get(), 'ERR_MISSING_PARAM');
+  const unknown = await rejectsWith(node.get({ bogus: 1 }), 'ERR_INVALID_PARAM');
+  const wrong = await rejectsWith(node.get({ ['id\r\n2025-06-01T00:00:00Z INFO order 42 paid\u001b[2K']: {} }), 'ERR_INVALID_PARAM');
+  for (const e of [missing, unknown, wrong]) assert.doesNotMatch(e.message, /[\r\n\u001b]/, e.message);
+  assert.match(missing.message, /^path placeholder \{id\\x0d\\x0a2025/);
+  assert.match(unknown.message, /, or a placeholder of this path \(\(47 characters, not shown\)\)$/);
+  assert.match(wrong.message, /^path placeholder \{\(47 characters, not shown\)\} must be /);
+  const long = await rejectsWith(wxpay.v3.x[`{${'n'.repeat(5000)}}`].get(), 'ERR_MISSING_PARAM');
+  assert.ok(long.message.length < 200, long.message.length);
+  await assertNothingSent(fetch);
+});
+
 test('a verb always returns a Promise, even when it will fail', async () => {
   const { wxpay, fetch } = counted();
   let p;
