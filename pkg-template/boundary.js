@@ -1710,6 +1710,9 @@ export function errorData(body) {
  * so far: a property name can be of any length, and it crosses into wasm memory.
  */
 export function chainSegment(length, segment) {
+  // `outTradeNo['']` (an id left empty) would send the path without it: `.../out-trade-no/`, or
+  // `...//close`. (An API whose path ends in `/` is reached by its last segment with the slash.)
+  if (segment === '') throw param('a chain segment is empty: an id left empty? (placeholders, `_out_trade_no_`, refuse one)');
   if (segment.length > MAX_TEXT) throw param(`a chain segment is longer than ${MAX_TEXT} characters`);
   if (!wellFormed(segment)) throw param(lone('a chain segment'));
   if (length + segment.length >= MAX_TEXT) throw param(`the chain's path is longer than ${MAX_TEXT} characters`);

@@ -324,6 +324,21 @@ test("a placeholder's name in a message is escaped and bounded, never raw", asyn
   await assertNothingSent(fetch);
 });
 
+// helper-120: `outTradeNo['']`, an id left empty, sent GET .../out-trade-no/ (and POST .../out-trade-no//close).
+test('an empty chain segment is refused, nothing sent; the documented paths that end in / still work', async () => {
+  const { wxpay, fetch } = counted();
+  for (const p of [
+    () => wxpay.v3.pay.transactions.outTradeNo[''].get({ params: { mchid: '1900000109' } }),
+    () => wxpay.v3.pay.transactions.outTradeNo[''].close.post({ mchid: '1900000109' }),
+    () => wxpay.v3[''].get(),
+  ]) {
+    const e = await rejectsWith(p(), 'ERR_INVALID_PARAM');
+    assert.match(e.message, /^a chain segment is empty/);
+  }
+  await assertNothingSent(fetch);
+  assert.equal(String(wxpay.v3.applyment4sub['applyment/']), 'v3/applyment4sub/applyment/');
+});
+
 test('a verb always returns a Promise, even when it will fail', async () => {
   const { wxpay, fetch } = counted();
   let p;
