@@ -115,9 +115,16 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     },
   });
   const server = http.createServer((req, res) => {
-    // The path alone, not parsed as a URL: a request target no URL parser takes (`http://[`) is a
-    // 404 like any other, not an exception that ends the process.
-    if (req.url.split('?')[0] !== '/notify') return void res.writeHead(404).end();
+    // The path, in origin form (`/notify`) or absolute form (`http://host/notify`, as a proxy may
+    // relay it); a request target no URL parser takes (`http://[`) is a 404 like any other, not an
+    // exception that ends the process.
+    let path;
+    try {
+      path = new URL(req.url, 'http://x').pathname;
+    } catch {
+      return void res.writeHead(404).end();
+    }
+    if (path !== '/notify') return void res.writeHead(404).end();
     handler(req, res).catch((err) => { console.error(err); if (!res.headersSent) res.writeHead(500); res.end(); });
   });
   // PORT=0: a free port, printed.

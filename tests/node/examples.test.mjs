@@ -77,15 +77,23 @@ test('examples/node/notify.mjs as a service, as its README runs it: a notificati
   assert.match(out, /order N-ROTATED-1 paid 1 CNY/);
   // A request target no URL parser takes ended the process (helper-118): a 404, and it goes on.
   const { port } = new URL(url);
-  const raw = await new Promise((resolve, reject) => {
-    const socket = net.connect(Number(port), '127.0.0.1', () => socket.end('POST http://[ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n'));
+  const raw = await rawRequest(port, 'POST http://[ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n');
+  assert.match(raw, /^HTTP\/1\.1 404 /);
+  // The absolute form a proxy may relay is the same request (helper-122: a 404 for a while).
+  const absolute = await rawRequest(port, 'POST http://mch.example.com/notify?a=b HTTP/1.1\r\nHost: mch.example.com\r\nContent-Length: 0\r\n\r\n');
+  assert.match(absolute, /^HTTP\/1\.1 401 /, 'reached the handler: unsigned');
+  const again = await sb.notify(url, { event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'N-ROTATED-2', amount: { total: 2, currency: 'CNY' } } });
+  assert.equal(again.status, 204, out);
+  assert.equal(child.exitCode, null, out);
+});
+
+/** The answer's text to `request`, written as it is to 127.0.0.1:`port`. */
+function rawRequest(port, request) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), '127.0.0.1', () => socket.end(request));
     let text = '';
     socket.on('data', (d) => { text += d; });
     socket.on('end', () => resolve(text));
     socket.on('error', reject);
   });
-  assert.match(raw, /^HTTP\/1\.1 404 /);
-  const again = await sb.notify(url, { event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'N-ROTATED-2', amount: { total: 2, currency: 'CNY' } } });
-  assert.equal(again.status, 204, out);
-  assert.equal(child.exitCode, null, out);
-});
+}
