@@ -120,7 +120,7 @@ function describeWhole(e) {
  * else a bundler that moved the entry without the .wasm is named as the cause.
  */
 export function wasmUnreadable(cause, file) {
-  if (cause?.name === 'NotCapable' || cause?.name === 'PermissionDenied') {
+  if (denoRefused(cause)) {
     const dir = String(file).replace(/[\\/][^\\/]*$/, '');
     return new Error(`wxpay-wasm: Deno needs read access to wxpay_wasm_bg.wasm: run with --allow-read=${dir} (its directory), or --allow-read (README, Runtimes): ${cause.message}`, { cause });
   }
@@ -129,6 +129,9 @@ export function wasmUnreadable(cause, file) {
   }
   return new Error(`wxpay-wasm: cannot read wxpay_wasm_bg.wasm beside its entry. If a bundler (Next.js, esbuild, webpack, rollup, Vite's SSR build, bun build) took the package into a bundle, keep it external (README, Runtimes): ${cause?.message}`, { cause });
 }
+
+/** Whether `cause` is Deno refusing a read it was given no permission for. */
+export const denoRefused = (cause) => cause?.name === 'NotCapable' || cause?.name === 'PermissionDenied';
 
 /**
  * Runs `read`, turning anything it throws into `wrap(message, cause)`; a `WxpayError` we threw
@@ -405,9 +408,9 @@ export function deleteBody(cfg, names) {
  * literal segment), a like error that says so. On the error path only (`sendVerb`).
  */
 export function halfPlaceholder(e, template) {
+  // Kept by readConfig only for a key `named` shows (a longer one is not shown here either).
   const key = e instanceof WxpayError ? e[UNKNOWN_KEY] : undefined;
-  // A key `named` does not show (longer than 24 characters) is not shown here either.
-  if (typeof key !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,23}$/.test(key)) return e;
+  if (key === undefined) return e;
   const half = template.split('/').find((s) => s === `_${key}` || s === `${key}_` || s === `$${key}` || s === `${key}$`);
   if (half === undefined) return e;
   const as = half.startsWith('$') || half.endsWith('$') ? `$${key}$` : `_${key}_`;
@@ -2133,7 +2136,6 @@ function fileSource(source, watch) {
     throw fail('ERR_NETWORK', `the answer's body is not a readable stream: ${describe(e)}`, e);
   }
   let empty = 0;
-  const query = STREAM_QUERY.get(source);
   return {
     async read() {
       try {
@@ -2149,7 +2151,7 @@ function fileSource(source, watch) {
         }
       } catch (e) {
         // The deadline's own error (ERR_TIMEOUT, ERR_ABORTED), not what it did to the read.
-        throw watch.g.stopped ?? readError(e, query);
+        throw watch.g.stopped ?? readError(e, watch.query);
       }
     },
     cancel(reason) {
@@ -2172,15 +2174,15 @@ function fileSource(source, watch) {
 export function fileBody(g, source, rust, streamed, maxBytes, before) {
   // Anything else (an allocation that fails, say) is a failed read.
   const query = typeof source === 'object' && source !== null ? STREAM_QUERY.get(source) : undefined;
-  return rejectsWxpay(readFile(g, source, rust, streamed, maxBytes, before), (e) => readError(e, query));
+  return rejectsWxpay(readFile(g, source, rust, streamed, maxBytes, before, query), (e) => readError(e, query));
 }
 
-async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, before = 0) {
+async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, before = 0, query = undefined) {
   const digest = rustDigest(rust);
   // The request's deadline covers the reads made before download() resolves: every read for
   // bytes, the first ones for a stream (a body that stalls after its headers, a fetch that
   // ignores its signal); the caller then reads at their own pace and cancels to stop.
-  const watch = { g };
+  const watch = { g, query };
   let reader;
   // The first two bytes say whether the file is GZIP (its magic), however the body is cut into
   // chunks (a first chunk of 0 or 1 byte is read on from); what was read to know is handed out

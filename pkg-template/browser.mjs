@@ -1,7 +1,7 @@
 // Browsers and other fetch + WebAssembly runtimes: fetch the .wasm next to
 // this file; top-level await means importers need no init call.
 import init from './wxpay_wasm.js';
-import { wasmUnreadable } from './boundary.js';
+import { denoRefused, wasmUnreadable } from './boundary.js';
 
 // The URL stays a literal `new URL(..., import.meta.url)`: bundlers find the .wasm by it.
 await load(new URL('./wxpay_wasm_bg.wasm', import.meta.url));
@@ -23,7 +23,7 @@ async function load(url) {
     response = await fetch(url);
   } catch (cause) {
     // Deno fetches a file: URL only with read access to it: say which.
-    if (url.protocol === 'file:' && (cause?.name === 'NotCapable' || cause?.name === 'PermissionDenied')) throw wasmUnreadable(cause, decodeURIComponent(url.pathname));
+    if (url.protocol === 'file:' && denoRefused(cause)) throw wasmUnreadable(cause, decodeURIComponent(url.pathname));
     throw new Error(`wxpay-wasm: cannot fetch wxpay_wasm_bg.wasm from ${url}. ${advice}: ${cause?.message}`, { cause });
   }
   const type = response.headers.get('content-type') ?? '';
