@@ -26,6 +26,8 @@ const SHAPES = {
   // The service's pages give a package up to 1024 characters (their example's is 237).
   package: [/^[\x21-\x25\x27-\x7e]{1,1024}$/, '1-1024 printable ASCII characters but &'],
 };
+/** The keys of payscoreParams' input, in the order they are read. */
+const INPUT = ['apiv2Key', 'mchid', 'package', 'service_id', 'out_order_no'];
 const NONCE_CHARS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** `read()`, its exception (a getter's, a Proxy trap's) ERR_INVALID_PARAM with it as the cause. */
@@ -126,8 +128,12 @@ function checked(value, name) {
  */
 export async function payscoreParams(input) {
   if (typeof input !== 'object' || input === null) throw param('payscoreParams(input): input must be an object with mchid, apiv2Key and package (or service_id and out_order_no)');
+  // A key it does not take is refused, not passed over: `mch_id` (APIv2's name) or `serviceId`
+  // for `service_id`, or a `timestamp` the caller meant to set, would else go unnoticed.
+  const unknown = guarded('payscoreParams: reading input', () => Object.keys(input).find((key) => !INPUT.includes(key)));
+  if (unknown !== undefined) throw param(`payscoreParams(input): unknown key ${named(unknown)}: expected ${INPUT.join(', ')}`);
   const read = (name) => guarded(`payscoreParams: reading input.${name}`, () => input[name] ?? undefined);
-  const [apiv2Key, mchid, pkg, serviceId, outOrderNo] = ['apiv2Key', 'mchid', 'package', 'service_id', 'out_order_no'].map(read);
+  const [apiv2Key, mchid, pkg, serviceId, outOrderNo] = INPUT.map(read);
   checkKey(apiv2Key, 'payscoreParams');
   const mch_id = checked(mchid, 'mchid');
   let businessType;

@@ -159,6 +159,17 @@ test('refused: a key that is not 32 printable ASCII characters, fields that are 
     const e = await rejects(payscoreParams(input));
     assert.doesNotMatch(e.message, LEAK);
   }
+  // A key it does not take is refused by name (a short one; a long one by its length), nothing signed:
+  // APIv2's `mch_id`, a camelCase `serviceId`, a `timestamp` meant to be set.
+  for (const [key, shown] of [['mch_id', '`mch_id`'], ['serviceId', '`serviceId`'], ['timestamp', '`timestamp`'], [`${SECRET}MARKER`, '(37 characters, not shown)']]) {
+    const e = await rejects(payscoreParams({ mchid: '1', apiv2Key: KEY, package: 'p', [key]: 'MARKER' }));
+    assert.equal(e.code, 'ERR_INVALID_PARAM');
+    assert.equal(e.message, `payscoreParams(input): unknown key ${shown}: expected apiv2Key, mchid, package, service_id, out_order_no`);
+  }
+  // Its keys enumerated by a Proxy that throws: that is the cause.
+  const enumerated = await rejects(payscoreParams(new Proxy({ mchid: '1', apiv2Key: KEY, package: 'p' }, { ownKeys() { throw boom; } })));
+  assert.equal(enumerated.code, 'ERR_INVALID_PARAM');
+  assert.equal(enumerated.cause, boom);
   // A package as long as the service's pages allow (theirs is 237 characters long).
   assert.equal((await payscoreParams({ mchid: '1', apiv2Key: KEY, package: 'p'.repeat(1024) })).extraData.package.length, 1024);
   // Each of input's fields is read once.
