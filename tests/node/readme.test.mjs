@@ -27,6 +27,7 @@ import { startSandbox, generateKeys, CARD_ID } from '../sandbox/index.mjs';
 import { tunnelProxy } from './helpers.mjs';
 import { tradeBill, parseMultipart } from '../sandbox/files.mjs';
 import { readmeBlocks } from '../readme/blocks.mjs';
+import { Wxpay } from 'wxpay-wasm';
 
 const MCHID = '1900000109';
 const SERIAL = '1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C';
@@ -62,6 +63,9 @@ const wxpay = new wxpayWasm$.Wxpay({
 `;
 /** A notification the sandbox signed and encrypted, written to notification.json by the case. */
 const NOTIFICATION = "const notification$ = JSON.parse(readFileSync$('notification.json', 'utf8'));\n";
+/** The sandbox's sub-merchant, and the order number of the README's partner snippets. */
+const SUB_MCHID = '1900000110';
+const PARTNER_ORDER = '1217752501201407033233368020';
 const RESOURCE = { mchid: MCHID, appid: 'wx8888888888888888', out_trade_no: 'readme-order-1', transaction_id: '4200000000202406010000000001', trade_state: 'SUCCESS', amount: { total: 100, currency: 'CNY' } };
 
 const only = (path) => sb.requests.filter((r) => r.url.split('?')[0] === path);
@@ -73,7 +77,8 @@ const verifies = (message, signature) =>
   crypto.verify('sha256', Buffer.from(message), sb.merchant.publicKeySpki, Buffer.from(signature, 'base64'));
 
 /**
- * Per README block id: `preamble`, `postamble`, `setup(dir)` (files beyond the common ones) and
+ * Per README block id: `preamble`, `postamble`, `setup(dir)` (files beyond the common ones, and
+ * what the sandbox must hold first; awaited) and
  * `check({ result, stdout, stderr, dir })`.
  */
 const CASES = {
@@ -142,6 +147,61 @@ const CASES = {
       const text = `out_request_no0=${out_request_no}&send_coupon_merchant=${send_coupon_merchant}&stock_id0=${stock_id}&key=${APIV2_KEY}`;
       assert.equal(sign, crypto.createHmac('sha256', APIV2_KEY).update(text).digest('hex').toUpperCase());
       assert.equal(sb.requests.length, 0, 'nothing sent: the sign is made here');
+    },
+  },
+  'Partners (服务商) #1': {
+    // The README's first client: its mchid (1900000109) is the partner's, the sandbox's sub-merchant 1900000110.
+    preamble: CLIENT,
+    postamble: 'report$({ prepay_id: data.prepay_id, params, order });',
+    check({ result: { prepay_id, params, order } }) {
+      const placed = sb.prepays.get(prepay_id);
+      assert.equal(placed?.kind, 'jsapi', 'the prepay_id the sandbox issued');
+      assert.deepEqual([placed.sp_appid, placed.sp_mchid, placed.sub_mchid, placed.payer], ['wx8888888888888888', MCHID, SUB_MCHID, { sp_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' }]);
+      assert.deepEqual(only('/v3/pay/partner/transactions/jsapi').map((r) => [r.method, r.status]), [['POST', 200]]);
+      // The page's parameters, under the partner's key, for sp_appid.
+      assert.equal(params.appId, 'wx8888888888888888');
+      assert.equal(params.package, `prepay_id=${prepay_id}`);
+      assert.ok(verifies(`${params.appId}\n${params.timeStamp}\n${params.nonceStr}\n${params.package}\n`, params.paySign), 'paySign');
+      // The query: both merchants in its query string; the order as placed, not paid.
+      const [query] = only(`/v3/pay/partner/transactions/out-trade-no/${PARTNER_ORDER}`);
+      assert.equal(query.method, 'GET');
+      assert.equal(query.url, `/v3/pay/partner/transactions/out-trade-no/${PARTNER_ORDER}?sp_mchid=${MCHID}&sub_mchid=${SUB_MCHID}`);
+      assert.deepEqual([order.sp_mchid, order.sub_mchid, order.out_trade_no, order.trade_state, 'mchid' in order], [MCHID, SUB_MCHID, PARTNER_ORDER, 'NOTPAY', false]);
+      assertAllVerified();
+    },
+  },
+  'Partners (服务商) #2': {
+    // The sub-merchant's order, placed and paid (the sandbox plays the payer) before the snippet
+    // runs; its notification as WeChat Pay posts it; the reader's own record of the order. Then
+    // the refund and its query are the snippet's.
+    async setup(dir) {
+      const partner = new Wxpay({ mchid: MCHID, serial: SERIAL, privateKey: sb.merchant.privateKeyPkcs8, apiv3Key: sb.apiv3Key, baseURL: sb.baseURL });
+      await partner.v3.pay.partner.transactions.jsapi.post({
+        sp_appid: 'wx8888888888888888', sp_mchid: MCHID, sub_mchid: SUB_MCHID, description: 'x', out_trade_no: PARTNER_ORDER,
+        notify_url: 'https://example.com/notify', amount: { total: 100, currency: 'CNY' }, payer: { sp_openid: 'o' },
+      });
+      const { transaction } = await sb.pay(PARTNER_ORDER, { notify: false, sub_mchid: SUB_MCHID });
+      const n = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: transaction });
+      writeFileSync(join(dir, 'notification.json'), JSON.stringify({ headers: n.headers, body: n.body.toString('base64') }));
+      sb.requests.length = 0;
+    },
+    preamble: `${CLIENT}${NOTIFICATION}const request = new Request('https://merchant.example/notify', { method: 'POST', headers: notification$.headers, body: Buffer.from(notification$.body, 'base64') });
+const sp_mchid = '${MCHID}';
+const orders = new Map([['${SUB_MCHID}/${PARTNER_ORDER}', { total: 100 }]]);
+`,
+    postamble: 'report$({ resource, refund, status });',
+    check({ result: { resource, refund, status } }) {
+      assert.deepEqual([resource.sp_mchid, resource.sub_mchid, resource.out_trade_no, resource.trade_state, resource.amount.total], [MCHID, SUB_MCHID, PARTNER_ORDER, 'SUCCESS', 100]);
+      const [post] = only('/v3/refund/domestic/refunds');
+      assert.equal(post.status, 200);
+      const body = JSON.parse(post.body);
+      assert.deepEqual([body.sub_mchid, body.out_trade_no, body.amount], [SUB_MCHID, PARTNER_ORDER, { refund: 100, total: 100, currency: 'CNY' }]);
+      assert.equal(refund.out_refund_no, '1217752501201407033233368021');
+      assert.equal(refund.status, 'PROCESSING');
+      const [query] = only('/v3/refund/domestic/refunds/1217752501201407033233368021');
+      assert.equal(query.url, `/v3/refund/domestic/refunds/1217752501201407033233368021?sub_mchid=${SUB_MCHID}`);
+      assert.deepEqual([status.out_refund_no, status.out_trade_no, status.status], [refund.out_refund_no, PARTNER_ORDER, 'PROCESSING']);
+      assertAllVerified();
     },
   },
   'Retries, the backup host and hooks #1': {
@@ -324,6 +384,7 @@ for (const block of blocks) {
       writeFileSync(join(dir, 'pub_key.pem'), sb.pubkey.publicKeySpki);
       writeFileSync(join(dir, 'logo.png'), PNG);
       writeFileSync(join(dir, 'licence.pdf'), PDF);
+      await c.setup?.(dir);
       if (c.notification) {
         const n = sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: RESOURCE });
         writeFileSync(join(dir, 'notification.json'), JSON.stringify({ headers: n.headers, body: n.body.toString('base64') }));

@@ -95,6 +95,18 @@ const JS_CASES = {
     // A whole program: no preamble.
     postamble: "export const couponSign$: string = sign;\n",
   },
+  'Partners (服务商) #1': {
+    preamble: CLIENT,
+    postamble: "export const partnerSign$: string = params.paySign, partnerState$: string = order.trade_state, partnerSub$: string = order.sub_mchid;\n",
+  },
+  'Partners (服务商) #2': {
+    // What a notify handler has (`request`), the partner's id and the reader's own record of its orders.
+    preamble: `${CLIENT}declare const request: Request;\ndeclare const sp_mchid: string;\ndeclare const orders: Map<string, { total: number }>;\n`,
+    postamble: "export const refundNo$: string = refund.out_refund_no, refundStatus$: string = status.status;\n",
+    expected: [2339, 2322, 2322, 2322],
+    why: 'JavaScript by nature: the notification\'s `resource` is `Record<string, unknown>` without a type argument ' +
+      '(the block\'s comment says `parse<PartnerPayTransaction>` in TypeScript), so `resource.amount?.total` and the ids it hands the refund are `unknown`',
+  },
   'Retries, the backup host and hooks #1': {
     // `options` (the first snippet's), a logger and a metrics sink are the reader's.
     preamble: `import { Wxpay } from 'wxpay-wasm';
