@@ -116,13 +116,17 @@ function describeWhole(e) {
  * The error of a Node entry (node.mjs, node.cjs) that cannot read the .wasm at `file` (a path)
  * beside it: Deno without read access says so itself (NotCapable), and its flag with the file's
  * directory is the advice (`node_modules/wxpay-wasm` in a package.json project, Deno's own cache
- * for an `npm:` import); a Worker that loaded the Node entry (by `require`) is told to `import`;
+ * for an `npm:` import); Node's permission model (`--permission` without `--allow-fs-read` of the
+ * file) likewise, with Node's flag; a Worker that loaded the Node entry (by `require`) is told to `import`;
  * else a bundler that moved the entry without the .wasm is named as the cause.
  */
 export function wasmUnreadable(cause, file) {
+  const dir = String(file).replace(/[\\/][^\\/]*$/, '');
   if (denoRefused(cause)) {
-    const dir = String(file).replace(/[\\/][^\\/]*$/, '');
     return new Error(`wxpay-wasm: Deno needs read access to wxpay_wasm_bg.wasm: run with --allow-read=${dir} (its directory), or --allow-read (README, Runtimes): ${cause.message}`, { cause });
+  }
+  if (cause?.code === 'ERR_ACCESS_DENIED') {
+    return new Error(`wxpay-wasm: Node's permission model refused to read wxpay_wasm_bg.wasm: allow its directory too, --allow-fs-read=${dir} (README, Runtimes): ${cause.message}`, { cause });
   }
   if (inWorkerd()) {
     return new Error(`wxpay-wasm: this is the Node entry, which a Worker's require('wxpay-wasm') loads: use import { Wxpay } from 'wxpay-wasm' (README, Runtimes): ${cause?.message}`, { cause });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,26 @@ test('an entry moved without its .wasm (a bundler took it in) fails naming the p
       const out = execFileSync(process.execPath, ['-e', `${load}.then(() => console.log('loaded'), (e) => console.log(e.message + ' | cause: ' + e.cause?.code))`], { encoding: 'utf8' });
       assert.match(out, /^wxpay-wasm: cannot read wxpay_wasm_bg\.wasm beside its entry\. If a bundler .* keep it external \(README, Runtimes\): .*ENOENT.* \| cause: ENOENT$/m, entry);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("Node's permission model refusing the .wasm (every other file of the package allowed) is told so, with the flag and directory that allow it", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wxpay-permission-'));
+  try {
+    cpSync(pkg, dir, { recursive: true });
+    const flag = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+    const allowed = readdirSync(dir).filter((f) => !f.endsWith('.wasm')).map((f) => `--allow-fs-read=${join(dir, f)}`);
+    for (const [entry, load] of [['node.mjs', `import(${JSON.stringify(join(dir, 'node.mjs'))})`], ['node.cjs', `Promise.resolve().then(() => require(${JSON.stringify(join(dir, 'node.cjs'))}))`]]) {
+      const out = execFileSync(process.execPath, [flag, ...allowed, '--no-warnings', '-e', `${load}.then(() => console.log('loaded'), (e) => console.log(e.message + ' | cause: ' + e.cause?.code))`], { encoding: 'utf8' });
+      const escaped = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      assert.match(out, new RegExp(`^wxpay-wasm: Node's permission model refused to read wxpay_wasm_bg\\.wasm: allow its directory too, --allow-fs-read=${escaped} \\(README, Runtimes\\): .* \\| cause: ERR_ACCESS_DENIED$`, 'm'), entry);
+      assert.doesNotMatch(out, /bundler/, entry);
+    }
+    // Allowed, the same entries load.
+    const out = execFileSync(process.execPath, [flag, `--allow-fs-read=${dir}`, '--no-warnings', '-e', `import(${JSON.stringify(join(dir, 'node.mjs'))}).then(() => console.log('loaded'), (e) => console.log(e.message))`], { encoding: 'utf8' });
+    assert.equal(out.trim(), 'loaded');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
