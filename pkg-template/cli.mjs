@@ -9,6 +9,7 @@ import { Wxpay, WxpayError } from './node.mjs';
 const USAGE = `usage: wxpay-wasm certificates --mchid <mchid> --serial <merchant certificate serial>
          --private-key <apiclient_key.pem> [--apiv3-key <key>] [--out <dir>] [--base-url <url>]
          [--timeout <ms>] [--wechatpay-cert <wechatpay_serial.pem>]
+         [--wechatpay-public-key <pub_key.pem> --wechatpay-public-key-id <PUB_KEY_ID_...>]
 
 Downloads /v3/certificates, decrypts each certificate with the APIv3 key, verifies the answer,
 prints each certificate's serial and validity, and with --out writes wechatpay_<serial>.pem there
@@ -24,6 +25,10 @@ prints each certificate's serial and validity, and with --out writes wechatpay_<
       --timeout       milliseconds for the download, its retries included (default 30000)
   -c, --wechatpay-cert  a platform certificate you already trust: the answer must be signed by it
                       (without it, by one of the certificates it brings, as the client does)
+      --wechatpay-public-key, --wechatpay-public-key-id
+                      the WeChat Pay public key (pub_key.pem) and its id, as the merchant
+                      platform shows them: the answer may be signed by it (during a switch-over
+                      to the public key); with -c, by either
   -V, --version       the package's version
   -h, --help          this text`;
 
@@ -61,6 +66,8 @@ async function main(argv) {
         'base-url': { type: 'string' },
         timeout: { type: 'string' },
         'wechatpay-cert': { type: 'string', short: 'c' },
+        'wechatpay-public-key': { type: 'string' },
+        'wechatpay-public-key-id': { type: 'string' },
         version: { type: 'boolean', short: 'V' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -115,10 +122,27 @@ async function main(argv) {
       return fail('ERR_USAGE', `cannot read --wechatpay-cert ${values['wechatpay-cert']} as an X.509 certificate: ${e.code ?? e.message}`, 2);
     }
   }
+  // --wechatpay-public-key and its id: a key the answer may be signed by, configured under that id.
+  let publicKey;
+  const keyId = values['wechatpay-public-key-id'];
+  if ((values['wechatpay-public-key'] === undefined) !== (keyId === undefined)) {
+    return fail('ERR_USAGE', '--wechatpay-public-key and --wechatpay-public-key-id go together: the key file and the PUB_KEY_ID_... the merchant platform shows beside it', 2);
+  }
+  if (keyId !== undefined) {
+    try {
+      publicKey = { id: keyId, pem: readFileSync(values['wechatpay-public-key'], 'utf8') };
+    } catch (e) {
+      return fail('ERR_USAGE', `cannot read the file named by --wechatpay-public-key: ${e.code ?? e.message}`, 2);
+    }
+  }
   const options = { mchid: values.mchid, serial: values.serial, privateKey, apiv3Key };
   if (values['base-url']) options.baseURL = values['base-url'];
   if (timeout !== undefined) options.timeout = timeout;
-  if (pinned) options.certs = { [pinned.serial]: pinned.pem };
+  if (pinned || publicKey) {
+    options.certs = {};
+    if (pinned) options.certs[pinned.serial] = pinned.pem;
+    if (publicKey) options.certs[publicKey.id] = publicKey.pem;
+  }
   let wxpay;
   try {
     wxpay = new Wxpay(options);
@@ -133,7 +157,7 @@ async function main(argv) {
       apiv3Key: values['apiv3-key'] === undefined ? 'WXPAY_APIV3_KEY' : '--apiv3-key',
       baseURL: '--base-url',
       timeout: '--timeout',
-      certs: `--wechatpay-cert ${values['wechatpay-cert']}`,
+      certs: [pinned && `--wechatpay-cert ${values['wechatpay-cert']}`, publicKey && `--wechatpay-public-key ${values['wechatpay-public-key']} (--wechatpay-public-key-id)`].filter(Boolean).join(' or '),
     };
     return fail(e.code, e.message.replace(/\boptions\.(mchid|serial|privateKey|apiv3Key|baseURL|timeout|certs)\b/g, (_, name) => flags[name]), 2);
   }
@@ -142,7 +166,7 @@ async function main(argv) {
   process.stdout.on('error', (e) => {
     if (e?.code !== 'EPIPE') fail('ERR_OUTPUT', `cannot write to stdout: ${e?.message ?? e}`);
   });
-  const certificates = pinned ? await pinnedList(new Wxpay({ ...options, apiv3Key: undefined }), wxpay) : await wxpay.certificates();
+  const certificates = pinned || publicKey ? await pinnedList(new Wxpay({ ...options, apiv3Key: undefined }), wxpay) : await wxpay.certificates();
   // The file system's own errors are reported with their code (EEXIST, EACCES...): a path of
   // the user's, not a fault of the package.
   const written = (what, write) => {
@@ -197,7 +221,7 @@ async function main(argv) {
 }
 
 /**
- * The list as `fetcher` (the given certificate its only key, no APIv3 key: no bootstrap) verifies
+ * The list as `fetcher` (the keys given by flag its only keys, no APIv3 key: no bootstrap) verifies
  * it, each certificate decrypted by `reader` and held to the serial the list gives it.
  */
 async function pinnedList(fetcher, reader) {
@@ -224,7 +248,7 @@ async function pinnedList(fetcher, reader) {
     // As the client lists downloaded ones: upper-case serials, nothing past its expire_time.
     if (!(Date.parse(item.expire_time) <= Date.now())) out.push({ serial: item.serial_no.toUpperCase(), effective_time: item.effective_time, expire_time: item.expire_time, pem });
   }
-  if (!out.length) throw new WxpayError('ERR_RESPONSE_BODY', 'the list holds no certificate in effect');
+  if (!out.length) throw new WxpayError('ERR_RESPONSE_BODY', 'the list holds no certificate in effect (a merchant on a WeChat Pay public key only has no platform certificates to save)');
   return out;
 }
 
@@ -233,6 +257,7 @@ function cliMessage(message) {
   return message
     .replace('(not in options.certs; with apiv3Key, see certsRefreshInterval)', '(not in the list it downloaded, nor --wechatpay-cert)')
     .replace('(with a WeChat Pay public key only, give it in options.certs under its PUB_KEY_ID_...)', '(a merchant on a WeChat Pay public key only has no platform certificates to save: give the public key to your client, in certs under its PUB_KEY_ID_...)')
+    .replace('is a WeChat Pay public key id not in options.certs: add that public key under it', 'is a WeChat Pay public key id: give that key with --wechatpay-public-key <pub_key.pem> --wechatpay-public-key-id <that id>')
     .replace(/\boptions\.certs\b/g, '--wechatpay-cert');
 }
 

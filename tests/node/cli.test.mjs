@@ -3,6 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import net from 'node:net';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, symlinkSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -230,6 +231,58 @@ test('--wechatpay-cert (-c): the answer must be signed by the certificate given;
   const unknown = await run([...base(sb, file), '-c', other], { WXPAY_APIV3_KEY: sb.apiv3Key });
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /^wxpay-wasm: PARAM_ERROR: Wechatpay-Serial [^\n]+\n$/);
+});
+
+// helper-126: a list signed by the WeChat Pay public key (during a switch-over) was refused with
+// advice to add that key under --wechatpay-cert, which takes certificates only.
+test('--wechatpay-public-key and its id: a list signed by the public key is verified by it (with -c, by either key); refused without, saying which flags give it', async () => {
+  const { sb } = ctx;
+  const { dir, file } = keyFile(sb);
+  const pub = join(dir, 'pub_key.pem');
+  writeFileSync(pub, sb.pubkey.publicKeySpki);
+  const trusted = join(dir, 'trusted.pem');
+  writeFileSync(trusted, sb.platform.certificate);
+  const env = { WXPAY_APIV3_KEY: sb.apiv3Key };
+  const byKey = ['--wechatpay-public-key', pub, '--wechatpay-public-key-id', sb.pubkey.id];
+  sb.answerKey = 'pubkey';
+  // Without it: refused, the advice the flags that take a public key.
+  const refused = await run([...base(sb, file), '--out', join(dir, 'not')], env);
+  assert.equal(refused.code, 1);
+  assert.equal(refused.stderr, `wxpay-wasm: ERR_RESPONSE_SERIAL: Wechatpay-Serial "${sb.pubkey.id}" is a WeChat Pay public key id: give that key with --wechatpay-public-key <pub_key.pem> --wechatpay-public-key-id <that id>\n`);
+  assert.throws(() => readdirSync(join(dir, 'not')), /ENOENT/);
+  // With it, alone and beside -c: the platform certificate saved, as the list gives it.
+  for (const [args, answerKey] of [[byKey, 'pubkey'], [[...byKey, '-c', trusted], 'pubkey'], [[...byKey, '-c', trusted], 'platform']]) {
+    sb.answerKey = answerKey;
+    const out = join(dir, `saved-${answerKey}-${args.length}`);
+    const ok = await run([...base(sb, file), ...args, '--out', out], env);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout.trim().split(/\s+/)[0], sb.platform.serial);
+    assert.equal(readFileSync(join(out, `wechatpay_${sb.platform.serial}.pem`), 'utf8'), sb.platform.certificate);
+  }
+  // The public key given, the list signed by the certificate: the certificate must be given too.
+  sb.answerKey = 'platform';
+  const notGiven = await run([...base(sb, file), ...byKey], env);
+  assert.equal(notGiven.code, 1);
+  assert.match(notGiven.stderr, /^wxpay-wasm: ERR_RESPONSE_SERIAL: /);
+  // Another key under the id: the signature does not verify.
+  sb.answerKey = 'pubkey';
+  const otherKey = join(dir, 'other_pub.pem');
+  writeFileSync(otherKey, crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }));
+  const forged = await run([...base(sb, file), '--wechatpay-public-key', otherKey, '--wechatpay-public-key-id', sb.pubkey.id], env);
+  assert.equal(forged.code, 1);
+  assert.match(forged.stderr, /^wxpay-wasm: ERR_RESPONSE_SIGNATURE: /);
+  // Usage: one without the other, a file not there, an id not of its shape (said with the flag).
+  for (const args of [['--wechatpay-public-key', pub], ['--wechatpay-public-key-id', sb.pubkey.id]]) {
+    const r = await run([...base(sb, file), ...args], env);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, /^wxpay-wasm: ERR_USAGE: --wechatpay-public-key and --wechatpay-public-key-id go together/);
+  }
+  const missing = await run([...base(sb, file), '--wechatpay-public-key', join(dir, 'none.pem'), '--wechatpay-public-key-id', sb.pubkey.id], env);
+  assert.deepEqual([missing.code, missing.stderr], [2, 'wxpay-wasm: ERR_USAGE: cannot read the file named by --wechatpay-public-key: ENOENT\n']);
+  const badId = await run([...base(sb, file), '--wechatpay-public-key', pub, '--wechatpay-public-key-id', 'pub_key_id_1'], env);
+  assert.equal(badId.code, 2);
+  assert.match(badId.stderr, /^wxpay-wasm: ERR_INVALID_CONFIG: [^\n]*--wechatpay-public-key [^\n]*\n$/);
+  assert.doesNotMatch(badId.stderr, /options\./);
 });
 
 test('-c with a wrong APIv3 key says so as without -c: ERR_RESPONSE_BODY, the certificate named', async () => {
