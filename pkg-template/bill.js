@@ -1,6 +1,6 @@
 // `readBill`: a bill read as it streams in, one record at a time, with a bounded amount of text
-// in hand. Lines are cut here; each batch of lines is parsed by `parseBill` (Rust).
-import { parseBill } from './wxpay.js';
+// in hand. Lines are cut here; each batch of lines is parsed by `billParts` (parseBill's Rust).
+import { billParts, noSummary } from './wxpay.js';
 import { WxpayError } from './error.js';
 
 /**
@@ -77,7 +77,7 @@ export function readBill(source) {
           else if (line.startsWith('`')) batch.push(line);
           else summary = [line];
         }
-        if (batch.length) yield* parseBill(`${header}\n${batch.join('\n')}`).rows;
+        if (batch.length) yield* billParts(`${header}\n${batch.join('\n')}`).rows;
       }
       const chunks = (async function* () {
         try {
@@ -104,7 +104,11 @@ export function readBill(source) {
       rest += decode(decoder);
       if (rest.length > MAX_LINE) tooLong();
       yield* take(rest.split('\n'));
-      bill.summary = summary === undefined ? {} : parseBill(`${header}\n${summary.join('\n')}`).summary;
+      // As parseBill: a bill ends with its summary; one cut short (a broken stream, a file half
+      // written) fails here, after the rows it had, as a digest mismatch would.
+      const totals = summary === undefined ? {} : billParts(`${header}\n${summary.join('\n')}`).summary;
+      if (Object.keys(totals).length === 0) throw noSummary('readBill(source)');
+      bill.summary = totals;
     },
   };
   return bill;

@@ -766,20 +766,21 @@ export interface ParsedBill<Row = Record<string, string>, Summary = Record<strin
 /**
  * Reads a trade or fund-flow bill (its text or UTF-8 bytes) into rows keyed by the header and
  * the summary: `parseBill<TradeBillRow, TradeBillSummary>(text)`. `ERR_INVALID_PARAM` for a
- * line that does not fit its header.
+ * line that does not fit its header, or a text that ends without its summary (cut short, or no bill).
  */
 export declare function parseBill<Row = Record<string, string>, Summary = Record<string, string>>(text: string | Uint8Array | ArrayBuffer): ParsedBill<Row, Summary>;
 
 /** A bill read as it streams: iterate its rows, then read `summary`. */
 export interface BillStream<Row = Record<string, string>, Summary = Record<string, string>> extends AsyncIterable<Row> {
-  /** The totals, set once every row was read (`{}` if the bill has none). */
+  /** The totals, set once every row was read and the summary found (a bill without one fails). */
   summary: Summary | undefined;
 }
 
 /**
  * Reads a bill as it streams in (e.g. `wxpay.download(data, { stream: true })`), one row at a
  * time: `for await (const row of bill) ...`, then `bill.summary`. As with `parseBill`, a bill
- * that is not UTF-8, or a line that does not fit its header, fails `ERR_INVALID_PARAM`.
+ * that is not UTF-8, a line that does not fit its header, or a bill that ends without its summary
+ * fails `ERR_INVALID_PARAM`. Rows come before the download's digest is checked, at the end.
  */
 export declare function readBill<Row = Record<string, string>, Summary = Record<string, string>>(
   source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,

@@ -653,8 +653,23 @@ export function notifyFailure(message, status) {
   return run(() => glue.notifyFailure(message, status));
 }
 
-/** A bill's text or bytes as `{ rows, summary }` (Rust: src/bill.rs). */
+/**
+ * A bill's text or bytes as `{ rows, summary }` (Rust: src/bill.rs). A bill ends with its
+ * summary (the totals' names and their values): text without one is refused, as a bill cut
+ * short (a file half written, a download broken off) or not a bill (an error page on one line),
+ * which would else read as fewer rows, or none, and no error.
+ */
 export function parseBill(input) {
+  const bill = billParts(input);
+  if (Object.keys(bill.summary).length === 0) throw noSummary('parseBill');
+  return bill;
+}
+
+/** The error of a bill that ends without its summary, said by `what` (parseBill, readBill). */
+export const noSummary = (what) => new WxpayError('ERR_INVALID_PARAM', `${what}: the bill ends without its summary (the totals' names and values after the records): a bill cut short, or not a bill`);
+
+/** parseBill without the summary's check: readBill's batches of records, and its summary. */
+export function billParts(input) {
   const { header, rows, summary } = JSON.parse(run(() => glue.parseBill(input)));
   // Each record's object shares the header's names (no copy per record); fromEntries makes
   // own data properties, whatever a name is (`__proto__` too).

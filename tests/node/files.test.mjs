@@ -10,7 +10,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { format, inspect } from 'node:util';
-import { Wxpay, parseBill, readBill, uploadForm } from 'wxpay-wasm';
+import { Wxpay, WxpayError, parseBill, readBill, uploadForm } from 'wxpay-wasm';
 import { useSandbox, client, options, rejectsWith, within, countingFetch, CARD_ID, CODE } from './helpers.mjs';
 import { minorAndMajor, readsUnderGarbage } from '../common/streams.mjs';
 import { UPLOAD_ROUTES, parseMultipart, tradeBill, fundFlowBill } from '../sandbox/files.mjs';
@@ -851,12 +851,52 @@ test('readBill bounds a line, in one chunk or many, and stays linear in a long o
   const long = Buffer.from(`h\n\`${'a'.repeat(MAX)}\n`);
   await rejectsWith(read([long]), 'ERR_INVALID_PARAM');
   await rejectsWith(read([Buffer.from('h\n'), Buffer.from(`\`${'a'.repeat(MAX)}`)]), 'ERR_INVALID_PARAM');
-  // A line at the bound is read; chunks cut anywhere give the same rows.
-  const atBound = Buffer.from(`h\n\`${'a'.repeat(MAX - 1)}\n`);
+  // A line at the bound is read; chunks cut anywhere give the same rows (a summary after them).
+  const atBound = Buffer.from(`h\n\`${'a'.repeat(MAX - 1)}\nn\n\`1\n`);
   assert.deepEqual(await read([atBound]), [{ h: 'a'.repeat(MAX - 1) }]);
   const cut = [];
   for (let i = 0; i < atBound.length; i += 4096) cut.push(atBound.subarray(i, i + 4096));
   assert.deepEqual(await read(cut), [{ h: 'a'.repeat(MAX - 1) }]);
+});
+
+// helper-127: a bill cut short before its summary (a file half written, a saved copy of a stream
+// that broke), or a text that is no bill (an error page on one line, CR-only line ends), read as a
+// bill of fewer rows, or none, with an empty summary and no error.
+test('parseBill and readBill refuse a bill that ends without its summary: cut short, or not a bill', async () => {
+  const text = tradeBill(3).toString('utf8');
+  const lines = text.split('\r\n');
+  const summaryAt = lines.findIndex((l, i) => i > 0 && !l.startsWith('`'));
+  assert.equal(summaryAt, 4, 'the header, three records, then the summary');
+  const streamed = async (input) => {
+    const bill = readBill((async function* () { yield Buffer.from(input); })());
+    const rows = [];
+    const err = await (async () => { for await (const row of bill) rows.push(row); })().then(() => null, (e) => e);
+    return { rows, err, summary: bill.summary };
+  };
+  const MESSAGE = "the bill ends without its summary (the totals' names and values after the records): a bill cut short, or not a bill";
+  for (const [what, input, rowsBefore] of [
+    ['cut after the last record', lines.slice(0, summaryAt).join('\r\n'), 3],
+    ['cut after the summary\'s names', lines.slice(0, summaryAt + 1).join('\r\n'), 3],
+    ['empty', '', 0],
+    ['an error page on one line', '<html><body><h1>500 Internal Server Error</h1></body></html>', 0],
+    ['a JSON error', '{"code":"NO_STATEMENT_EXIST","message":"no bill"}', 0],
+    ['CR-only line ends', text.replaceAll('\r\n', '\r'), 0],
+  ]) {
+    const e = (() => { try { parseBill(input); } catch (err) { return err; } return assert.fail(`${what}: parseBill took it`); })();
+    assert.ok(e instanceof WxpayError, what);
+    assert.deepEqual([e.code, e.message], ['ERR_INVALID_PARAM', `parseBill: ${MESSAGE}`], what);
+    const { rows, err, summary } = await streamed(input);
+    assert.deepEqual([err?.code, err?.message], ['ERR_INVALID_PARAM', `readBill(source): ${MESSAGE}`], what);
+    assert.equal(rows.length, rowsBefore, what);
+    assert.equal(summary, undefined, what);
+  }
+  // Whole, and with no records at all: read.
+  assert.equal(parseBill(text).rows.length, 3);
+  const none = [lines[0], ...lines.slice(summaryAt)].join('\r\n');
+  assert.deepEqual(parseBill(none).rows, []);
+  assert.equal(parseBill(none).summary['总交易单数'], '3');
+  const read = await streamed(none);
+  assert.deepEqual([read.err, read.rows, read.summary], [null, [], parseBill(none).summary]);
 });
 
 // helper-106: a record line that began with a byte order mark (two files joined) was taken for
