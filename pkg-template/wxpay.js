@@ -49,15 +49,31 @@ const MAX_DEPTH = 8;
  */
 let escaped;
 
+/**
+ * The trap whose recovery has not run to its end: set first, cleared last. Where the JS stack
+ * ended in the listener (a trap of a call made that deep), any call there may throw again: the
+ * next `run` finishes it.
+ */
+let unfinished;
+
 recovery.listen((error) => {
   count++;
   lastTrap = error;
-  const rejects = [...pending];
-  pending.clear();
-  // Nothing here may throw: a listener that stopped half-way left the calls in flight pending
-  // for ever and the instance dead. WxpayError's constructor reads nothing it could throw on
-  // (error.js), and a `reject` does not throw.
-  for (const reject of rejects) reject(internal(error));
+  unfinished = error;
+  finishRecovery(error);
+});
+
+/**
+ * Rejects every call in flight, ends their deadlines and, in a microtask, re-instantiates and
+ * tells `Wxpay.onRecover`. A call leaves `pending` only once its promise has been rejected: where
+ * the stack ended half-way, the rest are still there for the next try (or for their own next
+ * step, which rejects them as it finds the instance gone), never dropped unsettled.
+ */
+function finishRecovery(error) {
+  for (const reject of pending) {
+    reject(internal(error));
+    pending.delete(reject);
+  }
   // Their deadlines: timers, signal listeners and fetches that Rust would have ended.
   abandonGuards(internal(error));
   // At a point where no frame of the dead instance is on the stack.
@@ -79,7 +95,8 @@ recovery.listen((error) => {
       }
     }
   });
-});
+  unfinished = undefined;
+}
 
 function internal(cause) {
   return new WxpayError(
@@ -105,6 +122,7 @@ function freed() {
  * failure of the call; anything else escaping the glue means the instance trapped.
  */
 function run(fn, a, b, c) {
+  if (unfinished !== undefined) finishRecovery(unfinished);
   if (escaped !== undefined) settle();
   const seen = count;
   if (recovery.dead() && (depth > 0 || recovery.busy())) throw internal(lastTrap);

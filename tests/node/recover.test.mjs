@@ -363,6 +363,54 @@ test('the JS stack ending inside calls nested through caller code is the caller\
   await assertSeed(new Wxpay(options(ctx.sb)));
 });
 
+// helper-124: a call made with the JS stack nearly at its end trapped, and the recovery's own
+// listener ran out of stack half-way, after it had taken every call in flight out of its list and
+// before it had rejected them: another client's requests, whose fetch then answered, stayed
+// pending for good (their own next step found them no longer listed and rejected nothing).
+test('a trap at the JS stack\'s end leaves no call of another client in flight pending: each is answered or fails ERR_INTERNAL', async () => {
+  const { sb } = ctx;
+  // A's calls wait in its fetch while B is called deep; they go on once it answers. B has
+  // signed before, so that its call from deep down needs no more stack than signing.
+  const slow = (url, init) => sleep(20).then(() => fetch(url, init));
+  const a = new Wxpay(options(sb, { fetch: slow, timeout: 3000 }));
+  const b = new Wxpay(options(sb));
+  await b.sign('warm');
+  let trapped = 0;
+  // Frames left above the stack's end when B is called: from none (B's call itself cannot be
+  // made) to enough (it signs), through those where the stack ends under Rust frames (a trap).
+  for (let slack = 0; slack < 60; slack++) {
+    const inflight = [memberCode(a).get({ card_id: CARD_ID, code: CODE }), a.sign('q')];
+    let left = slack;
+    let call;
+    function deep() {
+      try {
+        deep();
+      } catch (err) {
+        if (left-- > 0) throw err;
+        try {
+          call = b.sign('x');
+        } catch (e) {
+          call = Promise.reject(e);
+        }
+      }
+    }
+    try {
+      deep();
+    } catch { /* the stack ended before the call: nothing called */ }
+    call?.catch(() => {});
+    const outcomes = await within(Promise.allSettled(inflight), 6000, `A's calls in flight (slack ${slack})`);
+    for (const o of outcomes) {
+      assert.ok(o.status === 'fulfilled' || (o.reason instanceof WxpayError && o.reason.code === 'ERR_INTERNAL'), `slack ${slack}: ${o.reason}`);
+      if (o.status === 'rejected') trapped++;
+    }
+  }
+  assert.ok(trapped > 0, 'no call in flight met a trap: the test covers nothing');
+  await assertSeed(a);
+  await assertSigns(b);
+  a.free();
+  b.free();
+});
+
 test('a trap whose report cannot be made where it is caught (the stack at its end) is reported by the call below it: that call fails ERR_INTERNAL, onRecover hears it once', async () => {
   // As at the JS stack's end: the first attempt to report the trap throws a RangeError before it
   // marks anything.
