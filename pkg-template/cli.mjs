@@ -27,8 +27,8 @@ prints each certificate's serial and validity, and with --out writes wechatpay_<
                       (without it, by one of the certificates it brings, as the client does)
       --wechatpay-public-key, --wechatpay-public-key-id
                       the WeChat Pay public key (pub_key.pem) and its id, as the merchant
-                      platform shows them: the answer may be signed by it (during a switch-over
-                      to the public key); with -c, by either
+                      platform shows them, for a list it signs (a switch-over to the public
+                      key): the answer must be signed by it, or with -c by either
   -V, --version       the package's version
   -h, --help          this text`;
 
@@ -159,13 +159,20 @@ async function main(argv) {
       timeout: '--timeout',
       certs: [pinned && `--wechatpay-cert ${values['wechatpay-cert']}`, publicKey && `--wechatpay-public-key ${values['wechatpay-public-key']} (--wechatpay-public-key-id)`].filter(Boolean).join(' or '),
     };
-    return fail(e.code, e.message.replace(/\boptions\.(mchid|serial|privateKey|apiv3Key|baseURL|timeout|certs)\b/g, (_, name) => flags[name]), 2);
+    // An entry of certs named by its key: the flag that gave that one (the public key's id, else
+    // the certificate's serial); what names neither is said with the flags given.
+    const entry = (key) => (publicKey && key === publicKey.id ? `--wechatpay-public-key ${values['wechatpay-public-key']}` : pinned && key.toUpperCase() === pinned.serial.toUpperCase() ? `--wechatpay-cert ${values['wechatpay-cert']}` : undefined);
+    const message = e.message
+      .replace(/\boptions\.certs\["([^"]*)"\]/g, (whole, key) => entry(key) ?? whole)
+      .replace(/\boptions\.(mchid|serial|privateKey|apiv3Key|baseURL|timeout|certs)\b/g, (_, name) => flags[name]);
+    return fail(e.code, message, 2);
   }
   // A reader that stops early (`| head -1`) closes stdout: the files are still all written, and
   // nothing more is printed (no stack trace).
   process.stdout.on('error', (e) => {
     if (e?.code !== 'EPIPE') fail('ERR_OUTPUT', `cannot write to stdout: ${e?.message ?? e}`);
   });
+  given = [pinned && '--wechatpay-cert', publicKey && '--wechatpay-public-key'].filter(Boolean).join(' and ');
   const certificates = pinned || publicKey ? await pinnedList(new Wxpay({ ...options, apiv3Key: undefined }), wxpay) : await wxpay.certificates();
   // The file system's own errors are reported with their code (EEXIST, EACCES...): a path of
   // the user's, not a fault of the package.
@@ -252,10 +259,15 @@ async function pinnedList(fetcher, reader) {
   return out;
 }
 
+/** The flags that gave the keys an answer must be signed by ('' when the list's own are trusted). */
+let given = '';
+
 /** A client's message in the CLI's terms: the flags it has, not the options it has not. */
 function cliMessage(message) {
   return message
-    .replace('(not in options.certs; with apiv3Key, see certsRefreshInterval)', '(not in the list it downloaded, nor --wechatpay-cert)')
+    .replace('(not in options.certs; with apiv3Key, see certsRefreshInterval)', given
+      ? `(not a key given by ${given}, which alone are trusted then: give the certificate that signs the list with --wechatpay-cert)`
+      : '(not in the list it downloaded, nor --wechatpay-cert)')
     .replace('(with a WeChat Pay public key only, give it in options.certs under its PUB_KEY_ID_...)', '(a merchant on a WeChat Pay public key only has no platform certificates to save: give the public key to your client, in certs under its PUB_KEY_ID_...)')
     .replace('is a WeChat Pay public key id not in options.certs: add that public key under it', 'is a WeChat Pay public key id: give that key with --wechatpay-public-key <pub_key.pem> --wechatpay-public-key-id <that id>')
     .replace(/\boptions\.certs\b/g, '--wechatpay-cert');

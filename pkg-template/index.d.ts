@@ -860,7 +860,7 @@ export interface PayscoreDetailParams {
  * program): with `package` (what the service order's creation answered), the order for the payer
  * to confirm (`wxpayScoreUse`); with `service_id` and `out_order_no`, the order's details
  * (`wxpayScoreDetail`). Signed by the APIv2 rule (`signV2`). Rejects `ERR_INVALID_PARAM` for input
- * that is neither, not of those shapes, or with a key it does not take (never quoting the key or a value), `ERR_CRYPTO` if the
+ * that is neither, not of those shapes, or with an input key it does not take (never quoting the APIv2 key or a value), `ERR_CRYPTO` if the
  * runtime's HMAC or its `crypto.getRandomValues` (the `nonce_str`) fails.
  */
 export declare function payscoreParams(input: PayscoreUseInput): Promise<PayscoreUseParams>;

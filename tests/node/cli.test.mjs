@@ -220,7 +220,7 @@ test('--wechatpay-cert (-c): the answer must be signed by the certificate given;
   assert.equal(rotated.code, 1);
   assert.match(rotated.stderr, /^wxpay-wasm: ERR_RESPONSE_SERIAL: [^\n]+\n$/);
   // In the command's terms: its flags, not the client's options (helper-107).
-  assert.match(rotated.stderr, /names none of the known platform keys \(not in the list it downloaded, nor --wechatpay-cert\)\n$/);
+  assert.match(rotated.stderr, /names none of the known platform keys \(not a key given by --wechatpay-cert, which alone are trusted then: give the certificate that signs the list with --wechatpay-cert\)\n$/);
   assert.doesNotMatch(rotated.stderr, /options\.|certsRefreshInterval/);
   assert.throws(() => readdirSync(join(dir, 'not')), /ENOENT/);
   const fresh = await run([...base(sb, file)], { WXPAY_APIV3_KEY: sb.apiv3Key });
@@ -263,7 +263,7 @@ test('--wechatpay-public-key and its id: a list signed by the public key is veri
   sb.answerKey = 'platform';
   const notGiven = await run([...base(sb, file), ...byKey], env);
   assert.equal(notGiven.code, 1);
-  assert.match(notGiven.stderr, /^wxpay-wasm: ERR_RESPONSE_SERIAL: /);
+  assert.equal(notGiven.stderr, `wxpay-wasm: ERR_RESPONSE_SERIAL: Wechatpay-Serial "${sb.platform.serial}" names none of the known platform keys (not a key given by --wechatpay-public-key, which alone are trusted then: give the certificate that signs the list with --wechatpay-cert)\n`);
   // Another key under the id: the signature does not verify.
   sb.answerKey = 'pubkey';
   const otherKey = join(dir, 'other_pub.pem');
@@ -279,6 +279,11 @@ test('--wechatpay-public-key and its id: a list signed by the public key is veri
   }
   const missing = await run([...base(sb, file), '--wechatpay-public-key', join(dir, 'none.pem'), '--wechatpay-public-key-id', sb.pubkey.id], env);
   assert.deepEqual([missing.code, missing.stderr], [2, 'wxpay-wasm: ERR_USAGE: cannot read the file named by --wechatpay-public-key: ENOENT\n']);
+  // A bad key file beside a good certificate: the flag of the entry at fault only.
+  const bad = await run([...base(sb, file), '-c', trusted, '--wechatpay-public-key', file, '--wechatpay-public-key-id', sb.pubkey.id], env);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, new RegExp(`^wxpay-wasm: ERR_INVALID_KEY: --wechatpay-public-key ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
+  assert.doesNotMatch(bad.stderr, /--wechatpay-cert|options\./);
   const badId = await run([...base(sb, file), '--wechatpay-public-key', pub, '--wechatpay-public-key-id', 'pub_key_id_1'], env);
   assert.equal(badId.code, 2);
   assert.match(badId.stderr, /^wxpay-wasm: ERR_INVALID_CONFIG: [^\n]*--wechatpay-public-key [^\n]*\n$/);
