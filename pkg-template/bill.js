@@ -1,6 +1,6 @@
 // `readBill`: a bill read as it streams in, one record at a time, with a bounded amount of text
 // in hand. Lines are cut here; each batch of lines is parsed by `billParts` (parseBill's Rust).
-import { billParts, noSummary } from './wxpay.js';
+import { billParts, summaryOf } from './wxpay.js';
 import { WxpayError } from './error.js';
 
 /**
@@ -106,9 +106,7 @@ export function readBill(source) {
       yield* take(rest.split('\n'));
       // As parseBill: a bill ends with its summary; one cut short (a broken stream, a file half
       // written) fails here, after the rows it had, as a digest mismatch would.
-      const totals = summary === undefined ? {} : billParts(`${header}\n${summary.join('\n')}`).summary;
-      if (Object.keys(totals).length === 0) throw noSummary('readBill(source)');
-      bill.summary = totals;
+      bill.summary = summaryOf(summary === undefined ? {} : billParts(`${header}\n${summary.join('\n')}`).summary, 'readBill(source)');
     },
   };
   return bill;

@@ -679,12 +679,15 @@ export function notifyFailure(message, status) {
  */
 export function parseBill(input) {
   const bill = billParts(input);
-  if (Object.keys(bill.summary).length === 0) throw noSummary('parseBill');
+  summaryOf(bill.summary, 'parseBill');
   return bill;
 }
 
-/** The error of a bill that ends without its summary, said by `what` (parseBill, readBill). */
-export const noSummary = (what) => new WxpayError('ERR_INVALID_PARAM', `${what}: the bill ends without its summary (the totals' names and values after the records): a bill cut short, or not a bill`);
+/** `summary`, or the error of a bill that ends without one, said by `what` (parseBill, readBill). */
+export function summaryOf(summary, what) {
+  if (Object.keys(summary).length === 0) throw new WxpayError('ERR_INVALID_PARAM', `${what}: the bill ends without its summary (the totals' names and values after the records): a bill cut short, or not a bill`);
+  return summary;
+}
 
 /** parseBill without the summary's check: readBill's batches of records, and its summary. */
 export function billParts(input) {
