@@ -192,7 +192,7 @@ export interface NodeCoercion {
 
 /**
  * A node of the chain that no API description types: every property is a
- * path segment (`camelCase` -> `kebab-case`, `_name_`/`$name$` -> `{name}`,
+ * path segment (`camelCase` -> `kebab-case`, `_name_`/`$name$`/`['{name}']` -> `{name}`,
  * bracket access takes raw segments or paths), the verbs send the request,
  * and `String(node)` is its path template.
  */

@@ -666,8 +666,13 @@ function emitNode(node, name, level, reserved) {
     taken.set(childName, `/${child.template}`);
     const doc = child.family ? familyDoc(child.family) : [`\`${child.template}\``];
     members.push(jsdoc(doc, `${pad} `) + `${pad} readonly ${propName(child.prop)}: TypedNode<${name}.${childName}>;\n`);
-    // Both spellings of a placeholder: `_card_id_` and `$card_id$`.
-    if (child.placeholder) members.push(jsdoc(doc, `${pad} `) + `${pad} readonly ${propName(`$${child.placeholder}$`)}: TypedNode<${name}.${childName}>;\n`);
+    // Every spelling of a placeholder the runtime reads: `_card_id_`, `$card_id$` and, in brackets,
+    // `['{card_id}']` (wechatpay-axios-plugin's documented form).
+    if (child.placeholder) {
+      for (const spelling of [`$${child.placeholder}$`, `{${child.placeholder}}`]) {
+        members.push(jsdoc(doc, `${pad} `) + `${pad} readonly ${propName(spelling)}: TypedNode<${name}.${childName}>;\n`);
+      }
+    }
     inner.push(emitNode(child, childName, level + 1, reserved));
   }
   const iface = `${pad}export interface ${name} {\n${members.join('')}${pad}}\n`;

@@ -212,6 +212,8 @@ test('bracket paths are sent as written (literal spaces encoded) and signed', as
     [() => wxpay.v3['sandbox/echo/{id}/x'].get({ id: 'a/b' }), '/v3/sandbox/echo/a%2Fb/x'],
     [() => wxpay.v3.sandbox.echo.outTradeNo._out_trade_no_.get({ out_trade_no: 'T-1' }), '/v3/sandbox/echo/out-trade-no/T-1'],
     [() => wxpay.v3.sandbox.echo.$id$.get({ id: 'z' }), '/v3/sandbox/echo/z'],
+    // `['{id}']` alone in brackets: the placeholder (wechatpay-axios-plugin's spelling, typed too).
+    [() => wxpay.v3.sandbox.echo['{id}'].get({ id: 'y z' }), '/v3/sandbox/echo/y%20z'],
   ];
   for (const [send, url] of cases) {
     const { data } = await send();

@@ -329,6 +329,28 @@ test('amendments: each takes its names out of the required list it names, and on
   assert.throws(() => amend(new Map(), [], combined), /AMENDMENTS.*no post operation matches/);
 });
 
+test("amendments: a field taken out of an answer's required list (a receiver's fail_reason, which comes with CLOSED only)", () => {
+  const answer = () => ({ response: { status: 200, body: { type: 'object', properties: { receivers: { type: 'array', items: { type: 'object', properties: { result: {}, fail_reason: {} }, required: ['result', 'fail_reason'] } } } } } });
+  const paths = { '/v3/profitsharing/orders/unfreeze': { post: answer() }, '/v3/global/profit-sharing/orders': { post: answer() }, '/v3/global/profit-sharing/orders/{out_order_no}': { get: answer() } };
+  const families = new Map([['profitsharing/orders', { paths }]]);
+  const rules = AMENDMENTS.filter((rule) => rule.optional?.includes('fail_reason'));
+  assert.equal(rules.length, 2);
+  const notes = [];
+  amend(families, notes, rules);
+  for (const [path, ops] of Object.entries(paths)) {
+    for (const op of Object.values(ops)) assert.deepEqual(op.response.body.properties.receivers.items.required, ['result'], path);
+  }
+  assert.equal(notes.length, 3);
+  assert.match(notes[0], /^\/v3\/profitsharing\/orders\/unfreeze post response\.body\.receivers\.\[\]: fail_reason optional/);
+  // Not where the corpus has it optional already (v3/profitsharing/orders' answer): nothing to amend, the run fails.
+  assert.throws(() => amend(families, [], rules), /finds no fail_reason required here/);
+  // The answer as an array of statuses, as a description may give it: the 2xx with a body.
+  const listed = { status: 200, body: answer().response.body };
+  const one = new Map([['profitsharing/orders', { paths: { '/v3/profitsharing/orders/unfreeze': { post: { response: [{ status: 204 }, listed] } } } }]]);
+  amend(one, [], [rules[0]]);
+  assert.deepEqual(listed.body.properties.receivers.items.required, ['result']);
+});
+
 test('amendments: an enum taken from the same field of another operation, and one already so fails the run', () => {
   const answer = (state, result) => ({ response: { status: 200, body: { type: 'object', properties: { state: { type: 'string', enum: state }, receivers: { type: 'array', items: { type: 'object', properties: { result: { type: 'string', enum: result }, fail_reason: { type: 'string' } } } } } } } });
   const paths = {

@@ -21,6 +21,9 @@ void data.balanse;
 await node.get({ code });
 // @ts-expect-error TS2554: the PATCH config with its placeholders is required
 await node.patch({ out_request_no: 'r1' });
+// Also in the bracket spelling `['{code}']` (wechatpay-axios-plugin's): the same node, the same config.
+// @ts-expect-error TS2345: code is missing
+await wxpay.v3.marketing.membercardOpen.cards['{card_id}'].codes['{code}'].get({ card_id });
 
 // A PATCH body without out_request_no.
 // @ts-expect-error TS2345: out_request_no is required

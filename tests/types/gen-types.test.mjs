@@ -206,7 +206,7 @@ test('two families may not describe the same endpoint', () => {
   );
 });
 
-test('headers, nullable, forms, several answers, both placeholder spellings and verb-named segments', () => {
+test('headers, nullable, forms, several answers, the three placeholder spellings and verb-named segments', () => {
   const d = base();
   const get = op(d).get;
   get.headers = { type: 'object', properties: { 'Wechatpay-Serial': { type: 'string' }, 'Idempotency-Key': { type: 'string', description: '幂等键' } }, required: ['Wechatpay-Serial', 'Idempotency-Key'] };
@@ -219,6 +219,7 @@ test('headers, nullable, forms, several answers, both placeholder spellings and 
   for (const line of [
     'readonly _id_: TypedNode<Things._id_>;',
     'readonly $id$: TypedNode<Things._id_>;',
+    "readonly '{id}': TypedNode<Things._id_>;",
     "readonly '{id}/delete': TypedNode<Things.IdDelete>;",
     'export interface RequestConfig extends RequestOptions<QueryParams, RequestHeaders> {', // a required header: no Headers object
     "'Wechatpay-Serial'?: string | undefined;",

@@ -82,6 +82,19 @@ type _sharingReceiver = NonNullable<typeof sharing.data.receivers>[number];
 type _sharingResult = Expect<Equal<Extract<_sharingReceiver['result'], 'PENDING' | 'SUCCESS' | 'CLOSED' | 'NO_AUTH'>, 'PENDING' | 'SUCCESS' | 'CLOSED'>>;
 type _sharingFail = Expect<Equal<Extract<_sharingReceiver['fail_reason'], 'NO_AUTH' | 'SUCCESS'>, 'NO_AUTH'>>;
 
+// Each spelling of a placeholder is the same typed node: `_x_`, `$x$` and `['{x}']`.
+type _braces = Expect<Equal<typeof wxpay.v3.pay.transactions.id['{transaction_id}'], typeof wxpay.v3.pay.transactions.id._transaction_id_>>;
+type _dollars = Expect<Equal<typeof wxpay.v3.pay.transactions.id.$transaction_id$, typeof wxpay.v3.pay.transactions.id._transaction_id_>>;
+const byBraces = await wxpay.v3.pay.transactions.id['{transaction_id}'].get({ transaction_id: '4200000000000000000000000000', params: { mchid: '1900000109' } });
+type _bracesData = Expect<Equal<typeof byBraces.data, PayTransaction>>;
+
+// A receiver's fail_reason comes with a CLOSED result only: optional in each answer that lists
+// receivers (the corpus has it required in the unfreeze answer and the global ones: AMENDMENTS).
+type _unfreezeReceiver = NonNullable<ResponseData<Wxpay['v3']['profitsharing']['orders']['unfreeze']['post']>['receivers']>[number];
+type _unfreezeFail = Expect<Equal<undefined extends _unfreezeReceiver['fail_reason'] ? 'optional' : 'required', 'optional'>>;
+type _unfreezeResult = Expect<Equal<undefined extends _unfreezeReceiver['result'] ? 'optional' : 'required', 'required'>>;
+type _createFail = Expect<Equal<undefined extends NonNullable<ResponseData<Wxpay['v3']['profitsharing']['orders']['post']>['receivers']>[number]['fail_reason'] ? 'optional' : 'required', 'optional'>>;
+
 // POST /v3/marketing/paygiftactivity/unique-threshold-activity: `award_send_rule` is required by
 // one part of an allOf and described by another; it stays required.
 type _giftBody = WeChatPay.OpenAPI.V3.Marketing.Paygiftactivity.UniqueThresholdActivity.PostHttpMethod.JsonDataRequest;
@@ -89,7 +102,7 @@ type _giftRule = Expect<Equal<undefined extends _giftBody['award_send_rule'] ? '
 
 // 微信支付分 on the front end: the parameters of wx.openBusinessView, signed by the APIv2 rule.
 import { payscoreParams, signV2 } from 'wxpay-wasm';
-import type { PayscoreDetailInput, PayscoreUseInput, ResponseData } from 'wxpay-wasm';
+import type { PayscoreDetailInput, PayscoreUseInput, PayTransaction, ResponseData } from 'wxpay-wasm';
 declare const serviceOrder: ResponseData<Wxpay['v3']['payscore']['serviceorder']['post']>;
 const use = await payscoreParams({ mchid, apiv2Key: 'k', package: serviceOrder.package });
 type _use = Expect<Equal<typeof use.businessType, 'wxpayScoreUse'>>;
