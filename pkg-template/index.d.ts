@@ -567,6 +567,44 @@ export type TransferBillNotification = Pick<
   'out_bill_no' | 'transfer_bill_no' | 'state' | 'transfer_amount' | 'openid' | 'fail_reason' | 'create_time' | 'update_time'
 >;
 
+/** The share one receiver got, or gave back, in a profit-sharing notification; `amount` in fen (分). */
+export interface ProfitSharingNotificationReceiver {
+  /** 分账接收方类型: `MERCHANT_ID`, `PERSONAL_OPENID`, `PERSONAL_SUB_OPENID`. */
+  type: 'MERCHANT_ID' | 'PERSONAL_OPENID' | 'PERSONAL_SUB_OPENID' | (string & {});
+  /** 分账接收方账号: a merchant id or an openid. */
+  account: string;
+  /** 分账动账金额 */
+  amount: number;
+  /** 分账/回退描述 */
+  description: string;
+}
+
+/**
+ * The resource of a profit-sharing notification (分账动账通知, `resource.original_type`
+ * `profitsharing`: a share paid to a receiver, or given back) for a direct merchant:
+ * `notifications.parse<ProfitSharingNotification>(request)`. It names one receiver's movement;
+ * query the order (`v3.profitsharing.orders._out_order_no_`) for the rest.
+ */
+export interface ProfitSharingNotification {
+  /** The merchant id. */
+  mchid: string;
+  /** 微信订单号 */
+  transaction_id: string;
+  /** 微信分账/回退单号 */
+  order_id: string;
+  /** 商户分账/回退单号 */
+  out_order_no: string;
+  receiver: ProfitSharingNotificationReceiver;
+  /** RFC 3339. */
+  success_time: string;
+}
+
+/** `ProfitSharingNotification` for a partner (服务商): `sp_mchid` and `sub_mchid` in place of `mchid`. */
+export interface PartnerProfitSharingNotification extends Omit<ProfitSharingNotification, 'mchid'> {
+  sp_mchid: string;
+  sub_mchid: string;
+}
+
 /** What `notifications.parse` reads: a fetch `Request`, or Node's headers and raw body. */
 export type NotificationInput =
   | Request

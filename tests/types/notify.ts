@@ -2,7 +2,7 @@
 // Request or Node's { headers, body }, resolves to the envelope with a typed resource; the
 // answers are fetch Responses; encrypt/decrypt/decryptResource resolve to strings.
 import { Wxpay, notifySuccess, notifyFailure } from 'wxpay-wasm';
-import type { CombineNotification, ComplaintNotification, CombineTransaction, EncryptedResource, FavorCoupon, Notification, NotificationEventType, NotificationInput, NotificationOriginalType, PartnerPayTransaction, PartnerRefundNotification, PayTransaction, PayscoreServiceOrder, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
+import type { CombineNotification, ComplaintNotification, CombineTransaction, EncryptedResource, FavorCoupon, Notification, NotificationEventType, NotificationInput, NotificationOriginalType, PartnerPayTransaction, PartnerProfitSharingNotification, PartnerRefundNotification, PayTransaction, ProfitSharingNotification, PayscoreServiceOrder, RefundNotification, ResponseData, TransferBillNotification, WeChatPay, WxpayErrorCode } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.cjs';
 
 declare const request: Request;
@@ -69,6 +69,19 @@ type _payoutFail = Expect<Equal<typeof payout.resource.fail_reason, string | und
 // @ts-expect-error TS2339: the notification does not carry the remark (the query's answer does)
 void payout.resource.transfer_remark;
 void billNo;
+
+// A profit-sharing notification (分账动账通知): one receiver's movement, in fen.
+const shared = await wxpay.notifications.parse<ProfitSharingNotification>(request);
+const sharedNo: string = shared.resource.out_order_no;
+type _sharedAmount = Expect<Equal<typeof shared.resource.receiver.amount, number>>;
+type _sharedType = Expect<Equal<Extract<typeof shared.resource.receiver.type, 'MERCHANT_ID' | 'PERSONAL_OPENID'>, 'MERCHANT_ID' | 'PERSONAL_OPENID'>>;
+// @ts-expect-error TS2551: the notification names one receiver, not the order's list
+void shared.resource.receivers;
+const partnerShared = await wxpay.notifications.parse<PartnerProfitSharingNotification>(request);
+const sharedSub: string = partnerShared.resource.sub_mchid;
+// @ts-expect-error TS2339: a partner's notification names sp_mchid and sub_mchid, not mchid
+void partnerShared.resource.mchid;
+void sharedNo, sharedSub;
 
 // A combined order's notification (合单): the combined order, its sub-orders each with its own state.
 const combined = await wxpay.notifications.parse<CombineNotification>(request);
