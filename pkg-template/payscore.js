@@ -143,6 +143,9 @@ export async function payscoreParams(input) {
     businessType = 'wxpayScoreUse';
     fields = { mch_id, package: checked(pkg, 'package') };
   } else {
+    // Neither: most likely a `package` read from an order made with need_user_confirm false,
+    // which has none (the payer confirms nothing), not a missing service_id.
+    if (serviceId === undefined && outOrderNo === undefined) throw param('payscoreParams(input): give package (the service order\'s, to confirm; an order made with need_user_confirm false has none, and nothing to confirm) or service_id and out_order_no (its details)');
     businessType = 'wxpayScoreDetail';
     fields = { mch_id, service_id: checked(serviceId, 'service_id'), out_order_no: checked(outOrderNo, 'out_order_no') };
   }

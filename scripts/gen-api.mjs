@@ -81,6 +81,34 @@ export const AMENDMENTS = [
     why: "a receiver's failure reason comes with a CLOSED result only (v3/profitsharing/orders' answer and its query have it optional)",
   },
   {
+    paths: /^\/v3\/payscore\/serviceorder$/, verb: 'post', at: ['response', 'body'], optional: ['package'],
+    why: "an order made without the payer's confirmation (need_user_confirm false) has no package to confirm; the partner's create answer has it optional",
+  },
+  {
+    paths: /^\/v3\/fund-app\/mch-transfer\/partner\/transfer-bills(\/pre-transfer-with-authorization)?$/, verb: 'post', at: ['response', 'body'], optional: ['package_info'],
+    why: "only a bill that waits for the payee's confirmation (WAIT_USER_CONFIRM) has a package; the direct merchant's twins have it optional",
+  },
+  {
+    paths: /^\/v3\/fund-app\/mch-transfer\/partner\/user-confirm-authorizations\/\{out_authorization_no\}$/, verb: 'get', at: ['response', 'body'], optional: ['authorization_id', 'authorize_time'],
+    why: "an authorization the user has not confirmed (WAIT_USER_CONFIRM) has neither; the direct merchant's query has them optional",
+  },
+  {
+    paths: /^\/v3\/fund-app\/mch-transfer\/partner\/user-confirm-authorizations\/\{out_authorization_no\}\/close$/, verb: 'post', at: ['response', 'body'], optional: ['authorization_id', 'authorize_time'],
+    why: "an authorization closed before the user confirmed it has neither; the direct merchant's query has them optional",
+  },
+  {
+    paths: /^\/v3\/partner-transfer\/batches\/out-batch-no\/\{out_batch_no\}$/, verb: 'get', at: ['response', 'body'], optional: ['transfer_detail_list'],
+    why: 'the details come only when need_query_detail asks for them; the batch-id query and the direct queries have them optional',
+  },
+  {
+    paths: /^\/v3\/transfer\/batches\/(batch-id\/\{batch_id\}\/details\/detail-id\/\{detail_id\}|out-batch-no\/\{out_batch_no\}\/details\/out-detail-no\/\{out_detail_no\})$/, verb: 'get', at: ['response', 'body'], optional: ['user_name'],
+    why: 'a transfer sent without the payee\'s name (optional in the request, above) has none to answer',
+  },
+  {
+    paths: /^\/v3\/partner-transfer\/batches\/(batch-id\/\{batch_id\}\/details\/detail-id\/\{detail_id\}|out-batch-no\/\{out_batch_no\}\/details\/out-detail-no\/\{out_detail_no\})$/, verb: 'get', at: ['response', 'body'], optional: ['username'],
+    why: 'a transfer sent without the payee\'s name (optional in the request, above) has none to answer',
+  },
+  {
     paths: /^\/v3\/profitsharing\/orders\/\{out_order_no\}$/, verb: 'get', at: ['response', 'body'],
     enumsOf: { path: '/v3/profitsharing/orders', verb: 'post' },
     fields: [['state'], ['receivers', '[]', 'result'], ['receivers', '[]', 'fail_reason']],

@@ -166,6 +166,16 @@ test('refused: a key that is not 32 printable ASCII characters, fields that are 
     assert.equal(e.code, 'ERR_INVALID_PARAM');
     assert.equal(e.message, `payscoreParams(input): unknown key ${shown}: expected apiv2Key, mchid, package, service_id, out_order_no`);
   }
+  // Neither package nor service_id and out_order_no: most likely the package of an order made with
+  // need_user_confirm false, which has none; said so, not as a missing service_id.
+  for (const input of [{ mchid: '1', apiv2Key: KEY, package: undefined }, { mchid: '1', apiv2Key: KEY, package: null }, { mchid: '1', apiv2Key: KEY }]) {
+    const e = await rejects(payscoreParams(input));
+    assert.equal(e.code, 'ERR_INVALID_PARAM');
+    assert.equal(e.message, "payscoreParams(input): give package (the service order's, to confirm; an order made with need_user_confirm false has none, and nothing to confirm) or service_id and out_order_no (its details)");
+  }
+  // One of service_id and out_order_no: the other is named.
+  assert.match((await rejects(payscoreParams({ mchid: '1', apiv2Key: KEY, service_id: '5' }))).message, /out_order_no/);
+  assert.match((await rejects(payscoreParams({ mchid: '1', apiv2Key: KEY, out_order_no: 'o' }))).message, /service_id/);
   // Its keys enumerated by a Proxy that throws: that is the cause.
   const enumerated = await rejects(payscoreParams(new Proxy({ mchid: '1', apiv2Key: KEY, package: 'p' }, { ownKeys() { throw boom; } })));
   assert.equal(enumerated.code, 'ERR_INVALID_PARAM');

@@ -88,6 +88,25 @@ type _dollars = Expect<Equal<typeof wxpay.v3.pay.transactions.id.$transaction_id
 const byBraces = await wxpay.v3.pay.transactions.id['{transaction_id}'].get({ transaction_id: '4200000000000000000000000000', params: { mchid: '1900000109' } });
 type _bracesData = Expect<Equal<typeof byBraces.data, PayTransaction>>;
 
+// Answer fields that come in some states only are optional (AMENDMENTS: the corpus has them
+// required, where a sibling operation has them optional): optional is `undefined extends` the field.
+type Opt<T, K extends keyof T> = undefined extends T[K] ? 'optional' : 'required';
+type _scoreCreate = ResponseData<Wxpay['v3']['payscore']['serviceorder']['post']>;
+type _scorePackage = Expect<Equal<Opt<_scoreCreate, 'package'>, 'optional'>>; // need_user_confirm false: none
+type _scoreOrderId = Expect<Equal<Opt<_scoreCreate, 'order_id'>, 'required'>>;
+type _partnerBill = ResponseData<Wxpay['v3']['fundApp']['mchTransfer']['partner']['transferBills']['post']>;
+type _partnerPackage = Expect<Equal<Opt<_partnerBill, 'package_info'>, 'optional'>>; // WAIT_USER_CONFIRM only
+type _partnerBillNo = Expect<Equal<Opt<_partnerBill, 'transfer_bill_no'>, 'required'>>;
+type _partnerAuth = ResponseData<Wxpay['v3']['fundApp']['mchTransfer']['partner']['userConfirmAuthorizations']['_out_authorization_no_']['get']>;
+type _partnerAuthTime = Expect<Equal<Opt<_partnerAuth, 'authorize_time'>, 'optional'>>; // not before the user confirms
+type _partnerAuthId = Expect<Equal<Opt<_partnerAuth, 'authorization_id'>, 'optional'>>;
+type _partnerAuthState = Expect<Equal<Opt<_partnerAuth, 'state'>, 'required'>>;
+type _partnerBatch = ResponseData<Wxpay['v3']['partnerTransfer']['batches']['outBatchNo']['_out_batch_no_']['get']>;
+type _partnerDetails = Expect<Equal<Opt<_partnerBatch, 'transfer_detail_list'>, 'optional'>>; // need_query_detail
+type _transferDetail = ResponseData<Wxpay['v3']['transfer']['batches']['outBatchNo']['_out_batch_no_']['details']['outDetailNo']['_out_detail_no_']['get']>;
+type _detailName = Expect<Equal<Opt<_transferDetail, 'user_name'>, 'optional'>>; // a transfer sent without the name
+type _detailOpenid = Expect<Equal<Opt<_transferDetail, 'openid'>, 'required'>>;
+
 // A receiver's fail_reason comes with a CLOSED result only: optional in each answer that lists
 // receivers (the corpus has it required in the unfreeze answer and the global ones: AMENDMENTS).
 type _unfreezeReceiver = NonNullable<ResponseData<Wxpay['v3']['profitsharing']['orders']['unfreeze']['post']>['receivers']>[number];
@@ -104,6 +123,9 @@ type _giftRule = Expect<Equal<undefined extends _giftBody['award_send_rule'] ? '
 import { payscoreParams, signV2 } from 'wxpay-wasm';
 import type { PayscoreDetailInput, PayscoreUseInput, PayTransaction, ResponseData } from 'wxpay-wasm';
 declare const serviceOrder: ResponseData<Wxpay['v3']['payscore']['serviceorder']['post']>;
+// The create answer's package may be absent (an order made with need_user_confirm false): told
+// apart first (passing it unchecked does not compile; the error's code depends on the config).
+if (serviceOrder.package === undefined) throw new Error('made without the payer confirming: nothing to confirm');
 const use = await payscoreParams({ mchid, apiv2Key: 'k', package: serviceOrder.package });
 type _use = Expect<Equal<typeof use.businessType, 'wxpayScoreUse'>>;
 type _usePackage = Expect<Equal<typeof use.extraData.package, string>>;
