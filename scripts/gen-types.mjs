@@ -115,7 +115,7 @@ function requireString(obj, key, file, where) {
   if (typeof obj[key] !== 'string' || obj[key] === '') throw new DescriptionError(file, where, `"${key}" must be a non-empty string`);
 }
 
-const SCHEMA_KEYS = ['type', 'description', 'properties', 'required', 'items', 'enum', 'format', 'nullable', '$ref'];
+const SCHEMA_KEYS = ['type', 'description', 'properties', 'required', 'items', 'enum', 'format', 'nullable', 'oneOf', '$ref'];
 
 /** Checks a schema of the description's JSON Schema subset. */
 function checkSchema(schema, defs, file, where) {
@@ -137,13 +137,13 @@ function checkSchema(schema, defs, file, where) {
     throw new DescriptionError(file, where, `"type" must be one of ${[...SCHEMA_TYPES].join(', ')}`);
   }
   const only = (keys) => {
-    const bad = ['properties', 'required', 'items', 'enum'].filter((k) => k in schema && !keys.includes(k));
+    const bad = ['properties', 'required', 'items', 'enum', 'oneOf'].filter((k) => k in schema && !keys.includes(k));
     if (bad.length) throw new DescriptionError(file, where, `"${bad[0]}" does not apply to type ${schema.type}`);
   };
   switch (schema.type) {
     case 'object': {
-      only(['properties', 'required']);
-      if (schema.properties === undefined && schema.required === undefined) break; // any object: Record<string, unknown>
+      only(['properties', 'required', 'oneOf']);
+      if (schema.properties === undefined && schema.required === undefined && schema.oneOf === undefined) break; // any object: Record<string, unknown>
       if (!isObject(schema.properties)) throw new DescriptionError(file, where, 'an object needs "properties"');
       const required = schema.required ?? [];
       if (!Array.isArray(required)) throw new DescriptionError(file, where, '"required" must be an array of property names');
@@ -151,6 +151,22 @@ function checkSchema(schema, defs, file, where) {
         if (!(r in schema.properties)) throw new DescriptionError(file, where, `"required" names "${r}", which is not in "properties"`);
       }
       for (const [name, prop] of Object.entries(schema.properties)) checkSchema(prop, defs, file, `${where}.${name}`);
+      // Fields that come one way or another (the service takes either): the object's own
+      // properties, and those of exactly one of its alternatives, each an object of fields not
+      // among the object's own. TypeScript: `{ own } & (A | B)`.
+      if (schema.oneOf !== undefined) {
+        if (!Array.isArray(schema.oneOf) || schema.oneOf.length < 2) throw new DescriptionError(file, where, '"oneOf" must be an array of two or more object schemas');
+        schema.oneOf.forEach((alt, i) => {
+          const at = `${where}.oneOf[${i}]`;
+          if (!isObject(alt) || alt.type !== 'object' || !isObject(alt.properties) || 'oneOf' in alt || 'nullable' in alt || '$ref' in alt) {
+            throw new DescriptionError(file, at, 'an alternative is an object schema with "properties" (no oneOf, nullable or $ref of its own)');
+          }
+          for (const name of Object.keys(alt.properties)) {
+            if (name in schema.properties) throw new DescriptionError(file, `${at}.${name}`, 'is also among the object\'s own "properties": a field is one or the other');
+          }
+          checkSchema(alt, defs, file, at);
+        });
+      }
       break;
     }
     case 'array':
@@ -210,6 +226,7 @@ function checkOperation(op, verb, path, placeholders, defs, file) {
     checkSchema(op[key], defs, file, `${where}.${key}`);
     const s = resolve(op[key], defs);
     if (s.type !== 'object' || !s.properties) throw new DescriptionError(file, `${where}.${key}`, `"${key}" must be an object schema with properties`);
+    if (s.oneOf) throw new DescriptionError(file, `${where}.${key}`, '"oneOf" is for JSON bodies and their fields');
   }
   if (op.headers) {
     for (const [name, prop] of Object.entries(resolve(op.headers, defs).properties)) {
@@ -223,6 +240,7 @@ function checkOperation(op, verb, path, placeholders, defs, file) {
     checkSchema(op.query, defs, file, `${where}.query`);
     const query = resolve(op.query, defs);
     if (query.type !== 'object' || !query.properties) throw new DescriptionError(file, `${where}.query`, 'the query must be an object schema with properties');
+    if (query.oneOf) throw new DescriptionError(file, `${where}.query`, '"oneOf" is for JSON bodies and their fields');
     for (const [name, prop] of Object.entries(query.properties)) {
       const p = resolve(prop, defs);
       const scalar = (s) => ['string', 'integer', 'number', 'boolean'].includes(s.type);
@@ -429,7 +447,8 @@ function baseType(s, ctx, level) {
       if (!s.properties) return 'Record<string, unknown>';
       const required = new Set(s.required ?? []);
       const entries = Object.entries(s.properties);
-      if (entries.length === 0) return 'Record<string, never>';
+      const alternatives = s.oneOf ? `(${s.oneOf.map((alt) => baseType(alt, ctx, level)).join(' | ')})` : '';
+      if (entries.length === 0) return alternatives || 'Record<string, never>';
       let out = '{\n';
       for (const [name, prop] of entries) {
         out += jsdoc(schemaDoc(resolve(prop, ctx.defs)), `${pad} `);
@@ -437,7 +456,7 @@ function baseType(s, ctx, level) {
         const absent = required.has(name) ? '' : ctx.mode === 'request' ? ' | undefined' : '';
         out += `${pad} ${propName(name)}${required.has(name) ? '' : '?'}: ${nestedType(prop, ctx, level + 1, name)}${absent};\n`;
       }
-      return `${out}${pad}}`;
+      return alternatives ? `${out}${pad}} & ${alternatives}` : `${out}${pad}}`;
     }
     case 'array': {
       if (!s.items) return 'unknown[]';
@@ -501,7 +520,7 @@ function pascal(hint) {
 /** The type of a property or array item: a reference to a shared declaration when its object repeats. */
 function nestedType(schema, ctx, level, hint) {
   const s = resolve(schema, ctx.defs);
-  if (SHARED && s.type === 'object' && s.properties && Object.keys(s.properties).length >= SHARED_MIN_FIELDS) {
+  if (SHARED && s.type === 'object' && s.properties && !s.oneOf && Object.keys(s.properties).length >= SHARED_MIN_FIELDS) {
     const key = schemaKey(s, ctx);
     if (SHARED.counting) {
       SHARED.counts.set(key, (SHARED.counts.get(key) ?? 0) + 1);
@@ -528,7 +547,7 @@ function declaration(name, schema, ctx, level, docLines) {
   const pad = indent(level);
   const s = resolve(schema, ctx.defs);
   const doc = jsdoc([...docLines, ...(docLines.length && schemaDoc(s).length ? [''] : []), ...schemaDoc(s)], pad);
-  if (s.type === 'object' && s.properties && Object.keys(s.properties).length > 0 && !s.nullable) {
+  if (s.type === 'object' && s.properties && Object.keys(s.properties).length > 0 && !s.nullable && !s.oneOf) {
     // The same answer or body as other endpoints: this name, their shared declaration.
     const shared = nestedType(s, ctx, level, ctx.hint ?? name);
     if (shared.startsWith('Schemas.')) return `${doc}${pad}export interface ${name} extends ${shared} {}\n`;

@@ -133,3 +133,10 @@ if (closed.data === 'x') void closed;
 new Wxpay({ mchid: '1900000109', serial: 'S', privateKey: 'pem' });
 // @ts-expect-error TS2322: crypto is 'auto', 'webcrypto' or 'rust'
 new Wxpay({ mchid: '1900000109', serial: 'S', privateKey: 'pem', certs: {}, crypto: 'openssl' });
+
+// A partner's (服务商) JSAPI order: the payer is sp_openid, or sub_openid with sub_appid.
+const partnerOrder = { sp_appid: 'wx8888888888888888', sp_mchid: '1230000109', sub_mchid: '1900000109', description: 'd', out_trade_no: 'o1', notify_url: 'https://example.com/notify', amount: { total: 1 } };
+// @ts-expect-error TS2322: the payer names neither sp_openid nor sub_openid
+await wxpay.v3.pay.partner.transactions.jsapi.post({ ...partnerOrder, payer: {} });
+// @ts-expect-error TS2345: sub_openid without sub_appid
+await wxpay.v3.pay.partner.transactions.jsapi.post({ ...partnerOrder, payer: { sub_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });

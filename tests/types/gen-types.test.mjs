@@ -188,12 +188,37 @@ test('mistakes in a description are rejected, naming the file and the place', ()
     ["a type name that shadows the core's", (d) => { d.paths['/v3/demo/things/typed-node'] = { get: op(d).get }; }, /would shadow the core's TypedNode/],
     ["an operation's label for a name not of its path", (d) => { op(d).get.placeholders = { other: 'x' }; }, /get\.placeholders\.other: is not a placeholder of \/v3\/demo\/things\/\{id\}/],
     ["an operation's empty label", (d) => { op(d).get.placeholders = { id: '' }; }, /get\.placeholders\.id: must be a non-empty label/],
+    ['a oneOf of one', (d) => { op(d).patch.body.oneOf = [{ type: 'object', properties: { b: {} } }]; }, /patch\.body: "oneOf" must be an array of two or more object schemas/],
+    ['a oneOf alternative that is not an object', (d) => { op(d).patch.body.oneOf = [{ type: 'string' }, { type: 'object', properties: {} }]; }, /patch\.body\.oneOf\[0\]: an alternative is an object schema/],
+    ['a oneOf alternative repeating an own field', (d) => { op(d).patch.body.oneOf = [{ type: 'object', properties: { a: {} } }, { type: 'object', properties: { b: {} } }]; }, /patch\.body\.oneOf\[0\]\.a: is also among the object's own "properties"/],
+    ['a oneOf alternative requiring a field it lacks', (d) => { op(d).patch.body.oneOf = [{ type: 'object', properties: { b: {} }, required: ['c'] }, { type: 'object', properties: { c: {} } }]; }, /oneOf\[0\]: "required" names "c"/],
+    ['a oneOf on a string', (d) => { op(d).patch.body.properties.a.oneOf = [{ type: 'object', properties: {} }, { type: 'object', properties: {} }]; }, /"oneOf" does not apply to type string/],
+    ['a oneOf in a query', (d) => { op(d).get.query.oneOf = [{ type: 'object', properties: { m: { type: 'string' } } }, { type: 'object', properties: { k: { type: 'string' } } }]; }, /get\.query: "oneOf" is for JSON bodies/],
   ];
   for (const [what, mutate, message] of cases) {
     const d = base();
     mutate(d);
     assert.throws(() => generate(core, [['demo/things.json', JSON.stringify(d)]]), message, what);
   }
+});
+
+test('a body whose fields come one way or another (oneOf): its own fields & (one alternative | the other)', () => {
+  const d = base();
+  op(d).patch.body = {
+    type: 'object', required: ['a'], properties: { a: { type: 'string' } },
+    oneOf: [
+      { type: 'object', required: ['payer'], properties: { payer: { type: 'object', required: ['sp'], properties: { sp: { type: 'string' } } } } },
+      { type: 'object', required: ['app', 'payer'], properties: { app: { type: 'string' }, payer: { type: 'object', required: ['sub'], properties: { sub: { type: 'string' } } } } },
+    ],
+  };
+  const out = generate(core, [['demo/things.json', JSON.stringify(d)]]);
+  const decl = out.slice(out.indexOf('export type JsonDataRequest = {'));
+  assert.ok(out.includes('export type JsonDataRequest = {'), 'a type alias: an interface cannot be an intersection');
+  assert.match(decl, /^export type JsonDataRequest = \{\n\s+a: string;\n\s+\} & \(\{\n\s+payer: \{\n\s+sp: string;\n\s+\};\n\s+\} \| \{\n\s+app: string;\n\s+payer: \{\n\s+sub: string;\n\s+\};\n\s+\}\);/);
+  // Alternatives alone (no own fields): the union.
+  op(d).patch.body = { type: 'object', properties: {}, oneOf: op(d).patch.body.oneOf };
+  const alone = generate(core, [['demo/things.json', JSON.stringify(d)]]);
+  assert.match(alone, /export type JsonDataRequest = \(\{\n\s+payer:/);
 });
 
 test('two families may not describe the same endpoint', () => {

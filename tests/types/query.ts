@@ -66,8 +66,10 @@ type _prepay = Expect<Equal<typeof bySub.data.prepay_id, string>>;
 // ... or by sp_openid; the payer itself stays required.
 await wxpay.v3.pay.partner.transactions.jsapi.post({ ...order, payer: { sp_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });
 type _partnerJsapiPayer = WeChatPay.OpenAPI.V3.Pay.Partner.Transactions.Jsapi.PostHttpMethod.JsonDataRequest['payer'];
-type _spOpenid = Expect<Equal<_partnerJsapiPayer['sp_openid'], string | undefined>>;
-type _subOpenid = Expect<Equal<_partnerJsapiPayer['sub_openid'], string | undefined>>;
+// One of two payers: sp_openid, or sub_openid (with sub_appid); never neither (tests/types/errors.ts).
+type _spOpenid = Expect<Equal<Extract<_partnerJsapiPayer, { sp_openid: string }>['sp_openid'], string>>;
+type _subOpenid = Expect<Equal<Extract<_partnerJsapiPayer, { sub_openid: string }>['sub_openid'], string>>;
+await wxpay.v3.pay.partner.transactions.jsapi.post({ ...order, sub_appid: undefined, payer: { sp_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });
 // @ts-expect-error TS2345: payer is required for a JSAPI order
 await wxpay.v3.pay.partner.transactions.jsapi.post(order);
 export {};
