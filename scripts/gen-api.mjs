@@ -54,8 +54,10 @@ export const TRAILING_SLASH = '{empty}';
 /**
  * Facts the corpus gets wrong, amended by rule: `paths` (a RegExp) and `verb` pick the
  * operations, `at` the object amended (`body` or `response`, then property names, `[]` for an
- * array's items). Either `optional`: the names taken out of its `required` list (a fact that holds
- * for one kind of merchant only); or `enumsOf` and `fields`: each field (a path below `at`) takes
+ * array's items). `optional`: the names taken out of its `required` list (a fact that holds
+ * for one kind of merchant only, or a field an answer has in some states only); `required`: names
+ * added to it (a field the service refuses a request without, where a sibling operation has it
+ * required); or `enumsOf` and `fields`: each field (a path below `at`) takes
  * the enum of the same field in the operation `enumsOf` names (a slip the corpus does not make
  * there). Listed by --verbose; a rule that amends nothing fails the run (the corpus has moved on).
  */
@@ -71,6 +73,34 @@ export const AMENDMENTS = [
   {
     paths: /^\/v3\/ecommerce\/refunds\/apply$/, verb: 'post', at: ['body'], optional: ['combine_transaction_id', 'transaction_id', 'funds_account'],
     why: "the description joins two products' refunds: 收付通's names its order by transaction_id or out_trade_no, either one, with no combine_transaction_id (个人收款's field), and funds_account is optional there",
+  },
+  {
+    paths: /^\/v3\/pay\/(partner\/)?transactions\/(jsapi|app|h5|native)$/, verb: 'post', at: ['body', 'scene_info', 'store_info'], optional: ['name', 'area_code', 'address'], required: ['id'],
+    why: "a store is named by its id (门店编号), its name, area code and address optional (the order with a contract and the partner's mini-program order leave all four optional); the corpus has them the other way round here",
+  },
+  {
+    paths: /^\/v3\/pay\/(partner\/)?transactions\/(jsapi|app|native)$/, verb: 'post', at: ['body', 'scene_info'], required: ['payer_client_ip'],
+    why: "scene_info names the payer's IP (required in the order with a contract's and the combined orders' scene_info)",
+  },
+  {
+    paths: /^\/v3\/pay\/(partner\/)?transactions\/h5$/, verb: 'post', at: ['body', 'scene_info'], required: ['payer_client_ip', 'h5_info'],
+    why: "an H5 order's scene names the payer's IP and the H5 scene (required in the combined H5 order)",
+  },
+  {
+    paths: /^\/v3\/pay\/(partner\/)?transactions\/h5$/, verb: 'post', at: ['body', 'scene_info', 'h5_info'], required: ['type'],
+    why: "an H5 scene names its type (iOS, Android, Wap: required in the combined H5 order)",
+  },
+  {
+    paths: /^\/v3\/profitsharing\/orders$/, verb: 'post', at: ['body'], required: ['appid', 'receivers'],
+    why: "a split names its appid and at least one receiver (adding a receiver requires the appid too)",
+  },
+  {
+    paths: /^\/v3\/payscore\/partner\/serviceorder$/, verb: 'post', at: ['body', 'time_range'], required: ['start_time'],
+    why: "a service's time range starts somewhere (the direct merchant's order requires start_time)",
+  },
+  {
+    paths: /^\/v3\/payscore\/serviceorder\/\{out_order_no\}\/modify$/, verb: 'post', at: ['body', 'post_discounts', '[]'], required: ['name', 'amount'],
+    why: "a discount has a name and an amount (required in the partner's modify and in complete)",
   },
   {
     paths: /^\/v3\/(profitsharing|global\/profit-sharing)\/orders\/unfreeze$|^\/v3\/global\/profit-sharing\/orders$/, verb: 'post', at: ['response', 'body', 'receivers', '[]'], optional: ['fail_reason'],
@@ -747,11 +777,22 @@ export function amend(families, notes, rules = AMENDMENTS) {
           continue;
         }
         const node = at(op, rule.at);
-        const kept = node?.required?.filter((r) => !rule.optional.includes(r));
-        if (!kept || kept.length === node.required.length) throw new CorpusError(path, `${rule.verb} ${rule.at.join('.')}`, `the amendment "${rule.why}" finds no ${rule.optional.join(', ')} required here`);
-        if (kept.length) node.required = kept;
-        else delete node.required;
-        notes.push(`${path} ${rule.verb} ${rule.at.join('.')}: ${rule.optional.join(', ')} optional (${rule.why})`);
+        const where = `${rule.verb} ${rule.at.join('.')}`;
+        if (rule.optional) {
+          const kept = node?.required?.filter((r) => !rule.optional.includes(r));
+          if (!kept || kept.length !== node.required.length - rule.optional.length) throw new CorpusError(path, where, `the amendment "${rule.why}" finds no ${rule.optional.join(', ')} required here`);
+          if (kept.length) node.required = kept;
+          else delete node.required;
+          notes.push(`${path} ${where}: ${rule.optional.join(', ')} optional (${rule.why})`);
+        }
+        if (rule.required) {
+          // Each a field described here and not required yet: else the corpus has moved on.
+          if (!rule.required.every((r) => node?.properties?.[r] && !(node.required ?? []).includes(r))) {
+            throw new CorpusError(path, where, `the amendment "${rule.why}" finds no optional ${rule.required.join(', ')} here`);
+          }
+          node.required = [...(node.required ?? []), ...rule.required];
+          notes.push(`${path} ${where}: ${rule.required.join(', ')} required (${rule.why})`);
+        }
         amended++;
       }
     }

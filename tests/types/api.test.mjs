@@ -351,6 +351,29 @@ test("amendments: a field taken out of an answer's required list (a receiver's f
   assert.deepEqual(listed.body.properties.receivers.items.required, ['result']);
 });
 
+test('amendments: names added to a required list (a field the service refuses a request without), and one already required fails the run', () => {
+  const split = () => ({ body: { type: 'object', properties: { appid: {}, receivers: {}, transaction_id: {} }, required: ['transaction_id'] } });
+  const families = new Map([['profitsharing/orders', { paths: { '/v3/profitsharing/orders': { post: split() } } }]]);
+  const rules = AMENDMENTS.filter((rule) => rule.paths.test('/v3/profitsharing/orders') && rule.verb === 'post' && rule.required);
+  assert.equal(rules.length, 1);
+  const notes = [];
+  amend(families, notes, rules);
+  assert.deepEqual(families.get('profitsharing/orders').paths['/v3/profitsharing/orders'].post.body.required, ['transaction_id', 'appid', 'receivers']);
+  assert.match(notes[0], /^\/v3\/profitsharing\/orders post body: appid, receivers required/);
+  // Already required (the corpus moved on), or not described: the rule fails, naming itself.
+  assert.throws(() => amend(families, [], rules), /finds no optional appid, receivers here/);
+  const gone = new Map([['profitsharing/orders', { paths: { '/v3/profitsharing/orders': { post: { body: { type: 'object', properties: { appid: {} } } } } } }]]);
+  assert.throws(() => amend(gone, [], rules), /finds no optional appid, receivers here/);
+  // Both ways in one rule: a store named by its id, its name, area code and address optional.
+  const store = { type: 'object', properties: { id: {}, name: {}, area_code: {}, address: {} }, required: ['name', 'area_code', 'address'] };
+  const order = new Map([['pay/transactions', { paths: { '/v3/pay/transactions/jsapi': { post: { body: { type: 'object', properties: { scene_info: { type: 'object', properties: { payer_client_ip: {}, store_info: store } } } } } } } }]]);
+  amend(order, [], AMENDMENTS.filter((rule) => rule.paths.test('/v3/pay/transactions/jsapi') && rule.at.includes('store_info')));
+  assert.deepEqual(store.required, ['id']);
+  // Only some of the names to take out are required: the rule fails (the corpus has moved on).
+  store.required = ['name', 'id'];
+  assert.throws(() => amend(order, [], AMENDMENTS.filter((rule) => rule.paths.test('/v3/pay/transactions/jsapi') && rule.at.includes('store_info'))), /finds no name, area_code, address required here/);
+});
+
 test('amendments: an enum taken from the same field of another operation, and one already so fails the run', () => {
   const answer = (state, result) => ({ response: { status: 200, body: { type: 'object', properties: { state: { type: 'string', enum: state }, receivers: { type: 'array', items: { type: 'object', properties: { result: { type: 'string', enum: result }, fail_reason: { type: 'string' } } } } } } } });
   const paths = {

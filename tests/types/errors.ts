@@ -140,3 +140,14 @@ const partnerOrder = { sp_appid: 'wx8888888888888888', sp_mchid: '1230000109', s
 await wxpay.v3.pay.partner.transactions.jsapi.post({ ...partnerOrder, payer: {} });
 // @ts-expect-error TS2345: sub_openid without sub_appid
 await wxpay.v3.pay.partner.transactions.jsapi.post({ ...partnerOrder, payer: { sub_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });
+
+// Requests the service refuses, amended from the corpus (scripts/gen-api.mjs, AMENDMENTS).
+const h5Order = { appid: 'wxd678efh567hg6787', mchid: '1230000109', description: 'd', out_trade_no: 'o2', notify_url: 'https://example.com/notify', amount: { total: 1 } };
+// @ts-expect-error TS2739: an H5 order's scene names the payer's IP and the H5 scene
+await wxpay.v3.pay.transactions.h5.post({ ...h5Order, scene_info: {} });
+// @ts-expect-error TS2741: the H5 scene names its type
+await wxpay.v3.pay.transactions.h5.post({ ...h5Order, scene_info: { payer_client_ip: '14.23.150.211', h5_info: {} } });
+// @ts-expect-error TS2741: a store is named by its id
+await wxpay.v3.pay.transactions.native.post({ ...h5Order, scene_info: { payer_client_ip: '14.23.150.211', store_info: { name: 's', area_code: '440305', address: 'a' } } });
+// @ts-expect-error TS2345: a split names its appid and its receivers
+await wxpay.v3.profitsharing.orders.post({ transaction_id: '4208450740201411110007820472', out_order_no: 'P1', unfreeze_unsplit: true });

@@ -82,6 +82,20 @@ type _sharingReceiver = NonNullable<typeof sharing.data.receivers>[number];
 type _sharingResult = Expect<Equal<Extract<_sharingReceiver['result'], 'PENDING' | 'SUCCESS' | 'CLOSED' | 'NO_AUTH'>, 'PENDING' | 'SUCCESS' | 'CLOSED'>>;
 type _sharingFail = Expect<Equal<Extract<_sharingReceiver['fail_reason'], 'NO_AUTH' | 'SUCCESS'>, 'NO_AUTH'>>;
 
+// A store named by its id alone; an H5 scene with the payer's IP and its type (AMENDMENTS).
+await wxpay.v3.pay.transactions.native.post({
+  appid: 'wxd678efh567hg6787', mchid: '1230000109', description: 'd', out_trade_no: 'o3', notify_url: 'https://example.com/notify', amount: { total: 1 },
+  scene_info: { payer_client_ip: '14.23.150.211', store_info: { id: '0001' } },
+});
+await wxpay.v3.pay.partner.transactions.jsapi.post({
+  sp_appid: 'wx8888888888888888', sp_mchid: '1230000109', sub_mchid: '1900000109', description: 'd', out_trade_no: 'o4', notify_url: 'https://example.com/notify', amount: { total: 1 },
+  payer: { sp_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' }, scene_info: { payer_client_ip: '14.23.150.211', store_info: { id: '0001' } },
+});
+await wxpay.v3.pay.transactions.h5.post({
+  appid: 'wxd678efh567hg6787', mchid: '1230000109', description: 'd', out_trade_no: 'o5', notify_url: 'https://example.com/notify', amount: { total: 1 },
+  scene_info: { payer_client_ip: '14.23.150.211', h5_info: { type: 'Wap' } },
+});
+
 // Each spelling of a placeholder is the same typed node: `_x_`, `$x$` and `['{x}']`.
 type _braces = Expect<Equal<typeof wxpay.v3.pay.transactions.id['{transaction_id}'], typeof wxpay.v3.pay.transactions.id._transaction_id_>>;
 type _dollars = Expect<Equal<typeof wxpay.v3.pay.transactions.id.$transaction_id$, typeof wxpay.v3.pay.transactions.id._transaction_id_>>;
