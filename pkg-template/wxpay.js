@@ -14,7 +14,7 @@
 //   through the live client when a verb is called, so nodes survive a recovery;
 // - `Wxpay.onRecover(info)` hears of each recovery.
 import * as glue from './wxpay_wasm.js';
-import { useRecovery, chainSegment, abandonGuards, halfPlaceholder, deleteBody, upTo, named, MAX_CERTS } from './boundary.js';
+import { useRecovery, chainSegment, abandonGuards, halfPlaceholder, deleteBody, upTo, named, isConnectError, MAX_CERTS } from './boundary.js';
 import { WxpayError } from './error.js';
 
 const recovery = glue.__wxpay_recovery;
@@ -189,9 +189,10 @@ const forgetter = (reject) => () => pending.delete(reject);
 
 /**
  * `run` for the calls the Rust side starts and `drive` runs on: every failure rejects, and a trap
- * before it settles too.
+ * before it settles too. `sent`: the verb of a request that may change something (not a GET),
+ * whose failures after sending say so (`mayHaveTakenEffect`).
  */
-function call(fn, a, b, c) {
+function call(fn, a, b, c, sent) {
   let step;
   try {
     step = run(fn, a, b, c);
@@ -201,8 +202,31 @@ function call(fn, a, b, c) {
   if (!waits(step)) return Promise.resolve(step);
   return new Promise((resolve, reject) => {
     pending.add(reject);
-    drive(step, (value) => pending.delete(reject) && resolve(value), (error) => pending.delete(reject) && reject(error), forgetter(reject));
+    drive(step, (value) => pending.delete(reject) && resolve(value), (error) => pending.delete(reject) && reject(sent === undefined ? error : mayHaveTakenEffect(error, sent)), forgetter(reject));
   });
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * `error` of a request that may change something, which was sent (`attempts` 1 or more) and whose
+ * answer could not be trusted or did not arrive (`ERR_RESPONSE_*`, `ERR_TIMEOUT`, `ERR_ABORTED`,
+ * `ERR_NETWORK`), or was a 5xx: the service may have done it (an order placed, a refund made). Its
+ * message says so, naming the request by its method and path template (never a value), for a log
+ * read without the README: a new number sent after it could do it twice.
+ */
+function mayHaveTakenEffect(error, v) {
+  try {
+    // A connection that never opened received nothing (with the default retries, neither did any
+    // try before it: a POST goes on to the backup host only after such a one).
+    if (!(error instanceof WxpayError) || !(error.attempts >= 1) || isConnectError(error)) return error;
+    const code = error.code;
+    if (!(typeof code === 'string' && (code.startsWith('ERR_RESPONSE_') || code === 'ERR_TIMEOUT' || code === 'ERR_ABORTED' || code === 'ERR_NETWORK')) && !(error.status >= 500)) return error;
+    error.message += ` (${METHODS[v.method]} ${template(v.state)} was sent and may have been carried out: query it before sending it again, and send it again under the same number)`;
+  } catch {
+    // An error whose fields cannot be read or written is handed on as it is.
+  }
+  return error;
 }
 
 /** A copy of key bytes, so a caller who reuses or wipes their buffer does not change the client. */
@@ -269,6 +293,7 @@ function recorder(options) {
 
 /** The verbs, in the order of the Rust side's `Method::ALL` (`request`'s `method` index). */
 const VERBS = new Map([['get', 0], ['post', 1], ['put', 2], ['patch', 3], ['delete', 4]]);
+const GET = 0;
 const DELETE = 4;
 /** The verbs that send a body: `(data, config)`; the others take `(config)`. */
 const VERBS_WITH_DATA = new Set(['post', 'put', 'patch']);
@@ -382,8 +407,8 @@ function chainNode(client, parent, segment) {
   function verbOf(prop) {
     const v = { client, state, method: VERBS.get(prop), names: null };
     const verb = VERBS_WITH_DATA.has(prop)
-      ? (a, b, extra) => (extra === undefined ? call(sendVerb, v, a, b) : tooMany(prop))
-      : (a, extra) => (extra === undefined ? call(sendVerb, v, a, undefined) : tooMany(prop));
+      ? (a, b, extra) => (extra === undefined ? call(sendVerb, v, a, b, v) : tooMany(prop))
+      : (a, extra) => (extra === undefined ? call(sendVerb, v, a, undefined, v.method === GET ? undefined : v) : tooMany(prop));
     // Reflect: on a node that keeps nothing, nothing is kept, and nothing throws.
     Reflect.defineProperty(state.node, prop, ownVerb(verb));
     return verb;
