@@ -57,7 +57,9 @@ export const TRAILING_SLASH = '{empty}';
  * array's items). `optional`: the names taken out of its `required` list (a fact that holds
  * for one kind of merchant only, or a field an answer has in some states only); `required`: names
  * added to it (a field the service refuses a request without, where a sibling operation has it
- * required); or `enumsOf` and `fields`: each field (a path below `at`) takes
+ * required); `oneOf`: lists of names, the alternatives a request takes one of (optional fields
+ * of which the service wants at least one, as `transaction_id` or `out_trade_no`: the description
+ * format's oneOf, CONTRIBUTING); or `enumsOf` and `fields`: each field (a path below `at`) takes
  * the enum of the same field in the operation `enumsOf` names (a slip the corpus does not make
  * there). Listed by --verbose; a rule that amends nothing fails the run (the corpus has moved on).
  */
@@ -89,6 +91,14 @@ export const AMENDMENTS = [
   {
     paths: /^\/v3\/pay\/(partner\/)?transactions\/h5$/, verb: 'post', at: ['body', 'scene_info', 'h5_info'], required: ['type'],
     why: "an H5 scene names its type (iOS, Android, Wap: required in the combined H5 order)",
+  },
+  {
+    paths: /^\/v3\/refund\/domestic\/refunds$/, verb: 'post', at: ['body'], oneOf: [['transaction_id'], ['out_trade_no']],
+    why: 'a refund names its order by transaction_id or out_trade_no (二选一): a refund naming neither is refused',
+  },
+  {
+    paths: /^\/v3\/profitsharing\/return-orders$/, verb: 'post', at: ['body'], oneOf: [['order_id'], ['out_order_no']],
+    why: 'a return names its split by order_id or out_order_no (二选一): one naming neither is refused',
   },
   {
     paths: /^\/v3\/profitsharing\/orders$/, verb: 'post', at: ['body'], required: ['appid', 'receivers'],
@@ -784,6 +794,16 @@ export function amend(families, notes, rules = AMENDMENTS) {
           if (kept.length) node.required = kept;
           else delete node.required;
           notes.push(`${path} ${where}: ${rule.optional.join(', ')} optional (${rule.why})`);
+        }
+        if (rule.oneOf) {
+          // Fields of which a request names one (or more): each alternative requires its own.
+          const names = rule.oneOf.flat();
+          if (!node?.properties || node.oneOf || !names.every((n) => node.properties[n] && !(node.required ?? []).includes(n))) {
+            throw new CorpusError(path, where, `the amendment "${rule.why}" finds no optional ${names.join(', ')} here to take one of`);
+          }
+          node.oneOf = rule.oneOf.map((alt) => ({ type: 'object', properties: Object.fromEntries(alt.map((n) => [n, node.properties[n]])), required: [...alt] }));
+          for (const n of names) delete node.properties[n];
+          notes.push(`${path} ${where}: one of ${rule.oneOf.map((alt) => alt.join(' + ')).join(' or ')} (${rule.why})`);
         }
         if (rule.required) {
           // Each a field described here and not required yet: else the corpus has moved on.

@@ -374,6 +374,27 @@ test('amendments: names added to a required list (a field the service refuses a 
   assert.throws(() => amend(order, [], AMENDMENTS.filter((rule) => rule.paths.test('/v3/pay/transactions/jsapi') && rule.at.includes('store_info'))), /finds no name, area_code, address required here/);
 });
 
+test('amendments: optional fields of which a request names one become alternatives (oneOf), and a rule that finds them so, or required, fails the run', () => {
+  const refund = () => ({ body: { type: 'object', properties: { sub_mchid: {}, transaction_id: { type: 'string' }, out_trade_no: { type: 'string' }, out_refund_no: {} }, required: ['out_refund_no'] } });
+  const families = new Map([['refund/domestic', { paths: { '/v3/refund/domestic/refunds': { post: refund() } } }]]);
+  const rules = AMENDMENTS.filter((rule) => rule.paths.test('/v3/refund/domestic/refunds') && rule.oneOf);
+  assert.equal(rules.length, 1);
+  const notes = [];
+  amend(families, notes, rules);
+  const body = families.get('refund/domestic').paths['/v3/refund/domestic/refunds'].post.body;
+  assert.deepEqual(Object.keys(body.properties), ['sub_mchid', 'out_refund_no']);
+  assert.deepEqual(body.oneOf, [
+    { type: 'object', properties: { transaction_id: { type: 'string' } }, required: ['transaction_id'] },
+    { type: 'object', properties: { out_trade_no: { type: 'string' } }, required: ['out_trade_no'] },
+  ]);
+  assert.match(notes[0], /^\/v3\/refund\/domestic\/refunds post body: one of transaction_id or out_trade_no/);
+  // Applied already (the fields gone from the properties), or one of them required by the corpus: the rule fails.
+  assert.throws(() => amend(families, [], rules), /finds no optional transaction_id, out_trade_no here to take one of/);
+  const required = refund();
+  required.body.required.push('out_trade_no');
+  assert.throws(() => amend(new Map([['refund/domestic', { paths: { '/v3/refund/domestic/refunds': { post: required } } }]]), [], rules), /to take one of/);
+});
+
 test('amendments: an enum taken from the same field of another operation, and one already so fails the run', () => {
   const answer = (state, result) => ({ response: { status: 200, body: { type: 'object', properties: { state: { type: 'string', enum: state }, receivers: { type: 'array', items: { type: 'object', properties: { result: { type: 'string', enum: result }, fail_reason: { type: 'string' } } } } } } } });
   const paths = {

@@ -101,7 +101,7 @@ await wxpay.v3.bill.tradebill.get({ params: { bill_date: '2019-06-11', bill_type
 // @ts-expect-error TS2322: subsidy installments are 3, 6 or 12
 await wxpay.v3.pay.transactions.jsapi.post({ appid: 'wx1', mchid, description: 'd', out_trade_no: 'o', notify_url: 'https://e.com/n', amount: { total: 1 }, payer: { openid: 'o' }, subsidy_info: { subsidy_detail: [{ subsidy_period_type: 'PERIOD', subsidy_plan: [{ subsidy_installment_num: 5, subsidy_percent: 100 }] }] } });
 // ... an unknown key in the body, the query, the config ...
-// @ts-expect-error TS2561: out_trade_num is not a field of the refund body (out_trade_no is)
+// @ts-expect-error TS2353: out_trade_num is not a field of the refund body (out_trade_no is; the body is a union, oneOf, so no suggestion)
 await wxpay.v3.refund.domestic.refunds.post({ out_trade_num: 'o', out_refund_no: 'r', amount: { refund: 1, total: 1, currency: 'CNY' } });
 // @ts-expect-error TS2353: the query has mchid only
 await wxpay.v3.pay.transactions.id._transaction_id_.get({ transaction_id: '1', params: { mchid, appid: 'wx1' } });
@@ -151,3 +151,5 @@ await wxpay.v3.pay.transactions.h5.post({ ...h5Order, scene_info: { payer_client
 await wxpay.v3.pay.transactions.native.post({ ...h5Order, scene_info: { payer_client_ip: '14.23.150.211', store_info: { name: 's', area_code: '440305', address: 'a' } } });
 // @ts-expect-error TS2345: a split names its appid and its receivers
 await wxpay.v3.profitsharing.orders.post({ transaction_id: '4208450740201411110007820472', out_order_no: 'P1', unfreeze_unsplit: true });
+// @ts-expect-error TS2345: a refund names its order (transaction_id or out_trade_no)
+await wxpay.v3.refund.domestic.refunds.post({ out_refund_no: 'R1', amount: { refund: 1, total: 1, currency: 'CNY' } });

@@ -96,6 +96,13 @@ await wxpay.v3.pay.transactions.h5.post({
   scene_info: { payer_client_ip: '14.23.150.211', h5_info: { type: 'Wap' } },
 });
 
+// A refund names its order one way or the other (or both); a return its split likewise (AMENDMENTS).
+const refundAmount = { refund: 1, total: 1, currency: 'CNY' } as const;
+await wxpay.v3.refund.domestic.refunds.post({ out_refund_no: 'R1', out_trade_no: 'o1', amount: refundAmount });
+await wxpay.v3.refund.domestic.refunds.post({ out_refund_no: 'R2', transaction_id: '4200000000000000000000000000', amount: refundAmount });
+await wxpay.v3.refund.domestic.refunds.post({ out_refund_no: 'R3', transaction_id: '4200000000000000000000000000', out_trade_no: 'o1', amount: refundAmount });
+await wxpay.v3.profitsharing.returnOrders.post({ out_order_no: 'P1', out_return_no: 'RT1', return_mchid: '86693852', amount: 1, description: 'd' });
+
 // Each spelling of a placeholder is the same typed node: `_x_`, `$x$` and `['{x}']`.
 type _braces = Expect<Equal<typeof wxpay.v3.pay.transactions.id['{transaction_id}'], typeof wxpay.v3.pay.transactions.id._transaction_id_>>;
 type _dollars = Expect<Equal<typeof wxpay.v3.pay.transactions.id.$transaction_id$, typeof wxpay.v3.pay.transactions.id._transaction_id_>>;
