@@ -83,6 +83,19 @@ const sharedSub: string = partnerShared.resource.sub_mchid;
 void partnerShared.resource.mchid;
 void sharedNo, sharedSub;
 
+// One notify URL for payments and refunds: parse the union, tell them apart by a field only a
+// refund's resource has (TypeScript narrows on `in`), no cast.
+const either = await wxpay.notifications.parse<PayTransaction | RefundNotification>(request);
+if ('out_refund_no' in either.resource) {
+  type _isRefund = Expect<Equal<typeof either.resource, RefundNotification>>;
+  const refundNo: string = either.resource.out_refund_no;
+  void refundNo;
+} else {
+  type _isPayment = Expect<Equal<typeof either.resource, PayTransaction>>;
+  const tradeNo: string = either.resource.out_trade_no;
+  void tradeNo;
+}
+
 // A combined order's notification (合单): the combined order, its sub-orders each with its own state.
 const combined = await wxpay.notifications.parse<CombineNotification>(request);
 const combineNo: string = combined.resource.combine_out_trade_no;
