@@ -1,6 +1,6 @@
 // `readBill`: a bill read as it streams in, one record at a time, with a bounded amount of text
 // in hand. Lines are cut here; each batch of lines is parsed by `billParts` (parseBill's Rust).
-import { billParts, summaryOf } from './wxpay.js';
+import { billParts, summaryOf, gzipped, GZIP_BILL } from './wxpay.js';
 import { WxpayError } from './error.js';
 
 /**
@@ -15,7 +15,7 @@ function decode(decoder, chunk, stream) {
     try {
       bytes ||= chunk instanceof ArrayBuffer || ArrayBuffer.isView(chunk);
     } catch { /* a Proxy whose traps throw: not bytes */ }
-    const what = bytes ? 'the bill is not UTF-8' : 'the source gave a chunk that is not bytes';
+    const what = bytes ? 'the bill is not UTF-8 (a GZIP file? fetch it with wxpay.download(data, { stream: true }), which gunzips it)' : 'the source gave a chunk that is not bytes';
     throw new WxpayError('ERR_INVALID_PARAM', `readBill(source): ${what}`, { cause: e });
   }
 }
@@ -86,7 +86,10 @@ export function readBill(source) {
           throw sourceError(e);
         }
       })();
+      let first = true;
       for await (const chunk of chunks) {
+        if (first && gzipped(chunk)) throw new WxpayError('ERR_INVALID_PARAM', `readBill(source): ${GZIP_BILL}`);
+        first = false;
         // Only the new text is searched for a line break, and a line is bounded, so a long
         // line (a broken or hostile file) costs linear time and bounded memory.
         const text = decode(decoder, chunk, true);

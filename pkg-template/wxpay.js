@@ -703,9 +703,23 @@ export function notifyFailure(message, status) {
  * which would else read as fewer rows, or none, and no error.
  */
 export function parseBill(input) {
+  if (gzipped(input)) throw new WxpayError('ERR_INVALID_PARAM', `parseBill: ${GZIP_BILL}`);
   const bill = billParts(input);
   summaryOf(bill.summary, 'parseBill');
   return bill;
+}
+
+/** What a bill's GZIP bytes are told (a bill asked for with tar_type GZIP, saved as it came). */
+export const GZIP_BILL = 'the bytes are GZIP (a bill asked for with tar_type GZIP, saved as it came): gunzip them first, or fetch the bill with wxpay.download(data), which gunzips and checks it';
+
+/** Whether `input` is bytes that begin as GZIP does (1f 8b). Never throws: a detached or odd buffer is not. */
+export function gzipped(input) {
+  try {
+    const view = input instanceof ArrayBuffer ? new Uint8Array(input, 0, Math.min(2, input.byteLength)) : ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, Math.min(2, input.byteLength)) : undefined;
+    return view !== undefined && view.length === 2 && view[0] === 0x1f && view[1] === 0x8b;
+  } catch {
+    return false;
+  }
 }
 
 /** `summary`, or the error of a bill that ends without one, said by `what` (parseBill, readBill). */

@@ -595,6 +595,27 @@ test('readBill streams a downloaded bill row by row, whatever the chunking', asy
   assert.deepEqual(tiny.summary, parseBill(text).summary);
 });
 
+test('a GZIP bill given to parseBill or readBill as it came says it is GZIP and how to read it', async () => {
+  const text = tradeBill(2);
+  const gz = zlib.gzipSync(text);
+  const said = /the bytes are GZIP \(a bill asked for with tar_type GZIP, saved as it came\): gunzip them first, or fetch the bill with wxpay\.download\(data\), which gunzips and checks it$/;
+  for (const bytes of [gz, new Uint8Array(gz), gz.buffer.slice(gz.byteOffset, gz.byteOffset + gz.length), new DataView(gz.buffer, gz.byteOffset, gz.length)]) {
+    assert.throws(() => parseBill(bytes), (e) => e instanceof WxpayError && e.code === 'ERR_INVALID_PARAM' && /^parseBill: /.test(e.message) && said.test(e.message));
+  }
+  for (const chunks of [[gz], [gz.subarray(0, 2), gz.subarray(2)]]) {
+    await assert.rejects(async () => { for await (const row of readBill((async function* () { yield* chunks; })())) void row; }, (e) => e.code === 'ERR_INVALID_PARAM' && /^readBill\(source\): /.test(e.message) && said.test(e.message));
+  }
+  // One byte first: the decoder fails on the next, and its message names GZIP as the likely cause.
+  await assert.rejects(async () => { for await (const row of readBill((async function* () { yield gz.subarray(0, 1); yield gz.subarray(1); })())) void row; }, { code: 'ERR_INVALID_PARAM', message: 'readBill(source): the bill is not UTF-8 (a GZIP file? fetch it with wxpay.download(data, { stream: true }), which gunzips it)' });
+  // Not GZIP: read as before; one byte of it, or a detached buffer, is no GZIP either.
+  assert.equal(parseBill(text).rows.length, 2);
+  const detached = new ArrayBuffer(8);
+  structuredClone(detached, { transfer: [detached] });
+  for (const bytes of [new Uint8Array([0x1f]), new Uint8Array(0), detached]) {
+    assert.throws(() => parseBill(bytes), (e) => e.code === 'ERR_INVALID_PARAM' && !/GZIP/.test(e.message));
+  }
+});
+
 test('a streamed download dropped unread gives its connection back once it is collected', async (t) => {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc');
@@ -933,7 +954,7 @@ test('readBill refuses a bill that is not UTF-8 as parseBill does: ERR_INVALID_P
   // Before: a bare TypeError (ERR_ENCODING_INVALID_ENCODED_DATA).
   for (const chunks of [[bad], [bad.subarray(0, 201), bad.subarray(201)], [cutShort]]) {
     const err = await rejectsWith(read(...chunks), 'ERR_INVALID_PARAM');
-    assert.equal(err.message, 'readBill(source): the bill is not UTF-8');
+    assert.equal(err.message, 'readBill(source): the bill is not UTF-8 (a GZIP file? fetch it with wxpay.download(data, { stream: true }), which gunzips it)');
     assert.ok(err.cause instanceof TypeError);
   }
   const err = await rejectsWith(read(text.subarray(0, 10), 'text'), 'ERR_INVALID_PARAM');
