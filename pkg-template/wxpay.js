@@ -207,6 +207,7 @@ function call(fn, a, b, c, sent) {
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const TAKEN_EFFECT = 'was sent and may have been carried out';
 
 /**
  * `error` of a request that may change something, which was sent (`attempts` 1 or more) and whose
@@ -222,7 +223,9 @@ function mayHaveTakenEffect(error, v) {
     if (!(error instanceof WxpayError) || !(error.attempts >= 1) || isConnectError(error)) return error;
     const code = error.code;
     if (!(typeof code === 'string' && (code.startsWith('ERR_RESPONSE_') || code === 'ERR_TIMEOUT' || code === 'ERR_ABORTED' || code === 'ERR_NETWORK')) && !(error.status >= 500)) return error;
-    error.message += ` (${METHODS[v.method]} ${template(v.state)} was sent and may have been carried out: query it before sending it again, and send it again under the same number)`;
+    // Once: an error a caller's fetch throws is handed on as it is, and may be thrown again.
+    if (String(error.message).includes(TAKEN_EFFECT)) return error;
+    error.message += ` (${METHODS[v.method]} ${template(v.state)} ${TAKEN_EFFECT}: query it before sending it again, and send it again under the same number)`;
   } catch {
     // An error whose fields cannot be read or written is handed on as it is.
   }

@@ -4,7 +4,7 @@
 // number. Named by method and path template only, never a value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Wxpay } from 'wxpay-wasm';
+import { Wxpay, WxpayError } from 'wxpay-wasm';
 import { useSandbox, options, memberCode, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
 import { closedPort } from '../sandbox/index.mjs';
 
@@ -37,6 +37,14 @@ test('a POST, PATCH or DELETE sent whose answer is refused, cut off, late or a 5
   const timedOut = await rejectsWith(late.v3.sandbox.echo.post({ a: 1 }, { timeout: 50 }), 'ERR_TIMEOUT');
   assert.ok(timedOut.message.endsWith(note('POST', 'v3/sandbox/echo')), timedOut.message);
   late.free();
+  // A WxpayError a caller's fetch throws is handed on as it is; thrown again, it is told once.
+  const shared = new WxpayError('ERR_NETWORK', 'the gateway dropped it');
+  const throwing = new Wxpay(options(sb, { retry: 0, fetch: async () => { throw shared; } }));
+  for (let i = 0; i < 3; i++) {
+    const e = await rejectsWith(throwing.v3.sandbox.echo.post({ a: 1 }), 'ERR_NETWORK');
+    assert.equal(e.message, `the gateway dropped it${note('POST', 'v3/sandbox/echo')}`);
+  }
+  throwing.free();
   // The instance goes on: the next POST succeeds.
   assert.equal((await post()).status, 200);
   wxpay.free();
