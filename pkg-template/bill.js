@@ -1,6 +1,6 @@
 // `readBill`: a bill read as it streams in, one record at a time, with a bounded amount of text
 // in hand. Lines are cut here; each batch of lines is parsed by `billParts` (parseBill's Rust).
-import { billParts, summaryOf, gzipped, GZIP_BILL } from './wxpay.js';
+import { billParts, summaryOf, gzipped, gzipBill } from './wxpay.js';
 import { WxpayError } from './error.js';
 
 /**
@@ -88,7 +88,7 @@ export function readBill(source) {
       })();
       let first = true;
       for await (const chunk of chunks) {
-        if (first && gzipped(chunk)) throw new WxpayError('ERR_INVALID_PARAM', `readBill(source): ${GZIP_BILL}`);
+        if (first && gzipped(chunk)) throw new WxpayError('ERR_INVALID_PARAM', `readBill(source): ${gzipBill('wxpay.download(data, { stream: true })')}`);
         first = false;
         // Only the new text is searched for a line break, and a line is bounded, so a long
         // line (a broken or hostile file) costs linear time and bounded memory.

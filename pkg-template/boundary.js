@@ -1265,6 +1265,34 @@ export function isConnectError(e) {
   return typeof e === 'object' && e !== null && connectErrors.has(e);
 }
 
+// Errors of a connection that failed while it was being opened, after the cases above: reset or
+// refused in its TCP or TLS handshake (Node: `connect ECONNRESET`), a certificate refused. Nothing
+// was written. Not taken to the backup host (only CONNECT_CODES are), but told as unsent.
+const handshakeErrors = new WeakSet();
+const TLS_REFUSED = /^ERR_TLS_|^ERR_SSL_|CERT|SELF_SIGNED|^UNABLE_TO_(GET|VERIFY)/;
+// A WxpayError a caller's `fetch` threw, handed on as it is: never changed by the package.
+const callersErrors = new WeakSet();
+
+function handshakeFailed(e) {
+  try {
+    for (let c = e, depth = 0; c && depth < 4; c = c.cause, depth++) {
+      const { code, syscall } = c;
+      if (syscall === 'connect' || (typeof code === 'string' && TLS_REFUSED.test(code))) return true;
+    }
+  } catch { /* a getter threw */ }
+  return false;
+}
+
+/** Whether `e` is a network error of a connection that failed while opening: nothing was sent. */
+export function isUnsentError(e) {
+  return typeof e === 'object' && e !== null && (connectErrors.has(e) || handshakeErrors.has(e));
+}
+
+/** Whether `e` is a WxpayError a caller's `fetch` threw (handed on as it is). */
+export function isCallersError(e) {
+  return typeof e === 'object' && e !== null && callersErrors.has(e);
+}
+
 function causeCode(e) {
   try {
     for (let c = e, depth = 0; c && depth < 4; c = c.cause, depth++) {
@@ -1312,6 +1340,12 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
   try {
     response = await g.race(fetchFn.call(thisArg, url, init));
   } catch (e) {
+    // A WxpayError the caller's fetch threw (not the deadline's): handed on as it is, never changed.
+    if (g.stopped === undefined && e instanceof WxpayError) {
+      try {
+        callersErrors.add(e);
+      } catch { /* not an object after all: nothing to remember */ }
+    }
     throw networkError(g, e, method, url);
   }
   let status, statusText, answerHeaders, stream;
@@ -1455,6 +1489,7 @@ function networkError(g, e, method, url) {
   NETWORK.set(error, request);
   HIDDEN.set(error, hidden);
   if (causeCode(e)) connectErrors.add(error);
+  else if (handshakeFailed(e)) handshakeErrors.add(error);
   return error;
 }
 

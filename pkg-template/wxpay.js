@@ -14,7 +14,7 @@
 //   through the live client when a verb is called, so nodes survive a recovery;
 // - `Wxpay.onRecover(info)` hears of each recovery.
 import * as glue from './wxpay_wasm.js';
-import { useRecovery, chainSegment, abandonGuards, halfPlaceholder, deleteBody, upTo, named, isConnectError, MAX_CERTS } from './boundary.js';
+import { useRecovery, chainSegment, abandonGuards, halfPlaceholder, deleteBody, upTo, named, isUnsentError, isCallersError, MAX_CERTS } from './boundary.js';
 import { WxpayError } from './error.js';
 
 const recovery = glue.__wxpay_recovery;
@@ -213,19 +213,20 @@ const TAKEN_EFFECT = 'was sent and may have been carried out';
  * `error` of a request that may change something, which was sent (`attempts` 1 or more) and whose
  * answer could not be trusted or did not arrive (`ERR_RESPONSE_*`, `ERR_TIMEOUT`, `ERR_ABORTED`,
  * `ERR_NETWORK`), or was a 5xx: the service may have done it (an order placed, a refund made). Its
- * message says so, naming the request by its method and path template (never a value), for a log
- * read without the README: a new number sent after it could do it twice.
+ * message says so, naming the request by its method only (a path may hold an id written in
+ * brackets), for a log read without the README: a new number sent after it could do it twice.
+ * Not for a 4xx (refused), a connection that failed while opening (nothing was written; with the
+ * default retries, neither was any try before it: a POST goes on to the backup host only after
+ * such a one), or a WxpayError of the caller's fetch (handed on as it is).
  */
 function mayHaveTakenEffect(error, v) {
   try {
-    // A connection that never opened received nothing (with the default retries, neither did any
-    // try before it: a POST goes on to the backup host only after such a one).
-    if (!(error instanceof WxpayError) || !(error.attempts >= 1) || isConnectError(error)) return error;
-    const code = error.code;
-    if (!(typeof code === 'string' && (code.startsWith('ERR_RESPONSE_') || code === 'ERR_TIMEOUT' || code === 'ERR_ABORTED' || code === 'ERR_NETWORK')) && !(error.status >= 500)) return error;
-    // Once: an error a caller's fetch throws is handed on as it is, and may be thrown again.
-    if (String(error.message).includes(TAKEN_EFFECT)) return error;
-    error.message += ` (${METHODS[v.method]} ${template(v.state)} ${TAKEN_EFFECT}: query it before sending it again, and send it again under the same number)`;
+    if (!(error instanceof WxpayError) || !(error.attempts >= 1) || isUnsentError(error) || isCallersError(error)) return error;
+    const { code, status } = error;
+    if (status >= 400 && status < 500) return error;
+    if (!(typeof code === 'string' && (code.startsWith('ERR_RESPONSE_') || code === 'ERR_TIMEOUT' || code === 'ERR_ABORTED' || code === 'ERR_NETWORK')) && !(status >= 500)) return error;
+    if (String(error.message).includes(TAKEN_EFFECT)) return error; // once, whatever hands it on twice
+    error.message += ` (the ${METHODS[v.method]} ${TAKEN_EFFECT}: query it before sending it again, and send it again under the same number)`;
   } catch {
     // An error whose fields cannot be read or written is handed on as it is.
   }
@@ -706,18 +707,22 @@ export function notifyFailure(message, status) {
  * which would else read as fewer rows, or none, and no error.
  */
 export function parseBill(input) {
-  if (gzipped(input)) throw new WxpayError('ERR_INVALID_PARAM', `parseBill: ${GZIP_BILL}`);
+  if (gzipped(input)) throw new WxpayError('ERR_INVALID_PARAM', `parseBill: ${gzipBill('wxpay.download(data)')}`);
   const bill = billParts(input);
   summaryOf(bill.summary, 'parseBill');
   return bill;
 }
 
 /** What a bill's GZIP bytes are told (a bill asked for with tar_type GZIP, saved as it came). */
-export const GZIP_BILL = 'the bytes are GZIP (a bill asked for with tar_type GZIP, saved as it came): gunzip them first, or fetch the bill with wxpay.download(data), which gunzips and checks it';
+export const gzipBill = (download) => `the bytes are GZIP (a bill asked for with tar_type GZIP, saved as it came): gunzip them first, or fetch the bill with ${download}, which gunzips and checks it`;
 
-/** Whether `input` is bytes that begin as GZIP does (1f 8b). Never throws: a detached or odd buffer is not. */
+/**
+ * Whether `input` is bytes that begin as GZIP does (1f 8b), or such bytes read as UTF-8 text (the
+ * 8b a U+FFFD). Never throws: a detached or odd buffer is not.
+ */
 export function gzipped(input) {
   try {
+    if (typeof input === 'string') return input.startsWith('\u001f\ufffd');
     const view = input instanceof ArrayBuffer ? new Uint8Array(input, 0, Math.min(2, input.byteLength)) : ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, Math.min(2, input.byteLength)) : undefined;
     return view !== undefined && view.length === 2 && view[0] === 0x1f && view[1] === 0x8b;
   } catch {

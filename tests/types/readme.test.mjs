@@ -87,8 +87,8 @@ const JS_CASES = {
     postamble: 'export const paySign$: string = params.paySign, sign$: string = appParams.sign;\n',
   },
   'Payment parameters for the front end #2': {
-    // `serviceOrder`: the answer of 创建支付分订单, which the sandbox does not serve.
-    preamble: "declare const serviceOrder: { package: string };\n",
+    // `serviceOrder`: the answer of 创建支付分订单, typed as the package types it (its package optional).
+    preamble: "declare const serviceOrder: import('wxpay-wasm').ResponseData<import('wxpay-wasm').Wxpay['v3']['payscore']['serviceorder']['post']>;\n",
     postamble: "export const business$: 'wxpayScoreUse' = scoreParams.businessType, scoreSign$: string = scoreParams.extraData.sign;\n",
   },
   'Payment parameters for the front end #3': {
