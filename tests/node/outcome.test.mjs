@@ -4,10 +4,13 @@
 // number. Named by its method only: a path may hold an id written in brackets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import https from 'node:https';
 import net from 'node:net';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 import { useSandbox, options, memberCode, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
 import { closedPort } from '../sandbox/index.mjs';
+import { randomRsaKeyPair, randomSerial } from '../sandbox/keys.mjs';
+import { selfSignedCertificate } from '../sandbox/x509.mjs';
 
 const ctx = useSandbox();
 const SECRET = 'Q7mZ4kP2';
@@ -86,6 +89,18 @@ test('not said where nothing was done or nothing received: a GET, a refusal, a c
   assert.match(handshake.message, /connect ECONNRESET/);
   assert.doesNotMatch(handshake.message, NOTE);
   tls.free();
+  // A server whose certificate is refused (self-signed): the TLS handshake failed, nothing was written.
+  const { publicKey, privateKey } = randomRsaKeyPair();
+  let reached = 0;
+  const selfSigned = https.createServer({ key: privateKey.export({ type: 'pkcs8', format: 'pem' }), cert: selfSignedCertificate({ serial: randomSerial(), publicKey, privateKey, subject: { CN: '127.0.0.1' } }) }, (req, res) => { reached++; res.end(); });
+  await new Promise((resolve) => selfSigned.listen(0, '127.0.0.1', resolve));
+  t.after(() => selfSigned.close());
+  const untrusted = new Wxpay(options(sb, { retry: 0, baseURL: `https://127.0.0.1:${selfSigned.address().port}/` }));
+  const certRefused = await rejectsWith(untrusted.v3.sandbox.echo.post({ a: 1 }), 'ERR_NETWORK');
+  assert.equal(reached, 0);
+  assert.match(certRefused.message, /certificate/);
+  assert.doesNotMatch(certRefused.message, NOTE);
+  untrusted.free();
   // A WxpayError a caller's fetch throws is handed on as it is, never changed, also thrown again.
   const shared = new WxpayError('ERR_NETWORK', 'the gateway dropped it');
   const throwing = new Wxpay(options(sb, { retry: 0, fetch: async () => { throw shared; } }));
