@@ -1274,13 +1274,7 @@ const TLS_REFUSED = /^ERR_TLS_|^ERR_SSL_|CERT|SELF_SIGNED|^UNABLE_TO_(GET|VERIFY
 const callersErrors = new WeakSet();
 
 function handshakeFailed(e) {
-  try {
-    for (let c = e, depth = 0; c && depth < 4; c = c.cause, depth++) {
-      const { code, syscall } = c;
-      if (syscall === 'connect' || (typeof code === 'string' && TLS_REFUSED.test(code))) return true;
-    }
-  } catch { /* a getter threw */ }
-  return false;
+  return inCauses(e, ({ code, syscall }) => (syscall === 'connect' || (typeof code === 'string' && TLS_REFUSED.test(code)) ? true : undefined));
 }
 
 /** Whether `e` is a network error of a connection that failed while opening: nothing was sent. */
@@ -1293,20 +1287,31 @@ export function isCallersError(e) {
   return typeof e === 'object' && e !== null && callersErrors.has(e);
 }
 
-function causeCode(e) {
+/**
+ * The first answer `test` gives (true or false; undefined goes on to the cause) for `e` and its
+ * causes, four deep at most; false when none answers or a getter throws.
+ */
+function inCauses(e, test) {
   try {
     for (let c = e, depth = 0; c && depth < 4; c = c.cause, depth++) {
-      const { code, message, syscall } = c;
-      // A socket's error while it read or wrote (Node: `read EHOSTUNREACH`) came after it
-      // connected, when the request may have been written: whatever its code.
-      if (syscall === 'read' || syscall === 'write' || syscall === 'writev') return false;
-      if (typeof code === 'string' && CONNECT_CODES.has(code)) return true;
-      if (typeof message !== 'string') continue;
-      if (message.includes(DENO_CONNECT)) return true;
-      if (code === 'UND_ERR_ABORTED' && PROXY_REFUSED.test(message)) return true;
+      const answer = test(c);
+      if (answer !== undefined) return answer;
     }
   } catch { /* a getter threw */ }
   return false;
+}
+
+function causeCode(e) {
+  return inCauses(e, ({ code, message, syscall }) => {
+    // A socket's error while it read or wrote (Node: `read EHOSTUNREACH`) came after it
+    // connected, when the request may have been written: whatever its code.
+    if (syscall === 'read' || syscall === 'write' || syscall === 'writev') return false;
+    if (typeof code === 'string' && CONNECT_CODES.has(code)) return true;
+    if (typeof message !== 'string') return undefined;
+    if (message.includes(DENO_CONNECT)) return true;
+    if (code === 'UND_ERR_ABORTED' && PROXY_REFUSED.test(message)) return true;
+    return undefined;
+  });
 }
 
 /**
