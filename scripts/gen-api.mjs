@@ -755,6 +755,8 @@ export function amend(families, notes, rules = AMENDMENTS) {
     return node;
   };
   // `body` (the request's) or `response`, `body` (a 2xx answer's), then properties and `[]`s.
+  // Each of `names` a field described in `node` and not required: else the corpus has moved on.
+  const optionalHere = (node, names) => names.every((n) => node?.properties?.[n] && !(node.required ?? []).includes(n));
   const at = (op, steps) => (steps[0] === 'response' && steps[1] === 'body'
     ? walk([op.response].flat().find((r) => r?.body)?.body, steps.slice(2))
     : walk(op[steps[0]], steps.slice(1)));
@@ -798,7 +800,7 @@ export function amend(families, notes, rules = AMENDMENTS) {
         if (rule.oneOf) {
           // Fields of which a request names one (or more): each alternative requires its own.
           const names = rule.oneOf.flat();
-          if (!node?.properties || node.oneOf || !names.every((n) => node.properties[n] && !(node.required ?? []).includes(n))) {
+          if (node?.oneOf || !optionalHere(node, names)) {
             throw new CorpusError(path, where, `the amendment "${rule.why}" finds no optional ${names.join(', ')} here to take one of`);
           }
           node.oneOf = rule.oneOf.map((alt) => ({ type: 'object', properties: Object.fromEntries(alt.map((n) => [n, node.properties[n]])), required: [...alt] }));
@@ -806,8 +808,7 @@ export function amend(families, notes, rules = AMENDMENTS) {
           notes.push(`${path} ${where}: one of ${rule.oneOf.map((alt) => alt.join(' + ')).join(' or ')} (${rule.why})`);
         }
         if (rule.required) {
-          // Each a field described here and not required yet: else the corpus has moved on.
-          if (!rule.required.every((r) => node?.properties?.[r] && !(node.required ?? []).includes(r))) {
+          if (!optionalHere(node, rule.required)) {
             throw new CorpusError(path, where, `the amendment "${rule.why}" finds no optional ${rule.required.join(', ')} here`);
           }
           node.required = [...(node.required ?? []), ...rule.required];
