@@ -240,7 +240,7 @@ function copyBytes(v) {
 }
 
 /** Whether copyBytes takes `v`, asked without copying it. */
-function isBytes(v) {
+export function isBytes(v) {
   return v instanceof ArrayBuffer || ArrayBuffer.isView(v) || BUFFER_TAGS.has(Object.prototype.toString.call(v));
 }
 

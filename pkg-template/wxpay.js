@@ -14,7 +14,7 @@
 //   through the live client when a verb is called, so nodes survive a recovery;
 // - `Wxpay.onRecover(info)` hears of each recovery.
 import * as glue from './wxpay_wasm.js';
-import { useRecovery, chainSegment, abandonGuards, halfPlaceholder, deleteBody, upTo, named, isUnsentError, isCallersError, MAX_CERTS } from './boundary.js';
+import { useRecovery, chainSegment, abandonGuards, halfPlaceholder, deleteBody, upTo, named, isBytes, isUnsentError, isCallersError, MAX_CERTS } from './boundary.js';
 import { WxpayError } from './error.js';
 
 const recovery = glue.__wxpay_recovery;
@@ -718,13 +718,15 @@ export const gzipBill = (download) => `the bytes are GZIP (a bill asked for with
 
 /**
  * Whether `input` is bytes that begin as GZIP does (1f 8b), or such bytes read as UTF-8 text (the
- * 8b a U+FFFD). Never throws: a detached or odd buffer is not.
+ * 8b a U+FFFD). Bytes are what the bill readers take (boundary.js's isBytes: a SharedArrayBuffer
+ * and another realm's buffers too). Never throws: a detached or odd buffer is not.
  */
 export function gzipped(input) {
   try {
     if (typeof input === 'string') return input.startsWith('\u001f\ufffd');
-    const view = input instanceof ArrayBuffer ? new Uint8Array(input, 0, Math.min(2, input.byteLength)) : ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, Math.min(2, input.byteLength)) : undefined;
-    return view !== undefined && view.length === 2 && view[0] === 0x1f && view[1] === 0x8b;
+    if (!isBytes(input)) return false;
+    const view = ArrayBuffer.isView(input) ? new Uint8Array(input.buffer, input.byteOffset, Math.min(2, input.byteLength)) : new Uint8Array(input, 0, Math.min(2, input.byteLength));
+    return view.length === 2 && view[0] === 0x1f && view[1] === 0x8b;
   } catch {
     return false;
   }

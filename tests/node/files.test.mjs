@@ -600,11 +600,17 @@ test('a GZIP bill given to parseBill or readBill as it came says it is GZIP and 
   const gz = zlib.gzipSync(text);
   const said = (download) => `the bytes are GZIP (a bill asked for with tar_type GZIP, saved as it came): gunzip them first, or fetch the bill with ${download}, which gunzips and checks it`;
   // Bytes, or those bytes read as UTF-8 text (readFileSync(file, 'utf8') of a .gz).
-  for (const bytes of [gz, new Uint8Array(gz), gz.buffer.slice(gz.byteOffset, gz.byteOffset + gz.length), new DataView(gz.buffer, gz.byteOffset, gz.length), gz.toString('utf8')]) {
+  // A SharedArrayBuffer, and another realm's ArrayBuffer (a vm context's): bytes the readers take.
+  const sab = new SharedArrayBuffer(gz.length);
+  new Uint8Array(sab).set(gz);
+  const foreign = vm.runInNewContext('new ArrayBuffer(n)', { n: gz.length });
+  new Uint8Array(foreign).set(gz);
+  assert.ok(!(foreign instanceof ArrayBuffer));
+  for (const bytes of [gz, new Uint8Array(gz), gz.buffer.slice(gz.byteOffset, gz.byteOffset + gz.length), new DataView(gz.buffer, gz.byteOffset, gz.length), gz.toString('utf8'), sab, new Uint8Array(sab), foreign]) {
     assert.throws(() => parseBill(bytes), (e) => e instanceof WxpayError && e.code === 'ERR_INVALID_PARAM' && e.message === `parseBill: ${said('wxpay.download(data)')}`);
   }
   // A stream is pointed at a streamed download (readBill takes no whole bytes).
-  for (const chunks of [[gz], [gz.subarray(0, 2), gz.subarray(2)]]) {
+  for (const chunks of [[gz], [gz.subarray(0, 2), gz.subarray(2)], [sab], [foreign]]) {
     await assert.rejects(async () => { for await (const row of readBill((async function* () { yield* chunks; })())) void row; }, (e) => e.code === 'ERR_INVALID_PARAM' && e.message === `readBill(source): ${said('wxpay.download(data, { stream: true })')}`);
   }
   // One byte first: the decoder fails on the next, and its message names GZIP as the likely cause.
