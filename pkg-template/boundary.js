@@ -673,6 +673,15 @@ function refused(parents, root, holder, key, what) {
 const CLIENT_OPTIONS = ['mchid', 'serial', 'privateKey', 'certs', 'wechatpaySerial', 'apiv3Key', 'baseURL', 'timeout', 'fetch',
   'crypto', 'maxBodyBytes', 'retry', 'backupBaseURL', 'onRequest', 'onResponse', 'certsRefreshInterval'];
 
+/**
+ * A serial without the sign byte of its DER encoding: a serial whose first byte is 0x80 or more
+ * is encoded after a 00 byte, which `openssl x509 -text` prints (`00:8c:79:...`) and libraries
+ * that dump the DER bytes keep (wechatpay-node-v3's `getSN`: 42 digits). That 00 is no digit of
+ * the serial (`openssl x509 -serial` and the merchant platform show `8C79...`), and with it a
+ * 20-byte serial reads as more than 40 digits. Rust checks the rest (`serial=`, colons, hex).
+ */
+const derSerial = (s) => s.replace(/^(\s*(?:serial=)?)00:?(?=[89a-fA-F])/, '$1');
+
 export function clientOptions(o) {
   if (typeof o !== 'object' || o === null) {
     throw config(`new Wxpay(options): options must be an object with mchid, serial, privateKey and certs, got ${kind(o)}`);
@@ -694,7 +703,7 @@ export function clientOptions(o) {
       throw config(v === undefined ? `options.${name} is required` : `options.${name} must be a string, got ${kind(v)}`);
     };
     const mchid = string('mchid', true);
-    const serial = string('serial', true);
+    const serial = derSerial(string('serial', true));
     const privateKey = get('privateKey');
     if (privateKey === undefined) throw config('options.privateKey is required');
     const key = keyBytes(privateKey, 'options.privateKey');

@@ -135,6 +135,28 @@ test('serial as OpenSSL prints it: `serial=...` (-serial) and byte pairs (-text)
   }
 });
 
+test("a serial after its DER sign byte (`openssl x509 -text`'s 00:8c:..., wechatpay-node-v3's getSN) is the serial without it", async (t) => {
+  const { sb } = ctx;
+  // A merchant serial whose first byte is 0x80 or more: the one its DER encoding pads with 00.
+  const serial = `8C${sb.merchant.serial.slice(2)}`;
+  const high = await startSandbox({ keys: { mchid: sb.mchid, merchant: { ...sb.merchant, serial }, platform: sb.platform, pubkey: sb.pubkey, apiv3Key: sb.apiv3Key } });
+  t.after(() => high.close());
+  const lower = serial.toLowerCase();
+  for (const given of [`00${lower}`, `00${serial}`, `00:${lower.match(/../g).join(':')}`, `serial=00${serial}`, ` 00${lower}\n`, serial]) {
+    const wxpay = new Wxpay(options(high, { serial: given }));
+    const { status } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+    assert.equal(status, 200, given);
+    assert.equal(high.requests.at(-1).verified, true, given);
+    assert.match(high.requests.at(-1).headers.authorization, new RegExp(`serial_no="${serial}"`), given);
+  }
+  // A 00 before a byte under 0x80 is no sign byte: it stays, and is checked as it was.
+  const low = `0A${sb.merchant.serial.slice(2)}`;
+  assertThrowsConfig(() => new Wxpay(options(sb, { serial: `000${low}` })), CONFIG, 'options.serial has more than 40 digits', secrets(sb));
+  const zero = new Wxpay(options(sb, { serial: '00' }));
+  await memberCode(zero).get({ card_id: CARD_ID, code: CODE }).then(() => assert.fail('a serial of 00 was taken'), (e) => assert.equal(e.status, 401));
+  assert.match(sb.requests.at(-1).headers.authorization, /serial_no="00"/);
+});
+
 test("a certificate in certs under options.serial (the merchant's own, or the platform serial given as options.serial) is ERR_INVALID_CONFIG", async () => {
   const { sb } = ctx;
   const pair = { privateKey: crypto.createPrivateKey(sb.merchant.privateKeyPkcs8), publicKey: crypto.createPublicKey(sb.merchant.publicKeySpki) };
