@@ -97,6 +97,10 @@ export const AMENDMENTS = [
     why: 'a refund names its order by transaction_id or out_trade_no (二选一): a refund naming neither is refused',
   },
   {
+    paths: /^\/v3\/combine-transactions\/jsapi$/, verb: 'post', at: ['body', 'combine_payer_info'], oneOf: [['openid'], ['sub_openid']],
+    why: "a combined JSAPI order names its payer by openid (under combine_appid) or sub_openid: a payer naming neither is refused (the combined mini-program order requires openid)",
+  },
+  {
     paths: /^\/v3\/profitsharing\/return-orders$/, verb: 'post', at: ['body'], oneOf: [['order_id'], ['out_order_no']],
     why: 'a return names its split by order_id or out_order_no (二选一): one naming neither is refused',
   },

@@ -141,6 +141,13 @@ await wxpay.v3.pay.partner.transactions.jsapi.post({ ...partnerOrder, payer: {} 
 // @ts-expect-error TS2345: sub_openid without sub_appid
 await wxpay.v3.pay.partner.transactions.jsapi.post({ ...partnerOrder, payer: { sub_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });
 
+// A combined JSAPI order's payer: openid or sub_openid, never neither (AMENDMENTS); both compile.
+const combined = { combine_appid: 'wx1', combine_mchid: '1900000109', combine_out_trade_no: 'C1', notify_url: 'https://e.com/n', sub_orders: [{ mchid: '1900000109', attach: 'a', amount: { total_amount: 100, currency: 'CNY' }, out_trade_no: 'S1', description: 'd' }] };
+// @ts-expect-error TS2322: the payer names neither openid nor sub_openid
+await wxpay.v3.combineTransactions.jsapi.post({ ...combined, combine_payer_info: {} });
+await wxpay.v3.combineTransactions.jsapi.post({ ...combined, combine_payer_info: { sub_openid: 'o' } });
+await wxpay.v3.combineTransactions.jsapi.post({ ...combined, combine_payer_info: { openid: 'o', sub_openid: 'o' } });
+
 // Requests the service refuses, amended from the corpus (scripts/gen-api.mjs, AMENDMENTS).
 const h5Order = { appid: 'wxd678efh567hg6787', mchid: '1230000109', description: 'd', out_trade_no: 'o2', notify_url: 'https://example.com/notify', amount: { total: 1 } };
 // @ts-expect-error TS2739: an H5 order's scene names the payer's IP and the H5 scene
