@@ -1379,7 +1379,7 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
   // A file streamed to the caller: its body is read later, by fileBody(), with no size limit
   // (what its reads throw quoted without the URL's query, a download's token: STREAM_QUERY).
   if (streamed && status >= 200 && status < 300 && stream) {
-    if (typeof stream === 'object') STREAM_QUERY.set(stream, queryHidden(url));
+    if (typeof stream === 'object') STREAM_ANSWER.set(stream, { request: { method, url }, hidden: [queryHidden(url)], status, requestId: answerHeaders['request-id'] });
     return answer(status, statusText, answerHeaders, new Uint8Array(0), stream);
   }
   const declared = answerHeaders['content-length'];
@@ -1396,18 +1396,24 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
   try {
     body = await readBody(response, stream, maxBytes, g, status, framed);
   } catch (e) {
-    const error = networkError(g, e, method, url);
     // The answer's headers had come (the request was received): its status and Request-ID go
     // with the error its body ended with (ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED,
     // ERR_RESPONSE_TOO_LARGE).
-    if (error instanceof WxpayError) {
-      if (error.status === undefined) Object.defineProperty(error, 'status', field(status));
-      const requestId = answerHeaders['request-id'];
-      if (typeof requestId === 'string' && error.requestId === undefined) Object.defineProperty(error, 'requestId', field(requestId));
-    }
-    throw error;
+    throw answered(networkError(g, e, method, url), status, answerHeaders['request-id']);
   }
   return answer(status, statusText, answerHeaders, body, undefined);
+}
+
+/**
+ * `error` with the status and `Request-ID` of the answer whose body it ended, where it has none
+ * of its own (a WxpayError of ours; anything else as it is).
+ */
+function answered(error, status, requestId) {
+  if (error instanceof WxpayError) {
+    if (error.status === undefined) Object.defineProperty(error, 'status', field(status));
+    if (typeof requestId === 'string' && error.requestId === undefined) Object.defineProperty(error, 'requestId', field(requestId));
+  }
+  return error;
 }
 
 /** The runtime's own `fetch`: the global one as this module found it (undefined if reading it threw). */
@@ -1940,16 +1946,25 @@ const digestError = () => fail('ERR_DIGEST_MISMATCH', "the file's digest does no
 // A WxpayError passes as it is: reading the network gives ERR_NETWORK (fileSource), so what is
 // left is the decompressor's own failure.
 const decodeError = (e) => (e instanceof WxpayError ? e : fail('ERR_FILE_DECODE', `the file could not be read (a broken GZIP stream?): ${describe(e)}`, e));
-/** A streamed file's body: its URL's query, as networkError hides it (`[query, '?…']`). */
-const STREAM_QUERY = new WeakMap();
-/** ERR_NETWORK of a file's read; `query` (STREAM_QUERY's) left out of its message and JSON. */
-const readError = (e, query) => {
+/**
+ * A file's body streamed to the caller (set by `exchange`): the request it answers (`{ method,
+ * url }`), that URL's query as networkError hides it (`hidden`: a download's token), and the
+ * answer's `status` and `requestId`, which the errors of its reads carry (`fileError`).
+ */
+const STREAM_ANSWER = new WeakMap();
+/**
+ * ERR_NETWORK of a file's read: with `answer` (STREAM_ANSWER's), named by its request as the
+ * answer's own ERR_NETWORK is, its query left out of the message and JSON.
+ */
+const readError = (e, answer) => {
   if (e instanceof WxpayError) return e;
-  const hidden = query === undefined ? [] : [query];
-  const error = fail('ERR_NETWORK', `reading the file failed: ${describe(e, hidden)}`, e);
+  const hidden = answer === undefined ? [] : answer.hidden;
+  const error = fail('ERR_NETWORK', answer === undefined ? `reading the file failed: ${describe(e, hidden)}` : networkMessage(answer.request, hidden, e), e);
   HIDDEN.set(error, hidden);
   return error;
 };
+/** What a streamed file's read ends with, given its answer's status and Request-ID (`answer` may be undefined). */
+const fileError = (error, answer) => (answer === undefined ? error : answered(error, answer.status, answer.requestId));
 const DONE = Object.freeze({ done: true, value: undefined });
 const hashError = (e) => (e instanceof WxpayError ? e : fail('ERR_CRYPTO', `hashing the file failed: ${describe(e)}`, e));
 
@@ -2204,7 +2219,7 @@ function fileSource(source, watch) {
         }
       } catch (e) {
         // The deadline's own error (ERR_TIMEOUT, ERR_ABORTED), not what it did to the read.
-        throw watch.g.stopped ?? readError(e, watch.query);
+        throw fileError(watch.g.stopped ?? readError(e, watch.answer), watch.answer);
       }
     },
     cancel(reason) {
@@ -2226,16 +2241,16 @@ function fileSource(source, watch) {
  */
 export function fileBody(g, source, rust, streamed, maxBytes, before) {
   // Anything else (an allocation that fails, say) is a failed read.
-  const query = typeof source === 'object' && source !== null ? STREAM_QUERY.get(source) : undefined;
-  return rejectsWxpay(readFile(g, source, rust, streamed, maxBytes, before, query), (e) => readError(e, query));
+  const answer = typeof source === 'object' && source !== null ? STREAM_ANSWER.get(source) : undefined;
+  return rejectsWxpay(readFile(g, source, rust, streamed, maxBytes, before, answer), (e) => fileError(readError(e, answer), answer));
 }
 
-async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, before = 0, query = undefined) {
+async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, before = 0, answer = undefined) {
   const digest = rustDigest(rust);
   // The request's deadline covers the reads made before download() resolves: every read for
   // bytes, the first ones for a stream (a body that stalls after its headers, a fetch that
   // ignores its signal); the caller then reads at their own pace and cancels to stop.
-  const watch = { g, query };
+  const watch = { g, answer };
   let reader;
   // The first two bytes say whether the file is GZIP (its magic), however the body is cut into
   // chunks (a first chunk of 0 or 1 byte is read on from); what was read to know is handed out
@@ -2302,13 +2317,13 @@ async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, befor
       } catch (e) {
         drop(e);
         reader.cancel(e);
-        throw decodeError(e);
+        throw fileError(decodeError(e), answer);
       }
       // Cancelled while the read waited (its digest freed): nothing more to check or hand out.
       if (finished) return;
       if (r.done) {
         if (await end()) c.close();
-        else c.error(digestError());
+        else c.error(fileError(digestError(), answer));
         return;
       }
       try {

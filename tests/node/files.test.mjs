@@ -757,10 +757,52 @@ test('ERR_NETWORK names a download by its path: the token in its query is in no 
   }), { status: 200 }) });
   // (Its first read comes before download() resolves.)
   const broken = await rejectsWith(within(breaking.download(data, { stream: true })).then(readAll), 'ERR_NETWORK');
-  assert.match(broken.message, /^reading the file failed: TypeError: terminated reading http:\/\/127\.0\.0\.1:\d+\/v3\/billdownload\/file\?…$/);
+  assert.match(broken.message, /^GET http:\/\/127\.0\.0\.1:\d+\/v3\/billdownload\/file\?… failed: TypeError: terminated reading http:\/\/127\.0\.0\.1:\d+\/v3\/billdownload\/file\?…$/);
   assert.ok(!JSON.stringify(broken).includes(token), JSON.stringify(broken));
   const [, quoted] = cases[0];
   assert.match((await rejectsWith(quoted.download(data), 'ERR_NETWORK')).message, /error sending request for url \(http:\/\/127\.0\.0\.1:\d+\/v3\/billdownload\/file\?…\)/);
+});
+
+// helper-139: a streamed file's errors came without the answer's status and Request-ID, which
+// README says an error after the answer's headers carries (a whole file's body broken off had them).
+test("a streamed file's errors carry its answer's status and Request-ID: its body broken off, before and after download() resolves, a broken GZIP stream, a digest that does not match", async (t) => {
+  const bill = Buffer.from(tradeBill(3000));
+  const gz = zlib.gzipSync(bill);
+  let mode;
+  const { wxpay, file, baseURL } = await fileHost(t, (req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Request-ID': `rid-${mode}` });
+    if (mode === 'cut-early') { res.flushHeaders(); setTimeout(() => res.socket.destroy(), 50); }
+    else if (mode === 'stall') res.flushHeaders();
+    else if (mode === 'cut-late') { res.write(bill.subarray(0, 20000)); setTimeout(() => res.socket.destroy(), 50); }
+    else if (mode === 'gzip-broken') res.end(Buffer.concat([gz.subarray(0, 200), Buffer.alloc(4000, 0x55)]));
+    else res.end(bill);
+  });
+  const cases = [
+    ['cut-late', file(bill), 'ERR_NETWORK'],
+    ['gzip-broken', file(bill), 'ERR_FILE_DECODE'],
+    ['digest', file(Buffer.from('another bill')), 'ERR_DIGEST_MISMATCH'],
+  ];
+  for (const [m, data, code] of cases) {
+    mode = m;
+    const err = await rejectsWith(within(wxpay.download(data, { stream: true })).then(readAll), code);
+    assert.equal(err.status, 200, m);
+    assert.equal(err.requestId, `rid-${m}`, m);
+    assert.equal(JSON.parse(JSON.stringify(err)).requestId, `rid-${m}`, m);
+    if (code === 'ERR_NETWORK') assert.ok(err.message.startsWith(`GET ${baseURL}v3/billdownload/file?… failed: `), err.message);
+  }
+  // Broken off after the headers, before any byte: download() itself rejects (its first read
+  // comes before it resolves).
+  mode = 'cut-early';
+  const early = await rejectsWith(within(wxpay.download(file(bill), { stream: true })), 'ERR_NETWORK');
+  assert.deepEqual([early.status, early.requestId], [200, 'rid-cut-early']);
+  assert.ok(early.message.startsWith(`GET ${baseURL}v3/billdownload/file?… failed: `), early.message);
+  // A body that stalls after its headers, until the deadline ends the call.
+  mode = 'stall';
+  const stalled = await rejectsWith(within(wxpay.download(file(bill), { stream: true, timeout: 200 })), 'ERR_TIMEOUT');
+  assert.deepEqual([stalled.status, stalled.requestId], [200, 'rid-stall']);
+  // The client goes on.
+  mode = 'ok';
+  assert.deepEqual(Buffer.from(await within(readAll(await within(wxpay.download(file(bill), { stream: true }))))), bill);
 });
 
 test('a 2xx answer without a body is an empty file, whole and streamed; its digest is still checked', async (t) => {
