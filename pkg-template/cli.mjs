@@ -273,7 +273,18 @@ function cliMessage(message) {
     .replace(/\boptions\.certs\b/g, '--wechatpay-cert');
 }
 
+/**
+ * What an error carries to quote to WeChat Pay support: ` (HTTP <status>, Request-ID <id>)`, each
+ * when there (an id only when it is printable ASCII, within 128 characters).
+ */
+function answerNote(e) {
+  const parts = [];
+  if (Number.isInteger(e.status)) parts.push(`HTTP ${e.status}`);
+  if (typeof e.requestId === 'string' && /^[\x21-\x7e]{1,128}$/.test(e.requestId)) parts.push(`Request-ID ${e.requestId}`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
 main(process.argv.slice(2)).catch((e) => {
-  if (e instanceof WxpayError) fail(e.code, cliMessage(e.message));
+  if (e instanceof WxpayError) fail(e.code, `${cliMessage(e.message)}${answerNote(e)}`);
   fail('ERR_INTERNAL', e instanceof Error ? e.message : String(e));
 });

@@ -69,7 +69,10 @@ test('errors are one line with the code and a non-zero exit', async () => {
   assert.match(wrong.stderr, /^wxpay-wasm: ERR_RESPONSE_BODY: [^\n]+\n$/);
   const forged = await (sb.misbehave('forged'), run([...base(sb, file), '--apiv3-key', sb.apiv3Key]));
   assert.equal(forged.code, 1);
-  assert.match(forged.stderr, /^wxpay-wasm: ERR_RESPONSE_SIGNATURE: [^\n]+\n$/);
+  assert.match(forged.stderr, /^wxpay-wasm: ERR_RESPONSE_SIGNATURE: [^\n]+ \(HTTP 200, Request-ID sbx-[^\s)]+\)\n$/);
+  // A service's error answer: its status and Request-ID, to quote to support; none for a usage error.
+  const refused = await (sb.misbehave('error-500', 3), run([...base(sb, file), '--apiv3-key', sb.apiv3Key]));
+  assert.match(refused.stderr, /^wxpay-wasm: [A-Z_]+: [^\n]+ \(HTTP 500, Request-ID sbx-[^\s)]+\)\n$/);
   const missing = await run(['certificates', '--mchid', sb.mchid]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^wxpay-wasm: ERR_USAGE: --serial is required[^\n]*\n$/);
@@ -220,7 +223,7 @@ test('--wechatpay-cert (-c): the answer must be signed by the certificate given;
   assert.equal(rotated.code, 1);
   assert.match(rotated.stderr, /^wxpay-wasm: ERR_RESPONSE_SERIAL: [^\n]+\n$/);
   // In the command's terms: its flags, not the client's options (helper-107).
-  assert.match(rotated.stderr, /names none of the known platform keys \(not a key given by --wechatpay-cert, which alone are trusted then: give the certificate that signs the list with --wechatpay-cert\)\n$/);
+  assert.match(rotated.stderr, /names none of the known platform keys \(not a key given by --wechatpay-cert, which alone are trusted then: give the certificate that signs the list with --wechatpay-cert\) \(HTTP 200, Request-ID sbx-[^\s)]+\)\n$/);
   assert.doesNotMatch(rotated.stderr, /options\.|certsRefreshInterval/);
   assert.throws(() => readdirSync(join(dir, 'not')), /ENOENT/);
   const fresh = await run([...base(sb, file)], { WXPAY_APIV3_KEY: sb.apiv3Key });
@@ -248,7 +251,8 @@ test('--wechatpay-public-key and its id: a list signed by the public key is veri
   // Without it: refused, the advice the flags that take a public key.
   const refused = await run([...base(sb, file), '--out', join(dir, 'not')], env);
   assert.equal(refused.code, 1);
-  assert.equal(refused.stderr, `wxpay-wasm: ERR_RESPONSE_SERIAL: Wechatpay-Serial "${sb.pubkey.id}" is a WeChat Pay public key id: give that key with --wechatpay-public-key <pub_key.pem> --wechatpay-public-key-id <that id>\n`);
+  assert.equal(refused.stderr.replace(/ \(HTTP 200, Request-ID sbx-[^\s)]+\)\n$/, '\n'), `wxpay-wasm: ERR_RESPONSE_SERIAL: Wechatpay-Serial "${sb.pubkey.id}" is a WeChat Pay public key id: give that key with --wechatpay-public-key <pub_key.pem> --wechatpay-public-key-id <that id>\n`);
+  assert.match(refused.stderr, / \(HTTP 200, Request-ID sbx-[^\s)]+\)\n$/);
   assert.throws(() => readdirSync(join(dir, 'not')), /ENOENT/);
   // With it, alone and beside -c: the platform certificate saved, as the list gives it.
   for (const [args, answerKey] of [[byKey, 'pubkey'], [[...byKey, '-c', trusted], 'pubkey'], [[...byKey, '-c', trusted], 'platform']]) {
@@ -263,7 +267,8 @@ test('--wechatpay-public-key and its id: a list signed by the public key is veri
   sb.answerKey = 'platform';
   const notGiven = await run([...base(sb, file), ...byKey], env);
   assert.equal(notGiven.code, 1);
-  assert.equal(notGiven.stderr, `wxpay-wasm: ERR_RESPONSE_SERIAL: Wechatpay-Serial "${sb.platform.serial}" names none of the known platform keys (not a key given by --wechatpay-public-key, which alone are trusted then: give the certificate that signs the list with --wechatpay-cert)\n`);
+  assert.equal(notGiven.stderr.replace(/ \(HTTP 200, Request-ID sbx-[^\s)]+\)\n$/, '\n'), `wxpay-wasm: ERR_RESPONSE_SERIAL: Wechatpay-Serial "${sb.platform.serial}" names none of the known platform keys (not a key given by --wechatpay-public-key, which alone are trusted then: give the certificate that signs the list with --wechatpay-cert)\n`);
+  assert.match(notGiven.stderr, / \(HTTP 200, Request-ID sbx-[^\s)]+\)\n$/);
   // Another key under the id: the signature does not verify.
   sb.answerKey = 'pubkey';
   const otherKey = join(dir, 'other_pub.pem');
