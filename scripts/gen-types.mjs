@@ -663,19 +663,39 @@ function familyDoc(fam) {
   return lines;
 }
 
-/** The interface and namespace of `node`, named `name`, at `level`. */
-function emitNode(node, name, level, reserved) {
+/**
+ * The interface and namespace of `node`, named `name`, at `level`. `joinedVerbs`: the verb names
+ * of this node that its parent reaches as a path instead (`profitsharing['receivers/delete']`, where
+ * `receivers.delete` is the DELETE verb), by the parent's chain expression of that path.
+ */
+function emitNode(node, name, level, reserved, joinedVerbs = new Map()) {
   const pad = indent(level);
   const members = [];
   const inner = [];
   for (const verb of VERBS) {
     const entry = node.ops.get(verb);
-    if (!entry) continue;
-    const { types, signature } = emitOperation(name, verb, entry, level + 1);
-    members.push(signature);
-    inner.push(types);
+    if (entry) {
+      const { types, signature } = emitOperation(name, verb, entry, level + 1);
+      members.push(signature);
+      inner.push(types);
+    } else if (joinedVerbs.has(verb)) {
+      // Not a verb of this API: said where an editor shows it (hover, the error's member).
+      const path = joinedVerbs.get(verb);
+      members.push(jsdoc([`Not an API: here \`${verb}\` is the ${verb.toUpperCase()} verb, which \`${node.template}\` does not document. The API \`${node.template}/${verb}\` is reached as \`${path}\`.`], `${pad} `) + `${pad} readonly ${verb}: never;\n`);
+    }
   }
   const children = [...node.children.values()].sort((a, b) => (a.segment < b.segment ? -1 : 1));
+  // `x/delete` joined here (chainSteps): `x`'s own `delete` says where it went.
+  const joined = new Map();
+  for (const child of children) {
+    const slash = child.segment.lastIndexOf('/');
+    const verb = child.segment.slice(slash + 1);
+    if (slash > 0 && VERBS.includes(verb)) {
+      const at = joined.get(child.segment.slice(0, slash)) ?? new Map();
+      at.set(verb, `${chainExpression(`/${node.template}`)}['${child.segment}']`);
+      joined.set(child.segment.slice(0, slash), at);
+    }
+  }
   const taken = new Map(VERBS.map((v) => [verbNamespace(v), 'a verb namespace']));
   for (const child of children) {
     const childName = interfaceName(child);
@@ -692,7 +712,7 @@ function emitNode(node, name, level, reserved) {
         members.push(jsdoc(doc, `${pad} `) + `${pad} readonly ${propName(spelling)}: TypedNode<${name}.${childName}>;\n`);
       }
     }
-    inner.push(emitNode(child, childName, level + 1, reserved));
+    inner.push(emitNode(child, childName, level + 1, reserved, joined.get(child.segment)));
   }
   const iface = `${pad}export interface ${name} {\n${members.join('')}${pad}}\n`;
   const ns = inner.length ? `${pad}export namespace ${name} {\n${inner.join('')}${pad}}\n` : '';

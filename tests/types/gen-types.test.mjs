@@ -43,6 +43,18 @@ test("a verb-named segment and a path's trailing slash join the step before into
   assert.match(props('/v3/')[0], /empty segment/);
 });
 
+test("a verb-named segment's node says where its path went: receivers.delete is typed never, its doc naming ['receivers/delete']", () => {
+  const out = generate(core, families);
+  const at = out.indexOf('The API `v3/profitsharing/receivers/delete` is reached as `wxpay.v3.profitsharing[\'receivers/delete\']`.');
+  assert.ok(at > 0, 'the hint names the bracket path');
+  assert.match(out.slice(at), /^[^\n]*\*\/\n\s*readonly delete: never;\n/);
+  const hints = [...out.matchAll(/The API `(v3\/[^`]+)\/(get|post|put|patch|delete)` is reached as `([^`]+)`/g)];
+  assert.ok(hints.length >= 4, `${hints.length} hints`);
+  for (const [, base, verb, expr] of hints) {
+    assert.equal(expr, `${chainExpression(`/${base.slice(0, base.lastIndexOf('/'))}`)}['${base.slice(base.lastIndexOf('/') + 1)}/${verb}']`);
+  }
+});
+
 test("protocol.md's membercard-open endpoints keep their hand-written description, every path and verb", () => {
   const hand = JSON.parse(readFileSync(new URL('../../api-hand/marketing/membercard-open.json', import.meta.url), 'utf8'));
   const described = Object.entries(hand.paths).flatMap(([path, ops]) => Object.keys(ops).map((verb) => `${verb.toUpperCase()} ${path.replace('/v3/marketing/membercard-open', '')}`));

@@ -51,6 +51,9 @@ type _serial = Expect<Equal<typeof certs.data.data[number]['serial_no'], string 
 // A segment named like a verb (`receivers/delete`) is a typed bracket path.
 const removed = await wxpay.v3.profitsharing['receivers/delete'].post({ appid: 'wx8888888888888888', type: 'MERCHANT_ID', account: '86693852' });
 type _removed = Expect<Equal<typeof removed.data.account, string>>;
+// `receivers.delete` would be the DELETE verb of /v3/profitsharing/receivers, which is not
+// documented: typed never, its doc naming the bracket path (scripts/gen-types.mjs).
+type _receiversDelete = Expect<Equal<Wxpay['v3']['profitsharing']['receivers']['delete'], never>>;
 
 // A header the API requires (Idempotency-Key) makes `headers` required.
 type _partnershipHeaders = WeChatPay.OpenAPI.V3.Marketing.Partnerships.Build.PostHttpMethod.RequestConfig['headers'];
