@@ -417,6 +417,9 @@ function jsdoc(lines, indent) {
   return `${indent}/**\n${clean.map((l) => (l ? `${indent} * ${l}` : `${indent} *`)).join('\n')}\n${indent} */\n`;
 }
 
+/** A field of a oneOf's alternative (by its schema object): the line naming the alternatives. */
+const ONE_OF_NOTES = new WeakMap();
+
 function schemaDoc(schema) {
   const lines = [];
   if (schema.description) lines.push(schema.description);
@@ -447,11 +450,21 @@ function baseType(s, ctx, level) {
       if (!s.properties) return 'Record<string, unknown>';
       const required = new Set(s.required ?? []);
       const entries = Object.entries(s.properties);
+      // Each alternative's fields say which others stand in for them (hover shows no union).
+      // Only where no field is in two alternatives (else they differ below it, e.g. in `payer`).
+      const names = s.oneOf?.flatMap((alt) => Object.keys(alt.properties));
+      if (names && new Set(names).size === names.length) {
+        const named = s.oneOf.map((alt) => Object.keys(alt.properties).map((n) => `\`${n}\``).join(' with '));
+        const note = `One of: ${named.join(', or ')}.`;
+        for (const alt of s.oneOf) for (const prop of Object.values(alt.properties)) ONE_OF_NOTES.set(prop, note);
+      }
       const alternatives = s.oneOf ? `(${s.oneOf.map((alt) => baseType(alt, ctx, level)).join(' | ')})` : '';
       if (entries.length === 0) return alternatives || 'Record<string, never>';
       let out = '{\n';
       for (const [name, prop] of entries) {
-        out += jsdoc(schemaDoc(resolve(prop, ctx.defs)), `${pad} `);
+        const note = ONE_OF_NOTES.get(prop);
+        const doc = schemaDoc(resolve(prop, ctx.defs));
+        out += jsdoc(note ? [...doc, ...(doc.length ? [''] : []), note] : doc, `${pad} `);
         // A field sent may be given as undefined (JSON leaves it out), also under exactOptionalPropertyTypes.
         const absent = required.has(name) ? '' : ctx.mode === 'request' ? ' | undefined' : '';
         out += `${pad} ${propName(name)}${required.has(name) ? '' : '?'}: ${nestedType(prop, ctx, level + 1, name)}${absent};\n`;
@@ -587,7 +600,7 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
 
   let body = '';
   // RequestConfig: the placeholders by name, the typed query and headers, the common options.
-  const parts = [names.length ? 'the path placeholders' : '', bodyInConfig ? 'the body (`data`)' : '', query ? 'the query (`params`)' : '', '`headers`', '`signal`', '`timeout`'].filter(Boolean);
+  const parts = [names.length ? 'the path placeholders' : '', bodyInConfig ? 'the body (`data`)' : '', query ? 'the query (`params`)' : '`params` (unchecked: no query documented)', '`headers`', '`signal`', '`timeout`', '`retry`', '`maxBodyBytes`'].filter(Boolean);
   body += jsdoc([`The config of \`${verb}\`: ${parts.join(', ')}.`], `${pad} `);
   let fields = '';
   for (const name of names) {

@@ -55,6 +55,17 @@ test("a verb-named segment's node says where its path went: receivers.delete is 
   }
 });
 
+test("a oneOf's fields each name the alternatives in their doc; not where two alternatives name the same fields", () => {
+  const out = generate(core, families);
+  const refund = out.slice(out.indexOf('export namespace Refunds {'));
+  assert.match(refund, /\* 微信支付订单号\n\s*\*\n\s*\* One of: `transaction_id`, or `out_trade_no`\.\n\s*\*\/\n\s*transaction_id: string;/);
+  assert.match(refund, /\* One of: `transaction_id`, or `out_trade_no`\.\n\s*\*\/\n\s*out_trade_no: string;/);
+  // The partner's JSAPI payer: sub_appid and payer are in both alternatives (they differ inside payer).
+  assert.ok(!out.includes('One of: `sub_appid` with `payer`'));
+  // And each config's doc names every option it takes.
+  assert.ok(out.includes('The config of `get`: the path placeholders, `params` (unchecked: no query documented), `headers`, `signal`, `timeout`, `retry`, `maxBodyBytes`.'));
+});
+
 test("protocol.md's membercard-open endpoints keep their hand-written description, every path and verb", () => {
   const hand = JSON.parse(readFileSync(new URL('../../api-hand/marketing/membercard-open.json', import.meta.url), 'utf8'));
   const described = Object.entries(hand.paths).flatMap(([path, ops]) => Object.keys(ops).map((verb) => `${verb.toUpperCase()} ${path.replace('/v3/marketing/membercard-open', '')}`));
