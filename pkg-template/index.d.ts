@@ -133,7 +133,60 @@ export type Params = Record<string, Scalar | readonly Scalar[] | null | undefine
  * `Record<string, string>` of headers built at run time.)
  */
 export type ReservedHeaderName = 'Authorization' | 'Content-Length' | 'Transfer-Encoding' | 'Host' | 'Connection' | 'Expect' | 'Keep-Alive' | 'Upgrade' | 'TE' | 'Trailer' | 'Proxy-Authorization' | 'Proxy-Connection';
-export type ReservedHeaders = { readonly [K in ReservedHeaderName | Lowercase<ReservedHeaderName>]?: never };
+/**
+ * The reserved headers one by one, so that an editor shows why one is refused where it is given
+ * (the type error itself says only that a string is not `undefined`).
+ */
+export interface ReservedHeaders {
+  /** Not yours to give (the request's signature, which the package makes for each attempt): giving it is `ERR_INVALID_PARAM`. */
+  readonly Authorization?: never;
+  /** Not yours to give (the request's signature, which the package makes for each attempt): giving it is `ERR_INVALID_PARAM`. */
+  readonly authorization?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly 'Content-Length'?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly 'content-length'?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly 'Transfer-Encoding'?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly 'transfer-encoding'?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly Host?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly host?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly Connection?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly connection?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly Expect?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly expect?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly 'Keep-Alive'?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly 'keep-alive'?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly Upgrade?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly upgrade?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly TE?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly te?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly Trailer?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly trailer?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly 'Proxy-Authorization'?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly 'proxy-authorization'?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly 'Proxy-Connection'?: never;
+  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  readonly 'proxy-connection'?: never;
+}
 
 /** Request headers: a plain object or `Headers`. */
 export type HeaderMap = (Record<string, Scalar | null | undefined> & ReservedHeaders) | Headers;

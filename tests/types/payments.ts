@@ -1,7 +1,7 @@
 // A merchant's first integration, as a new user writes it: order, query, close,
 // refund, bill, certificates. Every config and answer is typed from the
 // generated description (api/pay/transactions.json, api/refund/domestic.json...).
-import type { Wxpay, WxpayResponse, WeChatPay } from 'wxpay-wasm';
+import type { Wxpay, WxpayResponse, WeChatPay, ReservedHeaders, ReservedHeaderName } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.cjs';
 
 declare const wxpay: Wxpay;
@@ -54,6 +54,9 @@ type _removed = Expect<Equal<typeof removed.data.account, string>>;
 // `receivers.delete` would be the DELETE verb of /v3/profitsharing/receivers, which is not
 // documented: typed never, its doc naming the bracket path (scripts/gen-types.mjs).
 type _receiversDelete = Expect<Equal<Wxpay['v3']['profitsharing']['receivers']['delete'], never>>;
+
+// The reserved headers, one by one (each with its doc), are exactly the names and their lower case.
+type _reserved = Expect<Equal<keyof ReservedHeaders, ReservedHeaderName | Lowercase<ReservedHeaderName>>>;
 
 // A header the API requires (Idempotency-Key) makes `headers` required.
 type _partnershipHeaders = WeChatPay.OpenAPI.V3.Marketing.Partnerships.Build.PostHttpMethod.RequestConfig['headers'];
