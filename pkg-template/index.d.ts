@@ -413,7 +413,12 @@ export declare class WxpayError extends Error {
   detail?: unknown;
   /** The error answer itself, for non-2xx statuses. */
   response?: WxpayResponse;
-  /** How many attempts the request made (retries included); `0` when nothing was sent. */
+  /**
+   * How many attempts the request made (retries included): `0` when the request ended before its
+   * first (its signal had fired, or the wait for the platform certificates ended it). Not set on
+   * an error of the input (`ERR_INVALID_PARAM`, `ERR_MISSING_PARAM`, `ERR_CLIENT_FREED`...), which
+   * sends nothing either.
+   */
   attempts?: number;
   /** `WxpayError [CODE]: message`. */
   toString(): string;
