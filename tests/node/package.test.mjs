@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packedMarkdown, REPOSITORY } from '../../scripts/pkg-readme.mjs';
 
 const pkg = fileURLToPath(new URL('../../pkg/', import.meta.url));
 
@@ -18,11 +19,19 @@ test('npm pack --dry-run lists README.md, SECURITY.md, LICENSE, THIRD_PARTY_NOTI
   ].sort());
   // wasm-bindgen's declarations of the glue's internals are not shipped, nor named by the glue.
   assert.doesNotMatch(readFileSync(join(pkg, 'wxpay_wasm.js'), 'utf8'), /wxpay_wasm\.d\.ts/);
-  assert.equal(readFileSync(new URL('../../node_modules/wxpay-wasm/README.md', import.meta.url), 'utf8'),
-    readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
-  // README sends its readers to SECURITY.md (the RSA, what is verified, what is never logged).
-  assert.equal(readFileSync(new URL('../../node_modules/wxpay-wasm/SECURITY.md', import.meta.url), 'utf8'),
-    readFileSync(new URL('../../SECURITY.md', import.meta.url), 'utf8'));
+  // README and SECURITY.md as written, but for their links to the repository's files the package
+  // does not carry (scripts/pkg-readme.mjs): README sends its readers to SECURITY.md (the RSA, what
+  // is verified, what is never logged), to examples/ and docs/.
+  for (const md of ['README.md', 'SECURITY.md']) {
+    const given = readFileSync(new URL(`../../${md}`, import.meta.url), 'utf8');
+    const shipped = readFileSync(new URL(`../../node_modules/wxpay-wasm/${md}`, import.meta.url), 'utf8');
+    assert.equal(shipped, packedMarkdown(given), md);
+    // Every relative link left leads to a file the package has.
+    for (const [, path] of shipped.matchAll(/\]\(([^)\s#:]+)(?:#[^)\s]*)?\)/g)) assert.ok(files.includes(path), `${md}: ${path}`);
+  }
+  const readme = readFileSync(new URL('../../node_modules/wxpay-wasm/README.md', import.meta.url), 'utf8');
+  assert.ok(readme.includes(`](${REPOSITORY}/tree/main/examples/node)`) && readme.includes(`](${REPOSITORY}/blob/main/docs/api.md)`) && readme.includes('](SECURITY.md)'));
+  assert.equal(REPOSITORY, 'https://github.com/wxpay-wasm/wxpay-wasm');
   assert.match(readFileSync(new URL('../../node_modules/wxpay-wasm/LICENSE', import.meta.url), 'utf8'), /^MIT License/);
 });
 
