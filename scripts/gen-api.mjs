@@ -26,8 +26,8 @@ const VERBS = ['get', 'post', 'put', 'patch', 'delete'];
 const DOC_URL = String.raw`https:\/\/pay\.weixin\.qq\.com\/`;
 /** A Markdown link to it: the URL is the first group. */
 const DOC_LINK = new RegExp(String.raw`\]\((${DOC_URL}[^)\s]+)\)`, 'g');
-/** At most this many further links per endpoint besides the first. */
-const MAX_SEE = 4;
+/** At most this many further links per endpoint besides the first (the corpus has up to 7 in all). */
+const MAX_SEE = 8;
 /** Labels longer than this are cut (with an ellipsis). */
 const LABEL_MAX = 40;
 
@@ -211,7 +211,10 @@ export function shortLabel(text) {
 export function docLinks(text) {
   const out = [];
   for (const m of String(text ?? '').matchAll(DOC_LINK)) if (!out.includes(m[1])) out.push(m[1]);
-  return out;
+  // The current documentation (pay.weixin.qq.com/docs/...) first, the old wiki's pages (wiki/doc/...,
+  // moved since) after them: the first is an editor's @link. Otherwise in the corpus's order.
+  const wiki = (url) => (/^https:\/\/pay\.weixin\.qq\.com\/wiki\//.test(url) ? 1 : 0);
+  return out.map((url, i) => [url, i]).sort(([a, i], [b, j]) => wiki(a) - wiki(b) || i - j).map(([url]) => url);
 }
 
 // ---------------------------------------------------------------------------

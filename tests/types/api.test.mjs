@@ -118,6 +118,15 @@ test('facts only: short labels, no examples, official links', () => {
   assert.equal(shortLabel('[官方文档](https://x) 说明'), '官方文档 说明');
   assert.equal([...shortLabel('长'.repeat(60))].length, 40);
   assert.deepEqual(docLinks('见 [a](https://pay.weixin.qq.com/doc/1) [b](https://example.com/x) [c](https://pay.weixin.qq.com/doc/1)'), ['https://pay.weixin.qq.com/doc/1']);
+  // The old wiki's pages after the current documentation's (the first is an editor's @link).
+  const w = 'https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter5_1_1.shtml';
+  const d = 'https://pay.weixin.qq.com/docs/merchant/apis/combine-payment/orders/jsapi-prepay.html';
+  const e = 'https://pay.weixin.qq.com/docs/partner/apis/combine-payment/orders/jsapi-prepay.html';
+  assert.deepEqual(docLinks(`[1](${w}) [2](${d}) [3](${e})`), [d, e, w]);
+  // In the generated descriptions: an endpoint with a current page has one as its link.
+  const combined = JSON.parse(readFileSync(new URL('../../api/combine-transactions/jsapi.json', import.meta.url), 'utf8')).paths['/v3/combine-transactions/jsapi'].post;
+  assert.doesNotMatch(combined.link, /\/wiki\//);
+  assert.ok(combined.see.length >= 5, `${combined.see.length} more links`);
 });
 
 test('families are the first two literal segments of a path', () => {
