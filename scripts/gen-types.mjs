@@ -420,11 +420,21 @@ function jsdoc(lines, indent) {
 /** A field of a oneOf's alternative (by its schema object): the line naming the alternatives. */
 const ONE_OF_NOTES = new WeakMap();
 
-function schemaDoc(schema) {
+/**
+ * What a string of `format: base64` is, sent (`request`) or answered: WeChat Pay's descriptions give
+ * that format to sensitive fields (敏感信息: names, id and phone numbers, bank accounts), encrypted
+ * with the platform's key one way and the merchant's the other; a few others (a ledger id) have it too.
+ */
+const SENSITIVE = {
+  request: 'Format: base64, which WeChat Pay gives a sensitive field (敏感信息): send `await wxpay.encrypt(plain)` (the request then names its key in `Wechatpay-Serial`), unless its page says otherwise.',
+  response: 'Format: base64, which WeChat Pay gives a sensitive field (敏感信息): read it with `await wxpay.decrypt(value)`, unless its page says otherwise.',
+};
+
+function schemaDoc(schema, mode) {
   const lines = [];
   if (schema.description) lines.push(schema.description);
   if (isObject(schema.enum)) lines.push(...(lines.length ? [''] : []), Object.entries(schema.enum).map(([v, meaning]) => `\`${v}\` ${meaning}`).join('; '));
-  if (schema.format) lines.push(...(lines.length ? [''] : []), `Format: ${schema.format}.`);
+  if (schema.format) lines.push(...(lines.length ? [''] : []), schema.format === 'base64' && schema.type === 'string' && SENSITIVE[mode] ? SENSITIVE[mode] : `Format: ${schema.format}.`);
   return lines;
 }
 
@@ -463,7 +473,7 @@ function baseType(s, ctx, level) {
       let out = '{\n';
       for (const [name, prop] of entries) {
         const note = ONE_OF_NOTES.get(prop);
-        const doc = schemaDoc(resolve(prop, ctx.defs));
+        const doc = schemaDoc(resolve(prop, ctx.defs), ctx.mode);
         out += jsdoc(note ? [...doc, ...(doc.length ? [''] : []), note] : doc, `${pad} `);
         // A field sent may be given as undefined (JSON leaves it out), also under exactOptionalPropertyTypes.
         const absent = required.has(name) ? '' : ctx.mode === 'request' ? ' | undefined' : '';
@@ -559,7 +569,8 @@ function nestedType(schema, ctx, level, hint) {
 function declaration(name, schema, ctx, level, docLines) {
   const pad = indent(level);
   const s = resolve(schema, ctx.defs);
-  const doc = jsdoc([...docLines, ...(docLines.length && schemaDoc(s).length ? [''] : []), ...schemaDoc(s)], pad);
+  const own = schemaDoc(s, ctx.mode);
+  const doc = jsdoc([...docLines, ...(docLines.length && own.length ? [''] : []), ...own], pad);
   if (s.type === 'object' && s.properties && Object.keys(s.properties).length > 0 && !s.nullable && !s.oneOf) {
     // The same answer or body as other endpoints: this name, their shared declaration.
     const shared = nestedType(s, ctx, level, ctx.hint ?? name);

@@ -66,6 +66,15 @@ test("a oneOf's fields each name the alternatives in their doc; not where two al
   assert.ok(out.includes('The config of `get`: the path placeholders, `params` (unchecked: no query documented), `headers`, `signal`, `timeout`, `retry`, `maxBodyBytes`.'));
 });
 
+test('a base64 field (a sensitive one, in WeChat Pay\'s descriptions) says to encrypt it where sent and decrypt it where answered', () => {
+  const out = generate(core, families);
+  const add = out.slice(out.indexOf('export namespace Receivers {'));
+  assert.match(add, /\* 分账个人接收方姓名\n\s*\*\n\s*\* Format: base64, which WeChat Pay gives a sensitive field \(敏感信息\): send `await wxpay\.encrypt\(plain\)` \(the request then names its key in `Wechatpay-Serial`\), unless its page says otherwise\.\n\s*\*\/\n\s*name\?: string \| undefined;/);
+  assert.match(out, /read it with `await wxpay\.decrypt\(value\)`, unless its page says otherwise\.\n\s*\*\/\n\s*name\?: string;/);
+  // Any other format as it is.
+  assert.ok(out.includes('Format: rfc3339.'));
+});
+
 test("protocol.md's membercard-open endpoints keep their hand-written description, every path and verb", () => {
   const hand = JSON.parse(readFileSync(new URL('../../api-hand/marketing/membercard-open.json', import.meta.url), 'utf8'));
   const described = Object.entries(hand.paths).flatMap(([path, ops]) => Object.keys(ops).map((verb) => `${verb.toUpperCase()} ${path.replace('/v3/marketing/membercard-open', '')}`));
