@@ -1137,8 +1137,10 @@ class Guard {
     this.controller = new AbortController();
     this.stopped = undefined;
     this.signal = signal;
+    /** The request last sent (`{ method, url }`, set by exchange), which the deadline's error names. */
+    this.at = undefined;
     if (signal !== undefined) {
-      const aborted = () => fail('ERR_ABORTED', 'request aborted by its signal', safeReason(signal));
+      const aborted = () => this.named(fail('ERR_ABORTED', 'request aborted by its signal', safeReason(signal)), 'aborted by its signal');
       try {
         if (signal.aborted) {
           // Nothing was sent: the error says so, as one that ends the wait for a download does.
@@ -1153,9 +1155,26 @@ class Guard {
       }
     }
     if (timeoutMs !== undefined) {
-      this.timer = setTimeout(() => this.stop(fail('ERR_TIMEOUT', `request timed out after ${timeoutMs} ms`), racing), Math.min(timeoutMs, MAX_DELAY));
+      this.timer = setTimeout(() => this.stop(this.named(fail('ERR_TIMEOUT', `request timed out after ${timeoutMs} ms`), `timed out after ${timeoutMs} ms`), racing), Math.min(timeoutMs, MAX_DELAY));
     }
     liveGuards.add(this);
+  }
+
+  /**
+   * `error` (the deadline's), its message naming the request last sent, as ERR_NETWORK's does:
+   * `GET https://.../v3/x/{id} timed out after 300 ms` (the query and, once pathNamed has run, a
+   * placeholder's value left out). Nothing sent yet (a wait for the platform certificates' first
+   * download, say): as it is.
+   */
+  named(error, what) {
+    const request = this.at;
+    if (request === undefined) return error;
+    const hidden = [queryHidden(request.url)];
+    const remake = (h) => `${requestText(request, h)} ${what}`;
+    error.message = remake(hidden);
+    NETWORK.set(error, { request, remake });
+    HIDDEN.set(error, hidden);
+    return error;
   }
 
   stop(error, racing = this.racing.deref()) {
@@ -1346,6 +1365,8 @@ export function send(g = NO_DEADLINE, fetchFn, thisArg, url, methodIndex, header
 /** `send`'s attempt, once its headers are made. */
 async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxBytes, streamed) {
   if (g.stopped) throw g.stopped;
+  // The request the deadline's error names: the last one sent (a back-off's wait is for it).
+  if (g !== NO_DEADLINE) g.at = { method, url };
   // A redirect is answered as it is, never followed: the signature covers this URL, method and
   // body only, and WeChat Pay does not redirect its API.
   const init = g.controller === undefined ? { method, headers, redirect: 'manual' } : { method, headers, redirect: 'manual', signal: g.controller.signal };
@@ -1462,19 +1483,26 @@ function headerRecord(bytes) {
 }
 
 /**
- * What an ERR_NETWORK error of ours names its request by (networkError, pathNamed): beside the
- * error, not on it, as its URL holds the query its message leaves out (see error.js HIDDEN).
+ * What an error of ours that names its request (ERR_NETWORK: networkError; the deadline's:
+ * Guard.named) names it by, and how its message is made again with more text hidden (pathNamed):
+ * `{ request, remake(hidden) }`, beside the error, not on it, as its URL holds the query its
+ * message leaves out (see error.js HIDDEN).
  */
 const NETWORK = new WeakMap();
+
+/** A request as a message names it: the method and the URL without its query, `hidden`'s text left out. */
+function requestText({ method, url }, hidden) {
+  const q = url.indexOf('?');
+  return `${method} ${hide(q < 0 ? url : `${url.slice(0, q)}?…`, hidden)}`;
+}
 
 /**
  * ERR_NETWORK's message: the method, the URL without its query (a download's token, a payer's
  * openid), and the fetch's error, each with `hidden`'s text left out (the query, and a path as
  * filled named by its template: Deno's error quotes the URL).
  */
-function networkMessage({ method, url }, hidden, e) {
-  const q = url.indexOf('?');
-  return `${method} ${hide(q < 0 ? url : `${url.slice(0, q)}?…`, hidden)} failed: ${describe(e, hidden)}`;
+function networkMessage(request, hidden, e) {
+  return `${requestText(request, hidden)} failed: ${describe(e, hidden)}`;
 }
 
 /** `url`'s query with its `?` (so that the same text elsewhere stays), as `?…`; none: nothing. */
@@ -1491,11 +1519,11 @@ function queryHidden(url) {
  * among them) is left as it is.
  */
 export function pathNamed(e, path, template) {
-  const request = NETWORK.get(e);
-  if (request === undefined) return;
+  const named = NETWORK.get(e);
+  if (named === undefined) return;
   const hidden = HIDDEN.get(e);
   hidden.push([path, escapeControls(template)]);
-  e.message = networkMessage(request, hidden, e.cause);
+  e.message = named.remake(hidden);
 }
 
 /** What a failed attempt rejects with: the deadline's error, ours, or ERR_NETWORK around `e`. */
@@ -1506,7 +1534,7 @@ function networkError(g, e, method, url) {
   const request = { method, url };
   const hidden = [queryHidden(url)];
   const error = fail('ERR_NETWORK', networkMessage(request, hidden, e), e);
-  NETWORK.set(error, request);
+  NETWORK.set(error, { request, remake: (h) => networkMessage(request, h, e) });
   HIDDEN.set(error, hidden);
   if (causeCode(e)) connectErrors.add(error);
   else if (handshakeFailed(e)) handshakeErrors.add(error);

@@ -75,6 +75,30 @@ test('a per-request timeout rejects ERR_TIMEOUT', async () => {
   await sandboxSawAbort();
 });
 
+// helper-139: ERR_TIMEOUT and ERR_ABORTED said only 'request timed out after 300 ms', where
+// ERR_NETWORK names its request: a log could not tell which call, or which download behind it.
+test('ERR_TIMEOUT and ERR_ABORTED name the request they ended as ERR_NETWORK does: its query and a placeholder\'s value left out', async () => {
+  const { sb } = ctx;
+  const wxpay = new Wxpay(options(sb));
+  const timedOut = await rejectsWith(slow(wxpay, 5000, { timeout: 150 }), 'ERR_TIMEOUT');
+  assert.equal(timedOut.message, `GET ${sb.baseURL}v3/sandbox/slow?… timed out after 150 ms`);
+  assert.ok(!JSON.stringify(timedOut).includes('5000'), JSON.stringify(timedOut));
+  await sandboxSawAbort();
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 50);
+  const aborted = await rejectsWith(slow(wxpay, 5000, { signal: ac.signal }), 'ERR_ABORTED');
+  assert.equal(aborted.message, `GET ${sb.baseURL}v3/sandbox/slow?… aborted by its signal`);
+  await sandboxSawAbort();
+  // A placeholder's value (an order number) is named by the template, as in ERR_NETWORK's message.
+  const hanging = new Wxpay(options(sb, { fetch: () => new Promise(() => {}) }));
+  const order = await rejectsWith(hanging.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: 'N20261207ORDER', params: { mchid: sb.mchid }, timeout: 100 }), 'ERR_TIMEOUT');
+  assert.equal(order.message, `GET ${sb.baseURL}v3/pay/transactions/out-trade-no/{out_trade_no}?… timed out after 100 ms`);
+  assert.ok(!JSON.stringify(order).includes('N20261207ORDER') && !JSON.stringify(order).includes(sb.mchid), JSON.stringify(order));
+  // Nothing sent (an aborted signal): as before.
+  const early = await rejectsWith(slow(wxpay, 10, { signal: AbortSignal.abort() }), 'ERR_ABORTED');
+  assert.equal(early.message, 'request aborted by its signal');
+});
+
 test('the instance timeout option rejects ERR_TIMEOUT, and a per-request timeout overrides it', async () => {
   const wxpay = new Wxpay(options(ctx.sb, { timeout: 150 }));
   const t0 = performance.now();
