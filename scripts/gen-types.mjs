@@ -669,6 +669,14 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   if (op.form) doc.push('An upload (`multipart/form-data`, fields in `MultipartDataRequest`): pass a `FormData` whose file has a name (a `File`, or `uploadForm(bytes, name, ...)`); the client builds the body and signs its `meta` part (README, Uploads).', '');
   if (bodyInConfig) doc.push(`The API documents a JSON body (\`JsonDataRequest\`): give it as the config's \`data\`.`, '');
   doc.push(`\`${method} ${path}\``);
+  // What the config must carry, for signature help (a call without it says only "Expected 2 arguments").
+  const configParts = [
+    names.length ? `the path's placeholder${names.length > 1 ? 's' : ''} by name (${names.map((n) => `\`${n}\``).join(', ')})` : '',
+    bodyInConfig ? 'the JSON body as `data`' : '',
+    queryRequired ? 'the query as `params`' : '',
+    headersRequired ? 'the `headers` the API requires' : '',
+  ].filter(Boolean);
+  if (configParts.length) doc.push(`@param config ${configParts.join(', ')}, besides the options`);
   if (op.link) doc.push(`@link ${op.link}`);
   for (const url of op.see ?? []) doc.push(`@see ${url}`);
   if (op.deprecated) doc.push('@deprecated The documentation marks this API as deprecated.');

@@ -75,6 +75,17 @@ test('a base64 field (a sensitive one, in WeChat Pay\'s descriptions) says to en
   assert.ok(out.includes('Format: rfc3339.'));
 });
 
+test("a verb's doc names what its config must carry (signature help; a call without it says only 'Expected 2 arguments')", () => {
+  const out = generate(core, families);
+  const close = out.slice(out.indexOf('`POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close`'));
+  assert.match(close, /^`POST [^\n]+`\n\s*\* @param config the path's placeholder by name \(`out_trade_no`\), besides the options\n/);
+  const query = out.slice(out.indexOf('`GET /v3/pay/transactions/out-trade-no/{out_trade_no}`'));
+  assert.match(query, /^`GET [^\n]+`\n\s*\* @param config the path's placeholder by name \(`out_trade_no`\), the query as `params`, besides the options\n/);
+  // Nothing to say where the config is optional (no placeholder, no required query or header).
+  const orders = out.slice(out.indexOf('`POST /v3/pay/transactions/jsapi`'));
+  assert.doesNotMatch(orders.slice(0, orders.indexOf('post(')), /@param config/);
+});
+
 test("protocol.md's membercard-open endpoints keep their hand-written description, every path and verb", () => {
   const hand = JSON.parse(readFileSync(new URL('../../api-hand/marketing/membercard-open.json', import.meta.url), 'utf8'));
   const described = Object.entries(hand.paths).flatMap(([path, ops]) => Object.keys(ops).map((verb) => `${verb.toUpperCase()} ${path.replace('/v3/marketing/membercard-open', '')}`));
