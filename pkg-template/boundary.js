@@ -1137,7 +1137,7 @@ class Guard {
     this.controller = new AbortController();
     this.stopped = undefined;
     this.signal = signal;
-    /** The request last sent (`{ method, url }`, set by exchange), which the deadline's error names. */
+    /** The request in flight (`{ method, url }`, set by exchange and a file's first reads), which the deadline's error names. */
     this.at = undefined;
     if (signal !== undefined) {
       const aborted = () => this.named(fail('ERR_ABORTED', 'request aborted by its signal', safeReason(signal)), 'aborted by its signal');
@@ -1161,10 +1161,10 @@ class Guard {
   }
 
   /**
-   * `error` (the deadline's), its message naming the request last sent, as ERR_NETWORK's does:
+   * `error` (the deadline's), its message naming the request in flight, as ERR_NETWORK's does:
    * `GET https://.../v3/x/{id} timed out after 300 ms` (the query and, once pathNamed has run, a
-   * placeholder's value left out). Nothing sent yet (a wait for the platform certificates' first
-   * download, say): as it is.
+   * placeholder's value left out). Nothing in flight (a back-off's wait, a wait for a certificate
+   * download): as it is.
    */
   named(error, what) {
     const request = this.at;
@@ -1365,64 +1365,70 @@ export function send(g = NO_DEADLINE, fetchFn, thisArg, url, methodIndex, header
 /** `send`'s attempt, once its headers are made. */
 async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxBytes, streamed) {
   if (g.stopped) throw g.stopped;
-  // The request the deadline's error names: the last one sent (a back-off's wait is for it).
+  // The request the deadline's error names while it is in flight (its error then passes through
+  // pathNamed, which Rust applies to what this rejects with; after it, one waiting for a
+  // certificate download, say, would name the path as filled: so only in flight).
   if (g !== NO_DEADLINE) g.at = { method, url };
-  // A redirect is answered as it is, never followed: the signature covers this URL, method and
-  // body only, and WeChat Pay does not redirect its API.
-  const init = g.controller === undefined ? { method, headers, redirect: 'manual' } : { method, headers, redirect: 'manual', signal: g.controller.signal };
-  if (payload !== undefined) init.body = payload;
-  let response;
   try {
-    response = await g.race(fetchFn.call(thisArg, url, init));
-  } catch (e) {
-    // A WxpayError the caller's fetch threw (not the deadline's): handed on as it is, never changed.
-    if (g.stopped === undefined && e instanceof WxpayError) {
-      try {
-        callersErrors.add(e);
-      } catch { /* not an object after all: nothing to remember */ }
+    // A redirect is answered as it is, never followed: the signature covers this URL, method and
+    // body only, and WeChat Pay does not redirect its API.
+    const init = g.controller === undefined ? { method, headers, redirect: 'manual' } : { method, headers, redirect: 'manual', signal: g.controller.signal };
+    if (payload !== undefined) init.body = payload;
+    let response;
+    try {
+      response = await g.race(fetchFn.call(thisArg, url, init));
+    } catch (e) {
+      // A WxpayError the caller's fetch threw (not the deadline's): handed on as it is, never changed.
+      if (g.stopped === undefined && e instanceof WxpayError) {
+        try {
+          callersErrors.add(e);
+        } catch { /* not an object after all: nothing to remember */ }
+      }
+      throw networkError(g, e, method, url);
     }
-    throw networkError(g, e, method, url);
-  }
-  let status, statusText, answerHeaders, stream;
-  try {
-    if (typeof response !== 'object' || response === null) throw new TypeError(`fetch resolved to ${kind(response)}, not a Response`);
-    status = response.status;
-    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
-      throw new TypeError('the answer has no valid status');
+    let status, statusText, answerHeaders, stream;
+    try {
+      if (typeof response !== 'object' || response === null) throw new TypeError(`fetch resolved to ${kind(response)}, not a Response`);
+      status = response.status;
+      if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+        throw new TypeError('the answer has no valid status');
+      }
+      statusText = response.statusText;
+      answerHeaders = headerObject(response.headers, status);
+      stream = response.body;
+    } catch (e) {
+      cancel(stream);
+      throw networkError(g, e, method, url);
     }
-    statusText = response.statusText;
-    answerHeaders = headerObject(response.headers, status);
-    stream = response.body;
-  } catch (e) {
-    cancel(stream);
-    throw networkError(g, e, method, url);
+    // A file streamed to the caller: its body is read later, by fileBody(), with no size limit
+    // (what its reads throw quoted without the URL's query, a download's token: STREAM_QUERY).
+    if (streamed && status >= 200 && status < 300 && stream) {
+      if (typeof stream === 'object') STREAM_ANSWER.set(stream, { request: { method, url }, hidden: [queryHidden(url)], status, requestId: answerHeaders['request-id'] });
+      return answer(status, statusText, answerHeaders, new Uint8Array(0), stream);
+    }
+    const declared = answerHeaders['content-length'];
+    const length = Number(declared);
+    if (length > maxBytes) {
+      cancel(stream);
+      throw tooLarge(status, maxBytes, answerHeaders);
+    }
+    // Only the runtime's own fetch is trusted to hold a body to its Content-Length (undici, workerd
+    // and browsers do): a caller's may not, nor stop reading when the deadline ends the call, so its
+    // bodies are read chunk by chunk, counted and cancelled.
+    const framed = fetchFn === runtimeFetch && declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
+    let body;
+    try {
+      body = await readBody(response, stream, maxBytes, g, status, framed);
+    } catch (e) {
+      // The answer's headers had come (the request was received): its status and Request-ID go
+      // with the error its body ended with (ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED,
+      // ERR_RESPONSE_TOO_LARGE).
+      throw answered(networkError(g, e, method, url), status, answerHeaders['request-id']);
+    }
+    return answer(status, statusText, answerHeaders, body, undefined);
+  } finally {
+    if (g !== NO_DEADLINE) g.at = undefined;
   }
-  // A file streamed to the caller: its body is read later, by fileBody(), with no size limit
-  // (what its reads throw quoted without the URL's query, a download's token: STREAM_QUERY).
-  if (streamed && status >= 200 && status < 300 && stream) {
-    if (typeof stream === 'object') STREAM_ANSWER.set(stream, { request: { method, url }, hidden: [queryHidden(url)], status, requestId: answerHeaders['request-id'] });
-    return answer(status, statusText, answerHeaders, new Uint8Array(0), stream);
-  }
-  const declared = answerHeaders['content-length'];
-  const length = Number(declared);
-  if (length > maxBytes) {
-    cancel(stream);
-    throw tooLarge(status, maxBytes, answerHeaders);
-  }
-  // Only the runtime's own fetch is trusted to hold a body to its Content-Length (undici, workerd
-  // and browsers do): a caller's may not, nor stop reading when the deadline ends the call, so its
-  // bodies are read chunk by chunk, counted and cancelled.
-  const framed = fetchFn === runtimeFetch && declared !== undefined && /^\d+$/.test(declared) && (answerHeaders['content-encoding'] ?? 'identity') === 'identity';
-  let body;
-  try {
-    body = await readBody(response, stream, maxBytes, g, status, framed);
-  } catch (e) {
-    // The answer's headers had come (the request was received): its status and Request-ID go
-    // with the error its body ended with (ERR_NETWORK, ERR_TIMEOUT, ERR_ABORTED,
-    // ERR_RESPONSE_TOO_LARGE).
-    throw answered(networkError(g, e, method, url), status, answerHeaders['request-id']);
-  }
-  return answer(status, statusText, answerHeaders, body, undefined);
 }
 
 /**
@@ -2287,6 +2293,8 @@ async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, befor
   let headBytes = 0;
   let ended = false;
   let native;
+  // A streamed file's first reads are its request's still (a download's path has no placeholder).
+  if (answer !== undefined && g !== NO_DEADLINE) g.at = answer.request;
   try {
     native = nativeDigest(digest.algorithm());
     reader = fileSource(source, watch);
@@ -2305,6 +2313,8 @@ async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, befor
     if (reader === undefined) cancel(source);
     else reader.cancel(e);
     throw e;
+  } finally {
+    if (answer !== undefined && g !== NO_DEADLINE) g.at = undefined;
   }
   let held = headBytes === 0 ? undefined : head.length === 1 ? head[0] : concat(head, headBytes);
   if (held !== undefined && headBytes >= 2 && held[0] === 0x1f && held[1] === 0x8b) {

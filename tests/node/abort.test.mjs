@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Wxpay } from 'wxpay-wasm';
+import { startSandbox } from '../sandbox/index.mjs';
 import { useSandbox, options, countingFetch, rejectsWith, memberCode, CARD_ID, CODE } from './helpers.mjs';
 
 const ctx = useSandbox();
@@ -97,6 +98,28 @@ test('ERR_TIMEOUT and ERR_ABORTED name the request they ended as ERR_NETWORK doe
   // Nothing sent (an aborted signal): as before.
   const early = await rejectsWith(slow(wxpay, 10, { signal: AbortSignal.abort() }), 'ERR_ABORTED');
   assert.equal(early.message, 'request aborted by its signal');
+});
+
+// helper-142: a deadline that ended a request after its answer came, while it waited for the
+// certificates its answer's serial needs, named the path as filled (the order number): only a
+// request in flight is named, its error going through pathNamed.
+test("a deadline that ends a request after its answer, in the wait for a certificate download, names no placeholder's value", async (t) => {
+  const sb = await startSandbox({});
+  t.after(() => sb.close());
+  const secret = 'SECRETORDER12345';
+  await new Wxpay(options(sb)).v3.pay.transactions.jsapi.post({ appid: 'wxd678efh567hg6787', mchid: sb.mchid, description: 'x', out_trade_no: secret, notify_url: 'https://example.com/n', amount: { total: 1, currency: 'CNY' }, payer: { openid: 'o123' } });
+  const certs = { ...sb.certs };
+  sb.rotate(); // answers are signed from now on by a certificate the clients below do not have yet
+  const slowCertificates = async (url, init) => {
+    if (String(url).includes('/v3/certificates')) await sleep(1500);
+    return fetch(url, init);
+  };
+  for (const [code, config] of [['ERR_TIMEOUT', () => ({ timeout: 400 })], ['ERR_ABORTED', () => ({ signal: AbortSignal.timeout(400) })]]) {
+    const wxpay = new Wxpay(options(sb, { certs, apiv3Key: sb.apiv3Key, fetch: slowCertificates }));
+    const err = await rejectsWith(wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: secret, params: { mchid: sb.mchid }, ...config() }), code);
+    assert.equal(err.attempts, 1, 'its answer had come');
+    assert.ok(!err.message.includes(secret) && !JSON.stringify(err).includes(secret), `${code}: ${JSON.stringify(err)}`);
+  }
 });
 
 test('the instance timeout option rejects ERR_TIMEOUT, and a per-request timeout overrides it', async () => {
