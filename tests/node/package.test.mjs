@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packedMarkdown, REPOSITORY } from '../../scripts/pkg-readme.mjs';
+import { packedMarkdown, relativeLinks, REPOSITORY } from '../../scripts/pkg-readme.mjs';
 
 const pkg = fileURLToPath(new URL('../../pkg/', import.meta.url));
 
@@ -27,8 +27,13 @@ test('npm pack --dry-run lists README.md, SECURITY.md, LICENSE, THIRD_PARTY_NOTI
     const shipped = readFileSync(new URL(`../../node_modules/wxpay-wasm/${md}`, import.meta.url), 'utf8');
     assert.equal(shipped, packedMarkdown(given), md);
     // Every relative link left leads to a file the package has.
-    for (const [, path] of shipped.matchAll(/\]\(([^)\s#:]+)(?:#[^)\s]*)?\)/g)) assert.ok(files.includes(path), `${md}: ${path}`);
+    for (const path of relativeLinks(shipped)) assert.ok(files.includes(path), `${md}: ${path}`);
   }
+  // Code is not touched, nor images or links that go up (helper-142); `./` is the same path.
+  const code = 'Call `handlers[name](event)`:\n```js\nconst f = table[kind](payload);\n```\n![d](docs/d.png) [u](../x.md) [q](docs/api.md?plain=1)';
+  assert.equal(packedMarkdown(code), code);
+  assert.equal(packedMarkdown('[a](./docs/api.md) [`b`](examples/node#top) [s](SECURITY.md)'),
+    `[a](${REPOSITORY}/blob/main/docs/api.md) [\`b\`](${REPOSITORY}/tree/main/examples/node#top) [s](SECURITY.md)`);
   const readme = readFileSync(new URL('../../node_modules/wxpay-wasm/README.md', import.meta.url), 'utf8');
   assert.ok(readme.includes(`](${REPOSITORY}/tree/main/examples/node)`) && readme.includes(`](${REPOSITORY}/blob/main/docs/api.md)`) && readme.includes('](SECURITY.md)'));
   assert.equal(REPOSITORY, 'https://github.com/wxpay-wasm/wxpay-wasm');
