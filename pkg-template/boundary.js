@@ -1139,6 +1139,8 @@ class Guard {
     this.signal = signal;
     /** The request in flight (`{ method, url }`, set by exchange and a file's first reads), which the deadline's error names. */
     this.at = undefined;
+    /** `[status, requestId]` of a 2xx answer come (exchange), which the deadline's error carries after it. */
+    this.answered = undefined;
     if (signal !== undefined) {
       const aborted = () => this.named(fail('ERR_ABORTED', 'request aborted by its signal', safeReason(signal)), 'aborted by its signal');
       try {
@@ -1164,11 +1166,11 @@ class Guard {
    * `error` (the deadline's), its message naming the request in flight, as ERR_NETWORK's does:
    * `GET https://.../v3/x/{id} timed out after 300 ms` (the query and, once pathNamed has run, a
    * placeholder's value left out). Nothing in flight (a back-off's wait, a wait for a certificate
-   * download): as it is.
+   * download): as it is, with the status and Request-ID of a 2xx answer that came before.
    */
   named(error, what) {
     const request = this.at;
-    if (request === undefined) return error;
+    if (request === undefined) return this.answered === undefined ? error : answered(error, ...this.answered);
     const hidden = [queryHidden(request.url)];
     const remake = (h) => `${requestText(request, h)} ${what}`;
     error.message = remake(hidden);
@@ -1425,6 +1427,9 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
       // ERR_RESPONSE_TOO_LARGE).
       throw answered(networkError(g, e, method, url), status, answerHeaders['request-id']);
     }
+    // A 2xx answer is the last: a deadline that ends the call after it (in the wait for the keys
+    // that verify it) carries its status and Request-ID (Guard.named).
+    if (g !== NO_DEADLINE && status >= 200 && status < 300) g.answered = [status, answerHeaders['request-id']];
     return answer(status, statusText, answerHeaders, body, undefined);
   } finally {
     if (g !== NO_DEADLINE) g.at = undefined;

@@ -118,6 +118,9 @@ test("a deadline that ends a request after its answer, in the wait for a certifi
     const wxpay = new Wxpay(options(sb, { certs, apiv3Key: sb.apiv3Key, fetch: slowCertificates }));
     const err = await rejectsWith(wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ out_trade_no: secret, params: { mchid: sb.mchid }, ...config() }), code);
     assert.equal(err.attempts, 1, 'its answer had come');
+    // ...with its status and Request-ID, as an error after the answer's headers has them.
+    assert.equal(err.status, 200);
+    assert.match(err.requestId, /^sbx-/);
     assert.ok(!err.message.includes(secret) && !JSON.stringify(err).includes(secret), `${code}: ${JSON.stringify(err)}`);
   }
 });
