@@ -1370,7 +1370,11 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
   // The request the deadline's error names while it is in flight (its error then passes through
   // pathNamed, which Rust applies to what this rejects with; after it, one waiting for a
   // certificate download, say, would name the path as filled: so only in flight).
-  if (g !== NO_DEADLINE) g.at = { method, url };
+  if (g !== NO_DEADLINE) {
+    g.at = { method, url };
+    // Only the last answer counts: a multi-part bill's next part, a retry, starts without one.
+    g.answered = undefined;
+  }
   try {
     // A redirect is answered as it is, never followed: the signature covers this URL, method and
     // body only, and WeChat Pay does not redirect its API.

@@ -125,6 +125,29 @@ test("a deadline that ends a request after its answer, in the wait for a certifi
   }
 });
 
+// helper-143: a download's deadline is one for all of a bill's parts: the second part's back-off
+// wait carried the first part's 200 and its Request-ID.
+test("a bill's second part waiting out a 503's Retry-After, ended by the deadline, carries no answer's status or Request-ID (the first part's 200 neither)", async () => {
+  const { sb } = ctx;
+  const isFile = (url) => String(url).includes('/v3/billdownload/file');
+  let files = 0;
+  const wxpay = new Wxpay(options(sb, {
+    fetch: (url, init) => (isFile(url) && ++files === 2
+      ? new Response('{"code":"SYSTEM_ERROR","message":"busy"}', { status: 503, headers: { 'Retry-After': '5', 'Request-ID': 'rid-part2-503', 'Content-Type': 'application/json' } })
+      : fetch(url, init)),
+  }));
+  const { data } = await wxpay.v3.bill.subMerchantFundflowbill.get({ params: { sub_mchid: '1900000100', bill_date: '2024-06-01', account_type: 'BASIC', algorithm: 'AEAD_AES_256_GCM' } });
+  assert.ok(data.download_bill_list.length >= 2, 'a bill of several parts');
+  for (const [code, config] of [['ERR_TIMEOUT', () => ({ timeout: 1500 })], ['ERR_ABORTED', () => ({ signal: AbortSignal.timeout(1500) })]]) {
+    files = 0;
+    const err = await rejectsWith(wxpay.download(data, config()), code);
+    assert.equal(files, 2, 'the second part was asked for');
+    assert.deepEqual([err.status, err.requestId], [undefined, undefined], `${code}: ${JSON.stringify(err)}`);
+  }
+  files = 10;
+  assert.ok((await wxpay.download(data)).length > 0, 'the client goes on');
+});
+
 test('the instance timeout option rejects ERR_TIMEOUT, and a per-request timeout overrides it', async () => {
   const wxpay = new Wxpay(options(ctx.sb, { timeout: 150 }));
   const t0 = performance.now();
