@@ -1407,7 +1407,8 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
       throw networkError(g, e, method, url);
     }
     // A file streamed to the caller: its body is read later, by fileBody(), with no size limit
-    // (what its reads throw quoted without the URL's query, a download's token: STREAM_QUERY).
+    // (what its reads throw quoted without the URL's query, a download's token, and with the
+    // answer's status and Request-ID: STREAM_ANSWER).
     if (streamed && status >= 200 && status < 300 && stream) {
       if (typeof stream === 'object') STREAM_ANSWER.set(stream, { request: { method, url }, hidden: [queryHidden(url)], status, requestId: answerHeaders['request-id'] });
       return answer(status, statusText, answerHeaders, new Uint8Array(0), stream);

@@ -142,49 +142,49 @@ export interface ReservedHeaders {
   readonly Authorization?: never;
   /** Not yours to give (the request's signature, which the package makes for each attempt): giving it is `ERR_INVALID_PARAM`. */
   readonly authorization?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly 'Content-Length'?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly 'content-length'?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly 'Transfer-Encoding'?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly 'transfer-encoding'?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly Host?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly host?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly Connection?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly connection?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly Expect?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly expect?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly 'Keep-Alive'?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly 'keep-alive'?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly Upgrade?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly upgrade?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly TE?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly te?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly Trailer?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly trailer?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly 'Proxy-Authorization'?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly 'proxy-authorization'?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly 'Proxy-Connection'?: never;
-  /** Not yours to give (it frames the request, which the runtime's `fetch` does): giving it is `ERR_INVALID_PARAM`. */
+  /** Not yours to give (the connection's or the framing's, which the runtime's `fetch` or its proxy sets): giving it is `ERR_INVALID_PARAM`. */
   readonly 'proxy-connection'?: never;
 }
 
