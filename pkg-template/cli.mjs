@@ -279,7 +279,8 @@ function cliMessage(message) {
  */
 function answerNote(e) {
   const parts = [];
-  if (Number.isInteger(e.status)) parts.push(`HTTP ${e.status}`);
+  // Not twice: an answer without the service's JSON says `HTTP 502 Bad Gateway` itself.
+  if (Number.isInteger(e.status) && !String(e.message).startsWith(`HTTP ${e.status}`)) parts.push(`HTTP ${e.status}`);
   if (typeof e.requestId === 'string' && /^[\x21-\x7e]{1,128}$/.test(e.requestId)) parts.push(`Request-ID ${e.requestId}`);
   return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }

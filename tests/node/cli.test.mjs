@@ -4,6 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
+import http from 'node:http';
 import net from 'node:net';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, symlinkSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,17 @@ test('errors are one line with the code and a non-zero exit', async () => {
   // A service's error answer: its status and Request-ID, to quote to support; none for a usage error.
   const refused = await (sb.misbehave('error-500', 3), run([...base(sb, file), '--apiv3-key', sb.apiv3Key]));
   assert.match(refused.stderr, /^wxpay-wasm: [A-Z_]+: [^\n]+ \(HTTP 500, Request-ID sbx-[^\s)]+\)\n$/);
+  // An answer without the service's JSON (a gateway's page) names its status itself: not twice.
+  const gateway = http.createServer((req, res) => res.writeHead(502, { 'Content-Type': 'text/html', 'Request-ID': 'gw-1' }).end('<html>bad gateway</html>'));
+  await new Promise((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+  try {
+    const args = [...base(sb, file), '--apiv3-key', sb.apiv3Key];
+    args[args.indexOf('--base-url') + 1] = `http://127.0.0.1:${gateway.address().port}/`;
+    const html = await run(args);
+    assert.equal(html.stderr, 'wxpay-wasm: ERR_HTTP_STATUS: HTTP 502 Bad Gateway (Request-ID gw-1)\n');
+  } finally {
+    await new Promise((resolve) => gateway.close(resolve));
+  }
   const missing = await run(['certificates', '--mchid', sb.mchid]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /^wxpay-wasm: ERR_USAGE: --serial is required[^\n]*\n$/);
