@@ -1410,7 +1410,7 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
     // (what its reads throw quoted without the URL's query, a download's token, and with the
     // answer's status and Request-ID: STREAM_ANSWER).
     if (streamed && status >= 200 && status < 300 && stream) {
-      if (typeof stream === 'object') STREAM_ANSWER.set(stream, { request: { method, url }, hidden: [queryHidden(url)], status, requestId: answerHeaders['request-id'] });
+      if (typeof stream === 'object') STREAM_ANSWER.set(stream, { request: { method, url }, status, requestId: answerHeaders['request-id'] });
       return answer(status, statusText, answerHeaders, new Uint8Array(0), stream);
     }
     const declared = answerHeaders['content-length'];
@@ -1992,8 +1992,8 @@ const digestError = () => fail('ERR_DIGEST_MISMATCH', "the file's digest does no
 const decodeError = (e) => (e instanceof WxpayError ? e : fail('ERR_FILE_DECODE', `the file could not be read (a broken GZIP stream?): ${describe(e)}`, e));
 /**
  * A file's body streamed to the caller (set by `exchange`): the request it answers (`{ method,
- * url }`), that URL's query as networkError hides it (`hidden`: a download's token), and the
- * answer's `status` and `requestId`, which the errors of its reads carry (`fileError`).
+ * url }`, named with its query hidden: a download's token), and the answer's `status` and
+ * `requestId`, which the errors of its reads carry (`fileError`).
  */
 const STREAM_ANSWER = new WeakMap();
 /**
@@ -2002,7 +2002,8 @@ const STREAM_ANSWER = new WeakMap();
  */
 const readError = (e, answer) => {
   if (e instanceof WxpayError) return e;
-  const hidden = answer === undefined ? [] : answer.hidden;
+  // Each error its own list (pathNamed adds to an error's).
+  const hidden = answer === undefined ? [] : [queryHidden(answer.request.url)];
   const error = fail('ERR_NETWORK', answer === undefined ? `reading the file failed: ${describe(e, hidden)}` : networkMessage(answer.request, hidden, e), e);
   HIDDEN.set(error, hidden);
   return error;
