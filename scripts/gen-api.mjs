@@ -213,8 +213,8 @@ export function docLinks(text) {
   for (const m of String(text ?? '').matchAll(DOC_LINK)) if (!out.includes(m[1])) out.push(m[1]);
   // The current documentation (pay.weixin.qq.com/docs/...) first, the old wiki's pages (wiki/doc/...,
   // moved since) after them: the first is an editor's @link. Otherwise in the corpus's order.
-  const wiki = (url) => (/^https:\/\/pay\.weixin\.qq\.com\/wiki\//.test(url) ? 1 : 0);
-  return out.map((url, i) => [url, i]).sort(([a, i], [b, j]) => wiki(a) - wiki(b) || i - j).map(([url]) => url);
+  const wiki = (url) => /^https:\/\/pay\.weixin\.qq\.com\/wiki\//.test(url);
+  return [...out.filter((url) => !wiki(url)), ...out.filter(wiki)];
 }
 
 // ---------------------------------------------------------------------------
