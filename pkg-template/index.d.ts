@@ -618,12 +618,19 @@ export interface PartnerRefundNotification extends Omit<RefundNotification, 'mch
  * confirmation mode): the bill has ended, `SUCCESS`, `FAIL` (with `fail_reason`) or `CANCELLED`.
  * `notifications.parse<TransferBillNotification>(request)`. The fields the bill query
  * (`v3.fundApp.mchTransfer.transferBills.outBillNo._out_bill_no_`) answers and the notification
- * also carries; the merchant id is left out (public sources name it `mchid` and `mch_id`).
+ * also carries, and the merchant id under either of the two names public sources give it (the
+ * query answers `mch_id`; examples of the notification show `mchid`): check the one present is
+ * yours, `(resource.mch_id ?? resource.mchid) === mchid`.
  */
 export type TransferBillNotification = Pick<
   ResponseData<Wxpay['v3']['fundApp']['mchTransfer']['transferBills']['outBillNo']['_out_bill_no_']['get']>,
   'out_bill_no' | 'transfer_bill_no' | 'state' | 'transfer_amount' | 'openid' | 'fail_reason' | 'create_time' | 'update_time'
->;
+> & {
+  /** 商户号, as the bill query names it. */
+  mch_id?: string;
+  /** 商户号, as some examples of the notification name it. */
+  mchid?: string;
+};
 
 /** The share one receiver got, or gave back, in a profit-sharing notification; `amount` in fen (分). */
 export interface ProfitSharingNotificationReceiver {

@@ -68,7 +68,10 @@ type _payoutState = Expect<Equal<typeof payout.resource.state, ResponseData<Wxpa
 type _payoutFail = Expect<Equal<typeof payout.resource.fail_reason, string | undefined>>;
 // @ts-expect-error TS2339: the notification does not carry the remark (the query's answer does)
 void payout.resource.transfer_remark;
-void billNo;
+// The merchant id under either name, each optional: checked with no cast.
+type _payoutMchid = Expect<Equal<typeof payout.resource.mch_id, string | undefined>>;
+const payoutOurs: boolean = (payout.resource.mch_id ?? payout.resource.mchid) === '1900000109';
+void billNo, payoutOurs;
 
 // A profit-sharing notification (分账动账通知): one receiver's movement, in fen.
 const shared = await wxpay.notifications.parse<ProfitSharingNotification>(request);
