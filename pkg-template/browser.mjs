@@ -31,10 +31,18 @@ async function load(url) {
     response.body?.cancel().catch(() => {});
     throw new Error(`wxpay-wasm: ${url} answered ${response.status} (${type || 'no content type'}), not wxpay_wasm_bg.wasm. ${advice}`);
   }
+  // Compiled as it streams when served as application/wasm; else from its bytes (the glue would
+  // try streaming, fail, and warn on the console).
+  const streamed = /^application\/wasm\b/i.test(type);
   try {
-    // Compiled as it streams when served as application/wasm; else from its bytes (the glue would
-    // try streaming, fail, and warn on the console).
-    await init({ module_or_path: /^application\/wasm\b/i.test(type) ? response : await response.arrayBuffer() });
+    try {
+      await init({ module_or_path: streamed ? response : await response.arrayBuffer() });
+    } catch (refused) {
+      // A Response the host's streaming compile does not take, its body left unread: one of another
+      // realm or another fetch (Vercel's EdgeRuntime, undici from npm). Compiled from its bytes.
+      if (!streamed || response.bodyUsed) throw refused;
+      await init({ module_or_path: await response.arrayBuffer() });
+    }
   } catch (cause) {
     throw new Error(`wxpay-wasm: cannot instantiate wxpay_wasm_bg.wasm from ${url}: ${cause?.message}`, { cause });
   }

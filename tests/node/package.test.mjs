@@ -88,6 +88,32 @@ test('the browser entry loaded in Node (a bundler resolved it without the node c
   assert.doesNotMatch(out, /optimizeDeps/);
 });
 
+test('the browser entry given a Response the host cannot compile as it streams (another realm\'s or fetch\'s: EdgeRuntime, undici from npm) compiles its bytes', () => {
+  // undici from npm: its Response is not the one Node's WebAssembly.compileStreaming takes, as
+  // Vercel's EdgeRuntime's is not (helper-145). Served as application/wasm; with the global
+  // Response the host's (the glue does not stream it) and then undici's too (the glue streams it,
+  // and the host refuses it).
+  const undici = fileURLToPath(new URL('../../node_modules/undici/index.js', import.meta.url));
+  for (const global of [false, true]) {
+    const script = `
+      import { Response } from ${JSON.stringify(undici)};
+      import { readFileSync } from 'node:fs';
+      import { generateKeyPairSync } from 'node:crypto';
+      const bytes = readFileSync(${JSON.stringify(join(pkg, 'wxpay_wasm_bg.wasm'))});
+      if (${global}) globalThis.Response = Response;
+      let fetched = 0;
+      globalThis.fetch = async () => (fetched++, new Response(bytes, { headers: { 'content-type': 'application/wasm' } }));
+      try {
+        const { Wxpay } = await import(${JSON.stringify(join(pkg, 'browser.mjs'))});
+        const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+        const wxpay = new Wxpay({ mchid: '1900000109', serial: 'A1B2C3', privateKey, apiv3Key: 'k'.repeat(32) });
+        console.log('signed ' + (await wxpay.sign('x')).length + ', fetched ' + fetched);
+      } catch (e) { console.log(e.message); }`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(out.trim(), 'signed 344, fetched 1', `global Response undici's: ${global}`);
+  }
+});
+
 test('the .wasm carries no path of the machine that built it (dependencies\' panic locations are remapped)', () => {
   const wasm = readFileSync(join(pkg, 'wxpay_wasm_bg.wasm')).toString('latin1');
   for (const local of ['/.cargo/registry/', `${process.env.CARGO_HOME ?? join(process.env.HOME ?? '/nonexistent', '.cargo')}/`, process.cwd() + '/'])
