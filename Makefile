@@ -61,7 +61,7 @@ test-browser: pack test-pkg
 test-runtimes: pack
 	@bash tests/runtimes/run.sh
 
-# Notifications in Express 4 and 5, Koa 2 and 3, Fastify 4 and 5 and Hono (from npm, pinned in
+# Notifications in Express 4 and 5, Koa 2 and 3, Fastify 4 and 5, Hono, NestJS and Egg.js (from npm, pinned in
 # tests/frameworks/package-lock.json), as README's "In Node's frameworks" gives them.
 test-frameworks: pack
 	@bash tests/frameworks/run.sh

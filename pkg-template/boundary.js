@@ -936,7 +936,7 @@ function notificationBody(body, what) {
   if (typeof body.arrayBuffer === 'function') {
     return `${what}: input.body is a Blob: pass its bytes (await body.arrayBuffer())`;
   }
-  return `${what}: input.body is an object (a parsed body: express.json(), koa-bodyparser, Fastify's JSON parser?): the signature covers the raw bytes as received, so pass the raw body (a Buffer or string) taken before any JSON parser runs, never a parsed or re-serialised one (README, "In Node's frameworks", shows how in each)`;
+  return `${what}: input.body is an object (a parsed body: express.json(), koa-bodyparser, Fastify's JSON parser, NestJS's @Body()?): the signature covers the raw bytes as received, so pass the raw body (a Buffer or string) taken before any JSON parser runs (in NestJS, rawBody: true, then req.rawBody), never a parsed or re-serialised one (README, "In Node's frameworks", shows how in each)`;
 }
 
 const NOTIFY_HEADERS = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial', 'request-id'];

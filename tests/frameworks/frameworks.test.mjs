@@ -1,8 +1,9 @@
 // Notifications in Node's web frameworks, as README's "In Node's frameworks" gives them: each
 // framework's raw body and answer, over real HTTP on 127.0.0.1, fed signed and encrypted
-// notifications by the sandbox, parsed by the packed package. And the two mistakes README warns
-// of: a fetch Response handed to Express's res.send (sent as 200 {}), and a global express.json()
-// ahead of the route's express.raw (refused, saying where to look).
+// notifications by the sandbox, parsed by the packed package. And the mistakes README warns
+// of: a fetch Response handed to Express's res.send (sent as 200 {}), a global express.json()
+// ahead of the route's express.raw and NestJS's @Body() (refused, saying where to look),
+// Fastify's parser in NestJS, Egg.js's CSRF check on the notify path.
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Wxpay } from 'wxpay-wasm';
@@ -15,6 +16,14 @@ import Fastify5 from 'fastify';
 import Fastify4 from 'fastify4';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
+import 'reflect-metadata';
+import { Body, Controller, Headers, Module, Post, Req } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { start as startEgg } from 'egg';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSandbox } from '../sandbox/index.mjs';
 
 const ORDER = {
@@ -94,6 +103,64 @@ async function day(url) {
   assert.deepEqual(stored, [ORDER.out_trade_no]);
 }
 
+/**
+ * A Nest module of one controller whose `POST /notify` is `handle`, its parameters declared by
+ * `params` (Nest's parameter decorators, in order), as TypeScript's decorators would declare them.
+ */
+function nestModule(handle, params) {
+  class NotifyController {}
+  NotifyController.prototype.notify = handle;
+  Controller()(NotifyController);
+  Post('notify')(NotifyController.prototype, 'notify', Object.getOwnPropertyDescriptor(NotifyController.prototype, 'notify'));
+  params.forEach((decorate, i) => decorate(NotifyController.prototype, 'notify', i));
+  class AppModule {}
+  Module({ controllers: [NotifyController] })(AppModule);
+  return AppModule;
+}
+
+/** A Nest app of `module` on the adapter named, listening on 127.0.0.1; resolves its base URL. */
+async function nestApp(adapter, module, options) {
+  const app = adapter === 'Fastify'
+    ? await NestFactory.create(module, new FastifyAdapter(), { logger: false, ...options })
+    : await NestFactory.create(module, { logger: false, ...options });
+  await app.listen(0, '127.0.0.1');
+  closers.push(() => app.close());
+  return `http://127.0.0.1:${app.getHttpServer().address().port}`;
+}
+
+/**
+ * An Egg.js app (its own directory, as `egg-init` lays one out) whose `POST /notify` is README's
+ * Koa row, with `config` added to its config.default.js; listening on 127.0.0.1.
+ */
+async function eggApp(config) {
+  const base = mkdtempSync(join(tmpdir(), 'wxpay-egg-'));
+  mkdirSync(join(base, 'config'));
+  mkdirSync(join(base, 'app'));
+  writeFileSync(join(base, 'package.json'), '{ "name": "wxpay-egg-notify", "private": true }\n');
+  const own = { keys: 'wxpay-egg-notify', rundir: join(base, 'run'), logger: { dir: join(base, 'logs'), consoleLevel: 'NONE' }, ...config };
+  writeFileSync(join(base, 'config/config.default.js'), `module.exports = ${JSON.stringify(own)};\n`);
+  // No timed jobs (schedule, and logrotator's on it) nor file watcher: their timers and clients
+  // would outlive the app in this process.
+  writeFileSync(join(base, 'config/plugin.js'), 'module.exports = { schedule: false, logrotator: false, watcher: false };\n');
+  writeFileSync(join(base, 'app/router.js'), `module.exports = (app) => {
+  app.router.post('/notify', async (ctx) => {
+    const [status, body] = await ctx.app.outcome({ headers: ctx.headers, body: ctx.request.rawBody });
+    ctx.status = status;
+    if (body !== undefined) ctx.body = body;
+  });
+};
+`);
+  const app = await startEgg({ baseDir: base, env: 'prod' });
+  app.outcome = outcome;
+  // Single-process mode starts an agent beside the app: both closed, or the process stays up.
+  closers.push(async () => {
+    await app.close();
+    await app.agent.close();
+    rmSync(base, { recursive: true, force: true });
+  });
+  return listening(app.listen(0, '127.0.0.1'));
+}
+
 describe("notifications in Node's frameworks", () => {
   beforeEach(() => { closers = []; });
   const closeAll = async () => { for (const close of closers.splice(0)) await close(); };
@@ -144,7 +211,7 @@ describe("notifications in Node's frameworks", () => {
       assert.equal(parsed.status, 400);
       const e = JSON.parse(parsed.text);
       assert.equal(e.code, 'ERR_INVALID_PARAM');
-      assert.match(e.message, /input\.body is an object \(a parsed body: express\.json\(\), koa-bodyparser, Fastify's JSON parser\?\).*taken before any JSON parser runs.*README, "In Node's frameworks"/);
+      assert.match(e.message, /input\.body is an object \(a parsed body: express\.json\(\), koa-bodyparser, Fastify's JSON parser, NestJS's @Body\(\)\?\).*taken before any JSON parser runs.*README, "In Node's frameworks"/);
       assert.deepEqual(await post(`${base}/send`, n), { status: 200, text: '{}' });
     });
   }
@@ -176,6 +243,50 @@ describe("notifications in Node's frameworks", () => {
       await day(`http://127.0.0.1:${app.server.address().port}/notify`);
     });
   }
+
+  for (const adapter of ['Express', 'Fastify']) {
+    test(`NestJS on its ${adapter} adapter: rawBody: true, req.rawBody; the Response returned`, async (t) => {
+      t.after(closeAll);
+      const module = nestModule((req) => onNotify({ headers: req.headers, body: req.rawBody }), [Req()]);
+      await day(`${await nestApp(adapter, module, { rawBody: true })}/notify`);
+    });
+
+    test(`NestJS on its ${adapter} adapter: @Body() is the parsed body, refused naming rawBody`, async (t) => {
+      t.after(closeAll);
+      const module = nestModule(async (body, headers) => {
+        try {
+          await wxpay.notifications.parse({ headers, body });
+          return { parsed: true };
+        } catch (e) {
+          return { code: e.code, message: e.message };
+        }
+      }, [Body(), Headers()]);
+      const base = await nestApp(adapter, module, { rawBody: true });
+      const { text } = await post(`${base}/notify`, sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: ORDER }));
+      const e = JSON.parse(text);
+      assert.equal(e.code, 'ERR_INVALID_PARAM');
+      assert.match(e.message, /input\.body is an object \(a parsed body: express\.json\(\), koa-bodyparser, Fastify's JSON parser, NestJS's @Body\(\)\?\).*taken before any JSON parser runs \(in NestJS, rawBody: true, then req\.rawBody\)/);
+    });
+  }
+
+  test("NestJS on its Fastify adapter: Fastify's row (a buffer parser for application/json) fails at start-up, beside Nest's own", async () => {
+    const adapter = new FastifyAdapter();
+    adapter.getInstance().addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => done(null, body));
+    const app = await NestFactory.create(nestModule((req) => onNotify({ headers: req.headers, body: req.body }), [Req()]), adapter, { logger: false });
+    try {
+      await assert.rejects(app.listen(0, '127.0.0.1'), { code: 'FST_ERR_CTP_ALREADY_PRESENT' });
+    } finally {
+      await app.close();
+    }
+  });
+
+  test("Egg.js: its CSRF check answers the notification 403 before any handler, until the notify path is exempt; then README's Koa row", async (t) => {
+    t.after(closeAll);
+    const refused = await post(`${await eggApp({})}/notify`, sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: ORDER }));
+    assert.equal(refused.status, 403);
+    assert.deepEqual(stored, []);
+    await day(`${await eggApp({ security: { csrf: { ignore: ['/notify'] } } })}/notify`);
+  });
 
   test('Hono on @hono/node-server: c.req.raw, the Response returned', async (t) => {
     t.after(closeAll);

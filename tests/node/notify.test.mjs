@@ -270,7 +270,7 @@ describe('notifications.parse input shapes', () => {
     req.headers = lower(n.headers);
     assert.match(await message(req), /^notifications\.parse\(input\): input looks like a node:http request \(req\), whose body is not read yet: read the raw body and pass \{ headers: req\.headers, body \}/);
     // express.json()'s parsed body, on a plain object or on req itself.
-    const parsed = /^notifications\.parse\(input\): input\.body is an object \(a parsed body: express\.json\(\), koa-bodyparser, Fastify's JSON parser\?\): the signature covers the raw bytes as received, so pass the raw body \(a Buffer or string\) taken before any JSON parser runs/;
+    const parsed = /^notifications\.parse\(input\): input\.body is an object \(a parsed body: express\.json\(\), koa-bodyparser, Fastify's JSON parser, NestJS's @Body\(\)\?\): the signature covers the raw bytes as received, so pass the raw body \(a Buffer or string\) taken before any JSON parser runs \(in NestJS, rawBody: true, then req\.rawBody\)/;
     assert.match(await message({ headers: n.headers, body: JSON.parse(n.body.toString('utf8')) }), parsed);
     req.body = JSON.parse(n.body.toString('utf8'));
     assert.match(await message(req), parsed);
