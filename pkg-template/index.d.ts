@@ -503,7 +503,10 @@ export interface Notification<T = Record<string, unknown>> {
   resource_type: string;
   /** e.g. `支付成功`: a string when present, but the service may leave it out. */
   summary?: string;
-  /** The decrypted JSON. */
+  /**
+   * The decrypted JSON, in place of the encrypted resource, whose `algorithm`, `nonce`,
+   * `associated_data` and `original_type` are not kept: `event_type` names the kind.
+   */
   resource: T;
   [field: string]: unknown;
 }
@@ -645,8 +648,8 @@ export interface ProfitSharingNotificationReceiver {
 }
 
 /**
- * The resource of a profit-sharing notification (分账动账通知, `resource.original_type`
- * `profitsharing`: a share paid to a receiver, or given back) for a direct merchant:
+ * The resource of a profit-sharing notification (分账动账通知: `event_type` `PROFITSHARING`, a
+ * share paid to a receiver, or `PROFITSHARING_RETURN`, one given back) for a direct merchant:
  * `notifications.parse<ProfitSharingNotification>(request)`. It names one receiver's movement;
  * query the order (`v3.profitsharing.orders._out_order_no_`) for the rest.
  */
