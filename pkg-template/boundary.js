@@ -928,7 +928,11 @@ function notificationShape(input, headers, body, what) {
 /** Why a notification's `body` that is neither text nor bytes (nor a Request's) is refused. */
 function notificationBody(body, what) {
   if (typeof body !== 'object' || body === null) {
-    return `${what}: input.body must be a string or bytes (Uint8Array, Buffer, ArrayBuffer), the raw body, got ${kind(body)}`;
+    // A framework that kept no raw body leaves it undefined: say where each keeps one.
+    const unkept = body === undefined
+      ? ` (no raw body kept? NestJS: create the app with rawBody: true, then req.rawBody; Express: express.raw({ type: 'application/json' }) on the route; Koa: koa-bodyparser's ctx.request.rawBody; README, "In Node's frameworks")`
+      : '';
+    return `${what}: input.body must be a string or bytes (Uint8Array, Buffer, ArrayBuffer), the raw body, got ${kind(body)}${unkept}`;
   }
   if (typeof body.getReader === 'function' || typeof body.pipe === 'function' || typeof body[Symbol.asyncIterator] === 'function') {
     return `${what}: input.body is a stream: read it to bytes first and pass those (the signature covers the raw bytes)`;

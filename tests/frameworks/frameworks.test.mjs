@@ -17,7 +17,7 @@ import Fastify4 from 'fastify4';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import 'reflect-metadata';
-import { Body, Controller, Headers, Module, Post, Req } from '@nestjs/common';
+import { Body, Controller, Headers, Module, Post, Req, Res } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { start as startEgg } from 'egg';
@@ -150,7 +150,13 @@ async function eggApp(config) {
   });
 };
 `);
-  const app = await startEgg({ baseDir: base, env: 'prod' });
+  let app;
+  try {
+    app = await startEgg({ baseDir: base, env: 'prod' });
+  } catch (e) {
+    rmSync(base, { recursive: true, force: true });
+    throw e;
+  }
   app.outcome = outcome;
   // Single-process mode starts an agent beside the app: both closed, or the process stays up.
   closers.push(async () => {
@@ -266,6 +272,38 @@ describe("notifications in Node's frameworks", () => {
       const e = JSON.parse(text);
       assert.equal(e.code, 'ERR_INVALID_PARAM');
       assert.match(e.message, /input\.body is an object \(a parsed body: express\.json\(\), koa-bodyparser, Fastify's JSON parser, NestJS's @Body\(\)\?\).*taken before any JSON parser runs \(in NestJS, rawBody: true, then req\.rawBody\)/);
+    });
+  }
+
+  for (const adapter of ['Express', 'Fastify']) {
+    test(`NestJS on its ${adapter} adapter without rawBody: true: req.rawBody is undefined, refused naming rawBody: true`, async (t) => {
+      t.after(closeAll);
+      const module = nestModule(async (req) => {
+        try {
+          await wxpay.notifications.parse({ headers: req.headers, body: req.rawBody });
+          return { parsed: true };
+        } catch (e) {
+          return { code: e.code, message: e.message };
+        }
+      }, [Req()]);
+      const base = await nestApp(adapter, module, {});
+      const e = JSON.parse((await post(`${base}/notify`, sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: ORDER }))).text);
+      assert.equal(e.code, 'ERR_INVALID_PARAM');
+      assert.match(e.message, /the raw body, got undefined \(no raw body kept\? NestJS: create the app with rawBody: true, then req\.rawBody;/);
+    });
+
+    test(`NestJS on its ${adapter} adapter: @Res(), the status set by hand (as NestJS 11's Express adapter needs)`, async (t) => {
+      t.after(closeAll);
+      const module = nestModule(async (req, res) => {
+        const [status, body] = await outcome({ headers: req.headers, body: req.rawBody });
+        if (adapter === 'Express') {
+          if (body === undefined) res.status(status).end();
+          else res.status(status).json(body);
+        } else {
+          res.code(status).send(body);
+        }
+      }, [Req(), Res()]);
+      await day(`${await nestApp(adapter, module, { rawBody: true })}/notify`);
     });
   }
 

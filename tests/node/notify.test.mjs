@@ -274,6 +274,9 @@ describe('notifications.parse input shapes', () => {
     assert.match(await message({ headers: n.headers, body: JSON.parse(n.body.toString('utf8')) }), parsed);
     req.body = JSON.parse(n.body.toString('utf8'));
     assert.match(await message(req), parsed);
+    // No raw body kept (NestJS without rawBody: true, Express with no parser on the route): undefined.
+    assert.match(await message({ headers: n.headers, body: undefined }), /^notifications\.parse\(input\): input\.body must be a string or bytes \(Uint8Array, Buffer, ArrayBuffer\), the raw body, got undefined \(no raw body kept\? NestJS: create the app with rawBody: true, then req\.rawBody; Express: express\.raw\(\{ type: 'application\/json' \}\) on the route; Koa: koa-bodyparser's ctx\.request\.rawBody; README, "In Node's frameworks"\)$/);
+    assert.match(await message({ headers: n.headers, body: 42 }), /the raw body, got number$/);
     assert.match(await message({ headers: n.headers, body: Readable.from([n.body]) }), /input\.body is a stream: read it to bytes first/);
     assert.match(await message({ headers: n.headers, body: new Blob([n.body]) }), /input\.body is a Blob: pass its bytes \(await body\.arrayBuffer\(\)\)$/);
     // Hono's c.req wraps the Request as `raw` (and has an arrayBuffer of its own, but no headers).
