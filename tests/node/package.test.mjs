@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,27 @@ test("Node's permission model refusing the .wasm (every other file of the packag
     assert.equal(out.trim(), 'loaded');
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("Node's permission model with the package behind a symlink (pnpm, npm's linked strategy, Bun's isolated linker): the link and its target both allowed", () => {
+  // pnpm's layout: node_modules/wxpay-wasm links to node_modules/.pnpm/.../node_modules/wxpay-wasm.
+  const app = mkdtempSync(join(tmpdir(), 'wxpay-linked-'));
+  try {
+    const real = join(app, 'node_modules/.pnpm/wxpay-wasm@0.1.0/node_modules/wxpay-wasm');
+    cpSync(pkg, real, { recursive: true });
+    symlinkSync(real, join(app, 'node_modules/wxpay-wasm'), 'dir');
+    writeFileSync(join(app, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(app, 'app.js'), "import('wxpay-wasm').then((m) => console.log('loaded ' + typeof m.Wxpay), (e) => console.log(e.message));\n");
+    const flag = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+    const run = (...dirs) => execFileSync(process.execPath, [flag, `--allow-fs-read=${join(app, 'app.js')}`, `--allow-fs-read=${join(app, 'package.json')}`, ...dirs.map((d) => `--allow-fs-read=${d}`), '--no-warnings', join(app, 'app.js')], { encoding: 'utf8', cwd: app }).trim();
+    // The link alone, or its target alone, is refused (by Node, before the package runs).
+    assert.doesNotMatch(run(join(app, 'node_modules/wxpay-wasm')), /^loaded/);
+    assert.doesNotMatch(run(real), /^loaded/);
+    assert.equal(run(join(app, 'node_modules/wxpay-wasm'), real), 'loaded function');
+    assert.equal(run(join(app, 'node_modules')), 'loaded function');
+  } finally {
+    rmSync(app, { recursive: true, force: true });
   }
 });
 
