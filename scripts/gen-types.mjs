@@ -428,8 +428,11 @@ const ONE_OF_NOTES = new WeakMap();
 const SENSITIVE = {
   request: 'Format: base64, which WeChat Pay gives a sensitive field (敏感信息): send `await wxpay.encrypt(plain)` (the request then names its key in `Wechatpay-Serial`), unless its page says otherwise.',
   response: 'Format: base64, which WeChat Pay gives a sensitive field (敏感信息): read it with `await wxpay.decrypt(value)`, unless its page says otherwise.',
+  // The runtime looks for the fields `encrypt` returned in a body, not in a query.
+  query: 'Format: base64, which WeChat Pay gives a sensitive field (敏感信息): send `await wxpay.encrypt(plain)`, unless its page says otherwise. A query is not looked into for its key: give `wxpay.wechatpaySerial`, read right after `encrypt`, as the request\'s `Wechatpay-Serial` header.',
 };
 
+/** The doc lines of a schema; `mode` 'request', 'response', or 'query' (a request's query string). */
 function schemaDoc(schema, mode) {
   const lines = [];
   if (schema.description) lines.push(schema.description);
@@ -473,7 +476,7 @@ function baseType(s, ctx, level) {
       let out = '{\n';
       for (const [name, prop] of entries) {
         const note = ONE_OF_NOTES.get(prop);
-        const doc = schemaDoc(resolve(prop, ctx.defs), ctx.mode);
+        const doc = schemaDoc(resolve(prop, ctx.defs), ctx.query ? 'query' : ctx.mode);
         out += jsdoc(note ? [...doc, ...(doc.length ? [''] : []), note] : doc, `${pad} `);
         // A field sent may be given as undefined (JSON leaves it out), also under exactOptionalPropertyTypes.
         const absent = required.has(name) ? '' : ctx.mode === 'request' ? ' | undefined' : '';
@@ -626,7 +629,7 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   // A `Headers` object cannot be checked by name: accepted unless a described header is required.
   const generics = query || headers ? `<${query ? 'QueryParams' : 'Params'}${headers ? (headersRequired ? ', RequestHeaders' : ', RequestHeaders | Headers') : ''}>` : '';
   body += `${pad} export interface RequestConfig extends RequestOptions${generics} {${fields ? `\n${fields}${pad} ` : ''}}\n`;
-  if (query) body += declaration('QueryParams', query, request, level + 1, ['The query string of this request.']);
+  if (query) body += declaration('QueryParams', query, { ...request, query: true }, level + 1, ['The query string of this request.']);
   if (headers) {
     const h = { ...headers, required: (headers.required ?? []).filter((n) => n.toLowerCase() !== 'wechatpay-serial') };
     const t = tsType(h, request, level + 1).replace(/\n(\s*)\}$/, `\n$1 readonly [name: string]: Scalar | null | undefined;\n$1}`);

@@ -71,6 +71,9 @@ test('a base64 field (a sensitive one, in WeChat Pay\'s descriptions) says to en
   const add = out.slice(out.indexOf('export namespace Receivers {'));
   assert.match(add, /\* 分账个人接收方姓名\n\s*\*\n\s*\* Format: base64, which WeChat Pay gives a sensitive field \(敏感信息\): send `await wxpay\.encrypt\(plain\)` \(the request then names its key in `Wechatpay-Serial`\), unless its page says otherwise\.\n\s*\*\/\n\s*name\?: string \| undefined;/);
   assert.match(out, /read it with `await wxpay\.decrypt\(value\)`, unless its page says otherwise\.\n\s*\*\/\n\s*name\?: string;/);
+  // In a query (not looked into for its key: the caller names it).
+  const banks = out.slice(out.indexOf('`GET /v3/capital/capitallhh/banks/search-banks-by-bank-account`'));
+  assert.match(banks, /\* Format: base64, which WeChat Pay gives a sensitive field \(敏感信息\): send `await wxpay\.encrypt\(plain\)`, unless its page says otherwise\. A query is not looked into for its key: give `wxpay\.wechatpaySerial`, read right after `encrypt`, as the request's `Wechatpay-Serial` header\.\n\s*\*\/\n\s*account_number: string;/);
   // Any other format as it is.
   assert.ok(out.includes('Format: rfc3339.'));
 });
