@@ -1,7 +1,7 @@
 // A merchant's first integration, as a new user writes it: order, query, close,
 // refund, bill, certificates. Every config and answer is typed from the
 // generated description (api/pay/transactions.json, api/refund/domestic.json...).
-import type { Wxpay, WxpayResponse, WeChatPay, ReservedHeaders, ReservedHeaderName } from 'wxpay-wasm';
+import type { Wxpay, WxpayResponse, WeChatPay, ReservedHeaders, ReservedHeaderName, RequestData } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.cjs';
 
 declare const wxpay: Wxpay;
@@ -227,3 +227,15 @@ await wxpay.download(billAnswer, { timeout: maybeMs, maxBodyBytes: undefined, si
 type _answerExact = Expect<Equal<typeof queried.data.attach, string | undefined>>;
 // @ts-expect-error TS2322: a required field is still required
 await wxpay.v3.pay.transactions.jsapi.post({ appid: undefined, mchid, description: 'd', out_trade_no, notify_url: 'https://e.com/n', amount: { total: 1 }, payer: { openid: 'o' } });
+
+// RequestData, ResponseData's twin: a body built in a function of its own, typed as the verb takes it.
+type _jsapiData = Expect<Equal<RequestData<Wxpay['v3']['pay']['transactions']['jsapi']['post']>, WeChatPay.OpenAPI.V3.Pay.Transactions.Jsapi.PostHttpMethod.JsonDataRequest>>;
+type Ubo = NonNullable<RequestData<Wxpay['v3']['applyment4sub']['applyment/']['post']>['subject_info']['ubo_info_list']>[number];
+const ubo = (name: string): Partial<Ubo> => ({ ubo_id_doc_name: name });
+void ubo;
+// A DELETE's body is its config's data; a GET sends none.
+type _deleteData = Expect<Equal<RequestData<Wxpay['v3']['brand']['partner']['store']['brandstores']['_store_id_']['delete']>, WeChatPay.OpenAPI.V3.Brand.Partner.Store.Brandstores._store_id_.DeleteHttpMethod.JsonDataRequest>>;
+type _getData = Expect<Equal<RequestData<Wxpay['v3']['pay']['transactions']['outTradeNo']['_out_trade_no_']['get']>, never>>;
+// @ts-expect-error TS2353: a field the body does not have
+const wrong: RequestData<Wxpay['v3']['pay']['transactions']['jsapi']['post']> = { appid: 'wx', mchid, description: 'd', out_trade_no, notify_url: 'https://x', amount: { total: 1 }, payer: { openid: 'o' }, not_a_field: 1 };
+void wrong;
