@@ -101,6 +101,10 @@ export const AMENDMENTS = [
     why: "a combined JSAPI order names its payer by openid (under combine_appid) or sub_openid: a payer naming neither is refused (the combined mini-program order requires openid)",
   },
   {
+    paths: /^\/v3\/applyment4sub\/applyment\/$/, verb: 'post', at: ['body', 'subject_info'], optional: ['business_license_info', 'certificate_info'],
+    why: "a subject shows its business licence (个体户, 企业) or its registration certificate (政府机关, 事业单位, 社会组织), and a 小微 merchant neither (its micro_biz_info instead): never both (the e-commerce applyment has neither required)",
+  },
+  {
     paths: /^\/v3\/profitsharing\/return-orders$/, verb: 'post', at: ['body'], oneOf: [['order_id'], ['out_order_no']],
     why: 'a return names its split by order_id or out_order_no (二选一): one naming neither is refused',
   },

@@ -202,6 +202,13 @@ type _ecommerceApplied = Expect<Equal<Awaited<ReturnType<typeof wxpay.v3.ecommer
 await wxpay.v3.applyment4sub['applyment/'].post({ business_code: 'APL1' });
 // @ts-expect-error TS2339: no placeholder stands for the slash
 void wxpay.v3.applyment4sub.applyment._empty_;
+// A subject shows its business licence or its registration certificate (a 小微 one neither): each
+// optional (AMENDMENTS; the corpus requires both), subject_type and identity_info still required.
+type Subject = ApplymentBody['subject_info'];
+type _licence = Expect<Equal<undefined extends Subject['business_license_info'] ? true : false, true>>;
+type _certificate = Expect<Equal<undefined extends Subject['certificate_info'] ? true : false, true>>;
+type _subjectType = Expect<Equal<undefined extends Subject['subject_type'] ? true : false, false>>;
+type _subjectIdentity = Expect<Equal<undefined extends Subject['identity_info'] ? true : false, false>>;
 
 // POST /v3/ecommerce/refunds/apply (收付通's refund): by out_trade_no alone, as its page has it
 // (the description's required list joins 个人收款's fields: see AMENDMENTS in scripts/gen-api.mjs).
