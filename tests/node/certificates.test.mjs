@@ -161,6 +161,10 @@ test('a request carrying a field encrypted before a rotation names the certifica
   assert.equal(wxpay.wechatpaySerial, fresh.serial, 'the newest is the default now');
   const echo = (body, config) => wxpay.v3.sandbox.echo.post(body, config).then(({ data }) => data.headers['wechatpay-serial']);
   assert.equal(await echo({ name, relation_type: 'USER' }), old.serial, 'the certificate the field was encrypted under');
+  // Which the service (the sandbox as it) decrypts under, the older certificate still listed.
+  const added = await wxpay.v3.profitsharing.receivers.add.post({ appid: 'wx8888888888888888', type: 'PERSONAL_OPENID', account: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', name, relation_type: 'USER' });
+  assert.equal(added.status, 200);
+  assert.equal(opens(sb.merchant.privateKeyPkcs8, added.data.name), '张三', 'decrypted under the old certificate, answered under the merchant key');
   assert.equal(await echo({ relation_type: 'USER' }), fresh.serial, 'a body without it: the default');
   const again = await wxpay.encrypt('李四');
   assert.equal(opens(fresh.privateKeyPkcs8, again), '李四');

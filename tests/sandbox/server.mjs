@@ -76,8 +76,18 @@ export async function startSandbox(opts = {}) {
   // Uploads, bills, statements, downloads (files.mjs).
   const fileRouting = fileRoutes({ baseURL: () => opts.publicBaseURL ?? sb.baseURL, merchantPublic: () => ko.merchantPublic, signer: () => signer() });
   const fileRoute = fileRouting.route;
-  // The private key of a platform serial or public key id (a request's Wechatpay-Serial), or null.
-  const decrypter = (serial) => (serial === keys.platform.serial ? ko.platformPrivate : serial === keys.pubkey.id ? ko.pubkeyPrivate : null);
+  // The private key of a platform serial or public key id (a request's Wechatpay-Serial), or null:
+  // as the service, any listed certificate in effect (an older one too, until it expires or is
+  // retired), not only the newest.
+  const platformKeys = new Map([[keys.platform.serial, ko.platformPrivate]]);
+  const decrypter = (serial) => {
+    if (serial === keys.pubkey.id) return ko.pubkeyPrivate;
+    const entry = listed.find((c) => c.serial === serial);
+    if (!entry || !platformKeys.has(serial)) return null;
+    const x = new crypto.X509Certificate(entry.certificate);
+    const until = Math.min(Date.parse(x.validTo), entry.expireTime ? new Date(entry.expireTime).getTime() : Infinity);
+    return Date.parse(x.validFrom) <= Date.now() && Date.now() < until ? platformKeys.get(serial) : null;
+  };
   // Orders and sensitive fields (payments.mjs).
   const payments = paymentRoutes({
     mchid, subMchids, merchantPublic: () => ko.merchantPublic,
@@ -119,6 +129,7 @@ export async function startSandbox(opts = {}) {
     const serial = randomSerial();
     const notBefore = expired ? new Date(Date.now() - 30 * 86400e3) : upcoming ? new Date(Date.now() + 7 * 86400e3) : new Date(Date.now() - 60e3);
     const certificate = selfSignedCertificate({ serial, ...pair, notBefore, days: expired ? 10 : 5 * 365 });
+    platformKeys.set(serial, pair.privateKey);
     if (upcoming) {
       listed.push({ serial, certificate });
       return { serial, certificate, privateKeyPkcs8: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) };
@@ -183,6 +194,8 @@ export async function startSandbox(opts = {}) {
     keys.platform = original.platform;
     ko.platformPrivate = original.privateKey;
     listed.splice(0, listed.length, { serial: keys.platform.serial, certificate: keys.platform.certificate });
+    platformKeys.clear();
+    platformKeys.set(keys.platform.serial, ko.platformPrivate);
   }
 
   // Notifications are signed by the same key as answers (see answerKey).
