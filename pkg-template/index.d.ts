@@ -518,15 +518,19 @@ export interface Notification<T = Record<string, unknown>> {
 export type ResponseData<Verb extends (...args: never[]) => Promise<WxpayResponse<unknown>>> = Awaited<ReturnType<Verb>>['data'];
 
 /**
- * The JSON body a verb of the chain sends, `ResponseData`'s twin: the `data` a `post`, `put` or
- * `patch` takes first, or the config's `data` of a `delete` that takes one (`never` for a verb
- * that sends none), e.g. `RequestData<Wxpay['v3']['applyment4sub']['applyment/']['post']>`: to
- * build a body, or a part of one, in a function of your own, typed and with its fields' docs.
+ * The body a verb of the chain sends, `ResponseData`'s twin: the `data` a `post`, `put` or `patch`
+ * takes first (a JSON body, or an upload's `FormData`), or the config's `data` of a `delete` that
+ * takes one; `never` for a verb that sends none (a `GET`, a `post` whose data is `null`, a verb
+ * typed `never`), `unknown` on the untyped chain. E.g.
+ * `RequestData<Wxpay['v3']['applyment4sub']['applyment/']['post']>`: to build a body, or a part
+ * of one, in a function of your own, typed and with its fields' docs.
  */
 export type RequestData<Verb extends (...args: never[]) => Promise<WxpayResponse<unknown>>> =
-  2 extends Parameters<Verb>['length']
-    ? Parameters<Verb>[0]
-    : NonNullable<Parameters<Verb>[0]> extends { data: infer D } ? D : never;
+  [Verb] extends [never]
+    ? never
+    : 2 extends Parameters<Verb>['length']
+      ? NonNullable<Parameters<Verb>[0]>
+      : 'data' extends keyof NonNullable<Parameters<Verb>[0]> ? NonNullable<Parameters<Verb>[0]>['data'] : never;
 
 /**
  * An order as the order query answers it (`GET /v3/pay/transactions/id/{transaction_id}`), which is

@@ -535,7 +535,10 @@ function schemaKey(s, ctx) {
     return out;
   };
   const { description, nullable, ...rest } = s;
-  return `${ctx.mode}:${JSON.stringify(deep(rest))}`;
+  const text = JSON.stringify(deep(rest));
+  // A query's base64 field has a doc of its own (SENSITIVE.query): not shared with a body's.
+  const where = ctx.query && text.includes('"format":"base64"') ? 'query:' : '';
+  return `${ctx.mode}:${where}${text}`;
 }
 
 function pascal(hint) {

@@ -74,6 +74,15 @@ test('a base64 field (a sensitive one, in WeChat Pay\'s descriptions) says to en
   // In a query (not looked into for its key: the caller names it).
   const banks = out.slice(out.indexOf('`GET /v3/capital/capitallhh/banks/search-banks-by-bank-account`'));
   assert.match(banks, /\* Format: base64, which WeChat Pay gives a sensitive field \(敏感信息\): send `await wxpay\.encrypt\(plain\)`, unless its page says otherwise\. A query is not looked into for its key: give `wxpay\.wechatpaySerial`, read right after `encrypt`, as the request's `Wechatpay-Serial` header\.\n\s*\*\/\n\s*account_number: string;/);
+  // A query and a body of the same fields share one declaration, but not where a base64 field's doc
+  // differs between them.
+  const same = { type: 'object', properties: { name: { type: 'string', format: 'base64' }, b: { type: 'string' }, c: { type: 'string' } } };
+  const d = base();
+  op(d).get.query = same;
+  op(d).patch.body = same;
+  const two = generate(core, [['demo/things.json', JSON.stringify(d)]]);
+  assert.equal(two.split('A query is not looked into for its key').length - 1, 1, 'the query');
+  assert.equal(two.split('(the request then names its key in `Wechatpay-Serial`)').length - 1, 1, 'the body');
   // Any other format as it is.
   assert.ok(out.includes('Format: rfc3339.'));
 });

@@ -1,7 +1,7 @@
 // A merchant's first integration, as a new user writes it: order, query, close,
 // refund, bill, certificates. Every config and answer is typed from the
 // generated description (api/pay/transactions.json, api/refund/domestic.json...).
-import type { Wxpay, WxpayResponse, WeChatPay, ReservedHeaders, ReservedHeaderName, RequestData } from 'wxpay-wasm';
+import type { Wxpay, WxpayResponse, WeChatPay, ReservedHeaders, ReservedHeaderName, RequestData, Verbs } from 'wxpay-wasm';
 import type { Equal, Expect } from './equal.cjs';
 
 declare const wxpay: Wxpay;
@@ -243,6 +243,12 @@ void ubo;
 // A DELETE's body is its config's data; a GET sends none.
 type _deleteData = Expect<Equal<RequestData<Wxpay['v3']['brand']['partner']['store']['brandstores']['_store_id_']['delete']>, WeChatPay.OpenAPI.V3.Brand.Partner.Store.Brandstores._store_id_.DeleteHttpMethod.JsonDataRequest>>;
 type _getData = Expect<Equal<RequestData<Wxpay['v3']['pay']['transactions']['outTradeNo']['_out_trade_no_']['get']>, never>>;
+// A post that sends no body (its data null), a verb typed never (reached by a bracket path): never.
+type _nullData = Expect<Equal<RequestData<Wxpay['v3']['apply4subject']['applyment']['_applyment_id_']['cancel']['post']>, never>>;
+type _neverVerb = Expect<Equal<RequestData<Wxpay['v3']['brand']['profitsharing']['receivers']['delete']>, never>>;
+// An upload's FormData; the untyped chain's delete sends its config's data, whatever it is.
+type _upload = Expect<Equal<RequestData<Wxpay['v3']['merchant']['media']['upload']['post']>, FormData>>;
+type _untypedDelete = Expect<Equal<RequestData<Verbs['delete']>, unknown>>;
 // @ts-expect-error TS2353: a field the body does not have
 const wrong: RequestData<Wxpay['v3']['pay']['transactions']['jsapi']['post']> = { appid: 'wx', mchid, description: 'd', out_trade_no, notify_url: 'https://x', amount: { total: 1 }, payer: { openid: 'o' }, not_a_field: 1 };
 void wrong;
