@@ -79,14 +79,13 @@ export async function startSandbox(opts = {}) {
   // The private key of a platform serial or public key id (a request's Wechatpay-Serial), or null:
   // as the service, any listed certificate in effect (an older one too, until it expires or is
   // retired), not only the newest.
-  const platformKeys = new Map([[keys.platform.serial, ko.platformPrivate]]);
   const decrypter = (serial) => {
     if (serial === keys.pubkey.id) return ko.pubkeyPrivate;
     const entry = listed.find((c) => c.serial === serial);
-    if (!entry || !platformKeys.has(serial)) return null;
+    if (!entry) return null;
     const x = new crypto.X509Certificate(entry.certificate);
     const until = Math.min(Date.parse(x.validTo), entry.expireTime ? new Date(entry.expireTime).getTime() : Infinity);
-    return Date.parse(x.validFrom) <= Date.now() && Date.now() < until ? platformKeys.get(serial) : null;
+    return Date.parse(x.validFrom) <= Date.now() && Date.now() < until ? entry.privateKey : null;
   };
   // Orders and sensitive fields (payments.mjs).
   const payments = paymentRoutes({
@@ -114,8 +113,9 @@ export async function startSandbox(opts = {}) {
   const pending = []; // misbehaviour queue: [{ mode, left }]
   let answerKey = 'platform';
   let counter = 0;
-  // The platform certificates /v3/certificates lists (newest last); answers are signed by the last.
-  const listed = [{ serial: keys.platform.serial, certificate: keys.platform.certificate }];
+  // The platform certificates /v3/certificates lists (newest last), each with its private key;
+  // answers are signed by the last.
+  const listed = [{ serial: keys.platform.serial, certificate: keys.platform.certificate, privateKey: ko.platformPrivate }];
   const original = { platform: keys.platform, privateKey: ko.platformPrivate };
 
   /**
@@ -129,9 +129,8 @@ export async function startSandbox(opts = {}) {
     const serial = randomSerial();
     const notBefore = expired ? new Date(Date.now() - 30 * 86400e3) : upcoming ? new Date(Date.now() + 7 * 86400e3) : new Date(Date.now() - 60e3);
     const certificate = selfSignedCertificate({ serial, ...pair, notBefore, days: expired ? 10 : 5 * 365 });
-    platformKeys.set(serial, pair.privateKey);
     if (upcoming) {
-      listed.push({ serial, certificate });
+      listed.push({ serial, certificate, privateKey: pair.privateKey });
       return { serial, certificate, privateKeyPkcs8: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) };
     }
     keys.platform = {
@@ -140,7 +139,7 @@ export async function startSandbox(opts = {}) {
       publicKeySpki: pair.publicKey.export({ type: 'spki', format: 'pem' }),
     };
     ko.platformPrivate = pair.privateKey;
-    listed.push({ serial, certificate });
+    listed.push({ serial, certificate, privateKey: pair.privateKey });
     return keys.platform;
   }
 
@@ -193,9 +192,7 @@ export async function startSandbox(opts = {}) {
     complaints.clear();
     keys.platform = original.platform;
     ko.platformPrivate = original.privateKey;
-    listed.splice(0, listed.length, { serial: keys.platform.serial, certificate: keys.platform.certificate });
-    platformKeys.clear();
-    platformKeys.set(keys.platform.serial, ko.platformPrivate);
+    listed.splice(0, listed.length, { serial: keys.platform.serial, certificate: keys.platform.certificate, privateKey: ko.platformPrivate });
   }
 
   // Notifications are signed by the same key as answers (see answerKey).
