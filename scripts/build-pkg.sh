@@ -45,7 +45,7 @@ cp pkg-template/* pkg/
 # What users read in node_modules and on the package page.
 cp LICENSE pkg/
 # Their links to the repository's other files made absolute (the package does not carry those).
-for md in README.md SECURITY.md; do node scripts/pkg-readme.mjs "$md" "pkg/$md"; done
+for md in README.md README.zh-CN.md SECURITY.md; do node scripts/pkg-readme.mjs "$md" "pkg/$md"; done
 cp "$out"/wxpay_wasm.js "$out"/wxpay_wasm_bg.wasm pkg/
 # The license texts of the crates the .wasm is built from (MIT and BSD ask for them in copies).
 node scripts/notices.mjs pkg/THIRD_PARTY_NOTICES

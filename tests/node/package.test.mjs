@@ -10,11 +10,11 @@ import { packedMarkdown, relativeLinks, REPOSITORY } from '../../scripts/pkg-rea
 
 const pkg = fileURLToPath(new URL('../../pkg/', import.meta.url));
 
-test('npm pack --dry-run lists README.md, SECURITY.md, LICENSE, THIRD_PARTY_NOTICES and every file the entries load, and nothing else', () => {
+test('npm pack --dry-run lists README.md, README.zh-CN.md, SECURITY.md, LICENSE, THIRD_PARTY_NOTICES and every file the entries load, and nothing else', () => {
   const [info] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: pkg, encoding: 'utf8' }));
   const files = info.files.map((f) => f.path).sort();
   assert.deepEqual(files, [
-    'LICENSE', 'README.md', 'SECURITY.md', 'bill.js', 'boundary.js', 'browser.mjs', 'cli.mjs', 'error.js', 'index.d.cts', 'index.d.ts',
+    'LICENSE', 'README.md', 'README.zh-CN.md', 'SECURITY.md', 'bill.js', 'boundary.js', 'browser.mjs', 'cli.mjs', 'error.js', 'index.d.cts', 'index.d.ts',
     'node.cjs', 'node.mjs', 'package.json', 'payscore.js', 'THIRD_PARTY_NOTICES', 'upload.js', 'workerd.mjs', 'wxpay.js', 'wxpay_wasm.cjs', 'wxpay_wasm.js', 'wxpay_wasm_bg.wasm',
   ].sort());
   // wasm-bindgen's declarations of the glue's internals are not shipped, nor named by the glue.
@@ -22,7 +22,7 @@ test('npm pack --dry-run lists README.md, SECURITY.md, LICENSE, THIRD_PARTY_NOTI
   // README and SECURITY.md as written, but for their links to the repository's files the package
   // does not carry (scripts/pkg-readme.mjs): README sends its readers to SECURITY.md (the RSA, what
   // is verified, what is never logged), to examples/ and docs/.
-  for (const md of ['README.md', 'SECURITY.md']) {
+  for (const md of ['README.md', 'README.zh-CN.md', 'SECURITY.md']) {
     const given = readFileSync(new URL(`../../${md}`, import.meta.url), 'utf8');
     const shipped = readFileSync(new URL(`../../node_modules/wxpay-wasm/${md}`, import.meta.url), 'utf8');
     assert.equal(shipped, packedMarkdown(given), md);
