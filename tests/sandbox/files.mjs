@@ -84,7 +84,7 @@ export function bigBill(size) {
  * The file routes of one sandbox. `route(req, path, query, body)` answers a file route (or
  * returns undefined); `files` maps download tokens to what they serve.
  */
-export function fileRoutes({ baseURL, merchantPublic, signer }) {
+export function fileRoutes({ baseURL, merchantPublic, signer, billQuery = () => ({}) }) {
   const files = new Map();
   // The images of 消费者投诉 (media_id -> { bytes, type }): uploaded by the merchant, or a payer's.
   const media = new Map();
@@ -168,6 +168,8 @@ export function fileRoutes({ baseURL, merchantPublic, signer }) {
     const m = req.method;
     if (m === 'POST' && isUpload(path)) return upload(req, path, body);
     if (m !== 'GET') return undefined;
+    // The test knobs set for every bill request (sb.billQuery), under the request's own.
+    if (path.startsWith('/v3/bill/')) q = { ...billQuery(), ...q };
     if (path === '/v3/bill/tradebill') {
       if (q.sandbox_size) {
         const size = Number(q.sandbox_size);

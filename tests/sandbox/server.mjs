@@ -74,7 +74,7 @@ export async function startSandbox(opts = {}) {
 
   const requests = [];
   // Uploads, bills, statements, downloads (files.mjs).
-  const fileRouting = fileRoutes({ baseURL: () => opts.publicBaseURL ?? sb.baseURL, merchantPublic: () => ko.merchantPublic, signer: () => signer() });
+  const fileRouting = fileRoutes({ baseURL: () => opts.publicBaseURL ?? sb.baseURL, merchantPublic: () => ko.merchantPublic, signer: () => signer(), billQuery: () => sb.billQuery });
   const fileRoute = fileRouting.route;
   // The private key of a platform serial or public key id (a request's Wechatpay-Serial), or null:
   // as the service, any listed certificate in effect (an older one too, until it expires or is
@@ -193,6 +193,7 @@ export async function startSandbox(opts = {}) {
     keys.platform = original.platform;
     ko.platformPrivate = original.privateKey;
     listed.splice(0, listed.length, { serial: keys.platform.serial, certificate: keys.platform.certificate, privateKey: ko.platformPrivate });
+    sb.billQuery = {};
   }
 
   // Notifications are signed by the same key as answers (see answerKey).
@@ -401,6 +402,8 @@ export async function startSandbox(opts = {}) {
     pubkey: keys.pubkey,
     apiv3Key,
     certs: { [keys.platform.serial]: keys.platform.certificate, [keys.pubkey.id]: keys.pubkey.publicKeySpki },
+    /** Bill test knobs (`sandbox_size`, `sandbox_rows`, `sandbox_hash`) for every bill request, as if in its query (which wins); reset() empties it. */
+    billQuery: {},
     get answerKey() { return answerKey; },
     set answerKey(v) {
       if (v !== 'platform' && v !== 'pubkey') throw new TypeError(`answerKey must be 'platform' or 'pubkey', not ${v}`);

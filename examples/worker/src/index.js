@@ -8,20 +8,40 @@
 //                                handled once per id, answered 204 or {"code":"FAIL",...}
 // Every error answers JSON `{ code, message }` (a refused order `{ code, request_id }`, its
 // message kept in the log), never a stack.
+// Cron (`scheduled`, see wrangler.toml) -> each night, the platform certificates WeChat Pay lists
+//   into the CERTS KV namespace, for the isolates to come, and yesterday's trade bill (交易账单)
+//   into the BILLS R2 bucket; each part runs when its binding is bound.
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 
-// One client per isolate: keys are parsed once, not on every request.
+/** The key of CERTS that holds `{ [serial]: pem }`: the platform certificates, kept nightly. */
+const CERTS_KEY = 'platform-certificates';
+
+// One client per isolate: keys are parsed once, not on every request. Its platform keys are the
+// WXPAY_PLATFORM_* secrets (a certificate, or the WeChat Pay public key and its PUB_KEY_ID_...)
+// and the certificates the nightly job kept in CERTS: a new isolate then verifies its first
+// answer without waiting for a download (with neither, it downloads them with the APIv3 key).
 let wxpay;
-function client(env) {
-  wxpay ??= new Wxpay({
-    mchid: env.WXPAY_MCHID,
-    serial: env.WXPAY_SERIAL,
-    privateKey: env.WXPAY_PRIVATE_KEY,
-    certs: { [env.WXPAY_PLATFORM_SERIAL]: env.WXPAY_PLATFORM_CERT },
-    apiv3Key: env.WXPAY_APIV3_KEY,
-    baseURL: env.WXPAY_BASE_URL || undefined,
-    timeout: 10_000,
-  });
+async function client(env) {
+  if (!wxpay) {
+    // Each request that finds no client reads CERTS itself: a read started by another request
+    // would end with that request in workerd. The first to get past it makes the client.
+    const certs = (await env.CERTS?.get(CERTS_KEY, 'json')) ?? {};
+    const given = env.WXPAY_PLATFORM_SERIAL;
+    if (given) {
+      // One entry a serial: the secret's, whatever case either is written in.
+      for (const serial of Object.keys(certs)) if (serial.toUpperCase() === given.toUpperCase()) delete certs[serial];
+      certs[given] = env.WXPAY_PLATFORM_CERT;
+    }
+    wxpay ??= new Wxpay({
+      mchid: env.WXPAY_MCHID,
+      serial: env.WXPAY_SERIAL,
+      privateKey: env.WXPAY_PRIVATE_KEY,
+      ...(Object.keys(certs).length > 0 ? { certs } : {}),
+      apiv3Key: env.WXPAY_APIV3_KEY,
+      baseURL: env.WXPAY_BASE_URL || undefined,
+      timeout: 10_000,
+    });
+  }
   return wxpay;
 }
 
@@ -65,7 +85,7 @@ async function checkout(request, env) {
   if (typeof openid !== 'string' || !/^[\w-]{1,128}$/.test(openid)) return json({ code: 'BAD_REQUEST', message: 'openid: the payer\'s openid' }, 400);
   const goods = typeof item === 'string' && Object.hasOwn(ITEMS, item) ? ITEMS[item] : undefined;
   if (!goods) return json({ code: 'BAD_REQUEST', message: `item: one of ${Object.keys(ITEMS).join(', ')}` }, 400);
-  const wxpay = client(env);
+  const wxpay = await client(env);
   const out_trade_no = orderNumber();
   // Kept before it is placed: its payment's notification can come before this request ends.
   await env.ORDERS.put(out_trade_no, JSON.stringify({ total: goods.total, state: 'NOTPAY' }));
@@ -112,7 +132,7 @@ async function handleEvent(env, { event_type, resource }) {
 }
 
 async function notify(request, env) {
-  const notifications = client(env).notifications;
+  const notifications = (await client(env)).notifications;
   let notification;
   try {
     // The Request itself: parse reads the raw body, which the signature covers.
@@ -164,7 +184,7 @@ async function cards(request, env, pathname) {
   } catch {
     return json({ code: 'BAD_REQUEST', message: 'malformed percent-encoding in the path' }, 400);
   }
-  const memberCode = client(env).v3.marketing.membercardOpen.cards._card_id_.codes._code_;
+  const memberCode = (await client(env)).v3.marketing.membercardOpen.cards._card_id_.codes._code_;
   try {
     if (request.method === 'GET') {
       const { data } = await memberCode.get({ card_id, code });
@@ -192,7 +212,91 @@ async function cards(request, env, pathname) {
   }
 }
 
+/**
+ * The platform certificates WeChat Pay lists now, kept in CERTS for the isolates to come: each PEM
+ * under its serial, none that has expired or been retired (its listed expire_time passed).
+ * Resolves the serials kept.
+ */
+async function keepCertificates(wxpay, store) {
+  // The list itself, now, verified as the client's own download is, and taken by the client:
+  // `certificates()` alone downloads only while the client holds no downloaded certificate, so a warm isolate
+  // would never see a certificate WeChat Pay lists ahead of a rotation.
+  const { data } = await wxpay.v3.certificates.get();
+  const kept = (await store.get(CERTS_KEY, 'json')) ?? {};
+  // A serial the client was given from CERTS is listed without its PEM: the one kept stays.
+  const pems = new Map((await wxpay.certificates()).filter((c) => c.pem).map((c) => [c.serial.toUpperCase(), c.pem]));
+  const keptPem = new Map(Object.entries(kept).map(([serial, pem]) => [serial.toUpperCase(), pem]));
+  const now = Date.now();
+  const next = {};
+  for (const { serial_no, expire_time } of data.data) {
+    const serial = serial_no.toUpperCase();
+    const pem = pems.get(serial) ?? keptPem.get(serial);
+    if (Date.parse(expire_time) > now && pem) next[serial] = pem;
+  }
+  await store.put(CERTS_KEY, JSON.stringify(next));
+  return Object.keys(next);
+}
+
+/** The day before `time` in China (UTC+8), as a bill's `bill_date`: WeChat Pay has it ready from 10:00 there. */
+const yesterdayInChina = (time) => new Date(time + 8 * 3600e3 - 86400e3).toISOString().slice(0, 10);
+
+/** R2 takes a multipart upload's parts at one size, 5 MiB at least, but the last. */
+const PART_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The trade bill (交易账单) of `bill_date` into BILLS as `tradebill/<date>.csv`, streamed: the bill
+ * is never whole in memory, and its length is not known ahead, so it goes up as a multipart
+ * upload. Its digest is known only at its end, where the stream errors ERR_DIGEST_MISMATCH if it
+ * does not match: the upload is then aborted, and nothing is kept under the key.
+ */
+async function keepTradeBill(wxpay, bucket, bill_date) {
+  const key = `tradebill/${bill_date}.csv`;
+  const { data } = await wxpay.v3.bill.tradebill.get({ params: { bill_date, tar_type: 'GZIP' } });
+  const reader = (await wxpay.download(data, { stream: true })).getReader();
+  const upload = await bucket.createMultipartUpload(key, { httpMetadata: { contentType: 'text/csv; charset=utf-8' } });
+  try {
+    const parts = [];
+    const part = new Uint8Array(PART_BYTES);
+    let filled = 0;
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      for (let at = 0; at < read.value.length;) {
+        const n = Math.min(PART_BYTES - filled, read.value.length - at);
+        part.set(read.value.subarray(at, at + n), filled);
+        filled += n;
+        at += n;
+        if (filled === PART_BYTES) {
+          parts.push(await upload.uploadPart(parts.length + 1, part.slice()));
+          filled = 0;
+        }
+      }
+    }
+    // The stream ended without an error: the bill is whole and its digest matched.
+    if (filled > 0 || parts.length === 0) parts.push(await upload.uploadPart(parts.length + 1, part.slice(0, filled)));
+    await upload.complete(parts);
+    return key;
+  } catch (err) {
+    await upload.abort();
+    await reader.cancel().catch(() => {});
+    throw err;
+  }
+}
+
+/** The nightly jobs, each when its binding is bound; a failed one fails the run (in the log). */
+async function nightly(scheduledTime, env) {
+  const wxpay = await client(env);
+  const jobs = [];
+  if (env.CERTS) jobs.push(keepCertificates(wxpay, env.CERTS));
+  if (env.BILLS) jobs.push(keepTradeBill(wxpay, env.BILLS, yesterdayInChina(scheduledTime)));
+  const failed = (await Promise.allSettled(jobs)).filter((o) => o.status === 'rejected').map((o) => o.reason);
+  for (const err of failed) console.error(`nightly job failed: ${err instanceof WxpayError ? `${err.code}: ${err.message}` : err}`);
+  if (failed.length > 0) throw new AggregateError(failed, 'nightly jobs failed');
+}
+
 export default {
+  // Awaited to its end: workerd ends a scheduled run's I/O with the run.
+  async scheduled(controller, env) {
+    await nightly(controller.scheduledTime, env);
+  },
   async fetch(request, env) {
     try {
       return await route(request, env);
@@ -207,7 +311,7 @@ export default {
 async function route(request, env) {
   const { pathname } = new URL(request.url);
   if (pathname === '/notify') {
-    if (request.method !== 'POST') return client(env).notifications.failure('POST only', 405);
+    if (request.method !== 'POST') return (await client(env)).notifications.failure('POST only', 405);
     return notify(request, env);
   }
   if (pathname === '/checkout') {
