@@ -120,6 +120,18 @@ function describeWhole(e) {
  * file) likewise, with Node's flag; a Worker that loaded the Node entry (by `require`) is told to `import`;
  * else a bundler that moved the entry without the .wasm is named as the cause.
  */
+/**
+ * Node before 20, refused at import with what to do (its runtimes lack what the package needs:
+ * Node 18's ES modules have no global `crypto`, so nothing could be signed; Node 16 cannot compile
+ * the .wasm), or undefined. Bun and Deno, which load the Node entry too, are not Node.
+ */
+export function nodeTooOld(versions = globalThis.process?.versions) {
+  if (versions?.bun !== undefined || versions?.deno !== undefined) return undefined;
+  const major = Number(/^(\d+)\./.exec(versions?.node ?? '')?.[1]);
+  if (!(major < 20)) return undefined;
+  return new Error(`wxpay-wasm: needs Node 20 or later, and this is Node ${versions.node} (README, Install)`);
+}
+
 export function wasmUnreadable(cause, file) {
   const dir = String(file).replace(/[\\/][^\\/]*$/, '');
   if (denoRefused(cause)) {
@@ -1017,8 +1029,24 @@ async function readNotification(input) {
   } else {
     body = await requestBody(input, rawBody, read, what);
   }
+  if (base64Json(body)) {
+    throw param(`${what}: input.body is base64 text (it begins eyJ, the base64 of {"), not the notification's JSON: a serverless platform's event carries the body so when its isBase64Encoded is true; pass the bytes it encodes, Buffer.from(event.body, 'base64') (README, "In Node's frameworks")`);
+  }
   values.push(body);
   return values;
+}
+
+/**
+ * Whether `body` is base64 text that begins with the encoding of `{"`: what an API gateway hands
+ * a function for a JSON body (`isBase64Encoded`), and never a notification, whose JSON begins `{`.
+ */
+function base64Json(body) {
+  if (body.length < 4 || body[0] !== 0x65 || body[1] !== 0x79 || body[2] !== 0x4a) return false;
+  for (const b of body) {
+    const alphabet = (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === 0x2b || b === 0x2f || b === 0x3d;
+    if (!alphabet && b !== 0x0a && b !== 0x0d) return false;
+  }
+  return true;
 }
 
 /**

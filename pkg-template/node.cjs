@@ -4,6 +4,9 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const bundle = require('./wxpay_wasm.cjs');
 
+const old = bundle.nodeTooOld();
+if (old) throw old;
+
 let bytes, file;
 try {
   file = join(__dirname, 'wxpay_wasm_bg.wasm');

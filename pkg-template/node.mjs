@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initSync } from './wxpay_wasm.js';
-import { wasmUnreadable } from './boundary.js';
+import { nodeTooOld, wasmUnreadable } from './boundary.js';
 
+const old = nodeTooOld();
+if (old) throw old;
 initSync({ module: wasm() });
 
 /** The .wasm beside this file; a bundler that moved this file without it is named as the cause. */

@@ -8,4 +8,4 @@ export { uploadForm } from './upload.js';
 export { readBill } from './bill.js';
 export { payscoreParams, signV2 } from './payscore.js';
 // For node.cjs only (not among the package's exports): its error when the .wasm cannot be read.
-export { wasmUnreadable } from './boundary.js';
+export { nodeTooOld, wasmUnreadable } from './boundary.js';

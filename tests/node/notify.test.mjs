@@ -283,6 +283,15 @@ describe('notifications.parse input shapes', () => {
     const request = new Request('http://merchant.example/notify', { method: 'POST', headers: n.headers, body: n.body });
     assert.match(await message({ raw: request, arrayBuffer: () => request.arrayBuffer(), header: () => undefined }), /^notifications\.parse\(input\): input wraps a fetch Request as input\.raw \(Hono's c\.req\): pass that Request \(c\.req\.raw\), its body not read yet$/);
     assert.equal(request.bodyUsed, false);
+    // A serverless event's body as the gateway gave it, base64 (isBase64Encoded: true), in each
+    // form and wrapped at 76 characters: refused saying so, where it would fail its signature.
+    const b64 = n.body.toString('base64');
+    const base64 = /^notifications\.parse\(input\): input\.body is base64 text \(it begins eyJ, the base64 of \{"\), not the notification's JSON: a serverless platform's event carries the body so when its isBase64Encoded is true; pass the bytes it encodes, Buffer\.from\(event\.body, 'base64'\)/;
+    for (const body of [b64, Buffer.from(b64), b64.replace(/.{76}/g, '$&\r\n')]) assert.match(await message({ headers: n.headers, body }), base64);
+    assert.match(await message(new Request('http://merchant.example/notify', { method: 'POST', headers: n.headers, body: b64 })), base64);
+    // Decoded, it is the notification; text that only begins like base64 goes on to be verified.
+    assert.deepEqual((await wxpay.notifications.parse({ headers: n.headers, body: Buffer.from(b64, 'base64') })).resource, PAYMENT);
+    await rejectsWith(wxpay.notifications.parse({ headers: n.headers, body: `${b64}!` }), 'ERR_NOTIFY_SIGNATURE');
     // A misspelt key of { headers, body } is named; a key that is not a short name only by its length.
     assert.match(await message({ header: n.headers, body: n.body }), /^notifications\.parse\(input\): unknown key `header`: expected \{ headers, body \}, or a fetch Request$/);
     assert.match(await message({ headers: n.headers, raw: n.body }), /unknown key `raw`: expected \{ headers, body \}/);

@@ -31,6 +31,13 @@ for major in ${NODES:-22 24 26}; do
   grep -E '^# (tests|pass|fail|cancelled|skipped) ' "$tap" | tr '\n' ' '
   echo
 done
+# Node 16 and 18 (end of life) are refused at import, both ways, saying so.
+for major in 16 18; do
+  bin="$dir/node_modules/node$major/bin"
+  version=$("$bin/node" --version)
+  echo "== Node $version: refused at import (tests/nodes/old.mjs)"
+  "$bin/node" "$dir/old.mjs" || failed+=("$version (old.mjs)")
+done
 if (( ${#failed[@]} )); then
   echo "tests/nodes: failed under ${failed[*]}" >&2
   exit 1
