@@ -85,6 +85,38 @@ describe('examples/worker nightly job in workerd', () => {
     }
   });
 
+  test('CERTS keeps the certificate the secrets give too; and whatever CERTS holds that is not such a record (not JSON, not an object, a refused PEM) neither stops a request nor the job, which writes it again', async () => {
+    sb.reset();
+    const options = { kvNamespaces: ['CERTS'], kvPersist: join(dir, 'kv-secret') };
+    let mf = start(outdir, secretsFor(sb), options);
+    try {
+      assert.equal((await scheduled(mf)).outcome, 'ok');
+      const kv = await mf.getKVNamespace('CERTS');
+      assert.deepEqual(await kv.get(KEY, 'json'), { [sb.platform.serial]: sb.platform.certificate });
+      await mf.dispose();
+      // Then the secrets are left out: a new isolate starts from CERTS alone, without a download.
+      mf = start(outdir, secrets(), options);
+      const before = downloads();
+      assert.equal((await card(mf)).status, 200);
+      assert.equal(downloads() - before, 0);
+    } finally {
+      await mf.dispose();
+    }
+    for (const bad of ['abc', '[1]', '"text"', JSON.stringify({ [sb.platform.serial]: 42 }), JSON.stringify({ [sb.platform.serial]: 'not a pem' }), JSON.stringify({ NOT_A_SERIAL: sb.platform.certificate })]) {
+      const worker = start(outdir, secretsFor(sb), { kvNamespaces: ['CERTS'] });
+      try {
+        const kv = await worker.getKVNamespace('CERTS');
+        await kv.put(KEY, bad);
+        const res = await card(worker);
+        assert.equal(res.status, 200, bad);
+        assert.equal((await scheduled(worker)).outcome, 'ok', bad);
+        assert.deepEqual(await kv.get(KEY, 'json'), { [sb.platform.serial]: sb.platform.certificate }, bad);
+      } finally {
+        await worker.dispose();
+      }
+    }
+  });
+
   test("BILLS gets yesterday's trade bill (China's day) in parts of 5 MiB, and nothing when its digest does not match", async () => {
     sb.reset();
     const size = 12 * 1024 * 1024;

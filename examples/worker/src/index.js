@@ -25,14 +25,24 @@ async function client(env) {
   if (!wxpay) {
     // Each request that finds no client reads CERTS itself: a read started by another request
     // would end with that request in workerd. The first to get past it makes the client.
-    const certs = (await env.CERTS?.get(CERTS_KEY, 'json')) ?? {};
-    const given = env.WXPAY_PLATFORM_SERIAL;
-    if (given) {
-      // One entry a serial: the secret's, whatever case either is written in.
-      for (const serial of Object.keys(certs)) if (serial.toUpperCase() === given.toUpperCase()) delete certs[serial];
-      certs[given] = env.WXPAY_PLATFORM_CERT;
-    }
-    wxpay ??= new Wxpay({
+    const kept = await keptCertificates(env);
+    wxpay ??= makeClient(env, kept);
+  }
+  return wxpay;
+}
+
+/** The secrets' platform key beside `certs` (one entry a serial: the secret's, in any case). */
+function withSecret(env, certs) {
+  const given = env.WXPAY_PLATFORM_SERIAL;
+  if (!given) return certs;
+  const others = Object.entries(certs).filter(([serial]) => serial.toUpperCase() !== given.toUpperCase());
+  return { ...Object.fromEntries(others), [given]: env.WXPAY_PLATFORM_CERT };
+}
+
+function makeClient(env, kept) {
+  const make = (more) => {
+    const certs = withSecret(env, more);
+    return new Wxpay({
       mchid: env.WXPAY_MCHID,
       serial: env.WXPAY_SERIAL,
       privateKey: env.WXPAY_PRIVATE_KEY,
@@ -41,8 +51,34 @@ async function client(env) {
       baseURL: env.WXPAY_BASE_URL || undefined,
       timeout: 10_000,
     });
+  };
+  if (Object.keys(kept).length === 0) return make({});
+  try {
+    return make(kept);
+  } catch (err) {
+    // What CERTS holds is refused (not a certificate under its serial): made without it, and
+    // the nightly job writes CERTS again. Nothing the secrets hold is quoted by the message.
+    if (!(err instanceof WxpayError)) throw err;
+    console.warn(`CERTS not used: ${err.code}: ${err.message}`);
+    return make({});
   }
-  return wxpay;
+}
+
+/**
+ * What the nightly job kept in CERTS, `{ [serial]: pem }`; nothing when it is not bound, cannot be
+ * read or holds something else (the next nightly run writes it again).
+ */
+async function keptCertificates(env) {
+  if (!env.CERTS) return {};
+  let value;
+  try {
+    value = await env.CERTS.get(CERTS_KEY, 'json');
+  } catch (err) {
+    console.warn(`CERTS not read: ${err}`);
+    return {};
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, pem]) => typeof pem === 'string'));
 }
 
 const json = (body, status = 200) =>
@@ -217,23 +253,23 @@ async function cards(request, env, pathname) {
  * under its serial, none that has expired or been retired (its listed expire_time passed).
  * Resolves the serials kept.
  */
-async function keepCertificates(wxpay, store) {
+async function keepCertificates(wxpay, env) {
   // The list itself, now, verified as the client's own download is, and taken by the client:
-  // `certificates()` alone downloads only while the client holds no downloaded certificate, so a warm isolate
-  // would never see a certificate WeChat Pay lists ahead of a rotation.
+  // `certificates()` alone downloads only while the client holds no downloaded certificate, so a
+  // warm isolate would never see a certificate WeChat Pay lists ahead of a rotation.
   const { data } = await wxpay.v3.certificates.get();
-  const kept = (await store.get(CERTS_KEY, 'json')) ?? {};
-  // A serial the client was given from CERTS is listed without its PEM: the one kept stays.
-  const pems = new Map((await wxpay.certificates()).filter((c) => c.pem).map((c) => [c.serial.toUpperCase(), c.pem]));
-  const keptPem = new Map(Object.entries(kept).map(([serial, pem]) => [serial.toUpperCase(), pem]));
+  // A serial the client was given (from CERTS, or the secrets) is listed without its PEM: the
+  // one given is kept.
+  const pems = new Map();
+  for (const [serial, pem] of Object.entries(withSecret(env, await keptCertificates(env)))) pems.set(serial.toUpperCase(), pem);
+  for (const { serial, pem } of await wxpay.certificates()) if (pem) pems.set(serial.toUpperCase(), pem);
   const now = Date.now();
   const next = {};
   for (const { serial_no, expire_time } of data.data) {
     const serial = serial_no.toUpperCase();
-    const pem = pems.get(serial) ?? keptPem.get(serial);
-    if (Date.parse(expire_time) > now && pem) next[serial] = pem;
+    if (Date.parse(expire_time) > now && pems.has(serial)) next[serial] = pems.get(serial);
   }
-  await store.put(CERTS_KEY, JSON.stringify(next));
+  await env.CERTS.put(CERTS_KEY, JSON.stringify(next));
   return Object.keys(next);
 }
 
@@ -252,9 +288,10 @@ const PART_BYTES = 5 * 1024 * 1024;
 async function keepTradeBill(wxpay, bucket, bill_date) {
   const key = `tradebill/${bill_date}.csv`;
   const { data } = await wxpay.v3.bill.tradebill.get({ params: { bill_date, tar_type: 'GZIP' } });
-  const reader = (await wxpay.download(data, { stream: true })).getReader();
   const upload = await bucket.createMultipartUpload(key, { httpMetadata: { contentType: 'text/csv; charset=utf-8' } });
+  let reader;
   try {
+    reader = (await wxpay.download(data, { stream: true })).getReader();
     const parts = [];
     const part = new Uint8Array(PART_BYTES);
     let filled = 0;
@@ -275,18 +312,23 @@ async function keepTradeBill(wxpay, bucket, bill_date) {
     await upload.complete(parts);
     return key;
   } catch (err) {
-    await upload.abort();
-    await reader.cancel().catch(() => {});
+    // The bill's own error is the one thrown; the clean-up's are only logged.
+    await reader?.cancel().catch(() => {});
+    await upload.abort().catch((e) => console.error(`the upload of ${key} was not aborted: ${e}`));
     throw err;
   }
 }
 
 /** The nightly jobs, each when its binding is bound; a failed one fails the run (in the log). */
 async function nightly(scheduledTime, env) {
-  const wxpay = await client(env);
   const jobs = [];
-  if (env.CERTS) jobs.push(keepCertificates(wxpay, env.CERTS));
-  if (env.BILLS) jobs.push(keepTradeBill(wxpay, env.BILLS, yesterdayInChina(scheduledTime)));
+  try {
+    const wxpay = await client(env);
+    if (env.CERTS) jobs.push(keepCertificates(wxpay, env));
+    if (env.BILLS) jobs.push(keepTradeBill(wxpay, env.BILLS, yesterdayInChina(scheduledTime)));
+  } catch (err) {
+    jobs.push(Promise.reject(err));
+  }
   const failed = (await Promise.allSettled(jobs)).filter((o) => o.status === 'rejected').map((o) => o.reason);
   for (const err of failed) console.error(`nightly job failed: ${err instanceof WxpayError ? `${err.code}: ${err.message}` : err}`);
   if (failed.length > 0) throw new AggregateError(failed, 'nightly jobs failed');
