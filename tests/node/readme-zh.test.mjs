@@ -18,12 +18,16 @@ function prose(text) {
   return text.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '').replace(/`+[^`\n]*`+/g, '');
 }
 
-/** The anchors GitHub gives `text`'s headings: lower case, punctuation dropped, spaces as `-`. */
+/**
+ * The anchors GitHub gives `text`'s headings (ATX, outside code blocks): lower case, punctuation
+ * (a code span's backticks too, not its text) and a closing `#` run dropped, spaces as `-`.
+ */
 function anchors(text) {
   const seen = new Map();
   const out = new Set();
-  for (const [, heading] of prose(text).matchAll(/^#{1,6} (.+)$/gm)) {
-    const slug = heading.trim().toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+  const outsideBlocks = text.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
+  for (const [, heading] of outsideBlocks.matchAll(/^#{1,6} (.+)$/gm)) {
+    const slug = heading.replace(/\s+#+\s*$/, '').trim().toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
     const n = seen.get(slug) ?? 0;
     seen.set(slug, n + 1);
     out.add(n === 0 ? slug : `${slug}-${n}`);
@@ -47,6 +51,10 @@ function firstCells(text) {
 }
 
 test('every code block of README.zh-CN.md is one of README.md, byte for byte, in the same language', () => {
+  // Fenced as README's are (at the line's start, with backticks, js, ts, sh or nothing), so that
+  // each is one the comparison below reads: no indented, tilde or other-language fence.
+  const fences = ZH.split('\n').filter((line) => /^\s*(```|~~~)/.test(line));
+  for (const fence of fences) assert.match(fence, /^```(js|ts|sh)?$/, `README.zh-CN.md: a fence README's blocks do not use: ${fence}`);
   let count = 0;
   for (const lang of ['js', 'ts', 'sh', '']) {
     const theirs = new Set(readmeBlocks(lang, README).map((b) => b.code));
@@ -56,13 +64,20 @@ test('every code block of README.zh-CN.md is one of README.md, byte for byte, in
     }
   }
   assert.ok(count >= 12, `only ${count} blocks`);
+  assert.equal(fences.length, 2 * count, 'every fence opens or closes a block compared');
 });
 
 test('every relative link of README.zh-CN.md and README.md leads to a file, and every anchor to a heading of it', () => {
   const headings = { 'README.md': anchors(README), 'README.zh-CN.md': anchors(ZH) };
   for (const [name, text] of [['README.zh-CN.md', ZH], ['README.md', README]]) {
     let links = 0;
-    for (const [, target] of prose(text).matchAll(/\]\(([^)\s]+)\)/g)) {
+    // Inline links (with a title or in angle brackets too), reference definitions and HTML hrefs.
+    const targets = [
+      ...[...prose(text).matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+[^)]*)?\)/g)].map((m) => m[1]),
+      ...[...prose(text).matchAll(/^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?/gm)].map((m) => m[1]),
+      ...[...prose(text).matchAll(/\bhref="([^"]+)"/g)].map((m) => m[1]),
+    ];
+    for (const target of targets) {
       if (/^[a-z]+:/.test(target)) continue;
       links++;
       const [path, anchor] = target.split('#');

@@ -295,6 +295,41 @@ const rawBodyBuffer = Buffer.from(notification$.body, 'base64');
       assert.deepEqual(notification.resource, RESOURCE);
     },
   },
+  "In Node's frameworks #1": {
+    // The serverless handler, given events of each platform's documented shape: AWS Lambda's API
+    // Gateway REST (v1: headers as sent, a text body) and HTTP API or function URL (v2: lower-case
+    // names, a base64 body), Tencent SCF's API Gateway trigger (a text body), Alibaba FC 3.0's
+    // HTTP trigger (the event as JSON bytes, a base64 body); then a forged one, and one whose
+    // base64 body a handler forgot to decode.
+    preamble: `${CLIENT}${NOTIFICATION}const paid$ = [];
+const markPaid = async (out_trade_no) => { paid$.push(out_trade_no); };
+const logged$ = [];
+console.error = (err) => logged$.push(err?.code);
+`,
+    postamble: `const raw$ = Buffer.from(notification$.body, 'base64');
+const lower$ = Object.fromEntries(Object.entries(notification$.headers).map(([k, v]) => [k.toLowerCase(), v]));
+const events$ = {
+  awsRest: { resource: '/notify', httpMethod: 'POST', headers: notification$.headers, multiValueHeaders: Object.fromEntries(Object.entries(notification$.headers).map(([k, v]) => [k, [v]])), body: raw$.toString('utf8'), isBase64Encoded: false },
+  awsHttp: { version: '2.0', routeKey: 'POST /notify', rawPath: '/notify', headers: lower$, body: raw$.toString('base64'), isBase64Encoded: true },
+  scf: { httpMethod: 'POST', path: '/notify', headers: lower$, body: raw$.toString('utf8'), isBase64Encoded: false },
+  fc3: Buffer.from(JSON.stringify({ version: 'v1', rawPath: '/notify', headers: notification$.headers, body: raw$.toString('base64'), isBase64Encoded: true })),
+};
+const answers$ = {};
+for (const [name, event] of Object.entries(events$)) answers$[name] = await handler(event);
+const forged$ = Buffer.from(raw$); forged$[forged$.indexOf('TRANSACTION')] ^= 0x20;
+answers$.forged = await handler({ headers: lower$, body: forged$.toString('utf8') });
+answers$.undecoded = await handler({ headers: lower$, body: raw$.toString('base64') });
+report$({ answers: answers$, paid: paid$, logged: logged$ });`,
+    notification: true,
+    check({ result: { answers, paid, logged } }) {
+      const handled = { statusCode: 204, headers: {}, body: '' };
+      for (const name of ['awsRest', 'awsHttp', 'scf', 'fc3']) assert.deepEqual(answers[name], handled, name);
+      assert.deepEqual(paid, Array(4).fill('readme-order-1'));
+      assert.deepEqual(answers.forged, { statusCode: 401, headers: { 'content-type': 'application/json' }, body: '{"code":"FAIL","message":"rejected"}' });
+      assert.deepEqual(answers.undecoded, { statusCode: 500, headers: { 'content-type': 'application/json' }, body: '{"code":"FAIL","message":"not handled"}' });
+      assert.deepEqual(logged, ['ERR_NOTIFY_SIGNATURE', 'ERR_INVALID_PARAM']);
+    },
+  },
   'Sensitive fields (敏感信息加密) #1': {
     preamble: CLIENT,
     postamble: 'report$({ name, data, serial: wxpay.wechatpaySerial });',
