@@ -67,7 +67,7 @@ test-frameworks: pack
 	@bash tests/frameworks/run.sh
 
 # Node 22, 24 and 26 (from npm, pinned in tests/nodes/package-lock.json) run the suites test-node
-# and test-hostile run under the machine's Node.
+# and test-hostile run under the machine's Node; Node 16 and 18 must refuse the package at import.
 test-nodes: pack test-pkg
 	@bash tests/nodes/run.sh
 

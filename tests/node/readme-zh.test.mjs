@@ -13,9 +13,9 @@ const read = (name) => readFileSync(new URL(name, ROOT), 'utf8');
 const README = read('README.md');
 const ZH = read('README.zh-CN.md');
 
-/** `text` without its fenced code blocks and code spans: prose, where links are links. */
+/** `text` without its fenced code blocks and code spans (a run of backticks to the next run as long): prose. */
 function prose(text) {
-  return text.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '').replace(/`+[^`\n]*`+/g, '');
+  return text.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '').replace(/(`+)[^`][\s\S]*?[^`]\1(?!`)|(`+)[^`]\2(?!`)/g, '');
 }
 
 /**
@@ -53,8 +53,12 @@ function firstCells(text) {
 test('every code block of README.zh-CN.md is one of README.md, byte for byte, in the same language', () => {
   // Fenced as README's are (at the line's start, with backticks, js, ts, sh or nothing), so that
   // each is one the comparison below reads: no indented, tilde or other-language fence.
-  const fences = ZH.split('\n').filter((line) => /^\s*(```|~~~)/.test(line));
+  const fences = ZH.split('\n').filter((line) => /```|~~~/.test(line) && !/^[^`]*`[^`]/.test(line.replace(/^\s*[->]*\s*/, '')));
   for (const fence of fences) assert.match(fence, /^```(js|ts|sh)?$/, `README.zh-CN.md: a fence README's blocks do not use: ${fence}`);
+  // Nor code in any other form: an indented block (four spaces after a blank line), HTML's <pre> or <code>.
+  const outside = ZH.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
+  assert.doesNotMatch(outside, /\n\n( {4}|\t)\S/, 'README.zh-CN.md: an indented code block');
+  assert.doesNotMatch(outside, /<(pre|code)\b/i, 'README.zh-CN.md: code in HTML');
   let count = 0;
   for (const lang of ['js', 'ts', 'sh', '']) {
     const theirs = new Set(readmeBlocks(lang, README).map((b) => b.code));
@@ -74,14 +78,16 @@ test('every relative link of README.zh-CN.md and README.md leads to a file, and 
     // Inline links (with a title or in angle brackets too), reference definitions and HTML hrefs.
     const targets = [
       ...[...prose(text).matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+[^)]*)?\)/g)].map((m) => m[1]),
-      ...[...prose(text).matchAll(/^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?/gm)].map((m) => m[1]),
-      ...[...prose(text).matchAll(/\bhref="([^"]+)"/g)].map((m) => m[1]),
+      ...[...prose(text).matchAll(/^[ >]*\[[^\]]+\]:\s*<?([^\s>]+)>?/gm)].map((m) => m[1]),
+      ...[...prose(text).matchAll(/\b(?:href|src)\s*=\s*["']([^"']+)["']/gi)].map((m) => m[1]),
     ];
     for (const target of targets) {
       if (/^[a-z]+:/.test(target)) continue;
       links++;
       const [path, anchor] = target.split('#');
       const file = path === '' ? name : path.replace(/^\.\//, '');
+      // A file of the repository's own: not above it, nor where only a build or an install puts one.
+      assert.ok(!/^(\/|\.\.\/)|(^|\/)(node_modules|\.work|target|pkg)(\/|$)/.test(file), `${name}: a link outside the repository's files: ${file}`);
       assert.ok(existsSync(new URL(file, ROOT)), `${name}: a link to ${file}, which does not exist`);
       if (anchor !== undefined) {
         assert.ok(headings[file], `${name}: an anchor into ${file}, whose headings are not read here`);

@@ -56,11 +56,13 @@ function makeClient(env, kept) {
   try {
     return make(kept);
   } catch (err) {
-    // What CERTS holds is refused (not a certificate under its serial): made without it, and
-    // the nightly job writes CERTS again. Nothing the secrets hold is quoted by the message.
     if (!(err instanceof WxpayError)) throw err;
+    // Refused with CERTS and not without it: what CERTS holds is the cause (not a certificate
+    // under its serial), and the nightly job writes it again. Refused either way, the secrets
+    // are: that error is thrown, and CERTS is not blamed. Messages quote no secret.
+    const client = make({});
     console.warn(`CERTS not used: ${err.code}: ${err.message}`);
-    return make({});
+    return client;
   }
 }
 
