@@ -693,10 +693,16 @@ export type NotificationInput =
   | Request
   | {
       /**
-       * `Headers`; a plain object (Node's `req.headers`) or `Map` with names in any case; or an
-       * array of `[name, value]` pairs, or of names and values (Node's `req.rawHeaders`).
+       * `Headers`; a plain object (Node's `req.headers`, a serverless event's `headers` or
+       * `multiValueHeaders`) or `Map` with names in any case; or an array of `[name, value]`
+       * pairs, or of names and values (Node's `req.rawHeaders`). Read-only forms too.
        */
-      headers: Headers | Record<string, string | string[] | undefined> | Map<string, string> | [string, string][] | string[];
+      headers:
+        | Headers
+        | Readonly<Record<string, string | readonly string[] | undefined>>
+        | ReadonlyMap<string, string | readonly string[]>
+        | readonly (readonly [string, string])[]
+        | readonly string[];
       /** The raw body, exactly as received: the signature covers these bytes. */
       body: string | Uint8Array | ArrayBuffer;
     };

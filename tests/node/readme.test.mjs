@@ -229,27 +229,48 @@ report$({ logged: logged$, observed: observed$ });`,
   },
   'Runtimes #1': {
     // `options` is the first snippet's. The runtime's fetch (routed to the sandbox) first gets no
-    // answer for the member card, as on a connection that died silently: the snippet's per-try
-    // deadline ends that try, and the retry is answered, well within the request's timeout.
+    // answer for the member card, as on a connection that died silently: the snippet's deadline
+    // ends that try, and the retry is answered, well within the request's timeout. Then an
+    // answer whose headers come at once and whose body takes 3 s, longer than that deadline: read
+    // in its one try (the deadline covers the wait for the headers only).
     preamble: `import { readFileSync } from 'node:fs';
 import { Wxpay } from 'wxpay-wasm';
 const options = { mchid: '${MCHID}', serial: '${SERIAL}', privateKey: readFileSync('apiclient_key.pem'), apiv3Key: process.env.WXPAY_APIV3_KEY };
 const fetch$ = globalThis.fetch;
-let silent$ = 1;
-globalThis.fetch = (url, init) => {
-  if (!String(url).includes('/membercard-open/') || silent$-- <= 0) return fetch$(url, init);
-  return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason), { once: true }));
+let silent$ = 1, slow$ = 0, tries$ = 0;
+globalThis.fetch = async (url, init) => {
+  if (!String(url).includes('/membercard-open/')) return fetch$(url, init);
+  tries$++;
+  if (silent$-- > 0) return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason), { once: true }));
+  const answer = await fetch$(url, init);
+  if (slow$-- <= 0) return answer;
+  const body = new Uint8Array(await answer.arrayBuffer());
+  // The body's bytes 3 s after its headers, unless the signal the try was given ends it first.
+  const late = new ReadableStream({
+    start(c) {
+      const timer = setTimeout(() => { c.enqueue(body); c.close(); }, 3000);
+      init.signal?.addEventListener('abort', () => { clearTimeout(timer); c.error(init.signal.reason); }, { once: true });
+    },
+  });
+  return new Response(late, { status: answer.status, headers: answer.headers });
 };
 `,
-    postamble: `const started$ = Date.now();
-const { status } = await wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: '${CARD_ID}', code: '300000001' });
-report$({ status, took: Date.now() - started$, silent: silent$ });`,
-    check({ result: { status, took, silent } }) {
-      assert.equal(status, 200);
-      assert.equal(silent, -1, 'the first try got no answer, the second was sent');
-      assert.ok(took >= 2400 && took < 8000, `took ${took} ms`);
-      const member = only(MEMBER_PATH);
-      assert.equal(member.length, 1, 'only the retry reached the sandbox');
+    postamble: `const member$ = () => wxpay.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: '${CARD_ID}', code: '300000001' });
+let started$ = Date.now();
+const first$ = await member$();
+const firstTook$ = Date.now() - started$, firstTries$ = tries$;
+slow$ = 1;
+started$ = Date.now();
+const second$ = await member$();
+report$({ first: [first$.status, firstTook$, firstTries$], second: [second$.status, Date.now() - started$, tries$ - firstTries$] });`,
+    check({ result: { first, second } }) {
+      assert.equal(first[0], 200);
+      assert.ok(first[1] >= 2400 && first[1] < 8000, `took ${first[1]} ms`);
+      assert.equal(first[2], 2, 'the first try got no answer, the second was answered');
+      assert.equal(second[0], 200);
+      assert.ok(second[1] >= 2900 && second[1] < 8000, `took ${second[1]} ms`);
+      assert.equal(second[2], 1, 'the slow body was read in its one try');
+      assert.equal(only(MEMBER_PATH).length, 2, 'the sandbox answered the two that were sent');
       assertAllVerified();
     },
   },
@@ -324,7 +345,8 @@ const rawBodyBuffer = Buffer.from(notification$.body, 'base64');
   "In Node's frameworks #1": {
     // The serverless handler, given events of each platform's documented shape: AWS Lambda's API
     // Gateway REST (v1: headers as sent, a text body) and HTTP API or function URL (v2: lower-case
-    // names, a base64 body), Tencent SCF's API Gateway trigger (a text body), Alibaba FC 3.0's
+    // names, a base64 body), Tencent SCF's API Gateway trigger (a text body) and function URL (no
+    // isBase64Encoded), Alibaba FC 3.0's
     // HTTP trigger (the event as JSON bytes, a base64 body); then a forged one, and one whose
     // base64 body a handler forgot to decode.
     preamble: `${CLIENT}${NOTIFICATION}const paid$ = [];
@@ -338,6 +360,7 @@ const events$ = {
   awsRest: { resource: '/notify', httpMethod: 'POST', headers: notification$.headers, multiValueHeaders: Object.fromEntries(Object.entries(notification$.headers).map(([k, v]) => [k, [v]])), body: raw$.toString('utf8'), isBase64Encoded: false },
   awsHttp: { version: '2.0', routeKey: 'POST /notify', rawPath: '/notify', headers: lower$, body: raw$.toString('base64'), isBase64Encoded: true },
   scf: { httpMethod: 'POST', path: '/notify', headers: lower$, body: raw$.toString('utf8'), isBase64Encoded: false },
+  scfUrl: { headers: lower$, body: raw$.toString('utf8') },
   fc3: Buffer.from(JSON.stringify({ version: 'v1', rawPath: '/notify', headers: notification$.headers, body: raw$.toString('base64'), isBase64Encoded: true })),
 };
 const answers$ = {};
@@ -349,8 +372,8 @@ report$({ answers: answers$, paid: paid$, logged: logged$ });`,
     notification: true,
     check({ result: { answers, paid, logged } }) {
       const handled = { statusCode: 204, headers: {}, body: '' };
-      for (const name of ['awsRest', 'awsHttp', 'scf', 'fc3']) assert.deepEqual(answers[name], handled, name);
-      assert.deepEqual(paid, Array(4).fill('readme-order-1'));
+      for (const name of ['awsRest', 'awsHttp', 'scf', 'scfUrl', 'fc3']) assert.deepEqual(answers[name], handled, name);
+      assert.deepEqual(paid, Array(5).fill('readme-order-1'));
       assert.deepEqual(answers.forged, { statusCode: 401, headers: { 'content-type': 'application/json' }, body: '{"code":"FAIL","message":"rejected"}' });
       assert.deepEqual(answers.undecoded, { statusCode: 500, headers: { 'content-type': 'application/json' }, body: '{"code":"FAIL","message":"not handled"}' });
       assert.deepEqual(logged, ['ERR_NOTIFY_SIGNATURE', 'ERR_INVALID_PARAM']);

@@ -145,6 +145,24 @@ void complaint.resource.complaint_state;
 const fromNode = await wxpay.notifications.parse({ headers: nodeHeaders, body: raw });
 type _untyped = Expect<Equal<typeof fromNode.resource, Record<string, unknown>>>;
 await wxpay.notifications.parse({ headers: new Headers(), body: '{}' });
+// A serverless event's headers and multi-value headers as @types/aws-lambda types them, and the
+// read-only forms of each shape, compile as they run (helper-158).
+declare const eventHeaders: { [name: string]: string | undefined };
+declare const multiValueHeaders: { [name: string]: string[] | undefined };
+declare const frozenHeaders: Readonly<Record<string, readonly string[]>>;
+declare const readonlyMap: ReadonlyMap<string, string>;
+declare const listMap: Map<string, string[]>;
+declare const frozenPairs: readonly (readonly [string, string])[];
+declare const frozenRaw: readonly string[];
+await wxpay.notifications.parse({ headers: eventHeaders, body: raw });
+await wxpay.notifications.parse({ headers: multiValueHeaders, body: raw });
+await wxpay.notifications.parse({ headers: frozenHeaders, body: raw });
+await wxpay.notifications.parse({ headers: readonlyMap, body: raw });
+await wxpay.notifications.parse({ headers: listMap, body: raw });
+await wxpay.notifications.parse({ headers: frozenPairs, body: raw });
+await wxpay.notifications.parse({ headers: frozenRaw, body: raw });
+// @ts-expect-error TS2322: a header's value is text (a number is not one)
+await wxpay.notifications.parse({ headers: { 'Wechatpay-Nonce': 1 }, body: raw });
 const input: NotificationInput = { headers: { 'Wechatpay-Nonce': 'n' }, body: new ArrayBuffer(0) };
 await wxpay.notifications.parse(input);
 

@@ -135,6 +135,16 @@ declare const metrics: { observe(name: string, labels: Record<string, unknown>, 
     // What a node:http handler has: `req.headers` (IncomingHttpHeaders) and the raw body bytes.
     preamble: `${CLIENT}declare const req: { headers: Record<string, string | string[] | undefined> };\ndeclare const rawBodyBuffer: Uint8Array;\n`,
   },
+  "In Node's frameworks #1": {
+    preamble: `${CLIENT}declare const markPaid: (out_trade_no: string) => Promise<void>;\n`,
+    expected: [7006, 2345],
+    why: "JavaScript by nature: the handler's parameter is untyped (`handler(event)`; in TypeScript the platform's event type, " +
+      "e.g. @types/aws-lambda's); known gap: `markPaid(notification.resource.out_trade_no)` needs `parse<PayTransaction>`, the resource is `Record<string, unknown>`",
+  },
+  'Runtimes #1': {
+    // `options` is the first snippet's.
+    preamble: `import { Wxpay } from 'wxpay-wasm';\nimport type { WxpayOptions } from 'wxpay-wasm';\ndeclare const options: WxpayOptions;\n`,
+  },
   'Sensitive fields (敏感信息加密) #1': {
     preamble: CLIENT,
   },
