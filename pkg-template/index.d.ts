@@ -695,12 +695,13 @@ export type NotificationInput =
       /**
        * `Headers`; a plain object (Node's `req.headers`, a serverless event's `headers` or
        * `multiValueHeaders`) or `Map` with names in any case; or an array of `[name, value]`
-       * pairs, or of names and values (Node's `req.rawHeaders`). Read-only forms too.
+       * pairs, or of names and values (Node's `req.rawHeaders`). Read-only forms too, but for the
+       * `Map` (names are matched in any case in a native `Map` only).
        */
       headers:
         | Headers
         | Readonly<Record<string, string | readonly string[] | undefined>>
-        | ReadonlyMap<string, string | readonly string[]>
+        | Map<string, string | readonly string[]>
         | readonly (readonly [string, string])[]
         | readonly string[];
       /** The raw body, exactly as received: the signature covers these bytes. */
