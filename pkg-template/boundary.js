@@ -113,14 +113,6 @@ function describeWhole(e) {
 }
 
 /**
- * The error of a Node entry (node.mjs, node.cjs) that cannot read the .wasm at `file` (a path)
- * beside it: Deno without read access says so itself (NotCapable), and its flag with the file's
- * directory is the advice (`node_modules/wxpay-wasm` in a package.json project, Deno's own cache
- * for an `npm:` import); Node's permission model (`--permission` without `--allow-fs-read` of the
- * file) likewise, with Node's flag; a Worker that loaded the Node entry (by `require`) is told to `import`;
- * else a bundler that moved the entry without the .wasm is named as the cause.
- */
-/**
  * Node before 20, refused at import with what to do (its runtimes lack what the package needs:
  * Node 18's ES modules have no global `crypto`, so nothing could be signed; Node 16 cannot compile
  * the .wasm), or undefined. Bun and Deno, which load the Node entry too, are not Node.
@@ -132,6 +124,14 @@ export function nodeTooOld(versions = globalThis.process?.versions) {
   return new Error(`wxpay-wasm: needs Node 20 or later, and this is Node ${versions.node} (README, Install)`);
 }
 
+/**
+ * The error of a Node entry (node.mjs, node.cjs) that cannot read the .wasm at `file` (a path)
+ * beside it: Deno without read access says so itself (NotCapable), and its flag with the file's
+ * directory is the advice (`node_modules/wxpay-wasm` in a package.json project, Deno's own cache
+ * for an `npm:` import); Node's permission model (`--permission` without `--allow-fs-read` of the
+ * file) likewise, with Node's flag; a Worker that loaded the Node entry (by `require`) is told to `import`;
+ * else a bundler that moved the entry without the .wasm is named as the cause.
+ */
 export function wasmUnreadable(cause, file) {
   const dir = String(file).replace(/[\\/][^\\/]*$/, '');
   if (denoRefused(cause)) {

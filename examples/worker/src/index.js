@@ -60,9 +60,9 @@ function makeClient(env, kept) {
     // Refused with CERTS and not without it: what CERTS holds is the cause (not a certificate
     // under its serial), and the nightly job writes it again. Refused either way, the secrets
     // are: that error is thrown, and CERTS is not blamed. Messages quote no secret.
-    const client = make({});
+    const made = make({});
     console.warn(`CERTS not used: ${err.code}: ${err.message}`);
-    return client;
+    return made;
   }
 }
 
