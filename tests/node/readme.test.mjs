@@ -62,6 +62,11 @@ const wxpay = new wxpayWasm$.Wxpay({
 });
 `;
 /** A notification the sandbox signed and encrypted, written to notification.json by the case. */
+/** The reader's `options`: the client options of the first snippet, for the snippets that spread them. */
+const OPTIONS = `import { readFileSync } from 'node:fs';
+import { Wxpay } from 'wxpay-wasm';
+const options = { mchid: '${MCHID}', serial: '${SERIAL}', privateKey: readFileSync('apiclient_key.pem'), apiv3Key: process.env.WXPAY_APIV3_KEY };
+`;
 const NOTIFICATION = "const notification$ = JSON.parse(readFileSync$('notification.json', 'utf8'));\n";
 /** The sandbox's sub-merchant, and the order number of the README's partner snippets. */
 const SUB_MCHID = '1900000110';
@@ -207,10 +212,7 @@ const orders = new Map([['${SUB_MCHID}/${PARTNER_ORDER}', { total: 100 }]]);
   'Retries, the backup host and hooks #1': {
     // `options`, `log` and `metrics` are the reader's: the client options of the first snippet, a
     // logger and a metrics sink that print what they are given.
-    preamble: `import { readFileSync } from 'node:fs';
-import { Wxpay } from 'wxpay-wasm';
-const options = { mchid: '${MCHID}', serial: '${SERIAL}', privateKey: readFileSync('apiclient_key.pem'), apiv3Key: process.env.WXPAY_APIV3_KEY };
-const logged$ = [], observed$ = [];
+    preamble: `${OPTIONS}const logged$ = [], observed$ = [];
 const log = { debug: (...args) => logged$.push(args) };
 const metrics = { observe: (...args) => observed$.push(args) };
 `,
@@ -233,10 +235,7 @@ report$({ logged: logged$, observed: observed$ });`,
     // ends that try, and the retry is answered, well within the request's timeout. Then an
     // answer whose headers come at once and whose body takes 3 s, longer than that deadline: read
     // in its one try (the deadline covers the wait for the headers only).
-    preamble: `import { readFileSync } from 'node:fs';
-import { Wxpay } from 'wxpay-wasm';
-const options = { mchid: '${MCHID}', serial: '${SERIAL}', privateKey: readFileSync('apiclient_key.pem'), apiv3Key: process.env.WXPAY_APIV3_KEY };
-const fetch$ = globalThis.fetch;
+    preamble: `${OPTIONS}const fetch$ = globalThis.fetch;
 let silent$ = 1, slow$ = 0, tries$ = 0;
 globalThis.fetch = async (url, init) => {
   if (!String(url).includes('/membercard-open/')) return fetch$(url, init);

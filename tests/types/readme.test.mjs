@@ -27,6 +27,15 @@ import { programDiagnostics, tscDiagnostics, tscVersion } from './tsc.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLIENT = "import type { Wxpay } from 'wxpay-wasm';\ndeclare const wxpay: Wxpay;\n";
+/** The first snippet's `options`, for the blocks that spread them into a client of their own. */
+const OPTIONS = "import { Wxpay } from 'wxpay-wasm';\nimport type { WxpayOptions } from 'wxpay-wasm';\ndeclare const options: WxpayOptions;\n";
+/** A notification handler's case: the reader's `markPaid`, and why the block is not TypeScript as it stands. */
+const handler = (parameter) => ({
+  preamble: `${CLIENT}declare const markPaid: (out_trade_no: string) => Promise<void>;\n`,
+  expected: [7006, 2345],
+  why: `JavaScript by nature: the handler's parameter is untyped (${parameter}); ` +
+    'known gap: `markPaid(notification.resource.out_trade_no)` needs `parse<PayTransaction>`, the resource is `Record<string, unknown>`',
+});
 
 /** Per README ```ts block id: `preamble`, `postamble`, and the TS error codes the "does not compile" lines expect. */
 const CASES = {
@@ -109,10 +118,7 @@ const JS_CASES = {
   },
   'Retries, the backup host and hooks #1': {
     // `options` (the first snippet's), a logger and a metrics sink are the reader's.
-    preamble: `import { Wxpay } from 'wxpay-wasm';
-import type { WxpayOptions } from 'wxpay-wasm';
-declare const options: WxpayOptions;
-declare const log: { debug(...args: unknown[]): void };
+    preamble: `${OPTIONS}declare const log: { debug(...args: unknown[]): void };
 declare const metrics: { observe(name: string, labels: Record<string, unknown>, value: number): void };
 `,
   },
@@ -125,25 +131,15 @@ declare const metrics: { observe(name: string, labels: Record<string, unknown>, 
   'Behind a proxy #1': {
     skip: "undici's declarations need @types/node, which these checks go without (the block runs in tests/node/readme.test.mjs)",
   },
-  'Notifications (回调通知) #1': {
-    preamble: `${CLIENT}declare const markPaid: (out_trade_no: string) => Promise<void>;\n`,
-    expected: [7006, 2345],
-    why: "JavaScript by nature: the handler's parameter is untyped (`onNotify(request)`; in TypeScript `request: Request`); " +
-      'known gap: `markPaid(notification.resource.out_trade_no)` needs `parse<PayTransaction>`, the resource is `Record<string, unknown>`',
-  },
+  'Notifications (回调通知) #1': handler('`onNotify(request)`; in TypeScript `request: Request`'),
   'Notifications (回调通知) #2': {
     // What a node:http handler has: `req.headers` (IncomingHttpHeaders) and the raw body bytes.
     preamble: `${CLIENT}declare const req: { headers: Record<string, string | string[] | undefined> };\ndeclare const rawBodyBuffer: Uint8Array;\n`,
   },
-  "In Node's frameworks #1": {
-    preamble: `${CLIENT}declare const markPaid: (out_trade_no: string) => Promise<void>;\n`,
-    expected: [7006, 2345],
-    why: "JavaScript by nature: the handler's parameter is untyped (`handler(event)`; in TypeScript the platform's event type, " +
-      "e.g. @types/aws-lambda's); known gap: `markPaid(notification.resource.out_trade_no)` needs `parse<PayTransaction>`, the resource is `Record<string, unknown>`",
-  },
+  "In Node's frameworks #1": handler("`handler(event)`; in TypeScript the platform's event type, e.g. @types/aws-lambda's"),
   'Runtimes #1': {
     // `options` is the first snippet's.
-    preamble: `import { Wxpay } from 'wxpay-wasm';\nimport type { WxpayOptions } from 'wxpay-wasm';\ndeclare const options: WxpayOptions;\n`,
+    preamble: OPTIONS,
   },
   'Sensitive fields (敏感信息加密) #1': {
     preamble: CLIENT,
