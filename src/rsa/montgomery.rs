@@ -7,7 +7,7 @@
 //! (Walter), so no conditional subtraction is needed between operations: one
 //! [`Modulus::reduce`] at the very end brings a result into `[0, m)`.
 
-use std::sync::OnceLock;
+use std::cell::OnceCell;
 
 use zeroize::Zeroize;
 
@@ -38,7 +38,7 @@ pub struct Modulus {
     /// `R^2 mod m` and `R mod m` (one, in Montgomery form), computed on
     /// first use: a public key that only the platform's crypto ever uses
     /// (the `node` and `webcrypto` backends) never pays for them.
-    consts: OnceLock<Consts>,
+    consts: OnceCell<Consts>,
     /// The bit length of `m`.
     pub bits: usize,
 }
@@ -71,7 +71,7 @@ impl Modulus {
             inv = inv.wrapping_mul(2u64.wrapping_sub(m[0].wrapping_mul(inv)));
         }
         let m0 = inv.wrapping_neg() & MASK;
-        Some(Modulus { m, m0, consts: OnceLock::new(), bits })
+        Some(Modulus { m, m0, consts: OnceCell::new(), bits })
     }
 
     /// `R^2 mod m` and `R mod m`, computed on first use.

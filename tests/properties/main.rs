@@ -16,8 +16,6 @@ mod request;
 mod response;
 mod url;
 
-use std::sync::OnceLock;
-
 use wxpay_wasm::keys::{Keyring, PrivateKey, PublicKey};
 
 /// Test-only keys and signed messages from `tests/fixtures/`.
@@ -51,20 +49,25 @@ pub fn names_platform_serial(text: &[u8]) -> bool {
     significant(text).eq_ignore_ascii_case(significant(PLATFORM_SERIAL.as_bytes()))
 }
 
-/// A keyring holding the platform certificate under its serial.
-pub fn platform_ring() -> &'static Keyring {
-    static RING: OnceLock<Keyring> = OnceLock::new();
-    RING.get_or_init(|| {
+// The keys are made once a test thread (they are not `Sync`: a modulus computes its Montgomery
+// constants on first use, in a `OnceCell`) and kept for the run.
+thread_local! {
+    static RING: &'static Keyring = Box::leak(Box::new({
         let mut ring = Keyring::default();
         ring.insert(PLATFORM_SERIAL.into(), PublicKey::parse(&fixture("platform_cert.pem"), "certs").unwrap());
         ring
-    })
+    }));
+    static KEY: &'static PrivateKey = Box::leak(Box::new(PrivateKey::parse(&fixture("platform_key.pem"), "platform").unwrap()));
+}
+
+/// A keyring holding the platform certificate under its serial.
+pub fn platform_ring() -> &'static Keyring {
+    RING.with(|ring| *ring)
 }
 
 /// The platform's private key, to sign answers and notifications in tests.
 pub fn platform_private() -> &'static PrivateKey {
-    static KEY: OnceLock<PrivateKey> = OnceLock::new();
-    KEY.get_or_init(|| PrivateKey::parse(&fixture("platform_key.pem"), "platform").unwrap())
+    KEY.with(|key| *key)
 }
 
 /// Decodes `%XX` escapes; `None` if an escape is malformed or the result is not UTF-8.
