@@ -1292,6 +1292,27 @@ export function stopped(g) {
   return g.stopped;
 }
 
+const abandoners = new WeakMap();
+
+/**
+ * A platform-certificate download's promise as the requests that wait for it share it: settles as
+ * `download` does, or rejects with undefined once abandonDownload() is called on it. (In workerd, a
+ * download's I/O ends with the request that started it: when that request gives up, the download
+ * may never settle, and those waiting move to the next.) Never throws: Rust calls it without a catch.
+ */
+export function sharedDownload(download) {
+  let abandon;
+  const s = Promise.race([download, new Promise((_, reject) => { abandon = reject; })]);
+  s.catch(() => {});
+  abandoners.set(s, abandon);
+  return s;
+}
+
+/** Rejects sharedDownload(download)'s promise `s` with undefined, if it has not settled. Never throws. */
+export function abandonDownload(s) {
+  abandoners.get(s)?.();
+}
+
 /** Resolves after `ms`, or rejects with the deadline's error (`g` undefined: there is none). */
 export function sleep(g = NO_DEADLINE, ms) {
   let timer;

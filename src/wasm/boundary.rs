@@ -39,6 +39,13 @@ extern "C" {
     /// too): never throws.
     #[wasm_bindgen(js_name = globalFetch)]
     pub fn global_fetch() -> Option<super::js::Callable>;
+    /// A certificate download's promise as its waiters share it (rejects with undefined once
+    /// [`abandon`] is called on it): never throws.
+    #[wasm_bindgen(js_name = sharedDownload)]
+    pub fn shared(download: &Promise) -> Promise;
+    /// Ends the waits on a [`shared`] download: never throws.
+    #[wasm_bindgen(js_name = abandonDownload)]
+    pub fn abandon(shared: &Promise);
     #[wasm_bindgen(catch, js_name = notification)]
     fn notification_js(input: &JsValue) -> Result<Promise, JsValue>;
     /// The deadline of one request (`boundary.js`'s `Guard`).

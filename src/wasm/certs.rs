@@ -13,7 +13,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use super::driver::{self, wait};
 
-use super::boundary::{Deadline, Waited};
+use super::boundary::{self, Deadline, Waited};
 use super::client::Client;
 use super::error::Extra;
 use super::send::{self, now_secs};
@@ -228,7 +228,7 @@ const NONE_YET: &str = "the next download may start only later; try again";
 /// start; shares a download already under way, waiting for it no longer
 /// than `deadline` allows.
 pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Option<&Deadline>) -> Result<Rc<Keyring>, NoRing> {
-    if wanted(client, serial) {
+    while wanted(client, serial) {
         let limit = f64::from(client.config.timeout_ms.unwrap_or(DOWNLOAD_TIMEOUT_MS)) + DOWNLOAD_GRACE_MS;
         let now = js_sys::Date::now();
         // A download past its limit and grace never ends: the next need starts another (so does
@@ -245,7 +245,7 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                 // Run by the executor, from a microtask: not now, so that its first attempt
                 // (its hooks, the caller's fetch) comes once the download is in flight, for a
                 // nested call to share.
-                let p = driver::spawn(async move {
+                let p = boundary::shared(&driver::spawn(async move {
                     let result = send::fetch_certificates(&c).await;
                     // Ended: the next need starts a new download (when the interval allows),
                     // even if every request that waited for this one gave up first. (Unless
@@ -254,7 +254,7 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                     c.certs.record(result.as_ref().err().cloned());
                     c.certs.install(result?);
                     Ok(JsValue::UNDEFINED)
-                });
+                }));
                 *client.certs.in_flight.borrow_mut() = Some((p.clone(), now));
                 Some((p, now))
             }
@@ -274,6 +274,7 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                         // on, shared, and its certificates are taken when it ends.)
                         if mine && client.io_ends_with_request() {
                             client.certs.release(started);
+                            boundary::abandon(&p);
                         }
                         return Err(NoRing::Stopped(e));
                     }
@@ -288,6 +289,10 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                     client.certs.record(Some(dead.clone()));
                 }
                 result = Err(dead);
+            }
+            // Its starter gave up on it (workerd, above): wait for the next, or start it.
+            if matches!(&result, Err(e) if e.is_undefined()) {
+                continue;
             }
             // A failed download fails what needed it when nothing can verify it still: no key
             // under its serial (or, for `certificates()`, nothing downloaded). Its error says
@@ -305,6 +310,7 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
                 return Err(NoRing::Failed(last));
             }
         }
+        break;
     }
     Ok(client.certs.ring())
 }

@@ -1,8 +1,9 @@
 // Test-only Worker. Every route answers JSON; a WxpayError becomes { error: { code, attempts } }.
 //   GET  /bootstrap?client=K&n=N   N concurrent seed GETs on client K (no certs: downloads them)
 //                                   -> { statuses, serial, certificates }
-//   GET  /slowcerts?client=K&delay=MS&timeout=T  the seed GET on client K (APIv3 key only), its
-//                                   certificate downloads held MS ms, T its own timeout -> { status }
+//   GET  /slowcerts?client=K&delay=MS&timeout=T&detach  the seed GET on client K (APIv3 key
+//                                   only), its certificate downloads held MS ms, T its own timeout
+//                                   -> { status }; with detach, answered before it ends -> { detached }
 //   POST /echo?retry=R             POST /v3/sandbox/echo on a client with certs -> { status }
 //   GET  /seed                     the seed GET on a client with certs -> { status }
 //   GET  /backup?dead=URL          the seed GET with baseURL=dead, backupBaseURL=sandbox -> { status }
@@ -56,7 +57,13 @@ async function route(url, request, env) {
       certDelay = Number(url.searchParams.get('delay') ?? 0);
       const t = url.searchParams.get('timeout');
       const w = clients.get(name);
-      return { status: (await w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: env.CARD_ID, code: env.CODE, ...(t ? { timeout: Number(t) } : {}) })).status };
+      const made = w.v3.marketing.membercardOpen.cards._card_id_.codes._code_.get({ card_id: env.CARD_ID, code: env.CODE, ...(t ? { timeout: Number(t) } : {}) });
+      // `detach`: answered without awaiting the call (which a Worker must not do): its I/O ends now.
+      if (url.searchParams.has('detach')) {
+        made.catch(() => {});
+        return { detached: true };
+      }
+      return { status: (await made).status };
     }
     case '/echo': {
       const w = new Wxpay({ ...base(env), certs: certs(env) });
