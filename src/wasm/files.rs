@@ -123,6 +123,7 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
                     Ok(source) => boundary::file_body(&deadline, &source, FileDigest { digest: Some(digest), native: client.crypto.name() != "rust" }.into(), request.stream, max_bytes, held).await,
                     Err(e) => Err(e),
                 }
+                .map_err(|e| with_attempts(e, attempts))
             }
         };
         // Heard once the file is read and its digest checked (a stream's digest, at its end, comes later).

@@ -765,7 +765,7 @@ test('ERR_NETWORK names a download by its path: the token in its query is in no 
 
 // helper-139: a streamed file's errors came without the answer's status and Request-ID, which
 // README says an error after the answer's headers carries (a whole file's body broken off had them).
-test("a streamed file's errors carry its answer's status and Request-ID: its body broken off, before and after download() resolves, a broken GZIP stream, a digest that does not match", async (t) => {
+test("a streamed file's errors carry its answer's status and Request-ID (and, before download() resolves, attempts): its body broken off, before and after download() resolves, a broken GZIP stream, a digest that does not match", async (t) => {
   const bill = Buffer.from(tradeBill(3000));
   const gz = zlib.gzipSync(bill);
   let mode;
@@ -794,12 +794,16 @@ test("a streamed file's errors carry its answer's status and Request-ID: its bod
   // comes before it resolves).
   mode = 'cut-early';
   const early = await rejectsWith(within(wxpay.download(file(bill), { stream: true })), 'ERR_NETWORK');
-  assert.deepEqual([early.status, early.requestId], [200, 'rid-cut-early']);
+  assert.deepEqual([early.status, early.requestId, early.attempts], [200, 'rid-cut-early', 1]);
   assert.ok(early.message.startsWith(`GET ${baseURL}v3/billdownload/file?… failed: `), early.message);
   // A body that stalls after its headers, until the deadline ends the call.
   mode = 'stall';
-  const stalled = await rejectsWith(within(wxpay.download(file(bill), { stream: true, timeout: 200 })), 'ERR_TIMEOUT');
-  assert.deepEqual([stalled.status, stalled.requestId], [200, 'rid-stall']);
+  // Both, as download() rejects, say how many tries were made, as a whole file's errors do.
+  for (const stream of [true, false]) {
+    const stalled = await rejectsWith(within(wxpay.download(file(bill), { stream, timeout: 200 })), 'ERR_TIMEOUT');
+    assert.deepEqual([stalled.status, stalled.requestId, stalled.attempts], [200, 'rid-stall', 1], `stream: ${stream}`);
+    assert.equal(JSON.parse(JSON.stringify(stalled)).attempts, 1);
+  }
   // The client goes on.
   mode = 'ok';
   assert.deepEqual(Buffer.from(await within(readAll(await within(wxpay.download(file(bill), { stream: true }))))), bill);
