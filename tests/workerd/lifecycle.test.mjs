@@ -121,7 +121,9 @@ describe('the payment lifecycle in workerd', () => {
     // The first request is answered at once and its download (held 1.5 s on its timer) ends with
     // it, unsettled: no code of the client runs when it ends. The next requests wait for it until
     // their own timeout (the client's 1 s); once its limit (1 s plus 1 s) has passed, the next
-    // need downloads again.
+    // need downloads again. (Had a request waited until that limit, as certificates() with no
+    // deadline of its own does, the dead download would count as failed, and the next could start
+    // only after certsRefreshInterval's wait: see Platform certificates.)
     assert.deepEqual(await call('/slowcerts?client=i&delay=1500&detach'), { detached: true });
     const waiting = await Promise.all([call('/slowcerts?client=i'), call('/slowcerts?client=i')]);
     assert.deepEqual(waiting.map((r) => r.error?.code), ['ERR_TIMEOUT', 'ERR_TIMEOUT']);
