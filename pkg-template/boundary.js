@@ -1459,12 +1459,11 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
       cancel(stream);
       throw networkError(g, e, method, url);
     }
-    // A file streamed to the caller: its body is read later, by fileBody(), with no size limit
-    // (what its reads throw quoted without the URL's query, a download's token, and with the
-    // answer's status and Request-ID: STREAM_ANSWER).
+    // A file streamed to the caller: its body is read by fileBody(), with no size limit, but for
+    // its first bytes, read here, within this attempt: a body that breaks off before any byte is
+    // this attempt's ERR_NETWORK, tried again as a whole file's is (nothing has been handed out).
     if (streamed && status >= 200 && status < 300 && stream) {
-      if (typeof stream === 'object') STREAM_ANSWER.set(stream, { request: { method, url }, status, requestId: answerHeaders['request-id'] });
-      return answer(status, statusText, answerHeaders, new Uint8Array(0), stream);
+      return answer(status, statusText, answerHeaders, new Uint8Array(0), await Opened.open(stream, g, { request: { method, url }, status, requestId: answerHeaders['request-id'] }));
     }
     const declared = answerHeaders['content-length'];
     const length = Number(declared);
@@ -2044,13 +2043,38 @@ const digestError = () => fail('ERR_DIGEST_MISMATCH', "the file's digest does no
 // left is the decompressor's own failure.
 const decodeError = (e) => (e instanceof WxpayError ? e : fail('ERR_FILE_DECODE', `the file could not be read (a broken GZIP stream?): ${describe(e)}`, e));
 /**
- * A file's body streamed to the caller (set by `exchange`): the request it answers (`{ method,
- * url }`, named with its query hidden: a download's token), and the answer's `status` and
- * `requestId`, which the errors of its reads carry (`fileError`).
+ * A file's body streamed to the caller, once its first read has come (`exchange` reads it):
+ * `reader` (fileSource's), `first` (what that read gave: bytes, or the end) and `watch`, whose
+ * `answer` is the request it answers (`{ method, url }`, named with its query hidden: a
+ * download's token) with the answer's `status` and `requestId`, which the errors of its reads
+ * carry (`fileError`). fileBody() reads on.
  */
-const STREAM_ANSWER = new WeakMap();
+class Opened {
+  /** The first read of `stream`, within the deadline `g`; rejects as a file's read does, the body cancelled. */
+  static async open(stream, g, answer) {
+    const watch = { g, answer };
+    const reader = fileSource(stream, watch);
+    try {
+      return new Opened(reader, await reader.read(), watch);
+    } catch (e) {
+      reader.cancel(e);
+      throw e;
+    }
+  }
+
+  constructor(reader, first, watch) {
+    this.reader = reader;
+    this.first = first;
+    this.watch = watch;
+  }
+
+  /** Never throws (as fileSource's reader's). */
+  cancel(reason) {
+    return this.reader.cancel(reason);
+  }
+}
 /**
- * ERR_NETWORK of a file's read: with `answer` (STREAM_ANSWER's), named by its request as the
+ * ERR_NETWORK of a file's read: with `answer` (an Opened's), named by its request as the
  * answer's own ERR_NETWORK is, its query left out of the message and JSON.
  */
 const readError = (e, answer) => {
@@ -2339,7 +2363,7 @@ function fileSource(source, watch) {
  */
 export function fileBody(g, source, rust, streamed, maxBytes, before) {
   // Anything else (an allocation that fails, say) is a failed read.
-  const answer = typeof source === 'object' && source !== null ? STREAM_ANSWER.get(source) : undefined;
+  const answer = source instanceof Opened ? source.watch.answer : undefined;
   return rejectsWxpay(readFile(g, source, rust, streamed, maxBytes, before, answer), (e) => fileError(readError(e, answer), answer));
 }
 
@@ -2348,7 +2372,7 @@ async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, befor
   // The request's deadline covers the reads made before download() resolves: every read for
   // bytes, the first ones for a stream (a body that stalls after its headers, a fetch that
   // ignores its signal); the caller then reads at their own pace and cancels to stop.
-  const watch = { g, answer };
+  const watch = source instanceof Opened ? source.watch : { g, answer };
   let reader;
   // The first two bytes say whether the file is GZIP (its magic), however the body is cut into
   // chunks (a first chunk of 0 or 1 byte is read on from); what was read to know is handed out
@@ -2361,15 +2385,18 @@ async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, befor
   if (answer !== undefined && g !== NO_DEADLINE) g.at = answer.request;
   try {
     native = nativeDigest(digest.algorithm());
-    reader = fileSource(source, watch);
+    // A streamed file's first read came with its answer (exchange): read on from it.
+    let r = source instanceof Opened ? source.first : undefined;
+    reader = source instanceof Opened ? source.reader : fileSource(source, watch);
     while (headBytes < 2) {
-      const r = await reader.read();
+      r ??= await reader.read();
       if (r.done) {
         ended = true;
         break;
       }
       head.push(r.value);
       headBytes += r.value.byteLength;
+      r = undefined;
     }
   } catch (e) {
     digest.free();
