@@ -2043,28 +2043,28 @@ const digestError = () => fail('ERR_DIGEST_MISMATCH', "the file's digest does no
 // left is the decompressor's own failure.
 const decodeError = (e) => (e instanceof WxpayError ? e : fail('ERR_FILE_DECODE', `the file could not be read (a broken GZIP stream?): ${describe(e)}`, e));
 /**
- * A file's body streamed to the caller, once its first read has come (`exchange` reads it):
- * `reader` (fileSource's), `first` (what that read gave: bytes, or the end) and `watch`, whose
- * `answer` is the request it answers (`{ method, url }`, named with its query hidden: a
- * download's token) with the answer's `status` and `requestId`, which the errors of its reads
- * carry (`fileError`). fileBody() reads on.
+ * A file's body streamed to the caller, once its head has come (`exchange` reads it): `reader`
+ * (fileSource's), `head` (readHead's) and `watch`, whose `answer` is the request it answers
+ * (`{ method, url }`, named with its query hidden: a download's token) with the answer's `status`
+ * and `requestId`, which the errors of its reads carry (`fileError`). fileBody() reads on.
  */
 class Opened {
-  /** The first read of `stream`, within the deadline `g`; rejects as a file's read does, the body cancelled. */
+  /** The head of `stream`, read within the deadline `g`; rejects as a file's read does, the body cancelled. */
   static async open(stream, g, answer) {
     const watch = { g, answer };
-    const reader = fileSource(stream, watch);
+    let reader;
     try {
-      return new Opened(reader, await reader.read(), watch);
+      reader = fileSource(stream, watch);
+      return new Opened(reader, await readHead(reader), watch);
     } catch (e) {
-      reader.cancel(e);
-      throw e;
+      reader?.cancel(e);
+      throw fileError(e, answer);
     }
   }
 
-  constructor(reader, first, watch) {
+  constructor(reader, head, watch) {
     this.reader = reader;
-    this.first = first;
+    this.head = head;
     this.watch = watch;
   }
 
@@ -2073,6 +2073,26 @@ class Opened {
     return this.reader.cancel(reason);
   }
 }
+
+/**
+ * A file's first two bytes at least (or all of it, if shorter), which say whether it is GZIP (its
+ * magic), however the body is cut into chunks (a first chunk of 0 or 1 byte is read on from):
+ * `{ chunks, bytes, ended }`. What was read to know is handed out first.
+ */
+async function readHead(reader) {
+  const head = { chunks: [], bytes: 0, ended: false };
+  while (head.bytes < 2) {
+    const r = await reader.read();
+    if (r.done) {
+      head.ended = true;
+      break;
+    }
+    head.chunks.push(r.value);
+    head.bytes += r.value.byteLength;
+  }
+  return head;
+}
+
 /**
  * ERR_NETWORK of a file's read: with `answer` (an Opened's), named by its request as the
  * answer's own ERR_NETWORK is, its query left out of the message and JSON.
@@ -2374,40 +2394,23 @@ async function readFile(g = NO_DEADLINE, source, rust, streamed, maxBytes, befor
   // ignores its signal); the caller then reads at their own pace and cancels to stop.
   const watch = source instanceof Opened ? source.watch : { g, answer };
   let reader;
-  // The first two bytes say whether the file is GZIP (its magic), however the body is cut into
-  // chunks (a first chunk of 0 or 1 byte is read on from); what was read to know is handed out
-  // first, as it is for a plain file, without one more stream in between.
-  const head = [];
-  let headBytes = 0;
-  let ended = false;
+  // Its head (readHead), handed out first, as it is for a plain file, without one more stream in
+  // between. A streamed file's came with its answer (exchange): read on from it.
+  let head;
   let native;
-  // A streamed file's first reads are its request's still (a download's path has no placeholder).
-  if (answer !== undefined && g !== NO_DEADLINE) g.at = answer.request;
   try {
     native = nativeDigest(digest.algorithm());
-    // A streamed file's first read came with its answer (exchange): read on from it.
-    let r = source instanceof Opened ? source.first : undefined;
-    reader = source instanceof Opened ? source.reader : fileSource(source, watch);
-    while (headBytes < 2) {
-      r ??= await reader.read();
-      if (r.done) {
-        ended = true;
-        break;
-      }
-      head.push(r.value);
-      headBytes += r.value.byteLength;
-      r = undefined;
-    }
+    if (source instanceof Opened) ({ reader, head } = source);
+    else head = await readHead(reader = fileSource(source, watch));
   } catch (e) {
     digest.free();
     native?.abort(e);
     if (reader === undefined) cancel(source);
     else reader.cancel(e);
     throw e;
-  } finally {
-    if (answer !== undefined && g !== NO_DEADLINE) g.at = undefined;
   }
-  let held = headBytes === 0 ? undefined : head.length === 1 ? head[0] : concat(head, headBytes);
+  const { bytes: headBytes, ended } = head;
+  let held = headBytes === 0 ? undefined : head.chunks.length === 1 ? head.chunks[0] : concat(head.chunks, headBytes);
   if (held !== undefined && headBytes >= 2 && held[0] === 0x1f && held[1] === 0x8b) {
     reader = gunzip(held, reader);
     held = undefined;
