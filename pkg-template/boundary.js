@@ -1460,8 +1460,9 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
       throw networkError(g, e, method, url);
     }
     // A file streamed to the caller: its body is read by fileBody(), with no size limit, but for
-    // its first bytes, read here, within this attempt: a body that breaks off before any byte is
-    // this attempt's ERR_NETWORK, tried again as a whole file's is (nothing has been handed out).
+    // its head (readHead: its first two bytes), read here, within this attempt: a body that breaks
+    // off before them is this attempt's ERR_NETWORK, tried again as a whole file's is (nothing has
+    // been handed out).
     if (streamed && status >= 200 && status < 300 && stream) {
       return answer(status, statusText, answerHeaders, new Uint8Array(0), await Opened.open(stream, g, { request: { method, url }, status, requestId: answerHeaders['request-id'] }));
     }

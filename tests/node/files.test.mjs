@@ -217,7 +217,8 @@ for (const gzip of [false, true]) {
     const heard = [];
     const wxpay = client(ctx.sb, { onResponse: (info) => heard.push(info) });
     const { data } = await wxpay.v3['bill/tradebill'].get({ params: { ...params, sandbox_hash: 'wrong' } });
-    await rejectsWith(wxpay.download(data), 'ERR_DIGEST_MISMATCH');
+    // The last try's error says how many tries were made, as every request's does.
+    assert.equal((await rejectsWith(wxpay.download(data), 'ERR_DIGEST_MISMATCH')).attempts, 1);
     // Heard once its digest was checked: a 200 refused, not a success.
     assert.deepEqual(heard.map((i) => [new URL(i.url).pathname, i.status, i.error]), [['/v3/bill/tradebill', 200, undefined], ['/v3/billdownload/file', 200, 'ERR_DIGEST_MISMATCH']]);
     const again = (await wxpay.v3['bill/tradebill'].get({ params: { ...params, sandbox_hash: 'wrong' } })).data;
@@ -406,7 +407,7 @@ test('a GZIP bill cut short rejects ERR_FILE_DECODE, whole and streamed, and the
   const wxpay = client(ctx.sb, { fetch: cut });
   const params = { bill_date: '2024-01-02', tar_type: 'GZIP', sandbox_rows: 3000 };
   const { data } = await within(wxpay.v3['bill/tradebill'].get({ params }));
-  await rejectsWith(wxpay.download(data), 'ERR_FILE_DECODE');
+  assert.equal((await rejectsWith(wxpay.download(data), 'ERR_FILE_DECODE')).attempts, 1);
   const again = (await within(wxpay.v3['bill/tradebill'].get({ params }))).data;
   await rejectsWith(readAll(await within(wxpay.download(again, { stream: true }))), 'ERR_FILE_DECODE');
   const whole = (await within(client(ctx.sb).v3['bill/tradebill'].get({ params }))).data;
