@@ -226,7 +226,7 @@ const NONE_YET: &str = "the next download may start only later; try again";
 /// The keys to verify something signed under `serial` with: downloads first
 /// when the serial is unknown (or nothing is known yet) and a download may
 /// start; shares a download already under way, waiting for it no longer
-/// than `deadline` allows.
+/// than `deadline` allows (and, when its starter abandons it, for the next).
 pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Option<&Deadline>) -> Result<Rc<Keyring>, NoRing> {
     while wanted(client, serial) {
         let limit = f64::from(client.config.timeout_ms.unwrap_or(DOWNLOAD_TIMEOUT_MS)) + DOWNLOAD_GRACE_MS;
