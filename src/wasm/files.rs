@@ -104,9 +104,10 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
             serial: Named::Current,
         };
         let (answer, attempts, heard) = exchange(client, &request, &deadline).await;
+        // Every error of the part, the last try's or the file's, says how many tries were made.
         let file = match &answer {
-            Err(e) => Err(with_attempts(e.clone(), attempts)),
-            Ok(answer) if !(200..300).contains(&answer.status) => Err(with_attempts(service_error(answer, answer.header(header::REQUEST_ID)), attempts)),
+            Err(e) => Err(e.clone()),
+            Ok(answer) if !(200..300).contains(&answer.status) => Err(service_error(answer, answer.header(header::REQUEST_ID))),
             Ok(answer) => {
                 let source: Result<JsValue, JsValue> = match (encrypt_key, nonce) {
                     (Some(key), Some(nonce)) => match boundary::copy_in(&answer.body()) {
@@ -123,9 +124,9 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
                     Ok(source) => boundary::file_body(&deadline, &source, FileDigest { digest: Some(digest), native: client.crypto.name() != "rust" }.into(), request.stream, max_bytes, held).await,
                     Err(e) => Err(e),
                 }
-                .map_err(|e| with_attempts(e, attempts))
             }
-        };
+        }
+        .map_err(|e| with_attempts(e, attempts));
         // Heard once the file is read and its digest checked (a stream's digest, at its end, comes later).
         if let Some(heard) = heard {
             heard.tell(client, Method::Get, answer.as_ref(), file.as_ref().err());
