@@ -2096,13 +2096,15 @@ async function readHead(reader) {
 
 /**
  * ERR_NETWORK of a file's read: with `answer` (an Opened's), named by its request as the
- * answer's own ERR_NETWORK is, its query left out of the message and JSON.
+ * answer's own ERR_NETWORK is, its query left out of the message and JSON; `what`, if given,
+ * says what failed before `e` does.
  */
-const readError = (e, answer) => {
+const readError = (e, answer, what = undefined) => {
   if (e instanceof WxpayError) return e;
   // Each error its own list (pathNamed adds to an error's).
   const hidden = answer === undefined ? [] : [queryHidden(answer.request.url)];
-  const error = fail('ERR_NETWORK', answer === undefined ? `reading the file failed: ${describe(e, hidden)}` : networkMessage(answer.request, hidden, e), e);
+  const why = `${what ?? 'reading the file failed'}: ${describe(e, hidden)}`;
+  const error = fail('ERR_NETWORK', answer === undefined ? why : `${requestText(answer.request, hidden)} failed: ${what === undefined ? describe(e, hidden) : why}`, e);
   HIDDEN.set(error, hidden);
   return error;
 };
@@ -2344,7 +2346,8 @@ function fileSource(source, watch) {
     if (typeof reader?.read !== 'function') throw new TypeError('its getReader() gave no reader');
   } catch (e) {
     cancel(source);
-    throw fail('ERR_NETWORK', `the answer's body is not a readable stream: ${describe(e)}`, e);
+    // Named by its request, as the answer's other ERR_NETWORK errors are, where it has one.
+    throw readError(e, watch.answer, "the answer's body is not a readable stream");
   }
   let empty = 0;
   return {

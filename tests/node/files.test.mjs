@@ -847,6 +847,9 @@ test('a body broken off before its first two bytes is tried again, whole and str
   const bodyless = client(ctx.sb, { baseURL, retry: false, fetch: async () => ({ status: 200, headers: new Headers({ 'request-id': 'rid-odd' }), body: 'not a stream' }) });
   const odd = await rejectsWith(within(bodyless.download(file(bill), { stream: true })), 'ERR_NETWORK');
   assert.deepEqual([odd.attempts, odd.status, odd.requestId], [1, 200, 'rid-odd']);
+  // Named by its request, its query (the token) left out, as the answer's other ERR_NETWORK are.
+  assert.match(odd.message, /^GET http:\/\/127\.0\.0\.1:\d+\/[^?]*\?… failed: the answer's body is not a readable stream: TypeError: /);
+  assert.doesNotMatch(odd.message + JSON.stringify(odd), /token=/);
 });
 
 test('a 2xx answer without a body is an empty file, whole and streamed; its digest is still checked', async (t) => {
