@@ -556,7 +556,13 @@ function nestedType(schema, ctx, level, hint) {
     } else if (SHARED.counts.get(key) >= 2) {
       let name = SHARED.names.get(key);
       if (!name) {
-        const base = pascal(hint);
+        // Named after the field; when another shape took that name first, after the operation
+        // too (`RefundsPostAmount`, which an editor's hover and a type error show), so that the
+        // name says where it is from; a number only where that is taken as well.
+        const field = pascal(hint);
+        const rest = ctx.op && field.startsWith(ctx.op) ? field.slice(ctx.op.length) : field;
+        const candidates = ctx.op ? [field, `${ctx.op}${rest}`, `${ctx.path}${rest}`] : [field];
+        const base = candidates.find((c) => !SHARED.taken.has(c)) ?? candidates.at(-1);
         name = base;
         for (let i = 2; SHARED.taken.has(name); i++) name = `${base}${i}`;
         SHARED.taken.add(name);
@@ -611,8 +617,12 @@ function emitOperation(nodeName, verb, { op, fam, path }, level) {
   // A DELETE with a documented body takes it as its config's `data` (the runtime's deleteBody).
   const bodyInConfig = Boolean(op.body) && !DATA_VERBS.has(verb);
   const configOptional = names.length === 0 && !queryRequired && !headersRequired && !bodyInConfig;
-  const request = { defs: fam.defs, mode: 'request', hint: `${nodeName}${ns.replace('HttpMethod', '')}Request` };
-  const response = { defs: fam.defs, mode: 'response', hint: `${nodeName}${ns.replace('HttpMethod', '')}Response` };
+  const opName = `${nodeName}${ns.replace('HttpMethod', '')}`;
+  // What a shared type's name may take from where it is first met (nestedType): the node and
+  // verb (`RefundsPost`), else the whole path (`PayPartnerTransactionsIdTransactionIdGet`).
+  const where = { op: pascal(opName), path: pascal(`${path.replace(/^\/v3\//, '')}/${verb}`) };
+  const request = { defs: fam.defs, mode: 'request', hint: `${opName}Request`, ...where };
+  const response = { defs: fam.defs, mode: 'response', hint: `${opName}Response`, ...where };
   const answers = Array.isArray(op.response) ? op.response : [op.response];
 
   let body = '';
@@ -823,7 +833,7 @@ export function generate(core, files, events = {}) {
     SHARED.counting = false;
     const body = emitNode(tree, 'V3', 1, reserved);
     const schemas = SHARED.decls.length
-      ? ` /** Object types that several endpoints share (generated; named after a field that has them). */\n export namespace Schemas {\n${SHARED.decls.join('')} }\n`
+      ? ` /** Object types that several endpoints share (generated; named after a field that has them, or, that name taken, after the operation or path first met in). */\n export namespace Schemas {\n${SHARED.decls.join('')} }\n`
       : '';
     return `${core.replace(/\s*$/, '\n')}${header}\n${emitEvents(events)}export declare namespace WeChatPay.OpenAPI {\n${body}${schemas}}\n`;
   } finally {

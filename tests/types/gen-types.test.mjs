@@ -338,6 +338,30 @@ test('an answer that is a file is typed as its bytes', () => {
   assert.ok(out.includes('Promise<WxpayResponse<_id_.GetHttpMethod.WellformedResponse, 200> | WxpayResponse<_id_.GetHttpMethod.WellformedResponse204, 204>>'));
 });
 
+test('a shared object whose name is taken is named after its operation, then its path, then numbered', () => {
+  const d = base();
+  const shape = (n) => ({ type: 'object', properties: Object.fromEntries(['total', 'currency', 'note', `f${n}`].map((k) => [k, { type: 'string' }])) });
+  // Four shapes of `amount`, each in two answers: the first met takes the field's name.
+  const answer = (n) => ({ status: 200, body: { type: 'object', properties: { amount: shape(n) } } });
+  d.paths['/v3/demo/things/a/copy'] = { get: { title: 'A', response: answer(1) }, post: { title: 'A2', response: answer(1) } };
+  d.paths['/v3/demo/things/b/copy'] = { get: { title: 'B', response: answer(2) }, post: { title: 'B2', response: answer(3) } };
+  d.paths['/v3/demo/things/c/copy'] = { get: { title: 'C', response: answer(2) }, post: { title: 'C2', response: answer(3) } };
+  d.paths['/v3/demo/things/d/copy'] = { get: { title: 'D', response: answer(4) }, post: { title: 'D2', response: answer(4) } };
+  d.paths['/v3/demo/things/e/copy'] = { get: { title: 'E', response: answer(5) } };
+  d.paths['/v3/demo/things/f/copy'] = { get: { title: 'F', response: answer(5) } };
+  // Two shapes of `amount` in one answer (one nested), each in two answers.
+  const nested = { status: 200, body: { type: 'object', properties: { amount: shape(6), wrap: { type: 'object', properties: { amount: shape(7), p: { type: 'string' }, q: { type: 'string' } } } } } };
+  d.paths['/v3/demo/things/g/copy'] = { get: { title: 'G', response: nested } };
+  d.paths['/v3/demo/things/h/copy'] = { get: { title: 'H', response: nested } };
+  const out = generate(core, [['demo/things.json', JSON.stringify(d)]]);
+  const schemas = out.slice(out.indexOf('export namespace Schemas {'));
+  const names = [...schemas.matchAll(/export interface (\w+) \{/g)].map((m) => m[1]);
+  // a's is `Amount`; b's GET and POST shapes `CopyGetAmount` and `CopyPostAmount`; d's and e's
+  // GET find both taken (by other shapes): their paths; g's second shape, all three: a number.
+  assert.deepEqual(names.sort(), ['Amount', 'CopyGetAmount', 'CopyPostAmount', 'DemoThingsDCopyGetAmount', 'DemoThingsECopyGetAmount', 'DemoThingsGCopyGetAmount', 'DemoThingsGCopyGetAmount2', 'Wrap']);
+  assert.equal(out.match(/amount\?: Schemas\.DemoThingsDCopyGetAmount;/g)?.length, 2, 'd\'s two answers share it');
+});
+
 test('objects of three fields or more that repeat are declared once in Schemas, per mode', () => {
   const d = base();
   const rich = { type: 'object', description: '金额', properties: { total: { type: 'integer' }, currency: { type: 'string', enum: ['CNY'] }, note: { type: 'string' } }, required: ['total'] };
@@ -348,7 +372,8 @@ test('objects of three fields or more that repeat are declared once in Schemas, 
   const out = generate(core, [['demo/things.json', JSON.stringify(d)]]);
   const schemas = out.slice(out.indexOf('export namespace Schemas {'));
   assert.equal(schemas.match(/export interface Amount \{/g)?.length, 1, 'declared once for the answers');
-  assert.equal(schemas.match(/export interface Amount2 \{/g)?.length, 1, 'and once for the request: its enum is closed');
+  // Named after its field, then (that name taken) after the operation it is first met in too.
+  assert.equal(schemas.match(/export interface CopyPostAmount \{/g)?.length, 1, 'and once for the request: its enum is closed');
   assert.ok(schemas.includes("currency?: 'CNY' | (string & {});") && schemas.includes("currency?: 'CNY' | undefined;"), 'answers: open and exact; requests: closed and undefined allowed');
   assert.equal(out.match(/amount\?: Schemas\.Amount;/g)?.length, 1, 'the answers share one declaration');
   assert.ok(out.includes('export interface WellformedResponse extends Schemas.'), 'identical answers share a declaration under their own names');
