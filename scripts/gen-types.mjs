@@ -728,20 +728,26 @@ function emitNode(node, name, level, reserved, joinedVerbs = new Map()) {
       inner.push(types);
     } else if (joinedVerbs.has(verb)) {
       // Not a verb of this API: said where an editor shows it (hover, the error's member).
-      const path = joinedVerbs.get(verb);
-      members.push(jsdoc([`Not an API: here \`${verb}\` is the ${verb.toUpperCase()} verb, which \`${node.template}\` does not document. The API \`${node.template}/${verb}\` is reached as \`${path}\`.`], `${pad} `) + `${pad} readonly ${verb}: never;\n`);
+      members.push(jsdoc([joinedVerbs.get(verb)], `${pad} `) + `${pad} readonly ${verb}: never;\n`);
     }
   }
   const children = [...node.children.values()].sort((a, b) => (a.segment < b.segment ? -1 : 1));
-  // `x/delete` joined here (chainSteps): `x`'s own `delete` says where it went.
+  // `x/delete` joined here (chainSteps): `x`'s own `delete` says where it went. So does `x`'s
+  // verb that only `x/` (a path ending in a slash, `['applyment/']`) has.
   const joined = new Map();
+  const join = (segment, verb, text) => joined.set(segment, (joined.get(segment) ?? new Map()).set(verb, text));
   for (const child of children) {
     const slash = child.segment.lastIndexOf('/');
     const verb = child.segment.slice(slash + 1);
+    const expression = `${chainExpression(`/${node.template}`)}['${child.segment}']`;
     if (slash > 0 && VERBS.includes(verb)) {
-      const at = joined.get(child.segment.slice(0, slash)) ?? new Map();
-      at.set(verb, `${chainExpression(`/${node.template}`)}['${child.segment}']`);
-      joined.set(child.segment.slice(0, slash), at);
+      const plain = child.segment.slice(0, slash);
+      join(plain, verb, `Not an API: here \`${verb}\` is the ${verb.toUpperCase()} verb, which \`${node.template}/${plain}\` does not document. The API \`${child.template}\` is reached as \`${expression}\`.`);
+    } else if (slash === child.segment.length - 1 && slash > 0) {
+      const plain = child.segment.slice(0, slash);
+      for (const v of child.ops.keys()) {
+        join(plain, v, `Not an API: \`${node.template}/${plain}\` documents no ${v.toUpperCase()}; \`${child.template}\`, with its slash, does: \`${expression}.${v}(...)\`.`);
+      }
     }
   }
   const taken = new Map(VERBS.map((v) => [verbNamespace(v), 'a verb namespace']));

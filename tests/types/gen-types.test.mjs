@@ -55,6 +55,17 @@ test("a verb-named segment's node says where its path went: receivers.delete is 
   }
 });
 
+test("a path ending in a slash: the node without it says where its verb went: applyment.post is typed never, its doc naming ['applyment/']", () => {
+  const out = generate(core, families);
+  const hint = "Not an API: `v3/applyment4sub/applyment` documents no POST; `v3/applyment4sub/applyment/`, with its slash, does: `wxpay.v3.applyment4sub['applyment/'].post(...)`.";
+  const at = out.indexOf(hint);
+  assert.ok(at > 0, 'the hint names the bracket path');
+  assert.match(out.slice(at), /^[^\n]*\*\/\n\s*readonly post: never;\n/);
+  // Its own GET below (business_code/...) is untouched, and the slash node keeps its POST.
+  assert.match(out, /readonly business_code: TypedNode</);
+  assert.ok(out.includes("readonly 'applyment/': TypedNode<"));
+});
+
 test("a oneOf's fields each name the alternatives in their doc; not where two alternatives name the same fields", () => {
   const out = generate(core, families);
   const refund = out.slice(out.indexOf('export namespace Refunds {'));
