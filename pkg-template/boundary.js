@@ -1002,6 +1002,8 @@ async function readNotification(input) {
     }).map((v) => (typeof v === 'string' ? v : undefined));
     values.forEach((v, i) => {
       if (v !== undefined && v.length > MAX_TEXT) throw param(long(`${what}: the ${NOTIFY_HEADERS[i]} header`, MAX_TEXT));
+      // The whitespace around a value is not part of it (fieldValue), as a Headers has it.
+      if (v !== undefined) values[i] = v = fieldValue(v);
       // A Headers (and Node) join a repeated header's values with ", ": none of these holds a comma.
       if (v?.includes(',')) twice.add(NOTIFY_HEADERS[i]);
     });
@@ -1685,6 +1687,20 @@ function cancel(stream) {
  * Within MAX_TEXT characters in all (names and values; fetch's own answers have a few KB), or
  * ERR_RESPONSE_TOO_LARGE: they cross into wasm memory, and the signature headers are joined.
  */
+/**
+ * `v` without the spaces and tabs around it (RFC 9110: optional whitespace, not part of a field's
+ * value). Node's fetch keeps a value's trailing whitespace, where Deno's, workerd's and browsers'
+ * take it off: a signature header padded by a gateway checks alike everywhere. A value without
+ * any is returned as it is, unread past its two ends.
+ */
+function fieldValue(v) {
+  const n = v.length;
+  if (n === 0) return v;
+  const a = v.charCodeAt(0);
+  const z = v.charCodeAt(n - 1);
+  return a === 32 || a === 9 || z === 32 || z === 9 ? v.replace(/^[\t ]+|[\t ]+$/g, '') : v;
+}
+
 function headerObject(h, status) {
   if (typeof h !== 'object' || h === null) return {};
   // Gathered in an object with no prototype (no setter or getter of Object.prototype runs, and
@@ -1706,12 +1722,13 @@ function headerObject(h, status) {
         const text = String(item);
         total += text.length + 2;
         if (total > MAX_TEXT) throw headersTooLarge(status);
-        parts.push(text);
+        parts.push(fieldValue(text));
       }
       value = parts.join(', ');
     } else {
       value = String(raw);
       total += value.length;
+      value = fieldValue(value);
     }
     if (total > MAX_TEXT) throw headersTooLarge(status);
     const lower = name.toLowerCase();

@@ -3,6 +3,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import util from 'node:util';
+import crypto from 'node:crypto';
+import http from 'node:http';
 import { Wxpay } from 'wxpay-wasm';
 import { MODES } from '../sandbox/index.mjs';
 import { useSandbox, options, memberCode, rejectsWith, CARD_ID, CODE } from './helpers.mjs';
@@ -132,5 +134,52 @@ test('an API path that only contains a download path further in is still verifie
     const err = await rejectsWith(node.get(), 'ERR_RESPONSE_SIGNATURE');
     assert.equal(err.requestId, sb.requests.at(-1).requestId);
     assert.equal(sb.requests.at(-1).misbehaviour, 'forged');
+  }
+});
+
+// RFC 9110: the spaces and tabs around a field's value are not part of it. Node's fetch keeps a
+// value's trailing ones (Deno's, workerd's and browsers' take them off): a gateway that pads the
+// signature headers must not fail the check in Node alone, nor in notifications.parse.
+test('spaces and tabs around the signature headers are not part of their values: an answer, a statement and a notification verify', async (t) => {
+  const key = crypto.createPrivateKey(ctx.sb.platform.privateKeyPkcs8);
+  const pads = [[' ', ''], ['', ' '], ['\t', ' \t'], ['  ', '\t']];
+  const sign = (body) => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const nonce = crypto.randomBytes(16).toString('hex');
+    return { ts, nonce, signature: crypto.sign('sha256', Buffer.from(`${ts}\n${nonce}\n${body}\n`), key).toString('base64') };
+  };
+  let pad = pads[0];
+  const server = http.createServer((req, res) => {
+    const padded = (v) => `${pad[0]}${v}${pad[1]}`;
+    if (req.url.startsWith('/v3/statements')) {
+      const body = Buffer.from('statement\r\n`1\r\n');
+      const sha1 = crypto.createHash('sha1').update(body).digest('hex');
+      const s = sign(JSON.stringify({ sha1 }));
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Wechatpay-Timestamp': padded(s.ts), 'Wechatpay-Nonce': padded(s.nonce), 'Wechatpay-Signature': padded(s.signature), 'Wechatpay-Serial': padded(ctx.sb.platform.serial), 'Wechatpay-Statement-Sha1': padded(sha1) });
+      res.end(body);
+      return;
+    }
+    const body = JSON.stringify({ ok: true });
+    const s = sign(body);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Wechatpay-Timestamp': padded(s.ts), 'Wechatpay-Nonce': padded(s.nonce), 'Wechatpay-Signature': padded(s.signature), 'Wechatpay-Serial': padded(ctx.sb.platform.serial) });
+    res.end(body);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  const wxpay = new Wxpay(options(ctx.sb, { baseURL: `http://127.0.0.1:${server.address().port}/`, apiv3Key: ctx.sb.apiv3Key }));
+  t.after(() => wxpay.free());
+  for (pad of pads) {
+    const at = JSON.stringify(pad);
+    // Node's fetch hands the trailing ones over as sent (what this test is about).
+    if (pad[1]) assert.ok((await fetch(`http://127.0.0.1:${server.address().port}/x`)).headers.get('wechatpay-nonce').endsWith(pad[1].at(-1)), at);
+    const { status, data } = await memberCode(wxpay).get({ card_id: CARD_ID, code: CODE });
+    assert.deepEqual([status, data], [200, { ok: true }], at);
+    const statement = await wxpay.v3.statements.get({ params: { date: '2024-01-02' } });
+    assert.equal(Buffer.from(statement.data).toString(), 'statement\r\n`1\r\n', at);
+    // A notification whose headers come padded (a plain object, as a gateway's event may give them).
+    const n = ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'o1' } });
+    const headers = Object.fromEntries(Object.entries(n.headers).map(([k, v]) => [k, `${pad[0]}${v}${pad[1]}`]));
+    const parsed = await wxpay.notifications.parse({ headers, body: n.body });
+    assert.equal(parsed.resource.out_trade_no, 'o1', at);
   }
 });
