@@ -1999,6 +1999,9 @@ function sentURL(t, what) {
  * `parts` flat `[download_url, hash_type, hash_value, encrypt_key, nonce, ...]` in bill_sequence
  * order (the last two undefined for a plain file).
  */
+/** A file's `hash_type` (any case, as digest.rs reads it) and the hex its `hash_value` must be. */
+const HASH_HEX = [[/^sha1$/i, /^[0-9a-f]{40}$/i], [/^sha256$/i, /^[0-9a-f]{64}$/i], [/^sm3$/i, /^[0-9a-f]{64}$/i]];
+
 export function downloadInput(data, options) {
   const what = 'download(data, options)';
   if (typeof data !== 'object' || data === null) throw param(`${what}: data must be the answer data of a bill request ({ download_url, hash_type, hash_value }), got ${kind(data)}`);
@@ -2027,7 +2030,9 @@ export function downloadInput(data, options) {
       if (!Array.isArray(list) || list.length === 0) throw param(`${what}: download_bill_list must be a non-empty array`);
       const items = list.map((p) => {
         if (typeof p !== 'object' || p === null) throw param(`${what}: download_bill_list has an entry that is not an object`);
-        return [Number(p.bill_sequence) || 0, str(p, 'download_url', true), str(p, 'hash_type', true), str(p, 'hash_value', true), str(p, 'encrypt_key', false), str(p, 'nonce', false)];
+        const item = [Number(p.bill_sequence) || 0, str(p, 'download_url', true), str(p, 'hash_type', true), str(p, 'hash_value', true), str(p, 'encrypt_key', false), str(p, 'nonce', false)];
+        if (item[4] !== undefined && item[5] === undefined) throw param(`${what}: a download_bill_list entry has an encrypt_key but no nonce`);
+        return item;
       });
       items.sort((a, b) => a[0] - b[0]);
       // Joined in order, a part left out or given twice would make another file: the answer says
@@ -2041,6 +2046,13 @@ export function downloadInput(data, options) {
       for (const i of items) parts.push(...i.slice(1));
     } else {
       parts.push(str(data, single, true), str(data, 'hash_type', true), str(data, 'hash_value', true), undefined, undefined);
+    }
+    // Each part's digest is of a kind and length Rust checks too (digest.rs), here before any
+    // part is fetched: a bad later part sends nothing.
+    for (let i = 0; i < parts.length; i += 5) {
+      const hex = HASH_HEX.find(([name]) => name.test(parts[i + 1]))?.[1];
+      if (hex === undefined) throw param('download(data): hash_type must be SHA1, SHA256 or SM3');
+      if (!hex.test(parts[i + 2].trim())) throw param('download(data): hash_value is not the hex digest hash_type names');
     }
     let o = options;
     if (o === undefined || o === null) o = {};

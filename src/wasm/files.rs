@@ -57,6 +57,19 @@ impl FileDigest {
     }
 }
 
+/// The path and query of a part's `url` to ask of this client's hosts: under its `baseURL` (or
+/// backup host), or WeChat Pay's (which name the files, also to a client whose baseURL is a
+/// proxy); nowhere else.
+fn relative<'a>(config: &crate::config::Config, url: &'a Option<String>) -> Result<&'a str, Error> {
+    let url = url.as_deref().unwrap_or_default();
+    config
+        .base
+        .relative(url)
+        .or_else(|| config.backup.as_ref().and_then(|b| b.relative(url)))
+        .or_else(|| crate::url::service_relative(url))
+        .ok_or_else(|| param_error("download(data): download_url is not under this client's baseURL or WeChat Pay's: a signed request goes to no other host".into()))
+}
+
 /// `wxpay.download(data, options)`.
 pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
     let input = boundary::download_input(data, options)?;
@@ -75,20 +88,15 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
     // Bytes of the parts held so far: `maxBodyBytes` bounds the joined file, checked as each
     // part arrives (in either mode: the parts are in memory until joined).
     let mut held: u32 = 0;
+    let config = &client.config;
+    // Every part's host is checked before the first is fetched: a later part elsewhere sends nothing.
+    for [url, ..] in &input.parts {
+        relative(config, url)?;
+    }
     for [url, hash_type, hash_value, encrypt_key, nonce] in &input.parts {
-        let url = url.as_deref().unwrap_or_default();
         let digest = Digest::new(hash_type.as_deref().unwrap_or_default(), hash_value.as_deref().unwrap_or_default())?;
-        let config = &client.config;
-        // Under this client's hosts, or WeChat Pay's (which name the files, also to a client whose
-        // baseURL is a proxy): its path is asked of this client's hosts either way.
-        let relative = config
-            .base
-            .relative(url)
-            .or_else(|| config.backup.as_ref().and_then(|b| b.relative(url)))
-            .or_else(|| crate::url::service_relative(url))
-            .ok_or_else(|| {
-                param_error("download(data): download_url is not under this client's baseURL or WeChat Pay's: a signed request goes to no other host".into())
-            })?;
+        // Checked above.
+        let relative = relative(config, url).unwrap_or_default();
         let (path, query) = relative.split_once('?').unwrap_or((relative, ""));
         let request = Prepared {
             method: Method::Get,
@@ -109,12 +117,12 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
             Err(e) => Err(e.clone()),
             Ok(answer) if !(200..300).contains(&answer.status) => Err(service_error(answer, answer.header(header::REQUEST_ID))),
             Ok(answer) => {
+                // (An encrypt_key without its nonce is refused by boundary.js, downloadInput.)
                 let source: Result<JsValue, JsValue> = match (encrypt_key, nonce) {
                     (Some(key), Some(nonce)) => match boundary::copy_in(&answer.body()) {
                         Ok(sealed) => crate::bill::decrypt_part(&client.crypto, &config.key, key, nonce, &sealed).await.map(|plain| Uint8Array::from(&plain[..]).into()).map_err(Into::into),
                         Err(e) => Err(e.into()),
                     },
-                    (Some(_), None) => Err(Error::new(Code::InvalidParam, "download(data): an encrypted part has no nonce").into()),
                     // A 2xx answer without a body stream (a 204, a `Response` built with a null body) was
                     // read whole by `send`: its (empty) bytes.
                     _ if request.stream && !answer.stream().is_undefined() => Ok(answer.stream()),

@@ -245,6 +245,27 @@ for (const gzip of [false, true]) {
     assert.equal(twice.message, `download(data, options): download_bill_list has two parts of bill_sequence ${a.bill_sequence}`);
     await rejectsWith(wxpay.download({ ...data, download_bill_count: '2' }), 'ERR_INVALID_PARAM');
     assert.equal(ctx.sb.requests.length, before, 'nothing fetched');
+    // A later part that could not be fetched or checked (another host, a digest of another kind
+    // or length, an encrypt_key without its nonce) is refused before the first part is fetched.
+    // (Before: the parts before it were fetched, signed, then the bad one refused.)
+    const later = [
+      [{ download_url: 'https://files.example.com/v3/billdownload/file?token=t' }, /download_url is not under this client's baseURL or WeChat Pay's/],
+      [{ hash_type: 'MD5' }, /hash_type must be SHA1, SHA256 or SM3/],
+      [{ hash_value: a.hash_value.slice(1) }, /hash_value is not the hex digest hash_type names/],
+      [{ hash_type: 'SHA256' }, /hash_value is not the hex digest hash_type names/],
+      [{ hash_value: `${a.hash_value.slice(1)}g` }, /hash_value is not the hex digest hash_type names/],
+      [{ nonce: undefined }, /a download_bill_list entry has an encrypt_key but no nonce/],
+    ];
+    const [first, second] = [a, b].sort((x, y) => x.bill_sequence - y.bill_sequence);
+    for (const [change, message] of later) {
+      for (const stream of [false, true]) {
+        const bad = await rejectsWith(wxpay.download({ ...data, download_bill_list: [first, { ...second, ...change }] }, { stream }), 'ERR_INVALID_PARAM');
+        assert.match(bad.message, message);
+        assert.equal(ctx.sb.requests.length, before, `nothing fetched: ${JSON.stringify(change)}`);
+      }
+    }
+    // A digest's kind in any case, and its hex in either, as before.
+    assert.deepEqual(Buffer.from(await within(wxpay.download({ ...data, download_bill_list: [first, { ...second, hash_type: 'sha1', hash_value: second.hash_value.toUpperCase() }] }))), fundFlowBill());
     // Without a count (the field is optional), the parts listed are what is joined.
     const { download_bill_count: _, ...uncounted } = data;
     assert.deepEqual(Buffer.from(await within(wxpay.download(uncounted))), fundFlowBill());
