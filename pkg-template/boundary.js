@@ -1682,12 +1682,6 @@ function cancel(stream) {
 }
 
 /**
- * The answer's headers as a plain object with lower-case names (repeated names joined by `, `, as
- * `Headers` does), each name an own data property, whatever it is (`constructor`, `__proto__`).
- * Within MAX_TEXT characters in all (names and values; fetch's own answers have a few KB), or
- * ERR_RESPONSE_TOO_LARGE: they cross into wasm memory, and the signature headers are joined.
- */
-/**
  * `v` without the spaces and tabs around it (RFC 9110: optional whitespace, not part of a field's
  * value). Node's fetch keeps a value's trailing whitespace, where Deno's, workerd's and browsers'
  * take it off: a signature header padded by a gateway checks alike everywhere. A value without
@@ -1701,6 +1695,12 @@ function fieldValue(v) {
   return a === 32 || a === 9 || z === 32 || z === 9 ? v.replace(/^[\t ]+|[\t ]+$/g, '') : v;
 }
 
+/**
+ * The answer's headers as a plain object with lower-case names (repeated names joined by `, `, as
+ * `Headers` does), each name an own data property, whatever it is (`constructor`, `__proto__`).
+ * Within MAX_TEXT characters in all (names and values; fetch's own answers have a few KB), or
+ * ERR_RESPONSE_TOO_LARGE: they cross into wasm memory, and the signature headers are joined.
+ */
 function headerObject(h, status) {
   if (typeof h !== 'object' || h === null) return {};
   // Gathered in an object with no prototype (no setter or getter of Object.prototype runs, and
@@ -1994,14 +1994,14 @@ function sentURL(t, what) {
   return url.href;
 }
 
+/** A file's `hash_type` (any case, as digest.rs reads it) and the hex its `hash_value` must be. */
+const HASH_HEX = [[/^sha1$/i, /^[0-9a-f]{40}$/i], [/^sha256$/i, /^[0-9a-f]{64}$/i], [/^sm3$/i, /^[0-9a-f]{64}$/i]];
+
 /**
  * `wxpay.download(data, options)`, read once: `[stream, signal, timeout, maxBodyBytes, parts]` with
  * `parts` flat `[download_url, hash_type, hash_value, encrypt_key, nonce, ...]` in bill_sequence
  * order (the last two undefined for a plain file).
  */
-/** A file's `hash_type` (any case, as digest.rs reads it) and the hex its `hash_value` must be. */
-const HASH_HEX = [[/^sha1$/i, /^[0-9a-f]{40}$/i], [/^sha256$/i, /^[0-9a-f]{64}$/i], [/^sm3$/i, /^[0-9a-f]{64}$/i]];
-
 export function downloadInput(data, options) {
   const what = 'download(data, options)';
   if (typeof data !== 'object' || data === null) throw param(`${what}: data must be the answer data of a bill request ({ download_url, hash_type, hash_value }), got ${kind(data)}`);
