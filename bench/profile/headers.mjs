@@ -16,14 +16,20 @@ if (!(requests > 0) || !dirs.length) {
   process.exit(2);
 }
 
-/** The `headerObject` of the build in `dir`, made from its source (with the two names it uses). */
+/**
+ * The `headerObject` of the build in `dir`, made from its source (with the two names it uses, and
+ * `fieldValue` where the build has it: since 2026-12-07).
+ */
 function headerObjectOf(dir) {
   const text = readFileSync(resolve(dir, 'boundary.js'), 'utf8');
-  const at = text.indexOf('\nfunction headerObject(');
-  const end = text.indexOf('\n}\n', at);
-  if (at === -1 || end === -1) throw new Error(`${dir}/boundary.js has no headerObject`);
-  const source = text.slice(at, end + 2);
-  return new Function('MAX_TEXT', 'headersTooLarge', `${source}\nreturn headerObject;`)(1 << 20, () => new Error('too large'));
+  const fn = (name) => {
+    const at = text.indexOf(`\nfunction ${name}(`);
+    const end = text.indexOf('\n}\n', at);
+    return at === -1 || end === -1 ? undefined : text.slice(at, end + 2);
+  };
+  const source = fn('headerObject');
+  if (source === undefined) throw new Error(`${dir}/boundary.js has no headerObject`);
+  return new Function('MAX_TEXT', 'headersTooLarge', `${fn('fieldValue') ?? ''}${source}\nreturn headerObject;`)(1 << 20, () => new Error('too large'));
 }
 
 const SIGNATURE = 'b'.repeat(344);
