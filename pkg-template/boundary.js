@@ -1994,8 +1994,15 @@ function sentURL(t, what) {
   return url.href;
 }
 
-/** A file's `hash_type` (any case, as digest.rs reads it) and the hex its `hash_value` must be. */
-const HASH_HEX = [[/^sha1$/i, /^[0-9a-f]{40}$/i], [/^sha256$/i, /^[0-9a-f]{64}$/i], [/^sm3$/i, /^[0-9a-f]{64}$/i]];
+/**
+ * A file's `hash_type` (any case, as digest.rs reads it) and the hex its `hash_value` must be,
+ * around which Rust's `str::trim` takes off Unicode's White_Space (not JS's `trim()`, which also
+ * takes U+FEFF and keeps U+0085), and so does this check.
+ */
+const HASH_HEX = [[/^sha1$/i, 40], [/^sha256$/i, 64], [/^sm3$/i, 64]].map(([name, n]) => {
+  const space = '[\\t-\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*';
+  return [name, new RegExp(`^${space}[0-9a-f]{${n}}${space}$`, 'i')];
+});
 
 /**
  * `wxpay.download(data, options)`, read once: `[stream, signal, timeout, maxBodyBytes, parts]` with
@@ -2052,7 +2059,7 @@ export function downloadInput(data, options) {
     for (let i = 0; i < parts.length; i += 5) {
       const hex = HASH_HEX.find(([name]) => name.test(parts[i + 1]))?.[1];
       if (hex === undefined) throw param('download(data): hash_type must be SHA1, SHA256 or SM3');
-      if (!hex.test(parts[i + 2].trim())) throw param('download(data): hash_value is not the hex digest hash_type names');
+      if (!hex.test(parts[i + 2])) throw param('download(data): hash_value is not the hex digest hash_type names');
     }
     let o = options;
     if (o === undefined || o === null) o = {};
