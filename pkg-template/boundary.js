@@ -2020,6 +2020,8 @@ export function downloadInput(data, options) {
       return k === 'download_url' || k === 'url' ? sentURL(t, `${what}: ${k}`) : t;
     };
     const parts = [];
+    // Each part's bill_sequence, for a list: the digest errors below name their part.
+    let sequences;
     const list = data.download_bill_list;
     // v3/bill/sub-merchant-fundflowbill documents download_bill_list as optional: an answer
     // without it names no file, which is said as such rather than as a missing download_url.
@@ -2051,15 +2053,17 @@ export function downloadInput(data, options) {
       const twice = items.find((item, i) => i > 0 && item[0] === items[i - 1][0]);
       if (twice !== undefined) throw param(`${what}: download_bill_list has two parts of bill_sequence ${twice[0]}`);
       for (const i of items) parts.push(...i.slice(1));
+      sequences = items.map((i) => i[0]);
     } else {
       parts.push(str(data, single, true), str(data, 'hash_type', true), str(data, 'hash_value', true), undefined, undefined);
     }
     // Each part's digest is of a kind and length Rust checks too (digest.rs), here before any
     // part is fetched: a bad later part sends nothing.
     for (let i = 0; i < parts.length; i += 5) {
+      const part = sequences === undefined ? '' : ` (download_bill_list's part of bill_sequence ${sequences[i / 5]})`;
       const hex = HASH_HEX.find(([name]) => name.test(parts[i + 1]))?.[1];
-      if (hex === undefined) throw param('download(data): hash_type must be SHA1, SHA256 or SM3');
-      if (!hex.test(parts[i + 2])) throw param('download(data): hash_value is not the hex digest hash_type names');
+      if (hex === undefined) throw param(`download(data): hash_type must be SHA1, SHA256 or SM3${part}`);
+      if (!hex.test(parts[i + 2])) throw param(`download(data): hash_value is not the hex digest hash_type names${part}`);
     }
     let o = options;
     if (o === undefined || o === null) o = {};

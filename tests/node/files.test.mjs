@@ -264,6 +264,8 @@ for (const gzip of [false, true]) {
       for (const stream of [false, true]) {
         const bad = await rejectsWith(wxpay.download({ ...data, download_bill_list: [first, { ...second, ...change }] }, { stream }), 'ERR_INVALID_PARAM');
         assert.match(bad.message, message);
+        // A digest's error names its part.
+        if (/hash_/.test(message.source)) assert.ok(bad.message.endsWith(` (download_bill_list's part of bill_sequence ${second.bill_sequence})`), bad.message);
         assert.equal(ctx.sb.requests.length, before, `nothing fetched: ${JSON.stringify(change)}`);
       }
     }
