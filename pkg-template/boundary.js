@@ -1688,11 +1688,13 @@ function cancel(stream) {
  * any is returned as it is, unread past its two ends.
  */
 function fieldValue(v) {
-  const n = v.length;
-  if (n === 0) return v;
-  const a = v.charCodeAt(0);
-  const z = v.charCodeAt(n - 1);
-  return a === 32 || a === 9 || z === 32 || z === 9 ? v.replace(/^[\t ]+|[\t ]+$/g, '') : v;
+  // Index by index from each end, not a regular expression: `[\t ]+$` tried at each space of a
+  // long inner run (`a`, a megabyte of spaces, `b `) takes time quadratic in it.
+  let start = 0;
+  let end = v.length;
+  while (start < end && (v.charCodeAt(start) === 32 || v.charCodeAt(start) === 9)) start++;
+  while (end > start && (v.charCodeAt(end - 1) === 32 || v.charCodeAt(end - 1) === 9)) end--;
+  return start === 0 && end === v.length ? v : v.slice(start, end);
 }
 
 /**
