@@ -2145,8 +2145,9 @@ const readError = (e, answer, what = undefined) => {
   if (e instanceof WxpayError) return e;
   // Each error its own list (pathNamed adds to an error's).
   const hidden = answer === undefined ? [] : [queryHidden(answer.request.url)];
-  const why = `${what ?? 'reading the file failed'}: ${describe(e, hidden)}`;
-  const error = fail('ERR_NETWORK', answer === undefined ? why : `${requestText(answer.request, hidden)} failed: ${what === undefined ? describe(e, hidden) : why}`, e);
+  const why = what === undefined ? describe(e, hidden) : `${what}: ${describe(e, hidden)}`;
+  const message = answer !== undefined ? `${requestText(answer.request, hidden)} failed: ${why}` : what === undefined ? `reading the file failed: ${why}` : why;
+  const error = fail('ERR_NETWORK', message, e);
   HIDDEN.set(error, hidden);
   return error;
 };
