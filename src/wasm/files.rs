@@ -95,7 +95,7 @@ pub async fn download(client: &Rc<Client>, data: &JsValue, options: &JsValue) ->
     }
     for [url, hash_type, hash_value, encrypt_key, nonce] in &input.parts {
         let digest = Digest::new(hash_type.as_deref().unwrap_or_default(), hash_value.as_deref().unwrap_or_default())?;
-        // Checked above.
+        // Checked above; found again rather than kept (a Vec of them cost 336 B more of .wasm gzip).
         let relative = relative(config, url).unwrap_or_default();
         let (path, query) = relative.split_once('?').unwrap_or((relative, ""));
         let request = Prepared {
