@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parse } from 'yaml';
+import { isMap, isScalar, isSeq, parse, parseDocument } from 'yaml';
 // The api/ file of the notification types, which gen-types reads apart from the families.
 import { EVENTS_FILE } from './gen-types.mjs';
 
@@ -256,6 +256,28 @@ function producesFile(produces) {
 // ---------------------------------------------------------------------------
 // Reading the corpus and following `$ref`s.
 
+/** Each corpus enum's labels, by its array as the YAML reads it: see enumLabels. */
+const ENUM_LABELS = new WeakMap();
+
+/**
+ * Finds the enums of a YAML file's tree (`node`, beside `value`, what it reads as) whose values
+ * carry a comment on their own line (`- IDENTIFICATION_TYPE_IDCARD  #中国大陆居民-身份证`), and
+ * keeps each value's comment, shortened as a field's label, in ENUM_LABELS under the enum's array.
+ * Comments on lines of their own (a run's `@see` links, in webhooks.yaml) are not a value's.
+ */
+function enumLabels(node, value) {
+  if (isMap(node) && isObject(value)) {
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const v = value[pair.key.value];
+      if (pair.key.value === 'enum' && isSeq(pair.value) && Array.isArray(v)) {
+        const labels = pair.value.items.map((item) => (isScalar(item) ? shortLabel(item.comment) : undefined));
+        if (labels.some(Boolean)) ENUM_LABELS.set(v, labels);
+      } else enumLabels(pair.value, v);
+    }
+  } else if (isSeq(node) && Array.isArray(value)) node.items.forEach((item, i) => enumLabels(item, value[i]));
+}
+
 class Corpus {
   constructor(root) {
     this.root = root;
@@ -270,7 +292,10 @@ class Corpus {
     let doc = this.cache.get(file);
     if (doc === undefined) {
       try {
-        doc = parse(readFileSync(file, 'utf8'));
+        const parsed = parseDocument(readFileSync(file, 'utf8'));
+        if (parsed.errors.length) throw parsed.errors[0];
+        doc = parsed.toJS();
+        enumLabels(parsed.contents, doc);
       } catch (e) {
         throw new CorpusError(this.rel(file), '', `cannot read YAML: ${e.message}`);
       }
@@ -347,6 +372,28 @@ function settleRequired(schema, ctx, where, part) {
   delete schema.elsewhere;
 }
 
+/** An enum's `[value, label]` pairs: an array's values have none, an object's keys have theirs. */
+function enumEntries(e) {
+  if (e === undefined) return [];
+  return Array.isArray(e) ? e.map((v) => [v, undefined]) : Object.entries(e);
+}
+
+/**
+ * An enum of the description from `[value, label]` pairs, each value once (its first label that is
+ * not empty): an array of the values when none has a label, else an object of value -> label
+ * (`''` for a value without one), which gen-types shows in the field's doc.
+ */
+function enumOf(entries) {
+  const labels = new Map();
+  for (const [value, label] of entries) {
+    const key = String(value);
+    if (!labels.has(key)) labels.set(key, { value, label: label || '' });
+    else if (label && !labels.get(key).label) labels.get(key).label = label;
+  }
+  const all = [...labels.values()];
+  return all.some((e) => e.label) ? Object.fromEntries(all.map((e) => [e.value, e.label])) : all.map((e) => e.value);
+}
+
 /**
  * Merges the parts of an `allOf` of one scalar type. The corpus uses it to extend an
  * enumeration (`allOf: [$ref: BillType, { enum: [RECHARGE_REFUND, ...] }]`): the values
@@ -360,7 +407,7 @@ function mergeScalars(parts, ctx, where) {
     if (p.description && !out.description) out.description = p.description;
     if (p.format) out.format = p.format;
     if (p.nullable) out.nullable = true;
-    if (p.enum) out.enum = [...new Set([...(out.enum ?? []), ...p.enum])];
+    if (p.enum) out.enum = enumOf([...enumEntries(out.enum), ...enumEntries(p.enum)]);
     if (p.items) out.items = p.items;
   }
   return out;
@@ -489,14 +536,15 @@ function mapSchema(raw, ctx, where, depth = 0, part = false) {
       ctx.notes.push(`${fileOf(ctx)} at ${where}: enum of words on type ${type}: typed string`);
       type = out.type = 'string';
     }
-    const values = [];
-    for (const v of raw.enum) {
+    const labels = ENUM_LABELS.get(raw.enum);
+    const entries = [];
+    raw.enum.forEach((v, i) => {
       // YAML reads `- 1` as a number: on a string it is the string "1".
       const value = type === 'string' && (typeof v === 'number' || typeof v === 'boolean') ? String(v) : v;
       if (type === 'string' ? typeof value !== 'string' : !Number.isFinite(value)) throw new CorpusError(fileOf(ctx), where, `enum value ${JSON.stringify(v)} is not a ${type}`);
-      if (!values.includes(value)) values.push(value);
-    }
-    out.enum = values;
+      entries.push([value, labels?.[i]]);
+    });
+    out.enum = enumOf(entries);
   }
   if (raw.format !== undefined) {
     if (typeof raw.format !== 'string') throw new CorpusError(fileOf(ctx), where, '"format" must be a string');
@@ -793,7 +841,7 @@ export function amend(families, notes, rules = AMENDMENTS) {
             const from = theirs && walk(theirs, field);
             if (!to || !from?.enum) throw new CorpusError(path, where, `the amendment "${rule.why}" finds no such field here and an enum for it in ${rule.enumsOf.verb} ${rule.enumsOf.path}`);
             if (JSON.stringify(to.enum) === JSON.stringify(from.enum)) throw new CorpusError(path, where, `the amendment "${rule.why}" finds the enum already as in ${rule.enumsOf.verb} ${rule.enumsOf.path}`);
-            to.enum = [...from.enum];
+            to.enum = enumOf(enumEntries(from.enum));
             notes.push(`${path} ${where}: enum of ${rule.enumsOf.verb} ${rule.enumsOf.path} (${rule.why})`);
           }
           amended++;

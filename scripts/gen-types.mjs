@@ -189,6 +189,7 @@ function checkSchema(schema, defs, file, where) {
         for (const v of values) {
           const ok = schema.type === 'string' ? typeof v === 'string' : Array.isArray(schema.enum) ? Number.isFinite(v) : Number.isFinite(Number(v));
           if (!ok) throw new DescriptionError(file, where, `enum value ${JSON.stringify(v)} is not of type ${schema.type}`);
+          if (isObject(schema.enum) && typeof schema.enum[v] !== 'string') throw new DescriptionError(file, where, `enum value ${JSON.stringify(v)}'s meaning is not a string ('' for none)`);
         }
       }
     }
@@ -436,7 +437,7 @@ const SENSITIVE = {
 function schemaDoc(schema, mode) {
   const lines = [];
   if (schema.description) lines.push(schema.description);
-  if (isObject(schema.enum)) lines.push(...(lines.length ? [''] : []), Object.entries(schema.enum).map(([v, meaning]) => `\`${v}\` ${meaning}`).join('; '));
+  if (isObject(schema.enum)) lines.push(...(lines.length ? [''] : []), Object.entries(schema.enum).map(([v, meaning]) => (meaning ? `\`${v}\` ${meaning}` : `\`${v}\``)).join('; '));
   if (schema.format) lines.push(...(lines.length ? [''] : []), schema.format === 'base64' && schema.type === 'string' && SENSITIVE[mode] ? SENSITIVE[mode] : `Format: ${schema.format}.`);
   return lines;
 }

@@ -286,6 +286,64 @@ test('mapping: allOf merges objects (a later untyped property keeps the earlier 
   }
 });
 
+test("enum labels: each value's own-line comment, shortened as a label, is its meaning; lines of comment alone are no value's; allOf and amendments keep them", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gen-api-labels-'));
+  const write = (rel, text) => {
+    mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
+    writeFileSync(join(dir, 'docs', rel), text);
+  };
+  try {
+    write('definitions/D.yaml', [
+      'Kind:', '  type: string', '  enum:',
+      '    - X     #甲种，后面的说明不取',
+      '    # [一页说明](https://pay.weixin.qq.com/doc/9)',
+      '    - Y',
+      '    - W     # [乙种](https://pay.weixin.qq.com/doc/8)',
+      'Plain:', '  type: string', '  enum: [P, Q]',
+    ].join('\n'));
+    write('v3/m/n.yaml', [
+      'post:',
+      '  summary: 建',
+      '  parameters:',
+      '    - name: _',
+      '      in: body',
+      '      schema:',
+      '        type: object',
+      '        properties:',
+      '          kind:',
+      '            allOf:',
+      '              - $ref: "../../definitions/D.yaml#Kind"',
+      '              - enum:',
+      '                  - Z   #丙',
+      '                  - X   #不取：X 已有标签',
+      '          plain: { $ref: "../../definitions/D.yaml#Plain" }',
+      '          level:',
+      '            type: integer',
+      '            enum:',
+      `              - 3   #${'长'.repeat(50)}`,
+      '              - 13',
+      '  responses:',
+      '    204: { description: 无 }',
+    ].join('\n'));
+    const { families } = readCorpus(dir);
+    const body = families.get('m/n').paths['/v3/m/n'].post.body.properties;
+    assert.deepEqual(body.kind.enum, { X: '甲种', Y: '', W: '乙种', Z: '丙' });
+    assert.deepEqual(body.plain.enum, ['P', 'Q'], 'an enum without comments stays a list');
+    assert.deepEqual(body.level.enum, { 3: `${'长'.repeat(39)}…`, 13: '' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // In the committed descriptions: a partner's 进件 names each kind of identity document.
+  const applyment = JSON.parse(readFileSync(join(root, 'api/applyment4sub/applyment.json'), 'utf8'));
+  const docType = JSON.stringify(applyment).match(/"id_doc_type":\{"type":"string","enum":(\{[^}]*\})/);
+  assert.ok(docType, 'applyment4sub has an id_doc_type enum of value -> meaning');
+  assert.equal(JSON.parse(docType[1]).IDENTIFICATION_TYPE_IDCARD, '中国大陆居民-身份证');
+  // An amendment's enum (AMENDMENTS: the profit-sharing query's, from the create answer) keeps its labels.
+  const orders = JSON.parse(readFileSync(join(root, 'api/profitsharing/orders.json'), 'utf8'));
+  const receiver = orders.paths['/v3/profitsharing/orders/{out_order_no}'].get.response.body.properties.receivers.items.properties;
+  assert.equal(receiver.fail_reason.enum.NO_AUTH, '分账权限已解除');
+});
+
 test("answers that are files: the runtime's routes (src/response.rs), typed as bytes; the corpus may not disagree", () => {
   // The rule as src/response.rs states it: GET only, exact routes, one segment under an image prefix.
   const isFile = fileRoutes();

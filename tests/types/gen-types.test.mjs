@@ -216,6 +216,15 @@ test('a minimal family generates a typed node', () => {
   assert.ok(out.includes('/** the thing id */\n      id: string | number;\n'), 'a placeholder takes a string or a number, as the runtime does');
 });
 
+test("an enum of value -> meaning: the values typed, each meaning in the field's doc (a value without one named alone)", () => {
+  const d = base();
+  op(d).patch.body.properties.a = { type: 'string', description: '类型', enum: { X: '甲种', Y: '' } };
+  op(d).get.query.properties.n = { type: 'integer', enum: { 3: '三', 13: '十三' } };
+  const out = generate(core, [['demo/things.json', JSON.stringify(d)]]);
+  assert.match(out, /\/\*\*\n\s+\* 类型\n\s+\*\n\s+\* `X` 甲种; `Y`\n\s+\*\/\n\s+a\?: 'X' \| 'Y' \| undefined;/);
+  assert.match(out, /\/\*\* `3` 三; `13` 十三 \*\/\n\s+n\?: 3 \| 13 \| undefined;/);
+});
+
 test("an operation's own placeholder label is its config field's; the others keep the family's", () => {
   const d = base();
   op(d).patch.placeholders = { id: 'the changed thing id' };
@@ -247,6 +256,7 @@ test('mistakes in a description are rejected, naming the file and the place', ()
     ['a dangling $ref', (d) => { op(d).get.response.body = { $ref: '#/definitions/Nope' }; }, /names no entry of "definitions"/],
     ['a link that is not https', (d) => { op(d).get.link = 'http://example.com'; }, /https URL/],
     ['an enum value of the wrong type', (d) => { op(d).get.query.properties.n.enum = ['1']; }, /not of type integer/],
+    ["an enum value's meaning that is not a string", (d) => { op(d).patch.body.properties.a.enum = { X: 'x', Y: null }; }, /patch\.body\.a: enum value "Y"'s meaning is not a string/],
     ['an object query parameter', (d) => { op(d).get.query.properties.n = { type: 'object', properties: {} }; }, /scalars or arrays of scalars/],
     ['an unknown verb', (d) => { op(d).head = op(d).get; }, /unknown key "head"/],
     ['a segment a node answers itself', (d) => { d.paths['/v3/demo/things/then'] = { get: op(d).get }; }, /"then", which a chain node answers itself/],
