@@ -805,7 +805,13 @@ function keyBytes(v, what, type = 'pkcs8') {
   // named with the call that gives its bytes; nothing of it is read.
   const tag = typeof v === 'object' ? guarded(`reading ${what}`, config, () => Object.prototype.toString.call(v)) : '';
   if (tag === '[object KeyObject]') throw config(`${what} is a KeyObject: give its PEM, key.export({ type: '${type}', format: 'pem' })`);
-  if (tag === '[object CryptoKey]') throw config(`${what} is a CryptoKey: give its bytes, await crypto.subtle.exportKey('${type}', key)`);
+  if (tag === '[object CryptoKey]') {
+    // One made with extractable false gives no bytes: the client signs (or verifies) with its own copy.
+    if (guarded(`reading ${what}`, config, () => v.extractable) === false) {
+      throw config(`${what} is a CryptoKey that is not extractable: the client needs the key's own ${type === 'spki' ? 'PEM' : "PEM (apiclient_key.pem), as it signs every request itself; a key that never leaves a KMS or HSM cannot be used"}`);
+    }
+    throw config(`${what} is a CryptoKey: give its bytes, await crypto.subtle.exportKey('${type}', key)`);
+  }
   return bytes(v, what, (message, cause) =>
     fail('ERR_INVALID_CONFIG', message.replace('must be a string or bytes', 'must be a PEM string or bytes'), cause));
 }

@@ -185,6 +185,7 @@ assert.deepEqual([...P12.subarray(0, 2), ...P12.subarray(4, 7)], [0x30, 0x82, 0x
 
 /** A WebCrypto key, which has no bytes until exported. */
 const cryptoKey = (await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign'])).privateKey;
+const lockedKey = (await crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, false, ['sign'])).privateKey;
 const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const ed = crypto.generateKeyPairSync('ed25519');
 const ecPem = ec.privateKey.export({ type: 'pkcs8', format: 'pem' });
@@ -227,6 +228,9 @@ runCases('privateKey: missing, wrong type, garbage PEM, the wrong kind of key', 
     // Key objects are named with the call that gives their PEM or bytes.
     ['a KeyObject', { privateKey: crypto.createPrivateKey(sb.merchant.privateKeyPkcs8) }, CONFIG, "options.privateKey is a KeyObject: give its PEM, key.export({ type: 'pkcs8', format: 'pem' })"],
     ['a CryptoKey', { privateKey: cryptoKey }, CONFIG, "options.privateKey is a CryptoKey: give its bytes, await crypto.subtle.exportKey('pkcs8', key)"],
+    // Not extractable, it has no bytes to give (exportKey rejects): named as such, not sent to exportKey.
+    ['a CryptoKey that is not extractable', { privateKey: lockedKey }, CONFIG, "options.privateKey is a CryptoKey that is not extractable: the client needs the key's own PEM (apiclient_key.pem), as it signs every request itself; a key that never leaves a KMS or HSM cannot be used"],
+    ['an object posing as a CryptoKey whose extractable getter throws', { privateKey: { [Symbol.toStringTag]: 'CryptoKey', get extractable() { throw new Error('trap'); } } }, CONFIG, 'reading options.privateKey'],
     ['a Windows path', { privateKey: 'C:\\商户\\apiclient_key.PEM' }, KEY, PATH],
     ['a path read from a file, as bytes, line break kept', { privateKey: Buffer.from('/etc/wx-pay/apiclient_key.pem\n') }, KEY, PATH],
     ['a .key path', { privateKey: '/run/secrets/merchant.key' }, KEY, PATH],
