@@ -199,8 +199,9 @@ const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /**
  * A field's short label: the first line of its description, up to the first
- * sentence or clause end (。；;，,：: or a full stop and space), markup removed,
- * at most LABEL_MAX characters. `会员卡编号`, never the paragraph after it.
+ * sentence or clause end (。；;，,：: or a full stop and space) and before a bracket
+ * that cut leaves open, markup removed, at most LABEL_MAX characters. `会员卡编号`,
+ * never the paragraph after it.
  */
 export function shortLabel(text) {
   if (typeof text !== 'string') return undefined;
@@ -208,6 +209,13 @@ export function shortLabel(text) {
   s = s.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/<[^>]*>/g, ' ').replace(/[*`]/g, '');
   s = s.split(/[。；;，,：:！？!?]|\.\s/)[0].trim();
   if ([...s].length > LABEL_MAX) s = `${[...s].slice(0, LABEL_MAX - 1).join('')}…`;
+  // Cut inside brackets (`支付失败(其他原因，如银行返回失败)`), the label ends before the one left open.
+  const open = [];
+  for (const [i, c] of [...s].entries()) {
+    if (c === '(' || c === '（') open.push(i);
+    else if ((c === ')' || c === '）') && open.length) open.pop();
+  }
+  if (open.length && open[0] > 0) s = [...s].slice(0, open[0]).join('').trim();
   return s || undefined;
 }
 

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { isScalar, isSeq, parse, parseDocument, visit } from 'yaml';
 import { AMENDMENTS, INBOUND, amend, defaultCorpus, docLinks, familyJson, familyOf, fileRoutes, readCorpus, shortLabel, writeAll } from '../../scripts/gen-api.mjs';
 import { chainExpression, generate, readFamilies } from '../../scripts/gen-types.mjs';
 
@@ -117,6 +117,12 @@ test('facts only: short labels, no examples, official links', () => {
   assert.equal(shortLabel('支付状态：SUCCESS-支付成功'), '支付状态');
   assert.equal(shortLabel('[官方文档](https://x) 说明'), '官方文档 说明');
   assert.equal([...shortLabel('长'.repeat(60))].length, 40);
+  // A cut that leaves a bracket open ends before it; whole brackets stay.
+  assert.equal(shortLabel('支付失败(其他原因，如银行返回失败)'), '支付失败');
+  assert.equal(shortLabel('开户银行全称 （含支行]'), '开户银行全称');
+  assert.equal(shortLabel('已撤销（付款码支付）'), '已撤销（付款码支付）');
+  assert.equal(shortLabel(`时间戳（调用 ${'x'.repeat(40)}() 获取）`), '时间戳');
+  assert.equal(shortLabel('（必填）金额，单位分'), '（必填）金额', 'a bracket that opens the label is kept');
   assert.deepEqual(docLinks('见 [a](https://pay.weixin.qq.com/doc/1) [b](https://example.com/x) [c](https://pay.weixin.qq.com/doc/1)'), ['https://pay.weixin.qq.com/doc/1']);
   // The old wiki's pages after the current documentation's (the first is an editor's @link).
   const w = 'https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter5_1_1.shtml';
@@ -342,6 +348,46 @@ test("enum labels: each value's own-line comment, shortened as a label, is its m
   const orders = JSON.parse(readFileSync(join(root, 'api/profitsharing/orders.json'), 'utf8'));
   const receiver = orders.paths['/v3/profitsharing/orders/{out_order_no}'].get.response.body.properties.receivers.items.properties;
   assert.equal(receiver.fail_reason.enum.NO_AUTH, '分账权限已解除');
+});
+
+test("the hand-written descriptions' enums carry the labels of a corpus enum of the same values, where the corpus labels one", () => {
+  // Every labelled enum of the corpus, by its values: read here with the yaml package's document,
+  // apart from gen-api's enumLabels (shortLabel is the one rule both share).
+  const labelled = new Map();
+  for (const rel of files(join(corpus, 'docs'), '.yaml')) {
+    visit(parseDocument(readFileSync(join(corpus, 'docs', rel), 'utf8')), {
+      Pair(_, pair) {
+        if (!isScalar(pair.key) || pair.key.value !== 'enum' || !isSeq(pair.value)) return;
+        const labels = Object.fromEntries(pair.value.items.map((i) => [String(i.value), shortLabel(i.comment) ?? '']));
+        if (!Object.values(labels).some(Boolean)) return;
+        const key = Object.keys(labels).sort().join('\n');
+        labelled.set(key, [...new Set([...(labelled.get(key) ?? []), JSON.stringify(labels)])]);
+      },
+    });
+  }
+  let checked = 0;
+  const wrong = [];
+  for (const rel of files(join(root, 'api-hand'), '.json')) {
+    const walk = (node, where) => {
+      if (node === null || typeof node !== 'object') return;
+      for (const [k, v] of Object.entries(node)) {
+        if (k !== 'enum') {
+          walk(v, `${where}.${k}`);
+          continue;
+        }
+        const values = Array.isArray(v) ? v.map(String) : Object.keys(v);
+        const known = labelled.get([...values].sort().join('\n'));
+        if (!known) continue;
+        checked++;
+        const sorted = (labels) => JSON.stringify(Object.fromEntries(Object.entries(labels).sort()));
+        if (Array.isArray(v)) wrong.push(`api-hand/${rel} ${where}: the corpus labels these values (${known[0]}): give them`);
+        else if (!known.some((k2) => sorted(JSON.parse(k2)) === sorted(v))) wrong.push(`api-hand/${rel} ${where}: ${sorted(v)} are none of the corpus's labels for these values: ${known.join(' or ')}`);
+      }
+    };
+    walk(JSON.parse(readFileSync(join(root, 'api-hand', rel), 'utf8')), '');
+  }
+  assert.deepEqual(wrong, []);
+  assert.ok(checked >= 9, `the order query's trade_state and trade_type among them (${checked} checked)`);
 });
 
 test("answers that are files: the runtime's routes (src/response.rs), typed as bytes; the corpus may not disagree", () => {
