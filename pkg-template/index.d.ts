@@ -617,6 +617,7 @@ export interface RefundNotification {
   transaction_id: string;
   out_refund_no: string;
   refund_id: string;
+  /** 退款状态: `SUCCESS` 退款成功; `CLOSED` 退款关闭; `ABNORMAL` 退款异常 */
   refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' | (string & {});
   /** RFC 3339; present once the refund has succeeded. */
   success_time?: string;
