@@ -197,27 +197,40 @@ function fileOf(ctx) {
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Where a field's short label is cut: the first sentence or clause end. */
+const CLAUSE_END = /[。；;，,：:！？!?]|\.\s/;
+/**
+ * Where an enum value's label is cut: the first sentence end only. A value's comment is one line
+ * already, and its commas carry the meaning (`银行返回转账成功后，拒绝入账` would read as a success
+ * cut at the comma; `距离现在(0,1]天` is one of five values told apart after it).
+ */
+const SENTENCE_END = /[。；;]|\.\s/;
+
 /**
  * A field's short label: the first line of its description, up to the first
- * sentence or clause end (。；;，,：: or a full stop and space) and before a bracket
- * that cut leaves open, markup removed, at most LABEL_MAX characters. `会员卡编号`,
- * never the paragraph after it.
+ * sentence or clause end (。；;，,：: or a full stop and space; `cut`) and before a
+ * bracket that cut leaves open, markup removed, at most LABEL_MAX characters.
+ * `会员卡编号`, never the paragraph after it.
  */
-export function shortLabel(text) {
+export function shortLabel(text, cut = CLAUSE_END) {
   if (typeof text !== 'string') return undefined;
   let s = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '') ?? '';
   s = s.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/<[^>]*>/g, ' ').replace(/[*`]/g, '');
-  s = s.split(/[。；;，,：:！？!?]|\.\s/)[0].trim();
+  s = s.split(cut)[0].trim();
   if ([...s].length > LABEL_MAX) s = `${[...s].slice(0, LABEL_MAX - 1).join('')}…`;
-  // Cut inside brackets (`支付失败(其他原因，如银行返回失败)`), the label ends before the one left open.
+  // Cut inside brackets (`支付失败(其他原因，如银行返回失败)`), the label ends before the one left
+  // open. Any closing bracket closes (an interval: `(0,1]`).
   const open = [];
   for (const [i, c] of [...s].entries()) {
-    if (c === '(' || c === '（') open.push(i);
-    else if ((c === ')' || c === '）') && open.length) open.pop();
+    if ('(（[【'.includes(c)) open.push(i);
+    else if (')）]】'.includes(c) && open.length) open.pop();
   }
   if (open.length && open[0] > 0) s = [...s].slice(0, open[0]).join('').trim();
   return s || undefined;
 }
+
+/** An enum value's label: its own line's comment, cut as a short label at a sentence end only. */
+export const valueLabel = (comment) => shortLabel(comment, SENTENCE_END);
 
 /** The official documentation links of an operation's description, in order, without repeats. */
 export function docLinks(text) {
@@ -264,6 +277,19 @@ function producesFile(produces) {
 // ---------------------------------------------------------------------------
 // Reading the corpus and following `$ref`s.
 
+/**
+ * Enum values whose comment is not their meaning: their label is left out. `file` is the corpus
+ * file (under docs/) the enum is written in.
+ */
+const LABEL_SLIPS = [
+  { file: 'definitions/Enumerations.yaml', value: 'SUBJECT_TYPE_INSTITUTIONS', why: "its comment repeats SUBJECT_TYPE_INDIVIDUAL's 个体工商户, two lines above" },
+];
+/** Values of one enum that the corpus gives one meaning, meant so: `first second`, in enum order. */
+const SHARED_LABELS = [
+  // A complaint's negotiation history: both 用户申请平台协助 in the corpus.
+  'USER_APPLY_PLATFORM_HELP USER_APPLY_PLATFORM_SERVICE',
+];
+
 /** Each corpus enum's labels, by its array as the YAML reads it: see enumLabels. */
 const ENUM_LABELS = new WeakMap();
 
@@ -273,23 +299,39 @@ const ENUM_LABELS = new WeakMap();
  * keeps each value's comment, shortened as a field's label, in ENUM_LABELS under the enum's array.
  * Comments on lines of their own (a run's `@see` links, in webhooks.yaml) are not a value's.
  */
-function enumLabels(node, value) {
+function enumLabels(node, value, rel, used) {
   if (isMap(node) && isObject(value)) {
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue;
       const v = value[pair.key.value];
       if (pair.key.value === 'enum' && isSeq(pair.value) && Array.isArray(v)) {
-        const labels = pair.value.items.map((item) => (isScalar(item) ? shortLabel(item.comment) : undefined));
+        const labels = pair.value.items.map((item) => {
+          if (!isScalar(item)) return undefined;
+          const slip = LABEL_SLIPS.find((s) => s.file === rel && s.value === item.value);
+          if (slip) used.add(slip);
+          return slip ? undefined : valueLabel(item.comment);
+        });
+        // Two values of one enum with one meaning is a copied line (SUBJECT_TYPE_INSTITUTIONS, see
+        // LABEL_SLIPS), unless the corpus means it (SHARED_LABELS).
+        labels.forEach((label, i) => {
+          const twin = label ? labels.indexOf(label) : i;
+          const values = [v[twin], v[i]].map(String).join(' ');
+          if (twin === i) return;
+          if (!SHARED_LABELS.includes(values)) throw new CorpusError(rel, 'enum', `values ${values} have one label, ${label}: a slip for LABEL_SLIPS, or meant (SHARED_LABELS)`);
+          used.add(values);
+        });
         if (labels.some(Boolean)) ENUM_LABELS.set(v, labels);
-      } else enumLabels(pair.value, v);
+      } else enumLabels(pair.value, v, rel, used);
     }
-  } else if (isSeq(node) && Array.isArray(value)) node.items.forEach((item, i) => enumLabels(item, value[i]));
+  } else if (isSeq(node) && Array.isArray(value)) node.items.forEach((item, i) => enumLabels(item, value[i], rel, used));
 }
 
 class Corpus {
   constructor(root) {
     this.root = root;
     this.cache = new Map();
+    /** The LABEL_SLIPS and SHARED_LABELS entries the files read so far have used. */
+    this.labelRules = new Set();
   }
 
   rel(file) {
@@ -303,7 +345,7 @@ class Corpus {
         const parsed = parseDocument(readFileSync(file, 'utf8'));
         if (parsed.errors.length) throw parsed.errors[0];
         doc = parsed.toJS();
-        enumLabels(parsed.contents, doc);
+        enumLabels(parsed.contents, doc, this.rel(file), this.labelRules);
       } catch (e) {
         throw new CorpusError(this.rel(file), '', `cannot read YAML: ${e.message}`);
       }
@@ -782,7 +824,7 @@ export function readCorpus(corpusRoot, isFile = fileRoutes()) {
       endpoints.push({ path, verb, op });
     }
   }
-  return { families, endpoints, notes, inbound, files: files.map((f) => corpus.rel(f)) };
+  return { families, endpoints, notes, inbound, labelRules: corpus.labelRules, files: files.map((f) => corpus.rel(f)) };
 }
 
 /**
@@ -981,7 +1023,7 @@ export function readEvents(corpusRoot) {
       if (!value && !line.startsWith('#')) throw new CorpusError(rel, schema, `an enum line neither a value nor a comment: ${line.slice(0, 40)}`);
       if (!run || (!value && run.values.length)) runs.push((run = { titles: [], links: [], values: [] }));
       if (value) {
-        run.values.push({ value: value[1], label: shortLabel(value[2]) });
+        run.values.push({ value: value[1], label: valueLabel(value[2]) });
         continue;
       }
       for (const m of line.matchAll(SEE_LINK)) {
@@ -1019,8 +1061,12 @@ export function tagOrder(corpusRoot) {
 /** Writes api/**.json (replacing the folder's generated files) and the endpoints page. */
 export async function writeAll({ corpus, hand, api, docs }) {
   const { chainExpression } = await import('./gen-types.mjs');
-  const { families, endpoints, notes, inbound } = readCorpus(corpus);
+  const { families, endpoints, notes, inbound, labelRules } = readCorpus(corpus);
   for (const rel of INBOUND) if (!inbound.has(rel)) throw new CorpusError(rel, '', 'INBOUND names a file the corpus no longer has');
+  // A rule about labels that no enum needs any more is stale, as an amendment that amends nothing.
+  for (const rule of [...LABEL_SLIPS, ...SHARED_LABELS]) {
+    if (!labelRules.has(rule)) throw new CorpusError(rule.file ?? '', '', `the label rule ${JSON.stringify(rule.value ?? rule)} finds nothing to do`);
+  }
   amend(families, notes);
   applyHand(families, hand);
   rmSync(api, { recursive: true, force: true });

@@ -433,11 +433,18 @@ const SENSITIVE = {
   query: 'Format: base64, which WeChat Pay gives a sensitive field (敏感信息): send `await wxpay.encrypt(plain)`, unless its page says otherwise. A query is not looked into for its key: give `wxpay.wechatpaySerial`, read right after `encrypt`, as the request\'s `Wechatpay-Serial` header.',
 };
 
+/** At most this many enum values (with their meanings) are listed on one line of a field's doc. */
+const ENUM_LINE_MAX = 6;
+
 /** The doc lines of a schema; `mode` 'request', 'response', or 'query' (a request's query string). */
 function schemaDoc(schema, mode) {
   const lines = [];
   if (schema.description) lines.push(schema.description);
-  if (isObject(schema.enum)) lines.push(...(lines.length ? [''] : []), Object.entries(schema.enum).map(([v, meaning]) => (meaning ? `\`${v}\` ${meaning}` : `\`${v}\``)).join('; '));
+  if (isObject(schema.enum)) {
+    const values = Object.entries(schema.enum).map(([v, meaning]) => (meaning ? `\`${v}\` ${meaning}` : `\`${v}\``));
+    // A few on one line; more, one a line (a hover of dozens on one line is a wall of text).
+    lines.push(...(lines.length ? [''] : []), ...(values.length > ENUM_LINE_MAX ? values.map((v) => `- ${v}`) : [values.join('; ')]));
+  }
   if (schema.format) lines.push(...(lines.length ? [''] : []), schema.format === 'base64' && schema.type === 'string' && SENSITIVE[mode] ? SENSITIVE[mode] : `Format: ${schema.format}.`);
   return lines;
 }

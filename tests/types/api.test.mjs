@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isScalar, isSeq, parse, parseDocument, visit } from 'yaml';
-import { AMENDMENTS, INBOUND, amend, defaultCorpus, docLinks, familyJson, familyOf, fileRoutes, readCorpus, shortLabel, writeAll } from '../../scripts/gen-api.mjs';
+import { AMENDMENTS, INBOUND, amend, defaultCorpus, docLinks, familyJson, familyOf, fileRoutes, readCorpus, shortLabel, valueLabel, writeAll } from '../../scripts/gen-api.mjs';
 import { chainExpression, generate, readFamilies } from '../../scripts/gen-types.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -119,7 +119,10 @@ test('facts only: short labels, no examples, official links', () => {
   assert.equal([...shortLabel('长'.repeat(60))].length, 40);
   // A cut that leaves a bracket open ends before it; whole brackets stay.
   assert.equal(shortLabel('支付失败(其他原因，如银行返回失败)'), '支付失败');
-  assert.equal(shortLabel('开户银行全称 （含支行]'), '开户银行全称');
+  // An enum value's label is cut at a sentence end only: its commas carry the meaning.
+  assert.equal(valueLabel('距离现在(0,1]天'), '距离现在(0,1]天', 'any closing bracket closes: an interval');
+  assert.equal(valueLabel('银行返回转账成功后，拒绝入账。请核实'), '银行返回转账成功后，拒绝入账');
+  assert.equal(shortLabel('银行返回转账成功后，拒绝入账'), '银行返回转账成功后');
   assert.equal(shortLabel('已撤销（付款码支付）'), '已撤销（付款码支付）');
   assert.equal(shortLabel(`时间戳（调用 ${'x'.repeat(40)}() 获取）`), '时间戳');
   assert.equal(shortLabel('（必填）金额，单位分'), '（必填）金额', 'a bracket that opens the label is kept');
@@ -292,7 +295,7 @@ test('mapping: allOf merges objects (a later untyped property keeps the earlier 
   }
 });
 
-test("enum labels: each value's own-line comment, shortened as a label, is its meaning; lines of comment alone are no value's; allOf and amendments keep them", () => {
+test("enum labels: each value's own-line comment, cut at a sentence end, is its meaning; lines of comment alone are no value's; allOf and amendments keep them; two values of one meaning fail the run", () => {
   const dir = mkdtempSync(join(tmpdir(), 'gen-api-labels-'));
   const write = (rel, text) => {
     mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
@@ -301,7 +304,7 @@ test("enum labels: each value's own-line comment, shortened as a label, is its m
   try {
     write('definitions/D.yaml', [
       'Kind:', '  type: string', '  enum:',
-      '    - X     #甲种，后面的说明不取',
+      '    - X     #甲种，不是乙种。后面的说明不取',
       '    # [一页说明](https://pay.weixin.qq.com/doc/9)',
       '    - Y',
       '    - W     # [乙种](https://pay.weixin.qq.com/doc/8)',
@@ -333,9 +336,16 @@ test("enum labels: each value's own-line comment, shortened as a label, is its m
     ].join('\n'));
     const { families } = readCorpus(dir);
     const body = families.get('m/n').paths['/v3/m/n'].post.body.properties;
-    assert.deepEqual(body.kind.enum, { X: '甲种', Y: '', W: '乙种', Z: '丙' });
+    assert.deepEqual(body.kind.enum, { X: '甲种，不是乙种', Y: '', W: '乙种', Z: '丙' });
     assert.deepEqual(body.plain.enum, ['P', 'Q'], 'an enum without comments stays a list');
     assert.deepEqual(body.level.enum, { 3: `${'长'.repeat(39)}…`, 13: '' });
+    // A copied line: two values, one meaning. The corpus's own (LABEL_SLIPS) loses its label.
+    write('definitions/Enumerations.yaml', ['SubjectType:', '  type: string', '  enum:', '    - SUBJECT_TYPE_INDIVIDUAL    #个体工商户', '    - SUBJECT_TYPE_INSTITUTIONS  #个体工商户'].join('\n'));
+    write('v3/m/n.yaml', ['post:', '  summary: 建', '  parameters:', '    - name: _', '      in: body', '      schema:', '        type: object', '        properties:', '          subject: { $ref: "../../definitions/Enumerations.yaml#/SubjectType" }', '  responses:', '    204: { description: 无 }'].join('\n'));
+    const subject = readCorpus(dir).families.get('m/n').paths['/v3/m/n'].post.body.properties.subject;
+    assert.deepEqual(subject.enum, { SUBJECT_TYPE_INDIVIDUAL: '个体工商户', SUBJECT_TYPE_INSTITUTIONS: '' });
+    write('definitions/Enumerations.yaml', ['SubjectType:', '  type: string', '  enum:', '    - A  #同一个', '    - B  #同一个'].join('\n'));
+    assert.throws(() => readCorpus(dir), /definitions\/Enumerations\.yaml at enum: values A B have one label, 同一个/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -344,6 +354,8 @@ test("enum labels: each value's own-line comment, shortened as a label, is its m
   const docType = JSON.stringify(applyment).match(/"id_doc_type":\{"type":"string","enum":(\{[^}]*\})/);
   assert.ok(docType, 'applyment4sub has an id_doc_type enum of value -> meaning');
   assert.equal(JSON.parse(docType[1]).IDENTIFICATION_TYPE_IDCARD, '中国大陆居民-身份证');
+  const subjectType = JSON.stringify(applyment).match(/"subject_type":\{"type":"string","description":"主体类型","enum":(\{[^}]*\})/);
+  assert.equal(JSON.parse(subjectType[1]).SUBJECT_TYPE_INSTITUTIONS, '', "the corpus's copied 个体工商户 is left out");
   // An amendment's enum (AMENDMENTS: the profit-sharing query's, from the create answer) keeps its labels.
   const orders = JSON.parse(readFileSync(join(root, 'api/profitsharing/orders.json'), 'utf8'));
   const receiver = orders.paths['/v3/profitsharing/orders/{out_order_no}'].get.response.body.properties.receivers.items.properties;
@@ -358,7 +370,7 @@ test("the hand-written descriptions' enums carry the labels of a corpus enum of 
     visit(parseDocument(readFileSync(join(corpus, 'docs', rel), 'utf8')), {
       Pair(_, pair) {
         if (!isScalar(pair.key) || pair.key.value !== 'enum' || !isSeq(pair.value)) return;
-        const labels = Object.fromEntries(pair.value.items.map((i) => [String(i.value), shortLabel(i.comment) ?? '']));
+        const labels = Object.fromEntries(pair.value.items.map((i) => [String(i.value), valueLabel(i.comment) ?? '']));
         if (!Object.values(labels).some(Boolean)) return;
         const key = Object.keys(labels).sort().join('\n');
         labelled.set(key, [...new Set([...(labelled.get(key) ?? []), JSON.stringify(labels)])]);

@@ -223,6 +223,9 @@ test("an enum of value -> meaning: the values typed, each meaning in the field's
   const out = generate(core, [['demo/things.json', JSON.stringify(d)]]);
   assert.match(out, /\/\*\*\n\s+\* 类型\n\s+\*\n\s+\* `X` 甲种; `Y`\n\s+\*\/\n\s+a\?: 'X' \| 'Y' \| undefined;/);
   assert.match(out, /\/\*\* `3` 三; `13` 十三 \*\/\n\s+n\?: 3 \| 13 \| undefined;/);
+  // More than six: one a line, a Markdown list.
+  op(d).patch.body.properties.a.enum = Object.fromEntries('ABCDEFG'.split('').map((v, i) => [v, i ? `第${i}种` : '']));
+  assert.match(generate(core, [['demo/things.json', JSON.stringify(d)]]), /\* 类型\n\s+\*\n\s+\* - `A`\n\s+\* - `B` 第1种\n(\s+\* - `[C-F]` 第\d种\n){4}\s+\* - `G` 第6种\n\s+\*\/\n\s+a\?: 'A' \| 'B'/);
 });
 
 test("an operation's own placeholder label is its config field's; the others keep the family's", () => {
