@@ -290,6 +290,16 @@ const SHARED_LABELS = [
   'USER_APPLY_PLATFORM_HELP USER_APPLY_PLATFORM_SERVICE',
 ];
 
+/**
+ * Fails on a rule of LABEL_SLIPS or SHARED_LABELS that the corpus's files (`used`: readCorpus's
+ * `labelRules`) no longer need: stale, as an amendment that amends nothing.
+ */
+export function checkLabelRules(used) {
+  for (const rule of [...LABEL_SLIPS, ...SHARED_LABELS]) {
+    if (!used.has(rule)) throw new CorpusError(rule.file ?? '', '', `the label rule ${JSON.stringify(rule.value ?? rule)} finds nothing to do`);
+  }
+}
+
 /** Each corpus enum's labels, by its array as the YAML reads it: see enumLabels. */
 const ENUM_LABELS = new WeakMap();
 
@@ -1063,10 +1073,7 @@ export async function writeAll({ corpus, hand, api, docs }) {
   const { chainExpression } = await import('./gen-types.mjs');
   const { families, endpoints, notes, inbound, labelRules } = readCorpus(corpus);
   for (const rel of INBOUND) if (!inbound.has(rel)) throw new CorpusError(rel, '', 'INBOUND names a file the corpus no longer has');
-  // A rule about labels that no enum needs any more is stale, as an amendment that amends nothing.
-  for (const rule of [...LABEL_SLIPS, ...SHARED_LABELS]) {
-    if (!labelRules.has(rule)) throw new CorpusError(rule.file ?? '', '', `the label rule ${JSON.stringify(rule.value ?? rule)} finds nothing to do`);
-  }
+  checkLabelRules(labelRules);
   amend(families, notes);
   applyHand(families, hand);
   rmSync(api, { recursive: true, force: true });

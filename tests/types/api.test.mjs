@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isScalar, isSeq, parse, parseDocument, visit } from 'yaml';
-import { AMENDMENTS, INBOUND, amend, defaultCorpus, docLinks, familyJson, familyOf, fileRoutes, readCorpus, shortLabel, valueLabel, writeAll } from '../../scripts/gen-api.mjs';
+import { AMENDMENTS, INBOUND, amend, checkLabelRules, defaultCorpus, docLinks, familyJson, familyOf, fileRoutes, readCorpus, shortLabel, valueLabel, writeAll } from '../../scripts/gen-api.mjs';
 import { chainExpression, generate, readFamilies } from '../../scripts/gen-types.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -349,6 +349,9 @@ test("enum labels: each value's own-line comment, cut at a sentence end, is its 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  // The corpus needs each label rule; with none used, the first is named as stale.
+  assert.doesNotThrow(() => checkLabelRules(readCorpus(corpus).labelRules));
+  assert.throws(() => checkLabelRules(new Set()), /definitions\/Enumerations\.yaml: the label rule "SUBJECT_TYPE_INSTITUTIONS" finds nothing to do/);
   // In the committed descriptions: a partner's 进件 names each kind of identity document.
   const applyment = JSON.parse(readFileSync(join(root, 'api/applyment4sub/applyment.json'), 'utf8'));
   const docType = JSON.stringify(applyment).match(/"id_doc_type":\{"type":"string","enum":(\{[^}]*\})/);
