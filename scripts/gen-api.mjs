@@ -306,7 +306,7 @@ const ENUM_LABELS = new WeakMap();
 /**
  * Finds the enums of a YAML file's tree (`node`, beside `value`, what it reads as) whose values
  * carry a comment on their own line (`- IDENTIFICATION_TYPE_IDCARD  #中国大陆居民-身份证`), and
- * keeps each value's comment, shortened as a field's label, in ENUM_LABELS under the enum's array.
+ * keeps each value's comment, cut as valueLabel cuts it, in ENUM_LABELS under the enum's array.
  * Comments on lines of their own (a run's `@see` links, in webhooks.yaml) are not a value's.
  */
 function enumLabels(node, value, rel, used) {
@@ -326,7 +326,7 @@ function enumLabels(node, value, rel, used) {
         labels.forEach((label, i) => {
           const twin = label ? labels.indexOf(label) : i;
           const values = [v[twin], v[i]].map(String).join(' ');
-          if (twin === i) return;
+          if (twin === i || String(v[twin]) === String(v[i])) return; // a value listed twice is one value
           if (!SHARED_LABELS.includes(values)) throw new CorpusError(rel, 'enum', `values ${values} have one label, ${label}: a slip for LABEL_SLIPS, or meant (SHARED_LABELS)`);
           used.add(values);
         });
