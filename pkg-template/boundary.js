@@ -802,7 +802,7 @@ function looksLikePath(key) {
 function keyBytes(v, what, type = 'pkcs8') {
   if (v === undefined || v === null) throw config(`${what} is required: a PEM string or bytes`);
   // A key object of node:crypto (what wechatpay-axios-plugin's Rsa.from made) or of WebCrypto is
-  // named with the call that gives its bytes; nothing of it is read.
+  // named with the call that gives its bytes; nothing of it is read but a CryptoKey's `extractable`.
   const tag = typeof v === 'object' ? guarded(`reading ${what}`, config, () => Object.prototype.toString.call(v)) : '';
   if (tag === '[object KeyObject]') throw config(`${what} is a KeyObject: give its PEM, key.export({ type: '${type}', format: 'pem' })`);
   if (tag === '[object CryptoKey]') {
