@@ -719,49 +719,55 @@ export function clientOptions(o) {
     const privateKey = get('privateKey');
     if (privateKey === undefined) throw config('options.privateKey is required');
     const key = keyBytes(privateKey, 'options.privateKey');
-    const mistaken = privateKeyMistake(key);
-    if (mistaken !== undefined) throw fail('ERR_INVALID_KEY', `options.privateKey ${mistaken}`);
-    // Checked before certs, which it may stand in for: a key of the wrong type (a Buffer from
-    // readFileSync) is named as such, not taken for a missing certs.
-    const apiv3Key = get('apiv3Key');
-    if (apiv3Key !== undefined && typeof apiv3Key !== 'string') {
-      throw config(`options.apiv3Key must be a string (the 32-character APIv3 key; read a file of it as text, 'utf8'), got ${kind(apiv3Key)}`);
+    // Our copy of the key: Rust wipes it once copied; refused here, it is wiped before the error goes.
+    try {
+      const mistaken = privateKeyMistake(key);
+      if (mistaken !== undefined) throw fail('ERR_INVALID_KEY', `options.privateKey ${mistaken}`);
+      // Checked before certs, which it may stand in for: a key of the wrong type (a Buffer from
+      // readFileSync) is named as such, not taken for a missing certs.
+      const apiv3Key = get('apiv3Key');
+      if (apiv3Key !== undefined && typeof apiv3Key !== 'string') {
+        throw config(`options.apiv3Key must be a string (the 32-character APIv3 key; read a file of it as text, 'utf8'), got ${kind(apiv3Key)}`);
+      }
+      if (apiv3Key !== undefined && apiv3Key.length > MAX_TEXT) throw config(long('options.apiv3Key', MAX_TEXT));
+      // Without certs, an APIv3 key lets the client download the platform certificates.
+      const given = get('certs');
+      const certs = given ?? (apiv3Key !== undefined && given === undefined ? {} : undefined);
+      if (typeof certs !== 'object' || certs === null || Array.isArray(certs)) {
+        throw config(certs === undefined
+          ? 'options.certs is required (or options.apiv3Key, to download the platform certificates): an object mapping each platform serial or PUB_KEY_ID_... to its PEM'
+          : `options.certs must be an object mapping each serial to its PEM, got ${kind(certs)}`);
+      }
+      const entries = [];
+      const list = guarded('reading options.certs', config, () => upTo(certs instanceof Map ? certs : Object.entries(certs), MAX_CERTS,
+        () => config(`options.certs has more than ${MAX_CERTS} entries`)));
+      for (const [s, pem] of list) {
+        if (typeof s !== 'string') throw config('options.certs keys must be serials (strings)');
+        // The value is named by its position, not its key: a key may be a PEM in the wrong place.
+        const entry = `options.certs entry ${entries.length / 2 + 1}`;
+        const bytes = keyBytes(pem, entry, 'spki');
+        if (looksLikePath(bytes)) throw fail('ERR_INVALID_KEY', `${entry} ${PATH_MISTAKE}`);
+        entries.push(s, bytes);
+      }
+      const fn = (name) => {
+        const f = get(name);
+        if (f !== undefined && typeof f !== 'function') throw config(`options.${name} must be a function, got ${kind(f)}`);
+        return f;
+      };
+      const fetch = fn('fetch');
+      const retry = get('retry');
+      if (retry !== undefined && retry !== false && typeof retry !== 'number') throw config(`options.retry must be a number of retries or false, got ${kind(retry)}`);
+      const backup = get('backupBaseURL');
+      if (backup !== undefined && backup !== false && typeof backup !== 'string') throw config(`options.backupBaseURL must be a URL string or false, got ${kind(backup)}`);
+      return [
+        mchid, serial, key, entries, string('wechatpaySerial'), apiv3Key, string('baseURL'),
+        option(get('timeout'), 'options.timeout'), fetch, string('crypto'), option(get('maxBodyBytes'), 'options.maxBodyBytes'),
+        retry, backup, fn('onRequest'), fn('onResponse'), option(get('certsRefreshInterval'), 'options.certsRefreshInterval'),
+      ];
+    } catch (e) {
+      key.fill(0);
+      throw e;
     }
-    if (apiv3Key !== undefined && apiv3Key.length > MAX_TEXT) throw config(long('options.apiv3Key', MAX_TEXT));
-    // Without certs, an APIv3 key lets the client download the platform certificates.
-    const given = get('certs');
-    const certs = given ?? (apiv3Key !== undefined && given === undefined ? {} : undefined);
-    if (typeof certs !== 'object' || certs === null || Array.isArray(certs)) {
-      throw config(certs === undefined
-        ? 'options.certs is required (or options.apiv3Key, to download the platform certificates): an object mapping each platform serial or PUB_KEY_ID_... to its PEM'
-        : `options.certs must be an object mapping each serial to its PEM, got ${kind(certs)}`);
-    }
-    const entries = [];
-    const list = guarded('reading options.certs', config, () => upTo(certs instanceof Map ? certs : Object.entries(certs), MAX_CERTS,
-      () => config(`options.certs has more than ${MAX_CERTS} entries`)));
-    for (const [s, pem] of list) {
-      if (typeof s !== 'string') throw config('options.certs keys must be serials (strings)');
-      // The value is named by its position, not its key: a key may be a PEM in the wrong place.
-      const entry = `options.certs entry ${entries.length / 2 + 1}`;
-      const bytes = keyBytes(pem, entry, 'spki');
-      if (looksLikePath(bytes)) throw fail('ERR_INVALID_KEY', `${entry} ${PATH_MISTAKE}`);
-      entries.push(s, bytes);
-    }
-    const fn = (name) => {
-      const f = get(name);
-      if (f !== undefined && typeof f !== 'function') throw config(`options.${name} must be a function, got ${kind(f)}`);
-      return f;
-    };
-    const fetch = fn('fetch');
-    const retry = get('retry');
-    if (retry !== undefined && retry !== false && typeof retry !== 'number') throw config(`options.retry must be a number of retries or false, got ${kind(retry)}`);
-    const backup = get('backupBaseURL');
-    if (backup !== undefined && backup !== false && typeof backup !== 'string') throw config(`options.backupBaseURL must be a URL string or false, got ${kind(backup)}`);
-    return [
-      mchid, serial, key, entries, string('wechatpaySerial'), apiv3Key, string('baseURL'),
-      option(get('timeout'), 'options.timeout'), fetch, string('crypto'), option(get('maxBodyBytes'), 'options.maxBodyBytes'),
-      retry, backup, fn('onRequest'), fn('onResponse'), option(get('certsRefreshInterval'), 'options.certsRefreshInterval'),
-    ];
   });
 }
 

@@ -233,11 +233,15 @@ function mayHaveTakenEffect(error, v) {
   return error;
 }
 
+/** The buffers `keep` made: ours to wipe (wipeKey), never the caller's. */
+const COPIES = new WeakSet();
+const copied = (copy) => (COPIES.add(copy), copy);
+
 /** A copy of key bytes, so a caller who reuses or wipes their buffer does not change the client. */
 function keep(value) {
   try {
-    if (value instanceof ArrayBuffer) return value.slice(0);
-    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
+    if (value instanceof ArrayBuffer) return copied(value.slice(0));
+    if (ArrayBuffer.isView(value)) return copied(new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice());
   } catch {
     // A detached or odd buffer: kept as given, the Rust side judges it.
   }
@@ -560,7 +564,13 @@ export class Wxpay {
 
   constructor(options) {
     const { given, recipe } = recorder(options);
-    this.#inner = run(() => new glue.Wxpay(given, this.#stop?.signal));
+    try {
+      this.#inner = run(() => new glue.Wxpay(given, this.#stop?.signal));
+    } catch (e) {
+      // Refused: the key's copy kept for a rebuild goes now, not with the collector.
+      wipeKey(recipe);
+      throw e;
+    }
     this.#instance = recovery.instance();
     this.#recipe = recipe;
   }
@@ -644,9 +654,7 @@ export class Wxpay {
     this.#freed = true;
     const inner = this.#inner;
     const live = this.#instance === recovery.instance();
-    const key = this.#recipe?.privateKey;
-    if (key instanceof Uint8Array) key.fill(0);
-    else if (key instanceof ArrayBuffer) new Uint8Array(key).fill(0);
+    wipeKey(this.#recipe);
     this.#inner = null;
     this.#recipe = null;
     // A certificate download under way ends now (its fetch aborted), not at its own deadline.
@@ -671,6 +679,14 @@ export class Wxpay {
       run(() => inner.free());
     }
   }
+}
+
+/** Overwrites the key bytes a recipe kept with zeros: `keep`'s copy only (a string cannot be). */
+function wipeKey(recipe) {
+  const key = recipe?.privateKey;
+  if (!COPIES.has(key)) return;
+  if (key instanceof Uint8Array) key.fill(0);
+  else new Uint8Array(key).fill(0);
 }
 
 /** An AbortController, or undefined where none may be made now (workerd's global scope). */

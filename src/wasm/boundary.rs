@@ -308,6 +308,12 @@ pub struct ClientOptions {
 /// wrong type, a throwing getter, an unknown option).
 pub fn client_options(options: &JsValue) -> Result<ClientOptions, JsValue> {
     let o: Array = held(client_options_js(options))?;
+    // The key's JS copy is ours (made in boundary.js): wipe it once copied, before anything else
+    // here may fail (boundary.js wipes it when its own checks fail).
+    let key: Uint8Array = o.get(2).unchecked_into();
+    let copied = copy_in(&key);
+    key.fill(0, 0, key.length());
+    let private_key = Zeroizing::new(copied?);
     let bytes = |v: JsValue| copy_in(v.unchecked_ref());
     let flat: Array = o.get(3).unchecked_into();
     let mut certs = Vec::with_capacity(flat.length() as usize / 2);
@@ -317,14 +323,10 @@ pub fn client_options(options: &JsValue) -> Result<ClientOptions, JsValue> {
         i += 2;
     }
     let fetch = o.get(8);
-    // The key's JS copy is ours (made in boundary.js): wipe it once copied.
-    let key: Uint8Array = o.get(2).unchecked_into();
-    let private_key = copy_in(&key);
-    key.fill(0, 0, key.length());
     Ok(ClientOptions {
         mchid: o.get(0).as_string().unwrap_or_default(),
         serial: o.get(1).as_string().unwrap_or_default(),
-        private_key: Zeroizing::new(private_key?),
+        private_key,
         certs,
         wechatpay_serial: text_of(o.get(4)),
         apiv3_key: text_of(o.get(5)).map(Zeroizing::new),

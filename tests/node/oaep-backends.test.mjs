@@ -34,14 +34,17 @@ function client(bits, backend) {
 
 // Counts (and can break) the platform calls: node:crypto as process.getBuiltinModule gives it
 // (the module object this file imports), and the global crypto.subtle.
-async function spying(fn, { fail = false } = {}) {
+async function spying(fn, { fail = false, plaintexts = [] } = {}) {
   const calls = { publicEncrypt: 0, privateDecrypt: 0, encrypt: 0, decrypt: 0 };
   const subtle = globalThis.crypto.subtle;
   const saved = { publicEncrypt: crypto.publicEncrypt, privateDecrypt: crypto.privateDecrypt };
   const wrap = (name, real, self) => function (...args) {
     calls[name]++;
     if (fail) throw new Error(`${name} broken by the test`);
-    return real.apply(self ?? this, args);
+    const out = real.apply(self ?? this, args);
+    // What a decryption hands back, the plaintext, for the caller to look at once it is done.
+    if (name === 'privateDecrypt' || name === 'decrypt') plaintexts.push(out);
+    return out;
   };
   crypto.publicEncrypt = wrap('publicEncrypt', saved.publicEncrypt, crypto);
   crypto.privateDecrypt = wrap('privateDecrypt', saved.privateDecrypt, crypto);
@@ -92,11 +95,19 @@ describe('which RSA runs', () => {
       const wxpay = client(2072, backend);
       const theirs = crypto.publicEncrypt({ key: merchant.publicKey, ...OAEP }, Buffer.from('13800000000')).toString('base64');
       let ours;
+      const plaintexts = [];
       const calls = await spying(async () => {
         ours = await wxpay.encrypt('13800000000');
         assert.equal(await wxpay.decrypt(theirs), '13800000000');
-      });
+      }, { plaintexts });
       assert.deepEqual(calls, want[backend], backend);
+      // The platform's plaintext buffer is overwritten once read (SECURITY.md): all zeros now.
+      assert.equal(plaintexts.length, want[backend].privateDecrypt + want[backend].decrypt);
+      for (const p of plaintexts) {
+        const bytes = new Uint8Array(await p);
+        assert.equal(bytes.length, '13800000000'.length, backend);
+        assert.ok(bytes.every((b) => b === 0), `${backend}: the plaintext buffer is zeroed`);
+      }
       assert.equal(crypto.privateDecrypt({ key: keys[2072].platform.privateKey, ...OAEP }, Buffer.from(ours, 'base64')).toString(), '13800000000');
     }
   });
