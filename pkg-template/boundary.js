@@ -291,7 +291,10 @@ export function bytes(v, what, wrap = param, max = MAX_BYTES) {
     if (typeof v === 'string' && !wellFormed(v)) throw wrap(lone(what));
     const copy = typeof v === 'string' ? encoder.encode(v) : typeof v === 'object' && v !== null ? copyBytes(v) : undefined;
     if (copy === undefined) throw wrap(`${what} must be a string or bytes (Uint8Array, ArrayBuffer), got ${kind(v)}`);
-    if (copy.byteLength > max) throw wrap(long(what, max, 'bytes'));
+    if (copy.byteLength > max) {
+      copy.fill(0); // it may be a key: ours, wiped before the error goes
+      throw wrap(long(what, max, 'bytes'));
+    }
     return copy;
   });
 }

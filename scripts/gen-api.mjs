@@ -296,7 +296,7 @@ const SHARED_LABELS = [
  */
 export function checkLabelRules(used) {
   for (const rule of [...LABEL_SLIPS, ...SHARED_LABELS]) {
-    if (!used.has(rule)) throw new CorpusError(rule.file ?? '', '', `the label rule ${JSON.stringify(rule.value ?? rule)} finds nothing to do`);
+    if (!used.has(rule)) throw new CorpusError(rule.file ?? 'SHARED_LABELS', '', `the label rule ${JSON.stringify(rule.value ?? rule)} finds nothing to do`);
   }
 }
 
@@ -309,7 +309,7 @@ const ENUM_LABELS = new WeakMap();
  * keeps each value's comment, cut as valueLabel cuts it, in ENUM_LABELS under the enum's array.
  * Comments on lines of their own (a run's `@see` links, in webhooks.yaml) are not a value's.
  */
-function enumLabels(node, value, rel, used) {
+function enumLabels(node, value, rel, used, text) {
   if (isMap(node) && isObject(value)) {
     for (const pair of node.items) {
       if (!isScalar(pair.key)) continue;
@@ -317,6 +317,10 @@ function enumLabels(node, value, rel, used) {
       if (pair.key.value === 'enum' && isSeq(pair.value) && Array.isArray(v)) {
         const labels = pair.value.items.map((item) => {
           if (!isScalar(item)) return undefined;
+          // The yaml package gives an item a comment from a deeper-indented line of its own too: a
+          // value's label is on the value's own line only.
+          const end = text.indexOf('\n', item.range[1]);
+          if (!text.slice(item.range[1], end < 0 ? undefined : end).includes('#')) return undefined;
           const slip = LABEL_SLIPS.find((s) => s.file === rel && s.value === item.value);
           if (slip) used.add(slip);
           return slip ? undefined : valueLabel(item.comment);
@@ -331,9 +335,9 @@ function enumLabels(node, value, rel, used) {
           used.add(values);
         });
         if (labels.some(Boolean)) ENUM_LABELS.set(v, labels);
-      } else enumLabels(pair.value, v, rel, used);
+      } else enumLabels(pair.value, v, rel, used, text);
     }
-  } else if (isSeq(node) && Array.isArray(value)) node.items.forEach((item, i) => enumLabels(item, value[i], rel, used));
+  } else if (isSeq(node) && Array.isArray(value)) node.items.forEach((item, i) => enumLabels(item, value[i], rel, used, text));
 }
 
 class Corpus {
@@ -352,10 +356,11 @@ class Corpus {
     let doc = this.cache.get(file);
     if (doc === undefined) {
       try {
-        const parsed = parseDocument(readFileSync(file, 'utf8'));
+        const text = readFileSync(file, 'utf8');
+        const parsed = parseDocument(text);
         if (parsed.errors.length) throw parsed.errors[0];
         doc = parsed.toJS();
-        enumLabels(parsed.contents, doc, this.rel(file), this.labelRules);
+        enumLabels(parsed.contents, doc, this.rel(file), this.labelRules, text);
       } catch (e) {
         throw new CorpusError(this.rel(file), '', `cannot read YAML: ${e.message}`);
       }

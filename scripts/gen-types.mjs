@@ -187,7 +187,8 @@ function checkSchema(schema, defs, file, where) {
         const values = Array.isArray(schema.enum) ? schema.enum : isObject(schema.enum) ? Object.keys(schema.enum) : null;
         if (!values || values.length === 0) throw new DescriptionError(file, where, '"enum" must be a non-empty array or an object of value -> meaning');
         for (const v of values) {
-          const ok = schema.type === 'string' ? typeof v === 'string' : Array.isArray(schema.enum) ? Number.isFinite(v) : Number.isFinite(Number(v));
+          // An object's keys on a number type: each a number as JSON writes it (`1`, not `1.0`, ` 1` or `0x1`).
+          const ok = schema.type === 'string' ? typeof v === 'string' : Array.isArray(schema.enum) ? Number.isFinite(v) : v !== '' && String(Number(v)) === v;
           if (!ok) throw new DescriptionError(file, where, `enum value ${JSON.stringify(v)} is not of type ${schema.type}`);
           if (isObject(schema.enum) && typeof schema.enum[v] !== 'string') throw new DescriptionError(file, where, `enum value ${JSON.stringify(v)}'s meaning is not a string ('' for none)`);
         }

@@ -10,33 +10,53 @@ import { useSandbox, options, memberCode, CARD_ID, CODE } from './helpers.mjs';
 
 const ctx = useSandbox();
 
-/** Runs `fn` while catching every new array whose bytes equal `key`'s; returns them. */
+/**
+ * Runs `fn` while catching every new array or buffer (Uint8Array's and ArrayBuffer's slice,
+ * TextEncoder's encode) whose bytes equal `key`'s; returns them, each as a Uint8Array over it.
+ */
 function copiesOf(key, fn) {
   const caught = [];
-  const same = (a) => a instanceof Uint8Array && a.length === key.length && a.every((b, i) => b === key[i]);
-  const saved = { slice: Uint8Array.prototype.slice, encode: TextEncoder.prototype.encode };
-  Uint8Array.prototype.slice = function (...args) {
-    const out = saved.slice.apply(this, args);
-    if (same(out)) caught.push(out);
+  const same = (a) => a.length === key.length && a.every((b, i) => b === key[i]);
+  const saved = { slice: Uint8Array.prototype.slice, buffer: ArrayBuffer.prototype.slice, encode: TextEncoder.prototype.encode };
+  const hook = (real, view) => function (...args) {
+    const out = real.apply(this, args);
+    if (same(view(out))) caught.push(view(out));
     return out;
   };
-  TextEncoder.prototype.encode = function (...args) {
-    const out = saved.encode.apply(this, args);
-    if (same(out)) caught.push(out);
-    return out;
-  };
+  Uint8Array.prototype.slice = hook(saved.slice, (a) => a);
+  ArrayBuffer.prototype.slice = hook(saved.buffer, (b) => new Uint8Array(b));
+  TextEncoder.prototype.encode = hook(saved.encode, (a) => a);
   try {
     fn();
   } finally {
     Uint8Array.prototype.slice = saved.slice;
+    ArrayBuffer.prototype.slice = saved.buffer;
     TextEncoder.prototype.encode = saved.encode;
   }
   return caught;
 }
 
-const zero = (a) => a.every((b) => b === 0);
+const zero = (a) => new Uint8Array(a.buffer ?? a, a.byteOffset, a.byteLength).every((b) => b === 0);
 
-for (const [form, key] of [['a string', (sb) => sb.merchant.privateKeyPkcs8], ['bytes', (sb) => Buffer.from(sb.merchant.privateKeyPkcs8)]]) {
+const FORMS = [
+  ['a string', (sb) => sb.merchant.privateKeyPkcs8],
+  ['a Buffer', (sb) => Buffer.from(sb.merchant.privateKeyPkcs8)],
+  ['an ArrayBuffer', (sb) => new TextEncoder().encode(sb.merchant.privateKeyPkcs8).buffer],
+];
+
+test('a key over the 64 MiB a value may be: the copy made to measure it is zeroed with the error', () => {
+  const { sb } = ctx;
+  const big = new Uint8Array(64 * 1024 * 1024 + 1).fill(0x41);
+  big.set(new TextEncoder().encode(sb.merchant.privateKeyPkcs8));
+  const caught = copiesOf(big, () => {
+    assert.throws(() => new Wxpay(options(sb, { privateKey: big })), /options\.privateKey is longer than 67108864 bytes/);
+  });
+  assert.ok(caught.length >= 1, `a copy was made (${caught.length})`);
+  assert.ok(caught.every(zero), `${caught.filter(zero).length} of ${caught.length} copies zeroed`);
+  assert.ok(!zero(big), "the caller's own buffer is never touched");
+});
+
+for (const [form, key] of FORMS) {
   test(`the key given as ${form}: every copy made of it is zeroed when new Wxpay throws`, () => {
     const { sb } = ctx;
     const bytes = new TextEncoder().encode(sb.merchant.privateKeyPkcs8);
@@ -63,7 +83,7 @@ for (const [form, key] of [['a string', (sb) => sb.merchant.privateKeyPkcs8], ['
     const given = key(sb);
     let wxpay;
     const caught = copiesOf(bytes, () => { wxpay = new Wxpay(options(sb, { privateKey: given })); });
-    // The boundary's copy (both forms), zeroed once Rust has it; for bytes, also the copy kept for
+    // The boundary's copy (every form), zeroed once Rust has it; for bytes, also the copy kept for
     // a rebuild (a string is kept as the string), the key while the client lives.
     assert.equal(caught.length, typeof given === 'string' ? 1 : 2);
     assert.equal(caught.filter(zero).length, 1, "the boundary's copy is zeroed, the kept one is not");

@@ -308,6 +308,8 @@ test("enum labels: each value's own-line comment, cut at a sentence end, is its 
       '    # [一页说明](https://pay.weixin.qq.com/doc/9)',
       '    - Y',
       '    - W     # [乙种](https://pay.weixin.qq.com/doc/8)',
+      '    - Q',
+      '        # deeper, on a line of its own: no value\'s',
       'Plain:', '  type: string', '  enum: [P, Q]',
     ].join('\n'));
     write('v3/m/n.yaml', [
@@ -336,7 +338,7 @@ test("enum labels: each value's own-line comment, cut at a sentence end, is its 
     ].join('\n'));
     const { families } = readCorpus(dir);
     const body = families.get('m/n').paths['/v3/m/n'].post.body.properties;
-    assert.deepEqual(body.kind.enum, { X: '甲种，不是乙种', Y: '', W: '乙种', Z: '丙' });
+    assert.deepEqual(body.kind.enum, { X: '甲种，不是乙种', Y: '', W: '乙种', Q: '', Z: '丙' });
     assert.deepEqual(body.plain.enum, ['P', 'Q'], 'an enum without comments stays a list');
     assert.deepEqual(body.level.enum, { 3: `${'长'.repeat(39)}…`, 13: '' });
     // A copied line: two values, one meaning. The corpus's own (LABEL_SLIPS) loses its label.
@@ -352,6 +354,8 @@ test("enum labels: each value's own-line comment, cut at a sentence end, is its 
   // The corpus needs each label rule; with none used, the first is named as stale.
   assert.doesNotThrow(() => checkLabelRules(readCorpus(corpus).labelRules));
   assert.throws(() => checkLabelRules(new Set()), /definitions\/Enumerations\.yaml: the label rule "SUBJECT_TYPE_INSTITUTIONS" finds nothing to do/);
+  const slipsOnly = new Set([...readCorpus(corpus).labelRules].filter((rule) => typeof rule !== 'string'));
+  assert.throws(() => checkLabelRules(slipsOnly), /^CorpusError: SHARED_LABELS: the label rule "USER_APPLY_PLATFORM_HELP USER_APPLY_PLATFORM_SERVICE" finds nothing to do/);
   // In the committed descriptions: a partner's 进件 names each kind of identity document.
   const applyment = JSON.parse(readFileSync(join(root, 'api/applyment4sub/applyment.json'), 'utf8'));
   const docType = JSON.stringify(applyment).match(/"id_doc_type":\{"type":"string","enum":(\{[^}]*\})/);

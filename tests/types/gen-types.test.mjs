@@ -260,6 +260,7 @@ test('mistakes in a description are rejected, naming the file and the place', ()
     ['a link that is not https', (d) => { op(d).get.link = 'http://example.com'; }, /https URL/],
     ['an enum value of the wrong type', (d) => { op(d).get.query.properties.n.enum = ['1']; }, /not of type integer/],
     ["an enum value's meaning that is not a string", (d) => { op(d).patch.body.properties.a.enum = { X: 'x', Y: null }; }, /patch\.body\.a: enum value "Y"'s meaning is not a string/],
+    ...['', ' 1', '1.0', '0x10'].map((v) => [`a number enum's key ${JSON.stringify(v)}, not a number as JSON writes it`, (d) => { op(d).get.query.properties.n.enum = { [v]: 'x' }; }, /get\.query\.n: enum value .* is not of type integer/]),
     ['an object query parameter', (d) => { op(d).get.query.properties.n = { type: 'object', properties: {} }; }, /scalars or arrays of scalars/],
     ['an unknown verb', (d) => { op(d).head = op(d).get; }, /unknown key "head"/],
     ['a segment a node answers itself', (d) => { d.paths['/v3/demo/things/then'] = { get: op(d).get }; }, /"then", which a chain node answers itself/],
