@@ -275,9 +275,12 @@ report$({ first: [first$.status, firstTook$, firstTries$], second: [second$.stat
   },
   'Testing your code #1': {
     // A whole program: its own keys and fetch; nothing reaches the sandbox.
-    postamble: 'report$({ data, sent: wxpay.crypto });',
+    postamble: 'report$({ data, sent: wxpay.crypto, paid });',
     check({ result }) {
       assert.deepEqual(result.data, { prepay_id: 'wx201410272009395522657a690389285100' });
+      // The notification it made verifies and decrypts in the client it made.
+      assert.equal(result.paid.event_type, 'TRANSACTION.SUCCESS');
+      assert.deepEqual(result.paid.resource, { out_trade_no: '1217752501201407033233368018', trade_state: 'SUCCESS' });
       assert.equal(sb.requests.length, 0);
     },
   },

@@ -74,9 +74,16 @@ declare module 'node:crypto' {
   export function generateKeyPairSync(type: 'rsa', options: { modulusLength: number }): { publicKey: KeyObject; privateKey: KeyObject };
   export function randomUUID(): \`\${string}-\${string}-\${string}-\${string}-\${string}\`;
   export function sign(algorithm: string | null | undefined, data: Uint8Array, key: KeyObject): Buffer;
+  export interface CipherGCM {
+    setAAD(buffer: Uint8Array): this;
+    update(data: string): Buffer;
+    final(): Buffer;
+    getAuthTag(): Buffer;
+  }
+  export function createCipheriv(algorithm: 'aes-256-gcm', key: string | Uint8Array, iv: string | Uint8Array): CipherGCM;
 }
 interface Buffer extends Uint8Array<ArrayBuffer> { toString(encoding?: 'utf8' | 'base64' | 'hex'): string }
-declare var Buffer: { from(text: string, encoding?: 'utf8' | 'base64' | 'hex'): Buffer };
+declare var Buffer: { from(text: string, encoding?: 'utf8' | 'base64' | 'hex'): Buffer; concat(list: readonly Uint8Array[]): Buffer };
 declare module 'node:stream' {
   export class Writable { static toWeb(stream: Writable): WritableStream; }
 }
@@ -124,9 +131,9 @@ declare const metrics: { observe(name: string, labels: Record<string, unknown>, 
   },
   'Testing your code #1': {
     // A whole program: no preamble.
-    postamble: 'export const prepay$: string = data.prepay_id;\n',
-    expected: [7006, 7006],
-    why: "JavaScript by nature: the helper's parameters are untyped (`signed(status, data)`; in TypeScript `status: number, data: unknown`)",
+    postamble: "export const prepay$: string = data.prepay_id;\nexport const event$: string = paid.event_type;\n",
+    expected: [7006, 7006, 7006, 7006, 7006],
+    why: "JavaScript by nature: the helpers' parameters are untyped (`signatureHeaders(body)`, `signed(status, data)`, `notification(event_type, resource)`; in TypeScript `body: string`, `status: number, data: unknown`, `event_type: string, resource: object`)",
   },
   'Behind a proxy #1': {
     skip: "undici's declarations need @types/node, which these checks go without (the block runs in tests/node/readme.test.mjs)",
