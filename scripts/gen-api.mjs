@@ -284,7 +284,10 @@ function producesFile(produces) {
 const LABEL_SLIPS = [
   { file: 'definitions/Enumerations.yaml', value: 'SUBJECT_TYPE_INSTITUTIONS', why: "its comment repeats SUBJECT_TYPE_INDIVIDUAL's 个体工商户, two lines above" },
 ];
-/** Values of one enum that the corpus gives one meaning, meant so: `first second`, in enum order. */
+/**
+ * Values of one enum that the corpus gives one meaning, meant so: `first second`, in enum order,
+ * in whichever file (the pair is specific enough; a slip is the one file's).
+ */
 const SHARED_LABELS = [
   // A complaint's negotiation history: both 用户申请平台协助 in the corpus.
   'USER_APPLY_PLATFORM_HELP USER_APPLY_PLATFORM_SERVICE',
