@@ -28,6 +28,16 @@ function files(dir, ext) {
   return out.sort();
 }
 
+/** A corpus of a test's own in a temporary folder: `write(rel, text)` puts a file under its docs/. */
+function scratchCorpus(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const write = (rel, text) => {
+    mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
+    writeFileSync(join(dir, 'docs', rel), text);
+  };
+  return { dir, write };
+}
+
 /** The corpus's own count, read without the generator: every method key of every docs/v3 file. */
 function corpusEndpoints() {
   const v3 = join(corpus, 'docs/v3');
@@ -175,11 +185,7 @@ test('tests/types/families.ts has a typed call for every tag family', () => {
 });
 
 test("a placeholder the family's first operation labels otherwise keeps its own label in the operations that differ", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gen-api-labels-'));
-  const write = (rel, text) => {
-    mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
-    writeFileSync(join(dir, 'docs', rel), text);
-  };
+  const { dir, write } = scratchCorpus('gen-api-labels-');
   const get = (label) => `get:\n  summary: T\n  parameters:\n    - { name: id, in: path, required: true, type: string, description: ${label} }\n  responses:\n    200:\n      schema: { type: object }\n`;
   try {
     write('v3/m/n/{id}.yaml', get('编号'));
@@ -199,11 +205,7 @@ test("a placeholder the family's first operation labels otherwise keeps its own 
 });
 
 test('a shape the generator cannot map fails the run, naming the corpus file and the place', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gen-api-corpus-'));
-  const write = (rel, text) => {
-    mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
-    writeFileSync(join(dir, 'docs', rel), text);
-  };
+  const { dir, write } = scratchCorpus('gen-api-corpus-');
   const op = (schema, extra = '') => `post:\n  summary: T\n  parameters:\n    - name: _\n      in: body\n      schema:\n${schema}\n${extra}  responses:\n    200:\n      schema: { type: object }\n`;
   const cases = [
     [op('        oneOf: [{ type: string }, { type: integer }]'), /v3\/x\/y\.yaml at post\.parameters\[0\]\(_\): schema key "oneOf" cannot be mapped/],
@@ -226,11 +228,7 @@ test('a shape the generator cannot map fails the run, naming the corpus file and
 });
 
 test('mapping: allOf merges objects (a later untyped property keeps the earlier type, a name one part requires and another describes stays required) and unions enums, slips are mapped and reported', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gen-api-map-'));
-  const write = (rel, text) => {
-    mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
-    writeFileSync(join(dir, 'docs', rel), text);
-  };
+  const { dir, write } = scratchCorpus('gen-api-map-');
   try {
     write('definitions/D.yaml', [
       'Base:', '  type: object', '  required: [a, c]', '  properties:', '    a: { type: string, description: "甲字段，很长的说明。" }',
@@ -296,11 +294,7 @@ test('mapping: allOf merges objects (a later untyped property keeps the earlier 
 });
 
 test("enum labels: each value's own-line comment, cut at a sentence end, is its meaning; lines of comment alone are no value's; allOf and amendments keep them; two values of one meaning fail the run", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gen-api-labels-'));
-  const write = (rel, text) => {
-    mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
-    writeFileSync(join(dir, 'docs', rel), text);
-  };
+  const { dir, write } = scratchCorpus('gen-api-labels-');
   try {
     write('definitions/D.yaml', [
       'Kind:', '  type: string', '  enum:',
@@ -431,11 +425,7 @@ test("answers that are files: the runtime's routes (src/response.rs), typed as b
   ]);
   assert.deepEqual(described.filter((e) => isFile(e.split(' ')[0].toLowerCase(), e.split(' ')[1])).sort(), files.sort(), 'every typed route the runtime answers with bytes');
 
-  const dir = mkdtempSync(join(tmpdir(), 'gen-api-files-'));
-  const write = (rel, text) => {
-    mkdirSync(join(dir, 'docs', rel, '..'), { recursive: true });
-    writeFileSync(join(dir, 'docs', rel), text);
-  };
+  const { dir, write } = scratchCorpus('gen-api-files-');
   const get = (produces, answer) => `get:\n  summary: T\n${produces ? `  produces: [${produces}]\n` : ''}  responses:\n    200: ${answer}\n`;
   try {
     write('v3/billdownload/file.yaml', get('text/plain, application/x-gzip', '{}'));
