@@ -61,6 +61,13 @@ pub fn memory_bytes() -> f64 {
     buffer.byte_length() as f64
 }
 
+/// The current instance's linear memory itself: a test holds it weakly to see
+/// that a replaced instance is collected (tests/node/recover-soak.test.mjs).
+#[wasm_bindgen(js_name = memoryObject)]
+pub fn memory_object() -> JsValue {
+    wasm_bindgen::memory()
+}
+
 /// A value whose drop panics: released by its finalizer after garbage
 /// collection, it traps outside any call of the package.
 #[wasm_bindgen(js_name = TrapOnDrop)]

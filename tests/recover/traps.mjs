@@ -20,6 +20,8 @@ export const trapOnDrop = () => run(() => void new glue.TrapOnDrop());
 export const reserveUntilFull = () => run(() => glue.reserveUntilFull());
 /** Bytes of the live instance's linear memory. */
 export const memoryBytes = () => run(() => glue.memoryBytes());
+/** The live instance's `WebAssembly.Memory`. */
+export const memoryObject = () => run(() => glue.memoryObject());
 /** Requests the driver holds parked (src/wasm/driver.rs): 0 once none is in flight. */
 export const parkedCount = () => run(() => glue.parkedCount());
 /** The glue's recovery state (scripts/patch-glue.mjs). */
