@@ -1167,6 +1167,14 @@ function unwatch(signal, onAbort) {
 const liveGuards = new Set();
 
 /**
+ * What a deadline's error adds when it ended the wait for a platform-certificate download: nothing
+ * was sent. In workerd, where the download a call not awaited (nor handed to `ctx.waitUntil`)
+ * started ends with that call's request, unsettled, the likely cause too.
+ */
+const WAITED_DOWNLOAD = () => ' while it waited for the platform certificate download, before anything was sent'
+  + (inWorkerd() ? ' (in a Worker, a download started by a call not awaited nor handed to ctx.waitUntil stops with that call\'s request, unfinished)' : '');
+
+/**
  * The deadline of one request, all its attempts and back-off sleeps included: the caller's
  * `signal` and `timeoutMs` settle the call themselves, so a `fetch` that ignores its signal
  * still settles on time. Throws ERR_ABORTED at once for a signal that has already fired.
@@ -1190,6 +1198,8 @@ class Guard {
     this.at = undefined;
     /** `[status, requestId]` of a 2xx answer come (exchange), which the deadline's error carries after it. */
     this.answered = undefined;
+    /** Whether it is racing a platform-certificate download (race), which the deadline's error then names. */
+    this.downloading = false;
     if (signal !== undefined) {
       const aborted = () => this.named(fail('ERR_ABORTED', 'request aborted by its signal', safeReason(signal)), 'aborted by its signal');
       try {
@@ -1215,10 +1225,12 @@ class Guard {
    * `error` (the deadline's), its message naming the request in flight, as ERR_NETWORK's does:
    * `GET https://.../v3/x/{id} timed out after 300 ms` (the query and, once pathNamed has run, a
    * placeholder's value left out). Nothing in flight (a back-off's wait, a wait for a certificate
-   * download): as it is, with the status and Request-ID of a 2xx answer that came before.
+   * download): as it is, with the status and Request-ID of a 2xx answer that came before; a
+   * download's wait says so (WAITED_DOWNLOAD).
    */
   named(error, what) {
     const request = this.at;
+    if (request === undefined && this.downloading) error.message += WAITED_DOWNLOAD();
     if (request === undefined) return this.answered === undefined ? error : answered(error, ...this.answered);
     const hidden = [queryHidden(request.url)];
     const remake = (h) => `${requestText(request, h)} ${what}`;
@@ -1252,13 +1264,19 @@ class Guard {
     }
     const racing = this.racing.deref();
     if (racing === undefined) return p;
-    return new Promise((resolve, reject) => {
+    // A platform-certificate download (certs.rs races it against its limit, then the request's
+    // deadline races that): the deadline's error says it was waited for.
+    const download = downloads.has(p);
+    if (download) this.downloading = true;
+    const raced = new Promise((resolve, reject) => {
       racing.add(reject);
       p.then(
-        (value) => { racing.delete(reject); resolve(value); },
-        (error) => { racing.delete(reject); reject(error); },
+        (value) => { racing.delete(reject); this.downloading = false; resolve(value); },
+        (error) => { racing.delete(reject); this.downloading = false; reject(error); },
       );
     });
+    if (download) downloads.add(raced);
+    return raced;
   }
 
   dispose() {
@@ -1310,6 +1328,8 @@ export function stopped(g) {
 }
 
 const abandoners = new WeakMap();
+/** sharedDownload's promises, and a deadline's race of one: a deadline racing one waits for the certificates. */
+const downloads = new WeakSet();
 
 /**
  * A platform-certificate download's promise as the requests that wait for it share it: settles as
@@ -1322,6 +1342,7 @@ export function sharedDownload(download) {
   const s = Promise.race([download, new Promise((_, reject) => { abandon = reject; })]);
   s.catch(() => {});
   abandoners.set(s, abandon);
+  downloads.add(s);
   return s;
 }
 

@@ -285,7 +285,11 @@ pub async fn ring_for(client: &Rc<Client>, serial: Option<&str>, deadline: Optio
             };
             if result.is_err() && cap.stopped().is_some() {
                 let dead: JsValue = Error::new(Code::Timeout, format!("the platform certificate download did not end within {} ms", limit as u64)).into();
-                if client.certs.release(started) {
+                // Failed, and the next may start only after the back-off. Not in workerd: there, one
+                // past its limit is most likely one whose request has ended (a call not awaited),
+                // its fetch cancelled with it; the next need starts another at once (at most one a
+                // limit).
+                if client.certs.release(started) && !client.io_ends_with_request() {
                     client.certs.record(Some(dead.clone()));
                 }
                 result = Err(dead);

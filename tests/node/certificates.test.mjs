@@ -504,6 +504,8 @@ test("a request's timeout and signal cover the certificate download its answer n
       const err = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, ...config }), config.timeout ? 'ERR_TIMEOUT' : 'ERR_ABORTED');
       assert.ok(Date.now() - t0 < 2000, `settled after ${Date.now() - t0} ms, not within its deadline`);
       assert.equal(err.attempts, 0, 'nothing was sent: it says so');
+      // Its message says what it waited for (in workerd, also what likely stopped that download).
+      assert.equal(err.message, `${config.timeout ? 'request timed out after 400 ms' : 'request aborted by its signal'} while it waited for the platform certificate download, before anything was sent`);
       assert.ok(!sb.requests.some((r) => r.url.includes('/marketing/')), 'not sent while it waited');
     }
     // A download that never answers: the request still ends at its deadline.

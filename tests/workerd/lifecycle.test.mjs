@@ -121,15 +121,30 @@ describe('the payment lifecycle in workerd', () => {
     // The first request is answered at once and its download (held 1.5 s on its timer) ends with
     // it, unsettled: no code of the client runs when it ends. The next requests wait for it until
     // their own timeout (the client's 1 s); once its limit (1 s plus 1 s) has passed, the next
-    // need downloads again. (Had a request waited until that limit, as certificates() with no
-    // deadline of its own does, the dead download would count as failed, and the next could start
-    // only after certsRefreshInterval's wait: see Platform certificates.)
+    // need downloads again. Their errors say what they waited for, and what likely stopped it.
     assert.deepEqual(await call('/slowcerts?client=i&delay=1500&detach'), { detached: true });
-    const waiting = await Promise.all([call('/slowcerts?client=i'), call('/slowcerts?client=i')]);
+    const waiting = await Promise.all([call('/slowcerts?client=i&why'), call('/slowcerts?client=i&why')]);
     assert.deepEqual(waiting.map((r) => r.error?.code), ['ERR_TIMEOUT', 'ERR_TIMEOUT']);
+    assert.deepEqual(waiting.map((r) => r.error.message), Array(2).fill('request timed out after 1000 ms while it waited for the platform '
+      + "certificate download, before anything was sent (in a Worker, a download started by a call not awaited nor handed to ctx.waitUntil stops with that call's request, unfinished)"));
     await new Promise((resolve) => setTimeout(resolve, 1100));
     assert.deepEqual(await call('/slowcerts?client=i'), { status: 200 });
     assert.equal(downloads(), 1);
+  });
+
+  test('a request that waits out such a download\'s limit fails unsent, and the next starts a download at once (no back-off in workerd)', async () => {
+    sb.reset();
+    // Its own timeout (5 s) is past the download's limit (the client's 1 s plus 1 s): it waits
+    // until then and fails, the download taken for dead. Elsewhere a dead download counts as a
+    // failure, and the next may start only after the back-off (10 s); in workerd it is most likely
+    // one cancelled with its request, as here: the next request downloads at once.
+    assert.deepEqual(await call('/slowcerts?client=j&delay=1500&detach'), { detached: true });
+    const waited = await call('/slowcerts?client=j&timeout=5000&why');
+    assert.equal(waited.error?.code, 'ERR_CERTIFICATE_DOWNLOAD');
+    assert.equal(waited.error.attempts, 0);
+    assert.match(waited.error.message, /did not end within 2000 ms/);
+    assert.deepEqual(await call('/slowcerts?client=j'), { status: 200 });
+    assert.equal(downloads(), 1, 'the cancelled download never reached the service; the next did');
   });
 
   // The client knows workerd by navigator.userAgent, or by WebSocketPair where a Worker turned
