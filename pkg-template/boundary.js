@@ -214,16 +214,36 @@ const typedArrayName = intrinsic(Symbol.toStringTag);
 const typedArrayBuffer = intrinsic('buffer');
 const typedArrayOffset = intrinsic('byteOffset');
 const typedArrayLength = intrinsic('byteLength');
+const typedArrayAt = typedArray.at;
+const resizable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resizable')?.get;
+
+/**
+ * Throws for a typed array out of the bounds of its resizable ArrayBuffer (shrunk since the view
+ * was made), whose getters read 0 where a DataView's throw: its bytes are gone, not empty. (`at`
+ * checks the bounds. A SharedArrayBuffer never shrinks; a view of a detached fixed-length buffer
+ * fails as it is read.)
+ */
+function inBounds(v) {
+  if (resizable === undefined || typedArrayName.call(v) === undefined || typedArrayLength.call(v) !== 0) return;
+  const buffer = typedArrayBuffer.call(v);
+  if (shared(buffer) || !resizable.call(buffer)) return;
+  try {
+    typedArrayAt.call(v, 0);
+  } catch {
+    throw new TypeError('the view is out of the bounds of its resizable ArrayBuffer (shrunk or detached since the view was made)');
+  }
+}
 
 /**
  * A chunk of a body stream as a plain Uint8Array of ours over the same bytes, when it is a real
- * Uint8Array (of any realm); `undefined` for anything else. Throws for a detached buffer. A
- * SharedArrayBuffer's bytes (a caller's fetch may give them) are copied: every byte the package
- * hands out is over an ArrayBuffer (`WxpayBytes`), and bytes another thread can change are not
- * what a digest checked.
+ * Uint8Array (of any realm); `undefined` for anything else. Throws for a detached buffer, or one
+ * shrunk under the view (inBounds). A SharedArrayBuffer's bytes (a caller's fetch may give them)
+ * are copied: every byte the package hands out is over an ArrayBuffer (`WxpayBytes`), and bytes
+ * another thread can change are not what a digest checked.
  */
 function chunkView(v) {
   if (typedArrayName.call(v) !== 'Uint8Array') return undefined;
+  inBounds(v);
   const buffer = typedArrayBuffer.call(v);
   const view = new Uint8Array(buffer, typedArrayOffset.call(v), typedArrayLength.call(v));
   return shared(buffer) ? view.slice() : view;
@@ -246,7 +266,10 @@ const BUFFER_TAGS = new Set(['[object ArrayBuffer]', '[object SharedArrayBuffer]
 function copyBytes(v) {
   if (v instanceof ArrayBuffer) return new Uint8Array(v.slice(0));
   // Copied by a Uint8Array's slice: into an ArrayBuffer, a SharedArrayBuffer's bytes too.
-  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
+  if (ArrayBuffer.isView(v)) {
+    inBounds(v);
+    return new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
+  }
   if (BUFFER_TAGS.has(Object.prototype.toString.call(v))) return new Uint8Array(new Uint8Array(v));
   return undefined;
 }
@@ -976,6 +999,16 @@ const NOTIFY_HEADERS = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-sig
  * A notification's input, read once: a fetch `Request` or `{ headers, body }` (Node's
  * `req.headers` and the raw body) -> `[timestamp, nonce, signature, serial, requestId, body]`.
  */
+/**
+ * `v`, a promise's rejection observed: a `get` that answers a promise (one of the client's own chain
+ * nodes given as headers: its verb `get` starts a request that rejects) is no header, and leaves no
+ * rejection unhandled. Inside `guarded`: a caller's promise subclass may throw.
+ */
+function observed(v) {
+  if (v instanceof Promise) Promise.prototype.then.call(v, undefined, () => {});
+  return v;
+}
+
 export function notification(input) {
   return rejectsWxpay(readNotification(input), (e) => param(`notifications.parse(input): reading input threw: ${describe(e)}`, e));
 }
@@ -999,7 +1032,7 @@ async function readNotification(input) {
     // A header given more than once has no one value: never the first or the last one given.
     const twice = new Set();
     if (typeof headers.get === 'function' && !isMap(headers)) {
-      values = NOTIFY_HEADERS.map((name) => headers.get(name));
+      values = NOTIFY_HEADERS.map((name) => observed(headers.get(name)));
     } else {
       const list = headerPairs(headers, what);
       const lower = new Map();

@@ -86,13 +86,12 @@ function finishRecovery(error) {
     } catch {
       // Still dead: the next call tries again and fails with ERR_INTERNAL if it cannot.
     }
-    const hook = Wxpay.onRecover;
-    if (typeof hook === 'function') {
-      try {
-        hook({ cause: error, count });
-      } catch {
-        // A failing hook must not fail the package.
-      }
+    try {
+      // Read inside the try: an accessor of the caller's may throw too.
+      const hook = Wxpay.onRecover;
+      if (typeof hook === 'function') hook({ cause: error, count });
+    } catch {
+      // A failing hook must not fail the package.
     }
   });
   unfinished = undefined;

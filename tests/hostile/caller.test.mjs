@@ -10,7 +10,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
-import { useHealth, hostileLoop, rejects, resolves, settle, outcome, options, thrown, throwingGetter, trapProxy, TRAPS, revoked, throwingIterable, detachedBuffer, isTypeError, memberCode, CARD_ID, CODE } from './harness.mjs';
+import { useHealth, hostileLoop, rejects, resolves, settle, outcome, options, thrown, throwingGetter, trapProxy, TRAPS, revoked, throwingIterable, detachedBuffer, outOfBounds, isTypeError, memberCode, CARD_ID, CODE } from './harness.mjs';
 
 // Node 20's V8 dies (V8_Fatal in Deoptimizer::DoComputeBuiltinContinuation) when optimised code
 // that inlined a JS-to-Wasm call is deoptimised while the call runs; these loops reach that. It
@@ -162,6 +162,7 @@ hostileCase('body: a Uint8Array on a detached ArrayBuffer', () => {
   detach(buf);
   return { value: view };
 }, post);
+hostileCase('body: a Uint8Array out of the bounds of its resizable ArrayBuffer, shrunk since (once sent as an empty body)', () => ({ value: outOfBounds(16) }), post);
 hostileCase('body: a DataView on a detached ArrayBuffer', () => {
   const buf = new ArrayBuffer(16);
   const view = new DataView(buf);

@@ -9,7 +9,7 @@ import zlib from 'node:zlib';
 import { Wxpay } from 'wxpay-wasm';
 import { signedAnswer } from '../sandbox/answer.mjs';
 import { keyObjects } from '../sandbox/keys.mjs';
-import { useHealth, hostileLoop, rejects, resolves, outcome, settle, options, thrown, isTypeError, LOOPS, BACKENDS } from './harness.mjs';
+import { useHealth, hostileLoop, rejects, resolves, outcome, settle, options, thrown, isTypeError, LOOPS, BACKENDS, outOfBounds } from './harness.mjs';
 
 const h = useHealth();
 const ANSWER = Buffer.from('{"ok":true,"text":"中文"}');
@@ -124,6 +124,11 @@ fetchCase('a Response-like whose arrayBuffer() resolves to a detached ArrayBuffe
   return buffer;
 }));
 fetchCase('a Response-like whose arrayBuffer() resolves to a Proxy of an ArrayBuffer', holding((b) => new Proxy(b.buffer.slice(b.byteOffset, b.byteOffset + b.length), {})));
+// A chunk out of the bounds of its resizable buffer reads 0 bytes: a failed read, not a short body.
+fetchCase('a Response-like whose body stream gives a Uint8Array out of the bounds of its shrunk resizable ArrayBuffer', (hits) => () => {
+  const like = responseLike('body', null, new ReadableStream({ pull(c) { hits.n++; c.enqueue(outOfBounds(ANSWER.length)); c.close(); } }), hits);
+  return Promise.resolve(like);
+}, { expect: rejects('ERR_NETWORK', undefined, /out of the bounds of its resizable ArrayBuffer/) });
 fetchCase('a Response-like whose body stream errors (and arrayBuffer() rejects)', (hits) => () => {
   const err = thrown('stream');
   const like = responseLike('body', null, new ReadableStream({ pull(c) { c.enqueue(new Uint8Array([0x7b])); c.error(err); } }), hits);

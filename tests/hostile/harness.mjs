@@ -232,6 +232,15 @@ export function detachedBuffer(size = 64) {
   return buf;
 }
 
+/** A Uint8Array of `n` bytes (from offset 8) on a resizable ArrayBuffer shrunk below it since: out of bounds. */
+export function outOfBounds(n) {
+  const buffer = new ArrayBuffer(n + 8, { maxByteLength: n + 8 });
+  const view = new Uint8Array(buffer, 8, n);
+  view.fill(1);
+  buffer.resize(4);
+  return view;
+}
+
 export const isTypeError = (c) => c instanceof TypeError;
 
 // ---- memory -------------------------------------------------------------------------------

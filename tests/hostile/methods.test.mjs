@@ -5,7 +5,7 @@
 // valid argument has a trap the package never reaches, the call must simply succeed.
 import test from 'node:test';
 import crypto from 'node:crypto';
-import { useHealth, hostileLoop, rejects, outcome, thrown, throwingGetter, trapProxy, TRAPS, revoked, detachedBuffer } from './harness.mjs';
+import { useHealth, hostileLoop, rejects, outcome, thrown, throwingGetter, trapProxy, TRAPS, revoked, detachedBuffer, outOfBounds } from './harness.mjs';
 
 const h = useHealth({ extra: (sb) => ({ apiv3Key: sb.apiv3Key }) });
 const PAYMENT = { out_trade_no: 'H-1', trade_state: 'SUCCESS', amount: { total: 1 } };
@@ -96,6 +96,20 @@ methodCase('parse: input.body a Uint8Array on a detached ArrayBuffer', () => {
   return { value: { headers, body: bytes } };
 }, parse);
 
+// One of the client's own chain nodes as the input or its headers (helper-173): its `headers.get`
+// is a verb, each call of which starts a request that rejects (a header name is no request
+// config). Those promises are no header, and none may be left unhandled (hostileLoop checks).
+methodCase("parse: input one of the client's chain nodes", () => ({ value: h.client.v3.pay.transactions }), parse);
+test("parse: input.headers one of the client's chain nodes", async () => {
+  const name = "parse: input.headers one of the client's chain nodes";
+  const { body } = notification();
+  await hostileLoop(name, {
+    call: () => parse(h.client, { headers: h.client.v3.pay.transactions, body }),
+    expect: rejects('ERR_NOTIFY_UNSIGNED'),
+    health: (label) => h.check(label),
+  });
+});
+
 // ---- sign, verify, encrypt, decrypt: arguments that are neither text nor bytes, or unreadable ----
 function hostileArgs(label) {
   const args = TRAPS.map((trap) => [`a Proxy whose ${trap} trap throws`, () => trapProxy(trap, thrown(`${label} ${trap}`)).obj]);
@@ -110,6 +124,8 @@ function hostileArgs(label) {
     return bytes;
   }]);
   args.push(['a detached ArrayBuffer', () => detachedBuffer(32)]);
+  // Its getters read 0 bytes: once taken for an empty message, and signed (helper-173).
+  args.push(['a Uint8Array out of the bounds of its resizable ArrayBuffer, shrunk since', () => outOfBounds(32)]);
   return args;
 }
 const MESSAGE = 'pay 中文';

@@ -557,3 +557,23 @@ for (const crypto of ['rust', 'node']) {
     assert.ok(whole.length > 0);
   });
 }
+
+// Last: the recovery it makes is not in `recoveries`, whose counts assertTrap compares.
+test('onRecover: an accessor that throws changes nothing either (helper-173: its read escaped as an unhandled rejection)', async () => {
+  const wxpay = new Wxpay(options(ctx.sb));
+  let reads = 0;
+  Object.defineProperty(Wxpay, 'onRecover', { configurable: true, get() { reads++; throw new Error('onRecover getter threw'); } });
+  try {
+    try {
+      traps.trapStackOverflow();
+      assert.fail('no trap');
+    } catch (e) {
+      assert.equal(e.code, 'ERR_INTERNAL');
+    }
+    await sleep(0); // the recovery's microtask, which reads onRecover
+    assert.equal(reads, 1);
+    await assertSeed(wxpay);
+  } finally {
+    Object.defineProperty(Wxpay, 'onRecover', { configurable: true, writable: true, value: (info) => recoveries.push(info) });
+  }
+});
