@@ -1002,7 +1002,8 @@ const NOTIFY_HEADERS = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-sig
 /**
  * `v`, a promise's rejection observed: a `get` that answers a promise (one of the client's own chain
  * nodes given as headers: its verb `get` starts a request that rejects) is no header, and leaves no
- * rejection unhandled. Inside `guarded`: a caller's promise subclass may throw.
+ * rejection unhandled. Inside `guarded`: a caller's promise subclass may throw. (A caller's own
+ * promise of another realm, or whose `then` throws, is left as it is: the caller's.)
  */
 function observed(v) {
   if (v instanceof Promise) Promise.prototype.then.call(v, undefined, () => {});
@@ -1200,12 +1201,17 @@ function unwatch(signal, onAbort) {
 const liveGuards = new Set();
 
 /**
- * What a deadline's error adds when it ended the wait for a platform-certificate download: nothing
- * was sent. In workerd, where the download a call not awaited (nor handed to `ctx.waitUntil`)
- * started ends with that call's request, unsettled, the likely cause too.
+ * What a deadline's error adds when it ended the wait for a platform-certificate download: that
+ * its answer came (a 2xx signed under a serial still unknown), or that nothing was sent. Then, in
+ * workerd, where a download a call not awaited (nor handed to `ctx.waitUntil`) started ends with
+ * that call's request, unsettled, that it may be such a one.
  */
-const WAITED_DOWNLOAD = () => ' while it waited for the platform certificate download, before anything was sent'
-  + (inWorkerd() ? ' (in a Worker, a download started by a call not awaited nor handed to ctx.waitUntil stops with that call\'s request, unfinished)' : '');
+function waitedDownload(g) {
+  const waited = ' while it waited for the platform certificate download';
+  if (g.answered !== undefined) return `${waited} that verifies its answer`;
+  if (g.sent) return waited;
+  return `${waited}, before anything was sent${inWorkerd() ? ' (in a Worker, one started by a call another request did not await nor hand to ctx.waitUntil ends with that request, unfinished)' : ''}`;
+}
 
 /**
  * The deadline of one request, all its attempts and back-off sleeps included: the caller's
@@ -1233,6 +1239,8 @@ class Guard {
     this.answered = undefined;
     /** Whether it is racing a platform-certificate download (race), which the deadline's error then names. */
     this.downloading = false;
+    /** Whether an attempt has gone to `fetch` (exchange). */
+    this.sent = false;
     if (signal !== undefined) {
       const aborted = () => this.named(fail('ERR_ABORTED', 'request aborted by its signal', safeReason(signal)), 'aborted by its signal');
       try {
@@ -1259,11 +1267,11 @@ class Guard {
    * `GET https://.../v3/x/{id} timed out after 300 ms` (the query and, once pathNamed has run, a
    * placeholder's value left out). Nothing in flight (a back-off's wait, a wait for a certificate
    * download): as it is, with the status and Request-ID of a 2xx answer that came before; a
-   * download's wait says so (WAITED_DOWNLOAD).
+   * download's wait says so (waitedDownload).
    */
   named(error, what) {
     const request = this.at;
-    if (request === undefined && this.downloading) error.message += WAITED_DOWNLOAD();
+    if (request === undefined && this.downloading) error.message += waitedDownload(this);
     if (request === undefined) return this.answered === undefined ? error : answered(error, ...this.answered);
     const hidden = [queryHidden(request.url)];
     const remake = (h) => `${requestText(request, h)} ${what}`;
@@ -1496,6 +1504,7 @@ async function exchange(g, fetchFn, thisArg, url, method, headers, payload, maxB
   // certificate download, say, would name the path as filled: so only in flight).
   if (g !== NO_DEADLINE) {
     g.at = { method, url };
+    g.sent = true;
     // Only the last answer counts: a multi-part bill's next part, a retry, starts without one.
     g.answered = undefined;
   }

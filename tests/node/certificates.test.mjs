@@ -519,6 +519,28 @@ test("a request's timeout and signal cover the certificate download its answer n
   }
 });
 
+test('a 2xx answer signed under a serial still unknown, its download outlasting the deadline: the error says the answer came, with its status (helper-175)', async () => {
+  const { sb } = ctx;
+  let over = false;
+  const slow = certificatesBy(async (url, init) => {
+    await later(3000);
+    if (over) throw new TypeError('the test that made this download is over');
+    return fetch(url, init);
+  });
+  // The certificate it was given, and the APIv3 key: the answer comes under the rotated one.
+  const wxpay = new Wxpay(options(sb, { apiv3Key: sb.apiv3Key, fetch: slow }));
+  try {
+    sb.rotate();
+    for (const made of [() => ({ timeout: 400 }), () => ({ signal: AbortSignal.timeout(400) })]) {
+      const config = made();
+      const err = await rejectsWith(memberCode(wxpay).get({ card_id: CARD_ID, code: CODE, ...config }), config.timeout ? 'ERR_TIMEOUT' : 'ERR_ABORTED', { status: 200, attempts: 1 });
+      assert.equal(err.message, `${config.timeout ? 'request timed out after 400 ms' : 'request aborted by its signal'} while it waited for the platform certificate download that verifies its answer`);
+    }
+  } finally {
+    over = true;
+  }
+});
+
 test('with no timeout anywhere, a download that never answers ends after 30 s, and the request that waited for it is not sent', async (t) => {
   const { sb } = ctx;
   // The clock is node:test's: its setTimeout and Date, which boundary.js's timers and the wasm's

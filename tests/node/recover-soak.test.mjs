@@ -60,7 +60,8 @@ test('1,000 recoveries: every request verifies, every signature matches; each re
   await sleep(10);
   gc();
   const live = memories.filter((m) => m.deref() !== undefined);
-  assert.deepEqual(live.map((m) => m.deref()), [traps.memoryObject()], `${live.length} instances' memories still reachable, the live one's only expected`);
+  assert.equal(live.length, 1, `${live.length} instances' memories still reachable, the live one's only expected`);
+  assert.equal(live[0].deref(), traps.memoryObject(), 'the one reachable is the live instance\'s');
   const at = (i) => samples.find((s) => s.i === i);
   // The live instance is as big after the 1,000th recovery as after the 100th: nothing accumulates in it.
   assert.ok(samples.every((s) => s.wasm === samples[0].wasm), 'wasm memory size');
@@ -68,10 +69,13 @@ test('1,000 recoveries: every request verifies, every signature matches; each re
   // second half. RSS also moves by allocator steps that do not come back (a thread's malloc arena
   // growing once by 2-5 MiB, seen under Node 26 at a recovery between the 400th and the 700th,
   // from run to run), so the second half is read as five spans of 100 recoveries and the median
-  // span must stay under 1.6 MiB: a leak of 16 KiB a recovery or more fails it, as 8 MiB over the
-  // 500 did, and two such steps do not.
+  // span must stay under 1.5 MiB: a leak of 16 KiB a recovery (1.56 MiB a span) or more fails it,
+  // as 8 MiB over the 500 did, and two such steps do not. Growth in a few bursts, which the median
+  // passes, is bounded by the whole: under 16 MiB over the 500 (two steps of 5 MiB and the drift).
   const spans = [600, 700, 800, 900, 1000].map((i) => at(i).rss - at(i - 100).rss);
   const median = spans.toSorted((a, b) => a - b)[2];
-  assert.ok(median < 1.6 * MiB, `RSS grew by a median ${(median / MiB).toFixed(2)} MiB each 100 recoveries over the last 500 (${spans.map((d) => (d / MiB).toFixed(1)).join(', ')} MiB)`);
+  const spanList = `${spans.map((d) => (d / MiB).toFixed(1)).join(', ')} MiB`;
+  assert.ok(median < 1.5 * MiB, `RSS grew by a median ${(median / MiB).toFixed(2)} MiB each 100 recoveries over the last 500 (${spanList})`);
+  assert.ok(at(1000).rss - at(500).rss < 16 * MiB, `RSS grew ${((at(1000).rss - at(500).rss) / MiB).toFixed(1)} MiB over the last 500 (${spanList})`);
   assert.ok(at(1000).heapUsed - at(500).heapUsed < 2 * MiB, `JS heap grew ${((at(1000).heapUsed - at(500).heapUsed) / MiB).toFixed(1)} MiB over the last 500`);
 });

@@ -126,7 +126,7 @@ describe('the payment lifecycle in workerd', () => {
     const waiting = await Promise.all([call('/slowcerts?client=i&why'), call('/slowcerts?client=i&why')]);
     assert.deepEqual(waiting.map((r) => r.error?.code), ['ERR_TIMEOUT', 'ERR_TIMEOUT']);
     assert.deepEqual(waiting.map((r) => r.error.message), Array(2).fill('request timed out after 1000 ms while it waited for the platform '
-      + "certificate download, before anything was sent (in a Worker, a download started by a call not awaited nor handed to ctx.waitUntil stops with that call's request, unfinished)"));
+      + 'certificate download, before anything was sent (in a Worker, one started by a call another request did not await nor hand to ctx.waitUntil ends with that request, unfinished)'));
     await new Promise((resolve) => setTimeout(resolve, 1100));
     assert.deepEqual(await call('/slowcerts?client=i'), { status: 200 });
     assert.equal(downloads(), 1);
