@@ -996,10 +996,6 @@ function notificationBody(body, what) {
 const NOTIFY_HEADERS = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial', 'request-id'];
 
 /**
- * A notification's input, read once: a fetch `Request` or `{ headers, body }` (Node's
- * `req.headers` and the raw body) -> `[timestamp, nonce, signature, serial, requestId, body]`.
- */
-/**
  * `v`, a promise's rejection observed: a `get` that answers a promise (one of the client's own chain
  * nodes given as headers: its verb `get` starts a request that rejects) is no header, and leaves no
  * rejection unhandled. Inside `guarded`: a caller's promise subclass may throw. (A caller's own
@@ -1010,6 +1006,10 @@ function observed(v) {
   return v;
 }
 
+/**
+ * A notification's input, read once: a fetch `Request` or `{ headers, body }` (Node's
+ * `req.headers` and the raw body) -> `[timestamp, nonce, signature, serial, requestId, body]`.
+ */
 export function notification(input) {
   return rejectsWxpay(readNotification(input), (e) => param(`notifications.parse(input): reading input threw: ${describe(e)}`, e));
 }
