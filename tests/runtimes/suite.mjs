@@ -134,27 +134,31 @@ test('a POST whose connection to the main host never opened goes to the backup h
   check(e.attempts === 1, `attempts ${e.attempts}`);
 });
 
-// What the runtime's own fetch does with a POST whose connection the server reset after reading it
-// (the package sends it once: retry false): printed as `reset POST reached the service N times`,
-// which runtimes.test.mjs holds per runtime (README, Retries).
-test('a POST with retry: false whose kept-alive connection is reset after it was read', async () => {
-  await control('__sandbox/reset', {});
-  const w = new Wxpay(options({ retry: false }));
-  // One answered request first, so that the POST goes on a kept-alive connection.
-  await node(w).get({ card_id: CARD_ID, code: CODE });
-  await misbehave('reset');
-  let outcome;
-  try {
-    const r = await w.v3.sandbox.echo.post({ refund: 1 });
-    outcome = `answered ${r.status}`;
-  } catch (e) {
-    check(e instanceof WxpayError && e.code === 'ERR_NETWORK' && e.attempts === 1, `${e?.code} attempts ${e?.attempts}`);
-    outcome = 'ERR_NETWORK';
-  }
-  const seen = (await control('__sandbox/requests')).filter((r) => r.url === '/v3/sandbox/echo');
-  const nonces = new Set(seen.map((r) => /nonce_str="([^"]+)"/.exec(r.headers.authorization)[1]));
-  console.log(`reset POST reached the service ${seen.length} times, ${nonces.size} nonces, ${outcome}`);
-});
+// What the runtime's own fetch does with a request whose kept-alive connection the server reset
+// after reading it (the package sends it once: retry false): printed as `reset GET reached the
+// service N times, ...` and `reset POST ...`, which runtimes.test.mjs holds per runtime (README,
+// Retries).
+for (const method of ['GET', 'POST']) {
+  test(`a ${method} with retry: false whose kept-alive connection is reset after it was read`, async () => {
+    await control('__sandbox/reset', {});
+    const w = new Wxpay(options({ retry: false }));
+    // One answered request first, so that the request goes on a kept-alive connection.
+    await node(w).get({ card_id: CARD_ID, code: CODE });
+    await control('__sandbox/reset', {});
+    await misbehave('reset');
+    let outcome;
+    try {
+      const r = method === 'GET' ? await node(w).get({ card_id: CARD_ID, code: CODE }) : await w.v3.sandbox.echo.post({ refund: 1 });
+      outcome = `answered ${r.status}`;
+    } catch (e) {
+      check(e instanceof WxpayError && e.code === 'ERR_NETWORK' && e.attempts === 1, `${e?.code} attempts ${e?.attempts}`);
+      outcome = 'ERR_NETWORK';
+    }
+    const seen = (await control('__sandbox/requests')).filter((r) => r.method === method);
+    const nonces = new Set(seen.map((r) => /nonce_str="([^"]+)"/.exec(r.headers.authorization)[1]));
+    console.log(`reset ${method} reached the service ${seen.length} times, ${nonces.size} nonces, ${outcome}`);
+  });
+}
 
 // The runtime's own fetch error (Deno's quotes the URL) with a download's token in the query.
 test('ERR_NETWORK for a download on a closed port quotes no token', async () => {
