@@ -121,8 +121,8 @@ export function isError(v) {
  * `name: message` of an error (`code: message` of a WxpayError: `SIGN_ERROR: ...` says more in a
  * log line than its class), then the messages of up to three errors below it in `cause`, each
  * once: undici hides the real reason one level down (`connect ECONNREFUSED ...`) or three (a
- * proxy's `Proxy response (407) !== 200 when HTTP Tunneling` under `Request was cancelled.`).
- * A getter that throws while the causes are read ends the list there; one that throws on the
+ * proxy's `Proxy response (407) !== 200 when HTTP Tunneling` under `Request was cancelled.`),
+ * none that the message quotes already. A getter that throws while the causes are read ends the list there; one that throws on the
  * error's own name or message makes it `an exception`. Never throws.
  */
 export function errorText(e) {
@@ -138,7 +138,9 @@ export function errorText(e) {
   try {
     for (let c = e.cause, depth = 0; isError(c) && depth < 3; c = c.cause, depth++) {
       const text = String(c.message);
-      if (text && text !== message && !below.includes(text)) below.push(text);
+      // Not a text the message already quotes (ERR_NETWORK's quotes its fetch's error: a download's
+      // ERR_CERTIFICATE_DOWNLOAD quoting it would say that error twice).
+      if (text && !message.includes(text) && !below.includes(text)) below.push(text);
     }
   } catch { /* the list so far */ }
   return below.length ? `${head} (${below.join('; ')})` : head;

@@ -596,6 +596,24 @@ test('in Node a download goes on when the request that started it gives up, shar
   assert.deepEqual([started, downloads(sb)], [1, 1]);
 });
 
+test("a download that failed in fetch: the message quotes the fetch's error once", async () => {
+  const { sb } = ctx;
+  // Bun's fetch error, whose text names no cause below it: ERR_NETWORK quotes it, and the
+  // ERR_CERTIFICATE_DOWNLOAD around that quotes ERR_NETWORK (helper-176 read it twice there).
+  const text = 'ECONNRESET: The socket connection was closed unexpectedly.';
+  const wxpay = new Wxpay(bootstrap(sb, { fetch: certificatesBy(async () => { throw new TypeError(text); }), retry: 0, backupBaseURL: false }));
+  const err = await rejectsWith(get(wxpay), 'ERR_CERTIFICATE_DOWNLOAD');
+  assert.equal(err.cause?.code, 'ERR_NETWORK');
+  assert.equal(err.message.split(text).length - 1, 1, err.message);
+  assert.match(err.message, /downloading the platform certificates failed: ERR_NETWORK: GET http:\/\/127\.0\.0\.1:\d+\/v3\/certificates failed: TypeError: ECONNRESET: The socket connection was closed unexpectedly\.$/);
+  // A text of its own below (undici's `fetch failed` above `connect ECONNREFUSED ...`) is still said.
+  const refused = new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
+  const other = new Wxpay(bootstrap(sb, { fetch: certificatesBy(async () => { throw refused; }), retry: 0, backupBaseURL: false }));
+  const e2 = await rejectsWith(get(other), 'ERR_CERTIFICATE_DOWNLOAD');
+  assert.equal(e2.message.split('connect ECONNREFUSED 127.0.0.1:9').length - 1, 1, e2.message);
+  assert.match(e2.message, /failed: TypeError: fetch failed \(connect ECONNREFUSED 127\.0\.0\.1:9\)$/);
+});
+
 test('with nothing known, a failed download fails the request unsent: ERR_CERTIFICATE_DOWNLOAD, the download as cause', async () => {
   const { sb } = ctx;
   const failing = certificatesBy(async () => new Response(JSON.stringify({ code: 'SYSTEM_ERROR', message: 'busy' }), { status: 500, headers: { 'content-type': 'application/json', 'request-id': 'REQ-OF-CERTIFICATES' } }));
