@@ -329,8 +329,9 @@ export declare class Wxpay {
   /**
    * Called after each recovery from a trap of the WebAssembly instance (a panic, out of memory,
    * a stack overflow), once the module is re-instantiated: log or count them here. What it
-   * throws is ignored. The calls that were running failed with `ERR_INTERNAL`; every client
-   * keeps working.
+   * throws is ignored. The calls that were running, of every client, failed with `ERR_INTERNAL`
+   * (a request other than a `GET` may have been carried out: its message says so); every client
+   * keeps working, and one given only `apiv3Key` downloads the platform certificates again.
    */
   static onRecover: ((info: WxpayRecovery) => void) | null;
 }

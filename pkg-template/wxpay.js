@@ -24,8 +24,13 @@ useRecovery(recovery);
 /** Recoveries so far, and the error of the latest trap. */
 let count = 0;
 let lastTrap;
-/** `reject` of every call whose promise has not settled yet. */
-const pending = new Set();
+/**
+ * `reject` of every call whose promise has not settled yet, each with its `sent` (see `call`).
+ * After a trap the calls of the dead instance move to `dying`, which the microtask after it
+ * rejects: a fresh map takes the calls made meanwhile on the new instance.
+ */
+let pending = new Map();
+let dying;
 /**
  * Runs `task` in a microtask: a resolved promise's `then`, not `queueMicrotask`, which a test's
  * fake timers replace (Jest's default `useFakeTimers()`) with one that waits for their clock.
@@ -64,20 +69,33 @@ recovery.listen((error) => {
 });
 
 /**
- * Rejects every call in flight, ends their deadlines and, in a microtask, re-instantiates and
- * tells `Wxpay.onRecover`. A call leaves `pending` only once its promise has been rejected: where
- * the stack ended half-way, the rest are still there for the next try (or for their own next
- * step, which rejects them as it finds the instance gone), never dropped unsettled.
+ * Ends the calls in flight: their deadlines at once, and, in a microtask, rejects them,
+ * re-instantiates and tells `Wxpay.onRecover`. Rejected there, where the JS stack is empty: a trap
+ * may have ended it (a stack overflow), and V8 runs the process's rejection tracker for each
+ * caller's promise that has no handler yet, which then fails and prints a trace (helper-178, 199
+ * of them). A call made before that microtask runs is one of the new instance (a fresh `pending`).
+ * Where the stack ends half-way here, the next `run` comes again: a call is in `pending` or
+ * `dying`, or in both (rejected twice: the second does nothing), never dropped unsettled.
  */
 function finishRecovery(error) {
-  for (const reject of pending) {
-    reject(internal(error));
-    pending.delete(reject);
+  if (dying === undefined) {
+    const fresh = new Map();
+    dying = pending;
+    pending = fresh;
+  } else {
+    // A second trap before the microtask: the calls made on the instance in between too.
+    for (const [reject, sent] of pending) dying.set(reject, sent);
+    pending.clear();
   }
   // Their deadlines: timers, signal listeners and fetches that Rust would have ended.
   abandonGuards(internal(error));
   // At a point where no frame of the dead instance is on the stack.
   microtask(() => {
+    const calls = dying;
+    dying = undefined;
+    if (calls !== undefined) {
+      for (const [reject, sent] of calls) reject(mayHaveTakenEffect(internal(error), sent));
+    }
     try {
       recovery.reset();
       // A V8 error keeps its stack's frames, the dead instance and its memory with them,
@@ -100,7 +118,7 @@ function finishRecovery(error) {
 function internal(cause) {
   return new WxpayError(
     'ERR_INTERNAL',
-    'the WebAssembly instance failed during this call; it is re-instantiated before the next one',
+    'the WebAssembly instance failed while this call was under way (in it, or in another call in flight); it is re-instantiated before the next call',
     { cause },
   );
 }
@@ -200,13 +218,14 @@ function call(fn, a, b, c, sent) {
   }
   if (!waits(step)) return Promise.resolve(step);
   return new Promise((resolve, reject) => {
-    pending.add(reject);
+    pending.set(reject, sent);
     drive(step, (value) => pending.delete(reject) && resolve(value), (error) => pending.delete(reject) && reject(sent === undefined ? error : mayHaveTakenEffect(error, sent)), forgetter(reject));
   });
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const TAKEN_EFFECT = 'was sent and may have been carried out';
+const MAYBE_TAKEN_EFFECT = 'may have been sent and carried out';
 
 /**
  * `error` of a request that may change something, which was sent (`attempts` 1 or more) and whose
@@ -216,11 +235,20 @@ const TAKEN_EFFECT = 'was sent and may have been carried out';
  * brackets), for a log read without the README: a new number sent after it could do it twice.
  * Not for a 4xx (refused), a connection that failed while opening (nothing was written; with the
  * default retries, neither was any try before it: a POST goes on to the backup host only after
- * such a one), or a WxpayError of the caller's fetch (handed on as it is).
+ * such a one), or a WxpayError of the caller's fetch (handed on as it is). And ERR_INTERNAL of such
+ * a request once it waited (a trap in it or in another call in flight, helper-178): whether it was
+ * sent is not known, so it may have been.
  */
 function mayHaveTakenEffect(error, v) {
   try {
-    if (!(error instanceof WxpayError) || !(error.attempts >= 1) || isUnsentError(error) || isCallersError(error)) return error;
+    if (v === undefined || !(error instanceof WxpayError)) return error;
+    if (error.code === 'ERR_INTERNAL') {
+      if (!String(error.message).includes(MAYBE_TAKEN_EFFECT)) {
+        error.message += ` (the ${METHODS[v.method]} ${MAYBE_TAKEN_EFFECT}: query it before sending it again, and send it again under the same number)`;
+      }
+      return error;
+    }
+    if (!(error.attempts >= 1) || isUnsentError(error) || isCallersError(error)) return error;
     const { code, status } = error;
     if (status >= 400 && status < 500) return error;
     if (!(typeof code === 'string' && (code.startsWith('ERR_RESPONSE_') || code === 'ERR_TIMEOUT' || code === 'ERR_ABORTED' || code === 'ERR_NETWORK')) && !(status >= 500)) return error;

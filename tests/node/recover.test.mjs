@@ -7,6 +7,8 @@ import crypto from 'node:crypto';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { getEventListeners } from 'node:events';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Wxpay, WxpayError } from '../../.work/test-pkg/node.mjs';
 import * as traps from '../../.work/test-pkg/traps.mjs';
@@ -409,6 +411,28 @@ test('a trap at the JS stack\'s end leaves no call of another client in flight p
   await assertSigns(b);
   a.free();
   b.free();
+});
+
+// helper-178: one client called with the JS stack at its end trapped the instance while 199 other
+// clients' calls were in flight, their promises not yet awaited. They were rejected inside the
+// recovery, at the stack's end, where V8's call to the process's rejection tracker failed: a
+// trace "Exception in PromiseRejectCallback" on stderr for each. And a POST among them, sent and
+// carried out, said nothing of it.
+test('a trap with calls of other clients in flight, unawaited: each rejects ERR_INTERNAL, a POST saying it may have been carried out; nothing is printed', async () => {
+  const child = await new Promise((resolve) => {
+    execFile(process.execPath, [fileURLToPath(new URL('../recover/deep-trap.mjs', import.meta.url)), 'post'], { timeout: 60_000 }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
+  });
+  assert.equal(child.error, null, child.stderr);
+  assert.doesNotMatch(child.stderr, /PromiseRejectCallback|RangeError|Error/, 'nothing printed');
+  const { recoveries, received, outcomes } = JSON.parse(child.stdout);
+  assert.deepEqual(recoveries, [1], 'the getter at the stack\'s end trapped once');
+  assert.equal(received, 20, 'the POSTs reached the service');
+  assert.equal(outcomes.length, 40);
+  const maybe = ' (the POST may have been sent and carried out: query it before sending it again, and send it again under the same number)';
+  for (const o of outcomes) {
+    assert.equal(o.code, 'ERR_INTERNAL', o.message);
+    assert.equal(o.message, `the WebAssembly instance failed while this call was under way (in it, or in another call in flight); it is re-instantiated before the next call${o.method === 'POST' ? maybe : ''}`);
+  }
 });
 
 test('a trap whose report cannot be made where it is caught (the stack at its end) is reported by the call below it: that call fails ERR_INTERNAL, onRecover hears it once', async () => {
