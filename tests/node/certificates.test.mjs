@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import { Wxpay, uploadForm } from 'wxpay-wasm';
 import { useSandbox, options, memberCode, rejectsWith, within, signedResponse, CARD_ID, CODE } from './helpers.mjs';
 import { randomRsaKeyPair, randomSerial } from '../sandbox/keys.mjs';
+import { startSandbox } from '../sandbox/index.mjs';
 import { selfSignedCertificate } from '../sandbox/x509.mjs';
 import { encryptResource } from '../sandbox/notify.mjs';
 
@@ -1033,4 +1034,33 @@ test("a live client's request aborted with another client's ERR_CLIENT_FREED as 
   assert.equal(e.cause, reason);
   const { status } = await get(live);
   assert.equal(status, 200);
+});
+
+// helper-178: a service for many merchants handed one merchant's notification to another
+// merchant's client (README, Reliability: a notify_url of each merchant's own).
+test("another merchant's notification: ERR_NOTIFY_SERIAL, and one download at most a certsRefreshInterval", async () => {
+  const { sb } = ctx;
+  const other = await startSandbox();
+  try {
+    const wxpay = new Wxpay(bootstrap(sb));
+    assert.equal((await get(wxpay)).status, 200);
+    assert.equal(downloads(sb), 1);
+    const n = other.notification({ event_type: 'TRANSACTION.SUCCESS', resource: { out_trade_no: 'OTHER-1' } });
+    for (let i = 0; i < 3; i++) {
+      const err = await rejectsWith(wxpay.notifications.parse({ headers: n.headers, body: n.body }), 'ERR_NOTIFY_SERIAL');
+      assert.ok(!err.message.includes(other.apiv3Key) && !err.message.includes(sb.apiv3Key), err.message);
+    }
+    assert.equal(downloads(sb), 1, 'within certsRefreshInterval of the first download: none more');
+    // Past it, one download to make sure, then none again for as long.
+    const short = new Wxpay(bootstrap(sb, { certsRefreshInterval: 1000 }));
+    assert.equal((await get(short)).status, 200);
+    await later(1100);
+    for (let i = 0; i < 3; i++) await rejectsWith(short.notifications.parse({ headers: n.headers, body: n.body }), 'ERR_NOTIFY_SERIAL');
+    assert.equal(downloads(sb), 3, 'one for its first request, one for the first of the three notifications');
+    // Its own merchant's client parses it.
+    const own = new Wxpay(bootstrap(other));
+    assert.equal((await own.notifications.parse({ headers: n.headers, body: n.body })).resource.out_trade_no, 'OTHER-1');
+  } finally {
+    other.close();
+  }
 });
