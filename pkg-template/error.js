@@ -122,8 +122,9 @@ export function isError(v) {
  * log line than its class), then the messages of up to three errors below it in `cause`, each
  * once: undici hides the real reason one level down (`connect ECONNREFUSED ...`) or three (a
  * proxy's `Proxy response (407) !== 200 when HTTP Tunneling` under `Request was cancelled.`),
- * none that the message quotes already. A getter that throws while the causes are read ends the list there; one that throws on the
- * error's own name or message makes it `an exception`. Never throws.
+ * none that the message quotes already. A getter that throws while the causes are read ends the
+ * list there; one that throws on the error's own name or message makes it `an exception`. Never
+ * throws.
  */
 export function errorText(e) {
   let name, message;
