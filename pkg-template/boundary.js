@@ -993,6 +993,9 @@ function notificationBody(body, what) {
   return `${what}: input.body is an object (a parsed body: express.json(), koa-bodyparser, Fastify's JSON parser, NestJS's @Body()?): the signature covers the raw bytes as received, so pass the raw body (a Buffer or string) taken before any JSON parser runs (in NestJS, rawBody: true, then req.rawBody), never a parsed or re-serialised one (README, "In Node's frameworks", shows how in each)`;
 }
 
+/** The longest `Request-ID` a notification's error carries. */
+const MAX_REQUEST_ID = 128;
+
 const NOTIFY_HEADERS = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial', 'request-id'];
 
 /**
@@ -1056,7 +1059,10 @@ async function readNotification(input) {
       // A Headers (and Node) join a repeated header's values with ", ": none of these holds a comma.
       if (v?.includes(',')) twice.add(NOTIFY_HEADERS[i]);
     });
-    if (twice.has('request-id')) values[4] = undefined;
+    // A Request-ID given twice is no one id; one longer than any of the service's (about 50
+    // characters) is not its own either: an error carries neither (an attacker's 8,000 characters
+    // went whole into every log line of a refused notification, helper-177).
+    if (twice.has('request-id') || values[4]?.length > MAX_REQUEST_ID) values[4] = undefined;
     const repeated = NOTIFY_HEADERS.slice(0, 4).filter((name) => twice.has(name));
     if (repeated.length > 0) {
       const names = repeated.map((name) => name.replace(/(^|-)([a-z])/g, (_, dash, c) => dash + c.toUpperCase()));

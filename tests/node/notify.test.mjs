@@ -259,6 +259,16 @@ describe('notifications.parse input shapes', () => {
       new Headers([...Object.entries(n.headers), ['Request-ID', 'second'], ['Wechatpay-Serial', serial]])]) {
       assert.equal((await rejectsWith(wxpay.notifications.parse({ headers, body: n.body }), 'ERR_NOTIFY_UNSIGNED')).requestId, undefined);
     }
+    // One longer than 128 characters is not the service's (helper-177: 8,000 of them went into
+    // every log line of a refusal): not carried either; 128 are.
+    for (const [length, carried] of [[8000, false], [129, false], [128, true]]) {
+      const id = 'r'.repeat(length);
+      const forged = await rejectsWith(wxpay.notifications.parse({ headers: { ...n.headers, 'Request-ID': id, 'Wechatpay-Signature': 'AAAA' }, body: n.body }), 'ERR_NOTIFY_SIGNATURE');
+      assert.equal(forged.requestId, carried ? id : undefined, `${length} characters`);
+      const unsigned = await rejectsWith(wxpay.notifications.parse({ headers: { ...n.headers, 'Request-ID': id, 'Wechatpay-Serial': [serial, serial] }, body: n.body }), 'ERR_NOTIFY_UNSIGNED');
+      assert.equal(unsigned.requestId, carried ? id : undefined, `${length} characters`);
+      assert.ok(!JSON.stringify(forged).includes('r'.repeat(129)));
+    }
     assert.deepEqual((await wxpay.notifications.parse({ headers: n.headers, body: n.body })).resource, PAYMENT);
   });
 
