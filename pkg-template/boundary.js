@@ -1025,7 +1025,11 @@ async function readNotification(input) {
   const [values, rawBody, read] = guarded(`${what}: reading input`, param, () => {
     const headers = input.headers;
     const rawBody = input.body;
-    if (typeof headers !== 'object' || headers === null || rawBody === undefined) {
+    // Node's request itself (node:http's `req`, and the frameworks' that are one), its body
+    // read here: `on`, `removeListener` and `resume` are a Readable's.
+    const stream = rawBody === undefined && typeof headers === 'object' && headers !== null && typeof input.arrayBuffer !== 'function' &&
+      typeof input.on === 'function' && typeof input.removeListener === 'function' && typeof input.resume === 'function';
+    if (!stream && (typeof headers !== 'object' || headers === null || rawBody === undefined)) {
       const why = notificationShape(input, headers, rawBody, what);
       if (why !== undefined) throw param(why);
     }
@@ -1068,6 +1072,7 @@ async function readNotification(input) {
       const names = repeated.map((name) => name.replace(/(^|-)([a-z])/g, (_, dash, c) => dash + c.toUpperCase()));
       throw new WxpayError('ERR_NOTIFY_UNSIGNED', `unsigned notification: ${names.join(', ')} given more than once`, values[4] === undefined ? undefined : { requestId: values[4] });
     }
+    if (stream) return [values, undefined, NODE_REQUEST];
     if (typeof rawBody === 'string' || (typeof rawBody === 'object' && rawBody !== null && isBytes(rawBody))) return [values, rawBody, undefined];
     // A fetch Request: its body read by its own arrayBuffer (or stream).
     const read = input.arrayBuffer;
@@ -1083,6 +1088,8 @@ async function readNotification(input) {
     body = new Uint8Array(0);
   } else if (read === undefined) {
     body = bytes(rawBody, `${what}: input.body`, param, MAX_NOTIFICATION);
+  } else if (read === NODE_REQUEST) {
+    body = await nodeRequestBody(input, what);
   } else {
     body = await requestBody(input, rawBody, read, what);
   }
@@ -1104,6 +1111,85 @@ function base64Json(body) {
     if (!alphabet && b !== 0x0a && b !== 0x0d) return false;
   }
   return true;
+}
+
+/** `readNotification`'s mark for Node's request given itself, whose body nodeRequestBody reads. */
+const NODE_REQUEST = Symbol('node request');
+
+/**
+ * The body of Node's request (`req` of node:http, Express, Koa...), read from its `data` events,
+ * within MAX_NOTIFICATION: past it the request is refused at once and what is left of its body is
+ * read and dropped (`resume`), so that the server can still answer on the connection. A request
+ * whose connection closes before its body ends (the client went away) rejects; its `error` is
+ * listened to for good (an `error` with no listener would end the process). One whose body a
+ * parser read already, or whose chunks are text (`setEncoding`), is refused saying so. Every call
+ * on the caller's object is made inside a `try`; the listeners never throw.
+ */
+function nodeRequestBody(req, what) {
+  return new Promise((resolve, reject) => {
+    // The bytes so far, in one buffer grown by doubling: no object held a chunk (a body sent a
+    // byte at a time comes in as many chunks as bytes).
+    let body = new Uint8Array(16384);
+    let size = 0;
+    let settled = false;
+    const settle = (error, body) => {
+      if (settled) return;
+      settled = true;
+      for (const [name, listener] of listeners) {
+        try {
+          req.removeListener(name, listener);
+        } catch { /* the caller's object: its listener stays, and does nothing */ }
+      }
+      if (error === undefined) resolve(body);
+      else reject(error);
+    };
+    const data = (chunk) => {
+      if (settled) return;
+      // A chunk is the caller's value: anything reading it runs may throw (a tag getter), and
+      // nothing may throw into the request's emitter.
+      let copy;
+      try {
+        if (typeof chunk === 'string' || !isBytes(chunk)) {
+          settle(param(`${what}: the request's body came as ${typeof chunk === 'string' ? 'text (req.setEncoding() was called)' : kind(chunk)}, not bytes: the signature covers the raw bytes, so leave its encoding unset`));
+          return;
+        }
+        copy = copyBytes(chunk);
+      } catch (e) {
+        settle(e instanceof WxpayError ? e : param(`${what}: reading a chunk of the request body threw: ${describe(e)}`, e));
+        return;
+      }
+      if (size + copy.byteLength > MAX_NOTIFICATION) {
+        settle(param(long(`${what}: the request body`, MAX_NOTIFICATION, 'bytes')));
+        try {
+          req.resume();
+        } catch { /* the caller's object */ }
+        return;
+      }
+      if (size + copy.byteLength > body.byteLength) {
+        const grown = new Uint8Array(Math.min(MAX_NOTIFICATION, Math.max(2 * body.byteLength, size + copy.byteLength)));
+        grown.set(body.subarray(0, size));
+        body = grown;
+      }
+      body.set(copy, size);
+      size += copy.byteLength;
+    };
+    const end = () => settle(undefined, body.slice(0, size));
+    const error = (e) => settle(param(`${what}: reading the request body failed (its client went away?): ${describe(e)}`, e));
+    const close = () => settle(param(`${what}: the request closed before its body ended (its client went away)`));
+    const listeners = [['data', data], ['end', end], ['close', close]];
+    try {
+      if (req.readableEnded === true || req.destroyed === true) {
+        settle(param(`${what}: input is Node's request, whose body has been read already (by a body parser: express.json(), express.raw(), koa-bodyparser?): pass { headers: req.headers, body } with the raw body the parser kept (README, "In Node's frameworks")`));
+        return;
+      }
+      req.on('error', error);
+      for (const [name, listener] of listeners) req.on(name, listener);
+      // Flowing, whatever paused it before.
+      req.resume();
+    } catch (e) {
+      settle(param(`${what}: reading the request body threw: ${describe(e)}`, e));
+    }
+  });
 }
 
 /**

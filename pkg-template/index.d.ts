@@ -690,9 +690,21 @@ export interface PartnerProfitSharingNotification extends Omit<ProfitSharingNoti
   sub_mchid: string;
 }
 
-/** What `notifications.parse` reads: a fetch `Request`, or Node's headers and raw body. */
+/**
+ * Node's request (`req` of `node:http`, and of Express or Koa, whose `req` is one), its body not
+ * read yet: `parse` reads it (within 1 MiB) from its `data` events.
+ */
+export interface NodeRequestInput {
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  on(event: 'data' | 'end' | 'error' | 'close', listener: (...args: unknown[]) => void): unknown;
+  removeListener(event: 'data' | 'end' | 'error' | 'close', listener: (...args: unknown[]) => void): unknown;
+  resume(): unknown;
+}
+
+/** What `notifications.parse` reads: a fetch `Request`, Node's request itself, or headers and the raw body. */
 export type NotificationInput =
   | Request
+  | NodeRequestInput
   | {
       /**
        * `Headers`; a plain object (Node's `req.headers`, a serverless event's `headers` or
@@ -718,7 +730,8 @@ export interface WxpayNotifications {
    * `apiv3Key`, and resolves to the notification. Rejects with `ERR_NOTIFY_UNSIGNED`,
    * `ERR_NOTIFY_TIMESTAMP`, `ERR_NOTIFY_SERIAL`, `ERR_NOTIFY_SIGNATURE`, `ERR_NOTIFY_DECRYPT`,
    * `ERR_NOTIFY_BODY`; `ERR_INVALID_CONFIG` without `apiv3Key`; `ERR_INVALID_PARAM` for input
-   * that is neither shape, or a body over 1 MiB.
+   * of none of these shapes, a body over 1 MiB, or Node's request whose body was read already or
+   * whose client went away before it ended.
    */
   parse<T = Record<string, unknown>>(input: NotificationInput): Promise<Notification<T>>;
   /** The answer to a handled notification: `204 No Content`. */

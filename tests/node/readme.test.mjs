@@ -332,9 +332,10 @@ report$({ status: response$.status, paid: paid$, forged: [forged$.status, await 
     },
   },
   'Notifications (回调通知) #2': {
-    // What a node:http handler has: \`req.headers\` (lower-case names) and the raw body bytes.
-    preamble: `${CLIENT}${NOTIFICATION}const req = { headers: Object.fromEntries(Object.entries(notification$.headers).map(([k, v]) => [k.toLowerCase(), v])) };
-const rawBodyBuffer = Buffer.from(notification$.body, 'base64');
+    // What a node:http handler has: its request, a Readable whose body is not read yet, with
+    // \`req.headers\` (lower-case names). (A real server's: tests/node/notify-http.test.mjs.)
+    preamble: `${CLIENT}${NOTIFICATION}const { Readable: Readable$ } = await import('node:stream');
+const req = Object.assign(Readable$.from([Buffer.from(notification$.body, 'base64')], { objectMode: false }), { headers: Object.fromEntries(Object.entries(notification$.headers).map(([k, v]) => [k.toLowerCase(), v])) });
 `,
     postamble: 'report$({ notification });',
     notification: true,

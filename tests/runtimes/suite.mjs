@@ -94,6 +94,36 @@ test('notifications: parsed and decrypted; a forged one is ERR_NOTIFY_SIGNATURE'
   check(res.status === 204, 'success()');
 });
 
+// The runtime's node:http (Bun's and Deno's own), its request handed to parse itself.
+test('notifications: parse(req) on node:http reads the body; a forged one is ERR_NOTIFY_SIGNATURE', async () => {
+  const http = await import('node:http');
+  const w = new Wxpay(options());
+  const outcomes = [];
+  const server = http.createServer((req, res) => {
+    outcomes.push(w.notifications.parse(req).then((n) => {
+      res.writeHead(204).end();
+      return n;
+    }, (e) => {
+      res.writeHead(401).end();
+      return e;
+    }));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${server.address().port}/notify`;
+    const good = await fetch(url, { method: 'POST', headers: sb.notify.good.headers, body: sb.notify.good.body });
+    check(good.status === 204, `status ${good.status}`);
+    const ok = await outcomes[0];
+    check(ok.resource?.out_trade_no === 'RT-1', `resource: ${ok}`);
+    const forged = await fetch(url, { method: 'POST', headers: sb.notify.forged.headers, body: sb.notify.forged.body });
+    check(forged.status === 401, `status ${forged.status}`);
+    const e = await outcomes[1];
+    check(e instanceof WxpayError && e.code === 'ERR_NOTIFY_SIGNATURE', `${e?.code}: ${e?.message}`);
+  } finally {
+    server.close();
+  }
+});
+
 // Downloads: the runtime's hash (node:crypto here, where process.getBuiltinModule has it) or
 // Rust's (crypto 'rust'); the same bill plain and GZIP, whole and streamed, and a mismatch.
 for (const crypto of ['auto', 'rust']) {

@@ -143,6 +143,25 @@ type _complaintState = Expect<Equal<typeof detail.data.complaint_state, 'PENDING
 void complaint.resource.complaint_state;
 
 const fromNode = await wxpay.notifications.parse({ headers: nodeHeaders, body: raw });
+// Node's request itself, as @types/node declares node:http's IncomingMessage (its `on` overloads
+// ending in the catch-all one; `headers` an index of strings and string arrays), without
+// @types/node here: the package's declarations do not need it.
+declare class IncomingMessageLike {
+  headers: { [header: string]: string | string[] | undefined; 'set-cookie'?: string[] | undefined };
+  on(event: 'close', listener: () => void): this;
+  on(event: 'data', listener: (chunk: any) => void): this;
+  on(event: 'end', listener: () => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  on(event: string | symbol, listener: (...args: any[]) => void): this;
+  removeListener(event: 'close', listener: () => void): this;
+  removeListener(event: string | symbol, listener: (...args: any[]) => void): this;
+  resume(): this;
+}
+declare const req: IncomingMessageLike;
+const fromReq = await wxpay.notifications.parse<Paid>(req);
+type _fromReq = Expect<Equal<typeof fromReq, Notification<Paid>>>;
+// @ts-expect-error TS2345: headers alone are not a request (no body, no events to read one from)
+await wxpay.notifications.parse({ headers: nodeHeaders });
 type _untyped = Expect<Equal<typeof fromNode.resource, Record<string, unknown>>>;
 await wxpay.notifications.parse({ headers: new Headers(), body: '{}' });
 // A serverless event's headers and multi-value headers as @types/aws-lambda types them, and the

@@ -140,8 +140,9 @@ declare const metrics: { observe(name: string, labels: Record<string, unknown>, 
   },
   'Notifications (回调通知) #1': handler('`onNotify(request)`; in TypeScript `request: Request`'),
   'Notifications (回调通知) #2': {
-    // What a node:http handler has: `req.headers` (IncomingHttpHeaders) and the raw body bytes.
-    preamble: `${CLIENT}declare const req: { headers: Record<string, string | string[] | undefined> };\ndeclare const rawBodyBuffer: Uint8Array;\n`,
+    // What a node:http handler has: its request, as @types/node declares it (here without it: the
+    // members parse reads, with @types/node's catch-all signatures).
+    preamble: `${CLIENT}declare const req: { headers: { [header: string]: string | string[] | undefined }; on(event: string | symbol, listener: (...args: any[]) => void): unknown; removeListener(event: string | symbol, listener: (...args: any[]) => void): unknown; resume(): unknown };\n`,
   },
   "In Node's frameworks #1": handler("`handler(event)`; in TypeScript the platform's event type, e.g. @types/aws-lambda's"),
   'Runtimes #1': {
