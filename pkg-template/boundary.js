@@ -7,7 +7,7 @@
 // exception, whatever a getter, Proxy, iterator or `fetch` throws, ever unwinds through Rust
 // frames. No message here quotes a value the caller passed: a key pasted in the wrong place
 // must not end up in a log.
-import { HIDDEN, WxpayError, errorText, field, hide, isError } from './error.js';
+import { HIDDEN, WxpayError, errorText, escapeControls, field, hide, isError } from './error.js';
 
 // Inputs are copied into wasm memory: bound them, so an absurd input is an error, never a trap.
 const MAX_TEXT = 1 << 20;
@@ -97,11 +97,6 @@ export function describe(e, hidden) {
   return whole.length > DESCRIBED ? `${whole.slice(0, DESCRIBED)}…` : whole;
 }
 
-/** C0 and C1 controls, DEL, and the two line separators JavaScript counts as line breaks. */
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-
-/** `text` with each of CONTROLS as `\\uXXXX`. */
-const escapeControls = (text) => text.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 function describeWhole(e) {
   try {
@@ -993,8 +988,11 @@ function notificationBody(body, what) {
   return `${what}: input.body is an object (a parsed body: express.json(), koa-bodyparser, Fastify's JSON parser, NestJS's @Body()?): the signature covers the raw bytes as received, so pass the raw body (a Buffer or string) taken before any JSON parser runs (in NestJS, rawBody: true, then req.rawBody), never a parsed or re-serialised one (README, "In Node's frameworks", shows how in each)`;
 }
 
-/** The longest `Request-ID` a notification's error carries. */
-const MAX_REQUEST_ID = 128;
+/**
+ * A `Request-ID` a notification's error carries: visible ASCII (no control, no space), at most 128
+ * characters. Any other is not the service's, and a log line built from it could be forged.
+ */
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
 const NOTIFY_HEADERS = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial', 'request-id'];
 
@@ -1027,8 +1025,8 @@ async function readNotification(input) {
     const rawBody = input.body;
     // Node's request itself (node:http's `req`, and the frameworks' that are one), its body
     // read here: `on`, `removeListener` and `resume` are a Readable's.
-    const stream = rawBody === undefined && typeof headers === 'object' && headers !== null && typeof input.arrayBuffer !== 'function' &&
-      typeof input.on === 'function' && typeof input.removeListener === 'function' && typeof input.resume === 'function';
+    const stream = (rawBody === undefined || unreadEmpty(input, rawBody)) && typeof headers === 'object' && headers !== null &&
+      typeof input.arrayBuffer !== 'function' && typeof input.on === 'function' && typeof input.removeListener === 'function' && typeof input.resume === 'function';
     if (!stream && (typeof headers !== 'object' || headers === null || rawBody === undefined)) {
       const why = notificationShape(input, headers, rawBody, what);
       if (why !== undefined) throw param(why);
@@ -1063,10 +1061,10 @@ async function readNotification(input) {
       // A Headers (and Node) join a repeated header's values with ", ": none of these holds a comma.
       if (v?.includes(',')) twice.add(NOTIFY_HEADERS[i]);
     });
-    // A Request-ID given twice is no one id; one longer than any of the service's (about 50
-    // characters) is not its own either: an error carries neither (an attacker's 8,000 characters
-    // went whole into every log line of a refused notification, helper-177).
-    if (twice.has('request-id') || values[4]?.length > MAX_REQUEST_ID) values[4] = undefined;
+    // A Request-ID given twice is no one id; one not of REQUEST_ID's shape is not the service's
+    // either: an error carries neither (an attacker's 8,000 characters went whole into every log
+    // line of a refused notification, helper-177; a line break forged a line of its own, helper-180).
+    if (twice.has('request-id') || (values[4] !== undefined && !REQUEST_ID.test(values[4]))) values[4] = undefined;
     const repeated = NOTIFY_HEADERS.slice(0, 4).filter((name) => twice.has(name));
     if (repeated.length > 0) {
       const names = repeated.map((name) => name.replace(/(^|-)([a-z])/g, (_, dash, c) => dash + c.toUpperCase()));
@@ -1113,6 +1111,16 @@ function base64Json(body) {
   return true;
 }
 
+/**
+ * Whether `body` is the empty object Express 4's body parsers set on a request they did not read
+ * (another content type than theirs), the request's own body still unread.
+ */
+function unreadEmpty(req, body) {
+  if (typeof body !== 'object' || body === null || req.readableEnded !== false) return false;
+  const proto = Object.getPrototypeOf(body);
+  return (proto === Object.prototype || proto === null) && Reflect.ownKeys(body).length === 0;
+}
+
 /** `readNotification`'s mark for Node's request given itself, whose body nodeRequestBody reads. */
 const NODE_REQUEST = Symbol('node request');
 
@@ -1150,7 +1158,9 @@ function nodeRequestBody(req, what) {
       let copy;
       try {
         if (typeof chunk === 'string' || !isBytes(chunk)) {
-          settle(param(`${what}: the request's body came as ${typeof chunk === 'string' ? 'text (req.setEncoding() was called)' : kind(chunk)}, not bytes: the signature covers the raw bytes, so leave its encoding unset`));
+          settle(param(typeof chunk === 'string'
+            ? `${what}: the request's body came as text (req.setEncoding() was called), not bytes: the signature covers the raw bytes, so leave its encoding unset`
+            : `${what}: a chunk of the request's body is ${kind(chunk)}, not bytes`));
           return;
         }
         copy = copyBytes(chunk);
@@ -1178,8 +1188,13 @@ function nodeRequestBody(req, what) {
     const close = () => settle(param(`${what}: the request closed before its body ended (its client went away)`));
     const listeners = [['data', data], ['end', end], ['close', close]];
     try {
-      if (req.readableEnded === true || req.destroyed === true) {
+      if (req.readableEnded === true) {
         settle(param(`${what}: input is Node's request, whose body has been read already (by a body parser: express.json(), express.raw(), koa-bodyparser?): pass { headers: req.headers, body } with the raw body the parser kept (README, "In Node's frameworks")`));
+        return;
+      }
+      if (req.destroyed === true) {
+        // Its client went away before parse was called (a handler that awaited something first).
+        settle(param(`${what}: input is Node's request, closed before its body was read (its client went away?)`));
         return;
       }
       req.on('error', error);

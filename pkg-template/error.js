@@ -141,8 +141,30 @@ export function errorText(e) {
       const text = String(c.message);
       // Not a text the message already quotes (ERR_NETWORK's quotes its fetch's error: a download's
       // ERR_CERTIFICATE_DOWNLOAD quoting it would say that error twice).
-      if (text && !message.includes(text) && !below.includes(text)) below.push(text);
+      if (text && !quotes(message, text) && !below.includes(text)) below.push(text);
     }
   } catch { /* the list so far */ }
   return below.length ? `${head} (${below.join('; ')})` : head;
+}
+
+/** C0 and C1 controls, DEL, and the two line separators JavaScript counts as line breaks. */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** `text` with each of CONTROLS as `\\uXXXX` (boundary.js's describe quotes a thrown value so). */
+export const escapeControls = (text) => text.replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * Whether `message` quotes `text` whole, as errorText and boundary.js's describe quote one (its
+ * controls escaped or not): after `: `, `(` or `; `, and before the end, `)`, `;` or ` (`. Not a
+ * text that only occurs inside another (a cause's `failed` in its parent's `fetch failed`).
+ */
+function quotes(message, text) {
+  for (const t of new Set([text, escapeControls(text)])) {
+    for (let at = message.indexOf(t); at >= 0; at = message.indexOf(t, at + 1)) {
+      const before = message.slice(Math.max(0, at - 2), at);
+      const after = message.slice(at + t.length, at + t.length + 2);
+      if ((before === ': ' || before.endsWith('(') || before === '; ') && (after === '' || after[0] === ')' || after[0] === ';' || after === ' (')) return true;
+    }
+  }
+  return false;
 }

@@ -613,6 +613,16 @@ test("a download that failed in fetch: the message quotes the fetch's error once
   const e2 = await rejectsWith(get(other), 'ERR_CERTIFICATE_DOWNLOAD');
   assert.equal(e2.message.split('connect ECONNREFUSED 127.0.0.1:9').length - 1, 1, e2.message);
   assert.match(e2.message, /failed: TypeError: fetch failed \(connect ECONNREFUSED 127\.0\.0\.1:9\)$/);
+  // helper-180: a text with a line break is quoted escaped, and still once; a cause whose text
+  // only occurs inside its parent's ("failed" in "fetch failed") is its own, and said.
+  for (const [thrown, end] of [
+    [new TypeError('socket hang up\nat line 2'), 'failed: TypeError: socket hang up\\u000aat line 2'],
+    [new TypeError('fetch failed', { cause: new Error('failed') }), 'failed: TypeError: fetch failed (failed)'],
+  ]) {
+    const client = new Wxpay(bootstrap(sb, { fetch: certificatesBy(async () => { throw thrown; }), retry: 0, backupBaseURL: false }));
+    const e = await rejectsWith(get(client), 'ERR_CERTIFICATE_DOWNLOAD');
+    assert.ok(e.message.endsWith(end), e.message);
+  }
 });
 
 test('with nothing known, a failed download fails the request unsent: ERR_CERTIFICATE_DOWNLOAD, the download as cause', async () => {

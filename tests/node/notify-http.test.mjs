@@ -203,3 +203,31 @@ test("Node's request: a body a byte at a time is read whole; 1 MiB is within the
     assert.equal(req.resumed, extra ? 2 : 1, 'resumed when read, and again to drop the rest past the limit');
   }
 });
+
+test('node:http: a request whose client went away before parse was called says so, not that a parser read it', async (t) => {
+  const { outcomes, port } = await merchant(t, () => new Promise((resolve) => setTimeout(resolve, 200)));
+  const n = ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: PAID });
+  const { s } = await socket(port);
+  s.write(head(n.headers, `Content-Length: ${n.body.length}\r\n`));
+  s.write(n.body.subarray(0, 10));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  s.destroy();
+  const err = await first(outcomes);
+  assert.equal(err.message, "notifications.parse(input): input is Node's request, closed before its body was read (its client went away?)");
+});
+
+test("Express 4's empty body on a request its parser did not read (another content type): the request's own body is read", async () => {
+  const { EventEmitter } = await import('node:events');
+  const wxpay = new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key }));
+  const n = ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: PAID });
+  const headers = Object.fromEntries(Object.entries(n.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const req = Object.assign(new EventEmitter(), { headers, body: {}, readableEnded: false, resume() {} });
+  const parsed = wxpay.notifications.parse(req);
+  req.emit('data', n.body);
+  req.emit('end');
+  assert.equal((await parsed).resource.out_trade_no, 'HTTP-1');
+  // Read already (express.json() of a body "{}"): the parsed body, refused as one.
+  const read = Object.assign(new EventEmitter(), { headers, body: {}, readableEnded: true, resume() {} });
+  const err = await wxpay.notifications.parse(read).then(() => assert.fail('parsed'), (e) => e);
+  assert.match(err.message, /^notifications\.parse\(input\): input\.body is an object \(a parsed body: express\.json\(\)/);
+});

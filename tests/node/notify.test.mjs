@@ -261,8 +261,9 @@ describe('notifications.parse input shapes', () => {
     }
     // One longer than 128 characters is not the service's (helper-177: 8,000 of them went into
     // every log line of a refusal): not carried either; 128 are.
-    for (const [length, carried] of [[8000, false], [129, false], [128, true]]) {
-      const id = 'r'.repeat(length);
+    // Nor one with a control or a space (helper-180: a line break forged a log line of its own).
+    for (const [id, carried] of [...[[8000, false], [129, false], [128, true]].map(([n, c]) => ['r'.repeat(n), c]), ['rid\nFAKE-LOG-LINE', false], ['rid\u001b[31m', false], ['rid 1', false], ['', false], ['08F78BB5AF0610D302-0', true]]) {
+      const length = id.length;
       const forged = await rejectsWith(wxpay.notifications.parse({ headers: { ...n.headers, 'Request-ID': id, 'Wechatpay-Signature': 'AAAA' }, body: n.body }), 'ERR_NOTIFY_SIGNATURE');
       assert.equal(forged.requestId, carried ? id : undefined, `${length} characters`);
       const unsigned = await rejectsWith(wxpay.notifications.parse({ headers: { ...n.headers, 'Request-ID': id, 'Wechatpay-Serial': [serial, serial] }, body: n.body }), 'ERR_NOTIFY_UNSIGNED');
