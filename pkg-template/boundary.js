@@ -1303,9 +1303,13 @@ function unwatch(signal, onAbort) {
 
 /**
  * Every Guard not disposed yet. Rust disposes of a request's Guard when the request ends (Drop);
- * after a trap it never will, so the trap ends them all here (`abandonGuards`).
+ * after a trap it never will, so the trap takes them (`abandonGuards`), and the microtask after it
+ * ends them (`endGuards`). A Guard made while the instance is dead is the dead instance's: made
+ * stopped, it arms nothing (`guard`).
  */
-const liveGuards = new Set();
+let liveGuards = new Set();
+/** The Guards of a dead instance, until endGuards ends them. */
+let dyingGuards;
 
 /**
  * What a deadline's error adds when it ended the wait for a platform-certificate download: that
@@ -1429,6 +1433,7 @@ class Guard {
 
   dispose() {
     liveGuards.delete(this);
+    dyingGuards?.delete(this);
     this.racing.deref()?.clear();
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.onAbort !== undefined) {
@@ -1445,17 +1450,51 @@ const NO_DEADLINE = {
   dispose() {},
 };
 
+/** A deadline made by a dead instance's code still running (its call has failed ERR_INTERNAL). */
+const DEAD = {
+  get stopped() {
+    return fail('ERR_INTERNAL', 'the WebAssembly instance failed while this call was under way; it is re-instantiated before the next call');
+  },
+  controller: undefined,
+  race(promise) {
+    Promise.resolve(promise).catch(() => {});
+    return Promise.reject(this.stopped);
+  },
+  dispose() {},
+};
+
 export function guard(signal, timeoutMs) {
-  return signal === undefined && timeoutMs === undefined ? NO_DEADLINE : new Guard(signal, timeoutMs);
+  if (signal === undefined && timeoutMs === undefined) return NO_DEADLINE;
+  // Nothing armed for a call that has failed already (helper-179: its timer kept the process up).
+  return recovery?.dead() ? DEAD : new Guard(signal, timeoutMs);
 }
 
 /**
- * After a trap (wxpay.js's listener): the requests of the dead instance are over, so each live
- * Guard stops with `error` (its fetch is aborted) and is disposed of (its timer cleared, its
+ * At a trap (wxpay.js's listener): the live Guards are the dead instance's, taken aside for
+ * endGuards. Assignments only where it can (the JS stack may have ended); a second trap before
+ * endGuards adds its own. Never throws where the stack has room.
+ */
+export function abandonGuards() {
+  if (dyingGuards === undefined) {
+    const fresh = new Set();
+    dyingGuards = liveGuards;
+    liveGuards = fresh;
+  } else {
+    for (const g of liveGuards) dyingGuards.add(g);
+    liveGuards.clear();
+  }
+}
+
+/**
+ * In the microtask after a trap: the requests of the dead instance are over, so each Guard taken
+ * aside stops with `error` (its fetch is aborted) and is disposed of (its timer cleared, its
  * signal's listener removed). Never throws.
  */
-export function abandonGuards(error) {
-  for (const g of [...liveGuards]) {
+export function endGuards(error) {
+  const guards = dyingGuards;
+  dyingGuards = undefined;
+  if (guards === undefined) return;
+  for (const g of guards) {
     g.stop(error);
     g.dispose();
   }

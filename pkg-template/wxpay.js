@@ -14,7 +14,7 @@
 //   through the live client when a verb is called, so nodes survive a recovery;
 // - `Wxpay.onRecover(info)` hears of each recovery.
 import * as glue from './wxpay_wasm.js';
-import { useRecovery, chainSegment, abandonGuards, halfPlaceholder, deleteBody, upTo, named, isBytes, isUnsentError, isCallersError, MAX_CERTS } from './boundary.js';
+import { useRecovery, chainSegment, abandonGuards, endGuards, halfPlaceholder, deleteBody, upTo, named, isBytes, isUnsentError, isCallersError, MAX_CERTS } from './boundary.js';
 import { WxpayError } from './error.js';
 
 const recovery = glue.__wxpay_recovery;
@@ -61,16 +61,25 @@ let escaped;
  */
 let unfinished;
 
+/**
+ * The trap the listener last heard: the glue tells a trap again when the stack ended in (or
+ * before) its first telling, which counts once. Let go with the dead instance (the microtask).
+ */
+let heard;
+
 recovery.listen((error) => {
-  count++;
-  lastTrap = error;
+  if (heard !== error) {
+    heard = error;
+    count++;
+    lastTrap = error;
+  }
   unfinished = error;
   finishRecovery(error);
 });
 
 /**
- * Ends the calls in flight: their deadlines at once, and, in a microtask, rejects them,
- * re-instantiates and tells `Wxpay.onRecover`. Rejected there, where the JS stack is empty: a trap
+ * Takes the calls in flight and their deadlines aside at once, and, in a microtask, ends them,
+ * re-instantiates and tells `Wxpay.onRecover`. Ended there, where the JS stack is empty: a trap
  * may have ended it (a stack overflow), and V8 runs the process's rejection tracker for each
  * caller's promise that has no handler yet, which then fails and prints a trace (helper-178, 199
  * of them). A call made before that microtask runs is one of the new instance (a fresh `pending`).
@@ -87,15 +96,36 @@ function finishRecovery(error) {
     for (const [reject, sent] of pending) dying.set(reject, sent);
     pending.clear();
   }
-  // Their deadlines: timers, signal listeners and fetches that Rust would have ended.
-  abandonGuards(internal(error));
-  // At a point where no frame of the dead instance is on the stack.
-  microtask(() => {
+  // Their deadlines (timers, signal listeners and fetches that Rust would have ended), taken
+  // now and ended in the microtask: ended here, where the stack may end, a timer could stay
+  // armed (helper-179).
+  abandonGuards();
+  // Once a trap: a telling made again (the first cut short where the stack ended) finds it queued.
+  if (queued !== error) {
+    microtask(recovered(error, count));
+    queued = error;
+  }
+  unfinished = undefined;
+}
+
+/** The trap whose recovery's microtask is queued and has not run yet. */
+let queued;
+
+/**
+ * The microtask after a trap, at a point where no frame of the dead instance is on the stack:
+ * ends the dead instance's deadlines and calls, re-instantiates and tells `Wxpay.onRecover`, with
+ * `n`, the recoveries counted at that trap.
+ */
+function recovered(error, n) {
+  return () => {
+    if (queued === error) queued = undefined;
+    endGuards(internal(error));
     const calls = dying;
     dying = undefined;
     if (calls !== undefined) {
       for (const [reject, sent] of calls) reject(mayHaveTakenEffect(internal(error), sent));
     }
+    if (heard === error) heard = undefined;
     try {
       recovery.reset();
       // A V8 error keeps its stack's frames, the dead instance and its memory with them,
@@ -107,12 +137,23 @@ function finishRecovery(error) {
     try {
       // Read inside the try: an accessor of the caller's may throw too.
       const hook = Wxpay.onRecover;
-      if (typeof hook === 'function') hook({ cause: error, count });
+      if (typeof hook === 'function') hook({ cause: error, count: n });
     } catch {
       // A failing hook must not fail the package.
     }
-  });
-  unfinished = undefined;
+  };
+}
+
+/**
+ * A recovery that the JS stack's end cut short (its listener not called, or stopped part-way),
+ * finished where there is room: by a call of the dead instance whose next step came. Else the next
+ * call's `run` would, and the calls taken aside would wait for it. Never throws.
+ */
+function finishCutShort() {
+  try {
+    if (unfinished !== undefined) finishRecovery(unfinished);
+    else if (recovery.dead()) recovery.trapped(undefined); // tells a trap not yet told, if any
+  } catch { /* the next call's run comes again */ }
 }
 
 function internal(cause) {
@@ -214,12 +255,22 @@ function call(fn, a, b, c, sent) {
   try {
     step = run(fn, a, b, c);
   } catch (e) {
-    return Promise.reject(e);
+    // A trap in the call's own first step (a hook or a getter of the caller's that trapped it):
+    // the dead instance's code may still have sent it (helper-179). Where the JS stack ends that
+    // call may fail too: the error as it is then.
+    let error = e;
+    if (sent !== undefined) {
+      try {
+        error = mayHaveTakenEffect(e, sent);
+      } catch { /* the stack's end */ }
+    }
+    return Promise.reject(error);
   }
   if (!waits(step)) return Promise.resolve(step);
   return new Promise((resolve, reject) => {
     pending.set(reject, sent);
-    drive(step, (value) => pending.delete(reject) && resolve(value), (error) => pending.delete(reject) && reject(sent === undefined ? error : mayHaveTakenEffect(error, sent)), forgetter(reject));
+    // A call of a dead instance (in `dying`) rejects itself when its next step comes first.
+    drive(step, (value) => pending.delete(reject) && resolve(value), (error) => (pending.delete(reject) || dying?.delete(reject) === true) && reject(sent === undefined ? error : mayHaveTakenEffect(error, sent)), forgetter(reject));
   });
 }
 
@@ -545,6 +596,7 @@ function drive(step, resolve, reject, forget) {
   const next = (value, ok) => {
     unsettled?.unregister(parked);
     if (recovery.instance() !== instance) {
+      finishCutShort();
       reject(internal(lastTrap));
       return;
     }

@@ -146,16 +146,33 @@ let __wxpay_listener = null;
 const __wxpay_resolved = Promise.resolve();
 let __wxpay_depth = 0; // closures of the Rust side running now
 
+let __wxpay_unheard; // the trap whose listener call has not returned yet
+
 /** Marks the instance dead: its objects and closures go stale at once, and the
- * next call into the module re-instantiates it. Tells the listener once per instance. */
+ * next call into the module re-instantiates it. Tells the listener once per instance: where the
+ * JS stack ended, the call to it may fail before it runs (or part-way), and the next report of a
+ * trap (the call of the package below on the stack) makes it again, with the first trap's error. */
 function __wxpay_trapped(error) {
-    if (__wbg_reinit_scheduled) return;
+    if (__wbg_reinit_scheduled) {
+        if (__wxpay_unheard !== undefined && __wxpay_listener !== null) {
+            __wxpay_listener(__wxpay_unheard);
+            __wxpay_unheard = undefined;
+        }
+        return;
+    }
     __wbg_instance_id++;
     __wbg_reinit_scheduled = true;
+    __wxpay_unheard = error;
     if (__wxpay_listener !== null) __wxpay_listener(error);
+    __wxpay_unheard = undefined;
 }
 
 function __wxpay_reset() {
+    // A trap not yet told (its listener call failed where the stack ended): told before the
+    // instance is replaced, so that the calls of the dead one are ended.
+    const unheard = __wxpay_unheard;
+    __wxpay_unheard = undefined;
+    if (unheard !== undefined && __wxpay_listener !== null) __wxpay_listener(unheard);
     try {
         __wbg_reset_state();
     } catch (e) {
