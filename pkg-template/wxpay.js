@@ -105,6 +105,9 @@ function finishRecovery(error) {
     microtask(recovered(error, count));
     queued = error;
   }
+  // Done, whoever called: the glue tells it no more (helper-181: finished by a dead call's next
+  // step, it was told again at the re-instantiation, and onRecover heard it twice).
+  recovery.heard();
   unfinished = undefined;
 }
 

@@ -154,25 +154,32 @@ let __wxpay_unheard; // the trap whose listener call has not returned yet
  * trap (the call of the package below on the stack) makes it again, with the first trap's error. */
 function __wxpay_trapped(error) {
     if (__wbg_reinit_scheduled) {
-        if (__wxpay_unheard !== undefined && __wxpay_listener !== null) {
-            __wxpay_listener(__wxpay_unheard);
-            __wxpay_unheard = undefined;
-        }
+        __wxpay_tell_unheard();
         return;
     }
     __wbg_instance_id++;
     __wbg_reinit_scheduled = true;
     __wxpay_unheard = error;
+    // At the latest in the microtask after it, where the stack is empty: queued first, as the call
+    // below may fail before the listener runs, and nothing below on the stack may tell it again.
+    __wxpay_resolved.then(__wxpay_tell_unheard);
     if (__wxpay_listener !== null) __wxpay_listener(error);
+    __wxpay_unheard = undefined;
+}
+
+/** Tells the listener of a trap whose telling was cut short, if there is one. */
+function __wxpay_tell_unheard() {
+    const error = __wxpay_unheard;
+    if (error === undefined || __wxpay_listener === null) return;
+    __wxpay_listener(error);
     __wxpay_unheard = undefined;
 }
 
 function __wxpay_reset() {
     // A trap not yet told (its listener call failed where the stack ended): told before the
     // instance is replaced, so that the calls of the dead one are ended.
-    const unheard = __wxpay_unheard;
+    __wxpay_tell_unheard();
     __wxpay_unheard = undefined;
-    if (unheard !== undefined && __wxpay_listener !== null) __wxpay_listener(unheard);
     try {
         __wbg_reset_state();
     } catch (e) {
@@ -194,6 +201,8 @@ export const __wxpay_recovery = {
     reset() { if (__wbg_reinit_scheduled) __wxpay_reset(); },
     /** \`listener(error)\`: called when an instance is marked dead. */
     listen(listener) { __wxpay_listener = listener; },
+    /** The listener's work for the trap is done (finished by other means than its own call). */
+    heard() { __wxpay_unheard = undefined; },
 };
 `;
 // `instanceof` holds for objects of this realm only. In an edge sandbox (a `vm` context whose
