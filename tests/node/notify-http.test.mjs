@@ -6,7 +6,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { Wxpay, WxpayError } from 'wxpay-wasm';
 import { useSandbox, options } from './helpers.mjs';
 
@@ -45,6 +45,24 @@ async function merchant(t, before = () => {}) {
 async function first(outcomes) {
   while (outcomes.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   return outcomes[0];
+}
+
+/** A raw socket to `port` that sends `n`'s head and ten bytes of its body, then goes away. */
+async function leaveMidBody(port, n) {
+  const { s } = await socket(port);
+  s.write(head(n.headers, `Content-Length: ${n.body.length}\r\n`));
+  s.write(n.body.subarray(0, 10));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  s.destroy();
+}
+
+/**
+ * Node's request as a caller could make it: an EventEmitter with `n`'s headers (lower-case names,
+ * as node:http gives them), a `resume` that counts its calls, and `extra`'s members.
+ */
+function emitterRequest(n, extra = {}) {
+  const headers = Object.fromEntries(Object.entries(n.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return Object.assign(new EventEmitter(), { headers, resumed: 0, resume() { this.resumed++; } }, extra);
 }
 
 /** The raw HTTP head of a POST to the server with `headers` (an object). */
@@ -119,11 +137,7 @@ test('node:http: a client that goes away mid-body: parse rejects, nothing reache
     process.off('uncaughtException', fault);
     process.off('unhandledRejection', fault);
   });
-  const { s } = await socket(port);
-  s.write(head(n.headers, `Content-Length: ${n.body.length}\r\n`));
-  s.write(n.body.subarray(0, 10));
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  s.destroy();
+  await leaveMidBody(port, n);
   const err = await first(outcomes);
   assert.ok(err instanceof WxpayError, String(err));
   assert.equal(err.code, 'ERR_INVALID_PARAM');
@@ -150,11 +164,9 @@ test('node:http: a body read already, or read as text, is refused saying so', as
 });
 
 test("Node's request as the caller made it: methods and chunks that throw reject ERR_INVALID_PARAM, nothing is thrown into its emitter", async () => {
-  const { EventEmitter } = await import('node:events');
   const wxpay = new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key }));
   const n = ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: PAID });
-  const headers = Object.fromEntries(Object.entries(n.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const request = (extra = {}) => Object.assign(new EventEmitter(), { headers, resume() {} }, extra);
+  const request = (extra) => emitterRequest(n, extra);
   const refused = async (req, message) => {
     const err = await wxpay.notifications.parse(req).then(() => assert.fail('parsed'), (e) => e);
     assert.ok(err instanceof WxpayError && err.code === 'ERR_INVALID_PARAM', String(err));
@@ -180,16 +192,14 @@ test("Node's request as the caller made it: methods and chunks that throw reject
 });
 
 test("Node's request: a body a byte at a time is read whole; 1 MiB is within the limit, a byte more is not", async () => {
-  const { EventEmitter } = await import('node:events');
   const wxpay = new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key }));
   const n = ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: PAID });
-  const headers = Object.fromEntries(Object.entries(n.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const request = () => Object.assign(new EventEmitter(), { headers, resumed: 0, resume() { this.resumed++; } });
+  const request = () => emitterRequest(n);
   const bytewise = request();
   const parsed = wxpay.notifications.parse(bytewise);
   for (const byte of n.body) bytewise.emit('data', Buffer.of(byte));
   bytewise.emit('end');
-  assert.deepEqual((await parsed).resource, (await wxpay.notifications.parse({ headers, body: n.body })).resource);
+  assert.deepEqual((await parsed).resource, (await wxpay.notifications.parse({ headers: n.headers, body: n.body })).resource);
   // Past the first buffer's 16 KiB, in chunks of 64 KiB, up to 1 MiB exactly: read whole (then
   // refused by its signature, the bytes being spaces); one byte more: too long, at that chunk.
   for (const [extra, code] of [[0, 'ERR_NOTIFY_SIGNATURE'], [1, 'ERR_INVALID_PARAM']]) {
@@ -207,27 +217,21 @@ test("Node's request: a body a byte at a time is read whole; 1 MiB is within the
 test('node:http: a request whose client went away before parse was called says so, not that a parser read it', async (t) => {
   const { outcomes, port } = await merchant(t, () => new Promise((resolve) => setTimeout(resolve, 200)));
   const n = ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: PAID });
-  const { s } = await socket(port);
-  s.write(head(n.headers, `Content-Length: ${n.body.length}\r\n`));
-  s.write(n.body.subarray(0, 10));
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  s.destroy();
+  await leaveMidBody(port, n);
   const err = await first(outcomes);
   assert.equal(err.message, "notifications.parse(input): input is Node's request, closed before its body was read (its client went away?)");
 });
 
 test("Express 4's empty body on a request its parser did not read (another content type): the request's own body is read", async () => {
-  const { EventEmitter } = await import('node:events');
   const wxpay = new Wxpay(options(ctx.sb, { apiv3Key: ctx.sb.apiv3Key }));
   const n = ctx.sb.notification({ event_type: 'TRANSACTION.SUCCESS', resource: PAID });
-  const headers = Object.fromEntries(Object.entries(n.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const req = Object.assign(new EventEmitter(), { headers, body: {}, readableEnded: false, resume() {} });
+  const req = emitterRequest(n, { body: {}, readableEnded: false });
   const parsed = wxpay.notifications.parse(req);
   req.emit('data', n.body);
   req.emit('end');
   assert.equal((await parsed).resource.out_trade_no, 'HTTP-1');
   // Read already (express.json() of a body "{}"): the parsed body, refused as one.
-  const read = Object.assign(new EventEmitter(), { headers, body: {}, readableEnded: true, resume() {} });
+  const read = emitterRequest(n, { body: {}, readableEnded: true });
   const err = await wxpay.notifications.parse(read).then(() => assert.fail('parsed'), (e) => e);
   assert.match(err.message, /^notifications\.parse\(input\): input\.body is an object \(a parsed body: express\.json\(\)/);
 });
