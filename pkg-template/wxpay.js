@@ -296,22 +296,23 @@ const MAYBE_TAKEN_EFFECT = 'may have been sent and carried out';
 function mayHaveTakenEffect(error, v) {
   try {
     if (v === undefined || !(error instanceof WxpayError)) return error;
-    if (error.code === 'ERR_INTERNAL') {
-      if (!String(error.message).includes(MAYBE_TAKEN_EFFECT)) {
-        error.message += ` (the ${METHODS[v.method]} ${MAYBE_TAKEN_EFFECT}: query it before sending it again, and send it again under the same number)`;
-      }
-      return error;
-    }
-    if (!(error.attempts >= 1) || isUnsentError(error) || isCallersError(error)) return error;
-    const { code, status } = error;
-    if (status >= 400 && status < 500) return error;
-    if (!(typeof code === 'string' && (code.startsWith('ERR_RESPONSE_') || code === 'ERR_TIMEOUT' || code === 'ERR_ABORTED' || code === 'ERR_NETWORK')) && !(status >= 500)) return error;
-    if (String(error.message).includes(TAKEN_EFFECT)) return error; // once, whatever hands it on twice
-    error.message += ` (the ${METHODS[v.method]} ${TAKEN_EFFECT}: query it before sending it again, and send it again under the same number)`;
+    const effect = error.code === 'ERR_INTERNAL' ? MAYBE_TAKEN_EFFECT : sentEffect(error);
+    if (effect === undefined) return error;
+    if (String(error.message).includes(effect)) return error; // once, whatever hands it on twice
+    error.message += ` (the ${METHODS[v.method]} ${effect}: query it before sending it again, and send it again under the same number)`;
   } catch {
     // An error whose fields cannot be read or written is handed on as it is.
   }
   return error;
+}
+
+/** TAKEN_EFFECT for an error of a request that was sent and may have been done, as above; else undefined. */
+function sentEffect(error) {
+  if (!(error.attempts >= 1) || isUnsentError(error) || isCallersError(error)) return undefined;
+  const { code, status } = error;
+  if (status >= 400 && status < 500) return undefined;
+  if (!(typeof code === 'string' && (code.startsWith('ERR_RESPONSE_') || code === 'ERR_TIMEOUT' || code === 'ERR_ABORTED' || code === 'ERR_NETWORK')) && !(status >= 500)) return undefined;
+  return TAKEN_EFFECT;
 }
 
 /** The buffers `keep` made: ours to wipe (wipeKey), never the caller's. */
